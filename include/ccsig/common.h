@@ -1,0 +1,88 @@
+/*
+ * ccsig/common.h — types shared by every module of libccsig.
+ *
+ * The library never prints and never exits: every fallible call returns a
+ * ccsig_status and, on failure, fills a ccsig_error the caller owns. Byte
+ * slices (ccsig_str) point into memory owned by someone else (the input
+ * buffer or an arena); their lifetime is documented by the function that
+ * returns them.
+ */
+#ifndef CCSIG_COMMON_H
+#define CCSIG_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes. Values are stable: programs map them to exit codes. */
+typedef enum ccsig_status {
+    CCSIG_OK = 0,
+    CCSIG_ERR_SYNTAX = 1,   /* input does not follow its grammar */
+    CCSIG_ERR_RANGE = 2,    /* a value is out of the range the spec allows */
+    CCSIG_ERR_LIMIT = 3,    /* input exceeds a named size limit */
+    CCSIG_ERR_NOMEM = 4,    /* allocation failed */
+    CCSIG_ERR_IO = 5,       /* reading or writing failed */
+    CCSIG_ERR_USAGE = 6,    /* the caller passed an invalid argument */
+    CCSIG_ERR_UNSUPPORTED = 7
+} ccsig_status;
+
+/* Error record: what failed and where. offset is a byte offset into the
+ * input; line and column are 1-based (0 when the input has no lines). */
+typedef struct ccsig_error {
+    ccsig_status code;
+    size_t offset;
+    unsigned line;
+    unsigned column;
+    char message[160];
+} ccsig_error;
+
+/* A byte slice. Not NUL-terminated. */
+typedef struct ccsig_str {
+    const char *p;
+    size_t len;
+} ccsig_str;
+
+#define CCSIG_STR_LIT(s) ((ccsig_str){(s), sizeof(s) - 1})
+
+static inline ccsig_str ccsig_str_make(const char *p, size_t len) {
+    ccsig_str s = {p, len};
+    return s;
+}
+
+static inline ccsig_str ccsig_str_c(const char *s) {
+    ccsig_str r = {s, s ? strlen(s) : 0};
+    return r;
+}
+
+static inline bool ccsig_str_eq(ccsig_str a, const char *lit) {
+    size_t n = strlen(lit);
+    return a.len == n && (n == 0 || memcmp(a.p, lit, n) == 0);
+}
+
+static inline bool ccsig_str_eq_str(ccsig_str a, ccsig_str b) {
+    return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+/* ASCII case-insensitive comparison with a NUL-terminated literal. */
+bool ccsig_str_ieq(ccsig_str a, const char *lit);
+
+/* Fill err (if not NULL) with code, offset and a printf-style message.
+ * Returns code, so callers can write `return ccsig_error_set(...)`. */
+ccsig_status ccsig_error_set(ccsig_error *err, ccsig_status code, size_t offset, const char *fmt,
+                             ...) __attribute__((format(printf, 4, 5)));
+
+/* Clear an error record. */
+void ccsig_error_clear(ccsig_error *err);
+
+/* Library version string, e.g. "0.1.0". */
+const char *ccsig_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

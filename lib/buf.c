@@ -1,0 +1,120 @@
+/*
+ * buf.c — growable byte buffer and the small shared helpers of common.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ccsig/buf.h"
+
+bool ccsig_buf_reserve(ccsig_buf *b, size_t n) {
+    if (b->failed)
+        return false;
+    if (b->len + n + 1 <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + n + 1) {
+        if (cap > SIZE_MAX / 2) {
+            b->failed = true;
+            return false;
+        }
+        cap *= 2;
+    }
+    char *d = realloc(b->data, cap);
+    if (!d) {
+        b->failed = true;
+        return false;
+    }
+    b->data = d;
+    b->cap = cap;
+    return true;
+}
+
+void ccsig_buf_append(ccsig_buf *b, const void *p, size_t n) {
+    if (!ccsig_buf_reserve(b, n))
+        return;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void ccsig_buf_vprintf(ccsig_buf *b, const char *fmt, va_list ap) {
+    va_list ap2;
+    va_copy(ap2, ap);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n < 0) {
+        b->failed = true;
+        va_end(ap2);
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        ccsig_buf_append(b, small, (size_t)n);
+    } else if (ccsig_buf_reserve(b, (size_t)n)) {
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+        b->len += (size_t)n;
+    }
+    va_end(ap2);
+}
+
+void ccsig_buf_printf(ccsig_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    ccsig_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+const char *ccsig_buf_cstr(ccsig_buf *b) {
+    return b->data ? b->data : "";
+}
+
+void ccsig_buf_free(ccsig_buf *b) {
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->failed = false;
+}
+
+bool ccsig_str_ieq(ccsig_str a, const char *lit) {
+    size_t n = strlen(lit);
+    if (a.len != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a.p[i], y = (unsigned char)lit[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y + 32);
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+ccsig_status ccsig_error_set(ccsig_error *err, ccsig_status code, size_t offset, const char *fmt,
+                             ...) {
+    if (err) {
+        err->code = code;
+        err->offset = offset;
+        err->line = 0;
+        err->column = 0;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+void ccsig_error_clear(ccsig_error *err) {
+    if (err) {
+        err->code = CCSIG_OK;
+        err->offset = 0;
+        err->line = err->column = 0;
+        err->message[0] = '\0';
+    }
+}
+
+const char *ccsig_version(void) {
+    return CCSIG_VERSION_STRING;
+}
