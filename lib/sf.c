@@ -638,6 +638,11 @@ static bool index_build(ccsig_arena *a, dict_index *ix, const ccsig_sf_member *v
 
 ccsig_status ccsig_sf_parse_dict(ccsig_arena *a, const char *p, size_t len, ccsig_sf_dict *out,
                                  ccsig_error *err) {
+    return ccsig_sf_parse_dict_dups(a, p, len, out, err, NULL, NULL);
+}
+
+ccsig_status ccsig_sf_parse_dict_dups(ccsig_arena *a, const char *p, size_t len, ccsig_sf_dict *out,
+                                      ccsig_error *err, ccsig_sf_dup_fn dup, void *ctx) {
     parser ps;
     init_parser(&ps, a, p, len, err);
     skip_sp(&ps);
@@ -683,6 +688,8 @@ ccsig_status ccsig_sf_parse_dict(ccsig_arena *a, const char *p, size_t len, ccsi
                 }
         }
         if (found < n) {
+            if (dup)
+                dup(ctx, m.key, m.offset);
             size_t off = v[found].offset;
             v[found] = m;
             v[found].offset = off;
@@ -773,8 +780,7 @@ bool ccsig_sf_is_valid_token(ccsig_str tok) {
 
 static ccsig_status ser_key(ccsig_buf *b, ccsig_str key, ccsig_error *err) {
     if (!ccsig_sf_is_valid_key(key))
-        return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "invalid key '%.*s'", (int)key.len,
-                               key.p);
+        return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "invalid key '%.*s'", (int)key.len, key.p);
     ccsig_buf_put_str(b, key);
     return CCSIG_OK;
 }
@@ -792,7 +798,8 @@ ccsig_status ccsig_sf_serialize_bare(ccsig_buf *b, const ccsig_sf_bare *v, ccsig
         return CCSIG_OK;
     case CCSIG_SF_DECIMAL: {
         int64_t x = v->v.integer;
-        if (x > CCSIG_SF_DECIMAL_INT_MAX * 1000 + 999 || x < -(CCSIG_SF_DECIMAL_INT_MAX * 1000 + 999))
+        if (x > CCSIG_SF_DECIMAL_INT_MAX * 1000 + 999 ||
+            x < -(CCSIG_SF_DECIMAL_INT_MAX * 1000 + 999))
             return ccsig_error_set(err, CCSIG_ERR_RANGE, 0, "decimal out of range");
         uint64_t ax = x < 0 ? (uint64_t)(-x) : (uint64_t)x;
         char frac[4];

@@ -22,7 +22,8 @@ typedef struct ccsig_buf {
     bool failed;
 } ccsig_buf;
 
-#define CCSIG_BUF_INIT {NULL, 0, 0, false}
+#define CCSIG_BUF_INIT                                                                             \
+    { NULL, 0, 0, false }
 
 /* Make room for at least n more bytes. Returns false on allocation failure. */
 bool ccsig_buf_reserve(ccsig_buf *b, size_t n);

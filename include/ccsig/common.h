@@ -22,12 +22,12 @@ extern "C" {
 /* Status codes. Values are stable: programs map them to exit codes. */
 typedef enum ccsig_status {
     CCSIG_OK = 0,
-    CCSIG_ERR_SYNTAX = 1,   /* input does not follow its grammar */
-    CCSIG_ERR_RANGE = 2,    /* a value is out of the range the spec allows */
-    CCSIG_ERR_LIMIT = 3,    /* input exceeds a named size limit */
-    CCSIG_ERR_NOMEM = 4,    /* allocation failed */
-    CCSIG_ERR_IO = 5,       /* reading or writing failed */
-    CCSIG_ERR_USAGE = 6,    /* the caller passed an invalid argument */
+    CCSIG_ERR_SYNTAX = 1, /* input does not follow its grammar */
+    CCSIG_ERR_RANGE = 2,  /* a value is out of the range the spec allows */
+    CCSIG_ERR_LIMIT = 3,  /* input exceeds a named size limit */
+    CCSIG_ERR_NOMEM = 4,  /* allocation failed */
+    CCSIG_ERR_IO = 5,     /* reading or writing failed */
+    CCSIG_ERR_USAGE = 6,  /* the caller passed an invalid argument */
     CCSIG_ERR_UNSUPPORTED = 7
 } ccsig_status;
 

@@ -75,10 +75,10 @@ typedef struct ccsig_sf_item {
 
 /* A List member or a Dictionary member: an Item or an Inner List. */
 typedef struct ccsig_sf_member {
-    ccsig_str key;         /* Dictionary members only */
-    bool inner;            /* true: an Inner List (items/nitems) */
-    ccsig_sf_bare bare;    /* the Item's value when !inner */
-    ccsig_sf_item *items;  /* Inner List members when inner */
+    ccsig_str key;        /* Dictionary members only */
+    bool inner;           /* true: an Inner List (items/nitems) */
+    ccsig_sf_bare bare;   /* the Item's value when !inner */
+    ccsig_sf_item *items; /* Inner List members when inner */
     size_t nitems;
     ccsig_sf_params params; /* the Item's or the Inner List's parameters */
     size_t offset;          /* byte offset where the member (or key) starts */
@@ -99,6 +99,13 @@ ccsig_status ccsig_sf_parse_list(ccsig_arena *a, const char *p, size_t len, ccsi
                                  ccsig_error *err);
 ccsig_status ccsig_sf_parse_dict(ccsig_arena *a, const char *p, size_t len, ccsig_sf_dict *out,
                                  ccsig_error *err);
+
+/* As ccsig_sf_parse_dict, and calls dup(ctx, key, offset) for every key that
+ * repeats an earlier one (offset: where the repetition starts). The last
+ * value still wins, as RFC 9651 requires; this only lets callers warn. */
+typedef void (*ccsig_sf_dup_fn)(void *ctx, ccsig_str key, size_t offset);
+ccsig_status ccsig_sf_parse_dict_dups(ccsig_arena *a, const char *p, size_t len, ccsig_sf_dict *out,
+                                      ccsig_error *err, ccsig_sf_dup_fn dup, void *ctx);
 
 /* Combine several field lines of one field as HTTP does (joined with ", ",
  * RFC 9651 §4.2) into memory from the arena. The joined bytes are returned in

@@ -34,8 +34,7 @@ bool sfjson_to_dict(ccsig_arena *a, json_t *j, ccsig_sf_dict *out, char *why, si
 
 /* Parse joined field lines of the given kind and convert to JSON (NULL and
  * err filled on a parse failure). */
-json_t *sfjson_parse(ccsig_arena *a, sfjson_kind kind, const char *p, size_t len,
-                     ccsig_error *err);
+json_t *sfjson_parse(ccsig_arena *a, sfjson_kind kind, const char *p, size_t len, ccsig_error *err);
 
 /* Convert JSON of the given kind and serialise it into b. */
 ccsig_status sfjson_serialize(ccsig_arena *a, sfjson_kind kind, json_t *j, ccsig_buf *b,

@@ -64,8 +64,7 @@ static const char *run_case(json_t *tc, bool serialisation_only, char *msg, size
         ccsig_status st = sfjson_serialize(&a, kind, expected, &out, &err);
         if (must_fail) {
             if (!st)
-                FAILF("serialised to '%s' but must fail",
-                                  ccsig_buf_cstr(&out));
+                FAILF("serialised to '%s' but must fail", ccsig_buf_cstr(&out));
             goto done;
         }
         if (st) {
@@ -74,8 +73,7 @@ static const char *run_case(json_t *tc, bool serialisation_only, char *msg, size
         }
         expected_serialisation(tc, &want);
         if (strcmp(ccsig_buf_cstr(&out), ccsig_buf_cstr(&want)))
-            FAILF("serialised '%s', want '%s'", ccsig_buf_cstr(&out),
-                              ccsig_buf_cstr(&want));
+            FAILF("serialised '%s', want '%s'", ccsig_buf_cstr(&out), ccsig_buf_cstr(&want));
         goto done;
     }
 
@@ -121,8 +119,7 @@ static const char *run_case(json_t *tc, bool serialisation_only, char *msg, size
         if (sfjson_serialize(&a, kind, which[k], &out, &err))
             FAILF("serialisation failed: %s", err.message);
         else if (strcmp(ccsig_buf_cstr(&out), ccsig_buf_cstr(&want)))
-            FAILF("serialised '%s', want '%s'", ccsig_buf_cstr(&out),
-                              ccsig_buf_cstr(&want));
+            FAILF("serialised '%s', want '%s'", ccsig_buf_cstr(&out), ccsig_buf_cstr(&want));
     }
     json_decref(got);
 done:
@@ -148,12 +145,11 @@ static unsigned run_file(const char *path, bool serialisation_only) {
             c.passed++;
         } else if (json_is_true(json_object_get(tc, "can_fail"))) {
             c.can_fail_failed++;
-            printf("  can_fail (allowed): %s: %s\n",
-                   json_string_value(json_object_get(tc, "name")), r);
+            printf("  can_fail (allowed): %s: %s\n", json_string_value(json_object_get(tc, "name")),
+                   r);
         } else {
             c.failed++;
-            printf("  FAIL %s: %s: %s\n", path, json_string_value(json_object_get(tc, "name")),
-                   r);
+            printf("  FAIL %s: %s: %s\n", path, json_string_value(json_object_get(tc, "name")), r);
         }
     }
     json_decref(cases);

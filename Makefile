@@ -1,0 +1,49 @@
+# ccsig — top-level entry points. `make run` and `make test` are all a new
+# machine needs: both install missing Debian packages first (scripts/bootstrap).
+#
+#   make run     build (release) and run the main job on the bundled sample
+#   make test    build with ASan+UBSan and run every test through ctest
+#   make bench   build (release) and run the benchmark programs in bench/
+#   make fuzz    build the libFuzzer targets with clang, run each FUZZ_SECONDS
+#   make format  rewrite the sources with clang-format
+#   make clean   remove the build directories
+
+BUILD       ?= build
+SAN_BUILD   ?= build-san
+FUZZ_BUILD  ?= build-fuzz
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
+CCSIG       := $(BUILD)/programs/ccsig
+
+.PHONY: all bootstrap build run test bench fuzz format clean
+
+all: build
+
+bootstrap:
+	@./scripts/bootstrap
+
+build: bootstrap
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@./scripts/run-sample $(CCSIG)
+
+test: bootstrap
+	@cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCCSIG_SANITIZE=ON >/dev/null
+	@cmake --build $(SAN_BUILD) -j $(JOBS)
+	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS)
+
+bench: build
+	@./bench/run-all $(BUILD)
+
+fuzz: bootstrap
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCCSIG_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@./fuzz/run-all $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)

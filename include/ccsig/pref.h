@@ -1,0 +1,194 @@
+/*
+ * ccsig/pref.h — statements of preference, combining, reuser profiles and
+ * decisions, each with provenance (ARCHITECTURE.md "The model").
+ *
+ * A statement is what one source says about one asset: for each category a
+ * state (allow, deny, unknown) and, for a deny, the conditions that lift it
+ * (a CC signal's, or a peer mechanism's such as RSL payment). Content usage
+ * expressions are processed exactly as draft-ietf-aipref-vocab says, plus the
+ * CC signals `exceptions` parameter.
+ *
+ * Within one statement an unstated category takes the preference of its
+ * nearest containing category (the older drafts' rule), recorded as `via`.
+ * Several statements combine per category: any plain deny wins; otherwise a
+ * deny with exceptions requires the union of their conditions; otherwise any
+ * allow allows; otherwise unknown.
+ *
+ * Memory: statements and verdicts are plain values; label and provenance
+ * slices point into the caller's buffers (the expression text, the robots.txt
+ * file), which must outlive them. Nothing here allocates except
+ * ccsig_pref_parse, which uses the arena for the temporary parse.
+ */
+#ifndef CCSIG_PREF_H
+#define CCSIG_PREF_H
+
+#include "ccsig/arena.h"
+#include "ccsig/common.h"
+#include "ccsig/vocab.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ccsig_state {
+    CCSIG_STATE_UNKNOWN = 0,
+    CCSIG_STATE_ALLOW,
+    CCSIG_STATE_DENY
+} ccsig_state;
+
+/* "allow", "deny", "unknown". */
+const char *ccsig_state_name(ccsig_state s);
+
+/* Where a statement came from. */
+typedef enum ccsig_source_kind {
+    CCSIG_SRC_EXPRESSION = 0, /* given directly (ccsig explain) */
+    CCSIG_SRC_ROBOTS,         /* robots.txt Content-Usage / Content-Signal / License */
+    CCSIG_SRC_HEADER,         /* an HTTP response header */
+    CCSIG_SRC_HTML,           /* HTML <meta>/<link> */
+    CCSIG_SRC_TDMREP,         /* /.well-known/tdmrep.json */
+    CCSIG_SRC_RSL,            /* an RSL licence document */
+    CCSIG_SRC_XMP,            /* embedded or sidecar XMP */
+    CCSIG_SRC_C2PA,           /* C2PA/CAWG assertion */
+    CCSIG_SRC_DATASET,        /* Croissant, dataset card, datapackage */
+    CCSIG_SRC_POLICY,         /* a ccsig policy file */
+    CCSIG_SRC_COUNT
+} ccsig_source_kind;
+
+/* "expression", "robots", "header", "html", "tdmrep", "rsl", "xmp", "c2pa",
+ * "dataset", "policy". */
+const char *ccsig_source_kind_name(ccsig_source_kind k);
+
+typedef struct ccsig_provenance {
+    ccsig_source_kind kind;
+    unsigned line;    /* 1-based line in origin, 0 when not applicable */
+    ccsig_str origin; /* file name, URL or header name */
+    ccsig_str text;   /* the raw line or value that made the statement */
+} ccsig_provenance;
+
+/* One category's preference inside a statement. */
+typedef struct ccsig_pref {
+    uint8_t state;      /* ccsig_state */
+    uint8_t signal;     /* ccsig_signal lifting a deny, NONE otherwise */
+    uint8_t conditions; /* CCSIG_COND_* bits lifting a deny; 0 = plain */
+    uint8_t via;        /* category that answered (own category when explicit) */
+    ccsig_str label;    /* label as written, empty when inherited or not stated */
+} ccsig_pref;
+
+typedef struct ccsig_statement {
+    ccsig_pref cat[CCSIG_CAT_COUNT]; /* as stated, before inheritance */
+    ccsig_provenance src;
+    bool valid; /* false: the expression failed to parse */
+} ccsig_statement;
+
+/* Clear a statement: every category unknown, valid, provenance of kind k. */
+void ccsig_statement_init(ccsig_statement *st, ccsig_source_kind kind);
+
+/* Set one category's preference (used by every reader). A second setting of
+ * the same category in one statement combines restrictively. */
+void ccsig_statement_set(ccsig_statement *st, ccsig_category c, ccsig_state s, ccsig_signal sig,
+                         unsigned conditions, ccsig_str label);
+
+/* Apply the containment hierarchy: out[c] is the statement's preference for c,
+ * or that of its nearest containing category with a known one (via says
+ * which). */
+void ccsig_statement_resolve(const ccsig_statement *st, ccsig_pref out[CCSIG_CAT_COUNT]);
+
+/* ---- processing a content usage expression ---- */
+
+typedef enum ccsig_warning_code {
+    CCSIG_W_PARSE_ERROR = 0,     /* not a valid Dictionary: every category unknown */
+    CCSIG_W_UPPERCASE_LABEL,     /* ... because a key has an uppercase letter */
+    CCSIG_W_UNKNOWN_LABEL,       /* a key the vocabulary does not define: ignored */
+    CCSIG_W_LEGACY_LABEL,        /* a label from an older draft */
+    CCSIG_W_VALUE_NOT_YN,        /* value is not the token y or n: unknown */
+    CCSIG_W_DUPLICATE_KEY,       /* a key given twice: the last one counts */
+    CCSIG_W_SAME_CATEGORY,       /* two labels for one category: combined */
+    CCSIG_W_EXCEPTION_ON_ALLOW,  /* exceptions on y: means nothing */
+    CCSIG_W_EXCEPTION_NOT_TOKEN, /* exceptions value is not a token: no exception */
+    CCSIG_W_UNKNOWN_EXCEPTION,   /* exceptions token is not a CC signal: no exception */
+    CCSIG_W_EXCEPTION_ON_UNKNOWN /* exceptions on a value that is not y/n */
+} ccsig_warning_code;
+
+typedef struct ccsig_warning {
+    ccsig_warning_code code;
+    size_t offset;      /* byte offset in the expression */
+    ccsig_str key;      /* the label concerned (may be empty) */
+    ccsig_str value;    /* the value, token or other detail (may be empty) */
+    bool value_is_type; /* value describes a type ("a string"), not literal text */
+} ccsig_warning;
+
+#define CCSIG_MAX_WARNINGS 32
+
+typedef struct ccsig_warnings {
+    ccsig_warning v[CCSIG_MAX_WARNINGS];
+    size_t n;
+    size_t dropped; /* warnings beyond CCSIG_MAX_WARNINGS */
+} ccsig_warnings;
+
+/* A stable identifier for a warning code, e.g. "legacy-label". */
+const char *ccsig_warning_id(ccsig_warning_code c);
+/* A sentence for people, written into buf (always NUL-terminated). */
+void ccsig_warning_message(const ccsig_warning *w, char *buf, size_t n);
+
+/* Process a content usage expression (draft-ietf-aipref-vocab §6-7 plus CC
+ * signals exceptions) into st->cat and st->valid; st->src is left alone.
+ * Returns CCSIG_OK, or CCSIG_ERR_SYNTAX with err filled when the expression
+ * is not a valid Dictionary (st then says unknown for every category, which
+ * is the spec's outcome, not a failure of the call). w may be NULL. The arena
+ * holds the parse only for the duration of the call's result use; labels in
+ * st point into p. */
+ccsig_status ccsig_pref_parse(ccsig_arena *a, const char *p, size_t len, ccsig_statement *st,
+                              ccsig_warnings *w, ccsig_error *err);
+
+/* ---- combining ---- */
+
+typedef struct ccsig_verdict_entry {
+    ccsig_state state;
+    unsigned conditions; /* deny lifted when all of these are met; 0 = plain */
+    unsigned signals;    /* bit (1 << ccsig_signal) for each CC signal involved */
+    ccsig_category via;  /* category that answered in the deciding statement */
+    int source;          /* index of the deciding statement, -1 when none */
+    ccsig_str label;
+} ccsig_verdict_entry;
+
+typedef struct ccsig_verdict {
+    ccsig_verdict_entry cat[CCSIG_CAT_COUNT];
+} ccsig_verdict;
+
+/* Combine n statements (each resolved through the hierarchy first). */
+void ccsig_combine(const ccsig_statement *sts, size_t n, ccsig_verdict *out);
+
+/* ---- deciding for a reuser ---- */
+
+typedef struct ccsig_profile {
+    ccsig_category use;    /* CCSIG_CAT_NONE: no decision asked */
+    unsigned commitments;  /* CCSIG_COND_* the reuser commits to */
+    ccsig_purpose purpose; /* public-interest purpose claimed, or NONE */
+} ccsig_profile;
+
+typedef enum ccsig_result {
+    CCSIG_RESULT_UNKNOWN = 0,
+    CCSIG_RESULT_PERMITTED,
+    CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS,
+    CCSIG_RESULT_NOT_PERMITTED
+} ccsig_result;
+
+/* "unknown", "permitted", "permitted-with-obligations", "not-permitted". */
+const char *ccsig_result_name(ccsig_result r);
+
+typedef struct ccsig_decision {
+    ccsig_category use;
+    ccsig_result result;
+    unsigned obligations;    /* what the reuser must do (permitted-with-obligations) */
+    unsigned missing;        /* conditions the reuser did not commit to (not-permitted) */
+    ccsig_purpose exclusion; /* the public-interest exclusion that decided, or NONE */
+    ccsig_state state;       /* the combined state for the use */
+    int source;              /* deciding statement, -1 when none */
+} ccsig_decision;
+
+void ccsig_decide(const ccsig_verdict *v, const ccsig_profile *p, ccsig_decision *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

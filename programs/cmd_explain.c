@@ -1,0 +1,153 @@
+/*
+ * cmd_explain.c — `ccsig explain [--json] [--use C] [--commit LIST]
+ * [--purpose P] EXPR...`: what a content usage expression says, in words a
+ * steward understands; several expressions are several statements about one
+ * asset, combined by the aipref most-restrictive rule.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "commands.h"
+
+const char cmd_explain_summary[] = "explain a content usage expression in plain words";
+#include "report.h"
+
+static void help(FILE *f) {
+    fprintf(f, "usage: ccsig explain [--json] [--use CATEGORY] [--commit LIST] [--purpose P] "
+               "EXPR...\n\n"
+               "Explain content usage expressions (e.g. 'train-ai=n;exceptions=cc-cr'). Several\n"
+               "expressions are statements about one asset and are combined.\n\n"
+               "  --json            print one JSON object\n"
+               "  --use CATEGORY    decide for this use (train-ai, search, ai-use, ...)\n"
+               "  --commit LIST     what you commit to: credit, direct-contribution,\n"
+               "                    ecosystem-contribution, open (comma-separated) or none\n"
+               "  --purpose P       claim a public-interest purpose: malicious-content-detection,\n"
+               "                    accessibility, archiving, research\n"
+               "\nExit status: 0 explained, 2 bad usage.\n");
+    cli_help_footer(f, "explain");
+}
+
+int cmd_explain(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},         {"use", required_argument, NULL, 'u'},
+        {"commit", required_argument, NULL, 'c'}, {"purpose", required_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    bool json = false;
+    ccsig_profile prof = {CCSIG_CAT_NONE, 0, CCSIG_PURPOSE_NONE};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+hj", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j':
+            json = true;
+            break;
+        case 'u':
+            if (!cli_parse_use("explain", optarg, &prof.use))
+                return EXIT_USAGE;
+            break;
+        case 'c':
+            if (!cli_parse_commit("explain", optarg, &prof.commitments))
+                return EXIT_USAGE;
+            break;
+        case 'p':
+            if (!cli_parse_purpose("explain", optarg, &prof.purpose))
+                return EXIT_USAGE;
+            break;
+        case 'h':
+            help(stdout);
+            return EXIT_OK;
+        default:
+            return cli_usage_error("explain", "unknown option");
+        }
+    }
+    int n = argc - optind;
+    if (n <= 0)
+        return cli_usage_error("explain", "no expression given");
+
+    ccsig_arena arena;
+    ccsig_arena_init(&arena, 0);
+    ccsig_statement *sts = calloc((size_t)n, sizeof *sts);
+    ccsig_warnings *ws = calloc((size_t)n, sizeof *ws);
+    ccsig_error *errs = calloc((size_t)n, sizeof *errs);
+    char **names = calloc((size_t)n, sizeof *names);
+    if (!sts || !ws || !errs || !names) {
+        cli_error("explain", "out of memory");
+        return EXIT_INTERNAL;
+    }
+    int first_invalid = -1;
+    for (int i = 0; i < n; i++) {
+        const char *e = argv[optind + i];
+        ccsig_statement_init(&sts[i], CCSIG_SRC_EXPRESSION);
+        sts[i].src.line = (unsigned)(i + 1);
+        sts[i].src.text = ccsig_str_c(e);
+        if (ccsig_pref_parse(&arena, e, strlen(e), &sts[i], &ws[i], &errs[i]) && first_invalid < 0)
+            first_invalid = i;
+        names[i] = malloc(32);
+        snprintf(names[i], 32, "expression %d", i + 1);
+    }
+    ccsig_verdict v;
+    ccsig_combine(sts, (size_t)n, &v);
+    ccsig_decision d;
+    ccsig_decide(&v, &prof, &d);
+
+    char msg[512];
+    if (json) {
+        json_t *warnings = json_array();
+        for (int i = 0; i < n; i++)
+            for (size_t k = 0; k < ws[i].n; k++) {
+                ccsig_warning_message(&ws[i].v[k], msg, sizeof msg);
+                if (n > 1) {
+                    char full[600];
+                    snprintf(full, sizeof full, "expression %d: %s", i + 1, msg);
+                    json_array_append_new(warnings, json_string(full));
+                } else {
+                    json_array_append_new(warnings, json_string(msg));
+                }
+            }
+        json_t *error = json_null();
+        if (first_invalid >= 0)
+            error =
+                json_pack("{s:s, s:I, s:i}", "message", errs[first_invalid].message, "offset",
+                          (json_int_t)errs[first_invalid].offset, "expression", first_invalid + 1);
+        json_t *o = json_pack("{s:b, s:o, s:o, s:o, s:o}", "valid", first_invalid < 0, "error",
+                              error, "categories", report_categories_json(&v), "warnings", warnings,
+                              "decision", report_decision_json(&d));
+        json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        fputc('\n', stdout);
+        json_decref(o);
+    } else {
+        for (int i = 0; i < n; i++)
+            if (!sts[i].valid)
+                printf("Expression %d is not valid (%s at byte %zu), so every category is "
+                       "unknown for it.\n",
+                       i + 1, errs[i].message, errs[i].offset);
+        bool any = false;
+        for (int k = 0; k < CCSIG_CAT_COUNT; k++)
+            any |= v.cat[k].state != CCSIG_STATE_UNKNOWN;
+        if (any)
+            report_categories_text(stdout, &v, "", n > 1 ? (const char *const *)names : NULL);
+        else
+            printf("No preference is stated for any category: every use is unknown.\n");
+        for (int i = 0; i < n; i++)
+            for (size_t k = 0; k < ws[i].n; k++) {
+                if (ws[i].v[k].code == CCSIG_W_PARSE_ERROR)
+                    continue;
+                ccsig_warning_message(&ws[i].v[k], msg, sizeof msg);
+                if (n > 1)
+                    printf("warning: expression %d: %s\n", i + 1, msg);
+                else
+                    printf("warning: %s\n", msg);
+            }
+        report_decision_text(stdout, &d, "");
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    free(sts);
+    free(ws);
+    free(errs);
+    ccsig_arena_free(&arena);
+    return EXIT_OK;
+}

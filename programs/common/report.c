@@ -1,0 +1,198 @@
+/*
+ * report.c — plain words and JSON for verdicts and decisions.
+ */
+#include "report.h"
+
+static const char *obligation_phrase(unsigned bit) {
+    switch (bit) {
+    case CCSIG_COND_CREDIT:
+        return "give credit";
+    case CCSIG_COND_DIRECT_CONTRIBUTION:
+        return "contribute directly to the declaring party";
+    case CCSIG_COND_ECOSYSTEM_CONTRIBUTION:
+        return "contribute to the ecosystem";
+    case CCSIG_COND_OPEN:
+        return "keep the AI system open";
+    case CCSIG_COND_PAYMENT:
+        return "pay under the licence's payment terms";
+    case CCSIG_COND_LICENSE:
+        return "obtain a licence from the publisher";
+    case CCSIG_COND_POLICY:
+        return "follow the publisher's stated policy";
+    }
+    return "";
+}
+
+void report_obligations_phrase(ccsig_buf *b, unsigned conditions) {
+    unsigned bits[CCSIG_COND_COUNT];
+    int n = 0;
+    for (int i = 0; i < CCSIG_COND_COUNT; i++)
+        if (conditions & (1u << i))
+            bits[n++] = 1u << i;
+    for (int i = 0; i < n; i++) {
+        if (i)
+            ccsig_buf_puts(b, i == n - 1 ? " and " : ", ");
+        ccsig_buf_puts(b, obligation_phrase(bits[i]));
+    }
+}
+
+static void signals_phrase(ccsig_buf *b, unsigned signals) {
+    int n = 0;
+    for (int s = 1; s < CCSIG_SIGNAL_COUNT; s++)
+        if (signals & (1u << s)) {
+            ccsig_buf_puts(b, n++ ? ", " : "");
+            ccsig_buf_puts(b, ccsig_signal_token((ccsig_signal)s));
+        }
+}
+
+void report_state_phrase(ccsig_buf *b, const ccsig_verdict_entry *e) {
+    switch (e->state) {
+    case CCSIG_STATE_ALLOW:
+        ccsig_buf_puts(b, "allowed");
+        return;
+    case CCSIG_STATE_UNKNOWN:
+        ccsig_buf_puts(b, "unknown (no preference stated)");
+        return;
+    case CCSIG_STATE_DENY:
+        break;
+    }
+    ccsig_buf_puts(b, "not allowed");
+    if (!e->conditions)
+        return;
+    ccsig_buf_puts(b, ", unless you ");
+    report_obligations_phrase(b, e->conditions);
+    if (e->signals) {
+        int count = __builtin_popcount(e->signals);
+        ccsig_buf_puts(b, count > 1 ? " (CC signals " : " (CC signal ");
+        signals_phrase(b, e->signals);
+        ccsig_buf_putc(b, ')');
+    }
+}
+
+json_t *report_conditions_json(unsigned conditions) {
+    json_t *a = json_array();
+    for (int i = 0; i < CCSIG_COND_COUNT; i++)
+        if (conditions & (1u << i))
+            json_array_append_new(a, json_string(ccsig_condition_name(1u << i)));
+    return a;
+}
+
+json_t *report_signals_json(unsigned signals) {
+    json_t *a = json_array();
+    for (int s = 1; s < CCSIG_SIGNAL_COUNT; s++)
+        if (signals & (1u << s))
+            json_array_append_new(a, json_string(ccsig_signal_token((ccsig_signal)s)));
+    return a;
+}
+
+json_t *report_categories_json(const ccsig_verdict *v) {
+    json_t *o = json_object();
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+        const ccsig_verdict_entry *e = &v->cat[c];
+        json_t *src = e->source >= 0 ? json_integer(e->source) : json_null();
+        json_object_set_new(o, ccsig_category_name((ccsig_category)c),
+                            json_pack("{s:s, s:o, s:o, s:s, s:o}", "state",
+                                      ccsig_state_name(e->state), "exceptions",
+                                      report_signals_json(e->signals), "conditions",
+                                      report_conditions_json(e->conditions), "via",
+                                      ccsig_category_name(e->via), "source", src));
+    }
+    return o;
+}
+
+json_t *report_decision_json(const ccsig_decision *d) {
+    if ((unsigned)d->use >= CCSIG_CAT_COUNT)
+        return json_null();
+    return json_pack("{s:s, s:s, s:o, s:o, s:o}", "use", ccsig_category_name(d->use), "result",
+                     ccsig_result_name(d->result), "obligations",
+                     report_conditions_json(d->obligations), "missing",
+                     report_conditions_json(d->missing), "exclusion",
+                     d->exclusion ? json_string(ccsig_purpose_name(d->exclusion)) : json_null());
+}
+
+void report_categories_text(FILE *f, const ccsig_verdict *v, const char *indent,
+                            const char *const *source_names) {
+    ccsig_buf b = CCSIG_BUF_INIT;
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+        const ccsig_verdict_entry *e = &v->cat[c];
+        if (e->state == CCSIG_STATE_UNKNOWN)
+            continue;
+        ccsig_buf_clear(&b);
+        report_state_phrase(&b, e);
+        fprintf(f, "%s%s: %s", indent, ccsig_category_title((ccsig_category)c), ccsig_buf_cstr(&b));
+        if ((int)e->via != c)
+            fprintf(f, " (inherited from %s)", ccsig_category_title(e->via));
+        if (source_names && e->source >= 0 && source_names[e->source])
+            fprintf(f, " [%s]", source_names[e->source]);
+        fputc('\n', f);
+    }
+    ccsig_buf_free(&b);
+}
+
+void report_decision_text(FILE *f, const ccsig_decision *d, const char *indent) {
+    if ((unsigned)d->use >= CCSIG_CAT_COUNT)
+        return;
+    ccsig_buf b = CCSIG_BUF_INIT;
+    fprintf(f, "%sDecision for %s: ", indent, ccsig_category_title(d->use));
+    switch (d->result) {
+    case CCSIG_RESULT_PERMITTED:
+        fputs("permitted", f);
+        if (d->exclusion)
+            fprintf(f, " under the public-interest exclusion for %s",
+                    ccsig_purpose_name(d->exclusion));
+        break;
+    case CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS:
+        report_obligations_phrase(&b, d->obligations);
+        fprintf(f, "permitted, if you %s", ccsig_buf_cstr(&b));
+        break;
+    case CCSIG_RESULT_NOT_PERMITTED:
+        fputs("not permitted", f);
+        if (d->missing) {
+            report_obligations_phrase(&b, d->missing);
+            fprintf(f, " (it would be if you committed to: %s)", ccsig_buf_cstr(&b));
+        }
+        break;
+    case CCSIG_RESULT_UNKNOWN:
+        fputs("unknown (no preference stated; your own default applies)", f);
+        break;
+    }
+    fputc('\n', f);
+    ccsig_buf_free(&b);
+}
+
+void report_json_str(ccsig_buf *b, const char *p, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    ccsig_buf_reserve(b, n + 2);
+    ccsig_buf_putc(b, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+            continue;
+        ccsig_buf_append(b, p + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"':
+            ccsig_buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            ccsig_buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            ccsig_buf_puts(b, "\\n");
+            break;
+        case '\r':
+            ccsig_buf_puts(b, "\\r");
+            break;
+        case '\t':
+            ccsig_buf_puts(b, "\\t");
+            break;
+        default: {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            ccsig_buf_append(b, e, 6);
+        }
+        }
+    }
+    ccsig_buf_append(b, p + run, n - run);
+    ccsig_buf_putc(b, '"');
+}

@@ -1,0 +1,40 @@
+/*
+ * report.h — how verdicts and decisions are shown, shared by explain, check,
+ * inspect and scan so the JSON field names and the plain-words text are the
+ * same everywhere (documented in docs/ccsig-explain.1).
+ */
+#ifndef CCSIG_REPORT_H
+#define CCSIG_REPORT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "ccsig/buf.h"
+#include "ccsig/pref.h"
+
+/* "not allowed, unless you give credit (CC signal cc-cr)". */
+void report_state_phrase(ccsig_buf *b, const ccsig_verdict_entry *e);
+/* "give credit and contribute to the ecosystem". */
+void report_obligations_phrase(ccsig_buf *b, unsigned conditions);
+
+json_t *report_conditions_json(unsigned conditions);
+json_t *report_signals_json(unsigned signals);
+/* {"<category>": {"state","exceptions","conditions","via","source"}} for all
+ * five categories. */
+json_t *report_categories_json(const ccsig_verdict *v);
+/* {"use","result","obligations","missing","exclusion"}, or JSON null when the
+ * profile asks no use. */
+json_t *report_decision_json(const ccsig_decision *d);
+
+/* One line per category that is not unknown; indent prefixes each line.
+ * sources (may be NULL) names the statement that decided each line. */
+void report_categories_text(FILE *f, const ccsig_verdict *v, const char *indent,
+                            const char *const *source_names);
+/* "Decision for AI training: permitted with obligations: give credit". */
+void report_decision_text(FILE *f, const ccsig_decision *d, const char *indent);
+
+/* Write s as a JSON string (with quotes) to b: the fast path used by scan,
+ * which does not build jansson trees per record. */
+void report_json_str(ccsig_buf *b, const char *p, size_t n);
+
+#endif
