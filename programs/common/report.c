@@ -2,6 +2,7 @@
  * report.c — plain words and JSON for verdicts and decisions.
  */
 #include "report.h"
+#include "ccsig/sf.h"
 
 static const char *obligation_phrase(unsigned bit) {
     switch (bit) {
@@ -86,28 +87,117 @@ json_t *report_signals_json(unsigned signals) {
 }
 
 json_t *report_categories_json(const ccsig_verdict *v) {
-    json_t *o = json_object();
-    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
-        const ccsig_verdict_entry *e = &v->cat[c];
-        json_t *src = e->source >= 0 ? json_integer(e->source) : json_null();
-        json_object_set_new(o, ccsig_category_name((ccsig_category)c),
-                            json_pack("{s:s, s:o, s:o, s:s, s:o}", "state",
-                                      ccsig_state_name(e->state), "exceptions",
-                                      report_signals_json(e->signals), "conditions",
-                                      report_conditions_json(e->conditions), "via",
-                                      ccsig_category_name(e->via), "source", src));
-    }
-    return o;
+    ccsig_buf b = CCSIG_BUF_INIT;
+    report_write_categories(&b, v);
+    json_t *j = json_loadb(b.data, b.len, 0, NULL);
+    ccsig_buf_free(&b);
+    return j;
 }
 
 json_t *report_decision_json(const ccsig_decision *d) {
-    if ((unsigned)d->use >= CCSIG_CAT_COUNT)
-        return json_null();
-    return json_pack("{s:s, s:s, s:o, s:o, s:o}", "use", ccsig_category_name(d->use), "result",
-                     ccsig_result_name(d->result), "obligations",
-                     report_conditions_json(d->obligations), "missing",
-                     report_conditions_json(d->missing), "exclusion",
-                     d->exclusion ? json_string(ccsig_purpose_name(d->exclusion)) : json_null());
+    ccsig_buf b = CCSIG_BUF_INIT;
+    report_write_decision(&b, d);
+    json_t *j = json_loadb(b.data, b.len, JSON_DECODE_ANY, NULL);
+    ccsig_buf_free(&b);
+    return j;
+}
+
+static void write_names(ccsig_buf *b, unsigned conditions) {
+    ccsig_buf_putc(b, '[');
+    int n = 0;
+    for (int i = 0; i < CCSIG_COND_COUNT; i++)
+        if (conditions & (1u << i)) {
+            if (n++)
+                ccsig_buf_putc(b, ',');
+            ccsig_buf_printf(b, "\"%s\"", ccsig_condition_name(1u << i));
+        }
+    ccsig_buf_putc(b, ']');
+}
+
+void report_write_categories(ccsig_buf *b, const ccsig_verdict *v) {
+    ccsig_buf_putc(b, '{');
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+        const ccsig_verdict_entry *e = &v->cat[c];
+        if (c)
+            ccsig_buf_putc(b, ',');
+        ccsig_buf_printf(b, "\"%s\":{\"state\":\"%s\",\"exceptions\":[",
+                         ccsig_category_name((ccsig_category)c), ccsig_state_name(e->state));
+        int n = 0;
+        for (int s = 1; s < CCSIG_SIGNAL_COUNT; s++)
+            if (e->signals & (1u << s)) {
+                if (n++)
+                    ccsig_buf_putc(b, ',');
+                ccsig_buf_printf(b, "\"%s\"", ccsig_signal_token((ccsig_signal)s));
+            }
+        ccsig_buf_puts(b, "],\"conditions\":");
+        write_names(b, e->conditions);
+        ccsig_buf_printf(b, ",\"via\":\"%s\",\"source\":", ccsig_category_name(e->via));
+        if (e->source >= 0)
+            ccsig_buf_printf(b, "%d}", e->source);
+        else
+            ccsig_buf_puts(b, "null}");
+    }
+    ccsig_buf_putc(b, '}');
+}
+
+void report_write_decision(ccsig_buf *b, const ccsig_decision *d) {
+    if ((unsigned)d->use >= CCSIG_CAT_COUNT) {
+        ccsig_buf_puts(b, "null");
+        return;
+    }
+    ccsig_buf_printf(b, "{\"use\":\"%s\",\"result\":\"%s\",\"obligations\":",
+                     ccsig_category_name(d->use), ccsig_result_name(d->result));
+    write_names(b, d->obligations);
+    ccsig_buf_puts(b, ",\"missing\":");
+    write_names(b, d->missing);
+    if (d->exclusion)
+        ccsig_buf_printf(b, ",\"exclusion\":\"%s\"}", ccsig_purpose_name(d->exclusion));
+    else
+        ccsig_buf_puts(b, ",\"exclusion\":null}");
+}
+
+void report_write_source(ccsig_buf *b, const ccsig_provenance *p) {
+    ccsig_buf_printf(b, "{\"kind\":\"%s\",\"line\":", ccsig_source_kind_name(p->kind));
+    if (p->line)
+        ccsig_buf_printf(b, "%u", p->line);
+    else
+        ccsig_buf_puts(b, "null");
+    ccsig_buf_puts(b, ",\"text\":");
+    report_json_str(b, p->text.p ? p->text.p : "", p->text.len);
+    ccsig_buf_puts(b, ",\"origin\":");
+    if (p->origin.len)
+        report_json_str(b, p->origin.p, p->origin.len);
+    else
+        ccsig_buf_puts(b, "null");
+    ccsig_buf_putc(b, '}');
+}
+
+void report_write_record_head(ccsig_buf *b, ccsig_str url, ccsig_str agent, const char *crawl,
+                              const ccsig_provenance *crawl_rule, const ccsig_verdict *v,
+                              const ccsig_decision *d, const ccsig_statement *sts, size_t n) {
+    ccsig_buf_puts(b, "{\"url\":");
+    report_json_str(b, url.p ? url.p : "", url.len);
+    ccsig_buf_puts(b, ",\"agent\":");
+    report_json_str(b, agent.p ? agent.p : "", agent.len);
+    ccsig_buf_printf(b, ",\"crawl\":\"%s\",\"crawl_rule\":", crawl);
+    if (crawl_rule) {
+        ccsig_buf_printf(b, "{\"line\":%u,\"text\":", crawl_rule->line);
+        report_json_str(b, crawl_rule->text.p ? crawl_rule->text.p : "", crawl_rule->text.len);
+        ccsig_buf_putc(b, '}');
+    } else {
+        ccsig_buf_puts(b, "null");
+    }
+    ccsig_buf_puts(b, ",\"categories\":");
+    report_write_categories(b, v);
+    ccsig_buf_puts(b, ",\"decision\":");
+    report_write_decision(b, d);
+    ccsig_buf_puts(b, ",\"sources\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ccsig_buf_putc(b, ',');
+        report_write_source(b, &sts[i].src);
+    }
+    ccsig_buf_putc(b, ']');
 }
 
 void report_categories_text(FILE *f, const ccsig_verdict *v, const char *indent,
@@ -160,6 +250,15 @@ void report_decision_text(FILE *f, const ccsig_decision *d, const char *indent) 
     ccsig_buf_free(&b);
 }
 
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid. */
+static size_t utf8_seq(const unsigned char *p, size_t n) {
+    unsigned char c = p[0];
+    size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+    if (!len || len > n || (c >= 0xe0 && c < 0xf0 && len != 3))
+        return 0;
+    return ccsig_utf8_valid((const char *)p, len) ? len : 0;
+}
+
 void report_json_str(ccsig_buf *b, const char *p, size_t n) {
     static const char hex[] = "0123456789abcdef";
     ccsig_buf_reserve(b, n + 2);
@@ -167,8 +266,19 @@ void report_json_str(ccsig_buf *b, const char *p, size_t n) {
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
             continue;
+        if (c >= 0x80) {
+            size_t l = utf8_seq((const unsigned char *)p + i, n - i);
+            if (l) {
+                i += l - 1;
+                continue;
+            }
+            ccsig_buf_append(b, p + run, i - run);
+            run = i + 1;
+            ccsig_buf_puts(b, "\\ufffd"); /* not UTF-8: JSON must be */
+            continue;
+        }
         ccsig_buf_append(b, p + run, i - run);
         run = i + 1;
         switch (c) {

@@ -33,6 +33,21 @@ void report_categories_text(FILE *f, const ccsig_verdict *v, const char *indent,
 /* "Decision for AI training: permitted with obligations: give credit". */
 void report_decision_text(FILE *f, const ccsig_decision *d, const char *indent);
 
+/* Direct JSON writers (no jansson tree): the one definition of the shapes
+ * that check, scan and inspect print. report_*_json above are built from
+ * these, so text and fast paths can never disagree. */
+void report_write_categories(ccsig_buf *b, const ccsig_verdict *v);
+void report_write_decision(ccsig_buf *b, const ccsig_decision *d); /* null when no use */
+/* One source: {"kind","line","text","origin"} (line null when 0). */
+void report_write_source(ccsig_buf *b, const ccsig_provenance *p);
+/* The common head of a per-URL record, without the closing brace:
+ * {"url","agent","crawl","crawl_rule","categories","decision","sources".
+ * crawl is "allowed", "disallowed" or "unknown" (no robots.txt known);
+ * crawl_rule may be NULL (JSON null). Callers append extra fields and '}'. */
+void report_write_record_head(ccsig_buf *b, ccsig_str url, ccsig_str agent, const char *crawl,
+                              const ccsig_provenance *crawl_rule, const ccsig_verdict *v,
+                              const ccsig_decision *d, const ccsig_statement *sts, size_t n);
+
 /* Write s as a JSON string (with quotes) to b: the fast path used by scan,
  * which does not build jansson trees per record. */
 void report_json_str(ccsig_buf *b, const char *p, size_t n);

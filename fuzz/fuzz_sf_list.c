@@ -1,0 +1,8 @@
+/* libFuzzer target: RFC 9651 list parsing and serialisation round trip. */
+#include "fuzz_sf.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    FUZZ_SF_BODY(ccsig_sf_parse_list, ccsig_sf_serialize_list, ccsig_sf_list)
+}
