@@ -79,16 +79,17 @@ static void str_helpers(void **state) {
     assert_false(ccsig_str_ieq(CCSIG_STR_LIT("Content-Usag"), "content-usage"));
     assert_true(ccsig_str_eq(ccsig_str_c("abc"), "abc"));
     ccsig_error e;
-    assert_int_equal(ccsig_error_set(&e, CCSIG_ERR_SYNTAX, 5, "bad %s", "thing"),
-                     CCSIG_ERR_SYNTAX);
+    assert_int_equal(ccsig_error_set(&e, CCSIG_ERR_SYNTAX, 5, "bad %s", "thing"), CCSIG_ERR_SYNTAX);
     assert_string_equal(e.message, "bad thing");
     assert_int_equal(e.offset, 5);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(arena_alignment_and_growth), cmocka_unit_test(arena_reset_reuses_memory),
-        cmocka_unit_test(arena_dup),                  cmocka_unit_test(buf_appends),
+        cmocka_unit_test(arena_alignment_and_growth),
+        cmocka_unit_test(arena_reset_reuses_memory),
+        cmocka_unit_test(arena_dup),
+        cmocka_unit_test(buf_appends),
         cmocka_unit_test(str_helpers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

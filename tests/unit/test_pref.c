@@ -221,18 +221,18 @@ static void deciding(void **state) {
     assert_int_equal(decide("train-ai=n", CCSIG_CAT_TRAIN_GENAI, CCSIG_COND_ALL, 0, &d),
                      CCSIG_RESULT_NOT_PERMITTED);
     assert_int_equal(decide("search=n", CCSIG_CAT_TRAIN_AI, 0, 0, &d), CCSIG_RESULT_UNKNOWN);
-    assert_int_equal(decide("train-ai=n;exceptions=cc-cr", CCSIG_CAT_TRAIN_AI, CCSIG_COND_CREDIT,
-                            0, &d),
-                     CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS);
+    assert_int_equal(
+        decide("train-ai=n;exceptions=cc-cr", CCSIG_CAT_TRAIN_AI, CCSIG_COND_CREDIT, 0, &d),
+        CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS);
     assert_int_equal(d.obligations, CCSIG_COND_CREDIT);
-    assert_int_equal(decide("train-ai=n;exceptions=cc-cr-dc", CCSIG_CAT_TRAIN_AI,
-                            CCSIG_COND_CREDIT, 0, &d),
-                     CCSIG_RESULT_NOT_PERMITTED);
+    assert_int_equal(
+        decide("train-ai=n;exceptions=cc-cr-dc", CCSIG_CAT_TRAIN_AI, CCSIG_COND_CREDIT, 0, &d),
+        CCSIG_RESULT_NOT_PERMITTED);
     assert_int_equal(d.missing, CCSIG_COND_DIRECT_CONTRIBUTION);
     /* commitments beyond the conditions do not become obligations */
-    assert_int_equal(decide("train-ai=n;exceptions=cc-cr", CCSIG_CAT_TRAIN_AI, CCSIG_COND_ALL, 0,
-                            &d),
-                     CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS);
+    assert_int_equal(
+        decide("train-ai=n;exceptions=cc-cr", CCSIG_CAT_TRAIN_AI, CCSIG_COND_ALL, 0, &d),
+        CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS);
     assert_int_equal(d.obligations, CCSIG_COND_CREDIT);
     /* public-interest exclusions: only when claimed, and named */
     assert_int_equal(decide("train-ai=n", CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_ARCHIVING, &d),
@@ -252,8 +252,8 @@ static void statement_set_restrictive(void **state) {
     ccsig_statement st;
     ccsig_statement_init(&st, CCSIG_SRC_HEADER);
     ccsig_statement_set(&st, CCSIG_CAT_SEARCH, CCSIG_STATE_ALLOW, 0, 0, CCSIG_STR_LIT("a"));
-    ccsig_statement_set(&st, CCSIG_CAT_SEARCH, CCSIG_STATE_DENY, CCSIG_SIGNAL_CR,
-                        CCSIG_COND_CREDIT, CCSIG_STR_LIT("b"));
+    ccsig_statement_set(&st, CCSIG_CAT_SEARCH, CCSIG_STATE_DENY, CCSIG_SIGNAL_CR, CCSIG_COND_CREDIT,
+                        CCSIG_STR_LIT("b"));
     assert_int_equal(STATE(st, CCSIG_CAT_SEARCH), CCSIG_STATE_DENY);
     ccsig_statement_set(&st, CCSIG_CAT_SEARCH, CCSIG_STATE_DENY, 0, CCSIG_COND_PAYMENT,
                         CCSIG_STR_LIT("c"));

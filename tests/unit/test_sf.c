@@ -184,8 +184,8 @@ static void helpers(void **state) {
     assert_true(ccsig_sf_is_valid_token(CCSIG_STR_LIT("a/b:c")));
     assert_false(ccsig_sf_is_valid_token(CCSIG_STR_LIT("-x")));
     assert_true(ccsig_utf8_valid("f\xc3\xbc", 3));
-    assert_false(ccsig_utf8_valid("\xc0\x80", 2));       /* overlong */
-    assert_false(ccsig_utf8_valid("\xed\xa0\x80", 3));   /* surrogate */
+    assert_false(ccsig_utf8_valid("\xc0\x80", 2));         /* overlong */
+    assert_false(ccsig_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
     assert_false(ccsig_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
     unsigned char out[8];
     size_t n;
@@ -201,9 +201,12 @@ static void helpers(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(error_offsets),       cmocka_unit_test(zero_copy),
-        cmocka_unit_test(multi_line),          cmocka_unit_test(duplicates_keep_first_position),
-        cmocka_unit_test(large_dictionary_index), cmocka_unit_test(serialise_errors),
+        cmocka_unit_test(error_offsets),
+        cmocka_unit_test(zero_copy),
+        cmocka_unit_test(multi_line),
+        cmocka_unit_test(duplicates_keep_first_position),
+        cmocka_unit_test(large_dictionary_index),
+        cmocka_unit_test(serialise_errors),
         cmocka_unit_test(helpers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

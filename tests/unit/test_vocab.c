@@ -97,8 +97,8 @@ static void signals_and_conditions(void **state) {
 
 static void purposes(void **state) {
     (void)state;
-    static const char *const names[] = {"malicious-content-detection", "accessibility",
-                                        "archiving", "research"};
+    static const char *const names[] = {"malicious-content-detection", "accessibility", "archiving",
+                                        "research"};
     for (int i = 0; i < 4; i++) {
         ccsig_purpose p;
         assert_true(ccsig_purpose_parse(names[i], strlen(names[i]), &p));
