@@ -1,0 +1,127 @@
+/*
+ * ccsig/scan.h — what one archived HTTP response says about its own use:
+ * the per-record step of `ccsig scan`.
+ *
+ * A scanner is a context object created once per thread. For each WARC
+ * response or revisit record it parses the HTTP header block, gathers the
+ * statements the page makes about itself (the Content-Usage header; each
+ * other header or HTML reader is one call in the gather step), adds the
+ * statements and crawl rule the caller found in the site's robots.txt,
+ * combines them (aipref most-restrictive rule) and decides for the reuser
+ * profile. Everything per record lives in the scanner's arena, reset at the
+ * next record: the steady state allocates nothing.
+ *
+ * Repeated Content-Usage field lines are one field: RFC 9651 §4.2 requires a
+ * structured field's lines to be joined with ", " (RFC 9110 §5.3) before
+ * parsing, so two lines "train-ai=n" and "search=y" say what
+ * "train-ai=n, search=y" says, a key given twice takes its last value, and an
+ * invalid line makes the whole field invalid (every category unknown), as
+ * for any Dictionary. The statement's provenance text is the joined value.
+ */
+#ifndef CCSIG_SCAN_H
+#define CCSIG_SCAN_H
+
+#include "ccsig/arena.h"
+#include "ccsig/common.h"
+#include "ccsig/httpmsg.h"
+#include "ccsig/pref.h"
+#include "ccsig/warc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Statements kept per record: a robots.txt group can carry several
+ * Content-Usage rules for one path, plus one per page mechanism. */
+#define CCSIG_SCAN_MAX_STATEMENTS 16
+
+/* The parts of an absolute URL that key a site (RFC 9309 §2.3: robots.txt
+ * applies to one scheme, host and port). Slices point into the URL. */
+typedef struct ccsig_url {
+    ccsig_str scheme; /* "http", "https" (as written) */
+    ccsig_str host;   /* without userinfo and port; IPv6 keeps its brackets */
+    unsigned port;    /* explicit or the scheme's default (80, 443), 0 unknown */
+    ccsig_str path;   /* path and query, "/" when empty; no fragment */
+} ccsig_url;
+
+/* Split an absolute http(s) URL. Returns false when it has no scheme or host. */
+bool ccsig_url_split(ccsig_str url, ccsig_url *out);
+
+/* "scheme://host[:port]" (lowercase scheme and host, port only when not the
+ * default) written into buf; the site key for robots.txt and for credit.
+ * Returns the length, or 0 when it does not fit. */
+size_t ccsig_url_origin(const ccsig_url *u, char *buf, size_t n);
+
+/* What the caller's robots.txt store says for the record's URL. */
+typedef enum ccsig_robots_known {
+    CCSIG_ROBOTS_NONE = 0,    /* no robots.txt known for the site */
+    CCSIG_ROBOTS_FOUND,       /* a robots.txt (2xx) was applied */
+    CCSIG_ROBOTS_UNAVAILABLE, /* 4xx: RFC 9309 §2.3.1.3, crawling allowed */
+    CCSIG_ROBOTS_UNREACHABLE  /* 5xx or no answer: RFC 9309 §2.3.1.4, disallowed */
+} ccsig_robots_known;
+
+/* "none", "found", "unavailable", "unreachable". */
+const char *ccsig_robots_known_name(ccsig_robots_known k);
+
+typedef struct ccsig_scan_robots {
+    ccsig_robots_known known;
+    ccsig_state crawl;            /* ALLOW / DENY; UNKNOWN when known == NONE */
+    const ccsig_provenance *rule; /* the deciding Allow/Disallow line, or NULL */
+    const ccsig_statement *sts;   /* Content-Usage (etc.) statements for the path */
+    size_t n;
+} ccsig_scan_robots;
+
+typedef struct ccsig_scan_config {
+    ccsig_profile profile; /* use CCSIG_CAT_NONE: no decision */
+} ccsig_scan_config;
+
+typedef struct ccsig_scanner ccsig_scanner;
+
+typedef struct ccsig_scan_result {
+    ccsig_warc_type type;
+    ccsig_str url; /* WARC-Target-URI */
+    ccsig_url parts;
+    bool url_ok;                /* parts is valid */
+    const ccsig_http_msg *http; /* the parsed header block (owned by the scanner) */
+    int status;                 /* HTTP status, -1 when none */
+    const char *payload;        /* held payload bytes (after the HTTP header block) */
+    size_t payload_held;
+    uint64_t payload_len; /* payload bytes of the record (block minus HTTP header) */
+    ccsig_statement sts[CCSIG_SCAN_MAX_STATEMENTS];
+    size_t n;            /* statements: robots ones first, then the page's */
+    size_t n_robots;     /* how many came from robots.txt */
+    size_t dropped;      /* statements past CCSIG_SCAN_MAX_STATEMENTS */
+    bool header_invalid; /* a Content-Usage header that is not a valid Dictionary */
+    ccsig_robots_known robots;
+    ccsig_state crawl;
+    const ccsig_provenance *crawl_rule;
+    ccsig_verdict verdict;
+    ccsig_decision decision;
+} ccsig_scan_result;
+
+/* Create a scanner (one per thread). NULL when out of memory. */
+ccsig_scanner *ccsig_scanner_new(const ccsig_scan_config *cfg);
+void ccsig_scanner_free(ccsig_scanner *s);
+
+/* Scan one record (response or revisit; other types give a result with no
+ * statements). robots may be NULL (nothing known). The result points into
+ * the record, the robots answer and the scanner's arena: valid until the next
+ * call on this scanner. Returns CCSIG_ERR_NOMEM when the arena fails. */
+ccsig_status ccsig_scan_record(ccsig_scanner *s, const ccsig_warc_record *rec,
+                               const ccsig_scan_robots *robots, ccsig_scan_result *res);
+
+/* Add statements about the same content from elsewhere (a revisit's
+ * original record) and decide again. Statements past the limit are counted
+ * in res->dropped. */
+void ccsig_scan_add(ccsig_scanner *s, ccsig_scan_result *res, const ccsig_statement *sts, size_t n);
+
+/* Bytes ccsig_statements_copy needs for n statements. */
+size_t ccsig_statements_copy_size(const ccsig_statement *sts, size_t n);
+/* Deep-copy n statements into dst, their label and provenance text into buf
+ * (of ccsig_statements_copy_size bytes), so they outlive their source. */
+void ccsig_statements_copy(ccsig_statement *dst, const ccsig_statement *sts, size_t n, char *buf);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,261 @@
+/*
+ * ccsig/warc.h — WARC records (ISO 28500, WARC 1.0/1.1) over plain bytes,
+ * gzip (ISA-L igzip) and zstd (libzstd), read as a stream and written back
+ * byte-exact.
+ *
+ * Reading is two layers in one context object, created once and reused for
+ * every input (zstd's DCtx model):
+ *   - the codec layer turns archive bytes into a continuous stream and knows
+ *     where each gzip member or zstd frame starts and ends, in archive and in
+ *     stream offsets;
+ *   - the framing layer cuts the stream into records (version line, fields,
+ *     empty line, Content-Length bytes of block, CRLF CRLF).
+ * Because the framing does not depend on member boundaries, every layout
+ * decodes: one member per record (the WARC Annex D convention and what Common
+ * Crawl writes), one member for the whole file, members that cut records in
+ * the middle, zstd with or without the dictionary frame (raw or compressed
+ * dictionary) and with extension frames. Where a record begins and ends on
+ * member boundaries its archive offset and length address exactly its
+ * members, so a kept record is copied without recompression.
+ *
+ * Damage never stops a read and never hangs it: a truncated or corrupt
+ * member, garbage between records or members, a wrong Content-Length, a
+ * record cut at the end of the input and trailing garbage are each returned
+ * as one CCSIG_WARC_DAMAGE (archive offset and what was wrong) after the
+ * reader has resynchronised on the next record (the next "WARC/" line, or
+ * the next member or frame whose content starts with one). Every call
+ * consumes input or returns, so a read always ends.
+ *
+ * Memory: a reader holds a decompressed window of CCSIG_WARC_MAX_HEADER plus
+ * the hold limit (default CCSIG_WARC_HOLD_DEFAULT) plus slack, a copy of the
+ * same size for records larger than the window, an input window
+ * (default CCSIG_WARC_INPUT_DEFAULT, growing to CCSIG_WARC_INPUT_MAX to keep
+ * one large member whole) and the codec states: about 3 x hold + 2 MiB in
+ * all, whatever the input. Records longer than the hold limit are streamed:
+ * the record keeps the first `hold` bytes of its block and says so.
+ *
+ * A reader is not thread-safe; use one per thread.
+ */
+#ifndef CCSIG_WARC_H
+#define CCSIG_WARC_H
+
+#include <sys/types.h>
+
+#include "ccsig/arena.h"
+#include "ccsig/buf.h"
+#include "ccsig/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Longest WARC header block (version line to empty line). Common Crawl's
+ * are under 1 KiB; the bound is for target URIs, which browsers cap at 2 MB
+ * but crawlers at 2-8 KiB. A longer "header" is damage. */
+#define CCSIG_WARC_MAX_HEADER (256u * 1024u)
+/* Named fields kept per header (Common Crawl writes about 15, some repeated). */
+#define CCSIG_WARC_MAX_FIELDS 64
+/* Block bytes held per record by default: Common Crawl truncates payloads at
+ * 1 MiB (and marks WARC-Truncated), so 4 MiB holds whole every record of a
+ * Common Crawl archive with room for other crawlers' larger pages. */
+#define CCSIG_WARC_HOLD_DEFAULT (4u << 20)
+/* Input window: read size, and the most it grows to keep a member whole. */
+#define CCSIG_WARC_INPUT_DEFAULT (1u << 20)
+#define CCSIG_WARC_INPUT_MAX (16u << 20)
+/* The zstd WARC convention limits dictionaries and windows to 8 MiB. */
+#define CCSIG_WARC_ZSTD_MAX_DICT (8u << 20)
+#define CCSIG_WARC_ZSTD_WINDOW_LOG 23
+
+typedef enum ccsig_warc_codec {
+    CCSIG_WARC_AUTO = -1, /* sniff from the first bytes */
+    CCSIG_WARC_PLAIN = 0,
+    CCSIG_WARC_GZIP,
+    CCSIG_WARC_ZSTD
+} ccsig_warc_codec;
+
+/* "plain", "gzip", "zstd". */
+const char *ccsig_warc_codec_name(ccsig_warc_codec c);
+/* The codec the first bytes announce: gzip magic 1f 8b, a zstd frame or the
+ * zstd dictionary frame (28 b5 2f fd / 5d 2a 4d 18), otherwise plain. */
+ccsig_warc_codec ccsig_warc_sniff(const void *p, size_t n);
+
+typedef enum ccsig_warc_type {
+    CCSIG_WARC_OTHER = 0, /* an unknown type: skipped, never rejected (spec §6) */
+    CCSIG_WARC_WARCINFO,
+    CCSIG_WARC_RESPONSE,
+    CCSIG_WARC_RESOURCE,
+    CCSIG_WARC_REQUEST,
+    CCSIG_WARC_METADATA,
+    CCSIG_WARC_REVISIT,
+    CCSIG_WARC_CONVERSION,
+    CCSIG_WARC_CONTINUATION,
+    CCSIG_WARC_TYPE_COUNT
+} ccsig_warc_type;
+
+/* "warcinfo", "response", ...; "other" for CCSIG_WARC_OTHER. */
+const char *ccsig_warc_type_name(ccsig_warc_type t);
+
+typedef struct ccsig_warc_field {
+    ccsig_str name;
+    ccsig_str value;
+} ccsig_warc_field;
+
+/* A parsed WARC header. Slices point into the parsed bytes (or the arena for
+ * folded values). The named shortcuts are empty when the field is absent;
+ * every field, repeated ones included (WARC-Concurrent-To, WARC-Protocol),
+ * is also in fields[] in order. */
+typedef struct ccsig_warc_header {
+    ccsig_str version; /* "WARC/1.0"; lenient: "WARC/" digits "." digits */
+    ccsig_warc_type type;
+    ccsig_str type_name;
+    ccsig_str target_uri; /* angle brackets of WARC 1.0 style removed */
+    ccsig_str date;
+    ccsig_str record_id;
+    ccsig_str payload_digest;
+    ccsig_str block_digest;
+    ccsig_str refers_to;
+    ccsig_str refers_to_target_uri;
+    ccsig_str refers_to_date;
+    ccsig_str content_type;
+    ccsig_str truncated;
+    ccsig_str profile;
+    uint64_t content_length;
+    size_t header_len; /* bytes from the version line through the empty line */
+    size_t nfields;
+    size_t dropped; /* fields past CCSIG_WARC_MAX_FIELDS */
+    ccsig_warc_field fields[CCSIG_WARC_MAX_FIELDS];
+} ccsig_warc_header;
+
+/* Length of the header block at p (through its empty line, CRLF or bare LF),
+ * or 0 when no empty line occurs within len bytes. */
+size_t ccsig_warc_header_end(const char *p, size_t len);
+
+/* Parse a WARC header block p[0..len) (len = ccsig_warc_header_end). Returns
+ * CCSIG_ERR_SYNTAX (err says what, with the byte offset) when there is no
+ * version line or Content-Length is missing or not a decimal number. The arena
+ * receives unfolded values (rare); the header points into p otherwise. */
+ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
+                                     ccsig_warc_header *h, ccsig_error *err);
+
+/* The next value of field `name` (case-insensitive) after index *iter (start
+ * with *iter = 0); returns false when there is none. For repeated fields. */
+bool ccsig_warc_header_next(const ccsig_warc_header *h, const char *name, size_t *iter,
+                            ccsig_str *value);
+
+/* ---- reading ---- */
+
+/* Read up to n bytes into buf. Returns the count, 0 at the end of the input
+ * or -1 on error (with errno set). */
+typedef ssize_t (*ccsig_warc_read_fn)(void *ctx, void *buf, size_t n);
+
+typedef struct ccsig_warc_reader ccsig_warc_reader;
+
+typedef struct ccsig_warc_options {
+    size_t hold; /* block bytes held per record; 0 = CCSIG_WARC_HOLD_DEFAULT */
+} ccsig_warc_options;
+
+/* Create a reader (NULL options = defaults). Returns NULL when out of memory. */
+ccsig_warc_reader *ccsig_warc_reader_new(const ccsig_warc_options *opt);
+void ccsig_warc_reader_free(ccsig_warc_reader *r);
+
+/* Start reading a new input through fn. `offset` is the archive offset of the
+ * first byte fn returns (non-zero when reading a part of a file); offsets in
+ * records and damage reports are archive offsets. codec CCSIG_WARC_AUTO sniffs
+ * the first bytes. A zstd dictionary frame at archive offset 0 is loaded. */
+void ccsig_warc_reader_open(ccsig_warc_reader *r, ccsig_warc_read_fn fn, void *ctx, uint64_t offset,
+                            ccsig_warc_codec codec);
+/* The same over a memory buffer (not copied; it must outlive the reading). */
+void ccsig_warc_reader_open_memory(ccsig_warc_reader *r, const void *p, size_t n, uint64_t offset,
+                                   ccsig_warc_codec codec);
+
+/* Use a zstd dictionary for the frames of the current input: the content of a
+ * dictionary frame, raw (magic 37 a4 30 ec) or itself a zstd frame. Needed
+ * when reading a part of a file that does not start at offset 0 (the reader
+ * loads the dictionary itself when it sees the frame at offset 0). */
+ccsig_status ccsig_warc_reader_set_dictionary(ccsig_warc_reader *r, const void *p, size_t n,
+                                              ccsig_error *err);
+
+/* If p[0..n) starts with a zstd dictionary frame, set *frame_len to its
+ * length and *dict, *dict_len to its content and return true. */
+bool ccsig_warc_zstd_dictionary_frame(const void *p, size_t n, size_t *frame_len, const void **dict,
+                                      size_t *dict_len);
+
+/* Stop before the first record that begins on a fresh member or frame (plain
+ * input: any record) at an archive offset >= stop. Records that begin before
+ * stop are read whole even when they extend past it. */
+void ccsig_warc_reader_set_stop(ccsig_warc_reader *r, uint64_t stop);
+
+/* Skip to the first record boundary at an archive offset in [from, limit) from
+ * which a reader opened fresh would read the same records: a gzip member or
+ * zstd frame whose content starts with "WARC/", or on plain input a "WARC/"
+ * line after a line end whose header parses. The input must have been opened
+ * at an offset <= from (plain input: one byte before, so the line end is
+ * seen). Returns true with *found set, false when there is none (the reader
+ * is then at the end). Used to start reading in the middle of a file. */
+bool ccsig_warc_reader_sync(ccsig_warc_reader *r, uint64_t from, uint64_t limit, uint64_t *found);
+
+typedef enum ccsig_warc_next {
+    CCSIG_WARC_RECORD = 0, /* a record was read */
+    CCSIG_WARC_END,        /* end of input, or the stop offset reached */
+    CCSIG_WARC_DAMAGE,     /* damage reported and skipped; call again */
+    CCSIG_WARC_FAILED      /* the read function failed; the reader is done */
+} ccsig_warc_next;
+
+typedef struct ccsig_warc_record {
+    ccsig_warc_header h;
+    const char *block;      /* the held block bytes */
+    size_t block_len;       /* held bytes: min(content_length, hold) */
+    bool block_complete;    /* block_len == content_length */
+    uint64_t offset;        /* archive offset: start of the member or frame the record
+                               begins in (plain input: the byte offset) */
+    uint64_t raw_length;    /* archive bytes from offset holding exactly this record
+                               (its members, its trailer included); 0 when the record
+                               does not begin and end on member boundaries */
+    const void *raw;        /* those raw_length bytes while still in the input
+                               window, NULL otherwise (read them again by offset) */
+    uint64_t stream_offset; /* offset in the decompressed stream */
+} ccsig_warc_record;
+
+typedef struct ccsig_warc_damage {
+    uint64_t offset;      /* archive offset the damage concerns */
+    bool record_lost;     /* a record whose header was read was skipped */
+    ccsig_warc_type type; /* its type when record_lost */
+    char what[240];       /* what was wrong and what the reader did */
+} ccsig_warc_damage;
+
+/* Read the next record. RECORD: rec is filled and valid until the next call
+ * on this reader. DAMAGE: dmg says where and what; the reader has moved to the
+ * next record boundary. END: no more records; ccsig_warc_reader_position says
+ * where the next record would start. FAILED: dmg->what has the I/O error. */
+ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *rec,
+                                       ccsig_warc_damage *dmg);
+
+/* After END: the archive offset of the first record not read (the stop
+ * boundary), or the end of the input. */
+uint64_t ccsig_warc_reader_position(const ccsig_warc_reader *r);
+/* Archive bytes consumed so far (progress). */
+uint64_t ccsig_warc_reader_consumed(const ccsig_warc_reader *r);
+/* Decompressed bytes produced so far. */
+uint64_t ccsig_warc_reader_produced(const ccsig_warc_reader *r);
+/* The codec of the current input (after the first call to next or sync). */
+ccsig_warc_codec ccsig_warc_reader_codec(const ccsig_warc_reader *r);
+
+/* ---- writing ---- */
+
+typedef struct ccsig_warc_writer ccsig_warc_writer;
+
+/* A writer compressing each record (or any byte run) as its own gzip member
+ * (ISA-L, level 0-3) or zstd frame (with content size and checksum, as the
+ * zstd WARC convention requires), or copying it for plain output. */
+ccsig_warc_writer *ccsig_warc_writer_new(ccsig_warc_codec codec, int level);
+void ccsig_warc_writer_free(ccsig_warc_writer *w);
+ccsig_warc_codec ccsig_warc_writer_codec(const ccsig_warc_writer *w);
+/* Append p[0..n) to out as one member/frame. Returns CCSIG_ERR_NOMEM or
+ * CCSIG_ERR_IO (compressor failure) with err filled. */
+ccsig_status ccsig_warc_writer_member(ccsig_warc_writer *w, ccsig_buf *out, const void *p, size_t n,
+                                      ccsig_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,313 @@
+/*
+ * httpmsg.c — lenient HTTP/1.x header blocks (see ccsig/httpmsg.h).
+ *
+ * One pass over the lines: memchr finds each LF, trailing CRs are dropped,
+ * and each line is classified as start line, field, fold or end. Nothing is
+ * copied unless a folded value has to be joined. The grammar follows RFC 9112
+ * §2-5 where archives respect it and jwarc's lenient HttpParser.rl where they
+ * do not.
+ */
+#include "ccsig/httpmsg.h"
+
+static bool is_ws(char c) {
+    return c == ' ' || c == '\t';
+}
+
+static bool is_tchar(unsigned char c) {
+    /* RFC 9110 §5.6.2 token characters. */
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static ccsig_str trim(const char *p, size_t n) {
+    while (n && is_ws(p[0])) {
+        p++;
+        n--;
+    }
+    while (n && (is_ws(p[n - 1]) || p[n - 1] == '\r'))
+        n--;
+    return ccsig_str_make(p, n);
+}
+
+/* A request line: method SP target SP HTTP/version. */
+static bool parse_request_line(const char *p, size_t n, ccsig_http_msg *m) {
+    size_t i = 0;
+    while (i < n && is_tchar((unsigned char)p[i]))
+        i++;
+    if (i == 0 || i >= n || p[i] != ' ')
+        return false;
+    const char *last = NULL;
+    for (size_t k = n; k > i + 1; k--)
+        if (p[k - 1] == ' ') {
+            last = p + k - 1;
+            break;
+        }
+    if (!last || last <= p + i)
+        return false;
+    size_t vlen = (size_t)(p + n - (last + 1));
+    if (vlen < 5 || memcmp(last + 1, "HTTP/", 5) != 0)
+        return false;
+    m->kind = CCSIG_HTTP_REQUEST;
+    m->method = ccsig_str_make(p, i);
+    m->target = trim(p + i + 1, (size_t)(last - (p + i + 1)));
+    m->version = ccsig_str_make(last + 1, vlen);
+    return true;
+}
+
+/* A status line: HTTP/version SP status [SP reason]; also a bare "200 OK". */
+static bool parse_status_line(const char *p, size_t n, ccsig_http_msg *m) {
+    size_t i = 0;
+    if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+        while (i < n && !is_ws(p[i]))
+            i++;
+        m->version = ccsig_str_make(p, i);
+    } else if (!(n >= 3 && p[0] >= '1' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' &&
+                 p[2] >= '0' && p[2] <= '9' && (n == 3 || is_ws(p[3])))) {
+        return false;
+    }
+    m->kind = CCSIG_HTTP_RESPONSE;
+    while (i < n && is_ws(p[i]))
+        i++;
+    size_t d = i;
+    int status = 0;
+    while (i < n && p[i] >= '0' && p[i] <= '9' && i - d < 9) {
+        status = status * 10 + (p[i] - '0');
+        i++;
+    }
+    size_t digits = i - d;
+    if (digits == 0) {
+        m->status = -1;
+        m->anomalies |= CCSIG_HTTP_A_BAD_STATUS;
+    } else {
+        m->status = status;
+        if (digits != 3)
+            m->anomalies |= CCSIG_HTTP_A_BAD_STATUS;
+    }
+    if (digits && i < n && !is_ws(p[i])) {
+        /* "200OK": the code runs into text. */
+        m->anomalies |= CCSIG_HTTP_A_BAD_STATUS;
+    }
+    m->reason = trim(p + i, n - i);
+    if (!m->reason.len)
+        m->anomalies |= CCSIG_HTTP_A_NO_REASON;
+    return true;
+}
+
+/* A field line: name ':' value. Returns false for lines that are not one. */
+static bool looks_like_field(const char *p, size_t n) {
+    const char *c = memchr(p, ':', n);
+    if (!c || c == p)
+        return false;
+    for (const char *q = p; q < c; q++)
+        if (!is_tchar((unsigned char)*q))
+            return false;
+    return true;
+}
+
+static ccsig_status add_field(ccsig_http_msg *m, const char *p, size_t n) {
+    const char *c = memchr(p, ':', n);
+    if (!c) {
+        m->anomalies |= CCSIG_HTTP_A_JUNK_LINE;
+        return CCSIG_OK;
+    }
+    size_t nl = (size_t)(c - p);
+    size_t tl = nl;
+    while (tl && is_ws(p[tl - 1]))
+        tl--;
+    if (tl == 0) {
+        m->anomalies |= CCSIG_HTTP_A_EMPTY_NAME;
+        return CCSIG_OK;
+    }
+    if (tl != nl)
+        m->anomalies |= CCSIG_HTTP_A_NAME_SPACE;
+    for (size_t k = 0; k < tl; k++)
+        if (is_ws(p[k])) {
+            m->anomalies |= CCSIG_HTTP_A_NAME_SPACE;
+            break;
+        }
+    if (m->nfields == CCSIG_HTTP_MAX_FIELDS) {
+        m->anomalies |= CCSIG_HTTP_A_TOO_MANY;
+        m->dropped++;
+        return CCSIG_OK;
+    }
+    ccsig_http_field *f = &m->fields[m->nfields++];
+    f->name = ccsig_str_make(p, tl);
+    f->value = trim(c + 1, n - nl - 1);
+    return CCSIG_OK;
+}
+
+static ccsig_status unfold(ccsig_arena *a, ccsig_http_msg *m, const char *p, size_t n,
+                           ccsig_error *err) {
+    m->anomalies |= CCSIG_HTTP_A_FOLDED;
+    ccsig_str more = trim(p, n);
+    if (m->nfields == 0 || m->dropped) {
+        if (m->nfields == 0)
+            m->anomalies |= CCSIG_HTTP_A_LEADING_WS;
+        return CCSIG_OK;
+    }
+    if (!more.len)
+        return CCSIG_OK;
+    ccsig_http_field *f = &m->fields[m->nfields - 1];
+    size_t len = f->value.len ? f->value.len + 1 + more.len : more.len;
+    char *v = ccsig_arena_alloc(a, len + 1);
+    if (!v)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, (size_t)(p - f->name.p),
+                               "out of memory unfolding a header value");
+    size_t o = 0;
+    if (f->value.len) {
+        memcpy(v, f->value.p, f->value.len);
+        o = f->value.len;
+        v[o++] = ' ';
+    }
+    memcpy(v + o, more.p, more.len);
+    v[len] = '\0';
+    f->value = ccsig_str_make(v, len);
+    return CCSIG_OK;
+}
+
+ccsig_status ccsig_http_parse(ccsig_arena *a, const char *p, size_t len, ccsig_http_msg *m,
+                              ccsig_error *err) {
+    if (!m || (!p && len))
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "NULL argument");
+    m->kind = CCSIG_HTTP_NONE;
+    m->status = -1;
+    m->version = m->reason = m->method = m->target = ccsig_str_make(NULL, 0);
+    m->header_len = 0;
+    m->anomalies = 0;
+    m->nfields = 0;
+    m->dropped = 0;
+    size_t lim = len;
+    if (lim > CCSIG_HTTP_MAX_BLOCK)
+        lim = CCSIG_HTTP_MAX_BLOCK;
+
+    size_t pos = 0;
+    bool first = true;
+    while (pos < lim) {
+        const char *line = p + pos;
+        const char *lf = memchr(line, '\n', lim - pos);
+        size_t n, next;
+        if (lf) {
+            n = (size_t)(lf - line);
+            next = pos + n + 1;
+        } else if (len <= CCSIG_HTTP_MAX_BLOCK) {
+            /* The data ends inside a last line without a line end. */
+            n = lim - pos;
+            next = lim;
+        } else {
+            m->anomalies |= CCSIG_HTTP_A_TOO_LONG;
+            break;
+        }
+        size_t content = n;
+        while (content && line[content - 1] == '\r')
+            content--;
+        if (lf && (content == n))
+            m->anomalies |= CCSIG_HTTP_A_BARE_LF;
+        if (first) {
+            first = false;
+            if (parse_status_line(line, content, m) || parse_request_line(line, content, m)) {
+                pos = next;
+                m->header_len = pos;
+                continue;
+            }
+            if (!looks_like_field(line, content)) {
+                /* Not HTTP at all (a bare document in a response record). */
+                return CCSIG_OK;
+            }
+            m->kind = CCSIG_HTTP_FIELDS;
+            m->anomalies |= CCSIG_HTTP_A_NO_START;
+        }
+        if (content == 0) {
+            m->header_len = next;
+            return CCSIG_OK;
+        }
+        ccsig_status st =
+            is_ws(line[0]) ? unfold(a, m, line, content, err) : add_field(m, line, content);
+        if (st)
+            return st;
+        pos = next;
+        m->header_len = pos;
+    }
+    m->anomalies |= CCSIG_HTTP_A_NO_END;
+    return CCSIG_OK;
+}
+
+size_t ccsig_http_find(const ccsig_http_msg *m, const char *name, size_t from) {
+    for (size_t i = from; i < m->nfields; i++)
+        if (ccsig_str_ieq(m->fields[i].name, name))
+            return i;
+    return m->nfields;
+}
+
+size_t ccsig_http_count(const ccsig_http_msg *m, const char *name) {
+    size_t n = 0;
+    for (size_t i = 0; i < m->nfields; i++)
+        n += ccsig_str_ieq(m->fields[i].name, name);
+    return n;
+}
+
+bool ccsig_http_combined(const ccsig_http_msg *m, const char *name, ccsig_arena *a, ccsig_str *out,
+                         ccsig_error *err) {
+    *out = ccsig_str_make(NULL, 0);
+    size_t first = ccsig_http_find(m, name, 0);
+    if (first == m->nfields)
+        return false;
+    size_t total = m->fields[first].value.len, count = 1;
+    for (size_t i = ccsig_http_find(m, name, first + 1); i < m->nfields;
+         i = ccsig_http_find(m, name, i + 1)) {
+        total += 2 + m->fields[i].value.len;
+        count++;
+    }
+    if (count == 1) {
+        *out = m->fields[first].value;
+        return true;
+    }
+    char *v = ccsig_arena_alloc(a, total + 1);
+    if (!v) {
+        ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory joining %s field lines", name);
+        return false;
+    }
+    size_t o = 0;
+    for (size_t i = first; i < m->nfields; i = ccsig_http_find(m, name, i + 1)) {
+        if (o) {
+            v[o++] = ',';
+            v[o++] = ' ';
+        }
+        if (m->fields[i].value.len)
+            memcpy(v + o, m->fields[i].value.p, m->fields[i].value.len);
+        o += m->fields[i].value.len;
+    }
+    v[o] = '\0';
+    *out = ccsig_str_make(v, o);
+    return true;
+}
+
+const char *ccsig_http_anomaly_name(unsigned bit) {
+    switch (bit) {
+    case CCSIG_HTTP_A_BARE_LF:
+        return "bare-lf";
+    case CCSIG_HTTP_A_FOLDED:
+        return "folded";
+    case CCSIG_HTTP_A_JUNK_LINE:
+        return "junk-line";
+    case CCSIG_HTTP_A_EMPTY_NAME:
+        return "empty-name";
+    case CCSIG_HTTP_A_NAME_SPACE:
+        return "name-space";
+    case CCSIG_HTTP_A_NO_REASON:
+        return "no-reason";
+    case CCSIG_HTTP_A_BAD_STATUS:
+        return "bad-status";
+    case CCSIG_HTTP_A_NO_END:
+        return "no-end";
+    case CCSIG_HTTP_A_NO_START:
+        return "no-start-line";
+    case CCSIG_HTTP_A_TOO_MANY:
+        return "too-many-fields";
+    case CCSIG_HTTP_A_TOO_LONG:
+        return "too-long";
+    case CCSIG_HTTP_A_LEADING_WS:
+        return "leading-whitespace";
+    }
+    return "unknown";
+}

@@ -1,0 +1,295 @@
+/*
+ * scan.c — the per-record step of ccsig scan (see ccsig/scan.h).
+ *
+ * gather_page() is where a page's own statements are collected: one call per
+ * mechanism, each appending statements with provenance to the result. The
+ * robots.txt part comes from the caller, which owns the (shared, bounded)
+ * store of compiled robots.txt files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ccsig/scan.h"
+
+struct ccsig_scanner {
+    ccsig_scan_config cfg;
+    ccsig_arena arena;
+    ccsig_http_msg http;
+};
+
+const char *ccsig_robots_known_name(ccsig_robots_known k) {
+    switch (k) {
+    case CCSIG_ROBOTS_FOUND:
+        return "found";
+    case CCSIG_ROBOTS_UNAVAILABLE:
+        return "unavailable";
+    case CCSIG_ROBOTS_UNREACHABLE:
+        return "unreachable";
+    case CCSIG_ROBOTS_NONE:
+        break;
+    }
+    return "none";
+}
+
+/* ------------------------------------------------------------------ URL -- */
+
+static char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+static unsigned default_port(ccsig_str scheme) {
+    if (ccsig_str_ieq(scheme, "http"))
+        return 80;
+    if (ccsig_str_ieq(scheme, "https"))
+        return 443;
+    return 0;
+}
+
+bool ccsig_url_split(ccsig_str url, ccsig_url *out) {
+    memset(out, 0, sizeof *out);
+    const char *p = url.p, *end = url.p + url.len;
+    if (!p)
+        return false;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    const char *s = p;
+    while (s < end &&
+           ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+            (s > p && ((*s >= '0' && *s <= '9') || *s == '+' || *s == '-' || *s == '.'))))
+        s++;
+    if (s == p || end - s < 3 || memcmp(s, "://", 3) != 0)
+        return false;
+    out->scheme = ccsig_str_make(p, (size_t)(s - p));
+    const char *a = s + 3, *ae = a;
+    while (ae < end && *ae != '/' && *ae != '?' && *ae != '#')
+        ae++;
+    for (const char *q = ae; q > a; q--)
+        if (q[-1] == '@') {
+            a = q;
+            break;
+        }
+    const char *hend = ae, *colon = NULL;
+    if (a < ae && *a == '[') {
+        const char *rb = memchr(a, ']', (size_t)(ae - a));
+        if (!rb)
+            return false;
+        hend = rb + 1;
+        if (hend < ae && *hend == ':')
+            colon = hend;
+        else if (hend != ae)
+            return false;
+    } else {
+        colon = memchr(a, ':', (size_t)(ae - a));
+        if (colon)
+            hend = colon;
+    }
+    if (hend == a)
+        return false;
+    out->host = ccsig_str_make(a, (size_t)(hend - a));
+    out->port = default_port(out->scheme);
+    if (colon && colon + 1 < ae) {
+        unsigned port = 0;
+        for (const char *q = colon + 1; q < ae; q++) {
+            if (*q < '0' || *q > '9' || port > 65535)
+                return false;
+            port = port * 10 + (unsigned)(*q - '0');
+        }
+        if (port == 0 || port > 65535)
+            return false;
+        out->port = port;
+    }
+    const char *pe = memchr(ae, '#', (size_t)(end - ae));
+    if (!pe)
+        pe = end;
+    out->path = ae < pe ? ccsig_str_make(ae, (size_t)(pe - ae)) : CCSIG_STR_LIT("/");
+    return true;
+}
+
+size_t ccsig_url_origin(const ccsig_url *u, char *buf, size_t n) {
+    size_t need = u->scheme.len + 3 + u->host.len + 7;
+    if (!u->host.len || need >= n)
+        return 0;
+    size_t o = 0;
+    for (size_t i = 0; i < u->scheme.len; i++)
+        buf[o++] = lower(u->scheme.p[i]);
+    memcpy(buf + o, "://", 3);
+    o += 3;
+    for (size_t i = 0; i < u->host.len; i++)
+        buf[o++] = lower(u->host.p[i]);
+    if (u->port && u->port != default_port(u->scheme))
+        o += (size_t)snprintf(buf + o, n - o, ":%u", u->port);
+    buf[o] = '\0';
+    return o;
+}
+
+/* -------------------------------------------------------------- scanner -- */
+
+ccsig_scanner *ccsig_scanner_new(const ccsig_scan_config *cfg) {
+    ccsig_scanner *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    if (cfg)
+        s->cfg = *cfg;
+    else
+        s->cfg.profile.use = CCSIG_CAT_NONE;
+    ccsig_arena_init(&s->arena, 16384);
+    return s;
+}
+
+void ccsig_scanner_free(ccsig_scanner *s) {
+    if (!s)
+        return;
+    ccsig_arena_free(&s->arena);
+    free(s);
+}
+
+static ccsig_statement *new_statement(ccsig_scan_result *res, ccsig_source_kind kind) {
+    if (res->n == CCSIG_SCAN_MAX_STATEMENTS) {
+        res->dropped++;
+        return NULL;
+    }
+    ccsig_statement *st = &res->sts[res->n++];
+    ccsig_statement_init(st, kind);
+    return st;
+}
+
+/* The Content-Usage response header (draft-ietf-aipref-attach §3), all
+ * lines joined into one field value (see scan.h). */
+static ccsig_status read_content_usage(ccsig_scanner *s, ccsig_scan_result *res) {
+    const ccsig_http_msg *m = res->http;
+    size_t first = ccsig_http_find(m, "Content-Usage", 0);
+    if (first == m->nfields)
+        return CCSIG_OK;
+    ccsig_str value;
+    ccsig_error err;
+    if (!ccsig_http_combined(m, "Content-Usage", &s->arena, &value, &err))
+        return err.code;
+    ccsig_statement *st = new_statement(res, CCSIG_SRC_HEADER);
+    if (!st)
+        return CCSIG_OK;
+    st->src.origin = m->fields[first].name;
+    st->src.text = value;
+    if (ccsig_pref_parse(&s->arena, value.p, value.len, st, NULL, &err) == CCSIG_ERR_NOMEM)
+        return CCSIG_ERR_NOMEM;
+    if (!st->valid)
+        res->header_invalid = true;
+    return CCSIG_OK;
+}
+
+/* The page's own statements. Each mechanism is one call here. */
+static ccsig_status gather_page(ccsig_scanner *s, ccsig_scan_result *res) {
+    ccsig_status st = read_content_usage(s, res);
+    return st;
+}
+
+static void decide(ccsig_scanner *s, ccsig_scan_result *res) {
+    ccsig_combine(res->sts, res->n, &res->verdict);
+    ccsig_decide(&res->verdict, &s->cfg.profile, &res->decision);
+}
+
+ccsig_status ccsig_scan_record(ccsig_scanner *s, const ccsig_warc_record *rec,
+                               const ccsig_scan_robots *robots, ccsig_scan_result *res) {
+    ccsig_arena_reset(&s->arena);
+    res->type = rec->h.type;
+    res->url = rec->h.target_uri;
+    res->url_ok = ccsig_url_split(res->url, &res->parts);
+    res->http = &s->http;
+    res->status = -1;
+    res->payload = rec->block;
+    res->payload_held = rec->block_len;
+    res->payload_len = rec->h.content_length;
+    res->n = res->n_robots = res->dropped = 0;
+    res->header_invalid = false;
+    res->robots = CCSIG_ROBOTS_NONE;
+    res->crawl = CCSIG_STATE_UNKNOWN;
+    res->crawl_rule = NULL;
+    ccsig_error err;
+    s->http.nfields = 0;
+    s->http.kind = CCSIG_HTTP_NONE;
+    bool http = res->type == CCSIG_WARC_RESPONSE || res->type == CCSIG_WARC_REVISIT;
+    if (http) {
+        ccsig_status st = ccsig_http_parse(&s->arena, rec->block, rec->block_len, &s->http, &err);
+        if (st)
+            return st;
+        if (s->http.kind != CCSIG_HTTP_NONE) {
+            res->status = s->http.status;
+            size_t hl = s->http.header_len;
+            res->payload = rec->block + hl;
+            res->payload_held = rec->block_len - hl;
+            res->payload_len = rec->h.content_length - hl;
+        }
+    }
+    if (robots) {
+        res->robots = robots->known;
+        res->crawl = robots->crawl;
+        res->crawl_rule = robots->rule;
+        /* Paths that cannot be crawled have no associated usage preferences
+         * (draft-ietf-aipref-attach §4). */
+        if (robots->crawl != CCSIG_STATE_DENY)
+            for (size_t i = 0; i < robots->n; i++) {
+                if (res->n == CCSIG_SCAN_MAX_STATEMENTS) {
+                    res->dropped++;
+                    continue;
+                }
+                res->sts[res->n++] = robots->sts[i];
+            }
+        res->n_robots = res->n;
+    }
+    if (http && s->http.kind != CCSIG_HTTP_NONE) {
+        ccsig_status st = gather_page(s, res);
+        if (st)
+            return st;
+    }
+    decide(s, res);
+    return CCSIG_OK;
+}
+
+void ccsig_scan_add(ccsig_scanner *s, ccsig_scan_result *res, const ccsig_statement *sts,
+                    size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (res->n == CCSIG_SCAN_MAX_STATEMENTS) {
+            res->dropped++;
+            continue;
+        }
+        res->sts[res->n++] = sts[i];
+    }
+    decide(s, res);
+}
+
+/* --------------------------------------------------- copying statements -- */
+
+static size_t str_size(ccsig_str s) {
+    return s.len ? s.len + 1 : 0;
+}
+
+size_t ccsig_statements_copy_size(const ccsig_statement *sts, size_t n) {
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += str_size(sts[i].src.origin) + str_size(sts[i].src.text);
+        for (int c = 0; c < CCSIG_CAT_COUNT; c++)
+            total += str_size(sts[i].cat[c].label);
+    }
+    return total;
+}
+
+static ccsig_str copy_str(ccsig_str s, char **buf) {
+    if (!s.len)
+        return ccsig_str_make(NULL, 0);
+    char *p = *buf;
+    memcpy(p, s.p, s.len);
+    p[s.len] = '\0';
+    *buf += s.len + 1;
+    return ccsig_str_make(p, s.len);
+}
+
+void ccsig_statements_copy(ccsig_statement *dst, const ccsig_statement *sts, size_t n, char *buf) {
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = sts[i];
+        dst[i].src.origin = copy_str(sts[i].src.origin, &buf);
+        dst[i].src.text = copy_str(sts[i].src.text, &buf);
+        for (int c = 0; c < CCSIG_CAT_COUNT; c++)
+            dst[i].cat[c].label = copy_str(sts[i].cat[c].label, &buf);
+    }
+}

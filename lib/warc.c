@@ -1,0 +1,1495 @@
+/*
+ * warc.c — WARC records over plain, gzip and zstd input (see ccsig/warc.h).
+ *
+ * Design. The codec layer (pump_*) appends decompressed bytes to a window
+ * `o` and stops at every member or frame end, so for the usual one member
+ * per record layout one pump yields exactly one record and the window is
+ * empty again when the record has been returned: no copy, no compaction.
+ * Each member's start and end, in stream and archive offsets, go to a small
+ * ring (map) from which the framing layer learns whether a record begins and
+ * ends on member boundaries (then its members can be copied byte-exact).
+ *
+ * The framing layer (ccsig_warc_reader_next) finds "WARC/", the header's
+ * empty line, Content-Length bytes of block and the trailer. A record whose
+ * header plus block fits the hold limit is held whole in the window; a
+ * larger one keeps its header and first `hold` block bytes in hbuf and the
+ * rest streams through the window.
+ *
+ * Damage is handled where it is seen. The codec layer reports a bad or cut
+ * member, garbage between members and trailing garbage (after moving to the
+ * next member whose content starts with "WARC/"); the framing layer reports
+ * garbage between records, bad headers, a wrong Content-Length (block not
+ * followed by CRLF CRLF and a record) and a record cut at the end, and moves
+ * to the next "WARC/" at a line start. Every loop consumes input or ends.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <isa-l/igzip_lib.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_windowLogMax is stable; nothing else used */
+#include <zstd.h>
+
+#include "ccsig/warc.h"
+
+#define NONE UINT64_MAX
+#define MAP_N 64                 /* members remembered (a record spans few) */
+#define MIN_SPACE (64u * 1024u)  /* decompress at least this much per pump */
+#define TRIAL_INPUT (64u * 1024) /* input a trial decode may use */
+#define ZSTD_MAGIC 0xFD2FB528u
+#define ZSTD_DICT_FRAME 0x184D2A5Du
+#define ZSTD_DICT_MAGIC 0xEC30A437u
+
+/* snprintf whose truncation is intended (messages are cut to their buffer). */
+static void setf(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void setf(char *dst, size_t n, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(dst, n, fmt, ap);
+    va_end(ap);
+}
+
+/* ---------------------------------------------------------------- names -- */
+
+const char *ccsig_warc_codec_name(ccsig_warc_codec c) {
+    switch (c) {
+    case CCSIG_WARC_GZIP:
+        return "gzip";
+    case CCSIG_WARC_ZSTD:
+        return "zstd";
+    case CCSIG_WARC_PLAIN:
+        return "plain";
+    case CCSIG_WARC_AUTO:
+        break;
+    }
+    return "auto";
+}
+
+static uint32_t le32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+ccsig_warc_codec ccsig_warc_sniff(const void *p, size_t n) {
+    const uint8_t *b = p;
+    if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+        return CCSIG_WARC_GZIP;
+    if (n >= 4 && (le32(b) == ZSTD_MAGIC || le32(b) == ZSTD_DICT_FRAME))
+        return CCSIG_WARC_ZSTD;
+    return CCSIG_WARC_PLAIN;
+}
+
+static const char *const type_names[CCSIG_WARC_TYPE_COUNT] = {
+    "other",    "warcinfo", "response",   "resource",    "request",
+    "metadata", "revisit",  "conversion", "continuation"};
+
+const char *ccsig_warc_type_name(ccsig_warc_type t) {
+    return (unsigned)t < CCSIG_WARC_TYPE_COUNT ? type_names[t] : "other";
+}
+
+/* --------------------------------------------------------------- header -- */
+
+size_t ccsig_warc_header_end(const char *p, size_t len) {
+    /* The empty line: LF followed by LF or CR LF. */
+    const char *q = p, *end = p + len;
+    while (q < end) {
+        const char *lf = memchr(q, '\n', (size_t)(end - q));
+        if (!lf)
+            return 0;
+        const char *n = lf + 1;
+        if (n < end && *n == '\n')
+            return (size_t)(n + 1 - p);
+        if (n + 1 < end && n[0] == '\r' && n[1] == '\n')
+            return (size_t)(n + 2 - p);
+        if (n + 1 >= end && n < end && *n == '\r')
+            return 0; /* "\n\r" at the end: the LF is not here yet */
+        q = n;
+    }
+    return 0;
+}
+
+static bool is_ws(char c) {
+    return c == ' ' || c == '\t';
+}
+
+static ccsig_str trim(const char *p, size_t n) {
+    while (n && is_ws(*p)) {
+        p++;
+        n--;
+    }
+    while (n && (is_ws(p[n - 1]) || p[n - 1] == '\r'))
+        n--;
+    return ccsig_str_make(p, n);
+}
+
+static ccsig_warc_type parse_type(ccsig_str v) {
+    for (int t = 1; t < CCSIG_WARC_TYPE_COUNT; t++)
+        if (ccsig_str_ieq(v, type_names[t]))
+            return (ccsig_warc_type)t;
+    return CCSIG_WARC_OTHER;
+}
+
+static bool parse_u64(ccsig_str v, uint64_t *out) {
+    if (!v.len || v.len > 19)
+        return false;
+    uint64_t x = 0;
+    for (size_t i = 0; i < v.len; i++) {
+        if (v.p[i] < '0' || v.p[i] > '9')
+            return false;
+        x = x * 10 + (uint64_t)(v.p[i] - '0');
+    }
+    *out = x;
+    return true;
+}
+
+static void set_known(ccsig_warc_header *h, ccsig_str name, ccsig_str v) {
+    static const struct {
+        const char *name;
+        size_t off;
+    } known[] = {
+        {"WARC-Target-URI", offsetof(ccsig_warc_header, target_uri)},
+        {"WARC-Date", offsetof(ccsig_warc_header, date)},
+        {"WARC-Record-ID", offsetof(ccsig_warc_header, record_id)},
+        {"WARC-Payload-Digest", offsetof(ccsig_warc_header, payload_digest)},
+        {"WARC-Block-Digest", offsetof(ccsig_warc_header, block_digest)},
+        {"WARC-Refers-To", offsetof(ccsig_warc_header, refers_to)},
+        {"WARC-Refers-To-Target-URI", offsetof(ccsig_warc_header, refers_to_target_uri)},
+        {"WARC-Refers-To-Date", offsetof(ccsig_warc_header, refers_to_date)},
+        {"Content-Type", offsetof(ccsig_warc_header, content_type)},
+        {"WARC-Truncated", offsetof(ccsig_warc_header, truncated)},
+        {"WARC-Profile", offsetof(ccsig_warc_header, profile)},
+    };
+    if (name.len < 9)
+        return;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (ccsig_str_ieq(name, known[i].name)) {
+            ccsig_str *slot = (ccsig_str *)((char *)h + known[i].off);
+            if (!slot->p) /* a field given twice: the first counts */
+                *slot = v;
+            return;
+        }
+}
+
+ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
+                                     ccsig_warc_header *h, ccsig_error *err) {
+    memset(h, 0, offsetof(ccsig_warc_header, fields));
+    if (len < 6 || memcmp(p, "WARC/", 5) != 0)
+        return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "no WARC version line");
+    const char *lf = memchr(p, '\n', len);
+    size_t vl = lf ? (size_t)(lf - p) : len;
+    h->version = trim(p, vl);
+    {
+        /* Lenient version grammar (jwarc): WARC/ digit+ "." digit+. */
+        size_t i = 5, d1 = 0, d2 = 0;
+        while (i < h->version.len && h->version.p[i] >= '0' && h->version.p[i] <= '9')
+            i++, d1++;
+        if (i < h->version.len && h->version.p[i] == '.')
+            for (i++; i < h->version.len && h->version.p[i] >= '0' && h->version.p[i] <= '9'; i++)
+                d2++;
+        if (!d1 || !d2 || i != h->version.len)
+            return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0,
+                                   "version line '%.*s' is not WARC/<major>.<minor>",
+                                   (int)(h->version.len > 40 ? 40 : h->version.len), h->version.p);
+    }
+    bool have_length = false;
+    size_t pos = lf ? vl + 1 : len;
+    while (pos < len) {
+        const char *line = p + pos;
+        const char *e = memchr(line, '\n', len - pos);
+        size_t n = e ? (size_t)(e - line) : len - pos;
+        size_t next = pos + n + (e ? 1 : 0);
+        size_t content = n;
+        while (content && line[content - 1] == '\r')
+            content--;
+        if (content == 0)
+            break;
+        if (is_ws(line[0])) {
+            /* A continuation line (WARC 1.1 §4 allows folding, as HTTP did). */
+            if (h->nfields && !h->dropped) {
+                ccsig_warc_field *f = &h->fields[h->nfields - 1];
+                ccsig_str more = trim(line, content);
+                if (more.len) {
+                    size_t l = f->value.len + 1 + more.len;
+                    char *v = a ? ccsig_arena_alloc(a, l + 1) : NULL;
+                    if (!v)
+                        return ccsig_error_set(err, CCSIG_ERR_NOMEM, pos,
+                                               "no memory to unfold a WARC field");
+                    memcpy(v, f->value.p, f->value.len);
+                    v[f->value.len] = ' ';
+                    memcpy(v + f->value.len + 1, more.p, more.len);
+                    v[l] = '\0';
+                    f->value = ccsig_str_make(v, l);
+                }
+            }
+            pos = next;
+            continue;
+        }
+        const char *colon = memchr(line, ':', content);
+        if (colon && colon != line) {
+            if (h->nfields < CCSIG_WARC_MAX_FIELDS) {
+                ccsig_warc_field *f = &h->fields[h->nfields++];
+                f->name = trim(line, (size_t)(colon - line));
+                f->value = trim(colon + 1, content - (size_t)(colon - line) - 1);
+            } else {
+                h->dropped++;
+            }
+        }
+        /* Lines without a colon carry nothing: ignored, as in jwarc. */
+        pos = next;
+    }
+    h->header_len = len;
+    for (size_t i = 0; i < h->nfields; i++) {
+        ccsig_warc_field *f = &h->fields[i];
+        if (ccsig_str_ieq(f->name, "Content-Length")) {
+            if (!have_length && !parse_u64(f->value, &h->content_length))
+                return ccsig_error_set(err, CCSIG_ERR_SYNTAX, (size_t)(f->name.p - p),
+                                       "Content-Length '%.*s' is not a decimal number",
+                                       (int)(f->value.len > 30 ? 30 : f->value.len), f->value.p);
+            have_length = true;
+        } else if (ccsig_str_ieq(f->name, "WARC-Type")) {
+            if (!h->type_name.p) {
+                h->type_name = f->value;
+                h->type = parse_type(f->value);
+            }
+        } else {
+            set_known(h, f->name, f->value);
+        }
+    }
+    if (!have_length)
+        return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "no Content-Length field");
+    ccsig_str *u = &h->target_uri;
+    if (u->len >= 2 && u->p[0] == '<' && u->p[u->len - 1] == '>')
+        *u = ccsig_str_make(u->p + 1, u->len - 2);
+    return CCSIG_OK;
+}
+
+bool ccsig_warc_header_next(const ccsig_warc_header *h, const char *name, size_t *iter,
+                            ccsig_str *value) {
+    for (size_t i = *iter; i < h->nfields; i++)
+        if (ccsig_str_ieq(h->fields[i].name, name)) {
+            *value = h->fields[i].value;
+            *iter = i + 1;
+            return true;
+        }
+    *iter = h->nfields;
+    return false;
+}
+
+/* --------------------------------------------------------------- reader -- */
+
+typedef struct member {
+    uint64_t dec_start, comp_start, dec_end, comp_end;
+    bool ended;
+} member;
+
+typedef enum pump_r { P_DATA, P_MEMBER_END, P_EOF, P_DAMAGE, P_FAIL } pump_r;
+
+struct ccsig_warc_reader {
+    size_t hold;
+    /* input window: in[0..ilen) holds archive bytes ibase..ibase+ilen */
+    ccsig_warc_read_fn rfn;
+    void *rctx;
+    uint8_t *ibuf;
+    size_t icap;
+    const uint8_t *in;
+    size_t ilen, ipos;
+    uint64_t ibase, open_offset;
+    bool ieof, mem, failed;
+    int fail_errno;
+    uint64_t ipin; /* archive offset to keep in the window (current record's members) */
+    /* codec */
+    ccsig_warc_codec codec;
+    bool codec_known;
+    struct inflate_state *inf, *tinf;
+    ZSTD_DCtx *zd, *tzd;
+    ZSTD_DDict *ddict;
+    uint8_t *dict;
+    size_t dict_len;
+    bool in_member;
+    member map[MAP_N];
+    size_t nmap; /* members seen; map[(nmap - 1) % MAP_N] is the last */
+    /* codec damage waiting to be reported */
+    bool cdmg;
+    uint64_t cdmg_off;
+    char cdmg_what[200];
+    /* decompressed window: o[0..olen) holds stream bytes obase..obase+olen */
+    uint8_t *o;
+    size_t ocap, opos, olen;
+    uint64_t obase, produced;
+    uint8_t *hbuf; /* header + held block of a record larger than the window */
+    size_t hcap;
+    /* framing */
+    uint64_t stop, next_pos;
+    uint64_t sol; /* stream offset known to start a line (where reading began) */
+    bool done;
+    ccsig_arena arena;
+    ccsig_warc_header scratch;
+};
+
+ccsig_warc_reader *ccsig_warc_reader_new(const ccsig_warc_options *opt) {
+    ccsig_warc_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->hold = opt && opt->hold ? opt->hold : CCSIG_WARC_HOLD_DEFAULT;
+    if (r->hold < 4096)
+        r->hold = 4096;
+    r->ocap = CCSIG_WARC_MAX_HEADER + r->hold + 2 * MIN_SPACE;
+    r->hcap = CCSIG_WARC_MAX_HEADER + r->hold;
+    r->icap = CCSIG_WARC_INPUT_DEFAULT;
+    r->o = malloc(r->ocap);
+    r->hbuf = malloc(r->hcap);
+    r->ibuf = malloc(r->icap);
+    r->inf = malloc(sizeof *r->inf);
+    r->tinf = malloc(sizeof *r->tinf);
+    r->zd = ZSTD_createDCtx();
+    r->tzd = ZSTD_createDCtx();
+    if (!r->o || !r->hbuf || !r->ibuf || !r->inf || !r->tinf || !r->zd || !r->tzd) {
+        ccsig_warc_reader_free(r);
+        return NULL;
+    }
+    ZSTD_DCtx_setParameter(r->zd, ZSTD_d_windowLogMax, CCSIG_WARC_ZSTD_WINDOW_LOG);
+    ZSTD_DCtx_setParameter(r->tzd, ZSTD_d_windowLogMax, CCSIG_WARC_ZSTD_WINDOW_LOG);
+    isal_inflate_init(r->inf);
+    ccsig_arena_init(&r->arena, 4096);
+    r->done = true;
+    return r;
+}
+
+void ccsig_warc_reader_free(ccsig_warc_reader *r) {
+    if (!r)
+        return;
+    free(r->o);
+    free(r->hbuf);
+    free(r->ibuf);
+    free(r->inf);
+    free(r->tinf);
+    ZSTD_freeDCtx(r->zd);
+    ZSTD_freeDCtx(r->tzd);
+    ZSTD_freeDDict(r->ddict);
+    free(r->dict);
+    ccsig_arena_free(&r->arena);
+    free(r);
+}
+
+static void reset_state(ccsig_warc_reader *r, uint64_t offset, ccsig_warc_codec codec) {
+    r->ilen = r->ipos = 0;
+    r->ibase = r->open_offset = offset;
+    r->ieof = r->failed = false;
+    r->fail_errno = 0;
+    r->ipin = NONE;
+    r->codec = codec == CCSIG_WARC_AUTO ? CCSIG_WARC_PLAIN : codec;
+    r->codec_known = codec != CCSIG_WARC_AUTO;
+    r->in_member = false;
+    r->nmap = 0;
+    r->cdmg = false;
+    r->opos = r->olen = 0;
+    r->obase = 0;
+    r->sol = 0;
+    if (r->codec_known && r->codec == CCSIG_WARC_PLAIN)
+        r->obase = r->sol = offset;
+    r->produced = 0;
+    r->stop = NONE;
+    r->next_pos = offset;
+    r->done = false;
+    ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_and_parameters);
+    ZSTD_DCtx_setParameter(r->zd, ZSTD_d_windowLogMax, CCSIG_WARC_ZSTD_WINDOW_LOG);
+    ZSTD_DCtx_reset(r->tzd, ZSTD_reset_session_and_parameters);
+    ZSTD_DCtx_setParameter(r->tzd, ZSTD_d_windowLogMax, CCSIG_WARC_ZSTD_WINDOW_LOG);
+    /* r->dict stays cached: reading another part of the same file sets the
+     * same dictionary again without digesting it anew. */
+}
+
+void ccsig_warc_reader_open(ccsig_warc_reader *r, ccsig_warc_read_fn fn, void *ctx, uint64_t offset,
+                            ccsig_warc_codec codec) {
+    reset_state(r, offset, codec);
+    r->rfn = fn;
+    r->rctx = ctx;
+    r->mem = false;
+    r->in = r->ibuf;
+}
+
+void ccsig_warc_reader_open_memory(ccsig_warc_reader *r, const void *p, size_t n, uint64_t offset,
+                                   ccsig_warc_codec codec) {
+    reset_state(r, offset, codec);
+    r->rfn = NULL;
+    r->mem = true;
+    r->in = p ? p : (const uint8_t *)"";
+    r->ilen = n;
+    r->ieof = true;
+}
+
+void ccsig_warc_reader_set_stop(ccsig_warc_reader *r, uint64_t stop) {
+    r->stop = stop;
+}
+
+uint64_t ccsig_warc_reader_position(const ccsig_warc_reader *r) {
+    return r->next_pos;
+}
+
+uint64_t ccsig_warc_reader_consumed(const ccsig_warc_reader *r) {
+    return r->ibase + r->ipos - r->open_offset;
+}
+
+uint64_t ccsig_warc_reader_produced(const ccsig_warc_reader *r) {
+    return r->produced;
+}
+
+ccsig_warc_codec ccsig_warc_reader_codec(const ccsig_warc_reader *r) {
+    return r->codec;
+}
+
+bool ccsig_warc_zstd_dictionary_frame(const void *p, size_t n, size_t *frame_len, const void **dict,
+                                      size_t *dict_len) {
+    const uint8_t *b = p;
+    if (n < 8 || le32(b) != ZSTD_DICT_FRAME)
+        return false;
+    size_t size = le32(b + 4);
+    if (size > n - 8)
+        return false;
+    *frame_len = 8 + size;
+    *dict = b + 8;
+    *dict_len = size;
+    return true;
+}
+
+ccsig_status ccsig_warc_reader_set_dictionary(ccsig_warc_reader *r, const void *p, size_t n,
+                                              ccsig_error *err) {
+    const uint8_t *b = p;
+    uint8_t *raw = NULL;
+    size_t rawn = n;
+    if (n >= 4 && le32(b) == ZSTD_MAGIC) {
+        /* A compressed dictionary: one frame with its content size. */
+        unsigned long long sz = ZSTD_getFrameContentSize(p, n);
+        if (sz == ZSTD_CONTENTSIZE_UNKNOWN || sz == ZSTD_CONTENTSIZE_ERROR ||
+            sz > CCSIG_WARC_ZSTD_MAX_DICT)
+            return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0,
+                                   "compressed zstd dictionary without a usable content size");
+        raw = malloc(sz ? (size_t)sz : 1);
+        if (!raw)
+            return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "no memory for the zstd dictionary");
+        size_t got = ZSTD_decompress(raw, (size_t)sz, p, n);
+        if (ZSTD_isError(got) || got != sz) {
+            free(raw);
+            return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "compressed zstd dictionary: %s",
+                                   ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short content");
+        }
+        rawn = (size_t)sz;
+    } else {
+        if (n > CCSIG_WARC_ZSTD_MAX_DICT)
+            return ccsig_error_set(err, CCSIG_ERR_LIMIT, 0,
+                                   "zstd dictionary of %zu bytes exceeds 8 MiB", n);
+        raw = malloc(n ? n : 1);
+        if (!raw)
+            return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "no memory for the zstd dictionary");
+        if (n)
+            memcpy(raw, p, n);
+    }
+    if (rawn < 8 || le32(raw) != ZSTD_DICT_MAGIC) {
+        free(raw);
+        return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0,
+                               "zstd dictionary does not start with the dictionary magic");
+    }
+    if (r->dict && r->dict_len == rawn && memcmp(r->dict, raw, rawn) == 0) {
+        free(raw); /* the same dictionary as before: keep the digested one */
+    } else {
+        ZSTD_DDict *d = ZSTD_createDDict(raw, rawn);
+        if (!d) {
+            free(raw);
+            return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "zstd rejected the dictionary");
+        }
+        ZSTD_freeDDict(r->ddict);
+        free(r->dict);
+        r->ddict = d;
+        r->dict = raw;
+        r->dict_len = rawn;
+    }
+    ZSTD_DCtx_refDDict(r->zd, r->ddict);
+    ZSTD_DCtx_refDDict(r->tzd, r->ddict);
+    return CCSIG_OK;
+}
+
+/* ---- input window ---- */
+
+static void in_compact(ccsig_warc_reader *r) {
+    if (r->mem)
+        return;
+    size_t keep = r->ipos;
+    if (r->ipin != NONE && r->ipin >= r->ibase && r->ipin <= r->ibase + r->ipos &&
+        r->ibase + r->ipos - r->ipin <= CCSIG_WARC_INPUT_MAX / 2)
+        keep = (size_t)(r->ipin - r->ibase);
+    if (keep == 0)
+        return;
+    memmove(r->ibuf, r->ibuf + keep, r->ilen - keep);
+    r->ilen -= keep;
+    r->ipos -= keep;
+    r->ibase += keep;
+}
+
+/* Make `need` bytes available at ipos, fewer only at the end of the input.
+ * Returns the bytes available. */
+static size_t in_ensure(ccsig_warc_reader *r, size_t need) {
+    while (r->ilen - r->ipos < need && !r->ieof && !r->failed) {
+        if (r->icap - r->ilen < MIN_SPACE || r->icap - r->ilen < need - (r->ilen - r->ipos))
+            in_compact(r);
+        if (r->icap - r->ilen < MIN_SPACE || r->icap - r->ilen < need - (r->ilen - r->ipos)) {
+            size_t want = r->ilen + (need > MIN_SPACE ? need : MIN_SPACE);
+            if (r->icap < CCSIG_WARC_INPUT_MAX + TRIAL_INPUT) {
+                size_t nc = r->icap * 2;
+                while (nc < want)
+                    nc *= 2;
+                if (nc > CCSIG_WARC_INPUT_MAX + TRIAL_INPUT)
+                    nc = CCSIG_WARC_INPUT_MAX + TRIAL_INPUT;
+                uint8_t *nb = realloc(r->ibuf, nc);
+                if (nb) {
+                    r->ibuf = nb;
+                    r->in = nb;
+                    r->icap = nc;
+                }
+            }
+            if (r->icap - r->ilen < MIN_SPACE && r->ipin != NONE) {
+                r->ipin = NONE; /* give up keeping the record's members whole */
+                in_compact(r);
+            }
+            if (r->icap == r->ilen)
+                break;
+        }
+        ssize_t got = r->rfn(r->rctx, r->ibuf + r->ilen, r->icap - r->ilen);
+        if (got < 0) {
+            r->failed = true;
+            r->fail_errno = errno;
+        } else if (got == 0) {
+            r->ieof = true;
+        } else {
+            r->ilen += (size_t)got;
+        }
+    }
+    return r->ilen - r->ipos;
+}
+
+/* Advance the input by n bytes (reading through them). Returns false when the
+ * input ended first. */
+static bool in_skip(ccsig_warc_reader *r, uint64_t n) {
+    while (n) {
+        size_t av = r->ilen - r->ipos;
+        if (!av) {
+            av = in_ensure(r, 1);
+            if (!av)
+                return false;
+        }
+        size_t take = av < n ? av : (size_t)n;
+        r->ipos += take;
+        n -= take;
+    }
+    return true;
+}
+
+/* ---- member map ---- */
+
+static void map_start(ccsig_warc_reader *r, uint64_t comp) {
+    member *m = &r->map[r->nmap++ % MAP_N];
+    m->dec_start = r->obase + r->olen;
+    m->comp_start = comp;
+    m->ended = false;
+    m->dec_end = m->comp_end = 0;
+}
+
+static void map_end(ccsig_warc_reader *r) {
+    if (!r->nmap)
+        return;
+    member *m = &r->map[(r->nmap - 1) % MAP_N];
+    m->dec_end = r->obase + r->olen;
+    m->comp_end = r->ibase + r->ipos;
+    m->ended = true;
+}
+
+/* The member holding stream offset d (the last that starts at or before it). */
+static const member *map_find(const ccsig_warc_reader *r, uint64_t d) {
+    size_t n = r->nmap < MAP_N ? r->nmap : MAP_N;
+    for (size_t k = 0; k < n; k++) {
+        const member *m = &r->map[(r->nmap - 1 - k) % MAP_N];
+        if (m->dec_start <= d)
+            return m;
+    }
+    return NULL;
+}
+
+static const member *map_ending_at(const ccsig_warc_reader *r, uint64_t d) {
+    size_t n = r->nmap < MAP_N ? r->nmap : MAP_N;
+    for (size_t k = 0; k < n; k++) {
+        const member *m = &r->map[(r->nmap - 1 - k) % MAP_N];
+        if (m->ended && m->dec_end == d)
+            return m;
+        if (m->dec_start < d && (!m->ended || m->dec_end < d))
+            break;
+    }
+    return NULL;
+}
+
+static bool is_member_start(const ccsig_warc_reader *r, uint64_t d) {
+    if (r->codec == CCSIG_WARC_PLAIN)
+        return false;
+    const member *m = map_find(r, d);
+    return m && m->dec_start == d;
+}
+
+/* True when the stream at offset d sits exactly at the end of a member and
+ * no further member has started: what follows is not decoded yet. */
+static bool at_member_end(const ccsig_warc_reader *r, uint64_t d) {
+    if (r->codec == CCSIG_WARC_PLAIN || r->in_member || !r->nmap)
+        return false;
+    const member *m = &r->map[(r->nmap - 1) % MAP_N];
+    return m->ended && m->dec_end == d;
+}
+
+/* ---- codec layer ---- */
+
+static void codec_damage(ccsig_warc_reader *r, uint64_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void codec_damage(ccsig_warc_reader *r, uint64_t off, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->cdmg_what, sizeof r->cdmg_what, fmt, ap);
+    va_end(ap);
+    r->cdmg = true;
+    r->cdmg_off = off;
+}
+
+/* Whether a gzip member starting at p decodes to content starting "WARC/". */
+static bool trial_gzip(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
+    if (n < 18 || p[0] != 0x1f || p[1] != 0x8b || p[2] != 8 || (p[3] & 0xe0))
+        return false;
+    uint8_t out[64];
+    isal_inflate_init(r->tinf);
+    r->tinf->crc_flag = ISAL_GZIP;
+    r->tinf->next_in = (uint8_t *)p;
+    r->tinf->avail_in = (uint32_t)(n < TRIAL_INPUT ? n : TRIAL_INPUT);
+    r->tinf->next_out = out;
+    r->tinf->avail_out = sizeof out;
+    int ret = isal_inflate(r->tinf);
+    size_t got = sizeof out - r->tinf->avail_out;
+    return ret == ISAL_DECOMP_OK && got >= 5 && memcmp(out, "WARC/", 5) == 0;
+}
+
+static bool trial_zstd(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
+    if (n < 6 || le32(p) != ZSTD_MAGIC)
+        return false;
+    uint8_t out[64];
+    ZSTD_DCtx_reset(r->tzd, ZSTD_reset_session_only);
+    ZSTD_inBuffer ib = {p, n < TRIAL_INPUT ? n : TRIAL_INPUT, 0};
+    ZSTD_outBuffer ob = {out, sizeof out, 0};
+    while (ob.pos < 5 && ib.pos < ib.size) {
+        size_t before = ib.pos;
+        size_t ret = ZSTD_decompressStream(r->tzd, &ob, &ib);
+        if (ZSTD_isError(ret) || ret == 0 || (ib.pos == before && ob.pos < 5))
+            break;
+    }
+    return ob.pos >= 5 && memcmp(out, "WARC/", 5) == 0;
+}
+
+/* Move the input to the next member or frame at or after archive offset
+ * `from` whose content starts "WARC/" (or to the end). `limit`: do not look
+ * at candidates starting at or beyond it (NONE: no limit). Returns true when
+ * one was found (ipos is there). */
+static bool find_member(ccsig_warc_reader *r, uint64_t from, uint64_t limit) {
+    r->ipin = NONE;
+    if (from > r->ibase + r->ipos && !in_skip(r, from - (r->ibase + r->ipos)))
+        return false;
+    const uint8_t first = r->codec == CCSIG_WARC_GZIP ? 0x1f : 0x28;
+    for (;;) {
+        if (limit != NONE && r->ibase + r->ipos >= limit)
+            return false;
+        size_t av = in_ensure(r, 4);
+        if (av < 4) {
+            r->ipos = r->ilen;
+            return false;
+        }
+        const uint8_t *q = memchr(r->in + r->ipos, first, av - 3);
+        if (!q) {
+            r->ipos = r->ilen - 3;
+            continue;
+        }
+        r->ipos = (size_t)(q - r->in);
+        if (limit != NONE && r->ibase + r->ipos >= limit)
+            return false;
+        bool magic =
+            r->codec == CCSIG_WARC_GZIP ? (q[1] == 0x8b && q[2] == 8) : le32(q) == ZSTD_MAGIC;
+        if (magic) {
+            av = in_ensure(r, TRIAL_INPUT);
+            const uint8_t *c = r->in + r->ipos;
+            if (r->codec == CCSIG_WARC_GZIP ? trial_gzip(r, c, av) : trial_zstd(r, c, av))
+                return true;
+        }
+        r->ipos++;
+    }
+}
+
+/* After a bad member at archive offset `bad`, or garbage at ipos: move to the
+ * next good member; leave a damage report. */
+static void resync_members(ccsig_warc_reader *r, uint64_t bad, const char *what) {
+    r->in_member = false;
+    uint64_t start = r->ibase + r->ipos;
+    const char *unit = r->codec == CCSIG_WARC_GZIP ? "gzip member" : "zstd frame";
+    if (what) {
+        bool found = find_member(r, bad + 1, NONE);
+        if (found)
+            codec_damage(r, bad, "%s at offset %llu is %s; skipped to the next %s at offset %llu",
+                         unit, (unsigned long long)bad, what, unit,
+                         (unsigned long long)(r->ibase + r->ipos));
+        else
+            codec_damage(r, bad, "%s at offset %llu is %s; nothing readable follows it", unit,
+                         (unsigned long long)bad, what);
+        return;
+    }
+    bool found = find_member(r, start, NONE);
+    uint64_t end = r->ibase + r->ipos;
+    if (found)
+        codec_damage(r, start, "%llu bytes of garbage between %ss at offset %llu; skipped",
+                     (unsigned long long)(end - start), unit, (unsigned long long)start);
+    else if (start == r->open_offset && r->nmap == 0)
+        codec_damage(r, start, "no %s found in %llu bytes: not %s data", unit,
+                     (unsigned long long)(end - start),
+                     r->codec == CCSIG_WARC_GZIP ? "gzip" : "zstd");
+    else
+        codec_damage(r, start, "%llu bytes of trailing garbage after the last %s at offset %llu",
+                     (unsigned long long)(end - start), unit, (unsigned long long)start);
+}
+
+static pump_r pump_gzip(ccsig_warc_reader *r) {
+    struct inflate_state *s = r->inf;
+    if (!r->in_member) {
+        size_t av = in_ensure(r, 18);
+        if (av == 0)
+            return r->failed ? P_FAIL : P_EOF;
+        const uint8_t *p = r->in + r->ipos;
+        if (!(p[0] == 0x1f && (av < 2 || p[1] == 0x8b)) || av < 18) {
+            resync_members(r, 0, NULL);
+            return r->failed ? P_FAIL : P_DAMAGE;
+        }
+        isal_inflate_reset(s);
+        s->crc_flag = ISAL_GZIP;
+        r->in_member = true;
+        map_start(r, r->ibase + r->ipos);
+    }
+    const member *m = &r->map[(r->nmap - 1) % MAP_N];
+    uint64_t mstart = m->comp_start;
+    for (;;) {
+        size_t before_out = r->olen, before_in = r->ipos;
+        size_t space = r->ocap - r->olen;
+        size_t avail = r->ilen - r->ipos;
+        s->next_in = (uint8_t *)r->in + r->ipos;
+        s->avail_in = (uint32_t)(avail > (1u << 30) ? (1u << 30) : avail);
+        s->next_out = r->o + r->olen;
+        s->avail_out = (uint32_t)(space > (1u << 30) ? (1u << 30) : space);
+        int ret = isal_inflate(s);
+        r->ipos = (size_t)(s->next_in - r->in);
+        r->olen = (size_t)(s->next_out - r->o);
+        r->produced += r->olen - before_out;
+        if (ret != ISAL_DECOMP_OK) {
+            const char *why = ret == ISAL_INCORRECT_CHECKSUM ? "damaged (CRC-32 mismatch)"
+                              : ret == ISAL_INVALID_WRAPPER || ret == ISAL_UNSUPPORTED_METHOD
+                                  ? "damaged (invalid gzip header)"
+                                  : "damaged (invalid deflate data)";
+            resync_members(r, mstart, why);
+            return r->failed ? P_FAIL : P_DAMAGE;
+        }
+        if (s->block_state == ISAL_BLOCK_FINISH) {
+            r->in_member = false;
+            map_end(r);
+            return P_MEMBER_END;
+        }
+        if (r->olen > before_out)
+            return P_DATA;
+        if (r->ipos == before_in || r->ipos == r->ilen) {
+            size_t av = in_ensure(r, r->ilen - r->ipos + 1);
+            if (av == 0 || (r->ipos == before_in && av == avail)) {
+                if (r->failed)
+                    return P_FAIL;
+                r->in_member = false;
+                codec_damage(r, mstart,
+                             "gzip member at offset %llu is cut off at the end of the input",
+                             (unsigned long long)mstart);
+                r->ipos = r->ilen;
+                return P_DAMAGE;
+            }
+        }
+    }
+}
+
+static pump_r pump_zstd(ccsig_warc_reader *r) {
+    while (!r->in_member) {
+        size_t av = in_ensure(r, 8);
+        if (av == 0)
+            return r->failed ? P_FAIL : P_EOF;
+        const uint8_t *p = r->in + r->ipos;
+        uint32_t magic = av >= 4 ? le32(p) : 0;
+        uint64_t at = r->ibase + r->ipos;
+        if (av >= 8 && (magic & 0xFFFFFFF0u) == 0x184D2A50u) {
+            uint32_t size = le32(p + 4);
+            if (magic == ZSTD_DICT_FRAME && at == 0) {
+                if (size > 2 * CCSIG_WARC_ZSTD_MAX_DICT) {
+                    codec_damage(r, 0, "zstd dictionary frame of %u bytes exceeds the 8 MiB limit",
+                                 size);
+                    in_skip(r, 8 + (uint64_t)size);
+                    return P_DAMAGE;
+                }
+                av = in_ensure(r, 8 + (size_t)size);
+                if (av < 8 + (size_t)size) {
+                    codec_damage(r, 0, "zstd dictionary frame is cut off at the end of the input");
+                    r->ipos = r->ilen;
+                    return P_DAMAGE;
+                }
+                ccsig_error e;
+                if (ccsig_warc_reader_set_dictionary(r, r->in + r->ipos + 8, size, &e)) {
+                    codec_damage(r, 0, "zstd dictionary frame unusable: %s", e.message);
+                    r->ipos += 8 + (size_t)size;
+                    return P_DAMAGE;
+                }
+                r->ipos += 8 + (size_t)size;
+                continue;
+            }
+            /* An extension (skippable) frame: ignored, as the convention says. */
+            if (!in_skip(r, 8 + (uint64_t)size)) {
+                if (r->failed)
+                    return P_FAIL;
+                codec_damage(r, at, "zstd skippable frame at offset %llu is cut off at the end",
+                             (unsigned long long)at);
+                return P_DAMAGE;
+            }
+            continue;
+        }
+        if (av < 4 || magic != ZSTD_MAGIC) {
+            resync_members(r, 0, NULL);
+            return r->failed ? P_FAIL : P_DAMAGE;
+        }
+        ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
+        r->in_member = true;
+        map_start(r, at);
+    }
+    uint64_t mstart = r->map[(r->nmap - 1) % MAP_N].comp_start;
+    for (;;) {
+        size_t avail = r->ilen - r->ipos;
+        ZSTD_inBuffer ib = {r->in + r->ipos, avail, 0};
+        ZSTD_outBuffer ob = {r->o + r->olen, r->ocap - r->olen, 0};
+        size_t ret = ZSTD_decompressStream(r->zd, &ob, &ib);
+        r->ipos += ib.pos;
+        r->olen += ob.pos;
+        r->produced += ob.pos;
+        if (ZSTD_isError(ret)) {
+            char why[120];
+            setf(why, sizeof why, "damaged (%s)", ZSTD_getErrorName(ret));
+            resync_members(r, mstart, why);
+            return r->failed ? P_FAIL : P_DAMAGE;
+        }
+        if (ret == 0) {
+            r->in_member = false;
+            map_end(r);
+            return P_MEMBER_END;
+        }
+        if (ob.pos)
+            return P_DATA;
+        if (ib.pos == 0 || r->ipos == r->ilen) {
+            size_t av = in_ensure(r, r->ilen - r->ipos + 1);
+            if (av == 0 || (ib.pos == 0 && av == avail)) {
+                if (r->failed)
+                    return P_FAIL;
+                r->in_member = false;
+                codec_damage(r, mstart,
+                             "zstd frame at offset %llu is cut off at the end of the input",
+                             (unsigned long long)mstart);
+                r->ipos = r->ilen;
+                return P_DAMAGE;
+            }
+        }
+    }
+}
+
+static pump_r pump_plain(ccsig_warc_reader *r) {
+    size_t av = in_ensure(r, 1);
+    if (av == 0)
+        return r->failed ? P_FAIL : P_EOF;
+    size_t n = r->ocap - r->olen;
+    if (n > av)
+        n = av;
+    memcpy(r->o + r->olen, r->in + r->ipos, n);
+    r->olen += n;
+    r->ipos += n;
+    r->produced += n;
+    return P_DATA;
+}
+
+/* Decode more bytes into the window, making room first by dropping what
+ * precedes opos. */
+static pump_r pump(ccsig_warc_reader *r) {
+    if (!r->codec_known) {
+        size_t av = in_ensure(r, 4);
+        r->codec = ccsig_warc_sniff(r->in + r->ipos, av);
+        r->codec_known = true;
+        if (r->codec == CCSIG_WARC_PLAIN)
+            r->obase = r->sol = r->open_offset;
+    }
+    if (r->ocap - r->olen < MIN_SPACE && r->opos) {
+        memmove(r->o, r->o + r->opos, r->olen - r->opos);
+        r->olen -= r->opos;
+        r->obase += r->opos;
+        r->opos = 0;
+    }
+    if (r->olen == r->ocap)
+        return P_DATA; /* caller holds a full window; it consumes before asking again */
+    switch (r->codec) {
+    case CCSIG_WARC_GZIP:
+        return pump_gzip(r);
+    case CCSIG_WARC_ZSTD:
+        return pump_zstd(r);
+    default:
+        return pump_plain(r);
+    }
+}
+
+/* ---- framing ---- */
+
+typedef enum need_r { N_OK, N_SHORT, N_DAMAGE, N_FAIL } need_r;
+
+/* Have n bytes at opos in the window, decoding as needed. */
+static need_r need(ccsig_warc_reader *r, size_t n) {
+    while (r->olen - r->opos < n) {
+        pump_r p = pump(r);
+        if (p == P_EOF)
+            return N_SHORT;
+        if (p == P_FAIL)
+            return N_FAIL;
+        if (p == P_DAMAGE)
+            return N_DAMAGE;
+    }
+    return N_OK;
+}
+
+static ccsig_warc_next fail(ccsig_warc_reader *r, ccsig_warc_damage *d) {
+    r->done = true;
+    d->offset = r->ibase + r->ipos;
+    d->record_lost = false;
+    d->type = CCSIG_WARC_OTHER;
+    setf(d->what, sizeof d->what, "read error: %s", strerror(r->fail_errno));
+    return CCSIG_WARC_FAILED;
+}
+
+/* The archive offset to name for stream offset d. */
+static uint64_t archive_offset(const ccsig_warc_reader *r, uint64_t d) {
+    if (r->codec == CCSIG_WARC_PLAIN)
+        return d;
+    const member *m = map_find(r, d);
+    return m ? m->comp_start : r->ibase + r->ipos;
+}
+
+/* Report the codec layer's damage; the data in the window is dropped (it is
+ * cut off from what follows). */
+static ccsig_warc_next report_codec(ccsig_warc_reader *r, ccsig_warc_damage *d,
+                                    const ccsig_warc_header *lost, uint64_t lost_off,
+                                    const char *extra) {
+    r->cdmg = false;
+    r->opos = r->olen;
+    d->record_lost = lost != NULL;
+    d->type = lost ? lost->type : CCSIG_WARC_OTHER;
+    if (lost) {
+        d->offset = lost_off;
+        setf(d->what, sizeof d->what, "%s record at offset %llu lost%s: %s",
+             ccsig_warc_type_name(lost->type), (unsigned long long)lost_off, extra ? extra : "",
+             r->cdmg_what);
+    } else {
+        d->offset = r->cdmg_off;
+        setf(d->what, sizeof d->what, "%s", r->cdmg_what);
+    }
+    return CCSIG_WARC_DAMAGE;
+}
+
+/* Is o[i] a place a record may start: the start of the stream, after a line
+ * end, or the start of a member. */
+static bool line_start(const ccsig_warc_reader *r, size_t i) {
+    if (i > 0)
+        return r->o[i - 1] == '\n' || is_member_start(r, r->obase + i);
+    return r->obase == r->sol || is_member_start(r, r->obase);
+}
+
+typedef enum resync_r { R_FOUND, R_END, R_CODEC, R_FAIL } resync_r;
+
+/* Move opos to the next "WARC/" at a line start at or after stream offset
+ * `from`. Codec damage met on the way stays pending in r->cdmg (reported by
+ * the next call) and ends the search: the codec has moved to a good member. */
+static resync_r resync_stream(ccsig_warc_reader *r, uint64_t from) {
+    uint64_t at = from; /* stream offset searched from */
+    for (;;) {
+        size_t i = at > r->obase ? (size_t)(at - r->obase) : 0;
+        while (i + 5 <= r->olen) {
+            const uint8_t *w = memchr(r->o + i, 'W', r->olen - i - 4);
+            if (!w)
+                break;
+            i = (size_t)(w - r->o);
+            if (memcmp(w, "WARC/", 5) == 0 && line_start(r, i)) {
+                r->opos = i;
+                return R_FOUND;
+            }
+            i++;
+        }
+        at = r->obase + (i < r->olen ? i : r->olen);
+        if (r->olen > 5 && at > r->obase + r->olen - 5)
+            at = r->obase + r->olen - 5;
+        /* Keep one byte before `at` (line_start looks at it). */
+        uint64_t keep = at > r->obase + 1 ? at - 1 : r->obase;
+        r->opos = (size_t)(keep - r->obase);
+        pump_r p = pump(r);
+        if (p == P_EOF) {
+            r->opos = r->olen;
+            return R_END;
+        }
+        if (p == P_FAIL) {
+            r->opos = r->olen;
+            return R_FAIL;
+        }
+        if (p == P_DAMAGE) {
+            r->opos = r->olen;
+            return R_CODEC;
+        }
+    }
+}
+
+/* Report damage at archive offset `off` concerning a record (lost_type, or
+ * -1 for none), resynchronise from stream offset `from` and say where the
+ * reading resumed. */
+static ccsig_warc_next damage(ccsig_warc_reader *r, ccsig_warc_damage *d, uint64_t off,
+                              int lost_type, uint64_t from, const char *what) {
+    d->offset = off;
+    d->record_lost = lost_type >= 0;
+    d->type = lost_type >= 0 ? (ccsig_warc_type)lost_type : CCSIG_WARC_OTHER;
+    resync_r rr = resync_stream(r, from);
+    if (rr == R_FOUND)
+        setf(d->what, sizeof d->what, "%s; resumed at the record at offset %llu", what,
+             (unsigned long long)archive_offset(r, r->obase + r->opos));
+    else if (rr == R_END)
+        setf(d->what, sizeof d->what, "%s; no record follows", what);
+    else
+        setf(d->what, sizeof d->what, "%s", what);
+    return CCSIG_WARC_DAMAGE;
+}
+
+ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *rec,
+                                       ccsig_warc_damage *d) {
+    char what[200];
+    d->what[0] = '\0';
+    if (r->done)
+        return CCSIG_WARC_END;
+    if (r->cdmg)
+        return report_codec(r, d, NULL, 0, NULL);
+    if (r->failed && r->ilen == r->ipos)
+        return fail(r, d);
+
+    /* 1. Between records: line ends (0-2 CRLF is the norm; any run is fine). */
+    for (;;) {
+        if (r->opos == r->olen && r->olen) {
+            r->obase += r->olen;
+            r->opos = r->olen = 0;
+        }
+        while (r->opos < r->olen && (r->o[r->opos] == '\r' || r->o[r->opos] == '\n'))
+            r->opos++;
+        if (r->opos < r->olen)
+            break;
+        pump_r p = pump(r);
+        if (p == P_EOF) {
+            r->done = true;
+            r->next_pos = r->ibase + r->ilen;
+            return CCSIG_WARC_END;
+        }
+        if (p == P_FAIL)
+            return fail(r, d);
+        if (p == P_DAMAGE)
+            return report_codec(r, d, NULL, 0, NULL);
+    }
+    uint64_t D = r->obase + r->opos;
+    need_r nr = need(r, 5);
+    if (nr == N_FAIL)
+        return fail(r, d);
+    if (nr == N_DAMAGE)
+        return report_codec(r, d, NULL, 0, NULL);
+    if (r->olen - r->opos < 5 || memcmp(r->o + r->opos, "WARC/", 5) != 0) {
+        uint64_t goff = archive_offset(r, D);
+        ccsig_warc_next res = damage(r, d, goff, -1, D + 1, "");
+        uint64_t skipped = r->obase + r->opos - D;
+        char rest[200];
+        setf(rest, sizeof rest, "%s", d->what);
+        if (r->codec == CCSIG_WARC_PLAIN)
+            setf(d->what, sizeof d->what, "%llu bytes at offset %llu are not a WARC record%s",
+                 (unsigned long long)skipped, (unsigned long long)goff, rest);
+        else
+            setf(d->what, sizeof d->what,
+                 "%llu bytes decoded from the member at offset %llu are not a WARC record%s",
+                 (unsigned long long)skipped, (unsigned long long)goff, rest);
+        return res;
+    }
+
+    /* 2. Where the record is in the archive; stop at the boundary. */
+    const member *m = r->codec == CCSIG_WARC_PLAIN ? NULL : map_find(r, D);
+    bool aligned = r->codec == CCSIG_WARC_PLAIN || (m && m->dec_start == D);
+    uint64_t off = r->codec == CCSIG_WARC_PLAIN ? D : m ? m->comp_start : r->ibase + r->ipos;
+    if (r->stop != NONE && aligned && off >= r->stop) {
+        r->done = true;
+        r->next_pos = off;
+        return CCSIG_WARC_END;
+    }
+    if (r->codec != CCSIG_WARC_PLAIN)
+        r->ipin = off;
+
+    /* 3. The header. */
+    size_t hl;
+    for (;;) {
+        size_t have = r->olen - r->opos;
+        hl = ccsig_warc_header_end((const char *)r->o + r->opos, have);
+        if (hl)
+            break;
+        if (have >= CCSIG_WARC_MAX_HEADER) {
+            setf(what, sizeof what,
+                 "record at offset %llu: WARC header not ended by an empty line within %u "
+                 "bytes",
+                 (unsigned long long)off, CCSIG_WARC_MAX_HEADER);
+            return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
+        }
+        nr = need(r, have + 1);
+        if (nr == N_FAIL)
+            return fail(r, d);
+        if (nr == N_DAMAGE) {
+            ccsig_warc_header unknown = {.type = CCSIG_WARC_OTHER};
+            return report_codec(r, d, &unknown, off, NULL);
+        }
+        if (nr == N_SHORT) {
+            d->offset = off;
+            d->record_lost = true;
+            d->type = CCSIG_WARC_OTHER;
+            setf(d->what, sizeof d->what,
+                 "record at offset %llu is cut off at the end of the input inside its WARC "
+                 "header",
+                 (unsigned long long)off);
+            r->opos = r->olen;
+            return CCSIG_WARC_DAMAGE;
+        }
+    }
+    ccsig_arena_reset(&r->arena);
+    ccsig_error e;
+    if (ccsig_warc_header_parse(&r->arena, (const char *)r->o + r->opos, hl, &rec->h, &e)) {
+        setf(what, sizeof what, "record at offset %llu: invalid WARC header: %s",
+             (unsigned long long)off, e.message);
+        return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
+    }
+    ccsig_warc_type type = rec->h.type;
+
+    /* 4. The block. */
+    uint64_t cl = rec->h.content_length;
+    bool big = cl > r->hold;
+    size_t take = big ? hl + r->hold : hl + (size_t)cl;
+    nr = need(r, take);
+    if (nr == N_FAIL)
+        return fail(r, d);
+    if (nr == N_DAMAGE) {
+        char extra[96];
+        setf(extra, sizeof extra, " (its block has %llu of %llu bytes)",
+             (unsigned long long)(r->olen - r->opos - hl), (unsigned long long)cl);
+        return report_codec(r, d, &rec->h, off, extra);
+    }
+    if (nr == N_SHORT) {
+        d->offset = off;
+        d->record_lost = true;
+        d->type = type;
+        setf(d->what, sizeof d->what,
+             "%s record at offset %llu is cut off at the end of the input: its block has "
+             "%llu of %llu bytes",
+             ccsig_warc_type_name(type), (unsigned long long)off,
+             (unsigned long long)(r->olen - r->opos - hl), (unsigned long long)cl);
+        r->opos = r->olen;
+        return CCSIG_WARC_DAMAGE;
+    }
+    uint64_t after; /* stream offset just past the block */
+    uint64_t parsed_base = r->obase;
+    if (!big) {
+        after = D + take;
+    } else {
+        memcpy(r->hbuf, r->o + r->opos, take);
+        ccsig_arena_reset(&r->arena);
+        ccsig_warc_header_parse(&r->arena, (const char *)r->hbuf, hl, &rec->h, &e);
+        r->opos += take;
+        uint64_t left = cl - r->hold;
+        while (left) {
+            if (r->opos == r->olen) {
+                pump_r p = pump(r);
+                if (p == P_FAIL)
+                    return fail(r, d);
+                if (p == P_DAMAGE)
+                    return report_codec(r, d, &rec->h, off, NULL);
+                if (p == P_EOF) {
+                    d->offset = off;
+                    d->record_lost = true;
+                    d->type = type;
+                    setf(d->what, sizeof d->what,
+                         "%s record at offset %llu is cut off at the end of the input: its "
+                         "block has %llu of %llu bytes",
+                         ccsig_warc_type_name(type), (unsigned long long)off,
+                         (unsigned long long)(cl - left), (unsigned long long)cl);
+                    return CCSIG_WARC_DAMAGE;
+                }
+                continue;
+            }
+            size_t n = r->olen - r->opos;
+            if (n > left)
+                n = (size_t)left;
+            r->opos += n;
+            left -= n;
+        }
+        after = r->obase + r->opos;
+    }
+
+    /* 5. The trailer: line ends, then the next record, a member end or the
+     * end of the input. Anything else means Content-Length is wrong. */
+    bool ok;
+    uint64_t at = after;
+    for (;;) {
+        size_t i = (size_t)(at - r->obase);
+        while (i < r->olen && (r->o[i] == '\r' || r->o[i] == '\n'))
+            i++;
+        at = r->obase + i;
+        if (i < r->olen && r->olen - i >= 5) {
+            ok = memcmp(r->o + i, "WARC/", 5) == 0;
+            break;
+        }
+        if (i == r->olen && at_member_end(r, at)) {
+            ok = true;
+            break;
+        }
+        if (r->cdmg) {
+            ok = true;
+            break;
+        }
+        pump_r p = pump(r);
+        if (p == P_EOF) {
+            i = (size_t)(at - r->obase);
+            ok = i == r->olen;
+            break;
+        }
+        if (p != P_DATA && p != P_MEMBER_END) {
+            ok = true; /* reported by the next call */
+            break;
+        }
+    }
+    if (!ok) {
+        setf(what, sizeof what,
+             "%s record at offset %llu: Content-Length %llu does not end its block (not "
+             "followed by CRLF CRLF and a record)",
+             ccsig_warc_type_name(type), (unsigned long long)off, (unsigned long long)cl);
+        return damage(r, d, off, type, big ? after : D + hl, what);
+    }
+
+    /* 6. The record. */
+    uint64_t E = at;
+    size_t start = (size_t)(D - r->obase);
+    if (!big) {
+        if (r->obase != parsed_base) { /* the window moved: point into it anew */
+            ccsig_arena_reset(&r->arena);
+            ccsig_warc_header_parse(&r->arena, (const char *)r->o + start, hl, &rec->h, &e);
+        }
+        rec->block = (const char *)r->o + start + hl;
+        rec->block_len = (size_t)cl;
+        rec->block_complete = true;
+    } else {
+        rec->block = (const char *)r->hbuf + hl;
+        rec->block_len = r->hold;
+        rec->block_complete = false;
+    }
+    rec->offset = off;
+    rec->stream_offset = D;
+    rec->raw = NULL;
+    rec->raw_length = 0;
+    if (r->codec == CCSIG_WARC_PLAIN) {
+        rec->raw_length = E - D;
+        rec->raw = big ? NULL : r->o + start;
+    } else if (aligned && E - after >= 2) {
+        /* Members end where the record does, its trailer included: copying
+         * them copies the record. (A record whose trailer sits in the next
+         * member, or has none, is rewritten instead.) */
+        const member *me = map_ending_at(r, E);
+        if (me && me->comp_end > off) {
+            rec->raw_length = me->comp_end - off;
+            if (off >= r->ibase && off + rec->raw_length <= r->ibase + r->ilen)
+                rec->raw = r->in + (off - r->ibase);
+        }
+    }
+    r->opos = (size_t)(E - r->obase);
+    return CCSIG_WARC_RECORD;
+}
+
+bool ccsig_warc_reader_sync(ccsig_warc_reader *r, uint64_t from, uint64_t limit, uint64_t *found) {
+    r->opos = r->olen = 0;
+    r->nmap = 0;
+    r->in_member = false;
+    r->cdmg = false;
+    if (!r->codec_known) {
+        r->codec = CCSIG_WARC_PLAIN;
+        r->codec_known = true;
+    }
+    if (r->codec != CCSIG_WARC_PLAIN) {
+        if (find_member(r, from, limit)) {
+            *found = r->ibase + r->ipos;
+            r->obase = r->sol = 0;
+            return true;
+        }
+        r->done = true;
+        r->next_pos = limit;
+        return false;
+    }
+    /* Plain: "\nWARC/" whose header parses. Look at the byte before `from`. */
+    uint64_t cur = r->ibase + r->ipos;
+    if (from == 0 && cur == 0) {
+        size_t av = in_ensure(r, CCSIG_WARC_MAX_HEADER);
+        size_t hl = ccsig_warc_header_end((const char *)r->in, av);
+        ccsig_error e;
+        ccsig_arena_reset(&r->arena);
+        if (hl && !ccsig_warc_header_parse(&r->arena, (const char *)r->in, hl, &r->scratch, &e)) {
+            *found = 0;
+            r->obase = r->sol = 0;
+            return true;
+        }
+    } else if (from > cur + 1 && !in_skip(r, from - 1 - cur)) {
+        r->done = true;
+        return false;
+    }
+    for (;;) {
+        size_t av = in_ensure(r, 7);
+        if (av < 6)
+            break;
+        const uint8_t *q = memmem(r->in + r->ipos, av, "\nWARC/", 6);
+        if (!q) {
+            if (r->ieof)
+                break;
+            r->ipos = r->ilen - 5;
+            continue;
+        }
+        r->ipos = (size_t)(q - r->in);
+        uint64_t cand = r->ibase + r->ipos + 1;
+        if (cand >= limit)
+            break;
+        if (cand >= from) {
+            av = in_ensure(r, 1 + CCSIG_WARC_MAX_HEADER);
+            size_t hl = ccsig_warc_header_end((const char *)r->in + r->ipos + 1, av - 1);
+            ccsig_error e;
+            ccsig_arena_reset(&r->arena);
+            if (hl && !ccsig_warc_header_parse(&r->arena, (const char *)r->in + r->ipos + 1, hl,
+                                               &r->scratch, &e)) {
+                r->ipos++;
+                *found = cand;
+                r->obase = r->sol = cand;
+                return true;
+            }
+        }
+        r->ipos++;
+    }
+    r->ipos = r->ilen;
+    r->done = true;
+    r->next_pos = limit;
+    return false;
+}
+
+/* --------------------------------------------------------------- writer -- */
+
+struct ccsig_warc_writer {
+    ccsig_warc_codec codec;
+    int level;
+    struct isal_zstream zs;
+    uint8_t *level_buf;
+    size_t level_buf_size;
+    ZSTD_CCtx *zc;
+};
+
+ccsig_warc_writer *ccsig_warc_writer_new(ccsig_warc_codec codec, int level) {
+    ccsig_warc_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->codec = codec;
+    if (codec == CCSIG_WARC_GZIP) {
+        static const size_t sizes[] = {ISAL_DEF_LVL0_DEFAULT, ISAL_DEF_LVL1_DEFAULT,
+                                       ISAL_DEF_LVL2_DEFAULT, ISAL_DEF_LVL3_DEFAULT};
+        w->level = level < 0 ? 1 : level > 3 ? 3 : level;
+        w->level_buf_size = sizes[w->level];
+        w->level_buf = malloc(w->level_buf_size);
+        if (!w->level_buf) {
+            free(w);
+            return NULL;
+        }
+    } else if (codec == CCSIG_WARC_ZSTD) {
+        w->level = level <= 0 ? 3 : level;
+        w->zc = ZSTD_createCCtx();
+        if (!w->zc) {
+            free(w);
+            return NULL;
+        }
+        ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, w->level);
+        ZSTD_CCtx_setParameter(w->zc, ZSTD_c_checksumFlag, 1);
+        ZSTD_CCtx_setParameter(w->zc, ZSTD_c_contentSizeFlag, 1);
+        ZSTD_CCtx_setParameter(w->zc, ZSTD_c_windowLog, CCSIG_WARC_ZSTD_WINDOW_LOG);
+    }
+    return w;
+}
+
+void ccsig_warc_writer_free(ccsig_warc_writer *w) {
+    if (!w)
+        return;
+    free(w->level_buf);
+    ZSTD_freeCCtx(w->zc);
+    free(w);
+}
+
+ccsig_warc_codec ccsig_warc_writer_codec(const ccsig_warc_writer *w) {
+    return w->codec;
+}
+
+ccsig_status ccsig_warc_writer_member(ccsig_warc_writer *w, ccsig_buf *out, const void *p, size_t n,
+                                      ccsig_error *err) {
+    if (w->codec == CCSIG_WARC_PLAIN) {
+        ccsig_buf_append(out, p, n);
+        return ccsig_buf_failed(out) ? ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory")
+                                     : CCSIG_OK;
+    }
+    if (w->codec == CCSIG_WARC_ZSTD) {
+        size_t bound = ZSTD_compressBound(n);
+        if (!ccsig_buf_reserve(out, bound + 1))
+            return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+        size_t got = ZSTD_compress2(w->zc, out->data + out->len, bound, p, n);
+        if (ZSTD_isError(got))
+            return ccsig_error_set(err, CCSIG_ERR_IO, 0, "zstd: %s", ZSTD_getErrorName(got));
+        out->len += got;
+        out->data[out->len] = '\0';
+        return CCSIG_OK;
+    }
+    struct isal_zstream *zs = &w->zs;
+    isal_deflate_init(zs);
+    zs->level = (uint32_t)w->level;
+    zs->level_buf = w->level_buf;
+    zs->level_buf_size = (uint32_t)w->level_buf_size;
+    zs->gzip_flag = IGZIP_GZIP;
+    zs->end_of_stream = 1;
+    zs->flush = NO_FLUSH;
+    zs->next_in = (uint8_t *)p;
+    zs->avail_in = (uint32_t)n;
+    /* Stored blocks bound the output: 5 bytes per 64 KiB plus the wrapper. */
+    size_t bound = n + n / 8 + 1024;
+    for (;;) {
+        if (!ccsig_buf_reserve(out, bound + 1))
+            return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+        zs->next_out = (uint8_t *)out->data + out->len;
+        zs->avail_out =
+            (uint32_t)(out->cap - out->len - 1 > (1u << 30) ? (1u << 30) : out->cap - out->len - 1);
+        uint32_t before = zs->avail_out;
+        int ret = isal_deflate(zs);
+        out->len += before - zs->avail_out;
+        out->data[out->len] = '\0';
+        if (ret != COMP_OK)
+            return ccsig_error_set(err, CCSIG_ERR_IO, 0, "igzip deflate failed (%d)", ret);
+        if (zs->internal_state.state == ZSTATE_END)
+            return CCSIG_OK;
+        bound = 65536;
+    }
+}
