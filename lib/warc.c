@@ -311,6 +311,7 @@ struct ccsig_warc_reader {
     size_t nmap; /* members seen; map[(nmap - 1) % MAP_N] is the last */
     /* codec damage waiting to be reported */
     bool cdmg;
+    bool cdmg_later; /* data decoded before the damage is given out first */
     uint64_t cdmg_off;
     char cdmg_what[200];
     /* decompressed window: o[0..olen) holds stream bytes obase..obase+olen */
@@ -383,6 +384,7 @@ static void reset_state(ccsig_warc_reader *r, uint64_t offset, ccsig_warc_codec 
     r->in_member = false;
     r->nmap = 0;
     r->cdmg = false;
+    r->cdmg_later = false;
     r->opos = r->olen = 0;
     r->obase = 0;
     r->sol = 0;
@@ -756,6 +758,17 @@ static void resync_members(ccsig_warc_reader *r, uint64_t bad, const char *what)
                      (unsigned long long)(end - start), unit, (unsigned long long)start);
 }
 
+/* A member turned out damaged after this pump decoded some of it: give the
+ * data out first (it may complete records that precede the damage); the
+ * damage is returned by the next pump. */
+static pump_r damaged_after(ccsig_warc_reader *r, size_t before_out) {
+    if (r->olen > before_out) {
+        r->cdmg_later = true;
+        return P_DATA;
+    }
+    return P_DAMAGE;
+}
+
 static pump_r pump_gzip(ccsig_warc_reader *r) {
     struct inflate_state *s = r->inf;
     if (!r->in_member) {
@@ -792,7 +805,9 @@ static pump_r pump_gzip(ccsig_warc_reader *r) {
                                   ? "damaged (invalid gzip header)"
                                   : "damaged (invalid deflate data)";
             resync_members(r, mstart, why);
-            return r->failed ? P_FAIL : P_DAMAGE;
+            if (r->failed)
+                return P_FAIL;
+            return damaged_after(r, before_out);
         }
         if (s->block_state == ISAL_BLOCK_FINISH) {
             r->in_member = false;
@@ -879,8 +894,11 @@ static pump_r pump_zstd(ccsig_warc_reader *r) {
         if (ZSTD_isError(ret)) {
             char why[120];
             setf(why, sizeof why, "damaged (%s)", ZSTD_getErrorName(ret));
+            size_t before_out = r->olen - ob.pos;
             resync_members(r, mstart, why);
-            return r->failed ? P_FAIL : P_DAMAGE;
+            if (r->failed)
+                return P_FAIL;
+            return damaged_after(r, before_out);
         }
         if (ret == 0) {
             r->in_member = false;
@@ -934,6 +952,10 @@ static pump_r pump(ccsig_warc_reader *r) {
         r->olen -= r->opos;
         r->obase += r->opos;
         r->opos = 0;
+    }
+    if (r->cdmg_later) {
+        r->cdmg_later = false;
+        return P_DAMAGE;
     }
     if (r->olen == r->ocap)
         return P_DATA; /* caller holds a full window; it consumes before asking again */
@@ -1013,6 +1035,30 @@ static bool line_start(const ccsig_warc_reader *r, size_t i) {
 
 typedef enum resync_r { R_FOUND, R_END, R_CODEC, R_FAIL } resync_r;
 
+/* Does p start a version line, "WARC/" digits "." digits line end? 1 yes,
+ * 0 no, -1 not enough bytes to tell. Used to resynchronise on a record that
+ * garbage runs into without a line end. */
+static int version_line(const uint8_t *p, size_t n) {
+    size_t i = 5, d1 = 0, d2 = 0;
+    for (; i < n && p[i] >= '0' && p[i] <= '9' && d1 < 4; i++)
+        d1++;
+    if (i >= n)
+        return -1;
+    if (!d1 || p[i] != '.')
+        return 0;
+    for (i++; i < n && p[i] >= '0' && p[i] <= '9' && d2 < 4; i++)
+        d2++;
+    if (i >= n)
+        return -1;
+    if (!d2)
+        return 0;
+    if (p[i] == '\n')
+        return 1;
+    if (p[i] != '\r')
+        return 0;
+    return i + 1 >= n ? -1 : p[i + 1] == '\n';
+}
+
 /* Move opos to the next "WARC/" at a line start at or after stream offset
  * `from`. Codec damage met on the way stays pending in r->cdmg (reported by
  * the next call) and ends the search: the codec has moved to a good member. */
@@ -1025,9 +1071,14 @@ static resync_r resync_stream(ccsig_warc_reader *r, uint64_t from) {
             if (!w)
                 break;
             i = (size_t)(w - r->o);
-            if (memcmp(w, "WARC/", 5) == 0 && line_start(r, i)) {
-                r->opos = i;
-                return R_FOUND;
+            if (memcmp(w, "WARC/", 5) == 0) {
+                int v = line_start(r, i) ? 1 : version_line(r->o + i, r->olen - i);
+                if (v > 0) {
+                    r->opos = i;
+                    return R_FOUND;
+                }
+                if (v < 0)
+                    break; /* decide when more is decoded */
             }
             i++;
         }
@@ -1078,7 +1129,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     d->what[0] = '\0';
     if (r->done)
         return CCSIG_WARC_END;
-    if (r->cdmg)
+    if (r->cdmg && !r->cdmg_later)
         return report_codec(r, d, NULL, 0, NULL);
     if (r->failed && r->ilen == r->ipos)
         return fail(r, d);
@@ -1179,6 +1230,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
     }
     ccsig_warc_type type = rec->h.type;
+    uint64_t parsed_base = r->obase; /* rec->h points into the window as it is now */
 
     /* 4. The block. */
     uint64_t cl = rec->h.content_length;
@@ -1206,7 +1258,6 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         return CCSIG_WARC_DAMAGE;
     }
     uint64_t after; /* stream offset just past the block */
-    uint64_t parsed_base = r->obase;
     if (!big) {
         after = D + take;
     } else {
@@ -1244,36 +1295,82 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         after = r->obase + r->opos;
     }
 
-    /* 5. The trailer: line ends, then the next record, a member end or the
-     * end of the input. Anything else means Content-Length is wrong. */
-    bool ok;
+    /* 5. The trailer: CRLF CRLF (or LF LF) right after the block ends the
+     * record, whatever follows (garbage is the next call's damage). Failing
+     * that, any line ends and then the next record, a member end or the end
+     * of the input; anything else means Content-Length is wrong. */
+    bool ok = false, exact = true, eof = false;
     uint64_t at = after;
     for (;;) {
         size_t i = (size_t)(at - r->obase);
-        while (i < r->olen && (r->o[i] == '\r' || r->o[i] == '\n'))
-            i++;
-        at = r->obase + i;
-        if (i < r->olen && r->olen - i >= 5) {
-            ok = memcmp(r->o + i, "WARC/", 5) == 0;
-            break;
-        }
-        if (i == r->olen && at_member_end(r, at)) {
-            ok = true;
-            break;
+        bool stalled = at_member_end(r, r->obase + r->olen) || r->cdmg || eof;
+        if (exact) {
+            size_t avail = r->olen - i;
+            if (avail >= 4 || stalled) {
+                exact = false;
+                if (avail >= 4 && memcmp(r->o + i, "\r\n\r\n", 4) == 0) {
+                    at += 4;
+                    ok = true;
+                    break;
+                }
+                if (avail >= 2 && memcmp(r->o + i, "\n\n", 2) == 0) {
+                    at += 2;
+                    ok = true;
+                    break;
+                }
+                continue;
+            }
+        } else {
+            while (i < r->olen && (r->o[i] == '\r' || r->o[i] == '\n'))
+                i++;
+            at = r->obase + i;
+            if (i < r->olen && r->olen - i >= 5) {
+                ok = memcmp(r->o + i, "WARC/", 5) == 0;
+                break;
+            }
+            if (i == r->olen && (at_member_end(r, at) || eof)) {
+                ok = true;
+                break;
+            }
+            if (eof) {
+                ok = false; /* a few bytes that are not a record end the input */
+                break;
+            }
         }
         if (r->cdmg) {
-            ok = true;
+            if (r->cdmg_off == off && r->codec != CCSIG_WARC_PLAIN) {
+                /* The member holding this record turned out damaged (a CRC
+                 * mismatch is only seen at its end): the record is lost. */
+                r->cdmg_later = false;
+                return report_codec(r, d, &rec->h, off, NULL);
+            }
+            ok = true; /* reported by the next call */
             break;
         }
         pump_r p = pump(r);
         if (p == P_EOF) {
-            i = (size_t)(at - r->obase);
-            ok = i == r->olen;
-            break;
+            eof = true;
+            continue;
         }
+        if (p == P_DAMAGE && r->cdmg_off == off && r->codec != CCSIG_WARC_PLAIN)
+            return report_codec(r, d, &rec->h, off, NULL);
         if (p != P_DATA && p != P_MEMBER_END) {
             ok = true; /* reported by the next call */
             break;
+        }
+    }
+    if (ok && aligned && r->codec != CCSIG_WARC_PLAIN) {
+        /* A record's member ends with its check value (gzip CRC-32, zstd
+         * checksum): finish it before giving the record out, so a record
+         * whose member is damaged is reported lost, not returned. */
+        while (r->in_member && r->obase + r->olen == at && !r->cdmg) {
+            pump_r p = pump(r);
+            if (p != P_DATA)
+                break;
+        }
+        if (r->cdmg && r->cdmg_off == off) {
+            r->cdmg_later = false;
+            return report_codec(r, d, &rec->h, off, NULL);
         }
     }
     if (!ok) {

@@ -1,0 +1,1424 @@
+/*
+ * scan_pipeline.c — jobs, workers and the in-order stitcher (see
+ * scan_pipeline.h for the design).
+ *
+ * A worker turns a job (archive, byte range) into a job_out: annotation
+ * lines, kept bytes, a summary and credit map of its own, and an ordered
+ * event list for what only the stitcher can do in input order: resolving
+ * revisits against earlier records, keeping request/metadata records next to
+ * the responses they belong to (they come before them), printing damage
+ * reports. The stitcher takes jobs strictly in order, checks each starts
+ * where the previous stopped, and applies its events.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ccsig/scan.h"
+#include "cli.h"
+#include "report.h"
+#include "scan_pipeline.h"
+
+#define NONE UINT64_MAX
+#define MAX_CONC 8     /* WARC-Concurrent-To values remembered per record */
+#define PENDING_MAX 16 /* request/metadata records waiting for their response */
+#define RECENT_MAX 64  /* kept record ids whose metadata may still follow */
+
+/* ------------------------------------------------------------- archives -- */
+
+typedef struct archive {
+    const char *path;
+    char *json_path; /* the path as a JSON string, quotes included */
+    int fd;
+    bool opened, is_stream, unreadable, dead;
+    uint64_t size;
+    ccsig_warc_codec codec;
+    uint8_t *dict;
+    size_t dict_len;
+    uint64_t pos;      /* stitcher: where the next accepted job must start */
+    size_t jobs_out;   /* jobs created and not yet stitched */
+    bool all_jobs;     /* every job of the archive is created */
+    uint64_t consumed; /* archive bytes read (streams) */
+} archive;
+
+/* --------------------------------------------------------------- events -- */
+
+typedef enum ev_kind { EV_LINES, EV_ORIGINAL, EV_REVISIT, EV_CAND, EV_KEEP, EV_DAMAGE } ev_kind;
+
+typedef struct ev {
+    ev_kind kind;
+    size_t a, b; /* byte range in annot (LINES) or keep (CAND, KEEP) */
+    void *p;     /* arena data */
+} ev;
+
+typedef struct keep_ids {
+    ccsig_str id;
+    ccsig_str conc[MAX_CONC];
+    size_t nconc;
+} keep_ids;
+
+typedef struct original {
+    ccsig_str digest, record_id;
+    archive *ar;
+    uint64_t offset;
+    int status;
+    uint64_t payload_len;
+    ccsig_statement *sts;
+    size_t n;
+} original;
+
+typedef struct damage_ev {
+    uint64_t offset;
+    char *what;
+} damage_ev;
+
+/* Everything the output of one response or revisit needs. */
+typedef struct rec_view {
+    ccsig_warc_type type;
+    ccsig_str url, date, record_id, digest, refers_to;
+    archive *ar;
+    uint64_t offset;
+    int status;
+    uint64_t payload_len;
+    ccsig_robots_known robots;
+    ccsig_state crawl;
+    bool has_rule;
+    ccsig_provenance rule;
+    ccsig_statement sts[CCSIG_SCAN_MAX_STATEMENTS];
+    size_t n, n_robots;
+    ccsig_verdict verdict;
+    ccsig_decision decision;
+    bool header_invalid;
+    bool resolved;
+    archive *orig_ar;
+    uint64_t orig_offset;
+    int orig_status;
+    ccsig_str orig_record_id;
+    keep_ids ids;
+    const void *keep_bytes; /* for deferred revisits: the encoded record */
+    size_t keep_len;
+    bool keep_ready;
+} rec_view;
+
+typedef struct job_out {
+    ccsig_buf annot, annot_z, keep;
+    bool compressed; /* annot_z holds annot as one member/frame */
+    bool deferred;   /* events the stitcher must resolve */
+    scan_summary sum;
+    credit_map credit;
+    ev *evs;
+    size_t nev, capev;
+    ccsig_arena arena;
+} job_out;
+
+typedef struct job {
+    archive *ar;
+    uint64_t start, end; /* end NONE: to the end of the input */
+    bool forced;         /* start is a known record boundary */
+    int state;           /* 0 queued, 1 taken, 2 done */
+    bool found;
+    uint64_t first, next;
+    bool failed;
+    char fail_msg[256];
+    uint64_t consumed;
+    job_out out;
+} job;
+
+/* ---------------------------------------------------------------- run -- */
+
+typedef struct run run;
+
+typedef struct worker {
+    run *R;
+    pthread_t th;
+    ccsig_warc_reader *rd;
+    ccsig_scanner *sc;
+    ccsig_warc_writer *annot_w, *keep_w;
+    void *rq;
+    rec_view v;
+    ccsig_buf tmp;
+} worker;
+
+typedef struct pending {
+    char *bytes;
+    size_t len;
+    char *id;
+    char *conc[MAX_CONC];
+    size_t nconc;
+} pending;
+
+typedef struct rv_entry {
+    char *digest, *rid;
+    archive *ar;
+    uint64_t offset;
+    int status;
+    uint64_t payload_len;
+    ccsig_statement *sts;
+    size_t n;
+    char *blob;
+} rv_entry;
+
+struct run {
+    const scan_options *o;
+    archive *ars;
+    size_t nar;
+    ccsig_warc_codec annot_codec, keep_codec;
+    FILE *annot_f, *keep_f;
+    ccsig_str agent;
+    bool write_error;
+    /* jobs */
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    job **ring;
+    size_t ring_cap;
+    size_t head, tail, dispatched; /* stitch at head, create at tail, take at dispatched */
+    bool stop;
+    size_t cur_ar;
+    uint64_t cur_off;
+    worker *workers;
+    int nworkers;
+    worker mainw; /* the stitcher's own, for gaps and revisits */
+    job_out sout;
+    /* keep ordering */
+    pending pend[PENDING_MAX];
+    size_t npend;
+    char *recent[RECENT_MAX];
+    size_t nrecent;
+    /* revisits */
+    rv_entry *rv;
+    size_t rv_cap, rv_next, rv_count, rv_since;
+    uint32_t *rv_index;
+    size_t rv_index_cap;
+    /* totals */
+    scan_summary sum;
+    credit_map credit;
+    int unreadable;
+    /* progress */
+    uint64_t bytes_total, bytes_done;
+    bool sizes_known;
+    struct timespec t0, last;
+    uint64_t records_done;
+    bool progress_shown;
+};
+
+static void oom(void) {
+    fputs("ccsig scan: out of memory\n", stderr);
+    exit(EXIT_INTERNAL);
+}
+
+static double now_s(const struct timespec *t0) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* ------------------------------------------------------------ job_out -- */
+
+static void out_init(job_out *o) {
+    memset(o, 0, sizeof *o);
+    scan_summary_init(&o->sum);
+    credit_map_init(&o->credit);
+    ccsig_arena_init(&o->arena, 16384);
+}
+
+static void out_reset(job_out *o) {
+    ccsig_buf_clear(&o->annot);
+    ccsig_buf_clear(&o->annot_z);
+    ccsig_buf_clear(&o->keep);
+    o->compressed = o->deferred = false;
+    scan_summary_free(&o->sum);
+    scan_summary_init(&o->sum);
+    credit_map_free(&o->credit);
+    credit_map_init(&o->credit);
+    o->nev = 0;
+    ccsig_arena_reset(&o->arena);
+}
+
+static void out_free(job_out *o) {
+    ccsig_buf_free(&o->annot);
+    ccsig_buf_free(&o->annot_z);
+    ccsig_buf_free(&o->keep);
+    scan_summary_free(&o->sum);
+    credit_map_free(&o->credit);
+    free(o->evs);
+    ccsig_arena_free(&o->arena);
+}
+
+static ev *push_ev(job_out *o, ev_kind k, size_t a, size_t b, void *p) {
+    if (k == EV_LINES && o->nev && o->evs[o->nev - 1].kind == EV_LINES &&
+        o->evs[o->nev - 1].b == a) {
+        o->evs[o->nev - 1].b = b; /* consecutive lines: one range */
+        return &o->evs[o->nev - 1];
+    }
+    if (o->nev == o->capev) {
+        size_t nc = o->capev ? o->capev * 2 : 64;
+        ev *ne = realloc(o->evs, nc * sizeof *ne);
+        if (!ne)
+            oom();
+        o->evs = ne;
+        o->capev = nc;
+    }
+    o->evs[o->nev] = (ev){k, a, b, p};
+    return &o->evs[o->nev++];
+}
+
+static ccsig_str arena_str(ccsig_arena *a, ccsig_str s) {
+    if (!s.len)
+        return ccsig_str_make(NULL, 0);
+    char *p = ccsig_arena_dup(a, s.p, s.len);
+    if (!p)
+        oom();
+    return ccsig_str_make(p, s.len);
+}
+
+static void *arena_alloc(ccsig_arena *a, size_t n) {
+    void *p = ccsig_arena_alloc(a, n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+/* ------------------------------------------------------------- output -- */
+
+static void put_str_or_null(ccsig_buf *b, ccsig_str s) {
+    if (s.len)
+        report_json_str(b, s.p, s.len);
+    else
+        ccsig_buf_puts(b, "null");
+}
+
+static const char *crawl_name(ccsig_state s) {
+    return s == CCSIG_STATE_ALLOW ? "allowed" : s == CCSIG_STATE_DENY ? "disallowed" : "unknown";
+}
+
+static void write_line(const run *R, ccsig_buf *b, const rec_view *v) {
+    report_write_record_head(b, v->url, R->agent, crawl_name(v->crawl),
+                             v->has_rule ? &v->rule : NULL, &v->verdict, &v->decision, v->sts,
+                             v->n);
+    ccsig_buf_printf(b, ",\"robots\":\"%s\",\"type\":\"%s\",\"date\":",
+                     ccsig_robots_known_name(v->robots), ccsig_warc_type_name(v->type));
+    put_str_or_null(b, v->date);
+    ccsig_buf_puts(b, ",\"record_id\":");
+    put_str_or_null(b, v->record_id);
+    ccsig_buf_puts(b, ",\"digest\":");
+    put_str_or_null(b, v->digest);
+    if (v->status >= 0)
+        ccsig_buf_printf(b, ",\"status\":%d", v->status);
+    else
+        ccsig_buf_puts(b, ",\"status\":null");
+    ccsig_buf_printf(b, ",\"bytes\":%" PRIu64 ",\"archive\":", v->payload_len);
+    ccsig_buf_puts(b, v->ar->json_path);
+    ccsig_buf_printf(b, ",\"offset\":%" PRIu64 ",\"revisit\":", v->offset);
+    if (v->type != CCSIG_WARC_REVISIT) {
+        ccsig_buf_puts(b, "null}\n");
+        return;
+    }
+    ccsig_buf_puts(b, "{\"refers_to\":");
+    put_str_or_null(b, v->refers_to);
+    ccsig_buf_printf(b, ",\"resolved\":%s,\"original\":", v->resolved ? "true" : "false");
+    if (!v->resolved) {
+        ccsig_buf_puts(b, "null}}\n");
+        return;
+    }
+    ccsig_buf_puts(b, "{\"record_id\":");
+    put_str_or_null(b, v->orig_record_id);
+    ccsig_buf_puts(b, ",\"archive\":");
+    ccsig_buf_puts(b, v->orig_ar->json_path);
+    ccsig_buf_printf(b, ",\"offset\":%" PRIu64 ",\"status\":", v->orig_offset);
+    if (v->orig_status >= 0)
+        ccsig_buf_printf(b, "%d}}}\n", v->orig_status);
+    else
+        ccsig_buf_puts(b, "null}}}\n");
+}
+
+/* The one-line description of a statement used in credit sources. */
+static void source_line(ccsig_buf *b, const ccsig_statement *st) {
+    if (st->src.kind == CCSIG_SRC_ROBOTS)
+        ccsig_buf_printf(b, "%.*s line %u: %.*s", (int)st->src.origin.len,
+                         st->src.origin.p ? st->src.origin.p : "", st->src.line,
+                         (int)st->src.text.len, st->src.text.p ? st->src.text.p : "");
+    else
+        ccsig_buf_printf(b, "%.*s %s: %.*s", (int)st->src.origin.len,
+                         st->src.origin.p ? st->src.origin.p : "",
+                         ccsig_source_kind_name(st->src.kind), (int)st->src.text.len,
+                         st->src.text.p ? st->src.text.p : "");
+}
+
+static bool used(const run *R, const rec_view *v) {
+    if ((unsigned)R->o->prof.p.use >= CCSIG_CAT_COUNT || v->crawl == CCSIG_STATE_DENY)
+        return false;
+    switch (v->decision.result) {
+    case CCSIG_RESULT_PERMITTED:
+    case CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS:
+        return true;
+    case CCSIG_RESULT_UNKNOWN:
+        return R->o->keep_unknown;
+    default:
+        return false;
+    }
+}
+
+/* The record in the keep file's codec: its own members when they can be
+ * copied, else the record re-encoded (header, block, CRLF CRLF). Appends to
+ * out->keep; returns false (and reports) when the record cannot be kept. */
+static bool keep_bytes(worker *w, job *j, const ccsig_warc_record *rec, size_t *a, size_t *b) {
+    run *R = w->R;
+    job_out *o = &j->out;
+    *a = o->keep.len;
+    bool same =
+        R->keep_codec == j->ar->codec && !(R->keep_codec == CCSIG_WARC_ZSTD && j->ar->dict_len);
+    if (same && rec->raw_length) {
+        if (rec->raw) {
+            ccsig_buf_append(&o->keep, rec->raw, (size_t)rec->raw_length);
+        } else if (!j->ar->is_stream) {
+            if (!ccsig_buf_reserve(&o->keep, (size_t)rec->raw_length + 1))
+                oom();
+            ssize_t got = pread(j->ar->fd, o->keep.data + o->keep.len, (size_t)rec->raw_length,
+                                (off_t)rec->offset);
+            if (got != (ssize_t)rec->raw_length)
+                goto cannot;
+            o->keep.len += (size_t)got;
+        } else {
+            goto cannot;
+        }
+        *b = o->keep.len;
+        return true;
+    }
+    if (!rec->block_complete)
+        goto cannot;
+    {
+        const char *start = rec->block - rec->h.header_len;
+        size_t n = rec->h.header_len + rec->block_len;
+        ccsig_buf_clear(&w->tmp);
+        ccsig_buf_append(&w->tmp, start, n);
+        ccsig_buf_append(&w->tmp, "\r\n\r\n", 4);
+        ccsig_error err;
+        if (ccsig_warc_writer_member(w->keep_w, &o->keep, w->tmp.data, w->tmp.len, &err)) {
+            fprintf(stderr, "ccsig scan: --keep: %s\n", err.message);
+            exit(EXIT_INTERNAL);
+        }
+    }
+    *b = o->keep.len;
+    return true;
+cannot : {
+    char what[200];
+    snprintf(what, sizeof what,
+             "%s record at offset %" PRIu64 " cannot be kept: larger than the %zu bytes held and "
+             "not readable again from the input",
+             ccsig_warc_type_name(rec->h.type), rec->offset,
+             R->o->hold ? R->o->hold : (size_t)CCSIG_WARC_HOLD_DEFAULT);
+    scan_summary_error(&o->sum, j->ar->path, rec->offset, what);
+    damage_ev *d = arena_alloc(&o->arena, sizeof *d);
+    d->offset = rec->offset;
+    d->what = ccsig_arena_dup(&o->arena, what, strlen(what));
+    push_ev(o, EV_DAMAGE, 0, 0, d);
+    o->keep.len = *a;
+    return false;
+}
+}
+
+static void get_ids(ccsig_arena *a, const ccsig_warc_header *h, keep_ids *ids) {
+    ids->id = arena_str(a, h->record_id);
+    ids->nconc = 0;
+    size_t it = 0;
+    ccsig_str v;
+    while (ids->nconc < MAX_CONC && ccsig_warc_header_next(h, "WARC-Concurrent-To", &it, &v))
+        ids->conc[ids->nconc++] = arena_str(a, v);
+}
+
+/* Count a response or revisit, write its line and, when used, its keep
+ * bytes. rec is NULL for deferred revisits (their bytes are ready in v). */
+static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig_warc_record *rec) {
+    scan_summary *S = &o->sum;
+    S->scanned++;
+    S->robots[v->robots]++;
+    S->crawl[v->crawl == CCSIG_STATE_ALLOW  ? SCAN_CRAWL_ALLOWED
+             : v->crawl == CCSIG_STATE_DENY ? SCAN_CRAWL_DISALLOWED
+                                            : SCAN_CRAWL_UNKNOWN]++;
+    unsigned signals = 0;
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+        S->cats[c][v->verdict.cat[c].state]++;
+        signals |= v->verdict.cat[c].signals;
+    }
+    for (int s = 1; s < CCSIG_SIGNAL_COUNT; s++)
+        if (signals & (1u << s))
+            S->signals[s]++;
+    if ((unsigned)R->o->prof.p.use < CCSIG_CAT_COUNT)
+        S->results[v->decision.result]++;
+    if (v->status >= 0 && v->status < SCAN_STATUS_MAX)
+        S->status[v->status]++;
+    else
+        S->status_none++;
+    S->bytes_payload += v->payload_len;
+    if (v->header_invalid)
+        S->content_usage_invalid++;
+    bool use = used(R, v);
+    if (use) {
+        S->used_records++;
+        S->used_bytes += v->payload_len;
+    }
+    if (use && v->decision.result == CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS) {
+        ccsig_category u = R->o->prof.p.use;
+        unsigned kinds = 0;
+        for (size_t i = 0; i < v->n; i++) {
+            ccsig_pref rp[CCSIG_CAT_COUNT];
+            ccsig_statement_resolve(&v->sts[i], rp);
+            if (rp[u].state == CCSIG_STATE_DENY && rp[u].conditions)
+                kinds |= 1u << v->sts[i].src.kind;
+        }
+        ccsig_url parts;
+        char origin[600];
+        size_t ol = 0;
+        if (ccsig_url_split(v->url, &parts))
+            ol = ccsig_url_origin(&parts, origin, sizeof origin);
+        if (!ol)
+            ol = (size_t)snprintf(origin, sizeof origin, "%.*s",
+                                  (int)(v->url.len > 500 ? 500 : v->url.len),
+                                  v->url.p ? v->url.p : "");
+        ccsig_buf src = CCSIG_BUF_INIT;
+        if (v->decision.source >= 0)
+            source_line(&src, &v->sts[v->decision.source]);
+        credit_add(&o->credit, origin, ol, v->verdict.cat[u].signals, v->decision.obligations,
+                   kinds, v->payload_len, v->date, v->url, ccsig_buf_cstr(&src));
+        ccsig_buf_free(&src);
+    }
+    if (R->annot_f) {
+        size_t a = o->annot.len;
+        write_line(R, &o->annot, v);
+        push_ev(o, EV_LINES, a, o->annot.len, NULL);
+    }
+    if (use && R->keep_f) {
+        size_t a, b;
+        if (rec) {
+            if (!keep_bytes(w, j, rec, &a, &b))
+                return;
+            keep_ids *ids = arena_alloc(&o->arena, sizeof *ids);
+            get_ids(&o->arena, &rec->h, ids);
+            push_ev(o, EV_KEEP, a, b, ids);
+        } else if (v->keep_ready) {
+            a = o->keep.len;
+            ccsig_buf_append(&o->keep, v->keep_bytes, v->keep_len);
+            keep_ids *ids = arena_alloc(&o->arena, sizeof *ids);
+            *ids = v->ids;
+            push_ev(o, EV_KEEP, a, o->keep.len, ids);
+        }
+    }
+}
+
+/* ------------------------------------------------------------- worker -- */
+
+typedef struct src_ctx {
+    int fd;
+    uint64_t pos;
+    bool stream;
+} src_ctx;
+
+static ssize_t src_read(void *ctx, void *buf, size_t n) {
+    src_ctx *s = ctx;
+    ssize_t got;
+    do {
+        got = s->stream ? read(s->fd, buf, n) : pread(s->fd, buf, n, (off_t)s->pos);
+    } while (got < 0 && errno == EINTR);
+    if (got > 0)
+        s->pos += (uint64_t)got;
+    return got;
+}
+
+static void view_from(rec_view *v, const ccsig_warc_record *rec, const ccsig_scan_result *res,
+                      archive *ar) {
+    v->type = rec->h.type;
+    v->url = rec->h.target_uri;
+    v->date = rec->h.date;
+    v->record_id = rec->h.record_id;
+    v->digest = rec->h.payload_digest;
+    v->refers_to = rec->h.refers_to;
+    v->ar = ar;
+    v->offset = rec->offset;
+    v->status = res->status;
+    v->payload_len = res->payload_len;
+    v->robots = res->robots;
+    v->crawl = res->crawl;
+    v->has_rule = res->crawl_rule != NULL;
+    if (res->crawl_rule)
+        v->rule = *res->crawl_rule;
+    memcpy(v->sts, res->sts, res->n * sizeof *v->sts);
+    v->n = res->n;
+    v->n_robots = res->n_robots;
+    v->verdict = res->verdict;
+    v->decision = res->decision;
+    v->header_invalid = res->header_invalid;
+    v->resolved = false;
+    v->keep_ready = false;
+}
+
+/* A deep copy of v in the arena (for deferred revisits). */
+static rec_view *view_copy(ccsig_arena *a, const rec_view *v) {
+    rec_view *c = arena_alloc(a, sizeof *c);
+    *c = *v;
+    c->url = arena_str(a, v->url);
+    c->date = arena_str(a, v->date);
+    c->record_id = arena_str(a, v->record_id);
+    c->digest = arena_str(a, v->digest);
+    c->refers_to = arena_str(a, v->refers_to);
+    c->rule.origin = arena_str(a, v->rule.origin);
+    c->rule.text = arena_str(a, v->rule.text);
+    char *blob = arena_alloc(a, ccsig_statements_copy_size(v->sts, v->n));
+    ccsig_statements_copy(c->sts, v->sts, v->n, blob);
+    return c;
+}
+
+static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
+    run *R = w->R;
+    job_out *o = &j->out;
+    scan_summary *S = &o->sum;
+    ccsig_warc_type t = rec->h.type;
+    S->records++;
+    S->types[t]++;
+    S->bytes_decompressed += rec->h.header_len + rec->h.content_length;
+    if ((t == CCSIG_WARC_REQUEST || t == CCSIG_WARC_METADATA) && R->keep_f) {
+        size_t a, b;
+        if (keep_bytes(w, j, rec, &a, &b)) {
+            keep_ids *ids = arena_alloc(&o->arena, sizeof *ids);
+            get_ids(&o->arena, &rec->h, ids);
+            push_ev(o, EV_CAND, a, b, ids);
+        }
+        return;
+    }
+    if (t != CCSIG_WARC_RESPONSE && t != CCSIG_WARC_REVISIT)
+        return;
+    ccsig_scan_robots rb = {CCSIG_ROBOTS_NONE, CCSIG_STATE_UNKNOWN, NULL, NULL, 0};
+    if (R->o->robots) {
+        ccsig_url parts;
+        char origin[600];
+        if (ccsig_url_split(rec->h.target_uri, &parts) &&
+            ccsig_url_origin(&parts, origin, sizeof origin))
+            R->o->robots->query(w->rq, &parts, rec->h.target_uri, origin, &rb);
+    }
+    ccsig_scan_result res;
+    if (ccsig_scan_record(w->sc, rec, &rb, &res))
+        oom();
+    rec_view *v = &w->v;
+    view_from(v, rec, &res, j->ar);
+    if (t == CCSIG_WARC_RESPONSE && R->o->revisit_table &&
+        (rec->h.payload_digest.len || rec->h.record_id.len)) {
+        original *org = arena_alloc(&o->arena, sizeof *org);
+        org->digest = arena_str(&o->arena, rec->h.payload_digest);
+        org->record_id = arena_str(&o->arena, rec->h.record_id);
+        org->ar = j->ar;
+        org->offset = rec->offset;
+        org->status = res.status;
+        org->payload_len = res.payload_len;
+        org->n = res.n - res.n_robots;
+        org->sts = NULL;
+        if (org->n) {
+            org->sts = arena_alloc(&o->arena, org->n * sizeof *org->sts);
+            const ccsig_statement *page = res.sts + res.n_robots;
+            char *blob = arena_alloc(&o->arena, ccsig_statements_copy_size(page, org->n));
+            ccsig_statements_copy(org->sts, page, org->n, blob);
+        }
+        push_ev(o, EV_ORIGINAL, 0, 0, org);
+    }
+    if (t == CCSIG_WARC_REVISIT && R->o->revisit_table) {
+        rec_view *c = view_copy(&o->arena, v);
+        if (R->keep_f) {
+            size_t a, b;
+            if (keep_bytes(w, j, rec, &a, &b)) {
+                /* The bytes move to the event: the range is given back so a
+                 * kept revisit lands where the stitcher puts it. */
+                c->keep_len = b - a;
+                char *bytes = arena_alloc(&o->arena, c->keep_len);
+                memcpy(bytes, o->keep.data + a, c->keep_len);
+                o->keep.len = a;
+                c->keep_bytes = bytes;
+                c->keep_ready = true;
+                get_ids(&o->arena, &rec->h, &c->ids);
+            }
+        }
+        o->deferred = true;
+        push_ev(o, EV_REVISIT, 0, 0, c);
+        return;
+    }
+    emit(R, w, j, o, v, rec);
+}
+
+static void run_job(worker *w, job *j) {
+    run *R = w->R;
+    archive *a = j->ar;
+    job_out *o = &j->out;
+    src_ctx src = {a->fd, 0, a->is_stream};
+    j->found = false;
+    j->failed = false;
+    j->next = NONE;
+    uint64_t open_at = j->start;
+    if (!j->forced && a->codec == CCSIG_WARC_PLAIN && j->start > 0)
+        open_at = j->start - 1; /* sync looks at the byte before a "WARC/" line */
+    src.pos = open_at;
+    ccsig_warc_reader_open(w->rd, src_read, &src, open_at,
+                           a->is_stream ? CCSIG_WARC_AUTO : a->codec);
+    if (a->dict_len) {
+        ccsig_error err;
+        if (ccsig_warc_reader_set_dictionary(w->rd, a->dict, a->dict_len, &err)) {
+            j->failed = true;
+            snprintf(j->fail_msg, sizeof j->fail_msg, "zstd dictionary frame: %s", err.message);
+            return;
+        }
+    }
+    if (!j->forced) {
+        uint64_t first;
+        if (!ccsig_warc_reader_sync(w->rd, j->start, j->end == NONE ? UINT64_MAX : j->end,
+                                    &first)) {
+            j->consumed = ccsig_warc_reader_consumed(w->rd);
+            return;
+        }
+        j->first = first;
+    } else {
+        j->first = j->start;
+    }
+    j->found = true;
+    if (j->end != NONE)
+        ccsig_warc_reader_set_stop(w->rd, j->end);
+    ccsig_warc_record rec;
+    ccsig_warc_damage d;
+    bool capped = false;
+    for (;;) {
+        ccsig_warc_next r = ccsig_warc_reader_next(w->rd, &rec, &d);
+        if (r == CCSIG_WARC_RECORD) {
+            process_record(w, j, &rec);
+            if (!capped &&
+                (o->annot.len > SCAN_JOB_OUTPUT_MAX || o->keep.len > SCAN_JOB_OUTPUT_MAX)) {
+                /* Enough for one job: stop at the next record boundary. */
+                ccsig_warc_reader_set_stop(w->rd, rec.offset + 1);
+                capped = true;
+            }
+            continue;
+        }
+        if (r == CCSIG_WARC_DAMAGE) {
+            scan_summary *S = &o->sum;
+            if (d.record_lost) {
+                S->records++;
+                S->types[d.type]++;
+                S->skipped++;
+            }
+            scan_summary_error(S, a->path, d.offset, d.what);
+            damage_ev *de = arena_alloc(&o->arena, sizeof *de);
+            de->offset = d.offset;
+            de->what = ccsig_arena_dup(&o->arena, d.what, strlen(d.what));
+            push_ev(o, EV_DAMAGE, 0, 0, de);
+            continue;
+        }
+        if (r == CCSIG_WARC_FAILED) {
+            j->failed = true;
+            snprintf(j->fail_msg, sizeof j->fail_msg, "%s", d.what);
+        }
+        break;
+    }
+    j->next = ccsig_warc_reader_position(w->rd);
+    j->consumed = ccsig_warc_reader_consumed(w->rd);
+    if (R->annot_codec != CCSIG_WARC_PLAIN && !o->deferred && o->annot.len) {
+        ccsig_error err;
+        if (ccsig_warc_writer_member(w->annot_w, &o->annot_z, o->annot.data, o->annot.len, &err))
+            oom();
+        o->compressed = true;
+    }
+}
+
+static void *worker_main(void *arg) {
+    worker *w = arg;
+    run *R = w->R;
+    for (;;) {
+        pthread_mutex_lock(&R->mu);
+        while (!R->stop && R->dispatched == R->tail)
+            pthread_cond_wait(&R->cv_work, &R->mu);
+        if (R->dispatched == R->tail) {
+            pthread_mutex_unlock(&R->mu);
+            break;
+        }
+        job *j = R->ring[R->dispatched++ % R->ring_cap];
+        j->state = 1;
+        pthread_mutex_unlock(&R->mu);
+        run_job(w, j);
+        pthread_mutex_lock(&R->mu);
+        j->state = 2;
+        pthread_cond_broadcast(&R->cv_done);
+        pthread_mutex_unlock(&R->mu);
+    }
+    return NULL;
+}
+
+static bool worker_init(worker *w, run *R) {
+    memset(w, 0, sizeof *w);
+    w->R = R;
+    ccsig_warc_options wo = {R->o->hold};
+    ccsig_scan_config sc = {R->o->prof.p};
+    w->rd = ccsig_warc_reader_new(&wo);
+    w->sc = ccsig_scanner_new(&sc);
+    w->annot_w = ccsig_warc_writer_new(R->annot_codec, 1);
+    w->keep_w = ccsig_warc_writer_new(R->keep_codec, 1);
+    if (R->o->robots)
+        w->rq = R->o->robots->query_new(R->o->robots->ctx);
+    return w->rd && w->sc && w->annot_w && w->keep_w && (!R->o->robots || w->rq);
+}
+
+static void R_robots_free(worker *w) {
+    w->R->o->robots->query_free(w->rq);
+}
+
+static void worker_free(worker *w) {
+    ccsig_warc_reader_free(w->rd);
+    ccsig_scanner_free(w->sc);
+    ccsig_warc_writer_free(w->annot_w);
+    ccsig_warc_writer_free(w->keep_w);
+    if (w->rq)
+        R_robots_free(w);
+    ccsig_buf_free(&w->tmp);
+}
+
+/* ------------------------------------------------------------ revisits -- */
+
+static uint64_t hash_bytes(const char *p, size_t n, uint64_t seed) {
+    uint64_t h = 1469598103934665603ull ^ seed;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static void rv_clear_entry(rv_entry *e) {
+    free(e->digest);
+    free(e->rid);
+    free(e->sts);
+    free(e->blob);
+    memset(e, 0, sizeof *e);
+}
+
+/* Index slot for key (seed 1: digest, 2: record id). */
+static void rv_index_put(run *R, const char *key, uint64_t seed, uint32_t slot) {
+    size_t mask = R->rv_index_cap - 1;
+    size_t i = (size_t)hash_bytes(key, strlen(key), seed) & mask;
+    while (R->rv_index[i]) {
+        rv_entry *e = &R->rv[R->rv_index[i] - 1];
+        const char *k = seed == 1 ? e->digest : e->rid;
+        if (k && !strcmp(k, key)) {
+            R->rv_index[i] = slot + 1; /* newest wins */
+            return;
+        }
+        i = (i + 1) & mask;
+    }
+    R->rv_index[i] = slot + 1;
+}
+
+static void rv_rebuild(run *R) {
+    memset(R->rv_index, 0, R->rv_index_cap * sizeof *R->rv_index);
+    /* oldest first, so the newest entry of a key wins */
+    for (size_t k = 0; k < R->rv_count; k++) {
+        size_t slot = (R->rv_next + R->rv_cap - R->rv_count + k) % R->rv_cap;
+        rv_entry *e = &R->rv[slot];
+        if (e->digest)
+            rv_index_put(R, e->digest, 1, (uint32_t)slot);
+        if (e->rid)
+            rv_index_put(R, e->rid, 2, (uint32_t)slot);
+    }
+    R->rv_since = 0;
+}
+
+static void rv_insert(run *R, const original *org) {
+    if (!R->rv_cap)
+        return;
+    size_t slot = R->rv_next;
+    R->rv_next = (R->rv_next + 1) % R->rv_cap;
+    if (R->rv_count < R->rv_cap)
+        R->rv_count++;
+    rv_entry *e = &R->rv[slot];
+    rv_clear_entry(e);
+    e->digest = org->digest.len ? strndup(org->digest.p, org->digest.len) : NULL;
+    e->rid = org->record_id.len ? strndup(org->record_id.p, org->record_id.len) : NULL;
+    e->ar = org->ar;
+    e->offset = org->offset;
+    e->status = org->status;
+    e->payload_len = org->payload_len;
+    if (org->n) {
+        e->sts = malloc(org->n * sizeof *e->sts);
+        e->blob = malloc(ccsig_statements_copy_size(org->sts, org->n) + 1);
+        if (!e->sts || !e->blob)
+            oom();
+        ccsig_statements_copy(e->sts, org->sts, org->n, e->blob);
+        e->n = org->n;
+    }
+    if (++R->rv_since > R->rv_cap) {
+        rv_rebuild(R);
+        return;
+    }
+    if (e->digest)
+        rv_index_put(R, e->digest, 1, (uint32_t)slot);
+    if (e->rid)
+        rv_index_put(R, e->rid, 2, (uint32_t)slot);
+}
+
+static const rv_entry *rv_find(const run *R, ccsig_str key, uint64_t seed) {
+    if (!R->rv_cap || !key.len)
+        return NULL;
+    size_t mask = R->rv_index_cap - 1;
+    size_t i = (size_t)hash_bytes(key.p, key.len, seed) & mask;
+    while (R->rv_index[i]) {
+        const rv_entry *e = &R->rv[R->rv_index[i] - 1];
+        const char *k = seed == 1 ? e->digest : e->rid;
+        if (k && strlen(k) == key.len && !memcmp(k, key.p, key.len))
+            return e;
+        i = (i + 1) & mask;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ stitcher -- */
+
+static void write_out(run *R, FILE *f, const void *p, size_t n) {
+    if (n && fwrite(p, 1, n, f) != n)
+        R->write_error = true;
+}
+
+static void write_annot(run *R, const char *p, size_t n) {
+    if (!n)
+        return;
+    if (R->annot_codec == CCSIG_WARC_PLAIN) {
+        write_out(R, R->annot_f, p, n);
+        return;
+    }
+    ccsig_buf z = CCSIG_BUF_INIT;
+    ccsig_error err;
+    if (ccsig_warc_writer_member(R->mainw.annot_w, &z, p, n, &err))
+        oom();
+    write_out(R, R->annot_f, z.data, z.len);
+    ccsig_buf_free(&z);
+}
+
+static void write_kept(run *R, const char *p, size_t n) {
+    write_out(R, R->keep_f, p, n);
+    R->sum.kept_records++;
+    R->sum.kept_bytes += n;
+}
+
+static bool str_in(ccsig_str s, char *const *list, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (list[i] && strlen(list[i]) == s.len && !memcmp(list[i], s.p, s.len))
+            return true;
+    return false;
+}
+
+static void recent_add(run *R, ccsig_str id) {
+    if (!id.len)
+        return;
+    size_t slot = R->nrecent % RECENT_MAX;
+    free(R->recent[slot]);
+    R->recent[slot] = strndup(id.p, id.len);
+    R->nrecent++;
+}
+
+static void pending_free(pending *p) {
+    free(p->bytes);
+    free(p->id);
+    for (size_t i = 0; i < p->nconc; i++)
+        free(p->conc[i]);
+    memset(p, 0, sizeof *p);
+}
+
+/* A request or metadata record: kept when it belongs to a kept record (its
+ * Concurrent-To names one, or a kept record names it), else held a while. */
+static void keep_candidate(run *R, const char *p, size_t n, const keep_ids *ids) {
+    size_t lim = R->nrecent < RECENT_MAX ? R->nrecent : RECENT_MAX;
+    for (size_t i = 0; i < ids->nconc; i++)
+        if (str_in(ids->conc[i], R->recent, lim)) {
+            write_kept(R, p, n);
+            return;
+        }
+    if (str_in(ids->id, R->recent, lim)) {
+        write_kept(R, p, n);
+        return;
+    }
+    if (R->npend == PENDING_MAX) {
+        pending_free(&R->pend[0]);
+        memmove(R->pend, R->pend + 1, (PENDING_MAX - 1) * sizeof *R->pend);
+        R->npend--;
+        memset(&R->pend[R->npend], 0, sizeof R->pend[0]);
+    }
+    pending *q = &R->pend[R->npend++];
+    q->bytes = malloc(n ? n : 1);
+    if (!q->bytes)
+        oom();
+    memcpy(q->bytes, p, n);
+    q->len = n;
+    q->id = ids->id.len ? strndup(ids->id.p, ids->id.len) : NULL;
+    q->nconc = ids->nconc;
+    for (size_t i = 0; i < ids->nconc; i++)
+        q->conc[i] = strndup(ids->conc[i].p, ids->conc[i].len);
+}
+
+static void keep_record(run *R, const char *p, size_t n, const keep_ids *ids) {
+    size_t k = 0;
+    for (size_t i = 0; i < R->npend; i++) {
+        pending *q = &R->pend[i];
+        bool related = false;
+        for (size_t c = 0; c < ids->nconc && !related; c++)
+            related = q->id && strlen(q->id) == ids->conc[c].len &&
+                      !memcmp(q->id, ids->conc[c].p, ids->conc[c].len);
+        if (!related && ids->id.len)
+            related = str_in(ids->id, q->conc, q->nconc);
+        if (related) {
+            write_kept(R, q->bytes, q->len);
+            pending_free(q);
+        } else {
+            R->pend[k++] = *q;
+        }
+    }
+    for (size_t i = k; i < R->npend; i++)
+        memset(&R->pend[i], 0, sizeof R->pend[i]);
+    R->npend = k;
+    write_kept(R, p, n);
+    recent_add(R, ids->id);
+    for (size_t c = 0; c < ids->nconc; c++)
+        recent_add(R, ids->conc[c]);
+}
+
+static void apply(run *R, job_out *o, archive *ar);
+
+static void resolve_revisit(run *R, rec_view *v) {
+    const rv_entry *e = rv_find(R, v->refers_to, 2);
+    if (!e)
+        e = rv_find(R, v->digest, 1);
+    if (!e) {
+        R->sout.sum.revisits_unresolved++;
+    } else {
+        R->sout.sum.revisits_resolved++;
+        v->resolved = true;
+        v->orig_ar = e->ar;
+        v->orig_offset = e->offset;
+        v->orig_status = e->status;
+        v->orig_record_id = e->rid ? ccsig_str_c(e->rid) : ccsig_str_make(NULL, 0);
+        v->payload_len = e->payload_len;
+        for (size_t i = 0; i < e->n && v->n < CCSIG_SCAN_MAX_STATEMENTS; i++)
+            v->sts[v->n++] = e->sts[i];
+        ccsig_combine(v->sts, v->n, &v->verdict);
+        ccsig_decide(&v->verdict, &R->o->prof.p, &v->decision);
+    }
+    emit(R, &R->mainw, NULL, &R->sout, v, NULL);
+    apply(R, &R->sout, v->ar);
+    out_reset(&R->sout);
+}
+
+static void print_damage(run *R, archive *ar, const damage_ev *d) {
+    if (R->o->quiet)
+        return;
+    if (R->progress_shown) {
+        fputs("\r\033[K", stderr);
+        R->progress_shown = false;
+    }
+    fprintf(stderr, "ccsig scan: %s: offset %" PRIu64 ": %s\n", ar->path, d->offset, d->what);
+}
+
+static void apply(run *R, job_out *o, archive *ar) {
+    if (o->compressed)
+        write_out(R, R->annot_f, o->annot_z.data, o->annot_z.len);
+    for (size_t i = 0; i < o->nev; i++) {
+        ev *e = &o->evs[i];
+        switch (e->kind) {
+        case EV_LINES:
+            if (!o->compressed)
+                write_annot(R, o->annot.data + e->a, e->b - e->a);
+            break;
+        case EV_ORIGINAL:
+            rv_insert(R, e->p);
+            break;
+        case EV_REVISIT:
+            resolve_revisit(R, e->p);
+            break;
+        case EV_CAND:
+            keep_candidate(R, o->keep.data + e->a, e->b - e->a, e->p);
+            break;
+        case EV_KEEP:
+            keep_record(R, o->keep.data + e->a, e->b - e->a, e->p);
+            break;
+        case EV_DAMAGE:
+            print_damage(R, ar, e->p);
+            break;
+        }
+    }
+    scan_summary_merge(&R->sum, &o->sum);
+    credit_merge(&R->credit, &o->credit);
+    R->records_done += o->sum.records;
+}
+
+/* ------------------------------------------------------------ archives -- */
+
+static bool open_archive(run *R, archive *a) {
+    a->opened = true;
+    a->pos = 0;
+    if (!strcmp(a->path, "-")) {
+        a->fd = 0;
+        a->is_stream = true;
+        a->codec = CCSIG_WARC_AUTO;
+        return true;
+    }
+    a->fd = open(a->path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (a->fd < 0 || fstat(a->fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+        int e = a->fd < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : errno;
+        if (a->fd >= 0)
+            close(a->fd);
+        a->fd = -1;
+        cli_error("scan", "%s: cannot read: %s", a->path, strerror(e));
+        a->unreadable = true;
+        return false;
+    }
+    a->is_stream = !S_ISREG(st.st_mode);
+    a->size = a->is_stream ? 0 : (uint64_t)st.st_size;
+    a->codec = CCSIG_WARC_AUTO;
+    if (!a->is_stream) {
+        uint8_t head[8];
+        ssize_t got = pread(a->fd, head, sizeof head, 0);
+        a->codec = ccsig_warc_sniff(head, got > 0 ? (size_t)got : 0);
+        uint32_t size;
+        if (a->codec == CCSIG_WARC_ZSTD && got == 8 && head[0] == 0x5d && head[1] == 0x2a &&
+            head[2] == 0x4d && head[3] == 0x18 &&
+            (size = (uint32_t)head[4] | (uint32_t)head[5] << 8 | (uint32_t)head[6] << 16 |
+                    (uint32_t)head[7] << 24) <= 2 * CCSIG_WARC_ZSTD_MAX_DICT &&
+            8 + (uint64_t)size <= a->size) {
+            a->dict = malloc(size ? size : 1);
+            if (!a->dict)
+                oom();
+            if (pread(a->fd, a->dict, size, 8) != (ssize_t)size) {
+                free(a->dict);
+                a->dict = NULL;
+            } else {
+                a->dict_len = size;
+            }
+        }
+    }
+    return true;
+}
+
+static void close_archive(run *R, archive *a) {
+    if (a->fd > 0)
+        close(a->fd);
+    a->fd = -1;
+    free(a->dict);
+    a->dict = NULL;
+    a->dict_len = 0;
+    if (!a->unreadable) {
+        R->sum.archives++;
+        R->sum.bytes_archive += a->is_stream ? a->consumed : a->size;
+    } else {
+        R->sum.archives_unreadable++;
+        R->unreadable = 1;
+    }
+    R->bytes_done += a->is_stream ? 0 : a->size;
+}
+
+/* The next job in input order, or NULL when every archive has its jobs. */
+static job *make_job(run *R) {
+    while (R->cur_ar < R->nar) {
+        archive *a = &R->ars[R->cur_ar];
+        if (!a->opened) {
+            if (!open_archive(R, a)) {
+                R->cur_ar++;
+                close_archive(R, a);
+                continue;
+            }
+            R->cur_off = 0;
+        }
+        job *j = calloc(1, sizeof *j);
+        if (!j)
+            oom();
+        out_init(&j->out);
+        j->ar = a;
+        j->start = R->cur_off;
+        j->forced = R->cur_off == 0;
+        size_t chunk = R->o->chunk                    ? R->o->chunk
+                       : a->codec == CCSIG_WARC_PLAIN ? SCAN_CHUNK_PLAIN
+                                                      : SCAN_CHUNK_COMPRESSED;
+        if (a->is_stream || a->size - j->start <= chunk) {
+            j->end = NONE;
+            a->all_jobs = true;
+            R->cur_ar++;
+        } else {
+            j->end = j->start + chunk;
+            R->cur_off = j->end;
+        }
+        a->jobs_out++;
+        return j;
+    }
+    return NULL;
+}
+
+static void free_job(job *j) {
+    out_free(&j->out);
+    free(j);
+}
+
+/* Run the gap [pos, end) on the stitcher's worker, from a known boundary. */
+static void run_gap(run *R, archive *a, uint64_t end) {
+    job g;
+    memset(&g, 0, sizeof g);
+    out_init(&g.out);
+    g.ar = a;
+    g.start = a->pos;
+    g.end = end;
+    g.forced = true;
+    run_job(&R->mainw, &g);
+    if (g.failed) {
+        cli_error("scan", "%s: %s", a->path, g.fail_msg);
+        a->unreadable = true;
+        a->dead = true;
+    } else {
+        apply(R, &g.out, a);
+        a->pos = g.next;
+    }
+    out_free(&g.out);
+}
+
+static void stitch(run *R, job *j) {
+    archive *a = j->ar;
+    if (a->dead) {
+        /* an earlier failure: the rest of the archive is not read */
+    } else if (j->failed) {
+        cli_error("scan", "%s: %s", a->path, j->fail_msg);
+        a->unreadable = true;
+        a->dead = true;
+    } else if (j->found && j->first == a->pos) {
+        apply(R, &j->out, a);
+        a->pos = j->next;
+    } else if (!a->is_stream && (j->end == NONE || a->pos < j->end)) {
+        /* The previous job stopped elsewhere than this one starts (a false
+         * boundary, a record across chunks, one member for the file): read
+         * from where it stopped. */
+        run_gap(R, a, j->end);
+    }
+    if (a->is_stream)
+        a->consumed += j->consumed;
+    a->jobs_out--;
+    if (a->all_jobs && a->jobs_out == 0)
+        close_archive(R, a);
+}
+
+/* ------------------------------------------------------------ progress -- */
+
+static void progress(run *R, bool final) {
+    if (!R->o->progress)
+        return;
+    double t = now_s(&R->t0);
+    if (!final && now_s(&R->last) < 0.25)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &R->last);
+    uint64_t done = R->bytes_done;
+    if (R->head < R->tail) {
+        job *j = R->ring[R->head % R->ring_cap];
+        if (!j->ar->is_stream && j->ar->pos != NONE)
+            done += j->ar->pos > j->ar->size ? j->ar->size : j->ar->pos;
+    }
+    double mb = (double)done / 1e6, rate = t > 0 ? mb / t : 0;
+    double recs = t > 0 ? (double)R->records_done / t : 0;
+    fprintf(stderr, "\r\033[K%.1f MB", mb);
+    if (R->sizes_known && R->bytes_total) {
+        double pct = 100.0 * (double)done / (double)R->bytes_total;
+        fprintf(stderr, " of %.1f MB (%.0f%%)", (double)R->bytes_total / 1e6, pct);
+    }
+    fprintf(stderr, "  %" PRIu64 " records  %.0f rec/s  %.1f MB/s", R->records_done, recs, rate);
+    if (R->sizes_known && R->bytes_total && rate > 0 && !final) {
+        double eta = ((double)R->bytes_total / 1e6 - mb) / rate;
+        if (eta < 0)
+            eta = 0;
+        fprintf(stderr, "  ETA %d:%02d", (int)eta / 60, (int)eta % 60);
+    }
+    if (final)
+        fprintf(stderr, "  in %.2f s\n", t);
+    R->progress_shown = !final;
+}
+
+/* ---------------------------------------------------------------- main -- */
+
+static FILE *open_output(const char *path, const char *what) {
+    if (!strcmp(path, "-"))
+        return stdout;
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        cli_error("scan", "%s %s: cannot write: %s", what, path, strerror(errno));
+    return f;
+}
+
+static ccsig_warc_codec codec_for(const char *path) {
+    size_t n = strlen(path);
+    if (n >= 3 && !strcmp(path + n - 3, ".gz"))
+        return CCSIG_WARC_GZIP;
+    if (n >= 4 && !strcmp(path + n - 4, ".zst"))
+        return CCSIG_WARC_ZSTD;
+    return CCSIG_WARC_PLAIN;
+}
+
+int scan_run(const scan_options *o, char *const *paths, size_t n, scan_summary *sum,
+             credit_map *credit) {
+    run *R = calloc(1, sizeof *R);
+    if (!R)
+        oom();
+    R->o = o;
+    R->agent = ccsig_str_c(o->prof.agent);
+    R->nar = n;
+    R->ars = calloc(n ? n : 1, sizeof *R->ars);
+    if (!R->ars)
+        oom();
+    R->sizes_known = true;
+    for (size_t i = 0; i < n; i++) {
+        archive *a = &R->ars[i];
+        a->path = paths[i];
+        a->fd = -1;
+        ccsig_buf b = CCSIG_BUF_INIT;
+        report_json_str(&b, paths[i], strlen(paths[i]));
+        a->json_path = strdup(ccsig_buf_cstr(&b));
+        ccsig_buf_free(&b);
+        struct stat st;
+        if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode))
+            R->bytes_total += (uint64_t)st.st_size;
+        else
+            R->sizes_known = false;
+    }
+    int rc = EXIT_OK;
+    if (o->annotate) {
+        R->annot_codec = codec_for(o->annotate);
+        if (!(R->annot_f = open_output(o->annotate, "--annotate")))
+            return EXIT_USAGE;
+    }
+    if (o->keep) {
+        R->keep_codec = codec_for(o->keep);
+        if (!(R->keep_f = open_output(o->keep, "--keep")))
+            return EXIT_USAGE;
+    }
+    scan_summary_init(&R->sum);
+    credit_map_init(&R->credit);
+    out_init(&R->sout);
+    if (o->revisit_table) {
+        R->rv_cap = o->revisit_table;
+        R->rv = calloc(R->rv_cap, sizeof *R->rv);
+        R->rv_index_cap = 1;
+        while (R->rv_index_cap < 2 * R->rv_cap)
+            R->rv_index_cap *= 2;
+        R->rv_index = calloc(R->rv_index_cap, sizeof *R->rv_index);
+        if (!R->rv || !R->rv_index)
+            oom();
+    }
+    pthread_mutex_init(&R->mu, NULL);
+    pthread_cond_init(&R->cv_work, NULL);
+    pthread_cond_init(&R->cv_done, NULL);
+    R->nworkers = o->threads > 0 ? o->threads : 1;
+    R->ring_cap = 2 * (size_t)R->nworkers + 2;
+    R->ring = calloc(R->ring_cap, sizeof *R->ring);
+    R->workers = calloc((size_t)R->nworkers, sizeof *R->workers);
+    if (!R->ring || !R->workers || !worker_init(&R->mainw, R))
+        oom();
+    for (int i = 0; i < R->nworkers; i++) {
+        if (!worker_init(&R->workers[i], R))
+            oom();
+        if (pthread_create(&R->workers[i].th, NULL, worker_main, &R->workers[i]) != 0) {
+            cli_error("scan", "cannot start a thread: %s", strerror(errno));
+            exit(EXIT_INTERNAL);
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &R->t0);
+    R->last = R->t0;
+    bool more = true;
+    for (;;) {
+        pthread_mutex_lock(&R->mu);
+        while (more && R->tail - R->head < R->ring_cap) {
+            pthread_mutex_unlock(&R->mu);
+            job *j = make_job(R); /* opens files: outside the lock */
+            pthread_mutex_lock(&R->mu);
+            if (!j) {
+                more = false;
+                break;
+            }
+            R->ring[R->tail++ % R->ring_cap] = j;
+            pthread_cond_signal(&R->cv_work);
+        }
+        if (R->head == R->tail) {
+            pthread_mutex_unlock(&R->mu);
+            break;
+        }
+        job *j = R->ring[R->head % R->ring_cap];
+        while (j->state != 2) {
+            if (o->progress) {
+                struct timespec dl;
+                clock_gettime(CLOCK_REALTIME, &dl);
+                dl.tv_nsec += 250000000;
+                if (dl.tv_nsec >= 1000000000) {
+                    dl.tv_sec++;
+                    dl.tv_nsec -= 1000000000;
+                }
+                pthread_cond_timedwait(&R->cv_done, &R->mu, &dl);
+                pthread_mutex_unlock(&R->mu);
+                progress(R, false);
+                pthread_mutex_lock(&R->mu);
+            } else {
+                pthread_cond_wait(&R->cv_done, &R->mu);
+            }
+        }
+        pthread_mutex_unlock(&R->mu);
+        stitch(R, j);
+        pthread_mutex_lock(&R->mu);
+        R->head++;
+        pthread_mutex_unlock(&R->mu);
+        free_job(j);
+        progress(R, false);
+    }
+    pthread_mutex_lock(&R->mu);
+    R->stop = true;
+    pthread_cond_broadcast(&R->cv_work);
+    pthread_mutex_unlock(&R->mu);
+    for (int i = 0; i < R->nworkers; i++) {
+        pthread_join(R->workers[i].th, NULL);
+        worker_free(&R->workers[i]);
+    }
+    /* archives whose every job was stitched are closed; a stream's too */
+    progress(R, true);
+    if (R->keep_f)
+        for (size_t i = 0; i < R->npend; i++)
+            pending_free(&R->pend[i]);
+    for (size_t i = 0; i < RECENT_MAX; i++)
+        free(R->recent[i]);
+    if (R->annot_f && R->annot_f != stdout && fclose(R->annot_f) != 0)
+        R->write_error = true;
+    else if (R->annot_f == stdout && fflush(stdout) != 0)
+        R->write_error = true;
+    if (R->keep_f && R->keep_f != stdout && fclose(R->keep_f) != 0)
+        R->write_error = true;
+    scan_summary_merge(sum, &R->sum);
+    credit_merge(credit, &R->credit);
+    if (R->write_error) {
+        cli_error("scan", "writing an output failed: %s", strerror(errno));
+        rc = EXIT_INTERNAL;
+    } else if (R->unreadable) {
+        rc = EXIT_USAGE;
+    } else if (R->sum.errors_total) {
+        rc = EXIT_NOT_PERMITTED;
+    }
+    worker_free(&R->mainw);
+    out_free(&R->sout);
+    for (size_t i = 0; i < R->rv_cap; i++)
+        rv_clear_entry(&R->rv[i]);
+    free(R->rv);
+    free(R->rv_index);
+    for (size_t i = 0; i < n; i++)
+        free(R->ars[i].json_path);
+    free(R->ars);
+    free(R->ring);
+    free(R->workers);
+    scan_summary_free(&R->sum);
+    credit_map_free(&R->credit);
+    pthread_mutex_destroy(&R->mu);
+    pthread_cond_destroy(&R->cv_work);
+    pthread_cond_destroy(&R->cv_done);
+    free(R);
+    return rc;
+}
