@@ -242,7 +242,9 @@ static size_t normalize(const char *s, size_t n, char *out, size_t cap, bool url
                 out[o++] = hexdig[lo];
             }
             i += 2;
-        } else if (must_encode(c, url)) {
+        } else if (must_encode(c, url) || (c == '$' && !url && i + 1 < n)) {
+            /* A '$' inside a pattern is a literal byte, compared as %24 like
+             * the '$' of a URL path. */
             if (o + 3 > cap)
                 goto full;
             out[o++] = '%';
@@ -268,7 +270,7 @@ size_t robots_normalize_pattern(const char *s, size_t n, char *out) {
 static bool needs_normalizing(const char *s, size_t n, bool url) {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '%' || must_encode(c, url))
+        if (c == '%' || must_encode(c, url) || (c == '$' && !url && i + 1 < n))
             return true;
     }
     return false;
@@ -553,8 +555,10 @@ ccsig_str ccsig_robots_product_token(const char *ua, size_t len) {
     if (len >= 1 && ua[0] == '*' && (len == 1 || is_ws((unsigned char)ua[1])))
         return ccsig_str_make(ua, 1);
     size_t i = 0;
+    /* Google (and RFC 9309's identifier) stop at a digit, which reads
+     * "AI2Bot" and "AI2Bot-Dolma" both as "AI"; ccsig keeps digits. */
     while (i < len && ((ua[i] >= 'a' && ua[i] <= 'z') || (ua[i] >= 'A' && ua[i] <= 'Z') ||
-                       ua[i] == '-' || ua[i] == '_'))
+                       (ua[i] >= '0' && ua[i] <= '9') || ua[i] == '-' || ua[i] == '_'))
         i++;
     return ccsig_str_make(ua, i);
 }

@@ -161,6 +161,13 @@ static bool is_nonstandard(const char *k, size_t n) {
     return false;
 }
 
+static bool has_non_ascii(const char *k, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)k[i] >= 0x80)
+            return true;
+    return false;
+}
+
 static const char *canonical_key(robots_key k) {
     switch (k) {
     case RK_USER_AGENT:
@@ -574,6 +581,12 @@ ccsig_status ccsig_robots_lint(const char *p, size_t len, ccsig_robots_lint_resu
                 diag(&c, l.line, col_of(&l, l.key), "nonstandard-directive", NULL,
                      "'%.*s' is not part of RFC 9309; Google and ccsig ignore it", qlen(l.key_len),
                      k);
+            else if (has_non_ascii(k, l.key_len))
+                diag(&c, l.line, col_of(&l, l.key), "unknown-directive",
+                     "delete the invisible or non-ASCII characters before or inside the key",
+                     "unknown directive '%.*s' is ignored: the key has non-ASCII bytes (an "
+                     "invisible character?)",
+                     qlen(l.key_len), k);
             else
                 diag(&c, l.line, col_of(&l, l.key), "unknown-directive",
                      "check the spelling: known keys are User-agent, Allow, Disallow, Sitemap, "

@@ -15,13 +15,14 @@
  * prefix with Google's typo list (`disalow`, `useragent`, ...), a missing
  * colon accepted when the line has exactly two words, lines cut at 16663
  * bytes, a user-agent line after a rule (or any other record) starting a new
- * group, user-agent values read as their leading [A-Za-z_-] run, `*`
+ * group, user-agent values read as their leading product-token run, `*`
  * followed by anything as the global group, the longest match deciding with
  * allow winning a tie, empty patterns matching with priority 0, an allow of
  * `.../index.htm*` also allowing `.../$`. Deliberate differences (README
  * "robots.txt"): percent-encoded unreserved characters are decoded in paths
  * and patterns as RFC 9309 §2.2.2 says, `*` and `$` in a URL path are
- * compared as %2A and %24 (RFC 9309 §2.2.3), /robots.txt is always allowed,
+ * compared as %2A and %24 (RFC 9309 §2.2.3), product tokens keep digits
+ * ("AI2Bot" is not read as "AI"), /robots.txt is always allowed,
  * and content past 500 KiB is ignored.
  *
  * Preferences (draft-ietf-aipref-attach, ../shared/specs/peer-signals.md):
@@ -166,7 +167,7 @@ const ccsig_robots_info *ccsig_robots_get_info(const ccsig_robots *r);
 /* The License lines, in file order. */
 const ccsig_robots_license *ccsig_robots_licenses(const ccsig_robots *r, size_t *n);
 
-/* The product token of an agent string: its leading run of [A-Za-z_-]
+/* The product token of an agent string: its leading run of [A-Za-z0-9_-]
  * ("ExampleBot/1.1" -> "ExampleBot"), or "*" for "*". Points into ua. */
 ccsig_str ccsig_robots_product_token(const char *ua, size_t len);
 
