@@ -235,10 +235,15 @@ static void lint_expression(lint_ctx *c, ccsig_arena *a, const robots_lexline *l
                  err.message, ecol);
             continue;
         }
-        case CCSIG_W_UPPERCASE_LABEL:
-            snprintf(hint, sizeof hint, "labels are lowercase: write '%.*s' in lowercase",
-                     qlen(x->key.len), x->key.p);
-            break;
+        case CCSIG_W_UPPERCASE_LABEL: {
+            char low[64];
+            int m = qlen(x->key.len) < 63 ? qlen(x->key.len) : 63;
+            for (int k = 0; k < m; k++)
+                low[k] = (char)(x->key.p[k] >= 'A' && x->key.p[k] <= 'Z' ? x->key.p[k] + 32
+                                                                         : x->key.p[k]);
+            low[m] = '\0';
+            snprintf(hint, sizeof hint, "labels are lowercase: write '%s'", low);
+        } break;
         case CCSIG_W_LEGACY_LABEL: {
             const ccsig_label_info *li = ccsig_vocab_lookup(x->key.p, x->key.len);
             if (li && li->current_equivalent)
@@ -369,20 +374,30 @@ static void lint_groups(lint_ctx *c, const ccsig_robots *r) {
             const robots_rule *u = &r->usage[g->cu_first + i];
             for (uint32_t j = 0; j < i; j++) {
                 const robots_rule *v = &r->usage[g->cu_first + j];
-                if (u->pat_len == v->pat_len && memcmp(u->pat, v->pat, u->pat_len) == 0) {
-                    const ccsig_statement *su = &r->stmts[u->stmt], *sv = &r->stmts[v->stmt];
-                    if (memcmp(su->cat, sv->cat, sizeof su->cat) != 0 || su->valid != sv->valid) {
-                        char pathq[80];
-                        snprintf(pathq, sizeof pathq, "'%.*s'", qlen(u->pat_len), u->pat);
-                        diag(c, u->line, 1, "content-usage-conflict",
-                             "state one expression per path",
-                             "Content-Usage rule has the same "
-                             "path (%s) as line %u with a different expression: both apply and "
-                             "combine, the most restrictive preference wins",
-                             u->pat_len ? pathq : "none", v->line);
-                    }
-                    break;
+                if (u->pat_len != v->pat_len || memcmp(u->pat, v->pat, u->pat_len) != 0)
+                    continue;
+                const ccsig_statement *su = &r->stmts[u->stmt], *sv = &r->stmts[v->stmt];
+                int cat = -1;
+                for (int k = 0; k < CCSIG_CAT_COUNT && cat < 0 && su->valid && sv->valid; k++) {
+                    const ccsig_pref *a = &su->cat[k], *b = &sv->cat[k];
+                    if (a->state && b->state &&
+                        (a->state != b->state || a->conditions != b->conditions))
+                        cat = k;
                 }
+                if (cat < 0)
+                    continue;
+                char what[120];
+                if (u->pat_len)
+                    snprintf(what, sizeof what, "the same path '%.*s' as line %u", qlen(u->pat_len),
+                             u->pat, v->line);
+                else
+                    snprintf(what, sizeof what, "no path, like line %u,", v->line);
+                diag(c, u->line, 1, "content-usage-conflict",
+                     "state one preference per category and path",
+                     "Content-Usage rule has %s and a different preference for %s: both apply "
+                     "and combine, the most restrictive wins",
+                     what, ccsig_category_name((ccsig_category)cat));
+                break;
             }
             /* Under a disallowed path for every agent of the group? */
             char path[512];

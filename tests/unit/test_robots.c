@@ -632,7 +632,7 @@ static void lint_checks(void **state) {
                     "Content-Usage: train-ai=n;exceptions=cc-by, search=?\n" /* 6 */
                     "Content-Usage: Train-AI=n\n"                            /* 7 */
                     "Content-Usage: /a/ ai-use=y;exceptions=cc-cr\n"         /* 8 */
-                    "Content-Usage: /a/ train-genai=n\n"                     /* 9 */
+                    "Content-Usage: /a/ ai-use=n\n"                          /* 9 */
                     "Crawl-delay: 10\n"                                      /* 10 */
                     "Frobnicate: yes\n"                                      /* 11 */
                     "Content-Signals: search=allow, search-ai=no\n"          /* 12 */
