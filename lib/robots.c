@@ -772,7 +772,8 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     gsignal.v = NULL;
 
     /* Agent table: each token with the sorted list of its groups. */
-    qsort(pairs.v, pairs.n, sizeof(agent_pair), pair_cmp);
+    if (pairs.n)
+        qsort(pairs.v, pairs.n, sizeof(agent_pair), pair_cmp);
     agent_pair *pv = pairs.v;
     robots_group *gv = groups.v;
     size_t nglobal = 0;

@@ -122,7 +122,7 @@ int cmd_lint(int argc, char **argv) {
                 break;
             case FMT_JSON:
                 json_array_append_new(
-                    diags, json_pack("{s:i, s:i, s:s, s:s, s:s, s:s?}", "line", (int)d->line,
+                    diags, json_pack("{s:i, s:i, s:s, s:s, s:s, s:s*}", "line", (int)d->line,
                                      "column", (int)d->column, "severity",
                                      ccsig_diag_severity_name(d->severity), "id", d->id, "message",
                                      d->message, "hint", d->hint[0] ? d->hint : NULL));

@@ -294,6 +294,7 @@ static void rfc_2_5_size_limit(void **state) {
     assert_true(info->truncated);
     assert_true(info->used <= CCSIG_ROBOTS_MAX_SIZE);
     assert_true(info->first_ignored_line > 2);
+    unsigned first_ignored = info->first_ignored_line;
     ccsig_robots_free(r);
     /* Lint says so. */
     ccsig_robots_lint_result res;
@@ -303,7 +304,7 @@ static void rfc_2_5_size_limit(void **state) {
     for (size_t i = 0; i < res.n; i++)
         if (!strcmp(res.v[i].id, "size-limit")) {
             found = true;
-            assert_int_equal(res.v[i].line, info->first_ignored_line);
+            assert_int_equal(res.v[i].line, first_ignored);
             assert_int_equal(res.v[i].severity, CCSIG_DIAG_ERROR);
         }
     assert_true(found);
