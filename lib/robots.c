@@ -56,6 +56,7 @@ void robots_lexer_init(robots_lexer *lx, const char *p, size_t len) {
     lx->p = p;
     lx->len = len;
     lx->pos = 0;
+    lx->nl = SIZE_MAX;
     lx->line = 0;
     lx->bom = false;
     /* Google skips any prefix of a UTF-8 BOM at the start. */
@@ -69,6 +70,20 @@ static robots_key classify(const char *k, size_t n, unsigned *flags) {
                                                  "disallaw"};
     size_t l = 0;
     *flags = 0;
+    /* Most keys are rejected or accepted by their first letter. */
+    switch (n ? lower((unsigned char)k[0]) : 0) {
+    case 'u':
+    case 'a':
+    case 'd':
+    case 's':
+        break;
+    case 'c':
+        goto content;
+    case 'l':
+        return ieq(k, n, "license") ? RK_LICENSE : RK_OTHER;
+    default:
+        return RK_OTHER;
+    }
     if (istarts(k, n, "user-agent", &l) ||
         ((istarts(k, n, "useragent", &l) || istarts(k, n, "user agent", &l)) &&
          (*flags |= RKF_TYPO))) {
@@ -96,6 +111,8 @@ static robots_key classify(const char *k, size_t n, unsigned *flags) {
             *flags |= RKF_PREFIX;
         return RK_SITEMAP;
     }
+    return RK_OTHER;
+content:
     if (ieq(k, n, "content-usage"))
         return RK_CONTENT_USAGE;
     if (ieq(k, n, "content-signal"))
@@ -104,8 +121,6 @@ static robots_key classify(const char *k, size_t n, unsigned *flags) {
         *flags |= RKF_PLURAL;
         return RK_CONTENT_SIGNAL;
     }
-    if (ieq(k, n, "license"))
-        return RK_LICENSE;
     return RK_OTHER;
 }
 
@@ -160,8 +175,16 @@ bool robots_lexer_next(robots_lexer *lx, robots_lexline *o) {
     if (i >= n)
         return false;
     size_t start = i;
-    while (i < n && p[i] != '\n' && p[i] != '\r')
-        i++;
+    /* The line ends at the first CR or LF: find the LF with memchr, then a CR
+     * before it (usually none, or the one of a CRLF). */
+    /* Cached: a CR-only file must not be rescanned to its end per line. */
+    if (lx->nl == SIZE_MAX || lx->nl < i) {
+        const char *nl = memchr(p + i, '\n', n - i);
+        lx->nl = nl ? (size_t)(nl - p) : n;
+    }
+    size_t lim = lx->nl;
+    const char *cr = memchr(p + i, '\r', lim - i);
+    i = cr ? (size_t)(cr - p) : lim;
     size_t full_end = i;
     if (i < n) {
         if (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
@@ -565,6 +588,10 @@ ccsig_str ccsig_robots_product_token(const char *ua, size_t len) {
 
 /* Make a rule's pattern: normalised into the arena when that changes it. */
 static bool rule_pattern(ccsig_robots *r, robots_rule *rule, const char *s, size_t n) {
+    if (n == 0 || (n == 1 && s[0] == '/')) {
+        rule_set_pattern(rule, s, n);
+        return true;
+    }
     if (!needs_normalizing(s, n, false)) {
         rule_set_pattern(rule, s, n);
         return true;

@@ -48,6 +48,7 @@ typedef struct robots_lexer {
     const char *p;
     size_t len;
     size_t pos;
+    size_t nl; /* offset of the next LF at or after pos, len when none, SIZE_MAX unknown */
     unsigned line;
     bool bom;
 } robots_lexer;
