@@ -956,6 +956,8 @@ bool robots_decide(const ccsig_robots *r, const uint32_t *gl, size_t ngl, const 
     uint64_t ph = path_head(path, n);
     for (size_t k = 0; k < ngl; k++) {
         const robots_group *g = &r->groups[gl[k]];
+        if (g->acc_n == 0)
+            continue; /* r->access may be NULL */
         const robots_rule *ru = r->access + g->acc_first, *end = ru + g->acc_n;
         for (; ru < end; ru++) {
             long pr = (long)ru->pat_len;
