@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "scan/robots_store.h"
 #include "scan/scan_model.h"
 #include "scan/scan_pipeline.h"
 
@@ -44,6 +45,8 @@ static void help(FILE *f) {
             "  --purpose P       claim a public-interest purpose (see ccsig explain)\n"
             "  --unknown keep|skip  records stating no preference: usable (default) or not\n"
             "Inputs:\n"
+            "  --robots PATH     robots.txt captures (WARC) or a directory of HOST.txt files\n"
+            "  --robots-cache N  compiled robots.txt files kept at once (default %d)\n"
             "  --prefix DIR      resolve relative paths of a @PATHLIST against DIR\n"
             "  --shard I/N       take archives I, I+N, I+2N, ... of the list (0 <= I < N)\n"
             "Running:\n"
@@ -53,7 +56,7 @@ static void help(FILE *f) {
             "  --quiet           no progress display and no per-error lines\n"
             "\nExit status: 0 clean, 1 damaged input was skipped, 2 bad usage or an archive\n"
             "could not be read, 3 an output could not be written.\n",
-            SCAN_REVISIT_TABLE_DEFAULT, CCSIG_WARC_HOLD_DEFAULT);
+            ROBOTS_STORE_MAX_ENTRIES, SCAN_REVISIT_TABLE_DEFAULT, CCSIG_WARC_HOLD_DEFAULT);
     cli_help_footer(f, "scan");
 }
 
@@ -236,7 +239,8 @@ int cmd_scan(int argc, char **argv) {
         O_REVISITS,
         O_HOLD,
         O_QUIET,
-        O_CHUNK
+        O_CHUNK,
+        O_ROBOTS_CACHE
     };
     static const struct option opts[] = {
         {"annotate", required_argument, NULL, O_ANNOTATE},
@@ -244,6 +248,8 @@ int cmd_scan(int argc, char **argv) {
         {"credit", required_argument, NULL, O_CREDIT},
         {"summary", no_argument, NULL, O_SUMMARY},
         {"json", no_argument, NULL, O_JSON},
+        {"robots", required_argument, NULL, O_ROBOTS},
+        {"robots-cache", required_argument, NULL, O_ROBOTS_CACHE},
         {"agent", required_argument, NULL, O_AGENT},
         {"use", required_argument, NULL, O_USE},
         {"commit", required_argument, NULL, O_COMMIT},
@@ -271,6 +277,7 @@ int cmd_scan(int argc, char **argv) {
     const char *prefix = NULL;
     unsigned long shard_i = 0, shard_n = 1;
     strv robots = {0};
+    size_t robots_cache = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -293,6 +300,14 @@ int cmd_scan(int argc, char **argv) {
             break;
         case O_JSON:
             json = true;
+            break;
+        case O_ROBOTS:
+            strv_push(&robots, strdup(optarg));
+            break;
+        case O_ROBOTS_CACHE:
+            if (!parse_size(optarg, 1, 1u << 24, &v))
+                return cli_usage_error("scan", "--robots-cache %s: expected 1 to 16777216", optarg);
+            robots_cache = (size_t)v;
             break;
         case O_AGENT:
             if (!*optarg || strlen(optarg) >= sizeof o.prof.agent)
@@ -400,6 +415,18 @@ int cmd_scan(int argc, char **argv) {
     FILE *report = o.annotate && !strcmp(o.annotate, "-") ? stderr : stdout;
     o.progress = !o.quiet && cli_isatty(stderr);
     int rc = EXIT_OK;
+    robots_store *store = NULL;
+    scan_robots_source src;
+    if (robots.n) {
+        store = robots_store_open(robots.v, robots.n, o.prof.agent, robots_cache, stderr);
+        if (!store) {
+            strv_free(&shard);
+            strv_free(&robots);
+            return EXIT_USAGE;
+        }
+        robots_store_source(store, &src);
+        o.robots = &src;
+    }
     scan_summary sum;
     credit_map credit;
     scan_summary_init(&sum);
@@ -424,6 +451,9 @@ int cmd_scan(int argc, char **argv) {
         }
         fflush(report);
     }
+    if (store && robots_store_get_stats(store).errors && rc == EXIT_OK)
+        rc = EXIT_NOT_PERMITTED; /* damaged robots.txt captures were skipped */
+    robots_store_free(store);
     scan_summary_free(&sum);
     credit_map_free(&credit);
     strv_free(&shard);

@@ -547,6 +547,8 @@ static void view_from(rec_view *v, const ccsig_warc_record *rec, const ccsig_sca
     v->has_rule = res->crawl_rule != NULL;
     if (res->crawl_rule)
         v->rule = *res->crawl_rule;
+    else
+        memset(&v->rule, 0, sizeof v->rule);
     memcpy(v->sts, res->sts, res->n * sizeof *v->sts);
     v->n = res->n;
     v->n_robots = res->n_robots;

@@ -1,0 +1,744 @@
+/*
+ * robots_store.c — robots.txt files by site for ccsig scan (see
+ * robots_store.h): an immutable index built at open, an LRU of compiled
+ * matchers (libccsig robots.h) filled on demand, and per-thread queries.
+ *
+ * The index maps a site key (ccsig_url_origin: "https://host[:port]") to the
+ * capture that applies: its archive and record offset (read again when the
+ * site is compiled), the HTTP status and, for a redirect, its Location. A
+ * capture whose record cannot be addressed on its own (an archive compressed
+ * as one gzip member) keeps its body in the index instead.
+ *
+ * Threads: the index is read-only after open. The LRU is guarded by one
+ * mutex; compiling happens outside it (two threads may compile one site at
+ * once; the second result is dropped). A compiled entry in use by a query is
+ * pinned by a reference count and never freed under it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <isa-l/igzip_lib.h>
+
+#include "ccsig/httpmsg.h"
+#include "ccsig/robots.h"
+#include "ccsig/warc.h"
+#include "robots_store.h"
+
+#define NONE UINT64_MAX
+#define MAX_REDIRECTS 5 /* RFC 9309 §2.3.1.2: follow at least five */
+/* Bodies of captures that cannot be read again by offset, kept in the
+ * index. Past this, such captures are read again from their archive's start. */
+#define INLINE_BODIES_MAX (16u << 20)
+
+typedef struct cache_entry cache_entry;
+
+typedef struct site {
+    char *key;       /* "https://host[:port]" */
+    char *url;       /* the robots.txt URL or file path (provenance origin) */
+    int src;         /* index into sources */
+    uint64_t offset; /* record offset in the archive; NONE for a file */
+    char date[32];
+    int status;     /* HTTP status of the capture; -1 none (a file: 200) */
+    char *location; /* 3xx: where it points */
+    char *body;     /* inline body (see INLINE_BODIES_MAX) */
+    size_t body_len;
+    bool inline_body;
+    cache_entry *cached;
+} site;
+
+struct cache_entry {
+    site *s;
+    ccsig_robots *m; /* NULL for unavailable / unreachable */
+    ccsig_robots_known known;
+    ccsig_robots_agent sel;
+    char *origin; /* provenance origin: the robots.txt that applied */
+    size_t bytes;
+    int refs;
+    cache_entry *prev, *next;
+};
+
+typedef struct source {
+    char *path;
+    bool dir;
+} source;
+
+struct robots_store {
+    source *src;
+    size_t nsrc;
+    site **slots;
+    size_t cap, n;
+    char agent[256];
+    pthread_mutex_t mu;
+    cache_entry *head, *tail; /* most recently used first */
+    size_t entries, bytes, max_entries;
+    size_t inline_bytes;
+    robots_store_stats stats;
+    FILE *err;
+};
+
+struct robots_query {
+    robots_store *s;
+    cache_entry *cur;
+    char cur_key[600];
+    ccsig_robots_answer ans;
+    ccsig_provenance rule;
+};
+
+/* ---------------------------------------------------------------- index -- */
+
+static uint64_t hash_str(const char *p) {
+    uint64_t h = 1469598103934665603ull;
+    for (; *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static site **slot_for(robots_store *s, const char *key) {
+    size_t i = (size_t)hash_str(key) & (s->cap - 1);
+    while (s->slots[i] && strcmp(s->slots[i]->key, key) != 0)
+        i = (i + 1) & (s->cap - 1);
+    return &s->slots[i];
+}
+
+static site *find_site(const robots_store *s, const char *key) {
+    if (!s->cap)
+        return NULL;
+    size_t i = (size_t)hash_str(key) & (s->cap - 1);
+    while (s->slots[i]) {
+        if (!strcmp(s->slots[i]->key, key))
+            return s->slots[i];
+        i = (i + 1) & (s->cap - 1);
+    }
+    return NULL;
+}
+
+static bool grow(robots_store *s) {
+    size_t nc = s->cap ? s->cap * 2 : 256;
+    site **old = s->slots;
+    size_t oc = s->cap;
+    s->slots = calloc(nc, sizeof *s->slots);
+    if (!s->slots) {
+        s->slots = old;
+        return false;
+    }
+    s->cap = nc;
+    for (size_t i = 0; i < oc; i++)
+        if (old[i])
+            *slot_for(s, old[i]->key) = old[i];
+    free(old);
+    return true;
+}
+
+static void site_free(site *t) {
+    free(t->key);
+    free(t->url);
+    free(t->location);
+    free(t->body);
+    free(t);
+}
+
+/* Put a capture in the index unless an at least as recent one is there. */
+static bool add_site(robots_store *s, site *t) {
+    if (s->n + 1 > s->cap / 2 && !grow(s))
+        return false;
+    site **slot = slot_for(s, t->key);
+    if (*slot) {
+        if (strcmp(t->date, (*slot)->date) < 0) {
+            site_free(t);
+            return true;
+        }
+        if ((*slot)->inline_body)
+            s->inline_bytes -= (*slot)->body_len;
+        site_free(*slot);
+        *slot = t;
+        return true;
+    }
+    *slot = t;
+    s->n++;
+    return true;
+}
+
+static void report(robots_store *s, const char *path, uint64_t off, const char *what) {
+    s->stats.errors++;
+    if (s->err)
+        fprintf(s->err, "ccsig scan: --robots %s: offset %llu: %s\n", path, (unsigned long long)off,
+                what);
+}
+
+typedef struct fd_src {
+    int fd;
+    uint64_t pos;
+} fd_src;
+
+static ssize_t fd_read(void *ctx, void *buf, size_t n) {
+    fd_src *f = ctx;
+    ssize_t got;
+    do {
+        got = pread(f->fd, buf, n, (off_t)f->pos);
+    } while (got < 0 && errno == EINTR);
+    if (got > 0)
+        f->pos += (uint64_t)got;
+    return got;
+}
+
+static bool is_robots_path(const ccsig_url *u) {
+    ccsig_str p = u->path;
+    const char *q = memchr(p.p, '?', p.len);
+    size_t n = q ? (size_t)(q - p.p) : p.len;
+    return n == 11 && memcmp(p.p, "/robots.txt", 11) == 0;
+}
+
+static char *dupn(const char *p, size_t n) {
+    char *d = malloc(n + 1);
+    if (d) {
+        if (n)
+            memcpy(d, p, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static bool index_archive(robots_store *s, int src, ccsig_warc_reader *rd, ccsig_arena *a,
+                          ccsig_http_msg *http) {
+    const char *path = s->src[src].path;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (s->err)
+            fprintf(s->err, "ccsig scan: --robots %s: cannot read: %s\n", path, strerror(errno));
+        return false;
+    }
+    fd_src f = {fd, 0};
+    ccsig_warc_reader_open(rd, fd_read, &f, 0, CCSIG_WARC_AUTO);
+    ccsig_warc_record rec;
+    ccsig_warc_damage d;
+    bool ok = true;
+    for (;;) {
+        ccsig_warc_next r = ccsig_warc_reader_next(rd, &rec, &d);
+        if (r == CCSIG_WARC_END)
+            break;
+        if (r == CCSIG_WARC_FAILED) {
+            if (s->err)
+                fprintf(s->err, "ccsig scan: --robots %s: %s\n", path, d.what);
+            ok = false;
+            break;
+        }
+        if (r == CCSIG_WARC_DAMAGE) {
+            report(s, path, d.offset, d.what);
+            continue;
+        }
+        if (rec.h.type != CCSIG_WARC_RESPONSE)
+            continue;
+        ccsig_url u;
+        char key[600];
+        if (!ccsig_url_split(rec.h.target_uri, &u) || !is_robots_path(&u) ||
+            !ccsig_url_origin(&u, key, sizeof key))
+            continue;
+        s->stats.captures++;
+        ccsig_arena_reset(a);
+        ccsig_error e;
+        if (ccsig_http_parse(a, rec.block, rec.block_len, http, &e))
+            continue;
+        site *t = calloc(1, sizeof *t);
+        if (!t)
+            return false;
+        t->key = strdup(key);
+        t->url = dupn(rec.h.target_uri.p, rec.h.target_uri.len);
+        t->src = src;
+        t->offset = rec.offset;
+        snprintf(t->date, sizeof t->date, "%.*s", (int)rec.h.date.len,
+                 rec.h.date.p ? rec.h.date.p : "");
+        t->status = http->kind == CCSIG_HTTP_NONE ? 200 : http->status;
+        size_t li = ccsig_http_find(http, "Location", 0);
+        if (t->status >= 300 && t->status < 400 && li < http->nfields)
+            t->location = dupn(http->fields[li].value.p, http->fields[li].value.len);
+        /* A capture that is not the sole content of its members cannot be
+         * read alone by offset: keep its body here while room allows. */
+        bool addressable = ccsig_warc_reader_codec(rd) == CCSIG_WARC_PLAIN || rec.raw_length;
+        if (!addressable && t->status >= 200 && t->status < 300 && rec.block_complete) {
+            size_t hl = http->kind == CCSIG_HTTP_NONE ? 0 : http->header_len;
+            size_t n = rec.block_len - hl;
+            if (s->inline_bytes + n <= INLINE_BODIES_MAX) {
+                t->body = dupn(rec.block + hl, n);
+                t->body_len = n;
+                t->inline_body = true;
+                s->inline_bytes += n;
+            }
+        }
+        if (!t->key || !t->url || !add_site(s, t))
+            return false;
+    }
+    close(fd);
+    return ok;
+}
+
+static bool index_dir(robots_store *s, int src) {
+    const char *path = s->src[src].path;
+    DIR *d = opendir(path);
+    if (!d) {
+        if (s->err)
+            fprintf(s->err, "ccsig scan: --robots %s: cannot read: %s\n", path, strerror(errno));
+        return false;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n <= 4 || strcmp(e->d_name + n - 4, ".txt") != 0 || e->d_name[0] == '.')
+            continue;
+        s->stats.captures++;
+        /* HOST.txt or HOST:PORT.txt: for http and https alike */
+        for (int k = 0; k < 2; k++) {
+            const char *scheme = k ? "https" : "http";
+            char url[600], key[600], file[4200];
+            snprintf(url, sizeof url, "%s://%.*s/robots.txt", scheme, (int)(n - 4), e->d_name);
+            ccsig_url u;
+            if (!ccsig_url_split(ccsig_str_c(url), &u) || !ccsig_url_origin(&u, key, sizeof key))
+                continue;
+            site *t = calloc(1, sizeof *t);
+            if (!t) {
+                closedir(d);
+                return false;
+            }
+            snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+            t->key = strdup(key);
+            t->url = strdup(file);
+            t->src = src;
+            t->offset = NONE;
+            t->status = 200;
+            if (!t->key || !t->url || !add_site(s, t)) {
+                closedir(d);
+                return false;
+            }
+        }
+    }
+    closedir(d);
+    return true;
+}
+
+robots_store *robots_store_open(char *const *paths, size_t n, const char *agent, size_t max_entries,
+                                FILE *err) {
+    robots_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->max_entries = max_entries ? max_entries : ROBOTS_STORE_MAX_ENTRIES;
+    s->err = err;
+    snprintf(s->agent, sizeof s->agent, "%s", agent);
+    pthread_mutex_init(&s->mu, NULL);
+    s->src = calloc(n ? n : 1, sizeof *s->src);
+    ccsig_warc_reader *rd = ccsig_warc_reader_new(NULL);
+    ccsig_http_msg *http = malloc(sizeof *http);
+    ccsig_arena a;
+    ccsig_arena_init(&a, 4096);
+    bool ok = s->src && rd && http;
+    for (size_t i = 0; ok && i < n; i++) {
+        struct stat st;
+        s->src[i].path = strdup(paths[i]);
+        s->nsrc++;
+        if (stat(paths[i], &st) != 0) {
+            if (err)
+                fprintf(err, "ccsig scan: --robots %s: cannot read: %s\n", paths[i],
+                        strerror(errno));
+            ok = false;
+            break;
+        }
+        s->src[i].dir = S_ISDIR(st.st_mode);
+        ok = s->src[i].dir ? index_dir(s, (int)i) : index_archive(s, (int)i, rd, &a, http);
+    }
+    ccsig_warc_reader_free(rd);
+    free(http);
+    ccsig_arena_free(&a);
+    if (!ok) {
+        robots_store_free(s);
+        return NULL;
+    }
+    s->stats.sites = s->n;
+    return s;
+}
+
+void robots_store_free(robots_store *s) {
+    if (!s)
+        return;
+    for (cache_entry *c = s->head, *nx; c; c = nx) {
+        nx = c->next;
+        ccsig_robots_free(c->m);
+        free(c->origin);
+        free(c);
+    }
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->slots[i])
+            site_free(s->slots[i]);
+    free(s->slots);
+    for (size_t i = 0; i < s->nsrc; i++)
+        free(s->src[i].path);
+    free(s->src);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+robots_store_stats robots_store_get_stats(robots_store *s) {
+    pthread_mutex_lock(&s->mu);
+    robots_store_stats st = s->stats;
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+/* ------------------------------------------------------------ compiling -- */
+
+/* The HTTP payload of a record: de-chunked when Transfer-Encoding says
+ * chunked, inflated when it is gzip (crawlers that keep bytes as received).
+ * Returns a malloc'd copy of at most CCSIG_ROBOTS_MAX_SIZE + 1 bytes. */
+static char *payload_of(const ccsig_http_msg *m, const char *p, size_t n, size_t *out_len) {
+    size_t cap = CCSIG_ROBOTS_MAX_SIZE + 1;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    size_t len = 0;
+    size_t te = ccsig_http_find(m, "Transfer-Encoding", 0);
+    if (te < m->nfields && ccsig_str_ieq(m->fields[te].value, "chunked")) {
+        size_t i = 0;
+        while (i < n && len < cap) {
+            size_t size = 0, k = i;
+            while (k < n &&
+                   ((p[k] >= '0' && p[k] <= '9') || ((p[k] | 32) >= 'a' && (p[k] | 32) <= 'f'))) {
+                int v = p[k] <= '9' ? p[k] - '0' : (p[k] | 32) - 'a' + 10;
+                size = size * 16 + (size_t)v;
+                if (size > n)
+                    break;
+                k++;
+            }
+            const char *lf = memchr(p + k, '\n', n - k);
+            if (k == i || !lf || size == 0)
+                break;
+            i = (size_t)(lf - p) + 1;
+            size_t take = size < n - i ? size : n - i;
+            if (take > cap - len)
+                take = cap - len;
+            memcpy(out + len, p + i, take);
+            len += take;
+            i += size;
+            while (i < n && (p[i] == '\r' || p[i] == '\n'))
+                i++;
+        }
+    } else {
+        len = n < cap ? n : cap;
+        memcpy(out, p, len);
+    }
+    if (len >= 2 && (unsigned char)out[0] == 0x1f && (unsigned char)out[1] == 0x8b) {
+        char *z = malloc(cap);
+        struct inflate_state st;
+        if (z) {
+            isal_inflate_init(&st);
+            st.crc_flag = ISAL_GZIP;
+            st.next_in = (uint8_t *)out;
+            st.avail_in = (uint32_t)len;
+            st.next_out = (uint8_t *)z;
+            st.avail_out = (uint32_t)cap;
+            isal_inflate(&st); /* what decodes before an error or the limit counts */
+            free(out);
+            out = z;
+            len = cap - st.avail_out;
+        }
+    }
+    *out_len = len;
+    return out;
+}
+
+/* Read the capture's body again from its source. */
+static char *read_body(robots_store *s, const site *t, size_t *len) {
+    if (t->inline_body) {
+        *len = t->body_len;
+        return dupn(t->body, t->body_len);
+    }
+    const char *path = t->offset == NONE ? t->url : s->src[t->src].path;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    char *out = NULL;
+    if (t->offset == NONE) {
+        size_t cap = CCSIG_ROBOTS_MAX_SIZE + 1, n = 0;
+        out = malloc(cap);
+        ssize_t got;
+        while (out && n < cap && (got = read(fd, out + n, cap - n)) > 0)
+            n += (size_t)got;
+        *len = n;
+    } else {
+        ccsig_warc_reader *rd = ccsig_warc_reader_new(NULL);
+        ccsig_http_msg *m = malloc(sizeof *m);
+        ccsig_arena a;
+        ccsig_arena_init(&a, 1024);
+        fd_src f = {fd, t->offset};
+        if (rd && m) {
+            ccsig_warc_reader_open(rd, fd_read, &f, t->offset, CCSIG_WARC_AUTO);
+            /* A zstd archive's dictionary is at its start, not at the record. */
+            uint8_t head[8];
+            if (t->offset && pread(fd, head, 8, 0) == 8 && head[0] == 0x5d && head[1] == 0x2a &&
+                head[2] == 0x4d && head[3] == 0x18) {
+                size_t dn = (size_t)head[4] | (size_t)head[5] << 8 | (size_t)head[6] << 16 |
+                            (size_t)head[7] << 24;
+                char *db = dn <= 2 * CCSIG_WARC_ZSTD_MAX_DICT ? malloc(dn ? dn : 1) : NULL;
+                ccsig_error e;
+                if (db && pread(fd, db, dn, 8) == (ssize_t)dn)
+                    ccsig_warc_reader_set_dictionary(rd, db, dn, &e);
+                free(db);
+            }
+            ccsig_warc_record rec;
+            ccsig_warc_damage d;
+            ccsig_warc_next r;
+            /* At a member offset the record comes first; an archive read from
+             * its start (offset 0) is searched for the record. */
+            while ((r = ccsig_warc_reader_next(rd, &rec, &d)) != CCSIG_WARC_END &&
+                   r != CCSIG_WARC_FAILED) {
+                if (r != CCSIG_WARC_RECORD || rec.offset != t->offset ||
+                    rec.h.type != CCSIG_WARC_RESPONSE || !ccsig_str_eq(rec.h.target_uri, t->url))
+                    continue;
+                ccsig_error e;
+                if (!ccsig_http_parse(&a, rec.block, rec.block_len, m, &e)) {
+                    size_t hl = m->kind == CCSIG_HTTP_NONE ? 0 : m->header_len;
+                    out = payload_of(m, rec.block + hl, rec.block_len - hl, len);
+                }
+                break;
+            }
+        }
+        ccsig_warc_reader_free(rd);
+        free(m);
+        ccsig_arena_free(&a);
+    }
+    close(fd);
+    return out;
+}
+
+/* The capture that applies to site t after following redirects. */
+static const site *follow(const robots_store *s, const site *t, ccsig_robots_known *known) {
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+        if (t->status >= 200 && t->status < 300) {
+            *known = CCSIG_ROBOTS_FOUND;
+            return t;
+        }
+        if (t->status >= 300 && t->status < 400) {
+            if (!t->location || hop == MAX_REDIRECTS)
+                break;
+            /* An absolute Location, or a path on the same site. */
+            char key[600];
+            ccsig_url u;
+            if (t->location[0] == '/') {
+                snprintf(key, sizeof key, "%s", t->key);
+            } else if (!ccsig_url_split(ccsig_str_c(t->location), &u) ||
+                       !ccsig_url_origin(&u, key, sizeof key)) {
+                break;
+            }
+            const site *next = find_site(s, key);
+            if (!next || next == t)
+                break;
+            t = next;
+            continue;
+        }
+        if (t->status >= 400 && t->status < 500) {
+            *known = CCSIG_ROBOTS_UNAVAILABLE;
+            return t;
+        }
+        *known = CCSIG_ROBOTS_UNREACHABLE;
+        return t;
+    }
+    /* A redirect that leads nowhere known: RFC 9309 lets a crawler take the
+     * robots.txt as unavailable. */
+    *known = CCSIG_ROBOTS_UNAVAILABLE;
+    return t;
+}
+
+static cache_entry *compile_site(robots_store *s, site *t) {
+    cache_entry *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->s = t;
+    const site *f = follow(s, t, &c->known);
+    c->origin = strdup(f->url);
+    c->bytes = sizeof *c + 64;
+    if (c->known == CCSIG_ROBOTS_FOUND) {
+        size_t len = 0;
+        char *body = read_body(s, f, &len);
+        ccsig_error e;
+        if (!body || ccsig_robots_compile(body, len, f->url, &c->m, &e)) {
+            /* unreadable now (removed or damaged): nothing known */
+            c->known = CCSIG_ROBOTS_NONE;
+            c->m = NULL;
+        } else {
+            c->sel = ccsig_robots_select(c->m, s->agent, strlen(s->agent));
+            c->bytes += 2 * len + 4096;
+        }
+        free(body);
+    }
+    return c;
+}
+
+static void unlink_entry(robots_store *s, cache_entry *c) {
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        s->head = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    else
+        s->tail = c->prev;
+    c->prev = c->next = NULL;
+}
+
+static void push_front(robots_store *s, cache_entry *c) {
+    c->next = s->head;
+    c->prev = NULL;
+    if (s->head)
+        s->head->prev = c;
+    s->head = c;
+    if (!s->tail)
+        s->tail = c;
+}
+
+static void evict(robots_store *s) {
+    cache_entry *c = s->tail;
+    while (c && (s->entries > s->max_entries || s->bytes > ROBOTS_STORE_MAX_BYTES)) {
+        cache_entry *prev = c->prev;
+        if (c->refs == 0) {
+            unlink_entry(s, c);
+            c->s->cached = NULL;
+            s->entries--;
+            s->bytes -= c->bytes;
+            ccsig_robots_free(c->m);
+            free(c->origin);
+            free(c);
+        }
+        c = prev;
+    }
+}
+
+static cache_entry *acquire(robots_store *s, site *t) {
+    pthread_mutex_lock(&s->mu);
+    cache_entry *c = t->cached;
+    if (c) {
+        c->refs++;
+        unlink_entry(s, c);
+        push_front(s, c);
+        pthread_mutex_unlock(&s->mu);
+        return c;
+    }
+    pthread_mutex_unlock(&s->mu);
+    cache_entry *fresh = compile_site(s, t);
+    if (!fresh)
+        return NULL;
+    pthread_mutex_lock(&s->mu);
+    s->stats.compiled++;
+    if (t->cached) { /* another thread was quicker */
+        c = t->cached;
+        c->refs++;
+        pthread_mutex_unlock(&s->mu);
+        ccsig_robots_free(fresh->m);
+        free(fresh->origin);
+        free(fresh);
+        return c;
+    }
+    c = fresh;
+    c->refs = 1;
+    t->cached = c;
+    push_front(s, c);
+    s->entries++;
+    s->bytes += c->bytes;
+    evict(s);
+    pthread_mutex_unlock(&s->mu);
+    return c;
+}
+
+static void release(robots_store *s, cache_entry *c) {
+    pthread_mutex_lock(&s->mu);
+    c->refs--;
+    evict(s);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* -------------------------------------------------------------- queries -- */
+
+robots_query *robots_query_new(robots_store *s) {
+    robots_query *q = calloc(1, sizeof *q);
+    if (q)
+        q->s = s;
+    return q;
+}
+
+void robots_query_free(robots_query *q) {
+    if (!q)
+        return;
+    if (q->cur)
+        release(q->s, q->cur);
+    free(q);
+}
+
+void robots_query_url(robots_query *q, const ccsig_url *u, ccsig_str url, const char *origin,
+                      ccsig_scan_robots *out) {
+    (void)u;
+    *out = (ccsig_scan_robots){CCSIG_ROBOTS_NONE, CCSIG_STATE_UNKNOWN, NULL, NULL, 0};
+    if (!q->cur || strcmp(q->cur_key, origin) != 0) {
+        if (q->cur) {
+            release(q->s, q->cur);
+            q->cur = NULL;
+        }
+        q->cur_key[0] = '\0';
+        site *t = find_site(q->s, origin);
+        if (!t)
+            return;
+        q->cur = acquire(q->s, t);
+        if (!q->cur)
+            return;
+        snprintf(q->cur_key, sizeof q->cur_key, "%s", origin);
+    }
+    cache_entry *c = q->cur;
+    out->known = c->known;
+    switch (c->known) {
+    case CCSIG_ROBOTS_NONE:
+        return;
+    case CCSIG_ROBOTS_UNAVAILABLE:
+        out->crawl = CCSIG_STATE_ALLOW;
+        return;
+    case CCSIG_ROBOTS_UNREACHABLE:
+        out->crawl = CCSIG_STATE_DENY;
+        return;
+    case CCSIG_ROBOTS_FOUND:
+        break;
+    }
+    if (ccsig_robots_query(c->m, c->sel, url.p, url.len, &q->ans)) {
+        out->known = CCSIG_ROBOTS_NONE;
+        return;
+    }
+    out->crawl = q->ans.allowed ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
+    if (q->ans.rule.line) {
+        q->rule = (ccsig_provenance){CCSIG_SRC_ROBOTS, q->ans.rule.line, ccsig_str_c(c->origin),
+                                     q->ans.rule.text};
+        out->rule = &q->rule;
+    }
+    out->sts = q->ans.st;
+    out->n = q->ans.nst;
+}
+
+/* The adapter the pipeline calls through (scan_pipeline.h). */
+static void *src_query_new(void *ctx) {
+    return robots_query_new(ctx);
+}
+
+static void src_query_free(void *q) {
+    robots_query_free(q);
+}
+
+static void src_query(void *q, const ccsig_url *u, ccsig_str url, const char *origin,
+                      ccsig_scan_robots *out) {
+    robots_query_url(q, u, url, origin, out);
+}
+
+void robots_store_source(robots_store *s, scan_robots_source *out) {
+    out->ctx = s;
+    out->query_new = src_query_new;
+    out->query_free = src_query_free;
+    out->query = src_query;
+}
