@@ -20,7 +20,7 @@
 const char cmd_merge_summary[] = "combine shard summaries and credit manifests of ccsig scan";
 
 static void help(FILE *f) {
-    fprintf(f, "usage: ccsig merge [--json] [--credit FILE] FILE...\n\n"
+    fprintf(f, "usage: ccsig merge [--json] [--credit FILE [--credit-format F]] FILE...\n\n"
                "Combine what `ccsig scan --shard I/N` runs wrote: summaries (--summary --json\n"
                "output) and credit manifests (--credit FILE.json). The result is what one scan\n"
                "of all the archives gives. Each FILE is recognised by its \"type\".\n\n"
@@ -28,6 +28,7 @@ static void help(FILE *f) {
                "  --credit FILE   write the merged credit manifest (.json, .csv or .md);\n"
                "                  without it, merged manifests go to stdout as JSON when no\n"
                "                  summary is given\n"
+               "  --credit-format F  json, csv or md (default: from the file name; json for -)\n"
                "\nExit status: 0 merged, 2 bad usage or an input that is not a scan output.\n");
     cli_help_footer(f, "merge");
 }
@@ -36,12 +37,14 @@ int cmd_merge(int argc, char **argv) {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'},
         {"credit", required_argument, NULL, 'c'},
+        {"credit-format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     bool json = false;
     const char *credit_out = NULL;
     credit_format fmt = CREDIT_JSON;
+    bool fmt_given = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -51,9 +54,12 @@ int cmd_merge(int argc, char **argv) {
             break;
         case 'c':
             credit_out = optarg;
-            if (!credit_format_for(optarg, &fmt))
-                return cli_usage_error("merge", "--credit %s: name a .json, .csv or .md file",
+            break;
+        case 'f':
+            if (!credit_format_parse(optarg, &fmt))
+                return cli_usage_error("merge", "--credit-format %s: expected json, csv or md",
                                        optarg);
+            fmt_given = true;
             break;
         case 'h':
             help(stdout);
@@ -64,6 +70,9 @@ int cmd_merge(int argc, char **argv) {
     }
     if (optind >= argc)
         return cli_usage_error("merge", "no input given");
+    if (credit_out && !fmt_given && strcmp(credit_out, "-") != 0 &&
+        !credit_format_for(credit_out, &fmt))
+        return cli_usage_error("merge", "--credit %s: name a .json, .csv or .md file", credit_out);
 
     scan_summary total;
     credit_map credit;

@@ -36,7 +36,8 @@ static void help(FILE *f) {
             "  --annotate FILE   one JSON line per record (.gz/.zst compress; '-' = stdout)\n"
             "  --keep FILE       the usable records and their request/metadata records,\n"
             "                    copied byte-exact (.warc.gz, .warc.zst or .warc)\n"
-            "  --credit FILE     credit manifest per declaring party (.json, .csv or .md)\n"
+            "  --credit FILE     credit manifest per declaring party (.json, .csv or .md;\n"
+            "                    '-' with --credit-format json|csv|md for stdout)\n"
             "  --summary         counts at the end; --json for JSON\n"
             "Profile:\n"
             "  --agent UA        crawler product token for robots.txt (default '*')\n"
@@ -240,12 +241,14 @@ int cmd_scan(int argc, char **argv) {
         O_HOLD,
         O_QUIET,
         O_CHUNK,
-        O_ROBOTS_CACHE
+        O_ROBOTS_CACHE,
+        O_CREDIT_FORMAT
     };
     static const struct option opts[] = {
         {"annotate", required_argument, NULL, O_ANNOTATE},
         {"keep", required_argument, NULL, O_KEEP},
         {"credit", required_argument, NULL, O_CREDIT},
+        {"credit-format", required_argument, NULL, O_CREDIT_FORMAT},
         {"summary", no_argument, NULL, O_SUMMARY},
         {"json", no_argument, NULL, O_JSON},
         {"robots", required_argument, NULL, O_ROBOTS},
@@ -278,6 +281,7 @@ int cmd_scan(int argc, char **argv) {
     unsigned long shard_i = 0, shard_n = 1;
     strv robots = {0};
     size_t robots_cache = 0;
+    bool credit_fmt_given = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -291,9 +295,12 @@ int cmd_scan(int argc, char **argv) {
             break;
         case O_CREDIT:
             o.credit = optarg;
-            if (!credit_format_for(optarg, &o.credit_fmt))
-                return cli_usage_error("scan", "--credit %s: name a .json, .csv or .md file",
+            break;
+        case O_CREDIT_FORMAT:
+            if (!credit_format_parse(optarg, &o.credit_fmt))
+                return cli_usage_error("scan", "--credit-format %s: expected json, csv or md",
                                        optarg);
+            credit_fmt_given = true;
             break;
         case O_SUMMARY:
             summary = true;
@@ -375,6 +382,11 @@ int cmd_scan(int argc, char **argv) {
     }
     if (optind >= argc)
         return cli_usage_error("scan", "no archive given");
+    if (o.credit && !credit_fmt_given && !credit_format_for(o.credit, &o.credit_fmt))
+        return cli_usage_error("scan",
+                               "--credit %s: name a .json, .csv or .md file (or give "
+                               "--credit-format)",
+                               o.credit);
     bool has_use = (unsigned)o.prof.p.use < CCSIG_CAT_COUNT;
     if (o.keep && !has_use)
         return cli_usage_error("scan", "--keep needs --use (which use the kept records serve)");

@@ -628,6 +628,18 @@ bool credit_format_for(const char *path, credit_format *f) {
     return true;
 }
 
+bool credit_format_parse(const char *name, credit_format *f) {
+    if (!strcmp(name, "json"))
+        *f = CREDIT_JSON;
+    else if (!strcmp(name, "csv"))
+        *f = CREDIT_CSV;
+    else if (!strcmp(name, "md"))
+        *f = CREDIT_MD;
+    else
+        return false;
+    return true;
+}
+
 static int party_cmp(const void *a, const void *b) {
     return strcmp((*(credit_party *const *)a)->party, (*(credit_party *const *)b)->party);
 }

@@ -123,6 +123,8 @@ void credit_merge(credit_map *dst, const credit_map *src);
 typedef enum credit_format { CREDIT_JSON, CREDIT_CSV, CREDIT_MD } credit_format;
 /* The format a file name asks for (.json, .csv, .md); false if none. */
 bool credit_format_for(const char *path, credit_format *f);
+/* "json", "csv" or "md". */
+bool credit_format_parse(const char *name, credit_format *f);
 /* Write the manifest. Returns false on a write error. */
 bool credit_write(FILE *f, credit_format fmt, const credit_map *m, const scan_profile *prof);
 bool credit_from_json(json_t *j, credit_map *m, scan_profile *prof, char *msg, size_t n);

@@ -853,7 +853,7 @@ static void rv_insert(run *R, const original *org) {
         ccsig_statements_copy(e->sts, org->sts, org->n, e->blob);
         e->n = org->n;
     }
-    if (++R->rv_since > R->rv_cap) {
+    if (++R->rv_since >= R->rv_cap) {
         rv_rebuild(R);
         return;
     }
@@ -1304,8 +1304,11 @@ int scan_run(const scan_options *o, char *const *paths, size_t n, scan_summary *
     if (o->revisit_table) {
         R->rv_cap = o->revisit_table;
         R->rv = calloc(R->rv_cap, sizeof *R->rv);
+        /* Two keys per entry; between rebuilds as many stale keys as live
+         * ones: 4 x cap keys at most, kept under half the slots so linear
+         * probing stays short. */
         R->rv_index_cap = 1;
-        while (R->rv_index_cap < 2 * R->rv_cap)
+        while (R->rv_index_cap < 8 * R->rv_cap)
             R->rv_index_cap *= 2;
         R->rv_index = calloc(R->rv_index_cap, sizeof *R->rv_index);
         if (!R->rv || !R->rv_index)
