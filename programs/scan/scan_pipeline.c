@@ -692,8 +692,7 @@ static void run_job(worker *w, job *j) {
         ccsig_warc_next r = ccsig_warc_reader_next(w->rd, &rec, &d);
         if (r == CCSIG_WARC_RECORD) {
             process_record(w, j, &rec);
-            if (!capped &&
-                (o->annot.len > SCAN_JOB_OUTPUT_MAX || o->keep.len > SCAN_JOB_OUTPUT_MAX)) {
+            if (!capped && o->annot.len + o->keep.len + o->arena.total > SCAN_JOB_OUTPUT_MAX) {
                 /* Enough for one job: stop at the next record boundary. */
                 ccsig_warc_reader_set_stop(w->rd, rec.offset + 1);
                 capped = true;
@@ -727,6 +726,7 @@ static void run_job(worker *w, job *j) {
         if (ccsig_warc_writer_member(w->annot_w, &o->annot_z, o->annot.data, o->annot.len, &err))
             oom();
         o->compressed = true;
+        ccsig_buf_free(&o->annot); /* only the compressed copy waits for the stitcher */
     }
 }
 

@@ -27,9 +27,11 @@
  * records (enough to amortise the boundary search), plain ones 32 MiB. */
 #define SCAN_CHUNK_COMPRESSED (8u << 20)
 #define SCAN_CHUNK_PLAIN (32u << 20)
-/* A job's annotation or keep output past this stops it at the next record
- * boundary (the rest of its chunk is read by the stitcher). */
-#define SCAN_JOB_OUTPUT_MAX (16u << 20)
+/* A job whose annotation, kept records and deferred work pass this stops at
+ * the next record boundary (the rest of its chunk is read by the stitcher):
+ * what a job holds is bounded whatever its records are like. 12 MiB leaves
+ * room for an 8 MiB chunk kept whole plus its annotation. */
+#define SCAN_JOB_OUTPUT_MAX (12u << 20)
 /* Revisit originals remembered (payload digest and record id -> record). */
 #define SCAN_REVISIT_TABLE_DEFAULT 65536
 

@@ -1,0 +1,104 @@
+#!/bin/sh
+# ccsig scan throughput on a generated ~1 GB .warc.gz, side by side in the
+# same run with the decompression limit (`igzip -d -c FILE > /dev/null`,
+# Debian isal) and with the Node.js warcio package reading the same file.
+#
+#   bench/scan.sh [BUILD-DIR]
+#
+# Environment: SCAN_BENCH_SIZE (default 1G), SCAN_BENCH_ROUNDS (default 3),
+# SCAN_BENCH_DIR (default /tmp/ccsig-bench-scan: the crawl and warcio live
+# there, outside the repository), SCAN_BENCH_MEMORY=5G to also measure peak
+# RSS on a crawl of that size. Each tool reads the file from the page cache
+# (it is read once before timing). MB/s are of the compressed input: bytes of
+# the file divided by the wall time; "cpu" is the same over user+system time,
+# which a busy shared machine distorts less. The best of the rounds counts.
+set -eu
+build=${1:-build}
+ccsig=$build/programs/ccsig
+gen=$build/bench/gen_crawl
+size=${SCAN_BENCH_SIZE:-1G}
+rounds=${SCAN_BENCH_ROUNDS:-3}
+dir=${SCAN_BENCH_DIR:-/tmp/ccsig-bench-scan}
+threads=$(nproc)
+mkdir -p "$dir"
+crawl=$dir/crawl-$size.warc.gz
+if [ ! -f "$crawl" ]; then
+    echo "generating $crawl ..."
+    "$gen" -o "$crawl" --size "$size" --seed 1 --sites 400
+fi
+bytes=$(stat -c %s "$crawl")
+cat "$crawl" > /dev/null
+
+# warcio from the npm registry, installed outside the repository
+warcio=""
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    if [ ! -d "$dir/node/node_modules/warcio" ]; then
+        mkdir -p "$dir/node"
+        (cd "$dir/node" && npm install --silent --no-audit --no-fund warcio@2 >/dev/null 2>&1) || true
+    fi
+    if [ -d "$dir/node/node_modules/warcio" ]; then
+        cat > "$dir/node/read.mjs" <<'JS'
+// Read every record of a WARC with warcio and drain its payload, as a scanner must.
+import fs from "node:fs";
+import { WARCParser } from "warcio";
+const parser = new WARCParser(fs.createReadStream(process.argv[2]));
+let records = 0, bytes = 0;
+for await (const rec of parser) {
+  const http = rec.httpHeaders;
+  const cu = http ? http.headers.get("content-usage") : null;
+  for await (const chunk of rec) bytes += chunk.length;
+  records++;
+}
+console.error(`warcio: ${records} records, ${bytes} payload bytes`);
+JS
+        warcio="node $dir/node/read.mjs"
+    fi
+fi
+[ -n "$warcio" ] || echo "(node/npm or the warcio package unavailable: warcio is not measured)"
+
+measure() { # name command: prints "name wall cpu rss" (best wall, best cpu, last rss)
+    name=$1 cmd=$2
+    best_wall=999999 best_cpu=999999 rss=0
+    i=0
+    while [ $i -lt "$rounds" ]; do
+        /usr/bin/time -f '%e %U %S %M' -o "$dir/time.txt" sh -c "$cmd" > /dev/null 2> "$dir/err.txt" || true
+        read -r wall user sys mem < "$dir/time.txt"
+        cpu=$(echo "$user + $sys" | bc)
+        best_wall=$(echo "if ($wall < $best_wall) $wall else $best_wall" | bc)
+        best_cpu=$(echo "if ($cpu < $best_cpu) $cpu else $best_cpu" | bc)
+        rss=$mem
+        i=$((i + 1))
+    done
+    echo "$name $best_wall $best_cpu $rss"
+}
+
+echo "input: $crawl, $bytes bytes; $rounds rounds; $threads cores; $(uname -m)"
+results=$dir/results.txt
+: > "$results"
+measure igzip "igzip -d -c '$crawl' > /dev/null" >> "$results"
+measure scan-1 "'$ccsig' scan --quiet --threads 1 --annotate /dev/null '$crawl'" >> "$results"
+measure scan-$threads "'$ccsig' scan --quiet --threads $threads --annotate /dev/null '$crawl'" >> "$results"
+[ -z "$warcio" ] || measure warcio "$warcio '$crawl'" >> "$results"
+
+mbs() { echo "scale=1; $bytes / $1 / 1000000" | bc; }
+printf '%-10s %10s %10s %10s %10s\n' tool wall_s MB/s cpu_MB/s peak_KiB
+while read -r name wall cpu rss; do
+    printf '%-10s %10s %10s %10s %10s\n' "$name" "$wall" "$(mbs "$wall")" "$(mbs "$cpu")" "$rss"
+done < "$results"
+get() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$results"; }
+ig=$(get igzip 2) igc=$(get igzip 3) s1=$(get scan-1 2) s1c=$(get scan-1 3) sn=$(get "scan-$threads" 2)
+echo "scan 1 thread / igzip:   $(echo "scale=2; $ig / $s1" | bc) (wall), $(echo "scale=2; $igc / $s1c" | bc) (cpu)"
+echo "scan $threads threads / 1 thread: $(echo "scale=2; $s1 / $sn" | bc)x"
+if [ -n "$warcio" ]; then
+    w=$(get warcio 2)
+    echo "scan 1 thread / warcio:  $(echo "scale=1; $w / $s1" | bc)x;  $threads threads / warcio: $(echo "scale=1; $w / $sn" | bc)x"
+fi
+
+if [ -n "${SCAN_BENCH_MEMORY:-}" ]; then
+    big=$dir/crawl-$SCAN_BENCH_MEMORY.warc.gz
+    [ -f "$big" ] || "$gen" -o "$big" --size "$SCAN_BENCH_MEMORY" --seed 2 --sites 400
+    for t in 1 $threads; do
+        /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$ccsig" scan --quiet --threads $t --annotate /dev/null "$big"
+        echo "peak RSS on $(du -h "$big" | cut -f1) with $t thread(s): $(cut -d' ' -f2 "$dir/time.txt") KiB in $(cut -d' ' -f1 "$dir/time.txt") s"
+    done
+fi
