@@ -21,8 +21,8 @@
 #include "commands.h"
 #include "declare_json.h"
 
-const char cmd_declare_summary[] = "write the robots.txt rules, headers, server config, XMP "
-                                   "and declaration for a CC signal";
+const char cmd_declare_summary[] =
+    "write robots.txt rules, headers, server config and XMP for a CC signal";
 
 /* Output formats: the library's plus json. */
 #define FORMAT_JSON CCSIG_DECLARE_FORMAT_COUNT
@@ -241,8 +241,12 @@ static const char *keep(dialogue *g) {
     return c ? c : "";
 }
 
+static void wrap_out2(FILE *f, const char *first, const char *next, const char *s);
+
 static void sorry(dialogue *g, const char *msg) {
-    fprintf(g->out, "   Sorry: %s. Please try again.\n", msg);
+    char line[320];
+    snprintf(line, sizeof line, "Sorry: %s. Please try again.", msg);
+    wrap_out2(g->out, "   ", "   ", line);
 }
 
 /* A numbered choice 1..n (or one of the names). -1 at end of input. */
@@ -292,8 +296,10 @@ static int dialogue_eof(void) {
     return EXIT_USAGE;
 }
 
-static void wrap_out(FILE *f, const char *indent, const char *s) {
-    /* Print s wrapped at 76 columns, each line prefixed with indent. */
+/* Print s wrapped at 76 columns: the first line prefixed with first, the
+ * others with next. */
+static void wrap_out2(FILE *f, const char *first, const char *next, const char *s) {
+    const char *indent = first;
     size_t col = 0, il = strlen(indent);
     const char *p = s;
     bool start = true;
@@ -308,6 +314,8 @@ static void wrap_out(FILE *f, const char *indent, const char *s) {
             break;
         if (!start && col + 1 + wl > 76) {
             fputc('\n', f);
+            indent = next;
+            il = strlen(next);
             start = true;
         }
         if (start) {
@@ -324,24 +332,41 @@ static void wrap_out(FILE *f, const char *indent, const char *s) {
     fputc('\n', f);
 }
 
+static void wrap_out(FILE *f, const char *indent, const char *s) {
+    wrap_out2(f, indent, indent, s);
+}
+
+/* Print question number *q (then count it) with its text wrapped. */
+static void question(FILE *o, int *q, const char *text) {
+    char num[16];
+    snprintf(num, sizeof num, "%d. ", (*q)++);
+    char pad[16];
+    snprintf(pad, sizeof pad, "%*s", (int)strlen(num), "");
+    fputc('\n', o);
+    wrap_out2(o, num, pad, text);
+}
+
 static int interactive(ccsig_declaration *d, ccsig_arena *a) {
+    int q = 1;
     dialogue g = {stdin, stdout, cli_isatty(stdin), a, CCSIG_BUF_INIT};
     FILE *o = g.out;
     bool eof = false;
     int rc = EXIT_OK;
     fprintf(o, "ccsig declare: state how machines may use your collection.\n"
                "Answer each question and press Enter. Ctrl-D stops; nothing is written until "
-               "the end.\n\n");
+               "the end.\n");
 
-    fprintf(o, "1. What is the collection? A short name, for example \"Digitised newspapers,\n"
-               "   1850-1950\". Press Enter to skip.\n");
+    question(o, &q,
+             "What is the collection? A short name, for example \"Digitised newspapers, "
+             "1850-1950\". Press Enter to skip.");
     d->collection = ask_checked(&g, "> ", ccsig_declare_check_name, &eof);
     if (eof)
         goto eof;
 
-    fprintf(o, "\n2. Where is it on your website? Give the path where it starts, for example\n"
-               "   /newspapers/ for https://example.org/newspapers/. Press Enter alone for the\n"
-               "   whole website; after a path, give another one or press Enter to finish.\n");
+    question(o, &q,
+             "Where is it on your website? Give the path where it starts, for example "
+             "/newspapers/ for https://example.org/newspapers/. Press Enter alone for the whole "
+             "website; after a path, give another one or press Enter to finish.");
     for (;;) {
         const char *p = ask_checked(&g, "path> ", ccsig_declare_check_path, &eof);
         if (eof)
@@ -364,7 +389,7 @@ static int interactive(ccsig_declaration *d, ccsig_arena *a) {
             break;
     }
 
-    fprintf(o, "\n3. Which use by machines is this about?\n");
+    question(o, &q, "Which use by machines is this about?");
     static const char *const cat_names[] = {"automated-processing", "train-ai", "train-genai",
                                             "ai-use", "search"};
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
@@ -373,9 +398,7 @@ static int interactive(ccsig_declaration *d, ccsig_arena *a) {
                  ccsig_category_description((ccsig_category)c));
         char num[16];
         snprintf(num, sizeof num, "   %d) ", c + 1);
-        fputs(num, o);
-        /* first line after the number, the rest indented */
-        wrap_out(o, "", line);
+        wrap_out2(o, num, "      ", line);
     }
     int c = choose(&g, CCSIG_CAT_COUNT, cat_names);
     if (c < 0)
@@ -383,12 +406,12 @@ static int interactive(ccsig_declaration *d, ccsig_arena *a) {
     d->use = (ccsig_category)c;
     const char *title = ccsig_category_title(d->use);
 
-    fprintf(o,
-            "\n4. May machines use the collection for %s?\n"
-            "   1) Yes, freely.\n"
-            "   2) Yes, on terms: they must at least give credit (a CC signal).\n"
-            "   3) No.\n",
-            title);
+    char qt[200];
+    snprintf(qt, sizeof qt, "May machines use the collection for %s?", title);
+    question(o, &q, qt);
+    fprintf(o, "   1) Yes, freely.\n"
+               "   2) Yes, on terms: they must at least give credit (a CC signal).\n"
+               "   3) No.\n");
     static const char *const yn[] = {"yes", "terms", "no"};
     int ans = choose(&g, 3, yn);
     if (ans < 0)
@@ -396,7 +419,7 @@ static int interactive(ccsig_declaration *d, ccsig_arena *a) {
     d->state = ans == 0 ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
     d->signal = CCSIG_SIGNAL_NONE;
     if (ans == 1) {
-        fprintf(o, "\n5. On which terms? (the CC signals, version 0.1)\n");
+        question(o, &q, "On which terms? (the CC signals, version 0.1)");
         for (int s = 1; s < CCSIG_SIGNAL_COUNT; s++) {
             fprintf(o, "   %d) %s\n", s, ccsig_signal_title((ccsig_signal)s));
             unsigned cond = ccsig_signal_conditions((ccsig_signal)s);
@@ -411,13 +434,11 @@ static int interactive(ccsig_declaration *d, ccsig_arena *a) {
         d->signal = (ccsig_signal)(s + 1);
     }
 
-    fprintf(o,
-            "\n%d. Do you hold the copyright in the content?\n"
-            "   1) Yes, or I am authorised to act for those who do.\n"
-            "   2) No: others hold it, or no one does.\n"
-            "   3) For some of it.\n"
-            "   4) I do not know, or prefer not to say.\n",
-            ans == 1 ? 6 : 5);
+    question(o, &q, "Do you hold the copyright in the content?");
+    fprintf(o, "   1) Yes, or I am authorised to act for those who do.\n"
+               "   2) No: others hold it, or no one does.\n"
+               "   3) For some of it.\n"
+               "   4) I do not know, or prefer not to say.\n");
     static const char *const cn[] = {"holder", "not-holder", "mixed", "unstated"};
     int cr = choose(&g, 4, cn);
     if (cr < 0)
@@ -425,32 +446,26 @@ static int interactive(ccsig_declaration *d, ccsig_arena *a) {
     static const ccsig_copyright cmap[] = {CCSIG_COPYRIGHT_HOLDER, CCSIG_COPYRIGHT_NOT_HOLDER,
                                            CCSIG_COPYRIGHT_MIXED, CCSIG_COPYRIGHT_UNSTATED};
     d->copyright = cmap[cr];
-    int q = ans == 1 ? 7 : 6;
-
-    fprintf(o,
-            "\n%d. Who makes this declaration? Your name or your organisation's, as\n"
-            "   reusers should credit it. Press Enter to skip.\n",
-            q++);
+    question(o, &q,
+             "Who makes this declaration? Your name or your organisation's, as reusers "
+             "should credit it. Press Enter to skip.");
     d->party_name = ask_checked(&g, "> ", ccsig_declare_check_name, &eof);
     if (eof)
         goto eof;
-    fprintf(o, "\n%d. Your web address, for credit links (https://...). Press Enter to skip.\n",
-            q++);
+    question(o, &q, "Your web address, for credit links (https://...). Press Enter to skip.");
     d->party_url = ask_checked(&g, "> ", ccsig_declare_check_url, &eof);
     if (eof)
         goto eof;
-    fprintf(o,
-            "\n%d. Which crawlers should the robots.txt rules address? Press Enter for\n"
-            "   all of them, or give one crawler's name (its robots.txt product token,\n"
-            "   for example ExampleBot).\n",
-            q++);
+    question(o, &q,
+             "Which crawlers should the robots.txt rules address? Press Enter for all of "
+             "them, or give one crawler's name (its robots.txt product token, for example "
+             "ExampleBot).");
     d->agent = ask_checked(&g, "> ", ccsig_declare_check_agent, &eof);
     if (eof)
         goto eof;
-    fprintf(o,
-            "\n%d. Where will you publish this declaration (its web address)? Embedded\n"
-            "   metadata will point to it. Press Enter to skip.\n",
-            q++);
+    question(o, &q,
+             "Where will you publish this declaration (its web address)? Embedded metadata "
+             "will point to it. Press Enter to skip.");
     d->policy_url = ask_checked(&g, "> ", ccsig_declare_check_url, &eof);
     if (eof)
         goto eof;
