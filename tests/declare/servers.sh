@@ -35,6 +35,9 @@ stop_server() {
                 i=$((i + 1))
             done
         fi
+        if [ -n "$pid" ]; then
+            wait "$pid" 2>/dev/null || true
+        fi
         ;;
     *)
         if [ -n "$pid" ]; then
@@ -196,7 +199,9 @@ start_server() {
         pid=$!
         ;;
     apache)
-        APACHE_CONFDIR="$T" apache2ctl start >"$T/logs/stdout" 2>&1 || return 1
+        # In the foreground, as our child, so it is reaped when it stops.
+        APACHE_CONFDIR="$T" apache2ctl -DFOREGROUND >"$T/logs/stdout" 2>&1 &
+        pid=$!
         ;;
     caddy)
         HOME="$T" XDG_DATA_HOME="$T/data" XDG_CONFIG_HOME="$T/data" \
