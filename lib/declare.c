@@ -277,7 +277,8 @@ ccsig_status ccsig_declare_check_url(const char *p, size_t len, const char *what
     else if (len >= 8 && ccsig_str_ieq(ccsig_str_make(p, 8), "https://"))
         i = 8;
     else
-        return bad(err, 0, what, "%snot an absolute http:// or https:// URL", "");
+        return bad(err, 0, what,
+                   "%snot an absolute http:// or https:// URL (e.g. https://example.org/)", "");
     size_t host = i;
     if (i < len && p[i] == '[') {
         while (i < len && p[i] != ']') {

@@ -91,16 +91,6 @@ static const char *fmt(doc *d, const char *f, ...) {
     return r ? r : "";
 }
 
-static const char *lower_first(doc *d, const char *s) {
-    char *r = ccsig_arena_dup(d->a, s, strlen(s));
-    if (!r)
-        return s;
-    /* "AI training" keeps its capitals; "Search" becomes "search". */
-    if (r[0] >= 'A' && r[0] <= 'Z' && !(r[1] >= 'A' && r[1] <= 'Z'))
-        r[0] = (char)(r[0] - 'A' + 'a');
-    return r;
-}
-
 /* Subcategories a category contains, in words. */
 static const char *contained(const ccsig_declaration *dc) {
     switch (dc->use) {
@@ -277,10 +267,8 @@ static void build(doc *d, const ccsig_declaration *dc) {
             txt(b, fmt(d, " %s", ccsig_condition_terms(bit)));
         }
         b = blk(d, BK_PARA);
-        txt(b, fmt(d,
-                   "A reuser who does not meet all of them should not use the content for %s. "
-                   "A crawler that does not know CC signals reads a plain no.",
-                   lower_first(d, title)));
+        txt(b, "A reuser who does not meet all of them should treat the use as not allowed. A "
+               "crawler that does not know CC signals reads a plain no.");
     } else if (deny) {
         txt(b, fmt(d,
                    "%s is not allowed. This is a plain opt-out: no CC signal applies, so no "
@@ -365,11 +353,18 @@ static void build(doc *d, const ccsig_declaration *dc) {
             txt(b, "Credit the collection as the source, by name and with a link to where you "
                    "obtained it.");
         }
-        txt(b, " At a minimum, cite the collection in the documentation of the training "
-               "dataset. Where a system retrieves content to answer queries (such as "
-               "retrieval-augmented generation), or can otherwise connect an output with "
-               "particular content, the output should cite the collection as a source, with a "
-               "link. Credit appropriate to the method, means and context of your use, as the "
+        /* What the CC signals README expects of credit, for the declared use. */
+        if (use != CCSIG_CAT_AI_USE && use != CCSIG_CAT_SEARCH)
+            txt(b, " At a minimum, cite the collection in the documentation of the training "
+                   "dataset.");
+        if (use != CCSIG_CAT_SEARCH)
+            txt(b, " Where a system retrieves content to answer queries (such as "
+                   "retrieval-augmented generation), or can otherwise connect an output with "
+                   "particular content, the output should cite the collection as a source, "
+                   "with a link.");
+        else
+            txt(b, " Results that use the content should name the collection and link to it.");
+        txt(b, " Give credit appropriate to the method, means and context of your use, as the "
                "terms say. For example:");
         b = blk(d, BK_CODE);
         const char *who = dc->party_name ? dc->party_name : NULL;
@@ -492,10 +487,10 @@ static const char *span_text(doc *d, const span *s) {
  * and links never break inside. */
 static void wrap(ccsig_buf *out, doc *d, const block *b, const char *first, const char *next) {
     ccsig_buf para = CCSIG_BUF_INIT;
-    /* Unbreakable spaces inside code/link spans become \x01 while wrapping. */
+    /* Spaces inside code spans become \x01 while wrapping: they never break. */
     for (int i = 0; i < b->n; i++) {
         const char *s = span_text(d, &b->sp[i]);
-        bool keep = b->sp[i].kind == SP_CODE || b->sp[i].kind == SP_LINK;
+        bool keep = b->sp[i].kind == SP_CODE; /* URLs have no spaces */
         for (const char *p = s; *p; p++)
             ccsig_buf_putc(&para, keep && *p == ' ' ? '\x01' : *p);
     }
@@ -585,7 +580,7 @@ static void render_text(doc *d, ccsig_buf *out) {
 
 static void md_escaped(ccsig_buf *out, const char *s) {
     for (; *s; s++) {
-        if (strchr("\\`*_[]<>#|", *s))
+        if (strchr("\\`*_[]<>#|&!~", *s))
             ccsig_buf_putc(out, '\\');
         ccsig_buf_putc(out, *s);
     }
@@ -650,11 +645,22 @@ static void render_markdown(doc *d, ccsig_buf *out) {
             ccsig_buf_puts(out, "> ");
             md_spans(out, b);
             break;
-        case BK_CODE:
-            ccsig_buf_puts(out, "```\n");
-            ccsig_buf_puts(out, b->sp[0].s);
-            ccsig_buf_puts(out, "\n```");
+        case BK_CODE: {
+            /* A fence longer than any run of backticks inside (names may have them). */
+            size_t run = 0, longest = 0;
+            for (const char *p = b->sp[0].s; *p; p++) {
+                run = *p == '`' ? run + 1 : 0;
+                if (run > longest)
+                    longest = run;
+            }
+            size_t fl = longest < 3 ? 3 : longest + 1;
+            for (size_t k = 0; k < fl; k++)
+                ccsig_buf_putc(out, '`');
+            ccsig_buf_printf(out, "\n%s\n", b->sp[0].s);
+            for (size_t k = 0; k < fl; k++)
+                ccsig_buf_putc(out, '`');
             break;
+        }
         }
         ccsig_buf_putc(out, '\n');
     }

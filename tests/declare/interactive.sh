@@ -152,4 +152,18 @@ tm send-keys -t "$session" C-d
 wait_for "[exit 2]"
 screen | grep -F -q "nothing written" || fail "no 'nothing written' after Ctrl-D"
 echo "ok: Ctrl-D exits 2 and writes nothing"
+
+# ---- the same files without the dialogue: --write, --force ----
+"$ccsig" declare --use train-ai --signal cr --path /newspapers/ --write "$T/w" >/dev/null ||
+    { echo "FAIL: --write" >&2; exit 1; }
+[ "$(ls "$T/w" | wc -l)" -eq 12 ] || { echo "FAIL: --write wrote $(ls "$T/w" | wc -l) files" >&2; exit 1; }
+if "$ccsig" declare --use search --allow --write "$T/w" >/dev/null 2>&1; then
+    echo "FAIL: --write overwrote files without --force" >&2
+    exit 1
+fi
+"$ccsig" declare --use search --allow --write "$T/w" --force >/dev/null ||
+    { echo "FAIL: --write --force" >&2; exit 1; }
+[ "$(cat "$T/w/content-usage-expression.txt")" = "search=y" ] ||
+    { echo "FAIL: --force did not overwrite" >&2; exit 1; }
+echo "ok: --write writes 12 files, refuses to overwrite without --force"
 echo "PASS: interactive dialogue on a pseudo-terminal"
