@@ -523,6 +523,128 @@ done:
     return rc;
 }
 
+/* ---- --into: merge into an existing robots.txt ---- */
+
+/* Write data to path through a temporary file in the same directory and a
+ * rename, so the file is never half-written; mode as given. */
+static bool write_atomic(const char *path, const char *data, size_t len, mode_t mode) {
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.ccsig-XXXXXX", path) >= (int)sizeof tmp)
+        return false;
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return false;
+    bool ok = fchmod(fd, mode) == 0;
+    for (size_t off = 0; ok && off < len;) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w <= 0)
+            ok = false;
+        else
+            off += (size_t)w;
+    }
+    ok = ok && fsync(fd) == 0;
+    ok = (close(fd) == 0) && ok;
+    if (ok && rename(tmp, path) != 0)
+        ok = false;
+    if (!ok) {
+        int e = errno;
+        unlink(tmp);
+        errno = e;
+    }
+    return ok;
+}
+
+/* FILE.bak, or FILE.bak.1, .2, ... when it exists: an older backup is never
+ * overwritten. */
+static bool backup_name(const char *file, char *out, size_t n) {
+    snprintf(out, n, "%s.bak", file);
+    for (int i = 1; access(out, F_OK) == 0; i++) {
+        if (i > 999)
+            return false;
+        snprintf(out, n, "%s.bak.%d", file, i);
+    }
+    return true;
+}
+
+static int merge_into(const ccsig_declaration *d, const char *file, bool dry_run) {
+    if (!strcmp(file, "-"))
+        return cli_usage_error("declare", "--into needs a file to change, not standard input");
+    struct stat st;
+    if (stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
+        cli_error("declare", "cannot read %s: %s", file,
+                  errno && stat(file, &st) != 0 ? strerror(errno) : "not a regular file");
+        return EXIT_USAGE;
+    }
+    size_t len = 0;
+    char *old = cli_read_file(file, 0, &len);
+    if (!old) {
+        cli_error("declare", "cannot read %s: %s", file, strerror(errno));
+        return EXIT_USAGE;
+    }
+    ccsig_declare_merge *m = malloc(sizeof *m);
+    if (!m) {
+        free(old);
+        cli_error("declare", "out of memory");
+        return EXIT_INTERNAL;
+    }
+    ccsig_error err;
+    int rc = EXIT_OK;
+    ccsig_status s = ccsig_declare_robots_merge(d, old, len, m, &err);
+    for (size_t i = 0; i < m->nnotes; i++)
+        fprintf(stderr, "ccsig declare: note: %s\n", m->notes[i]);
+    if (s == CCSIG_ERR_RANGE) {
+        if (m->reason_line)
+            cli_error("declare", "%s:%u: refused: %s", file, m->reason_line, m->reason);
+        else
+            cli_error("declare", "%s: refused: %s", file, m->reason);
+        fprintf(stderr, "ccsig declare: %s is unchanged\n", file);
+        rc = EXIT_NOT_PERMITTED;
+        goto out;
+    }
+    if (s) {
+        cli_error("declare", "%s", err.message);
+        rc = s == CCSIG_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+        goto out;
+    }
+    if (m->unchanged) {
+        printf("%s already has these rules; nothing to do.\n", file);
+        goto out;
+    }
+    ccsig_buf diff = CCSIG_BUF_INIT;
+    char newname[4200];
+    snprintf(newname, sizeof newname, "%s (with ccsig declare)", file);
+    ccsig_declare_merge_diff(m, old, len, file, newname, &diff);
+    fwrite(diff.data, 1, diff.len, stdout);
+    ccsig_buf_free(&diff);
+    fflush(stdout);
+    fprintf(stderr,
+            "ccsig declare: checked %u agents x %u URLs: every other rule answers as before%s\n",
+            m->agents, m->urls,
+            m->carried ? "; shorter rules the new paths would shadow are repeated on them" : "");
+    if (dry_run) {
+        fprintf(stderr, "ccsig declare: dry run: %s not written\n", file);
+        goto out;
+    }
+    char bak[4200];
+    if (!backup_name(file, bak, sizeof bak) || !write_atomic(bak, old, len, st.st_mode & 07777)) {
+        cli_error("declare", "cannot write the backup %s: %s; %s is unchanged", bak,
+                  strerror(errno), file);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (!write_atomic(file, m->text.data, m->text.len, st.st_mode & 07777)) {
+        cli_error("declare", "cannot write %s: %s (the backup is %s)", file, strerror(errno), bak);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    fprintf(stderr, "ccsig declare: wrote %s (the old file is %s)\n", file, bak);
+out:
+    ccsig_declare_merge_free(m);
+    free(m);
+    free(old);
+    return rc;
+}
+
 /* ---- options ---- */
 
 enum {
@@ -804,7 +926,7 @@ int cmd_declare(int argc, char **argv) {
                                             "--format or --write");
             goto out;
         }
-        rc = cli_usage_error("declare", "--into needs the robots.txt engine, not in this build");
+        rc = merge_into(&d, into, dry_run);
         goto out;
     }
     if (write_dir) {

@@ -183,6 +183,78 @@ typedef struct ccsig_declare_peers {
 
 void ccsig_declare_peer_values(const ccsig_declaration *d, ccsig_declare_peers *out);
 
+/* ---- merging into an existing robots.txt (declare_robots.c) ----
+ *
+ * The declaration's robots.txt lines are added to an existing file without
+ * changing what any other rule means. RFC 9309 merges every group that names
+ * an agent, so the lines go in a new group at the end of the file (its own
+ * User-Agent line, a comment, the Content-Usage rules) and no Allow or
+ * Disallow is ever added. When the declaration addresses one crawler that has
+ * no group of its own, a "User-agent: TOKEN" line is added to each `*` group
+ * so that it keeps obeying exactly the access rules it obeyed before. When a
+ * declared path would shadow a shorter Content-Usage rule that applies there
+ * (the longest path wins), that rule's preference is repeated on the
+ * declared path, so it keeps applying.
+ *
+ * Then the result is checked, not trusted: both files are compiled with the
+ * robots matcher and queried for every agent the file names, an agent it
+ * does not name and the declared one, at URLs made from every path in the
+ * file and the declared paths. Every crawl answer must be the same (the same
+ * rule deciding); where the declaration does not apply, the same rules must
+ * apply; where it applies, every category it does not speak about must keep
+ * its verdict, and an existing rule that says something else about a
+ * category it does speak about is a conflict. Lint must report no error the
+ * old file did not have, and the result must fit the 500 KiB crawlers read.
+ * Anything else refuses the merge with the reason. */
+
+#define CCSIG_DECLARE_MAX_INSERTIONS 256  /* one per `*` group, plus the new group */
+#define CCSIG_DECLARE_MERGE_MAX_AGENTS 64 /* agents the check queries */
+#define CCSIG_DECLARE_MERGE_MAX_URLS 1024 /* URLs the check queries per agent */
+#define CCSIG_DECLARE_MERGE_MAX_NOTES 8
+
+/* Lines inserted before old line `before` (0-based; the old line count for
+ * the end of the file): inserted.data[off..off+len), whole lines. */
+typedef struct ccsig_declare_insertion {
+    unsigned before;
+    unsigned lines;
+    size_t off, len;
+} ccsig_declare_insertion;
+
+typedef struct ccsig_declare_merge {
+    ccsig_buf text;     /* the merged robots.txt */
+    ccsig_buf inserted; /* the text of the insertions */
+    ccsig_declare_insertion ins[CCSIG_DECLARE_MAX_INSERTIONS];
+    size_t nins;
+    bool newline_added;          /* the old file did not end with a line end; one was added */
+    bool unchanged;              /* the file already has these rules: text is the input */
+    unsigned group_first;        /* new line of the first Content-Usage rule added */
+    unsigned group_rules;        /* Content-Usage lines added (with carried rules) */
+    unsigned agents, urls;       /* what the check compared */
+    unsigned carried;            /* shadowed rules repeated on a declared path */
+    unsigned lint_old, lint_new; /* lint errors before and after */
+    char reason[400];            /* why the merge was refused */
+    unsigned reason_line;        /* the old file's line concerned, 0 when none */
+    /* Things the steward should know that do not stop the merge (a declared
+     * path that robots.txt disallows, so the rule has no effect there). */
+    char notes[CCSIG_DECLARE_MERGE_MAX_NOTES][200];
+    size_t nnotes;
+} ccsig_declare_merge;
+
+/* Merge d's robots.txt lines into the robots.txt p[0..len) and check the
+ * result (see above). m is initialised here; free it with
+ * ccsig_declare_merge_free whatever the result. Returns CCSIG_OK (m->text is
+ * the merged file, or the input with m->unchanged), CCSIG_ERR_RANGE (refused:
+ * m->reason and m->reason_line say why; err says so too), CCSIG_ERR_USAGE
+ * (invalid declaration) or CCSIG_ERR_NOMEM. */
+ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *p, size_t len,
+                                        ccsig_declare_merge *m, ccsig_error *err);
+
+/* A unified diff (3 lines of context) from the old file to m->text. */
+void ccsig_declare_merge_diff(const ccsig_declare_merge *m, const char *old, size_t len,
+                              const char *old_name, const char *new_name, ccsig_buf *out);
+
+void ccsig_declare_merge_free(ccsig_declare_merge *m);
+
 /* ---- reading a declaration back ---- */
 
 /* Recover use, state and signal from a content usage expression that states
