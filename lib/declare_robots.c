@@ -670,9 +670,8 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
                 rule_path_value(a->st[k].src.text, &rp, &rv);
                 if (rp.len >= plen)
                     continue; /* the same path (combines) or a longer one (still wins) */
-                ccsig_buf_printf(&t,
-                                 "# Line %u repeated for %s, where the longer path would hide it%s",
-                                 a->st[k].src.line, path, eol);
+                ccsig_buf_printf(&t, "# Repeats \"%.*s\" for %s (the longest path decides)%s",
+                                 (int)a->st[k].src.text.len, a->st[k].src.text.p, path, eol);
                 ccsig_buf_printf(&t, "Content-Usage: %s %.*s%s", path, (int)rv.len, rv.p, eol);
                 nlines += 2;
                 m->carried++;
