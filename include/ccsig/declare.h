@@ -187,9 +187,15 @@ void ccsig_declare_peer_values(const ccsig_declaration *d, ccsig_declare_peers *
  *
  * The declaration's robots.txt lines are added to an existing file without
  * changing what any other rule means. RFC 9309 merges every group that names
- * an agent, so the lines go in a new group at the end of the file (its own
- * User-Agent line, a comment, the Content-Usage rules) and no Allow or
- * Disallow is ever added. When the declaration addresses one crawler that has
+ * an agent, so the lines go in a new group of their own (a comment, the
+ * User-Agent line, the Content-Usage rules) and no Allow or Disallow is ever
+ * added. The group goes right before the file's first group: a group with
+ * rules ends at the next User-Agent line, while one appended at the end could
+ * join a last group that has no rules yet; lines before the first group
+ * (sitemaps, global Content-Signal) stay first, and so does a UTF-8 BOM. A
+ * file without groups gets it at the end. Inserted lines use the line ends
+ * of the file (CR, LF or CRLF, as the matcher reads them).
+ * When the declaration addresses one crawler that has
  * no group of its own, a "User-agent: TOKEN" line is added to each `*` group
  * so that it keeps obeying exactly the access rules it obeyed before. When a
  * declared path would shadow a shorter Content-Usage rule that applies there
@@ -207,10 +213,16 @@ void ccsig_declare_peer_values(const ccsig_declaration *d, ccsig_declare_peers *
  * old file did not have, and the result must fit the 500 KiB crawlers read.
  * Anything else refuses the merge with the reason. */
 
-#define CCSIG_DECLARE_MAX_INSERTIONS 256  /* one per `*` group, plus the new group */
-#define CCSIG_DECLARE_MERGE_MAX_AGENTS 64 /* agents the check queries */
-#define CCSIG_DECLARE_MERGE_MAX_URLS 1024 /* URLs the check queries per agent */
-#define CCSIG_DECLARE_MERGE_MAX_NOTES 8
+/* One insertion per `*` group plus the new group; a file with more `*` groups
+ * than this is refused. */
+#define CCSIG_DECLARE_MAX_INSERTIONS 256
+/* The check's cost is agents x URLs x two queries. These bounds keep a merge
+ * around a second (sanitizer build) on the largest real files; past them the
+ * first agents and paths in file order are checked, plus always the declared
+ * agent, an unnamed one and the declared paths. */
+#define CCSIG_DECLARE_MERGE_MAX_AGENTS 64
+#define CCSIG_DECLARE_MERGE_MAX_URLS 1024
+#define CCSIG_DECLARE_MERGE_MAX_NOTES 8 /* notes kept; more are dropped */
 
 /* Lines inserted before old line `before` (0-based; the old line count for
  * the end of the file): inserted.data[off..off+len), whole lines. */
