@@ -570,20 +570,33 @@ static int merge_into(const ccsig_declaration *d, const char *file, bool dry_run
     if (!strcmp(file, "-"))
         return cli_usage_error("declare", "--into needs a file to change, not standard input");
     struct stat st;
-    if (stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
-        cli_error("declare", "cannot read %s: %s", file,
-                  errno && stat(file, &st) != 0 ? strerror(errno) : "not a regular file");
+    if (stat(file, &st) != 0) {
+        cli_error("declare", "cannot read %s: %s", file, strerror(errno));
         return EXIT_USAGE;
     }
+    if (!S_ISREG(st.st_mode)) {
+        cli_error("declare", "%s is not a regular file", file);
+        return EXIT_USAGE;
+    }
+    /* A symbolic link is followed: the file it names is changed (and backed
+     * up beside it), the link stays a link. */
+    char *real = realpath(file, NULL);
+    if (!real) {
+        cli_error("declare", "cannot resolve %s: %s", file, strerror(errno));
+        return EXIT_USAGE;
+    }
+    const char *target = real;
     size_t len = 0;
-    char *old = cli_read_file(file, 0, &len);
+    char *old = cli_read_file(target, 0, &len);
     if (!old) {
         cli_error("declare", "cannot read %s: %s", file, strerror(errno));
+        free(real);
         return EXIT_USAGE;
     }
     ccsig_declare_merge *m = malloc(sizeof *m);
     if (!m) {
         free(old);
+        free(real);
         cli_error("declare", "out of memory");
         return EXIT_INTERNAL;
     }
@@ -626,22 +639,23 @@ static int merge_into(const ccsig_declaration *d, const char *file, bool dry_run
         goto out;
     }
     char bak[4200];
-    if (!backup_name(file, bak, sizeof bak) || !write_atomic(bak, old, len, st.st_mode & 07777)) {
+    if (!backup_name(target, bak, sizeof bak) || !write_atomic(bak, old, len, st.st_mode & 07777)) {
         cli_error("declare", "cannot write the backup %s: %s; %s is unchanged", bak,
                   strerror(errno), file);
         rc = EXIT_USAGE;
         goto out;
     }
-    if (!write_atomic(file, m->text.data, m->text.len, st.st_mode & 07777)) {
+    if (!write_atomic(target, m->text.data, m->text.len, st.st_mode & 07777)) {
         cli_error("declare", "cannot write %s: %s (the backup is %s)", file, strerror(errno), bak);
         rc = EXIT_USAGE;
         goto out;
     }
-    fprintf(stderr, "ccsig declare: wrote %s (the old file is %s)\n", file, bak);
+    fprintf(stderr, "ccsig declare: wrote %s (the old file is %s)\n", target, bak);
 out:
     ccsig_declare_merge_free(m);
     free(m);
     free(old);
+    free(real);
     return rc;
 }
 
