@@ -247,8 +247,10 @@ static bool index_archive(robots_store *s, int src, ccsig_warc_reader *rd, ccsig
         if (ccsig_http_parse(a, rec.block, rec.block_len, http, &e))
             continue;
         site *t = calloc(1, sizeof *t);
-        if (!t)
+        if (!t) {
+            close(fd);
             return false;
+        }
         t->key = strdup(key);
         t->url = dupn(rec.h.target_uri.p, rec.h.target_uri.len);
         t->src = src;
@@ -272,29 +274,70 @@ static bool index_archive(robots_store *s, int src, ccsig_warc_reader *rd, ccsig
                 s->inline_bytes += n;
             }
         }
-        if (!t->key || !t->url || !add_site(s, t))
+        if (!t->key || !t->url || !add_site(s, t)) {
+            close(fd);
             return false;
+        }
     }
     close(fd);
     return ok;
 }
 
-static bool index_dir(robots_store *s, int src) {
-    const char *path = s->src[src].path;
-    DIR *d = opendir(path);
+static bool has_suffix(const char *name, const char *suffix) {
+    size_t n = strlen(name), k = strlen(suffix);
+    return n > k && strcmp(name + n - k, suffix) == 0;
+}
+
+static int name_cmp(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A directory: HOST.txt and HOST:PORT.txt files, and WARC archives of
+ * captures (.warc, .warc.gz, .warc.zst), read in name order. */
+static bool index_dir(robots_store *s, int src, ccsig_warc_reader *rd, ccsig_arena *a,
+                      ccsig_http_msg *http) {
+    char *path = strdup(s->src[src].path);
+    DIR *d = path ? opendir(path) : NULL;
     if (!d) {
         if (s->err)
-            fprintf(s->err, "ccsig scan: --robots %s: cannot read: %s\n", path, strerror(errno));
+            fprintf(s->err, "ccsig scan: --robots %s: cannot read: %s\n", path ? path : "",
+                    strerror(errno));
+        free(path);
         return false;
     }
+    char **warcs = NULL;
+    size_t nwarcs = 0, capwarcs = 0;
+    bool ok = true;
     struct dirent *e;
-    while ((e = readdir(d))) {
+    while (ok && (e = readdir(d))) {
         size_t n = strlen(e->d_name);
-        if (n <= 4 || strcmp(e->d_name + n - 4, ".txt") != 0 || e->d_name[0] == '.')
+        if (e->d_name[0] == '.')
+            continue;
+        if (has_suffix(e->d_name, ".warc") || has_suffix(e->d_name, ".warc.gz") ||
+            has_suffix(e->d_name, ".warc.zst")) {
+            if (nwarcs == capwarcs) {
+                capwarcs = capwarcs ? capwarcs * 2 : 16;
+                char **nw = realloc(warcs, capwarcs * sizeof *nw);
+                if (!nw) {
+                    ok = false;
+                    break;
+                }
+                warcs = nw;
+            }
+            size_t pl = strlen(path) + 1 + n + 1;
+            warcs[nwarcs] = malloc(pl);
+            if (!warcs[nwarcs]) {
+                ok = false;
+                break;
+            }
+            snprintf(warcs[nwarcs++], pl, "%s/%s", path, e->d_name);
+            continue;
+        }
+        if (!has_suffix(e->d_name, ".txt"))
             continue;
         s->stats.captures++;
         /* HOST.txt or HOST:PORT.txt: for http and https alike */
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < 2 && ok; k++) {
             const char *scheme = k ? "https" : "http";
             char url[600], key[600], file[4200];
             snprintf(url, sizeof url, "%s://%.*s/robots.txt", scheme, (int)(n - 4), e->d_name);
@@ -303,8 +346,8 @@ static bool index_dir(robots_store *s, int src) {
                 continue;
             site *t = calloc(1, sizeof *t);
             if (!t) {
-                closedir(d);
-                return false;
+                ok = false;
+                break;
             }
             snprintf(file, sizeof file, "%s/%s", path, e->d_name);
             t->key = strdup(key);
@@ -312,14 +355,32 @@ static bool index_dir(robots_store *s, int src) {
             t->src = src;
             t->offset = NONE;
             t->status = 200;
-            if (!t->key || !t->url || !add_site(s, t)) {
-                closedir(d);
-                return false;
-            }
+            if (!t->key || !t->url || !add_site(s, t))
+                ok = false;
         }
     }
     closedir(d);
-    return true;
+    if (nwarcs > 1)
+        qsort(warcs, nwarcs, sizeof *warcs, name_cmp);
+    for (size_t i = 0; i < nwarcs; i++) {
+        if (ok) {
+            source *ns = realloc(s->src, (s->nsrc + 1) * sizeof *ns);
+            if (!ns) {
+                ok = false;
+            } else {
+                s->src = ns;
+                s->src[s->nsrc].path = warcs[i];
+                s->src[s->nsrc].dir = false;
+                warcs[i] = NULL;
+                int k = (int)s->nsrc++;
+                ok = index_archive(s, k, rd, a, http);
+            }
+        }
+        free(warcs[i]);
+    }
+    free(warcs);
+    free(path);
+    return ok;
 }
 
 robots_store *robots_store_open(char *const *paths, size_t n, const char *agent, size_t max_entries,
@@ -331,25 +392,31 @@ robots_store *robots_store_open(char *const *paths, size_t n, const char *agent,
     s->err = err;
     snprintf(s->agent, sizeof s->agent, "%s", agent);
     pthread_mutex_init(&s->mu, NULL);
-    s->src = calloc(n ? n : 1, sizeof *s->src);
     ccsig_warc_reader *rd = ccsig_warc_reader_new(NULL);
     ccsig_http_msg *http = malloc(sizeof *http);
     ccsig_arena a;
     ccsig_arena_init(&a, 4096);
-    bool ok = s->src && rd && http;
+    bool ok = rd && http;
     for (size_t i = 0; ok && i < n; i++) {
         struct stat st;
-        s->src[i].path = strdup(paths[i]);
-        s->nsrc++;
-        if (stat(paths[i], &st) != 0) {
+        source *ns = realloc(s->src, (s->nsrc + 1) * sizeof *ns);
+        if (!ns) {
+            ok = false;
+            break;
+        }
+        s->src = ns;
+        int k = (int)s->nsrc++;
+        s->src[k].path = strdup(paths[i]);
+        s->src[k].dir = false;
+        if (!s->src[k].path || stat(paths[i], &st) != 0) {
             if (err)
                 fprintf(err, "ccsig scan: --robots %s: cannot read: %s\n", paths[i],
                         strerror(errno));
             ok = false;
             break;
         }
-        s->src[i].dir = S_ISDIR(st.st_mode);
-        ok = s->src[i].dir ? index_dir(s, (int)i) : index_archive(s, (int)i, rd, &a, http);
+        s->src[k].dir = S_ISDIR(st.st_mode);
+        ok = s->src[k].dir ? index_dir(s, k, rd, &a, http) : index_archive(s, k, rd, &a, http);
     }
     ccsig_warc_reader_free(rd);
     free(http);

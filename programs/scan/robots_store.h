@@ -3,13 +3,12 @@
  * memory.
  *
  * `--robots` names WARC archives of robots.txt captures (as Common Crawl
- * stores them in the robotstxt/ folder of a crawl, request/response pairs) or directories of
- * HOST.txt / HOST:PORT.txt files. Opening the store reads only an index:
- * site key (scheme://host:port) -> where its robots.txt is (archive and
- * record offset, or file), about 100 bytes per site. Compiled matchers are
- * built on first use and kept in an LRU bounded by count and bytes; an
- * evicted site is compiled again from its archive when needed. Lookups are
- * thread-safe; each thread queries through its own robots_query.
+ * stores them in the robotstxt/ folder of a crawl, request/response pairs)
+ * or directories holding such archives and HOST.txt / HOST:PORT.txt files. Opening the store reads
+ * only an index: site key (scheme://host:port) -> where its robots.txt is (archive and record
+ * offset, or file), about 100 bytes per site. Compiled matchers are built on first use and kept in
+ * an LRU bounded by count and bytes; an evicted site is compiled again from its archive when
+ * needed. Lookups are thread-safe; each thread queries through its own robots_query.
  *
  * Which capture applies when a site has several: the one with the latest
  * WARC-Date (the last in input order on a tie). Status per RFC 9309 §2.3.1:

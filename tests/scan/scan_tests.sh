@@ -54,6 +54,10 @@ answers)
     "$ccsig" scan --quiet $profile --robots rdir --annotate r.jsonl r.warc.gz > /dev/null
     n=$(grep -c '"robots":"found"' r.jsonl)
     [ "$n" -eq "$(grep -c '"robots":"found"' r.ans)" ] || fail "robots dir: $n found"
+    # a directory holding the WARC captures answers as the WARC itself
+    mkdir rwarc && cp robots.warc.gz rwarc/ && touch rwarc/other.warc
+    "$ccsig" scan --quiet $profile --robots rwarc --annotate rw.jsonl m.warc.gz > /dev/null || true
+    cmp -s rw.jsonl m.warc.gz.out.jsonl || fail "robots directory of WARC captures"
     ;;
 threads)
     gen_all 300
