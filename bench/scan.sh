@@ -56,29 +56,33 @@ JS
 fi
 [ -n "$warcio" ] || echo "(node/npm or the warcio package unavailable: warcio is not measured)"
 
-measure() { # name command: prints "name wall cpu rss" (best wall, best cpu, last rss)
-    name=$1 cmd=$2
-    best_wall=999999 best_cpu=999999 rss=0
-    i=0
-    while [ $i -lt "$rounds" ]; do
-        /usr/bin/time -f '%e %U %S %M' -o "$dir/time.txt" sh -c "$cmd" > /dev/null 2> "$dir/err.txt" || true
-        read -r wall user sys mem < "$dir/time.txt"
-        cpu=$(echo "$user + $sys" | bc)
-        best_wall=$(echo "if ($wall < $best_wall) $wall else $best_wall" | bc)
-        best_cpu=$(echo "if ($cpu < $best_cpu) $cpu else $best_cpu" | bc)
-        rss=$mem
-        i=$((i + 1))
-    done
-    echo "$name $best_wall $best_cpu $rss"
-}
+# Alternate the tools round by round (a busy machine then weighs on each
+# alike) and keep each tool's best wall and best CPU time.
+names="" cmds_file=$dir/cmds.txt
+: > "$cmds_file"
+add() { names="$names $1"; printf '%s\t%s\n' "$1" "$2" >> "$cmds_file"; }
+add igzip "igzip -d -c '$crawl' > /dev/null"
+add scan-1 "'$ccsig' scan --quiet --threads 1 --annotate /dev/null '$crawl'"
+add scan-$threads "'$ccsig' scan --quiet --threads $threads --annotate /dev/null '$crawl'"
+[ -z "$warcio" ] || add warcio "$warcio '$crawl'"
 
-echo "input: $crawl, $bytes bytes; $rounds rounds; $threads cores; $(uname -m)"
+echo "input: $crawl, $bytes bytes; $rounds rounds; $threads cores; $(uname -m); load $(cut -d' ' -f1-3 /proc/loadavg)"
 results=$dir/results.txt
+: > "$dir/runs.txt"
+i=0
+while [ $i -lt "$rounds" ]; do
+    while IFS="$(printf '\t')" read -r name cmd; do
+        /usr/bin/time -f '%e %U %S %M' -o "$dir/time.txt" sh -c "$cmd" < /dev/null > /dev/null 2> "$dir/err.txt" || true
+        read -r wall user sys mem < "$dir/time.txt"
+        echo "$name $wall $(echo "$user + $sys" | bc) $mem" >> "$dir/runs.txt"
+    done < "$cmds_file"
+    i=$((i + 1))
+done
 : > "$results"
-measure igzip "igzip -d -c '$crawl' > /dev/null" >> "$results"
-measure scan-1 "'$ccsig' scan --quiet --threads 1 --annotate /dev/null '$crawl'" >> "$results"
-measure scan-$threads "'$ccsig' scan --quiet --threads $threads --annotate /dev/null '$crawl'" >> "$results"
-[ -z "$warcio" ] || measure warcio "$warcio '$crawl'" >> "$results"
+for n in $names; do
+    awk -v n="$n" '$1 == n { if (!w || $2 < w) w = $2; if (!c || $3 < c) c = $3; m = $4 }
+        END { print n, w, c, m }' "$dir/runs.txt" >> "$results"
+done
 
 mbs() { echo "scale=1; $bytes / $1 / 1000000" | bc; }
 printf '%-10s %10s %10s %10s %10s\n' tool wall_s MB/s cpu_MB/s peak_KiB

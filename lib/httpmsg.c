@@ -233,16 +233,17 @@ ccsig_status ccsig_http_parse(ccsig_arena *a, const char *p, size_t len, ccsig_h
 }
 
 size_t ccsig_http_find(const ccsig_http_msg *m, const char *name, size_t from) {
+    size_t n = strlen(name);
     for (size_t i = from; i < m->nfields; i++)
-        if (ccsig_str_ieq(m->fields[i].name, name))
+        if (m->fields[i].name.len == n && ccsig_str_ieq(m->fields[i].name, name))
             return i;
     return m->nfields;
 }
 
 size_t ccsig_http_count(const ccsig_http_msg *m, const char *name) {
-    size_t n = 0;
+    size_t n = 0, len = strlen(name);
     for (size_t i = 0; i < m->nfields; i++)
-        n += ccsig_str_ieq(m->fields[i].name, name);
+        n += m->fields[i].name.len == len && ccsig_str_ieq(m->fields[i].name, name);
     return n;
 }
 

@@ -113,6 +113,22 @@ static bool is_ws(char c) {
     return c == ' ' || c == '\t';
 }
 
+/* ASCII case-insensitive equality with a literal of known length (the
+ * header loop compares every field with several names). */
+static bool ieq_n(ccsig_str a, const char *lit, size_t n) {
+    if (a.len != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a.p[i], y = (unsigned char)lit[i];
+        if (x != y && (x | 0x20) != (y | 0x20))
+            return false;
+        if (x != y && !((x | 0x20) >= 'a' && (x | 0x20) <= 'z'))
+            return false;
+    }
+    return true;
+}
+#define IEQ(a, lit) ieq_n((a), (lit), sizeof(lit) - 1)
+
 static ccsig_str trim(const char *p, size_t n) {
     while (n && is_ws(*p)) {
         p++;
@@ -144,26 +160,30 @@ static bool parse_u64(ccsig_str v, uint64_t *out) {
 }
 
 static void set_known(ccsig_warc_header *h, ccsig_str name, ccsig_str v) {
+#define KNOWN(n, f)                                                                                \
+    { n, sizeof(n) - 1, offsetof(ccsig_warc_header, f) }
     static const struct {
         const char *name;
+        size_t len;
         size_t off;
     } known[] = {
-        {"WARC-Target-URI", offsetof(ccsig_warc_header, target_uri)},
-        {"WARC-Date", offsetof(ccsig_warc_header, date)},
-        {"WARC-Record-ID", offsetof(ccsig_warc_header, record_id)},
-        {"WARC-Payload-Digest", offsetof(ccsig_warc_header, payload_digest)},
-        {"WARC-Block-Digest", offsetof(ccsig_warc_header, block_digest)},
-        {"WARC-Refers-To", offsetof(ccsig_warc_header, refers_to)},
-        {"WARC-Refers-To-Target-URI", offsetof(ccsig_warc_header, refers_to_target_uri)},
-        {"WARC-Refers-To-Date", offsetof(ccsig_warc_header, refers_to_date)},
-        {"Content-Type", offsetof(ccsig_warc_header, content_type)},
-        {"WARC-Truncated", offsetof(ccsig_warc_header, truncated)},
-        {"WARC-Profile", offsetof(ccsig_warc_header, profile)},
+        KNOWN("WARC-Target-URI", target_uri),
+        KNOWN("WARC-Date", date),
+        KNOWN("WARC-Record-ID", record_id),
+        KNOWN("WARC-Payload-Digest", payload_digest),
+        KNOWN("WARC-Block-Digest", block_digest),
+        KNOWN("WARC-Refers-To", refers_to),
+        KNOWN("WARC-Refers-To-Target-URI", refers_to_target_uri),
+        KNOWN("WARC-Refers-To-Date", refers_to_date),
+        KNOWN("Content-Type", content_type),
+        KNOWN("WARC-Truncated", truncated),
+        KNOWN("WARC-Profile", profile),
     };
+#undef KNOWN
     if (name.len < 9)
         return;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (ccsig_str_ieq(name, known[i].name)) {
+        if (ieq_n(name, known[i].name, known[i].len)) {
             ccsig_str *slot = (ccsig_str *)((char *)h + known[i].off);
             if (!slot->p) /* a field given twice: the first counts */
                 *slot = v;
@@ -241,13 +261,13 @@ ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
     h->header_len = len;
     for (size_t i = 0; i < h->nfields; i++) {
         ccsig_warc_field *f = &h->fields[i];
-        if (ccsig_str_ieq(f->name, "Content-Length")) {
+        if (IEQ(f->name, "Content-Length")) {
             if (!have_length && !parse_u64(f->value, &h->content_length))
                 return ccsig_error_set(err, CCSIG_ERR_SYNTAX, (size_t)(f->name.p - p),
                                        "Content-Length '%.*s' is not a decimal number",
                                        (int)(f->value.len > 30 ? 30 : f->value.len), f->value.p);
             have_length = true;
-        } else if (ccsig_str_ieq(f->name, "WARC-Type")) {
+        } else if (IEQ(f->name, "WARC-Type")) {
             if (!h->type_name.p) {
                 h->type_name = f->value;
                 h->type = parse_type(f->value);
@@ -784,6 +804,8 @@ static pump_r pump_gzip(ccsig_warc_reader *r) {
         s->crc_flag = ISAL_GZIP;
         r->in_member = true;
         map_start(r, r->ibase + r->ipos);
+        if (r->opos == r->olen)
+            r->ipin = r->ibase + r->ipos; /* a record likely starts here: keep its member */
     }
     const member *m = &r->map[(r->nmap - 1) % MAP_N];
     uint64_t mstart = m->comp_start;
@@ -881,6 +903,8 @@ static pump_r pump_zstd(ccsig_warc_reader *r) {
         ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
         r->in_member = true;
         map_start(r, at);
+        if (r->opos == r->olen)
+            r->ipin = at; /* a record likely starts here: keep its frame */
     }
     uint64_t mstart = r->map[(r->nmap - 1) % MAP_N].comp_start;
     for (;;) {
@@ -1129,6 +1153,9 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     d->what[0] = '\0';
     if (r->done)
         return CCSIG_WARC_END;
+    /* The previous record's raw bytes are no longer promised: the input
+     * window may drop them (a new record pins its own members). */
+    r->ipin = NONE;
     if (r->cdmg && !r->cdmg_later)
         return report_codec(r, d, NULL, 0, NULL);
     if (r->failed && r->ilen == r->ipos)

@@ -27,12 +27,13 @@
  * consumes input or returns, so a read always ends.
  *
  * Memory: a reader holds a decompressed window of CCSIG_WARC_MAX_HEADER plus
- * the hold limit (default CCSIG_WARC_HOLD_DEFAULT) plus slack, a copy of the
- * same size for records larger than the window, an input window
- * (default CCSIG_WARC_INPUT_DEFAULT, growing to CCSIG_WARC_INPUT_MAX to keep
- * one large member whole) and the codec states: about 3 x hold + 2 MiB in
- * all, whatever the input. Records longer than the hold limit are streamed:
- * the record keeps the first `hold` bytes of its block and says so.
+ * the hold limit (default CCSIG_WARC_HOLD_DEFAULT) plus 128 KiB, a copy of
+ * the same size used only by records larger than the window, an input window
+ * (CCSIG_WARC_INPUT_DEFAULT, growing to CCSIG_WARC_INPUT_MAX to keep one
+ * large member whole) and the codec states (for zstd two windows of at most
+ * 8 MiB): at most 3 x hold + 38 MiB, whatever the input; buffers are touched
+ * only as far as records need. Records longer than the hold limit are
+ * streamed: the record keeps the first `hold` bytes of its block and says so.
  *
  * A reader is not thread-safe; use one per thread.
  */

@@ -153,15 +153,21 @@ typedef struct pending {
     size_t nconc;
 } pending;
 
+/* Keys held inline (no allocation per record): a SHA-256 hex digest with
+ * its "sha256:" prefix is 71 bytes, a <urn:uuid:...> id 47; longer keys are
+ * not remembered. Statements (only pages that make some) reuse their buffer. */
+#define RV_KEY 96
+
 typedef struct rv_entry {
-    char *digest, *rid;
+    char digest[RV_KEY], rid[RV_KEY];
     archive *ar;
     uint64_t offset;
     int status;
     uint64_t payload_len;
     ccsig_statement *sts;
-    size_t n;
+    size_t n, sts_cap;
     char *blob;
+    size_t blob_cap;
 } rv_entry;
 
 struct run {
@@ -792,9 +798,7 @@ static uint64_t hash_bytes(const char *p, size_t n, uint64_t seed) {
     return h;
 }
 
-static void rv_clear_entry(rv_entry *e) {
-    free(e->digest);
-    free(e->rid);
+static void rv_free_entry(rv_entry *e) {
     free(e->sts);
     free(e->blob);
     memset(e, 0, sizeof *e);
@@ -807,7 +811,7 @@ static void rv_index_put(run *R, const char *key, uint64_t seed, uint32_t slot) 
     while (R->rv_index[i]) {
         rv_entry *e = &R->rv[R->rv_index[i] - 1];
         const char *k = seed == 1 ? e->digest : e->rid;
-        if (k && !strcmp(k, key)) {
+        if (!strcmp(k, key)) {
             R->rv_index[i] = slot + 1; /* newest wins */
             return;
         }
@@ -816,18 +820,29 @@ static void rv_index_put(run *R, const char *key, uint64_t seed, uint32_t slot) 
     R->rv_index[i] = slot + 1;
 }
 
+static void rv_index_entry(run *R, size_t slot) {
+    rv_entry *e = &R->rv[slot];
+    if (e->digest[0])
+        rv_index_put(R, e->digest, 1, (uint32_t)slot);
+    if (e->rid[0])
+        rv_index_put(R, e->rid, 2, (uint32_t)slot);
+}
+
 static void rv_rebuild(run *R) {
     memset(R->rv_index, 0, R->rv_index_cap * sizeof *R->rv_index);
     /* oldest first, so the newest entry of a key wins */
-    for (size_t k = 0; k < R->rv_count; k++) {
-        size_t slot = (R->rv_next + R->rv_cap - R->rv_count + k) % R->rv_cap;
-        rv_entry *e = &R->rv[slot];
-        if (e->digest)
-            rv_index_put(R, e->digest, 1, (uint32_t)slot);
-        if (e->rid)
-            rv_index_put(R, e->rid, 2, (uint32_t)slot);
-    }
+    for (size_t k = 0; k < R->rv_count; k++)
+        rv_index_entry(R, (R->rv_next + R->rv_cap - R->rv_count + k) % R->rv_cap);
     R->rv_since = 0;
+}
+
+static void set_key(char *dst, ccsig_str k) {
+    if (k.len && k.len < RV_KEY && !memchr(k.p, '\0', k.len)) {
+        memcpy(dst, k.p, k.len);
+        dst[k.len] = '\0';
+    } else {
+        dst[0] = '\0';
+    }
 }
 
 static void rv_insert(run *R, const original *org) {
@@ -838,29 +853,36 @@ static void rv_insert(run *R, const original *org) {
     if (R->rv_count < R->rv_cap)
         R->rv_count++;
     rv_entry *e = &R->rv[slot];
-    rv_clear_entry(e);
-    e->digest = org->digest.len ? strndup(org->digest.p, org->digest.len) : NULL;
-    e->rid = org->record_id.len ? strndup(org->record_id.p, org->record_id.len) : NULL;
+    set_key(e->digest, org->digest);
+    set_key(e->rid, org->record_id);
     e->ar = org->ar;
     e->offset = org->offset;
     e->status = org->status;
     e->payload_len = org->payload_len;
+    e->n = 0;
     if (org->n) {
-        e->sts = malloc(org->n * sizeof *e->sts);
-        e->blob = malloc(ccsig_statements_copy_size(org->sts, org->n) + 1);
-        if (!e->sts || !e->blob)
-            oom();
+        size_t bn = ccsig_statements_copy_size(org->sts, org->n) + 1;
+        if (org->n > e->sts_cap) {
+            ccsig_statement *ns = realloc(e->sts, org->n * sizeof *ns);
+            if (!ns)
+                oom();
+            e->sts = ns;
+            e->sts_cap = org->n;
+        }
+        if (bn > e->blob_cap) {
+            char *nb = realloc(e->blob, bn);
+            if (!nb)
+                oom();
+            e->blob = nb;
+            e->blob_cap = bn;
+        }
         ccsig_statements_copy(e->sts, org->sts, org->n, e->blob);
         e->n = org->n;
     }
-    if (++R->rv_since >= R->rv_cap) {
+    if (++R->rv_since >= R->rv_cap)
         rv_rebuild(R);
-        return;
-    }
-    if (e->digest)
-        rv_index_put(R, e->digest, 1, (uint32_t)slot);
-    if (e->rid)
-        rv_index_put(R, e->rid, 2, (uint32_t)slot);
+    else
+        rv_index_entry(R, slot);
 }
 
 static const rv_entry *rv_find(const run *R, ccsig_str key, uint64_t seed) {
@@ -871,7 +893,7 @@ static const rv_entry *rv_find(const run *R, ccsig_str key, uint64_t seed) {
     while (R->rv_index[i]) {
         const rv_entry *e = &R->rv[R->rv_index[i] - 1];
         const char *k = seed == 1 ? e->digest : e->rid;
-        if (k && strlen(k) == key.len && !memcmp(k, key.p, key.len))
+        if (strlen(k) == key.len && !memcmp(k, key.p, key.len))
             return e;
         i = (i + 1) & mask;
     }
@@ -1001,7 +1023,7 @@ static void resolve_revisit(run *R, rec_view *v) {
         v->orig_ar = e->ar;
         v->orig_offset = e->offset;
         v->orig_status = e->status;
-        v->orig_record_id = e->rid ? ccsig_str_c(e->rid) : ccsig_str_make(NULL, 0);
+        v->orig_record_id = ccsig_str_c(e->rid);
         v->payload_len = e->payload_len;
         for (size_t i = 0; i < e->n && v->n < CCSIG_SCAN_MAX_STATEMENTS; i++)
             v->sts[v->n++] = e->sts[i];
@@ -1411,7 +1433,7 @@ int scan_run(const scan_options *o, char *const *paths, size_t n, scan_summary *
     worker_free(&R->mainw);
     out_free(&R->sout);
     for (size_t i = 0; i < R->rv_cap; i++)
-        rv_clear_entry(&R->rv[i]);
+        rv_free_entry(&R->rv[i]);
     free(R->rv);
     free(R->rv_index);
     for (size_t i = 0; i < n; i++)
