@@ -212,6 +212,30 @@ void ccsig_content_signal_parse(ccsig_collect *c, const char *p, size_t len, ccs
  * attribute values). Returns the number of tags read. */
 size_t ccsig_html_meta_scan(ccsig_collect *c, const char *p, size_t len, bool *complete);
 
+/* The head's tags as the scanner sees them, for lint and tests. */
+typedef enum ccsig_html_tag_kind {
+    CCSIG_HTML_META = 0, /* <meta name content>: name, value = content */
+    CCSIG_HTML_LINK,     /* <link rel href type>: name = rel, value = href */
+    CCSIG_HTML_SCRIPT    /* <script type>: type, value = the raw content */
+} ccsig_html_tag_kind;
+
+typedef struct ccsig_html_tag_info {
+    ccsig_html_tag_kind kind;
+    ccsig_str name;  /* meta name / link rel (character references decoded) */
+    ccsig_str value; /* meta content / link href / script content */
+    ccsig_str type;  /* link or script type, may be empty */
+    ccsig_str raw;   /* the tag as written */
+    unsigned line;   /* 1-based line of the tag */
+} ccsig_html_tag_info;
+
+typedef void (*ccsig_html_tag_fn)(void *ctx, const ccsig_html_tag_info *t);
+
+/* Call fn for every <meta> with a name, every <link> and every <script> of
+ * the head, in order, with the same tokenizer and stopping rules as
+ * ccsig_html_meta_scan; decoded values live in a. Returns the tags seen. */
+size_t ccsig_html_head_tags(ccsig_arena *a, const char *p, size_t len, ccsig_html_tag_fn fn,
+                            void *ctx, bool *complete);
+
 /* Where the head ends in p[0..len) without reading anything: the offset just
  * past </head> or before <body>, or len when neither was seen. Same tokenizer. */
 size_t ccsig_html_head_end(const char *p, size_t len);
@@ -386,8 +410,8 @@ const char *ccsig_dataset_format_name(ccsig_dataset_format f);
  * card's license / license_name / license_link, datapackage `licenses[]`).
  * Returns CCSIG_ERR_SYNTAX (not JSON / not YAML, or front matter missing for
  * a card) with err at the offending line. */
-ccsig_status ccsig_dataset_read(ccsig_collect *c, ccsig_dataset_format f, const char *p,
-                                size_t len, ccsig_str origin, ccsig_error *err);
+ccsig_status ccsig_dataset_read(ccsig_collect *c, ccsig_dataset_format f, const char *p, size_t len,
+                                ccsig_str origin, ccsig_error *err);
 
 /* The format a file name suggests in a dataset directory: croissant.json,
  * *.croissant.json, metadata.json -> Croissant; README.md -> card;

@@ -209,8 +209,8 @@ static ccsig_str cbor_text(ccsig_arena *a, const cbor_item_t *it) {
     if (!it || !cbor_isa_string(it))
         return EMPTY;
     if (cbor_string_is_definite(it))
-        return src_dup(a, ccsig_str_make((const char *)cbor_string_handle(it),
-                                         cbor_string_length(it)));
+        return src_dup(
+            a, ccsig_str_make((const char *)cbor_string_handle(it), cbor_string_length(it)));
     size_t n = cbor_string_chunk_count(it), total = 0;
     cbor_item_t **ch = cbor_string_chunks_handle(it);
     for (size_t k = 0; k < n; k++)
@@ -361,8 +361,8 @@ static void json_assertion(ccsig_collect *c, ccsig_str label, ccsig_str origin, 
     src_json *root;
     ccsig_error err;
     if (src_json_parse(c->arena, p, len, &root, &err) != CCSIG_OK) {
-        ccsig_collect_note(c, &src, "%.*s: the JSON does not parse (%s): skipped",
-                           (int)label.len, label.p, err.message);
+        ccsig_collect_note(c, &src, "%.*s: the JSON does not parse (%s): skipped", (int)label.len,
+                           label.p, err.message);
         return;
     }
     const src_json *entries = src_json_get(root, "entries");

@@ -13,8 +13,7 @@ const char *ccsig_link_kind_name(ccsig_link_kind k) {
 }
 
 const char *ccsig_tdm_level_name(ccsig_tdm_level l) {
-    static const char *const names[CCSIG_TDM_LEVELS] = {"well-known", "header", "html",
-                                                        "embedded"};
+    static const char *const names[CCSIG_TDM_LEVELS] = {"well-known", "header", "html", "embedded"};
     return (unsigned)l < CCSIG_TDM_LEVELS ? names[l] : "unknown";
 }
 
@@ -115,8 +114,7 @@ ccsig_statement *ccsig_collect_add(ccsig_collect *c, ccsig_source_kind k) {
     if (c->n >= CCSIG_COLLECT_MAX_STATEMENTS) {
         if (!c->dropped++) {
             ccsig_provenance p = src_prov(k, 0, c->ctx.origin, ccsig_str_make("", 0));
-            ccsig_collect_note(c, &p,
-                               "more than %d statements for one asset: the rest are ignored",
+            ccsig_collect_note(c, &p, "more than %d statements for one asset: the rest are ignored",
                                CCSIG_COLLECT_MAX_STATEMENTS);
         }
         return NULL;
@@ -231,8 +229,7 @@ void ccsig_collect_finish(ccsig_collect *c) {
     if (res) {
         ccsig_statement_set(st, CCSIG_CAT_TRAIN_AI, CCSIG_STATE_DENY, CCSIG_SIGNAL_NONE, cond,
                             label);
-        ccsig_statement_set(st, CCSIG_CAT_AI_USE, CCSIG_STATE_DENY, CCSIG_SIGNAL_NONE, cond,
-                            label);
+        ccsig_statement_set(st, CCSIG_CAT_AI_USE, CCSIG_STATE_DENY, CCSIG_SIGNAL_NONE, cond, label);
     } else {
         ccsig_statement_set(st, CCSIG_CAT_AUTOMATED_PROCESSING, CCSIG_STATE_ALLOW,
                             CCSIG_SIGNAL_NONE, 0, label);

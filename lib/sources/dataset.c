@@ -82,8 +82,8 @@ static void json_usage(ccsig_collect *c, ccsig_str origin, const src_json *v, cc
                                 v->type == SRC_JSON_STRING ? v->str.p : "");
     if (v->type != SRC_JSON_STRING) {
         ccsig_provenance src = src_prov(CCSIG_SRC_DATASET, v->line, origin, text);
-        ccsig_collect_note(c, &src, "%.*s is %s, not an expression string: ignored",
-                           (int)key.len, key.p, src_json_type_name(v->type));
+        ccsig_collect_note(c, &src, "%.*s is %s, not an expression string: ignored", (int)key.len,
+                           key.p, src_json_type_name(v->type));
         return;
     }
     src_usage_statement(c, CCSIG_SRC_DATASET, v->line, origin, text, v->str);
@@ -113,11 +113,11 @@ static void json_license(ccsig_collect *c, ccsig_str origin, const src_json *v, 
     }
     if (!url.len)
         return;
-    ccsig_str text = src_printf(c->arena, "%s: %.*s%s%.*s%s", what, (int)url.len, url.p,
-                                name.len && !ccsig_str_eq_str(name, url) ? " (" : "",
-                                (int)(name.len && !ccsig_str_eq_str(name, url) ? name.len : 0),
-                                name.p ? name.p : "",
-                                name.len && !ccsig_str_eq_str(name, url) ? ")" : "");
+    ccsig_str text =
+        src_printf(c->arena, "%s: %.*s%s%.*s%s", what, (int)url.len, url.p,
+                   name.len && !ccsig_str_eq_str(name, url) ? " (" : "",
+                   (int)(name.len && !ccsig_str_eq_str(name, url) ? name.len : 0),
+                   name.p ? name.p : "", name.len && !ccsig_str_eq_str(name, url) ? ")" : "");
     ccsig_provenance src = src_prov(CCSIG_SRC_DATASET, v->line, origin, text);
     ccsig_collect_link(c, CCSIG_LINK_LICENSE, url, EMPTY, &src);
 }
@@ -175,9 +175,9 @@ static ccsig_status json_dataset(ccsig_collect *c, ccsig_dataset_format f, const
             json_license(c, origin, lic, "license");
         const src_json *uc = src_json_get(root, "rai:dataUseCases");
         if (uc && uc->type == SRC_JSON_STRING) {
-            ccsig_provenance src = src_prov(CCSIG_SRC_DATASET, uc->line, origin,
-                                            src_printf(c->arena, "rai:dataUseCases: %.*s",
-                                                       (int)uc->str.len, uc->str.p));
+            ccsig_provenance src = src_prov(
+                CCSIG_SRC_DATASET, uc->line, origin,
+                src_printf(c->arena, "rai:dataUseCases: %.*s", (int)uc->str.len, uc->str.p));
             ccsig_collect_note(c, &src,
                                "the Croissant RAI data use cases are free text, not read as a "
                                "preference");
@@ -235,8 +235,8 @@ typedef struct yctx {
 static ccsig_str yscalar(yctx *y, yaml_node_t *n) {
     if (!n || n->type != YAML_SCALAR_NODE)
         return EMPTY;
-    return src_dup(y->c->arena, ccsig_str_make((const char *)n->data.scalar.value,
-                                               n->data.scalar.length));
+    return src_dup(y->c->arena,
+                   ccsig_str_make((const char *)n->data.scalar.value, n->data.scalar.length));
 }
 
 static unsigned yline(yctx *y, yaml_node_t *n) {
@@ -332,8 +332,8 @@ static ccsig_status card_dataset(ccsig_collect *c, const char *p, size_t len, cc
     return status;
 }
 
-ccsig_status ccsig_dataset_read(ccsig_collect *c, ccsig_dataset_format f, const char *p,
-                                size_t len, ccsig_str origin, ccsig_error *err) {
+ccsig_status ccsig_dataset_read(ccsig_collect *c, ccsig_dataset_format f, const char *p, size_t len,
+                                ccsig_str origin, ccsig_error *err) {
     if (len > CCSIG_DATASET_MAX_SIZE)
         return ccsig_error_set(err, CCSIG_ERR_LIMIT, CCSIG_DATASET_MAX_SIZE,
                                "dataset metadata larger than %u bytes", CCSIG_DATASET_MAX_SIZE);

@@ -20,16 +20,15 @@
 #define JPEG_MAX_INSTANCES 8
 
 const char *ccsig_file_format_name(ccsig_file_format f) {
-    static const char *const names[CCSIG_FMT_COUNT] = {
-        "unknown", "jpeg", "png", "gif", "tiff", "webp", "riff", "heif",
-        "bmff",    "pdf",  "svg", "html", "jumbf", "xmp"};
+    static const char *const names[CCSIG_FMT_COUNT] = {"unknown", "jpeg", "png",   "gif",  "tiff",
+                                                       "webp",    "riff", "heif",  "bmff", "pdf",
+                                                       "svg",     "html", "jumbf", "xmp"};
     return (unsigned)f < CCSIG_FMT_COUNT ? names[f] : "unknown";
 }
 
 bool ccsig_file_format_is_image(ccsig_file_format f) {
-    return f == CCSIG_FMT_JPEG || f == CCSIG_FMT_PNG || f == CCSIG_FMT_GIF ||
-           f == CCSIG_FMT_TIFF || f == CCSIG_FMT_WEBP || f == CCSIG_FMT_HEIF ||
-           f == CCSIG_FMT_SVG;
+    return f == CCSIG_FMT_JPEG || f == CCSIG_FMT_PNG || f == CCSIG_FMT_GIF || f == CCSIG_FMT_TIFF ||
+           f == CCSIG_FMT_WEBP || f == CCSIG_FMT_HEIF || f == CCSIG_FMT_SVG;
 }
 
 static bool starts(const char *p, size_t len, const char *lit) {
@@ -50,8 +49,8 @@ ccsig_file_format ccsig_file_format_sniff(const char *p, size_t len) {
     if (len >= 12 && starts(p, len, "RIFF"))
         return !memcmp(p + 8, "WEBP", 4) ? CCSIG_FMT_WEBP : CCSIG_FMT_RIFF;
     if (len >= 12 && !memcmp(p + 4, "ftyp", 4)) {
-        static const char *const brands[] = {"avif", "avis", "heic", "heix", "heim",
-                                             "heis", "mif1", "msf1"};
+        static const char *const brands[] = {"avif", "avis", "heic", "heix",
+                                             "heim", "heis", "mif1", "msf1"};
         for (size_t i = 0; i < sizeof brands / sizeof brands[0]; i++)
             if (!memcmp(p + 8, brands[i], 4))
                 return CCSIG_FMT_HEIF;
@@ -72,12 +71,10 @@ ccsig_file_format ccsig_file_format_sniff(const char *p, size_t len) {
         starts(t.p, t.len, "<x:xapmeta"))
         return CCSIG_FMT_XMP;
     size_t head = t.len < 1024 ? t.len : 1024;
-    if (src_istarts(t, "<svg") ||
-        (src_istarts(t, "<?xml") && src_ifind(t.p, head, "<svg") < head))
+    if (src_istarts(t, "<svg") || (src_istarts(t, "<?xml") && src_ifind(t.p, head, "<svg") < head))
         return CCSIG_FMT_SVG;
-    if (src_istarts(t, "<!doctype html") || src_istarts(t, "<html") ||
-        src_istarts(t, "<head") || src_istarts(t, "<meta") ||
-        (src_istarts(t, "<!--") && src_ifind(t.p, head, "<html") < head))
+    if (src_istarts(t, "<!doctype html") || src_istarts(t, "<html") || src_istarts(t, "<head") ||
+        src_istarts(t, "<meta") || (src_istarts(t, "<!--") && src_ifind(t.p, head, "<html") < head))
         return CCSIG_FMT_HTML;
     return CCSIG_FMT_UNKNOWN;
 }

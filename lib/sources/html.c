@@ -52,8 +52,8 @@ static bool is_alpha(char ch) {
 
 /* Raw-text and RCDATA elements: their content is text up to the end tag. */
 static bool rawtext(ccsig_str name) {
-    static const char *const names[] = {"script", "style",   "title",   "textarea",
-                                        "xmp",    "iframe",  "noembed", "noframes"};
+    static const char *const names[] = {"script", "style",  "title",   "textarea",
+                                        "xmp",    "iframe", "noembed", "noframes"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (ccsig_str_ieq(name, names[i]))
             return true;
@@ -314,7 +314,7 @@ static ccsig_str decode_attr(ccsig_arena *a, ccsig_str v) {
         const char *name;
         unsigned long cp;
         bool legacy; /* may appear without ';' */
-    } named[] = {{"amp", '&', true},  {"lt", '<', true},    {"gt", '>', true},
+    } named[] = {{"amp", '&', true},  {"lt", '<', true},     {"gt", '>', true},
                  {"quot", '"', true}, {"apos", '\'', false}, {"nbsp", 0xA0, true}};
     size_t o = 0;
     for (size_t i = 0; i < v.len;) {
@@ -332,10 +332,10 @@ static ccsig_str decode_attr(ccsig_arena *a, ccsig_str v) {
             size_t ds = j;
             while (j < v.len) {
                 char ch = v.p[j];
-                int dv = ch >= '0' && ch <= '9'            ? ch - '0'
-                         : hex && ch >= 'a' && ch <= 'f'   ? ch - 'a' + 10
-                         : hex && ch >= 'A' && ch <= 'F'   ? ch - 'A' + 10
-                                                           : -1;
+                int dv = ch >= '0' && ch <= '9'          ? ch - '0'
+                         : hex && ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                         : hex && ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                                         : -1;
                 if (dv < 0)
                     break;
                 if (cp <= 0x10FFFF)
@@ -380,11 +380,13 @@ static ccsig_str decode_attr(ccsig_arena *a, ccsig_str v) {
 /* ---- reading the tags ---- */
 
 typedef struct scan_ctx {
-    ccsig_collect *c;
+    ccsig_arena *a;
     const char *base;
     size_t line_pos; /* newlines counted up to here */
     unsigned line;
     size_t tags;
+    ccsig_html_tag_fn fn;
+    void *ctx;
 } scan_ctx;
 
 static unsigned line_at(scan_ctx *s, size_t off) {
@@ -400,23 +402,63 @@ static unsigned line_at(scan_ctx *s, size_t off) {
     return s->line;
 }
 
-static ccsig_str attr(const html_tag *t, const char *name) {
+static const html_attr *attr(const html_tag *t, const char *name) {
     for (size_t i = 0; i < t->nattrs; i++)
         if (ccsig_str_ieq(t->attrs[i].name, name))
-            return t->attrs[i].value;
-    return EMPTY;
+            return &t->attrs[i];
+    return NULL;
 }
 
-static bool has_attr(const html_tag *t, const char *name) {
-    for (size_t i = 0; i < t->nattrs; i++)
-        if (ccsig_str_ieq(t->attrs[i].name, name))
-            return true;
-    return false;
+static ccsig_str attr_value(scan_ctx *s, const html_tag *t, const char *name) {
+    const html_attr *a = attr(t, name);
+    return a ? decode_attr(s->a, a->value) : EMPTY;
 }
 
-static void meta_robots(scan_ctx *s, const ccsig_provenance *src, ccsig_str name,
+static void on_tag(void *ctx, const html_tag *t, const char *p) {
+    scan_ctx *s = ctx;
+    if (t->end)
+        return;
+    ccsig_html_tag_info info;
+    if (ccsig_str_ieq(t->name, "meta")) {
+        if (!attr(t, "name") || !attr(t, "content"))
+            return;
+        info.kind = CCSIG_HTML_META;
+        info.name = src_trim(attr_value(s, t, "name"));
+        info.value = src_trim(attr_value(s, t, "content"));
+        info.type = EMPTY;
+    } else if (ccsig_str_ieq(t->name, "link")) {
+        info.kind = CCSIG_HTML_LINK;
+        info.name = attr_value(s, t, "rel");
+        info.value = src_trim(attr_value(s, t, "href"));
+        info.type = src_trim(attr_value(s, t, "type"));
+    } else if (ccsig_str_ieq(t->name, "script")) {
+        info.kind = CCSIG_HTML_SCRIPT;
+        info.name = EMPTY;
+        info.value = t->content;
+        info.type = src_trim(attr_value(s, t, "type"));
+    } else {
+        return;
+    }
+    info.raw = ccsig_str_make(p + t->start, t->stop - t->start);
+    info.line = line_at(s, t->start);
+    s->tags++;
+    s->fn(s->ctx, &info);
+}
+
+size_t ccsig_html_head_tags(ccsig_arena *a, const char *p, size_t len, ccsig_html_tag_fn fn,
+                            void *ctx, bool *complete) {
+    scan_ctx s = {a, p, 0, 1, 0, fn, ctx};
+    bool done;
+    tokenize(p, len, on_tag, &s, &done);
+    if (complete)
+        *complete = done;
+    return s.tags;
+}
+
+/* ---- the preferences in them ---- */
+
+static void meta_robots(ccsig_collect *c, const ccsig_provenance *src, ccsig_str name,
                         ccsig_str content) {
-    ccsig_collect *c = s->c;
     bool noai = false, noimageai = false;
     ccsig_str item, rest = content;
     while (src_next_item(&rest, ',', &item)) {
@@ -448,68 +490,45 @@ static void meta_robots(scan_ctx *s, const ccsig_provenance *src, ccsig_str name
                         noai ? CCSIG_STR_LIT("noai") : CCSIG_STR_LIT("noimageai"));
 }
 
-static void on_tag(void *ctx, const html_tag *t, const char *p) {
-    scan_ctx *s = ctx;
-    ccsig_collect *c = s->c;
-    if (t->end)
-        return;
-    bool meta = ccsig_str_ieq(t->name, "meta"), link = ccsig_str_ieq(t->name, "link"),
-         script = ccsig_str_ieq(t->name, "script");
-    if (!meta && !link && !script)
-        return;
-    ccsig_provenance src =
-        src_prov(CCSIG_SRC_HTML, 0, c->ctx.origin, ccsig_str_make(p + t->start, t->stop - t->start));
-    if (meta) {
-        ccsig_str name = src_trim(decode_attr(c->arena, attr(t, "name")));
-        if (!name.len || !has_attr(t, "content"))
-            return;
-        src.line = line_at(s, t->start);
-        s->tags++;
-        ccsig_str content = src_trim(decode_attr(c->arena, attr(t, "content")));
-        if (ccsig_str_ieq(name, "tdm-reservation")) {
-            if (content.len == 1 && (content.p[0] == '0' || content.p[0] == '1'))
-                ccsig_collect_tdm(c, CCSIG_TDM_HTML, content.p[0] - '0', EMPTY, &src);
+static void on_info(void *ctx, const ccsig_html_tag_info *t) {
+    ccsig_collect *c = ctx;
+    ccsig_provenance src = src_prov(CCSIG_SRC_HTML, t->line, c->ctx.origin, t->raw);
+    switch (t->kind) {
+    case CCSIG_HTML_META:
+        if (ccsig_str_ieq(t->name, "tdm-reservation")) {
+            if (t->value.len == 1 && (t->value.p[0] == '0' || t->value.p[0] == '1'))
+                ccsig_collect_tdm(c, CCSIG_TDM_HTML, t->value.p[0] - '0', EMPTY, &src);
             else
                 ccsig_collect_note(c, &src,
                                    "tdm-reservation must be 0 or 1; '%.*s' is a TDMRep protocol "
                                    "error, so this meta states no reservation",
-                                   (int)content.len, content.p);
-        } else if (ccsig_str_ieq(name, "tdm-policy")) {
-            if (content.len)
-                ccsig_collect_tdm(c, CCSIG_TDM_HTML, -1, content, &src);
+                                   (int)t->value.len, t->value.p);
+        } else if (ccsig_str_ieq(t->name, "tdm-policy")) {
+            if (t->value.len)
+                ccsig_collect_tdm(c, CCSIG_TDM_HTML, -1, t->value, &src);
         } else {
-            meta_robots(s, &src, name, content);
+            meta_robots(c, &src, t->name, t->value);
         }
         return;
-    }
-    if (link) {
-        bool lic = src_rel_has(decode_attr(c->arena, attr(t, "rel")), "license");
-        ccsig_str href = src_trim(decode_attr(c->arena, attr(t, "href")));
-        if (!lic || !href.len)
+    case CCSIG_HTML_LINK:
+        if (src_rel_has(t->name, "license") && t->value.len)
+            src_license_link(c, &src, t->value, t->type);
+        return;
+    case CCSIG_HTML_SCRIPT: {
+        /* <script type="application/rsl+xml">: an RSL document inline */
+        if (!ccsig_str_ieq(t->type, "application/rsl+xml"))
             return;
-        src.line = line_at(s, t->start);
-        s->tags++;
-        src_license_link(c, &src, href, decode_attr(c->arena, attr(t, "type")));
+        ccsig_error err;
+        ccsig_str origin =
+            src_printf(c->arena, "%.*s (inline RSL at line %u)", (int)c->ctx.origin.len,
+                       c->ctx.origin.p ? c->ctx.origin.p : "", t->line);
+        if (ccsig_rsl_read(c, t->value.p, t->value.len, origin, &err) != CCSIG_OK)
+            ccsig_collect_note(c, &src, "inline RSL document not read: %s", err.message);
         return;
     }
-    /* <script type="application/rsl+xml">: an RSL document inline. */
-    ccsig_str type = src_trim(decode_attr(c->arena, attr(t, "type")));
-    if (!ccsig_str_ieq(type, "application/rsl+xml"))
-        return;
-    src.line = line_at(s, t->start);
-    s->tags++;
-    ccsig_error err;
-    ccsig_str origin = src_printf(c->arena, "%.*s (inline RSL at line %u)", (int)c->ctx.origin.len,
-                                  c->ctx.origin.p ? c->ctx.origin.p : "", src.line);
-    if (ccsig_rsl_read(c, t->content.p, t->content.len, origin, &err) != CCSIG_OK)
-        ccsig_collect_note(c, &src, "inline RSL document not read: %s", err.message);
+    }
 }
 
 size_t ccsig_html_meta_scan(ccsig_collect *c, const char *p, size_t len, bool *complete) {
-    scan_ctx s = {c, p, 0, 1, 0};
-    bool done;
-    tokenize(p, len, on_tag, &s, &done);
-    if (complete)
-        *complete = done;
-    return s.tags;
+    return ccsig_html_head_tags(c->arena, p, len, on_info, c, complete);
 }

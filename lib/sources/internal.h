@@ -88,6 +88,11 @@ static inline ccsig_provenance src_prov(ccsig_source_kind k, unsigned line, ccsi
  * with its query (empty when none; the fragment is dropped). */
 void src_url_split(ccsig_str url, ccsig_str *origin, ccsig_str *path);
 
+/* libxml2 set up once (rsl.c), and a well-formedness check with its error
+ * (line, column, libxml2's message) in err. */
+void src_xml_init(void);
+ccsig_status src_xml_wellformed(const char *p, size_t len, ccsig_error *err);
+
 /* An ISO BMFF-style box (also JUMBF): size, type, payload. */
 typedef struct box {
     char type[4];

@@ -276,8 +276,8 @@ static ccsig_status container(jp *s, src_json *v, int depth) {
 
 static ccsig_status value(jp *s, src_json **out, int depth) {
     if (depth > SRC_JSON_MAX_DEPTH)
-        return ccsig_error_set(s->err, CCSIG_ERR_LIMIT, s->i,
-                               "JSON nested deeper than %d levels", SRC_JSON_MAX_DEPTH);
+        return ccsig_error_set(s->err, CCSIG_ERR_LIMIT, s->i, "JSON nested deeper than %d levels",
+                               SRC_JSON_MAX_DEPTH);
     ws(s);
     if (s->i >= s->len)
         return fail(s, "expected a value");

@@ -27,13 +27,13 @@ typedef enum src_json_type {
 typedef struct src_json src_json;
 struct src_json {
     src_json_type type;
-    unsigned line;      /* 1-based line where the value starts */
-    size_t start, end;  /* p[start..end) is the value as written */
-    ccsig_str str;      /* decoded string, or the number as written */
-    ccsig_str key;      /* member name when this value is in an object */
-    src_json *child;    /* first item or member */
-    src_json *next;     /* next sibling */
-    size_t n;           /* number of items or members */
+    unsigned line;     /* 1-based line where the value starts */
+    size_t start, end; /* p[start..end) is the value as written */
+    ccsig_str str;     /* decoded string, or the number as written */
+    ccsig_str key;     /* member name when this value is in an object */
+    src_json *child;   /* first item or member */
+    src_json *next;    /* next sibling */
+    size_t n;          /* number of items or members */
 };
 
 /* Parse p[0..len) (one value, whitespace around it). Returns CCSIG_OK and

@@ -39,9 +39,38 @@ static void xml_init(void) {
     xmlInitParser();
 }
 
-void src_xml_init(void);
 void src_xml_init(void) {
     pthread_once(&xml_once, xml_init);
+}
+
+/* Fill err from a libxml2 parse failure. */
+static ccsig_status xml_error(xmlParserCtxtPtr ctxt, const char *what, ccsig_error *err) {
+    const xmlError *e = xmlCtxtGetLastError(ctxt);
+    ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "%s: %s", what,
+                    e && e->message ? e->message : "parse error");
+    if (err) {
+        size_t n = strlen(err->message);
+        while (n && (err->message[n - 1] == '\n' || err->message[n - 1] == ' '))
+            err->message[--n] = '\0';
+        err->line = e ? (unsigned)e->line : 0;
+        err->column = e ? (unsigned)e->int2 : 0;
+    }
+    return CCSIG_ERR_SYNTAX;
+}
+
+ccsig_status src_xml_wellformed(const char *p, size_t len, ccsig_error *err) {
+    if (len > INT32_MAX)
+        return ccsig_error_set(err, CCSIG_ERR_LIMIT, 0, "XML document too large");
+    src_xml_init();
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, p, (int)len, "packet.xml", NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    ccsig_status st = doc ? CCSIG_OK : xml_error(ctxt, "not well-formed XML", err);
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    return st;
 }
 
 static bool is_el(const xmlNode *n, const char *name) {
@@ -167,8 +196,8 @@ static void read_license(rsl_ctx *x, const xmlNode *ln, bool server, lic *l) {
         ccsig_str type = prop(c->arena, e, "type");
         ccsig_str val = text(c->arena, e);
         ccsig_buf_printf(&x->sum, "; %s %.*s=%.*s", permits ? "permits" : "prohibits",
-                         (int)(type.len ? type.len : 5), type.len ? type.p : "usage",
-                         (int)val.len, val.p);
+                         (int)(type.len ? type.len : 5), type.len ? type.p : "usage", (int)val.len,
+                         val.p);
         if (type.len && !ccsig_str_eq(type, "usage"))
             continue;
         ccsig_str tok, rest = val;
@@ -227,16 +256,7 @@ ccsig_status ccsig_rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_s
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, p, (int)len, "rsl.xml", NULL,
                                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "not XML: %s",
-                        e && e->message ? e->message : "parse error");
-        if (err) {
-            size_t n = strlen(err->message);
-            if (n && err->message[n - 1] == '\n')
-                err->message[n - 1] = '\0';
-            err->line = e ? (unsigned)e->line : 0;
-            err->column = e ? (unsigned)e->int2 : 0;
-        }
+        xml_error(ctxt, "not XML", err);
         xmlFreeParserCtxt(ctxt);
         return CCSIG_ERR_SYNTAX;
     }
@@ -317,8 +337,8 @@ ccsig_status ccsig_rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_s
     st->src = src;
     for (int k = 0; k < CCSIG_CAT_COUNT; k++)
         if (out[k].state != CCSIG_STATE_UNKNOWN)
-            ccsig_statement_set(st, (ccsig_category)k, (ccsig_state)out[k].state,
-                                CCSIG_SIGNAL_NONE, out[k].conditions, out[k].label);
+            ccsig_statement_set(st, (ccsig_category)k, (ccsig_state)out[k].state, CCSIG_SIGNAL_NONE,
+                                out[k].conditions, out[k].label);
 done:
     xmlFreeDoc(doc);
     xmlFreeParserCtxt(ctxt);

@@ -95,8 +95,8 @@ ccsig_status ccsig_tdmrep_read(ccsig_collect *c, const char *p, size_t len, ccsi
             ccsig_collect_note(c, &src, "rule %u has no tdm-reservation: skipped", index);
             continue;
         }
-        if (res->type == SRC_JSON_NUMBER && (ccsig_str_eq(res->str, "0") ||
-                                             ccsig_str_eq(res->str, "1"))) {
+        if (res->type == SRC_JSON_NUMBER &&
+            (ccsig_str_eq(res->str, "0") || ccsig_str_eq(res->str, "1"))) {
             value = res->str.p[0] - '0';
         } else if (res->type == SRC_JSON_STRING &&
                    (ccsig_str_eq(res->str, "0") || ccsig_str_eq(res->str, "1"))) {

@@ -28,7 +28,9 @@
  * exempi keeps global state (xmp_init), set up once with pthread_once; every
  * XmpPtr is per call.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 
 #include <exempi/xmp.h>
 
@@ -190,13 +192,12 @@ static void read_xmp(ccsig_collect *c, XmpPtr x, ccsig_str origin) {
         src_usage_statement(c, CCSIG_SRC_XMP, 0, origin, text, usage);
         if (dmi.len || res.len || pol.len) {
             ccsig_provenance src = src_prov(CCSIG_SRC_XMP, 0, origin, text);
-            ccsig_collect_note(c, &src,
-                               "the packet's %s%s%s %s the rendering of ccsig:contentUsage for "
-                               "other tools, not a second statement",
-                               dmi.len ? "plus:DataMining" : "",
-                               dmi.len && (res.len || pol.len) ? " and " : "",
-                               res.len || pol.len ? "tdm:*" : "",
-                               dmi.len && (res.len || pol.len) ? "are" : "is");
+            ccsig_collect_note(
+                c, &src,
+                "the packet's %s%s%s %s the rendering of ccsig:contentUsage for "
+                "other tools, not a second statement",
+                dmi.len ? "plus:DataMining" : "", dmi.len && (res.len || pol.len) ? " and " : "",
+                res.len || pol.len ? "tdm:*" : "", dmi.len && (res.len || pol.len) ? "are" : "is");
         }
         return;
     }
@@ -206,9 +207,8 @@ static void read_xmp(ccsig_collect *c, XmpPtr x, ccsig_str origin) {
         dmi_apply(c, &src, dmi, constraint, NULL);
     }
     if (res.len || pol.len) {
-        ccsig_str text =
-            src_printf(a, "tdm:reservation=%.*s%s%.*s (%s)", (int)res.len, res.p,
-                       pol.len ? " tdm:policy=" : "", (int)pol.len, pol.p, tdm_ns);
+        ccsig_str text = src_printf(a, "tdm:reservation=%.*s%s%.*s (%s)", (int)res.len, res.p,
+                                    pol.len ? " tdm:policy=" : "", (int)pol.len, pol.p, tdm_ns);
         ccsig_provenance src = src_prov(CCSIG_SRC_XMP, 0, origin, text);
         ccsig_str r = src_trim(res);
         int v = -1;
@@ -230,14 +230,19 @@ ccsig_status ccsig_xmp_read_packet(ccsig_collect *c, const char *p, size_t len, 
                                "XMP packet larger than %u bytes", CCSIG_XMP_MAX_PACKET);
     if (!xmp_ready(err))
         return CCSIG_ERR_UNSUPPORTED;
+    /* Well-formedness first, with libxml2: exempi writes its parse errors to
+     * stderr, and a library must not print (hostile packets stop here). */
+    ccsig_status st = src_xml_wellformed(p, len, err);
+    if (st)
+        return st;
     XmpPtr x = xmp_new_empty();
     if (!x)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     if (!xmp_parse(x, p, len)) {
         int code = xmp_get_error();
         xmp_free(x);
-        return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0,
-                               "not a valid XMP packet (exempi error %d)", code);
+        return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "not a valid XMP packet (exempi error %d)",
+                               code);
     }
     read_xmp(c, x, origin);
     xmp_free(x);
@@ -248,12 +253,21 @@ ccsig_status ccsig_xmp_read_file(ccsig_collect *c, const char *path, ccsig_str o
                                  ccsig_error *err) {
     if (!xmp_ready(err))
         return CCSIG_ERR_UNSUPPORTED;
-    XmpFilePtr f = xmp_files_open_new(path, XMP_OPEN_READ | XMP_OPEN_ONLYXMP);
+    /* exempi reports a file it cannot open only through its error code (and a
+     * line on stderr), so check that the file can be read first. */
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        return ccsig_error_set(err, CCSIG_ERR_IO, 0, "cannot open %s: %s", path, strerror(errno));
+    fclose(probe);
+    XmpFilePtr f = xmp_files_new();
     if (!f)
-        f = xmp_files_open_new(path, XMP_OPEN_READ | XMP_OPEN_USEPACKETSCANNING);
-    if (!f)
-        return ccsig_error_set(err, CCSIG_ERR_IO, 0, "exempi cannot open %s (error %d)", path,
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    if (!xmp_files_open(f, path, XMP_OPEN_READ | XMP_OPEN_ONLYXMP) &&
+        !xmp_files_open(f, path, XMP_OPEN_READ | XMP_OPEN_USEPACKETSCANNING)) {
+        xmp_files_free(f);
+        return ccsig_error_set(err, CCSIG_ERR_IO, 0, "exempi cannot read %s (error %d)", path,
                                xmp_get_error());
+    }
     XmpPtr x = xmp_files_get_new_xmp(f);
     if (x) {
         read_xmp(c, x, origin);

@@ -149,7 +149,8 @@ static void tdm_header_errors(void **state) {
 static void tdm_precedence(void **state) {
     (void)state;
     ccsig_provenance wk = {CCSIG_SRC_TDMREP, 2, CCSIG_STR_LIT("tdmrep.json"), CCSIG_STR_LIT("{}")};
-    ccsig_provenance html = {CCSIG_SRC_HTML, 5, CCSIG_STR_LIT("page.html"), CCSIG_STR_LIT("<meta>")};
+    ccsig_provenance html = {CCSIG_SRC_HTML, 5, CCSIG_STR_LIT("page.html"),
+                             CCSIG_STR_LIT("<meta>")};
     ccsig_provenance emb = {CCSIG_SRC_XMP, 0, CCSIG_STR_LIT("doc.pdf"), CCSIG_STR_LIT("tdm")};
     ccsig_str none = CCSIG_STR_LIT("");
 
@@ -329,8 +330,8 @@ static void patterns(void **state) {
             cases[i].match)
             fail_msg("pattern '%s' vs '%s': expected %d", cases[i].pat, cases[i].path,
                      cases[i].match);
-    assert_true(t_str_is(ccsig_url_path(ccsig_str_c("https://h.example:8080/p/q?x#frag")),
-                         "/p/q?x"));
+    assert_true(
+        t_str_is(ccsig_url_path(ccsig_str_c("https://h.example:8080/p/q?x#frag")), "/p/q?x"));
     assert_true(t_str_is(ccsig_url_path(ccsig_str_c("https://h.example")), "/"));
     assert_true(t_str_is(ccsig_url_path(ccsig_str_c("/local/path")), "/local/path"));
     assert_true(t_str_is(ccsig_url_path(ccsig_str_c("//h/p")), "/p"));
