@@ -141,7 +141,8 @@ static void tokenizer_edges(void **state) {
     assert_int_equal(T.n, 1);
     /* the head end offset */
     const char *h = "<html><head><title>t</title></head><body>";
-    assert_int_equal(ccsig_html_head_end(h, strlen(h)), strlen("<html><head><title>t</title></head>"));
+    assert_int_equal(ccsig_html_head_end(h, strlen(h)),
+                     strlen("<html><head><title>t</title></head>"));
     assert_int_equal(ccsig_html_head_end("<p>", 3), 3);
 }
 
@@ -212,10 +213,9 @@ static void compare_with_gumbo(const char *body, size_t len, const char *where) 
      * name only) */
     size_t j = 0;
     for (size_t i = 0; i < ref->n; i++) {
-        while (j < mine->n &&
-               (strcmp(mine->name[j], ref->name[i]) ||
-                (ccsig_utf8_valid(mine->value[j], strlen(mine->value[j])) &&
-                 strcmp(mine->value[j], ref->value[i]))))
+        while (j < mine->n && (strcmp(mine->name[j], ref->name[i]) ||
+                               (ccsig_utf8_valid(mine->value[j], strlen(mine->value[j])) &&
+                                strcmp(mine->value[j], ref->value[i]))))
             j++;
         if (j == mine->n)
             fail_msg("%s: gumbo sees <meta name='%s' content='%s'> in the head, the scanner "
@@ -291,8 +291,7 @@ static void read_warc(const char *path) {
                     if (ve > vs && w[ve - 1] == '\r')
                         ve--;
                     f[nf].value = ccsig_str_make(w + vs, ve - vs);
-                    if (ccsig_str_ieq(f[nf].name, "content-type") &&
-                        find(w, ve, vs, "html") < ve)
+                    if (ccsig_str_ieq(f[nf].name, "content-type") && find(w, ve, vs, "html") < ve)
                         html = true;
                     nf++;
                 }
@@ -338,8 +337,8 @@ static void corpus_pages(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(meta_noai),   cmocka_unit_test(meta_tdm),
-        cmocka_unit_test(link_license), cmocka_unit_test(inline_rsl),
+        cmocka_unit_test(meta_noai),       cmocka_unit_test(meta_tdm),
+        cmocka_unit_test(link_license),    cmocka_unit_test(inline_rsl),
         cmocka_unit_test(tokenizer_edges), cmocka_unit_test(corpus_pages),
     };
     return cmocka_run_group_tests(tests, t_setup, t_teardown);

@@ -165,16 +165,16 @@ static void errors(void **state) {
     assert_string_equal(t_state(TRAIN), "deny");
     assert_false(t_note("root:"));
     /* a content without licences */
-    assert_int_equal(rsl("/", "<rsl xmlns='https://rslstandard.org/rsl'><content url='/'/></rsl>",
-                         &err),
-                     CCSIG_OK);
+    assert_int_equal(
+        rsl("/", "<rsl xmlns='https://rslstandard.org/rsl'><content url='/'/></rsl>", &err),
+        CCSIG_OK);
     assert_true(t_note("no <license>"));
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(reference_example),       cmocka_unit_test(free_permits_allow),
-        cmocka_unit_test(collective_royalty),      cmocka_unit_test(alternatives_and_limits),
+        cmocka_unit_test(reference_example),         cmocka_unit_test(free_permits_allow),
+        cmocka_unit_test(collective_royalty),        cmocka_unit_test(alternatives_and_limits),
         cmocka_unit_test(legacy_and_unknown_tokens), cmocka_unit_test(errors),
     };
     return cmocka_run_group_tests(tests, t_setup, t_teardown);

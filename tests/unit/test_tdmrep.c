@@ -52,9 +52,9 @@ static void first_match_wins(void **state) {
 static void smallest_file(void **state) {
     (void)state;
     ccsig_error err;
-    assert_int_equal(read_for("https://e.example/x", "[{\"location\": \"/\", \"tdm-reservation\": 0}]",
-                              &err),
-                     CCSIG_OK);
+    assert_int_equal(
+        read_for("https://e.example/x", "[{\"location\": \"/\", \"tdm-reservation\": 0}]", &err),
+        CCSIG_OK);
     assert_string_equal(t_state(TRAIN), "allow");
     /* no match: unset, and not 0 */
     assert_int_equal(
@@ -71,9 +71,9 @@ static void protocol_errors(void **state) {
     (void)state;
     ccsig_error err;
     /* "1" as a string: accepted with a note */
-    assert_int_equal(
-        read_for("https://e.example/x", "[{\"location\": \"/\", \"tdm-reservation\": \"1\"}]", &err),
-        CCSIG_OK);
+    assert_int_equal(read_for("https://e.example/x",
+                              "[{\"location\": \"/\", \"tdm-reservation\": \"1\"}]", &err),
+                     CCSIG_OK);
     assert_string_equal(t_state(TRAIN), "deny");
     assert_true(t_note("the string \"1\""));
     /* invalid rules are skipped, the search goes on */

@@ -58,7 +58,8 @@ static void data_mining_codes(void **state) {
     dmi(VOCAB "dmi-prohibited-aimltraining"); /* case */
     assert_string_equal(t_state(TRAIN), "deny");
     assert_int_equal(T.sts[0].src.kind, CCSIG_SRC_XMP);
-    assert_true(t_str_is(T.sts[0].src.text, "plus:DataMining=" VOCAB "dmi-prohibited-aimltraining"));
+    assert_true(
+        t_str_is(T.sts[0].src.text, "plus:DataMining=" VOCAB "dmi-prohibited-aimltraining"));
     dmi("https://example.org/vocab/DMI-PROHIBITED");
     assert_string_equal(t_state(AP), "deny");
     assert_true(t_note("not in the PLUS vocabulary"));
@@ -158,8 +159,8 @@ static void file_formats(void **state) {
         maker make;
         ccsig_file_format fmt;
     } formats[] = {
-        {"jpg", fx_jpeg, CCSIG_FMT_JPEG}, {"png", fx_png, CCSIG_FMT_PNG},
-        {"tif", fx_tiff, CCSIG_FMT_TIFF}, {"gif", fx_gif, CCSIG_FMT_GIF},
+        {"jpg", fx_jpeg, CCSIG_FMT_JPEG},  {"png", fx_png, CCSIG_FMT_PNG},
+        {"tif", fx_tiff, CCSIG_FMT_TIFF},  {"gif", fx_gif, CCSIG_FMT_GIF},
         {"webp", fx_webp, CCSIG_FMT_WEBP},
     };
     char *pk = fx_xmp_packet(VOCAB "DMI-PROHIBITED-GENAIMLTRAINING", NULL, NULL, NULL, NULL, NULL);
@@ -216,23 +217,20 @@ static void file_formats(void **state) {
     assert_int_equal(ccsig_xmp_read_file(&T, path, ccsig_str_c(path), &err), CCSIG_OK);
     assert_string_equal(t_state(TRAIN), "deny");
     t_begin(NULL, path, false);
-    assert_int_equal(ccsig_embedded_read(&T, (const char *)b.p, b.len, ccsig_str_c(path),
-                                         CCSIG_EMBED_ALL),
-                     1);
+    assert_int_equal(
+        ccsig_embedded_read(&T, (const char *)b.p, b.len, ccsig_str_c(path), CCSIG_EMBED_ALL), 1);
     assert_string_equal(t_state(TRAIN), "deny");
     assert_int_equal(T.sts[0].src.kind, CCSIG_SRC_XMP);
     fx_free(&b);
     unlink(path);
     pdf_none(&b);
     t_begin(NULL, path, false);
-    assert_int_equal(ccsig_embedded_read(&T, (const char *)b.p, b.len, ccsig_str_c(path),
-                                         CCSIG_EMBED_ALL),
-                     0);
+    assert_int_equal(
+        ccsig_embedded_read(&T, (const char *)b.p, b.len, ccsig_str_c(path), CCSIG_EMBED_ALL), 0);
     fx_free(&b);
     t_begin(NULL, NULL, false);
-    assert_int_equal(
-        ccsig_xmp_read_file(&T, "/nonexistent/ccsig.jpg", CCSIG_STR_LIT("x"), &err),
-        CCSIG_ERR_IO);
+    assert_int_equal(ccsig_xmp_read_file(&T, "/nonexistent/ccsig.jpg", CCSIG_STR_LIT("x"), &err),
+                     CCSIG_ERR_IO);
 }
 
 int main(void) {
