@@ -43,7 +43,7 @@ fuzz: bootstrap
 	@./fuzz/run-all $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 format:
-	@clang-format -i $$(git ls-files '*.c' '*.h')
+	@clang-format -i $$(find include lib programs tests fuzz bench server -name '*.[ch]' 2>/dev/null)
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
