@@ -1,6 +1,8 @@
 /*
  * sources_report.c — links, notes and sources as JSON and text.
  */
+#include <pthread.h>
+
 #include "sources_report.h"
 #include "report.h"
 
@@ -78,14 +80,19 @@ void sources_print_text(FILE *f, const ccsig_collect *c, const ccsig_statement *
         fprintf(f, "%snote: %zu more notes not shown\n", indent, c->notes_dropped);
 }
 
-const char *const *sources_names(size_t n) {
-    static char names[CCSIG_COLLECT_MAX_STATEMENTS + 16][32];
-    static const char *ptrs[CCSIG_COLLECT_MAX_STATEMENTS + 16];
-    if (n > CCSIG_COLLECT_MAX_STATEMENTS + 16)
-        n = CCSIG_COLLECT_MAX_STATEMENTS + 16;
-    for (size_t i = 0; i < n; i++) {
-        snprintf(names[i], sizeof names[i], "source %zu", i + 1);
-        ptrs[i] = names[i];
+static char names_buf[CCSIG_COLLECT_MAX_STATEMENTS + 16][32];
+static const char *names_ptr[CCSIG_COLLECT_MAX_STATEMENTS + 16];
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+static void names_init(void) {
+    for (size_t i = 0; i < CCSIG_COLLECT_MAX_STATEMENTS + 16; i++) {
+        snprintf(names_buf[i], sizeof names_buf[i], "source %zu", i + 1);
+        names_ptr[i] = names_buf[i];
     }
-    return ptrs;
+}
+
+const char *const *sources_names(size_t n) {
+    (void)n; /* the table covers every statement a collector can hold */
+    pthread_once(&names_once, names_init);
+    return names_ptr;
 }
