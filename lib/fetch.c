@@ -678,11 +678,11 @@ static bool cache_read(ccsig_fetcher *f, robots_entry *e) {
     while (ok && fgets(line, sizeof line, fp) && strcmp(line, "\n")) {
         line[strcspn(line, "\n")] = '\0';
         if (!strncmp(line, "origin: ", 8))
-            snprintf(origin, sizeof origin, "%s", line + 8);
+            snprintf(origin, sizeof origin, "%.511s", line + 8);
         else if (!strncmp(line, "url: ", 5))
-            snprintf(url, sizeof url, "%s", line + 5);
+            snprintf(url, sizeof url, "%.2047s", line + 5);
         else if (!strncmp(line, "state: ", 7))
-            snprintf(state, sizeof state, "%s", line + 7);
+            snprintf(state, sizeof state, "%.31s", line + 7);
         else if (!strncmp(line, "http: ", 6))
             http = strtol(line + 6, NULL, 10);
         else if (!strncmp(line, "fetched: ", 9))

@@ -258,7 +258,7 @@ static size_t find(const char *p, size_t len, size_t from, const char *lit) {
 /* Every response record: headers through the header readers, HTML bodies
  * through the scanner and the comparison. */
 static void read_warc(const char *path) {
-    size_t len;
+    size_t len = 0;
     char *w = gz_slurp(path, &len);
     assert_non_null(w);
     size_t pos = 0;

@@ -190,7 +190,7 @@ static void file_formats(void **state) {
         if (strcmp(t_state(GENAI), "deny"))
             fail_msg("%s: exempi file handler: %s", formats[i].ext, t_state(GENAI));
         /* the byte walker (what live check uses) */
-        size_t len;
+        size_t len = 0;
         char *bytes = t_slurp(path, &len);
         t_begin(NULL, path, true);
         assert_true(ccsig_embedded_read(&T, bytes, len, ccsig_str_c(path), CCSIG_EMBED_ALL) >= 1);
