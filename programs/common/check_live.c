@@ -578,6 +578,7 @@ tdm:
     /* 4. RSL documents */
     {
         size_t nrsl = 0;
+        char *seen[MAX_RSL_PER_URL];
         size_t nlinks = w->c.nlinks; /* RSL reading may add licence links */
         for (size_t i = 0; i < nlinks && nrsl < MAX_RSL_PER_URL; i++) {
             if (w->c.links[i].kind != CCSIG_LINK_RSL)
@@ -587,7 +588,14 @@ tdm:
             char *abs = ccsig_url_resolve(a.resp.url ? a.resp.url : url, rel);
             if (!abs)
                 continue;
-            nrsl++;
+            bool dup = false; /* robots.txt and a Link header often name the same one */
+            for (size_t k = 0; k < nrsl && !dup; k++)
+                dup = !strcmp(seen[k], abs);
+            if (dup) {
+                free(abs);
+                continue;
+            }
+            seen[nrsl++] = abs;
             doc d;
             fetch_doc(r, abs, CCSIG_RSL_MAX_SIZE, &d);
             if (d.body) {
@@ -601,8 +609,9 @@ tdm:
             } else {
                 add_note(w, CCSIG_SRC_RSL, abs, "RSL document not fetched: %s", d.error);
             }
-            free(abs);
         }
+        for (size_t k = 0; k < nrsl; k++)
+            free(seen[k]);
     }
 
 out : {

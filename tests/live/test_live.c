@@ -207,6 +207,12 @@ static void every_mechanism(void **state) {
     assert_string_equal(str(r[2], "categories.train-ai.state"), "deny");
     assert_true(has_source(r[2], "header", "exceptions=cc-cr"));
     assert_true(has_source(r[2], "rsl", "payment attribution"));
+    /* robots.txt's License line and the Link header name one document: read once */
+    size_t nrsl = 0, j;
+    json_t *it;
+    json_array_foreach(json_object_get(r[2], "sources"), j, it) nrsl +=
+        !strcmp(str(it, "kind"), "rsl");
+    assert_int_equal(nrsl, 1);
     json_t *missing = json_object_get(json_object_get(r[2], "decision"), "missing");
     assert_string_equal(json_string_value(json_array_get(missing, 0)), "credit");
     /* the PDF: its XMP tdm:reservation supersedes the header; a policy link */
