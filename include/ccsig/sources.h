@@ -34,6 +34,7 @@
 #define CCSIG_SOURCES_H
 
 #include "ccsig/arena.h"
+#include "ccsig/buf.h"
 #include "ccsig/common.h"
 #include "ccsig/pref.h"
 
@@ -412,6 +413,28 @@ const char *ccsig_dataset_format_name(ccsig_dataset_format f);
  * a card) with err at the offending line. */
 ccsig_status ccsig_dataset_read(ccsig_collect *c, ccsig_dataset_format f, const char *p, size_t len,
                                 ccsig_str origin, ccsig_error *err);
+
+/* What ccsig writes into dataset metadata (`ccsig declare --format
+ * croissant|dataset-card|datapackage`). Strings are borrowed, NUL-terminated,
+ * UTF-8; every one but expression may be NULL. */
+typedef struct ccsig_dataset_decl {
+    const char *expression;      /* the content usage expression (required) */
+    const char *name;            /* the dataset or collection */
+    const char *party_name;      /* who declares it (to credit) */
+    const char *party_url;       /* its web address */
+    const char *declaration_url; /* the human-readable declaration */
+} ccsig_dataset_decl;
+
+/* Append the metadata for d in format f to out: a minimal document that
+ * ccsig_dataset_read reads back as the same statement (Croissant: a
+ * schema.org Dataset with the ccsig prefix in @context and "ccsig:contentUsage";
+ * dataset card: YAML front matter with content_usage; datapackage: a
+ * descriptor with "contentUsage"), the party as creator / publisher /
+ * contributor and the declaration as "ccsig:declaration" / declaration /
+ * "homepage". Returns CCSIG_OK, or CCSIG_ERR_USAGE (no expression, a string
+ * that is not UTF-8 or holds control characters). */
+ccsig_status ccsig_dataset_write(ccsig_dataset_format f, const ccsig_dataset_decl *d,
+                                 ccsig_buf *out, ccsig_error *err);
 
 /* The format a file name suggests in a dataset directory: croissant.json,
  * *.croissant.json, metadata.json -> Croissant; README.md -> card;

@@ -21,6 +21,7 @@
  */
 #include <yaml.h>
 
+#include "ccsig/sf.h"
 #include "internal.h"
 #include "json.h"
 
@@ -346,4 +347,145 @@ ccsig_status ccsig_dataset_read(ccsig_collect *c, ccsig_dataset_format f, const 
     default:
         return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "unknown dataset format");
     }
+}
+
+/* ---- writing ---- */
+
+static bool text_ok(const char *s) {
+    if (!s)
+        return true;
+    size_t n = strlen(s);
+    if (!ccsig_utf8_valid(s, n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return false;
+    return true;
+}
+
+/* A JSON string (the inputs have no control characters). */
+static void json_str(ccsig_buf *b, const char *s) {
+    ccsig_buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            ccsig_buf_putc(b, '\\');
+        ccsig_buf_putc(b, *s);
+    }
+    ccsig_buf_putc(b, '"');
+}
+
+/* A YAML double-quoted scalar. */
+static void yaml_str(ccsig_buf *b, const char *s) {
+    json_str(b, s); /* JSON strings are YAML double-quoted scalars */
+}
+
+ccsig_status ccsig_dataset_write(ccsig_dataset_format f, const ccsig_dataset_decl *d,
+                                 ccsig_buf *out, ccsig_error *err) {
+    if (!d || !d->expression || !*d->expression)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no content usage expression");
+    const char *fields[] = {d->expression, d->name, d->party_name, d->party_url,
+                            d->declaration_url};
+    static const char *const what[] = {"the expression", "the name", "the party name",
+                                       "the party URL", "the declaration URL"};
+    for (size_t i = 0; i < 5; i++)
+        if (!text_ok(fields[i]))
+            return ccsig_error_set(err, CCSIG_ERR_USAGE, 0,
+                                   "%s is not UTF-8 text without control characters", what[i]);
+    switch (f) {
+    case CCSIG_DATASET_CROISSANT:
+        ccsig_buf_puts(out, "{\n  \"@context\": {\n    \"@vocab\": \"https://schema.org/\",\n"
+                            "    \"cr\": \"http://mlcommons.org/croissant/\",\n"
+                            "    \"ccsig\": \"" NS_CCSIG "\"\n  },\n"
+                            "  \"@type\": \"Dataset\",\n"
+                            "  \"conformsTo\": \"http://mlcommons.org/croissant/1.0\",\n");
+        if (d->name) {
+            ccsig_buf_puts(out, "  \"name\": ");
+            json_str(out, d->name);
+            ccsig_buf_puts(out, ",\n");
+        }
+        if (d->party_name || d->party_url) {
+            ccsig_buf_puts(out, "  \"creator\": {\"@type\": \"Organization\"");
+            if (d->party_name) {
+                ccsig_buf_puts(out, ", \"name\": ");
+                json_str(out, d->party_name);
+            }
+            if (d->party_url) {
+                ccsig_buf_puts(out, ", \"url\": ");
+                json_str(out, d->party_url);
+            }
+            ccsig_buf_puts(out, "},\n");
+        }
+        if (d->declaration_url) {
+            ccsig_buf_puts(out, "  \"ccsig:declaration\": ");
+            json_str(out, d->declaration_url);
+            ccsig_buf_puts(out, ",\n");
+        }
+        ccsig_buf_puts(out, "  \"" CCSIG_DATASET_PROP_CROISSANT "\": ");
+        json_str(out, d->expression);
+        ccsig_buf_puts(out, "\n}\n");
+        break;
+    case CCSIG_DATASET_CARD:
+        ccsig_buf_puts(out, "---\n");
+        if (d->name) {
+            ccsig_buf_puts(out, "pretty_name: ");
+            yaml_str(out, d->name);
+            ccsig_buf_putc(out, '\n');
+        }
+        ccsig_buf_puts(out, CCSIG_DATASET_PROP_CARD ": ");
+        yaml_str(out, d->expression);
+        ccsig_buf_putc(out, '\n');
+        if (d->party_name || d->party_url) {
+            ccsig_buf_puts(out, "declaring_party:\n");
+            if (d->party_name) {
+                ccsig_buf_puts(out, "  name: ");
+                yaml_str(out, d->party_name);
+                ccsig_buf_putc(out, '\n');
+            }
+            if (d->party_url) {
+                ccsig_buf_puts(out, "  url: ");
+                yaml_str(out, d->party_url);
+                ccsig_buf_putc(out, '\n');
+            }
+        }
+        if (d->declaration_url) {
+            ccsig_buf_puts(out, "declaration: ");
+            yaml_str(out, d->declaration_url);
+            ccsig_buf_putc(out, '\n');
+        }
+        ccsig_buf_puts(out, "---\n");
+        break;
+    case CCSIG_DATASET_DATAPACKAGE:
+        ccsig_buf_puts(out, "{\n");
+        if (d->name) {
+            ccsig_buf_puts(out, "  \"title\": ");
+            json_str(out, d->name);
+            ccsig_buf_puts(out, ",\n");
+        }
+        if (d->party_name || d->party_url) {
+            ccsig_buf_puts(out, "  \"contributors\": [{\"role\": \"publisher\"");
+            if (d->party_name) {
+                ccsig_buf_puts(out, ", \"title\": ");
+                json_str(out, d->party_name);
+            }
+            if (d->party_url) {
+                ccsig_buf_puts(out, ", \"path\": ");
+                json_str(out, d->party_url);
+            }
+            ccsig_buf_puts(out, "}],\n");
+        }
+        if (d->declaration_url) {
+            ccsig_buf_puts(out, "  \"homepage\": ");
+            json_str(out, d->declaration_url);
+            ccsig_buf_puts(out, ",\n");
+        }
+        ccsig_buf_puts(out, "  \"" CCSIG_DATASET_PROP_DATAPACKAGE "\": ");
+        json_str(out, d->expression);
+        ccsig_buf_puts(out, "\n}\n");
+        break;
+    default:
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "unknown dataset format");
+    }
+    if (ccsig_buf_failed(out))
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    return CCSIG_OK;
 }

@@ -3,6 +3,7 @@
  * JSON-LD, Hugging Face dataset cards (YAML front matter), Frictionless
  * datapackage.json.
  */
+#include "ccsig/buf.h"
 #include "sources_test.h"
 
 static ccsig_status ds(ccsig_dataset_format f, const char *doc, ccsig_error *err) {
@@ -132,12 +133,60 @@ static void names(void **state) {
     assert_string_equal(ccsig_dataset_format_name(CCSIG_DATASET_CARD), "dataset-card");
 }
 
+/* Write each format and read it back: the same statement as the expression
+ * alone (the round trip of ccsig declare --format croissant|dataset-card|
+ * datapackage). */
+static void round_trip(void **state) {
+    (void)state;
+    const char *exprs[] = {"train-ai=n;exceptions=cc-cr", "train-genai=n;exceptions=cc-cr-ec",
+                           "search=y", "ai-use=n", "train-ai=n;exceptions=cc-cr-op, search=y"};
+    const char *names[] = {NULL, "Tiny \"quoted\" \\ set", "Caf\xc3\xa9 collection"};
+    for (size_t e = 0; e < sizeof exprs / sizeof exprs[0]; e++)
+        for (size_t n = 0; n < 3; n++)
+            for (int f = 0; f < CCSIG_DATASET_FORMAT_COUNT; f++) {
+                ccsig_dataset_decl d = {exprs[e], names[n], n ? "Museum \"X\"" : NULL,
+                                        n ? "https://museum.example/" : NULL,
+                                        n == 2 ? "https://museum.example/ai" : NULL};
+                ccsig_buf b = CCSIG_BUF_INIT;
+                ccsig_error err;
+                assert_int_equal(ccsig_dataset_write((ccsig_dataset_format)f, &d, &b, &err),
+                                 CCSIG_OK);
+                /* what it says */
+                t_begin(NULL, NULL, false);
+                if (ccsig_dataset_read(&T, (ccsig_dataset_format)f, b.data, b.len,
+                                       CCSIG_STR_LIT("x"), &err) != CCSIG_OK)
+                    fail_msg("%s: %s\n%s", ccsig_dataset_format_name((ccsig_dataset_format)f),
+                             err.message, b.data);
+                assert_int_equal(T.n, 1);
+                ccsig_verdict got, want;
+                ccsig_combine(T.sts, T.n, &got);
+                ccsig_statement ref;
+                ccsig_statement_init(&ref, CCSIG_SRC_EXPRESSION);
+                ccsig_arena a;
+                ccsig_arena_init(&a, 0);
+                ccsig_pref_parse(&a, exprs[e], strlen(exprs[e]), &ref, NULL, &err);
+                ccsig_combine(&ref, 1, &want);
+                for (int k = 0; k < CCSIG_CAT_COUNT; k++) {
+                    assert_int_equal(got.cat[k].state, want.cat[k].state);
+                    assert_int_equal(got.cat[k].conditions, want.cat[k].conditions);
+                    assert_int_equal(got.cat[k].signals, want.cat[k].signals);
+                }
+                ccsig_arena_free(&a);
+                ccsig_buf_free(&b);
+            }
+    ccsig_buf b = CCSIG_BUF_INIT;
+    ccsig_error err;
+    ccsig_dataset_decl bad = {NULL, NULL, NULL, NULL, NULL};
+    assert_int_equal(ccsig_dataset_write(CCSIG_DATASET_CARD, &bad, &b, &err), CCSIG_ERR_USAGE);
+    ccsig_dataset_decl ctl = {"train-ai=n", "a\nb", NULL, NULL, NULL};
+    assert_int_equal(ccsig_dataset_write(CCSIG_DATASET_CARD, &ctl, &b, &err), CCSIG_ERR_USAGE);
+    ccsig_buf_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(croissant),
-        cmocka_unit_test(dataset_card),
-        cmocka_unit_test(datapackage),
-        cmocka_unit_test(names),
+        cmocka_unit_test(croissant), cmocka_unit_test(dataset_card), cmocka_unit_test(datapackage),
+        cmocka_unit_test(names),     cmocka_unit_test(round_trip),
     };
     return cmocka_run_group_tests(tests, t_setup, t_teardown);
 }
