@@ -500,8 +500,27 @@ static void check_url(worker *w, const char *url, size_t seq) {
         w->c.ctx.url = ccsig_str_c(ccsig_arena_dup(&w->arena, a.resp.url, strlen(a.resp.url)));
         ccsig_sources_from_headers(&w->c, a.resp.headers, a.resp.nheaders);
         if (is_html(ct, a.resp.body, a.resp.len)) {
+            /* a head longer than the first range: ask for the rest of the window */
+            if (a.ranged && a.resp.total > a.resp.len && a.resp.len < CCSIG_HTML_HEAD_MAX &&
+                ccsig_html_head_end(a.resp.body, a.resp.len) == a.resp.len) {
+                ccsig_fetch_req req = {
+                    a.resp.len, CCSIG_HTML_HEAD_MAX - a.resp.len, false, 0, false, asset_enough,
+                    NULL};
+                ccsig_response more;
+                if (!ccsig_fetch_get(r->f, a.resp.url, &req, &more) && more.status == 206) {
+                    char *nb = realloc(a.resp.body, a.resp.len + more.len + 1);
+                    if (nb) {
+                        memcpy(nb + a.resp.len, more.body, more.len);
+                        a.resp.len += more.len;
+                        nb[a.resp.len] = '\0';
+                        a.resp.body = nb;
+                    }
+                }
+                ccsig_response_free(&more);
+            }
             bool complete;
             ccsig_html_meta_scan(&w->c, a.resp.body, a.resp.len, &complete);
+            a.extra_len = a.resp.len;
         } else {
             /* more of an image when a metadata block runs past what was read */
             char *buf = a.resp.body;

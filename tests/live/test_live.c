@@ -142,6 +142,14 @@ static int setup(void **state) {
     waitpid(pid, &st, 0);
     if (!WIFEXITED(st) || WEXITSTATUS(st))
         return -1;
+    /* a head longer than the first range asked for (256 KiB) */
+    size_t bn = 300 * 1024;
+    char *big = malloc(bn + 256);
+    int hl = sprintf(big, "<html><head><script>");
+    memset(big + hl, 'x', bn);
+    sprintf(big + hl + bn, "</script><meta name=robots content=noai></head><body>x</body>");
+    srv_write(site, "bighead.html", big, strlen(big));
+    free(big);
     char servers[8192];
     snprintf(
         servers, sizeof servers,
@@ -223,6 +231,15 @@ static void every_mechanism(void **state) {
     assert_string_equal(json_string_value(json_array_get(conds, 0)), "policy");
     for (int i = 0; i < 4; i++)
         json_decref(r[i]);
+
+    /* a head past the first range: the rest of the head is asked for */
+    run(&out, "check", "--json", "--delay", "0", url(P_SITE, "/bighead.html"), NULL);
+    assert_int_equal(records(out, r, 8), 1);
+    free(out);
+    assert_true(has_source(r[0], "html", "noai"));
+    assert_true(json_integer_value(json_object_get(json_object_get(r[0], "asset"), "bytes_read")) >
+                300 * 1024);
+    json_decref(r[0]);
 
     /* a crawler robots.txt shuts out: nothing else is fetched */
     rc = run(&out, "check", "--json", "--delay", "0", "--agent", "BlockedBot",
