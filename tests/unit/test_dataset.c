@@ -4,6 +4,7 @@
  * datapackage.json.
  */
 #include "ccsig/buf.h"
+#include "ccsig/declare.h"
 #include "sources_test.h"
 
 static ccsig_status ds(ccsig_dataset_format f, const char *doc, ccsig_error *err) {
@@ -183,10 +184,56 @@ static void round_trip(void **state) {
     ccsig_buf_free(&b);
 }
 
+/* ccsig declare --format croissant|dataset-card|datapackage, read back by
+ * the readers: the statement the declaration makes, for every category,
+ * allow and deny with each signal. */
+static void declare_round_trip(void **state) {
+    (void)state;
+    const ccsig_declare_format fmts[] = {CCSIG_DECLARE_CROISSANT, CCSIG_DECLARE_DATASET_CARD,
+                                         CCSIG_DECLARE_DATAPACKAGE};
+    const ccsig_dataset_format dfs[] = {CCSIG_DATASET_CROISSANT, CCSIG_DATASET_CARD,
+                                        CCSIG_DATASET_DATAPACKAGE};
+    for (int cat = 0; cat < CCSIG_CAT_COUNT; cat++)
+        for (int sig = -1; sig < CCSIG_SIGNAL_COUNT; sig++)
+            for (int k = 0; k < 3; k++) {
+                ccsig_declaration d;
+                ccsig_declaration_init(&d);
+                d.use = (ccsig_category)cat;
+                d.state = sig < 0 ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
+                d.signal = sig < 0 ? CCSIG_SIGNAL_NONE : (ccsig_signal)sig;
+                d.collection = "Photographs \"1900-1950\"";
+                d.party_name = "Example Museum";
+                d.party_url = "https://museum.example/";
+                d.policy_url = "https://museum.example/ai";
+                ccsig_buf b = CCSIG_BUF_INIT;
+                ccsig_error err;
+                assert_int_equal(ccsig_declare_write(&d, fmts[k], &b, &err), CCSIG_OK);
+                assert_string_equal(ccsig_declare_format_name(fmts[k]),
+                                    ccsig_dataset_format_name(dfs[k]));
+                t_begin(NULL, NULL, false);
+                assert_int_equal(
+                    ccsig_dataset_read(&T, dfs[k], b.data, b.len, CCSIG_STR_LIT("x"), &err),
+                    CCSIG_OK);
+                assert_int_equal(T.n, 1);
+                ccsig_statement want;
+                ccsig_declare_statement(&d, &want);
+                ccsig_verdict vg, vw;
+                ccsig_combine(T.sts, 1, &vg);
+                ccsig_combine(&want, 1, &vw);
+                for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+                    assert_int_equal(vg.cat[c].state, vw.cat[c].state);
+                    assert_int_equal(vg.cat[c].conditions, vw.cat[c].conditions);
+                    assert_int_equal(vg.cat[c].signals, vw.cat[c].signals);
+                }
+                ccsig_buf_free(&b);
+            }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(croissant), cmocka_unit_test(dataset_card), cmocka_unit_test(datapackage),
-        cmocka_unit_test(names),     cmocka_unit_test(round_trip),
+        cmocka_unit_test(croissant),   cmocka_unit_test(dataset_card),
+        cmocka_unit_test(datapackage), cmocka_unit_test(names),
+        cmocka_unit_test(round_trip),  cmocka_unit_test(declare_round_trip),
     };
     return cmocka_run_group_tests(tests, t_setup, t_teardown);
 }
