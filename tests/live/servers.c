@@ -133,7 +133,10 @@ pid_t srv_nginx_start(const char *dir, const char *servers, const int *ports, si
             dup2(fd, 1);
             dup2(fd, 2);
         }
-        execl(nginx, nginx, "-p", dir, "-c", cpath, (char *)NULL);
+        char elog[4200];
+        snprintf(elog, sizeof elog, "%s/error.log", dir);
+        /* -e: not even the start-up log goes to /var/log (tests run as any user) */
+        execl(nginx, nginx, "-e", elog, "-p", dir, "-c", cpath, (char *)NULL);
         _exit(127);
     }
     for (int tries = 0; tries < 200; tries++) {
