@@ -211,6 +211,51 @@ static void truncated(emb *e, const char *what) {
     ccsig_collect_note(e->c, &src, "%s is cut short in the bytes read: not read", what);
 }
 
+/* Is the container's structure whole (every length inside the bytes)? */
+bool src_container_ok(const char *cp, size_t len, ccsig_file_format f) {
+    const unsigned char *p = (const unsigned char *)cp;
+    size_t need;
+    switch (f) {
+    case CCSIG_FMT_JPEG:
+        return jpeg_walk_need(p, len, &need) && need <= len;
+    case CCSIG_FMT_PNG: {
+        size_t i = 8;
+        while (i + 12 <= len) {
+            uint32_t n = src_be32(p + i);
+            if ((uint64_t)i + 12 + n > len)
+                return false;
+            if (!memcmp(p + i + 4, "IEND", 4))
+                return true;
+            i += 12 + n;
+        }
+        return false;
+    }
+    case CCSIG_FMT_WEBP:
+    case CCSIG_FMT_RIFF: {
+        if (len < 12 || (uint64_t)le32(p + 4) + 8 > len)
+            return false;
+        size_t i = 12;
+        while (i + 8 <= len) {
+            uint64_t n = le32(p + i + 4);
+            if (i + 8 + n > len)
+                return false;
+            i += 8 + (size_t)n + (n & 1);
+        }
+        return i >= len - (len & 1);
+    }
+    case CCSIG_FMT_HEIF:
+    case CCSIG_FMT_BMFF: {
+        box b;
+        size_t off = 0;
+        while (off < len && src_box_next(p, len, off, &b))
+            off = b.end;
+        return off == len;
+    }
+    default:
+        return true;
+    }
+}
+
 static void scan_packets(emb *e, const char *p, size_t len, const char *where) {
     ccsig_str pk;
     size_t from = 0;
@@ -341,7 +386,7 @@ static void jpeg_read(emb *e, const unsigned char *p, size_t len) {
         i += 2 + seg;
     }
     if (cut)
-        truncated(e, "the JPEG's metadata segments");
+        truncated(e, "a JPEG metadata segment");
     for (size_t k = 0; k < ninst; k++) {
         if (inst[k].broken || !inst[k].buf) {
             ccsig_provenance src = src_prov(CCSIG_SRC_C2PA, 0, e->origin, EMPTY);

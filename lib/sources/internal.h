@@ -104,6 +104,11 @@ typedef struct box {
 bool src_box_next(const unsigned char *p, size_t len, size_t off, box *b);
 uint32_t src_be32(const unsigned char *p);
 
+/* Is a container's structure whole: every segment, chunk or box inside the
+ * bytes (JPEG to SOS, PNG to IEND, RIFF chunks, top-level BMFF boxes)? True
+ * for formats it does not walk (embedded.c). */
+bool src_container_ok(const char *p, size_t len, ccsig_file_format f);
+
 /* 1-based line of offset off in p. */
 unsigned src_line_of(const char *p, size_t off);
 

@@ -29,8 +29,12 @@
  * XmpPtr is per call.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <exempi/xmp.h>
 
@@ -253,29 +257,69 @@ ccsig_status ccsig_xmp_read_file(ccsig_collect *c, const char *path, ccsig_str o
                                  ccsig_error *err) {
     if (!xmp_ready(err))
         return CCSIG_ERR_UNSUPPORTED;
-    /* exempi reports a file it cannot open only through its error code (and a
-     * line on stderr), so check that the file can be read first. */
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
-        return ccsig_error_set(err, CCSIG_ERR_IO, 0, "cannot open %s: %s", path, strerror(errno));
-    fclose(probe);
-    XmpFilePtr f = xmp_files_new();
-    if (!f)
-        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
-    if (!xmp_files_open(f, path, XMP_OPEN_READ | XMP_OPEN_ONLYXMP) &&
-        !xmp_files_open(f, path, XMP_OPEN_READ | XMP_OPEN_USEPACKETSCANNING)) {
-        xmp_files_free(f);
-        return ccsig_error_set(err, CCSIG_ERR_IO, 0, "exempi cannot read %s (error %d)", path,
-                               xmp_get_error());
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st)) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return ccsig_error_set(err, CCSIG_ERR_IO, 0, "cannot open %s: %s", path, strerror(e));
     }
-    XmpPtr x = xmp_files_get_new_xmp(f);
-    if (x) {
-        read_xmp(c, x, origin);
-        xmp_free(x);
+    size_t len = (size_t)st.st_size;
+    void *map = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
+    close(fd);
+    if (map == MAP_FAILED)
+        return ccsig_error_set(err, CCSIG_ERR_IO, 0, "cannot read %s: %s", path, strerror(errno));
+    const char *p = map ? map : "";
+    ccsig_file_format f = ccsig_file_format_sniff(p, len);
+    /* exempi for the formats it has a handler for, when their structure is
+     * whole; packet scanning (as exempi would do, without its messages on
+     * stderr) for the rest: PDF, unknown formats, damaged files. */
+    bool use_exempi = xmp_files_check_file_format(path) != XMP_FT_UNKNOWN;
+    if (use_exempi && !src_container_ok(p, len, f)) {
+        use_exempi = false;
+        ccsig_provenance src = src_prov(CCSIG_SRC_XMP, 0, origin, ccsig_str_make("", 0));
+        ccsig_collect_note(c, &src,
+                           "the %s structure is damaged or cut short: its XMP is looked for by "
+                           "packet scanning",
+                           ccsig_file_format_name(f));
     }
-    xmp_files_close(f, XMP_CLOSE_NOOPTION);
-    xmp_files_free(f);
-    return CCSIG_OK;
+    ccsig_status rc = CCSIG_OK;
+    bool damaged = !src_container_ok(p, len, f);
+    if (use_exempi) {
+        XmpFilePtr xf = xmp_files_new();
+        if (!xf) {
+            rc = ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+        } else if (xmp_files_open(xf, path, XMP_OPEN_READ | XMP_OPEN_ONLYXMP)) {
+            XmpPtr x = xmp_files_get_new_xmp(xf);
+            if (x) {
+                read_xmp(c, x, origin);
+                xmp_free(x);
+            }
+            xmp_files_close(xf, XMP_CLOSE_NOOPTION);
+        } else {
+            use_exempi = false; /* no handler after all: scan */
+        }
+        if (xf)
+            xmp_files_free(xf);
+    }
+    if (!use_exempi && rc == CCSIG_OK && !damaged) {
+        ccsig_embedded_read(c, p, len, origin, CCSIG_EMBED_XMP);
+    } else if (!use_exempi && rc == CCSIG_OK) {
+        ccsig_str pk;
+        size_t from = 0;
+        while (ccsig_xmp_find_packet(p, len, from, &pk)) {
+            ccsig_error perr;
+            if (ccsig_xmp_read_packet(c, pk.p, pk.len, origin, &perr) != CCSIG_OK) {
+                ccsig_provenance src = src_prov(CCSIG_SRC_XMP, 0, origin, ccsig_str_make("", 0));
+                ccsig_collect_note(c, &src, "XMP packet not read: %s", perr.message);
+            }
+            from = (size_t)(pk.p - p) + pk.len;
+        }
+    }
+    if (map)
+        munmap(map, len);
+    return rc;
 }
 
 /* ---- packet scanning ---- */
