@@ -3,6 +3,9 @@
  * precedence), from the examples of each mechanism's spec
  * (../shared/specs/peer-signals.md) and from real responses.
  */
+#include <strings.h>
+
+#include "ccsig/fetch.h"
 #include "sources_test.h"
 
 /* ---- noai / noimageai ---- */
@@ -337,6 +340,41 @@ static void patterns(void **state) {
     assert_true(t_str_is(ccsig_url_path(ccsig_str_c("//h/p")), "/p"));
 }
 
+/* The real robots.txt files of ../shared/corpus/robots-real: their
+ * Content-Signal lines through the header form's parser, and the
+ * Crawl-delay the fetcher takes from them, without errors. */
+static void robots_corpus(void **state) {
+    (void)state;
+    char path[4096];
+    size_t files = 0, signals = 0, delays = 0;
+    for (int i = 1; i < 1000; i++) {
+        snprintf(path, sizeof path, CCSIG_SHARED_DIR "/corpus/robots-real/%04d.txt", i);
+        size_t len;
+        char *text = t_slurp(path, &len);
+        if (!text)
+            continue;
+        files++;
+        delays += ccsig_fetch_crawl_delay(text, len, "ccsig") >= 0;
+        delays += ccsig_fetch_crawl_delay(text, len, "GPTBot") >= 0;
+        for (char *line = text; line && *line;) {
+            char *nl = strchr(line, '\n');
+            size_t n = nl ? (size_t)(nl - line) : strlen(line);
+            ccsig_str l = ccsig_str_make(line, n);
+            if (n > 15 && !strncasecmp(line, "content-signal:", 15)) {
+                t_begin(NULL, NULL, false);
+                ccsig_statement *st = ccsig_collect_add(&T, CCSIG_SRC_HEADER);
+                ccsig_content_signal_parse(&T, l.p + 15, l.len - 15, st, NULL);
+                signals++;
+            }
+            line = nl ? nl + 1 : NULL;
+        }
+        free(text);
+    }
+    print_message("%zu robots.txt files, %zu Content-Signal lines, %zu Crawl-delays\n", files,
+                  signals, delays);
+    assert_true(files >= 100);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(xrobots_noai),
@@ -354,6 +392,7 @@ int main(void) {
         cmocka_unit_test(every_header_at_once),
         cmocka_unit_test(collector_limits),
         cmocka_unit_test(patterns),
+        cmocka_unit_test(robots_corpus),
     };
     return cmocka_run_group_tests(tests, t_setup, t_teardown);
 }
