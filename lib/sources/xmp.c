@@ -52,6 +52,10 @@
 
 static pthread_once_t xmp_once = PTHREAD_ONCE_INIT;
 static bool xmp_ok;
+/* exempi's objects are not documented as safe to use from several threads
+ * at once (its namespace registry is global): live check's workers take
+ * turns. Packets are small; the cost is nothing next to a fetch. */
+static pthread_mutex_t xmp_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void xmp_setup(void) {
     xmp_ok = xmp_init();
@@ -243,17 +247,22 @@ ccsig_status ccsig_xmp_read_packet(ccsig_collect *c, const char *p, size_t len, 
     ccsig_status st = src_xml_wellformed(p, len, err);
     if (st)
         return st;
+    pthread_mutex_lock(&xmp_mu);
     XmpPtr x = xmp_new_empty();
-    if (!x)
+    if (!x) {
+        pthread_mutex_unlock(&xmp_mu);
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    }
     if (!xmp_parse(x, p, len)) {
         int code = xmp_get_error();
         xmp_free(x);
+        pthread_mutex_unlock(&xmp_mu);
         return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "not a valid XMP packet (exempi error %d)",
                                code);
     }
     read_xmp(c, x, origin);
     xmp_free(x);
+    pthread_mutex_unlock(&xmp_mu);
     return CCSIG_OK;
 }
 
@@ -282,7 +291,9 @@ ccsig_status ccsig_xmp_read_file(ccsig_collect *c, const char *path, ccsig_str o
     /* WebP: exempi 2.6's handler leaks on damaged files (found by
      * fuzz_xmp_file) and its writer drops image chunks; the RIFF walk of
      * embedded.c reads the XMP chunk instead. */
+    pthread_mutex_lock(&xmp_mu);
     bool use_exempi = f != CCSIG_FMT_WEBP && xmp_files_check_file_format(path) != XMP_FT_UNKNOWN;
+    pthread_mutex_unlock(&xmp_mu);
     if (use_exempi && !src_container_ok(p, len, f)) {
         use_exempi = false;
         ccsig_provenance src = src_prov(CCSIG_SRC_XMP, 0, origin, ccsig_str_make("", 0));
@@ -294,6 +305,7 @@ ccsig_status ccsig_xmp_read_file(ccsig_collect *c, const char *path, ccsig_str o
     ccsig_status rc = CCSIG_OK;
     bool damaged = !src_container_ok(p, len, f);
     if (use_exempi) {
+        pthread_mutex_lock(&xmp_mu);
         XmpFilePtr xf = xmp_files_new();
         if (!xf) {
             rc = ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
@@ -309,6 +321,7 @@ ccsig_status ccsig_xmp_read_file(ccsig_collect *c, const char *path, ccsig_str o
         }
         if (xf)
             xmp_files_free(xf);
+        pthread_mutex_unlock(&xmp_mu);
     }
     if (!use_exempi && rc == CCSIG_OK && !damaged) {
         ccsig_embedded_read(c, p, len, origin, CCSIG_EMBED_XMP);
