@@ -156,9 +156,10 @@ static int print_policy(const policy *p, const char *what) {
     else if (!strcmp(what, "headers")) {
         for (size_t i = p->nrules; i-- > 0;) {
             const policy_rule *r = &p->rules[i];
-            ccsig_buf_printf(&b, "%s\n  Content-Usage: %s\n  tdm-reservation: %d\n", r->path,
-                             r->expression, r->reserve);
-            if (r->reserve)
+            ccsig_buf_printf(&b, "%s\n  Content-Usage: %s\n", r->path, r->expression);
+            if (r->reserve >= 0)
+                ccsig_buf_printf(&b, "  tdm-reservation: %d\n", r->reserve);
+            if (r->reserve == 1 && r->tdm_policy)
                 ccsig_buf_printf(&b, "  tdm-policy: %s/declaration\n", p->public_url);
         }
     } else {

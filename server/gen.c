@@ -30,11 +30,15 @@ void gen_expression(const rule_pref cat[CCSIG_CAT_COUNT], ccsig_buf *out) {
     }
 }
 
-int gen_tdm_reservation(const policy_rule *r) {
-    for (int c = 0; c < CCSIG_CAT_COUNT; c++)
-        if (r->cat[c].set && r->cat[c].state == CCSIG_STATE_DENY)
-            return 1;
-    return 0;
+int gen_tdm_reservation(const policy_rule *r, int *with_policy) {
+    const rule_pref *ap = &r->cat[CCSIG_CAT_AUTOMATED_PROCESSING];
+    *with_policy = 0;
+    if (!ap->set)
+        return -1;
+    if (ap->state == CCSIG_STATE_ALLOW)
+        return 0;
+    *with_policy = ap->signal != CCSIG_SIGNAL_NONE;
+    return 1;
 }
 
 void gen_declaration_url(const policy *p, ccsig_buf *out) {
@@ -68,20 +72,23 @@ void gen_robots_txt(const policy *p, ccsig_buf *out) {
 void gen_tdmrep_json(const policy *p, ccsig_buf *out) {
     ccsig_buf decl = CCSIG_BUF_INIT;
     gen_declaration_url(p, &decl);
-    ccsig_buf_puts(out, "[\n");
+    ccsig_buf_puts(out, "[");
     /* Sorted longest path first: TDMRep takes the first matching rule. */
+    int n = 0;
     for (size_t i = 0; i < p->nrules; i++) {
         const policy_rule *r = &p->rules[i];
-        ccsig_buf_puts(out, "  {\"location\": ");
+        if (r->reserve < 0)
+            continue;
+        ccsig_buf_puts(out, n++ ? ",\n  {\"location\": " : "\n  {\"location\": ");
         report_json_str(out, r->path, strlen(r->path));
         ccsig_buf_printf(out, ", \"tdm-reservation\": %d", r->reserve);
-        if (r->reserve) {
+        if (r->reserve == 1 && r->tdm_policy) {
             ccsig_buf_puts(out, ", \"tdm-policy\": ");
             report_json_str(out, decl.data, decl.len);
         }
-        ccsig_buf_puts(out, i + 1 < p->nrules ? "},\n" : "}\n");
+        ccsig_buf_putc(out, '}');
     }
-    ccsig_buf_puts(out, "]\n");
+    ccsig_buf_puts(out, n ? "\n]\n" : "]\n");
     ccsig_buf_free(&decl);
 }
 

@@ -19,11 +19,14 @@
  * "train-ai=n;exceptions=cc-cr, search=y". */
 void gen_expression(const rule_pref cat[CCSIG_CAT_COUNT], ccsig_buf *out);
 
-/* The TDMRep reservation of a rule (1 when a category is denied, with or
- * without a CC signal exception, 0 when everything stated is allowed). TDM
- * is automated processing (shared/specs/peer-signals.md §2); a deny of any
- * narrower category reserves the rights that category needs. */
-int gen_tdm_reservation(const policy_rule *r);
+/* The TDMRep values of a rule, as the declare module maps them: TDM is
+ * automated processing (shared/specs/peer-signals.md §2), so only that
+ * category gives a value: 1 when it is denied, 0 when allowed, -1 (nothing
+ * written) when the rule does not state it. A narrower category (train-ai,
+ * ...) has no TDMRep equivalent and writes nothing rather than something
+ * broader. *with_policy is set when the reservation is lifted by a CC
+ * signal, the only case where tdm-policy (the declaration) is written. */
+int gen_tdm_reservation(const policy_rule *r, int *with_policy);
 
 /* robots.txt: one "User-Agent: *" group with a Content-Usage rule per policy
  * rule, Disallow for the bulk and steward endpoints, Allow: /. */

@@ -148,6 +148,25 @@ size_t hu_utf8_clean(const char *s, size_t n, char *out) {
     return o;
 }
 
+static int hexval(unsigned char c);
+
+size_t hu_unescape(char *s) {
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        if (r[0] == '%' && r[1] && r[2]) {
+            int h = hexval((unsigned char)r[1]), l = hexval((unsigned char)r[2]);
+            if (h >= 0 && l >= 0 && (h || l)) {
+                *w++ = (char)(h * 16 + l);
+                r += 2;
+                continue;
+            }
+        }
+        *w++ = *r;
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 /* ---- paths and routes ---- */
 
 int hu_safe_path(const char *path, size_t len, char *out, size_t outlen, bool *dir) {

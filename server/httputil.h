@@ -33,6 +33,12 @@ void hu_csv(ccsig_buf *b, const char *s);
  * the output length. */
 size_t hu_utf8_clean(const char *s, size_t n, char *out);
 
+/* Decode %HH escapes in place (libmicrohttpd's unescape callback for paths
+ * and query values), except %00, which stays literal so that no NUL byte
+ * can cut a path short ("/a.txt%00.html" must not become "/a.txt"). Bad
+ * escapes stay literal. Returns the new length. */
+size_t hu_unescape(char *s);
+
 /* ---- paths and routes ---- */
 
 #define HU_MAX_PATH 1024

@@ -256,7 +256,7 @@ int policy_finish(policy *p, char *err, size_t errlen) {
         }
         ccsig_arena_reset(&a);
         ccsig_combine(&r->stmt, 1, &r->verdict);
-        r->reserve = gen_tdm_reservation(r);
+        r->reserve = gen_tdm_reservation(r, &r->tdm_policy);
     }
     ccsig_arena_free(&a);
     return 0;

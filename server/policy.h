@@ -81,7 +81,8 @@ typedef struct policy_rule {
     char *expression;     /* the Content-Usage value, e.g. "train-ai=n;exceptions=cc-cr" */
     ccsig_statement stmt; /* the expression parsed back (labels point into expression) */
     ccsig_verdict verdict;
-    int reserve; /* TDMRep tdm-reservation: 1 when any category is denied */
+    int reserve;    /* TDMRep tdm-reservation: 1, 0, or -1 for none (gen_tdm_reservation) */
+    int tdm_policy; /* write tdm-policy (the declaration) with the reservation */
 } policy_rule;
 
 typedef struct policy {

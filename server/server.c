@@ -326,8 +326,9 @@ static void policy_headers(const server *s, const char *path, reply *rp) {
     if (!rule)
         return;
     reply_header(rp, "Content-Usage", "%s", rule->expression);
-    reply_header(rp, "tdm-reservation", "%d", rule->reserve);
-    if (rule->reserve)
+    if (rule->reserve >= 0)
+        reply_header(rp, "tdm-reservation", "%d", rule->reserve);
+    if (rule->reserve == 1 && rule->tdm_policy)
         reply_header(rp, "tdm-policy", "%s/declaration", s->pol->public_url);
 }
 
@@ -621,7 +622,10 @@ static void bulk_manifest(rq *r, reply *rp) {
             report_json_str(b, rule->expression, strlen(rule->expression));
         else
             ccsig_buf_puts(b, "null");
-        ccsig_buf_printf(b, ",\"tdm_reservation\":%d,\"credit\":", rule ? rule->reserve : 0);
+        if (rule && rule->reserve >= 0)
+            ccsig_buf_printf(b, ",\"tdm_reservation\":%d,\"credit\":", rule->reserve);
+        else
+            ccsig_buf_puts(b, ",\"tdm_reservation\":null,\"credit\":");
         server_credit_json(s, path, clean, use, b);
         ccsig_buf_puts(b, "}\n");
         ccsig_buf_free(&url);
@@ -866,6 +870,10 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     *con_cls = NULL;
 }
 
+static size_t unescape_cb(void *cls, struct MHD_Connection *c, char *s) {
+    return hu_unescape(s);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
     server *s = cls;
     if (s->cfg->quiet)
@@ -1027,11 +1035,12 @@ int server_run(policy *pol, const serve_config *cfg) {
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
             MHD_USE_ERROR_LOG,
         0, NULL, NULL, on_request, &s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &s,
-        MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)pol->threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)pol->timeout_s, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)pol->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)pol->max_connections_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_END);
+        MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)pol->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)pol->timeout_s, MHD_OPTION_CONNECTION_LIMIT, (unsigned)pol->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)pol->max_connections_per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
+        MHD_OPTION_END);
     if (!s.daemon) {
         fprintf(stderr, "ccsig serve: cannot start the HTTP server on %s\n", bound);
         goto out;

@@ -174,8 +174,9 @@ static int pg_reuser_set_status(store *b, int64_t id, reuser_status st, int64_t 
     snprintf(t, sizeof t, "%lld", (long long)now_ms);
     const char *params[3] = {v, reuser_status_name(st), t};
     PGconn *c = acquire(s);
-    PGresult *res = run(c, "reuser status",
-                        "UPDATE reusers SET status = $2, decided_ms = $3 WHERE id = $1", 3, params);
+    PGresult *res = run(
+        c, "reuser status",
+        "UPDATE reusers SET status = $2, decided_ms = $3, rl_tat_ms = 0 WHERE id = $1", 3, params);
     int rc = -1;
     if (res) {
         rc = atoi(PQcmdTuples(res)) > 0 ? 1 : 0;

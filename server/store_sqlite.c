@@ -275,6 +275,12 @@ static int sq_reuser_set_status(store *b, int64_t id, reuser_status stt, int64_t
         sqlite3_reset(st);
     }
     release(s, c);
+    /* A new status is a new tier: the rate state of the old one (a pending
+     * key's slow rate) must not hold back the new one. */
+    pthread_mutex_lock(&s->kmu);
+    if (rc == 1 && id > 0 && (size_t)id < s->nks)
+        s->ks[id].tat_us = 0;
+    pthread_mutex_unlock(&s->kmu);
     return rc;
 }
 
