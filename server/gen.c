@@ -120,13 +120,17 @@ static void copyright_sentence(const policy *p, ccsig_buf *out) {
     }
 }
 
-static void rate_phrase(ccsig_buf *out, const tier *t) {
-    if (t->rate >= 1.0)
-        ccsig_buf_printf(out, "%g requests a second (bursts of %g)", t->rate, t->burst);
-    else if (t->rate * 60 >= 1.0)
-        ccsig_buf_printf(out, "%g requests a minute (bursts of %g)", t->rate * 60, t->burst);
-    else
-        ccsig_buf_printf(out, "%g requests an hour (bursts of %g)", t->rate * 3600, t->burst);
+void gen_rate_phrase(ccsig_buf *out, const tier *t) {
+    double v = t->rate;
+    const char *per = "a second";
+    if (v < 1 && v * 60 >= 1) {
+        v *= 60;
+        per = "a minute";
+    } else if (v < 1) {
+        v *= 3600;
+        per = "an hour";
+    }
+    ccsig_buf_printf(out, "%g request%s %s (bursts of %g)", v, v == 1 ? "" : "s", per, t->burst);
     if (t->quota)
         ccsig_buf_printf(out, ", at most %llu a day", (unsigned long long)t->quota);
 }
@@ -236,16 +240,16 @@ void gen_declaration_html(const policy *p, ccsig_buf *out) {
         ccsig_buf_puts(out, "</li>\n");
     }
     ccsig_buf_puts(out, "</ul>\n<h2>Access</h2>\n<ul>\n<li>People browsing: free, up to ");
-    rate_phrase(out, &p->tiers[TIER_BROWSER]);
+    gen_rate_phrase(out, &p->tiers[TIER_BROWSER]);
     ccsig_buf_puts(out, " per address.</li>\n<li>Automated clients without a key: ");
-    rate_phrase(out, &p->tiers[TIER_AUTOMATED]);
+    gen_rate_phrase(out, &p->tiers[TIER_AUTOMATED]);
     ccsig_buf_puts(out, " per address.</li>\n<li>Registered public-interest reusers, once the "
                         "steward approves the claim: no conditions, ");
-    rate_phrase(out, &p->tiers[TIER_PUBLIC]);
+    gen_rate_phrase(out, &p->tiers[TIER_PUBLIC]);
     ccsig_buf_puts(out, ".</li>\n");
     if (p->registration_open) {
         ccsig_buf_puts(out, "<li>Registered bulk reusers, who accept the terms above: ");
-        rate_phrase(out, &p->tiers[TIER_BULK]);
+        gen_rate_phrase(out, &p->tiers[TIER_BULK]);
         if (p->bulk_endpoints)
             ccsig_buf_puts(out, ", and the whole collection at "
                                 "<code>/bulk/collection.tar</code>");

@@ -41,6 +41,10 @@ void gen_tdmrep_json(const policy *p, ccsig_buf *out);
  * public-interest exclusions and how to register. */
 void gen_declaration_html(const policy *p, ccsig_buf *out);
 
+/* "10 requests a second (bursts of 50), at most 5000 a day" (a minute or
+ * an hour for slow rates). */
+void gen_rate_phrase(ccsig_buf *out, const tier *t);
+
 /* The declaration's URL (public_url + "/declaration"). */
 void gen_declaration_url(const policy *p, ccsig_buf *out);
 

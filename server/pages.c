@@ -23,7 +23,7 @@ static const char style_css[] =
     "header .brand{font-weight:700;margin-right:auto}nav a{margin-left:1rem}"
     "main{max-width:60rem;margin:0 auto;padding:1rem 1.5rem 3rem}"
     "footer{font-size:.85rem;color:#666;text-align:center;padding:1rem}"
-    "code{background:#eef;padding:0 .2em;border-radius:3px;word-break:break-all}"
+    "code{background:#eef;padding:0 .2em;border-radius:3px;overflow-wrap:anywhere}"
     "fieldset{border:1px solid #ccd;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}"
     "label{display:block;margin:.5rem 0}input[type=text],input[type=password],input:not([type]),"
     "textarea,select{width:100%;padding:.4rem;font:inherit;border:1px solid #aab;"
@@ -397,8 +397,8 @@ static void register_form(rq *r, reply *rp, const hu_form *f, const char *errors
     }
     ccsig_buf_puts(b, "<p>People reading the collection need no key. Automated clients without "
                       "one may make ");
-    ccsig_buf_printf(b, "%g", p->tiers[TIER_AUTOMATED].rate);
-    ccsig_buf_puts(b, " request(s) a second from one address. A key is for the <a "
+    gen_rate_phrase(b, &p->tiers[TIER_AUTOMATED]);
+    ccsig_buf_puts(b, " from one address. A key is for the <a "
                       "href=\"/declaration\">uses the collection's preferences describe</a>. It "
                       "is shown once; send it as <code>Authorization: Bearer &lt;key&gt;</code>."
                       "</p>\n<form method=\"post\" action=\"/register\" id=\"register\">\n"
@@ -429,16 +429,15 @@ static void register_form(rq *r, reply *rp, const hu_form *f, const char *errors
                          "reuse under the collection's terms (",
                          pub ? "" : " checked");
     if (p->registration_open) {
-        ccsig_buf_printf(b, "%g requests a second", p->tiers[TIER_BULK].rate);
-        if (p->tiers[TIER_BULK].quota)
-            ccsig_buf_printf(b, ", %llu a day", (unsigned long long)p->tiers[TIER_BULK].quota);
+        gen_rate_phrase(b, &p->tiers[TIER_BULK]);
         ccsig_buf_puts(b, ")</label>\n");
     }
     ccsig_buf_printf(b,
                      "<label><input type=\"radio\" name=\"kind\" value=\"public-interest\"%s> "
-                     "Public-interest use, no conditions (%g requests a second once the steward "
-                     "approves the claim)</label>\n</fieldset>\n",
-                     pub || !p->registration_open ? " checked" : "", p->tiers[TIER_PUBLIC].rate);
+                     "Public-interest use, no conditions (",
+                     pub || !p->registration_open ? " checked" : "");
+    gen_rate_phrase(b, &p->tiers[TIER_PUBLIC]);
+    ccsig_buf_puts(b, " once the steward approves the claim)</label>\n</fieldset>\n");
 
     unsigned signals = 0;
     unsigned cond = policy_conditions(p, &signals);
@@ -685,9 +684,8 @@ void page_register(rq *r, reply *rp) {
                           "until the steward approves it the key works at a low rate.");
     else
         ccsig_buf_puts(b, "Your key is <strong id=\"status\">active</strong>.");
-    ccsig_buf_printf(b, " Rate: %g requests a second (bursts of %g)", tt->rate, tt->burst);
-    if (tt->quota)
-        ccsig_buf_printf(b, ", at most %llu a day", (unsigned long long)tt->quota);
+    ccsig_buf_puts(b, " Rate: ");
+    gen_rate_phrase(b, tt);
     ccsig_buf_puts(b, ".</p>\n<p>Use it like this:</p>\n<pre><code>curl -H 'Authorization: Bearer "
                       "&lt;your key&gt;' ");
     hu_html(b, p->public_url);

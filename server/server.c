@@ -184,19 +184,6 @@ static void register_url(const server *s, char *out, size_t n) {
     snprintf(out, n, "%s/register", s->pol->public_url);
 }
 
-static void rate_words(ccsig_buf *b, const tier *t) {
-    double v = t->rate;
-    const char *per = "a second";
-    if (v < 1 && v * 60 >= 1) {
-        v *= 60;
-        per = "a minute";
-    } else if (v < 1) {
-        v *= 3600;
-        per = "an hour";
-    }
-    ccsig_buf_printf(b, "%g request%s %s (bursts of %g)", v, v == 1 ? "" : "s", per, t->burst);
-}
-
 static void too_many(const rq *r, reply *rp, const char *who, const tier *t, int64_t wait_ms,
                      bool quota) {
     server *s = r->srv;
@@ -213,7 +200,9 @@ static void too_many(const rq *r, reply *rp, const char *who, const tier *t, int
                          (unsigned long long)t->quota, who, (long long)secs);
     else {
         ccsig_buf_printf(&m, "%s may make ", who);
-        rate_words(&m, t);
+        tier nq = *t;
+        nq.quota = 0;
+        gen_rate_phrase(&m, &nq);
         ccsig_buf_printf(&m, "%s. Retry after %lld second%s",
                          r->cls.keyed ? "" : " from one address", (long long)secs,
                          secs == 1 ? "" : "s");
