@@ -8,9 +8,9 @@
  * arrays grow in place while they are the arena's last allocation (the
  * normal case), so a parse usually copies nothing.
  *
- * Dictionaries with many members use a small open-addressing index (built
- * in the arena once a dictionary passes DICT_INDEX_MIN members) so duplicate
- * detection stays linear.
+ * Dictionaries and parameter lists with many members use a small
+ * open-addressing index (built in the arena once they pass INDEX_MIN
+ * entries) so duplicate detection stays linear.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -127,21 +127,155 @@ static void shrink(ccsig_arena *a, void *arr, size_t n, size_t cap, size_t elem)
         a->cur = (char *)arr + newb;
 }
 
-static ccsig_status parse_key(parser *ps, ccsig_str *key) {
+/* Duplicate-key index shared by dictionaries and parameters (both element
+ * types start with their ccsig_str key). Below INDEX_MIN entries a linear
+ * search is cheapest; past it an open-addressing table of (position, hash)
+ * pairs, kept at most half full, makes lookups O(1) and compares bytes only
+ * on a full hash match. Key hashes are computed while the key is scanned
+ * (parse_key). Large fields size the table once from a comma count
+ * (presize_count), so it is rarely rebuilt. */
+#define INDEX_MIN 16
+
+typedef struct index_slot {
+    uint32_t pos1; /* entry position + 1; 0 = empty */
+    uint32_t hash;
+} index_slot;
+
+typedef struct key_index {
+    index_slot *slot;
+    size_t mask;
+} key_index;
+
+static inline ccsig_str key_at(const void *base, size_t elem, size_t i) {
+    return *(const ccsig_str *)(const void *)((const char *)base + i * elem);
+}
+
+static inline uint32_t hash_step(uint32_t h, unsigned char c) {
+    return (h ^ c) * 16777619u;
+}
+
+#define HASH_SEED 2166136261u
+
+static uint32_t key_hash(ccsig_str k) {
+    uint32_t h = HASH_SEED;
+    for (size_t i = 0; i < k.len; i++)
+        h = hash_step(h, (unsigned char)k.p[i]);
+    return h;
+}
+
+static inline bool same_key(ccsig_str a, ccsig_str b) {
+    return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
+}
+
+static inline void slot_put(key_index *ix, uint32_t h, size_t pos) {
+    size_t k = h & ix->mask;
+    while (ix->slot[k].pos1)
+        k = (k + 1) & ix->mask;
+    ix->slot[k].pos1 = (uint32_t)(pos + 1);
+    ix->slot[k].hash = h;
+}
+
+/* (Re)build the table with room for `size` slots (a power of two) holding
+ * the first n entries at base. */
+static bool index_build(ccsig_arena *a, key_index *ix, const void *base, size_t elem, size_t n,
+                        size_t size) {
+    key_index old = *ix;
+    index_slot *slot = ccsig_arena_alloc(a, size * sizeof *slot);
+    if (!slot)
+        return false;
+    memset(slot, 0, size * sizeof *slot);
+    ix->slot = slot;
+    ix->mask = size - 1;
+    if (old.slot) {
+        for (size_t k = 0; k <= old.mask; k++)
+            if (old.slot[k].pos1)
+                slot_put(ix, old.slot[k].hash, old.slot[k].pos1 - 1);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            slot_put(ix, key_hash(key_at(base, elem, i)), i);
+    }
+    return true;
+}
+
+/* Find key (hash h) among the n entries at base: its position, or n when
+ * absent. *oom is set when the table could not be allocated. */
+static inline size_t index_find(ccsig_arena *a, key_index *ix, const void *base, size_t elem,
+                                size_t n, ccsig_str key, uint32_t h, bool *oom) {
+    if (!ix->slot) {
+        if (n < INDEX_MIN) {
+            for (size_t i = 0; i < n; i++)
+                if (same_key(key_at(base, elem, i), key))
+                    return i;
+            return n;
+        }
+        if (!index_build(a, ix, base, elem, n, 4 * INDEX_MIN)) {
+            *oom = true;
+            return n;
+        }
+    } else if ((n + 1) * 2 > ix->mask + 1 &&
+               !index_build(a, ix, base, elem, n, (ix->mask + 1) * 2)) {
+        *oom = true;
+        return n;
+    }
+    size_t k = h & ix->mask;
+    while (ix->slot[k].pos1) {
+        if (ix->slot[k].hash == h && same_key(key_at(base, elem, ix->slot[k].pos1 - 1), key))
+            return ix->slot[k].pos1 - 1;
+        k = (k + 1) & ix->mask;
+    }
+    return n;
+}
+
+/* Record that entry n (just appended) has key hash h. */
+static inline void index_add(key_index *ix, uint32_t h, size_t n) {
+    if (ix->slot)
+        slot_put(ix, h, n);
+}
+
+/* Upper bound on the members of a large List or Dictionary: one more than
+ * its commas, capped so a hostile value (commas inside strings) cannot make
+ * us reserve more than PRESIZE_MAX entries up front; past that, arrays grow
+ * by doubling. Small fields start small and grow in place. */
+#define PRESIZE_MIN_BYTES 256
+#define PRESIZE_MAX 4096
+
+static size_t count_byte(const char *p, const char *end, char ch) {
+    /* Count in blocks with a byte-wide counter so the compiler vectorises
+     * the loop (a wide accumulator defeats it). */
+    size_t n = 1;
+    while (p < end && n < PRESIZE_MAX) {
+        size_t blk = (size_t)(end - p) < 255 ? (size_t)(end - p) : 255;
+        unsigned char c = 0;
+        for (size_t i = 0; i < blk; i++)
+            c = (unsigned char)(c + (p[i] == ch));
+        n += c;
+        p += blk;
+    }
+    return n < PRESIZE_MAX ? n : PRESIZE_MAX;
+}
+
+static size_t presize_count(const char *p, const char *end) {
+    return end - p < PRESIZE_MIN_BYTES ? 0 : count_byte(p, end, ',');
+}
+
+static ccsig_status parse_key(parser *ps, ccsig_str *key, uint32_t *hash) {
     const char *s = ps->cur;
     if (s >= ps->end || !(IS(*s, C_LCALPHA) || *s == '*'))
         return fail(ps, "expected a key (lowercase letter or '*')");
+    uint32_t h = hash_step(HASH_SEED, (unsigned char)*s);
     const char *q = s + 1;
     while (q < ps->end && IS(*q, C_KEYCHAR))
-        q++;
+        h = hash_step(h, (unsigned char)*q++);
     key->p = s;
     key->len = (size_t)(q - s);
+    *hash = h;
     ps->cur = q;
     return CCSIG_OK;
 }
 
-static ccsig_status parse_number(parser *ps, ccsig_sf_bare *out) {
+static inline ccsig_status parse_number(parser *ps, ccsig_sf_bare *out) {
     int64_t sign = 1;
+    out->type = CCSIG_SF_INTEGER;
     if (ps->cur < ps->end && *ps->cur == '-') {
         sign = -1;
         ps->cur++;
@@ -227,7 +361,7 @@ static ccsig_status parse_string(parser *ps, ccsig_sf_bare *out) {
     return fail(ps, "expected '\"' to end the string");
 }
 
-static ccsig_status parse_token(parser *ps, ccsig_sf_bare *out) {
+static inline ccsig_status parse_token(parser *ps, ccsig_sf_bare *out) {
     const char *s = ps->cur;
     const char *q = s + 1;
     while (q < ps->end && IS(*q, C_TCHAR))
@@ -269,27 +403,31 @@ bool ccsig_base64_decode(const char *in, size_t n, unsigned char *out, size_t *o
     size_t end = n;
     while (end > 0 && in[end - 1] == '=')
         end--;
-    if (n - end > 2)
-        return false;
-    if (n != end && n % 4 != 0)
-        return false;
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t o = 0;
-    for (size_t i = 0; i < end; i++) {
-        int v = b64val[(unsigned char)in[i]];
-        if (v < 0)
+    if (n - end > 2 || (n != end && n % 4 != 0) || end % 4 == 1)
+        return false; /* bad padding, or a lone sextet that encodes no byte */
+    const unsigned char *s = (const unsigned char *)in;
+    size_t o = 0, i = 0;
+    /* Four characters -> three bytes; an invalid character makes the OR of
+     * the table values negative. */
+    for (; i + 4 <= end; i += 4) {
+        int a = b64val[s[i]], b = b64val[s[i + 1]], c = b64val[s[i + 2]], d = b64val[s[i + 3]];
+        if ((a | b | c | d) < 0)
             return false;
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
+        uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
+        out[o] = (unsigned char)(v >> 16);
+        out[o + 1] = (unsigned char)(v >> 8);
+        out[o + 2] = (unsigned char)v;
+        o += 3;
     }
-    if (end % 4 == 1)
-        return false; /* a lone sextet cannot encode a byte */
+    if (i < end) { /* 2 or 3 trailing characters */
+        int a = b64val[s[i]], b = b64val[s[i + 1]], c = end - i == 3 ? b64val[s[i + 2]] : 0;
+        if ((a | b | c) < 0)
+            return false;
+        uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6;
+        out[o++] = (unsigned char)(v >> 16);
+        if (end - i == 3)
+            out[o++] = (unsigned char)(v >> 8);
+    }
     *outlen = o;
     return true;
 }
@@ -297,20 +435,27 @@ bool ccsig_base64_decode(const char *in, size_t n, unsigned char *out, size_t *o
 static ccsig_status parse_binary(parser *ps, ccsig_sf_bare *out) {
     ps->cur++; /* ':' */
     const char *s = ps->cur;
-    while (ps->cur < ps->end && IS(*ps->cur, C_B64))
-        ps->cur++;
-    if (ps->cur >= ps->end || *ps->cur != ':')
+    const char *q = memchr(s, ':', (size_t)(ps->end - s));
+    if (!q) {
+        while (ps->cur < ps->end && IS(*ps->cur, C_B64))
+            ps->cur++;
         return fail(ps, "expected a base64 character or ':' to end the byte sequence");
-    size_t n = (size_t)(ps->cur - s);
+    }
+    size_t n = (size_t)(q - s);
     unsigned char *buf = ccsig_arena_alloc(ps->a, n / 4 * 3 + 3);
     if (!buf)
         return nomem(ps);
     size_t olen = 0;
     if (!ccsig_base64_decode(s, n, buf, &olen)) {
+        /* Report the first byte outside the alphabet, else the padding. */
+        while (ps->cur < q && IS(*ps->cur, C_B64))
+            ps->cur++;
+        if (ps->cur < q)
+            return fail(ps, "expected a base64 character or ':' to end the byte sequence");
         ps->cur = s;
         return fail(ps, "expected valid base64 in the byte sequence");
     }
-    ps->cur++;
+    ps->cur = q + 1;
     out->type = CCSIG_SF_BINARY;
     out->v.str.p = (const char *)buf;
     out->v.str.len = olen;
@@ -398,7 +543,9 @@ static ccsig_status parse_display(parser *ps, ccsig_sf_bare *out) {
     return fail(ps, "expected '\"' to end the display string");
 }
 
-static ccsig_status parse_bare(parser *ps, ccsig_sf_bare *out) {
+/* Inlined into its callers: it is the dispatch on every value. */
+static inline __attribute__((always_inline)) ccsig_status parse_bare(parser *ps,
+                                                                     ccsig_sf_bare *out) {
     if (ps->cur >= ps->end)
         return fail(ps, "expected an item");
     char c = *ps->cur;
@@ -439,14 +586,22 @@ static ccsig_status parse_bare(parser *ps, ccsig_sf_bare *out) {
                     "display string)");
 }
 
-static ccsig_status parse_params(parser *ps, ccsig_sf_params *out) {
-    ccsig_sf_param *v = NULL;
-    size_t n = 0, cap = 0;
+/* Parameters collect in a small local buffer and are copied once, at their
+ * exact size, into the arena; only long parameter lists spill to a growing
+ * arena array. */
+#define PARAMS_LOCAL 8
+
+static ccsig_status parse_params_slow(parser *ps, ccsig_sf_params *out) {
+    ccsig_sf_param local[PARAMS_LOCAL];
+    ccsig_sf_param *v = local;
+    size_t n = 0, cap = PARAMS_LOCAL;
+    key_index ix = {NULL, 0};
     while (ps->cur < ps->end && *ps->cur == ';') {
         ps->cur++;
         skip_sp(ps);
         ccsig_str key;
-        ccsig_status st = parse_key(ps, &key);
+        uint32_t h = 0;
+        ccsig_status st = parse_key(ps, &key, &h);
         if (st)
             return st;
         ccsig_sf_bare val;
@@ -454,30 +609,61 @@ static ccsig_status parse_params(parser *ps, ccsig_sf_params *out) {
         val.v.boolean = true;
         if (ps->cur < ps->end && *ps->cur == '=') {
             ps->cur++;
-            /* Values may allocate from the arena; keep our array the last
-             * allocation only when nothing else intervenes. */
             st = parse_bare(ps, &val);
             if (st)
                 return st;
         }
-        size_t i;
-        for (i = 0; i < n; i++)
-            if (ccsig_str_eq_str(v[i].key, key))
-                break;
+        bool oom = false;
+        size_t i = index_find(ps->a, &ix, v, sizeof *v, n, key, h, &oom);
+        if (oom)
+            return nomem(ps);
         if (i < n) {
             v[i].value = val;
             continue;
         }
-        v = grow(ps->a, v, n, &cap, sizeof *v);
-        if (!v)
-            return nomem(ps);
+        if (n == cap) {
+            if (v == local) {
+                /* A long parameter list: size the index and the array from
+                 * the ';' still ahead (index first, so the array can still
+                 * grow in place). */
+                cap = n + count_byte(ps->cur, ps->end, ';');
+                size_t size = 4 * INDEX_MIN;
+                while (size < 2 * cap)
+                    size *= 2;
+                if (!index_build(ps->a, &ix, local, sizeof *local, n, size))
+                    return nomem(ps);
+                v = ccsig_arena_alloc(ps->a, cap * sizeof *v);
+                if (!v)
+                    return nomem(ps);
+                memcpy(v, local, sizeof local);
+            } else if (!(v = grow(ps->a, v, n, &cap, sizeof *v))) {
+                return nomem(ps);
+            }
+        }
         v[n].key = key;
         v[n].value = val;
+        index_add(&ix, h, n);
         n++;
     }
-    shrink(ps->a, v, n, cap, sizeof *v);
-    out->v = v;
+    if (v == local) {
+        out->v = ccsig_arena_alloc(ps->a, n * sizeof *v);
+        if (!out->v)
+            return nomem(ps);
+        memcpy(out->v, local, n * sizeof *v);
+    } else {
+        shrink(ps->a, v, n, cap, sizeof *v);
+        out->v = v;
+    }
     out->n = n;
+    return CCSIG_OK;
+}
+
+/* Parameters are absent on most items: test for ';' before the call. */
+static inline ccsig_status parse_params(parser *ps, ccsig_sf_params *out) {
+    if (ps->cur < ps->end && *ps->cur == ';')
+        return parse_params_slow(ps, out);
+    out->v = NULL;
+    out->n = 0;
     return CCSIG_OK;
 }
 
@@ -513,7 +699,7 @@ static ccsig_status parse_inner_list(parser *ps, ccsig_sf_member *m) {
     }
 }
 
-static ccsig_status parse_member_value(parser *ps, ccsig_sf_member *m) {
+static inline ccsig_status parse_member_value(parser *ps, ccsig_sf_member *m) {
     if (ps->cur < ps->end && *ps->cur == '(')
         return parse_inner_list(ps, m);
     m->inner = false;
@@ -556,7 +742,14 @@ ccsig_status ccsig_sf_parse_item(ccsig_arena *a, const char *p, size_t len, ccsi
 }
 
 /* After a member: OWS, then end of input or ',' OWS and another member. */
-static ccsig_status after_member(parser *ps, bool *done) {
+static inline ccsig_status after_member(parser *ps, bool *done) {
+    /* Fast path: the canonical ", " separator. */
+    if (ps->end - ps->cur >= 3 && ps->cur[0] == ',' && ps->cur[1] == ' ' && ps->cur[2] != ' ' &&
+        ps->cur[2] != '\t') {
+        ps->cur += 2;
+        *done = false;
+        return CCSIG_OK;
+    }
     skip_ows(ps);
     if (ps->cur >= ps->end) {
         *done = true;
@@ -578,19 +771,22 @@ ccsig_status ccsig_sf_parse_list(ccsig_arena *a, const char *p, size_t len, ccsi
     init_parser(&ps, a, p, len, err);
     skip_sp(&ps);
     ccsig_sf_member *v = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0, cap = presize_count(ps.cur, ps.end);
+    if (cap && !(v = ccsig_arena_alloc(a, cap * sizeof *v)))
+        return nomem(&ps);
     bool done = ps.cur >= ps.end;
     while (!done) {
-        ccsig_sf_member m;
-        memset(&m, 0, sizeof m);
-        m.offset = (size_t)(ps.cur - ps.p);
-        ccsig_status st = parse_member_value(&ps, &m);
+        /* Parse straight into the next slot. */
+        if (n == cap && !(v = grow(a, v, n, &cap, sizeof *v)))
+            return nomem(&ps);
+        ccsig_sf_member *m = &v[n];
+        m->key.p = NULL;
+        m->key.len = 0;
+        m->offset = (size_t)(ps.cur - ps.p);
+        ccsig_status st = parse_member_value(&ps, m);
         if (st)
             return st;
-        v = grow(a, v, n, &cap, sizeof *v);
-        if (!v)
-            return nomem(&ps);
-        v[n++] = m;
+        n++;
         st = after_member(&ps, &done);
         if (st)
             return st;
@@ -599,41 +795,6 @@ ccsig_status ccsig_sf_parse_list(ccsig_arena *a, const char *p, size_t len, ccsi
     out->v = v;
     out->n = n;
     return CCSIG_OK;
-}
-
-/* Index for large dictionaries: open addressing over member positions. */
-#define DICT_INDEX_MIN 16
-
-static uint32_t key_hash(ccsig_str k) {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < k.len; i++)
-        h = (h ^ (unsigned char)k.p[i]) * 16777619u;
-    return h;
-}
-
-typedef struct dict_index {
-    uint32_t *slot; /* member index + 1; 0 = empty */
-    size_t mask;
-} dict_index;
-
-static bool index_build(ccsig_arena *a, dict_index *ix, const ccsig_sf_member *v, size_t n,
-                        size_t want) {
-    size_t size = 64;
-    while (size < want * 2)
-        size *= 2;
-    uint32_t *slot = ccsig_arena_alloc(a, size * sizeof *slot);
-    if (!slot)
-        return false;
-    memset(slot, 0, size * sizeof *slot);
-    ix->slot = slot;
-    ix->mask = size - 1;
-    for (size_t i = 0; i < n; i++) {
-        size_t h = key_hash(v[i].key) & ix->mask;
-        while (slot[h])
-            h = (h + 1) & ix->mask;
-        slot[h] = (uint32_t)(i + 1);
-    }
-    return true;
 }
 
 ccsig_status ccsig_sf_parse_dict(ccsig_arena *a, const char *p, size_t len, ccsig_sf_dict *out,
@@ -647,67 +808,58 @@ ccsig_status ccsig_sf_parse_dict_dups(ccsig_arena *a, const char *p, size_t len,
     init_parser(&ps, a, p, len, err);
     skip_sp(&ps);
     ccsig_sf_member *v = NULL;
-    size_t n = 0, cap = 0;
-    dict_index ix = {NULL, 0};
-    size_t ix_cap = 0; /* members the index was sized for */
+    size_t n = 0, cap = presize_count(ps.cur, ps.end);
+    key_index ix = {NULL, 0};
+    if (cap) {
+        /* The index first, then the array, so the array stays the arena's
+         * last allocation and can grow in place if the estimate was low. */
+        size_t size = 4 * INDEX_MIN;
+        while (size < 2 * cap)
+            size *= 2;
+        if (cap >= INDEX_MIN && !index_build(a, &ix, NULL, 0, 0, size))
+            return nomem(&ps);
+        if (!(v = ccsig_arena_alloc(a, cap * sizeof *v)))
+            return nomem(&ps);
+    }
     bool done = ps.cur >= ps.end;
     while (!done) {
-        ccsig_sf_member m;
-        memset(&m, 0, sizeof m);
-        m.offset = (size_t)(ps.cur - ps.p);
-        ccsig_status st = parse_key(&ps, &m.key);
+        /* Parse straight into the next slot; a duplicate is then moved onto
+         * the earlier member (RFC 9651 §4.2.2: the last value wins and keeps
+         * the first position). */
+        if (n == cap && !(v = grow(a, v, n, &cap, sizeof *v)))
+            return nomem(&ps);
+        ccsig_sf_member *m = &v[n];
+        m->offset = (size_t)(ps.cur - ps.p);
+        uint32_t h = 0;
+        ccsig_status st = parse_key(&ps, &m->key, &h);
         if (st)
             return st;
         if (ps.cur < ps.end && *ps.cur == '=') {
             ps.cur++;
-            st = parse_member_value(&ps, &m);
+            st = parse_member_value(&ps, m);
         } else {
-            m.bare.type = CCSIG_SF_BOOLEAN;
-            m.bare.v.boolean = true;
-            st = parse_params(&ps, &m.params);
+            m->inner = false;
+            m->items = NULL;
+            m->nitems = 0;
+            m->bare.type = CCSIG_SF_BOOLEAN;
+            m->bare.v.boolean = true;
+            st = parse_params(&ps, &m->params);
         }
         if (st)
             return st;
-        /* Find an earlier member with the same key: it is overwritten in
-         * place (RFC 9651 §4.2.2: ordering keeps the first position). */
-        size_t found = n;
-        if (ix.slot) {
-            size_t h = key_hash(m.key) & ix.mask;
-            while (ix.slot[h]) {
-                if (ccsig_str_eq_str(v[ix.slot[h] - 1].key, m.key)) {
-                    found = ix.slot[h] - 1;
-                    break;
-                }
-                h = (h + 1) & ix.mask;
-            }
-        } else {
-            for (size_t i = 0; i < n; i++)
-                if (v[i].key.len == m.key.len && ccsig_str_eq_str(v[i].key, m.key)) {
-                    found = i;
-                    break;
-                }
-        }
+        bool oom = false;
+        size_t found = index_find(a, &ix, v, sizeof *v, n, m->key, h, &oom);
+        if (oom)
+            return nomem(&ps);
         if (found < n) {
             if (dup)
-                dup(ctx, m.key, m.offset);
+                dup(ctx, m->key, m->offset);
             size_t off = v[found].offset;
-            v[found] = m;
+            v[found] = *m;
             v[found].offset = off;
         } else {
-            v = grow(a, v, n, &cap, sizeof *v);
-            if (!v)
-                return nomem(&ps);
-            v[n++] = m;
-            if (n >= DICT_INDEX_MIN && n * 2 > ix_cap) {
-                ix_cap = n * 4;
-                if (!index_build(a, &ix, v, n, ix_cap))
-                    return nomem(&ps);
-            } else if (ix.slot) {
-                size_t h = key_hash(m.key) & ix.mask;
-                while (ix.slot[h])
-                    h = (h + 1) & ix.mask;
-                ix.slot[h] = (uint32_t)n;
-            }
+            index_add(&ix, h, n);
+            n++;
         }
         st = after_member(&ps, &done);
         if (st)

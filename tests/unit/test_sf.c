@@ -150,6 +150,48 @@ static void large_dictionary_index(void **state) {
     ccsig_buf_free(&b);
 }
 
+static void long_parameter_lists(void **state) {
+    (void)state;
+    /* More parameters than the local buffer, with duplicates on both sides
+     * of the spill point: the last value wins, first position kept. */
+    ccsig_buf b = CCSIG_BUF_INIT;
+    ccsig_buf_puts(&b, "tok");
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 40; i++)
+            ccsig_buf_printf(&b, ";p%d=%d", i, round * 100 + i);
+    ccsig_sf_item it;
+    ccsig_error err;
+    assert_int_equal(ccsig_sf_parse_item(&A, b.data, b.len, &it, &err), CCSIG_OK);
+    assert_int_equal(it.params.n, 40);
+    for (int i = 0; i < 40; i++)
+        assert_int_equal(it.params.v[i].value.v.integer, 100 + i);
+    ccsig_buf_free(&b);
+}
+
+static void presize_bounds(void **state) {
+    (void)state;
+    /* Far more members than the up-front estimate cap, then commas inside
+     * strings that make the estimate too high: both must parse exactly. */
+    ccsig_buf b = CCSIG_BUF_INIT;
+    for (int i = 0; i < 6000; i++)
+        ccsig_buf_printf(&b, "%sk%d=\"a,b,c\"", i ? ", " : "", i);
+    ccsig_sf_dict d;
+    ccsig_error err;
+    assert_int_equal(ccsig_sf_parse_dict(&A, b.data, b.len, &d, &err), CCSIG_OK);
+    assert_int_equal(d.n, 6000);
+    assert_true(ccsig_str_eq(d.v[5999].key, "k5999"));
+    assert_true(ccsig_str_eq(d.v[5999].bare.v.str, "a,b,c"));
+    ccsig_buf_clear(&b);
+    for (int i = 0; i < 300; i++)
+        ccsig_buf_printf(&b, "%s(\"x,y\" %d);q", i ? ", " : "", i);
+    ccsig_sf_list l;
+    assert_int_equal(ccsig_sf_parse_list(&A, b.data, b.len, &l, &err), CCSIG_OK);
+    assert_int_equal(l.n, 300);
+    assert_int_equal(l.v[299].nitems, 2);
+    assert_int_equal(l.v[299].items[1].bare.v.integer, 299);
+    ccsig_buf_free(&b);
+}
+
 static void serialise_errors(void **state) {
     (void)state;
     ccsig_buf b = CCSIG_BUF_INIT;
@@ -206,6 +248,8 @@ int main(void) {
         cmocka_unit_test(multi_line),
         cmocka_unit_test(duplicates_keep_first_position),
         cmocka_unit_test(large_dictionary_index),
+        cmocka_unit_test(long_parameter_lists),
+        cmocka_unit_test(presize_bounds),
         cmocka_unit_test(serialise_errors),
         cmocka_unit_test(helpers),
     };

@@ -1,0 +1,251 @@
+/*
+ * ccsig/robots.h — robots.txt (RFC 9309) with the aipref Content-Usage rule,
+ * Cloudflare Content-Signal lines and RSL License lines; parse once, match
+ * many; lint.
+ *
+ * Compile a robots.txt once into an immutable matcher (ccsig_robots_compile),
+ * then ask it, for any number of (agent, URL) pairs, whether the URL may be
+ * crawled and which statements of preference apply. A query allocates
+ * nothing and writes only into the answer the caller provides, so one const
+ * matcher can be queried from many threads at once.
+ *
+ * Parsing follows RFC 9309 and, where the RFC leaves a choice open, Google's
+ * open-source parser (github google/robotstxt): BOM prefix skipped, CR, LF
+ * and CRLF line ends, '#' comments, keys matched case-insensitively by
+ * prefix with Google's typo list (`disalow`, `useragent`, ...), a missing
+ * colon accepted when the line has exactly two words, lines cut at 16663
+ * bytes, a user-agent line after a rule (or any other record) starting a new
+ * group, user-agent values read as their leading product-token run, `*`
+ * followed by anything as the global group, the longest match deciding with
+ * allow winning a tie, empty patterns matching with priority 0, an allow of
+ * `.../index.htm*` also allowing `.../$`. Deliberate differences (README
+ * "robots.txt"): percent-encoded unreserved characters are decoded in paths
+ * and patterns as RFC 9309 §2.2.2 says, `*` and `$` in a URL path are
+ * compared as %2A and %24 (RFC 9309 §2.2.3), product tokens keep digits
+ * ("AI2Bot" is not read as "AI"), /robots.txt is always allowed,
+ * and content past 500 KiB is ignored.
+ *
+ * Preferences (draft-ietf-aipref-attach, ../shared/specs/peer-signals.md):
+ * - `Content-Usage: [path ]expression` in a group. Of the rules of the
+ *   agent's groups whose path matches, those with the longest path apply; when
+ *   several have that length (identical paths) each is a statement and they
+ *   combine by the vocabulary's restrictive rule.
+ * - `Content-Signal: [path ]search=yes, ai-input=no, ai-train=no` (also the
+ *   plural `Content-Signals`): mapped to search, ai-use and train-ai, chosen
+ *   by the same longest-path rule, separately from Content-Usage. Lines
+ *   before the first group apply to every agent.
+ * - `License: URL` (RSL): global, recorded with its URL and line.
+ * No preference applies to a path the agent may not crawl.
+ *
+ * Memory: the matcher owns a copy of the input; every slice an answer holds
+ * (rule text, statement provenance and labels, licence URLs) points into the
+ * matcher and lives until ccsig_robots_free.
+ */
+#ifndef CCSIG_ROBOTS_H
+#define CCSIG_ROBOTS_H
+
+#include "ccsig/common.h"
+#include "ccsig/pref.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* RFC 9309 §2.5: crawlers MUST parse at least the first 500 KiB; ccsig parses
+ * exactly that much. Content past it is ignored (only whole lines that end
+ * before the limit are read) and the matcher records where it stopped. */
+#define CCSIG_ROBOTS_MAX_SIZE (500u * 1024u)
+
+/* Google's parser keeps at most 2083 * 8 - 1 bytes of a line (eight times the
+ * longest URL some browsers accept); the rest of a longer line is ignored. */
+#define CCSIG_ROBOTS_MAX_LINE (2083u * 8u - 1u)
+
+/* Longest normalised URL path a query matches against; a longer path is cut
+ * there (answer->path_truncated says so). Paths this long are not seen in
+ * practice: browsers and crawlers stop near 2 KiB. */
+#define CCSIG_ROBOTS_PATH_MAX 8192u
+
+/* Statements one answer can hold. More rules than this tying for the longest
+ * path are folded restrictively into the last statement (answer->folded). */
+#define CCSIG_ROBOTS_MAX_STATEMENTS 8
+
+typedef struct ccsig_robots ccsig_robots;
+
+/* A line of the robots.txt: 1-based number (0 = none) and its text without
+ * the line end, the comment and surrounding whitespace. */
+typedef struct ccsig_robots_line {
+    unsigned line;
+    ccsig_str text;
+} ccsig_robots_line;
+
+/* An RSL `License:` line. */
+typedef struct ccsig_robots_license {
+    unsigned line;
+    ccsig_str url; /* the value as written */
+} ccsig_robots_license;
+
+/* What the whole file holds, for reports and lint. */
+typedef struct ccsig_robots_info {
+    size_t size;                 /* bytes given to compile */
+    size_t used;                 /* bytes read (<= CCSIG_ROBOTS_MAX_SIZE) */
+    bool truncated;              /* content past CCSIG_ROBOTS_MAX_SIZE was ignored */
+    unsigned first_ignored_line; /* first line not read when truncated */
+    unsigned lines;              /* lines read */
+    bool bom;                    /* a UTF-8 BOM (or a prefix of one) was skipped */
+    unsigned groups;             /* RFC 9309 groups */
+    unsigned access_rules;       /* allow and disallow rules in groups */
+    unsigned usage_rules;        /* Content-Usage rules in groups */
+    unsigned signal_rules;       /* Content-Signal lines (in groups or global) */
+    unsigned licenses;           /* License lines */
+} ccsig_robots_info;
+
+/* Why a URL may or may not be crawled. */
+typedef enum ccsig_robots_reason {
+    CCSIG_ROBOTS_BY_RULE = 0, /* an allow or disallow rule matched (answer->rule) */
+    CCSIG_ROBOTS_NO_MATCH,    /* the agent's groups have no matching rule: allowed */
+    CCSIG_ROBOTS_NO_GROUP,    /* no group for the agent and no `*` group: allowed */
+    CCSIG_ROBOTS_ROBOTS_TXT   /* /robots.txt itself, always allowed (RFC 9309 §2.2.2) */
+} ccsig_robots_reason;
+
+/* "rule", "no-match", "no-group", "robots-txt". */
+const char *ccsig_robots_reason_name(ccsig_robots_reason r);
+
+/* Which directive made a statement. */
+typedef enum ccsig_robots_directive {
+    CCSIG_ROBOTS_CONTENT_USAGE = 0,
+    CCSIG_ROBOTS_CONTENT_SIGNAL
+} ccsig_robots_directive;
+
+/* The answer to one query. The caller owns it (a thread keeps one and reuses
+ * it); a query overwrites it. Large (about 10 KiB, the path buffer): keep it
+ * off small stacks in deep recursion. */
+typedef struct ccsig_robots_answer {
+    bool allowed;               /* may the URL be crawled */
+    ccsig_robots_reason reason; /* why */
+    ccsig_robots_line rule;     /* deciding allow/disallow rule (line 0 when none) */
+    ccsig_robots_line group;    /* first line of that rule's group, or of the agent's
+                                   first group; line 0 when the agent has none */
+    bool specific;              /* the agent has its own group (not `*`) */
+    /* Statements of preference that apply (none when !allowed), in file
+     * order: Content-Usage first, then Content-Signal. Provenance: kind
+     * robots, the rule's line and text, the matcher's origin. */
+    ccsig_statement st[CCSIG_ROBOTS_MAX_STATEMENTS];
+    ccsig_robots_directive st_directive[CCSIG_ROBOTS_MAX_STATEMENTS];
+    size_t nst;
+    unsigned folded;      /* rules folded into st[nst-1] for lack of room */
+    unsigned withheld;    /* statements that would apply if the URL could be crawled */
+    ccsig_str signal_use; /* Content-Signal `use=` of an applying line, empty if none */
+    /* RSL licences of the file (global, all agents). */
+    const ccsig_robots_license *licenses;
+    size_t nlicenses;
+    /* The normalised path that was matched (points into pathbuf or the URL). */
+    ccsig_str path;
+    bool path_truncated;
+    char pathbuf[CCSIG_ROBOTS_PATH_MAX];
+} ccsig_robots_answer;
+
+/* The groups that apply to one agent: resolve once, query many times. A plain
+ * value; valid for the matcher it came from. */
+typedef struct ccsig_robots_agent {
+    uint32_t first; /* internal: first entry of the agent's group list */
+    uint32_t count; /* internal: number of groups (0: none apply) */
+    bool specific;  /* the file names this agent (not only `*`) */
+} ccsig_robots_agent;
+
+/* Compile robots.txt bytes p[0..len) into a matcher. origin (may be NULL)
+ * names the file or URL in provenance. At most CCSIG_ROBOTS_MAX_SIZE bytes are
+ * read; a longer input is not an error (ccsig_robots_get_info says it was
+ * cut). Never fails on content: every byte sequence is a robots.txt.
+ * Returns CCSIG_OK and *out, or CCSIG_ERR_NOMEM. Free with ccsig_robots_free. */
+ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin, ccsig_robots **out,
+                                  ccsig_error *err);
+
+void ccsig_robots_free(ccsig_robots *r);
+
+const ccsig_robots_info *ccsig_robots_get_info(const ccsig_robots *r);
+
+/* The License lines, in file order. */
+const ccsig_robots_license *ccsig_robots_licenses(const ccsig_robots *r, size_t *n);
+
+/* The product token of an agent string: its leading run of [A-Za-z0-9_-]
+ * ("ExampleBot/1.1" -> "ExampleBot"), or "*" for "*". Points into ua. */
+ccsig_str ccsig_robots_product_token(const char *ua, size_t len);
+
+/* The groups for an agent (a product token or a user-agent string, reduced
+ * with ccsig_robots_product_token; "*" asks for the `*` groups): the groups
+ * naming it (case-insensitively), else the `*` groups, else none. */
+ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent, size_t len);
+
+/* Answer for one URL or path: "https://host/p?q#f", "//host/p", "/p?q" (the
+ * scheme, host and fragment are ignored; path and query are matched after
+ * percent-normalisation). Allocates nothing. Returns CCSIG_OK, or
+ * CCSIG_ERR_USAGE for a NULL argument. Thread-safe on a const matcher. */
+ccsig_status ccsig_robots_query(const ccsig_robots *r, ccsig_robots_agent agent, const char *url,
+                                size_t len, ccsig_robots_answer *out);
+
+/* ccsig_robots_select then ccsig_robots_query. */
+ccsig_status ccsig_robots_check(const ccsig_robots *r, const char *agent, size_t agent_len,
+                                const char *url, size_t len, ccsig_robots_answer *out);
+
+/* Only "may it be crawled": no statements, no answer struct. rule (may be
+ * NULL) receives the deciding rule. Allocates nothing. */
+bool ccsig_robots_allowed(const ccsig_robots *r, ccsig_robots_agent agent, const char *url,
+                          size_t len, ccsig_robots_line *rule);
+
+/* The path a URL is matched as: path and query of url, '/' prepended when
+ * missing, fragment dropped, percent-encoding normalised (RFC 9309 §2.2.2:
+ * %xx of an unreserved character decoded, other %xx upper-cased, bytes
+ * outside printable ASCII and `*`, `$` percent-encoded). Writes into
+ * buf[0..cap) when it must change bytes, else points into url; *truncated
+ * when the result did not fit. Returns the path. */
+ccsig_str ccsig_robots_url_path(const char *url, size_t len, char *buf, size_t cap,
+                                bool *truncated);
+
+/* ---- lint ---- */
+
+typedef enum ccsig_diag_severity {
+    CCSIG_DIAG_NOTE = 0,
+    CCSIG_DIAG_WARNING,
+    CCSIG_DIAG_ERROR
+} ccsig_diag_severity;
+
+/* "note", "warning", "error". */
+const char *ccsig_diag_severity_name(ccsig_diag_severity s);
+
+typedef struct ccsig_robots_diag {
+    unsigned line;   /* 1-based */
+    unsigned column; /* 1-based byte column in the line (after a BOM on line 1) */
+    ccsig_diag_severity severity;
+    const char *id; /* stable identifier, e.g. "content-usage-syntax" (static) */
+    char message[320];
+    char hint[240]; /* what to write instead; may be empty */
+} ccsig_robots_diag;
+
+/* Every check lint makes: id, default severity, one-line description. */
+typedef struct ccsig_robots_check_info {
+    const char *id;
+    ccsig_diag_severity severity;
+    const char *description;
+} ccsig_robots_check_info;
+
+const ccsig_robots_check_info *ccsig_robots_lint_checks(size_t *n);
+
+typedef struct ccsig_robots_lint_result {
+    ccsig_robots_diag *v; /* sorted by line, then column */
+    size_t n;
+    size_t cap;
+    size_t errors, warnings, notes;
+} ccsig_robots_lint_result;
+
+/* Lint robots.txt bytes p[0..len) (the whole input: lines past the 500 KiB
+ * limit are reported). Fills *out (free with ccsig_robots_lint_free).
+ * Returns CCSIG_OK or CCSIG_ERR_NOMEM. */
+ccsig_status ccsig_robots_lint(const char *p, size_t len, ccsig_robots_lint_result *out,
+                               ccsig_error *err);
+
+void ccsig_robots_lint_free(ccsig_robots_lint_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,370 @@
+/*
+ * cmd_check.c — `ccsig check --robots FILE [--agent UA] [--use C]
+ * [--commit LIST] [--purpose P] [--header 'Name: value']... [--json]
+ * [URL...]`: may this URL be crawled, which preferences apply and why, and
+ * (with --use) the decision for a reuser.
+ *
+ * The robots.txt is compiled once; URLs come from the arguments or, when
+ * there are none, one per line from standard input, streamed (one answer
+ * buffer, nothing kept per URL). Where the robots.txt for a URL comes from is
+ * one function (robots_for): today the --robots file; a live mode fetching
+ * /robots.txt per origin plugs in there.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "ccsig/robots.h"
+#include "ccsig/sf.h"
+#include "cli.h"
+#include "commands.h"
+#include "report.h"
+
+const char cmd_check_summary[] = "check URLs against robots.txt: crawl and preferences";
+
+static void help(FILE *f) {
+    fprintf(f, "usage: ccsig check --robots FILE [--agent UA] [--use CATEGORY] [--commit LIST]\n"
+               "                   [--purpose P] [--header 'Name: value']... [--json] [URL...]\n\n"
+               "For each URL (or each line of standard input when no URL is given): may it be\n"
+               "crawled, which preferences of the robots.txt (Content-Usage, Content-Signal) and\n"
+               "of the given response headers apply, and why.\n\n"
+               "  --robots FILE     the robots.txt to read ('-' for standard input only when\n"
+               "                    URLs are given as arguments)\n"
+               "  --agent UA        crawler product token or user-agent string (default '*')\n"
+               "  --use CATEGORY    decide for this use (train-ai, search, ai-use, ...)\n"
+               "  --commit LIST     what you commit to: credit, direct-contribution,\n"
+               "                    ecosystem-contribution, open (comma-separated) or none\n"
+               "  --purpose P       claim a public-interest purpose: malicious-content-detection,\n"
+               "                    accessibility, archiving, research\n"
+               "  --header H        a response header of the asset, e.g. 'Content-Usage: "
+               "train-ai=n'\n"
+               "                    (repeatable; other header names are not understood yet)\n"
+               "  --json            one JSON object per URL per line\n"
+               "\nExit status: 0 every URL evaluated, 2 bad usage or unreadable robots.txt.\n");
+    cli_help_footer(f, "check");
+}
+
+#define MAX_HEADERS 64
+
+typedef struct check_ctx {
+    const ccsig_robots *robots; /* the --robots file */
+    const char *robots_name;
+    const char *agent;
+    ccsig_robots_agent sel;
+    ccsig_profile prof;
+    bool json;
+    bool have_header;
+    ccsig_statement header; /* the Content-Usage header lines, one statement */
+    ccsig_robots_answer *ans;
+    ccsig_statement sts[CCSIG_ROBOTS_MAX_STATEMENTS + 1];
+    ccsig_buf out;
+    ccsig_buf names[CCSIG_ROBOTS_MAX_STATEMENTS + 1];
+} check_ctx;
+
+/* The robots.txt that applies to a URL. With --robots it is that one file for
+ * every URL; a fetcher would look the URL's origin up here. */
+static const ccsig_robots *robots_for(check_ctx *cx, const char *url, size_t len) {
+    (void)url;
+    (void)len;
+    return cx->robots;
+}
+
+static void quote_line(ccsig_buf *b, ccsig_str s) {
+    ccsig_buf_putc(b, '"');
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.p[i];
+        if (c < 0x20 || c == 0x7f)
+            ccsig_buf_printf(b, "\\x%02x", c);
+        else
+            ccsig_buf_putc(b, (char)c);
+    }
+    ccsig_buf_putc(b, '"');
+}
+
+static void text_record(check_ctx *cx, const char *url, size_t len, size_t n,
+                        const ccsig_verdict *v, const ccsig_decision *d) {
+    const ccsig_robots_answer *a = cx->ans;
+    ccsig_buf *b = &cx->out;
+    ccsig_buf_clear(b);
+    ccsig_buf_append(b, url, len);
+    ccsig_buf_puts(b, "\n  crawl: ");
+    ccsig_buf_puts(b, a->allowed ? "allowed" : "disallowed");
+    switch (a->reason) {
+    case CCSIG_ROBOTS_BY_RULE:
+        ccsig_buf_printf(b, " by line %u ", a->rule.line);
+        quote_line(b, a->rule.text);
+        ccsig_buf_printf(b, " (group of line %u ", a->group.line);
+        quote_line(b, a->group.text);
+        ccsig_buf_putc(b, ')');
+        break;
+    case CCSIG_ROBOTS_NO_MATCH:
+        ccsig_buf_printf(b, ": no rule matches (group of line %u ", a->group.line);
+        quote_line(b, a->group.text);
+        ccsig_buf_putc(b, ')');
+        break;
+    case CCSIG_ROBOTS_NO_GROUP:
+        ccsig_buf_puts(b, ": no group names this agent and there is no '*' group");
+        break;
+    case CCSIG_ROBOTS_ROBOTS_TXT:
+        ccsig_buf_puts(b, ": /robots.txt itself is always allowed");
+        break;
+    }
+    if (a->path_truncated)
+        ccsig_buf_printf(b, " [path cut at %u bytes]", CCSIG_ROBOTS_PATH_MAX);
+    ccsig_buf_putc(b, '\n');
+    fwrite(b->data, 1, b->len, stdout);
+
+    for (size_t i = 0; i < n; i++)
+        if (!cx->sts[i].valid)
+            printf("  %s: not a valid expression, so every category is unknown for it\n",
+                   ccsig_buf_cstr(&cx->names[i]));
+    bool any = false;
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++)
+        any |= v->cat[c].state != CCSIG_STATE_UNKNOWN;
+    if (any) {
+        const char *names[CCSIG_ROBOTS_MAX_STATEMENTS + 1];
+        for (size_t i = 0; i < n; i++)
+            names[i] = ccsig_buf_cstr(&cx->names[i]);
+        report_categories_text(stdout, v, "  ", names);
+    } else if (!a->allowed && a->withheld) {
+        printf("  no preference applies: the path may not be crawled (%u robots.txt rule%s "
+               "would apply otherwise)\n",
+               a->withheld, a->withheld == 1 ? "" : "s");
+    } else {
+        printf("  no preference stated: every use is unknown\n");
+    }
+    if (a->folded)
+        printf("  (%u more rules with the same path were combined into the last one)\n", a->folded);
+    if (a->signal_use.len)
+        printf("  Content-Signal use=%.*s (how much of the content may be kept)\n",
+               (int)a->signal_use.len, a->signal_use.p);
+    for (size_t i = 0; i < a->nlicenses; i++)
+        printf("  RSL licence: %.*s (line %u; not fetched)\n", (int)a->licenses[i].url.len,
+               a->licenses[i].url.p, a->licenses[i].line);
+    report_decision_text(stdout, d, "  ");
+}
+
+static void json_record(check_ctx *cx, const char *url, size_t len, size_t n,
+                        const ccsig_verdict *v, const ccsig_decision *d) {
+    const ccsig_robots_answer *a = cx->ans;
+    ccsig_buf *b = &cx->out;
+    ccsig_buf_clear(b);
+    ccsig_provenance rule = {CCSIG_SRC_ROBOTS, a->rule.line, {NULL, 0}, a->rule.text};
+    report_write_record_head(b, ccsig_str_make(url, len), ccsig_str_c(cx->agent),
+                             a->allowed ? "allowed" : "disallowed", a->rule.line ? &rule : NULL, v,
+                             d, cx->sts, n);
+    ccsig_buf_puts(b, ",\"licenses\":[");
+    for (size_t i = 0; i < a->nlicenses; i++) {
+        ccsig_buf_printf(b, "%s{\"line\":%u,\"url\":", i ? "," : "", a->licenses[i].line);
+        report_json_str(b, a->licenses[i].url.p, a->licenses[i].url.len);
+        ccsig_buf_putc(b, '}');
+    }
+    ccsig_buf_puts(b, "]}\n");
+    fwrite(b->data, 1, b->len, stdout);
+}
+
+static void check_one(check_ctx *cx, const char *url, size_t len) {
+    const ccsig_robots *r = robots_for(cx, url, len);
+    ccsig_robots_query(r, cx->sel, url, len, cx->ans);
+    const ccsig_robots_answer *a = cx->ans;
+    size_t n = 0;
+    for (size_t i = 0; i < a->nst; i++) {
+        cx->sts[n] = a->st[i];
+        ccsig_buf_clear(&cx->names[n]);
+        ccsig_buf_printf(&cx->names[n], "line %u ", a->st[i].src.line);
+        quote_line(&cx->names[n], a->st[i].src.text);
+        n++;
+    }
+    if (cx->have_header) {
+        cx->sts[n] = cx->header;
+        ccsig_buf_clear(&cx->names[n]);
+        ccsig_buf_puts(&cx->names[n], "header ");
+        quote_line(&cx->names[n], cx->header.src.text);
+        n++;
+    }
+    ccsig_verdict v;
+    ccsig_combine(cx->sts, n, &v);
+    ccsig_decision d;
+    ccsig_decide(&v, &cx->prof, &d);
+    if (cx->json)
+        json_record(cx, url, len, n, &v, &d);
+    else
+        text_record(cx, url, len, n, &v, &d);
+}
+
+static int icmp_prefix(const char *a, size_t n, const char *lit) {
+    size_t l = strlen(lit);
+    if (n != l)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if ((a[i] | 0x20) != lit[i])
+            return 1;
+    return 0;
+}
+
+int cmd_check(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"robots", required_argument, NULL, 'r'},
+        {"agent", required_argument, NULL, 'a'},
+        {"use", required_argument, NULL, 'u'},
+        {"commit", required_argument, NULL, 'c'},
+        {"purpose", required_argument, NULL, 'p'},
+        {"header", required_argument, NULL, 'H'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    check_ctx cx;
+    memset(&cx, 0, sizeof cx);
+    cx.agent = "*";
+    cx.prof.use = CCSIG_CAT_NONE;
+    const char *robots_path = NULL;
+    const char *headers[MAX_HEADERS];
+    size_t nheaders = 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+hj", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            robots_path = optarg;
+            break;
+        case 'a':
+            cx.agent = optarg;
+            break;
+        case 'u':
+            if (!cli_parse_use("check", optarg, &cx.prof.use))
+                return EXIT_USAGE;
+            break;
+        case 'c':
+            if (!cli_parse_commit("check", optarg, &cx.prof.commitments))
+                return EXIT_USAGE;
+            break;
+        case 'p':
+            if (!cli_parse_purpose("check", optarg, &cx.prof.purpose))
+                return EXIT_USAGE;
+            break;
+        case 'H':
+            if (nheaders == MAX_HEADERS)
+                return cli_usage_error("check", "more than %d --header options", MAX_HEADERS);
+            if (!strchr(optarg, ':'))
+                return cli_usage_error("check", "--header '%s' is not 'Name: value'", optarg);
+            headers[nheaders++] = optarg;
+            break;
+        case 'j':
+            cx.json = true;
+            break;
+        case 'h':
+            help(stdout);
+            return EXIT_OK;
+        default:
+            return cli_usage_error("check", "unknown option");
+        }
+    }
+    if (!robots_path)
+        return cli_usage_error("check", "--robots FILE is required (fetching robots.txt over "
+                                        "HTTP is not supported yet)");
+    if (!strcmp(robots_path, "-") && optind >= argc)
+        return cli_usage_error("check", "--robots - reads standard input, so give the URLs as "
+                                        "arguments");
+    if (!*cx.agent)
+        return cli_usage_error("check", "--agent is empty");
+
+    /* Headers: Content-Usage lines form one field value (RFC 9110 §5.3). */
+    ccsig_arena arena;
+    ccsig_arena_init(&arena, 0);
+    ccsig_str cu_lines[MAX_HEADERS];
+    size_t ncu = 0;
+    for (size_t i = 0; i < nheaders; i++) {
+        const char *h = headers[i], *colon = strchr(h, ':');
+        size_t nl = (size_t)(colon - h);
+        while (nl > 0 && (h[nl - 1] == ' ' || h[nl - 1] == '\t'))
+            nl--;
+        const char *val = colon + 1;
+        while (*val == ' ' || *val == '\t')
+            val++;
+        size_t vl = strlen(val);
+        while (vl > 0 && (val[vl - 1] == ' ' || val[vl - 1] == '\t'))
+            vl--;
+        if (!icmp_prefix(h, nl, "content-usage"))
+            cu_lines[ncu++] = ccsig_str_make(val, vl);
+        else
+            fprintf(stderr, "ccsig check: header '%.*s' is not understood yet; ignored\n", (int)nl,
+                    h);
+    }
+    if (ncu) {
+        ccsig_str joined;
+        if (ccsig_sf_join_lines(&arena, cu_lines, ncu, &joined)) {
+            cli_error("check", "out of memory");
+            return EXIT_INTERNAL;
+        }
+        ccsig_statement_init(&cx.header, CCSIG_SRC_HEADER);
+        cx.header.src.origin = CCSIG_STR_LIT("Content-Usage");
+        cx.header.src.text = joined;
+        ccsig_error perr;
+        if (ccsig_pref_parse(&arena, joined.p, joined.len, &cx.header, NULL, &perr) ==
+            CCSIG_ERR_SYNTAX)
+            fprintf(stderr,
+                    "ccsig check: --header Content-Usage: %s at byte %zu, so every category is "
+                    "unknown for it\n",
+                    perr.message, perr.offset);
+        cx.have_header = true;
+    }
+
+    size_t len;
+    char *text = cli_read_file(robots_path, 0, &len);
+    if (!text) {
+        cli_error("check", "cannot read robots.txt '%s': %s", robots_path, strerror(errno));
+        ccsig_arena_free(&arena);
+        return EXIT_USAGE;
+    }
+    ccsig_robots *robots = NULL;
+    ccsig_error err;
+    if (ccsig_robots_compile(text, len, robots_path, &robots, &err)) {
+        cli_error("check", "%s", err.message);
+        free(text);
+        ccsig_arena_free(&arena);
+        return EXIT_INTERNAL;
+    }
+    free(text);
+    const ccsig_robots_info *info = ccsig_robots_get_info(robots);
+    if (info->truncated)
+        fprintf(stderr,
+                "ccsig check: %s: the file is %zu bytes; content past 500 KiB (from line %u) is "
+                "ignored\n",
+                robots_path, info->size, info->first_ignored_line);
+    cx.robots = robots;
+    cx.robots_name = robots_path;
+    cx.sel = ccsig_robots_select(robots, cx.agent, strlen(cx.agent));
+    cx.ans = malloc(sizeof *cx.ans);
+    if (!cx.ans) {
+        cli_error("check", "out of memory");
+        ccsig_robots_free(robots);
+        return EXIT_INTERNAL;
+    }
+
+    if (optind < argc) {
+        for (int i = optind; i < argc; i++)
+            check_one(&cx, argv[i], strlen(argv[i]));
+    } else {
+        ccsig_buf line = CCSIG_BUF_INIT;
+        while (cli_getline(stdin, &line)) {
+            size_t b = 0, e = line.len;
+            while (b < e && (line.data[b] == ' ' || line.data[b] == '\t'))
+                b++;
+            while (e > b && (line.data[e - 1] == ' ' || line.data[e - 1] == '\t'))
+                e--;
+            if (b == e)
+                continue;
+            check_one(&cx, line.data + b, e - b);
+        }
+        ccsig_buf_free(&line);
+    }
+    fflush(stdout);
+    ccsig_buf_free(&cx.out);
+    for (size_t i = 0; i < CCSIG_ROBOTS_MAX_STATEMENTS + 1; i++)
+        ccsig_buf_free(&cx.names[i]);
+    free(cx.ans);
+    ccsig_robots_free(robots);
+    ccsig_arena_free(&arena);
+    return EXIT_OK;
+}

@@ -1,0 +1,761 @@
+/*
+ * test_robots.c — the robots.txt engine: every rule of RFC 9309 (section in
+ * each test's name), every example of draft-ietf-aipref-attach, Content-Signal
+ * (peer-signals §1), License (§3), limits, and lint.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "ccsig/robots.h"
+
+static ccsig_robots_answer ans;
+
+static ccsig_robots *compile_n(const char *s, size_t n) {
+    ccsig_robots *r = NULL;
+    ccsig_error err;
+    assert_int_equal(ccsig_robots_compile(s, n, "robots.txt", &r, &err), CCSIG_OK);
+    assert_non_null(r);
+    return r;
+}
+
+static ccsig_robots *compile(const char *s) {
+    return compile_n(s, strlen(s));
+}
+
+static const ccsig_robots_answer *ask(const ccsig_robots *r, const char *agent, const char *url) {
+    assert_int_equal(ccsig_robots_check(r, agent, strlen(agent), url, strlen(url), &ans), CCSIG_OK);
+    /* The crawl-only query must agree. */
+    ccsig_robots_agent a = ccsig_robots_select(r, agent, strlen(agent));
+    assert_int_equal(ccsig_robots_allowed(r, a, url, strlen(url), NULL), ans.allowed);
+    return &ans;
+}
+
+static bool allowed(const char *robots, const char *agent, const char *url) {
+    ccsig_robots *r = compile(robots);
+    bool ok = ask(r, agent, url)->allowed;
+    ccsig_robots_free(r);
+    return ok;
+}
+
+/* ---- RFC 9309 ---- */
+
+static const char rfc_5_1[] = "User-Agent: *\n"
+                              "Disallow: *.gif$\n"
+                              "Disallow: /example/\n"
+                              "Allow: /publications/\n"
+                              "\n"
+                              "User-Agent: foobot\n"
+                              "Disallow:/\n"
+                              "Allow:/example/page.html\n"
+                              "Allow:/example/allowed.gif\n"
+                              "\n"
+                              "User-Agent: barbot\n"
+                              "User-Agent: bazbot\n"
+                              "Disallow: /example/page.html\n"
+                              "\n"
+                              "User-Agent: quxbot\n"
+                              "\n"
+                              "EOF\n";
+
+static void rfc_5_1_simple_example(void **state) {
+    ccsig_robots *r = compile(rfc_5_1);
+    /* Any other crawler: the * group. */
+    assert_false(ask(r, "otherbot", "/example/page.html")->allowed);
+    assert_int_equal(ans.rule.line, 3);
+    assert_int_equal(ans.group.line, 1);
+    assert_false(ans.specific);
+    assert_true(ask(r, "otherbot", "/publications/x")->allowed);
+    assert_false(ask(r, "otherbot", "/images/a.gif")->allowed);
+    assert_true(ask(r, "otherbot", "/images/a.gif?size=1")->allowed);
+    /* foobot */
+    assert_true(ask(r, "foobot", "/example/page.html")->allowed);
+    assert_true(ask(r, "foobot", "/example/allowed.gif")->allowed);
+    assert_false(ask(r, "foobot", "/other")->allowed);
+    assert_true(ans.specific);
+    assert_int_equal(ans.group.line, 6);
+    /* barbot and bazbot share a group. */
+    assert_false(ask(r, "barbot", "/example/page.html")->allowed);
+    assert_false(ask(r, "bazbot", "/example/page.html")->allowed);
+    assert_int_equal(ans.group.line, 11);
+    assert_true(ask(r, "bazbot", "/example/other.html")->allowed);
+    assert_true(ask(r, "barbot", "/a.gif")->allowed); /* not the * group */
+    /* quxbot: a group with no rules allows everything. */
+    assert_true(ask(r, "quxbot", "/example/page.html")->allowed);
+    assert_int_equal(ans.reason, CCSIG_ROBOTS_NO_MATCH);
+    assert_int_equal(ans.group.line, 15);
+    ccsig_robots_free(r);
+}
+
+static void rfc_5_2_longest_match(void **state) {
+    const char *t = "User-Agent: foobot\n"
+                    "Allow: /example/page/\n"
+                    "Disallow: /example/page/disallowed.gif\n";
+    assert_true(allowed(t, "foobot", "/example/page/"));
+    assert_true(allowed(t, "foobot", "/example/page/ok.gif"));
+    assert_false(allowed(t, "foobot", "/example/page/disallowed.gif"));
+}
+
+static void rfc_2_2_1_groups_combined(void **state) {
+    const char *t = "user-agent: ExampleBot\n"
+                    "disallow: /foo\n"
+                    "disallow: /bar\n"
+                    "\n"
+                    "user-agent: ExampleBot\n"
+                    "disallow: /baz\n";
+    assert_false(allowed(t, "ExampleBot", "/foo"));
+    assert_false(allowed(t, "ExampleBot", "/bar"));
+    assert_false(allowed(t, "ExampleBot", "/baz"));
+    assert_true(allowed(t, "ExampleBot", "/qux"));
+}
+
+static void rfc_2_2_1_product_token_case_insensitive(void **state) {
+    const char *t = "User-Agent: ExampleBot\nDisallow: /\n";
+    assert_false(allowed(t, "examplebot", "/x"));
+    assert_false(allowed(t, "EXAMPLEBOT", "/x"));
+    assert_false(allowed(t, "ExampleBot/1.1", "/x"));
+    assert_true(allowed(t, "ExampleBotX2", "/x")); /* a different token */
+    ccsig_str tok = ccsig_robots_product_token("ExampleBot/1.1 (+https://x)", 27);
+    assert_int_equal(tok.len, 10);
+    /* The file's value is read as its product token too (Google). */
+    assert_false(allowed("User-agent: ExampleBot/2.0\nDisallow: /\n", "ExampleBot", "/x"));
+}
+
+static void rfc_2_2_1_star_fallback(void **state) {
+    const char *t = "User-agent: *\nDisallow: /private\n\nUser-agent: Other\nDisallow: /\n";
+    assert_false(allowed(t, "Unlisted", "/private/x"));
+    assert_true(allowed(t, "Unlisted", "/public"));
+    assert_false(allowed(t, "*", "/private"));
+    /* Google: '*' followed by whitespace and more is still the global group. */
+    assert_false(allowed("User-agent: * other\nDisallow: /\n", "bot", "/x"));
+    /* A group for the agent means the * group is not used, even if empty. */
+    assert_true(allowed("User-agent: *\nDisallow: /\n\nUser-agent: bot\n", "bot", "/x"));
+}
+
+static void rfc_2_2_1_no_group_no_rules(void **state) {
+    ccsig_robots *r = compile("User-agent: a\nDisallow: /\n");
+    assert_true(ask(r, "b", "/x")->allowed);
+    assert_int_equal(ans.reason, CCSIG_ROBOTS_NO_GROUP);
+    assert_int_equal(ans.group.line, 0);
+    ccsig_robots_free(r);
+    assert_true(allowed("", "b", "/x"));
+    assert_true(allowed("# nothing\n\n", "*", "/x"));
+}
+
+static void rfc_2_1_rules_before_group_ignored(void **state) {
+    assert_true(allowed("Disallow: /\nUser-agent: *\nAllow: /x\n", "bot", "/y"));
+}
+
+static void rfc_2_2_keys_case_insensitive_and_whitespace(void **state) {
+    assert_false(allowed("USER-AGENT: *\nDISALLOW: /a\n", "bot", "/a"));
+    assert_false(allowed("  user-agent  :  *  \n\tdisallow\t:\t/a\t\n", "bot", "/a"));
+}
+
+static void rfc_2_2_2_allow_wins_tie(void **state) {
+    ccsig_robots *r = compile("User-agent: *\nDisallow: /page\nAllow: /page\n");
+    assert_true(ask(r, "x", "/page")->allowed);
+    assert_int_equal(ans.rule.line, 3);
+    ccsig_robots_free(r);
+    /* Equal length, different patterns: still allow. */
+    assert_true(allowed("User-agent: *\nDisallow: /pag*\nAllow: /page\n", "x", "/page"));
+}
+
+static void rfc_2_2_2_no_match_allowed(void **state) {
+    ccsig_robots *r = compile("User-agent: *\nDisallow: /a\n");
+    assert_true(ask(r, "x", "/b")->allowed);
+    assert_int_equal(ans.reason, CCSIG_ROBOTS_NO_MATCH);
+    assert_int_equal(ans.rule.line, 0);
+    ccsig_robots_free(r);
+}
+
+static void rfc_2_2_2_empty_disallow(void **state) {
+    ccsig_robots *r = compile("User-agent: *\nDisallow:\n");
+    assert_true(ask(r, "x", "/anything")->allowed);
+    assert_int_equal(ans.rule.line, 2); /* the empty rule is shown, it allows */
+    ccsig_robots_free(r);
+    assert_true(allowed("User-agent: *\nDisallow:\nDisallow: \n", "x", "/"));
+}
+
+static void rfc_2_2_2_case_sensitive_paths(void **state) {
+    assert_false(allowed("User-agent: *\nDisallow: /Private\n", "x", "/Private/a"));
+    assert_true(allowed("User-agent: *\nDisallow: /Private\n", "x", "/private/a"));
+}
+
+static void rfc_2_2_2_robots_txt_always_allowed(void **state) {
+    ccsig_robots *r = compile("User-agent: *\nDisallow: /\n");
+    assert_true(ask(r, "x", "/robots.txt")->allowed);
+    assert_int_equal(ans.reason, CCSIG_ROBOTS_ROBOTS_TXT);
+    assert_true(ask(r, "x", "https://example.com/robots.txt")->allowed);
+    assert_false(ask(r, "x", "/robots.txt.bak")->allowed);
+    ccsig_robots_free(r);
+}
+
+static void rfc_2_2_2_percent_encoding(void **state) {
+    /* The table of §2.2.2. */
+    const char *t = "User-agent: *\n"
+                    "Disallow: /foo/bar/\xE3\x83\x84\n"
+                    "Disallow: /bar/%e3%83%84\n"
+                    "Disallow: /baz/%62%61%7A\n";
+    assert_false(allowed(t, "x", "/foo/bar/%E3%83%84"));
+    assert_false(allowed(t, "x", "/foo/bar/\xE3\x83\x84"));
+    assert_false(allowed(t, "x", "/bar/%E3%83%84"));
+    assert_false(allowed(t, "x", "/baz/baz"));
+    assert_false(allowed(t, "x", "/baz/%62az"));
+    assert_true(allowed(t, "x", "/baz/bar"));
+    /* Reserved characters stay encoded: %2F is not '/'. */
+    assert_true(allowed("User-agent: *\nDisallow: /a/b\n", "x", "/a%2Fb"));
+    char buf[64];
+    bool trunc;
+    ccsig_str p = ccsig_robots_url_path("/a%7e%2f\xC3\xA9 b", 12, buf, sizeof buf, &trunc);
+    assert_int_equal(p.len, strlen("/a~%2F%C3%A9%20b"));
+    assert_memory_equal(p.p, "/a~%2F%C3%A9%20b", p.len);
+}
+
+static void rfc_2_2_3_special_characters(void **state) {
+    const char *t = "User-agent: *\n"
+                    "Disallow: /this/*/exactly\n"
+                    "Disallow: /that/path/exactly$\n"
+                    "Disallow: /path/file-with-a-%2A.html\n"
+                    "Disallow: /path/foo-%24\n"
+                    "Disallow: /mid$dle\n"
+                    "Disallow: /*.php$\n"
+                    "Disallow: /x/*a*b*c\n";
+    assert_false(allowed(t, "x", "/this/any/thing/exactly"));
+    assert_false(allowed(t, "x", "/this//exactly"));
+    assert_true(allowed(t, "x", "/this/exact"));
+    assert_false(allowed(t, "x", "/that/path/exactly"));
+    assert_true(allowed(t, "x", "/that/path/exactly/more"));
+    assert_false(allowed(t, "x", "https://www.example.com/path/file-with-a-*.html"));
+    assert_false(allowed(t, "x", "https://www.example.com/path/foo-$"));
+    assert_false(allowed(t, "x", "/mid$dle/x")); /* '$' inside a pattern is literal */
+    assert_false(allowed(t, "x", "/index.php"));
+    assert_true(allowed(t, "x", "/index.php?x=1"));
+    assert_false(allowed(t, "x", "/x/zzazzbzzc"));
+    assert_true(allowed(t, "x", "/x/zzczzbzza"));
+    assert_false(allowed("User-agent: *\nDisallow: /*$\n", "x", "/anything"));
+    assert_false(allowed("User-agent: *\nDisallow: *\n", "x", "/"));
+    assert_true(allowed("User-agent: *\nDisallow: /a$\n", "x", "/ab"));
+}
+
+static void rfc_2_2_comments(void **state) {
+    const char *t = "# a comment\n"
+                    "User-agent: * # everyone\n"
+                    "Disallow: /a # not /a#b\n"
+                    "   # indented comment\n"
+                    "Disallow: /b#c\n";
+    assert_false(allowed(t, "x", "/a"));
+    assert_false(allowed(t, "x", "/b"));
+    assert_true(allowed(t, "x", "/c"));
+}
+
+static void rfc_2_line_ends_cr_lf_crlf(void **state) {
+    const char *ends[] = {"\n", "\r", "\r\n"};
+    for (int i = 0; i < 3; i++) {
+        char t[200];
+        snprintf(t, sizeof t, "User-agent: *%sAllow: /a%s%sDisallow: /%s", ends[i], ends[i],
+                 ends[i], ends[i]);
+        ccsig_robots *r = compile(t);
+        assert_false(ask(r, "x", "/b")->allowed);
+        assert_int_equal(ans.rule.line, 4);
+        assert_int_equal(ans.rule.text.len, strlen("Disallow: /"));
+        ccsig_robots_free(r);
+    }
+    /* Mixed, and no final line end. */
+    ccsig_robots *r = compile("User-agent: *\r\n\rDisallow: /x");
+    assert_false(ask(r, "x", "/x")->allowed);
+    assert_int_equal(ans.rule.line, 3);
+    ccsig_robots_free(r);
+}
+
+static void rfc_2_bom_skipped(void **state) {
+    assert_false(allowed("\xEF\xBB\xBFUser-agent: *\nDisallow: /\n", "x", "/a"));
+    assert_false(allowed("\xEF\xBBUser-agent: *\nDisallow: /\n", "x", "/a"));
+    ccsig_robots *r = compile("\xEF\xBB\xBFUser-agent: *\nDisallow: /\n");
+    assert_true(ccsig_robots_get_info(r)->bom);
+    ccsig_robots_free(r);
+}
+
+static void rfc_2_5_size_limit(void **state) {
+    size_t n = CCSIG_ROBOTS_MAX_SIZE + 4096;
+    char *t = malloc(n + 64);
+    size_t o = (size_t)sprintf(t, "User-agent: *\nDisallow: /early\n");
+    while (o < CCSIG_ROBOTS_MAX_SIZE - 10)
+        o += (size_t)sprintf(t + o, "# padding padding padding padding padding padding\n");
+    o += (size_t)sprintf(t + o, "Disallow: /late\n");
+    ccsig_robots *r = compile_n(t, o);
+    assert_false(ask(r, "x", "/early")->allowed);
+    assert_true(ask(r, "x", "/late")->allowed);
+    const ccsig_robots_info *info = ccsig_robots_get_info(r);
+    assert_true(info->truncated);
+    assert_true(info->used <= CCSIG_ROBOTS_MAX_SIZE);
+    assert_true(info->first_ignored_line > 2);
+    unsigned first_ignored = info->first_ignored_line;
+    ccsig_robots_free(r);
+    /* Lint says so. */
+    ccsig_robots_lint_result res;
+    ccsig_error err;
+    assert_int_equal(ccsig_robots_lint(t, o, &res, &err), CCSIG_OK);
+    bool found = false;
+    for (size_t i = 0; i < res.n; i++)
+        if (!strcmp(res.v[i].id, "size-limit")) {
+            found = true;
+            assert_int_equal(res.v[i].line, first_ignored);
+            assert_int_equal(res.v[i].severity, CCSIG_DIAG_ERROR);
+        }
+    assert_true(found);
+    ccsig_robots_lint_free(&res);
+    free(t);
+}
+
+static void google_long_line_cut(void **state) {
+    size_t n = CCSIG_ROBOTS_MAX_LINE + 100;
+    char *t = malloc(n + 64);
+    size_t o = (size_t)sprintf(t, "User-agent: *\nDisallow: /");
+    while (o < n)
+        t[o++] = 'a';
+    o += (size_t)sprintf(t + o, "\nDisallow: /b\n");
+    ccsig_robots *r = compile_n(t, o);
+    assert_false(ask(r, "x", "/b")->allowed);
+    ccsig_robots_free(r);
+    free(t);
+}
+
+static void google_missing_colon_and_typos(void **state) {
+    assert_false(allowed("User-agent *\nDisallow /a\n", "x", "/a"));
+    assert_true(allowed("User-agent: *\nDisallow /a b\n", "x", "/a")); /* three words */
+    assert_false(allowed("User-agent: *\nDisalow: /a\n", "x", "/a"));
+    assert_false(allowed("useragent: *\ndissallow: /a\n", "x", "/a"));
+    assert_false(allowed("User agent: *\nDisallow: /a\n", "x", "/a"));
+}
+
+static void google_group_ends_at_other_record(void **state) {
+    /* A user-agent line after any other record starts a new group. */
+    const char *t = "User-agent: a\nCrawl-delay: 5\nUser-agent: b\nDisallow: /\n";
+    assert_true(allowed(t, "a", "/x"));
+    assert_false(allowed(t, "b", "/x"));
+    /* ... but other records do not end the group for the rules after them. */
+    assert_false(allowed("User-agent: a\nSitemap: /s.xml\nDisallow: /\n", "a", "/x"));
+}
+
+static void google_index_html(void **state) {
+    const char *t = "User-agent: *\nDisallow: /dir/\nAllow: /dir/index.html\n";
+    assert_true(allowed(t, "x", "/dir/"));
+    assert_true(allowed(t, "x", "/dir/index.html"));
+    assert_false(allowed(t, "x", "/dir/other"));
+}
+
+static void url_forms(void **state) {
+    char buf[64];
+    bool tr;
+    struct {
+        const char *url, *path;
+    } cases[] = {
+        {"https://example.com/a?b=1#frag", "/a?b=1"},
+        {"http://example.com", "/"},
+        {"http://example.com?q", "/?q"},
+        {"//example.com/x", "/x"},
+        {"/p;params?q", "/p;params?q"},
+        {"example.com/x", "/x"},
+        {"", "/"},
+        {"https://example.com/#/a", "/"},
+        {"/a*b$", "/a%2Ab%24"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ccsig_str p =
+            ccsig_robots_url_path(cases[i].url, strlen(cases[i].url), buf, sizeof buf, &tr);
+        assert_int_equal(p.len, strlen(cases[i].path));
+        assert_memory_equal(p.p, cases[i].path, p.len);
+        assert_false(tr);
+    }
+    ccsig_str p = ccsig_robots_url_path("/\xff\xff\xff\xff\xff", 6, buf, 8, &tr);
+    assert_true(tr);
+    assert_true(p.len <= 8);
+}
+
+/* ---- draft-ietf-aipref-attach ---- */
+
+static const char attach_example[] = "User-Agent: *\n"
+                                     "Allow: /\n"
+                                     "Disallow: /never/\n"
+                                     "Content-Usage: train-ai=n\n"
+                                     "Content-Usage: /ai-ok/ train-ai=y\n"
+                                     "\n"
+                                     "User-Agent: ExampleBot\n"
+                                     "Allow: /\n"
+                                     "Content-Usage: train-ai=y\n";
+
+static ccsig_state train_ai(const ccsig_robots_answer *a) {
+    ccsig_verdict v;
+    ccsig_combine(a->st, a->nst, &v);
+    return v.cat[CCSIG_CAT_TRAIN_AI].state;
+}
+
+static void attach_example_table(void **state) {
+    ccsig_robots *r = compile(attach_example);
+    assert_true(ask(r, "OtherBot", "/test")->allowed);
+    assert_int_equal(ans.nst, 1);
+    assert_int_equal(ans.st[0].src.line, 4);
+    assert_int_equal(ans.st[0].src.kind, CCSIG_SRC_ROBOTS);
+    assert_int_equal(train_ai(&ans), CCSIG_STATE_DENY);
+    assert_false(ask(r, "OtherBot", "/never/test")->allowed);
+    assert_int_equal(ans.nst, 0); /* N/A */
+    assert_int_equal(ans.withheld, 1);
+    assert_true(ask(r, "OtherBot", "/ai-ok/test")->allowed);
+    assert_int_equal(ans.nst, 1);
+    assert_int_equal(train_ai(&ans), CCSIG_STATE_ALLOW);
+    /* ExampleBot uses its own group: everything, train-ai=y. */
+    assert_true(ask(r, "ExampleBot", "/never/test")->allowed);
+    assert_int_equal(train_ai(&ans), CCSIG_STATE_ALLOW);
+    assert_int_equal(ans.st[0].src.line, 9);
+    ccsig_robots_free(r);
+}
+
+static void attach_intro_example(void **state) {
+    ccsig_robots *r = compile("User-Agent: *\nAllow: /\nContent-Usage: train-ai=n\n");
+    assert_true(ask(r, "x", "/anything")->allowed);
+    assert_int_equal(train_ai(&ans), CCSIG_STATE_DENY);
+    assert_memory_equal(ans.st[0].src.text.p, "Content-Usage: train-ai=n", 25);
+    assert_memory_equal(ans.st[0].src.origin.p, "robots.txt", 10);
+    ccsig_robots_free(r);
+}
+
+static void attach_identical_paths_combine(void **state) {
+    ccsig_robots *r = compile("User-Agent: *\n"
+                              "Content-Usage: /a/ train-ai=y\n"
+                              "Content-Usage: /a/ train-ai=n, search=y\n"
+                              "Content-Usage: /a train-ai=y\n");
+    ask(r, "x", "/a/b");
+    assert_int_equal(ans.nst, 2);
+    assert_int_equal(train_ai(&ans), CCSIG_STATE_DENY);
+    ccsig_robots_free(r);
+}
+
+static void attach_longest_path_encoded_bytes(void **state) {
+    /* %41 is 'A' (unreserved): the pattern counts one byte, not three. */
+    ccsig_robots *r = compile("User-Agent: *\n"
+                              "Content-Usage: /%41b train-ai=n\n"
+                              "Content-Usage: /Ab* train-ai=y\n");
+    ask(r, "x", "/Abc");
+    assert_int_equal(ans.nst, 1);
+    assert_int_equal(ans.st[0].src.line, 3);
+    ccsig_robots_free(r);
+}
+
+static void attach_value_forms(void **state) {
+    ccsig_robots *r = compile("user-agent: *\n"
+                              "  content-usage  :  /tab/\ttrain-ai=n\n"
+                              "CONTENT-USAGE: search=y # a comment\n"
+                              "Content-Usage: *.pdf train-ai=n\n"
+                              "Content-Usage: /nopref/\n");
+    ask(r, "x", "/tab/x");
+    assert_int_equal(ans.nst, 1);
+    assert_int_equal(train_ai(&ans), CCSIG_STATE_DENY);
+    ask(r, "x", "/other");
+    /* Two rules with no path apply: search=y and the invalid '*.pdf ...'. */
+    assert_int_equal(ans.nst, 2);
+    assert_true(ans.st[0].valid);
+    assert_false(ans.st[1].valid);
+    ask(r, "x", "/nopref/x");
+    assert_int_equal(ans.nst, 1);
+    assert_int_equal(train_ai(&ans), CCSIG_STATE_UNKNOWN);
+    ccsig_robots_free(r);
+}
+
+static void attach_cc_exceptions(void **state) {
+    ccsig_robots *r = compile("User-Agent: *\n"
+                              "Allow: /\n"
+                              "Content-Usage: train-ai=n, search=y\n"
+                              "Content-Usage: /open-data/ train-ai=n;exceptions=cc-cr-op\n");
+    ask(r, "x", "/open-data/set.csv");
+    assert_int_equal(ans.nst, 1);
+    ccsig_verdict v;
+    ccsig_combine(ans.st, ans.nst, &v);
+    assert_int_equal(v.cat[CCSIG_CAT_TRAIN_AI].state, CCSIG_STATE_DENY);
+    assert_int_equal(v.cat[CCSIG_CAT_TRAIN_AI].conditions, CCSIG_COND_CREDIT | CCSIG_COND_OPEN);
+    ccsig_profile p = {CCSIG_CAT_TRAIN_AI, CCSIG_COND_CREDIT | CCSIG_COND_OPEN, CCSIG_PURPOSE_NONE};
+    ccsig_decision d;
+    ccsig_decide(&v, &p, &d);
+    assert_int_equal(d.result, CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS);
+    ccsig_robots_free(r);
+}
+
+static void attach_outside_group_ignored(void **state) {
+    ccsig_robots *r = compile("Content-Usage: train-ai=n\nUser-agent: *\nAllow: /\n");
+    ask(r, "x", "/a");
+    assert_int_equal(ans.nst, 0);
+    ccsig_robots_free(r);
+}
+
+static void attach_many_identical_fold(void **state) {
+    char t[2048];
+    size_t o = (size_t)sprintf(t, "User-agent: *\n");
+    for (int i = 0; i < CCSIG_ROBOTS_MAX_STATEMENTS + 3; i++)
+        o += (size_t)sprintf(t + o, "Content-Usage: /x %s\n", i == 10 ? "train-ai=n" : "search=y");
+    ccsig_robots *r = compile(t);
+    ask(r, "x", "/x");
+    assert_int_equal(ans.nst, CCSIG_ROBOTS_MAX_STATEMENTS);
+    assert_int_equal(ans.folded, 3);
+    assert_int_equal(train_ai(&ans), CCSIG_STATE_DENY);
+    ccsig_robots_free(r);
+}
+
+/* ---- Content-Signal ---- */
+
+static void signal_mapping(void **state) {
+    ccsig_robots *r =
+        compile("User-Agent: *\n"
+                "Content-Signal: search=yes, ai-input=no, ai-train=no, use=reference\n"
+                "Allow: /\n");
+    ask(r, "x", "/page");
+    assert_int_equal(ans.nst, 1);
+    assert_int_equal(ans.st_directive[0], CCSIG_ROBOTS_CONTENT_SIGNAL);
+    ccsig_verdict v;
+    ccsig_combine(ans.st, ans.nst, &v);
+    assert_int_equal(v.cat[CCSIG_CAT_SEARCH].state, CCSIG_STATE_ALLOW);
+    assert_int_equal(v.cat[CCSIG_CAT_AI_USE].state, CCSIG_STATE_DENY);
+    assert_int_equal(v.cat[CCSIG_CAT_TRAIN_AI].state, CCSIG_STATE_DENY);
+    assert_int_equal(v.cat[CCSIG_CAT_TRAIN_GENAI].state, CCSIG_STATE_DENY);
+    assert_int_equal(ans.signal_use.len, 9);
+    ccsig_robots_free(r);
+}
+
+static void signal_scoping(void **state) {
+    ccsig_robots *r = compile("Content-Signal: ai-train=no\n"
+                              "User-Agent: *\n"
+                              "Content-Signals: /blog/ ai-train=yes,search=disallow\n"
+                              "User-Agent: GPTBot\n"
+                              "Disallow: /\n");
+    /* The global line applies to every agent; the path one is longer. */
+    ask(r, "x", "/blog/post");
+    assert_int_equal(ans.nst, 1);
+    ccsig_verdict v;
+    ccsig_combine(ans.st, ans.nst, &v);
+    assert_int_equal(v.cat[CCSIG_CAT_TRAIN_AI].state, CCSIG_STATE_ALLOW);
+    assert_int_equal(v.cat[CCSIG_CAT_SEARCH].state, CCSIG_STATE_DENY);
+    ask(r, "x", "/other");
+    assert_int_equal(ans.nst, 1);
+    assert_int_equal(ans.st[0].src.line, 1);
+    /* GPTBot may not crawl: no preference. */
+    ask(r, "GPTBot", "/blog/post");
+    assert_false(ans.allowed);
+    assert_int_equal(ans.nst, 0);
+    ccsig_robots_free(r);
+}
+
+static void signal_with_content_usage(void **state) {
+    ccsig_robots *r = compile("User-Agent: *\n"
+                              "Content-Usage: train-ai=y\n"
+                              "Content-Signal: ai-train=no, ai-train=yes, bogus=1, search\n");
+    ask(r, "x", "/");
+    assert_int_equal(ans.nst, 2);
+    assert_int_equal(ans.st_directive[0], CCSIG_ROBOTS_CONTENT_USAGE);
+    assert_int_equal(ans.st_directive[1], CCSIG_ROBOTS_CONTENT_SIGNAL);
+    /* Last duplicate wins on the line: yes; combined with Content-Usage y. */
+    assert_int_equal(train_ai(&ans), CCSIG_STATE_ALLOW);
+    ccsig_robots_free(r);
+}
+
+/* ---- License ---- */
+
+static void license_recorded_global(void **state) {
+    ccsig_robots *r = compile("License: https://example.org/license.xml\n"
+                              "User-agent: bot\n"
+                              "Disallow: /\n"
+                              "License: https://example.org/second.xml\n");
+    size_t n;
+    const ccsig_robots_license *l = ccsig_robots_licenses(r, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(l[1].line, 4);
+    assert_int_equal(l[0].url.len, strlen("https://example.org/license.xml"));
+    ask(r, "other", "/a");
+    assert_int_equal(ans.nlicenses, 2);
+    /* The License line does not end bot's group for the rules (Google). */
+    assert_false(ask(r, "bot", "/a")->allowed);
+    ccsig_robots_free(r);
+}
+
+/* ---- concurrency ---- */
+
+typedef struct thread_arg {
+    const ccsig_robots *r;
+    int bad;
+} thread_arg;
+
+static void *worker(void *p) {
+    thread_arg *a = p;
+    ccsig_robots_answer *x = malloc(sizeof *x);
+    ccsig_robots_agent ag = ccsig_robots_select(a->r, "*", 1);
+    for (int i = 0; i < 2000; i++) {
+        const char *url = (i & 1) ? "/never/x" : "/ai-ok/y";
+        ccsig_robots_query(a->r, ag, url, strlen(url), x);
+        if (x->allowed != !(i & 1) || (x->allowed && x->nst != 1))
+            a->bad++;
+    }
+    free(x);
+    return NULL;
+}
+
+static void queries_from_many_threads(void **state) {
+    ccsig_robots *r = compile(attach_example);
+    pthread_t t[4];
+    thread_arg args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (thread_arg){r, 0};
+        pthread_create(&t[i], NULL, worker, &args[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(args[i].bad, 0);
+    }
+    ccsig_robots_free(r);
+}
+
+/* ---- lint ---- */
+
+static const ccsig_robots_diag *find_diag(const ccsig_robots_lint_result *res, const char *id) {
+    for (size_t i = 0; i < res->n; i++)
+        if (!strcmp(res->v[i].id, id))
+            return &res->v[i];
+    return NULL;
+}
+
+static void lint_checks(void **state) {
+    const char *t = "Disallow: /early\n"                                     /* 1 */
+                    "Content-Signal: ai-train=no\n"                          /* 2 */
+                    "User-agent: *\n"                                        /* 3 */
+                    "Disallow: /never/\n"                                    /* 4 */
+                    "Content-Usage: /never/x train-ai=n\n"                   /* 5 */
+                    "Content-Usage: train-ai=n;exceptions=cc-by, search=?\n" /* 6 */
+                    "Content-Usage: Train-AI=n\n"                            /* 7 */
+                    "Content-Usage: /a/ ai-use=y;exceptions=cc-cr\n"         /* 8 */
+                    "Content-Usage: /a/ ai-use=n\n"                          /* 9 */
+                    "Crawl-delay: 10\n"                                      /* 10 */
+                    "Frobnicate: yes\n"                                      /* 11 */
+                    "Content-Signals: search=allow, search-ai=no\n"          /* 12 */
+                    "License: license.xml\n"                                 /* 13 */
+                    "Disalow: /x\n"                                          /* 14 */
+                    "Allow: /never/\n";                                      /* 15 */
+    ccsig_robots_lint_result res;
+    ccsig_error err;
+    assert_int_equal(ccsig_robots_lint(t, strlen(t), &res, &err), CCSIG_OK);
+    for (size_t i = 0; i < res.n; i++)
+        printf("%u:%u: %s: %s [%s]\n", res.v[i].line, res.v[i].column,
+               ccsig_diag_severity_name(res.v[i].severity), res.v[i].message, res.v[i].id);
+    const ccsig_robots_diag *d;
+    assert_non_null(d = find_diag(&res, "rule-outside-group"));
+    assert_int_equal(d->line, 1);
+    assert_non_null(d = find_diag(&res, "content-signal-outside-group"));
+    assert_int_equal(d->line, 2);
+    assert_non_null(d = find_diag(&res, "content-usage-syntax"));
+    assert_int_equal(d->line, 6);
+    assert_int_equal(d->column, strlen("Content-Usage: train-ai=n;exceptions=cc-by, search=?") + 1);
+    assert_int_equal(d->severity, CCSIG_DIAG_ERROR);
+    assert_non_null(d = find_diag(&res, "uppercase-label"));
+    assert_int_equal(d->line, 7);
+    assert_int_equal(d->column, 16);
+    assert_non_null(d = find_diag(&res, "exception-on-allow"));
+    assert_int_equal(d->line, 8);
+    assert_non_null(d = find_diag(&res, "legacy-label"));
+    assert_int_equal(d->line, 8);
+    assert_non_null(d = find_diag(&res, "content-usage-conflict"));
+    assert_int_equal(d->line, 9);
+    assert_non_null(d = find_diag(&res, "nonstandard-directive"));
+    assert_int_equal(d->line, 10);
+    assert_non_null(d = find_diag(&res, "unknown-directive"));
+    assert_int_equal(d->line, 11);
+    assert_non_null(d = find_diag(&res, "content-signal-plural"));
+    assert_non_null(d = find_diag(&res, "content-signal-value"));
+    assert_int_equal(d->column, strlen("Content-Signals: search=") + 1);
+    assert_non_null(d = find_diag(&res, "content-signal-key"));
+    assert_non_null(d = find_diag(&res, "license-url"));
+    assert_int_equal(d->line, 13);
+    assert_non_null(d = find_diag(&res, "license-in-group"));
+    assert_non_null(d = find_diag(&res, "key-typo"));
+    assert_int_equal(d->line, 14);
+    assert_non_null(d = find_diag(&res, "allow-disallow-tie"));
+    assert_int_equal(d->line, 15);
+    /* /never/ is allowed again by line 15 (allow wins the tie), so line 5
+     * has an effect: no content-usage-disallowed. */
+    assert_null(find_diag(&res, "content-usage-disallowed"));
+    assert_true(res.errors >= 3);
+    for (size_t i = 1; i < res.n; i++)
+        assert_true(res.v[i - 1].line <= res.v[i].line);
+    ccsig_robots_lint_free(&res);
+
+    const char *u = "User-agent: *\nDisallow: /never/\nContent-Usage: /never/x train-ai=n\n"
+                    "Unknown exception here\n"
+                    "Content-Usage: train-ai=n;exceptions=cc-by\n";
+    assert_int_equal(ccsig_robots_lint(u, strlen(u), &res, &err), CCSIG_OK);
+    assert_non_null(d = find_diag(&res, "content-usage-disallowed"));
+    assert_int_equal(d->line, 3);
+    assert_non_null(d = find_diag(&res, "not-a-rule"));
+    assert_non_null(d = find_diag(&res, "unknown-exception"));
+    assert_int_equal(d->line, 5);
+    assert_int_equal(res.errors, 0);
+    ccsig_robots_lint_free(&res);
+
+    size_t n;
+    const ccsig_robots_check_info *ci = ccsig_robots_lint_checks(&n);
+    assert_true(n > 20);
+    for (size_t i = 0; i < n; i++)
+        assert_non_null(ci[i].description);
+}
+
+static void lint_clean_file(void **state) {
+    ccsig_robots_lint_result res;
+    ccsig_error err;
+    assert_int_equal(ccsig_robots_lint(attach_example, strlen(attach_example), &res, &err),
+                     CCSIG_OK);
+    assert_int_equal(res.n, 0);
+    ccsig_robots_lint_free(&res);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rfc_5_1_simple_example),
+        cmocka_unit_test(rfc_5_2_longest_match),
+        cmocka_unit_test(rfc_2_2_1_groups_combined),
+        cmocka_unit_test(rfc_2_2_1_product_token_case_insensitive),
+        cmocka_unit_test(rfc_2_2_1_star_fallback),
+        cmocka_unit_test(rfc_2_2_1_no_group_no_rules),
+        cmocka_unit_test(rfc_2_1_rules_before_group_ignored),
+        cmocka_unit_test(rfc_2_2_keys_case_insensitive_and_whitespace),
+        cmocka_unit_test(rfc_2_2_2_allow_wins_tie),
+        cmocka_unit_test(rfc_2_2_2_no_match_allowed),
+        cmocka_unit_test(rfc_2_2_2_empty_disallow),
+        cmocka_unit_test(rfc_2_2_2_case_sensitive_paths),
+        cmocka_unit_test(rfc_2_2_2_robots_txt_always_allowed),
+        cmocka_unit_test(rfc_2_2_2_percent_encoding),
+        cmocka_unit_test(rfc_2_2_3_special_characters),
+        cmocka_unit_test(rfc_2_2_comments),
+        cmocka_unit_test(rfc_2_line_ends_cr_lf_crlf),
+        cmocka_unit_test(rfc_2_bom_skipped),
+        cmocka_unit_test(rfc_2_5_size_limit),
+        cmocka_unit_test(google_long_line_cut),
+        cmocka_unit_test(google_missing_colon_and_typos),
+        cmocka_unit_test(google_group_ends_at_other_record),
+        cmocka_unit_test(google_index_html),
+        cmocka_unit_test(url_forms),
+        cmocka_unit_test(attach_example_table),
+        cmocka_unit_test(attach_intro_example),
+        cmocka_unit_test(attach_identical_paths_combine),
+        cmocka_unit_test(attach_longest_path_encoded_bytes),
+        cmocka_unit_test(attach_value_forms),
+        cmocka_unit_test(attach_cc_exceptions),
+        cmocka_unit_test(attach_outside_group_ignored),
+        cmocka_unit_test(attach_many_identical_fold),
+        cmocka_unit_test(signal_mapping),
+        cmocka_unit_test(signal_scoping),
+        cmocka_unit_test(signal_with_content_usage),
+        cmocka_unit_test(license_recorded_global),
+        cmocka_unit_test(queries_from_many_threads),
+        cmocka_unit_test(lint_checks),
+        cmocka_unit_test(lint_clean_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
