@@ -115,7 +115,7 @@ test('generated files are exactly what the policy generates', async () => {
   fs.writeFileSync(served, robots);
   const lint = ccsig(['lint', served]);
   assert.equal(lint.status, 0, `ccsig lint on the served robots.txt:\n${lint.stdout}${lint.stderr}`);
-  assert.doesNotMatch(lint.stdout, /error/);
+  assert.match(lint.stdout, /^(No problems found|0 errors, )/m); // warnings: the legacy labels this policy uses
   for (const file of Object.values(sample)) {
     const header = (await req(`${url}${file}`, { headers: browser })).headers.get('content-usage');
     const viaRobots = ccsig(['check', '--robots', served, '--json', `${PUBLIC}${file}`]);
