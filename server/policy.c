@@ -895,7 +895,7 @@ int policy_load_buffer(policy *p, const char *name, const char *data, size_t len
 int policy_load_file(policy *p, const char *path, char *err, size_t errlen) {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        set_err(err, errlen, "%s: cannot read the policy: %s", path, strerror(errno));
+        set_err(err, errlen, "%s: error: cannot read the policy: %s", path, strerror(errno));
         return -1;
     }
     char *data = malloc(POLICY_MAX_BYTES + 1);
@@ -904,7 +904,7 @@ int policy_load_file(policy *p, const char *path, char *err, size_t errlen) {
     fclose(f);
     if (!data || bad) {
         free(data);
-        set_err(err, errlen, "%s: cannot read the policy", path);
+        set_err(err, errlen, "%s: error: cannot read the policy", path);
         return -1;
     }
     int rc = policy_load_buffer(p, path, data, n, err, errlen);
