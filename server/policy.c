@@ -850,9 +850,9 @@ int policy_load_buffer(policy *p, const char *name, const char *data, size_t len
         const yaml_mark_t *m = parser.problem_mark.line || parser.problem_mark.column
                                    ? &parser.problem_mark
                                    : &parser.context_mark;
-        set_err(err, errlen, "%s:%zu:%zu: error: %s%s%s", name, m->line + 1, m->column + 1,
-                parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
-                parser.context ? parser.context : "");
+        set_err(err, errlen, "%s:%zu:%zu: error: %s%s%s%s", name, m->line + 1, m->column + 1,
+                parser.problem ? parser.problem : "invalid YAML", parser.context ? " (" : "",
+                parser.context ? parser.context : "", parser.context ? ")" : "");
         yaml_parser_delete(&parser);
         policy_free(p);
         return -1;
