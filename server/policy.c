@@ -664,7 +664,7 @@ static int on_preferences(yctx *y, const yaml_node_t *n) {
 
 static int on_tier(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, void *arg) {
     tier *t = arg;
-    unsigned long long u;
+    unsigned long long u = 0;
     switch (idx) {
     case 0:
         return get_rate(y, v, &t->rate);
@@ -710,7 +710,7 @@ static int on_access(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *
 
 static int on_server(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, void *arg) {
     policy *p = y->p;
-    unsigned long long u;
+    unsigned long long u = 0;
     switch (idx) {
     case 0:
         return get_text(y, v, "a listen address (host:port)", 300, &p->listen);
@@ -764,7 +764,7 @@ static int on_server(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *
 }
 
 static int on_steward(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, void *arg) {
-    unsigned long long u;
+    unsigned long long u = 0;
     if (get_uint(y, v, "session hours", 1, 24 * 30, &u))
         return -1;
     y->p->session_hours = (unsigned)u;
@@ -772,7 +772,7 @@ static int on_steward(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t 
 }
 
 static int on_search(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, void *arg) {
-    unsigned long long u;
+    unsigned long long u = 0;
     if (idx == 0)
         return get_bool(y, v, "search.enabled", &y->p->search_enabled);
     if (get_uint(y, v, "a file size in bytes", 1024, 1ull << 30, &u))
