@@ -96,7 +96,7 @@ static int set_password(const char *db, const char *name) {
     }
     memset(pw, 0, sizeof pw);
     store *st;
-    if (store_open(db, 2, &st, err, sizeof err) != 0) {
+    if (store_open(db, 2, 0, &st, err, sizeof err) != 0) {
         cli_error("serve", "%s", err);
         return EXIT_USAGE;
     }
@@ -133,7 +133,7 @@ static int on_export(void *arg, const ledger_rec *l) {
 static int export_ledger(const char *db) {
     store *st;
     char err[1024];
-    if (store_open(db, 2, &st, err, sizeof err) != 0) {
+    if (store_open(db, 2, 0, &st, err, sizeof err) != 0) {
         cli_error("serve", "%s", err);
         return EXIT_USAGE;
     }

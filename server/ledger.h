@@ -20,7 +20,8 @@ typedef struct ledger ledger;
  * or failed (ok = 0). Must not block. */
 typedef void (*ledger_done_fn)(void *arg, int ok);
 
-ledger *ledger_start(store *s);
+/* linger: gather fuller batches (when each commit costs an fsync). */
+ledger *ledger_start(store *s, int linger);
 /* Queue a record (copied). done may be NULL. Returns -1 after stop. */
 int ledger_submit(ledger *l, const ledger_rec *rec, ledger_done_fn done, void *arg);
 /* Commit what is queued, call every callback, stop the thread. */
@@ -29,6 +30,7 @@ void ledger_stop(ledger *l);
 /* Counters for the startup line and tests. */
 typedef struct ledger_stats {
     uint64_t records, batches, failures;
+    uint64_t commit_us; /* time spent committing, in all */
 } ledger_stats;
 void ledger_get_stats(ledger *l, ledger_stats *out);
 

@@ -189,7 +189,7 @@ void page_search(rq *r, reply *rp) {
     const char *use_arg = rq_arg(r, "use");
     const char *limit_arg = rq_arg(r, "limit");
     ccsig_profile prof = {json ? CCSIG_CAT_AI_USE : CCSIG_CAT_SEARCH, 0, CCSIG_PURPOSE_NONE};
-    reuser *u = r->cls.reuser;
+    const reuser_key *u = r->cls.keyed ? &r->cls.key : NULL;
     if (u) {
         prof.use = (ccsig_category)u->use;
         prof.commitments = u->commitments;
@@ -654,7 +654,7 @@ void page_register(rq *r, reply *rp) {
         reply_error(r, rp, 503, "Service unavailable", "The registration could not be stored.");
         return;
     }
-    tier_id tid = reuser_tier(u);
+    tier_id tid = tier_of(u->kind, u->status);
     const tier *tt = &p->tiers[tid];
     ccsig_buf *b = &rp->body;
     ccsig_buf_clear(b);

@@ -744,6 +744,21 @@ static int on_server(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *
             return -1;
         p->max_body_bytes = (size_t)u;
         return 0;
+    case 8:
+        if (scalar_is(v, "full"))
+            p->ledger_sync_process = 0;
+        else if (scalar_is(v, "process"))
+            p->ledger_sync_process = 1;
+        else {
+            char d[64];
+            describe(v, d, sizeof d);
+            return yfail(y, v,
+                         "expected full (every ledger commit reaches the disk before the "
+                         "response) or process (it reaches the operating system: survives the "
+                         "gateway's crash, not the machine's), found %s",
+                         d);
+        }
+        return 0;
     default:
         if (expect(y, v, YAML_SEQUENCE_NODE, "a list of proxy addresses"))
             return -1;
@@ -795,6 +810,7 @@ static int on_top(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, 
                                               "max-header-bytes",
                                               "max-body-bytes",
                                               "trusted-proxies",
+                                              "ledger-sync",
                                               NULL};
     static const char *const steward_keys[] = {"session-hours", NULL};
     static const char *const search_keys[] = {"enabled", "max-file-bytes", NULL};

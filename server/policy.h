@@ -113,6 +113,8 @@ typedef struct policy {
     size_t max_body_bytes;
     char *trusted_proxies[POLICY_MAX_PROXIES];
     size_t ntrusted_proxies;
+    int ledger_sync_process; /* ledger-sync: process (no fsync per commit; survives a
+                                crash of the gateway, not of the machine) */
 
     unsigned session_hours;
 

@@ -138,11 +138,17 @@ bool key_verify(const char *secret, size_t len, const char *stored_hash_hex) {
     return sodium_memcmp(want, got, sizeof want) == 0;
 }
 
-tier_id reuser_tier(const reuser *u) {
-    if (u->status == ST_PENDING)
+tier_id tier_of(int kind, int status) {
+    if (status == ST_PENDING)
         return TIER_PENDING;
-    return u->kind == KIND_PUBLIC ? TIER_PUBLIC : TIER_BULK;
+    return kind == KIND_PUBLIC ? TIER_PUBLIC : TIER_BULK;
 }
+
+/* Key lookups that miss the cache read the database: at most this many a
+ * second per address (a burst of twice that), so random key ids cannot
+ * turn into a database load. A real reuser misses once per cache lifetime. */
+#define KEY_LOOKUPS_PER_S 10.0
+#define KEY_LOOKUP_CLASS 100
 
 /* ---- request view ---- */
 
@@ -242,27 +248,42 @@ static bool admit(rq *r, reply *rp, bool exempt) {
                          "The Authorization header is not 'Bearer ccsig_...' with a ccsig key.");
             return false;
         }
-        reuser *u = malloc(sizeof *u);
-        if (!u) {
-            reply_error(r, rp, 503, "Service unavailable", "Out of memory.");
-            return false;
-        }
-        int found = store_reuser_by_key(s->st, id, u);
-        if (found < 0) {
+        reuser_key k;
+        int64_t mono = now_mono_us();
+        if (!keycache_get(s->keys, id, mono, &k)) {
+            if (rl_take(s->rl, KEY_LOOKUP_CLASS, r->addr, mono, KEY_LOOKUPS_PER_S,
+                        2 * KEY_LOOKUPS_PER_S)) {
+                r->cls.tier = TIER_AUTOMATED;
+                too_many(r, rp, "Key lookups", &(tier){KEY_LOOKUPS_PER_S, 2 * KEY_LOOKUPS_PER_S, 0},
+                         1000, false);
+                return false;
+            }
+            reuser *u = malloc(sizeof *u);
+            int found = u ? store_reuser_by_key(s->st, id, u) : -1;
+            if (found == 1) {
+                reuser_key_from(&k, u);
+                keycache_put(s->keys, &k, mono);
+            }
             free(u);
-            reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
-            return false;
+            if (found < 0) {
+                reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
+                return false;
+            }
+            if (found == 0) {
+                unauthorized(r, rp, "invalid_token", "This key is not valid.");
+                return false;
+            }
         }
-        if (found == 0 || !key_verify(secret, HU_KEY_SECRET_LEN, u->key_hash)) {
-            free(u);
+        if (!key_verify(secret, HU_KEY_SECRET_LEN, k.key_hash)) {
             unauthorized(r, rp, "invalid_token", "This key is not valid.");
             return false;
         }
         /* From here on the request is the reuser's: it is recorded in the
          * ledger whatever the outcome. */
         r->cls.keyed = true;
-        r->cls.reuser = u;
-        r->cls.tier = reuser_tier(u);
+        r->cls.key = k;
+        r->cls.tier = tier_of(k.kind, k.status);
+        const reuser_key *u = &r->cls.key;
         if (u->status == ST_REVOKED || u->status == ST_REJECTED) {
             unauthorized(r, rp, "invalid_token",
                          u->status == ST_REVOKED ? "This key was revoked by the steward."
@@ -462,8 +483,8 @@ static void serve_path(rq *r, reply *rp, bool home) {
         not_found(r, rp);
         return;
     }
-    /* O_NONBLOCK mattered only for opening (a FIFO would block). */
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    /* O_NONBLOCK mattered only for opening (a FIFO would block); regular
+     * files ignore it, so it stays (two system calls saved). */
     serve_fd(r, rp, fd, &st, rel);
 }
 
@@ -580,7 +601,7 @@ static void bulk_manifest(rq *r, reply *rp) {
     server *s = r->srv;
     coll_list files;
     coll_list_files(s->coll, &files);
-    ccsig_category use = r->cls.reuser ? (ccsig_category)r->cls.reuser->use : CCSIG_CAT_AI_USE;
+    ccsig_category use = r->cls.keyed ? (ccsig_category)r->cls.key.use : CCSIG_CAT_AI_USE;
     for (size_t i = 0; i < files.n; i++) {
         char path[HU_MAX_PATH + 2];
         snprintf(path, sizeof path, "/%s", files.v[i].rel);
@@ -824,8 +845,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 
     ledger_rec rec;
     memset(&rec, 0, sizeof rec);
-    rec.reuser_id = r.cls.reuser->id;
-    snprintf(rec.key_id, sizeof rec.key_id, "%s", r.cls.reuser->key_id);
+    rec.reuser_id = r.cls.key.id;
+    memcpy(rec.key_id, r.cls.key.key_id, sizeof rec.key_id);
     rec.ts_ms = now_wall_us() / 1000;
     snprintf(rec.method, sizeof rec.method, "%s", method);
     snprintf(rec.path, sizeof rec.path, "%s", url);
@@ -836,7 +857,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     if (hu_request_id_ok(rid))
         snprintf(rec.request_id, sizeof rec.request_id, "%s", rid);
     snprintf(rec.instance, sizeof rec.instance, "%s", s->instance);
-    free(r.cls.reuser);
 
     cs->ph = PH_WAIT;
     MHD_suspend_connection(con);
@@ -994,14 +1014,20 @@ int server_run(policy *pol, const serve_config *cfg) {
         policy_set_public_url(pol, u);
     }
     s.secure_cookies = !strncmp(pol->public_url, "https://", 8);
-    if (store_open(cfg->db, pol->threads + 4, &s.st, err, sizeof err) != 0) {
+    if (store_open(cfg->db, pol->threads + 4,
+                   pol->ledger_sync_process ? STORE_LEDGER_SYNC_PROCESS : 0, &s.st, err,
+                   sizeof err) != 0) {
         fprintf(stderr, "ccsig serve: %s\n", err);
         goto out;
     }
     generate_all(&s);
     s.rl = rl_table_new(4096);
-    s.led = ledger_start(s.st);
-    if (!s.rl || !s.led) {
+    s.led = ledger_start(s.st, !pol->ledger_sync_process);
+    /* One process owns an SQLite file: the cache is cleared by every change
+     * and never goes stale. With PostgreSQL another gateway may approve a
+     * claim: trust an entry for one second. */
+    s.keys = keycache_new(strcmp(store_kind(s.st), "postgresql") == 0 ? 1000000 : 0);
+    if (!s.rl || !s.led || !s.keys) {
         fprintf(stderr, "ccsig serve: out of memory\n");
         rc = 3;
         goto out;
@@ -1063,6 +1089,18 @@ out:;
     /* The ledger commits what is queued and resumes every waiting
      * connection before the daemon stops (a suspended connection must not
      * outlive it). */
+    if (s.led && !cfg->quiet) {
+        ledger_stats ls;
+        ledger_get_stats(s.led, &ls);
+        if (ls.batches)
+            fprintf(stderr,
+                    "ccsig serve: ledger: %llu records in %llu commits (%.1f a commit, %.2f ms "
+                    "each)%s\n",
+                    (unsigned long long)ls.records, (unsigned long long)ls.batches,
+                    (double)(ls.records + ls.failures) / (double)ls.batches,
+                    (double)ls.commit_us / 1000.0 / (double)ls.batches,
+                    ls.failures ? ", SOME FAILED" : "");
+    }
     ledger_stop(s.led);
     if (s.daemon) {
         /* Let responses in flight finish (at most two seconds). */
@@ -1081,6 +1119,7 @@ out:;
         close(lfd);
     search_close(s.search);
     rl_table_free(s.rl);
+    keycache_free(s.keys);
     store_close(s.st);
     coll_close(s.coll);
     ccsig_buf_free(&s.robots);

@@ -17,6 +17,7 @@
 #include "ccsig/buf.h"
 #include "files.h"
 #include "httputil.h"
+#include "keycache.h"
 #include "ledger.h"
 #include "policy.h"
 #include "ratelimit.h"
@@ -40,6 +41,7 @@ typedef struct server {
     ledger *led;
     search *search;
     rl_table *rl;
+    keycache *keys;
     struct MHD_Daemon *daemon;
     char instance[48];
     int64_t started_s;
@@ -52,7 +54,7 @@ typedef struct server {
 typedef struct rq_class {
     tier_id tier;
     bool keyed;
-    reuser *reuser; /* when keyed */
+    reuser_key key; /* when keyed */
 } rq_class;
 
 /* A request as the handlers see it. */
@@ -141,7 +143,7 @@ void key_hash(const char *secret, size_t len, char hash[STORE_HASH_HEX + 1]);
 bool key_verify(const char *secret, size_t len, const char *stored_hash_hex);
 
 /* The tier of a reuser (by kind and status). */
-tier_id reuser_tier(const reuser *u);
+tier_id tier_of(int kind, int status);
 
 /* Run the gateway until SIGINT or SIGTERM. Returns an exit code. */
 int server_run(policy *pol, const serve_config *cfg);

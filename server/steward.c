@@ -644,6 +644,7 @@ static void action(rq *r, reply *rp, const session *ss) {
         page_message(s, rp, 503, "Unavailable", "The change could not be stored.");
         return;
     }
+    keycache_clear(s->keys);
     fprintf(stderr, "ccsig serve: steward %s: reuser %lld (key %s) is now %s\n", ss->name,
             (long long)u->id, u->key_id, reuser_status_name(next));
     char where[64];

@@ -72,7 +72,8 @@ const migration *store_migrations(size_t *n) {
     return migrations;
 }
 
-int store_open(const char *url, unsigned pool, store **out, char *err, size_t errlen) {
+int store_open(const char *url, unsigned pool, unsigned flags, store **out, char *err,
+               size_t errlen) {
     *out = NULL;
     if (pool < 2)
         pool = 2;
@@ -81,10 +82,10 @@ int store_open(const char *url, unsigned pool, store **out, char *err, size_t er
             snprintf(err, errlen, "--db sqlite: needs a file path (sqlite:ledger.db)");
             return -1;
         }
-        return store_sqlite_open(url + 7, pool, out, err, errlen);
+        return store_sqlite_open(url + 7, pool, flags, out, err, errlen);
     }
     if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11))
-        return store_pg_open(url, pool, out, err, errlen);
+        return store_pg_open(url, pool, flags, out, err, errlen);
     snprintf(err, errlen, "unknown --db '%s' (expected sqlite:PATH or postgresql://...)", url);
     return -1;
 }
@@ -126,7 +127,19 @@ int store_reusers_list(store *s, int (*cb)(void *, const reuser *), void *arg) {
     return s->ops->reusers_list(s, cb, arg);
 }
 
-int store_admit(store *s, const reuser *r, const tier *t, int64_t now_ms, admit_result *out) {
+void reuser_key_from(reuser_key *k, const reuser *u) {
+    memset(k, 0, sizeof *k);
+    k->id = u->id;
+    memcpy(k->key_id, u->key_id, sizeof k->key_id);
+    memcpy(k->key_hash, u->key_hash, sizeof k->key_hash);
+    k->kind = u->kind;
+    k->status = u->status;
+    k->use = u->use;
+    k->purpose = u->purpose;
+    k->commitments = u->commitments;
+}
+
+int store_admit(store *s, const reuser_key *r, const tier *t, int64_t now_ms, admit_result *out) {
     return s->ops->admit(s, r, t, now_ms, out);
 }
 

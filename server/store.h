@@ -56,6 +56,18 @@ typedef struct reuser {
     int64_t decided_ms; /* approval, rejection or revocation */
 } reuser;
 
+/* What a request needs of its reuser: kept per key in the gateway's cache
+ * (keycache.h) so that a keyed request costs no database read. */
+typedef struct reuser_key {
+    int64_t id;
+    char key_id[HU_KEY_ID_LEN + 1];
+    char key_hash[STORE_HASH_HEX + 1];
+    int kind, status, use, purpose;
+    unsigned commitments;
+} reuser_key;
+
+void reuser_key_from(reuser_key *k, const reuser *u);
+
 typedef enum admit_outcome {
     ADMIT_OK = 0,
     ADMIT_RATE,  /* over the rate: retry_after_ms */
@@ -93,10 +105,20 @@ typedef struct usage_row {
 
 typedef struct store store;
 
+/* Open flags. */
+enum {
+    /* Ledger commits reach the operating system, not the disk: they survive
+     * a crash of the gateway (kill -9) but not of the machine. sqlite:
+     * synchronous=NORMAL for the ledger; postgresql: synchronous_commit=off
+     * for the ledger's transactions. Default: every commit is on disk. */
+    STORE_LEDGER_SYNC_PROCESS = 1
+};
+
 /* Open (creating and migrating as needed). url is "sqlite:PATH" or
  * "postgresql://..." / "postgres://...". pool is the number of pooled
  * connections. */
-int store_open(const char *url, unsigned pool, store **out, char *err, size_t errlen);
+int store_open(const char *url, unsigned pool, unsigned flags, store **out, char *err,
+               size_t errlen);
 void store_close(store *s);
 /* "sqlite" or "postgresql". */
 const char *store_kind(const store *s);
@@ -114,7 +136,7 @@ int store_reusers_list(store *s, int (*cb)(void *, const reuser *), void *arg);
 
 /* Admit one request of a reuser under its tier (rate, burst, daily quota).
  * sqlite: in memory; postgresql: one atomic UPDATE (database clock). */
-int store_admit(store *s, const reuser *r, const tier *t, int64_t now_ms, admit_result *out);
+int store_admit(store *s, const reuser_key *r, const tier *t, int64_t now_ms, admit_result *out);
 
 /* Append records in one transaction; returns only once it is durable. */
 int store_ledger_append(store *s, const ledger_rec *recs, size_t n);
@@ -158,7 +180,7 @@ typedef struct store_ops {
     int (*reuser_get)(store *, int64_t, reuser *);
     int (*reuser_set_status)(store *, int64_t, reuser_status, int64_t);
     int (*reusers_list)(store *, int (*)(void *, const reuser *), void *);
-    int (*admit)(store *, const reuser *, const tier *, int64_t, admit_result *);
+    int (*admit)(store *, const reuser_key *, const tier *, int64_t, admit_result *);
     int (*ledger_append)(store *, const ledger_rec *, size_t);
     int (*usage)(store *, int64_t, int64_t, int64_t, int (*)(void *, const usage_row *), void *);
     int (*ledger_export)(store *, int (*)(void *, const ledger_rec *), void *);
@@ -189,7 +211,9 @@ typedef struct migration {
 } migration;
 const migration *store_migrations(size_t *n);
 
-int store_sqlite_open(const char *path, unsigned pool, store **out, char *err, size_t errlen);
-int store_pg_open(const char *conninfo, unsigned pool, store **out, char *err, size_t errlen);
+int store_sqlite_open(const char *path, unsigned pool, unsigned flags, store **out, char *err,
+                      size_t errlen);
+int store_pg_open(const char *conninfo, unsigned pool, unsigned flags, store **out, char *err,
+                  size_t errlen);
 
 #endif

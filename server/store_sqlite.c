@@ -307,7 +307,8 @@ static int sq_reusers_list(store *b, int (*cb)(void *, const reuser *), void *ar
     return rc;
 }
 
-static int sq_admit(store *b, const reuser *r, const tier *t, int64_t now_ms, admit_result *out) {
+static int sq_admit(store *b, const reuser_key *r, const tier *t, int64_t now_ms,
+                    admit_result *out) {
     sq_store *s = (sq_store *)b;
     memset(out, 0, sizeof *out);
     if (r->status != ST_ACTIVE && r->status != ST_PENDING) {
@@ -714,7 +715,8 @@ static int load_quota(sq_store *s) {
     return 0;
 }
 
-int store_sqlite_open(const char *path, unsigned pool, store **out, char *err, size_t errlen) {
+int store_sqlite_open(const char *path, unsigned pool, unsigned flags, store **out, char *err,
+                      size_t errlen) {
     sq_store *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");
@@ -736,6 +738,16 @@ int store_sqlite_open(const char *path, unsigned pool, store **out, char *err, s
         return -1;
     }
     if (open_conn(path, &s->ledger_db, err, errlen) || migrate(s->ledger_db, err, errlen)) {
+        sq_close(&s->base);
+        return -1;
+    }
+    /* In WAL mode, NORMAL writes every commit to the WAL (the operating
+     * system has it: a killed process loses nothing) and fsyncs only at
+     * checkpoints. */
+    if ((flags & STORE_LEDGER_SYNC_PROCESS) &&
+        sqlite3_exec(s->ledger_db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "setting the ledger's synchronous mode: %s",
+                 sqlite3_errmsg(s->ledger_db));
         sq_close(&s->base);
         return -1;
     }
