@@ -1,0 +1,283 @@
+/*
+ * ccsig/declare.h — one declaration, every artifact a steward publishes.
+ *
+ * A declaration says how machines may use a collection: one category of use
+ * (train-ai, search, ...), allowed or denied, a denial optionally lifted by a
+ * CC signal (the reuser gives credit, contributes, ...), where on the site it
+ * applies (path prefixes, or the whole site), which crawlers the robots.txt
+ * rules address, who declares it (party name and URL, used for credit) and
+ * whether that party holds the copyright.
+ *
+ * From one declaration the generators write, correct by construction:
+ *   expression  the content usage expression   train-ai=n;exceptions=cc-cr
+ *   robots      robots.txt lines (a User-Agent group with Content-Usage rules)
+ *   header      the Content-Usage response header line
+ *   nginx, apache, caddy, lighttpd
+ *               server configuration attaching that header to the paths
+ *   xmp         an XMP packet: the ccsig namespace (ccsig/xmpns.h) plus the
+ *               matching IPTC plus:DataMining and TDMRep tdm:* properties
+ *   text, markdown, html
+ *               the human-readable declaration (the signal's terms verbatim,
+ *               the category in plain words, the copyright status, how to
+ *               give credit, the machine-readable lines, CC BY attribution)
+ * (`ccsig declare --format json` puts all of them in one object; JSON lives in
+ * the program, the library has no JSON dependency.)
+ *
+ * Every generator validates the declaration first (ccsig_declaration_validate)
+ * and writes nothing on failure. The library never prints: output goes to a
+ * caller-owned ccsig_buf, errors to a ccsig_error.
+ */
+#ifndef CCSIG_DECLARE_H
+#define CCSIG_DECLARE_H
+
+#include "ccsig/buf.h"
+#include "ccsig/common.h"
+#include "ccsig/pref.h"
+#include "ccsig/vocab.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Limits. Paths and names end up in server configuration, robots.txt and
+ * metadata; these bounds keep every artifact readable and every config
+ * parser happy, far above what a real collection needs. */
+#define CCSIG_DECLARE_MAX_PATHS 32  /* --path prefixes in one declaration */
+#define CCSIG_DECLARE_MAX_PATH 1024 /* bytes per path (URLs past 2 KiB break clients) */
+#define CCSIG_DECLARE_MAX_NAME 200  /* party and collection names, bytes of UTF-8 */
+#define CCSIG_DECLARE_MAX_URL 2048  /* party and policy URLs (common client limit) */
+#define CCSIG_DECLARE_MAX_AGENT 128 /* robots.txt product token */
+
+/* Whether the declaring party holds the copyright in the collection. The CC
+ * signals proposal says the effect of a signal depends on it. */
+typedef enum ccsig_copyright {
+    CCSIG_COPYRIGHT_UNSTATED = 0, /* not said: the declaration explains both cases */
+    CCSIG_COPYRIGHT_HOLDER,       /* holds it, or may act for those who do */
+    CCSIG_COPYRIGHT_NOT_HOLDER,   /* stewards content whose rights others hold (or none) */
+    CCSIG_COPYRIGHT_MIXED,        /* some of each */
+    CCSIG_COPYRIGHT_COUNT
+} ccsig_copyright;
+
+/* "unstated", "holder", "not-holder", "mixed". */
+const char *ccsig_copyright_name(ccsig_copyright c);
+/* Parse "holder", "not-holder", "mixed" (and "unstated"). */
+bool ccsig_copyright_parse(const char *p, size_t len, ccsig_copyright *out);
+
+/* One declaration. Strings are borrowed (NUL-terminated, owned by the
+ * caller, must outlive every call that takes the declaration). */
+typedef struct ccsig_declaration {
+    ccsig_category use;  /* the category declared */
+    ccsig_state state;   /* CCSIG_STATE_ALLOW or CCSIG_STATE_DENY */
+    ccsig_signal signal; /* lifts the deny; CCSIG_SIGNAL_NONE for a plain deny or an allow */
+    const char *paths[CCSIG_DECLARE_MAX_PATHS]; /* URL path prefixes; none = the whole site */
+    size_t npaths;
+    const char *agent;      /* robots.txt product token; NULL or "*" = every crawler */
+    const char *collection; /* what the collection is, in a few words; may be NULL */
+    const char *party_name; /* the declaring party (who to credit); may be NULL */
+    const char *party_url;  /* its web address, the credit link; may be NULL */
+    const char *policy_url; /* where the human-readable declaration is published
+                               (written as tdm:policy and ccsig:declaration); may be NULL */
+    ccsig_copyright copyright;
+} ccsig_declaration;
+
+/* A deny with no signal, no paths, every agent, nothing named, use NONE (so
+ * validation fails until the caller sets a category). */
+void ccsig_declaration_init(ccsig_declaration *d);
+
+/* Check every field. Returns CCSIG_OK, or CCSIG_ERR_USAGE with err->message
+ * naming the field and what is expected, err->offset the byte offset inside
+ * the offending value (err->line is the 1-based index of the offending path
+ * for path errors, else 0). Rules:
+ *   use          a category; state ALLOW or DENY;
+ *   signal       only with DENY (an exception on an allow means nothing);
+ *   paths        each starts with '/', at most CCSIG_DECLARE_MAX_PATH bytes, of
+ *                RFC 3986 path characters that need no percent-encoding
+ *                (A-Z a-z 0-9 - . _ ~ ! & ' ( ) + , ; = : @ /): no '*' or '$'
+ *                (robots wildcards servers cannot match as prefixes), no '%',
+ *                '?', '#', spaces or non-ASCII; no duplicates, and none inside
+ *                another (/a/ already covers /a/b/);
+ *   agent        "*" or a product token: letters, digits, '-' and '_' (RFC 9309
+ *                §2.2.1 has no digits; real tokens do, and the robots matcher keeps them);
+ *   names        valid UTF-8 without control characters, not blank, at most
+ *                CCSIG_DECLARE_MAX_NAME bytes;
+ *   URLs         absolute http or https URLs with a host, RFC 3986 characters
+ *                only, at most CCSIG_DECLARE_MAX_URL bytes;
+ *   copyright    a ccsig_copyright value. */
+ccsig_status ccsig_declaration_validate(const ccsig_declaration *d, ccsig_error *err);
+
+/* The single-value checks used by validate (and by the interactive dialogue
+ * to re-ask one answer). Same error conventions; what names the value in the
+ * message ("--path", "the party URL", ...). */
+ccsig_status ccsig_declare_check_path(const char *p, size_t len, const char *what,
+                                      ccsig_error *err);
+ccsig_status ccsig_declare_check_agent(const char *p, size_t len, const char *what,
+                                       ccsig_error *err);
+ccsig_status ccsig_declare_check_name(const char *p, size_t len, const char *what,
+                                      ccsig_error *err);
+ccsig_status ccsig_declare_check_url(const char *p, size_t len, const char *what, ccsig_error *err);
+
+/* The artifacts the library writes. */
+typedef enum ccsig_declare_format {
+    CCSIG_DECLARE_EXPRESSION = 0,
+    CCSIG_DECLARE_ROBOTS,
+    CCSIG_DECLARE_HEADER,
+    CCSIG_DECLARE_NGINX,
+    CCSIG_DECLARE_APACHE,
+    CCSIG_DECLARE_CADDY,
+    CCSIG_DECLARE_LIGHTTPD,
+    CCSIG_DECLARE_XMP,
+    CCSIG_DECLARE_TEXT,
+    CCSIG_DECLARE_MARKDOWN,
+    CCSIG_DECLARE_HTML,
+    CCSIG_DECLARE_FORMAT_COUNT
+} ccsig_declare_format;
+
+/* "expression", "robots", "header", "nginx", "apache", "caddy", "lighttpd",
+ * "xmp", "text", "markdown", "html". */
+const char *ccsig_declare_format_name(ccsig_declare_format f);
+bool ccsig_declare_format_parse(const char *p, size_t len, ccsig_declare_format *out);
+/* A file name for the artifact when a steward writes them all to a directory
+ * ("content-usage.txt", "robots-content-usage.txt", "nginx-content-usage.conf",
+ * "declaration.xmp", "declaration.html", ...). */
+const char *ccsig_declare_file_name(ccsig_declare_format f);
+
+/* Append the artifact for d to out (nothing on error). Every output ends with
+ * a newline, except CCSIG_DECLARE_EXPRESSION which is the bare expression.
+ * Returns CCSIG_OK, CCSIG_ERR_USAGE (invalid declaration, see validate), or
+ * CCSIG_ERR_NOMEM (out failed). */
+ccsig_status ccsig_declare_write(const ccsig_declaration *d, ccsig_declare_format f, ccsig_buf *out,
+                                 ccsig_error *err);
+
+/* The robots.txt label for the declared category (ccsig_category_label). */
+const char *ccsig_declare_label(const ccsig_declaration *d);
+
+/* The statement the declaration makes (one category set; provenance kind
+ * CCSIG_SRC_EXPRESSION). What every reader must yield back for a URL the
+ * declaration covers: the round-trip tests compare against it. */
+void ccsig_declare_statement(const ccsig_declaration *d, ccsig_statement *st);
+
+/* ---- peer vocabularies (docs/xmp-namespace.md "Mapping") ----
+ *
+ * IPTC plus:DataMining and TDMRep carry only the deny part, without the CC
+ * signal (they have no notion of "unless"): a reader that knows neither ccsig
+ * nor CC signals sees a plain deny, the same safe degradation as aipref
+ * ignoring parameters. Where a peer has no value that means exactly the
+ * declared category, nothing is written for it rather than something
+ * broader or narrower:
+ *
+ *   use                   deny                                allow
+ *   automated-processing  DMI-PROHIBITED, tdm-reservation 1   DMI-ALLOWED, tdm-reservation 0
+ *   train-ai              DMI-PROHIBITED-AIMLTRAINING         -
+ *   train-genai           DMI-PROHIBITED-GENAIMLTRAINING      -
+ *   ai-use, search        -                                   -
+ *
+ * tdm-policy is the declaration's policy_url, written only with a
+ * reservation of 1 and a CC signal (TDMRep ignores a policy on 0). */
+typedef struct ccsig_declare_peers {
+    const char *iptc_code;  /* "DMI-PROHIBITED-AIMLTRAINING", ..., or NULL */
+    int tdm_reservation;    /* 1, 0, or -1 when not written */
+    const char *tdm_policy; /* the policy URL, or NULL */
+} ccsig_declare_peers;
+
+#define CCSIG_IPTC_VOCAB "http://ns.useplus.org/ldf/vocab/"
+
+void ccsig_declare_peer_values(const ccsig_declaration *d, ccsig_declare_peers *out);
+
+/* ---- merging into an existing robots.txt (declare_robots.c) ----
+ *
+ * The declaration's robots.txt lines are added to an existing file without
+ * changing what any other rule means. RFC 9309 merges every group that names
+ * an agent, so the lines go in a new group of their own (a comment, the
+ * User-Agent line, the Content-Usage rules) and no Allow or Disallow is ever
+ * added. The group goes right before the file's first group: a group with
+ * rules ends at the next User-Agent line, while one appended at the end could
+ * join a last group that has no rules yet; lines before the first group
+ * (sitemaps, global Content-Signal) stay first, and so does a UTF-8 BOM. A
+ * file without groups gets it at the end. Inserted lines use the line ends
+ * of the file (CR, LF or CRLF, as the matcher reads them).
+ * When the declaration addresses one crawler that has
+ * no group of its own, a "User-agent: TOKEN" line is added to each `*` group
+ * so that it keeps obeying exactly the access rules it obeyed before. When a
+ * declared path would shadow a shorter Content-Usage rule that applies there
+ * (the longest path wins), that rule's preference is repeated on the
+ * declared path, so it keeps applying.
+ *
+ * Then the result is checked, not trusted: both files are compiled with the
+ * robots matcher and queried for every agent the file names, an agent it
+ * does not name and the declared one, at URLs made from every path in the
+ * file and the declared paths. Every crawl answer must be the same (the same
+ * rule deciding); where the declaration does not apply, the same rules must
+ * apply; where it applies, every category it does not speak about must keep
+ * its verdict, and an existing rule that says something else about a
+ * category it does speak about is a conflict. Lint must report no error the
+ * old file did not have, and the result must fit the 500 KiB crawlers read.
+ * Anything else refuses the merge with the reason. */
+
+/* One insertion per `*` group plus the new group; a file with more `*` groups
+ * than this is refused. */
+#define CCSIG_DECLARE_MAX_INSERTIONS 256
+/* The check's cost is agents x URLs x two queries. These bounds keep a merge
+ * around a second (sanitizer build) on the largest real files; past them the
+ * first agents and paths in file order are checked, plus always the declared
+ * agent, an unnamed one and the declared paths. */
+#define CCSIG_DECLARE_MERGE_MAX_AGENTS 64
+#define CCSIG_DECLARE_MERGE_MAX_URLS 1024
+#define CCSIG_DECLARE_MERGE_MAX_NOTES 8 /* notes kept; more are dropped */
+
+/* Lines inserted before old line `before` (0-based; the old line count for
+ * the end of the file): inserted.data[off..off+len), whole lines. */
+typedef struct ccsig_declare_insertion {
+    unsigned before;
+    unsigned lines;
+    size_t off, len;
+} ccsig_declare_insertion;
+
+typedef struct ccsig_declare_merge {
+    ccsig_buf text;     /* the merged robots.txt */
+    ccsig_buf inserted; /* the text of the insertions */
+    ccsig_declare_insertion ins[CCSIG_DECLARE_MAX_INSERTIONS];
+    size_t nins;
+    bool newline_added;          /* the old file did not end with a line end; one was added */
+    bool unchanged;              /* the file already has these rules: text is the input */
+    unsigned group_first;        /* new line of the first Content-Usage rule added */
+    unsigned group_rules;        /* Content-Usage lines added (with carried rules) */
+    unsigned agents, urls;       /* what the check compared */
+    unsigned carried;            /* shadowed rules repeated on a declared path */
+    unsigned lint_old, lint_new; /* lint errors before and after */
+    char reason[400];            /* why the merge was refused */
+    unsigned reason_line;        /* the old file's line concerned, 0 when none */
+    /* Things the steward should know that do not stop the merge (a declared
+     * path that robots.txt disallows, so the rule has no effect there). */
+    char notes[CCSIG_DECLARE_MERGE_MAX_NOTES][200];
+    size_t nnotes;
+} ccsig_declare_merge;
+
+/* Merge d's robots.txt lines into the robots.txt p[0..len) and check the
+ * result (see above). m is initialised here; free it with
+ * ccsig_declare_merge_free whatever the result. Returns CCSIG_OK (m->text is
+ * the merged file, or the input with m->unchanged), CCSIG_ERR_RANGE (refused:
+ * m->reason and m->reason_line say why; err says so too), CCSIG_ERR_USAGE
+ * (invalid declaration) or CCSIG_ERR_NOMEM. */
+ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *p, size_t len,
+                                        ccsig_declare_merge *m, ccsig_error *err);
+
+/* A unified diff (3 lines of context) from the old file to m->text. */
+void ccsig_declare_merge_diff(const ccsig_declare_merge *m, const char *old, size_t len,
+                              const char *old_name, const char *new_name, ccsig_buf *out);
+
+void ccsig_declare_merge_free(ccsig_declare_merge *m);
+
+/* ---- reading a declaration back ---- */
+
+/* Recover use, state and signal from a content usage expression that states
+ * exactly one known category (what ccsig declare writes). Returns CCSIG_OK,
+ * or CCSIG_ERR_SYNTAX (not a valid expression) / CCSIG_ERR_RANGE (no known
+ * category, or more than one) with err filled. */
+ccsig_status ccsig_declare_from_expression(const char *p, size_t len, ccsig_category *use,
+                                           ccsig_state *state, ccsig_signal *signal,
+                                           ccsig_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

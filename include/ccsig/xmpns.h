@@ -1,0 +1,98 @@
+/*
+ * ccsig/xmpns.h — the ccsig XMP namespace for CC signals, and a small reader
+ * of the properties ccsig writes into an XMP packet (docs/xmp-namespace.md).
+ *
+ * Namespace https://ccsig.org/ns/ccsignals/1.0/ (preferred prefix `ccsig`),
+ * simple Text properties on the packet's rdf:Description:
+ *   ccsig:contentUsage      the content usage expression (normative)
+ *   ccsig:collection        what the collection is
+ *   ccsig:declaringParty    who declares it (the name to credit)
+ *   ccsig:declaringPartyURL its web address (the credit link)
+ *   ccsig:copyrightStatus   holder | not-holder | mixed
+ *   ccsig:declaration       URL of the human-readable declaration
+ * ccsig declare also writes, for tools that do not know the namespace, IPTC
+ * plus:DataMining and TDMRep tdm:reservation / tdm:policy (ccsig/declare.h
+ * "peer vocabularies"): they carry only the deny part. A reader that finds
+ * ccsig:contentUsage takes it as the statement for the asset; the peer values
+ * of the same packet are a lossy rendering of it, not a second statement.
+ *
+ * The reader is namespace-aware (any prefix works) and accepts the forms XMP
+ * writers use: a property as an element with text, as an attribute of
+ * rdf:Description, as an element with rdf:resource, or (for Lang Alt values
+ * such as plus:OtherConstraints) an rdf:Alt whose x-default (else first)
+ * rdf:li is taken. It uses expat, keeps no global state, refuses DTDs and
+ * entity declarations, and copies values into the caller's arena.
+ */
+#ifndef CCSIG_XMPNS_H
+#define CCSIG_XMPNS_H
+
+#include "ccsig/arena.h"
+#include "ccsig/common.h"
+#include "ccsig/pref.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CCSIG_XMP_NS "https://ccsig.org/ns/ccsignals/1.0/"
+#define CCSIG_XMP_PREFIX "ccsig"
+/* IPTC / PLUS Licensing Data Format (plus:DataMining, plus:OtherConstraints). */
+#define CCSIG_XMP_PLUS_NS "http://ns.useplus.org/ldf/xmp/1.0/"
+/* TDMRep in XMP (PDF); EPUB 3 writes the '#' form, both are read. */
+#define CCSIG_XMP_TDM_NS "http://www.w3.org/ns/tdmrep/"
+#define CCSIG_XMP_TDM_NS_HASH "http://www.w3.org/ns/tdmrep#"
+#define CCSIG_XMP_RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+/* Property local names in CCSIG_XMP_NS. */
+#define CCSIG_XMP_CONTENT_USAGE "contentUsage"
+#define CCSIG_XMP_COLLECTION "collection"
+#define CCSIG_XMP_PARTY "declaringParty"
+#define CCSIG_XMP_PARTY_URL "declaringPartyURL"
+#define CCSIG_XMP_COPYRIGHT "copyrightStatus"
+#define CCSIG_XMP_DECLARATION "declaration"
+
+/* A property value longer than this is an error: every property here is a
+ * short text or URL (an expression, a name, a URL of at most 2 KiB). */
+#define CCSIG_XMP_MAX_VALUE (64u * 1024u)
+
+/* What a packet says. A field with p == NULL was absent; present values are
+ * the decoded text, NUL-terminated, in the caller's arena. When a property
+ * appears twice the first one counts (XMP allows one value per property). */
+typedef struct ccsig_xmp_props {
+    ccsig_str content_usage, collection, party, party_url, copyright, declaration;
+    ccsig_str data_mining;       /* plus:DataMining as written (URI or bare code) */
+    ccsig_str other_constraints; /* plus:OtherConstraints (x-default, else first) */
+    ccsig_str tdm_reservation;   /* tdm:reservation as written */
+    ccsig_str tdm_policy;        /* tdm:policy */
+} ccsig_xmp_props;
+
+/* Read the properties above from an XMP packet (or any XML document holding
+ * rdf:Description elements) p[0..len). Returns CCSIG_OK, CCSIG_ERR_SYNTAX
+ * (not well-formed XML, or a DTD / entity declaration: err has the line,
+ * column and offset), CCSIG_ERR_LIMIT (a value over CCSIG_XMP_MAX_VALUE) or
+ * CCSIG_ERR_NOMEM. */
+ccsig_status ccsig_xmp_read(ccsig_arena *a, const char *p, size_t len, ccsig_xmp_props *out,
+                            ccsig_error *err);
+
+/* The statement of ccsig:contentUsage (ccsig_pref_parse; kind CCSIG_SRC_XMP,
+ * provenance text the expression). Returns CCSIG_OK, CCSIG_ERR_RANGE when the
+ * packet has no ccsig:contentUsage, or the parse error of the expression. */
+ccsig_status ccsig_xmp_statement(const ccsig_xmp_props *x, ccsig_arena *a, ccsig_statement *st,
+                                 ccsig_warnings *w, ccsig_error *err);
+
+/* The statement of the peer properties alone, as ../shared/specs/
+ * peer-signals.md §2 and §5 map them: plus:DataMining by the last path segment
+ * of its URI (DMI-ALLOWED: automated-processing allow; DMI-PROHIBITED:
+ * automated-processing deny; -AIMLTRAINING: train-ai deny; -GENAIMLTRAINING:
+ * train-genai deny; -EXCEPTSEARCHENGINEINDEXING: automated-processing deny and
+ * search allow; -SEE*: automated-processing deny; DMI-UNSPECIFIED and unknown
+ * codes: nothing), tdm:reservation 1: train-ai and ai-use deny (TDM rights
+ * reserved; search is left to robots.txt as TDMRep says), 0: automated-processing
+ * allow (other values: nothing). The two combine restrictively. Returns true when
+ * either said something. */
+bool ccsig_xmp_peer_statement(const ccsig_xmp_props *x, ccsig_statement *st);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,26 @@
+/*
+ * declare_internal.h — what the declare_*.c files share (not public).
+ */
+#ifndef CCSIG_DECLARE_INTERNAL_H
+#define CCSIG_DECLARE_INTERNAL_H
+
+#include "ccsig/declare.h"
+
+/* The agent to address in robots.txt ("*" when none was given). */
+const char *declare_agent(const ccsig_declaration *d);
+
+/* Append the expression / robots lines / header line (validated d). */
+void declare_put_expression(const ccsig_declaration *d, ccsig_buf *b);
+void declare_put_robots(const ccsig_declaration *d, ccsig_buf *b);
+void declare_put_header(const ccsig_declaration *d, ccsig_buf *b);
+
+/* XMP packet (declare_xmp.c). */
+void declare_put_xmp(const ccsig_declaration *d, ccsig_buf *b);
+
+/* Human-readable declaration (declare_doc.c). */
+void declare_put_doc(const ccsig_declaration *d, ccsig_declare_format f, ccsig_buf *b);
+
+/* Escape for XML/HTML text and attribute values. */
+void declare_put_xml_escaped(ccsig_buf *b, const char *s);
+
+#endif

@@ -1,0 +1,78 @@
+#!/bin/sh
+# into.sh — `ccsig declare --into FILE` changes a real file safely.
+#
+# usage: into.sh CCSIG FIXTURES-DIR
+#
+# In a temporary directory: the merge writes the file atomically, keeps the
+# old one as FILE.bak (then FILE.bak.1: an older backup is never
+# overwritten), keeps the file's permissions, writes nothing when the rules
+# are already there or when the merge is refused (exit 1), and --dry-run
+# writes nothing. The merged file is then read back with `ccsig check`.
+set -eu
+
+ccsig=$1
+fixtures=$2
+T=$(mktemp -d "${TMPDIR:-/tmp}/ccsig-declare-into.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+trap 'exit 1' INT TERM
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+cp "$fixtures/library-robots.txt" "$T/robots.txt"
+chmod 640 "$T/robots.txt"
+
+# --dry-run writes nothing.
+"$ccsig" declare --use train-ai --signal cr --into "$T/robots.txt" --dry-run >"$T/dry.diff" 2>/dev/null ||
+    fail "--dry-run"
+cmp -s "$fixtures/library-robots.txt" "$T/robots.txt" || fail "--dry-run changed the file"
+[ ! -e "$T/robots.txt.bak" ] || fail "--dry-run made a backup"
+
+# The merge: the diff shown is what was done, the old file is the backup.
+"$ccsig" declare --use train-ai --signal cr --into "$T/robots.txt" >"$T/real.diff" 2>"$T/err" ||
+    fail "--into: $(cat "$T/err")"
+cmp -s "$T/dry.diff" "$T/real.diff" || fail "the diff differs from the dry run's"
+cmp -s "$fixtures/library-robots.txt" "$T/robots.txt.bak" || fail "the backup is not the old file"
+[ "$(stat -c %a "$T/robots.txt")" = 640 ] || fail "permissions changed to $(stat -c %a "$T/robots.txt")"
+grep -q '^Content-Usage: train-ai=n;exceptions=cc-cr$' "$T/robots.txt" || fail "rule not added"
+[ "$(ls "$T" | grep -c 'ccsig-')" -eq 0 ] || fail "a temporary file was left behind"
+
+# Read back: the declared preference applies, GPTBot keeps its Disallow.
+out=$("$ccsig" check --robots "$T/robots.txt" --json https://library.example.org/books/1) ||
+    fail "ccsig check"
+echo "$out" | grep -q '"train-ai":{"state":"deny","exceptions":\["cc-cr"\]' ||
+    fail "ccsig check does not read the declaration back: $out"
+out=$("$ccsig" check --robots "$T/robots.txt" --agent GPTBot --json https://library.example.org/books/1 || true)
+echo "$out" | grep -q '"crawl":"disallowed"' || fail "GPTBot is no longer disallowed: $out"
+
+# Again: already there, nothing written, no second backup.
+"$ccsig" declare --use train-ai --signal cr --into "$T/robots.txt" >"$T/again" 2>&1 ||
+    fail "second run"
+grep -q "already has these rules" "$T/again" || fail "second run: $(cat "$T/again")"
+[ ! -e "$T/robots.txt.bak.1" ] || fail "second run made a backup"
+
+# A conflict: exit 1, the file untouched.
+cp "$T/robots.txt" "$T/before"
+if "$ccsig" declare --use train-ai --allow --into "$T/robots.txt" >/dev/null 2>"$T/err"; then
+    fail "a conflicting declaration was merged"
+else
+    [ $? -eq 1 ] || fail "a refusal exits 1: $(cat "$T/err")"
+fi
+grep -q "refused" "$T/err" || fail "no reason given"
+cmp -s "$T/before" "$T/robots.txt" || fail "a refused merge changed the file"
+[ ! -e "$T/robots.txt.bak.1" ] || fail "a refused merge made a backup"
+
+# Another category: the first backup is kept, the new one is .bak.1.
+"$ccsig" declare --use ai-use --signal cr-op --into "$T/robots.txt" >/dev/null 2>&1 || fail "second merge"
+cmp -s "$fixtures/library-robots.txt" "$T/robots.txt.bak" || fail "the first backup was overwritten"
+cmp -s "$T/before" "$T/robots.txt.bak.1" || fail "robots.txt.bak.1 is not the previous file"
+# A symbolic link is followed: the file changes, the link stays a link.
+mkdir "$T/site"
+cp "$fixtures/library-robots.txt" "$T/site/robots.txt"
+ln -s site/robots.txt "$T/link.txt"
+"$ccsig" declare --use train-ai --signal cr --into "$T/link.txt" >/dev/null 2>&1 || fail "--into a link"
+[ -L "$T/link.txt" ] || fail "the link was replaced by a file"
+grep -q '^Content-Usage: train-ai=n;exceptions=cc-cr$' "$T/site/robots.txt" || fail "the linked file was not changed"
+cmp -s "$fixtures/library-robots.txt" "$T/site/robots.txt.bak" || fail "no backup beside the linked file"
+echo "PASS: --into writes atomically, keeps backups and permissions, refuses conflicts, follows links"
