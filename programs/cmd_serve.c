@@ -156,7 +156,10 @@ static int print_policy(const policy *p, const char *what) {
     else if (!strcmp(what, "headers")) {
         for (size_t i = p->nrules; i-- > 0;) {
             const policy_rule *r = &p->rules[i];
-            ccsig_buf_printf(&b, "%s\n  Content-Usage: %s\n", r->path, r->expression);
+            ccsig_buf_printf(&b, "%s\n", r->path);
+            for (int c = 0; c < CCSIG_CAT_COUNT; c++)
+                if (r->cat_expr[c])
+                    ccsig_buf_printf(&b, "  Content-Usage: %s\n", r->cat_expr[c]);
             if (r->reserve >= 0)
                 ccsig_buf_printf(&b, "  tdm-reservation: %d\n", r->reserve);
             if (r->reserve == 1 && r->tdm_policy)

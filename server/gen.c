@@ -14,31 +14,85 @@
 #include "httputil.h"
 #include "report.h"
 
-void gen_expression(const rule_pref cat[CCSIG_CAT_COUNT], ccsig_buf *out) {
-    int n = 0;
-    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
-        if (!cat[c].set)
-            continue;
-        if (n++)
-            ccsig_buf_puts(out, ", ");
-        ccsig_buf_puts(out, ccsig_category_label((ccsig_category)c));
-        ccsig_buf_puts(out, cat[c].state == CCSIG_STATE_ALLOW ? "=y" : "=n");
-        if (cat[c].state == CCSIG_STATE_DENY && cat[c].signal != CCSIG_SIGNAL_NONE) {
-            ccsig_buf_puts(out, ";exceptions=");
-            ccsig_buf_puts(out, ccsig_signal_token((ccsig_signal)cat[c].signal));
-        }
+static ccsig_copyright copyright_of(copyright_status c) {
+    switch (c) {
+    case COPYRIGHT_HOLDER:
+        return CCSIG_COPYRIGHT_HOLDER;
+    case COPYRIGHT_NOT_HOLDER:
+        return CCSIG_COPYRIGHT_NOT_HOLDER;
+    case COPYRIGHT_MIXED:
+        return CCSIG_COPYRIGHT_MIXED;
+    default:
+        return CCSIG_COPYRIGHT_UNSTATED;
     }
 }
 
-int gen_tdm_reservation(const policy_rule *r, int *with_policy) {
-    const rule_pref *ap = &r->cat[CCSIG_CAT_AUTOMATED_PROCESSING];
-    *with_policy = 0;
-    if (!ap->set)
+void gen_declaration(const policy *p, const policy_rule *r, ccsig_category c,
+                     const char *policy_url, ccsig_declaration *d) {
+    ccsig_declaration_init(d);
+    d->use = c;
+    d->state = (ccsig_state)r->cat[c].state;
+    d->signal = d->state == CCSIG_STATE_DENY ? (ccsig_signal)r->cat[c].signal : CCSIG_SIGNAL_NONE;
+    if (strcmp(r->path, "/") != 0) {
+        d->paths[0] = r->path;
+        d->npaths = 1;
+    }
+    d->collection = p->collection_name;
+    d->party_name = p->party_name;
+    d->party_url = p->party_url;
+    d->policy_url = policy_url;
+    d->copyright = copyright_of(p->copyright);
+}
+
+int gen_rule_expressions(const policy *p, policy_rule *r, char *err, size_t errlen) {
+    ccsig_buf all = CCSIG_BUF_INIT;
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+        free(r->cat_expr[c]);
+        r->cat_expr[c] = NULL;
+        if (!r->cat[c].set)
+            continue;
+        ccsig_declaration d;
+        gen_declaration(p, r, (ccsig_category)c, NULL, &d);
+        ccsig_buf e = CCSIG_BUF_INIT;
+        ccsig_error de;
+        if (ccsig_declare_write(&d, CCSIG_DECLARE_EXPRESSION, &e, &de) != CCSIG_OK) {
+            snprintf(err, errlen, "%s for path %s: %s", ccsig_category_name((ccsig_category)c),
+                     r->path, de.message);
+            ccsig_buf_free(&e);
+            ccsig_buf_free(&all);
+            return -1;
+        }
+        if (all.len)
+            ccsig_buf_puts(&all, ", ");
+        ccsig_buf_append(&all, e.data, e.len);
+        r->cat_expr[c] = e.data; /* owned by the rule */
+    }
+    if (ccsig_buf_failed(&all) || all.len == 0) {
+        snprintf(err, errlen, "the rule for %s states no category", r->path);
+        ccsig_buf_free(&all);
         return -1;
-    if (ap->state == CCSIG_STATE_ALLOW)
-        return 0;
-    *with_policy = ap->signal != CCSIG_SIGNAL_NONE;
-    return 1;
+    }
+    free(r->expression);
+    r->expression = all.data;
+    return 0;
+}
+
+int gen_tdm_reservation(const policy *p, const policy_rule *r, int *with_policy) {
+    int reserve = -1;
+    *with_policy = 0;
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+        if (!r->cat[c].set)
+            continue;
+        ccsig_declaration d;
+        gen_declaration(p, r, (ccsig_category)c, "https://policy.invalid/", &d);
+        ccsig_declare_peers peers;
+        ccsig_declare_peer_values(&d, &peers);
+        if (peers.tdm_reservation >= 0) {
+            reserve = peers.tdm_reservation;
+            *with_policy = peers.tdm_policy != NULL;
+        }
+    }
+    return reserve;
 }
 
 void gen_declaration_url(const policy *p, ccsig_buf *out) {
@@ -56,14 +110,38 @@ void gen_robots_txt(const policy *p, ccsig_buf *out) {
     ccsig_buf_puts(out, "\n# Keys for bulk and public-interest reuse: ");
     ccsig_buf_puts(out, p->public_url);
     ccsig_buf_puts(out, "/register\n\nUser-Agent: *\n");
-    /* Most general first reads naturally; order carries no meaning. */
+    /* Most general first reads naturally; order carries no meaning. Each
+     * line is the one `ccsig declare --format robots` writes for the
+     * declaration (its Content-Usage lines, without its group header). */
+    ccsig_buf decl = CCSIG_BUF_INIT;
+    gen_declaration_url(p, &decl);
     for (size_t i = p->nrules; i-- > 0;) {
         const policy_rule *r = &p->rules[i];
-        if (!strcmp(r->path, "/"))
-            ccsig_buf_printf(out, "Content-Usage: %s\n", r->expression);
-        else
-            ccsig_buf_printf(out, "Content-Usage: %s %s\n", r->path, r->expression);
+        for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+            if (!r->cat[c].set)
+                continue;
+            ccsig_declaration d;
+            gen_declaration(p, r, (ccsig_category)c, ccsig_buf_cstr(&decl), &d);
+            ccsig_buf g = CCSIG_BUF_INIT;
+            ccsig_error de;
+            if (ccsig_declare_write(&d, CCSIG_DECLARE_ROBOTS, &g, &de) != CCSIG_OK) {
+                /* Validated when the policy was read: cannot happen. */
+                ccsig_buf_printf(out, "# %s: %s\n", r->path, de.message);
+                ccsig_buf_free(&g);
+                continue;
+            }
+            const char *line = ccsig_buf_cstr(&g);
+            while (*line) {
+                const char *nl = strchr(line, '\n');
+                size_t n = nl ? (size_t)(nl - line) + 1 : strlen(line);
+                if (!strncmp(line, "Content-Usage:", 14))
+                    ccsig_buf_append(out, line, n);
+                line += n;
+            }
+            ccsig_buf_free(&g);
+        }
     }
+    ccsig_buf_free(&decl);
     if (p->bulk_endpoints)
         ccsig_buf_puts(out, "Disallow: /bulk/\n");
     ccsig_buf_puts(out, "Disallow: /steward\nDisallow: /register\nAllow: /\n");
@@ -135,6 +213,35 @@ void gen_rate_phrase(ccsig_buf *out, const tier *t) {
         ccsig_buf_printf(out, ", at most %llu a day", (unsigned long long)t->quota);
 }
 
+/* Each declaration of the rule in full, as `ccsig declare --format html`
+ * writes it (its body, without the page around it). */
+static void embed_declarations(const policy *p, const policy_rule *r, ccsig_buf *out) {
+    ccsig_buf url = CCSIG_BUF_INIT;
+    gen_declaration_url(p, &url);
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+        if (!r->cat[c].set)
+            continue;
+        ccsig_declaration d;
+        gen_declaration(p, r, (ccsig_category)c, ccsig_buf_cstr(&url), &d);
+        ccsig_buf h = CCSIG_BUF_INIT;
+        ccsig_error de;
+        if (ccsig_declare_write(&d, CCSIG_DECLARE_HTML, &h, &de) == CCSIG_OK) {
+            const char *b = strstr(ccsig_buf_cstr(&h), "<body>\n");
+            const char *e = b ? strstr(b, "</body>") : NULL;
+            if (b && e) {
+                ccsig_buf_puts(out, "<details class=\"declaration\"><summary>The full declaration "
+                                    "for ");
+                hu_html(out, ccsig_category_title((ccsig_category)c));
+                ccsig_buf_puts(out, "</summary>\n");
+                ccsig_buf_append(out, b + 7, (size_t)(e - b - 7));
+                ccsig_buf_puts(out, "</details>\n");
+            }
+        }
+        ccsig_buf_free(&h);
+    }
+    ccsig_buf_free(&url);
+}
+
 void gen_declaration_html(const policy *p, ccsig_buf *out) {
     ccsig_buf_puts(out, "<h1>How ");
     hu_html(out, p->collection_name);
@@ -155,7 +262,8 @@ void gen_declaration_html(const policy *p, ccsig_buf *out) {
                    "sends in the <code>Content-Usage</code> header of every response, in "
                    "<a href=\"/robots.txt\">/robots.txt</a> and in "
                    "<a href=\"/.well-known/tdmrep.json\">/.well-known/tdmrep.json</a>. All of "
-                   "them are generated from one policy, so they always agree. People reading "
+                   "them are generated from one policy by the same generators as <code>ccsig "
+                   "declare</code>, so they always agree. People reading "
                    "or searching the collection are not affected by any of this.</p>\n");
 
     unsigned signals_used = 0;
@@ -195,6 +303,7 @@ void gen_declaration_html(const policy *p, ccsig_buf *out) {
             ccsig_buf_puts(out, "</li>\n");
         }
         ccsig_buf_puts(out, "</ul>");
+        embed_declarations(p, r, out);
         if (i > 0 || p->nrules > 1)
             ccsig_buf_puts(out, "<p class=\"note\">A path takes the rule with the longest "
                                 "matching prefix; categories are not inherited from shorter "

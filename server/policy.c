@@ -25,6 +25,7 @@
 #include <yaml.h>
 
 #include "ccsig/buf.h"
+#include "ccsig/declare.h"
 #include "gen.h"
 
 static const char *const tier_names[TIER_COUNT] = {
@@ -93,6 +94,8 @@ void policy_free(policy *p) {
     for (size_t i = 0; i < p->nrules; i++) {
         free(p->rules[i].path);
         free(p->rules[i].expression);
+        for (int c = 0; c < CCSIG_CAT_COUNT; c++)
+            free(p->rules[i].cat_expr[c]);
     }
     free(p->rules);
     free(p->listen);
@@ -230,16 +233,15 @@ int policy_finish(policy *p, char *err, size_t errlen) {
     ccsig_arena_init(&a, 0);
     for (size_t i = 0; i < p->nrules; i++) {
         policy_rule *r = &p->rules[i];
-        ccsig_buf b = CCSIG_BUF_INIT;
-        gen_expression(r->cat, &b);
-        if (ccsig_buf_failed(&b) || b.len == 0) {
-            ccsig_buf_free(&b);
+        char gerr[400];
+        if (gen_rule_expressions(p, r, gerr, sizeof gerr) != 0) {
             ccsig_arena_free(&a);
-            set_err(err, errlen, "%s: rule for %s states no category", p->source, r->path);
+            if (r->line)
+                set_err(err, errlen, "%s:%u: error: %s", p->source, r->line, gerr);
+            else
+                set_err(err, errlen, "%s", gerr);
             return -1;
         }
-        free(r->expression);
-        r->expression = b.data; /* owned by the rule now */
         ccsig_statement_init(&r->stmt, CCSIG_SRC_POLICY);
         r->stmt.src.line = r->line;
         r->stmt.src.origin = ccsig_str_c(p->source);
@@ -248,7 +250,8 @@ int policy_finish(policy *p, char *err, size_t errlen) {
         ccsig_warnings w;
         w.n = 0;
         /* Our own expression must parse: anything else is a generator bug. */
-        if (ccsig_pref_parse(&a, r->expression, b.len, &r->stmt, &w, &e) != CCSIG_OK) {
+        if (ccsig_pref_parse(&a, r->expression, strlen(r->expression), &r->stmt, &w, &e) !=
+            CCSIG_OK) {
             ccsig_arena_free(&a);
             set_err(err, errlen, "internal error: generated expression '%s' does not parse: %s",
                     r->expression, e.message);
@@ -256,7 +259,7 @@ int policy_finish(policy *p, char *err, size_t errlen) {
         }
         ccsig_arena_reset(&a);
         ccsig_combine(&r->stmt, 1, &r->verdict);
-        r->reserve = gen_tdm_reservation(r, &r->tdm_policy);
+        r->reserve = gen_tdm_reservation(p, r, &r->tdm_policy);
     }
     ccsig_arena_free(&a);
     return 0;
@@ -283,6 +286,12 @@ int policy_from_short(policy *p, ccsig_category use, const char *signal, const c
                 "unknown signal '%s' for --signal (expected cr, cr-dc, cr-ec, cr-op, none "
                 "(deny), or allow)",
                 signal);
+        policy_free(p);
+        return -1;
+    }
+    ccsig_error de;
+    if (party_name && ccsig_declare_check_name(party_name, strlen(party_name), "--party", &de)) {
+        set_err(err, errlen, "%s", de.message);
         policy_free(p);
         return -1;
     }
@@ -516,13 +525,26 @@ static int walk_mapping(yctx *y, const yaml_node_t *n, const char *what, const c
     return 0;
 }
 
+/* What the declare module accepts in a declaration (names, URLs): the
+ * same check, at the node, so the error points into the policy. */
+static int declare_check(yctx *y, const yaml_node_t *v,
+                         ccsig_status (*check)(const char *, size_t, const char *, ccsig_error *),
+                         const char *value) {
+    ccsig_error e;
+    if (check(value, strlen(value), "this value", &e) != CCSIG_OK)
+        return yfail(y, v, "%s", e.message);
+    return 0;
+}
+
 /* collection: name, url, credit */
 static int on_collection(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, void *arg) {
     policy *p = y->p;
     char *s = NULL;
     switch (idx) {
     case 0:
-        return get_text(y, v, "the collection's name", 200, &p->collection_name);
+        if (get_text(y, v, "the collection's name", 200, &p->collection_name))
+            return -1;
+        return declare_check(y, v, ccsig_declare_check_name, p->collection_name);
     case 1:
         if (get_text(y, v, "the collection's public URL", POLICY_MAX_TEXT, &s))
             return -1;
@@ -548,13 +570,15 @@ static int on_party(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v
     policy *p = y->p;
     switch (idx) {
     case 0:
-        return get_text(y, v, "the declaring party's name", 200, &p->party_name);
+        if (get_text(y, v, "the declaring party's name", 200, &p->party_name))
+            return -1;
+        return declare_check(y, v, ccsig_declare_check_name, p->party_name);
     case 1: {
         if (get_text(y, v, "the declaring party's URL", POLICY_MAX_TEXT, &p->party_url))
             return -1;
         if (!url_ok(p->party_url))
             return yfail(y, v, "expected an http:// or https:// URL without spaces or quotes");
-        return 0;
+        return declare_check(y, v, ccsig_declare_check_url, p->party_url);
     }
     default:
         if (scalar_is(v, "holder"))
@@ -597,6 +621,13 @@ static int on_pref_entry(yctx *y, const yaml_node_t *n) {
         if (prob) {
             free(path);
             return yfail(y, pathv, "expected %s", prob);
+        }
+        /* The declare module's rules for paths (RFC 3986 characters that
+         * need no escaping): what it refuses could not be published. */
+        ccsig_error de;
+        if (ccsig_declare_check_path(path, strlen(path), "the path", &de) != CCSIG_OK) {
+            free(path);
+            return yfail(y, pathv, "%s", de.message);
         }
     } else {
         path = xstrdup("/");

@@ -78,8 +78,9 @@ typedef struct policy_rule {
     char *path;    /* "/..." prefix, percent-encoded as robots.txt wants */
     unsigned line; /* where the rule was first stated (0: command line) */
     rule_pref cat[CCSIG_CAT_COUNT];
-    char *expression;     /* the Content-Usage value, e.g. "train-ai=n;exceptions=cc-cr" */
-    ccsig_statement stmt; /* the expression parsed back (labels point into expression) */
+    char *cat_expr[CCSIG_CAT_COUNT]; /* declare's expression per stated category */
+    char *expression;                /* them joined: "train-ai=n;exceptions=cc-cr, search=y" */
+    ccsig_statement stmt;            /* the expression parsed back (labels point into expression) */
     ccsig_verdict verdict;
     int reserve;    /* TDMRep tdm-reservation: 1, 0, or -1 for none (gen_tdm_reservation) */
     int tdm_policy; /* write tdm-policy (the declaration) with the reservation */

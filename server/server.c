@@ -92,6 +92,20 @@ void reply_header(reply *rp, const char *name, const char *fmt, ...) {
     rp->nhdr++;
 }
 
+void reply_header_add(reply *rp, const char *name, const char *value) {
+    if (rp->nhdr == REPLY_MAX_HEADERS)
+        return;
+    char *n = strdup(name), *v = strdup(value);
+    if (!n || !v) {
+        free(n);
+        free(v);
+        return;
+    }
+    rp->hname[rp->nhdr] = n;
+    rp->hvalue[rp->nhdr] = v;
+    rp->nhdr++;
+}
+
 uint64_t reply_size(const reply *rp) {
     switch (rp->kind) {
     case REPLY_FILE:
@@ -335,7 +349,11 @@ static void policy_headers(const server *s, const char *path, reply *rp) {
     const policy_rule *rule = policy_match(s->pol, path, strlen(path));
     if (!rule)
         return;
-    reply_header(rp, "Content-Usage", "%s", rule->expression);
+    /* One field line per declaration, as `ccsig declare --format header`
+     * writes each; HTTP combines them into the rule's dictionary. */
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++)
+        if (rule->cat_expr[c])
+            reply_header_add(rp, "Content-Usage", rule->cat_expr[c]);
     if (rule->reserve >= 0)
         reply_header(rp, "tdm-reservation", "%d", rule->reserve);
     if (rule->reserve == 1 && rule->tdm_policy)

@@ -75,7 +75,7 @@ typedef struct rq {
 const char *rq_header(const rq *r, const char *name);
 const char *rq_arg(const rq *r, const char *name);
 
-#define REPLY_MAX_HEADERS 16
+#define REPLY_MAX_HEADERS 24
 
 typedef enum reply_kind { REPLY_BUF = 0, REPLY_FILE, REPLY_TAR } reply_kind;
 
@@ -95,6 +95,8 @@ void reply_init(reply *rp);
 void reply_free(reply *rp);
 void reply_header(reply *rp, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Another field line of the same name (a list or dictionary field). */
+void reply_header_add(reply *rp, const char *name, const char *value);
 /* Bytes the body will carry (0 for HEAD is decided by the caller). */
 uint64_t reply_size(const reply *rp);
 

@@ -83,20 +83,33 @@ test('generated files are exactly what the policy generates', async () => {
   }
   const tdm = (await req(`${url}/.well-known/tdmrep.json`)).json();
   assert.deepEqual(tdm, [{ location: '/restricted/', 'tdm-reservation': 1 }]);
-  // Every Content-Usage rule of robots.txt is a valid expression, and the
-  // header of a file under each path is the same expression.
+  // Every Content-Usage line of robots.txt is the line `ccsig declare`
+  // writes for that declaration, and the header of a file under each path
+  // is the same declarations, one field line each (fetch joins them).
   const robots = (await req(`${url}/robots.txt`, { headers: browser })).text;
-  const rules = [...robots.matchAll(/^Content-Usage: (\/\S*\s)?(.+)$/gm)]
-    .map((m) => [m[1] ? m[1].trim() : '/', m[2]]);
-  assert.equal(rules.length, 3);
-  const sample = { '/': '/letters/1850.txt', '/open/': '/open/notes.md', '/restricted/': '/restricted/report.txt' };
-  for (const [p, expr] of rules) {
+  const lines = [...robots.matchAll(/^Content-Usage: (\/\S*\s)?(.+)$/gm)]
+    .map((m) => [m[1] ? m[1].trim() : '/', m[2], m[0]]);
+  assert.equal(lines.length, 6);
+  const byPath = {};
+  for (const [p, expr, line] of lines) {
+    (byPath[p] = byPath[p] || []).push(expr);
     const ex = ccsig(['explain', '--json', expr]);
     assert.equal(ex.status, 0, ex.stderr);
     assert.equal(JSON.parse(ex.stdout).valid, true, expr);
+    const label = expr.slice(0, expr.indexOf('=')), value = expr.slice(expr.indexOf('=') + 1);
+    const use = { all: 'automated-processing' }[label] || label;
+    const signal = value.startsWith('y') ? [] : ['--signal', (value.match(/exceptions=cc-(\S+)/) || [, 'none'])[1]];
+    const args = ['declare', '--use', use, ...(value.startsWith('y') ? ['--allow'] : signal),
+      ...(p === '/' ? [] : ['--path', p]), '--format', 'robots'];
+    const decl = ccsig(args);
+    assert.equal(decl.status, 0, decl.stderr);
+    assert.ok(decl.stdout.split('\n').includes(line), `${line} vs ccsig ${args.join(' ')}:\n${decl.stdout}`);
+  }
+  const sample = { '/': '/letters/1850.txt', '/open/': '/open/notes.md', '/restricted/': '/restricted/report.txt' };
+  for (const [p, exprs] of Object.entries(byPath)) {
     const r = await req(`${url}${sample[p]}`, { headers: browser });
     assert.equal(r.status, 200);
-    assert.equal(r.headers.get('content-usage'), expr, sample[p]);
+    assert.equal(r.headers.get('content-usage'), exprs.join(', '), sample[p]);
   }
   const restricted = await req(`${url}/restricted/report.txt`, { headers: browser });
   assert.equal(restricted.headers.get('tdm-reservation'), '1');
@@ -105,6 +118,8 @@ test('generated files are exactly what the policy generates', async () => {
   const decl = await req(`${url}/declaration`, { headers: browser });
   assert.equal(decl.status, 200);
   assert.match(decl.text, /train-ai=n;exceptions=cc-cr, ai-use=n;exceptions=cc-cr-ec, search=y/);
+  assert.match(decl.text, /<summary>The full declaration for AI training<\/summary>/);
+  assert.match(decl.text, /Written with ccsig declare/);
   assert.match(decl.text, /You must give appropriate credit/);
   assert.match(decl.text, /monetary or in-kind support back to the ecosystem/);
   assert.match(decl.text, /Test Library Trust/);

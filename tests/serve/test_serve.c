@@ -344,13 +344,17 @@ static void test_policy_and_generators(void **state) {
     assert_string_equal(r->expression, "train-ai=y");
     r = policy_match(&p, "/letters/x", 10);
     assert_string_equal(r->expression, "train-ai=n;exceptions=cc-cr-ec, search=y");
+    assert_string_equal(r->cat_expr[CCSIG_CAT_TRAIN_AI], "train-ai=n;exceptions=cc-cr-ec");
+    assert_string_equal(r->cat_expr[CCSIG_CAT_SEARCH], "search=y");
+    assert_null(r->cat_expr[CCSIG_CAT_AI_USE]);
     assert_int_equal(r->reserve, -1); /* train-ai has no TDMRep equivalent */
     assert_int_equal(r->verdict.cat[CCSIG_CAT_TRAIN_GENAI].state, CCSIG_STATE_DENY);
 
     ccsig_buf b = CCSIG_BUF_INIT;
     gen_robots_txt(&p, &b);
     assert_non_null(strstr(b.data, "User-Agent: *\n"
-                                   "Content-Usage: train-ai=n;exceptions=cc-cr-ec, search=y\n"
+                                   "Content-Usage: train-ai=n;exceptions=cc-cr-ec\n"
+                                   "Content-Usage: search=y\n"
                                    "Content-Usage: /open/ train-ai=y\n"
                                    "Content-Usage: /restricted/ all=n\n"));
     ccsig_buf_clear(&b);
@@ -360,6 +364,9 @@ static void test_policy_and_generators(void **state) {
     ccsig_buf_clear(&b);
     gen_declaration_html(&p, &b);
     assert_non_null(strstr(b.data, "CC signal Credit + Ecosystem Contribution"));
+    /* declare's own declaration of each category, in full. */
+    assert_non_null(strstr(b.data, "<details class=\"declaration\"><summary>The full "
+                                   "declaration for AI training</summary>"));
     assert_non_null(strstr(b.data, "holds the rights"));
     assert_null(strstr(b.data, "Registered bulk reusers")); /* registration closed */
     ccsig_buf_free(&b);
