@@ -39,7 +39,8 @@ static const char style_css[] =
     "background:#dde;margin-left:.4em}mark{background:#ffe680}.note{color:#555;font-size:.9rem}"
     ".status-active{color:#262}.status-pending{color:#a60}.status-revoked,.status-rejected"
     "{color:#a32}svg{max-width:100%;height:auto;background:#fff;border:1px solid #ddd}"
-    "ul.listing{columns:2}\n";
+    "ul.listing{columns:2}pre{overflow-x:auto;background:#f4f4f4;padding:.6em}"
+    "details.declaration{border-left:3px solid #ccd;padding-left:1rem;margin:1rem 0}\n";
 
 void page_headers(reply *rp) {
     reply_header(rp, "Content-Type", "text/html; charset=utf-8");

@@ -66,6 +66,13 @@ access:
   try {
     const page = context.pages()[0] || await context.newPage();
 
+    // 0. What the collection declares (the declare module's text inside).
+    await page.goto(`${srv.url}/declaration`);
+    assert.match(await page.textContent('h1'), /How Harbour Town Archive may be used by machines/);
+    await page.click('details.declaration summary');
+    assert.match(await page.textContent('details.declaration'), /Credit \+ Direct Contribution/);
+    await page.screenshot({ path: shot('00-declaration.png'), fullPage: true });
+
     // 1. A bulk reuser registers through the web page.
     await page.goto(`${srv.url}/register`);
     await page.fill('input[name=name]', 'Northwind Models');
