@@ -208,10 +208,27 @@ int search_extract(const char *name, const char *data, size_t len, char *title, 
     const char *ext = strrchr(name, '.');
     int html = ext && (!strcasecmp(ext, ".html") || !strcasecmp(ext, ".htm") ||
                        !strcasecmp(ext, ".xhtml"));
+    int md = ext && (!strcasecmp(ext, ".md") || !strcasecmp(ext, ".markdown"));
     if (html) {
         html_text(data, len, &b, &t);
+    } else if (md) {
+        /* Markdown headings: the text without the '#' marks. */
+        const char *p = data, *end = data + len;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            const char *le = nl ? nl + 1 : end;
+            const char *s = p;
+            while (s < le && *s == '#')
+                s++;
+            if (s > p && s < le && (*s == ' ' || *s == '\t'))
+                p = s + 1;
+            ccsig_buf_append(&b, p, (size_t)(le - p));
+            p = le;
+        }
     } else {
         ccsig_buf_append(&b, data, len);
+    }
+    if (!html) {
         /* Title: the first non-empty line, without Markdown's '#'. */
         const char *p = data, *end = data + len;
         while (p < end) {

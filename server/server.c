@@ -1082,10 +1082,11 @@ int server_run(policy *pol, const serve_config *cfg) {
     int stewards = store_steward_count(s.st);
     if (!cfg->quiet) {
         fprintf(stderr,
-                "ccsig serve: %s (%zu rules, %zu documents indexed for search), ledger in %s, "
+                "ccsig serve: %s (%zu rule%s, %zu document%s indexed for search), ledger in %s, "
                 "instance %s\n",
-                coll_path(s.coll), pol->nrules, search_doc_count(s.search), store_display(s.st),
-                s.instance);
+                coll_path(s.coll), pol->nrules, pol->nrules == 1 ? "" : "s",
+                search_doc_count(s.search), search_doc_count(s.search) == 1 ? "" : "s",
+                store_display(s.st), s.instance);
         if (stewards == 0)
             fprintf(stderr,
                     "ccsig serve: no steward account yet: the steward pages stay closed "

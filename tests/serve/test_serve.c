@@ -399,6 +399,7 @@ static void test_extract(void **state) {
     const char *md = "\n\n# Field notes #\n\nOtters.";
     assert_int_equal(search_extract("n.md", md, strlen(md), title, sizeof title, &body), 0);
     assert_string_equal(title, "Field notes");
+    assert_string_equal(body, "Field notes # Otters."); /* heading marks gone, closing '#' kept */
     free(body);
     assert_int_equal(search_extract("dir/empty.txt", "", 0, title, sizeof title, &body), 0);
     assert_string_equal(title, "empty.txt");
