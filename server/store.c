@@ -56,6 +56,22 @@ int reuser_status_parse(const char *s) {
     "CREATE INDEX ledger_reuser_ts ON ledger (reuser_id, ts_ms);"                                  \
     "CREATE INDEX ledger_ts ON ledger (ts_ms);"
 
+/* Version 2: usage per reuser and UTC day, kept up to date by the ledger's
+ * own transactions (one upsert per reuser and day of a batch), so that the
+ * steward's chart, the CSV and the quota at start read a small table, and
+ * the ledger itself needs no index: appending a record is appending to one
+ * b-tree. Existing ledgers are summed into it. */
+#define V2_SQL                                                                                     \
+    "CREATE TABLE usage_daily (reuser_id BIGINT NOT NULL, day BIGINT NOT NULL,"                    \
+    " requests BIGINT NOT NULL, ok BIGINT NOT NULL, refused BIGINT NOT NULL,"                      \
+    " bytes BIGINT NOT NULL, PRIMARY KEY (reuser_id, day));"                                       \
+    "INSERT INTO usage_daily SELECT reuser_id, ts_ms / 86400000, count(*),"                        \
+    " sum(CASE WHEN status BETWEEN 200 AND 299 THEN 1 ELSE 0 END),"                                \
+    " sum(CASE WHEN status IN (401, 429) THEN 1 ELSE 0 END), sum(bytes) FROM ledger"               \
+    " GROUP BY reuser_id, ts_ms / 86400000;"                                                       \
+    "DROP INDEX ledger_reuser_ts;"                                                                 \
+    "DROP INDEX ledger_ts;"
+
 static const migration migrations[] = {
     {1, COMMON_V1("INTEGER PRIMARY KEY AUTOINCREMENT"),
      COMMON_V1("BIGSERIAL PRIMARY KEY")
@@ -65,7 +81,36 @@ static const migration migrations[] = {
      " tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', title), 'A') ||"
      " setweight(to_tsvector('english', body), 'B')) STORED);"
      "CREATE INDEX search_docs_tsv ON search_docs USING GIN (tsv);"},
+    {2, V2_SQL, V2_SQL},
 };
+
+/* The statement that adds a batch's sums to usage_daily (both dialects). */
+const char store_usage_upsert_sql[] =
+    "INSERT INTO usage_daily (reuser_id, day, requests, ok, refused, bytes)"
+    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (reuser_id, day) DO UPDATE SET"
+    " requests = usage_daily.requests + excluded.requests, ok = usage_daily.ok + excluded.ok,"
+    " refused = usage_daily.refused + excluded.refused,"
+    " bytes = usage_daily.bytes + excluded.bytes";
+
+size_t store_usage_sums(const ledger_rec *recs, size_t n, usage_sum *out, size_t cap) {
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t day = recs[i].ts_ms / 86400000;
+        size_t k = 0;
+        while (k < m && !(out[k].reuser_id == recs[i].reuser_id && out[k].day == day))
+            k++;
+        if (k == m) {
+            if (m == cap)
+                return (size_t)-1;
+            out[m++] = (usage_sum){recs[i].reuser_id, day, 0, 0, 0, 0};
+        }
+        out[k].requests++;
+        out[k].ok += recs[i].status >= 200 && recs[i].status <= 299;
+        out[k].refused += recs[i].status == 401 || recs[i].status == 429;
+        out[k].bytes += recs[i].bytes;
+    }
+    return m;
+}
 
 const migration *store_migrations(size_t *n) {
     *n = sizeof migrations / sizeof migrations[0];

@@ -211,6 +211,17 @@ typedef struct migration {
 } migration;
 const migration *store_migrations(size_t *n);
 
+/* A batch's usage per reuser and day (for usage_daily). */
+typedef struct usage_sum {
+    int64_t reuser_id, day;
+    uint64_t requests, ok, refused, bytes;
+} usage_sum;
+/* Sum recs into out (at most cap); returns how many, or (size_t)-1 when
+ * cap is too small. */
+size_t store_usage_sums(const ledger_rec *recs, size_t n, usage_sum *out, size_t cap);
+/* INSERT ... ON CONFLICT DO UPDATE adding one usage_sum ($1..$6). */
+extern const char store_usage_upsert_sql[];
+
 int store_sqlite_open(const char *path, unsigned pool, unsigned flags, store **out, char *err,
                       size_t errlen);
 int store_pg_open(const char *conninfo, unsigned pool, unsigned flags, store **out, char *err,

@@ -349,8 +349,8 @@ static int pg_usage(store *b, int64_t reuser_id, int64_t from_day, int64_t to_da
                     int (*cb)(void *, const usage_row *), void *arg) {
     pg_store *s = (pg_store *)b;
     char from[24], to[24], id[24];
-    snprintf(from, sizeof from, "%lld", (long long)(from_day * 86400000));
-    snprintf(to, sizeof to, "%lld", (long long)((to_day + 1) * 86400000));
+    snprintf(from, sizeof from, "%lld", (long long)from_day);
+    snprintf(to, sizeof to, "%lld", (long long)to_day);
     snprintf(id, sizeof id, "%lld", (long long)reuser_id);
     const char *params[3] = {from, to, id};
     PGconn *c = acquire(s);

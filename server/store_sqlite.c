@@ -49,14 +49,10 @@ static const char *const sql_text[Q_COUNT] = {
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     "UPDATE reusers SET status = ?2, decided_ms = ?3 WHERE id = ?1",
     "SELECT " REUSER_COLS " FROM reusers ORDER BY id DESC",
-    "SELECT reuser_id, ts_ms / 86400000 AS day, count(*),"
-    " sum(CASE WHEN status BETWEEN 200 AND 299 THEN 1 ELSE 0 END), sum(bytes)"
-    " FROM ledger WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY reuser_id, day"
+    "SELECT reuser_id, day, requests, ok, bytes FROM usage_daily WHERE day >= ?1 AND day <= ?2"
     " ORDER BY reuser_id, day",
-    "SELECT reuser_id, ts_ms / 86400000 AS day, count(*),"
-    " sum(CASE WHEN status BETWEEN 200 AND 299 THEN 1 ELSE 0 END), sum(bytes)"
-    " FROM ledger WHERE reuser_id = ?3 AND ts_ms >= ?1 AND ts_ms < ?2 GROUP BY reuser_id, day"
-    " ORDER BY reuser_id, day",
+    "SELECT reuser_id, day, requests, ok, bytes FROM usage_daily WHERE reuser_id = ?3"
+    " AND day >= ?1 AND day <= ?2 ORDER BY reuser_id, day",
     "SELECT reuser_id, key_id, ts_ms, method, path, status, bytes, tier, request_id, instance"
     " FROM ledger ORDER BY id",
     "INSERT INTO stewards (name, password_hash, created_ms) VALUES (?1, ?2, ?3)"
@@ -94,6 +90,9 @@ typedef struct sq_store {
 
     sqlite3 *ledger_db;
     sqlite3_stmt *ledger_ins;
+    sqlite3_stmt *usage_upsert;
+    usage_sum *sums;
+    size_t sums_cap;
     pthread_mutex_t ledger_mu;
 
     pthread_mutex_t kmu;
@@ -384,6 +383,33 @@ static int sq_ledger_append(store *b, const ledger_rec *recs, size_t n) {
         }
     }
     sqlite3_reset(s->ledger_ins);
+    if (s->sums_cap < n) {
+        usage_sum *ns = realloc(s->sums, n * sizeof *ns);
+        if (!ns) {
+            sqlite3_exec(s->ledger_db, "ROLLBACK", NULL, NULL, NULL);
+            goto out;
+        }
+        s->sums = ns;
+        s->sums_cap = n;
+    }
+    size_t m = store_usage_sums(recs, n, s->sums, s->sums_cap);
+    for (size_t i = 0; i < m; i++) {
+        sqlite3_stmt *u = s->usage_upsert;
+        sqlite3_reset(u);
+        sqlite3_bind_int64(u, 1, s->sums[i].reuser_id);
+        sqlite3_bind_int64(u, 2, s->sums[i].day);
+        sqlite3_bind_int64(u, 3, (sqlite3_int64)s->sums[i].requests);
+        sqlite3_bind_int64(u, 4, (sqlite3_int64)s->sums[i].ok);
+        sqlite3_bind_int64(u, 5, (sqlite3_int64)s->sums[i].refused);
+        sqlite3_bind_int64(u, 6, (sqlite3_int64)s->sums[i].bytes);
+        if (sqlite3_step(u) != SQLITE_DONE) {
+            log_err(s->ledger_db, "usage upsert");
+            sqlite3_reset(u);
+            sqlite3_exec(s->ledger_db, "ROLLBACK", NULL, NULL, NULL);
+            goto out;
+        }
+    }
+    sqlite3_reset(s->usage_upsert);
     if (sqlite3_exec(s->ledger_db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         log_err(s->ledger_db, "ledger commit");
         sqlite3_exec(s->ledger_db, "ROLLBACK", NULL, NULL, NULL);
@@ -402,8 +428,8 @@ static int sq_usage(store *b, int64_t reuser_id, int64_t from_day, int64_t to_da
     sqlite3_stmt *st = stmt(c, reuser_id ? Q_USAGE_ONE : Q_USAGE_ALL);
     int rc = -1;
     if (st) {
-        sqlite3_bind_int64(st, 1, from_day * 86400000);
-        sqlite3_bind_int64(st, 2, (to_day + 1) * 86400000);
+        sqlite3_bind_int64(st, 1, from_day);
+        sqlite3_bind_int64(st, 2, to_day);
         if (reuser_id)
             sqlite3_bind_int64(st, 3, reuser_id);
         int step;
@@ -605,7 +631,9 @@ static void sq_close(store *b) {
         sqlite3_close(s->conns[i].db);
     }
     sqlite3_finalize(s->ledger_ins);
+    sqlite3_finalize(s->usage_upsert);
     sqlite3_close(s->ledger_db);
+    free(s->sums);
     free(s->conns);
     free(s->free_stack);
     free(s->ks);
@@ -688,11 +716,10 @@ static int load_quota(sq_store *s) {
     int64_t now_ms = now_wall_us() / 1000, day = now_ms / 86400000;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->ledger_db,
-                           "SELECT reuser_id, count(*) FROM ledger WHERE ts_ms >= ?1 AND status "
-                           "NOT IN (401, 429) GROUP BY reuser_id",
+                           "SELECT reuser_id, requests - refused FROM usage_daily WHERE day = ?1",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
-    sqlite3_bind_int64(st, 1, day * 86400000);
+    sqlite3_bind_int64(st, 1, day);
     while (sqlite3_step(st) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         if (id <= 0 || id > (1 << 26))
@@ -755,7 +782,9 @@ int store_sqlite_open(const char *path, unsigned pool, unsigned flags, store **o
                            "INSERT INTO ledger (reuser_id, key_id, ts_ms, method, path, status,"
                            " bytes, tier, request_id, instance)"
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                           -1, SQLITE_PREPARE_PERSISTENT, &s->ledger_ins, NULL) != SQLITE_OK) {
+                           -1, SQLITE_PREPARE_PERSISTENT, &s->ledger_ins, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(s->ledger_db, store_usage_upsert_sql, -1, SQLITE_PREPARE_PERSISTENT,
+                           &s->usage_upsert, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "preparing the ledger insert: %s", sqlite3_errmsg(s->ledger_db));
         sq_close(&s->base);
         return -1;
