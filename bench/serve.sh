@@ -99,7 +99,9 @@ key=$(curl -s -H 'Accept: application/json' \
 # nginx: the same files, the same Content-Usage and nosniff headers (it adds
 # ETag, Last-Modified and Accept-Ranges itself), sendfile, no access log.
 nport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)
+# One add_header per Content-Usage field line the gateway sends.
 cu=$(curl -s -D - -o /dev/null "$surl/docs/doc000.html" | sed -n 's/^Content-Usage: \(.*\)\r$/\1/p')
+add_cu=$(printf '%s\n' "$cu" | sed 's/.*/    add_header Content-Usage "&" always;/')
 user_line=""
 [ "$(id -u)" -eq 0 ] && user_line="user root;"
 mkdir -p "$dir/nginx"
@@ -126,17 +128,17 @@ http {
   server {
     listen 127.0.0.1:$nport;
     root $dir/coll;
-    add_header Content-Usage "$cu" always;
+$add_cu
     add_header X-Content-Type-Options nosniff always;
   }
 }
 EOF
-"$nginx" -c "$dir/nginx/nginx.conf" &
+"$nginx" -c "$dir/nginx/nginx.conf" 2>"$dir/nginx/stderr" &
 npid=$!
 k=0
 until curl -s -o /dev/null "http://127.0.0.1:$nport/docs/doc000.html"; do
     k=$((k + 1))
-    [ $k -gt 100 ] && { cat "$dir/nginx/error.log" >&2; exit 3; }
+    [ $k -gt 100 ] && { cat "$dir/nginx/stderr" "$dir/nginx/error.log" >&2; exit 3; }
     sleep 0.1
 done
 ncu=$(curl -s -D - -o /dev/null "http://127.0.0.1:$nport/docs/doc000.html" | sed -n 's/^Content-Usage: \(.*\)\r$/\1/p')
