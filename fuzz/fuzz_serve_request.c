@@ -2,12 +2,14 @@
  * (libmicrohttpd parses HTTP; these are the gateway's own parsers): paths
  * and routes, percent-decoding, forms, cookies, Range, If-None-Match, dates,
  * Authorization and keys, client classes, Accept, search queries,
- * X-Forwarded-For, request ids, days; plus the text extraction that reads
- * collection files for search. Checks the invariants they promise. */
+ * X-Forwarded-For, request ids, days; the ledger journal's lines (read
+ * back after a crash); plus the text extraction that reads collection files
+ * for search. Checks the invariants they promise. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "httputil.h"
+#include "journal.h"
 #include "search.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -110,6 +112,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     hu_html(&b, s);
     hu_url_path(&b, p, size);
     ccsig_buf_free(&b);
+
+    /* The ledger's journal lines: whatever parses formats back to a line
+     * that parses to the same record. */
+    ledger_rec lr, lr2;
+    if (journal_parse_line(p, size, &lr) == 0) {
+        char line[JOURNAL_LINE_MAX];
+        size_t ln = journal_format_line(&lr, line);
+        if (ln == 0 || ln > JOURNAL_LINE_MAX || journal_parse_line(line, ln - 1, &lr2) != 0 ||
+            memcmp(&lr, &lr2, sizeof lr) != 0)
+            abort();
+    }
 
     char title[256];
     char *body = NULL;

@@ -17,6 +17,7 @@
 #include "ccsig/buf.h"
 #include "files.h"
 #include "httputil.h"
+#include "journal.h"
 #include "keycache.h"
 #include "ledger.h"
 #include "policy.h"
@@ -39,6 +40,7 @@ typedef struct server {
     coll *coll;
     store *st;
     ledger *led;
+    journal *journal; /* ledger-sync: process with SQLite */
     search *search;
     rl_table *rl;
     keycache *keys;
@@ -146,6 +148,10 @@ bool key_verify(const char *secret, size_t len, const char *stored_hash_hex);
 
 /* The tier of a reuser (by kind and status). */
 tier_id tier_of(int kind, int status);
+
+/* The journal file of a database URL ("sqlite:PATH" -> "PATH.journal");
+ * empty for PostgreSQL. */
+void journal_path_for(const char *db, char *out, size_t n);
 
 /* Run the gateway until SIGINT or SIGTERM. Returns an exit code. */
 int server_run(policy *pol, const serve_config *cfg);

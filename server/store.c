@@ -72,6 +72,10 @@ int reuser_status_parse(const char *s) {
     "DROP INDEX ledger_reuser_ts;"                                                                 \
     "DROP INDEX ledger_ts;"
 
+/* Version 3: how far the ledger's journal (ledger-sync: process) has been
+ * imported, moved in the same transaction as the records. */
+#define V3_SQL "CREATE TABLE ledger_journal (name TEXT PRIMARY KEY, byte_offset BIGINT NOT NULL);"
+
 static const migration migrations[] = {
     {1, COMMON_V1("INTEGER PRIMARY KEY AUTOINCREMENT"),
      COMMON_V1("BIGSERIAL PRIMARY KEY")
@@ -82,6 +86,7 @@ static const migration migrations[] = {
      " setweight(to_tsvector('english', body), 'B')) STORED);"
      "CREATE INDEX search_docs_tsv ON search_docs USING GIN (tsv);"},
     {2, V2_SQL, V2_SQL},
+    {3, V3_SQL, V3_SQL},
 };
 
 /* The statement that adds a batch's sums to usage_daily (both dialects). */
@@ -225,6 +230,20 @@ int store_session_get(store *s, const char *sid_hash, int64_t now_ms, char *name
 
 int store_session_delete(store *s, const char *sid_hash) {
     return s->ops->session_delete(s, sid_hash);
+}
+
+int store_journal_offset(store *s, const char *name, int64_t *off) {
+    return s->ops->journal_offset ? s->ops->journal_offset(s, name, off) : -1;
+}
+
+int store_journal_import(store *s, const char *name, int64_t expect, const ledger_rec *recs,
+                         size_t n, int64_t new_off) {
+    return s->ops->journal_import ? s->ops->journal_import(s, name, expect, recs, n, new_off) : -1;
+}
+
+int store_journal_reset(store *s, const char *name, int64_t expect, int (*truncate)(void *),
+                        void *arg) {
+    return s->ops->journal_reset ? s->ops->journal_reset(s, name, expect, truncate, arg) : -1;
 }
 
 int store_search_replace(store *s, const search_doc *docs, size_t n) {

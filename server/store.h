@@ -158,6 +158,21 @@ int store_session_get(store *s, const char *sid_hash, int64_t now_ms, char *name
                       char *csrf, size_t csrflen);
 int store_session_delete(store *s, const char *sid_hash);
 
+/* ---- the ledger's journal (journal.h; SQLite only) ---- */
+
+/* The byte offset of the journal name imported so far (0 when none). */
+int store_journal_offset(store *s, const char *name, int64_t *off);
+/* In one transaction: check that the journal's offset is still expect
+ * (another importer did not get there first: else 1), append recs and set
+ * the offset to new_off. 0 done, 1 conflict, -1 error. */
+int store_journal_import(store *s, const char *name, int64_t expect, const ledger_rec *recs,
+                         size_t n, int64_t new_off);
+/* Under the database's write lock: when the offset is still expect, call
+ * truncate(arg) (which empties the file, or declines with nonzero) and set
+ * the offset to 0. 0 done, 1 declined or conflict, -1 error. */
+int store_journal_reset(store *s, const char *name, int64_t expect, int (*truncate)(void *),
+                        void *arg);
+
 /* ---- PostgreSQL full-text search (store_search_* fail on sqlite) ---- */
 
 typedef struct search_doc {
@@ -194,6 +209,9 @@ typedef struct store_ops {
     int (*search_query)(store *, const char *, size_t,
                         int (*)(void *, const char *, const char *, const char *, double), void *);
     int (*schema_version)(store *);
+    int (*journal_offset)(store *, const char *, int64_t *);
+    int (*journal_import)(store *, const char *, int64_t, const ledger_rec *, size_t, int64_t);
+    int (*journal_reset)(store *, const char *, int64_t, int (*)(void *), void *);
 } store_ops;
 
 struct store {

@@ -602,11 +602,28 @@ static void pg_close(store *b) {
     free(s);
 }
 
-static const store_ops pg_ops = {
-    pg_close,          pg_reuser_insert,  pg_reuser_by_key, pg_reuser_get,    pg_reuser_set_status,
-    pg_reusers_list,   pg_admit,          pg_ledger_append, pg_usage,         pg_ledger_export,
-    pg_steward_set,    pg_steward_get,    pg_steward_count, pg_session_put,   pg_session_get,
-    pg_session_delete, pg_search_replace, pg_search_query,  pg_schema_version};
+static const store_ops pg_ops = {pg_close,
+                                 pg_reuser_insert,
+                                 pg_reuser_by_key,
+                                 pg_reuser_get,
+                                 pg_reuser_set_status,
+                                 pg_reusers_list,
+                                 pg_admit,
+                                 pg_ledger_append,
+                                 pg_usage,
+                                 pg_ledger_export,
+                                 pg_steward_set,
+                                 pg_steward_get,
+                                 pg_steward_count,
+                                 pg_session_put,
+                                 pg_session_get,
+                                 pg_session_delete,
+                                 pg_search_replace,
+                                 pg_search_query,
+                                 pg_schema_version,
+                                 NULL,
+                                 NULL,
+                                 NULL};
 
 static int pg_migrate(PGconn *c, char *err, size_t errlen) {
     PGresult *res = PQexec(c, "SELECT pg_advisory_lock(6363736966)");

@@ -353,14 +353,8 @@ static int sq_admit(store *b, const reuser_key *r, const tier *t, int64_t now_ms
     return 0;
 }
 
-static int sq_ledger_append(store *b, const ledger_rec *recs, size_t n) {
-    sq_store *s = (sq_store *)b;
-    pthread_mutex_lock(&s->ledger_mu);
-    int rc = -1;
-    if (sqlite3_exec(s->ledger_db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        log_err(s->ledger_db, "ledger begin");
-        goto out;
-    }
+/* Rows and their usage sums, inside a transaction the caller opened. */
+static int ledger_rows(sq_store *s, const ledger_rec *recs, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const ledger_rec *l = &recs[i];
         sqlite3_stmt *st = s->ledger_ins;
@@ -375,24 +369,21 @@ static int sq_ledger_append(store *b, const ledger_rec *recs, size_t n) {
         sqlite3_bind_text(st, 8, l->tier, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 9, l->request_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 10, l->instance, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE) {
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
             log_err(s->ledger_db, "ledger insert");
-            sqlite3_reset(st);
-            sqlite3_exec(s->ledger_db, "ROLLBACK", NULL, NULL, NULL);
-            goto out;
+            return -1;
         }
     }
-    sqlite3_reset(s->ledger_ins);
     if (s->sums_cap < n) {
         usage_sum *ns = realloc(s->sums, n * sizeof *ns);
-        if (!ns) {
-            sqlite3_exec(s->ledger_db, "ROLLBACK", NULL, NULL, NULL);
-            goto out;
-        }
+        if (!ns)
+            return -1;
         s->sums = ns;
         s->sums_cap = n;
     }
-    size_t m = store_usage_sums(recs, n, s->sums, s->sums_cap);
+    size_t m = n ? store_usage_sums(recs, n, s->sums, s->sums_cap) : 0;
     for (size_t i = 0; i < m; i++) {
         sqlite3_stmt *u = s->usage_upsert;
         sqlite3_reset(u);
@@ -402,20 +393,127 @@ static int sq_ledger_append(store *b, const ledger_rec *recs, size_t n) {
         sqlite3_bind_int64(u, 4, (sqlite3_int64)s->sums[i].ok);
         sqlite3_bind_int64(u, 5, (sqlite3_int64)s->sums[i].refused);
         sqlite3_bind_int64(u, 6, (sqlite3_int64)s->sums[i].bytes);
-        if (sqlite3_step(u) != SQLITE_DONE) {
+        int rc = sqlite3_step(u);
+        sqlite3_reset(u);
+        if (rc != SQLITE_DONE) {
             log_err(s->ledger_db, "usage upsert");
-            sqlite3_reset(u);
-            sqlite3_exec(s->ledger_db, "ROLLBACK", NULL, NULL, NULL);
-            goto out;
+            return -1;
         }
     }
-    sqlite3_reset(s->usage_upsert);
-    if (sqlite3_exec(s->ledger_db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    return 0;
+}
+
+static int sq_ledger_append(store *b, const ledger_rec *recs, size_t n) {
+    sq_store *s = (sq_store *)b;
+    pthread_mutex_lock(&s->ledger_mu);
+    int rc = -1;
+    if (sqlite3_exec(s->ledger_db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        log_err(s->ledger_db, "ledger begin");
+    else if (ledger_rows(s, recs, n) != 0)
+        sqlite3_exec(s->ledger_db, "ROLLBACK", NULL, NULL, NULL);
+    else if (sqlite3_exec(s->ledger_db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         log_err(s->ledger_db, "ledger commit");
         sqlite3_exec(s->ledger_db, "ROLLBACK", NULL, NULL, NULL);
+    } else
+        rc = 0;
+    pthread_mutex_unlock(&s->ledger_mu);
+    return rc;
+}
+
+/* The journal's offset, inside the ledger connection (caller locks). */
+static int journal_offset_locked(sq_store *s, const char *name, int64_t *off) {
+    sqlite3_stmt *st = NULL;
+    *off = 0;
+    if (sqlite3_prepare_v2(s->ledger_db, "SELECT byte_offset FROM ledger_journal WHERE name = ?1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        log_err(s->ledger_db, "journal offset");
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *off = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int journal_set_locked(sq_store *s, const char *name, int64_t off) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->ledger_db,
+                           "INSERT INTO ledger_journal (name, byte_offset) VALUES (?1, ?2)"
+                           " ON CONFLICT (name) DO UPDATE SET byte_offset = excluded.byte_offset",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, off);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int sq_journal_offset(store *b, const char *name, int64_t *off) {
+    sq_store *s = (sq_store *)b;
+    pthread_mutex_lock(&s->ledger_mu);
+    int rc = journal_offset_locked(s, name, off);
+    pthread_mutex_unlock(&s->ledger_mu);
+    return rc;
+}
+
+static int sq_journal_import(store *b, const char *name, int64_t expect, const ledger_rec *recs,
+                             size_t n, int64_t new_off) {
+    sq_store *s = (sq_store *)b;
+    pthread_mutex_lock(&s->ledger_mu);
+    int rc = -1;
+    int64_t cur;
+    if (sqlite3_exec(s->ledger_db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        log_err(s->ledger_db, "journal begin");
         goto out;
     }
+    if (journal_offset_locked(s, name, &cur) != 0)
+        goto rollback;
+    if (cur != expect) {
+        rc = 1; /* someone else imported (another process's --export-ledger) */
+        goto rollback;
+    }
+    if (ledger_rows(s, recs, n) != 0 || journal_set_locked(s, name, new_off) != 0)
+        goto rollback;
+    if (sqlite3_exec(s->ledger_db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        log_err(s->ledger_db, "journal commit");
+        goto rollback;
+    }
     rc = 0;
+    goto out;
+rollback:
+    sqlite3_exec(s->ledger_db, "ROLLBACK", NULL, NULL, NULL);
+out:
+    pthread_mutex_unlock(&s->ledger_mu);
+    return rc;
+}
+
+static int sq_journal_reset(store *b, const char *name, int64_t expect, int (*truncate)(void *),
+                            void *arg) {
+    sq_store *s = (sq_store *)b;
+    pthread_mutex_lock(&s->ledger_mu);
+    int rc = -1;
+    int64_t cur;
+    if (sqlite3_exec(s->ledger_db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        goto out;
+    if (journal_offset_locked(s, name, &cur) != 0)
+        goto rollback;
+    /* The file is emptied before the offset is reset: a crash in between
+     * leaves an offset past the end, which the next reader takes as 0. The
+     * other order could import the same lines twice. */
+    if (cur != expect || truncate(arg) != 0) {
+        rc = 1;
+        goto rollback;
+    }
+    if (journal_set_locked(s, name, 0) != 0 ||
+        sqlite3_exec(s->ledger_db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        goto rollback;
+    rc = 0;
+    goto out;
+rollback:
+    sqlite3_exec(s->ledger_db, "ROLLBACK", NULL, NULL, NULL);
 out:
     pthread_mutex_unlock(&s->ledger_mu);
     return rc;
@@ -663,7 +761,10 @@ static const store_ops sq_ops = {sq_close,
                                  sq_session_delete,
                                  NULL,
                                  NULL,
-                                 sq_schema_version};
+                                 sq_schema_version,
+                                 sq_journal_offset,
+                                 sq_journal_import,
+                                 sq_journal_reset};
 
 static int migrate(sqlite3 *db, char *err, size_t errlen) {
     char *msg = NULL;

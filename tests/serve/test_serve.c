@@ -16,6 +16,7 @@
 #include "files.h"
 #include "gen.h"
 #include "httputil.h"
+#include "journal.h"
 #include "policy.h"
 #include "ratelimit.h"
 #include "search.h"
@@ -406,6 +407,41 @@ static void test_extract(void **state) {
     free(body);
 }
 
+static void test_journal_lines(void **state) {
+    (void)state;
+    ledger_rec r, back;
+    memset(&r, 0, sizeof r);
+    r.reuser_id = 42;
+    strcpy(r.key_id, "0123456789ab");
+    r.ts_ms = 1795229247116;
+    strcpy(r.method, "GET");
+    strcpy(r.path, "/a\tb\n\\c\x01/\xc3\xa9");
+    r.status = 206;
+    r.bytes = 1234567;
+    strcpy(r.tier, "bulk");
+    strcpy(r.request_id, "req-1");
+    strcpy(r.instance, "host:99");
+    char line[JOURNAL_LINE_MAX];
+    size_t n = journal_format_line(&r, line);
+    assert_true(n > 0 && line[n - 1] == '\n');
+    assert_null(memchr(line, '\n', n - 1)); /* one line, whatever the path holds */
+    assert_int_equal(journal_parse_line(line, n - 1, &back), 0);
+    assert_int_equal(back.reuser_id, 42);
+    assert_string_equal(back.path, r.path);
+    assert_int_equal(back.status, 206);
+    assert_int_equal(back.bytes, 1234567);
+    assert_string_equal(back.instance, "host:99");
+    /* A torn line, a wrong tag, a bad escape, a NUL: refused. */
+    assert_int_equal(journal_parse_line(line, n / 2, &back), -1);
+    assert_int_equal(journal_parse_line("L2\t1", 5, &back), -1);
+    const char *bad = "L1\t1\tk\t1\tGET\t/a\\x0\t200\t1\tbulk\t\ti";
+    assert_int_equal(journal_parse_line(bad, strlen(bad), &back), -1);
+    const char *nul = "L1\t1\tk\t1\tGET\t/a\\x00\t200\t1\tbulk\t\ti";
+    assert_int_equal(journal_parse_line(nul, strlen(nul), &back), -1);
+    const char *ok = "L1\t1\tk\t1\tGET\t/a\t200\t1\tbulk\t\ti";
+    assert_int_equal(journal_parse_line(ok, strlen(ok), &back), 0);
+}
+
 static void test_tar(void **state) {
     (void)state;
     char dir[] = "/tmp/ccsig-tar-XXXXXX";
@@ -471,6 +507,7 @@ int main(void) {
         cmocka_unit_test(test_policy_and_generators),
         cmocka_unit_test(test_extract),
         cmocka_unit_test(test_tar),
+        cmocka_unit_test(test_journal_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
