@@ -48,20 +48,32 @@ void reply_free(reply *rp) {
     if (rp->fd >= 0)
         close(rp->fd);
     tar_free(rp->tar);
-    for (size_t i = 0; i < rp->nhdr; i++) {
-        free(rp->hname[i]);
-        free(rp->hvalue[i]);
-    }
+    for (size_t i = 0; i < rp->nhdr; i++)
+        if (rp->hown[i])
+            free((char *)rp->hvalue[i]);
     reply_init(rp);
 }
 
-void reply_header(reply *rp, const char *name, const char *fmt, ...) {
+static void set_header(reply *rp, const char *name, const char *value, bool own) {
     /* Replace an earlier value of the same header. */
     size_t i = 0;
     while (i < rp->nhdr && strcasecmp(rp->hname[i], name) != 0)
         i++;
-    if (i == REPLY_MAX_HEADERS)
+    if (i == REPLY_MAX_HEADERS) {
+        if (own)
+            free((char *)value);
         return;
+    }
+    if (i < rp->nhdr && rp->hown[i])
+        free((char *)rp->hvalue[i]);
+    rp->hname[i] = name;
+    rp->hvalue[i] = value;
+    rp->hown[i] = own;
+    if (i == rp->nhdr)
+        rp->nhdr++;
+}
+
+void reply_header(reply *rp, const char *name, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     ccsig_buf vb = CCSIG_BUF_INIT;
@@ -78,31 +90,19 @@ void reply_header(reply *rp, const char *name, const char *fmt, ...) {
     for (char *p = v; *p; p++)
         if (*p == '\r' || *p == '\n')
             *p = ' ';
-    if (i < rp->nhdr) {
-        free(rp->hvalue[i]);
-        rp->hvalue[i] = v;
-        return;
-    }
-    rp->hname[i] = strdup(name);
-    if (!rp->hname[i]) {
-        free(v);
-        return;
-    }
-    rp->hvalue[i] = v;
-    rp->nhdr++;
+    set_header(rp, name, v, true);
+}
+
+void reply_header_static(reply *rp, const char *name, const char *value) {
+    set_header(rp, name, value, false);
 }
 
 void reply_header_add(reply *rp, const char *name, const char *value) {
     if (rp->nhdr == REPLY_MAX_HEADERS)
         return;
-    char *n = strdup(name), *v = strdup(value);
-    if (!n || !v) {
-        free(n);
-        free(v);
-        return;
-    }
-    rp->hname[rp->nhdr] = n;
-    rp->hvalue[rp->nhdr] = v;
+    rp->hname[rp->nhdr] = name;
+    rp->hvalue[rp->nhdr] = value;
+    rp->hown[rp->nhdr] = false;
     rp->nhdr++;
 }
 
@@ -355,7 +355,7 @@ static void policy_headers(const server *s, const char *path, reply *rp) {
         if (rule->cat_expr[c])
             reply_header_add(rp, "Content-Usage", rule->cat_expr[c]);
     if (rule->reserve >= 0)
-        reply_header(rp, "tdm-reservation", "%d", rule->reserve);
+        reply_header_static(rp, "tdm-reservation", rule->reserve ? "1" : "0");
     if (rule->reserve == 1 && rule->tdm_policy)
         reply_header(rp, "tdm-policy", "%s/declaration", s->pol->public_url);
 }
@@ -398,11 +398,11 @@ static void serve_fd(rq *r, reply *rp, int fd, const struct stat *st, const char
     char etag[80], date[30];
     make_etag(st, etag);
     hu_http_date((int64_t)st->st_mtim.tv_sec, date);
-    reply_header(rp, "Content-Type", "%s", mime_type(name));
+    reply_header_static(rp, "Content-Type", mime_type(name));
     reply_header(rp, "ETag", "%s", etag);
     reply_header(rp, "Last-Modified", "%s", date);
-    reply_header(rp, "Accept-Ranges", "bytes");
-    reply_header(rp, "X-Content-Type-Options", "nosniff");
+    reply_header_static(rp, "Accept-Ranges", "bytes");
+    reply_header_static(rp, "X-Content-Type-Options", "nosniff");
     const char *inm = rq_header(r, "If-None-Match");
     const char *ims = rq_header(r, "If-Modified-Since");
     if (inm ? hu_etag_match(inm, etag)
@@ -688,7 +688,7 @@ static void handle(rq *r, reply *rp) {
     bool exempt = id == R_ROBOTS || id == R_TDMREP || id == R_STYLE || (id == R_REGISTER && get) ||
                   hu_route_steward(id);
     bool admitted = admit(r, rp, exempt);
-    reply_header(rp, "X-Access-Class", "%s", tier_name(r->cls.tier));
+    reply_header_static(rp, "X-Access-Class", tier_name(r->cls.tier));
     if (!admitted)
         return;
     if (hu_route_steward(id)) {
@@ -1088,7 +1088,9 @@ int server_run(policy *pol, const serve_config *cfg) {
         goto out;
     }
 
-    size_t mem = pol->max_header_bytes + 16 * 1024;
+    /* libmicrohttpd clears a connection's memory for every request: room
+     * for the request's headers and our response's (under 2 KiB), no more. */
+    size_t mem = pol->max_header_bytes + 4096;
     s.daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
             MHD_USE_ERROR_LOG,

@@ -89,16 +89,21 @@ typedef struct reply {
     uint64_t off, len;
     tar_stream *tar; /* REPLY_TAR: owned until handed to MHD */
     size_t nhdr;
-    char *hname[REPLY_MAX_HEADERS];
-    char *hvalue[REPLY_MAX_HEADERS];
+    const char *hname[REPLY_MAX_HEADERS]; /* always a string literal */
+    const char *hvalue[REPLY_MAX_HEADERS];
+    bool hown[REPLY_MAX_HEADERS]; /* hvalue was allocated for this reply */
 } reply;
 
 void reply_init(reply *rp);
 void reply_free(reply *rp);
+/* Set a header (name: a string literal); replaces an earlier value. */
 void reply_header(reply *rp, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Another field line of the same name (a list or dictionary field). */
+/* Another field line of the same name (a list or dictionary field). value
+ * is not copied: it must outlive the reply (a literal, the policy's text). */
 void reply_header_add(reply *rp, const char *name, const char *value);
+/* Set a header to a value that outlives the reply (not copied). */
+void reply_header_static(reply *rp, const char *name, const char *value);
 /* Bytes the body will carry (0 for HEAD is decided by the caller). */
 uint64_t reply_size(const reply *rp);
 
