@@ -14,8 +14,7 @@
 #include "gen.h"
 #include "server.h"
 
-const char cmd_serve_summary[] = "serve a collection with its signals, keys, rate limits and a "
-                                 "usage ledger";
+const char cmd_serve_summary[] = "serve a collection: signals, keys, rate limits, usage ledger";
 
 static void help(FILE *f) {
     fprintf(f,
