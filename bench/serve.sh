@@ -5,7 +5,8 @@
 # ledger and committed before its response leaves). Requests/s and p99
 # latency for each, interleaved over several rounds (the machine is shared:
 # absolute numbers drift, ratios of neighbouring runs are what count), and
-# the ratio ccsig/nginx of the medians.
+# the ratio ccsig/nginx of the medians; and the CPU time each server spends
+# per request (from /proc, so independent of what else the machine runs).
 #
 # usage: bench/serve.sh [BUILD-DIR]
 # environment: ROUNDS (3), SECONDS_PER_RUN (8), CONNECTIONS (64), THREADS (2),
@@ -144,23 +145,44 @@ done
 ncu=$(curl -s -D - -o /dev/null "http://127.0.0.1:$nport/docs/doc000.html" | sed -n 's/^Content-Usage: \(.*\)\r$/\1/p')
 [ "$cu" = "$ncu" ] || { echo "bench/serve.sh: Content-Usage differs: '$cu' vs '$ncu'" >&2; exit 3; }
 
-# One wrk run: prints "requests/s p99-ms".
+# CPU time (clock ticks) of a set of processes, threads included.
+ticks() {
+    t=0
+    for p in "$@"; do
+        set -- $(cut -d' ' -f14,15 "/proc/$p/stat" 2>/dev/null || echo 0 0)
+        t=$((t + $1 + $2))
+    done
+    echo $t
+}
+hz=$(getconf CLK_TCK)
+
+# One wrk run against a server whose processes are $pids: prints
+# "requests/s p99-ms cpu-us-per-request". CPU per request does not depend
+# on what else the machine runs; requests/s does.
 run() {
-    wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency -s "$dir/paths.lua" "$@" 2>&1 |
-        awk '/Requests\/sec/ {r=$2} /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; p=v}
-             /Non-2xx/ {bad=$4} END {if (bad) print "ERROR non-2xx", bad; else printf "%.0f %.2f\n", r, p}'
+    before=$(ticks $pids)
+    out=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency -s "$dir/paths.lua" "$@" 2>&1)
+    after=$(ticks $pids)
+    echo "$out" | awk -v cpu=$((after - before)) -v hz="$hz" '
+        /requests in/ {n=$1} /Requests\/sec/ {r=$2}
+        /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; p=v}
+        /Non-2xx/ {bad=$4}
+        END {if (bad) print "ERROR non-2xx", bad; else printf "%.0f %.2f %.1f\n", r, p, cpu * 1e6 / hz / n}'
 }
 
 echo "ccsig serve $surl (threads $sthreads, ledger-sync $sync) vs nginx $("$nginx" -v 2>&1 | sed 's/.*nginx\///') 127.0.0.1:$nport ($workers workers)"
 echo "wrk -t$wthreads -c$conns -d${secs}s --latency, $files files of $(wc -c <"$dir/coll/docs/doc000.html") bytes, $rounds rounds"
 : >"$dir/results"
+nworkers=$(pgrep -P "$npid" | tr '\n' ' ')
 r=1
 while [ "$r" -le "$rounds" ]; do
     for mode in anonymous keyed; do
         if [ $mode = keyed ]; then set -- -H "Authorization: Bearer $key"; else set --; fi
+        pids=$spid
         c=$(run "$@" "$surl")
+        pids="$npid $nworkers"
         n=$(run "$@" "http://127.0.0.1:$nport")
-        echo "round $r $mode: ccsig $c | nginx $n"
+        echo "round $r $mode: ccsig $c | nginx $n  (req/s, p99 ms, CPU us/request)"
         echo "$mode $c $n" >>"$dir/results"
     done
     r=$((r + 1))
@@ -178,17 +200,19 @@ grep 'ledger:' "$dir/serve.err" | sed 's/^ccsig serve: /  /'
 echo "  ledger rows after the run: $records (every keyed request)"
 
 echo
-echo "| load | ccsig req/s | ccsig p99 | nginx req/s | nginx p99 | ccsig / nginx |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+echo "Medians over $rounds rounds; throughput ratio = median of each round's ccsig/nginx; CPU ratio = nginx CPU per request / ccsig CPU per request."
+echo
+echo "| load | ccsig req/s | ccsig p99 | ccsig CPU/req | nginx req/s | nginx p99 | nginx CPU/req | throughput ccsig/nginx | CPU efficiency ccsig/nginx |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for mode in anonymous keyed; do
     grep "^$mode " "$dir/results" | awk -v m="$mode" '
-        { cr[NR]=$2; cp[NR]=$3; nr[NR]=$4; np[NR]=$5; ratio[NR]=$2/$4 }
+        { cr[NR]=$2; cp[NR]=$3; cc[NR]=$4; nr[NR]=$5; np[NR]=$6; nc[NR]=$7; ratio[NR]=$2/$5; eff[NR]=$7/$4 }
         function median(a, n,   i, j, t) {
             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t=a[i]; a[i]=a[j]; a[j]=t }
             return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
         }
         END {
             n = NR
-            printf "| %s (c=%s) | %.0f | %.2f ms | %.0f | %.2f ms | %.0f %% |\n", m, '"$conns"', median(cr, n), median(cp, n), median(nr, n), median(np, n), 100 * median(ratio, n)
+            printf "| %s (c=%s) | %.0f | %.2f ms | %.1f us | %.0f | %.2f ms | %.1f us | %.0f %% | %.0f %% |\n", m, '"$conns"', median(cr, n), median(cp, n), median(cc, n), median(nr, n), median(np, n), median(nc, n), 100 * median(ratio, n), 100 * median(eff, n)
         }'
 done
