@@ -141,7 +141,8 @@ void page_home(rq *r, reply *rp) {
     ccsig_buf_puts(b, "</h1>\n<p>Read and search the collection freely. Machines: see <a "
                       "href=\"/declaration\">how it may be used</a>; bulk and public-interest "
                       "reusers can <a href=\"/register\">register for a key</a>.</p>\n");
-    search_form(b, NULL);
+    if (s->search)
+        search_form(b, NULL);
     coll_listing_html(s->coll, "", "/", b);
     page_end(b);
     page_headers(rp);

@@ -624,7 +624,7 @@ static void bulk_manifest(rq *r, reply *rp) {
         char path[HU_MAX_PATH + 2];
         snprintf(path, sizeof path, "/%s", files.v[i].rel);
         const policy_rule *rule = policy_match(s->pol, path, strlen(path));
-        const char *title = search_title(s->search, path);
+        const char *title = s->search ? search_title(s->search, path) : NULL;
         if (!title) {
             const char *slash = strrchr(path, '/');
             title = slash + 1;
@@ -714,7 +714,10 @@ static void handle(rq *r, reply *rp) {
         page_declaration(r, rp);
         break;
     case R_SEARCH:
-        page_search(r, rp);
+        if (s->search)
+            page_search(r, rp);
+        else
+            reply_error(r, rp, 404, "No search", "This collection offers no search.");
         break;
     case R_REGISTER:
         page_register(r, rp);
@@ -1082,8 +1085,8 @@ int server_run(policy *pol, const serve_config *cfg) {
         snprintf(index_path, sizeof index_path, "%s.search", cfg->db + 7);
     else
         index_path[0] = '\0';
-    if (search_open(s.coll, s.st, index_path, pol->search_max_file_bytes, pol->threads + 2,
-                    &s.search, err, sizeof err) != 0) {
+    if (pol->search_enabled && search_open(s.coll, s.st, index_path, pol->search_max_file_bytes,
+                                           pol->threads + 2, &s.search, err, sizeof err) != 0) {
         fprintf(stderr, "ccsig serve: %s\n", err);
         goto out;
     }
@@ -1112,8 +1115,9 @@ int server_run(policy *pol, const serve_config *cfg) {
                 "ccsig serve: %s (%zu rule%s, %zu document%s indexed for search), ledger in %s, "
                 "instance %s\n",
                 coll_path(s.coll), pol->nrules, pol->nrules == 1 ? "" : "s",
-                search_doc_count(s.search), search_doc_count(s.search) == 1 ? "" : "s",
-                store_display(s.st), s.instance);
+                s.search ? search_doc_count(s.search) : 0,
+                s.search && search_doc_count(s.search) == 1 ? "" : "s", store_display(s.st),
+                s.instance);
         if (stewards == 0)
             fprintf(stderr,
                     "ccsig serve: no steward account yet: the steward pages stay closed "

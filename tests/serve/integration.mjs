@@ -505,3 +505,41 @@ test('revocation: a revoked key stops working at once', async () => {
   assert.equal(out.status, 303);
   assert.equal((await req(`${url}/steward/`, { headers: { ...browser, Cookie: session.cookie } })).status, 303);
 });
+
+test('policy options: search off, registration closed, no bulk endpoints, a trusted proxy', async () => {
+  const p2 = path.join(dir, 'policy2.yaml');
+  write(p2, `preferences:
+  - train-ai: cr
+access:
+  automated: {rate: 1/min, burst: 2}
+  registration: closed
+  bulk-endpoints: false
+server:
+  trusted-proxies: [127.0.0.1]
+search:
+  enabled: false
+`);
+  const s2 = await startServer(['--collection', coll, '--policy', p2, '--db', `sqlite:${path.join(dir, 'second.db')}`,
+    '--listen', '127.0.0.1:0']);
+  try {
+    assert.equal((await req(`${s2.url}/search?q=engine&format=json`, { headers: browser })).status, 404);
+    const bulk = await register(s2.url, bulkFields);
+    assert.equal(bulk.status, 400);
+    assert.match(bulk.json().error.message, /does not register bulk reusers/);
+    const pub = await register(s2.url, {
+      kind: 'public-interest', name: 'Archive', contact: 'a@archive.example', use: 'ai-use',
+      purpose: 'archiving', claim: 'We archive the web and keep its preferences.',
+    });
+    assert.equal(pub.status, 201);
+    assert.equal((await req(`${s2.url}/bulk/manifest.jsonl`, { headers: browser })).status, 404);
+    // Behind a trusted proxy each client is its X-Forwarded-For address:
+    // one client's limit does not stop another.
+    const a = { ...bot, 'X-Forwarded-For': '203.0.113.7' }, b = { ...bot, 'X-Forwarded-For': '203.0.113.8' };
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push((await req(`${s2.url}/letters/1850.txt`, { headers: a })).status);
+    assert.deepEqual(codes, [200, 200, 429]);
+    assert.equal((await req(`${s2.url}/letters/1850.txt`, { headers: b })).status, 200);
+  } finally {
+    assert.equal((await s2.stop()).code, 0, s2.stderr);
+  }
+});
