@@ -134,7 +134,7 @@ $add_cu
   }
 }
 EOF
-"$nginx" -c "$dir/nginx/nginx.conf" 2>"$dir/nginx/stderr" &
+"$nginx" -e "$dir/nginx/error.log" -c "$dir/nginx/nginx.conf" 2>"$dir/nginx/stderr" &
 npid=$!
 k=0
 until curl -s -o /dev/null "http://127.0.0.1:$nport/docs/doc000.html"; do
