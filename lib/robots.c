@@ -23,191 +23,368 @@
 #include "ccsig/robots.h"
 #include "robots_internal.h"
 
+/* SSE2 (every x86-64) scans 16 bytes at a time; elsewhere, or with
+ * -DCCSIG_NO_SIMD, the same scans run a byte at a time. */
+#if defined(__SSE2__) && !defined(CCSIG_NO_SIMD)
+#include <emmintrin.h>
+#define ROBOTS_SSE2 1
+#else
+#define ROBOTS_SSE2 0
+#endif
+
+/* The lexer's per-line work is inlined into compile's loop. */
+#if defined(__GNUC__) || defined(__clang__)
+#define ROBOTS_INLINE inline __attribute__((always_inline))
+#else
+#define ROBOTS_INLINE inline
+#endif
+
 /* ---- bytes ---- */
 
+static const unsigned char ws_byte[256] = {
+    [' '] = 1, ['\t'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, ['\n'] = 1};
+
 static inline bool is_ws(unsigned char c) {
-    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
+    return ws_byte[c];
 }
 
 static inline unsigned char lower(unsigned char c) {
     return (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
 
-static bool istarts(const char *p, size_t n, const char *lit, size_t *litlen) {
+static bool ieq(const char *p, size_t n, const char *lit) {
     size_t l = strlen(lit);
-    if (n < l)
+    if (n != l)
         return false;
     for (size_t i = 0; i < l; i++)
         if (lower((unsigned char)p[i]) != (unsigned char)lit[i])
             return false;
-    *litlen = l;
     return true;
 }
 
-static bool ieq(const char *p, size_t n, const char *lit) {
-    size_t l;
-    return istarts(p, n, lit, &l) && l == n;
+static inline uint64_t load64(const char *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
 }
+
+/* ones + 8 - n, read as a word: the first n bytes (in memory order) 0xff. */
+static const unsigned char ones[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+static inline uint64_t first_bytes_mask(size_t n) {
+    return load64((const char *)ones + 8 - n);
+}
+
+/* ASCII A-Z to a-z in each byte of a word; other bytes unchanged. */
+static inline uint64_t lower8(uint64_t w) {
+    const uint64_t b = 0x0101010101010101u;
+    uint64_t h = w & 0x7f * b;
+    uint64_t up = (h + (0x80 - 'A') * b) & ~(h + (0x80 - 'Z' - 1) * b) & ~w & 0x80 * b;
+    return w | up >> 2;
+}
+
+/* Whether the key k[0..n) starts with lit (lowercase, l <= 16 bytes, stored
+ * in 16 readable bytes), case-insensitively. Reads 16 bytes at k: the lexer's
+ * input is padded (ROBOTS_PAD). */
+static inline bool key_starts(const char *k, size_t n, const char *lit, size_t l) {
+    if (n < l)
+        return false;
+    uint64_t d = lower8(load64(k)) ^ load64(lit);
+    if (l <= 8)
+        return (d & first_bytes_mask(l)) == 0;
+    return d == 0 && ((lower8(load64(k + 8)) ^ load64(lit + 8)) & first_bytes_mask(l - 8)) == 0;
+}
+
+/* Keys, lowercase, each padded to 16 bytes for key_starts. */
+#define KEY(s)                                                                                     \
+    { s, sizeof s - 1 }
+typedef struct keyword {
+    char s[16];
+    size_t len;
+} keyword;
 
 /* ---- lexer ---- */
 
-void robots_lexer_init(robots_lexer *lx, const char *p, size_t len) {
-    static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
-    lx->p = p;
-    lx->len = len;
-    lx->pos = 0;
-    lx->nl = SIZE_MAX;
-    lx->line = 0;
-    lx->bom = false;
-    /* Google skips any prefix of a UTF-8 BOM at the start. */
-    while (lx->pos < 3 && lx->pos < len && (unsigned char)p[lx->pos] == bom[lx->pos])
-        lx->pos++;
-    lx->bom = lx->pos > 0;
-}
-
-static robots_key classify(const char *k, size_t n, unsigned *flags) {
-    static const char *const typos_disallow[] = {"dissallow", "dissalow", "disalow", "diasllow",
-                                                 "disallaw"};
-    size_t l = 0;
+static robots_key classify_any(const char *k, size_t n, unsigned *flags) {
+    static const keyword user_agent = KEY("user-agent"), useragent = KEY("useragent"),
+                         user_agent_sp = KEY("user agent"), allow = KEY("allow"),
+                         disallow = KEY("disallow"), sitemap = KEY("sitemap"),
+                         site_map = KEY("site-map");
+    static const keyword typos_disallow[] = {KEY("dissallow"), KEY("dissalow"), KEY("disalow"),
+                                             KEY("diasllow"), KEY("disallaw")};
+    const keyword *kw = NULL;
+    robots_key kind = RK_OTHER;
     *flags = 0;
-    /* Most keys are rejected or accepted by their first letter. */
+    /* Keys are told apart by their first letter, then compared a word at a
+     * time (Google's keys match by prefix). */
     switch (n ? lower((unsigned char)k[0]) : 0) {
     case 'u':
+        kind = RK_USER_AGENT;
+        if (key_starts(k, n, user_agent.s, user_agent.len))
+            kw = &user_agent;
+        else if (key_starts(k, n, useragent.s, useragent.len))
+            kw = &useragent;
+        else if (key_starts(k, n, user_agent_sp.s, user_agent_sp.len))
+            kw = &user_agent_sp;
+        if (kw && kw != &user_agent)
+            *flags |= RKF_TYPO;
+        break;
     case 'a':
+        kind = RK_ALLOW;
+        if (key_starts(k, n, allow.s, allow.len))
+            kw = &allow;
+        break;
     case 'd':
+        kind = RK_DISALLOW;
+        if (key_starts(k, n, disallow.s, disallow.len)) {
+            kw = &disallow;
+            break;
+        }
+        for (size_t i = 0; i < sizeof typos_disallow / sizeof typos_disallow[0]; i++)
+            if (key_starts(k, n, typos_disallow[i].s, typos_disallow[i].len)) {
+                kw = &typos_disallow[i];
+                *flags |= RKF_TYPO;
+                break;
+            }
+        break;
     case 's':
+        kind = RK_SITEMAP;
+        if (key_starts(k, n, sitemap.s, sitemap.len))
+            kw = &sitemap;
+        else if (key_starts(k, n, site_map.s, site_map.len))
+            kw = &site_map;
         break;
     case 'c':
-        goto content;
+        if (ieq(k, n, "content-usage"))
+            return RK_CONTENT_USAGE;
+        if (ieq(k, n, "content-signal"))
+            return RK_CONTENT_SIGNAL;
+        if (ieq(k, n, "content-signals")) {
+            *flags |= RKF_PLURAL;
+            return RK_CONTENT_SIGNAL;
+        }
+        return RK_OTHER;
     case 'l':
         return ieq(k, n, "license") ? RK_LICENSE : RK_OTHER;
     default:
         return RK_OTHER;
     }
-    if (istarts(k, n, "user-agent", &l) ||
-        ((istarts(k, n, "useragent", &l) || istarts(k, n, "user agent", &l)) &&
-         (*flags |= RKF_TYPO))) {
-        if (l < n)
-            *flags |= RKF_PREFIX;
-        return RK_USER_AGENT;
-    }
-    if (istarts(k, n, "allow", &l)) {
-        if (l < n)
-            *flags |= RKF_PREFIX;
-        return RK_ALLOW;
-    }
-    if (istarts(k, n, "disallow", &l)) {
-        if (l < n)
-            *flags |= RKF_PREFIX;
-        return RK_DISALLOW;
-    }
-    for (size_t i = 0; i < sizeof typos_disallow / sizeof typos_disallow[0]; i++)
-        if (istarts(k, n, typos_disallow[i], &l)) {
-            *flags |= RKF_TYPO | (l < n ? RKF_PREFIX : 0);
-            return RK_DISALLOW;
-        }
-    if (istarts(k, n, "sitemap", &l) || istarts(k, n, "site-map", &l)) {
-        if (l < n)
-            *flags |= RKF_PREFIX;
-        return RK_SITEMAP;
-    }
-    return RK_OTHER;
-content:
-    if (ieq(k, n, "content-usage"))
-        return RK_CONTENT_USAGE;
-    if (ieq(k, n, "content-signal"))
-        return RK_CONTENT_SIGNAL;
-    if (ieq(k, n, "content-signals")) {
-        *flags |= RKF_PLURAL;
-        return RK_CONTENT_SIGNAL;
-    }
-    return RK_OTHER;
+    if (!kw)
+        return RK_OTHER;
+    if (kw->len < n)
+        *flags |= RKF_PREFIX;
+    return kind;
 }
 
-/* Key and value of the trimmed content [b, e), as Google's GetKeyAndValueFrom. */
-static void split_kv(const char *p, robots_lexline *o) {
-    size_t b = o->text, e = o->text + o->text_len;
-    o->kv = false;
-    o->kind = RK_NONE;
-    o->flags = 0;
-    o->no_colon = false;
-    if (b == e)
-        return;
-    const char *colon = memchr(p + b, ':', e - b);
-    size_t sep, vstart;
-    if (colon) {
-        sep = (size_t)(colon - p);
-        vstart = sep + 1;
-    } else {
-        /* A missing colon is accepted when the line has exactly two words. */
-        size_t i = b;
-        while (i < e && p[i] != ' ' && p[i] != '\t')
-            i++;
-        if (i == e)
-            return;
-        sep = i;
-        vstart = i;
-        while (vstart < e && (p[vstart] == ' ' || p[vstart] == '\t'))
-            vstart++;
-        for (size_t j = vstart; j < e; j++)
-            if (p[j] == ' ' || p[j] == '\t')
-                return;
-        o->no_colon = true;
+/* The directive of a key. The common spellings are recognised from one
+ * lowercased word of the key; anything else goes to classify_any. */
+static ROBOTS_INLINE robots_key classify(const char *k, size_t n, unsigned *flags) {
+    static const char disallow[16] = "disallow", allow[16] = "allow", user_agent[16] = "user-agent";
+    uint64_t w = lower8(load64(k));
+    if (n >= 8 && w == load64(disallow)) {
+        *flags = n > 8 ? RKF_PREFIX : 0;
+        return RK_DISALLOW;
     }
-    size_t ke = sep;
+    if (n >= 5 && (w & first_bytes_mask(5)) == load64(allow)) {
+        *flags = n > 5 ? RKF_PREFIX : 0;
+        return RK_ALLOW;
+    }
+    if (n >= 10 && w == load64(user_agent) &&
+        (lower8(load64(k + 8)) & first_bytes_mask(2)) == load64(user_agent + 8)) {
+        *flags = n > 10 ? RKF_PREFIX : 0;
+        return RK_USER_AGENT;
+    }
+    return classify_any(k, n, flags);
+}
+
+/* Key and value of a line without a ':', as Google's GetKeyAndValueFrom: the
+ * line must have exactly two words. Sets o->kv. */
+static void split_no_colon(const char *p, robots_lexline *o) {
+    size_t b = o->text, e = o->text + o->text_len;
+    size_t i = b;
+    while (i < e && p[i] != ' ' && p[i] != '\t')
+        i++;
+    if (i == e)
+        return;
+    size_t ke = i, vstart = i;
+    while (vstart < e && (p[vstart] == ' ' || p[vstart] == '\t'))
+        vstart++;
+    for (size_t j = vstart; j < e; j++)
+        if (p[j] == ' ' || p[j] == '\t')
+            return;
     while (ke > b && is_ws((unsigned char)p[ke - 1]))
         ke--;
     if (ke == b)
         return;
     while (vstart < e && is_ws((unsigned char)p[vstart]))
         vstart++;
+    o->no_colon = true;
     o->kv = true;
     o->key = b;
     o->key_len = ke - b;
     o->val = vstart;
     o->val_len = e - vstart;
-    o->kind = classify(p + b, ke - b, &o->flags);
 }
 
-bool robots_lexer_next(robots_lexer *lx, robots_lexline *o) {
+static inline unsigned ctz64(uint64_t x) {
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned k = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        k++;
+    }
+    return k;
+#endif
+}
+
+/* Scan the 64 bytes at base into bit masks (bit k: byte base + k): line ends
+ * (CR, LF, and the end of the input), '#' and ':'. The padding after the
+ * input holds none of them. */
+static ROBOTS_INLINE void lex_chunk(robots_lexer *lx, size_t base) {
+    const char *q = lx->p + base;
+    uint64_t e = 0, h = 0, c = 0;
+#if ROBOTS_SSE2
+    const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), hash = _mm_set1_epi8('#'),
+                  colon = _mm_set1_epi8(':');
+#define ROBOTS_BLOCK(k)                                                                            \
+    do {                                                                                           \
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + (k)));                     \
+        e |= (uint64_t)(unsigned)_mm_movemask_epi8(                                                \
+                 _mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)))                       \
+             << (k);                                                                               \
+        h |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, hash)) << (k);                \
+        c |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, colon)) << (k);               \
+    } while (0)
+    ROBOTS_BLOCK(0);
+    ROBOTS_BLOCK(16);
+    ROBOTS_BLOCK(32);
+    ROBOTS_BLOCK(48);
+#undef ROBOTS_BLOCK
+#else
+    for (unsigned k = 0; k < 64; k++) {
+        char b = q[k];
+        e |= (uint64_t)(b == '\n' || b == '\r') << k;
+        h |= (uint64_t)(b == '#') << k;
+        c |= (uint64_t)(b == ':') << k;
+    }
+#endif
+    if (lx->len - base < 64)
+        e |= (uint64_t)1 << (lx->len - base);
+    lx->base = base;
+    lx->eol = e;
+    lx->hash = h;
+    lx->colon = c;
+}
+
+static ROBOTS_INLINE void lexer_start(robots_lexer *lx, const char *p, size_t len) {
+    static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
+    lx->p = p;
+    lx->len = len;
+    lx->pos = 0;
+    lx->line = 0;
+    lx->bom = false;
+    /* Google skips any prefix of a UTF-8 BOM at the start. */
+    while (lx->pos < 3 && lx->pos < len && (unsigned char)p[lx->pos] == bom[lx->pos])
+        lx->pos++;
+    lx->bom = lx->pos > 0;
+    lex_chunk(lx, 0);
+}
+
+void robots_lexer_init(robots_lexer *lx, const char *p, size_t len) {
+    lexer_start(lx, p, len);
+}
+
+/* The lines of the input, one at a time: the masks of the current 64-byte
+ * chunk give the line end, the first '#' and the first ':' before it, so
+ * each byte is looked at once. */
+static ROBOTS_INLINE bool lex_line(robots_lexer *lx, robots_lexline *o) {
     const char *p = lx->p;
-    size_t n = lx->len, i = lx->pos;
-    if (i >= n)
+    size_t n = lx->len, start = lx->pos;
+    if (start >= n)
         return false;
-    size_t start = i;
-    /* The line ends at the first CR or LF: find the LF with memchr, then a CR
-     * before it (usually none, or the one of a CRLF). */
-    /* Cached: a CR-only file must not be rescanned to its end per line. */
-    if (lx->nl == SIZE_MAX || lx->nl < i) {
-        const char *nl = memchr(p + i, '\n', n - i);
-        lx->nl = nl ? (size_t)(nl - p) : n;
+    if (start - lx->base >= 64)
+        lex_chunk(lx, start & ~(size_t)63);
+    size_t colon = SIZE_MAX, hash = SIZE_MAX, full_end;
+    unsigned off = (unsigned)(start - lx->base);
+    for (;;) {
+        uint64_t from = ~(uint64_t)0 << off;
+        uint64_t e = lx->eol & from;
+        uint64_t before = (e ? (e & (0 - e)) - 1 : ~(uint64_t)0) & from;
+        if (hash == SIZE_MAX) {
+            uint64_t h = lx->hash & before;
+            if (h)
+                before &= (h & (0 - h)) - 1; /* a ':' counts only before the '#' */
+            if (colon == SIZE_MAX && (lx->colon & before))
+                colon = lx->base + ctz64(lx->colon & before);
+            if (h)
+                hash = lx->base + ctz64(h);
+        }
+        if (e) {
+            full_end = lx->base + ctz64(e);
+            break;
+        }
+        lex_chunk(lx, lx->base + 64);
+        off = 0;
     }
-    size_t lim = lx->nl;
-    const char *cr = memchr(p + i, '\r', lim - i);
-    i = cr ? (size_t)(cr - p) : lim;
-    size_t full_end = i;
-    if (i < n) {
-        if (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
-            i += 2;
-        else
-            i++;
+    size_t end = full_end;
+    if (full_end - start > CCSIG_ROBOTS_MAX_LINE) {
+        /* Bytes past the cut are not read: neither a '#' nor a ':' there. */
+        end = start + CCSIG_ROBOTS_MAX_LINE;
+        if (hash != SIZE_MAX && hash >= end)
+            hash = SIZE_MAX;
+        if (colon != SIZE_MAX && colon >= end)
+            colon = SIZE_MAX;
     }
+    size_t i = full_end;
+    if (i < n)
+        i += p[i] == '\r' && i + 1 < n && p[i + 1] == '\n' ? 2 : 1;
     lx->pos = i;
     o->line = ++lx->line;
     o->start = start;
     o->full_end = full_end;
-    o->end = full_end - start > CCSIG_ROBOTS_MAX_LINE ? start + CCSIG_ROBOTS_MAX_LINE : full_end;
-    const char *h = memchr(p + start, '#', o->end - start);
-    o->comment = h ? (size_t)(h - p) : SIZE_MAX;
-    size_t b = start, e = h ? (size_t)(h - p) : o->end;
+    o->end = end;
+    o->comment = hash;
+    size_t b = start, e = hash != SIZE_MAX ? hash : end;
     while (b < e && is_ws((unsigned char)p[b]))
         b++;
     while (e > b && is_ws((unsigned char)p[e - 1]))
         e--;
     o->text = b;
     o->text_len = e - b;
-    split_kv(p, o);
+    o->kv = false;
+    o->kind = RK_NONE;
+    o->flags = 0;
+    o->no_colon = false;
+    if (colon != SIZE_MAX) {
+        /* The colon lies in [b, e): it is neither whitespace nor past the
+         * comment or the cut. */
+        size_t ke = colon, v = colon + 1;
+        while (ke > b && is_ws((unsigned char)p[ke - 1]))
+            ke--;
+        if (ke == b)
+            return true;
+        while (v < e && is_ws((unsigned char)p[v]))
+            v++;
+        o->kv = true;
+        o->key = b;
+        o->key_len = ke - b;
+        o->val = v;
+        o->val_len = e - v;
+    } else if (b < e) {
+        split_no_colon(p, o);
+        if (!o->kv)
+            return true;
+    } else {
+        return true;
+    }
+    o->kind = classify(p + o->key, o->key_len, &o->flags);
     return true;
+}
+
+bool robots_lexer_next(robots_lexer *lx, robots_lexline *o) {
+    return lex_line(lx, o);
 }
 
 size_t robots_used_length(const char *p, size_t len) {
@@ -287,7 +464,38 @@ full:
 }
 
 size_t robots_normalize_pattern(const char *s, size_t n, char *out) {
-    return normalize(s, n, out, 3 * n, false, NULL);
+    /* normalize with url false and room for 3 * n bytes, without the checks
+     * for room: most bytes are copied as they are. */
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c != '%' && c != '$' && !must_encode(c, false)) {
+            out[o++] = (char)c;
+            continue;
+        }
+        int hi, lo;
+        if (c == '%' && i + 2 < n && (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
+            (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+            unsigned char d = (unsigned char)(hi * 16 + lo);
+            if (unreserved(d)) {
+                out[o++] = (char)d;
+            } else {
+                out[o++] = '%';
+                out[o++] = hexdig[hi];
+                out[o++] = hexdig[lo];
+            }
+            i += 2;
+        } else if (c == '%' || (c == '$' && i + 1 == n)) {
+            out[o++] = (char)c;
+        } else {
+            /* A '$' inside a pattern is a literal byte, compared as %24 like
+             * the '$' of a URL path. */
+            out[o++] = '%';
+            out[o++] = hexdig[c >> 4];
+            out[o++] = hexdig[c & 15];
+        }
+    }
+    return o;
 }
 
 static bool needs_normalizing(const char *s, size_t n, bool url) {
@@ -341,23 +549,75 @@ ccsig_str ccsig_robots_url_path(const char *url, size_t len, char *buf, size_t c
 
 /* ---- patterns ---- */
 
-static void rule_set_pattern(robots_rule *r, const char *pat, size_t n) {
-    r->pat = pat;
-    r->pat_len = (uint32_t)n;
-    size_t lit = n;
+/* Bytes before the first '*' or a final '$': what a path must start with. */
+static size_t literal_length(const char *pat, size_t n) {
     const char *star = memchr(pat, '*', n);
     if (star)
-        lit = (size_t)(star - pat);
-    else if (n > 0 && pat[n - 1] == '$')
-        lit = n - 1;
+        return (size_t)(star - pat);
+    return n > 0 && pat[n - 1] == '$' ? n - 1 : n;
+}
+
+/* Set a rule's pattern. pat has ROBOTS_PATTERN_SLACK readable bytes past n
+ * (it lies in the padded copy of the input or was allocated with them), so
+ * the head word is one unaligned read. */
+static inline void rule_set_pattern(robots_rule *r, const char *pat, size_t n, size_t lit) {
+    r->pat = pat;
+    r->pat_len = (uint32_t)n;
     r->lit_len = (uint32_t)lit;
     r->wild = lit < n;
-    size_t h = lit < 8 ? lit : 8;
-    unsigned char hb[8] = {0}, mb[8] = {0};
-    memcpy(hb, pat, h);
-    memset(mb, 0xff, h);
-    memcpy(&r->head, hb, 8);
-    memcpy(&r->mask, mb, 8);
+    uint64_t m = first_bytes_mask(lit < 8 ? lit : 8);
+    r->mask = m;
+    r->head = load64(pat) & m;
+}
+
+/* Bit k set when byte s[k] of the 16 at s is one a pattern may not keep as
+ * it is, or a wildcard: '%', '$', '*', controls, space, DEL, non-ASCII. */
+static ROBOTS_INLINE unsigned pattern_specials16(const char *s) {
+#if ROBOTS_SSE2
+    const __m128i pct = _mm_set1_epi8('%'), dollar = _mm_set1_epi8('$'),
+                  asterisk = _mm_set1_epi8('*'), del = _mm_set1_epi8(0x7f),
+                  excl = _mm_set1_epi8('!');
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    /* Signed compare: bytes 0x80-0xff are negative, below '!' like the
+     * controls and the space. */
+    __m128i m =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, pct), _mm_cmpeq_epi8(v, dollar)),
+                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, asterisk), _mm_cmpeq_epi8(v, del)),
+                                  _mm_cmplt_epi8(v, excl)));
+    return (unsigned)_mm_movemask_epi8(m);
+#else
+    unsigned m = 0;
+    for (unsigned k = 0; k < 16; k++) {
+        unsigned char c = (unsigned char)s[k];
+        m |= (unsigned)(c == '%' || c == '$' || c == '*' || must_encode(c, false)) << k;
+    }
+    return m;
+#endif
+}
+
+/* Whether normalising the pattern s[0..n) leaves it unchanged: no '%', no
+ * byte that must be percent-encoded, no '$' but a final one. If so, *lit gets
+ * its literal length. Reads whole 16-byte blocks: s lies in the padded copy
+ * of the input. */
+static ROBOTS_INLINE bool plain_pattern(const char *s, size_t n, size_t *lit) {
+    size_t star = n; /* where the literal prefix ends */
+    for (size_t i = 0; i < n; i += 16) {
+        unsigned m = pattern_specials16(s + i);
+        if (n - i < 16)
+            m &= (1u << (n - i)) - 1;
+        while (m) {
+            size_t k = i + (size_t)ctz64(m);
+            m &= m - 1;
+            if (s[k] == '*' || (s[k] == '$' && k == n - 1)) {
+                if (star == n)
+                    star = k;
+            } else {
+                return false;
+            }
+        }
+    }
+    *lit = star;
+    return true;
 }
 
 /* First occurrence of needle (m > 0 bytes) in hay[0..n), or NULL. */
@@ -535,22 +795,24 @@ typedef struct vec {
     size_t n, cap, size;
 } vec;
 
-static void *vec_push(vec *a) {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        void *nv = realloc(a->v, cap * a->size);
-        if (!nv)
-            return NULL;
-        a->v = nv;
-        a->cap = cap;
-    }
-    void *p = (char *)a->v + a->n * a->size;
-    a->n++;
-    memset(p, 0, a->size);
-    return p;
+static bool vec_reserve(vec *a, size_t cap) {
+    void *nv = realloc(a->v, cap * a->size);
+    if (!nv)
+        return false;
+    a->v = nv;
+    a->cap = cap;
+    return true;
+}
+
+/* A new element at the end, not cleared. */
+static inline void *vec_push(vec *a) {
+    if (a->n == a->cap && !vec_reserve(a, a->cap ? a->cap * 2 : 16))
+        return NULL;
+    return (char *)a->v + a->n++ * a->size;
 }
 
 typedef struct agent_pair {
+    uint64_t key; /* first 8 bytes lowercased, the first byte most significant */
     const char *tok;
     uint32_t len;
     uint32_t group;
@@ -566,13 +828,73 @@ static int tokcmp(const char *a, size_t al, const char *b, size_t bl) {
     return al < bl ? -1 : al > bl;
 }
 
-static int pair_cmp(const void *x, const void *y) {
-    const agent_pair *a = x, *b = y;
-    int d = tokcmp(a->tok, a->len, b->tok, b->len);
-    if (d)
-        return d;
+/* A product token's sort key: its first 8 bytes lowercased, the first byte
+ * most significant, so that comparing keys compares those bytes as tokcmp
+ * does (tokens hold no NUL: a shorter token sorts first). Reads 8 bytes at
+ * t: tokens lie in the padded copy of the input. */
+static inline uint64_t tok_key(const char *t, size_t n) {
+    uint64_t w = lower8(load64(t)) & first_bytes_mask(n < 8 ? n : 8);
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap64(w);
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return w;
+#else
+    unsigned char b[8];
+    memcpy(b, &w, 8);
+    uint64_t k = 0;
+    for (int i = 0; i < 8; i++)
+        k = k << 8 | b[i];
+    return k;
+#endif
+}
+
+static inline int pair_cmp(const agent_pair *a, const agent_pair *b) {
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    if (a->len > 8 || b->len > 8) {
+        int d = tokcmp(a->tok, a->len, b->tok, b->len);
+        if (d)
+            return d;
+    }
     return a->group < b->group ? -1 : a->group > b->group;
 }
+
+/* Sort v[0..n) by pair_cmp (merge sort, tmp holds n / 2 elements; insertion
+ * sort for short runs). */
+static void sort_pairs(agent_pair *v, size_t n, agent_pair *tmp) {
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            agent_pair x = v[i];
+            size_t j = i;
+            for (; j > 0 && pair_cmp(&v[j - 1], &x) > 0; j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_pairs(v, h, tmp);
+    sort_pairs(v + h, n - h, tmp);
+    if (pair_cmp(&v[h - 1], &v[h]) <= 0)
+        return; /* already in order */
+    memcpy(tmp, v, h * sizeof *v);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        v[k++] = pair_cmp(&v[j], &tmp[i]) < 0 ? v[j++] : tmp[i++];
+    while (i < h)
+        v[k++] = tmp[i++];
+}
+
+/* Bytes of a product token: A-Z a-z 0-9 - _ */
+static const unsigned char tok_byte[256] = {
+    ['-'] = 1, ['_'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1,
+    ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1,
+    ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1};
 
 ccsig_str ccsig_robots_product_token(const char *ua, size_t len) {
     if (len >= 1 && ua[0] == '*' && (len == 1 || is_ws((unsigned char)ua[1])))
@@ -580,40 +902,62 @@ ccsig_str ccsig_robots_product_token(const char *ua, size_t len) {
     size_t i = 0;
     /* Google (and RFC 9309's identifier) stop at a digit, which reads
      * "AI2Bot" and "AI2Bot-Dolma" both as "AI"; ccsig keeps digits. */
-    while (i < len && ((ua[i] >= 'a' && ua[i] <= 'z') || (ua[i] >= 'A' && ua[i] <= 'Z') ||
-                       (ua[i] >= '0' && ua[i] <= '9') || ua[i] == '-' || ua[i] == '_'))
+    while (i < len && tok_byte[(unsigned char)ua[i]])
         i++;
     return ccsig_str_make(ua, i);
 }
 
-/* Make a rule's pattern: normalised into the arena when that changes it. */
-static bool rule_pattern(ccsig_robots *r, robots_rule *rule, const char *s, size_t n) {
-    if (n == 0 || (n == 1 && s[0] == '/')) {
-        rule_set_pattern(rule, s, n);
+/* Make a rule's pattern: the bytes of the line when normalising leaves them
+ * unchanged (nearly always), else normalised into the arena. */
+static ROBOTS_INLINE bool rule_pattern(ccsig_robots *r, robots_rule *rule, const char *s,
+                                       size_t n) {
+    size_t lit;
+    if (plain_pattern(s, n, &lit)) {
+        rule_set_pattern(rule, s, n, lit);
         return true;
     }
-    if (!needs_normalizing(s, n, false)) {
-        rule_set_pattern(rule, s, n);
-        return true;
-    }
-    char *out = ccsig_arena_alloc(&r->arena, 3 * n + 1);
+    char *out = ccsig_arena_alloc(&r->arena, 3 * n + ROBOTS_PATTERN_SLACK);
     if (!out)
         return false;
-    rule_set_pattern(rule, out, robots_normalize_pattern(s, n, out));
+    size_t m = robots_normalize_pattern(s, n, out);
+    rule_set_pattern(rule, out, m, literal_length(out, m));
     return true;
 }
 
-static ccsig_statement *new_stmt(vec *stmts, ccsig_robots *r, const robots_lexline *l,
-                                 uint32_t *idx) {
+/* A preference rule (Content-Usage, Content-Signal), cleared. */
+static robots_rule *push_pref_rule(vec *v) {
+    robots_rule *rule = vec_push(v);
+    if (rule)
+        memset(rule, 0, sizeof *rule);
+    return rule;
+}
+
+static ccsig_statement *new_stmt(vec *stmts, ccsig_robots *r, unsigned line, size_t text,
+                                 size_t text_len, uint32_t *idx) {
     ccsig_statement *st = vec_push(stmts);
     if (!st)
         return NULL;
     *idx = (uint32_t)(stmts->n - 1);
     ccsig_statement_init(st, CCSIG_SRC_ROBOTS);
-    st->src.line = l->line;
+    st->src.line = line;
     st->src.origin = r->origin;
-    st->src.text = ccsig_str_make(r->text + l->text, l->text_len);
+    st->src.text = ccsig_str_make(r->text + text, text_len);
     return st;
+}
+
+/* Google: an allow of .../index.htm* also allows .../ exactly. Returns the
+ * length of the pattern up to and including that '/', or 0. */
+static size_t index_htm_dir(const robots_rule *rule) {
+    if (rule->pat_len < 10)
+        return 0;
+    for (size_t i = rule->pat_len; i > 0; i--)
+        if (rule->pat[i - 1] == '/') {
+            const char *slash = rule->pat + i - 1;
+            if (rule->pat_len - (i - 1) >= 10 && memcmp(slash, "/index.htm", 10) == 0)
+                return i;
+            return 0;
+        }
+    return 0;
 }
 
 ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin, ccsig_robots **out,
@@ -621,15 +965,25 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     if (!out || (!p && len))
         return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no input");
     *out = NULL;
-    ccsig_robots *r = calloc(1, sizeof *r);
+    size_t used = robots_used_length(p, len);
+    /* The matcher and its copy of the input in one block; the copy is
+     * followed by ROBOTS_PAD zero bytes for the lexer's word reads. */
+    if (used > SIZE_MAX - sizeof(ccsig_robots) - ROBOTS_PAD)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    ccsig_robots *r = malloc(sizeof *r + used + ROBOTS_PAD);
     if (!r)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    memset(r, 0, sizeof *r);
+    char *text = (char *)(r + 1);
+    if (used)
+        memcpy(text, p, used);
+    memset(text + used, 0, ROBOTS_PAD);
+    r->text = text;
+    r->len = used;
     ccsig_arena_init(&r->arena, 0);
-    size_t used = robots_used_length(p, len);
     r->info.size = len;
     r->info.used = used;
     r->info.truncated = used < len;
-    r->text = malloc(used + 1);
     vec access = {NULL, 0, 0, sizeof(robots_rule)}, usage = access, signal = access,
         gsignal = access;
     vec groups = {NULL, 0, 0, sizeof(robots_group)}, pairs = {NULL, 0, 0, sizeof(agent_pair)};
@@ -637,12 +991,11 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     vec lic = {NULL, 0, 0, sizeof(ccsig_robots_license)};
     ccsig_arena tmp;
     ccsig_arena_init(&tmp, 0);
-    if (!r->text)
+    /* Sized for typical files (a rule per 20 to 50 bytes) so that the
+     * arrays rarely grow; trimmed at the end when far too large. */
+    if (!vec_reserve(&access, used / 16 + 16) || !vec_reserve(&groups, used / 512 + 4) ||
+        !vec_reserve(&pairs, used / 256 + 8))
         goto nomem;
-    if (used)
-        memcpy(r->text, p, used);
-    r->text[used] = '\0';
-    r->len = used;
     if (origin) {
         size_t ol = strlen(origin);
         char *o = ccsig_arena_dup(&r->arena, origin, ol);
@@ -652,13 +1005,14 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     }
 
     robots_lexer lx;
-    robots_lexer_init(&lx, r->text, used);
+    lexer_start(&lx, text, used);
     r->info.bom = lx.bom;
     robots_lexline l;
-    const char *t = r->text;
+    const char *t = text;
     robots_group *g = NULL; /* current group */
+    uint32_t gi = 0;        /* its index */
     bool in_agents = false; /* the last directive line was a user-agent line */
-    while (robots_lexer_next(&lx, &l)) {
+    while (lex_line(&lx, &l)) {
         if (!l.kv)
             continue;
         if (l.kind == RK_USER_AGENT) {
@@ -666,11 +1020,12 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
                 g = vec_push(&groups);
                 if (!g)
                     goto nomem;
-                g->line = l.line;
-                g->text = ccsig_str_make(t + l.text, l.text_len);
-                g->acc_first = (uint32_t)access.n;
-                g->cu_first = (uint32_t)usage.n;
-                g->cs_first = (uint32_t)signal.n;
+                gi = (uint32_t)(groups.n - 1);
+                *g = (robots_group){.line = l.line,
+                                    .text = ccsig_str_make(t + l.text, l.text_len),
+                                    .acc_first = (uint32_t)access.n,
+                                    .cu_first = (uint32_t)usage.n,
+                                    .cs_first = (uint32_t)signal.n};
             }
             in_agents = true;
             ccsig_str tok = ccsig_robots_product_token(t + l.val, l.val_len);
@@ -680,14 +1035,15 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
                 agent_pair *ap = vec_push(&pairs);
                 if (!ap)
                     goto nomem;
+                ap->key = tok_key(tok.p, tok.len);
                 ap->tok = tok.p;
                 ap->len = (uint32_t)tok.len;
-                ap->group = (uint32_t)(groups.n - 1);
+                ap->group = gi;
             }
             continue;
         }
         in_agents = false; /* any other record ends the run of user-agent lines */
-        ccsig_str text = ccsig_str_make(t + l.text, l.text_len);
+        ccsig_str text_ = ccsig_str_make(t + l.text, l.text_len);
         switch (l.kind) {
         case RK_ALLOW:
         case RK_DISALLOW: {
@@ -698,31 +1054,23 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
                 goto nomem;
             rule->allow = l.kind == RK_ALLOW;
             rule->line = l.line;
-            rule->group = (uint32_t)(groups.n - 1);
-            rule->text = text;
+            rule->group = gi;
+            rule->stmt = 0;
+            rule->text = text_;
+            rule->use = (ccsig_str){NULL, 0};
             g->acc_n++;
-            /* Google: an allow of .../index.htm* also allows .../ exactly. */
-            if (rule->allow) {
-                const char *slash = NULL;
-                for (size_t i = rule->pat_len; i > 0; i--)
-                    if (rule->pat[i - 1] == '/') {
-                        slash = rule->pat + i - 1;
-                        break;
-                    }
-                if (slash && (size_t)(rule->pat + rule->pat_len - slash) >= 10 &&
-                    memcmp(slash, "/index.htm", 10) == 0) {
-                    size_t keep = (size_t)(slash - rule->pat) + 1;
-                    char *np = ccsig_arena_alloc(&r->arena, keep + 1);
-                    robots_rule copy = *rule;
-                    robots_rule *extra = vec_push(&access);
-                    if (!np || !extra)
-                        goto nomem;
-                    memcpy(np, copy.pat, keep);
-                    np[keep] = '$';
-                    *extra = copy;
-                    rule_set_pattern(extra, np, keep + 1);
-                    g->acc_n++;
-                }
+            size_t keep;
+            if (rule->allow && (keep = index_htm_dir(rule)) > 0) {
+                char *np = ccsig_arena_alloc(&r->arena, keep + 1 + ROBOTS_PATTERN_SLACK);
+                robots_rule copy = *rule;
+                robots_rule *extra = vec_push(&access);
+                if (!np || !extra)
+                    goto nomem;
+                memcpy(np, copy.pat, keep);
+                np[keep] = '$';
+                *extra = copy;
+                rule_set_pattern(extra, np, keep + 1, literal_length(np, keep + 1));
+                g->acc_n++;
             }
             break;
         }
@@ -731,13 +1079,13 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
                 break; /* a group rule (attach draft): ignored outside groups */
             ccsig_str path, expr;
             robots_split_value(t + l.val, l.val_len, &path, &expr);
-            robots_rule *rule = vec_push(&usage);
+            robots_rule *rule = push_pref_rule(&usage);
             if (!rule || !rule_pattern(r, rule, path.p, path.len))
                 goto nomem;
             rule->line = l.line;
-            rule->group = (uint32_t)(groups.n - 1);
-            rule->text = text;
-            ccsig_statement *st = new_stmt(&stmts, r, &l, &rule->stmt);
+            rule->group = gi;
+            rule->text = text_;
+            ccsig_statement *st = new_stmt(&stmts, r, l.line, l.text, l.text_len, &rule->stmt);
             if (!st)
                 goto nomem;
             ccsig_arena_reset(&tmp);
@@ -750,13 +1098,13 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
         case RK_CONTENT_SIGNAL: {
             ccsig_str path, expr;
             robots_split_value(t + l.val, l.val_len, &path, &expr);
-            robots_rule *rule = vec_push(g ? &signal : &gsignal);
+            robots_rule *rule = push_pref_rule(g ? &signal : &gsignal);
             if (!rule || !rule_pattern(r, rule, path.p, path.len))
                 goto nomem;
             rule->line = l.line;
-            rule->group = g ? (uint32_t)(groups.n - 1) : UINT32_MAX;
-            rule->text = text;
-            ccsig_statement *st = new_stmt(&stmts, r, &l, &rule->stmt);
+            rule->group = g ? gi : UINT32_MAX;
+            rule->text = text_;
+            ccsig_statement *st = new_stmt(&stmts, r, l.line, l.text, l.text_len, &rule->stmt);
             if (!st)
                 goto nomem;
             robots_parse_signal(expr.p, expr.len, st, &rule->use, NULL, NULL);
@@ -798,22 +1146,32 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     free(gsignal.v);
     gsignal.v = NULL;
 
-    /* Agent table: each token with the sorted list of its groups. */
-    if (pairs.n)
-        qsort(pairs.v, pairs.n, sizeof(agent_pair), pair_cmp);
+    /* Agent table: each token with the sorted list of its groups. One block:
+     * the entries, then the group lists. */
+    if (pairs.n > 16) {
+        agent_pair *tmpv = malloc(pairs.n / 2 * sizeof *tmpv);
+        if (!tmpv)
+            goto nomem;
+        sort_pairs(pairs.v, pairs.n, tmpv);
+        free(tmpv);
+    } else {
+        sort_pairs(pairs.v, pairs.n, NULL);
+    }
     agent_pair *pv = pairs.v;
     robots_group *gv = groups.v;
     size_t nglobal = 0;
     for (size_t i = 0; i < groups.n; i++)
         nglobal += gv[i].global;
-    r->glist = malloc((pairs.n + nglobal + 1) * sizeof *r->glist);
-    r->agents = malloc((pairs.n + 1) * sizeof *r->agents);
-    if (!r->glist || !r->agents)
+    r->agents =
+        malloc((pairs.n + 1) * sizeof *r->agents + (pairs.n + nglobal + 1) * sizeof *r->glist);
+    if (!r->agents)
         goto nomem;
+    r->glist = (uint32_t *)(void *)(r->agents + pairs.n + 1);
     size_t ng = 0, na = 0;
     for (size_t i = 0; i < pairs.n; i++) {
-        bool same_tok = na > 0 && tokcmp(r->agents[na - 1].tok, r->agents[na - 1].len, pv[i].tok,
-                                         pv[i].len) == 0;
+        bool same_tok =
+            na > 0 && pv[i].key == pv[i - 1].key &&
+            tokcmp(r->agents[na - 1].tok, r->agents[na - 1].len, pv[i].tok, pv[i].len) == 0;
         if (same_tok && r->glist[ng - 1] == pv[i].group)
             continue;
         if (!same_tok) {
@@ -835,6 +1193,14 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     r->nagents = na;
     free(pairs.v);
     pairs.v = NULL;
+
+    /* Give back what the size estimate overshot by much. */
+    if (access.n == 0) {
+        free(access.v);
+        access.v = NULL;
+    } else if ((access.cap - access.n) * sizeof(robots_rule) > 16384) {
+        vec_reserve(&access, access.n); /* failing to shrink keeps the old block */
+    }
 
     r->access = access.v;
     r->naccess = access.n;
@@ -887,13 +1253,11 @@ nomem:
 void ccsig_robots_free(ccsig_robots *r) {
     if (!r)
         return;
-    free(r->text);
     free(r->access);
     free(r->usage);
     free(r->signal);
     free(r->groups);
-    free(r->glist);
-    free(r->agents);
+    free(r->agents); /* and the group lists, in the same block */
     free(r->stmts);
     free(r->licenses);
     ccsig_arena_free(&r->arena);

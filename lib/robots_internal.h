@@ -48,11 +48,22 @@ typedef struct robots_lexer {
     const char *p;
     size_t len;
     size_t pos;
-    size_t nl; /* offset of the next LF at or after pos, len when none, SIZE_MAX unknown */
     unsigned line;
     bool bom;
+    size_t base;               /* offset of the 64-byte chunk the masks describe */
+    uint64_t eol, hash, colon; /* its line ends, '#' and ':' (bit k: byte base + k) */
 } robots_lexer;
 
+/* Zero bytes that follow the lexer's input: it reads it in 64-byte chunks,
+ * and keys and patterns a word or a 16-byte block at a time. */
+#define ROBOTS_PAD 64u
+
+/* Readable bytes a compiled pattern has past its end (its head word is read
+ * whole). */
+#define ROBOTS_PATTERN_SLACK 8u
+
+/* p[0..len) must be followed by ROBOTS_PAD zero bytes (p[len + ROBOTS_PAD]
+ * readable): compile lexes its own padded copy, lint a padded copy too. */
 void robots_lexer_init(robots_lexer *lx, const char *p, size_t len);
 /* The next line; false at the end of the input. */
 bool robots_lexer_next(robots_lexer *lx, robots_lexline *out);
@@ -93,7 +104,7 @@ typedef struct robots_agent_entry {
 } robots_agent_entry;
 
 struct ccsig_robots {
-    char *text; /* copy of the bytes read */
+    char *text; /* copy of the bytes read, in the same block, then ROBOTS_PAD zeros */
     size_t len;
     ccsig_str origin;
     ccsig_robots_info info;
@@ -105,7 +116,7 @@ struct ccsig_robots {
     size_t nsignal, nsignal_global;
     robots_group *groups;
     size_t ngroups;
-    uint32_t *glist; /* group index lists of agents and of `*` */
+    uint32_t *glist; /* group index lists of agents and of `*` (in the agents block) */
     size_t nglist;
     robots_agent_entry *agents; /* sorted case-insensitively */
     size_t nagents;

@@ -448,15 +448,29 @@ static int sort_cmp(const void *x, const void *y) {
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-ccsig_status ccsig_robots_lint(const char *p, size_t len, ccsig_robots_lint_result *out,
+ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_result *out,
                                ccsig_error *err) {
     memset(out, 0, sizeof *out);
+    if (!input && len)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no input");
+    /* The lexer reads a padded input (ROBOTS_PAD): lint a padded copy. */
+    if (len > SIZE_MAX - ROBOTS_PAD)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    char *copy = malloc(len + ROBOTS_PAD);
+    if (!copy)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    if (len)
+        memcpy(copy, input, len);
+    memset(copy + len, 0, ROBOTS_PAD);
+    const char *p = copy;
     lint_ctx c = {out, false, p, NULL, 0};
     size_t used = robots_used_length(p, len);
     ccsig_robots *r = NULL;
     ccsig_status rc = ccsig_robots_compile(p, len, NULL, &r, err);
-    if (rc)
+    if (rc) {
+        free(copy);
         return rc;
+    }
     ccsig_arena a;
     ccsig_arena_init(&a, 0);
     robots_lexer lx;
@@ -614,6 +628,7 @@ ccsig_status ccsig_robots_lint(const char *p, size_t len, ccsig_robots_lint_resu
         lint_groups(&c, r);
     ccsig_robots_free(r);
     ccsig_arena_free(&a);
+    free(copy);
     if (c.nomem) {
         ccsig_robots_lint_free(out);
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
