@@ -197,33 +197,31 @@ static ROBOTS_INLINE robots_key classify(const char *k, size_t n, unsigned *flag
     return classify_any(k, n, flags);
 }
 
-/* Key and value of a line without a ':', as Google's GetKeyAndValueFrom: the
- * line must have exactly two words. Sets o->kv. */
-static void split_no_colon(const char *p, robots_lexline *o) {
-    size_t b = o->text, e = o->text + o->text_len;
+/* Key and value of the text [b, e) of a line without a ':', as Google's
+ * GetKeyAndValueFrom: the line must have exactly two words. Returns false
+ * when it is not a key/value line; else the key ends at *ke (trimmed) and
+ * the value starts at *v. */
+static bool split_no_colon(const char *p, size_t b, size_t e, size_t *ke, size_t *v) {
     size_t i = b;
     while (i < e && p[i] != ' ' && p[i] != '\t')
         i++;
     if (i == e)
-        return;
-    size_t ke = i, vstart = i;
+        return false;
+    size_t k = i, vstart = i;
     while (vstart < e && (p[vstart] == ' ' || p[vstart] == '\t'))
         vstart++;
     for (size_t j = vstart; j < e; j++)
         if (p[j] == ' ' || p[j] == '\t')
-            return;
-    while (ke > b && is_ws((unsigned char)p[ke - 1]))
-        ke--;
-    if (ke == b)
-        return;
+            return false;
+    while (k > b && is_ws((unsigned char)p[k - 1]))
+        k--;
+    if (k == b)
+        return false;
     while (vstart < e && is_ws((unsigned char)p[vstart]))
         vstart++;
-    o->no_colon = true;
-    o->kv = true;
-    o->key = b;
-    o->key_len = ke - b;
-    o->val = vstart;
-    o->val_len = e - vstart;
+    *ke = k;
+    *v = vstart;
+    return true;
 }
 
 static inline unsigned ctz64(uint64_t x) {
@@ -239,11 +237,10 @@ static inline unsigned ctz64(uint64_t x) {
 #endif
 }
 
-/* Scan the 64 bytes at base into bit masks (bit k: byte base + k): line ends
- * (CR, LF, and the end of the input), '#' and ':'. The padding after the
- * input holds none of them. */
-static ROBOTS_INLINE void lex_chunk(robots_lexer *lx, size_t base) {
-    const char *q = lx->p + base;
+/* Bit masks of the 64 bytes at q (bit k: byte q[k]): line ends (CR, LF),
+ * '#' and ':'. With dst, the 64 bytes are also copied there. */
+static ROBOTS_INLINE void chunk_masks(const char *q, char *dst, uint64_t *eol, uint64_t *hsh,
+                                      uint64_t *col) {
     uint64_t e = 0, h = 0, c = 0;
 #if ROBOTS_SSE2
     const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), hash = _mm_set1_epi8('#'),
@@ -251,6 +248,8 @@ static ROBOTS_INLINE void lex_chunk(robots_lexer *lx, size_t base) {
 #define ROBOTS_BLOCK(k)                                                                            \
     do {                                                                                           \
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + (k)));                     \
+        if (dst)                                                                                   \
+            _mm_storeu_si128((__m128i *)(void *)(dst + (k)), v);                                   \
         e |= (uint64_t)(unsigned)_mm_movemask_epi8(                                                \
                  _mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)))                       \
              << (k);                                                                               \
@@ -263,123 +262,218 @@ static ROBOTS_INLINE void lex_chunk(robots_lexer *lx, size_t base) {
     ROBOTS_BLOCK(48);
 #undef ROBOTS_BLOCK
 #else
+    if (dst)
+        memcpy(dst, q, 64);
     for (unsigned k = 0; k < 64; k++) {
-        char b = q[k];
-        e |= (uint64_t)(b == '\n' || b == '\r') << k;
-        h |= (uint64_t)(b == '#') << k;
-        c |= (uint64_t)(b == ':') << k;
+        char x = q[k];
+        e |= (uint64_t)(x == '\n' || x == '\r') << k;
+        h |= (uint64_t)(x == '#') << k;
+        c |= (uint64_t)(x == ':') << k;
     }
 #endif
-    if (lx->len - base < 64)
-        e |= (uint64_t)1 << (lx->len - base);
-    lx->base = base;
-    lx->eol = e;
-    lx->hash = h;
-    lx->colon = c;
+    *eol = e;
+    *hsh = h;
+    *col = c;
 }
 
-static ROBOTS_INLINE void lexer_start(robots_lexer *lx, const char *p, size_t len) {
+/* Fill the ring with the masks of the words (64-byte chunks of the input)
+ * from w on. The end of the input counts as a line end; words past it are
+ * empty (and not read). When the lexer copies its input (compile), each
+ * word is copied as it is scanned: the input is read once. */
+static void lex_fill(robots_lexer *lx, size_t w) {
+    size_t last = lx->len >> 6; /* the word holding the end of the input */
+    lx->ring_w0 = w;
+    for (size_t k = 0; k < ROBOTS_LEX_RING; k++) {
+        robots_lexmask *m = &lx->ring[k];
+        size_t at = 64 * (w + k);
+        if (w + k > last) {
+            m->eol = m->hash = m->colon = 0;
+            continue;
+        }
+        if (!lx->copy_to) {
+            chunk_masks(lx->p + at, NULL, &m->eol, &m->hash, &m->colon);
+        } else if (w + k < last) {
+            chunk_masks(lx->src + at, lx->copy_to + at, &m->eol, &m->hash, &m->colon);
+        } else {
+            /* The last, partial word: the source may end here, the copy is
+             * padded. */
+            if (lx->len > at)
+                memcpy(lx->copy_to + at, lx->src + at, lx->len - at);
+            chunk_masks(lx->p + at, NULL, &m->eol, &m->hash, &m->colon);
+        }
+        if (w + k == last)
+            m->eol |= (uint64_t)1 << (lx->len & 63);
+    }
+    size_t end = 64 * (w + ROBOTS_LEX_RING);
+    lx->copied = end < lx->len ? end : lx->len;
+}
+
+/* The 64 mask bits from bit o of a, continuing into b. */
+static inline uint64_t window(uint64_t a, uint64_t b, unsigned o) {
+    return a >> o | (b << 1) << (63 - o);
+}
+
+/* Lex p[0..len). With copy_to (compile), p is copy_to and is filled from
+ * src as the lexer goes: only bytes below lx->copied may be read. */
+static ROBOTS_INLINE void lexer_start(robots_lexer *lx, const char *p, size_t len, const char *src,
+                                      char *copy_to) {
     static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
     lx->p = p;
+    lx->src = copy_to ? src : p;
+    lx->copy_to = copy_to;
+    lx->copied = 0;
     lx->len = len;
     lx->pos = 0;
     lx->line = 0;
     lx->bom = false;
     /* Google skips any prefix of a UTF-8 BOM at the start. */
-    while (lx->pos < 3 && lx->pos < len && (unsigned char)p[lx->pos] == bom[lx->pos])
+    while (lx->pos < 3 && lx->pos < len && (unsigned char)lx->src[lx->pos] == bom[lx->pos])
         lx->pos++;
     lx->bom = lx->pos > 0;
-    lex_chunk(lx, 0);
+    lex_fill(lx, 0);
 }
 
 void robots_lexer_init(robots_lexer *lx, const char *p, size_t len) {
-    lexer_start(lx, p, len);
+    lexer_start(lx, p, len, NULL, NULL);
 }
 
-/* The lines of the input, one at a time: the masks of the current 64-byte
- * chunk give the line end, the first '#' and the first ':' before it, so
- * each byte is looked at once. */
-static ROBOTS_INLINE bool lex_line(robots_lexer *lx, robots_lexline *o) {
+/* A line of 64 bytes or more from start: chunk by chunk to its end. Sets
+ * *colon and *hash (SIZE_MAX for none) and returns the line end. */
+static size_t lex_long_line(robots_lexer *lx, size_t start, size_t *colon, size_t *hash) {
+    size_t w = start >> 6;
+    unsigned off = (unsigned)(start & 63);
+    *colon = *hash = SIZE_MAX;
+    for (;; w++, off = 0) {
+        /* Keep the next word filled too: the line's bytes are read a block
+         * past its end (keys, patterns). */
+        if (w + 1 >= lx->ring_w0 + ROBOTS_LEX_RING)
+            lex_fill(lx, w);
+        const robots_lexmask *m = &lx->ring[w - lx->ring_w0];
+        uint64_t from = ~(uint64_t)0 << off;
+        uint64_t e = m->eol & from;
+        uint64_t before = ((e & (0 - e)) - 1) & from; /* all of from when e is 0 */
+        if (*hash == SIZE_MAX) {
+            uint64_t h = m->hash & before;
+            if (h)
+                before &= (h & (0 - h)) - 1; /* a ':' counts only before the '#' */
+            if (*colon == SIZE_MAX && (m->colon & before))
+                *colon = 64 * w + ctz64(m->colon & before);
+            if (h)
+                *hash = 64 * w + ctz64(h);
+        }
+        if (e)
+            return 64 * w + ctz64(e);
+    }
+}
+
+/* What the lexer finds on a line, in offsets into the input. */
+typedef struct lex_span {
+    size_t start, full_end, end; /* as in robots_lexline */
+    size_t hash;                 /* the comment's '#', or SIZE_MAX */
+    size_t b, e;                 /* content without comment and surrounding whitespace */
+    size_t ke, v;                /* key/value lines: end of the key, start of the value */
+    bool no_colon;
+} lex_span;
+
+/* The next line: returns its directive (RK_NONE when it is not a key/value
+ * line), or -1 at the end of the input. The masks of the 64 bytes from the
+ * line's start give its end, its first '#' and its first ':' before that. */
+static ROBOTS_INLINE int lex_next(robots_lexer *lx, lex_span *s, unsigned *flags) {
     const char *p = lx->p;
     size_t n = lx->len, start = lx->pos;
     if (start >= n)
-        return false;
-    if (start - lx->base >= 64)
-        lex_chunk(lx, start & ~(size_t)63);
-    size_t colon = SIZE_MAX, hash = SIZE_MAX, full_end;
-    unsigned off = (unsigned)(start - lx->base);
-    for (;;) {
-        uint64_t from = ~(uint64_t)0 << off;
-        uint64_t e = lx->eol & from;
-        uint64_t before = (e ? (e & (0 - e)) - 1 : ~(uint64_t)0) & from;
-        if (hash == SIZE_MAX) {
-            uint64_t h = lx->hash & before;
-            if (h)
-                before &= (h & (0 - h)) - 1; /* a ':' counts only before the '#' */
-            if (colon == SIZE_MAX && (lx->colon & before))
-                colon = lx->base + ctz64(lx->colon & before);
-            if (h)
-                hash = lx->base + ctz64(h);
+        return -1;
+    size_t w = start >> 6;
+    /* Words w and w + 1 hold the line's masks; w + 2 is filled too, as the
+     * line's bytes are read a block past its end (keys, patterns). */
+    if (w + 2 >= lx->ring_w0 + ROBOTS_LEX_RING)
+        lex_fill(lx, w);
+    const robots_lexmask *m = &lx->ring[w - lx->ring_w0];
+    unsigned o = (unsigned)(start & 63);
+    uint64_t eol = window(m[0].eol, m[1].eol, o);
+    size_t colon, hash, full_end, end;
+    if (eol) {
+        /* The usual line, shorter than 64 bytes. */
+        uint64_t before = (eol & (0 - eol)) - 1;
+        uint64_t h = window(m[0].hash, m[1].hash, o) & before;
+        uint64_t c = window(m[0].colon, m[1].colon, o) & before & ((h & (0 - h)) - 1);
+        full_end = end = start + ctz64(eol);
+        hash = h ? start + ctz64(h) : SIZE_MAX;
+        colon = c ? start + ctz64(c) : SIZE_MAX;
+    } else {
+        full_end = end = lex_long_line(lx, start, &colon, &hash);
+        if (full_end - start > CCSIG_ROBOTS_MAX_LINE) {
+            /* Bytes past the cut are not read: neither a '#' nor a ':' there. */
+            end = start + CCSIG_ROBOTS_MAX_LINE;
+            if (hash != SIZE_MAX && hash >= end)
+                hash = SIZE_MAX;
+            if (colon != SIZE_MAX && colon >= end)
+                colon = SIZE_MAX;
         }
-        if (e) {
-            full_end = lx->base + ctz64(e);
-            break;
-        }
-        lex_chunk(lx, lx->base + 64);
-        off = 0;
-    }
-    size_t end = full_end;
-    if (full_end - start > CCSIG_ROBOTS_MAX_LINE) {
-        /* Bytes past the cut are not read: neither a '#' nor a ':' there. */
-        end = start + CCSIG_ROBOTS_MAX_LINE;
-        if (hash != SIZE_MAX && hash >= end)
-            hash = SIZE_MAX;
-        if (colon != SIZE_MAX && colon >= end)
-            colon = SIZE_MAX;
     }
     size_t i = full_end;
     if (i < n)
         i += p[i] == '\r' && i + 1 < n && p[i + 1] == '\n' ? 2 : 1;
     lx->pos = i;
-    o->line = ++lx->line;
-    o->start = start;
-    o->full_end = full_end;
-    o->end = end;
-    o->comment = hash;
+    lx->line++;
+    s->start = start;
+    s->full_end = full_end;
+    s->end = end;
+    s->hash = hash;
     size_t b = start, e = hash != SIZE_MAX ? hash : end;
     while (b < e && is_ws((unsigned char)p[b]))
         b++;
     while (e > b && is_ws((unsigned char)p[e - 1]))
         e--;
-    o->text = b;
-    o->text_len = e - b;
-    o->kv = false;
-    o->kind = RK_NONE;
-    o->flags = 0;
-    o->no_colon = false;
+    s->b = b;
+    s->e = e;
+    s->no_colon = false;
+    *flags = 0;
+    size_t ke, v;
     if (colon != SIZE_MAX) {
         /* The colon lies in [b, e): it is neither whitespace nor past the
          * comment or the cut. */
-        size_t ke = colon, v = colon + 1;
+        ke = colon;
+        v = colon + 1;
         while (ke > b && is_ws((unsigned char)p[ke - 1]))
             ke--;
         if (ke == b)
-            return true;
+            return RK_NONE;
         while (v < e && is_ws((unsigned char)p[v]))
             v++;
-        o->kv = true;
-        o->key = b;
-        o->key_len = ke - b;
-        o->val = v;
-        o->val_len = e - v;
-    } else if (b < e) {
-        split_no_colon(p, o);
-        if (!o->kv)
-            return true;
+    } else if (b == e || !split_no_colon(p, b, e, &ke, &v)) {
+        return RK_NONE;
     } else {
-        return true;
+        s->no_colon = true;
     }
-    o->kind = classify(p + o->key, o->key_len, &o->flags);
+    s->ke = ke;
+    s->v = v;
+    return (int)classify(p + b, ke - b, flags);
+}
+
+static ROBOTS_INLINE bool lex_line(robots_lexer *lx, robots_lexline *o) {
+    lex_span s;
+    unsigned flags;
+    int kind = lex_next(lx, &s, &flags);
+    if (kind < 0)
+        return false;
+    o->line = lx->line;
+    o->start = s.start;
+    o->end = s.end;
+    o->full_end = s.full_end;
+    o->comment = s.hash;
+    o->text = s.b;
+    o->text_len = s.e - s.b;
+    o->kv = kind != RK_NONE;
+    o->no_colon = o->kv && s.no_colon;
+    o->kind = (robots_key)kind;
+    o->flags = o->kv ? flags : 0;
+    if (o->kv) {
+        o->key = s.b;
+        o->key_len = s.ke - s.b;
+        o->val = s.v;
+        o->val_len = s.e - s.v;
+    }
     return true;
 }
 
@@ -960,6 +1054,34 @@ static size_t index_htm_dir(const robots_rule *rule) {
     return 0;
 }
 
+/* Append an allow or disallow rule of group gi to access. Returns false
+ * when out of memory. */
+static bool add_access_rule(ccsig_robots *r, vec *access, uint32_t gi, bool allow, unsigned line,
+                            ccsig_str text, const char *v, size_t n) {
+    robots_rule *rule = vec_push(access);
+    if (!rule || !rule_pattern(r, rule, v, n))
+        return false;
+    rule->allow = allow;
+    rule->line = line;
+    rule->group = gi;
+    rule->stmt = 0;
+    rule->text = text;
+    rule->use = (ccsig_str){NULL, 0};
+    size_t keep;
+    if (allow && (keep = index_htm_dir(rule)) > 0) {
+        char *np = ccsig_arena_alloc(&r->arena, keep + 1 + ROBOTS_PATTERN_SLACK);
+        robots_rule copy = *rule;
+        robots_rule *extra = vec_push(access);
+        if (!np || !extra)
+            return false;
+        memcpy(np, copy.pat, keep);
+        np[keep] = '$';
+        *extra = copy;
+        rule_set_pattern(extra, np, keep + 1, literal_length(np, keep + 1));
+    }
+    return true;
+}
+
 ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin, ccsig_robots **out,
                                   ccsig_error *err) {
     if (!out || (!p && len))
@@ -975,9 +1097,7 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     memset(r, 0, sizeof *r);
     char *text = (char *)(r + 1);
-    if (used)
-        memcpy(text, p, used);
-    memset(text + used, 0, ROBOTS_PAD);
+    memset(text + used, 0, ROBOTS_PAD); /* the lexer copies the input into text */
     r->text = text;
     r->len = used;
     ccsig_arena_init(&r->arena, 0);
@@ -991,9 +1111,11 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     vec lic = {NULL, 0, 0, sizeof(ccsig_robots_license)};
     ccsig_arena tmp;
     ccsig_arena_init(&tmp, 0);
-    /* Sized for typical files (a rule per 20 to 50 bytes) so that the
-     * arrays rarely grow; trimmed at the end when far too large. */
-    if (!vec_reserve(&access, used / 16 + 16) || !vec_reserve(&groups, used / 512 + 4) ||
+    /* Sized for typical files (a rule per 20 to 80 bytes) so that the
+     * arrays seldom grow, and not shrunk at the end: shrinking a large block
+     * (mremap) makes the allocator map and fault in fresh pages for the next
+     * large file. */
+    if (!vec_reserve(&access, used / 40 + 16) || !vec_reserve(&groups, used / 512 + 4) ||
         !vec_reserve(&pairs, used / 256 + 8))
         goto nomem;
     if (origin) {
@@ -1005,30 +1127,35 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     }
 
     robots_lexer lx;
-    lexer_start(&lx, text, used);
+    lexer_start(&lx, text, used, p, text);
     r->info.bom = lx.bom;
-    robots_lexline l;
     const char *t = text;
     robots_group *g = NULL; /* current group */
     uint32_t gi = 0;        /* its index */
     bool in_agents = false; /* the last directive line was a user-agent line */
-    while (lex_line(&lx, &l)) {
-        if (!l.kv)
+    lex_span s;
+    unsigned kflags;
+    int kind;
+    while ((kind = lex_next(&lx, &s, &kflags)) >= 0) {
+        if (kind == RK_NONE)
             continue;
-        if (l.kind == RK_USER_AGENT) {
+        /* The line, its number, and its value. */
+        const unsigned line = lx.line;
+        const size_t val = s.v, val_len = s.e - s.v;
+        if (kind == RK_USER_AGENT) {
             if (!in_agents) {
                 g = vec_push(&groups);
                 if (!g)
                     goto nomem;
                 gi = (uint32_t)(groups.n - 1);
-                *g = (robots_group){.line = l.line,
-                                    .text = ccsig_str_make(t + l.text, l.text_len),
+                *g = (robots_group){.line = line,
+                                    .text = ccsig_str_make(t + s.b, s.e - s.b),
                                     .acc_first = (uint32_t)access.n,
                                     .cu_first = (uint32_t)usage.n,
                                     .cs_first = (uint32_t)signal.n};
             }
             in_agents = true;
-            ccsig_str tok = ccsig_robots_product_token(t + l.val, l.val_len);
+            ccsig_str tok = ccsig_robots_product_token(t + val, val_len);
             if (tok.len == 1 && tok.p[0] == '*') {
                 g->global = true;
             } else if (tok.len > 0) {
@@ -1043,49 +1170,28 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
             continue;
         }
         in_agents = false; /* any other record ends the run of user-agent lines */
-        ccsig_str text_ = ccsig_str_make(t + l.text, l.text_len);
-        switch (l.kind) {
+        ccsig_str text_ = ccsig_str_make(t + s.b, s.e - s.b);
+        switch (kind) {
         case RK_ALLOW:
-        case RK_DISALLOW: {
+        case RK_DISALLOW:
             if (!g)
                 break; /* rules before any group are ignored (RFC 9309 §2.1) */
-            robots_rule *rule = vec_push(&access);
-            if (!rule || !rule_pattern(r, rule, t + l.val, l.val_len))
+            if (!add_access_rule(r, &access, gi, kind == RK_ALLOW, line, text_, t + val, val_len))
                 goto nomem;
-            rule->allow = l.kind == RK_ALLOW;
-            rule->line = l.line;
-            rule->group = gi;
-            rule->stmt = 0;
-            rule->text = text_;
-            rule->use = (ccsig_str){NULL, 0};
-            g->acc_n++;
-            size_t keep;
-            if (rule->allow && (keep = index_htm_dir(rule)) > 0) {
-                char *np = ccsig_arena_alloc(&r->arena, keep + 1 + ROBOTS_PATTERN_SLACK);
-                robots_rule copy = *rule;
-                robots_rule *extra = vec_push(&access);
-                if (!np || !extra)
-                    goto nomem;
-                memcpy(np, copy.pat, keep);
-                np[keep] = '$';
-                *extra = copy;
-                rule_set_pattern(extra, np, keep + 1, literal_length(np, keep + 1));
-                g->acc_n++;
-            }
+            g->acc_n = (uint32_t)access.n - g->acc_first;
             break;
-        }
         case RK_CONTENT_USAGE: {
             if (!g)
                 break; /* a group rule (attach draft): ignored outside groups */
             ccsig_str path, expr;
-            robots_split_value(t + l.val, l.val_len, &path, &expr);
+            robots_split_value(t + val, val_len, &path, &expr);
             robots_rule *rule = push_pref_rule(&usage);
             if (!rule || !rule_pattern(r, rule, path.p, path.len))
                 goto nomem;
-            rule->line = l.line;
+            rule->line = line;
             rule->group = gi;
             rule->text = text_;
-            ccsig_statement *st = new_stmt(&stmts, r, l.line, l.text, l.text_len, &rule->stmt);
+            ccsig_statement *st = new_stmt(&stmts, r, line, s.b, s.e - s.b, &rule->stmt);
             if (!st)
                 goto nomem;
             ccsig_arena_reset(&tmp);
@@ -1097,14 +1203,14 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
         }
         case RK_CONTENT_SIGNAL: {
             ccsig_str path, expr;
-            robots_split_value(t + l.val, l.val_len, &path, &expr);
+            robots_split_value(t + val, val_len, &path, &expr);
             robots_rule *rule = push_pref_rule(g ? &signal : &gsignal);
             if (!rule || !rule_pattern(r, rule, path.p, path.len))
                 goto nomem;
-            rule->line = l.line;
+            rule->line = line;
             rule->group = g ? gi : UINT32_MAX;
             rule->text = text_;
-            ccsig_statement *st = new_stmt(&stmts, r, l.line, l.text, l.text_len, &rule->stmt);
+            ccsig_statement *st = new_stmt(&stmts, r, line, s.b, s.e - s.b, &rule->stmt);
             if (!st)
                 goto nomem;
             robots_parse_signal(expr.p, expr.len, st, &rule->use, NULL, NULL);
@@ -1116,14 +1222,16 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
             ccsig_robots_license *li = vec_push(&lic);
             if (!li)
                 goto nomem;
-            li->line = l.line;
-            li->url = ccsig_str_make(t + l.val, l.val_len);
+            li->line = line;
+            li->url = ccsig_str_make(t + val, val_len);
             break;
         }
         default:
             break;
         }
     }
+    if (lx.copied < used) /* not expected: lines cover the input */
+        memcpy(text + lx.copied, p + lx.copied, used - lx.copied);
     r->info.lines = lx.line;
     r->info.first_ignored_line = r->info.truncated ? lx.line + 1 : 0;
 
@@ -1194,12 +1302,9 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     free(pairs.v);
     pairs.v = NULL;
 
-    /* Give back what the size estimate overshot by much. */
     if (access.n == 0) {
         free(access.v);
         access.v = NULL;
-    } else if ((access.cap - access.n) * sizeof(robots_rule) > 16384) {
-        vec_reserve(&access, access.n); /* failing to shrink keeps the old block */
     }
 
     r->access = access.v;

@@ -44,14 +44,27 @@ typedef struct robots_lexline {
     unsigned flags; /* RKF_* */
 } robots_lexline;
 
+/* Masks of one 64-byte chunk of the input (bit k: byte 64 * w + k). */
+typedef struct robots_lexmask {
+    uint64_t eol;   /* CR, LF, and the end of the input */
+    uint64_t hash;  /* '#' */
+    uint64_t colon; /* ':' */
+} robots_lexmask;
+
+/* Chunks whose masks the lexer holds at a time (4 KiB of input). */
+#define ROBOTS_LEX_RING 64
+
 typedef struct robots_lexer {
     const char *p;
+    const char *src; /* where words are read from: p, or the input p is a copy of */
+    char *copy_to;   /* NULL, or p: the copy being filled */
+    size_t copied;   /* bytes of p filled so far */
     size_t len;
     size_t pos;
     unsigned line;
     bool bom;
-    size_t base;               /* offset of the 64-byte chunk the masks describe */
-    uint64_t eol, hash, colon; /* its line ends, '#' and ':' (bit k: byte base + k) */
+    size_t ring_w0; /* chunk of ring[0] */
+    robots_lexmask ring[ROBOTS_LEX_RING];
 } robots_lexer;
 
 /* Zero bytes that follow the lexer's input: it reads it in 64-byte chunks,
