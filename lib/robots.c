@@ -906,10 +906,11 @@ static inline void *vec_push(vec *a) {
 }
 
 typedef struct agent_pair {
-    uint64_t key; /* first 8 bytes lowercased, the first byte most significant */
     const char *tok;
     uint32_t len;
     uint32_t group;
+    uint32_t hash;  /* tok_hash */
+    uint32_t entry; /* index in the agent table */
 } agent_pair;
 
 static int tokcmp(const char *a, size_t al, const char *b, size_t bl) {
@@ -922,61 +923,29 @@ static int tokcmp(const char *a, size_t al, const char *b, size_t bl) {
     return al < bl ? -1 : al > bl;
 }
 
-/* A product token's sort key: its first 8 bytes lowercased, the first byte
- * most significant, so that comparing keys compares those bytes as tokcmp
- * does (tokens hold no NUL: a shorter token sorts first). Reads 8 bytes at
- * t: tokens lie in the padded copy of the input. */
-static inline uint64_t tok_key(const char *t, size_t n) {
-    uint64_t w = lower8(load64(t)) & first_bytes_mask(n < 8 ? n : 8);
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    return __builtin_bswap64(w);
-#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return w;
-#else
-    unsigned char b[8];
-    memcpy(b, &w, 8);
-    uint64_t k = 0;
-    for (int i = 0; i < 8; i++)
-        k = k << 8 | b[i];
-    return k;
-#endif
+int robots_tokcmp(const char *a, size_t al, const char *b, size_t bl) {
+    return tokcmp(a, al, b, bl);
 }
 
-static inline int pair_cmp(const agent_pair *a, const agent_pair *b) {
-    if (a->key != b->key)
-        return a->key < b->key ? -1 : 1;
-    if (a->len > 8 || b->len > 8) {
-        int d = tokcmp(a->tok, a->len, b->tok, b->len);
-        if (d)
-            return d;
-    }
-    return a->group < b->group ? -1 : a->group > b->group;
+/* FNV-1a of the lowercased token: equal for tokens equal to tokcmp. */
+static inline uint32_t tok_hash(const char *t, size_t n) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ lower((unsigned char)t[i])) * 16777619u;
+    return h;
 }
 
-/* Sort v[0..n) by pair_cmp (merge sort, tmp holds n / 2 elements; insertion
- * sort for short runs). */
-static void sort_pairs(agent_pair *v, size_t n, agent_pair *tmp) {
-    if (n <= 16) {
-        for (size_t i = 1; i < n; i++) {
-            agent_pair x = v[i];
-            size_t j = i;
-            for (; j > 0 && pair_cmp(&v[j - 1], &x) > 0; j--)
-                v[j] = v[j - 1];
-            v[j] = x;
-        }
-        return;
+/* The agent table slot of token t (hash h): the one naming the token's
+ * entry, or the empty one where it goes. */
+static inline uint32_t *agent_slot(const ccsig_robots *r, const char *t, size_t n, uint32_t h) {
+    uint32_t *slot = r->agent_slots;
+    for (uint32_t s = h & r->agent_mask;; s = (s + 1) & r->agent_mask) {
+        if (!slot[s])
+            return &slot[s];
+        const robots_agent_entry *e = &r->agents[slot[s] - 1];
+        if (e->hash == h && tokcmp(e->tok, e->len, t, n) == 0)
+            return &slot[s];
     }
-    size_t h = n / 2;
-    sort_pairs(v, h, tmp);
-    sort_pairs(v + h, n - h, tmp);
-    if (pair_cmp(&v[h - 1], &v[h]) <= 0)
-        return; /* already in order */
-    memcpy(tmp, v, h * sizeof *v);
-    size_t i = 0, j = h, k = 0;
-    while (i < h && j < n)
-        v[k++] = pair_cmp(&v[j], &tmp[i]) < 0 ? v[j++] : tmp[i++];
-    while (i < h)
-        v[k++] = tmp[i++];
 }
 
 /* Bytes of a product token: A-Z a-z 0-9 - _ */
@@ -1162,10 +1131,10 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
                 agent_pair *ap = vec_push(&pairs);
                 if (!ap)
                     goto nomem;
-                ap->key = tok_key(tok.p, tok.len);
                 ap->tok = tok.p;
                 ap->len = (uint32_t)tok.len;
                 ap->group = gi;
+                ap->hash = tok_hash(tok.p, tok.len);
             }
             continue;
         }
@@ -1254,43 +1223,53 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     free(gsignal.v);
     gsignal.v = NULL;
 
-    /* Agent table: each token with the sorted list of its groups. One block:
-     * the entries, then the group lists. */
-    if (pairs.n > 16) {
-        agent_pair *tmpv = malloc(pairs.n / 2 * sizeof *tmpv);
-        if (!tmpv)
-            goto nomem;
-        sort_pairs(pairs.v, pairs.n, tmpv);
-        free(tmpv);
-    } else {
-        sort_pairs(pairs.v, pairs.n, NULL);
-    }
+    /* Agent table: each token (in order of first appearance) with the list
+     * of its groups, found through an open-addressing hash table. One block:
+     * the entries, the group lists, the slots. */
     agent_pair *pv = pairs.v;
     robots_group *gv = groups.v;
-    size_t nglobal = 0;
+    size_t nglobal = 0, nslots = 8;
     for (size_t i = 0; i < groups.n; i++)
         nglobal += gv[i].global;
-    r->agents =
-        malloc((pairs.n + 1) * sizeof *r->agents + (pairs.n + nglobal + 1) * sizeof *r->glist);
+    while (nslots < 2 * pairs.n)
+        nslots *= 2;
+    r->agents = malloc((pairs.n + 1) * sizeof *r->agents +
+                       (pairs.n + nglobal + 1) * sizeof *r->glist + nslots * sizeof(uint32_t));
     if (!r->agents)
         goto nomem;
     r->glist = (uint32_t *)(void *)(r->agents + pairs.n + 1);
+    r->agent_slots = r->glist + pairs.n + nglobal + 1;
+    r->agent_mask = (uint32_t)(nslots - 1);
+    memset(r->agent_slots, 0, nslots * sizeof(uint32_t));
     size_t ng = 0, na = 0;
+    /* Count each token's groups (pairs come in group order), ... */
     for (size_t i = 0; i < pairs.n; i++) {
-        bool same_tok =
-            na > 0 && pv[i].key == pv[i - 1].key &&
-            tokcmp(r->agents[na - 1].tok, r->agents[na - 1].len, pv[i].tok, pv[i].len) == 0;
-        if (same_tok && r->glist[ng - 1] == pv[i].group)
-            continue;
-        if (!same_tok) {
-            robots_agent_entry *e = &r->agents[na++];
-            e->tok = pv[i].tok;
-            e->len = pv[i].len;
-            e->first = (uint32_t)ng;
-            e->n = 0;
+        uint32_t *slot = agent_slot(r, pv[i].tok, pv[i].len, pv[i].hash);
+        robots_agent_entry *e;
+        if (!*slot) {
+            *slot = (uint32_t)++na;
+            e = &r->agents[na - 1];
+            *e = (robots_agent_entry){pv[i].tok, pv[i].len, pv[i].hash, UINT32_MAX, 0};
+        } else {
+            e = &r->agents[*slot - 1];
         }
-        r->glist[ng++] = pv[i].group;
-        r->agents[na - 1].n++;
+        if (e->first != pv[i].group) { /* first: the last group seen, for now */
+            e->first = pv[i].group;
+            e->n++;
+        }
+        pv[i].entry = *slot - 1;
+    }
+    /* ... place the lists, ... */
+    for (size_t i = 0; i < na; i++) {
+        r->agents[i].first = (uint32_t)ng;
+        ng += r->agents[i].n;
+        r->agents[i].n = 0;
+    }
+    /* ... and fill them. */
+    for (size_t i = 0; i < pairs.n; i++) {
+        robots_agent_entry *e = &r->agents[pv[i].entry];
+        if (e->n == 0 || r->glist[e->first + e->n - 1] != pv[i].group)
+            r->glist[e->first + e->n++] = pv[i].group;
     }
     r->global_first = (uint32_t)ng;
     for (size_t i = 0; i < groups.n; i++)
@@ -1399,21 +1378,12 @@ ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent,
     ccsig_str tok = ccsig_robots_product_token(agent ? agent : "", agent ? len : 0);
     if (tok.len == 0 || (tok.len == 1 && tok.p[0] == '*'))
         return a;
-    size_t lo = 0, hi = r->nagents;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const robots_agent_entry *e = &r->agents[mid];
-        int d = tokcmp(e->tok, e->len, tok.p, tok.len);
-        if (d == 0) {
-            a.first = e->first;
-            a.count = e->n;
-            a.specific = true;
-            return a;
-        }
-        if (d < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const uint32_t *slot = agent_slot(r, tok.p, tok.len, tok_hash(tok.p, tok.len));
+    if (*slot) {
+        const robots_agent_entry *e = &r->agents[*slot - 1];
+        a.first = e->first;
+        a.count = e->n;
+        a.specific = true;
     }
     return a;
 }

@@ -111,10 +111,14 @@ typedef struct robots_group {
 } robots_group;
 
 typedef struct robots_agent_entry {
-    const char *tok; /* product token as written in the file */
+    const char *tok; /* product token as first written in the file */
     uint32_t len;
+    uint32_t hash;     /* of the lowercased token */
     uint32_t first, n; /* range in glist */
 } robots_agent_entry;
+
+/* Case-insensitive order of product tokens. */
+int robots_tokcmp(const char *a, size_t al, const char *b, size_t bl);
 
 struct ccsig_robots {
     char *text; /* copy of the bytes read, in the same block, then ROBOTS_PAD zeros */
@@ -131,8 +135,10 @@ struct ccsig_robots {
     size_t ngroups;
     uint32_t *glist; /* group index lists of agents and of `*` (in the agents block) */
     size_t nglist;
-    robots_agent_entry *agents; /* sorted case-insensitively */
+    robots_agent_entry *agents; /* in order of first appearance */
     size_t nagents;
+    uint32_t *agent_slots; /* hash table: index in agents + 1, 0 when empty */
+    uint32_t agent_mask;   /* slots - 1 (a power of two minus one) */
     uint32_t global_first, global_n;
     ccsig_statement *stmts;
     size_t nstmts;

@@ -346,7 +346,23 @@ static bool disallowed_for(const ccsig_robots *r, const uint32_t *gl, size_t ngl
     return true;
 }
 
+static int agent_cmp(const void *x, const void *y) {
+    const robots_agent_entry *a = *(const robots_agent_entry *const *)x,
+                             *b = *(const robots_agent_entry *const *)y;
+    return robots_tokcmp(a->tok, a->len, b->tok, b->len);
+}
+
 static void lint_groups(lint_ctx *c, const ccsig_robots *r) {
+    /* The agents in token order (the matcher keeps them in file order): the
+     * rule a diagnostic names must not depend on the table's layout. */
+    const robots_agent_entry **agents = malloc((r->nagents + 1) * sizeof *agents);
+    if (!agents) {
+        c->nomem = true;
+        return;
+    }
+    for (size_t i = 0; i < r->nagents; i++)
+        agents[i] = &r->agents[i];
+    qsort(agents, r->nagents, sizeof *agents, agent_cmp);
     for (size_t gi = 0; gi < r->ngroups; gi++) {
         const robots_group *g = &r->groups[gi];
         if (g->acc_n == 0 && g->cu_n == 0 && g->cs_n == 0)
@@ -410,7 +426,7 @@ static void lint_groups(lint_ctx *c, const ccsig_robots *r) {
             int tried = 0;
             uint32_t one = (uint32_t)gi;
             for (size_t ai = 0; ai < r->nagents && all; ai++) {
-                const robots_agent_entry *e = &r->agents[ai];
+                const robots_agent_entry *e = agents[ai];
                 bool has = false;
                 for (uint32_t k = 0; k < e->n; k++)
                     has |= r->glist[e->first + k] == one;
@@ -432,6 +448,7 @@ static void lint_groups(lint_ctx *c, const ccsig_robots *r) {
                      (int)n, path, why->line, qlen(why->text.len), why->text.p);
         }
     }
+    free(agents);
 }
 
 typedef struct sort_item {
