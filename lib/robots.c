@@ -6,8 +6,20 @@
  * user-agent lines and the rules after it, RFC 9309 §2.1) gets contiguous
  * ranges in three rule arrays (access, Content-Usage, Content-Signal);
  * every product token named in the file maps to the list of its groups
- * (RFC 9309 §2.2.1: several groups for one agent are combined), and `*` to the
- * `*` groups. A query picks that list and scans its rules: each rule keeps the
+ * (RFC 9309 §2.2.1: several groups for one agent are combined; a hash table
+ * finds the token), and `*` to the `*` groups.
+ *
+ * Compile cost is what parse-and-match of one URL per file pays, so the
+ * lexer looks at each byte once: 64-byte chunks are scanned (16 bytes at a
+ * time with SSE2) into bit masks of line ends, '#' and ':', while being
+ * copied into the matcher; a line's structure then comes from one 64-bit
+ * window of those masks. Keys are matched a lowercased word at a time, a
+ * pattern is checked 16 bytes at a time for bytes that need normalising (few
+ * do: the others point into the copy of the input), and nothing is allocated
+ * per rule. The copy is followed by ROBOTS_PAD zero bytes, so these wide
+ * reads need no bounds checks.
+ *
+ * A query picks the agent's group list and scans its rules: each rule keeps the
  * literal bytes before its first wildcard and their first 8 bytes as a
  * masked word, so most rules are rejected with one compare; wildcards are
  * matched greedily segment by segment, in O(path x pattern) time and no
