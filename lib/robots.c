@@ -899,15 +899,29 @@ void robots_parse_signal(const char *p, size_t n, ccsig_statement *st, ccsig_str
 typedef struct vec {
     void *v;
     size_t n, cap, size;
+    void *local; /* caller's buffer v starts in (not freed), or NULL */
 } vec;
 
 static bool vec_reserve(vec *a, size_t cap) {
-    void *nv = realloc(a->v, cap * a->size);
+    void *nv;
+    if (a->v && a->v == a->local) {
+        nv = malloc(cap * a->size);
+        if (nv && a->n)
+            memcpy(nv, a->v, a->n * a->size);
+    } else {
+        nv = realloc(a->v, cap * a->size);
+    }
     if (!nv)
         return false;
     a->v = nv;
     a->cap = cap;
     return true;
+}
+
+static void vec_free(vec *a) {
+    if (a->v != a->local)
+        free(a->v);
+    a->v = NULL;
 }
 
 /* A new element at the end, not cleared. */
@@ -1095,19 +1109,23 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     r->info.size = len;
     r->info.used = used;
     r->info.truncated = used < len;
-    vec access = {NULL, 0, 0, sizeof(robots_rule)}, usage = access, signal = access,
+    vec access = {NULL, 0, 0, sizeof(robots_rule), NULL}, usage = access, signal = access,
         gsignal = access;
-    vec groups = {NULL, 0, 0, sizeof(robots_group)}, pairs = {NULL, 0, 0, sizeof(agent_pair)};
-    vec stmts = {NULL, 0, 0, sizeof(ccsig_statement)};
-    vec lic = {NULL, 0, 0, sizeof(ccsig_robots_license)};
+    /* Groups and agent pairs start on the stack: most files fit, and both
+     * end up in the agent table's block. */
+    robots_group group_buf[32];
+    agent_pair pair_buf[64];
+    vec groups = {group_buf, 0, 32, sizeof(robots_group), group_buf};
+    vec pairs = {pair_buf, 0, 64, sizeof(agent_pair), pair_buf};
+    vec stmts = {NULL, 0, 0, sizeof(ccsig_statement), NULL};
+    vec lic = {NULL, 0, 0, sizeof(ccsig_robots_license), NULL};
     ccsig_arena tmp;
     ccsig_arena_init(&tmp, 0);
     /* Sized for typical files (a rule per 20 to 80 bytes) so that the
      * arrays seldom grow, and not shrunk at the end: shrinking a large block
      * (mremap) makes the allocator map and fault in fresh pages for the next
      * large file. */
-    if (!vec_reserve(&access, used / 40 + 16) || !vec_reserve(&groups, used / 512 + 4) ||
-        !vec_reserve(&pairs, used / 256 + 8))
+    if (!vec_reserve(&access, used / 40 + 16))
         goto nomem;
     if (origin) {
         size_t ol = strlen(origin);
@@ -1247,7 +1265,7 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
 
     /* Agent table: each token (in order of first appearance) with the list
      * of its groups, found through an open-addressing hash table. One block:
-     * the entries, the group lists, the slots. */
+     * the entries, the groups, the group lists, the slots. */
     agent_pair *pv = pairs.v;
     robots_group *gv = groups.v;
     size_t nglobal = 0, nslots = 8;
@@ -1255,11 +1273,14 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
         nglobal += gv[i].global;
     while (nslots < 2 * pairs.n)
         nslots *= 2;
-    r->agents = malloc((pairs.n + 1) * sizeof *r->agents +
+    r->agents = malloc((pairs.n + 1) * sizeof *r->agents + groups.n * sizeof *r->groups +
                        (pairs.n + nglobal + 1) * sizeof *r->glist + nslots * sizeof(uint32_t));
     if (!r->agents)
         goto nomem;
-    r->glist = (uint32_t *)(void *)(r->agents + pairs.n + 1);
+    r->groups = (robots_group *)(void *)(r->agents + pairs.n + 1);
+    if (groups.n)
+        memcpy(r->groups, gv, groups.n * sizeof *gv);
+    r->glist = (uint32_t *)(void *)(r->groups + groups.n);
     r->agent_slots = r->glist + pairs.n + nglobal + 1;
     r->agent_mask = (uint32_t)(nslots - 1);
     memset(r->agent_slots, 0, nslots * sizeof(uint32_t));
@@ -1300,8 +1321,8 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     r->global_n = (uint32_t)(ng - r->global_first);
     r->nglist = ng;
     r->nagents = na;
-    free(pairs.v);
-    pairs.v = NULL;
+    vec_free(&pairs);
+    vec_free(&groups);
 
     if (access.n == 0) {
         free(access.v);
@@ -1314,7 +1335,6 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     r->nusage = usage.n;
     r->signal = signal.v;
     r->nsignal = signal.n;
-    r->groups = groups.v;
     r->ngroups = groups.n;
     r->stmts = stmts.v;
     r->nstmts = stmts.n;
@@ -1341,15 +1361,14 @@ nomem:
     free(usage.v);
     free(signal.v);
     free(gsignal.v);
-    free(groups.v);
-    free(pairs.v);
+    vec_free(&groups);
+    vec_free(&pairs);
     free(stmts.v);
     free(lic.v);
     ccsig_arena_free(&tmp);
     r->access = NULL;
     r->usage = NULL;
     r->signal = NULL;
-    r->groups = NULL;
     r->stmts = NULL;
     r->licenses = NULL;
     ccsig_robots_free(r);
@@ -1362,8 +1381,7 @@ void ccsig_robots_free(ccsig_robots *r) {
     free(r->access);
     free(r->usage);
     free(r->signal);
-    free(r->groups);
-    free(r->agents); /* and the group lists, in the same block */
+    free(r->agents); /* and the groups and group lists, in the same block */
     free(r->stmts);
     free(r->licenses);
     ccsig_arena_free(&r->arena);
