@@ -618,26 +618,28 @@ static void lexer_chunk_boundaries(void **state) {
             for (int k = 0; k < NRULES; k++) {
                 expect_rule *w = &want[k];
                 int m = (k * 7 + shift) % 100; /* 0..99 more bytes: lines of 13 to 130 */
-                int len = sprintf(w->path, "/p%d-", k);
-                memset(w->path + len, 'x', (size_t)m);
-                w->path[len + m] = '\0';
+                char path[sizeof w->path];
+                int len = sprintf(path, "/p%d-", k);
+                memset(path + len, 'x', (size_t)m);
+                path[len + m] = '\0';
+                memcpy(w->path, path, sizeof path);
                 w->allow = k % 3 == 0;
                 const char *key = w->allow ? "Allow" : "Disallow";
                 switch (k % 5) {
                 case 0:
-                    sprintf(w->text, "%s: %s", key, w->path);
+                    sprintf(w->text, "%s: %s", key, path);
                     o += (size_t)sprintf(t + o, "%s%s", w->text, eol);
                     break;
                 case 1: /* a comment with ':' and '#' after the rule */
-                    sprintf(w->text, "%s:%s", key, w->path);
+                    sprintf(w->text, "%s:%s", key, path);
                     o += (size_t)sprintf(t + o, "%s # c:d#e%s", w->text, eol);
                     break;
                 case 2: /* whitespace around the key and the line */
-                    sprintf(w->text, "%s \t: %s", key, w->path);
+                    sprintf(w->text, "%s \t: %s", key, path);
                     o += (size_t)sprintf(t + o, " \t%s \t%s", w->text, eol);
                     break;
                 case 3: /* no colon: two words */
-                    sprintf(w->text, "%s %s", key, w->path);
+                    sprintf(w->text, "%s %s", key, path);
                     o += (size_t)sprintf(t + o, "%s%s", w->text, eol);
                     break;
                 default: /* a comment line with a NUL byte before the rule */
@@ -645,7 +647,7 @@ static void lexer_chunk_boundaries(void **state) {
                     t[o++] = '\0';
                     o += (size_t)sprintf(t + o, "b:c%s", eol);
                     line++;
-                    sprintf(w->text, "%s: %s", key, w->path);
+                    sprintf(w->text, "%s: %s", key, path);
                     o += (size_t)sprintf(t + o, "%s%s", w->text, eol);
                     break;
                 }
