@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "ccsig/arena.h"
+#include "ccsig/sources.h"
 #include "declare_internal.h"
 
 /* ---- names ---- */
@@ -53,6 +54,9 @@ static const struct {
     {"text", "declaration.txt"},
     {"markdown", "declaration.md"},
     {"html", "declaration.html"},
+    {"croissant", "croissant.json"},
+    {"dataset-card", "dataset-card.md"},
+    {"datapackage", "datapackage.json"},
 };
 
 const char *ccsig_declare_format_name(ccsig_declare_format f) {
@@ -646,6 +650,19 @@ ccsig_status ccsig_declare_from_expression(const char *p, size_t len, ccsig_cate
     return CCSIG_OK;
 }
 
+/* ---- dataset metadata (the writers are the readers' twins, sources.h) ---- */
+
+static ccsig_status put_dataset(const ccsig_declaration *d, ccsig_dataset_format f, ccsig_buf *out,
+                                ccsig_error *err) {
+    ccsig_buf e = CCSIG_BUF_INIT;
+    declare_put_expression(d, &e);
+    ccsig_dataset_decl dd = {ccsig_buf_cstr(&e), d->collection, d->party_name, d->party_url,
+                             d->policy_url};
+    ccsig_status s = ccsig_buf_failed(&e) ? CCSIG_ERR_NOMEM : ccsig_dataset_write(f, &dd, out, err);
+    ccsig_buf_free(&e);
+    return s;
+}
+
 /* ---- dispatch ---- */
 
 ccsig_status ccsig_declare_write(const ccsig_declaration *d, ccsig_declare_format f, ccsig_buf *out,
@@ -681,6 +698,19 @@ ccsig_status ccsig_declare_write(const ccsig_declaration *d, ccsig_declare_forma
     case CCSIG_DECLARE_XMP:
         declare_put_xmp(d, &b);
         break;
+    case CCSIG_DECLARE_CROISSANT:
+    case CCSIG_DECLARE_DATASET_CARD:
+    case CCSIG_DECLARE_DATAPACKAGE: {
+        ccsig_dataset_format df = f == CCSIG_DECLARE_CROISSANT      ? CCSIG_DATASET_CROISSANT
+                                  : f == CCSIG_DECLARE_DATASET_CARD ? CCSIG_DATASET_CARD
+                                                                    : CCSIG_DATASET_DATAPACKAGE;
+        s = put_dataset(d, df, &b, err);
+        if (s && s != CCSIG_ERR_NOMEM) {
+            ccsig_buf_free(&b);
+            return s;
+        }
+        break;
+    }
     default:
         declare_put_doc(d, f, &b);
         break;

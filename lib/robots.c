@@ -6,8 +6,20 @@
  * user-agent lines and the rules after it, RFC 9309 §2.1) gets contiguous
  * ranges in three rule arrays (access, Content-Usage, Content-Signal);
  * every product token named in the file maps to the list of its groups
- * (RFC 9309 §2.2.1: several groups for one agent are combined), and `*` to the
- * `*` groups. A query picks that list and scans its rules: each rule keeps the
+ * (RFC 9309 §2.2.1: several groups for one agent are combined; a hash table
+ * finds the token), and `*` to the `*` groups.
+ *
+ * Compile cost is what parse-and-match of one URL per file pays, so the
+ * lexer looks at each byte once: 64-byte chunks are scanned (16 bytes at a
+ * time with SSE2) into bit masks of line ends, '#' and ':', while being
+ * copied into the matcher; a line's structure then comes from one 64-bit
+ * window of those masks. Keys are matched a lowercased word at a time, a
+ * pattern is checked 16 bytes at a time for bytes that need normalising (few
+ * do: the others point into the copy of the input), and nothing is allocated
+ * per rule. The copy is followed by ROBOTS_PAD zero bytes, so these wide
+ * reads need no bounds checks.
+ *
+ * A query picks the agent's group list and scans its rules: each rule keeps the
  * literal bytes before its first wildcard and their first 8 bytes as a
  * masked word, so most rules are rejected with one compare; wildcards are
  * matched greedily segment by segment, in O(path x pattern) time and no
@@ -23,191 +35,462 @@
 #include "ccsig/robots.h"
 #include "robots_internal.h"
 
+/* SSE2 (every x86-64) scans 16 bytes at a time; elsewhere, or with
+ * -DCCSIG_NO_SIMD, the same scans run a byte at a time. */
+#if defined(__SSE2__) && !defined(CCSIG_NO_SIMD)
+#include <emmintrin.h>
+#define ROBOTS_SSE2 1
+#else
+#define ROBOTS_SSE2 0
+#endif
+
+/* The lexer's per-line work is inlined into compile's loop. */
+#if defined(__GNUC__) || defined(__clang__)
+#define ROBOTS_INLINE inline __attribute__((always_inline))
+#else
+#define ROBOTS_INLINE inline
+#endif
+
 /* ---- bytes ---- */
 
+static const unsigned char ws_byte[256] = {
+    [' '] = 1, ['\t'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, ['\n'] = 1};
+
 static inline bool is_ws(unsigned char c) {
-    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
+    return ws_byte[c];
 }
 
 static inline unsigned char lower(unsigned char c) {
     return (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
 
-static bool istarts(const char *p, size_t n, const char *lit, size_t *litlen) {
+static bool ieq(const char *p, size_t n, const char *lit) {
     size_t l = strlen(lit);
-    if (n < l)
+    if (n != l)
         return false;
     for (size_t i = 0; i < l; i++)
         if (lower((unsigned char)p[i]) != (unsigned char)lit[i])
             return false;
-    *litlen = l;
     return true;
 }
 
-static bool ieq(const char *p, size_t n, const char *lit) {
-    size_t l;
-    return istarts(p, n, lit, &l) && l == n;
+static inline uint64_t load64(const char *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
 }
+
+/* ones + 8 - n, read as a word: the first n bytes (in memory order) 0xff. */
+static const unsigned char ones[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+static inline uint64_t first_bytes_mask(size_t n) {
+    return load64((const char *)ones + 8 - n);
+}
+
+/* ASCII A-Z to a-z in each byte of a word; other bytes unchanged. */
+static inline uint64_t lower8(uint64_t w) {
+    const uint64_t b = 0x0101010101010101u;
+    uint64_t h = w & 0x7f * b;
+    uint64_t up = (h + (0x80 - 'A') * b) & ~(h + (0x80 - 'Z' - 1) * b) & ~w & 0x80 * b;
+    return w | up >> 2;
+}
+
+/* Whether the key k[0..n) starts with lit (lowercase, l <= 16 bytes, stored
+ * in 16 readable bytes), case-insensitively. Reads 16 bytes at k: the lexer's
+ * input is padded (ROBOTS_PAD). */
+static inline bool key_starts(const char *k, size_t n, const char *lit, size_t l) {
+    if (n < l)
+        return false;
+    uint64_t d = lower8(load64(k)) ^ load64(lit);
+    if (l <= 8)
+        return (d & first_bytes_mask(l)) == 0;
+    return d == 0 && ((lower8(load64(k + 8)) ^ load64(lit + 8)) & first_bytes_mask(l - 8)) == 0;
+}
+
+/* Keys, lowercase, each padded to 16 bytes for key_starts. */
+#define KEY(s)                                                                                     \
+    { s, sizeof s - 1 }
+typedef struct keyword {
+    char s[16];
+    size_t len;
+} keyword;
 
 /* ---- lexer ---- */
 
-void robots_lexer_init(robots_lexer *lx, const char *p, size_t len) {
-    static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
-    lx->p = p;
-    lx->len = len;
-    lx->pos = 0;
-    lx->nl = SIZE_MAX;
-    lx->line = 0;
-    lx->bom = false;
-    /* Google skips any prefix of a UTF-8 BOM at the start. */
-    while (lx->pos < 3 && lx->pos < len && (unsigned char)p[lx->pos] == bom[lx->pos])
-        lx->pos++;
-    lx->bom = lx->pos > 0;
-}
-
-static robots_key classify(const char *k, size_t n, unsigned *flags) {
-    static const char *const typos_disallow[] = {"dissallow", "dissalow", "disalow", "diasllow",
-                                                 "disallaw"};
-    size_t l = 0;
+static robots_key classify_any(const char *k, size_t n, unsigned *flags) {
+    static const keyword user_agent = KEY("user-agent"), useragent = KEY("useragent"),
+                         user_agent_sp = KEY("user agent"), allow = KEY("allow"),
+                         disallow = KEY("disallow"), sitemap = KEY("sitemap"),
+                         site_map = KEY("site-map");
+    static const keyword typos_disallow[] = {KEY("dissallow"), KEY("dissalow"), KEY("disalow"),
+                                             KEY("diasllow"), KEY("disallaw")};
+    const keyword *kw = NULL;
+    robots_key kind = RK_OTHER;
     *flags = 0;
-    /* Most keys are rejected or accepted by their first letter. */
+    /* Keys are told apart by their first letter, then compared a word at a
+     * time (Google's keys match by prefix). */
     switch (n ? lower((unsigned char)k[0]) : 0) {
     case 'u':
+        kind = RK_USER_AGENT;
+        if (key_starts(k, n, user_agent.s, user_agent.len))
+            kw = &user_agent;
+        else if (key_starts(k, n, useragent.s, useragent.len))
+            kw = &useragent;
+        else if (key_starts(k, n, user_agent_sp.s, user_agent_sp.len))
+            kw = &user_agent_sp;
+        if (kw && kw != &user_agent)
+            *flags |= RKF_TYPO;
+        break;
     case 'a':
+        kind = RK_ALLOW;
+        if (key_starts(k, n, allow.s, allow.len))
+            kw = &allow;
+        break;
     case 'd':
+        kind = RK_DISALLOW;
+        if (key_starts(k, n, disallow.s, disallow.len)) {
+            kw = &disallow;
+            break;
+        }
+        for (size_t i = 0; i < sizeof typos_disallow / sizeof typos_disallow[0]; i++)
+            if (key_starts(k, n, typos_disallow[i].s, typos_disallow[i].len)) {
+                kw = &typos_disallow[i];
+                *flags |= RKF_TYPO;
+                break;
+            }
+        break;
     case 's':
+        kind = RK_SITEMAP;
+        if (key_starts(k, n, sitemap.s, sitemap.len))
+            kw = &sitemap;
+        else if (key_starts(k, n, site_map.s, site_map.len))
+            kw = &site_map;
         break;
     case 'c':
-        goto content;
+        if (ieq(k, n, "content-usage"))
+            return RK_CONTENT_USAGE;
+        if (ieq(k, n, "content-signal"))
+            return RK_CONTENT_SIGNAL;
+        if (ieq(k, n, "content-signals")) {
+            *flags |= RKF_PLURAL;
+            return RK_CONTENT_SIGNAL;
+        }
+        return RK_OTHER;
     case 'l':
         return ieq(k, n, "license") ? RK_LICENSE : RK_OTHER;
     default:
         return RK_OTHER;
     }
-    if (istarts(k, n, "user-agent", &l) ||
-        ((istarts(k, n, "useragent", &l) || istarts(k, n, "user agent", &l)) &&
-         (*flags |= RKF_TYPO))) {
-        if (l < n)
-            *flags |= RKF_PREFIX;
-        return RK_USER_AGENT;
-    }
-    if (istarts(k, n, "allow", &l)) {
-        if (l < n)
-            *flags |= RKF_PREFIX;
-        return RK_ALLOW;
-    }
-    if (istarts(k, n, "disallow", &l)) {
-        if (l < n)
-            *flags |= RKF_PREFIX;
+    if (!kw)
+        return RK_OTHER;
+    if (kw->len < n)
+        *flags |= RKF_PREFIX;
+    return kind;
+}
+
+/* The directive of a key. The common spellings are recognised from one
+ * lowercased word of the key; anything else goes to classify_any. */
+static ROBOTS_INLINE robots_key classify(const char *k, size_t n, unsigned *flags) {
+    static const char disallow[16] = "disallow", allow[16] = "allow", user_agent[16] = "user-agent";
+    uint64_t w = lower8(load64(k));
+    if (n >= 8 && w == load64(disallow)) {
+        *flags = n > 8 ? RKF_PREFIX : 0;
         return RK_DISALLOW;
     }
-    for (size_t i = 0; i < sizeof typos_disallow / sizeof typos_disallow[0]; i++)
-        if (istarts(k, n, typos_disallow[i], &l)) {
-            *flags |= RKF_TYPO | (l < n ? RKF_PREFIX : 0);
-            return RK_DISALLOW;
-        }
-    if (istarts(k, n, "sitemap", &l) || istarts(k, n, "site-map", &l)) {
-        if (l < n)
-            *flags |= RKF_PREFIX;
-        return RK_SITEMAP;
+    if (n >= 5 && (w & first_bytes_mask(5)) == load64(allow)) {
+        *flags = n > 5 ? RKF_PREFIX : 0;
+        return RK_ALLOW;
     }
-    return RK_OTHER;
-content:
-    if (ieq(k, n, "content-usage"))
-        return RK_CONTENT_USAGE;
-    if (ieq(k, n, "content-signal"))
-        return RK_CONTENT_SIGNAL;
-    if (ieq(k, n, "content-signals")) {
-        *flags |= RKF_PLURAL;
-        return RK_CONTENT_SIGNAL;
+    if (n >= 10 && w == load64(user_agent) &&
+        (lower8(load64(k + 8)) & first_bytes_mask(2)) == load64(user_agent + 8)) {
+        *flags = n > 10 ? RKF_PREFIX : 0;
+        return RK_USER_AGENT;
     }
-    return RK_OTHER;
+    return classify_any(k, n, flags);
 }
 
-/* Key and value of the trimmed content [b, e), as Google's GetKeyAndValueFrom. */
-static void split_kv(const char *p, robots_lexline *o) {
-    size_t b = o->text, e = o->text + o->text_len;
-    o->kv = false;
-    o->kind = RK_NONE;
-    o->flags = 0;
-    o->no_colon = false;
-    if (b == e)
-        return;
-    const char *colon = memchr(p + b, ':', e - b);
-    size_t sep, vstart;
-    if (colon) {
-        sep = (size_t)(colon - p);
-        vstart = sep + 1;
-    } else {
-        /* A missing colon is accepted when the line has exactly two words. */
-        size_t i = b;
-        while (i < e && p[i] != ' ' && p[i] != '\t')
-            i++;
-        if (i == e)
-            return;
-        sep = i;
-        vstart = i;
-        while (vstart < e && (p[vstart] == ' ' || p[vstart] == '\t'))
-            vstart++;
-        for (size_t j = vstart; j < e; j++)
-            if (p[j] == ' ' || p[j] == '\t')
-                return;
-        o->no_colon = true;
-    }
-    size_t ke = sep;
-    while (ke > b && is_ws((unsigned char)p[ke - 1]))
-        ke--;
-    if (ke == b)
-        return;
+/* Key and value of the text [b, e) of a line without a ':', as Google's
+ * GetKeyAndValueFrom: the line must have exactly two words. Returns false
+ * when it is not a key/value line; else the key ends at *ke (trimmed) and
+ * the value starts at *v. */
+static bool split_no_colon(const char *p, size_t b, size_t e, size_t *ke, size_t *v) {
+    size_t i = b;
+    while (i < e && p[i] != ' ' && p[i] != '\t')
+        i++;
+    if (i == e)
+        return false;
+    size_t k = i, vstart = i;
+    while (vstart < e && (p[vstart] == ' ' || p[vstart] == '\t'))
+        vstart++;
+    for (size_t j = vstart; j < e; j++)
+        if (p[j] == ' ' || p[j] == '\t')
+            return false;
+    while (k > b && is_ws((unsigned char)p[k - 1]))
+        k--;
+    if (k == b)
+        return false;
     while (vstart < e && is_ws((unsigned char)p[vstart]))
         vstart++;
-    o->kv = true;
-    o->key = b;
-    o->key_len = ke - b;
-    o->val = vstart;
-    o->val_len = e - vstart;
-    o->kind = classify(p + b, ke - b, &o->flags);
+    *ke = k;
+    *v = vstart;
+    return true;
 }
 
-bool robots_lexer_next(robots_lexer *lx, robots_lexline *o) {
+static inline unsigned ctz64(uint64_t x) {
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned k = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        k++;
+    }
+    return k;
+#endif
+}
+
+/* Bit masks of the 64 bytes at q (bit k: byte q[k]): line ends (CR, LF),
+ * '#' and ':'. With dst, the 64 bytes are also copied there. */
+static ROBOTS_INLINE void chunk_masks(const char *q, char *dst, uint64_t *eol, uint64_t *hsh,
+                                      uint64_t *col) {
+    uint64_t e = 0, h = 0, c = 0;
+#if ROBOTS_SSE2
+    const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), hash = _mm_set1_epi8('#'),
+                  colon = _mm_set1_epi8(':');
+#define ROBOTS_BLOCK(k)                                                                            \
+    do {                                                                                           \
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + (k)));                     \
+        if (dst)                                                                                   \
+            _mm_storeu_si128((__m128i *)(void *)(dst + (k)), v);                                   \
+        e |= (uint64_t)(unsigned)_mm_movemask_epi8(                                                \
+                 _mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)))                       \
+             << (k);                                                                               \
+        h |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, hash)) << (k);                \
+        c |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, colon)) << (k);               \
+    } while (0)
+    ROBOTS_BLOCK(0);
+    ROBOTS_BLOCK(16);
+    ROBOTS_BLOCK(32);
+    ROBOTS_BLOCK(48);
+#undef ROBOTS_BLOCK
+#else
+    if (dst)
+        memcpy(dst, q, 64);
+    for (unsigned k = 0; k < 64; k++) {
+        char x = q[k];
+        e |= (uint64_t)(x == '\n' || x == '\r') << k;
+        h |= (uint64_t)(x == '#') << k;
+        c |= (uint64_t)(x == ':') << k;
+    }
+#endif
+    *eol = e;
+    *hsh = h;
+    *col = c;
+}
+
+/* Fill the ring with the masks of the words (64-byte chunks of the input)
+ * from w on. The end of the input counts as a line end; words past it are
+ * empty (and not read). When the lexer copies its input (compile), each
+ * word is copied as it is scanned: the input is read once. */
+static void lex_fill(robots_lexer *lx, size_t w) {
+    size_t last = lx->len >> 6; /* the word holding the end of the input */
+    lx->ring_w0 = w;
+    for (size_t k = 0; k < ROBOTS_LEX_RING; k++) {
+        robots_lexmask *m = &lx->ring[k];
+        size_t at = 64 * (w + k);
+        if (w + k > last) {
+            m->eol = m->hash = m->colon = 0;
+            continue;
+        }
+        if (!lx->copy_to) {
+            chunk_masks(lx->p + at, NULL, &m->eol, &m->hash, &m->colon);
+        } else if (w + k < last) {
+            chunk_masks(lx->src + at, lx->copy_to + at, &m->eol, &m->hash, &m->colon);
+        } else {
+            /* The last, partial word: the source may end here, the copy is
+             * padded. */
+            if (lx->len > at)
+                memcpy(lx->copy_to + at, lx->src + at, lx->len - at);
+            chunk_masks(lx->p + at, NULL, &m->eol, &m->hash, &m->colon);
+        }
+        if (w + k == last)
+            m->eol |= (uint64_t)1 << (lx->len & 63);
+    }
+    size_t end = 64 * (w + ROBOTS_LEX_RING);
+    lx->copied = end < lx->len ? end : lx->len;
+}
+
+/* The 64 mask bits from bit o of a, continuing into b. */
+static inline uint64_t window(uint64_t a, uint64_t b, unsigned o) {
+    return a >> o | (b << 1) << (63 - o);
+}
+
+/* Lex p[0..len). With copy_to (compile), p is copy_to and is filled from
+ * src as the lexer goes: only bytes below lx->copied may be read. */
+static ROBOTS_INLINE void lexer_start(robots_lexer *lx, const char *p, size_t len, const char *src,
+                                      char *copy_to) {
+    static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
+    lx->p = p;
+    lx->src = copy_to ? src : p;
+    lx->copy_to = copy_to;
+    lx->copied = 0;
+    lx->len = len;
+    lx->pos = 0;
+    lx->line = 0;
+    lx->bom = false;
+    /* Google skips any prefix of a UTF-8 BOM at the start. */
+    while (lx->pos < 3 && lx->pos < len && (unsigned char)lx->src[lx->pos] == bom[lx->pos])
+        lx->pos++;
+    lx->bom = lx->pos > 0;
+    lex_fill(lx, 0);
+}
+
+void robots_lexer_init(robots_lexer *lx, const char *p, size_t len) {
+    lexer_start(lx, p, len, NULL, NULL);
+}
+
+/* A line of 64 bytes or more from start: chunk by chunk to its end. Sets
+ * *colon and *hash (SIZE_MAX for none) and returns the line end. */
+static size_t lex_long_line(robots_lexer *lx, size_t start, size_t *colon, size_t *hash) {
+    size_t w = start >> 6;
+    unsigned off = (unsigned)(start & 63);
+    *colon = *hash = SIZE_MAX;
+    for (;; w++, off = 0) {
+        /* Keep the next word filled too: the line's bytes are read a block
+         * past its end (keys, patterns). */
+        if (w + 1 >= lx->ring_w0 + ROBOTS_LEX_RING)
+            lex_fill(lx, w);
+        const robots_lexmask *m = &lx->ring[w - lx->ring_w0];
+        uint64_t from = ~(uint64_t)0 << off;
+        uint64_t e = m->eol & from;
+        uint64_t before = ((e & (0 - e)) - 1) & from; /* all of from when e is 0 */
+        if (*hash == SIZE_MAX) {
+            uint64_t h = m->hash & before;
+            if (h)
+                before &= (h & (0 - h)) - 1; /* a ':' counts only before the '#' */
+            if (*colon == SIZE_MAX && (m->colon & before))
+                *colon = 64 * w + ctz64(m->colon & before);
+            if (h)
+                *hash = 64 * w + ctz64(h);
+        }
+        if (e)
+            return 64 * w + ctz64(e);
+    }
+}
+
+/* What the lexer finds on a line, in offsets into the input. */
+typedef struct lex_span {
+    size_t start, full_end, end; /* as in robots_lexline */
+    size_t hash;                 /* the comment's '#', or SIZE_MAX */
+    size_t b, e;                 /* content without comment and surrounding whitespace */
+    size_t ke, v;                /* key/value lines: end of the key, start of the value */
+    bool no_colon;
+} lex_span;
+
+/* The next line: returns its directive (RK_NONE when it is not a key/value
+ * line), or -1 at the end of the input. The masks of the 64 bytes from the
+ * line's start give its end, its first '#' and its first ':' before that. */
+static ROBOTS_INLINE int lex_next(robots_lexer *lx, lex_span *s, unsigned *flags) {
     const char *p = lx->p;
-    size_t n = lx->len, i = lx->pos;
-    if (i >= n)
-        return false;
-    size_t start = i;
-    /* The line ends at the first CR or LF: find the LF with memchr, then a CR
-     * before it (usually none, or the one of a CRLF). */
-    /* Cached: a CR-only file must not be rescanned to its end per line. */
-    if (lx->nl == SIZE_MAX || lx->nl < i) {
-        const char *nl = memchr(p + i, '\n', n - i);
-        lx->nl = nl ? (size_t)(nl - p) : n;
+    size_t n = lx->len, start = lx->pos;
+    if (start >= n)
+        return -1;
+    size_t w = start >> 6;
+    /* Words w and w + 1 hold the line's masks; w + 2 is filled too, as the
+     * line's bytes are read a block past its end (keys, patterns). */
+    if (w + 2 >= lx->ring_w0 + ROBOTS_LEX_RING)
+        lex_fill(lx, w);
+    const robots_lexmask *m = &lx->ring[w - lx->ring_w0];
+    unsigned o = (unsigned)(start & 63);
+    uint64_t eol = window(m[0].eol, m[1].eol, o);
+    size_t colon, hash, full_end, end;
+    if (eol) {
+        /* The usual line, shorter than 64 bytes. */
+        uint64_t before = (eol & (0 - eol)) - 1;
+        uint64_t h = window(m[0].hash, m[1].hash, o) & before;
+        uint64_t c = window(m[0].colon, m[1].colon, o) & before & ((h & (0 - h)) - 1);
+        full_end = end = start + ctz64(eol);
+        hash = h ? start + ctz64(h) : SIZE_MAX;
+        colon = c ? start + ctz64(c) : SIZE_MAX;
+    } else {
+        full_end = end = lex_long_line(lx, start, &colon, &hash);
+        if (full_end - start > CCSIG_ROBOTS_MAX_LINE) {
+            /* Bytes past the cut are not read: neither a '#' nor a ':' there. */
+            end = start + CCSIG_ROBOTS_MAX_LINE;
+            if (hash != SIZE_MAX && hash >= end)
+                hash = SIZE_MAX;
+            if (colon != SIZE_MAX && colon >= end)
+                colon = SIZE_MAX;
+        }
     }
-    size_t lim = lx->nl;
-    const char *cr = memchr(p + i, '\r', lim - i);
-    i = cr ? (size_t)(cr - p) : lim;
-    size_t full_end = i;
-    if (i < n) {
-        if (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
-            i += 2;
-        else
-            i++;
-    }
+    size_t i = full_end;
+    if (i < n)
+        i += p[i] == '\r' && i + 1 < n && p[i + 1] == '\n' ? 2 : 1;
     lx->pos = i;
-    o->line = ++lx->line;
-    o->start = start;
-    o->full_end = full_end;
-    o->end = full_end - start > CCSIG_ROBOTS_MAX_LINE ? start + CCSIG_ROBOTS_MAX_LINE : full_end;
-    const char *h = memchr(p + start, '#', o->end - start);
-    o->comment = h ? (size_t)(h - p) : SIZE_MAX;
-    size_t b = start, e = h ? (size_t)(h - p) : o->end;
+    lx->line++;
+    s->start = start;
+    s->full_end = full_end;
+    s->end = end;
+    s->hash = hash;
+    size_t b = start, e = hash != SIZE_MAX ? hash : end;
     while (b < e && is_ws((unsigned char)p[b]))
         b++;
     while (e > b && is_ws((unsigned char)p[e - 1]))
         e--;
-    o->text = b;
-    o->text_len = e - b;
-    split_kv(p, o);
+    s->b = b;
+    s->e = e;
+    s->no_colon = false;
+    *flags = 0;
+    size_t ke, v;
+    if (colon != SIZE_MAX) {
+        /* The colon lies in [b, e): it is neither whitespace nor past the
+         * comment or the cut. */
+        ke = colon;
+        v = colon + 1;
+        while (ke > b && is_ws((unsigned char)p[ke - 1]))
+            ke--;
+        if (ke == b)
+            return RK_NONE;
+        while (v < e && is_ws((unsigned char)p[v]))
+            v++;
+    } else if (b == e || !split_no_colon(p, b, e, &ke, &v)) {
+        return RK_NONE;
+    } else {
+        s->no_colon = true;
+    }
+    s->ke = ke;
+    s->v = v;
+    return (int)classify(p + b, ke - b, flags);
+}
+
+static ROBOTS_INLINE bool lex_line(robots_lexer *lx, robots_lexline *o) {
+    lex_span s;
+    unsigned flags;
+    int kind = lex_next(lx, &s, &flags);
+    if (kind < 0)
+        return false;
+    o->line = lx->line;
+    o->start = s.start;
+    o->end = s.end;
+    o->full_end = s.full_end;
+    o->comment = s.hash;
+    o->text = s.b;
+    o->text_len = s.e - s.b;
+    o->kv = kind != RK_NONE;
+    o->no_colon = o->kv && s.no_colon;
+    o->kind = (robots_key)kind;
+    o->flags = o->kv ? flags : 0;
+    if (o->kv) {
+        o->key = s.b;
+        o->key_len = s.ke - s.b;
+        o->val = s.v;
+        o->val_len = s.e - s.v;
+    }
     return true;
+}
+
+bool robots_lexer_next(robots_lexer *lx, robots_lexline *o) {
+    return lex_line(lx, o);
 }
 
 size_t robots_used_length(const char *p, size_t len) {
@@ -287,7 +570,38 @@ full:
 }
 
 size_t robots_normalize_pattern(const char *s, size_t n, char *out) {
-    return normalize(s, n, out, 3 * n, false, NULL);
+    /* normalize with url false and room for 3 * n bytes, without the checks
+     * for room: most bytes are copied as they are. */
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c != '%' && c != '$' && !must_encode(c, false)) {
+            out[o++] = (char)c;
+            continue;
+        }
+        int hi, lo;
+        if (c == '%' && i + 2 < n && (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
+            (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+            unsigned char d = (unsigned char)(hi * 16 + lo);
+            if (unreserved(d)) {
+                out[o++] = (char)d;
+            } else {
+                out[o++] = '%';
+                out[o++] = hexdig[hi];
+                out[o++] = hexdig[lo];
+            }
+            i += 2;
+        } else if (c == '%' || (c == '$' && i + 1 == n)) {
+            out[o++] = (char)c;
+        } else {
+            /* A '$' inside a pattern is a literal byte, compared as %24 like
+             * the '$' of a URL path. */
+            out[o++] = '%';
+            out[o++] = hexdig[c >> 4];
+            out[o++] = hexdig[c & 15];
+        }
+    }
+    return o;
 }
 
 static bool needs_normalizing(const char *s, size_t n, bool url) {
@@ -341,23 +655,75 @@ ccsig_str ccsig_robots_url_path(const char *url, size_t len, char *buf, size_t c
 
 /* ---- patterns ---- */
 
-static void rule_set_pattern(robots_rule *r, const char *pat, size_t n) {
-    r->pat = pat;
-    r->pat_len = (uint32_t)n;
-    size_t lit = n;
+/* Bytes before the first '*' or a final '$': what a path must start with. */
+static size_t literal_length(const char *pat, size_t n) {
     const char *star = memchr(pat, '*', n);
     if (star)
-        lit = (size_t)(star - pat);
-    else if (n > 0 && pat[n - 1] == '$')
-        lit = n - 1;
+        return (size_t)(star - pat);
+    return n > 0 && pat[n - 1] == '$' ? n - 1 : n;
+}
+
+/* Set a rule's pattern. pat has ROBOTS_PATTERN_SLACK readable bytes past n
+ * (it lies in the padded copy of the input or was allocated with them), so
+ * the head word is one unaligned read. */
+static inline void rule_set_pattern(robots_rule *r, const char *pat, size_t n, size_t lit) {
+    r->pat = pat;
+    r->pat_len = (uint32_t)n;
     r->lit_len = (uint32_t)lit;
     r->wild = lit < n;
-    size_t h = lit < 8 ? lit : 8;
-    unsigned char hb[8] = {0}, mb[8] = {0};
-    memcpy(hb, pat, h);
-    memset(mb, 0xff, h);
-    memcpy(&r->head, hb, 8);
-    memcpy(&r->mask, mb, 8);
+    uint64_t m = first_bytes_mask(lit < 8 ? lit : 8);
+    r->mask = m;
+    r->head = load64(pat) & m;
+}
+
+/* Bit k set when byte s[k] of the 16 at s is one a pattern may not keep as
+ * it is, or a wildcard: '%', '$', '*', controls, space, DEL, non-ASCII. */
+static ROBOTS_INLINE unsigned pattern_specials16(const char *s) {
+#if ROBOTS_SSE2
+    const __m128i pct = _mm_set1_epi8('%'), dollar = _mm_set1_epi8('$'),
+                  asterisk = _mm_set1_epi8('*'), del = _mm_set1_epi8(0x7f),
+                  excl = _mm_set1_epi8('!');
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    /* Signed compare: bytes 0x80-0xff are negative, below '!' like the
+     * controls and the space. */
+    __m128i m =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, pct), _mm_cmpeq_epi8(v, dollar)),
+                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, asterisk), _mm_cmpeq_epi8(v, del)),
+                                  _mm_cmplt_epi8(v, excl)));
+    return (unsigned)_mm_movemask_epi8(m);
+#else
+    unsigned m = 0;
+    for (unsigned k = 0; k < 16; k++) {
+        unsigned char c = (unsigned char)s[k];
+        m |= (unsigned)(c == '%' || c == '$' || c == '*' || must_encode(c, false)) << k;
+    }
+    return m;
+#endif
+}
+
+/* Whether normalising the pattern s[0..n) leaves it unchanged: no '%', no
+ * byte that must be percent-encoded, no '$' but a final one. If so, *lit gets
+ * its literal length. Reads whole 16-byte blocks: s lies in the padded copy
+ * of the input. */
+static ROBOTS_INLINE bool plain_pattern(const char *s, size_t n, size_t *lit) {
+    size_t star = n; /* where the literal prefix ends */
+    for (size_t i = 0; i < n; i += 16) {
+        unsigned m = pattern_specials16(s + i);
+        if (n - i < 16)
+            m &= (1u << (n - i)) - 1;
+        while (m) {
+            size_t k = i + (size_t)ctz64(m);
+            m &= m - 1;
+            if (s[k] == '*' || (s[k] == '$' && k == n - 1)) {
+                if (star == n)
+                    star = k;
+            } else {
+                return false;
+            }
+        }
+    }
+    *lit = star;
+    return true;
 }
 
 /* First occurrence of needle (m > 0 bytes) in hay[0..n), or NULL. */
@@ -533,27 +899,44 @@ void robots_parse_signal(const char *p, size_t n, ccsig_statement *st, ccsig_str
 typedef struct vec {
     void *v;
     size_t n, cap, size;
+    void *local; /* caller's buffer v starts in (not freed), or NULL */
 } vec;
 
-static void *vec_push(vec *a) {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        void *nv = realloc(a->v, cap * a->size);
-        if (!nv)
-            return NULL;
-        a->v = nv;
-        a->cap = cap;
+static bool vec_reserve(vec *a, size_t cap) {
+    void *nv;
+    if (a->v && a->v == a->local) {
+        nv = malloc(cap * a->size);
+        if (nv && a->n)
+            memcpy(nv, a->v, a->n * a->size);
+    } else {
+        nv = realloc(a->v, cap * a->size);
     }
-    void *p = (char *)a->v + a->n * a->size;
-    a->n++;
-    memset(p, 0, a->size);
-    return p;
+    if (!nv)
+        return false;
+    a->v = nv;
+    a->cap = cap;
+    return true;
+}
+
+static void vec_free(vec *a) {
+    if (a->v != a->local)
+        free(a->v);
+    a->v = NULL;
+}
+
+/* A new element at the end, not cleared. */
+static inline void *vec_push(vec *a) {
+    if (a->n == a->cap && !vec_reserve(a, a->cap ? a->cap * 2 : 16))
+        return NULL;
+    return (char *)a->v + a->n++ * a->size;
 }
 
 typedef struct agent_pair {
     const char *tok;
     uint32_t len;
     uint32_t group;
+    uint32_t hash;  /* tok_hash */
+    uint32_t entry; /* index in the agent table */
 } agent_pair;
 
 static int tokcmp(const char *a, size_t al, const char *b, size_t bl) {
@@ -566,13 +949,51 @@ static int tokcmp(const char *a, size_t al, const char *b, size_t bl) {
     return al < bl ? -1 : al > bl;
 }
 
-static int pair_cmp(const void *x, const void *y) {
-    const agent_pair *a = x, *b = y;
-    int d = tokcmp(a->tok, a->len, b->tok, b->len);
-    if (d)
-        return d;
-    return a->group < b->group ? -1 : a->group > b->group;
+int robots_tokcmp(const char *a, size_t al, const char *b, size_t bl) {
+    return tokcmp(a, al, b, bl);
 }
+
+/* Hash of the lowercased token, a word at a time: equal for tokens equal to
+ * tokcmp. Reads only t[0..n). */
+static inline uint32_t tok_hash(const char *t, size_t n) {
+    const uint64_t k = 0x9E3779B97F4A7C15u;
+    uint64_t h = n * k;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        h = (h ^ lower8(load64(t + i))) * k;
+        h ^= h >> 29;
+    }
+    if (i < n) {
+        char tail[8] = {0};
+        memcpy(tail, t + i, n - i);
+        h = (h ^ lower8(load64(tail))) * k;
+    }
+    return (uint32_t)(h >> 32);
+}
+
+/* The agent table slot of token t (hash h): the one naming the token's
+ * entry, or the empty one where it goes. */
+static inline uint32_t *agent_slot(const ccsig_robots *r, const char *t, size_t n, uint32_t h) {
+    uint32_t *slot = r->agent_slots;
+    for (uint32_t s = h & r->agent_mask;; s = (s + 1) & r->agent_mask) {
+        if (!slot[s])
+            return &slot[s];
+        const robots_agent_entry *e = &r->agents[slot[s] - 1];
+        if (e->hash == h && tokcmp(e->tok, e->len, t, n) == 0)
+            return &slot[s];
+    }
+}
+
+/* Bytes of a product token: A-Z a-z 0-9 - _ */
+static const unsigned char tok_byte[256] = {
+    ['-'] = 1, ['_'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1,
+    ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1,
+    ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1};
 
 ccsig_str ccsig_robots_product_token(const char *ua, size_t len) {
     if (len >= 1 && ua[0] == '*' && (len == 1 || is_ws((unsigned char)ua[1])))
@@ -580,40 +1001,90 @@ ccsig_str ccsig_robots_product_token(const char *ua, size_t len) {
     size_t i = 0;
     /* Google (and RFC 9309's identifier) stop at a digit, which reads
      * "AI2Bot" and "AI2Bot-Dolma" both as "AI"; ccsig keeps digits. */
-    while (i < len && ((ua[i] >= 'a' && ua[i] <= 'z') || (ua[i] >= 'A' && ua[i] <= 'Z') ||
-                       (ua[i] >= '0' && ua[i] <= '9') || ua[i] == '-' || ua[i] == '_'))
+    while (i < len && tok_byte[(unsigned char)ua[i]])
         i++;
     return ccsig_str_make(ua, i);
 }
 
-/* Make a rule's pattern: normalised into the arena when that changes it. */
-static bool rule_pattern(ccsig_robots *r, robots_rule *rule, const char *s, size_t n) {
-    if (n == 0 || (n == 1 && s[0] == '/')) {
-        rule_set_pattern(rule, s, n);
+/* Make a rule's pattern: the bytes of the line when normalising leaves them
+ * unchanged (nearly always), else normalised into the arena. */
+static ROBOTS_INLINE bool rule_pattern(ccsig_robots *r, robots_rule *rule, const char *s,
+                                       size_t n) {
+    size_t lit;
+    if (plain_pattern(s, n, &lit)) {
+        rule_set_pattern(rule, s, n, lit);
         return true;
     }
-    if (!needs_normalizing(s, n, false)) {
-        rule_set_pattern(rule, s, n);
-        return true;
-    }
-    char *out = ccsig_arena_alloc(&r->arena, 3 * n + 1);
+    char *out = ccsig_arena_alloc(&r->arena, 3 * n + ROBOTS_PATTERN_SLACK);
     if (!out)
         return false;
-    rule_set_pattern(rule, out, robots_normalize_pattern(s, n, out));
+    size_t m = robots_normalize_pattern(s, n, out);
+    rule_set_pattern(rule, out, m, literal_length(out, m));
     return true;
 }
 
-static ccsig_statement *new_stmt(vec *stmts, ccsig_robots *r, const robots_lexline *l,
-                                 uint32_t *idx) {
+/* A preference rule (Content-Usage, Content-Signal), cleared. */
+static robots_rule *push_pref_rule(vec *v) {
+    robots_rule *rule = vec_push(v);
+    if (rule)
+        memset(rule, 0, sizeof *rule);
+    return rule;
+}
+
+static ccsig_statement *new_stmt(vec *stmts, ccsig_robots *r, unsigned line, size_t text,
+                                 size_t text_len, uint32_t *idx) {
     ccsig_statement *st = vec_push(stmts);
     if (!st)
         return NULL;
     *idx = (uint32_t)(stmts->n - 1);
     ccsig_statement_init(st, CCSIG_SRC_ROBOTS);
-    st->src.line = l->line;
+    st->src.line = line;
     st->src.origin = r->origin;
-    st->src.text = ccsig_str_make(r->text + l->text, l->text_len);
+    st->src.text = ccsig_str_make(r->text + text, text_len);
     return st;
+}
+
+/* Google: an allow of .../index.htm* also allows .../ exactly. Returns the
+ * length of the pattern up to and including that '/', or 0. */
+static size_t index_htm_dir(const robots_rule *rule) {
+    if (rule->pat_len < 10)
+        return 0;
+    for (size_t i = rule->pat_len; i > 0; i--)
+        if (rule->pat[i - 1] == '/') {
+            const char *slash = rule->pat + i - 1;
+            if (rule->pat_len - (i - 1) >= 10 && memcmp(slash, "/index.htm", 10) == 0)
+                return i;
+            return 0;
+        }
+    return 0;
+}
+
+/* Append an allow or disallow rule of group gi to access. Returns false
+ * when out of memory. */
+static bool add_access_rule(ccsig_robots *r, vec *access, uint32_t gi, bool allow, unsigned line,
+                            ccsig_str text, const char *v, size_t n) {
+    robots_rule *rule = vec_push(access);
+    if (!rule || !rule_pattern(r, rule, v, n))
+        return false;
+    rule->allow = allow;
+    rule->line = line;
+    rule->group = gi;
+    rule->stmt = 0;
+    rule->text = text;
+    rule->use = (ccsig_str){NULL, 0};
+    size_t keep;
+    if (allow && (keep = index_htm_dir(rule)) > 0) {
+        char *np = ccsig_arena_alloc(&r->arena, keep + 1 + ROBOTS_PATTERN_SLACK);
+        robots_rule copy = *rule;
+        robots_rule *extra = vec_push(access);
+        if (!np || !extra)
+            return false;
+        memcpy(np, copy.pat, keep);
+        np[keep] = '$';
+        *extra = copy;
+        rule_set_pattern(extra, np, keep + 1, literal_length(np, keep + 1));
+    }
+    return true;
 }
 
 ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin, ccsig_robots **out,
@@ -621,28 +1092,41 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     if (!out || (!p && len))
         return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no input");
     *out = NULL;
-    ccsig_robots *r = calloc(1, sizeof *r);
+    size_t used = robots_used_length(p, len);
+    /* The matcher and its copy of the input in one block; the copy is
+     * followed by ROBOTS_PAD zero bytes for the lexer's word reads. */
+    if (used > SIZE_MAX - sizeof(ccsig_robots) - ROBOTS_PAD)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    ccsig_robots *r = malloc(sizeof *r + used + ROBOTS_PAD);
     if (!r)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    memset(r, 0, sizeof *r);
+    char *text = (char *)(r + 1);
+    memset(text + used, 0, ROBOTS_PAD); /* the lexer copies the input into text */
+    r->text = text;
+    r->len = used;
     ccsig_arena_init(&r->arena, 0);
-    size_t used = robots_used_length(p, len);
     r->info.size = len;
     r->info.used = used;
     r->info.truncated = used < len;
-    r->text = malloc(used + 1);
-    vec access = {NULL, 0, 0, sizeof(robots_rule)}, usage = access, signal = access,
+    vec access = {NULL, 0, 0, sizeof(robots_rule), NULL}, usage = access, signal = access,
         gsignal = access;
-    vec groups = {NULL, 0, 0, sizeof(robots_group)}, pairs = {NULL, 0, 0, sizeof(agent_pair)};
-    vec stmts = {NULL, 0, 0, sizeof(ccsig_statement)};
-    vec lic = {NULL, 0, 0, sizeof(ccsig_robots_license)};
+    /* Groups and agent pairs start on the stack: most files fit, and both
+     * end up in the agent table's block. */
+    robots_group group_buf[32];
+    agent_pair pair_buf[64];
+    vec groups = {group_buf, 0, 32, sizeof(robots_group), group_buf};
+    vec pairs = {pair_buf, 0, 64, sizeof(agent_pair), pair_buf};
+    vec stmts = {NULL, 0, 0, sizeof(ccsig_statement), NULL};
+    vec lic = {NULL, 0, 0, sizeof(ccsig_robots_license), NULL};
     ccsig_arena tmp;
     ccsig_arena_init(&tmp, 0);
-    if (!r->text)
+    /* Sized for typical files (a rule per 20 to 80 bytes) so that the
+     * arrays seldom grow, and not shrunk at the end: shrinking a large block
+     * (mremap) makes the allocator map and fault in fresh pages for the next
+     * large file. */
+    if (!vec_reserve(&access, used / 40 + 16))
         goto nomem;
-    if (used)
-        memcpy(r->text, p, used);
-    r->text[used] = '\0';
-    r->len = used;
     if (origin) {
         size_t ol = strlen(origin);
         char *o = ccsig_arena_dup(&r->arena, origin, ol);
@@ -652,28 +1136,35 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     }
 
     robots_lexer lx;
-    robots_lexer_init(&lx, r->text, used);
+    lexer_start(&lx, text, used, p, text);
     r->info.bom = lx.bom;
-    robots_lexline l;
-    const char *t = r->text;
+    const char *t = text;
     robots_group *g = NULL; /* current group */
+    uint32_t gi = 0;        /* its index */
     bool in_agents = false; /* the last directive line was a user-agent line */
-    while (robots_lexer_next(&lx, &l)) {
-        if (!l.kv)
+    lex_span s;
+    unsigned kflags;
+    int kind;
+    while ((kind = lex_next(&lx, &s, &kflags)) >= 0) {
+        if (kind == RK_NONE)
             continue;
-        if (l.kind == RK_USER_AGENT) {
+        /* The line, its number, and its value. */
+        const unsigned line = lx.line;
+        const size_t val = s.v, val_len = s.e - s.v;
+        if (kind == RK_USER_AGENT) {
             if (!in_agents) {
                 g = vec_push(&groups);
                 if (!g)
                     goto nomem;
-                g->line = l.line;
-                g->text = ccsig_str_make(t + l.text, l.text_len);
-                g->acc_first = (uint32_t)access.n;
-                g->cu_first = (uint32_t)usage.n;
-                g->cs_first = (uint32_t)signal.n;
+                gi = (uint32_t)(groups.n - 1);
+                *g = (robots_group){.line = line,
+                                    .text = ccsig_str_make(t + s.b, s.e - s.b),
+                                    .acc_first = (uint32_t)access.n,
+                                    .cu_first = (uint32_t)usage.n,
+                                    .cs_first = (uint32_t)signal.n};
             }
             in_agents = true;
-            ccsig_str tok = ccsig_robots_product_token(t + l.val, l.val_len);
+            ccsig_str tok = ccsig_robots_product_token(t + val, val_len);
             if (tok.len == 1 && tok.p[0] == '*') {
                 g->global = true;
             } else if (tok.len > 0) {
@@ -682,62 +1173,34 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
                     goto nomem;
                 ap->tok = tok.p;
                 ap->len = (uint32_t)tok.len;
-                ap->group = (uint32_t)(groups.n - 1);
+                ap->group = gi;
+                ap->hash = tok_hash(tok.p, tok.len);
             }
             continue;
         }
         in_agents = false; /* any other record ends the run of user-agent lines */
-        ccsig_str text = ccsig_str_make(t + l.text, l.text_len);
-        switch (l.kind) {
+        ccsig_str text_ = ccsig_str_make(t + s.b, s.e - s.b);
+        switch (kind) {
         case RK_ALLOW:
-        case RK_DISALLOW: {
+        case RK_DISALLOW:
             if (!g)
                 break; /* rules before any group are ignored (RFC 9309 §2.1) */
-            robots_rule *rule = vec_push(&access);
-            if (!rule || !rule_pattern(r, rule, t + l.val, l.val_len))
+            if (!add_access_rule(r, &access, gi, kind == RK_ALLOW, line, text_, t + val, val_len))
                 goto nomem;
-            rule->allow = l.kind == RK_ALLOW;
-            rule->line = l.line;
-            rule->group = (uint32_t)(groups.n - 1);
-            rule->text = text;
-            g->acc_n++;
-            /* Google: an allow of .../index.htm* also allows .../ exactly. */
-            if (rule->allow) {
-                const char *slash = NULL;
-                for (size_t i = rule->pat_len; i > 0; i--)
-                    if (rule->pat[i - 1] == '/') {
-                        slash = rule->pat + i - 1;
-                        break;
-                    }
-                if (slash && (size_t)(rule->pat + rule->pat_len - slash) >= 10 &&
-                    memcmp(slash, "/index.htm", 10) == 0) {
-                    size_t keep = (size_t)(slash - rule->pat) + 1;
-                    char *np = ccsig_arena_alloc(&r->arena, keep + 1);
-                    robots_rule copy = *rule;
-                    robots_rule *extra = vec_push(&access);
-                    if (!np || !extra)
-                        goto nomem;
-                    memcpy(np, copy.pat, keep);
-                    np[keep] = '$';
-                    *extra = copy;
-                    rule_set_pattern(extra, np, keep + 1);
-                    g->acc_n++;
-                }
-            }
+            g->acc_n = (uint32_t)access.n - g->acc_first;
             break;
-        }
         case RK_CONTENT_USAGE: {
             if (!g)
                 break; /* a group rule (attach draft): ignored outside groups */
             ccsig_str path, expr;
-            robots_split_value(t + l.val, l.val_len, &path, &expr);
-            robots_rule *rule = vec_push(&usage);
+            robots_split_value(t + val, val_len, &path, &expr);
+            robots_rule *rule = push_pref_rule(&usage);
             if (!rule || !rule_pattern(r, rule, path.p, path.len))
                 goto nomem;
-            rule->line = l.line;
-            rule->group = (uint32_t)(groups.n - 1);
-            rule->text = text;
-            ccsig_statement *st = new_stmt(&stmts, r, &l, &rule->stmt);
+            rule->line = line;
+            rule->group = gi;
+            rule->text = text_;
+            ccsig_statement *st = new_stmt(&stmts, r, line, s.b, s.e - s.b, &rule->stmt);
             if (!st)
                 goto nomem;
             ccsig_arena_reset(&tmp);
@@ -749,14 +1212,14 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
         }
         case RK_CONTENT_SIGNAL: {
             ccsig_str path, expr;
-            robots_split_value(t + l.val, l.val_len, &path, &expr);
-            robots_rule *rule = vec_push(g ? &signal : &gsignal);
+            robots_split_value(t + val, val_len, &path, &expr);
+            robots_rule *rule = push_pref_rule(g ? &signal : &gsignal);
             if (!rule || !rule_pattern(r, rule, path.p, path.len))
                 goto nomem;
-            rule->line = l.line;
-            rule->group = g ? (uint32_t)(groups.n - 1) : UINT32_MAX;
-            rule->text = text;
-            ccsig_statement *st = new_stmt(&stmts, r, &l, &rule->stmt);
+            rule->line = line;
+            rule->group = g ? gi : UINT32_MAX;
+            rule->text = text_;
+            ccsig_statement *st = new_stmt(&stmts, r, line, s.b, s.e - s.b, &rule->stmt);
             if (!st)
                 goto nomem;
             robots_parse_signal(expr.p, expr.len, st, &rule->use, NULL, NULL);
@@ -768,14 +1231,16 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
             ccsig_robots_license *li = vec_push(&lic);
             if (!li)
                 goto nomem;
-            li->line = l.line;
-            li->url = ccsig_str_make(t + l.val, l.val_len);
+            li->line = line;
+            li->url = ccsig_str_make(t + val, val_len);
             break;
         }
         default:
             break;
         }
     }
+    if (lx.copied < used) /* not expected: lines cover the input */
+        memcpy(text + lx.copied, p + lx.copied, used - lx.copied);
     r->info.lines = lx.line;
     r->info.first_ignored_line = r->info.truncated ? lx.line + 1 : 0;
 
@@ -798,33 +1263,56 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     free(gsignal.v);
     gsignal.v = NULL;
 
-    /* Agent table: each token with the sorted list of its groups. */
-    if (pairs.n)
-        qsort(pairs.v, pairs.n, sizeof(agent_pair), pair_cmp);
+    /* Agent table: each token (in order of first appearance) with the list
+     * of its groups, found through an open-addressing hash table. One block:
+     * the entries, the groups, the group lists, the slots. */
     agent_pair *pv = pairs.v;
     robots_group *gv = groups.v;
-    size_t nglobal = 0;
+    size_t nglobal = 0, nslots = 8;
     for (size_t i = 0; i < groups.n; i++)
         nglobal += gv[i].global;
-    r->glist = malloc((pairs.n + nglobal + 1) * sizeof *r->glist);
-    r->agents = malloc((pairs.n + 1) * sizeof *r->agents);
-    if (!r->glist || !r->agents)
+    while (nslots < 2 * pairs.n)
+        nslots *= 2;
+    r->agents = malloc((pairs.n + 1) * sizeof *r->agents + groups.n * sizeof *r->groups +
+                       (pairs.n + nglobal + 1) * sizeof *r->glist + nslots * sizeof(uint32_t));
+    if (!r->agents)
         goto nomem;
+    r->groups = (robots_group *)(void *)(r->agents + pairs.n + 1);
+    if (groups.n)
+        memcpy(r->groups, gv, groups.n * sizeof *gv);
+    r->glist = (uint32_t *)(void *)(r->groups + groups.n);
+    r->agent_slots = r->glist + pairs.n + nglobal + 1;
+    r->agent_mask = (uint32_t)(nslots - 1);
+    memset(r->agent_slots, 0, nslots * sizeof(uint32_t));
     size_t ng = 0, na = 0;
+    /* Count each token's groups (pairs come in group order), ... */
     for (size_t i = 0; i < pairs.n; i++) {
-        bool same_tok = na > 0 && tokcmp(r->agents[na - 1].tok, r->agents[na - 1].len, pv[i].tok,
-                                         pv[i].len) == 0;
-        if (same_tok && r->glist[ng - 1] == pv[i].group)
-            continue;
-        if (!same_tok) {
-            robots_agent_entry *e = &r->agents[na++];
-            e->tok = pv[i].tok;
-            e->len = pv[i].len;
-            e->first = (uint32_t)ng;
-            e->n = 0;
+        uint32_t *slot = agent_slot(r, pv[i].tok, pv[i].len, pv[i].hash);
+        robots_agent_entry *e;
+        if (!*slot) {
+            *slot = (uint32_t)++na;
+            e = &r->agents[na - 1];
+            *e = (robots_agent_entry){pv[i].tok, pv[i].len, pv[i].hash, UINT32_MAX, 0};
+        } else {
+            e = &r->agents[*slot - 1];
         }
-        r->glist[ng++] = pv[i].group;
-        r->agents[na - 1].n++;
+        if (e->first != pv[i].group) { /* first: the last group seen, for now */
+            e->first = pv[i].group;
+            e->n++;
+        }
+        pv[i].entry = *slot - 1;
+    }
+    /* ... place the lists, ... */
+    for (size_t i = 0; i < na; i++) {
+        r->agents[i].first = (uint32_t)ng;
+        ng += r->agents[i].n;
+        r->agents[i].n = 0;
+    }
+    /* ... and fill them. */
+    for (size_t i = 0; i < pairs.n; i++) {
+        robots_agent_entry *e = &r->agents[pv[i].entry];
+        if (e->n == 0 || r->glist[e->first + e->n - 1] != pv[i].group)
+            r->glist[e->first + e->n++] = pv[i].group;
     }
     r->global_first = (uint32_t)ng;
     for (size_t i = 0; i < groups.n; i++)
@@ -833,8 +1321,13 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     r->global_n = (uint32_t)(ng - r->global_first);
     r->nglist = ng;
     r->nagents = na;
-    free(pairs.v);
-    pairs.v = NULL;
+    vec_free(&pairs);
+    vec_free(&groups);
+
+    if (access.n == 0) {
+        free(access.v);
+        access.v = NULL;
+    }
 
     r->access = access.v;
     r->naccess = access.n;
@@ -842,7 +1335,6 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     r->nusage = usage.n;
     r->signal = signal.v;
     r->nsignal = signal.n;
-    r->groups = groups.v;
     r->ngroups = groups.n;
     r->stmts = stmts.v;
     r->nstmts = stmts.n;
@@ -869,15 +1361,14 @@ nomem:
     free(usage.v);
     free(signal.v);
     free(gsignal.v);
-    free(groups.v);
-    free(pairs.v);
+    vec_free(&groups);
+    vec_free(&pairs);
     free(stmts.v);
     free(lic.v);
     ccsig_arena_free(&tmp);
     r->access = NULL;
     r->usage = NULL;
     r->signal = NULL;
-    r->groups = NULL;
     r->stmts = NULL;
     r->licenses = NULL;
     ccsig_robots_free(r);
@@ -887,13 +1378,10 @@ nomem:
 void ccsig_robots_free(ccsig_robots *r) {
     if (!r)
         return;
-    free(r->text);
     free(r->access);
     free(r->usage);
     free(r->signal);
-    free(r->groups);
-    free(r->glist);
-    free(r->agents);
+    free(r->agents); /* and the groups and group lists, in the same block */
     free(r->stmts);
     free(r->licenses);
     ccsig_arena_free(&r->arena);
@@ -930,21 +1418,12 @@ ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent,
     ccsig_str tok = ccsig_robots_product_token(agent ? agent : "", agent ? len : 0);
     if (tok.len == 0 || (tok.len == 1 && tok.p[0] == '*'))
         return a;
-    size_t lo = 0, hi = r->nagents;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const robots_agent_entry *e = &r->agents[mid];
-        int d = tokcmp(e->tok, e->len, tok.p, tok.len);
-        if (d == 0) {
-            a.first = e->first;
-            a.count = e->n;
-            a.specific = true;
-            return a;
-        }
-        if (d < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const uint32_t *slot = agent_slot(r, tok.p, tok.len, tok_hash(tok.p, tok.len));
+    if (*slot) {
+        const robots_agent_entry *e = &r->agents[*slot - 1];
+        a.first = e->first;
+        a.count = e->n;
+        a.specific = true;
     }
     return a;
 }

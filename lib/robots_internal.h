@@ -44,15 +44,39 @@ typedef struct robots_lexline {
     unsigned flags; /* RKF_* */
 } robots_lexline;
 
+/* Masks of one 64-byte chunk of the input (bit k: byte 64 * w + k). */
+typedef struct robots_lexmask {
+    uint64_t eol;   /* CR, LF, and the end of the input */
+    uint64_t hash;  /* '#' */
+    uint64_t colon; /* ':' */
+} robots_lexmask;
+
+/* Chunks whose masks the lexer holds at a time (4 KiB of input). */
+#define ROBOTS_LEX_RING 64
+
 typedef struct robots_lexer {
     const char *p;
+    const char *src; /* where words are read from: p, or the input p is a copy of */
+    char *copy_to;   /* NULL, or p: the copy being filled */
+    size_t copied;   /* bytes of p filled so far */
     size_t len;
     size_t pos;
-    size_t nl; /* offset of the next LF at or after pos, len when none, SIZE_MAX unknown */
     unsigned line;
     bool bom;
+    size_t ring_w0; /* chunk of ring[0] */
+    robots_lexmask ring[ROBOTS_LEX_RING];
 } robots_lexer;
 
+/* Zero bytes that follow the lexer's input: it reads it in 64-byte chunks,
+ * and keys and patterns a word or a 16-byte block at a time. */
+#define ROBOTS_PAD 64u
+
+/* Readable bytes a compiled pattern has past its end (its head word is read
+ * whole). */
+#define ROBOTS_PATTERN_SLACK 8u
+
+/* p[0..len) must be followed by ROBOTS_PAD zero bytes (p[len + ROBOTS_PAD]
+ * readable): compile lexes its own padded copy, lint a padded copy too. */
 void robots_lexer_init(robots_lexer *lx, const char *p, size_t len);
 /* The next line; false at the end of the input. */
 bool robots_lexer_next(robots_lexer *lx, robots_lexline *out);
@@ -87,13 +111,17 @@ typedef struct robots_group {
 } robots_group;
 
 typedef struct robots_agent_entry {
-    const char *tok; /* product token as written in the file */
+    const char *tok; /* product token as first written in the file */
     uint32_t len;
+    uint32_t hash;     /* of the lowercased token */
     uint32_t first, n; /* range in glist */
 } robots_agent_entry;
 
+/* Case-insensitive order of product tokens. */
+int robots_tokcmp(const char *a, size_t al, const char *b, size_t bl);
+
 struct ccsig_robots {
-    char *text; /* copy of the bytes read */
+    char *text; /* copy of the bytes read, in the same block, then ROBOTS_PAD zeros */
     size_t len;
     ccsig_str origin;
     ccsig_robots_info info;
@@ -105,10 +133,12 @@ struct ccsig_robots {
     size_t nsignal, nsignal_global;
     robots_group *groups;
     size_t ngroups;
-    uint32_t *glist; /* group index lists of agents and of `*` */
+    uint32_t *glist; /* group index lists of agents and of `*` (in the agents block) */
     size_t nglist;
-    robots_agent_entry *agents; /* sorted case-insensitively */
+    robots_agent_entry *agents; /* in order of first appearance */
     size_t nagents;
+    uint32_t *agent_slots; /* hash table: index in agents + 1, 0 when empty */
+    uint32_t agent_mask;   /* slots - 1 (a power of two minus one) */
     uint32_t global_first, global_n;
     ccsig_statement *stmts;
     size_t nstmts;

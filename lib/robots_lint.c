@@ -346,7 +346,23 @@ static bool disallowed_for(const ccsig_robots *r, const uint32_t *gl, size_t ngl
     return true;
 }
 
+static int agent_cmp(const void *x, const void *y) {
+    const robots_agent_entry *a = *(const robots_agent_entry *const *)x,
+                             *b = *(const robots_agent_entry *const *)y;
+    return robots_tokcmp(a->tok, a->len, b->tok, b->len);
+}
+
 static void lint_groups(lint_ctx *c, const ccsig_robots *r) {
+    /* The agents in token order (the matcher keeps them in file order): the
+     * rule a diagnostic names must not depend on the table's layout. */
+    const robots_agent_entry **agents = malloc((r->nagents + 1) * sizeof *agents);
+    if (!agents) {
+        c->nomem = true;
+        return;
+    }
+    for (size_t i = 0; i < r->nagents; i++)
+        agents[i] = &r->agents[i];
+    qsort(agents, r->nagents, sizeof *agents, agent_cmp);
     for (size_t gi = 0; gi < r->ngroups; gi++) {
         const robots_group *g = &r->groups[gi];
         if (g->acc_n == 0 && g->cu_n == 0 && g->cs_n == 0)
@@ -410,7 +426,7 @@ static void lint_groups(lint_ctx *c, const ccsig_robots *r) {
             int tried = 0;
             uint32_t one = (uint32_t)gi;
             for (size_t ai = 0; ai < r->nagents && all; ai++) {
-                const robots_agent_entry *e = &r->agents[ai];
+                const robots_agent_entry *e = agents[ai];
                 bool has = false;
                 for (uint32_t k = 0; k < e->n; k++)
                     has |= r->glist[e->first + k] == one;
@@ -432,6 +448,7 @@ static void lint_groups(lint_ctx *c, const ccsig_robots *r) {
                      (int)n, path, why->line, qlen(why->text.len), why->text.p);
         }
     }
+    free(agents);
 }
 
 typedef struct sort_item {
@@ -448,15 +465,29 @@ static int sort_cmp(const void *x, const void *y) {
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-ccsig_status ccsig_robots_lint(const char *p, size_t len, ccsig_robots_lint_result *out,
+ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_result *out,
                                ccsig_error *err) {
     memset(out, 0, sizeof *out);
+    if (!input && len)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no input");
+    /* The lexer reads a padded input (ROBOTS_PAD): lint a padded copy. */
+    if (len > SIZE_MAX - ROBOTS_PAD)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    char *copy = malloc(len + ROBOTS_PAD);
+    if (!copy)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    if (len)
+        memcpy(copy, input, len);
+    memset(copy + len, 0, ROBOTS_PAD);
+    const char *p = copy;
     lint_ctx c = {out, false, p, NULL, 0};
     size_t used = robots_used_length(p, len);
     ccsig_robots *r = NULL;
     ccsig_status rc = ccsig_robots_compile(p, len, NULL, &r, err);
-    if (rc)
+    if (rc) {
+        free(copy);
         return rc;
+    }
     ccsig_arena a;
     ccsig_arena_init(&a, 0);
     robots_lexer lx;
@@ -614,6 +645,7 @@ ccsig_status ccsig_robots_lint(const char *p, size_t len, ccsig_robots_lint_resu
         lint_groups(&c, r);
     ccsig_robots_free(r);
     ccsig_arena_free(&a);
+    free(copy);
     if (c.nomem) {
         ccsig_robots_lint_free(out);
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");

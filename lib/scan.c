@@ -9,12 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ccsig/robots.h"
 #include "ccsig/scan.h"
+#include "ccsig/sources.h"
 
 struct ccsig_scanner {
     ccsig_scan_config cfg;
+    ccsig_str agent; /* product token of cfg.agent; empty for '*' */
     ccsig_arena arena;
     ccsig_http_msg http;
+    ccsig_collect collect;
 };
 
 const char *ccsig_robots_known_name(ccsig_robots_known k) {
@@ -107,7 +111,7 @@ bool ccsig_url_split(ccsig_str url, ccsig_url *out) {
     return true;
 }
 
-size_t ccsig_url_origin(const ccsig_url *u, char *buf, size_t n) {
+size_t ccsig_url_site(const ccsig_url *u, char *buf, size_t n) {
     size_t need = u->scheme.len + 3 + u->host.len + 7;
     if (!u->host.len || need >= n)
         return 0;
@@ -134,6 +138,8 @@ ccsig_scanner *ccsig_scanner_new(const ccsig_scan_config *cfg) {
         s->cfg = *cfg;
     else
         s->cfg.profile.use = CCSIG_CAT_NONE;
+    if (s->cfg.agent.len && !(s->cfg.agent.len == 1 && s->cfg.agent.p[0] == '*'))
+        s->agent = ccsig_robots_product_token(s->cfg.agent.p, s->cfg.agent.len);
     ccsig_arena_init(&s->arena, 16384);
     return s;
 }
@@ -145,43 +151,67 @@ void ccsig_scanner_free(ccsig_scanner *s) {
     free(s);
 }
 
-static ccsig_statement *new_statement(ccsig_scan_result *res, ccsig_source_kind kind) {
-    if (res->n == CCSIG_SCAN_MAX_STATEMENTS) {
-        res->dropped++;
-        return NULL;
+/* Does the payload look like HTML: the Content-Type says so, or there is
+ * none and the payload starts with markup. */
+static bool is_html(const ccsig_http_msg *m, const char *p, size_t n) {
+    size_t ct = ccsig_http_find(m, "Content-Type", 0);
+    if (ct < m->nfields) {
+        ccsig_str v = m->fields[ct].value;
+        for (size_t i = 0; i + 4 <= v.len; i++)
+            if ((v.p[i] | 32) == 'h' && (v.p[i + 1] | 32) == 't' && (v.p[i + 2] | 32) == 'm' &&
+                (v.p[i + 3] | 32) == 'l')
+                return true;
+        return false;
     }
-    ccsig_statement *st = &res->sts[res->n++];
-    ccsig_statement_init(st, kind);
-    return st;
+    while (n && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+        p++;
+        n--;
+    }
+    return n && *p == '<';
 }
 
-/* The Content-Usage response header (draft-ietf-aipref-attach §3), all
- * lines joined into one field value (see scan.h). */
-static ccsig_status read_content_usage(ccsig_scanner *s, ccsig_scan_result *res) {
-    const ccsig_http_msg *m = res->http;
-    size_t first = ccsig_http_find(m, "Content-Usage", 0);
-    if (first == m->nfields)
-        return CCSIG_OK;
-    ccsig_str value;
-    ccsig_error err;
-    if (!ccsig_http_combined(m, "Content-Usage", &s->arena, &value, &err))
-        return err.code;
-    ccsig_statement *st = new_statement(res, CCSIG_SRC_HEADER);
-    if (!st)
-        return CCSIG_OK;
-    st->src.origin = m->fields[first].name;
-    st->src.text = value;
-    if (ccsig_pref_parse(&s->arena, value.p, value.len, st, NULL, &err) == CCSIG_ERR_NOMEM)
-        return CCSIG_ERR_NOMEM;
-    if (!st->valid)
-        res->header_invalid = true;
-    return CCSIG_OK;
+static bool is_image(const ccsig_http_msg *m) {
+    size_t ct = ccsig_http_find(m, "Content-Type", 0);
+    if (ct == m->nfields)
+        return false;
+    ccsig_str v = m->fields[ct].value;
+    return v.len >= 6 && (v.p[0] | 32) == 'i' && (v.p[1] | 32) == 'm' && (v.p[2] | 32) == 'a' &&
+           (v.p[3] | 32) == 'g' && (v.p[4] | 32) == 'e' && v.p[5] == '/';
 }
 
-/* The page's own statements. Each mechanism is one call here. */
+/* The page's own statements, through the readers of lib/sources/ (one call
+ * per mechanism): the response headers (Content-Usage, its lines joined as
+ * RFC 9651 §4.2 requires; X-Robots-Tag noai/noimageai; TDMRep
+ * tdm-reservation/tdm-policy; Content-Signal; Link rel=license) and, for
+ * HTML, the <head> (<meta name=robots|agent content=noai>, TDMRep meta,
+ * <link rel=license>). TDMRep's own precedence is resolved by
+ * ccsig_collect_finish before the statements join the combining. */
 static ccsig_status gather_page(ccsig_scanner *s, ccsig_scan_result *res) {
-    ccsig_status st = read_content_usage(s, res);
-    return st;
+    ccsig_collect *c = &s->collect;
+    ccsig_asset_ctx ctx = {s->agent, res->url, res->url, is_image(res->http)};
+    ccsig_collect_init(c, &s->arena, &ctx);
+    /* ccsig_header_field has the layout of ccsig_http_field (sources.h) */
+    ccsig_sources_from_headers(c, (const ccsig_header_field *)res->http->fields,
+                               res->http->nfields);
+    if (res->payload_held && is_html(res->http, res->payload, res->payload_held))
+        ccsig_html_meta_scan(c, res->payload,
+                             res->payload_held < CCSIG_HTML_HEAD_MAX ? res->payload_held
+                                                                     : CCSIG_HTML_HEAD_MAX,
+                             NULL);
+    ccsig_collect_finish(c);
+    for (size_t i = 0; i < c->n; i++) {
+        const ccsig_statement *st = &c->sts[i];
+        if (st->src.kind == CCSIG_SRC_HEADER && !st->valid &&
+            ccsig_str_ieq(st->src.origin, "Content-Usage"))
+            res->header_invalid = true;
+        if (res->n == CCSIG_SCAN_MAX_STATEMENTS) {
+            res->dropped++;
+            continue;
+        }
+        res->sts[res->n++] = *st;
+    }
+    res->dropped += c->dropped;
+    return CCSIG_OK;
 }
 
 static void decide(ccsig_scanner *s, ccsig_scan_result *res) {

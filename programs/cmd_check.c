@@ -7,40 +7,58 @@
  * The robots.txt is compiled once; URLs come from the arguments or, when
  * there are none, one per line from standard input, streamed (one answer
  * buffer, nothing kept per URL). Where the robots.txt for a URL comes from is
- * one function (robots_for): today the --robots file; a live mode fetching
- * /robots.txt per origin plugs in there.
+ * one function (robots_for): the --robots file. Without --robots, live mode
+ * fetches everything over HTTP(S) (common/check_live.c). --header values go
+ * through every header reader of the library (ccsig_sources_from_headers).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "ccsig/robots.h"
 #include "ccsig/sf.h"
+#include "check_live.h"
+#include "sources_report.h"
 #include "cli.h"
 #include "commands.h"
 #include "report.h"
 
-const char cmd_check_summary[] = "check URLs against robots.txt: crawl and preferences";
+const char cmd_check_summary[] = "check URLs, live or against a robots.txt: crawl and preferences";
 
 static void help(FILE *f) {
-    fprintf(f, "usage: ccsig check --robots FILE [--agent UA] [--use CATEGORY] [--commit LIST]\n"
-               "                   [--purpose P] [--header 'Name: value']... [--json] [URL...]\n\n"
-               "For each URL (or each line of standard input when no URL is given): may it be\n"
-               "crawled, which preferences of the robots.txt (Content-Usage, Content-Signal) and\n"
-               "of the given response headers apply, and why.\n\n"
-               "  --robots FILE     the robots.txt to read ('-' for standard input only when\n"
-               "                    URLs are given as arguments)\n"
-               "  --agent UA        crawler product token or user-agent string (default '*')\n"
-               "  --use CATEGORY    decide for this use (train-ai, search, ai-use, ...)\n"
-               "  --commit LIST     what you commit to: credit, direct-contribution,\n"
-               "                    ecosystem-contribution, open (comma-separated) or none\n"
-               "  --purpose P       claim a public-interest purpose: malicious-content-detection,\n"
-               "                    accessibility, archiving, research\n"
-               "  --header H        a response header of the asset, e.g. 'Content-Usage: "
-               "train-ai=n'\n"
-               "                    (repeatable; other header names are not understood yet)\n"
-               "  --json            one JSON object per URL per line\n"
-               "\nExit status: 0 every URL evaluated, 2 bad usage or unreadable robots.txt.\n");
+    fprintf(f,
+            "usage: ccsig check [--agent UA] [--use CATEGORY] [--commit LIST] [--purpose P]\n"
+            "                   [--json] [live options] URL...\n"
+            "       ccsig check --robots FILE [--header 'Name: value']... [options] [URL...]\n\n"
+            "For each URL (or each line of standard input when no URL is given): may it be\n"
+            "crawled, which AI usage preferences apply, and why. Without --robots, everything\n"
+            "is fetched politely over HTTP(S): robots.txt (RFC 9309), the URL's headers, HTML\n"
+            "head and embedded metadata, /.well-known/tdmrep.json and RSL licences. With\n"
+            "--robots, the given robots.txt and --header values are read instead.\n\n"
+            "  --robots FILE     the robots.txt to read ('-' for standard input only when\n"
+            "                    URLs are given as arguments)\n"
+            "  --agent UA        crawler product token or user-agent string (default '*';\n"
+            "                    'ccsig' when fetching)\n"
+            "  --use CATEGORY    decide for this use (train-ai, search, ai-use, ...)\n"
+            "  --commit LIST     what you commit to: credit, direct-contribution,\n"
+            "                    ecosystem-contribution, open (comma-separated) or none\n"
+            "  --purpose P       claim a public-interest purpose: malicious-content-detection,\n"
+            "                    accessibility, archiving, research\n"
+            "  --header H        with --robots: a response header of the asset, e.g.\n"
+            "                    'X-Robots-Tag: noai' (repeatable; every header ccsig reads)\n"
+            "  --json            one JSON object per URL per line\n"
+            "live options:\n"
+            "  --user-agent S    the User-Agent sent (default 'ccsig/VERSION', or the --agent)\n"
+            "  --delay SECONDS   pause between requests to one host (default 1; a robots.txt\n"
+            "                    Crawl-delay for the agent raises it, up to 60)\n"
+            "  --timeout SECONDS per request (default 30; connecting: 10)\n"
+            "  --cache DIR       keep robots.txt files between runs (honouring Cache-Control,\n"
+            "                    at most 24 hours)\n"
+            "  --jobs N          URLs worked on at once (default 4; one request at a time per\n"
+            "                    host whatever N is)\n"
+            "\nExit status: 0 every URL evaluated, 2 bad usage, unreadable robots.txt, or a URL\n"
+            "that could not be fetched (the others are still checked).\n");
     cli_help_footer(f, "check");
 }
 
@@ -53,12 +71,14 @@ typedef struct check_ctx {
     ccsig_robots_agent sel;
     ccsig_profile prof;
     bool json;
-    bool have_header;
-    ccsig_statement header; /* the Content-Usage header lines, one statement */
+    const char *const *headers; /* --header values, read per URL (TDMRep, noimageai) */
+    size_t nheaders;
+    ccsig_collect *c;
+    ccsig_arena *arena;
     ccsig_robots_answer *ans;
-    ccsig_statement sts[CCSIG_ROBOTS_MAX_STATEMENTS + 1];
+    ccsig_statement sts[CCSIG_ROBOTS_MAX_STATEMENTS + CCSIG_COLLECT_MAX_STATEMENTS];
     ccsig_buf out;
-    ccsig_buf names[CCSIG_ROBOTS_MAX_STATEMENTS + 1];
+    ccsig_buf names[CCSIG_ROBOTS_MAX_STATEMENTS + CCSIG_COLLECT_MAX_STATEMENTS];
 } check_ctx;
 
 /* The robots.txt that applies to a URL. With --robots it is that one file for
@@ -122,7 +142,7 @@ static void text_record(check_ctx *cx, const char *url, size_t len, size_t n,
     for (int c = 0; c < CCSIG_CAT_COUNT; c++)
         any |= v->cat[c].state != CCSIG_STATE_UNKNOWN;
     if (any) {
-        const char *names[CCSIG_ROBOTS_MAX_STATEMENTS + 1];
+        const char *names[CCSIG_ROBOTS_MAX_STATEMENTS + CCSIG_COLLECT_MAX_STATEMENTS];
         for (size_t i = 0; i < n; i++)
             names[i] = ccsig_buf_cstr(&cx->names[i]);
         report_categories_text(stdout, v, "  ", names);
@@ -142,6 +162,8 @@ static void text_record(check_ctx *cx, const char *url, size_t len, size_t n,
         printf("  RSL licence: %.*s (line %u; not fetched)\n", (int)a->licenses[i].url.len,
                a->licenses[i].url.p, a->licenses[i].line);
     report_decision_text(stdout, d, "  ");
+    /* what the header readers found besides statements */
+    sources_print_text(stdout, cx->c, NULL, 0, "  ");
 }
 
 static void json_record(check_ctx *cx, const char *url, size_t len, size_t n,
@@ -159,7 +181,8 @@ static void json_record(check_ctx *cx, const char *url, size_t len, size_t n,
         report_json_str(b, a->licenses[i].url.p, a->licenses[i].url.len);
         ccsig_buf_putc(b, '}');
     }
-    ccsig_buf_puts(b, "]}\n");
+    ccsig_buf_putc(b, ']');
+    check_write_extras(b, cx->c, NULL, NULL);
     fwrite(b->data, 1, b->len, stdout);
 }
 
@@ -175,12 +198,33 @@ static void check_one(check_ctx *cx, const char *url, size_t len) {
         quote_line(&cx->names[n], a->st[i].src.text);
         n++;
     }
-    if (cx->have_header) {
-        cx->sts[n] = cx->header;
-        ccsig_buf_clear(&cx->names[n]);
-        ccsig_buf_puts(&cx->names[n], "header ");
-        quote_line(&cx->names[n], cx->header.src.text);
-        n++;
+    if (cx->nheaders) {
+        /* per URL: TDMRep and noimageai depend on the asset */
+        ccsig_arena_reset(cx->arena);
+        ccsig_str agent = ccsig_robots_product_token(cx->agent, strlen(cx->agent));
+        bool image = false;
+        for (size_t i = 0; i < cx->nheaders; i++)
+            if (!strncasecmp(cx->headers[i], "content-type:", 13)) {
+                const char *v = cx->headers[i] + 13;
+                while (*v == ' ' || *v == '\t')
+                    v++;
+                image = !strncasecmp(v, "image/", 6);
+            }
+        ccsig_asset_ctx ctx = {ccsig_str_eq(agent, "*") ? ccsig_str_make("", 0) : agent,
+                               ccsig_str_make(url, len), ccsig_str_make(url, len), image};
+        ccsig_collect_init(cx->c, cx->arena, &ctx);
+        check_headers_collect(cx->c, cx->headers, cx->nheaders);
+        ccsig_collect_finish(cx->c);
+        for (size_t i = 0; i < cx->c->n; i++) {
+            const ccsig_statement *st = &cx->c->sts[i];
+            cx->sts[n] = *st;
+            ccsig_buf_clear(&cx->names[n]);
+            ccsig_buf_puts(&cx->names[n], "header ");
+            if (!ccsig_str_ieq(st->src.origin, "content-usage"))
+                ccsig_buf_printf(&cx->names[n], "%.*s ", (int)st->src.origin.len, st->src.origin.p);
+            quote_line(&cx->names[n], st->src.text);
+            n++;
+        }
     }
     ccsig_verdict v;
     ccsig_combine(cx->sts, n, &v);
@@ -190,16 +234,6 @@ static void check_one(check_ctx *cx, const char *url, size_t len) {
         json_record(cx, url, len, n, &v, &d);
     else
         text_record(cx, url, len, n, &v, &d);
-}
-
-static int icmp_prefix(const char *a, size_t n, const char *lit) {
-    size_t l = strlen(lit);
-    if (n != l)
-        return 1;
-    for (size_t i = 0; i < n; i++)
-        if ((a[i] | 0x20) != lit[i])
-            return 1;
-    return 0;
 }
 
 int cmd_check(int argc, char **argv) {
@@ -212,8 +246,18 @@ int cmd_check(int argc, char **argv) {
         {"header", required_argument, NULL, 'H'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
+        {"user-agent", required_argument, NULL, 'U'},
+        {"delay", required_argument, NULL, 'D'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"cache", required_argument, NULL, 'C'},
+        {"jobs", required_argument, NULL, 'J'},
         {NULL, 0, NULL, 0},
     };
+    check_live_opts live;
+    memset(&live, 0, sizeof live);
+    ccsig_fetch_opts_default(&live.fetch);
+    live.jobs = 4;
+    bool agent_given = false, live_opt = false;
     check_ctx cx;
     memset(&cx, 0, sizeof cx);
     cx.agent = "*";
@@ -230,7 +274,43 @@ int cmd_check(int argc, char **argv) {
             break;
         case 'a':
             cx.agent = optarg;
+            agent_given = true;
             break;
+        case 'U':
+            live.fetch.user_agent = optarg;
+            live_opt = true;
+            break;
+        case 'D':
+        case 'T': {
+            char *end;
+            double v = strtod(optarg, &end);
+            if (end == optarg || *end || !(v >= 0) || v > 86400)
+                return cli_usage_error("check", "--%s '%s' is not a number of seconds",
+                                       c == 'D' ? "delay" : "timeout", optarg);
+            if (c == 'D')
+                live.fetch.delay = v;
+            else if (v > 0)
+                live.fetch.timeout_ms = (long)(v * 1000);
+            else
+                return cli_usage_error("check", "--timeout must be more than 0 seconds");
+            if (c == 'T' && live.fetch.connect_timeout_ms > live.fetch.timeout_ms)
+                live.fetch.connect_timeout_ms = live.fetch.timeout_ms;
+            live_opt = true;
+            break;
+        }
+        case 'C':
+            live.fetch.cache_dir = optarg;
+            live_opt = true;
+            break;
+        case 'J': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > 64)
+                return cli_usage_error("check", "--jobs '%s' is not a number from 1 to 64", optarg);
+            live.jobs = (int)v;
+            live_opt = true;
+            break;
+        }
         case 'u':
             if (!cli_parse_use("check", optarg, &cx.prof.use))
                 return EXIT_USAGE;
@@ -260,61 +340,52 @@ int cmd_check(int argc, char **argv) {
             return cli_usage_error("check", "unknown option");
         }
     }
-    if (!robots_path)
-        return cli_usage_error("check", "--robots FILE is required (fetching robots.txt over "
-                                        "HTTP is not supported yet)");
+    if (!robots_path) {
+        /* live mode */
+        if (nheaders)
+            return cli_usage_error("check", "--header needs --robots: without it the response "
+                                            "headers are fetched");
+        live.agent = agent_given ? cx.agent : "ccsig";
+        if (!*live.agent)
+            return cli_usage_error("check", "--agent is empty");
+        char ua[256];
+        if (!live.fetch.user_agent && agent_given) {
+            snprintf(ua, sizeof ua, "%s (ccsig/%s)", live.agent, ccsig_version());
+            live.fetch.user_agent = ua;
+        }
+        live.prof = cx.prof;
+        live.json = cx.json;
+        return check_live_run(&live, argc - optind, argv + optind);
+    }
+    if (live_opt)
+        return cli_usage_error("check", "--user-agent, --delay, --timeout, --cache and --jobs are "
+                                        "for fetching, not for --robots");
     if (!strcmp(robots_path, "-") && optind >= argc)
         return cli_usage_error("check", "--robots - reads standard input, so give the URLs as "
                                         "arguments");
     if (!*cx.agent)
         return cli_usage_error("check", "--agent is empty");
 
-    /* Headers: Content-Usage lines form one field value (RFC 9110 §5.3). */
+    /* Headers: read per URL by every header reader (check_headers_collect). */
     ccsig_arena arena;
     ccsig_arena_init(&arena, 0);
-    ccsig_str cu_lines[MAX_HEADERS];
-    size_t ncu = 0;
-    for (size_t i = 0; i < nheaders; i++) {
-        const char *h = headers[i], *colon = strchr(h, ':');
-        size_t nl = (size_t)(colon - h);
-        while (nl > 0 && (h[nl - 1] == ' ' || h[nl - 1] == '\t'))
-            nl--;
-        const char *val = colon + 1;
-        while (*val == ' ' || *val == '\t')
-            val++;
-        size_t vl = strlen(val);
-        while (vl > 0 && (val[vl - 1] == ' ' || val[vl - 1] == '\t'))
-            vl--;
-        if (!icmp_prefix(h, nl, "content-usage"))
-            cu_lines[ncu++] = ccsig_str_make(val, vl);
-        else
-            fprintf(stderr, "ccsig check: header '%.*s' is not understood yet; ignored\n", (int)nl,
-                    h);
+    ccsig_collect *collector = calloc(1, sizeof *collector);
+    if (!collector) {
+        cli_error("check", "out of memory");
+        return EXIT_INTERNAL;
     }
-    if (ncu) {
-        ccsig_str joined;
-        if (ccsig_sf_join_lines(&arena, cu_lines, ncu, &joined)) {
-            cli_error("check", "out of memory");
-            return EXIT_INTERNAL;
-        }
-        ccsig_statement_init(&cx.header, CCSIG_SRC_HEADER);
-        cx.header.src.origin = CCSIG_STR_LIT("Content-Usage");
-        cx.header.src.text = joined;
-        ccsig_error perr;
-        if (ccsig_pref_parse(&arena, joined.p, joined.len, &cx.header, NULL, &perr) ==
-            CCSIG_ERR_SYNTAX)
-            fprintf(stderr,
-                    "ccsig check: --header Content-Usage: %s at byte %zu, so every category is "
-                    "unknown for it\n",
-                    perr.message, perr.offset);
-        cx.have_header = true;
-    }
+    cx.headers = headers;
+    cx.nheaders = nheaders;
+    cx.c = collector;
+    cx.arena = &arena;
+    ccsig_collect_init(collector, &arena, NULL);
 
     size_t len;
     char *text = cli_read_file(robots_path, 0, &len);
     if (!text) {
         cli_error("check", "cannot read robots.txt '%s': %s", robots_path, strerror(errno));
         ccsig_arena_free(&arena);
+        free(collector);
         return EXIT_USAGE;
     }
     ccsig_robots *robots = NULL;
@@ -323,6 +394,7 @@ int cmd_check(int argc, char **argv) {
         cli_error("check", "%s", err.message);
         free(text);
         ccsig_arena_free(&arena);
+        free(collector);
         return EXIT_INTERNAL;
     }
     free(text);
@@ -339,6 +411,7 @@ int cmd_check(int argc, char **argv) {
     if (!cx.ans) {
         cli_error("check", "out of memory");
         ccsig_robots_free(robots);
+        free(collector);
         return EXIT_INTERNAL;
     }
 
@@ -361,10 +434,11 @@ int cmd_check(int argc, char **argv) {
     }
     fflush(stdout);
     ccsig_buf_free(&cx.out);
-    for (size_t i = 0; i < CCSIG_ROBOTS_MAX_STATEMENTS + 1; i++)
+    for (size_t i = 0; i < CCSIG_ROBOTS_MAX_STATEMENTS + CCSIG_COLLECT_MAX_STATEMENTS; i++)
         ccsig_buf_free(&cx.names[i]);
     free(cx.ans);
     ccsig_robots_free(robots);
     ccsig_arena_free(&arena);
+    free(collector);
     return EXIT_OK;
 }

@@ -52,7 +52,8 @@ static void help(FILE *f) {
             "  --policy-url URL     where the human-readable declaration is published\n"
             "  --copyright STATUS   holder, not-holder or mixed\n"
             "  --format FORMAT      expression, robots, header, nginx, apache, caddy,\n"
-            "                       lighttpd, xmp, text, markdown, html, json\n"
+            "                       lighttpd, xmp, text, markdown, html, croissant,\n"
+            "                       dataset-card, datapackage, json\n"
             "                       (default: the expression and the robots.txt rules)\n"
             "  --into FILE          merge the robots.txt rules into FILE: show the diff, keep\n"
             "                       FILE.bak, refuse if any other rule would change\n"
@@ -487,8 +488,9 @@ static int interactive(ccsig_declaration *d, ccsig_arena *a) {
 
     fprintf(o, "\nWrite the files (this declaration as text, Markdown, HTML and JSON, the\n"
                "robots.txt lines, the header, nginx, Apache, Caddy and lighttpd configuration,\n"
-               "and an XMP packet for embedding) into a directory? Give the directory, or\n"
-               "press Enter to finish without writing.\n");
+               "an XMP packet for embedding, and Croissant, dataset card and datapackage.json\n"
+               "metadata) into a directory? Give the directory, or press Enter to finish\n"
+               "without writing.\n");
     bool force = false;
     const char *dir;
     for (;;) {
@@ -810,7 +812,8 @@ int cmd_declare(int argc, char **argv) {
                 return cli_usage_error("declare",
                                        "unknown format '%s' for --format (expected expression, "
                                        "robots, header, nginx, apache, caddy, lighttpd, xmp, "
-                                       "text, markdown, html or json)",
+                                       "text, markdown, html, croissant, dataset-card, "
+                                       "datapackage or json)",
                                        optarg);
             break;
         }

@@ -16,6 +16,9 @@
  *               server configuration attaching that header to the paths
  *   xmp         an XMP packet: the ccsig namespace (ccsig/xmpns.h) plus the
  *               matching IPTC plus:DataMining and TDMRep tdm:* properties
+ *   croissant, dataset-card, datapackage
+ *               dataset metadata carrying the expression (ccsig_dataset_write in
+ *               ccsig/sources.h: what ccsig inspect reads back)
  *   text, markdown, html
  *               the human-readable declaration (the signal's terms verbatim,
  *               the category in plain words, the copyright status, how to
@@ -129,11 +132,14 @@ typedef enum ccsig_declare_format {
     CCSIG_DECLARE_TEXT,
     CCSIG_DECLARE_MARKDOWN,
     CCSIG_DECLARE_HTML,
+    CCSIG_DECLARE_CROISSANT,    /* Croissant JSON-LD with ccsig:contentUsage (sources.h) */
+    CCSIG_DECLARE_DATASET_CARD, /* Hugging Face dataset card front matter, content_usage */
+    CCSIG_DECLARE_DATAPACKAGE,  /* Frictionless datapackage.json, contentUsage */
     CCSIG_DECLARE_FORMAT_COUNT
 } ccsig_declare_format;
 
 /* "expression", "robots", "header", "nginx", "apache", "caddy", "lighttpd",
- * "xmp", "text", "markdown", "html". */
+ * "xmp", "text", "markdown", "html", "croissant", "dataset-card", "datapackage". */
 const char *ccsig_declare_format_name(ccsig_declare_format f);
 bool ccsig_declare_format_parse(const char *p, size_t len, ccsig_declare_format *out);
 /* A file name for the artifact when a steward writes them all to a directory

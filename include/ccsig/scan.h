@@ -4,12 +4,13 @@
  *
  * A scanner is a context object created once per thread. For each WARC
  * response or revisit record it parses the HTTP header block, gathers the
- * statements the page makes about itself (the Content-Usage header; each
- * other header or HTML reader is one call in the gather step), adds the
- * statements and crawl rule the caller found in the site's robots.txt,
- * combines them (aipref most-restrictive rule) and decides for the reuser
- * profile. Everything per record lives in the scanner's arena, reset at the
- * next record: the steady state allocates nothing.
+ * statements the page makes about itself through the readers of
+ * ccsig/sources.h (each mechanism is one call in the gather step: the
+ * Content-Usage, X-Robots-Tag, TDMRep, Content-Signal and Link headers, and
+ * the HTML <head> meta and link tags), adds the statements and crawl rule
+ * the caller found in the site's robots.txt, combines them (aipref
+ * most-restrictive rule) and decides for the reuser profile. Everything per record lives in the
+ * scanner's arena, reset at the next record: the steady state allocates nothing.
  *
  * Repeated Content-Usage field lines are one field: RFC 9651 §4.2 requires a
  * structured field's lines to be joined with ", " (RFC 9110 §5.3) before
@@ -50,7 +51,7 @@ bool ccsig_url_split(ccsig_str url, ccsig_url *out);
 /* "scheme://host[:port]" (lowercase scheme and host, port only when not the
  * default) written into buf; the site key for robots.txt and for credit.
  * Returns the length, or 0 when it does not fit. */
-size_t ccsig_url_origin(const ccsig_url *u, char *buf, size_t n);
+size_t ccsig_url_site(const ccsig_url *u, char *buf, size_t n);
 
 /* What the caller's robots.txt store says for the record's URL. */
 typedef enum ccsig_robots_known {
@@ -73,6 +74,9 @@ typedef struct ccsig_scan_robots {
 
 typedef struct ccsig_scan_config {
     ccsig_profile profile; /* use CCSIG_CAT_NONE: no decision */
+    ccsig_str agent;       /* the crawler asking ("ExampleBot/2.0"; "*" or empty: any);
+                              readers keep only signals addressed to it or to all.
+                              Borrowed: must outlive the scanner */
 } ccsig_scan_config;
 
 typedef struct ccsig_scanner ccsig_scanner;

@@ -73,6 +73,9 @@ json_t *declare_json(const ccsig_declaration *d, ccsig_error *err) {
         {"text", CCSIG_DECLARE_TEXT},
         {"markdown", CCSIG_DECLARE_MARKDOWN},
         {"html", CCSIG_DECLARE_HTML},
+        {"croissant", CCSIG_DECLARE_CROISSANT},
+        {"dataset_card", CCSIG_DECLARE_DATASET_CARD},
+        {"datapackage", CCSIG_DECLARE_DATAPACKAGE},
     };
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         ccsig_buf_clear(&b);

@@ -3,7 +3,7 @@
  * robots_store.h): an immutable index built at open, an LRU of compiled
  * matchers (libccsig robots.h) filled on demand, and per-thread queries.
  *
- * The index maps a site key (ccsig_url_origin: "https://host[:port]") to the
+ * The index maps a site key (ccsig_url_site: "https://host[:port]") to the
  * capture that applies: its archive and record offset (read again when the
  * site is compiled), the HTTP status and, for a redirect, its Location. A
  * capture whose record cannot be addressed on its own (an archive compressed
@@ -239,7 +239,7 @@ static bool index_archive(robots_store *s, int src, ccsig_warc_reader *rd, ccsig
         ccsig_url u;
         char key[600];
         if (!ccsig_url_split(rec.h.target_uri, &u) || !is_robots_path(&u) ||
-            !ccsig_url_origin(&u, key, sizeof key))
+            !ccsig_url_site(&u, key, sizeof key))
             continue;
         s->stats.captures++;
         ccsig_arena_reset(a);
@@ -342,7 +342,7 @@ static bool index_dir(robots_store *s, int src, ccsig_warc_reader *rd, ccsig_are
             char url[600], key[600], file[4200];
             snprintf(url, sizeof url, "%s://%.*s/robots.txt", scheme, (int)(n - 4), e->d_name);
             ccsig_url u;
-            if (!ccsig_url_split(ccsig_str_c(url), &u) || !ccsig_url_origin(&u, key, sizeof key))
+            if (!ccsig_url_split(ccsig_str_c(url), &u) || !ccsig_url_site(&u, key, sizeof key))
                 continue;
             site *t = calloc(1, sizeof *t);
             if (!t) {
@@ -597,7 +597,7 @@ static const site *follow(const robots_store *s, const site *t, ccsig_robots_kno
             if (t->location[0] == '/') {
                 snprintf(key, sizeof key, "%s", t->key);
             } else if (!ccsig_url_split(ccsig_str_c(t->location), &u) ||
-                       !ccsig_url_origin(&u, key, sizeof key)) {
+                       !ccsig_url_site(&u, key, sizeof key)) {
                 break;
             }
             const site *next = find_site(s, key);

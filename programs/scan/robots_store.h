@@ -52,7 +52,7 @@ robots_query *robots_query_new(robots_store *s);
 void robots_query_free(robots_query *q);
 
 /* What the site's robots.txt says for url (u = its parts, origin = the site
- * key from ccsig_url_origin). The answer's pointers stay valid until the next
+ * key from ccsig_url_site). The answer's pointers stay valid until the next
  * call on q. With no robots.txt known, out->known is CCSIG_ROBOTS_NONE. */
 void robots_query_url(robots_query *q, const ccsig_url *u, ccsig_str url, const char *origin,
                       ccsig_scan_robots *out);

@@ -696,13 +696,23 @@ void credit_text(ccsig_buf *b, const credit_party *p, const scan_profile *prof) 
         signals_list(b, p->signals, " and ", true);
     }
     ccsig_buf_puts(b, " that the site declares");
-    bool robots = p->kinds & (1u << CCSIG_SRC_ROBOTS), header = p->kinds & (1u << CCSIG_SRC_HEADER);
-    if (robots && header)
-        ccsig_buf_puts(b, " in its robots.txt and Content-Usage headers");
-    else if (robots)
-        ccsig_buf_puts(b, " in its robots.txt");
-    else if (header)
-        ccsig_buf_puts(b, " in its Content-Usage headers");
+    static const struct {
+        ccsig_source_kind kind;
+        const char *where;
+    } places[] = {{CCSIG_SRC_ROBOTS, "robots.txt"},    {CCSIG_SRC_HEADER, "HTTP headers"},
+                  {CCSIG_SRC_HTML, "HTML pages"},      {CCSIG_SRC_TDMREP, "TDMRep policy"},
+                  {CCSIG_SRC_RSL, "RSL licence"},      {CCSIG_SRC_XMP, "XMP metadata"},
+                  {CCSIG_SRC_C2PA, "C2PA assertions"}, {CCSIG_SRC_DATASET, "dataset metadata"}};
+    size_t nplaces = sizeof places / sizeof places[0], shown = 0, total = 0;
+    for (size_t i = 0; i < nplaces; i++)
+        total += (p->kinds >> places[i].kind) & 1u;
+    for (size_t i = 0; i < nplaces; i++) {
+        if (!((p->kinds >> places[i].kind) & 1u))
+            continue;
+        ccsig_buf_puts(b, shown == 0 ? " in its " : shown + 1 == total ? " and " : ", ");
+        ccsig_buf_puts(b, places[i].where);
+        shown++;
+    }
     ccsig_buf_puts(b, ". Obligations: ");
     report_obligations_phrase(b, p->conditions);
     ccsig_buf_putc(b, '.');

@@ -482,7 +482,7 @@ static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig
         char origin[600];
         size_t ol = 0;
         if (ccsig_url_split(v->url, &parts))
-            ol = ccsig_url_origin(&parts, origin, sizeof origin);
+            ol = ccsig_url_site(&parts, origin, sizeof origin);
         if (!ol)
             ol = (size_t)snprintf(origin, sizeof origin, "%.*s",
                                   (int)(v->url.len > 500 ? 500 : v->url.len),
@@ -605,7 +605,7 @@ static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
         ccsig_url parts;
         char origin[600];
         if (ccsig_url_split(rec->h.target_uri, &parts) &&
-            ccsig_url_origin(&parts, origin, sizeof origin))
+            ccsig_url_site(&parts, origin, sizeof origin))
             R->o->robots->query(w->rq, &parts, rec->h.target_uri, origin, &rb);
     }
     ccsig_scan_result res;
@@ -763,7 +763,7 @@ static bool worker_init(worker *w, run *R) {
     memset(w, 0, sizeof *w);
     w->R = R;
     ccsig_warc_options wo = {R->o->hold};
-    ccsig_scan_config sc = {R->o->prof.p};
+    ccsig_scan_config sc = {R->o->prof.p, ccsig_str_c(R->o->prof.agent)};
     w->rd = ccsig_warc_reader_new(&wo);
     w->sc = ccsig_scanner_new(&sc);
     w->annot_w = ccsig_warc_writer_new(R->annot_codec, 1);

@@ -106,7 +106,8 @@ screen | grep -F -q "Credit. You must give appropriate credit based on the metho
 [ -f "$T/out/declaration.json" ] || fail "no declaration.json written"
 for f in content-usage-expression.txt robots-content-usage.txt content-usage-header.txt \
     nginx-content-usage.conf apache-content-usage.conf Caddyfile-content-usage \
-    lighttpd-content-usage.conf declaration.xmp declaration.txt declaration.md declaration.html; do
+    lighttpd-content-usage.conf declaration.xmp declaration.txt declaration.md declaration.html \
+    croissant.json dataset-card.md datapackage.json; do
     [ -s "$T/out/$f" ] || fail "$f not written"
 done
 expr=$("$ccsig" declare --from "$T/out/declaration.json" --format expression) ||
@@ -121,7 +122,7 @@ grep -q '<ccsig:declaringParty>Example Library</ccsig:declaringParty>' "$T/out/d
 grep -q '<ccsig:copyrightStatus>holder</ccsig:copyrightStatus>' "$T/out/declaration.xmp" ||
     fail "declaration.xmp lacks the copyright status"
 grep -q 'Digitised newspapers' "$T/out/declaration.html" || fail "declaration.html lacks the collection"
-echo "ok: the whole dialogue, retries included, wrote 12 files that read back"
+echo "ok: the whole dialogue, retries included, wrote 15 files that read back"
 
 # ---- writing again into the same directory asks before overwriting ----
 start again
@@ -136,7 +137,7 @@ step "8. Which crawlers" "GoodBot"
 step "9. Where will you publish" ""
 wait_for "directory>"
 answer "out"
-wait_for "12 of the files exist in out. Overwrite them? (yes/no)"
+wait_for "15 of the files exist in out. Overwrite them? (yes/no)"
 answer "no"
 wait_for "directory>"
 answer ""
@@ -156,7 +157,7 @@ echo "ok: Ctrl-D exits 2 and writes nothing"
 # ---- the same files without the dialogue: --write, --force ----
 "$ccsig" declare --use train-ai --signal cr --path /newspapers/ --write "$T/w" >/dev/null ||
     { echo "FAIL: --write" >&2; exit 1; }
-[ "$(ls "$T/w" | wc -l)" -eq 12 ] || { echo "FAIL: --write wrote $(ls "$T/w" | wc -l) files" >&2; exit 1; }
+[ "$(ls "$T/w" | wc -l)" -eq 15 ] || { echo "FAIL: --write wrote $(ls "$T/w" | wc -l) files" >&2; exit 1; }
 if "$ccsig" declare --use search --allow --write "$T/w" >/dev/null 2>&1; then
     echo "FAIL: --write overwrote files without --force" >&2
     exit 1
@@ -165,5 +166,5 @@ fi
     { echo "FAIL: --write --force" >&2; exit 1; }
 [ "$(cat "$T/w/content-usage-expression.txt")" = "search=y" ] ||
     { echo "FAIL: --force did not overwrite" >&2; exit 1; }
-echo "ok: --write writes 12 files, refuses to overwrite without --force"
+echo "ok: --write writes 15 files, refuses to overwrite without --force"
 echo "PASS: interactive dialogue on a pseudo-terminal"

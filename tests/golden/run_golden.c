@@ -11,7 +11,10 @@
  *   stdout   expected standard output (exact bytes)
  *   stderr   optional expected standard error (exact bytes)
  *   exit     optional expected exit status (default 0)
- * The command runs with the case directory as its working directory.
+ *   cwd      optional working directory (one line, expanded like args;
+ *            @BUILD@ is the build tree, where tests write fixtures)
+ * The command runs with the case directory as its working directory,
+ * unless cwd says otherwise.
  * With UPDATE_GOLDEN=1 in the environment the expected files are rewritten
  * from what the command printed (review the diff before committing).
  */
@@ -70,13 +73,15 @@ static void spit(const char *path, const char *data, size_t n) {
 static char *expand(const char *line) {
     static const struct {
         const char *key, *val;
-    } vars[] = {{"@SHARED@", CCSIG_SHARED_DIR}, {"@SOURCE@", CCSIG_SOURCE_DIR}};
+    } vars[] = {{"@SHARED@", CCSIG_SHARED_DIR},
+                {"@SOURCE@", CCSIG_SOURCE_DIR},
+                {"@BUILD@", CCSIG_BINARY_DIR}};
     size_t cap = strlen(line) * 2 + 4096;
     char *out = malloc(cap);
     size_t o = 0;
     for (const char *p = line; *p;) {
         bool done = false;
-        for (size_t i = 0; i < 2 && !done; i++) {
+        for (size_t i = 0; i < sizeof vars / sizeof vars[0] && !done; i++) {
             size_t kl = strlen(vars[i].key);
             if (!strncmp(p, vars[i].key, kl)) {
                 size_t vl = strlen(vars[i].val);
@@ -117,6 +122,14 @@ static void run_case(void **state) {
     argv[argc] = NULL;
 
     char out_path[] = "/tmp/ccsig-golden-out-XXXXXX", err_path[] = "/tmp/ccsig-golden-err-XXXXXX";
+    snprintf(path, sizeof path, "%s/cwd", dir);
+    char *cwd_line = slurp(path, NULL), *cwd = NULL;
+    if (cwd_line) {
+        cwd_line[strcspn(cwd_line, "\n")] = '\0';
+        cwd = expand(cwd_line);
+        free(cwd_line);
+    }
+
     int ofd = mkstemp(out_path), efd = mkstemp(err_path);
     assert_true(ofd >= 0 && efd >= 0);
     pid_t pid = fork();
@@ -129,7 +142,7 @@ static void run_case(void **state) {
         dup2(ifd, 0);
         dup2(ofd, 1);
         dup2(efd, 2);
-        if (chdir(dir) != 0)
+        if (chdir(cwd ? cwd : dir) != 0)
             _exit(126);
         execv(ccsig_bin, argv);
         _exit(127);
@@ -198,6 +211,7 @@ static void run_case(void **state) {
     free(got_out);
     free(got_err);
     free(want_exit);
+    free(cwd);
     for (int i = 1; i < argc; i++)
         free(argv[i]);
     free(args);

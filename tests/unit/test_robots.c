@@ -579,6 +579,110 @@ static void license_recorded_global(void **state) {
     ccsig_robots_free(r);
 }
 
+/* ---- the lexer at chunk boundaries ---- */
+
+/* The lexer reads 64-byte chunks (and keeps 4 KiB of them at a time): put
+ * rules of many lengths at every offset from a chunk start, with each line
+ * end, comments holding ':' and '#', surrounding whitespace and NUL bytes,
+ * and check that every rule is read with its line number and text. */
+typedef struct expect_rule {
+    unsigned line;
+    char path[160];
+    char text[200];
+    bool allow;
+} expect_rule;
+
+static void lexer_chunk_boundaries(void **state) {
+    enum { NRULES = 90 };
+    const char *ends[] = {"\n", "\r\n", "\r"};
+    static expect_rule want[NRULES];
+    size_t cap = 64 * 1024;
+    char *t = malloc(cap);
+    for (int ei = 0; ei < 3; ei++) {
+        const char *eol = ends[ei];
+        for (int shift = 0; shift < 140; shift++) {
+            size_t o = 0;
+            unsigned line = 0;
+            o += (size_t)sprintf(t + o, "User-agent: *%s", eol);
+            line++;
+            if (shift > 0) { /* a comment of shift bytes moves everything after it */
+                t[o++] = '#';
+                for (int k = 1; k < shift; k++)
+                    t[o++] = (char)(k % 7 == 0 ? ':' : k % 11 == 0 ? '#' : 'c');
+                o += (size_t)sprintf(t + o, "%s", eol);
+                line++;
+            }
+            /* Comment lines are no records: both agents share one group. */
+            o += (size_t)sprintf(t + o, "User-agent: ExampleBot%s", eol);
+            line++;
+            for (int k = 0; k < NRULES; k++) {
+                expect_rule *w = &want[k];
+                int m = (k * 7 + shift) % 100; /* 0..99 more bytes: lines of 13 to 130 */
+                char path[sizeof w->path];
+                int len = sprintf(path, "/p%d-", k);
+                memset(path + len, 'x', (size_t)m);
+                path[len + m] = '\0';
+                memcpy(w->path, path, sizeof path);
+                w->allow = k % 3 == 0;
+                const char *key = w->allow ? "Allow" : "Disallow";
+                switch (k % 5) {
+                case 0:
+                    sprintf(w->text, "%s: %s", key, path);
+                    o += (size_t)sprintf(t + o, "%s%s", w->text, eol);
+                    break;
+                case 1: /* a comment with ':' and '#' after the rule */
+                    sprintf(w->text, "%s:%s", key, path);
+                    o += (size_t)sprintf(t + o, "%s # c:d#e%s", w->text, eol);
+                    break;
+                case 2: /* whitespace around the key and the line */
+                    sprintf(w->text, "%s \t: %s", key, path);
+                    o += (size_t)sprintf(t + o, " \t%s \t%s", w->text, eol);
+                    break;
+                case 3: /* no colon: two words */
+                    sprintf(w->text, "%s %s", key, path);
+                    o += (size_t)sprintf(t + o, "%s%s", w->text, eol);
+                    break;
+                default: /* a comment line with a NUL byte before the rule */
+                    o += (size_t)sprintf(t + o, "# a");
+                    t[o++] = '\0';
+                    o += (size_t)sprintf(t + o, "b:c%s", eol);
+                    line++;
+                    sprintf(w->text, "%s: %s", key, path);
+                    o += (size_t)sprintf(t + o, "%s%s", w->text, eol);
+                    break;
+                }
+                w->line = ++line;
+                assert_true(o + 512 < cap);
+            }
+            /* Past the 4 KiB the lexer holds at a time. */
+            while (o < 9000) {
+                o += (size_t)sprintf(t + o, "# filler line to move past a ring refill%s", eol);
+                line++;
+            }
+            o += (size_t)sprintf(t + o, "Disallow: /last");
+            line++;
+            ccsig_robots *r = compile_n(t, o);
+            assert_int_equal(ccsig_robots_get_info(r)->lines, line);
+            for (int k = 0; k < NRULES; k++) {
+                char url[200];
+                snprintf(url, sizeof url, "%s/y", want[k].path);
+                for (int a = 0; a < 2; a++) {
+                    ask(r, a ? "ExampleBot" : "x", url);
+                    assert_int_equal(ans.reason, CCSIG_ROBOTS_BY_RULE);
+                    assert_int_equal(ans.allowed, want[k].allow);
+                    assert_int_equal(ans.rule.line, want[k].line);
+                    assert_int_equal(ans.rule.text.len, strlen(want[k].text));
+                    assert_memory_equal(ans.rule.text.p, want[k].text, ans.rule.text.len);
+                }
+            }
+            assert_false(ask(r, "x", "/last")->allowed);
+            assert_int_equal(ans.rule.line, line);
+            ccsig_robots_free(r);
+        }
+    }
+    free(t);
+}
+
 /* ---- concurrency ---- */
 
 typedef struct thread_arg {
@@ -737,6 +841,7 @@ int main(void) {
         cmocka_unit_test(rfc_2_bom_skipped),
         cmocka_unit_test(rfc_2_5_size_limit),
         cmocka_unit_test(google_long_line_cut),
+        cmocka_unit_test(lexer_chunk_boundaries),
         cmocka_unit_test(google_missing_colon_and_typos),
         cmocka_unit_test(google_group_ends_at_other_record),
         cmocka_unit_test(google_index_html),

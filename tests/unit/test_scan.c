@@ -22,7 +22,7 @@ static void origin_is(const char *url, const char *want) {
         return;
     }
     assert_true(ccsig_url_split(ccsig_str_c(url), &u));
-    assert_int_not_equal(ccsig_url_origin(&u, buf, sizeof buf), 0);
+    assert_int_not_equal(ccsig_url_site(&u, buf, sizeof buf), 0);
     assert_string_equal(buf, want);
 }
 
@@ -46,7 +46,7 @@ static void test_url(void **state) {
     assert_true(ccsig_str_eq(u.path, "/"));
     assert_int_equal(u.port, 443);
     char tiny[8];
-    assert_int_equal(ccsig_url_origin(&u, tiny, sizeof tiny), 0);
+    assert_int_equal(ccsig_url_site(&u, tiny, sizeof tiny), 0);
     assert_string_equal(ccsig_robots_known_name(CCSIG_ROBOTS_UNREACHABLE), "unreachable");
 }
 
@@ -62,7 +62,7 @@ static void make(ccsig_warc_record *rec, ccsig_warc_type type, const char *uri, 
 }
 
 static ccsig_scanner *scanner(ccsig_category use, unsigned commit) {
-    ccsig_scan_config cfg = {{use, commit, CCSIG_PURPOSE_NONE}};
+    ccsig_scan_config cfg = {{use, commit, CCSIG_PURPOSE_NONE}, CCSIG_STR_LIT("ExampleBot/2.0")};
     return ccsig_scanner_new(&cfg);
 }
 
@@ -180,12 +180,61 @@ static void test_revisit_add_and_copy(void **state) {
     ccsig_scanner_free(s);
 }
 
+/* Every reader of lib/sources/ takes part: X-Robots-Tag, TDMRep headers,
+ * Content-Signal and the HTML head, each a statement with its provenance. */
+static void test_readers(void **state) {
+    (void)state;
+    ccsig_scanner *s = scanner(CCSIG_CAT_TRAIN_AI, 0);
+    ccsig_warc_record rec;
+    ccsig_scan_result r;
+    make(&rec, CCSIG_WARC_RESPONSE, "https://example.org/a",
+         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Robots-Tag: noai\r\n\r\n"
+         "<html><head><meta name=\"robots\" content=\"noai\"></head><body>x</body></html>");
+    assert_int_equal(ccsig_scan_record(s, &rec, NULL, &r), CCSIG_OK);
+    bool header = false, html = false;
+    for (size_t i = 0; i < r.n; i++) {
+        header |= r.sts[i].src.kind == CCSIG_SRC_HEADER &&
+                  ccsig_str_ieq(r.sts[i].src.origin, "X-Robots-Tag");
+        html |= r.sts[i].src.kind == CCSIG_SRC_HTML;
+    }
+    assert_true(header);
+    assert_true(html);
+    assert_int_equal(r.verdict.cat[CCSIG_CAT_TRAIN_AI].state, CCSIG_STATE_DENY);
+
+    /* TDMRep reservation in a header: resolved into one statement */
+    make(&rec, CCSIG_WARC_RESPONSE, "https://example.org/b",
+         "HTTP/1.1 200 OK\r\ntdm-reservation: 1\r\n\r\n");
+    assert_int_equal(ccsig_scan_record(s, &rec, NULL, &r), CCSIG_OK);
+    assert_int_equal(r.n, 1);
+    assert_true(ccsig_str_ieq(r.sts[0].src.origin, "tdm-reservation"));
+    assert_int_equal(r.verdict.cat[CCSIG_CAT_TRAIN_AI].state, CCSIG_STATE_DENY);
+
+    /* Cloudflare Content-Signal */
+    make(&rec, CCSIG_WARC_RESPONSE, "https://example.org/c",
+         "HTTP/1.1 200 OK\r\nContent-Signal: search=yes, ai-train=no\r\n\r\n");
+    assert_int_equal(ccsig_scan_record(s, &rec, NULL, &r), CCSIG_OK);
+    assert_int_equal(r.verdict.cat[CCSIG_CAT_TRAIN_AI].state, CCSIG_STATE_DENY);
+    assert_int_equal(r.verdict.cat[CCSIG_CAT_SEARCH].state, CCSIG_STATE_ALLOW);
+
+    /* a meta tag for another agent does not apply; one for ours does */
+    make(&rec, CCSIG_WARC_RESPONSE, "https://example.org/d",
+         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+         "<head><meta name=\"OtherBot\" content=\"noai\"></head>");
+    assert_int_equal(ccsig_scan_record(s, &rec, NULL, &r), CCSIG_OK);
+    assert_int_equal(r.verdict.cat[CCSIG_CAT_TRAIN_AI].state, CCSIG_STATE_UNKNOWN);
+    make(&rec, CCSIG_WARC_RESPONSE, "https://example.org/e",
+         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+         "<head><meta name=\"ExampleBot\" content=\"noai\"></head>");
+    assert_int_equal(ccsig_scan_record(s, &rec, NULL, &r), CCSIG_OK);
+    assert_int_equal(r.verdict.cat[CCSIG_CAT_TRAIN_AI].state, CCSIG_STATE_DENY);
+    ccsig_scanner_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_url),
-        cmocka_unit_test(test_content_usage),
-        cmocka_unit_test(test_robots_input),
-        cmocka_unit_test(test_revisit_add_and_copy),
+        cmocka_unit_test(test_url),          cmocka_unit_test(test_content_usage),
+        cmocka_unit_test(test_robots_input), cmocka_unit_test(test_revisit_add_and_copy),
+        cmocka_unit_test(test_readers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,10 @@
+/* libFuzzer target: RSL licence documents (libxml2). */
+#include "fuzz_sources.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    ccsig_collect *c = fz_begin(false);
+    ccsig_error err;
+    ccsig_rsl_read(c, (const char *)data, size, CCSIG_STR_LIT("rsl"), &err);
+    fz_end();
+    return 0;
+}

@@ -1,0 +1,885 @@
+/*
+ * fetch.c — polite HTTP(S) with libcurl: robots.txt per RFC 9309 with its
+ * cache, one request at a time per host with a delay between them, ranges
+ * and early stops so that only the bytes needed are read (ccsig/fetch.h).
+ *
+ * Threads: the fetcher's tables (hosts, robots cache) are guarded by one
+ * mutex; a request holds its host's slot (busy flag) while it runs, so
+ * requests to one host are serialised and those to different hosts are not.
+ * Redirects are followed here, hop by hop, so each hop waits for its own
+ * host's turn. curl_global_init runs once per process (pthread_once).
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "ccsig/fetch.h"
+
+#define HOST_MAX 256
+
+typedef struct host_slot {
+    char name[HOST_MAX];
+    bool busy;
+    double next;        /* monotonic time before which no request starts */
+    double crawl_delay; /* from robots.txt, -1 when none */
+} host_slot;
+
+typedef struct robots_entry {
+    ccsig_robots_fetch r; /* body points into `body` */
+    char *body;
+    bool valid, busy;
+} robots_entry;
+
+struct ccsig_fetcher {
+    ccsig_fetch_opts o;
+    char ua[256], agent[128], cache_dir[1024], ca_file[1024];
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    host_slot *hosts;
+    size_t nhosts, caphosts;
+    robots_entry *robots;
+    size_t nrobots, caprobots;
+    char **retired; /* old robots bodies, freed with the fetcher */
+    size_t nretired, capretired;
+    uint64_t generation;
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc;
+
+static void curl_init(void) {
+    curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static double mono_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const char *ccsig_fetch_robots_state_name(ccsig_fetch_robots_state s) {
+    switch (s) {
+    case CCSIG_FETCH_ROBOTS_OK:
+        return "fetched";
+    case CCSIG_FETCH_ROBOTS_UNAVAILABLE:
+        return "unavailable";
+    default:
+        return "unreachable";
+    }
+}
+
+void ccsig_fetch_opts_default(ccsig_fetch_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->delay = 1.0;
+    o->max_crawl_delay = 60.0;
+    o->connect_timeout_ms = 10000;
+    o->timeout_ms = 30000;
+    o->max_bytes = 16u * 1024u * 1024u;
+}
+
+ccsig_status ccsig_fetcher_new(const ccsig_fetch_opts *o, ccsig_fetcher **out, ccsig_error *err) {
+    *out = NULL;
+    if (o->delay < 0 || o->max_crawl_delay < 0 || isnan(o->delay))
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "delays must be zero or more seconds");
+    pthread_once(&curl_once, curl_init);
+    if (curl_init_rc != CURLE_OK)
+        return ccsig_error_set(err, CCSIG_ERR_UNSUPPORTED, 0, "libcurl failed to initialise: %s",
+                               curl_easy_strerror(curl_init_rc));
+    if (o->cache_dir && *o->cache_dir) {
+        if (mkdir(o->cache_dir, 0755) && errno != EEXIST)
+            return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "cannot create cache directory %s: %s",
+                                   o->cache_dir, strerror(errno));
+        struct stat st;
+        if (stat(o->cache_dir, &st) || !S_ISDIR(st.st_mode))
+            return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "%s is not a directory", o->cache_dir);
+    }
+    ccsig_fetcher *f = calloc(1, sizeof *f);
+    if (!f)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    f->o = *o;
+    snprintf(f->ua, sizeof f->ua, "%s",
+             o->user_agent && *o->user_agent ? o->user_agent : "ccsig/" CCSIG_VERSION_STRING);
+    snprintf(f->agent, sizeof f->agent, "%s", o->agent && *o->agent ? o->agent : "*");
+    snprintf(f->cache_dir, sizeof f->cache_dir, "%s", o->cache_dir ? o->cache_dir : "");
+    snprintf(f->ca_file, sizeof f->ca_file, "%s", o->ca_file ? o->ca_file : "");
+    if (!f->o.max_bytes)
+        f->o.max_bytes = 16u * 1024u * 1024u;
+    pthread_mutex_init(&f->mu, NULL);
+    pthread_cond_init(&f->cv, NULL);
+    *out = f;
+    return CCSIG_OK;
+}
+
+void ccsig_fetcher_free(ccsig_fetcher *f) {
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nrobots; i++)
+        free(f->robots[i].body);
+    for (size_t i = 0; i < f->nretired; i++)
+        free(f->retired[i]);
+    free(f->retired);
+    free(f->robots);
+    free(f->hosts);
+    pthread_mutex_destroy(&f->mu);
+    pthread_cond_destroy(&f->cv);
+    free(f);
+}
+
+/* ---- URLs ---- */
+
+static bool url_parts(const char *url, char *scheme, size_t sc, char *host, size_t hc, long *port) {
+    CURLU *u = curl_url();
+    if (!u)
+        return false;
+    bool ok = false;
+    char *s = NULL, *h = NULL, *p = NULL;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+        (!strcmp(s, "http") || !strcmp(s, "https"))) {
+        *port = -1;
+        if (curl_url_get(u, CURLUPART_PORT, &p, 0) == CURLUE_OK)
+            *port = strtol(p, NULL, 10);
+        snprintf(scheme, sc, "%s", s);
+        snprintf(host, hc, "%s", h);
+        for (char *q = host; *q; q++)
+            *q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+        ok = *host != '\0';
+    }
+    curl_free(s);
+    curl_free(h);
+    curl_free(p);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+bool ccsig_url_origin(const char *url, char *out, size_t cap) {
+    char scheme[16], host[HOST_MAX];
+    long port;
+    if (!url_parts(url, scheme, sizeof scheme, host, sizeof host, &port))
+        return false;
+    bool dflt = port < 0 || (!strcmp(scheme, "http") && port == 80) ||
+                (!strcmp(scheme, "https") && port == 443);
+    int n = dflt ? snprintf(out, cap, "%s://%s", scheme, host)
+                 : snprintf(out, cap, "%s://%s:%ld", scheme, host, port);
+    return n > 0 && (size_t)n < cap;
+}
+
+char *ccsig_url_resolve(const char *base, const char *ref) {
+    CURLU *u = curl_url();
+    if (!u)
+        return NULL;
+    char *out = NULL;
+    if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK) {
+        char *s = NULL;
+        if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) {
+            out = strdup(s);
+            curl_free(s);
+        }
+    }
+    curl_url_cleanup(u);
+    return out;
+}
+
+/* ---- hosts ---- */
+
+static host_slot *host_find(ccsig_fetcher *f, const char *name) {
+    for (size_t i = 0; i < f->nhosts; i++)
+        if (!strcmp(f->hosts[i].name, name))
+            return &f->hosts[i];
+    if (f->nhosts == f->caphosts) {
+        size_t cap = f->caphosts ? f->caphosts * 2 : 16;
+        host_slot *n = realloc(f->hosts, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        f->hosts = n;
+        f->caphosts = cap;
+    }
+    host_slot *h = &f->hosts[f->nhosts++];
+    memset(h, 0, sizeof *h);
+    snprintf(h->name, sizeof h->name, "%s", name);
+    h->crawl_delay = -1;
+    return h;
+}
+
+static double host_delay(const ccsig_fetcher *f, const host_slot *h) {
+    double d = f->o.delay;
+    if (h->crawl_delay > d)
+        d = h->crawl_delay < f->o.max_crawl_delay ? h->crawl_delay : f->o.max_crawl_delay;
+    return d;
+}
+
+/* Wait for the host's turn and take its slot. Indexes, not pointers: the
+ * table may move while we wait. */
+static size_t host_acquire(ccsig_fetcher *f, const char *name) {
+    pthread_mutex_lock(&f->mu);
+    size_t idx;
+    for (;;) {
+        host_slot *h = host_find(f, name);
+        if (!h) {
+            pthread_mutex_unlock(&f->mu);
+            return (size_t)-1;
+        }
+        idx = (size_t)(h - f->hosts);
+        double now = mono_now();
+        if (!h->busy && now >= h->next)
+            break;
+        if (h->busy) {
+            pthread_cond_wait(&f->cv, &f->mu);
+        } else {
+            double wait = h->next - now;
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            double until = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + wait;
+            ts.tv_sec = (time_t)until;
+            ts.tv_nsec = (long)((until - (double)ts.tv_sec) * 1e9);
+            pthread_cond_timedwait(&f->cv, &f->mu, &ts);
+        }
+    }
+    f->hosts[idx].busy = true;
+    pthread_mutex_unlock(&f->mu);
+    return idx;
+}
+
+static void host_release(ccsig_fetcher *f, size_t idx) {
+    if (idx == (size_t)-1)
+        return;
+    pthread_mutex_lock(&f->mu);
+    host_slot *h = &f->hosts[idx];
+    h->busy = false;
+    h->next = mono_now() + host_delay(f, h);
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+}
+
+/* ---- one request ---- */
+
+typedef struct xfer {
+    ccsig_fetcher *f;
+    const ccsig_fetch_req *req;
+    size_t limit;
+    char *body;
+    size_t len, cap;
+    bool truncated, stopped, oom;
+    char *hb;
+    size_t hlen, hcap;
+    char ctype[128];
+} xfer;
+
+static bool grow(char **p, size_t *cap, size_t need) {
+    if (need <= *cap)
+        return true;
+    size_t c = *cap ? *cap : 4096;
+    while (c < need)
+        c *= 2;
+    char *n = realloc(*p, c);
+    if (!n)
+        return false;
+    *p = n;
+    *cap = c;
+    return true;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud) {
+    xfer *x = ud;
+    size_t n = size * nmemb;
+    if (n >= 5 && !memcmp(ptr, "HTTP/", 5))
+        x->hlen = 0; /* a new answer (after a 1xx): forget the interim fields */
+    if (x->hlen + n > 256 * 1024)
+        return n; /* a runaway header block: keep what we have */
+    if (!grow(&x->hb, &x->hcap, x->hlen + n + 1)) {
+        x->oom = true;
+        return 0;
+    }
+    memcpy(x->hb + x->hlen, ptr, n);
+    x->hlen += n;
+    x->hb[x->hlen] = '\0';
+    return n;
+}
+
+static void content_type(xfer *x, CURL *c) {
+    char *ct = NULL;
+    x->ctype[0] = '\0';
+    if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) {
+        size_t i = 0;
+        while (ct[i] && ct[i] != ';' && ct[i] != ' ' && i + 1 < sizeof x->ctype) {
+            char ch = ct[i];
+            x->ctype[i++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        }
+        x->ctype[i] = '\0';
+    }
+}
+
+typedef struct write_ctx {
+    xfer *x;
+    CURL *c;
+} write_ctx;
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud) {
+    write_ctx *w = ud;
+    xfer *x = w->x;
+    size_t n = size * nmemb, take = n;
+    if (x->len + take > x->limit) {
+        take = x->limit - x->len;
+        x->truncated = true;
+    }
+    if (take) {
+        if (!grow(&x->body, &x->cap, x->len + take + 1)) {
+            x->oom = true;
+            return 0;
+        }
+        memcpy(x->body + x->len, ptr, take);
+        x->len += take;
+        x->body[x->len] = '\0';
+    }
+    if (x->truncated)
+        return 0;
+    if (x->req && x->req->enough) {
+        if (!x->ctype[0])
+            content_type(x, w->c);
+        if (x->req->enough(x->body, x->len, x->ctype, x->req->ctx)) {
+            x->stopped = true;
+            return 0;
+        }
+    }
+    return n;
+}
+
+/* Split the header block into fields (slices of hb, NUL-terminated there). */
+static void split_headers(ccsig_response *r, char *hb, size_t hlen) {
+    size_t n = 0;
+    for (size_t i = 0; i < hlen; i++)
+        n += hb[i] == '\n';
+    r->headers = calloc(n + 1, sizeof *r->headers);
+    if (!r->headers)
+        return;
+    char *p = hb, *e = hb + hlen;
+    while (p < e) {
+        char *nl = memchr(p, '\n', (size_t)(e - p));
+        char *le = nl ? nl : e;
+        char *ve = le;
+        if (ve > p && ve[-1] == '\r')
+            ve--;
+        char *colon = memchr(p, ':', (size_t)(ve - p));
+        if (colon && colon > p && memcmp(p, "HTTP/", 5)) {
+            char *vs = colon + 1;
+            while (vs < ve && (*vs == ' ' || *vs == '\t'))
+                vs++;
+            char *vend = ve;
+            while (vend > vs && (vend[-1] == ' ' || vend[-1] == '\t'))
+                vend--;
+            ccsig_header_field *h = &r->headers[r->nheaders++];
+            h->name = ccsig_str_make(p, (size_t)(colon - p));
+            h->value = ccsig_str_make(vs, (size_t)(vend - vs));
+        }
+        p = nl ? nl + 1 : e;
+    }
+}
+
+static const ccsig_str *find_header(const ccsig_response *r, const char *name) {
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (ccsig_str_ieq(r->headers[i].name, name))
+            return &r->headers[i].value;
+    return NULL;
+}
+
+void ccsig_response_free(ccsig_response *r) {
+    free(r->url);
+    free(r->body);
+    free(r->headers);
+    free(r->hbuf);
+    memset(r, 0, sizeof *r);
+}
+
+/* One request without following redirects. *location receives the
+ * redirect target (malloc'd) of a 3xx. */
+static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch_req *req,
+                            ccsig_response *r, char **location) {
+    *location = NULL;
+    char scheme[16], host[HOST_MAX];
+    long port;
+    if (!url_parts(url, scheme, sizeof scheme, host, sizeof host, &port)) {
+        snprintf(r->error, sizeof r->error, "not an http(s) URL: %.200s", url);
+        return CCSIG_ERR_USAGE;
+    }
+    CURL *c = curl_easy_init();
+    if (!c) {
+        snprintf(r->error, sizeof r->error, "out of memory");
+        return CCSIG_ERR_NOMEM;
+    }
+    xfer x;
+    memset(&x, 0, sizeof x);
+    x.f = f;
+    x.req = req;
+    x.limit = req && req->limit ? req->limit : f->o.max_bytes;
+    write_ctx w = {&x, c};
+    char range[64] = "";
+    if (req && req->suffix && req->want)
+        snprintf(range, sizeof range, "-%zu", req->want);
+    else if (req && req->want)
+        snprintf(range, sizeof range, "%zu-%zu", req->from, req->from + req->want - 1);
+    else if (req && req->from)
+        snprintf(range, sizeof range, "%zu-", req->from);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, f->ua);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->o.connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, f->o.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &w);
+    if (range[0])
+        curl_easy_setopt(c, CURLOPT_RANGE, range);
+    if (f->ca_file[0])
+        curl_easy_setopt(c, CURLOPT_CAINFO, f->ca_file);
+    size_t slot = host_acquire(f, host);
+    CURLcode rc = curl_easy_perform(c);
+    host_release(f, slot);
+    ccsig_status st = CCSIG_OK;
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    r->status = status;
+    content_type(&x, c);
+    memcpy(r->content_type, x.ctype, sizeof r->content_type);
+    bool ok = rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && (x.truncated || x.stopped));
+    if (x.oom) {
+        snprintf(r->error, sizeof r->error, "out of memory");
+        st = CCSIG_ERR_NOMEM;
+    } else if (!ok) {
+        if (rc == CURLE_OPERATION_TIMEDOUT)
+            snprintf(r->error, sizeof r->error,
+                     "timed out (limits: %ld ms to connect, %ld ms "
+                     "per request)",
+                     f->o.connect_timeout_ms, f->o.timeout_ms);
+        else
+            snprintf(r->error, sizeof r->error, "%s", curl_easy_strerror(rc));
+        st = CCSIG_ERR_IO; /* even after a status line: the answer is incomplete */
+    }
+    char *loc = NULL;
+    if (status >= 300 && status < 400 &&
+        curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
+        *location = strdup(loc);
+    r->body = x.body ? x.body : calloc(1, 1);
+    r->len = x.len;
+    r->truncated = x.truncated;
+    r->stopped = x.stopped;
+    r->partial = status == 206;
+    r->hbuf = x.hb;
+    if (x.hb)
+        split_headers(r, x.hb, x.hlen);
+    /* the whole size: Content-Range "bytes a-b/total", else Content-Length */
+    const ccsig_str *cr = find_header(r, "content-range");
+    if (cr) {
+        const char *slash = memchr(cr->p, '/', cr->len);
+        if (slash && slash + 1 < cr->p + cr->len && slash[1] != '*')
+            r->total = (size_t)strtoull(slash + 1, NULL, 10);
+    } else if (status == 200) {
+        curl_off_t cl = -1;
+        if (curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK && cl >= 0)
+            r->total = (size_t)cl;
+    }
+    curl_easy_cleanup(c);
+    return st;
+}
+
+ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetch_req *req,
+                             ccsig_response *out) {
+    memset(out, 0, sizeof *out);
+    char *cur = strdup(url);
+    if (!cur)
+        return CCSIG_ERR_NOMEM;
+    bool follow = !req || req->follow;
+    for (unsigned hop = 0;; hop++) {
+        char *loc = NULL;
+        ccsig_response r;
+        memset(&r, 0, sizeof r);
+        ccsig_status st = request(f, cur, req, &r, &loc);
+        r.redirects = hop;
+        if (st || !follow || !loc) {
+            free(loc);
+            r.url = cur;
+            *out = r;
+            return st;
+        }
+        if (hop + 1 > CCSIG_FETCH_MAX_REDIRECTS) {
+            snprintf(r.error, sizeof r.error, "more than %d redirects (last to %.150s)",
+                     CCSIG_FETCH_MAX_REDIRECTS, loc);
+            free(loc);
+            r.url = cur;
+            *out = r;
+            return CCSIG_ERR_IO;
+        }
+        ccsig_response_free(&r);
+        free(cur);
+        cur = loc;
+    }
+}
+
+/* ---- robots.txt ---- */
+
+/* Cache lifetime from Cache-Control: max-age (capped at 24 h), none for
+ * no-store / no-cache, 24 h when nothing is said. */
+static long cache_lifetime(const ccsig_response *r) {
+    long life = CCSIG_FETCH_ROBOTS_MAX_AGE;
+    for (size_t i = 0; i < r->nheaders; i++) {
+        if (!ccsig_str_ieq(r->headers[i].name, "cache-control"))
+            continue;
+        ccsig_str v = r->headers[i].value;
+        for (size_t k = 0; k < v.len; k++) {
+            const char *p = v.p + k;
+            size_t left = v.len - k;
+            if (left >= 8 && !strncasecmp(p, "no-store", 8))
+                return 0;
+            if (left >= 8 && !strncasecmp(p, "no-cache", 8))
+                return 0;
+            if (left > 8 && !strncasecmp(p, "max-age=", 8) &&
+                (k == 0 || p[-1] == ' ' || p[-1] == ',' || p[-1] == '\t')) {
+                long a = strtol(p + 8, NULL, 10);
+                if (a < 0)
+                    a = 0;
+                life = a < CCSIG_FETCH_ROBOTS_MAX_AGE ? a : CCSIG_FETCH_ROBOTS_MAX_AGE;
+            }
+        }
+    }
+    return life;
+}
+
+double ccsig_fetch_crawl_delay(const char *p, size_t len, const char *agent) {
+    /* RFC 9309 groups: consecutive user-agent lines start a group; the
+     * agent's own group (product token, case-insensitive) wins over '*'. */
+    double own = -1, star = -1;
+    bool in_own = false, in_star = false, last_ua = false, have_own = false;
+    size_t alen = agent ? strlen(agent) : 0;
+    size_t i = 0;
+    while (i < len) {
+        const char *s = p + i;
+        const char *nl = memchr(s, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - s) : len - i;
+        i += n + (nl ? 1 : 0);
+        const char *hash = memchr(s, '#', n);
+        if (hash)
+            n = (size_t)(hash - s);
+        while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+            n--;
+        while (n && (*s == ' ' || *s == '\t')) {
+            s++;
+            n--;
+        }
+        const char *colon = memchr(s, ':', n);
+        if (!colon)
+            continue;
+        size_t kl = (size_t)(colon - s);
+        while (kl && (s[kl - 1] == ' ' || s[kl - 1] == '\t'))
+            kl--;
+        const char *v = colon + 1;
+        size_t vl = n - (size_t)(v - s);
+        while (vl && (*v == ' ' || *v == '\t')) {
+            v++;
+            vl--;
+        }
+        if (kl == 10 && !strncasecmp(s, "user-agent", 10)) {
+            if (!last_ua)
+                in_own = in_star = false;
+            last_ua = true;
+            size_t tl = 0;
+            while (tl < vl && ((v[tl] >= 'a' && v[tl] <= 'z') || (v[tl] >= 'A' && v[tl] <= 'Z') ||
+                               v[tl] == '-' || v[tl] == '_'))
+                tl++;
+            if (vl && v[0] == '*')
+                in_star = true;
+            else if (alen && tl == alen && !strncasecmp(v, agent, alen)) {
+                in_own = true;
+                have_own = true;
+            }
+            continue;
+        }
+        last_ua = false;
+        if (kl == 11 && !strncasecmp(s, "crawl-delay", 11) && vl) {
+            char num[32];
+            snprintf(num, sizeof num, "%.*s", (int)(vl < 31 ? vl : 31), v);
+            char *end;
+            double d = strtod(num, &end);
+            if (end == num || !(d >= 0) || isinf(d))
+                continue;
+            if (in_own && own < 0)
+                own = d;
+            if (in_star && star < 0)
+                star = d;
+        }
+    }
+    return have_own ? own : star;
+}
+
+/* ---- the disk cache ---- */
+
+static void cache_path(const ccsig_fetcher *f, const char *origin, char *out, size_t cap) {
+    size_t o = (size_t)snprintf(out, cap, "%s/", f->cache_dir);
+    for (const char *p = origin; *p && o + 4 < cap; p++) {
+        char ch = *p;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+            ch == '.' || ch == '-')
+            out[o++] = ch;
+        else
+            o += (size_t)snprintf(out + o, cap - o, "%%%02X", (unsigned char)ch);
+    }
+    snprintf(out + o, cap - o, ".robots");
+}
+
+static void cache_write(ccsig_fetcher *f, const robots_entry *e) {
+    if (!f->cache_dir[0])
+        return;
+    char path[2048], tmp[2100];
+    cache_path(f, e->r.origin, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+    FILE *fp = fopen(tmp, "wb");
+    if (!fp)
+        return;
+    fprintf(fp,
+            "ccsig robots.txt cache 1\norigin: %s\nurl: %s\nstate: %s\nhttp: %ld\n"
+            "fetched: %lld\nexpires: %lld\ntruncated: %d\nlength: %zu\n\n",
+            e->r.origin, e->r.url, ccsig_fetch_robots_state_name(e->r.state), e->r.http_status,
+            (long long)e->r.fetched, (long long)e->r.expires, e->r.truncated ? 1 : 0, e->r.len);
+    if (e->r.len)
+        fwrite(e->body, 1, e->r.len, fp);
+    if (fclose(fp) == 0)
+        rename(tmp, path);
+    else
+        unlink(tmp);
+}
+
+/* Load the disk copy into e (valid or expired); false when absent or bad. */
+static bool cache_read(ccsig_fetcher *f, robots_entry *e) {
+    if (!f->cache_dir[0])
+        return false;
+    char path[2048];
+    cache_path(f, e->r.origin, path, sizeof path);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return false;
+    char line[2200], state[32] = "";
+    char origin[512] = "", url[2048] = "";
+    long http = 0;
+    long long fetched = 0, expires = 0;
+    int trunc = 0;
+    size_t len = 0;
+    bool ok = fgets(line, sizeof line, fp) && !strcmp(line, "ccsig robots.txt cache 1\n");
+    while (ok && fgets(line, sizeof line, fp) && strcmp(line, "\n")) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!strncmp(line, "origin: ", 8))
+            snprintf(origin, sizeof origin, "%.511s", line + 8);
+        else if (!strncmp(line, "url: ", 5))
+            snprintf(url, sizeof url, "%.2047s", line + 5);
+        else if (!strncmp(line, "state: ", 7))
+            snprintf(state, sizeof state, "%.31s", line + 7);
+        else if (!strncmp(line, "http: ", 6))
+            http = strtol(line + 6, NULL, 10);
+        else if (!strncmp(line, "fetched: ", 9))
+            fetched = strtoll(line + 9, NULL, 10);
+        else if (!strncmp(line, "expires: ", 9))
+            expires = strtoll(line + 9, NULL, 10);
+        else if (!strncmp(line, "truncated: ", 11))
+            trunc = atoi(line + 11);
+        else if (!strncmp(line, "length: ", 8))
+            len = (size_t)strtoull(line + 8, NULL, 10);
+    }
+    ok = ok && !strcmp(origin, e->r.origin) && len <= CCSIG_FETCH_ROBOTS_MAX &&
+         (!strcmp(state, "fetched") || !strcmp(state, "unavailable"));
+    char *body = ok ? malloc(len + 1) : NULL;
+    if (body && fread(body, 1, len, fp) != len)
+        ok = false;
+    fclose(fp);
+    if (!ok || !body) {
+        free(body);
+        return false;
+    }
+    body[len] = '\0';
+    free(e->body);
+    e->body = body;
+    e->r.state = !strcmp(state, "fetched") ? CCSIG_FETCH_ROBOTS_OK : CCSIG_FETCH_ROBOTS_UNAVAILABLE;
+    e->r.http_status = http;
+    snprintf(e->r.url, sizeof e->r.url, "%s", url);
+    e->r.body = body;
+    e->r.len = len;
+    e->r.truncated = trunc != 0;
+    e->r.fetched = (time_t)fetched;
+    e->r.expires = (time_t)expires;
+    e->r.from_cache = true;
+    e->r.error[0] = '\0';
+    return true;
+}
+
+/* ---- fetching it ---- */
+
+static robots_entry *robots_find(ccsig_fetcher *f, const char *origin) {
+    for (size_t i = 0; i < f->nrobots; i++)
+        if (!strcmp(f->robots[i].r.origin, origin))
+            return &f->robots[i];
+    if (f->nrobots == f->caprobots) {
+        size_t cap = f->caprobots ? f->caprobots * 2 : 16;
+        robots_entry *n = realloc(f->robots, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        f->robots = n;
+        f->caprobots = cap;
+    }
+    robots_entry *e = &f->robots[f->nrobots++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->r.origin, sizeof e->r.origin, "%s", origin);
+    e->r.crawl_delay = -1;
+    return e;
+}
+
+static void retire(ccsig_fetcher *f, char *body) {
+    if (!body)
+        return;
+    if (f->nretired == f->capretired) {
+        size_t cap = f->capretired ? f->capretired * 2 : 8;
+        char **n = realloc(f->retired, cap * sizeof *n);
+        if (!n)
+            return; /* out of memory: leak it rather than free what a caller may hold */
+        f->retired = n;
+        f->capretired = cap;
+    }
+    f->retired[f->nretired++] = body;
+}
+
+/* Fetch now into a fresh result (no locks held). */
+static void robots_fetch_now(ccsig_fetcher *f, const char *origin, ccsig_robots_fetch *r,
+                             char **body) {
+    char url[600];
+    snprintf(url, sizeof url, "%s/robots.txt", origin);
+    ccsig_fetch_req req = {0, 0, false, CCSIG_FETCH_ROBOTS_MAX, true, NULL, NULL};
+    ccsig_response resp;
+    ccsig_status st = ccsig_fetch_get(f, url, &req, &resp);
+    time_t now = time(NULL);
+    r->fetched = now;
+    r->http_status = resp.status;
+    r->redirects = resp.redirects;
+    snprintf(r->url, sizeof r->url, "%s", resp.url ? resp.url : url);
+    *body = NULL;
+    if (st == CCSIG_OK && resp.status >= 200 && resp.status < 300) {
+        r->state = CCSIG_FETCH_ROBOTS_OK;
+        *body = resp.body;
+        resp.body = NULL;
+        r->len = resp.len;
+        r->truncated = resp.truncated;
+        r->expires = now + cache_lifetime(&resp);
+        r->error[0] = '\0';
+    } else if ((st == CCSIG_OK && resp.status >= 400 && resp.status < 500) ||
+               (st == CCSIG_ERR_IO && resp.status >= 300 && resp.status < 400)) {
+        /* RFC 9309 §2.3.1.3 unavailable; §2.3.1.2 past five redirects too */
+        r->state = CCSIG_FETCH_ROBOTS_UNAVAILABLE;
+        r->expires = now + cache_lifetime(&resp);
+        if (resp.status >= 400)
+            snprintf(r->error, sizeof r->error, "HTTP %ld", resp.status);
+        else
+            snprintf(r->error, sizeof r->error, "%s", resp.error);
+    } else {
+        r->state = CCSIG_FETCH_ROBOTS_UNREACHABLE;
+        r->expires = now + CCSIG_FETCH_UNREACHABLE_TTL;
+        if (st == CCSIG_OK)
+            snprintf(r->error, sizeof r->error, "HTTP %ld", resp.status);
+        else
+            snprintf(r->error, sizeof r->error, "%s", resp.error[0] ? resp.error : "no answer");
+    }
+    ccsig_response_free(&resp);
+}
+
+ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_fetch *out) {
+    memset(out, 0, sizeof *out);
+    char origin[512];
+    if (!ccsig_url_origin(url, origin, sizeof origin)) {
+        snprintf(out->error, sizeof out->error, "not an http(s) URL");
+        out->state = CCSIG_FETCH_ROBOTS_UNREACHABLE;
+        return CCSIG_ERR_USAGE;
+    }
+    pthread_mutex_lock(&f->mu);
+    robots_entry *e = robots_find(f, origin);
+    if (!e) {
+        pthread_mutex_unlock(&f->mu);
+        return CCSIG_ERR_NOMEM;
+    }
+    size_t idx = (size_t)(e - f->robots);
+    while (f->robots[idx].busy)
+        pthread_cond_wait(&f->cv, &f->mu);
+    e = &f->robots[idx];
+    time_t now = time(NULL);
+    if (e->valid && now < e->r.expires) {
+        *out = e->r;
+        out->from_cache = true;
+        pthread_mutex_unlock(&f->mu);
+        return CCSIG_OK;
+    }
+    e->busy = true;
+    robots_entry copy = *e; /* work on a copy: the table may move */
+    pthread_mutex_unlock(&f->mu);
+
+    bool from_disk = false;
+    if (!copy.valid) {
+        copy.body = NULL; /* cache_read allocates its own */
+        if (cache_read(f, &copy)) {
+            copy.valid = true;
+            from_disk = now < copy.r.expires;
+        }
+    }
+    if (!from_disk) {
+        ccsig_robots_fetch r;
+        memset(&r, 0, sizeof r);
+        snprintf(r.origin, sizeof r.origin, "%s", origin);
+        char *body;
+        robots_fetch_now(f, origin, &r, &body);
+        if (r.state == CCSIG_FETCH_ROBOTS_UNREACHABLE && copy.valid &&
+            copy.r.state != CCSIG_FETCH_ROBOTS_UNREACHABLE) {
+            /* §2.4: an unreachable robots.txt lets the cached copy serve */
+            copy.r.stale = true;
+            copy.r.expires = r.expires;
+            snprintf(copy.r.error, sizeof copy.r.error, "%s", r.error);
+        } else {
+            if (copy.body && copy.body != e->body)
+                free(copy.body); /* a disk copy we do not use */
+            copy.body = body;
+            copy.r = r;
+            copy.r.body = body ? body : "";
+            copy.r.from_cache = false;
+            copy.valid = true;
+        }
+    }
+    copy.r.body = copy.body ? copy.body : "";
+    copy.r.crawl_delay = copy.r.state == CCSIG_FETCH_ROBOTS_OK
+                             ? ccsig_fetch_crawl_delay(copy.r.body, copy.r.len, f->agent)
+                             : -1;
+    if (!from_disk && !copy.r.stale && copy.r.state != CCSIG_FETCH_ROBOTS_UNREACHABLE)
+        cache_write(f, &copy);
+
+    pthread_mutex_lock(&f->mu);
+    e = &f->robots[idx];
+    if (e->body && e->body != copy.body)
+        retire(f, e->body);
+    copy.r.generation = ++f->generation;
+    copy.busy = false;
+    *e = copy;
+    /* the host's Crawl-delay */
+    char scheme[16], host[HOST_MAX];
+    long port;
+    if (url_parts(url, scheme, sizeof scheme, host, sizeof host, &port)) {
+        host_slot *h = host_find(f, host);
+        if (h && copy.r.crawl_delay > h->crawl_delay)
+            h->crawl_delay = copy.r.crawl_delay;
+    }
+    *out = e->r;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+    return CCSIG_OK;
+}

@@ -1,0 +1,363 @@
+/*
+ * sources/collect.c — the collector every reader writes into, TDMRep's
+ * precedence across its levels, and the small helpers the readers share
+ * (robots-style patterns, URL paths, arena formatting).
+ */
+#include <stdio.h>
+
+#include "internal.h"
+
+const char *ccsig_link_kind_name(ccsig_link_kind k) {
+    static const char *const names[CCSIG_LINK_KIND_COUNT] = {"rsl", "license", "tdm-policy"};
+    return (unsigned)k < CCSIG_LINK_KIND_COUNT ? names[k] : "unknown";
+}
+
+const char *ccsig_tdm_level_name(ccsig_tdm_level l) {
+    static const char *const names[CCSIG_TDM_LEVELS] = {"well-known", "header", "html", "embedded"};
+    return (unsigned)l < CCSIG_TDM_LEVELS ? names[l] : "unknown";
+}
+
+/* ---- helpers ---- */
+
+size_t src_ifind(const char *p, size_t len, const char *lit) {
+    size_t n = strlen(lit);
+    if (!n || n > len)
+        return n ? len : 0;
+    char first = src_lower(lit[0]);
+    for (size_t i = 0; i + n <= len; i++) {
+        if (src_lower(p[i]) != first)
+            continue;
+        size_t k = 1;
+        while (k < n && src_lower(p[i + k]) == src_lower(lit[k]))
+            k++;
+        if (k == n)
+            return i;
+    }
+    return len;
+}
+
+bool src_next_item(ccsig_str *rest, char sep, ccsig_str *item) {
+    while (rest->len) {
+        const char *e = memchr(rest->p, sep, rest->len);
+        size_t n = e ? (size_t)(e - rest->p) : rest->len;
+        *item = src_trim(ccsig_str_make(rest->p, n));
+        rest->p += n + (e ? 1 : 0);
+        rest->len -= n + (e ? 1 : 0);
+        if (item->len)
+            return true;
+    }
+    return false;
+}
+
+unsigned src_line_of(const char *p, size_t off) {
+    unsigned line = 1;
+    for (size_t i = 0; i < off; i++)
+        line += p[i] == '\n';
+    return line;
+}
+
+ccsig_str src_vprintf(ccsig_arena *a, const char *fmt, va_list ap) {
+    char tmp[512];
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return ccsig_str_make("", 0);
+    if ((size_t)n < sizeof tmp) {
+        char *d = ccsig_arena_dup(a, tmp, (size_t)n);
+        return d ? ccsig_str_make(d, (size_t)n) : ccsig_str_make("", 0);
+    }
+    char *d = ccsig_arena_alloc(a, (size_t)n + 1);
+    if (!d)
+        return ccsig_str_make("", 0);
+    vsnprintf(d, (size_t)n + 1, fmt, ap);
+    return ccsig_str_make(d, (size_t)n);
+}
+
+ccsig_str src_printf(ccsig_arena *a, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    ccsig_str s = src_vprintf(a, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+ccsig_str src_dup(ccsig_arena *a, ccsig_str s) {
+    char *d = ccsig_arena_dup(a, s.p ? s.p : "", s.len);
+    return d ? ccsig_str_make(d, s.len) : ccsig_str_make("", 0);
+}
+
+bool src_agent_is(const ccsig_collect *c, ccsig_str token) {
+    return c->ctx.agent.len && src_ieq(token, c->ctx.agent);
+}
+
+/* ---- the collector ---- */
+
+void ccsig_collect_init(ccsig_collect *c, ccsig_arena *a, const ccsig_asset_ctx *ctx) {
+    c->arena = a;
+    if (ctx)
+        c->ctx = *ctx;
+    else
+        memset(&c->ctx, 0, sizeof c->ctx);
+    c->n = c->dropped = 0;
+    c->nnotes = c->notes_dropped = 0;
+    c->nlinks = c->links_dropped = 0;
+    for (int l = 0; l < CCSIG_TDM_LEVELS; l++) {
+        memset(&c->tdm[l], 0, sizeof c->tdm[l]);
+        c->tdm[l].reservation = -1;
+    }
+    c->finished = false;
+}
+
+ccsig_statement *ccsig_collect_add(ccsig_collect *c, ccsig_source_kind k) {
+    if (c->n >= CCSIG_COLLECT_MAX_STATEMENTS) {
+        if (!c->dropped++) {
+            ccsig_provenance p = src_prov(k, 0, c->ctx.origin, ccsig_str_make("", 0));
+            ccsig_collect_note(c, &p, "more than %d statements for one asset: the rest are ignored",
+                               CCSIG_COLLECT_MAX_STATEMENTS);
+        }
+        return NULL;
+    }
+    ccsig_statement *st = &c->sts[c->n++];
+    ccsig_statement_init(st, k);
+    return st;
+}
+
+bool ccsig_collect_push(ccsig_collect *c, const ccsig_statement *st) {
+    ccsig_statement *d = ccsig_collect_add(c, st->src.kind);
+    if (!d)
+        return false;
+    *d = *st;
+    return true;
+}
+
+void ccsig_collect_note(ccsig_collect *c, const ccsig_provenance *src, const char *fmt, ...) {
+    if (c->nnotes >= CCSIG_COLLECT_MAX_NOTES) {
+        c->notes_dropped++;
+        return;
+    }
+    ccsig_note *n = &c->notes[c->nnotes++];
+    if (src)
+        n->src = *src;
+    else
+        n->src = src_prov(CCSIG_SRC_EXPRESSION, 0, c->ctx.origin, ccsig_str_make("", 0));
+    va_list ap;
+    va_start(ap, fmt);
+    n->message = src_vprintf(c->arena, fmt, ap);
+    va_end(ap);
+}
+
+void ccsig_collect_link(ccsig_collect *c, ccsig_link_kind k, ccsig_str url, ccsig_str type,
+                        const ccsig_provenance *src) {
+    for (size_t i = 0; i < c->nlinks; i++)
+        if (c->links[i].kind == k && ccsig_str_eq_str(c->links[i].url, url))
+            return;
+    if (c->nlinks >= CCSIG_COLLECT_MAX_LINKS) {
+        c->links_dropped++;
+        return;
+    }
+    ccsig_link *l = &c->links[c->nlinks++];
+    l->kind = k;
+    l->url = url;
+    l->type = type;
+    l->src = *src;
+}
+
+void ccsig_collect_tdm(ccsig_collect *c, ccsig_tdm_level level, int reservation, ccsig_str policy,
+                       const ccsig_provenance *src) {
+    if ((unsigned)level >= CCSIG_TDM_LEVELS)
+        return;
+    ccsig_tdm_value *v = &c->tdm[level];
+    if (reservation == 0 || reservation == 1) {
+        if (v->conflict) {
+            /* stays unset */
+        } else if (v->reservation >= 0 && v->reservation != reservation) {
+            v->conflict = true;
+            v->reservation = -1;
+            ccsig_collect_note(c, src,
+                               "tdm-reservation is given as both 0 and 1 at the %s level: a "
+                               "TDMRep protocol error, so that level states no reservation",
+                               ccsig_tdm_level_name(level));
+        } else if (v->reservation < 0) {
+            v->reservation = (int8_t)reservation;
+            v->src = *src;
+        }
+    }
+    if (policy.len && !v->policy.len) {
+        v->policy = policy;
+        v->policy_src = *src;
+    }
+}
+
+void ccsig_collect_finish(ccsig_collect *c) {
+    if (c->finished)
+        return;
+    c->finished = true;
+    int res = -1, rl = -1, pl = -1;
+    for (int l = CCSIG_TDM_LEVELS - 1; l >= 0; l--) {
+        if (rl < 0 && c->tdm[l].reservation >= 0) {
+            rl = l;
+            res = c->tdm[l].reservation;
+        }
+        if (pl < 0 && c->tdm[l].policy.len)
+            pl = l;
+    }
+    for (int l = 0; l < rl; l++)
+        if (c->tdm[l].reservation >= 0 && c->tdm[l].reservation != res)
+            ccsig_collect_note(c, &c->tdm[rl].src,
+                               "tdm-reservation %d at the %s level supersedes %d at the %s level "
+                               "(TDMRep precedence)",
+                               res, ccsig_tdm_level_name((ccsig_tdm_level)rl),
+                               c->tdm[l].reservation, ccsig_tdm_level_name((ccsig_tdm_level)l));
+    if (res < 0) {
+        if (pl >= 0)
+            ccsig_collect_note(c, &c->tdm[pl].policy_src,
+                               "tdm-policy without tdm-reservation: TDMRep ignores it");
+        return;
+    }
+    bool policy = res == 1 && pl >= 0;
+    if (res == 0 && pl >= 0)
+        ccsig_collect_note(c, &c->tdm[pl].policy_src,
+                           "tdm-policy is ignored because tdm-reservation is 0");
+    ccsig_statement *st = ccsig_collect_add(c, c->tdm[rl].src.kind);
+    if (!st)
+        return;
+    st->src = c->tdm[rl].src;
+    unsigned cond = policy ? CCSIG_COND_POLICY : 0;
+    ccsig_str label = CCSIG_STR_LIT("tdm-reservation");
+    if (res) {
+        ccsig_statement_set(st, CCSIG_CAT_TRAIN_AI, CCSIG_STATE_DENY, CCSIG_SIGNAL_NONE, cond,
+                            label);
+        ccsig_statement_set(st, CCSIG_CAT_AI_USE, CCSIG_STATE_DENY, CCSIG_SIGNAL_NONE, cond, label);
+    } else {
+        ccsig_statement_set(st, CCSIG_CAT_AUTOMATED_PROCESSING, CCSIG_STATE_ALLOW,
+                            CCSIG_SIGNAL_NONE, 0, label);
+    }
+    if (policy)
+        ccsig_collect_link(c, CCSIG_LINK_TDM_POLICY, c->tdm[pl].policy, ccsig_str_make("", 0),
+                           &c->tdm[pl].policy_src);
+}
+
+/* ---- patterns ---- */
+
+static int hexval(char ch) {
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+static bool unreserved(int ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '-' || ch == '.' || ch == '_' || ch == '~';
+}
+
+/* Next byte of s at *i with %xx of an unreserved character decoded; other
+ * escapes come back as '%' with their two hex digits upper-cased in up. */
+static int next_byte(ccsig_str s, size_t *i, char *up, size_t *uplen) {
+    char ch = s.p[*i];
+    if (ch == '%' && *i + 2 < s.len) {
+        int h = hexval(s.p[*i + 1]), l = hexval(s.p[*i + 2]);
+        if (h >= 0 && l >= 0) {
+            int v = h * 16 + l;
+            *i += 3;
+            if (unreserved(v)) {
+                *uplen = 0;
+                return v;
+            }
+            up[0] = (char)(h < 10 ? '0' + h : 'A' + h - 10);
+            up[1] = (char)(l < 10 ? '0' + l : 'A' + l - 10);
+            *uplen = 2;
+            return '%';
+        }
+    }
+    (*i)++;
+    *uplen = 0;
+    return (unsigned char)ch;
+}
+
+/* Normalise into buf (at most cap bytes); returns the length used. */
+static size_t normalise(ccsig_str s, char *buf, size_t cap) {
+    size_t o = 0, i = 0;
+    while (i < s.len && o < cap) {
+        char up[2];
+        size_t uplen;
+        int b = next_byte(s, &i, up, &uplen);
+        buf[o++] = (char)b;
+        for (size_t k = 0; k < uplen && o < cap; k++)
+            buf[o++] = up[k];
+    }
+    return o;
+}
+
+/* Longest pattern or path compared; longer inputs are cut (patterns this
+ * long do not occur; RFC 9309 parsers cut lines near 16 KiB). */
+#define MATCH_MAX 4096
+
+static bool match_norm(const char *pat, size_t pn, const char *path, size_t n) {
+    /* Iterative wildcard match with backtracking to the last '*'. A '$' is
+     * an end anchor only as the pattern's last byte. */
+    size_t pi = 0, si = 0, star_pi = (size_t)-1, star_si = 0;
+    bool anchored = pn && pat[pn - 1] == '$';
+    if (anchored)
+        pn--;
+    for (;;) {
+        if (pi == pn) {
+            if (!anchored || si == n)
+                return true;
+        } else if (pat[pi] == '*') {
+            star_pi = ++pi;
+            star_si = si;
+            continue;
+        } else if (si < n && pat[pi] == path[si]) {
+            pi++;
+            si++;
+            continue;
+        }
+        if (star_pi == (size_t)-1 || star_si >= n)
+            return false;
+        pi = star_pi;
+        si = ++star_si;
+    }
+}
+
+bool ccsig_pattern_match(ccsig_str pattern, ccsig_str path) {
+    char pb[MATCH_MAX], sb[MATCH_MAX];
+    size_t pn = normalise(pattern, pb, sizeof pb);
+    size_t n = normalise(path, sb, sizeof sb);
+    return match_norm(pb, pn, sb, n);
+}
+
+void src_url_split(ccsig_str url, ccsig_str *origin, ccsig_str *path) {
+    const char *p = url.p ? url.p : "", *e = p + url.len;
+    const char *hash = memchr(p, '#', url.len);
+    if (hash)
+        e = hash;
+    const char *q = p, *ps = p;
+    while (q < e && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+                     (*q >= '0' && *q <= '9') || *q == '+' || *q == '-' || *q == '.'))
+        q++;
+    if (e - q > 2 && q > p && q[0] == ':' && q[1] == '/' && q[2] == '/')
+        ps = q + 3;
+    else if (e - p >= 2 && p[0] == '/' && p[1] == '/')
+        ps = p + 2;
+    else
+        ps = NULL;
+    if (ps)
+        while (ps < e && *ps != '/' && *ps != '?')
+            ps++;
+    else
+        ps = p;
+    *origin = ccsig_str_make(p, (size_t)(ps - p));
+    *path = ccsig_str_make(ps, (size_t)(e - ps));
+}
+
+ccsig_str ccsig_url_path(ccsig_str url) {
+    ccsig_str origin, path;
+    src_url_split(url, &origin, &path);
+    return path.len ? path : CCSIG_STR_LIT("/");
+}

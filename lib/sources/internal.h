@@ -1,0 +1,139 @@
+/*
+ * sources/internal.h — helpers shared by the readers in lib/sources/.
+ */
+#ifndef CCSIG_SOURCES_INTERNAL_H
+#define CCSIG_SOURCES_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "ccsig/buf.h"
+#include "ccsig/sources.h"
+
+/* ASCII helpers. */
+static inline char src_lower(char ch) {
+    return ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
+}
+
+static inline bool src_is_ows(char ch) {
+    return ch == ' ' || ch == '\t';
+}
+
+static inline bool src_is_space(char ch) {
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f';
+}
+
+/* Trim SP/HTAB (and CR/LF/FF for HTML) from both ends. */
+static inline ccsig_str src_trim(ccsig_str s) {
+    while (s.len && src_is_space(s.p[0])) {
+        s.p++;
+        s.len--;
+    }
+    while (s.len && src_is_space(s.p[s.len - 1]))
+        s.len--;
+    return s;
+}
+
+/* Case-insensitive comparison of two slices. */
+static inline bool src_ieq(ccsig_str a, ccsig_str b) {
+    if (a.len != b.len)
+        return false;
+    for (size_t i = 0; i < a.len; i++)
+        if (src_lower(a.p[i]) != src_lower(b.p[i]))
+            return false;
+    return true;
+}
+
+/* Does s start with the literal (case-insensitively)? */
+static inline bool src_istarts(ccsig_str s, const char *lit) {
+    size_t n = strlen(lit);
+    if (s.len < n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (src_lower(s.p[i]) != src_lower(lit[i]))
+            return false;
+    return true;
+}
+
+/* Find the literal in p[0..len) case-insensitively; len when absent. */
+size_t src_ifind(const char *p, size_t len, const char *lit);
+
+/* Split a comma-separated list: *item is the next trimmed member, *rest the
+ * remainder. Returns false when s is used up. Empty members are skipped. */
+bool src_next_item(ccsig_str *rest, char sep, ccsig_str *item);
+
+/* Does a whitespace-separated list of relation types hold `rel`
+ * (case-insensitively)? */
+static inline bool src_rel_has(ccsig_str rels, const char *rel) {
+    size_t i = 0;
+    while (i < rels.len) {
+        while (i < rels.len && src_is_space(rels.p[i]))
+            i++;
+        size_t s = i;
+        while (i < rels.len && !src_is_space(rels.p[i]))
+            i++;
+        if (i > s && ccsig_str_ieq(ccsig_str_make(rels.p + s, i - s), rel))
+            return true;
+    }
+    return false;
+}
+
+/* Provenance value. */
+static inline ccsig_provenance src_prov(ccsig_source_kind k, unsigned line, ccsig_str origin,
+                                        ccsig_str text) {
+    ccsig_provenance p = {k, line, origin, text};
+    return p;
+}
+
+/* Split a URL into "scheme://authority" (empty for a path) and the path
+ * with its query (empty when none; the fragment is dropped). */
+void src_url_split(ccsig_str url, ccsig_str *origin, ccsig_str *path);
+
+/* libxml2 set up once (rsl.c), and a well-formedness check with its error
+ * (line, column, libxml2's message) in err. */
+void src_xml_init(void);
+ccsig_status src_xml_wellformed(const char *p, size_t len, ccsig_error *err);
+
+/* An ISO BMFF-style box (also JUMBF): size, type, payload. */
+typedef struct box {
+    char type[4];
+    size_t start, payload, end; /* box start, payload start, end (exclusive) */
+} box;
+
+/* The box at p[off..len) (32-bit size, 64-bit largesize when 1, to the end
+ * when 0); false when it does not fit. */
+bool src_box_next(const unsigned char *p, size_t len, size_t off, box *b);
+uint32_t src_be32(const unsigned char *p);
+
+/* Is a container's structure whole: every segment, chunk or box inside the
+ * bytes (JPEG to SOS, PNG to IEND, RIFF chunks, top-level BMFF boxes)? True
+ * for formats it does not walk (embedded.c). */
+bool src_container_ok(const char *p, size_t len, ccsig_file_format f);
+
+/* 1-based line of offset off in p. */
+unsigned src_line_of(const char *p, size_t off);
+
+/* Format into the arena; returns an empty slice when out of memory. */
+ccsig_str src_printf(ccsig_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+ccsig_str src_vprintf(ccsig_arena *a, const char *fmt, va_list ap);
+
+/* JSON or XML text with its line breaks and indentation collapsed to single
+ * spaces (outside strings), for provenance text (tdmrep.c). */
+ccsig_str src_compact(ccsig_arena *a, ccsig_str s);
+
+/* Copy a slice into the arena (empty on failure). */
+ccsig_str src_dup(ccsig_arena *a, ccsig_str s);
+
+/* Is this agent token addressed to the collector's agent? ("*" is not: the
+ * callers treat it as "every agent".) */
+bool src_agent_is(const ccsig_collect *c, ccsig_str token);
+
+/* Record a rel=license link: an RSL document when type is
+ * application/rsl+xml, a licence otherwise (headers.c). */
+void src_license_link(ccsig_collect *c, const ccsig_provenance *src, ccsig_str url, ccsig_str type);
+
+/* A content usage expression as a new statement of kind k, its warnings as
+ * notes (headers.c; used by the HTML, XMP and dataset readers). */
+void src_usage_statement(ccsig_collect *c, ccsig_source_kind k, unsigned line, ccsig_str origin,
+                         ccsig_str text, ccsig_str expr);
+
+#endif

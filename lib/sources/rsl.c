@@ -1,0 +1,346 @@
+/*
+ * sources/rsl.c — RSL 1.0 licence documents (Really Simple Licensing,
+ * https://rslstandard.org/rsl; peer-signals.md §3), parsed with libxml2.
+ *
+ * Mapping (ccsig-check(1) documents the judgement calls):
+ *   usage tokens  all -> automated-processing; ai-all -> train-ai and ai-use;
+ *                 ai-train -> train-ai (train-genai through the hierarchy);
+ *                 ai-input, ai-index -> ai-use; search -> search; the pre-1.0
+ *                 token tdm -> automated-processing (with a note)
+ *   prohibits     deny
+ *   permits       allow when the licence asks nothing; otherwise a deny lifted
+ *                 by conditions: payment attribution -> credit, contribution ->
+ *                 ecosystem contribution, any other non-free payment ->
+ *                 payment; `server` on the content -> licence (a token must be
+ *                 obtained even when free); user or geo limits -> policy
+ *   licences      several <license> elements are alternative offers: per
+ *                 category the least restrictive stated answer is kept
+ *   contents      the <content> whose url matches the asset with the longest
+ *                 pattern applies
+ * Payment is never an allow: it is an obligation the reuser must commit to.
+ *
+ * XML safety: no DTD loading, no network, no entity substitution (entities
+ * stay references), libxml2's own amplification limits; errors go to the
+ * parser context, never to stderr.
+ */
+#include <pthread.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "internal.h"
+
+#define RSL_NS "https://rslstandard.org/rsl"
+#define EMPTY ccsig_str_make("", 0)
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init(void) {
+    xmlInitParser();
+}
+
+void src_xml_init(void) {
+    pthread_once(&xml_once, xml_init);
+}
+
+/* Fill err from a libxml2 parse failure. */
+static ccsig_status xml_error(xmlParserCtxtPtr ctxt, const char *what, ccsig_error *err) {
+    const xmlError *e = xmlCtxtGetLastError(ctxt);
+    ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "%s: %s", what,
+                    e && e->message ? e->message : "parse error");
+    if (err) {
+        size_t n = strlen(err->message);
+        while (n && (err->message[n - 1] == '\n' || err->message[n - 1] == ' '))
+            err->message[--n] = '\0';
+        err->line = e ? (unsigned)e->line : 0;
+        err->column = e ? (unsigned)e->int2 : 0;
+    }
+    return CCSIG_ERR_SYNTAX;
+}
+
+ccsig_status src_xml_wellformed(const char *p, size_t len, ccsig_error *err) {
+    if (len > INT32_MAX)
+        return ccsig_error_set(err, CCSIG_ERR_LIMIT, 0, "XML document too large");
+    src_xml_init();
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, p, (int)len, "packet.xml", NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    ccsig_status st = doc ? CCSIG_OK : xml_error(ctxt, "not well-formed XML", err);
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    return st;
+}
+
+static bool is_el(const xmlNode *n, const char *name) {
+    return n->type == XML_ELEMENT_NODE && n->ns && !strcmp((const char *)n->ns->href, RSL_NS) &&
+           !strcmp((const char *)n->name, name);
+}
+
+/* An attribute's value copied into the arena (empty when absent). */
+static ccsig_str prop(ccsig_arena *a, const xmlNode *n, const char *name) {
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return EMPTY;
+    ccsig_str s = src_dup(a, ccsig_str_c((const char *)v));
+    xmlFree(v);
+    return s;
+}
+
+static ccsig_str text(ccsig_arena *a, const xmlNode *n) {
+    xmlChar *v = xmlNodeGetContent(n);
+    if (!v)
+        return EMPTY;
+    ccsig_str s = src_trim(src_dup(a, ccsig_str_c((const char *)v)));
+    xmlFree(v);
+    return s;
+}
+
+/* One licence's stated preferences, before the hierarchy. */
+typedef struct lic {
+    ccsig_statement st;
+    unsigned conds; /* conditions of its permits */
+} lic;
+
+/* Categories a usage token names; returns how many (0: unknown token). */
+static int usage_cats(ccsig_str tok, ccsig_category out[2], bool *legacy) {
+    *legacy = false;
+    if (ccsig_str_eq(tok, "all")) {
+        out[0] = CCSIG_CAT_AUTOMATED_PROCESSING;
+        return 1;
+    }
+    if (ccsig_str_eq(tok, "ai-all")) {
+        out[0] = CCSIG_CAT_TRAIN_AI;
+        out[1] = CCSIG_CAT_AI_USE;
+        return 2;
+    }
+    if (ccsig_str_eq(tok, "ai-train")) {
+        out[0] = CCSIG_CAT_TRAIN_AI;
+        return 1;
+    }
+    if (ccsig_str_eq(tok, "ai-input") || ccsig_str_eq(tok, "ai-index")) {
+        out[0] = CCSIG_CAT_AI_USE;
+        return 1;
+    }
+    if (ccsig_str_eq(tok, "search")) {
+        out[0] = CCSIG_CAT_SEARCH;
+        return 1;
+    }
+    if (ccsig_str_eq(tok, "tdm")) {
+        *legacy = true;
+        out[0] = CCSIG_CAT_AUTOMATED_PROCESSING;
+        return 1;
+    }
+    return 0;
+}
+
+static unsigned payment_conds(ccsig_str type) {
+    if (!type.len || ccsig_str_eq(type, "free"))
+        return 0;
+    if (ccsig_str_eq(type, "attribution"))
+        return CCSIG_COND_CREDIT;
+    if (ccsig_str_eq(type, "contribution"))
+        return CCSIG_COND_ECOSYSTEM_CONTRIBUTION;
+    return CCSIG_COND_PAYMENT;
+}
+
+static int rank(const ccsig_pref *p) {
+    if (p->state == CCSIG_STATE_DENY)
+        return p->conditions ? 2 : 3;
+    return p->state == CCSIG_STATE_ALLOW ? 1 : 0;
+}
+
+typedef struct rsl_ctx {
+    ccsig_collect *c;
+    const ccsig_provenance *src;
+    ccsig_buf sum; /* the summary text */
+} rsl_ctx;
+
+/* Read one <license> into l. */
+static void read_license(rsl_ctx *x, const xmlNode *ln, bool server, lic *l) {
+    ccsig_collect *c = x->c;
+    ccsig_statement_init(&l->st, CCSIG_SRC_RSL);
+    l->conds = server ? CCSIG_COND_LICENSE : 0;
+    /* First pass: conditions (payment, user/geo limits). */
+    for (const xmlNode *e = ln->children; e; e = e->next) {
+        if (is_el(e, "payment")) {
+            ccsig_str type = prop(c->arena, e, "type");
+            unsigned pc = payment_conds(type);
+            l->conds |= pc;
+            ccsig_buf_printf(&x->sum, "; payment %.*s", (int)(type.len ? type.len : 4),
+                             type.len ? type.p : "free");
+            for (const xmlNode *k = e->children; k; k = k->next)
+                if (is_el(k, "standard") || is_el(k, "custom")) {
+                    ccsig_str u = text(c->arena, k);
+                    if (u.len)
+                        ccsig_collect_link(c, CCSIG_LINK_LICENSE, u, EMPTY, x->src);
+                } else if (is_el(k, "amount")) {
+                    ccsig_str amt = text(c->arena, k), cur = prop(c->arena, k, "currency");
+                    ccsig_buf_printf(&x->sum, " %.*s %.*s", (int)amt.len, amt.p, (int)cur.len,
+                                     cur.p);
+                }
+        } else if (is_el(e, "permits") || is_el(e, "prohibits")) {
+            ccsig_str type = prop(c->arena, e, "type");
+            if (ccsig_str_eq(type, "user") || ccsig_str_eq(type, "geo"))
+                l->conds |= CCSIG_COND_POLICY;
+        }
+    }
+    if (server)
+        ccsig_buf_puts(&x->sum, "; licence server");
+    /* Second pass: usages. */
+    for (const xmlNode *e = ln->children; e; e = e->next) {
+        bool permits = is_el(e, "permits");
+        if (!permits && !is_el(e, "prohibits"))
+            continue;
+        ccsig_str type = prop(c->arena, e, "type");
+        ccsig_str val = text(c->arena, e);
+        ccsig_buf_printf(&x->sum, "; %s %.*s=%.*s", permits ? "permits" : "prohibits",
+                         (int)(type.len ? type.len : 5), type.len ? type.p : "usage", (int)val.len,
+                         val.p);
+        if (type.len && !ccsig_str_eq(type, "usage"))
+            continue;
+        ccsig_str tok, rest = val;
+        while (src_next_item(&rest, ',', &tok)) {
+            ccsig_category cats[2];
+            bool legacy;
+            int nc = usage_cats(tok, cats, &legacy);
+            if (!nc) {
+                ccsig_collect_note(c, x->src, "RSL usage '%.*s' is not an RSL 1.0 usage: ignored",
+                                   (int)tok.len, tok.p);
+                continue;
+            }
+            if (legacy)
+                ccsig_collect_note(c, x->src,
+                                   "RSL usage 'tdm' is from a pre-1.0 draft; read as 'all'");
+            for (int k = 0; k < nc; k++) {
+                if (permits)
+                    ccsig_statement_set(&l->st, cats[k],
+                                        l->conds ? CCSIG_STATE_DENY : CCSIG_STATE_ALLOW,
+                                        CCSIG_SIGNAL_NONE, l->conds, tok);
+                else
+                    ccsig_statement_set(&l->st, cats[k], CCSIG_STATE_DENY, CCSIG_SIGNAL_NONE, 0,
+                                        tok);
+            }
+        }
+    }
+}
+
+/* Does a <content url> match the asset? Returns the pattern length, or -1.
+ * An absolute url must name the asset's scheme and host (case-insensitively);
+ * its path is then matched like a server path. */
+static long content_match(const ccsig_collect *c, ccsig_str url) {
+    ccsig_str uo, up, to, tp;
+    src_url_split(url, &uo, &up);
+    src_url_split(c->ctx.url, &to, &tp);
+    if (uo.len && to.len && !src_ieq(uo, to))
+        return -1;
+    if (!up.len)
+        up = CCSIG_STR_LIT("/");
+    if (!tp.len)
+        tp = CCSIG_STR_LIT("/");
+    return ccsig_pattern_match(up, tp) ? (long)up.len : -1;
+}
+
+ccsig_status ccsig_rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
+                            ccsig_error *err) {
+    if (len > CCSIG_RSL_MAX_SIZE)
+        return ccsig_error_set(err, CCSIG_ERR_LIMIT, CCSIG_RSL_MAX_SIZE,
+                               "RSL document larger than %u bytes", CCSIG_RSL_MAX_SIZE);
+    if (len > INT32_MAX)
+        return ccsig_error_set(err, CCSIG_ERR_LIMIT, 0, "RSL document too large");
+    src_xml_init();
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, p, (int)len, "rsl.xml", NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) {
+        xml_error(ctxt, "not XML", err);
+        xmlFreeParserCtxt(ctxt);
+        return CCSIG_ERR_SYNTAX;
+    }
+    ccsig_status status = CCSIG_OK;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    if (!root || !is_el(root, "rsl")) {
+        status = ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0,
+                                 "the root element is not <rsl> in the namespace " RSL_NS);
+        if (err)
+            err->line = root ? (unsigned)xmlGetLineNo(root) : 1;
+        goto done;
+    }
+    const xmlNode *best = NULL;
+    long best_len = -1;
+    ccsig_str best_url = EMPTY;
+    for (const xmlNode *n = root->children; n; n = n->next) {
+        if (!is_el(n, "content"))
+            continue;
+        ccsig_str url = prop(c->arena, n, "url");
+        if (!url.len) {
+            ccsig_provenance s = src_prov(CCSIG_SRC_RSL, (unsigned)xmlGetLineNo(n), origin, EMPTY);
+            ccsig_collect_note(c, &s, "<content> without a url attribute: skipped");
+            continue;
+        }
+        long m = content_match(c, url);
+        if (m > best_len) {
+            best = n;
+            best_len = m;
+            best_url = url;
+        }
+    }
+    if (!best) {
+        ccsig_provenance s = src_prov(CCSIG_SRC_RSL, 0, origin, EMPTY);
+        ccsig_collect_note(c, &s, "no <content> of the RSL document matches %.*s",
+                           (int)(c->ctx.url.len ? c->ctx.url.len : 1),
+                           c->ctx.url.len ? c->ctx.url.p : "/");
+        goto done;
+    }
+    ccsig_str server = prop(c->arena, best, "server");
+    ccsig_provenance src = src_prov(CCSIG_SRC_RSL, (unsigned)xmlGetLineNo(best), origin, EMPTY);
+    rsl_ctx x = {c, &src, CCSIG_BUF_INIT};
+    ccsig_buf_printf(&x.sum, "content url=\"%.*s\"", (int)best_url.len, best_url.p);
+    if (server.len)
+        ccsig_buf_printf(&x.sum, " server=\"%.*s\"", (int)server.len, server.p);
+    ccsig_pref out[CCSIG_CAT_COUNT];
+    memset(out, 0, sizeof out);
+    unsigned nlic = 0;
+    for (const xmlNode *ln = best->children; ln; ln = ln->next) {
+        if (!is_el(ln, "license"))
+            continue;
+        if (nlic++)
+            ccsig_buf_puts(&x.sum, " | alternative licence");
+        lic l;
+        read_license(&x, ln, server.len > 0, &l);
+        ccsig_pref r[CCSIG_CAT_COUNT];
+        ccsig_statement_resolve(&l.st, r);
+        for (int k = 0; k < CCSIG_CAT_COUNT; k++) {
+            if (r[k].state == CCSIG_STATE_UNKNOWN)
+                continue;
+            if (out[k].state == CCSIG_STATE_UNKNOWN || rank(&r[k]) < rank(&out[k]))
+                out[k] = r[k];
+        }
+    }
+    if (ccsig_buf_failed(&x.sum)) {
+        ccsig_buf_free(&x.sum);
+        status = ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+        goto done;
+    }
+    src.text = src_dup(c->arena, ccsig_str_make(x.sum.data ? x.sum.data : "", x.sum.len));
+    ccsig_buf_free(&x.sum);
+    if (!nlic) {
+        ccsig_collect_note(c, &src, "the matching <content> has no <license>");
+        goto done;
+    }
+    ccsig_statement *st = ccsig_collect_add(c, CCSIG_SRC_RSL);
+    if (!st)
+        goto done;
+    st->src = src;
+    for (int k = 0; k < CCSIG_CAT_COUNT; k++)
+        if (out[k].state != CCSIG_STATE_UNKNOWN)
+            ccsig_statement_set(st, (ccsig_category)k, (ccsig_state)out[k].state, CCSIG_SIGNAL_NONE,
+                                out[k].conditions, out[k].label);
+done:
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    return status;
+}

@@ -1,0 +1,520 @@
+/*
+ * cmd_inspect.c — `ccsig inspect [--json] [--use C] [--commit LIST]
+ * [--purpose P] [--agent TOKEN] [-r] FILE...`: every statement of preference
+ * embedded in or beside each file, combined, with provenance; one result per
+ * file, printed as soon as it is known.
+ *
+ * What is read for a file (docs/ccsig-inspect.1):
+ *   - its XMP, through exempi (every format exempi handles; packet scanning
+ *     for the rest), and its C2PA manifest store (JPEG, PNG, RIFF, BMFF);
+ *   - an HTML file's <head>; a file that is itself an XMP sidecar, a .c2pa
+ *     store or dataset metadata, as such;
+ *   - sidecars beside it: FILE.xmp or STEM.xmp, FILE.c2pa or STEM.c2pa;
+ *   - dataset metadata in the same directory: croissant.json,
+ *     metadata.json (when it is Croissant), README.md (when it has YAML
+ *     front matter), datapackage.json.
+ * With -r, directories are walked in name order; sidecars and dataset
+ * metadata files are read with the files they describe, not on their own;
+ * hidden entries and symbolic links to directories are skipped.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ccsig/sources.h"
+#include "cli.h"
+#include "commands.h"
+#include "report.h"
+#include "sources_report.h"
+
+const char cmd_inspect_summary[] = "show the preferences embedded in or beside files";
+
+typedef struct mapped {
+    const char *p;
+    size_t len;
+    void *map;
+} mapped;
+
+typedef struct inspect_opts {
+    bool json, recursive;
+    ccsig_profile prof;
+    const char *agent;
+} inspect_opts;
+
+typedef struct inspect_state {
+    inspect_opts o;
+    ccsig_collect c;
+    ccsig_arena arena;
+    ccsig_buf out;
+    mapped map; /* the file being inspected: provenance points into it */
+    int status;
+    size_t files;
+} inspect_state;
+
+static void help(FILE *f) {
+    fprintf(f, "usage: ccsig inspect [--json] [--use CATEGORY] [--commit LIST] [--purpose P]\n"
+               "                     [--agent TOKEN] [-r] FILE...\n\n"
+               "Show every AI usage preference embedded in or beside each file: XMP (IPTC\n"
+               "Data Mining, TDMRep, CC signals), C2PA/CAWG training-and-data-mining\n"
+               "assertions (unverified), HTML <head> signals, .xmp and .c2pa sidecars, and\n"
+               "dataset metadata in the same directory (Croissant, dataset card,\n"
+               "datapackage.json); combined, with the line that decided.\n\n"
+               "  --json            one JSON object per file, one per line\n"
+               "  --use CATEGORY    decide for this use (train-ai, search, ai-use, ...)\n"
+               "  --commit LIST     what you commit to: credit, direct-contribution,\n"
+               "                    ecosystem-contribution, open, payment, license, policy\n"
+               "  --purpose P       claim a public-interest purpose: malicious-content-detection,\n"
+               "                    accessibility, archiving, research\n"
+               "  --agent TOKEN     your crawler's product token, for agent-scoped HTML meta\n"
+               "  -r, --recursive   walk directories\n"
+               "\nExit status: 0 done, 1 some file is not permitted for --use, 2 bad usage or\n"
+               "an unreadable file (the others are still inspected).\n");
+    cli_help_footer(f, "inspect");
+}
+
+/* ---- reading one file ---- */
+
+static bool map_file(const char *path, mapped *m, int *err) {
+    memset(m, 0, sizeof *m);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        *err = errno;
+        return false;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        *err = errno;
+        close(fd);
+        return false;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        *err = EISDIR;
+        close(fd);
+        return false;
+    }
+    m->len = (size_t)st.st_size;
+    if (m->len) {
+        m->map = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m->map == MAP_FAILED) {
+            *err = errno;
+            close(fd);
+            return false;
+        }
+        m->p = m->map;
+    } else {
+        m->p = "";
+    }
+    close(fd);
+    return true;
+}
+
+static void unmap_file(mapped *m) {
+    if (m->map)
+        munmap(m->map, m->len);
+    m->map = NULL;
+}
+
+/* Side files larger than this are not metadata anyone writes by hand. */
+#define SIDE_MAX (64u * 1024u * 1024u)
+
+static bool read_small(ccsig_arena *a, const char *path, mapped *m, int *err) {
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        *err = errno;
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    if ((size_t)st.st_size > SIDE_MAX) {
+        close(fd);
+        *err = EFBIG;
+        return false;
+    }
+    char *buf = ccsig_arena_alloc(a, (size_t)st.st_size + 1);
+    size_t n = 0;
+    while (buf && n < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (!buf) {
+        *err = ENOMEM;
+        return false;
+    }
+    buf[n] = '\0';
+    m->p = buf;
+    m->len = n;
+    m->map = NULL;
+    return true;
+}
+
+static const char *base_name(const char *path) {
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static bool ends_with_ci(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && ccsig_str_ieq(ccsig_str_make(s + n - m, m), suffix);
+}
+
+/* A file's own path with its last extension replaced (or added). */
+static void sibling(char *out, size_t cap, const char *path, const char *ext, bool replace) {
+    const char *base = base_name(path);
+    const char *dot = strrchr(base, '.');
+    if (replace && dot && dot != base)
+        snprintf(out, cap, "%.*s%s", (int)(dot - path), path, ext);
+    else
+        snprintf(out, cap, "%s%s", path, ext);
+}
+
+static void note_error(inspect_state *s, const char *path, const char *what, const char *msg) {
+    ccsig_provenance p = {CCSIG_SRC_EXPRESSION, 0, ccsig_str_c(path), ccsig_str_make("", 0)};
+    ccsig_str origin = ccsig_str_c(ccsig_arena_dup(&s->arena, path, strlen(path)));
+    p.origin = origin;
+    ccsig_collect_note(&s->c, &p, "%s not read: %s", what, msg);
+}
+
+static bool contains(const char *p, size_t n, const char *lit) {
+    size_t k = strlen(lit);
+    for (size_t i = 0; i + k <= n; i++)
+        if (!memcmp(p + i, lit, k))
+            return true;
+    return false;
+}
+
+/* Read a side file (sidecar or dataset metadata) when it exists. */
+static void read_side(inspect_state *s, const char *path, int kind, ccsig_dataset_format f) {
+    struct stat st;
+    if (stat(path, &st) || !S_ISREG(st.st_mode))
+        return;
+    /* side files are small: copied into the arena, so what the readers keep
+     * (labels, URLs) lives until the report is written */
+    mapped m = {NULL, 0, NULL};
+    int e;
+    if (!read_small(&s->arena, path, &m, &e)) {
+        note_error(s, path, "side file", strerror(e));
+        return;
+    }
+    ccsig_str origin = ccsig_str_c(ccsig_arena_dup(&s->arena, path, strlen(path)));
+    ccsig_error err;
+    ccsig_error_clear(&err);
+    ccsig_status st2 = CCSIG_OK;
+    if (kind == 0) { /* XMP sidecar */
+        ccsig_str pk;
+        if (ccsig_xmp_find_packet(m.p, m.len, 0, &pk))
+            st2 = ccsig_xmp_read_packet(&s->c, pk.p, pk.len, origin, &err);
+        else
+            st2 = ccsig_xmp_read_packet(&s->c, m.p, m.len, origin, &err);
+    } else if (kind == 1) { /* C2PA sidecar */
+        st2 = ccsig_c2pa_read_store(&s->c, m.p, m.len, origin, &err);
+    } else { /* dataset metadata */
+        if (f == CCSIG_DATASET_CARD && (m.len < 3 || memcmp(m.p, "---", 3)))
+            return; /* a README without front matter is no dataset card */
+        if (!strcmp(base_name(path), "metadata.json") &&
+            !contains(m.p, m.len, "mlcommons.org/croissant"))
+            return;
+        st2 = ccsig_dataset_read(&s->c, f, m.p, m.len, origin, &err);
+    }
+    if (st2) {
+        char msg[260];
+        if (err.line)
+            snprintf(msg, sizeof msg, "line %u: %s", err.line, err.message);
+        else
+            snprintf(msg, sizeof msg, "%s", err.message);
+        note_error(s, path,
+                   kind == 0   ? "XMP sidecar"
+                   : kind == 1 ? "C2PA sidecar"
+                               : "dataset metadata",
+                   msg);
+    }
+}
+
+static bool is_dataset_name(const char *name) {
+    ccsig_dataset_format f;
+    return ccsig_dataset_format_for_name(name, &f);
+}
+
+/* Read everything for one file into the collector. Returns false (and sets
+ * *e) when the file itself cannot be read. */
+static bool read_file(inspect_state *s, const char *path, ccsig_file_format *fmt, size_t *size,
+                      int *e) {
+    mapped m;
+    if (!map_file(path, &m, e))
+        return false;
+    s->map = m; /* unmapped after the report */
+    *size = m.len;
+    ccsig_str origin = ccsig_str_c(ccsig_arena_dup(&s->arena, path, strlen(path)));
+    ccsig_file_format f = ccsig_file_format_sniff(m.p, m.len);
+    *fmt = f;
+    ccsig_asset_ctx ctx = {ccsig_str_c(s->o.agent ? s->o.agent : ""), origin, ccsig_str_make("", 0),
+                           ccsig_file_format_is_image(f)};
+    ccsig_collect_init(&s->c, &s->arena, &ctx);
+    const char *base = base_name(path);
+    ccsig_error err;
+    ccsig_error_clear(&err);
+    ccsig_dataset_format df;
+    char side[4200];
+
+    if (ccsig_dataset_format_for_name(base, &df)) {
+        /* the file is dataset metadata: read it as such */
+        read_side(s, path, 2, df);
+        return true;
+    }
+    if (f == CCSIG_FMT_HTML || ends_with_ci(base, ".html") || ends_with_ci(base, ".htm")) {
+        bool complete;
+        ccsig_html_meta_scan(&s->c, m.p, m.len, &complete);
+    } else if (f == CCSIG_FMT_XMP || ends_with_ci(base, ".xmp")) {
+        read_side(s, path, 0, df);
+        return true;
+    } else if (f == CCSIG_FMT_JUMBF || ends_with_ci(base, ".c2pa")) {
+        /* a sidecar on its own: no sidecars of its own */
+        if (ccsig_c2pa_read_store(&s->c, m.p, m.len, origin, &err) != CCSIG_OK)
+            note_error(s, path, "C2PA manifest store", err.message);
+        return true;
+    } else {
+        if (ccsig_xmp_read_file(&s->c, path, origin, &err) != CCSIG_OK)
+            note_error(s, path, "XMP", err.message);
+        ccsig_embedded_read(&s->c, m.p, m.len, origin, CCSIG_EMBED_C2PA);
+    }
+    /* sidecars: FILE.xmp, STEM.xmp, FILE.c2pa, STEM.c2pa */
+    const char *exts[] = {".xmp", ".XMP", ".c2pa"};
+    for (int k = 0; k < 3; k++) {
+        char other[4200];
+        sibling(side, sizeof side, path, exts[k], false);
+        sibling(other, sizeof other, path, exts[k], true);
+        read_side(s, side, k == 2 ? 1 : 0, df);
+        if (strcmp(side, other) && strcmp(other, path))
+            read_side(s, other, k == 2 ? 1 : 0, df);
+    }
+    /* dataset metadata in the same directory */
+    static const struct {
+        const char *name;
+        ccsig_dataset_format f;
+    } meta[] = {{"croissant.json", CCSIG_DATASET_CROISSANT},
+                {"metadata.json", CCSIG_DATASET_CROISSANT},
+                {"README.md", CCSIG_DATASET_CARD},
+                {"datapackage.json", CCSIG_DATASET_DATAPACKAGE}};
+    size_t dl = (size_t)(base - path);
+    for (size_t k = 0; k < sizeof meta / sizeof meta[0]; k++) {
+        snprintf(side, sizeof side, "%.*s%s", (int)dl, path, meta[k].name);
+        read_side(s, side, 2, meta[k].f);
+    }
+    return true;
+}
+
+/* ---- output ---- */
+
+static void report(inspect_state *s, const char *path, ccsig_file_format fmt, const char *error) {
+    ccsig_collect *c = &s->c;
+    ccsig_collect_finish(c);
+    ccsig_verdict v;
+    ccsig_combine(c->sts, c->n, &v);
+    ccsig_decision d;
+    ccsig_decide(&v, &s->o.prof, &d);
+    if (!error && d.result == CCSIG_RESULT_NOT_PERMITTED && s->status == EXIT_OK)
+        s->status = EXIT_NOT_PERMITTED;
+    if (s->o.json) {
+        ccsig_buf *b = &s->out;
+        ccsig_buf_clear(b);
+        const char *agent = s->o.agent ? s->o.agent : "";
+        report_write_record_head(b, ccsig_str_c(path), ccsig_str_c(agent), "unknown", NULL, &v, &d,
+                                 c->sts, c->n);
+        sources_write_links_notes(b, c);
+        ccsig_buf_printf(b, ",\"format\":\"%s\",\"error\":", ccsig_file_format_name(fmt));
+        if (error)
+            report_json_str(b, error, strlen(error));
+        else
+            ccsig_buf_puts(b, "null");
+        ccsig_buf_puts(b, "}\n");
+        fwrite(b->data, 1, b->len, stdout);
+    } else {
+        if (error) {
+            printf("%s: error: %s\n", path, error);
+        } else {
+            printf("%s (%s): %zu statement%s\n", path, ccsig_file_format_name(fmt), c->n,
+                   c->n == 1 ? "" : "s");
+            bool any = false;
+            for (int k = 0; k < CCSIG_CAT_COUNT; k++)
+                any |= v.cat[k].state != CCSIG_STATE_UNKNOWN;
+            if (any)
+                report_categories_text(stdout, &v, "  ", sources_names(c->n));
+            else
+                printf("  No preference is stated for any category.\n");
+            report_decision_text(stdout, &d, "  ");
+            sources_print_text(stdout, c, c->sts, c->n, "  ");
+        }
+    }
+    fflush(stdout);
+}
+
+static void inspect_one(inspect_state *s, const char *path) {
+    ccsig_arena_reset(&s->arena);
+    ccsig_file_format fmt = CCSIG_FMT_UNKNOWN;
+    size_t size = 0;
+    int e = 0;
+    s->files++;
+    if (!read_file(s, path, &fmt, &size, &e)) {
+        ccsig_collect_init(&s->c, &s->arena, NULL);
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s%s", strerror(e),
+                 e == EISDIR ? " (use -r to walk directories)" : "");
+        cli_error("inspect", "%s: %s", path, msg);
+        report(s, path, fmt, msg);
+        s->status = EXIT_USAGE;
+        return;
+    }
+    (void)size;
+    report(s, path, fmt, NULL);
+    unmap_file(&s->map);
+}
+
+static int name_cmp(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Is name (in dir) a sidecar of another file in entries? */
+static bool sidecar_of_other(char **names, size_t n, const char *name) {
+    bool xmp = ends_with_ci(name, ".xmp"), c2pa = ends_with_ci(name, ".c2pa");
+    if (!xmp && !c2pa)
+        return false;
+    size_t stem = strlen(name) - (xmp ? 4 : 5);
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(names[i], name))
+            continue;
+        /* FILE.xmp or STEM.xmp for FILE = STEM.ext */
+        if (strlen(names[i]) == stem && !strncmp(names[i], name, stem))
+            return true;
+        const char *dot = strrchr(names[i], '.');
+        if (dot && (size_t)(dot - names[i]) == stem && !strncmp(names[i], name, stem) &&
+            !ends_with_ci(names[i], ".xmp") && !ends_with_ci(names[i], ".c2pa"))
+            return true;
+    }
+    return false;
+}
+
+static void walk(inspect_state *s, const char *path, int depth) {
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && stat(path, &st) == 0 &&
+        S_ISDIR(st.st_mode) && depth > 0)
+        return; /* a symbolic link to a directory inside a walk: skipped */
+    if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+        inspect_one(s, path);
+        return;
+    }
+    if (!s->o.recursive) {
+        inspect_one(s, path);
+        return;
+    }
+    DIR *d = opendir(path);
+    if (!d) {
+        cli_error("inspect", "%s: %s", path, strerror(errno));
+        s->status = EXIT_USAGE;
+        return;
+    }
+    size_t n = 0, cap = 64;
+    char **names = malloc(cap * sizeof *names);
+    struct dirent *e;
+    while (names && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            char **nn = realloc(names, (cap *= 2) * sizeof *names);
+            if (!nn)
+                break;
+            names = nn;
+        }
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    if (!names)
+        return;
+    qsort(names, n, sizeof *names, name_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i])
+            continue;
+        if (sidecar_of_other(names, n, names[i]) || is_dataset_name(names[i]))
+            continue;
+        size_t pl = strlen(path);
+        char *child = malloc(pl + strlen(names[i]) + 2);
+        sprintf(child, "%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/", names[i]);
+        walk(s, child, depth + 1);
+        free(child);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+int cmd_inspect(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},         {"use", required_argument, NULL, 'u'},
+        {"commit", required_argument, NULL, 'c'}, {"purpose", required_argument, NULL, 'p'},
+        {"agent", required_argument, NULL, 'a'},  {"recursive", no_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    inspect_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        cli_error("inspect", "out of memory");
+        return EXIT_INTERNAL;
+    }
+    s->o.prof.use = CCSIG_CAT_NONE;
+    int c, rc = EXIT_OK;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+hjr", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j':
+            s->o.json = true;
+            break;
+        case 'r':
+            s->o.recursive = true;
+            break;
+        case 'u':
+            if (!cli_parse_use("inspect", optarg, &s->o.prof.use))
+                rc = EXIT_USAGE;
+            break;
+        case 'c':
+            if (!cli_parse_commit("inspect", optarg, &s->o.prof.commitments))
+                rc = EXIT_USAGE;
+            break;
+        case 'p':
+            if (!cli_parse_purpose("inspect", optarg, &s->o.prof.purpose))
+                rc = EXIT_USAGE;
+            break;
+        case 'a':
+            s->o.agent = optarg;
+            break;
+        case 'h':
+            help(stdout);
+            free(s);
+            return EXIT_OK;
+        default:
+            rc = cli_usage_error("inspect", "unknown option");
+        }
+        if (rc) {
+            free(s);
+            return rc;
+        }
+    }
+    if (optind >= argc) {
+        free(s);
+        return cli_usage_error("inspect", "no file given");
+    }
+    ccsig_arena_init(&s->arena, 0);
+    s->status = EXIT_OK;
+    for (int i = optind; i < argc; i++)
+        walk(s, argv[i], 0);
+    rc = s->status;
+    ccsig_buf_free(&s->out);
+    ccsig_arena_free(&s->arena);
+    free(s);
+    return rc;
+}

@@ -1,0 +1,356 @@
+/*
+ * journal.c — the ledger's journal (see journal.h).
+ */
+#include "journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IMPORT_EVERY_MS 100
+#define IMPORT_CHUNK (1u << 20)  /* bytes read at a time */
+#define ROTATE_BYTES (16u << 20) /* truncate once this much is imported */
+#define IMPORT_BATCH 4096        /* records per transaction */
+
+struct journal {
+    store *st;
+    char *path;
+    int fd;
+    pthread_rwlock_t rot; /* appends: read side; truncation: write side */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stopping;
+};
+
+/* ---- lines ---- */
+
+static size_t put_field(char *o, const char *s) {
+    static const char hx[] = "0123456789abcdef";
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '\\') {
+            o[n++] = '\\';
+            o[n++] = 'x';
+            o[n++] = hx[*p >> 4];
+            o[n++] = hx[*p & 15];
+        } else {
+            o[n++] = (char)*p;
+        }
+    }
+    return n;
+}
+
+size_t journal_format_line(const ledger_rec *r, char *buf) {
+    /* Each text field is at most 4 times its size escaped: path 512,
+     * instance 48, request id 64, the rest small, all well under
+     * JOURNAL_LINE_MAX. */
+    size_t n = (size_t)snprintf(buf, 64, "L1\t%lld\t", (long long)r->reuser_id);
+    n += put_field(buf + n, r->key_id);
+    n += (size_t)snprintf(buf + n, 64, "\t%lld\t", (long long)r->ts_ms);
+    n += put_field(buf + n, r->method);
+    buf[n++] = '\t';
+    n += put_field(buf + n, r->path);
+    n += (size_t)snprintf(buf + n, 64, "\t%d\t%llu\t", r->status, (unsigned long long)r->bytes);
+    n += put_field(buf + n, r->tier);
+    buf[n++] = '\t';
+    n += put_field(buf + n, r->request_id);
+    buf[n++] = '\t';
+    n += put_field(buf + n, r->instance);
+    buf[n++] = '\n';
+    return n;
+}
+
+static int hexv(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Copy one escaped field [p, e) into out (cap bytes with its NUL). */
+static int get_field(const char *p, const char *e, char *out, size_t cap) {
+    size_t n = 0;
+    while (p < e) {
+        char c = *p++;
+        /* The writer escapes every control byte: a raw one is damage. */
+        if ((unsigned char)c < 0x20 || c == 0x7f)
+            return -1;
+        if (c == '\\') {
+            if (e - p < 3 || p[0] != 'x' || hexv(p[1]) < 0 || hexv(p[2]) < 0)
+                return -1;
+            c = (char)(hexv(p[1]) * 16 + hexv(p[2]));
+            if (c == 0)
+                return -1;
+            p += 3;
+        }
+        if (n + 1 >= cap)
+            return -1;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+static int get_num(const char *p, const char *e, long long lo, long long hi, long long *out) {
+    if (p == e || e - p > 19)
+        return -1;
+    long long v = 0;
+    for (; p < e; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    if (v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int journal_parse_line(const char *line, size_t len, ledger_rec *r) {
+    const char *f[12];
+    const char *fe[12];
+    size_t nf = 0;
+    const char *p = line, *end = line + len;
+    while (nf < 12) {
+        const char *t = memchr(p, '\t', (size_t)(end - p));
+        f[nf] = p;
+        fe[nf] = t ? t : end;
+        nf++;
+        if (!t)
+            break;
+        p = t + 1;
+    }
+    if (nf != 11 || fe[0] - f[0] != 2 || memcmp(f[0], "L1", 2) != 0)
+        return -1;
+    memset(r, 0, sizeof *r);
+    long long v;
+    if (get_num(f[1], fe[1], 1, (1ll << 62), &v))
+        return -1;
+    r->reuser_id = v;
+    if (get_field(f[2], fe[2], r->key_id, sizeof r->key_id) ||
+        get_num(f[3], fe[3], 0, (1ll << 62), &v))
+        return -1;
+    r->ts_ms = v;
+    if (get_field(f[4], fe[4], r->method, sizeof r->method) ||
+        get_field(f[5], fe[5], r->path, sizeof r->path) || get_num(f[6], fe[6], 100, 599, &v))
+        return -1;
+    r->status = (int)v;
+    if (get_num(f[7], fe[7], 0, (1ll << 62), &v))
+        return -1;
+    r->bytes = (uint64_t)v;
+    if (get_field(f[8], fe[8], r->tier, sizeof r->tier) ||
+        get_field(f[9], fe[9], r->request_id, sizeof r->request_id) ||
+        get_field(f[10], fe[10], r->instance, sizeof r->instance))
+        return -1;
+    return 0;
+}
+
+/* ---- import ---- */
+
+static int keep_file(void *arg) {
+    (void)arg;
+    return 0;
+}
+
+/* Import everything complete after the stored offset. Returns 0 (done, or
+ * nothing to do), -1 on error. *size_out: the file's size seen. */
+static int import_once(store *st, int fd, const char *name, int64_t *size_out) {
+    ledger_rec *recs = malloc(IMPORT_BATCH * sizeof *recs);
+    char *buf = malloc(IMPORT_CHUNK + 1);
+    int rc = 0;
+    if (!recs || !buf) {
+        free(recs);
+        free(buf);
+        return -1;
+    }
+    for (int attempt = 0; attempt < 100; attempt++) {
+        int64_t off;
+        if (store_journal_offset(st, name, &off) != 0) {
+            rc = -1;
+            break;
+        }
+        struct stat sb;
+        if (fstat(fd, &sb) != 0) {
+            rc = -1;
+            break;
+        }
+        *size_out = sb.st_size;
+        if (off > sb.st_size) {
+            /* Emptied by a gateway that died before it reset the offset. */
+            if (store_journal_reset(st, name, off, keep_file, NULL) < 0) {
+                rc = -1;
+                break;
+            }
+            continue;
+        }
+        if (off == sb.st_size)
+            break;
+        ssize_t got = pread(fd, buf, IMPORT_CHUNK, (off_t)off);
+        if (got <= 0) {
+            rc = got < 0 ? -1 : 0;
+            break;
+        }
+        size_t n = 0, used = 0;
+        const char *p = buf, *end = buf + got;
+        while (p < end && n < IMPORT_BATCH) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            if (!nl)
+                break; /* incomplete: the rest of the chunk, or a cut write */
+            if (journal_parse_line(p, (size_t)(nl - p), &recs[n]) == 0)
+                n++;
+            else
+                fprintf(stderr, "ccsig serve: %s: skipping a damaged journal line at byte %lld\n",
+                        name, (long long)(off + (p - buf)));
+            p = nl + 1;
+            used = (size_t)(p - buf);
+        }
+        if (used == 0) {
+            if (got == IMPORT_CHUNK) {
+                fprintf(stderr, "ccsig serve: %s: a journal line longer than %u bytes\n", name,
+                        IMPORT_CHUNK);
+                rc = -1;
+            }
+            break; /* only an incomplete line: wait for the rest */
+        }
+        int r = store_journal_import(st, name, off, recs, n, off + (int64_t)used);
+        if (r < 0) {
+            rc = -1;
+            break;
+        }
+        /* r == 1: another process imported meanwhile: read the offset again. */
+    }
+    free(recs);
+    free(buf);
+    return rc;
+}
+
+int journal_import_file(store *st, const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    int64_t size = 0;
+    int rc = import_once(st, fd, path, &size);
+    close(fd);
+    return rc;
+}
+
+static int truncate_cb(void *arg) {
+    journal *j = arg;
+    pthread_rwlock_wrlock(&j->rot);
+    int rc = ftruncate(j->fd, 0);
+    pthread_rwlock_unlock(&j->rot);
+    return rc;
+}
+
+static void *importer(void *arg) {
+    journal *j = arg;
+    pthread_mutex_lock(&j->mu);
+    while (!j->stopping) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += IMPORT_EVERY_MS * 1000000L;
+        ts.tv_sec += ts.tv_nsec / 1000000000L;
+        ts.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&j->cv, &j->mu, &ts);
+        pthread_mutex_unlock(&j->mu);
+        int64_t size = 0;
+        if (import_once(j->st, j->fd, j->path, &size) == 0 && size >= (int64_t)ROTATE_BYTES) {
+            int64_t off;
+            /* Everything imported and the file is big: empty it, under the
+             * database's write lock and with appends held back. */
+            if (store_journal_offset(j->st, j->path, &off) == 0 && off == size)
+                store_journal_reset(j->st, j->path, off, truncate_cb, j);
+        }
+        pthread_mutex_lock(&j->mu);
+    }
+    pthread_mutex_unlock(&j->mu);
+    return NULL;
+}
+
+int journal_open(store *st, const char *path, journal **out, char *err, size_t errlen) {
+    journal *j = calloc(1, sizeof *j);
+    if (!j || !(j->path = strdup(path))) {
+        free(j);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    j->st = st;
+    j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (j->fd < 0) {
+        snprintf(err, errlen, "cannot open the ledger journal %s: %s", path, strerror(errno));
+        free(j->path);
+        free(j);
+        return -1;
+    }
+    int64_t size = 0, off = 0;
+    if (import_once(st, j->fd, path, &size) != 0 || store_journal_offset(st, path, &off) != 0) {
+        snprintf(err, errlen, "cannot import the ledger journal %s", path);
+        close(j->fd);
+        free(j->path);
+        free(j);
+        return -1;
+    }
+    /* What is left past the offset is a line a killed gateway was writing
+     * (its request got no response): cut it, or the next line would be
+     * glued to it. Nobody appends yet. */
+    if (off < size && ftruncate(j->fd, (off_t)off) != 0) {
+        snprintf(err, errlen, "cannot cut the torn end of %s: %s", path, strerror(errno));
+        close(j->fd);
+        free(j->path);
+        free(j);
+        return -1;
+    }
+    if (off < size)
+        fprintf(stderr, "ccsig serve: %s: cut %lld bytes of an unfinished record\n", path,
+                (long long)(size - off));
+    pthread_rwlock_init(&j->rot, NULL);
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&j->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    if (pthread_create(&j->thread, NULL, importer, j) != 0) {
+        snprintf(err, errlen, "cannot start the journal importer");
+        close(j->fd);
+        free(j->path);
+        free(j);
+        return -1;
+    }
+    *out = j;
+    return 0;
+}
+
+int journal_append(journal *j, const ledger_rec *r) {
+    char line[JOURNAL_LINE_MAX];
+    size_t n = journal_format_line(r, line);
+    pthread_rwlock_rdlock(&j->rot);
+    ssize_t w;
+    do
+        w = write(j->fd, line, n);
+    while (w < 0 && errno == EINTR);
+    pthread_rwlock_unlock(&j->rot);
+    return w == (ssize_t)n ? 0 : -1;
+}
+
+void journal_close(journal *j) {
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->mu);
+    j->stopping = 1;
+    pthread_cond_signal(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+    pthread_join(j->thread, NULL);
+    int64_t size;
+    import_once(j->st, j->fd, j->path, &size);
+    close(j->fd);
+    pthread_rwlock_destroy(&j->rot);
+    pthread_mutex_destroy(&j->mu);
+    pthread_cond_destroy(&j->cv);
+    free(j->path);
+    free(j);
+}

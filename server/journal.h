@@ -1,0 +1,49 @@
+/*
+ * journal.h — the ledger's journal for `ledger-sync: process` with SQLite.
+ *
+ * With that setting a record need only reach the operating system before
+ * its response leaves (a killed gateway loses nothing the kernel has). So
+ * the request's own thread appends the record to a journal file with one
+ * write(2) (O_APPEND: concurrent appends never interleave) and queues the
+ * response at once: no hand-off to another thread, no suspended connection.
+ * An importer thread moves complete lines into the database every 100 ms;
+ * the byte offset it reached is stored in the same transaction as the rows
+ * (table ledger_journal), so a crash at any point neither loses nor doubles
+ * a record. At start, and before --export-ledger, the backlog is imported
+ * first. Once everything is imported and the file passed 16 MiB, it is
+ * truncated (under the database's write lock and with appends held back),
+ * and the offset reset with it.
+ *
+ * Lines: "L1" and the record's fields, tab-separated, bytes below 0x20,
+ * '\\' and 0x7f escaped as \xHH, ending in '\n'. A line without its newline
+ * (a write cut short by the kill) is left for the next try; a line that does
+ * not parse (a short write on a full disk, whose request got a 503) is
+ * skipped with a warning.
+ */
+#ifndef CCSIG_SERVE_JOURNAL_H
+#define CCSIG_SERVE_JOURNAL_H
+
+#include "store.h"
+
+typedef struct journal journal;
+
+/* Open (creating) path, import its backlog into st, start the importer. */
+int journal_open(store *st, const char *path, journal **out, char *err, size_t errlen);
+/* Append one record; 0 when the kernel has all of it. Thread-safe. */
+int journal_append(journal *j, const ledger_rec *r);
+/* Import what is left, stop the importer, close. */
+void journal_close(journal *j);
+
+/* One-shot import of path into st (for --export-ledger); 0 when done or
+ * when there is no journal. */
+int journal_import_file(store *st, const char *path);
+
+/* Parse one line (without its newline) into r; 0 on success. Exposed for
+ * the unit tests and the fuzz target. */
+int journal_parse_line(const char *line, size_t len, ledger_rec *r);
+/* Format r as one line with its newline into buf (at least
+ * JOURNAL_LINE_MAX bytes); returns its length. */
+#define JOURNAL_LINE_MAX 4096
+size_t journal_format_line(const ledger_rec *r, char *buf);
+
+#endif

@@ -1,0 +1,1180 @@
+/*
+ * server.c — ccsig serve's HTTP side: libmicrohttpd (thread pool over epoll,
+ * suspend/resume for the ledger), how a request is classed and admitted,
+ * the collection's files, the generated files and the bulk endpoints.
+ *
+ * The life of a request:
+ *   1. class: a valid key (Authorization: Bearer) gives the reuser's tier;
+ *      otherwise browsers and automated clients are told apart by
+ *      hu_classify and limited per address;
+ *   2. admission: GCRA per address (in memory) or per key (store_admit,
+ *      shared through PostgreSQL), with the daily quota for keys; a refusal
+ *      is a 429 with Retry-After and a link to /register;
+ *   3. the handler fills a reply;
+ *   4. keyed requests: the connection is suspended, the ledger record is
+ *      committed (group commit), then the response is queued. A 2xx thus
+ *      never reaches a client before its record is durable.
+ */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gen.h"
+#include "report.h"
+
+/* ---- replies ---- */
+
+void reply_init(reply *rp) {
+    memset(rp, 0, sizeof *rp);
+    rp->status = 200;
+    rp->fd = -1;
+}
+
+void reply_free(reply *rp) {
+    ccsig_buf_free(&rp->body);
+    if (rp->fd >= 0)
+        close(rp->fd);
+    tar_free(rp->tar);
+    for (size_t i = 0; i < rp->nhdr; i++)
+        if (rp->hown[i])
+            free((char *)rp->hvalue[i]);
+    reply_init(rp);
+}
+
+static void set_header(reply *rp, const char *name, const char *value, bool own) {
+    /* Replace an earlier value of the same header. */
+    size_t i = 0;
+    while (i < rp->nhdr && strcasecmp(rp->hname[i], name) != 0)
+        i++;
+    if (i == REPLY_MAX_HEADERS) {
+        if (own)
+            free((char *)value);
+        return;
+    }
+    if (i < rp->nhdr && rp->hown[i])
+        free((char *)rp->hvalue[i]);
+    rp->hname[i] = name;
+    rp->hvalue[i] = value;
+    rp->hown[i] = own;
+    if (i == rp->nhdr)
+        rp->nhdr++;
+}
+
+void reply_header(reply *rp, const char *name, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    ccsig_buf vb = CCSIG_BUF_INIT;
+    ccsig_buf_vprintf(&vb, fmt, ap);
+    va_end(ap);
+    if (ccsig_buf_failed(&vb)) {
+        ccsig_buf_free(&vb);
+        return;
+    }
+    char *v = vb.data ? vb.data : strdup("");
+    if (!v)
+        return;
+    /* Header values never carry a line break, whatever went into them. */
+    for (char *p = v; *p; p++)
+        if (*p == '\r' || *p == '\n')
+            *p = ' ';
+    set_header(rp, name, v, true);
+}
+
+void reply_header_static(reply *rp, const char *name, const char *value) {
+    set_header(rp, name, value, false);
+}
+
+void reply_header_add(reply *rp, const char *name, const char *value) {
+    if (rp->nhdr == REPLY_MAX_HEADERS)
+        return;
+    rp->hname[rp->nhdr] = name;
+    rp->hvalue[rp->nhdr] = value;
+    rp->hown[rp->nhdr] = false;
+    rp->nhdr++;
+}
+
+uint64_t reply_size(const reply *rp) {
+    switch (rp->kind) {
+    case REPLY_FILE:
+        return rp->len;
+    case REPLY_TAR:
+        return tar_size(rp->tar);
+    default:
+        return rp->body.len;
+    }
+}
+
+/* ---- keys ---- */
+
+void key_hash(const char *secret, size_t len, char hash[STORE_HASH_HEX + 1]) {
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)secret, len,
+                       (const unsigned char *)"ccsig-key-v1", 12);
+    hu_hex(h, sizeof h, hash);
+}
+
+void key_generate(char *key, char id[HU_KEY_ID_LEN + 1], char hash[STORE_HASH_HEX + 1]) {
+    unsigned char idb[HU_KEY_ID_LEN / 2], sec[32];
+    randombytes_buf(idb, sizeof idb);
+    randombytes_buf(sec, sizeof sec);
+    hu_hex(idb, sizeof idb, id);
+    char secret[HU_KEY_SECRET_LEN + 2];
+    sodium_bin2base64(secret, sizeof secret, sec, sizeof sec,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    snprintf(key, HU_KEY_LEN + 1, "ccsig_%s_%s", id, secret);
+    key_hash(secret, strlen(secret), hash);
+    sodium_memzero(sec, sizeof sec);
+    sodium_memzero(secret, sizeof secret);
+}
+
+bool key_verify(const char *secret, size_t len, const char *stored_hash_hex) {
+    unsigned char want[32], got[32];
+    size_t n = 0;
+    if (sodium_hex2bin(want, sizeof want, stored_hash_hex, strlen(stored_hash_hex), NULL, &n,
+                       NULL) != 0 ||
+        n != sizeof want)
+        return false;
+    crypto_generichash(got, sizeof got, (const unsigned char *)secret, len,
+                       (const unsigned char *)"ccsig-key-v1", 12);
+    return sodium_memcmp(want, got, sizeof want) == 0;
+}
+
+tier_id tier_of(int kind, int status) {
+    if (status == ST_PENDING)
+        return TIER_PENDING;
+    return kind == KIND_PUBLIC ? TIER_PUBLIC : TIER_BULK;
+}
+
+/* Key lookups that miss the cache read the database: at most this many a
+ * second per address (a burst of twice that), so random key ids cannot
+ * turn into a database load. A real reuser misses once per cache lifetime. */
+#define KEY_LOOKUPS_PER_S 10.0
+#define KEY_LOOKUP_CLASS 100
+
+/* ---- request view ---- */
+
+const char *rq_header(const rq *r, const char *name) {
+    return MHD_lookup_connection_value((struct MHD_Connection *)r->con, MHD_HEADER_KIND, name);
+}
+
+const char *rq_arg(const rq *r, const char *name) {
+    return MHD_lookup_connection_value((struct MHD_Connection *)r->con, MHD_GET_ARGUMENT_KIND,
+                                       name);
+}
+
+static void client_address(server *s, struct MHD_Connection *con, rq *r) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(r->addr, sizeof r->addr, "unknown");
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->addr,
+                      sizeof r->addr);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->addr,
+                      sizeof r->addr);
+    }
+    /* Behind a load balancer we trust, the client is the address it saw. */
+    for (size_t i = 0; i < s->pol->ntrusted_proxies; i++)
+        if (!strcmp(r->addr, s->pol->trusted_proxies[i])) {
+            char fwd[64];
+            if (hu_forwarded_for(rq_header(r, "X-Forwarded-For"), fwd, sizeof fwd))
+                snprintf(r->addr, sizeof r->addr, "%s", fwd);
+            break;
+        }
+}
+
+/* ---- refusals ---- */
+
+static void register_url(const server *s, char *out, size_t n) {
+    snprintf(out, n, "%s/register", s->pol->public_url);
+}
+
+static void too_many(const rq *r, reply *rp, const char *who, const tier *t, int64_t wait_ms,
+                     bool quota) {
+    server *s = r->srv;
+    int64_t secs = (wait_ms + 999) / 1000;
+    if (secs < 1)
+        secs = 1;
+    char reg[600];
+    register_url(s, reg, sizeof reg);
+    ccsig_buf m = CCSIG_BUF_INIT;
+    if (quota)
+        ccsig_buf_printf(&m,
+                         "The daily quota of %llu requests of %s is used up; it renews at "
+                         "00:00 UTC, in %lld seconds.",
+                         (unsigned long long)t->quota, who, (long long)secs);
+    else {
+        ccsig_buf_printf(&m, "%s may make ", who);
+        tier nq = *t;
+        nq.quota = 0;
+        gen_rate_phrase(&m, &nq);
+        ccsig_buf_printf(&m, "%s. Retry after %lld second%s",
+                         r->cls.keyed ? "" : " from one address", (long long)secs,
+                         secs == 1 ? "" : "s");
+        if (!r->cls.keyed)
+            ccsig_buf_printf(&m, ", or register for a key with a higher rate at %s", reg);
+        ccsig_buf_putc(&m, '.');
+    }
+    reply_error(r, rp, 429, "Too many requests", ccsig_buf_cstr(&m));
+    reply_header(rp, "Retry-After", "%lld", (long long)secs);
+    if (!r->cls.keyed)
+        reply_header(rp, "Link", "<%s>; rel=\"help\"", reg);
+    ccsig_buf_free(&m);
+}
+
+static void unauthorized(const rq *r, reply *rp, const char *error, const char *msg) {
+    char reg[600], full[1200];
+    register_url(r->srv, reg, sizeof reg);
+    snprintf(full, sizeof full, "%s Register for a key at %s.", msg, reg);
+    reply_error(r, rp, 401, "Key required", full);
+    if (error)
+        reply_header(rp, "WWW-Authenticate", "Bearer realm=\"ccsig\", error=\"%s\"", error);
+    else
+        reply_header(rp, "WWW-Authenticate", "Bearer realm=\"ccsig\"");
+}
+
+/* Class the request and admit it. False when rp holds a refusal. */
+static bool admit(rq *r, reply *rp, bool exempt) {
+    server *s = r->srv;
+    const char *auth = rq_header(r, "Authorization");
+    const char *tok;
+    size_t toklen;
+    if (auth && !hu_route_steward(r->rt.id)) {
+        char id[HU_KEY_ID_LEN + 1];
+        const char *secret;
+        if (!hu_bearer(auth, &tok, &toklen) || !hu_key_split(tok, toklen, id, &secret)) {
+            unauthorized(r, rp, "invalid_request",
+                         "The Authorization header is not 'Bearer ccsig_...' with a ccsig key.");
+            return false;
+        }
+        reuser_key k;
+        int64_t mono = now_mono_us();
+        if (!keycache_get(s->keys, id, mono, &k)) {
+            if (rl_take(s->rl, KEY_LOOKUP_CLASS, r->addr, mono, KEY_LOOKUPS_PER_S,
+                        2 * KEY_LOOKUPS_PER_S)) {
+                r->cls.tier = TIER_AUTOMATED;
+                too_many(r, rp, "Key lookups", &(tier){KEY_LOOKUPS_PER_S, 2 * KEY_LOOKUPS_PER_S, 0},
+                         1000, false);
+                return false;
+            }
+            reuser *u = malloc(sizeof *u);
+            int found = u ? store_reuser_by_key(s->st, id, u) : -1;
+            if (found == 1) {
+                reuser_key_from(&k, u);
+                keycache_put(s->keys, &k, mono);
+            }
+            free(u);
+            if (found < 0) {
+                reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
+                return false;
+            }
+            if (found == 0) {
+                unauthorized(r, rp, "invalid_token", "This key is not valid.");
+                return false;
+            }
+        }
+        if (!key_verify(secret, HU_KEY_SECRET_LEN, k.key_hash)) {
+            unauthorized(r, rp, "invalid_token", "This key is not valid.");
+            return false;
+        }
+        /* From here on the request is the reuser's: it is recorded in the
+         * ledger whatever the outcome. */
+        r->cls.keyed = true;
+        r->cls.key = k;
+        r->cls.tier = tier_of(k.kind, k.status);
+        const reuser_key *u = &r->cls.key;
+        if (u->status == ST_REVOKED || u->status == ST_REJECTED) {
+            unauthorized(r, rp, "invalid_token",
+                         u->status == ST_REVOKED ? "This key was revoked by the steward."
+                                                 : "The public-interest claim of this key was "
+                                                   "not approved.");
+            return false;
+        }
+        admit_result ar;
+        const tier *t = &s->pol->tiers[r->cls.tier];
+        if (store_admit(s->st, u, t, now_wall_us() / 1000, &ar) != 0) {
+            reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
+            return false;
+        }
+        if (ar.outcome == ADMIT_GONE) {
+            unauthorized(r, rp, "invalid_token", "This key was revoked by the steward.");
+            return false;
+        }
+        if (ar.outcome != ADMIT_OK) {
+            char who[80];
+            snprintf(who, sizeof who, "Key %s (%s)", u->key_id, tier_name(r->cls.tier));
+            too_many(r, rp, who, t, ar.retry_after_ms, ar.outcome == ADMIT_QUOTA);
+            return false;
+        }
+        if (t->quota)
+            reply_header(
+                rp, "X-Quota-Remaining", "%llu",
+                (unsigned long long)(t->quota > ar.quota_used ? t->quota - ar.quota_used : 0));
+        return true;
+    }
+    r->cls.tier =
+        hu_classify(rq_header(r, "User-Agent"), rq_header(r, "Accept-Language")) == CLIENT_BROWSER
+            ? TIER_BROWSER
+            : TIER_AUTOMATED;
+    if (exempt)
+        return true;
+    const tier *t = &s->pol->tiers[r->cls.tier];
+    int64_t wait = rl_take(s->rl, (int)r->cls.tier, r->addr, now_mono_us(), t->rate, t->burst);
+    if (wait) {
+        too_many(r, rp, r->cls.tier == TIER_BROWSER ? "Browsers" : "Unregistered automated clients",
+                 t, (wait + 999) / 1000, false);
+        return false;
+    }
+    return true;
+}
+
+/* ---- preferences on responses ---- */
+
+static void policy_headers(const server *s, const char *path, reply *rp) {
+    const policy_rule *rule = policy_match(s->pol, path, strlen(path));
+    if (!rule)
+        return;
+    /* One field line per declaration, as `ccsig declare --format header`
+     * writes each; HTTP combines them into the rule's dictionary. */
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++)
+        if (rule->cat_expr[c])
+            reply_header_add(rp, "Content-Usage", rule->cat_expr[c]);
+    if (rule->reserve >= 0)
+        reply_header_static(rp, "tdm-reservation", rule->reserve ? "1" : "0");
+    if (rule->reserve == 1 && rule->tdm_policy)
+        reply_header(rp, "tdm-policy", "%s/declaration", s->pol->public_url);
+}
+
+/* ---- generated files ---- */
+
+static void generated(rq *r, reply *rp, const ccsig_buf *body, const char *ctype) {
+    server *s = r->srv;
+    reply_header(rp, "Content-Type", "%s", ctype);
+    reply_header(rp, "ETag", "%s", s->gen_etag);
+    char date[30];
+    hu_http_date(s->started_s, date);
+    reply_header(rp, "Last-Modified", "%s", date);
+    reply_header(rp, "Cache-Control", "max-age=3600");
+    if (hu_etag_match(rq_header(r, "If-None-Match"), s->gen_etag)) {
+        rp->status = 304;
+        return;
+    }
+    ccsig_buf_append(&rp->body, body->data, body->len);
+}
+
+/* ---- collection files ---- */
+
+static void redirect(reply *rp, const char *path) {
+    ccsig_buf loc = CCSIG_BUF_INIT;
+    hu_url_path(&loc, path, strlen(path));
+    ccsig_buf_putc(&loc, '/');
+    rp->status = 301;
+    reply_header(rp, "Location", "%s", ccsig_buf_cstr(&loc));
+    reply_header(rp, "Content-Type", "text/plain; charset=utf-8");
+    ccsig_buf_printf(&rp->body, "Moved to %s\n", ccsig_buf_cstr(&loc));
+    ccsig_buf_free(&loc);
+}
+
+static void not_found(const rq *r, reply *rp) {
+    reply_error(r, rp, 404, "Not found", "There is nothing at this address in the collection.");
+}
+
+static void serve_fd(rq *r, reply *rp, int fd, const struct stat *st, const char *name) {
+    char etag[80], date[30];
+    make_etag(st, etag);
+    hu_http_date((int64_t)st->st_mtim.tv_sec, date);
+    reply_header_static(rp, "Content-Type", mime_type(name));
+    reply_header(rp, "ETag", "%s", etag);
+    reply_header(rp, "Last-Modified", "%s", date);
+    reply_header_static(rp, "Accept-Ranges", "bytes");
+    reply_header_static(rp, "X-Content-Type-Options", "nosniff");
+    const char *inm = rq_header(r, "If-None-Match");
+    const char *ims = rq_header(r, "If-Modified-Since");
+    if (inm ? hu_etag_match(inm, etag)
+            : (ims && hu_http_date_parse(ims) >= (int64_t)st->st_mtim.tv_sec)) {
+        close(fd);
+        rp->status = 304;
+        return;
+    }
+    uint64_t size = (uint64_t)st->st_size, start = 0, len = size;
+    const char *range = rq_header(r, "Range");
+    const char *if_range = rq_header(r, "If-Range");
+    /* If-Range: only a strong validator that still matches keeps the range. */
+    if (range && if_range &&
+        !(if_range[0] == '"' ? strcmp(if_range, etag) == 0 : strcmp(if_range, date) == 0))
+        range = NULL;
+    switch (hu_range(range, size, &start, &len)) {
+    case HU_RANGE_OK:
+        rp->status = 206;
+        reply_header(rp, "Content-Range", "bytes %llu-%llu/%llu", (unsigned long long)start,
+                     (unsigned long long)(start + len - 1), (unsigned long long)size);
+        break;
+    case HU_RANGE_UNSATISFIABLE:
+        close(fd);
+        rp->status = 416;
+        reply_header(rp, "Content-Range", "bytes */%llu", (unsigned long long)size);
+        reply_header(rp, "Content-Type", "text/plain; charset=utf-8");
+        ccsig_buf_puts(&rp->body, "Range not satisfiable\n");
+        return;
+    default:
+        start = 0;
+        len = size;
+    }
+    rp->kind = REPLY_FILE;
+    rp->fd = fd;
+    rp->off = start;
+    rp->len = len;
+}
+
+static void serve_path(rq *r, reply *rp, bool home) {
+    server *s = r->srv;
+    char rel[HU_MAX_PATH + 1];
+    bool dir;
+    if (hu_safe_path(r->path, strlen(r->path), rel, sizeof rel, &dir)) {
+        not_found(r, rp);
+        return;
+    }
+    int fd = coll_openat(s->coll, rel, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == EACCES)
+            reply_error(r, rp, 403, "Forbidden", "This file cannot be read.");
+        else if (home)
+            page_home(r, rp);
+        else
+            not_found(r, rp);
+        return;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        not_found(r, rp);
+        return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        if (!dir && !home) {
+            redirect(rp, r->path);
+            return;
+        }
+        char idx[HU_MAX_PATH + 16];
+        snprintf(idx, sizeof idx, "%s%sindex.html", rel, *rel ? "/" : "");
+        fd = coll_openat(s->coll, idx, O_RDONLY | O_NONBLOCK);
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+            serve_fd(r, rp, fd, &st, idx);
+            return;
+        }
+        if (fd >= 0)
+            close(fd);
+        if (home) {
+            page_home(r, rp);
+            return;
+        }
+        ccsig_buf body = CCSIG_BUF_INIT;
+        page_begin(s, &body, r->path);
+        if (coll_listing_html(s->coll, rel, r->path, &body) != 0) {
+            ccsig_buf_free(&body);
+            not_found(r, rp);
+            return;
+        }
+        page_end(&body);
+        page_headers(rp);
+        rp->body = body;
+        return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        not_found(r, rp);
+        return;
+    }
+    /* O_NONBLOCK mattered only for opening (a FIFO would block); regular
+     * files ignore it, so it stays (two system calls saved). */
+    serve_fd(r, rp, fd, &st, rel);
+}
+
+/* ---- bulk endpoints ---- */
+
+static bool bulk_allowed(rq *r, reply *rp) {
+    if (!r->srv->pol->bulk_endpoints) {
+        not_found(r, rp);
+        return false;
+    }
+    if (!r->cls.keyed) {
+        unauthorized(r, rp, NULL,
+                     "Bulk endpoints (the whole collection at once) need a key: send "
+                     "'Authorization: Bearer <key>'.");
+        return false;
+    }
+    if (r->cls.tier != TIER_BULK && r->cls.tier != TIER_PUBLIC) {
+        reply_error(r, rp, 403, "Approval pending",
+                    "Bulk endpoints open to this key once the steward approves its "
+                    "public-interest claim.");
+        return false;
+    }
+    return true;
+}
+
+static void bulk_tar(rq *r, reply *rp) {
+    if (!bulk_allowed(r, rp))
+        return;
+    coll_list files;
+    if (coll_list_files(r->srv->coll, &files) != 0) {
+        coll_list_free(&files);
+        reply_error(r, rp, 500, "Internal error", "The collection could not be listed.");
+        return;
+    }
+    rp->tar = tar_new(r->srv->coll, &files);
+    if (!rp->tar) {
+        coll_list_free(&files);
+        reply_error(r, rp, 503, "Service unavailable", "Out of memory.");
+        return;
+    }
+    rp->kind = REPLY_TAR;
+    reply_header(rp, "Content-Type", "application/x-tar");
+    reply_header(rp, "Content-Disposition", "attachment; filename=\"collection.tar\"");
+}
+
+static void credit_text(const server *s, const char *title, const char *url, ccsig_buf *out) {
+    const char *t = s->pol->credit_template;
+    while (*t) {
+        if (!strncmp(t, "{title}", 7)) {
+            ccsig_buf_puts(out, title);
+            t += 7;
+        } else if (!strncmp(t, "{collection}", 12)) {
+            ccsig_buf_puts(out, s->pol->collection_name);
+            t += 12;
+        } else if (!strncmp(t, "{url}", 5)) {
+            ccsig_buf_puts(out, url);
+            t += 5;
+        } else {
+            ccsig_buf_putc(out, *t++);
+        }
+    }
+}
+
+/* The signal to show with an item: the one attached to the use at its path,
+ * else the first the path's rule attaches to any category. */
+static const char *item_signal(const policy_rule *rule, ccsig_category use) {
+    if (!rule)
+        return NULL;
+    unsigned sig = (unsigned)use < CCSIG_CAT_COUNT ? rule->verdict.cat[use].signals : 0;
+    for (int c = 0; !sig && c < CCSIG_CAT_COUNT; c++)
+        sig = rule->verdict.cat[c].signals;
+    for (int k = 1; k < CCSIG_SIGNAL_COUNT; k++)
+        if (sig & (1u << k))
+            return ccsig_signal_token((ccsig_signal)k);
+    return NULL;
+}
+
+void server_credit(const server *s, const char *path, const char *title, ccsig_category use,
+                   ccsig_buf *text, const char **signal) {
+    ccsig_buf url = CCSIG_BUF_INIT;
+    ccsig_buf_puts(&url, s->pol->public_url);
+    hu_url_path(&url, path, strlen(path));
+    credit_text(s, title, ccsig_buf_cstr(&url), text);
+    ccsig_buf_free(&url);
+    *signal = item_signal(policy_match(s->pol, path, strlen(path)), use);
+}
+
+void server_credit_json(const server *s, const char *path, const char *title, ccsig_category use,
+                        ccsig_buf *out) {
+    ccsig_buf text = CCSIG_BUF_INIT;
+    const char *sig;
+    server_credit(s, path, title, use, &text, &sig);
+    ccsig_buf_puts(out, "{\"text\":");
+    report_json_str(out, text.data ? text.data : "", text.len);
+    ccsig_buf_puts(out, ",\"collection\":");
+    report_json_str(out, s->pol->collection_name, strlen(s->pol->collection_name));
+    ccsig_buf_puts(out, ",\"url\":");
+    ccsig_buf cu = CCSIG_BUF_INIT;
+    ccsig_buf_printf(&cu, "%s/", s->pol->public_url);
+    report_json_str(out, cu.data, cu.len);
+    ccsig_buf_puts(out, ",\"signal\":");
+    if (sig)
+        report_json_str(out, sig, strlen(sig));
+    else
+        ccsig_buf_puts(out, "null");
+    ccsig_buf_putc(out, '}');
+    ccsig_buf_free(&cu);
+    ccsig_buf_free(&text);
+}
+
+static void bulk_manifest(rq *r, reply *rp) {
+    if (!bulk_allowed(r, rp))
+        return;
+    server *s = r->srv;
+    coll_list files;
+    coll_list_files(s->coll, &files);
+    ccsig_category use = r->cls.keyed ? (ccsig_category)r->cls.key.use : CCSIG_CAT_AI_USE;
+    for (size_t i = 0; i < files.n; i++) {
+        char path[HU_MAX_PATH + 2];
+        snprintf(path, sizeof path, "/%s", files.v[i].rel);
+        const policy_rule *rule = policy_match(s->pol, path, strlen(path));
+        const char *title = s->search ? search_title(s->search, path) : NULL;
+        if (!title) {
+            const char *slash = strrchr(path, '/');
+            title = slash + 1;
+        }
+        ccsig_buf url = CCSIG_BUF_INIT;
+        ccsig_buf_puts(&url, s->pol->public_url);
+        hu_url_path(&url, path, strlen(path));
+        ccsig_buf *b = &rp->body;
+        ccsig_buf_puts(b, "{\"url\":");
+        report_json_str(b, url.data, url.len);
+        ccsig_buf_puts(b, ",\"path\":");
+        report_json_str(b, path, strlen(path));
+        ccsig_buf_printf(b,
+                         ",\"bytes\":%llu,\"content_type\":", (unsigned long long)files.v[i].size);
+        const char *ct = mime_type(path);
+        report_json_str(b, ct, strlen(ct));
+        ccsig_buf_puts(b, ",\"title\":");
+        char clean[3 * 256 + 1];
+        size_t cn = hu_utf8_clean(title, strlen(title), clean);
+        report_json_str(b, clean, cn);
+        ccsig_buf_puts(b, ",\"content_usage\":");
+        if (rule)
+            report_json_str(b, rule->expression, strlen(rule->expression));
+        else
+            ccsig_buf_puts(b, "null");
+        if (rule && rule->reserve >= 0)
+            ccsig_buf_printf(b, ",\"tdm_reservation\":%d,\"credit\":", rule->reserve);
+        else
+            ccsig_buf_puts(b, ",\"tdm_reservation\":null,\"credit\":");
+        server_credit_json(s, path, clean, use, b);
+        ccsig_buf_puts(b, "}\n");
+        ccsig_buf_free(&url);
+    }
+    coll_list_free(&files);
+    reply_header(rp, "Content-Type", "application/jsonl");
+}
+
+/* ---- dispatch ---- */
+
+static void handle(rq *r, reply *rp) {
+    server *s = r->srv;
+    bool get = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
+    bool post = !strcmp(r->method, "POST");
+    r->rt = hu_route(r->path, strlen(r->path));
+    route_id id = r->rt.id;
+    if (!get && !post) {
+        reply_error(r, rp, 405, "Method not allowed", "This gateway answers GET, HEAD and POST.");
+        reply_header(rp, "Allow", "GET, HEAD, POST");
+        return;
+    }
+    bool post_ok = id == R_REGISTER || id == R_ST_LOGIN || id == R_ST_LOGOUT || id == R_ST_ACTION;
+    if (post && !post_ok) {
+        reply_error(r, rp, 405, "Method not allowed", "Only forms are posted here.");
+        reply_header(rp, "Allow", "GET, HEAD");
+        return;
+    }
+    /* Robots, TDMRep, the style sheet and the registration form are
+     * answered even to a client over its rate: a crawler must always be able
+     * to read the rules, and a limited client to register. The steward's
+     * pages have their own login limit. */
+    bool exempt = id == R_ROBOTS || id == R_TDMREP || id == R_STYLE || (id == R_REGISTER && get) ||
+                  hu_route_steward(id);
+    bool admitted = admit(r, rp, exempt);
+    reply_header_static(rp, "X-Access-Class", tier_name(r->cls.tier));
+    if (!admitted)
+        return;
+    if (hu_route_steward(id)) {
+        steward_handle(r, rp);
+        return;
+    }
+    if (r->body_too_large) {
+        reply_error(r, rp, 413, "Request too large",
+                    "The form is larger than this gateway "
+                    "accepts.");
+        return;
+    }
+    if (get)
+        policy_headers(s, r->path, rp);
+    switch (id) {
+    case R_ROBOTS:
+        generated(r, rp, &s->robots, "text/plain; charset=utf-8");
+        break;
+    case R_TDMREP:
+        generated(r, rp, &s->tdmrep, "application/json");
+        break;
+    case R_DECLARATION:
+        page_declaration(r, rp);
+        break;
+    case R_SEARCH:
+        if (s->search)
+            page_search(r, rp);
+        else
+            reply_error(r, rp, 404, "No search", "This collection offers no search.");
+        break;
+    case R_REGISTER:
+        page_register(r, rp);
+        break;
+    case R_STYLE:
+        page_style(r, rp);
+        break;
+    case R_BULK_TAR:
+        bulk_tar(r, rp);
+        break;
+    case R_BULK_MANIFEST:
+        bulk_manifest(r, rp);
+        break;
+    case R_BULK_OTHER:
+        not_found(r, rp);
+        break;
+    case R_HOME:
+        serve_path(r, rp, true);
+        break;
+    default:
+        serve_path(r, rp, false);
+    }
+}
+
+/* ---- libmicrohttpd glue ---- */
+
+typedef enum phase { PH_BODY = 0, PH_WAIT, PH_READY } phase;
+
+typedef struct conn_state {
+    server *srv;
+    struct MHD_Connection *con;
+    phase ph;
+    ccsig_buf body;
+    bool too_large;
+    bool head;
+    int ledger_ok;
+    reply rp;
+} conn_state;
+
+static ssize_t tar_cb(void *cls, uint64_t pos, char *buf, size_t max) {
+    tar_stream *t = cls;
+    size_t n = tar_read(t, pos, buf, max);
+    return n ? (ssize_t)n : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void tar_free_cb(void *cls) {
+    tar_free(cls);
+}
+
+static enum MHD_Result queue(conn_state *cs) {
+    reply *rp = &cs->rp;
+    struct MHD_Response *resp = NULL;
+    switch (rp->kind) {
+    case REPLY_FILE:
+        resp = MHD_create_response_from_fd_at_offset64(rp->len, rp->fd, rp->off);
+        if (resp)
+            rp->fd = -1; /* MHD closes it */
+        break;
+    case REPLY_TAR:
+        resp = MHD_create_response_from_callback(tar_size(rp->tar), 64 * 1024, tar_cb, rp->tar,
+                                                 tar_free_cb);
+        if (resp)
+            rp->tar = NULL;
+        break;
+    default:
+        if (rp->body.len) {
+            resp =
+                MHD_create_response_from_buffer(rp->body.len, rp->body.data, MHD_RESPMEM_MUST_FREE);
+            if (resp)
+                rp->body = (ccsig_buf)CCSIG_BUF_INIT;
+        } else {
+            resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        }
+    }
+    if (!resp)
+        return MHD_NO;
+    for (size_t i = 0; i < rp->nhdr; i++)
+        MHD_add_response_header(resp, rp->hname[i], rp->hvalue[i]);
+    enum MHD_Result ret = MHD_queue_response(cs->con, rp->status, resp);
+    MHD_destroy_response(resp);
+    reply_free(rp);
+    return ret;
+}
+
+static void on_ledger_done(void *arg, int ok) {
+    conn_state *cs = arg;
+    cs->ledger_ok = ok;
+    cs->ph = PH_READY;
+    MHD_resume_connection(cs->con);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
+    server *s = cls;
+    conn_state *cs = *con_cls;
+    if (!cs) {
+        cs = calloc(1, sizeof *cs);
+        if (!cs)
+            return MHD_NO;
+        cs->srv = s;
+        cs->con = con;
+        reply_init(&cs->rp);
+        *con_cls = cs;
+        return MHD_YES;
+    }
+    if (cs->ph == PH_WAIT)
+        return MHD_YES;
+    if (cs->ph == PH_READY) {
+        if (!cs->ledger_ok) {
+            /* Never hand out a response whose record is not durable. */
+            reply_free(&cs->rp);
+            ccsig_buf_puts(&cs->rp.body, "The usage ledger is unavailable; nothing was served. "
+                                         "Try again later.\n");
+            cs->rp.status = 503;
+            reply_header(&cs->rp, "Content-Type", "text/plain; charset=utf-8");
+            reply_header(&cs->rp, "Retry-After", "5");
+        }
+        return queue(cs);
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        if (!cs->too_large && cs->body.len + n <= s->pol->max_body_bytes)
+            ccsig_buf_append(&cs->body, upload_data, n);
+        else
+            cs->too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    rq r;
+    memset(&r, 0, sizeof r);
+    r.srv = s;
+    r.con = con;
+    r.method = method;
+    r.path = url;
+    r.body = cs->body.data ? cs->body.data : "";
+    r.body_len = cs->body.len;
+    r.body_too_large = cs->too_large || ccsig_buf_failed(&cs->body);
+    client_address(s, con, &r);
+    cs->head = !strcmp(method, "HEAD");
+    handle(&r, &cs->rp);
+
+    if (!r.cls.keyed)
+        return queue(cs);
+
+    ledger_rec rec;
+    memset(&rec, 0, sizeof rec);
+    rec.reuser_id = r.cls.key.id;
+    memcpy(rec.key_id, r.cls.key.key_id, sizeof rec.key_id);
+    rec.ts_ms = now_wall_us() / 1000;
+    snprintf(rec.method, sizeof rec.method, "%s", method);
+    snprintf(rec.path, sizeof rec.path, "%s", url);
+    rec.status = (int)cs->rp.status;
+    rec.bytes = cs->head || cs->rp.status == 304 ? 0 : reply_size(&cs->rp);
+    snprintf(rec.tier, sizeof rec.tier, "%s", tier_name(r.cls.tier));
+    const char *rid = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Request-Id");
+    if (hu_request_id_ok(rid))
+        snprintf(rec.request_id, sizeof rec.request_id, "%s", rid);
+    snprintf(rec.instance, sizeof rec.instance, "%s", s->instance);
+
+    if (s->journal) {
+        /* ledger-sync: process: the kernel has the record when write(2)
+         * returns; the response can go at once. */
+        cs->ledger_ok = journal_append(s->journal, &rec) == 0;
+        cs->ph = PH_READY;
+        if (!cs->ledger_ok)
+            return on_request(cls, con, url, method, version, upload_data, upload_data_size,
+                              con_cls);
+        return queue(cs);
+    }
+    cs->ph = PH_WAIT;
+    MHD_suspend_connection(con);
+    if (ledger_submit(s->led, &rec, on_ledger_done, cs) != 0) {
+        cs->ledger_ok = 0;
+        cs->ph = PH_READY;
+        MHD_resume_connection(con);
+    }
+    return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+    conn_state *cs = *con_cls;
+    if (!cs)
+        return;
+    reply_free(&cs->rp);
+    ccsig_buf_free(&cs->body);
+    free(cs);
+    *con_cls = NULL;
+}
+
+static size_t unescape_cb(void *cls, struct MHD_Connection *c, char *s) {
+    return hu_unescape(s);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap) {
+    server *s = cls;
+    if (s->cfg->quiet)
+        return;
+    fprintf(stderr, "ccsig serve: http: ");
+    vfprintf(stderr, fmt, ap);
+}
+
+/* ---- start and stop ---- */
+
+void journal_path_for(const char *db, char *out, size_t n) {
+    if (!strncmp(db, "sqlite:", 7))
+        snprintf(out, n, "%s.journal", db + 7);
+    else if (n)
+        out[0] = '\0';
+}
+
+static int listen_socket(const char *listen_addr, char *bound, size_t boundlen, char *err,
+                         size_t errlen) {
+    char host[256], port[16];
+    const char *colon = strrchr(listen_addr, ':');
+    if (!colon || colon == listen_addr || strlen(colon + 1) >= sizeof port ||
+        (size_t)(colon - listen_addr) >= sizeof host) {
+        snprintf(err, errlen, "--listen '%s' is not HOST:PORT", listen_addr);
+        return -1;
+    }
+    memcpy(host, listen_addr, (size_t)(colon - listen_addr));
+    host[colon - listen_addr] = '\0';
+    snprintf(port, sizeof port, "%s", colon + 1);
+    if (host[0] == '[') {
+        size_t n = strlen(host);
+        if (n < 2 || host[n - 1] != ']') {
+            snprintf(err, errlen, "--listen '%s' is not HOST:PORT", listen_addr);
+            return -1;
+        }
+        memmove(host, host + 1, n - 2);
+        host[n - 2] = '\0';
+    }
+    struct addrinfo hints = {0}, *ai = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    int g = getaddrinfo(host, port, &hints, &ai);
+    if (g != 0) {
+        snprintf(err, errlen, "--listen '%s': %s", listen_addr, gai_strerror(g));
+        return -1;
+    }
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (fd >= 0)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1024) != 0) {
+        snprintf(err, errlen, "cannot listen on %s: %s", listen_addr, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(ai);
+        return -1;
+    }
+    freeaddrinfo(ai);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    getsockname(fd, (struct sockaddr *)&ss, &sl);
+    char a[64] = "?";
+    unsigned p = 0;
+    if (ss.ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+        inet_ntop(AF_INET, &in->sin_addr, a, sizeof a);
+        p = ntohs(in->sin_port);
+        snprintf(bound, boundlen, "%s:%u", a, p);
+    } else {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+        inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof a);
+        p = ntohs(in6->sin6_port);
+        snprintf(bound, boundlen, "[%s]:%u", a, p);
+    }
+    return fd;
+}
+
+static void generate_all(server *s) {
+    ccsig_buf_clear(&s->robots);
+    ccsig_buf_clear(&s->tdmrep);
+    ccsig_buf_clear(&s->declaration);
+    gen_robots_txt(s->pol, &s->robots);
+    gen_tdmrep_json(s->pol, &s->tdmrep);
+    gen_declaration_html(s->pol, &s->declaration);
+    unsigned char h[8];
+    crypto_generichash(h, sizeof h, (const unsigned char *)s->robots.data, s->robots.len, NULL, 0);
+    char hx[17];
+    hu_hex(h, sizeof h, hx);
+    snprintf(s->gen_etag, sizeof s->gen_etag, "\"g-%s\"", hx);
+}
+
+int server_run(policy *pol, const serve_config *cfg) {
+    char err[1024];
+    server s;
+    memset(&s, 0, sizeof s);
+    s.pol = pol;
+    s.cfg = cfg;
+    s.started_s = now_wall_us() / 1000000;
+    if (sodium_init() < 0) {
+        fprintf(stderr, "ccsig serve: libsodium failed to initialise\n");
+        return 3;
+    }
+    if (cfg->instance)
+        snprintf(s.instance, sizeof s.instance, "%s", cfg->instance);
+    else {
+        char host[32] = "localhost";
+        gethostname(host, sizeof host - 1);
+        snprintf(s.instance, sizeof s.instance, "%s:%d", host, (int)getpid());
+    }
+
+    /* Signals are taken by sigwait in this thread only. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int rc = 2;
+    int lfd = -1;
+    char bound[128];
+    if (coll_open(cfg->collection, &s.coll, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsig serve: %s\n", err);
+        goto out;
+    }
+    lfd = listen_socket(pol->listen, bound, sizeof bound, err, sizeof err);
+    if (lfd < 0) {
+        fprintf(stderr, "ccsig serve: %s\n", err);
+        goto out;
+    }
+    if (!cfg->public_url_given) {
+        char u[200];
+        snprintf(u, sizeof u, "http://%s", bound);
+        policy_set_public_url(pol, u);
+    }
+    s.secure_cookies = !strncmp(pol->public_url, "https://", 8);
+    if (store_open(cfg->db, pol->threads + 4,
+                   pol->ledger_sync_process ? STORE_LEDGER_SYNC_PROCESS : 0, &s.st, err,
+                   sizeof err) != 0) {
+        fprintf(stderr, "ccsig serve: %s\n", err);
+        goto out;
+    }
+    generate_all(&s);
+    s.rl = rl_table_new(4096);
+    s.led = ledger_start(s.st, !pol->ledger_sync_process);
+    if (pol->ledger_sync_process && !strcmp(store_kind(s.st), "sqlite")) {
+        char jp[4200];
+        journal_path_for(cfg->db, jp, sizeof jp);
+        if (journal_open(s.st, jp, &s.journal, err, sizeof err) != 0) {
+            fprintf(stderr, "ccsig serve: %s\n", err);
+            goto out;
+        }
+    }
+    /* One process owns an SQLite file: the cache is cleared by every change
+     * and never goes stale. With PostgreSQL another gateway may approve a
+     * claim: trust an entry for one second. */
+    s.keys = keycache_new(strcmp(store_kind(s.st), "postgresql") == 0 ? 1000000 : 0);
+    if (!s.rl || !s.led || !s.keys) {
+        fprintf(stderr, "ccsig serve: out of memory\n");
+        rc = 3;
+        goto out;
+    }
+    char index_path[4200];
+    if (cfg->search_index)
+        snprintf(index_path, sizeof index_path, "%s", cfg->search_index);
+    else if (!strncmp(cfg->db, "sqlite:", 7))
+        snprintf(index_path, sizeof index_path, "%s.search", cfg->db + 7);
+    else
+        index_path[0] = '\0';
+    if (pol->search_enabled && search_open(s.coll, s.st, index_path, pol->search_max_file_bytes,
+                                           pol->threads + 2, &s.search, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsig serve: %s\n", err);
+        goto out;
+    }
+
+    /* libmicrohttpd clears a connection's memory for every request: room
+     * for the request's headers and our response's (under 2 KiB), no more. */
+    size_t mem = pol->max_header_bytes + 4096;
+    s.daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+            MHD_USE_ERROR_LOG,
+        0, NULL, NULL, on_request, &s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &s,
+        MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)pol->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)pol->timeout_s, MHD_OPTION_CONNECTION_LIMIT, (unsigned)pol->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)pol->max_connections_per_ip,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
+        MHD_OPTION_END);
+    if (!s.daemon) {
+        fprintf(stderr, "ccsig serve: cannot start the HTTP server on %s\n", bound);
+        goto out;
+    }
+    lfd = -1; /* the daemon owns it */
+    int stewards = store_steward_count(s.st);
+    if (!cfg->quiet) {
+        fprintf(stderr,
+                "ccsig serve: %s (%zu rule%s, %zu document%s indexed for search), ledger in %s, "
+                "instance %s\n",
+                coll_path(s.coll), pol->nrules, pol->nrules == 1 ? "" : "s",
+                s.search ? search_doc_count(s.search) : 0,
+                s.search && search_doc_count(s.search) == 1 ? "" : "s", store_display(s.st),
+                s.instance);
+        if (stewards == 0)
+            fprintf(stderr,
+                    "ccsig serve: no steward account yet: the steward pages stay closed "
+                    "until you run 'ccsig serve --db %s --set-password NAME'\n",
+                    cfg->db);
+    }
+    printf("listening on http://%s/\n", bound);
+    fflush(stdout);
+
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (!cfg->quiet)
+        fprintf(stderr, "ccsig serve: %s, stopping\n", strsignal(sig));
+    rc = 0;
+out:;
+    MHD_socket quiesced = MHD_INVALID_SOCKET;
+    if (s.daemon)
+        quiesced = MHD_quiesce_daemon(s.daemon);
+    /* The ledger commits what is queued and resumes every waiting
+     * connection before the daemon stops (a suspended connection must not
+     * outlive it). */
+    if (s.led && !cfg->quiet) {
+        ledger_stats ls;
+        ledger_get_stats(s.led, &ls);
+        if (ls.batches)
+            fprintf(stderr,
+                    "ccsig serve: ledger: %llu records in %llu commits (%.1f a commit, %.2f ms "
+                    "each)%s\n",
+                    (unsigned long long)ls.records, (unsigned long long)ls.batches,
+                    (double)(ls.records + ls.failures) / (double)ls.batches,
+                    (double)ls.commit_us / 1000.0 / (double)ls.batches,
+                    ls.failures ? ", SOME FAILED" : "");
+    }
+    ledger_stop(s.led);
+    if (s.daemon) {
+        /* Let responses in flight finish (at most two seconds). */
+        for (int i = 0; i < 40; i++) {
+            const union MHD_DaemonInfo *di =
+                MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+            if (!di || di->num_connections == 0)
+                break;
+            usleep(50 * 1000);
+        }
+        MHD_stop_daemon(s.daemon);
+    }
+    if (quiesced != MHD_INVALID_SOCKET)
+        close(quiesced);
+    journal_close(s.journal);
+    if (lfd >= 0)
+        close(lfd);
+    search_close(s.search);
+    rl_table_free(s.rl);
+    keycache_free(s.keys);
+    store_close(s.st);
+    coll_close(s.coll);
+    ccsig_buf_free(&s.robots);
+    ccsig_buf_free(&s.tdmrep);
+    ccsig_buf_free(&s.declaration);
+    return rc;
+}

@@ -1,0 +1,164 @@
+/*
+ * server.h — ccsig serve, the steward gateway: the server object shared by
+ * the HTTP glue (server.c), the public pages (pages.c) and the steward pages
+ * (steward.c).
+ *
+ * Handlers never touch libmicrohttpd: they read a request view (rq) and fill
+ * a reply (a status, headers, and a body in memory, a file range or a tar
+ * stream); server.c turns the reply into an MHD response, after recording it
+ * in the ledger when the request carried a key.
+ */
+#ifndef CCSIG_SERVE_SERVER_H
+#define CCSIG_SERVE_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ccsig/buf.h"
+#include "files.h"
+#include "httputil.h"
+#include "journal.h"
+#include "keycache.h"
+#include "ledger.h"
+#include "policy.h"
+#include "ratelimit.h"
+#include "search.h"
+#include "store.h"
+
+typedef struct serve_config {
+    const char *collection;
+    const char *db;           /* "sqlite:PATH" or "postgresql://..." */
+    const char *search_index; /* FTS5 file (sqlite); default DB path + ".search" */
+    const char *instance;     /* name recorded in the ledger; default host:pid */
+    bool public_url_given;    /* policy->public_url was set explicitly */
+    bool quiet;
+} serve_config;
+
+typedef struct server {
+    policy *pol;
+    const serve_config *cfg;
+    coll *coll;
+    store *st;
+    ledger *led;
+    journal *journal; /* ledger-sync: process with SQLite */
+    search *search;
+    rl_table *rl;
+    keycache *keys;
+    struct MHD_Daemon *daemon;
+    char instance[48];
+    int64_t started_s;
+    ccsig_buf robots, tdmrep, declaration; /* generated once from the policy */
+    char gen_etag[40];                     /* validator of the generated files */
+    bool secure_cookies;                   /* public URL is https */
+} server;
+
+/* The access class a request was given. */
+typedef struct rq_class {
+    tier_id tier;
+    bool keyed;
+    reuser_key key; /* when keyed */
+} rq_class;
+
+/* A request as the handlers see it. */
+typedef struct rq {
+    server *srv;
+    void *con; /* struct MHD_Connection */
+    const char *method;
+    const char *path; /* decoded, as libmicrohttpd gives it */
+    route rt;
+    char addr[64];
+    rq_class cls;
+    const char *body;
+    size_t body_len;
+    bool body_too_large;
+} rq;
+
+/* Header and query argument lookups (NULL when absent). */
+const char *rq_header(const rq *r, const char *name);
+const char *rq_arg(const rq *r, const char *name);
+
+#define REPLY_MAX_HEADERS 24
+
+typedef enum reply_kind { REPLY_BUF = 0, REPLY_FILE, REPLY_TAR } reply_kind;
+
+typedef struct reply {
+    unsigned status;
+    reply_kind kind;
+    ccsig_buf body; /* REPLY_BUF */
+    int fd;         /* REPLY_FILE: owned until handed to MHD */
+    uint64_t off, len;
+    tar_stream *tar; /* REPLY_TAR: owned until handed to MHD */
+    size_t nhdr;
+    const char *hname[REPLY_MAX_HEADERS]; /* always a string literal */
+    const char *hvalue[REPLY_MAX_HEADERS];
+    bool hown[REPLY_MAX_HEADERS]; /* hvalue was allocated for this reply */
+} reply;
+
+void reply_init(reply *rp);
+void reply_free(reply *rp);
+/* Set a header (name: a string literal); replaces an earlier value. */
+void reply_header(reply *rp, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Another field line of the same name (a list or dictionary field). value
+ * is not copied: it must outlive the reply (a literal, the policy's text). */
+void reply_header_add(reply *rp, const char *name, const char *value);
+/* Set a header to a value that outlives the reply (not copied). */
+void reply_header_static(reply *rp, const char *name, const char *value);
+/* Bytes the body will carry (0 for HEAD is decided by the caller). */
+uint64_t reply_size(const reply *rp);
+
+/* ---- pages.c ---- */
+
+/* The HTML page frame around a body; sets Content-Type and the security
+ * headers of generated pages. */
+void page_begin(const server *s, ccsig_buf *b, const char *title);
+void page_end(ccsig_buf *b);
+void page_headers(reply *rp);
+/* A plain page with a heading and a message (message is HTML). */
+void page_message(const server *s, reply *rp, unsigned status, const char *title, const char *html);
+/* An error in the client's preferred form (JSON when asked). */
+void reply_error(const rq *r, reply *rp, unsigned status, const char *title, const char *msg);
+
+void page_home(rq *r, reply *rp);
+void page_declaration(rq *r, reply *rp);
+void page_search(rq *r, reply *rp);
+void page_register(rq *r, reply *rp);
+void page_style(rq *r, reply *rp);
+
+/* ---- steward.c ---- */
+
+void steward_handle(rq *r, reply *rp);
+/* Hash a password (argon2id) for --set-password. 0 on success. */
+int steward_hash_password(const char *pw, char *out, size_t outlen);
+
+/* ---- credit (server.c) ---- */
+
+/* The credit for an item: text from the policy's template, and the CC
+ * signal to show with it (NULL when none applies). */
+void server_credit(const server *s, const char *path, const char *title, ccsig_category use,
+                   ccsig_buf *text, const char **signal);
+/* {"text","collection","url","signal"}. */
+void server_credit_json(const server *s, const char *path, const char *title, ccsig_category use,
+                        ccsig_buf *out);
+
+/* ---- keys (server.c) ---- */
+
+/* A new key: writes the whole key (HU_KEY_LEN + 1), its id and the hex hash
+ * of its secret. */
+void key_generate(char *key, char id[HU_KEY_ID_LEN + 1], char hash[STORE_HASH_HEX + 1]);
+/* Hash of a secret (hex). */
+void key_hash(const char *secret, size_t len, char hash[STORE_HASH_HEX + 1]);
+/* Constant-time comparison of a presented secret with a stored hash. */
+bool key_verify(const char *secret, size_t len, const char *stored_hash_hex);
+
+/* The tier of a reuser (by kind and status). */
+tier_id tier_of(int kind, int status);
+
+/* The journal file of a database URL ("sqlite:PATH" -> "PATH.journal");
+ * empty for PostgreSQL. */
+void journal_path_for(const char *db, char *out, size_t n);
+
+/* Run the gateway until SIGINT or SIGTERM. Returns an exit code. */
+int server_run(policy *pol, const serve_config *cfg);
+
+#endif

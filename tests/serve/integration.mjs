@@ -1,0 +1,545 @@
+// End-to-end test of ccsig serve with the embedded storage (SQLite): one real
+// gateway on 127.0.0.1, driven over HTTP. Each access class, rate limits and
+// 429s, the daily quota, key revocation and claim approval, search with
+// attribution, generated files matching the policy, static-file semantics
+// and the security properties (traversal, symlinks, limits, slow clients,
+// steward pages closed without login).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import {
+  bot, browser, bulkFields, ccsig, exportLedger, form, makeCollection, raw, register, req,
+  sleep, startServer, stewardAction, stewardLogin, tmpdir, write,
+} from './lib.mjs';
+
+const dir = tmpdir('serve-it');
+const coll = makeCollection(path.join(dir, 'coll'));
+const db = `sqlite:${path.join(dir, 'ledger.db')}`;
+const policyFile = path.join(dir, 'policy.yaml');
+const PUBLIC = 'http://gateway.test';
+write(policyFile, `# integration test policy
+collection:
+  name: Test Library
+  credit: '"{title}", {collection}, {url}'
+party:
+  name: Test Library Trust
+  url: https://trust.example/
+  copyright: mixed
+preferences:
+  - path: /
+    train-ai: cr
+    ai-use: cr-ec
+    search: allow
+  - path: /open/
+    train-ai: allow
+    ai-use: allow
+  - path: /restricted/
+    automated-processing: deny
+access:
+  browsers: {rate: 1000, burst: 1000}
+  automated: {rate: 1/min, burst: 4}
+  registrations: {rate: 100, burst: 100}
+  logins: {rate: 100, burst: 100}
+  pending: {rate: 1/min, burst: 3, quota: 100}
+  bulk: {rate: 100, burst: 100, quota: 40}
+  public-interest: {rate: 1000, burst: 1000}
+server:
+  timeout: 2
+  max-header-bytes: 4096
+  max-body-bytes: 4096
+  threads: 2
+`);
+
+let srv;
+let url;
+const STEWARD = 'steward', PASSWORD = 'a long steward passphrase';
+
+before(async () => {
+  const r = ccsig(['serve', '--db', db, '--set-password', STEWARD], `${PASSWORD}\n`);
+  assert.equal(r.status, 0, r.stderr);
+  srv = await startServer(['--collection', coll, '--policy', policyFile, '--db', db,
+    '--listen', '127.0.0.1:0', '--public-url', PUBLIC, '--instance', 'it-1']);
+  url = srv.url;
+});
+
+after(async () => {
+  if (srv) {
+    const { code } = await srv.stop();
+    // A clean stop (and, under ASan, no leak report).
+    assert.equal(code, 0, srv.stderr);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('generated files are exactly what the policy generates', async () => {
+  for (const [route, what] of [['/robots.txt', 'robots'], ['/.well-known/tdmrep.json', 'tdmrep']]) {
+    const served = await req(`${url}${route}`, { headers: browser });
+    assert.equal(served.status, 200);
+    const printed = ccsig(['serve', '--policy', policyFile, '--public-url', PUBLIC, '--print', what]);
+    assert.equal(printed.status, 0, printed.stderr);
+    assert.equal(served.text, printed.stdout, `${route} differs from --print ${what}`);
+  }
+  const tdm = (await req(`${url}/.well-known/tdmrep.json`)).json();
+  assert.deepEqual(tdm, [{ location: '/restricted/', 'tdm-reservation': 1 }]);
+  // Every Content-Usage line of robots.txt is the line `ccsig declare`
+  // writes for that declaration, and the header of a file under each path
+  // is the same declarations, one field line each (fetch joins them).
+  const robots = (await req(`${url}/robots.txt`, { headers: browser })).text;
+  const lines = [...robots.matchAll(/^Content-Usage: (\/\S*\s)?(.+)$/gm)]
+    .map((m) => [m[1] ? m[1].trim() : '/', m[2], m[0]]);
+  assert.equal(lines.length, 6);
+  const byPath = {};
+  for (const [p, expr, line] of lines) {
+    (byPath[p] = byPath[p] || []).push(expr);
+    const ex = ccsig(['explain', '--json', expr]);
+    assert.equal(ex.status, 0, ex.stderr);
+    assert.equal(JSON.parse(ex.stdout).valid, true, expr);
+    const label = expr.slice(0, expr.indexOf('=')), value = expr.slice(expr.indexOf('=') + 1);
+    const use = { all: 'automated-processing' }[label] || label;
+    const signal = value.startsWith('y') ? [] : ['--signal', (value.match(/exceptions=cc-(\S+)/) || [, 'none'])[1]];
+    const args = ['declare', '--use', use, ...(value.startsWith('y') ? ['--allow'] : signal),
+      ...(p === '/' ? [] : ['--path', p]), '--format', 'robots'];
+    const decl = ccsig(args);
+    assert.equal(decl.status, 0, decl.stderr);
+    assert.ok(decl.stdout.split('\n').includes(line), `${line} vs ccsig ${args.join(' ')}:\n${decl.stdout}`);
+  }
+  const sample = { '/': '/letters/1850.txt', '/open/': '/open/notes.md', '/restricted/': '/restricted/report.txt' };
+  for (const [p, exprs] of Object.entries(byPath)) {
+    const r = await req(`${url}${sample[p]}`, { headers: browser });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-usage'), exprs.join(', '), sample[p]);
+  }
+  const restricted = await req(`${url}/restricted/report.txt`, { headers: browser });
+  assert.equal(restricted.headers.get('tdm-reservation'), '1');
+  assert.equal((await req(`${url}/letters/1850.txt`, { headers: browser })).headers.get('tdm-reservation'), null);
+  // The declaration states each rule and the signals' terms.
+  const decl = await req(`${url}/declaration`, { headers: browser });
+  assert.equal(decl.status, 200);
+  assert.match(decl.text, /train-ai=n;exceptions=cc-cr, ai-use=n;exceptions=cc-cr-ec, search=y/);
+  assert.match(decl.text, /<summary>The full declaration for AI training<\/summary>/);
+  assert.match(decl.text, /Written with ccsig declare/);
+  assert.match(decl.text, /You must give appropriate credit/);
+  assert.match(decl.text, /monetary or in-kind support back to the ecosystem/);
+  assert.match(decl.text, /Test Library Trust/);
+  // ccsig lint passes on the served robots.txt, and ccsig check (the
+  // robots.txt reader) reaches, for a file under each rule, the verdict that
+  // the file's own Content-Usage header gives.
+  const served = path.join(dir, 'served-robots.txt');
+  fs.writeFileSync(served, robots);
+  const lint = ccsig(['lint', served]);
+  assert.equal(lint.status, 0, `ccsig lint on the served robots.txt:\n${lint.stdout}${lint.stderr}`);
+  assert.match(lint.stdout, /^(No problems found|0 errors, )/m); // warnings: the legacy labels this policy uses
+  for (const file of Object.values(sample)) {
+    const header = (await req(`${url}${file}`, { headers: browser })).headers.get('content-usage');
+    const viaRobots = ccsig(['check', '--robots', served, '--json', `${PUBLIC}${file}`]);
+    assert.equal(viaRobots.status, 0, viaRobots.stderr);
+    const r = JSON.parse(viaRobots.stdout);
+    assert.equal(r.crawl, 'allowed');
+    const viaHeader = JSON.parse(ccsig(['explain', '--json', header]).stdout);
+    assert.deepEqual(Object.fromEntries(Object.entries(r.categories).map(([k, v]) => [k, [v.state, v.exceptions]])),
+      Object.fromEntries(Object.entries(viaHeader.categories).map(([k, v]) => [k, [v.state, v.exceptions]])), file);
+  }
+  const bulk = JSON.parse(ccsig(['check', '--robots', served, '--json', `${PUBLIC}/bulk/collection.tar`]).stdout);
+  assert.equal(bulk.crawl, 'disallowed');
+});
+
+test('static files: types, validators, conditional requests, ranges, HEAD', async () => {
+  const r = await req(`${url}/letters/1850.txt`, { headers: browser });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'text/plain; charset=utf-8');
+  assert.equal(r.headers.get('x-access-class'), 'browsers');
+  assert.equal(r.headers.get('accept-ranges'), 'bytes');
+  const etag = r.headers.get('etag');
+  const lm = r.headers.get('last-modified');
+  assert.match(etag, /^"[0-9a-f-]+"$/);
+  assert.equal((await req(`${url}/letters/1850.txt`, { headers: { ...browser, 'If-None-Match': etag } })).status, 304);
+  assert.equal((await req(`${url}/letters/1850.txt`, { headers: { ...browser, 'If-None-Match': '"other"' } })).status, 200);
+  assert.equal((await req(`${url}/letters/1850.txt`, { headers: { ...browser, 'If-Modified-Since': lm } })).status, 304);
+  const big = fs.readFileSync(path.join(coll, 'data/big.bin'));
+  const part = await req(`${url}/data/big.bin`, { headers: { ...browser, Range: 'bytes=1000-1999' } });
+  assert.equal(part.status, 206);
+  assert.equal(part.headers.get('content-range'), `bytes 1000-1999/${big.length}`);
+  assert.deepEqual(part.buf, big.subarray(1000, 2000));
+  const tail = await req(`${url}/data/big.bin`, { headers: { ...browser, Range: 'bytes=-10' } });
+  assert.deepEqual(tail.buf, big.subarray(big.length - 10));
+  const stale = await req(`${url}/data/big.bin`, { headers: { ...browser, Range: 'bytes=0-9', 'If-Range': '"stale"' } });
+  assert.equal(stale.status, 200);
+  assert.equal(stale.buf.length, big.length);
+  const bad = await req(`${url}/data/big.bin`, { headers: { ...browser, Range: 'bytes=200000-' } });
+  assert.equal(bad.status, 416);
+  assert.equal(bad.headers.get('content-range'), `bytes */${big.length}`);
+  const head = await req(`${url}/data/big.bin`, { method: 'HEAD', headers: browser });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers.get('content-length'), String(big.length));
+  assert.equal(head.buf.length, 0);
+  const redirect = await req(`${url}/letters`, { headers: browser });
+  assert.equal(redirect.status, 301);
+  assert.equal(redirect.headers.get('location'), '/letters/');
+  const listing = await req(`${url}/letters/`, { headers: browser });
+  assert.match(listing.text, /href="1850.txt"/);
+  const home = await req(`${url}/`, { headers: browser });
+  assert.match(home.text, /<h1>Test Library<\/h1>/);
+  assert.equal((await req(`${url}/missing.txt`, { headers: browser })).status, 404);
+  assert.equal((await req(`${url}/letters/1850.txt`, { method: 'DELETE', headers: browser })).status, 405);
+});
+
+test('paths that leave the collection are refused', async () => {
+  const attempts = [
+    'GET /../../etc/passwd HTTP/1.1', 'GET /letters/../../../etc/passwd HTTP/1.1',
+    'GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1', 'GET /letters/%2e%2e%2f%2e%2e%2fetc/passwd HTTP/1.1',
+    'GET /passwd-link.txt HTTP/1.1', 'GET /up/ HTTP/1.1', 'GET /up/etc/passwd HTTP/1.1',
+    'GET /.hidden/secret.txt HTTP/1.1', 'GET /letters/1850.txt%00.html HTTP/1.1',
+    'GET /..%5c..%5cetc/passwd HTTP/1.1',
+  ];
+  for (const line of attempts) {
+    const r = await raw(srv.port, `${line}\r\nHost: x\r\nUser-Agent: ${browser['User-Agent']}\r\n` +
+      'Accept-Language: en\r\nConnection: close\r\n\r\n');
+    assert.match(r.text, /^HTTP\/1\.1 (404|400|403)/, line);
+    assert.doesNotMatch(r.text, /root:/, line);
+    assert.doesNotMatch(r.text, /not for anyone/, line);
+  }
+  // A link that stays inside works.
+  const inside = await req(`${url}/inside-link.txt`, { headers: browser });
+  assert.equal(inside.status, 200);
+  assert.match(inside.text, /analytical engine/);
+});
+
+test('request limits: header size, body size, slow clients', async () => {
+  // Headers past the limit (4 KiB here, plus the response's room) are not
+  // served: a 4xx, or the connection closed (the client may see a reset
+  // while it is still sending); headers under the limit are.
+  const huge = await raw(srv.port, `GET /letters/1850.txt HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(30000)}\r\n\r\n`);
+  assert.ok(huge.closed);
+  assert.ok(huge.text === '' || /^HTTP\/1\.1 4(31|13|14|00)/.test(huge.text), huge.text.slice(0, 80));
+  assert.doesNotMatch(huge.text, /analytical engine/);
+  const fine = await req(`${url}/letters/1850.txt`, { headers: { ...browser, 'X-Fine': 'a'.repeat(3000) } });
+  assert.equal(fine.status, 200);
+  const body = 'name=' + 'x'.repeat(10000);
+  const tooBig = await req(`${url}/register`, {
+    method: 'POST', headers: { ...browser, 'Content-Type': 'application/x-www-form-urlencoded' }, body,
+  });
+  assert.equal(tooBig.status, 413);
+  // A client that never finishes its headers is cut off after the timeout
+  // (2 s in this policy) without an answer.
+  const slow = await raw(srv.port, 'GET / HTTP/1.1\r\nHost: x\r\n', { waitMs: 8000 });
+  assert.equal(slow.closed, true);
+  assert.ok(slow.ms >= 1500 && slow.ms < 7000, `closed after ${slow.ms} ms`);
+  // The gateway is still serving.
+  assert.equal((await req(`${url}/letters/1850.txt`, { headers: browser })).status, 200);
+});
+
+test('unregistered automated clients: a per-address rate, then 429 with Retry-After and a link to register', async () => {
+  let codes = [];
+  for (let i = 0; i < 6; i++) codes.push((await req(`${url}/letters/1851.txt`, { headers: bot })).status);
+  assert.deepEqual(codes, [200, 200, 200, 200, 429, 429]);
+  const r = await req(`${url}/letters/1851.txt`, { headers: bot });
+  assert.equal(r.status, 429);
+  assert.equal(r.headers.get('x-access-class'), 'automated');
+  assert.ok(Number(r.headers.get('retry-after')) >= 1);
+  assert.equal(r.headers.get('link'), `<${PUBLIC}/register>; rel="help"`);
+  assert.match(r.text, /Unregistered automated clients may make 1 request a minute \(bursts of 4\) from one address/);
+  assert.match(r.text, /register for a key with a higher rate at http:\/\/gateway\.test\/register/);
+  const j = await req(`${url}/letters/1851.txt`, { headers: { ...bot, Accept: 'application/json' } });
+  assert.equal(j.json().error.status, 429);
+  // robots.txt and the registration form stay readable; browsers are not
+  // affected by the automated clients' limit.
+  assert.equal((await req(`${url}/robots.txt`, { headers: bot })).status, 200);
+  assert.equal((await req(`${url}/register`, { headers: bot })).status, 200);
+  assert.equal((await req(`${url}/letters/1851.txt`, { headers: browser })).status, 200);
+});
+
+test('registration: validation, key shown once, keys stored only as hashes', async () => {
+  const missing = await register(url, { ...bulkFields, accept: '' });
+  assert.equal(missing.status, 400);
+  assert.match(missing.json().error.message, /Accept the terms/);
+  const noCredit = await register(url, { ...bulkFields, 'commit-credit': '' });
+  assert.equal(noCredit.status, 400);
+  assert.match(noCredit.json().error.message, /commit to giving it/);
+  const html = await req(`${url}/register`, {
+    method: 'POST', headers: { ...browser, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: form({ ...bulkFields, name: '' }),
+  });
+  assert.equal(html.status, 400);
+  assert.match(html.text, /id="errors"/);
+  const ok = await register(url, bulkFields);
+  assert.equal(ok.status, 201);
+  const k = ok.json();
+  assert.match(k.key, /^ccsig_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+  assert.equal(k.status, 'active');
+  assert.equal(k.tier, 'bulk');
+  // The database holds the hash, never the key.
+  const dbfile = db.slice('sqlite:'.length);
+  for (const f of [dbfile, `${dbfile}-wal`]) {
+    if (fs.existsSync(f)) assert.equal(fs.readFileSync(f).includes(Buffer.from(k.key.slice(19))), false, f);
+  }
+  const page = await req(`${url}/register`, {
+    method: 'POST', headers: { ...browser, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: form(bulkFields),
+  });
+  assert.equal(page.status, 201);
+  assert.match(page.text, /<code id="key">ccsig_/);
+  assert.match(page.text, /only time the key is shown/);
+  assert.equal(page.headers.get('cache-control'), 'no-store');
+});
+
+test('bulk reusers: keyed access, bulk endpoints, per-key quota, ledger', async () => {
+  const k = (await register(url, bulkFields)).json();
+  const auth = { ...bot, Authorization: `Bearer ${k.key}` };
+  const r = await req(`${url}/letters/1850.txt`, { headers: { ...auth, 'X-Request-Id': 'bulk-1' } });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('x-access-class'), 'bulk');
+  assert.equal(r.headers.get('x-quota-remaining'), '39');
+  // Bulk endpoints need a key.
+  const anon = await req(`${url}/bulk/collection.tar`, { headers: browser });
+  assert.equal(anon.status, 401);
+  assert.match(anon.headers.get('www-authenticate'), /^Bearer realm="ccsig"/);
+  assert.match(anon.text, /register/i);
+  const tar = await req(`${url}/bulk/collection.tar`, { headers: auth });
+  assert.equal(tar.status, 200);
+  assert.equal(tar.headers.get('content-type'), 'application/x-tar');
+  const tarFile = path.join(dir, 'c.tar');
+  fs.writeFileSync(tarFile, tar.buf);
+  const { spawnSync } = await import('node:child_process');
+  const list = spawnSync('tar', ['tf', tarFile], { encoding: 'utf8' });
+  assert.equal(list.status, 0, list.stderr);
+  const names = list.stdout.trim().split('\n').sort();
+  assert.deepEqual(names, ['data/big.bin', 'index.html', 'inside-link.txt', 'letters/1850.txt',
+    'letters/1851.txt', 'open/notes.md', 'restricted/report.txt']);
+  const man = await req(`${url}/bulk/manifest.jsonl`, { headers: auth });
+  const entries = man.text.trim().split('\n').map((l) => JSON.parse(l));
+  const letter = entries.find((e) => e.path === '/letters/1850.txt');
+  assert.equal(letter.content_usage, 'train-ai=n;exceptions=cc-cr, ai-use=n;exceptions=cc-cr-ec, search=y');
+  assert.equal(letter.credit.signal, 'cc-cr-ec');
+  assert.equal(letter.title, 'Letter from Ada to Charles, 1850');
+  // Quota: 40 a day; 3 used. Use the rest, then 429 until midnight UTC.
+  let ok = 3, refused = 0, last;
+  for (let i = 0; i < 40; i++) {
+    last = await req(`${url}/letters/1851.txt`, { headers: auth });
+    if (last.status === 200) ok++; else refused++;
+  }
+  assert.equal(ok, 40);
+  assert.equal(refused, 3);
+  assert.equal(last.status, 429);
+  assert.match(last.text, /daily quota of 40 requests of Key [0-9a-f]{12} \(bulk\) is used up/);
+  const retry = Number(last.headers.get('retry-after'));
+  assert.ok(retry >= 1 && retry <= 86400);
+  // The ledger holds every keyed request, refused ones too.
+  await sleep(100);
+  const rows = exportLedger(db).filter((x) => x.key_id === k.key_id);
+  assert.equal(rows.length, 43);
+  const first = rows.find((x) => x.request_id === 'bulk-1');
+  assert.deepEqual([first.method, first.path, first.status, first.bytes, first.tier, first.instance],
+    ['GET', '/letters/1850.txt', '200', String(fs.statSync(path.join(coll, 'letters/1850.txt')).size), 'bulk', 'it-1']);
+  assert.equal(rows.filter((x) => x.status === '429').length, 3);
+  assert.equal(rows.find((x) => x.path === '/bulk/collection.tar').bytes, String(tar.buf.length));
+});
+
+test('keys: bad, unknown and malformed keys are refused', async () => {
+  for (const a of ['Bearer nonsense', 'Basic dXNlcjpwYXNz',
+    'Bearer ccsig_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {
+    const r = await req(`${url}/letters/1850.txt`, { headers: { ...browser, Authorization: a } });
+    assert.equal(r.status, 401, a);
+  }
+  // The right key id with a wrong secret.
+  const k = (await register(url, bulkFields)).json();
+  const forged = k.key.slice(0, 19) + (k.key[19] === 'A' ? 'B' : 'A') + k.key.slice(20);
+  const r = await req(`${url}/letters/1850.txt`, { headers: { ...browser, Authorization: `Bearer ${forged}` } });
+  assert.equal(r.status, 401);
+  assert.match(r.headers.get('www-authenticate'), /invalid_token/);
+});
+
+test('steward pages are closed without a login', async () => {
+  for (const p of ['/steward', '/steward/', '/steward/usage.csv', '/steward/reusers/1', '/steward/anything']) {
+    const r = await req(`${url}${p}`, { headers: browser });
+    assert.equal(r.status, 303, p);
+    assert.equal(r.headers.get('location'), '/steward/login', p);
+  }
+  const post = await req(`${url}/steward/reusers/1/revoke`, {
+    method: 'POST', headers: { ...browser, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'csrf=x',
+  });
+  assert.equal(post.status, 403);
+  const forged = await req(`${url}/steward/`, { headers: { ...browser, Cookie: 'ccsig_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
+  assert.equal(forged.status, 303);
+  // Wrong password; then a login form from elsewhere (no login cookie).
+  const page = await req(`${url}/steward/login`, { headers: browser });
+  const token = page.text.match(/name="login_token" value="([^"]+)"/)[1];
+  const cookie = page.headers.getSetCookie().find((c) => c.startsWith('ccsig_login=')).split(';')[0];
+  const wrong = await req(`${url}/steward/login`, {
+    method: 'POST', headers: { ...browser, Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: form({ login_token: token, name: STEWARD, password: 'not the password' }),
+  });
+  assert.equal(wrong.status, 403);
+  assert.match(wrong.text, /Wrong name or password/);
+  const csrf = await req(`${url}/steward/login`, {
+    method: 'POST', headers: { ...browser, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: form({ login_token: token, name: STEWARD, password: PASSWORD }),
+  });
+  assert.equal(csrf.status, 403);
+  const session = await stewardLogin(url, STEWARD, PASSWORD);
+  const sc = page.headers.getSetCookie().join(';');
+  assert.match(sc, /HttpOnly/);
+  assert.match(sc, /SameSite=Strict/);
+  // A wrong CSRF token is refused even with a live session.
+  const bad = await stewardAction(url, { ...session, csrf: '0'.repeat(64) }, 1, 'revoke');
+  assert.equal(bad.status, 403);
+});
+
+test('public-interest reusers: pending until the steward approves, then no conditions', async () => {
+  const reg = await register(url, {
+    kind: 'public-interest', name: 'Open Archive', contact: 'https://archive.example/',
+    use: 'ai-use', purpose: 'research', claim: 'A not-for-profit research library studying letters.',
+  });
+  assert.equal(reg.status, 201);
+  const k = reg.json();
+  assert.equal(k.status, 'pending');
+  const auth = { ...bot, Authorization: `Bearer ${k.key}` };
+  const r = await req(`${url}/letters/1850.txt`, { headers: auth });
+  assert.equal(r.headers.get('x-access-class'), 'pending');
+  assert.equal((await req(`${url}/bulk/manifest.jsonl`, { headers: auth })).status, 403);
+  // The pending rate is low: 3 at once (two used above), then 429.
+  const codes = [];
+  for (let i = 0; i < 3; i++) codes.push((await req(`${url}/letters/1850.txt`, { headers: auth })).status);
+  assert.deepEqual(codes, [200, 429, 429]);
+  const session = await stewardLogin(url, STEWARD, PASSWORD);
+  assert.match(session.dashboard.text, /Open Archive/);
+  assert.match(session.dashboard.text, new RegExp(`id="approve-${k.reuser}"`));
+  const ap = await stewardAction(url, session, k.reuser, 'approve');
+  assert.equal(ap.status, 303);
+  const again = await stewardAction(url, session, k.reuser, 'approve');
+  assert.equal(again.status, 409);
+  const after = await req(`${url}/letters/1850.txt`, { headers: auth });
+  assert.equal(after.status, 200);
+  assert.equal(after.headers.get('x-access-class'), 'public-interest');
+  assert.equal((await req(`${url}/bulk/manifest.jsonl`, { headers: auth })).status, 200);
+  // Search: the research exclusion lifts even the plain deny of /restricted/.
+  const s = (await req(`${url}/search?q=engine&format=json`, { headers: auth })).json();
+  assert.deepEqual(s.hits.map((h) => new URL(h.url).pathname).sort(),
+    ['/inside-link.txt', '/letters/1850.txt', '/open/notes.md', '/restricted/report.txt']);
+  assert.equal(s.withheld, 0);
+});
+
+test('search: every hit carries its credit; denied hits only for profiles that meet the exceptions', async () => {
+  const anon = await req(`${url}/search?q=engine&format=json`, { headers: browser });
+  assert.equal(anon.status, 200);
+  assert.equal(anon.headers.get('content-type'), 'application/json');
+  const a = anon.json();
+  assert.equal(a.query, 'engine');
+  assert.equal(a.use, 'ai-use');
+  // Without commitments only /open/ (ai-use allowed) comes back.
+  assert.deepEqual(a.hits.map((h) => h.url), [`${PUBLIC}/open/notes.md`]);
+  assert.equal(a.withheld, 3); // the letter (twice: a link inside points at it) and the report
+  const hit = a.hits[0];
+  assert.deepEqual(Object.keys(hit), ['url', 'title', 'snippet', 'credit']);
+  assert.equal(hit.title, 'Field notes on the river otter');
+  assert.match(hit.snippet, /engine house/);
+  assert.deepEqual(hit.credit, {
+    text: `"Field notes on the river otter", Test Library, ${PUBLIC}/open/notes.md`,
+    collection: 'Test Library', url: `${PUBLIC}/`, signal: null,
+  });
+  // A bulk reuser who committed to credit and ecosystem contribution meets
+  // the cc-cr-ec exception of the letters, not the plain deny of /restricted/.
+  const k = (await register(url, bulkFields)).json();
+  const keyed = (await req(`${url}/search?q=engine`, {
+    headers: { ...bot, Accept: 'application/json', Authorization: `Bearer ${k.key}` },
+  })).json();
+  assert.deepEqual(keyed.hits.map((h) => new URL(h.url).pathname).sort(),
+    ['/inside-link.txt', '/letters/1850.txt', '/open/notes.md']);
+  const letter = keyed.hits.find((h) => h.url.endsWith('1850.txt'));
+  assert.equal(letter.credit.signal, 'cc-cr-ec');
+  assert.equal(letter.credit.text, `"Letter from Ada to Charles, 1850", Test Library, ${PUBLIC}/letters/1850.txt`);
+  assert.equal(keyed.withheld, 1);
+  // People searching in a browser: the search use; /restricted/ denies all
+  // automated processing, search included.
+  const html = await req(`${url}/search?q=engine`, { headers: browser });
+  assert.equal(html.status, 200);
+  assert.match(html.text, /<mark>engine<\/mark>/);
+  assert.match(html.text, /Credit: &quot;Letter from Ada to Charles, 1850&quot;, Test Library/);
+  assert.match(html.text, /1 more result come from parts of the collection/);
+  assert.doesNotMatch(html.text, /maintenance report/);
+  // Hostile queries are plain text to the index.
+  for (const q of ['"', 'NEAR(a b', '*', 'a OR', '<script>alert(1)</script>', 'é'.repeat(200), '\u0001x']) {
+    const r = await req(`${url}/search?q=${encodeURIComponent(q)}&format=json`, { headers: browser });
+    assert.equal(r.status, 200, q);
+    assert.ok(Array.isArray(r.json().hits));
+  }
+  const xss = await req(`${url}/search?q=${encodeURIComponent('<script>x</script>')}`, { headers: browser });
+  assert.doesNotMatch(xss.text, /<script>x/);
+  assert.equal((await req(`${url}/search?format=json`, { headers: browser })).status, 400);
+  assert.equal((await req(`${url}/search?q=${'a'.repeat(501)}&format=json`, { headers: browser })).status, 400);
+  assert.equal((await req(`${url}/search?q=a&limit=0&format=json`, { headers: browser })).status, 400);
+});
+
+test('revocation: a revoked key stops working at once', async () => {
+  const k = (await register(url, bulkFields)).json();
+  const auth = { ...bot, Authorization: `Bearer ${k.key}` };
+  assert.equal((await req(`${url}/letters/1850.txt`, { headers: auth })).status, 200);
+  const session = await stewardLogin(url, STEWARD, PASSWORD);
+  const rv = await stewardAction(url, session, k.reuser, 'revoke');
+  assert.equal(rv.status, 303);
+  const r = await req(`${url}/letters/1850.txt`, { headers: auth });
+  assert.equal(r.status, 401);
+  assert.match(r.text, /revoked by the steward/);
+  const rows = exportLedger(db).filter((x) => x.key_id === k.key_id);
+  assert.deepEqual(rows.map((x) => x.status), ['200', '401']);
+  // The reuser page shows the new status; the CSV has the pledges.
+  const page = await req(`${url}/steward/reusers/${k.reuser}`, { headers: { ...browser, Cookie: session.cookie } });
+  assert.match(page.text, /id="status">revoked/);
+  assert.match(page.text, /<svg[^>]*id="usage-chart"/);
+  const csv = await req(`${url}/steward/usage.csv`, { headers: { ...browser, Cookie: session.cookie } });
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /^text\/csv/);
+  const lines = csv.text.trim().split('\r\n');
+  assert.equal(lines[0], 'day,reuser_id,key_id,name,contact,kind,status,use,commitments,purpose,' +
+    'credit_pledged,contribution_pledged,requests,ok_requests,bytes');
+  const mine = lines.find((l) => l.includes(k.key_id));
+  assert.match(mine, /,Acme AI,ai@acme.example,bulk,revoked,ai-use,"credit, ecosystem-contribution",,/);
+  assert.match(mine, /1% of revenue to the Commons Fund, yearly/);
+  assert.match(mine, /,2,1,\d+$/);
+  // Logging out ends the session.
+  const out = await req(`${url}/steward/logout`, {
+    method: 'POST', headers: { ...browser, Cookie: session.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: form({ csrf: session.csrf }),
+  });
+  assert.equal(out.status, 303);
+  assert.equal((await req(`${url}/steward/`, { headers: { ...browser, Cookie: session.cookie } })).status, 303);
+});
+
+test('policy options: search off, registration closed, no bulk endpoints, a trusted proxy', async () => {
+  const p2 = path.join(dir, 'policy2.yaml');
+  write(p2, `preferences:
+  - train-ai: cr
+access:
+  automated: {rate: 1/min, burst: 2}
+  registration: closed
+  bulk-endpoints: false
+server:
+  trusted-proxies: [127.0.0.1]
+search:
+  enabled: false
+`);
+  const s2 = await startServer(['--collection', coll, '--policy', p2, '--db', `sqlite:${path.join(dir, 'second.db')}`,
+    '--listen', '127.0.0.1:0']);
+  try {
+    assert.equal((await req(`${s2.url}/search?q=engine&format=json`, { headers: browser })).status, 404);
+    const bulk = await register(s2.url, bulkFields);
+    assert.equal(bulk.status, 400);
+    assert.match(bulk.json().error.message, /does not register bulk reusers/);
+    const pub = await register(s2.url, {
+      kind: 'public-interest', name: 'Archive', contact: 'a@archive.example', use: 'ai-use',
+      purpose: 'archiving', claim: 'We archive the web and keep its preferences.',
+    });
+    assert.equal(pub.status, 201);
+    assert.equal((await req(`${s2.url}/bulk/manifest.jsonl`, { headers: browser })).status, 404);
+    // Behind a trusted proxy each client is its X-Forwarded-For address:
+    // one client's limit does not stop another.
+    const a = { ...bot, 'X-Forwarded-For': '203.0.113.7' }, b = { ...bot, 'X-Forwarded-For': '203.0.113.8' };
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push((await req(`${s2.url}/letters/1850.txt`, { headers: a })).status);
+    assert.deepEqual(codes, [200, 200, 429]);
+    assert.equal((await req(`${s2.url}/letters/1850.txt`, { headers: b })).status, 200);
+  } finally {
+    assert.equal((await s2.stop()).code, 0, s2.stderr);
+  }
+});

@@ -1,0 +1,513 @@
+/* Unit tests of the gateway's pure parts: request parsing (paths, routes,
+ * forms, cookies, ranges, validators, dates, keys, client classes, search
+ * queries), the policy reader's errors, the generators, GCRA, text
+ * extraction and the tar stream. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include "files.h"
+#include "gen.h"
+#include "httputil.h"
+#include "journal.h"
+#include "policy.h"
+#include "ratelimit.h"
+#include "search.h"
+#include "server.h"
+
+static void test_safe_path(void **state) {
+    (void)state;
+    char out[HU_MAX_PATH + 1];
+    bool dir;
+    assert_int_equal(hu_safe_path("/a/b.txt", 8, out, sizeof out, &dir), 0);
+    assert_string_equal(out, "a/b.txt");
+    assert_false(dir);
+    assert_int_equal(hu_safe_path("//a///b/", 8, out, sizeof out, &dir), 0);
+    assert_string_equal(out, "a/b");
+    assert_true(dir);
+    assert_int_equal(hu_safe_path("/", 1, out, sizeof out, &dir), 0);
+    assert_string_equal(out, "");
+    const char *bad[] = {"/../etc/passwd", "/a/../../b", "/./a", "/.git/config", "/a/.env",
+                         "/a\\b",          "relative",   "",     "/a\001b"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(hu_safe_path(bad[i], strlen(bad[i]), out, sizeof out, &dir), -1);
+    /* An embedded NUL is refused, not truncated. */
+    assert_int_equal(hu_safe_path("/a\0b", 4, out, sizeof out, &dir), -1);
+    char small[4];
+    assert_int_equal(hu_safe_path("/abcdef", 7, small, sizeof small, &dir), -1);
+}
+
+static void test_route(void **state) {
+    (void)state;
+    struct {
+        const char *p;
+        route_id id;
+        int64_t reuser;
+        st_action act;
+    } cases[] = {
+        {"/", R_HOME, 0, ACT_NONE},
+        {"/robots.txt", R_ROBOTS, 0, ACT_NONE},
+        {"/.well-known/tdmrep.json", R_TDMREP, 0, ACT_NONE},
+        {"/search", R_SEARCH, 0, ACT_NONE},
+        {"/register", R_REGISTER, 0, ACT_NONE},
+        {"/bulk/collection.tar", R_BULK_TAR, 0, ACT_NONE},
+        {"/bulk/other", R_BULK_OTHER, 0, ACT_NONE},
+        {"/steward", R_ST_HOME, 0, ACT_NONE},
+        {"/steward/", R_ST_HOME, 0, ACT_NONE},
+        {"/steward/login", R_ST_LOGIN, 0, ACT_NONE},
+        {"/steward/usage.csv", R_ST_CSV, 0, ACT_NONE},
+        {"/steward/reusers/42", R_ST_REUSER, 42, ACT_NONE},
+        {"/steward/reusers/42/approve", R_ST_ACTION, 42, ACT_APPROVE},
+        {"/steward/reusers/7/revoke", R_ST_ACTION, 7, ACT_REVOKE},
+        {"/steward/reusers/7/explode", R_ST_OTHER, 0, ACT_NONE},
+        {"/steward/reusers/0", R_ST_OTHER, 0, ACT_NONE},
+        {"/steward/reusers/99999999999999999999", R_ST_OTHER, 0, ACT_NONE},
+        {"/stewardship.txt", R_FILE, 0, ACT_NONE},
+        {"/letters/1850.txt", R_FILE, 0, ACT_NONE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        route r = hu_route(cases[i].p, strlen(cases[i].p));
+        assert_int_equal(r.id, cases[i].id);
+        assert_int_equal(r.reuser, cases[i].reuser);
+        assert_int_equal(r.action, cases[i].act);
+    }
+    assert_true(hu_route_steward(R_ST_CSV));
+    assert_false(hu_route_steward(R_REGISTER));
+}
+
+static void test_form(void **state) {
+    (void)state;
+    hu_form f;
+    const char *body = "name=Acme+AI&contact=a%40b.example&empty=&flag&name=second";
+    assert_int_equal(hu_form_parse(&f, body, strlen(body)), 0);
+    assert_string_equal(hu_form_get(&f, "name"), "Acme AI");
+    assert_string_equal(hu_form_get(&f, "contact"), "a@b.example");
+    assert_string_equal(hu_form_get(&f, "empty"), "");
+    assert_string_equal(hu_form_get(&f, "flag"), "");
+    assert_false(hu_form_has(&f, "empty"));
+    assert_null(hu_form_get(&f, "missing"));
+    hu_form_free(&f);
+    const char *bad[] = {"a=%zz", "a=%4", "a=%00", "a=%"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(hu_form_parse(&f, bad[i], strlen(bad[i])), -1);
+    char many[1024] = "";
+    for (int i = 0; i < HU_FORM_MAX_FIELDS + 1; i++)
+        strcat(many, "a=1&");
+    assert_int_equal(hu_form_parse(&f, many, strlen(many)), -1);
+    assert_int_equal(hu_form_parse(&f, "", 0), 0);
+    assert_int_equal(f.n, 0);
+    hu_form_free(&f);
+}
+
+static void test_cookie(void **state) {
+    (void)state;
+    char v[64];
+    assert_true(hu_cookie("a=1; ccsig_session=abc; b=2", "ccsig_session", v, sizeof v));
+    assert_string_equal(v, "abc");
+    assert_true(hu_cookie("ccsig_session=\"q\"", "ccsig_session", v, sizeof v));
+    assert_string_equal(v, "q");
+    assert_false(hu_cookie("xccsig_session=abc", "ccsig_session", v, sizeof v));
+    assert_false(hu_cookie("ccsig_session", "ccsig_session", v, sizeof v));
+    assert_false(hu_cookie(NULL, "a", v, sizeof v));
+    char tiny[3];
+    assert_false(hu_cookie("a=12345", "a", tiny, sizeof tiny));
+}
+
+static void test_range(void **state) {
+    (void)state;
+    uint64_t s, l;
+    assert_int_equal(hu_range("bytes=0-9", 100, &s, &l), HU_RANGE_OK);
+    assert_int_equal(s, 0);
+    assert_int_equal(l, 10);
+    assert_int_equal(hu_range("bytes=90-", 100, &s, &l), HU_RANGE_OK);
+    assert_int_equal(l, 10);
+    assert_int_equal(hu_range("bytes=-5", 100, &s, &l), HU_RANGE_OK);
+    assert_int_equal(s, 95);
+    assert_int_equal(hu_range("bytes=50-1000", 100, &s, &l), HU_RANGE_OK);
+    assert_int_equal(l, 50);
+    assert_int_equal(hu_range("bytes=100-", 100, &s, &l), HU_RANGE_UNSATISFIABLE);
+    assert_int_equal(hu_range("bytes=-0", 100, &s, &l), HU_RANGE_UNSATISFIABLE);
+    assert_int_equal(hu_range("bytes=0-1,5-6", 100, &s, &l), HU_RANGE_NONE);
+    assert_int_equal(hu_range("items=0-1", 100, &s, &l), HU_RANGE_NONE);
+    assert_int_equal(hu_range("bytes=9-1", 100, &s, &l), HU_RANGE_NONE);
+    assert_int_equal(hu_range("bytes=99999999999999999999-", 100, &s, &l), HU_RANGE_NONE);
+    assert_int_equal(hu_range(NULL, 100, &s, &l), HU_RANGE_NONE);
+}
+
+static void test_etag_dates(void **state) {
+    (void)state;
+    assert_true(hu_etag_match("\"a\", \"b\"", "\"b\""));
+    assert_true(hu_etag_match("W/\"b\"", "\"b\""));
+    assert_true(hu_etag_match("*", "\"b\""));
+    assert_false(hu_etag_match("\"a\"", "\"b\""));
+    assert_false(hu_etag_match("\"unterminated", "\"b\""));
+    assert_int_equal(hu_http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
+    assert_int_equal(hu_http_date_parse("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777);
+    assert_int_equal(hu_http_date_parse("Sun Nov  6 08:49:37 1994"), 784111777);
+    assert_int_equal(hu_http_date_parse("yesterday"), -1);
+    char d[30];
+    hu_http_date(784111777, d);
+    assert_string_equal(d, "Sun, 06 Nov 1994 08:49:37 GMT");
+    assert_int_equal(hu_day_parse("1970-01-02"), 1);
+    assert_int_equal(hu_day_parse("2023-02-29"), -1);
+    assert_int_equal(hu_day_parse("2024-02-29"), 19782);
+    assert_int_equal(hu_day_parse("2024-13-01"), -1);
+    char day[11];
+    hu_day_format(19782, day);
+    assert_string_equal(day, "2024-02-29");
+}
+
+static void test_keys(void **state) {
+    (void)state;
+    char key[HU_KEY_LEN + 1], id[HU_KEY_ID_LEN + 1], hash[STORE_HASH_HEX + 1];
+    key_generate(key, id, hash);
+    assert_int_equal(strlen(key), HU_KEY_LEN);
+    const char *tok;
+    size_t n;
+    char auth[200];
+    snprintf(auth, sizeof auth, "Bearer %s", key);
+    assert_true(hu_bearer(auth, &tok, &n));
+    char id2[HU_KEY_ID_LEN + 1];
+    const char *secret;
+    assert_true(hu_key_split(tok, n, id2, &secret));
+    assert_string_equal(id, id2);
+    assert_true(key_verify(secret, HU_KEY_SECRET_LEN, hash));
+    char wrong[HU_KEY_SECRET_LEN + 1];
+    memcpy(wrong, secret, HU_KEY_SECRET_LEN);
+    wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
+    assert_false(key_verify(wrong, HU_KEY_SECRET_LEN, hash));
+    assert_false(key_verify(secret, HU_KEY_SECRET_LEN, "not hex"));
+    assert_false(hu_bearer("Basic abc", &tok, &n));
+    assert_false(hu_bearer("Bearer a b", &tok, &n));
+    assert_false(hu_key_split("ccsig_short", 11, id2, &secret));
+}
+
+static void test_classify(void **state) {
+    (void)state;
+    const char *ff = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
+    assert_int_equal(hu_classify(ff, "en-GB"), CLIENT_BROWSER);
+    assert_int_equal(hu_classify(ff, NULL), CLIENT_AUTOMATED);
+    assert_int_equal(hu_classify("curl/7.88.1", "en"), CLIENT_AUTOMATED);
+    assert_int_equal(
+        hu_classify("Mozilla/5.0 (compatible; GPTBot/1.1; +https://openai.com/gptbot)", "en"),
+        CLIENT_AUTOMATED);
+    assert_int_equal(hu_classify("Mozilla/5.0 HeadlessChrome/120", "en"), CLIENT_AUTOMATED);
+    assert_int_equal(hu_classify(NULL, NULL), CLIENT_AUTOMATED);
+    assert_true(hu_wants_json("application/json", NULL));
+    assert_false(hu_wants_json("text/html,application/json", NULL));
+    assert_true(hu_wants_json("text/html", "json"));
+    assert_false(hu_wants_json(NULL, NULL));
+}
+
+static void test_fts_query(void **state) {
+    (void)state;
+    ccsig_buf b = CCSIG_BUF_INIT;
+    assert_true(hu_fts_query("analytical engine", 17, &b));
+    assert_string_equal(b.data, "\"analytical\" \"engine\"");
+    ccsig_buf_clear(&b);
+    assert_true(hu_fts_query("a\" OR NEAR(x*", 13, &b));
+    assert_string_equal(b.data, "\"a\" \"OR\" \"NEAR\" \"x\"");
+    ccsig_buf_clear(&b);
+    assert_false(hu_fts_query("\"*()", 4, &b));
+    ccsig_buf_free(&b);
+    char out[64];
+    assert_true(hu_forwarded_for("203.0.113.9, 10.0.0.1", out, sizeof out));
+    assert_string_equal(out, "10.0.0.1");
+    assert_false(hu_forwarded_for("evil<script>", out, sizeof out));
+    assert_true(hu_request_id_ok("r-1.2_3"));
+    assert_false(hu_request_id_ok("a b"));
+    assert_false(hu_request_id_ok(""));
+}
+
+static void test_escaping(void **state) {
+    (void)state;
+    ccsig_buf b = CCSIG_BUF_INIT;
+    hu_html(&b, "<a href=\"x\">&'</a>");
+    assert_string_equal(b.data, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+    ccsig_buf_clear(&b);
+    hu_csv(&b, "=HYPERLINK(\"x\")");
+    assert_string_equal(b.data, "\"'=HYPERLINK(\"\"x\"\")\"");
+    ccsig_buf_clear(&b);
+    hu_url_path(&b, "/a b/\xc3\xa9", 7);
+    assert_string_equal(b.data, "/a%20b/%C3%A9");
+    ccsig_buf_free(&b);
+    char out[64];
+    size_t n = hu_utf8_clean("ok\xff\xc3\xa9\xed\xa0\x80\x01", 9, out);
+    assert_string_equal(out, "ok\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd ");
+    assert_int_equal(n, strlen(out));
+}
+
+static void test_gcra(void **state) {
+    (void)state;
+    int64_t tat = 0, now = 1000000;
+    /* Rate 1/s, burst 3: three at once, the fourth waits a second. */
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(gcra_take(&tat, now, 1.0, 3.0), 0);
+    int64_t w = gcra_take(&tat, now, 1.0, 3.0);
+    assert_true(w > 990000 && w <= 1000000);
+    assert_int_equal(gcra_take(&tat, now + w, 1.0, 3.0), 0);
+    rl_table *t = rl_table_new(8);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(rl_take(t, 1, "192.0.2.1", now, 1.0, 2.0), 0);
+    assert_true(rl_take(t, 1, "192.0.2.1", now, 1.0, 2.0) > 0);
+    assert_int_equal(rl_take(t, 2, "192.0.2.1", now, 1.0, 2.0), 0); /* other class */
+    /* Many addresses: the table stays bounded and keeps answering. */
+    char a[32];
+    for (int i = 0; i < 100000; i++) {
+        snprintf(a, sizeof a, "10.%d.%d.%d", i >> 16, (i >> 8) & 255, i & 255);
+        rl_take(t, 1, a, now, 1.0, 2.0);
+    }
+    rl_table_free(t);
+}
+
+static const char *load_err(const char *yaml) {
+    static char err[1024];
+    policy p;
+    err[0] = '\0';
+    if (policy_load_buffer(&p, "p.yaml", yaml, strlen(yaml), err, sizeof err) == 0) {
+        policy_free(&p);
+        return NULL;
+    }
+    return err;
+}
+
+static void test_policy_errors(void **state) {
+    (void)state;
+    struct {
+        const char *yaml;
+        const char *want;
+    } cases[] = {
+        {"preferences:\n  - path: /\n    train-ai: maybe\n",
+         "p.yaml:3:15: error: expected allow, deny, or a CC signal"},
+        {"preferences:\n  - path: /\n    painting: cr\n",
+         "p.yaml:3:5: error: unknown key 'painting' in a preference rule"},
+        {"preferences:\n  - path: nope\n    train-ai: cr\n",
+         "p.yaml:2:11: error: expected a path starting with '/'"},
+        {"preferences: [\n", "p.yaml:2:1: error: did not find expected node content"},
+        {"acess:\n  bulk: {}\n", "p.yaml:1:1: error: unknown key 'acess' in the policy (expected"},
+        {"preferences:\n  - train-ai: cr\naccess:\n  bulk:\n    rate: fast\n",
+         "p.yaml:5:11: error: expected a rate"},
+        {"preferences:\n  - train-ai: cr\naccess:\n  automated:\n    quota: 5\n",
+         "p.yaml:5:5: error: unknown key 'quota' in access.automated"},
+        {"preferences:\n  - train-ai: cr\n  - train-ai: allow\n",
+         "p.yaml:3:5: error: train-ai is already stated for path / (line 2)"},
+        {"preferences:\n  - train-ai: cr\nserver:\n  threads: 0\n",
+         "p.yaml:4:12: error: expected a thread count (a whole number from 1 to 256)"},
+        {"collection:\n  name: x\n", "p.yaml: error: expected at least one rule under preferences"},
+        {"", "p.yaml: error: the policy is empty"},
+        {"preferences:\n  - train-ai: cr\n---\nx: 1\n",
+         "p.yaml:4:1: error: expected one YAML document, found a second one"},
+        {"preferences:\n  - train-ai: cr\ncollection:\n  url: ftp://x\n",
+         "p.yaml:4:8: error: expected an http:// or https:// URL"},
+        {"preferences:\n  - train-ai: cr\n    train-ai: cr\n",
+         "p.yaml:3:5: error: train-ai is already"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *e = load_err(cases[i].yaml);
+        if (!e || !strstr(e, cases[i].want))
+            fail_msg("case %zu: got '%s', want '%s'", i, e ? e : "(accepted)", cases[i].want);
+    }
+    /* Aliases cannot make the walker loop. */
+    assert_non_null(load_err("preferences: &a\n  - *a\n"));
+}
+
+static const char *full_policy =
+    "collection:\n  name: Example Library\n  url: https://library.example/\n"
+    "party:\n  name: Example Foundation\n  url: https://foundation.example/\n"
+    "  copyright: holder\n"
+    "preferences:\n"
+    "  - path: /\n    train-ai: cr-ec\n    search: allow\n"
+    "  - path: /open/\n    train-ai: allow\n"
+    "  - path: /restricted/\n    automated-processing: deny\n"
+    "access:\n  bulk: {rate: 5/min, burst: 3, quota: 100}\n  registration: closed\n";
+
+static void test_policy_and_generators(void **state) {
+    (void)state;
+    policy p;
+    char err[1024];
+    assert_int_equal(
+        policy_load_buffer(&p, "p.yaml", full_policy, strlen(full_policy), err, sizeof err), 0);
+    assert_int_equal(p.nrules, 3);
+    assert_string_equal(p.public_url, "https://library.example");
+    assert_true(p.tiers[TIER_BULK].rate > 0.083 && p.tiers[TIER_BULK].rate < 0.084);
+    assert_int_equal(p.tiers[TIER_BULK].quota, 100);
+    assert_false(p.registration_open);
+    const policy_rule *r = policy_match(&p, "/restricted/a.txt", 17);
+    assert_string_equal(r->expression, "all=n");
+    r = policy_match(&p, "/open/x", 7);
+    assert_string_equal(r->expression, "train-ai=y");
+    r = policy_match(&p, "/letters/x", 10);
+    assert_string_equal(r->expression, "train-ai=n;exceptions=cc-cr-ec, search=y");
+    assert_string_equal(r->cat_expr[CCSIG_CAT_TRAIN_AI], "train-ai=n;exceptions=cc-cr-ec");
+    assert_string_equal(r->cat_expr[CCSIG_CAT_SEARCH], "search=y");
+    assert_null(r->cat_expr[CCSIG_CAT_AI_USE]);
+    assert_int_equal(r->reserve, -1); /* train-ai has no TDMRep equivalent */
+    assert_int_equal(r->verdict.cat[CCSIG_CAT_TRAIN_GENAI].state, CCSIG_STATE_DENY);
+
+    ccsig_buf b = CCSIG_BUF_INIT;
+    gen_robots_txt(&p, &b);
+    assert_non_null(strstr(b.data, "User-Agent: *\n"
+                                   "Content-Usage: train-ai=n;exceptions=cc-cr-ec\n"
+                                   "Content-Usage: search=y\n"
+                                   "Content-Usage: /open/ train-ai=y\n"
+                                   "Content-Usage: /restricted/ all=n\n"));
+    ccsig_buf_clear(&b);
+    gen_tdmrep_json(&p, &b);
+    assert_string_equal(b.data,
+                        "[\n  {\"location\": \"/restricted/\", \"tdm-reservation\": 1}\n]\n");
+    ccsig_buf_clear(&b);
+    gen_declaration_html(&p, &b);
+    assert_non_null(strstr(b.data, "CC signal Credit + Ecosystem Contribution"));
+    /* declare's own declaration of each category, in full. */
+    assert_non_null(strstr(b.data, "<details class=\"declaration\"><summary>The full "
+                                   "declaration for AI training</summary>"));
+    assert_non_null(strstr(b.data, "holds the rights"));
+    assert_null(strstr(b.data, "Registered bulk reusers")); /* registration closed */
+    ccsig_buf_free(&b);
+    policy_free(&p);
+
+    assert_int_equal(policy_from_short(&p, CCSIG_CAT_TRAIN_AI, "cr", "Lib", "https://lib.example/",
+                                       err, sizeof err),
+                     0);
+    assert_int_equal(policy_finish(&p, err, sizeof err), 0);
+    assert_string_equal(p.rules[0].expression, "train-ai=n;exceptions=cc-cr");
+    policy_free(&p);
+    assert_int_equal(
+        policy_from_short(&p, CCSIG_CAT_TRAIN_AI, "cc-by", NULL, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "unknown signal 'cc-by'"));
+}
+
+static void test_extract(void **state) {
+    (void)state;
+    char title[256];
+    char *body = NULL;
+    const char *html = "<html><head><title>A &amp; B</title><style>x{}</style></head><body>"
+                       "<h1>Head</h1><script>var x='secret';</script><p>caf&eacute; "
+                       "&#233;t&#xE9; <b>bold</b></p><!-- hidden --></body></html>";
+    assert_int_equal(search_extract("a.html", html, strlen(html), title, sizeof title, &body), 0);
+    assert_string_equal(title, "A & B");
+    assert_null(strstr(body, "secret"));
+    assert_null(strstr(body, "hidden"));
+    assert_non_null(strstr(body, "\xc3\xa9t\xc3\xa9 bold"));
+    free(body);
+    const char *md = "\n\n# Field notes #\n\nOtters.";
+    assert_int_equal(search_extract("n.md", md, strlen(md), title, sizeof title, &body), 0);
+    assert_string_equal(title, "Field notes");
+    assert_string_equal(body, "Field notes # Otters."); /* heading marks gone, closing '#' kept */
+    free(body);
+    assert_int_equal(search_extract("dir/empty.txt", "", 0, title, sizeof title, &body), 0);
+    assert_string_equal(title, "empty.txt");
+    free(body);
+}
+
+static void test_journal_lines(void **state) {
+    (void)state;
+    ledger_rec r, back;
+    memset(&r, 0, sizeof r);
+    r.reuser_id = 42;
+    strcpy(r.key_id, "0123456789ab");
+    r.ts_ms = 1795229247116;
+    strcpy(r.method, "GET");
+    strcpy(r.path, "/a\tb\n\\c\x01/\xc3\xa9");
+    r.status = 206;
+    r.bytes = 1234567;
+    strcpy(r.tier, "bulk");
+    strcpy(r.request_id, "req-1");
+    strcpy(r.instance, "host:99");
+    char line[JOURNAL_LINE_MAX];
+    size_t n = journal_format_line(&r, line);
+    assert_true(n > 0 && line[n - 1] == '\n');
+    assert_null(memchr(line, '\n', n - 1)); /* one line, whatever the path holds */
+    assert_int_equal(journal_parse_line(line, n - 1, &back), 0);
+    assert_int_equal(back.reuser_id, 42);
+    assert_string_equal(back.path, r.path);
+    assert_int_equal(back.status, 206);
+    assert_int_equal(back.bytes, 1234567);
+    assert_string_equal(back.instance, "host:99");
+    /* A torn line, a wrong tag, a bad escape, a NUL: refused. */
+    assert_int_equal(journal_parse_line(line, n / 2, &back), -1);
+    assert_int_equal(journal_parse_line("L2\t1", 5, &back), -1);
+    const char *bad = "L1\t1\tk\t1\tGET\t/a\\x0\t200\t1\tbulk\t\ti";
+    assert_int_equal(journal_parse_line(bad, strlen(bad), &back), -1);
+    const char *nul = "L1\t1\tk\t1\tGET\t/a\\x00\t200\t1\tbulk\t\ti";
+    assert_int_equal(journal_parse_line(nul, strlen(nul), &back), -1);
+    const char *ok = "L1\t1\tk\t1\tGET\t/a\t200\t1\tbulk\t\ti";
+    assert_int_equal(journal_parse_line(ok, strlen(ok), &back), 0);
+}
+
+static void test_tar(void **state) {
+    (void)state;
+    char dir[] = "/tmp/ccsig-tar-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[4096];
+    snprintf(path, sizeof path, "%s/a.txt", dir);
+    FILE *f = fopen(path, "w");
+    fputs("hello", f);
+    fclose(f);
+    char longdir[2048];
+    snprintf(longdir, sizeof longdir, "%s/z%0150d", dir, 0);
+    mkdir(longdir, 0755);
+    snprintf(path, sizeof path, "%s/%0120d.txt", longdir, 1);
+    f = fopen(path, "w");
+    fputs("long name", f);
+    fclose(f);
+    coll *c;
+    char err[256];
+    assert_int_equal(coll_open(dir, &c, err, sizeof err), 0);
+    coll_list l;
+    assert_int_equal(coll_list_files(c, &l), 0);
+    assert_int_equal(l.n, 2);
+    tar_stream *t = tar_new(c, &l);
+    uint64_t size = tar_size(t);
+    assert_int_equal(size % 512, 0);
+    char *buf = malloc(size);
+    /* Read in odd chunks: the stream is the same however it is cut. */
+    uint64_t pos = 0;
+    while (pos < size) {
+        size_t n = tar_read(t, pos, buf + pos, 333);
+        assert_true(n > 0);
+        pos += n;
+    }
+    assert_int_equal(tar_read(t, size, buf, 10), 0);
+    assert_memory_equal(buf + 512, "hello", 5);
+    assert_memory_equal(buf + 257, "ustar", 5);
+    /* The long path needs a pax header. */
+    assert_int_equal(buf[1024 + 156], 'x');
+    tar_free(t);
+    free(buf);
+    coll_close(c);
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void) {
+    if (sodium_init() < 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_safe_path),
+        cmocka_unit_test(test_route),
+        cmocka_unit_test(test_form),
+        cmocka_unit_test(test_cookie),
+        cmocka_unit_test(test_range),
+        cmocka_unit_test(test_etag_dates),
+        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_fts_query),
+        cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_gcra),
+        cmocka_unit_test(test_policy_errors),
+        cmocka_unit_test(test_policy_and_generators),
+        cmocka_unit_test(test_extract),
+        cmocka_unit_test(test_tar),
+        cmocka_unit_test(test_journal_lines),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
