@@ -13,7 +13,9 @@
  * variants (plain deny, allow, each CC signal, legacy labels, an invalid
  * uppercase key, the same field on two lines), lowercase HTTP/2 names,
  * folded lines, bare LF line ends, duplicate Set-Cookie and a missing reason
- * phrase; statuses mix 200, 301, 404 and 500; sizes follow a log-normal
+ * phrase, and the other mechanisms a page has (X-Robots-Tag noai, a
+ * <meta name="robots" content="noai">, a TDMRep tdm-reservation header);
+ * statuses mix 200, 301, 404 and 500; sizes follow a log-normal
  * around 20 KB with a tail to 1 MB. Some responses are re-crawled as revisit
  * records (identical payload digest, WARC-Refers-To the original).
  *
@@ -129,28 +131,40 @@ typedef struct outcome {
     unsigned cond;
 } outcome;
 
+/* Where a variant's statement is: Content-Usage lines, an X-Robots-Tag
+ * header, a <meta name="robots"> in the HTML head, a TDMRep
+ * tdm-reservation header. */
+enum { IN_CONTENT_USAGE = 0, IN_X_ROBOTS_TAG, IN_HTML_META, IN_TDM_HEADER };
+
 typedef struct header_variant {
-    const char *lines[2]; /* Content-Usage field lines */
-    outcome train_ai;     /* worked out by hand from draft-ietf-aipref-vocab */
+    const char *lines[2]; /* Content-Usage field lines, or the other field's value */
+    outcome train_ai;     /* worked out by hand from draft-ietf-aipref-vocab and
+                             peer-signals.md */
     bool invalid;
+    int where;
 } header_variant;
 
 static const header_variant headers[] = {
-    {{NULL, NULL}, {U, 0}, false},
-    {{"train-ai=n", NULL}, {D, 0}, false},
-    {{"train-ai=y", NULL}, {A, 0}, false},
-    {{"train-ai=n;exceptions=cc-cr", NULL}, {D, CR}, false},
-    {{"train-ai=n;exceptions=cc-cr-ec, search=y", NULL}, {D, CR | EC}, false},
+    {{NULL, NULL}, {U, 0}, false, IN_CONTENT_USAGE},
+    {{"train-ai=n", NULL}, {D, 0}, false, IN_CONTENT_USAGE},
+    {{"train-ai=y", NULL}, {A, 0}, false, IN_CONTENT_USAGE},
+    {{"train-ai=n;exceptions=cc-cr", NULL}, {D, CR}, false, IN_CONTENT_USAGE},
+    {{"train-ai=n;exceptions=cc-cr-ec, search=y", NULL}, {D, CR | EC}, false, IN_CONTENT_USAGE},
     /* train-genai is narrower: train-ai stays unknown */
-    {{"train-genai=n", NULL}, {U, 0}, false},
+    {{"train-genai=n", NULL}, {U, 0}, false, IN_CONTENT_USAGE},
     /* tdm (vocab-01) is automated-processing, which contains train-ai */
-    {{"tdm=n", NULL}, {D, 0}, false},
+    {{"tdm=n", NULL}, {D, 0}, false, IN_CONTENT_USAGE},
     /* an uppercase key makes the Dictionary invalid: every category unknown */
-    {{"TRAIN-AI=n", NULL}, {U, 0}, true},
+    {{"TRAIN-AI=n", NULL}, {U, 0}, true, IN_CONTENT_USAGE},
     /* two lines are one field (RFC 9651 §4.2): the last train-ai wins */
-    {{"train-ai=y", "train-ai=n;exceptions=cc-cr-op"}, {D, CR | OP}, false},
-    {{"train-ai=n;exceptions=cc-cr-dc", NULL}, {D, CR | DC}, false},
-    {{"search=y, train-ai=n;exceptions=cc-cr", NULL}, {D, CR}, false},
+    {{"train-ai=y", "train-ai=n;exceptions=cc-cr-op"}, {D, CR | OP}, false, IN_CONTENT_USAGE},
+    {{"train-ai=n;exceptions=cc-cr-dc", NULL}, {D, CR | DC}, false, IN_CONTENT_USAGE},
+    {{"search=y, train-ai=n;exceptions=cc-cr", NULL}, {D, CR}, false, IN_CONTENT_USAGE},
+    /* the other mechanisms of a page (lib/sources readers): noai denies AI
+     * training, as does a TDMRep reservation without a policy */
+    {{"noai", NULL}, {D, 0}, false, IN_X_ROBOTS_TAG},
+    {{"noai", NULL}, {D, 0}, false, IN_HTML_META},
+    {{"1", NULL}, {D, 0}, false, IN_TDM_HEADER},
 };
 #define NHEADERS (sizeof headers / sizeof headers[0])
 
@@ -534,10 +548,16 @@ static void http_head(ccsig_buf *b, rng *r, int status, int header, size_t body_
         ccsig_buf_printf(b, "X-Note: first part%s  second part%s", nl, nl);
     if (location)
         ccsig_buf_printf(b, "%s: %s%s", h2 ? "location" : "Location", location, nl);
-    for (int k = 0; k < 2; k++)
-        if (headers[header].lines[k])
-            ccsig_buf_printf(b, "%s: %s%s", h2 ? "content-usage" : "Content-Usage",
-                             headers[header].lines[k], nl);
+    const header_variant *hv = &headers[header];
+    if (hv->where == IN_CONTENT_USAGE)
+        for (int k = 0; k < 2; k++)
+            if (hv->lines[k])
+                ccsig_buf_printf(b, "%s: %s%s", h2 ? "content-usage" : "Content-Usage",
+                                 hv->lines[k], nl);
+    if (hv->where == IN_X_ROBOTS_TAG)
+        ccsig_buf_printf(b, "%s: %s%s", h2 ? "x-robots-tag" : "X-Robots-Tag", hv->lines[0], nl);
+    if (hv->where == IN_TDM_HEADER)
+        ccsig_buf_printf(b, "tdm-reservation: %s%s", hv->lines[0], nl);
     if (!revisit)
         ccsig_buf_printf(b, "%s: %zu%s", h2 ? "content-length" : "Content-Length", body_len, nl);
     ccsig_buf_puts(b, nl);
@@ -1001,7 +1021,11 @@ int main(int argc, char **argv) {
             uint64_t at = emit_record(&g, &rec, dmg);
             const char *opath = strstr(orig->url, "://");
             opath = opath ? strchr(opath + 3, '/') : NULL;
-            outcome page = combine(headers[header].train_ai, headers[orig->header].train_ai);
+            /* a revisit has no body: its own HTML says nothing; its
+             * original's page statements (headers and HTML) count */
+            outcome own =
+                headers[header].where == IN_HTML_META ? (outcome){U, 0} : headers[header].train_ai;
+            outcome page = combine(own, headers[orig->header].train_ai);
             /* the revisit's own site decides robots; same URL, same site */
             const site *os = s;
             for (int q = 0; q < nsites; q++) {
@@ -1023,8 +1047,12 @@ int main(int argc, char **argv) {
                 n = 400000; /* several zstd blocks: the first ones decode */
             ccsig_buf_printf(&body,
                              "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>%s %s"
-                             "</title></head>\n<body><h1>%s</h1>\n<p>",
-                             words[below(&r, 300)], words[below(&r, 300)], words[below(&r, 300)]);
+                             "</title>%s</head>\n<body><h1>%s</h1>\n<p>",
+                             words[below(&r, 300)], words[below(&r, 300)],
+                             headers[header].where == IN_HTML_META
+                                 ? "<meta name=\"robots\" content=\"noai\">"
+                                 : "",
+                             words[below(&r, 300)]);
             text(&body, &r, n);
             /* no line end after the last tag: a Content-Length one byte short
              * then leaves '>' before the trailer, which a reader must see */
