@@ -7,8 +7,8 @@
 #
 # Environment: SCAN_BENCH_SIZE (default 1G), SCAN_BENCH_ROUNDS (default 3),
 # SCAN_BENCH_DIR (default /tmp/ccsig-bench-scan: the crawl and warcio live
-# there, outside the repository), SCAN_BENCH_MEMORY=5G to also measure peak
-# RSS on a crawl of that size. Each tool reads the file from the page cache
+# there, outside the repository; removed at the end unless SCAN_BENCH_KEEP=1),
+# SCAN_BENCH_MEMORY=5G to also measure peak RSS on a crawl of that size. Each tool reads the file from the page cache
 # (it is read once before timing). MB/s are of the compressed input: bytes of
 # the file divided by the wall time; "cpu" is the same over user+system time,
 # which a busy shared machine distorts less. The best of the rounds counts.
@@ -21,6 +21,7 @@ rounds=${SCAN_BENCH_ROUNDS:-3}
 dir=${SCAN_BENCH_DIR:-/tmp/ccsig-bench-scan}
 threads=$(nproc)
 mkdir -p "$dir"
+[ -n "${SCAN_BENCH_KEEP:-}" ] || trap 'rm -rf "$dir"' EXIT
 crawl=$dir/crawl-$size.warc.gz
 if [ ! -f "$crawl" ]; then
     echo "generating $crawl ..."
