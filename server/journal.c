@@ -47,17 +47,56 @@ static size_t put_field(char *o, const char *s) {
     return n;
 }
 
+/* Decimal, as printf's %lld writes it (no printf: this runs for every
+ * keyed request). */
+static size_t put_num(char *o, long long v) {
+    char t[24];
+    size_t n = 0, k = 0;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    if (v < 0)
+        o[k++] = '-';
+    do {
+        t[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n)
+        o[k++] = t[--n];
+    return k;
+}
+
+static size_t put_unum(char *o, unsigned long long u) {
+    char t[24];
+    size_t n = 0, k = 0;
+    do {
+        t[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n)
+        o[k++] = t[--n];
+    return k;
+}
+
 size_t journal_format_line(const ledger_rec *r, char *buf) {
     /* Each text field is at most 4 times its size escaped: path 512,
      * instance 48, request id 64, the rest small, all well under
      * JOURNAL_LINE_MAX. */
-    size_t n = (size_t)snprintf(buf, 64, "L1\t%lld\t", (long long)r->reuser_id);
+    size_t n = 0;
+    memcpy(buf, "L1\t", 3);
+    n = 3;
+    n += put_num(buf + n, (long long)r->reuser_id);
+    buf[n++] = '\t';
     n += put_field(buf + n, r->key_id);
-    n += (size_t)snprintf(buf + n, 64, "\t%lld\t", (long long)r->ts_ms);
+    buf[n++] = '\t';
+    n += put_num(buf + n, (long long)r->ts_ms);
+    buf[n++] = '\t';
     n += put_field(buf + n, r->method);
     buf[n++] = '\t';
     n += put_field(buf + n, r->path);
-    n += (size_t)snprintf(buf + n, 64, "\t%d\t%llu\t", r->status, (unsigned long long)r->bytes);
+    buf[n++] = '\t';
+    n += put_num(buf + n, r->status);
+    buf[n++] = '\t';
+    n += put_unum(buf + n, (unsigned long long)r->bytes);
+    buf[n++] = '\t';
     n += put_field(buf + n, r->tier);
     buf[n++] = '\t';
     n += put_field(buf + n, r->request_id);

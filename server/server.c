@@ -175,16 +175,22 @@ void key_generate(char *key, char id[HU_KEY_ID_LEN + 1], char hash[STORE_HASH_HE
     sodium_memzero(secret, sizeof secret);
 }
 
+/* The presented secret's hash against the stored one, in constant time. */
+static bool key_verify_bin(const char *secret, size_t len, const uint8_t want[32]) {
+    unsigned char got[32];
+    crypto_generichash(got, sizeof got, (const unsigned char *)secret, len,
+                       (const unsigned char *)"ccsig-key-v1", 12);
+    return sodium_memcmp(want, got, sizeof got) == 0;
+}
+
 bool key_verify(const char *secret, size_t len, const char *stored_hash_hex) {
-    unsigned char want[32], got[32];
+    unsigned char want[32];
     size_t n = 0;
     if (sodium_hex2bin(want, sizeof want, stored_hash_hex, strlen(stored_hash_hex), NULL, &n,
                        NULL) != 0 ||
         n != sizeof want)
         return false;
-    crypto_generichash(got, sizeof got, (const unsigned char *)secret, len,
-                       (const unsigned char *)"ccsig-key-v1", 12);
-    return sodium_memcmp(want, got, sizeof want) == 0;
+    return key_verify_bin(secret, len, want);
 }
 
 tier_id tier_of(int kind, int status) {
@@ -384,7 +390,7 @@ static bool admit(rq *r, reply *rp, bool exempt) {
                 return false;
             }
         }
-        if (!key_verify(secret, HU_KEY_SECRET_LEN, k.key_hash)) {
+        if (!k.hash_ok || !key_verify_bin(secret, HU_KEY_SECRET_LEN, k.hash)) {
             unauthorized(r, rp, "invalid_token", "This key is not valid.");
             return false;
         }
