@@ -1243,7 +1243,7 @@ int server_run(policy *pol, const serve_config *cfg) {
     if (pol->ledger_sync_process && !strcmp(store_kind(s.st), "sqlite")) {
         char jp[4200];
         journal_path_for(cfg->db, jp, sizeof jp);
-        if (journal_open(s.st, jp, &s.journal, err, sizeof err) != 0) {
+        if (journal_open(s.st, jp, 0, &s.journal, err, sizeof err) != 0) {
             fprintf(stderr, "ccsig serve: %s\n", err);
             goto out;
         }
