@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -529,6 +531,117 @@ static void test_journal_rotation(void **state) {
     assert_int_equal(system(cmd), 0);
 }
 
+/* kill -9 in the middle of appends and segment switches: every record
+ * whose append had returned (whose response could have left) is in the
+ * ledger once the journal is imported again. The child acknowledges each
+ * append through a pipe, as a response would reach a client. */
+typedef struct k_arg {
+    journal *j;
+    int t, ack;
+} k_arg;
+
+static void *k_appender(void *arg) {
+    k_arg *a = arg;
+    ledger_rec r;
+    memset(&r, 0, sizeof r);
+    r.reuser_id = 1;
+    strcpy(r.key_id, "0123456789ab");
+    strcpy(r.method, "GET");
+    strcpy(r.path, "/docs/a.txt");
+    r.status = 200;
+    strcpy(r.tier, "bulk");
+    strcpy(r.instance, "child");
+    for (int n = 0; n < 1000000; n++) {
+        r.ts_ms = now_wall_us() / 1000;
+        snprintf(r.request_id, sizeof r.request_id, "t%d-%d", a->t, n);
+        if (journal_append(a->j, &r) != 0)
+            _exit(3);
+        int32_t id[2] = {a->t, n};
+        if (write(a->ack, id, sizeof id) != (ssize_t)sizeof id)
+            _exit(4);
+        if (n % 8 == 0)
+            usleep(50);
+    }
+    return NULL;
+}
+
+static void test_journal_kill9(void **state) {
+    (void)state;
+    char dir[] = "/tmp/ccsig-journal-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char db[256], jp[256], err[512];
+    snprintf(db, sizeof db, "sqlite:%s/l.db", dir);
+    journal_path_for(db, jp, sizeof jp);
+    store *st;
+    assert_int_equal(store_open(db, 2, STORE_LEDGER_SYNC_PROCESS, &st, err, sizeof err), 0);
+    store_close(st);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        journal *j;
+        if (store_open(db, 2, STORE_LEDGER_SYNC_PROCESS, &st, err, sizeof err) != 0 ||
+            journal_open(st, jp, 4096, &j, err, sizeof err) != 0)
+            _exit(2);
+        pthread_t th[J_THREADS];
+        k_arg a[J_THREADS];
+        for (int t = 0; t < J_THREADS; t++) {
+            a[t] = (k_arg){j, t, p[1]};
+            pthread_create(&th[t], NULL, k_appender, &a[t]);
+        }
+        for (int t = 0; t < J_THREADS; t++)
+            pthread_join(th[t], NULL);
+        _exit(0);
+    }
+    close(p[1]);
+    int *acked[J_THREADS], *seen[J_THREADS];
+    for (int t = 0; t < J_THREADS; t++) {
+        assert_non_null(acked[t] = calloc(1000000, sizeof(int)));
+        assert_non_null(seen[t] = calloc(1000000, sizeof(int)));
+    }
+    long nacked = 0;
+    int64_t until = now_mono_us() + 1500000;
+    int32_t id[2];
+    while (now_mono_us() < until && read(p[0], id, sizeof id) == (ssize_t)sizeof id) {
+        assert_true(id[0] >= 0 && id[0] < J_THREADS && id[1] >= 0 && id[1] < 1000000);
+        acked[id[0]][id[1]] = 1;
+        nacked++;
+    }
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    while (read(p[0], id, sizeof id) == (ssize_t)sizeof id) {
+        acked[id[0]][id[1]] = 1;
+        nacked++;
+    }
+    close(p[0]);
+    /* A restart imports what the killed gateway left and cuts a torn line. */
+    assert_int_equal(store_open(db, 2, STORE_LEDGER_SYNC_PROCESS, &st, err, sizeof err), 0);
+    journal *j;
+    assert_int_equal(journal_open(st, jp, 4096, &j, err, sizeof err), 0);
+    journal_close(j);
+    assert_int_equal(store_ledger_export(st, j_count, seen), 0);
+    for (int t = 0; t < J_THREADS; t++) {
+        for (int n = 0; n < 1000000; n++) {
+            if (acked[t][n] && seen[t][n] != 1)
+                fail_msg("acknowledged record t%d-%d is in the ledger %d times", t, n, seen[t][n]);
+            if (seen[t][n] > 1)
+                fail_msg("record t%d-%d is in the ledger %d times", t, n, seen[t][n]);
+        }
+        free(acked[t]);
+        free(seen[t]);
+    }
+    assert_true(nacked > 1000);
+    print_message("%ld acknowledged records before kill -9, every one in the ledger\n", nacked);
+    store_close(st);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_tar(void **state) {
     (void)state;
     char dir[] = "/tmp/ccsig-tar-XXXXXX";
@@ -596,6 +709,7 @@ int main(void) {
         cmocka_unit_test(test_tar),
         cmocka_unit_test(test_journal_lines),
         cmocka_unit_test(test_journal_rotation),
+        cmocka_unit_test(test_journal_kill9),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
