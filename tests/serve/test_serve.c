@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -160,6 +161,40 @@ static void test_etag_dates(void **state) {
     char d[30];
     hu_http_date(784111777, d);
     assert_string_equal(d, "Sun, 06 Nov 1994 08:49:37 GMT");
+    /* The arithmetic formatter agrees with gmtime_r and strftime: epoch,
+     * leap days, century years, the last second of 9999, and a spread of
+     * times between; and it round-trips through the parser. */
+    int64_t ts[] = {0, 1, 86399, 86400, 951782400, 951868799, 4107542400, 4102444799, 253402300799};
+    for (size_t i = 0; i < sizeof ts / sizeof ts[0] + 2000; i++) {
+        int64_t t =
+            i < sizeof ts / sizeof ts[0] ? ts[i] : (int64_t)(i * 126491653ull % 253402300800ull);
+        time_t tt = (time_t)t;
+        struct tm tm;
+        char want[64];
+        gmtime_r(&tt, &tm);
+        strftime(want, sizeof want, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        hu_http_date(t, d);
+        assert_string_equal(d, want);
+        assert_int_equal(hu_http_date_parse(d), t);
+    }
+    /* The validator of a file, as printf would write it. */
+    struct stat sb;
+    memset(&sb, 0, sizeof sb);
+    sb.st_size = 1643;
+    sb.st_mtim.tv_sec = 1795232762;
+    sb.st_mtim.tv_nsec = 123456789;
+    sb.st_ino = 0xa76048;
+    char etag[80], want_etag[80];
+    make_etag(&sb, etag);
+    snprintf(want_etag, sizeof want_etag, "\"%llx-%llx-%llx\"", 1643ull,
+             1795232762ull * 1000000000ull + 123456789ull, 0xa76048ull);
+    assert_string_equal(etag, want_etag);
+    sb.st_size = 0;
+    sb.st_mtim.tv_sec = 0;
+    sb.st_mtim.tv_nsec = 0;
+    sb.st_ino = 0;
+    make_etag(&sb, etag);
+    assert_string_equal(etag, "\"0-0-0\"");
     assert_int_equal(hu_day_parse("1970-01-02"), 1);
     assert_int_equal(hu_day_parse("2023-02-29"), -1);
     assert_int_equal(hu_day_parse("2024-02-29"), 19782);
