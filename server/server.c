@@ -1,7 +1,8 @@
 /*
  * server.c — ccsig serve's HTTP side: libmicrohttpd (thread pool over epoll,
- * suspend/resume for the ledger), how a request is classed and admitted,
- * the collection's files, the generated files and the bulk endpoints.
+ * suspend/resume for the ledger with ledger-sync: full), how a request is
+ * classed and admitted, the collection's files, the generated files and the
+ * bulk endpoints.
  *
  * The life of a request:
  *   1. class: a valid key (Authorization: Bearer) gives the reuser's tier;
@@ -11,9 +12,19 @@
  *      shared through PostgreSQL), with the daily quota for keys; a refusal
  *      is a 429 with Retry-After and a link to /register;
  *   3. the handler fills a reply;
- *   4. keyed requests: the connection is suspended, the ledger record is
- *      committed (group commit), then the response is queued. A 2xx thus
- *      never reaches a client before its record is durable.
+ *   4. keyed requests: the ledger record is appended to the journal with
+ *      one write(2) on the request's thread (ledger-sync: process, the
+ *      default, with SQLite), or the connection is suspended until the
+ *      record's group commit is done (ledger-sync: full, and PostgreSQL);
+ *      then the response is queued. A 2xx thus never reaches a client
+ *      before its record survives a crash of the gateway (with full: of
+ *      the machine).
+ *
+ * The gateway's own code allocates nothing per request on the hot path
+ * (libmicrohttpd still allocates each response): the connection's state is
+ * made once per connection, header values live in the reply, small files
+ * are read into the connection's buffer (one send with the headers), and
+ * the headers it reads are found in one pass.
  */
 #include "server.h"
 
