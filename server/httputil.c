@@ -552,7 +552,49 @@ int64_t hu_http_date_parse(const char *s) {
     return days_from_civil(y, (unsigned)mon + 1, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss;
 }
 
+/* Days since 1970-01-01 to year, month (1-12) and day (1-31). */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static void put2(char *o, unsigned v) {
+    o[0] = (char)('0' + v / 10 % 10);
+    o[1] = (char)('0' + v % 10);
+}
+
 void hu_http_date(int64_t t, char out[30]) {
+    /* Arithmetic, not gmtime_r (which takes glibc's time zone lock): this
+     * runs for every file served. */
+    if (t >= 0 && t < 253402300800) { /* years 1970-9999 */
+        int64_t days = t / 86400, secs = t % 86400, y;
+        unsigned m, d;
+        civil_from_days(days, &y, &m, &d);
+        const char *wd = wdays[(days + 4) % 7], *mo = months[m - 1];
+        memcpy(out, wd, 3);
+        memcpy(out + 3, ", ", 2);
+        put2(out + 5, d);
+        out[7] = ' ';
+        memcpy(out + 8, mo, 3);
+        out[11] = ' ';
+        put2(out + 12, (unsigned)(y / 100));
+        put2(out + 14, (unsigned)(y % 100));
+        out[16] = ' ';
+        put2(out + 17, (unsigned)(secs / 3600));
+        out[19] = ':';
+        put2(out + 20, (unsigned)(secs / 60 % 60));
+        out[22] = ':';
+        put2(out + 23, (unsigned)(secs % 60));
+        memcpy(out + 25, " GMT", 5);
+        return;
+    }
     time_t tt = (time_t)t;
     struct tm tm;
     gmtime_r(&tt, &tm);

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +17,20 @@
 
 #define IMPORT_EVERY_MS 100
 #define IMPORT_CHUNK (1u << 20)  /* bytes read at a time */
-#define ROTATE_BYTES (16u << 20) /* truncate once this much is imported */
+#define ROTATE_BYTES (16u << 20) /* switch segments past this size */
 #define IMPORT_BATCH 4096        /* records per transaction */
+
+typedef struct segment {
+    char *path;
+    int fd;
+    pthread_rwlock_t lock; /* appends: read side; emptying: write side */
+} segment;
 
 struct journal {
     store *st;
-    char *path;
-    int fd;
-    pthread_rwlock_t rot; /* appends: read side; truncation: write side */
+    segment seg[JOURNAL_SEGMENTS];
+    atomic_int active; /* the segment appends go to */
+    int64_t rotate_bytes;
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -47,17 +55,56 @@ static size_t put_field(char *o, const char *s) {
     return n;
 }
 
+/* Decimal, as printf's %lld writes it (no printf: this runs for every
+ * keyed request). */
+static size_t put_num(char *o, long long v) {
+    char t[24];
+    size_t n = 0, k = 0;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    if (v < 0)
+        o[k++] = '-';
+    do {
+        t[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n)
+        o[k++] = t[--n];
+    return k;
+}
+
+static size_t put_unum(char *o, unsigned long long u) {
+    char t[24];
+    size_t n = 0, k = 0;
+    do {
+        t[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n)
+        o[k++] = t[--n];
+    return k;
+}
+
 size_t journal_format_line(const ledger_rec *r, char *buf) {
     /* Each text field is at most 4 times its size escaped: path 512,
      * instance 48, request id 64, the rest small, all well under
      * JOURNAL_LINE_MAX. */
-    size_t n = (size_t)snprintf(buf, 64, "L1\t%lld\t", (long long)r->reuser_id);
+    size_t n = 0;
+    memcpy(buf, "L1\t", 3);
+    n = 3;
+    n += put_num(buf + n, (long long)r->reuser_id);
+    buf[n++] = '\t';
     n += put_field(buf + n, r->key_id);
-    n += (size_t)snprintf(buf + n, 64, "\t%lld\t", (long long)r->ts_ms);
+    buf[n++] = '\t';
+    n += put_num(buf + n, (long long)r->ts_ms);
+    buf[n++] = '\t';
     n += put_field(buf + n, r->method);
     buf[n++] = '\t';
     n += put_field(buf + n, r->path);
-    n += (size_t)snprintf(buf + n, 64, "\t%d\t%llu\t", r->status, (unsigned long long)r->bytes);
+    buf[n++] = '\t';
+    n += put_num(buf + n, r->status);
+    buf[n++] = '\t';
+    n += put_unum(buf + n, (unsigned long long)r->bytes);
+    buf[n++] = '\t';
     n += put_field(buf + n, r->tier);
     buf[n++] = '\t';
     n += put_field(buf + n, r->request_id);
@@ -228,22 +275,103 @@ static int import_once(store *st, int fd, const char *name, int64_t *size_out) {
     return rc;
 }
 
-int journal_import_file(store *st, const char *path) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? 0 : -1;
-    int64_t size = 0;
-    int rc = import_once(st, fd, path, &size);
-    close(fd);
+/* ---- segments ---- */
+
+static void seg_path(const char *base, int i, char *out, size_t n) {
+    if (i == 0)
+        snprintf(out, n, "%s", base);
+    else
+        snprintf(out, n, "%s.%d", base, i);
+}
+
+/* The time of a segment's first complete record (INT64_MAX when none), so
+ * that the older content is imported first. */
+static int64_t first_ts(int fd) {
+    char buf[JOURNAL_LINE_MAX];
+    ssize_t got = pread(fd, buf, sizeof buf, 0);
+    const char *nl = got > 0 ? memchr(buf, '\n', (size_t)got) : NULL;
+    ledger_rec r;
+    if (!nl || journal_parse_line(buf, (size_t)(nl - buf), &r) != 0)
+        return INT64_MAX;
+    return r.ts_ms;
+}
+
+/* Import both segments of fds/names, the one with the older records first. */
+static int import_both(store *st, const int fd[JOURNAL_SEGMENTS],
+                       const char *const name[JOURNAL_SEGMENTS], int64_t size[JOURNAL_SEGMENTS]) {
+    int first = first_ts(fd[1]) < first_ts(fd[0]) ? 1 : 0;
+    int rc = 0;
+    for (int k = 0; k < JOURNAL_SEGMENTS; k++) {
+        int i = (first + k) % JOURNAL_SEGMENTS;
+        size[i] = 0;
+        if (fd[i] >= 0 && import_once(st, fd[i], name[i], &size[i]) != 0)
+            rc = -1;
+    }
     return rc;
 }
 
-static int truncate_cb(void *arg) {
-    journal *j = arg;
-    pthread_rwlock_wrlock(&j->rot);
-    int rc = ftruncate(j->fd, 0);
-    pthread_rwlock_unlock(&j->rot);
+int journal_import_file(store *st, const char *path) {
+    char p[JOURNAL_SEGMENTS][4200];
+    int fd[JOURNAL_SEGMENTS];
+    const char *name[JOURNAL_SEGMENTS];
+    int rc = 0;
+    for (int i = 0; i < JOURNAL_SEGMENTS; i++) {
+        seg_path(path, i, p[i], sizeof p[i]);
+        name[i] = p[i];
+        fd[i] = open(p[i], O_RDONLY | O_CLOEXEC);
+        if (fd[i] < 0 && errno != ENOENT)
+            rc = -1;
+    }
+    int64_t size[JOURNAL_SEGMENTS];
+    if (import_both(st, fd, name, size) != 0)
+        rc = -1;
+    for (int i = 0; i < JOURNAL_SEGMENTS; i++)
+        if (fd[i] >= 0)
+            close(fd[i]);
     return rc;
+}
+
+/* Empty a segment whose every byte is imported (the offset was checked by
+ * the store under its write lock): under the segment's write lock, so that
+ * no append is under way, and only when nothing was appended since the
+ * import (a late append to a segment just switched away from), which would
+ * otherwise be cut. Nonzero declines. */
+typedef struct retire_arg {
+    segment *g;
+    int64_t imported;
+} retire_arg;
+
+static int retire_cb(void *arg) {
+    retire_arg *ra = arg;
+    segment *g = ra->g;
+    pthread_rwlock_wrlock(&g->lock);
+    struct stat sb;
+    int rc = 1;
+    if (fstat(g->fd, &sb) == 0 && sb.st_size == ra->imported)
+        rc = ftruncate(g->fd, 0) == 0 ? 0 : -1;
+    pthread_rwlock_unlock(&g->lock);
+    return rc;
+}
+
+/* One round: import both segments (the inactive one first: its records are
+ * older), empty the inactive one once it is all imported, and switch when
+ * the active one is large and the other empty. */
+static void import_round(journal *j) {
+    int a = atomic_load(&j->active), b = !a;
+    int fd[JOURNAL_SEGMENTS] = {j->seg[0].fd, j->seg[1].fd};
+    const char *name[JOURNAL_SEGMENTS] = {j->seg[0].path, j->seg[1].path};
+    int64_t size[JOURNAL_SEGMENTS] = {0, 0};
+    if (import_once(j->st, fd[b], name[b], &size[b]) != 0 ||
+        import_once(j->st, fd[a], name[a], &size[a]) != 0)
+        return;
+    int64_t off;
+    if (size[b] > 0 && store_journal_offset(j->st, name[b], &off) == 0 && off == size[b]) {
+        retire_arg ra = {&j->seg[b], size[b]};
+        if (store_journal_reset(j->st, name[b], off, retire_cb, &ra) == 0)
+            size[b] = 0;
+    }
+    if (size[b] == 0 && size[a] >= j->rotate_bytes)
+        atomic_store(&j->active, b);
 }
 
 static void *importer(void *arg) {
@@ -257,57 +385,81 @@ static void *importer(void *arg) {
         ts.tv_nsec %= 1000000000L;
         pthread_cond_timedwait(&j->cv, &j->mu, &ts);
         pthread_mutex_unlock(&j->mu);
-        int64_t size = 0;
-        if (import_once(j->st, j->fd, j->path, &size) == 0 && size >= (int64_t)ROTATE_BYTES) {
-            int64_t off;
-            /* Everything imported and the file is big: empty it, under the
-             * database's write lock and with appends held back. */
-            if (store_journal_offset(j->st, j->path, &off) == 0 && off == size)
-                store_journal_reset(j->st, j->path, off, truncate_cb, j);
-        }
+        import_round(j);
         pthread_mutex_lock(&j->mu);
     }
     pthread_mutex_unlock(&j->mu);
     return NULL;
 }
 
-int journal_open(store *st, const char *path, journal **out, char *err, size_t errlen) {
+static void journal_free(journal *j) {
+    for (int i = 0; i < JOURNAL_SEGMENTS; i++) {
+        if (j->seg[i].fd >= 0)
+            close(j->seg[i].fd);
+        if (j->seg[i].path)
+            pthread_rwlock_destroy(&j->seg[i].lock);
+        free(j->seg[i].path);
+    }
+    free(j);
+}
+
+int journal_open(store *st, const char *path, size_t rotate_bytes, journal **out, char *err,
+                 size_t errlen) {
     journal *j = calloc(1, sizeof *j);
-    if (!j || !(j->path = strdup(path))) {
-        free(j);
+    if (!j) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     j->st = st;
-    j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (j->fd < 0) {
-        snprintf(err, errlen, "cannot open the ledger journal %s: %s", path, strerror(errno));
-        free(j->path);
-        free(j);
-        return -1;
+    j->rotate_bytes = rotate_bytes ? (int64_t)rotate_bytes : (int64_t)ROTATE_BYTES;
+    for (int i = 0; i < JOURNAL_SEGMENTS; i++)
+        j->seg[i].fd = -1;
+    for (int i = 0; i < JOURNAL_SEGMENTS; i++) {
+        char p[4200];
+        seg_path(path, i, p, sizeof p);
+        if (!(j->seg[i].path = strdup(p))) {
+            snprintf(err, errlen, "out of memory");
+            journal_free(j);
+            return -1;
+        }
+        pthread_rwlock_init(&j->seg[i].lock, NULL);
+        j->seg[i].fd = open(p, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (j->seg[i].fd < 0) {
+            snprintf(err, errlen, "cannot open the ledger journal %s: %s", p, strerror(errno));
+            journal_free(j);
+            return -1;
+        }
     }
-    int64_t size = 0, off = 0;
-    if (import_once(st, j->fd, path, &size) != 0 || store_journal_offset(st, path, &off) != 0) {
+    int fd[JOURNAL_SEGMENTS] = {j->seg[0].fd, j->seg[1].fd};
+    const char *name[JOURNAL_SEGMENTS] = {j->seg[0].path, j->seg[1].path};
+    int64_t size[JOURNAL_SEGMENTS];
+    if (import_both(st, fd, name, size) != 0) {
         snprintf(err, errlen, "cannot import the ledger journal %s", path);
-        close(j->fd);
-        free(j->path);
-        free(j);
+        journal_free(j);
         return -1;
     }
-    /* What is left past the offset is a line a killed gateway was writing
-     * (its request got no response): cut it, or the next line would be
-     * glued to it. Nobody appends yet. */
-    if (off < size && ftruncate(j->fd, (off_t)off) != 0) {
-        snprintf(err, errlen, "cannot cut the torn end of %s: %s", path, strerror(errno));
-        close(j->fd);
-        free(j->path);
-        free(j);
-        return -1;
+    for (int i = 0; i < JOURNAL_SEGMENTS; i++) {
+        int64_t off = 0;
+        if (store_journal_offset(st, name[i], &off) != 0) {
+            snprintf(err, errlen, "cannot import the ledger journal %s", name[i]);
+            journal_free(j);
+            return -1;
+        }
+        /* What is left past the offset is a line a killed gateway was
+         * writing (its request got no response): cut it, or the next line
+         * would be glued to it. Nobody appends yet. */
+        if (off < size[i] && ftruncate(fd[i], (off_t)off) != 0) {
+            snprintf(err, errlen, "cannot cut the torn end of %s: %s", name[i], strerror(errno));
+            journal_free(j);
+            return -1;
+        }
+        if (off < size[i])
+            fprintf(stderr, "ccsig serve: %s: cut %lld bytes of an unfinished record\n", name[i],
+                    (long long)(size[i] - off));
     }
-    if (off < size)
-        fprintf(stderr, "ccsig serve: %s: cut %lld bytes of an unfinished record\n", path,
-                (long long)(size - off));
-    pthread_rwlock_init(&j->rot, NULL);
+    /* Both segments are imported: the importer empties the inactive one in
+     * its first round. */
+    atomic_init(&j->active, 0);
     pthread_mutex_init(&j->mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -316,9 +468,9 @@ int journal_open(store *st, const char *path, journal **out, char *err, size_t e
     pthread_condattr_destroy(&ca);
     if (pthread_create(&j->thread, NULL, importer, j) != 0) {
         snprintf(err, errlen, "cannot start the journal importer");
-        close(j->fd);
-        free(j->path);
-        free(j);
+        pthread_mutex_destroy(&j->mu);
+        pthread_cond_destroy(&j->cv);
+        journal_free(j);
         return -1;
     }
     *out = j;
@@ -328,12 +480,16 @@ int journal_open(store *st, const char *path, journal **out, char *err, size_t e
 int journal_append(journal *j, const ledger_rec *r) {
     char line[JOURNAL_LINE_MAX];
     size_t n = journal_format_line(r, line);
-    pthread_rwlock_rdlock(&j->rot);
+    /* A segment switched away from meanwhile still takes the line: the
+     * importer reads both, and empties one only when nothing came after its
+     * import (retire_cb). */
+    segment *g = &j->seg[atomic_load_explicit(&j->active, memory_order_acquire)];
+    pthread_rwlock_rdlock(&g->lock);
     ssize_t w;
     do
-        w = write(j->fd, line, n);
+        w = write(g->fd, line, n);
     while (w < 0 && errno == EINTR);
-    pthread_rwlock_unlock(&j->rot);
+    pthread_rwlock_unlock(&g->lock);
     return w == (ssize_t)n ? 0 : -1;
 }
 
@@ -345,12 +501,11 @@ void journal_close(journal *j) {
     pthread_cond_signal(&j->cv);
     pthread_mutex_unlock(&j->mu);
     pthread_join(j->thread, NULL);
-    int64_t size;
-    import_once(j->st, j->fd, j->path, &size);
-    close(j->fd);
-    pthread_rwlock_destroy(&j->rot);
+    int fd[JOURNAL_SEGMENTS] = {j->seg[0].fd, j->seg[1].fd};
+    const char *name[JOURNAL_SEGMENTS] = {j->seg[0].path, j->seg[1].path};
+    int64_t size[JOURNAL_SEGMENTS];
+    import_both(j->st, fd, name, size);
     pthread_mutex_destroy(&j->mu);
     pthread_cond_destroy(&j->cv);
-    free(j->path);
-    free(j);
+    journal_free(j);
 }

@@ -10,9 +10,15 @@
  * the byte offset it reached is stored in the same transaction as the rows
  * (table ledger_journal), so a crash at any point neither loses nor doubles
  * a record. At start, and before --export-ledger, the backlog is imported
- * first. Once everything is imported and the file passed 16 MiB, it is
- * truncated (under the database's write lock and with appends held back),
- * and the offset reset with it.
+ * first.
+ *
+ * The journal is two files, PATH and PATH.1 (segments), one of them taking
+ * the appends. Once the active one passed 16 MiB and the other is empty,
+ * appends switch to the other; the importer empties the one left behind
+ * once all of it is imported (under the database's write lock, with its
+ * offset reset in the same transaction, and only when no late append
+ * arrived after the import), so emptying a file never holds up an append to
+ * the active one.
  *
  * Lines: "L1" and the record's fields, tab-separated, bytes below 0x20,
  * '\\' and 0x7f escaped as \xHH, ending in '\n'. A line without its newline
@@ -27,15 +33,20 @@
 
 typedef struct journal journal;
 
-/* Open (creating) path, import its backlog into st, start the importer. */
-int journal_open(store *st, const char *path, journal **out, char *err, size_t errlen);
+#define JOURNAL_SEGMENTS 2
+
+/* Open (creating) path, import its backlog into st, start the importer.
+ * rotate_bytes: switch segments past this size (0: 16 MiB; the tests use
+ * less). */
+int journal_open(store *st, const char *path, size_t rotate_bytes, journal **out, char *err,
+                 size_t errlen);
 /* Append one record; 0 when the kernel has all of it. Thread-safe. */
 int journal_append(journal *j, const ledger_rec *r);
 /* Import what is left, stop the importer, close. */
 void journal_close(journal *j);
 
-/* One-shot import of path into st (for --export-ledger); 0 when done or
- * when there is no journal. */
+/* One-shot import of the journal at path (both segments) into st (for
+ * --export-ledger); 0 when done or when there is no journal. */
 int journal_import_file(store *st, const char *path);
 
 /* Parse one line (without its newline) into r; 0 on success. Exposed for

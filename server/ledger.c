@@ -26,7 +26,7 @@ typedef struct queue {
  * passed, or the batch is BATCH_FULL: fewer, fuller commits. A lone request
  * waits LINGER_IDLE_US more at most. Without the fsync (ledger-sync:
  * process) a commit is cheap and the writer does not wait. */
-#define LINGER_IDLE_US 150
+#define LINGER_IDLE_US 50
 #define LINGER_MAX_US 1000
 #define BATCH_FULL 1024
 
@@ -38,6 +38,7 @@ struct ledger {
     pthread_cond_t cv;
     queue pending;
     int stopping;
+    int idle; /* the writer waits for a first record: submissions wake it */
     ledger_stats stats;
 };
 
@@ -48,8 +49,10 @@ static void *writer(void *arg) {
     size_t recs_cap = 0;
     pthread_mutex_lock(&l->mu);
     for (;;) {
+        l->idle = 1;
         while (l->pending.n == 0 && !l->stopping)
             pthread_cond_wait(&l->cv, &l->mu);
+        l->idle = 0;
         if (l->pending.n == 0 && l->stopping)
             break;
         int64_t first = now_mono_us();
@@ -154,7 +157,11 @@ int ledger_submit(ledger *l, const ledger_rec *rec, ledger_done_fn done, void *a
     it->rec = *rec;
     it->done = done;
     it->arg = arg;
-    pthread_cond_signal(&l->cv);
+    /* Only the first record of a batch wakes the writer: while it lingers
+     * it looks at the queue every LINGER_IDLE_US by itself (a wake-up per
+     * record would cost a context switch per request). */
+    if (l->idle)
+        pthread_cond_signal(&l->cv);
     pthread_mutex_unlock(&l->mu);
     return 0;
 }

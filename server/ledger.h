@@ -1,5 +1,6 @@
 /*
- * ledger.h — the usage ledger's group commit.
+ * ledger.h — the usage ledger's group commit (ledger-sync: full, and
+ * PostgreSQL; with SQLite, ledger-sync: process goes through journal.h).
  *
  * Every keyed request is recorded before its response is queued: the
  * request handler suspends the connection and submits the record; one

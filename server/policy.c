@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "ccsig/buf.h"
@@ -71,7 +72,14 @@ void policy_defaults(policy *p) {
     p->tiers[TIER_PUBLIC] = (tier){50.0, 200.0, 0};
     p->registration_open = 1;
     p->bulk_endpoints = 1;
-    p->threads = 4;
+    /* One HTTP thread per core (each runs its own event loop over its
+     * connections; more only adds context switches), at least two so that
+     * a slow disk read does not stall every connection. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    p->threads = cores < 2 ? 2 : cores > 64 ? 64 : (unsigned)cores;
+    /* The ledger survives a crash of the gateway (kill -9) without an
+     * fsync per request; full (power loss too) is the steward's choice. */
+    p->ledger_sync_process = 1;
     p->timeout_s = 15;
     p->max_connections = 1024;
     p->max_connections_per_ip = 64;

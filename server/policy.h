@@ -105,8 +105,8 @@ typedef struct policy {
     int bulk_endpoints;    /* serve /bulk/collection.tar and /bulk/manifest.jsonl */
 
     /* server */
-    char *listen; /* "127.0.0.1:8080" */
-    unsigned threads;
+    char *listen;     /* "127.0.0.1:8080" */
+    unsigned threads; /* default: the cores online, at least 2 */
     unsigned timeout_s;
     unsigned max_connections;
     unsigned max_connections_per_ip;
@@ -114,8 +114,8 @@ typedef struct policy {
     size_t max_body_bytes;
     char *trusted_proxies[POLICY_MAX_PROXIES];
     size_t ntrusted_proxies;
-    int ledger_sync_process; /* ledger-sync: process (no fsync per commit; survives a
-                                crash of the gateway, not of the machine) */
+    int ledger_sync_process; /* ledger-sync: process (default: no fsync per commit;
+                                survives a crash of the gateway, not of the machine) */
 
     unsigned session_hours;
 

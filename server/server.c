@@ -1,7 +1,8 @@
 /*
  * server.c — ccsig serve's HTTP side: libmicrohttpd (thread pool over epoll,
- * suspend/resume for the ledger), how a request is classed and admitted,
- * the collection's files, the generated files and the bulk endpoints.
+ * suspend/resume for the ledger with ledger-sync: full), how a request is
+ * classed and admitted, the collection's files, the generated files and the
+ * bulk endpoints.
  *
  * The life of a request:
  *   1. class: a valid key (Authorization: Bearer) gives the reuser's tier;
@@ -11,9 +12,19 @@
  *      shared through PostgreSQL), with the daily quota for keys; a refusal
  *      is a 429 with Retry-After and a link to /register;
  *   3. the handler fills a reply;
- *   4. keyed requests: the connection is suspended, the ledger record is
- *      committed (group commit), then the response is queued. A 2xx thus
- *      never reaches a client before its record is durable.
+ *   4. keyed requests: the ledger record is appended to the journal with
+ *      one write(2) on the request's thread (ledger-sync: process, the
+ *      default, with SQLite), or the connection is suspended until the
+ *      record's group commit is done (ledger-sync: full, and PostgreSQL);
+ *      then the response is queued. A 2xx thus never reaches a client
+ *      before its record survives a crash of the gateway (with full: of
+ *      the machine).
+ *
+ * The gateway's own code allocates nothing per request on the hot path
+ * (libmicrohttpd still allocates each response): the connection's state is
+ * made once per connection, header values live in the reply, small files
+ * are read into the connection's buffer (one send with the headers), and
+ * the headers it reads are found in one pass.
  */
 #include "server.h"
 
@@ -23,6 +34,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <signal.h>
+#include <stddef.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,7 +50,8 @@
 /* ---- replies ---- */
 
 void reply_init(reply *rp) {
-    memset(rp, 0, sizeof *rp);
+    /* Everything but the arena, whose bytes count only up to arena_used. */
+    memset(rp, 0, offsetof(reply, arena));
     rp->status = 200;
     rp->fd = -1;
 }
@@ -73,8 +86,26 @@ static void set_header(reply *rp, const char *name, const char *value, bool own)
         rp->nhdr++;
 }
 
+/* Header values never carry a line break, whatever went into them. */
+static void no_breaks(char *v) {
+    for (char *p = v; *p; p++)
+        if (*p == '\r' || *p == '\n')
+            *p = ' ';
+}
+
 void reply_header(reply *rp, const char *name, const char *fmt, ...) {
     va_list ap;
+    size_t room = sizeof rp->arena - rp->arena_used;
+    va_start(ap, fmt);
+    int n = vsnprintf(rp->arena + rp->arena_used, room, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < room) {
+        char *v = rp->arena + rp->arena_used;
+        rp->arena_used += (size_t)n + 1;
+        no_breaks(v);
+        set_header(rp, name, v, false);
+        return;
+    }
     va_start(ap, fmt);
     ccsig_buf vb = CCSIG_BUF_INIT;
     ccsig_buf_vprintf(&vb, fmt, ap);
@@ -86,11 +117,26 @@ void reply_header(reply *rp, const char *name, const char *fmt, ...) {
     char *v = vb.data ? vb.data : strdup("");
     if (!v)
         return;
-    /* Header values never carry a line break, whatever went into them. */
-    for (char *p = v; *p; p++)
-        if (*p == '\r' || *p == '\n')
-            *p = ' ';
+    no_breaks(v);
     set_header(rp, name, v, true);
+}
+
+/* A copy of v in the reply's arena (or allocated), set as name. */
+static void reply_header_copy(reply *rp, const char *name, const char *v, size_t n) {
+    if (n < sizeof rp->arena - rp->arena_used) {
+        char *d = rp->arena + rp->arena_used;
+        memcpy(d, v, n);
+        d[n] = '\0';
+        rp->arena_used += n + 1;
+        no_breaks(d);
+        set_header(rp, name, d, false);
+        return;
+    }
+    char *d = strndup(v, n);
+    if (!d)
+        return;
+    no_breaks(d);
+    set_header(rp, name, d, true);
 }
 
 void reply_header_static(reply *rp, const char *name, const char *value) {
@@ -140,16 +186,22 @@ void key_generate(char *key, char id[HU_KEY_ID_LEN + 1], char hash[STORE_HASH_HE
     sodium_memzero(secret, sizeof secret);
 }
 
+/* The presented secret's hash against the stored one, in constant time. */
+static bool key_verify_bin(const char *secret, size_t len, const uint8_t want[32]) {
+    unsigned char got[32];
+    crypto_generichash(got, sizeof got, (const unsigned char *)secret, len,
+                       (const unsigned char *)"ccsig-key-v1", 12);
+    return sodium_memcmp(want, got, sizeof got) == 0;
+}
+
 bool key_verify(const char *secret, size_t len, const char *stored_hash_hex) {
-    unsigned char want[32], got[32];
+    unsigned char want[32];
     size_t n = 0;
     if (sodium_hex2bin(want, sizeof want, stored_hash_hex, strlen(stored_hash_hex), NULL, &n,
                        NULL) != 0 ||
         n != sizeof want)
         return false;
-    crypto_generichash(got, sizeof got, (const unsigned char *)secret, len,
-                       (const unsigned char *)"ccsig-key-v1", 12);
-    return sodium_memcmp(want, got, sizeof want) == 0;
+    return key_verify_bin(secret, len, want);
 }
 
 tier_id tier_of(int kind, int status) {
@@ -175,15 +227,28 @@ const char *rq_arg(const rq *r, const char *name) {
                                        name);
 }
 
+/* Dotted quad, as inet_ntop writes it (which goes through sprintf). */
+static void ipv4_text(const unsigned char a[4], char *out) {
+    char *o = out;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
+        if (v >= 100)
+            *o++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *o++ = (char)('0' + v / 10 % 10);
+        *o++ = (char)('0' + v % 10);
+        *o++ = i < 3 ? '.' : '\0';
+    }
+}
+
 static void client_address(server *s, struct MHD_Connection *con, rq *r) {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(r->addr, sizeof r->addr, "unknown");
+    memcpy(r->addr, "unknown", 8);
     if (ci && ci->client_addr) {
         const struct sockaddr *sa = ci->client_addr;
         if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->addr,
-                      sizeof r->addr);
+            ipv4_text((const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr, r->addr);
         else if (sa->sa_family == AF_INET6)
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->addr,
                       sizeof r->addr);
@@ -192,10 +257,58 @@ static void client_address(server *s, struct MHD_Connection *con, rq *r) {
     for (size_t i = 0; i < s->pol->ntrusted_proxies; i++)
         if (!strcmp(r->addr, s->pol->trusted_proxies[i])) {
             char fwd[64];
-            if (hu_forwarded_for(rq_header(r, "X-Forwarded-For"), fwd, sizeof fwd))
+            if (hu_forwarded_for(r->h.forwarded_for, fwd, sizeof fwd))
                 snprintf(r->addr, sizeof r->addr, "%s", fwd);
             break;
         }
+}
+
+/* One pass over the request's headers for the fields the hot path reads
+ * (instead of a scan of the list per field). */
+static enum MHD_Result header_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value) {
+    (void)kind;
+    rq_hdrs *h = cls;
+    const char **slot = NULL;
+    switch (strlen(key)) {
+    case 5:
+        if (!strcasecmp(key, "Range"))
+            slot = &h->range;
+        break;
+    case 8:
+        if (!strcasecmp(key, "If-Range"))
+            slot = &h->if_range;
+        break;
+    case 10:
+        if (!strcasecmp(key, "User-Agent"))
+            slot = &h->user_agent;
+        break;
+    case 12:
+        if (!strcasecmp(key, "X-Request-Id"))
+            slot = &h->request_id;
+        break;
+    case 13:
+        if (!strcasecmp(key, "Authorization"))
+            slot = &h->authorization;
+        else if (!strcasecmp(key, "If-None-Match"))
+            slot = &h->if_none_match;
+        break;
+    case 15:
+        if (!strcasecmp(key, "Accept-Language"))
+            slot = &h->accept_language;
+        else if (!strcasecmp(key, "X-Forwarded-For"))
+            slot = &h->forwarded_for;
+        break;
+    case 17:
+        if (!strcasecmp(key, "If-Modified-Since"))
+            slot = &h->if_modified_since;
+        break;
+    default:
+        break;
+    }
+    if (slot && !*slot) /* the first of repeated fields, as a lookup finds */
+        *slot = value;
+    return MHD_YES;
 }
 
 /* ---- refusals ---- */
@@ -251,7 +364,7 @@ static void unauthorized(const rq *r, reply *rp, const char *error, const char *
 /* Class the request and admit it. False when rp holds a refusal. */
 static bool admit(rq *r, reply *rp, bool exempt) {
     server *s = r->srv;
-    const char *auth = rq_header(r, "Authorization");
+    const char *auth = r->h.authorization;
     const char *tok;
     size_t toklen;
     if (auth && !hu_route_steward(r->rt.id)) {
@@ -288,7 +401,7 @@ static bool admit(rq *r, reply *rp, bool exempt) {
                 return false;
             }
         }
-        if (!key_verify(secret, HU_KEY_SECRET_LEN, k.key_hash)) {
+        if (!k.hash_ok || !key_verify_bin(secret, HU_KEY_SECRET_LEN, k.hash)) {
             unauthorized(r, rp, "invalid_token", "This key is not valid.");
             return false;
         }
@@ -327,10 +440,9 @@ static bool admit(rq *r, reply *rp, bool exempt) {
                 (unsigned long long)(t->quota > ar.quota_used ? t->quota - ar.quota_used : 0));
         return true;
     }
-    r->cls.tier =
-        hu_classify(rq_header(r, "User-Agent"), rq_header(r, "Accept-Language")) == CLIENT_BROWSER
-            ? TIER_BROWSER
-            : TIER_AUTOMATED;
+    r->cls.tier = hu_classify(r->h.user_agent, r->h.accept_language) == CLIENT_BROWSER
+                      ? TIER_BROWSER
+                      : TIER_AUTOMATED;
     if (exempt)
         return true;
     const tier *t = &s->pol->tiers[r->cls.tier];
@@ -370,7 +482,7 @@ static void generated(rq *r, reply *rp, const ccsig_buf *body, const char *ctype
     hu_http_date(s->started_s, date);
     reply_header(rp, "Last-Modified", "%s", date);
     reply_header(rp, "Cache-Control", "max-age=3600");
-    if (hu_etag_match(rq_header(r, "If-None-Match"), s->gen_etag)) {
+    if (hu_etag_match(r->h.if_none_match, s->gen_etag)) {
         rp->status = 304;
         return;
     }
@@ -399,12 +511,12 @@ static void serve_fd(rq *r, reply *rp, int fd, const struct stat *st, const char
     make_etag(st, etag);
     hu_http_date((int64_t)st->st_mtim.tv_sec, date);
     reply_header_static(rp, "Content-Type", mime_type(name));
-    reply_header(rp, "ETag", "%s", etag);
-    reply_header(rp, "Last-Modified", "%s", date);
+    reply_header_copy(rp, "ETag", etag, strlen(etag));
+    reply_header_copy(rp, "Last-Modified", date, 29);
     reply_header_static(rp, "Accept-Ranges", "bytes");
     reply_header_static(rp, "X-Content-Type-Options", "nosniff");
-    const char *inm = rq_header(r, "If-None-Match");
-    const char *ims = rq_header(r, "If-Modified-Since");
+    const char *inm = r->h.if_none_match;
+    const char *ims = r->h.if_modified_since;
     if (inm ? hu_etag_match(inm, etag)
             : (ims && hu_http_date_parse(ims) >= (int64_t)st->st_mtim.tv_sec)) {
         close(fd);
@@ -412,8 +524,8 @@ static void serve_fd(rq *r, reply *rp, int fd, const struct stat *st, const char
         return;
     }
     uint64_t size = (uint64_t)st->st_size, start = 0, len = size;
-    const char *range = rq_header(r, "Range");
-    const char *if_range = rq_header(r, "If-Range");
+    const char *range = r->h.range;
+    const char *if_range = r->h.if_range;
     /* If-Range: only a strong validator that still matches keeps the range. */
     if (range && if_range &&
         !(if_range[0] == '"' ? strcmp(if_range, etag) == 0 : strcmp(if_range, date) == 0))
@@ -746,6 +858,16 @@ static void handle(rq *r, reply *rp) {
 
 typedef enum phase { PH_BODY = 0, PH_WAIT, PH_READY } phase;
 
+/* Bodies of files up to this size are read into the connection's buffer
+ * and sent with the headers in one send (libmicrohttpd sends a buffer
+ * response with its headers in one sendmsg; a file response takes one send
+ * for the headers and a sendfile for the body: two TCP segments, which on
+ * small files doubles the network stack's work at both ends). Memory: at
+ * most this much per connection (max-connections of them). */
+#define SMALL_FILE_MAX (16 * 1024)
+
+/* The state of one connection (MHD_OPTION_NOTIFY_CONNECTION), reused by
+ * every request of a keep-alive connection: no allocation per request. */
 typedef struct conn_state {
     server *srv;
     struct MHD_Connection *con;
@@ -754,6 +876,7 @@ typedef struct conn_state {
     bool too_large;
     bool head;
     int ledger_ok;
+    char *fbuf; /* SMALL_FILE_MAX bytes, allocated at the first small file */
     reply rp;
 } conn_state;
 
@@ -767,11 +890,41 @@ static void tar_free_cb(void *cls) {
     tar_free(cls);
 }
 
+/* A small file's body in the connection's buffer (the response is sent
+ * before the next request on this connection can reuse it). NULL when it
+ * is not small, or the read came up short (the file changed: the file
+ * response then does what it always does). */
+static struct MHD_Response *small_file(conn_state *cs, reply *rp) {
+    if (cs->head || rp->len > SMALL_FILE_MAX)
+        return NULL;
+    if (!cs->fbuf && !(cs->fbuf = malloc(SMALL_FILE_MAX)))
+        return NULL;
+    size_t got = 0;
+    while (got < rp->len) {
+        ssize_t n = pread(rp->fd, cs->fbuf + got, (size_t)rp->len - got, (off_t)(rp->off + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return NULL;
+        got += (size_t)n;
+    }
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer((size_t)rp->len, cs->fbuf, MHD_RESPMEM_PERSISTENT);
+    if (resp) {
+        close(rp->fd);
+        rp->fd = -1;
+    }
+    return resp;
+}
+
 static enum MHD_Result queue(conn_state *cs) {
     reply *rp = &cs->rp;
     struct MHD_Response *resp = NULL;
     switch (rp->kind) {
     case REPLY_FILE:
+        resp = small_file(cs, rp);
+        if (resp)
+            break;
         resp = MHD_create_response_from_fd_at_offset64(rp->len, rp->fd, rp->off);
         if (resp)
             rp->fd = -1; /* MHD closes it */
@@ -809,18 +962,26 @@ static void on_ledger_done(void *arg, int ok) {
     MHD_resume_connection(cs->con);
 }
 
+/* Copy a NUL-terminated string into a fixed field, cut to fit. */
+static void copy_field(char *dst, size_t cap, const char *src) {
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls) {
     server *s = cls;
     conn_state *cs = *con_cls;
     if (!cs) {
-        cs = calloc(1, sizeof *cs);
+        /* The request's first call (headers only): attach it to its
+         * connection's state. */
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        cs = ci ? ci->socket_context : NULL;
         if (!cs)
             return MHD_NO;
-        cs->srv = s;
-        cs->con = con;
-        reply_init(&cs->rp);
         *con_cls = cs;
         return MHD_YES;
     }
@@ -857,6 +1018,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     r.body = cs->body.data ? cs->body.data : "";
     r.body_len = cs->body.len;
     r.body_too_large = cs->too_large || ccsig_buf_failed(&cs->body);
+    MHD_get_connection_values(con, MHD_HEADER_KIND, header_cb, &r.h);
     client_address(s, con, &r);
     cs->head = !strcmp(method, "HEAD");
     handle(&r, &cs->rp);
@@ -869,15 +1031,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     rec.reuser_id = r.cls.key.id;
     memcpy(rec.key_id, r.cls.key.key_id, sizeof rec.key_id);
     rec.ts_ms = now_wall_us() / 1000;
-    snprintf(rec.method, sizeof rec.method, "%s", method);
-    snprintf(rec.path, sizeof rec.path, "%s", url);
+    copy_field(rec.method, sizeof rec.method, method);
+    copy_field(rec.path, sizeof rec.path, url);
     rec.status = (int)cs->rp.status;
     rec.bytes = cs->head || cs->rp.status == 304 ? 0 : reply_size(&cs->rp);
-    snprintf(rec.tier, sizeof rec.tier, "%s", tier_name(r.cls.tier));
-    const char *rid = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Request-Id");
-    if (hu_request_id_ok(rid))
-        snprintf(rec.request_id, sizeof rec.request_id, "%s", rid);
-    snprintf(rec.instance, sizeof rec.instance, "%s", s->instance);
+    copy_field(rec.tier, sizeof rec.tier, tier_name(r.cls.tier));
+    if (hu_request_id_ok(r.h.request_id))
+        copy_field(rec.request_id, sizeof rec.request_id, r.h.request_id);
+    copy_field(rec.instance, sizeof rec.instance, s->instance);
 
     if (s->journal) {
         /* ledger-sync: process: the kernel has the record when write(2)
@@ -899,15 +1060,44 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     return MHD_YES;
 }
 
+/* A request is over: ready the connection's state for the next one. */
 static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
+    (void)cls;
+    (void)con;
+    (void)toe;
     conn_state *cs = *con_cls;
     if (!cs)
         return;
     reply_free(&cs->rp);
     ccsig_buf_free(&cs->body);
-    free(cs);
+    cs->ph = PH_BODY;
+    cs->too_large = false;
+    cs->head = false;
+    cs->ledger_ok = 0;
     *con_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        conn_state *cs = calloc(1, sizeof *cs);
+        if (cs) {
+            cs->srv = cls;
+            cs->con = con;
+            reply_init(&cs->rp);
+        }
+        *socket_context = cs; /* NULL: its requests are refused */
+        return;
+    }
+    conn_state *cs = *socket_context;
+    if (!cs)
+        return;
+    reply_free(&cs->rp);
+    ccsig_buf_free(&cs->body);
+    free(cs->fbuf);
+    free(cs);
+    *socket_context = NULL;
 }
 
 static size_t unescape_cb(void *cls, struct MHD_Connection *c, char *s) {
@@ -1064,7 +1254,7 @@ int server_run(policy *pol, const serve_config *cfg) {
     if (pol->ledger_sync_process && !strcmp(store_kind(s.st), "sqlite")) {
         char jp[4200];
         journal_path_for(cfg->db, jp, sizeof jp);
-        if (journal_open(s.st, jp, &s.journal, err, sizeof err) != 0) {
+        if (journal_open(s.st, jp, 0, &s.journal, err, sizeof err) != 0) {
             fprintf(stderr, "ccsig serve: %s\n", err);
             goto out;
         }
@@ -1103,7 +1293,7 @@ int server_run(policy *pol, const serve_config *cfg) {
         (unsigned)pol->timeout_s, MHD_OPTION_CONNECTION_LIMIT, (unsigned)pol->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)pol->max_connections_per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
-        MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s, MHD_OPTION_END);
     if (!s.daemon) {
         fprintf(stderr, "ccsig serve: cannot start the HTTP server on %s\n", bound);
         goto out;

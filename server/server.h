@@ -59,6 +59,13 @@ typedef struct rq_class {
     reuser_key key; /* when keyed */
 } rq_class;
 
+/* The request headers the hot path reads, found in one pass over the
+ * header list (NULL when absent; the first of repeated fields). */
+typedef struct rq_hdrs {
+    const char *authorization, *if_none_match, *if_modified_since, *range, *if_range;
+    const char *user_agent, *accept_language, *request_id, *forwarded_for;
+} rq_hdrs;
+
 /* A request as the handlers see it. */
 typedef struct rq {
     server *srv;
@@ -68,6 +75,7 @@ typedef struct rq {
     route rt;
     char addr[64];
     rq_class cls;
+    rq_hdrs h;
     const char *body;
     size_t body_len;
     bool body_too_large;
@@ -78,6 +86,10 @@ const char *rq_header(const rq *r, const char *name);
 const char *rq_arg(const rq *r, const char *name);
 
 #define REPLY_MAX_HEADERS 24
+/* Formatted header values live in the reply itself (no allocation for the
+ * usual ones: ETag, Last-Modified, Retry-After...); a value that does not
+ * fit is allocated. */
+#define REPLY_HDR_ARENA 512
 
 typedef enum reply_kind { REPLY_BUF = 0, REPLY_FILE, REPLY_TAR } reply_kind;
 
@@ -92,6 +104,8 @@ typedef struct reply {
     const char *hname[REPLY_MAX_HEADERS]; /* always a string literal */
     const char *hvalue[REPLY_MAX_HEADERS];
     bool hown[REPLY_MAX_HEADERS]; /* hvalue was allocated for this reply */
+    size_t arena_used;            /* must stay the last members (reply_init) */
+    char arena[REPLY_HDR_ARENA];
 } reply;
 
 void reply_init(reply *rp);

@@ -15,6 +15,7 @@
 #ifndef CCSIG_SERVE_STORE_H
 #define CCSIG_SERVE_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +63,8 @@ typedef struct reuser_key {
     int64_t id;
     char key_id[HU_KEY_ID_LEN + 1];
     char key_hash[STORE_HASH_HEX + 1];
+    uint8_t hash[STORE_HASH_HEX / 2]; /* key_hash decoded once (hash_ok), not per request */
+    bool hash_ok;
     int kind, status, use, purpose;
     unsigned commitments;
 } reuser_key;

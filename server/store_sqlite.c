@@ -10,6 +10,7 @@
  * restart does not hand out a fresh quota.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,7 @@ typedef struct sq_store {
 
     sqlite3 *ledger_db;
     sqlite3_stmt *ledger_ins;
+    sqlite3_stmt *ledger_ins_many; /* LEDGER_ROWS_PER_INSERT rows */
     sqlite3_stmt *usage_upsert;
     usage_sum *sums;
     size_t sums_cap;
@@ -353,28 +355,44 @@ static int sq_admit(store *b, const reuser_key *r, const tier *t, int64_t now_ms
     return 0;
 }
 
-/* Rows and their usage sums, inside a transaction the caller opened. */
+/* Rows per INSERT statement: a statement's fixed cost (its start and end,
+ * the AUTOINCREMENT counter read and written back) is paid once for this
+ * many rows. 320 parameters, far below SQLite's limit. */
+#define LEDGER_ROWS_PER_INSERT 32
+#define LEDGER_COLS                                                                                \
+    "(reuser_id, key_id, ts_ms, method, path, status, bytes, tier, request_id, instance)"
+
+static void bind_rec(sqlite3_stmt *st, int base, const ledger_rec *l) {
+    sqlite3_bind_int64(st, base + 1, l->reuser_id);
+    sqlite3_bind_text(st, base + 2, l->key_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, base + 3, l->ts_ms);
+    sqlite3_bind_text(st, base + 4, l->method, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 5, l->path, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, base + 6, l->status);
+    sqlite3_bind_int64(st, base + 7, (sqlite3_int64)l->bytes);
+    sqlite3_bind_text(st, base + 8, l->tier, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 9, l->request_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 10, l->instance, -1, SQLITE_STATIC);
+}
+
+/* Rows and their usage sums, inside a transaction the caller opened. Rows
+ * keep their order (ids ascend as the records came). */
 static int ledger_rows(sq_store *s, const ledger_rec *recs, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        const ledger_rec *l = &recs[i];
-        sqlite3_stmt *st = s->ledger_ins;
+    size_t done = 0;
+    while (done < n) {
+        bool many = n - done >= LEDGER_ROWS_PER_INSERT;
+        sqlite3_stmt *st = many ? s->ledger_ins_many : s->ledger_ins;
+        size_t k = many ? LEDGER_ROWS_PER_INSERT : 1;
         sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, l->reuser_id);
-        sqlite3_bind_text(st, 2, l->key_id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, l->ts_ms);
-        sqlite3_bind_text(st, 4, l->method, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, l->path, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 6, l->status);
-        sqlite3_bind_int64(st, 7, (sqlite3_int64)l->bytes);
-        sqlite3_bind_text(st, 8, l->tier, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 9, l->request_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 10, l->instance, -1, SQLITE_STATIC);
+        for (size_t j = 0; j < k; j++)
+            bind_rec(st, (int)(10 * j), &recs[done + j]);
         int rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) {
             log_err(s->ledger_db, "ledger insert");
             return -1;
         }
+        done += k;
     }
     if (s->sums_cap < n) {
         usage_sum *ns = realloc(s->sums, n * sizeof *ns);
@@ -729,6 +747,7 @@ static void sq_close(store *b) {
         sqlite3_close(s->conns[i].db);
     }
     sqlite3_finalize(s->ledger_ins);
+    sqlite3_finalize(s->ledger_ins_many);
     sqlite3_finalize(s->usage_upsert);
     sqlite3_close(s->ledger_db);
     free(s->sums);
@@ -879,11 +898,17 @@ int store_sqlite_open(const char *path, unsigned pool, unsigned flags, store **o
         sq_close(&s->base);
         return -1;
     }
+    char many[LEDGER_ROWS_PER_INSERT * 24 + 160];
+    size_t mn = (size_t)snprintf(many, sizeof many, "INSERT INTO ledger " LEDGER_COLS " VALUES ");
+    for (int j = 0; j < LEDGER_ROWS_PER_INSERT; j++)
+        mn +=
+            (size_t)snprintf(many + mn, sizeof many - mn, "%s(?,?,?,?,?,?,?,?,?,?)", j ? "," : "");
     if (sqlite3_prepare_v3(s->ledger_db,
-                           "INSERT INTO ledger (reuser_id, key_id, ts_ms, method, path, status,"
-                           " bytes, tier, request_id, instance)"
+                           "INSERT INTO ledger " LEDGER_COLS
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                            -1, SQLITE_PREPARE_PERSISTENT, &s->ledger_ins, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(s->ledger_db, many, (int)mn, SQLITE_PREPARE_PERSISTENT,
+                           &s->ledger_ins_many, NULL) != SQLITE_OK ||
         sqlite3_prepare_v3(s->ledger_db, store_usage_upsert_sql, -1, SQLITE_PREPARE_PERSISTENT,
                            &s->usage_upsert, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "preparing the ledger insert: %s", sqlite3_errmsg(s->ledger_db));

@@ -1,10 +1,13 @@
 // The ledger survives kill -9: a gateway under load from many keyed clients
 // is killed with SIGKILL; every request that received a complete 2xx
-// response must be in the ledger (SQLite, WAL, the record committed before
-// the response is queued). Then a restart on the same database recovers and
-// serves. Both durability settings: ledger-sync full (synchronous=FULL, the
-// default) and process (synchronous=NORMAL: no fsync per commit, which a
-// killed process does not need).
+// response must be in the ledger. Then a restart on the same database
+// recovers (imports the journal, replays the WAL) and serves. Both
+// durability settings: ledger-sync process (the default: the record is
+// appended to the journal with write(2) before the response is queued, no
+// fsync, which a killed process does not need) and full (the record's group
+// commit fsynced before the response is queued). test_serve's
+// test_journal_kill9 kills a process appending across journal segment
+// switches.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';

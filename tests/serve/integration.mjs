@@ -145,6 +145,31 @@ test('generated files are exactly what the policy generates', async () => {
   assert.equal(bulk.crawl, 'disallowed');
 });
 
+test('files of every size are served byte for byte (with their headers in one send up to 16 KiB, by sendfile past it)', async () => {
+  for (const n of [0, 1, 1643, 16383, 16384, 16385, 65536]) {
+    const f = path.join(coll, 'data', `size-${n}.bin`);
+    const b = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) b[i] = (i * 13 + n) & 255;
+    fs.writeFileSync(f, b);
+    try {
+      const r = await req(`${url}/data/size-${n}.bin`, { headers: browser });
+      assert.equal(r.status, 200, `size ${n}`);
+      assert.equal(r.headers.get('content-length'), String(n));
+      assert.deepEqual(r.buf, b, `size ${n}`);
+      if (n > 10) {
+        const part = await req(`${url}/data/size-${n}.bin`, { headers: { ...browser, Range: `bytes=5-${n - 2}` } });
+        assert.equal(part.status, 206);
+        assert.deepEqual(part.buf, b.subarray(5, n - 1), `range of size ${n}`);
+      }
+      const head = await req(`${url}/data/size-${n}.bin`, { method: 'HEAD', headers: browser });
+      assert.equal(head.headers.get('content-length'), String(n));
+      assert.equal(head.buf.length, 0);
+    } finally {
+      fs.rmSync(f);
+    }
+  }
+});
+
 test('static files: types, validators, conditional requests, ranges, HEAD', async () => {
   const r = await req(`${url}/letters/1850.txt`, { headers: browser });
   assert.equal(r.status, 200);

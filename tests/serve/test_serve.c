@@ -2,12 +2,18 @@
  * forms, cookies, ranges, validators, dates, keys, client classes, search
  * queries), the policy reader's errors, the generators, GCRA, text
  * extraction and the tar stream. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <sodium.h>
@@ -155,6 +161,40 @@ static void test_etag_dates(void **state) {
     char d[30];
     hu_http_date(784111777, d);
     assert_string_equal(d, "Sun, 06 Nov 1994 08:49:37 GMT");
+    /* The arithmetic formatter agrees with gmtime_r and strftime: epoch,
+     * leap days, century years, the last second of 9999, and a spread of
+     * times between; and it round-trips through the parser. */
+    int64_t ts[] = {0, 1, 86399, 86400, 951782400, 951868799, 4107542400, 4102444799, 253402300799};
+    for (size_t i = 0; i < sizeof ts / sizeof ts[0] + 2000; i++) {
+        int64_t t =
+            i < sizeof ts / sizeof ts[0] ? ts[i] : (int64_t)(i * 126491653ull % 253402300800ull);
+        time_t tt = (time_t)t;
+        struct tm tm;
+        char want[64];
+        gmtime_r(&tt, &tm);
+        strftime(want, sizeof want, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        hu_http_date(t, d);
+        assert_string_equal(d, want);
+        assert_int_equal(hu_http_date_parse(d), t);
+    }
+    /* The validator of a file, as printf would write it. */
+    struct stat sb;
+    memset(&sb, 0, sizeof sb);
+    sb.st_size = 1643;
+    sb.st_mtim.tv_sec = 1795232762;
+    sb.st_mtim.tv_nsec = 123456789;
+    sb.st_ino = 0xa76048;
+    char etag[80], want_etag[80];
+    make_etag(&sb, etag);
+    snprintf(want_etag, sizeof want_etag, "\"%llx-%llx-%llx\"", 1643ull,
+             1795232762ull * 1000000000ull + 123456789ull, 0xa76048ull);
+    assert_string_equal(etag, want_etag);
+    sb.st_size = 0;
+    sb.st_mtim.tv_sec = 0;
+    sb.st_mtim.tv_nsec = 0;
+    sb.st_ino = 0;
+    make_etag(&sb, etag);
+    assert_string_equal(etag, "\"0-0-0\"");
     assert_int_equal(hu_day_parse("1970-01-02"), 1);
     assert_int_equal(hu_day_parse("2023-02-29"), -1);
     assert_int_equal(hu_day_parse("2024-02-29"), 19782);
@@ -442,6 +482,201 @@ static void test_journal_lines(void **state) {
     assert_int_equal(journal_parse_line(ok, strlen(ok), &back), 0);
 }
 
+/* Appenders against the importer: with segments switched every few KiB,
+ * every record appended reaches the database exactly once (an append that
+ * lands between the import of a segment and its emptying must not be
+ * cut). */
+#define J_THREADS 4
+typedef struct j_arg {
+    journal *j;
+    int t, n;
+} j_arg;
+
+static void *j_appender(void *arg) {
+    j_arg *a = arg;
+    int64_t until = now_mono_us() + 1500000;
+    ledger_rec r;
+    memset(&r, 0, sizeof r);
+    r.reuser_id = 1;
+    strcpy(r.key_id, "0123456789ab");
+    strcpy(r.method, "GET");
+    strcpy(r.path, "/docs/a.txt");
+    r.status = 200;
+    strcpy(r.tier, "bulk");
+    strcpy(r.instance, "test");
+    while (now_mono_us() < until) {
+        r.ts_ms = now_wall_us() / 1000;
+        snprintf(r.request_id, sizeof r.request_id, "t%d-%d", a->t, a->n);
+        if (journal_append(a->j, &r) != 0)
+            break;
+        a->n++;
+        if (a->n % 8 == 0)
+            usleep(50);
+    }
+    return NULL;
+}
+
+static int j_count(void *arg, const ledger_rec *r) {
+    int **seen = arg;
+    int t, n;
+    if (sscanf(r->request_id, "t%d-%d", &t, &n) == 2 && t >= 0 && t < J_THREADS && n >= 0 &&
+        n < 1000000)
+        seen[t][n]++;
+    return 0;
+}
+
+static void test_journal_rotation(void **state) {
+    (void)state;
+    char dir[] = "/tmp/ccsig-journal-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char db[256], jp[256], err[512];
+    snprintf(db, sizeof db, "sqlite:%s/l.db", dir);
+    journal_path_for(db, jp, sizeof jp);
+    store *st;
+    assert_int_equal(store_open(db, 2, STORE_LEDGER_SYNC_PROCESS, &st, err, sizeof err), 0);
+    journal *j;
+    assert_int_equal(journal_open(st, jp, 4096, &j, err, sizeof err), 0);
+    pthread_t th[J_THREADS];
+    j_arg a[J_THREADS];
+    for (int t = 0; t < J_THREADS; t++) {
+        a[t] = (j_arg){j, t, 0};
+        assert_int_equal(pthread_create(&th[t], NULL, j_appender, &a[t]), 0);
+    }
+    for (int t = 0; t < J_THREADS; t++)
+        pthread_join(th[t], NULL);
+    journal_close(j);
+    int *seen[J_THREADS];
+    for (int t = 0; t < J_THREADS; t++)
+        assert_non_null(seen[t] = calloc(1000000, sizeof(int)));
+    assert_int_equal(store_ledger_export(st, j_count, seen), 0);
+    long total = 0;
+    for (int t = 0; t < J_THREADS; t++) {
+        assert_true(a[t].n > 100 && a[t].n < 1000000);
+        for (int n = 0; n < a[t].n; n++) {
+            if (seen[t][n] != 1)
+                fail_msg("record t%d-%d is in the ledger %d times", t, n, seen[t][n]);
+        }
+        total += a[t].n;
+        free(seen[t]);
+    }
+    print_message("%ld records, every one imported once\n", total);
+    store_close(st);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* kill -9 in the middle of appends and segment switches: every record
+ * whose append had returned (whose response could have left) is in the
+ * ledger once the journal is imported again. The child acknowledges each
+ * append through a pipe, as a response would reach a client. */
+typedef struct k_arg {
+    journal *j;
+    int t, ack;
+} k_arg;
+
+static void *k_appender(void *arg) {
+    k_arg *a = arg;
+    ledger_rec r;
+    memset(&r, 0, sizeof r);
+    r.reuser_id = 1;
+    strcpy(r.key_id, "0123456789ab");
+    strcpy(r.method, "GET");
+    strcpy(r.path, "/docs/a.txt");
+    r.status = 200;
+    strcpy(r.tier, "bulk");
+    strcpy(r.instance, "child");
+    for (int n = 0; n < 1000000; n++) {
+        r.ts_ms = now_wall_us() / 1000;
+        snprintf(r.request_id, sizeof r.request_id, "t%d-%d", a->t, n);
+        if (journal_append(a->j, &r) != 0)
+            _exit(3);
+        int32_t id[2] = {a->t, n};
+        if (write(a->ack, id, sizeof id) != (ssize_t)sizeof id)
+            _exit(4);
+        if (n % 8 == 0)
+            usleep(50);
+    }
+    return NULL;
+}
+
+static void test_journal_kill9(void **state) {
+    (void)state;
+    char dir[] = "/tmp/ccsig-journal-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char db[256], jp[256], err[512];
+    snprintf(db, sizeof db, "sqlite:%s/l.db", dir);
+    journal_path_for(db, jp, sizeof jp);
+    store *st;
+    assert_int_equal(store_open(db, 2, STORE_LEDGER_SYNC_PROCESS, &st, err, sizeof err), 0);
+    store_close(st);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        journal *j;
+        if (store_open(db, 2, STORE_LEDGER_SYNC_PROCESS, &st, err, sizeof err) != 0 ||
+            journal_open(st, jp, 4096, &j, err, sizeof err) != 0)
+            _exit(2);
+        pthread_t th[J_THREADS];
+        k_arg a[J_THREADS];
+        for (int t = 0; t < J_THREADS; t++) {
+            a[t] = (k_arg){j, t, p[1]};
+            pthread_create(&th[t], NULL, k_appender, &a[t]);
+        }
+        for (int t = 0; t < J_THREADS; t++)
+            pthread_join(th[t], NULL);
+        _exit(0);
+    }
+    close(p[1]);
+    int *acked[J_THREADS], *seen[J_THREADS];
+    for (int t = 0; t < J_THREADS; t++) {
+        assert_non_null(acked[t] = calloc(1000000, sizeof(int)));
+        assert_non_null(seen[t] = calloc(1000000, sizeof(int)));
+    }
+    long nacked = 0;
+    int64_t until = now_mono_us() + 1500000;
+    int32_t id[2];
+    while (now_mono_us() < until && read(p[0], id, sizeof id) == (ssize_t)sizeof id) {
+        assert_true(id[0] >= 0 && id[0] < J_THREADS && id[1] >= 0 && id[1] < 1000000);
+        acked[id[0]][id[1]] = 1;
+        nacked++;
+    }
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    while (read(p[0], id, sizeof id) == (ssize_t)sizeof id) {
+        acked[id[0]][id[1]] = 1;
+        nacked++;
+    }
+    close(p[0]);
+    /* A restart imports what the killed gateway left and cuts a torn line. */
+    assert_int_equal(store_open(db, 2, STORE_LEDGER_SYNC_PROCESS, &st, err, sizeof err), 0);
+    journal *j;
+    assert_int_equal(journal_open(st, jp, 4096, &j, err, sizeof err), 0);
+    journal_close(j);
+    assert_int_equal(store_ledger_export(st, j_count, seen), 0);
+    for (int t = 0; t < J_THREADS; t++) {
+        for (int n = 0; n < 1000000; n++) {
+            if (acked[t][n] && seen[t][n] != 1)
+                fail_msg("acknowledged record t%d-%d is in the ledger %d times", t, n, seen[t][n]);
+            if (seen[t][n] > 1)
+                fail_msg("record t%d-%d is in the ledger %d times", t, n, seen[t][n]);
+        }
+        free(acked[t]);
+        free(seen[t]);
+    }
+    assert_true(nacked > 1000);
+    print_message("%ld acknowledged records before kill -9, every one in the ledger\n", nacked);
+    store_close(st);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_tar(void **state) {
     (void)state;
     char dir[] = "/tmp/ccsig-tar-XXXXXX";
@@ -508,6 +743,8 @@ int main(void) {
         cmocka_unit_test(test_extract),
         cmocka_unit_test(test_tar),
         cmocka_unit_test(test_journal_lines),
+        cmocka_unit_test(test_journal_rotation),
+        cmocka_unit_test(test_journal_kill9),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
