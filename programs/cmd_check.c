@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "ccsig/robots.h"
 #include "ccsig/sf.h"
@@ -57,6 +58,7 @@ static void help(FILE *f) {
             "                    at most 24 hours)\n"
             "  --jobs N          URLs worked on at once (default 4; one request at a time per\n"
             "                    host whatever N is)\n"
+            "  --cacert FILE     also trust the CA certificates in FILE (PEM) for HTTPS\n"
             "\nExit status: 0 every URL evaluated, 2 bad usage, unreadable robots.txt, or a URL\n"
             "that could not be fetched (the others are still checked).\n");
     cli_help_footer(f, "check");
@@ -251,6 +253,7 @@ int cmd_check(int argc, char **argv) {
         {"timeout", required_argument, NULL, 'T'},
         {"cache", required_argument, NULL, 'C'},
         {"jobs", required_argument, NULL, 'J'},
+        {"cacert", required_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
     };
     check_live_opts live;
@@ -300,6 +303,12 @@ int cmd_check(int argc, char **argv) {
         }
         case 'C':
             live.fetch.cache_dir = optarg;
+            live_opt = true;
+            break;
+        case 'K':
+            if (access(optarg, R_OK) != 0)
+                return cli_usage_error("check", "--cacert '%s': %s", optarg, strerror(errno));
+            live.fetch.ca_file = optarg;
             live_opt = true;
             break;
         case 'J': {
@@ -358,8 +367,9 @@ int cmd_check(int argc, char **argv) {
         return check_live_run(&live, argc - optind, argv + optind);
     }
     if (live_opt)
-        return cli_usage_error("check", "--user-agent, --delay, --timeout, --cache and --jobs are "
-                                        "for fetching, not for --robots");
+        return cli_usage_error("check",
+                               "--user-agent, --delay, --timeout, --cache, --cacert and --jobs are "
+                               "for fetching, not for --robots");
     if (!strcmp(robots_path, "-") && optind >= argc)
         return cli_usage_error("check", "--robots - reads standard input, so give the URLs as "
                                         "arguments");

@@ -29,7 +29,7 @@ static const char *ccsig, *mkfixtures;
 static char *dir, site[4096];
 static pid_t nginx = -1;
 static int silent_fd = -1;
-enum { P_SITE, P_404, P_503, P_LOOP, P_SILENT, NPORTS };
+enum { P_SITE, P_404, P_503, P_LOOP, P_TLS, P_SILENT, NPORTS };
 static int port[NPORTS];
 
 static char *url(int which, const char *path) {
@@ -150,7 +150,17 @@ static int setup(void **state) {
     sprintf(big + hl + bn, "</script><meta name=robots content=noai></head><body>x</body>");
     srv_write(site, "bighead.html", big, strlen(big));
     free(big);
-    char servers[8192];
+    /* A self-signed certificate for the HTTPS server (trusted only with
+     * --cacert). */
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+             "-addext subjectAltName=IP:127.0.0.1 -keyout '%s/key.pem' -out '%s/cert.pem' "
+             ">/dev/null 2>&1",
+             dir, dir);
+    if (system(cmd) != 0)
+        return -1;
+    char servers[32768];
     snprintf(
         servers, sizeof servers,
         "server { listen 127.0.0.1:%d; root %s;\n"
@@ -167,8 +177,12 @@ static int setup(void **state) {
         "server { listen 127.0.0.1:%d; location = /robots.txt { return 503; }\n"
         "  location / { return 200 'should never be fetched'; } }\n"
         "server { listen 127.0.0.1:%d; location = /robots.txt { return 302 /robots.txt; }\n"
-        "  location = /loop { return 301 /loop; } }\n",
-        port[P_SITE], site, port[P_SILENT], port[P_404], port[P_503], port[P_LOOP]);
+        "  location = /loop { return 301 /loop; } }\n"
+        "server { listen 127.0.0.1:%d ssl; root %s;\n"
+        "  ssl_certificate %s/cert.pem; ssl_certificate_key %s/key.pem;\n"
+        "  location /open/ { add_header Content-Usage \"train-ai=n;exceptions=cc-cr\"; } }\n",
+        port[P_SITE], site, port[P_SILENT], port[P_404], port[P_503], port[P_LOOP], port[P_TLS],
+        site, dir, dir);
     nginx = srv_nginx_start(dir, servers, port, P_SILENT);
     silent_fd = srv_silent(port[P_SILENT]);
     return nginx > 0 && silent_fd >= 0 ? 0 : -1;
@@ -285,6 +299,43 @@ static void odd_servers(void **state) {
     assert_true(has_source(r[6], "html", "noai"));
     for (int i = 0; i < 7; i++)
         json_decref(r[i]);
+}
+
+/* HTTPS: a server whose certificate is trusted through --cacert; without
+ * it, robots.txt cannot be fetched, which RFC 9309 treats as a complete
+ * disallow. */
+static void https_with_cacert(void **state) {
+    (void)state;
+    char u[256], ca[4200];
+    snprintf(u, sizeof u, "https://127.0.0.1:%d/open/data.csv", port[P_TLS]);
+    snprintf(ca, sizeof ca, "%s/cert.pem", dir);
+    char *out;
+    int rc = run(&out, "check", "--json", "--delay", "0", "--cacert", ca, "--use", "train-ai",
+                 "--commit", "credit", u, NULL);
+    json_t *r[2];
+    assert_int_equal(records(out, r, 2), 1);
+    free(out);
+    assert_int_equal(rc, 0);
+    assert_string_equal(str(r[0], "crawl"), "allowed");
+    assert_true(has_source(r[0], "header", "exceptions=cc-cr"));
+    assert_string_equal(str(r[0], "decision.result"), "permitted-with-obligations");
+    json_decref(r[0]);
+
+    rc = run(&out, "check", "--json", "--delay", "0", "--timeout", "5", u, NULL);
+    assert_int_equal(records(out, r, 2), 1);
+    free(out);
+    assert_string_equal(str(r[0], "crawl"), "disallowed");
+    assert_string_equal(str(r[0], "robots.state"), "unreachable");
+    const char *e = str(r[0], "robots.error");
+    assert_non_null(e);
+    assert_true(strstr(e, "certificate") || strstr(e, "SSL") || strstr(e, "TLS"));
+    json_decref(r[0]);
+    (void)rc;
+
+    /* a CA file that does not exist is a usage error */
+    rc = run(&out, "check", "--cacert", "/nonexistent/ca.pem", u, NULL);
+    free(out);
+    assert_int_equal(rc, 2);
 }
 
 static void politeness_and_cache(void **state) {
@@ -413,9 +464,8 @@ int main(int argc, char **argv) {
     ccsig = argv[1];
     mkfixtures = argv[2];
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_mechanism),
-        cmocka_unit_test(odd_servers),
-        cmocka_unit_test(politeness_and_cache),
+        cmocka_unit_test(every_mechanism),   cmocka_unit_test(odd_servers),
+        cmocka_unit_test(https_with_cacert), cmocka_unit_test(politeness_and_cache),
         cmocka_unit_test(consistency),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
