@@ -23,8 +23,8 @@
  *               the human-readable declaration (the signal's terms verbatim,
  *               the category in plain words, the copyright status, how to
  *               give credit, the machine-readable lines, CC BY attribution)
- * (`ccsig declare --format json` puts all of them in one object; JSON lives in
- * the program, the library has no JSON dependency.)
+ * (`ccsig declare --format json` puts all of them in one object, built by the
+ * program with jansson.)
  *
  * Every generator validates the declaration first (ccsig_declaration_validate)
  * and writes nothing on failure. The library never prints: output goes to a

@@ -263,7 +263,8 @@ ccsig_str ccsig_url_path(ccsig_str url);
  * match: nothing). origin names the file in provenance (line of the rule,
  * text the rule object). Protocol errors (a string "1", a value other than 0
  * and 1, a rule without location) are notes; a document that is not a JSON
- * array returns CCSIG_ERR_SYNTAX with err at the offending byte. */
+ * array returns CCSIG_ERR_SYNTAX with err at the offending byte (jansson's
+ * message, line and column). */
 ccsig_status ccsig_tdmrep_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
                                ccsig_error *err);
 
@@ -406,7 +407,8 @@ const char *ccsig_dataset_format_name(ccsig_dataset_format f);
 #define CCSIG_DATASET_PROP_DATAPACKAGE "contentUsage"
 
 /* Read dataset metadata: the content usage expression(s) (a string or an
- * array of strings; each a statement of kind dataset, line of the value) and
+ * array of strings; each a statement of kind dataset, line of the value — for
+ * a JSON array of them, the line where the array starts) and
  * the licences (links of kind license: Croissant/schema.org `license`, the
  * card's license / license_name / license_link, datapackage `licenses[]`).
  * Returns CCSIG_ERR_SYNTAX (not JSON / not YAML, or front matter missing for

@@ -1,343 +1,254 @@
 /*
- * sources/json.c — strict RFC 8259 JSON into an arena tree (see json.h).
- * Recursive descent with an explicit depth limit; never reads past len.
+ * sources/json.c — JSON through jansson into an arena tree (see json.h).
+ *
+ * The whole input is parsed once to check it (strictness and jansson's
+ * line:column on errors); then, when the top-level value is an array or an
+ * object, its members are parsed again one at a time for their positions.
+ * The only bytes read here are the whitespace and ',' ':' between those
+ * members, and the opening bracket (the input is known to be valid then).
  */
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-#include "ccsig/sf.h"
 #include "json.h"
 
-typedef struct jp {
-    ccsig_arena *a;
-    const char *p;
-    size_t len, i;
-    unsigned line;
-    size_t line_start;
-    ccsig_error *err;
-} jp;
+/* Any value at the top (tdmrep.json says what it got instead of an array);
+ * \u0000 in strings (consumers take ccsig_str). Duplicate member names are
+ * allowed, the last wins (no JSON_REJECT_DUPLICATES). */
+#define LOAD_FLAGS (JSON_DECODE_ANY | JSON_ALLOW_NUL)
+/* One value and stop: err.position says how many bytes it took. */
+#define MEMBER_FLAGS (LOAD_FLAGS | JSON_DISABLE_EOF_CHECK)
 
-static ccsig_status fail(jp *s, const char *what) {
-    ccsig_status st = ccsig_error_set(s->err, CCSIG_ERR_SYNTAX, s->i, "%s", what);
-    if (s->err) {
-        s->err->line = s->line;
-        s->err->column = (unsigned)(s->i - s->line_start) + 1;
+/* Where the values being converted come from (see json.h). */
+typedef struct conv {
+    ccsig_arena *a;
+    ccsig_error *err;
+    unsigned line;
+    size_t start, end;
+} conv;
+
+/* jansson's error; base is where its input began in p, je->position the
+ * bytes it had read when it stopped. */
+static ccsig_status fail(ccsig_error *err, const json_error_t *je, size_t base, bool bom) {
+    enum json_error_code code = json_error_code(je);
+    ccsig_status st = code == json_error_out_of_memory    ? CCSIG_ERR_NOMEM
+                      : code == json_error_stack_overflow ? CCSIG_ERR_LIMIT
+                                                          : CCSIG_ERR_SYNTAX;
+    size_t pos = je->position > 0 ? (size_t)je->position : 0;
+    ccsig_error_set(err, st, base + pos, "%s", je->text);
+    if (err) {
+        err->line = je->line > 0 ? (unsigned)je->line : 1;
+        err->column = je->column > 0 ? (unsigned)je->column : 1;
+        if (bom && err->line == 1)
+            err->column++; /* the BOM is the first character of line 1 */
     }
     return st;
 }
 
-static void ws(jp *s) {
-    while (s->i < s->len) {
-        char ch = s->p[s->i];
-        if (ch == '\n') {
-            s->line++;
-            s->line_start = s->i + 1;
-        } else if (ch != ' ' && ch != '\t' && ch != '\r') {
-            return;
-        }
-        s->i++;
-    }
+static bool json_ws(char ch) {
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
 }
 
-static src_json *node(jp *s, src_json_type t) {
-    src_json *v = ccsig_arena_alloc(s->a, sizeof *v);
-    if (!v)
-        return NULL;
-    memset(v, 0, sizeof *v);
-    v->type = t;
-    v->line = s->line;
-    v->start = s->i;
-    return v;
+/* From i, past JSON whitespace and the character also. */
+static size_t skip(const char *p, size_t len, size_t i, char also) {
+    while (i < len && (json_ws(p[i]) || p[i] == also))
+        i++;
+    return i;
 }
 
-static int hex4(const char *p) {
-    int v = 0;
-    for (int k = 0; k < 4; k++) {
-        char ch = p[k];
-        int d = ch >= '0' && ch <= '9'   ? ch - '0'
-                : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-                : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
-                                         : -1;
-        if (d < 0)
-            return -1;
-        v = v * 16 + d;
-    }
-    return v;
-}
-
-static size_t put_utf8(char *d, unsigned cp) {
-    if (cp < 0x80) {
-        d[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        d[0] = (char)(0xC0 | (cp >> 6));
-        d[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        d[0] = (char)(0xE0 | (cp >> 12));
-        d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        d[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    d[0] = (char)(0xF0 | (cp >> 18));
-    d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    d[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* A string at s->i (the opening quote). */
-static ccsig_status string(jp *s, ccsig_str *out) {
-    size_t st = ++s->i;
-    bool esc = false;
-    for (;;) {
-        if (s->i >= s->len)
-            return fail(s, "unterminated string: expected '\"'");
-        unsigned char ch = (unsigned char)s->p[s->i];
-        if (ch == '"')
-            break;
-        if (ch < 0x20)
-            return fail(s, "control character in a string: expected it escaped");
-        if (ch == '\\') {
-            esc = true;
-            if (s->i + 1 >= s->len)
-                return fail(s, "unterminated escape in a string");
-            char e = s->p[s->i + 1];
-            if (e == 'u') {
-                if (s->i + 6 > s->len || hex4(s->p + s->i + 2) < 0)
-                    return fail(s, "bad \\u escape: expected four hex digits");
-                s->i += 6;
-                continue;
-            }
-            if (!strchr("\"\\/bfnrt", e) || !e)
-                return fail(s, "bad escape in a string: expected one of \\\" \\\\ \\/ \\b \\f "
-                               "\\n \\r \\t \\u");
-            s->i += 2;
-            continue;
-        }
-        s->i++;
-    }
-    size_t n = s->i - st;
-    s->i++; /* closing quote */
-    if (!ccsig_utf8_valid(s->p + st, n)) {
-        s->i = st;
-        return fail(s, "string is not valid UTF-8");
-    }
-    if (!esc) {
-        *out = ccsig_str_make(s->p + st, n);
-        return CCSIG_OK;
-    }
-    char *d = ccsig_arena_alloc(s->a, n + 1);
+static bool put(ccsig_arena *a, const char *s, size_t n, ccsig_str *out) {
+    char *d = ccsig_arena_dup(a, s, n);
     if (!d)
-        return ccsig_error_set(s->err, CCSIG_ERR_NOMEM, st, "out of memory");
-    size_t o = 0;
-    for (size_t k = st; k < st + n;) {
-        if (s->p[k] != '\\') {
-            d[o++] = s->p[k++];
-            continue;
-        }
-        char e = s->p[k + 1];
-        k += 2;
-        switch (e) {
-        case 'b':
-            d[o++] = '\b';
-            break;
-        case 'f':
-            d[o++] = '\f';
-            break;
-        case 'n':
-            d[o++] = '\n';
-            break;
-        case 'r':
-            d[o++] = '\r';
-            break;
-        case 't':
-            d[o++] = '\t';
-            break;
-        case 'u': {
-            unsigned cp = (unsigned)hex4(s->p + k);
-            k += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF && k + 6 <= st + n && s->p[k] == '\\' &&
-                s->p[k + 1] == 'u') {
-                int lo = hex4(s->p + k + 2);
-                if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned)lo - 0xDC00);
-                    k += 6;
-                }
-            }
-            if (cp >= 0xD800 && cp <= 0xDFFF)
-                cp = 0xFFFD; /* a lone surrogate */
-            o += put_utf8(d + o, cp);
-            break;
-        }
-        default:
-            d[o++] = e;
-        }
-    }
-    d[o] = '\0';
-    *out = ccsig_str_make(d, o);
-    return CCSIG_OK;
-}
-
-static bool digit(char ch) {
-    return ch >= '0' && ch <= '9';
-}
-
-static ccsig_status number(jp *s, src_json *v) {
-    size_t st = s->i;
-    if (s->i < s->len && s->p[s->i] == '-')
-        s->i++;
-    if (s->i >= s->len || !digit(s->p[s->i]))
-        return fail(s, "bad number: expected a digit");
-    if (s->p[s->i] == '0')
-        s->i++;
-    else
-        while (s->i < s->len && digit(s->p[s->i]))
-            s->i++;
-    if (s->i < s->len && s->p[s->i] == '.') {
-        s->i++;
-        if (s->i >= s->len || !digit(s->p[s->i]))
-            return fail(s, "bad number: expected a digit after '.'");
-        while (s->i < s->len && digit(s->p[s->i]))
-            s->i++;
-    }
-    if (s->i < s->len && (s->p[s->i] == 'e' || s->p[s->i] == 'E')) {
-        s->i++;
-        if (s->i < s->len && (s->p[s->i] == '+' || s->p[s->i] == '-'))
-            s->i++;
-        if (s->i >= s->len || !digit(s->p[s->i]))
-            return fail(s, "bad number: expected a digit in the exponent");
-        while (s->i < s->len && digit(s->p[s->i]))
-            s->i++;
-    }
-    v->str = ccsig_str_make(s->p + st, s->i - st);
-    return CCSIG_OK;
-}
-
-static bool lit(jp *s, const char *w) {
-    size_t n = strlen(w);
-    if (s->i + n > s->len || memcmp(s->p + s->i, w, n))
         return false;
-    s->i += n;
+    *out = ccsig_str_make(d, n);
     return true;
 }
 
-static ccsig_status value(jp *s, src_json **out, int depth);
-
-static ccsig_status container(jp *s, src_json *v, int depth) {
-    bool obj = v->type == SRC_JSON_OBJECT;
-    char close = obj ? '}' : ']';
-    s->i++;
-    ws(s);
-    if (s->i < s->len && s->p[s->i] == close) {
-        s->i++;
-        return CCSIG_OK;
+/* A number as jansson read it (json.h): a real always shows '.' or 'e'. */
+static bool number_text(ccsig_arena *a, const json_t *j, ccsig_str *out) {
+    char b[48];
+    int n;
+    if (json_is_integer(j)) {
+        n = snprintf(b, sizeof b, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+    } else {
+        double d = json_real_value(j);
+        for (int prec = 1; prec <= 17; prec++) { /* the shortest that reads back */
+            n = snprintf(b, sizeof b - 2, "%.*g", prec, d);
+            if (strtod(b, NULL) == d)
+                break;
+        }
+        if (n > 0 && strspn(b, "-0123456789") == (size_t)n) {
+            b[n++] = '.';
+            b[n++] = '0';
+        }
     }
-    src_json **tail = &v->child;
-    for (;;) {
-        ws(s);
-        ccsig_str key = {NULL, 0};
-        if (obj) {
-            if (s->i >= s->len || s->p[s->i] != '"')
-                return fail(s, "expected a member name (a string)");
-            ccsig_status st = string(s, &key);
+    return n > 0 && put(a, b, (size_t)n, out);
+}
+
+/* A value at cv's position, or NULL when out of memory (err set). */
+static src_json *node(conv *cv) {
+    src_json *v = ccsig_arena_alloc(cv->a, sizeof *v);
+    if (!v) {
+        ccsig_error_set(cv->err, CCSIG_ERR_NOMEM, cv->start, "out of memory");
+        return NULL;
+    }
+    memset(v, 0, sizeof *v);
+    v->line = cv->line;
+    v->start = cv->start;
+    v->end = cv->end;
+    return v;
+}
+
+static ccsig_status build(conv *cv, const json_t *j, int depth, src_json **out) {
+    if (depth > SRC_JSON_MAX_DEPTH) {
+        ccsig_status st = ccsig_error_set(cv->err, CCSIG_ERR_LIMIT, cv->start,
+                                          "JSON nested deeper than %d levels", SRC_JSON_MAX_DEPTH);
+        if (cv->err) {
+            cv->err->line = cv->line;
+            cv->err->column = 1;
+        }
+        return st;
+    }
+    src_json *v = node(cv);
+    if (!v)
+        return CCSIG_ERR_NOMEM;
+    bool ok = true;
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        v->type = SRC_JSON_OBJECT;
+        src_json **tail = &v->child;
+        const char *k;
+        size_t klen;
+        json_t *m;
+        json_object_keylen_foreach((json_t *)j, k, klen, m) {
+            src_json *item = NULL;
+            ccsig_status st = build(cv, m, depth + 1, &item);
             if (st)
                 return st;
-            ws(s);
-            if (s->i >= s->len || s->p[s->i] != ':')
-                return fail(s, "expected ':' after a member name");
-            s->i++;
-            ws(s);
+            if (!put(cv->a, k, klen, &item->key))
+                return ccsig_error_set(cv->err, CCSIG_ERR_NOMEM, cv->start, "out of memory");
+            *tail = item;
+            tail = &item->next;
+            v->n++;
         }
-        src_json *item;
-        ccsig_status st = value(s, &item, depth + 1);
+        break;
+    }
+    case JSON_ARRAY: {
+        v->type = SRC_JSON_ARRAY;
+        src_json **tail = &v->child;
+        size_t i;
+        json_t *m;
+        json_array_foreach((json_t *)j, i, m) {
+            src_json *item = NULL;
+            ccsig_status st = build(cv, m, depth + 1, &item);
+            if (st)
+                return st;
+            *tail = item;
+            tail = &item->next;
+            v->n++;
+        }
+        break;
+    }
+    case JSON_STRING:
+        v->type = SRC_JSON_STRING;
+        ok = put(cv->a, json_string_value(j), json_string_length(j), &v->str);
+        break;
+    case JSON_INTEGER:
+    case JSON_REAL:
+        v->type = SRC_JSON_NUMBER;
+        ok = number_text(cv->a, j, &v->str);
+        break;
+    case JSON_TRUE:
+        v->type = SRC_JSON_TRUE;
+        break;
+    case JSON_FALSE:
+        v->type = SRC_JSON_FALSE;
+        break;
+    case JSON_NULL:
+        v->type = SRC_JSON_NULL;
+        break;
+    }
+    if (!ok)
+        return ccsig_error_set(cv->err, CCSIG_ERR_NOMEM, cv->start, "out of memory");
+    *out = v;
+    return CCSIG_OK;
+}
+
+/* The members of the valid top-level array or object p[start..end), each
+ * parsed alone for its own position, appended to root. */
+static ccsig_status members(conv *cv, const char *p, size_t start, size_t end, src_json *root) {
+    bool obj = root->type == SRC_JSON_OBJECT;
+    size_t stop = end - 1; /* the closing bracket */
+    size_t i = start + 1, counted = start;
+    unsigned line = root->line;
+    src_json **tail = &root->child;
+    json_error_t je;
+    while ((i = skip(p, stop, i, ',')) < stop) {
+        ccsig_str key = {NULL, 0};
+        if (obj) {
+            json_t *k = json_loadb(p + i, stop - i, MEMBER_FLAGS, &je);
+            if (!k)
+                return fail(cv->err, &je, i, false);
+            bool name = json_is_string(k);
+            bool ok = name && put(cv->a, json_string_value(k), json_string_length(k), &key);
+            json_decref(k);
+            if (!ok) /* not a name: cannot be, the object parsed whole */
+                return ccsig_error_set(cv->err, name ? CCSIG_ERR_NOMEM : CCSIG_ERR_SYNTAX, i,
+                                       name ? "out of memory" : "expected a member name");
+            i = skip(p, stop, i + (size_t)je.position, ':');
+        }
+        json_t *m = json_loadb(p + i, stop - i, MEMBER_FLAGS, &je);
+        if (!m)
+            return fail(cv->err, &je, i, false);
+        for (; counted < i; counted++)
+            line += p[counted] == '\n';
+        cv->line = line;
+        cv->start = i;
+        cv->end = i + (size_t)je.position;
+        src_json *item = NULL;
+        ccsig_status st = build(cv, m, 1, &item);
+        json_decref(m);
         if (st)
             return st;
         item->key = key;
         *tail = item;
         tail = &item->next;
-        v->n++;
-        ws(s);
-        if (s->i >= s->len)
-            return fail(s, obj ? "unterminated object: expected ',' or '}'"
-                               : "unterminated array: expected ',' or ']'");
-        if (s->p[s->i] == ',') {
-            s->i++;
-            continue;
-        }
-        if (s->p[s->i] == close) {
-            s->i++;
-            return CCSIG_OK;
-        }
-        return fail(s, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+        root->n++;
+        i = cv->end;
     }
-}
-
-static ccsig_status value(jp *s, src_json **out, int depth) {
-    if (depth > SRC_JSON_MAX_DEPTH)
-        return ccsig_error_set(s->err, CCSIG_ERR_LIMIT, s->i, "JSON nested deeper than %d levels",
-                               SRC_JSON_MAX_DEPTH);
-    ws(s);
-    if (s->i >= s->len)
-        return fail(s, "expected a value");
-    char ch = s->p[s->i];
-    src_json *v;
-    ccsig_status st = CCSIG_OK;
-    switch (ch) {
-    case '{':
-    case '[':
-        v = node(s, ch == '{' ? SRC_JSON_OBJECT : SRC_JSON_ARRAY);
-        if (!v)
-            return ccsig_error_set(s->err, CCSIG_ERR_NOMEM, s->i, "out of memory");
-        st = container(s, v, depth);
-        break;
-    case '"':
-        v = node(s, SRC_JSON_STRING);
-        if (!v)
-            return ccsig_error_set(s->err, CCSIG_ERR_NOMEM, s->i, "out of memory");
-        st = string(s, &v->str);
-        break;
-    case 't':
-    case 'f':
-    case 'n':
-        v = node(s, ch == 't' ? SRC_JSON_TRUE : ch == 'f' ? SRC_JSON_FALSE : SRC_JSON_NULL);
-        if (!v)
-            return ccsig_error_set(s->err, CCSIG_ERR_NOMEM, s->i, "out of memory");
-        if (!lit(s, ch == 't' ? "true" : ch == 'f' ? "false" : "null"))
-            return fail(s, "expected true, false or null");
-        break;
-    default:
-        if (ch != '-' && !digit(ch))
-            return fail(s, "expected a value (object, array, string, number, true, false or "
-                           "null)");
-        v = node(s, SRC_JSON_NUMBER);
-        if (!v)
-            return ccsig_error_set(s->err, CCSIG_ERR_NOMEM, s->i, "out of memory");
-        st = number(s, v);
-    }
-    if (st)
-        return st;
-    v->end = s->i;
-    *out = v;
     return CCSIG_OK;
 }
 
 ccsig_status src_json_parse(ccsig_arena *a, const char *p, size_t len, src_json **out,
                             ccsig_error *err) {
-    jp s = {a, p, len, 0, 1, 0, err};
     /* A UTF-8 BOM is tolerated (RFC 8259 §8.1 lets parsers ignore it). */
-    if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-        s.i = 3;
-    src_json *v;
-    ccsig_status st = value(&s, &v, 0);
-    if (st)
-        return st;
-    ws(&s);
-    if (s.i != len)
-        return fail(&s, "unexpected data after the JSON value");
-    *out = v;
-    return CCSIG_OK;
+    bool bom = len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3);
+    size_t from = bom ? 3 : 0;
+    json_error_t je;
+    json_t *doc = json_loadb(p + from, len - from, LOAD_FLAGS, &je);
+    if (!doc)
+        return fail(err, &je, from, bom);
+    size_t start = skip(p, len, from, ' '), end = len;
+    while (end > start && json_ws(p[end - 1]))
+        end--;
+    unsigned line = 1;
+    for (size_t k = 0; k < start; k++)
+        line += p[k] == '\n';
+    conv cv = {a, err, line, start, end};
+    ccsig_status st;
+    if (json_is_array(doc) || json_is_object(doc)) {
+        src_json_type t = json_is_array(doc) ? SRC_JSON_ARRAY : SRC_JSON_OBJECT;
+        json_decref(doc); /* valid: read again member by member */
+        if (!(*out = node(&cv)))
+            return CCSIG_ERR_NOMEM;
+        (*out)->type = t;
+        st = members(&cv, p, start, end, *out);
+    } else {
+        st = build(&cv, doc, 0, out);
+        json_decref(doc);
+    }
+    return st;
 }
 
 const src_json *src_json_get(const src_json *obj, const char *key) {

@@ -1,9 +1,22 @@
 /*
- * sources/json.h — a small strict JSON (RFC 8259) reader for the readers of
- * JSON documents (tdmrep.json, Croissant, datapackage.json, C2PA JSON
- * assertions). The library has no JSON dependency (HACKING.md), so this is
- * the one JSON parser inside it: a tree in the caller's arena, with the line
- * and byte range of every value for provenance.
+ * sources/json.h — JSON for the readers of JSON documents (tdmrep.json,
+ * Croissant, datapackage.json, C2PA JSON assertions). jansson parses
+ * (strict RFC 8259); this adapter copies its result into a tree in the
+ * caller's arena and frees jansson's objects before returning, so nothing
+ * outlives the arena and no consumer handles json_t.
+ *
+ * Positions. jansson keeps none per value, so src_json_parse reads the
+ * members of a top-level array or object one at a time (json_loadb with
+ * JSON_DISABLE_EOF_CHECK reports how many bytes each took) and gives each
+ * its own start, end and line:
+ *   - the top-level value: its own line and p[start..end);
+ *   - a member of a top-level array or object: its own line and
+ *     p[start..end) (the value, not the member name);
+ *   - any value nested deeper: the line and range of the top-level member
+ *     that holds it (a tdmrep.json rule's "tdm-reservation" carries the
+ *     rule's line and text).
+ * The cost: a top-level array or object is parsed twice (whole, to check it
+ * and report errors; then member by member), fine for metadata files.
  */
 #ifndef CCSIG_SOURCES_JSON_H
 #define CCSIG_SOURCES_JSON_H
@@ -11,7 +24,8 @@
 #include "ccsig/arena.h"
 #include "ccsig/common.h"
 
-/* Nesting deeper than this is refused (real metadata nests a few levels). */
+/* Nesting deeper than this is refused (real metadata nests a few levels);
+ * jansson itself stops at JSON_PARSER_MAX_DEPTH (2048), also CCSIG_ERR_LIMIT. */
 #define SRC_JSON_MAX_DEPTH 64
 
 typedef enum src_json_type {
@@ -27,20 +41,31 @@ typedef enum src_json_type {
 typedef struct src_json src_json;
 struct src_json {
     src_json_type type;
-    unsigned line;     /* 1-based line where the value starts */
-    size_t start, end; /* p[start..end) is the value as written */
-    ccsig_str str;     /* decoded string, or the number as written */
+    unsigned line;     /* 1-based line where the value starts (see above) */
+    size_t start, end; /* p[start..end): the value as written (see above) */
+    ccsig_str str;     /* a string, decoded (it may hold NULs), or a number's text */
     ccsig_str key;     /* member name when this value is in an object */
     src_json *child;   /* first item or member */
     src_json *next;    /* next sibling */
     size_t n;          /* number of items or members */
 };
 
-/* Parse p[0..len) (one value, whitespace around it). Returns CCSIG_OK and
- * *out, or CCSIG_ERR_SYNTAX with err->offset/line/column and what was
- * expected, CCSIG_ERR_LIMIT for nesting past SRC_JSON_MAX_DEPTH, or
- * CCSIG_ERR_NOMEM. Strings are copied (decoded) into the arena only when
- * they hold escapes; otherwise they point into p. */
+/* Parse p[0..len) (one value, whitespace around it, a UTF-8 BOM ignored).
+ * Returns CCSIG_OK and *out, or CCSIG_ERR_SYNTAX with jansson's message and
+ * its err->line/column (column in characters) and err->offset (the bytes it
+ * had read), CCSIG_ERR_LIMIT for nesting past SRC_JSON_MAX_DEPTH, or
+ * CCSIG_ERR_NOMEM. Every string lives in the arena.
+ *
+ * As jansson reads it: a number's str is its value, not its text — an
+ * integer in decimal ("-0" reads "0"), a real in the shortest "%g" that reads
+ * back the same, with ".0" added when it would look like an integer ("1.0",
+ * "0.1", "1e+02"; printf's C locale, ccsig sets no other), so a real never
+ * reads as an integer; an integer past 64 bits or a real past double range is a syntax error, as is
+ * a lone UTF-16 surrogate (\ud800) or \u0000 in a member name (in a string
+ * value it is kept). A repeated member name: the last one wins — inside
+ * nested objects jansson keeps one member (the last value, in the place of
+ * the first); the top-level object keeps every member as written, and
+ * src_json_get returns the last. */
 ccsig_status src_json_parse(ccsig_arena *a, const char *p, size_t len, src_json **out,
                             ccsig_error *err);
 

@@ -106,10 +106,18 @@ ccsig_status ccsig_tdmrep_read(ccsig_collect *c, const char *p, size_t len, ccsi
                                "%c (read as %c)",
                                res->str.p[0], res->str.p[0], res->str.p[0]);
         } else {
+            /* the value as jansson read it (a number's text is its value) */
+            ccsig_str shown =
+                res->type == SRC_JSON_NUMBER || res->type == SRC_JSON_STRING
+                    ? res->str
+                    : ccsig_str_c(res->type == SRC_JSON_TRUE    ? "true"
+                                  : res->type == SRC_JSON_FALSE ? "false"
+                                                                : src_json_type_name(res->type));
             ccsig_collect_note(c, &src,
-                               "rule %u: tdm-reservation must be 0 or 1, not %.*s (a TDMRep "
+                               "rule %u: tdm-reservation must be 0 or 1, not %s%.*s%s (a TDMRep "
                                "protocol error): skipped",
-                               index, (int)(res->end - res->start), p + res->start);
+                               index, res->type == SRC_JSON_STRING ? "\"" : "", (int)shown.len,
+                               shown.p, res->type == SRC_JSON_STRING ? "\"" : "");
             continue;
         }
         ccsig_str policy = EMPTY;

@@ -57,6 +57,23 @@ static void croissant(void **state) {
     assert_int_equal(ds(CCSIG_DATASET_CROISSANT, "[]", &err), CCSIG_ERR_SYNTAX);
     assert_int_equal(ds(CCSIG_DATASET_CROISSANT, "{\"contentUsage\": 5}", &err), CCSIG_OK);
     assert_true(t_note("not an expression string"));
+    assert_int_equal(ds(CCSIG_DATASET_CROISSANT, "{\n\"a\": 1,\n\"b\" 2}", &err), CCSIG_ERR_SYNTAX);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 5);
+    /* lines: a top-level member's value has its own; the items of an array
+     * carry the line where the array starts (json.h) */
+    doc = "\xEF\xBB\xBF{\n"
+          "  \"name\": \"x\",\n"
+          "  \"contentUsage\":\n"
+          "    [\"search=y\",\n"
+          "     \"train-ai=n\"],\n"
+          "  \"license\": {\"@id\": \"https://l.example/1\"}\n"
+          "}\n";
+    assert_int_equal(ds(CCSIG_DATASET_CROISSANT, doc, &err), CCSIG_OK);
+    assert_int_equal(T.n, 2);
+    assert_int_equal(T.sts[0].src.line, 4);
+    assert_int_equal(T.sts[1].src.line, 4);
+    assert_int_equal(t_link(CCSIG_LINK_LICENSE, 0)->src.line, 6);
 }
 
 static void dataset_card(void **state) {

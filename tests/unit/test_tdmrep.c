@@ -89,6 +89,29 @@ static void protocol_errors(void **state) {
     assert_true(t_note("not 2"));
     assert_true(t_note("no tdm-reservation"));
     assert_true(t_note("not a URL string"));
+    /* only the integers 0 and 1: a real, another string, a literal are errors
+     * (their text as jansson read them); -0 is the integer 0 */
+    assert_int_equal(read_for("https://e.example/x",
+                              "[{\"location\": \"/\", \"tdm-reservation\": 1.0},"
+                              "{\"location\": \"/\", \"tdm-reservation\": \"2\"},"
+                              "{\"location\": \"/\", \"tdm-reservation\": true},"
+                              "{\"location\": \"/\", \"tdm-reservation\": [1]},"
+                              "{\"location\": \"/\", \"tdm-reservation\": -0}]",
+                              &err),
+                     CCSIG_OK);
+    assert_true(t_note("rule 1: tdm-reservation must be 0 or 1, not 1.0 "));
+    assert_true(t_note("rule 2: tdm-reservation must be 0 or 1, not \"2\" "));
+    assert_true(t_note("rule 3: tdm-reservation must be 0 or 1, not true "));
+    assert_true(t_note("rule 4: tdm-reservation must be 0 or 1, not an array "));
+    assert_string_equal(t_state(TRAIN), "allow");
+    assert_int_equal(T.sts[0].src.line, 1);
+    /* a repeated member: the last one wins */
+    assert_int_equal(read_for("https://e.example/x",
+                              "[{\"location\": \"/nope\", \"tdm-reservation\": 0, "
+                              "\"location\": \"/\", \"tdm-reservation\": 1}]",
+                              &err),
+                     CCSIG_OK);
+    assert_string_equal(t_state(TRAIN), "deny");
     /* an absolute URL as location: its path is compared */
     assert_int_equal(read_for("https://e.example/a/b",
                               "[{\"location\": \"https://e.example/a/\", \"tdm-reservation\": 1}]",
@@ -112,12 +135,32 @@ static void not_a_document(void **state) {
     assert_int_equal(err.line, 3);
     assert_int_equal(read_for("https://e.example/", "[1] x", &err), CCSIG_ERR_SYNTAX);
     assert_int_equal(read_for("https://e.example/", "", &err), CCSIG_ERR_SYNTAX);
+    /* jansson's message and position: columns count characters, the BOM is one */
+    assert_int_equal(read_for("https://e.example/", "[\n\"\xc3\xa9\xc3\xa9\", x]", &err),
+                     CCSIG_ERR_SYNTAX);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 7);
+    assert_non_null(strstr(err.message, "invalid token"));
+    assert_int_equal(read_for("https://e.example/", "\xEF\xBB\xBF[1,]", &err), CCSIG_ERR_SYNTAX);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 5);
+    /* what jansson refuses: an integer past 64 bits, a lone surrogate */
+    assert_int_equal(read_for("https://e.example/", "[99999999999999999999]", &err),
+                     CCSIG_ERR_SYNTAX);
+    assert_int_equal(read_for("https://e.example/", "[\"\\ud800\"]", &err), CCSIG_ERR_SYNTAX);
     char deep[200];
     memset(deep, '[', 100);
     memset(deep + 100, ']', 100);
     assert_int_equal(
         (t_begin(NULL, "/", false), ccsig_tdmrep_read(&T, deep, 200, CCSIG_STR_LIT("t"), &err)),
         CCSIG_ERR_LIMIT);
+    /* past jansson's own limit (2048): also CCSIG_ERR_LIMIT */
+    char deeper[6000];
+    memset(deeper, '[', 3000);
+    memset(deeper + 3000, ']', 3000);
+    assert_int_equal((t_begin(NULL, "/", false),
+                      ccsig_tdmrep_read(&T, deeper, sizeof deeper, CCSIG_STR_LIT("t"), &err)),
+                     CCSIG_ERR_LIMIT);
 }
 
 static void json_strings(void **state) {
@@ -139,6 +182,24 @@ static void json_strings(void **state) {
     assert_int_equal(read_for("/", "[1.]", &err), CCSIG_ERR_SYNTAX);
     assert_int_equal(read_for("/", "[-1.5e+3, true, false, null, {}]", &err), CCSIG_OK);
     assert_int_equal(read_for("/", "\xEF\xBB\xBF[]", &err), CCSIG_OK);
+    /* \u0000 is kept inside a string */
+    assert_int_equal(read_for("https://e.example/x",
+                              "[{\"location\": \"/\", \"tdm-reservation\": 1,"
+                              "\"tdm-policy\": \"https://e.example/a\\u0000b\"}]",
+                              &err),
+                     CCSIG_OK);
+    assert_string_equal(t_state(TRAIN), "deny[policy]");
+    const ccsig_str u = t_link(CCSIG_LINK_TDM_POLICY, 0)->url;
+    assert_int_equal(u.len, 21);
+    assert_memory_equal(u.p, "https://e.example/a\0b", 21);
+    /* a rule's provenance: its line and text, after a BOM and a CRLF */
+    assert_int_equal(
+        read_for("https://e.example/x",
+                 "\xEF\xBB\xBF[\r\n\t{\"location\": \"/\",\r\n \"tdm-reservation\": 0}\r\n]", &err),
+        CCSIG_OK);
+    assert_string_equal(t_state(TRAIN), "allow");
+    assert_int_equal(T.sts[0].src.line, 2);
+    assert_true(t_str_is(T.sts[0].src.text, "{\"location\": \"/\", \"tdm-reservation\": 0}"));
 }
 
 int main(void) {
