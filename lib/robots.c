@@ -796,6 +796,18 @@ bool robots_rule_matches(const robots_rule *rule, const char *path, size_t n) {
     return match_fast(rule, path, n, path_head(path, n));
 }
 
+bool ccsig_robots_pattern_match(ccsig_str pattern, ccsig_str path) {
+    char pat[3 * CCSIG_ROBOTS_PATTERN_MAX], norm[CCSIG_ROBOTS_PATTERN_MAX];
+    size_t pn = robots_normalize_pattern(
+        pattern.p ? pattern.p : "",
+        pattern.len < CCSIG_ROBOTS_PATTERN_MAX ? pattern.len : CCSIG_ROBOTS_PATTERN_MAX, pat);
+    size_t n = normalize(path.p ? path.p : "", path.len, norm, sizeof norm, true, NULL);
+    size_t lit = literal_length(pat, pn);
+    if (lit > n || memcmp(pat, norm, lit) != 0)
+        return false;
+    return lit == pn || wild_match(pat + lit, pn - lit, norm + lit, n - lit);
+}
+
 /* ---- Content-Usage / Content-Signal values ---- */
 
 void robots_split_value(const char *v, size_t n, ccsig_str *path, ccsig_str *expr) {

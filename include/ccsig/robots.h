@@ -201,6 +201,20 @@ bool ccsig_robots_allowed(const ccsig_robots *r, ccsig_robots_agent agent, const
 ccsig_str ccsig_robots_url_path(const char *url, size_t len, char *buf, size_t cap,
                                 bool *truncated);
 
+/* Longest pattern or path ccsig_robots_pattern_match compares; longer
+ * inputs are cut (RFC 9309 parsers cut lines near 16 KiB). */
+#define CCSIG_ROBOTS_PATTERN_MAX 4096
+
+/* Does a robots.txt-style pattern match a path? The matching of Allow and
+ * Disallow (RFC 9309 §2.2.2-2.2.3): '*' matches any run of bytes, a final
+ * '$' anchors the end, otherwise the pattern is a prefix; case-sensitive;
+ * both sides normalised alike (%xx of an unreserved character decoded,
+ * other escapes upper-cased, other bytes that need it percent-encoded).
+ * For the mechanisms that reuse robots matching on their own patterns
+ * (TDMRep `location`, RSL `<content url>`). path is a path (and query), not
+ * a URL. Allocates nothing. */
+bool ccsig_robots_pattern_match(ccsig_str pattern, ccsig_str path);
+
 /* ---- lint ---- */
 
 typedef enum ccsig_diag_severity {

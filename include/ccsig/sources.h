@@ -241,13 +241,10 @@ size_t ccsig_html_head_tags(ccsig_arena *a, const char *p, size_t len, ccsig_htm
  * past </head> or before <body>, or len when neither was seen. Same tokenizer. */
 size_t ccsig_html_head_end(const char *p, size_t len);
 
-/* ---- robots-style patterns (TDMRep location, RSL content url) ---- */
+/* ---- URLs (TDMRep location, RSL content url) ---- */
 
-/* Does pattern match path (both byte slices)? '*' matches any run, a final
- * '$' anchors the end, matching is case-sensitive and a pattern that is used
- * up before a difference matches (a prefix match); percent-escapes of
- * unreserved characters are decoded on both sides first (RFC 9309 §2.2.2). */
-bool ccsig_pattern_match(ccsig_str pattern, ccsig_str path);
+/* Patterns match as robots.txt rules do: ccsig_robots_pattern_match
+ * (robots.h). */
 
 /* The path (and query) of a URL: "/p?q" for "https://h/p?q#f", "/" when
  * empty. Points into url. */

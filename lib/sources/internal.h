@@ -7,6 +7,7 @@
 #include <stdarg.h>
 
 #include "ccsig/buf.h"
+#include "ccsig/robots.h"
 #include "ccsig/sources.h"
 
 /* ASCII helpers. */

@@ -239,7 +239,7 @@ static long content_match(const ccsig_collect *c, ccsig_str url) {
         up = CCSIG_STR_LIT("/");
     if (!tp.len)
         tp = CCSIG_STR_LIT("/");
-    return ccsig_pattern_match(up, tp) ? (long)up.len : -1;
+    return ccsig_robots_pattern_match(up, tp) ? (long)up.len : -1;
 }
 
 ccsig_status ccsig_rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,

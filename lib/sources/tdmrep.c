@@ -87,7 +87,7 @@ ccsig_status ccsig_tdmrep_read(ccsig_collect *c, const char *p, size_t len, ccsi
         ccsig_str pattern = loc->str;
         if (pattern.len && pattern.p[0] != '/' && pattern.p[0] != '*')
             pattern = ccsig_url_path(pattern); /* an absolute URL: compare its path */
-        if (!ccsig_pattern_match(pattern, path))
+        if (!ccsig_robots_pattern_match(pattern, path))
             continue;
         const src_json *res = src_json_get(r, "tdm-reservation");
         int value = -1;

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "ccsig/fetch.h"
+#include "ccsig/robots.h"
 #include "sources_test.h"
 
 /* ---- noai / noimageai ---- */
@@ -329,7 +330,7 @@ static void patterns(void **state) {
         {"/a$b", "/a$b", true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        if (ccsig_pattern_match(ccsig_str_c(cases[i].pat), ccsig_str_c(cases[i].path)) !=
+        if (ccsig_robots_pattern_match(ccsig_str_c(cases[i].pat), ccsig_str_c(cases[i].path)) !=
             cases[i].match)
             fail_msg("pattern '%s' vs '%s': expected %d", cases[i].pat, cases[i].path,
                      cases[i].match);
