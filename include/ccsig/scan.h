@@ -26,6 +26,7 @@
 #include "ccsig/common.h"
 #include "ccsig/httpmsg.h"
 #include "ccsig/pref.h"
+#include "ccsig/url.h"
 #include "ccsig/warc.h"
 
 #ifdef __cplusplus
@@ -35,23 +36,6 @@ extern "C" {
 /* Statements kept per record: a robots.txt group can carry several
  * Content-Usage rules for one path, plus one per page mechanism. */
 #define CCSIG_SCAN_MAX_STATEMENTS 16
-
-/* The parts of an absolute URL that key a site (RFC 9309 §2.3: robots.txt
- * applies to one scheme, host and port). Slices point into the URL. */
-typedef struct ccsig_url {
-    ccsig_str scheme; /* "http", "https" (as written) */
-    ccsig_str host;   /* without userinfo and port; IPv6 keeps its brackets */
-    unsigned port;    /* explicit or the scheme's default (80, 443), 0 unknown */
-    ccsig_str path;   /* path and query, "/" when empty; no fragment */
-} ccsig_url;
-
-/* Split an absolute http(s) URL. Returns false when it has no scheme or host. */
-bool ccsig_url_split(ccsig_str url, ccsig_url *out);
-
-/* "scheme://host[:port]" (lowercase scheme and host, port only when not the
- * default) written into buf; the site key for robots.txt and for credit.
- * Returns the length, or 0 when it does not fit. */
-size_t ccsig_url_site(const ccsig_url *u, char *buf, size_t n);
 
 /* What the caller's robots.txt store says for the record's URL. */
 typedef enum ccsig_robots_known {

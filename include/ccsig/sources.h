@@ -246,9 +246,7 @@ size_t ccsig_html_head_end(const char *p, size_t len);
 /* Patterns match as robots.txt rules do: ccsig_robots_pattern_match
  * (robots.h). */
 
-/* The path (and query) of a URL: "/p?q" for "https://h/p?q#f", "/" when
- * empty. Points into url. */
-ccsig_str ccsig_url_path(ccsig_str url);
+/* URLs are split by ccsig_url_split / ccsig_url_path (url.h). */
 
 /* ---- TDMRep /.well-known/tdmrep.json ---- */
 

@@ -238,35 +238,3 @@ void ccsig_collect_finish(ccsig_collect *c) {
         ccsig_collect_link(c, CCSIG_LINK_TDM_POLICY, c->tdm[pl].policy, ccsig_str_make("", 0),
                            &c->tdm[pl].policy_src);
 }
-
-/* ---- URLs ---- */
-
-void src_url_split(ccsig_str url, ccsig_str *origin, ccsig_str *path) {
-    const char *p = url.p ? url.p : "", *e = p + url.len;
-    const char *hash = memchr(p, '#', url.len);
-    if (hash)
-        e = hash;
-    const char *q = p, *ps = p;
-    while (q < e && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
-                     (*q >= '0' && *q <= '9') || *q == '+' || *q == '-' || *q == '.'))
-        q++;
-    if (e - q > 2 && q > p && q[0] == ':' && q[1] == '/' && q[2] == '/')
-        ps = q + 3;
-    else if (e - p >= 2 && p[0] == '/' && p[1] == '/')
-        ps = p + 2;
-    else
-        ps = NULL;
-    if (ps)
-        while (ps < e && *ps != '/' && *ps != '?')
-            ps++;
-    else
-        ps = p;
-    *origin = ccsig_str_make(p, (size_t)(ps - p));
-    *path = ccsig_str_make(ps, (size_t)(e - ps));
-}
-
-ccsig_str ccsig_url_path(ccsig_str url) {
-    ccsig_str origin, path;
-    src_url_split(url, &origin, &path);
-    return path.len ? path : CCSIG_STR_LIT("/");
-}

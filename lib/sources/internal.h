@@ -9,6 +9,7 @@
 #include "ccsig/buf.h"
 #include "ccsig/robots.h"
 #include "ccsig/sources.h"
+#include "ccsig/url.h"
 
 /* ASCII helpers. */
 static inline char src_lower(char ch) {
@@ -87,7 +88,6 @@ static inline ccsig_provenance src_prov(ccsig_source_kind k, unsigned line, ccsi
 
 /* Split a URL into "scheme://authority" (empty for a path) and the path
  * with its query (empty when none; the fragment is dropped). */
-void src_url_split(ccsig_str url, ccsig_str *origin, ccsig_str *path);
 
 /* libxml2 set up once (rsl.c), and a well-formedness check with its error
  * (line, column, libxml2's message) in err. */

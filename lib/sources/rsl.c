@@ -227,19 +227,18 @@ static void read_license(rsl_ctx *x, const xmlNode *ln, bool server, lic *l) {
 }
 
 /* Does a <content url> match the asset? Returns the pattern length, or -1.
- * An absolute url must name the asset's scheme and host (case-insensitively);
- * its path is then matched like a server path. */
+ * An absolute url must name the asset's site (scheme, host and port, case
+ * and default ports aside); its path is then matched like a server path. */
 static long content_match(const ccsig_collect *c, ccsig_str url) {
-    ccsig_str uo, up, to, tp;
-    src_url_split(url, &uo, &up);
-    src_url_split(c->ctx.url, &to, &tp);
-    if (uo.len && to.len && !src_ieq(uo, to))
-        return -1;
-    if (!up.len)
-        up = CCSIG_STR_LIT("/");
-    if (!tp.len)
-        tp = CCSIG_STR_LIT("/");
-    return ccsig_robots_pattern_match(up, tp) ? (long)up.len : -1;
+    ccsig_url u, t;
+    if (ccsig_url_split(url, &u) && ccsig_url_split(c->ctx.url, &t)) {
+        char us[512], ts[512];
+        size_t ul = ccsig_url_site(&u, us, sizeof us), tl = ccsig_url_site(&t, ts, sizeof ts);
+        if (!ul || ul != tl || memcmp(us, ts, ul) != 0)
+            return -1;
+    }
+    ccsig_str up = ccsig_url_path(url);
+    return ccsig_robots_pattern_match(up, ccsig_url_path(c->ctx.url)) ? (long)up.len : -1;
 }
 
 ccsig_status ccsig_rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,

@@ -7,6 +7,7 @@
 
 #include "ccsig/fetch.h"
 #include "ccsig/robots.h"
+#include "ccsig/url.h"
 #include "sources_test.h"
 
 /* ---- noai / noimageai ---- */
