@@ -76,19 +76,7 @@ void ccsig_buf_free(ccsig_buf *b) {
 }
 
 bool ccsig_str_ieq(ccsig_str a, const char *lit) {
-    size_t n = strlen(lit);
-    if (a.len != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char x = (unsigned char)a.p[i], y = (unsigned char)lit[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x + 32);
-        if (y >= 'A' && y <= 'Z')
-            y = (unsigned char)(y + 32);
-        if (x != y)
-            return false;
-    }
-    return true;
+    return ccsig_str_ieq_n(a, lit, strlen(lit));
 }
 
 ccsig_status ccsig_error_set(ccsig_error *err, ccsig_status code, size_t offset, const char *fmt,

@@ -20,16 +20,6 @@ static bool is_tchar(unsigned char c) {
     return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
-static ccsig_str trim(const char *p, size_t n) {
-    while (n && is_ws(p[0])) {
-        p++;
-        n--;
-    }
-    while (n && (is_ws(p[n - 1]) || p[n - 1] == '\r'))
-        n--;
-    return ccsig_str_make(p, n);
-}
-
 /* A request line: method SP target SP HTTP/version. */
 static bool parse_request_line(const char *p, size_t n, ccsig_http_msg *m) {
     size_t i = 0;
@@ -50,7 +40,7 @@ static bool parse_request_line(const char *p, size_t n, ccsig_http_msg *m) {
         return false;
     m->kind = CCSIG_HTTP_REQUEST;
     m->method = ccsig_str_make(p, i);
-    m->target = trim(p + i + 1, (size_t)(last - (p + i + 1)));
+    m->target = ccsig_str_trim_ows(p + i + 1, (size_t)(last - (p + i + 1)));
     m->version = ccsig_str_make(last + 1, vlen);
     return true;
 }
@@ -88,7 +78,7 @@ static bool parse_status_line(const char *p, size_t n, ccsig_http_msg *m) {
         /* "200OK": the code runs into text. */
         m->anomalies |= CCSIG_HTTP_A_BAD_STATUS;
     }
-    m->reason = trim(p + i, n - i);
+    m->reason = ccsig_str_trim_ows(p + i, n - i);
     if (!m->reason.len)
         m->anomalies |= CCSIG_HTTP_A_NO_REASON;
     return true;
@@ -133,14 +123,14 @@ static ccsig_status add_field(ccsig_http_msg *m, const char *p, size_t n) {
     }
     ccsig_http_field *f = &m->fields[m->nfields++];
     f->name = ccsig_str_make(p, tl);
-    f->value = trim(c + 1, n - nl - 1);
+    f->value = ccsig_str_trim_ows(c + 1, n - nl - 1);
     return CCSIG_OK;
 }
 
 static ccsig_status unfold(ccsig_arena *a, ccsig_http_msg *m, const char *p, size_t n,
                            ccsig_error *err) {
     m->anomalies |= CCSIG_HTTP_A_FOLDED;
-    ccsig_str more = trim(p, n);
+    ccsig_str more = ccsig_str_trim_ows(p, n);
     if (m->nfields == 0 || m->dropped) {
         if (m->nfields == 0)
             m->anomalies |= CCSIG_HTTP_A_LEADING_WS;

@@ -64,16 +64,6 @@ static inline unsigned char lower(unsigned char c) {
     return (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
 
-static bool ieq(const char *p, size_t n, const char *lit) {
-    size_t l = strlen(lit);
-    if (n != l)
-        return false;
-    for (size_t i = 0; i < l; i++)
-        if (lower((unsigned char)p[i]) != (unsigned char)lit[i])
-            return false;
-    return true;
-}
-
 static inline uint64_t load64(const char *p) {
     uint64_t v;
     memcpy(&v, p, 8);
@@ -167,17 +157,17 @@ static robots_key classify_any(const char *k, size_t n, unsigned *flags) {
             kw = &site_map;
         break;
     case 'c':
-        if (ieq(k, n, "content-usage"))
+        if (CCSIG_STR_IEQ(ccsig_str_make(k, n), "content-usage"))
             return RK_CONTENT_USAGE;
-        if (ieq(k, n, "content-signal"))
+        if (CCSIG_STR_IEQ(ccsig_str_make(k, n), "content-signal"))
             return RK_CONTENT_SIGNAL;
-        if (ieq(k, n, "content-signals")) {
+        if (CCSIG_STR_IEQ(ccsig_str_make(k, n), "content-signals")) {
             *flags |= RKF_PLURAL;
             return RK_CONTENT_SIGNAL;
         }
         return RK_OTHER;
     case 'l':
-        return ieq(k, n, "license") ? RK_LICENSE : RK_OTHER;
+        return CCSIG_STR_IEQ(ccsig_str_make(k, n), "license") ? RK_LICENSE : RK_OTHER;
     default:
         return RK_OTHER;
     }
@@ -506,15 +496,6 @@ size_t robots_used_length(const char *p, size_t len) {
 
 static const char hexdig[] = "0123456789ABCDEF";
 
-static inline int hexval(unsigned char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = lower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 static inline bool unreserved(unsigned char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '.' || c == '_' || c == '~';
@@ -533,8 +514,8 @@ static size_t normalize(const char *s, size_t n, char *out, size_t cap, bool url
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         int hi, lo;
-        if (c == '%' && i + 2 < n && (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-            (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+        if (c == '%' && i + 2 < n && (hi = ccsig_hex_value((unsigned char)s[i + 1])) >= 0 &&
+            (lo = ccsig_hex_value((unsigned char)s[i + 2])) >= 0) {
             unsigned char d = (unsigned char)(hi * 16 + lo);
             if (unreserved(d)) {
                 if (o + 1 > cap)
@@ -580,8 +561,8 @@ size_t robots_normalize_pattern(const char *s, size_t n, char *out) {
             continue;
         }
         int hi, lo;
-        if (c == '%' && i + 2 < n && (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-            (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+        if (c == '%' && i + 2 < n && (hi = ccsig_hex_value((unsigned char)s[i + 1])) >= 0 &&
+            (lo = ccsig_hex_value((unsigned char)s[i + 2])) >= 0) {
             unsigned char d = (unsigned char)(hi * 16 + lo);
             if (unreserved(d)) {
                 out[o++] = (char)d;
@@ -864,14 +845,14 @@ void robots_parse_signal(const char *p, size_t n, ccsig_statement *st, ccsig_str
             vb++;
         const char *k = p + b, *v = p + vb;
         size_t kl = ke - b, vl = e - vb;
-        if (ieq(k, kl, "use")) {
+        if (CCSIG_STR_IEQ(ccsig_str_make(k, kl), "use")) {
             if (use)
                 *use = ccsig_str_make(v, vl);
             continue;
         }
         int idx = -1;
         for (int x = 0; x < 3; x++)
-            if (ieq(k, kl, keys[x].key))
+            if (ccsig_str_ieq(ccsig_str_make(k, kl), keys[x].key))
                 idx = x;
         if (idx < 0) {
             if (bad)
@@ -882,13 +863,16 @@ void robots_parse_signal(const char *p, size_t n, ccsig_statement *st, ccsig_str
         for (size_t x = 0; x < kl; x++)
             upper |= k[x] >= 'A' && k[x] <= 'Z';
         ccsig_state s = CCSIG_STATE_UNKNOWN;
-        if (ieq(v, vl, "yes") || ieq(v, vl, "allow")) {
+        if (CCSIG_STR_IEQ(ccsig_str_make(v, vl), "yes") ||
+            CCSIG_STR_IEQ(ccsig_str_make(v, vl), "allow")) {
             s = CCSIG_STATE_ALLOW;
-        } else if (ieq(v, vl, "no") || ieq(v, vl, "disallow")) {
+        } else if (CCSIG_STR_IEQ(ccsig_str_make(v, vl), "no") ||
+                   CCSIG_STR_IEQ(ccsig_str_make(v, vl), "disallow")) {
             s = CCSIG_STATE_DENY;
         }
         if (bad) {
-            if (ieq(v, vl, "allow") || ieq(v, vl, "disallow"))
+            if (CCSIG_STR_IEQ(ccsig_str_make(v, vl), "allow") ||
+                CCSIG_STR_IEQ(ccsig_str_make(v, vl), "disallow"))
                 bad(ctx, vb, vl, 2);
             else if (s == CCSIG_STATE_UNKNOWN)
                 bad(ctx, vb, vl, 3);

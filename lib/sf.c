@@ -500,10 +500,6 @@ bool ccsig_utf8_valid(const char *p, size_t n) {
     return true;
 }
 
-static int hexval(char c) {
-    return c <= '9' ? c - '0' : c - 'a' + 10;
-}
-
 static ccsig_status parse_display(parser *ps, ccsig_sf_bare *out) {
     const char *start = ps->cur;
     ps->cur++; /* '%' */
@@ -523,7 +519,8 @@ static ccsig_status parse_display(parser *ps, ccsig_sf_bare *out) {
                 ps->cur++;
                 return fail(ps, "expected two lowercase hex digits after '%'");
             }
-            buf[n++] = (char)(hexval(ps->cur[1]) << 4 | hexval(ps->cur[2]));
+            buf[n++] = (char)(ccsig_hex_value((unsigned char)ps->cur[1]) << 4 |
+                              ccsig_hex_value((unsigned char)ps->cur[2]));
             ps->cur += 3;
         } else if (c == '"') {
             if (!ccsig_utf8_valid(buf, n)) {

@@ -115,30 +115,6 @@ static bool is_ws(char c) {
 
 /* ASCII case-insensitive equality with a literal of known length (the
  * header loop compares every field with several names). */
-static bool ieq_n(ccsig_str a, const char *lit, size_t n) {
-    if (a.len != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char x = (unsigned char)a.p[i], y = (unsigned char)lit[i];
-        if (x != y && (x | 0x20) != (y | 0x20))
-            return false;
-        if (x != y && !((x | 0x20) >= 'a' && (x | 0x20) <= 'z'))
-            return false;
-    }
-    return true;
-}
-#define IEQ(a, lit) ieq_n((a), (lit), sizeof(lit) - 1)
-
-static ccsig_str trim(const char *p, size_t n) {
-    while (n && is_ws(*p)) {
-        p++;
-        n--;
-    }
-    while (n && (is_ws(p[n - 1]) || p[n - 1] == '\r'))
-        n--;
-    return ccsig_str_make(p, n);
-}
-
 static ccsig_warc_type parse_type(ccsig_str v) {
     for (int t = 1; t < CCSIG_WARC_TYPE_COUNT; t++)
         if (ccsig_str_ieq(v, type_names[t]))
@@ -183,7 +159,7 @@ static void set_known(ccsig_warc_header *h, ccsig_str name, ccsig_str v) {
     if (name.len < 9)
         return;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (ieq_n(name, known[i].name, known[i].len)) {
+        if (ccsig_str_ieq_n(name, known[i].name, known[i].len)) {
             ccsig_str *slot = (ccsig_str *)((char *)h + known[i].off);
             if (!slot->p) /* a field given twice: the first counts */
                 *slot = v;
@@ -198,7 +174,7 @@ ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
         return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "no WARC version line");
     const char *lf = memchr(p, '\n', len);
     size_t vl = lf ? (size_t)(lf - p) : len;
-    h->version = trim(p, vl);
+    h->version = ccsig_str_trim_ows(p, vl);
     {
         /* Lenient version grammar (jwarc): WARC/ digit+ "." digit+. */
         size_t i = 5, d1 = 0, d2 = 0;
@@ -228,7 +204,7 @@ ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
             /* A continuation line (WARC 1.1 §4 allows folding, as HTTP did). */
             if (h->nfields && !h->dropped) {
                 ccsig_warc_field *f = &h->fields[h->nfields - 1];
-                ccsig_str more = trim(line, content);
+                ccsig_str more = ccsig_str_trim_ows(line, content);
                 if (more.len) {
                     size_t l = f->value.len + 1 + more.len;
                     char *v = a ? ccsig_arena_alloc(a, l + 1) : NULL;
@@ -249,8 +225,8 @@ ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
         if (colon && colon != line) {
             if (h->nfields < CCSIG_WARC_MAX_FIELDS) {
                 ccsig_warc_field *f = &h->fields[h->nfields++];
-                f->name = trim(line, (size_t)(colon - line));
-                f->value = trim(colon + 1, content - (size_t)(colon - line) - 1);
+                f->name = ccsig_str_trim_ows(line, (size_t)(colon - line));
+                f->value = ccsig_str_trim_ows(colon + 1, content - (size_t)(colon - line) - 1);
             } else {
                 h->dropped++;
             }
@@ -261,13 +237,13 @@ ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
     h->header_len = len;
     for (size_t i = 0; i < h->nfields; i++) {
         ccsig_warc_field *f = &h->fields[i];
-        if (IEQ(f->name, "Content-Length")) {
+        if (CCSIG_STR_IEQ(f->name, "Content-Length")) {
             if (!have_length && !parse_u64(f->value, &h->content_length))
                 return ccsig_error_set(err, CCSIG_ERR_SYNTAX, (size_t)(f->name.p - p),
                                        "Content-Length '%.*s' is not a decimal number",
                                        (int)(f->value.len > 30 ? 30 : f->value.len), f->value.p);
             have_length = true;
-        } else if (IEQ(f->name, "WARC-Type")) {
+        } else if (CCSIG_STR_IEQ(f->name, "WARC-Type")) {
             if (!h->type_name.p) {
                 h->type_name = f->value;
                 h->type = parse_type(f->value);

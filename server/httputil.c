@@ -148,13 +148,11 @@ size_t hu_utf8_clean(const char *s, size_t n, char *out) {
     return o;
 }
 
-static int hexval(unsigned char c);
-
 size_t hu_unescape(char *s) {
     char *w = s;
     for (const char *r = s; *r; r++) {
         if (r[0] == '%' && r[1] && r[2]) {
-            int h = hexval((unsigned char)r[1]), l = hexval((unsigned char)r[2]);
+            int h = ccsig_hex_value((unsigned char)r[1]), l = ccsig_hex_value((unsigned char)r[2]);
             if (h >= 0 && l >= 0 && (h || l)) {
                 *w++ = (char)(h * 16 + l);
                 r += 2;
@@ -279,16 +277,6 @@ route hu_route(const char *path, size_t len) {
 
 /* ---- forms ---- */
 
-static int hexval(unsigned char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decode one urlencoded component into dst; returns the length or -1. */
 static long decode_component(const char *s, size_t n, char *dst) {
     size_t o = 0;
@@ -299,7 +287,8 @@ static long decode_component(const char *s, size_t n, char *dst) {
         } else if (c == '%') {
             if (i + 2 >= n)
                 return -1;
-            int h = hexval((unsigned char)s[i + 1]), l = hexval((unsigned char)s[i + 2]);
+            int h = ccsig_hex_value((unsigned char)s[i + 1]),
+                l = ccsig_hex_value((unsigned char)s[i + 2]);
             if (h < 0 || l < 0)
                 return -1;
             int v = h * 16 + l;

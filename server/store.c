@@ -177,13 +177,6 @@ int store_reusers_list(store *s, int (*cb)(void *, const reuser *), void *arg) {
     return s->ops->reusers_list(s, cb, arg);
 }
 
-static int hexval(char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 void reuser_key_from(reuser_key *k, const reuser *u) {
     memset(k, 0, sizeof *k);
     k->id = u->id;
@@ -191,7 +184,8 @@ void reuser_key_from(reuser_key *k, const reuser *u) {
     memcpy(k->key_hash, u->key_hash, sizeof k->key_hash);
     k->hash_ok = strlen(u->key_hash) == STORE_HASH_HEX;
     for (size_t i = 0; k->hash_ok && i < sizeof k->hash; i++) {
-        int hi = hexval(u->key_hash[2 * i]), lo = hexval(u->key_hash[2 * i + 1]);
+        int hi = ccsig_hex_value((unsigned char)u->key_hash[2 * i]),
+            lo = ccsig_hex_value((unsigned char)u->key_hash[2 * i + 1]);
         k->hash_ok = hi >= 0 && lo >= 0;
         k->hash[i] = (uint8_t)(hi * 16 + lo);
     }

@@ -68,8 +68,47 @@ static inline bool ccsig_str_eq_str(ccsig_str a, ccsig_str b) {
     return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
 }
 
-/* ASCII case-insensitive comparison with a NUL-terminated literal. */
+/* ASCII case-insensitive comparison with the n bytes of lit. */
+static inline bool ccsig_str_ieq_n(ccsig_str a, const char *lit, size_t n) {
+    if (a.len != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned x = (unsigned char)a.p[i], y = (unsigned char)lit[i];
+        if (x - 'A' < 26u)
+            x += 32;
+        if (y - 'A' < 26u)
+            y += 32;
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+/* The same with a string literal (its length known at compile time). */
+#define CCSIG_STR_IEQ(a, lit) ccsig_str_ieq_n((a), "" lit, sizeof(lit) - 1)
+
+/* ASCII case-insensitive comparison with a NUL-terminated string. */
 bool ccsig_str_ieq(ccsig_str a, const char *lit);
+
+/* p[0..n) without leading SP/HTAB and trailing SP/HTAB/CR: the optional
+ * white space around HTTP and WARC field values (RFC 9110 §5.6.3). */
+static inline ccsig_str ccsig_str_trim_ows(const char *p, size_t n) {
+    while (n && (p[0] == ' ' || p[0] == '\t')) {
+        p++;
+        n--;
+    }
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+        n--;
+    return ccsig_str_make(p, n);
+}
+
+/* Value of a hexadecimal digit of either case, or -1. */
+static inline int ccsig_hex_value(unsigned char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (unsigned char)(c | 0x20);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
 
 /* Fill err (if not NULL) with code, offset and a printf-style message.
  * Returns code, so callers can write `return ccsig_error_set(...)`. */
