@@ -60,7 +60,7 @@ static void help(FILE *f) {
             "  --dry-run            with --into: show the diff, write nothing\n"
             "  --write DIR          write every format to files in DIR\n"
             "  --force              with --write: overwrite existing files\n"
-            "  --from FILE          start from a declaration saved with --format json\n"
+            "  --from FILE          start from a declaration saved with --format json (- = stdin)\n"
             "  --interactive        answer questions instead of giving options\n"
             "\nExit status: 0 written, 1 --into refused (the merge would change other rules),\n"
             "2 bad usage or unreadable input, 3 internal error.\n");
@@ -859,9 +859,14 @@ int cmd_declare(int argc, char **argv) {
     json_t *saved = NULL;
     if (from) {
         json_error_t je;
-        saved = json_load_file(from, JSON_REJECT_DUPLICATES, &je);
+        saved = strcmp(from, "-") ? json_load_file(from, JSON_REJECT_DUPLICATES, &je)
+                                  : json_loadf(stdin, JSON_REJECT_DUPLICATES, &je);
         if (!saved) {
-            cli_error("declare", "%s:%d:%d: %s", from, je.line, je.column, je.text);
+            if (je.line < 1) /* not read at all: jansson has no position */
+                cli_error("declare", "cannot read '%s': %s", from, je.text);
+            else
+                cli_error("declare", "%s:%d:%d: %s", strcmp(from, "-") ? from : "<stdin>", je.line,
+                          je.column, je.text);
             return EXIT_USAGE;
         }
         char msg[256];
