@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "ccsig/buf.h"
+#include "ccsig/sf.h"
 
 bool ccsig_buf_reserve(ccsig_buf *b, size_t n) {
     if (b->failed)
@@ -105,4 +106,60 @@ void ccsig_error_clear(ccsig_error *err) {
 
 const char *ccsig_version(void) {
     return CCSIG_VERSION_STRING;
+}
+
+size_t ccsig_utf8_seq(const unsigned char *p, size_t n) {
+    unsigned char c = p[0];
+    size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+    if (!len || len > n || (c >= 0xe0 && c < 0xf0 && len != 3))
+        return 0;
+    return ccsig_utf8_valid((const char *)p, len) ? len : 0;
+}
+
+void ccsig_buf_json_str(ccsig_buf *b, const char *p, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    ccsig_buf_reserve(b, n + 2);
+    ccsig_buf_putc(b, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+            continue;
+        if (c >= 0x80) {
+            size_t l = ccsig_utf8_seq((const unsigned char *)p + i, n - i);
+            if (l) {
+                i += l - 1;
+                continue;
+            }
+            ccsig_buf_append(b, p + run, i - run);
+            run = i + 1;
+            ccsig_buf_puts(b, "\\ufffd"); /* not UTF-8: JSON must be */
+            continue;
+        }
+        ccsig_buf_append(b, p + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"':
+            ccsig_buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            ccsig_buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            ccsig_buf_puts(b, "\\n");
+            break;
+        case '\r':
+            ccsig_buf_puts(b, "\\r");
+            break;
+        case '\t':
+            ccsig_buf_puts(b, "\\t");
+            break;
+        default: {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            ccsig_buf_append(b, e, 6);
+        }
+        }
+    }
+    ccsig_buf_append(b, p + run, n - run);
+    ccsig_buf_putc(b, '"');
 }

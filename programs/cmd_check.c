@@ -180,7 +180,7 @@ static void json_record(check_ctx *cx, const char *url, size_t len, size_t n,
     ccsig_buf_puts(b, ",\"licenses\":[");
     for (size_t i = 0; i < a->nlicenses; i++) {
         ccsig_buf_printf(b, "%s{\"line\":%u,\"url\":", i ? "," : "", a->licenses[i].line);
-        report_json_str(b, a->licenses[i].url.p, a->licenses[i].url.len);
+        ccsig_buf_json_str(b, a->licenses[i].url.p, a->licenses[i].url.len);
         ccsig_buf_putc(b, '}');
     }
     ccsig_buf_putc(b, ']');

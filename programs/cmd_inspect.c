@@ -331,7 +331,7 @@ static void report(inspect_state *s, const char *path, ccsig_file_format fmt, co
         sources_write_links_notes(b, c);
         ccsig_buf_printf(b, ",\"format\":\"%s\",\"error\":", ccsig_file_format_name(fmt));
         if (error)
-            report_json_str(b, error, strlen(error));
+            ccsig_buf_json_str(b, error, strlen(error));
         else
             ccsig_buf_puts(b, "null");
         ccsig_buf_puts(b, "}\n");

@@ -158,11 +158,11 @@ void gen_tdmrep_json(const policy *p, ccsig_buf *out) {
         if (r->reserve < 0)
             continue;
         ccsig_buf_puts(out, n++ ? ",\n  {\"location\": " : "\n  {\"location\": ");
-        report_json_str(out, r->path, strlen(r->path));
+        ccsig_buf_json_str(out, r->path, strlen(r->path));
         ccsig_buf_printf(out, ", \"tdm-reservation\": %d", r->reserve);
         if (r->reserve == 1 && r->tdm_policy) {
             ccsig_buf_puts(out, ", \"tdm-policy\": ");
-            report_json_str(out, decl.data, decl.len);
+            ccsig_buf_json_str(out, decl.data, decl.len);
         }
         ccsig_buf_putc(out, '}');
     }

@@ -100,9 +100,9 @@ void reply_error(const rq *r, reply *rp, unsigned status, const char *title, con
     rp->status = status;
     if (hu_wants_json(accept, rq_arg(r, "format"))) {
         ccsig_buf_printf(&rp->body, "{\"error\":{\"status\":%u,\"title\":", status);
-        report_json_str(&rp->body, title, strlen(title));
+        ccsig_buf_json_str(&rp->body, title, strlen(title));
         ccsig_buf_puts(&rp->body, ",\"message\":");
-        report_json_str(&rp->body, msg, strlen(msg));
+        ccsig_buf_json_str(&rp->body, msg, strlen(msg));
         ccsig_buf_puts(&rp->body, "}}\n");
         reply_header(rp, "Content-Type", "application/json");
         return;
@@ -256,11 +256,11 @@ void page_search(rq *r, reply *rp) {
         ccsig_buf_puts(b, "{\"query\":");
         char *qc = malloc(3 * strlen(q) + 1);
         size_t qn = qc ? hu_utf8_clean(q, strlen(q), qc) : 0;
-        report_json_str(b, qc ? qc : "", qn);
+        ccsig_buf_json_str(b, qc ? qc : "", qn);
         free(qc);
         ccsig_buf_puts(b, ",\"use\":");
         const char *un = ccsig_category_name(prof.use);
-        report_json_str(b, un, strlen(un));
+        ccsig_buf_json_str(b, un, strlen(un));
         ccsig_buf_puts(b, ",\"hits\":[");
         int first = 1;
         for (size_t i = 0; i < n; i++) {
@@ -271,13 +271,13 @@ void page_search(rq *r, reply *rp) {
             ccsig_buf url = CCSIG_BUF_INIT;
             ccsig_buf_puts(&url, s->pol->public_url);
             hu_url_path(&url, hits[i].path, strlen(hits[i].path));
-            report_json_str(b, url.data, url.len);
+            ccsig_buf_json_str(b, url.data, url.len);
             ccsig_buf_free(&url);
             ccsig_buf_puts(b, ",\"title\":");
-            report_json_str(b, hits[i].title, strlen(hits[i].title));
+            ccsig_buf_json_str(b, hits[i].title, strlen(hits[i].title));
             snippet_plain(hits[i].snippet);
             ccsig_buf_puts(b, ",\"snippet\":");
-            report_json_str(b, hits[i].snippet, strlen(hits[i].snippet));
+            ccsig_buf_json_str(b, hits[i].snippet, strlen(hits[i].snippet));
             ccsig_buf_puts(b, ",\"credit\":");
             server_credit_json(s, hits[i].path, hits[i].title, prof.use, b);
             ccsig_buf_putc(b, '}');

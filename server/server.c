@@ -708,16 +708,16 @@ void server_credit_json(const server *s, const char *path, const char *title, cc
     const char *sig;
     server_credit(s, path, title, use, &text, &sig);
     ccsig_buf_puts(out, "{\"text\":");
-    report_json_str(out, text.data ? text.data : "", text.len);
+    ccsig_buf_json_str(out, text.data ? text.data : "", text.len);
     ccsig_buf_puts(out, ",\"collection\":");
-    report_json_str(out, s->pol->collection_name, strlen(s->pol->collection_name));
+    ccsig_buf_json_str(out, s->pol->collection_name, strlen(s->pol->collection_name));
     ccsig_buf_puts(out, ",\"url\":");
     ccsig_buf cu = CCSIG_BUF_INIT;
     ccsig_buf_printf(&cu, "%s/", s->pol->public_url);
-    report_json_str(out, cu.data, cu.len);
+    ccsig_buf_json_str(out, cu.data, cu.len);
     ccsig_buf_puts(out, ",\"signal\":");
     if (sig)
-        report_json_str(out, sig, strlen(sig));
+        ccsig_buf_json_str(out, sig, strlen(sig));
     else
         ccsig_buf_puts(out, "null");
     ccsig_buf_putc(out, '}');
@@ -746,20 +746,20 @@ static void bulk_manifest(rq *r, reply *rp) {
         hu_url_path(&url, path, strlen(path));
         ccsig_buf *b = &rp->body;
         ccsig_buf_puts(b, "{\"url\":");
-        report_json_str(b, url.data, url.len);
+        ccsig_buf_json_str(b, url.data, url.len);
         ccsig_buf_puts(b, ",\"path\":");
-        report_json_str(b, path, strlen(path));
+        ccsig_buf_json_str(b, path, strlen(path));
         ccsig_buf_printf(b,
                          ",\"bytes\":%llu,\"content_type\":", (unsigned long long)files.v[i].size);
         const char *ct = mime_type(path);
-        report_json_str(b, ct, strlen(ct));
+        ccsig_buf_json_str(b, ct, strlen(ct));
         ccsig_buf_puts(b, ",\"title\":");
         char clean[3 * 256 + 1];
         size_t cn = hu_utf8_clean(title, strlen(title), clean);
-        report_json_str(b, clean, cn);
+        ccsig_buf_json_str(b, clean, cn);
         ccsig_buf_puts(b, ",\"content_usage\":");
         if (rule)
-            report_json_str(b, rule->expression, strlen(rule->expression));
+            ccsig_buf_json_str(b, rule->expression, strlen(rule->expression));
         else
             ccsig_buf_puts(b, "null");
         if (rule && rule->reserve >= 0)

@@ -66,6 +66,18 @@ static inline bool ccsig_buf_failed(const ccsig_buf *b) {
 
 void ccsig_buf_free(ccsig_buf *b);
 
+/* Append p[0..n) as a JSON string, quotes included (RFC 8259 §7): '"', '\\'
+ * and control bytes escaped, valid UTF-8 copied as it is, each byte of an
+ * invalid sequence written as U+FFFD (JSON text must be UTF-8). The one JSON
+ * string writer of ccsig: every fast JSON path (scan annotations, the
+ * gateway's pages) goes through it. */
+void ccsig_buf_json_str(ccsig_buf *b, const char *p, size_t n);
+
+/* Length of the valid UTF-8 sequence starting at p (1..4 bytes, RFC 3629:
+ * no overlongs, no surrogates, nothing above U+10FFFF), or 0 when the bytes
+ * at p do not start one. Reads at most n bytes; n must be at least 1. */
+size_t ccsig_utf8_seq(const unsigned char *p, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -68,7 +68,7 @@ void check_write_extras(ccsig_buf *b, const ccsig_collect *c, const check_fetch_
     if (fi && fi->robots) {
         const ccsig_robots_fetch *r = fi->robots;
         ccsig_buf_puts(b, "{\"url\":");
-        report_json_str(b, r->url, strlen(r->url));
+        ccsig_buf_json_str(b, r->url, strlen(r->url));
         ccsig_buf_printf(b,
                          ",\"state\":\"%s\",\"status\":", ccsig_fetch_robots_state_name(r->state));
         if (r->http_status)
@@ -79,7 +79,7 @@ void check_write_extras(ccsig_buf *b, const ccsig_collect *c, const check_fetch_
                          r->from_cache ? "true" : "false", r->stale ? "true" : "false",
                          r->truncated ? "true" : "false");
         if (r->error[0])
-            report_json_str(b, r->error, strlen(r->error));
+            ccsig_buf_json_str(b, r->error, strlen(r->error));
         else
             ccsig_buf_puts(b, "null");
         ccsig_buf_putc(b, '}');
@@ -89,7 +89,7 @@ void check_write_extras(ccsig_buf *b, const ccsig_collect *c, const check_fetch_
     ccsig_buf_puts(b, ",\"asset\":");
     if (fi && fi->asset_url) {
         ccsig_buf_puts(b, "{\"url\":");
-        report_json_str(b, fi->asset_url, strlen(fi->asset_url));
+        ccsig_buf_json_str(b, fi->asset_url, strlen(fi->asset_url));
         ccsig_buf_puts(b, ",\"status\":");
         if (fi->asset_status)
             ccsig_buf_printf(b, "%ld", fi->asset_status);
@@ -97,7 +97,7 @@ void check_write_extras(ccsig_buf *b, const ccsig_collect *c, const check_fetch_
             ccsig_buf_puts(b, "null");
         ccsig_buf_puts(b, ",\"content_type\":");
         if (fi->content_type && *fi->content_type)
-            report_json_str(b, fi->content_type, strlen(fi->content_type));
+            ccsig_buf_json_str(b, fi->content_type, strlen(fi->content_type));
         else
             ccsig_buf_puts(b, "null");
         ccsig_buf_printf(b, ",\"bytes_read\":%zu,\"ranges\":%s}", fi->asset_bytes,
@@ -107,7 +107,7 @@ void check_write_extras(ccsig_buf *b, const ccsig_collect *c, const check_fetch_
     }
     ccsig_buf_puts(b, ",\"error\":");
     if (error)
-        report_json_str(b, error, strlen(error));
+        ccsig_buf_json_str(b, error, strlen(error));
     else
         ccsig_buf_puts(b, "null");
     ccsig_buf_puts(b, "}\n");
@@ -645,7 +645,7 @@ out : {
         ccsig_buf_puts(b, ",\"licenses\":[");
         for (size_t i = 0; i < ans->nlicenses; i++) {
             ccsig_buf_printf(b, "%s{\"line\":%u,\"url\":", i ? "," : "", ans->licenses[i].line);
-            report_json_str(b, ans->licenses[i].url.p, ans->licenses[i].url.len);
+            ccsig_buf_json_str(b, ans->licenses[i].url.p, ans->licenses[i].url.len);
             ccsig_buf_putc(b, '}');
         }
         ccsig_buf_putc(b, ']');

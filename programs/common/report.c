@@ -163,10 +163,10 @@ void report_write_source(ccsig_buf *b, const ccsig_provenance *p) {
     else
         ccsig_buf_puts(b, "null");
     ccsig_buf_puts(b, ",\"text\":");
-    report_json_str(b, p->text.p ? p->text.p : "", p->text.len);
+    ccsig_buf_json_str(b, p->text.p ? p->text.p : "", p->text.len);
     ccsig_buf_puts(b, ",\"origin\":");
     if (p->origin.len)
-        report_json_str(b, p->origin.p, p->origin.len);
+        ccsig_buf_json_str(b, p->origin.p, p->origin.len);
     else
         ccsig_buf_puts(b, "null");
     ccsig_buf_putc(b, '}');
@@ -176,13 +176,13 @@ void report_write_record_head(ccsig_buf *b, ccsig_str url, ccsig_str agent, cons
                               const ccsig_provenance *crawl_rule, const ccsig_verdict *v,
                               const ccsig_decision *d, const ccsig_statement *sts, size_t n) {
     ccsig_buf_puts(b, "{\"url\":");
-    report_json_str(b, url.p ? url.p : "", url.len);
+    ccsig_buf_json_str(b, url.p ? url.p : "", url.len);
     ccsig_buf_puts(b, ",\"agent\":");
-    report_json_str(b, agent.p ? agent.p : "", agent.len);
+    ccsig_buf_json_str(b, agent.p ? agent.p : "", agent.len);
     ccsig_buf_printf(b, ",\"crawl\":\"%s\",\"crawl_rule\":", crawl);
     if (crawl_rule) {
         ccsig_buf_printf(b, "{\"line\":%u,\"text\":", crawl_rule->line);
-        report_json_str(b, crawl_rule->text.p ? crawl_rule->text.p : "", crawl_rule->text.len);
+        ccsig_buf_json_str(b, crawl_rule->text.p ? crawl_rule->text.p : "", crawl_rule->text.len);
         ccsig_buf_putc(b, '}');
     } else {
         ccsig_buf_puts(b, "null");
@@ -248,61 +248,4 @@ void report_decision_text(FILE *f, const ccsig_decision *d, const char *indent) 
     }
     fputc('\n', f);
     ccsig_buf_free(&b);
-}
-
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t n) {
-    unsigned char c = p[0];
-    size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-    if (!len || len > n || (c >= 0xe0 && c < 0xf0 && len != 3))
-        return 0;
-    return ccsig_utf8_valid((const char *)p, len) ? len : 0;
-}
-
-void report_json_str(ccsig_buf *b, const char *p, size_t n) {
-    static const char hex[] = "0123456789abcdef";
-    ccsig_buf_reserve(b, n + 2);
-    ccsig_buf_putc(b, '"');
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-            continue;
-        if (c >= 0x80) {
-            size_t l = utf8_seq((const unsigned char *)p + i, n - i);
-            if (l) {
-                i += l - 1;
-                continue;
-            }
-            ccsig_buf_append(b, p + run, i - run);
-            run = i + 1;
-            ccsig_buf_puts(b, "\\ufffd"); /* not UTF-8: JSON must be */
-            continue;
-        }
-        ccsig_buf_append(b, p + run, i - run);
-        run = i + 1;
-        switch (c) {
-        case '"':
-            ccsig_buf_puts(b, "\\\"");
-            break;
-        case '\\':
-            ccsig_buf_puts(b, "\\\\");
-            break;
-        case '\n':
-            ccsig_buf_puts(b, "\\n");
-            break;
-        case '\r':
-            ccsig_buf_puts(b, "\\r");
-            break;
-        case '\t':
-            ccsig_buf_puts(b, "\\t");
-            break;
-        default: {
-            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            ccsig_buf_append(b, e, 6);
-        }
-        }
-    }
-    ccsig_buf_append(b, p + run, n - run);
-    ccsig_buf_putc(b, '"');
 }

@@ -48,8 +48,4 @@ void report_write_record_head(ccsig_buf *b, ccsig_str url, ccsig_str agent, cons
                               const ccsig_provenance *crawl_rule, const ccsig_verdict *v,
                               const ccsig_decision *d, const ccsig_statement *sts, size_t n);
 
-/* Write s as a JSON string (with quotes) to b: the fast path used by scan,
- * which does not build jansson trees per record. */
-void report_json_str(ccsig_buf *b, const char *p, size_t n);
-
 #endif

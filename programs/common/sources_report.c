@@ -13,10 +13,10 @@ void sources_write_links_notes(ccsig_buf *b, const ccsig_collect *c) {
         if (i)
             ccsig_buf_putc(b, ',');
         ccsig_buf_printf(b, "{\"kind\":\"%s\",\"url\":", ccsig_link_kind_name(l->kind));
-        report_json_str(b, l->url.p ? l->url.p : "", l->url.len);
+        ccsig_buf_json_str(b, l->url.p ? l->url.p : "", l->url.len);
         ccsig_buf_puts(b, ",\"type\":");
         if (l->type.len)
-            report_json_str(b, l->type.p, l->type.len);
+            ccsig_buf_json_str(b, l->type.p, l->type.len);
         else
             ccsig_buf_puts(b, "null");
         ccsig_buf_puts(b, ",\"source\":");
@@ -29,7 +29,7 @@ void sources_write_links_notes(ccsig_buf *b, const ccsig_collect *c) {
         if (i)
             ccsig_buf_putc(b, ',');
         ccsig_buf_puts(b, "{\"message\":");
-        report_json_str(b, nt->message.p ? nt->message.p : "", nt->message.len);
+        ccsig_buf_json_str(b, nt->message.p ? nt->message.p : "", nt->message.len);
         ccsig_buf_puts(b, ",\"source\":");
         report_write_source(b, &nt->src);
         ccsig_buf_putc(b, '}');

@@ -294,7 +294,7 @@ static void *arena_alloc(ccsig_arena *a, size_t n) {
 
 static void put_str_or_null(ccsig_buf *b, ccsig_str s) {
     if (s.len)
-        report_json_str(b, s.p, s.len);
+        ccsig_buf_json_str(b, s.p, s.len);
     else
         ccsig_buf_puts(b, "null");
 }
@@ -1300,7 +1300,7 @@ int scan_run(const scan_options *o, char *const *paths, size_t n, scan_summary *
         a->path = paths[i];
         a->fd = -1;
         ccsig_buf b = CCSIG_BUF_INIT;
-        report_json_str(&b, paths[i], strlen(paths[i]));
+        ccsig_buf_json_str(&b, paths[i], strlen(paths[i]));
         a->json_path = strdup(ccsig_buf_cstr(&b));
         ccsig_buf_free(&b);
         struct stat st;
