@@ -8,8 +8,10 @@
  * there are none, one per line from standard input, streamed (one answer
  * buffer, nothing kept per URL). Where the robots.txt for a URL comes from is
  * one function (robots_for): the --robots file. Without --robots, live mode
- * fetches everything over HTTP(S) (common/check_live.c). --header values go
- * through every header reader of the library (ccsig_sources_from_headers).
+ * fetches everything over HTTP(S) (common/check_live.c). What is known about
+ * each URL (the robots.txt answer, the --header values as the response's
+ * fields, or the --response block) is evaluated by ccsig_evaluate
+ * (ccsig/evaluate.h), the path ccsig scan, inspect and live check share.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +19,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "ccsig/evaluate.h"
 #include "ccsig/robots.h"
 #include "ccsig/sf.h"
 #include "check_live.h"
@@ -31,7 +34,8 @@ static void help(FILE *f) {
     fprintf(f,
             "usage: ccsig check [--agent UA] [--use CATEGORY] [--commit LIST] [--purpose P]\n"
             "                   [--json] [live options] URL...\n"
-            "       ccsig check --robots FILE [--header 'Name: value']... [options] [URL...]\n\n"
+            "       ccsig check --robots FILE [--header 'Name: value']... [options] [URL...]\n"
+            "       ccsig check --response FILE [--robots FILE] [options] [URL]\n\n"
             "For each URL (or each line of standard input when no URL is given): may it be\n"
             "crawled, which AI usage preferences apply, and why. Without --robots, everything\n"
             "is fetched politely over HTTP(S): robots.txt (RFC 9309), the URL's headers, HTML\n"
@@ -48,6 +52,9 @@ static void help(FILE *f) {
             "                    accessibility, archiving, research\n"
             "  --header H        with --robots: a response header of the asset, e.g.\n"
             "                    'X-Robots-Tag: noai' (repeatable; every header ccsig reads)\n"
+            "  --response FILE   a captured HTTP response (status line, header fields, body:\n"
+            "                    a WARC response record's block; '-' for standard input),\n"
+            "                    evaluated exactly as ccsig scan evaluates that record\n"
             "  --json            one JSON object per URL per line\n"
             "live options:\n"
             "  --user-agent S    the User-Agent sent (default 'ccsig/VERSION', or the --agent)\n"
@@ -67,20 +74,24 @@ static void help(FILE *f) {
 #define MAX_HEADERS 64
 
 typedef struct check_ctx {
-    const ccsig_robots *robots; /* the --robots file */
+    const ccsig_robots *robots; /* the --robots file, or NULL (--response without it) */
     const char *robots_name;
     const char *agent;
+    ccsig_str token; /* product token of agent ("" for '*') */
     ccsig_robots_agent sel;
     ccsig_profile prof;
     bool json;
-    const char *const *headers; /* --header values, read per URL (TDMRep, noimageai) */
-    size_t nheaders;
-    ccsig_collect *c;
+    ccsig_header_field fields[MAX_HEADERS]; /* --header values, read per URL */
+    size_t nfields;
+    const char *response; /* --response: the captured response (a WARC block) */
+    size_t response_len;
+    const char *response_name;
+    ccsig_http_msg *msg;
+    ccsig_eval_result *ev;
     ccsig_arena *arena;
     ccsig_robots_answer *ans;
-    ccsig_statement sts[CCSIG_ROBOTS_MAX_STATEMENTS + CCSIG_COLLECT_MAX_STATEMENTS];
     ccsig_buf out;
-    ccsig_buf names[CCSIG_ROBOTS_MAX_STATEMENTS + CCSIG_COLLECT_MAX_STATEMENTS];
+    ccsig_buf names[CCSIG_COLLECT_MAX_STATEMENTS];
 } check_ctx;
 
 /* The robots.txt that applies to a URL. With --robots it is that one file for
@@ -103,158 +114,215 @@ static void quote_line(ccsig_buf *b, ccsig_str s) {
     ccsig_buf_putc(b, '"');
 }
 
-static void text_record(check_ctx *cx, const char *url, size_t len, size_t n,
-                        const ccsig_verdict *v, const ccsig_decision *d) {
-    const ccsig_robots_answer *a = cx->ans;
+/* How the text output names a statement: `line 4 "Content-Usage: ..."` for
+ * robots.txt, `header [Name ]"value"`, else `<kind> [line N ]"text"`. */
+static void statement_name(ccsig_buf *b, const ccsig_statement *st) {
+    ccsig_buf_clear(b);
+    switch (st->src.kind) {
+    case CCSIG_SRC_ROBOTS:
+        ccsig_buf_printf(b, "line %u ", st->src.line);
+        break;
+    case CCSIG_SRC_HEADER:
+        ccsig_buf_puts(b, "header ");
+        if (!ccsig_str_ieq(st->src.origin, "content-usage"))
+            ccsig_buf_printf(b, "%.*s ", (int)st->src.origin.len, st->src.origin.p);
+        break;
+    default:
+        ccsig_buf_printf(b, "%s ", ccsig_source_kind_name(st->src.kind));
+        if (st->src.line)
+            ccsig_buf_printf(b, "line %u ", st->src.line);
+        break;
+    }
+    quote_line(b, st->src.text);
+}
+
+static void text_record(check_ctx *cx, const char *url, size_t len) {
+    const ccsig_robots_answer *a = cx->robots ? cx->ans : NULL;
+    const ccsig_eval_result *ev = cx->ev;
+    const ccsig_verdict *v = &ev->verdict;
+    size_t n = ev->c.n;
     ccsig_buf *b = &cx->out;
     ccsig_buf_clear(b);
     ccsig_buf_append(b, url, len);
     ccsig_buf_puts(b, "\n  crawl: ");
-    ccsig_buf_puts(b, a->allowed ? "allowed" : "disallowed");
-    switch (a->reason) {
-    case CCSIG_ROBOTS_BY_RULE:
-        ccsig_buf_printf(b, " by line %u ", a->rule.line);
-        quote_line(b, a->rule.text);
-        ccsig_buf_printf(b, " (group of line %u ", a->group.line);
-        quote_line(b, a->group.text);
-        ccsig_buf_putc(b, ')');
-        break;
-    case CCSIG_ROBOTS_NO_MATCH:
-        ccsig_buf_printf(b, ": no rule matches (group of line %u ", a->group.line);
-        quote_line(b, a->group.text);
-        ccsig_buf_putc(b, ')');
-        break;
-    case CCSIG_ROBOTS_NO_GROUP:
-        ccsig_buf_puts(b, ": no group names this agent and there is no '*' group");
-        break;
-    case CCSIG_ROBOTS_ROBOTS_TXT:
-        ccsig_buf_puts(b, ": /robots.txt itself is always allowed");
-        break;
+    if (!a) {
+        ccsig_buf_puts(b, "unknown: no robots.txt given");
+    } else {
+        ccsig_buf_puts(b, a->allowed ? "allowed" : "disallowed");
+        switch (a->reason) {
+        case CCSIG_ROBOTS_BY_RULE:
+            ccsig_buf_printf(b, " by line %u ", a->rule.line);
+            quote_line(b, a->rule.text);
+            ccsig_buf_printf(b, " (group of line %u ", a->group.line);
+            quote_line(b, a->group.text);
+            ccsig_buf_putc(b, ')');
+            break;
+        case CCSIG_ROBOTS_NO_MATCH:
+            ccsig_buf_printf(b, ": no rule matches (group of line %u ", a->group.line);
+            quote_line(b, a->group.text);
+            ccsig_buf_putc(b, ')');
+            break;
+        case CCSIG_ROBOTS_NO_GROUP:
+            ccsig_buf_puts(b, ": no group names this agent and there is no '*' group");
+            break;
+        case CCSIG_ROBOTS_ROBOTS_TXT:
+            ccsig_buf_puts(b, ": /robots.txt itself is always allowed");
+            break;
+        }
+        if (a->path_truncated)
+            ccsig_buf_printf(b, " [path cut at %u bytes]", CCSIG_ROBOTS_PATH_MAX);
     }
-    if (a->path_truncated)
-        ccsig_buf_printf(b, " [path cut at %u bytes]", CCSIG_ROBOTS_PATH_MAX);
     ccsig_buf_putc(b, '\n');
+    if (cx->response)
+        ccsig_buf_printf(b, "  response: %s, status %d, %s\n", cx->response_name, ev->status,
+                         ccsig_asset_kind_name(ev->kind));
     fwrite(b->data, 1, b->len, stdout);
 
     for (size_t i = 0; i < n; i++)
-        if (!cx->sts[i].valid)
+        statement_name(&cx->names[i], &ev->c.sts[i]);
+    for (size_t i = 0; i < n; i++)
+        if (!ev->c.sts[i].valid)
             printf("  %s: not a valid expression, so every category is unknown for it\n",
                    ccsig_buf_cstr(&cx->names[i]));
     bool any = false;
     for (int c = 0; c < CCSIG_CAT_COUNT; c++)
         any |= v->cat[c].state != CCSIG_STATE_UNKNOWN;
     if (any) {
-        const char *names[CCSIG_ROBOTS_MAX_STATEMENTS + CCSIG_COLLECT_MAX_STATEMENTS];
+        const char *names[CCSIG_COLLECT_MAX_STATEMENTS];
         for (size_t i = 0; i < n; i++)
             names[i] = ccsig_buf_cstr(&cx->names[i]);
         report_categories_text(stdout, v, "  ", names);
-    } else if (!a->allowed && a->withheld) {
+    } else if (a && !a->allowed && a->withheld) {
         printf("  no preference applies: the path may not be crawled (%u robots.txt rule%s "
                "would apply otherwise)\n",
                a->withheld, a->withheld == 1 ? "" : "s");
     } else {
         printf("  no preference stated: every use is unknown\n");
     }
-    if (a->folded)
+    if (a && a->folded)
         printf("  (%u more rules with the same path were combined into the last one)\n", a->folded);
-    if (a->signal_use.len)
+    if (a && a->signal_use.len)
         printf("  Content-Signal use=%.*s (how much of the content may be kept)\n",
                (int)a->signal_use.len, a->signal_use.p);
-    for (size_t i = 0; i < a->nlicenses; i++)
+    for (size_t i = 0; a && i < a->nlicenses; i++)
         printf("  RSL licence: %.*s (line %u; not fetched)\n", (int)a->licenses[i].url.len,
                a->licenses[i].url.p, a->licenses[i].line);
-    report_decision_text(stdout, d, "  ");
-    /* what the header readers found besides statements */
-    sources_print_text(stdout, cx->c, NULL, 0, "  ");
+    report_decision_text(stdout, &ev->decision, "  ");
+    /* what the readers found besides statements */
+    sources_print_text(stdout, &ev->c, NULL, 0, "  ");
 }
 
-static void json_record(check_ctx *cx, const char *url, size_t len, size_t n,
-                        const ccsig_verdict *v, const ccsig_decision *d) {
-    const ccsig_robots_answer *a = cx->ans;
+static void json_record(check_ctx *cx, const char *url, size_t len) {
+    const ccsig_robots_answer *a = cx->robots ? cx->ans : NULL;
+    const ccsig_eval_result *ev = cx->ev;
     ccsig_buf *b = &cx->out;
     ccsig_buf_clear(b);
-    ccsig_provenance rule = {CCSIG_SRC_ROBOTS, a->rule.line, {NULL, 0}, a->rule.text};
+    ccsig_provenance rule = {CCSIG_SRC_ROBOTS,
+                             a ? a->rule.line : 0,
+                             {NULL, 0},
+                             a ? a->rule.text : ccsig_str_make("", 0)};
     report_write_record_head(b, ccsig_str_make(url, len), ccsig_str_c(cx->agent),
-                             a->allowed ? "allowed" : "disallowed", a->rule.line ? &rule : NULL, v,
-                             d, cx->sts, n);
+                             !a           ? "unknown"
+                             : a->allowed ? "allowed"
+                                          : "disallowed",
+                             a && a->rule.line ? &rule : NULL, &ev->verdict, &ev->decision,
+                             ev->c.sts, ev->c.n);
     ccsig_buf_puts(b, ",\"licenses\":[");
-    for (size_t i = 0; i < a->nlicenses; i++) {
+    for (size_t i = 0; a && i < a->nlicenses; i++) {
         ccsig_buf_printf(b, "%s{\"line\":%u,\"url\":", i ? "," : "", a->licenses[i].line);
         ccsig_buf_json_str(b, a->licenses[i].url.p, a->licenses[i].url.len);
         ccsig_buf_putc(b, '}');
     }
     ccsig_buf_putc(b, ']');
-    check_write_extras(b, cx->c, NULL, NULL);
+    check_fetch_info fi;
+    memset(&fi, 0, sizeof fi);
+    char ctype[128] = "";
+    if (cx->response) {
+        /* what was read: the captured response */
+        fi.asset_url = cx->response_name;
+        fi.asset_status = ev->status > 0 ? ev->status : 0;
+        size_t k = ccsig_http_find(cx->msg, "Content-Type", 0);
+        if (k < cx->msg->nfields)
+            snprintf(ctype, sizeof ctype, "%.*s", (int)cx->msg->fields[k].value.len,
+                     cx->msg->fields[k].value.p);
+        fi.content_type = ctype;
+        fi.asset_bytes = cx->response_len;
+    }
+    check_write_extras(b, &ev->c, cx->response ? &fi : NULL, NULL);
     fwrite(b->data, 1, b->len, stdout);
 }
 
+/* One URL: its robots.txt answer, then ccsig_evaluate (ccsig/evaluate.h) on
+ * the --header fields or the --response block. */
 static void check_one(check_ctx *cx, const char *url, size_t len) {
+    ccsig_arena_reset(cx->arena);
+    ccsig_eval_robots rb = {CCSIG_ROBOTS_NONE, CCSIG_STATE_UNKNOWN, NULL, NULL, 0};
+    ccsig_provenance rule;
     const ccsig_robots *r = robots_for(cx, url, len);
-    ccsig_robots_query(r, cx->sel, url, len, cx->ans);
-    const ccsig_robots_answer *a = cx->ans;
-    size_t n = 0;
-    for (size_t i = 0; i < a->nst; i++) {
-        cx->sts[n] = a->st[i];
-        ccsig_buf_clear(&cx->names[n]);
-        ccsig_buf_printf(&cx->names[n], "line %u ", a->st[i].src.line);
-        quote_line(&cx->names[n], a->st[i].src.text);
-        n++;
-    }
-    if (cx->nheaders) {
-        /* per URL: TDMRep and noimageai depend on the asset */
-        ccsig_arena_reset(cx->arena);
-        ccsig_str agent = ccsig_robots_product_token(cx->agent, strlen(cx->agent));
-        bool image = false;
-        for (size_t i = 0; i < cx->nheaders; i++)
-            if (!strncasecmp(cx->headers[i], "content-type:", 13)) {
-                const char *v = cx->headers[i] + 13;
-                while (*v == ' ' || *v == '\t')
-                    v++;
-                image = !strncasecmp(v, "image/", 6);
-            }
-        ccsig_asset_ctx ctx = {ccsig_str_eq(agent, "*") ? ccsig_str_make("", 0) : agent,
-                               ccsig_str_make(url, len), ccsig_str_make(url, len), image};
-        ccsig_collect_init(cx->c, cx->arena, &ctx);
-        check_headers_collect(cx->c, cx->headers, cx->nheaders);
-        ccsig_collect_finish(cx->c);
-        for (size_t i = 0; i < cx->c->n; i++) {
-            const ccsig_statement *st = &cx->c->sts[i];
-            cx->sts[n] = *st;
-            ccsig_buf_clear(&cx->names[n]);
-            ccsig_buf_puts(&cx->names[n], "header ");
-            if (!ccsig_str_ieq(st->src.origin, "content-usage"))
-                ccsig_buf_printf(&cx->names[n], "%.*s ", (int)st->src.origin.len, st->src.origin.p);
-            quote_line(&cx->names[n], st->src.text);
-            n++;
+    if (r) {
+        ccsig_robots_query(r, cx->sel, url, len, cx->ans);
+        const ccsig_robots_answer *a = cx->ans;
+        rb.known = CCSIG_ROBOTS_FOUND;
+        rb.crawl = a->allowed ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
+        if (a->rule.line) {
+            rule = (ccsig_provenance){CCSIG_SRC_ROBOTS, a->rule.line, ccsig_str_c(cx->robots_name),
+                                      a->rule.text};
+            rb.rule = &rule;
         }
+        rb.sts = a->st;
+        rb.n = a->nst;
     }
-    ccsig_verdict v;
-    ccsig_combine(cx->sts, n, &v);
-    ccsig_decision d;
-    ccsig_decide(&v, &cx->prof, &d);
+    ccsig_eval_input in;
+    memset(&in, 0, sizeof in);
+    in.url = ccsig_str_make(url, len);
+    in.agent = cx->token;
+    in.profile = &cx->prof;
+    in.robots = &rb;
+    in.status = -1;
+    ccsig_error err;
+    if (cx->response) {
+        if (ccsig_evaluate_response(cx->response, cx->response_len, &in, cx->arena, cx->msg, cx->ev,
+                                    &err)) {
+            cli_error("check", "out of memory");
+            exit(EXIT_INTERNAL);
+        }
+    } else {
+        in.response = cx->nfields > 0; /* --header: a response with these fields */
+        in.fields = cx->fields;
+        in.nfields = cx->nfields;
+        ccsig_evaluate(&in, cx->arena, cx->ev);
+    }
     if (cx->json)
-        json_record(cx, url, len, n, &v, &d);
+        json_record(cx, url, len);
     else
-        text_record(cx, url, len, n, &v, &d);
+        text_record(cx, url, len);
+}
+
+/* "Name: value" into a field (name and value trimmed). */
+static ccsig_header_field header_field(const char *h) {
+    const char *colon = strchr(h, ':');
+    size_t nl = (size_t)(colon - h);
+    while (nl && (h[nl - 1] == ' ' || h[nl - 1] == '\t'))
+        nl--;
+    const char *v = colon + 1;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    size_t vl = strlen(v);
+    while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+        vl--;
+    return (ccsig_header_field){ccsig_str_make(h, nl), ccsig_str_make(v, vl)};
 }
 
 int cmd_check(int argc, char **argv) {
     static const struct option opts[] = {
-        {"robots", required_argument, NULL, 'r'},
-        {"agent", required_argument, NULL, 'a'},
-        {"use", required_argument, NULL, 'u'},
-        {"commit", required_argument, NULL, 'c'},
-        {"purpose", required_argument, NULL, 'p'},
-        {"header", required_argument, NULL, 'H'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {"user-agent", required_argument, NULL, 'U'},
-        {"delay", required_argument, NULL, 'D'},
-        {"timeout", required_argument, NULL, 'T'},
-        {"cache", required_argument, NULL, 'C'},
-        {"jobs", required_argument, NULL, 'J'},
-        {"cacert", required_argument, NULL, 'K'},
-        {NULL, 0, NULL, 0},
+        {"robots", required_argument, NULL, 'r'},   {"agent", required_argument, NULL, 'a'},
+        {"use", required_argument, NULL, 'u'},      {"commit", required_argument, NULL, 'c'},
+        {"purpose", required_argument, NULL, 'p'},  {"header", required_argument, NULL, 'H'},
+        {"response", required_argument, NULL, 'R'}, {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},           {"user-agent", required_argument, NULL, 'U'},
+        {"delay", required_argument, NULL, 'D'},    {"timeout", required_argument, NULL, 'T'},
+        {"cache", required_argument, NULL, 'C'},    {"jobs", required_argument, NULL, 'J'},
+        {"cacert", required_argument, NULL, 'K'},   {NULL, 0, NULL, 0},
     };
     check_live_opts live;
     memset(&live, 0, sizeof live);
@@ -265,8 +333,7 @@ int cmd_check(int argc, char **argv) {
     memset(&cx, 0, sizeof cx);
     cx.agent = "*";
     cx.prof.use = CCSIG_CAT_NONE;
-    const char *robots_path = NULL;
-    const char *headers[MAX_HEADERS];
+    const char *robots_path = NULL, *response_path = NULL;
     size_t nheaders = 0;
     int c;
     optind = 1;
@@ -337,7 +404,10 @@ int cmd_check(int argc, char **argv) {
                 return cli_usage_error("check", "more than %d --header options", MAX_HEADERS);
             if (!strchr(optarg, ':'))
                 return cli_usage_error("check", "--header '%s' is not 'Name: value'", optarg);
-            headers[nheaders++] = optarg;
+            cx.fields[nheaders++] = header_field(optarg);
+            break;
+        case 'R':
+            response_path = optarg;
             break;
         case 'j':
             cx.json = true;
@@ -349,7 +419,7 @@ int cmd_check(int argc, char **argv) {
             return cli_usage_error("check", "unknown option");
         }
     }
-    if (!robots_path) {
+    if (!robots_path && !response_path) {
         /* live mode */
         if (nheaders)
             return cli_usage_error("check", "--header needs --robots: without it the response "
@@ -369,63 +439,81 @@ int cmd_check(int argc, char **argv) {
     if (live_opt)
         return cli_usage_error("check",
                                "--user-agent, --delay, --timeout, --cache, --cacert and --jobs are "
-                               "for fetching, not for --robots");
-    if (!strcmp(robots_path, "-") && optind >= argc)
+                               "for fetching, not for --robots or --response");
+    if (robots_path && !strcmp(robots_path, "-") && optind >= argc)
         return cli_usage_error("check", "--robots - reads standard input, so give the URLs as "
                                         "arguments");
+    if (response_path && nheaders)
+        return cli_usage_error("check", "--header and --response both give the response headers: "
+                                        "use one");
+    if (response_path && robots_path && !strcmp(response_path, "-") && !strcmp(robots_path, "-"))
+        return cli_usage_error("check", "--robots and --response cannot both read standard input");
+    if (response_path && argc - optind > 1)
+        return cli_usage_error("check", "--response reads one response: give at most one URL");
+    if (response_path && robots_path && optind >= argc)
+        return cli_usage_error("check", "--response with --robots needs the response's URL");
     if (!*cx.agent)
         return cli_usage_error("check", "--agent is empty");
+    cx.token = ccsig_robots_product_token(cx.agent, strlen(cx.agent));
+    if (ccsig_str_eq(cx.token, "*"))
+        cx.token = ccsig_str_make("", 0);
+    cx.nfields = nheaders;
 
-    /* Headers: read per URL by every header reader (check_headers_collect). */
+    int rc = EXIT_OK;
     ccsig_arena arena;
     ccsig_arena_init(&arena, 0);
-    ccsig_collect *collector = calloc(1, sizeof *collector);
-    if (!collector) {
-        cli_error("check", "out of memory");
-        return EXIT_INTERNAL;
-    }
-    cx.headers = headers;
-    cx.nheaders = nheaders;
-    cx.c = collector;
     cx.arena = &arena;
-    ccsig_collect_init(collector, &arena, NULL);
-
-    size_t len;
-    char *text = cli_read_file(robots_path, 0, &len);
-    if (!text) {
-        cli_error("check", "cannot read robots.txt '%s': %s", robots_path, strerror(errno));
-        ccsig_arena_free(&arena);
-        free(collector);
-        return EXIT_USAGE;
-    }
-    ccsig_robots *robots = NULL;
-    ccsig_error err;
-    if (ccsig_robots_compile(text, len, robots_path, &robots, &err)) {
-        cli_error("check", "%s", err.message);
-        free(text);
-        ccsig_arena_free(&arena);
-        free(collector);
-        return EXIT_INTERNAL;
-    }
-    free(text);
-    const ccsig_robots_info *info = ccsig_robots_get_info(robots);
-    if (info->truncated)
-        fprintf(stderr,
-                "ccsig check: %s: the file is %zu bytes; content past 500 KiB (from line %u) is "
-                "ignored\n",
-                robots_path, info->size, info->first_ignored_line);
-    cx.robots = robots;
-    cx.robots_name = robots_path;
-    cx.sel = ccsig_robots_select(robots, cx.agent, strlen(cx.agent));
+    cx.ev = malloc(sizeof *cx.ev);
+    cx.msg = malloc(sizeof *cx.msg);
     cx.ans = malloc(sizeof *cx.ans);
-    if (!cx.ans) {
+    char *text = NULL, *resp = NULL;
+    ccsig_robots *robots = NULL;
+    if (!cx.ev || !cx.msg || !cx.ans) {
         cli_error("check", "out of memory");
-        ccsig_robots_free(robots);
-        free(collector);
-        return EXIT_INTERNAL;
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    if (response_path) {
+        size_t rlen;
+        resp = cli_read_file(response_path, 0, &rlen);
+        if (!resp) {
+            cli_error("check", "cannot read the response '%s': %s", response_path, strerror(errno));
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        cx.response = resp;
+        cx.response_len = rlen;
+        cx.response_name = response_path;
+    }
+    if (robots_path) {
+        size_t len;
+        text = cli_read_file(robots_path, 0, &len);
+        if (!text) {
+            cli_error("check", "cannot read robots.txt '%s': %s", robots_path, strerror(errno));
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        ccsig_error err;
+        if (ccsig_robots_compile(text, len, robots_path, &robots, &err)) {
+            cli_error("check", "%s", err.message);
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+        const ccsig_robots_info *info = ccsig_robots_get_info(robots);
+        if (info->truncated)
+            fprintf(stderr,
+                    "ccsig check: %s: the file is %zu bytes; content past 500 KiB (from line %u) "
+                    "is ignored\n",
+                    robots_path, info->size, info->first_ignored_line);
+        cx.robots = robots;
+        cx.robots_name = robots_path;
+        cx.sel = ccsig_robots_select(robots, cx.agent, strlen(cx.agent));
     }
 
-    if (optind < argc) {
+    if (response_path) {
+        const char *url = optind < argc ? argv[optind] : "";
+        check_one(&cx, url, strlen(url));
+    } else if (optind < argc) {
         for (int i = optind; i < argc; i++)
             check_one(&cx, argv[i], strlen(argv[i]));
     } else {
@@ -443,12 +531,16 @@ int cmd_check(int argc, char **argv) {
         ccsig_buf_free(&line);
     }
     fflush(stdout);
+done:
     ccsig_buf_free(&cx.out);
-    for (size_t i = 0; i < CCSIG_ROBOTS_MAX_STATEMENTS + CCSIG_COLLECT_MAX_STATEMENTS; i++)
+    for (size_t i = 0; i < CCSIG_COLLECT_MAX_STATEMENTS; i++)
         ccsig_buf_free(&cx.names[i]);
     free(cx.ans);
+    free(cx.ev);
+    free(cx.msg);
+    free(text);
+    free(resp);
     ccsig_robots_free(robots);
     ccsig_arena_free(&arena);
-    free(collector);
-    return EXIT_OK;
+    return rc;
 }

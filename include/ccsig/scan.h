@@ -3,13 +3,11 @@
  * the per-record step of `ccsig scan`.
  *
  * A scanner is a context object created once per thread. For each WARC
- * response or revisit record it parses the HTTP header block, gathers the
- * statements the page makes about itself through the readers of
- * ccsig/sources.h (each mechanism is one call in the gather step: the
- * Content-Usage, X-Robots-Tag, TDMRep, Content-Signal and Link headers, and
- * the HTML <head> meta and link tags), adds the statements and crawl rule
- * the caller found in the site's robots.txt, combines them (aipref
- * most-restrictive rule) and decides for the reuser profile. Everything per record lives in the
+ * response or revisit record it evaluates the record's block with
+ * ccsig_evaluate_response (ccsig/evaluate.h: the same readers, the same
+ * HTML / image rule and the same combining as `ccsig check --response` and
+ * `ccsig inspect`), with the statements and crawl rule the caller found in
+ * the site's robots.txt, and decides for the reuser profile. Everything per record lives in the
  * scanner's arena, reset at the next record: the steady state allocates nothing.
  *
  * Repeated Content-Usage field lines are one field: RFC 9651 §4.2 requires a
@@ -24,6 +22,7 @@
 
 #include "ccsig/arena.h"
 #include "ccsig/common.h"
+#include "ccsig/evaluate.h"
 #include "ccsig/httpmsg.h"
 #include "ccsig/pref.h"
 #include "ccsig/url.h"
@@ -37,24 +36,9 @@ extern "C" {
  * Content-Usage rules for one path, plus one per page mechanism. */
 #define CCSIG_SCAN_MAX_STATEMENTS 16
 
-/* What the caller's robots.txt store says for the record's URL. */
-typedef enum ccsig_robots_known {
-    CCSIG_ROBOTS_NONE = 0,    /* no robots.txt known for the site */
-    CCSIG_ROBOTS_FOUND,       /* a robots.txt (2xx) was applied */
-    CCSIG_ROBOTS_UNAVAILABLE, /* 4xx: RFC 9309 §2.3.1.3, crawling allowed */
-    CCSIG_ROBOTS_UNREACHABLE  /* 5xx or no answer: RFC 9309 §2.3.1.4, disallowed */
-} ccsig_robots_known;
-
-/* "none", "found", "unavailable", "unreachable". */
-const char *ccsig_robots_known_name(ccsig_robots_known k);
-
-typedef struct ccsig_scan_robots {
-    ccsig_robots_known known;
-    ccsig_state crawl;            /* ALLOW / DENY; UNKNOWN when known == NONE */
-    const ccsig_provenance *rule; /* the deciding Allow/Disallow line, or NULL */
-    const ccsig_statement *sts;   /* Content-Usage (etc.) statements for the path */
-    size_t n;
-} ccsig_scan_robots;
+/* What the caller's robots.txt store says for the record's URL: the one
+ * type of ccsig/evaluate.h. */
+typedef ccsig_eval_robots ccsig_scan_robots;
 
 typedef struct ccsig_scan_config {
     ccsig_profile profile; /* use CCSIG_CAT_NONE: no decision */
