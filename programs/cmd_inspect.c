@@ -26,6 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ccsig/evaluate.h"
+#include "ccsig/robots.h"
 #include "ccsig/sources.h"
 #include "cli.h"
 #include "commands.h"
@@ -48,7 +50,8 @@ typedef struct inspect_opts {
 
 typedef struct inspect_state {
     inspect_opts o;
-    ccsig_collect c;
+    ccsig_eval_result ev; /* ccsig_evaluate's result for the file being inspected */
+    ccsig_http_msg msg;   /* a captured HTTP response's header block */
     ccsig_arena arena;
     ccsig_buf out;
     mapped map; /* the file being inspected: provenance points into it */
@@ -180,7 +183,7 @@ static void note_error(inspect_state *s, const char *path, const char *what, con
     ccsig_provenance p = {CCSIG_SRC_EXPRESSION, 0, ccsig_str_c(path), ccsig_str_make("", 0)};
     ccsig_str origin = ccsig_str_c(ccsig_arena_dup(&s->arena, path, strlen(path)));
     p.origin = origin;
-    ccsig_collect_note(&s->c, &p, "%s not read: %s", what, msg);
+    ccsig_collect_note(&s->ev.c, &p, "%s not read: %s", what, msg);
 }
 
 static bool contains(const char *p, size_t n, const char *lit) {
@@ -211,18 +214,18 @@ static void read_side(inspect_state *s, const char *path, int kind, ccsig_datase
     if (kind == 0) { /* XMP sidecar */
         ccsig_str pk;
         if (ccsig_xmp_find_packet(m.p, m.len, 0, &pk))
-            st2 = ccsig_xmp_read_packet(&s->c, pk.p, pk.len, origin, &err);
+            st2 = ccsig_xmp_read_packet(&s->ev.c, pk.p, pk.len, origin, &err);
         else
-            st2 = ccsig_xmp_read_packet(&s->c, m.p, m.len, origin, &err);
+            st2 = ccsig_xmp_read_packet(&s->ev.c, m.p, m.len, origin, &err);
     } else if (kind == 1) { /* C2PA sidecar */
-        st2 = ccsig_c2pa_read_store(&s->c, m.p, m.len, origin, &err);
+        st2 = ccsig_c2pa_read_store(&s->ev.c, m.p, m.len, origin, &err);
     } else { /* dataset metadata */
         if (f == CCSIG_DATASET_CARD && (m.len < 3 || memcmp(m.p, "---", 3)))
             return; /* a README without front matter is no dataset card */
         if (!strcmp(base_name(path), "metadata.json") &&
             !contains(m.p, m.len, "mlcommons.org/croissant"))
             return;
-        st2 = ccsig_dataset_read(&s->c, f, m.p, m.len, origin, &err);
+        st2 = ccsig_dataset_read(&s->ev.c, f, m.p, m.len, origin, &err);
     }
     if (st2) {
         char msg[260];
@@ -243,47 +246,30 @@ static bool is_dataset_name(const char *name) {
     return ccsig_dataset_format_for_name(name, &f);
 }
 
-/* Read everything for one file into the collector. Returns false (and sets
- * *e) when the file itself cannot be read. */
-static bool read_file(inspect_state *s, const char *path, ccsig_file_format *fmt, size_t *size,
-                      int *e) {
-    mapped m;
-    if (!map_file(path, &m, e))
-        return false;
-    s->map = m; /* unmapped after the report */
-    *size = m.len;
-    ccsig_str origin = ccsig_str_c(ccsig_arena_dup(&s->arena, path, strlen(path)));
-    ccsig_file_format f = ccsig_file_format_sniff(m.p, m.len);
-    *fmt = f;
-    ccsig_asset_ctx ctx = {ccsig_str_c(s->o.agent ? s->o.agent : ""), origin, ccsig_str_make("", 0),
-                           ccsig_file_format_is_image(f)};
-    ccsig_collect_init(&s->c, &s->arena, &ctx);
-    const char *base = base_name(path);
+/* What only inspect reads for a local file, after ccsig_evaluate's readers
+ * (the evaluate hook): XMP through exempi's file handlers and embedded C2PA
+ * (not for HTML), the sidecars beside it and the dataset metadata in its
+ * directory. */
+typedef struct file_hook {
+    inspect_state *s;
+    const char *path;
+    ccsig_str origin;
+    bool html;
+} file_hook;
+
+static void read_beside(ccsig_collect *c, void *ctx) {
+    file_hook *h = ctx;
+    inspect_state *s = h->s;
+    const char *path = h->path;
+    (void)c; /* s->ev.c */
     ccsig_error err;
     ccsig_error_clear(&err);
-    ccsig_dataset_format df;
+    ccsig_dataset_format df = CCSIG_DATASET_CROISSANT;
     char side[4200];
-
-    if (ccsig_dataset_format_for_name(base, &df)) {
-        /* the file is dataset metadata: read it as such */
-        read_side(s, path, 2, df);
-        return true;
-    }
-    if (f == CCSIG_FMT_HTML || ends_with_ci(base, ".html") || ends_with_ci(base, ".htm")) {
-        bool complete;
-        ccsig_html_meta_scan(&s->c, m.p, m.len, &complete);
-    } else if (f == CCSIG_FMT_XMP || ends_with_ci(base, ".xmp")) {
-        read_side(s, path, 0, df);
-        return true;
-    } else if (f == CCSIG_FMT_JUMBF || ends_with_ci(base, ".c2pa")) {
-        /* a sidecar on its own: no sidecars of its own */
-        if (ccsig_c2pa_read_store(&s->c, m.p, m.len, origin, &err) != CCSIG_OK)
-            note_error(s, path, "C2PA manifest store", err.message);
-        return true;
-    } else {
-        if (ccsig_xmp_read_file(&s->c, path, origin, &err) != CCSIG_OK)
+    if (!h->html) {
+        if (ccsig_xmp_read_file(&s->ev.c, path, h->origin, &err) != CCSIG_OK)
             note_error(s, path, "XMP", err.message);
-        ccsig_embedded_read(&s->c, m.p, m.len, origin, CCSIG_EMBED_C2PA);
+        ccsig_embedded_read(&s->ev.c, s->map.p, s->map.len, h->origin, CCSIG_EMBED_C2PA);
     }
     /* sidecars: FILE.xmp, STEM.xmp, FILE.c2pa, STEM.c2pa */
     const char *exts[] = {".xmp", ".XMP", ".c2pa"};
@@ -303,23 +289,115 @@ static bool read_file(inspect_state *s, const char *path, ccsig_file_format *fmt
                 {"metadata.json", CCSIG_DATASET_CROISSANT},
                 {"README.md", CCSIG_DATASET_CARD},
                 {"datapackage.json", CCSIG_DATASET_DATAPACKAGE}};
-    size_t dl = (size_t)(base - path);
+    size_t dl = (size_t)(base_name(path) - path);
     for (size_t k = 0; k < sizeof meta / sizeof meta[0]; k++) {
         snprintf(side, sizeof side, "%.*s%s", (int)dl, path, meta[k].name);
         read_side(s, side, 2, meta[k].f);
     }
+}
+
+/* A file that is itself a sidecar or dataset metadata: read as such. */
+typedef struct self_hook {
+    inspect_state *s;
+    const char *path;
+    ccsig_str origin;
+    int kind; /* 0 XMP, 1 C2PA store, 2 dataset metadata */
+    ccsig_dataset_format df;
+} self_hook;
+
+static void read_self(ccsig_collect *c, void *ctx) {
+    self_hook *h = ctx;
+    (void)c;
+    if (h->kind == 1) {
+        ccsig_error err;
+        ccsig_error_clear(&err);
+        if (ccsig_c2pa_read_store(&h->s->ev.c, h->s->map.p, h->s->map.len, h->origin, &err) !=
+            CCSIG_OK)
+            note_error(h->s, h->path, "C2PA manifest store", err.message);
+    } else {
+        read_side(h->s, h->path, h->kind, h->df);
+    }
+}
+
+/* Is the file a captured HTTP response (a WARC response record's block, as
+ * `ccsig check --response` reads)? */
+static bool is_response(const char *p, size_t len) {
+    return len >= 12 && !memcmp(p, "HTTP/", 5) && p[5] >= '0' && p[5] <= '9';
+}
+
+/* Evaluate one file (ccsig_evaluate). Returns false (and sets *e) when the
+ * file itself cannot be read. */
+static bool read_file(inspect_state *s, const char *path, ccsig_file_format *fmt, size_t *size,
+                      int *e) {
+    mapped m;
+    if (!map_file(path, &m, e))
+        return false;
+    s->map = m; /* unmapped after the report */
+    *size = m.len;
+    ccsig_str origin = ccsig_str_c(ccsig_arena_dup(&s->arena, path, strlen(path)));
+    ccsig_file_format f = ccsig_file_format_sniff(m.p, m.len);
+    *fmt = f;
+    const char *agent = s->o.agent ? s->o.agent : "";
+    ccsig_eval_input in;
+    memset(&in, 0, sizeof in);
+    in.origin = origin;
+    in.agent = ccsig_robots_product_token(agent, strlen(agent));
+    in.profile = &s->o.prof;
+    in.status = -1;
+    const char *base = base_name(path);
+    ccsig_dataset_format df;
+    self_hook self = {s, path, origin, 2, CCSIG_DATASET_CROISSANT};
+    file_hook beside = {s, path, origin, false};
+
+    if (is_response(m.p, m.len)) {
+        /* a captured response: evaluated exactly as scan and check --response do */
+        ccsig_error err;
+        if (ccsig_evaluate_response(m.p, m.len, &in, &s->arena, &s->msg, &s->ev, &err)) {
+            *e = ENOMEM;
+            return false;
+        }
+        *fmt = s->ev.format;
+        return true;
+    }
+    if (ccsig_dataset_format_for_name(base, &df)) {
+        /* the file is dataset metadata: read it as such */
+        self.df = df;
+        in.more = read_self;
+        in.more_ctx = &self;
+    } else if (f != CCSIG_FMT_HTML && (f == CCSIG_FMT_XMP || ends_with_ci(base, ".xmp"))) {
+        self.kind = 0;
+        in.more = read_self;
+        in.more_ctx = &self;
+    } else if (f != CCSIG_FMT_HTML && (f == CCSIG_FMT_JUMBF || ends_with_ci(base, ".c2pa"))) {
+        /* a sidecar on its own: no sidecars of its own */
+        self.kind = 1;
+        in.more = read_self;
+        in.more_ctx = &self;
+    } else {
+        /* the file is the body; its name may say it is HTML */
+        in.response = true;
+        in.body = m.p;
+        in.body_len = m.len;
+        if (ends_with_ci(base, ".html") || ends_with_ci(base, ".htm")) {
+            in.has_type = true;
+            in.content_type = CCSIG_STR_LIT("text/html");
+        }
+        in.readers = CCSIG_EVAL_READ_HTML; /* XMP and C2PA: read_beside */
+        beside.html = ccsig_asset_classify(in.content_type, in.has_type, m.p, m.len, NULL) ==
+                      CCSIG_ASSET_HTML;
+        in.more = read_beside;
+        in.more_ctx = &beside;
+    }
+    ccsig_evaluate(&in, &s->arena, &s->ev);
     return true;
 }
 
 /* ---- output ---- */
 
 static void report(inspect_state *s, const char *path, ccsig_file_format fmt, const char *error) {
-    ccsig_collect *c = &s->c;
-    ccsig_collect_finish(c);
-    ccsig_verdict v;
-    ccsig_combine(c->sts, c->n, &v);
-    ccsig_decision d;
-    ccsig_decide(&v, &s->o.prof, &d);
+    const ccsig_collect *c = &s->ev.c;
+    const ccsig_verdict v = s->ev.verdict;
+    const ccsig_decision d = s->ev.decision;
     if (!error && d.result == CCSIG_RESULT_NOT_PERMITTED && s->status == EXIT_OK)
         s->status = EXIT_NOT_PERMITTED;
     if (s->o.json) {
@@ -363,7 +441,10 @@ static void inspect_one(inspect_state *s, const char *path) {
     int e = 0;
     s->files++;
     if (!read_file(s, path, &fmt, &size, &e)) {
-        ccsig_collect_init(&s->c, &s->arena, NULL);
+        ccsig_eval_input none;
+        memset(&none, 0, sizeof none);
+        none.profile = &s->o.prof;
+        ccsig_evaluate(&none, &s->arena, &s->ev);
         char msg[300];
         snprintf(msg, sizeof msg, "%s%s", strerror(e),
                  e == EISDIR ? " (use -r to walk directories)" : "");
