@@ -188,6 +188,9 @@ ccsig_status ccsig_evaluate(const ccsig_eval_input *in, ccsig_arena *a, ccsig_ev
     for (size_t i = 0; i < in->nnotes; i++)
         ccsig_collect_note(c, &in->notes[i].src, "%.*s", (int)in->notes[i].message.len,
                            in->notes[i].message.p);
+    for (size_t i = 0; i < in->nlinks; i++)
+        ccsig_collect_link(c, in->links[i].kind, in->links[i].url, in->links[i].type,
+                           &in->links[i].src);
 
     /* 1. robots.txt: paths that cannot be crawled have no associated usage
      * preferences (draft-ietf-aipref-attach §4) */

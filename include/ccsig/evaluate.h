@@ -157,6 +157,8 @@ typedef struct ccsig_eval_input {
     size_t nrsl;
     const ccsig_note *notes; /* remarks the caller made (fetch problems), kept first */
     size_t nnotes;
+    const ccsig_link *links; /* links the caller found (robots.txt RSL License lines), first */
+    size_t nlinks;
     const ccsig_statement *earlier; /* statements about the same content made elsewhere */
     size_t nearlier;
     unsigned readers; /* CCSIG_EVAL_READ_* bits; 0: all */

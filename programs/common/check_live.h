@@ -2,7 +2,8 @@
  * check_live.h — `ccsig check URL...` without --robots: everything fetched
  * over HTTP(S) politely (ccsig/fetch.h), every reader applied, one record
  * per URL in the same shape as `ccsig check --robots` (docs/ccsig-check.1).
- * Also the --header readers shared with the offline mode.
+ * The per-URL work is the library's (ccsig_fetch_evaluate_url, ccsig/check.h);
+ * this keeps the threads, the order and the printing.
  */
 #ifndef CCSIG_CHECK_LIVE_H
 #define CCSIG_CHECK_LIVE_H
@@ -26,10 +27,6 @@ typedef struct check_live_opts {
  * was evaluated, 2 when some could not be (bad URL, asset not fetched; the
  * others still were), 3 on an internal failure. */
 int check_live_run(const check_live_opts *o, int argc, char **argv);
-
-/* The --header options of either mode read into the collector (every
- * header reader of ccsig_sources_from_headers). hs are "Name: value". */
-void check_headers_collect(ccsig_collect *c, const char *const *hs, size_t n);
 
 /* What live mode fetched for one URL (all NULL/0 offline). */
 typedef struct check_fetch_info {
