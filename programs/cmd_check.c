@@ -511,7 +511,8 @@ int cmd_check(int argc, char **argv) {
     }
 
     if (response_path) {
-        const char *url = optind < argc ? argv[optind] : "";
+        /* without a URL the response is named by its file */
+        const char *url = optind < argc ? argv[optind] : response_path;
         check_one(&cx, url, strlen(url));
     } else if (optind < argc) {
         for (int i = optind; i < argc; i++)
