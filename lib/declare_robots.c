@@ -540,7 +540,7 @@ static ccsig_status verify(merger *g, ccsig_error *err) {
                              d->paths[p], agents.v[i], a0->rule.line);
         }
     /* Lint: no new error. */
-    char first[sizeof(((ccsig_robots_diag *)0)->message) + 32];
+    char first[512 + 32]; /* "line N: " and a lint message (at most 511 bytes) */
     ccsig_status ls0, ls1;
     m->lint_old = lint_errors(g->old, g->len, NULL, 0, &ls0);
     m->lint_new = lint_errors(m->text.data, m->text.len, first, sizeof first, &ls1);

@@ -44,6 +44,7 @@
 #ifndef CCSIG_ROBOTS_H
 #define CCSIG_ROBOTS_H
 
+#include "ccsig/arena.h"
 #include "ccsig/common.h"
 #include "ccsig/pref.h"
 
@@ -217,23 +218,10 @@ bool ccsig_robots_pattern_match(ccsig_str pattern, ccsig_str path);
 
 /* ---- lint ---- */
 
-typedef enum ccsig_diag_severity {
-    CCSIG_DIAG_NOTE = 0,
-    CCSIG_DIAG_WARNING,
-    CCSIG_DIAG_ERROR
-} ccsig_diag_severity;
-
-/* "note", "warning", "error". */
-const char *ccsig_diag_severity_name(ccsig_diag_severity s);
-
-typedef struct ccsig_robots_diag {
-    unsigned line;   /* 1-based */
-    unsigned column; /* 1-based byte column in the line (after a BOM on line 1) */
-    ccsig_diag_severity severity;
-    const char *id; /* stable identifier, e.g. "content-usage-syntax" (static) */
-    char message[320];
-    char hint[240]; /* what to write instead; may be empty */
-} ccsig_robots_diag;
+/* Lint reports ccsig_diag (ccsig/common.h): code is the check's id (one of
+ * ccsig_robots_lint_checks), status CCSIG_ERR_LIMIT for size-limit,
+ * CCSIG_ERR_SYNTAX for the other errors and CCSIG_OK for warnings and notes;
+ * offset, line and column point at the problem in the input. */
 
 /* Every check lint makes: id, default severity, one-line description. */
 typedef struct ccsig_robots_check_info {
@@ -245,15 +233,17 @@ typedef struct ccsig_robots_check_info {
 const ccsig_robots_check_info *ccsig_robots_lint_checks(size_t *n);
 
 typedef struct ccsig_robots_lint_result {
-    ccsig_robots_diag *v; /* sorted by line, then column */
+    ccsig_diag *v; /* sorted by line, then column */
     size_t n;
     size_t cap;
     size_t errors, warnings, notes;
+    ccsig_arena *text; /* internal: owns the messages and hints */
 } ccsig_robots_lint_result;
 
 /* Lint robots.txt bytes p[0..len) (the whole input: lines past the 500 KiB
- * limit are reported). Fills *out (free with ccsig_robots_lint_free).
- * Returns CCSIG_OK or CCSIG_ERR_NOMEM. */
+ * limit are reported). Fills *out, which owns the diagnostics and their
+ * strings: free it with ccsig_robots_lint_free (also after an error).
+ * Returns CCSIG_OK or CCSIG_ERR_NOMEM. Thread-safe (no shared state). */
 ccsig_status ccsig_robots_lint(const char *p, size_t len, ccsig_robots_lint_result *out,
                                ccsig_error *err);
 

@@ -400,9 +400,9 @@ static void check_merge(const char *name, const char *p, size_t len, const ccsig
             continue;
         bool had = false;
         for (size_t j = 0; j < l0.n && !had; j++)
-            had = l0.v[j].severity == CCSIG_DIAG_ERROR && !strcmp(l0.v[j].id, l1.v[k].id);
+            had = l0.v[j].severity == CCSIG_DIAG_ERROR && !strcmp(l0.v[j].code, l1.v[k].code);
         if (!had)
-            fail_msg("%s: new lint error %s: %s", name, l1.v[k].id, l1.v[k].message);
+            fail_msg("%s: new lint error %s: %s", name, l1.v[k].code, l1.v[k].message);
     }
     ccsig_robots_lint_free(&l0);
     ccsig_robots_lint_free(&l1);

@@ -302,10 +302,14 @@ static void rfc_2_5_size_limit(void **state) {
     assert_int_equal(ccsig_robots_lint(t, o, &res, &err), CCSIG_OK);
     bool found = false;
     for (size_t i = 0; i < res.n; i++)
-        if (!strcmp(res.v[i].id, "size-limit")) {
+        if (!strcmp(res.v[i].code, "size-limit")) {
             found = true;
             assert_int_equal(res.v[i].line, first_ignored);
             assert_int_equal(res.v[i].severity, CCSIG_DIAG_ERROR);
+            assert_int_equal(res.v[i].status, CCSIG_ERR_LIMIT);
+            /* The offset is the start of the first ignored line. */
+            assert_true(res.v[i].offset > 0 && res.v[i].offset < o);
+            assert_true(t[res.v[i].offset - 1] == '\n');
         }
     assert_true(found);
     ccsig_robots_lint_free(&res);
@@ -721,9 +725,9 @@ static void queries_from_many_threads(void **state) {
 
 /* ---- lint ---- */
 
-static const ccsig_robots_diag *find_diag(const ccsig_robots_lint_result *res, const char *id) {
+static const ccsig_diag *find_diag(const ccsig_robots_lint_result *res, const char *id) {
     for (size_t i = 0; i < res->n; i++)
-        if (!strcmp(res->v[i].id, id))
+        if (!strcmp(res->v[i].code, id))
             return &res->v[i];
     return NULL;
 }
@@ -749,8 +753,8 @@ static void lint_checks(void **state) {
     assert_int_equal(ccsig_robots_lint(t, strlen(t), &res, &err), CCSIG_OK);
     for (size_t i = 0; i < res.n; i++)
         printf("%u:%u: %s: %s [%s]\n", res.v[i].line, res.v[i].column,
-               ccsig_diag_severity_name(res.v[i].severity), res.v[i].message, res.v[i].id);
-    const ccsig_robots_diag *d;
+               ccsig_diag_severity_name(res.v[i].severity), res.v[i].message, res.v[i].code);
+    const ccsig_diag *d;
     assert_non_null(d = find_diag(&res, "rule-outside-group"));
     assert_int_equal(d->line, 1);
     assert_non_null(d = find_diag(&res, "content-signal-outside-group"));
@@ -759,6 +763,11 @@ static void lint_checks(void **state) {
     assert_int_equal(d->line, 6);
     assert_int_equal(d->column, strlen("Content-Usage: train-ai=n;exceptions=cc-by, search=?") + 1);
     assert_int_equal(d->severity, CCSIG_DIAG_ERROR);
+    assert_int_equal(d->status, CCSIG_ERR_SYNTAX);
+    /* offset: the same place as line and column, in the whole input. */
+    assert_true(d->offset >= 8 && !memcmp(t + d->offset - 8, "search=?", 8));
+    assert_string_equal(d->hint,
+                        "write a dictionary of label=y or label=n, e.g. 'train-ai=n, search=y'");
     assert_non_null(d = find_diag(&res, "uppercase-label"));
     assert_int_equal(d->line, 7);
     assert_int_equal(d->column, 16);
@@ -781,6 +790,9 @@ static void lint_checks(void **state) {
     assert_non_null(d = find_diag(&res, "license-in-group"));
     assert_non_null(d = find_diag(&res, "key-typo"));
     assert_int_equal(d->line, 14);
+    assert_int_equal(d->status, CCSIG_OK);
+    assert_int_equal(d->severity, CCSIG_DIAG_WARNING);
+    assert_true(!memcmp(t + d->offset, "Disalow: /x", 11));
     assert_non_null(d = find_diag(&res, "allow-disallow-tie"));
     assert_int_equal(d->line, 15);
     /* /never/ is allowed again by line 15 (allow wins the tie), so line 5

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "ccsig/robots.h"
-#include "cli.h"
+#include "sources_test.h"
 
 #define CORPUS CCSIG_SHARED_DIR "/corpus/robots-real"
 
@@ -64,7 +64,7 @@ static void corpus_compile_query_lint(void **state) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", CORPUS, names[i]);
         size_t len;
-        char *text = cli_read_file(path, 0, &len);
+        char *text = t_slurp(path, &len);
         assert_non_null(text);
         ccsig_robots *r = NULL;
         ccsig_error err;
@@ -104,7 +104,7 @@ static void corpus_compile_query_lint(void **state) {
         for (size_t k = 0; k < res.n; k++) {
             assert_true(res.v[k].line >= 1);
             assert_true(res.v[k].column >= 1);
-            assert_non_null(res.v[k].id);
+            assert_non_null(res.v[k].code);
         }
         diags += res.n;
         ccsig_robots_lint_free(&res);
