@@ -124,8 +124,8 @@ int cmd_lint(int argc, char **argv) {
                 json_array_append_new(
                     diags, json_pack("{s:i, s:i, s:s, s:s, s:s, s:s*}", "line", (int)d->line,
                                      "column", (int)d->column, "severity",
-                                     ccsig_diag_severity_name(d->severity), "id", d->code, "message",
-                                     d->message, "hint", d->hint[0] ? d->hint : NULL));
+                                     ccsig_diag_severity_name(d->severity), "id", d->code,
+                                     "message", d->message, "hint", d->hint[0] ? d->hint : NULL));
                 break;
             case FMT_SARIF: {
                 int rule_index = 0;
