@@ -181,10 +181,14 @@ static void refuse(ccsig_declare_merge *m, unsigned line, const char *fmt, ...)
 static void refuse(ccsig_declare_merge *m, unsigned line, const char *fmt, ...) {
     if (m->reason[0])
         return;
+    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(m->reason, sizeof m->reason, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    char *r = strdup(msg);
+    if (r) /* else reason stays empty: the caller reports out of memory */
+        m->reason = r;
     m->reason_line = line;
 }
 
@@ -201,7 +205,11 @@ static void note(ccsig_declare_merge *m, const char *fmt, ...) {
     for (size_t i = 0; i < m->nnotes; i++)
         if (!strcmp(m->notes[i], msg))
             return;
-    snprintf(m->notes[m->nnotes++], sizeof m->notes[0], "%s", msg);
+    if (!m->notes && !(m->notes = calloc(CCSIG_DECLARE_MERGE_MAX_NOTES, sizeof *m->notes)))
+        return; /* notes are advisory: dropped when out of memory */
+    char *n = strdup(msg);
+    if (n)
+        m->notes[m->nnotes++] = n;
 }
 
 static bool add_insertion(merger *g, unsigned before, const char *text, size_t n, unsigned nlines) {
@@ -211,6 +219,8 @@ static bool add_insertion(merger *g, unsigned before, const char *text, size_t n
                CCSIG_DECLARE_MAX_INSERTIONS - 1);
         return false;
     }
+    if (!m->ins && !(m->ins = malloc(CCSIG_DECLARE_MAX_INSERTIONS * sizeof *m->ins)))
+        return false; /* reason empty: out of memory */
     ccsig_declare_insertion *in = &m->ins[m->nins++];
     in->before = before;
     in->lines = nlines;
@@ -565,11 +575,20 @@ out:
 void ccsig_declare_merge_free(ccsig_declare_merge *m) {
     ccsig_buf_free(&m->text);
     ccsig_buf_free(&m->inserted);
+    free(m->ins);
+    if (m->reason && m->reason[0])
+        free((char *)m->reason);
+    for (size_t i = 0; i < m->nnotes; i++)
+        free((char *)m->notes[i]);
+    free(m->notes);
+    memset(m, 0, sizeof *m);
+    m->reason = "";
 }
 
 ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *p, size_t len,
                                         ccsig_declare_merge *m, ccsig_error *err) {
     memset(m, 0, sizeof *m);
+    m->reason = "";
     ccsig_status s = ccsig_declaration_validate(d, err);
     if (s)
         return s;
@@ -770,6 +789,10 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         goto refused;
     goto out;
 refused:
+    if (!m->reason[0]) { /* refusing needed memory it did not get */
+        s = CCSIG_ERR_NOMEM;
+        goto out;
+    }
     s = ccsig_error_set(err, CCSIG_ERR_RANGE, 0, "%s", m->reason);
     if (err)
         err->line = m->reason_line;

@@ -63,7 +63,7 @@ static void corpus_compile_query_lint(void **state) {
     for (size_t i = 0; i < n; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", CORPUS, names[i]);
-        size_t len;
+        size_t len = 0;
         char *text = t_slurp(path, &len);
         assert_non_null(text);
         ccsig_robots *r = NULL;
