@@ -480,7 +480,7 @@ static ccsig_status verify(merger *g, ccsig_error *err) {
     ccsig_declare_merge *m = g->m;
     const ccsig_declaration *d = g->d;
     ccsig_robots *r0 = NULL, *r1 = NULL;
-    ccsig_robots_answer *a0 = malloc(sizeof *a0), *a1 = malloc(sizeof *a1);
+    ccsig_robots_answer *a0 = ccsig_robots_answer_new(), *a1 = ccsig_robots_answer_new();
     strset agents = {0}, urls = {0};
     ccsig_status s = CCSIG_ERR_NOMEM;
     if (!a0 || !a1)
@@ -565,8 +565,8 @@ static ccsig_status verify(merger *g, ccsig_error *err) {
 out:
     ccsig_robots_free(r0);
     ccsig_robots_free(r1);
-    free(a0);
-    free(a1);
+    ccsig_robots_answer_free(a0);
+    ccsig_robots_answer_free(a1);
     strset_free(&agents);
     strset_free(&urls);
     return s;
@@ -609,7 +609,7 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
     g.eol = eol_at(&g, g.L.n ? g.L.n - 1 : 0);
     s = CCSIG_ERR_NOMEM;
     ccsig_robots *r0 = NULL;
-    ccsig_robots_answer *a = malloc(sizeof *a);
+    ccsig_robots_answer *a = ccsig_robots_answer_new();
     ccsig_buf ours = CCSIG_BUF_INIT, t = CCSIG_BUF_INIT;
     if (!a || (s = ccsig_robots_compile(p, len, "robots.txt", &r0, err)))
         goto out;
@@ -800,7 +800,7 @@ out:
     if (s == CCSIG_ERR_NOMEM && !m->reason[0])
         ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     ccsig_robots_free(r0);
-    free(a);
+    ccsig_robots_answer_free(a);
     ccsig_buf_free(&ours);
     ccsig_buf_free(&t);
     free(g.L.v);

@@ -417,7 +417,7 @@ int cmd_check(int argc, char **argv) {
     cx.robots = robots;
     cx.robots_name = robots_path;
     cx.sel = ccsig_robots_select(robots, cx.agent, strlen(cx.agent));
-    cx.ans = malloc(sizeof *cx.ans);
+    cx.ans = ccsig_robots_answer_new();
     if (!cx.ans) {
         cli_error("check", "out of memory");
         ccsig_robots_free(robots);
@@ -446,7 +446,7 @@ int cmd_check(int argc, char **argv) {
     ccsig_buf_free(&cx.out);
     for (size_t i = 0; i < CCSIG_ROBOTS_MAX_STATEMENTS + CCSIG_COLLECT_MAX_STATEMENTS; i++)
         ccsig_buf_free(&cx.names[i]);
-    free(cx.ans);
+    ccsig_robots_answer_free(cx.ans);
     ccsig_robots_free(robots);
     ccsig_arena_free(&arena);
     free(collector);

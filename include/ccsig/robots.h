@@ -117,9 +117,10 @@ typedef enum ccsig_robots_directive {
     CCSIG_ROBOTS_CONTENT_SIGNAL
 } ccsig_robots_directive;
 
-/* The answer to one query. The caller owns it (a thread keeps one and reuses
- * it); a query overwrites it. Large (about 10 KiB, the path buffer): keep it
- * off small stacks in deep recursion. */
+/* The answer to one query. Made by ccsig_robots_answer_new with room for
+ * the statements and the matched path, so that a query allocates nothing;
+ * the caller owns it (a thread keeps one and reuses it) and a query
+ * overwrites it. */
 typedef struct ccsig_robots_answer {
     bool allowed;               /* may the URL be crawled */
     ccsig_robots_reason reason; /* why */
@@ -130,8 +131,8 @@ typedef struct ccsig_robots_answer {
     /* Statements of preference that apply (none when !allowed), in file
      * order: Content-Usage first, then Content-Signal. Provenance: kind
      * robots, the rule's line and text, the matcher's origin. */
-    ccsig_statement st[CCSIG_ROBOTS_MAX_STATEMENTS];
-    ccsig_robots_directive st_directive[CCSIG_ROBOTS_MAX_STATEMENTS];
+    const ccsig_statement *st;                  /* nst statements (in the answer) */
+    const ccsig_robots_directive *st_directive; /* the directive of each */
     size_t nst;
     unsigned folded;      /* rules folded into st[nst-1] for lack of room */
     unsigned withheld;    /* statements that would apply if the URL could be crawled */
@@ -139,11 +140,17 @@ typedef struct ccsig_robots_answer {
     /* RSL licences of the file (global, all agents). */
     const ccsig_robots_license *licenses;
     size_t nlicenses;
-    /* The normalised path that was matched (points into pathbuf or the URL). */
+    /* The normalised path that was matched (points into the answer or the URL). */
     ccsig_str path;
     bool path_truncated;
-    char pathbuf[CCSIG_ROBOTS_PATH_MAX];
+    struct ccsig_robots_answer_store *store; /* internal: room for st and path */
 } ccsig_robots_answer;
+
+/* A new answer for ccsig_robots_query and ccsig_robots_check (about 10 KiB:
+ * CCSIG_ROBOTS_MAX_STATEMENTS statements and a CCSIG_ROBOTS_PATH_MAX path
+ * buffer). NULL when out of memory. Free with ccsig_robots_answer_free. */
+ccsig_robots_answer *ccsig_robots_answer_new(void);
+void ccsig_robots_answer_free(ccsig_robots_answer *a);
 
 /* The groups that apply to one agent: resolve once, query many times. A plain
  * value; valid for the matcher it came from. */
@@ -180,7 +187,9 @@ ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent,
 /* Answer for one URL or path: "https://host/p?q#f", "//host/p", "/p?q" (the
  * scheme, host and fragment are ignored; path and query are matched after
  * percent-normalisation). Allocates nothing. Returns CCSIG_OK, or
- * CCSIG_ERR_USAGE for a NULL argument. Thread-safe on a const matcher. */
+ * CCSIG_ERR_USAGE for a NULL argument or an answer not made by
+ * ccsig_robots_answer_new (out->allowed is then false). Thread-safe on a
+ * const matcher, one answer per thread. */
 ccsig_status ccsig_robots_query(const ccsig_robots *r, ccsig_robots_agent agent, const char *url,
                                 size_t len, ccsig_robots_answer *out);
 

@@ -722,9 +722,9 @@ int check_live_run(const check_live_opts *o, int argc, char **argv) {
     for (int i = 0; ws && th && i < jobs; i++) {
         ws[i].r = &r;
         ccsig_arena_init(&ws[i].arena, 0);
-        ws[i].ans = malloc(sizeof *ws[i].ans);
+        ws[i].ans = ccsig_robots_answer_new();
         if (!ws[i].ans || pthread_create(&th[i], NULL, work, &ws[i])) {
-            free(ws[i].ans);
+            ccsig_robots_answer_free(ws[i].ans);
             ccsig_arena_free(&ws[i].arena);
             break;
         }
@@ -736,7 +736,7 @@ int check_live_run(const check_live_opts *o, int argc, char **argv) {
     }
     for (int i = 0; i < started; i++) {
         pthread_join(th[i], NULL);
-        free(ws[i].ans);
+        ccsig_robots_answer_free(ws[i].ans);
         ccsig_buf_free(&ws[i].out);
         ccsig_arena_free(&ws[i].arena);
     }

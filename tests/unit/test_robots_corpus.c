@@ -58,7 +58,7 @@ static void corpus_compile_query_lint(void **state) {
     closedir(d);
     qsort(names, n, sizeof names[0], name_cmp);
     assert_true(n >= 200);
-    ccsig_robots_answer *ans = malloc(sizeof *ans);
+    ccsig_robots_answer *ans = ccsig_robots_answer_new();
     size_t groups = 0, rules = 0, disallowed = 0, with_prefs = 0, diags = 0;
     for (size_t i = 0; i < n; i++) {
         char path[512];
@@ -116,7 +116,7 @@ static void corpus_compile_query_lint(void **state) {
            n, groups, rules, disallowed, with_prefs, diags);
     assert_true(disallowed > 0);
     assert_true(with_prefs > 0);
-    free(ans);
+    ccsig_robots_answer_free(ans);
 }
 
 int main(void) {
