@@ -18,7 +18,10 @@
  *
  * A fetcher is shared by threads: every function here is thread-safe, and
  * requests for different hosts run in parallel. The library never prints:
- * failures are in the results (an HTTP status, or curl's message).
+ * failures are in the results (an HTTP status, or curl's message). *
+ * Everything declared here is in the optional library libccsig-fetch
+ * (pkg-config ccsig-fetch), not in libccsig: a program that does not fetch
+ * does not link libcurl.
  */
 #ifndef CCSIG_FETCH_H
 #define CCSIG_FETCH_H
