@@ -33,6 +33,14 @@ for h in "$src"/include/ccsig/*.h; do
         fail "include/ccsig/$(basename "$h") not installed"
 done
 [ -e "$prefix/include/ccsig/ccsig.h" ] || fail "no include/ccsig/ccsig.h (the umbrella header)"
+# The umbrella header includes every core header (fetch.h is the optional
+# libccsig-fetch's).
+for h in "$src"/include/ccsig/*.h; do
+    b=$(basename "$h")
+    case "$b" in ccsig.h | fetch.h) continue ;; esac
+    grep -q "^#include \"ccsig/$b\"" "$src/include/ccsig/ccsig.h" ||
+        fail "include/ccsig/ccsig.h does not include ccsig/$b"
+done
 for m in "$src"/docs/*.1; do
     [ -e "$prefix/share/man/man1/$(basename "$m")" ] ||
         fail "share/man/man1/$(basename "$m") not installed"
