@@ -6,6 +6,9 @@
 #   make bench   build (release) and run the benchmark programs in bench/
 #   make fuzz    build the libFuzzer targets with clang, run each FUZZ_SECONDS
 #   make format  rewrite the sources with clang-format
+#   make install PREFIX=/usr/local   build (release) and install bin/ccsig,
+#                the libraries (shared and static), pkg-config files, headers
+#                and man pages under PREFIX (DESTDIR is honoured)
 #   make clean   remove the build directories
 
 BUILD       ?= build
@@ -13,9 +16,10 @@ SAN_BUILD   ?= build-san
 FUZZ_BUILD  ?= build-fuzz
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
+PREFIX      ?= /usr/local
 CCSIG       := $(BUILD)/programs/ccsig
 
-.PHONY: all bootstrap build run test bench fuzz format clean
+.PHONY: all bootstrap build run test bench fuzz format install clean
 
 all: build
 
@@ -43,6 +47,9 @@ fuzz: bootstrap
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCCSIG_FUZZ=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	@./fuzz/run-all $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 format:
 	@clang-format -i $$(find include lib programs tests fuzz bench server -name '*.[ch]' 2>/dev/null)

@@ -106,7 +106,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_robots: cannot read %s\n", argv[3]);
         return 2;
     }
-    ccsig_robots_answer *ans = malloc(sizeof *ans);
+    ccsig_robots_answer *ans = ccsig_robots_answer_new();
     size_t allowed = 0;
     if (!strcmp(mode, "parse")) {
         list files;
@@ -174,6 +174,6 @@ int main(int argc, char **argv) {
     } else {
         return usage();
     }
-    free(ans);
+    ccsig_robots_answer_free(ans);
     return 0;
 }

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ccsig_error err;
     if (ccsig_robots_compile(p, rlen, NULL, &r, &err) != CCSIG_OK)
         return 0;
-    ccsig_robots_answer *a = malloc(sizeof *a);
+    ccsig_robots_answer *a = ccsig_robots_answer_new();
     const char *agents[] = {"*", "ExampleBot", "googlebot", "GPTBot/1.0"};
     const char *u = nul ? nul + 1 : p + size, *end = p + size;
     const char *last = u;
@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ccsig_robots_agent ag = ccsig_robots_select(r, last, lastn);
     check(r, ag, p, rlen < 4096 ? rlen : 4096, a);
     check(r, ag, "/", 1, a);
-    free(a);
+    ccsig_robots_answer_free(a);
     ccsig_robots_free(r);
     return 0;
 }

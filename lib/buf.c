@@ -108,6 +108,44 @@ const char *ccsig_version(void) {
     return CCSIG_VERSION_STRING;
 }
 
+unsigned ccsig_version_number(void) {
+    return CCSIG_VERSION_NUMBER;
+}
+
+const char *ccsig_status_name(ccsig_status s) {
+    switch (s) {
+    case CCSIG_OK:
+        return "ok";
+    case CCSIG_ERR_SYNTAX:
+        return "syntax";
+    case CCSIG_ERR_RANGE:
+        return "range";
+    case CCSIG_ERR_LIMIT:
+        return "limit";
+    case CCSIG_ERR_NOMEM:
+        return "nomem";
+    case CCSIG_ERR_IO:
+        return "io";
+    case CCSIG_ERR_USAGE:
+        return "usage";
+    case CCSIG_ERR_UNSUPPORTED:
+        return "unsupported";
+    }
+    return "unknown";
+}
+
+const char *ccsig_diag_severity_name(ccsig_diag_severity s) {
+    switch (s) {
+    case CCSIG_DIAG_ERROR:
+        return "error";
+    case CCSIG_DIAG_WARNING:
+        return "warning";
+    case CCSIG_DIAG_NOTE:
+        return "note";
+    }
+    return "note";
+}
+
 size_t ccsig_utf8_seq(const unsigned char *p, size_t n) {
     unsigned char c = p[0];
     size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;

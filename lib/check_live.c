@@ -46,7 +46,7 @@ struct ccsig_checker {
 struct ccsig_url_check {
     ccsig_arena arena;
     ccsig_url_result res;
-    ccsig_robots_answer ans;
+    ccsig_robots_answer *ans; /* ccsig_robots_answer_new */
     ccsig_provenance rule;
     char crawl_text[400];
     ccsig_note notes[MAX_NOTES];
@@ -221,8 +221,14 @@ static void fetch_doc(ccsig_checker *k, const char *url, size_t limit, doc *out)
 
 ccsig_url_check *ccsig_url_check_new(void) {
     ccsig_url_check *w = ccsig_calloc(1, sizeof *w);
-    if (w)
-        ccsig_arena_init(&w->arena, 0);
+    if (!w)
+        return NULL;
+    w->ans = ccsig_robots_answer_new();
+    if (!w->ans) {
+        ccsig_free(w);
+        return NULL;
+    }
+    ccsig_arena_init(&w->arena, 0);
     return w;
 }
 
@@ -240,6 +246,7 @@ void ccsig_url_check_free(ccsig_url_check *w) {
     drop_asset(w);
     ccsig_free(w->body);
     ccsig_free(w->tail);
+    ccsig_robots_answer_free(w->ans);
     ccsig_arena_free(&w->arena);
     ccsig_free(w);
 }
@@ -411,7 +418,7 @@ ccsig_status ccsig_fetch_evaluate_url(ccsig_checker *k, ccsig_url_check *w, cons
     ccsig_robots_fetch *rf = &res->robots;
     ccsig_fetch_robots(k->f, url, rf);
     res->robots_fetched = true;
-    ccsig_robots_answer *ans = &w->ans;
+    ccsig_robots_answer *ans = w->ans;
     ans->nst = 0;
     ans->nlicenses = 0;
     if (rf->state == CCSIG_FETCH_ROBOTS_OK) {

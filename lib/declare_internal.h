@@ -6,6 +6,9 @@
 
 #include "ccsig/declare.h"
 
+/* Internal to the library: hidden in the shared library (lib/CMakeLists.txt). */
+#pragma GCC visibility push(hidden)
+
 /* The agent to address in robots.txt ("*" when none was given). */
 const char *declare_agent(const ccsig_declaration *d);
 
@@ -22,5 +25,7 @@ void declare_put_doc(const ccsig_declaration *d, ccsig_declare_format f, ccsig_b
 
 /* Escape for XML/HTML text and attribute values. */
 void declare_put_xml_escaped(ccsig_buf *b, const char *s);
+
+#pragma GCC visibility pop
 
 #endif

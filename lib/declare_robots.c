@@ -181,10 +181,14 @@ static void refuse(ccsig_declare_merge *m, unsigned line, const char *fmt, ...)
 static void refuse(ccsig_declare_merge *m, unsigned line, const char *fmt, ...) {
     if (m->reason[0])
         return;
+    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(m->reason, sizeof m->reason, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    char *r = strdup(msg);
+    if (r) /* else reason stays empty: the caller reports out of memory */
+        m->reason = r;
     m->reason_line = line;
 }
 
@@ -201,7 +205,11 @@ static void note(ccsig_declare_merge *m, const char *fmt, ...) {
     for (size_t i = 0; i < m->nnotes; i++)
         if (!strcmp(m->notes[i], msg))
             return;
-    snprintf(m->notes[m->nnotes++], sizeof m->notes[0], "%s", msg);
+    if (!m->notes && !(m->notes = calloc(CCSIG_DECLARE_MERGE_MAX_NOTES, sizeof *m->notes)))
+        return; /* notes are advisory: dropped when out of memory */
+    char *n = strdup(msg);
+    if (n)
+        m->notes[m->nnotes++] = n;
 }
 
 static bool add_insertion(merger *g, unsigned before, const char *text, size_t n, unsigned nlines) {
@@ -211,6 +219,8 @@ static bool add_insertion(merger *g, unsigned before, const char *text, size_t n
                CCSIG_DECLARE_MAX_INSERTIONS - 1);
         return false;
     }
+    if (!m->ins && !(m->ins = malloc(CCSIG_DECLARE_MAX_INSERTIONS * sizeof *m->ins)))
+        return false; /* reason empty: out of memory */
     ccsig_declare_insertion *in = &m->ins[m->nins++];
     in->before = before;
     in->lines = nlines;
@@ -470,7 +480,7 @@ static ccsig_status verify(merger *g, ccsig_error *err) {
     ccsig_declare_merge *m = g->m;
     const ccsig_declaration *d = g->d;
     ccsig_robots *r0 = NULL, *r1 = NULL;
-    ccsig_robots_answer *a0 = malloc(sizeof *a0), *a1 = malloc(sizeof *a1);
+    ccsig_robots_answer *a0 = ccsig_robots_answer_new(), *a1 = ccsig_robots_answer_new();
     strset agents = {0}, urls = {0};
     ccsig_status s = CCSIG_ERR_NOMEM;
     if (!a0 || !a1)
@@ -540,7 +550,7 @@ static ccsig_status verify(merger *g, ccsig_error *err) {
                              d->paths[p], agents.v[i], a0->rule.line);
         }
     /* Lint: no new error. */
-    char first[sizeof(((ccsig_robots_diag *)0)->message) + 32];
+    char first[512 + 32]; /* "line N: " and a lint message (at most 511 bytes) */
     ccsig_status ls0, ls1;
     m->lint_old = lint_errors(g->old, g->len, NULL, 0, &ls0);
     m->lint_new = lint_errors(m->text.data, m->text.len, first, sizeof first, &ls1);
@@ -555,8 +565,8 @@ static ccsig_status verify(merger *g, ccsig_error *err) {
 out:
     ccsig_robots_free(r0);
     ccsig_robots_free(r1);
-    free(a0);
-    free(a1);
+    ccsig_robots_answer_free(a0);
+    ccsig_robots_answer_free(a1);
     strset_free(&agents);
     strset_free(&urls);
     return s;
@@ -565,11 +575,20 @@ out:
 void ccsig_declare_merge_free(ccsig_declare_merge *m) {
     ccsig_buf_free(&m->text);
     ccsig_buf_free(&m->inserted);
+    free(m->ins);
+    if (m->reason && m->reason[0])
+        free((char *)m->reason);
+    for (size_t i = 0; i < m->nnotes; i++)
+        free((char *)m->notes[i]);
+    free(m->notes);
+    memset(m, 0, sizeof *m);
+    m->reason = "";
 }
 
 ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *p, size_t len,
                                         ccsig_declare_merge *m, ccsig_error *err) {
     memset(m, 0, sizeof *m);
+    m->reason = "";
     ccsig_status s = ccsig_declaration_validate(d, err);
     if (s)
         return s;
@@ -590,7 +609,7 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
     g.eol = eol_at(&g, g.L.n ? g.L.n - 1 : 0);
     s = CCSIG_ERR_NOMEM;
     ccsig_robots *r0 = NULL;
-    ccsig_robots_answer *a = malloc(sizeof *a);
+    ccsig_robots_answer *a = ccsig_robots_answer_new();
     ccsig_buf ours = CCSIG_BUF_INIT, t = CCSIG_BUF_INIT;
     if (!a || (s = ccsig_robots_compile(p, len, "robots.txt", &r0, err)))
         goto out;
@@ -770,6 +789,10 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         goto refused;
     goto out;
 refused:
+    if (!m->reason[0]) { /* refusing needed memory it did not get */
+        s = CCSIG_ERR_NOMEM;
+        goto out;
+    }
     s = ccsig_error_set(err, CCSIG_ERR_RANGE, 0, "%s", m->reason);
     if (err)
         err->line = m->reason_line;
@@ -777,7 +800,7 @@ out:
     if (s == CCSIG_ERR_NOMEM && !m->reason[0])
         ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     ccsig_robots_free(r0);
-    free(a);
+    ccsig_robots_answer_free(a);
     ccsig_buf_free(&ours);
     ccsig_buf_free(&t);
     free(g.L.v);

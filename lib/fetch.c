@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +32,28 @@ typedef struct host_slot {
     double crawl_delay; /* from robots.txt, -1 when none */
 } host_slot;
 
+/* What the fetcher keeps about one origin's robots.txt (ccsig_robots_fetch
+ * with its strings inline); callers get a ccsig_robots_fetch whose strings
+ * point into `strs`. */
+typedef struct robots_rec {
+    ccsig_fetch_robots_state state;
+    long http_status;
+    char origin[512];
+    char url[2048];
+    const char *body;
+    size_t len;
+    bool truncated, from_cache, stale;
+    time_t fetched, expires;
+    double crawl_delay;
+    unsigned redirects;
+    char error[256];
+    uint64_t generation;
+} robots_rec;
+
 typedef struct robots_entry {
-    ccsig_robots_fetch r; /* body points into `body` */
+    robots_rec r; /* body points into `body` */
     char *body;
+    char *strs; /* "origin\0url\0error\0" of r for callers; old ones are retired */
     bool valid, busy;
 } robots_entry;
 
@@ -46,7 +66,7 @@ struct ccsig_fetcher {
     size_t nhosts, caphosts;
     robots_entry *robots;
     size_t nrobots, caprobots;
-    char **retired; /* old robots bodies, freed with the fetcher */
+    char **retired; /* old robots bodies and result strings, freed with the fetcher */
     size_t nretired, capretired;
     uint64_t generation;
 };
@@ -120,8 +140,10 @@ ccsig_status ccsig_fetcher_new(const ccsig_fetch_opts *o, ccsig_fetcher **out, c
 void ccsig_fetcher_free(ccsig_fetcher *f) {
     if (!f)
         return;
-    for (size_t i = 0; i < f->nrobots; i++)
+    for (size_t i = 0; i < f->nrobots; i++) {
         free(f->robots[i].body);
+        free(f->robots[i].strs);
+    }
     for (size_t i = 0; i < f->nretired; i++)
         free(f->retired[i]);
     free(f->retired);
@@ -391,12 +413,38 @@ static const ccsig_str *find_header(const ccsig_response *r, const char *name) {
     return NULL;
 }
 
+static const char no_error[] = "";
+
+static void response_init(ccsig_response *r) {
+    memset(r, 0, sizeof *r);
+    r->error = no_error;
+}
+
+/* Set r->error (the first error set wins; out of memory keeps "" and the
+ * status says what failed). */
+static void set_error(ccsig_response *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void set_error(ccsig_response *r, const char *fmt, ...) {
+    if (r->error != no_error)
+        return;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char *e = strdup(msg);
+    if (e)
+        r->error = e;
+}
+
 void ccsig_response_free(ccsig_response *r) {
     free(r->url);
     free(r->body);
     free(r->headers);
     free(r->hbuf);
-    memset(r, 0, sizeof *r);
+    if (r->error && r->error != no_error)
+        free((char *)r->error);
+    response_init(r);
 }
 
 /* One request without following redirects. *location receives the
@@ -407,12 +455,12 @@ static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch
     char scheme[16], host[HOST_MAX];
     long port;
     if (!url_parts(url, scheme, sizeof scheme, host, sizeof host, &port)) {
-        snprintf(r->error, sizeof r->error, "not an http(s) URL: %.200s", url);
+        set_error(r, "not an http(s) URL: %.200s", url);
         return CCSIG_ERR_USAGE;
     }
     CURL *c = curl_easy_init();
     if (!c) {
-        snprintf(r->error, sizeof r->error, "out of memory");
+        set_error(r, "out of memory");
         return CCSIG_ERR_NOMEM;
     }
     xfer x;
@@ -455,16 +503,16 @@ static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch
     memcpy(r->content_type, x.ctype, sizeof r->content_type);
     bool ok = rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && (x.truncated || x.stopped));
     if (x.oom) {
-        snprintf(r->error, sizeof r->error, "out of memory");
+        set_error(r, "out of memory");
         st = CCSIG_ERR_NOMEM;
     } else if (!ok) {
         if (rc == CURLE_OPERATION_TIMEDOUT)
-            snprintf(r->error, sizeof r->error,
-                     "timed out (limits: %ld ms to connect, %ld ms "
-                     "per request)",
-                     f->o.connect_timeout_ms, f->o.timeout_ms);
+            set_error(r,
+                      "timed out (limits: %ld ms to connect, %ld ms "
+                      "per request)",
+                      f->o.connect_timeout_ms, f->o.timeout_ms);
         else
-            snprintf(r->error, sizeof r->error, "%s", curl_easy_strerror(rc));
+            set_error(r, "%s", curl_easy_strerror(rc));
         st = CCSIG_ERR_IO; /* even after a status line: the answer is incomplete */
     }
     char *loc = NULL;
@@ -496,7 +544,7 @@ static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch
 
 ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetch_req *req,
                              ccsig_response *out) {
-    memset(out, 0, sizeof *out);
+    response_init(out);
     char *cur = strdup(url);
     if (!cur)
         return CCSIG_ERR_NOMEM;
@@ -504,7 +552,7 @@ ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetc
     for (unsigned hop = 0;; hop++) {
         char *loc = NULL;
         ccsig_response r;
-        memset(&r, 0, sizeof r);
+        response_init(&r);
         ccsig_status st = request(f, cur, req, &r, &loc);
         r.redirects = hop;
         if (st || !follow || !loc) {
@@ -514,8 +562,8 @@ ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetc
             return st;
         }
         if (hop + 1 > CCSIG_FETCH_MAX_REDIRECTS) {
-            snprintf(r.error, sizeof r.error, "more than %d redirects (last to %.150s)",
-                     CCSIG_FETCH_MAX_REDIRECTS, loc);
+            set_error(&r, "more than %d redirects (last to %.150s)", CCSIG_FETCH_MAX_REDIRECTS,
+                      loc);
             free(loc);
             r.url = cur;
             *out = r;
@@ -756,8 +804,7 @@ static void retire(ccsig_fetcher *f, char *body) {
 }
 
 /* Fetch now into a fresh result (no locks held). */
-static void robots_fetch_now(ccsig_fetcher *f, const char *origin, ccsig_robots_fetch *r,
-                             char **body) {
+static void robots_fetch_now(ccsig_fetcher *f, const char *origin, robots_rec *r, char **body) {
     char url[600];
     snprintf(url, sizeof url, "%s/robots.txt", origin);
     ccsig_fetch_req req = {0, 0, false, CCSIG_FETCH_ROBOTS_MAX, true, NULL, NULL};
@@ -797,11 +844,50 @@ static void robots_fetch_now(ccsig_fetcher *f, const char *origin, ccsig_robots_
     ccsig_response_free(&resp);
 }
 
+/* The caller's view of e->r: its strings in e->strs (owned by the fetcher). */
+static void export_rec(const robots_entry *e, ccsig_robots_fetch *out) {
+    const robots_rec *r = &e->r;
+    out->state = r->state;
+    out->http_status = r->http_status;
+    out->body = r->body;
+    out->len = r->len;
+    out->truncated = r->truncated;
+    out->from_cache = r->from_cache;
+    out->stale = r->stale;
+    out->fetched = r->fetched;
+    out->expires = r->expires;
+    out->crawl_delay = r->crawl_delay;
+    out->redirects = r->redirects;
+    out->generation = r->generation;
+    if (e->strs) {
+        out->origin = e->strs;
+        out->url = out->origin + strlen(out->origin) + 1;
+        out->error = out->url + strlen(out->url) + 1;
+    } else {
+        out->origin = out->url = out->error = "";
+    }
+}
+
+/* New caller strings for a refreshed entry (under f->mu); the old ones are
+ * retired, since callers may still hold them. */
+static void entry_strings(ccsig_fetcher *f, robots_entry *e) {
+    size_t o = strlen(e->r.origin), u = strlen(e->r.url), x = strlen(e->r.error);
+    char *s = malloc(o + u + x + 3);
+    if (s) {
+        memcpy(s, e->r.origin, o + 1);
+        memcpy(s + o + 1, e->r.url, u + 1);
+        memcpy(s + o + u + 2, e->r.error, x + 1);
+    }
+    retire(f, e->strs);
+    e->strs = s; /* NULL when out of memory: the strings read "" */
+}
+
 ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_fetch *out) {
     memset(out, 0, sizeof *out);
+    out->origin = out->url = out->error = "";
     char origin[512];
     if (!ccsig_url_origin(url, origin, sizeof origin)) {
-        snprintf(out->error, sizeof out->error, "not an http(s) URL");
+        out->error = "not an http(s) URL";
         out->state = CCSIG_FETCH_ROBOTS_UNREACHABLE;
         return CCSIG_ERR_USAGE;
     }
@@ -817,7 +903,7 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
     e = &f->robots[idx];
     time_t now = time(NULL);
     if (e->valid && now < e->r.expires) {
-        *out = e->r;
+        export_rec(e, out);
         out->from_cache = true;
         pthread_mutex_unlock(&f->mu);
         return CCSIG_OK;
@@ -835,7 +921,7 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
         }
     }
     if (!from_disk) {
-        ccsig_robots_fetch r;
+        robots_rec r;
         memset(&r, 0, sizeof r);
         snprintf(r.origin, sizeof r.origin, "%s", origin);
         char *body;
@@ -870,6 +956,7 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
     copy.r.generation = ++f->generation;
     copy.busy = false;
     *e = copy;
+    entry_strings(f, e);
     /* the host's Crawl-delay */
     char scheme[16], host[HOST_MAX];
     long port;
@@ -878,7 +965,7 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
         if (h && copy.r.crawl_delay > h->crawl_delay)
             h->crawl_delay = copy.r.crawl_delay;
     }
-    *out = e->r;
+    export_rec(e, out);
     pthread_cond_broadcast(&f->cv);
     pthread_mutex_unlock(&f->mu);
     return CCSIG_OK;

@@ -32,6 +32,7 @@
  */
 #include <stdlib.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/robots.h"
 #include "robots_internal.h"
 
@@ -1461,15 +1462,43 @@ static bool is_robots_txt(ccsig_str path) {
     return path.len >= l && memcmp(path.p, rt, l) == 0 && (path.len == l || path.p[l] == '?');
 }
 
+/* What an answer holds besides its fields (ccsig_robots_answer_new). */
+struct ccsig_robots_answer_store {
+    ccsig_statement st[CCSIG_ROBOTS_MAX_STATEMENTS];
+    ccsig_robots_directive st_directive[CCSIG_ROBOTS_MAX_STATEMENTS];
+    char pathbuf[CCSIG_ROBOTS_PATH_MAX];
+};
+
+typedef struct answer_block {
+    ccsig_robots_answer a;
+    struct ccsig_robots_answer_store s;
+} answer_block;
+
+ccsig_robots_answer *ccsig_robots_answer_new(void) {
+    answer_block *b = ccsig_calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->a.store = &b->s;
+    b->a.st = b->s.st;
+    b->a.st_directive = b->s.st_directive;
+    return &b->a;
+}
+
+void ccsig_robots_answer_free(ccsig_robots_answer *a) {
+    if (a)
+        ccsig_free((answer_block *)a); /* a is the block's first member */
+}
+
 static void add_statement(ccsig_robots_answer *out, const ccsig_statement *st,
                           ccsig_robots_directive d) {
+    struct ccsig_robots_answer_store *s = out->store;
     if (out->nst < CCSIG_ROBOTS_MAX_STATEMENTS) {
-        out->st[out->nst] = *st;
-        out->st_directive[out->nst] = d;
+        s->st[out->nst] = *st;
+        s->st_directive[out->nst] = d;
         out->nst++;
         return;
     }
-    ccsig_statement *last = &out->st[out->nst - 1];
+    ccsig_statement *last = &s->st[out->nst - 1];
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
         const ccsig_pref *pf = &st->cat[c];
         ccsig_statement_set(last, (ccsig_category)c, (ccsig_state)pf->state,
@@ -1551,11 +1580,15 @@ static void answer_reset(ccsig_robots_answer *out) {
 
 ccsig_status ccsig_robots_query(const ccsig_robots *r, ccsig_robots_agent agent, const char *url,
                                 size_t len, ccsig_robots_answer *out) {
-    if (!r || !out || (!url && len))
+    if (out && !out->store)
+        out->allowed = false;
+    if (!r || !out || (!url && len) || !out->store)
         return CCSIG_ERR_USAGE;
     answer_reset(out);
-    out->path = ccsig_robots_url_path(url ? url : "", len, out->pathbuf, sizeof out->pathbuf,
-                                      &out->path_truncated);
+    out->st = out->store->st;
+    out->st_directive = out->store->st_directive;
+    out->path = ccsig_robots_url_path(url ? url : "", len, out->store->pathbuf,
+                                      sizeof out->store->pathbuf, &out->path_truncated);
     out->licenses = r->licenses;
     out->nlicenses = r->nlicenses;
     out->specific = agent.specific;

@@ -9,6 +9,9 @@
 #include "ccsig/arena.h"
 #include "ccsig/robots.h"
 
+/* Internal to the library: hidden in the shared library (lib/CMakeLists.txt). */
+#pragma GCC visibility push(hidden)
+
 /* Directive of a line, decided from its key (robots_classify_key). */
 typedef enum robots_key {
     RK_NONE = 0, /* not a key/value line */
@@ -170,5 +173,7 @@ void robots_parse_signal(const char *p, size_t n, ccsig_statement *st, ccsig_str
 /* Split a Content-Usage / Content-Signal value into path and expression
  * (attach draft "Processing Content-Usage Rules"). */
 void robots_split_value(const char *v, size_t n, ccsig_str *path, ccsig_str *expr);
+
+#pragma GCC visibility pop
 
 #endif

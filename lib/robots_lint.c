@@ -74,17 +74,6 @@ const ccsig_robots_check_info *ccsig_robots_lint_checks(size_t *n) {
     return checks;
 }
 
-const char *ccsig_diag_severity_name(ccsig_diag_severity s) {
-    switch (s) {
-    case CCSIG_DIAG_ERROR:
-        return "error";
-    case CCSIG_DIAG_WARNING:
-        return "warning";
-    default:
-        return "note";
-    }
-}
-
 typedef struct lint_ctx {
     ccsig_robots_lint_result *res;
     bool nomem;
@@ -106,9 +95,17 @@ static void diag(lint_ctx *c, unsigned line, unsigned col, const char *id, const
 static void diag(lint_ctx *c, unsigned line, unsigned col, const char *id, const char *hint,
                  const char *fmt, ...) {
     ccsig_robots_lint_result *r = c->res;
+    if (!r->text) {
+        r->text = malloc(sizeof *r->text);
+        if (!r->text) {
+            c->nomem = true;
+            return;
+        }
+        ccsig_arena_init(r->text, 0);
+    }
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 16;
-        ccsig_robots_diag *nv = realloc(r->v, cap * sizeof *nv);
+        ccsig_diag *nv = realloc(r->v, cap * sizeof *nv);
         if (!nv) {
             c->nomem = true;
             return;
@@ -116,17 +113,36 @@ static void diag(lint_ctx *c, unsigned line, unsigned col, const char *id, const
         r->v = nv;
         r->cap = cap;
     }
-    const ccsig_robots_check_info *ci = check_info(id);
-    ccsig_robots_diag *d = &r->v[r->n++];
-    d->line = line;
-    d->column = col ? col : 1;
-    d->id = ci ? ci->id : "lint";
-    d->severity = ci ? ci->severity : CCSIG_DIAG_WARNING;
+    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d->message, sizeof d->message, fmt, ap);
+    int mn = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(d->hint, sizeof d->hint, "%s", hint ? hint : "");
+    size_t ml = mn < 0 ? 0 : (size_t)mn < sizeof msg ? (size_t)mn : sizeof msg - 1;
+    size_t hl = hint ? strlen(hint) : 0;
+    char *m = ccsig_arena_alloc(r->text, ml + 1 + hl + 1);
+    if (!m) {
+        c->nomem = true;
+        return;
+    }
+    memcpy(m, msg, ml);
+    m[ml] = '\0';
+    char *h = m + ml + 1;
+    if (hl)
+        memcpy(h, hint, hl);
+    h[hl] = '\0';
+    const ccsig_robots_check_info *ci = check_info(id);
+    ccsig_diag *d = &r->v[r->n++];
+    d->line = line;
+    d->column = col ? col : 1;
+    d->offset = 0; /* set once every diagnostic is in (set_offsets) */
+    d->code = ci ? ci->id : "lint";
+    d->severity = ci ? ci->severity : CCSIG_DIAG_WARNING;
+    d->status = d->severity != CCSIG_DIAG_ERROR  ? CCSIG_OK
+                : !strcmp(d->code, "size-limit") ? CCSIG_ERR_LIMIT
+                                                 : CCSIG_ERR_SYNTAX;
+    d->message = m;
+    d->hint = h;
     if (d->severity == CCSIG_DIAG_ERROR)
         r->errors++;
     else if (d->severity == CCSIG_DIAG_WARNING)
@@ -465,6 +481,21 @@ static int sort_cmp(const void *x, const void *y) {
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* The byte offset of every diagnostic (sorted by line): the start of its
+ * line as the lexer reads it, plus the column. p is the padded copy. */
+static void set_offsets(const char *p, size_t len, ccsig_robots_lint_result *out) {
+    robots_lexer lx;
+    robots_lexer_init(&lx, p, len);
+    robots_lexline l;
+    size_t i = 0;
+    while (i < out->n && robots_lexer_next(&lx, &l)) {
+        for (; i < out->n && out->v[i].line <= l.line; i++) {
+            size_t off = l.start + out->v[i].column - 1;
+            out->v[i].offset = out->v[i].line == l.line && off <= len ? off : l.start;
+        }
+    }
+}
+
 ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_result *out,
                                ccsig_error *err) {
     memset(out, 0, sizeof *out);
@@ -645,18 +676,19 @@ ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_
         lint_groups(&c, r);
     ccsig_robots_free(r);
     ccsig_arena_free(&a);
-    free(copy);
     if (c.nomem) {
+        free(copy);
         ccsig_robots_lint_free(out);
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     }
     /* Stable sort by position (insertion order breaks ties). */
     if (out->n > 1) {
         sort_item *idx = malloc(out->n * sizeof *idx);
-        ccsig_robots_diag *sorted = malloc(out->n * sizeof *sorted);
+        ccsig_diag *sorted = malloc(out->n * sizeof *sorted);
         if (!idx || !sorted) {
             free(idx);
             free(sorted);
+            free(copy);
             ccsig_robots_lint_free(out);
             return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
         }
@@ -673,10 +705,16 @@ ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_
         out->v = sorted;
         out->cap = out->n;
     }
+    set_offsets(copy, len, out);
+    free(copy);
     return CCSIG_OK;
 }
 
 void ccsig_robots_lint_free(ccsig_robots_lint_result *res) {
     free(res->v);
+    if (res->text) {
+        ccsig_arena_free(res->text);
+        free(res->text);
+    }
     memset(res, 0, sizeof *res);
 }

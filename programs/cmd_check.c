@@ -465,7 +465,7 @@ int cmd_check(int argc, char **argv) {
     cx.arena = &arena;
     cx.ev = malloc(sizeof *cx.ev);
     cx.msg = malloc(sizeof *cx.msg);
-    cx.ans = malloc(sizeof *cx.ans);
+    cx.ans = ccsig_robots_answer_new();
     char *text = NULL, *resp = NULL;
     ccsig_robots *robots = NULL;
     if (!cx.ev || !cx.msg || !cx.ans) {
@@ -536,7 +536,7 @@ done:
     ccsig_buf_free(&cx.out);
     for (size_t i = 0; i < CCSIG_COLLECT_MAX_STATEMENTS; i++)
         ccsig_buf_free(&cx.names[i]);
-    free(cx.ans);
+    ccsig_robots_answer_free(cx.ans);
     free(cx.ev);
     free(cx.msg);
     free(text);

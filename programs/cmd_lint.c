@@ -112,11 +112,11 @@ int cmd_lint(int argc, char **argv) {
         notes += res.notes;
         json_t *diags = json_array();
         for (size_t k = 0; k < res.n; k++) {
-            const ccsig_robots_diag *d = &res.v[k];
+            const ccsig_diag *d = &res.v[k];
             switch (fmt) {
             case FMT_TEXT:
                 printf("%s:%u:%u: %s: %s [%s]\n", path, d->line, d->column,
-                       ccsig_diag_severity_name(d->severity), d->message, d->id);
+                       ccsig_diag_severity_name(d->severity), d->message, d->code);
                 if (d->hint[0])
                     printf("  hint: %s\n", d->hint);
                 break;
@@ -124,13 +124,13 @@ int cmd_lint(int argc, char **argv) {
                 json_array_append_new(
                     diags, json_pack("{s:i, s:i, s:s, s:s, s:s, s:s*}", "line", (int)d->line,
                                      "column", (int)d->column, "severity",
-                                     ccsig_diag_severity_name(d->severity), "id", d->id, "message",
-                                     d->message, "hint", d->hint[0] ? d->hint : NULL));
+                                     ccsig_diag_severity_name(d->severity), "id", d->code,
+                                     "message", d->message, "hint", d->hint[0] ? d->hint : NULL));
                 break;
             case FMT_SARIF: {
                 int rule_index = 0;
                 for (size_t x = 0; x < nchecks; x++)
-                    if (!strcmp(checks[x].id, d->id))
+                    if (!strcmp(checks[x].id, d->code))
                         rule_index = (int)x;
                 char msg[600];
                 if (d->hint[0])
@@ -141,7 +141,7 @@ int cmd_lint(int argc, char **argv) {
                                         "artifactLocation", "uri", uri_of(path), "region",
                                         "startLine", (int)d->line, "startColumn", (int)d->column);
                 json_array_append_new(results, json_pack("{s:s, s:i, s:s, s:{s:s}, s:o}", "ruleId",
-                                                         d->id, "ruleIndex", rule_index, "level",
+                                                         d->code, "ruleIndex", rule_index, "level",
                                                          sarif_level(d->severity), "message",
                                                          "text", msg, "locations", loc));
                 break;

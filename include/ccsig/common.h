@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ccsig/version.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -30,6 +32,40 @@ typedef enum ccsig_status {
     CCSIG_ERR_USAGE = 6,  /* the caller passed an invalid argument */
     CCSIG_ERR_UNSUPPORTED = 7
 } ccsig_status;
+
+/* "ok", "syntax", "range", "limit", "nomem", "io", "usage", "unsupported";
+ * "unknown" for a value not in the enum. Static strings; thread-safe. */
+const char *ccsig_status_name(ccsig_status s);
+
+/* How serious a diagnostic is. */
+typedef enum ccsig_diag_severity {
+    CCSIG_DIAG_NOTE = 0,
+    CCSIG_DIAG_WARNING,
+    CCSIG_DIAG_ERROR
+} ccsig_diag_severity;
+
+/* "note", "warning", "error". */
+const char *ccsig_diag_severity_name(ccsig_diag_severity s);
+
+/* One diagnostic about an input, the way a compiler reports one: the one
+ * type every checker of the library fills (robots lint today). A list of
+ * them is owned by the result that holds it (e.g. ccsig_robots_lint_result):
+ * message and hint live until that result is freed.
+ *
+ * offset is a byte offset into the whole input (a BOM included); line and
+ * column are 1-based, the column a byte column in the line (after a BOM on
+ * line 1); line 0 when the input has no lines. */
+typedef struct ccsig_diag {
+    ccsig_diag_severity severity;
+    ccsig_status status; /* the error class (CCSIG_ERR_SYNTAX, ...); CCSIG_OK for a
+                            warning or note that is no error */
+    const char *code;    /* stable identifier, e.g. "content-usage-syntax" (static) */
+    size_t offset;
+    unsigned line;
+    unsigned column;
+    const char *message; /* NUL-terminated, never NULL */
+    const char *hint;    /* what to write instead; "" when none, never NULL */
+} ccsig_diag;
 
 /* Error record: what failed and where. offset is a byte offset into the
  * input; line and column are 1-based (0 when the input has no lines). */
@@ -118,8 +154,12 @@ ccsig_status ccsig_error_set(ccsig_error *err, ccsig_status code, size_t offset,
 /* Clear an error record. */
 void ccsig_error_clear(ccsig_error *err);
 
-/* Library version string, e.g. "0.1.0". */
+/* Version of the library the program runs with: the string ("0.1.0") and
+ * the number (CCSIG_VERSION_NUMBER of the library's build, 100 for 0.1.0).
+ * Compare with the CCSIG_VERSION_* macros (ccsig/version.h) of the headers
+ * the program was compiled with. Thread-safe. */
 const char *ccsig_version(void);
+unsigned ccsig_version_number(void);
 
 #ifdef __cplusplus
 }

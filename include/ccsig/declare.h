@@ -238,10 +238,12 @@ typedef struct ccsig_declare_insertion {
     size_t off, len;
 } ccsig_declare_insertion;
 
+/* The result of a merge. Every pointer in it (ins, reason, notes, the
+ * buffers) is owned by the result and lives until ccsig_declare_merge_free. */
 typedef struct ccsig_declare_merge {
-    ccsig_buf text;     /* the merged robots.txt */
-    ccsig_buf inserted; /* the text of the insertions */
-    ccsig_declare_insertion ins[CCSIG_DECLARE_MAX_INSERTIONS];
+    ccsig_buf text;               /* the merged robots.txt */
+    ccsig_buf inserted;           /* the text of the insertions */
+    ccsig_declare_insertion *ins; /* nins insertions, in file order */
     size_t nins;
     bool newline_added;          /* the old file did not end with a line end; one was added */
     bool unchanged;              /* the file already has these rules: text is the input */
@@ -250,11 +252,11 @@ typedef struct ccsig_declare_merge {
     unsigned agents, urls;       /* what the check compared */
     unsigned carried;            /* shadowed rules repeated on a declared path */
     unsigned lint_old, lint_new; /* lint errors before and after */
-    char reason[400];            /* why the merge was refused */
+    const char *reason;          /* why the merge was refused; "" when it was not */
     unsigned reason_line;        /* the old file's line concerned, 0 when none */
     /* Things the steward should know that do not stop the merge (a declared
      * path that robots.txt disallows, so the rule has no effect there). */
-    char notes[CCSIG_DECLARE_MERGE_MAX_NOTES][200];
+    const char **notes; /* nnotes NUL-terminated sentences */
     size_t nnotes;
 } ccsig_declare_merge;
 

@@ -18,7 +18,10 @@
  *
  * A fetcher is shared by threads: every function here is thread-safe, and
  * requests for different hosts run in parallel. The library never prints:
- * failures are in the results (an HTTP status, or curl's message).
+ * failures are in the results (an HTTP status, or curl's message). *
+ * Everything declared here is in the optional library libccsig-fetch
+ * (pkg-config ccsig-fetch), not in libccsig: a program that does not fetch
+ * does not link libcurl.
  */
 #ifndef CCSIG_FETCH_H
 #define CCSIG_FETCH_H
@@ -98,8 +101,8 @@ typedef struct ccsig_response {
     ccsig_header_field *headers; /* of the final answer, in order (slices into hbuf) */
     size_t nheaders;
     char *hbuf;
-    char error[256]; /* empty on success, else what went wrong (curl's message, a
-                        redirect loop, ...) */
+    const char *error; /* "" on success, else what went wrong (curl's message, a
+                          redirect loop, ...); owned by the response */
 } ccsig_response;
 
 void ccsig_response_free(ccsig_response *r);
@@ -124,10 +127,10 @@ const char *ccsig_fetch_robots_state_name(ccsig_fetch_robots_state s);
 
 typedef struct ccsig_robots_fetch {
     ccsig_fetch_robots_state state;
-    long http_status; /* of the last answer, 0 when none */
-    char origin[512]; /* scheme://host[:port] */
-    char url[2048];   /* the robots.txt URL that answered (after redirects) */
-    const char *body; /* OK: the file (at most CCSIG_FETCH_ROBOTS_MAX bytes) */
+    long http_status;   /* of the last answer, 0 when none */
+    const char *origin; /* scheme://host[:port] */
+    const char *url;    /* the robots.txt URL that answered (after redirects) */
+    const char *body;   /* OK: the file (at most CCSIG_FETCH_ROBOTS_MAX bytes) */
     size_t len;
     bool truncated;  /* the file was longer than CCSIG_FETCH_ROBOTS_MAX */
     bool from_cache; /* served from the memory or disk cache */
@@ -135,14 +138,15 @@ typedef struct ccsig_robots_fetch {
     time_t fetched, expires;
     double crawl_delay; /* the agent's Crawl-delay, -1 when none */
     unsigned redirects;
-    char error[256];     /* why it is unavailable or unreachable */
+    const char *error;   /* why it is unavailable or unreachable; "" when OK */
     uint64_t generation; /* changes whenever the entry is refreshed */
 } ccsig_robots_fetch;
 
 /* The robots.txt of the URL's origin, from the cache or fetched now. The
- * result is a copy owned by the caller except body, which lives in the
- * fetcher until it is freed (an entry refreshed later gets a new body; old
- * bodies are kept). Returns CCSIG_ERR_USAGE for a URL that is not http(s). */
+ * result is a value the caller owns, but its strings (origin, url, error)
+ * and body live in the fetcher until it is freed (an entry refreshed later
+ * gets new ones; old ones are kept); they are never NULL. Returns CCSIG_ERR_USAGE for a URL that is
+ * not http(s). */
 ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_fetch *out);
 
 /* ---- helpers ---- */

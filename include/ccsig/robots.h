@@ -44,6 +44,7 @@
 #ifndef CCSIG_ROBOTS_H
 #define CCSIG_ROBOTS_H
 
+#include "ccsig/arena.h"
 #include "ccsig/common.h"
 #include "ccsig/pref.h"
 
@@ -116,9 +117,10 @@ typedef enum ccsig_robots_directive {
     CCSIG_ROBOTS_CONTENT_SIGNAL
 } ccsig_robots_directive;
 
-/* The answer to one query. The caller owns it (a thread keeps one and reuses
- * it); a query overwrites it. Large (about 10 KiB, the path buffer): keep it
- * off small stacks in deep recursion. */
+/* The answer to one query. Made by ccsig_robots_answer_new with room for
+ * the statements and the matched path, so that a query allocates nothing;
+ * the caller owns it (a thread keeps one and reuses it) and a query
+ * overwrites it. */
 typedef struct ccsig_robots_answer {
     bool allowed;               /* may the URL be crawled */
     ccsig_robots_reason reason; /* why */
@@ -129,8 +131,8 @@ typedef struct ccsig_robots_answer {
     /* Statements of preference that apply (none when !allowed), in file
      * order: Content-Usage first, then Content-Signal. Provenance: kind
      * robots, the rule's line and text, the matcher's origin. */
-    ccsig_statement st[CCSIG_ROBOTS_MAX_STATEMENTS];
-    ccsig_robots_directive st_directive[CCSIG_ROBOTS_MAX_STATEMENTS];
+    const ccsig_statement *st;                  /* nst statements (in the answer) */
+    const ccsig_robots_directive *st_directive; /* the directive of each */
     size_t nst;
     unsigned folded;      /* rules folded into st[nst-1] for lack of room */
     unsigned withheld;    /* statements that would apply if the URL could be crawled */
@@ -138,11 +140,17 @@ typedef struct ccsig_robots_answer {
     /* RSL licences of the file (global, all agents). */
     const ccsig_robots_license *licenses;
     size_t nlicenses;
-    /* The normalised path that was matched (points into pathbuf or the URL). */
+    /* The normalised path that was matched (points into the answer or the URL). */
     ccsig_str path;
     bool path_truncated;
-    char pathbuf[CCSIG_ROBOTS_PATH_MAX];
+    struct ccsig_robots_answer_store *store; /* internal: room for st and path */
 } ccsig_robots_answer;
+
+/* A new answer for ccsig_robots_query and ccsig_robots_check (about 10 KiB:
+ * CCSIG_ROBOTS_MAX_STATEMENTS statements and a CCSIG_ROBOTS_PATH_MAX path
+ * buffer). NULL when out of memory. Free with ccsig_robots_answer_free. */
+ccsig_robots_answer *ccsig_robots_answer_new(void);
+void ccsig_robots_answer_free(ccsig_robots_answer *a);
 
 /* The groups that apply to one agent: resolve once, query many times. A plain
  * value; valid for the matcher it came from. */
@@ -179,7 +187,9 @@ ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent,
 /* Answer for one URL or path: "https://host/p?q#f", "//host/p", "/p?q" (the
  * scheme, host and fragment are ignored; path and query are matched after
  * percent-normalisation). Allocates nothing. Returns CCSIG_OK, or
- * CCSIG_ERR_USAGE for a NULL argument. Thread-safe on a const matcher. */
+ * CCSIG_ERR_USAGE for a NULL argument or an answer not made by
+ * ccsig_robots_answer_new (out->allowed is then false). Thread-safe on a
+ * const matcher, one answer per thread. */
 ccsig_status ccsig_robots_query(const ccsig_robots *r, ccsig_robots_agent agent, const char *url,
                                 size_t len, ccsig_robots_answer *out);
 
@@ -217,23 +227,10 @@ bool ccsig_robots_pattern_match(ccsig_str pattern, ccsig_str path);
 
 /* ---- lint ---- */
 
-typedef enum ccsig_diag_severity {
-    CCSIG_DIAG_NOTE = 0,
-    CCSIG_DIAG_WARNING,
-    CCSIG_DIAG_ERROR
-} ccsig_diag_severity;
-
-/* "note", "warning", "error". */
-const char *ccsig_diag_severity_name(ccsig_diag_severity s);
-
-typedef struct ccsig_robots_diag {
-    unsigned line;   /* 1-based */
-    unsigned column; /* 1-based byte column in the line (after a BOM on line 1) */
-    ccsig_diag_severity severity;
-    const char *id; /* stable identifier, e.g. "content-usage-syntax" (static) */
-    char message[320];
-    char hint[240]; /* what to write instead; may be empty */
-} ccsig_robots_diag;
+/* Lint reports ccsig_diag (ccsig/common.h): code is the check's id (one of
+ * ccsig_robots_lint_checks), status CCSIG_ERR_LIMIT for size-limit,
+ * CCSIG_ERR_SYNTAX for the other errors and CCSIG_OK for warnings and notes;
+ * offset, line and column point at the problem in the input. */
 
 /* Every check lint makes: id, default severity, one-line description. */
 typedef struct ccsig_robots_check_info {
@@ -245,15 +242,17 @@ typedef struct ccsig_robots_check_info {
 const ccsig_robots_check_info *ccsig_robots_lint_checks(size_t *n);
 
 typedef struct ccsig_robots_lint_result {
-    ccsig_robots_diag *v; /* sorted by line, then column */
+    ccsig_diag *v; /* sorted by line, then column */
     size_t n;
     size_t cap;
     size_t errors, warnings, notes;
+    ccsig_arena *text; /* internal: owns the messages and hints */
 } ccsig_robots_lint_result;
 
 /* Lint robots.txt bytes p[0..len) (the whole input: lines past the 500 KiB
- * limit are reported). Fills *out (free with ccsig_robots_lint_free).
- * Returns CCSIG_OK or CCSIG_ERR_NOMEM. */
+ * limit are reported). Fills *out, which owns the diagnostics and their
+ * strings: free it with ccsig_robots_lint_free (also after an error).
+ * Returns CCSIG_OK or CCSIG_ERR_NOMEM. Thread-safe (no shared state). */
 ccsig_status ccsig_robots_lint(const char *p, size_t len, ccsig_robots_lint_result *out,
                                ccsig_error *err);
 

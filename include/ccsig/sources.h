@@ -284,6 +284,11 @@ ccsig_status ccsig_rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_s
 
 /* ---- XMP (IPTC plus:DataMining, TDMRep, CC signals) ---- */
 
+/* ccsig_xmp_read_packet, ccsig_xmp_read_file, ccsig_xmp_find_packet and
+ * everything of the next section (embedded metadata) are in the optional
+ * library libccsig-xmp (pkg-config ccsig-xmp), which needs exempi; the other
+ * readers here are in libccsig. */
+
 /* Largest XMP packet parsed (JPEG extended XMP tops out near 64 MiB; real
  * packets are a few KiB). */
 #define CCSIG_XMP_MAX_PACKET (16u * 1024u * 1024u)

@@ -11,6 +11,21 @@
 #include "ccsig/sources.h"
 #include "ccsig/url.h"
 
+/* Internal to the library: hidden in the shared library (lib/CMakeLists.txt),
+ * except the helpers marked SRC_SHARED, which the optional XMP component
+ * (libccsig-xmp: xmp.c, embedded.c) calls across the shared-library boundary.
+ * Those are exported under a ccsig_src_ name; they are not part of the API
+ * (no header declares them and their ABI may change in any release). */
+#define SRC_SHARED __attribute__((visibility("default")))
+#define src_ifind ccsig_src_ifind
+#define src_xml_wellformed ccsig_src_xml_wellformed
+#define src_box_next ccsig_src_box_next
+#define src_be32 ccsig_src_be32
+#define src_printf ccsig_src_printf
+#define src_dup ccsig_src_dup
+#define src_usage_statement ccsig_src_usage_statement
+#pragma GCC visibility push(hidden)
+
 /* ASCII helpers. */
 static inline char src_lower(char ch) {
     return ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
@@ -57,7 +72,7 @@ static inline bool src_istarts(ccsig_str s, const char *lit) {
 }
 
 /* Find the literal in p[0..len) case-insensitively; len when absent. */
-size_t src_ifind(const char *p, size_t len, const char *lit);
+SRC_SHARED size_t src_ifind(const char *p, size_t len, const char *lit);
 
 /* Split a comma-separated list: *item is the next trimmed member, *rest the
  * remainder. Returns false when s is used up. Empty members are skipped. */
@@ -92,7 +107,7 @@ static inline ccsig_provenance src_prov(ccsig_source_kind k, unsigned line, ccsi
 /* libxml2 set up once (rsl.c), and a well-formedness check with its error
  * (line, column, libxml2's message) in err. */
 void src_xml_init(void);
-ccsig_status src_xml_wellformed(const char *p, size_t len, ccsig_error *err);
+SRC_SHARED ccsig_status src_xml_wellformed(const char *p, size_t len, ccsig_error *err);
 
 /* An ISO BMFF-style box (also JUMBF): size, type, payload. */
 typedef struct box {
@@ -102,8 +117,8 @@ typedef struct box {
 
 /* The box at p[off..len) (32-bit size, 64-bit largesize when 1, to the end
  * when 0); false when it does not fit. */
-bool src_box_next(const unsigned char *p, size_t len, size_t off, box *b);
-uint32_t src_be32(const unsigned char *p);
+SRC_SHARED bool src_box_next(const unsigned char *p, size_t len, size_t off, box *b);
+SRC_SHARED uint32_t src_be32(const unsigned char *p);
 
 /* Is a container's structure whole: every segment, chunk or box inside the
  * bytes (JPEG to SOS, PNG to IEND, RIFF chunks, top-level BMFF boxes)? True
@@ -114,7 +129,8 @@ bool src_container_ok(const char *p, size_t len, ccsig_file_format f);
 unsigned src_line_of(const char *p, size_t off);
 
 /* Format into the arena; returns an empty slice when out of memory. */
-ccsig_str src_printf(ccsig_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+SRC_SHARED ccsig_str src_printf(ccsig_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 ccsig_str src_vprintf(ccsig_arena *a, const char *fmt, va_list ap);
 
 /* JSON or XML text with its line breaks and indentation collapsed to single
@@ -122,7 +138,7 @@ ccsig_str src_vprintf(ccsig_arena *a, const char *fmt, va_list ap);
 ccsig_str src_compact(ccsig_arena *a, ccsig_str s);
 
 /* Copy a slice into the arena (empty on failure). */
-ccsig_str src_dup(ccsig_arena *a, ccsig_str s);
+SRC_SHARED ccsig_str src_dup(ccsig_arena *a, ccsig_str s);
 
 /* Is this agent token addressed to the collector's agent? ("*" is not: the
  * callers treat it as "every agent".) */
@@ -134,7 +150,9 @@ void src_license_link(ccsig_collect *c, const ccsig_provenance *src, ccsig_str u
 
 /* A content usage expression as a new statement of kind k, its warnings as
  * notes (headers.c; used by the HTML, XMP and dataset readers). */
-void src_usage_statement(ccsig_collect *c, ccsig_source_kind k, unsigned line, ccsig_str origin,
-                         ccsig_str text, ccsig_str expr);
+SRC_SHARED void src_usage_statement(ccsig_collect *c, ccsig_source_kind k, unsigned line,
+                                    ccsig_str origin, ccsig_str text, ccsig_str expr);
+
+#pragma GCC visibility pop
 
 #endif

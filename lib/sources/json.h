@@ -24,6 +24,9 @@
 #include "ccsig/arena.h"
 #include "ccsig/common.h"
 
+/* Internal to the library: hidden in the shared library (lib/CMakeLists.txt). */
+#pragma GCC visibility push(hidden)
+
 /* Nesting deeper than this is refused (real metadata nests a few levels);
  * jansson itself stops at JSON_PARSER_MAX_DEPTH (2048), also CCSIG_ERR_LIMIT. */
 #define SRC_JSON_MAX_DEPTH 64
@@ -74,5 +77,7 @@ const src_json *src_json_get(const src_json *obj, const char *key);
 
 /* A human name for a type: "a string", "an array", ... */
 const char *src_json_type_name(src_json_type t);
+
+#pragma GCC visibility pop
 
 #endif

@@ -86,7 +86,7 @@ struct robots_query {
     robots_store *s;
     cache_entry *cur;
     char cur_key[600];
-    ccsig_robots_answer ans;
+    ccsig_robots_answer *ans;
     ccsig_provenance rule;
 };
 
@@ -730,6 +730,10 @@ static void release(robots_store *s, cache_entry *c) {
 
 robots_query *robots_query_new(robots_store *s) {
     robots_query *q = calloc(1, sizeof *q);
+    if (q && !(q->ans = ccsig_robots_answer_new())) {
+        free(q);
+        return NULL;
+    }
     if (q)
         q->s = s;
     return q;
@@ -740,6 +744,7 @@ void robots_query_free(robots_query *q) {
         return;
     if (q->cur)
         release(q->s, q->cur);
+    ccsig_robots_answer_free(q->ans);
     free(q);
 }
 
@@ -775,18 +780,18 @@ void robots_query_url(robots_query *q, const ccsig_url *u, ccsig_str url, const 
     case CCSIG_ROBOTS_FOUND:
         break;
     }
-    if (ccsig_robots_query(c->m, c->sel, url.p, url.len, &q->ans)) {
+    if (ccsig_robots_query(c->m, c->sel, url.p, url.len, q->ans)) {
         out->known = CCSIG_ROBOTS_NONE;
         return;
     }
-    out->crawl = q->ans.allowed ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
-    if (q->ans.rule.line) {
-        q->rule = (ccsig_provenance){CCSIG_SRC_ROBOTS, q->ans.rule.line, ccsig_str_c(c->origin),
-                                     q->ans.rule.text};
+    out->crawl = q->ans->allowed ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
+    if (q->ans->rule.line) {
+        q->rule = (ccsig_provenance){CCSIG_SRC_ROBOTS, q->ans->rule.line, ccsig_str_c(c->origin),
+                                     q->ans->rule.text};
         out->rule = &q->rule;
     }
-    out->sts = q->ans.st;
-    out->n = q->ans.nst;
+    out->sts = q->ans->st;
+    out->n = q->ans->nst;
 }
 
 /* The adapter the pipeline calls through (scan_pipeline.h). */

@@ -108,12 +108,12 @@ static void robots_one(const ccsig_declaration *d, const ccsig_statement *want, 
 }
 
 static void roundtrip_robots(void **state) {
-    ccsig_robots_answer *ans = malloc(sizeof *ans);
+    ccsig_robots_answer *ans = ccsig_robots_answer_new();
     assert_non_null(ans);
     unsigned refused;
     assert_int_equal(declare_each_combo(robots_one, ans, &refused), DECLARE_COMBOS);
     assert_int_equal(refused, DECLARE_REFUSED);
-    free(ans);
+    ccsig_robots_answer_free(ans);
     (void)state;
 }
 
@@ -237,7 +237,7 @@ static bool genuine_conflict(const char *p, size_t len, const ccsig_declaration 
     ccsig_robots *r = NULL;
     ccsig_error err;
     assert_int_equal(ccsig_robots_compile(p, len, "robots.txt", &r, &err), CCSIG_OK);
-    ccsig_robots_answer *a = malloc(sizeof *a);
+    ccsig_robots_answer *a = ccsig_robots_answer_new();
     assert_non_null(a);
     ccsig_statement ours;
     ccsig_declare_statement(d, &ours);
@@ -261,7 +261,7 @@ static bool genuine_conflict(const char *p, size_t len, const ccsig_declaration 
                 found = true;
     }
     probe_free(&pr);
-    free(a);
+    ccsig_robots_answer_free(a);
     ccsig_robots_free(r);
     return found;
 }
@@ -335,7 +335,7 @@ static void check_merge(const char *name, const char *p, size_t len, const ccsig
     ccsig_combine(&ours, 1, &vo);
     probe pr = {0};
     probe_file(&pr, p, len, d);
-    ccsig_robots_answer *a0 = malloc(sizeof *a0), *a1 = malloc(sizeof *a1);
+    ccsig_robots_answer *a0 = ccsig_robots_answer_new(), *a1 = ccsig_robots_answer_new();
     assert_non_null(a0);
     assert_non_null(a1);
     const char *da = d->agent ? d->agent : "*";
@@ -400,9 +400,9 @@ static void check_merge(const char *name, const char *p, size_t len, const ccsig
             continue;
         bool had = false;
         for (size_t j = 0; j < l0.n && !had; j++)
-            had = l0.v[j].severity == CCSIG_DIAG_ERROR && !strcmp(l0.v[j].id, l1.v[k].id);
+            had = l0.v[j].severity == CCSIG_DIAG_ERROR && !strcmp(l0.v[j].code, l1.v[k].code);
         if (!had)
-            fail_msg("%s: new lint error %s: %s", name, l1.v[k].id, l1.v[k].message);
+            fail_msg("%s: new lint error %s: %s", name, l1.v[k].code, l1.v[k].message);
     }
     ccsig_robots_lint_free(&l0);
     ccsig_robots_lint_free(&l1);
@@ -424,8 +424,8 @@ static void check_merge(const char *name, const char *p, size_t len, const ccsig
     assert_int_equal(plus, added + (m->newline_added ? 1u : 0u));
     assert_int_equal(minus, m->newline_added ? 1u : 0u);
     ccsig_buf_free(&diff);
-    free(a0);
-    free(a1);
+    ccsig_robots_answer_free(a0);
+    ccsig_robots_answer_free(a1);
     probe_free(&pr);
     ccsig_robots_free(r0);
     ccsig_robots_free(r1);

@@ -14,7 +14,7 @@
 
 #include "ccsig/robots.h"
 
-static ccsig_robots_answer ans;
+static ccsig_robots_answer *ans; /* made in main */
 
 static ccsig_robots *compile_n(const char *s, size_t n) {
     ccsig_robots *r = NULL;
@@ -29,11 +29,11 @@ static ccsig_robots *compile(const char *s) {
 }
 
 static const ccsig_robots_answer *ask(const ccsig_robots *r, const char *agent, const char *url) {
-    assert_int_equal(ccsig_robots_check(r, agent, strlen(agent), url, strlen(url), &ans), CCSIG_OK);
+    assert_int_equal(ccsig_robots_check(r, agent, strlen(agent), url, strlen(url), ans), CCSIG_OK);
     /* The crawl-only query must agree. */
     ccsig_robots_agent a = ccsig_robots_select(r, agent, strlen(agent));
-    assert_int_equal(ccsig_robots_allowed(r, a, url, strlen(url), NULL), ans.allowed);
-    return &ans;
+    assert_int_equal(ccsig_robots_allowed(r, a, url, strlen(url), NULL), ans->allowed);
+    return ans;
 }
 
 static bool allowed(const char *robots, const char *agent, const char *url) {
@@ -67,9 +67,9 @@ static void rfc_5_1_simple_example(void **state) {
     ccsig_robots *r = compile(rfc_5_1);
     /* Any other crawler: the * group. */
     assert_false(ask(r, "otherbot", "/example/page.html")->allowed);
-    assert_int_equal(ans.rule.line, 3);
-    assert_int_equal(ans.group.line, 1);
-    assert_false(ans.specific);
+    assert_int_equal(ans->rule.line, 3);
+    assert_int_equal(ans->group.line, 1);
+    assert_false(ans->specific);
     assert_true(ask(r, "otherbot", "/publications/x")->allowed);
     assert_false(ask(r, "otherbot", "/images/a.gif")->allowed);
     assert_true(ask(r, "otherbot", "/images/a.gif?size=1")->allowed);
@@ -77,18 +77,18 @@ static void rfc_5_1_simple_example(void **state) {
     assert_true(ask(r, "foobot", "/example/page.html")->allowed);
     assert_true(ask(r, "foobot", "/example/allowed.gif")->allowed);
     assert_false(ask(r, "foobot", "/other")->allowed);
-    assert_true(ans.specific);
-    assert_int_equal(ans.group.line, 6);
+    assert_true(ans->specific);
+    assert_int_equal(ans->group.line, 6);
     /* barbot and bazbot share a group. */
     assert_false(ask(r, "barbot", "/example/page.html")->allowed);
     assert_false(ask(r, "bazbot", "/example/page.html")->allowed);
-    assert_int_equal(ans.group.line, 11);
+    assert_int_equal(ans->group.line, 11);
     assert_true(ask(r, "bazbot", "/example/other.html")->allowed);
     assert_true(ask(r, "barbot", "/a.gif")->allowed); /* not the * group */
     /* quxbot: a group with no rules allows everything. */
     assert_true(ask(r, "quxbot", "/example/page.html")->allowed);
-    assert_int_equal(ans.reason, CCSIG_ROBOTS_NO_MATCH);
-    assert_int_equal(ans.group.line, 15);
+    assert_int_equal(ans->reason, CCSIG_ROBOTS_NO_MATCH);
+    assert_int_equal(ans->group.line, 15);
     ccsig_robots_free(r);
 }
 
@@ -140,8 +140,8 @@ static void rfc_2_2_1_star_fallback(void **state) {
 static void rfc_2_2_1_no_group_no_rules(void **state) {
     ccsig_robots *r = compile("User-agent: a\nDisallow: /\n");
     assert_true(ask(r, "b", "/x")->allowed);
-    assert_int_equal(ans.reason, CCSIG_ROBOTS_NO_GROUP);
-    assert_int_equal(ans.group.line, 0);
+    assert_int_equal(ans->reason, CCSIG_ROBOTS_NO_GROUP);
+    assert_int_equal(ans->group.line, 0);
     ccsig_robots_free(r);
     assert_true(allowed("", "b", "/x"));
     assert_true(allowed("# nothing\n\n", "*", "/x"));
@@ -159,7 +159,7 @@ static void rfc_2_2_keys_case_insensitive_and_whitespace(void **state) {
 static void rfc_2_2_2_allow_wins_tie(void **state) {
     ccsig_robots *r = compile("User-agent: *\nDisallow: /page\nAllow: /page\n");
     assert_true(ask(r, "x", "/page")->allowed);
-    assert_int_equal(ans.rule.line, 3);
+    assert_int_equal(ans->rule.line, 3);
     ccsig_robots_free(r);
     /* Equal length, different patterns: still allow. */
     assert_true(allowed("User-agent: *\nDisallow: /pag*\nAllow: /page\n", "x", "/page"));
@@ -168,15 +168,15 @@ static void rfc_2_2_2_allow_wins_tie(void **state) {
 static void rfc_2_2_2_no_match_allowed(void **state) {
     ccsig_robots *r = compile("User-agent: *\nDisallow: /a\n");
     assert_true(ask(r, "x", "/b")->allowed);
-    assert_int_equal(ans.reason, CCSIG_ROBOTS_NO_MATCH);
-    assert_int_equal(ans.rule.line, 0);
+    assert_int_equal(ans->reason, CCSIG_ROBOTS_NO_MATCH);
+    assert_int_equal(ans->rule.line, 0);
     ccsig_robots_free(r);
 }
 
 static void rfc_2_2_2_empty_disallow(void **state) {
     ccsig_robots *r = compile("User-agent: *\nDisallow:\n");
     assert_true(ask(r, "x", "/anything")->allowed);
-    assert_int_equal(ans.rule.line, 2); /* the empty rule is shown, it allows */
+    assert_int_equal(ans->rule.line, 2); /* the empty rule is shown, it allows */
     ccsig_robots_free(r);
     assert_true(allowed("User-agent: *\nDisallow:\nDisallow: \n", "x", "/"));
 }
@@ -189,7 +189,7 @@ static void rfc_2_2_2_case_sensitive_paths(void **state) {
 static void rfc_2_2_2_robots_txt_always_allowed(void **state) {
     ccsig_robots *r = compile("User-agent: *\nDisallow: /\n");
     assert_true(ask(r, "x", "/robots.txt")->allowed);
-    assert_int_equal(ans.reason, CCSIG_ROBOTS_ROBOTS_TXT);
+    assert_int_equal(ans->reason, CCSIG_ROBOTS_ROBOTS_TXT);
     assert_true(ask(r, "x", "https://example.com/robots.txt")->allowed);
     assert_false(ask(r, "x", "/robots.txt.bak")->allowed);
     ccsig_robots_free(r);
@@ -261,14 +261,14 @@ static void rfc_2_line_ends_cr_lf_crlf(void **state) {
                  ends[i], ends[i]);
         ccsig_robots *r = compile(t);
         assert_false(ask(r, "x", "/b")->allowed);
-        assert_int_equal(ans.rule.line, 4);
-        assert_int_equal(ans.rule.text.len, strlen("Disallow: /"));
+        assert_int_equal(ans->rule.line, 4);
+        assert_int_equal(ans->rule.text.len, strlen("Disallow: /"));
         ccsig_robots_free(r);
     }
     /* Mixed, and no final line end. */
     ccsig_robots *r = compile("User-agent: *\r\n\rDisallow: /x");
     assert_false(ask(r, "x", "/x")->allowed);
-    assert_int_equal(ans.rule.line, 3);
+    assert_int_equal(ans->rule.line, 3);
     ccsig_robots_free(r);
 }
 
@@ -302,10 +302,14 @@ static void rfc_2_5_size_limit(void **state) {
     assert_int_equal(ccsig_robots_lint(t, o, &res, &err), CCSIG_OK);
     bool found = false;
     for (size_t i = 0; i < res.n; i++)
-        if (!strcmp(res.v[i].id, "size-limit")) {
+        if (!strcmp(res.v[i].code, "size-limit")) {
             found = true;
             assert_int_equal(res.v[i].line, first_ignored);
             assert_int_equal(res.v[i].severity, CCSIG_DIAG_ERROR);
+            assert_int_equal(res.v[i].status, CCSIG_ERR_LIMIT);
+            /* The offset is the start of the first ignored line. */
+            assert_true(res.v[i].offset > 0 && res.v[i].offset < o);
+            assert_true(t[res.v[i].offset - 1] == '\n');
         }
     assert_true(found);
     ccsig_robots_lint_free(&res);
@@ -398,29 +402,29 @@ static ccsig_state train_ai(const ccsig_robots_answer *a) {
 static void attach_example_table(void **state) {
     ccsig_robots *r = compile(attach_example);
     assert_true(ask(r, "OtherBot", "/test")->allowed);
-    assert_int_equal(ans.nst, 1);
-    assert_int_equal(ans.st[0].src.line, 4);
-    assert_int_equal(ans.st[0].src.kind, CCSIG_SRC_ROBOTS);
-    assert_int_equal(train_ai(&ans), CCSIG_STATE_DENY);
+    assert_int_equal(ans->nst, 1);
+    assert_int_equal(ans->st[0].src.line, 4);
+    assert_int_equal(ans->st[0].src.kind, CCSIG_SRC_ROBOTS);
+    assert_int_equal(train_ai(ans), CCSIG_STATE_DENY);
     assert_false(ask(r, "OtherBot", "/never/test")->allowed);
-    assert_int_equal(ans.nst, 0); /* N/A */
-    assert_int_equal(ans.withheld, 1);
+    assert_int_equal(ans->nst, 0); /* N/A */
+    assert_int_equal(ans->withheld, 1);
     assert_true(ask(r, "OtherBot", "/ai-ok/test")->allowed);
-    assert_int_equal(ans.nst, 1);
-    assert_int_equal(train_ai(&ans), CCSIG_STATE_ALLOW);
+    assert_int_equal(ans->nst, 1);
+    assert_int_equal(train_ai(ans), CCSIG_STATE_ALLOW);
     /* ExampleBot uses its own group: everything, train-ai=y. */
     assert_true(ask(r, "ExampleBot", "/never/test")->allowed);
-    assert_int_equal(train_ai(&ans), CCSIG_STATE_ALLOW);
-    assert_int_equal(ans.st[0].src.line, 9);
+    assert_int_equal(train_ai(ans), CCSIG_STATE_ALLOW);
+    assert_int_equal(ans->st[0].src.line, 9);
     ccsig_robots_free(r);
 }
 
 static void attach_intro_example(void **state) {
     ccsig_robots *r = compile("User-Agent: *\nAllow: /\nContent-Usage: train-ai=n\n");
     assert_true(ask(r, "x", "/anything")->allowed);
-    assert_int_equal(train_ai(&ans), CCSIG_STATE_DENY);
-    assert_memory_equal(ans.st[0].src.text.p, "Content-Usage: train-ai=n", 25);
-    assert_memory_equal(ans.st[0].src.origin.p, "robots.txt", 10);
+    assert_int_equal(train_ai(ans), CCSIG_STATE_DENY);
+    assert_memory_equal(ans->st[0].src.text.p, "Content-Usage: train-ai=n", 25);
+    assert_memory_equal(ans->st[0].src.origin.p, "robots.txt", 10);
     ccsig_robots_free(r);
 }
 
@@ -430,8 +434,8 @@ static void attach_identical_paths_combine(void **state) {
                               "Content-Usage: /a/ train-ai=n, search=y\n"
                               "Content-Usage: /a train-ai=y\n");
     ask(r, "x", "/a/b");
-    assert_int_equal(ans.nst, 2);
-    assert_int_equal(train_ai(&ans), CCSIG_STATE_DENY);
+    assert_int_equal(ans->nst, 2);
+    assert_int_equal(train_ai(ans), CCSIG_STATE_DENY);
     ccsig_robots_free(r);
 }
 
@@ -441,8 +445,8 @@ static void attach_longest_path_encoded_bytes(void **state) {
                               "Content-Usage: /%41b train-ai=n\n"
                               "Content-Usage: /Ab* train-ai=y\n");
     ask(r, "x", "/Abc");
-    assert_int_equal(ans.nst, 1);
-    assert_int_equal(ans.st[0].src.line, 3);
+    assert_int_equal(ans->nst, 1);
+    assert_int_equal(ans->st[0].src.line, 3);
     ccsig_robots_free(r);
 }
 
@@ -453,16 +457,16 @@ static void attach_value_forms(void **state) {
                               "Content-Usage: *.pdf train-ai=n\n"
                               "Content-Usage: /nopref/\n");
     ask(r, "x", "/tab/x");
-    assert_int_equal(ans.nst, 1);
-    assert_int_equal(train_ai(&ans), CCSIG_STATE_DENY);
+    assert_int_equal(ans->nst, 1);
+    assert_int_equal(train_ai(ans), CCSIG_STATE_DENY);
     ask(r, "x", "/other");
     /* Two rules with no path apply: search=y and the invalid '*.pdf ...'. */
-    assert_int_equal(ans.nst, 2);
-    assert_true(ans.st[0].valid);
-    assert_false(ans.st[1].valid);
+    assert_int_equal(ans->nst, 2);
+    assert_true(ans->st[0].valid);
+    assert_false(ans->st[1].valid);
     ask(r, "x", "/nopref/x");
-    assert_int_equal(ans.nst, 1);
-    assert_int_equal(train_ai(&ans), CCSIG_STATE_UNKNOWN);
+    assert_int_equal(ans->nst, 1);
+    assert_int_equal(train_ai(ans), CCSIG_STATE_UNKNOWN);
     ccsig_robots_free(r);
 }
 
@@ -472,9 +476,9 @@ static void attach_cc_exceptions(void **state) {
                               "Content-Usage: train-ai=n, search=y\n"
                               "Content-Usage: /open-data/ train-ai=n;exceptions=cc-cr-op\n");
     ask(r, "x", "/open-data/set.csv");
-    assert_int_equal(ans.nst, 1);
+    assert_int_equal(ans->nst, 1);
     ccsig_verdict v;
-    ccsig_combine(ans.st, ans.nst, &v);
+    ccsig_combine(ans->st, ans->nst, &v);
     assert_int_equal(v.cat[CCSIG_CAT_TRAIN_AI].state, CCSIG_STATE_DENY);
     assert_int_equal(v.cat[CCSIG_CAT_TRAIN_AI].conditions, CCSIG_COND_CREDIT | CCSIG_COND_OPEN);
     ccsig_profile p = {CCSIG_CAT_TRAIN_AI, CCSIG_COND_CREDIT | CCSIG_COND_OPEN, CCSIG_PURPOSE_NONE};
@@ -487,7 +491,7 @@ static void attach_cc_exceptions(void **state) {
 static void attach_outside_group_ignored(void **state) {
     ccsig_robots *r = compile("Content-Usage: train-ai=n\nUser-agent: *\nAllow: /\n");
     ask(r, "x", "/a");
-    assert_int_equal(ans.nst, 0);
+    assert_int_equal(ans->nst, 0);
     ccsig_robots_free(r);
 }
 
@@ -498,9 +502,9 @@ static void attach_many_identical_fold(void **state) {
         o += (size_t)sprintf(t + o, "Content-Usage: /x %s\n", i == 10 ? "train-ai=n" : "search=y");
     ccsig_robots *r = compile(t);
     ask(r, "x", "/x");
-    assert_int_equal(ans.nst, CCSIG_ROBOTS_MAX_STATEMENTS);
-    assert_int_equal(ans.folded, 3);
-    assert_int_equal(train_ai(&ans), CCSIG_STATE_DENY);
+    assert_int_equal(ans->nst, CCSIG_ROBOTS_MAX_STATEMENTS);
+    assert_int_equal(ans->folded, 3);
+    assert_int_equal(train_ai(ans), CCSIG_STATE_DENY);
     ccsig_robots_free(r);
 }
 
@@ -512,15 +516,15 @@ static void signal_mapping(void **state) {
                 "Content-Signal: search=yes, ai-input=no, ai-train=no, use=reference\n"
                 "Allow: /\n");
     ask(r, "x", "/page");
-    assert_int_equal(ans.nst, 1);
-    assert_int_equal(ans.st_directive[0], CCSIG_ROBOTS_CONTENT_SIGNAL);
+    assert_int_equal(ans->nst, 1);
+    assert_int_equal(ans->st_directive[0], CCSIG_ROBOTS_CONTENT_SIGNAL);
     ccsig_verdict v;
-    ccsig_combine(ans.st, ans.nst, &v);
+    ccsig_combine(ans->st, ans->nst, &v);
     assert_int_equal(v.cat[CCSIG_CAT_SEARCH].state, CCSIG_STATE_ALLOW);
     assert_int_equal(v.cat[CCSIG_CAT_AI_USE].state, CCSIG_STATE_DENY);
     assert_int_equal(v.cat[CCSIG_CAT_TRAIN_AI].state, CCSIG_STATE_DENY);
     assert_int_equal(v.cat[CCSIG_CAT_TRAIN_GENAI].state, CCSIG_STATE_DENY);
-    assert_int_equal(ans.signal_use.len, 9);
+    assert_int_equal(ans->signal_use.len, 9);
     ccsig_robots_free(r);
 }
 
@@ -532,18 +536,18 @@ static void signal_scoping(void **state) {
                               "Disallow: /\n");
     /* The global line applies to every agent; the path one is longer. */
     ask(r, "x", "/blog/post");
-    assert_int_equal(ans.nst, 1);
+    assert_int_equal(ans->nst, 1);
     ccsig_verdict v;
-    ccsig_combine(ans.st, ans.nst, &v);
+    ccsig_combine(ans->st, ans->nst, &v);
     assert_int_equal(v.cat[CCSIG_CAT_TRAIN_AI].state, CCSIG_STATE_ALLOW);
     assert_int_equal(v.cat[CCSIG_CAT_SEARCH].state, CCSIG_STATE_DENY);
     ask(r, "x", "/other");
-    assert_int_equal(ans.nst, 1);
-    assert_int_equal(ans.st[0].src.line, 1);
+    assert_int_equal(ans->nst, 1);
+    assert_int_equal(ans->st[0].src.line, 1);
     /* GPTBot may not crawl: no preference. */
     ask(r, "GPTBot", "/blog/post");
-    assert_false(ans.allowed);
-    assert_int_equal(ans.nst, 0);
+    assert_false(ans->allowed);
+    assert_int_equal(ans->nst, 0);
     ccsig_robots_free(r);
 }
 
@@ -552,11 +556,11 @@ static void signal_with_content_usage(void **state) {
                               "Content-Usage: train-ai=y\n"
                               "Content-Signal: ai-train=no, ai-train=yes, bogus=1, search\n");
     ask(r, "x", "/");
-    assert_int_equal(ans.nst, 2);
-    assert_int_equal(ans.st_directive[0], CCSIG_ROBOTS_CONTENT_USAGE);
-    assert_int_equal(ans.st_directive[1], CCSIG_ROBOTS_CONTENT_SIGNAL);
+    assert_int_equal(ans->nst, 2);
+    assert_int_equal(ans->st_directive[0], CCSIG_ROBOTS_CONTENT_USAGE);
+    assert_int_equal(ans->st_directive[1], CCSIG_ROBOTS_CONTENT_SIGNAL);
     /* Last duplicate wins on the line: yes; combined with Content-Usage y. */
-    assert_int_equal(train_ai(&ans), CCSIG_STATE_ALLOW);
+    assert_int_equal(train_ai(ans), CCSIG_STATE_ALLOW);
     ccsig_robots_free(r);
 }
 
@@ -573,7 +577,7 @@ static void license_recorded_global(void **state) {
     assert_int_equal(l[1].line, 4);
     assert_int_equal(l[0].url.len, strlen("https://example.org/license.xml"));
     ask(r, "other", "/a");
-    assert_int_equal(ans.nlicenses, 2);
+    assert_int_equal(ans->nlicenses, 2);
     /* The License line does not end bot's group for the rules (Google). */
     assert_false(ask(r, "bot", "/a")->allowed);
     ccsig_robots_free(r);
@@ -668,19 +672,45 @@ static void lexer_chunk_boundaries(void **state) {
                 snprintf(url, sizeof url, "%s/y", want[k].path);
                 for (int a = 0; a < 2; a++) {
                     ask(r, a ? "ExampleBot" : "x", url);
-                    assert_int_equal(ans.reason, CCSIG_ROBOTS_BY_RULE);
-                    assert_int_equal(ans.allowed, want[k].allow);
-                    assert_int_equal(ans.rule.line, want[k].line);
-                    assert_int_equal(ans.rule.text.len, strlen(want[k].text));
-                    assert_memory_equal(ans.rule.text.p, want[k].text, ans.rule.text.len);
+                    assert_int_equal(ans->reason, CCSIG_ROBOTS_BY_RULE);
+                    assert_int_equal(ans->allowed, want[k].allow);
+                    assert_int_equal(ans->rule.line, want[k].line);
+                    assert_int_equal(ans->rule.text.len, strlen(want[k].text));
+                    assert_memory_equal(ans->rule.text.p, want[k].text, ans->rule.text.len);
                 }
             }
             assert_false(ask(r, "x", "/last")->allowed);
-            assert_int_equal(ans.rule.line, line);
+            assert_int_equal(ans->rule.line, line);
             ccsig_robots_free(r);
         }
     }
     free(t);
+}
+
+/* ---- the answer's storage ---- */
+
+/* An answer has room for the statements and the path only when made by
+ * ccsig_robots_answer_new: a zeroed struct is refused, and says "not
+ * allowed" rather than anything stale. */
+static void answer_needs_new(void **state) {
+    (void)state;
+    ccsig_robots *r = compile("User-agent: *\nDisallow: /x\nContent-Usage: train-ai=n\n");
+    ccsig_robots_answer bare;
+    memset(&bare, 0, sizeof bare);
+    bare.allowed = true;
+    assert_int_equal(ccsig_robots_check(r, "*", 1, "/y", 2, &bare), CCSIG_ERR_USAGE);
+    assert_false(bare.allowed);
+    ccsig_robots_answer *a = ccsig_robots_answer_new();
+    assert_non_null(a);
+    assert_int_equal(ccsig_robots_check(r, "*", 1, "/y%7e", 5, a), CCSIG_OK);
+    assert_true(a->allowed);
+    assert_int_equal(a->nst, 1);
+    assert_int_equal(a->st_directive[0], CCSIG_ROBOTS_CONTENT_USAGE);
+    /* the normalised path is written into the answer's own buffer */
+    assert_int_equal(a->path.len, 3);
+    assert_memory_equal(a->path.p, "/y~", 3);
+    ccsig_robots_answer_free(a);
+    ccsig_robots_free(r);
 }
 
 /* ---- concurrency ---- */
@@ -692,7 +722,7 @@ typedef struct thread_arg {
 
 static void *worker(void *p) {
     thread_arg *a = p;
-    ccsig_robots_answer *x = malloc(sizeof *x);
+    ccsig_robots_answer *x = ccsig_robots_answer_new();
     ccsig_robots_agent ag = ccsig_robots_select(a->r, "*", 1);
     for (int i = 0; i < 2000; i++) {
         const char *url = (i & 1) ? "/never/x" : "/ai-ok/y";
@@ -700,7 +730,7 @@ static void *worker(void *p) {
         if (x->allowed != !(i & 1) || (x->allowed && x->nst != 1))
             a->bad++;
     }
-    free(x);
+    ccsig_robots_answer_free(x);
     return NULL;
 }
 
@@ -721,9 +751,9 @@ static void queries_from_many_threads(void **state) {
 
 /* ---- lint ---- */
 
-static const ccsig_robots_diag *find_diag(const ccsig_robots_lint_result *res, const char *id) {
+static const ccsig_diag *find_diag(const ccsig_robots_lint_result *res, const char *id) {
     for (size_t i = 0; i < res->n; i++)
-        if (!strcmp(res->v[i].id, id))
+        if (!strcmp(res->v[i].code, id))
             return &res->v[i];
     return NULL;
 }
@@ -749,8 +779,8 @@ static void lint_checks(void **state) {
     assert_int_equal(ccsig_robots_lint(t, strlen(t), &res, &err), CCSIG_OK);
     for (size_t i = 0; i < res.n; i++)
         printf("%u:%u: %s: %s [%s]\n", res.v[i].line, res.v[i].column,
-               ccsig_diag_severity_name(res.v[i].severity), res.v[i].message, res.v[i].id);
-    const ccsig_robots_diag *d;
+               ccsig_diag_severity_name(res.v[i].severity), res.v[i].message, res.v[i].code);
+    const ccsig_diag *d;
     assert_non_null(d = find_diag(&res, "rule-outside-group"));
     assert_int_equal(d->line, 1);
     assert_non_null(d = find_diag(&res, "content-signal-outside-group"));
@@ -759,6 +789,11 @@ static void lint_checks(void **state) {
     assert_int_equal(d->line, 6);
     assert_int_equal(d->column, strlen("Content-Usage: train-ai=n;exceptions=cc-by, search=?") + 1);
     assert_int_equal(d->severity, CCSIG_DIAG_ERROR);
+    assert_int_equal(d->status, CCSIG_ERR_SYNTAX);
+    /* offset: the same place as line and column, in the whole input. */
+    assert_true(d->offset >= 8 && !memcmp(t + d->offset - 8, "search=?", 8));
+    assert_string_equal(d->hint,
+                        "write a dictionary of label=y or label=n, e.g. 'train-ai=n, search=y'");
     assert_non_null(d = find_diag(&res, "uppercase-label"));
     assert_int_equal(d->line, 7);
     assert_int_equal(d->column, 16);
@@ -781,6 +816,9 @@ static void lint_checks(void **state) {
     assert_non_null(d = find_diag(&res, "license-in-group"));
     assert_non_null(d = find_diag(&res, "key-typo"));
     assert_int_equal(d->line, 14);
+    assert_int_equal(d->status, CCSIG_OK);
+    assert_int_equal(d->severity, CCSIG_DIAG_WARNING);
+    assert_true(!memcmp(t + d->offset, "Disalow: /x", 11));
     assert_non_null(d = find_diag(&res, "allow-disallow-tie"));
     assert_int_equal(d->line, 15);
     /* /never/ is allowed again by line 15 (allow wins the tie), so line 5
@@ -820,8 +858,12 @@ static void lint_clean_file(void **state) {
 }
 
 int main(void) {
+    ans = ccsig_robots_answer_new();
+    if (!ans)
+        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rfc_5_1_simple_example),
+        cmocka_unit_test(answer_needs_new),
         cmocka_unit_test(rfc_5_2_longest_match),
         cmocka_unit_test(rfc_2_2_1_groups_combined),
         cmocka_unit_test(rfc_2_2_1_product_token_case_insensitive),
@@ -862,5 +904,7 @@ int main(void) {
         cmocka_unit_test(lint_checks),
         cmocka_unit_test(lint_clean_file),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    ccsig_robots_answer_free(ans);
+    return failed;
 }

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "ccsig/robots.h"
-#include "cli.h"
+#include "sources_test.h"
 
 #define CORPUS CCSIG_SHARED_DIR "/corpus/robots-real"
 
@@ -58,13 +58,13 @@ static void corpus_compile_query_lint(void **state) {
     closedir(d);
     qsort(names, n, sizeof names[0], name_cmp);
     assert_true(n >= 200);
-    ccsig_robots_answer *ans = malloc(sizeof *ans);
+    ccsig_robots_answer *ans = ccsig_robots_answer_new();
     size_t groups = 0, rules = 0, disallowed = 0, with_prefs = 0, diags = 0;
     for (size_t i = 0; i < n; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", CORPUS, names[i]);
-        size_t len;
-        char *text = cli_read_file(path, 0, &len);
+        size_t len = 0;
+        char *text = t_slurp(path, &len);
         assert_non_null(text);
         ccsig_robots *r = NULL;
         ccsig_error err;
@@ -104,7 +104,7 @@ static void corpus_compile_query_lint(void **state) {
         for (size_t k = 0; k < res.n; k++) {
             assert_true(res.v[k].line >= 1);
             assert_true(res.v[k].column >= 1);
-            assert_non_null(res.v[k].id);
+            assert_non_null(res.v[k].code);
         }
         diags += res.n;
         ccsig_robots_lint_free(&res);
@@ -116,7 +116,7 @@ static void corpus_compile_query_lint(void **state) {
            n, groups, rules, disallowed, with_prefs, diags);
     assert_true(disallowed > 0);
     assert_true(with_prefs > 0);
-    free(ans);
+    ccsig_robots_answer_free(ans);
 }
 
 int main(void) {
