@@ -23,7 +23,7 @@
 #include "sources_report.h"
 #include "cli.h"
 #include "commands.h"
-#include "report.h"
+#include "ccsig/report.h"
 
 const char cmd_check_summary[] = "check URLs, live or against a robots.txt: crawl and preferences";
 
@@ -147,7 +147,11 @@ static void text_record(check_ctx *cx, const char *url, size_t len, size_t n,
         const char *names[CCSIG_ROBOTS_MAX_STATEMENTS + CCSIG_COLLECT_MAX_STATEMENTS];
         for (size_t i = 0; i < n; i++)
             names[i] = ccsig_buf_cstr(&cx->names[i]);
-        report_categories_text(stdout, v, "  ", names);
+        {
+            ccsig_buf t = CCSIG_BUF_INIT;
+            ccsig_report_categories_text(&t, v, "  ", names);
+            cli_put_buf(stdout, &t);
+        }
     } else if (!a->allowed && a->withheld) {
         printf("  no preference applies: the path may not be crawled (%u robots.txt rule%s "
                "would apply otherwise)\n",
@@ -163,7 +167,11 @@ static void text_record(check_ctx *cx, const char *url, size_t len, size_t n,
     for (size_t i = 0; i < a->nlicenses; i++)
         printf("  RSL licence: %.*s (line %u; not fetched)\n", (int)a->licenses[i].url.len,
                a->licenses[i].url.p, a->licenses[i].line);
-    report_decision_text(stdout, d, "  ");
+    {
+        ccsig_buf t = CCSIG_BUF_INIT;
+        ccsig_report_decision_text(&t, d, "  ");
+        cli_put_buf(stdout, &t);
+    }
     /* what the header readers found besides statements */
     sources_print_text(stdout, cx->c, NULL, 0, "  ");
 }
@@ -174,9 +182,9 @@ static void json_record(check_ctx *cx, const char *url, size_t len, size_t n,
     ccsig_buf *b = &cx->out;
     ccsig_buf_clear(b);
     ccsig_provenance rule = {CCSIG_SRC_ROBOTS, a->rule.line, {NULL, 0}, a->rule.text};
-    report_write_record_head(b, ccsig_str_make(url, len), ccsig_str_c(cx->agent),
-                             a->allowed ? "allowed" : "disallowed", a->rule.line ? &rule : NULL, v,
-                             d, cx->sts, n);
+    ccsig_report_write_record_head(b, ccsig_str_make(url, len), ccsig_str_c(cx->agent),
+                                   a->allowed ? "allowed" : "disallowed",
+                                   a->rule.line ? &rule : NULL, v, d, cx->sts, n);
     ccsig_buf_puts(b, ",\"licenses\":[");
     for (size_t i = 0; i < a->nlicenses; i++) {
         ccsig_buf_printf(b, "%s{\"line\":%u,\"url\":", i ? "," : "", a->licenses[i].line);

@@ -26,7 +26,7 @@
 #include "ccsig/robots.h"
 #include "check_live.h"
 #include "cli.h"
-#include "report.h"
+#include "ccsig/report.h"
 #include "sources_report.h"
 
 /* RSL documents read per URL (a page naming more is unusual). */
@@ -640,8 +640,8 @@ out : {
     ccsig_decision d;
     ccsig_decide(&v, &o->prof, &d);
     if (o->json) {
-        report_write_record_head(b, uurl, ccsig_str_c(o->agent), crawl, rule, &v, &d, w->c.sts,
-                                 w->c.n);
+        ccsig_report_write_record_head(b, uurl, ccsig_str_c(o->agent), crawl, rule, &v, &d,
+                                       w->c.sts, w->c.n);
         ccsig_buf_puts(b, ",\"licenses\":[");
         for (size_t i = 0; i < ans->nlicenses; i++) {
             ccsig_buf_printf(b, "%s{\"line\":%u,\"url\":", i ? "," : "", ans->licenses[i].line);
@@ -667,11 +667,17 @@ out : {
             bool any = false;
             for (int k = 0; k < CCSIG_CAT_COUNT; k++)
                 any |= v.cat[k].state != CCSIG_STATE_UNKNOWN;
-            if (any)
-                report_categories_text(mem, &v, "  ", sources_names(w->c.n));
-            else
+            if (any) {
+                ccsig_buf t = CCSIG_BUF_INIT;
+                ccsig_report_categories_text(&t, &v, "  ", sources_names(w->c.n));
+                cli_put_buf(mem, &t);
+            } else
                 fprintf(mem, "  no preference stated: every use is unknown\n");
-            report_decision_text(mem, &d, "  ");
+            {
+                ccsig_buf t = CCSIG_BUF_INIT;
+                ccsig_report_decision_text(&t, &d, "  ");
+                cli_put_buf(mem, &t);
+            }
             sources_print_text(mem, &w->c, w->c.sts, w->c.n, "  ");
             if (error)
                 fprintf(mem, "  error: %s\n", error);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "ccsig/report.h"
 #include "scan_model.h"
 
 static char *xstrdup(const char *s) {
@@ -34,7 +34,7 @@ json_t *scan_profile_json(const scan_profile *p) {
                      (unsigned)p->p.use < CCSIG_CAT_COUNT
                          ? json_string(ccsig_category_name(p->p.use))
                          : json_null(),
-                     "commit", report_conditions_json(p->p.commitments), "purpose",
+                     "commit", ccsig_report_conditions_json(p->p.commitments), "purpose",
                      p->p.purpose ? json_string(ccsig_purpose_name(p->p.purpose)) : json_null());
 }
 
@@ -714,7 +714,7 @@ void credit_text(ccsig_buf *b, const credit_party *p, const scan_profile *prof) 
         shown++;
     }
     ccsig_buf_puts(b, ". Obligations: ");
-    report_obligations_phrase(b, p->conditions);
+    ccsig_report_obligations_phrase(b, p->conditions);
     ccsig_buf_putc(b, '.');
 }
 
@@ -739,7 +739,7 @@ static json_t *party_json(const credit_party *p, const scan_profile *prof) {
     json_t *o =
         json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:s}", "party", p->party,
                   "collection", coll, "signals", signals, "obligations",
-                  report_conditions_json(p->conditions), "declared_in", kinds, "records",
+                  ccsig_report_conditions_json(p->conditions), "declared_in", kinds, "records",
                   u64(p->records), "bytes", u64(p->bytes), "first_date", p->first_date, "last_date",
                   p->last_date, "examples", ex, "sources", src, "credit_text", ccsig_buf_cstr(&t));
     ccsig_buf_free(&t);
@@ -845,7 +845,7 @@ bool credit_write(FILE *f, credit_format fmt, const credit_map *m, const scan_pr
             signals_list(&b, p->signals, ", ", false);
             fprintf(f, "| [%s](%s/) | %s | ", host_of(p->party), p->party, ccsig_buf_cstr(&b));
             ccsig_buf_clear(&b);
-            report_obligations_phrase(&b, p->conditions);
+            ccsig_report_obligations_phrase(&b, p->conditions);
             md_cell(f, ccsig_buf_cstr(&b));
             fprintf(f, " | %" PRIu64 " | %" PRIu64 " |\n", p->records, p->bytes);
         }

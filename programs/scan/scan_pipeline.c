@@ -22,7 +22,7 @@
 
 #include "ccsig/scan.h"
 #include "cli.h"
-#include "report.h"
+#include "ccsig/report.h"
 #include "scan_pipeline.h"
 
 #define NONE UINT64_MAX
@@ -304,9 +304,9 @@ static const char *crawl_name(ccsig_state s) {
 }
 
 static void write_line(const run *R, ccsig_buf *b, const rec_view *v) {
-    report_write_record_head(b, v->url, R->agent, crawl_name(v->crawl),
-                             v->has_rule ? &v->rule : NULL, &v->verdict, &v->decision, v->sts,
-                             v->n);
+    ccsig_report_write_record_head(b, v->url, R->agent, crawl_name(v->crawl),
+                                   v->has_rule ? &v->rule : NULL, &v->verdict, &v->decision, v->sts,
+                                   v->n);
     ccsig_buf_printf(b, ",\"robots\":\"%s\",\"type\":\"%s\",\"date\":",
                      ccsig_robots_known_name(v->robots), ccsig_warc_type_name(v->type));
     put_str_or_null(b, v->date);
