@@ -835,12 +835,6 @@ static uint64_t hash_bytes(const char *p, size_t n, uint64_t seed) {
     return h;
 }
 
-static void rv_free_entry(rv_entry *e) {
-    ccsig_free(e->sts);
-    ccsig_free(e->blob);
-    memset(e, 0, sizeof *e);
-}
-
 /* Index slot for key (seed 1: digest, 2: record id). */
 static void rv_index_put(run *R, const char *key, uint64_t seed, uint32_t slot) {
     size_t mask = R->rv_index_cap - 1;
@@ -1584,8 +1578,12 @@ void ccsig_scan_session_free(ccsig_scan_session *R) {
     for (size_t i = 0; i < RECENT_MAX; i++)
         ccsig_free(R->recent[i]);
     out_free(&R->sout);
-    for (size_t i = 0; i < R->rv_cap; i++)
-        rv_free_entry(&R->rv[i]);
+    /* Only the first rv_count slots were ever filled (the table wraps only
+     * when full): the rest are untouched zero pages, left alone. */
+    for (size_t i = 0; i < R->rv_count; i++) {
+        ccsig_free(R->rv[i].sts);
+        ccsig_free(R->rv[i].blob);
+    }
     ccsig_free(R->rv);
     ccsig_free(R->rv_index);
     for (size_t i = 0; i < R->nar; i++) {
