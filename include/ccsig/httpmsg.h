@@ -114,15 +114,17 @@ const char *ccsig_http_anomaly_name(unsigned bit);
 /* Decode the chunked transfer coding (RFC 9112 §7.1) of p[0..len): the
  * chunk data, without sizes, extensions and trailers, is written to
  * out[0..cap) and its length returned. Lenient as crawlers' captures need:
- * it stops at the last chunk, at a malformed size line or at the end of the
- * input (a cut-off chunk gives what it holds), and writes at most cap bytes.
+ * it stops at the last chunk, at a malformed size line, at a chunk that
+ * claims more bytes than the whole input, or at the end of the input (a
+ * cut-off chunk gives what it holds), and writes at most cap bytes.
  * Never reads past len. Pure; thread-safe. */
 size_t ccsig_http_dechunk(const char *p, size_t len, char *out, size_t cap);
 
 /* The payload of a message with header m whose body is p[0..len): de-chunked
  * when its Transfer-Encoding is chunked, then inflated when the bytes are
  * gzip (crawlers that store bytes as received keep the Content-Encoding;
- * what decodes before an error counts). At most limit bytes are produced.
+ * what decodes before an error counts). limit bounds the de-chunked bytes
+ * and the inflated ones.
  * *out is a new buffer (ccsig_malloc; release with ccsig_free) of *out_len
  * bytes plus a NUL. Returns CCSIG_ERR_NOMEM when memory runs out.
  * Thread-safe. */
