@@ -25,6 +25,9 @@
 set -eu
 [ $# -eq 4 ] || { echo "usage: scan_api.sh PREFIX_OR_BUILD CCSIG SAMPLE_DIR WORK_DIR" >&2; exit 2; }
 where=$1 ccsig=$2 sample=$3 work=$4
+abs() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
+where=$(abs "$where") ccsig=$(abs "$ccsig") sample=$(abs "$sample")
+case $work in /*) ;; *) work=$(pwd)/$work ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 cc=${CC:-cc}
 fail() { echo "FAIL: $*" >&2; exit 1; }
