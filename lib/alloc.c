@@ -39,6 +39,11 @@ void *ccsig_calloc(size_t n, size_t size) {
     if (size && n > SIZE_MAX / size)
         return NULL;
     size_t t = n * size;
+    /* The C library's calloc takes fresh pages zeroed by the kernel: a large
+     * table (the scan's revisit table) costs no memset and no resident
+     * memory until it is used. */
+    if (current.malloc_fn == libc_malloc)
+        return calloc(t ? t : 1, 1);
     void *p = current.malloc_fn(current.ud, t ? t : 1);
     if (p)
         memset(p, 0, t);

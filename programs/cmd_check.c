@@ -26,7 +26,7 @@
 #include "sources_report.h"
 #include "cli.h"
 #include "commands.h"
-#include "report.h"
+#include "ccsig/report.h"
 
 const char cmd_check_summary[] = "check URLs, live or against a robots.txt: crawl and preferences";
 
@@ -191,7 +191,11 @@ static void text_record(check_ctx *cx, const char *url, size_t len) {
         const char *names[CCSIG_COLLECT_MAX_STATEMENTS];
         for (size_t i = 0; i < n; i++)
             names[i] = ccsig_buf_cstr(&cx->names[i]);
-        report_categories_text(stdout, v, "  ", names);
+        {
+            ccsig_buf t_ = CCSIG_BUF_INIT;
+            ccsig_report_categories_text(&t_, v, "  ", names);
+            cli_put_buf(stdout, &t_);
+        }
     } else if (a && !a->allowed && a->withheld) {
         printf("  no preference applies: the path may not be crawled (%u robots.txt rule%s "
                "would apply otherwise)\n",
@@ -207,7 +211,11 @@ static void text_record(check_ctx *cx, const char *url, size_t len) {
     for (size_t i = 0; a && i < a->nlicenses; i++)
         printf("  RSL licence: %.*s (line %u; not fetched)\n", (int)a->licenses[i].url.len,
                a->licenses[i].url.p, a->licenses[i].line);
-    report_decision_text(stdout, &ev->decision, "  ");
+    {
+        ccsig_buf t_ = CCSIG_BUF_INIT;
+        ccsig_report_decision_text(&t_, &ev->decision, "  ");
+        cli_put_buf(stdout, &t_);
+    }
     /* what the readers found besides statements */
     sources_print_text(stdout, &ev->c, NULL, 0, "  ");
 }
@@ -221,12 +229,12 @@ static void json_record(check_ctx *cx, const char *url, size_t len) {
                              a ? a->rule.line : 0,
                              {NULL, 0},
                              a ? a->rule.text : ccsig_str_make("", 0)};
-    report_write_record_head(b, ccsig_str_make(url, len), ccsig_str_c(cx->agent),
-                             !a           ? "unknown"
-                             : a->allowed ? "allowed"
-                                          : "disallowed",
-                             a && a->rule.line ? &rule : NULL, &ev->verdict, &ev->decision,
-                             ev->c.sts, ev->c.n);
+    ccsig_report_write_record_head(b, ccsig_str_make(url, len), ccsig_str_c(cx->agent),
+                                   !a           ? "unknown"
+                                   : a->allowed ? "allowed"
+                                                : "disallowed",
+                                   a && a->rule.line ? &rule : NULL, &ev->verdict, &ev->decision,
+                                   ev->c.sts, ev->c.n);
     ccsig_buf_puts(b, ",\"licenses\":[");
     for (size_t i = 0; a && i < a->nlicenses; i++) {
         ccsig_buf_printf(b, "%s{\"line\":%u,\"url\":", i ? "," : "", a->licenses[i].line);

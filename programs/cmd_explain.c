@@ -11,7 +11,9 @@
 #include "commands.h"
 
 const char cmd_explain_summary[] = "explain a content usage expression in plain words";
-#include "report.h"
+#include <jansson.h>
+
+#include "ccsig/report.h"
 
 static void help(FILE *f) {
     fprintf(f, "usage: ccsig explain [--json] [--use CATEGORY] [--commit LIST] [--purpose P] "
@@ -112,8 +114,8 @@ int cmd_explain(int argc, char **argv) {
                 json_pack("{s:s, s:I, s:i}", "message", errs[first_invalid].message, "offset",
                           (json_int_t)errs[first_invalid].offset, "expression", first_invalid + 1);
         json_t *o = json_pack("{s:b, s:o, s:o, s:o, s:o}", "valid", first_invalid < 0, "error",
-                              error, "categories", report_categories_json(&v), "warnings", warnings,
-                              "decision", report_decision_json(&d));
+                              error, "categories", ccsig_report_categories_json(&v), "warnings",
+                              warnings, "decision", ccsig_report_decision_json(&d));
         json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
         json_decref(o);
@@ -126,9 +128,11 @@ int cmd_explain(int argc, char **argv) {
         bool any = false;
         for (int k = 0; k < CCSIG_CAT_COUNT; k++)
             any |= v.cat[k].state != CCSIG_STATE_UNKNOWN;
-        if (any)
-            report_categories_text(stdout, &v, "", n > 1 ? (const char *const *)names : NULL);
-        else
+        if (any) {
+            ccsig_buf t = CCSIG_BUF_INIT;
+            ccsig_report_categories_text(&t, &v, "", n > 1 ? (const char *const *)names : NULL);
+            cli_put_buf(stdout, &t);
+        } else
             printf("No preference is stated for any category: every use is unknown.\n");
         for (int i = 0; i < n; i++)
             for (size_t k = 0; k < ws[i].n; k++) {
@@ -140,7 +144,11 @@ int cmd_explain(int argc, char **argv) {
                 else
                     printf("warning: %s\n", msg);
             }
-        report_decision_text(stdout, &d, "");
+        {
+            ccsig_buf t = CCSIG_BUF_INIT;
+            ccsig_report_decision_text(&t, &d, "");
+            cli_put_buf(stdout, &t);
+        }
     }
     for (int i = 0; i < n; i++)
         free(names[i]);

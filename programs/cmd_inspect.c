@@ -31,7 +31,7 @@
 #include "ccsig/sources.h"
 #include "cli.h"
 #include "commands.h"
-#include "report.h"
+#include "ccsig/report.h"
 #include "sources_report.h"
 
 const char cmd_inspect_summary[] = "show the preferences embedded in or beside files";
@@ -404,8 +404,8 @@ static void report(inspect_state *s, const char *path, ccsig_file_format fmt, co
         ccsig_buf *b = &s->out;
         ccsig_buf_clear(b);
         const char *agent = s->o.agent ? s->o.agent : "";
-        report_write_record_head(b, ccsig_str_c(path), ccsig_str_c(agent), "unknown", NULL, &v, &d,
-                                 c->sts, c->n);
+        ccsig_report_write_record_head(b, ccsig_str_c(path), ccsig_str_c(agent), "unknown", NULL,
+                                       &v, &d, c->sts, c->n);
         sources_write_links_notes(b, c);
         ccsig_buf_printf(b, ",\"format\":\"%s\",\"error\":", ccsig_file_format_name(fmt));
         if (error)
@@ -423,11 +423,17 @@ static void report(inspect_state *s, const char *path, ccsig_file_format fmt, co
             bool any = false;
             for (int k = 0; k < CCSIG_CAT_COUNT; k++)
                 any |= v.cat[k].state != CCSIG_STATE_UNKNOWN;
-            if (any)
-                report_categories_text(stdout, &v, "  ", sources_names(c->n));
-            else
+            if (any) {
+                ccsig_buf t = CCSIG_BUF_INIT;
+                ccsig_report_categories_text(&t, &v, "  ", sources_names(c->n));
+                cli_put_buf(stdout, &t);
+            } else
                 printf("  No preference is stated for any category.\n");
-            report_decision_text(stdout, &d, "  ");
+            {
+                ccsig_buf t = CCSIG_BUF_INIT;
+                ccsig_report_decision_text(&t, &d, "  ");
+                cli_put_buf(stdout, &t);
+            }
             sources_print_text(stdout, c, c->sts, c->n, "  ");
         }
     }

@@ -10,7 +10,9 @@
 #include "ccsig/robots.h"
 #include "cli.h"
 #include "commands.h"
-#include "report.h"
+#include <jansson.h>
+
+#include "ccsig/report.h"
 
 const char cmd_lint_summary[] = "lint robots.txt files (Content-Usage, Content-Signal, License)";
 

@@ -5,7 +5,7 @@
  * (docs/ccsig-merge.1).
  *
  * Every field of both documents merges by sum, union, min/max or "smallest
- * K" (programs/scan/scan_model.h), so the order of the inputs does not
+ * K" (ccsig/summary.h, ccsig/credit.h), so the order of the inputs does not
  * matter. Inputs must share one profile (agent, use, commitments, purpose):
  * counts for different profiles do not add up.
  */
@@ -13,9 +13,10 @@
 #include <getopt.h>
 #include <stdlib.h>
 
+#include "ccsig/credit.h"
+#include "ccsig/summary.h"
 #include "cli.h"
 #include "commands.h"
-#include "scan/scan_model.h"
 
 const char cmd_merge_summary[] = "combine shard summaries and credit manifests of ccsig scan";
 
@@ -43,7 +44,7 @@ int cmd_merge(int argc, char **argv) {
     };
     bool json = false;
     const char *credit_out = NULL;
-    credit_format fmt = CREDIT_JSON;
+    ccsig_credit_format fmt = CCSIG_CREDIT_JSON;
     bool fmt_given = false;
     int c;
     optind = 1;
@@ -56,7 +57,7 @@ int cmd_merge(int argc, char **argv) {
             credit_out = optarg;
             break;
         case 'f':
-            if (!credit_format_parse(optarg, &fmt))
+            if (!ccsig_credit_format_parse(optarg, &fmt))
                 return cli_usage_error("merge", "--credit-format %s: expected json, csv or md",
                                        optarg);
             fmt_given = true;
@@ -71,59 +72,43 @@ int cmd_merge(int argc, char **argv) {
     if (optind >= argc)
         return cli_usage_error("merge", "no input given");
     if (credit_out && !fmt_given && strcmp(credit_out, "-") != 0 &&
-        !credit_format_for(credit_out, &fmt))
+        !ccsig_credit_format_for(credit_out, &fmt))
         return cli_usage_error("merge", "--credit %s: name a .json, .csv or .md file", credit_out);
 
-    scan_summary total;
-    credit_map credit;
-    scan_summary_init(&total);
-    credit_map_init(&credit);
-    scan_profile prof, p;
+    ccsig_summary total;
+    ccsig_credit_map credit;
+    ccsig_summary_init(&total);
+    ccsig_credit_map_init(&credit);
+    ccsig_scan_profile prof, p;
     bool have_prof = false;
     int nsum = 0, ncredit = 0, rc = EXIT_OK;
     for (int i = optind; i < argc && rc == EXIT_OK; i++) {
         const char *path = argv[i];
-        json_error_t jerr;
-        json_t *j =
-            !strcmp(path, "-") ? json_loadf(stdin, 0, &jerr) : json_load_file(path, 0, &jerr);
-        if (!j) {
-            if (jerr.line > 0)
-                cli_error("merge", "%s:%d:%d: not JSON: %s", path, jerr.line, jerr.column,
-                          jerr.text);
-            else
-                cli_error("merge", "%s: %s", path, jerr.text);
+        size_t len;
+        char *text = cli_read_file(path, 0, &len);
+        if (!text) {
+            cli_error("merge", "%s: unable to open %s: %s", path, path, strerror(errno));
             rc = EXIT_USAGE;
             break;
         }
-        const char *type = json_string_value(json_object_get(j, "type"));
-        char msg[200];
-        bool ok;
-        if (type && !strcmp(type, "ccsig-scan-summary")) {
-            scan_summary s;
-            ok = scan_summary_from_json(j, &s, &p, msg, sizeof msg);
-            if (ok)
-                scan_summary_merge(&total, &s);
-            scan_summary_free(&s);
-            nsum++;
-        } else if (type && !strcmp(type, "ccsig-credit")) {
-            ok = credit_from_json(j, &credit, &p, msg, sizeof msg);
-            ncredit++;
-        } else {
-            ok = false;
-            snprintf(msg, sizeof msg,
-                     "neither a scan summary nor a credit manifest (\"type\" is not "
-                     "\"ccsig-scan-summary\" or \"ccsig-credit\")");
-        }
-        json_decref(j);
-        if (!ok) {
-            cli_error("merge", "%s: %s", path, msg);
-            rc = EXIT_USAGE;
+        ccsig_scan_output_type type;
+        ccsig_error err;
+        ccsig_status st = ccsig_scan_output_read(text, len, &total, &credit, &p, &type, &err);
+        free(text);
+        nsum += type == CCSIG_SCAN_OUTPUT_SUMMARY;
+        ncredit += type == CCSIG_SCAN_OUTPUT_CREDIT;
+        if (st) {
+            if (err.line)
+                cli_error("merge", "%s:%u:%u: %s", path, err.line, err.column, err.message);
+            else
+                cli_error("merge", "%s: %s", path, err.message);
+            rc = st == CCSIG_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
             break;
         }
         if (!have_prof) {
             prof = p;
             have_prof = true;
-        } else if (!scan_profile_equal(&prof, &p)) {
+        } else if (!ccsig_scan_profile_equal(&prof, &p)) {
             cli_error("merge",
                       "%s: scanned for another profile (agent, use, commit or purpose) than %s; "
                       "its counts do not add up with the others",
@@ -137,24 +122,29 @@ int cmd_merge(int argc, char **argv) {
     if (rc == EXIT_OK && credit_out && !ncredit)
         rc = cli_usage_error("merge", "--credit given but no credit manifest among the inputs");
     if (rc == EXIT_OK && ncredit) {
-        FILE *f = credit_out && strcmp(credit_out, "-") ? fopen(credit_out, "w") : stdout;
-        if (!f || !credit_write(f, fmt, &credit, &prof) || (f != stdout && fclose(f) != 0)) {
+        ccsig_buf b = CCSIG_BUF_INIT;
+        ccsig_status st = ccsig_credit_write(&b, fmt, &credit, &prof);
+        FILE *f = st                                      ? NULL
+                  : credit_out && strcmp(credit_out, "-") ? fopen(credit_out, "w")
+                                                          : stdout;
+        if (st)
+            errno = ENOMEM;
+        if (!f || !cli_put_buf(f, &b) || (f != stdout && fclose(f) != 0)) {
             cli_error("merge", "--credit %s: cannot write: %s", credit_out ? credit_out : "-",
                       strerror(errno));
             rc = EXIT_INTERNAL;
         }
+        ccsig_buf_free(&b);
     }
     if (rc == EXIT_OK && nsum) {
-        if (json) {
-            json_t *j = scan_summary_json(&total, &prof);
-            json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-            fputc('\n', stdout);
-            json_decref(j);
-        } else {
-            scan_summary_text(stdout, &total, &prof);
-        }
+        ccsig_buf b = CCSIG_BUF_INIT;
+        if (json)
+            ccsig_summary_write_json(&b, &total, &prof);
+        else
+            ccsig_summary_write_text(&b, &total, &prof);
+        cli_put_buf(stdout, &b);
     }
-    scan_summary_free(&total);
-    credit_map_free(&credit);
+    ccsig_summary_free(&total);
+    ccsig_credit_map_free(&credit);
     return rc;
 }

@@ -3,22 +3,25 @@
  * filter WARC archives by the AI usage preferences each record carries, and
  * write the credit manifest (docs/ccsig-scan.1).
  *
- * This file reads the options and the archive list; programs/scan/ holds
- * the pipeline (scan_pipeline.c), the robots.txt store (robots_store.c) and
- * the summary and credit model shared with `ccsig merge` (scan_model.c).
+ * This file reads the options and the archive list, opens the files and
+ * prints; the library does the rest: the scan session
+ * (ccsig/scan_session.h), the robots.txt store (ccsig/robots_store.h), the
+ * summary and the credit manifest (ccsig/summary.h, ccsig/credit.h).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <isa-l/igzip_lib.h>
 
+#include "ccsig/credit.h"
+#include "ccsig/robots_store.h"
+#include "ccsig/scan_session.h"
+#include "ccsig/summary.h"
 #include "cli.h"
 #include "commands.h"
-#include "scan/robots_store.h"
-#include "scan/scan_model.h"
-#include "scan/scan_pipeline.h"
 
 const char cmd_scan_summary[] = "annotate and filter WARC archives, write the credit manifest";
 
@@ -58,7 +61,8 @@ static void help(FILE *f) {
             "  --quiet           no progress display and no per-error lines\n"
             "\nExit status: 0 clean, 1 damaged input was skipped, 2 bad usage or an archive\n"
             "could not be read, 3 an output could not be written.\n",
-            ROBOTS_STORE_MAX_ENTRIES, SCAN_REVISIT_TABLE_DEFAULT, CCSIG_WARC_HOLD_DEFAULT);
+            CCSIG_ROBOTS_STORE_MAX_ENTRIES, CCSIG_SCAN_REVISIT_TABLE_DEFAULT,
+            CCSIG_WARC_HOLD_DEFAULT);
     cli_help_footer(f, "scan");
 }
 
@@ -194,6 +198,155 @@ static bool read_pathlist(const char *list, const char *prefix, strv *out) {
     return true;
 }
 
+/* ---- the sink: where the session's outputs go ---- */
+
+typedef struct scan_out {
+    FILE *annot, *keep;
+    bool quiet;
+    bool progress_shown;
+} scan_out;
+
+static bool put_annotation(void *ctx, const char *p, size_t n) {
+    return fwrite(p, 1, n, ((scan_out *)ctx)->annot) == n;
+}
+
+static bool put_kept(void *ctx, const char *p, size_t n) {
+    return fwrite(p, 1, n, ((scan_out *)ctx)->keep) == n;
+}
+
+static void put_damage(void *ctx, const char *name, uint64_t offset, const char *what) {
+    scan_out *so = ctx;
+    if (so->quiet)
+        return;
+    if (so->progress_shown) {
+        fputs("\r\033[K", stderr);
+        so->progress_shown = false;
+    }
+    fprintf(stderr, "ccsig scan: %s: offset %" PRIu64 ": %s\n", name, offset, what);
+}
+
+static void put_archive_error(void *ctx, const char *name, const char *what) {
+    (void)ctx;
+    cli_error("scan", "%s: %s", name, what);
+}
+
+static void put_progress(void *ctx, const ccsig_scan_progress *p) {
+    scan_out *so = ctx;
+    double t = p->seconds;
+    double mb = (double)p->bytes_done / 1e6, rate = t > 0 ? mb / t : 0;
+    double recs = t > 0 ? (double)p->records / t : 0;
+    fprintf(stderr, "\r\033[K%.1f MB", mb);
+    if (p->sizes_known && p->bytes_total) {
+        double pct = 100.0 * (double)p->bytes_done / (double)p->bytes_total;
+        fprintf(stderr, " of %.1f MB (%.0f%%)", (double)p->bytes_total / 1e6, pct);
+    }
+    fprintf(stderr, "  %" PRIu64 " records  %.0f rec/s  %.1f MB/s", p->records, recs, rate);
+    if (p->sizes_known && p->bytes_total && rate > 0 && !p->final) {
+        double eta = ((double)p->bytes_total / 1e6 - mb) / rate;
+        if (eta < 0)
+            eta = 0;
+        fprintf(stderr, "  ETA %d:%02d", (int)eta / 60, (int)eta % 60);
+    }
+    if (p->final)
+        fprintf(stderr, "  in %.2f s\n", t);
+    so->progress_shown = !p->final;
+}
+
+static void robots_problem(void *ctx, const char *path, uint64_t offset, const char *what) {
+    (void)ctx;
+    if (offset == CCSIG_ROBOTS_STORE_NO_OFFSET)
+        fprintf(stderr, "ccsig scan: --robots %s: %s\n", path, what);
+    else
+        fprintf(stderr, "ccsig scan: --robots %s: offset %llu: %s\n", path,
+                (unsigned long long)offset, what);
+}
+
+static FILE *open_output(const char *path, const char *what) {
+    if (!strcmp(path, "-"))
+        return stdout;
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        cli_error("scan", "%s %s: cannot write: %s", what, path, strerror(errno));
+    return f;
+}
+
+static ccsig_warc_codec codec_for(const char *path) {
+    size_t n = strlen(path);
+    if (n >= 3 && !strcmp(path + n - 3, ".gz"))
+        return CCSIG_WARC_GZIP;
+    if (n >= 4 && !strcmp(path + n - 4, ".zst"))
+        return CCSIG_WARC_ZSTD;
+    return CCSIG_WARC_PLAIN;
+}
+
+static ssize_t read_stdin(void *ctx, void *buf, size_t n) {
+    (void)ctx;
+    return read(0, buf, n);
+}
+
+/* Run the session over the archives; print as `ccsig scan` does. Returns
+ * the exit code of the scan part (0, 1 damaged input skipped, 2 an archive
+ * unreadable, 3 an output could not be written). */
+static int run_scan(const ccsig_scan_session_options *so_opt, const char *annotate,
+                    const char *keep, bool quiet, char *const *paths, size_t n, ccsig_summary *sum,
+                    ccsig_credit_map *credit) {
+    scan_out so = {NULL, NULL, quiet, false};
+    ccsig_scan_session_options opt = *so_opt;
+    ccsig_scan_sink sink = {&so, NULL, NULL, put_damage, put_archive_error, NULL};
+    if (!quiet && cli_isatty(stderr))
+        sink.progress = put_progress;
+    if (annotate) {
+        opt.annotate_codec = codec_for(annotate);
+        if (!(so.annot = open_output(annotate, "--annotate")))
+            return EXIT_USAGE;
+        sink.annotation = put_annotation;
+    }
+    if (keep) {
+        opt.keep_codec = codec_for(keep);
+        if (!(so.keep = open_output(keep, "--keep"))) {
+            if (so.annot && so.annot != stdout)
+                fclose(so.annot);
+            return EXIT_USAGE;
+        }
+        sink.kept = put_kept;
+    }
+    ccsig_scan_session *s;
+    ccsig_error err;
+    if (ccsig_scan_session_new(&opt, &sink, &s, &err)) {
+        cli_error("scan", "%s", err.message);
+        return EXIT_INTERNAL;
+    }
+    ccsig_status st = CCSIG_OK;
+    for (size_t i = 0; i < n && !st; i++)
+        st = !strcmp(paths[i], "-") ? ccsig_scan_session_add_stream(s, read_stdin, NULL, "-", &err)
+                                    : ccsig_scan_session_add_path(s, paths[i], paths[i], &err);
+    if (!st)
+        st = ccsig_scan_session_run(s, &err);
+    bool write_error = ccsig_scan_session_write_failed(s);
+    if (so.annot && so.annot != stdout && fclose(so.annot) != 0)
+        write_error = true;
+    else if (so.annot == stdout && fflush(stdout) != 0)
+        write_error = true;
+    if (so.keep && so.keep != stdout && fclose(so.keep) != 0)
+        write_error = true;
+    ccsig_summary_merge(sum, ccsig_scan_session_summary(s));
+    ccsig_credit_merge(credit, ccsig_scan_session_credit(s));
+    int rc = EXIT_OK;
+    if (st == CCSIG_ERR_NOMEM || st == CCSIG_ERR_USAGE) {
+        cli_error("scan", "%s", err.message);
+        rc = EXIT_INTERNAL;
+    } else if (write_error) {
+        cli_error("scan", "writing an output failed: %s", strerror(errno));
+        rc = EXIT_INTERNAL;
+    } else if (ccsig_scan_session_unreadable(s)) {
+        rc = EXIT_USAGE;
+    } else if (sum->errors_total) {
+        rc = EXIT_NOT_PERMITTED;
+    }
+    ccsig_scan_session_free(s);
+    return rc;
+}
+
 static bool parse_shard(const char *arg, unsigned long *i, unsigned long *n) {
     char *end;
     errno = 0;
@@ -269,12 +422,11 @@ int cmd_scan(int argc, char **argv) {
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    scan_options o;
-    memset(&o, 0, sizeof o);
-    snprintf(o.prof.agent, sizeof o.prof.agent, "*");
-    o.prof.p.use = CCSIG_CAT_NONE;
-    o.keep_unknown = true;
-    o.revisit_table = SCAN_REVISIT_TABLE_DEFAULT;
+    ccsig_scan_session_options o;
+    ccsig_scan_session_options_init(&o);
+    const char *annotate = NULL, *keep = NULL, *credit_path = NULL;
+    ccsig_credit_format credit_fmt = CCSIG_CREDIT_JSON;
+    bool quiet = false;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o.threads = cores > 0 ? (int)cores : 1;
     bool summary = false, json = false;
@@ -289,16 +441,16 @@ int cmd_scan(int argc, char **argv) {
         unsigned long long v;
         switch (c) {
         case O_ANNOTATE:
-            o.annotate = optarg;
+            annotate = optarg;
             break;
         case O_KEEP:
-            o.keep = optarg;
+            keep = optarg;
             break;
         case O_CREDIT:
-            o.credit = optarg;
+            credit_path = optarg;
             break;
         case O_CREDIT_FORMAT:
-            if (!credit_format_parse(optarg, &o.credit_fmt))
+            if (!ccsig_credit_format_parse(optarg, &credit_fmt))
                 return cli_usage_error("scan", "--credit-format %s: expected json, csv or md",
                                        optarg);
             credit_fmt_given = true;
@@ -318,21 +470,21 @@ int cmd_scan(int argc, char **argv) {
             robots_cache = (size_t)v;
             break;
         case O_AGENT:
-            if (!*optarg || strlen(optarg) >= sizeof o.prof.agent)
+            if (!*optarg || strlen(optarg) >= sizeof o.profile.agent)
                 return cli_usage_error("scan", "--agent must be 1 to %zu bytes",
-                                       sizeof o.prof.agent - 1);
-            snprintf(o.prof.agent, sizeof o.prof.agent, "%s", optarg);
+                                       sizeof o.profile.agent - 1);
+            snprintf(o.profile.agent, sizeof o.profile.agent, "%s", optarg);
             break;
         case O_USE:
-            if (!cli_parse_use("scan", optarg, &o.prof.p.use))
+            if (!cli_parse_use("scan", optarg, &o.profile.p.use))
                 return EXIT_USAGE;
             break;
         case O_COMMIT:
-            if (!cli_parse_commit("scan", optarg, &o.prof.p.commitments))
+            if (!cli_parse_commit("scan", optarg, &o.profile.p.commitments))
                 return EXIT_USAGE;
             break;
         case O_PURPOSE:
-            if (!cli_parse_purpose("scan", optarg, &o.prof.p.purpose))
+            if (!cli_parse_purpose("scan", optarg, &o.profile.p.purpose))
                 return EXIT_USAGE;
             break;
         case O_UNKNOWN:
@@ -372,7 +524,7 @@ int cmd_scan(int argc, char **argv) {
             o.chunk = (size_t)v;
             break;
         case O_QUIET:
-            o.quiet = true;
+            quiet = true;
             break;
         case 'h':
             help(stdout);
@@ -383,19 +535,19 @@ int cmd_scan(int argc, char **argv) {
     }
     if (optind >= argc)
         return cli_usage_error("scan", "no archive given");
-    if (o.credit && !credit_fmt_given && !credit_format_for(o.credit, &o.credit_fmt))
+    if (credit_path && !credit_fmt_given && !ccsig_credit_format_for(credit_path, &credit_fmt))
         return cli_usage_error("scan",
                                "--credit %s: name a .json, .csv or .md file (or give "
                                "--credit-format)",
-                               o.credit);
-    bool has_use = (unsigned)o.prof.p.use < CCSIG_CAT_COUNT;
-    if (o.keep && !has_use)
+                               credit_path);
+    bool has_use = (unsigned)o.profile.p.use < CCSIG_CAT_COUNT;
+    if (keep && !has_use)
         return cli_usage_error("scan", "--keep needs --use (which use the kept records serve)");
-    if (o.credit && !has_use)
+    if (credit_path && !has_use)
         return cli_usage_error("scan", "--credit needs --use (credit is owed for a use)");
-    if (json && !summary && (o.annotate || o.keep || o.credit))
+    if (json && !summary && (annotate || keep || credit_path))
         summary = true;
-    if (!o.annotate && !o.keep && !o.credit)
+    if (!annotate && !keep && !credit_path)
         summary = true;
 
     strv paths = {0};
@@ -425,50 +577,55 @@ int cmd_scan(int argc, char **argv) {
         return cli_usage_error("scan", "'-' (stdin) can be given once");
     }
 
-    FILE *report = o.annotate && !strcmp(o.annotate, "-") ? stderr : stdout;
-    o.progress = !o.quiet && cli_isatty(stderr);
+    FILE *report = annotate && !strcmp(annotate, "-") ? stderr : stdout;
     int rc = EXIT_OK;
-    robots_store *store = NULL;
-    scan_robots_source src;
+    ccsig_robots_store *store = NULL;
     if (robots.n) {
-        store = robots_store_open(robots.v, robots.n, o.prof.agent, robots_cache, stderr);
-        if (!store) {
+        ccsig_robots_store_options ro = {o.profile.agent, robots_cache, robots_problem, NULL};
+        ccsig_error err;
+        ccsig_status st =
+            ccsig_robots_store_open((const char *const *)robots.v, robots.n, &ro, &store, &err);
+        if (st) {
+            if (st == CCSIG_ERR_NOMEM)
+                cli_error("scan", "--robots: %s", err.message);
             strv_free(&shard);
             strv_free(&robots);
-            return EXIT_USAGE;
+            return st == CCSIG_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
         }
-        robots_store_source(store, &src);
-        o.robots = &src;
+        o.robots = store;
     }
-    scan_summary sum;
-    credit_map credit;
-    scan_summary_init(&sum);
-    credit_map_init(&credit);
-    rc = scan_run(&o, shard.v, shard.n, &sum, &credit);
-    if (o.credit) {
-        FILE *f = !strcmp(o.credit, "-") ? stdout : fopen(o.credit, "w");
-        if (!f || !credit_write(f, o.credit_fmt, &credit, &o.prof) ||
+    ccsig_summary sum;
+    ccsig_credit_map credit;
+    ccsig_summary_init(&sum);
+    ccsig_credit_map_init(&credit);
+    rc = run_scan(&o, annotate, keep, quiet, shard.v, shard.n, &sum, &credit);
+    if (credit_path) {
+        ccsig_buf b = CCSIG_BUF_INIT;
+        ccsig_status st = ccsig_credit_write(&b, credit_fmt, &credit, &o.profile);
+        FILE *f = st ? NULL : !strcmp(credit_path, "-") ? stdout : fopen(credit_path, "w");
+        if (st)
+            errno = ENOMEM;
+        if (!f || !cli_put_buf(f, &b) || (f == stdout && fflush(f) != 0) ||
             (f != stdout && fclose(f) != 0)) {
-            cli_error("scan", "--credit %s: cannot write: %s", o.credit, strerror(errno));
+            cli_error("scan", "--credit %s: cannot write: %s", credit_path, strerror(errno));
             rc = EXIT_INTERNAL;
         }
+        ccsig_buf_free(&b);
     }
     if (summary) {
-        if (json) {
-            json_t *j = scan_summary_json(&sum, &o.prof);
-            json_dumpf(j, report, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-            fputc('\n', report);
-            json_decref(j);
-        } else {
-            scan_summary_text(report, &sum, &o.prof);
-        }
+        ccsig_buf b = CCSIG_BUF_INIT;
+        if (json)
+            ccsig_summary_write_json(&b, &sum, &o.profile);
+        else
+            ccsig_summary_write_text(&b, &sum, &o.profile);
+        cli_put_buf(report, &b);
         fflush(report);
     }
-    if (store && robots_store_get_stats(store).errors && rc == EXIT_OK)
+    if (store && ccsig_robots_store_get_stats(store).errors && rc == EXIT_OK)
         rc = EXIT_NOT_PERMITTED; /* damaged robots.txt captures were skipped */
-    robots_store_free(store);
-    scan_summary_free(&sum);
-    credit_map_free(&credit);
+    ccsig_robots_store_free(store);
+    ccsig_summary_free(&sum);
+    ccsig_credit_map_free(&credit);
     strv_free(&shard);
     strv_free(&robots);
     return rc;

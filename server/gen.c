@@ -9,10 +9,11 @@
 #include "gen.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "httputil.h"
-#include "report.h"
+#include "ccsig/report.h"
 
 static ccsig_copyright copyright_of(copyright_status c) {
     switch (c) {
@@ -292,7 +293,7 @@ void gen_declaration_html(const policy *p, ccsig_buf *out) {
             hu_html(out, ccsig_category_description((ccsig_category)c));
             ccsig_buf_puts(out, "): ");
             ccsig_buf phrase = CCSIG_BUF_INIT;
-            report_state_phrase(&phrase, e);
+            ccsig_report_state_phrase(&phrase, e);
             hu_html(out, ccsig_buf_cstr(&phrase));
             ccsig_buf_free(&phrase);
             if ((int)e->via != c) {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "gen.h"
-#include "report.h"
+#include "ccsig/report.h"
 #include "server.h"
 
 static const char style_css[] =

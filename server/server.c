@@ -45,7 +45,7 @@
 #include <unistd.h>
 
 #include "gen.h"
-#include "report.h"
+#include "ccsig/report.h"
 
 /* ---- replies ---- */
 

@@ -109,6 +109,28 @@ bool ccsig_http_combined(const ccsig_http_msg *m, const char *name, ccsig_arena 
 /* A stable identifier for one anomaly bit ("bare-lf", "folded", ...). */
 const char *ccsig_http_anomaly_name(unsigned bit);
 
+/* ---- message bodies (appended; the field-block API is above) ---- */
+
+/* Decode the chunked transfer coding (RFC 9112 §7.1) of p[0..len): the
+ * chunk data, without sizes, extensions and trailers, is written to
+ * out[0..cap) and its length returned. Lenient as crawlers' captures need:
+ * it stops at the last chunk, at a malformed size line, at a chunk that
+ * claims more bytes than the whole input, or at the end of the input (a
+ * cut-off chunk gives what it holds), and writes at most cap bytes.
+ * Never reads past len. Pure; thread-safe. */
+size_t ccsig_http_dechunk(const char *p, size_t len, char *out, size_t cap);
+
+/* The payload of a message with header m whose body is p[0..len): de-chunked
+ * when its Transfer-Encoding is chunked, then inflated when the bytes are
+ * gzip (crawlers that store bytes as received keep the Content-Encoding;
+ * what decodes before an error counts). limit bounds the de-chunked bytes
+ * and the inflated ones.
+ * *out is a new buffer (ccsig_malloc; release with ccsig_free) of *out_len
+ * bytes plus a NUL. Returns CCSIG_ERR_NOMEM when memory runs out.
+ * Thread-safe. */
+ccsig_status ccsig_http_body_decode(const ccsig_http_msg *m, const char *p, size_t len,
+                                    size_t limit, char **out, size_t *out_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,7 +15,7 @@
 #include "ccsig/check.h"
 #include "check_live.h"
 #include "cli.h"
-#include "report.h"
+#include "ccsig/report.h"
 #include "sources_report.h"
 
 /* ---- shared helpers for both modes ---- */
@@ -200,8 +200,8 @@ static void print_record(worker *wk, const char *url, const ccsig_url_result *re
     const ccsig_provenance *rule = res->rule;
     const char *error = res->status ? res->error : NULL;
     if (o->json) {
-        report_write_record_head(b, ccsig_str_c(url), ccsig_str_c(o->agent), crawl, rule,
-                                 &ev->verdict, &ev->decision, ev->c.sts, ev->c.n);
+        ccsig_report_write_record_head(b, ccsig_str_c(url), ccsig_str_c(o->agent), crawl, rule,
+                                       &ev->verdict, &ev->decision, ev->c.sts, ev->c.n);
         ccsig_buf_puts(b, ",\"licenses\":[");
         for (size_t i = 0; i < res->nlicenses; i++) {
             ccsig_buf_printf(b, "%s{\"line\":%u,\"url\":", i ? "," : "", res->licenses[i].line);
@@ -237,11 +237,17 @@ static void print_record(worker *wk, const char *url, const ccsig_url_result *re
     bool any = false;
     for (int k = 0; k < CCSIG_CAT_COUNT; k++)
         any |= ev->verdict.cat[k].state != CCSIG_STATE_UNKNOWN;
-    if (any)
-        report_categories_text(mem, &ev->verdict, "  ", sources_names(ev->c.n));
-    else
+    if (any) {
+        ccsig_buf t_ = CCSIG_BUF_INIT;
+        ccsig_report_categories_text(&t_, &ev->verdict, "  ", sources_names(ev->c.n));
+        cli_put_buf(mem, &t_);
+    } else
         fprintf(mem, "  no preference stated: every use is unknown\n");
-    report_decision_text(mem, &ev->decision, "  ");
+    {
+        ccsig_buf t_ = CCSIG_BUF_INIT;
+        ccsig_report_decision_text(&t_, &ev->decision, "  ");
+        cli_put_buf(mem, &t_);
+    }
     sources_print_text(mem, &ev->c, ev->c.sts, ev->c.n, "  ");
     if (error)
         fprintf(mem, "  error: %s\n", error);

@@ -38,7 +38,7 @@ typedef struct check_fetch_info {
     bool asset_partial; /* read with ranges */
 } check_fetch_info;
 
-/* The fields both modes append after report_write_record_head and the
+/* The fields both modes append after ccsig_report_write_record_head and the
  * "licenses" array: "links", "notes" (the collector's; c may be NULL),
  * "robots" and "asset" (what was fetched; null offline), "error" (null, or
  * why the URL could not be evaluated fully). Writes the closing brace. */

@@ -121,6 +121,12 @@ bool cli_isatty(FILE *f) {
     return isatty(fileno(f)) == 1;
 }
 
+bool cli_put_buf(FILE *f, ccsig_buf *b) {
+    bool ok = !b->len || fwrite(b->data, 1, b->len, f) == b->len;
+    ccsig_buf_free(b);
+    return ok;
+}
+
 void cli_help_footer(FILE *f, const char *cmd) {
     fprintf(f, "\nFull documentation: man ccsig-%s (docs/ccsig-%s.1).\n", cmd, cmd);
 }

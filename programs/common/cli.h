@@ -41,6 +41,10 @@ bool cli_getline(FILE *f, ccsig_buf *b);
 /* Whether stdout/stderr is a terminal (colour and progress decisions). */
 bool cli_isatty(FILE *f);
 
+/* Write b's bytes to f and free b (the library's text writers fill a
+ * ccsig_buf; the programs print it). False on a write error. */
+bool cli_put_buf(FILE *f, ccsig_buf *b);
+
 /* Print the man-page pointer used by every --help. */
 void cli_help_footer(FILE *f, const char *cmd);
 

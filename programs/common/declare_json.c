@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "declare_json.h"
-#include "report.h"
+#include "ccsig/report.h"
 
 static json_t *str_or_null(const char *s) {
     return s ? json_string(s) : json_null();
@@ -23,7 +23,7 @@ json_t *declare_json(const ccsig_declaration *d, ccsig_error *err) {
         ccsig_category_name(d->use), "label", ccsig_declare_label(d), "preference",
         ccsig_state_name(d->state), "signal",
         sig ? json_string(ccsig_signal_token(d->signal)) : json_null(), "conditions",
-        report_conditions_json(sig ? ccsig_signal_conditions(d->signal) : 0), "paths", paths,
+        ccsig_report_conditions_json(sig ? ccsig_signal_conditions(d->signal) : 0), "paths", paths,
         "agent", d->agent && *d->agent ? d->agent : "*", "collection", str_or_null(d->collection),
         "party", "name", str_or_null(d->party_name), "url", str_or_null(d->party_url), "policy_url",
         str_or_null(d->policy_url), "copyright", ccsig_copyright_name(d->copyright));

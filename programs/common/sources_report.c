@@ -4,7 +4,7 @@
 #include <pthread.h>
 
 #include "sources_report.h"
-#include "report.h"
+#include "ccsig/report.h"
 
 void sources_write_links_notes(ccsig_buf *b, const ccsig_collect *c) {
     ccsig_buf_puts(b, ",\"links\":[");
@@ -20,7 +20,7 @@ void sources_write_links_notes(ccsig_buf *b, const ccsig_collect *c) {
         else
             ccsig_buf_puts(b, "null");
         ccsig_buf_puts(b, ",\"source\":");
-        report_write_source(b, &l->src);
+        ccsig_report_write_source(b, &l->src);
         ccsig_buf_putc(b, '}');
     }
     ccsig_buf_puts(b, "],\"notes\":[");
@@ -31,7 +31,7 @@ void sources_write_links_notes(ccsig_buf *b, const ccsig_collect *c) {
         ccsig_buf_puts(b, "{\"message\":");
         ccsig_buf_json_str(b, nt->message.p ? nt->message.p : "", nt->message.len);
         ccsig_buf_puts(b, ",\"source\":");
-        report_write_source(b, &nt->src);
+        ccsig_report_write_source(b, &nt->src);
         ccsig_buf_putc(b, '}');
     }
     ccsig_buf_putc(b, ']');

@@ -2,7 +2,7 @@
  * sources_report.h — how the readers' findings are shown by inspect and
  * live check (and scan when it wants them): the links and notes of a
  * collector as JSON fields and as text, with the same provenance shape as
- * report_write_source. Documented in docs/ccsig-inspect.1 and
+ * ccsig_report_write_source. Documented in docs/ccsig-inspect.1 and
  * docs/ccsig-check.1 ("JSON OUTPUT").
  */
 #ifndef CCSIG_SOURCES_REPORT_H
@@ -14,7 +14,7 @@
 #include "ccsig/sources.h"
 
 /* ,"links":[{"kind","url","type","source":{...}}],"notes":[{"message","source":{...}}]
- * (with the leading comma, to append after report_write_record_head). */
+ * (with the leading comma, to append after ccsig_report_write_record_head). */
 void sources_write_links_notes(ccsig_buf *b, const ccsig_collect *c);
 
 /* Text: one line per source ("  source 1: xmp, photo.jpg: plus:DataMining=..."),
@@ -22,7 +22,7 @@ void sources_write_links_notes(ccsig_buf *b, const ccsig_collect *c);
 void sources_print_text(FILE *f, const ccsig_collect *c, const ccsig_statement *sts, size_t n,
                         const char *indent);
 
-/* "source N" names for report_categories_text (static storage, n <= 64). */
+/* "source N" names for ccsig_report_categories_text (static storage, n <= 64). */
 const char *const *sources_names(size_t n);
 
 #endif

@@ -1,29 +1,30 @@
 /*
- * scan_pipeline.c — jobs, workers and the in-order stitcher (see
- * scan_pipeline.h for the design).
+ * session.c — the scan session (ccsig/scan_session.h): jobs, workers and
+ * the in-order stitcher.
  *
  * A worker turns a job (archive, byte range) into a job_out: annotation
  * lines, kept bytes, a summary and credit map of its own, and an ordered
  * event list for what only the stitcher can do in input order: resolving
  * revisits against earlier records, keeping request/metadata records next to
- * the responses they belong to (they come before them), printing damage
- * reports. The stitcher takes jobs strictly in order, checks each starts
- * where the previous stopped, and applies its events.
+ * the responses they belong to (they come before them), reporting damage. The stitcher takes jobs
+ * strictly in order, checks each starts where the previous stopped, and applies its events.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "ccsig/alloc.h"
+#include "ccsig/report.h"
 #include "ccsig/scan.h"
-#include "cli.h"
-#include "report.h"
-#include "scan_pipeline.h"
+#include "ccsig/scan_session.h"
+#include "scan_internal.h"
 
 #define NONE UINT64_MAX
 #define MAX_CONC 8     /* WARC-Concurrent-To values remembered per record */
@@ -33,9 +34,13 @@
 /* ------------------------------------------------------------- archives -- */
 
 typedef struct archive {
-    const char *path;
-    char *json_path; /* the path as a JSON string, quotes included */
+    char *path;      /* to open when its turn comes; NULL: fd or stream given */
+    char *name;      /* what outputs call it */
+    char *json_path; /* the name as a JSON string, quotes included */
     int fd;
+    int user_fd;                                     /* given by the caller (not closed) */
+    ssize_t (*read)(void *ctx, void *buf, size_t n); /* a caller's stream */
+    void *read_ctx;
     bool opened, is_stream, unreadable, dead;
     uint64_t size;
     ccsig_warc_codec codec;
@@ -110,11 +115,12 @@ typedef struct job_out {
     ccsig_buf annot, annot_z, keep;
     bool compressed; /* annot_z holds annot as one member/frame */
     bool deferred;   /* events the stitcher must resolve */
-    scan_summary sum;
-    credit_map credit;
+    ccsig_summary sum;
+    ccsig_credit_map credit;
     ev *evs;
     size_t nev, capev;
     ccsig_arena arena;
+    bool nomem; /* an allocation failed: this output is incomplete */
 } job_out;
 
 typedef struct job {
@@ -132,7 +138,7 @@ typedef struct job {
 
 /* ---------------------------------------------------------------- run -- */
 
-typedef struct run run;
+typedef struct ccsig_scan_session run;
 
 typedef struct worker {
     run *R;
@@ -170,14 +176,17 @@ typedef struct rv_entry {
     size_t blob_cap;
 } rv_entry;
 
-struct run {
-    const scan_options *o;
+struct ccsig_scan_session {
+    ccsig_scan_session_options o;
+    ccsig_scan_sink sink;
     archive *ars;
-    size_t nar;
+    size_t nar, capar;
+    bool started;
     ccsig_warc_codec annot_codec, keep_codec;
-    FILE *annot_f, *keep_f;
+    bool annotate, keep;
     ccsig_str agent;
     bool write_error;
+    bool nomem;
     /* jobs */
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_done;
@@ -202,21 +211,15 @@ struct run {
     uint32_t *rv_index;
     size_t rv_index_cap;
     /* totals */
-    scan_summary sum;
-    credit_map credit;
+    ccsig_summary sum;
+    ccsig_credit_map credit;
     int unreadable;
     /* progress */
     uint64_t bytes_total, bytes_done;
     bool sizes_known;
     struct timespec t0, last;
     uint64_t records_done;
-    bool progress_shown;
 };
-
-static void oom(void) {
-    fputs("ccsig scan: out of memory\n", stderr);
-    exit(EXIT_INTERNAL);
-}
 
 static double now_s(const struct timespec *t0) {
     struct timespec t;
@@ -228,8 +231,8 @@ static double now_s(const struct timespec *t0) {
 
 static void out_init(job_out *o) {
     memset(o, 0, sizeof *o);
-    scan_summary_init(&o->sum);
-    credit_map_init(&o->credit);
+    ccsig_summary_init(&o->sum);
+    ccsig_credit_map_init(&o->credit);
     ccsig_arena_init(&o->arena, 16384);
 }
 
@@ -238,10 +241,10 @@ static void out_reset(job_out *o) {
     ccsig_buf_clear(&o->annot_z);
     ccsig_buf_clear(&o->keep);
     o->compressed = o->deferred = false;
-    scan_summary_free(&o->sum);
-    scan_summary_init(&o->sum);
-    credit_map_free(&o->credit);
-    credit_map_init(&o->credit);
+    ccsig_summary_free(&o->sum);
+    ccsig_summary_init(&o->sum);
+    ccsig_credit_map_free(&o->credit);
+    ccsig_credit_map_init(&o->credit);
     o->nev = 0;
     ccsig_arena_reset(&o->arena);
 }
@@ -250,43 +253,47 @@ static void out_free(job_out *o) {
     ccsig_buf_free(&o->annot);
     ccsig_buf_free(&o->annot_z);
     ccsig_buf_free(&o->keep);
-    scan_summary_free(&o->sum);
-    credit_map_free(&o->credit);
-    free(o->evs);
+    ccsig_summary_free(&o->sum);
+    ccsig_credit_map_free(&o->credit);
+    ccsig_free(o->evs);
     ccsig_arena_free(&o->arena);
 }
 
-static ev *push_ev(job_out *o, ev_kind k, size_t a, size_t b, void *p) {
+static void push_ev(job_out *o, ev_kind k, size_t a, size_t b, void *p) {
     if (k == EV_LINES && o->nev && o->evs[o->nev - 1].kind == EV_LINES &&
         o->evs[o->nev - 1].b == a) {
         o->evs[o->nev - 1].b = b; /* consecutive lines: one range */
-        return &o->evs[o->nev - 1];
+        return;
     }
     if (o->nev == o->capev) {
         size_t nc = o->capev ? o->capev * 2 : 64;
-        ev *ne = realloc(o->evs, nc * sizeof *ne);
-        if (!ne)
-            oom();
+        ev *ne = ccsig_realloc(o->evs, nc * sizeof *ne);
+        if (!ne) {
+            o->nomem = true;
+            return;
+        }
         o->evs = ne;
         o->capev = nc;
     }
-    o->evs[o->nev] = (ev){k, a, b, p};
-    return &o->evs[o->nev++];
+    o->evs[o->nev++] = (ev){k, a, b, p};
 }
 
-static ccsig_str arena_str(ccsig_arena *a, ccsig_str s) {
+/* Copies and blocks in the job's arena; NULL (and o->nomem) when it fails. */
+static ccsig_str arena_str(job_out *o, ccsig_str s) {
     if (!s.len)
         return ccsig_str_make(NULL, 0);
-    char *p = ccsig_arena_dup(a, s.p, s.len);
-    if (!p)
-        oom();
+    char *p = ccsig_arena_dup(&o->arena, s.p, s.len);
+    if (!p) {
+        o->nomem = true;
+        return ccsig_str_make(NULL, 0);
+    }
     return ccsig_str_make(p, s.len);
 }
 
-static void *arena_alloc(ccsig_arena *a, size_t n) {
-    void *p = ccsig_arena_alloc(a, n ? n : 1);
+static void *arena_alloc(job_out *o, size_t n) {
+    void *p = ccsig_arena_alloc(&o->arena, n ? n : 1);
     if (!p)
-        oom();
+        o->nomem = true;
     return p;
 }
 
@@ -304,9 +311,9 @@ static const char *crawl_name(ccsig_state s) {
 }
 
 static void write_line(const run *R, ccsig_buf *b, const rec_view *v) {
-    report_write_record_head(b, v->url, R->agent, crawl_name(v->crawl),
-                             v->has_rule ? &v->rule : NULL, &v->verdict, &v->decision, v->sts,
-                             v->n);
+    ccsig_report_write_record_head(b, v->url, R->agent, crawl_name(v->crawl),
+                                   v->has_rule ? &v->rule : NULL, &v->verdict, &v->decision, v->sts,
+                                   v->n);
     ccsig_buf_printf(b, ",\"robots\":\"%s\",\"type\":\"%s\",\"date\":",
                      ccsig_robots_known_name(v->robots), ccsig_warc_type_name(v->type));
     put_str_or_null(b, v->date);
@@ -357,17 +364,31 @@ static void source_line(ccsig_buf *b, const ccsig_statement *st) {
 }
 
 static bool used(const run *R, const rec_view *v) {
-    if ((unsigned)R->o->prof.p.use >= CCSIG_CAT_COUNT || v->crawl == CCSIG_STATE_DENY)
+    if ((unsigned)R->o.profile.p.use >= CCSIG_CAT_COUNT || v->crawl == CCSIG_STATE_DENY)
         return false;
     switch (v->decision.result) {
     case CCSIG_RESULT_PERMITTED:
     case CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS:
         return true;
     case CCSIG_RESULT_UNKNOWN:
-        return R->o->keep_unknown;
+        return R->o.keep_unknown;
     default:
         return false;
     }
+}
+
+/* A damage report the stitcher passes to the sink in input order. */
+static void push_damage(job_out *o, uint64_t offset, const char *what) {
+    damage_ev *d = arena_alloc(o, sizeof *d);
+    if (!d)
+        return;
+    d->offset = offset;
+    d->what = ccsig_arena_dup(&o->arena, what, strlen(what));
+    if (!d->what) {
+        o->nomem = true;
+        return;
+    }
+    push_ev(o, EV_DAMAGE, 0, 0, d);
 }
 
 /* The record in the keep file's codec: its own members when they can be
@@ -383,8 +404,10 @@ static bool keep_bytes(worker *w, job *j, const ccsig_warc_record *rec, size_t *
         if (rec->raw) {
             ccsig_buf_append(&o->keep, rec->raw, (size_t)rec->raw_length);
         } else if (!j->ar->is_stream) {
-            if (!ccsig_buf_reserve(&o->keep, (size_t)rec->raw_length + 1))
-                oom();
+            if (!ccsig_buf_reserve(&o->keep, (size_t)rec->raw_length + 1)) {
+                o->nomem = true;
+                return false;
+            }
             ssize_t got = pread(j->ar->fd, o->keep.data + o->keep.len, (size_t)rec->raw_length,
                                 (off_t)rec->offset);
             if (got != (ssize_t)rec->raw_length)
@@ -406,8 +429,9 @@ static bool keep_bytes(worker *w, job *j, const ccsig_warc_record *rec, size_t *
         ccsig_buf_append(&w->tmp, "\r\n\r\n", 4);
         ccsig_error err;
         if (ccsig_warc_writer_member(w->keep_w, &o->keep, w->tmp.data, w->tmp.len, &err)) {
-            fprintf(stderr, "ccsig scan: --keep: %s\n", err.message);
-            exit(EXIT_INTERNAL);
+            o->nomem = true; /* the encoders fail only when memory runs out */
+            o->keep.len = *a;
+            return false;
         }
     }
     *b = o->keep.len;
@@ -418,35 +442,32 @@ cannot : {
              "%s record at offset %" PRIu64 " cannot be kept: larger than the %zu bytes held and "
              "not readable again from the input",
              ccsig_warc_type_name(rec->h.type), rec->offset,
-             R->o->hold ? R->o->hold : (size_t)CCSIG_WARC_HOLD_DEFAULT);
-    scan_summary_error(&o->sum, j->ar->path, rec->offset, what);
-    damage_ev *d = arena_alloc(&o->arena, sizeof *d);
-    d->offset = rec->offset;
-    d->what = ccsig_arena_dup(&o->arena, what, strlen(what));
-    push_ev(o, EV_DAMAGE, 0, 0, d);
+             R->o.hold ? R->o.hold : (size_t)CCSIG_WARC_HOLD_DEFAULT);
+    ccsig_summary_add_error(&o->sum, j->ar->name, rec->offset, what);
+    push_damage(o, rec->offset, what);
     o->keep.len = *a;
     return false;
 }
 }
 
-static void get_ids(ccsig_arena *a, const ccsig_warc_header *h, keep_ids *ids) {
-    ids->id = arena_str(a, h->record_id);
+static void get_ids(job_out *o, const ccsig_warc_header *h, keep_ids *ids) {
+    ids->id = arena_str(o, h->record_id);
     ids->nconc = 0;
     size_t it = 0;
     ccsig_str v;
     while (ids->nconc < MAX_CONC && ccsig_warc_header_next(h, "WARC-Concurrent-To", &it, &v))
-        ids->conc[ids->nconc++] = arena_str(a, v);
+        ids->conc[ids->nconc++] = arena_str(o, v);
 }
 
 /* Count a response or revisit, write its line and, when used, its keep
  * bytes. rec is NULL for deferred revisits (their bytes are ready in v). */
 static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig_warc_record *rec) {
-    scan_summary *S = &o->sum;
+    ccsig_summary *S = &o->sum;
     S->scanned++;
     S->robots[v->robots]++;
-    S->crawl[v->crawl == CCSIG_STATE_ALLOW  ? SCAN_CRAWL_ALLOWED
-             : v->crawl == CCSIG_STATE_DENY ? SCAN_CRAWL_DISALLOWED
-                                            : SCAN_CRAWL_UNKNOWN]++;
+    S->crawl[v->crawl == CCSIG_STATE_ALLOW  ? CCSIG_SUMMARY_CRAWL_ALLOWED
+             : v->crawl == CCSIG_STATE_DENY ? CCSIG_SUMMARY_CRAWL_DISALLOWED
+                                            : CCSIG_SUMMARY_CRAWL_UNKNOWN]++;
     unsigned signals = 0;
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
         S->cats[c][v->verdict.cat[c].state]++;
@@ -455,9 +476,9 @@ static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig
     for (int s = 1; s < CCSIG_SIGNAL_COUNT; s++)
         if (signals & (1u << s))
             S->signals[s]++;
-    if ((unsigned)R->o->prof.p.use < CCSIG_CAT_COUNT)
+    if ((unsigned)R->o.profile.p.use < CCSIG_CAT_COUNT)
         S->results[v->decision.result]++;
-    if (v->status >= 0 && v->status < SCAN_STATUS_MAX)
+    if (v->status >= 0 && v->status < CCSIG_SUMMARY_STATUS_MAX)
         S->status[v->status]++;
     else
         S->status_none++;
@@ -470,7 +491,7 @@ static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig
         S->used_bytes += v->payload_len;
     }
     if (use && v->decision.result == CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS) {
-        ccsig_category u = R->o->prof.p.use;
+        ccsig_category u = R->o.profile.p.use;
         unsigned kinds = 0;
         for (size_t i = 0; i < v->n; i++) {
             ccsig_pref rp[CCSIG_CAT_COUNT];
@@ -490,27 +511,31 @@ static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig
         ccsig_buf src = CCSIG_BUF_INIT;
         if (v->decision.source >= 0)
             source_line(&src, &v->sts[v->decision.source]);
-        credit_add(&o->credit, origin, ol, v->verdict.cat[u].signals, v->decision.obligations,
-                   kinds, v->payload_len, v->date, v->url, ccsig_buf_cstr(&src));
+        ccsig_credit_add(&o->credit, origin, ol, v->verdict.cat[u].signals, v->decision.obligations,
+                         kinds, v->payload_len, v->date, v->url, ccsig_buf_cstr(&src));
         ccsig_buf_free(&src);
     }
-    if (R->annot_f) {
+    if (R->annotate) {
         size_t a = o->annot.len;
         write_line(R, &o->annot, v);
         push_ev(o, EV_LINES, a, o->annot.len, NULL);
     }
-    if (use && R->keep_f) {
+    if (use && R->keep) {
         size_t a, b;
         if (rec) {
             if (!keep_bytes(w, j, rec, &a, &b))
                 return;
-            keep_ids *ids = arena_alloc(&o->arena, sizeof *ids);
-            get_ids(&o->arena, &rec->h, ids);
+            keep_ids *ids = arena_alloc(o, sizeof *ids);
+            if (!ids)
+                return;
+            get_ids(o, &rec->h, ids);
             push_ev(o, EV_KEEP, a, b, ids);
         } else if (v->keep_ready) {
             a = o->keep.len;
             ccsig_buf_append(&o->keep, v->keep_bytes, v->keep_len);
-            keep_ids *ids = arena_alloc(&o->arena, sizeof *ids);
+            keep_ids *ids = arena_alloc(o, sizeof *ids);
+            if (!ids)
+                return;
             *ids = v->ids;
             push_ev(o, EV_KEEP, a, o->keep.len, ids);
         }
@@ -520,6 +545,7 @@ static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig
 /* ------------------------------------------------------------- worker -- */
 
 typedef struct src_ctx {
+    const archive *ar;
     int fd;
     uint64_t pos;
     bool stream;
@@ -529,7 +555,9 @@ static ssize_t src_read(void *ctx, void *buf, size_t n) {
     src_ctx *s = ctx;
     ssize_t got;
     do {
-        got = s->stream ? read(s->fd, buf, n) : pread(s->fd, buf, n, (off_t)s->pos);
+        got = s->ar->read ? s->ar->read(s->ar->read_ctx, buf, n)
+              : s->stream ? read(s->fd, buf, n)
+                          : pread(s->fd, buf, n, (off_t)s->pos);
     } while (got < 0 && errno == EINTR);
     if (got > 0)
         s->pos += (uint64_t)got;
@@ -566,17 +594,21 @@ static void view_from(rec_view *v, const ccsig_warc_record *rec, const ccsig_sca
 }
 
 /* A deep copy of v in the arena (for deferred revisits). */
-static rec_view *view_copy(ccsig_arena *a, const rec_view *v) {
-    rec_view *c = arena_alloc(a, sizeof *c);
+static rec_view *view_copy(job_out *o, const rec_view *v) {
+    rec_view *c = arena_alloc(o, sizeof *c);
+    if (!c)
+        return NULL;
     *c = *v;
-    c->url = arena_str(a, v->url);
-    c->date = arena_str(a, v->date);
-    c->record_id = arena_str(a, v->record_id);
-    c->digest = arena_str(a, v->digest);
-    c->refers_to = arena_str(a, v->refers_to);
-    c->rule.origin = arena_str(a, v->rule.origin);
-    c->rule.text = arena_str(a, v->rule.text);
-    char *blob = arena_alloc(a, ccsig_statements_copy_size(v->sts, v->n));
+    c->url = arena_str(o, v->url);
+    c->date = arena_str(o, v->date);
+    c->record_id = arena_str(o, v->record_id);
+    c->digest = arena_str(o, v->digest);
+    c->refers_to = arena_str(o, v->refers_to);
+    c->rule.origin = arena_str(o, v->rule.origin);
+    c->rule.text = arena_str(o, v->rule.text);
+    char *blob = arena_alloc(o, ccsig_statements_copy_size(v->sts, v->n));
+    if (!blob)
+        return NULL;
     ccsig_statements_copy(c->sts, v->sts, v->n, blob);
     return c;
 }
@@ -584,16 +616,18 @@ static rec_view *view_copy(ccsig_arena *a, const rec_view *v) {
 static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
     run *R = w->R;
     job_out *o = &j->out;
-    scan_summary *S = &o->sum;
+    ccsig_summary *S = &o->sum;
     ccsig_warc_type t = rec->h.type;
     S->records++;
     S->types[t]++;
     S->bytes_decompressed += rec->h.header_len + rec->h.content_length;
-    if ((t == CCSIG_WARC_REQUEST || t == CCSIG_WARC_METADATA) && R->keep_f) {
+    if ((t == CCSIG_WARC_REQUEST || t == CCSIG_WARC_METADATA) && R->keep) {
         size_t a, b;
         if (keep_bytes(w, j, rec, &a, &b)) {
-            keep_ids *ids = arena_alloc(&o->arena, sizeof *ids);
-            get_ids(&o->arena, &rec->h, ids);
+            keep_ids *ids = arena_alloc(o, sizeof *ids);
+            if (!ids)
+                return;
+            get_ids(o, &rec->h, ids);
             push_ev(o, EV_CAND, a, b, ids);
         }
         return;
@@ -601,23 +635,27 @@ static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
     if (t != CCSIG_WARC_RESPONSE && t != CCSIG_WARC_REVISIT)
         return;
     ccsig_scan_robots rb = {CCSIG_ROBOTS_NONE, CCSIG_STATE_UNKNOWN, NULL, NULL, 0};
-    if (R->o->robots) {
+    if (R->o.robots) {
         ccsig_url parts;
         char origin[600];
         if (ccsig_url_split(rec->h.target_uri, &parts) &&
             ccsig_url_site(&parts, origin, sizeof origin))
-            R->o->robots->query(w->rq, &parts, rec->h.target_uri, origin, &rb);
+            ccsig_robots_store_lookup(w->rq, &parts, rec->h.target_uri, origin, &rb);
     }
     ccsig_scan_result res;
-    if (ccsig_scan_record(w->sc, rec, &rb, &res))
-        oom();
+    if (ccsig_scan_record(w->sc, rec, &rb, &res)) {
+        o->nomem = true;
+        return;
+    }
     rec_view *v = &w->v;
     view_from(v, rec, &res, j->ar);
-    if (t == CCSIG_WARC_RESPONSE && R->o->revisit_table &&
+    if (t == CCSIG_WARC_RESPONSE && R->o.revisit_table &&
         (rec->h.payload_digest.len || rec->h.record_id.len)) {
-        original *org = arena_alloc(&o->arena, sizeof *org);
-        org->digest = arena_str(&o->arena, rec->h.payload_digest);
-        org->record_id = arena_str(&o->arena, rec->h.record_id);
+        original *org = arena_alloc(o, sizeof *org);
+        if (!org)
+            return;
+        org->digest = arena_str(o, rec->h.payload_digest);
+        org->record_id = arena_str(o, rec->h.record_id);
         org->ar = j->ar;
         org->offset = rec->offset;
         org->status = res.status;
@@ -625,27 +663,33 @@ static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
         org->n = res.n - res.n_robots;
         org->sts = NULL;
         if (org->n) {
-            org->sts = arena_alloc(&o->arena, org->n * sizeof *org->sts);
+            org->sts = arena_alloc(o, org->n * sizeof *org->sts);
             const ccsig_statement *page = res.sts + res.n_robots;
-            char *blob = arena_alloc(&o->arena, ccsig_statements_copy_size(page, org->n));
+            char *blob = arena_alloc(o, ccsig_statements_copy_size(page, org->n));
+            if (!org->sts || !blob)
+                return;
             ccsig_statements_copy(org->sts, page, org->n, blob);
         }
         push_ev(o, EV_ORIGINAL, 0, 0, org);
     }
-    if (t == CCSIG_WARC_REVISIT && R->o->revisit_table) {
-        rec_view *c = view_copy(&o->arena, v);
-        if (R->keep_f) {
+    if (t == CCSIG_WARC_REVISIT && R->o.revisit_table) {
+        rec_view *c = view_copy(o, v);
+        if (!c)
+            return;
+        if (R->keep) {
             size_t a, b;
             if (keep_bytes(w, j, rec, &a, &b)) {
                 /* The bytes move to the event: the range is given back so a
                  * kept revisit lands where the stitcher puts it. */
                 c->keep_len = b - a;
-                char *bytes = arena_alloc(&o->arena, c->keep_len);
-                memcpy(bytes, o->keep.data + a, c->keep_len);
+                char *bytes = arena_alloc(o, c->keep_len);
                 o->keep.len = a;
+                if (!bytes)
+                    return;
+                memcpy(bytes, o->keep.data + a, c->keep_len);
                 c->keep_bytes = bytes;
                 c->keep_ready = true;
-                get_ids(&o->arena, &rec->h, &c->ids);
+                get_ids(o, &rec->h, &c->ids);
             }
         }
         o->deferred = true;
@@ -659,7 +703,7 @@ static void run_job(worker *w, job *j) {
     run *R = w->R;
     archive *a = j->ar;
     job_out *o = &j->out;
-    src_ctx src = {a->fd, 0, a->is_stream};
+    src_ctx src = {a, a->fd, 0, a->is_stream};
     j->found = false;
     j->failed = false;
     j->next = NONE;
@@ -698,7 +742,8 @@ static void run_job(worker *w, job *j) {
         ccsig_warc_next r = ccsig_warc_reader_next(w->rd, &rec, &d);
         if (r == CCSIG_WARC_RECORD) {
             process_record(w, j, &rec);
-            if (!capped && o->annot.len + o->keep.len + o->arena.total > SCAN_JOB_OUTPUT_MAX) {
+            if (!capped &&
+                o->annot.len + o->keep.len + o->arena.total > CCSIG_SCAN_JOB_OUTPUT_MAX) {
                 /* Enough for one job: stop at the next record boundary. */
                 ccsig_warc_reader_set_stop(w->rd, rec.offset + 1);
                 capped = true;
@@ -706,17 +751,14 @@ static void run_job(worker *w, job *j) {
             continue;
         }
         if (r == CCSIG_WARC_DAMAGE) {
-            scan_summary *S = &o->sum;
+            ccsig_summary *S = &o->sum;
             if (d.record_lost) {
                 S->records++;
                 S->types[d.type]++;
                 S->skipped++;
             }
-            scan_summary_error(S, a->path, d.offset, d.what);
-            damage_ev *de = arena_alloc(&o->arena, sizeof *de);
-            de->offset = d.offset;
-            de->what = ccsig_arena_dup(&o->arena, d.what, strlen(d.what));
-            push_ev(o, EV_DAMAGE, 0, 0, de);
+            ccsig_summary_add_error(S, a->name, d.offset, d.what);
+            push_damage(o, d.offset, d.what);
             continue;
         }
         if (r == CCSIG_WARC_FAILED) {
@@ -730,7 +772,7 @@ static void run_job(worker *w, job *j) {
     if (R->annot_codec != CCSIG_WARC_PLAIN && !o->deferred && o->annot.len) {
         ccsig_error err;
         if (ccsig_warc_writer_member(w->annot_w, &o->annot_z, o->annot.data, o->annot.len, &err))
-            oom();
+            o->nomem = true;
         o->compressed = true;
         ccsig_buf_free(&o->annot); /* only the compressed copy waits for the stitcher */
     }
@@ -762,19 +804,15 @@ static void *worker_main(void *arg) {
 static bool worker_init(worker *w, run *R) {
     memset(w, 0, sizeof *w);
     w->R = R;
-    ccsig_warc_options wo = {R->o->hold};
-    ccsig_scan_config sc = {R->o->prof.p, ccsig_str_c(R->o->prof.agent)};
+    ccsig_warc_options wo = {R->o.hold};
+    ccsig_scan_config sc = {R->o.profile.p, R->agent};
     w->rd = ccsig_warc_reader_new(&wo);
     w->sc = ccsig_scanner_new(&sc);
     w->annot_w = ccsig_warc_writer_new(R->annot_codec, 1);
     w->keep_w = ccsig_warc_writer_new(R->keep_codec, 1);
-    if (R->o->robots)
-        w->rq = R->o->robots->query_new(R->o->robots->ctx);
-    return w->rd && w->sc && w->annot_w && w->keep_w && (!R->o->robots || w->rq);
-}
-
-static void R_robots_free(worker *w) {
-    w->R->o->robots->query_free(w->rq);
+    if (R->o.robots)
+        w->rq = ccsig_robots_store_query_new(R->o.robots);
+    return w->rd && w->sc && w->annot_w && w->keep_w && (!R->o.robots || w->rq);
 }
 
 static void worker_free(worker *w) {
@@ -782,8 +820,7 @@ static void worker_free(worker *w) {
     ccsig_scanner_free(w->sc);
     ccsig_warc_writer_free(w->annot_w);
     ccsig_warc_writer_free(w->keep_w);
-    if (w->rq)
-        R_robots_free(w);
+    ccsig_robots_store_query_free(w->rq);
     ccsig_buf_free(&w->tmp);
 }
 
@@ -796,12 +833,6 @@ static uint64_t hash_bytes(const char *p, size_t n, uint64_t seed) {
         h *= 1099511628211ull;
     }
     return h;
-}
-
-static void rv_free_entry(rv_entry *e) {
-    free(e->sts);
-    free(e->blob);
-    memset(e, 0, sizeof *e);
 }
 
 /* Index slot for key (seed 1: digest, 2: record id). */
@@ -863,16 +894,20 @@ static void rv_insert(run *R, const original *org) {
     if (org->n) {
         size_t bn = ccsig_statements_copy_size(org->sts, org->n) + 1;
         if (org->n > e->sts_cap) {
-            ccsig_statement *ns = realloc(e->sts, org->n * sizeof *ns);
-            if (!ns)
-                oom();
+            ccsig_statement *ns = ccsig_realloc(e->sts, org->n * sizeof *ns);
+            if (!ns) {
+                R->nomem = true;
+                return;
+            }
             e->sts = ns;
             e->sts_cap = org->n;
         }
         if (bn > e->blob_cap) {
-            char *nb = realloc(e->blob, bn);
-            if (!nb)
-                oom();
+            char *nb = ccsig_realloc(e->blob, bn);
+            if (!nb) {
+                R->nomem = true;
+                return;
+            }
             e->blob = nb;
             e->blob_cap = bn;
         }
@@ -902,8 +937,8 @@ static const rv_entry *rv_find(const run *R, ccsig_str key, uint64_t seed) {
 
 /* ------------------------------------------------------------ stitcher -- */
 
-static void write_out(run *R, FILE *f, const void *p, size_t n) {
-    if (n && fwrite(p, 1, n, f) != n)
+static void write_annot_bytes(run *R, const void *p, size_t n) {
+    if (n && !R->sink.annotation(R->sink.ctx, p, n))
         R->write_error = true;
 }
 
@@ -911,19 +946,21 @@ static void write_annot(run *R, const char *p, size_t n) {
     if (!n)
         return;
     if (R->annot_codec == CCSIG_WARC_PLAIN) {
-        write_out(R, R->annot_f, p, n);
+        write_annot_bytes(R, p, n);
         return;
     }
     ccsig_buf z = CCSIG_BUF_INIT;
     ccsig_error err;
     if (ccsig_warc_writer_member(R->mainw.annot_w, &z, p, n, &err))
-        oom();
-    write_out(R, R->annot_f, z.data, z.len);
+        R->nomem = true;
+    else
+        write_annot_bytes(R, z.data, z.len);
     ccsig_buf_free(&z);
 }
 
 static void write_kept(run *R, const char *p, size_t n) {
-    write_out(R, R->keep_f, p, n);
+    if (n && !R->sink.kept(R->sink.ctx, p, n))
+        R->write_error = true;
     R->sum.kept_records++;
     R->sum.kept_bytes += n;
 }
@@ -939,16 +976,16 @@ static void recent_add(run *R, ccsig_str id) {
     if (!id.len)
         return;
     size_t slot = R->nrecent % RECENT_MAX;
-    free(R->recent[slot]);
-    R->recent[slot] = strndup(id.p, id.len);
+    ccsig_free(R->recent[slot]);
+    R->recent[slot] = ccsig_strndup(id.p, id.len);
     R->nrecent++;
 }
 
 static void pending_free(pending *p) {
-    free(p->bytes);
-    free(p->id);
+    ccsig_free(p->bytes);
+    ccsig_free(p->id);
     for (size_t i = 0; i < p->nconc; i++)
-        free(p->conc[i]);
+        ccsig_free(p->conc[i]);
     memset(p, 0, sizeof *p);
 }
 
@@ -972,15 +1009,18 @@ static void keep_candidate(run *R, const char *p, size_t n, const keep_ids *ids)
         memset(&R->pend[R->npend], 0, sizeof R->pend[0]);
     }
     pending *q = &R->pend[R->npend++];
-    q->bytes = malloc(n ? n : 1);
-    if (!q->bytes)
-        oom();
+    q->bytes = ccsig_malloc(n ? n : 1);
+    if (!q->bytes) {
+        R->nomem = true;
+        R->npend--;
+        return;
+    }
     memcpy(q->bytes, p, n);
     q->len = n;
-    q->id = ids->id.len ? strndup(ids->id.p, ids->id.len) : NULL;
+    q->id = ids->id.len ? ccsig_strndup(ids->id.p, ids->id.len) : NULL;
     q->nconc = ids->nconc;
     for (size_t i = 0; i < ids->nconc; i++)
-        q->conc[i] = strndup(ids->conc[i].p, ids->conc[i].len);
+        q->conc[i] = ccsig_strndup(ids->conc[i].p, ids->conc[i].len);
 }
 
 static void keep_record(run *R, const char *p, size_t n, const keep_ids *ids) {
@@ -1011,6 +1051,25 @@ static void keep_record(run *R, const char *p, size_t n, const keep_ids *ids) {
 
 static void apply(run *R, job_out *o, archive *ar);
 
+/* Revisit resolution, the evaluation step: what the revisit's own record
+ * said (v: robots.txt first, then its page statements) plus what its
+ * original's page said (e), combined and decided again. The one place a
+ * resolved revisit's verdict is made. */
+static void revisit_evaluate(const run *R, rec_view *v, const rv_entry *e) {
+    v->resolved = true;
+    v->orig_ar = e->ar;
+    v->orig_offset = e->offset;
+    v->orig_status = e->status;
+    v->orig_record_id = ccsig_str_c(e->rid);
+    v->payload_len = e->payload_len;
+    for (size_t i = 0; i < e->n && v->n < CCSIG_SCAN_MAX_STATEMENTS; i++)
+        v->sts[v->n++] = e->sts[i];
+    ccsig_combine(v->sts, v->n, &v->verdict);
+    ccsig_decide(&v->verdict, &R->o.profile.p, &v->decision);
+}
+
+/* A revisit in input order: find its original (WARC-Refers-To, then the
+ * payload digest) among the responses remembered, evaluate, emit. */
 static void resolve_revisit(run *R, rec_view *v) {
     const rv_entry *e = rv_find(R, v->refers_to, 2);
     if (!e)
@@ -1019,35 +1078,29 @@ static void resolve_revisit(run *R, rec_view *v) {
         R->sout.sum.revisits_unresolved++;
     } else {
         R->sout.sum.revisits_resolved++;
-        v->resolved = true;
-        v->orig_ar = e->ar;
-        v->orig_offset = e->offset;
-        v->orig_status = e->status;
-        v->orig_record_id = ccsig_str_c(e->rid);
-        v->payload_len = e->payload_len;
-        for (size_t i = 0; i < e->n && v->n < CCSIG_SCAN_MAX_STATEMENTS; i++)
-            v->sts[v->n++] = e->sts[i];
-        ccsig_combine(v->sts, v->n, &v->verdict);
-        ccsig_decide(&v->verdict, &R->o->prof.p, &v->decision);
+        revisit_evaluate(R, v, e);
     }
     emit(R, &R->mainw, NULL, &R->sout, v, NULL);
     apply(R, &R->sout, v->ar);
     out_reset(&R->sout);
 }
 
-static void print_damage(run *R, archive *ar, const damage_ev *d) {
-    if (R->o->quiet)
-        return;
-    if (R->progress_shown) {
-        fputs("\r\033[K", stderr);
-        R->progress_shown = false;
-    }
-    fprintf(stderr, "ccsig scan: %s: offset %" PRIu64 ": %s\n", ar->path, d->offset, d->what);
+static void report_damage(run *R, archive *ar, const damage_ev *d) {
+    if (R->sink.damage)
+        R->sink.damage(R->sink.ctx, ar->name, d->offset, d->what);
+}
+
+static void archive_error(run *R, archive *ar, const char *what) {
+    if (R->sink.archive_error)
+        R->sink.archive_error(R->sink.ctx, ar->name, what);
 }
 
 static void apply(run *R, job_out *o, archive *ar) {
+    if (o->nomem || ccsig_buf_failed(&o->annot) || ccsig_buf_failed(&o->annot_z) ||
+        ccsig_buf_failed(&o->keep))
+        R->nomem = true;
     if (o->compressed)
-        write_out(R, R->annot_f, o->annot_z.data, o->annot_z.len);
+        write_annot_bytes(R, o->annot_z.data, o->annot_z.len);
     for (size_t i = 0; i < o->nev; i++) {
         ev *e = &o->evs[i];
         switch (e->kind) {
@@ -1068,12 +1121,14 @@ static void apply(run *R, job_out *o, archive *ar) {
             keep_record(R, o->keep.data + e->a, e->b - e->a, e->p);
             break;
         case EV_DAMAGE:
-            print_damage(R, ar, e->p);
+            report_damage(R, ar, e->p);
             break;
         }
     }
-    scan_summary_merge(&R->sum, &o->sum);
-    credit_merge(&R->credit, &o->credit);
+    ccsig_summary_merge(&R->sum, &o->sum);
+    ccsig_credit_merge(&R->credit, &o->credit);
+    if (o->sum.failed || o->credit.failed)
+        R->nomem = true;
     R->records_done += o->sum.records;
 }
 
@@ -1082,20 +1137,21 @@ static void apply(run *R, job_out *o, archive *ar) {
 static bool open_archive(run *R, archive *a) {
     a->opened = true;
     a->pos = 0;
-    if (!strcmp(a->path, "-")) {
-        a->fd = 0;
+    if (a->read) {
         a->is_stream = true;
         a->codec = CCSIG_WARC_AUTO;
         return true;
     }
-    a->fd = open(a->path, O_RDONLY | O_CLOEXEC);
+    a->fd = a->path ? open(a->path, O_RDONLY | O_CLOEXEC) : a->user_fd;
     struct stat st;
     if (a->fd < 0 || fstat(a->fd, &st) != 0 || S_ISDIR(st.st_mode)) {
         int e = a->fd < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : errno;
-        if (a->fd >= 0)
+        if (a->fd >= 0 && a->path)
             close(a->fd);
         a->fd = -1;
-        cli_error("scan", "%s: cannot read: %s", a->path, strerror(e));
+        char what[200];
+        snprintf(what, sizeof what, "cannot read: %s", strerror(e));
+        archive_error(R, a, what);
         a->unreadable = true;
         return false;
     }
@@ -1112,11 +1168,11 @@ static bool open_archive(run *R, archive *a) {
             (size = (uint32_t)head[4] | (uint32_t)head[5] << 8 | (uint32_t)head[6] << 16 |
                     (uint32_t)head[7] << 24) <= 2 * CCSIG_WARC_ZSTD_MAX_DICT &&
             8 + (uint64_t)size <= a->size) {
-            a->dict = malloc(size ? size : 1);
-            if (!a->dict)
-                oom();
-            if (pread(a->fd, a->dict, size, 8) != (ssize_t)size) {
-                free(a->dict);
+            a->dict = ccsig_malloc(size ? size : 1);
+            if (!a->dict) {
+                R->nomem = true;
+            } else if (pread(a->fd, a->dict, size, 8) != (ssize_t)size) {
+                ccsig_free(a->dict);
                 a->dict = NULL;
             } else {
                 a->dict_len = size;
@@ -1127,10 +1183,10 @@ static bool open_archive(run *R, archive *a) {
 }
 
 static void close_archive(run *R, archive *a) {
-    if (a->fd > 0)
+    if (a->fd >= 0 && a->path)
         close(a->fd);
     a->fd = -1;
-    free(a->dict);
+    ccsig_free(a->dict);
     a->dict = NULL;
     a->dict_len = 0;
     if (!a->unreadable) {
@@ -1155,16 +1211,18 @@ static job *make_job(run *R) {
             }
             R->cur_off = 0;
         }
-        job *j = calloc(1, sizeof *j);
-        if (!j)
-            oom();
+        job *j = ccsig_calloc(1, sizeof *j);
+        if (!j) {
+            R->nomem = true; /* the rest is not read; the archive is closed at the end */
+            return NULL;
+        }
         out_init(&j->out);
         j->ar = a;
         j->start = R->cur_off;
         j->forced = R->cur_off == 0;
-        size_t chunk = R->o->chunk                    ? R->o->chunk
-                       : a->codec == CCSIG_WARC_PLAIN ? SCAN_CHUNK_PLAIN
-                                                      : SCAN_CHUNK_COMPRESSED;
+        size_t chunk = R->o.chunk                     ? R->o.chunk
+                       : a->codec == CCSIG_WARC_PLAIN ? CCSIG_SCAN_CHUNK_PLAIN
+                                                      : CCSIG_SCAN_CHUNK_COMPRESSED;
         if (a->is_stream || a->size - j->start <= chunk) {
             j->end = NONE;
             a->all_jobs = true;
@@ -1181,7 +1239,7 @@ static job *make_job(run *R) {
 
 static void free_job(job *j) {
     out_free(&j->out);
-    free(j);
+    ccsig_free(j);
 }
 
 /* Run the gap [pos, end) on the stitcher's worker, from a known boundary. */
@@ -1195,7 +1253,7 @@ static void run_gap(run *R, archive *a, uint64_t end) {
     g.forced = true;
     run_job(&R->mainw, &g);
     if (g.failed) {
-        cli_error("scan", "%s: %s", a->path, g.fail_msg);
+        archive_error(R, a, g.fail_msg);
         a->unreadable = true;
         a->dead = true;
     } else {
@@ -1210,7 +1268,7 @@ static void stitch(run *R, job *j) {
     if (a->dead) {
         /* an earlier failure: the rest of the archive is not read */
     } else if (j->failed) {
-        cli_error("scan", "%s: %s", a->path, j->fail_msg);
+        archive_error(R, a, j->fail_msg);
         a->unreadable = true;
         a->dead = true;
     } else if (j->found && j->first == a->pos) {
@@ -1232,10 +1290,10 @@ static void stitch(run *R, job *j) {
 /* ------------------------------------------------------------ progress -- */
 
 static void progress(run *R, bool final) {
-    if (!R->o->progress)
+    if (!R->sink.progress)
         return;
     double t = now_s(&R->t0);
-    if (!final && now_s(&R->last) < 0.25)
+    if (!final && now_s(&R->last) < R->o.progress_interval)
         return;
     clock_gettime(CLOCK_MONOTONIC, &R->last);
     uint64_t done = R->bytes_done;
@@ -1244,115 +1302,184 @@ static void progress(run *R, bool final) {
         if (!j->ar->is_stream && j->ar->pos != NONE)
             done += j->ar->pos > j->ar->size ? j->ar->size : j->ar->pos;
     }
-    double mb = (double)done / 1e6, rate = t > 0 ? mb / t : 0;
-    double recs = t > 0 ? (double)R->records_done / t : 0;
-    fprintf(stderr, "\r\033[K%.1f MB", mb);
-    if (R->sizes_known && R->bytes_total) {
-        double pct = 100.0 * (double)done / (double)R->bytes_total;
-        fprintf(stderr, " of %.1f MB (%.0f%%)", (double)R->bytes_total / 1e6, pct);
-    }
-    fprintf(stderr, "  %" PRIu64 " records  %.0f rec/s  %.1f MB/s", R->records_done, recs, rate);
-    if (R->sizes_known && R->bytes_total && rate > 0 && !final) {
-        double eta = ((double)R->bytes_total / 1e6 - mb) / rate;
-        if (eta < 0)
-            eta = 0;
-        fprintf(stderr, "  ETA %d:%02d", (int)eta / 60, (int)eta % 60);
-    }
-    if (final)
-        fprintf(stderr, "  in %.2f s\n", t);
-    R->progress_shown = !final;
+    ccsig_scan_progress p = {done, R->bytes_total, R->sizes_known, R->records_done, t, final};
+    R->sink.progress(R->sink.ctx, &p);
 }
 
-/* ---------------------------------------------------------------- main -- */
+/* ------------------------------------------------------------- session -- */
 
-static FILE *open_output(const char *path, const char *what) {
-    if (!strcmp(path, "-"))
-        return stdout;
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        cli_error("scan", "%s %s: cannot write: %s", what, path, strerror(errno));
-    return f;
+void ccsig_scan_session_options_init(ccsig_scan_session_options *o) {
+    memset(o, 0, sizeof *o);
+    snprintf(o->profile.agent, sizeof o->profile.agent, "*");
+    o->profile.p.use = CCSIG_CAT_NONE;
+    o->threads = 1;
+    o->revisit_table = CCSIG_SCAN_REVISIT_TABLE_DEFAULT;
+    o->keep_unknown = true;
+    o->annotate_codec = CCSIG_WARC_PLAIN;
+    o->keep_codec = CCSIG_WARC_PLAIN;
 }
 
-static ccsig_warc_codec codec_for(const char *path) {
-    size_t n = strlen(path);
-    if (n >= 3 && !strcmp(path + n - 3, ".gz"))
-        return CCSIG_WARC_GZIP;
-    if (n >= 4 && !strcmp(path + n - 4, ".zst"))
-        return CCSIG_WARC_ZSTD;
-    return CCSIG_WARC_PLAIN;
+static bool codec_ok(ccsig_warc_codec c) {
+    return c == CCSIG_WARC_PLAIN || c == CCSIG_WARC_GZIP || c == CCSIG_WARC_ZSTD;
 }
 
-int scan_run(const scan_options *o, char *const *paths, size_t n, scan_summary *sum,
-             credit_map *credit) {
-    run *R = calloc(1, sizeof *R);
+ccsig_status ccsig_scan_session_new(const ccsig_scan_session_options *opt,
+                                    const ccsig_scan_sink *sink, ccsig_scan_session **out,
+                                    ccsig_error *err) {
+    *out = NULL;
+    if (!opt || !codec_ok(opt->annotate_codec) || !codec_ok(opt->keep_codec))
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0,
+                               "the output codecs must be plain, gzip or zstd");
+    if (!memchr(opt->profile.agent, '\0', sizeof opt->profile.agent))
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "the agent is not NUL-terminated");
+    run *R = ccsig_calloc(1, sizeof *R);
     if (!R)
-        oom();
-    R->o = o;
-    R->agent = ccsig_str_c(o->prof.agent);
-    R->nar = n;
-    R->ars = calloc(n ? n : 1, sizeof *R->ars);
-    if (!R->ars)
-        oom();
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    R->o = *opt;
+    if (R->o.progress_interval <= 0)
+        R->o.progress_interval = 0.25;
+    if (sink)
+        R->sink = *sink;
+    R->agent = ccsig_str_c(R->o.profile.agent);
+    R->annotate = R->sink.annotation != NULL;
+    R->keep = R->sink.kept != NULL && (unsigned)R->o.profile.p.use < CCSIG_CAT_COUNT;
+    R->annot_codec = R->o.annotate_codec;
+    R->keep_codec = R->o.keep_codec;
     R->sizes_known = true;
-    for (size_t i = 0; i < n; i++) {
-        archive *a = &R->ars[i];
-        a->path = paths[i];
-        a->fd = -1;
-        ccsig_buf b = CCSIG_BUF_INIT;
-        ccsig_buf_json_str(&b, paths[i], strlen(paths[i]));
-        a->json_path = strdup(ccsig_buf_cstr(&b));
-        ccsig_buf_free(&b);
-        struct stat st;
-        if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode))
-            R->bytes_total += (uint64_t)st.st_size;
-        else
-            R->sizes_known = false;
-    }
-    int rc = EXIT_OK;
-    if (o->annotate) {
-        R->annot_codec = codec_for(o->annotate);
-        if (!(R->annot_f = open_output(o->annotate, "--annotate")))
-            return EXIT_USAGE;
-    }
-    if (o->keep) {
-        R->keep_codec = codec_for(o->keep);
-        if (!(R->keep_f = open_output(o->keep, "--keep")))
-            return EXIT_USAGE;
-    }
-    scan_summary_init(&R->sum);
-    credit_map_init(&R->credit);
+    ccsig_summary_init(&R->sum);
+    ccsig_credit_map_init(&R->credit);
     out_init(&R->sout);
-    if (o->revisit_table) {
-        R->rv_cap = o->revisit_table;
-        R->rv = calloc(R->rv_cap, sizeof *R->rv);
+    *out = R;
+    return CCSIG_OK;
+}
+
+static archive *add_archive(run *R, const char *name, ccsig_error *err) {
+    if (R->started) {
+        ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "archives are added before the run");
+        return NULL;
+    }
+    if (R->nar == R->capar) {
+        size_t nc = R->capar ? R->capar * 2 : 16;
+        archive *na = ccsig_realloc(R->ars, nc * sizeof *na);
+        if (!na) {
+            ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+            return NULL;
+        }
+        R->ars = na;
+        R->capar = nc;
+    }
+    archive *a = &R->ars[R->nar];
+    memset(a, 0, sizeof *a);
+    a->fd = -1;
+    a->user_fd = -1;
+    a->name = ccsig_strdup(name ? name : "");
+    ccsig_buf b = CCSIG_BUF_INIT;
+    ccsig_buf_json_str(&b, a->name ? a->name : "", a->name ? strlen(a->name) : 0);
+    a->json_path = ccsig_buf_failed(&b) ? NULL : ccsig_strdup(ccsig_buf_cstr(&b));
+    ccsig_buf_free(&b);
+    if (!a->name || !a->json_path) {
+        ccsig_free(a->name);
+        ccsig_free(a->json_path);
+        ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+        return NULL;
+    }
+    R->nar++;
+    return a;
+}
+
+ccsig_status ccsig_scan_session_add_path(ccsig_scan_session *R, const char *path, const char *name,
+                                         ccsig_error *err) {
+    if (!path)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no path");
+    char *copy = ccsig_strdup(path);
+    if (!copy)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    archive *a = add_archive(R, name ? name : path, err);
+    if (!a) {
+        ccsig_free(copy);
+        return err->code;
+    }
+    a->path = copy;
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        R->bytes_total += (uint64_t)st.st_size;
+    else
+        R->sizes_known = false;
+    return CCSIG_OK;
+}
+
+ccsig_status ccsig_scan_session_add_fd(ccsig_scan_session *R, int fd, const char *name,
+                                       ccsig_error *err) {
+    archive *a = add_archive(R, name, err);
+    if (!a)
+        return err->code;
+    a->user_fd = fd;
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        R->bytes_total += (uint64_t)st.st_size;
+    else
+        R->sizes_known = false;
+    return CCSIG_OK;
+}
+
+ccsig_status ccsig_scan_session_add_stream(ccsig_scan_session *R,
+                                           ssize_t (*read_fn)(void *ctx, void *buf, size_t n),
+                                           void *ctx, const char *name, ccsig_error *err) {
+    if (!read_fn)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no read function");
+    archive *a = add_archive(R, name, err);
+    if (!a)
+        return err->code;
+    a->read = read_fn;
+    a->read_ctx = ctx;
+    R->sizes_known = false;
+    return CCSIG_OK;
+}
+
+ccsig_status ccsig_scan_session_run(ccsig_scan_session *R, ccsig_error *err) {
+    if (R->started)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "a session runs once");
+    R->started = true;
+    if (R->o.revisit_table) {
+        R->rv_cap = R->o.revisit_table;
+        R->rv = ccsig_calloc(R->rv_cap, sizeof *R->rv);
         /* Two keys per entry; between rebuilds as many stale keys as live
          * ones: 4 x cap keys at most, kept under half the slots so linear
          * probing stays short. */
         R->rv_index_cap = 1;
         while (R->rv_index_cap < 8 * R->rv_cap)
             R->rv_index_cap *= 2;
-        R->rv_index = calloc(R->rv_index_cap, sizeof *R->rv_index);
-        if (!R->rv || !R->rv_index)
-            oom();
+        R->rv_index = ccsig_calloc(R->rv_index_cap, sizeof *R->rv_index);
+        if (!R->rv || !R->rv_index) {
+            R->rv_cap = 0;
+            return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+        }
     }
     pthread_mutex_init(&R->mu, NULL);
     pthread_cond_init(&R->cv_work, NULL);
     pthread_cond_init(&R->cv_done, NULL);
-    R->nworkers = o->threads > 0 ? o->threads : 1;
+    R->nworkers = R->o.threads > 0 ? R->o.threads : 1;
     R->ring_cap = 2 * (size_t)R->nworkers + 2;
-    R->ring = calloc(R->ring_cap, sizeof *R->ring);
-    R->workers = calloc((size_t)R->nworkers, sizeof *R->workers);
-    if (!R->ring || !R->workers || !worker_init(&R->mainw, R))
-        oom();
-    for (int i = 0; i < R->nworkers; i++) {
-        if (!worker_init(&R->workers[i], R))
-            oom();
-        if (pthread_create(&R->workers[i].th, NULL, worker_main, &R->workers[i]) != 0) {
-            cli_error("scan", "cannot start a thread: %s", strerror(errno));
-            exit(EXIT_INTERNAL);
-        }
+    R->ring = ccsig_calloc(R->ring_cap, sizeof *R->ring);
+    R->workers = ccsig_calloc((size_t)R->nworkers, sizeof *R->workers);
+    if (!R->ring || !R->workers || !worker_init(&R->mainw, R)) {
+        R->nworkers = 0;
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     }
+    int started = 0;
+    for (int i = 0; i < R->nworkers; i++) {
+        if (!worker_init(&R->workers[i], R) ||
+            pthread_create(&R->workers[i].th, NULL, worker_main, &R->workers[i]) != 0) {
+            worker_free(&R->workers[i]);
+            break;
+        }
+        started++;
+    }
+    if (!started) {
+        R->nworkers = 0;
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "cannot start a worker thread");
+    }
+    R->nworkers = started; /* fewer threads than asked: the output is the same */
     clock_gettime(CLOCK_MONOTONIC, &R->t0);
     R->last = R->t0;
     bool more = true;
@@ -1375,7 +1502,7 @@ int scan_run(const scan_options *o, char *const *paths, size_t n, scan_summary *
         }
         job *j = R->ring[R->head % R->ring_cap];
         while (j->state != 2) {
-            if (o->progress) {
+            if (R->sink.progress) {
                 struct timespec dl;
                 clock_gettime(CLOCK_REALTIME, &dl);
                 dl.tv_nsec += 250000000;
@@ -1409,43 +1536,69 @@ int scan_run(const scan_options *o, char *const *paths, size_t n, scan_summary *
     }
     /* archives whose every job was stitched are closed; a stream's too */
     progress(R, true);
-    if (R->keep_f)
-        for (size_t i = 0; i < R->npend; i++)
-            pending_free(&R->pend[i]);
-    for (size_t i = 0; i < RECENT_MAX; i++)
-        free(R->recent[i]);
-    if (R->annot_f && R->annot_f != stdout && fclose(R->annot_f) != 0)
-        R->write_error = true;
-    else if (R->annot_f == stdout && fflush(stdout) != 0)
-        R->write_error = true;
-    if (R->keep_f && R->keep_f != stdout && fclose(R->keep_f) != 0)
-        R->write_error = true;
-    scan_summary_merge(sum, &R->sum);
-    credit_merge(credit, &R->credit);
-    if (R->write_error) {
-        cli_error("scan", "writing an output failed: %s", strerror(errno));
-        rc = EXIT_INTERNAL;
-    } else if (R->unreadable) {
-        rc = EXIT_USAGE;
-    } else if (R->sum.errors_total) {
-        rc = EXIT_NOT_PERMITTED;
+    if (R->nomem)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0,
+                               "out of memory: the outputs are incomplete");
+    if (R->write_error)
+        return ccsig_error_set(err, CCSIG_ERR_IO, 0, "writing an output failed");
+    if (R->unreadable)
+        return ccsig_error_set(err, CCSIG_ERR_IO, 0, "an archive could not be read");
+    return CCSIG_OK;
+}
+
+ccsig_summary *ccsig_scan_session_summary(ccsig_scan_session *R) {
+    return &R->sum;
+}
+
+const ccsig_credit_map *ccsig_scan_session_credit(ccsig_scan_session *R) {
+    return &R->credit;
+}
+
+bool ccsig_scan_session_unreadable(const ccsig_scan_session *R) {
+    return R->unreadable;
+}
+
+bool ccsig_scan_session_write_failed(const ccsig_scan_session *R) {
+    return R->write_error;
+}
+
+void ccsig_scan_session_free(ccsig_scan_session *R) {
+    if (!R)
+        return;
+    if (R->ring) {
+        pthread_mutex_destroy(&R->mu);
+        pthread_cond_destroy(&R->cv_work);
+        pthread_cond_destroy(&R->cv_done);
+        worker_free(&R->mainw);
     }
-    worker_free(&R->mainw);
+    for (size_t i = R->head; i < R->tail; i++) /* left when a run stopped early */
+        free_job(R->ring[i % R->ring_cap]);
+    for (size_t i = 0; i < R->npend; i++)
+        pending_free(&R->pend[i]);
+    for (size_t i = 0; i < RECENT_MAX; i++)
+        ccsig_free(R->recent[i]);
     out_free(&R->sout);
-    for (size_t i = 0; i < R->rv_cap; i++)
-        rv_free_entry(&R->rv[i]);
-    free(R->rv);
-    free(R->rv_index);
-    for (size_t i = 0; i < n; i++)
-        free(R->ars[i].json_path);
-    free(R->ars);
-    free(R->ring);
-    free(R->workers);
-    scan_summary_free(&R->sum);
-    credit_map_free(&R->credit);
-    pthread_mutex_destroy(&R->mu);
-    pthread_cond_destroy(&R->cv_work);
-    pthread_cond_destroy(&R->cv_done);
-    free(R);
-    return rc;
+    /* Only the first rv_count slots were ever filled (the table wraps only
+     * when full): the rest are untouched zero pages, left alone. */
+    for (size_t i = 0; i < R->rv_count; i++) {
+        ccsig_free(R->rv[i].sts);
+        ccsig_free(R->rv[i].blob);
+    }
+    ccsig_free(R->rv);
+    ccsig_free(R->rv_index);
+    for (size_t i = 0; i < R->nar; i++) {
+        archive *a = &R->ars[i];
+        if (a->fd >= 0 && a->path)
+            close(a->fd);
+        ccsig_free(a->dict);
+        ccsig_free(a->path);
+        ccsig_free(a->name);
+        ccsig_free(a->json_path);
+    }
+    ccsig_free(R->ars);
+    ccsig_free(R->ring);
+    ccsig_free(R->workers);
+    ccsig_summary_free(&R->sum);
+    ccsig_credit_map_free(&R->credit);
+    ccsig_free(R);
 }

@@ -1,8 +1,9 @@
 /*
- * report.c — plain words and JSON for verdicts and decisions.
+ * report.c — plain words and JSON for verdicts and decisions (ccsig/report.h).
  */
-#include "report.h"
-#include "ccsig/sf.h"
+#include <jansson.h>
+
+#include "ccsig/report.h"
 
 static const char *obligation_phrase(unsigned bit) {
     switch (bit) {
@@ -24,7 +25,7 @@ static const char *obligation_phrase(unsigned bit) {
     return "";
 }
 
-void report_obligations_phrase(ccsig_buf *b, unsigned conditions) {
+void ccsig_report_obligations_phrase(ccsig_buf *b, unsigned conditions) {
     unsigned bits[CCSIG_COND_COUNT];
     int n = 0;
     for (int i = 0; i < CCSIG_COND_COUNT; i++)
@@ -46,7 +47,7 @@ static void signals_phrase(ccsig_buf *b, unsigned signals) {
         }
 }
 
-void report_state_phrase(ccsig_buf *b, const ccsig_verdict_entry *e) {
+void ccsig_report_state_phrase(ccsig_buf *b, const ccsig_verdict_entry *e) {
     switch (e->state) {
     case CCSIG_STATE_ALLOW:
         ccsig_buf_puts(b, "allowed");
@@ -61,7 +62,7 @@ void report_state_phrase(ccsig_buf *b, const ccsig_verdict_entry *e) {
     if (!e->conditions)
         return;
     ccsig_buf_puts(b, ", unless you ");
-    report_obligations_phrase(b, e->conditions);
+    ccsig_report_obligations_phrase(b, e->conditions);
     if (e->signals) {
         int count = __builtin_popcount(e->signals);
         ccsig_buf_puts(b, count > 1 ? " (CC signals " : " (CC signal ");
@@ -70,7 +71,7 @@ void report_state_phrase(ccsig_buf *b, const ccsig_verdict_entry *e) {
     }
 }
 
-json_t *report_conditions_json(unsigned conditions) {
+json_t *ccsig_report_conditions_json(unsigned conditions) {
     json_t *a = json_array();
     for (int i = 0; i < CCSIG_COND_COUNT; i++)
         if (conditions & (1u << i))
@@ -78,7 +79,7 @@ json_t *report_conditions_json(unsigned conditions) {
     return a;
 }
 
-json_t *report_signals_json(unsigned signals) {
+json_t *ccsig_report_signals_json(unsigned signals) {
     json_t *a = json_array();
     for (int s = 1; s < CCSIG_SIGNAL_COUNT; s++)
         if (signals & (1u << s))
@@ -86,23 +87,23 @@ json_t *report_signals_json(unsigned signals) {
     return a;
 }
 
-json_t *report_categories_json(const ccsig_verdict *v) {
+json_t *ccsig_report_categories_json(const ccsig_verdict *v) {
     ccsig_buf b = CCSIG_BUF_INIT;
-    report_write_categories(&b, v);
+    ccsig_report_write_categories(&b, v);
     json_t *j = json_loadb(b.data, b.len, 0, NULL);
     ccsig_buf_free(&b);
     return j;
 }
 
-json_t *report_decision_json(const ccsig_decision *d) {
+json_t *ccsig_report_decision_json(const ccsig_decision *d) {
     ccsig_buf b = CCSIG_BUF_INIT;
-    report_write_decision(&b, d);
+    ccsig_report_write_decision(&b, d);
     json_t *j = json_loadb(b.data, b.len, JSON_DECODE_ANY, NULL);
     ccsig_buf_free(&b);
     return j;
 }
 
-static void write_names(ccsig_buf *b, unsigned conditions) {
+void ccsig_report_write_conditions(ccsig_buf *b, unsigned conditions) {
     ccsig_buf_putc(b, '[');
     int n = 0;
     for (int i = 0; i < CCSIG_COND_COUNT; i++)
@@ -114,7 +115,7 @@ static void write_names(ccsig_buf *b, unsigned conditions) {
     ccsig_buf_putc(b, ']');
 }
 
-void report_write_categories(ccsig_buf *b, const ccsig_verdict *v) {
+void ccsig_report_write_categories(ccsig_buf *b, const ccsig_verdict *v) {
     ccsig_buf_putc(b, '{');
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
         const ccsig_verdict_entry *e = &v->cat[c];
@@ -130,7 +131,7 @@ void report_write_categories(ccsig_buf *b, const ccsig_verdict *v) {
                 ccsig_buf_printf(b, "\"%s\"", ccsig_signal_token((ccsig_signal)s));
             }
         ccsig_buf_puts(b, "],\"conditions\":");
-        write_names(b, e->conditions);
+        ccsig_report_write_conditions(b, e->conditions);
         ccsig_buf_printf(b, ",\"via\":\"%s\",\"source\":", ccsig_category_name(e->via));
         if (e->source >= 0)
             ccsig_buf_printf(b, "%d}", e->source);
@@ -140,23 +141,23 @@ void report_write_categories(ccsig_buf *b, const ccsig_verdict *v) {
     ccsig_buf_putc(b, '}');
 }
 
-void report_write_decision(ccsig_buf *b, const ccsig_decision *d) {
+void ccsig_report_write_decision(ccsig_buf *b, const ccsig_decision *d) {
     if ((unsigned)d->use >= CCSIG_CAT_COUNT) {
         ccsig_buf_puts(b, "null");
         return;
     }
     ccsig_buf_printf(b, "{\"use\":\"%s\",\"result\":\"%s\",\"obligations\":",
                      ccsig_category_name(d->use), ccsig_result_name(d->result));
-    write_names(b, d->obligations);
+    ccsig_report_write_conditions(b, d->obligations);
     ccsig_buf_puts(b, ",\"missing\":");
-    write_names(b, d->missing);
+    ccsig_report_write_conditions(b, d->missing);
     if (d->exclusion)
         ccsig_buf_printf(b, ",\"exclusion\":\"%s\"}", ccsig_purpose_name(d->exclusion));
     else
         ccsig_buf_puts(b, ",\"exclusion\":null}");
 }
 
-void report_write_source(ccsig_buf *b, const ccsig_provenance *p) {
+void ccsig_report_write_source(ccsig_buf *b, const ccsig_provenance *p) {
     ccsig_buf_printf(b, "{\"kind\":\"%s\",\"line\":", ccsig_source_kind_name(p->kind));
     if (p->line)
         ccsig_buf_printf(b, "%u", p->line);
@@ -172,9 +173,9 @@ void report_write_source(ccsig_buf *b, const ccsig_provenance *p) {
     ccsig_buf_putc(b, '}');
 }
 
-void report_write_record_head(ccsig_buf *b, ccsig_str url, ccsig_str agent, const char *crawl,
-                              const ccsig_provenance *crawl_rule, const ccsig_verdict *v,
-                              const ccsig_decision *d, const ccsig_statement *sts, size_t n) {
+void ccsig_report_write_record_head(ccsig_buf *b, ccsig_str url, ccsig_str agent, const char *crawl,
+                                    const ccsig_provenance *crawl_rule, const ccsig_verdict *v,
+                                    const ccsig_decision *d, const ccsig_statement *sts, size_t n) {
     ccsig_buf_puts(b, "{\"url\":");
     ccsig_buf_json_str(b, url.p ? url.p : "", url.len);
     ccsig_buf_puts(b, ",\"agent\":");
@@ -188,64 +189,60 @@ void report_write_record_head(ccsig_buf *b, ccsig_str url, ccsig_str agent, cons
         ccsig_buf_puts(b, "null");
     }
     ccsig_buf_puts(b, ",\"categories\":");
-    report_write_categories(b, v);
+    ccsig_report_write_categories(b, v);
     ccsig_buf_puts(b, ",\"decision\":");
-    report_write_decision(b, d);
+    ccsig_report_write_decision(b, d);
     ccsig_buf_puts(b, ",\"sources\":[");
     for (size_t i = 0; i < n; i++) {
         if (i)
             ccsig_buf_putc(b, ',');
-        report_write_source(b, &sts[i].src);
+        ccsig_report_write_source(b, &sts[i].src);
     }
     ccsig_buf_putc(b, ']');
 }
 
-void report_categories_text(FILE *f, const ccsig_verdict *v, const char *indent,
-                            const char *const *source_names) {
-    ccsig_buf b = CCSIG_BUF_INIT;
+void ccsig_report_categories_text(ccsig_buf *b, const ccsig_verdict *v, const char *indent,
+                                  const char *const *source_names) {
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
         const ccsig_verdict_entry *e = &v->cat[c];
         if (e->state == CCSIG_STATE_UNKNOWN)
             continue;
-        ccsig_buf_clear(&b);
-        report_state_phrase(&b, e);
-        fprintf(f, "%s%s: %s", indent, ccsig_category_title((ccsig_category)c), ccsig_buf_cstr(&b));
+        ccsig_buf_printf(b, "%s%s: ", indent, ccsig_category_title((ccsig_category)c));
+        ccsig_report_state_phrase(b, e);
         if ((int)e->via != c)
-            fprintf(f, " (inherited from %s)", ccsig_category_title(e->via));
+            ccsig_buf_printf(b, " (inherited from %s)", ccsig_category_title(e->via));
         if (source_names && e->source >= 0 && source_names[e->source])
-            fprintf(f, " [%s]", source_names[e->source]);
-        fputc('\n', f);
+            ccsig_buf_printf(b, " [%s]", source_names[e->source]);
+        ccsig_buf_putc(b, '\n');
     }
-    ccsig_buf_free(&b);
 }
 
-void report_decision_text(FILE *f, const ccsig_decision *d, const char *indent) {
+void ccsig_report_decision_text(ccsig_buf *b, const ccsig_decision *d, const char *indent) {
     if ((unsigned)d->use >= CCSIG_CAT_COUNT)
         return;
-    ccsig_buf b = CCSIG_BUF_INIT;
-    fprintf(f, "%sDecision for %s: ", indent, ccsig_category_title(d->use));
+    ccsig_buf_printf(b, "%sDecision for %s: ", indent, ccsig_category_title(d->use));
     switch (d->result) {
     case CCSIG_RESULT_PERMITTED:
-        fputs("permitted", f);
+        ccsig_buf_puts(b, "permitted");
         if (d->exclusion)
-            fprintf(f, " under the public-interest exclusion for %s",
-                    ccsig_purpose_name(d->exclusion));
+            ccsig_buf_printf(b, " under the public-interest exclusion for %s",
+                             ccsig_purpose_name(d->exclusion));
         break;
     case CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS:
-        report_obligations_phrase(&b, d->obligations);
-        fprintf(f, "permitted, if you %s", ccsig_buf_cstr(&b));
+        ccsig_buf_puts(b, "permitted, if you ");
+        ccsig_report_obligations_phrase(b, d->obligations);
         break;
     case CCSIG_RESULT_NOT_PERMITTED:
-        fputs("not permitted", f);
+        ccsig_buf_puts(b, "not permitted");
         if (d->missing) {
-            report_obligations_phrase(&b, d->missing);
-            fprintf(f, " (it would be if you committed to: %s)", ccsig_buf_cstr(&b));
+            ccsig_buf_puts(b, " (it would be if you committed to: ");
+            ccsig_report_obligations_phrase(b, d->missing);
+            ccsig_buf_putc(b, ')');
         }
         break;
     case CCSIG_RESULT_UNKNOWN:
-        fputs("unknown (no preference stated; your own default applies)", f);
+        ccsig_buf_puts(b, "unknown (no preference stated; your own default applies)");
         break;
     }
-    fputc('\n', f);
-    ccsig_buf_free(&b);
+    ccsig_buf_putc(b, '\n');
 }

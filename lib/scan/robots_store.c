@@ -1,6 +1,6 @@
 /*
- * robots_store.c — robots.txt files by site for ccsig scan (see
- * robots_store.h): an immutable index built at open, an LRU of compiled
+ * ccsig_robots_store.c — robots.txt files by site for a scan (see
+ * ccsig/robots_store.h): an immutable index built at open, an LRU of compiled
  * matchers (libccsig robots.h) filled on demand, and per-thread queries.
  *
  * The index maps a site key (ccsig_url_site: "https://host[:port]") to the
@@ -18,17 +18,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <isa-l/igzip_lib.h>
-
 #include "ccsig/httpmsg.h"
 #include "ccsig/robots.h"
 #include "ccsig/warc.h"
-#include "robots_store.h"
+#include "ccsig/alloc.h"
+#include "ccsig/robots_store.h"
 
 #define NONE UINT64_MAX
 #define MAX_REDIRECTS 5 /* RFC 9309 §2.3.1.2: follow at least five */
@@ -68,7 +68,7 @@ typedef struct source {
     bool dir;
 } source;
 
-struct robots_store {
+struct ccsig_robots_store {
     source *src;
     size_t nsrc;
     site **slots;
@@ -78,12 +78,13 @@ struct robots_store {
     cache_entry *head, *tail; /* most recently used first */
     size_t entries, bytes, max_entries;
     size_t inline_bytes;
-    robots_store_stats stats;
-    FILE *err;
+    ccsig_robots_store_stats stats;
+    ccsig_robots_store_report_fn report;
+    void *report_ctx;
 };
 
-struct robots_query {
-    robots_store *s;
+struct ccsig_robots_store_query {
+    ccsig_robots_store *s;
     cache_entry *cur;
     char cur_key[600];
     ccsig_robots_answer *ans;
@@ -101,14 +102,14 @@ static uint64_t hash_str(const char *p) {
     return h;
 }
 
-static site **slot_for(robots_store *s, const char *key) {
+static site **slot_for(ccsig_robots_store *s, const char *key) {
     size_t i = (size_t)hash_str(key) & (s->cap - 1);
     while (s->slots[i] && strcmp(s->slots[i]->key, key) != 0)
         i = (i + 1) & (s->cap - 1);
     return &s->slots[i];
 }
 
-static site *find_site(const robots_store *s, const char *key) {
+static site *find_site(const ccsig_robots_store *s, const char *key) {
     if (!s->cap)
         return NULL;
     size_t i = (size_t)hash_str(key) & (s->cap - 1);
@@ -120,11 +121,11 @@ static site *find_site(const robots_store *s, const char *key) {
     return NULL;
 }
 
-static bool grow(robots_store *s) {
+static bool grow(ccsig_robots_store *s) {
     size_t nc = s->cap ? s->cap * 2 : 256;
     site **old = s->slots;
     size_t oc = s->cap;
-    s->slots = calloc(nc, sizeof *s->slots);
+    s->slots = ccsig_calloc(nc, sizeof *s->slots);
     if (!s->slots) {
         s->slots = old;
         return false;
@@ -133,20 +134,20 @@ static bool grow(robots_store *s) {
     for (size_t i = 0; i < oc; i++)
         if (old[i])
             *slot_for(s, old[i]->key) = old[i];
-    free(old);
+    ccsig_free(old);
     return true;
 }
 
 static void site_free(site *t) {
-    free(t->key);
-    free(t->url);
-    free(t->location);
-    free(t->body);
-    free(t);
+    ccsig_free(t->key);
+    ccsig_free(t->url);
+    ccsig_free(t->location);
+    ccsig_free(t->body);
+    ccsig_free(t);
 }
 
 /* Put a capture in the index unless an at least as recent one is there. */
-static bool add_site(robots_store *s, site *t) {
+static bool add_site(ccsig_robots_store *s, site *t) {
     if (s->n + 1 > s->cap / 2 && !grow(s))
         return false;
     site **slot = slot_for(s, t->key);
@@ -166,11 +167,20 @@ static bool add_site(robots_store *s, site *t) {
     return true;
 }
 
-static void report(robots_store *s, const char *path, uint64_t off, const char *what) {
+static void problem(ccsig_robots_store *s, const char *path, uint64_t off, const char *what) {
+    if (s->report)
+        s->report(s->report_ctx, path, off, what);
+}
+
+static void cannot_read(ccsig_robots_store *s, const char *path, int e) {
+    char what[200];
+    snprintf(what, sizeof what, "cannot read: %s", strerror(e));
+    problem(s, path, CCSIG_ROBOTS_STORE_NO_OFFSET, what);
+}
+
+static void report(ccsig_robots_store *s, const char *path, uint64_t off, const char *what) {
     s->stats.errors++;
-    if (s->err)
-        fprintf(s->err, "ccsig scan: --robots %s: offset %llu: %s\n", path, (unsigned long long)off,
-                what);
+    problem(s, path, off, what);
 }
 
 typedef struct fd_src {
@@ -197,7 +207,7 @@ static bool is_robots_path(const ccsig_url *u) {
 }
 
 static char *dupn(const char *p, size_t n) {
-    char *d = malloc(n + 1);
+    char *d = ccsig_malloc(n + 1);
     if (d) {
         if (n)
             memcpy(d, p, n);
@@ -206,13 +216,12 @@ static char *dupn(const char *p, size_t n) {
     return d;
 }
 
-static bool index_archive(robots_store *s, int src, ccsig_warc_reader *rd, ccsig_arena *a,
+static bool index_archive(ccsig_robots_store *s, int src, ccsig_warc_reader *rd, ccsig_arena *a,
                           ccsig_http_msg *http) {
     const char *path = s->src[src].path;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        if (s->err)
-            fprintf(s->err, "ccsig scan: --robots %s: cannot read: %s\n", path, strerror(errno));
+        cannot_read(s, path, errno);
         return false;
     }
     fd_src f = {fd, 0};
@@ -225,8 +234,7 @@ static bool index_archive(robots_store *s, int src, ccsig_warc_reader *rd, ccsig
         if (r == CCSIG_WARC_END)
             break;
         if (r == CCSIG_WARC_FAILED) {
-            if (s->err)
-                fprintf(s->err, "ccsig scan: --robots %s: %s\n", path, d.what);
+            problem(s, path, CCSIG_ROBOTS_STORE_NO_OFFSET, d.what);
             ok = false;
             break;
         }
@@ -246,12 +254,12 @@ static bool index_archive(robots_store *s, int src, ccsig_warc_reader *rd, ccsig
         ccsig_error e;
         if (ccsig_http_parse(a, rec.block, rec.block_len, http, &e))
             continue;
-        site *t = calloc(1, sizeof *t);
+        site *t = ccsig_calloc(1, sizeof *t);
         if (!t) {
             close(fd);
             return false;
         }
-        t->key = strdup(key);
+        t->key = ccsig_strdup(key);
         t->url = dupn(rec.h.target_uri.p, rec.h.target_uri.len);
         t->src = src;
         t->offset = rec.offset;
@@ -294,15 +302,13 @@ static int name_cmp(const void *a, const void *b) {
 
 /* A directory: HOST.txt and HOST:PORT.txt files, and WARC archives of
  * captures (.warc, .warc.gz, .warc.zst), read in name order. */
-static bool index_dir(robots_store *s, int src, ccsig_warc_reader *rd, ccsig_arena *a,
+static bool index_dir(ccsig_robots_store *s, int src, ccsig_warc_reader *rd, ccsig_arena *a,
                       ccsig_http_msg *http) {
-    char *path = strdup(s->src[src].path);
+    char *path = ccsig_strdup(s->src[src].path);
     DIR *d = path ? opendir(path) : NULL;
     if (!d) {
-        if (s->err)
-            fprintf(s->err, "ccsig scan: --robots %s: cannot read: %s\n", path ? path : "",
-                    strerror(errno));
-        free(path);
+        cannot_read(s, path ? path : s->src[src].path, errno);
+        ccsig_free(path);
         return false;
     }
     char **warcs = NULL;
@@ -317,7 +323,7 @@ static bool index_dir(robots_store *s, int src, ccsig_warc_reader *rd, ccsig_are
             has_suffix(e->d_name, ".warc.zst")) {
             if (nwarcs == capwarcs) {
                 capwarcs = capwarcs ? capwarcs * 2 : 16;
-                char **nw = realloc(warcs, capwarcs * sizeof *nw);
+                char **nw = ccsig_realloc(warcs, capwarcs * sizeof *nw);
                 if (!nw) {
                     ok = false;
                     break;
@@ -325,7 +331,7 @@ static bool index_dir(robots_store *s, int src, ccsig_warc_reader *rd, ccsig_are
                 warcs = nw;
             }
             size_t pl = strlen(path) + 1 + n + 1;
-            warcs[nwarcs] = malloc(pl);
+            warcs[nwarcs] = ccsig_malloc(pl);
             if (!warcs[nwarcs]) {
                 ok = false;
                 break;
@@ -344,14 +350,14 @@ static bool index_dir(robots_store *s, int src, ccsig_warc_reader *rd, ccsig_are
             ccsig_url u;
             if (!ccsig_url_split(ccsig_str_c(url), &u) || !ccsig_url_site(&u, key, sizeof key))
                 continue;
-            site *t = calloc(1, sizeof *t);
+            site *t = ccsig_calloc(1, sizeof *t);
             if (!t) {
                 ok = false;
                 break;
             }
             snprintf(file, sizeof file, "%s/%s", path, e->d_name);
-            t->key = strdup(key);
-            t->url = strdup(file);
+            t->key = ccsig_strdup(key);
+            t->url = ccsig_strdup(file);
             t->src = src;
             t->offset = NONE;
             t->status = 200;
@@ -364,7 +370,7 @@ static bool index_dir(robots_store *s, int src, ccsig_warc_reader *rd, ccsig_are
         qsort(warcs, nwarcs, sizeof *warcs, name_cmp);
     for (size_t i = 0; i < nwarcs; i++) {
         if (ok) {
-            source *ns = realloc(s->src, (s->nsrc + 1) * sizeof *ns);
+            source *ns = ccsig_realloc(s->src, (s->nsrc + 1) * sizeof *ns);
             if (!ns) {
                 ok = false;
             } else {
@@ -376,149 +382,107 @@ static bool index_dir(robots_store *s, int src, ccsig_warc_reader *rd, ccsig_are
                 ok = index_archive(s, k, rd, a, http);
             }
         }
-        free(warcs[i]);
+        ccsig_free(warcs[i]);
     }
-    free(warcs);
-    free(path);
+    ccsig_free(warcs);
+    ccsig_free(path);
     return ok;
 }
 
-robots_store *robots_store_open(char *const *paths, size_t n, const char *agent, size_t max_entries,
-                                FILE *err) {
-    robots_store *s = calloc(1, sizeof *s);
+ccsig_status ccsig_robots_store_open(const char *const *paths, size_t n,
+                                     const ccsig_robots_store_options *opt,
+                                     ccsig_robots_store **out, ccsig_error *err) {
+    *out = NULL;
+    ccsig_robots_store *s = ccsig_calloc(1, sizeof *s);
     if (!s)
-        return NULL;
-    s->max_entries = max_entries ? max_entries : ROBOTS_STORE_MAX_ENTRIES;
-    s->err = err;
-    snprintf(s->agent, sizeof s->agent, "%s", agent);
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    s->max_entries = opt->max_entries ? opt->max_entries : CCSIG_ROBOTS_STORE_MAX_ENTRIES;
+    s->report = opt->report;
+    s->report_ctx = opt->report_ctx;
+    snprintf(s->agent, sizeof s->agent, "%s", opt->agent ? opt->agent : "*");
     pthread_mutex_init(&s->mu, NULL);
     ccsig_warc_reader *rd = ccsig_warc_reader_new(NULL);
-    ccsig_http_msg *http = malloc(sizeof *http);
+    ccsig_http_msg *http = ccsig_malloc(sizeof *http);
     ccsig_arena a;
     ccsig_arena_init(&a, 4096);
     bool ok = rd && http;
+    ccsig_status st = ok ? CCSIG_OK : CCSIG_ERR_NOMEM;
     for (size_t i = 0; ok && i < n; i++) {
-        struct stat st;
-        source *ns = realloc(s->src, (s->nsrc + 1) * sizeof *ns);
+        struct stat sb;
+        source *ns = ccsig_realloc(s->src, (s->nsrc + 1) * sizeof *ns);
         if (!ns) {
             ok = false;
+            st = CCSIG_ERR_NOMEM;
             break;
         }
         s->src = ns;
         int k = (int)s->nsrc++;
-        s->src[k].path = strdup(paths[i]);
+        s->src[k].path = ccsig_strdup(paths[i]);
         s->src[k].dir = false;
-        if (!s->src[k].path || stat(paths[i], &st) != 0) {
-            if (err)
-                fprintf(err, "ccsig scan: --robots %s: cannot read: %s\n", paths[i],
-                        strerror(errno));
+        if (!s->src[k].path) {
             ok = false;
+            st = CCSIG_ERR_NOMEM;
             break;
         }
-        s->src[k].dir = S_ISDIR(st.st_mode);
+        if (stat(paths[i], &sb) != 0) {
+            cannot_read(s, paths[i], errno);
+            ok = false;
+            st = CCSIG_ERR_IO;
+            ccsig_error_set(err, st, 0, "%s: cannot read", paths[i]);
+            break;
+        }
+        s->src[k].dir = S_ISDIR(sb.st_mode);
         ok = s->src[k].dir ? index_dir(s, k, rd, &a, http) : index_archive(s, k, rd, &a, http);
+        if (!ok) {
+            st = CCSIG_ERR_IO;
+            ccsig_error_set(err, st, 0, "%s: cannot be indexed", paths[i]);
+        }
     }
     ccsig_warc_reader_free(rd);
-    free(http);
+    ccsig_free(http);
     ccsig_arena_free(&a);
     if (!ok) {
-        robots_store_free(s);
-        return NULL;
+        if (st == CCSIG_ERR_NOMEM)
+            ccsig_error_set(err, st, 0, "out of memory");
+        ccsig_robots_store_free(s);
+        return st;
     }
     s->stats.sites = s->n;
-    return s;
+    *out = s;
+    return CCSIG_OK;
 }
 
-void robots_store_free(robots_store *s) {
+void ccsig_robots_store_free(ccsig_robots_store *s) {
     if (!s)
         return;
     for (cache_entry *c = s->head, *nx; c; c = nx) {
         nx = c->next;
         ccsig_robots_free(c->m);
-        free(c->origin);
-        free(c);
+        ccsig_free(c->origin);
+        ccsig_free(c);
     }
     for (size_t i = 0; i < s->cap; i++)
         if (s->slots[i])
             site_free(s->slots[i]);
-    free(s->slots);
+    ccsig_free(s->slots);
     for (size_t i = 0; i < s->nsrc; i++)
-        free(s->src[i].path);
-    free(s->src);
+        ccsig_free(s->src[i].path);
+    ccsig_free(s->src);
     pthread_mutex_destroy(&s->mu);
-    free(s);
+    ccsig_free(s);
 }
 
-robots_store_stats robots_store_get_stats(robots_store *s) {
+ccsig_robots_store_stats ccsig_robots_store_get_stats(ccsig_robots_store *s) {
     pthread_mutex_lock(&s->mu);
-    robots_store_stats st = s->stats;
+    ccsig_robots_store_stats st = s->stats;
     pthread_mutex_unlock(&s->mu);
     return st;
 }
 
 /* ------------------------------------------------------------ compiling -- */
 
-/* The HTTP payload of a record: de-chunked when Transfer-Encoding says
- * chunked, inflated when it is gzip (crawlers that keep bytes as received).
- * Returns a malloc'd copy of at most CCSIG_ROBOTS_MAX_SIZE + 1 bytes. */
-static char *payload_of(const ccsig_http_msg *m, const char *p, size_t n, size_t *out_len) {
-    size_t cap = CCSIG_ROBOTS_MAX_SIZE + 1;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    size_t len = 0;
-    size_t te = ccsig_http_find(m, "Transfer-Encoding", 0);
-    if (te < m->nfields && ccsig_str_ieq(m->fields[te].value, "chunked")) {
-        size_t i = 0;
-        while (i < n && len < cap) {
-            size_t size = 0, k = i;
-            while (k < n &&
-                   ((p[k] >= '0' && p[k] <= '9') || ((p[k] | 32) >= 'a' && (p[k] | 32) <= 'f'))) {
-                int v = p[k] <= '9' ? p[k] - '0' : (p[k] | 32) - 'a' + 10;
-                size = size * 16 + (size_t)v;
-                if (size > n)
-                    break;
-                k++;
-            }
-            const char *lf = memchr(p + k, '\n', n - k);
-            if (k == i || !lf || size == 0)
-                break;
-            i = (size_t)(lf - p) + 1;
-            size_t take = size < n - i ? size : n - i;
-            if (take > cap - len)
-                take = cap - len;
-            memcpy(out + len, p + i, take);
-            len += take;
-            i += size;
-            while (i < n && (p[i] == '\r' || p[i] == '\n'))
-                i++;
-        }
-    } else {
-        len = n < cap ? n : cap;
-        memcpy(out, p, len);
-    }
-    if (len >= 2 && (unsigned char)out[0] == 0x1f && (unsigned char)out[1] == 0x8b) {
-        char *z = malloc(cap);
-        struct inflate_state st;
-        if (z) {
-            isal_inflate_init(&st);
-            st.crc_flag = ISAL_GZIP;
-            st.next_in = (uint8_t *)out;
-            st.avail_in = (uint32_t)len;
-            st.next_out = (uint8_t *)z;
-            st.avail_out = (uint32_t)cap;
-            isal_inflate(&st); /* what decodes before an error or the limit counts */
-            free(out);
-            out = z;
-            len = cap - st.avail_out;
-        }
-    }
-    *out_len = len;
-    return out;
-}
-
 /* Read the capture's body again from its source. */
-static char *read_body(robots_store *s, const site *t, size_t *len) {
+static char *read_body(ccsig_robots_store *s, const site *t, size_t *len) {
     if (t->inline_body) {
         *len = t->body_len;
         return dupn(t->body, t->body_len);
@@ -530,14 +494,14 @@ static char *read_body(robots_store *s, const site *t, size_t *len) {
     char *out = NULL;
     if (t->offset == NONE) {
         size_t cap = CCSIG_ROBOTS_MAX_SIZE + 1, n = 0;
-        out = malloc(cap);
+        out = ccsig_malloc(cap);
         ssize_t got;
         while (out && n < cap && (got = read(fd, out + n, cap - n)) > 0)
             n += (size_t)got;
         *len = n;
     } else {
         ccsig_warc_reader *rd = ccsig_warc_reader_new(NULL);
-        ccsig_http_msg *m = malloc(sizeof *m);
+        ccsig_http_msg *m = ccsig_malloc(sizeof *m);
         ccsig_arena a;
         ccsig_arena_init(&a, 1024);
         fd_src f = {fd, t->offset};
@@ -549,11 +513,11 @@ static char *read_body(robots_store *s, const site *t, size_t *len) {
                 head[2] == 0x4d && head[3] == 0x18) {
                 size_t dn = (size_t)head[4] | (size_t)head[5] << 8 | (size_t)head[6] << 16 |
                             (size_t)head[7] << 24;
-                char *db = dn <= 2 * CCSIG_WARC_ZSTD_MAX_DICT ? malloc(dn ? dn : 1) : NULL;
+                char *db = dn <= 2 * CCSIG_WARC_ZSTD_MAX_DICT ? ccsig_malloc(dn ? dn : 1) : NULL;
                 ccsig_error e;
                 if (db && pread(fd, db, dn, 8) == (ssize_t)dn)
                     ccsig_warc_reader_set_dictionary(rd, db, dn, &e);
-                free(db);
+                ccsig_free(db);
             }
             ccsig_warc_record rec;
             ccsig_warc_damage d;
@@ -568,13 +532,15 @@ static char *read_body(robots_store *s, const site *t, size_t *len) {
                 ccsig_error e;
                 if (!ccsig_http_parse(&a, rec.block, rec.block_len, m, &e)) {
                     size_t hl = m->kind == CCSIG_HTTP_NONE ? 0 : m->header_len;
-                    out = payload_of(m, rec.block + hl, rec.block_len - hl, len);
+                    if (ccsig_http_body_decode(m, rec.block + hl, rec.block_len - hl,
+                                               CCSIG_ROBOTS_MAX_SIZE + 1, &out, len))
+                        out = NULL;
                 }
                 break;
             }
         }
         ccsig_warc_reader_free(rd);
-        free(m);
+        ccsig_free(m);
         ccsig_arena_free(&a);
     }
     close(fd);
@@ -582,7 +548,7 @@ static char *read_body(robots_store *s, const site *t, size_t *len) {
 }
 
 /* The capture that applies to site t after following redirects. */
-static const site *follow(const robots_store *s, const site *t, ccsig_robots_known *known) {
+static const site *follow(const ccsig_robots_store *s, const site *t, ccsig_robots_known *known) {
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
         if (t->status >= 200 && t->status < 300) {
             *known = CCSIG_ROBOTS_FOUND;
@@ -619,13 +585,13 @@ static const site *follow(const robots_store *s, const site *t, ccsig_robots_kno
     return t;
 }
 
-static cache_entry *compile_site(robots_store *s, site *t) {
-    cache_entry *c = calloc(1, sizeof *c);
+static cache_entry *compile_site(ccsig_robots_store *s, site *t) {
+    cache_entry *c = ccsig_calloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->s = t;
     const site *f = follow(s, t, &c->known);
-    c->origin = strdup(f->url);
+    c->origin = ccsig_strdup(f->url);
     c->bytes = sizeof *c + 64;
     if (c->known == CCSIG_ROBOTS_FOUND) {
         size_t len = 0;
@@ -639,12 +605,12 @@ static cache_entry *compile_site(robots_store *s, site *t) {
             c->sel = ccsig_robots_select(c->m, s->agent, strlen(s->agent));
             c->bytes += 2 * len + 4096;
         }
-        free(body);
+        ccsig_free(body);
     }
     return c;
 }
 
-static void unlink_entry(robots_store *s, cache_entry *c) {
+static void unlink_entry(ccsig_robots_store *s, cache_entry *c) {
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -656,7 +622,7 @@ static void unlink_entry(robots_store *s, cache_entry *c) {
     c->prev = c->next = NULL;
 }
 
-static void push_front(robots_store *s, cache_entry *c) {
+static void push_front(ccsig_robots_store *s, cache_entry *c) {
     c->next = s->head;
     c->prev = NULL;
     if (s->head)
@@ -666,9 +632,9 @@ static void push_front(robots_store *s, cache_entry *c) {
         s->tail = c;
 }
 
-static void evict(robots_store *s) {
+static void evict(ccsig_robots_store *s) {
     cache_entry *c = s->tail;
-    while (c && (s->entries > s->max_entries || s->bytes > ROBOTS_STORE_MAX_BYTES)) {
+    while (c && (s->entries > s->max_entries || s->bytes > CCSIG_ROBOTS_STORE_MAX_BYTES)) {
         cache_entry *prev = c->prev;
         if (c->refs == 0) {
             unlink_entry(s, c);
@@ -676,14 +642,14 @@ static void evict(robots_store *s) {
             s->entries--;
             s->bytes -= c->bytes;
             ccsig_robots_free(c->m);
-            free(c->origin);
-            free(c);
+            ccsig_free(c->origin);
+            ccsig_free(c);
         }
         c = prev;
     }
 }
 
-static cache_entry *acquire(robots_store *s, site *t) {
+static cache_entry *acquire(ccsig_robots_store *s, site *t) {
     pthread_mutex_lock(&s->mu);
     cache_entry *c = t->cached;
     if (c) {
@@ -704,8 +670,8 @@ static cache_entry *acquire(robots_store *s, site *t) {
         c->refs++;
         pthread_mutex_unlock(&s->mu);
         ccsig_robots_free(fresh->m);
-        free(fresh->origin);
-        free(fresh);
+        ccsig_free(fresh->origin);
+        ccsig_free(fresh);
         return c;
     }
     c = fresh;
@@ -719,7 +685,7 @@ static cache_entry *acquire(robots_store *s, site *t) {
     return c;
 }
 
-static void release(robots_store *s, cache_entry *c) {
+static void release(ccsig_robots_store *s, cache_entry *c) {
     pthread_mutex_lock(&s->mu);
     c->refs--;
     evict(s);
@@ -728,10 +694,10 @@ static void release(robots_store *s, cache_entry *c) {
 
 /* -------------------------------------------------------------- queries -- */
 
-robots_query *robots_query_new(robots_store *s) {
-    robots_query *q = calloc(1, sizeof *q);
+ccsig_robots_store_query *ccsig_robots_store_query_new(ccsig_robots_store *s) {
+    ccsig_robots_store_query *q = ccsig_calloc(1, sizeof *q);
     if (q && !(q->ans = ccsig_robots_answer_new())) {
-        free(q);
+        ccsig_free(q);
         return NULL;
     }
     if (q)
@@ -739,17 +705,17 @@ robots_query *robots_query_new(robots_store *s) {
     return q;
 }
 
-void robots_query_free(robots_query *q) {
+void ccsig_robots_store_query_free(ccsig_robots_store_query *q) {
     if (!q)
         return;
     if (q->cur)
         release(q->s, q->cur);
     ccsig_robots_answer_free(q->ans);
-    free(q);
+    ccsig_free(q);
 }
 
-void robots_query_url(robots_query *q, const ccsig_url *u, ccsig_str url, const char *origin,
-                      ccsig_scan_robots *out) {
+void ccsig_robots_store_lookup(ccsig_robots_store_query *q, const ccsig_url *u, ccsig_str url,
+                               const char *origin, ccsig_scan_robots *out) {
     (void)u;
     *out = (ccsig_scan_robots){CCSIG_ROBOTS_NONE, CCSIG_STATE_UNKNOWN, NULL, NULL, 0};
     if (!q->cur || strcmp(q->cur_key, origin) != 0) {
@@ -792,25 +758,4 @@ void robots_query_url(robots_query *q, const ccsig_url *u, ccsig_str url, const 
     }
     out->sts = q->ans->st;
     out->n = q->ans->nst;
-}
-
-/* The adapter the pipeline calls through (scan_pipeline.h). */
-static void *src_query_new(void *ctx) {
-    return robots_query_new(ctx);
-}
-
-static void src_query_free(void *q) {
-    robots_query_free(q);
-}
-
-static void src_query(void *q, const ccsig_url *u, ccsig_str url, const char *origin,
-                      ccsig_scan_robots *out) {
-    robots_query_url(q, u, url, origin, out);
-}
-
-void robots_store_source(robots_store *s, scan_robots_source *out) {
-    out->ctx = s;
-    out->query_new = src_query_new;
-    out->query_free = src_query_free;
-    out->query = src_query;
 }

@@ -1,0 +1,468 @@
+/*
+ * summary.c — the scan summary (ccsig/summary.h): accumulate, merge, write
+ * (JSON, text) and read back (JSON), and the profile both documents carry.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccsig/alloc.h"
+#include "ccsig/report.h"
+#include "scan_internal.h"
+
+/* -------------------------------------------------------------- profile -- */
+
+json_t *scan_profile_json_new(const ccsig_scan_profile *p) {
+    return json_pack("{s:s, s:o, s:o, s:o}", "agent", p->agent, "use",
+                     (unsigned)p->p.use < CCSIG_CAT_COUNT
+                         ? json_string(ccsig_category_name(p->p.use))
+                         : json_null(),
+                     "commit", ccsig_report_conditions_json(p->p.commitments), "purpose",
+                     p->p.purpose ? json_string(ccsig_purpose_name(p->p.purpose)) : json_null());
+}
+
+bool scan_profile_from_json(json_t *j, ccsig_scan_profile *p) {
+    memset(p, 0, sizeof *p);
+    p->p.use = CCSIG_CAT_NONE;
+    const char *agent = json_string_value(json_object_get(j, "agent"));
+    if (!agent)
+        return false;
+    snprintf(p->agent, sizeof p->agent, "%s", agent);
+    json_t *use = json_object_get(j, "use");
+    if (json_is_string(use)) {
+        const char *u = json_string_value(use);
+        if (!ccsig_category_parse(u, strlen(u), &p->p.use))
+            return false;
+    }
+    json_t *commit = json_object_get(j, "commit");
+    size_t i;
+    json_t *v;
+    json_array_foreach(commit, i, v) {
+        const char *c = json_string_value(v);
+        unsigned mask = 0;
+        size_t bad;
+        if (!c || !ccsig_conditions_parse(c, strlen(c), &mask, &bad))
+            return false;
+        p->p.commitments |= mask;
+    }
+    json_t *purpose = json_object_get(j, "purpose");
+    if (json_is_string(purpose)) {
+        const char *s = json_string_value(purpose);
+        if (!ccsig_purpose_parse(s, strlen(s), &p->p.purpose))
+            return false;
+    }
+    return true;
+}
+
+bool ccsig_scan_profile_equal(const ccsig_scan_profile *a, const ccsig_scan_profile *b) {
+    return !strcmp(a->agent, b->agent) && a->p.use == b->p.use &&
+           a->p.commitments == b->p.commitments && a->p.purpose == b->p.purpose;
+}
+
+/* -------------------------------------------------------------- summary -- */
+
+static const char *const robots_names[CCSIG_SUMMARY_ROBOTS_COUNT] = {"none", "found", "unavailable",
+                                                                     "unreachable"};
+static const char *const crawl_names[CCSIG_SUMMARY_CRAWL_COUNT] = {"allowed", "disallowed",
+                                                                   "unknown"};
+static const ccsig_result result_order[CCSIG_SUMMARY_RESULT_COUNT] = {
+    CCSIG_RESULT_PERMITTED, CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS, CCSIG_RESULT_NOT_PERMITTED,
+    CCSIG_RESULT_UNKNOWN};
+
+void ccsig_summary_init(ccsig_summary *s) {
+    memset(s, 0, sizeof *s);
+}
+
+void ccsig_summary_free(ccsig_summary *s) {
+    for (size_t i = 0; i < s->nerrors; i++) {
+        ccsig_free(s->errors[i].archive);
+        ccsig_free(s->errors[i].what);
+    }
+    ccsig_free(s->errors);
+    memset(s, 0, sizeof *s);
+}
+
+static int error_cmp(const void *a, const void *b) {
+    const ccsig_summary_error *x = a, *y = b;
+    int c = strcmp(x->archive, y->archive);
+    if (c)
+        return c;
+    if (x->offset != y->offset)
+        return x->offset < y->offset ? -1 : 1;
+    return strcmp(x->what, y->what);
+}
+
+static void prune_errors(ccsig_summary *s) {
+    if (s->nerrors > 1)
+        qsort(s->errors, s->nerrors, sizeof *s->errors, error_cmp);
+    while (s->nerrors > CCSIG_SUMMARY_MAX_ERRORS) {
+        s->nerrors--;
+        ccsig_free(s->errors[s->nerrors].archive);
+        ccsig_free(s->errors[s->nerrors].what);
+    }
+}
+
+/* Takes archive and what (ccsig_malloc'd); either NULL: out of memory. */
+static void push_error(ccsig_summary *s, char *archive, uint64_t offset, char *what) {
+    if (!archive || !what) {
+        ccsig_free(archive);
+        ccsig_free(what);
+        s->failed = true;
+        return;
+    }
+    if (s->nerrors == s->caperrors) {
+        size_t nc = s->caperrors ? s->caperrors * 2 : 16;
+        ccsig_summary_error *ne = ccsig_realloc(s->errors, nc * sizeof *ne);
+        if (!ne) {
+            ccsig_free(archive);
+            ccsig_free(what);
+            s->failed = true;
+            return;
+        }
+        s->errors = ne;
+        s->caperrors = nc;
+    }
+    s->errors[s->nerrors++] = (ccsig_summary_error){archive, offset, what};
+    if (s->nerrors >= 2 * CCSIG_SUMMARY_MAX_ERRORS)
+        prune_errors(s);
+}
+
+void ccsig_summary_add_error(ccsig_summary *s, const char *archive, uint64_t offset,
+                             const char *what) {
+    s->errors_total++;
+    push_error(s, ccsig_strdup(archive), offset, ccsig_strdup(what));
+}
+
+void ccsig_summary_merge(ccsig_summary *d, const ccsig_summary *s) {
+    d->archives += s->archives;
+    d->archives_unreadable += s->archives_unreadable;
+    d->bytes_archive += s->bytes_archive;
+    d->bytes_decompressed += s->bytes_decompressed;
+    d->bytes_payload += s->bytes_payload;
+    d->records += s->records;
+    for (int i = 0; i < CCSIG_WARC_TYPE_COUNT; i++)
+        d->types[i] += s->types[i];
+    d->scanned += s->scanned;
+    d->skipped += s->skipped;
+    d->revisits_resolved += s->revisits_resolved;
+    d->revisits_unresolved += s->revisits_unresolved;
+    for (int i = 0; i < CCSIG_SUMMARY_ROBOTS_COUNT; i++)
+        d->robots[i] += s->robots[i];
+    for (int i = 0; i < CCSIG_SUMMARY_CRAWL_COUNT; i++)
+        d->crawl[i] += s->crawl[i];
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++)
+        for (int k = 0; k < 3; k++)
+            d->cats[c][k] += s->cats[c][k];
+    for (int i = 0; i < CCSIG_SIGNAL_COUNT; i++)
+        d->signals[i] += s->signals[i];
+    for (int i = 0; i < CCSIG_SUMMARY_RESULT_COUNT; i++)
+        d->results[i] += s->results[i];
+    for (int i = 0; i < CCSIG_SUMMARY_STATUS_MAX; i++)
+        d->status[i] += s->status[i];
+    d->status_none += s->status_none;
+    d->used_records += s->used_records;
+    d->used_bytes += s->used_bytes;
+    d->kept_records += s->kept_records;
+    d->kept_bytes += s->kept_bytes;
+    d->content_usage_invalid += s->content_usage_invalid;
+    d->errors_total += s->errors_total;
+    for (size_t i = 0; i < s->nerrors; i++)
+        push_error(d, ccsig_strdup(s->errors[i].archive), s->errors[i].offset,
+                   ccsig_strdup(s->errors[i].what));
+}
+
+json_t *scan_u64_json(uint64_t v) {
+    return json_integer((json_int_t)v);
+}
+
+static json_t *summary_json(ccsig_summary *s, const ccsig_scan_profile *prof) {
+    prune_errors(s);
+    json_t *types = json_object();
+    for (int t = 0; t < CCSIG_WARC_TYPE_COUNT; t++)
+        json_object_set_new(types, ccsig_warc_type_name((ccsig_warc_type)t),
+                            scan_u64_json(s->types[t]));
+    json_t *robots = json_object();
+    for (int i = 0; i < CCSIG_SUMMARY_ROBOTS_COUNT; i++)
+        json_object_set_new(robots, robots_names[i], scan_u64_json(s->robots[i]));
+    json_t *crawl = json_object();
+    for (int i = 0; i < CCSIG_SUMMARY_CRAWL_COUNT; i++)
+        json_object_set_new(crawl, crawl_names[i], scan_u64_json(s->crawl[i]));
+    json_t *cats = json_object();
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++)
+        json_object_set_new(cats, ccsig_category_name((ccsig_category)c),
+                            json_pack("{s:o, s:o, s:o}", "allow",
+                                      scan_u64_json(s->cats[c][CCSIG_STATE_ALLOW]), "deny",
+                                      scan_u64_json(s->cats[c][CCSIG_STATE_DENY]), "unknown",
+                                      scan_u64_json(s->cats[c][CCSIG_STATE_UNKNOWN])));
+    json_t *signals = json_object();
+    for (int i = 1; i < CCSIG_SIGNAL_COUNT; i++)
+        json_object_set_new(signals, ccsig_signal_token((ccsig_signal)i),
+                            scan_u64_json(s->signals[i]));
+    json_t *decisions = json_null();
+    if ((unsigned)prof->p.use < CCSIG_CAT_COUNT) {
+        decisions = json_object();
+        for (int i = 0; i < CCSIG_SUMMARY_RESULT_COUNT; i++)
+            json_object_set_new(decisions, ccsig_result_name(result_order[i]),
+                                scan_u64_json(s->results[result_order[i]]));
+    }
+    json_t *status = json_object();
+    for (int i = 0; i < CCSIG_SUMMARY_STATUS_MAX; i++)
+        if (s->status[i]) {
+            char k[8];
+            snprintf(k, sizeof k, "%d", i);
+            json_object_set_new(status, k, scan_u64_json(s->status[i]));
+        }
+    if (s->status_none)
+        json_object_set_new(status, "none", scan_u64_json(s->status_none));
+    json_t *list = json_array();
+    for (size_t i = 0; i < s->nerrors; i++)
+        json_array_append_new(list, json_pack("{s:s, s:o, s:s}", "archive", s->errors[i].archive,
+                                              "offset", scan_u64_json(s->errors[i].offset), "what",
+                                              s->errors[i].what));
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string("ccsig-scan-summary"));
+    json_object_set_new(o, "version", json_integer(1));
+    json_object_set_new(o, "profile", scan_profile_json_new(prof));
+    json_object_set_new(o, "archives",
+                        json_pack("{s:o, s:o}", "read", scan_u64_json(s->archives), "unreadable",
+                                  scan_u64_json(s->archives_unreadable)));
+    json_object_set_new(o, "bytes",
+                        json_pack("{s:o, s:o, s:o}", "archive", scan_u64_json(s->bytes_archive),
+                                  "decompressed", scan_u64_json(s->bytes_decompressed), "payload",
+                                  scan_u64_json(s->bytes_payload)));
+    json_t *records = json_pack("{s:o}", "total", scan_u64_json(s->records));
+    json_object_update(records, types);
+    json_decref(types);
+    json_object_set_new(o, "records", records);
+    json_object_set_new(o, "scanned", scan_u64_json(s->scanned));
+    json_object_set_new(o, "skipped", scan_u64_json(s->skipped));
+    json_object_set_new(o, "revisits",
+                        json_pack("{s:o, s:o}", "resolved", scan_u64_json(s->revisits_resolved),
+                                  "unresolved", scan_u64_json(s->revisits_unresolved)));
+    json_object_set_new(o, "robots", robots);
+    json_object_set_new(o, "crawl", crawl);
+    json_object_set_new(o, "categories", cats);
+    json_object_set_new(o, "signals", signals);
+    json_object_set_new(o, "decisions", decisions);
+    json_object_set_new(o, "status", status);
+    json_object_set_new(o, "used",
+                        json_pack("{s:o, s:o}", "records", scan_u64_json(s->used_records), "bytes",
+                                  scan_u64_json(s->used_bytes)));
+    json_object_set_new(o, "kept",
+                        json_pack("{s:o, s:o}", "records", scan_u64_json(s->kept_records), "bytes",
+                                  scan_u64_json(s->kept_bytes)));
+    json_object_set_new(o, "content_usage_invalid", scan_u64_json(s->content_usage_invalid));
+    json_object_set_new(
+        o, "errors",
+        json_pack("{s:o, s:o}", "total", scan_u64_json(s->errors_total), "list", list));
+    return o;
+}
+
+bool scan_get_u64(json_t *o, const char *key, uint64_t *out) {
+    json_t *v = json_object_get(o, key);
+    if (!json_is_integer(v) || json_integer_value(v) < 0)
+        return false;
+    *out = (uint64_t)json_integer_value(v);
+    return true;
+}
+
+bool scan_summary_from_json(json_t *j, ccsig_summary *s, ccsig_scan_profile *prof, char *msg,
+                            size_t n) {
+    ccsig_summary_init(s);
+    const char *type = json_string_value(json_object_get(j, "type"));
+    if (!type || strcmp(type, "ccsig-scan-summary") != 0) {
+        snprintf(msg, n, "not a ccsig scan summary (no \"type\":\"ccsig-scan-summary\")");
+        return false;
+    }
+    if (json_integer_value(json_object_get(j, "version")) != 1) {
+        snprintf(msg, n, "summary version is not 1");
+        return false;
+    }
+    if (!scan_profile_from_json(json_object_get(j, "profile"), prof)) {
+        snprintf(msg, n, "invalid \"profile\"");
+        return false;
+    }
+    bool ok = true;
+    json_t *o;
+    o = json_object_get(j, "archives");
+    ok &= scan_get_u64(o, "read", &s->archives) &&
+          scan_get_u64(o, "unreadable", &s->archives_unreadable);
+    o = json_object_get(j, "bytes");
+    ok &= scan_get_u64(o, "archive", &s->bytes_archive) &&
+          scan_get_u64(o, "decompressed", &s->bytes_decompressed) &&
+          scan_get_u64(o, "payload", &s->bytes_payload);
+    o = json_object_get(j, "records");
+    ok &= scan_get_u64(o, "total", &s->records);
+    for (int t = 0; t < CCSIG_WARC_TYPE_COUNT; t++)
+        ok &= scan_get_u64(o, ccsig_warc_type_name((ccsig_warc_type)t), &s->types[t]);
+    ok &= scan_get_u64(j, "scanned", &s->scanned) && scan_get_u64(j, "skipped", &s->skipped);
+    o = json_object_get(j, "revisits");
+    ok &= scan_get_u64(o, "resolved", &s->revisits_resolved) &&
+          scan_get_u64(o, "unresolved", &s->revisits_unresolved);
+    o = json_object_get(j, "robots");
+    for (int i = 0; i < CCSIG_SUMMARY_ROBOTS_COUNT; i++)
+        ok &= scan_get_u64(o, robots_names[i], &s->robots[i]);
+    o = json_object_get(j, "crawl");
+    for (int i = 0; i < CCSIG_SUMMARY_CRAWL_COUNT; i++)
+        ok &= scan_get_u64(o, crawl_names[i], &s->crawl[i]);
+    o = json_object_get(j, "categories");
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+        json_t *e = json_object_get(o, ccsig_category_name((ccsig_category)c));
+        ok &= scan_get_u64(e, "allow", &s->cats[c][CCSIG_STATE_ALLOW]) &&
+              scan_get_u64(e, "deny", &s->cats[c][CCSIG_STATE_DENY]) &&
+              scan_get_u64(e, "unknown", &s->cats[c][CCSIG_STATE_UNKNOWN]);
+    }
+    o = json_object_get(j, "signals");
+    for (int i = 1; i < CCSIG_SIGNAL_COUNT; i++)
+        ok &= scan_get_u64(o, ccsig_signal_token((ccsig_signal)i), &s->signals[i]);
+    o = json_object_get(j, "decisions");
+    if (json_is_object(o))
+        for (int i = 0; i < CCSIG_SUMMARY_RESULT_COUNT; i++)
+            ok &= scan_get_u64(o, ccsig_result_name(result_order[i]), &s->results[result_order[i]]);
+    o = json_object_get(j, "status");
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v) {
+        if (!json_is_integer(v)) {
+            ok = false;
+            continue;
+        }
+        if (!strcmp(key, "none")) {
+            s->status_none = (uint64_t)json_integer_value(v);
+            continue;
+        }
+        char *end;
+        long code = strtol(key, &end, 10);
+        if (*end || code < 0 || code >= CCSIG_SUMMARY_STATUS_MAX)
+            ok = false;
+        else
+            s->status[code] = (uint64_t)json_integer_value(v);
+    }
+    o = json_object_get(j, "used");
+    ok &= scan_get_u64(o, "records", &s->used_records) && scan_get_u64(o, "bytes", &s->used_bytes);
+    o = json_object_get(j, "kept");
+    ok &= scan_get_u64(o, "records", &s->kept_records) && scan_get_u64(o, "bytes", &s->kept_bytes);
+    ok &= scan_get_u64(j, "content_usage_invalid", &s->content_usage_invalid);
+    o = json_object_get(j, "errors");
+    ok &= scan_get_u64(o, "total", &s->errors_total);
+    size_t i;
+    json_array_foreach(json_object_get(o, "list"), i, v) {
+        const char *a = json_string_value(json_object_get(v, "archive"));
+        const char *w = json_string_value(json_object_get(v, "what"));
+        uint64_t off;
+        if (!a || !w || !scan_get_u64(v, "offset", &off)) {
+            ok = false;
+            continue;
+        }
+        push_error(s, ccsig_strdup(a), off, ccsig_strdup(w));
+    }
+    if (!ok)
+        snprintf(msg, n, "a field of the summary is missing or not a count");
+    return ok;
+}
+
+void scan_human_bytes(char *buf, size_t n, uint64_t b) {
+    if (b < 1000)
+        snprintf(buf, n, "%" PRIu64 " bytes", b);
+    else if (b < 1000000)
+        snprintf(buf, n, "%.1f kB", (double)b / 1e3);
+    else if (b < 1000000000)
+        snprintf(buf, n, "%.1f MB", (double)b / 1e6);
+    else
+        snprintf(buf, n, "%.2f GB", (double)b / 1e9);
+}
+
+void ccsig_summary_write_text(ccsig_buf *f, ccsig_summary *s, const ccsig_scan_profile *prof) {
+    prune_errors(s);
+    char b1[32], b2[32], b3[32];
+    scan_human_bytes(b1, sizeof b1, s->bytes_archive);
+    scan_human_bytes(b2, sizeof b2, s->bytes_decompressed);
+    scan_human_bytes(b3, sizeof b3, s->bytes_payload);
+    ccsig_buf_printf(f, "Archives: %" PRIu64 " read", s->archives);
+    if (s->archives_unreadable)
+        ccsig_buf_printf(f, ", %" PRIu64 " unreadable", s->archives_unreadable);
+    ccsig_buf_printf(f, " (%s; %s decompressed; %s of payload)\n", b1, b2, b3);
+    ccsig_buf_printf(f, "Records: %" PRIu64, s->records);
+    for (int t = 1; t <= CCSIG_WARC_TYPE_COUNT; t++) {
+        int ty = t % CCSIG_WARC_TYPE_COUNT; /* "other" last */
+        if (s->types[ty])
+            ccsig_buf_printf(f, ", %" PRIu64 " %s", s->types[ty],
+                             ccsig_warc_type_name((ccsig_warc_type)ty));
+    }
+    ccsig_buf_putc(f, '\n');
+    ccsig_buf_printf(f, "Scanned: %" PRIu64 " responses and revisits", s->scanned);
+    if (s->types[CCSIG_WARC_REVISIT])
+        ccsig_buf_printf(f, " (revisits: %" PRIu64 " resolved, %" PRIu64 " not in this run)",
+                         s->revisits_resolved, s->revisits_unresolved);
+    ccsig_buf_putc(f, '\n');
+    ccsig_buf_printf(f,
+                     "robots.txt: %" PRIu64 " found, %" PRIu64 " unavailable (4xx), %" PRIu64
+                     " unreachable (5xx), %" PRIu64
+                     " none known (only the page's statements count)\n",
+                     s->robots[1], s->robots[2], s->robots[3], s->robots[0]);
+    ccsig_buf_printf(
+        f, "Crawl for agent %s: %" PRIu64 " allowed, %" PRIu64 " disallowed, %" PRIu64 " unknown\n",
+        prof->agent, s->crawl[0], s->crawl[1], s->crawl[2]);
+    ccsig_buf_printf(f, "Categories (allow / deny / unknown):\n");
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++)
+        ccsig_buf_printf(f, "  %-22s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
+                         ccsig_category_name((ccsig_category)c), s->cats[c][CCSIG_STATE_ALLOW],
+                         s->cats[c][CCSIG_STATE_DENY], s->cats[c][CCSIG_STATE_UNKNOWN]);
+    ccsig_buf_printf(f, "CC signals:");
+    for (int i = 1; i < CCSIG_SIGNAL_COUNT; i++)
+        ccsig_buf_printf(f, " %s %" PRIu64 "%s", ccsig_signal_token((ccsig_signal)i), s->signals[i],
+                         i + 1 < CCSIG_SIGNAL_COUNT ? "," : "");
+    ccsig_buf_putc(f, '\n');
+    if (s->content_usage_invalid)
+        ccsig_buf_printf(
+            f, "Invalid Content-Usage headers: %" PRIu64 " (every category unknown for them)\n",
+            s->content_usage_invalid);
+    if ((unsigned)prof->p.use < CCSIG_CAT_COUNT) {
+        ccsig_buf_printf(f, "Decisions for %s:", ccsig_category_title(prof->p.use));
+        for (int i = 0; i < CCSIG_SUMMARY_RESULT_COUNT; i++)
+            ccsig_buf_printf(f, " %s %" PRIu64 "%s", ccsig_result_name(result_order[i]),
+                             s->results[result_order[i]],
+                             i + 1 < CCSIG_SUMMARY_RESULT_COUNT ? "," : "");
+        ccsig_buf_putc(f, '\n');
+        scan_human_bytes(b1, sizeof b1, s->used_bytes);
+        ccsig_buf_printf(f, "Used: %" PRIu64 " records (%s of payload)", s->used_records, b1);
+        if (s->kept_records) {
+            scan_human_bytes(b2, sizeof b2, s->kept_bytes);
+            ccsig_buf_printf(f, "; kept: %" PRIu64 " records (%s written)", s->kept_records, b2);
+        }
+        ccsig_buf_putc(f, '\n');
+    }
+    ccsig_buf_printf(f, "HTTP status:");
+    int shown = 0;
+    for (int i = 0; i < CCSIG_SUMMARY_STATUS_MAX; i++)
+        if (s->status[i])
+            ccsig_buf_printf(f, "%s %d: %" PRIu64, shown++ ? "," : "", i, s->status[i]);
+    if (s->status_none)
+        ccsig_buf_printf(f, "%s none: %" PRIu64, shown++ ? "," : "", s->status_none);
+    if (!shown)
+        ccsig_buf_printf(f, " none");
+    ccsig_buf_putc(f, '\n');
+    ccsig_buf_printf(f, "Errors: %" PRIu64 " (%" PRIu64 " records skipped)\n", s->errors_total,
+                     s->skipped);
+    for (size_t i = 0; i < s->nerrors; i++)
+        ccsig_buf_printf(f, "  %s: offset %" PRIu64 ": %s\n", s->errors[i].archive,
+                         s->errors[i].offset, s->errors[i].what);
+    if (s->errors_total > s->nerrors)
+        ccsig_buf_printf(f, "  (%" PRIu64 " more not listed)\n", s->errors_total - s->nerrors);
+}
+
+/* --------------------------------------------------------------- credit -- */
+
+ccsig_status ccsig_summary_write_json(ccsig_buf *b, ccsig_summary *s,
+                                      const ccsig_scan_profile *prof) {
+    json_t *j = summary_json(s, prof);
+    char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(j);
+    if (!text)
+        return CCSIG_ERR_NOMEM;
+    ccsig_buf_puts(b, text);
+    ccsig_buf_putc(b, '\n');
+    free(text); /* jansson's allocation */
+    return ccsig_buf_failed(b) ? CCSIG_ERR_NOMEM : CCSIG_OK;
+}
