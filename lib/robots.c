@@ -1002,6 +1002,15 @@ ccsig_str ccsig_robots_product_token(const char *ua, size_t len) {
     return ccsig_str_make(ua, i);
 }
 
+ccsig_str ccsig_robots_agent_token(const char *agent, size_t len) {
+    ccsig_str tok = ccsig_robots_product_token(agent, len);
+    /* Cut inside a word with non-ASCII letters: the robots.txt side reads
+     * "Jävla-Foobot" as "J", and "Jätte" must not become "J" too. */
+    if (tok.len < len && (unsigned char)agent[tok.len] >= 0x80)
+        return ccsig_str_make(agent, 0);
+    return tok;
+}
+
 /* Make a rule's pattern: the bytes of the line when normalising leaves them
  * unchanged (nearly always), else normalised into the arena. */
 static ROBOTS_INLINE bool rule_pattern(ccsig_robots *r, robots_rule *rule, const char *s,
@@ -1411,7 +1420,7 @@ const char *ccsig_robots_reason_name(ccsig_robots_reason x) {
 
 ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent, size_t len) {
     ccsig_robots_agent a = {r->global_first, r->global_n, false};
-    ccsig_str tok = ccsig_robots_product_token(agent ? agent : "", agent ? len : 0);
+    ccsig_str tok = ccsig_robots_agent_token(agent ? agent : "", agent ? len : 0);
     if (tok.len == 0 || (tok.len == 1 && tok.p[0] == '*'))
         return a;
     const uint32_t *slot = agent_slot(r, tok.p, tok.len, tok_hash(tok.p, tok.len));

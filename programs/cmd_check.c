@@ -203,7 +203,7 @@ static void check_one(check_ctx *cx, const char *url, size_t len) {
     if (cx->nheaders) {
         /* per URL: TDMRep and noimageai depend on the asset */
         ccsig_arena_reset(cx->arena);
-        ccsig_str agent = ccsig_robots_product_token(cx->agent, strlen(cx->agent));
+        ccsig_str agent = ccsig_robots_agent_token(cx->agent, strlen(cx->agent));
         bool image = false;
         for (size_t i = 0; i < cx->nheaders; i++)
             if (!strncasecmp(cx->headers[i], "content-type:", 13)) {

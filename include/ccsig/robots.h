@@ -168,12 +168,25 @@ const ccsig_robots_info *ccsig_robots_get_info(const ccsig_robots *r);
 const ccsig_robots_license *ccsig_robots_licenses(const ccsig_robots *r, size_t *n);
 
 /* The product token of an agent string: its leading run of [A-Za-z0-9_-]
- * ("ExampleBot/1.1" -> "ExampleBot"), or "*" for "*". Points into ua. */
+ * ("ExampleBot/1.1" -> "ExampleBot"), or "*" for "*". Points into ua. This is
+ * how a robots.txt `User-agent:` value is read (Google's ExtractUserAgent,
+ * which also stops at a non-ASCII byte: "Jävla-Foobot" -> "J"). Pure
+ * function; thread-safe. */
 ccsig_str ccsig_robots_product_token(const char *ua, size_t len);
 
+/* The token a crawler's own agent string is matched as (the caller's side):
+ * ccsig_robots_product_token, except that a token cut short by a non-ASCII
+ * byte ("Jätte", "Foo-Bär/1.0") gives the empty token. Such a name is no
+ * product token, and Google compares the caller's agent as written, so it
+ * names no group: its crawler gets the `*` groups, not those of
+ * "User-agent: Jävla-Foobot" (read as "J"). Points into agent; pure function;
+ * thread-safe. */
+ccsig_str ccsig_robots_agent_token(const char *agent, size_t len);
+
 /* The groups for an agent (a product token or a user-agent string, reduced
- * with ccsig_robots_product_token; "*" asks for the `*` groups): the groups
- * naming it (case-insensitively), else the `*` groups, else none. */
+ * with ccsig_robots_agent_token; "*" or an empty token asks for the `*`
+ * groups): the groups naming it (case-insensitively), else the `*` groups,
+ * else none. */
 ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent, size_t len);
 
 /* Answer for one URL or path: "https://host/p?q#f", "//host/p", "/p?q" (the

@@ -702,7 +702,7 @@ int check_live_run(const check_live_opts *o, int argc, char **argv) {
     r.o = o;
     r.argc = argc;
     r.argv = argv;
-    ccsig_str tok = ccsig_robots_product_token(o->agent, strlen(o->agent));
+    ccsig_str tok = ccsig_robots_agent_token(o->agent, strlen(o->agent));
     snprintf(r.token, sizeof r.token, "%.*s", (int)tok.len, tok.p);
     ccsig_fetch_opts fo = o->fetch;
     fo.agent = r.token;

@@ -1,0 +1,111 @@
+/*
+ * test_robots_google.c — where ccsig's robots.txt reading follows Google's
+ * parser (github google/robotstxt, robots.cc): which user agent names which
+ * group (ExtractUserAgent cuts the file's side only), the misspelt keys it
+ * accepts (KeyIsUserAgent, KeyIsDisallow, KeyIsSitemap) and how lint reports
+ * each of them, and which bytes are percent-encoded before matching.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ccsig/robots.h"
+
+static ccsig_robots *compile(const char *s) {
+    ccsig_robots *r = NULL;
+    ccsig_error err;
+    assert_int_equal(ccsig_robots_compile(s, strlen(s), "robots.txt", &r, &err), CCSIG_OK);
+    assert_non_null(r);
+    return r;
+}
+
+/* The answer for agent and url, checked against the crawl-only query. */
+static bool allowed_as(const char *robots, const char *agent, const char *url, bool *specific,
+                       unsigned *group_line) {
+    ccsig_robots *r = compile(robots);
+    ccsig_robots_answer a;
+    assert_int_equal(ccsig_robots_check(r, agent, strlen(agent), url, strlen(url), &a), CCSIG_OK);
+    ccsig_robots_agent sel = ccsig_robots_select(r, agent, strlen(agent));
+    assert_int_equal(ccsig_robots_allowed(r, sel, url, strlen(url), NULL), a.allowed);
+    assert_int_equal(sel.specific, a.specific);
+    if (specific)
+        *specific = a.specific;
+    if (group_line)
+        *group_line = a.group.line;
+    ccsig_robots_free(r);
+    return a.allowed;
+}
+
+static bool allowed(const char *robots, const char *agent, const char *url) {
+    return allowed_as(robots, agent, url, NULL, NULL);
+}
+
+/* ---- user agents (robots.cc ExtractUserAgent, HandleUserAgent) ---- */
+
+static const char non_ascii_groups[] = "User-agent: *\n"            /* 1 */
+                                       "Disallow: /star/\n"         /* 2 */
+                                       "\n"                         /* 3 */
+                                       "User-agent: Jävla-Foobot\n" /* 4 */
+                                       "Disallow: /\n";             /* 5 */
+
+static void agent_non_ascii_caller_names_no_group(void **state) {
+    (void)state;
+    bool specific;
+    unsigned line;
+    /* "Jätte" is not "J": Google compares the caller's agent as written
+     * with "J", the token it reads from "Jävla-Foobot". */
+    assert_true(allowed_as(non_ascii_groups, "Jätte", "/x", &specific, &line));
+    assert_false(specific);
+    assert_int_equal(line, 1);
+    assert_false(allowed(non_ascii_groups, "Jätte", "/star/x"));
+    assert_true(allowed(non_ascii_groups, "Jätte/1.0 (+https://example.org)", "/x"));
+    assert_true(allowed(non_ascii_groups, "Jävla-Foobot", "/x"));
+    assert_true(allowed(non_ascii_groups, "jÄVLA", "/x"));
+    /* The file's side is cut as Google cuts it, so the token "J" names the
+     * group (as it does in Google's matcher). */
+    assert_false(allowed_as(non_ascii_groups, "J", "/x", &specific, &line));
+    assert_true(specific);
+    assert_int_equal(line, 4);
+    assert_false(allowed(non_ascii_groups, "j/2.1", "/x"));
+    /* ASCII after the token still ends it: a user-agent string works. */
+    assert_false(allowed("User-agent: Foobot\nDisallow: /\n", "Foobot/2.1 (+https://x)", "/x"));
+    assert_false(allowed("User-agent: Foobot\nDisallow: /\n", "foobot", "/x"));
+    /* Non-ASCII inside the caller's token after an ASCII prefix. */
+    assert_true(allowed("User-agent: Foo-B\nDisallow: /\n", "Foo-Bär", "/x"));
+    assert_false(allowed("User-agent: Foo-Bär\nDisallow: /\n", "Foo-B", "/x"));
+    /* Neither Jätte nor Jävla: only the * group. */
+    assert_true(allowed("User-agent: Jätte\nDisallow: /\n", "Jävla-Foobot", "/x"));
+}
+
+static void agent_token_functions(void **state) {
+    (void)state;
+    ccsig_str t = ccsig_robots_product_token("Jävla-Foobot", strlen("Jävla-Foobot"));
+    assert_int_equal(t.len, 1);
+    t = ccsig_robots_agent_token("Jätte", strlen("Jätte"));
+    assert_int_equal(t.len, 0);
+    t = ccsig_robots_agent_token("Foobot/1.0", 10);
+    assert_int_equal(t.len, 6);
+    t = ccsig_robots_agent_token("Foobot", 6);
+    assert_int_equal(t.len, 6);
+    t = ccsig_robots_agent_token("*", 1);
+    assert_int_equal(t.len, 1);
+    assert_int_equal(t.p[0], '*');
+    t = ccsig_robots_agent_token("", 0);
+    assert_int_equal(t.len, 0);
+    /* Only the byte right after the token counts. */
+    t = ccsig_robots_agent_token("Foobot (Jätte)", strlen("Foobot (Jätte)"));
+    assert_int_equal(t.len, 6);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(agent_non_ascii_caller_names_no_group),
+        cmocka_unit_test(agent_token_functions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
