@@ -153,8 +153,10 @@ static robots_key classify_any(const char *k, size_t n, unsigned *flags) {
         kind = RK_SITEMAP;
         if (key_starts(k, n, sitemap.s, sitemap.len))
             kw = &sitemap;
-        else if (key_starts(k, n, site_map.s, site_map.len))
+        else if (key_starts(k, n, site_map.s, site_map.len)) {
             kw = &site_map;
+            *flags |= RKF_TYPO; /* Google's KeyIsSitemap: an accepted typo */
+        }
         break;
     case 'c':
         if (CCSIG_STR_IEQ(ccsig_str_make(k, n), "content-usage"))

@@ -102,10 +102,101 @@ static void agent_token_functions(void **state) {
     assert_int_equal(t.len, 6);
 }
 
+/* ---- misspelt keys (robots.cc KeyIsUserAgent, KeyIsDisallow, KeyIsSitemap) ---- */
+
+/* Every misspelling Google's parser accepts (kAllowFrequentTypos), as
+ * written in robots.cc, with the key it stands for. */
+static const struct {
+    const char *key, *canonical;
+} google_typos[] = {
+    {"dissallow", "Disallow"},    {"dissalow", "Disallow"}, {"disalow", "Disallow"},
+    {"diasllow", "Disallow"},     {"disallaw", "Disallow"}, {"useragent", "User-agent"},
+    {"user agent", "User-agent"}, {"site-map", "Sitemap"},  {"DISALOW", "Disallow"},
+    {"UserAgent", "User-agent"},  {"Site-Map", "Sitemap"},
+};
+
+static const ccsig_robots_diag *find_diag(const ccsig_robots_lint_result *res, const char *id,
+                                          unsigned line) {
+    for (size_t i = 0; i < res->n; i++)
+        if (!strcmp(res->v[i].id, id) && res->v[i].line == line)
+            return &res->v[i];
+    return NULL;
+}
+
+static void typos_read_as_google_reads_them(void **state) {
+    (void)state;
+    char t[256];
+    for (size_t i = 0; i < sizeof google_typos / sizeof google_typos[0]; i++) {
+        const char *k = google_typos[i].key, *c = google_typos[i].canonical;
+        if (!strcmp(c, "Disallow")) {
+            snprintf(t, sizeof t, "User-agent: *\n%s: /a\n", k);
+            assert_false(allowed(t, "bot", "/a/b"));
+            assert_true(allowed(t, "bot", "/b"));
+        } else if (!strcmp(c, "User-agent")) {
+            snprintf(t, sizeof t, "User-agent: *\nDisallow: /\n\n%s: bot\nDisallow: /a\n", k);
+            bool specific;
+            assert_true(allowed_as(t, "bot", "/b", &specific, NULL));
+            assert_true(specific);
+            assert_false(allowed(t, "bot", "/a"));
+        } else {
+            /* A sitemap record is no rule: the group's rules after it apply. */
+            snprintf(t, sizeof t, "User-agent: bot\n%s: https://example.org/s.xml\nDisallow: /a\n",
+                     k);
+            assert_false(allowed(t, "bot", "/a"));
+            assert_true(allowed(t, "bot", "/s.xml"));
+        }
+    }
+    /* Not accepted: Google has no typo for Allow, and only these ones. */
+    assert_false(allowed("User-agent: *\nDisallow: /\nAlow: /a\n", "bot", "/a"));
+    assert_true(allowed("User-agent: *\nDissallov: /\nDisalov: /\n", "bot", "/b"));
+}
+
+static void lint_warns_for_every_google_typo(void **state) {
+    (void)state;
+    char t[256], want[128];
+    for (size_t i = 0; i < sizeof google_typos / sizeof google_typos[0]; i++) {
+        const char *k = google_typos[i].key, *c = google_typos[i].canonical;
+        snprintf(t, sizeof t, "User-agent: *\nDisallow: /private/\n%s: %s\n", k,
+                 !strcmp(c, "Sitemap")      ? "https://example.org/sitemap.xml"
+                 : !strcmp(c, "User-agent") ? "bot"
+                                            : "/tmp/");
+        ccsig_robots_lint_result res;
+        ccsig_error err;
+        assert_int_equal(ccsig_robots_lint(t, strlen(t), &res, &err), CCSIG_OK);
+        const ccsig_robots_diag *d = find_diag(&res, "key-typo", 3);
+        if (!d)
+            fail_msg("no key-typo warning for '%s'", k);
+        assert_int_equal(d->column, 1);
+        assert_int_equal(d->severity, CCSIG_DIAG_WARNING);
+        snprintf(want, sizeof want, "'%s' is a misspelling of '%s'", k, c);
+        if (!strstr(d->message, want))
+            fail_msg("'%s' does not say %s", d->message, want);
+        assert_null(find_diag(&res, "unknown-directive", 3));
+        assert_null(find_diag(&res, "key-prefix", 3));
+        ccsig_robots_lint_free(&res);
+    }
+    /* The right spellings get no warning. */
+    const char *ok = "User-agent: *\nDisallow: /a/\nAllow: /a/b\n"
+                     "Sitemap: https://example.org/sitemap.xml\n";
+    ccsig_robots_lint_result res;
+    ccsig_error err;
+    assert_int_equal(ccsig_robots_lint(ok, strlen(ok), &res, &err), CCSIG_OK);
+    assert_int_equal(res.n, 0);
+    ccsig_robots_lint_free(&res);
+    /* A misspelling Google does not accept is an unknown directive. */
+    const char *bad = "User-agent: *\nAlow: /a\n";
+    assert_int_equal(ccsig_robots_lint(bad, strlen(bad), &res, &err), CCSIG_OK);
+    assert_non_null(find_diag(&res, "unknown-directive", 2));
+    assert_null(find_diag(&res, "key-typo", 2));
+    ccsig_robots_lint_free(&res);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(agent_non_ascii_caller_names_no_group),
         cmocka_unit_test(agent_token_functions),
+        cmocka_unit_test(typos_read_as_google_reads_them),
+        cmocka_unit_test(lint_warns_for_every_google_typo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
