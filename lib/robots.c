@@ -503,10 +503,19 @@ static inline bool unreserved(unsigned char c) {
            c == '.' || c == '_' || c == '~';
 }
 
-/* Bytes that a normalised path never holds literally. In a URL path `*` and
- * `$` are data, so they become %2A and %24 (RFC 9309 §2.2.3). */
+/* The printable ASCII bytes RFC 3986 leaves out of URIs altogether (RFC 2396
+ * §2.4.3 "unwise" and "delims" minus '%' and '#'): a URI holds them only
+ * percent-encoded, so a client sends `<` as %3C, and RFC 9309 §2.2.2 has both
+ * sides encoded before comparing. */
+static const unsigned char uri_excluded[128] = {
+    ['"'] = 1, ['<'] = 1, ['>'] = 1, ['\\'] = 1, ['^'] = 1,
+    ['`'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1};
+
+/* Bytes that a normalised path never holds literally: controls, space, DEL,
+ * non-ASCII and the URI-excluded bytes above, on both sides. In a URL path
+ * `*` and `$` are data, so they become %2A and %24 (RFC 9309 §2.2.3). */
 static inline bool must_encode(unsigned char c, bool url) {
-    return c <= 0x20 || c >= 0x7f || (url && (c == '*' || c == '$'));
+    return c <= 0x20 || c >= 0x7f || uri_excluded[c] || (url && (c == '*' || c == '$'));
 }
 
 /* Normalise s[0..n) into out (which holds cap bytes). Returns bytes written;
@@ -660,19 +669,22 @@ static inline void rule_set_pattern(robots_rule *r, const char *pat, size_t n, s
 }
 
 /* Bit k set when byte s[k] of the 16 at s is one a pattern may not keep as
- * it is, or a wildcard: '%', '$', '*', controls, space, DEL, non-ASCII. */
+ * it is, or a wildcard: '%', '$', '*', controls, space, DEL, non-ASCII, and
+ * the URI-excluded bytes (uri_excluded). */
 static ROBOTS_INLINE unsigned pattern_specials16(const char *s) {
 #if ROBOTS_SSE2
-    const __m128i pct = _mm_set1_epi8('%'), dollar = _mm_set1_epi8('$'),
-                  asterisk = _mm_set1_epi8('*'), del = _mm_set1_epi8(0x7f),
-                  excl = _mm_set1_epi8('!');
+#define EQ(c) _mm_cmpeq_epi8(v, _mm_set1_epi8(c))
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-    /* Signed compare: bytes 0x80-0xff are negative, below '!' like the
-     * controls and the space. */
-    __m128i m =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, pct), _mm_cmpeq_epi8(v, dollar)),
-                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, asterisk), _mm_cmpeq_epi8(v, del)),
-                                  _mm_cmplt_epi8(v, excl)));
+    /* Signed compares: bytes 0x80-0xff are negative, below '!' like the
+     * controls and the space; '{' '|' '}' '~' DEL are the bytes above 'z',
+     * and '~' (unreserved) is taken out again. */
+    __m128i m = _mm_or_si128(_mm_or_si128(EQ('%'), EQ('$')),
+                             _mm_or_si128(EQ('*'), _mm_cmplt_epi8(v, _mm_set1_epi8('!'))));
+    __m128i x = _mm_or_si128(_mm_or_si128(_mm_or_si128(EQ('"'), EQ('<')), EQ('>')),
+                             _mm_or_si128(_mm_or_si128(EQ('\\'), EQ('^')), EQ('`')));
+    __m128i hi = _mm_andnot_si128(EQ('~'), _mm_cmpgt_epi8(v, _mm_set1_epi8('z')));
+    m = _mm_or_si128(m, _mm_or_si128(x, hi));
+#undef EQ
     return (unsigned)_mm_movemask_epi8(m);
 #else
     unsigned m = 0;

@@ -20,10 +20,12 @@
  * allow winning a tie, empty patterns matching with priority 0, an allow of
  * `.../index.htm*` also allowing `.../$`. Deliberate differences (README
  * "robots.txt"): percent-encoded unreserved characters are decoded in paths
- * and patterns as RFC 9309 §2.2.2 says, `*` and `$` in a URL path are
- * compared as %2A and %24 (RFC 9309 §2.2.3), product tokens keep digits
- * ("AI2Bot" is not read as "AI"), /robots.txt is always allowed,
- * and content past 500 KiB is ignored.
+ * and patterns as RFC 9309 §2.2.2 says, the bytes RFC 3986 excludes from
+ * URIs (" < > \\ ^ ` { | }) are percent-encoded on both sides like space
+ * and non-ASCII (Google encodes only non-ASCII, in patterns), `*` and `$`
+ * in a URL path are compared as %2A and %24 (RFC 9309 §2.2.3), product
+ * tokens keep digits ("AI2Bot" is not read as "AI"), /robots.txt is always
+ * allowed, and content past 500 KiB is ignored.
  *
  * Preferences (draft-ietf-aipref-attach, ../shared/specs/peer-signals.md):
  * - `Content-Usage: [path ]expression` in a group. Of the rules of the
@@ -208,7 +210,10 @@ bool ccsig_robots_allowed(const ccsig_robots *r, ccsig_robots_agent agent, const
 /* The path a URL is matched as: path and query of url, '/' prepended when
  * missing, fragment dropped, percent-encoding normalised (RFC 9309 §2.2.2:
  * %xx of an unreserved character decoded, other %xx upper-cased, bytes
- * outside printable ASCII and `*`, `$` percent-encoded). Writes into
+ * outside printable ASCII, the bytes RFC 3986 excludes from URIs
+ * (" < > \\ ^ ` { | }) and `*`, `$` percent-encoded). Patterns are
+ * normalised alike (but keep `*` and a final `$`), so `Disallow: /a<b`
+ * matches "/a%3Cb" and "/a<b". Writes into
  * buf[0..cap) when it must change bytes, else points into url; *truncated
  * when the result did not fit. Returns the path. */
 ccsig_str ccsig_robots_url_path(const char *url, size_t len, char *buf, size_t cap,

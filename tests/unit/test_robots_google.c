@@ -191,12 +191,90 @@ static void lint_warns_for_every_google_typo(void **state) {
     ccsig_robots_lint_free(&res);
 }
 
+/* ---- percent-encoding (RFC 9309 §2.2.2; robots.cc MaybeEscapePattern) ---- */
+
+/* The bytes RFC 3986 leaves out of URIs, each as written and encoded. */
+static const struct {
+    char c;
+    const char *enc;
+} excluded[] = {{'"', "%22"}, {'<', "%3C"}, {'>', "%3E"}, {'\\', "%5C"}, {'^', "%5E"},
+                {'`', "%60"}, {'{', "%7B"}, {'|', "%7C"}, {'}', "%7D"}};
+
+static void url_path_encodes_excluded_bytes(void **state) {
+    (void)state;
+    char url[64], want[64], buf[64];
+    bool trunc;
+    for (size_t i = 0; i < sizeof excluded / sizeof excluded[0]; i++) {
+        snprintf(url, sizeof url, "https://example.org/a%cb?q=%c", excluded[i].c, excluded[i].c);
+        snprintf(want, sizeof want, "/a%sb?q=%s", excluded[i].enc, excluded[i].enc);
+        ccsig_str p = ccsig_robots_url_path(url, strlen(url), buf, sizeof buf, &trunc);
+        assert_false(trunc);
+        assert_int_equal(p.len, strlen(want));
+        assert_memory_equal(p.p, want, p.len);
+    }
+    /* Space and non-ASCII as before; '~' and the reserved bytes stay. */
+    const char *u = "/x y\xC3\xA9~!$&'()*+,;=:@/?";
+    ccsig_str p = ccsig_robots_url_path(u, strlen(u), buf, sizeof buf, &trunc);
+    const char *w = "/x%20y%C3%A9~!%24&'()%2A+,;=:@/?";
+    assert_int_equal(p.len, strlen(w));
+    assert_memory_equal(p.p, w, p.len);
+}
+
+static void excluded_bytes_match_encoded_or_not(void **state) {
+    (void)state;
+    char t[128], path[64];
+    for (size_t i = 0; i < sizeof excluded / sizeof excluded[0]; i++) {
+        char c = excluded[i].c;
+        const char *enc = excluded[i].enc;
+        char lower[4] = {'%', enc[1], (char)(enc[2] | 0x20), 0};
+        /* Pattern written literally: the literal and the encoded URL match. */
+        snprintf(t, sizeof t, "User-agent: *\nDisallow: /a%cb\n", c);
+        snprintf(path, sizeof path, "/a%cb/x", c);
+        assert_false(allowed(t, "bot", path));
+        snprintf(path, sizeof path, "/a%sb/x", enc);
+        assert_false(allowed(t, "bot", path));
+        snprintf(path, sizeof path, "/a%sb/x", lower);
+        assert_false(allowed(t, "bot", path));
+        assert_true(allowed(t, "bot", "/ab"));
+        /* Pattern written encoded (a long one too: the 16-byte scan), and
+         * behind a wildcard. */
+        snprintf(t, sizeof t, "User-agent: *\nDisallow: /a%sb\nDisallow: /0123456789abcdef%c\n",
+                 lower, c);
+        snprintf(path, sizeof path, "/a%cb", c);
+        assert_false(allowed(t, "bot", path));
+        snprintf(path, sizeof path, "/0123456789abcdef%s", enc);
+        assert_false(allowed(t, "bot", path));
+        snprintf(path, sizeof path, "/0123456789abcdef%c", c);
+        assert_false(allowed(t, "bot", path));
+        snprintf(t, sizeof t, "User-agent: *\nDisallow: /*%c$\n", c);
+        snprintf(path, sizeof path, "/dir/file%s", enc);
+        assert_false(allowed(t, "bot", path));
+        snprintf(path, sizeof path, "/dir/file%c?", c);
+        assert_true(allowed(t, "bot", path));
+        /* The pattern matcher the other mechanisms use agrees. */
+        snprintf(t, sizeof t, "/a%cb", c);
+        snprintf(path, sizeof path, "/a%sb/x", enc);
+        assert_true(ccsig_robots_pattern_match(ccsig_str_make(t, strlen(t)),
+                                               ccsig_str_make(path, strlen(path))));
+        snprintf(path, sizeof path, "/a%cc", c);
+        assert_false(ccsig_robots_pattern_match(ccsig_str_make(t, strlen(t)),
+                                                ccsig_str_make(path, strlen(path))));
+    }
+    /* '~' is unreserved: %7E and '~' are one byte, in a long pattern too. */
+    assert_false(allowed("User-agent: *\nDisallow: /~user/0123456789abcdef\n", "bot",
+                         "/%7euser/0123456789abcdef"));
+    /* Priority counts the encoded bytes alike: the longer allow wins. */
+    assert_true(allowed("User-agent: *\nDisallow: /a\nAllow: /a{b}\n", "bot", "/a%7Bb%7D"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(agent_non_ascii_caller_names_no_group),
         cmocka_unit_test(agent_token_functions),
         cmocka_unit_test(typos_read_as_google_reads_them),
         cmocka_unit_test(lint_warns_for_every_google_typo),
+        cmocka_unit_test(url_path_encodes_excluded_bytes),
+        cmocka_unit_test(excluded_bytes_match_encoded_or_not),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
