@@ -9,6 +9,8 @@
  *     for the rest), and its C2PA manifest store (JPEG, PNG, RIFF, BMFF);
  *   - an HTML file's <head>; a file that is itself an XMP sidecar, a .c2pa
  *     store or dataset metadata, as such;
+ *   - an EPUB's package document (TDMRep <meta> properties), through its
+ *     container, and a bare package document (.opf);
  *   - sidecars beside it: FILE.xmp or STEM.xmp, FILE.c2pa or STEM.c2pa;
  *   - dataset metadata in the same directory: croissant.json,
  *     metadata.json (when it is Croissant), README.md (when it has YAML
@@ -61,9 +63,10 @@ static void help(FILE *f) {
                "                     [--agent TOKEN] [-r] FILE...\n\n"
                "Show every AI usage preference embedded in or beside each file: XMP (IPTC\n"
                "Data Mining, TDMRep, CC signals), C2PA/CAWG training-and-data-mining\n"
-               "assertions (unverified), HTML <head> signals, .xmp and .c2pa sidecars, and\n"
-               "dataset metadata in the same directory (Croissant, dataset card,\n"
-               "datapackage.json); combined, with the line that decided.\n\n"
+               "assertions (unverified), HTML <head> signals, TDMRep in EPUB package\n"
+               "documents (.epub, .opf), .xmp and .c2pa sidecars, and dataset metadata in\n"
+               "the same directory (Croissant, dataset card, datapackage.json); combined,\n"
+               "with the line that decided.\n\n"
                "  --json            one JSON object per file, one per line\n"
                "  --use CATEGORY    decide for this use (train-ai, search, ai-use, ...)\n"
                "  --commit LIST     what you commit to: credit, direct-contribution,\n"
@@ -183,6 +186,17 @@ static void note_error(inspect_state *s, const char *path, const char *what, con
     ccsig_collect_note(&s->c, &p, "%s not read: %s", what, msg);
 }
 
+/* A reader's error with the line and column it gives. */
+static void note_xml_error(inspect_state *s, const char *path, const char *what,
+                           const ccsig_error *err) {
+    char msg[260];
+    if (err->line)
+        snprintf(msg, sizeof msg, "%s (line %u, column %u)", err->message, err->line, err->column);
+    else
+        snprintf(msg, sizeof msg, "%s", err->message);
+    note_error(s, path, what, msg);
+}
+
 static bool contains(const char *p, size_t n, const char *lit) {
     size_t k = strlen(lit);
     for (size_t i = 0; i + k <= n; i++)
@@ -274,6 +288,14 @@ static bool read_file(inspect_state *s, const char *path, ccsig_file_format *fmt
         ccsig_html_meta_scan(&s->c, m.p, m.len, &complete);
     } else if (f == CCSIG_FMT_XMP || ends_with_ci(base, ".xmp")) {
         read_side(s, path, 0, df);
+        return true;
+    } else if (f == CCSIG_FMT_EPUB || ends_with_ci(base, ".epub")) {
+        /* TDMRep in the package document; sidecars and dataset metadata too */
+        if (ccsig_epub_read(&s->c, m.p, m.len, origin, &err) != CCSIG_OK)
+            note_xml_error(s, path, "EPUB", &err);
+    } else if (f == CCSIG_FMT_OPF || ends_with_ci(base, ".opf")) {
+        if (ccsig_opf_read(&s->c, m.p, m.len, origin, &err) != CCSIG_OK)
+            note_xml_error(s, path, "EPUB package document", &err);
         return true;
     } else if (f == CCSIG_FMT_JUMBF || ends_with_ci(base, ".c2pa")) {
         /* a sidecar on its own: no sidecars of its own */
