@@ -128,8 +128,15 @@ ccsig_status src_zip_read(const src_zip *z, const src_zip_entry *e, ccsig_arena 
         return ccsig_error_set(err, CCSIG_ERR_LIMIT, e->header,
                                "ZIP container: entry '%.*s' is %u bytes, more than the %zu read",
                                (int)e->name.len, e->name.p, e->usize, max);
+    /* deflate expands at most 1032:1: a larger claim is damage (or a bomb),
+     * refused before anything is allocated for it */
+    if (e->method == 8 && (uint64_t)e->usize > (uint64_t)e->csize * 1032u + 64u)
+        return bad(err, e->header, "the entry's sizes are impossible for deflate data");
     if ((uint64_t)o + LOCAL_SIZE > z->len || src_le32(p + o) != SIG_LOCAL)
-        return bad(err, o, "expected a local file header where the central directory points");
+        return ccsig_error_set(err, CCSIG_ERR_SYNTAX, e->header,
+                               "ZIP container: expected a local file header at byte %zu, where the "
+                               "central directory record at byte %zu points",
+                               o, e->header);
     size_t data = o + LOCAL_SIZE + le16(p + o + 26) + le16(p + o + 28);
     if ((uint64_t)data + e->csize > z->len)
         return bad(err, o, "the entry's data runs past the end of the file");

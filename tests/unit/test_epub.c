@@ -268,6 +268,12 @@ static void container_errors(void **state) {
     /* the package document's entry: damaged data, CRC, method, encryption */
     const char *opf_name = "OEBPS/content.opf";
     size_t data = header_of(&b, opf_name, "PK\3\4", 30) + 30 + strlen(opf_name);
+    size_t dcd = header_of(&b, opf_name, "PK\1\2", 46);
+    unsigned char usz[4];
+    memcpy(usz, b.p + dcd + 24, 4);
+    memcpy(b.p + dcd + 24, "\0\0\xF0\0", 4); /* 15 MiB from a few hundred bytes */
+    expect_error(&b, CCSIG_ERR_SYNTAX, "sizes are impossible for deflate data", dcd);
+    memcpy(b.p + dcd + 24, usz, 4);
     b.p[data + 3] ^= 0x55;
     assert_int_equal(read_epub_buf(&b), CCSIG_ERR_SYNTAX);
     if (!strstr(err.message, "deflate data is damaged") &&
@@ -292,8 +298,13 @@ static void container_errors(void **state) {
     put16(&b, cd + 8, 0);
     /* a local header offset that points at nothing */
     b.p[cd + 42] ^= 0x04;
-    expect_error(&b, CCSIG_ERR_SYNTAX, "expected a local file header", SIZE_MAX);
+    expect_error(&b, CCSIG_ERR_SYNTAX, "expected a local file header", cd);
     b.p[cd + 42] ^= 0x04;
+    /* ... or past the end of the file: the error stays inside it (fuzz) */
+    memcpy(save, b.p + cd + 42, 4);
+    memcpy(b.p + cd + 42, "\0\xFF\xFF\xFF", 4);
+    expect_error(&b, CCSIG_ERR_SYNTAX, "expected a local file header at byte 4294967040", cd);
+    memcpy(b.p + cd + 42, save, 4);
     /* sizes that disagree with the data */
     b.p[cd + 24] ^= 0x01;
     expect_error(&b, CCSIG_ERR_SYNTAX, "stored entry's sizes differ", cd);
