@@ -303,7 +303,7 @@ ccsig_status ccsig_epub_read(ccsig_collect *c, const char *p, size_t len, ccsig_
                            "the ZIP file does not start with a stored 'mimetype' entry holding "
                            "application/epub+zip, as an EPUB container must (read anyway)");
     bool found;
-    ccsig_str xml, path, opf_bytes;
+    ccsig_str xml = EMPTY, path = EMPTY, opf_bytes = EMPTY;
     if ((st = entry(&z, c->arena, "META-INF/container.xml", &xml, &found, err)))
         return st;
     if (!found)
