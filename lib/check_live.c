@@ -81,7 +81,7 @@ ccsig_status ccsig_checker_new(const ccsig_check_opts *o, ccsig_checker **out, c
         return CCSIG_ERR_NOMEM;
     }
     k->o = *o;
-    ccsig_str tok = ccsig_robots_product_token(o->agent, strlen(o->agent));
+    ccsig_str tok = ccsig_robots_agent_token(o->agent, strlen(o->agent));
     snprintf(k->token, sizeof k->token, "%.*s", (int)tok.len, tok.p);
     ccsig_fetch_opts fo = o->fetch;
     fo.agent = k->token;

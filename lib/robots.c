@@ -154,8 +154,10 @@ static robots_key classify_any(const char *k, size_t n, unsigned *flags) {
         kind = RK_SITEMAP;
         if (key_starts(k, n, sitemap.s, sitemap.len))
             kw = &sitemap;
-        else if (key_starts(k, n, site_map.s, site_map.len))
+        else if (key_starts(k, n, site_map.s, site_map.len)) {
             kw = &site_map;
+            *flags |= RKF_TYPO; /* Google's KeyIsSitemap: an accepted typo */
+        }
         break;
     case 'c':
         if (CCSIG_STR_IEQ(ccsig_str_make(k, n), "content-usage"))
@@ -502,10 +504,19 @@ static inline bool unreserved(unsigned char c) {
            c == '.' || c == '_' || c == '~';
 }
 
-/* Bytes that a normalised path never holds literally. In a URL path `*` and
- * `$` are data, so they become %2A and %24 (RFC 9309 §2.2.3). */
+/* The printable ASCII bytes RFC 3986 leaves out of URIs altogether (RFC 2396
+ * §2.4.3 "unwise" and "delims" minus '%' and '#'): a URI holds them only
+ * percent-encoded, so a client sends `<` as %3C, and RFC 9309 §2.2.2 has both
+ * sides encoded before comparing. */
+static const unsigned char uri_excluded[128] = {
+    ['"'] = 1, ['<'] = 1, ['>'] = 1, ['\\'] = 1, ['^'] = 1,
+    ['`'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1};
+
+/* Bytes that a normalised path never holds literally: controls, space, DEL,
+ * non-ASCII and the URI-excluded bytes above, on both sides. In a URL path
+ * `*` and `$` are data, so they become %2A and %24 (RFC 9309 §2.2.3). */
 static inline bool must_encode(unsigned char c, bool url) {
-    return c <= 0x20 || c >= 0x7f || (url && (c == '*' || c == '$'));
+    return c <= 0x20 || c >= 0x7f || uri_excluded[c] || (url && (c == '*' || c == '$'));
 }
 
 /* Normalise s[0..n) into out (which holds cap bytes). Returns bytes written;
@@ -659,19 +670,22 @@ static inline void rule_set_pattern(robots_rule *r, const char *pat, size_t n, s
 }
 
 /* Bit k set when byte s[k] of the 16 at s is one a pattern may not keep as
- * it is, or a wildcard: '%', '$', '*', controls, space, DEL, non-ASCII. */
+ * it is, or a wildcard: '%', '$', '*', controls, space, DEL, non-ASCII, and
+ * the URI-excluded bytes (uri_excluded). */
 static ROBOTS_INLINE unsigned pattern_specials16(const char *s) {
 #if ROBOTS_SSE2
-    const __m128i pct = _mm_set1_epi8('%'), dollar = _mm_set1_epi8('$'),
-                  asterisk = _mm_set1_epi8('*'), del = _mm_set1_epi8(0x7f),
-                  excl = _mm_set1_epi8('!');
+#define EQ(c) _mm_cmpeq_epi8(v, _mm_set1_epi8(c))
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-    /* Signed compare: bytes 0x80-0xff are negative, below '!' like the
-     * controls and the space. */
-    __m128i m =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, pct), _mm_cmpeq_epi8(v, dollar)),
-                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, asterisk), _mm_cmpeq_epi8(v, del)),
-                                  _mm_cmplt_epi8(v, excl)));
+    /* Signed compares: bytes 0x80-0xff are negative, below '!' like the
+     * controls and the space; '{' '|' '}' '~' DEL are the bytes above 'z',
+     * and '~' (unreserved) is taken out again. */
+    __m128i m = _mm_or_si128(_mm_or_si128(EQ('%'), EQ('$')),
+                             _mm_or_si128(EQ('*'), _mm_cmplt_epi8(v, _mm_set1_epi8('!'))));
+    __m128i x = _mm_or_si128(_mm_or_si128(_mm_or_si128(EQ('"'), EQ('<')), EQ('>')),
+                             _mm_or_si128(_mm_or_si128(EQ('\\'), EQ('^')), EQ('`')));
+    __m128i hi = _mm_andnot_si128(EQ('~'), _mm_cmpgt_epi8(v, _mm_set1_epi8('z')));
+    m = _mm_or_si128(m, _mm_or_si128(x, hi));
+#undef EQ
     return (unsigned)_mm_movemask_epi8(m);
 #else
     unsigned m = 0;
@@ -1001,6 +1015,15 @@ ccsig_str ccsig_robots_product_token(const char *ua, size_t len) {
     while (i < len && tok_byte[(unsigned char)ua[i]])
         i++;
     return ccsig_str_make(ua, i);
+}
+
+ccsig_str ccsig_robots_agent_token(const char *agent, size_t len) {
+    ccsig_str tok = ccsig_robots_product_token(agent, len);
+    /* Cut inside a word with non-ASCII letters: the robots.txt side reads
+     * "Jävla-Foobot" as "J", and "Jätte" must not become "J" too. */
+    if (tok.len < len && (unsigned char)agent[tok.len] >= 0x80)
+        return ccsig_str_make(agent, 0);
+    return tok;
 }
 
 /* Make a rule's pattern: the bytes of the line when normalising leaves them
@@ -1412,7 +1435,7 @@ const char *ccsig_robots_reason_name(ccsig_robots_reason x) {
 
 ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent, size_t len) {
     ccsig_robots_agent a = {r->global_first, r->global_n, false};
-    ccsig_str tok = ccsig_robots_product_token(agent ? agent : "", agent ? len : 0);
+    ccsig_str tok = ccsig_robots_agent_token(agent ? agent : "", agent ? len : 0);
     if (tok.len == 0 || (tok.len == 1 && tok.p[0] == '*'))
         return a;
     const uint32_t *slot = agent_slot(r, tok.p, tok.len, tok_hash(tok.p, tok.len));

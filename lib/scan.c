@@ -12,7 +12,7 @@
 
 struct ccsig_scanner {
     ccsig_scan_config cfg;
-    ccsig_str agent; /* product token of cfg.agent; empty for '*' */
+    ccsig_str agent; /* ccsig_robots_agent_token of cfg.agent; empty for '*' */
     ccsig_arena arena;
     ccsig_http_msg http;
     ccsig_eval_result ev;
@@ -29,7 +29,7 @@ ccsig_scanner *ccsig_scanner_new(const ccsig_scan_config *cfg) {
     else
         s->cfg.profile.use = CCSIG_CAT_NONE;
     if (s->cfg.agent.len && !(s->cfg.agent.len == 1 && s->cfg.agent.p[0] == '*'))
-        s->agent = ccsig_robots_product_token(s->cfg.agent.p, s->cfg.agent.len);
+        s->agent = ccsig_robots_agent_token(s->cfg.agent.p, s->cfg.agent.len);
     ccsig_arena_init(&s->arena, 16384);
     return s;
 }

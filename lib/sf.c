@@ -447,13 +447,33 @@ static ccsig_status parse_binary(parser *ps, ccsig_sf_bare *out) {
         return nomem(ps);
     size_t olen = 0;
     if (!ccsig_base64_decode(s, n, buf, &olen)) {
-        /* Report the first byte outside the alphabet, else the padding. */
+        /* Report the first byte outside the alphabet, else the byte where
+         * the padding (or the last group) goes wrong. */
         while (ps->cur < q && IS(*ps->cur, C_B64))
             ps->cur++;
         if (ps->cur < q)
             return fail(ps, "expected a base64 character or ':' to end the byte sequence");
-        ps->cur = s;
-        return fail(ps, "expected valid base64 in the byte sequence");
+        const char *pad = memchr(s, '=', n);
+        if (pad) {
+            const char *e = pad;
+            while (e < q && *e == '=')
+                e++;
+            if (e < q) {
+                ps->cur = pad;
+                return fail(ps, "expected a base64 character: '=' padding may only end the byte "
+                                "sequence");
+            }
+            if (q - pad > 2) {
+                ps->cur = pad + 2;
+                return fail(ps, "expected ':' after at most two '=' of padding");
+            }
+            ps->cur = pad;
+            return fail(ps, "expected '=' padding only to complete a group of four base64 "
+                            "characters");
+        }
+        /* One character after the last group of four encodes no byte. */
+        ps->cur = q;
+        return fail(ps, "expected a second base64 character in the last group");
     }
     ps->cur = q + 1;
     out->type = CCSIG_SF_BINARY;

@@ -462,7 +462,7 @@ int cmd_check(int argc, char **argv) {
         return cli_usage_error("check", "--response with --robots needs the response's URL");
     if (!*cx.agent)
         return cli_usage_error("check", "--agent is empty");
-    cx.token = ccsig_robots_product_token(cx.agent, strlen(cx.agent));
+    cx.token = ccsig_robots_agent_token(cx.agent, strlen(cx.agent));
     if (ccsig_str_eq(cx.token, "*"))
         cx.token = ccsig_str_make("", 0);
     cx.nfields = nheaders;

@@ -7,6 +7,8 @@
  * What is read for a file (docs/ccsig-inspect.1):
  *   - its XMP, through exempi (every format exempi handles; packet scanning
  *     for the rest), and its C2PA manifest store (JPEG, PNG, RIFF, BMFF);
+ *   - an EPUB's package document (TDMRep <meta> properties), through its
+ *     container, and a bare package document (.opf);
  *   - an HTML file's <head>; a file that is itself an XMP sidecar, a .c2pa
  *     store or dataset metadata, as such;
  *   - sidecars beside it: FILE.xmp or STEM.xmp, FILE.c2pa or STEM.c2pa;
@@ -64,9 +66,10 @@ static void help(FILE *f) {
                "                     [--agent TOKEN] [-r] FILE...\n\n"
                "Show every AI usage preference embedded in or beside each file: XMP (IPTC\n"
                "Data Mining, TDMRep, CC signals), C2PA/CAWG training-and-data-mining\n"
-               "assertions (unverified), HTML <head> signals, .xmp and .c2pa sidecars, and\n"
-               "dataset metadata in the same directory (Croissant, dataset card,\n"
-               "datapackage.json); combined, with the line that decided.\n\n"
+               "assertions (unverified), HTML <head> signals, TDMRep in EPUB package\n"
+               "documents (.epub, .opf), .xmp and .c2pa sidecars, and dataset metadata in\n"
+               "the same directory (Croissant, dataset card, datapackage.json); combined,\n"
+               "with the line that decided.\n\n"
                "  --json            one JSON object per file, one per line\n"
                "  --use CATEGORY    decide for this use (train-ai, search, ai-use, ...)\n"
                "  --commit LIST     what you commit to: credit, direct-contribution,\n"
@@ -186,6 +189,17 @@ static void note_error(inspect_state *s, const char *path, const char *what, con
     ccsig_collect_note(&s->ev.c, &p, "%s not read: %s", what, msg);
 }
 
+/* A reader's error with the line and column it gives. */
+static void note_xml_error(inspect_state *s, const char *path, const char *what,
+                           const ccsig_error *err) {
+    char msg[260];
+    if (err->line)
+        snprintf(msg, sizeof msg, "%s (line %u, column %u)", err->message, err->line, err->column);
+    else
+        snprintf(msg, sizeof msg, "%s", err->message);
+    note_error(s, path, what, msg);
+}
+
 static bool contains(const char *p, size_t n, const char *lit) {
     size_t k = strlen(lit);
     for (size_t i = 0; i + k <= n; i++)
@@ -255,6 +269,7 @@ typedef struct file_hook {
     const char *path;
     ccsig_str origin;
     bool html;
+    bool epub; /* TDMRep in the package document instead of XMP and C2PA */
 } file_hook;
 
 static void read_beside(ccsig_collect *c, void *ctx) {
@@ -266,7 +281,10 @@ static void read_beside(ccsig_collect *c, void *ctx) {
     ccsig_error_clear(&err);
     ccsig_dataset_format df = CCSIG_DATASET_CROISSANT;
     char side[4200];
-    if (!h->html) {
+    if (h->epub) {
+        if (ccsig_epub_read(&s->ev.c, s->map.p, s->map.len, h->origin, &err) != CCSIG_OK)
+            note_xml_error(s, path, "EPUB", &err);
+    } else if (!h->html) {
         if (ccsig_xmp_read_file(&s->ev.c, path, h->origin, &err) != CCSIG_OK)
             note_error(s, path, "XMP", err.message);
         ccsig_embedded_read(&s->ev.c, s->map.p, s->map.len, h->origin, CCSIG_EMBED_C2PA);
@@ -301,14 +319,19 @@ typedef struct self_hook {
     inspect_state *s;
     const char *path;
     ccsig_str origin;
-    int kind; /* 0 XMP, 1 C2PA store, 2 dataset metadata */
+    int kind; /* 0 XMP, 1 C2PA store, 2 dataset metadata, 3 EPUB package document */
     ccsig_dataset_format df;
 } self_hook;
 
 static void read_self(ccsig_collect *c, void *ctx) {
     self_hook *h = ctx;
     (void)c;
-    if (h->kind == 1) {
+    if (h->kind == 3) {
+        ccsig_error err;
+        ccsig_error_clear(&err);
+        if (ccsig_opf_read(&h->s->ev.c, h->s->map.p, h->s->map.len, h->origin, &err) != CCSIG_OK)
+            note_xml_error(h->s, h->path, "EPUB package document", &err);
+    } else if (h->kind == 1) {
         ccsig_error err;
         ccsig_error_clear(&err);
         if (ccsig_c2pa_read_store(&h->s->ev.c, h->s->map.p, h->s->map.len, h->origin, &err) !=
@@ -347,7 +370,7 @@ static bool read_file(inspect_state *s, const char *path, ccsig_file_format *fmt
     const char *base = base_name(path);
     ccsig_dataset_format df;
     self_hook self = {s, path, origin, 2, CCSIG_DATASET_CROISSANT};
-    file_hook beside = {s, path, origin, false};
+    file_hook beside = {s, path, origin, false, false};
 
     if (is_response(m.p, m.len)) {
         /* a captured response: evaluated exactly as scan and check --response do */
@@ -368,6 +391,10 @@ static bool read_file(inspect_state *s, const char *path, ccsig_file_format *fmt
         self.kind = 0;
         in.more = read_self;
         in.more_ctx = &self;
+    } else if (f != CCSIG_FMT_HTML && (f == CCSIG_FMT_OPF || ends_with_ci(base, ".opf"))) {
+        self.kind = 3;
+        in.more = read_self;
+        in.more_ctx = &self;
     } else if (f != CCSIG_FMT_HTML && (f == CCSIG_FMT_JUMBF || ends_with_ci(base, ".c2pa"))) {
         /* a sidecar on its own: no sidecars of its own */
         self.kind = 1;
@@ -383,6 +410,7 @@ static bool read_file(inspect_state *s, const char *path, ccsig_file_format *fmt
             in.content_type = CCSIG_STR_LIT("text/html");
         }
         in.readers = CCSIG_EVAL_READ_HTML; /* XMP and C2PA: read_beside */
+        beside.epub = f == CCSIG_FMT_EPUB || ends_with_ci(base, ".epub");
         beside.html = ccsig_asset_classify(in.content_type, in.has_type, m.p, m.len, NULL) ==
                       CCSIG_ASSET_HTML;
         in.more = read_beside;

@@ -20,10 +20,12 @@
  * allow winning a tie, empty patterns matching with priority 0, an allow of
  * `.../index.htm*` also allowing `.../$`. Deliberate differences (README
  * "robots.txt"): percent-encoded unreserved characters are decoded in paths
- * and patterns as RFC 9309 §2.2.2 says, `*` and `$` in a URL path are
- * compared as %2A and %24 (RFC 9309 §2.2.3), product tokens keep digits
- * ("AI2Bot" is not read as "AI"), /robots.txt is always allowed,
- * and content past 500 KiB is ignored.
+ * and patterns as RFC 9309 §2.2.2 says, the bytes RFC 3986 excludes from
+ * URIs (" < > \\ ^ ` { | }) are percent-encoded on both sides like space
+ * and non-ASCII (Google encodes only non-ASCII, in patterns), `*` and `$`
+ * in a URL path are compared as %2A and %24 (RFC 9309 §2.2.3), product
+ * tokens keep digits ("AI2Bot" is not read as "AI"), /robots.txt is always
+ * allowed, and content past 500 KiB is ignored.
  *
  * Preferences (draft-ietf-aipref-attach, ../shared/specs/peer-signals.md):
  * - `Content-Usage: [path ]expression` in a group. Of the rules of the
@@ -176,12 +178,25 @@ const ccsig_robots_info *ccsig_robots_get_info(const ccsig_robots *r);
 const ccsig_robots_license *ccsig_robots_licenses(const ccsig_robots *r, size_t *n);
 
 /* The product token of an agent string: its leading run of [A-Za-z0-9_-]
- * ("ExampleBot/1.1" -> "ExampleBot"), or "*" for "*". Points into ua. */
+ * ("ExampleBot/1.1" -> "ExampleBot"), or "*" for "*". Points into ua. This is
+ * how a robots.txt `User-agent:` value is read (Google's ExtractUserAgent,
+ * which also stops at a non-ASCII byte: "Jävla-Foobot" -> "J"). Pure
+ * function; thread-safe. */
 ccsig_str ccsig_robots_product_token(const char *ua, size_t len);
 
+/* The token a crawler's own agent string is matched as (the caller's side):
+ * ccsig_robots_product_token, except that a token cut short by a non-ASCII
+ * byte ("Jätte", "Foo-Bär/1.0") gives the empty token. Such a name is no
+ * product token, and Google compares the caller's agent as written, so it
+ * names no group: its crawler gets the `*` groups, not those of
+ * "User-agent: Jävla-Foobot" (read as "J"). Points into agent; pure function;
+ * thread-safe. */
+ccsig_str ccsig_robots_agent_token(const char *agent, size_t len);
+
 /* The groups for an agent (a product token or a user-agent string, reduced
- * with ccsig_robots_product_token; "*" asks for the `*` groups): the groups
- * naming it (case-insensitively), else the `*` groups, else none. */
+ * with ccsig_robots_agent_token; "*" or an empty token asks for the `*`
+ * groups): the groups naming it (case-insensitively), else the `*` groups,
+ * else none. */
 ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent, size_t len);
 
 /* Answer for one URL or path: "https://host/p?q#f", "//host/p", "/p?q" (the
@@ -205,7 +220,10 @@ bool ccsig_robots_allowed(const ccsig_robots *r, ccsig_robots_agent agent, const
 /* The path a URL is matched as: path and query of url, '/' prepended when
  * missing, fragment dropped, percent-encoding normalised (RFC 9309 §2.2.2:
  * %xx of an unreserved character decoded, other %xx upper-cased, bytes
- * outside printable ASCII and `*`, `$` percent-encoded). Writes into
+ * outside printable ASCII, the bytes RFC 3986 excludes from URIs
+ * (" < > \\ ^ ` { | }) and `*`, `$` percent-encoded). Patterns are
+ * normalised alike (but keep `*` and a final `$`), so `Disallow: /a<b`
+ * matches "/a%3Cb" and "/a<b". Writes into
  * buf[0..cap) when it must change bytes, else points into url; *truncated
  * when the result did not fit. Returns the path. */
 ccsig_str ccsig_robots_url_path(const char *url, size_t len, char *buf, size_t cap,

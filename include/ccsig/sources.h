@@ -263,6 +263,45 @@ size_t ccsig_html_head_end(const char *p, size_t len);
 ccsig_status ccsig_tdmrep_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
                                ccsig_error *err);
 
+/* ---- TDMRep in EPUB (the package document's metadata) ---- */
+
+/* Largest part of an EPUB read (META-INF/container.xml, the package
+ * document), inflated: package documents are a few KiB, huge ones list
+ * thousands of resources. */
+#define CCSIG_EPUB_MAX_PART (16u * 1024u * 1024u)
+
+/* Read the TDMRep properties of an EPUB package document (p[0..len), the
+ * .opf file): in its <metadata>, EPUB 3 `<meta property="tdm:reservation">1
+ * </meta>` and `<meta property="tdm:policy">URL</meta>` (the tdm prefix
+ * declared on <package> as http://www.w3.org/ns/tdmrep#), or EPUB 2
+ * `<meta name="tdm:reservation" content="1"/>` and tdm:policy. They cover the
+ * whole package and are offered at the embedded level (the highest TDMRep
+ * precedence), so ccsig_collect_finish makes the TDMRep statement. Notes:
+ * an undeclared tdm prefix (read anyway), the 2021 draft's tdm-reservation
+ * spelling (read), a reservation other than 0 or 1 (a protocol error: unset),
+ * a refining <meta> (ignored). Provenance: kind tdmrep, origin as given, line
+ * of the <meta>, text that line (pointing into p). Returns CCSIG_ERR_SYNTAX (not XML: err has
+ * libxml2's line and column; not a <package> root in the OPF namespace),
+ * CCSIG_ERR_LIMIT past CCSIG_EPUB_MAX_PART. Allocates in the collector's
+ * arena (libxml2 uses its own allocator; what is kept is copied).
+ * Reentrant. */
+ccsig_status ccsig_opf_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
+                            ccsig_error *err);
+
+/* Read an EPUB container (p[0..len), the .epub file's bytes: a ZIP file,
+ * stored and deflated entries, no ZIP64, no encryption):
+ * META-INF/container.xml, then the package document its first <rootfile>
+ * of type application/oebps-package+xml names, read by ccsig_opf_read with
+ * origin "ORIGIN!/PATH" (PATH the package document's path in the
+ * container). A container that does not start with the stored mimetype
+ * entry gets a note and is read anyway. Returns CCSIG_ERR_SYNTAX with err
+ * at the offending byte (a malformed ZIP structure, a damaged entry, no
+ * container.xml or package document), CCSIG_ERR_LIMIT for a part larger
+ * than CCSIG_EPUB_MAX_PART. The inflated parts live in the collector's
+ * arena (provenance points there); otherwise as ccsig_opf_read. */
+ccsig_status ccsig_epub_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
+                             ccsig_error *err);
+
 /* ---- RSL 1.0 licence documents ---- */
 
 #define CCSIG_RSL_MAX_SIZE (4u * 1024u * 1024u)
@@ -352,6 +391,8 @@ typedef enum ccsig_file_format {
     CCSIG_FMT_HTML,
     CCSIG_FMT_JUMBF, /* a bare manifest store (.c2pa) */
     CCSIG_FMT_XMP,   /* a bare XMP packet (.xmp sidecar) */
+    CCSIG_FMT_EPUB,  /* an EPUB container (ZIP starting with the epub mimetype) */
+    CCSIG_FMT_OPF,   /* an EPUB package document (<package> in the OPF namespace) */
     CCSIG_FMT_COUNT
 } ccsig_file_format;
 

@@ -20,9 +20,9 @@
 #define JPEG_MAX_INSTANCES 8
 
 const char *ccsig_file_format_name(ccsig_file_format f) {
-    static const char *const names[CCSIG_FMT_COUNT] = {"unknown", "jpeg", "png",   "gif",  "tiff",
-                                                       "webp",    "riff", "heif",  "bmff", "pdf",
-                                                       "svg",     "html", "jumbf", "xmp"};
+    static const char *const names[CCSIG_FMT_COUNT] = {
+        "unknown", "jpeg", "png", "gif",  "tiff",  "webp", "riff", "heif",
+        "bmff",    "pdf",  "svg", "html", "jumbf", "xmp",  "epub", "opf"};
     return (unsigned)f < CCSIG_FMT_COUNT ? names[f] : "unknown";
 }
 
@@ -60,6 +60,10 @@ ccsig_file_format ccsig_file_format_sniff(const char *p, size_t len) {
         return CCSIG_FMT_PDF;
     if (len >= 8 && !memcmp(p + 4, "jumb", 4))
         return CCSIG_FMT_JUMBF;
+    /* OCF: a ZIP whose first entry is "mimetype", stored, holding this */
+    if (starts(p, len, "PK\3\4") && len >= 58 && !memcmp(p + 30, "mimetype", 8) &&
+        !memcmp(p + 38, "application/epub+zip", 20))
+        return CCSIG_FMT_EPUB;
     /* text formats: skip a BOM and leading whitespace */
     size_t i = 0;
     if (starts(p, len, "\xEF\xBB\xBF"))
@@ -71,6 +75,10 @@ ccsig_file_format ccsig_file_format_sniff(const char *p, size_t len) {
         starts(t.p, t.len, "<x:xapmeta"))
         return CCSIG_FMT_XMP;
     size_t head = t.len < 1024 ? t.len : 1024;
+    if ((src_istarts(t, "<?xml") || src_istarts(t, "<package")) &&
+        src_ifind(t.p, head, "<package") < head &&
+        src_ifind(t.p, head, "http://www.idpf.org/2007/opf") < head)
+        return CCSIG_FMT_OPF;
     if (src_istarts(t, "<svg") || (src_istarts(t, "<?xml") && src_ifind(t.p, head, "<svg") < head))
         return CCSIG_FMT_SVG;
     if (src_istarts(t, "<!doctype html") || src_istarts(t, "<html") || src_istarts(t, "<head") ||
@@ -83,7 +91,7 @@ static unsigned be16(const unsigned char *p) {
     return (unsigned)p[0] << 8 | p[1];
 }
 
-static uint32_t le32(const unsigned char *p) {
+uint32_t src_le32(const unsigned char *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
@@ -159,7 +167,7 @@ bool ccsig_embedded_prefix_enough(const char *cp, size_t len, size_t *need) {
     case CCSIG_FMT_WEBP:
     case CCSIG_FMT_RIFF:
         if (len >= 8) {
-            uint64_t total = (uint64_t)le32(p + 4) + 8;
+            uint64_t total = (uint64_t)src_le32(p + 4) + 8;
             *need = total < SIZE_MAX ? (size_t)total : SIZE_MAX;
             return len >= total;
         }
@@ -232,11 +240,11 @@ bool src_container_ok(const char *cp, size_t len, ccsig_file_format f) {
     }
     case CCSIG_FMT_WEBP:
     case CCSIG_FMT_RIFF: {
-        if (len < 12 || (uint64_t)le32(p + 4) + 8 > len)
+        if (len < 12 || (uint64_t)src_le32(p + 4) + 8 > len)
             return false;
         size_t i = 12;
         while (i + 8 <= len) {
-            uint64_t n = le32(p + i + 4);
+            uint64_t n = src_le32(p + i + 4);
             if (i + 8 + n > len)
                 return false;
             i += 8 + (size_t)n + (n & 1);
@@ -450,7 +458,7 @@ static void png_read(emb *e, const unsigned char *p, size_t len) {
 static void riff_read(emb *e, const unsigned char *p, size_t len) {
     size_t i = 12;
     while (i + 8 <= len) {
-        uint32_t n = le32(p + i + 4);
+        uint32_t n = src_le32(p + i + 4);
         const unsigned char *id = p + i;
         if ((uint64_t)i + 8 + n > len) {
             if (!memcmp(id, "XMP ", 4) || !memcmp(id, "C2PA", 4))

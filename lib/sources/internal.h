@@ -21,6 +21,7 @@
 #define src_xml_wellformed ccsig_src_xml_wellformed
 #define src_box_next ccsig_src_box_next
 #define src_be32 ccsig_src_be32
+#define src_le32 ccsig_src_le32
 #define src_printf ccsig_src_printf
 #define src_dup ccsig_src_dup
 #define src_usage_statement ccsig_src_usage_statement
@@ -119,6 +120,40 @@ typedef struct box {
  * when 0); false when it does not fit. */
 SRC_SHARED bool src_box_next(const unsigned char *p, size_t len, size_t off, box *b);
 SRC_SHARED uint32_t src_be32(const unsigned char *p);
+SRC_SHARED uint32_t src_le32(const unsigned char *p);
+
+/* libxml2's parse of p[0..len) with the readers' safe options (no network,
+ * no DTD loading, no entity substitution, no messages on stderr); NULL with
+ * err filled (line, column, libxml2's message after `what`) when it is not
+ * well-formed. Free with xmlFreeDoc (rsl.c). */
+struct _xmlDoc *src_xml_read(const char *p, size_t len, const char *what, ccsig_error *err);
+
+/* A ZIP archive in memory (zip.c): the central directory located. */
+typedef struct src_zip {
+    const char *p;
+    size_t len;
+    size_t cd, cd_end; /* the central directory */
+    unsigned entries;
+} src_zip;
+
+typedef struct src_zip_entry {
+    ccsig_str name; /* points into the archive */
+    unsigned flags, method;
+    uint32_t crc, csize, usize, local;
+    size_t header; /* offset of its central directory record */
+} src_zip_entry;
+
+/* Locate the central directory of p[0..len). CCSIG_ERR_SYNTAX (err at the
+ * offending byte) when it is not a ZIP file this reader handles. */
+ccsig_status src_zip_open(const char *p, size_t len, src_zip *z, ccsig_error *err);
+/* The first entry named exactly name; *found false when there is none.
+ * CCSIG_ERR_SYNTAX when the central directory is malformed. */
+ccsig_status src_zip_find(const src_zip *z, const char *name, src_zip_entry *out, bool *found,
+                          ccsig_error *err);
+/* An entry's data (stored or deflated, CRC-32 checked), NUL-terminated, in
+ * the arena; CCSIG_ERR_LIMIT when it inflates to more than max bytes. */
+ccsig_status src_zip_read(const src_zip *z, const src_zip_entry *e, ccsig_arena *a, size_t max,
+                          ccsig_str *out, ccsig_error *err);
 
 /* Is a container's structure whole: every segment, chunk or box inside the
  * bytes (JPEG to SOS, PNG to IEND, RIFF chunks, top-level BMFF boxes)? True

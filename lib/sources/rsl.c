@@ -58,19 +58,33 @@ static ccsig_status xml_error(xmlParserCtxtPtr ctxt, const char *what, ccsig_err
     return CCSIG_ERR_SYNTAX;
 }
 
-ccsig_status src_xml_wellformed(const char *p, size_t len, ccsig_error *err) {
-    if (len > INT32_MAX)
-        return ccsig_error_set(err, CCSIG_ERR_LIMIT, 0, "XML document too large");
+xmlDocPtr src_xml_read(const char *p, size_t len, const char *what, ccsig_error *err) {
+    if (len > INT32_MAX) {
+        ccsig_error_set(err, CCSIG_ERR_LIMIT, 0, "XML document too large");
+        return NULL;
+    }
     src_xml_init();
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt)
-        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, p, (int)len, "packet.xml", NULL,
-                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    ccsig_status st = doc ? CCSIG_OK : xml_error(ctxt, "not well-formed XML", err);
-    xmlFreeDoc(doc);
+    if (!ctxt) {
+        ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+        return NULL;
+    }
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, p, (int)len, "document.xml", NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                          XML_PARSE_BIG_LINES);
+    if (!doc)
+        xml_error(ctxt, what, err);
     xmlFreeParserCtxt(ctxt);
-    return st;
+    return doc;
+}
+
+ccsig_status src_xml_wellformed(const char *p, size_t len, ccsig_error *err) {
+    ccsig_error e2;
+    xmlDocPtr doc = src_xml_read(p, len, "not well-formed XML", err ? err : &e2);
+    if (!doc)
+        return err ? err->code : e2.code;
+    xmlFreeDoc(doc);
+    return CCSIG_OK;
 }
 
 static bool is_el(const xmlNode *n, const char *name) {
@@ -246,19 +260,10 @@ ccsig_status ccsig_rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_s
     if (len > CCSIG_RSL_MAX_SIZE)
         return ccsig_error_set(err, CCSIG_ERR_LIMIT, CCSIG_RSL_MAX_SIZE,
                                "RSL document larger than %u bytes", CCSIG_RSL_MAX_SIZE);
-    if (len > INT32_MAX)
-        return ccsig_error_set(err, CCSIG_ERR_LIMIT, 0, "RSL document too large");
-    src_xml_init();
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt)
-        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, p, (int)len, "rsl.xml", NULL,
-                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc) {
-        xml_error(ctxt, "not XML", err);
-        xmlFreeParserCtxt(ctxt);
-        return CCSIG_ERR_SYNTAX;
-    }
+    ccsig_error e2;
+    xmlDocPtr doc = src_xml_read(p, len, "not XML", err ? err : &e2);
+    if (!doc)
+        return err ? err->code : e2.code;
     ccsig_status status = CCSIG_OK;
     xmlNode *root = xmlDocGetRootElement(doc);
     if (!root || !is_el(root, "rsl")) {
@@ -340,6 +345,5 @@ ccsig_status ccsig_rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_s
                                 out[k].conditions, out[k].label);
 done:
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
     return status;
 }

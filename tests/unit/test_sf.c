@@ -60,6 +60,20 @@ static void error_offsets(void **state) {
     expect_fail_at("(a b", 1, 4, "')'");
     expect_fail_at("a;Q=1", 1, 2, "expected a key");
     expect_fail_at(":AB*:", 0, 3, "base64");
+    /* Bad padding: the error points at the padding, not at byte 1. */
+    expect_fail_at(":YWJjZA=:", 0, 7, "'=' padding only to complete a group");
+    expect_fail_at(":YWJj=:", 0, 5, "'=' padding only to complete a group");
+    expect_fail_at(":YQ===:", 0, 5, "at most two '='");
+    expect_fail_at(":YWJjZA====:", 0, 9, "at most two '='");
+    expect_fail_at(":YQ==YQ==:", 0, 3, "'=' padding may only end");
+    expect_fail_at("a=:YWJj=ZGVm:, b=1", 2, 7, "'=' padding may only end");
+    expect_fail_at(":YWJjZ:", 0, 6, "second base64 character");
+    /* What is accepted: padding, or none (RFC 9651 §4.2.7). */
+    ccsig_sf_item it;
+    ccsig_error err;
+    assert_int_equal(ccsig_sf_parse_item(&A, ":YWJjZA==:", 10, &it, &err), CCSIG_OK);
+    assert_int_equal(ccsig_sf_parse_item(&A, ":YWJjZA:", 8, &it, &err), CCSIG_OK);
+    assert_int_equal(it.bare.v.str.len, 4);
     expect_fail_at("x ?1", 0, 2, "end of field value");
 }
 
