@@ -30,6 +30,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -871,6 +872,12 @@ typedef enum phase { PH_BODY = 0, PH_WAIT, PH_READY } phase;
 typedef struct conn_state {
     server *srv;
     struct MHD_Connection *con;
+    /* The header watch (server.h: slow clients); under hdr_watch.mu. */
+    struct conn_state *hw_prev, *hw_next;
+    int64_t hw_deadline_us;
+    int hw_fd;
+    bool hw_linked; /* reading headers */
+    bool hw_cut;    /* shut down by the watch: never linked again */
     phase ph;
     ccsig_buf body;
     bool too_large;
@@ -879,6 +886,144 @@ typedef struct conn_state {
     char *fbuf; /* SMALL_FILE_MAX bytes, allocated at the first small file */
     reply rp;
 } conn_state;
+
+/* ---- slow clients: the header watch (server.h) ---- */
+
+struct hdr_watch {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    bool started, stopping;
+    conn_state *head, *tail; /* reading headers, oldest (first deadline) first */
+    size_t n;                /* linked */
+    size_t budget;           /* max-header-connections */
+    int64_t timeout_us;      /* header-timeout */
+    uint64_t timed_out, evicted;
+};
+
+static void hw_unlink_locked(hdr_watch *w, conn_state *cs) {
+    if (!cs->hw_linked)
+        return;
+    if (cs->hw_prev)
+        cs->hw_prev->hw_next = cs->hw_next;
+    else
+        w->head = cs->hw_next;
+    if (cs->hw_next)
+        cs->hw_next->hw_prev = cs->hw_prev;
+    else
+        w->tail = cs->hw_prev;
+    cs->hw_prev = cs->hw_next = NULL;
+    cs->hw_linked = false;
+    w->n--;
+}
+
+/* Close a connection still reading headers: its own thread sees the end of
+ * the stream. The socket is open: the CLOSED notification, which would
+ * have unlinked it first, has not come. */
+static void hw_cut_locked(hdr_watch *w, conn_state *cs) {
+    hw_unlink_locked(w, cs);
+    cs->hw_cut = true;
+    if (cs->hw_fd >= 0)
+        shutdown(cs->hw_fd, SHUT_RDWR);
+}
+
+/* The connection starts reading a request's headers. */
+static void hw_link(hdr_watch *w, conn_state *cs) {
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    if (!cs->hw_linked && !cs->hw_cut) {
+        /* Over the budget: the one reading headers the longest goes. */
+        while (w->n >= w->budget && w->head) {
+            hw_cut_locked(w, w->head);
+            w->evicted++;
+        }
+        cs->hw_deadline_us = now_mono_us() + w->timeout_us;
+        cs->hw_prev = w->tail;
+        cs->hw_next = NULL;
+        if (w->tail)
+            w->tail->hw_next = cs;
+        else
+            w->head = cs;
+        w->tail = cs;
+        cs->hw_linked = true;
+        w->n++;
+    }
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Headers complete, or the connection is gone. */
+static void hw_unlink(hdr_watch *w, conn_state *cs) {
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    hw_unlink_locked(w, cs);
+    pthread_mutex_unlock(&w->mu);
+}
+
+#define HW_TICK_MS 100
+
+static void *hw_reaper(void *arg) {
+    hdr_watch *w = arg;
+    pthread_mutex_lock(&w->mu);
+    while (!w->stopping) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += HW_TICK_MS * 1000000L;
+        ts.tv_sec += ts.tv_nsec / 1000000000L;
+        ts.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+        int64_t now = now_mono_us();
+        while (w->head && w->head->hw_deadline_us <= now) {
+            hw_cut_locked(w, w->head);
+            w->timed_out++;
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static hdr_watch *hw_start(const policy *pol) {
+    hdr_watch *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->budget = pol->max_header_connections ? pol->max_header_connections : 1;
+    w->timeout_us = (int64_t)pol->header_timeout_s * 1000000;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    if (pthread_create(&w->thread, NULL, hw_reaper, w) != 0) {
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->cv);
+        free(w);
+        return NULL;
+    }
+    w->started = true;
+    return w;
+}
+
+/* Stop the reaper (the daemon is stopped: nothing is linked any more). */
+static void hw_stop(hdr_watch *w, bool quiet) {
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->stopping = true;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    if (!quiet && (w->timed_out || w->evicted))
+        fprintf(stderr,
+                "ccsig serve: slow clients: %llu connection%s closed past the header deadline, "
+                "%llu evicted over the header budget\n",
+                (unsigned long long)w->timed_out, w->timed_out == 1 ? "" : "s",
+                (unsigned long long)w->evicted);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    free(w);
+}
 
 static ssize_t tar_cb(void *cls, uint64_t pos, char *buf, size_t max) {
     tar_stream *t = cls;
@@ -982,6 +1127,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         cs = ci ? ci->socket_context : NULL;
         if (!cs)
             return MHD_NO;
+        hw_unlink(s->hw, cs); /* the headers are complete */
         *con_cls = cs;
         return MHD_YES;
     }
@@ -1076,6 +1222,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     cs->head = false;
     cs->ledger_ok = 0;
     *con_cls = NULL;
+    hw_link(cs->srv->hw, cs); /* the next request's headers */
 }
 
 static void on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
@@ -1086,6 +1233,10 @@ static void on_connection(void *cls, struct MHD_Connection *con, void **socket_c
             cs->srv = cls;
             cs->con = con;
             reply_init(&cs->rp);
+            const union MHD_ConnectionInfo *ci =
+                MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+            cs->hw_fd = ci ? (int)ci->connect_fd : -1;
+            hw_link(cs->srv->hw, cs);
         }
         *socket_context = cs; /* NULL: its requests are refused */
         return;
@@ -1093,6 +1244,7 @@ static void on_connection(void *cls, struct MHD_Connection *con, void **socket_c
     conn_state *cs = *socket_context;
     if (!cs)
         return;
+    hw_unlink(cs->srv->hw, cs);
     reply_free(&cs->rp);
     ccsig_buf_free(&cs->body);
     free(cs->fbuf);
@@ -1284,6 +1436,12 @@ int server_run(policy *pol, const serve_config *cfg) {
     /* libmicrohttpd clears a connection's memory for every request: room
      * for the request's headers and our response's (under 2 KiB), no more. */
     size_t mem = pol->max_header_bytes + 4096;
+    s.hw = hw_start(pol);
+    if (!s.hw) {
+        fprintf(stderr, "ccsig serve: cannot start the header watch\n");
+        rc = 3;
+        goto out;
+    }
     s.daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
             MHD_USE_ERROR_LOG,
@@ -1355,6 +1513,7 @@ out:;
     }
     if (quiesced != MHD_INVALID_SOCKET)
         close(quiesced);
+    hw_stop(s.hw, cfg->quiet);
     journal_close(s.journal);
     if (lfd >= 0)
         close(lfd);
