@@ -794,24 +794,24 @@ static void handle(rq *r, reply *rp) {
         reply_header(rp, "Allow", "GET, HEAD");
         return;
     }
-    /* Robots, TDMRep, the style sheet and the registration form are
-     * answered even to a client over its rate: a crawler must always be able
-     * to read the rules, and a limited client to register. The steward's
-     * pages have their own login limit. */
-    bool exempt = id == R_ROBOTS || id == R_TDMREP || id == R_STYLE || (id == R_REGISTER && get) ||
+    /* Robots, TDMRep, the style sheet and registration (the form and its
+     * post) are answered even to a client over its rate: a crawler must
+     * always be able to read the rules, and a limited client to register.
+     * Registrations have their own limit (page_register), the steward's
+     * pages their login limit. */
+    bool exempt = id == R_ROBOTS || id == R_TDMREP || id == R_STYLE || id == R_REGISTER ||
                   hu_route_steward(id);
     bool admitted = admit(r, rp, exempt);
     reply_header_static(rp, "X-Access-Class", tier_name(r->cls.tier));
     if (!admitted)
         return;
-    if (hu_route_steward(id)) {
-        steward_handle(r, rp);
-        return;
-    }
     if (r->body_too_large) {
         reply_error(r, rp, 413, "Request too large",
-                    "The form is larger than this gateway "
-                    "accepts.");
+                    "The form is larger than this gateway accepts.");
+        return;
+    }
+    if (hu_route_steward(id)) {
+        steward_handle(r, rp);
         return;
     }
     if (get)
@@ -1114,6 +1114,17 @@ static void copy_field(char *dst, size_t cap, const char *src) {
     dst[n] = '\0';
 }
 
+/* Whether a Content-Length value announces more than max bytes (a value
+ * that is not a number is libmicrohttpd's to refuse). */
+static bool declared_too_large(const char *cl, size_t max) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(cl, &end, 10);
+    if (end == cl || cl[strspn(cl, " \t")] == '-')
+        return false;
+    return errno == ERANGE || v > max;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls) {
@@ -1129,6 +1140,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             return MHD_NO;
         hw_unlink(s->hw, cs); /* the headers are complete */
         *con_cls = cs;
+        /* A body declared larger than the limit is refused before it is
+         * sent: no 100 Continue, no reading it to the end. */
+        const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
+        if (cl && declared_too_large(cl, s->pol->max_body_bytes)) {
+            rq r;
+            memset(&r, 0, sizeof r);
+            r.srv = s;
+            r.con = con;
+            r.method = method;
+            r.path = url;
+            reply_error(&r, &cs->rp, 413, "Request too large",
+                        "The body is larger than this gateway accepts.");
+            reply_header_static(&cs->rp, "Connection", "close");
+            return queue(cs);
+        }
         return MHD_YES;
     }
     if (cs->ph == PH_WAIT)
