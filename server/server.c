@@ -899,6 +899,9 @@ struct hdr_watch {
     size_t budget;           /* max-header-connections */
     int64_t timeout_us;      /* header-timeout */
     uint64_t timed_out, evicted;
+    bool quiet;
+    int64_t logged_us; /* the last periodic log line, and its counts */
+    uint64_t logged_timed_out, logged_evicted;
 };
 
 static void hw_unlink_locked(hdr_watch *w, conn_state *cs) {
@@ -962,6 +965,7 @@ static void hw_unlink(hdr_watch *w, conn_state *cs) {
 }
 
 #define HW_TICK_MS 100
+#define HW_LOG_EVERY_US (60 * 1000000LL)
 
 static void *hw_reaper(void *arg) {
     hdr_watch *w = arg;
@@ -978,15 +982,30 @@ static void *hw_reaper(void *arg) {
             hw_cut_locked(w, w->head);
             w->timed_out++;
         }
+        /* The steward hears of an attack while it lasts: a line a minute
+         * at most, when connections were cut. */
+        if (now - w->logged_us >= HW_LOG_EVERY_US) {
+            uint64_t t = w->timed_out - w->logged_timed_out, e = w->evicted - w->logged_evicted;
+            if ((t || e) && !w->quiet)
+                fprintf(stderr,
+                        "ccsig serve: slow clients: %llu connection%s closed past the header "
+                        "deadline, %llu evicted over the header budget, in the last minute\n",
+                        (unsigned long long)t, t == 1 ? "" : "s", (unsigned long long)e);
+            w->logged_us = now;
+            w->logged_timed_out = w->timed_out;
+            w->logged_evicted = w->evicted;
+        }
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
 }
 
-static hdr_watch *hw_start(const policy *pol) {
+static hdr_watch *hw_start(const policy *pol, bool quiet) {
     hdr_watch *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
+    w->quiet = quiet;
+    w->logged_us = now_mono_us();
     w->budget = pol->max_header_connections ? pol->max_header_connections : 1;
     w->timeout_us = (int64_t)pol->header_timeout_s * 1000000;
     pthread_mutex_init(&w->mu, NULL);
@@ -1006,7 +1025,7 @@ static hdr_watch *hw_start(const policy *pol) {
 }
 
 /* Stop the reaper (the daemon is stopped: nothing is linked any more). */
-static void hw_stop(hdr_watch *w, bool quiet) {
+static void hw_stop(hdr_watch *w) {
     if (!w)
         return;
     pthread_mutex_lock(&w->mu);
@@ -1014,7 +1033,7 @@ static void hw_stop(hdr_watch *w, bool quiet) {
     pthread_cond_signal(&w->cv);
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->thread, NULL);
-    if (!quiet && (w->timed_out || w->evicted))
+    if (!w->quiet && (w->timed_out || w->evicted))
         fprintf(stderr,
                 "ccsig serve: slow clients: %llu connection%s closed past the header deadline, "
                 "%llu evicted over the header budget\n",
@@ -1462,7 +1481,7 @@ int server_run(policy *pol, const serve_config *cfg) {
     /* libmicrohttpd clears a connection's memory for every request: room
      * for the request's headers and our response's (under 2 KiB), no more. */
     size_t mem = pol->max_header_bytes + 4096;
-    s.hw = hw_start(pol);
+    s.hw = hw_start(pol, cfg->quiet);
     if (!s.hw) {
         fprintf(stderr, "ccsig serve: cannot start the header watch\n");
         rc = 3;
@@ -1539,7 +1558,7 @@ out:;
     }
     if (quiesced != MHD_INVALID_SOCKET)
         close(quiesced);
-    hw_stop(s.hw, cfg->quiet);
+    hw_stop(s.hw);
     journal_close(s.journal);
     if (lfd >= 0)
         close(lfd);
