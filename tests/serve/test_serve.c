@@ -368,6 +368,11 @@ static void test_policy_errors(void **state) {
          "p.yaml:4:8: error: expected an http:// or https:// URL"},
         {"preferences:\n  - train-ai: cr\n    train-ai: cr\n",
          "p.yaml:3:5: error: train-ai is already"},
+        {"preferences:\n  - train-ai: cr\nserver:\n  header-timeout: 0\n",
+         "p.yaml:4:19: error: expected a header timeout in seconds (a whole number from 1 to "
+         "3600)"},
+        {"preferences:\n  - train-ai: cr\nserver:\n  max-header-connections: lots\n",
+         "p.yaml:4:27: error: expected a limit of connections reading headers"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *e = load_err(cases[i].yaml);
@@ -376,6 +381,20 @@ static void test_policy_errors(void **state) {
     }
     /* Aliases cannot make the walker loop. */
     assert_non_null(load_err("preferences: &a\n  - *a\n"));
+    /* The slow-client settings: defaults, and as given. */
+    policy p;
+    char err[512];
+    const char *y = "preferences:\n  - train-ai: cr\n";
+    assert_int_equal(policy_load_buffer(&p, "p.yaml", y, strlen(y), err, sizeof err), 0);
+    assert_int_equal(p.header_timeout_s, 10);
+    assert_int_equal(p.max_header_connections, 256);
+    policy_free(&p);
+    y = "preferences:\n  - train-ai: cr\nserver:\n  header-timeout: 3\n  max-header-connections: "
+        "40\n";
+    assert_int_equal(policy_load_buffer(&p, "p.yaml", y, strlen(y), err, sizeof err), 0);
+    assert_int_equal(p.header_timeout_s, 3);
+    assert_int_equal(p.max_header_connections, 40);
+    policy_free(&p);
 }
 
 static const char *full_policy =
