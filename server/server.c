@@ -893,7 +893,7 @@ struct hdr_watch {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     pthread_t thread;
-    bool started, stopping;
+    bool stopping;
     conn_state *head, *tail; /* reading headers, oldest (first deadline) first */
     size_t n;                /* linked */
     size_t budget;           /* max-header-connections */
@@ -986,14 +986,17 @@ static void *hw_reaper(void *arg) {
          * at most, when connections were cut. */
         if (now - w->logged_us >= HW_LOG_EVERY_US) {
             uint64_t t = w->timed_out - w->logged_timed_out, e = w->evicted - w->logged_evicted;
-            if ((t || e) && !w->quiet)
+            w->logged_us = now;
+            w->logged_timed_out = w->timed_out;
+            w->logged_evicted = w->evicted;
+            if ((t || e) && !w->quiet) {
+                pthread_mutex_unlock(&w->mu); /* stderr may block: not under the lock */
                 fprintf(stderr,
                         "ccsig serve: slow clients: %llu connection%s closed past the header "
                         "deadline, %llu evicted over the header budget, in the last minute\n",
                         (unsigned long long)t, t == 1 ? "" : "s", (unsigned long long)e);
-            w->logged_us = now;
-            w->logged_timed_out = w->timed_out;
-            w->logged_evicted = w->evicted;
+                pthread_mutex_lock(&w->mu);
+            }
         }
     }
     pthread_mutex_unlock(&w->mu);
@@ -1020,7 +1023,6 @@ static hdr_watch *hw_start(const policy *pol, bool quiet) {
         free(w);
         return NULL;
     }
-    w->started = true;
     return w;
 }
 
