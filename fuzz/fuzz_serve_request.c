@@ -2,11 +2,15 @@
  * (libmicrohttpd parses HTTP; these are the gateway's own parsers): paths
  * and routes, percent-decoding, forms, cookies, Range, If-None-Match, dates,
  * Authorization and keys, client classes, Accept, search queries,
- * X-Forwarded-For, request ids, days; the ledger journal's lines (read
+ * X-Forwarded-For, request ids, days, the form content type; HTML escaping
+ * (its output is UTF-8 whatever the input); the ledger journal's lines (read
  * back after a crash); plus the text extraction that reads collection files
  * for search. Checks the invariants they promise. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "ccsig/sf.h"
 
 #include "httputil.h"
 #include "journal.h"
@@ -28,7 +32,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         /* A safe path never climbs out, never names a dot file. */
         if (out[0] == '.' || strstr(out, "/.") || strstr(out, "//") || strchr(out, '\\'))
             abort();
+        /* ...and is UTF-8. */
+        if (!ccsig_utf8_valid(out, strlen(out)))
+            abort();
     }
+    /* Escaped HTML is valid UTF-8 whatever went in. */
+    ccsig_buf hb = CCSIG_BUF_INIT;
+    hu_html_n(&hb, p, size);
+    if (!ccsig_buf_failed(&hb) && !ccsig_utf8_valid(hb.data ? hb.data : "", hb.len))
+        abort();
+    ccsig_buf_free(&hb);
+    if (hu_form_ctype(s) && strncasecmp(s, "application/x-www-form-urlencoded", 33) != 0)
+        abort();
     route r = hu_route(p, size);
     if ((unsigned)r.id >= R_COUNT || (r.id == R_ST_ACTION && r.action == ACT_NONE))
         abort();

@@ -199,6 +199,21 @@ void make_etag(const struct stat *st, char out[80]) {
     out[n] = '\0';
 }
 
+bool coll_served(coll *c, const char *rel, struct stat *st) {
+    char url[HU_MAX_PATH + 2], out[HU_MAX_PATH + 1];
+    bool dir;
+    int n = snprintf(url, sizeof url, "/%s", rel);
+    if (n < 2 || (size_t)n >= sizeof url ||
+        hu_safe_path(url, (size_t)n, out, sizeof out, &dir) != 0)
+        return false;
+    int fd = coll_openat(c, rel, O_RDONLY | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    bool ok = fstat(fd, st) == 0 && (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode));
+    close(fd);
+    return ok;
+}
+
 /* ---- walking ---- */
 
 typedef struct walk {
@@ -268,28 +283,22 @@ static int walk_dir(walk *w, const char *rel, int depth) {
          * archive's two pax blocks, and no URL should be that long. */
         if (rc || len < 0 || len > 1000)
             continue;
-        struct stat lst;
-        int dfd = coll_openat(w->c, rel, O_RDONLY | O_DIRECTORY);
-        if (dfd < 0)
+        /* What a GET of the file would serve, nothing else. */
+        struct stat st, lst;
+        if (!coll_served(w->c, child, &st))
             continue;
-        int ls = fstatat(dfd, names[i], &lst, AT_SYMLINK_NOFOLLOW);
-        close(dfd);
-        if (ls != 0)
-            continue;
-        if (S_ISDIR(lst.st_mode)) {
-            rc = walk_dir(w, child, depth + 1);
+        if (S_ISDIR(st.st_mode)) {
+            /* A real directory, not a link to one (no loops). */
+            int dfd = coll_openat(w->c, rel, O_RDONLY | O_DIRECTORY);
+            if (dfd < 0)
+                continue;
+            int ls = fstatat(dfd, names[i], &lst, AT_SYMLINK_NOFOLLOW);
+            close(dfd);
+            if (ls == 0 && S_ISDIR(lst.st_mode))
+                rc = walk_dir(w, child, depth + 1);
             continue;
         }
-        if (!S_ISREG(lst.st_mode) && !S_ISLNK(lst.st_mode))
-            continue;
-        /* A link is followed only when it stays inside and names a file. */
-        int f = coll_openat(w->c, child, O_RDONLY | O_NONBLOCK);
-        if (f < 0)
-            continue;
-        struct stat st;
-        if (fstat(f, &st) == 0 && S_ISREG(st.st_mode))
-            rc = add_file(w, child, &st);
-        close(f);
+        rc = add_file(w, child, &st);
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);
@@ -535,8 +544,13 @@ int coll_listing_html(coll *c, const char *rel, const char *url_path, ccsig_buf 
                 break;
             names = nn;
         }
+        /* Only what a GET serves (no FIFO, no link that leads out). */
+        char child[HU_MAX_PATH + 1];
         struct stat st;
-        int isdir = fstatat(dirfd(d), de->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+        int cl = snprintf(child, sizeof child, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+        if (cl < 0 || (size_t)cl >= sizeof child || !coll_served(c, child, &st))
+            continue;
+        int isdir = S_ISDIR(st.st_mode);
         size_t len = strlen(de->d_name);
         char *s = malloc(len + 2);
         if (!s)

@@ -13,6 +13,7 @@
 #ifndef CCSIG_SERVE_FILES_H
 #define CCSIG_SERVE_FILES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -31,6 +32,14 @@ const char *coll_path(const coll *c);
 /* Open rel ("" = the root) beneath the collection. Returns an fd or -1 with
  * errno (ENOENT, EXDEV when it would leave the collection, ELOOP, ...). */
 int coll_openat(coll *c, const char *rel, int flags);
+
+/* Whether rel (a path relative to the collection, not "") is served by a
+ * GET of "/" rel: a path hu_safe_path accepts (no dot file, control
+ * character, backslash or invalid UTF-8), that opens beneath the collection
+ * (a symbolic link only when it stays inside) and is a regular file or a
+ * directory (not a FIFO, socket or device). Fills *st (of the target). The
+ * listings and the bulk endpoints show exactly these. */
+bool coll_served(coll *c, const char *rel, struct stat *st);
 
 /* Content type for a file name ("text/plain; charset=utf-8", ...). */
 const char *mime_type(const char *name);
@@ -52,8 +61,8 @@ typedef struct coll_list {
     size_t n;
 } coll_list;
 
-/* Every regular file beneath the root, sorted by path; dot files skipped,
- * symbolic links to directories not followed (no loops). */
+/* Every regular file beneath the root that coll_served accepts, sorted by
+ * path; symbolic links to directories not followed (no loops). */
 int coll_list_files(coll *c, coll_list *out);
 void coll_list_free(coll_list *l);
 
@@ -69,7 +78,8 @@ uint64_t tar_size(const tar_stream *t);
 size_t tar_read(tar_stream *t, uint64_t pos, char *buf, size_t max);
 void tar_free(tar_stream *t);
 
-/* A simple directory listing page body for rel (which is a directory). */
+/* A simple directory listing page body for rel (which is a directory):
+ * the entries coll_served accepts. */
 int coll_listing_html(coll *c, const char *rel, const char *url_path, ccsig_buf *out);
 
 #endif

@@ -4,6 +4,8 @@
  */
 #include "httputil.h"
 
+#include "ccsig/sf.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +15,23 @@
 /* ---- escaping ---- */
 
 void hu_html_n(ccsig_buf *b, const char *s, size_t n) {
+    /* Valid UTF-8 is copied; each byte of an invalid sequence becomes
+     * U+FFFD (pages are UTF-8, whatever a name in the database holds). */
     size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         const char *rep = NULL;
-        switch (s[i]) {
+        size_t adv = 1;
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            adv = ccsig_utf8_seq((const unsigned char *)s + i, n - i);
+            if (adv) {
+                i += adv;
+                continue;
+            }
+            adv = 1;
+            rep = "\xEF\xBF\xBD";
+        }
+        switch (c) {
         case '&':
             rep = "&amp;";
             break;
@@ -33,11 +48,16 @@ void hu_html_n(ccsig_buf *b, const char *s, size_t n) {
             rep = "&#39;";
             break;
         default:
+            break;
+        }
+        if (!rep) {
+            i++;
             continue;
         }
         ccsig_buf_append(b, s + start, i - start);
         ccsig_buf_puts(b, rep);
-        start = i + 1;
+        i += adv;
+        start = i;
     }
     ccsig_buf_append(b, s + start, n - start);
 }
@@ -96,53 +116,22 @@ size_t hu_utf8_clean(const char *s, size_t n, char *out) {
     while (i < n) {
         unsigned char c = p[i];
         if (c < 0x80) {
-            if (c < 0x20 && c != '\t' && c != '\n') {
-                out[o++] = ' ';
-            } else if (c == 0x7f) {
-                out[o++] = ' ';
-            } else {
-                out[o++] = (char)c;
-            }
+            out[o++] = (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ? ' ' : (char)c;
             i++;
             continue;
         }
-        size_t need;
-        uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            cp = c & 0x07;
-        } else {
+        /* The library's one UTF-8 check (RFC 3629: no overlongs,
+         * surrogates or code points past U+10FFFF). */
+        size_t k = ccsig_utf8_seq(p + i, n - i);
+        if (!k) {
             memcpy(out + o, repl, 3);
             o += 3;
             i++;
             continue;
         }
-        bool ok = i + need < n;
-        for (size_t k = 1; ok && k <= need; k++) {
-            if (i + k >= n || (p[i + k] & 0xC0) != 0x80)
-                ok = false;
-            else
-                cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        /* Overlong forms, surrogates and values past U+10FFFF. */
-        if (ok && ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-                   (cp >= 0xD800 && cp <= 0xDFFF)))
-            ok = false;
-        if (!ok) {
-            memcpy(out + o, repl, 3);
-            o += 3;
-            i++;
-            continue;
-        }
-        memcpy(out + o, p + i, need + 1);
-        o += need + 1;
-        i += need + 1;
+        memcpy(out + o, p + i, k);
+        o += k;
+        i += k;
     }
     out[o] = '\0';
     return o;
@@ -189,6 +178,10 @@ int hu_safe_path(const char *path, size_t len, char *out, size_t outlen, bool *d
             if (c < 0x20 || c == 0x7f || c == '\\')
                 return -1;
         }
+        /* Names are UTF-8 (the pages, the manifest and the archive show
+         * them); a name that is not is never served, listed or archived. */
+        if (!ccsig_utf8_valid(path + s, n))
+            return -1;
         if (o + n + 2 > outlen)
             return -1;
         if (o)
@@ -304,6 +297,18 @@ static long decode_component(const char *s, size_t n, char *dst) {
     }
     dst[o] = '\0';
     return (long)o;
+}
+
+bool hu_form_ctype(const char *ctype) {
+    static const char want[] = "application/x-www-form-urlencoded";
+    size_t n = sizeof want - 1;
+    if (!ctype || strncasecmp(ctype, want, n) != 0)
+        return false;
+    /* Only parameters may follow ("; charset=UTF-8"). */
+    const char *p = ctype + n;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return *p == '\0' || *p == ';';
 }
 
 int hu_form_parse(hu_form *f, const char *body, size_t len) {

@@ -18,7 +18,8 @@
 
 /* ---- output escaping ---- */
 
-/* Append s escaped for HTML text and double-quoted attribute values. */
+/* Append s escaped for HTML text and double-quoted attribute values; each
+ * byte of invalid UTF-8 is written as U+FFFD. */
 void hu_html(ccsig_buf *b, const char *s);
 void hu_html_n(ccsig_buf *b, const char *s, size_t n);
 /* Append a path percent-encoded for a URL ('/' and unreserved kept). */
@@ -45,8 +46,9 @@ size_t hu_unescape(char *s);
 
 /* Check a decoded request path and turn it into a path relative to the
  * collection ("" for the root). Refuses (returns -1) NUL and control
- * characters, backslashes, "." and ".." segments and any segment starting
- * with '.' (dot files: .git, .htaccess, the gateway's own files). Empty
+ * characters, backslashes, "." and ".." segments, any segment starting
+ * with '.' (dot files: .git, .htaccess, the gateway's own files) and any
+ * segment that is not valid UTF-8 (ccsig_utf8_valid). Empty
  * segments are dropped. *dir is set when the path ends in '/'. */
 int hu_safe_path(const char *path, size_t len, char *out, size_t outlen, bool *dir);
 
@@ -97,6 +99,10 @@ typedef struct hu_form {
     const char *value[HU_FORM_MAX_FIELDS];
     size_t n;
 } hu_form;
+
+/* Whether a Content-Type is application/x-www-form-urlencoded (what the
+ * gateway's forms send), parameters allowed. */
+bool hu_form_ctype(const char *ctype);
 
 /* Parse a form body. Returns 0, or -1 when it is malformed (bad escape,
  * NUL byte, too many fields) or out of memory. Free with hu_form_free. */

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sysio.h"
+
 #define IMPORT_EVERY_MS 100
 #define IMPORT_CHUNK (1u << 20)  /* bytes read at a time */
 #define ROTATE_BYTES (16u << 20) /* switch segments past this size */
@@ -23,13 +25,18 @@
 typedef struct segment {
     char *path;
     int fd;
-    pthread_rwlock_t lock; /* appends: read side; emptying: write side */
+    /* Appends and emptying. One append at a time: a write cut short (a
+     * full disk) is cut off again before any other line can follow it, so
+     * an acknowledged line is never glued to a torn one. */
+    pthread_mutex_t lock;
+    off_t torn_at; /* >= 0: a cut append starts here, not yet cut off */
 } segment;
 
 struct journal {
     store *st;
     segment seg[JOURNAL_SEGMENTS];
-    atomic_int active; /* the segment appends go to */
+    atomic_int active;  /* the segment appends go to */
+    atomic_int failing; /* the last append failed (logged once per streak) */
     int64_t rotate_bytes;
     pthread_t thread;
     pthread_mutex_t mu;
@@ -344,12 +351,12 @@ typedef struct retire_arg {
 static int retire_cb(void *arg) {
     retire_arg *ra = arg;
     segment *g = ra->g;
-    pthread_rwlock_wrlock(&g->lock);
+    pthread_mutex_lock(&g->lock);
     struct stat sb;
     int rc = 1;
-    if (fstat(g->fd, &sb) == 0 && sb.st_size == ra->imported)
-        rc = ftruncate(g->fd, 0) == 0 ? 0 : -1;
-    pthread_rwlock_unlock(&g->lock);
+    if (g->torn_at < 0 && fstat(g->fd, &sb) == 0 && sb.st_size == ra->imported)
+        rc = serve_sysio.ftruncate(g->fd, 0) == 0 ? 0 : -1;
+    pthread_mutex_unlock(&g->lock);
     return rc;
 }
 
@@ -397,7 +404,7 @@ static void journal_free(journal *j) {
         if (j->seg[i].fd >= 0)
             close(j->seg[i].fd);
         if (j->seg[i].path)
-            pthread_rwlock_destroy(&j->seg[i].lock);
+            pthread_mutex_destroy(&j->seg[i].lock);
         free(j->seg[i].path);
     }
     free(j);
@@ -422,7 +429,8 @@ int journal_open(store *st, const char *path, size_t rotate_bytes, journal **out
             journal_free(j);
             return -1;
         }
-        pthread_rwlock_init(&j->seg[i].lock, NULL);
+        pthread_mutex_init(&j->seg[i].lock, NULL);
+        j->seg[i].torn_at = -1;
         j->seg[i].fd = open(p, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         if (j->seg[i].fd < 0) {
             snprintf(err, errlen, "cannot open the ledger journal %s: %s", p, strerror(errno));
@@ -448,7 +456,7 @@ int journal_open(store *st, const char *path, size_t rotate_bytes, journal **out
         /* What is left past the offset is a line a killed gateway was
          * writing (its request got no response): cut it, or the next line
          * would be glued to it. Nobody appends yet. */
-        if (off < size[i] && ftruncate(fd[i], (off_t)off) != 0) {
+        if (off < size[i] && serve_sysio.ftruncate(fd[i], (off_t)off) != 0) {
             snprintf(err, errlen, "cannot cut the torn end of %s: %s", name[i], strerror(errno));
             journal_free(j);
             return -1;
@@ -460,6 +468,7 @@ int journal_open(store *st, const char *path, size_t rotate_bytes, journal **out
     /* Both segments are imported: the importer empties the inactive one in
      * its first round. */
     atomic_init(&j->active, 0);
+    atomic_init(&j->failing, 0);
     pthread_mutex_init(&j->mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -477,6 +486,24 @@ int journal_open(store *st, const char *path, size_t rotate_bytes, journal **out
     return 0;
 }
 
+/* Cut off a torn append (under the segment's lock). 0 when none is left. */
+static int cut_torn(segment *g) {
+    if (g->torn_at < 0)
+        return 0;
+    if (serve_sysio.ftruncate(g->fd, g->torn_at) != 0)
+        return -1;
+    g->torn_at = -1;
+    return 0;
+}
+
+static void append_failed(journal *j, const segment *g, int err) {
+    if (!atomic_exchange(&j->failing, 1))
+        fprintf(stderr,
+                "ccsig serve: ledger journal %s: cannot append: %s; keyed requests are answered "
+                "503 until it can\n",
+                g->path, strerror(err));
+}
+
 int journal_append(journal *j, const ledger_rec *r) {
     char line[JOURNAL_LINE_MAX];
     size_t n = journal_format_line(r, line);
@@ -484,13 +511,33 @@ int journal_append(journal *j, const ledger_rec *r) {
      * importer reads both, and empties one only when nothing came after its
      * import (retire_cb). */
     segment *g = &j->seg[atomic_load_explicit(&j->active, memory_order_acquire)];
-    pthread_rwlock_rdlock(&g->lock);
+    pthread_mutex_lock(&g->lock);
+    if (cut_torn(g) != 0) {
+        int e = errno;
+        pthread_mutex_unlock(&g->lock);
+        append_failed(j, g, e);
+        return -1;
+    }
     ssize_t w;
     do
-        w = write(g->fd, line, n);
+        w = serve_sysio.write(g->fd, line, n);
     while (w < 0 && errno == EINTR);
-    pthread_rwlock_unlock(&g->lock);
-    return w == (ssize_t)n ? 0 : -1;
+    int e = w < 0 ? errno : ENOSPC; /* a short write: the disk filled up */
+    if (w > 0 && (size_t)w < n) {
+        /* O_APPEND: the file ends where this write ended. */
+        off_t end = lseek(g->fd, 0, SEEK_END);
+        g->torn_at = end >= w ? end - w : 0;
+        cut_torn(g); /* else the next append cuts it first */
+    }
+    pthread_mutex_unlock(&g->lock);
+    if (w == (ssize_t)n) {
+        if (atomic_load_explicit(&j->failing, memory_order_relaxed) &&
+            atomic_exchange(&j->failing, 0))
+            fprintf(stderr, "ccsig serve: ledger journal %s: appends work again\n", g->path);
+        return 0;
+    }
+    append_failed(j, g, e);
+    return -1;
 }
 
 void journal_close(journal *j) {

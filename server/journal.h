@@ -4,8 +4,9 @@
  * With that setting a record need only reach the operating system before
  * its response leaves (a killed gateway loses nothing the kernel has). So
  * the request's own thread appends the record to a journal file with one
- * write(2) (O_APPEND: concurrent appends never interleave) and queues the
- * response at once: no hand-off to another thread, no suspended connection.
+ * write(2) (one append at a time per segment, under its mutex) and queues
+ * the response at once: no hand-off to another thread, no suspended
+ * connection.
  * An importer thread moves complete lines into the database every 100 ms;
  * the byte offset it reached is stored in the same transaction as the rows
  * (table ledger_journal), so a crash at any point neither loses nor doubles
@@ -23,8 +24,16 @@
  * Lines: "L1" and the record's fields, tab-separated, bytes below 0x20,
  * '\\' and 0x7f escaped as \xHH, ending in '\n'. A line without its newline
  * (a write cut short by the kill) is left for the next try; a line that does
- * not parse (a short write on a full disk, whose request got a 503) is
- * skipped with a warning.
+ * not parse is skipped with a warning.
+ *
+ * Write errors (sysio.h injects them in the tests): an append that fails
+ * or is cut short (a full disk) returns -1 (the request is answered 503)
+ * and the first failure of a streak is logged on standard error, as is the
+ * recovery. A cut append is cut off the file (ftruncate) before the
+ * segment takes another line, by this append or, when that fails too, by
+ * the next (which fails until it can), so no acknowledged line is ever
+ * glued to a torn one. An import that fails (the database's disk is full)
+ * is retried every round; nothing is lost, the journal only grows.
  */
 #ifndef CCSIG_SERVE_JOURNAL_H
 #define CCSIG_SERVE_JOURNAL_H
@@ -40,7 +49,8 @@ typedef struct journal journal;
  * less). */
 int journal_open(store *st, const char *path, size_t rotate_bytes, journal **out, char *err,
                  size_t errlen);
-/* Append one record; 0 when the kernel has all of it. Thread-safe. */
+/* Append one record; 0 when the kernel has all of it, -1 (logged) when it
+ * could not be written: nothing of it stays in the journal. Thread-safe. */
 int journal_append(journal *j, const ledger_rec *r);
 /* Import what is left, stop the importer, close. */
 void journal_close(journal *j);

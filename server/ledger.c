@@ -4,6 +4,7 @@
 #include "ledger.h"
 #include "ratelimit.h"
 
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,8 @@ struct ledger {
     pthread_cond_t cv;
     queue pending;
     int stopping;
-    int idle; /* the writer waits for a first record: submissions wake it */
+    int idle;    /* the writer waits for a first record: submissions wake it */
+    int failing; /* the last commit failed (writer thread only) */
     ledger_stats stats;
 };
 
@@ -97,6 +99,16 @@ static void *writer(void *arg) {
             ok = store_ledger_append(l->s, recs, batch.n) == 0;
         }
         int64_t spent = now_mono_us() - t0;
+        /* The steward sees a failing ledger in the log (once per streak);
+         * the requests whose records were lost get a 503. */
+        if (!ok && !l->failing)
+            fprintf(stderr,
+                    "ccsig serve: ledger: a commit of %zu record%s failed; their requests are "
+                    "answered 503 until the ledger can be written\n",
+                    batch.n, batch.n == 1 ? "" : "s");
+        else if (ok && l->failing)
+            fprintf(stderr, "ccsig serve: ledger: commits work again\n");
+        l->failing = !ok;
         for (size_t i = 0; i < batch.n; i++)
             if (batch.v[i].done)
                 batch.v[i].done(batch.v[i].arg, ok);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ccsig/sf.h"
 #include "gen.h"
 #include "ccsig/report.h"
 #include "server.h"
@@ -506,12 +507,14 @@ static void register_form(rq *r, reply *rp, const hu_form *f, const char *errors
     page_headers(rp);
 }
 
-/* Single-line text without control characters. */
+/* Text of min to max bytes (the database's fields are counted in bytes),
+ * valid UTF-8, without control characters (but line breaks and tabs when
+ * multiline). */
 static bool text_ok(const char *v, size_t min, size_t max, bool multiline) {
     if (!v)
         return min == 0;
     size_t n = strlen(v);
-    if (n < min || n > max)
+    if (n < min || n > max || !ccsig_utf8_valid(v, n))
         return false;
     for (const unsigned char *p = (const unsigned char *)v; *p; p++)
         if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f)
@@ -549,7 +552,7 @@ void page_register(rq *r, reply *rp) {
     }
     const char *ctype = rq_header(r, "Content-Type");
     hu_form f;
-    if (!ctype || strncasecmp(ctype, "application/x-www-form-urlencoded", 33) != 0) {
+    if (!hu_form_ctype(ctype)) {
         reply_error(r, rp, 415, "Unsupported form",
                     "Send the form as application/x-www-form-urlencoded.");
         return;
@@ -577,9 +580,9 @@ void page_register(rq *r, reply *rp) {
     u->kind = k < 0 ? KIND_BULK : k;
     const char *name = hu_form_get(&f, "name"), *contact = hu_form_get(&f, "contact");
     if (!text_ok(name, 2, STORE_NAME_MAX, false))
-        add_error(&errs, &plain, "Give a name (2 to 200 characters, one line).");
+        add_error(&errs, &plain, "Give a name (2 to 200 bytes of UTF-8, one line).");
     if (!text_ok(contact, 3, STORE_NAME_MAX, false))
-        add_error(&errs, &plain, "Give a contact address (3 to 200 characters, one line).");
+        add_error(&errs, &plain, "Give a contact address (3 to 200 bytes of UTF-8, one line).");
     const char *use = hu_form_get(&f, "use");
     ccsig_category cat = CCSIG_CAT_AI_USE;
     if (!use || !ccsig_category_parse(use, strlen(use), &cat))
@@ -601,11 +604,12 @@ void page_register(rq *r, reply *rp) {
                       "Every CC signal asks for credit: commit to giving it "
                       "(commit-credit=yes).");
         if ((u->commitments & CCSIG_COND_CREDIT) && !text_ok(credit, 3, STORE_TEXT_MAX, true))
-            add_error(&errs, &plain, "Say what credit you will give (3 to 1000 characters).");
+            add_error(&errs, &plain, "Say what credit you will give (3 to 1000 bytes of UTF-8).");
         if ((u->commitments &
              (CCSIG_COND_DIRECT_CONTRIBUTION | CCSIG_COND_ECOSYSTEM_CONTRIBUTION)) &&
             !text_ok(contribution, 3, STORE_TEXT_MAX, true))
-            add_error(&errs, &plain, "Say what contribution you pledge (3 to 1000 characters).");
+            add_error(&errs, &plain,
+                      "Say what contribution you pledge (3 to 1000 bytes of UTF-8).");
         u->status = ST_ACTIVE;
     } else if (k == KIND_PUBLIC) {
         const char *pu = hu_form_get(&f, "purpose");
@@ -618,7 +622,7 @@ void page_register(rq *r, reply *rp) {
         if (!text_ok(claim, 10, STORE_TEXT_MAX, true))
             add_error(&errs, &plain,
                       "Describe who you are and why the purpose applies (10 to "
-                      "1000 characters).");
+                      "1000 bytes of UTF-8).");
         u->purpose = (int)purpose;
         u->status = ST_PENDING;
     }

@@ -81,6 +81,11 @@ void policy_defaults(policy *p) {
      * fsync per request; full (power loss too) is the steward's choice. */
     p->ledger_sync_process = 1;
     p->timeout_s = 15;
+    /* Slow clients: headers within 10 s (nginx's client_header_timeout is
+     * 60 s; a real client sends them in one segment), and at most a quarter
+     * of the connections reading headers at once. */
+    p->header_timeout_s = 10;
+    p->max_header_connections = 256;
     p->max_connections = 1024;
     p->max_connections_per_ip = 64;
     p->max_header_bytes = 16 * 1024; /* nginx's large_client_header_buffers default is 8k x 4 */
@@ -783,6 +788,16 @@ static int on_server(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *
             return -1;
         p->max_body_bytes = (size_t)u;
         return 0;
+    case 9:
+        if (get_uint(y, v, "a header timeout in seconds", 1, 3600, &u))
+            return -1;
+        p->header_timeout_s = (unsigned)u;
+        return 0;
+    case 10:
+        if (get_uint(y, v, "a limit of connections reading headers", 1, 100000, &u))
+            return -1;
+        p->max_header_connections = (unsigned)u;
+        return 0;
     case 8:
         if (scalar_is(v, "full"))
             p->ledger_sync_process = 0;
@@ -850,6 +865,8 @@ static int on_top(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, 
                                               "max-body-bytes",
                                               "trusted-proxies",
                                               "ledger-sync",
+                                              "header-timeout",
+                                              "max-header-connections",
                                               NULL};
     static const char *const steward_keys[] = {"session-hours", NULL};
     static const char *const search_keys[] = {"enabled", "max-file-bytes", NULL};

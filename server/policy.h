@@ -108,6 +108,8 @@ typedef struct policy {
     char *listen;     /* "127.0.0.1:8080" */
     unsigned threads; /* default: the cores online, at least 2 */
     unsigned timeout_s;
+    unsigned header_timeout_s;       /* to finish a request's headers (server.h: slow clients) */
+    unsigned max_header_connections; /* connections reading headers at once, in all */
     unsigned max_connections;
     unsigned max_connections_per_ip;
     size_t max_header_bytes;

@@ -30,6 +30,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -793,24 +794,24 @@ static void handle(rq *r, reply *rp) {
         reply_header(rp, "Allow", "GET, HEAD");
         return;
     }
-    /* Robots, TDMRep, the style sheet and the registration form are
-     * answered even to a client over its rate: a crawler must always be able
-     * to read the rules, and a limited client to register. The steward's
-     * pages have their own login limit. */
-    bool exempt = id == R_ROBOTS || id == R_TDMREP || id == R_STYLE || (id == R_REGISTER && get) ||
+    /* Robots, TDMRep, the style sheet and registration (the form and its
+     * post) are answered even to a client over its rate: a crawler must
+     * always be able to read the rules, and a limited client to register.
+     * Registrations have their own limit (page_register), the steward's
+     * pages their login limit. */
+    bool exempt = id == R_ROBOTS || id == R_TDMREP || id == R_STYLE || id == R_REGISTER ||
                   hu_route_steward(id);
     bool admitted = admit(r, rp, exempt);
     reply_header_static(rp, "X-Access-Class", tier_name(r->cls.tier));
     if (!admitted)
         return;
-    if (hu_route_steward(id)) {
-        steward_handle(r, rp);
-        return;
-    }
     if (r->body_too_large) {
         reply_error(r, rp, 413, "Request too large",
-                    "The form is larger than this gateway "
-                    "accepts.");
+                    "The form is larger than this gateway accepts.");
+        return;
+    }
+    if (hu_route_steward(id)) {
+        steward_handle(r, rp);
         return;
     }
     if (get)
@@ -871,6 +872,12 @@ typedef enum phase { PH_BODY = 0, PH_WAIT, PH_READY } phase;
 typedef struct conn_state {
     server *srv;
     struct MHD_Connection *con;
+    /* The header watch (server.h: slow clients); under hdr_watch.mu. */
+    struct conn_state *hw_prev, *hw_next;
+    int64_t hw_deadline_us;
+    int hw_fd;
+    bool hw_linked; /* reading headers */
+    bool hw_cut;    /* shut down by the watch: never linked again */
     phase ph;
     ccsig_buf body;
     bool too_large;
@@ -879,6 +886,165 @@ typedef struct conn_state {
     char *fbuf; /* SMALL_FILE_MAX bytes, allocated at the first small file */
     reply rp;
 } conn_state;
+
+/* ---- slow clients: the header watch (server.h) ---- */
+
+struct hdr_watch {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    bool stopping;
+    conn_state *head, *tail; /* reading headers, oldest (first deadline) first */
+    size_t n;                /* linked */
+    size_t budget;           /* max-header-connections */
+    int64_t timeout_us;      /* header-timeout */
+    uint64_t timed_out, evicted;
+    bool quiet;
+    int64_t logged_us; /* the last periodic log line, and its counts */
+    uint64_t logged_timed_out, logged_evicted;
+};
+
+static void hw_unlink_locked(hdr_watch *w, conn_state *cs) {
+    if (!cs->hw_linked)
+        return;
+    if (cs->hw_prev)
+        cs->hw_prev->hw_next = cs->hw_next;
+    else
+        w->head = cs->hw_next;
+    if (cs->hw_next)
+        cs->hw_next->hw_prev = cs->hw_prev;
+    else
+        w->tail = cs->hw_prev;
+    cs->hw_prev = cs->hw_next = NULL;
+    cs->hw_linked = false;
+    w->n--;
+}
+
+/* Close a connection still reading headers: its own thread sees the end of
+ * the stream. The socket is open: the CLOSED notification, which would
+ * have unlinked it first, has not come. */
+static void hw_cut_locked(hdr_watch *w, conn_state *cs) {
+    hw_unlink_locked(w, cs);
+    cs->hw_cut = true;
+    if (cs->hw_fd >= 0)
+        shutdown(cs->hw_fd, SHUT_RDWR);
+}
+
+/* The connection starts reading a request's headers. */
+static void hw_link(hdr_watch *w, conn_state *cs) {
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    if (!cs->hw_linked && !cs->hw_cut) {
+        /* Over the budget: the one reading headers the longest goes. */
+        while (w->n >= w->budget && w->head) {
+            hw_cut_locked(w, w->head);
+            w->evicted++;
+        }
+        cs->hw_deadline_us = now_mono_us() + w->timeout_us;
+        cs->hw_prev = w->tail;
+        cs->hw_next = NULL;
+        if (w->tail)
+            w->tail->hw_next = cs;
+        else
+            w->head = cs;
+        w->tail = cs;
+        cs->hw_linked = true;
+        w->n++;
+    }
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Headers complete, or the connection is gone. */
+static void hw_unlink(hdr_watch *w, conn_state *cs) {
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    hw_unlink_locked(w, cs);
+    pthread_mutex_unlock(&w->mu);
+}
+
+#define HW_TICK_MS 100
+#define HW_LOG_EVERY_US (60 * 1000000LL)
+
+static void *hw_reaper(void *arg) {
+    hdr_watch *w = arg;
+    pthread_mutex_lock(&w->mu);
+    while (!w->stopping) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += HW_TICK_MS * 1000000L;
+        ts.tv_sec += ts.tv_nsec / 1000000000L;
+        ts.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+        int64_t now = now_mono_us();
+        while (w->head && w->head->hw_deadline_us <= now) {
+            hw_cut_locked(w, w->head);
+            w->timed_out++;
+        }
+        /* The steward hears of an attack while it lasts: a line a minute
+         * at most, when connections were cut. */
+        if (now - w->logged_us >= HW_LOG_EVERY_US) {
+            uint64_t t = w->timed_out - w->logged_timed_out, e = w->evicted - w->logged_evicted;
+            w->logged_us = now;
+            w->logged_timed_out = w->timed_out;
+            w->logged_evicted = w->evicted;
+            if ((t || e) && !w->quiet) {
+                pthread_mutex_unlock(&w->mu); /* stderr may block: not under the lock */
+                fprintf(stderr,
+                        "ccsig serve: slow clients: %llu connection%s closed past the header "
+                        "deadline, %llu evicted over the header budget, in the last minute\n",
+                        (unsigned long long)t, t == 1 ? "" : "s", (unsigned long long)e);
+                pthread_mutex_lock(&w->mu);
+            }
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static hdr_watch *hw_start(const policy *pol, bool quiet) {
+    hdr_watch *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->quiet = quiet;
+    w->logged_us = now_mono_us();
+    w->budget = pol->max_header_connections ? pol->max_header_connections : 1;
+    w->timeout_us = (int64_t)pol->header_timeout_s * 1000000;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    if (pthread_create(&w->thread, NULL, hw_reaper, w) != 0) {
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->cv);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* Stop the reaper (the daemon is stopped: nothing is linked any more). */
+static void hw_stop(hdr_watch *w) {
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->stopping = true;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    if (!w->quiet && (w->timed_out || w->evicted))
+        fprintf(stderr,
+                "ccsig serve: slow clients: %llu connection%s closed past the header deadline, "
+                "%llu evicted over the header budget\n",
+                (unsigned long long)w->timed_out, w->timed_out == 1 ? "" : "s",
+                (unsigned long long)w->evicted);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    free(w);
+}
 
 static ssize_t tar_cb(void *cls, uint64_t pos, char *buf, size_t max) {
     tar_stream *t = cls;
@@ -969,6 +1135,17 @@ static void copy_field(char *dst, size_t cap, const char *src) {
     dst[n] = '\0';
 }
 
+/* Whether a Content-Length value announces more than max bytes (a value
+ * that is not a number is libmicrohttpd's to refuse). */
+static bool declared_too_large(const char *cl, size_t max) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(cl, &end, 10);
+    if (end == cl || cl[strspn(cl, " \t")] == '-')
+        return false;
+    return errno == ERANGE || v > max;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls) {
@@ -982,7 +1159,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         cs = ci ? ci->socket_context : NULL;
         if (!cs)
             return MHD_NO;
+        hw_unlink(s->hw, cs); /* the headers are complete */
         *con_cls = cs;
+        /* A body declared larger than the limit is refused before it is
+         * sent: no 100 Continue, no reading it to the end. */
+        const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
+        if (cl && declared_too_large(cl, s->pol->max_body_bytes)) {
+            rq r;
+            memset(&r, 0, sizeof r);
+            r.srv = s;
+            r.con = con;
+            r.method = method;
+            r.path = url;
+            reply_error(&r, &cs->rp, 413, "Request too large",
+                        "The body is larger than this gateway accepts.");
+            reply_header_static(&cs->rp, "Connection", "close");
+            return queue(cs);
+        }
         return MHD_YES;
     }
     if (cs->ph == PH_WAIT)
@@ -1076,6 +1269,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     cs->head = false;
     cs->ledger_ok = 0;
     *con_cls = NULL;
+    hw_link(cs->srv->hw, cs); /* the next request's headers */
 }
 
 static void on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
@@ -1086,6 +1280,10 @@ static void on_connection(void *cls, struct MHD_Connection *con, void **socket_c
             cs->srv = cls;
             cs->con = con;
             reply_init(&cs->rp);
+            const union MHD_ConnectionInfo *ci =
+                MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+            cs->hw_fd = ci ? (int)ci->connect_fd : -1;
+            hw_link(cs->srv->hw, cs);
         }
         *socket_context = cs; /* NULL: its requests are refused */
         return;
@@ -1093,6 +1291,7 @@ static void on_connection(void *cls, struct MHD_Connection *con, void **socket_c
     conn_state *cs = *socket_context;
     if (!cs)
         return;
+    hw_unlink(cs->srv->hw, cs);
     reply_free(&cs->rp);
     ccsig_buf_free(&cs->body);
     free(cs->fbuf);
@@ -1284,6 +1483,12 @@ int server_run(policy *pol, const serve_config *cfg) {
     /* libmicrohttpd clears a connection's memory for every request: room
      * for the request's headers and our response's (under 2 KiB), no more. */
     size_t mem = pol->max_header_bytes + 4096;
+    s.hw = hw_start(pol, cfg->quiet);
+    if (!s.hw) {
+        fprintf(stderr, "ccsig serve: cannot start the header watch\n");
+        rc = 3;
+        goto out;
+    }
     s.daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
             MHD_USE_ERROR_LOG,
@@ -1355,6 +1560,7 @@ out:;
     }
     if (quiesced != MHD_INVALID_SOCKET)
         close(quiesced);
+    hw_stop(s.hw);
     journal_close(s.journal);
     if (lfd >= 0)
         close(lfd);

@@ -34,6 +34,37 @@ typedef struct serve_config {
     bool quiet;
 } serve_config;
 
+/*
+ * Slow clients (slowloris): libmicrohttpd's connection timeout is an idle
+ * timeout (every byte restarts it) and nothing bounds the time a client
+ * takes to send its request headers, so a few hundred connections that
+ * trickle a byte every few seconds hold every connection slot for as long
+ * as they like. The gateway adds, as nginx's client_header_timeout does:
+ *
+ *   - a header deadline: a connection must finish a request's headers
+ *     within header-timeout seconds of its opening (or of the end of its
+ *     previous request, on a keep-alive connection);
+ *   - a global budget: at most max-header-connections connections may be
+ *     reading headers at once; a new connection over the budget evicts the
+ *     one that has been reading headers the longest (a well-behaved client
+ *     sends its headers in one segment and is never the oldest for long).
+ *
+ * Design (libmicrohttpd 0.9.75, Debian 12, which has no call to close a
+ * connection from outside its thread): every connection is linked into one
+ * list (hdr_watch, a mutex) by MHD_OPTION_NOTIFY_CONNECTION when it
+ * starts, unlinked by the first call of the access handler (its headers
+ * are complete) and linked again by MHD_OPTION_NOTIFY_COMPLETED (the next
+ * request's headers). Deadlines are the link time plus one constant, so
+ * the list is in deadline order: the reaper thread (a 100 ms tick) closes
+ * from its head, and eviction takes the head. Closing is shutdown(2) of the
+ * connection's socket (MHD_CONNECTION_INFO_CONNECTION_FD), under the list's
+ * mutex: the connection's own thread sees the end of the stream and closes
+ * it the usual way; the socket stays open until the CLOSED notification,
+ * which unlinks the connection under the same mutex, so the reaper never
+ * touches a closed (or reused) descriptor.
+ */
+typedef struct hdr_watch hdr_watch;
+
 typedef struct server {
     policy *pol;
     const serve_config *cfg;
@@ -45,6 +76,7 @@ typedef struct server {
     rl_table *rl;
     keycache *keys;
     struct MHD_Daemon *daemon;
+    hdr_watch *hw; /* slow-client defences (above) */
     char instance[48];
     int64_t started_s;
     ccsig_buf robots, tdmrep, declaration; /* generated once from the policy */

@@ -733,6 +733,14 @@ void steward_handle(rq *r, reply *rp) {
     server *s = r->srv;
     bool post = !strcmp(r->method, "POST");
     reply_header(rp, "Cache-Control", "no-store");
+    /* Every steward form is posted as application/x-www-form-urlencoded;
+     * nothing else is read (a text/plain body is what a cross-site form
+     * with enctype=text/plain would send). */
+    if (post && !hu_form_ctype(rq_header(r, "Content-Type"))) {
+        page_message(s, rp, 415, "Unsupported form",
+                     "Steward forms are posted as application/x-www-form-urlencoded.");
+        return;
+    }
     if (r->rt.id == R_ST_LOGIN) {
         if (post)
             login_post(r, rp);

@@ -18,6 +18,7 @@
 
 #include "ratelimit.h"
 #include "store.h"
+#include "sysio.h"
 
 enum {
     Q_REUSER_BY_KEY,
@@ -864,6 +865,11 @@ static int load_quota(sq_store *s) {
 
 int store_sqlite_open(const char *path, unsigned pool, unsigned flags, store **out, char *err,
                       size_t errlen) {
+    /* The ledger's writes go through the fault-injectable table (sysio.h). */
+    if (serve_io_hook_sqlite() != 0) {
+        snprintf(err, errlen, "cannot route sqlite's writes through the gateway's table");
+        return -1;
+    }
     sq_store *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");

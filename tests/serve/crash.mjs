@@ -81,3 +81,56 @@ server:
   assert.equal(again.length, ledger.length + 1);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+// A full disk under the journal (its file is a link to /dev/full, where
+// every write fails with ENOSPC): keyed requests get 503, not their file,
+// and the steward reads why on standard error; requests without a key are
+// served. Once the disk is back, every 2xx answered before is in the ledger
+// and none of the refused requests is.
+test('a full disk under the ledger journal: 503 for keyed requests, a log line, nothing acknowledged lost', async () => {
+  const dir = tmpdir('serve-full');
+  const coll = makeCollection(path.join(dir, 'coll'));
+  const dbPath = path.join(dir, 'ledger.db');
+  const db = `sqlite:${dbPath}`;
+  const policyFile = path.join(dir, 'policy.yaml');
+  write(policyFile, `preferences:
+  - path: /
+    train-ai: cr
+access:
+  bulk: {rate: 1000, burst: 1000, quota: 0}
+  automated: {rate: 1000, burst: 1000}
+server:
+  threads: 2
+`);
+  const args = ['--collection', coll, '--policy', policyFile, '--db', db, '--listen', '127.0.0.1:0'];
+  let srv = await startServer(args);
+  const k = (await register(srv.url, bulkFields)).json();
+  const headers = { ...bot, Authorization: `Bearer ${k.key}` };
+  const get = async (id, h = headers) => {
+    const r = await fetch(`${srv.url}/letters/1850.txt`, { headers: { ...h, 'X-Request-Id': id } });
+    return { status: r.status, text: await r.text() };
+  };
+  for (let i = 0; i < 5; i++) assert.equal((await get(`ok-${i}`)).status, 200);
+  assert.equal((await srv.stop()).code, 0);
+
+  fs.rmSync(`${dbPath}.journal`);
+  fs.symlinkSync('/dev/full', `${dbPath}.journal`);
+  srv = await startServer(args);
+  for (let i = 0; i < 5; i++) {
+    const r = await get(`full-${i}`);
+    assert.equal(r.status, 503);
+    assert.match(r.text, /usage ledger is unavailable; nothing was served/);
+    assert.doesNotMatch(r.text, /analytical engine/);
+  }
+  assert.equal((await get('anon', bot)).status, 200);
+  assert.equal((await srv.stop()).code, 0);
+  assert.match(srv.stderr, /ledger journal .*ledger\.db\.journal: cannot append: No space left on device; keyed requests are answered 503/);
+
+  fs.rmSync(`${dbPath}.journal`);
+  srv = await startServer(args);
+  assert.equal((await get('after')).status, 200);
+  assert.equal((await srv.stop()).code, 0);
+  const ids = exportLedger(db).map((r) => r.request_id).sort();
+  assert.deepEqual(ids, ['after', 'ok-0', 'ok-1', 'ok-2', 'ok-3', 'ok-4']);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

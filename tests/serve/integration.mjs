@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
 import {
@@ -16,6 +17,15 @@ import {
 
 const dir = tmpdir('serve-it');
 const coll = makeCollection(path.join(dir, 'coll'));
+// Entries a GET does not serve, which listings and the bulk endpoints must
+// not show either: a FIFO, a link that leads out, a name with a backslash
+// and a name that is not UTF-8; and one plain file beside them.
+write(path.join(coll, 'odd/fine.txt'), 'a plain file among odd ones\n');
+spawnSync('mkfifo', [path.join(coll, 'odd/pipe.txt')]);
+fs.symlinkSync('/etc/hostname', path.join(coll, 'odd/out-link.txt'));
+fs.writeFileSync(path.join(coll, 'odd/back\\slash.txt'), 'backslash\n');
+fs.writeFileSync(Buffer.concat([Buffer.from(path.join(coll, 'odd/bad-')), Buffer.from([0xff, 0xfe]),
+  Buffer.from('.txt')]), 'not utf-8\n');
 const db = `sqlite:${path.join(dir, 'ledger.db')}`;
 const policyFile = path.join(dir, 'policy.yaml');
 const PUBLIC = 'http://gateway.test';
@@ -204,6 +214,16 @@ test('static files: types, validators, conditional requests, ranges, HEAD', asyn
   assert.equal(redirect.headers.get('location'), '/letters/');
   const listing = await req(`${url}/letters/`, { headers: browser });
   assert.match(listing.text, /href="1850.txt"/);
+  // A listing shows what a GET serves, no more: no FIFO, no link that
+  // leads out, no name a GET refuses (backslash, not UTF-8).
+  assert.ok(fs.statSync(path.join(coll, 'odd/pipe.txt')).isFIFO());
+  const odd = await req(`${url}/odd/`, { headers: browser });
+  assert.equal(odd.status, 200);
+  const hrefs = [...odd.text.matchAll(/<li><a href="([^"]*)"/g)].map((m) => m[1]);
+  assert.deepEqual(hrefs, ['../', 'fine.txt']);
+  assert.ok(odd.buf.toString('utf8') === odd.text && !odd.text.includes('\ufffd'));
+  for (const p of ['/odd/pipe.txt', '/odd/out-link.txt', '/odd/back%5Cslash.txt', '/odd/bad-%FF%FE.txt'])
+    assert.equal((await req(`${url}${p}`, { headers: browser })).status, 404, p);
   const home = await req(`${url}/`, { headers: browser });
   assert.match(home.text, /<h1>Test Library<\/h1>/);
   assert.equal((await req(`${url}/missing.txt`, { headers: browser })).status, 404);
@@ -246,6 +266,14 @@ test('request limits: header size, body size, slow clients', async () => {
     method: 'POST', headers: { ...browser, 'Content-Type': 'application/x-www-form-urlencoded' }, body,
   });
   assert.equal(tooBig.status, 413);
+  // A body declared too large is refused at once, before it is sent: no
+  // 100 Continue, no waiting for a body that never comes.
+  const early = await raw(srv.port, 'POST /register HTTP/1.1\r\nHost: x\r\nContent-Type: ' +
+    'application/x-www-form-urlencoded\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n',
+  { waitMs: 3000 });
+  assert.match(early.text, /^HTTP\/1\.1 413 /, early.text.slice(0, 80));
+  assert.doesNotMatch(early.text, /100 Continue/);
+  assert.ok(early.ms < 1500, `answered after ${early.ms} ms`);
   // A client that never finishes its headers is cut off after the timeout
   // (2 s in this policy) without an answer.
   const slow = await raw(srv.port, 'GET / HTTP/1.1\r\nHost: x\r\n', { waitMs: 8000 });
@@ -273,6 +301,11 @@ test('unregistered automated clients: a per-address rate, then 429 with Retry-Af
   assert.equal((await req(`${url}/robots.txt`, { headers: bot })).status, 200);
   assert.equal((await req(`${url}/register`, { headers: bot })).status, 200);
   assert.equal((await req(`${url}/letters/1851.txt`, { headers: browser })).status, 200);
+  // So is registering (it has its own registrations limit): a limited
+  // automated client gets its key, not a 429.
+  const reg = await register(url, { ...bulkFields, name: 'Limited Crawler Ltd' }, bot);
+  assert.equal(reg.status, 201, reg.text);
+  assert.equal(reg.json().tier, 'bulk');
 });
 
 test('registration: validation, key shown once, keys stored only as hashes', async () => {
@@ -282,6 +315,20 @@ test('registration: validation, key shown once, keys stored only as hashes', asy
   const noCredit = await register(url, { ...bulkFields, 'commit-credit': '' });
   assert.equal(noCredit.status, 400);
   assert.match(noCredit.json().error.message, /commit to giving it/);
+  // A name that is not UTF-8 never reaches the database or a page; the
+  // limit is in bytes, as the message says (201 bytes of "é"s: 100.5
+  // characters, refused).
+  const notUtf8 = await req(`${url}/register`, {
+    method: 'POST', headers: { ...browser, Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `${form({ ...bulkFields, name: 'x' })}`.replace('name=x', 'name=Bad%FF%FEName'),
+  });
+  assert.equal(notUtf8.status, 400);
+  assert.match(notUtf8.json().error.message, /Give a name \(2 to 200 bytes of UTF-8, one line\)/);
+  const long = await register(url, { ...bulkFields, name: `${'\u00e9'.repeat(100)}x` });
+  assert.equal(long.status, 400);
+  assert.match(long.json().error.message, /200 bytes/);
+  const fits = await register(url, { ...bulkFields, name: '\u00e9'.repeat(100) });
+  assert.equal(fits.status, 201);
   const html = await req(`${url}/register`, {
     method: 'POST', headers: { ...browser, 'Content-Type': 'application/x-www-form-urlencoded' },
     body: form({ ...bulkFields, name: '' }),
@@ -330,10 +377,13 @@ test('bulk reusers: keyed access, bulk endpoints, per-key quota, ledger', async 
   const list = spawnSync('tar', ['tf', tarFile], { encoding: 'utf8' });
   assert.equal(list.status, 0, list.stderr);
   const names = list.stdout.trim().split('\n').sort();
+  // Exactly the files a GET serves (not odd/'s FIFO, outward link,
+  // backslash or non-UTF-8 names).
   assert.deepEqual(names, ['data/big.bin', 'index.html', 'inside-link.txt', 'letters/1850.txt',
-    'letters/1851.txt', 'open/notes.md', 'restricted/report.txt']);
+    'letters/1851.txt', 'odd/fine.txt', 'open/notes.md', 'restricted/report.txt']);
   const man = await req(`${url}/bulk/manifest.jsonl`, { headers: auth });
   const entries = man.text.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(entries.map((e) => e.path).sort(), names.map((n) => `/${n}`));
   const letter = entries.find((e) => e.path === '/letters/1850.txt');
   assert.equal(letter.content_usage, 'train-ai=n;exceptions=cc-cr, ai-use=n;exceptions=cc-cr-ec, search=y');
   assert.equal(letter.credit.signal, 'cc-cr-ec');
@@ -409,6 +459,23 @@ test('steward pages are closed without a login', async () => {
   // A wrong CSRF token is refused even with a live session.
   const bad = await stewardAction(url, { ...session, csrf: '0'.repeat(64) }, 1, 'revoke');
   assert.equal(bad.status, 403);
+  // Steward forms are read only as application/x-www-form-urlencoded: a
+  // text/plain body (a cross-site form's enctype=text/plain) with the
+  // right token is refused, and the reuser is not revoked.
+  for (const ctype of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencodedx']) {
+    const plain = await req(`${url}/steward/reusers/1/revoke`, {
+      method: 'POST', headers: { ...browser, Cookie: session.cookie, 'Content-Type': ctype },
+      body: form({ csrf: session.csrf }),
+    });
+    assert.equal(plain.status, 415, ctype);
+  }
+  const login = await req(`${url}/steward/login`, {
+    method: 'POST', headers: { ...browser, 'Content-Type': 'text/plain' }, body: 'name=x&password=y',
+  });
+  assert.equal(login.status, 415);
+  const still = await req(`${url}/steward/reusers/1`, { headers: { ...browser, Cookie: session.cookie } });
+  assert.equal(still.status, 200);
+  assert.doesNotMatch(still.text, /id="status">revoked</);
 });
 
 test('public-interest reusers: pending until the steward approves, then no conditions', async () => {

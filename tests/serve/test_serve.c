@@ -46,6 +46,13 @@ static void test_safe_path(void **state) {
         assert_int_equal(hu_safe_path(bad[i], strlen(bad[i]), out, sizeof out, &dir), -1);
     /* An embedded NUL is refused, not truncated. */
     assert_int_equal(hu_safe_path("/a\0b", 4, out, sizeof out, &dir), -1);
+    /* Names are UTF-8: an invalid byte, an overlong '/', a surrogate and a
+     * cut sequence are refused; real UTF-8 is kept. */
+    const char *not_utf8[] = {"/caf\xe9.txt", "/a/\xc0\xaf", "/\xed\xa0\x80", "/x\xc3"};
+    for (size_t i = 0; i < sizeof not_utf8 / sizeof not_utf8[0]; i++)
+        assert_int_equal(hu_safe_path(not_utf8[i], strlen(not_utf8[i]), out, sizeof out, &dir), -1);
+    assert_int_equal(hu_safe_path("/caf\xc3\xa9/\xf0\x9f\x98\x80", 11, out, sizeof out, &dir), 0);
+    assert_string_equal(out, "caf\xc3\xa9/\xf0\x9f\x98\x80");
     char small[4];
     assert_int_equal(hu_safe_path("/abcdef", 7, small, sizeof small, &dir), -1);
 }
@@ -272,6 +279,19 @@ static void test_escaping(void **state) {
     hu_html(&b, "<a href=\"x\">&'</a>");
     assert_string_equal(b.data, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
     ccsig_buf_clear(&b);
+    /* Invalid UTF-8 (a stray byte, a surrogate, a cut sequence at the end)
+     * becomes U+FFFD, byte by byte; valid sequences are kept. */
+    hu_html(&b, "N\xff<\xc3\xa9\xed\xa0\x80&\xe2\x82");
+    assert_string_equal(b.data, "N\xef\xbf\xbd&lt;\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd&amp;"
+                                "\xef\xbf\xbd\xef\xbf\xbd");
+    ccsig_buf_clear(&b);
+    assert_true(hu_form_ctype("application/x-www-form-urlencoded"));
+    assert_true(hu_form_ctype("Application/X-WWW-Form-Urlencoded; charset=UTF-8"));
+    assert_true(hu_form_ctype("application/x-www-form-urlencoded ;charset=utf-8"));
+    assert_false(hu_form_ctype(NULL));
+    assert_false(hu_form_ctype("text/plain"));
+    assert_false(hu_form_ctype("application/x-www-form-urlencodedx"));
+    assert_false(hu_form_ctype("multipart/form-data; boundary=x"));
     hu_csv(&b, "=HYPERLINK(\"x\")");
     assert_string_equal(b.data, "\"'=HYPERLINK(\"\"x\"\")\"");
     ccsig_buf_clear(&b);
@@ -348,6 +368,11 @@ static void test_policy_errors(void **state) {
          "p.yaml:4:8: error: expected an http:// or https:// URL"},
         {"preferences:\n  - train-ai: cr\n    train-ai: cr\n",
          "p.yaml:3:5: error: train-ai is already"},
+        {"preferences:\n  - train-ai: cr\nserver:\n  header-timeout: 0\n",
+         "p.yaml:4:19: error: expected a header timeout in seconds (a whole number from 1 to "
+         "3600)"},
+        {"preferences:\n  - train-ai: cr\nserver:\n  max-header-connections: lots\n",
+         "p.yaml:4:27: error: expected a limit of connections reading headers"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *e = load_err(cases[i].yaml);
@@ -356,6 +381,20 @@ static void test_policy_errors(void **state) {
     }
     /* Aliases cannot make the walker loop. */
     assert_non_null(load_err("preferences: &a\n  - *a\n"));
+    /* The slow-client settings: defaults, and as given. */
+    policy p;
+    char err[512];
+    const char *y = "preferences:\n  - train-ai: cr\n";
+    assert_int_equal(policy_load_buffer(&p, "p.yaml", y, strlen(y), err, sizeof err), 0);
+    assert_int_equal(p.header_timeout_s, 10);
+    assert_int_equal(p.max_header_connections, 256);
+    policy_free(&p);
+    y = "preferences:\n  - train-ai: cr\nserver:\n  header-timeout: 3\n  max-header-connections: "
+        "40\n";
+    assert_int_equal(policy_load_buffer(&p, "p.yaml", y, strlen(y), err, sizeof err), 0);
+    assert_int_equal(p.header_timeout_s, 3);
+    assert_int_equal(p.max_header_connections, 40);
+    policy_free(&p);
 }
 
 static const char *full_policy =
@@ -677,6 +716,64 @@ static void test_journal_kill9(void **state) {
     assert_int_equal(system(cmd), 0);
 }
 
+/* Listings and the bulk list hold exactly what a GET serves. */
+static void test_served(void **state) {
+    (void)state;
+    char dir[] = "/tmp/ccsig-served-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char p[4096];
+    const char *files[] = {"a.txt", "sub/b.txt", "back\\slash.txt", "bad\xff.txt", ".dot.txt"};
+    snprintf(p, sizeof p, "%s/sub", dir);
+    assert_int_equal(mkdir(p, 0755), 0);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        FILE *f = fopen(p, "w");
+        assert_non_null(f);
+        fputs("x", f);
+        fclose(f);
+    }
+    snprintf(p, sizeof p, "%s/fifo.txt", dir);
+    assert_int_equal(mkfifo(p, 0644), 0);
+    snprintf(p, sizeof p, "%s/out.txt", dir);
+    assert_int_equal(symlink("/etc/hostname", p), 0);
+    snprintf(p, sizeof p, "%s/in.txt", dir);
+    assert_int_equal(symlink("a.txt", p), 0);
+    snprintf(p, sizeof p, "%s/loop", dir);
+    assert_int_equal(symlink(".", p), 0);
+    coll *c;
+    char err[256];
+    assert_int_equal(coll_open(dir, &c, err, sizeof err), 0);
+    struct stat st;
+    assert_true(coll_served(c, "a.txt", &st));
+    assert_true(coll_served(c, "in.txt", &st));
+    assert_true(coll_served(c, "sub", &st) && S_ISDIR(st.st_mode));
+    assert_false(coll_served(c, "fifo.txt", &st));
+    assert_false(coll_served(c, "out.txt", &st));
+    assert_false(coll_served(c, "back\\slash.txt", &st));
+    assert_false(coll_served(c, "bad\xff.txt", &st));
+    assert_false(coll_served(c, ".dot.txt", &st));
+    coll_list l;
+    assert_int_equal(coll_list_files(c, &l), 0);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.v[0].rel, "a.txt");
+    assert_string_equal(l.v[1].rel, "in.txt");
+    assert_string_equal(l.v[2].rel, "sub/b.txt");
+    coll_list_free(&l);
+    ccsig_buf b = CCSIG_BUF_INIT;
+    assert_int_equal(coll_listing_html(c, "", "/", &b), 0);
+    const char *want = "<h1>Index of /</h1>\n<ul class=\"listing\">\n"
+                       "<li><a href=\"a.txt\">a.txt</a></li>\n"
+                       "<li><a href=\"in.txt\">in.txt</a></li>\n"
+                       "<li><a href=\"loop/\">loop/</a></li>\n"
+                       "<li><a href=\"sub/\">sub/</a></li>\n</ul>\n";
+    assert_string_equal(ccsig_buf_cstr(&b), want);
+    ccsig_buf_free(&b);
+    coll_close(c);
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_tar(void **state) {
     (void)state;
     char dir[] = "/tmp/ccsig-tar-XXXXXX";
@@ -741,6 +838,7 @@ int main(void) {
         cmocka_unit_test(test_policy_errors),
         cmocka_unit_test(test_policy_and_generators),
         cmocka_unit_test(test_extract),
+        cmocka_unit_test(test_served),
         cmocka_unit_test(test_tar),
         cmocka_unit_test(test_journal_lines),
         cmocka_unit_test(test_journal_rotation),
