@@ -806,8 +806,8 @@ void robots_split_value(const char *v, size_t n, ccsig_str *path, ccsig_str *exp
     }
 }
 
-void robots_parse_signal(const char *p, size_t n, ccsig_statement *st, ccsig_str *use,
-                         robots_signal_bad_fn bad, void *ctx) {
+void ccsig_content_signal_parse(const char *p, size_t n, ccsig_statement *st, ccsig_str *use,
+                                ccsig_content_signal_issue_fn issue, void *ctx) {
     static const struct {
         const char *key;
         ccsig_category cat;
@@ -834,8 +834,8 @@ void robots_parse_signal(const char *p, size_t n, ccsig_statement *st, ccsig_str
             continue;
         const char *eq = memchr(p + b, '=', e - b);
         if (!eq) {
-            if (bad)
-                bad(ctx, b, e - b, 0);
+            if (issue)
+                issue(ctx, CCSIG_SIGNAL_ISSUE_SYNTAX, b, e - b);
             continue;
         }
         size_t ke = (size_t)(eq - p), vb = ke + 1;
@@ -843,47 +843,49 @@ void robots_parse_signal(const char *p, size_t n, ccsig_statement *st, ccsig_str
             ke--;
         while (vb < e && (p[vb] == ' ' || p[vb] == '\t'))
             vb++;
-        const char *k = p + b, *v = p + vb;
-        size_t kl = ke - b, vl = e - vb;
-        if (CCSIG_STR_IEQ(ccsig_str_make(k, kl), "use")) {
+        ccsig_str k = ccsig_str_make(p + b, ke - b), v = ccsig_str_make(p + vb, e - vb);
+        if (CCSIG_STR_IEQ(k, "use")) {
             if (use)
-                *use = ccsig_str_make(v, vl);
+                *use = v;
             continue;
         }
         int idx = -1;
         for (int x = 0; x < 3; x++)
-            if (ccsig_str_ieq(ccsig_str_make(k, kl), keys[x].key))
+            if (ccsig_str_ieq(k, keys[x].key))
                 idx = x;
         if (idx < 0) {
-            if (bad)
-                bad(ctx, b, kl, 1);
+            if (issue)
+                issue(ctx, CCSIG_SIGNAL_ISSUE_KEY, b, k.len);
             continue;
         }
-        bool upper = false;
-        for (size_t x = 0; x < kl; x++)
-            upper |= k[x] >= 'A' && k[x] <= 'Z';
         ccsig_state s = CCSIG_STATE_UNKNOWN;
-        if (CCSIG_STR_IEQ(ccsig_str_make(v, vl), "yes") ||
-            CCSIG_STR_IEQ(ccsig_str_make(v, vl), "allow")) {
+        bool legacy = false;
+        if (CCSIG_STR_IEQ(v, "yes")) {
             s = CCSIG_STATE_ALLOW;
-        } else if (CCSIG_STR_IEQ(ccsig_str_make(v, vl), "no") ||
-                   CCSIG_STR_IEQ(ccsig_str_make(v, vl), "disallow")) {
+        } else if (CCSIG_STR_IEQ(v, "no")) {
             s = CCSIG_STATE_DENY;
+        } else if (CCSIG_STR_IEQ(v, "allow")) {
+            s = CCSIG_STATE_ALLOW;
+            legacy = true;
+        } else if (CCSIG_STR_IEQ(v, "disallow")) {
+            s = CCSIG_STATE_DENY;
+            legacy = true;
         }
-        if (bad) {
-            if (CCSIG_STR_IEQ(ccsig_str_make(v, vl), "allow") ||
-                CCSIG_STR_IEQ(ccsig_str_make(v, vl), "disallow"))
-                bad(ctx, vb, vl, 2);
+        if (issue) {
+            if (legacy)
+                issue(ctx, CCSIG_SIGNAL_ISSUE_LEGACY_VALUE, vb, v.len);
             else if (s == CCSIG_STATE_UNKNOWN)
-                bad(ctx, vb, vl, 3);
-            for (size_t x = 0; x < vl; x++)
-                upper |= v[x] >= 'A' && v[x] <= 'Z';
+                issue(ctx, CCSIG_SIGNAL_ISSUE_VALUE, vb, v.len);
+            bool upper = false;
+            for (size_t x = b; x < e; x++)
+                upper |= p[x] >= 'A' && p[x] <= 'Z';
             if (upper)
-                bad(ctx, b, e - b, 4);
+                issue(ctx, CCSIG_SIGNAL_ISSUE_CASE, b, e - b);
         }
-        /* A key given twice on one line: the last one counts. */
+        /* A key given twice on one line: the last one counts, also when it
+         * has a value that states nothing. */
         state[idx] = s;
-        label[idx] = ccsig_str_make(k, kl);
+        label[idx] = k;
     }
     for (int x = 0; x < 3; x++)
         if (state[x] != CCSIG_STATE_UNKNOWN)
@@ -1218,7 +1220,7 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
             ccsig_statement *st = new_stmt(&stmts, r, line, s.b, s.e - s.b, &rule->stmt);
             if (!st)
                 goto nomem;
-            robots_parse_signal(expr.p, expr.len, st, &rule->use, NULL, NULL);
+            ccsig_content_signal_parse(expr.p, expr.len, st, &rule->use, NULL, NULL);
             if (g)
                 g->cs_n++;
             break;

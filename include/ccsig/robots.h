@@ -215,6 +215,51 @@ ccsig_str ccsig_robots_url_path(const char *url, size_t len, char *buf, size_t c
  * a URL. Allocates nothing. */
 bool ccsig_robots_pattern_match(ccsig_str pattern, ccsig_str path);
 
+/* ---- Content-Signal ---- */
+
+/* Problems ccsig_content_signal_parse reports (besides reading on). */
+typedef enum ccsig_content_signal_issue {
+    CCSIG_SIGNAL_ISSUE_SYNTAX = 0,   /* a member that is not key=value: ignored */
+    CCSIG_SIGNAL_ISSUE_KEY,          /* a key other than search, ai-input, ai-train, use:
+                                        ignored */
+    CCSIG_SIGNAL_ISSUE_LEGACY_VALUE, /* allow / disallow: read as yes / no */
+    CCSIG_SIGNAL_ISSUE_VALUE,        /* any other value: no preference for the key */
+    CCSIG_SIGNAL_ISSUE_CASE          /* uppercase letters in a member (read anyway) */
+} ccsig_content_signal_issue;
+
+/* Called once per problem: off and len locate the member (SYNTAX, CASE), the
+ * key (KEY) or the value (LEGACY_VALUE, VALUE) in the parsed bytes. */
+typedef void (*ccsig_content_signal_issue_fn)(void *ctx, ccsig_content_signal_issue issue,
+                                              size_t off, size_t len);
+
+/* The one reader of a Cloudflare Content-Signal value, for the robots.txt
+ * line and the HTTP response header alike (the value only: the robots.txt
+ * form's leading path is split off by the caller).
+ *
+ * Grammar (Cloudflare's Content Signals Policy, contentsignals.org, and
+ * ../shared/specs/peer-signals.md §1; Cloudflare publishes no ABNF):
+ *   value  = member *( "," member ), optional spaces and tabs around members,
+ *            keys and values; empty members skipped
+ *   member = key "=" value
+ *   key    = "search" | "ai-input" | "ai-train" | "use", matched ignoring
+ *            case (search -> search, ai-input -> ai-use, ai-train -> train-ai)
+ *   value  = "yes" (allow) | "no" (deny), ignoring case; for `use`, the
+ *            level (immediate, reference, full) as written.
+ * Choices where the policy is silent: the values `allow` and `disallow`,
+ * seen in the wild, are read as yes and no and reported
+ * (CCSIG_SIGNAL_ISSUE_LEGACY_VALUE), so a robots.txt line and a header with
+ * the same text always mean the same; any other value states nothing for
+ * its key; a key given twice counts as its last member; a missing key is
+ * neither granted nor restricted. It is not an RFC 9651 dictionary (aipref's
+ * y/n are not values here).
+ *
+ * Sets the categories in st (labels point into p: the key as written);
+ * *use (may be NULL) receives the `use=` value or an empty slice; issue
+ * (may be NULL) receives each problem. Never fails, allocates nothing,
+ * reads only p[0..n). Thread-safe. */
+void ccsig_content_signal_parse(const char *p, size_t n, ccsig_statement *st, ccsig_str *use,
+                                ccsig_content_signal_issue_fn issue, void *ctx);
+
 /* ---- lint ---- */
 
 typedef enum ccsig_diag_severity {

@@ -185,14 +185,6 @@ size_t ccsig_sources_from_headers(ccsig_collect *c, const ccsig_header_field *h,
  * differs from joining only when a key repeats across lines). */
 bool ccsig_sources_from_header(ccsig_collect *c, ccsig_str name, ccsig_str value);
 
-/* Cloudflare Content-Signal value ("search=yes, ai-train=no"): set the
- * categories in st (ai-train -> train-ai, search -> search, ai-input ->
- * ai-use; yes -> allow, no -> deny; other keys and values ignored, a note for
- * each through c when c is not NULL). *use receives the `use=` level when
- * present. Labels point into p. */
-void ccsig_content_signal_parse(ccsig_collect *c, const char *p, size_t len, ccsig_statement *st,
-                                ccsig_str *use);
-
 /* ---- HTML <head> ---- */
 
 /* Bytes of a document the head scanner looks at: a <head> longer than this
