@@ -21,6 +21,7 @@
 #include <curl/curl.h>
 
 #include "ccsig/fetch.h"
+#include "ccsig/robots.h"
 
 #define HOST_MAX 256
 
@@ -556,70 +557,17 @@ static long cache_lifetime(const ccsig_response *r) {
     return life;
 }
 
-double ccsig_fetch_crawl_delay(const char *p, size_t len, const char *agent) {
-    /* RFC 9309 groups: consecutive user-agent lines start a group; the
-     * agent's own group (product token, case-insensitive) wins over '*'. */
-    double own = -1, star = -1;
-    bool in_own = false, in_star = false, last_ua = false, have_own = false;
-    size_t alen = agent ? strlen(agent) : 0;
-    size_t i = 0;
-    while (i < len) {
-        const char *s = p + i;
-        const char *nl = memchr(s, '\n', len - i);
-        size_t n = nl ? (size_t)(nl - s) : len - i;
-        i += n + (nl ? 1 : 0);
-        const char *hash = memchr(s, '#', n);
-        if (hash)
-            n = (size_t)(hash - s);
-        while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-            n--;
-        while (n && (*s == ' ' || *s == '\t')) {
-            s++;
-            n--;
-        }
-        const char *colon = memchr(s, ':', n);
-        if (!colon)
-            continue;
-        size_t kl = (size_t)(colon - s);
-        while (kl && (s[kl - 1] == ' ' || s[kl - 1] == '\t'))
-            kl--;
-        const char *v = colon + 1;
-        size_t vl = n - (size_t)(v - s);
-        while (vl && (*v == ' ' || *v == '\t')) {
-            v++;
-            vl--;
-        }
-        if (kl == 10 && !strncasecmp(s, "user-agent", 10)) {
-            if (!last_ua)
-                in_own = in_star = false;
-            last_ua = true;
-            size_t tl = 0;
-            while (tl < vl && ((v[tl] >= 'a' && v[tl] <= 'z') || (v[tl] >= 'A' && v[tl] <= 'Z') ||
-                               v[tl] == '-' || v[tl] == '_'))
-                tl++;
-            if (vl && v[0] == '*')
-                in_star = true;
-            else if (alen && tl == alen && !strncasecmp(v, agent, alen)) {
-                in_own = true;
-                have_own = true;
-            }
-            continue;
-        }
-        last_ua = false;
-        if (kl == 11 && !strncasecmp(s, "crawl-delay", 11) && vl) {
-            char num[32];
-            snprintf(num, sizeof num, "%.*s", (int)(vl < 31 ? vl : 31), v);
-            char *end;
-            double d = strtod(num, &end);
-            if (end == num || !(d >= 0) || isinf(d))
-                continue;
-            if (in_own && own < 0)
-                own = d;
-            if (in_star && star < 0)
-                star = d;
-        }
-    }
-    return have_own ? own : star;
+/* The agent's Crawl-delay in a robots.txt, read by the one robots.txt
+ * compiler (its groups, its product tokens); -1 when none or out of memory
+ * (no delay is the answer a caller gets without the file, too). */
+static double robots_crawl_delay(const char *p, size_t len, const char *agent) {
+    ccsig_robots *r;
+    ccsig_error err;
+    if (ccsig_robots_compile(p, len, NULL, &r, &err) != CCSIG_OK)
+        return -1;
+    double d = ccsig_robots_crawl_delay(r, ccsig_robots_select(r, agent, strlen(agent)));
+    ccsig_robots_free(r);
+    return d;
 }
 
 /* ---- the disk cache ---- */
@@ -858,7 +806,7 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
     }
     copy.r.body = copy.body ? copy.body : "";
     copy.r.crawl_delay = copy.r.state == CCSIG_FETCH_ROBOTS_OK
-                             ? ccsig_fetch_crawl_delay(copy.r.body, copy.r.len, f->agent)
+                             ? robots_crawl_delay(copy.r.body, copy.r.len, f->agent)
                              : -1;
     if (!from_disk && !copy.r.stale && copy.r.state != CCSIG_FETCH_ROBOTS_UNREACHABLE)
         cache_write(f, &copy);

@@ -1085,6 +1085,27 @@ static bool add_access_rule(ccsig_robots *r, vec *access, uint32_t gi, bool allo
     return true;
 }
 
+/* A Crawl-delay value: seconds as digits with an optional fraction
+ * ("10", "0.5"); what follows the number is ignored ("5 # s" is 5). -1 for
+ * anything else (empty, negative, "fast"), as a line that states no delay. */
+static double crawl_delay_value(const char *v, size_t n) {
+    size_t i = 0;
+    double d = 0, scale = 1;
+    while (i < n && v[i] >= '0' && v[i] <= '9' && d < 1e15)
+        d = d * 10 + (v[i++] - '0');
+    size_t ints = i;
+    if (i < n && v[i] == '.') {
+        i++;
+        while (i < n && v[i] >= '0' && v[i] <= '9') {
+            scale /= 10;
+            d += (v[i++] - '0') * scale;
+        }
+    }
+    if (ints == 0 && i <= 1)
+        return -1;
+    return d;
+}
+
 ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin, ccsig_robots **out,
                                   ccsig_error *err) {
     if (!out || (!p && len))
@@ -1159,7 +1180,8 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
                                     .text = ccsig_str_make(t + s.b, s.e - s.b),
                                     .acc_first = (uint32_t)access.n,
                                     .cu_first = (uint32_t)usage.n,
-                                    .cs_first = (uint32_t)signal.n};
+                                    .cs_first = (uint32_t)signal.n,
+                                    .crawl_delay = -1};
             }
             in_agents = true;
             ccsig_str tok = ccsig_robots_product_token(t + val, val_len);
@@ -1233,6 +1255,14 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
             li->url = ccsig_str_make(t + val, val_len);
             break;
         }
+        case RK_OTHER:
+            /* Crawl-delay is not in RFC 9309 and not a rule: it ends a run of
+             * user-agent lines like any other record, and is kept per group
+             * for the fetcher (ccsig_robots_crawl_delay). */
+            if (g && g->crawl_delay < 0 && s.ke > s.b &&
+                CCSIG_STR_IEQ(ccsig_str_make(t + s.b, s.ke - s.b), "crawl-delay"))
+                g->crawl_delay = crawl_delay_value(t + val, val_len);
+            break;
         default:
             break;
         }
@@ -1424,6 +1454,17 @@ ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent,
         a.specific = true;
     }
     return a;
+}
+
+double ccsig_robots_crawl_delay(const ccsig_robots *r, ccsig_robots_agent agent) {
+    if (!r || agent.first + agent.count > r->nglist)
+        return -1;
+    for (uint32_t k = 0; k < agent.count; k++) {
+        double d = r->groups[r->glist[agent.first + k]].crawl_delay;
+        if (d >= 0)
+            return d;
+    }
+    return -1;
 }
 
 bool robots_decide(const ccsig_robots *r, const uint32_t *gl, size_t ngl, const char *path,

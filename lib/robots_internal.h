@@ -107,7 +107,8 @@ typedef struct robots_group {
     uint32_t acc_first, acc_n;
     uint32_t cu_first, cu_n;
     uint32_t cs_first, cs_n;
-    bool global; /* names `*` */
+    double crawl_delay; /* first valid Crawl-delay line of the group, -1 when none */
+    bool global;        /* names `*` */
 } robots_group;
 
 typedef struct robots_agent_entry {

@@ -623,7 +623,12 @@ ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_
         case RK_SITEMAP:
             break;
         default:
-            if (is_nonstandard(k, l.key_len))
+            if (CCSIG_STR_IEQ(ccsig_str_make(k, l.key_len), "crawl-delay"))
+                diag(&c, l.line, col_of(&l, l.key), "nonstandard-directive", NULL,
+                     "'%.*s' is not part of RFC 9309; Google ignores it, ccsig's fetcher "
+                     "(ccsig check URL) waits that many seconds between requests",
+                     qlen(l.key_len), k);
+            else if (is_nonstandard(k, l.key_len))
                 diag(&c, l.line, col_of(&l, l.key), "nonstandard-directive", NULL,
                      "'%.*s' is not part of RFC 9309; Google and ccsig ignore it", qlen(l.key_len),
                      k);

@@ -155,10 +155,6 @@ bool ccsig_url_origin(const char *url, char *out, size_t cap);
  * either cannot be parsed. */
 char *ccsig_url_resolve(const char *base, const char *ref);
 
-/* The Crawl-delay of robots.txt text for agent (the group naming the product
- * token, else '*'), -1 when none. */
-double ccsig_fetch_crawl_delay(const char *p, size_t len, const char *agent);
-
 #ifdef __cplusplus
 }
 #endif

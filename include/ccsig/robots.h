@@ -176,6 +176,16 @@ ccsig_str ccsig_robots_product_token(const char *ua, size_t len);
  * naming it (case-insensitively), else the `*` groups, else none. */
 ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent, size_t len);
 
+/* The Crawl-delay (seconds) for an agent: the first valid `Crawl-delay:`
+ * line, in file order, of the groups ccsig_robots_select chose (so a bot
+ * with its own group does not take the `*` group's delay, and "AI2Bot" is
+ * its own product token). Not part of RFC 9309: it is never a rule and never
+ * changes a query's answer. A value is digits with an optional fraction
+ * ("10", "0.5"), text after the number ignored; lines with another value
+ * are skipped. Returns -1 when none applies. Thread-safe on a const
+ * matcher. */
+double ccsig_robots_crawl_delay(const ccsig_robots *r, ccsig_robots_agent agent);
+
 /* Answer for one URL or path: "https://host/p?q#f", "//host/p", "/p?q" (the
  * scheme, host and fragment are ignored; path and query are matched after
  * percent-normalisation). Allocates nothing. Returns CCSIG_OK, or

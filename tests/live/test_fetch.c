@@ -59,7 +59,8 @@ static int setup(void **state) {
         port[i] = srv_free_port();
     /* files */
     const char *robots =
-        "User-agent: *\nDisallow: /private\n\nUser-agent: SlowBot\nCrawl-delay: 7\n";
+        "User-agent: *\nDisallow: /private\n\nUser-agent: SlowBot\nCrawl-delay: 7\n\n"
+        "User-agent: AI2Bot\nCrawl-delay: 9\nDisallow: /\n";
     srv_write(dir, "ok/robots.txt", robots, strlen(robots));
     static char big[8192];
     memset(big, 'x', sizeof big);
@@ -404,14 +405,22 @@ static void ranges_and_stops(void **state) {
     ccsig_fetcher_free(f);
 }
 
+/* The fetcher takes Crawl-delay from the robots.txt compiler's groups: a
+ * product token with digits (AI2Bot) gets its own group's delay, the one
+ * that also holds its disallow; a token that is only a prefix of it gets
+ * the '*' group's (none here). */
 static void crawl_delay_groups(void **state) {
     (void)state;
-    const char *t = "User-agent: a\nUser-agent: SlowBot\nCrawl-delay: 3\n\n"
-                    "User-agent: *\nCrawl-delay: 2.5 # comment\n";
-    assert_true(ccsig_fetch_crawl_delay(t, strlen(t), "slowbot") == 3);
-    assert_true(ccsig_fetch_crawl_delay(t, strlen(t), "Other") == 2.5);
-    assert_true(ccsig_fetch_crawl_delay("User-agent: *\nCrawl-delay: x\n", 28, "a") < 0);
-    assert_true(ccsig_fetch_crawl_delay("", 0, NULL) < 0);
+    ccsig_fetcher *f = fetcher(0, NULL, "AI2Bot");
+    ccsig_robots_fetch r;
+    assert_int_equal(ccsig_fetch_robots(f, url(P_OK, "/x"), &r), CCSIG_OK);
+    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_OK);
+    assert_true(r.crawl_delay > 8.9 && r.crawl_delay < 9.1);
+    ccsig_fetcher_free(f);
+    f = fetcher(0, NULL, "AI");
+    assert_int_equal(ccsig_fetch_robots(f, url(P_OK, "/x"), &r), CCSIG_OK);
+    assert_true(r.crawl_delay < 0);
+    ccsig_fetcher_free(f);
 }
 
 int main(void) {

@@ -399,8 +399,12 @@ static void robots_corpus(void **state) {
         if (!text)
             continue;
         files++;
-        delays += ccsig_fetch_crawl_delay(text, len, "ccsig") >= 0;
-        delays += ccsig_fetch_crawl_delay(text, len, "GPTBot") >= 0;
+        ccsig_robots *r;
+        ccsig_error err;
+        assert_int_equal(ccsig_robots_compile(text, len, path, &r, &err), CCSIG_OK);
+        delays += ccsig_robots_crawl_delay(r, ccsig_robots_select(r, "ccsig", 5)) >= 0;
+        delays += ccsig_robots_crawl_delay(r, ccsig_robots_select(r, "GPTBot", 6)) >= 0;
+        ccsig_robots_free(r);
         for (char *line = text; line && *line;) {
             char *nl = strchr(line, '\n');
             size_t n = nl ? (size_t)(nl - line) : strlen(line);
