@@ -65,17 +65,6 @@ static double mono_now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-const char *ccsig_fetch_robots_state_name(ccsig_fetch_robots_state s) {
-    switch (s) {
-    case CCSIG_FETCH_ROBOTS_OK:
-        return "fetched";
-    case CCSIG_FETCH_ROBOTS_UNAVAILABLE:
-        return "unavailable";
-    default:
-        return "unreachable";
-    }
-}
-
 void ccsig_fetch_opts_default(ccsig_fetch_opts *o) {
     memset(o, 0, sizeof *o);
     o->delay = 1.0;
@@ -597,7 +586,7 @@ static void cache_write(ccsig_fetcher *f, const robots_entry *e) {
     fprintf(fp,
             "ccsig robots.txt cache 1\norigin: %s\nurl: %s\nstate: %s\nhttp: %ld\n"
             "fetched: %lld\nexpires: %lld\ntruncated: %d\nlength: %zu\n\n",
-            e->r.origin, e->r.url, ccsig_fetch_robots_state_name(e->r.state), e->r.http_status,
+            e->r.origin, e->r.url, ccsig_robots_status_name(e->r.state), e->r.http_status,
             (long long)e->r.fetched, (long long)e->r.expires, e->r.truncated ? 1 : 0, e->r.len);
     if (e->r.len)
         fwrite(e->body, 1, e->r.len, fp);
@@ -643,7 +632,7 @@ static bool cache_read(ccsig_fetcher *f, robots_entry *e) {
             len = (size_t)strtoull(line + 8, NULL, 10);
     }
     ok = ok && !strcmp(origin, e->r.origin) && len <= CCSIG_FETCH_ROBOTS_MAX &&
-         (!strcmp(state, "fetched") || !strcmp(state, "unavailable"));
+         (!strcmp(state, "found") || !strcmp(state, "fetched") || !strcmp(state, "unavailable"));
     char *body = ok ? malloc(len + 1) : NULL;
     if (body && fread(body, 1, len, fp) != len)
         ok = false;
@@ -655,7 +644,8 @@ static bool cache_read(ccsig_fetcher *f, robots_entry *e) {
     body[len] = '\0';
     free(e->body);
     e->body = body;
-    e->r.state = !strcmp(state, "fetched") ? CCSIG_FETCH_ROBOTS_OK : CCSIG_FETCH_ROBOTS_UNAVAILABLE;
+    /* "fetched": what caches written before the one status enum say */
+    e->r.state = strcmp(state, "unavailable") ? CCSIG_ROBOTS_FOUND : CCSIG_ROBOTS_UNAVAILABLE;
     e->r.http_status = http;
     snprintf(e->r.url, sizeof e->r.url, "%s", url);
     e->r.body = body;
@@ -717,25 +707,25 @@ static void robots_fetch_now(ccsig_fetcher *f, const char *origin, ccsig_robots_
     r->redirects = resp.redirects;
     snprintf(r->url, sizeof r->url, "%s", resp.url ? resp.url : url);
     *body = NULL;
-    if (st == CCSIG_OK && resp.status >= 200 && resp.status < 300) {
-        r->state = CCSIG_FETCH_ROBOTS_OK;
+    /* A transfer error with a 3xx status is the redirect limit (§2.3.1.2);
+     * any other transfer error is no answer. */
+    r->state = st == CCSIG_OK || (resp.status >= 300 && resp.status < 400)
+                   ? ccsig_robots_status_of_http(resp.status)
+                   : CCSIG_ROBOTS_UNREACHABLE;
+    if (r->state == CCSIG_ROBOTS_FOUND) {
         *body = resp.body;
         resp.body = NULL;
         r->len = resp.len;
         r->truncated = resp.truncated;
         r->expires = now + cache_lifetime(&resp);
         r->error[0] = '\0';
-    } else if ((st == CCSIG_OK && resp.status >= 400 && resp.status < 500) ||
-               (st == CCSIG_ERR_IO && resp.status >= 300 && resp.status < 400)) {
-        /* RFC 9309 §2.3.1.3 unavailable; §2.3.1.2 past five redirects too */
-        r->state = CCSIG_FETCH_ROBOTS_UNAVAILABLE;
+    } else if (r->state == CCSIG_ROBOTS_UNAVAILABLE) {
         r->expires = now + cache_lifetime(&resp);
-        if (resp.status >= 400)
+        if (st == CCSIG_OK)
             snprintf(r->error, sizeof r->error, "HTTP %ld", resp.status);
         else
             snprintf(r->error, sizeof r->error, "%s", resp.error);
     } else {
-        r->state = CCSIG_FETCH_ROBOTS_UNREACHABLE;
         r->expires = now + CCSIG_FETCH_UNREACHABLE_TTL;
         if (st == CCSIG_OK)
             snprintf(r->error, sizeof r->error, "HTTP %ld", resp.status);
@@ -750,7 +740,7 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
     char origin[512];
     if (!ccsig_url_origin(url, origin, sizeof origin)) {
         snprintf(out->error, sizeof out->error, "not an http(s) URL");
-        out->state = CCSIG_FETCH_ROBOTS_UNREACHABLE;
+        out->state = CCSIG_ROBOTS_UNREACHABLE;
         return CCSIG_ERR_USAGE;
     }
     pthread_mutex_lock(&f->mu);
@@ -788,8 +778,8 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
         snprintf(r.origin, sizeof r.origin, "%s", origin);
         char *body;
         robots_fetch_now(f, origin, &r, &body);
-        if (r.state == CCSIG_FETCH_ROBOTS_UNREACHABLE && copy.valid &&
-            copy.r.state != CCSIG_FETCH_ROBOTS_UNREACHABLE) {
+        if (r.state == CCSIG_ROBOTS_UNREACHABLE && copy.valid &&
+            copy.r.state != CCSIG_ROBOTS_UNREACHABLE) {
             /* §2.4: an unreachable robots.txt lets the cached copy serve */
             copy.r.stale = true;
             copy.r.expires = r.expires;
@@ -805,10 +795,10 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
         }
     }
     copy.r.body = copy.body ? copy.body : "";
-    copy.r.crawl_delay = copy.r.state == CCSIG_FETCH_ROBOTS_OK
+    copy.r.crawl_delay = copy.r.state == CCSIG_ROBOTS_FOUND
                              ? robots_crawl_delay(copy.r.body, copy.r.len, f->agent)
                              : -1;
-    if (!from_disk && !copy.r.stale && copy.r.state != CCSIG_FETCH_ROBOTS_UNREACHABLE)
+    if (!from_disk && !copy.r.stale && copy.r.state != CCSIG_ROBOTS_UNREACHABLE)
         cache_write(f, &copy);
 
     pthread_mutex_lock(&f->mu);

@@ -1456,6 +1456,28 @@ ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent,
     return a;
 }
 
+const char *ccsig_robots_status_name(ccsig_robots_status s) {
+    switch (s) {
+    case CCSIG_ROBOTS_FOUND:
+        return "found";
+    case CCSIG_ROBOTS_UNAVAILABLE:
+        return "unavailable";
+    case CCSIG_ROBOTS_UNREACHABLE:
+        return "unreachable";
+    case CCSIG_ROBOTS_NONE:
+        break;
+    }
+    return "none";
+}
+
+ccsig_robots_status ccsig_robots_status_of_http(long status) {
+    if (status >= 200 && status < 300)
+        return CCSIG_ROBOTS_FOUND;
+    if (status >= 300 && status < 500)
+        return CCSIG_ROBOTS_UNAVAILABLE;
+    return CCSIG_ROBOTS_UNREACHABLE;
+}
+
 double ccsig_robots_crawl_delay(const ccsig_robots *r, ccsig_robots_agent agent) {
     if (!r || agent.first + agent.count > r->nglist)
         return -1;

@@ -22,20 +22,6 @@ struct ccsig_scanner {
     ccsig_collect collect;
 };
 
-const char *ccsig_robots_known_name(ccsig_robots_known k) {
-    switch (k) {
-    case CCSIG_ROBOTS_FOUND:
-        return "found";
-    case CCSIG_ROBOTS_UNAVAILABLE:
-        return "unavailable";
-    case CCSIG_ROBOTS_UNREACHABLE:
-        return "unreachable";
-    case CCSIG_ROBOTS_NONE:
-        break;
-    }
-    return "none";
-}
-
 /* -------------------------------------------------------------- scanner -- */
 
 ccsig_scanner *ccsig_scanner_new(const ccsig_scan_config *cfg) {

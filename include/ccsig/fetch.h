@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "ccsig/common.h"
+#include "ccsig/robots.h"
 #include "ccsig/sources.h"
 
 #ifdef __cplusplus
@@ -113,21 +114,12 @@ ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetc
 
 /* ---- robots.txt ---- */
 
-typedef enum ccsig_fetch_robots_state {
-    CCSIG_FETCH_ROBOTS_OK = 0,      /* 2xx: the body is the robots.txt */
-    CCSIG_FETCH_ROBOTS_UNAVAILABLE, /* 4xx or too many redirects: no restrictions */
-    CCSIG_FETCH_ROBOTS_UNREACHABLE  /* 5xx or no answer: complete disallow */
-} ccsig_fetch_robots_state;
-
-/* "fetched", "unavailable", "unreachable". */
-const char *ccsig_fetch_robots_state_name(ccsig_fetch_robots_state s);
-
 typedef struct ccsig_robots_fetch {
-    ccsig_fetch_robots_state state;
-    long http_status; /* of the last answer, 0 when none */
-    char origin[512]; /* scheme://host[:port] */
-    char url[2048];   /* the robots.txt URL that answered (after redirects) */
-    const char *body; /* OK: the file (at most CCSIG_FETCH_ROBOTS_MAX bytes) */
+    ccsig_robots_status state; /* FOUND, UNAVAILABLE or UNREACHABLE (robots.h) */
+    long http_status;          /* of the last answer, 0 when none */
+    char origin[512];          /* scheme://host[:port] */
+    char url[2048];            /* the robots.txt URL that answered (after redirects) */
+    const char *body;          /* OK: the file (at most CCSIG_FETCH_ROBOTS_MAX bytes) */
     size_t len;
     bool truncated;  /* the file was longer than CCSIG_FETCH_ROBOTS_MAX */
     bool from_cache; /* served from the memory or disk cache */

@@ -71,6 +71,26 @@ extern "C" {
 
 typedef struct ccsig_robots ccsig_robots;
 
+/* What is known of a site's robots.txt: the status classes of RFC 9309
+ * §2.3.1, for every reader of robots.txt (the scan's capture store, the live
+ * fetcher). */
+typedef enum ccsig_robots_status {
+    CCSIG_ROBOTS_NONE = 0,    /* nothing known (not fetched, no capture) */
+    CCSIG_ROBOTS_FOUND,       /* §2.3.1.1 successful access (2xx): the file applies */
+    CCSIG_ROBOTS_UNAVAILABLE, /* §2.3.1.3 (4xx), or §2.3.1.2 redirects not followed to
+                                 an answer: crawling allowed */
+    CCSIG_ROBOTS_UNREACHABLE  /* §2.3.1.4 (5xx, no answer): complete disallow */
+} ccsig_robots_status;
+
+/* "none", "found", "unavailable", "unreachable" (static strings). */
+const char *ccsig_robots_status_name(ccsig_robots_status s);
+
+/* The class of the final HTTP status of a robots.txt request (after the
+ * redirects the caller followed): 2xx FOUND; 3xx (a redirect not followed
+ * further: too many hops, no usable Location) and 4xx UNAVAILABLE; anything
+ * else, including 0 for no answer, UNREACHABLE. Thread-safe. */
+ccsig_robots_status ccsig_robots_status_of_http(long status);
+
 /* A line of the robots.txt: 1-based number (0 = none) and its text without
  * the line end, the comment and surrounding whitespace. */
 typedef struct ccsig_robots_line {

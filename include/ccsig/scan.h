@@ -26,6 +26,7 @@
 #include "ccsig/common.h"
 #include "ccsig/httpmsg.h"
 #include "ccsig/pref.h"
+#include "ccsig/robots.h"
 #include "ccsig/url.h"
 #include "ccsig/warc.h"
 
@@ -37,19 +38,14 @@ extern "C" {
  * Content-Usage rules for one path, plus one per page mechanism. */
 #define CCSIG_SCAN_MAX_STATEMENTS 16
 
-/* What the caller's robots.txt store says for the record's URL. */
-typedef enum ccsig_robots_known {
-    CCSIG_ROBOTS_NONE = 0,    /* no robots.txt known for the site */
-    CCSIG_ROBOTS_FOUND,       /* a robots.txt (2xx) was applied */
-    CCSIG_ROBOTS_UNAVAILABLE, /* 4xx: RFC 9309 §2.3.1.3, crawling allowed */
-    CCSIG_ROBOTS_UNREACHABLE  /* 5xx or no answer: RFC 9309 §2.3.1.4, disallowed */
-} ccsig_robots_known;
-
-/* "none", "found", "unavailable", "unreachable". */
-const char *ccsig_robots_known_name(ccsig_robots_known k);
+/* The robots.txt status is ccsig_robots_status (robots.h). These two names
+ * remain only until the scan pipeline moved into lib/scan uses it
+ * directly; new code does not use them. */
+typedef ccsig_robots_status ccsig_robots_known;
+#define ccsig_robots_known_name ccsig_robots_status_name
 
 typedef struct ccsig_scan_robots {
-    ccsig_robots_known known;
+    ccsig_robots_status known;    /* what the caller's robots.txt store says for the URL */
     ccsig_state crawl;            /* ALLOW / DENY; UNKNOWN when known == NONE */
     const ccsig_provenance *rule; /* the deciding Allow/Disallow line, or NULL */
     const ccsig_statement *sts;   /* Content-Usage (etc.) statements for the path */
@@ -80,7 +76,7 @@ typedef struct ccsig_scan_result {
     size_t n_robots;     /* how many came from robots.txt */
     size_t dropped;      /* statements past CCSIG_SCAN_MAX_STATEMENTS */
     bool header_invalid; /* a Content-Usage header that is not a valid Dictionary */
-    ccsig_robots_known robots;
+    ccsig_robots_status robots;
     ccsig_state crawl;
     const ccsig_provenance *crawl_rule;
     ccsig_verdict verdict;

@@ -69,8 +69,7 @@ void check_write_extras(ccsig_buf *b, const ccsig_collect *c, const check_fetch_
         const ccsig_robots_fetch *r = fi->robots;
         ccsig_buf_puts(b, "{\"url\":");
         ccsig_buf_json_str(b, r->url, strlen(r->url));
-        ccsig_buf_printf(b,
-                         ",\"state\":\"%s\",\"status\":", ccsig_fetch_robots_state_name(r->state));
+        ccsig_buf_printf(b, ",\"state\":\"%s\",\"status\":", ccsig_robots_status_name(r->state));
         if (r->http_status)
             ccsig_buf_printf(b, "%ld", r->http_status);
         else
@@ -426,7 +425,7 @@ static void check_url(worker *w, const char *url, size_t seq) {
     ccsig_fetch_robots(r->f, url, &rf);
     fi.robots = &rf;
     bool allowed = false;
-    if (rf.state == CCSIG_FETCH_ROBOTS_OK) {
+    if (rf.state == CCSIG_ROBOTS_FOUND) {
         const ccsig_robots *m = compiled_for(r, &rf);
         if (!m) {
             snprintf(errbuf, sizeof errbuf, "out of memory compiling %.400s", rf.url);
@@ -458,7 +457,7 @@ static void check_url(worker *w, const char *url, size_t seq) {
         if (rf.truncated)
             add_note(w, CCSIG_SRC_ROBOTS, rf.url, "%s",
                      "robots.txt is larger than 500 KiB: only the first 500 KiB were read");
-    } else if (rf.state == CCSIG_FETCH_ROBOTS_UNAVAILABLE) {
+    } else if (rf.state == CCSIG_ROBOTS_UNAVAILABLE) {
         allowed = true;
         crawl = "allowed";
         add_note(w, CCSIG_SRC_ROBOTS, rf.url,

@@ -143,7 +143,7 @@ static void robots_status_classes(void **state) {
     ccsig_fetcher *f = fetcher(0, NULL, "SlowBot");
     ccsig_robots_fetch r;
     assert_int_equal(ccsig_fetch_robots(f, url(P_OK, "/x"), &r), CCSIG_OK);
-    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_OK);
+    assert_int_equal(r.state, CCSIG_ROBOTS_FOUND);
     assert_int_equal(r.http_status, 200);
     assert_non_null(strstr(r.body, "Disallow: /private"));
     assert_true(r.crawl_delay > 6.9 && r.crawl_delay < 7.1);
@@ -152,10 +152,10 @@ static void robots_status_classes(void **state) {
     assert_true(r.from_cache);
 
     assert_int_equal(ccsig_fetch_robots(f, url(P_404, "/"), &r), CCSIG_OK);
-    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_UNAVAILABLE);
+    assert_int_equal(r.state, CCSIG_ROBOTS_UNAVAILABLE);
     assert_int_equal(r.http_status, 404);
     assert_int_equal(ccsig_fetch_robots(f, url(P_503, "/"), &r), CCSIG_OK);
-    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_UNREACHABLE);
+    assert_int_equal(r.state, CCSIG_ROBOTS_UNREACHABLE);
     assert_int_equal(r.http_status, 503);
     ccsig_fetcher_free(f);
 }
@@ -165,14 +165,14 @@ static void redirects(void **state) {
     ccsig_fetcher *f = fetcher(0, NULL, NULL);
     ccsig_robots_fetch r;
     ccsig_fetch_robots(f, url(P_CHAIN5, "/"), &r);
-    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_OK);
+    assert_int_equal(r.state, CCSIG_ROBOTS_FOUND);
     assert_int_equal(r.redirects, 5);
     assert_non_null(strstr(r.url, "/r5"));
     ccsig_fetch_robots(f, url(P_CHAIN6, "/"), &r);
-    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_UNAVAILABLE); /* the 6th hop is not taken */
+    assert_int_equal(r.state, CCSIG_ROBOTS_UNAVAILABLE); /* the 6th hop is not taken */
     assert_non_null(strstr(r.error, "more than 5 redirects"));
     ccsig_fetch_robots(f, url(P_LOOP, "/"), &r);
-    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_UNAVAILABLE);
+    assert_int_equal(r.state, CCSIG_ROBOTS_UNAVAILABLE);
     ccsig_fetcher_free(f);
 }
 
@@ -181,7 +181,7 @@ static void big_robots(void **state) {
     ccsig_fetcher *f = fetcher(0, NULL, NULL);
     ccsig_robots_fetch r;
     ccsig_fetch_robots(f, url(P_BIG, "/"), &r);
-    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_OK);
+    assert_int_equal(r.state, CCSIG_ROBOTS_FOUND);
     assert_int_equal(r.len, CCSIG_FETCH_ROBOTS_MAX);
     assert_true(r.truncated);
     assert_non_null(strstr(r.body, "Disallow: /early"));
@@ -201,7 +201,7 @@ static void never_answers_and_trickle(void **state) {
     double t0 = now_s();
     ccsig_fetch_robots(f, url(P_SILENT, "/"), &r);
     double took = now_s() - t0;
-    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_UNREACHABLE);
+    assert_int_equal(r.state, CCSIG_ROBOTS_UNREACHABLE);
     assert_non_null(strstr(r.error, "timed out"));
     assert_true(took < 5);
     /* remembered: no second wait within the run */
@@ -211,7 +211,7 @@ static void never_answers_and_trickle(void **state) {
     assert_true(r.from_cache);
     /* 4 KiB at 100 bytes a second does not finish within 1.5 s */
     ccsig_fetch_robots(f, url(P_TRICKLE, "/"), &r);
-    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_UNREACHABLE);
+    assert_int_equal(r.state, CCSIG_ROBOTS_UNREACHABLE);
     assert_non_null(strstr(r.error, "timed out"));
     /* an asset request to the silent server is an error, not a hang */
     ccsig_response resp;
@@ -246,7 +246,7 @@ static void caching(void **state) {
     f = fetcher(0, cache, NULL);
     ccsig_fetch_robots(f, url(P_OK, "/"), &r);
     assert_true(r.from_cache);
-    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_OK);
+    assert_int_equal(r.state, CCSIG_ROBOTS_FOUND);
     assert_non_null(strstr(r.body, "/private"));
     usleep(50000);
     assert_int_equal(count_hits(P_OK, "/robots.txt"), before + 1);
@@ -257,7 +257,9 @@ static void caching(void **state) {
     usleep(50000);
     assert_int_equal(count_hits(P_NOCACHE, "/robots.txt"), nb + 2);
     ccsig_fetcher_free(f);
-    /* an expired disk copy serves when the origin is unreachable (RFC 9309 §2.4) */
+    /* an expired disk copy serves when the origin is unreachable (RFC 9309 §2.4);
+     * the copy is in the format written before the one status enum
+     * ("fetched", now "found") */
     char name[512], text[1024];
     snprintf(name, sizeof name, "http%%3A%%2F%%2F127.0.0.1%%3A%d.robots", port[P_503]);
     const char *body = "User-agent: *\nDisallow: /old\n";
@@ -269,7 +271,7 @@ static void caching(void **state) {
     assert_true(srv_write(cache, name, text, (size_t)m));
     f = fetcher(0, cache, NULL);
     ccsig_fetch_robots(f, url(P_503, "/"), &r);
-    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_OK);
+    assert_int_equal(r.state, CCSIG_ROBOTS_FOUND);
     assert_true(r.stale);
     assert_non_null(strstr(r.body, "/old"));
     assert_non_null(strstr(r.error, "503"));
@@ -414,7 +416,7 @@ static void crawl_delay_groups(void **state) {
     ccsig_fetcher *f = fetcher(0, NULL, "AI2Bot");
     ccsig_robots_fetch r;
     assert_int_equal(ccsig_fetch_robots(f, url(P_OK, "/x"), &r), CCSIG_OK);
-    assert_int_equal(r.state, CCSIG_FETCH_ROBOTS_OK);
+    assert_int_equal(r.state, CCSIG_ROBOTS_FOUND);
     assert_true(r.crawl_delay > 8.9 && r.crawl_delay < 9.1);
     ccsig_fetcher_free(f);
     f = fetcher(0, NULL, "AI");

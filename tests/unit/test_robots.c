@@ -378,6 +378,29 @@ static void crawl_delay_per_group(void **state) {
     assert_true(allowed("User-agent: a\nCrawl-delay: 5\nUser-agent: b\nDisallow: /\n", "a", "/"));
 }
 
+/* RFC 9309 §2.3.1 status classes, one enum for the scan store and the fetcher. */
+static void status_classes(void **state) {
+    (void)state;
+    static const struct {
+        long http;
+        ccsig_robots_status want;
+    } cases[] = {{200, CCSIG_ROBOTS_FOUND},       {204, CCSIG_ROBOTS_FOUND},
+                 {299, CCSIG_ROBOTS_FOUND},       {301, CCSIG_ROBOTS_UNAVAILABLE},
+                 {308, CCSIG_ROBOTS_UNAVAILABLE}, {401, CCSIG_ROBOTS_UNAVAILABLE},
+                 {404, CCSIG_ROBOTS_UNAVAILABLE}, {429, CCSIG_ROBOTS_UNAVAILABLE},
+                 {500, CCSIG_ROBOTS_UNREACHABLE}, {503, CCSIG_ROBOTS_UNREACHABLE},
+                 {0, CCSIG_ROBOTS_UNREACHABLE},   {100, CCSIG_ROBOTS_UNREACHABLE},
+                 {600, CCSIG_ROBOTS_UNREACHABLE}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (ccsig_robots_status_of_http(cases[i].http) != cases[i].want)
+            fail_msg("HTTP %ld: got %s", cases[i].http,
+                     ccsig_robots_status_name(ccsig_robots_status_of_http(cases[i].http)));
+    assert_string_equal(ccsig_robots_status_name(CCSIG_ROBOTS_NONE), "none");
+    assert_string_equal(ccsig_robots_status_name(CCSIG_ROBOTS_FOUND), "found");
+    assert_string_equal(ccsig_robots_status_name(CCSIG_ROBOTS_UNAVAILABLE), "unavailable");
+    assert_string_equal(ccsig_robots_status_name(CCSIG_ROBOTS_UNREACHABLE), "unreachable");
+}
+
 static void google_index_html(void **state) {
     const char *t = "User-agent: *\nDisallow: /dir/\nAllow: /dir/index.html\n";
     assert_true(allowed(t, "x", "/dir/"));
@@ -881,6 +904,7 @@ int main(void) {
         cmocka_unit_test(google_missing_colon_and_typos),
         cmocka_unit_test(google_group_ends_at_other_record),
         cmocka_unit_test(crawl_delay_per_group),
+        cmocka_unit_test(status_classes),
         cmocka_unit_test(google_index_html),
         cmocka_unit_test(url_forms),
         cmocka_unit_test(attach_example_table),
