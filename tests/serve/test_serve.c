@@ -23,6 +23,7 @@
 #include "gen.h"
 #include "httputil.h"
 #include "journal.h"
+#include "keycache.h"
 #include "policy.h"
 #include "ratelimit.h"
 #include "search.h"
@@ -305,6 +306,38 @@ static void test_gcra(void **state) {
         rl_take(t, 1, a, now, 1.0, 2.0);
     }
     rl_table_free(t);
+}
+
+/* The key cache over the library's hash map: hits, lifetime, clearing, and a
+ * bound (the oldest entry goes when full). */
+static void test_keycache(void **state) {
+    (void)state;
+    keycache *c = keycache_new(1000);
+    reuser_key k, out;
+    memset(&k, 0, sizeof k);
+    snprintf(k.key_id, sizeof k.key_id, "abc");
+    k.id = 7;
+    assert_int_equal(keycache_get(c, "abc", 0, &out), 0);
+    keycache_put(c, &k, 100);
+    assert_int_equal(keycache_get(c, "abc", 500, &out), 1);
+    assert_int_equal(out.id, 7);
+    assert_int_equal(keycache_get(c, "abd", 500, &out), 0);
+    assert_int_equal(keycache_get(c, "abc", 1100, &out), 0); /* stale */
+    keycache_put(c, &k, 2000);
+    keycache_clear(c);
+    assert_int_equal(keycache_get(c, "abc", 2001, &out), 0);
+    keycache_free(c);
+
+    c = keycache_new(0);
+    for (int i = 0; i < 5000; i++) {
+        snprintf(k.key_id, sizeof k.key_id, "key%d", i);
+        k.id = i;
+        keycache_put(c, &k, i);
+    }
+    assert_int_equal(keycache_get(c, "key0", 6000, &out), 0); /* the oldest went */
+    assert_int_equal(keycache_get(c, "key4999", 6000, &out), 1);
+    assert_int_equal(out.id, 4999);
+    keycache_free(c);
 }
 
 static const char *load_err(const char *yaml) {
@@ -727,23 +760,15 @@ int main(void) {
     if (sodium_init() < 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_safe_path),
-        cmocka_unit_test(test_route),
-        cmocka_unit_test(test_form),
-        cmocka_unit_test(test_cookie),
-        cmocka_unit_test(test_range),
-        cmocka_unit_test(test_etag_dates),
-        cmocka_unit_test(test_keys),
-        cmocka_unit_test(test_classify),
-        cmocka_unit_test(test_fts_query),
-        cmocka_unit_test(test_escaping),
-        cmocka_unit_test(test_gcra),
-        cmocka_unit_test(test_policy_errors),
-        cmocka_unit_test(test_policy_and_generators),
-        cmocka_unit_test(test_extract),
-        cmocka_unit_test(test_tar),
-        cmocka_unit_test(test_journal_lines),
-        cmocka_unit_test(test_journal_rotation),
+        cmocka_unit_test(test_safe_path),     cmocka_unit_test(test_route),
+        cmocka_unit_test(test_form),          cmocka_unit_test(test_cookie),
+        cmocka_unit_test(test_range),         cmocka_unit_test(test_etag_dates),
+        cmocka_unit_test(test_keys),          cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_fts_query),     cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_gcra),          cmocka_unit_test(test_keycache),
+        cmocka_unit_test(test_policy_errors), cmocka_unit_test(test_policy_and_generators),
+        cmocka_unit_test(test_extract),       cmocka_unit_test(test_tar),
+        cmocka_unit_test(test_journal_lines), cmocka_unit_test(test_journal_rotation),
         cmocka_unit_test(test_journal_kill9),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
