@@ -106,43 +106,16 @@ size_t hu_utf8_clean(const char *s, size_t n, char *out) {
             i++;
             continue;
         }
-        size_t need;
-        uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            cp = c & 0x07;
-        } else {
+        size_t k = ccsig_utf8_seq(p + i, n - i); /* the library's decoder */
+        if (!k) {
             memcpy(out + o, repl, 3);
             o += 3;
             i++;
             continue;
         }
-        bool ok = i + need < n;
-        for (size_t k = 1; ok && k <= need; k++) {
-            if (i + k >= n || (p[i + k] & 0xC0) != 0x80)
-                ok = false;
-            else
-                cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        /* Overlong forms, surrogates and values past U+10FFFF. */
-        if (ok && ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-                   (cp >= 0xD800 && cp <= 0xDFFF)))
-            ok = false;
-        if (!ok) {
-            memcpy(out + o, repl, 3);
-            o += 3;
-            i++;
-            continue;
-        }
-        memcpy(out + o, p + i, need + 1);
-        o += need + 1;
-        i += need + 1;
+        memcpy(out + o, p + i, k);
+        o += k;
+        i += k;
     }
     out[o] = '\0';
     return o;
