@@ -19,6 +19,7 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
+#include "ccsig/declare.h"
 #include "files.h"
 #include "gen.h"
 #include "httputil.h"
@@ -362,7 +363,7 @@ static void test_policy_errors(void **state) {
         {"preferences:\n  - path: /\n    painting: cr\n",
          "p.yaml:3:5: error: unknown key 'painting' in a preference rule"},
         {"preferences:\n  - path: nope\n    train-ai: cr\n",
-         "p.yaml:2:11: error: expected a path starting with '/'"},
+         "p.yaml:2:11: error: the path: a path prefix starts with '/' (e.g. /collection/)"},
         {"preferences: [\n", "p.yaml:2:1: error: did not find expected node content"},
         {"acess:\n  bulk: {}\n", "p.yaml:1:1: error: unknown key 'acess' in the policy (expected"},
         {"preferences:\n  - train-ai: cr\naccess:\n  bulk:\n    rate: fast\n",
@@ -378,7 +379,8 @@ static void test_policy_errors(void **state) {
         {"preferences:\n  - train-ai: cr\n---\nx: 1\n",
          "p.yaml:4:1: error: expected one YAML document, found a second one"},
         {"preferences:\n  - train-ai: cr\ncollection:\n  url: ftp://x\n",
-         "p.yaml:4:8: error: expected an http:// or https:// URL"},
+         "p.yaml:4:8: error: the collection's public URL: not an absolute http:// or https:// "
+         "URL"},
         {"preferences:\n  - train-ai: cr\n    train-ai: cr\n",
          "p.yaml:3:5: error: train-ai is already"},
     };
@@ -389,6 +391,50 @@ static void test_policy_errors(void **state) {
     }
     /* Aliases cannot make the walker loop. */
     assert_non_null(load_err("preferences: &a\n  - *a\n"));
+}
+
+/* The policy loader takes paths, names and URLs by the declare module's own
+ * checks: what ccsig declare accepts is accepted, what it rejects is rejected
+ * with its message, at the offending byte. */
+static void test_policy_declare_checks(void **state) {
+    (void)state;
+    static const char *good[] = {"/", "/collection/", "/a(b)/c;d=1:x@y!'+,&~_-.z", "/files/2024/",
+                                 "/x/y"};
+    static const char *bad[] = {"/a%20b/",       "/a*b",   "/a$",     "/a?b", "/a#b", "/a b",
+                                "/caf\xc3\xa9/", "/a//b/", "/a/../b", "nope", "/a\"b"};
+    char yaml[512];
+    ccsig_error de;
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        assert_int_equal(ccsig_declare_check_path(good[i], strlen(good[i]), "the path", &de),
+                         CCSIG_OK);
+        snprintf(yaml, sizeof yaml, "preferences:\n  - path: '%s'\n    train-ai: cr\n",
+                 strchr(good[i], '\'') ? "/plain/" : good[i]);
+        const char *e = load_err(yaml);
+        if (e)
+            fail_msg("'%s': declare accepts it, the policy loader says %s", good[i], e);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_not_equal(ccsig_declare_check_path(bad[i], strlen(bad[i]), "the path", &de),
+                             CCSIG_OK);
+        /* single-quoted: the column is the value's + 1 + the byte's offset */
+        snprintf(yaml, sizeof yaml, "preferences:\n  - path: '%s'\n    train-ai: cr\n", bad[i]);
+        char want[400];
+        snprintf(want, sizeof want, "p.yaml:2:%zu: error: %s", 11 + 1 + de.offset, de.message);
+        const char *e = load_err(yaml);
+        if (!e || strcmp(e, want))
+            fail_msg("'%s': got '%s', want '%s'", bad[i], e ? e : "(accepted)", want);
+    }
+    /* The quoted path with a quote inside is accepted unquoted */
+    assert_null(load_err("preferences:\n  - path: /a(b)/c;d=1:x@y!'+,&~_-.z\n    train-ai: cr\n"));
+    /* plain scalar: the column points at the '%' */
+    assert_string_equal(load_err("preferences:\n  - path: /a%20b\n    train-ai: cr\n"),
+                        "p.yaml:2:13: error: the path: '%' at column 3: percent-encoded paths "
+                        "are not supported (servers compare them decoded, robots.txt encoded)");
+    /* URLs and names by the same checks */
+    const char *e = load_err("preferences:\n  - train-ai: cr\nparty:\n  url: https://a b/\n");
+    assert_non_null(e);
+    assert_non_null(strstr(e, "the declaring party's URL"));
+    assert_null(load_err("preferences:\n  - train-ai: cr\nparty:\n  url: https://example.org/x\n"));
 }
 
 static const char *full_policy =
@@ -760,15 +806,25 @@ int main(void) {
     if (sodium_init() < 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_safe_path),     cmocka_unit_test(test_route),
-        cmocka_unit_test(test_form),          cmocka_unit_test(test_cookie),
-        cmocka_unit_test(test_range),         cmocka_unit_test(test_etag_dates),
-        cmocka_unit_test(test_keys),          cmocka_unit_test(test_classify),
-        cmocka_unit_test(test_fts_query),     cmocka_unit_test(test_escaping),
-        cmocka_unit_test(test_gcra),          cmocka_unit_test(test_keycache),
-        cmocka_unit_test(test_policy_errors), cmocka_unit_test(test_policy_and_generators),
-        cmocka_unit_test(test_extract),       cmocka_unit_test(test_tar),
-        cmocka_unit_test(test_journal_lines), cmocka_unit_test(test_journal_rotation),
+        cmocka_unit_test(test_safe_path),
+        cmocka_unit_test(test_route),
+        cmocka_unit_test(test_form),
+        cmocka_unit_test(test_cookie),
+        cmocka_unit_test(test_range),
+        cmocka_unit_test(test_etag_dates),
+        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_fts_query),
+        cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_gcra),
+        cmocka_unit_test(test_keycache),
+        cmocka_unit_test(test_policy_declare_checks),
+        cmocka_unit_test(test_policy_errors),
+        cmocka_unit_test(test_policy_and_generators),
+        cmocka_unit_test(test_extract),
+        cmocka_unit_test(test_tar),
+        cmocka_unit_test(test_journal_lines),
+        cmocka_unit_test(test_journal_rotation),
         cmocka_unit_test(test_journal_kill9),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
