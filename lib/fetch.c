@@ -22,6 +22,7 @@
 
 #include "ccsig/fetch.h"
 #include "ccsig/robots.h"
+#include "ccsig/url.h"
 
 #define HOST_MAX 256
 
@@ -124,42 +125,39 @@ void ccsig_fetcher_free(ccsig_fetcher *f) {
 
 /* ---- URLs ---- */
 
-static bool url_parts(const char *url, char *scheme, size_t sc, char *host, size_t hc, long *port) {
-    CURLU *u = curl_url();
-    if (!u)
+/* The keys of an http(s) URL: its site ("scheme://host[:port]", the robots.txt
+ * and cache key) and its host (the politeness key), both from the library's
+ * one URL splitter (url.h). libcurl parses the URL again to request it, so
+ * the URL is refused when libcurl reads another scheme, host or port: the
+ * robots.txt that was checked is then always the one of the host that is
+ * requested. */
+static bool url_keys(const char *url, char *site, size_t sc, char *host, size_t hc) {
+    ccsig_url u;
+    if (!ccsig_url_split(ccsig_str_c(url), &u) || !ccsig_url_is_http(&u) ||
+        !ccsig_url_site(&u, site, sc) || u.host.len >= hc)
         return false;
-    bool ok = false;
+    for (size_t i = 0; i < u.host.len; i++) {
+        char c = u.host.p[i];
+        host[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    host[u.host.len] = '\0';
+    CURLU *cu = curl_url();
+    if (!cu)
+        return false;
+    bool same = false;
     char *s = NULL, *h = NULL, *p = NULL;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
-        (!strcmp(s, "http") || !strcmp(s, "https"))) {
-        *port = -1;
-        if (curl_url_get(u, CURLUPART_PORT, &p, 0) == CURLUE_OK)
-            *port = strtol(p, NULL, 10);
-        snprintf(scheme, sc, "%s", s);
-        snprintf(host, hc, "%s", h);
-        for (char *q = host; *q; q++)
-            *q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
-        ok = *host != '\0';
+    if (curl_url_set(cu, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(cu, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
+        curl_url_get(cu, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+        curl_url_get(cu, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+        same = ccsig_str_ieq(u.scheme, s) && ccsig_str_ieq(ccsig_str_c(host), h) &&
+               strtol(p, NULL, 10) == (long)u.port;
     }
     curl_free(s);
     curl_free(h);
     curl_free(p);
-    curl_url_cleanup(u);
-    return ok;
-}
-
-bool ccsig_url_origin(const char *url, char *out, size_t cap) {
-    char scheme[16], host[HOST_MAX];
-    long port;
-    if (!url_parts(url, scheme, sizeof scheme, host, sizeof host, &port))
-        return false;
-    bool dflt = port < 0 || (!strcmp(scheme, "http") && port == 80) ||
-                (!strcmp(scheme, "https") && port == 443);
-    int n = dflt ? snprintf(out, cap, "%s://%s", scheme, host)
-                 : snprintf(out, cap, "%s://%s:%ld", scheme, host, port);
-    return n > 0 && (size_t)n < cap;
+    curl_url_cleanup(cu);
+    return same;
 }
 
 char *ccsig_url_resolve(const char *base, const char *ref) {
@@ -394,10 +392,10 @@ void ccsig_response_free(ccsig_response *r) {
 static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch_req *req,
                             ccsig_response *r, char **location) {
     *location = NULL;
-    char scheme[16], host[HOST_MAX];
-    long port;
-    if (!url_parts(url, scheme, sizeof scheme, host, sizeof host, &port)) {
-        snprintf(r->error, sizeof r->error, "not an http(s) URL: %.200s", url);
+    char site[600], host[HOST_MAX];
+    if (!url_keys(url, site, sizeof site, host, sizeof host)) {
+        snprintf(r->error, sizeof r->error,
+                 "not an http(s) URL, or one libcurl reads differently: %.200s", url);
         return CCSIG_ERR_USAGE;
     }
     CURL *c = curl_easy_init();
@@ -737,8 +735,8 @@ static void robots_fetch_now(ccsig_fetcher *f, const char *origin, ccsig_robots_
 
 ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_fetch *out) {
     memset(out, 0, sizeof *out);
-    char origin[512];
-    if (!ccsig_url_origin(url, origin, sizeof origin)) {
+    char origin[512], host[HOST_MAX];
+    if (!url_keys(url, origin, sizeof origin, host, sizeof host)) {
         snprintf(out->error, sizeof out->error, "not an http(s) URL");
         out->state = CCSIG_ROBOTS_UNREACHABLE;
         return CCSIG_ERR_USAGE;
@@ -809,13 +807,9 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
     copy.busy = false;
     *e = copy;
     /* the host's Crawl-delay */
-    char scheme[16], host[HOST_MAX];
-    long port;
-    if (url_parts(url, scheme, sizeof scheme, host, sizeof host, &port)) {
-        host_slot *h = host_find(f, host);
-        if (h && copy.r.crawl_delay > h->crawl_delay)
-            h->crawl_delay = copy.r.crawl_delay;
-    }
+    host_slot *h = host_find(f, host);
+    if (h && copy.r.crawl_delay > h->crawl_delay)
+        h->crawl_delay = copy.r.crawl_delay;
     *out = e->r;
     pthread_cond_broadcast(&f->cv);
     pthread_mutex_unlock(&f->mu);

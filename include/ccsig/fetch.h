@@ -139,10 +139,6 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
 
 /* ---- helpers ---- */
 
-/* scheme://host[:port] of an absolute http(s) URL (lower case scheme and
- * host; default ports dropped). false when the URL is not one. */
-bool ccsig_url_origin(const char *url, char *out, size_t cap);
-
 /* Resolve ref against base (RFC 3986), into a malloc'd string; NULL when
  * either cannot be parsed. */
 char *ccsig_url_resolve(const char *base, const char *ref);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 
 #include "ccsig/robots.h"
+#include "ccsig/url.h"
 #include "check_live.h"
 #include "cli.h"
 #include "report.h"
@@ -415,7 +416,9 @@ static void check_url(worker *w, const char *url, size_t seq) {
     char crawl_text[400];
 
     char origin[512];
-    if (!ccsig_url_origin(url, origin, sizeof origin)) {
+    ccsig_url pu;
+    if (!ccsig_url_split(ccsig_str_c(url), &pu) || !ccsig_url_is_http(&pu) ||
+        !ccsig_url_site(&pu, origin, sizeof origin)) {
         snprintf(errbuf, sizeof errbuf, "not an absolute http(s) URL");
         error = errbuf;
         status = EXIT_USAGE;

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "ccsig/fetch.h"
+#include "ccsig/url.h"
 #include "servers.h"
 
 enum {
@@ -395,12 +396,33 @@ static void ranges_and_stops(void **state) {
     /* not http(s) */
     assert_int_equal(ccsig_fetch_get(f, "ftp://127.0.0.1/x", &req, &r), CCSIG_ERR_USAGE);
     ccsig_response_free(&r);
-    char o[256];
-    assert_true(ccsig_url_origin("HTTP://Example.ORG:80/a?b", o, sizeof o));
-    assert_string_equal(o, "http://example.org");
-    assert_true(ccsig_url_origin("https://e.example:8443/", o, sizeof o));
-    assert_string_equal(o, "https://e.example:8443");
-    assert_false(ccsig_url_origin("mailto:x@e.example", o, sizeof o));
+    /* the robots.txt key is the library's one site key (url.h) of the host
+     * libcurl requests: userinfo, case and default ports do not make another
+     * site; a URL libcurl reads as another host than the splitter is refused
+     * rather than requested under the wrong robots.txt */
+    ccsig_robots_fetch rf, rf2;
+    char want[64];
+    snprintf(want, sizeof want, "http://127.0.0.1:%d", port[P_OK]);
+    assert_int_equal(ccsig_fetch_robots(f, url(P_OK, "/a"), &rf), CCSIG_OK);
+    assert_string_equal(rf.origin, want);
+    char odd[128];
+    snprintf(odd, sizeof odd, "HTTP://User:pw@127.0.0.1:%d/b?c#d", port[P_OK]);
+    assert_int_equal(ccsig_fetch_robots(f, odd, &rf2), CCSIG_OK);
+    assert_string_equal(rf2.origin, want);
+    assert_true(rf2.from_cache);
+    ccsig_url u;
+    char site[128];
+    assert_true(ccsig_url_split(ccsig_str_c(odd), &u));
+    assert_true(ccsig_url_site(&u, site, sizeof site) > 0);
+    assert_string_equal(site, want);
+    /* libcurl reads 0x7f.0.0.1 as 127.0.0.1 and %31 as 1; the splitter does not */
+    snprintf(odd, sizeof odd, "http://0x7f.0.0.1:%d/x", port[P_OK]);
+    assert_int_equal(ccsig_fetch_robots(f, odd, &rf2), CCSIG_ERR_USAGE);
+    assert_int_equal(ccsig_fetch_get(f, odd, &req, &r), CCSIG_ERR_USAGE);
+    ccsig_response_free(&r);
+    snprintf(odd, sizeof odd, "http://127.0.0.%%31:%d/x", port[P_OK]);
+    assert_int_equal(ccsig_fetch_get(f, odd, &req, &r), CCSIG_ERR_USAGE);
+    ccsig_response_free(&r);
     char *res = ccsig_url_resolve("http://e.example/a/b.html", "../l.xml");
     assert_string_equal(res, "http://e.example/l.xml");
     free(res);
