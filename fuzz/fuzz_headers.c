@@ -12,7 +12,7 @@ static void signal_issue(void *ctx, ccsig_content_signal_issue issue, size_t off
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ccsig_collect *c = fz_begin(size & 1);
-    ccsig_header_field h[64];
+    ccsig_http_field h[64];
     size_t n = 0;
     const char *p = (const char *)data, *e = p + size;
     while (p < e && n < 64) {

@@ -341,35 +341,20 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud) {
     return n;
 }
 
-/* Split the header block into fields (slices of hb, NUL-terminated there). */
-static void split_headers(ccsig_response *r, char *hb, size_t hlen) {
-    size_t n = 0;
-    for (size_t i = 0; i < hlen; i++)
-        n += hb[i] == '\n';
-    r->headers = calloc(n + 1, sizeof *r->headers);
-    if (!r->headers)
-        return;
-    char *p = hb, *e = hb + hlen;
-    while (p < e) {
-        char *nl = memchr(p, '\n', (size_t)(e - p));
-        char *le = nl ? nl : e;
-        char *ve = le;
-        if (ve > p && ve[-1] == '\r')
-            ve--;
-        char *colon = memchr(p, ':', (size_t)(ve - p));
-        if (colon && colon > p && memcmp(p, "HTTP/", 5)) {
-            char *vs = colon + 1;
-            while (vs < ve && (*vs == ' ' || *vs == '\t'))
-                vs++;
-            char *vend = ve;
-            while (vend > vs && (vend[-1] == ' ' || vend[-1] == '\t'))
-                vend--;
-            ccsig_header_field *h = &r->headers[r->nheaders++];
-            h->name = ccsig_str_make(p, (size_t)(colon - p));
-            h->value = ccsig_str_make(vs, (size_t)(vend - vs));
+/* The fields of the final answer's header block, read by the one HTTP
+ * parser (httpmsg.h). Values are slices of hb, or of r->hmem when folded. */
+static void split_headers(ccsig_response *r, const char *hb, size_t hlen) {
+    ccsig_http_msg *m = malloc(sizeof *m);
+    ccsig_error err;
+    ccsig_arena_init(&r->hmem, 0);
+    if (m && ccsig_http_parse(&r->hmem, hb, hlen, m, &err) == CCSIG_OK && m->nfields) {
+        r->headers = malloc(m->nfields * sizeof *r->headers);
+        if (r->headers) {
+            memcpy(r->headers, m->fields, m->nfields * sizeof *r->headers);
+            r->nheaders = m->nfields;
         }
-        p = nl ? nl + 1 : e;
     }
+    free(m);
 }
 
 static const ccsig_str *find_header(const ccsig_response *r, const char *name) {
@@ -384,6 +369,7 @@ void ccsig_response_free(ccsig_response *r) {
     free(r->body);
     free(r->headers);
     free(r->hbuf);
+    ccsig_arena_free(&r->hmem);
     memset(r, 0, sizeof *r);
 }
 

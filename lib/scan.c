@@ -84,9 +84,7 @@ static ccsig_status gather_page(ccsig_scanner *s, ccsig_scan_result *res) {
     ccsig_collect *c = &s->collect;
     ccsig_asset_ctx ctx = {s->agent, res->url, res->url, is_image(res->http)};
     ccsig_collect_init(c, &s->arena, &ctx);
-    /* ccsig_header_field has the layout of ccsig_http_field (sources.h) */
-    ccsig_sources_from_headers(c, (const ccsig_header_field *)res->http->fields,
-                               res->http->nfields);
+    ccsig_sources_from_headers(c, res->http->fields, res->http->nfields);
     if (res->payload_held && is_html(res->http, res->payload, res->payload_held))
         ccsig_html_meta_scan(c, res->payload,
                              res->payload_held < CCSIG_HTML_HEAD_MAX ? res->payload_held

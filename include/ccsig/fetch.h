@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "ccsig/common.h"
+#include "ccsig/httpmsg.h"
 #include "ccsig/robots.h"
 #include "ccsig/sources.h"
 
@@ -90,17 +91,19 @@ typedef struct ccsig_response {
     char *url;   /* the final URL (after redirects) */
     char *body;  /* NUL-terminated; may be cut (truncated, stopped) */
     size_t len;
-    size_t total;                /* size of the whole representation when known, else 0 */
-    bool partial;                /* a 206 answer to a range request */
-    bool truncated;              /* the body was cut at the limit */
-    bool stopped;                /* req.enough stopped the transfer */
-    unsigned redirects;          /* redirects followed */
-    char content_type[128];      /* media type without parameters, lower case; may be empty */
-    ccsig_header_field *headers; /* of the final answer, in order (slices into hbuf) */
+    size_t total;              /* size of the whole representation when known, else 0 */
+    bool partial;              /* a 206 answer to a range request */
+    bool truncated;            /* the body was cut at the limit */
+    bool stopped;              /* req.enough stopped the transfer */
+    unsigned redirects;        /* redirects followed */
+    char content_type[128];    /* media type without parameters, lower case; may be empty */
+    ccsig_http_field *headers; /* of the final answer, in order (slices into hbuf or
+                                  hmem), read by ccsig_http_parse */
     size_t nheaders;
     char *hbuf;
-    char error[256]; /* empty on success, else what went wrong (curl's message, a
-                        redirect loop, ...) */
+    ccsig_arena hmem; /* internal: unfolded header values */
+    char error[256];  /* empty on success, else what went wrong (curl's message, a
+                         redirect loop, ...) */
 } ccsig_response;
 
 void ccsig_response_free(ccsig_response *r);

@@ -36,6 +36,7 @@
 #include "ccsig/arena.h"
 #include "ccsig/buf.h"
 #include "ccsig/common.h"
+#include "ccsig/httpmsg.h"
 #include "ccsig/pref.h"
 
 #ifdef __cplusplus
@@ -161,12 +162,6 @@ void ccsig_collect_finish(ccsig_collect *c);
 
 /* ---- HTTP response headers ---- */
 
-/* A header field as received: same layout as scan's ccsig_http_field. */
-typedef struct ccsig_header_field {
-    ccsig_str name;
-    ccsig_str value;
-} ccsig_header_field;
-
 /* Read every field a mechanism uses:
  *   Content-Usage                  aipref expression (several lines are joined
  *                                  first, as RFC 9651 requires)
@@ -178,7 +173,7 @@ typedef struct ccsig_header_field {
  *   Link                           rel="license": RSL documents and licences
  * Other fields are ignored. Provenance: kind header, origin the field name as
  * written, text the value. Returns the number of fields read. */
-size_t ccsig_sources_from_headers(ccsig_collect *c, const ccsig_header_field *h, size_t n);
+size_t ccsig_sources_from_headers(ccsig_collect *c, const ccsig_http_field *h, size_t n);
 
 /* One field; true when it is one of the above. Content-Usage lines given one
  * at a time are separate statements (they combine restrictively, which

@@ -408,7 +408,7 @@ bool ccsig_sources_from_header(ccsig_collect *c, ccsig_str name, ccsig_str value
     return false;
 }
 
-size_t ccsig_sources_from_headers(ccsig_collect *c, const ccsig_header_field *h, size_t n) {
+size_t ccsig_sources_from_headers(ccsig_collect *c, const ccsig_http_field *h, size_t n) {
     size_t used = 0, nusage = 0, first_usage = 0;
     ccsig_str usage[MAX_USAGE_LINES];
     for (size_t i = 0; i < n; i++) {

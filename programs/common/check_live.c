@@ -36,7 +36,7 @@
 /* ---- shared helpers for both modes ---- */
 
 void check_headers_collect(ccsig_collect *c, const char *const *hs, size_t n) {
-    ccsig_header_field f[64];
+    ccsig_http_field f[64];
     size_t k = 0;
     for (size_t i = 0; i < n && k < 64; i++) {
         const char *h = hs[i], *colon = strchr(h, ':');

@@ -297,7 +297,7 @@ static void content_usage_header(void **state) {
 
     /* several lines join into one dictionary: the last duplicate wins */
     t_begin(NULL, NULL, false);
-    ccsig_header_field h[] = {
+    ccsig_http_field h[] = {
         {CCSIG_STR_LIT("Content-Usage"), CCSIG_STR_LIT("train-ai=n")},
         {CCSIG_STR_LIT("X-Other"), CCSIG_STR_LIT("1")},
         {CCSIG_STR_LIT("content-usage"), CCSIG_STR_LIT("search=y, train-ai=y")},
@@ -318,7 +318,7 @@ static void content_usage_header(void **state) {
 static void every_header_at_once(void **state) {
     (void)state;
     t_begin("ccsig", "https://example.org/photo.jpg", true);
-    ccsig_header_field h[] = {
+    ccsig_http_field h[] = {
         {CCSIG_STR_LIT("Content-Type"), CCSIG_STR_LIT("image/jpeg")},
         {CCSIG_STR_LIT("Content-Usage"), CCSIG_STR_LIT("search=y")},
         {CCSIG_STR_LIT("X-Robots-Tag"), CCSIG_STR_LIT("noimageai")},
