@@ -1,9 +1,14 @@
 /*
- * sources/xmp.c — preferences in XMP metadata, read through exempi (Adobe's
- * XMP Toolkit): IPTC Photo Metadata "Data Mining" (plus:DataMining,
- * peer-signals.md §5), TDMRep in XMP (§2, both namespace spellings), and the
- * CC signals properties of `ccsig declare --format xmp` (the ccsig namespace,
- * docs/xmp-namespace.md).
+ * sources/xmp.c — preferences in XMP metadata, for the collector: IPTC Photo
+ * Metadata "Data Mining" (plus:DataMining, peer-signals.md §5), TDMRep in
+ * XMP (§2, both namespace spellings), and the CC signals properties of
+ * `ccsig declare --format xmp` (the ccsig namespace, docs/xmp-namespace.md).
+ *
+ * The packet is read by the library's one XMP reader (ccsig_xmp_read,
+ * xmpns.c: expat, no DTDs) and plus:DataMining is mapped by its one table
+ * (ccsig_xmp_dmi_find, xmpns.h); this file adds what a collector needs
+ * (notes, TDMRep levels) and the exempi layer that takes a packet out of a
+ * file of a format exempi handles.
  *
  * One packet, one declaration: when a packet holds ccsig:contentUsage, the
  * plus:DataMining and tdm:* values next to it are the lossy rendering ccsig
@@ -11,26 +16,11 @@
  * the CC signal's "unless"), so they are noted, not read as second
  * statements that would turn the signal into a plain deny.
  *
- * plus:DataMining mapping (judgement on the SEE* codes: the deny is lifted
- * by the POLICY condition, i.e. a reuser who commits to follow the stated
- * constraint or rights expression; ccsig cannot read them for you):
- *   DMI-ALLOWED                              automated-processing allow
- *   DMI-PROHIBITED-AIMLTRAINING              train-ai deny
- *   DMI-PROHIBITED-GENAIMLTRAINING           train-genai deny
- *   DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING automated-processing deny, search allow
- *   DMI-PROHIBITED                           automated-processing deny
- *   DMI-PROHIBITED-SEE*                      automated-processing deny unless policy
- *   DMI-UNSPECIFIED                          nothing
- * The value may be the full URI or the bare code (the last path segment is
- * compared, case-insensitively). Codes of the 2023 PLUS draft (DMI-ALLOWED-
- * noaitraining, DMI-SEE-constraint, ...) are mapped by analogy, with a note.
- *
  * exempi keeps global state (xmp_init), set up once with pthread_once; every
- * XmpPtr is per call. exempi writes its error messages to stderr, so it is
- * given only well-formed packets (libxml2 checks them first) and files of
- * the formats it handles whose container structure is whole; the rest
- * (PDF, unknown formats, damaged files, WebP) are read by packet scanning or
- * by ccsig's own container walk.
+ * XmpFilePtr is per call. exempi writes its error messages to stderr, so it
+ * is given only files of the formats it handles whose container structure
+ * is whole; the rest (PDF, unknown formats, damaged files, WebP) are read by
+ * packet scanning or by ccsig's own container walk.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,12 +32,9 @@
 
 #include <exempi/xmp.h>
 
+#include "ccsig/xmpns.h"
 #include "internal.h"
 
-#define NS_PLUS "http://ns.useplus.org/ldf/xmp/1.0/"
-#define NS_TDM "http://www.w3.org/ns/tdmrep/"
-#define NS_TDM_HASH "http://www.w3.org/ns/tdmrep#"
-#define NS_CCSIG "https://ccsig.org/ns/ccsignals/1.0/"
 #define EMPTY ccsig_str_make("", 0)
 
 static pthread_once_t xmp_once = PTHREAD_ONCE_INIT;
@@ -59,14 +46,6 @@ static pthread_mutex_t xmp_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void xmp_setup(void) {
     xmp_ok = xmp_init();
-    if (!xmp_ok)
-        return;
-    XmpStringPtr pfx = xmp_string_new();
-    xmp_register_namespace(NS_PLUS, "plus", pfx);
-    xmp_register_namespace(NS_TDM, "tdm", pfx);
-    xmp_register_namespace(NS_TDM_HASH, "tdmh", pfx);
-    xmp_register_namespace(NS_CCSIG, "ccsig", pfx);
-    xmp_string_free(pfx);
 }
 
 static bool xmp_ready(ccsig_error *err) {
@@ -78,67 +57,20 @@ static bool xmp_ready(ccsig_error *err) {
 
 /* ---- plus:DataMining ---- */
 
-typedef struct dmi_map {
-    const char *code;
-    int ap, train, genai, search; /* 0 nothing, 1 allow, 2 deny, 3 deny unless policy */
-    bool draft;
-} dmi_map;
-
-static const dmi_map dmi_codes[] = {
-    {"DMI-UNSPECIFIED", 0, 0, 0, 0, false},
-    {"DMI-ALLOWED", 1, 0, 0, 0, false},
-    {"DMI-PROHIBITED-AIMLTRAINING", 0, 2, 0, 0, false},
-    {"DMI-PROHIBITED-GENAIMLTRAINING", 0, 0, 2, 0, false},
-    {"DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING", 2, 0, 0, 1, false},
-    {"DMI-PROHIBITED", 2, 0, 0, 0, false},
-    {"DMI-PROHIBITED-SEECONSTRAINT", 3, 0, 0, 0, false},
-    {"DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR", 3, 0, 0, 0, false},
-    {"DMI-PROHIBITED-SEELINKEDRIGHTSEXPR", 3, 0, 0, 0, false},
-    /* 2023 PLUS draft codes, by analogy */
-    {"DMI-ALLOWED-noaitraining", 1, 2, 0, 0, true},
-    {"DMI-ALLOWED-nogenaitraining", 1, 0, 2, 0, true},
-    {"DMI-ALLOWED-searchengineindexing", 2, 0, 0, 1, true},
-    {"DMI-ALLOWED-onlysearchengineindexing", 2, 0, 0, 1, true},
-    {"DMI-NOT-ALLOWED", 2, 0, 0, 0, true},
-    {"DMI-SEE-constraint", 3, 0, 0, 0, true},
-    {"DMI-SEE-embeddedrightsexpr", 3, 0, 0, 0, true},
-    {"DMI-SEE-linkedrightsexpr", 3, 0, 0, 0, true},
-};
-
-static void set_code(ccsig_statement *st, ccsig_category c, int v, ccsig_str label) {
-    if (v == 1)
-        ccsig_statement_set(st, c, CCSIG_STATE_ALLOW, CCSIG_SIGNAL_NONE, 0, label);
-    else if (v == 2)
-        ccsig_statement_set(st, c, CCSIG_STATE_DENY, CCSIG_SIGNAL_NONE, 0, label);
-    else if (v == 3)
-        ccsig_statement_set(st, c, CCSIG_STATE_DENY, CCSIG_SIGNAL_NONE, CCSIG_COND_POLICY, label);
-}
-
-/* Map a DataMining value onto a statement. Returns false when the code is
- * not known (nothing set). */
-static bool dmi_apply(ccsig_collect *c, const ccsig_provenance *src, ccsig_str value,
-                      ccsig_str constraint, ccsig_statement **out) {
-    ccsig_str v = src_trim(value);
-    const char *slash = NULL;
-    for (size_t i = v.len; i > 0; i--)
-        if (v.p[i - 1] == '/') {
-            slash = v.p + i - 1;
-            break;
-        }
-    ccsig_str code = slash ? ccsig_str_make(slash + 1, v.len - (size_t)(slash + 1 - v.p)) : v;
-    if (slash && !src_istarts(v, "http://ns.useplus.org/ldf/vocab/") &&
-        !src_istarts(v, "https://ns.useplus.org/ldf/vocab/"))
+/* Map a DataMining value onto a statement (the table: ccsig_xmp_dmi_find). */
+static void dmi_apply(ccsig_collect *c, const ccsig_provenance *src, ccsig_str value,
+                      ccsig_str constraint) {
+    ccsig_str code;
+    bool foreign;
+    const ccsig_xmp_dmi *m = ccsig_xmp_dmi_find(value, &code, &foreign);
+    if (foreign)
         ccsig_collect_note(c, src,
                            "plus:DataMining is not in the PLUS vocabulary "
                            "(http://ns.useplus.org/ldf/vocab/); its last segment is read");
-    const dmi_map *m = NULL;
-    for (size_t i = 0; i < sizeof dmi_codes / sizeof dmi_codes[0] && !m; i++)
-        if (ccsig_str_ieq(code, dmi_codes[i].code))
-            m = &dmi_codes[i];
     if (!m) {
         ccsig_collect_note(c, src, "plus:DataMining code '%.*s' is not an IPTC code: ignored",
                            (int)code.len, code.p);
-        return false;
+        return;
     }
     if (m->draft)
         ccsig_collect_note(c, src,
@@ -146,8 +78,8 @@ static bool dmi_apply(ccsig_collect *c, const ccsig_provenance *src, ccsig_str v
                            "IPTC standard; read by analogy",
                            (int)code.len, code.p);
     if (!m->ap && !m->train && !m->genai && !m->search)
-        return true; /* DMI-UNSPECIFIED */
-    if (m->ap == 3) {
+        return; /* DMI-UNSPECIFIED */
+    if (m->policy) {
         if (constraint.len)
             ccsig_collect_note(c, src, "the constraint (plus:OtherConstraints): %.*s",
                                (int)constraint.len, constraint.p);
@@ -159,46 +91,22 @@ static bool dmi_apply(ccsig_collect *c, const ccsig_provenance *src, ccsig_str v
     }
     ccsig_statement *st = ccsig_collect_add(c, CCSIG_SRC_XMP);
     if (!st)
-        return true;
+        return;
     st->src = *src;
-    set_code(st, CCSIG_CAT_AUTOMATED_PROCESSING, m->ap, code);
-    set_code(st, CCSIG_CAT_TRAIN_AI, m->train, code);
-    set_code(st, CCSIG_CAT_TRAIN_GENAI, m->genai, code);
-    set_code(st, CCSIG_CAT_SEARCH, m->search, code);
-    if (out)
-        *out = st;
-    return true;
+    ccsig_xmp_dmi_apply(m, st, code);
 }
 
-/* ---- one parsed XmpPtr ---- */
+/* ---- one packet's properties ---- */
 
-static ccsig_str get_prop(ccsig_arena *a, XmpPtr x, const char *ns, const char *name,
-                          XmpStringPtr tmp) {
-    if (!xmp_get_property(x, ns, name, tmp, NULL))
-        return EMPTY;
-    return src_dup(a, ccsig_str_c(xmp_string_cstr(tmp)));
+static ccsig_str or_empty(ccsig_str s) {
+    return s.p ? s : EMPTY;
 }
 
-static void read_xmp(ccsig_collect *c, XmpPtr x, ccsig_str origin) {
+static void collect_props(ccsig_collect *c, const ccsig_xmp_props *x, ccsig_str origin) {
     ccsig_arena *a = c->arena;
-    XmpStringPtr tmp = xmp_string_new();
-    ccsig_str usage = get_prop(a, x, NS_CCSIG, "contentUsage", tmp);
-    ccsig_str dmi = get_prop(a, x, NS_PLUS, "DataMining", tmp);
-    ccsig_str constraint = EMPTY;
-    XmpStringPtr lang = xmp_string_new();
-    if (xmp_get_localized_text(x, NS_PLUS, "OtherConstraints", "", "x-default", lang, tmp, NULL))
-        constraint = src_dup(a, ccsig_str_c(xmp_string_cstr(tmp)));
-    xmp_string_free(lang);
-    const char *tdm_ns = NS_TDM;
-    ccsig_str res = get_prop(a, x, NS_TDM, "reservation", tmp);
-    ccsig_str pol = get_prop(a, x, NS_TDM, "policy", tmp);
-    if (!res.len && !pol.len) {
-        res = get_prop(a, x, NS_TDM_HASH, "reservation", tmp);
-        pol = get_prop(a, x, NS_TDM_HASH, "policy", tmp);
-        tdm_ns = NS_TDM_HASH;
-    }
-    xmp_string_free(tmp);
-
+    ccsig_str usage = or_empty(x->content_usage), dmi = or_empty(x->data_mining),
+              constraint = or_empty(x->other_constraints), res = or_empty(x->tdm_reservation),
+              pol = or_empty(x->tdm_policy);
     if (usage.len) {
         ccsig_str text = src_printf(a, "ccsig:contentUsage=%.*s", (int)usage.len, usage.p);
         src_usage_statement(c, CCSIG_SRC_XMP, 0, origin, text, usage);
@@ -216,11 +124,12 @@ static void read_xmp(ccsig_collect *c, XmpPtr x, ccsig_str origin) {
     if (dmi.len) {
         ccsig_str text = src_printf(a, "plus:DataMining=%.*s", (int)dmi.len, dmi.p);
         ccsig_provenance src = src_prov(CCSIG_SRC_XMP, 0, origin, text);
-        dmi_apply(c, &src, dmi, constraint, NULL);
+        dmi_apply(c, &src, dmi, constraint);
     }
     if (res.len || pol.len) {
         ccsig_str text = src_printf(a, "tdm:reservation=%.*s%s%.*s (%s)", (int)res.len, res.p,
-                                    pol.len ? " tdm:policy=" : "", (int)pol.len, pol.p, tdm_ns);
+                                    pol.len ? " tdm:policy=" : "", (int)pol.len, pol.p,
+                                    x->tdm_ns ? x->tdm_ns : CCSIG_XMP_TDM_NS);
         ccsig_provenance src = src_prov(CCSIG_SRC_XMP, 0, origin, text);
         ccsig_str r = src_trim(res);
         int v = -1;
@@ -240,29 +149,11 @@ ccsig_status ccsig_xmp_read_packet(ccsig_collect *c, const char *p, size_t len, 
     if (len > CCSIG_XMP_MAX_PACKET)
         return ccsig_error_set(err, CCSIG_ERR_LIMIT, CCSIG_XMP_MAX_PACKET,
                                "XMP packet larger than %u bytes", CCSIG_XMP_MAX_PACKET);
-    if (!xmp_ready(err))
-        return CCSIG_ERR_UNSUPPORTED;
-    /* Well-formedness first, with libxml2: exempi writes its parse errors to
-     * stderr, and a library must not print (hostile packets stop here). */
-    ccsig_status st = src_xml_wellformed(p, len, err);
+    ccsig_xmp_props x;
+    ccsig_status st = ccsig_xmp_read(c->arena, p, len, &x, err);
     if (st)
         return st;
-    pthread_mutex_lock(&xmp_mu);
-    XmpPtr x = xmp_new_empty();
-    if (!x) {
-        pthread_mutex_unlock(&xmp_mu);
-        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
-    }
-    if (!xmp_parse(x, p, len)) {
-        int code = xmp_get_error();
-        xmp_free(x);
-        pthread_mutex_unlock(&xmp_mu);
-        return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "not a valid XMP packet (exempi error %d)",
-                               code);
-    }
-    read_xmp(c, x, origin);
-    xmp_free(x);
-    pthread_mutex_unlock(&xmp_mu);
+    collect_props(c, &x, origin);
     return CCSIG_OK;
 }
 
@@ -310,11 +201,18 @@ ccsig_status ccsig_xmp_read_file(ccsig_collect *c, const char *path, ccsig_str o
         if (!xf) {
             rc = ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
         } else if (xmp_files_open(xf, path, XMP_OPEN_READ | XMP_OPEN_ONLYXMP)) {
-            XmpPtr x = xmp_files_get_new_xmp(xf);
-            if (x) {
-                read_xmp(c, x, origin);
-                xmp_free(x);
+            /* exempi only takes the packet out; ccsig's reader reads it */
+            XmpStringPtr pk = xmp_string_new();
+            if (pk && xmp_files_get_xmp_xmpstring(xf, pk, NULL)) {
+                const char *s = xmp_string_cstr(pk);
+                ccsig_error perr;
+                if (s && *s && ccsig_xmp_read_packet(c, s, strlen(s), origin, &perr) != CCSIG_OK) {
+                    ccsig_provenance src =
+                        src_prov(CCSIG_SRC_XMP, 0, origin, ccsig_str_make("", 0));
+                    ccsig_collect_note(c, &src, "XMP packet not read: %s", perr.message);
+                }
             }
+            xmp_string_free(pk);
             xmp_files_close(xf, XMP_CLOSE_NOOPTION);
         } else {
             use_exempi = false; /* no handler after all: scan */
