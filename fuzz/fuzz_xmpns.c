@@ -2,7 +2,6 @@
  * made from what it read. Invariants: a value read is NUL-terminated at its
  * length and inside the arena; an error has a message. */
 #include <stdlib.h>
-
 #include <string.h>
 
 #include "ccsig/xmpns.h"
