@@ -1,4 +1,5 @@
 /* libFuzzer target: the header readers. Input: "Name: value" lines. */
+#include "ccsig/robots.h"
 #include "fuzz_sources.h"
 
 /* Touch every byte a Content-Signal issue points at (ASan checks bounds). */
