@@ -26,7 +26,7 @@
 typedef struct page {
     char *p;
     size_t len;
-    ccsig_header_field h[96]; /* the response's header fields (corpus pages) */
+    ccsig_http_field h[96]; /* the response's header fields (corpus pages) */
     size_t nh;
     char *hb;
 } page;

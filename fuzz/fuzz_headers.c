@@ -1,9 +1,19 @@
 /* libFuzzer target: the header readers. Input: "Name: value" lines. */
+#include "ccsig/robots.h"
 #include "fuzz_sources.h"
+
+/* Touch every byte a Content-Signal issue points at (ASan checks bounds). */
+static void signal_issue(void *ctx, ccsig_content_signal_issue issue, size_t off, size_t len) {
+    const uint8_t *p = ctx;
+    volatile uint8_t sink = (uint8_t)issue;
+    for (size_t i = 0; i < len; i++)
+        sink ^= p[off + i];
+    (void)sink;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ccsig_collect *c = fz_begin(size & 1);
-    ccsig_header_field h[64];
+    ccsig_http_field h[64];
     size_t n = 0;
     const char *p = (const char *)data, *e = p + size;
     while (p < e && n < 64) {
@@ -18,7 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         p = nl ? nl + 1 : e;
     }
     ccsig_sources_from_headers(c, h, n);
-    ccsig_content_signal_parse(c, (const char *)data, size, &c->sts[0], NULL);
+    ccsig_str use;
+    ccsig_content_signal_parse((const char *)data, size, &c->sts[0], &use, signal_issue,
+                               (void *)data);
     fz_end();
     return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * fuzz_httpmsg.c — libFuzzer target for the lenient HTTP header block
- * parser, on a buffer of exactly the input's length: every slice it returns
- * must lie inside the input or the arena, header_len within the input.
+ * parser and its field-block parser (ccsig_http_fields_parse), on a buffer of exactly the input's
+ * length: every slice it returns must lie inside the input or the arena, header_len within the
+ * input.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,6 +42,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         for (size_t k = 0; k < v.len; k++)
             sum += (unsigned char)v.p[k];
         (void)ccsig_http_count(&m, "set-cookie");
+        (void)sum;
+    }
+    /* the bare field-block parser (WARC headers, live responses) */
+    ccsig_http_field fv[16];
+    ccsig_http_fields fs = {fv, 16, 0, 0, 0, 0, false};
+    if (ccsig_http_fields_parse(&a, p, size, &fs, &err) == CCSIG_OK) {
+        if (fs.end > size || fs.n > 16 || (fs.ended && fs.end == 0))
+            abort();
+        volatile size_t sum = 0;
+        for (size_t i = 0; i < fs.n; i++) {
+            if (!fv[i].name.len)
+                abort();
+            for (size_t k = 0; k < fv[i].name.len; k++)
+                sum += (unsigned char)fv[i].name.p[k];
+            for (size_t k = 0; k < fv[i].value.len; k++)
+                sum += (unsigned char)fv[i].value.p[k];
+        }
         (void)sum;
     }
     free(p);

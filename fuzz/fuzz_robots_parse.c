@@ -1,6 +1,7 @@
 /* libFuzzer target: robots.txt compile (lexer, groups, Content-Usage,
- * Content-Signal, License) and lint, with the invariants of both. */
+ * Content-Signal, License, Crawl-delay) and lint, with the invariants of both. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ccsig/robots.h"
 
@@ -20,6 +21,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < n; i++)
         if (l[i].line == 0 || l[i].line > info->lines)
             abort();
+    /* Crawl-delay: none (-1) or a finite non-negative number of seconds */
+    const char *agents[] = {"*", "AI2Bot", "a"};
+    for (size_t i = 0; i < 3; i++) {
+        double d =
+            ccsig_robots_crawl_delay(r, ccsig_robots_select(r, agents[i], strlen(agents[i])));
+        if (!(d == -1 || (d >= 0 && d < 1e300)))
+            abort();
+    }
     ccsig_robots_free(r);
 
     ccsig_robots_lint_result res;

@@ -2,6 +2,7 @@
  * made from what it read. Invariants: a value read is NUL-terminated at its
  * length and inside the arena; an error has a message. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ccsig/xmpns.h"
 
@@ -39,6 +40,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (ccsig_xmp_statement(&x, &a, &st, &w, &err) == CCSIG_OK && !st.valid)
         abort();
     ccsig_xmp_peer_statement(&x, &st);
+    /* the DMI lookup on the raw input too: any bytes, the code inside them */
+    ccsig_str code;
+    bool foreign;
+    ccsig_xmp_dmi_find(ccsig_str_make((const char *)data, size), &code, &foreign);
+    if (code.len > size || (code.len && (code.p < (const char *)data ||
+                                         code.p + code.len > (const char *)data + size)))
+        abort();
+    if (x.tdm_ns && strcmp(x.tdm_ns, CCSIG_XMP_TDM_NS) && strcmp(x.tdm_ns, CCSIG_XMP_TDM_NS_HASH))
+        abort();
     ccsig_arena_free(&a);
     return 0;
 }

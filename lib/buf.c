@@ -5,7 +5,6 @@
 #include <stdlib.h>
 
 #include "ccsig/buf.h"
-#include "ccsig/sf.h"
 
 bool ccsig_buf_reserve(ccsig_buf *b, size_t n) {
     if (b->failed)
@@ -146,12 +145,90 @@ const char *ccsig_diag_severity_name(ccsig_diag_severity s) {
     return "note";
 }
 
-size_t ccsig_utf8_seq(const unsigned char *p, size_t n) {
-    unsigned char c = p[0];
-    size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-    if (!len || len > n || (c >= 0xe0 && c < 0xf0 && len != 3))
+/* ---- UTF-8: the library's one decoder ---- */
+
+size_t ccsig_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp) {
+    if (n == 0)
         return 0;
-    return ccsig_utf8_valid((const char *)p, len) ? len : 0;
+    unsigned char c = p[0];
+    size_t len;
+    uint32_t v, min;
+    if (c < 0x80) {
+        if (cp)
+            *cp = c;
+        return 1;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        v = c & 0x1f;
+        min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        v = c & 0x0f;
+        min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        v = c & 0x07;
+        min = 0x10000;
+    } else {
+        return 0; /* a continuation byte, C0/C1 (overlong 2-byte), F5..FF */
+    }
+    if (len > n)
+        return 0;
+    for (size_t k = 1; k < len; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[k] & 0x3f);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    if (cp)
+        *cp = v;
+    return len;
+}
+
+size_t ccsig_utf8_seq(const unsigned char *p, size_t n) {
+    return ccsig_utf8_decode(p, n, NULL);
+}
+
+bool ccsig_utf8_valid(const char *p, size_t n) {
+    const unsigned char *s = (const unsigned char *)p;
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t l = ccsig_utf8_decode(s + i, n - i, NULL);
+        if (!l)
+            return false;
+        i += l;
+    }
+    return true;
+}
+
+size_t ccsig_utf8_encode(uint32_t cp, char out[4]) {
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
 }
 
 void ccsig_buf_json_str(ccsig_buf *b, const char *p, size_t n) {

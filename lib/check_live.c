@@ -13,6 +13,7 @@
 
 #include "ccsig/alloc.h"
 #include "ccsig/check.h"
+#include "ccsig/url.h"
 
 typedef struct compiled {
     char origin[512];
@@ -409,7 +410,9 @@ ccsig_status ccsig_fetch_evaluate_url(ccsig_checker *k, ccsig_url_check *w, cons
     in.status = -1;
 
     char origin[512];
-    if (!ccsig_url_origin(url, origin, sizeof origin)) {
+    ccsig_url pu;
+    if (!ccsig_url_split(ccsig_str_c(url), &pu) || !ccsig_url_is_http(&pu) ||
+        !ccsig_url_site(&pu, origin, sizeof origin)) {
         snprintf(res->error, sizeof res->error, "not an absolute http(s) URL");
         res->status = CCSIG_ERR_USAGE;
         goto evaluate;
@@ -421,7 +424,7 @@ ccsig_status ccsig_fetch_evaluate_url(ccsig_checker *k, ccsig_url_check *w, cons
     ccsig_robots_answer *ans = w->ans;
     ans->nst = 0;
     ans->nlicenses = 0;
-    if (rf->state == CCSIG_FETCH_ROBOTS_OK) {
+    if (rf->state == CCSIG_ROBOTS_FOUND) {
         const ccsig_robots *m = compiled_for(k, rf);
         if (!m) {
             snprintf(res->error, sizeof res->error, "out of memory compiling %.400s", rf->url);
@@ -454,7 +457,7 @@ ccsig_status ccsig_fetch_evaluate_url(ccsig_checker *k, ccsig_url_check *w, cons
         if (rf->truncated)
             add_note(w, CCSIG_SRC_ROBOTS, rf->url, "%s",
                      "robots.txt is larger than 500 KiB: only the first 500 KiB were read");
-    } else if (rf->state == CCSIG_FETCH_ROBOTS_UNAVAILABLE) {
+    } else if (rf->state == CCSIG_ROBOTS_UNAVAILABLE) {
         rb.known = CCSIG_ROBOTS_UNAVAILABLE;
         rb.crawl = CCSIG_STATE_ALLOW;
         add_note(w, CCSIG_SRC_ROBOTS, rf->url,

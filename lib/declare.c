@@ -205,42 +205,12 @@ ccsig_status ccsig_declare_check_agent(const char *p, size_t len, const char *wh
     return CCSIG_OK;
 }
 
-/* Length of the UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates,
- * at most U+10FFFF), or 0 when invalid. */
+/* Length of the UTF-8 sequence at p (the library's decoder), or 0 when it
+ * is invalid or a C1 control (U+0080..U+009F: invisible in a name). */
 static size_t utf8_len(const unsigned char *p, size_t n) {
-    unsigned c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t k;
-    unsigned min, cp;
-    if ((c & 0xE0) == 0xC0) {
-        k = 2;
-        cp = c & 0x1F;
-        min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        k = 3;
-        cp = c & 0x0F;
-        min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        k = 4;
-        cp = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < k)
-        return 0;
-    for (size_t i = 1; i < k; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    /* C1 controls */
-    if (cp >= 0x80 && cp <= 0x9F)
-        return 0;
-    return k;
+    uint32_t cp;
+    size_t k = ccsig_utf8_decode(p, n, &cp);
+    return k && (cp < 0x80 || cp > 0x9f) ? k : 0;
 }
 
 ccsig_status ccsig_declare_check_name(const char *p, size_t len, const char *what,

@@ -6,20 +6,6 @@
 
 #include "ccsig/evaluate.h"
 
-const char *ccsig_robots_known_name(ccsig_robots_known k) {
-    switch (k) {
-    case CCSIG_ROBOTS_FOUND:
-        return "found";
-    case CCSIG_ROBOTS_UNAVAILABLE:
-        return "unavailable";
-    case CCSIG_ROBOTS_UNREACHABLE:
-        return "unreachable";
-    case CCSIG_ROBOTS_NONE:
-        break;
-    }
-    return "none";
-}
-
 const char *ccsig_asset_kind_name(ccsig_asset_kind k) {
     switch (k) {
     case CCSIG_ASSET_HTML:
@@ -276,8 +262,8 @@ ccsig_status ccsig_evaluate_response(const char *block, size_t len, const ccsig_
         return st;
     x.response = msg->kind != CCSIG_HTTP_NONE; /* fields without a start line count */
     x.status = x.response ? msg->status : -1;
-    /* ccsig_header_field has the layout of ccsig_http_field (sources.h) */
-    x.fields = x.response ? (const ccsig_header_field *)msg->fields : NULL;
+    /* ccsig_http_field has the layout of ccsig_http_field (sources.h) */
+    x.fields = x.response ? (const ccsig_http_field *)msg->fields : NULL;
     x.nfields = x.response ? msg->nfields : 0;
     x.body = x.response ? block + msg->header_len : NULL;
     x.body_len = x.response ? len - msg->header_len : 0;

@@ -22,6 +22,8 @@
 #include <curl/curl.h>
 
 #include "ccsig/fetch.h"
+#include "ccsig/robots.h"
+#include "ccsig/url.h"
 
 #define HOST_MAX 256
 
@@ -36,7 +38,7 @@ typedef struct host_slot {
  * with its strings inline); callers get a ccsig_robots_fetch whose strings
  * point into `strs`. */
 typedef struct robots_rec {
-    ccsig_fetch_robots_state state;
+    ccsig_robots_status state;
     long http_status;
     char origin[512];
     char url[2048];
@@ -82,17 +84,6 @@ static double mono_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-const char *ccsig_fetch_robots_state_name(ccsig_fetch_robots_state s) {
-    switch (s) {
-    case CCSIG_FETCH_ROBOTS_OK:
-        return "fetched";
-    case CCSIG_FETCH_ROBOTS_UNAVAILABLE:
-        return "unavailable";
-    default:
-        return "unreachable";
-    }
 }
 
 void ccsig_fetch_opts_default(ccsig_fetch_opts *o) {
@@ -156,42 +147,39 @@ void ccsig_fetcher_free(ccsig_fetcher *f) {
 
 /* ---- URLs ---- */
 
-static bool url_parts(const char *url, char *scheme, size_t sc, char *host, size_t hc, long *port) {
-    CURLU *u = curl_url();
-    if (!u)
+/* The keys of an http(s) URL: its site ("scheme://host[:port]", the robots.txt
+ * and cache key) and its host (the politeness key), both from the library's
+ * one URL splitter (url.h). libcurl parses the URL again to request it, so
+ * the URL is refused when libcurl reads another scheme, host or port: the
+ * robots.txt that was checked is then always the one of the host that is
+ * requested. */
+static bool url_keys(const char *url, char *site, size_t sc, char *host, size_t hc) {
+    ccsig_url u;
+    if (!ccsig_url_split(ccsig_str_c(url), &u) || !ccsig_url_is_http(&u) ||
+        !ccsig_url_site(&u, site, sc) || u.host.len >= hc)
         return false;
-    bool ok = false;
+    for (size_t i = 0; i < u.host.len; i++) {
+        char c = u.host.p[i];
+        host[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    host[u.host.len] = '\0';
+    CURLU *cu = curl_url();
+    if (!cu)
+        return false;
+    bool same = false;
     char *s = NULL, *h = NULL, *p = NULL;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
-        (!strcmp(s, "http") || !strcmp(s, "https"))) {
-        *port = -1;
-        if (curl_url_get(u, CURLUPART_PORT, &p, 0) == CURLUE_OK)
-            *port = strtol(p, NULL, 10);
-        snprintf(scheme, sc, "%s", s);
-        snprintf(host, hc, "%s", h);
-        for (char *q = host; *q; q++)
-            *q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
-        ok = *host != '\0';
+    if (curl_url_set(cu, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(cu, CURLUPART_SCHEME, &s, 0) == CURLUE_OK &&
+        curl_url_get(cu, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+        curl_url_get(cu, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+        same = ccsig_str_ieq(u.scheme, s) && ccsig_str_ieq(ccsig_str_c(host), h) &&
+               strtol(p, NULL, 10) == (long)u.port;
     }
     curl_free(s);
     curl_free(h);
     curl_free(p);
-    curl_url_cleanup(u);
-    return ok;
-}
-
-bool ccsig_url_origin(const char *url, char *out, size_t cap) {
-    char scheme[16], host[HOST_MAX];
-    long port;
-    if (!url_parts(url, scheme, sizeof scheme, host, sizeof host, &port))
-        return false;
-    bool dflt = port < 0 || (!strcmp(scheme, "http") && port == 80) ||
-                (!strcmp(scheme, "https") && port == 443);
-    int n = dflt ? snprintf(out, cap, "%s://%s", scheme, host)
-                 : snprintf(out, cap, "%s://%s:%ld", scheme, host, port);
-    return n > 0 && (size_t)n < cap;
+    curl_url_cleanup(cu);
+    return same;
 }
 
 char *ccsig_url_resolve(const char *base, const char *ref) {
@@ -375,35 +363,20 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud) {
     return n;
 }
 
-/* Split the header block into fields (slices of hb, NUL-terminated there). */
-static void split_headers(ccsig_response *r, char *hb, size_t hlen) {
-    size_t n = 0;
-    for (size_t i = 0; i < hlen; i++)
-        n += hb[i] == '\n';
-    r->headers = calloc(n + 1, sizeof *r->headers);
-    if (!r->headers)
-        return;
-    char *p = hb, *e = hb + hlen;
-    while (p < e) {
-        char *nl = memchr(p, '\n', (size_t)(e - p));
-        char *le = nl ? nl : e;
-        char *ve = le;
-        if (ve > p && ve[-1] == '\r')
-            ve--;
-        char *colon = memchr(p, ':', (size_t)(ve - p));
-        if (colon && colon > p && memcmp(p, "HTTP/", 5)) {
-            char *vs = colon + 1;
-            while (vs < ve && (*vs == ' ' || *vs == '\t'))
-                vs++;
-            char *vend = ve;
-            while (vend > vs && (vend[-1] == ' ' || vend[-1] == '\t'))
-                vend--;
-            ccsig_header_field *h = &r->headers[r->nheaders++];
-            h->name = ccsig_str_make(p, (size_t)(colon - p));
-            h->value = ccsig_str_make(vs, (size_t)(vend - vs));
+/* The fields of the final answer's header block, read by the one HTTP
+ * parser (httpmsg.h). Values are slices of hb, or of r->hmem when folded. */
+static void split_headers(ccsig_response *r, const char *hb, size_t hlen) {
+    ccsig_http_msg *m = malloc(sizeof *m);
+    ccsig_error err;
+    ccsig_arena_init(&r->hmem, 0);
+    if (m && ccsig_http_parse(&r->hmem, hb, hlen, m, &err) == CCSIG_OK && m->nfields) {
+        r->headers = malloc(m->nfields * sizeof *r->headers);
+        if (r->headers) {
+            memcpy(r->headers, m->fields, m->nfields * sizeof *r->headers);
+            r->nheaders = m->nfields;
         }
-        p = nl ? nl + 1 : e;
     }
+    free(m);
 }
 
 static const ccsig_str *find_header(const ccsig_response *r, const char *name) {
@@ -442,6 +415,7 @@ void ccsig_response_free(ccsig_response *r) {
     free(r->body);
     free(r->headers);
     free(r->hbuf);
+    ccsig_arena_free(&r->hmem);
     if (r->error && r->error != no_error)
         free((char *)r->error);
     response_init(r);
@@ -452,10 +426,9 @@ void ccsig_response_free(ccsig_response *r) {
 static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch_req *req,
                             ccsig_response *r, char **location) {
     *location = NULL;
-    char scheme[16], host[HOST_MAX];
-    long port;
-    if (!url_parts(url, scheme, sizeof scheme, host, sizeof host, &port)) {
-        set_error(r, "not an http(s) URL: %.200s", url);
+    char site[600], host[HOST_MAX];
+    if (!url_keys(url, site, sizeof site, host, sizeof host)) {
+        set_error(r, "not an http(s) URL, or one libcurl reads differently: %.200s", url);
         return CCSIG_ERR_USAGE;
     }
     CURL *c = curl_easy_init();
@@ -604,70 +577,17 @@ static long cache_lifetime(const ccsig_response *r) {
     return life;
 }
 
-double ccsig_fetch_crawl_delay(const char *p, size_t len, const char *agent) {
-    /* RFC 9309 groups: consecutive user-agent lines start a group; the
-     * agent's own group (product token, case-insensitive) wins over '*'. */
-    double own = -1, star = -1;
-    bool in_own = false, in_star = false, last_ua = false, have_own = false;
-    size_t alen = agent ? strlen(agent) : 0;
-    size_t i = 0;
-    while (i < len) {
-        const char *s = p + i;
-        const char *nl = memchr(s, '\n', len - i);
-        size_t n = nl ? (size_t)(nl - s) : len - i;
-        i += n + (nl ? 1 : 0);
-        const char *hash = memchr(s, '#', n);
-        if (hash)
-            n = (size_t)(hash - s);
-        while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-            n--;
-        while (n && (*s == ' ' || *s == '\t')) {
-            s++;
-            n--;
-        }
-        const char *colon = memchr(s, ':', n);
-        if (!colon)
-            continue;
-        size_t kl = (size_t)(colon - s);
-        while (kl && (s[kl - 1] == ' ' || s[kl - 1] == '\t'))
-            kl--;
-        const char *v = colon + 1;
-        size_t vl = n - (size_t)(v - s);
-        while (vl && (*v == ' ' || *v == '\t')) {
-            v++;
-            vl--;
-        }
-        if (kl == 10 && !strncasecmp(s, "user-agent", 10)) {
-            if (!last_ua)
-                in_own = in_star = false;
-            last_ua = true;
-            size_t tl = 0;
-            while (tl < vl && ((v[tl] >= 'a' && v[tl] <= 'z') || (v[tl] >= 'A' && v[tl] <= 'Z') ||
-                               v[tl] == '-' || v[tl] == '_'))
-                tl++;
-            if (vl && v[0] == '*')
-                in_star = true;
-            else if (alen && tl == alen && !strncasecmp(v, agent, alen)) {
-                in_own = true;
-                have_own = true;
-            }
-            continue;
-        }
-        last_ua = false;
-        if (kl == 11 && !strncasecmp(s, "crawl-delay", 11) && vl) {
-            char num[32];
-            snprintf(num, sizeof num, "%.*s", (int)(vl < 31 ? vl : 31), v);
-            char *end;
-            double d = strtod(num, &end);
-            if (end == num || !(d >= 0) || isinf(d))
-                continue;
-            if (in_own && own < 0)
-                own = d;
-            if (in_star && star < 0)
-                star = d;
-        }
-    }
-    return have_own ? own : star;
+/* The agent's Crawl-delay in a robots.txt, read by the one robots.txt
+ * compiler (its groups, its product tokens); -1 when none or out of memory
+ * (no delay is the answer a caller gets without the file, too). */
+static double robots_crawl_delay(const char *p, size_t len, const char *agent) {
+    ccsig_robots *r;
+    ccsig_error err;
+    if (ccsig_robots_compile(p, len, NULL, &r, &err) != CCSIG_OK)
+        return -1;
+    double d = ccsig_robots_crawl_delay(r, ccsig_robots_select(r, agent, strlen(agent)));
+    ccsig_robots_free(r);
+    return d;
 }
 
 /* ---- the disk cache ---- */
@@ -697,7 +617,7 @@ static void cache_write(ccsig_fetcher *f, const robots_entry *e) {
     fprintf(fp,
             "ccsig robots.txt cache 1\norigin: %s\nurl: %s\nstate: %s\nhttp: %ld\n"
             "fetched: %lld\nexpires: %lld\ntruncated: %d\nlength: %zu\n\n",
-            e->r.origin, e->r.url, ccsig_fetch_robots_state_name(e->r.state), e->r.http_status,
+            e->r.origin, e->r.url, ccsig_robots_status_name(e->r.state), e->r.http_status,
             (long long)e->r.fetched, (long long)e->r.expires, e->r.truncated ? 1 : 0, e->r.len);
     if (e->r.len)
         fwrite(e->body, 1, e->r.len, fp);
@@ -743,7 +663,7 @@ static bool cache_read(ccsig_fetcher *f, robots_entry *e) {
             len = (size_t)strtoull(line + 8, NULL, 10);
     }
     ok = ok && !strcmp(origin, e->r.origin) && len <= CCSIG_FETCH_ROBOTS_MAX &&
-         (!strcmp(state, "fetched") || !strcmp(state, "unavailable"));
+         (!strcmp(state, "found") || !strcmp(state, "fetched") || !strcmp(state, "unavailable"));
     char *body = ok ? malloc(len + 1) : NULL;
     if (body && fread(body, 1, len, fp) != len)
         ok = false;
@@ -755,7 +675,8 @@ static bool cache_read(ccsig_fetcher *f, robots_entry *e) {
     body[len] = '\0';
     free(e->body);
     e->body = body;
-    e->r.state = !strcmp(state, "fetched") ? CCSIG_FETCH_ROBOTS_OK : CCSIG_FETCH_ROBOTS_UNAVAILABLE;
+    /* "fetched": what caches written before the one status enum say */
+    e->r.state = strcmp(state, "unavailable") ? CCSIG_ROBOTS_FOUND : CCSIG_ROBOTS_UNAVAILABLE;
     e->r.http_status = http;
     snprintf(e->r.url, sizeof e->r.url, "%s", url);
     e->r.body = body;
@@ -816,25 +737,25 @@ static void robots_fetch_now(ccsig_fetcher *f, const char *origin, robots_rec *r
     r->redirects = resp.redirects;
     snprintf(r->url, sizeof r->url, "%s", resp.url ? resp.url : url);
     *body = NULL;
-    if (st == CCSIG_OK && resp.status >= 200 && resp.status < 300) {
-        r->state = CCSIG_FETCH_ROBOTS_OK;
+    /* A transfer error with a 3xx status is the redirect limit (§2.3.1.2);
+     * any other transfer error is no answer. */
+    r->state = st == CCSIG_OK || (resp.status >= 300 && resp.status < 400)
+                   ? ccsig_robots_status_of_http(resp.status)
+                   : CCSIG_ROBOTS_UNREACHABLE;
+    if (r->state == CCSIG_ROBOTS_FOUND) {
         *body = resp.body;
         resp.body = NULL;
         r->len = resp.len;
         r->truncated = resp.truncated;
         r->expires = now + cache_lifetime(&resp);
         r->error[0] = '\0';
-    } else if ((st == CCSIG_OK && resp.status >= 400 && resp.status < 500) ||
-               (st == CCSIG_ERR_IO && resp.status >= 300 && resp.status < 400)) {
-        /* RFC 9309 §2.3.1.3 unavailable; §2.3.1.2 past five redirects too */
-        r->state = CCSIG_FETCH_ROBOTS_UNAVAILABLE;
+    } else if (r->state == CCSIG_ROBOTS_UNAVAILABLE) {
         r->expires = now + cache_lifetime(&resp);
-        if (resp.status >= 400)
+        if (st == CCSIG_OK)
             snprintf(r->error, sizeof r->error, "HTTP %ld", resp.status);
         else
             snprintf(r->error, sizeof r->error, "%s", resp.error);
     } else {
-        r->state = CCSIG_FETCH_ROBOTS_UNREACHABLE;
         r->expires = now + CCSIG_FETCH_UNREACHABLE_TTL;
         if (st == CCSIG_OK)
             snprintf(r->error, sizeof r->error, "HTTP %ld", resp.status);
@@ -885,10 +806,10 @@ static void entry_strings(ccsig_fetcher *f, robots_entry *e) {
 ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_fetch *out) {
     memset(out, 0, sizeof *out);
     out->origin = out->url = out->error = "";
-    char origin[512];
-    if (!ccsig_url_origin(url, origin, sizeof origin)) {
+    char origin[512], host[HOST_MAX];
+    if (!url_keys(url, origin, sizeof origin, host, sizeof host)) {
         out->error = "not an http(s) URL";
-        out->state = CCSIG_FETCH_ROBOTS_UNREACHABLE;
+        out->state = CCSIG_ROBOTS_UNREACHABLE;
         return CCSIG_ERR_USAGE;
     }
     pthread_mutex_lock(&f->mu);
@@ -926,8 +847,8 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
         snprintf(r.origin, sizeof r.origin, "%s", origin);
         char *body;
         robots_fetch_now(f, origin, &r, &body);
-        if (r.state == CCSIG_FETCH_ROBOTS_UNREACHABLE && copy.valid &&
-            copy.r.state != CCSIG_FETCH_ROBOTS_UNREACHABLE) {
+        if (r.state == CCSIG_ROBOTS_UNREACHABLE && copy.valid &&
+            copy.r.state != CCSIG_ROBOTS_UNREACHABLE) {
             /* §2.4: an unreachable robots.txt lets the cached copy serve */
             copy.r.stale = true;
             copy.r.expires = r.expires;
@@ -943,10 +864,10 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
         }
     }
     copy.r.body = copy.body ? copy.body : "";
-    copy.r.crawl_delay = copy.r.state == CCSIG_FETCH_ROBOTS_OK
-                             ? ccsig_fetch_crawl_delay(copy.r.body, copy.r.len, f->agent)
+    copy.r.crawl_delay = copy.r.state == CCSIG_ROBOTS_FOUND
+                             ? robots_crawl_delay(copy.r.body, copy.r.len, f->agent)
                              : -1;
-    if (!from_disk && !copy.r.stale && copy.r.state != CCSIG_FETCH_ROBOTS_UNREACHABLE)
+    if (!from_disk && !copy.r.stale && copy.r.state != CCSIG_ROBOTS_UNREACHABLE)
         cache_write(f, &copy);
 
     pthread_mutex_lock(&f->mu);
@@ -958,13 +879,9 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
     *e = copy;
     entry_strings(f, e);
     /* the host's Crawl-delay */
-    char scheme[16], host[HOST_MAX];
-    long port;
-    if (url_parts(url, scheme, sizeof scheme, host, sizeof host, &port)) {
-        host_slot *h = host_find(f, host);
-        if (h && copy.r.crawl_delay > h->crawl_delay)
-            h->crawl_delay = copy.r.crawl_delay;
-    }
+    host_slot *h = host_find(f, host);
+    if (h && copy.r.crawl_delay > h->crawl_delay)
+        h->crawl_delay = copy.r.crawl_delay;
     export_rec(e, out);
     pthread_cond_broadcast(&f->cv);
     pthread_mutex_unlock(&f->mu);

@@ -95,10 +95,10 @@ static bool looks_like_field(const char *p, size_t n) {
     return true;
 }
 
-static ccsig_status add_field(ccsig_http_msg *m, const char *p, size_t n) {
+static ccsig_status add_field(ccsig_http_fields *fs, const char *p, size_t n) {
     const char *c = memchr(p, ':', n);
     if (!c) {
-        m->anomalies |= CCSIG_HTTP_A_JUNK_LINE;
+        fs->anomalies |= CCSIG_HTTP_A_JUNK_LINE;
         return CCSIG_OK;
     }
     size_t nl = (size_t)(c - p);
@@ -106,41 +106,41 @@ static ccsig_status add_field(ccsig_http_msg *m, const char *p, size_t n) {
     while (tl && is_ws(p[tl - 1]))
         tl--;
     if (tl == 0) {
-        m->anomalies |= CCSIG_HTTP_A_EMPTY_NAME;
+        fs->anomalies |= CCSIG_HTTP_A_EMPTY_NAME;
         return CCSIG_OK;
     }
     if (tl != nl)
-        m->anomalies |= CCSIG_HTTP_A_NAME_SPACE;
+        fs->anomalies |= CCSIG_HTTP_A_NAME_SPACE;
     for (size_t k = 0; k < tl; k++)
         if (is_ws(p[k])) {
-            m->anomalies |= CCSIG_HTTP_A_NAME_SPACE;
+            fs->anomalies |= CCSIG_HTTP_A_NAME_SPACE;
             break;
         }
-    if (m->nfields == CCSIG_HTTP_MAX_FIELDS) {
-        m->anomalies |= CCSIG_HTTP_A_TOO_MANY;
-        m->dropped++;
+    if (fs->n == fs->cap) {
+        fs->anomalies |= CCSIG_HTTP_A_TOO_MANY;
+        fs->dropped++;
         return CCSIG_OK;
     }
-    ccsig_http_field *f = &m->fields[m->nfields++];
+    ccsig_http_field *f = &fs->v[fs->n++];
     f->name = ccsig_str_make(p, tl);
     f->value = ccsig_str_trim_ows(c + 1, n - nl - 1);
     return CCSIG_OK;
 }
 
-static ccsig_status unfold(ccsig_arena *a, ccsig_http_msg *m, const char *p, size_t n,
+static ccsig_status unfold(ccsig_arena *a, ccsig_http_fields *fs, const char *p, size_t n,
                            ccsig_error *err) {
-    m->anomalies |= CCSIG_HTTP_A_FOLDED;
+    fs->anomalies |= CCSIG_HTTP_A_FOLDED;
     ccsig_str more = ccsig_str_trim_ows(p, n);
-    if (m->nfields == 0 || m->dropped) {
-        if (m->nfields == 0)
-            m->anomalies |= CCSIG_HTTP_A_LEADING_WS;
+    if (fs->n == 0 || fs->dropped) {
+        if (fs->n == 0)
+            fs->anomalies |= CCSIG_HTTP_A_LEADING_WS;
         return CCSIG_OK;
     }
     if (!more.len)
         return CCSIG_OK;
-    ccsig_http_field *f = &m->fields[m->nfields - 1];
+    ccsig_http_field *f = &fs->v[fs->n - 1];
     size_t len = f->value.len ? f->value.len + 1 + more.len : more.len;
-    char *v = ccsig_arena_alloc(a, len + 1);
+    char *v = a ? ccsig_arena_alloc(a, len + 1) : NULL;
     if (!v)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, (size_t)(p - f->name.p),
                                "out of memory unfolding a header value");
@@ -156,23 +156,16 @@ static ccsig_status unfold(ccsig_arena *a, ccsig_http_msg *m, const char *p, siz
     return CCSIG_OK;
 }
 
-ccsig_status ccsig_http_parse(ccsig_arena *a, const char *p, size_t len, ccsig_http_msg *m,
-                              ccsig_error *err) {
-    if (!m || (!p && len))
-        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "NULL argument");
-    m->kind = CCSIG_HTTP_NONE;
-    m->status = -1;
-    m->version = m->reason = m->method = m->target = ccsig_str_make(NULL, 0);
-    m->header_len = 0;
-    m->anomalies = 0;
-    m->nfields = 0;
-    m->dropped = 0;
-    size_t lim = len;
-    if (lim > CCSIG_HTTP_MAX_BLOCK)
-        lim = CCSIG_HTTP_MAX_BLOCK;
-
-    size_t pos = 0;
-    bool first = true;
+/* The field lines of p[pos..), the one field-block grammar of ccsig: each
+ * line ends at LF (CRs before it dropped); an empty line ends the block; a
+ * line starting with SP or HT continues the field before it; other lines
+ * are fields. Looks at no more than CCSIG_HTTP_MAX_BLOCK bytes of p; a last
+ * line without LF counts when the data ends there (len within the limit). */
+static ccsig_status read_fields(ccsig_arena *a, const char *p, size_t len, size_t pos,
+                                ccsig_http_fields *fs, ccsig_error *err) {
+    size_t lim = len < CCSIG_HTTP_MAX_BLOCK ? len : CCSIG_HTTP_MAX_BLOCK;
+    fs->end = pos;
+    fs->ended = false;
     while (pos < lim) {
         const char *line = p + pos;
         const char *lf = memchr(line, '\n', lim - pos);
@@ -185,41 +178,83 @@ ccsig_status ccsig_http_parse(ccsig_arena *a, const char *p, size_t len, ccsig_h
             n = lim - pos;
             next = lim;
         } else {
-            m->anomalies |= CCSIG_HTTP_A_TOO_LONG;
+            fs->anomalies |= CCSIG_HTTP_A_TOO_LONG;
             break;
         }
         size_t content = n;
         while (content && line[content - 1] == '\r')
             content--;
         if (lf && (content == n))
-            m->anomalies |= CCSIG_HTTP_A_BARE_LF;
-        if (first) {
-            first = false;
-            if (parse_status_line(line, content, m) || parse_request_line(line, content, m)) {
-                pos = next;
-                m->header_len = pos;
-                continue;
-            }
-            if (!looks_like_field(line, content)) {
-                /* Not HTTP at all (a bare document in a response record). */
-                return CCSIG_OK;
-            }
-            m->kind = CCSIG_HTTP_FIELDS;
-            m->anomalies |= CCSIG_HTTP_A_NO_START;
-        }
+            fs->anomalies |= CCSIG_HTTP_A_BARE_LF;
         if (content == 0) {
-            m->header_len = next;
+            fs->end = next;
+            fs->ended = true;
             return CCSIG_OK;
         }
         ccsig_status st =
-            is_ws(line[0]) ? unfold(a, m, line, content, err) : add_field(m, line, content);
+            is_ws(line[0]) ? unfold(a, fs, line, content, err) : add_field(fs, line, content);
         if (st)
             return st;
         pos = next;
-        m->header_len = pos;
+        fs->end = pos;
     }
-    m->anomalies |= CCSIG_HTTP_A_NO_END;
+    fs->anomalies |= CCSIG_HTTP_A_NO_END;
     return CCSIG_OK;
+}
+
+ccsig_status ccsig_http_fields_parse(ccsig_arena *a, const char *p, size_t len,
+                                     ccsig_http_fields *fs, ccsig_error *err) {
+    if (!fs || (!p && len) || (!fs->v && fs->cap))
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "NULL argument");
+    fs->n = 0;
+    fs->dropped = 0;
+    fs->anomalies = 0;
+    return read_fields(a, p, len, 0, fs, err);
+}
+
+ccsig_status ccsig_http_parse(ccsig_arena *a, const char *p, size_t len, ccsig_http_msg *m,
+                              ccsig_error *err) {
+    if (!m || (!p && len))
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "NULL argument");
+    m->kind = CCSIG_HTTP_NONE;
+    m->status = -1;
+    m->version = m->reason = m->method = m->target = ccsig_str_make(NULL, 0);
+    m->header_len = 0;
+    m->anomalies = 0;
+    m->nfields = 0;
+    m->dropped = 0;
+    if (len == 0) {
+        m->anomalies |= CCSIG_HTTP_A_NO_END;
+        return CCSIG_OK;
+    }
+    /* The first line: a start line, a field (a block without one), or
+     * neither (not HTTP at all: a bare document in a response record). */
+    size_t lim = len < CCSIG_HTTP_MAX_BLOCK ? len : CCSIG_HTTP_MAX_BLOCK;
+    const char *lf = memchr(p, '\n', lim);
+    if (!lf && len > CCSIG_HTTP_MAX_BLOCK) {
+        m->anomalies |= CCSIG_HTTP_A_TOO_LONG | CCSIG_HTTP_A_NO_END;
+        return CCSIG_OK;
+    }
+    size_t pos = 0, n = lf ? (size_t)(lf - p) : lim, content = n;
+    while (content && p[content - 1] == '\r')
+        content--;
+    if (lf && content == n)
+        m->anomalies |= CCSIG_HTTP_A_BARE_LF;
+    if (parse_status_line(p, content, m) || parse_request_line(p, content, m)) {
+        pos = lf ? n + 1 : lim;
+    } else if (!looks_like_field(p, content)) {
+        return CCSIG_OK;
+    } else {
+        m->kind = CCSIG_HTTP_FIELDS;
+        m->anomalies |= CCSIG_HTTP_A_NO_START;
+    }
+    ccsig_http_fields fs = {m->fields, CCSIG_HTTP_MAX_FIELDS, 0, 0, 0, 0, false};
+    ccsig_status st = read_fields(a, p, len, pos, &fs, err);
+    m->nfields = fs.n;
+    m->dropped = fs.dropped;
+    m->anomalies |= fs.anomalies;
+    m->header_len = fs.end;
+    return st;
 }
 
 size_t ccsig_http_find(const ccsig_http_msg *m, const char *name, size_t from) {

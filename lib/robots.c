@@ -821,8 +821,8 @@ void robots_split_value(const char *v, size_t n, ccsig_str *path, ccsig_str *exp
     }
 }
 
-void robots_parse_signal(const char *p, size_t n, ccsig_statement *st, ccsig_str *use,
-                         robots_signal_bad_fn bad, void *ctx) {
+void ccsig_content_signal_parse(const char *p, size_t n, ccsig_statement *st, ccsig_str *use,
+                                ccsig_content_signal_issue_fn issue, void *ctx) {
     static const struct {
         const char *key;
         ccsig_category cat;
@@ -849,8 +849,8 @@ void robots_parse_signal(const char *p, size_t n, ccsig_statement *st, ccsig_str
             continue;
         const char *eq = memchr(p + b, '=', e - b);
         if (!eq) {
-            if (bad)
-                bad(ctx, b, e - b, 0);
+            if (issue)
+                issue(ctx, CCSIG_SIGNAL_ISSUE_SYNTAX, b, e - b);
             continue;
         }
         size_t ke = (size_t)(eq - p), vb = ke + 1;
@@ -858,47 +858,49 @@ void robots_parse_signal(const char *p, size_t n, ccsig_statement *st, ccsig_str
             ke--;
         while (vb < e && (p[vb] == ' ' || p[vb] == '\t'))
             vb++;
-        const char *k = p + b, *v = p + vb;
-        size_t kl = ke - b, vl = e - vb;
-        if (CCSIG_STR_IEQ(ccsig_str_make(k, kl), "use")) {
+        ccsig_str k = ccsig_str_make(p + b, ke - b), v = ccsig_str_make(p + vb, e - vb);
+        if (CCSIG_STR_IEQ(k, "use")) {
             if (use)
-                *use = ccsig_str_make(v, vl);
+                *use = v;
             continue;
         }
         int idx = -1;
         for (int x = 0; x < 3; x++)
-            if (ccsig_str_ieq(ccsig_str_make(k, kl), keys[x].key))
+            if (ccsig_str_ieq(k, keys[x].key))
                 idx = x;
         if (idx < 0) {
-            if (bad)
-                bad(ctx, b, kl, 1);
+            if (issue)
+                issue(ctx, CCSIG_SIGNAL_ISSUE_KEY, b, k.len);
             continue;
         }
-        bool upper = false;
-        for (size_t x = 0; x < kl; x++)
-            upper |= k[x] >= 'A' && k[x] <= 'Z';
         ccsig_state s = CCSIG_STATE_UNKNOWN;
-        if (CCSIG_STR_IEQ(ccsig_str_make(v, vl), "yes") ||
-            CCSIG_STR_IEQ(ccsig_str_make(v, vl), "allow")) {
+        bool legacy = false;
+        if (CCSIG_STR_IEQ(v, "yes")) {
             s = CCSIG_STATE_ALLOW;
-        } else if (CCSIG_STR_IEQ(ccsig_str_make(v, vl), "no") ||
-                   CCSIG_STR_IEQ(ccsig_str_make(v, vl), "disallow")) {
+        } else if (CCSIG_STR_IEQ(v, "no")) {
             s = CCSIG_STATE_DENY;
+        } else if (CCSIG_STR_IEQ(v, "allow")) {
+            s = CCSIG_STATE_ALLOW;
+            legacy = true;
+        } else if (CCSIG_STR_IEQ(v, "disallow")) {
+            s = CCSIG_STATE_DENY;
+            legacy = true;
         }
-        if (bad) {
-            if (CCSIG_STR_IEQ(ccsig_str_make(v, vl), "allow") ||
-                CCSIG_STR_IEQ(ccsig_str_make(v, vl), "disallow"))
-                bad(ctx, vb, vl, 2);
+        if (issue) {
+            if (legacy)
+                issue(ctx, CCSIG_SIGNAL_ISSUE_LEGACY_VALUE, vb, v.len);
             else if (s == CCSIG_STATE_UNKNOWN)
-                bad(ctx, vb, vl, 3);
-            for (size_t x = 0; x < vl; x++)
-                upper |= v[x] >= 'A' && v[x] <= 'Z';
+                issue(ctx, CCSIG_SIGNAL_ISSUE_VALUE, vb, v.len);
+            bool upper = false;
+            for (size_t x = b; x < e; x++)
+                upper |= p[x] >= 'A' && p[x] <= 'Z';
             if (upper)
-                bad(ctx, b, e - b, 4);
+                issue(ctx, CCSIG_SIGNAL_ISSUE_CASE, b, e - b);
         }
-        /* A key given twice on one line: the last one counts. */
+        /* A key given twice on one line: the last one counts, also when it
+         * has a value that states nothing. */
         state[idx] = s;
-        label[idx] = ccsig_str_make(k, kl);
+        label[idx] = k;
     }
     for (int x = 0; x < 3; x++)
         if (state[x] != CCSIG_STATE_UNKNOWN)
@@ -1107,6 +1109,27 @@ static bool add_access_rule(ccsig_robots *r, vec *access, uint32_t gi, bool allo
     return true;
 }
 
+/* A Crawl-delay value: seconds as digits with an optional fraction
+ * ("10", "0.5"); what follows the number is ignored ("5 # s" is 5). -1 for
+ * anything else (empty, negative, "fast"), as a line that states no delay. */
+static double crawl_delay_value(const char *v, size_t n) {
+    size_t i = 0;
+    double d = 0, scale = 1;
+    while (i < n && v[i] >= '0' && v[i] <= '9' && d < 1e15)
+        d = d * 10 + (v[i++] - '0');
+    size_t ints = i;
+    if (i < n && v[i] == '.') {
+        i++;
+        while (i < n && v[i] >= '0' && v[i] <= '9') {
+            scale /= 10;
+            d += (v[i++] - '0') * scale;
+        }
+    }
+    if (ints == 0 && i <= 1)
+        return -1;
+    return d;
+}
+
 ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin, ccsig_robots **out,
                                   ccsig_error *err) {
     if (!out || (!p && len))
@@ -1181,7 +1204,8 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
                                     .text = ccsig_str_make(t + s.b, s.e - s.b),
                                     .acc_first = (uint32_t)access.n,
                                     .cu_first = (uint32_t)usage.n,
-                                    .cs_first = (uint32_t)signal.n};
+                                    .cs_first = (uint32_t)signal.n,
+                                    .crawl_delay = -1};
             }
             in_agents = true;
             ccsig_str tok = ccsig_robots_product_token(t + val, val_len);
@@ -1242,7 +1266,7 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
             ccsig_statement *st = new_stmt(&stmts, r, line, s.b, s.e - s.b, &rule->stmt);
             if (!st)
                 goto nomem;
-            robots_parse_signal(expr.p, expr.len, st, &rule->use, NULL, NULL);
+            ccsig_content_signal_parse(expr.p, expr.len, st, &rule->use, NULL, NULL);
             if (g)
                 g->cs_n++;
             break;
@@ -1255,6 +1279,14 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
             li->url = ccsig_str_make(t + val, val_len);
             break;
         }
+        case RK_OTHER:
+            /* Crawl-delay is not in RFC 9309 and not a rule: it ends a run of
+             * user-agent lines like any other record, and is kept per group
+             * for the fetcher (ccsig_robots_crawl_delay). */
+            if (g && g->crawl_delay < 0 && s.ke > s.b &&
+                CCSIG_STR_IEQ(ccsig_str_make(t + s.b, s.ke - s.b), "crawl-delay"))
+                g->crawl_delay = crawl_delay_value(t + val, val_len);
+            break;
         default:
             break;
         }
@@ -1446,6 +1478,39 @@ ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent,
         a.specific = true;
     }
     return a;
+}
+
+const char *ccsig_robots_status_name(ccsig_robots_status s) {
+    switch (s) {
+    case CCSIG_ROBOTS_FOUND:
+        return "found";
+    case CCSIG_ROBOTS_UNAVAILABLE:
+        return "unavailable";
+    case CCSIG_ROBOTS_UNREACHABLE:
+        return "unreachable";
+    case CCSIG_ROBOTS_NONE:
+        break;
+    }
+    return "none";
+}
+
+ccsig_robots_status ccsig_robots_status_of_http(long status) {
+    if (status >= 200 && status < 300)
+        return CCSIG_ROBOTS_FOUND;
+    if (status >= 300 && status < 500)
+        return CCSIG_ROBOTS_UNAVAILABLE;
+    return CCSIG_ROBOTS_UNREACHABLE;
+}
+
+double ccsig_robots_crawl_delay(const ccsig_robots *r, ccsig_robots_agent agent) {
+    if (!r || agent.first + agent.count > r->nglist)
+        return -1;
+    for (uint32_t k = 0; k < agent.count; k++) {
+        double d = r->groups[r->glist[agent.first + k]].crawl_delay;
+        if (d >= 0)
+            return d;
+    }
+    return -1;
 }
 
 bool robots_decide(const ccsig_robots *r, const uint32_t *gl, size_t ngl, const char *path,

@@ -110,7 +110,8 @@ typedef struct robots_group {
     uint32_t acc_first, acc_n;
     uint32_t cu_first, cu_n;
     uint32_t cs_first, cs_n;
-    bool global; /* names `*` */
+    double crawl_delay; /* first valid Crawl-delay line of the group, -1 when none */
+    bool global;        /* names `*` */
 } robots_group;
 
 typedef struct robots_agent_entry {
@@ -161,14 +162,6 @@ bool robots_rule_matches(const robots_rule *rule, const char *path, size_t n);
 /* Normalise a path pattern as compile does (RFC 9309 §2.2.2); out must hold
  * 3 * n bytes. Returns the length written. */
 size_t robots_normalize_pattern(const char *s, size_t n, char *out);
-
-/* Parse a Content-Signal value into st (search, ai-input, ai-train; yes/no,
- * also allow/disallow). use receives the use= value. Calls bad(ctx, off, len,
- * kind) for each problem (kind: 0 malformed pair, 1 unknown key, 2 value
- * allow/disallow, 3 other value, 4 uppercase) when bad is not NULL. */
-typedef void (*robots_signal_bad_fn)(void *ctx, size_t off, size_t len, int kind);
-void robots_parse_signal(const char *p, size_t n, ccsig_statement *st, ccsig_str *use,
-                         robots_signal_bad_fn bad, void *ctx);
 
 /* Split a Content-Usage / Content-Signal value into path and expression
  * (attach draft "Processing Content-Usage Rules"). */

@@ -301,21 +301,21 @@ static void lint_expression(lint_ctx *c, ccsig_arena *a, const robots_lexline *l
 
 /* ---- Content-Signal values ---- */
 
-static void signal_bad(void *ctx, size_t off, size_t len, int kind) {
+static void signal_bad(void *ctx, ccsig_content_signal_issue kind, size_t off, size_t len) {
     lint_ctx *c = ctx;
     const char *s = c->p + c->base + off;
     unsigned col = col_of(c->l, c->base + off);
     switch (kind) {
-    case 0:
+    case CCSIG_SIGNAL_ISSUE_SYNTAX:
         diag(c, c->l->line, col, "content-signal-syntax", "write key=value, e.g. 'ai-train=no'",
              "Content-Signal item '%.*s' is not key=value; ignored", qlen(len), s);
         break;
-    case 1:
+    case CCSIG_SIGNAL_ISSUE_KEY:
         diag(c, c->l->line, col, "content-signal-key",
              "the keys are search, ai-input and ai-train (and use)",
              "unknown Content-Signal key '%.*s'; ignored", qlen(len), s);
         break;
-    case 2: {
+    case CCSIG_SIGNAL_ISSUE_LEGACY_VALUE: {
         bool allow = (s[0] | 0x20) == 'a';
         diag(c, c->l->line, col, "content-signal-value",
              allow ? "write 'yes' instead of 'allow'" : "write 'no' instead of 'disallow'",
@@ -324,11 +324,11 @@ static void signal_bad(void *ctx, size_t off, size_t len, int kind) {
              qlen(len), s, allow ? "yes" : "no");
         break;
     }
-    case 3:
+    case CCSIG_SIGNAL_ISSUE_VALUE:
         diag(c, c->l->line, col, "content-signal-value", "write yes or no",
              "Content-Signal value '%.*s' is not yes or no; ignored", qlen(len), s);
         break;
-    default:
+    case CCSIG_SIGNAL_ISSUE_CASE:
         diag(c, c->l->line, col, "content-signal-value", "write keys and values in lowercase",
              "Content-Signal item '%.*s' has uppercase letters (Cloudflare writes lowercase)",
              qlen(len), s);
@@ -631,7 +631,7 @@ ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_
             ccsig_statement st;
             ccsig_statement_init(&st, CCSIG_SRC_ROBOTS);
             c.base = (size_t)(expr.p - p);
-            robots_parse_signal(expr.p, expr.len, &st, NULL, signal_bad, &c);
+            ccsig_content_signal_parse(expr.p, expr.len, &st, NULL, signal_bad, &c);
             break;
         }
         case RK_LICENSE: {
@@ -654,7 +654,12 @@ ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_
         case RK_SITEMAP:
             break;
         default:
-            if (is_nonstandard(k, l.key_len))
+            if (CCSIG_STR_IEQ(ccsig_str_make(k, l.key_len), "crawl-delay"))
+                diag(&c, l.line, col_of(&l, l.key), "nonstandard-directive", NULL,
+                     "'%.*s' is not part of RFC 9309; Google ignores it, ccsig's fetcher "
+                     "(ccsig check URL) waits that many seconds between requests",
+                     qlen(l.key_len), k);
+            else if (is_nonstandard(k, l.key_len))
                 diag(&c, l.line, col_of(&l, l.key), "nonstandard-directive", NULL,
                      "'%.*s' is not part of RFC 9309; Google and ccsig ignore it", qlen(l.key_len),
                      k);

@@ -1,8 +1,8 @@
 /*
  * url.c — the one allocation-free URL splitter of libccsig (see url.h):
  * what keys a site for robots.txt and credit, and the path a URL's
- * preferences are matched on. Live fetching keys hosts with libcurl's own
- * parser (fetch.c), which must agree with what libcurl requests.
+ * preferences are matched on. The fetcher keys hosts with it too, and
+ * refuses a URL that libcurl would read as another site (fetch.c).
  */
 #include <stdio.h>
 
@@ -97,6 +97,10 @@ size_t ccsig_url_site(const ccsig_url *u, char *buf, size_t n) {
         o += (size_t)snprintf(buf + o, n - o, ":%u", u->port);
     buf[o] = '\0';
     return o;
+}
+
+bool ccsig_url_is_http(const ccsig_url *u) {
+    return ccsig_str_ieq(u->scheme, "http") || ccsig_str_ieq(u->scheme, "https");
 }
 
 ccsig_str ccsig_url_path(ccsig_str url) {

@@ -109,10 +109,6 @@ size_t ccsig_warc_header_end(const char *p, size_t len) {
     return 0;
 }
 
-static bool is_ws(char c) {
-    return c == ' ' || c == '\t';
-}
-
 /* ASCII case-insensitive equality with a literal of known length (the
  * header loop compares every field with several names). */
 static ccsig_warc_type parse_type(ccsig_str v) {
@@ -189,54 +185,19 @@ ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
                                    (int)(h->version.len > 40 ? 40 : h->version.len), h->version.p);
     }
     bool have_length = false;
+    /* The fields: the one field-block grammar (httpmsg.h), WARC 1.1 §4
+     * folding included; lines without a colon carry nothing, as in jwarc. */
     size_t pos = lf ? vl + 1 : len;
-    while (pos < len) {
-        const char *line = p + pos;
-        const char *e = memchr(line, '\n', len - pos);
-        size_t n = e ? (size_t)(e - line) : len - pos;
-        size_t next = pos + n + (e ? 1 : 0);
-        size_t content = n;
-        while (content && line[content - 1] == '\r')
-            content--;
-        if (content == 0)
-            break;
-        if (is_ws(line[0])) {
-            /* A continuation line (WARC 1.1 §4 allows folding, as HTTP did). */
-            if (h->nfields && !h->dropped) {
-                ccsig_warc_field *f = &h->fields[h->nfields - 1];
-                ccsig_str more = ccsig_str_trim_ows(line, content);
-                if (more.len) {
-                    size_t l = f->value.len + 1 + more.len;
-                    char *v = a ? ccsig_arena_alloc(a, l + 1) : NULL;
-                    if (!v)
-                        return ccsig_error_set(err, CCSIG_ERR_NOMEM, pos,
-                                               "no memory to unfold a WARC field");
-                    memcpy(v, f->value.p, f->value.len);
-                    v[f->value.len] = ' ';
-                    memcpy(v + f->value.len + 1, more.p, more.len);
-                    v[l] = '\0';
-                    f->value = ccsig_str_make(v, l);
-                }
-            }
-            pos = next;
-            continue;
-        }
-        const char *colon = memchr(line, ':', content);
-        if (colon && colon != line) {
-            if (h->nfields < CCSIG_WARC_MAX_FIELDS) {
-                ccsig_warc_field *f = &h->fields[h->nfields++];
-                f->name = ccsig_str_trim_ows(line, (size_t)(colon - line));
-                f->value = ccsig_str_trim_ows(colon + 1, content - (size_t)(colon - line) - 1);
-            } else {
-                h->dropped++;
-            }
-        }
-        /* Lines without a colon carry nothing: ignored, as in jwarc. */
-        pos = next;
-    }
+    ccsig_http_fields fs = {h->fields, CCSIG_WARC_MAX_FIELDS, 0, 0, 0, 0, false};
+    ccsig_error ferr;
+    if (ccsig_http_fields_parse(a, p + pos, len - pos, &fs, &ferr) != CCSIG_OK)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, pos + ferr.offset,
+                               "no memory to unfold a WARC field");
+    h->nfields = fs.n;
+    h->dropped = fs.dropped;
     h->header_len = len;
     for (size_t i = 0; i < h->nfields; i++) {
-        ccsig_warc_field *f = &h->fields[i];
+        ccsig_http_field *f = &h->fields[i];
         if (CCSIG_STR_IEQ(f->name, "Content-Length")) {
             if (!have_length && !parse_u64(f->value, &h->content_length))
                 return ccsig_error_set(err, CCSIG_ERR_SYNTAX, (size_t)(f->name.p - p),

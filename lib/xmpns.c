@@ -12,6 +12,7 @@
  */
 #include <expat.h>
 #include <stdio.h>
+#include <strings.h>
 
 #include "ccsig/buf.h"
 #include "ccsig/xmpns.h"
@@ -49,6 +50,7 @@ typedef struct reader {
     int desc_depth;      /* depth of the open rdf:Description, 0 when none */
     int prop_depth;      /* depth of the open property element, 0 when none */
     const prop_def *cur; /* the open property */
+    const char *cur_ns;  /* the namespace its name matched */
     bool in_li;          /* collecting an rdf:li */
     bool li_done;        /* the x-default li (or the first) was taken */
     bool li_default;     /* the collected li is x-default */
@@ -60,11 +62,18 @@ static bool name_is(const char *name, const char *ns, const char *local) {
     return !strncmp(name, ns, nl) && name[nl] == NSSEP && !strcmp(name + nl + 1, local);
 }
 
-static const prop_def *find_prop(const char *name) {
-    for (size_t i = 0; i < NPROPS; i++)
-        if (name_is(name, props[i].ns, props[i].local) ||
-            (props[i].ns2 && name_is(name, props[i].ns2, props[i].local)))
+/* The property of an expanded name; *ns gets the namespace it matched. */
+static const prop_def *find_prop(const char *name, const char **ns) {
+    for (size_t i = 0; i < NPROPS; i++) {
+        if (name_is(name, props[i].ns, props[i].local)) {
+            *ns = props[i].ns;
             return &props[i];
+        }
+        if (props[i].ns2 && name_is(name, props[i].ns2, props[i].local)) {
+            *ns = props[i].ns2;
+            return &props[i];
+        }
+    }
     return NULL;
 }
 
@@ -84,6 +93,8 @@ static void store(reader *r, const prop_def *d, const char *v, size_t n) {
     ccsig_str *s = slot(r, d);
     if (s->p)
         return; /* the first value counts */
+    if (!strcmp(d->ns, CCSIG_XMP_TDM_NS) && !r->out->tdm_ns)
+        r->out->tdm_ns = r->cur_ns;
     if (n > CCSIG_XMP_MAX_VALUE) {
         stop(r, CCSIG_ERR_LIMIT, "a property value is longer than CCSIG_XMP_MAX_VALUE");
         return;
@@ -115,16 +126,18 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     if (name_is(name, CCSIG_XMP_RDF_NS, "Description")) {
         r->desc_depth = r->depth;
         for (int i = 0; attrs[i]; i += 2) {
-            const prop_def *d = find_prop(attrs[i]);
+            const prop_def *d = find_prop(attrs[i], &r->cur_ns);
             if (d)
                 store(r, d, attrs[i + 1], strlen(attrs[i + 1]));
         }
         return;
     }
     if (r->desc_depth && r->depth == r->desc_depth + 1) {
-        const prop_def *d = find_prop(name);
+        const char *ns;
+        const prop_def *d = find_prop(name, &ns);
         if (!d)
             return;
+        r->cur_ns = ns;
         r->cur = d;
         r->prop_depth = r->depth;
         r->li_done = false;
@@ -242,52 +255,87 @@ ccsig_status ccsig_xmp_statement(const ccsig_xmp_props *x, ccsig_arena *a, ccsig
     return ccsig_pref_parse(a, x->content_usage.p, x->content_usage.len, st, w, err);
 }
 
-/* The code of a plus:DataMining value: its last path segment. */
-static ccsig_str dmi_code(ccsig_str v) {
+/* ---- plus:DataMining ---- */
+
+#define U CCSIG_STATE_UNKNOWN
+#define A CCSIG_STATE_ALLOW
+#define D CCSIG_STATE_DENY
+static const ccsig_xmp_dmi dmi_codes[] = {
+    {"DMI-UNSPECIFIED", U, U, U, U, false, false},
+    {"DMI-ALLOWED", A, U, U, U, false, false},
+    {"DMI-PROHIBITED-AIMLTRAINING", U, D, U, U, false, false},
+    {"DMI-PROHIBITED-GENAIMLTRAINING", U, U, D, U, false, false},
+    {"DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING", D, U, U, A, false, false},
+    {"DMI-PROHIBITED", D, U, U, U, false, false},
+    {"DMI-PROHIBITED-SEECONSTRAINT", D, U, U, U, true, false},
+    {"DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR", D, U, U, U, true, false},
+    {"DMI-PROHIBITED-SEELINKEDRIGHTSEXPR", D, U, U, U, true, false},
+    /* 2023 PLUS draft codes, by analogy */
+    {"DMI-ALLOWED-noaitraining", A, D, U, U, false, true},
+    {"DMI-ALLOWED-nogenaitraining", A, U, D, U, false, true},
+    {"DMI-ALLOWED-searchengineindexing", D, U, U, A, false, true},
+    {"DMI-ALLOWED-onlysearchengineindexing", D, U, U, A, false, true},
+    {"DMI-NOT-ALLOWED", D, U, U, U, false, true},
+    {"DMI-SEE-constraint", D, U, U, U, true, true},
+    {"DMI-SEE-embeddedrightsexpr", D, U, U, U, true, true},
+    {"DMI-SEE-linkedrightsexpr", D, U, U, U, true, true},
+};
+#undef U
+#undef A
+#undef D
+
+static bool xml_ws(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+const ccsig_xmp_dmi *ccsig_xmp_dmi_find(ccsig_str value, ccsig_str *code, bool *foreign) {
+    ccsig_str v = value;
+    while (v.len && xml_ws(v.p[0])) {
+        v.p++;
+        v.len--;
+    }
+    while (v.len && xml_ws(v.p[v.len - 1]))
+        v.len--;
     size_t i = v.len;
     while (i > 0 && v.p[i - 1] != '/')
         i--;
     ccsig_str c = ccsig_str_make(v.p + i, v.len - i);
-    while (c.len && (c.p[c.len - 1] == ' ' || c.p[c.len - 1] == '\n' || c.p[c.len - 1] == '\t'))
-        c.len--;
-    while (c.len && (c.p[0] == ' ' || c.p[0] == '\n' || c.p[0] == '\t')) {
-        c.p++;
-        c.len--;
+    if (code)
+        *code = c;
+    if (foreign) {
+        static const char vocab[] = "http://ns.useplus.org/ldf/vocab/",
+                          vocab_s[] = "https://ns.useplus.org/ldf/vocab/";
+        *foreign = i > 0 && !(i == sizeof vocab - 1 && !strncasecmp(v.p, vocab, i)) &&
+                   !(i == sizeof vocab_s - 1 && !strncasecmp(v.p, vocab_s, i));
     }
-    return c;
+    for (size_t k = 0; k < sizeof dmi_codes / sizeof dmi_codes[0]; k++)
+        if (ccsig_str_ieq(c, dmi_codes[k].code))
+            return &dmi_codes[k];
+    return NULL;
+}
+
+static void dmi_set(ccsig_statement *st, ccsig_category c, ccsig_state s, bool policy,
+                    ccsig_str label) {
+    ccsig_statement_set(st, c, s, CCSIG_SIGNAL_NONE,
+                        s == CCSIG_STATE_DENY && policy ? CCSIG_COND_POLICY : 0, label);
+}
+
+void ccsig_xmp_dmi_apply(const ccsig_xmp_dmi *d, ccsig_statement *st, ccsig_str label) {
+    dmi_set(st, CCSIG_CAT_AUTOMATED_PROCESSING, d->ap, d->policy, label);
+    dmi_set(st, CCSIG_CAT_TRAIN_AI, d->train, d->policy, label);
+    dmi_set(st, CCSIG_CAT_TRAIN_GENAI, d->genai, d->policy, label);
+    dmi_set(st, CCSIG_CAT_SEARCH, d->search, d->policy, label);
 }
 
 bool ccsig_xmp_peer_statement(const ccsig_xmp_props *x, ccsig_statement *st) {
     ccsig_statement_init(st, CCSIG_SRC_XMP);
     bool any = false;
     if (x->data_mining.p) {
-        ccsig_str c = dmi_code(x->data_mining);
-        static const struct {
-            const char *code;
-            ccsig_category cat;
-            ccsig_state state;
-        } map[] = {
-            {"DMI-ALLOWED", CCSIG_CAT_AUTOMATED_PROCESSING, CCSIG_STATE_ALLOW},
-            {"DMI-PROHIBITED", CCSIG_CAT_AUTOMATED_PROCESSING, CCSIG_STATE_DENY},
-            {"DMI-PROHIBITED-AIMLTRAINING", CCSIG_CAT_TRAIN_AI, CCSIG_STATE_DENY},
-            {"DMI-PROHIBITED-GENAIMLTRAINING", CCSIG_CAT_TRAIN_GENAI, CCSIG_STATE_DENY},
-            {"DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING", CCSIG_CAT_AUTOMATED_PROCESSING,
-             CCSIG_STATE_DENY},
-            {"DMI-PROHIBITED-SEECONSTRAINT", CCSIG_CAT_AUTOMATED_PROCESSING, CCSIG_STATE_DENY},
-            {"DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR", CCSIG_CAT_AUTOMATED_PROCESSING,
-             CCSIG_STATE_DENY},
-            {"DMI-PROHIBITED-SEELINKEDRIGHTSEXPR", CCSIG_CAT_AUTOMATED_PROCESSING,
-             CCSIG_STATE_DENY},
-        };
-        for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-            if (ccsig_str_eq(c, map[i].code)) {
-                ccsig_statement_set(st, map[i].cat, map[i].state, CCSIG_SIGNAL_NONE, 0,
-                                    CCSIG_STR_LIT("plus:DataMining"));
-                if (i == 4)
-                    ccsig_statement_set(st, CCSIG_CAT_SEARCH, CCSIG_STATE_ALLOW, CCSIG_SIGNAL_NONE,
-                                        0, CCSIG_STR_LIT("plus:DataMining"));
-                any = true;
-            }
+        const ccsig_xmp_dmi *d = ccsig_xmp_dmi_find(x->data_mining, NULL, NULL);
+        if (d && (d->ap || d->train || d->genai || d->search)) {
+            ccsig_xmp_dmi_apply(d, st, CCSIG_STR_LIT("plus:DataMining"));
+            any = true;
+        }
     }
     if (x->tdm_reservation.p) {
         ccsig_str v = x->tdm_reservation;

@@ -81,7 +81,7 @@ typedef struct check_ctx {
     ccsig_robots_agent sel;
     ccsig_profile prof;
     bool json;
-    ccsig_header_field fields[MAX_HEADERS]; /* --header values, read per URL */
+    ccsig_http_field fields[MAX_HEADERS]; /* --header values, read per URL */
     size_t nfields;
     const char *response; /* --response: the captured response (a WARC block) */
     size_t response_len;
@@ -307,7 +307,7 @@ static void check_one(check_ctx *cx, const char *url, size_t len) {
 }
 
 /* "Name: value" into a field (name and value trimmed). */
-static ccsig_header_field header_field(const char *h) {
+static ccsig_http_field header_field(const char *h) {
     const char *colon = strchr(h, ':');
     size_t nl = (size_t)(colon - h);
     while (nl && (h[nl - 1] == ' ' || h[nl - 1] == '\t'))
@@ -318,7 +318,7 @@ static ccsig_header_field header_field(const char *h) {
     size_t vl = strlen(v);
     while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
         vl--;
-    return (ccsig_header_field){ccsig_str_make(h, nl), ccsig_str_make(v, vl)};
+    return (ccsig_http_field){ccsig_str_make(h, nl), ccsig_str_make(v, vl)};
 }
 
 int cmd_check(int argc, char **argv) {

@@ -119,16 +119,11 @@ void policy_free(policy *p) {
 
 /* An absolute http(s) URL with nothing that needs escaping in a header,
  * robots.txt comment or HTML attribute. */
+/* An http(s) URL as the declare module accepts it (ccsig/declare.h): what
+ * it refuses could not be published. */
 static bool url_ok(const char *url) {
-    size_t n = strlen(url);
-    size_t scheme = strncmp(url, "http://", 7) == 0 ? 7 : strncmp(url, "https://", 8) == 0 ? 8 : 0;
-    if (!scheme || n <= scheme || n > POLICY_MAX_TEXT)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)url[i] <= ' ' || url[i] == '"' || url[i] == '<' || url[i] == '>' ||
-            url[i] == '\\' || url[i] == '\'' || url[i] == '`' || (unsigned char)url[i] >= 0x7f)
-            return false;
-    return true;
+    ccsig_error e;
+    return ccsig_declare_check_url(url, strlen(url), "the URL", &e) == CCSIG_OK;
 }
 
 int policy_set_public_url(policy *p, const char *url) {
@@ -146,24 +141,6 @@ int policy_set_public_url(policy *p, const char *url) {
 }
 
 /* ---- rules ---- */
-
-/* A rule path: starts with '/', only characters robots.txt, tdmrep.json and
- * an HTTP path all take literally (no '*' or '$' patterns: the gateway
- * matches plain prefixes, and so must every published form). */
-static const char *path_problem(const char *s, size_t n) {
-    if (n == 0 || s[0] != '/')
-        return "a path starting with '/'";
-    if (n > POLICY_MAX_PATH)
-        return "a path of at most 512 bytes";
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c <= ' ' || c >= 0x7f || c == '#' || c == '*' || c == '$' || c == '?' || c == '"' ||
-            c == '\\' || c == '<' || c == '>')
-            return "a plain path prefix (no spaces, '#', '?', '*', '$', quotes or control "
-                   "characters; percent-encode them)";
-    }
-    return NULL;
-}
 
 static policy_rule *rule_for_path(policy *p, const char *path, unsigned line) {
     for (size_t i = 0; i < p->nrules; i++)
@@ -311,8 +288,8 @@ int policy_from_short(policy *p, ccsig_category use, const char *signal, const c
     if (party_name)
         p->party_name = xstrdup(party_name);
     if (party_url) {
-        if (!url_ok(party_url)) {
-            set_err(err, errlen, "--party-url '%s' is not an http:// or https:// URL", party_url);
+        if (ccsig_declare_check_url(party_url, strlen(party_url), "--party-url", &de)) {
+            set_err(err, errlen, "%s", de.message);
             policy_free(p);
             return -1;
         }
@@ -538,15 +515,33 @@ static int walk_mapping(yctx *y, const yaml_node_t *n, const char *what, const c
     return 0;
 }
 
-/* What the declare module accepts in a declaration (names, URLs): the
- * same check, at the node, so the error points into the policy. */
+/* What the declare module accepts in a declaration (paths, names, URLs):
+ * the library's check (ccsig/declare.h), its message as it is, pointing at
+ * the offending byte when the value is a one-line plain or quoted scalar
+ * (else at the value). */
 static int declare_check(yctx *y, const yaml_node_t *v,
                          ccsig_status (*check)(const char *, size_t, const char *, ccsig_error *),
-                         const char *value) {
+                         const char *what, const char *value) {
     ccsig_error e;
-    if (check(value, strlen(value), "this value", &e) != CCSIG_OK)
-        return yfail(y, v, "%s", e.message);
-    return 0;
+    size_t n = strlen(value);
+    if (check(value, n, what, &e) == CCSIG_OK)
+        return 0;
+    /* libyaml counts columns in characters */
+    size_t col = v->start_mark.column + 1, chars = 0, before = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)value[i] & 0xC0) != 0x80) {
+            chars++;
+            before += i < e.offset;
+        }
+    bool quoted = v->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                  v->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    bool literal = v->start_mark.line == v->end_mark.line &&
+                   v->end_mark.column - v->start_mark.column == chars + (quoted ? 2 : 0);
+    if (literal && e.offset <= n && (quoted || v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE))
+        col += before + (quoted ? 1 : 0);
+    set_err(y->err, y->errlen, "%s:%zu:%zu: error: %s", y->name, v->start_mark.line + 1, col,
+            e.message);
+    return -1;
 }
 
 /* collection: name, url, credit */
@@ -557,13 +552,15 @@ static int on_collection(yctx *y, int idx, const yaml_node_t *k, const yaml_node
     case 0:
         if (get_text(y, v, "the collection's name", 200, &p->collection_name))
             return -1;
-        return declare_check(y, v, ccsig_declare_check_name, p->collection_name);
+        return declare_check(y, v, ccsig_declare_check_name, "the collection's name",
+                             p->collection_name);
     case 1:
         if (get_text(y, v, "the collection's public URL", POLICY_MAX_TEXT, &s))
             return -1;
-        if (policy_set_public_url(p, s) != 0) {
+        if (declare_check(y, v, ccsig_declare_check_url, "the collection's public URL", s) ||
+            policy_set_public_url(p, s) != 0) {
             free(s);
-            return yfail(y, v, "expected an http:// or https:// URL without spaces or quotes");
+            return -1;
         }
         free(s);
         p->public_url_set = 1;
@@ -585,13 +582,13 @@ static int on_party(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v
     case 0:
         if (get_text(y, v, "the declaring party's name", 200, &p->party_name))
             return -1;
-        return declare_check(y, v, ccsig_declare_check_name, p->party_name);
+        return declare_check(y, v, ccsig_declare_check_name, "the declaring party's name",
+                             p->party_name);
     case 1: {
         if (get_text(y, v, "the declaring party's URL", POLICY_MAX_TEXT, &p->party_url))
             return -1;
-        if (!url_ok(p->party_url))
-            return yfail(y, v, "expected an http:// or https:// URL without spaces or quotes");
-        return declare_check(y, v, ccsig_declare_check_url, p->party_url);
+        return declare_check(y, v, ccsig_declare_check_url, "the declaring party's URL",
+                             p->party_url);
     }
     default:
         if (scalar_is(v, "holder"))
@@ -630,17 +627,12 @@ static int on_pref_entry(yctx *y, const yaml_node_t *n) {
     if (pathv) {
         if (get_text(y, pathv, "a path", POLICY_MAX_PATH + 1, &path))
             return -1;
-        const char *prob = path_problem(path, strlen(path));
-        if (prob) {
+        /* The declare module's rule for paths, the only one: a path it
+         * refuses could not be published in robots.txt, tdmrep.json and
+         * the server configurations alike. */
+        if (declare_check(y, pathv, ccsig_declare_check_path, "the path", path)) {
             free(path);
-            return yfail(y, pathv, "expected %s", prob);
-        }
-        /* The declare module's rules for paths (RFC 3986 characters that
-         * need no escaping): what it refuses could not be published. */
-        ccsig_error de;
-        if (ccsig_declare_check_path(path, strlen(path), "the path", &de) != CCSIG_OK) {
-            free(path);
-            return yfail(y, pathv, "%s", de.message);
+            return -1;
         }
     } else {
         path = xstrdup("/");

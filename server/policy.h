@@ -24,13 +24,14 @@
 #include <stdint.h>
 
 #include "ccsig/arena.h"
+#include "ccsig/declare.h"
 #include "ccsig/pref.h"
 
 /* Policy files are small; anything bigger is a mistake (or an attack on a
  * fuzzed parser). */
 #define POLICY_MAX_BYTES (1u << 20)
 #define POLICY_MAX_RULES 256
-#define POLICY_MAX_PATH 512
+#define POLICY_MAX_PATH CCSIG_DECLARE_MAX_PATH /* the declare module's limit */
 #define POLICY_MAX_PROXIES 16
 #define POLICY_MAX_TEXT 2048 /* names, URLs, credit template */
 

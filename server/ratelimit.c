@@ -1,9 +1,9 @@
 /*
  * ratelimit.c — GCRA and the per-address table (see ratelimit.h).
  *
- * The table is 64 shards, each a mutex and an open-addressed array probed
- * over a short window, so two threads rarely contend and a flood of new
- * addresses costs a bounded amount of memory and time.
+ * The table is 64 shards, each a mutex and one of the library's hash maps
+ * with a fixed number of entries, so two threads rarely contend and a flood
+ * of new addresses costs a bounded amount of memory and time.
  */
 #include "ratelimit.h"
 
@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "ccsig/hashmap.h"
 
 int64_t now_mono_us(void) {
     struct timespec ts;
@@ -43,19 +45,12 @@ int64_t gcra_take(int64_t *tat, int64_t now, double rate, double burst) {
 }
 
 #define RL_SHARDS 64
-#define RL_WINDOW 8
+#define RL_MIN 8
 #define RL_ADDR 48
-
-typedef struct rl_entry {
-    uint64_t hash; /* 0 = empty */
-    int64_t tat;
-    int cls;
-    char addr[RL_ADDR];
-} rl_entry;
 
 typedef struct rl_shard {
     pthread_mutex_t mu;
-    rl_entry *e;
+    ccsig_hashmap map; /* class (int) + address bytes -> int64_t TAT */
 } rl_shard;
 
 struct rl_table {
@@ -63,27 +58,14 @@ struct rl_table {
     rl_shard shard[RL_SHARDS];
 };
 
-static uint64_t fnv1a(int cls, const char *s) {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)(unsigned)cls;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h ? h : 1;
-}
-
 rl_table *rl_table_new(unsigned slots_per_shard) {
     rl_table *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    t->slots = slots_per_shard < RL_WINDOW ? RL_WINDOW : slots_per_shard;
+    t->slots = slots_per_shard < RL_MIN ? RL_MIN : slots_per_shard;
     for (int i = 0; i < RL_SHARDS; i++) {
         pthread_mutex_init(&t->shard[i].mu, NULL);
-        t->shard[i].e = calloc(t->slots, sizeof(rl_entry));
-        if (!t->shard[i].e) {
-            rl_table_free(t);
-            return NULL;
-        }
+        ccsig_hashmap_init(&t->shard[i].map, sizeof(int64_t));
     }
     return t;
 }
@@ -92,41 +74,51 @@ void rl_table_free(rl_table *t) {
     if (!t)
         return;
     for (int i = 0; i < RL_SHARDS; i++) {
-        free(t->shard[i].e);
+        ccsig_hashmap_free(&t->shard[i].map);
         pthread_mutex_destroy(&t->shard[i].mu);
     }
     free(t);
 }
 
+static bool drop_at_or_before(void *ctx, ccsig_str key, void *value) {
+    (void)key;
+    return *(int64_t *)value <= *(const int64_t *)ctx;
+}
+
+/* Make room in a full shard: clients at rest (TAT passed: the same as a new
+ * one) go; when none is, the less limited half (TAT at or below the mean)
+ * goes, so that a flood of new addresses costs one sweep per many
+ * requests, not one per request. */
+static void rl_evict(ccsig_hashmap *m, int64_t now) {
+    if (ccsig_hashmap_remove_if(m, drop_at_or_before, &now))
+        return;
+    size_t pos = 0;
+    void *v;
+    double sum = 0;
+    while (ccsig_hashmap_next(m, &pos, NULL, &v))
+        sum += (double)(*(int64_t *)v - now);
+    int64_t mean = now + (int64_t)(sum / (double)ccsig_hashmap_count(m));
+    ccsig_hashmap_remove_if(m, drop_at_or_before, &mean);
+}
+
 int64_t rl_take(rl_table *t, int cls, const char *addr, int64_t now, double rate, double burst) {
-    char a[RL_ADDR];
+    char key[sizeof(int) + RL_ADDR];
     size_t n = strnlen(addr, RL_ADDR - 1);
-    memcpy(a, addr, n);
-    a[n] = '\0';
-    uint64_t h = fnv1a(cls, a);
-    rl_shard *s = &t->shard[h % RL_SHARDS];
+    memcpy(key, &cls, sizeof cls);
+    memcpy(key + sizeof cls, addr, n);
+    n += sizeof cls;
+    /* the top bits pick the shard: the map's slots use the low ones */
+    rl_shard *s = &t->shard[(ccsig_fnv1a64(key, n) >> 58) % RL_SHARDS];
     pthread_mutex_lock(&s->mu);
-    size_t base = (size_t)((h / RL_SHARDS) % t->slots);
-    rl_entry *hit = NULL, *free_slot = NULL, *weakest = NULL;
-    for (unsigned k = 0; k < RL_WINDOW; k++) {
-        rl_entry *e = &s->e[(base + k) % t->slots];
-        if (e->hash == h && e->cls == cls && strcmp(e->addr, a) == 0) {
-            hit = e;
-            break;
-        }
-        if (!free_slot && (e->hash == 0 || e->tat <= now))
-            free_slot = e;
-        if (!weakest || e->tat < weakest->tat)
-            weakest = e;
-    }
-    if (!hit) {
-        hit = free_slot ? free_slot : weakest;
-        hit->hash = h;
-        hit->cls = cls;
-        hit->tat = now;
-        memcpy(hit->addr, a, n + 1);
-    }
-    int64_t wait = gcra_take(&hit->tat, now, rate, burst);
+    if (!ccsig_hashmap_get(&s->map, key, n) && ccsig_hashmap_count(&s->map) >= t->slots)
+        rl_evict(&s->map, now);
+    bool created;
+    int64_t *tat = ccsig_hashmap_put(&s->map, key, n, &created), tmp = now;
+    if (!tat)
+        tat = &tmp; /* out of memory: limited as a new client, not remembered */
+    else if (created)
+        *tat = now;
+    int64_t wait = gcra_take(tat, now, rate, burst);
     pthread_mutex_unlock(&s->mu);
     return wait;
 }

@@ -21,9 +21,10 @@
 int64_t gcra_take(int64_t *tat, int64_t now, double rate, double burst);
 
 /* Per-address limiter table. Addresses are opaque byte strings (up to 46
- * bytes: an IPv6 address in text). The table never grows: when a shard is
- * full, an entry whose TAT has passed (a client at rest, the same as a new
- * one) is reused, else the least limited entry. */
+ * bytes: an IPv6 address in text). The table never grows past 64 shards of
+ * slots_per_shard entries: when a shard is full, the entries whose TAT has
+ * passed (clients at rest, the same as new ones) go, else the less limited
+ * half. */
 typedef struct rl_table rl_table;
 
 rl_table *rl_table_new(unsigned slots_per_shard);

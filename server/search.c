@@ -82,25 +82,7 @@ static size_t entity(const char *p, const char *end, char *out, size_t *olen) {
         if (!digits || q >= end || *q != ';' || cp == 0 || cp > 0x10FFFF ||
             (cp >= 0xD800 && cp <= 0xDFFF))
             return 0;
-        if (cp < 0x80) {
-            out[0] = (char)cp;
-            *olen = 1;
-        } else if (cp < 0x800) {
-            out[0] = (char)(0xC0 | (cp >> 6));
-            out[1] = (char)(0x80 | (cp & 0x3F));
-            *olen = 2;
-        } else if (cp < 0x10000) {
-            out[0] = (char)(0xE0 | (cp >> 12));
-            out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            out[2] = (char)(0x80 | (cp & 0x3F));
-            *olen = 3;
-        } else {
-            out[0] = (char)(0xF0 | (cp >> 18));
-            out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-            out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            out[3] = (char)(0x80 | (cp & 0x3F));
-            *olen = 4;
-        }
+        *olen = ccsig_utf8_encode((uint32_t)cp, out);
         return (size_t)(q - p) + 1;
     }
     return 0;

@@ -73,10 +73,24 @@ void ccsig_buf_free(ccsig_buf *b);
  * gateway's pages) goes through it. */
 void ccsig_buf_json_str(ccsig_buf *b, const char *p, size_t n);
 
-/* Length of the valid UTF-8 sequence starting at p (1..4 bytes, RFC 3629:
- * no overlongs, no surrogates, nothing above U+10FFFF), or 0 when the bytes
- * at p do not start one. Reads at most n bytes; n must be at least 1. */
+/* ---- UTF-8 (RFC 3629): the library's one decoder and encoder ----
+ * Valid means: shortest form, no surrogates (U+D800..DFFF), nothing above
+ * U+10FFFF. All are thread-safe and allocate nothing. */
+
+/* Decode the sequence starting at p (reading at most n bytes): its length
+ * (1 for ASCII, up to 4) and, when cp is not NULL, its code point; 0 when
+ * n is 0 or the bytes at p do not start a valid sequence. */
+size_t ccsig_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
+
+/* ccsig_utf8_decode without the code point. */
 size_t ccsig_utf8_seq(const unsigned char *p, size_t n);
+
+/* Whether p[0..n) is all valid UTF-8. */
+bool ccsig_utf8_valid(const char *p, size_t n);
+
+/* Write code point cp as UTF-8 into out: the byte count (1..4), or 0 for a
+ * surrogate or a value above U+10FFFF (nothing written). */
+size_t ccsig_utf8_encode(uint32_t cp, char out[4]);
 
 #ifdef __cplusplus
 }

@@ -6,10 +6,10 @@
  * Every public header of the core library (pkg-config module ccsig), and the
  * version macros (ccsig/version.h). The optional components have their own
  * header and library: live fetching, ccsig/fetch.h (pkg-config ccsig-fetch,
- * libcurl; ccsig/check.h, the live URL check built on it); XMP through exempi and embedded
- * metadata, the ccsig_xmp_read_* and ccsig_embedded_* functions declared in ccsig/sources.h
- * (pkg-config ccsig-xmp, exempi). A program may include only the headers it uses instead: each
- * header includes what it needs.
+ * libcurl; ccsig/check.h, the live URL check built on it); XMP taken out
+ * of files through exempi, ccsig_xmp_read_file declared in ccsig/sources.h
+ * (pkg-config ccsig-xmp, exempi). A program may include only the headers it
+ * uses instead: each header includes what it needs.
  */
 #ifndef CCSIG_CCSIG_H
 #define CCSIG_CCSIG_H
@@ -23,6 +23,7 @@
 #include "ccsig/credit.h"
 #include "ccsig/declare.h"
 #include "ccsig/evaluate.h"
+#include "ccsig/hashmap.h"
 #include "ccsig/httpmsg.h"
 #include "ccsig/pref.h"
 #include "ccsig/report.h"

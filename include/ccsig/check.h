@@ -62,7 +62,7 @@ void ccsig_checker_free(ccsig_checker *k);
  * ccsig_url_check that holds it and into the checker. */
 typedef struct ccsig_url_result {
     ccsig_eval_result ev;         /* statements, notes, links, verdict, decision */
-    ccsig_robots_known known;     /* NONE when the robots.txt was not asked (bad URL) */
+    ccsig_robots_status known;    /* NONE when the robots.txt was not asked (bad URL) */
     ccsig_state crawl;            /* ALLOW, DENY; UNKNOWN when known is NONE */
     const ccsig_provenance *rule; /* the deciding line, or why crawling is refused; may be NULL */
     bool robots_fetched;

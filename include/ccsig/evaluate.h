@@ -72,6 +72,7 @@
 #include "ccsig/common.h"
 #include "ccsig/httpmsg.h"
 #include "ccsig/pref.h"
+#include "ccsig/robots.h"
 #include "ccsig/sources.h"
 
 #ifdef __cplusplus
@@ -79,20 +80,11 @@ extern "C" {
 #endif
 
 /* What is known about the robots.txt that applies to the asset's URL. */
-typedef enum ccsig_robots_known {
-    CCSIG_ROBOTS_NONE = 0,    /* no robots.txt known for the site */
-    CCSIG_ROBOTS_FOUND,       /* a robots.txt (2xx) was applied */
-    CCSIG_ROBOTS_UNAVAILABLE, /* 4xx: RFC 9309 §2.3.1.3, crawling allowed */
-    CCSIG_ROBOTS_UNREACHABLE  /* 5xx or no answer: RFC 9309 §2.3.1.4, disallowed */
-} ccsig_robots_known;
-
-/* "none", "found", "unavailable", "unreachable". */
-const char *ccsig_robots_known_name(ccsig_robots_known k);
 
 /* The robots.txt answer for the asset's URL (ccsig_robots_query's, or a
  * store's). Borrowed: rule and sts must outlive the result. */
 typedef struct ccsig_eval_robots {
-    ccsig_robots_known known;
+    ccsig_robots_status known;    /* RFC 9309 status class (ccsig/robots.h) */
     ccsig_state crawl;            /* ALLOW / DENY; UNKNOWN when known == NONE */
     const ccsig_provenance *rule; /* the deciding Allow/Disallow line, or NULL */
     const ccsig_statement *sts;   /* Content-Usage (etc.) statements for the path */
@@ -144,7 +136,7 @@ typedef struct ccsig_eval_input {
     const ccsig_eval_robots *robots; /* NULL: nothing known */
     bool response; /* a response was received: the page readers run (headers, body) */
     int status;    /* its HTTP status, -1 when none */
-    const ccsig_header_field *fields; /* its header fields, in order */
+    const ccsig_http_field *fields; /* its header fields, in order */
     size_t nfields;
     bool has_type;          /* a Content-Type is given below instead of in fields */
     ccsig_str content_type; /* (for a local file: the type its name suggests) */

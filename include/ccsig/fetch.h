@@ -29,6 +29,8 @@
 #include <time.h>
 
 #include "ccsig/common.h"
+#include "ccsig/httpmsg.h"
+#include "ccsig/robots.h"
 #include "ccsig/sources.h"
 
 #ifdef __cplusplus
@@ -92,15 +94,17 @@ typedef struct ccsig_response {
     char *url;   /* the final URL (after redirects) */
     char *body;  /* NUL-terminated; may be cut (truncated, stopped) */
     size_t len;
-    size_t total;                /* size of the whole representation when known, else 0 */
-    bool partial;                /* a 206 answer to a range request */
-    bool truncated;              /* the body was cut at the limit */
-    bool stopped;                /* req.enough stopped the transfer */
-    unsigned redirects;          /* redirects followed */
-    char content_type[128];      /* media type without parameters, lower case; may be empty */
-    ccsig_header_field *headers; /* of the final answer, in order (slices into hbuf) */
+    size_t total;              /* size of the whole representation when known, else 0 */
+    bool partial;              /* a 206 answer to a range request */
+    bool truncated;            /* the body was cut at the limit */
+    bool stopped;              /* req.enough stopped the transfer */
+    unsigned redirects;        /* redirects followed */
+    char content_type[128];    /* media type without parameters, lower case; may be empty */
+    ccsig_http_field *headers; /* of the final answer, in order (slices into hbuf or
+                                  hmem), read by ccsig_http_parse */
     size_t nheaders;
     char *hbuf;
+    ccsig_arena hmem;  /* internal: unfolded header values */
     const char *error; /* "" on success, else what went wrong (curl's message, a
                           redirect loop, ...); owned by the response */
 } ccsig_response;
@@ -116,21 +120,12 @@ ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetc
 
 /* ---- robots.txt ---- */
 
-typedef enum ccsig_fetch_robots_state {
-    CCSIG_FETCH_ROBOTS_OK = 0,      /* 2xx: the body is the robots.txt */
-    CCSIG_FETCH_ROBOTS_UNAVAILABLE, /* 4xx or too many redirects: no restrictions */
-    CCSIG_FETCH_ROBOTS_UNREACHABLE  /* 5xx or no answer: complete disallow */
-} ccsig_fetch_robots_state;
-
-/* "fetched", "unavailable", "unreachable". */
-const char *ccsig_fetch_robots_state_name(ccsig_fetch_robots_state s);
-
 typedef struct ccsig_robots_fetch {
-    ccsig_fetch_robots_state state;
-    long http_status;   /* of the last answer, 0 when none */
-    const char *origin; /* scheme://host[:port] */
-    const char *url;    /* the robots.txt URL that answered (after redirects) */
-    const char *body;   /* OK: the file (at most CCSIG_FETCH_ROBOTS_MAX bytes) */
+    ccsig_robots_status state; /* FOUND, UNAVAILABLE or UNREACHABLE (robots.h) */
+    long http_status;          /* of the last answer, 0 when none */
+    const char *origin;        /* scheme://host[:port] */
+    const char *url;           /* the robots.txt URL that answered (after redirects) */
+    const char *body;          /* OK: the file (at most CCSIG_FETCH_ROBOTS_MAX bytes) */
     size_t len;
     bool truncated;  /* the file was longer than CCSIG_FETCH_ROBOTS_MAX */
     bool from_cache; /* served from the memory or disk cache */
@@ -151,17 +146,9 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
 
 /* ---- helpers ---- */
 
-/* scheme://host[:port] of an absolute http(s) URL (lower case scheme and
- * host; default ports dropped). false when the URL is not one. */
-bool ccsig_url_origin(const char *url, char *out, size_t cap);
-
 /* Resolve ref against base (RFC 3986), into a malloc'd string; NULL when
  * either cannot be parsed. */
 char *ccsig_url_resolve(const char *base, const char *ref);
-
-/* The Crawl-delay of robots.txt text for agent (the group naming the product
- * token, else '*'), -1 when none. */
-double ccsig_fetch_crawl_delay(const char *p, size_t len, const char *agent);
 
 #ifdef __cplusplus
 }

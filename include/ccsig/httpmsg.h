@@ -61,10 +61,38 @@ typedef enum ccsig_http_kind {
     CCSIG_HTTP_FIELDS    /* fields without a start line */
 } ccsig_http_kind;
 
+/* One "Name: value" field: the one field type of ccsig, for HTTP messages,
+ * WARC headers, live responses and the header readers (sources.h). */
 typedef struct ccsig_http_field {
     ccsig_str name;  /* as written (case preserved), never empty */
     ccsig_str value; /* leading and trailing whitespace removed; unfolded */
 } ccsig_http_field;
+
+/* A field block read into the caller's array (ccsig_http_fields_parse). */
+typedef struct ccsig_http_fields {
+    ccsig_http_field *v; /* the caller's array */
+    size_t cap;          /* its length */
+    size_t n;            /* fields read */
+    size_t dropped;      /* field lines past cap (CCSIG_HTTP_A_TOO_MANY) */
+    unsigned anomalies;  /* CCSIG_HTTP_A_* */
+    size_t end;          /* bytes read: through the empty line that ends the block, or
+                            through the last line read when there is none */
+    bool ended;          /* an empty line ended the block */
+} ccsig_http_fields;
+
+/* The one "Name: value" field-block parser of ccsig (HTTP messages, WARC
+ * headers, live responses): the lines of p[0..len), no start line, up to and
+ * including the empty line that ends the block. Lines end at LF (CRs before
+ * it dropped); a line starting with SP or HT continues the field before it
+ * (joined with one space, built in the arena a); a line without ':' or with
+ * an empty name is skipped; names keep their case, values lose surrounding
+ * whitespace. At most CCSIG_HTTP_MAX_BLOCK bytes are looked at. Set fs->v
+ * and fs->cap; the rest is filled. Returns CCSIG_OK, CCSIG_ERR_USAGE for NULL
+ * arguments, or CCSIG_ERR_NOMEM when a folded value cannot be joined (a is
+ * NULL or exhausted). Never reads past len; allocates only for folding.
+ * Thread-safe. */
+ccsig_status ccsig_http_fields_parse(ccsig_arena *a, const char *p, size_t len,
+                                     ccsig_http_fields *fs, ccsig_error *err);
 
 typedef struct ccsig_http_msg {
     ccsig_http_kind kind;
@@ -81,7 +109,8 @@ typedef struct ccsig_http_msg {
     ccsig_http_field fields[CCSIG_HTTP_MAX_FIELDS];
 } ccsig_http_msg;
 
-/* Parse the header block at the start of p[0..len). Never reads past len.
+/* Parse the header block at the start of p[0..len): the start line, then
+ * the fields as ccsig_http_fields_parse reads them. Never reads past len.
  * When the block has no ending empty line, every complete line up to len (or
  * CCSIG_HTTP_MAX_BLOCK) is taken as fields, header_len is the end of the last
  * complete line and CCSIG_HTTP_A_NO_END is set. Content that is not HTTP at

@@ -74,6 +74,26 @@ extern "C" {
 
 typedef struct ccsig_robots ccsig_robots;
 
+/* What is known of a site's robots.txt: the status classes of RFC 9309
+ * §2.3.1, for every reader of robots.txt (the scan's capture store, the live
+ * fetcher). */
+typedef enum ccsig_robots_status {
+    CCSIG_ROBOTS_NONE = 0,    /* nothing known (not fetched, no capture) */
+    CCSIG_ROBOTS_FOUND,       /* §2.3.1.1 successful access (2xx): the file applies */
+    CCSIG_ROBOTS_UNAVAILABLE, /* §2.3.1.3 (4xx), or §2.3.1.2 redirects not followed to
+                                 an answer: crawling allowed */
+    CCSIG_ROBOTS_UNREACHABLE  /* §2.3.1.4 (5xx, no answer): complete disallow */
+} ccsig_robots_status;
+
+/* "none", "found", "unavailable", "unreachable" (static strings). */
+const char *ccsig_robots_status_name(ccsig_robots_status s);
+
+/* The class of the final HTTP status of a robots.txt request (after the
+ * redirects the caller followed): 2xx FOUND; 3xx (a redirect not followed
+ * further: too many hops, no usable Location) and 4xx UNAVAILABLE; anything
+ * else, including 0 for no answer, UNREACHABLE. Thread-safe. */
+ccsig_robots_status ccsig_robots_status_of_http(long status);
+
 /* A line of the robots.txt: 1-based number (0 = none) and its text without
  * the line end, the comment and surrounding whitespace. */
 typedef struct ccsig_robots_line {
@@ -199,6 +219,16 @@ ccsig_str ccsig_robots_agent_token(const char *agent, size_t len);
  * else none. */
 ccsig_robots_agent ccsig_robots_select(const ccsig_robots *r, const char *agent, size_t len);
 
+/* The Crawl-delay (seconds) for an agent: the first valid `Crawl-delay:`
+ * line, in file order, of the groups ccsig_robots_select chose (so a bot
+ * with its own group does not take the `*` group's delay, and "AI2Bot" is
+ * its own product token). Not part of RFC 9309: it is never a rule and never
+ * changes a query's answer. A value is digits with an optional fraction
+ * ("10", "0.5"), text after the number ignored; lines with another value
+ * are skipped. Returns -1 when none applies. Thread-safe on a const
+ * matcher. */
+double ccsig_robots_crawl_delay(const ccsig_robots *r, ccsig_robots_agent agent);
+
 /* Answer for one URL or path: "https://host/p?q#f", "//host/p", "/p?q" (the
  * scheme, host and fragment are ignored; path and query are matched after
  * percent-normalisation). Allocates nothing. Returns CCSIG_OK, or
@@ -242,6 +272,51 @@ ccsig_str ccsig_robots_url_path(const char *url, size_t len, char *buf, size_t c
  * (TDMRep `location`, RSL `<content url>`). path is a path (and query), not
  * a URL. Allocates nothing. */
 bool ccsig_robots_pattern_match(ccsig_str pattern, ccsig_str path);
+
+/* ---- Content-Signal ---- */
+
+/* Problems ccsig_content_signal_parse reports (besides reading on). */
+typedef enum ccsig_content_signal_issue {
+    CCSIG_SIGNAL_ISSUE_SYNTAX = 0,   /* a member that is not key=value: ignored */
+    CCSIG_SIGNAL_ISSUE_KEY,          /* a key other than search, ai-input, ai-train, use:
+                                        ignored */
+    CCSIG_SIGNAL_ISSUE_LEGACY_VALUE, /* allow / disallow: read as yes / no */
+    CCSIG_SIGNAL_ISSUE_VALUE,        /* any other value: no preference for the key */
+    CCSIG_SIGNAL_ISSUE_CASE          /* uppercase letters in a member (read anyway) */
+} ccsig_content_signal_issue;
+
+/* Called once per problem: off and len locate the member (SYNTAX, CASE), the
+ * key (KEY) or the value (LEGACY_VALUE, VALUE) in the parsed bytes. */
+typedef void (*ccsig_content_signal_issue_fn)(void *ctx, ccsig_content_signal_issue issue,
+                                              size_t off, size_t len);
+
+/* The one reader of a Cloudflare Content-Signal value, for the robots.txt
+ * line and the HTTP response header alike (the value only: the robots.txt
+ * form's leading path is split off by the caller).
+ *
+ * Grammar (Cloudflare's Content Signals Policy, contentsignals.org, and
+ * ../shared/specs/peer-signals.md §1; Cloudflare publishes no ABNF):
+ *   value  = member *( "," member ), optional spaces and tabs around members,
+ *            keys and values; empty members skipped
+ *   member = key "=" value
+ *   key    = "search" | "ai-input" | "ai-train" | "use", matched ignoring
+ *            case (search -> search, ai-input -> ai-use, ai-train -> train-ai)
+ *   value  = "yes" (allow) | "no" (deny), ignoring case; for `use`, the
+ *            level (immediate, reference, full) as written.
+ * Choices where the policy is silent: the values `allow` and `disallow`,
+ * seen in the wild, are read as yes and no and reported
+ * (CCSIG_SIGNAL_ISSUE_LEGACY_VALUE), so a robots.txt line and a header with
+ * the same text always mean the same; any other value states nothing for
+ * its key; a key given twice counts as its last member; a missing key is
+ * neither granted nor restricted. It is not an RFC 9651 dictionary (aipref's
+ * y/n are not values here).
+ *
+ * Sets the categories in st (labels point into p: the key as written);
+ * *use (may be NULL) receives the `use=` value or an empty slice; issue
+ * (may be NULL) receives each problem. Never fails, allocates nothing,
+ * reads only p[0..n). Thread-safe. */
+void ccsig_content_signal_parse(const char *p, size_t n, ccsig_statement *st, ccsig_str *use,
+                                ccsig_content_signal_issue_fn issue, void *ctx);
 
 /* ---- lint ---- */
 

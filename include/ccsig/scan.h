@@ -25,6 +25,7 @@
 #include "ccsig/evaluate.h"
 #include "ccsig/httpmsg.h"
 #include "ccsig/pref.h"
+#include "ccsig/robots.h"
 #include "ccsig/url.h"
 #include "ccsig/warc.h"
 
@@ -64,7 +65,7 @@ typedef struct ccsig_scan_result {
     size_t n_robots;     /* how many came from robots.txt */
     size_t dropped;      /* statements past CCSIG_SCAN_MAX_STATEMENTS */
     bool header_invalid; /* a Content-Usage header that is not a valid Dictionary */
-    ccsig_robots_known robots;
+    ccsig_robots_status robots;
     ccsig_state crawl;
     const ccsig_provenance *crawl_rule;
     ccsig_verdict verdict;

@@ -137,8 +137,7 @@ size_t ccsig_base64_encoded_len(size_t n);
 void ccsig_base64_encode(const unsigned char *in, size_t n, char *out);
 bool ccsig_base64_decode(const char *in, size_t n, unsigned char *out, size_t *outlen);
 
-/* Strict UTF-8 validation (no overlongs, surrogates or code points > U+10FFFF). */
-bool ccsig_utf8_valid(const char *p, size_t n);
+/* UTF-8 validation (display strings): ccsig_utf8_valid in ccsig/buf.h. */
 
 #ifdef __cplusplus
 }

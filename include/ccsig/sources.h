@@ -36,6 +36,7 @@
 #include "ccsig/arena.h"
 #include "ccsig/buf.h"
 #include "ccsig/common.h"
+#include "ccsig/httpmsg.h"
 #include "ccsig/pref.h"
 
 #ifdef __cplusplus
@@ -161,12 +162,6 @@ void ccsig_collect_finish(ccsig_collect *c);
 
 /* ---- HTTP response headers ---- */
 
-/* A header field as received: same layout as scan's ccsig_http_field. */
-typedef struct ccsig_header_field {
-    ccsig_str name;
-    ccsig_str value;
-} ccsig_header_field;
-
 /* Read every field a mechanism uses:
  *   Content-Usage                  aipref expression (several lines are joined
  *                                  first, as RFC 9651 requires)
@@ -178,20 +173,12 @@ typedef struct ccsig_header_field {
  *   Link                           rel="license": RSL documents and licences
  * Other fields are ignored. Provenance: kind header, origin the field name as
  * written, text the value. Returns the number of fields read. */
-size_t ccsig_sources_from_headers(ccsig_collect *c, const ccsig_header_field *h, size_t n);
+size_t ccsig_sources_from_headers(ccsig_collect *c, const ccsig_http_field *h, size_t n);
 
 /* One field; true when it is one of the above. Content-Usage lines given one
  * at a time are separate statements (they combine restrictively, which
  * differs from joining only when a key repeats across lines). */
 bool ccsig_sources_from_header(ccsig_collect *c, ccsig_str name, ccsig_str value);
-
-/* Cloudflare Content-Signal value ("search=yes, ai-train=no"): set the
- * categories in st (ai-train -> train-ai, search -> search, ai-input ->
- * ai-use; yes -> allow, no -> deny; other keys and values ignored, a note for
- * each through c when c is not NULL). *use receives the `use=` level when
- * present. Labels point into p. */
-void ccsig_content_signal_parse(ccsig_collect *c, const char *p, size_t len, ccsig_statement *st,
-                                ccsig_str *use);
 
 /* ---- HTML <head> ---- */
 
@@ -323,10 +310,9 @@ ccsig_status ccsig_rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_s
 
 /* ---- XMP (IPTC plus:DataMining, TDMRep, CC signals) ---- */
 
-/* ccsig_xmp_read_packet, ccsig_xmp_read_file, ccsig_xmp_find_packet and
- * everything of the next section (embedded metadata) are in the optional
- * library libccsig-xmp (pkg-config ccsig-xmp), which needs exempi; the other
- * readers here are in libccsig. */
+/* ccsig_xmp_read_file is in the optional library libccsig-xmp (pkg-config
+ * ccsig-xmp), which needs exempi; every other reader here, packets and
+ * embedded metadata included, is in libccsig. */
 
 /* Largest XMP packet parsed (JPEG extended XMP tops out near 64 MiB; real
  * packets are a few KiB). */

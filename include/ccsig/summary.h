@@ -53,7 +53,7 @@ enum {
     CCSIG_SUMMARY_CRAWL_UNKNOWN,
     CCSIG_SUMMARY_CRAWL_COUNT
 };
-#define CCSIG_SUMMARY_ROBOTS_COUNT 4  /* indexed by ccsig_robots_known */
+#define CCSIG_SUMMARY_ROBOTS_COUNT 4  /* indexed by ccsig_robots_status */
 #define CCSIG_SUMMARY_RESULT_COUNT 4  /* indexed by ccsig_result */
 #define CCSIG_SUMMARY_STATUS_MAX 1000 /* HTTP status codes counted one by one */
 

@@ -27,9 +27,14 @@ typedef struct ccsig_url {
 bool ccsig_url_split(ccsig_str url, ccsig_url *out);
 
 /* "scheme://host[:port]" (lowercase scheme and host, port only when not the
- * default) written into buf; the site key for robots.txt and for credit.
+ * default) written into buf: the one site key of ccsig, for robots.txt (the
+ * scan's capture store, the fetcher and its cache), credit and origins.
  * Returns the length, or 0 when it does not fit. */
 size_t ccsig_url_site(const ccsig_url *u, char *buf, size_t n);
+
+/* Whether the URL's scheme is http or https (any case): the schemes that
+ * have a robots.txt and that the fetcher requests. */
+bool ccsig_url_is_http(const ccsig_url *u);
 
 /* The path (and query) of an absolute URL, a scheme-relative one ("//h/p")
  * or a bare path: "/p?q" for "https://h/p?q#f", "/" when empty; the fragment

@@ -45,6 +45,7 @@
 #include "ccsig/arena.h"
 #include "ccsig/buf.h"
 #include "ccsig/common.h"
+#include "ccsig/httpmsg.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -96,11 +97,6 @@ typedef enum ccsig_warc_type {
 /* "warcinfo", "response", ...; "other" for CCSIG_WARC_OTHER. */
 const char *ccsig_warc_type_name(ccsig_warc_type t);
 
-typedef struct ccsig_warc_field {
-    ccsig_str name;
-    ccsig_str value;
-} ccsig_warc_field;
-
 /* A parsed WARC header. Slices point into the parsed bytes (or the arena for
  * folded values). The named shortcuts are empty when the field is absent;
  * every field, repeated ones included (WARC-Concurrent-To, WARC-Protocol),
@@ -123,8 +119,8 @@ typedef struct ccsig_warc_header {
     uint64_t content_length;
     size_t header_len; /* bytes from the version line through the empty line */
     size_t nfields;
-    size_t dropped; /* fields past CCSIG_WARC_MAX_FIELDS */
-    ccsig_warc_field fields[CCSIG_WARC_MAX_FIELDS];
+    size_t dropped;                                 /* fields past CCSIG_WARC_MAX_FIELDS */
+    ccsig_http_field fields[CCSIG_WARC_MAX_FIELDS]; /* httpmsg.h's one field type */
 } ccsig_warc_header;
 
 /* Length of the header block at p (through its empty line, CRLF or bare LF),

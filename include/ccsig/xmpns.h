@@ -64,6 +64,8 @@ typedef struct ccsig_xmp_props {
     ccsig_str other_constraints; /* plus:OtherConstraints (x-default, else first) */
     ccsig_str tdm_reservation;   /* tdm:reservation as written */
     ccsig_str tdm_policy;        /* tdm:policy */
+    const char *tdm_ns;          /* the TDMRep namespace they were read in
+                                    (CCSIG_XMP_TDM_NS or _HASH), NULL when neither */
 } ccsig_xmp_props;
 
 /* Read the properties above from an XMP packet (or any XML document holding
@@ -80,16 +82,49 @@ ccsig_status ccsig_xmp_read(ccsig_arena *a, const char *p, size_t len, ccsig_xmp
 ccsig_status ccsig_xmp_statement(const ccsig_xmp_props *x, ccsig_arena *a, ccsig_statement *st,
                                  ccsig_warnings *w, ccsig_error *err);
 
-/* The statement of the peer properties alone, as ../shared/specs/
- * peer-signals.md §2 and §5 map them: plus:DataMining by the last path segment
- * of its URI (DMI-ALLOWED: automated-processing allow; DMI-PROHIBITED:
- * automated-processing deny; -AIMLTRAINING: train-ai deny; -GENAIMLTRAINING:
- * train-genai deny; -EXCEPTSEARCHENGINEINDEXING: automated-processing deny and
- * search allow; -SEE*: automated-processing deny; DMI-UNSPECIFIED and unknown
- * codes: nothing), tdm:reservation 1: train-ai and ai-use deny (TDM rights
- * reserved; search is left to robots.txt as TDMRep says), 0: automated-processing
- * allow (other values: nothing). The two combine restrictively. Returns true when
- * either said something. */
+/* ---- IPTC plus:DataMining: the one table of ccsig ----
+ * Codes of the IPTC Photo Metadata standard (PLUS Data Mining vocabulary,
+ * http://ns.useplus.org/ldf/vocab/) and of the 2023 PLUS draft (read by
+ * analogy, marked draft), peer-signals.md §5:
+ *   DMI-UNSPECIFIED                           nothing
+ *   DMI-ALLOWED                               automated-processing allow
+ *   DMI-PROHIBITED-AIMLTRAINING               train-ai deny
+ *   DMI-PROHIBITED-GENAIMLTRAINING            train-genai deny
+ *   DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING automated-processing deny, search allow
+ *   DMI-PROHIBITED                            automated-processing deny
+ *   DMI-PROHIBITED-SEE* (constraint, embedded or linked rights expression)
+ *                                             automated-processing deny unless policy
+ *                                             (judgement: the reuser commits to read
+ *                                             and follow what the code points to)
+ *   draft: DMI-ALLOWED-noaitraining (allow, train-ai deny), -nogenaitraining
+ *   (allow, train-genai deny), DMI-ALLOWED-searchengineindexing and
+ *   -onlysearchengineindexing (deny, search allow), DMI-NOT-ALLOWED (deny),
+ *   DMI-SEE-* (deny unless policy). */
+typedef struct ccsig_xmp_dmi {
+    const char *code; /* as the vocabulary spells it */
+    /* CCSIG_STATE_UNKNOWN: nothing said for the category */
+    ccsig_state ap, train, genai, search;
+    bool policy; /* the deny is lifted by the policy condition (SEE codes) */
+    bool draft;  /* a 2023 PLUS draft code, not an IPTC standard one */
+} ccsig_xmp_dmi;
+
+/* The table entry of a plus:DataMining value: the full URI or the bare code,
+ * surrounding whitespace ignored; the last path segment is compared with the
+ * codes ignoring case. *code (may be NULL) receives that segment (pointing
+ * into value); *foreign (may be NULL) is set when the value has a path that
+ * is not the PLUS vocabulary's. NULL for an unknown code. Thread-safe. */
+const ccsig_xmp_dmi *ccsig_xmp_dmi_find(ccsig_str value, ccsig_str *code, bool *foreign);
+
+/* Set the categories entry d states in st (label: provenance label). */
+void ccsig_xmp_dmi_apply(const ccsig_xmp_dmi *d, ccsig_statement *st, ccsig_str label);
+
+/* The statement of the peer properties alone: plus:DataMining by the table
+ * above, tdm:reservation 1: train-ai and ai-use deny (TDM rights reserved;
+ * search is left to robots.txt as TDMRep says), 0: automated-processing
+ * allow (other values: nothing). The two combine restrictively. Returns true
+ * when either said something. (Readers of assets use the collector,
+ * ccsig_xmp_read_packet in sources.h, which resolves TDMRep with the other
+ * levels; this is the packet on its own, for declare's checks.) */
 bool ccsig_xmp_peer_statement(const ccsig_xmp_props *x, ccsig_statement *st);
 
 #ifdef __cplusplus

@@ -55,7 +55,7 @@ typedef struct site {
 struct cache_entry {
     site *s;
     ccsig_robots *m; /* NULL for unavailable / unreachable */
-    ccsig_robots_known known;
+    ccsig_robots_status known;
     ccsig_robots_agent sel;
     char *origin; /* provenance origin: the robots.txt that applied */
     size_t bytes;
@@ -548,7 +548,7 @@ static char *read_body(ccsig_robots_store *s, const site *t, size_t *len) {
 }
 
 /* The capture that applies to site t after following redirects. */
-static const site *follow(const ccsig_robots_store *s, const site *t, ccsig_robots_known *known) {
+static const site *follow(const ccsig_robots_store *s, const site *t, ccsig_robots_status *known) {
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
         if (t->status >= 200 && t->status < 300) {
             *known = CCSIG_ROBOTS_FOUND;

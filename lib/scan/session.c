@@ -91,7 +91,7 @@ typedef struct rec_view {
     uint64_t offset;
     int status;
     uint64_t payload_len;
-    ccsig_robots_known robots;
+    ccsig_robots_status robots;
     ccsig_state crawl;
     bool has_rule;
     ccsig_provenance rule;
@@ -315,7 +315,7 @@ static void write_line(const run *R, ccsig_buf *b, const rec_view *v) {
                                    v->has_rule ? &v->rule : NULL, &v->verdict, &v->decision, v->sts,
                                    v->n);
     ccsig_buf_printf(b, ",\"robots\":\"%s\",\"type\":\"%s\",\"date\":",
-                     ccsig_robots_known_name(v->robots), ccsig_warc_type_name(v->type));
+                     ccsig_robots_status_name(v->robots), ccsig_warc_type_name(v->type));
     put_str_or_null(b, v->date);
     ccsig_buf_puts(b, ",\"record_id\":");
     put_str_or_null(b, v->record_id);

@@ -363,20 +363,16 @@ static bool text_ok(const char *s) {
     return true;
 }
 
-/* A JSON string (the inputs have no control characters). */
+/* A JSON string: the library's one writer (ccsig/buf.h). */
 static void json_str(ccsig_buf *b, const char *s) {
-    ccsig_buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            ccsig_buf_putc(b, '\\');
-        ccsig_buf_putc(b, *s);
-    }
-    ccsig_buf_putc(b, '"');
+    ccsig_buf_json_str(b, s, strlen(s));
 }
 
 /* A YAML double-quoted scalar. */
 static void yaml_str(ccsig_buf *b, const char *s) {
-    json_str(b, s); /* JSON strings are YAML double-quoted scalars */
+    /* JSON strings are YAML 1.2 double-quoted scalars: the escapes
+     * ccsig_buf_json_str writes (\" \\ \n \r \t \uXXXX) are YAML's too */
+    json_str(b, s);
 }
 
 ccsig_status ccsig_dataset_write(ccsig_dataset_format f, const ccsig_dataset_decl *d,

@@ -181,61 +181,45 @@ static void tdm_header(ccsig_collect *c, ccsig_str name, ccsig_str value, bool p
 
 /* ---- Content-Signal ---- */
 
-void ccsig_content_signal_parse(ccsig_collect *c, const char *p, size_t len, ccsig_statement *st,
-                                ccsig_str *use) {
-    static const struct {
-        const char *key;
-        ccsig_category cat;
-    } keys[] = {{"ai-train", CCSIG_CAT_TRAIN_AI},
-                {"search", CCSIG_CAT_SEARCH},
-                {"ai-input", CCSIG_CAT_AI_USE}};
-    ccsig_state state[3] = {CCSIG_STATE_UNKNOWN, CCSIG_STATE_UNKNOWN, CCSIG_STATE_UNKNOWN};
-    ccsig_str label[3] = {EMPTY, EMPTY, EMPTY};
-    if (use)
-        *use = EMPTY;
-    ccsig_str item, rest = ccsig_str_make(p, len);
-    while (src_next_item(&rest, ',', &item)) {
-        const char *eq = memchr(item.p, '=', item.len);
-        if (!eq) {
-            if (c)
-                ccsig_collect_note(c, &st->src, "Content-Signal member '%.*s' is not key=value",
-                                   (int)item.len, item.p);
-            continue;
-        }
-        ccsig_str k = src_trim(ccsig_str_make(item.p, (size_t)(eq - item.p)));
-        ccsig_str v = src_trim(ccsig_str_make(eq + 1, item.len - (size_t)(eq + 1 - item.p)));
-        if (ccsig_str_ieq(k, "use")) {
-            if (use)
-                *use = v;
-            continue;
-        }
-        size_t i = 0;
-        while (i < 3 && !ccsig_str_ieq(k, keys[i].key))
-            i++;
-        if (i == 3) {
-            if (c)
-                ccsig_collect_note(c, &st->src,
-                                   "Content-Signal key '%.*s' is not one of search, ai-input, "
-                                   "ai-train: ignored",
-                                   (int)k.len, k.p);
-            continue;
-        }
-        if (ccsig_str_ieq(v, "yes")) {
-            state[i] = CCSIG_STATE_ALLOW;
-        } else if (ccsig_str_ieq(v, "no")) {
-            state[i] = CCSIG_STATE_DENY;
-        } else {
-            state[i] = CCSIG_STATE_UNKNOWN; /* a later member still replaces an earlier one */
-            if (c)
-                ccsig_collect_note(c, &st->src,
-                                   "Content-Signal value '%.*s' for %s is not yes or no: no "
-                                   "preference for it",
-                                   (int)v.len, v.p, keys[i].key);
-        }
-        label[i] = item;
+typedef struct signal_notes {
+    ccsig_collect *c;
+    const ccsig_statement *st;
+    const char *p;
+} signal_notes;
+
+/* Notes for what ccsig_content_signal_parse (robots.h) reports. */
+static void signal_issue(void *ctx, ccsig_content_signal_issue issue, size_t off, size_t len) {
+    signal_notes *sn = ctx;
+    const char *s = sn->p + off;
+    int n = (int)len;
+    switch (issue) {
+    case CCSIG_SIGNAL_ISSUE_SYNTAX:
+        ccsig_collect_note(sn->c, &sn->st->src, "Content-Signal member '%.*s' is not key=value", n,
+                           s);
+        break;
+    case CCSIG_SIGNAL_ISSUE_KEY:
+        ccsig_collect_note(sn->c, &sn->st->src,
+                           "Content-Signal key '%.*s' is not one of search, ai-input, "
+                           "ai-train: ignored",
+                           n, s);
+        break;
+    case CCSIG_SIGNAL_ISSUE_LEGACY_VALUE:
+        ccsig_collect_note(sn->c, &sn->st->src,
+                           "Content-Signal value '%.*s' is not yes or no; read as '%s'", n, s,
+                           (s[0] | 0x20) == 'a' ? "yes" : "no");
+        break;
+    case CCSIG_SIGNAL_ISSUE_VALUE:
+        ccsig_collect_note(sn->c, &sn->st->src,
+                           "Content-Signal value '%.*s' is not yes or no: no preference for it", n,
+                           s);
+        break;
+    case CCSIG_SIGNAL_ISSUE_CASE:
+        ccsig_collect_note(sn->c, &sn->st->src,
+                           "Content-Signal member '%.*s' has uppercase letters (Cloudflare "
+                           "writes lowercase)",
+                           n, s);
+        break;
     }
-    for (size_t i = 0; i < 3; i++)
-        ccsig_statement_set(st, keys[i].cat, state[i], CCSIG_SIGNAL_NONE, 0, label[i]);
 }
 
 static void content_signal(ccsig_collect *c, ccsig_str name, ccsig_str value) {
@@ -246,8 +230,8 @@ static void content_signal(ccsig_collect *c, ccsig_str name, ccsig_str value) {
     if (ccsig_str_ieq(name, "content-signals"))
         ccsig_collect_note(c, &st->src,
                            "the field is Content-Signal (singular); read anyway as Content-Signal");
-    ccsig_str use;
-    ccsig_content_signal_parse(c, value.p, value.len, st, &use);
+    signal_notes sn = {c, st, value.p};
+    ccsig_content_signal_parse(value.p, value.len, st, NULL, signal_issue, &sn);
 }
 
 /* ---- Link (RFC 8288) ---- */
@@ -424,7 +408,7 @@ bool ccsig_sources_from_header(ccsig_collect *c, ccsig_str name, ccsig_str value
     return false;
 }
 
-size_t ccsig_sources_from_headers(ccsig_collect *c, const ccsig_header_field *h, size_t n) {
+size_t ccsig_sources_from_headers(ccsig_collect *c, const ccsig_http_field *h, size_t n) {
     size_t used = 0, nusage = 0, first_usage = 0;
     ccsig_str usage[MAX_USAGE_LINES];
     for (size_t i = 0; i < n; i++) {

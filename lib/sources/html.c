@@ -275,29 +275,11 @@ size_t ccsig_html_head_end(const char *p, size_t len) {
 
 /* ---- character references ---- */
 
+/* A character reference's code point as UTF-8; NUL, surrogates and values
+ * past U+10FFFF become U+FFFD (HTML's parse-error replacements). */
 static size_t utf8_put(char *d, unsigned long cp) {
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        cp = 0xFFFD;
-    if (cp < 0x80) {
-        d[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        d[0] = (char)(0xC0 | (cp >> 6));
-        d[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        d[0] = (char)(0xE0 | (cp >> 12));
-        d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        d[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    d[0] = (char)(0xF0 | (cp >> 18));
-    d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    d[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
+    size_t n = cp && cp <= 0x10FFFF ? ccsig_utf8_encode((uint32_t)cp, d) : 0;
+    return n ? n : ccsig_utf8_encode(0xFFFD, d);
 }
 
 /* Decode the references in an attribute value into the arena. Values

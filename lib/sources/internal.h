@@ -22,6 +22,7 @@
 #define src_box_next ccsig_src_box_next
 #define src_be32 ccsig_src_be32
 #define src_le32 ccsig_src_le32
+#define src_container_ok ccsig_src_container_ok
 #define src_printf ccsig_src_printf
 #define src_dup ccsig_src_dup
 #define src_usage_statement ccsig_src_usage_statement
@@ -158,7 +159,7 @@ ccsig_status src_zip_read(const src_zip *z, const src_zip_entry *e, ccsig_arena 
 /* Is a container's structure whole: every segment, chunk or box inside the
  * bytes (JPEG to SOS, PNG to IEND, RIFF chunks, top-level BMFF boxes)? True
  * for formats it does not walk (embedded.c). */
-bool src_container_ok(const char *p, size_t len, ccsig_file_format f);
+SRC_SHARED bool src_container_ok(const char *p, size_t len, ccsig_file_format f);
 
 /* 1-based line of offset off in p. */
 unsigned src_line_of(const char *p, size_t off);

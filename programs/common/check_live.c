@@ -32,8 +32,7 @@ void check_write_extras(ccsig_buf *b, const ccsig_collect *c, const check_fetch_
         const ccsig_robots_fetch *r = fi->robots;
         ccsig_buf_puts(b, "{\"url\":");
         ccsig_buf_json_str(b, r->url, strlen(r->url));
-        ccsig_buf_printf(b,
-                         ",\"state\":\"%s\",\"status\":", ccsig_fetch_robots_state_name(r->state));
+        ccsig_buf_printf(b, ",\"state\":\"%s\",\"status\":", ccsig_robots_status_name(r->state));
         if (r->http_status)
             ccsig_buf_printf(b, "%ld", r->http_status);
         else

@@ -219,7 +219,7 @@ static void every_mechanism(void **state) {
     assert_true(has_source(r[0], "rsl", "prohibits usage=ai-train"));
     assert_string_equal(str(r[0], "asset.content_type"), "image/jpeg");
     assert_true(json_is_true(json_object_get(json_object_get(r[0], "asset"), "ranges")));
-    assert_string_equal(str(r[0], "robots.state"), "fetched");
+    assert_string_equal(str(r[0], "robots.state"), "found");
     assert_true(json_is_null(json_object_get(r[0], "error")));
     /* the page: HTML meta, TDMRep precedence (HTML 1 over file 0), RSL link */
     assert_true(has_source(r[1], "html", "name=\"robots\" content=\"noai\""));

@@ -19,10 +19,12 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
+#include "ccsig/declare.h"
 #include "files.h"
 #include "gen.h"
 #include "httputil.h"
 #include "journal.h"
+#include "keycache.h"
 #include "policy.h"
 #include "ratelimit.h"
 #include "search.h"
@@ -327,6 +329,38 @@ static void test_gcra(void **state) {
     rl_table_free(t);
 }
 
+/* The key cache over the library's hash map: hits, lifetime, clearing, and a
+ * bound (the oldest entry goes when full). */
+static void test_keycache(void **state) {
+    (void)state;
+    keycache *c = keycache_new(1000);
+    reuser_key k, out;
+    memset(&k, 0, sizeof k);
+    snprintf(k.key_id, sizeof k.key_id, "abc");
+    k.id = 7;
+    assert_int_equal(keycache_get(c, "abc", 0, &out), 0);
+    keycache_put(c, &k, 100);
+    assert_int_equal(keycache_get(c, "abc", 500, &out), 1);
+    assert_int_equal(out.id, 7);
+    assert_int_equal(keycache_get(c, "abd", 500, &out), 0);
+    assert_int_equal(keycache_get(c, "abc", 1100, &out), 0); /* stale */
+    keycache_put(c, &k, 2000);
+    keycache_clear(c);
+    assert_int_equal(keycache_get(c, "abc", 2001, &out), 0);
+    keycache_free(c);
+
+    c = keycache_new(0);
+    for (int i = 0; i < 5000; i++) {
+        snprintf(k.key_id, sizeof k.key_id, "key%d", i);
+        k.id = i;
+        keycache_put(c, &k, i);
+    }
+    assert_int_equal(keycache_get(c, "key0", 6000, &out), 0); /* the oldest went */
+    assert_int_equal(keycache_get(c, "key4999", 6000, &out), 1);
+    assert_int_equal(out.id, 4999);
+    keycache_free(c);
+}
+
 static const char *load_err(const char *yaml) {
     static char err[1024];
     policy p;
@@ -349,7 +383,7 @@ static void test_policy_errors(void **state) {
         {"preferences:\n  - path: /\n    painting: cr\n",
          "p.yaml:3:5: error: unknown key 'painting' in a preference rule"},
         {"preferences:\n  - path: nope\n    train-ai: cr\n",
-         "p.yaml:2:11: error: expected a path starting with '/'"},
+         "p.yaml:2:11: error: the path: a path prefix starts with '/' (e.g. /collection/)"},
         {"preferences: [\n", "p.yaml:2:1: error: did not find expected node content"},
         {"acess:\n  bulk: {}\n", "p.yaml:1:1: error: unknown key 'acess' in the policy (expected"},
         {"preferences:\n  - train-ai: cr\naccess:\n  bulk:\n    rate: fast\n",
@@ -365,7 +399,8 @@ static void test_policy_errors(void **state) {
         {"preferences:\n  - train-ai: cr\n---\nx: 1\n",
          "p.yaml:4:1: error: expected one YAML document, found a second one"},
         {"preferences:\n  - train-ai: cr\ncollection:\n  url: ftp://x\n",
-         "p.yaml:4:8: error: expected an http:// or https:// URL"},
+         "p.yaml:4:8: error: the collection's public URL: not an absolute http:// or https:// "
+         "URL"},
         {"preferences:\n  - train-ai: cr\n    train-ai: cr\n",
          "p.yaml:3:5: error: train-ai is already"},
         {"preferences:\n  - train-ai: cr\nserver:\n  header-timeout: 0\n",
@@ -395,6 +430,50 @@ static void test_policy_errors(void **state) {
     assert_int_equal(p.header_timeout_s, 3);
     assert_int_equal(p.max_header_connections, 40);
     policy_free(&p);
+}
+
+/* The policy loader takes paths, names and URLs by the declare module's own
+ * checks: what ccsig declare accepts is accepted, what it rejects is rejected
+ * with its message, at the offending byte. */
+static void test_policy_declare_checks(void **state) {
+    (void)state;
+    static const char *good[] = {"/", "/collection/", "/a(b)/c;d=1:x@y!'+,&~_-.z", "/files/2024/",
+                                 "/x/y"};
+    static const char *bad[] = {"/a%20b/",       "/a*b",   "/a$",     "/a?b", "/a#b", "/a b",
+                                "/caf\xc3\xa9/", "/a//b/", "/a/../b", "nope", "/a\"b"};
+    char yaml[512];
+    ccsig_error de;
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        assert_int_equal(ccsig_declare_check_path(good[i], strlen(good[i]), "the path", &de),
+                         CCSIG_OK);
+        snprintf(yaml, sizeof yaml, "preferences:\n  - path: '%s'\n    train-ai: cr\n",
+                 strchr(good[i], '\'') ? "/plain/" : good[i]);
+        const char *e = load_err(yaml);
+        if (e)
+            fail_msg("'%s': declare accepts it, the policy loader says %s", good[i], e);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_not_equal(ccsig_declare_check_path(bad[i], strlen(bad[i]), "the path", &de),
+                             CCSIG_OK);
+        /* single-quoted: the column is the value's + 1 + the byte's offset */
+        snprintf(yaml, sizeof yaml, "preferences:\n  - path: '%s'\n    train-ai: cr\n", bad[i]);
+        char want[400];
+        snprintf(want, sizeof want, "p.yaml:2:%zu: error: %s", 11 + 1 + de.offset, de.message);
+        const char *e = load_err(yaml);
+        if (!e || strcmp(e, want))
+            fail_msg("'%s': got '%s', want '%s'", bad[i], e ? e : "(accepted)", want);
+    }
+    /* The quoted path with a quote inside is accepted unquoted */
+    assert_null(load_err("preferences:\n  - path: /a(b)/c;d=1:x@y!'+,&~_-.z\n    train-ai: cr\n"));
+    /* plain scalar: the column points at the '%' */
+    assert_string_equal(load_err("preferences:\n  - path: /a%20b\n    train-ai: cr\n"),
+                        "p.yaml:2:13: error: the path: '%' at column 3: percent-encoded paths "
+                        "are not supported (servers compare them decoded, robots.txt encoded)");
+    /* URLs and names by the same checks */
+    const char *e = load_err("preferences:\n  - train-ai: cr\nparty:\n  url: https://a b/\n");
+    assert_non_null(e);
+    assert_non_null(strstr(e, "the declaring party's URL"));
+    assert_null(load_err("preferences:\n  - train-ai: cr\nparty:\n  url: https://example.org/x\n"));
 }
 
 static const char *full_policy =
@@ -835,6 +914,8 @@ int main(void) {
         cmocka_unit_test(test_fts_query),
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_gcra),
+        cmocka_unit_test(test_keycache),
+        cmocka_unit_test(test_policy_declare_checks),
         cmocka_unit_test(test_policy_errors),
         cmocka_unit_test(test_policy_and_generators),
         cmocka_unit_test(test_extract),

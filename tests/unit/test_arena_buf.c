@@ -84,6 +84,66 @@ static void str_helpers(void **state) {
     assert_int_equal(e.offset, 5);
 }
 
+/* The one UTF-8 decoder (RFC 3629 §3-4 and the table of well-formed byte
+ * sequences in Unicode §3.9): length and code point, or 0. */
+static void utf8_decoder(void **state) {
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t n, len;
+        uint32_t cp;
+    } v[] = {
+        {"A", 1, 1, 0x41},
+        {"\x7f", 1, 1, 0x7f},
+        {"\xc2\x80", 2, 2, 0x80},
+        {"\xc3\xa9", 2, 2, 0xe9},
+        {"\xdf\xbf", 2, 2, 0x7ff},
+        {"\xe0\xa0\x80", 3, 3, 0x800},
+        {"\xe2\x82\xac", 3, 3, 0x20ac},
+        {"\xed\x9f\xbf", 3, 3, 0xd7ff},
+        {"\xee\x80\x80", 3, 3, 0xe000},
+        {"\xef\xbf\xbd", 3, 3, 0xfffd},
+        {"\xf0\x90\x80\x80", 4, 4, 0x10000},
+        {"\xf0\x9f\x98\x80", 4, 4, 0x1f600},
+        {"\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff},
+        {"\xc0\x80", 2, 0, 0},         /* overlong NUL */
+        {"\xc1\xbf", 2, 0, 0},         /* overlong */
+        {"\xe0\x9f\xbf", 3, 0, 0},     /* overlong 3-byte */
+        {"\xf0\x8f\xbf\xbf", 4, 0, 0}, /* overlong 4-byte */
+        {"\xed\xa0\x80", 3, 0, 0},     /* surrogate U+D800 */
+        {"\xed\xbf\xbf", 3, 0, 0},     /* surrogate U+DFFF */
+        {"\xf4\x90\x80\x80", 4, 0, 0}, /* U+110000 */
+        {"\xf5\x80\x80\x80", 4, 0, 0},
+        {"\xff", 1, 0, 0},
+        {"\x80", 1, 0, 0}, /* lone continuation */
+        {"\xc3", 1, 0, 0}, /* cut short */
+        {"\xe2\x82", 2, 0, 0},
+        {"\xe2\x28\xa1", 3, 0, 0}, /* bad continuation */
+        {"", 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        uint32_t cp = 0xdeadbeef;
+        size_t l = ccsig_utf8_decode((const unsigned char *)v[i].s, v[i].n, &cp);
+        if (l != v[i].len || (l && cp != v[i].cp))
+            fail_msg("case %zu: length %zu cp %x, want %zu %x", i, l, cp, v[i].len, v[i].cp);
+        assert_int_equal(ccsig_utf8_seq((const unsigned char *)v[i].s, v[i].n), v[i].len);
+        if (v[i].n)
+            assert_int_equal(ccsig_utf8_valid(v[i].s, v[i].n), v[i].len == v[i].n);
+        char out[4];
+        if (l) { /* and back */
+            assert_int_equal(ccsig_utf8_encode(cp, out), l);
+            assert_memory_equal(out, v[i].s, l);
+        }
+    }
+    /* the decoder reads no further than n */
+    assert_int_equal(ccsig_utf8_decode((const unsigned char *)"\xe2\x82\xac", 2, NULL), 0);
+    assert_true(ccsig_utf8_valid("f\xc3\xbcr \xe2\x82\xac", 8));
+    assert_false(ccsig_utf8_valid("ok\xff", 3));
+    char out[4];
+    assert_int_equal(ccsig_utf8_encode(0xd800, out), 0);
+    assert_int_equal(ccsig_utf8_encode(0x110000, out), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(arena_alignment_and_growth),
@@ -91,6 +151,7 @@ int main(void) {
         cmocka_unit_test(arena_dup),
         cmocka_unit_test(buf_appends),
         cmocka_unit_test(str_helpers),
+        cmocka_unit_test(utf8_decoder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -207,10 +207,53 @@ static void content_signal_header(void **state) {
     t_begin(NULL, NULL, false);
     t_header("Content-Signals", "ai-train=no,ai-train=yes, search-ai=no, search=allow");
     assert_string_equal(t_state(TRAIN), "allow"); /* duplicate: last wins */
-    assert_string_equal(t_state(SEARCH), "unknown");
+    /* allow/disallow: read as yes/no, as the robots.txt line reads them */
+    assert_string_equal(t_state(SEARCH), "allow");
     assert_true(t_note("singular"));
     assert_true(t_note("'search-ai'"));
-    assert_true(t_note("'allow'"));
+    assert_true(t_note("'allow' is not yes or no; read as 'yes'"));
+
+    t_begin(NULL, NULL, false);
+    t_header("Content-Signal", "AI-Train=Disallow, ai-input=maybe, search, ai-input=no");
+    assert_string_equal(t_state(TRAIN), "deny");
+    assert_string_equal(t_state(AIUSE), "deny");
+    assert_string_equal(t_state(SEARCH), "unknown");
+    assert_true(t_note("'Disallow' is not yes or no; read as 'no'"));
+    assert_true(t_note("uppercase"));
+    assert_true(t_note("'maybe' is not yes or no"));
+    assert_true(t_note("'search' is not key=value"));
+
+    /* a later member with a value that states nothing replaces an earlier one */
+    t_begin(NULL, NULL, false);
+    t_header("Content-Signal", "ai-train=no, ai-train=perhaps");
+    assert_string_equal(t_state(TRAIN), "unknown");
+}
+
+/* The header and the robots.txt line are read by one parser: the same text
+ * gives the same states both ways. */
+static void content_signal_same_in_robots(void **state) {
+    (void)state;
+    static const char *values[] = {
+        "search=yes, ai-input=no, ai-train=no", "ai-train=disallow,search=allow",
+        "AI-TRAIN=NO, ai-input=perhaps", "ai-train=no,ai-train=yes", "use=reference, search=no"};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        char txt[256];
+        snprintf(txt, sizeof txt, "User-agent: *\nContent-Signal: %s\n", values[i]);
+        ccsig_robots *r;
+        ccsig_error err;
+        assert_int_equal(ccsig_robots_compile(txt, strlen(txt), "r", &r, &err), CCSIG_OK);
+        static ccsig_robots_answer a;
+        assert_int_equal(ccsig_robots_check(r, "x", 1, "/", 1, &a), CCSIG_OK);
+        assert_int_equal(a.nst, 1);
+        t_begin(NULL, NULL, false);
+        t_header("Content-Signal", values[i]);
+        ccsig_statement *h = &T.sts[0];
+        for (int cat = 0; cat < CCSIG_CAT_COUNT; cat++)
+            if (a.st[0].cat[cat].state != h->cat[cat].state)
+                fail_msg("'%s': category %d robots %d header %d", values[i], cat,
+                         a.st[0].cat[cat].state, h->cat[cat].state);
+        ccsig_robots_free(r);
+    }
 }
 
 /* ---- Link ---- */
@@ -254,7 +297,7 @@ static void content_usage_header(void **state) {
 
     /* several lines join into one dictionary: the last duplicate wins */
     t_begin(NULL, NULL, false);
-    ccsig_header_field h[] = {
+    ccsig_http_field h[] = {
         {CCSIG_STR_LIT("Content-Usage"), CCSIG_STR_LIT("train-ai=n")},
         {CCSIG_STR_LIT("X-Other"), CCSIG_STR_LIT("1")},
         {CCSIG_STR_LIT("content-usage"), CCSIG_STR_LIT("search=y, train-ai=y")},
@@ -275,7 +318,7 @@ static void content_usage_header(void **state) {
 static void every_header_at_once(void **state) {
     (void)state;
     t_begin("ccsig", "https://example.org/photo.jpg", true);
-    ccsig_header_field h[] = {
+    ccsig_http_field h[] = {
         {CCSIG_STR_LIT("Content-Type"), CCSIG_STR_LIT("image/jpeg")},
         {CCSIG_STR_LIT("Content-Usage"), CCSIG_STR_LIT("search=y")},
         {CCSIG_STR_LIT("X-Robots-Tag"), CCSIG_STR_LIT("noimageai")},
@@ -356,8 +399,12 @@ static void robots_corpus(void **state) {
         if (!text)
             continue;
         files++;
-        delays += ccsig_fetch_crawl_delay(text, len, "ccsig") >= 0;
-        delays += ccsig_fetch_crawl_delay(text, len, "GPTBot") >= 0;
+        ccsig_robots *r;
+        ccsig_error err;
+        assert_int_equal(ccsig_robots_compile(text, len, path, &r, &err), CCSIG_OK);
+        delays += ccsig_robots_crawl_delay(r, ccsig_robots_select(r, "ccsig", 5)) >= 0;
+        delays += ccsig_robots_crawl_delay(r, ccsig_robots_select(r, "GPTBot", 6)) >= 0;
+        ccsig_robots_free(r);
         for (char *line = text; line && *line;) {
             char *nl = strchr(line, '\n');
             size_t n = nl ? (size_t)(nl - line) : strlen(line);
@@ -365,7 +412,7 @@ static void robots_corpus(void **state) {
             if (n > 15 && !strncasecmp(line, "content-signal:", 15)) {
                 t_begin(NULL, NULL, false);
                 ccsig_statement *st = ccsig_collect_add(&T, CCSIG_SRC_HEADER);
-                ccsig_content_signal_parse(&T, l.p + 15, l.len - 15, st, NULL);
+                ccsig_content_signal_parse(l.p + 15, l.len - 15, st, NULL, NULL, NULL);
                 signals++;
             }
             line = nl ? nl + 1 : NULL;
@@ -389,6 +436,7 @@ int main(void) {
         cmocka_unit_test(tdm_header_errors),
         cmocka_unit_test(tdm_precedence),
         cmocka_unit_test(content_signal_header),
+        cmocka_unit_test(content_signal_same_in_robots),
         cmocka_unit_test(link_rsl),
         cmocka_unit_test(content_usage_header),
         cmocka_unit_test(every_header_at_once),

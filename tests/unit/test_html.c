@@ -278,7 +278,7 @@ static void read_warc(const char *path) {
                 hh = find(w, be, bs, "\n\n");
                 skip = 2;
             }
-            ccsig_header_field f[128];
+            ccsig_http_field f[128];
             size_t nf = 0;
             size_t line = bs;
             bool html = false;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -213,6 +214,65 @@ static void test_null_args(void **state) {
     assert_int_equal(ccsig_http_parse(&arena, "x", 1, NULL, &err), CCSIG_ERR_USAGE);
 }
 
+/* The one field-block parser, as WARC headers and live responses use it:
+ * the same fields as the message parser gives after a start line. */
+static void test_fields_parse(void **state) {
+    (void)state;
+    const char *block = "Name: v\r\nWARC-Type:  response \r\nFolded: a\r\n  b\r\n"
+                        "Empty:\r\n\tcontinued\r\njunk line\r\n: no name\r\n"
+                        "Spaced Name : x\r\n\r\nbody: not a field";
+    size_t n = strlen(block);
+    char *buf = malloc(n);
+    memcpy(buf, block, n);
+    ccsig_http_field fv[8];
+    ccsig_http_fields fs = {fv, 8, 0, 0, 0, 0, false};
+    ccsig_error err;
+    ccsig_arena_reset(&arena);
+    assert_int_equal(ccsig_http_fields_parse(&arena, buf, n, &fs, &err), CCSIG_OK);
+    assert_true(fs.ended);
+    assert_int_equal(fs.end, strstr(block, "body:") - block);
+    assert_int_equal(fs.n, 5);
+    static const char *want[][2] = {{"Name", "v"},
+                                    {"WARC-Type", "response"},
+                                    {"Folded", "a b"},
+                                    {"Empty", "continued"},
+                                    {"Spaced Name", "x"}};
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal(fv[i].name.len, strlen(want[i][0]));
+        assert_memory_equal(fv[i].name.p, want[i][0], fv[i].name.len);
+        assert_int_equal(fv[i].value.len, strlen(want[i][1]));
+        assert_memory_equal(fv[i].value.p, want[i][1], fv[i].value.len);
+    }
+    assert_true(fs.anomalies & CCSIG_HTTP_A_FOLDED);
+    assert_true(fs.anomalies & CCSIG_HTTP_A_JUNK_LINE);
+    assert_true(fs.anomalies & CCSIG_HTTP_A_EMPTY_NAME);
+    assert_true(fs.anomalies & CCSIG_HTTP_A_NAME_SPACE);
+    /* the message parser reads the same block after a status line alike */
+    char msgtext[512];
+    snprintf(msgtext, sizeof msgtext, "HTTP/1.1 200 OK\r\n%s", block);
+    const ccsig_http_msg *m = parse(msgtext);
+    assert_int_equal(m->nfields, 5);
+    for (size_t i = 0; i < 5; i++)
+        value_is(m, want[i][0], want[i][1]);
+    /* a full array: the rest counted, a fold after it ignored */
+    ccsig_http_fields small = {fv, 2, 0, 0, 0, 0, false};
+    assert_int_equal(ccsig_http_fields_parse(&arena, buf, n, &small, &err), CCSIG_OK);
+    assert_int_equal(small.n, 2);
+    assert_int_equal(small.dropped, 3);
+    assert_true(small.anomalies & CCSIG_HTTP_A_TOO_MANY);
+    /* no arena: a fold cannot be joined */
+    ccsig_http_fields na = {fv, 8, 0, 0, 0, 0, false};
+    assert_int_equal(ccsig_http_fields_parse(NULL, buf, n, &na, &err), CCSIG_ERR_NOMEM);
+    /* no empty line: every complete line, and the last one */
+    ccsig_http_fields ne = {fv, 8, 0, 0, 0, 0, false};
+    assert_int_equal(ccsig_http_fields_parse(&arena, buf, 22, &ne, &err), CCSIG_OK);
+    assert_false(ne.ended);
+    assert_true(ne.anomalies & CCSIG_HTTP_A_NO_END);
+    assert_int_equal(ne.n, 2); /* "Name: v" and "WARC-Type:  r", cut short */
+    assert_memory_equal(fv[1].value.p, "r", 1);
+    free(buf);
+}
+
 int main(void) {
     ccsig_arena_init(&arena, 0);
     const struct CMUnitTest tests[] = {
@@ -231,6 +291,7 @@ int main(void) {
         cmocka_unit_test(test_too_long),
         cmocka_unit_test(test_anomaly_names),
         cmocka_unit_test(test_null_args),
+        cmocka_unit_test(test_fields_parse),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     ccsig_arena_free(&arena);

@@ -346,6 +346,65 @@ static void google_group_ends_at_other_record(void **state) {
     assert_false(allowed("User-agent: a\nSitemap: /s.xml\nDisallow: /\n", "a", "/x"));
 }
 
+static double delay(const char *robots, const char *agent) {
+    ccsig_robots *r = compile(robots);
+    double d = ccsig_robots_crawl_delay(r, ccsig_robots_select(r, agent, strlen(agent)));
+    ccsig_robots_free(r);
+    return d;
+}
+
+/* Crawl-delay per group, chosen like the rules: the product token keeps its
+ * digits, so AI2Bot gets its own group's delay with its disallow (the
+ * fetcher's old lexer stopped tokens at digits and gave it the '*' delay). */
+static void crawl_delay_per_group(void **state) {
+    (void)state;
+    const char *t = "User-agent: *\nCrawl-delay: 2\nDisallow: /private/\n\n"
+                    "User-agent: AI2Bot\nCrawl-delay: 30\nDisallow: /\n\n"
+                    "User-agent: GPTBot\nUser-agent: other\nCrawl-delay: 0.5\n"
+                    "Crawl-delay: 9\nDisallow: /x\n";
+    assert_false(allowed(t, "AI2Bot", "/page"));
+    assert_true(delay(t, "AI2Bot") == 30);
+    assert_true(delay(t, "ai2bot/1.0 (+https://allenai.org)") == 30);
+    assert_true(delay(t, "AI") == 2);           /* not AI2Bot's group */
+    assert_true(delay(t, "AI2Bot-Dolma") == 2); /* another token */
+    assert_true(delay(t, "GPTBot") == 0.5);     /* the first line of the group */
+    assert_true(delay(t, "other") == 0.5);
+    assert_true(delay(t, "*") == 2);
+    /* no delay: none written, only invalid values, a group of its own without one */
+    assert_true(delay("User-agent: *\nDisallow: /\n", "x") == -1);
+    assert_true(delay("User-agent: *\nCrawl-delay: fast\nCrawl-delay: -3\n", "x") == -1);
+    assert_true(delay("User-agent: *\nCrawl-delay: 5\nUser-agent: b\nDisallow: /\n", "b") == -1);
+    /* a delay before any group belongs to none; text after the number is ignored */
+    assert_true(delay("Crawl-delay: 4\nUser-agent: *\nDisallow: /\n", "x") == -1);
+    assert_true(delay("User-agent: *\ncrawl-DELAY: 7 seconds # polite\n", "x") == 7);
+    assert_true(delay("User-agent: *\nCrawl-delay: .25\n", "x") == 0.25);
+    /* it is not a rule, and it ends a run of user-agent lines */
+    assert_true(allowed("User-agent: a\nCrawl-delay: 5\nUser-agent: b\nDisallow: /\n", "a", "/"));
+}
+
+/* RFC 9309 §2.3.1 status classes, one enum for the scan store and the fetcher. */
+static void status_classes(void **state) {
+    (void)state;
+    static const struct {
+        long http;
+        ccsig_robots_status want;
+    } cases[] = {{200, CCSIG_ROBOTS_FOUND},       {204, CCSIG_ROBOTS_FOUND},
+                 {299, CCSIG_ROBOTS_FOUND},       {301, CCSIG_ROBOTS_UNAVAILABLE},
+                 {308, CCSIG_ROBOTS_UNAVAILABLE}, {401, CCSIG_ROBOTS_UNAVAILABLE},
+                 {404, CCSIG_ROBOTS_UNAVAILABLE}, {429, CCSIG_ROBOTS_UNAVAILABLE},
+                 {500, CCSIG_ROBOTS_UNREACHABLE}, {503, CCSIG_ROBOTS_UNREACHABLE},
+                 {0, CCSIG_ROBOTS_UNREACHABLE},   {100, CCSIG_ROBOTS_UNREACHABLE},
+                 {600, CCSIG_ROBOTS_UNREACHABLE}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (ccsig_robots_status_of_http(cases[i].http) != cases[i].want)
+            fail_msg("HTTP %ld: got %s", cases[i].http,
+                     ccsig_robots_status_name(ccsig_robots_status_of_http(cases[i].http)));
+    assert_string_equal(ccsig_robots_status_name(CCSIG_ROBOTS_NONE), "none");
+    assert_string_equal(ccsig_robots_status_name(CCSIG_ROBOTS_FOUND), "found");
+    assert_string_equal(ccsig_robots_status_name(CCSIG_ROBOTS_UNAVAILABLE), "unavailable");
+    assert_string_equal(ccsig_robots_status_name(CCSIG_ROBOTS_UNREACHABLE), "unreachable");
+}
+
 static void google_index_html(void **state) {
     const char *t = "User-agent: *\nDisallow: /dir/\nAllow: /dir/index.html\n";
     assert_true(allowed(t, "x", "/dir/"));
@@ -886,6 +945,8 @@ int main(void) {
         cmocka_unit_test(lexer_chunk_boundaries),
         cmocka_unit_test(google_missing_colon_and_typos),
         cmocka_unit_test(google_group_ends_at_other_record),
+        cmocka_unit_test(crawl_delay_per_group),
+        cmocka_unit_test(status_classes),
         cmocka_unit_test(google_index_html),
         cmocka_unit_test(url_forms),
         cmocka_unit_test(attach_example_table),

@@ -47,7 +47,7 @@ static void test_url(void **state) {
     assert_int_equal(u.port, 443);
     char tiny[8];
     assert_int_equal(ccsig_url_site(&u, tiny, sizeof tiny), 0);
-    assert_string_equal(ccsig_robots_known_name(CCSIG_ROBOTS_UNREACHABLE), "unreachable");
+    assert_string_equal(ccsig_robots_status_name(CCSIG_ROBOTS_UNREACHABLE), "unreachable");
 }
 
 /* A response record around an HTTP header block. */

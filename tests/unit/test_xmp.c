@@ -1,5 +1,6 @@
 /*
- * test_xmp.c — XMP through exempi (peer-signals.md §2, §5): every IPTC
+ * test_xmp.c — XMP (peer-signals.md §2, §5), read by ccsig's one XMP reader,
+ * exempi only taking packets out of files: every IPTC
  * plus:DataMining code as a full URI and as a bare code, the 2023 draft
  * codes, TDMRep in both namespaces, the CC signals properties of ccsig
  * declare, and files of every format the fixtures make (exempi writes the
@@ -7,6 +8,7 @@
  */
 #include <unistd.h>
 
+#include "ccsig/xmpns.h"
 #include "fixtures.h"
 #include "sources_test.h"
 
@@ -233,12 +235,66 @@ static void file_formats(void **state) {
                      CCSIG_ERR_IO);
 }
 
+/* One plus:DataMining table: the collector's reading (ccsig_xmp_read_packet)
+ * and the packet-only statement declare checks with (ccsig_xmp_peer_statement)
+ * agree on every code, standard and draft, in any case, URI or bare. */
+static void one_dmi_table(void **state) {
+    (void)state;
+    static const char *codes[] = {"DMI-UNSPECIFIED",
+                                  "DMI-ALLOWED",
+                                  "DMI-PROHIBITED-AIMLTRAINING",
+                                  "DMI-PROHIBITED-GENAIMLTRAINING",
+                                  "DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING",
+                                  "DMI-PROHIBITED",
+                                  "DMI-PROHIBITED-SEECONSTRAINT",
+                                  "DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR",
+                                  "DMI-PROHIBITED-SEELINKEDRIGHTSEXPR",
+                                  "dmi-prohibited-aimltraining",
+                                  "DMI-ALLOWED-noaitraining",
+                                  "DMI-ALLOWED-nogenaitraining",
+                                  "DMI-ALLOWED-searchengineindexing",
+                                  "DMI-ALLOWED-onlysearchengineindexing",
+                                  "DMI-NOT-ALLOWED",
+                                  "DMI-SEE-constraint",
+                                  "DMI-SEE-EMBEDDEDRIGHTSEXPR",
+                                  "DMI-SEE-linkedrightsexpr",
+                                  "DMI-NO-SUCH-CODE"};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        for (int form = 0; form < 2; form++) {
+            char v[200];
+            snprintf(v, sizeof v, "%s%s", form ? " " : VOCAB, codes[i]);
+            char *pk = fx_xmp_packet(v, NULL, NULL, NULL, NULL, NULL);
+            t_begin(NULL, "test.jpg", true);
+            packet(pk);
+            ccsig_collect_finish(&T);
+            ccsig_arena a;
+            ccsig_arena_init(&a, 0);
+            ccsig_xmp_props x;
+            ccsig_error err;
+            assert_int_equal(ccsig_xmp_read(&a, pk, strlen(pk), &x, &err), CCSIG_OK);
+            ccsig_statement peer;
+            bool any = ccsig_xmp_peer_statement(&x, &peer);
+            const ccsig_xmp_dmi *d = ccsig_xmp_dmi_find(ccsig_str_c(v), NULL, NULL);
+            assert_true((d != NULL) == (i + 1 < sizeof codes / sizeof codes[0]));
+            assert_int_equal(any, T.n == 1);
+            for (int c = 0; c < CCSIG_CAT_COUNT && any; c++)
+                if (peer.cat[c].state != T.sts[0].cat[c].state ||
+                    peer.cat[c].conditions != T.sts[0].cat[c].conditions)
+                    fail_msg("%s: category %d: packet %d/%u, collector %d/%u", v, c,
+                             peer.cat[c].state, peer.cat[c].conditions, T.sts[0].cat[c].state,
+                             T.sts[0].cat[c].conditions);
+            ccsig_arena_free(&a);
+            free(pk);
+        }
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(data_mining_codes), cmocka_unit_test(draft_codes),
         cmocka_unit_test(other_constraints), cmocka_unit_test(tdmrep_xmp),
         cmocka_unit_test(ccsig_properties),  cmocka_unit_test(bad_packets),
-        cmocka_unit_test(file_formats),
+        cmocka_unit_test(file_formats),      cmocka_unit_test(one_dmi_table),
     };
     return cmocka_run_group_tests(tests, t_setup, t_teardown);
 }
