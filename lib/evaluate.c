@@ -243,10 +243,15 @@ ccsig_status ccsig_evaluate(const ccsig_eval_input *in, ccsig_arena *a, ccsig_ev
         if (ccsig_collect_push(c, &in->earlier[i]))
             out->n_earlier++;
 
-    ccsig_combine(c->sts, c->n, &out->verdict);
-    ccsig_profile none = {CCSIG_CAT_NONE, 0, CCSIG_PURPOSE_NONE};
-    ccsig_decide(&out->verdict, in->profile ? in->profile : &none, &out->decision);
+    ccsig_evaluate_decide(c->sts, c->n, in->profile, &out->verdict, &out->decision);
     return CCSIG_OK;
+}
+
+void ccsig_evaluate_decide(const ccsig_statement *sts, size_t n, const ccsig_profile *profile,
+                           ccsig_verdict *verdict, ccsig_decision *decision) {
+    ccsig_combine(sts, n, verdict);
+    ccsig_profile none = {CCSIG_CAT_NONE, 0, CCSIG_PURPOSE_NONE};
+    ccsig_decide(verdict, profile ? profile : &none, decision);
 }
 
 ccsig_status ccsig_evaluate_response(const char *block, size_t len, const ccsig_eval_input *in,

@@ -172,6 +172,16 @@ typedef struct ccsig_eval_result {
     ccsig_decision decision;
 } ccsig_eval_result;
 
+/* The last step of every evaluation: combine sts[0..n) (the aipref
+ * most-restrictive rule with CC signal exceptions, ccsig_combine) and decide
+ * for profile (NULL: no use asked). ccsig_evaluate ends with it, and so does
+ * a caller that learns of statements made elsewhere only later (the scan
+ * session resolving a revisit once its original is known, ccsig_scan_add):
+ * it appends them after the asset's own, as step 7 does, and decides again
+ * here, so that every path reaches its verdict by one rule. Thread-safe. */
+void ccsig_evaluate_decide(const ccsig_statement *sts, size_t n, const ccsig_profile *profile,
+                           ccsig_verdict *verdict, ccsig_decision *decision);
+
 /* Evaluate one asset. out may be reused across calls (nothing in it needs
  * freeing). Returns CCSIG_OK; CCSIG_ERR_USAGE when in, a or out is NULL. A
  * source that cannot be read is a note, never a failure. */

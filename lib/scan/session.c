@@ -23,6 +23,7 @@
 #include "ccsig/alloc.h"
 #include "ccsig/report.h"
 #include "ccsig/scan.h"
+#include "ccsig/evaluate.h"
 #include "ccsig/scan_session.h"
 #include "scan_internal.h"
 
@@ -1062,10 +1063,10 @@ static void revisit_evaluate(const run *R, rec_view *v, const rv_entry *e) {
     v->orig_status = e->status;
     v->orig_record_id = ccsig_str_c(e->rid);
     v->payload_len = e->payload_len;
+    /* the original's statements come last, as ccsig_evaluate's step 7 */
     for (size_t i = 0; i < e->n && v->n < CCSIG_SCAN_MAX_STATEMENTS; i++)
         v->sts[v->n++] = e->sts[i];
-    ccsig_combine(v->sts, v->n, &v->verdict);
-    ccsig_decide(&v->verdict, &R->o.profile.p, &v->decision);
+    ccsig_evaluate_decide(v->sts, v->n, &R->o.profile.p, &v->verdict, &v->decision);
 }
 
 /* A revisit in input order: find its original (WARC-Refers-To, then the
