@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/arena.h"
 
 struct ccsig_arena_block {
@@ -42,7 +43,7 @@ void *ccsig_arena_alloc_slow(ccsig_arena *a, size_t n) {
             return NULL;
         size *= 2;
     }
-    ccsig_arena_block *b = malloc(BLOCK_HDR + size);
+    ccsig_arena_block *b = ccsig_malloc(BLOCK_HDR + size);
     if (!b)
         return NULL;
     b->size = size;
@@ -73,10 +74,10 @@ void ccsig_arena_reset(ccsig_arena *a) {
         ccsig_arena_block *next = b->next;
         if (!keep || b->size > keep->size) {
             if (keep)
-                free(keep);
+                ccsig_free(keep);
             keep = b;
         } else {
-            free(b);
+            ccsig_free(b);
         }
         b = next;
     }
@@ -95,7 +96,7 @@ void ccsig_arena_reset(ccsig_arena *a) {
 void ccsig_arena_free(ccsig_arena *a) {
     for (ccsig_arena_block *b = a->head; b;) {
         ccsig_arena_block *next = b->next;
-        free(b);
+        ccsig_free(b);
         b = next;
     }
     a->head = NULL;

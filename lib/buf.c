@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/buf.h"
 #include "ccsig/sf.h"
 
@@ -20,7 +21,7 @@ bool ccsig_buf_reserve(ccsig_buf *b, size_t n) {
         }
         cap *= 2;
     }
-    char *d = realloc(b->data, cap);
+    char *d = ccsig_realloc(b->data, cap);
     if (!d) {
         b->failed = true;
         return false;
@@ -70,7 +71,7 @@ const char *ccsig_buf_cstr(ccsig_buf *b) {
 }
 
 void ccsig_buf_free(ccsig_buf *b) {
-    free(b->data);
+    ccsig_free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
     b->failed = false;

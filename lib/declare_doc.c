@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/arena.h"
 #include "ccsig/xmpns.h"
 #include "declare_internal.h"
@@ -750,7 +751,7 @@ static void render_html(doc *d, ccsig_buf *out) {
 void declare_put_doc(const ccsig_declaration *dc, ccsig_declare_format f, ccsig_buf *out) {
     ccsig_arena a;
     ccsig_arena_init(&a, 0);
-    doc *d = calloc(1, sizeof *d);
+    doc *d = ccsig_calloc(1, sizeof *d);
     if (!d) {
         out->failed = true;
         ccsig_arena_free(&a);
@@ -764,6 +765,6 @@ void declare_put_doc(const ccsig_declaration *dc, ccsig_declare_format f, ccsig_
         render_html(d, out);
     else
         render_text(d, out);
-    free(d);
+    ccsig_free(d);
     ccsig_arena_free(&a);
 }

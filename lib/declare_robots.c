@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/robots.h"
 #include "declare_internal.h"
 
@@ -107,14 +108,14 @@ static size_t bom_len(const char *p, size_t len) {
 
 static bool split_lines(const char *p, size_t len, lines *out) {
     size_t cap = 64;
-    out->v = malloc(cap * sizeof *out->v);
+    out->v = ccsig_malloc(cap * sizeof *out->v);
     out->n = 0;
     if (!out->v)
         return false;
     size_t i = 0, bom = bom_len(p, len);
     while (i < len) {
         if (out->n == cap) {
-            rline *nv = realloc(out->v, (cap *= 2) * sizeof *nv);
+            rline *nv = ccsig_realloc(out->v, (cap *= 2) * sizeof *nv);
             if (!nv)
                 return false;
             out->v = nv;
@@ -283,13 +284,13 @@ static bool strset_add(strset *s, const char *p, size_t n, size_t max) {
             return true;
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
-        char **nv = realloc(s->v, cap * sizeof *nv);
+        char **nv = ccsig_realloc(s->v, cap * sizeof *nv);
         if (!nv)
             return false;
         s->v = nv;
         s->cap = cap;
     }
-    char *c = malloc(n + 1);
+    char *c = ccsig_malloc(n + 1);
     if (!c)
         return false;
     memcpy(c, p, n);
@@ -300,8 +301,8 @@ static bool strset_add(strset *s, const char *p, size_t n, size_t max) {
 
 static void strset_free(strset *s) {
     for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
-    free(s->v);
+        ccsig_free(s->v[i]);
+    ccsig_free(s->v);
 }
 
 /* URLs made from a path pattern: the pattern with '*' as nothing and as "x",
@@ -470,7 +471,7 @@ static ccsig_status verify(merger *g, ccsig_error *err) {
     ccsig_declare_merge *m = g->m;
     const ccsig_declaration *d = g->d;
     ccsig_robots *r0 = NULL, *r1 = NULL;
-    ccsig_robots_answer *a0 = malloc(sizeof *a0), *a1 = malloc(sizeof *a1);
+    ccsig_robots_answer *a0 = ccsig_malloc(sizeof *a0), *a1 = ccsig_malloc(sizeof *a1);
     strset agents = {0}, urls = {0};
     ccsig_status s = CCSIG_ERR_NOMEM;
     if (!a0 || !a1)
@@ -555,8 +556,8 @@ static ccsig_status verify(merger *g, ccsig_error *err) {
 out:
     ccsig_robots_free(r0);
     ccsig_robots_free(r1);
-    free(a0);
-    free(a1);
+    ccsig_free(a0);
+    ccsig_free(a1);
     strset_free(&agents);
     strset_free(&urls);
     return s;
@@ -582,7 +583,7 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         return ccsig_error_set(err, CCSIG_ERR_RANGE, 0, "%s", m->reason);
     }
     if (!split_lines(p, len, &g.L)) {
-        free(g.L.v);
+        ccsig_free(g.L.v);
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     }
     /* Lines added at the end end like the last line that has an end (files mix
@@ -590,7 +591,7 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
     g.eol = eol_at(&g, g.L.n ? g.L.n - 1 : 0);
     s = CCSIG_ERR_NOMEM;
     ccsig_robots *r0 = NULL;
-    ccsig_robots_answer *a = malloc(sizeof *a);
+    ccsig_robots_answer *a = ccsig_malloc(sizeof *a);
     ccsig_buf ours = CCSIG_BUF_INIT, t = CCSIG_BUF_INIT;
     if (!a || (s = ccsig_robots_compile(p, len, "robots.txt", &r0, err)))
         goto out;
@@ -777,10 +778,10 @@ out:
     if (s == CCSIG_ERR_NOMEM && !m->reason[0])
         ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     ccsig_robots_free(r0);
-    free(a);
+    ccsig_free(a);
     ccsig_buf_free(&ours);
     ccsig_buf_free(&t);
-    free(g.L.v);
+    ccsig_free(g.L.v);
     return s;
 }
 
@@ -805,16 +806,16 @@ void ccsig_declare_merge_diff(const ccsig_declare_merge *m, const char *old, siz
                               const char *old_name, const char *new_name, ccsig_buf *out) {
     lines L = {NULL, 0};
     if (m->unchanged || !split_lines(old, len, &L)) {
-        free(L.v);
+        ccsig_free(L.v);
         return;
     }
     /* The edit script: old lines with insertions, as a flat list. */
     size_t cap = L.n * 2 + 64, n = 0;
     for (size_t k = 0; k < m->nins; k++)
         cap += m->ins[k].lines + 2;
-    dline *v = malloc(cap * sizeof *v);
+    dline *v = ccsig_malloc(cap * sizeof *v);
     if (!v) {
-        free(L.v);
+        ccsig_free(L.v);
         out->failed = true;
         return;
     }
@@ -887,6 +888,6 @@ void ccsig_declare_merge_diff(const ccsig_declare_merge *m, const char *old, siz
         }
         i = end;
     }
-    free(v);
-    free(L.v);
+    ccsig_free(v);
+    ccsig_free(L.v);
 }

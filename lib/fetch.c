@@ -20,6 +20,7 @@
 
 #include <curl/curl.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/fetch.h"
 
 #define HOST_MAX 256
@@ -100,7 +101,7 @@ ccsig_status ccsig_fetcher_new(const ccsig_fetch_opts *o, ccsig_fetcher **out, c
         if (stat(o->cache_dir, &st) || !S_ISDIR(st.st_mode))
             return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "%s is not a directory", o->cache_dir);
     }
-    ccsig_fetcher *f = calloc(1, sizeof *f);
+    ccsig_fetcher *f = ccsig_calloc(1, sizeof *f);
     if (!f)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     f->o = *o;
@@ -121,15 +122,15 @@ void ccsig_fetcher_free(ccsig_fetcher *f) {
     if (!f)
         return;
     for (size_t i = 0; i < f->nrobots; i++)
-        free(f->robots[i].body);
+        ccsig_free(f->robots[i].body);
     for (size_t i = 0; i < f->nretired; i++)
-        free(f->retired[i]);
-    free(f->retired);
-    free(f->robots);
-    free(f->hosts);
+        ccsig_free(f->retired[i]);
+    ccsig_free(f->retired);
+    ccsig_free(f->robots);
+    ccsig_free(f->hosts);
     pthread_mutex_destroy(&f->mu);
     pthread_cond_destroy(&f->cv);
-    free(f);
+    ccsig_free(f);
 }
 
 /* ---- URLs ---- */
@@ -181,7 +182,7 @@ char *ccsig_url_resolve(const char *base, const char *ref) {
         curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK) {
         char *s = NULL;
         if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) {
-            out = strdup(s);
+            out = ccsig_strdup(s);
             curl_free(s);
         }
     }
@@ -197,7 +198,7 @@ static host_slot *host_find(ccsig_fetcher *f, const char *name) {
             return &f->hosts[i];
     if (f->nhosts == f->caphosts) {
         size_t cap = f->caphosts ? f->caphosts * 2 : 16;
-        host_slot *n = realloc(f->hosts, cap * sizeof *n);
+        host_slot *n = ccsig_realloc(f->hosts, cap * sizeof *n);
         if (!n)
             return NULL;
         f->hosts = n;
@@ -280,7 +281,7 @@ static bool grow(char **p, size_t *cap, size_t need) {
     size_t c = *cap ? *cap : 4096;
     while (c < need)
         c *= 2;
-    char *n = realloc(*p, c);
+    char *n = ccsig_realloc(*p, c);
     if (!n)
         return false;
     *p = n;
@@ -358,7 +359,7 @@ static void split_headers(ccsig_response *r, char *hb, size_t hlen) {
     size_t n = 0;
     for (size_t i = 0; i < hlen; i++)
         n += hb[i] == '\n';
-    r->headers = calloc(n + 1, sizeof *r->headers);
+    r->headers = ccsig_calloc(n + 1, sizeof *r->headers);
     if (!r->headers)
         return;
     char *p = hb, *e = hb + hlen;
@@ -392,10 +393,10 @@ static const ccsig_str *find_header(const ccsig_response *r, const char *name) {
 }
 
 void ccsig_response_free(ccsig_response *r) {
-    free(r->url);
-    free(r->body);
-    free(r->headers);
-    free(r->hbuf);
+    ccsig_free(r->url);
+    ccsig_free(r->body);
+    ccsig_free(r->headers);
+    ccsig_free(r->hbuf);
     memset(r, 0, sizeof *r);
 }
 
@@ -470,8 +471,8 @@ static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch
     char *loc = NULL;
     if (status >= 300 && status < 400 &&
         curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
-        *location = strdup(loc);
-    r->body = x.body ? x.body : calloc(1, 1);
+        *location = ccsig_strdup(loc);
+    r->body = x.body ? x.body : ccsig_calloc(1, 1);
     r->len = x.len;
     r->truncated = x.truncated;
     r->stopped = x.stopped;
@@ -497,7 +498,7 @@ static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch
 ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetch_req *req,
                              ccsig_response *out) {
     memset(out, 0, sizeof *out);
-    char *cur = strdup(url);
+    char *cur = ccsig_strdup(url);
     if (!cur)
         return CCSIG_ERR_NOMEM;
     bool follow = !req || req->follow;
@@ -508,7 +509,7 @@ ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetc
         ccsig_status st = request(f, cur, req, &r, &loc);
         r.redirects = hop;
         if (st || !follow || !loc) {
-            free(loc);
+            ccsig_free(loc);
             r.url = cur;
             *out = r;
             return st;
@@ -516,13 +517,13 @@ ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetc
         if (hop + 1 > CCSIG_FETCH_MAX_REDIRECTS) {
             snprintf(r.error, sizeof r.error, "more than %d redirects (last to %.150s)",
                      CCSIG_FETCH_MAX_REDIRECTS, loc);
-            free(loc);
+            ccsig_free(loc);
             r.url = cur;
             *out = r;
             return CCSIG_ERR_IO;
         }
         ccsig_response_free(&r);
-        free(cur);
+        ccsig_free(cur);
         cur = loc;
     }
 }
@@ -696,16 +697,16 @@ static bool cache_read(ccsig_fetcher *f, robots_entry *e) {
     }
     ok = ok && !strcmp(origin, e->r.origin) && len <= CCSIG_FETCH_ROBOTS_MAX &&
          (!strcmp(state, "fetched") || !strcmp(state, "unavailable"));
-    char *body = ok ? malloc(len + 1) : NULL;
+    char *body = ok ? ccsig_malloc(len + 1) : NULL;
     if (body && fread(body, 1, len, fp) != len)
         ok = false;
     fclose(fp);
     if (!ok || !body) {
-        free(body);
+        ccsig_free(body);
         return false;
     }
     body[len] = '\0';
-    free(e->body);
+    ccsig_free(e->body);
     e->body = body;
     e->r.state = !strcmp(state, "fetched") ? CCSIG_FETCH_ROBOTS_OK : CCSIG_FETCH_ROBOTS_UNAVAILABLE;
     e->r.http_status = http;
@@ -728,7 +729,7 @@ static robots_entry *robots_find(ccsig_fetcher *f, const char *origin) {
             return &f->robots[i];
     if (f->nrobots == f->caprobots) {
         size_t cap = f->caprobots ? f->caprobots * 2 : 16;
-        robots_entry *n = realloc(f->robots, cap * sizeof *n);
+        robots_entry *n = ccsig_realloc(f->robots, cap * sizeof *n);
         if (!n)
             return NULL;
         f->robots = n;
@@ -746,7 +747,7 @@ static void retire(ccsig_fetcher *f, char *body) {
         return;
     if (f->nretired == f->capretired) {
         size_t cap = f->capretired ? f->capretired * 2 : 8;
-        char **n = realloc(f->retired, cap * sizeof *n);
+        char **n = ccsig_realloc(f->retired, cap * sizeof *n);
         if (!n)
             return; /* out of memory: leak it rather than free what a caller may hold */
         f->retired = n;
@@ -848,7 +849,7 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
             snprintf(copy.r.error, sizeof copy.r.error, "%s", r.error);
         } else {
             if (copy.body && copy.body != e->body)
-                free(copy.body); /* a disk copy we do not use */
+                ccsig_free(copy.body); /* a disk copy we do not use */
             copy.body = body;
             copy.r = r;
             copy.r.body = body ? body : "";

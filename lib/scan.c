@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/robots.h"
 #include "ccsig/scan.h"
 #include "ccsig/url.h"
@@ -39,7 +40,7 @@ const char *ccsig_robots_known_name(ccsig_robots_known k) {
 /* -------------------------------------------------------------- scanner -- */
 
 ccsig_scanner *ccsig_scanner_new(const ccsig_scan_config *cfg) {
-    ccsig_scanner *s = calloc(1, sizeof *s);
+    ccsig_scanner *s = ccsig_calloc(1, sizeof *s);
     if (!s)
         return NULL;
     if (cfg)
@@ -56,7 +57,7 @@ void ccsig_scanner_free(ccsig_scanner *s) {
     if (!s)
         return;
     ccsig_arena_free(&s->arena);
-    free(s);
+    ccsig_free(s);
 }
 
 /* Does the payload look like HTML: the Content-Type says so, or there is

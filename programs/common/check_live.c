@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/robots.h"
 #include "check_live.h"
 #include "cli.h"
@@ -611,7 +612,7 @@ tdm:
             for (size_t k = 0; k < nrsl && !dup; k++)
                 dup = !strcmp(seen[k], abs);
             if (dup) {
-                free(abs);
+                ccsig_free(abs);
                 continue;
             }
             seen[nrsl++] = abs;
@@ -630,7 +631,7 @@ tdm:
             }
         }
         for (size_t k = 0; k < nrsl; k++)
-            free(seen[k]);
+            ccsig_free(seen[k]);
     }
 
 out : {
@@ -746,7 +747,7 @@ int check_live_run(const check_live_opts *o, int argc, char **argv) {
         ccsig_robots_free(r.robots[i].r);
     free(r.robots);
     for (size_t i = 0; i < r.ndocs; i++)
-        free(r.docs[i].body);
+        ccsig_free(r.docs[i].body);
     free(r.docs);
     ccsig_buf_free(&r.line);
     ccsig_fetcher_free(r.f);

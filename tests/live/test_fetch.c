@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/fetch.h"
 #include "servers.h"
 
@@ -400,7 +401,7 @@ static void ranges_and_stops(void **state) {
     assert_false(ccsig_url_origin("mailto:x@e.example", o, sizeof o));
     char *res = ccsig_url_resolve("http://e.example/a/b.html", "../l.xml");
     assert_string_equal(res, "http://e.example/l.xml");
-    free(res);
+    ccsig_free(res);
     ccsig_fetcher_free(f);
 }
 
