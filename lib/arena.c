@@ -26,12 +26,15 @@ void ccsig_arena_init(ccsig_arena *a, size_t first_block) {
     a->end = NULL;
     a->block_size = first_block ? first_block : 4096;
     a->total = 0;
+    a->failed = false;
 }
 
 void *ccsig_arena_alloc_slow(ccsig_arena *a, size_t n) {
     size_t need = (n + 7u) & ~(size_t)7u;
-    if (need < n)
+    if (need < n) {
+        a->failed = true;
         return NULL;
+    }
     if (a->cur && (size_t)(a->end - a->cur) >= need) {
         void *p = a->cur;
         a->cur += need;
@@ -39,13 +42,17 @@ void *ccsig_arena_alloc_slow(ccsig_arena *a, size_t n) {
     }
     size_t size = a->block_size;
     while (size < need) {
-        if (size > SIZE_MAX / 2)
+        if (size > SIZE_MAX / 2) {
+            a->failed = true;
             return NULL;
+        }
         size *= 2;
     }
     ccsig_arena_block *b = ccsig_malloc(BLOCK_HDR + size);
-    if (!b)
+    if (!b) {
+        a->failed = true;
         return NULL;
+    }
     b->size = size;
     b->next = a->head;
     a->head = b;
@@ -83,6 +90,7 @@ void ccsig_arena_reset(ccsig_arena *a) {
     }
     a->head = keep;
     a->total = 0;
+    a->failed = false;
     if (keep) {
         keep->next = NULL;
         a->cur = block_data(keep);

@@ -46,6 +46,7 @@ typedef struct doc {
     block b[MAX_BLOCKS];
     int n;
     ccsig_arena *a;
+    bool oom; /* an allocation failed: the output buffer is marked failed */
 } doc;
 
 static block *blk(doc *d, block_kind k) {
@@ -87,8 +88,10 @@ static const char *fmt(doc *d, const char *f, ...) {
     ccsig_buf t = CCSIG_BUF_INIT;
     ccsig_buf_vprintf(&t, f, ap);
     va_end(ap);
-    const char *r = ccsig_arena_dup(d->a, ccsig_buf_cstr(&t), t.len);
+    const char *r = ccsig_buf_failed(&t) ? NULL : ccsig_arena_dup(d->a, ccsig_buf_cstr(&t), t.len);
     ccsig_buf_free(&t);
+    if (!r)
+        d->oom = true;
     return r ? r : "";
 }
 
@@ -150,6 +153,8 @@ static void build(doc *d, const ccsig_declaration *dc) {
     if (t.len && t.data[t.len - 1] == '\n')
         t.data[--t.len] = '\0';
     const char *robots = fmt(d, "%s", ccsig_buf_cstr(&t));
+    if (ccsig_buf_failed(&t))
+        d->oom = true;
     ccsig_buf_free(&t);
 
     block *b = blk(d, BK_TITLE);
@@ -495,6 +500,8 @@ static void wrap(ccsig_buf *out, doc *d, const block *b, const char *first, cons
         for (const char *p = s; *p; p++)
             ccsig_buf_putc(&para, keep && *p == ' ' ? '\x01' : *p);
     }
+    if (ccsig_buf_failed(&para))
+        out->failed = true;
     const char *p = ccsig_buf_cstr(&para);
     const char *indent = first;
     size_t col = 0;
@@ -765,6 +772,8 @@ void declare_put_doc(const ccsig_declaration *dc, ccsig_declare_format f, ccsig_
         render_html(d, out);
     else
         render_text(d, out);
+    if (d->oom)
+        out->failed = true;
     ccsig_free(d);
     ccsig_arena_free(&a);
 }

@@ -608,7 +608,8 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         if (d->npaths)
             ccsig_buf_printf(&ours, "%s ", path);
         declare_put_expression(d, &ours);
-        if (ccsig_robots_check(r0, agent, strlen(agent), path, strlen(path), a))
+        if (ccsig_buf_failed(&ours) ||
+            ccsig_robots_check(r0, agent, strlen(agent), path, strlen(path), a))
             goto out;
         bool found = false;
         for (size_t k = 0; k < a->nst; k++)
@@ -685,6 +686,8 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         ccsig_buf_puts(&t, eol);
         nlines++;
     }
+    if (ccsig_buf_failed(&t) || ccsig_buf_failed(&ours))
+        goto out; /* s is CCSIG_ERR_NOMEM */
     unsigned cu_count = nlines - cu_first;
     if (!at_end) {
         ccsig_buf_puts(&t, eol); /* a blank line before the first group */
@@ -716,6 +719,8 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
                 continue;
             ccsig_buf_clear(&t);
             ccsig_buf_printf(&t, "User-agent: %s%s", agent, eol_at(&g, first));
+            if (ccsig_buf_failed(&t))
+                goto out;
             if (!add_insertion(&g, (unsigned)first, t.data, t.len, 1))
                 goto refused;
         }
@@ -739,6 +744,8 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         }
     }
 
+    if (ccsig_buf_failed(&m->inserted))
+        goto out; /* s is CCSIG_ERR_NOMEM */
     /* Assemble; a BOM stays the first bytes of the file. */
     size_t at = 0, bom = bom_len(p, len);
     for (size_t i = 0; i <= g.L.n; i++) {
@@ -805,8 +812,11 @@ static void put_line(ccsig_buf *out, char op, const char *p, size_t n) {
 void ccsig_declare_merge_diff(const ccsig_declare_merge *m, const char *old, size_t len,
                               const char *old_name, const char *new_name, ccsig_buf *out) {
     lines L = {NULL, 0};
-    if (m->unchanged || !split_lines(old, len, &L)) {
+    if (m->unchanged)
+        return;
+    if (!split_lines(old, len, &L)) {
         ccsig_free(L.v);
+        out->failed = true;
         return;
     }
     /* The edit script: old lines with insertions, as a flat list. */

@@ -181,6 +181,10 @@ ccsig_status ccsig_scan_record(ccsig_scanner *s, const ccsig_warc_record *rec,
         if (st)
             return st;
     }
+    /* The readers drop what the arena could not hold: then the result is
+     * incomplete and the record is not judged. */
+    if (s->arena.failed)
+        return CCSIG_ERR_NOMEM;
     decide(s, res);
     return CCSIG_OK;
 }

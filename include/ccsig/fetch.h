@@ -87,7 +87,8 @@ typedef struct ccsig_fetch_req {
 typedef struct ccsig_response {
     long status; /* HTTP status of the final answer; 0 when there is none */
     char *url;   /* the final URL (after redirects) */
-    char *body;  /* NUL-terminated; may be cut (truncated, stopped) */
+    char *body;  /* NUL-terminated; may be cut (truncated, stopped). A caller
+                    that takes it over sets this to NULL and frees it with ccsig_free */
     size_t len;
     size_t total;                /* size of the whole representation when known, else 0 */
     bool partial;                /* a 206 answer to a range request */
@@ -151,7 +152,8 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
  * host; default ports dropped). false when the URL is not one. */
 bool ccsig_url_origin(const char *url, char *out, size_t cap);
 
-/* Resolve ref against base (RFC 3986), into a malloc'd string; NULL when
+/* Resolve ref against base (RFC 3986), into a string the caller frees with
+ * ccsig_free (ccsig/alloc.h); NULL when out of memory or when
  * either cannot be parsed. */
 char *ccsig_url_resolve(const char *base, const char *ref);
 

@@ -235,8 +235,8 @@ static void read_xmp(ccsig_collect *c, XmpPtr x, ccsig_str origin) {
     }
 }
 
-ccsig_status ccsig_xmp_read_packet(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
-                                   ccsig_error *err) {
+static ccsig_status xmp_read_packet(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
+                                    ccsig_error *err) {
     if (len > CCSIG_XMP_MAX_PACKET)
         return ccsig_error_set(err, CCSIG_ERR_LIMIT, CCSIG_XMP_MAX_PACKET,
                                "XMP packet larger than %u bytes", CCSIG_XMP_MAX_PACKET);
@@ -266,8 +266,14 @@ ccsig_status ccsig_xmp_read_packet(ccsig_collect *c, const char *p, size_t len, 
     return CCSIG_OK;
 }
 
-ccsig_status ccsig_xmp_read_file(ccsig_collect *c, const char *path, ccsig_str origin,
-                                 ccsig_error *err) {
+ccsig_status ccsig_xmp_read_packet(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
+                                   ccsig_error *err) {
+    bool failed = c->arena->failed;
+    return src_nomem(c, failed, xmp_read_packet(c, p, len, origin, err), err);
+}
+
+static ccsig_status xmp_read_file(ccsig_collect *c, const char *path, ccsig_str origin,
+                                  ccsig_error *err) {
     if (!xmp_ready(err))
         return CCSIG_ERR_UNSUPPORTED;
     int fd = open(path, O_RDONLY);
@@ -340,6 +346,12 @@ ccsig_status ccsig_xmp_read_file(ccsig_collect *c, const char *path, ccsig_str o
     if (map)
         munmap(map, len);
     return rc;
+}
+
+ccsig_status ccsig_xmp_read_file(ccsig_collect *c, const char *path, ccsig_str origin,
+                                 ccsig_error *err) {
+    bool failed = c->arena->failed;
+    return src_nomem(c, failed, xmp_read_file(c, path, origin, err), err);
 }
 
 /* ---- packet scanning ---- */
