@@ -107,6 +107,14 @@ ccsig_str ccsig_url_path(ccsig_str url) {
     const char *hash = memchr(p, '#', url.len);
     if (hash)
         e = hash;
+    /* An absolute URL split refused (a bad port, no host): the path is still
+     * what follows the authority, never the scheme and host. */
+    const char *s = p;
+    while (s < e && ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+                     (s > p && ((*s >= '0' && *s <= '9') || *s == '+' || *s == '-' || *s == '.'))))
+        s++;
+    if (s > p && e - s >= 3 && !memcmp(s, "://", 3))
+        p = s + 1;                                  /* now at "//authority" */
     if (e - p >= 2 && p[0] == '/' && p[1] == '/') { /* scheme-relative: skip the host */
         p += 2;
         while (p < e && *p != '/' && *p != '?')
