@@ -3,6 +3,7 @@
  * Reset keeps only the largest block: after one input of a given size the
  * arena never calls malloc again for inputs up to that size.
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "ccsig/alloc.h"
@@ -37,6 +38,7 @@ void *ccsig_arena_alloc_slow(ccsig_arena *a, size_t n) {
     }
     if (a->cur && (size_t)(a->end - a->cur) >= need) {
         void *p = a->cur;
+        assert(((uintptr_t)p & 7u) == 0);
         a->cur += need;
         return p;
     }
@@ -58,6 +60,7 @@ void *ccsig_arena_alloc_slow(ccsig_arena *a, size_t n) {
     a->head = b;
     a->cur = block_data(b) + need;
     a->end = block_data(b) + size;
+    assert(((uintptr_t)block_data(b) & 7u) == 0 && a->cur <= a->end); /* 8-aligned, in the block */
     a->total += size;
     /* Grow geometrically so many small allocations need few blocks. */
     if (a->block_size < ((size_t)1 << 26))

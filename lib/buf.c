@@ -1,6 +1,7 @@
 /*
  * buf.c — growable byte buffer and the small shared helpers of common.h.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -28,6 +29,7 @@ bool ccsig_buf_reserve(ccsig_buf *b, size_t n) {
     }
     b->data = d;
     b->cap = cap;
+    assert(b->len + n + 1 <= b->cap); /* room for n bytes and the NUL */
     return true;
 }
 
@@ -55,6 +57,7 @@ void ccsig_buf_vprintf(ccsig_buf *b, const char *fmt, va_list ap) {
     } else if (ccsig_buf_reserve(b, (size_t)n)) {
         vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
         b->len += (size_t)n;
+        assert(b->len < b->cap && b->data[b->len] == '\0'); /* always NUL-terminated */
     }
     va_end(ap2);
 }

@@ -30,6 +30,7 @@
  * Where RFC 9309 leaves room, behaviour follows google/robotstxt (robots.cc):
  * see robots.h for the list and the README for the deliberate differences.
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "ccsig/alloc.h"
@@ -544,6 +545,7 @@ static size_t normalize(const char *s, size_t n, char *out, size_t cap, bool url
             out[o++] = (char)c;
         }
     }
+    assert(o <= cap);
     return o;
 full:
     if (trunc)
@@ -583,6 +585,7 @@ size_t robots_normalize_pattern(const char *s, size_t n, char *out) {
             out[o++] = hexdig[c & 15];
         }
     }
+    assert(o <= 3 * n); /* the room the caller gives */
     return o;
 }
 
@@ -1471,6 +1474,7 @@ static void add_statement(ccsig_robots_answer *out, const ccsig_statement *st,
         out->nst++;
         return;
     }
+    assert(out->nst == CCSIG_ROBOTS_MAX_STATEMENTS); /* never more: fold into the last */
     ccsig_statement *last = &out->st[out->nst - 1];
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
         const ccsig_pref *pf = &st->cat[c];

@@ -23,6 +23,7 @@
  * to the next "WARC/" at a line start. Every loop consumes input or ends.
  */
 #define _GNU_SOURCE /* memmem */
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1401,6 +1402,8 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         rec->block_len = r->hold;
         rec->block_complete = false;
     }
+    /* held bytes: min(content_length, hold) (warc.h) */
+    assert(rec->block_len <= rec->h.content_length && (!big || rec->block_len == r->hold));
     rec->offset = off;
     rec->stream_offset = D;
     rec->raw = NULL;
