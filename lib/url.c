@@ -62,6 +62,11 @@ bool ccsig_url_split(ccsig_str url, ccsig_url *out) {
     }
     if (hend == a)
         return false;
+    /* No control bytes, spaces or DEL in a host (RFC 3986 §3.2.2): a NUL
+     * would cut the site key short and make two sites one. */
+    for (const char *q = a; q < hend; q++)
+        if ((unsigned char)*q <= 0x20 || (unsigned char)*q == 0x7f)
+            return false;
     out->host = ccsig_str_make(a, (size_t)(hend - a));
     out->port = default_port(out->scheme);
     if (colon && colon + 1 < ae) {
