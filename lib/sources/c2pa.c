@@ -305,6 +305,8 @@ static void emit(ccsig_collect *c, ccsig_str label, ccsig_str origin, const tdm_
         apply_entry(c, &tmp, &src, &es[i], &sum);
     src.text = src_printf(c->arena, "%.*s (unverified): %s", (int)label.len, label.p,
                           sum.len ? ccsig_buf_cstr(&sum) : "no entries");
+    if (ccsig_buf_failed(&sum))
+        c->arena->failed = true; /* the provenance text is incomplete: out of memory */
     ccsig_buf_free(&sum);
     ccsig_statement *st = ccsig_collect_add(c, CCSIG_SRC_C2PA);
     if (!st)

@@ -23,6 +23,7 @@
 #include "ccsig/arena.h"
 #include "ccsig/buf.h"
 #include "ccsig/declare.h"
+#include "ccsig/httpmsg.h"
 #include "ccsig/pref.h"
 #include "ccsig/robots.h"
 #include "ccsig/scan.h"
@@ -342,6 +343,67 @@ static ccsig_status run_xmpns(const alloc_case *c, const input *in) {
     return st;
 }
 
+static ccsig_status run_c2pa(const alloc_case *c, const input *in) {
+    collector k;
+    collector_init(&k, true);
+    ccsig_error err;
+    ccsig_status st = ccsig_c2pa_read_store(&k.c, in->p, in->n, CCSIG_STR_LIT("x.c2pa"), &err);
+    collector_free(&k);
+    return st;
+}
+
+/* Embedded metadata: no status (sources.h), the arena says. */
+static ccsig_status run_embedded(const alloc_case *c, const input *in) {
+    collector k;
+    collector_init(&k, true);
+    ccsig_embedded_read(&k.c, in->p, in->n, CCSIG_STR_LIT("file"), CCSIG_EMBED_ALL);
+    ccsig_status st = k.a.failed ? CCSIG_ERR_NOMEM : CCSIG_OK;
+    collector_free(&k);
+    return st;
+}
+
+static const char http_block[] = "HTTP/1.1 200 OK\r\n"
+                                 "Content-Type: text/html\r\n"
+                                 "Content-Usage: train-ai=n\r\n"
+                                 "X-Folded: a\r\n b\r\n"
+                                 "Content-Usage: search=y\r\n"
+                                 "Content-Usage: ai-use=n\r\n"
+                                 "\r\n<html></html>";
+
+static ccsig_status run_http(const alloc_case *c, const input *in) {
+    ccsig_arena a;
+    ccsig_arena_init(&a, SMALL_BLOCK);
+    ccsig_http_msg *m = malloc(sizeof *m); /* the test's own memory */
+    assert_non_null(m);
+    ccsig_error err;
+    ccsig_status st = ccsig_http_parse(&a, in->p, in->n, m, &err);
+    if (!st) {
+        ccsig_str v;
+        ccsig_error_clear(&err);
+        if (!ccsig_http_combined(m, "Content-Usage", &a, &v, &err) && err.code)
+            st = err.code; /* out of memory (httpmsg.h) */
+    }
+    free(m);
+    ccsig_arena_free(&a);
+    return st;
+}
+
+/* The WARC writer: every record of a plain WARC as its own member/frame. */
+static ccsig_status run_warc_writer(const alloc_case *c, const input *in) {
+    ccsig_warc_writer *w = ccsig_warc_writer_new((ccsig_warc_codec)c->arg, 1);
+    if (!w)
+        return CCSIG_ERR_NOMEM;
+    ccsig_buf out = CCSIG_BUF_INIT;
+    ccsig_error err;
+    ccsig_status st = CCSIG_OK;
+    for (size_t off = 0; off < in->n && !st; off += 512)
+        st = ccsig_warc_writer_member(w, &out, in->p + off, in->n - off < 512 ? in->n - off : 512,
+                                      &err);
+    ccsig_buf_free(&out);
+    ccsig_warc_writer_free(w);
+    return st;
+}
+
 /* The dataset seeds start with one byte choosing the format (fuzz_dataset.c). */
 static ccsig_status run_dataset(const alloc_case *c, const input *in) {
     collector k;
@@ -491,6 +553,12 @@ static const alloc_case cases[] = {
     {"rsl", run_rsl, SEED("fuzz_rsl/seed1"), 0, true},
     {"xmp packet", run_xmp_packet, SEED("fuzz_xmp/seed1"), 0, true},
     {"xmp namespace reader", run_xmpns, SEED("fuzz_xmpns/declare-all.xmp"), 0, true},
+    {"c2pa manifest store", run_c2pa, SEED("fuzz_c2pa/seed1"), 0, true},
+    {"embedded jpeg", run_embedded, SEED("fuzz_embedded/photo.jpg"), 0, true},
+    {"embedded png", run_embedded, SEED("fuzz_embedded/photo.png"), 0, true},
+    {"embedded pdf", run_embedded, SEED("fuzz_embedded/report.pdf"), 0, true},
+    {"embedded mp4", run_embedded, SEED("fuzz_embedded/clip.mp4"), 0, true},
+    {"http header block", run_http, NULL, 0, true},
     {"dataset croissant", run_dataset, SEED("fuzz_dataset/croissant"), 0, true},
     {"dataset card", run_dataset, SEED("fuzz_dataset/card"), 0, true},
     {"dataset datapackage", run_dataset, SEED("fuzz_dataset/datapackage"), 0, true},
@@ -514,6 +582,8 @@ static const alloc_case cases[] = {
     {"warc reader .warc.gz", run_warc, "gzip:tests/data/scan/site.warc", 0, true},
     {"warc reader .warc.zst", run_warc, "zstd:tests/data/scan/site.warc", 0, true},
     {"warc reader .warc.zst (seed)", run_warc, SEED("fuzz_warc/site.warc.zst"), 0, true},
+    {"warc writer gzip", run_warc_writer, "tests/data/scan/site.warc", CCSIG_WARC_GZIP, true},
+    {"warc writer zstd", run_warc_writer, "tests/data/scan/site.warc", CCSIG_WARC_ZSTD, true},
     {"scan records .warc", run_scan, "tests/data/scan/site.warc", 0, true},
     {"scan records .warc.gz", run_scan, "gzip:tests/data/scan/site.warc", 0, true},
     /* the scan session (one entry when the library API lands) */
@@ -528,6 +598,8 @@ static input builtin(const alloc_case *c) {
         s = robots_txt;
     else if (c->run == run_headers)
         s = header_block;
+    else if (c->run == run_http)
+        s = http_block;
     else
         s = "";
     input in = {strdup(s), strlen(s)};
