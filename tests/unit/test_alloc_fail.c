@@ -108,9 +108,13 @@ typedef struct input {
     size_t n;
 } input;
 
+/* rel: under the source tree, or "shared/..." under the shared corpora. */
 static input load(const char *rel) {
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", CCSIG_SOURCE_DIR, rel);
+    if (!strncmp(rel, "shared/", 7))
+        snprintf(path, sizeof path, "%s/%s", CCSIG_SHARED_DIR, rel + 7);
+    else
+        snprintf(path, sizeof path, "%s/%s", CCSIG_SOURCE_DIR, rel);
     FILE *f = fopen(path, "rb");
     if (!f)
         fail_msg("cannot open %s", path);
@@ -166,7 +170,7 @@ static ccsig_status run_sf(const alloc_case *c, const input *in) {
         st = ccsig_sf_parse_list(&a, in->p, in->n, &v, &err);
         if (!st)
             st = ccsig_sf_serialize_list(&b, &v, &err);
-    } else {
+    } else { /* 2 and 3: a dictionary */
         ccsig_sf_dict v;
         st = ccsig_sf_parse_dict(&a, in->p, in->n, &v, &err);
         if (!st)
@@ -545,6 +549,11 @@ static const alloc_case cases[] = {
     {"pref expression (long)", run_pref, SEED("fuzz_pref/seed7"), 0, true},
     {"robots.txt compile + query", run_robots, NULL, 0, true},
     {"robots.txt lint", run_robots_lint, NULL, 0, true},
+    {"robots.txt compile + query (real, 137 groups)", run_robots,
+     "shared/corpus/robots-real/0164.txt", 0, true},
+    {"robots.txt lint (real)", run_robots_lint, "shared/corpus/robots-real/0164.txt", 0, true},
+    {"sf dict (40 members: key index)", run_sf, NULL, 3, true},
+    {"pref expression (40 members)", run_pref, NULL, 3, true},
     {"headers", run_headers, NULL, 0, true},
     {"html head", run_html, SEED("fuzz_html/seed1"), 0, true},
     {"html head 2", run_html, SEED("fuzz_html/seed2"), 0, true},
@@ -592,7 +601,16 @@ static const alloc_case cases[] = {
 /* The built-in inputs of the cases that name no file. */
 static input builtin(const alloc_case *c) {
     const char *s = NULL;
-    if (c->run == run_sf)
+    char many[2048];
+    if (c->arg == 3) { /* 40 dictionary members: past the linear search of duplicate keys */
+        size_t o = 0;
+        for (int i = 0; i < 40; i++)
+            o += (size_t)snprintf(many + o, sizeof many - o, "%sk%d=%s", i ? ", " : "", i,
+                                  i % 2 ? "?1" : "\"v\"");
+        s = many;
+        if (c->run == run_pref)
+            snprintf(many + o, sizeof many - o, ", train-ai=n, search=y");
+    } else if (c->run == run_sf)
         s = c->arg == 0 ? sf_item : c->arg == 1 ? sf_list : sf_dict;
     else if (c->run == run_robots || c->run == run_robots_lint || c->run == run_declare_merge)
         s = robots_txt;
