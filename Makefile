@@ -2,9 +2,12 @@
 # machine needs: both install missing Debian packages first (scripts/bootstrap).
 #
 #   make run     build (release) and run the main job on the bundled sample
-#   make test    build with ASan+UBSan and run every test through ctest
+#   make test    build with ASan+UBSan and run every test through ctest (fuzz
+#                targets replayed over their seeds included), then the threaded
+#                parts under ThreadSanitizer (make test-tsan, build-tsan)
 #   make bench   build (release) and run the benchmark programs in bench/
 #   make fuzz    build the libFuzzer targets with clang, run each FUZZ_SECONDS
+#   make fuzz-smoke  the same for 5 s each (FUZZ_SMOKE_SECONDS)
 #   make format  rewrite the sources with clang-format
 #   make install PREFIX=/usr/local   build (release) and install bin/ccsig,
 #                the libraries (shared and static), pkg-config files, headers
@@ -13,13 +16,15 @@
 
 BUILD       ?= build
 SAN_BUILD   ?= build-san
+TSAN_BUILD  ?= build-tsan
 FUZZ_BUILD  ?= build-fuzz
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 PREFIX      ?= /usr/local
+FUZZ_SMOKE_SECONDS ?= 5
 CCSIG       := $(BUILD)/programs/ccsig
 
-.PHONY: all bootstrap build run test bench fuzz format install clean
+.PHONY: all bootstrap build run test test-tsan bench fuzz fuzz-smoke format install clean
 
 all: build
 
@@ -39,6 +44,19 @@ test: bootstrap
 	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS)
 	@# Conformance runners print their own counts; ctest hides a passing test's output.
 	@grep -h -E "suite: [0-9]+ passed, [0-9]+ failed" $(SAN_BUILD)/Testing/Temporary/LastTest.log || true
+	@$(MAKE) --no-print-directory test-tsan
+
+# The threaded parts under ThreadSanitizer (tests labelled tsan, see
+# tests/CMakeLists.txt); part of make test.
+test-tsan: bootstrap
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCCSIG_TSAN=ON >/dev/null
+	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target tsan_tests
+	@ctest --test-dir $(TSAN_BUILD) --output-on-failure -j $(JOBS) -L tsan
+
+# A short real libFuzzer run of every target (needs clang), FUZZ_SMOKE_SECONDS
+# each; not part of make test (see the fuzz-replay tests for what is).
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
 bench: build
 	@./bench/run-all $(BUILD)
@@ -55,4 +73,4 @@ format:
 	@clang-format -i $$(find include lib programs tests fuzz bench server -name '*.[ch]' 2>/dev/null)
 
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

@@ -3,8 +3,10 @@
  * Reset keeps only the largest block: after one input of a given size the
  * arena never calls malloc again for inputs up to that size.
  */
+#include <assert.h>
 #include <stdlib.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/arena.h"
 
 struct ccsig_arena_block {
@@ -25,31 +27,40 @@ void ccsig_arena_init(ccsig_arena *a, size_t first_block) {
     a->end = NULL;
     a->block_size = first_block ? first_block : 4096;
     a->total = 0;
+    a->failed = false;
 }
 
 void *ccsig_arena_alloc_slow(ccsig_arena *a, size_t n) {
     size_t need = (n + 7u) & ~(size_t)7u;
-    if (need < n)
+    if (need < n) {
+        a->failed = true;
         return NULL;
+    }
     if (a->cur && (size_t)(a->end - a->cur) >= need) {
         void *p = a->cur;
+        assert(((uintptr_t)p & 7u) == 0);
         a->cur += need;
         return p;
     }
     size_t size = a->block_size;
     while (size < need) {
-        if (size > SIZE_MAX / 2)
+        if (size > SIZE_MAX / 2) {
+            a->failed = true;
             return NULL;
+        }
         size *= 2;
     }
-    ccsig_arena_block *b = malloc(BLOCK_HDR + size);
-    if (!b)
+    ccsig_arena_block *b = ccsig_malloc(BLOCK_HDR + size);
+    if (!b) {
+        a->failed = true;
         return NULL;
+    }
     b->size = size;
     b->next = a->head;
     a->head = b;
     a->cur = block_data(b) + need;
     a->end = block_data(b) + size;
+    assert(((uintptr_t)block_data(b) & 7u) == 0 && a->cur <= a->end); /* 8-aligned, in the block */
     a->total += size;
     /* Grow geometrically so many small allocations need few blocks. */
     if (a->block_size < ((size_t)1 << 26))
@@ -73,15 +84,16 @@ void ccsig_arena_reset(ccsig_arena *a) {
         ccsig_arena_block *next = b->next;
         if (!keep || b->size > keep->size) {
             if (keep)
-                free(keep);
+                ccsig_free(keep);
             keep = b;
         } else {
-            free(b);
+            ccsig_free(b);
         }
         b = next;
     }
     a->head = keep;
     a->total = 0;
+    a->failed = false;
     if (keep) {
         keep->next = NULL;
         a->cur = block_data(keep);
@@ -95,7 +107,7 @@ void ccsig_arena_reset(ccsig_arena *a) {
 void ccsig_arena_free(ccsig_arena *a) {
     for (ccsig_arena_block *b = a->head; b;) {
         ccsig_arena_block *next = b->next;
-        free(b);
+        ccsig_free(b);
         b = next;
     }
     a->head = NULL;

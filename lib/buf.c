@@ -1,9 +1,11 @@
 /*
  * buf.c — growable byte buffer and the small shared helpers of common.h.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/buf.h"
 
 bool ccsig_buf_reserve(ccsig_buf *b, size_t n) {
@@ -19,13 +21,14 @@ bool ccsig_buf_reserve(ccsig_buf *b, size_t n) {
         }
         cap *= 2;
     }
-    char *d = realloc(b->data, cap);
+    char *d = ccsig_realloc(b->data, cap);
     if (!d) {
         b->failed = true;
         return false;
     }
     b->data = d;
     b->cap = cap;
+    assert(b->len + n + 1 <= b->cap); /* room for n bytes and the NUL */
     return true;
 }
 
@@ -53,6 +56,7 @@ void ccsig_buf_vprintf(ccsig_buf *b, const char *fmt, va_list ap) {
     } else if (ccsig_buf_reserve(b, (size_t)n)) {
         vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
         b->len += (size_t)n;
+        assert(b->len < b->cap && b->data[b->len] == '\0'); /* always NUL-terminated */
     }
     va_end(ap2);
 }
@@ -69,7 +73,7 @@ const char *ccsig_buf_cstr(ccsig_buf *b) {
 }
 
 void ccsig_buf_free(ccsig_buf *b) {
-    free(b->data);
+    ccsig_free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
     b->failed = false;

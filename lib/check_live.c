@@ -546,7 +546,7 @@ evaluate:
                 rsl[nrsl].error = d.body ? ccsig_str_make("", 0) : arena_str(&w->arena, d.error);
                 nrsl++;
             }
-            free(abs); /* ccsig_url_resolve's malloc */
+            ccsig_free(abs); /* ccsig_url_resolve's malloc */
         }
     }
     if (nrsl) {

@@ -628,7 +628,9 @@ static ccsig_status put_dataset(const ccsig_declaration *d, ccsig_dataset_format
     declare_put_expression(d, &e);
     ccsig_dataset_decl dd = {ccsig_buf_cstr(&e), d->collection, d->party_name, d->party_url,
                              d->policy_url};
-    ccsig_status s = ccsig_buf_failed(&e) ? CCSIG_ERR_NOMEM : ccsig_dataset_write(f, &dd, out, err);
+    ccsig_status s = ccsig_buf_failed(&e)
+                         ? ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory")
+                         : ccsig_dataset_write(f, &dd, out, err);
     ccsig_buf_free(&e);
     return s;
 }
@@ -675,7 +677,7 @@ ccsig_status ccsig_declare_write(const ccsig_declaration *d, ccsig_declare_forma
                                   : f == CCSIG_DECLARE_DATASET_CARD ? CCSIG_DATASET_CARD
                                                                     : CCSIG_DATASET_DATAPACKAGE;
         s = put_dataset(d, df, &b, err);
-        if (s && s != CCSIG_ERR_NOMEM) {
+        if (s) {
             ccsig_buf_free(&b);
             return s;
         }

@@ -11,9 +11,11 @@
  * vocab (the CC signals 0.1 texts, CC BY 4.0, attributed at the end; a unit
  * test compares them with the signal files).
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/arena.h"
 #include "ccsig/xmpns.h"
 #include "declare_internal.h"
@@ -45,21 +47,23 @@ typedef struct doc {
     block b[MAX_BLOCKS];
     int n;
     ccsig_arena *a;
+    bool oom; /* an allocation failed: the output buffer is marked failed */
 } doc;
 
 static block *blk(doc *d, block_kind k) {
-    /* The document below has a fixed shape well under MAX_BLOCKS. */
-    if (d->n >= MAX_BLOCKS)
-        abort();
-    block *b = &d->b[d->n++];
+    /* The document below has a fixed shape well under MAX_BLOCKS (the
+     * library never aborts: past it, the last block is reused). */
+    assert(d->n < MAX_BLOCKS);
+    block *b = &d->b[d->n < MAX_BLOCKS ? d->n++ : MAX_BLOCKS - 1];
     b->kind = k;
     b->n = 0;
     return b;
 }
 
 static void add(block *b, span_kind k, const char *s, const char *url) {
+    assert(b->n < MAX_SPANS); /* fixed shape, as for blocks */
     if (b->n >= MAX_SPANS)
-        abort();
+        return;
     b->sp[b->n++] = (span){k, s, url};
 }
 
@@ -86,8 +90,10 @@ static const char *fmt(doc *d, const char *f, ...) {
     ccsig_buf t = CCSIG_BUF_INIT;
     ccsig_buf_vprintf(&t, f, ap);
     va_end(ap);
-    const char *r = ccsig_arena_dup(d->a, ccsig_buf_cstr(&t), t.len);
+    const char *r = ccsig_buf_failed(&t) ? NULL : ccsig_arena_dup(d->a, ccsig_buf_cstr(&t), t.len);
     ccsig_buf_free(&t);
+    if (!r)
+        d->oom = true;
     return r ? r : "";
 }
 
@@ -149,6 +155,8 @@ static void build(doc *d, const ccsig_declaration *dc) {
     if (t.len && t.data[t.len - 1] == '\n')
         t.data[--t.len] = '\0';
     const char *robots = fmt(d, "%s", ccsig_buf_cstr(&t));
+    if (ccsig_buf_failed(&t))
+        d->oom = true;
     ccsig_buf_free(&t);
 
     block *b = blk(d, BK_TITLE);
@@ -494,6 +502,8 @@ static void wrap(ccsig_buf *out, doc *d, const block *b, const char *first, cons
         for (const char *p = s; *p; p++)
             ccsig_buf_putc(&para, keep && *p == ' ' ? '\x01' : *p);
     }
+    if (ccsig_buf_failed(&para))
+        out->failed = true;
     const char *p = ccsig_buf_cstr(&para);
     const char *indent = first;
     size_t col = 0;
@@ -750,7 +760,7 @@ static void render_html(doc *d, ccsig_buf *out) {
 void declare_put_doc(const ccsig_declaration *dc, ccsig_declare_format f, ccsig_buf *out) {
     ccsig_arena a;
     ccsig_arena_init(&a, 0);
-    doc *d = calloc(1, sizeof *d);
+    doc *d = ccsig_calloc(1, sizeof *d);
     if (!d) {
         out->failed = true;
         ccsig_arena_free(&a);
@@ -764,6 +774,8 @@ void declare_put_doc(const ccsig_declaration *dc, ccsig_declare_format f, ccsig_
         render_html(d, out);
     else
         render_text(d, out);
-    free(d);
+    if (d->oom)
+        out->failed = true;
+    ccsig_free(d);
     ccsig_arena_free(&a);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/robots.h"
 #include "declare_internal.h"
 
@@ -107,14 +108,14 @@ static size_t bom_len(const char *p, size_t len) {
 
 static bool split_lines(const char *p, size_t len, lines *out) {
     size_t cap = 64;
-    out->v = malloc(cap * sizeof *out->v);
+    out->v = ccsig_malloc(cap * sizeof *out->v);
     out->n = 0;
     if (!out->v)
         return false;
     size_t i = 0, bom = bom_len(p, len);
     while (i < len) {
         if (out->n == cap) {
-            rline *nv = realloc(out->v, (cap *= 2) * sizeof *nv);
+            rline *nv = ccsig_realloc(out->v, (cap *= 2) * sizeof *nv);
             if (!nv)
                 return false;
             out->v = nv;
@@ -186,7 +187,7 @@ static void refuse(ccsig_declare_merge *m, unsigned line, const char *fmt, ...) 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    char *r = strdup(msg);
+    char *r = ccsig_strdup(msg);
     if (r) /* else reason stays empty: the caller reports out of memory */
         m->reason = r;
     m->reason_line = line;
@@ -205,11 +206,15 @@ static void note(ccsig_declare_merge *m, const char *fmt, ...) {
     for (size_t i = 0; i < m->nnotes; i++)
         if (!strcmp(m->notes[i], msg))
             return;
-    if (!m->notes && !(m->notes = calloc(CCSIG_DECLARE_MERGE_MAX_NOTES, sizeof *m->notes)))
-        return; /* notes are advisory: dropped when out of memory */
-    char *n = strdup(msg);
+    if (!m->notes && !(m->notes = ccsig_calloc(CCSIG_DECLARE_MERGE_MAX_NOTES, sizeof *m->notes))) {
+        m->notes_lost = true; /* the merge reports CCSIG_ERR_NOMEM */
+        return;
+    }
+    char *n = ccsig_strdup(msg);
     if (n)
         m->notes[m->nnotes++] = n;
+    else
+        m->notes_lost = true;
 }
 
 static bool add_insertion(merger *g, unsigned before, const char *text, size_t n, unsigned nlines) {
@@ -219,7 +224,7 @@ static bool add_insertion(merger *g, unsigned before, const char *text, size_t n
                CCSIG_DECLARE_MAX_INSERTIONS - 1);
         return false;
     }
-    if (!m->ins && !(m->ins = malloc(CCSIG_DECLARE_MAX_INSERTIONS * sizeof *m->ins)))
+    if (!m->ins && !(m->ins = ccsig_malloc(CCSIG_DECLARE_MAX_INSERTIONS * sizeof *m->ins)))
         return false; /* reason empty: out of memory */
     ccsig_declare_insertion *in = &m->ins[m->nins++];
     in->before = before;
@@ -293,13 +298,13 @@ static bool strset_add(strset *s, const char *p, size_t n, size_t max) {
             return true;
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
-        char **nv = realloc(s->v, cap * sizeof *nv);
+        char **nv = ccsig_realloc(s->v, cap * sizeof *nv);
         if (!nv)
             return false;
         s->v = nv;
         s->cap = cap;
     }
-    char *c = malloc(n + 1);
+    char *c = ccsig_malloc(n + 1);
     if (!c)
         return false;
     memcpy(c, p, n);
@@ -310,8 +315,8 @@ static bool strset_add(strset *s, const char *p, size_t n, size_t max) {
 
 static void strset_free(strset *s) {
     for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
-    free(s->v);
+        ccsig_free(s->v[i]);
+    ccsig_free(s->v);
 }
 
 /* URLs made from a path pattern: the pattern with '*' as nothing and as "x",
@@ -575,12 +580,12 @@ out:
 void ccsig_declare_merge_free(ccsig_declare_merge *m) {
     ccsig_buf_free(&m->text);
     ccsig_buf_free(&m->inserted);
-    free(m->ins);
+    ccsig_free(m->ins);
     if (m->reason && m->reason[0])
-        free((char *)m->reason);
+        ccsig_free((char *)m->reason);
     for (size_t i = 0; i < m->nnotes; i++)
-        free((char *)m->notes[i]);
-    free(m->notes);
+        ccsig_free((char *)m->notes[i]);
+    ccsig_free(m->notes);
     memset(m, 0, sizeof *m);
     m->reason = "";
 }
@@ -601,7 +606,7 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         return ccsig_error_set(err, CCSIG_ERR_RANGE, 0, "%s", m->reason);
     }
     if (!split_lines(p, len, &g.L)) {
-        free(g.L.v);
+        ccsig_free(g.L.v);
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     }
     /* Lines added at the end end like the last line that has an end (files mix
@@ -626,7 +631,8 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         if (d->npaths)
             ccsig_buf_printf(&ours, "%s ", path);
         declare_put_expression(d, &ours);
-        if (ccsig_robots_check(r0, agent, strlen(agent), path, strlen(path), a))
+        if (ccsig_buf_failed(&ours) ||
+            ccsig_robots_check(r0, agent, strlen(agent), path, strlen(path), a))
             goto out;
         bool found = false;
         for (size_t k = 0; k < a->nst; k++)
@@ -703,6 +709,8 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         ccsig_buf_puts(&t, eol);
         nlines++;
     }
+    if (ccsig_buf_failed(&t) || ccsig_buf_failed(&ours))
+        goto out; /* s is CCSIG_ERR_NOMEM */
     unsigned cu_count = nlines - cu_first;
     if (!at_end) {
         ccsig_buf_puts(&t, eol); /* a blank line before the first group */
@@ -734,6 +742,8 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
                 continue;
             ccsig_buf_clear(&t);
             ccsig_buf_printf(&t, "User-agent: %s%s", agent, eol_at(&g, first));
+            if (ccsig_buf_failed(&t))
+                goto out;
             if (!add_insertion(&g, (unsigned)first, t.data, t.len, 1))
                 goto refused;
         }
@@ -757,6 +767,8 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         }
     }
 
+    if (ccsig_buf_failed(&m->inserted))
+        goto out; /* s is CCSIG_ERR_NOMEM */
     /* Assemble; a BOM stays the first bytes of the file. */
     size_t at = 0, bom = bom_len(p, len);
     for (size_t i = 0; i <= g.L.n; i++) {
@@ -797,13 +809,15 @@ refused:
     if (err)
         err->line = m->reason_line;
 out:
+    if (s == CCSIG_OK && m->notes_lost)
+        s = CCSIG_ERR_NOMEM;
     if (s == CCSIG_ERR_NOMEM && !m->reason[0])
         ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     ccsig_robots_free(r0);
     ccsig_robots_answer_free(a);
     ccsig_buf_free(&ours);
     ccsig_buf_free(&t);
-    free(g.L.v);
+    ccsig_free(g.L.v);
     return s;
 }
 
@@ -827,17 +841,20 @@ static void put_line(ccsig_buf *out, char op, const char *p, size_t n) {
 void ccsig_declare_merge_diff(const ccsig_declare_merge *m, const char *old, size_t len,
                               const char *old_name, const char *new_name, ccsig_buf *out) {
     lines L = {NULL, 0};
-    if (m->unchanged || !split_lines(old, len, &L)) {
-        free(L.v);
+    if (m->unchanged)
+        return;
+    if (!split_lines(old, len, &L)) {
+        ccsig_free(L.v);
+        out->failed = true;
         return;
     }
     /* The edit script: old lines with insertions, as a flat list. */
     size_t cap = L.n * 2 + 64, n = 0;
     for (size_t k = 0; k < m->nins; k++)
         cap += m->ins[k].lines + 2;
-    dline *v = malloc(cap * sizeof *v);
+    dline *v = ccsig_malloc(cap * sizeof *v);
     if (!v) {
-        free(L.v);
+        ccsig_free(L.v);
         out->failed = true;
         return;
     }
@@ -910,6 +927,6 @@ void ccsig_declare_merge_diff(const ccsig_declare_merge *m, const char *old, siz
         }
         i = end;
     }
-    free(v);
-    free(L.v);
+    ccsig_free(v);
+    ccsig_free(L.v);
 }

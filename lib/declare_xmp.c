@@ -66,6 +66,8 @@ void declare_put_xmp(const ccsig_declaration *d, ccsig_buf *b) {
     ccsig_buf expr = CCSIG_BUF_INIT;
     declare_put_expression(d, &expr);
     prop(b, CCSIG_XMP_PREFIX ":" CCSIG_XMP_CONTENT_USAGE, ccsig_buf_cstr(&expr));
+    if (ccsig_buf_failed(&expr))
+        b->failed = true;
     ccsig_buf_free(&expr);
     prop(b, CCSIG_XMP_PREFIX ":" CCSIG_XMP_COLLECTION, d->collection);
     prop(b, CCSIG_XMP_PREFIX ":" CCSIG_XMP_PARTY, d->party_name);
@@ -92,6 +94,8 @@ void declare_put_xmp(const ccsig_declaration *d, ccsig_buf *b) {
             ccsig_buf_printf(&c, " Declaration: %s", d->policy_url);
         ccsig_buf_puts(b, "   <plus:OtherConstraints>\n    <rdf:Alt>\n"
                           "     <rdf:li xml:lang=\"x-default\">");
+        if (ccsig_buf_failed(&c))
+            b->failed = true;
         declare_put_xml_escaped(b, ccsig_buf_cstr(&c));
         ccsig_buf_puts(b, "</rdf:li>\n    </rdf:Alt>\n   </plus:OtherConstraints>\n");
         ccsig_buf_free(&c);

@@ -244,7 +244,9 @@ ccsig_status ccsig_evaluate(const ccsig_eval_input *in, ccsig_arena *a, ccsig_ev
             out->n_earlier++;
 
     ccsig_evaluate_decide(c->sts, c->n, in->profile, &out->verdict, &out->decision);
-    return CCSIG_OK;
+    /* a reader that ran out of arena memory dropped what it read: the
+     * verdict would miss a statement, so it is no answer */
+    return a->failed ? CCSIG_ERR_NOMEM : CCSIG_OK;
 }
 
 void ccsig_evaluate_decide(const ccsig_statement *sts, size_t n, const ccsig_profile *profile,

@@ -21,6 +21,7 @@
 
 #include <curl/curl.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/fetch.h"
 #include "ccsig/robots.h"
 #include "ccsig/url.h"
@@ -111,7 +112,7 @@ ccsig_status ccsig_fetcher_new(const ccsig_fetch_opts *o, ccsig_fetcher **out, c
         if (stat(o->cache_dir, &st) || !S_ISDIR(st.st_mode))
             return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "%s is not a directory", o->cache_dir);
     }
-    ccsig_fetcher *f = calloc(1, sizeof *f);
+    ccsig_fetcher *f = ccsig_calloc(1, sizeof *f);
     if (!f)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     f->o = *o;
@@ -132,17 +133,17 @@ void ccsig_fetcher_free(ccsig_fetcher *f) {
     if (!f)
         return;
     for (size_t i = 0; i < f->nrobots; i++) {
-        free(f->robots[i].body);
-        free(f->robots[i].strs);
+        ccsig_free(f->robots[i].body);
+        ccsig_free(f->robots[i].strs);
     }
     for (size_t i = 0; i < f->nretired; i++)
-        free(f->retired[i]);
-    free(f->retired);
-    free(f->robots);
-    free(f->hosts);
+        ccsig_free(f->retired[i]);
+    ccsig_free(f->retired);
+    ccsig_free(f->robots);
+    ccsig_free(f->hosts);
     pthread_mutex_destroy(&f->mu);
     pthread_cond_destroy(&f->cv);
-    free(f);
+    ccsig_free(f);
 }
 
 /* ---- URLs ---- */
@@ -191,7 +192,7 @@ char *ccsig_url_resolve(const char *base, const char *ref) {
         curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK) {
         char *s = NULL;
         if (curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK) {
-            out = strdup(s);
+            out = ccsig_strdup(s);
             curl_free(s);
         }
     }
@@ -207,7 +208,7 @@ static host_slot *host_find(ccsig_fetcher *f, const char *name) {
             return &f->hosts[i];
     if (f->nhosts == f->caphosts) {
         size_t cap = f->caphosts ? f->caphosts * 2 : 16;
-        host_slot *n = realloc(f->hosts, cap * sizeof *n);
+        host_slot *n = ccsig_realloc(f->hosts, cap * sizeof *n);
         if (!n)
             return NULL;
         f->hosts = n;
@@ -290,7 +291,7 @@ static bool grow(char **p, size_t *cap, size_t need) {
     size_t c = *cap ? *cap : 4096;
     while (c < need)
         c *= 2;
-    char *n = realloc(*p, c);
+    char *n = ccsig_realloc(*p, c);
     if (!n)
         return false;
     *p = n;
@@ -366,17 +367,17 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud) {
 /* The fields of the final answer's header block, read by the one HTTP
  * parser (httpmsg.h). Values are slices of hb, or of r->hmem when folded. */
 static void split_headers(ccsig_response *r, const char *hb, size_t hlen) {
-    ccsig_http_msg *m = malloc(sizeof *m);
+    ccsig_http_msg *m = ccsig_malloc(sizeof *m);
     ccsig_error err;
     ccsig_arena_init(&r->hmem, 0);
     if (m && ccsig_http_parse(&r->hmem, hb, hlen, m, &err) == CCSIG_OK && m->nfields) {
-        r->headers = malloc(m->nfields * sizeof *r->headers);
+        r->headers = ccsig_malloc(m->nfields * sizeof *r->headers);
         if (r->headers) {
             memcpy(r->headers, m->fields, m->nfields * sizeof *r->headers);
             r->nheaders = m->nfields;
         }
     }
-    free(m);
+    ccsig_free(m);
 }
 
 static const ccsig_str *find_header(const ccsig_response *r, const char *name) {
@@ -405,19 +406,19 @@ static void set_error(ccsig_response *r, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    char *e = strdup(msg);
+    char *e = ccsig_strdup(msg);
     if (e)
         r->error = e;
 }
 
 void ccsig_response_free(ccsig_response *r) {
-    free(r->url);
-    free(r->body);
-    free(r->headers);
-    free(r->hbuf);
+    ccsig_free(r->url);
+    ccsig_free(r->body);
+    ccsig_free(r->headers);
+    ccsig_free(r->hbuf);
     ccsig_arena_free(&r->hmem);
     if (r->error && r->error != no_error)
-        free((char *)r->error);
+        ccsig_free((char *)r->error);
     response_init(r);
 }
 
@@ -491,8 +492,8 @@ static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch
     char *loc = NULL;
     if (status >= 300 && status < 400 &&
         curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
-        *location = strdup(loc);
-    r->body = x.body ? x.body : calloc(1, 1);
+        *location = ccsig_strdup(loc);
+    r->body = x.body ? x.body : ccsig_calloc(1, 1);
     r->len = x.len;
     r->truncated = x.truncated;
     r->stopped = x.stopped;
@@ -518,7 +519,7 @@ static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch
 ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetch_req *req,
                              ccsig_response *out) {
     response_init(out);
-    char *cur = strdup(url);
+    char *cur = ccsig_strdup(url);
     if (!cur)
         return CCSIG_ERR_NOMEM;
     bool follow = !req || req->follow;
@@ -529,7 +530,7 @@ ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetc
         ccsig_status st = request(f, cur, req, &r, &loc);
         r.redirects = hop;
         if (st || !follow || !loc) {
-            free(loc);
+            ccsig_free(loc);
             r.url = cur;
             *out = r;
             return st;
@@ -537,13 +538,13 @@ ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetc
         if (hop + 1 > CCSIG_FETCH_MAX_REDIRECTS) {
             set_error(&r, "more than %d redirects (last to %.150s)", CCSIG_FETCH_MAX_REDIRECTS,
                       loc);
-            free(loc);
+            ccsig_free(loc);
             r.url = cur;
             *out = r;
             return CCSIG_ERR_IO;
         }
         ccsig_response_free(&r);
-        free(cur);
+        ccsig_free(cur);
         cur = loc;
     }
 }
@@ -664,16 +665,16 @@ static bool cache_read(ccsig_fetcher *f, robots_entry *e) {
     }
     ok = ok && !strcmp(origin, e->r.origin) && len <= CCSIG_FETCH_ROBOTS_MAX &&
          (!strcmp(state, "found") || !strcmp(state, "fetched") || !strcmp(state, "unavailable"));
-    char *body = ok ? malloc(len + 1) : NULL;
+    char *body = ok ? ccsig_malloc(len + 1) : NULL;
     if (body && fread(body, 1, len, fp) != len)
         ok = false;
     fclose(fp);
     if (!ok || !body) {
-        free(body);
+        ccsig_free(body);
         return false;
     }
     body[len] = '\0';
-    free(e->body);
+    ccsig_free(e->body);
     e->body = body;
     /* "fetched": what caches written before the one status enum say */
     e->r.state = strcmp(state, "unavailable") ? CCSIG_ROBOTS_FOUND : CCSIG_ROBOTS_UNAVAILABLE;
@@ -697,7 +698,7 @@ static robots_entry *robots_find(ccsig_fetcher *f, const char *origin) {
             return &f->robots[i];
     if (f->nrobots == f->caprobots) {
         size_t cap = f->caprobots ? f->caprobots * 2 : 16;
-        robots_entry *n = realloc(f->robots, cap * sizeof *n);
+        robots_entry *n = ccsig_realloc(f->robots, cap * sizeof *n);
         if (!n)
             return NULL;
         f->robots = n;
@@ -715,7 +716,7 @@ static void retire(ccsig_fetcher *f, char *body) {
         return;
     if (f->nretired == f->capretired) {
         size_t cap = f->capretired ? f->capretired * 2 : 8;
-        char **n = realloc(f->retired, cap * sizeof *n);
+        char **n = ccsig_realloc(f->retired, cap * sizeof *n);
         if (!n)
             return; /* out of memory: leak it rather than free what a caller may hold */
         f->retired = n;
@@ -793,7 +794,7 @@ static void export_rec(const robots_entry *e, ccsig_robots_fetch *out) {
  * retired, since callers may still hold them. */
 static void entry_strings(ccsig_fetcher *f, robots_entry *e) {
     size_t o = strlen(e->r.origin), u = strlen(e->r.url), x = strlen(e->r.error);
-    char *s = malloc(o + u + x + 3);
+    char *s = ccsig_malloc(o + u + x + 3);
     if (s) {
         memcpy(s, e->r.origin, o + 1);
         memcpy(s + o + 1, e->r.url, u + 1);
@@ -855,7 +856,7 @@ ccsig_status ccsig_fetch_robots(ccsig_fetcher *f, const char *url, ccsig_robots_
             snprintf(copy.r.error, sizeof copy.r.error, "%s", r.error);
         } else {
             if (copy.body && copy.body != e->body)
-                free(copy.body); /* a disk copy we do not use */
+                ccsig_free(copy.body); /* a disk copy we do not use */
             copy.body = body;
             copy.r = r;
             copy.r.body = body ? body : "";

@@ -30,6 +30,7 @@
  * Where RFC 9309 leaves room, behaviour follows google/robotstxt (robots.cc):
  * see robots.h for the list and the README for the deliberate differences.
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "ccsig/alloc.h"
@@ -555,6 +556,7 @@ static size_t normalize(const char *s, size_t n, char *out, size_t cap, bool url
             out[o++] = (char)c;
         }
     }
+    assert(o <= cap);
     return o;
 full:
     if (trunc)
@@ -594,6 +596,7 @@ size_t robots_normalize_pattern(const char *s, size_t n, char *out) {
             out[o++] = hexdig[c & 15];
         }
     }
+    assert(o <= 3 * n); /* the room the caller gives */
     return o;
 }
 
@@ -918,11 +921,11 @@ typedef struct vec {
 static bool vec_reserve(vec *a, size_t cap) {
     void *nv;
     if (a->v && a->v == a->local) {
-        nv = malloc(cap * a->size);
+        nv = ccsig_malloc(cap * a->size);
         if (nv && a->n)
             memcpy(nv, a->v, a->n * a->size);
     } else {
-        nv = realloc(a->v, cap * a->size);
+        nv = ccsig_realloc(a->v, cap * a->size);
     }
     if (!nv)
         return false;
@@ -933,7 +936,7 @@ static bool vec_reserve(vec *a, size_t cap) {
 
 static void vec_free(vec *a) {
     if (a->v != a->local)
-        free(a->v);
+        ccsig_free(a->v);
     a->v = NULL;
 }
 
@@ -1140,7 +1143,7 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
      * followed by ROBOTS_PAD zero bytes for the lexer's word reads. */
     if (used > SIZE_MAX - sizeof(ccsig_robots) - ROBOTS_PAD)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
-    ccsig_robots *r = malloc(sizeof *r + used + ROBOTS_PAD);
+    ccsig_robots *r = ccsig_malloc(sizeof *r + used + ROBOTS_PAD);
     if (!r)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     memset(r, 0, sizeof *r);
@@ -1298,7 +1301,7 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
 
     /* Global Content-Signal lines go first in the signal array. */
     if (gsignal.n) {
-        robots_rule *all = malloc((gsignal.n + signal.n) * sizeof *all);
+        robots_rule *all = ccsig_malloc((gsignal.n + signal.n) * sizeof *all);
         if (!all)
             goto nomem;
         memcpy(all, gsignal.v, gsignal.n * sizeof *all);
@@ -1307,12 +1310,12 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
         robots_group *gs = groups.v;
         for (size_t i = 0; i < groups.n; i++)
             gs[i].cs_first += (uint32_t)gsignal.n;
-        free(signal.v);
+        ccsig_free(signal.v);
         signal.v = all;
         signal.n += gsignal.n;
         signal.cap = signal.n;
     }
-    free(gsignal.v);
+    ccsig_free(gsignal.v);
     gsignal.v = NULL;
 
     /* Agent table: each token (in order of first appearance) with the list
@@ -1325,8 +1328,9 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
         nglobal += gv[i].global;
     while (nslots < 2 * pairs.n)
         nslots *= 2;
-    r->agents = malloc((pairs.n + 1) * sizeof *r->agents + groups.n * sizeof *r->groups +
-                       (pairs.n + nglobal + 1) * sizeof *r->glist + nslots * sizeof(uint32_t));
+    r->agents =
+        ccsig_malloc((pairs.n + 1) * sizeof *r->agents + groups.n * sizeof *r->groups +
+                     (pairs.n + nglobal + 1) * sizeof *r->glist + nslots * sizeof(uint32_t));
     if (!r->agents)
         goto nomem;
     r->groups = (robots_group *)(void *)(r->agents + pairs.n + 1);
@@ -1377,7 +1381,7 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     vec_free(&groups);
 
     if (access.n == 0) {
-        free(access.v);
+        ccsig_free(access.v);
         access.v = NULL;
     }
 
@@ -1409,14 +1413,14 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
     *out = r;
     return CCSIG_OK;
 nomem:
-    free(access.v);
-    free(usage.v);
-    free(signal.v);
-    free(gsignal.v);
+    ccsig_free(access.v);
+    ccsig_free(usage.v);
+    ccsig_free(signal.v);
+    ccsig_free(gsignal.v);
     vec_free(&groups);
     vec_free(&pairs);
-    free(stmts.v);
-    free(lic.v);
+    ccsig_free(stmts.v);
+    ccsig_free(lic.v);
     ccsig_arena_free(&tmp);
     r->access = NULL;
     r->usage = NULL;
@@ -1430,14 +1434,14 @@ nomem:
 void ccsig_robots_free(ccsig_robots *r) {
     if (!r)
         return;
-    free(r->access);
-    free(r->usage);
-    free(r->signal);
-    free(r->agents); /* and the groups and group lists, in the same block */
-    free(r->stmts);
-    free(r->licenses);
+    ccsig_free(r->access);
+    ccsig_free(r->usage);
+    ccsig_free(r->signal);
+    ccsig_free(r->agents); /* and the groups and group lists, in the same block */
+    ccsig_free(r->stmts);
+    ccsig_free(r->licenses);
     ccsig_arena_free(&r->arena);
-    free(r);
+    ccsig_free(r);
 }
 
 const ccsig_robots_info *ccsig_robots_get_info(const ccsig_robots *r) {

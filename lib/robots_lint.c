@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/robots.h"
 #include "ccsig/sf.h"
 #include "robots_internal.h"
@@ -96,7 +97,7 @@ static void diag(lint_ctx *c, unsigned line, unsigned col, const char *id, const
                  const char *fmt, ...) {
     ccsig_robots_lint_result *r = c->res;
     if (!r->text) {
-        r->text = malloc(sizeof *r->text);
+        r->text = ccsig_malloc(sizeof *r->text);
         if (!r->text) {
             c->nomem = true;
             return;
@@ -105,7 +106,7 @@ static void diag(lint_ctx *c, unsigned line, unsigned col, const char *id, const
     }
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 16;
-        ccsig_diag *nv = realloc(r->v, cap * sizeof *nv);
+        ccsig_diag *nv = ccsig_realloc(r->v, cap * sizeof *nv);
         if (!nv) {
             c->nomem = true;
             return;
@@ -371,7 +372,7 @@ static int agent_cmp(const void *x, const void *y) {
 static void lint_groups(lint_ctx *c, const ccsig_robots *r) {
     /* The agents in token order (the matcher keeps them in file order): the
      * rule a diagnostic names must not depend on the table's layout. */
-    const robots_agent_entry **agents = malloc((r->nagents + 1) * sizeof *agents);
+    const robots_agent_entry **agents = ccsig_malloc((r->nagents + 1) * sizeof *agents);
     if (!agents) {
         c->nomem = true;
         return;
@@ -464,7 +465,7 @@ static void lint_groups(lint_ctx *c, const ccsig_robots *r) {
                      (int)n, path, why->line, qlen(why->text.len), why->text.p);
         }
     }
-    free(agents);
+    ccsig_free(agents);
 }
 
 typedef struct sort_item {
@@ -504,7 +505,7 @@ ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_
     /* The lexer reads a padded input (ROBOTS_PAD): lint a padded copy. */
     if (len > SIZE_MAX - ROBOTS_PAD)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
-    char *copy = malloc(len + ROBOTS_PAD);
+    char *copy = ccsig_malloc(len + ROBOTS_PAD);
     if (!copy)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     if (len)
@@ -516,7 +517,7 @@ ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_
     ccsig_robots *r = NULL;
     ccsig_status rc = ccsig_robots_compile(p, len, NULL, &r, err);
     if (rc) {
-        free(copy);
+        ccsig_free(copy);
         return rc;
     }
     ccsig_arena a;
@@ -682,18 +683,18 @@ ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_
     ccsig_robots_free(r);
     ccsig_arena_free(&a);
     if (c.nomem) {
-        free(copy);
+        ccsig_free(copy);
         ccsig_robots_lint_free(out);
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     }
     /* Stable sort by position (insertion order breaks ties). */
     if (out->n > 1) {
-        sort_item *idx = malloc(out->n * sizeof *idx);
-        ccsig_diag *sorted = malloc(out->n * sizeof *sorted);
+        sort_item *idx = ccsig_malloc(out->n * sizeof *idx);
+        ccsig_diag *sorted = ccsig_malloc(out->n * sizeof *sorted);
         if (!idx || !sorted) {
-            free(idx);
-            free(sorted);
-            free(copy);
+            ccsig_free(idx);
+            ccsig_free(sorted);
+            ccsig_free(copy);
             ccsig_robots_lint_free(out);
             return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
         }
@@ -705,21 +706,21 @@ ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_
         qsort(idx, out->n, sizeof *idx, sort_cmp);
         for (size_t i = 0; i < out->n; i++)
             sorted[i] = out->v[idx[i].seq];
-        free(idx);
-        free(out->v);
+        ccsig_free(idx);
+        ccsig_free(out->v);
         out->v = sorted;
         out->cap = out->n;
     }
     set_offsets(copy, len, out);
-    free(copy);
+    ccsig_free(copy);
     return CCSIG_OK;
 }
 
 void ccsig_robots_lint_free(ccsig_robots_lint_result *res) {
-    free(res->v);
+    ccsig_free(res->v);
     if (res->text) {
         ccsig_arena_free(res->text);
-        free(res->text);
+        ccsig_free(res->text);
     }
     memset(res, 0, sizeof *res);
 }

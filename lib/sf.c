@@ -12,6 +12,7 @@
  * open-addressing index (built in the arena once they pass INDEX_MIN
  * entries) so duplicate detection stays linear.
  */
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 
@@ -168,6 +169,8 @@ static inline bool same_key(ccsig_str a, ccsig_str b) {
 }
 
 static inline void slot_put(key_index *ix, uint32_t h, size_t pos) {
+    /* at most half full (index_find grows it first): the probe ends */
+    assert((pos + 1) * 2 <= ix->mask + 1);
     size_t k = h & ix->mask;
     while (ix->slot[k].pos1)
         k = (k + 1) & ix->mask;
@@ -180,6 +183,7 @@ static inline void slot_put(key_index *ix, uint32_t h, size_t pos) {
 static bool index_build(ccsig_arena *a, key_index *ix, const void *base, size_t elem, size_t n,
                         size_t size) {
     key_index old = *ix;
+    assert(size && (size & (size - 1)) == 0 && n * 2 <= size); /* a power of two, half free */
     index_slot *slot = ccsig_arena_alloc(a, size * sizeof *slot);
     if (!slot)
         return false;
@@ -347,6 +351,7 @@ static ccsig_status parse_string(parser *ps, ccsig_sf_bare *out) {
             buf[n++] = *ps->cur++;
         } else if (c == '"') {
             ps->cur++;
+            assert(n <= (size_t)(ps->end - s)); /* at most as long as the input */
             out->type = CCSIG_SF_STRING;
             out->v.str.p = buf;
             out->v.str.len = n;

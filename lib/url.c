@@ -62,6 +62,11 @@ bool ccsig_url_split(ccsig_str url, ccsig_url *out) {
     }
     if (hend == a)
         return false;
+    /* No control bytes, spaces or DEL in a host (RFC 3986 §3.2.2): a NUL
+     * would cut the site key short and make two sites one. */
+    for (const char *q = a; q < hend; q++)
+        if ((unsigned char)*q <= 0x20 || (unsigned char)*q == 0x7f)
+            return false;
     out->host = ccsig_str_make(a, (size_t)(hend - a));
     out->port = default_port(out->scheme);
     if (colon && colon + 1 < ae) {
@@ -111,6 +116,14 @@ ccsig_str ccsig_url_path(ccsig_str url) {
     const char *hash = memchr(p, '#', url.len);
     if (hash)
         e = hash;
+    /* An absolute URL split refused (a bad port, no host): the path is still
+     * what follows the authority, never the scheme and host. */
+    const char *s = p;
+    while (s < e && ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+                     (s > p && ((*s >= '0' && *s <= '9') || *s == '+' || *s == '-' || *s == '.'))))
+        s++;
+    if (s > p && e - s >= 3 && !memcmp(s, "://", 3))
+        p = s + 1;                                  /* now at "//authority" */
     if (e - p >= 2 && p[0] == '/' && p[1] == '/') { /* scheme-relative: skip the host */
         p += 2;
         while (p < e && *p != '/' && *p != '?')

@@ -23,6 +23,7 @@
  * to the next "WARC/" at a line start. Every loop consumes input or ends.
  */
 #define _GNU_SOURCE /* memmem */
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_windowLogMax is stable; nothing else used */
 #include <zstd.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/warc.h"
 
 #define NONE UINT64_MAX
@@ -286,7 +288,7 @@ struct ccsig_warc_reader {
 };
 
 ccsig_warc_reader *ccsig_warc_reader_new(const ccsig_warc_options *opt) {
-    ccsig_warc_reader *r = calloc(1, sizeof *r);
+    ccsig_warc_reader *r = ccsig_calloc(1, sizeof *r);
     if (!r)
         return NULL;
     r->hold = opt && opt->hold ? opt->hold : CCSIG_WARC_HOLD_DEFAULT;
@@ -295,11 +297,11 @@ ccsig_warc_reader *ccsig_warc_reader_new(const ccsig_warc_options *opt) {
     r->ocap = CCSIG_WARC_MAX_HEADER + r->hold + 2 * MIN_SPACE;
     r->hcap = CCSIG_WARC_MAX_HEADER + r->hold;
     r->icap = CCSIG_WARC_INPUT_DEFAULT;
-    r->o = malloc(r->ocap);
-    r->hbuf = malloc(r->hcap);
-    r->ibuf = malloc(r->icap);
-    r->inf = malloc(sizeof *r->inf);
-    r->tinf = malloc(sizeof *r->tinf);
+    r->o = ccsig_malloc(r->ocap);
+    r->hbuf = ccsig_malloc(r->hcap);
+    r->ibuf = ccsig_malloc(r->icap);
+    r->inf = ccsig_malloc(sizeof *r->inf);
+    r->tinf = ccsig_malloc(sizeof *r->tinf);
     r->zd = ZSTD_createDCtx();
     r->tzd = ZSTD_createDCtx();
     if (!r->o || !r->hbuf || !r->ibuf || !r->inf || !r->tinf || !r->zd || !r->tzd) {
@@ -317,17 +319,17 @@ ccsig_warc_reader *ccsig_warc_reader_new(const ccsig_warc_options *opt) {
 void ccsig_warc_reader_free(ccsig_warc_reader *r) {
     if (!r)
         return;
-    free(r->o);
-    free(r->hbuf);
-    free(r->ibuf);
-    free(r->inf);
-    free(r->tinf);
+    ccsig_free(r->o);
+    ccsig_free(r->hbuf);
+    ccsig_free(r->ibuf);
+    ccsig_free(r->inf);
+    ccsig_free(r->tinf);
     ZSTD_freeDCtx(r->zd);
     ZSTD_freeDCtx(r->tzd);
     ZSTD_freeDDict(r->ddict);
-    free(r->dict);
+    ccsig_free(r->dict);
     ccsig_arena_free(&r->arena);
-    free(r);
+    ccsig_free(r);
 }
 
 static void reset_state(ccsig_warc_reader *r, uint64_t offset, ccsig_warc_codec codec) {
@@ -424,12 +426,12 @@ ccsig_status ccsig_warc_reader_set_dictionary(ccsig_warc_reader *r, const void *
             sz > CCSIG_WARC_ZSTD_MAX_DICT)
             return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0,
                                    "compressed zstd dictionary without a usable content size");
-        raw = malloc(sz ? (size_t)sz : 1);
+        raw = ccsig_malloc(sz ? (size_t)sz : 1);
         if (!raw)
             return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "no memory for the zstd dictionary");
         size_t got = ZSTD_decompress(raw, (size_t)sz, p, n);
         if (ZSTD_isError(got) || got != sz) {
-            free(raw);
+            ccsig_free(raw);
             return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "compressed zstd dictionary: %s",
                                    ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short content");
         }
@@ -438,27 +440,27 @@ ccsig_status ccsig_warc_reader_set_dictionary(ccsig_warc_reader *r, const void *
         if (n > CCSIG_WARC_ZSTD_MAX_DICT)
             return ccsig_error_set(err, CCSIG_ERR_LIMIT, 0,
                                    "zstd dictionary of %zu bytes exceeds 8 MiB", n);
-        raw = malloc(n ? n : 1);
+        raw = ccsig_malloc(n ? n : 1);
         if (!raw)
             return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "no memory for the zstd dictionary");
         if (n)
             memcpy(raw, p, n);
     }
     if (rawn < 8 || le32(raw) != ZSTD_DICT_MAGIC) {
-        free(raw);
+        ccsig_free(raw);
         return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0,
                                "zstd dictionary does not start with the dictionary magic");
     }
     if (r->dict && r->dict_len == rawn && memcmp(r->dict, raw, rawn) == 0) {
-        free(raw); /* the same dictionary as before: keep the digested one */
+        ccsig_free(raw); /* the same dictionary as before: keep the digested one */
     } else {
         ZSTD_DDict *d = ZSTD_createDDict(raw, rawn);
         if (!d) {
-            free(raw);
+            ccsig_free(raw);
             return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "zstd rejected the dictionary");
         }
         ZSTD_freeDDict(r->ddict);
-        free(r->dict);
+        ccsig_free(r->dict);
         r->ddict = d;
         r->dict = raw;
         r->dict_len = rawn;
@@ -499,7 +501,7 @@ static size_t in_ensure(ccsig_warc_reader *r, size_t need) {
                     nc *= 2;
                 if (nc > CCSIG_WARC_INPUT_MAX + TRIAL_INPUT)
                     nc = CCSIG_WARC_INPUT_MAX + TRIAL_INPUT;
-                uint8_t *nb = realloc(r->ibuf, nc);
+                uint8_t *nb = ccsig_realloc(r->ibuf, nc);
                 if (nb) {
                     r->ibuf = nb;
                     r->in = nb;
@@ -1361,6 +1363,8 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         rec->block_len = r->hold;
         rec->block_complete = false;
     }
+    /* held bytes: min(content_length, hold) (warc.h) */
+    assert(rec->block_len <= rec->h.content_length && (!big || rec->block_len == r->hold));
     rec->offset = off;
     rec->stream_offset = D;
     rec->raw = NULL;
@@ -1466,7 +1470,7 @@ struct ccsig_warc_writer {
 };
 
 ccsig_warc_writer *ccsig_warc_writer_new(ccsig_warc_codec codec, int level) {
-    ccsig_warc_writer *w = calloc(1, sizeof *w);
+    ccsig_warc_writer *w = ccsig_calloc(1, sizeof *w);
     if (!w)
         return NULL;
     w->codec = codec;
@@ -1475,16 +1479,16 @@ ccsig_warc_writer *ccsig_warc_writer_new(ccsig_warc_codec codec, int level) {
                                        ISAL_DEF_LVL2_DEFAULT, ISAL_DEF_LVL3_DEFAULT};
         w->level = level < 0 ? 1 : level > 3 ? 3 : level;
         w->level_buf_size = sizes[w->level];
-        w->level_buf = malloc(w->level_buf_size);
+        w->level_buf = ccsig_malloc(w->level_buf_size);
         if (!w->level_buf) {
-            free(w);
+            ccsig_free(w);
             return NULL;
         }
     } else if (codec == CCSIG_WARC_ZSTD) {
         w->level = level <= 0 ? 3 : level;
         w->zc = ZSTD_createCCtx();
         if (!w->zc) {
-            free(w);
+            ccsig_free(w);
             return NULL;
         }
         ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, w->level);
@@ -1498,9 +1502,9 @@ ccsig_warc_writer *ccsig_warc_writer_new(ccsig_warc_codec codec, int level) {
 void ccsig_warc_writer_free(ccsig_warc_writer *w) {
     if (!w)
         return;
-    free(w->level_buf);
+    ccsig_free(w->level_buf);
     ZSTD_freeCCtx(w->zc);
-    free(w);
+    ccsig_free(w);
 }
 
 ccsig_warc_codec ccsig_warc_writer_codec(const ccsig_warc_writer *w) {

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ccsig/alloc.h"
+
 #include "httputil.h"
 #include "ccsig/report.h"
 
@@ -48,7 +50,7 @@ void gen_declaration(const policy *p, const policy_rule *r, ccsig_category c,
 int gen_rule_expressions(const policy *p, policy_rule *r, char *err, size_t errlen) {
     ccsig_buf all = CCSIG_BUF_INIT;
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
-        free(r->cat_expr[c]);
+        ccsig_free(r->cat_expr[c]);
         r->cat_expr[c] = NULL;
         if (!r->cat[c].set)
             continue;
@@ -73,7 +75,7 @@ int gen_rule_expressions(const policy *p, policy_rule *r, char *err, size_t errl
         ccsig_buf_free(&all);
         return -1;
     }
-    free(r->expression);
+    ccsig_free(r->expression);
     r->expression = all.data;
     return 0;
 }

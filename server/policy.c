@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/buf.h"
 #include "ccsig/declare.h"
 #include "gen.h"
@@ -106,9 +107,9 @@ void policy_free(policy *p) {
     free(p->party_url);
     for (size_t i = 0; i < p->nrules; i++) {
         free(p->rules[i].path);
-        free(p->rules[i].expression);
+        ccsig_free(p->rules[i].expression);
         for (int c = 0; c < CCSIG_CAT_COUNT; c++)
-            free(p->rules[i].cat_expr[c]);
+            ccsig_free(p->rules[i].cat_expr[c]);
     }
     free(p->rules);
     free(p->listen);

@@ -45,6 +45,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ccsig/alloc.h"
 #include "gen.h"
 #include "ccsig/report.h"
 
@@ -64,7 +65,7 @@ void reply_free(reply *rp) {
     tar_free(rp->tar);
     for (size_t i = 0; i < rp->nhdr; i++)
         if (rp->hown[i])
-            free((char *)rp->hvalue[i]);
+            ccsig_free((char *)rp->hvalue[i]);
     reply_init(rp);
 }
 
@@ -75,11 +76,11 @@ static void set_header(reply *rp, const char *name, const char *value, bool own)
         i++;
     if (i == REPLY_MAX_HEADERS) {
         if (own)
-            free((char *)value);
+            ccsig_free((char *)value);
         return;
     }
     if (i < rp->nhdr && rp->hown[i])
-        free((char *)rp->hvalue[i]);
+        ccsig_free((char *)rp->hvalue[i]);
     rp->hname[i] = name;
     rp->hvalue[i] = value;
     rp->hown[i] = own;
@@ -115,7 +116,7 @@ void reply_header(reply *rp, const char *name, const char *fmt, ...) {
         ccsig_buf_free(&vb);
         return;
     }
-    char *v = vb.data ? vb.data : strdup("");
+    char *v = vb.data ? vb.data : ccsig_strdup(""); /* owned values: ccsig_free */
     if (!v)
         return;
     no_breaks(v);
@@ -133,7 +134,7 @@ static void reply_header_copy(reply *rp, const char *name, const char *v, size_t
         set_header(rp, name, d, false);
         return;
     }
-    char *d = strndup(v, n);
+    char *d = ccsig_strndup(v, n);
     if (!d)
         return;
     no_breaks(d);

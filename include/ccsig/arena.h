@@ -23,14 +23,17 @@ typedef struct ccsig_arena {
     char *end;               /* end of head */
     size_t block_size;       /* size of the next block to allocate */
     size_t total;            /* bytes held in all blocks */
+    bool failed;             /* an allocation returned NULL since the last init or reset:
+                                whatever was built from this arena may be incomplete */
 } ccsig_arena;
 
 /* Initialise an empty arena. first_block is the size of the first block
  * (0 picks 4 KiB). Allocates nothing until the first ccsig_arena_alloc. */
 void ccsig_arena_init(ccsig_arena *a, size_t first_block);
 
-/* Allocate n bytes aligned to 8. Returns NULL only when malloc fails.
- * The memory lives until the next reset or free. */
+/* Allocate n bytes aligned to 8. Returns NULL only when malloc fails (or n
+ * overflows), and then sets a->failed. The memory lives until the next reset
+ * or free. */
 void *ccsig_arena_alloc_slow(ccsig_arena *a, size_t n);
 
 static inline void *ccsig_arena_alloc(ccsig_arena *a, size_t n) {
@@ -48,7 +51,7 @@ static inline void *ccsig_arena_alloc(ccsig_arena *a, size_t n) {
 char *ccsig_arena_dup(ccsig_arena *a, const void *p, size_t n);
 
 /* Release everything allocated so far but keep the largest block, so the
- * next input of a similar size allocates nothing. */
+ * next input of a similar size allocates nothing. Clears a->failed. */
 void ccsig_arena_reset(ccsig_arena *a);
 
 /* Free all memory held by the arena. */

@@ -1,6 +1,7 @@
 /*
  * ccsig/buf.h — a growable byte buffer (the output side of serialisers and
- * generators). The buffer owns its memory; ccsig_buf_free releases it.
+ * generators). The buffer owns its memory; ccsig_buf_free releases it. A
+ * caller that keeps data instead frees it with ccsig_free (ccsig/alloc.h).
  * Appends never fail silently: after an allocation failure the buffer is
  * marked failed, further appends are no-ops, and ccsig_buf_failed says so.
  */

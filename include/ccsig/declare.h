@@ -258,6 +258,7 @@ typedef struct ccsig_declare_merge {
      * path that robots.txt disallows, so the rule has no effect there). */
     const char **notes; /* nnotes NUL-terminated sentences */
     size_t nnotes;
+    bool notes_lost; /* internal: a note could not be stored (the merge fails NOMEM) */
 } ccsig_declare_merge;
 
 /* Merge d's robots.txt lines into the robots.txt p[0..len) and check the

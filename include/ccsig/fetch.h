@@ -92,7 +92,8 @@ typedef struct ccsig_fetch_req {
 typedef struct ccsig_response {
     long status; /* HTTP status of the final answer; 0 when there is none */
     char *url;   /* the final URL (after redirects) */
-    char *body;  /* NUL-terminated; may be cut (truncated, stopped) */
+    char *body;  /* NUL-terminated; may be cut (truncated, stopped). A caller
+                    that takes it over sets this to NULL and frees it with ccsig_free */
     size_t len;
     size_t total;              /* size of the whole representation when known, else 0 */
     bool partial;              /* a 206 answer to a range request */

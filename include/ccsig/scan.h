@@ -79,7 +79,8 @@ void ccsig_scanner_free(ccsig_scanner *s);
 /* Scan one record (response or revisit; other types give a result with no
  * statements). robots may be NULL (nothing known). The result points into
  * the record, the robots answer and the scanner's arena: valid until the next
- * call on this scanner. Returns CCSIG_ERR_NOMEM when the arena fails. */
+ * call on this scanner. Returns CCSIG_ERR_NOMEM when the arena fails (then res
+ * is incomplete and holds no decision). */
 ccsig_status ccsig_scan_record(ccsig_scanner *s, const ccsig_warc_record *rec,
                                const ccsig_scan_robots *robots, ccsig_scan_result *res);
 

@@ -124,7 +124,12 @@ typedef struct ccsig_collect {
 } ccsig_collect;
 
 /* Start collecting for one asset. ctx is copied (its strings are borrowed).
- * The arena is used, never reset: the caller resets it between assets. */
+ * The arena is used, never reset: the caller resets it between assets.
+ * Out of memory: a reader keeps going without what the arena could not hold
+ * and the arena's `failed` flag is set (ccsig/arena.h); the readers that
+ * return a status return CCSIG_ERR_NOMEM when the arena failed during the
+ * call, and after the others (headers, HTML head, embedded) the caller checks
+ * c->arena->failed: the collected statements are then incomplete. */
 void ccsig_collect_init(ccsig_collect *c, ccsig_arena *a, const ccsig_asset_ctx *ctx);
 
 /* A new statement of kind k (every category unknown), or NULL when the

@@ -19,11 +19,13 @@ typedef struct ccsig_url {
     ccsig_str scheme; /* "http", "https" (as written) */
     ccsig_str host;   /* without userinfo and port; IPv6 keeps its brackets */
     unsigned port;    /* explicit or the scheme's default (80, 443), 0 unknown */
-    ccsig_str path;   /* path and query, "/" when empty; no fragment */
+    ccsig_str path;   /* path and query as written, "/" when both are empty; starts with
+                         '/', or with '?' for "https://h?q" (no path); no fragment */
 } ccsig_url;
 
 /* Split an absolute URL (scheme "://" authority ...). Returns false when it
- * has no scheme or host, or its port is not a number from 1 to 65535. */
+ * has no scheme or host, its host holds a control byte, space or DEL, or its
+ * port is not a number from 1 to 65535. */
 bool ccsig_url_split(ccsig_str url, ccsig_url *out);
 
 /* "scheme://host[:port]" (lowercase scheme and host, port only when not the
@@ -37,8 +39,8 @@ size_t ccsig_url_site(const ccsig_url *u, char *buf, size_t n);
 bool ccsig_url_is_http(const ccsig_url *u);
 
 /* The path (and query) of an absolute URL, a scheme-relative one ("//h/p")
- * or a bare path: "/p?q" for "https://h/p?q#f", "/" when empty; the fragment
- * is dropped. Points into url. */
+ * or a bare path: "/p?q" for "https://h/p?q#f", "?q" for "https://h?q", "/"
+ * when empty; the fragment is dropped. Points into url. */
 ccsig_str ccsig_url_path(ccsig_str url);
 
 #ifdef __cplusplus

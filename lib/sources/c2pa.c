@@ -305,6 +305,8 @@ static void emit(ccsig_collect *c, ccsig_str label, ccsig_str origin, const tdm_
         apply_entry(c, &tmp, &src, &es[i], &sum);
     src.text = src_printf(c->arena, "%.*s (unverified): %s", (int)label.len, label.p,
                           sum.len ? ccsig_buf_cstr(&sum) : "no entries");
+    if (ccsig_buf_failed(&sum))
+        c->arena->failed = true; /* the provenance text is incomplete: out of memory */
     ccsig_buf_free(&sum);
     ccsig_statement *st = ccsig_collect_add(c, CCSIG_SRC_C2PA);
     if (!st)
@@ -426,8 +428,8 @@ static void assertion(ccsig_collect *c, const unsigned char *p, const box *ab, c
                        label.p);
 }
 
-ccsig_status ccsig_c2pa_read_store(ccsig_collect *c, const char *cp, size_t len, ccsig_str origin,
-                                   ccsig_error *err) {
+static ccsig_status c2pa_read_store(ccsig_collect *c, const char *cp, size_t len, ccsig_str origin,
+                                    ccsig_error *err) {
     const unsigned char *p = (const unsigned char *)cp;
     if (len > CCSIG_C2PA_MAX_STORE)
         return ccsig_error_set(err, CCSIG_ERR_LIMIT, CCSIG_C2PA_MAX_STORE,
@@ -476,4 +478,10 @@ ccsig_status ccsig_c2pa_read_store(ccsig_collect *c, const char *cp, size_t len,
                 assertion(c, p, &a, origin);
     }
     return CCSIG_OK;
+}
+
+ccsig_status ccsig_c2pa_read_store(ccsig_collect *c, const char *cp, size_t len, ccsig_str origin,
+                                   ccsig_error *err) {
+    bool failed = c->arena->failed;
+    return src_nomem(c, failed, c2pa_read_store(c, cp, len, origin, err), err);
 }

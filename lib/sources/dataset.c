@@ -333,8 +333,8 @@ static ccsig_status card_dataset(ccsig_collect *c, const char *p, size_t len, cc
     return status;
 }
 
-ccsig_status ccsig_dataset_read(ccsig_collect *c, ccsig_dataset_format f, const char *p, size_t len,
-                                ccsig_str origin, ccsig_error *err) {
+static ccsig_status dataset_read(ccsig_collect *c, ccsig_dataset_format f, const char *p,
+                                 size_t len, ccsig_str origin, ccsig_error *err) {
     if (len > CCSIG_DATASET_MAX_SIZE)
         return ccsig_error_set(err, CCSIG_ERR_LIMIT, CCSIG_DATASET_MAX_SIZE,
                                "dataset metadata larger than %u bytes", CCSIG_DATASET_MAX_SIZE);
@@ -347,6 +347,12 @@ ccsig_status ccsig_dataset_read(ccsig_collect *c, ccsig_dataset_format f, const 
     default:
         return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "unknown dataset format");
     }
+}
+
+ccsig_status ccsig_dataset_read(ccsig_collect *c, ccsig_dataset_format f, const char *p, size_t len,
+                                ccsig_str origin, ccsig_error *err) {
+    bool failed = c->arena->failed;
+    return src_nomem(c, failed, dataset_read(c, f, p, len, origin, err), err);
 }
 
 /* ---- writing ---- */

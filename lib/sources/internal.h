@@ -27,6 +27,21 @@
 #define src_dup ccsig_src_dup
 #define src_usage_statement ccsig_src_usage_statement
 #pragma GCC visibility push(hidden)
+/* A reader's status, made CCSIG_ERR_NOMEM when the collector's arena failed
+ * during the call (failed: c->arena->failed before it). The readers'
+ * helpers keep going when the arena fails (a string becomes empty), so the
+ * public entry points report the failure here. A reader's own
+ * CCSIG_ERR_NOMEM (a buffer) marks the arena failed too, so that a reader
+ * called by another (inline RSL in HTML, XMP in a file) makes the outer one
+ * fail as well, even though the outer one only notes the inner failure. */
+static inline ccsig_status src_nomem(ccsig_collect *c, bool failed, ccsig_status st,
+                                     ccsig_error *err) {
+    if (st == CCSIG_ERR_NOMEM)
+        c->arena->failed = true;
+    else if (st == CCSIG_OK && !failed && c->arena->failed)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    return st;
+}
 
 /* ASCII helpers. */
 static inline char src_lower(char ch) {

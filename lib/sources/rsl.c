@@ -255,8 +255,8 @@ static long content_match(const ccsig_collect *c, ccsig_str url) {
     return ccsig_robots_pattern_match(up, ccsig_url_path(c->ctx.url)) ? (long)up.len : -1;
 }
 
-ccsig_status ccsig_rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
-                            ccsig_error *err) {
+static ccsig_status rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
+                             ccsig_error *err) {
     if (len > CCSIG_RSL_MAX_SIZE)
         return ccsig_error_set(err, CCSIG_ERR_LIMIT, CCSIG_RSL_MAX_SIZE,
                                "RSL document larger than %u bytes", CCSIG_RSL_MAX_SIZE);
@@ -346,4 +346,10 @@ ccsig_status ccsig_rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_s
 done:
     xmlFreeDoc(doc);
     return status;
+}
+
+ccsig_status ccsig_rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
+                            ccsig_error *err) {
+    bool failed = c->arena->failed;
+    return src_nomem(c, failed, rsl_read(c, p, len, origin, err), err);
 }

@@ -49,8 +49,8 @@ ccsig_str src_compact(ccsig_arena *a, ccsig_str s) {
     return ccsig_str_make(d, o);
 }
 
-ccsig_status ccsig_tdmrep_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
-                               ccsig_error *err) {
+static ccsig_status tdmrep_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
+                                ccsig_error *err) {
     if (len > CCSIG_TDMREP_MAX_SIZE)
         return ccsig_error_set(err, CCSIG_ERR_LIMIT, CCSIG_TDMREP_MAX_SIZE,
                                "tdmrep.json larger than %u bytes", CCSIG_TDMREP_MAX_SIZE);
@@ -131,4 +131,10 @@ ccsig_status ccsig_tdmrep_read(ccsig_collect *c, const char *p, size_t len, ccsi
         return CCSIG_OK;
     }
     return CCSIG_OK;
+}
+
+ccsig_status ccsig_tdmrep_read(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
+                               ccsig_error *err) {
+    bool failed = c->arena->failed;
+    return src_nomem(c, failed, tdmrep_read(c, p, len, origin, err), err);
 }

@@ -56,8 +56,8 @@ static bool xmp_ready(ccsig_error *err) {
     return xmp_ok;
 }
 
-ccsig_status ccsig_xmp_read_file(ccsig_collect *c, const char *path, ccsig_str origin,
-                                 ccsig_error *err) {
+static ccsig_status xmp_read_file(ccsig_collect *c, const char *path, ccsig_str origin,
+                                  ccsig_error *err) {
     if (!xmp_ready(err))
         return CCSIG_ERR_UNSUPPORTED;
     int fd = open(path, O_RDONLY);
@@ -137,4 +137,10 @@ ccsig_status ccsig_xmp_read_file(ccsig_collect *c, const char *path, ccsig_str o
     if (map)
         munmap(map, len);
     return rc;
+}
+
+ccsig_status ccsig_xmp_read_file(ccsig_collect *c, const char *path, ccsig_str origin,
+                                 ccsig_error *err) {
+    bool failed = c->arena->failed;
+    return src_nomem(c, failed, xmp_read_file(c, path, origin, err), err);
 }

@@ -113,8 +113,8 @@ static void collect_props(ccsig_collect *c, const ccsig_xmp_props *x, ccsig_str 
     }
 }
 
-ccsig_status ccsig_xmp_read_packet(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
-                                   ccsig_error *err) {
+static ccsig_status xmp_read_packet(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
+                                    ccsig_error *err) {
     if (len > CCSIG_XMP_MAX_PACKET)
         return ccsig_error_set(err, CCSIG_ERR_LIMIT, CCSIG_XMP_MAX_PACKET,
                                "XMP packet larger than %u bytes", CCSIG_XMP_MAX_PACKET);
@@ -124,6 +124,12 @@ ccsig_status ccsig_xmp_read_packet(ccsig_collect *c, const char *p, size_t len, 
         return st;
     collect_props(c, &x, origin);
     return CCSIG_OK;
+}
+
+ccsig_status ccsig_xmp_read_packet(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
+                                   ccsig_error *err) {
+    bool failed = c->arena->failed;
+    return src_nomem(c, failed, xmp_read_packet(c, p, len, origin, err), err);
 }
 
 /* ---- packet scanning ---- */

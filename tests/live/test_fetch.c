@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/fetch.h"
 #include "ccsig/url.h"
 #include "servers.h"
@@ -425,7 +426,7 @@ static void ranges_and_stops(void **state) {
     ccsig_response_free(&r);
     char *res = ccsig_url_resolve("http://e.example/a/b.html", "../l.xml");
     assert_string_equal(res, "http://e.example/l.xml");
-    free(res);
+    ccsig_free(res);
     ccsig_fetcher_free(f);
 }
 
