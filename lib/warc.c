@@ -1068,8 +1068,10 @@ static resync_r resync_stream(ccsig_warc_reader *r, uint64_t from) {
         size_t i = at > r->obase ? (size_t)(at - r->obase) : 0;
         while (i + 5 <= r->olen) {
             const uint8_t *w = memchr(r->o + i, 'W', r->olen - i - 4);
-            if (!w)
+            if (!w) {
+                i = r->olen - 4; /* no "WARC/" starts before here */
                 break;
+            }
             i = (size_t)(w - r->o);
             if (memcmp(w, "WARC/", 5) == 0) {
                 int v = line_start(r, i) ? 1 : version_line(r->o + i, r->olen - i);

@@ -560,6 +560,64 @@ static void test_never_hangs(void **state) {
     ccsig_buf_free(&gz);
 }
 
+/* Megabytes without a 'W' after a record (a zero-filled tail, lowercase
+ * text, a huge header line): the resync search advances through them, in
+ * every codec and with a small hold, and finds the record that follows. */
+static void test_no_w_run(void **state) {
+    (void)state;
+    ccsig_warc_options o = {65536};
+    ccsig_warc_reader *small = ccsig_warc_reader_new(&o);
+    const size_t run = 5000000;
+    for (int fill = 0; fill < 3; fill++) {
+        ccsig_buf plain = CCSIG_BUF_INIT;
+        records(&plain, NULL, 2, 0);
+        if (fill == 2)
+            ccsig_buf_puts(&plain, "WARC/1.1\r\nWARC-Target-URI: http://x/");
+        assert_true(ccsig_buf_reserve(&plain, run + 1));
+        memset(plain.data + plain.len, fill == 0 ? 0 : 'a', run);
+        plain.len += run;
+        ccsig_buf_puts(&plain, "\r\n");
+        size_t second = plain.len;
+        records(&plain, NULL, 2, 0);
+        for (int codec = 0; codec < 3; codec++) {
+            ccsig_buf z = CCSIG_BUF_INIT;
+            const ccsig_buf *in = &plain;
+            if (codec) {
+                ccsig_warc_writer *w =
+                    ccsig_warc_writer_new(codec == 1 ? CCSIG_WARC_GZIP : CCSIG_WARC_ZSTD, 1);
+                ccsig_error err;
+                assert_int_equal(ccsig_warc_writer_member(w, &z, plain.data, plain.len, &err), 0);
+                ccsig_warc_writer_free(w);
+                in = &z;
+            }
+            for (int k = 0; k < 2; k++) {
+                ccsig_warc_reader *r = k ? small : rd;
+                ccsig_warc_reader_open_memory(r, in->data, in->len, 0, CCSIG_WARC_AUTO);
+                ccsig_warc_record rec;
+                ccsig_warc_damage d;
+                int records_read = 0, damages = 0, guard = 0;
+                ccsig_warc_next x;
+                while ((x = ccsig_warc_reader_next(r, &rec, &d)) != CCSIG_WARC_END) {
+                    assert_true(++guard < 100);
+                    assert_int_not_equal(x, CCSIG_WARC_FAILED);
+                    if (x == CCSIG_WARC_RECORD) {
+                        if (records_read == 2 && codec == 0)
+                            assert_int_equal(rec.offset, second);
+                        records_read++;
+                    } else {
+                        damages++;
+                    }
+                }
+                assert_int_equal(records_read, 4);
+                assert_true(damages >= 1);
+            }
+            ccsig_buf_free(&z);
+        }
+        ccsig_buf_free(&plain);
+    }
+    ccsig_warc_reader_free(small);
+}
+
 /* ---------------------------------------------------------------- hold -- */
 
 static void test_hold_limit(void **state) {
@@ -688,6 +746,7 @@ int main(void) {
         cmocka_unit_test(test_damage_plain),
         cmocka_unit_test(test_damage_gzip),
         cmocka_unit_test(test_never_hangs),
+        cmocka_unit_test(test_no_w_run),
         cmocka_unit_test(test_hold_limit),
         cmocka_unit_test(test_sync_and_stop),
         cmocka_unit_test(test_writer),
