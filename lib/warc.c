@@ -285,6 +285,7 @@ struct ccsig_warc_reader {
     size_t hold;
     /* input window: in[0..ilen) holds archive bytes ibase..ibase+ilen */
     ccsig_warc_read_fn rfn;
+    ccsig_warc_seek_fn sfn;
     void *rctx;
     uint8_t *ibuf;
     size_t icap;
@@ -402,6 +403,7 @@ void ccsig_warc_reader_open(ccsig_warc_reader *r, ccsig_warc_read_fn fn, void *c
                             ccsig_warc_codec codec) {
     reset_state(r, offset, codec);
     r->rfn = fn;
+    r->sfn = NULL;
     r->rctx = ctx;
     r->mem = false;
     r->in = r->ibuf;
@@ -411,10 +413,15 @@ void ccsig_warc_reader_open_memory(ccsig_warc_reader *r, const void *p, size_t n
                                    ccsig_warc_codec codec) {
     reset_state(r, offset, codec);
     r->rfn = NULL;
+    r->sfn = NULL;
     r->mem = true;
     r->in = p ? p : (const uint8_t *)"";
     r->ilen = n;
     r->ieof = true;
+}
+
+void ccsig_warc_reader_set_seek(ccsig_warc_reader *r, ccsig_warc_seek_fn fn) {
+    r->sfn = r->mem ? NULL : fn;
 }
 
 void ccsig_warc_reader_set_stop(ccsig_warc_reader *r, uint64_t stop) {
@@ -690,8 +697,14 @@ static bool trial_zstd(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
  * `from` whose content starts "WARC/" (or to the end). `limit`: do not look
  * at candidates starting at or beyond it (NONE: no limit). Returns true when
  * one was found (ipos is there). */
+static bool in_rewind(ccsig_warc_reader *r, uint64_t comp);
+
 static bool find_member(ccsig_warc_reader *r, uint64_t from, uint64_t limit) {
     r->ipin = NONE;
+    /* A damaged member's decoder may have run on into the members after it:
+     * the search starts from `from`, just after the damaged member's start. */
+    if (from < r->ibase + r->ipos)
+        in_rewind(r, from);
     if (from > r->ibase + r->ipos && !in_skip(r, from - (r->ibase + r->ipos)))
         return false;
     const uint8_t first = r->codec == CCSIG_WARC_GZIP ? 0x1f : 0x28;
@@ -987,6 +1000,52 @@ static need_r need(ccsig_warc_reader *r, size_t n) {
     return N_OK;
 }
 
+/* Put the input back at archive offset `comp`: still in the input window,
+ * or through the seek function. */
+static bool in_rewind(ccsig_warc_reader *r, uint64_t comp) {
+    if (comp >= r->ibase && comp <= r->ibase + r->ilen) {
+        r->ipos = (size_t)(comp - r->ibase);
+        return true;
+    }
+    if (!r->sfn || comp < r->open_offset || r->sfn(r->rctx, comp) != 0)
+        return false;
+    r->ibase = comp;
+    r->ilen = r->ipos = 0;
+    r->ieof = r->failed = false;
+    return true;
+}
+
+/* Decode again from archive offset `comp` (stream offset `dec`: the start of
+ * the member holding a record, or on plain input any offset before `target`)
+ * up to stream offset `target`, and leave opos just before it. Used when a
+ * record's block swallowed what followed it. False when the input cannot go
+ * back or decoding fails on the way (the window is then empty). */
+static bool stream_rewind(ccsig_warc_reader *r, uint64_t comp, uint64_t dec, uint64_t target) {
+    if (comp == NONE || target <= dec)
+        return false;
+    if (r->codec == CCSIG_WARC_PLAIN)
+        comp = dec = target - 1;
+    if (!in_rewind(r, comp))
+        return false;
+    r->in_member = false;
+    r->nmap = 0;
+    r->cdmg = r->cdmg_later = false;
+    r->ipin = NONE;
+    r->opos = r->olen = 0;
+    r->obase = dec;
+    while (r->obase + r->olen <= target) {
+        r->opos = r->olen;
+        pump_r p = pump(r);
+        if (p != P_DATA && p != P_MEMBER_END) {
+            r->opos = r->olen;
+            r->cdmg = false;
+            return false;
+        }
+    }
+    r->opos = target - 1 >= r->obase ? (size_t)(target - 1 - r->obase) : 0;
+    return true;
+}
+
 static ccsig_warc_next fail(ccsig_warc_reader *r, ccsig_warc_damage *d) {
     r->done = true;
     d->offset = r->ibase + r->ipos;
@@ -1193,6 +1252,9 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     }
     if (r->codec != CCSIG_WARC_PLAIN)
         r->ipin = off;
+    /* Where to decode again from should the block swallow what follows. */
+    uint64_t back_comp = r->codec == CCSIG_WARC_PLAIN ? D : m ? m->comp_start : NONE;
+    uint64_t back_dec = r->codec == CCSIG_WARC_PLAIN ? D : m ? m->dec_start : NONE;
 
     /* 3. The header. */
     size_t hl;
@@ -1216,15 +1278,11 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
             return report_codec(r, d, &unknown, off, NULL);
         }
         if (nr == N_SHORT) {
-            d->offset = off;
-            d->record_lost = true;
-            d->type = CCSIG_WARC_OTHER;
-            setf(d->what, sizeof d->what,
+            setf(what, sizeof what,
                  "record at offset %llu is cut off at the end of the input inside its WARC "
                  "header",
                  (unsigned long long)off);
-            r->opos = r->olen;
-            return CCSIG_WARC_DAMAGE;
+            return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
         }
     }
     ccsig_arena_reset(&r->arena);
@@ -1251,16 +1309,14 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         return report_codec(r, d, &rec->h, off, extra);
     }
     if (nr == N_SHORT) {
-        d->offset = off;
-        d->record_lost = true;
-        d->type = type;
-        setf(d->what, sizeof d->what,
+        /* A block cut by the end of the input, or a Content-Length too
+         * large: records its block would hold are searched for. */
+        setf(what, sizeof what,
              "%s record at offset %llu is cut off at the end of the input: its block has "
              "%llu of %llu bytes",
              ccsig_warc_type_name(type), (unsigned long long)off,
              (unsigned long long)(r->olen - r->opos - hl), (unsigned long long)cl);
-        r->opos = r->olen;
-        return CCSIG_WARC_DAMAGE;
+        return damage(r, d, off, type, D + hl, what);
     }
     uint64_t after; /* stream offset just past the block */
     if (!big) {
@@ -1279,15 +1335,19 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                 if (p == P_DAMAGE)
                     return report_codec(r, d, &rec->h, off, NULL);
                 if (p == P_EOF) {
-                    d->offset = off;
-                    d->record_lost = true;
-                    d->type = type;
-                    setf(d->what, sizeof d->what,
+                    setf(what, sizeof what,
                          "%s record at offset %llu is cut off at the end of the input: its "
                          "block has %llu of %llu bytes",
                          ccsig_warc_type_name(type), (unsigned long long)off,
                          (unsigned long long)(cl - left), (unsigned long long)cl);
-                    return CCSIG_WARC_DAMAGE;
+                    if (!stream_rewind(r, back_comp, back_dec, D + hl)) {
+                        d->offset = off;
+                        d->record_lost = true;
+                        d->type = type;
+                        setf(d->what, sizeof d->what, "%s", what);
+                        return CCSIG_WARC_DAMAGE;
+                    }
+                    return damage(r, d, off, type, D + hl, what);
                 }
                 continue;
             }
@@ -1383,7 +1443,9 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
              "%s record at offset %llu: Content-Length %llu does not end its block (not "
              "followed by CRLF CRLF and a record)",
              ccsig_warc_type_name(type), (unsigned long long)off, (unsigned long long)cl);
-        return damage(r, d, off, type, big ? after : D + hl, what);
+        if (big && !stream_rewind(r, back_comp, back_dec, D + hl))
+            return damage(r, d, off, type, after, what);
+        return damage(r, d, off, type, D + hl, what);
     }
 
     /* 6. The record. */

@@ -169,6 +169,19 @@ void ccsig_warc_reader_open(ccsig_warc_reader *r, ccsig_warc_read_fn fn, void *c
 void ccsig_warc_reader_open_memory(ccsig_warc_reader *r, const void *p, size_t n, uint64_t offset,
                                    ccsig_warc_codec codec);
 
+/* Reposition fn's input so that its next read returns the byte at archive
+ * offset `offset`; 0 on success. */
+typedef int (*ccsig_warc_seek_fn)(void *ctx, uint64_t offset);
+
+/* Let the reader go back in the input (after ccsig_warc_reader_open; a new
+ * open forgets it). Used only on damage: a record whose Content-Length runs
+ * past the data it has (a block too long, cut by the end of the input or not
+ * followed by a record) is re-read from just after its header, so the intact
+ * records its block swallowed are found again. Without it (a pipe), only the
+ * bytes still in the reader's windows can be searched again. Memory input
+ * needs none. */
+void ccsig_warc_reader_set_seek(ccsig_warc_reader *r, ccsig_warc_seek_fn fn);
+
 /* Use a zstd dictionary for the frames of the current input: the content of a
  * dictionary frame, raw (magic 37 a4 30 ec) or itself a zstd frame. Needed
  * when reading a part of a file that does not start at offset 0 (the reader

@@ -536,6 +536,14 @@ static ssize_t src_read(void *ctx, void *buf, size_t n) {
     return got;
 }
 
+static int src_seek(void *ctx, uint64_t offset) {
+    src_ctx *s = ctx;
+    if (s->stream)
+        return -1;
+    s->pos = offset;
+    return 0;
+}
+
 static void view_from(rec_view *v, const ccsig_warc_record *rec, const ccsig_scan_result *res,
                       archive *ar) {
     v->type = rec->h.type;
@@ -669,6 +677,7 @@ static void run_job(worker *w, job *j) {
     src.pos = open_at;
     ccsig_warc_reader_open(w->rd, src_read, &src, open_at,
                            a->is_stream ? CCSIG_WARC_AUTO : a->codec);
+    ccsig_warc_reader_set_seek(w->rd, src_seek); /* damage: re-read what a block swallowed */
     if (a->dict_len) {
         ccsig_error err;
         if (ccsig_warc_reader_set_dictionary(w->rd, a->dict, a->dict_len, &err)) {
