@@ -32,6 +32,7 @@
 #define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_windowLogMax is stable; nothing else used */
 #include <zstd.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/warc.h"
 
 #define NONE UINT64_MAX
@@ -293,6 +294,7 @@ struct ccsig_warc_reader {
     size_t ilen, ipos;
     uint64_t ibase, open_offset;
     bool ieof, mem, failed;
+    bool check_magic; /* input starts at offset 0: look for an unsupported codec */
     int fail_errno;
     uint64_t ipin; /* archive offset to keep in the window (current record's members) */
     /* codec */
@@ -374,6 +376,7 @@ static void reset_state(ccsig_warc_reader *r, uint64_t offset, ccsig_warc_codec 
     r->ilen = r->ipos = 0;
     r->ibase = r->open_offset = offset;
     r->ieof = r->failed = false;
+    r->check_magic = offset == 0;
     r->fail_errno = 0;
     r->ipin = NONE;
     r->codec = codec == CCSIG_WARC_AUTO ? CCSIG_WARC_PLAIN : codec;
@@ -662,35 +665,85 @@ static void codec_damage(ccsig_warc_reader *r, uint64_t off, const char *fmt, ..
 }
 
 /* Whether a gzip member starting at p decodes to content starting "WARC/". */
-static bool trial_gzip(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
+static bool trial_gzip_with(struct inflate_state *st, const uint8_t *p, size_t n) {
     if (n < 18 || p[0] != 0x1f || p[1] != 0x8b || p[2] != 8 || (p[3] & 0xe0))
         return false;
     uint8_t out[64];
-    isal_inflate_init(r->tinf);
-    r->tinf->crc_flag = ISAL_GZIP;
-    r->tinf->next_in = (uint8_t *)p;
-    r->tinf->avail_in = (uint32_t)(n < TRIAL_INPUT ? n : TRIAL_INPUT);
-    r->tinf->next_out = out;
-    r->tinf->avail_out = sizeof out;
-    int ret = isal_inflate(r->tinf);
-    size_t got = sizeof out - r->tinf->avail_out;
+    isal_inflate_init(st);
+    st->crc_flag = ISAL_GZIP;
+    st->next_in = (uint8_t *)p;
+    st->avail_in = (uint32_t)(n < TRIAL_INPUT ? n : TRIAL_INPUT);
+    st->next_out = out;
+    st->avail_out = sizeof out;
+    int ret = isal_inflate(st);
+    size_t got = sizeof out - st->avail_out;
     return ret == ISAL_DECOMP_OK && got >= 5 && memcmp(out, "WARC/", 5) == 0;
 }
 
-static bool trial_zstd(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
+static bool trial_gzip(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
+    return trial_gzip_with(r->tinf, p, n);
+}
+
+static bool trial_zstd_with(ZSTD_DCtx *z, const uint8_t *p, size_t n) {
     if (n < 6 || le32(p) != ZSTD_MAGIC)
         return false;
     uint8_t out[64];
-    ZSTD_DCtx_reset(r->tzd, ZSTD_reset_session_only);
+    ZSTD_DCtx_reset(z, ZSTD_reset_session_only);
     ZSTD_inBuffer ib = {p, n < TRIAL_INPUT ? n : TRIAL_INPUT, 0};
     ZSTD_outBuffer ob = {out, sizeof out, 0};
     while (ob.pos < 5 && ib.pos < ib.size) {
         size_t before = ib.pos;
-        size_t ret = ZSTD_decompressStream(r->tzd, &ob, &ib);
+        size_t ret = ZSTD_decompressStream(z, &ob, &ib);
         if (ZSTD_isError(ret) || ret == 0 || (ib.pos == before && ob.pos < 5))
             break;
     }
     return ob.pos >= 5 && memcmp(out, "WARC/", 5) == 0;
+}
+
+static bool trial_zstd(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
+    return trial_zstd_with(r->tzd, p, n);
+}
+
+const char *ccsig_warc_unsupported(const void *p, size_t n) {
+    const uint8_t *b = p;
+    if (n >= 6 && memcmp(b,
+                         "\xfd"
+                         "7zXZ\0",
+                         6) == 0)
+        return "xz";
+    if (n >= 4 && memcmp(b, "BZh", 3) == 0 && b[3] >= '1' && b[3] <= '9')
+        return "bzip2";
+    if (n >= 4 && (le32(b) == 0x184D2204u || le32(b) == 0x184C2102u))
+        return "LZ4";
+    return NULL;
+}
+
+ccsig_warc_codec ccsig_warc_detect(const void *p, size_t n, uint64_t *first) {
+    const uint8_t *b = p;
+    *first = 0;
+    ccsig_warc_codec c = ccsig_warc_sniff(p, n);
+    if (c != CCSIG_WARC_PLAIN || n < 5 || memcmp(b, "WARC/", 5) == 0 ||
+        ccsig_warc_unsupported(p, n))
+        return c;
+    struct inflate_state *st = ccsig_malloc(sizeof *st);
+    ZSTD_DCtx *z = ZSTD_createDCtx();
+    ccsig_warc_codec found = CCSIG_WARC_PLAIN;
+    for (size_t i = 0; st && z && i + 5 <= n; i++) {
+        if (b[i] == 0x1f && i + 18 <= n && trial_gzip_with(st, b + i, n - i)) {
+            found = CCSIG_WARC_GZIP;
+        } else if (b[i] == 0x28 && trial_zstd_with(z, b + i, n - i)) {
+            found = CCSIG_WARC_ZSTD;
+        } else if (b[i] == 'W' && (i == 0 || b[i - 1] == '\n') && memcmp(b + i, "WARC/", 5) == 0) {
+            found = CCSIG_WARC_PLAIN;
+        } else {
+            continue;
+        }
+        *first = i;
+        break;
+    }
+    ccsig_free(st);
+    ZSTD_freeDCtx(z);
+    return found;
 }
 
 /* Move the input to the next member or frame at or after archive offset
@@ -755,7 +808,10 @@ static void resync_members(ccsig_warc_reader *r, uint64_t bad, const char *what)
     }
     bool found = find_member(r, start, NONE);
     uint64_t end = r->ibase + r->ipos;
-    if (found)
+    if (found && start == r->open_offset && r->nmap == 0)
+        codec_damage(r, start, "%llu bytes of garbage before the first %s at offset %llu; skipped",
+                     (unsigned long long)(end - start), unit, (unsigned long long)start);
+    else if (found)
         codec_damage(r, start, "%llu bytes of garbage between %ss at offset %llu; skipped",
                      (unsigned long long)(end - start), unit, (unsigned long long)start);
     else if (start == r->open_offset && r->nmap == 0)
@@ -954,8 +1010,9 @@ static pump_r pump_plain(ccsig_warc_reader *r) {
  * precedes opos. */
 static pump_r pump(ccsig_warc_reader *r) {
     if (!r->codec_known) {
-        size_t av = in_ensure(r, 4);
-        r->codec = ccsig_warc_sniff(r->in + r->ipos, av);
+        size_t av = in_ensure(r, TRIAL_INPUT);
+        uint64_t first;
+        r->codec = ccsig_warc_detect(r->in + r->ipos, av, &first);
         r->codec_known = true;
         if (r->codec == CCSIG_WARC_PLAIN)
             r->obase = r->sol = r->open_offset;
@@ -1197,6 +1254,23 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         return report_codec(r, d, NULL, 0, NULL);
     if (r->failed && r->ilen == r->ipos)
         return fail(r, d);
+    if (r->check_magic) {
+        r->check_magic = false;
+        size_t av = in_ensure(r, 8);
+        const char *name = ccsig_warc_unsupported(r->in + r->ipos, av);
+        if (name) {
+            r->done = true;
+            r->next_pos = r->ibase + r->ipos;
+            d->offset = 0;
+            d->record_lost = false;
+            d->type = CCSIG_WARC_OTHER;
+            setf(d->what, sizeof d->what,
+                 "%s-compressed input (its magic number at offset 0): ccsig reads plain, gzip "
+                 "and zstd WARC files; decompress it first",
+                 name);
+            return CCSIG_WARC_DAMAGE;
+        }
+    }
 
     /* 1. Between records: line ends (0-2 CRLF is the norm; any run is fine). */
     for (;;) {

@@ -80,6 +80,19 @@ const char *ccsig_warc_codec_name(ccsig_warc_codec c);
  * zstd dictionary frame (28 b5 2f fd / 5d 2a 4d 18), otherwise plain. */
 ccsig_warc_codec ccsig_warc_sniff(const void *p, size_t n);
 
+/* The codec of a file whose first bytes are p[0..n) (read 64 KiB or more):
+ * as ccsig_warc_sniff when the bytes start with a member, a frame or "WARC/";
+ * otherwise (garbage before the first record) the codec of the first gzip
+ * member or zstd frame whose content starts with "WARC/", or of the first
+ * "WARC/" at a line start, whichever comes first, with *first set to its
+ * offset. Plain when none is found. Allocates decoder states for the trial
+ * decodes (falls back to plain when out of memory). */
+ccsig_warc_codec ccsig_warc_detect(const void *p, size_t n, uint64_t *first);
+
+/* "xz", "bzip2" or "LZ4" when p[0..n) starts with that format's magic
+ * number (compressions ccsig does not read), else NULL. */
+const char *ccsig_warc_unsupported(const void *p, size_t n);
+
 typedef enum ccsig_warc_type {
     CCSIG_WARC_OTHER = 0, /* an unknown type: skipped, never rejected (spec §6) */
     CCSIG_WARC_WARCINFO,

@@ -1115,6 +1115,14 @@ static bool open_archive(run *R, archive *a) {
         uint8_t head[8];
         ssize_t got = pread(a->fd, head, sizeof head, 0);
         a->codec = ccsig_warc_sniff(head, got > 0 ? (size_t)got : 0);
+        if (a->codec == CCSIG_WARC_PLAIN) { /* garbage before the first member or frame? */
+            uint8_t *deep = malloc(65536);
+            ssize_t dn = deep ? pread(a->fd, deep, 65536, 0) : -1;
+            uint64_t first;
+            if (dn > 0)
+                a->codec = ccsig_warc_detect(deep, (size_t)dn, &first);
+            free(deep);
+        }
         uint32_t size;
         if (a->codec == CCSIG_WARC_ZSTD && got == 8 && head[0] == 0x5d && head[1] == 0x2a &&
             head[2] == 0x4d && head[3] == 0x18 &&

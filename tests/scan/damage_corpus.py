@@ -253,6 +253,22 @@ def main():
     a.whole_edit = whole_flip
     write_forms("flip", a, out, listing)
 
+    # 6. a compression ccsig does not read: named, nothing annotated
+    import bz2
+    import lzma
+
+    plain = b"".join(recs)
+    for name, data in (
+        ("unsupported.warc.xz", lzma.compress(plain[: 1 << 20])),
+        ("unsupported.warc.bz2", bz2.compress(plain[: 1 << 20])),
+        # an LZ4 frame start (magic, descriptor) before stored bytes
+        ("unsupported.warc.lz4", b"\x04\x22\x4d\x18\x60\x70\x73" + plain[:65536]),
+    ):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+        open(os.path.join(out, name + ".expect"), "w").close()
+        listing.append(name)
+
     with open(os.path.join(out, "LIST"), "w") as f:
         f.write("\n".join(listing) + "\n")
 
