@@ -325,6 +325,8 @@ struct ccsig_warc_reader {
     bool done;
     ccsig_arena arena;
     ccsig_warc_header scratch;
+    char lbl[64];        /* the current record's offset as damage reports name it */
+    uint64_t dmg_stream; /* its stream offset */
 };
 
 ccsig_warc_reader *ccsig_warc_reader_new(const ccsig_warc_options *opt) {
@@ -1106,6 +1108,7 @@ static bool stream_rewind(ccsig_warc_reader *r, uint64_t comp, uint64_t dec, uin
 static ccsig_warc_next fail(ccsig_warc_reader *r, ccsig_warc_damage *d) {
     r->done = true;
     d->offset = r->ibase + r->ipos;
+    d->stream_offset = r->obase + r->olen;
     d->record_lost = false;
     d->type = CCSIG_WARC_OTHER;
     setf(d->what, sizeof d->what, "read error: %s", strerror(r->fail_errno));
@@ -1129,11 +1132,11 @@ static ccsig_warc_next report_codec(ccsig_warc_reader *r, ccsig_warc_damage *d,
     r->opos = r->olen;
     d->record_lost = lost != NULL;
     d->type = lost ? lost->type : CCSIG_WARC_OTHER;
+    d->stream_offset = r->dmg_stream;
     if (lost) {
         d->offset = lost_off;
-        setf(d->what, sizeof d->what, "%s record at offset %llu lost%s: %s",
-             ccsig_warc_type_name(lost->type), (unsigned long long)lost_off, extra ? extra : "",
-             r->cdmg_what);
+        setf(d->what, sizeof d->what, "%s record at offset %s lost%s: %s",
+             ccsig_warc_type_name(lost->type), r->lbl, extra ? extra : "", r->cdmg_what);
     } else {
         d->offset = r->cdmg_off;
         setf(d->what, sizeof d->what, "%s", r->cdmg_what);
@@ -1230,10 +1233,16 @@ static ccsig_warc_next damage(ccsig_warc_reader *r, ccsig_warc_damage *d, uint64
     d->offset = off;
     d->record_lost = lost_type >= 0;
     d->type = lost_type >= 0 ? (ccsig_warc_type)lost_type : CCSIG_WARC_OTHER;
+    d->stream_offset = r->dmg_stream;
     resync_r rr = resync_stream(r, from);
-    if (rr == R_FOUND)
+    uint64_t at = r->obase + r->opos;
+    if (rr == R_FOUND && (r->codec == CCSIG_WARC_PLAIN || is_member_start(r, at)))
         setf(d->what, sizeof d->what, "%s; resumed at the record at offset %llu", what,
-             (unsigned long long)archive_offset(r, r->obase + r->opos));
+             (unsigned long long)archive_offset(r, at));
+    else if (rr == R_FOUND)
+        setf(d->what, sizeof d->what,
+             "%s; resumed at the record at offset %llu (decompressed offset %llu)", what,
+             (unsigned long long)archive_offset(r, at), (unsigned long long)at);
     else if (rr == R_END)
         setf(d->what, sizeof d->what, "%s; no record follows", what);
     else
@@ -1245,6 +1254,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                                        ccsig_warc_damage *d) {
     char what[200];
     d->what[0] = '\0';
+    r->dmg_stream = r->obase + r->opos;
     if (r->done)
         return CCSIG_WARC_END;
     /* The previous record's raw bytes are no longer promised: the input
@@ -1262,6 +1272,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
             r->done = true;
             r->next_pos = r->ibase + r->ipos;
             d->offset = 0;
+            d->stream_offset = 0;
             d->record_lost = false;
             d->type = CCSIG_WARC_OTHER;
             setf(d->what, sizeof d->what,
@@ -1294,6 +1305,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
             return report_codec(r, d, NULL, 0, NULL);
     }
     uint64_t D = r->obase + r->opos;
+    r->dmg_stream = D;
     need_r nr = need(r, 5);
     if (nr == N_FAIL)
         return fail(r, d);
@@ -1310,8 +1322,10 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                  (unsigned long long)skipped, (unsigned long long)goff, rest);
         else
             setf(d->what, sizeof d->what,
-                 "%llu bytes decoded from the member at offset %llu are not a WARC record%s",
-                 (unsigned long long)skipped, (unsigned long long)goff, rest);
+                 "%llu bytes decoded from the member at offset %llu (decompressed offset %llu) "
+                 "are not a WARC record%s",
+                 (unsigned long long)skipped, (unsigned long long)goff, (unsigned long long)D,
+                 rest);
         return res;
     }
 
@@ -1319,6 +1333,12 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     const member *m = r->codec == CCSIG_WARC_PLAIN ? NULL : map_find(r, D);
     bool aligned = r->codec == CCSIG_WARC_PLAIN || (m && m->dec_start == D);
     uint64_t off = r->codec == CCSIG_WARC_PLAIN ? D : m ? m->comp_start : r->ibase + r->ipos;
+    r->dmg_stream = D;
+    if (aligned)
+        setf(r->lbl, sizeof r->lbl, "%llu", (unsigned long long)off);
+    else
+        setf(r->lbl, sizeof r->lbl, "%llu (decompressed offset %llu)", (unsigned long long)off,
+             (unsigned long long)D);
     if (r->stop != NONE && aligned && off >= r->stop) {
         r->done = true;
         r->next_pos = off;
@@ -1339,9 +1359,9 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
             break;
         if (have >= CCSIG_WARC_MAX_HEADER) {
             setf(what, sizeof what,
-                 "record at offset %llu: WARC header not ended by an empty line within %u "
+                 "record at offset %s: WARC header not ended by an empty line within %u "
                  "bytes",
-                 (unsigned long long)off, CCSIG_WARC_MAX_HEADER);
+                 r->lbl, CCSIG_WARC_MAX_HEADER);
             return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
         }
         nr = need(r, have + 1);
@@ -1353,17 +1373,16 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         }
         if (nr == N_SHORT) {
             setf(what, sizeof what,
-                 "record at offset %llu is cut off at the end of the input inside its WARC "
+                 "record at offset %s is cut off at the end of the input inside its WARC "
                  "header",
-                 (unsigned long long)off);
+                 r->lbl);
             return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
         }
     }
     ccsig_arena_reset(&r->arena);
     ccsig_error e;
     if (ccsig_warc_header_parse(&r->arena, (const char *)r->o + r->opos, hl, &rec->h, &e)) {
-        setf(what, sizeof what, "record at offset %llu: invalid WARC header: %s",
-             (unsigned long long)off, e.message);
+        setf(what, sizeof what, "record at offset %s: invalid WARC header: %s", r->lbl, e.message);
         return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
     }
     ccsig_warc_type type = rec->h.type;
@@ -1386,10 +1405,10 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         /* A block cut by the end of the input, or a Content-Length too
          * large: records its block would hold are searched for. */
         setf(what, sizeof what,
-             "%s record at offset %llu is cut off at the end of the input: its block has "
+             "%s record at offset %s is cut off at the end of the input: its block has "
              "%llu of %llu bytes",
-             ccsig_warc_type_name(type), (unsigned long long)off,
-             (unsigned long long)(r->olen - r->opos - hl), (unsigned long long)cl);
+             ccsig_warc_type_name(type), r->lbl, (unsigned long long)(r->olen - r->opos - hl),
+             (unsigned long long)cl);
         return damage(r, d, off, type, D + hl, what);
     }
     uint64_t after; /* stream offset just past the block */
@@ -1410,12 +1429,13 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                     return report_codec(r, d, &rec->h, off, NULL);
                 if (p == P_EOF) {
                     setf(what, sizeof what,
-                         "%s record at offset %llu is cut off at the end of the input: its "
+                         "%s record at offset %s is cut off at the end of the input: its "
                          "block has %llu of %llu bytes",
-                         ccsig_warc_type_name(type), (unsigned long long)off,
-                         (unsigned long long)(cl - left), (unsigned long long)cl);
+                         ccsig_warc_type_name(type), r->lbl, (unsigned long long)(cl - left),
+                         (unsigned long long)cl);
                     if (!stream_rewind(r, back_comp, back_dec, D + hl)) {
                         d->offset = off;
+                        d->stream_offset = D;
                         d->record_lost = true;
                         d->type = type;
                         setf(d->what, sizeof d->what, "%s", what);
@@ -1514,9 +1534,9 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     }
     if (!ok) {
         setf(what, sizeof what,
-             "%s record at offset %llu: Content-Length %llu does not end its block (not "
+             "%s record at offset %s: Content-Length %llu does not end its block (not "
              "followed by CRLF CRLF and a record)",
-             ccsig_warc_type_name(type), (unsigned long long)off, (unsigned long long)cl);
+             ccsig_warc_type_name(type), r->lbl, (unsigned long long)cl);
         if (big && !stream_rewind(r, back_comp, back_dec, D + hl))
             return damage(r, d, off, type, after, what);
         return damage(r, d, off, type, D + hl, what);

@@ -244,10 +244,12 @@ typedef struct ccsig_warc_record {
 } ccsig_warc_record;
 
 typedef struct ccsig_warc_damage {
-    uint64_t offset;      /* archive offset the damage concerns */
-    bool record_lost;     /* a record whose header was read was skipped */
-    ccsig_warc_type type; /* its type when record_lost */
-    char what[240];       /* what was wrong and what the reader did */
+    uint64_t offset;        /* archive offset the damage concerns (the member a
+                               record begins in, as ccsig_warc_record.offset) */
+    uint64_t stream_offset; /* the same place in the decompressed stream */
+    bool record_lost;       /* a record whose header was read was skipped */
+    ccsig_warc_type type;   /* its type when record_lost */
+    char what[240];         /* what was wrong and what the reader did */
 } ccsig_warc_damage;
 
 /* Read the next record. RECORD: rec is filled and valid until the next call
