@@ -325,8 +325,10 @@ struct ccsig_warc_reader {
     bool done;
     ccsig_arena arena;
     ccsig_warc_header scratch;
-    char lbl[64];        /* the current record's offset as damage reports name it */
-    uint64_t dmg_stream; /* its stream offset */
+    char lbl[64];          /* the current record's offset as damage reports name it */
+    uint64_t dmg_stream;   /* its stream offset */
+    uint64_t few_reported; /* stream offset of a record whose few-bytes-long
+                              Content-Length was reported: give it out now */
 };
 
 ccsig_warc_reader *ccsig_warc_reader_new(const ccsig_warc_options *opt) {
@@ -379,6 +381,7 @@ static void reset_state(ccsig_warc_reader *r, uint64_t offset, ccsig_warc_codec 
     r->ibase = r->open_offset = offset;
     r->ieof = r->failed = false;
     r->check_magic = offset == 0;
+    r->few_reported = NONE;
     r->fail_errno = 0;
     r->ipin = NONE;
     r->codec = codec == CCSIG_WARC_AUTO ? CCSIG_WARC_PLAIN : codec;
@@ -1458,7 +1461,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
      * record, whatever follows (garbage is the next call's damage). Failing
      * that, any line ends and then the next record, a member end or the end
      * of the input; anything else means Content-Length is wrong. */
-    bool ok = false, exact = true, eof = false;
+    bool ok = false, exact = true, eof = false, trailer = false;
     uint64_t at = after;
     for (;;) {
         size_t i = (size_t)(at - r->obase);
@@ -1469,12 +1472,12 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                 exact = false;
                 if (avail >= 4 && memcmp(r->o + i, "\r\n\r\n", 4) == 0) {
                     at += 4;
-                    ok = true;
+                    ok = trailer = true;
                     break;
                 }
                 if (avail >= 2 && memcmp(r->o + i, "\n\n", 2) == 0) {
                     at += 2;
-                    ok = true;
+                    ok = trailer = true;
                     break;
                 }
                 continue;
@@ -1516,6 +1519,31 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         if (p != P_DATA && p != P_MEMBER_END) {
             ok = true; /* reported by the next call */
             break;
+        }
+    }
+    if (ok && !trailer && at - after < 4 && after >= r->obase + 4 && r->few_reported != D &&
+        at + 5 <= r->obase + r->olen && memcmp(r->o + (at - r->obase), "WARC/", 5) == 0) {
+        /* The block ends in line ends and the next record follows fewer
+         * than 4 line-end bytes later: Content-Length is a few bytes too
+         * large, its block took in the record's trailer. */
+        const uint8_t *be = r->o + (after - r->obase);
+        if ((be[-1] == '\n' || be[-1] == '\r') &&
+            (at > after || memcmp(be - 4, "\r\n\r\n", 4) == 0)) {
+            /* Reported, then the record is given out by the next call: its
+             * bytes are whole, only the length took in its trailer. */
+            d->offset = off;
+            d->stream_offset = D;
+            d->record_lost = false;
+            d->type = type;
+            setf(d->what, sizeof d->what,
+                 "%s record at offset %s: Content-Length %llu is %llu bytes too large (its "
+                 "block takes in the CRLF CRLF that ends the record); read as if it ended "
+                 "there",
+                 ccsig_warc_type_name(type), r->lbl, (unsigned long long)cl,
+                 (unsigned long long)(4 - (at - after)));
+            r->few_reported = D;
+            r->opos = (size_t)(D - r->obase);
+            return CCSIG_WARC_DAMAGE;
         }
     }
     if (ok && aligned && r->codec != CCSIG_WARC_PLAIN) {

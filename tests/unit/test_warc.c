@@ -618,6 +618,98 @@ static void test_no_w_run(void **state) {
     ccsig_warc_reader_free(small);
 }
 
+/* Issue 18: a wrong Content-Length does not lose the records its block
+ * swallows (any layout), a cut member does not lose the next one, garbage
+ * before the first member keeps its codec, a Content-Length a few bytes too
+ * large is reported, an unsupported codec is named. */
+static void test_damage_recovery(void **state) {
+    (void)state;
+    ccsig_buf plain = CCSIG_BUF_INIT, gz = CCSIG_BUF_INIT, g = CCSIG_BUF_INIT;
+    size_t starts[6];
+    records(&plain, starts, 6, 0);
+    result r;
+
+    /* Content-Length absurd, then larger than the hold (streamed): records
+     * after it are read, plain and one gzip member per record */
+    static const char *const lengths[] = {"999999999999999", "5000000"};
+    for (int k = 0; k < 2; k++) {
+        ccsig_buf_clear(&g);
+        ccsig_buf_append(&g, plain.data, starts[1]);
+        ccsig_buf_printf(&g,
+                         "WARC/1.1\r\nWARC-Type: response\r\nContent-Length: %s\r\n\r\nx\r\n\r\n",
+                         lengths[k]);
+        size_t cut = g.len;
+        ccsig_buf_append(&g, plain.data + starts[1], plain.len - starts[1]);
+        read_checked(g.data, g.len, &r);
+        assert_int_equal(r.records, 6);
+        assert_int_equal(r.damages, 1);
+        assert_true(r.v[1].lost);
+        size_t cuts[7] = {starts[1], cut};
+        for (int i = 2; i < 6; i++)
+            cuts[i] = starts[i] + (cut - starts[1]);
+        ccsig_buf_clear(&gz);
+        gzip_members(&gz, &g, cuts, 6, NULL);
+        read_checked(gz.data, gz.len, &r);
+        assert_int_equal(r.records, 6);
+        assert_int_equal(r.damages, 1);
+    }
+
+    /* a member cut short: the next, intact one is read */
+    uint64_t off[6];
+    ccsig_buf_clear(&gz);
+    gzip_members(&gz, &plain, starts + 1, 5, off);
+    ccsig_buf_clear(&g);
+    ccsig_buf_append(&g, gz.data, off[2] + (off[3] - off[2]) / 2);
+    ccsig_buf_append(&g, gz.data + off[3], gz.len - off[3]);
+    read_checked(g.data, g.len, &r);
+    assert_int_equal(r.records, 5);
+    assert_int_equal(r.damages, 1);
+    assert_true(r.v[2].lost);
+
+    /* 8 stray bytes before the first member: still gzip, every record read */
+    ccsig_buf_clear(&g);
+    ccsig_buf_append(&g, "\0garbage", 8);
+    ccsig_buf_append(&g, gz.data, gz.len);
+    read_checked(g.data, g.len, &r);
+    assert_int_equal(r.records, 6);
+    assert_int_equal(r.damages, 1);
+    assert_int_equal(r.v[0].offset, 0);
+    uint64_t first = 99;
+    assert_int_equal(ccsig_warc_detect(g.data, g.len, &first), CCSIG_WARC_GZIP);
+    assert_int_equal(first, 8);
+
+    /* Content-Length 2 bytes too large: reported, then the record is read */
+    ccsig_buf_clear(&g);
+    ccsig_buf_puts(&g, "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 18\r\n\r\n"
+                       "HTTP/1.1 200\r\n\r\n\r\n\r\n");
+    records(&g, NULL, 2, 0);
+    read_checked(g.data, g.len, &r);
+    assert_int_equal(r.damages, 1);
+    assert_int_equal(r.records, 3);
+    assert_int_equal(r.v[0].kind, 1);
+    assert_false(r.v[0].lost);
+    assert_int_equal(r.v[1].kind, 0);
+
+    /* compressions ccsig does not read */
+    static const char *const magic[] = {"\xfd"
+                                        "7zXZ\0\0",
+                                        "BZh91AY&", "\x04\x22\x4d\x18\x60\x70\x73\x01"};
+    static const char *const names[] = {"xz", "bzip2", "LZ4"};
+    for (int k = 0; k < 3; k++) {
+        ccsig_buf_clear(&g);
+        ccsig_buf_append(&g, magic[k], 8);
+        ccsig_buf_append(&g, plain.data, plain.len);
+        assert_string_equal(ccsig_warc_unsupported(g.data, g.len), names[k]);
+        read_checked(g.data, g.len, &r);
+        assert_int_equal(r.records, 0);
+        assert_int_equal(r.damages, 1);
+    }
+    assert_null(ccsig_warc_unsupported(plain.data, plain.len));
+    ccsig_buf_free(&plain);
+    ccsig_buf_free(&gz);
+    ccsig_buf_free(&g);
+}
+
 /* ---------------------------------------------------------------- hold -- */
 
 static void test_hold_limit(void **state) {
@@ -747,6 +839,7 @@ int main(void) {
         cmocka_unit_test(test_damage_gzip),
         cmocka_unit_test(test_never_hangs),
         cmocka_unit_test(test_no_w_run),
+        cmocka_unit_test(test_damage_recovery),
         cmocka_unit_test(test_hold_limit),
         cmocka_unit_test(test_sync_and_stop),
         cmocka_unit_test(test_writer),
