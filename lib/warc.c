@@ -327,6 +327,8 @@ struct ccsig_warc_reader {
     ccsig_warc_header scratch;
     char lbl[64];          /* the current record's offset as damage reports name it */
     uint64_t dmg_stream;   /* its stream offset */
+    uint64_t unv_off;      /* member that records given out unverified began in */
+    uint32_t unv_n;        /* how many */
     uint64_t few_reported; /* stream offset of a record whose few-bytes-long
                               Content-Length was reported: give it out now */
 };
@@ -382,6 +384,8 @@ static void reset_state(ccsig_warc_reader *r, uint64_t offset, ccsig_warc_codec 
     r->ieof = r->failed = false;
     r->check_magic = offset == 0;
     r->few_reported = NONE;
+    r->unv_off = NONE;
+    r->unv_n = 0;
     r->fail_errno = 0;
     r->ipin = NONE;
     r->codec = codec == CCSIG_WARC_AUTO ? CCSIG_WARC_PLAIN : codec;
@@ -1133,6 +1137,10 @@ static ccsig_warc_next report_codec(ccsig_warc_reader *r, ccsig_warc_damage *d,
                                     const char *extra) {
     r->cdmg = false;
     r->opos = r->olen;
+    if (r->unv_off == r->cdmg_off && r->unv_n) {
+        d->unverified = r->unv_n;
+        r->unv_n = 0;
+    }
     d->record_lost = lost != NULL;
     d->type = lost ? lost->type : CCSIG_WARC_OTHER;
     d->stream_offset = r->dmg_stream;
@@ -1257,6 +1265,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                                        ccsig_warc_damage *d) {
     char what[200];
     d->what[0] = '\0';
+    d->unverified = 0;
     r->dmg_stream = r->obase + r->opos;
     if (r->done)
         return CCSIG_WARC_END;
@@ -1605,6 +1614,14 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         }
     }
     r->opos = (size_t)(E - r->obase);
+    if (r->codec != CCSIG_WARC_PLAIN && !rec->raw_length) {
+        /* Given out before its member's check value was seen. */
+        if (r->unv_off != off) {
+            r->unv_off = off;
+            r->unv_n = 0;
+        }
+        r->unv_n++;
+    }
     return CCSIG_WARC_RECORD;
 }
 

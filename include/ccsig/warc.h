@@ -250,6 +250,12 @@ typedef struct ccsig_warc_damage {
     bool record_lost;       /* a record whose header was read was skipped */
     ccsig_warc_type type;   /* its type when record_lost */
     char what[240];         /* what was wrong and what the reader did */
+    /* A gzip member or zstd frame failed its check (CRC-32, checksum, inflate
+     * error) after this many records beginning in it (their offset is
+     * `offset`, their raw_length 0: one member holding several records) were
+     * already returned: their bytes are not vouched for. A caller that must
+     * not use damaged records reads the input again and skips them. */
+    uint32_t unverified;
 } ccsig_warc_damage;
 
 /* Read the next record. RECORD: rec is filled and valid until the next call

@@ -663,10 +663,24 @@ static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
     emit(R, w, j, o, v, rec);
 }
 
+/* Members found damaged after records beginning in them were read: the job
+ * is read again and those records are skipped (reported, not annotated). */
+#define MAX_BAD_MEMBERS 8
+
+static bool bad_member(const uint64_t *bad, size_t nbad, uint64_t off) {
+    for (size_t i = 0; i < nbad; i++)
+        if (bad[i] == off)
+            return true;
+    return false;
+}
+
 static void run_job(worker *w, job *j) {
     run *R = w->R;
     archive *a = j->ar;
     job_out *o = &j->out;
+    uint64_t bad[MAX_BAD_MEMBERS];
+    size_t nbad = 0;
+restart:;
     src_ctx src = {a->fd, 0, a->is_stream};
     j->found = false;
     j->failed = false;
@@ -705,6 +719,13 @@ static void run_job(worker *w, job *j) {
     bool capped = false;
     for (;;) {
         ccsig_warc_next r = ccsig_warc_reader_next(w->rd, &rec, &d);
+        if (r == CCSIG_WARC_RECORD && nbad && !rec.raw_length &&
+            bad_member(bad, nbad, rec.offset)) {
+            o->sum.records++; /* in a member whose check fails further on */
+            o->sum.types[rec.h.type]++;
+            o->sum.skipped++;
+            continue;
+        }
         if (r == CCSIG_WARC_RECORD) {
             process_record(w, j, &rec);
             if (!capped && o->annot.len + o->keep.len + o->arena.total > SCAN_JOB_OUTPUT_MAX) {
@@ -714,8 +735,19 @@ static void run_job(worker *w, job *j) {
             }
             continue;
         }
+        if (r == CCSIG_WARC_DAMAGE && d.unverified && !a->is_stream && nbad < MAX_BAD_MEMBERS &&
+            !bad_member(bad, nbad, d.offset)) {
+            bad[nbad++] = d.offset; /* records already read from it: read again without them */
+            out_reset(o);
+            goto restart;
+        }
         if (r == CCSIG_WARC_DAMAGE) {
             scan_summary *S = &o->sum;
+            if (d.unverified && bad_member(bad, nbad, d.offset)) {
+                size_t l = strlen(d.what);
+                snprintf(d.what + l, sizeof d.what - l,
+                         "; the %" PRIu32 " records read from it before are skipped", d.unverified);
+            }
             if (d.record_lost) {
                 S->records++;
                 S->types[d.type]++;
