@@ -898,11 +898,10 @@ static pump_r pump_gzip(ccsig_warc_reader *r) {
                 if (r->failed)
                     return P_FAIL;
                 r->in_member = false;
-                codec_damage(r, mstart,
-                             "gzip member at offset %llu is cut off at the end of the input",
-                             (unsigned long long)mstart);
-                r->ipos = r->ilen;
-                return P_DAMAGE;
+                /* Cut off: its decoder may have taken the members after it
+                 * for its own data; they are searched for again. */
+                resync_members(r, mstart, "cut off");
+                return r->failed ? P_FAIL : P_DAMAGE;
             }
         }
     }
@@ -991,11 +990,10 @@ static pump_r pump_zstd(ccsig_warc_reader *r) {
                 if (r->failed)
                     return P_FAIL;
                 r->in_member = false;
-                codec_damage(r, mstart,
-                             "zstd frame at offset %llu is cut off at the end of the input",
-                             (unsigned long long)mstart);
-                r->ipos = r->ilen;
-                return P_DAMAGE;
+                /* Cut off: its decoder may have taken the members after it
+                 * for its own data; they are searched for again. */
+                resync_members(r, mstart, "cut off");
+                return r->failed ? P_FAIL : P_DAMAGE;
             }
         }
     }
@@ -1261,6 +1259,25 @@ static ccsig_warc_next damage(ccsig_warc_reader *r, ccsig_warc_damage *d, uint64
     return CCSIG_WARC_DAMAGE;
 }
 
+/* A record's block ran into codec damage in a later member: its
+ * Content-Length is likely wrong and its block swallowed intact records.
+ * The record is lost; the stream is decoded again from its member and
+ * searched from just after its start (the damage is met again in its turn).
+ * When the input cannot go back, the codec damage is reported as it is. */
+static ccsig_warc_next block_into_damage(ccsig_warc_reader *r, ccsig_warc_damage *d,
+                                         const ccsig_warc_header *h, uint64_t off, uint64_t D,
+                                         uint64_t back_comp, uint64_t back_dec, const char *extra) {
+    char what[200];
+    setf(what, sizeof what,
+         "%s record at offset %s: Content-Length %llu runs into damage further on (%s)",
+         ccsig_warc_type_name(h->type), r->lbl, (unsigned long long)h->content_length,
+         r->cdmg_what);
+    ccsig_warc_type type = h->type;
+    if (!stream_rewind(r, back_comp, back_dec, D + 1))
+        return report_codec(r, d, h, off, extra);
+    return damage(r, d, off, type, D + 1, what);
+}
+
 ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *rec,
                                        ccsig_warc_damage *d) {
     char what[200];
@@ -1391,6 +1408,21 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
             return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
         }
     }
+    {
+        /* A version line inside the header: this record was cut (at the end
+         * of its member, or in the middle of the file) and the next record's
+         * header ran on from its fragment. */
+        const uint8_t *h0 = r->o + r->opos, *q = h0 + 1;
+        while ((q = memmem(q, hl - (size_t)(q - h0), "WARC/", 5)) != NULL) {
+            if (version_line(q, hl - (size_t)(q - h0)) == 1) {
+                setf(what, sizeof what,
+                     "record at offset %s is cut off inside its WARC header by the next record",
+                     r->lbl);
+                return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
+            }
+            q++;
+        }
+    }
     ccsig_arena_reset(&r->arena);
     ccsig_error e;
     if (ccsig_warc_header_parse(&r->arena, (const char *)r->o + r->opos, hl, &rec->h, &e)) {
@@ -1411,6 +1443,8 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         char extra[96];
         setf(extra, sizeof extra, " (its block has %llu of %llu bytes)",
              (unsigned long long)(r->olen - r->opos - hl), (unsigned long long)cl);
+        if (r->cdmg_off != off)
+            return block_into_damage(r, d, &rec->h, off, D, back_comp, back_dec, extra);
         return report_codec(r, d, &rec->h, off, extra);
     }
     if (nr == N_SHORT) {
@@ -1421,7 +1455,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
              "%llu of %llu bytes",
              ccsig_warc_type_name(type), r->lbl, (unsigned long long)(r->olen - r->opos - hl),
              (unsigned long long)cl);
-        return damage(r, d, off, type, D + hl, what);
+        return damage(r, d, off, type, D + 1, what);
     }
     uint64_t after; /* stream offset just past the block */
     if (!big) {
@@ -1437,6 +1471,8 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                 pump_r p = pump(r);
                 if (p == P_FAIL)
                     return fail(r, d);
+                if (p == P_DAMAGE && r->cdmg_off != off)
+                    return block_into_damage(r, d, &rec->h, off, D, back_comp, back_dec, NULL);
                 if (p == P_DAMAGE)
                     return report_codec(r, d, &rec->h, off, NULL);
                 if (p == P_EOF) {
@@ -1445,7 +1481,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                          "block has %llu of %llu bytes",
                          ccsig_warc_type_name(type), r->lbl, (unsigned long long)(cl - left),
                          (unsigned long long)cl);
-                    if (!stream_rewind(r, back_comp, back_dec, D + hl)) {
+                    if (!stream_rewind(r, back_comp, back_dec, D + 1)) {
                         d->offset = off;
                         d->stream_offset = D;
                         d->record_lost = true;
@@ -1453,7 +1489,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                         setf(d->what, sizeof d->what, "%s", what);
                         return CCSIG_WARC_DAMAGE;
                     }
-                    return damage(r, d, off, type, D + hl, what);
+                    return damage(r, d, off, type, D + 1, what);
                 }
                 continue;
             }
@@ -1574,9 +1610,9 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
              "%s record at offset %s: Content-Length %llu does not end its block (not "
              "followed by CRLF CRLF and a record)",
              ccsig_warc_type_name(type), r->lbl, (unsigned long long)cl);
-        if (big && !stream_rewind(r, back_comp, back_dec, D + hl))
+        if (big && !stream_rewind(r, back_comp, back_dec, D + 1))
             return damage(r, d, off, type, after, what);
-        return damage(r, d, off, type, D + hl, what);
+        return damage(r, d, off, type, D + 1, what);
     }
 
     /* 6. The record. */

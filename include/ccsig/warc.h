@@ -189,7 +189,7 @@ typedef int (*ccsig_warc_seek_fn)(void *ctx, uint64_t offset);
 /* Let the reader go back in the input (after ccsig_warc_reader_open; a new
  * open forgets it). Used only on damage: a record whose Content-Length runs
  * past the data it has (a block too long, cut by the end of the input or not
- * followed by a record) is re-read from just after its header, so the intact
+ * followed by a record) is searched again from just after its start, so the intact
  * records its block swallowed are found again. Without it (a pipe), only the
  * bytes still in the reader's windows can be searched again. Memory input
  * needs none. */
