@@ -25,6 +25,7 @@
  * Also built into tests/fuzz_replay (ctest fuzz.warc_props), which replays
  * fuzz/seeds/fuzz_warc_props and a few thousand generated inputs.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -88,7 +89,7 @@ static void make_record(ccsig_buf *b, size_t *hl, int k, input *s) {
     char *block = malloc(len);
     for (size_t i = 0; i < len; i++) {
         unsigned c = take(s, 0);
-        bool after_eol = i && (block[i - 1] == '\n' || block[i - 1] == '\r');
+        bool after_eol = !i || block[i - 1] == '\n' || block[i - 1] == '\r';
         block[i] = after_eol     ? (char)('a' + c % 22)
                    : c % 17 == 0 ? '\n'
                    : c % 19 == 0 ? '\r'
@@ -306,12 +307,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         bool clash = false;
         for (int k = 0; k < n && !clash; k++) {
-            if (rs[k].damage != D_CL_MORE)
+            /* where the stated block ends: a too large length, or a record
+             * cut after its header */
+            size_t land, blen = rs[k].orig.len - rs[k].orig_header - 4;
+            if (rs[k].damage == D_CL_MORE) {
+                const char *he = strstr(stream.data + starts[k], "\r\n\r\n");
+                land = (size_t)(he + 4 - stream.data) + blen + rs[k].delta;
+            } else if (rs[k].damage == D_CUT && rs[k].bytes.len > rs[k].orig_header) {
+                land = starts[k] + rs[k].orig_header + blen;
+            } else {
                 continue;
-            const char *he = strstr(stream.data + starts[k], "\r\n\r\n");
-            size_t land = (size_t)(he + 4 - stream.data) +
-                          (rs[k].orig.len - rs[k].orig_header - 4) +
-                          rs[k].delta; /* where the stated block ends */
+            }
             /* in the plain stream, and in the decoded stream of the
              * per-record layouts (bytes between members are not decoded) */
             for (int j = k + 1; j < n; j++)
@@ -319,11 +325,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                     size_t l = dec ? land - gap[k] : land;
                     size_t e = dec ? ends[j] - gap[j] : ends[j];
                     size_t st = dec ? starts[j] - gap[j] : starts[j];
-                    if ((l + 8 >= e && l <= e + 8) || (l + 8 >= st && l <= st + 8))
+                    const char *he = memmem(rs[j].bytes.data, rs[j].bytes.len, "\r\n\r\n", 4);
+                    size_t h = he ? st + (size_t)(he - rs[j].bytes.data) + 4 : st;
+                    if ((l + 8 >= e && l <= e + 8) || (l + 8 >= st && l <= st + 8) ||
+                        (l + 8 >= h && l <= h + 8))
                         clash = true;
                 }
             if (land + 8 >= stream.len && land <= stream.len + 8)
                 clash = true;
+            if (getenv("FUZZ_PROPS_DEBUG"))
+                fprintf(stderr, "record %d: stated end %zu, stream %zu%s\n", k, land, stream.len,
+                        clash ? ", clash" : "");
             if (clash)
                 rs[k].delta += 97;
         }
@@ -363,6 +375,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             prev_end = ends[k];
         }
         ccsig_warc_writer_free(w);
+    }
+    if (getenv("FUZZ_PROPS_DUMP")) {
+        FILE *f = fopen(getenv("FUZZ_PROPS_DUMP"), "wb");
+        fwrite(arc.data, 1, arc.len, f);
+        fclose(f);
     }
     for (int mode = 0; mode < 4; mode++)
         read_and_check(rs, n, (const uint8_t *)arc.data, arc.len, layout, whole_flip, mode);

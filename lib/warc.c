@@ -810,6 +810,9 @@ static void resync_members(ccsig_warc_reader *r, uint64_t bad, const char *what)
             codec_damage(r, bad, "%s at offset %llu is %s; skipped to the next %s at offset %llu",
                          unit, (unsigned long long)bad, what, unit,
                          (unsigned long long)(r->ibase + r->ipos));
+        else if (!strcmp(what, "cut off"))
+            codec_damage(r, bad, "%s at offset %llu is cut off at the end of the input", unit,
+                         (unsigned long long)bad);
         else
             codec_damage(r, bad, "%s at offset %llu is %s; nothing readable follows it", unit,
                          (unsigned long long)bad, what);
