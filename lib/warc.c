@@ -857,6 +857,12 @@ static pump_r pump_gzip(ccsig_warc_reader *r) {
             resync_members(r, 0, NULL);
             return r->failed ? P_FAIL : P_DAMAGE;
         }
+        if (p[3] & 0xe0) { /* RFC 1952: reserved FLG bits set means not readable as gzip */
+            uint64_t at = r->ibase + r->ipos;
+            map_start(r, at);
+            resync_members(r, at, "damaged (reserved gzip flag bits set)");
+            return r->failed ? P_FAIL : P_DAMAGE;
+        }
         isal_inflate_reset(s);
         s->crc_flag = ISAL_GZIP;
         r->in_member = true;

@@ -666,6 +666,15 @@ static void test_damage_recovery(void **state) {
     assert_int_equal(r.damages, 1);
     assert_true(r.v[2].lost);
 
+    /* reserved FLG bits (RFC 1952): that member is reported, the others read */
+    ccsig_buf_clear(&g);
+    ccsig_buf_append(&g, gz.data, gz.len);
+    g.data[off[4] + 3] |= 0x40;
+    read_checked(g.data, g.len, &r);
+    assert_int_equal(r.records, 5);
+    assert_int_equal(r.damages, 1);
+    assert_int_equal(r.v[4].offset, off[4]);
+
     /* 8 stray bytes before the first member: still gzip, every record read */
     ccsig_buf_clear(&g);
     ccsig_buf_append(&g, "\0garbage", 8);
