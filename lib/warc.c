@@ -91,13 +91,33 @@ const char *ccsig_warc_type_name(ccsig_warc_type t) {
 
 /* --------------------------------------------------------------- header -- */
 
-size_t ccsig_warc_header_end(const char *p, size_t len) {
+/* Does the line ending at lf end with a version line "WARC/" digits "."
+ * digits that is not the header's own first line? (A record cut inside its
+ * header, the next record's header running on from the fragment.) */
+static bool ends_in_version(const char *p, const char *lf) {
+    const char *e = lf > p && lf[-1] == '\r' ? lf - 1 : lf, *q = e;
+    while (q > p && q[-1] >= '0' && q[-1] <= '9')
+        q--;
+    if (q == e || q - p < 8 || q[-1] != '.')
+        return false;
+    const char *m = --q;
+    while (q > p && q[-1] >= '0' && q[-1] <= '9')
+        q--;
+    return q != m && q - p > 5 && memcmp(q - 5, "WARC/", 5) == 0;
+}
+
+/* ccsig_warc_header_end; *inner_version (when not NULL) is set when a line
+ * ends in a version line (ends_in_version). */
+static size_t header_end_at(const char *p, size_t len, bool *inner_version) {
     /* The empty line: LF followed by LF or CR LF. */
     const char *q = p, *end = p + len;
     while (q < end) {
         const char *lf = memchr(q, '\n', (size_t)(end - q));
         if (!lf)
             return 0;
+        if (inner_version && lf - p > 9 && (unsigned)(lf[-1 - (lf[-1] == '\r')] - '0') < 10 &&
+            ends_in_version(p, lf))
+            *inner_version = true;
         const char *n = lf + 1;
         if (n < end && *n == '\n')
             return (size_t)(n + 1 - p);
@@ -108,6 +128,10 @@ size_t ccsig_warc_header_end(const char *p, size_t len) {
         q = n;
     }
     return 0;
+}
+
+size_t ccsig_warc_header_end(const char *p, size_t len) {
+    return header_end_at(p, len, NULL);
 }
 
 static bool is_ws(char c) {
@@ -325,8 +349,11 @@ struct ccsig_warc_reader {
     bool done;
     ccsig_arena arena;
     ccsig_warc_header scratch;
-    char lbl[64];          /* the current record's offset as damage reports name it */
-    uint64_t dmg_stream;   /* its stream offset */
+    char lbl[64];                                          /* lbl() writes it */
+    uint64_t lbl_off;                                      /* the current record's archive offset */
+    bool lbl_aligned; /* it begins on a member boundary */ /* the current record's offset as damage
+                                                              reports name it */
+    uint64_t dmg_stream;                                   /* its stream offset */
     uint64_t unv_off;      /* member that records given out unverified began in */
     uint32_t unv_n;        /* how many */
     uint64_t few_reported; /* stream offset of a record whose few-bytes-long
@@ -1137,6 +1164,18 @@ static uint64_t archive_offset(const ccsig_warc_reader *r, uint64_t d) {
     return m ? m->comp_start : r->ibase + r->ipos;
 }
 
+/* The current record's offset as damage reports name it: its archive offset,
+ * and its decompressed offset when it begins inside a member. Formatted only
+ * when a report needs it. */
+static const char *lbl(ccsig_warc_reader *r) {
+    if (r->lbl_aligned)
+        setf(r->lbl, sizeof r->lbl, "%llu", (unsigned long long)r->lbl_off);
+    else
+        setf(r->lbl, sizeof r->lbl, "%llu (decompressed offset %llu)",
+             (unsigned long long)r->lbl_off, (unsigned long long)r->dmg_stream);
+    return r->lbl;
+}
+
 /* Report the codec layer's damage; the data in the window is dropped (it is
  * cut off from what follows). */
 static ccsig_warc_next report_codec(ccsig_warc_reader *r, ccsig_warc_damage *d,
@@ -1154,7 +1193,7 @@ static ccsig_warc_next report_codec(ccsig_warc_reader *r, ccsig_warc_damage *d,
     if (lost) {
         d->offset = lost_off;
         setf(d->what, sizeof d->what, "%s record at offset %s lost%s: %s",
-             ccsig_warc_type_name(lost->type), r->lbl, extra ? extra : "", r->cdmg_what);
+             ccsig_warc_type_name(lost->type), lbl(r), extra ? extra : "", r->cdmg_what);
     } else {
         d->offset = r->cdmg_off;
         setf(d->what, sizeof d->what, "%s", r->cdmg_what);
@@ -1279,7 +1318,7 @@ static ccsig_warc_next block_into_damage(ccsig_warc_reader *r, ccsig_warc_damage
     char what[200];
     setf(what, sizeof what,
          "%s record at offset %s: Content-Length %llu runs into damage further on (%s)",
-         ccsig_warc_type_name(h->type), r->lbl, (unsigned long long)h->content_length,
+         ccsig_warc_type_name(h->type), lbl(r), (unsigned long long)h->content_length,
          r->cdmg_what);
     ccsig_warc_type type = h->type;
     if (!stream_rewind(r, back_comp, back_dec, D + 1))
@@ -1372,11 +1411,8 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     bool aligned = r->codec == CCSIG_WARC_PLAIN || (m && m->dec_start == D);
     uint64_t off = r->codec == CCSIG_WARC_PLAIN ? D : m ? m->comp_start : r->ibase + r->ipos;
     r->dmg_stream = D;
-    if (aligned)
-        setf(r->lbl, sizeof r->lbl, "%llu", (unsigned long long)off);
-    else
-        setf(r->lbl, sizeof r->lbl, "%llu (decompressed offset %llu)", (unsigned long long)off,
-             (unsigned long long)D);
+    r->lbl_off = off;
+    r->lbl_aligned = aligned;
     if (r->stop != NONE && aligned && off >= r->stop) {
         r->done = true;
         r->next_pos = off;
@@ -1390,16 +1426,18 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
 
     /* 3. The header. */
     size_t hl;
+    bool inner_version;
     for (;;) {
         size_t have = r->olen - r->opos;
-        hl = ccsig_warc_header_end((const char *)r->o + r->opos, have);
+        inner_version = false;
+        hl = header_end_at((const char *)r->o + r->opos, have, &inner_version);
         if (hl)
             break;
         if (have >= CCSIG_WARC_MAX_HEADER) {
             setf(what, sizeof what,
                  "record at offset %s: WARC header not ended by an empty line within %u "
                  "bytes",
-                 r->lbl, CCSIG_WARC_MAX_HEADER);
+                 lbl(r), CCSIG_WARC_MAX_HEADER);
             return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
         }
         nr = need(r, have + 1);
@@ -1413,29 +1451,22 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
             setf(what, sizeof what,
                  "record at offset %s is cut off at the end of the input inside its WARC "
                  "header",
-                 r->lbl);
+                 lbl(r));
             return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
         }
     }
-    {
+    if (inner_version) {
         /* A version line inside the header: this record was cut (at the end
          * of its member, or in the middle of the file) and the next record's
          * header ran on from its fragment. */
-        const uint8_t *h0 = r->o + r->opos, *q = h0 + 1;
-        while ((q = memmem(q, hl - (size_t)(q - h0), "WARC/", 5)) != NULL) {
-            if (version_line(q, hl - (size_t)(q - h0)) == 1) {
-                setf(what, sizeof what,
-                     "record at offset %s is cut off inside its WARC header by the next record",
-                     r->lbl);
-                return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
-            }
-            q++;
-        }
+        setf(what, sizeof what,
+             "record at offset %s is cut off inside its WARC header by the next record", lbl(r));
+        return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
     }
     ccsig_arena_reset(&r->arena);
     ccsig_error e;
     if (ccsig_warc_header_parse(&r->arena, (const char *)r->o + r->opos, hl, &rec->h, &e)) {
-        setf(what, sizeof what, "record at offset %s: invalid WARC header: %s", r->lbl, e.message);
+        setf(what, sizeof what, "record at offset %s: invalid WARC header: %s", lbl(r), e.message);
         return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
     }
     ccsig_warc_type type = rec->h.type;
@@ -1462,7 +1493,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         setf(what, sizeof what,
              "%s record at offset %s is cut off at the end of the input: its block has "
              "%llu of %llu bytes",
-             ccsig_warc_type_name(type), r->lbl, (unsigned long long)(r->olen - r->opos - hl),
+             ccsig_warc_type_name(type), lbl(r), (unsigned long long)(r->olen - r->opos - hl),
              (unsigned long long)cl);
         return damage(r, d, off, type, D + 1, what);
     }
@@ -1488,7 +1519,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                     setf(what, sizeof what,
                          "%s record at offset %s is cut off at the end of the input: its "
                          "block has %llu of %llu bytes",
-                         ccsig_warc_type_name(type), r->lbl, (unsigned long long)(cl - left),
+                         ccsig_warc_type_name(type), lbl(r), (unsigned long long)(cl - left),
                          (unsigned long long)cl);
                     if (!stream_rewind(r, back_comp, back_dec, D + 1)) {
                         d->offset = off;
@@ -1593,7 +1624,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                  "%s record at offset %s: Content-Length %llu is %llu bytes too large (its "
                  "block takes in the CRLF CRLF that ends the record); read as if it ended "
                  "there",
-                 ccsig_warc_type_name(type), r->lbl, (unsigned long long)cl,
+                 ccsig_warc_type_name(type), lbl(r), (unsigned long long)cl,
                  (unsigned long long)(4 - (at - after)));
             r->few_reported = D;
             r->opos = (size_t)(D - r->obase);
@@ -1618,7 +1649,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         setf(what, sizeof what,
              "%s record at offset %s: Content-Length %llu does not end its block (not "
              "followed by CRLF CRLF and a record)",
-             ccsig_warc_type_name(type), r->lbl, (unsigned long long)cl);
+             ccsig_warc_type_name(type), lbl(r), (unsigned long long)cl);
         if (big && !stream_rewind(r, back_comp, back_dec, D + 1))
             return damage(r, d, off, type, after, what);
         return damage(r, d, off, type, D + 1, what);
