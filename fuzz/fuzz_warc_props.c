@@ -178,16 +178,18 @@ static void read_and_check(orec *rs, int n, const uint8_t *a, size_t an, int lay
             break;
         check(x != CCSIG_WARC_FAILED, "memory input never fails");
         if (getenv("FUZZ_PROPS_DEBUG"))
-            fprintf(stderr, "%s %s\n", x == CCSIG_WARC_DAMAGE ? "damage" : "record",
+            fprintf(stderr, "%s [unv %u %llu-%llu] %s\n",
+                    x == CCSIG_WARC_DAMAGE ? "damage" : "record", d.unverified,
+                    (unsigned long long)d.unverified_from, (unsigned long long)d.unverified_to,
                     x == CCSIG_WARC_DAMAGE ? d.what
                     : rec.h.record_id.p    ? rec.h.record_id.p
                                            : "-");
         if (x == CCSIG_WARC_DAMAGE) {
             check(d.what[0] != '\0', "damage says what");
             check(d.offset <= an, "damage offset inside the archive");
-            if (d.unverified) /* records read from this member are not vouched for */
+            if (d.unverified) /* records read before are not vouched for */
                 for (int i = 0; i < nsuspect; i++)
-                    if (suspect[i] == d.offset)
+                    if (suspect[i] >= d.unverified_from && suspect[i] <= d.unverified_to)
                         suspect[i] = UINT64_MAX;
             continue;
         }
@@ -212,7 +214,7 @@ static void read_and_check(orec *rs, int n, const uint8_t *a, size_t an, int lay
                      (unsigned long long)rec.h.content_length, rec.block_len);
             check(layout != 0 && nsuspect < MAXREC * 2,
                   "every record returned is one of the originals, unchanged");
-            suspect[nsuspect++] = rec.offset;
+            suspect[nsuspect++] = rec.raw_length ? UINT64_MAX - 1 : rec.stream_offset;
         }
     }
     for (int i = 0; i < nsuspect; i++)

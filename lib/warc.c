@@ -354,10 +354,11 @@ struct ccsig_warc_reader {
     bool lbl_aligned; /* it begins on a member boundary */ /* the current record's offset as damage
                                                               reports name it */
     uint64_t dmg_stream;                                   /* its stream offset */
-    uint64_t unv_off;      /* member that records given out unverified began in */
-    uint32_t unv_n;        /* how many */
-    uint64_t few_reported; /* stream offset of a record whose few-bytes-long
-                              Content-Length was reported: give it out now */
+    uint64_t unv_off;          /* member in progress when records were given out */
+    uint32_t unv_n;            /* how many */
+    uint64_t unv_from, unv_to; /* their stream offsets, first and last */
+    uint64_t few_reported;     /* stream offset of a record whose few-bytes-long
+                                  Content-Length was reported: give it out now */
 };
 
 ccsig_warc_reader *ccsig_warc_reader_new(const ccsig_warc_options *opt) {
@@ -645,6 +646,8 @@ static void map_end(ccsig_warc_reader *r) {
     m->dec_end = r->obase + r->olen;
     m->comp_end = r->ibase + r->ipos;
     m->ended = true;
+    if (r->unv_off == m->comp_start)
+        r->unv_n = 0; /* its check value matched: the records given out are whole */
 }
 
 /* The member holding stream offset d (the last that starts at or before it). */
@@ -666,6 +669,17 @@ static const member *map_ending_at(const ccsig_warc_reader *r, uint64_t d) {
             return m;
         if (m->dec_start < d && (!m->ended || m->dec_end < d))
             break;
+    }
+    return NULL;
+}
+
+/* The member starting at archive offset comp, if still remembered. */
+static const member *map_by_comp(const ccsig_warc_reader *r, uint64_t comp) {
+    size_t n = r->nmap < MAP_N ? r->nmap : MAP_N;
+    for (size_t k = 0; k < n; k++) {
+        const member *m = &r->map[(r->nmap - 1 - k) % MAP_N];
+        if (m->comp_start == comp)
+            return m;
     }
     return NULL;
 }
@@ -1185,6 +1199,8 @@ static ccsig_warc_next report_codec(ccsig_warc_reader *r, ccsig_warc_damage *d,
     r->opos = r->olen;
     if (r->unv_off == r->cdmg_off && r->unv_n) {
         d->unverified = r->unv_n;
+        d->unverified_from = r->unv_from;
+        d->unverified_to = r->unv_to;
         r->unv_n = 0;
     }
     d->record_lost = lost != NULL;
@@ -1331,6 +1347,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     char what[200];
     d->what[0] = '\0';
     d->unverified = 0;
+    d->unverified_from = d->unverified_to = 0;
     r->dmg_stream = r->obase + r->opos;
     if (r->done)
         return CCSIG_WARC_END;
@@ -1657,6 +1674,14 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
 
     /* 6. The record. */
     uint64_t E = at;
+    if (r->cdmg && r->codec != CCSIG_WARC_PLAIN) {
+        /* Damage already seen in a member this record's bytes come from. */
+        const member *bm = map_by_comp(r, r->cdmg_off);
+        if (bm && E > bm->dec_start) {
+            r->cdmg_later = false;
+            return report_codec(r, d, &rec->h, off, NULL);
+        }
+    }
     size_t start = (size_t)(D - r->obase);
     if (!big) {
         if (r->obase != parsed_base) { /* the window moved: point into it anew */
@@ -1690,13 +1715,16 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         }
     }
     r->opos = (size_t)(E - r->obase);
-    if (r->codec != CCSIG_WARC_PLAIN && !rec->raw_length) {
-        /* Given out before its member's check value was seen. */
-        if (r->unv_off != off) {
-            r->unv_off = off;
+    if (r->in_member) {
+        /* Given out before the check value of the member it ends in. */
+        uint64_t cur = r->map[(r->nmap - 1) % MAP_N].comp_start;
+        if (r->unv_off != cur || !r->unv_n) {
+            r->unv_off = cur;
             r->unv_n = 0;
+            r->unv_from = D;
         }
         r->unv_n++;
+        r->unv_to = D;
     }
     return CCSIG_WARC_RECORD;
 }

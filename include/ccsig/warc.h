@@ -250,12 +250,15 @@ typedef struct ccsig_warc_damage {
     bool record_lost;       /* a record whose header was read was skipped */
     ccsig_warc_type type;   /* its type when record_lost */
     char what[240];         /* what was wrong and what the reader did */
-    /* A gzip member or zstd frame failed its check (CRC-32, checksum, inflate
-     * error) after this many records beginning in it (their offset is
-     * `offset`, their raw_length 0: one member holding several records) were
-     * already returned: their bytes are not vouched for. A caller that must
-     * not use damaged records reads the input again and skips them. */
+    /* A gzip member or zstd frame (at `offset`) failed its check (CRC-32,
+     * checksum, decoding, cut off) after this many records ending in it had
+     * been returned (one member holding several records, a block running
+     * into the next members): their bytes are not vouched for. They are the
+     * records returned with raw_length 0 whose stream_offset lies in
+     * [unverified_from, unverified_to]. A caller that must not use damaged
+     * records reads the input again and skips them. */
     uint32_t unverified;
+    uint64_t unverified_from, unverified_to;
 } ccsig_warc_damage;
 
 /* Read the next record. RECORD: rec is filled and valid until the next call

@@ -667,9 +667,20 @@ static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
  * is read again and those records are skipped (reported, not annotated). */
 #define MAX_BAD_MEMBERS 8
 
-static bool bad_member(const uint64_t *bad, size_t nbad, uint64_t off) {
+typedef struct bad_range {
+    uint64_t member, from, to; /* the member; stream offsets of the records */
+} bad_range;
+
+static bool bad_record(const bad_range *bad, size_t nbad, uint64_t stream_offset) {
     for (size_t i = 0; i < nbad; i++)
-        if (bad[i] == off)
+        if (stream_offset >= bad[i].from && stream_offset <= bad[i].to)
+            return true;
+    return false;
+}
+
+static bool bad_member(const bad_range *bad, size_t nbad, uint64_t member) {
+    for (size_t i = 0; i < nbad; i++)
+        if (bad[i].member == member)
             return true;
     return false;
 }
@@ -678,7 +689,7 @@ static void run_job(worker *w, job *j) {
     run *R = w->R;
     archive *a = j->ar;
     job_out *o = &j->out;
-    uint64_t bad[MAX_BAD_MEMBERS];
+    bad_range bad[MAX_BAD_MEMBERS];
     size_t nbad = 0;
 restart:;
     src_ctx src = {a->fd, 0, a->is_stream};
@@ -720,7 +731,7 @@ restart:;
     for (;;) {
         ccsig_warc_next r = ccsig_warc_reader_next(w->rd, &rec, &d);
         if (r == CCSIG_WARC_RECORD && nbad && !rec.raw_length &&
-            bad_member(bad, nbad, rec.offset)) {
+            bad_record(bad, nbad, rec.stream_offset)) {
             o->sum.records++; /* in a member whose check fails further on */
             o->sum.types[rec.h.type]++;
             o->sum.skipped++;
@@ -737,7 +748,8 @@ restart:;
         }
         if (r == CCSIG_WARC_DAMAGE && d.unverified && !a->is_stream && nbad < MAX_BAD_MEMBERS &&
             !bad_member(bad, nbad, d.offset)) {
-            bad[nbad++] = d.offset; /* records already read from it: read again without them */
+            /* records already read from it: read again without them */
+            bad[nbad++] = (bad_range){d.offset, d.unverified_from, d.unverified_to};
             out_reset(o);
             goto restart;
         }
