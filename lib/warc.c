@@ -324,6 +324,7 @@ struct ccsig_warc_reader {
     /* codec */
     ccsig_warc_codec codec;
     bool codec_known;
+    bool arc, arc_checked; /* the input is an ARC file (its first record is filedesc://) */
     struct inflate_state *inf, *tinf;
     ZSTD_DCtx *zd, *tzd;
     ZSTD_DDict *ddict;
@@ -412,6 +413,7 @@ static void reset_state(ccsig_warc_reader *r, uint64_t offset, ccsig_warc_codec 
     r->ieof = r->failed = false;
     r->check_magic = offset == 0;
     r->few_reported = NONE;
+    r->arc = r->arc_checked = false;
     r->unv_off = NONE;
     r->unv_n = 0;
     r->fail_errno = 0;
@@ -715,7 +717,22 @@ static void codec_damage(ccsig_warc_reader *r, uint64_t off, const char *fmt, ..
 }
 
 /* Whether a gzip member starting at p decodes to content starting "WARC/". */
-static bool trial_gzip_with(struct inflate_state *st, const uint8_t *p, size_t n) {
+static int arc_line(const uint8_t *p, size_t n);
+
+/* Does decoded content start a record: "WARC/", or in an ARC file a header
+ * line (as far as the first bytes tell)? */
+static bool record_start(const uint8_t *out, size_t got, bool arc) {
+    if (got >= 5 && memcmp(out, "WARC/", 5) == 0)
+        return true;
+    if (!arc || got < 8)
+        return false;
+    size_t i = 0;
+    while (i < got && i < 16 && ((out[i] | 0x20) >= 'a' && (out[i] | 0x20) <= 'z'))
+        i++;
+    return i && i < got && out[i] == ':' && arc_line(out, got) != 0;
+}
+
+static bool trial_gzip_with(struct inflate_state *st, const uint8_t *p, size_t n, bool arc) {
     if (n < 18 || p[0] != 0x1f || p[1] != 0x8b || p[2] != 8 || (p[3] & 0xe0))
         return false;
     uint8_t out[64];
@@ -727,14 +744,14 @@ static bool trial_gzip_with(struct inflate_state *st, const uint8_t *p, size_t n
     st->avail_out = sizeof out;
     int ret = isal_inflate(st);
     size_t got = sizeof out - st->avail_out;
-    return ret == ISAL_DECOMP_OK && got >= 5 && memcmp(out, "WARC/", 5) == 0;
+    return ret == ISAL_DECOMP_OK && record_start(out, got, arc);
 }
 
 static bool trial_gzip(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
-    return trial_gzip_with(r->tinf, p, n);
+    return trial_gzip_with(r->tinf, p, n, r->arc);
 }
 
-static bool trial_zstd_with(ZSTD_DCtx *z, const uint8_t *p, size_t n) {
+static bool trial_zstd_with(ZSTD_DCtx *z, const uint8_t *p, size_t n, bool arc) {
     if (n < 6 || le32(p) != ZSTD_MAGIC)
         return false;
     uint8_t out[64];
@@ -747,11 +764,11 @@ static bool trial_zstd_with(ZSTD_DCtx *z, const uint8_t *p, size_t n) {
         if (ZSTD_isError(ret) || ret == 0 || (ib.pos == before && ob.pos < 5))
             break;
     }
-    return ob.pos >= 5 && memcmp(out, "WARC/", 5) == 0;
+    return record_start(out, ob.pos, arc);
 }
 
 static bool trial_zstd(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
-    return trial_zstd_with(r->tzd, p, n);
+    return trial_zstd_with(r->tzd, p, n, r->arc);
 }
 
 const char *ccsig_warc_unsupported(const void *p, size_t n) {
@@ -773,15 +790,15 @@ ccsig_warc_codec ccsig_warc_detect(const void *p, size_t n, uint64_t *first) {
     *first = 0;
     ccsig_warc_codec c = ccsig_warc_sniff(p, n);
     if (c != CCSIG_WARC_PLAIN || n < 5 || memcmp(b, "WARC/", 5) == 0 ||
-        ccsig_warc_unsupported(p, n))
+        (n >= 11 && memcmp(b, "filedesc://", 11) == 0) || ccsig_warc_unsupported(p, n))
         return c;
     struct inflate_state *st = ccsig_malloc(sizeof *st);
     ZSTD_DCtx *z = ZSTD_createDCtx();
     ccsig_warc_codec found = CCSIG_WARC_PLAIN;
     for (size_t i = 0; st && z && i + 5 <= n; i++) {
-        if (b[i] == 0x1f && i + 18 <= n && trial_gzip_with(st, b + i, n - i)) {
+        if (b[i] == 0x1f && i + 18 <= n && trial_gzip_with(st, b + i, n - i, false)) {
             found = CCSIG_WARC_GZIP;
-        } else if (b[i] == 0x28 && trial_zstd_with(z, b + i, n - i)) {
+        } else if (b[i] == 0x28 && trial_zstd_with(z, b + i, n - i, false)) {
             found = CCSIG_WARC_ZSTD;
         } else if (b[i] == 'W' && (i == 0 || b[i - 1] == '\n') && memcmp(b + i, "WARC/", 5) == 0) {
             found = CCSIG_WARC_PLAIN;
@@ -1254,7 +1271,122 @@ static int version_line(const uint8_t *p, size_t n) {
 /* Move opos to the next "WARC/" at a line start at or after stream offset
  * `from`. Codec damage met on the way stays pending in r->cdmg (reported by
  * the next call) and ends the search: the codec has moved to a good member. */
+/* ---- ARC ---- */
+
+/* Longest ARC header line looked at. */
+#define ARC_MAX_LINE 8192
+
+/* Parse an ARC header line p[0..n) (without its line end): URL, IP address,
+ * 14-digit date, content type, then (ARC v2) more fields; the last field is
+ * the length of the record's block. Fills the header as a WARC record's:
+ * filedesc:// is the file header (warcinfo), http(s) captures are responses,
+ * anything else a resource. */
+static bool arc_parse(const char *p, size_t n, ccsig_warc_header *h) {
+    const char *tok[16];
+    size_t len[16], nt = 0, i = 0;
+    while (n && (p[n - 1] == '\r' || p[n - 1] == ' '))
+        n--;
+    while (i < n) {
+        while (i < n && p[i] == ' ')
+            i++;
+        if (i == n)
+            break;
+        if (nt == 16)
+            return false;
+        size_t st = i;
+        while (i < n && p[i] != ' ')
+            i++;
+        tok[nt] = p + st;
+        len[nt++] = i - st;
+    }
+    if (nt < 5 || len[2] < 12 || len[2] > 14)
+        return false;
+    for (size_t k = 0; k < len[2]; k++)
+        if (tok[2][k] < '0' || tok[2][k] > '9')
+            return false;
+    const char *colon = memchr(tok[0], ':', len[0]);
+    if (!colon || colon == tok[0])
+        return false;
+    uint64_t cl;
+    if (!parse_u64(ccsig_str_make(tok[nt - 1], len[nt - 1]), &cl))
+        return false;
+    memset(h, 0, offsetof(ccsig_warc_header, fields));
+    h->version = ccsig_str_make("ARC", 3);
+    h->target_uri = ccsig_str_make(tok[0], len[0]);
+    h->date = ccsig_str_make(tok[2], len[2]);
+    h->content_type = ccsig_str_make(tok[3], len[3]);
+    h->content_length = cl;
+    ccsig_str scheme = ccsig_str_make(tok[0], (size_t)(colon - tok[0]));
+    h->type = CCSIG_STR_IEQ(scheme, "filedesc") ? CCSIG_WARC_WARCINFO
+              : CCSIG_STR_IEQ(scheme, "http") || CCSIG_STR_IEQ(scheme, "https")
+                  ? CCSIG_WARC_RESPONSE
+                  : CCSIG_WARC_RESOURCE;
+    h->type_name = ccsig_str_make(type_names[h->type], strlen(type_names[h->type]));
+    return true;
+}
+
+/* Does p start an ARC header line? 1 yes, 0 no, -1 not enough bytes. */
+static int arc_line(const uint8_t *p, size_t n) {
+    size_t lim = n < ARC_MAX_LINE ? n : ARC_MAX_LINE;
+    const uint8_t *lf = memchr(p, '\n', lim);
+    if (!lf)
+        return n < ARC_MAX_LINE ? -1 : 0;
+    ccsig_warc_header h;
+    return arc_parse((const char *)p, (size_t)(lf - p), &h);
+}
+
+/* resync_stream for ARC input: the next line that is an ARC header line. */
+static resync_r resync_arc(ccsig_warc_reader *r, uint64_t from) {
+    uint64_t at = from;
+    for (;;) {
+        size_t i = at > r->obase ? (size_t)(at - r->obase) : 0;
+        while (i < r->olen) {
+            if (line_start(r, i)) {
+                int v = arc_line(r->o + i, r->olen - i);
+                if (v > 0) {
+                    r->opos = i;
+                    return R_FOUND;
+                }
+                if (v < 0)
+                    break;
+            }
+            const uint8_t *lf = memchr(r->o + i, '\n', r->olen - i);
+            if (!lf) {
+                i = r->olen;
+                break;
+            }
+            /* a cut record runs into the next header line without a line
+             * end: look for an http(s) capture's line inside this line */
+            for (const uint8_t *h = r->o + i + 1;
+                 (h = memmem(h, (size_t)(lf - h), "http", 4)) != NULL; h++)
+                if (arc_line(h, r->olen - (size_t)(h - r->o)) > 0) {
+                    r->opos = (size_t)(h - r->o);
+                    return R_FOUND;
+                }
+            i = (size_t)(lf - r->o) + 1;
+        }
+        at = r->obase + i;
+        uint64_t keep = at > r->obase + 1 ? at - 1 : r->obase;
+        r->opos = (size_t)(keep - r->obase);
+        pump_r p = pump(r);
+        if (p == P_EOF) {
+            r->opos = r->olen;
+            return R_END;
+        }
+        if (p == P_FAIL) {
+            r->opos = r->olen;
+            return R_FAIL;
+        }
+        if (p == P_DAMAGE) {
+            r->opos = r->olen;
+            return R_CODEC;
+        }
+    }
+}
+
 static resync_r resync_stream(ccsig_warc_reader *r, uint64_t from) {
+    if (r->arc)
+        return resync_arc(r, from);
     uint64_t at = from; /* stream offset searched from */
     for (;;) {
         size_t i = at > r->obase ? (size_t)(at - r->obase) : 0;
@@ -1321,6 +1453,19 @@ static ccsig_warc_next damage(ccsig_warc_reader *r, ccsig_warc_damage *d, uint64
     else
         setf(d->what, sizeof d->what, "%s", what);
     return CCSIG_WARC_DAMAGE;
+}
+
+/* Parse the current record's header again where its bytes are now (the
+ * window moved, or the header was copied to hbuf). */
+static void reparse(ccsig_warc_reader *r, const char *p, size_t hl, ccsig_warc_header *h) {
+    if (r->arc) {
+        arc_parse(p, hl - 1, h);
+        h->header_len = hl;
+        return;
+    }
+    ccsig_error e;
+    ccsig_arena_reset(&r->arena);
+    ccsig_warc_header_parse(&r->arena, p, hl, h, &e);
 }
 
 /* A record's block ran into codec damage in a later member: its
@@ -1405,7 +1550,12 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         return fail(r, d);
     if (nr == N_DAMAGE)
         return report_codec(r, d, NULL, 0, NULL);
-    if (r->olen - r->opos < 5 || memcmp(r->o + r->opos, "WARC/", 5) != 0) {
+    if (!r->arc_checked) {
+        /* ARC v1: the file starts with its filedesc:// header record */
+        r->arc_checked = true;
+        r->arc = r->olen - r->opos >= 11 && memcmp(r->o + r->opos, "filedesc://", 11) == 0;
+    }
+    if (!r->arc && (r->olen - r->opos < 5 || memcmp(r->o + r->opos, "WARC/", 5) != 0)) {
         uint64_t goff = archive_offset(r, D);
         ccsig_warc_next res = damage(r, d, goff, -1, D + 1, "");
         uint64_t skipped = r->obase + r->opos - D;
@@ -1444,6 +1594,8 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     /* 3. The header. */
     size_t hl;
     bool inner_version;
+    if (r->arc)
+        goto arc_header;
     for (;;) {
         size_t have = r->olen - r->opos;
         inner_version = false;
@@ -1486,6 +1638,46 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         setf(what, sizeof what, "record at offset %s: invalid WARC header: %s", lbl(r), e.message);
         return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
     }
+    if (0) {
+    arc_header:
+        for (;;) {
+            size_t have = r->olen - r->opos;
+            const uint8_t *lf =
+                memchr(r->o + r->opos, '\n', have < ARC_MAX_LINE ? have : ARC_MAX_LINE);
+            if (lf) {
+                hl = (size_t)(lf - (r->o + r->opos)) + 1;
+                break;
+            }
+            if (have >= ARC_MAX_LINE) {
+                setf(what, sizeof what,
+                     "ARC record at offset %s: header line not ended within %u bytes", lbl(r),
+                     ARC_MAX_LINE);
+                return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
+            }
+            nr = need(r, have + 1);
+            if (nr == N_FAIL)
+                return fail(r, d);
+            if (nr == N_DAMAGE) {
+                ccsig_warc_header unknown = {.type = CCSIG_WARC_OTHER};
+                return report_codec(r, d, &unknown, off, NULL);
+            }
+            if (nr == N_SHORT) {
+                setf(what, sizeof what,
+                     "ARC record at offset %s is cut off at the end of the input inside its "
+                     "header line",
+                     lbl(r));
+                return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
+            }
+        }
+        if (!arc_parse((const char *)r->o + r->opos, hl - 1, &rec->h)) {
+            setf(what, sizeof what,
+                 "record at offset %s: not an ARC header line (URL IP-address date "
+                 "content-type length)",
+                 lbl(r));
+            return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
+        }
+        rec->h.header_len = hl;
+    }
     ccsig_warc_type type = rec->h.type;
     uint64_t parsed_base = r->obase; /* rec->h points into the window as it is now */
 
@@ -1520,7 +1712,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     } else {
         memcpy(r->hbuf, r->o + r->opos, take);
         ccsig_arena_reset(&r->arena);
-        ccsig_warc_header_parse(&r->arena, (const char *)r->hbuf, hl, &rec->h, &e);
+        reparse(r, (const char *)r->hbuf, hl, &rec->h);
         r->opos += take;
         uint64_t left = cl - r->hold;
         while (left) {
@@ -1565,7 +1757,33 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
      * of the input; anything else means Content-Length is wrong. */
     bool ok = false, exact = true, eof = false, trailer = false;
     uint64_t at = after;
-    for (;;) {
+    if (r->arc) {
+        /* ARC: a line end, then the next header line, the end of a member or
+         * the end of the input. */
+        exact = false;
+        trailer = true;
+        for (;;) {
+            size_t i = (size_t)(at - r->obase);
+            while (i < r->olen && (r->o[i] == '\r' || r->o[i] == '\n'))
+                i++;
+            int v = i < r->olen ? arc_line(r->o + i, r->olen - i) : -1;
+            if (v >= 0 || (i == r->olen && (at_member_end(r, r->obase + i) || eof)) ||
+                (v < 0 && eof) || r->cdmg) {
+                ok = v > 0 || i == r->olen || r->cdmg;
+                at = r->obase + i;
+                break;
+            }
+            pump_r p = pump(r);
+            if (p == P_EOF)
+                eof = true;
+            else if (p != P_DATA && p != P_MEMBER_END) {
+                ok = true; /* reported by the next call */
+                at = r->obase + i;
+                break;
+            }
+        }
+    }
+    for (; !r->arc;) {
         size_t i = (size_t)(at - r->obase);
         bool stalled = at_member_end(r, r->obase + r->olen) || r->cdmg || eof;
         if (exact) {
@@ -1663,10 +1881,16 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         }
     }
     if (!ok) {
-        setf(what, sizeof what,
-             "%s record at offset %s: Content-Length %llu does not end its block (not "
-             "followed by CRLF CRLF and a record)",
-             ccsig_warc_type_name(type), lbl(r), (unsigned long long)cl);
+        if (r->arc)
+            setf(what, sizeof what,
+                 "%s ARC record at offset %s: length %llu does not end its block (not followed "
+                 "by a line end and an ARC header line)",
+                 ccsig_warc_type_name(type), lbl(r), (unsigned long long)cl);
+        else
+            setf(what, sizeof what,
+                 "%s record at offset %s: Content-Length %llu does not end its block (not "
+                 "followed by CRLF CRLF and a record)",
+                 ccsig_warc_type_name(type), lbl(r), (unsigned long long)cl);
         if (big && !stream_rewind(r, back_comp, back_dec, D + 1))
             return damage(r, d, off, type, after, what);
         return damage(r, d, off, type, D + 1, what);
@@ -1685,8 +1909,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     size_t start = (size_t)(D - r->obase);
     if (!big) {
         if (r->obase != parsed_base) { /* the window moved: point into it anew */
-            ccsig_arena_reset(&r->arena);
-            ccsig_warc_header_parse(&r->arena, (const char *)r->o + start, hl, &rec->h, &e);
+            reparse(r, (const char *)r->o + start, hl, &rec->h);
         }
         rec->block = (const char *)r->o + start + hl;
         rec->block_len = (size_t)cl;
@@ -1703,7 +1926,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     if (r->codec == CCSIG_WARC_PLAIN) {
         rec->raw_length = E - D;
         rec->raw = big ? NULL : r->o + start;
-    } else if (aligned && E - after >= 2) {
+    } else if (aligned && (r->arc ? E > after : E - after >= 2)) {
         /* Members end where the record does, its trailer included: copying
          * them copies the record. (A record whose trailer sits in the next
          * member, or has none, is rewritten instead.) */

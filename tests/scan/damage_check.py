@@ -13,7 +13,7 @@ import sys
 
 archive, expect, annot, errf, rc = sys.argv[1:6]
 rc = int(rc)
-clean = archive.split("/")[-1].startswith("clean.")
+clean = archive.split("/")[-1].startswith(("clean.", "arc-clean."))
 problems = []
 want, bad = set(), set()
 for line in open(expect):
@@ -22,8 +22,10 @@ for line in open(expect):
 seen = []
 for line in open(annot):
     j = json.loads(line)
-    if "record_id" in j:
+    if "record_id" in j and j["record_id"]:
         seen.append(j["record_id"])
+    elif "url" in j:  # ARC records have no record ID
+        seen.append("url:" + j["url"])
 got = set(seen)
 if len(got) != len(seen):
     problems.append("%d records annotated twice" % (len(seen) - len(got)))

@@ -228,6 +228,48 @@ def main():
     a.whole_edit = whole_flip
     write_forms("flip", a, out, listing)
 
+    # 7. ARC files (the Internet Archive's format before WARC): the responses
+    # rewritten as ARC v1 records after a filedesc:// header, plain and one
+    # gzip member per record; clean, with a wrong length and with a cut record.
+    # ARC records have no record ID: the expectations name them by URL.
+    arc_recs, seen_urls = [], set()
+    for r in recs:
+        if field(r, b"WARC-Type") != b"response":
+            continue
+        url = field(r, b"WARC-Target-URI")
+        if url in seen_urls:
+            continue
+        seen_urls.add(url)
+        blk = r[r.index(b"\r\n\r\n") + 4 : -4]
+        date = re.sub(rb"[^0-9]", b"", field(r, b"WARC-Date"))[:14]
+        arc_recs.append([url, b"%s 192.0.2.1 %s text/html %d\n" % (url, date, len(blk)) + blk + b"\n", True])
+    body = b"1 0 ccsig-test\nURL IP-address Archive-date Content-type Archive-length\n"
+    filedesc = b"filedesc://test.arc 0.0.0.0 20240101000000 text/plain %d\n" % len(body) + body + b"\n"
+    for name in ("arc-clean", "arc-length-huge", "arc-length-mib", "arc-truncated"):
+        rs = [list(x) for x in arc_recs]
+        k = len(rs) // 3
+        if name != "arc-clean":
+            url, b, _ = rs[k]
+            line, rest = b.split(b"\n", 1)
+            parts = line.split(b" ")
+            if name == "arc-length-huge":
+                parts[-1] = b"999999999999"
+            elif name == "arc-length-mib":
+                parts[-1] = b"%d" % (int(parts[-1]) + 3 * MIB)
+            else:
+                rest = rest[: len(rest) // 2]
+            rs[k] = [url, b" ".join(parts) + b"\n" + rest, False]
+        for form in ("arc", "arc.gz"):
+            blobs = [filedesc] + [x[1] for x in rs]
+            data = b"".join(blobs) if form == "arc" else b"".join(gzip_member(x) for x in blobs)
+            path = os.path.join(out, "%s.%s" % (name, form))
+            with open(path, "wb") as f:
+                f.write(data)
+            with open(path + ".expect", "w") as f:
+                for url, _, ok in rs:
+                    f.write("%s url:%s\n" % ("intact" if ok else "damaged", url.decode()))
+            listing.append(os.path.basename(path))
+
     # 6. a compression ccsig does not read: named, nothing annotated
     import bz2
     import lzma

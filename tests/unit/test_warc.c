@@ -719,6 +719,48 @@ static void test_damage_recovery(void **state) {
     ccsig_buf_free(&g);
 }
 
+/* ARC v1 files (plain and one gzip member per record): the filedesc://
+ * header record, then URL IP-address date content-type length lines; the
+ * responses come out as WARC responses; a wrong length loses one record. */
+static void test_arc(void **state) {
+    (void)state;
+    static const char *const body[] = {
+        "1 0 test\nURL IP-address Archive-date Content-type Archive-length\n",
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>one</p>",
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>second page</p>",
+        "HTTP/1.1 404 Not Found\r\n\r\n"};
+    static const char *const url[] = {"filedesc://test.arc", "http://example.org/1",
+                                      "https://example.org/2", "http://example.org/3"};
+    for (int bad = 0; bad < 2; bad++) {
+        ccsig_buf plain = CCSIG_BUF_INIT, gz = CCSIG_BUF_INIT;
+        size_t cuts[4];
+        for (int k = 0; k < 4; k++) {
+            if (k)
+                cuts[k - 1] = plain.len;
+            size_t len = strlen(body[k]) + (bad && k == 2 ? 500 : 0);
+            ccsig_buf_printf(&plain, "%s 192.0.2.1 2024010112000%d %s %zu\n%s\n", url[k], k,
+                             k ? "text/html" : "text/plain", len, body[k]);
+        }
+        gzip_members(&gz, &plain, cuts, 3, NULL);
+        const ccsig_buf *in[2] = {&plain, &gz};
+        for (int f = 0; f < 2; f++) {
+            result r;
+            read_checked(in[f]->data, in[f]->len, &r);
+            assert_int_equal(r.records, bad ? 3 : 4);
+            assert_int_equal(r.damages, bad ? 1 : 0);
+            assert_int_equal(r.v[0].type, CCSIG_WARC_WARCINFO);
+            assert_int_equal(r.v[1].type, CCSIG_WARC_RESPONSE);
+            assert_string_equal(r.v[1].uri, "http://example.org/1");
+            assert_int_equal(r.v[1].block_len, strlen(body[1]));
+            assert_string_equal(r.v[3].uri, "http://example.org/3");
+            if (!bad)
+                assert_int_equal(r.v[2].offset, f ? r.v[2].offset : cuts[1]);
+        }
+        ccsig_buf_free(&plain);
+        ccsig_buf_free(&gz);
+    }
+}
+
 /* ---------------------------------------------------------------- hold -- */
 
 static void test_hold_limit(void **state) {
@@ -849,6 +891,7 @@ int main(void) {
         cmocka_unit_test(test_never_hangs),
         cmocka_unit_test(test_no_w_run),
         cmocka_unit_test(test_damage_recovery),
+        cmocka_unit_test(test_arc),
         cmocka_unit_test(test_hold_limit),
         cmocka_unit_test(test_sync_and_stop),
         cmocka_unit_test(test_writer),
