@@ -785,6 +785,43 @@ const char *ccsig_warc_unsupported(const void *p, size_t n) {
     return NULL;
 }
 
+bool ccsig_warc_is_arc(const void *p, size_t n) {
+    const uint8_t *b = p;
+    if (n >= 11 && memcmp(b, "filedesc://", 11) == 0)
+        return true;
+    uint8_t out[16];
+    size_t got = 0;
+    ccsig_warc_codec c = ccsig_warc_sniff(p, n);
+    if (c == CCSIG_WARC_GZIP) {
+        struct inflate_state *st = ccsig_malloc(sizeof *st);
+        if (!st)
+            return false;
+        isal_inflate_init(st);
+        st->crc_flag = ISAL_GZIP;
+        st->next_in = (uint8_t *)b;
+        st->avail_in = (uint32_t)(n < TRIAL_INPUT ? n : TRIAL_INPUT);
+        st->next_out = out;
+        st->avail_out = sizeof out;
+        isal_inflate(st);
+        got = sizeof out - st->avail_out;
+        ccsig_free(st);
+    } else if (c == CCSIG_WARC_ZSTD && n >= 4 && le32(b) == ZSTD_MAGIC) {
+        ZSTD_DCtx *z = ZSTD_createDCtx();
+        if (!z)
+            return false;
+        ZSTD_inBuffer ib = {p, n < TRIAL_INPUT ? n : TRIAL_INPUT, 0};
+        ZSTD_outBuffer ob = {out, sizeof out, 0};
+        while (ob.pos < sizeof out && ib.pos < ib.size) {
+            size_t before = ib.pos, ret = ZSTD_decompressStream(z, &ob, &ib);
+            if (ZSTD_isError(ret) || ret == 0 || ib.pos == before)
+                break;
+        }
+        got = ob.pos;
+        ZSTD_freeDCtx(z);
+    }
+    return got >= 11 && memcmp(out, "filedesc://", 11) == 0;
+}
+
 ccsig_warc_codec ccsig_warc_detect(const void *p, size_t n, uint64_t *first) {
     const uint8_t *b = p;
     *first = 0;

@@ -89,6 +89,13 @@ ccsig_warc_codec ccsig_warc_sniff(const void *p, size_t n);
  * decodes (falls back to plain when out of memory). */
 ccsig_warc_codec ccsig_warc_detect(const void *p, size_t n, uint64_t *first);
 
+/* Whether p[0..n), a file's first bytes, start an ARC file: its filedesc://
+ * header record, plain or in the first gzip member or zstd frame. The reader
+ * recognises ARC itself when it reads from a file's start; a caller that
+ * reads a file in parts (sync) must read an ARC file whole instead, since
+ * sync finds WARC records only. */
+bool ccsig_warc_is_arc(const void *p, size_t n);
+
 /* "xz", "bzip2" or "LZ4" when p[0..n) starts with that format's magic
  * number (compressions ccsig does not read), else NULL. */
 const char *ccsig_warc_unsupported(const void *p, size_t n);

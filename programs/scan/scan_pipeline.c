@@ -37,6 +37,7 @@ typedef struct archive {
     char *json_path; /* the path as a JSON string, quotes included */
     int fd;
     bool opened, is_stream, unreadable, dead;
+    bool arc; /* an ARC file: read as one job (sync knows WARC records only) */
     uint64_t size;
     ccsig_warc_codec codec;
     uint8_t *dict;
@@ -1159,14 +1160,15 @@ static bool open_archive(run *R, archive *a) {
         uint8_t head[8];
         ssize_t got = pread(a->fd, head, sizeof head, 0);
         a->codec = ccsig_warc_sniff(head, got > 0 ? (size_t)got : 0);
-        if (a->codec == CCSIG_WARC_PLAIN) { /* garbage before the first member or frame? */
-            uint8_t *deep = malloc(65536);
-            ssize_t dn = deep ? pread(a->fd, deep, 65536, 0) : -1;
-            uint64_t first;
-            if (dn > 0)
+        uint8_t *deep = malloc(65536);
+        ssize_t dn = deep ? pread(a->fd, deep, 65536, 0) : -1;
+        if (dn > 0) {
+            uint64_t first; /* garbage before the first member or frame? */
+            if (a->codec == CCSIG_WARC_PLAIN)
                 a->codec = ccsig_warc_detect(deep, (size_t)dn, &first);
-            free(deep);
+            a->arc = ccsig_warc_is_arc(deep, (size_t)dn);
         }
+        free(deep);
         uint32_t size;
         if (a->codec == CCSIG_WARC_ZSTD && got == 8 && head[0] == 0x5d && head[1] == 0x2a &&
             head[2] == 0x4d && head[3] == 0x18 &&
@@ -1226,7 +1228,7 @@ static job *make_job(run *R) {
         size_t chunk = R->o->chunk                    ? R->o->chunk
                        : a->codec == CCSIG_WARC_PLAIN ? SCAN_CHUNK_PLAIN
                                                       : SCAN_CHUNK_COMPRESSED;
-        if (a->is_stream || a->size - j->start <= chunk) {
+        if (a->is_stream || a->arc || a->size - j->start <= chunk) {
             j->end = NONE;
             a->all_jobs = true;
             R->cur_ar++;

@@ -34,6 +34,18 @@ for a in $(cat corpus/LIST); do
     python3 "$src/tests/scan/damage_check.py" "corpus/$a" "corpus/$a.expect" "corpus/$a.jsonl" \
         "corpus/$a.err" $rc || status=1
     n=$((n + 1))
+    case $a in
+    cl-* | truncated.* | flip.* | arc-*)
+        # read in small chunks by several threads: the same annotation
+        rc=0
+        timeout "$limit" "$ccsig" scan --threads 3 --chunk 100000 --robots robots.warc.gz \
+            --use train-ai --annotate "corpus/$a.t3.jsonl" "corpus/$a" > /dev/null 2>&1 || rc=$?
+        if [ $rc -gt 1 ] || ! cmp -s "corpus/$a.jsonl" "corpus/$a.t3.jsonl"; then
+            echo "FAIL $a: --threads 3 --chunk 100000 annotates differently (exit $rc)"
+            status=1
+        fi
+        ;;
+    esac
 done
 # damaged archives given as robots.txt captures: the scan ends, every record
 # of the clean copy is still annotated
