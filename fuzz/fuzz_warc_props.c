@@ -13,7 +13,8 @@
  *     (header and held block) to one of the originals, and none twice; a
  *     record given out before the end of its member (one member for the
  *     whole file, or a cut member whose decoder ran on into the next ones)
- *     may differ, and then a later damage report must name it
+ *     may differ or repeat an earlier one (corrupt deflate data can copy
+ *     earlier text), and then a later damage report must name it
  *     (ccsig_warc_damage.unverified);
  *   - no intact record lost: every record the damage did not touch is read
  *     back (except after a flipped byte in a one-member file: the member's
@@ -203,10 +204,12 @@ static void read_and_check(orec *rs, int n, const uint8_t *a, size_t an, int lay
                     rec.h.content_length == rs[k].orig.len - rs[k].orig_header - 4 &&
                     memcmp(rec.block, rs[k].orig.data + rs[k].orig_header, rec.block_len) == 0 &&
                     memcmp(rs[k].orig.data, rec.h.version.p, rs[k].orig_header) == 0;
-        if (same) {
-            check(!rs[k].seen, "no record returned twice");
+        if (same && !rs[k].seen) {
             rs[k].seen = true;
         } else {
+            /* changed, or a second copy (corrupt deflate data can repeat
+             * earlier text): only from a member whose check then fails */
+            check(!same || layout != 0, "no record returned twice");
             size_t l = strlen(context);
             snprintf(context + l, sizeof context - l,
                      "; returned: record %d at offset %llu, header %zu, length %llu, held %zu", k,
