@@ -756,10 +756,14 @@ restart:;
         }
         if (r == CCSIG_WARC_DAMAGE) {
             scan_summary *S = &o->sum;
-            if (d.unverified && bad_member(bad, nbad, d.offset)) {
+            if (d.unverified) {
                 size_t l = strlen(d.what);
                 snprintf(d.what + l, sizeof d.what - l,
-                         "; the %" PRIu32 " records read from it before are skipped", d.unverified);
+                         bad_member(bad, nbad, d.offset)
+                             ? "; the %" PRIu32 " records read from it before are skipped"
+                             : "; the %" PRIu32 " records read from it before may be damaged "
+                               "(the input cannot be read again)",
+                         d.unverified);
             }
             if (d.record_lost) {
                 S->records++;
