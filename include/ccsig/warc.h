@@ -24,7 +24,16 @@
  * as one CCSIG_WARC_DAMAGE (archive offset and what was wrong) after the
  * reader has resynchronised on the next record (the next "WARC/" line, or
  * the next member or frame whose content starts with one). Every call
- * consumes input or returns, so a read always ends.
+ * consumes input or returns, so a read always ends. A record whose block
+ * swallowed what followed it is searched again from just after its start
+ * (ccsig_warc_reader_set_seek); records given out before the member they end
+ * in failed its check are named by the report (ccsig_warc_damage.unverified).
+ *
+ * ARC files (v1/v2, plain or one gzip member per record) are read too: an
+ * input whose first record is filedesc:// is read as ARC, its http(s)
+ * captures returned as responses (target_uri, date, content_type and
+ * content_length from the header line; no other fields), the file header as
+ * warcinfo, other captures as resources.
  *
  * Memory: a reader holds a decompressed window of CCSIG_WARC_MAX_HEADER plus
  * the hold limit (default CCSIG_WARC_HOLD_DEFAULT) plus 128 KiB, a copy of
