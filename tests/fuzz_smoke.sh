@@ -12,7 +12,7 @@ cmake --build "$build" -j2 --target "$target" > "$build/build.log" 2>&1 || {
     exit 1
 }
 corpus=$(mktemp -d /tmp/ccsig-fuzz-smoke.XXXXXX)
-trap 'cp "$corpus"/crash-* "$build"/ 2>/dev/null; rm -rf "$corpus"' EXIT
+trap 'cp "$corpus"/crash-* "$build"/ 2>/dev/null || true; rm -rf "$corpus"' EXIT
 [ -d "$src/fuzz/seeds/$target" ] && cp "$src/fuzz/seeds/$target"/* "$corpus"/
 export LSAN_OPTIONS="suppressions=$src/fuzz/lsan.supp"
 if ! "$build/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 \
