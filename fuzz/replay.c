@@ -6,7 +6,12 @@
  * (fuzz/seeds/<name>, fuzz/seed-<name>) as the ctest tests
  * fuzz-replay.<name> under ASan and UBSan: a seed that crashes or leaks
  * fails make test. Exit status 1 when no input was found (a seed directory
- * that went missing must not pass silently). */
+ * that went missing must not pass silently).
+ *
+ * REPLAY_GENERATE=N (set by fuzz/CMakeLists.txt for targets that check
+ * properties, such as fuzz_warc_props) also feeds N inputs from a
+ * fixed-seed generator (sizes 1 to 4096 bytes), so that a property target's
+ * assertions meet more than its seeds on every build. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -105,6 +110,25 @@ int main(int argc, char **argv) {
         }
         free(names);
         files += n;
+    }
+    const char *gen = getenv("REPLAY_GENERATE");
+    long count = gen ? atol(gen) : 0;
+    if (count > 0) {
+        uint64_t x = 0x9E3779B97F4A7C15ull;
+        uint8_t *buf = malloc(4096);
+        if (!buf)
+            return 1;
+        for (long k = 0; k < count; k++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            size_t n = 1 + (size_t)(x >> 33) % 4096;
+            for (size_t i = 0; i < n; i++) {
+                x = x * 6364136223846793005ull + 1442695040888963407ull;
+                buf[i] = (uint8_t)(x >> 56);
+            }
+            LLVMFuzzerTestOneInput(buf, n);
+        }
+        free(buf);
+        printf("%ld generated inputs\n", count);
     }
     printf("%zu inputs replayed\n", files);
     if (!files) {

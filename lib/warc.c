@@ -92,13 +92,33 @@ const char *ccsig_warc_type_name(ccsig_warc_type t) {
 
 /* --------------------------------------------------------------- header -- */
 
-size_t ccsig_warc_header_end(const char *p, size_t len) {
+/* Does the line ending at lf end with a version line "WARC/" digits "."
+ * digits that is not the header's own first line? (A record cut inside its
+ * header, the next record's header running on from the fragment.) */
+static bool ends_in_version(const char *p, const char *lf) {
+    const char *e = lf > p && lf[-1] == '\r' ? lf - 1 : lf, *q = e;
+    while (q > p && q[-1] >= '0' && q[-1] <= '9')
+        q--;
+    if (q == e || q - p < 8 || q[-1] != '.')
+        return false;
+    const char *m = --q;
+    while (q > p && q[-1] >= '0' && q[-1] <= '9')
+        q--;
+    return q != m && q - p > 5 && memcmp(q - 5, "WARC/", 5) == 0;
+}
+
+/* ccsig_warc_header_end; *inner_version (when not NULL) is set when a line
+ * ends in a version line (ends_in_version). */
+static size_t header_end_at(const char *p, size_t len, bool *inner_version) {
     /* The empty line: LF followed by LF or CR LF. */
     const char *q = p, *end = p + len;
     while (q < end) {
         const char *lf = memchr(q, '\n', (size_t)(end - q));
         if (!lf)
             return 0;
+        if (inner_version && lf - p > 9 && (unsigned)(lf[-1 - (lf[-1] == '\r')] - '0') < 10 &&
+            ends_in_version(p, lf))
+            *inner_version = true;
         const char *n = lf + 1;
         if (n < end && *n == '\n')
             return (size_t)(n + 1 - p);
@@ -109,6 +129,10 @@ size_t ccsig_warc_header_end(const char *p, size_t len) {
         q = n;
     }
     return 0;
+}
+
+size_t ccsig_warc_header_end(const char *p, size_t len) {
+    return header_end_at(p, len, NULL);
 }
 
 /* ASCII case-insensitive equality with a literal of known length (the
@@ -248,6 +272,7 @@ struct ccsig_warc_reader {
     size_t hold;
     /* input window: in[0..ilen) holds archive bytes ibase..ibase+ilen */
     ccsig_warc_read_fn rfn;
+    ccsig_warc_seek_fn sfn;
     void *rctx;
     uint8_t *ibuf;
     size_t icap;
@@ -255,11 +280,13 @@ struct ccsig_warc_reader {
     size_t ilen, ipos;
     uint64_t ibase, open_offset;
     bool ieof, mem, failed;
+    bool check_magic; /* input starts at offset 0: look for an unsupported codec */
     int fail_errno;
     uint64_t ipin; /* archive offset to keep in the window (current record's members) */
     /* codec */
     ccsig_warc_codec codec;
     bool codec_known;
+    bool arc, arc_checked; /* the input is an ARC file (its first record is filedesc://) */
     struct inflate_state *inf, *tinf;
     ZSTD_DCtx *zd, *tzd;
     ZSTD_DDict *ddict;
@@ -285,6 +312,16 @@ struct ccsig_warc_reader {
     bool done;
     ccsig_arena arena;
     ccsig_warc_header scratch;
+    char lbl[64];                                          /* lbl() writes it */
+    uint64_t lbl_off;                                      /* the current record's archive offset */
+    bool lbl_aligned; /* it begins on a member boundary */ /* the current record's offset as damage
+                                                              reports name it */
+    uint64_t dmg_stream;                                   /* its stream offset */
+    uint64_t unv_off;          /* member in progress when records were given out */
+    uint32_t unv_n;            /* how many */
+    uint64_t unv_from, unv_to; /* their stream offsets, first and last */
+    uint64_t few_reported;     /* stream offset of a record whose few-bytes-long
+                                  Content-Length was reported: give it out now */
 };
 
 ccsig_warc_reader *ccsig_warc_reader_new(const ccsig_warc_options *opt) {
@@ -336,6 +373,11 @@ static void reset_state(ccsig_warc_reader *r, uint64_t offset, ccsig_warc_codec 
     r->ilen = r->ipos = 0;
     r->ibase = r->open_offset = offset;
     r->ieof = r->failed = false;
+    r->check_magic = offset == 0;
+    r->few_reported = NONE;
+    r->arc = r->arc_checked = false;
+    r->unv_off = NONE;
+    r->unv_n = 0;
     r->fail_errno = 0;
     r->ipin = NONE;
     r->codec = codec == CCSIG_WARC_AUTO ? CCSIG_WARC_PLAIN : codec;
@@ -365,6 +407,7 @@ void ccsig_warc_reader_open(ccsig_warc_reader *r, ccsig_warc_read_fn fn, void *c
                             ccsig_warc_codec codec) {
     reset_state(r, offset, codec);
     r->rfn = fn;
+    r->sfn = NULL;
     r->rctx = ctx;
     r->mem = false;
     r->in = r->ibuf;
@@ -374,10 +417,15 @@ void ccsig_warc_reader_open_memory(ccsig_warc_reader *r, const void *p, size_t n
                                    ccsig_warc_codec codec) {
     reset_state(r, offset, codec);
     r->rfn = NULL;
+    r->sfn = NULL;
     r->mem = true;
     r->in = p ? p : (const uint8_t *)"";
     r->ilen = n;
     r->ieof = true;
+}
+
+void ccsig_warc_reader_set_seek(ccsig_warc_reader *r, ccsig_warc_seek_fn fn) {
+    r->sfn = r->mem ? NULL : fn;
 }
 
 void ccsig_warc_reader_set_stop(ccsig_warc_reader *r, uint64_t stop) {
@@ -562,6 +610,8 @@ static void map_end(ccsig_warc_reader *r) {
     m->dec_end = r->obase + r->olen;
     m->comp_end = r->ibase + r->ipos;
     m->ended = true;
+    if (r->unv_off == m->comp_start)
+        r->unv_n = 0; /* its check value matched: the records given out are whole */
 }
 
 /* The member holding stream offset d (the last that starts at or before it). */
@@ -583,6 +633,17 @@ static const member *map_ending_at(const ccsig_warc_reader *r, uint64_t d) {
             return m;
         if (m->dec_start < d && (!m->ended || m->dec_end < d))
             break;
+    }
+    return NULL;
+}
+
+/* The member starting at archive offset comp, if still remembered. */
+static const member *map_by_comp(const ccsig_warc_reader *r, uint64_t comp) {
+    size_t n = r->nmap < MAP_N ? r->nmap : MAP_N;
+    for (size_t k = 0; k < n; k++) {
+        const member *m = &r->map[(r->nmap - 1 - k) % MAP_N];
+        if (m->comp_start == comp)
+            return m;
     }
     return NULL;
 }
@@ -618,43 +679,151 @@ static void codec_damage(ccsig_warc_reader *r, uint64_t off, const char *fmt, ..
 }
 
 /* Whether a gzip member starting at p decodes to content starting "WARC/". */
-static bool trial_gzip(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
+static int arc_line(const uint8_t *p, size_t n);
+
+/* Does decoded content start a record: "WARC/", or in an ARC file a header
+ * line (as far as the first bytes tell)? */
+static bool record_start(const uint8_t *out, size_t got, bool arc) {
+    if (got >= 5 && memcmp(out, "WARC/", 5) == 0)
+        return true;
+    if (!arc || got < 8)
+        return false;
+    size_t i = 0;
+    while (i < got && i < 16 && ((out[i] | 0x20) >= 'a' && (out[i] | 0x20) <= 'z'))
+        i++;
+    return i && i < got && out[i] == ':' && arc_line(out, got) != 0;
+}
+
+static bool trial_gzip_with(struct inflate_state *st, const uint8_t *p, size_t n, bool arc) {
     if (n < 18 || p[0] != 0x1f || p[1] != 0x8b || p[2] != 8 || (p[3] & 0xe0))
         return false;
     uint8_t out[64];
-    isal_inflate_init(r->tinf);
-    r->tinf->crc_flag = ISAL_GZIP;
-    r->tinf->next_in = (uint8_t *)p;
-    r->tinf->avail_in = (uint32_t)(n < TRIAL_INPUT ? n : TRIAL_INPUT);
-    r->tinf->next_out = out;
-    r->tinf->avail_out = sizeof out;
-    int ret = isal_inflate(r->tinf);
-    size_t got = sizeof out - r->tinf->avail_out;
-    return ret == ISAL_DECOMP_OK && got >= 5 && memcmp(out, "WARC/", 5) == 0;
+    isal_inflate_init(st);
+    st->crc_flag = ISAL_GZIP;
+    st->next_in = (uint8_t *)p;
+    st->avail_in = (uint32_t)(n < TRIAL_INPUT ? n : TRIAL_INPUT);
+    st->next_out = out;
+    st->avail_out = sizeof out;
+    int ret = isal_inflate(st);
+    size_t got = sizeof out - st->avail_out;
+    return ret == ISAL_DECOMP_OK && record_start(out, got, arc);
 }
 
-static bool trial_zstd(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
+static bool trial_gzip(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
+    return trial_gzip_with(r->tinf, p, n, r->arc);
+}
+
+static bool trial_zstd_with(ZSTD_DCtx *z, const uint8_t *p, size_t n, bool arc) {
     if (n < 6 || le32(p) != ZSTD_MAGIC)
         return false;
     uint8_t out[64];
-    ZSTD_DCtx_reset(r->tzd, ZSTD_reset_session_only);
+    ZSTD_DCtx_reset(z, ZSTD_reset_session_only);
     ZSTD_inBuffer ib = {p, n < TRIAL_INPUT ? n : TRIAL_INPUT, 0};
     ZSTD_outBuffer ob = {out, sizeof out, 0};
     while (ob.pos < 5 && ib.pos < ib.size) {
         size_t before = ib.pos;
-        size_t ret = ZSTD_decompressStream(r->tzd, &ob, &ib);
+        size_t ret = ZSTD_decompressStream(z, &ob, &ib);
         if (ZSTD_isError(ret) || ret == 0 || (ib.pos == before && ob.pos < 5))
             break;
     }
-    return ob.pos >= 5 && memcmp(out, "WARC/", 5) == 0;
+    return record_start(out, ob.pos, arc);
+}
+
+static bool trial_zstd(ccsig_warc_reader *r, const uint8_t *p, size_t n) {
+    return trial_zstd_with(r->tzd, p, n, r->arc);
+}
+
+const char *ccsig_warc_unsupported(const void *p, size_t n) {
+    const uint8_t *b = p;
+    if (n >= 6 && memcmp(b,
+                         "\xfd"
+                         "7zXZ\0",
+                         6) == 0)
+        return "xz";
+    if (n >= 4 && memcmp(b, "BZh", 3) == 0 && b[3] >= '1' && b[3] <= '9')
+        return "bzip2";
+    if (n >= 4 && (le32(b) == 0x184D2204u || le32(b) == 0x184C2102u))
+        return "LZ4";
+    return NULL;
+}
+
+bool ccsig_warc_is_arc(const void *p, size_t n) {
+    const uint8_t *b = p;
+    if (n >= 11 && memcmp(b, "filedesc://", 11) == 0)
+        return true;
+    uint8_t out[16];
+    size_t got = 0;
+    ccsig_warc_codec c = ccsig_warc_sniff(p, n);
+    if (c == CCSIG_WARC_GZIP) {
+        struct inflate_state *st = ccsig_malloc(sizeof *st);
+        if (!st)
+            return false;
+        isal_inflate_init(st);
+        st->crc_flag = ISAL_GZIP;
+        st->next_in = (uint8_t *)b;
+        st->avail_in = (uint32_t)(n < TRIAL_INPUT ? n : TRIAL_INPUT);
+        st->next_out = out;
+        st->avail_out = sizeof out;
+        isal_inflate(st);
+        got = sizeof out - st->avail_out;
+        ccsig_free(st);
+    } else if (c == CCSIG_WARC_ZSTD && n >= 4 && le32(b) == ZSTD_MAGIC) {
+        ZSTD_DCtx *z = ZSTD_createDCtx();
+        if (!z)
+            return false;
+        ZSTD_inBuffer ib = {p, n < TRIAL_INPUT ? n : TRIAL_INPUT, 0};
+        ZSTD_outBuffer ob = {out, sizeof out, 0};
+        while (ob.pos < sizeof out && ib.pos < ib.size) {
+            size_t before = ib.pos, ret = ZSTD_decompressStream(z, &ob, &ib);
+            if (ZSTD_isError(ret) || ret == 0 || ib.pos == before)
+                break;
+        }
+        got = ob.pos;
+        ZSTD_freeDCtx(z);
+    }
+    return got >= 11 && memcmp(out, "filedesc://", 11) == 0;
+}
+
+ccsig_warc_codec ccsig_warc_detect(const void *p, size_t n, uint64_t *first) {
+    const uint8_t *b = p;
+    *first = 0;
+    ccsig_warc_codec c = ccsig_warc_sniff(p, n);
+    if (c != CCSIG_WARC_PLAIN || n < 5 || memcmp(b, "WARC/", 5) == 0 ||
+        (n >= 11 && memcmp(b, "filedesc://", 11) == 0) || ccsig_warc_unsupported(p, n))
+        return c;
+    struct inflate_state *st = ccsig_malloc(sizeof *st);
+    ZSTD_DCtx *z = ZSTD_createDCtx();
+    ccsig_warc_codec found = CCSIG_WARC_PLAIN;
+    for (size_t i = 0; st && z && i + 5 <= n; i++) {
+        if (b[i] == 0x1f && i + 18 <= n && trial_gzip_with(st, b + i, n - i, false)) {
+            found = CCSIG_WARC_GZIP;
+        } else if (b[i] == 0x28 && trial_zstd_with(z, b + i, n - i, false)) {
+            found = CCSIG_WARC_ZSTD;
+        } else if (b[i] == 'W' && (i == 0 || b[i - 1] == '\n') && memcmp(b + i, "WARC/", 5) == 0) {
+            found = CCSIG_WARC_PLAIN;
+        } else {
+            continue;
+        }
+        *first = i;
+        break;
+    }
+    ccsig_free(st);
+    ZSTD_freeDCtx(z);
+    return found;
 }
 
 /* Move the input to the next member or frame at or after archive offset
  * `from` whose content starts "WARC/" (or to the end). `limit`: do not look
  * at candidates starting at or beyond it (NONE: no limit). Returns true when
  * one was found (ipos is there). */
+static bool in_rewind(ccsig_warc_reader *r, uint64_t comp);
+
 static bool find_member(ccsig_warc_reader *r, uint64_t from, uint64_t limit) {
     r->ipin = NONE;
+    /* A damaged member's decoder may have run on into the members after it:
+     * the search starts from `from`, just after the damaged member's start. */
+    if (from < r->ibase + r->ipos)
+        in_rewind(r, from);
     if (from > r->ibase + r->ipos && !in_skip(r, from - (r->ibase + r->ipos)))
         return false;
     const uint8_t first = r->codec == CCSIG_WARC_GZIP ? 0x1f : 0x28;
@@ -698,6 +867,9 @@ static void resync_members(ccsig_warc_reader *r, uint64_t bad, const char *what)
             codec_damage(r, bad, "%s at offset %llu is %s; skipped to the next %s at offset %llu",
                          unit, (unsigned long long)bad, what, unit,
                          (unsigned long long)(r->ibase + r->ipos));
+        else if (!strcmp(what, "cut off"))
+            codec_damage(r, bad, "%s at offset %llu is cut off at the end of the input", unit,
+                         (unsigned long long)bad);
         else
             codec_damage(r, bad, "%s at offset %llu is %s; nothing readable follows it", unit,
                          (unsigned long long)bad, what);
@@ -705,7 +877,10 @@ static void resync_members(ccsig_warc_reader *r, uint64_t bad, const char *what)
     }
     bool found = find_member(r, start, NONE);
     uint64_t end = r->ibase + r->ipos;
-    if (found)
+    if (found && start == r->open_offset && r->nmap == 0)
+        codec_damage(r, start, "%llu bytes of garbage before the first %s at offset %llu; skipped",
+                     (unsigned long long)(end - start), unit, (unsigned long long)start);
+    else if (found)
         codec_damage(r, start, "%llu bytes of garbage between %ss at offset %llu; skipped",
                      (unsigned long long)(end - start), unit, (unsigned long long)start);
     else if (start == r->open_offset && r->nmap == 0)
@@ -737,6 +912,12 @@ static pump_r pump_gzip(ccsig_warc_reader *r) {
         const uint8_t *p = r->in + r->ipos;
         if (!(p[0] == 0x1f && (av < 2 || p[1] == 0x8b)) || av < 18) {
             resync_members(r, 0, NULL);
+            return r->failed ? P_FAIL : P_DAMAGE;
+        }
+        if (p[3] & 0xe0) { /* RFC 1952: reserved FLG bits set means not readable as gzip */
+            uint64_t at = r->ibase + r->ipos;
+            map_start(r, at);
+            resync_members(r, at, "damaged (reserved gzip flag bits set)");
             return r->failed ? P_FAIL : P_DAMAGE;
         }
         isal_inflate_reset(s);
@@ -783,11 +964,10 @@ static pump_r pump_gzip(ccsig_warc_reader *r) {
                 if (r->failed)
                     return P_FAIL;
                 r->in_member = false;
-                codec_damage(r, mstart,
-                             "gzip member at offset %llu is cut off at the end of the input",
-                             (unsigned long long)mstart);
-                r->ipos = r->ilen;
-                return P_DAMAGE;
+                /* Cut off: its decoder may have taken the members after it
+                 * for its own data; they are searched for again. */
+                resync_members(r, mstart, "cut off");
+                return r->failed ? P_FAIL : P_DAMAGE;
             }
         }
     }
@@ -876,11 +1056,10 @@ static pump_r pump_zstd(ccsig_warc_reader *r) {
                 if (r->failed)
                     return P_FAIL;
                 r->in_member = false;
-                codec_damage(r, mstart,
-                             "zstd frame at offset %llu is cut off at the end of the input",
-                             (unsigned long long)mstart);
-                r->ipos = r->ilen;
-                return P_DAMAGE;
+                /* Cut off: its decoder may have taken the members after it
+                 * for its own data; they are searched for again. */
+                resync_members(r, mstart, "cut off");
+                return r->failed ? P_FAIL : P_DAMAGE;
             }
         }
     }
@@ -904,8 +1083,9 @@ static pump_r pump_plain(ccsig_warc_reader *r) {
  * precedes opos. */
 static pump_r pump(ccsig_warc_reader *r) {
     if (!r->codec_known) {
-        size_t av = in_ensure(r, 4);
-        r->codec = ccsig_warc_sniff(r->in + r->ipos, av);
+        size_t av = in_ensure(r, TRIAL_INPUT);
+        uint64_t first;
+        r->codec = ccsig_warc_detect(r->in + r->ipos, av, &first);
         r->codec_known = true;
         if (r->codec == CCSIG_WARC_PLAIN)
             r->obase = r->sol = r->open_offset;
@@ -950,9 +1130,56 @@ static need_r need(ccsig_warc_reader *r, size_t n) {
     return N_OK;
 }
 
+/* Put the input back at archive offset `comp`: still in the input window,
+ * or through the seek function. */
+static bool in_rewind(ccsig_warc_reader *r, uint64_t comp) {
+    if (comp >= r->ibase && comp <= r->ibase + r->ilen) {
+        r->ipos = (size_t)(comp - r->ibase);
+        return true;
+    }
+    if (!r->sfn || comp < r->open_offset || r->sfn(r->rctx, comp) != 0)
+        return false;
+    r->ibase = comp;
+    r->ilen = r->ipos = 0;
+    r->ieof = r->failed = false;
+    return true;
+}
+
+/* Decode again from archive offset `comp` (stream offset `dec`: the start of
+ * the member holding a record, or on plain input any offset before `target`)
+ * up to stream offset `target`, and leave opos just before it. Used when a
+ * record's block swallowed what followed it. False when the input cannot go
+ * back or decoding fails on the way (the window is then empty). */
+static bool stream_rewind(ccsig_warc_reader *r, uint64_t comp, uint64_t dec, uint64_t target) {
+    if (comp == NONE || target <= dec)
+        return false;
+    if (r->codec == CCSIG_WARC_PLAIN)
+        comp = dec = target - 1;
+    if (!in_rewind(r, comp))
+        return false;
+    r->in_member = false;
+    r->nmap = 0;
+    r->cdmg = r->cdmg_later = false;
+    r->ipin = NONE;
+    r->opos = r->olen = 0;
+    r->obase = dec;
+    while (r->obase + r->olen <= target) {
+        r->opos = r->olen;
+        pump_r p = pump(r);
+        if (p != P_DATA && p != P_MEMBER_END) {
+            r->opos = r->olen;
+            r->cdmg = false;
+            return false;
+        }
+    }
+    r->opos = target - 1 >= r->obase ? (size_t)(target - 1 - r->obase) : 0;
+    return true;
+}
+
 static ccsig_warc_next fail(ccsig_warc_reader *r, ccsig_warc_damage *d) {
     r->done = true;
     d->offset = r->ibase + r->ipos;
+    d->stream_offset = r->obase + r->olen;
     d->record_lost = false;
     d->type = CCSIG_WARC_OTHER;
     setf(d->what, sizeof d->what, "read error: %s", strerror(r->fail_errno));
@@ -967,6 +1194,18 @@ static uint64_t archive_offset(const ccsig_warc_reader *r, uint64_t d) {
     return m ? m->comp_start : r->ibase + r->ipos;
 }
 
+/* The current record's offset as damage reports name it: its archive offset,
+ * and its decompressed offset when it begins inside a member. Formatted only
+ * when a report needs it. */
+static const char *lbl(ccsig_warc_reader *r) {
+    if (r->lbl_aligned)
+        setf(r->lbl, sizeof r->lbl, "%llu", (unsigned long long)r->lbl_off);
+    else
+        setf(r->lbl, sizeof r->lbl, "%llu (decompressed offset %llu)",
+             (unsigned long long)r->lbl_off, (unsigned long long)r->dmg_stream);
+    return r->lbl;
+}
+
 /* Report the codec layer's damage; the data in the window is dropped (it is
  * cut off from what follows). */
 static ccsig_warc_next report_codec(ccsig_warc_reader *r, ccsig_warc_damage *d,
@@ -974,13 +1213,19 @@ static ccsig_warc_next report_codec(ccsig_warc_reader *r, ccsig_warc_damage *d,
                                     const char *extra) {
     r->cdmg = false;
     r->opos = r->olen;
+    if (r->unv_off == r->cdmg_off && r->unv_n) {
+        d->unverified = r->unv_n;
+        d->unverified_from = r->unv_from;
+        d->unverified_to = r->unv_to;
+        r->unv_n = 0;
+    }
     d->record_lost = lost != NULL;
     d->type = lost ? lost->type : CCSIG_WARC_OTHER;
+    d->stream_offset = r->dmg_stream;
     if (lost) {
         d->offset = lost_off;
-        setf(d->what, sizeof d->what, "%s record at offset %llu lost%s: %s",
-             ccsig_warc_type_name(lost->type), (unsigned long long)lost_off, extra ? extra : "",
-             r->cdmg_what);
+        setf(d->what, sizeof d->what, "%s record at offset %s lost%s: %s",
+             ccsig_warc_type_name(lost->type), lbl(r), extra ? extra : "", r->cdmg_what);
     } else {
         d->offset = r->cdmg_off;
         setf(d->what, sizeof d->what, "%s", r->cdmg_what);
@@ -1025,14 +1270,131 @@ static int version_line(const uint8_t *p, size_t n) {
 /* Move opos to the next "WARC/" at a line start at or after stream offset
  * `from`. Codec damage met on the way stays pending in r->cdmg (reported by
  * the next call) and ends the search: the codec has moved to a good member. */
+/* ---- ARC ---- */
+
+/* Longest ARC header line looked at. */
+#define ARC_MAX_LINE 8192
+
+/* Parse an ARC header line p[0..n) (without its line end): URL, IP address,
+ * 14-digit date, content type, then (ARC v2) more fields; the last field is
+ * the length of the record's block. Fills the header as a WARC record's:
+ * filedesc:// is the file header (warcinfo), http(s) captures are responses,
+ * anything else a resource. */
+static bool arc_parse(const char *p, size_t n, ccsig_warc_header *h) {
+    const char *tok[16];
+    size_t len[16], nt = 0, i = 0;
+    while (n && (p[n - 1] == '\r' || p[n - 1] == ' '))
+        n--;
+    while (i < n) {
+        while (i < n && p[i] == ' ')
+            i++;
+        if (i == n)
+            break;
+        if (nt == 16)
+            return false;
+        size_t st = i;
+        while (i < n && p[i] != ' ')
+            i++;
+        tok[nt] = p + st;
+        len[nt++] = i - st;
+    }
+    if (nt < 5 || len[2] < 12 || len[2] > 14)
+        return false;
+    for (size_t k = 0; k < len[2]; k++)
+        if (tok[2][k] < '0' || tok[2][k] > '9')
+            return false;
+    const char *colon = memchr(tok[0], ':', len[0]);
+    if (!colon || colon == tok[0])
+        return false;
+    uint64_t cl;
+    if (!parse_u64(ccsig_str_make(tok[nt - 1], len[nt - 1]), &cl))
+        return false;
+    memset(h, 0, offsetof(ccsig_warc_header, fields));
+    h->version = ccsig_str_make("ARC", 3);
+    h->target_uri = ccsig_str_make(tok[0], len[0]);
+    h->date = ccsig_str_make(tok[2], len[2]);
+    h->content_type = ccsig_str_make(tok[3], len[3]);
+    h->content_length = cl;
+    ccsig_str scheme = ccsig_str_make(tok[0], (size_t)(colon - tok[0]));
+    h->type = CCSIG_STR_IEQ(scheme, "filedesc") ? CCSIG_WARC_WARCINFO
+              : CCSIG_STR_IEQ(scheme, "http") || CCSIG_STR_IEQ(scheme, "https")
+                  ? CCSIG_WARC_RESPONSE
+                  : CCSIG_WARC_RESOURCE;
+    h->type_name = ccsig_str_make(type_names[h->type], strlen(type_names[h->type]));
+    return true;
+}
+
+/* Does p start an ARC header line? 1 yes, 0 no, -1 not enough bytes. */
+static int arc_line(const uint8_t *p, size_t n) {
+    size_t lim = n < ARC_MAX_LINE ? n : ARC_MAX_LINE;
+    const uint8_t *lf = memchr(p, '\n', lim);
+    if (!lf)
+        return n < ARC_MAX_LINE ? -1 : 0;
+    ccsig_warc_header h;
+    return arc_parse((const char *)p, (size_t)(lf - p), &h);
+}
+
+/* resync_stream for ARC input: the next line that is an ARC header line. */
+static resync_r resync_arc(ccsig_warc_reader *r, uint64_t from) {
+    uint64_t at = from;
+    for (;;) {
+        size_t i = at > r->obase ? (size_t)(at - r->obase) : 0;
+        while (i < r->olen) {
+            if (line_start(r, i)) {
+                int v = arc_line(r->o + i, r->olen - i);
+                if (v > 0) {
+                    r->opos = i;
+                    return R_FOUND;
+                }
+                if (v < 0)
+                    break;
+            }
+            const uint8_t *lf = memchr(r->o + i, '\n', r->olen - i);
+            if (!lf) {
+                i = r->olen;
+                break;
+            }
+            /* a cut record runs into the next header line without a line
+             * end: look for an http(s) capture's line inside this line */
+            for (const uint8_t *h = r->o + i + 1;
+                 (h = memmem(h, (size_t)(lf - h), "http", 4)) != NULL; h++)
+                if (arc_line(h, r->olen - (size_t)(h - r->o)) > 0) {
+                    r->opos = (size_t)(h - r->o);
+                    return R_FOUND;
+                }
+            i = (size_t)(lf - r->o) + 1;
+        }
+        at = r->obase + i;
+        uint64_t keep = at > r->obase + 1 ? at - 1 : r->obase;
+        r->opos = (size_t)(keep - r->obase);
+        pump_r p = pump(r);
+        if (p == P_EOF) {
+            r->opos = r->olen;
+            return R_END;
+        }
+        if (p == P_FAIL) {
+            r->opos = r->olen;
+            return R_FAIL;
+        }
+        if (p == P_DAMAGE) {
+            r->opos = r->olen;
+            return R_CODEC;
+        }
+    }
+}
+
 static resync_r resync_stream(ccsig_warc_reader *r, uint64_t from) {
+    if (r->arc)
+        return resync_arc(r, from);
     uint64_t at = from; /* stream offset searched from */
     for (;;) {
         size_t i = at > r->obase ? (size_t)(at - r->obase) : 0;
         while (i + 5 <= r->olen) {
             const uint8_t *w = memchr(r->o + i, 'W', r->olen - i - 4);
-            if (!w)
+            if (!w) {
+                i = r->olen - 4; /* no "WARC/" starts before here */
                 break;
+            }
             i = (size_t)(w - r->o);
             if (memcmp(w, "WARC/", 5) == 0) {
                 int v = line_start(r, i) ? 1 : version_line(r->o + i, r->olen - i);
@@ -1075,10 +1437,16 @@ static ccsig_warc_next damage(ccsig_warc_reader *r, ccsig_warc_damage *d, uint64
     d->offset = off;
     d->record_lost = lost_type >= 0;
     d->type = lost_type >= 0 ? (ccsig_warc_type)lost_type : CCSIG_WARC_OTHER;
+    d->stream_offset = r->dmg_stream;
     resync_r rr = resync_stream(r, from);
-    if (rr == R_FOUND)
+    uint64_t at = r->obase + r->opos;
+    if (rr == R_FOUND && (r->codec == CCSIG_WARC_PLAIN || is_member_start(r, at)))
         setf(d->what, sizeof d->what, "%s; resumed at the record at offset %llu", what,
-             (unsigned long long)archive_offset(r, r->obase + r->opos));
+             (unsigned long long)archive_offset(r, at));
+    else if (rr == R_FOUND)
+        setf(d->what, sizeof d->what,
+             "%s; resumed at the record at offset %llu (decompressed offset %llu)", what,
+             (unsigned long long)archive_offset(r, at), (unsigned long long)at);
     else if (rr == R_END)
         setf(d->what, sizeof d->what, "%s; no record follows", what);
     else
@@ -1086,10 +1454,45 @@ static ccsig_warc_next damage(ccsig_warc_reader *r, ccsig_warc_damage *d, uint64
     return CCSIG_WARC_DAMAGE;
 }
 
+/* Parse the current record's header again where its bytes are now (the
+ * window moved, or the header was copied to hbuf). */
+static void reparse(ccsig_warc_reader *r, const char *p, size_t hl, ccsig_warc_header *h) {
+    if (r->arc) {
+        arc_parse(p, hl - 1, h);
+        h->header_len = hl;
+        return;
+    }
+    ccsig_error e;
+    ccsig_arena_reset(&r->arena);
+    ccsig_warc_header_parse(&r->arena, p, hl, h, &e);
+}
+
+/* A record's block ran into codec damage in a later member: its
+ * Content-Length is likely wrong and its block swallowed intact records.
+ * The record is lost; the stream is decoded again from its member and
+ * searched from just after its start (the damage is met again in its turn).
+ * When the input cannot go back, the codec damage is reported as it is. */
+static ccsig_warc_next block_into_damage(ccsig_warc_reader *r, ccsig_warc_damage *d,
+                                         const ccsig_warc_header *h, uint64_t off, uint64_t D,
+                                         uint64_t back_comp, uint64_t back_dec, const char *extra) {
+    char what[200];
+    setf(what, sizeof what,
+         "%s record at offset %s: Content-Length %llu runs into damage further on (%s)",
+         ccsig_warc_type_name(h->type), lbl(r), (unsigned long long)h->content_length,
+         r->cdmg_what);
+    ccsig_warc_type type = h->type;
+    if (!stream_rewind(r, back_comp, back_dec, D + 1))
+        return report_codec(r, d, h, off, extra);
+    return damage(r, d, off, type, D + 1, what);
+}
+
 ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *rec,
                                        ccsig_warc_damage *d) {
     char what[200];
     d->what[0] = '\0';
+    d->unverified = 0;
+    d->unverified_from = d->unverified_to = 0;
+    r->dmg_stream = r->obase + r->opos;
     if (r->done)
         return CCSIG_WARC_END;
     /* The previous record's raw bytes are no longer promised: the input
@@ -1099,6 +1502,24 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         return report_codec(r, d, NULL, 0, NULL);
     if (r->failed && r->ilen == r->ipos)
         return fail(r, d);
+    if (r->check_magic) {
+        r->check_magic = false;
+        size_t av = in_ensure(r, 8);
+        const char *name = ccsig_warc_unsupported(r->in + r->ipos, av);
+        if (name) {
+            r->done = true;
+            r->next_pos = r->ibase + r->ipos;
+            d->offset = 0;
+            d->stream_offset = 0;
+            d->record_lost = false;
+            d->type = CCSIG_WARC_OTHER;
+            setf(d->what, sizeof d->what,
+                 "%s-compressed input (its magic number at offset 0): ccsig reads plain, gzip "
+                 "and zstd WARC files; decompress it first",
+                 name);
+            return CCSIG_WARC_DAMAGE;
+        }
+    }
 
     /* 1. Between records: line ends (0-2 CRLF is the norm; any run is fine). */
     for (;;) {
@@ -1122,12 +1543,18 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
             return report_codec(r, d, NULL, 0, NULL);
     }
     uint64_t D = r->obase + r->opos;
+    r->dmg_stream = D;
     need_r nr = need(r, 5);
     if (nr == N_FAIL)
         return fail(r, d);
     if (nr == N_DAMAGE)
         return report_codec(r, d, NULL, 0, NULL);
-    if (r->olen - r->opos < 5 || memcmp(r->o + r->opos, "WARC/", 5) != 0) {
+    if (!r->arc_checked) {
+        /* ARC v1: the file starts with its filedesc:// header record */
+        r->arc_checked = true;
+        r->arc = r->olen - r->opos >= 11 && memcmp(r->o + r->opos, "filedesc://", 11) == 0;
+    }
+    if (!r->arc && (r->olen - r->opos < 5 || memcmp(r->o + r->opos, "WARC/", 5) != 0)) {
         uint64_t goff = archive_offset(r, D);
         ccsig_warc_next res = damage(r, d, goff, -1, D + 1, "");
         uint64_t skipped = r->obase + r->opos - D;
@@ -1138,8 +1565,10 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                  (unsigned long long)skipped, (unsigned long long)goff, rest);
         else
             setf(d->what, sizeof d->what,
-                 "%llu bytes decoded from the member at offset %llu are not a WARC record%s",
-                 (unsigned long long)skipped, (unsigned long long)goff, rest);
+                 "%llu bytes decoded from the member at offset %llu (decompressed offset %llu) "
+                 "are not a WARC record%s",
+                 (unsigned long long)skipped, (unsigned long long)goff, (unsigned long long)D,
+                 rest);
         return res;
     }
 
@@ -1147,6 +1576,9 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     const member *m = r->codec == CCSIG_WARC_PLAIN ? NULL : map_find(r, D);
     bool aligned = r->codec == CCSIG_WARC_PLAIN || (m && m->dec_start == D);
     uint64_t off = r->codec == CCSIG_WARC_PLAIN ? D : m ? m->comp_start : r->ibase + r->ipos;
+    r->dmg_stream = D;
+    r->lbl_off = off;
+    r->lbl_aligned = aligned;
     if (r->stop != NONE && aligned && off >= r->stop) {
         r->done = true;
         r->next_pos = off;
@@ -1154,19 +1586,26 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     }
     if (r->codec != CCSIG_WARC_PLAIN)
         r->ipin = off;
+    /* Where to decode again from should the block swallow what follows. */
+    uint64_t back_comp = r->codec == CCSIG_WARC_PLAIN ? D : m ? m->comp_start : NONE;
+    uint64_t back_dec = r->codec == CCSIG_WARC_PLAIN ? D : m ? m->dec_start : NONE;
 
     /* 3. The header. */
     size_t hl;
+    bool inner_version;
+    if (r->arc)
+        goto arc_header;
     for (;;) {
         size_t have = r->olen - r->opos;
-        hl = ccsig_warc_header_end((const char *)r->o + r->opos, have);
+        inner_version = false;
+        hl = header_end_at((const char *)r->o + r->opos, have, &inner_version);
         if (hl)
             break;
         if (have >= CCSIG_WARC_MAX_HEADER) {
             setf(what, sizeof what,
-                 "record at offset %llu: WARC header not ended by an empty line within %u "
+                 "record at offset %s: WARC header not ended by an empty line within %u "
                  "bytes",
-                 (unsigned long long)off, CCSIG_WARC_MAX_HEADER);
+                 lbl(r), CCSIG_WARC_MAX_HEADER);
             return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
         }
         nr = need(r, have + 1);
@@ -1177,23 +1616,66 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
             return report_codec(r, d, &unknown, off, NULL);
         }
         if (nr == N_SHORT) {
-            d->offset = off;
-            d->record_lost = true;
-            d->type = CCSIG_WARC_OTHER;
-            setf(d->what, sizeof d->what,
-                 "record at offset %llu is cut off at the end of the input inside its WARC "
+            setf(what, sizeof what,
+                 "record at offset %s is cut off at the end of the input inside its WARC "
                  "header",
-                 (unsigned long long)off);
-            r->opos = r->olen;
-            return CCSIG_WARC_DAMAGE;
+                 lbl(r));
+            return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
         }
+    }
+    if (inner_version) {
+        /* A version line inside the header: this record was cut (at the end
+         * of its member, or in the middle of the file) and the next record's
+         * header ran on from its fragment. */
+        setf(what, sizeof what,
+             "record at offset %s is cut off inside its WARC header by the next record", lbl(r));
+        return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
     }
     ccsig_arena_reset(&r->arena);
     ccsig_error e;
     if (ccsig_warc_header_parse(&r->arena, (const char *)r->o + r->opos, hl, &rec->h, &e)) {
-        setf(what, sizeof what, "record at offset %llu: invalid WARC header: %s",
-             (unsigned long long)off, e.message);
+        setf(what, sizeof what, "record at offset %s: invalid WARC header: %s", lbl(r), e.message);
         return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
+    }
+    if (0) {
+    arc_header:
+        for (;;) {
+            size_t have = r->olen - r->opos;
+            const uint8_t *lf =
+                memchr(r->o + r->opos, '\n', have < ARC_MAX_LINE ? have : ARC_MAX_LINE);
+            if (lf) {
+                hl = (size_t)(lf - (r->o + r->opos)) + 1;
+                break;
+            }
+            if (have >= ARC_MAX_LINE) {
+                setf(what, sizeof what,
+                     "ARC record at offset %s: header line not ended within %u bytes", lbl(r),
+                     ARC_MAX_LINE);
+                return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
+            }
+            nr = need(r, have + 1);
+            if (nr == N_FAIL)
+                return fail(r, d);
+            if (nr == N_DAMAGE) {
+                ccsig_warc_header unknown = {.type = CCSIG_WARC_OTHER};
+                return report_codec(r, d, &unknown, off, NULL);
+            }
+            if (nr == N_SHORT) {
+                setf(what, sizeof what,
+                     "ARC record at offset %s is cut off at the end of the input inside its "
+                     "header line",
+                     lbl(r));
+                return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
+            }
+        }
+        if (!arc_parse((const char *)r->o + r->opos, hl - 1, &rec->h)) {
+            setf(what, sizeof what,
+                 "record at offset %s: not an ARC header line (URL IP-address date "
+                 "content-type length)",
+                 lbl(r));
+            return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
+        }
+        rec->h.header_len = hl;
     }
     ccsig_warc_type type = rec->h.type;
     uint64_t parsed_base = r->obase; /* rec->h points into the window as it is now */
@@ -1209,19 +1691,19 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         char extra[96];
         setf(extra, sizeof extra, " (its block has %llu of %llu bytes)",
              (unsigned long long)(r->olen - r->opos - hl), (unsigned long long)cl);
+        if (r->cdmg_off != off)
+            return block_into_damage(r, d, &rec->h, off, D, back_comp, back_dec, extra);
         return report_codec(r, d, &rec->h, off, extra);
     }
     if (nr == N_SHORT) {
-        d->offset = off;
-        d->record_lost = true;
-        d->type = type;
-        setf(d->what, sizeof d->what,
-             "%s record at offset %llu is cut off at the end of the input: its block has "
+        /* A block cut by the end of the input, or a Content-Length too
+         * large: records its block would hold are searched for. */
+        setf(what, sizeof what,
+             "%s record at offset %s is cut off at the end of the input: its block has "
              "%llu of %llu bytes",
-             ccsig_warc_type_name(type), (unsigned long long)off,
-             (unsigned long long)(r->olen - r->opos - hl), (unsigned long long)cl);
-        r->opos = r->olen;
-        return CCSIG_WARC_DAMAGE;
+             ccsig_warc_type_name(type), lbl(r), (unsigned long long)(r->olen - r->opos - hl),
+             (unsigned long long)cl);
+        return damage(r, d, off, type, D + 1, what);
     }
     uint64_t after; /* stream offset just past the block */
     if (!big) {
@@ -1229,7 +1711,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     } else {
         memcpy(r->hbuf, r->o + r->opos, take);
         ccsig_arena_reset(&r->arena);
-        ccsig_warc_header_parse(&r->arena, (const char *)r->hbuf, hl, &rec->h, &e);
+        reparse(r, (const char *)r->hbuf, hl, &rec->h);
         r->opos += take;
         uint64_t left = cl - r->hold;
         while (left) {
@@ -1237,18 +1719,25 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                 pump_r p = pump(r);
                 if (p == P_FAIL)
                     return fail(r, d);
+                if (p == P_DAMAGE && r->cdmg_off != off)
+                    return block_into_damage(r, d, &rec->h, off, D, back_comp, back_dec, NULL);
                 if (p == P_DAMAGE)
                     return report_codec(r, d, &rec->h, off, NULL);
                 if (p == P_EOF) {
-                    d->offset = off;
-                    d->record_lost = true;
-                    d->type = type;
-                    setf(d->what, sizeof d->what,
-                         "%s record at offset %llu is cut off at the end of the input: its "
+                    setf(what, sizeof what,
+                         "%s record at offset %s is cut off at the end of the input: its "
                          "block has %llu of %llu bytes",
-                         ccsig_warc_type_name(type), (unsigned long long)off,
-                         (unsigned long long)(cl - left), (unsigned long long)cl);
-                    return CCSIG_WARC_DAMAGE;
+                         ccsig_warc_type_name(type), lbl(r), (unsigned long long)(cl - left),
+                         (unsigned long long)cl);
+                    if (!stream_rewind(r, back_comp, back_dec, D + 1)) {
+                        d->offset = off;
+                        d->stream_offset = D;
+                        d->record_lost = true;
+                        d->type = type;
+                        setf(d->what, sizeof d->what, "%s", what);
+                        return CCSIG_WARC_DAMAGE;
+                    }
+                    return damage(r, d, off, type, D + 1, what);
                 }
                 continue;
             }
@@ -1265,9 +1754,35 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
      * record, whatever follows (garbage is the next call's damage). Failing
      * that, any line ends and then the next record, a member end or the end
      * of the input; anything else means Content-Length is wrong. */
-    bool ok = false, exact = true, eof = false;
+    bool ok = false, exact = true, eof = false, trailer = false;
     uint64_t at = after;
-    for (;;) {
+    if (r->arc) {
+        /* ARC: a line end, then the next header line, the end of a member or
+         * the end of the input. */
+        exact = false;
+        trailer = true;
+        for (;;) {
+            size_t i = (size_t)(at - r->obase);
+            while (i < r->olen && (r->o[i] == '\r' || r->o[i] == '\n'))
+                i++;
+            int v = i < r->olen ? arc_line(r->o + i, r->olen - i) : -1;
+            if (v >= 0 || (i == r->olen && (at_member_end(r, r->obase + i) || eof)) ||
+                (v < 0 && eof) || r->cdmg) {
+                ok = v > 0 || i == r->olen || r->cdmg;
+                at = r->obase + i;
+                break;
+            }
+            pump_r p = pump(r);
+            if (p == P_EOF)
+                eof = true;
+            else if (p != P_DATA && p != P_MEMBER_END) {
+                ok = true; /* reported by the next call */
+                at = r->obase + i;
+                break;
+            }
+        }
+    }
+    for (; !r->arc;) {
         size_t i = (size_t)(at - r->obase);
         bool stalled = at_member_end(r, r->obase + r->olen) || r->cdmg || eof;
         if (exact) {
@@ -1276,12 +1791,12 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                 exact = false;
                 if (avail >= 4 && memcmp(r->o + i, "\r\n\r\n", 4) == 0) {
                     at += 4;
-                    ok = true;
+                    ok = trailer = true;
                     break;
                 }
                 if (avail >= 2 && memcmp(r->o + i, "\n\n", 2) == 0) {
                     at += 2;
-                    ok = true;
+                    ok = trailer = true;
                     break;
                 }
                 continue;
@@ -1325,6 +1840,31 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
             break;
         }
     }
+    if (ok && !trailer && at - after < 4 && after >= r->obase + 4 && r->few_reported != D &&
+        at + 5 <= r->obase + r->olen && memcmp(r->o + (at - r->obase), "WARC/", 5) == 0) {
+        /* The block ends in line ends and the next record follows fewer
+         * than 4 line-end bytes later: Content-Length is a few bytes too
+         * large, its block took in the record's trailer. */
+        const uint8_t *be = r->o + (after - r->obase);
+        if ((be[-1] == '\n' || be[-1] == '\r') &&
+            (at > after || memcmp(be - 4, "\r\n\r\n", 4) == 0)) {
+            /* Reported, then the record is given out by the next call: its
+             * bytes are whole, only the length took in its trailer. */
+            d->offset = off;
+            d->stream_offset = D;
+            d->record_lost = false;
+            d->type = type;
+            setf(d->what, sizeof d->what,
+                 "%s record at offset %s: Content-Length %llu is %llu bytes too large (its "
+                 "block takes in the CRLF CRLF that ends the record); read as if it ended "
+                 "there",
+                 ccsig_warc_type_name(type), lbl(r), (unsigned long long)cl,
+                 (unsigned long long)(4 - (at - after)));
+            r->few_reported = D;
+            r->opos = (size_t)(D - r->obase);
+            return CCSIG_WARC_DAMAGE;
+        }
+    }
     if (ok && aligned && r->codec != CCSIG_WARC_PLAIN) {
         /* A record's member ends with its check value (gzip CRC-32, zstd
          * checksum): finish it before giving the record out, so a record
@@ -1340,20 +1880,35 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         }
     }
     if (!ok) {
-        setf(what, sizeof what,
-             "%s record at offset %llu: Content-Length %llu does not end its block (not "
-             "followed by CRLF CRLF and a record)",
-             ccsig_warc_type_name(type), (unsigned long long)off, (unsigned long long)cl);
-        return damage(r, d, off, type, big ? after : D + hl, what);
+        if (r->arc)
+            setf(what, sizeof what,
+                 "%s ARC record at offset %s: length %llu does not end its block (not followed "
+                 "by a line end and an ARC header line)",
+                 ccsig_warc_type_name(type), lbl(r), (unsigned long long)cl);
+        else
+            setf(what, sizeof what,
+                 "%s record at offset %s: Content-Length %llu does not end its block (not "
+                 "followed by CRLF CRLF and a record)",
+                 ccsig_warc_type_name(type), lbl(r), (unsigned long long)cl);
+        if (big && !stream_rewind(r, back_comp, back_dec, D + 1))
+            return damage(r, d, off, type, after, what);
+        return damage(r, d, off, type, D + 1, what);
     }
 
     /* 6. The record. */
     uint64_t E = at;
+    if (r->cdmg && r->codec != CCSIG_WARC_PLAIN) {
+        /* Damage already seen in a member this record's bytes come from. */
+        const member *bm = map_by_comp(r, r->cdmg_off);
+        if (bm && E > bm->dec_start) {
+            r->cdmg_later = false;
+            return report_codec(r, d, &rec->h, off, NULL);
+        }
+    }
     size_t start = (size_t)(D - r->obase);
     if (!big) {
         if (r->obase != parsed_base) { /* the window moved: point into it anew */
-            ccsig_arena_reset(&r->arena);
-            ccsig_warc_header_parse(&r->arena, (const char *)r->o + start, hl, &rec->h, &e);
+            reparse(r, (const char *)r->o + start, hl, &rec->h);
         }
         rec->block = (const char *)r->o + start + hl;
         rec->block_len = (size_t)cl;
@@ -1372,7 +1927,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     if (r->codec == CCSIG_WARC_PLAIN) {
         rec->raw_length = E - D;
         rec->raw = big ? NULL : r->o + start;
-    } else if (aligned && E - after >= 2) {
+    } else if (aligned && (r->arc ? E > after : E - after >= 2)) {
         /* Members end where the record does, its trailer included: copying
          * them copies the record. (A record whose trailer sits in the next
          * member, or has none, is rewritten instead.) */
@@ -1384,6 +1939,17 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         }
     }
     r->opos = (size_t)(E - r->obase);
+    if (r->in_member) {
+        /* Given out before the check value of the member it ends in. */
+        uint64_t cur = r->map[(r->nmap - 1) % MAP_N].comp_start;
+        if (r->unv_off != cur || !r->unv_n) {
+            r->unv_off = cur;
+            r->unv_n = 0;
+            r->unv_from = D;
+        }
+        r->unv_n++;
+        r->unv_to = D;
+    }
     return CCSIG_WARC_RECORD;
 }
 

@@ -24,7 +24,16 @@
  * as one CCSIG_WARC_DAMAGE (archive offset and what was wrong) after the
  * reader has resynchronised on the next record (the next "WARC/" line, or
  * the next member or frame whose content starts with one). Every call
- * consumes input or returns, so a read always ends.
+ * consumes input or returns, so a read always ends. A record whose block
+ * swallowed what followed it is searched again from just after its start
+ * (ccsig_warc_reader_set_seek); records given out before the member they end
+ * in failed its check are named by the report (ccsig_warc_damage.unverified).
+ *
+ * ARC files (v1/v2, plain or one gzip member per record) are read too: an
+ * input whose first record is filedesc:// is read as ARC, its http(s)
+ * captures returned as responses (target_uri, date, content_type and
+ * content_length from the header line; no other fields), the file header as
+ * warcinfo, other captures as resources.
  *
  * Memory: a reader holds a decompressed window of CCSIG_WARC_MAX_HEADER plus
  * the hold limit (default CCSIG_WARC_HOLD_DEFAULT) plus 128 KiB, a copy of
@@ -80,6 +89,26 @@ const char *ccsig_warc_codec_name(ccsig_warc_codec c);
 /* The codec the first bytes announce: gzip magic 1f 8b, a zstd frame or the
  * zstd dictionary frame (28 b5 2f fd / 5d 2a 4d 18), otherwise plain. */
 ccsig_warc_codec ccsig_warc_sniff(const void *p, size_t n);
+
+/* The codec of a file whose first bytes are p[0..n) (read 64 KiB or more):
+ * as ccsig_warc_sniff when the bytes start with a member, a frame or "WARC/";
+ * otherwise (garbage before the first record) the codec of the first gzip
+ * member or zstd frame whose content starts with "WARC/", or of the first
+ * "WARC/" at a line start, whichever comes first, with *first set to its
+ * offset. Plain when none is found. Allocates decoder states for the trial
+ * decodes (falls back to plain when out of memory). */
+ccsig_warc_codec ccsig_warc_detect(const void *p, size_t n, uint64_t *first);
+
+/* Whether p[0..n), a file's first bytes, start an ARC file: its filedesc://
+ * header record, plain or in the first gzip member or zstd frame. The reader
+ * recognises ARC itself when it reads from a file's start; a caller that
+ * reads a file in parts (sync) must read an ARC file whole instead, since
+ * sync finds WARC records only. */
+bool ccsig_warc_is_arc(const void *p, size_t n);
+
+/* "xz", "bzip2" or "LZ4" when p[0..n) starts with that format's magic
+ * number (compressions ccsig does not read), else NULL. */
+const char *ccsig_warc_unsupported(const void *p, size_t n);
 
 typedef enum ccsig_warc_type {
     CCSIG_WARC_OTHER = 0, /* an unknown type: skipped, never rejected (spec §6) */
@@ -165,6 +194,19 @@ void ccsig_warc_reader_open(ccsig_warc_reader *r, ccsig_warc_read_fn fn, void *c
 void ccsig_warc_reader_open_memory(ccsig_warc_reader *r, const void *p, size_t n, uint64_t offset,
                                    ccsig_warc_codec codec);
 
+/* Reposition fn's input so that its next read returns the byte at archive
+ * offset `offset`; 0 on success. */
+typedef int (*ccsig_warc_seek_fn)(void *ctx, uint64_t offset);
+
+/* Let the reader go back in the input (after ccsig_warc_reader_open; a new
+ * open forgets it). Used only on damage: a record whose Content-Length runs
+ * past the data it has (a block too long, cut by the end of the input or not
+ * followed by a record) is searched again from just after its start, so the intact
+ * records its block swallowed are found again. Without it (a pipe), only the
+ * bytes still in the reader's windows can be searched again. Memory input
+ * needs none. */
+void ccsig_warc_reader_set_seek(ccsig_warc_reader *r, ccsig_warc_seek_fn fn);
+
 /* Use a zstd dictionary for the frames of the current input: the content of a
  * dictionary frame, raw (magic 37 a4 30 ec) or itself a zstd frame. Needed
  * when reading a part of a file that does not start at offset 0 (the reader
@@ -214,10 +256,21 @@ typedef struct ccsig_warc_record {
 } ccsig_warc_record;
 
 typedef struct ccsig_warc_damage {
-    uint64_t offset;      /* archive offset the damage concerns */
-    bool record_lost;     /* a record whose header was read was skipped */
-    ccsig_warc_type type; /* its type when record_lost */
-    char what[240];       /* what was wrong and what the reader did */
+    uint64_t offset;        /* archive offset the damage concerns (the member a
+                               record begins in, as ccsig_warc_record.offset) */
+    uint64_t stream_offset; /* the same place in the decompressed stream */
+    bool record_lost;       /* a record whose header was read was skipped */
+    ccsig_warc_type type;   /* its type when record_lost */
+    char what[240];         /* what was wrong and what the reader did */
+    /* A gzip member or zstd frame (at `offset`) failed its check (CRC-32,
+     * checksum, decoding, cut off) after this many records ending in it had
+     * been returned (one member holding several records, a block running
+     * into the next members): their bytes are not vouched for. They are the
+     * records returned with raw_length 0 whose stream_offset lies in
+     * [unverified_from, unverified_to]. A caller that must not use damaged
+     * records reads the input again and skips them. */
+    uint32_t unverified;
+    uint64_t unverified_from, unverified_to;
 } ccsig_warc_damage;
 
 /* Read the next record. RECORD: rec is filled and valid until the next call

@@ -43,6 +43,7 @@ typedef struct archive {
     ssize_t (*read)(void *ctx, void *buf, size_t n); /* a caller's stream */
     void *read_ctx;
     bool opened, is_stream, unreadable, dead;
+    bool arc; /* an ARC file: read as one job (sync knows WARC records only) */
     uint64_t size;
     ccsig_warc_codec codec;
     uint8_t *dict;
@@ -565,6 +566,14 @@ static ssize_t src_read(void *ctx, void *buf, size_t n) {
     return got;
 }
 
+static int src_seek(void *ctx, uint64_t offset) {
+    src_ctx *s = ctx;
+    if (s->stream)
+        return -1;
+    s->pos = offset;
+    return 0;
+}
+
 static void view_from(rec_view *v, const ccsig_warc_record *rec, const ccsig_scan_result *res,
                       archive *ar) {
     v->type = rec->h.type;
@@ -700,10 +709,35 @@ static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
     emit(R, w, j, o, v, rec);
 }
 
+/* Members found damaged after records beginning in them were read: the job
+ * is read again and those records are skipped (reported, not annotated). */
+#define MAX_BAD_MEMBERS 8
+
+typedef struct bad_range {
+    uint64_t member, from, to; /* the member; stream offsets of the records */
+} bad_range;
+
+static bool bad_record(const bad_range *bad, size_t nbad, uint64_t stream_offset) {
+    for (size_t i = 0; i < nbad; i++)
+        if (stream_offset >= bad[i].from && stream_offset <= bad[i].to)
+            return true;
+    return false;
+}
+
+static bool bad_member(const bad_range *bad, size_t nbad, uint64_t member) {
+    for (size_t i = 0; i < nbad; i++)
+        if (bad[i].member == member)
+            return true;
+    return false;
+}
+
 static void run_job(worker *w, job *j) {
     run *R = w->R;
     archive *a = j->ar;
     job_out *o = &j->out;
+    bad_range bad[MAX_BAD_MEMBERS];
+    size_t nbad = 0;
+restart:;
     src_ctx src = {a, a->fd, 0, a->is_stream};
     j->found = false;
     j->failed = false;
@@ -714,6 +748,7 @@ static void run_job(worker *w, job *j) {
     src.pos = open_at;
     ccsig_warc_reader_open(w->rd, src_read, &src, open_at,
                            a->is_stream ? CCSIG_WARC_AUTO : a->codec);
+    ccsig_warc_reader_set_seek(w->rd, src_seek); /* damage: re-read what a block swallowed */
     if (a->dict_len) {
         ccsig_error err;
         if (ccsig_warc_reader_set_dictionary(w->rd, a->dict, a->dict_len, &err)) {
@@ -741,6 +776,13 @@ static void run_job(worker *w, job *j) {
     bool capped = false;
     for (;;) {
         ccsig_warc_next r = ccsig_warc_reader_next(w->rd, &rec, &d);
+        if (r == CCSIG_WARC_RECORD && nbad && !rec.raw_length &&
+            bad_record(bad, nbad, rec.stream_offset)) {
+            o->sum.records++; /* in a member whose check fails further on */
+            o->sum.types[rec.h.type]++;
+            o->sum.skipped++;
+            continue;
+        }
         if (r == CCSIG_WARC_RECORD) {
             process_record(w, j, &rec);
             if (!capped &&
@@ -751,8 +793,24 @@ static void run_job(worker *w, job *j) {
             }
             continue;
         }
+        if (r == CCSIG_WARC_DAMAGE && d.unverified && !a->is_stream && nbad < MAX_BAD_MEMBERS &&
+            !bad_member(bad, nbad, d.offset)) {
+            /* records already read from it: read again without them */
+            bad[nbad++] = (bad_range){d.offset, d.unverified_from, d.unverified_to};
+            out_reset(o);
+            goto restart;
+        }
         if (r == CCSIG_WARC_DAMAGE) {
             ccsig_summary *S = &o->sum;
+            if (d.unverified) {
+                size_t l = strlen(d.what);
+                snprintf(d.what + l, sizeof d.what - l,
+                         bad_member(bad, nbad, d.offset)
+                             ? "; the %" PRIu32 " records read from it before are skipped"
+                             : "; the %" PRIu32 " records read from it before may be damaged "
+                               "(the input cannot be read again)",
+                         d.unverified);
+            }
             if (d.record_lost) {
                 S->records++;
                 S->types[d.type]++;
@@ -1163,6 +1221,15 @@ static bool open_archive(run *R, archive *a) {
         uint8_t head[8];
         ssize_t got = pread(a->fd, head, sizeof head, 0);
         a->codec = ccsig_warc_sniff(head, got > 0 ? (size_t)got : 0);
+        uint8_t *deep = malloc(65536);
+        ssize_t dn = deep ? pread(a->fd, deep, 65536, 0) : -1;
+        if (dn > 0) {
+            uint64_t first; /* garbage before the first member or frame? */
+            if (a->codec == CCSIG_WARC_PLAIN)
+                a->codec = ccsig_warc_detect(deep, (size_t)dn, &first);
+            a->arc = ccsig_warc_is_arc(deep, (size_t)dn);
+        }
+        free(deep);
         uint32_t size;
         if (a->codec == CCSIG_WARC_ZSTD && got == 8 && head[0] == 0x5d && head[1] == 0x2a &&
             head[2] == 0x4d && head[3] == 0x18 &&
@@ -1224,7 +1291,7 @@ static job *make_job(run *R) {
         size_t chunk = R->o.chunk                     ? R->o.chunk
                        : a->codec == CCSIG_WARC_PLAIN ? CCSIG_SCAN_CHUNK_PLAIN
                                                       : CCSIG_SCAN_CHUNK_COMPRESSED;
-        if (a->is_stream || a->size - j->start <= chunk) {
+        if (a->is_stream || a->arc || a->size - j->start <= chunk) {
             j->end = NONE;
             a->all_jobs = true;
             R->cur_ar++;

@@ -560,6 +560,207 @@ static void test_never_hangs(void **state) {
     ccsig_buf_free(&gz);
 }
 
+/* Megabytes without a 'W' after a record (a zero-filled tail, lowercase
+ * text, a huge header line): the resync search advances through them, in
+ * every codec and with a small hold, and finds the record that follows. */
+static void test_no_w_run(void **state) {
+    (void)state;
+    ccsig_warc_options o = {65536};
+    ccsig_warc_reader *small = ccsig_warc_reader_new(&o);
+    const size_t run = 5000000;
+    for (int fill = 0; fill < 3; fill++) {
+        ccsig_buf plain = CCSIG_BUF_INIT;
+        records(&plain, NULL, 2, 0);
+        if (fill == 2)
+            ccsig_buf_puts(&plain, "WARC/1.1\r\nWARC-Target-URI: http://x/");
+        assert_true(ccsig_buf_reserve(&plain, run + 1));
+        memset(plain.data + plain.len, fill == 0 ? 0 : 'a', run);
+        plain.len += run;
+        ccsig_buf_puts(&plain, "\r\n");
+        size_t second = plain.len;
+        records(&plain, NULL, 2, 0);
+        for (int codec = 0; codec < 3; codec++) {
+            ccsig_buf z = CCSIG_BUF_INIT;
+            const ccsig_buf *in = &plain;
+            if (codec) {
+                ccsig_warc_writer *w =
+                    ccsig_warc_writer_new(codec == 1 ? CCSIG_WARC_GZIP : CCSIG_WARC_ZSTD, 1);
+                ccsig_error err;
+                assert_int_equal(ccsig_warc_writer_member(w, &z, plain.data, plain.len, &err), 0);
+                ccsig_warc_writer_free(w);
+                in = &z;
+            }
+            for (int k = 0; k < 2; k++) {
+                ccsig_warc_reader *r = k ? small : rd;
+                ccsig_warc_reader_open_memory(r, in->data, in->len, 0, CCSIG_WARC_AUTO);
+                ccsig_warc_record rec;
+                ccsig_warc_damage d;
+                int records_read = 0, damages = 0, guard = 0;
+                ccsig_warc_next x;
+                while ((x = ccsig_warc_reader_next(r, &rec, &d)) != CCSIG_WARC_END) {
+                    assert_true(++guard < 100);
+                    assert_int_not_equal(x, CCSIG_WARC_FAILED);
+                    if (x == CCSIG_WARC_RECORD) {
+                        if (records_read == 2 && codec == 0)
+                            assert_int_equal(rec.offset, second);
+                        records_read++;
+                    } else {
+                        damages++;
+                    }
+                }
+                assert_int_equal(records_read, 4);
+                assert_true(damages >= 1);
+            }
+            ccsig_buf_free(&z);
+        }
+        ccsig_buf_free(&plain);
+    }
+    ccsig_warc_reader_free(small);
+}
+
+/* Issue 18: a wrong Content-Length does not lose the records its block
+ * swallows (any layout), a cut member does not lose the next one, garbage
+ * before the first member keeps its codec, a Content-Length a few bytes too
+ * large is reported, an unsupported codec is named. */
+static void test_damage_recovery(void **state) {
+    (void)state;
+    ccsig_buf plain = CCSIG_BUF_INIT, gz = CCSIG_BUF_INIT, g = CCSIG_BUF_INIT;
+    size_t starts[6];
+    records(&plain, starts, 6, 0);
+    result r;
+
+    /* Content-Length absurd, then larger than the hold (streamed): records
+     * after it are read, plain and one gzip member per record */
+    static const char *const lengths[] = {"999999999999999", "5000000"};
+    for (int k = 0; k < 2; k++) {
+        ccsig_buf_clear(&g);
+        ccsig_buf_append(&g, plain.data, starts[1]);
+        ccsig_buf_printf(&g,
+                         "WARC/1.1\r\nWARC-Type: response\r\nContent-Length: %s\r\n\r\nx\r\n\r\n",
+                         lengths[k]);
+        size_t cut = g.len;
+        ccsig_buf_append(&g, plain.data + starts[1], plain.len - starts[1]);
+        read_checked(g.data, g.len, &r);
+        assert_int_equal(r.records, 6);
+        assert_int_equal(r.damages, 1);
+        assert_true(r.v[1].lost);
+        size_t cuts[7] = {starts[1], cut};
+        for (int i = 2; i < 6; i++)
+            cuts[i] = starts[i] + (cut - starts[1]);
+        ccsig_buf_clear(&gz);
+        gzip_members(&gz, &g, cuts, 6, NULL);
+        read_checked(gz.data, gz.len, &r);
+        assert_int_equal(r.records, 6);
+        assert_int_equal(r.damages, 1);
+    }
+
+    /* a member cut short: the next, intact one is read */
+    uint64_t off[6];
+    ccsig_buf_clear(&gz);
+    gzip_members(&gz, &plain, starts + 1, 5, off);
+    ccsig_buf_clear(&g);
+    ccsig_buf_append(&g, gz.data, off[2] + (off[3] - off[2]) / 2);
+    ccsig_buf_append(&g, gz.data + off[3], gz.len - off[3]);
+    read_checked(g.data, g.len, &r);
+    assert_int_equal(r.records, 5);
+    assert_int_equal(r.damages, 1);
+    assert_true(r.v[2].lost);
+
+    /* reserved FLG bits (RFC 1952): that member is reported, the others read */
+    ccsig_buf_clear(&g);
+    ccsig_buf_append(&g, gz.data, gz.len);
+    g.data[off[4] + 3] |= 0x40;
+    read_checked(g.data, g.len, &r);
+    assert_int_equal(r.records, 5);
+    assert_int_equal(r.damages, 1);
+    assert_int_equal(r.v[4].offset, off[4]);
+
+    /* 8 stray bytes before the first member: still gzip, every record read */
+    ccsig_buf_clear(&g);
+    ccsig_buf_append(&g, "\0garbage", 8);
+    ccsig_buf_append(&g, gz.data, gz.len);
+    read_checked(g.data, g.len, &r);
+    assert_int_equal(r.records, 6);
+    assert_int_equal(r.damages, 1);
+    assert_int_equal(r.v[0].offset, 0);
+    uint64_t first = 99;
+    assert_int_equal(ccsig_warc_detect(g.data, g.len, &first), CCSIG_WARC_GZIP);
+    assert_int_equal(first, 8);
+
+    /* Content-Length 2 bytes too large: reported, then the record is read */
+    ccsig_buf_clear(&g);
+    ccsig_buf_puts(&g, "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 18\r\n\r\n"
+                       "HTTP/1.1 200\r\n\r\n\r\n\r\n");
+    records(&g, NULL, 2, 0);
+    read_checked(g.data, g.len, &r);
+    assert_int_equal(r.damages, 1);
+    assert_int_equal(r.records, 3);
+    assert_int_equal(r.v[0].kind, 1);
+    assert_false(r.v[0].lost);
+    assert_int_equal(r.v[1].kind, 0);
+
+    /* compressions ccsig does not read */
+    static const char *const magic[] = {"\xfd"
+                                        "7zXZ\0\0",
+                                        "BZh91AY&", "\x04\x22\x4d\x18\x60\x70\x73\x01"};
+    static const char *const names[] = {"xz", "bzip2", "LZ4"};
+    for (int k = 0; k < 3; k++) {
+        ccsig_buf_clear(&g);
+        ccsig_buf_append(&g, magic[k], 8);
+        ccsig_buf_append(&g, plain.data, plain.len);
+        assert_string_equal(ccsig_warc_unsupported(g.data, g.len), names[k]);
+        read_checked(g.data, g.len, &r);
+        assert_int_equal(r.records, 0);
+        assert_int_equal(r.damages, 1);
+    }
+    assert_null(ccsig_warc_unsupported(plain.data, plain.len));
+    ccsig_buf_free(&plain);
+    ccsig_buf_free(&gz);
+    ccsig_buf_free(&g);
+}
+
+/* ARC v1 files (plain and one gzip member per record): the filedesc://
+ * header record, then URL IP-address date content-type length lines; the
+ * responses come out as WARC responses; a wrong length loses one record. */
+static void test_arc(void **state) {
+    (void)state;
+    static const char *const body[] = {
+        "1 0 test\nURL IP-address Archive-date Content-type Archive-length\n",
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>one</p>",
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>second page</p>",
+        "HTTP/1.1 404 Not Found\r\n\r\n"};
+    static const char *const url[] = {"filedesc://test.arc", "http://example.org/1",
+                                      "https://example.org/2", "http://example.org/3"};
+    for (int bad = 0; bad < 2; bad++) {
+        ccsig_buf plain = CCSIG_BUF_INIT, gz = CCSIG_BUF_INIT;
+        size_t cuts[4];
+        for (int k = 0; k < 4; k++) {
+            if (k)
+                cuts[k - 1] = plain.len;
+            size_t len = strlen(body[k]) + (bad && k == 2 ? 500 : 0);
+            ccsig_buf_printf(&plain, "%s 192.0.2.1 2024010112000%d %s %zu\n%s\n", url[k], k,
+                             k ? "text/html" : "text/plain", len, body[k]);
+        }
+        gzip_members(&gz, &plain, cuts, 3, NULL);
+        const ccsig_buf *in[2] = {&plain, &gz};
+        for (int f = 0; f < 2; f++) {
+            result r;
+            read_checked(in[f]->data, in[f]->len, &r);
+            assert_int_equal(r.records, bad ? 3 : 4);
+            assert_int_equal(r.damages, bad ? 1 : 0);
+            assert_int_equal(r.v[0].type, CCSIG_WARC_WARCINFO);
+            assert_int_equal(r.v[1].type, CCSIG_WARC_RESPONSE);
+            assert_string_equal(r.v[1].uri, "http://example.org/1");
+            assert_int_equal(r.v[1].block_len, strlen(body[1]));
+            assert_string_equal(r.v[3].uri, "http://example.org/3");
+            if (!bad)
+                assert_int_equal(r.v[2].offset, f ? r.v[2].offset : cuts[1]);
+        }
+        ccsig_buf_free(&plain);
+        ccsig_buf_free(&gz);
+    }
+}
+
 /* ---------------------------------------------------------------- hold -- */
 
 static void test_hold_limit(void **state) {
@@ -688,6 +889,9 @@ int main(void) {
         cmocka_unit_test(test_damage_plain),
         cmocka_unit_test(test_damage_gzip),
         cmocka_unit_test(test_never_hangs),
+        cmocka_unit_test(test_no_w_run),
+        cmocka_unit_test(test_damage_recovery),
+        cmocka_unit_test(test_arc),
         cmocka_unit_test(test_hold_limit),
         cmocka_unit_test(test_sync_and_stop),
         cmocka_unit_test(test_writer),
