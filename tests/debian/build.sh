@@ -7,8 +7,10 @@
 #
 # usage: build.sh SOURCE_DIR WORK_DIR VERSION
 #
-# Slow (a full release build, about 3-5 minutes on 2 cores): label
-# `debian`, left out of `make test`, run with `ctest -L debian`.
+# A full release build: about 1.5 minutes on this project's 2-core machine
+# (95 s measured, 74 s of it dpkg-buildpackage), so it is part of
+# `make test`; label `debian` (`ctest -L debian` runs it alone,
+# `ctest -LE debian` leaves it out).
 set -eu
 [ $# -eq 3 ] || { echo "usage: build.sh SOURCE_DIR WORK_DIR VERSION" >&2; exit 2; }
 src=$(cd "$1" && pwd) work=$2 version=$3
@@ -40,7 +42,7 @@ done
 [ -f "$work/python3-ccsig_${version}_all.deb" ] || fail "no python3-ccsig_${version}_all.deb"
 
 echo "lintian $(basename "$changes"):"
-lintian --info --display-info "$changes" > "$work/lintian.txt" 2>&1 || true
+lintian --display-info "$changes" > "$work/lintian.txt" 2>&1 || true
 sed 's/^/  /' "$work/lintian.txt"
 [ -s "$work/lintian.txt" ] || echo "  (no tags)"
 grep -q '^E: ' "$work/lintian.txt" && fail "lintian reports errors"
