@@ -39,3 +39,12 @@ def test_struct_layouts_match_the_installed_headers(prefix, tmp_path):
     wrong = {k: (py[k], c[k]) for k in c if py[k] != c[k]}
     assert not wrong, f"(ctypes, C) differ: {wrong}"
     assert len(c) == len(py) > 200
+
+
+def test_the_package_tested_is_the_pip_installed_one():
+    import ccsig
+
+    where = os.environ.get("CCSIG_PACKAGE_DIR")
+    assert where, "python/tests/run.sh sets CCSIG_PACKAGE_DIR"
+    assert os.path.realpath(ccsig.__file__).startswith(os.path.realpath(where))
+    assert ccsig.library_version() == ccsig.__version__
