@@ -827,6 +827,8 @@ class Scan:
         self.damage: list[tuple[str, int, str]] = []
         self.errors: list[tuple[str, str]] = []
         self._q: queue.Queue = queue.Queue(maxsize=64)
+        self._pending: list[bytes] = []
+        self._pending_len = 0
         self._cancel = False
         self._started = False
         self._finished = threading.Event()
@@ -866,12 +868,27 @@ class Scan:
                 self._h = None
                 _raise(err)
 
+    # Annotation lines are handed to the iterating thread in batches of
+    # about _BATCH bytes: the session calls the sink once per record, and a
+    # queue hand-over (a thread wake-up) per record costs more than the
+    # record's JSON parse.
+    _BATCH = 128 << 10
+
     # callbacks: on the session's thread, with the GIL taken by ctypes
     def _on_annotation(self, ctx, p, n) -> bool:
         if self._cancel:
             return False
-        self._q.put(ctypes.string_at(p, n))
+        self._pending.append(ctypes.string_at(p, n))
+        self._pending_len += n
+        if self._pending_len >= self._BATCH:
+            self._flush()
         return True
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._q.put(b"".join(self._pending))
+            self._pending = []
+            self._pending_len = 0
 
     def _on_damage(self, ctx, name, offset, what) -> None:
         self.damage.append((_cstr(name), offset, _cstr(what)))
@@ -882,6 +899,8 @@ class Scan:
     def _run(self) -> None:
         try:
             self._status = _lib.core().ccsig_scan_session_run(self._h, byref(self._err))
+            if not self._cancel:
+                self._flush()
         finally:
             self._finished.set()
             self._q.put(self._DONE)
