@@ -171,7 +171,6 @@ class _Buf:
         self.b = _lib.Buf()
 
     def text(self) -> str:
-        lib = _lib.core()
         if self.b.failed:
             raise NoMemoryError("out of memory", status="nomem")
         return ctypes.string_at(self.b.data, self.b.len).decode("utf-8", "replace") if self.b.len else ""
@@ -532,7 +531,6 @@ class Evaluator:
             byref(crule) if crule is not None else None, byref(res.verdict), byref(res.decision),
             res.c.sts, res.c.n,
         )
-        b.b.len and None
         rec = json.loads(b.text() + "}")
         rec["licenses"] = []
         if answer is not None:
@@ -986,9 +984,11 @@ class Scan:
         return json.loads(self._summary)
 
     def __del__(self) -> None:
+        # The session thread holds a reference to self while it runs, so
+        # this runs only before the start or after the end of the run.
         try:
             lib = _lib.core()
-            if getattr(self, "_h", None) and (not self._started or self._finished.is_set()):
+            if getattr(self, "_h", None):
                 lib.ccsig_scan_session_free(self._h)
                 self._h = None
             if getattr(self, "_store", None):
