@@ -27,8 +27,11 @@ py=/usr/bin/python3
 CCSIG_LIBRARY=$prefix/lib CCSIG_CLI=$cli CCSIG_SOURCE=$src CCSIG_SAMPLE=$sample CCSIG_PREFIX=$prefix
 export CCSIG_LIBRARY CCSIG_CLI CCSIG_SOURCE CCSIG_SAMPLE CCSIG_PREFIX
 if [ "$san" = ON ]; then
+    # gcc's runtime, or clang's (the library is built by CC)
     LD_PRELOAD=$(${CC:-gcc} -print-file-name=libasan.so)
-    [ -e "$LD_PRELOAD" ] || { echo "python.pytest: no libasan.so from ${CC:-gcc}" >&2; exit 1; }
+    [ -e "$LD_PRELOAD" ] ||
+        LD_PRELOAD=$(${CC:-gcc} -print-file-name=libclang_rt.asan-$(uname -m).so)
+    [ -e "$LD_PRELOAD" ] || { echo "python.pytest: no ASan runtime from ${CC:-gcc}" >&2; exit 1; }
     ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
     export LD_PRELOAD ASAN_OPTIONS
 fi
