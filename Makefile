@@ -44,6 +44,8 @@ test: bootstrap
 	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS)
 	@# Conformance runners print their own counts; ctest hides a passing test's output.
 	@grep -h -E "suite: [0-9]+ passed, [0-9]+ failed" $(SAN_BUILD)/Testing/Temporary/LastTest.log || true
+	@# pytest's summary line (python.pytest).
+	@grep -h -E "^=* ?[0-9]+ passed.* in [0-9.]+s" $(SAN_BUILD)/Testing/Temporary/LastTest.log | sed 's/^/python.pytest: /' || true
 	@$(MAKE) --no-print-directory test-tsan
 
 # The threaded parts under ThreadSanitizer (tests labelled tsan, see
