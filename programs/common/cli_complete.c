@@ -162,8 +162,9 @@ static void bash(FILE *f, size_t n, const char *const *names, const cli_spec *co
           f);
 }
 
-/* zsh: text inside a single-quoted _arguments description. */
-static void zsh_text(FILE *f, const char *p, unsigned long long num, bool fmt) {
+/* zsh: text inside a single-quoted word; args: of an _arguments
+ * description (escape [ ] : \), else of a _describe description. */
+static void zsh_text(FILE *f, const char *p, unsigned long long num, bool fmt, bool args) {
     char buf[1024];
     if (fmt)
         snprintf(buf, sizeof buf, p, num);
@@ -180,7 +181,7 @@ static void zsh_text(FILE *f, const char *p, unsigned long long num, bool fmt) {
         space = false;
         if (*c == '\'')
             fputs("'\\''", f);
-        else if (*c == '[' || *c == ']' || *c == ':' || *c == '\\')
+        else if (args && (*c == '[' || *c == ']' || *c == ':' || *c == '\\'))
             fprintf(f, "\\%c", *c);
         else
             fputc(*c, f);
@@ -219,7 +220,7 @@ static void zsh(FILE *f, size_t n, const char *const *names, const char *const *
           f);
     for (size_t i = 0; i < n; i++) {
         fprintf(f, "        '%s:", names[i]);
-        zsh_text(f, summaries[i], 0, false);
+        zsh_text(f, summaries[i], 0, false, false);
         fputs("'\n", f);
     }
     fputs("    )\n"
@@ -257,7 +258,7 @@ static void zsh(FILE *f, size_t n, const char *const *names, const char *const *
                     fprintf(f, "%s--%s%s[", rep, o->name, o->value == CLI_VAL_NONE ? "" : "=");
                 else
                     fprintf(f, "%s-%c[", rep, o->short_name);
-                zsh_text(f, o->help, o->num, o->flags & CLI_NUM);
+                zsh_text(f, o->help, o->num, o->flags & CLI_NUM, true);
                 fputc(']', f);
                 if (o->value != CLI_VAL_NONE) {
                     fprintf(f, ":%s:", o->metavar ? o->metavar : "value");
