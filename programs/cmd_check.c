@@ -399,6 +399,9 @@ int cmd_check(int argc, char **argv) {
             live_opt = true;
             break;
         case 'K':
+            if (cli_stdin_refused("check", "--cacert", optarg,
+                                  "the TLS library reads the CA certificates by name"))
+                return EXIT_USAGE;
             if (access(optarg, R_OK) != 0)
                 return cli_usage_error("check", "--cacert '%s': %s", optarg, strerror(errno));
             live.fetch.ca_file = optarg;
@@ -442,6 +445,9 @@ int cmd_check(int argc, char **argv) {
     }
     if (c < 0)
         return cp.rc;
+    if (robots_path && response_path && !strcmp(robots_path, "-") && !strcmp(response_path, "-"))
+        return cli_usage_error("check", "'-' (standard input) given to both --robots and "
+                                        "--response; it can be read once");
     if (!robots_path && !response_path) {
         /* live mode */
         if (nheaders)

@@ -629,6 +629,13 @@ int cmd_inspect(int argc, char **argv) {
         free(s);
         return cli_usage_error("inspect", "no file given");
     }
+    for (int i = optind; i < argc; i++)
+        if (cli_stdin_refused("inspect", "FILE", argv[i],
+                              "inspect reads the sidecars and dataset metadata beside each "
+                              "file; save it to a file first")) {
+            free(s);
+            return EXIT_USAGE;
+        }
     ccsig_arena_init(&s->arena, 0);
     s->status = EXIT_OK;
     for (int i = optind; i < argc; i++)

@@ -85,6 +85,8 @@ int cmd_lint(int argc, char **argv) {
         return cp.rc;
     if (optind >= argc)
         return cli_usage_error("lint", "no file given");
+    if (cli_stdin_once("lint", argc - optind, argv + optind))
+        return EXIT_USAGE;
 
     size_t nchecks;
     const ccsig_robots_check_info *checks = ccsig_robots_lint_checks(&nchecks);

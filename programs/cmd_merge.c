@@ -75,6 +75,8 @@ int cmd_merge(int argc, char **argv) {
         return cp.rc;
     if (optind >= argc)
         return cli_usage_error("merge", "no input given");
+    if (cli_stdin_once("merge", argc - optind, argv + optind))
+        return EXIT_USAGE;
     if (credit_out && !fmt_given && strcmp(credit_out, "-") != 0 &&
         !ccsig_credit_format_for(credit_out, &fmt))
         return cli_usage_error("merge", "--credit %s: name a .json, .csv or .md file", credit_out);

@@ -470,6 +470,9 @@ int cmd_scan(int argc, char **argv) {
             json = true;
             break;
         case O_ROBOTS:
+            if (cli_stdin_refused("scan", "--robots", optarg,
+                                  "robots.txt captures are read by name (a WARC or a directory)"))
+                return EXIT_USAGE;
             strv_push(&robots, strdup(optarg));
             break;
         case O_ROBOTS_CACHE:
@@ -540,6 +543,21 @@ int cmd_scan(int argc, char **argv) {
         return cp.rc;
     if (optind >= argc)
         return cli_usage_error("scan", "no archive given");
+    int from_stdin = 0; /* '-' and @- both read standard input */
+    for (int i = optind; i < argc; i++)
+        from_stdin += !strcmp(argv[i], "-") || !strcmp(argv[i], "@-");
+    if (from_stdin > 1)
+        return cli_usage_error("scan", "'-' (standard input) given %d times; it can be read once",
+                               from_stdin);
+    const char *to_stdout = NULL; /* '-' = standard output, for one output only */
+    const char *outs[][2] = {{"--annotate", annotate}, {"--keep", keep}, {"--credit", credit_path}};
+    for (size_t i = 0; i < 3; i++)
+        if (outs[i][1] && !strcmp(outs[i][1], "-")) {
+            if (to_stdout)
+                return cli_usage_error("scan", "'-' (standard output) given to both %s and %s",
+                                       to_stdout, outs[i][0]);
+            to_stdout = outs[i][0];
+        }
     if (credit_path && !credit_fmt_given && !ccsig_credit_format_for(credit_path, &credit_fmt))
         return cli_usage_error("scan",
                                "--credit %s: name a .json, .csv or .md file (or give "

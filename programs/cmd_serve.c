@@ -294,6 +294,9 @@ int cmd_serve(int argc, char **argv) {
     }
     if (c < 0)
         return cp.rc;
+    if (cli_stdin_refused("serve", "--policy", policy_file,
+                          "the gateway reads its policy by name; give the file"))
+        return EXIT_USAGE;
     if (optind < argc)
         return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
     if (!db)

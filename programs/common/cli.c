@@ -316,6 +316,22 @@ void cli_help(FILE *f, const cli_spec *s) {
     cli_help_footer(f, s->name);
 }
 
+int cli_stdin_once(const char *cmd, int n, char *const *args) {
+    int seen = 0;
+    for (int i = 0; i < n; i++)
+        seen += !strcmp(args[i], "-");
+    if (seen > 1)
+        return cli_usage_error(cmd, "'-' (standard input) given %d times; it can be read once",
+                               seen);
+    return EXIT_OK;
+}
+
+int cli_stdin_refused(const char *cmd, const char *what, const char *path, const char *why) {
+    if (path && !strcmp(path, "-"))
+        return cli_usage_error(cmd, "%s: '-' (standard input) cannot be used here: %s", what, why);
+    return EXIT_OK;
+}
+
 void cli_version(void) {
     printf("ccsig %s\n", ccsig_version());
 }

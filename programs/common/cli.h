@@ -127,6 +127,15 @@ int cli_next(cli_parser *p);
 /* Print the --help text of spec: synopsis, option list, epilog, footer. */
 void cli_help(FILE *f, const cli_spec *spec);
 
+/* Standard input as a file argument ('-'), the same in every subcommand:
+ * cli_stdin_once fails (usage error, EXIT_USAGE) when '-' is among
+ * args[0..n) more than once, since standard input can be read only once;
+ * cli_stdin_refused fails when path is '-' for an argument that must be a
+ * named file (why says why), instead of an ENOENT for a file called '-'.
+ * Both return EXIT_OK when the arguments are fine. */
+int cli_stdin_once(const char *cmd, int n, char *const *args);
+int cli_stdin_refused(const char *cmd, const char *what, const char *path, const char *why);
+
 /* Print "ccsig VERSION" on stdout (every --version). */
 void cli_version(void);
 
