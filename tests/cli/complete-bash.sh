@@ -37,6 +37,8 @@ check '--credit --credit-format' ccsig merge --cre
 check 'train-ai train-genai' ccsig scan --use train
 check 'ecosystem-contribution' ccsig check --commit eco
 check 'archiving' ccsig inspect --purpose arch
+check 'train-ai train-genai' ccsig scan --use = train
+check 'text json sarif' ccsig lint --format =
 check 'text json sarif' ccsig lint --format ''
 check 'cr cr-dc cr-ec cr-op' ccsig declare --signal cr
 check 'allow' ccsig serve --signal al
