@@ -14,7 +14,6 @@
  * (ccsig/evaluate.h), the path ccsig scan, inspect and live check share.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <unistd.h>
@@ -30,46 +29,74 @@
 
 const char cmd_check_summary[] = "check URLs, live or against a robots.txt: crawl and preferences";
 
-static void help(FILE *f) {
-    fprintf(f,
-            "usage: ccsig check [--agent UA] [--use CATEGORY] [--commit LIST] [--purpose P]\n"
-            "                   [--json] [live options] URL...\n"
-            "       ccsig check --robots FILE [--header 'Name: value']... [options] [URL...]\n"
-            "       ccsig check --response FILE [--robots FILE] [options] [URL]\n\n"
-            "For each URL (or each line of standard input when no URL is given): may it be\n"
-            "crawled, which AI usage preferences apply, and why. Without --robots, everything\n"
-            "is fetched politely over HTTP(S): robots.txt (RFC 9309), the URL's headers, HTML\n"
-            "head and embedded metadata, /.well-known/tdmrep.json and RSL licences. With\n"
-            "--robots, the given robots.txt and --header values are read instead.\n\n"
-            "  --robots FILE     the robots.txt to read ('-' for standard input only when\n"
-            "                    URLs are given as arguments)\n"
-            "  --agent UA        crawler product token or user-agent string (default '*';\n"
-            "                    'ccsig' when fetching)\n"
-            "  --use CATEGORY    decide for this use (train-ai, search, ai-use, ...)\n"
-            "  --commit LIST     what you commit to: credit, direct-contribution,\n"
-            "                    ecosystem-contribution, open (comma-separated) or none\n"
-            "  --purpose P       claim a public-interest purpose: malicious-content-detection,\n"
-            "                    accessibility, archiving, research\n"
-            "  --header H        with --robots: a response header of the asset, e.g.\n"
-            "                    'X-Robots-Tag: noai' (repeatable; every header ccsig reads)\n"
-            "  --response FILE   a captured HTTP response (status line, header fields, body:\n"
-            "                    a WARC response record's block; '-' for standard input),\n"
-            "                    evaluated exactly as ccsig scan evaluates that record\n"
-            "  --json            one JSON object per URL per line\n"
-            "live options:\n"
-            "  --user-agent S    the User-Agent sent (default 'ccsig/VERSION', or the --agent)\n"
-            "  --delay SECONDS   pause between requests to one host (default 1; a robots.txt\n"
-            "                    Crawl-delay for the agent raises it, up to 60)\n"
-            "  --timeout SECONDS per request (default 30; connecting: 10)\n"
-            "  --cache DIR       keep robots.txt files between runs (honouring Cache-Control,\n"
-            "                    at most 24 hours)\n"
-            "  --jobs N          URLs worked on at once (default 4; one request at a time per\n"
-            "                    host whatever N is)\n"
-            "  --cacert FILE     also trust the CA certificates in FILE (PEM) for HTTPS\n"
-            "\nExit status: 0 every URL evaluated, 2 bad usage, unreadable robots.txt, or a URL\n"
-            "that could not be fetched (the others are still checked).\n");
-    cli_help_footer(f, "check");
-}
+static const cli_option options[] = {
+    {"robots", 0, 'r', CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "the robots.txt to read ('-' for standard input only when\n"
+     "URLs are given as arguments)",
+     0},
+    {"agent", 0, 'a', CLI_VAL_TEXT, "UA", NULL, 0,
+     "crawler product token or user-agent string (default '*';\n"
+     "'ccsig' when fetching)",
+     0},
+    {"use", 0, 'u', CLI_VAL_CATEGORY, "CATEGORY", NULL, 0,
+     "decide for this use (train-ai, search, ai-use, ...)", 0},
+    {"commit", 0, 'c', CLI_VAL_COMMIT, "LIST", NULL, 0,
+     "what you commit to: credit, direct-contribution,\n"
+     "ecosystem-contribution, open (comma-separated) or none",
+     0},
+    {"purpose", 0, 'p', CLI_VAL_PURPOSE, "P", NULL, 0,
+     "claim a public-interest purpose: malicious-content-detection,\n"
+     "accessibility, archiving, research",
+     0},
+    {"header", 0, 'H', CLI_VAL_TEXT, "H", NULL, CLI_REPEAT,
+     "with --robots: a response header of the asset, e.g.\n"
+     "'X-Robots-Tag: noai' (repeatable; every header ccsig reads)",
+     0},
+    {"response", 0, 'R', CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "a captured HTTP response (status line, header fields, body:\n"
+     "a WARC response record's block; '-' for standard input),\n"
+     "evaluated exactly as ccsig scan evaluates that record",
+     0},
+    {"json", 'j', 'j', CLI_VAL_NONE, NULL, NULL, CLI_ONCE, "one JSON object per URL per line", 0},
+    {NULL, 0, 0, CLI_VAL_NONE, NULL, NULL, 0, "live options:", 0},
+    {"user-agent", 0, 'U', CLI_VAL_TEXT, "S", NULL, 0,
+     "the User-Agent sent (default 'ccsig/VERSION', or the --agent)", 0},
+    {"delay", 0, 'D', CLI_VAL_TEXT, "SECONDS", NULL, 0,
+     "pause between requests to one host (default 1; a robots.txt\n"
+     "Crawl-delay for the agent raises it, up to 60)",
+     0},
+    {"timeout", 0, 'T', CLI_VAL_TEXT, "SECONDS", NULL, 0,
+     "per request (default 30; connecting: 10)", 0},
+    {"cache", 0, 'C', CLI_VAL_DIR, "DIR", NULL, 0,
+     "keep robots.txt files between runs (honouring Cache-Control,\n"
+     "at most 24 hours)",
+     0},
+    {"jobs", 0, 'J', CLI_VAL_TEXT, "N", NULL, 0,
+     "URLs worked on at once (default 4; one request at a time per\n"
+     "host whatever N is)",
+     0},
+    {"cacert", 0, 'K', CLI_VAL_FILE, "FILE", NULL, 0,
+     "also trust the CA certificates in FILE (PEM) for HTTPS", 0},
+    {0},
+};
+
+const cli_spec cmd_check_cli = {
+    .name = "check",
+    .synopsis = "usage: ccsig check [--agent UA] [--use CATEGORY] [--commit LIST] [--purpose P]\n"
+                "                   [--json] [live options] URL...\n"
+                "       ccsig check --robots FILE [--header 'Name: value']... [options] [URL...]\n"
+                "       ccsig check --response FILE [--robots FILE] [options] [URL]\n\n"
+                "For each URL (or each line of standard input when no URL is given): may it be\n"
+                "crawled, which AI usage preferences apply, and why. Without --robots, everything\n"
+                "is fetched politely over HTTP(S): robots.txt (RFC 9309), the URL's headers, HTML\n"
+                "head and embedded metadata, /.well-known/tdmrep.json and RSL licences. With\n"
+                "--robots, the given robots.txt and --header values are read instead.\n\n",
+    .options = options,
+    .column = 20,
+    .epilog = "\nExit status: 0 every URL evaluated, 2 bad usage, unreadable robots.txt, or a URL\n"
+              "that could not be fetched (the others are still checked).\n",
+    .operand = CLI_VAL_URL,
+};
 
 #define MAX_HEADERS 64
 
@@ -322,16 +349,6 @@ static ccsig_http_field header_field(const char *h) {
 }
 
 int cmd_check(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"robots", required_argument, NULL, 'r'},   {"agent", required_argument, NULL, 'a'},
-        {"use", required_argument, NULL, 'u'},      {"commit", required_argument, NULL, 'c'},
-        {"purpose", required_argument, NULL, 'p'},  {"header", required_argument, NULL, 'H'},
-        {"response", required_argument, NULL, 'R'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},           {"user-agent", required_argument, NULL, 'U'},
-        {"delay", required_argument, NULL, 'D'},    {"timeout", required_argument, NULL, 'T'},
-        {"cache", required_argument, NULL, 'C'},    {"jobs", required_argument, NULL, 'J'},
-        {"cacert", required_argument, NULL, 'K'},   {NULL, 0, NULL, 0},
-    };
     check_live_opts live;
     memset(&live, 0, sizeof live);
     ccsig_fetch_opts_default(&live.fetch);
@@ -344,8 +361,9 @@ int cmd_check(int argc, char **argv) {
     const char *robots_path = NULL, *response_path = NULL;
     size_t nheaders = 0;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+hj", opts, NULL)) != -1) {
+    cli_parser cp;
+    cli_parser_init(&cp, &cmd_check_cli, argc, argv, 1);
+    while ((c = cli_next(&cp)) > 0) {
         switch (c) {
         case 'r':
             robots_path = optarg;
@@ -381,6 +399,9 @@ int cmd_check(int argc, char **argv) {
             live_opt = true;
             break;
         case 'K':
+            if (cli_stdin_refused("check", "--cacert", optarg,
+                                  "the TLS library reads the CA certificates by name"))
+                return EXIT_USAGE;
             if (access(optarg, R_OK) != 0)
                 return cli_usage_error("check", "--cacert '%s': %s", optarg, strerror(errno));
             live.fetch.ca_file = optarg;
@@ -420,13 +441,13 @@ int cmd_check(int argc, char **argv) {
         case 'j':
             cx.json = true;
             break;
-        case 'h':
-            help(stdout);
-            return EXIT_OK;
-        default:
-            return cli_usage_error("check", "unknown option");
         }
     }
+    if (c < 0)
+        return cp.rc;
+    if (robots_path && response_path && !strcmp(robots_path, "-") && !strcmp(response_path, "-"))
+        return cli_usage_error("check", "'-' (standard input) given to both --robots and "
+                                        "--response; it can be read once");
     if (!robots_path && !response_path) {
         /* live mode */
         if (nheaders)

@@ -10,7 +10,6 @@
  * questions in plain words for people who do not know the vocabulary.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,45 +26,6 @@ const char cmd_declare_summary[] =
 /* Output formats: the library's plus json. */
 #define FORMAT_JSON CCSIG_DECLARE_FORMAT_COUNT
 #define FORMAT_DEFAULT (CCSIG_DECLARE_FORMAT_COUNT + 1)
-
-static void help(FILE *f) {
-    fprintf(f,
-            "usage: ccsig declare --use CATEGORY --signal cr|cr-dc|cr-ec|cr-op|none [--allow]\n"
-            "                     [--path PREFIX]... [--agent UA] [--collection NAME]\n"
-            "                     [--party NAME] [--party-url URL] [--policy-url URL]\n"
-            "                     [--copyright holder|not-holder|mixed] [--format FORMAT]\n"
-            "                     [--into robots.txt [--dry-run]] [--write DIR [--force]]\n"
-            "       ccsig declare --from declaration.json [options]\n"
-            "       ccsig declare --interactive\n\n"
-            "Write what a steward publishes to state how machines may use a collection.\n\n"
-            "  --use CATEGORY       automated-processing, train-ai, train-genai, ai-use, search\n"
-            "  --signal S           deny unless the reuser meets a CC signal: cr (credit),\n"
-            "                       cr-dc (+ direct contribution), cr-ec (+ ecosystem\n"
-            "                       contribution), cr-op (+ open); none = plain deny\n"
-            "  --allow              allow the use instead (no signal)\n"
-            "  --path PREFIX        a URL path prefix the declaration covers (repeatable;\n"
-            "                       default: the whole site)\n"
-            "  --agent UA           robots.txt product token to address (default: *)\n"
-            "  --collection NAME    what the collection is, in a few words\n"
-            "  --party NAME         who declares (the name reusers credit)\n"
-            "  --party-url URL      the party's web address (the credit link)\n"
-            "  --policy-url URL     where the human-readable declaration is published\n"
-            "  --copyright STATUS   holder, not-holder or mixed\n"
-            "  --format FORMAT      expression, robots, header, nginx, apache, caddy,\n"
-            "                       lighttpd, xmp, text, markdown, html, croissant,\n"
-            "                       dataset-card, datapackage, json\n"
-            "                       (default: the expression and the robots.txt rules)\n"
-            "  --into FILE          merge the robots.txt rules into FILE: show the diff, keep\n"
-            "                       FILE.bak, refuse if any other rule would change\n"
-            "  --dry-run            with --into: show the diff, write nothing\n"
-            "  --write DIR          write every format to files in DIR\n"
-            "  --force              with --write: overwrite existing files\n"
-            "  --from FILE          start from a declaration saved with --format json (- = stdin)\n"
-            "  --interactive        answer questions instead of giving options\n"
-            "\nExit status: 0 written, 1 --into refused (the merge would change other rules),\n"
-            "2 bad usage or unreadable input, 3 internal error.\n");
-    cli_help_footer(f, "declare");
-}
 
 /* ---- output ---- */
 
@@ -697,28 +657,72 @@ static bool check_opt(const char *opt, const char *v, checker fn) {
     return false;
 }
 
+static const cli_option options[] = {
+    {"use", 0, OPT_USE, CLI_VAL_CATEGORY, "CATEGORY", NULL, 0,
+     "automated-processing, train-ai, train-genai, ai-use, search", 0},
+    {"signal", 0, OPT_SIGNAL, CLI_VAL_SIGNAL, "S", NULL, 0,
+     "deny unless the reuser meets a CC signal: cr (credit),\n"
+     "cr-dc (+ direct contribution), cr-ec (+ ecosystem\n"
+     "contribution), cr-op (+ open); none = plain deny",
+     0},
+    {"allow", 0, OPT_ALLOW, CLI_VAL_NONE, NULL, NULL, 0, "allow the use instead (no signal)", 0},
+    {"path", 0, OPT_PATH, CLI_VAL_TEXT, "PREFIX", NULL, CLI_REPEAT,
+     "a URL path prefix the declaration covers (repeatable;\n"
+     "default: the whole site)",
+     0},
+    {"agent", 0, OPT_AGENT, CLI_VAL_TEXT, "UA", NULL, 0,
+     "robots.txt product token to address (default: *)", 0},
+    {"collection", 0, OPT_COLLECTION, CLI_VAL_TEXT, "NAME", NULL, 0,
+     "what the collection is, in a few words", 0},
+    {"party", 0, OPT_PARTY, CLI_VAL_TEXT, "NAME", NULL, 0, "who declares (the name reusers credit)",
+     0},
+    {"party-url", 0, OPT_PARTY_URL, CLI_VAL_URL, "URL", NULL, 0,
+     "the party's web address (the credit link)", 0},
+    {"policy-url", 0, OPT_POLICY_URL, CLI_VAL_URL, "URL", NULL, 0,
+     "where the human-readable declaration is published", 0},
+    {"copyright", 0, OPT_COPYRIGHT, CLI_VAL_WORDS, "STATUS", "holder not-holder mixed", 0,
+     "holder, not-holder or mixed", 0},
+    {"format", 0, OPT_FORMAT, CLI_VAL_DECLARE_FORMAT, "FORMAT", NULL, CLI_ONCE,
+     "expression, robots, header, nginx, apache, caddy,\n"
+     "lighttpd, xmp, text, markdown, html, croissant,\n"
+     "dataset-card, datapackage, json\n"
+     "(default: the expression and the robots.txt rules)",
+     0},
+    {"into", 0, OPT_INTO, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "merge the robots.txt rules into FILE: show the diff, keep\n"
+     "FILE.bak, refuse if any other rule would change",
+     0},
+    {"dry-run", 0, OPT_DRY_RUN, CLI_VAL_NONE, NULL, NULL, 0,
+     "with --into: show the diff, write nothing", 0},
+    {"write", 0, OPT_WRITE, CLI_VAL_DIR, "DIR", NULL, CLI_ONCE,
+     "write every format to files in DIR", 0},
+    {"force", 0, OPT_FORCE, CLI_VAL_NONE, NULL, NULL, 0, "with --write: overwrite existing files",
+     0},
+    {"from", 0, OPT_FROM, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "start from a declaration saved with --format json (- = stdin)", 0},
+    {"interactive", 0, OPT_INTERACTIVE, CLI_VAL_NONE, NULL, NULL, 0,
+     "answer questions instead of giving options", 0},
+    {0},
+};
+
+const cli_spec cmd_declare_cli = {
+    .name = "declare",
+    .synopsis = "usage: ccsig declare --use CATEGORY --signal cr|cr-dc|cr-ec|cr-op|none [--allow]\n"
+                "                     [--path PREFIX]... [--agent UA] [--collection NAME]\n"
+                "                     [--party NAME] [--party-url URL] [--policy-url URL]\n"
+                "                     [--copyright holder|not-holder|mixed] [--format FORMAT]\n"
+                "                     [--into robots.txt [--dry-run]] [--write DIR [--force]]\n"
+                "       ccsig declare --from declaration.json [options]\n"
+                "       ccsig declare --interactive\n\n"
+                "Write what a steward publishes to state how machines may use a collection.\n\n",
+    .options = options,
+    .column = 23,
+    .epilog = "\nExit status: 0 written, 1 --into refused (the merge would change other rules),\n"
+              "2 bad usage or unreadable input, 3 internal error.\n",
+    .operand = CLI_VAL_NONE,
+};
+
 int cmd_declare(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"use", required_argument, NULL, OPT_USE},
-        {"signal", required_argument, NULL, OPT_SIGNAL},
-        {"allow", no_argument, NULL, OPT_ALLOW},
-        {"path", required_argument, NULL, OPT_PATH},
-        {"agent", required_argument, NULL, OPT_AGENT},
-        {"collection", required_argument, NULL, OPT_COLLECTION},
-        {"party", required_argument, NULL, OPT_PARTY},
-        {"party-url", required_argument, NULL, OPT_PARTY_URL},
-        {"policy-url", required_argument, NULL, OPT_POLICY_URL},
-        {"copyright", required_argument, NULL, OPT_COPYRIGHT},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"into", required_argument, NULL, OPT_INTO},
-        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-        {"write", required_argument, NULL, OPT_WRITE},
-        {"force", no_argument, NULL, OPT_FORCE},
-        {"from", required_argument, NULL, OPT_FROM},
-        {"interactive", no_argument, NULL, OPT_INTERACTIVE},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     ccsig_declaration d;
     ccsig_declaration_init(&d);
     bool have_use = false, have_signal = false, allow = false, dry_run = false, force = false;
@@ -734,8 +738,9 @@ int cmd_declare(int argc, char **argv) {
     ccsig_signal signal = CCSIG_SIGNAL_NONE;
     ccsig_category use = CCSIG_CAT_NONE;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    cli_parser cp;
+    cli_parser_init(&cp, &cmd_declare_cli, argc, argv, 1);
+    while ((c = cli_next(&cp)) > 0) {
         if (c != 'h' && c != OPT_FORMAT && c != OPT_INTO && c != OPT_DRY_RUN && c != OPT_WRITE &&
             c != OPT_FORCE && c != OPT_FROM && c != OPT_INTERACTIVE)
             declared = true;
@@ -835,13 +840,10 @@ int cmd_declare(int argc, char **argv) {
         case OPT_INTERACTIVE:
             interactive_mode = true;
             break;
-        case 'h':
-            help(stdout);
-            return EXIT_OK;
-        default:
-            return cli_usage_error("declare", "unknown option");
         }
     }
+    if (c < 0)
+        return cp.rc;
     if (optind < argc)
         return cli_usage_error("declare", "unexpected argument '%s'", argv[optind]);
 

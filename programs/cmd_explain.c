@@ -4,7 +4,6 @@
  * steward understands; several expressions are several statements about one
  * asset, combined by the aipref most-restrictive rule.
  */
-#include <getopt.h>
 #include <stdlib.h>
 
 #include "cli.h"
@@ -15,32 +14,40 @@ const char cmd_explain_summary[] = "explain a content usage expression in plain 
 
 #include "ccsig/report.h"
 
-static void help(FILE *f) {
-    fprintf(f, "usage: ccsig explain [--json] [--use CATEGORY] [--commit LIST] [--purpose P] "
-               "EXPR...\n\n"
-               "Explain content usage expressions (e.g. 'train-ai=n;exceptions=cc-cr'). Several\n"
-               "expressions are statements about one asset and are combined.\n\n"
-               "  --json            print one JSON object\n"
-               "  --use CATEGORY    decide for this use (train-ai, search, ai-use, ...)\n"
-               "  --commit LIST     what you commit to: credit, direct-contribution,\n"
-               "                    ecosystem-contribution, open (comma-separated) or none\n"
-               "  --purpose P       claim a public-interest purpose: malicious-content-detection,\n"
-               "                    accessibility, archiving, research\n"
-               "\nExit status: 0 explained, 2 bad usage.\n");
-    cli_help_footer(f, "explain");
-}
+static const cli_option options[] = {
+    {"json", 'j', 'j', CLI_VAL_NONE, NULL, NULL, CLI_ONCE, "print one JSON object", 0},
+    {"use", 0, 'u', CLI_VAL_CATEGORY, "CATEGORY", NULL, 0,
+     "decide for this use (train-ai, search, ai-use, ...)", 0},
+    {"commit", 0, 'c', CLI_VAL_COMMIT, "LIST", NULL, 0,
+     "what you commit to: credit, direct-contribution,\n"
+     "ecosystem-contribution, open (comma-separated) or none",
+     0},
+    {"purpose", 0, 'p', CLI_VAL_PURPOSE, "P", NULL, 0,
+     "claim a public-interest purpose: malicious-content-detection,\n"
+     "accessibility, archiving, research",
+     0},
+    {0},
+};
+
+const cli_spec cmd_explain_cli = {
+    .name = "explain",
+    .synopsis = "usage: ccsig explain [--json] [--use CATEGORY] [--commit LIST] [--purpose P] "
+                "EXPR...\n\n"
+                "Explain content usage expressions (e.g. 'train-ai=n;exceptions=cc-cr'). Several\n"
+                "expressions are statements about one asset and are combined.\n\n",
+    .options = options,
+    .column = 20,
+    .epilog = "\nExit status: 0 explained, 2 bad usage.\n",
+    .operand = CLI_VAL_TEXT,
+};
 
 int cmd_explain(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},         {"use", required_argument, NULL, 'u'},
-        {"commit", required_argument, NULL, 'c'}, {"purpose", required_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
     bool json = false;
     ccsig_profile prof = {CCSIG_CAT_NONE, 0, CCSIG_PURPOSE_NONE};
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+hj", opts, NULL)) != -1) {
+    cli_parser cp;
+    cli_parser_init(&cp, &cmd_explain_cli, argc, argv, 1);
+    while ((c = cli_next(&cp)) > 0) {
         switch (c) {
         case 'j':
             json = true;
@@ -57,13 +64,10 @@ int cmd_explain(int argc, char **argv) {
             if (!cli_parse_purpose("explain", optarg, &prof.purpose))
                 return EXIT_USAGE;
             break;
-        case 'h':
-            help(stdout);
-            return EXIT_OK;
-        default:
-            return cli_usage_error("explain", "unknown option");
         }
     }
+    if (c < 0)
+        return cp.rc;
     int n = argc - optind;
     if (n <= 0)
         return cli_usage_error("explain", "no expression given");

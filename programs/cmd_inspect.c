@@ -22,7 +22,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -61,27 +60,41 @@ typedef struct inspect_state {
     size_t files;
 } inspect_state;
 
-static void help(FILE *f) {
-    fprintf(f, "usage: ccsig inspect [--json] [--use CATEGORY] [--commit LIST] [--purpose P]\n"
-               "                     [--agent TOKEN] [-r] FILE...\n\n"
-               "Show every AI usage preference embedded in or beside each file: XMP (IPTC\n"
-               "Data Mining, TDMRep, CC signals), C2PA/CAWG training-and-data-mining\n"
-               "assertions (unverified), HTML <head> signals, TDMRep in EPUB package\n"
-               "documents (.epub, .opf), .xmp and .c2pa sidecars, and dataset metadata in\n"
-               "the same directory (Croissant, dataset card, datapackage.json); combined,\n"
-               "with the line that decided.\n\n"
-               "  --json            one JSON object per file, one per line\n"
-               "  --use CATEGORY    decide for this use (train-ai, search, ai-use, ...)\n"
-               "  --commit LIST     what you commit to: credit, direct-contribution,\n"
-               "                    ecosystem-contribution, open, payment, license, policy\n"
-               "  --purpose P       claim a public-interest purpose: malicious-content-detection,\n"
-               "                    accessibility, archiving, research\n"
-               "  --agent TOKEN     your crawler's product token, for agent-scoped HTML meta\n"
-               "  -r, --recursive   walk directories\n"
-               "\nExit status: 0 done, 1 some file is not permitted for --use, 2 bad usage or\n"
-               "an unreadable file (the others are still inspected).\n");
-    cli_help_footer(f, "inspect");
-}
+static const cli_option options[] = {
+    {"json", 'j', 'j', CLI_VAL_NONE, NULL, NULL, CLI_ONCE, "one JSON object per file, one per line",
+     0},
+    {"use", 0, 'u', CLI_VAL_CATEGORY, "CATEGORY", NULL, 0,
+     "decide for this use (train-ai, search, ai-use, ...)", 0},
+    {"commit", 0, 'c', CLI_VAL_COMMIT, "LIST", NULL, 0,
+     "what you commit to: credit, direct-contribution,\n"
+     "ecosystem-contribution, open, payment, license, policy",
+     0},
+    {"purpose", 0, 'p', CLI_VAL_PURPOSE, "P", NULL, 0,
+     "claim a public-interest purpose: malicious-content-detection,\n"
+     "accessibility, archiving, research",
+     0},
+    {"agent", 0, 'a', CLI_VAL_TEXT, "TOKEN", NULL, 0,
+     "your crawler's product token, for agent-scoped HTML meta", 0},
+    {"recursive", 'r', 'r', CLI_VAL_NONE, NULL, NULL, 0, "walk directories", 0},
+    {0},
+};
+
+const cli_spec cmd_inspect_cli = {
+    .name = "inspect",
+    .synopsis = "usage: ccsig inspect [--json] [--use CATEGORY] [--commit LIST] [--purpose P]\n"
+                "                     [--agent TOKEN] [-r] FILE...\n\n"
+                "Show every AI usage preference embedded in or beside each file: XMP (IPTC\n"
+                "Data Mining, TDMRep, CC signals), C2PA/CAWG training-and-data-mining\n"
+                "assertions (unverified), HTML <head> signals, TDMRep in EPUB package\n"
+                "documents (.epub, .opf), .xmp and .c2pa sidecars, and dataset metadata in\n"
+                "the same directory (Croissant, dataset card, datapackage.json); combined,\n"
+                "with the line that decided.\n\n",
+    .options = options,
+    .column = 20,
+    .epilog = "\nExit status: 0 done, 1 some file is not permitted for --use, 2 bad usage or\n"
+              "an unreadable file (the others are still inspected).\n",
+    .operand = CLI_VAL_FILE,
+};
 
 /* ---- reading one file ---- */
 
@@ -570,12 +583,6 @@ static void walk(inspect_state *s, const char *path, int depth) {
 }
 
 int cmd_inspect(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},         {"use", required_argument, NULL, 'u'},
-        {"commit", required_argument, NULL, 'c'}, {"purpose", required_argument, NULL, 'p'},
-        {"agent", required_argument, NULL, 'a'},  {"recursive", no_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
     inspect_state *s = calloc(1, sizeof *s);
     if (!s) {
         cli_error("inspect", "out of memory");
@@ -583,8 +590,9 @@ int cmd_inspect(int argc, char **argv) {
     }
     s->o.prof.use = CCSIG_CAT_NONE;
     int c, rc = EXIT_OK;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+hjr", opts, NULL)) != -1) {
+    cli_parser cp;
+    cli_parser_init(&cp, &cmd_inspect_cli, argc, argv, 1);
+    while ((c = cli_next(&cp)) > 0) {
         switch (c) {
         case 'j':
             s->o.json = true;
@@ -607,22 +615,27 @@ int cmd_inspect(int argc, char **argv) {
         case 'a':
             s->o.agent = optarg;
             break;
-        case 'h':
-            help(stdout);
-            free(s);
-            return EXIT_OK;
-        default:
-            rc = cli_usage_error("inspect", "unknown option");
         }
         if (rc) {
             free(s);
             return rc;
         }
     }
+    if (c < 0) {
+        free(s);
+        return cp.rc;
+    }
     if (optind >= argc) {
         free(s);
         return cli_usage_error("inspect", "no file given");
     }
+    for (int i = optind; i < argc; i++)
+        if (cli_stdin_refused("inspect", "FILE", argv[i],
+                              "inspect reads the sidecars and dataset metadata beside each "
+                              "file; save it to a file first")) {
+            free(s);
+            return EXIT_USAGE;
+        }
     ccsig_arena_init(&s->arena, 0);
     s->status = EXIT_OK;
     for (int i = optind; i < argc; i++)

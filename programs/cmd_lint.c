@@ -4,7 +4,6 @@
  * compiler-style diagnostics, JSON, or SARIF 2.1.0 for code-scanning tools.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 
 #include "ccsig/robots.h"
@@ -16,18 +15,27 @@
 
 const char cmd_lint_summary[] = "lint robots.txt files (Content-Usage, Content-Signal, License)";
 
-static void help(FILE *f) {
-    fprintf(f, "usage: ccsig lint [--format text|json|sarif] FILE...\n\n"
-               "Check robots.txt files ('-' for standard input): invalid Content-Usage\n"
-               "expressions, legacy or uppercase labels, CC signal exceptions that do nothing,\n"
-               "rules with no effect or outside any group, unknown directives, Content-Signal\n"
-               "and License oddities, content past the 500 KiB limit.\n\n"
-               "  --format F   text (default: file:line:col: severity: message), json, or sarif\n"
-               "               (SARIF 2.1.0, for code-scanning tools)\n"
-               "\nExit status: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or\n"
-               "unreadable file.\n");
-    cli_help_footer(f, "lint");
-}
+static const cli_option options[] = {
+    {"format", 0, 'f', CLI_VAL_WORDS, "F", "text json sarif", CLI_ONCE,
+     "text (default: file:line:col: severity: message), json, or sarif\n"
+     "(SARIF 2.1.0, for code-scanning tools)",
+     0},
+    {0},
+};
+
+const cli_spec cmd_lint_cli = {
+    .name = "lint",
+    .synopsis = "usage: ccsig lint [--format text|json|sarif] FILE...\n\n"
+                "Check robots.txt files ('-' for standard input): invalid Content-Usage\n"
+                "expressions, legacy or uppercase labels, CC signal exceptions that do nothing,\n"
+                "rules with no effect or outside any group, unknown directives, Content-Signal\n"
+                "and License oddities, content past the 500 KiB limit.\n\n",
+    .options = options,
+    .column = 15,
+    .epilog = "\nExit status: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or\n"
+              "unreadable file.\n",
+    .operand = CLI_VAL_FILE,
+};
 
 enum { FMT_TEXT, FMT_JSON, FMT_SARIF };
 
@@ -52,15 +60,11 @@ static const char *sarif_level(ccsig_diag_severity s) {
 }
 
 int cmd_lint(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     int fmt = FMT_TEXT;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    cli_parser cp;
+    cli_parser_init(&cp, &cmd_lint_cli, argc, argv, 1);
+    while ((c = cli_next(&cp)) > 0) {
         switch (c) {
         case 'f':
             if (!strcmp(optarg, "text"))
@@ -75,15 +79,14 @@ int cmd_lint(int argc, char **argv) {
                                        "sarif)",
                                        optarg);
             break;
-        case 'h':
-            help(stdout);
-            return EXIT_OK;
-        default:
-            return cli_usage_error("lint", "unknown option");
         }
     }
+    if (c < 0)
+        return cp.rc;
     if (optind >= argc)
         return cli_usage_error("lint", "no file given");
+    if (cli_stdin_once("lint", argc - optind, argv + optind))
+        return EXIT_USAGE;
 
     size_t nchecks;
     const ccsig_robots_check_info *checks = ccsig_robots_lint_checks(&nchecks);

@@ -10,7 +10,6 @@
  * counts for different profiles do not add up.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 
 #include "ccsig/credit.h"
@@ -20,57 +19,64 @@
 
 const char cmd_merge_summary[] = "combine shard summaries and credit manifests of ccsig scan";
 
-static void help(FILE *f) {
-    fprintf(f, "usage: ccsig merge [--json] [--credit FILE [--credit-format F]] FILE...\n\n"
-               "Combine what `ccsig scan --shard I/N` runs wrote: summaries (--summary --json\n"
-               "output) and credit manifests (--credit FILE.json). The result is what one scan\n"
-               "of all the archives gives. Each FILE is recognised by its \"type\".\n\n"
-               "  --json          print the merged summary as JSON (default: text)\n"
-               "  --credit FILE   write the merged credit manifest (.json, .csv or .md);\n"
-               "                  without it, merged manifests go to stdout as JSON when no\n"
-               "                  summary is given\n"
-               "  --credit-format F  json, csv or md (default: from the file name; json for -)\n"
-               "\nExit status: 0 merged, 2 bad usage or an input that is not a scan output.\n");
-    cli_help_footer(f, "merge");
-}
+enum { O_JSON = 1, O_CREDIT, O_CREDIT_FORMAT };
+
+static const cli_option options[] = {
+    {"json", 0, O_JSON, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
+     "print the merged summary as JSON (default: text)", 0},
+    {"credit", 0, O_CREDIT, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "write the merged credit manifest (.json, .csv or .md);\n"
+     "without it, merged manifests go to stdout as JSON when no\n"
+     "summary is given",
+     0},
+    {"credit-format", 0, O_CREDIT_FORMAT, CLI_VAL_WORDS, "F", "json csv md", CLI_ONCE,
+     "json, csv or md (default: from the file name; json for -)", 0},
+    {0},
+};
+
+const cli_spec cmd_merge_cli = {
+    .name = "merge",
+    .synopsis = "usage: ccsig merge [--json] [--credit FILE [--credit-format F]] FILE...\n\n"
+                "Combine what `ccsig scan --shard I/N` runs wrote: summaries (--summary --json\n"
+                "output) and credit manifests (--credit FILE.json). The result is what one scan\n"
+                "of all the archives gives. Each FILE is recognised by its \"type\".\n\n",
+    .options = options,
+    .column = 18,
+    .epilog = "\nExit status: 0 merged, 2 bad usage or an input that is not a scan output.\n",
+    .operand = CLI_VAL_FILE,
+    .permute = true,
+};
 
 int cmd_merge(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"credit", required_argument, NULL, 'c'},
-        {"credit-format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     bool json = false;
     const char *credit_out = NULL;
     ccsig_credit_format fmt = CCSIG_CREDIT_JSON;
     bool fmt_given = false;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    cli_parser cp;
+    cli_parser_init(&cp, &cmd_merge_cli, argc, argv, 1);
+    while ((c = cli_next(&cp)) > 0) {
         switch (c) {
-        case 'j':
+        case O_JSON:
             json = true;
             break;
-        case 'c':
+        case O_CREDIT:
             credit_out = optarg;
             break;
-        case 'f':
+        case O_CREDIT_FORMAT:
             if (!ccsig_credit_format_parse(optarg, &fmt))
                 return cli_usage_error("merge", "--credit-format %s: expected json, csv or md",
                                        optarg);
             fmt_given = true;
             break;
-        case 'h':
-            help(stdout);
-            return EXIT_OK;
-        default:
-            return cli_usage_error("merge", "unknown option");
         }
     }
+    if (c < 0)
+        return cp.rc;
     if (optind >= argc)
         return cli_usage_error("merge", "no input given");
+    if (cli_stdin_once("merge", argc - optind, argv + optind))
+        return EXIT_USAGE;
     if (credit_out && !fmt_given && strcmp(credit_out, "-") != 0 &&
         !ccsig_credit_format_for(credit_out, &fmt))
         return cli_usage_error("merge", "--credit %s: name a .json, .csv or .md file", credit_out);

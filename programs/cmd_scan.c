@@ -9,7 +9,6 @@
  * summary and the credit manifest (ccsig/summary.h, ccsig/credit.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -28,43 +27,6 @@ const char cmd_scan_summary[] = "annotate and filter WARC archives, write the cr
 /* A path list (warc.paths.gz) of a whole crawl is ~100k lines of ~100
  * bytes; 256 MiB leaves room for much larger lists and stops a wrong file. */
 #define PATHLIST_MAX (256u << 20)
-
-static void help(FILE *f) {
-    fprintf(f,
-            "usage: ccsig scan [options] ARCHIVE... | @PATHLIST\n\n"
-            "Read WARC archives (.warc, .warc.gz, .warc.zst, '-' for stdin) and, for every\n"
-            "response and revisit record, decide what its robots.txt and its own headers allow.\n"
-            "@PATHLIST names a file (plain or .gz) listing one archive per line.\n\n"
-            "Outputs (any combination; --summary when none is given):\n"
-            "  --annotate FILE   one JSON line per record (.gz/.zst compress; '-' = stdout)\n"
-            "  --keep FILE       the usable records and their request/metadata records,\n"
-            "                    copied byte-exact (.warc.gz, .warc.zst or .warc)\n"
-            "  --credit FILE     credit manifest per declaring party (.json, .csv or .md;\n"
-            "                    '-' with --credit-format json|csv|md for stdout)\n"
-            "  --summary         counts at the end; --json for JSON\n"
-            "Profile:\n"
-            "  --agent UA        crawler product token for robots.txt (default '*')\n"
-            "  --use CATEGORY    the use to decide for (needed by --keep and --credit)\n"
-            "  --commit LIST     credit, direct-contribution, ecosystem-contribution, open\n"
-            "  --purpose P       claim a public-interest purpose (see ccsig explain)\n"
-            "  --unknown keep|skip  records stating no preference: usable (default) or not\n"
-            "Inputs:\n"
-            "  --robots PATH     robots.txt captures (WARC), or a directory of such WARCs\n"
-            "                    and HOST.txt files\n"
-            "  --robots-cache N  compiled robots.txt files kept at once (default %d)\n"
-            "  --prefix DIR      resolve relative paths of a @PATHLIST against DIR\n"
-            "  --shard I/N       take archives I, I+N, I+2N, ... of the list (0 <= I < N)\n"
-            "Running:\n"
-            "  --threads N       worker threads (default: all cores)\n"
-            "  --revisits N      originals remembered to resolve revisits (default %d; 0 off)\n"
-            "  --hold BYTES      block bytes held per record (default %u)\n"
-            "  --quiet           no progress display and no per-error lines\n"
-            "\nExit status: 0 clean, 1 damaged input was skipped, 2 bad usage or an archive\n"
-            "could not be read, 3 an output could not be written.\n",
-            CCSIG_ROBOTS_STORE_MAX_ENTRIES, CCSIG_SCAN_REVISIT_TABLE_DEFAULT,
-            CCSIG_WARC_HOLD_DEFAULT);
-    cli_help_footer(f, "scan");
-}
 
 typedef struct strv {
     char **v;
@@ -375,53 +337,98 @@ static bool parse_size(const char *arg, unsigned long long min, unsigned long lo
     return true;
 }
 
+enum {
+    O_ANNOTATE = 256,
+    O_KEEP,
+    O_CREDIT,
+    O_SUMMARY,
+    O_JSON,
+    O_ROBOTS,
+    O_AGENT,
+    O_USE,
+    O_COMMIT,
+    O_PURPOSE,
+    O_UNKNOWN,
+    O_PREFIX,
+    O_SHARD,
+    O_THREADS,
+    O_REVISITS,
+    O_HOLD,
+    O_QUIET,
+    O_CHUNK,
+    O_ROBOTS_CACHE,
+    O_CREDIT_FORMAT
+};
+
+static const cli_option options[] = {
+    {NULL, 0, 0, CLI_VAL_NONE, NULL, NULL, 0,
+     "Outputs (any combination; --summary when none is given):", 0},
+    {"annotate", 0, O_ANNOTATE, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "one JSON line per record (.gz/.zst compress; '-' = stdout)", 0},
+    {"keep", 0, O_KEEP, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "the usable records and their request/metadata records,\n"
+     "copied byte-exact (.warc.gz, .warc.zst or .warc)",
+     0},
+    {"credit", 0, O_CREDIT, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "credit manifest per declaring party (.json, .csv or .md;\n"
+     "'-' with --credit-format json|csv|md for stdout)",
+     0},
+    {"credit-format", 0, O_CREDIT_FORMAT, CLI_VAL_WORDS, "F", "json csv md", CLI_ONCE | CLI_NOHELP,
+     "json, csv or md (default: from the --credit file name)", 0},
+    {"summary", 0, O_SUMMARY, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
+     "counts at the end; --json for JSON", 0},
+    {"json", 0, O_JSON, CLI_VAL_NONE, NULL, NULL, CLI_ONCE | CLI_NOHELP, "the summary as JSON", 0},
+    {NULL, 0, 0, CLI_VAL_NONE, NULL, NULL, 0, "Profile:", 0},
+    {"agent", 0, O_AGENT, CLI_VAL_TEXT, "UA", NULL, 0,
+     "crawler product token for robots.txt (default '*')", 0},
+    {"use", 0, O_USE, CLI_VAL_CATEGORY, "CATEGORY", NULL, 0,
+     "the use to decide for (needed by --keep and --credit)", 0},
+    {"commit", 0, O_COMMIT, CLI_VAL_COMMIT, "LIST", NULL, 0,
+     "credit, direct-contribution, ecosystem-contribution, open", 0},
+    {"purpose", 0, O_PURPOSE, CLI_VAL_PURPOSE, "P", NULL, 0,
+     "claim a public-interest purpose (see ccsig explain)", 0},
+    {"unknown", 0, O_UNKNOWN, CLI_VAL_WORDS, "keep|skip", "keep skip", 0,
+     "records stating no preference: usable (default) or not", 0},
+    {NULL, 0, 0, CLI_VAL_NONE, NULL, NULL, 0, "Inputs:", 0},
+    {"robots", 0, O_ROBOTS, CLI_VAL_FILE, "PATH", NULL, CLI_REPEAT,
+     "robots.txt captures (WARC), or a directory of such WARCs\n"
+     "and HOST.txt files",
+     0},
+    {"robots-cache", 0, O_ROBOTS_CACHE, CLI_VAL_TEXT, "N", NULL, CLI_NUM,
+     "compiled robots.txt files kept at once (default %llu)", CCSIG_ROBOTS_STORE_MAX_ENTRIES},
+    {"prefix", 0, O_PREFIX, CLI_VAL_DIR, "DIR", NULL, 0,
+     "resolve relative paths of a @PATHLIST against DIR", 0},
+    {"shard", 0, O_SHARD, CLI_VAL_TEXT, "I/N", NULL, 0,
+     "take archives I, I+N, I+2N, ... of the list (0 <= I < N)", 0},
+    {NULL, 0, 0, CLI_VAL_NONE, NULL, NULL, 0, "Running:", 0},
+    {"threads", 0, O_THREADS, CLI_VAL_TEXT, "N", NULL, 0, "worker threads (default: all cores)", 0},
+    {"revisits", 0, O_REVISITS, CLI_VAL_TEXT, "N", NULL, CLI_NUM,
+     "originals remembered to resolve revisits (default %llu; 0 off)",
+     CCSIG_SCAN_REVISIT_TABLE_DEFAULT},
+    {"hold", 0, O_HOLD, CLI_VAL_TEXT, "BYTES", NULL, CLI_NUM,
+     "block bytes held per record (default %llu)", CCSIG_WARC_HOLD_DEFAULT},
+    {"quiet", 0, O_QUIET, CLI_VAL_NONE, NULL, NULL, 0, "no progress display and no per-error lines",
+     0},
+    {"chunk", 0, O_CHUNK, CLI_VAL_TEXT, "BYTES", NULL, CLI_HIDDEN, "testing: job size in bytes", 0},
+    {0},
+};
+
+const cli_spec cmd_scan_cli = {
+    .name = "scan",
+    .synopsis =
+        "usage: ccsig scan [options] ARCHIVE... | @PATHLIST\n\n"
+        "Read WARC archives (.warc, .warc.gz, .warc.zst, '-' for stdin) and, for every\n"
+        "response and revisit record, decide what its robots.txt and its own headers allow.\n"
+        "@PATHLIST names a file (plain or .gz) listing one archive per line.\n\n",
+    .options = options,
+    .column = 20,
+    .epilog = "\nExit status: 0 clean, 1 damaged input was skipped, 2 bad usage or an archive\n"
+              "could not be read, 3 an output could not be written.\n",
+    .operand = CLI_VAL_FILE,
+    .permute = true,
+};
+
 int cmd_scan(int argc, char **argv) {
-    enum {
-        O_ANNOTATE = 256,
-        O_KEEP,
-        O_CREDIT,
-        O_SUMMARY,
-        O_JSON,
-        O_ROBOTS,
-        O_AGENT,
-        O_USE,
-        O_COMMIT,
-        O_PURPOSE,
-        O_UNKNOWN,
-        O_PREFIX,
-        O_SHARD,
-        O_THREADS,
-        O_REVISITS,
-        O_HOLD,
-        O_QUIET,
-        O_CHUNK,
-        O_ROBOTS_CACHE,
-        O_CREDIT_FORMAT
-    };
-    static const struct option opts[] = {
-        {"annotate", required_argument, NULL, O_ANNOTATE},
-        {"keep", required_argument, NULL, O_KEEP},
-        {"credit", required_argument, NULL, O_CREDIT},
-        {"credit-format", required_argument, NULL, O_CREDIT_FORMAT},
-        {"summary", no_argument, NULL, O_SUMMARY},
-        {"json", no_argument, NULL, O_JSON},
-        {"robots", required_argument, NULL, O_ROBOTS},
-        {"robots-cache", required_argument, NULL, O_ROBOTS_CACHE},
-        {"agent", required_argument, NULL, O_AGENT},
-        {"use", required_argument, NULL, O_USE},
-        {"commit", required_argument, NULL, O_COMMIT},
-        {"purpose", required_argument, NULL, O_PURPOSE},
-        {"unknown", required_argument, NULL, O_UNKNOWN},
-        {"prefix", required_argument, NULL, O_PREFIX},
-        {"shard", required_argument, NULL, O_SHARD},
-        {"threads", required_argument, NULL, O_THREADS},
-        {"revisits", required_argument, NULL, O_REVISITS},
-        {"hold", required_argument, NULL, O_HOLD},
-        {"quiet", no_argument, NULL, O_QUIET},
-        {"chunk", required_argument, NULL, O_CHUNK}, /* testing: job size in bytes */
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     ccsig_scan_session_options o;
     ccsig_scan_session_options_init(&o);
     const char *annotate = NULL, *keep = NULL, *credit_path = NULL;
@@ -436,8 +443,9 @@ int cmd_scan(int argc, char **argv) {
     size_t robots_cache = 0;
     bool credit_fmt_given = false;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    cli_parser cp;
+    cli_parser_init(&cp, &cmd_scan_cli, argc, argv, 1);
+    while ((c = cli_next(&cp)) > 0) {
         unsigned long long v;
         switch (c) {
         case O_ANNOTATE:
@@ -462,6 +470,9 @@ int cmd_scan(int argc, char **argv) {
             json = true;
             break;
         case O_ROBOTS:
+            if (cli_stdin_refused("scan", "--robots", optarg,
+                                  "robots.txt captures are read by name (a WARC or a directory)"))
+                return EXIT_USAGE;
             strv_push(&robots, strdup(optarg));
             break;
         case O_ROBOTS_CACHE:
@@ -526,15 +537,27 @@ int cmd_scan(int argc, char **argv) {
         case O_QUIET:
             quiet = true;
             break;
-        case 'h':
-            help(stdout);
-            return EXIT_OK;
-        default:
-            return cli_usage_error("scan", "unknown option");
         }
     }
+    if (c < 0)
+        return cp.rc;
     if (optind >= argc)
         return cli_usage_error("scan", "no archive given");
+    int from_stdin = 0; /* '-' and @- both read standard input */
+    for (int i = optind; i < argc; i++)
+        from_stdin += !strcmp(argv[i], "-") || !strcmp(argv[i], "@-");
+    if (from_stdin > 1)
+        return cli_usage_error("scan", "'-' (standard input) given %d times; it can be read once",
+                               from_stdin);
+    const char *to_stdout = NULL; /* '-' = standard output, for one output only */
+    const char *outs[][2] = {{"--annotate", annotate}, {"--keep", keep}, {"--credit", credit_path}};
+    for (size_t i = 0; i < 3; i++)
+        if (outs[i][1] && !strcmp(outs[i][1], "-")) {
+            if (to_stdout)
+                return cli_usage_error("scan", "'-' (standard output) given to both %s and %s",
+                                       to_stdout, outs[i][0]);
+            to_stdout = outs[i][0];
+        }
     if (credit_path && !credit_fmt_given && !ccsig_credit_format_for(credit_path, &credit_fmt))
         return cli_usage_error("scan",
                                "--credit %s: name a .json, .csv or .md file (or give "

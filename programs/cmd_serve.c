@@ -3,7 +3,6 @@
  * the command line: options, the policy (file or short form), and the
  * maintenance modes (--set-password, --export-ledger, --check, --print).
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -15,44 +14,6 @@
 #include "server.h"
 
 const char cmd_serve_summary[] = "serve a collection: signals, keys, rate limits, usage ledger";
-
-static void help(FILE *f) {
-    fprintf(f,
-            "usage: ccsig serve --collection DIR (--policy FILE | --use CATEGORY --signal SIGNAL\n"
-            "                   [--party NAME] [--party-url URL]) [--db DB] [--listen HOST:PORT]\n"
-            "       ccsig serve --db DB --set-password NAME     (password on standard input)\n"
-            "       ccsig serve --db DB --export-ledger         (CSV on standard output)\n"
-            "       ccsig serve (--policy FILE | --use ... --signal ...) --check | --print WHAT\n"
-            "\n"
-            "Serve a collection with the Content-Usage header its policy declares, robots.txt,\n"
-            "/.well-known/tdmrep.json and a declaration page generated from the same policy;\n"
-            "search with credits; keys for bulk and public-interest reusers with rate limits,\n"
-            "daily quotas and a durable usage ledger; steward pages at /steward/.\n\n"
-            "  --collection DIR     the files to serve\n"
-            "  --policy FILE        the policy (YAML; see the man page for its format)\n"
-            "  --use CATEGORY       short form: the use the preference is about (train-ai, ...)\n"
-            "  --signal SIGNAL      short form: cr, cr-dc, cr-ec, cr-op (deny unless its\n"
-            "                       conditions are met), none (deny) or allow\n"
-            "  --party NAME         short form: the declaring party\n"
-            "  --party-url URL      short form: the declaring party's web address\n"
-            "  --name NAME          the collection's name (credits, pages)\n"
-            "  --db DB              sqlite:PATH (default sqlite:ccsig-serve.db) or\n"
-            "                       postgresql://user@host:port/dbname\n"
-            "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; port 0 = any)\n"
-            "  --public-url URL     the gateway's public address, for links and credits\n"
-            "  --instance NAME      this gateway's name in the ledger (default host:pid)\n"
-            "  --search-index FILE  the SQLite search index (default: the database path +\n"
-            "                       .search)\n"
-            "  --quiet              no log lines on standard error\n"
-            "  --set-password NAME  create or update a steward account, then exit\n"
-            "  --export-ledger      print every ledger record as CSV, then exit\n"
-            "  --check              check the policy, then exit\n"
-            "  --print WHAT         print robots, tdmrep, headers or declaration, then exit\n"
-            "\nOn start the gateway prints 'listening on http://HOST:PORT/' on standard output.\n"
-            "Exit status: 0 stopped by SIGINT/SIGTERM or done, 2 bad usage, bad policy or\n"
-            "unreadable input, 3 internal error.\n");
-    cli_help_footer(f, "serve");
-}
 
 static int read_password(char *buf, size_t len) {
     struct termios old, quiet;
@@ -184,47 +145,87 @@ static int print_policy(const policy *p, const char *what) {
     return EXIT_OK;
 }
 
+enum {
+    O_COLLECTION = 256,
+    O_POLICY,
+    O_USE,
+    O_SIGNAL,
+    O_PARTY,
+    O_PARTY_URL,
+    O_NAME,
+    O_DB,
+    O_LISTEN,
+    O_PUBLIC_URL,
+    O_INSTANCE,
+    O_SEARCH_INDEX,
+    O_QUIET,
+    O_SET_PASSWORD,
+    O_EXPORT,
+    O_CHECK,
+    O_PRINT
+};
+
+static const cli_option options[] = {
+    {"collection", 0, O_COLLECTION, CLI_VAL_DIR, "DIR", NULL, CLI_ONCE, "the files to serve", 0},
+    {"policy", 0, O_POLICY, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "the policy (YAML; see the man page for its format)", 0},
+    {"use", 0, O_USE, CLI_VAL_CATEGORY, "CATEGORY", NULL, 0,
+     "short form: the use the preference is about (train-ai, ...)", 0},
+    {"signal", 0, O_SIGNAL, CLI_VAL_SIGNAL, "SIGNAL", "allow", 0,
+     "short form: cr, cr-dc, cr-ec, cr-op (deny unless its\n"
+     "conditions are met), none (deny) or allow",
+     0},
+    {"party", 0, O_PARTY, CLI_VAL_TEXT, "NAME", NULL, 0, "short form: the declaring party", 0},
+    {"party-url", 0, O_PARTY_URL, CLI_VAL_URL, "URL", NULL, 0,
+     "short form: the declaring party's web address", 0},
+    {"name", 0, O_NAME, CLI_VAL_TEXT, "NAME", NULL, 0, "the collection's name (credits, pages)", 0},
+    {"db", 0, O_DB, CLI_VAL_TEXT, "DB", NULL, CLI_ONCE,
+     "sqlite:PATH (default sqlite:ccsig-serve.db) or\n"
+     "postgresql://user@host:port/dbname",
+     0},
+    {"listen", 0, O_LISTEN, CLI_VAL_TEXT, "HOST:PORT", NULL, 0,
+     "address to listen on (default 127.0.0.1:8080; port 0 = any)", 0},
+    {"public-url", 0, O_PUBLIC_URL, CLI_VAL_URL, "URL", NULL, 0,
+     "the gateway's public address, for links and credits", 0},
+    {"instance", 0, O_INSTANCE, CLI_VAL_TEXT, "NAME", NULL, 0,
+     "this gateway's name in the ledger (default host:pid)", 0},
+    {"search-index", 0, O_SEARCH_INDEX, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "the SQLite search index (default: the database path +\n"
+     ".search)",
+     0},
+    {"quiet", 0, O_QUIET, CLI_VAL_NONE, NULL, NULL, 0, "no log lines on standard error", 0},
+    {"set-password", 0, O_SET_PASSWORD, CLI_VAL_TEXT, "NAME", NULL, CLI_ONCE,
+     "create or update a steward account, then exit", 0},
+    {"export-ledger", 0, O_EXPORT, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
+     "print every ledger record as CSV, then exit", 0},
+    {"check", 0, O_CHECK, CLI_VAL_NONE, NULL, NULL, 0, "check the policy, then exit", 0},
+    {"print", 0, O_PRINT, CLI_VAL_WORDS, "WHAT", "robots tdmrep headers declaration", CLI_ONCE,
+     "print robots, tdmrep, headers or declaration, then exit", 0},
+    {0},
+};
+
+const cli_spec cmd_serve_cli = {
+    .name = "serve",
+    .synopsis =
+        "usage: ccsig serve --collection DIR (--policy FILE | --use CATEGORY --signal SIGNAL\n"
+        "                   [--party NAME] [--party-url URL]) [--db DB] [--listen HOST:PORT]\n"
+        "       ccsig serve --db DB --set-password NAME     (password on standard input)\n"
+        "       ccsig serve --db DB --export-ledger         (CSV on standard output)\n"
+        "       ccsig serve (--policy FILE | --use ... --signal ...) --check | --print WHAT\n"
+        "\n"
+        "Serve a collection with the Content-Usage header its policy declares, robots.txt,\n"
+        "/.well-known/tdmrep.json and a declaration page generated from the same policy;\n"
+        "search with credits; keys for bulk and public-interest reusers with rate limits,\n"
+        "daily quotas and a durable usage ledger; steward pages at /steward/.\n\n",
+    .options = options,
+    .column = 23,
+    .epilog = "\nOn start the gateway prints 'listening on http://HOST:PORT/' on standard output.\n"
+              "Exit status: 0 stopped by SIGINT/SIGTERM or done, 2 bad usage, bad policy or\n"
+              "unreadable input, 3 internal error.\n",
+    .operand = CLI_VAL_NONE,
+};
+
 int cmd_serve(int argc, char **argv) {
-    enum {
-        O_COLLECTION = 256,
-        O_POLICY,
-        O_USE,
-        O_SIGNAL,
-        O_PARTY,
-        O_PARTY_URL,
-        O_NAME,
-        O_DB,
-        O_LISTEN,
-        O_PUBLIC_URL,
-        O_INSTANCE,
-        O_SEARCH_INDEX,
-        O_QUIET,
-        O_SET_PASSWORD,
-        O_EXPORT,
-        O_CHECK,
-        O_PRINT
-    };
-    static const struct option opts[] = {
-        {"collection", required_argument, NULL, O_COLLECTION},
-        {"policy", required_argument, NULL, O_POLICY},
-        {"use", required_argument, NULL, O_USE},
-        {"signal", required_argument, NULL, O_SIGNAL},
-        {"party", required_argument, NULL, O_PARTY},
-        {"party-url", required_argument, NULL, O_PARTY_URL},
-        {"name", required_argument, NULL, O_NAME},
-        {"db", required_argument, NULL, O_DB},
-        {"listen", required_argument, NULL, O_LISTEN},
-        {"public-url", required_argument, NULL, O_PUBLIC_URL},
-        {"instance", required_argument, NULL, O_INSTANCE},
-        {"search-index", required_argument, NULL, O_SEARCH_INDEX},
-        {"quiet", no_argument, NULL, O_QUIET},
-        {"set-password", required_argument, NULL, O_SET_PASSWORD},
-        {"export-ledger", no_argument, NULL, O_EXPORT},
-        {"check", no_argument, NULL, O_CHECK},
-        {"print", required_argument, NULL, O_PRINT},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *collection = NULL, *policy_file = NULL, *signal = NULL, *party = NULL;
     const char *party_url = NULL, *name = NULL, *db = NULL, *listen_addr = NULL;
     const char *public_url = NULL, *instance = NULL, *search_index = NULL;
@@ -232,8 +233,9 @@ int cmd_serve(int argc, char **argv) {
     bool quiet = false, export = false, check = false, have_use = false;
     ccsig_category use = CCSIG_CAT_TRAIN_AI;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    cli_parser cp;
+    cli_parser_init(&cp, &cmd_serve_cli, argc, argv, 1);
+    while ((c = cli_next(&cp)) > 0) {
         switch (c) {
         case O_COLLECTION:
             collection = optarg;
@@ -288,13 +290,13 @@ int cmd_serve(int argc, char **argv) {
         case O_PRINT:
             print = optarg;
             break;
-        case 'h':
-            help(stdout);
-            return EXIT_OK;
-        default:
-            return cli_usage_error("serve", "unknown option");
         }
     }
+    if (c < 0)
+        return cp.rc;
+    if (cli_stdin_refused("serve", "--policy", policy_file,
+                          "the gateway reads its policy by name; give the file"))
+        return EXIT_USAGE;
     if (optind < argc)
         return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
     if (!db)

@@ -3,7 +3,6 @@
  * RFC 9651 parser and serialiser on the command line, using the JSON mapping
  * of the official test suite.
  */
-#include <getopt.h>
 #include <stdlib.h>
 
 #include "cli.h"
@@ -15,17 +14,27 @@ const char cmd_sf_summary[] = "parse or serialise RFC 9651 structured field valu
 /* Decimals have at most 15 significant digits (12 + 3). */
 #define JSON_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15))
 
-static void help(FILE *f) {
-    fprintf(f, "usage: ccsig sf parse --type item|list|dictionary [FIELD-LINE...]\n"
-               "       ccsig sf serialize --type item|list|dictionary < VALUE.json\n\n"
-               "parse: parse the field lines (several lines = one field sent as several lines;\n"
-               "none given = one field line per line of standard input) and print the value as\n"
-               "JSON in the mapping of the official RFC 9651 test suite.\n"
-               "serialize: read that JSON on standard input and print the canonical form.\n"
-               "\nExit status: 0 ok, 1 the value does not parse or cannot be serialised,\n"
-               "2 bad usage or unreadable JSON.\n");
-    cli_help_footer(f, "sf");
-}
+static const cli_option options[] = {
+    {"type", 't', 't', CLI_VAL_WORDS, "T", "item list dictionary", CLI_ONCE,
+     "item, list or dictionary: the field's top-level type", 0},
+    {0},
+};
+
+const cli_spec cmd_sf_cli = {
+    .name = "sf",
+    .synopsis = "usage: ccsig sf parse --type item|list|dictionary [FIELD-LINE...]\n"
+                "       ccsig sf serialize --type item|list|dictionary < VALUE.json\n\n"
+                "parse: parse the field lines (several lines = one field sent as several lines;\n"
+                "none given = one field line per line of standard input) and print the value as\n"
+                "JSON in the mapping of the official RFC 9651 test suite.\n"
+                "serialize: read that JSON on standard input and print the canonical form.\n\n",
+    .options = options,
+    .column = 16,
+    .epilog = "\nExit status: 0 ok, 1 the value does not parse or cannot be serialised,\n"
+              "2 bad usage or unreadable JSON.\n",
+    .operand = CLI_VAL_WORDS,
+    .operand_words = "parse serialize",
+};
 
 static int do_parse(sfjson_kind kind, int nlines, char **lines) {
     ccsig_arena a;
@@ -102,37 +111,35 @@ static int do_serialize(sfjson_kind kind) {
 }
 
 int cmd_sf(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"type", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     if (argc < 2) {
-        help(stderr);
+        cli_help(stderr, &cmd_sf_cli);
         return EXIT_USAGE;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        help(stdout);
-        return EXIT_OK;
+    cli_parser cp;
+    int c;
+    if (argv[1][0] == '-') { /* --help, --version, or an option before the action */
+        cli_parser_init(&cp, &cmd_sf_cli, argc, argv, 1);
+        while ((c = cli_next(&cp)) > 0)
+            ;
+        if (c < 0)
+            return cp.rc;
+        return cli_usage_error("sf", "give the action first: ccsig sf parse|serialize --type T");
     }
     const char *verb = argv[1];
-    if (strcmp(verb, "parse") && strcmp(verb, "serialize") && strcmp(verb, "serialise"))
+    if (strcmp(verb, "parse") && strcmp(verb, "serialize") && strcmp(verb, "serialise")) {
+        static const char *const verbs[] = {"parse", "serialize"};
+        const char *best = cli_suggest(verb, verbs, 2);
+        if (best)
+            return cli_usage_error("sf", "unknown action '%s'; did you mean '%s'?", verb, best);
         return cli_usage_error("sf", "unknown action '%s' (expected parse or serialize)", verb);
-    const char *type = NULL;
-    int c;
-    optind = 2;
-    while ((c = getopt_long(argc, argv, "+ht:", opts, NULL)) != -1) {
-        switch (c) {
-        case 't':
-            type = optarg;
-            break;
-        case 'h':
-            help(stdout);
-            return EXIT_OK;
-        default:
-            return cli_usage_error("sf", "unknown option");
-        }
     }
+    const char *type = NULL;
+    cli_parser_init(&cp, &cmd_sf_cli, argc, argv, 2);
+    while ((c = cli_next(&cp)) > 0)
+        if (c == 't')
+            type = optarg;
+    if (c < 0)
+        return cp.rc;
     sfjson_kind kind;
     if (!type)
         return cli_usage_error("sf", "--type item|list|dictionary is required");

@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 
-#define CCSIG_CMD(n) {#n, cmd_##n, cmd_##n##_summary},
+#define CCSIG_CMD(n) {#n, cmd_##n, cmd_##n##_summary, &cmd_##n##_cli},
 static const ccsig_command commands[] = {
 #include "commands.inc"
 };
@@ -32,6 +32,53 @@ static const ccsig_command *find(const char *name) {
     return NULL;
 }
 
+/* "ccsig: unknown command 'scna'; did you mean 'scan'?" (exit 2). */
+static int unknown(const char *what, const char *word) {
+    const char *names[NCOMMANDS + 3];
+    size_t n = 0;
+    const char *w = word;
+    if (!strcmp(what, "option")) {
+        names[n++] = "help";
+        names[n++] = "version";
+        w = word + strspn(word, "-");
+    } else {
+        for (size_t i = 0; i < NCOMMANDS; i++)
+            names[n++] = commands[i].name;
+        names[n++] = "help";
+    }
+    const char *best = cli_suggest(w, names, n);
+    if (best)
+        fprintf(stderr, "ccsig: unknown %s '%s'; did you mean '%s%s'?\n", what, word,
+                w != word ? "--" : "", best);
+    else
+        fprintf(stderr, "ccsig: unknown %s '%s'\n", what, word);
+    fprintf(stderr, "Try 'ccsig --help'.\n");
+    return EXIT_USAGE;
+}
+
+/* `ccsig completion bash|zsh` (not in the usage: for packagers). */
+static int completion(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "ccsig: usage: ccsig completion bash|zsh\n");
+        return EXIT_USAGE;
+    }
+    const char *names[NCOMMANDS], *summaries[NCOMMANDS];
+    const cli_spec *specs[NCOMMANDS];
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        names[i] = commands[i].name;
+        summaries[i] = commands[i].summary;
+        specs[i] = commands[i].spec;
+    }
+    if (!cli_completion(stdout, argv[2], NCOMMANDS, names, summaries, specs)) {
+        static const char *const shells[] = {"bash", "zsh"};
+        const char *best = cli_suggest(argv[2], shells, 2);
+        fprintf(stderr, "ccsig: unknown shell '%s'%s%s%s (expected bash or zsh)\n", argv[2],
+                best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         usage(stderr);
@@ -39,31 +86,30 @@ int main(int argc, char **argv) {
     }
     const char *a = argv[1];
     if (!strcmp(a, "--version") || !strcmp(a, "-V") || !strcmp(a, "version")) {
-        printf("ccsig %s\n", ccsig_version());
+        cli_version();
         return EXIT_OK;
     }
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
         usage(stdout);
         return EXIT_OK;
     }
+    if (!strcmp(a, "--completion") || !strcmp(a, "completion"))
+        return completion(argc, argv);
     if (!strcmp(a, "help")) {
         if (argc < 3) {
             usage(stdout);
             return EXIT_OK;
         }
         const ccsig_command *c = find(argv[2]);
-        if (!c) {
-            fprintf(stderr, "ccsig: unknown subcommand '%s'\n", argv[2]);
-            return EXIT_USAGE;
-        }
-        char *hargv[] = {argv[2], "--help", NULL};
-        return c->run(2, hargv);
+        if (!c)
+            return unknown("command", argv[2]);
+        cli_help(stdout, c->spec);
+        return EXIT_OK;
     }
+    if (a[0] == '-')
+        return unknown("option", a);
     const ccsig_command *c = find(a);
-    if (!c) {
-        fprintf(stderr, "ccsig: unknown subcommand '%s'\n\n", a);
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (!c)
+        return unknown("command", a);
     return c->run(argc - 1, argv + 1);
 }

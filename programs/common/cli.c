@@ -3,8 +3,12 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+#include "ccsig/common.h"
 
 #include "cli.h"
 
@@ -129,4 +133,248 @@ bool cli_put_buf(FILE *f, ccsig_buf *b) {
 
 void cli_help_footer(FILE *f, const char *cmd) {
     fprintf(f, "\nFull documentation: man ccsig-%s (docs/ccsig-%s.1).\n", cmd, cmd);
+}
+
+/* ---- Option tables ---------------------------------------------------- */
+
+enum { V_OPT = 1000, V_HELP = 2000, V_VERSION };
+
+static size_t nopts(const cli_spec *s) {
+    size_t n = 0;
+    while (s->options[n].name || s->options[n].help)
+        n++;
+    return n;
+}
+
+void cli_parser_init(cli_parser *p, const cli_spec *spec, int argc, char **argv, int first) {
+    memset(p, 0, sizeof *p);
+    p->spec = spec;
+    p->argc = argc;
+    p->argv = argv;
+    p->longopts = p->storage;
+    size_t n = nopts(spec), k = 0, s = 0;
+    if (n > CLI_MAX_OPTIONS)
+        abort(); /* a table too big for cli_parser: raise CLI_MAX_OPTIONS */
+    if (!spec->permute)
+        p->shortopts[s++] = '+';
+    p->shortopts[s++] = ':';
+    p->shortopts[s++] = 'h';
+    p->shortopts[s++] = 'V';
+    for (size_t i = 0; i < n; i++) {
+        const cli_option *o = &spec->options[i];
+        if (!o->name)
+            continue;
+        int has = o->value == CLI_VAL_NONE ? no_argument : required_argument;
+        p->storage[k++] = (struct option){o->name, has, NULL, V_OPT + (int)i};
+        if (o->short_name) {
+            p->shortopts[s++] = o->short_name;
+            if (has == required_argument)
+                p->shortopts[s++] = ':';
+        }
+    }
+    p->storage[k++] = (struct option){"help", no_argument, NULL, V_HELP};
+    p->storage[k++] = (struct option){"version", no_argument, NULL, V_VERSION};
+    p->storage[k] = (struct option){NULL, 0, NULL, 0};
+    p->shortopts[s] = '\0';
+    optind = first;
+}
+
+/* The option of spec that getopt's value c stands for, or -1. */
+static int option_index(const cli_spec *s, int c) {
+    size_t n = nopts(s);
+    if (c >= V_OPT && c < V_OPT + (int)n)
+        return c - V_OPT;
+    for (size_t i = 0; i < n; i++)
+        if (s->options[i].name && s->options[i].short_name == c)
+            return (int)i;
+    return -1;
+}
+
+static void option_label(char *out, size_t cap, const cli_spec *s, int c) {
+    int i = option_index(s, c);
+    if (c == V_HELP || c == 'h')
+        snprintf(out, cap, "--help");
+    else if (c == V_VERSION || c == 'V')
+        snprintf(out, cap, "--version");
+    else if (i >= 0 && c >= V_OPT)
+        snprintf(out, cap, "--%s", s->options[i].name);
+    else
+        snprintf(out, cap, "-%c", c);
+}
+
+static int unknown_option(cli_parser *p) {
+    const cli_spec *s = p->spec;
+    char label[16];
+    if (optopt && optopt != '?') { /* a short option, or --flag=value */
+        option_label(label, sizeof label, s, optopt);
+        if (optopt >= V_OPT)
+            return cli_usage_error(s->name, "option '%s' takes no argument", label);
+        return cli_usage_error(s->name, "unknown option '%s'", label);
+    }
+    const char *arg = p->argv[optind - 1];
+    size_t len = strcspn(arg, "=");
+    const char *word = arg + 2;
+    size_t wlen = len > 2 ? len - 2 : 0;
+    const char *cands[CLI_MAX_OPTIONS + 2];
+    size_t n = 0, nprefix = 0;
+    char amb[256] = "";
+    for (size_t i = 0, m = nopts(s); i < m + 2; i++) {
+        const char *name = i < m ? s->options[i].name : i == m ? "help" : "version";
+        if (!name || (i < m && (s->options[i].flags & CLI_HIDDEN)))
+            continue;
+        cands[n++] = name;
+        if (wlen && !strncmp(name, word, wlen)) {
+            size_t al = strlen(amb);
+            snprintf(amb + al, sizeof amb - al, "%s--%s", nprefix ? ", " : "", name);
+            nprefix++;
+        }
+    }
+    if (nprefix > 1)
+        return cli_usage_error(s->name, "ambiguous option '%.*s' (%s)", (int)len, arg, amb);
+    char w[128];
+    snprintf(w, sizeof w, "%.*s", (int)wlen, word);
+    const char *best = cli_suggest(w, cands, n);
+    if (best)
+        return cli_usage_error(s->name, "unknown option '%.*s'; did you mean '--%s'?", (int)len,
+                               arg, best);
+    return cli_usage_error(s->name, "unknown option '%.*s'", (int)len, arg);
+}
+
+int cli_next(cli_parser *p) {
+    const cli_spec *s = p->spec;
+    opterr = 0;
+    optopt = 0;
+    int c = getopt_long(p->argc, p->argv, p->shortopts, p->longopts, NULL);
+    if (c == -1)
+        return 0;
+    p->rc = EXIT_OK;
+    if (c == 'h' || c == V_HELP) {
+        cli_help(stdout, s);
+        return -1;
+    }
+    if (c == 'V' || c == V_VERSION) {
+        cli_version();
+        return -1;
+    }
+    if (c == '?') {
+        p->rc = unknown_option(p);
+        return -1;
+    }
+    if (c == ':') {
+        char label[CLI_MAX_OPTIONS + 64];
+        option_label(label, sizeof label, s, optopt);
+        int i = option_index(s, optopt);
+        const char *mv = i >= 0 && s->options[i].metavar ? s->options[i].metavar : "a value";
+        p->rc = cli_usage_error(s->name, "option '%s' needs an argument (%s)", label, mv);
+        return -1;
+    }
+    int i = option_index(s, c);
+    if (i < 0) { /* cannot happen: getopt returns only what the table gave it */
+        p->rc = cli_usage_error(s->name, "unknown option");
+        return -1;
+    }
+    const cli_option *o = &s->options[i];
+    if ((o->flags & CLI_ONCE) && p->seen[i]++) {
+        p->rc = cli_usage_error(s->name, "--%s given twice", o->name);
+        return -1;
+    }
+    return o->id;
+}
+
+void cli_help(FILE *f, const cli_spec *s) {
+    fputs(s->synopsis, f);
+    for (size_t i = 0, n = nopts(s); i < n; i++) {
+        const cli_option *o = &s->options[i];
+        if (o->flags & (CLI_NOHELP | CLI_HIDDEN))
+            continue;
+        if (!o->name) {
+            fprintf(f, "%s\n", o->help);
+            continue;
+        }
+        char left[128], text[1024];
+        char sh[5] = "";
+        if (o->short_name)
+            snprintf(sh, sizeof sh, "-%c, ", o->short_name);
+        int len = snprintf(left, sizeof left, "%s--%s%s%s", sh, o->name, o->metavar ? " " : "",
+                           o->metavar ? o->metavar : "");
+        if (o->flags & CLI_NUM)
+            snprintf(text, sizeof text, o->help, o->num);
+        else
+            snprintf(text, sizeof text, "%s", o->help);
+        int pad = 2 + len < s->column ? s->column - 2 - len : 2;
+        fprintf(f, "  %s%*s", left, pad, "");
+        for (const char *l = text;;) {
+            const char *e = strchr(l, '\n');
+            fprintf(f, "%.*s\n", e ? (int)(e - l) : (int)strlen(l), l);
+            if (!e)
+                break;
+            l = e + 1;
+            fprintf(f, "%*s", s->column, "");
+        }
+    }
+    fputs(s->epilog, f);
+    cli_help_footer(f, s->name);
+}
+
+int cli_stdin_once(const char *cmd, int n, char *const *args) {
+    int seen = 0;
+    for (int i = 0; i < n; i++)
+        seen += !strcmp(args[i], "-");
+    if (seen > 1)
+        return cli_usage_error(cmd, "'-' (standard input) given %d times; it can be read once",
+                               seen);
+    return EXIT_OK;
+}
+
+int cli_stdin_refused(const char *cmd, const char *what, const char *path, const char *why) {
+    if (path && !strcmp(path, "-"))
+        return cli_usage_error(cmd, "%s: '-' (standard input) cannot be used here: %s", what, why);
+    return EXIT_OK;
+}
+
+void cli_version(void) {
+    printf("ccsig %s\n", ccsig_version());
+}
+
+/* Optimal string alignment distance (Damerau-Levenshtein without
+ * substring moves): "scna" is one edit from "scan". */
+static size_t osa_distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return SIZE_MAX;
+    size_t d[64][64];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb];
+}
+
+const char *cli_suggest(const char *word, const char *const *cands, size_t n) {
+    size_t len = strlen(word);
+    /* One edit in words of up to 4 letters, two up to 8, three beyond. */
+    size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+    const char *best = NULL;
+    size_t bestd = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = osa_distance(word, cands[i]);
+        if (d <= limit && d < bestd && d < strlen(cands[i])) {
+            best = cands[i];
+            bestd = d;
+        }
+    }
+    return best;
 }

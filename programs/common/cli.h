@@ -5,6 +5,7 @@
 #ifndef CCSIG_CLI_H
 #define CCSIG_CLI_H
 
+#include <getopt.h>
 #include <stdio.h>
 
 #include "ccsig/buf.h"
@@ -47,5 +48,105 @@ bool cli_put_buf(FILE *f, ccsig_buf *b);
 
 /* Print the man-page pointer used by every --help. */
 void cli_help_footer(FILE *f, const char *cmd);
+
+/* ---- Option tables ------------------------------------------------------
+ * Each subcommand describes its options once, in a cli_spec; the same table
+ * drives getopt_long (cli_next), the option list of --help (cli_help) and
+ * the shell completion scripts (cli_completion). Every subcommand also
+ * accepts --help/-h and --version/-V. */
+
+/* What an option's argument (or an operand) is, for completion. */
+typedef enum cli_value {
+    CLI_VAL_NONE,          /* the option takes no argument */
+    CLI_VAL_TEXT,          /* free text: nothing to complete */
+    CLI_VAL_FILE,          /* a file name ('-' = standard input or output) */
+    CLI_VAL_DIR,           /* a directory */
+    CLI_VAL_WORDS,         /* one of the space-separated words in .words */
+    CLI_VAL_CATEGORY,      /* a use category (the library's names) */
+    CLI_VAL_COMMIT,        /* commitments (the library's condition names, none) */
+    CLI_VAL_PURPOSE,       /* a public-interest purpose (the library's names) */
+    CLI_VAL_URL,           /* a URL: nothing to complete */
+    CLI_VAL_SIGNAL,        /* a CC signal's short name (the library's), then .words */
+    CLI_VAL_DECLARE_FORMAT /* a ccsig declare format (the library's names), json */
+} cli_value;
+
+enum {
+    CLI_ONCE = 1u << 0,   /* an output option: an error when given twice */
+    CLI_NOHELP = 1u << 1, /* not in the --help list (the text around it says it) */
+    CLI_HIDDEN = 1u << 2, /* for tests only: neither in --help nor completed */
+    CLI_REPEAT = 1u << 3, /* repeatable: completion offers it again */
+    CLI_NUM = 1u << 4     /* help is a printf format taking .num (unsigned long long) */
+};
+
+typedef struct cli_option {
+    const char *name; /* long name without "--"; NULL = a heading line (help) */
+    char short_name;  /* 0 = none */
+    int id;           /* what cli_next returns for it; > 0 */
+    cli_value value;  /* CLI_VAL_NONE = no argument */
+    const char *metavar;
+    const char *words; /* CLI_VAL_WORDS */
+    unsigned flags;
+    const char *help; /* lines separated by '\n' */
+    unsigned long long num;
+} cli_option;
+
+typedef struct cli_spec {
+    const char *name;          /* the subcommand */
+    const char *synopsis;      /* usage and description, before the option list */
+    const cli_option *options; /* ends with an all-zero entry */
+    int column;                /* where option descriptions start in --help */
+    const char *epilog;        /* after the option list (exit status) */
+    cli_value operand;         /* what the operands are, for completion */
+    const char *operand_words; /* CLI_VAL_WORDS operands (sf: parse serialize) */
+    bool permute;              /* options may follow operands */
+} cli_spec;
+
+#define CLI_MAX_OPTIONS 40
+
+typedef struct cli_parser {
+    const cli_spec *spec;
+    int argc;
+    char **argv;
+    int rc; /* when cli_next returns -1: the exit status */
+    unsigned char seen[CLI_MAX_OPTIONS];
+    struct option *longopts; /* CLI_MAX_OPTIONS + 3 entries */
+    char shortopts[2 * CLI_MAX_OPTIONS + 8];
+    struct option storage[CLI_MAX_OPTIONS + 3];
+} cli_parser;
+
+/* Start parsing argv[first..argc) of the subcommand spec->name. */
+void cli_parser_init(cli_parser *p, const cli_spec *spec, int argc, char **argv, int first);
+
+/* The next option: its id (> 0; its argument in optarg), 0 after the last
+ * option (optind = the first operand), or -1 when the command must return
+ * p->rc now: --help or --version printed (EXIT_OK), or a usage error printed
+ * (EXIT_USAGE): an unknown option (with "did you mean"), a missing or
+ * unexpected argument, or a CLI_ONCE option given twice. */
+int cli_next(cli_parser *p);
+
+/* Print the --help text of spec: synopsis, option list, epilog, footer. */
+void cli_help(FILE *f, const cli_spec *spec);
+
+/* Standard input as a file argument ('-'), the same in every subcommand:
+ * cli_stdin_once fails (usage error, EXIT_USAGE) when '-' is among
+ * args[0..n) more than once, since standard input can be read only once;
+ * cli_stdin_refused fails when path is '-' for an argument that must be a
+ * named file (why says why), instead of an ENOENT for a file called '-'.
+ * Both return EXIT_OK when the arguments are fine. */
+int cli_stdin_once(const char *cmd, int n, char *const *args);
+int cli_stdin_refused(const char *cmd, const char *what, const char *path, const char *why);
+
+/* Print "ccsig VERSION" on stdout (every --version). */
+void cli_version(void);
+
+/* The candidate closest to word by edit distance (insertions, deletions,
+ * substitutions, transpositions), or NULL when none is close enough. */
+const char *cli_suggest(const char *word, const char *const *cands, size_t n);
+
+/* Print the completion script of the ccsig command for shell ("bash" or
+ * "zsh") on f: the subcommands names[i] (summaries[i]) and specs[i].
+ * False for an unknown shell. */
+bool cli_completion(FILE *f, const char *shell, size_t n, const char *const *names,
+                    const char *const *summaries, const cli_spec *const *specs);
 
 #endif

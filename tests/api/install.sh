@@ -45,6 +45,10 @@ for m in "$src"/docs/*.1; do
     [ -e "$prefix/share/man/man1/$(basename "$m")" ] ||
         fail "share/man/man1/$(basename "$m") not installed"
 done
+# The completion scripts ccsig writes from its option tables (ccsig(1)).
+for c in bash-completion/completions/ccsig zsh/vendor-completions/_ccsig; do
+    [ -s "$prefix/share/$c" ] || fail "share/$c not installed"
+done
 
 # The core library needs neither libcurl nor libexempi; the components do.
 needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
