@@ -6,7 +6,7 @@
  * keeps them in the robotstxt/ folder of a crawl, request/response pairs)
  * and directories holding such archives and HOST.txt / HOST:PORT.txt files.
  * Opening it reads only an index: site key (scheme://host:port) -> where its
- * robots.txt is (archive and record offset, or file), about 100 bytes per
+ * robots.txt is (archive and record offset, or file), about 300 bytes per
  * site. Compiled matchers are built on first use and kept in an LRU bounded
  * by count and bytes; an evicted site is compiled again from its archive
  * when needed.

@@ -242,16 +242,18 @@ static void content_signal_same_in_robots(void **state) {
         ccsig_robots *r;
         ccsig_error err;
         assert_int_equal(ccsig_robots_compile(txt, strlen(txt), "r", &r, &err), CCSIG_OK);
-        static ccsig_robots_answer a;
-        assert_int_equal(ccsig_robots_check(r, "x", 1, "/", 1, &a), CCSIG_OK);
-        assert_int_equal(a.nst, 1);
+        ccsig_robots_answer *a = ccsig_robots_answer_new();
+        assert_non_null(a);
+        assert_int_equal(ccsig_robots_check(r, "x", 1, "/", 1, a), CCSIG_OK);
+        assert_int_equal(a->nst, 1);
         t_begin(NULL, NULL, false);
         t_header("Content-Signal", values[i]);
         ccsig_statement *h = &T.sts[0];
         for (int cat = 0; cat < CCSIG_CAT_COUNT; cat++)
-            if (a.st[0].cat[cat].state != h->cat[cat].state)
+            if (a->st[0].cat[cat].state != h->cat[cat].state)
                 fail_msg("'%s': category %d robots %d header %d", values[i], cat,
-                         a.st[0].cat[cat].state, h->cat[cat].state);
+                         a->st[0].cat[cat].state, h->cat[cat].state);
+        ccsig_robots_answer_free(a);
         ccsig_robots_free(r);
     }
 }
