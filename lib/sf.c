@@ -252,16 +252,18 @@ static size_t presize_count(const char *p, const char *end) {
     return end - p < PRESIZE_MIN_BYTES ? 0 : count_byte(p, end, ',');
 }
 
-static ccsig_status parse_key(parser *ps, ccsig_str *key, uint32_t *hash) {
+static inline ccsig_status parse_key(parser *ps, ccsig_str *key, uint32_t *hash) {
     const char *s = ps->cur;
     if (s >= ps->end || !(IS(*s, C_LCALPHA) || *s == '*'))
         return fail(ps, "expected a key (lowercase letter or '*')");
+    /* key_hash(*key), computed while the key is scanned */
+    uint64_t h = ccsig_fnv1a64(s, 1);
     const char *q = s + 1;
     while (q < ps->end && IS(*q, C_KEYCHAR))
-        q++;
+        h = ccsig_fnv1a64_more(h, q++, 1);
     key->p = s;
     key->len = (size_t)(q - s);
-    *hash = key_hash(*key);
+    *hash = (uint32_t)h;
     ps->cur = q;
     return CCSIG_OK;
 }
