@@ -47,6 +47,7 @@
 #include <zstd.h>
 
 #include "ccsig/buf.h"
+#include "ccsig/hashmap.h"
 #include "ccsig/warc.h"
 
 /* ------------------------------------------------------------------ rng -- */
@@ -464,11 +465,10 @@ static void uuid(rng *r, char *buf) {
 
 static void fake_digest(const char *p, size_t n, uint64_t salt, char *out) {
     static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    uint64_t h = 1469598103934665603ull ^ salt;
-    for (size_t i = 0; i < n; i += 7) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ull;
-    }
+    /* FNV-1a of every seventh byte, from the basis xor the salt */
+    uint64_t h = CCSIG_FNV1A64_OFFSET ^ salt;
+    for (size_t i = 0; i < n; i += 7)
+        h = ccsig_fnv1a64_more(h, p + i, 1);
     memcpy(out, "sha1:", 5);
     for (int i = 0; i < 32; i++) {
         h = h * 6364136223846793005ull + 1442695040888963407ull;
@@ -747,7 +747,7 @@ static void usage(FILE *f) {
                "  --pages N         pages to write (default 1000)\n"
                "  --size BYTES      write pages until the archive reaches BYTES (K, M, G)\n"
                "  --seed S          page seed (default 1); sites depend only on --sites\n"
-               "  --sites N         sites (default 40)\n"
+               "  --sites N         sites (default 40, at most 1000000)\n"
                "  --robots FILE     write the sites' robots.txt captures (WARC)\n"
                "  --robots-dir DIR  write HOST.txt files of the sites' robots.txt\n"
                "  --answers FILE    known answers, one JSON line per response/revisit\n"
@@ -838,7 +838,7 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    if (!out || nsites < 1 || nsites > 999 || (pages < 1 && !size) ||
+    if (!out || nsites < 1 || nsites > 1000000 || (pages < 1 && !size) ||
         (damage && pages > 0 && pages < 8)) {
         usage(stderr);
         return 2;

@@ -18,6 +18,8 @@
 
 #include "ccsig/sf.h"
 
+#include "ccsig/hashmap.h"
+
 /* Character class bits. */
 enum {
     C_LCALPHA = 1 << 0, /* a-z */
@@ -151,17 +153,9 @@ static inline ccsig_str key_at(const void *base, size_t elem, size_t i) {
     return *(const ccsig_str *)(const void *)((const char *)base + i * elem);
 }
 
-static inline uint32_t hash_step(uint32_t h, unsigned char c) {
-    return (h ^ c) * 16777619u;
-}
-
-#define HASH_SEED 2166136261u
-
-static uint32_t key_hash(ccsig_str k) {
-    uint32_t h = HASH_SEED;
-    for (size_t i = 0; i < k.len; i++)
-        h = hash_step(h, (unsigned char)k.p[i]);
-    return h;
+/* The library's one hash (ccsig/hashmap.h), its low 32 bits kept. */
+static inline uint32_t key_hash(ccsig_str k) {
+    return (uint32_t)ccsig_fnv1a64(k.p, k.len);
 }
 
 static inline bool same_key(ccsig_str a, ccsig_str b) {
@@ -262,17 +256,18 @@ static size_t presize_count(const char *p, const char *end) {
     return end - p < PRESIZE_MIN_BYTES ? 0 : count_byte(p, end, ',');
 }
 
-static ccsig_status parse_key(parser *ps, ccsig_str *key, uint32_t *hash) {
+static inline ccsig_status parse_key(parser *ps, ccsig_str *key, uint32_t *hash) {
     const char *s = ps->cur;
     if (s >= ps->end || !(IS(*s, C_LCALPHA) || *s == '*'))
         return fail(ps, "expected a key (lowercase letter or '*')");
-    uint32_t h = hash_step(HASH_SEED, (unsigned char)*s);
+    /* key_hash(*key), computed while the key is scanned */
+    uint64_t h = ccsig_fnv1a64(s, 1);
     const char *q = s + 1;
     while (q < ps->end && IS(*q, C_KEYCHAR))
-        h = hash_step(h, (unsigned char)*q++);
+        h = ccsig_fnv1a64_more(h, q++, 1);
     key->p = s;
     key->len = (size_t)(q - s);
-    *hash = h;
+    *hash = (uint32_t)h;
     ps->cur = q;
     return CCSIG_OK;
 }

@@ -16,6 +16,7 @@
 #define CCSIG_CREDIT_H
 
 #include "ccsig/buf.h"
+#include "ccsig/hashmap.h"
 #include "ccsig/summary.h"
 
 #ifdef __cplusplus
@@ -44,8 +45,7 @@ typedef struct ccsig_credit_party {
 } ccsig_credit_party;
 
 typedef struct ccsig_credit_map {
-    ccsig_credit_party **slots;
-    size_t cap, n;
+    ccsig_hashmap parties; /* party -> ccsig_credit_party * (owned) */
     uint64_t omitted_parties, omitted_records, omitted_bytes;
     bool failed; /* an allocation failed: some records are missing */
 } ccsig_credit_map;

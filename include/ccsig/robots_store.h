@@ -6,8 +6,11 @@
  * keeps them in the robotstxt/ folder of a crawl, request/response pairs)
  * and directories holding such archives and HOST.txt / HOST:PORT.txt files.
  * Opening it reads only an index: site key (scheme://host:port) -> where its
- * robots.txt is (archive and record offset, or file), about 100 bytes per
- * site. Compiled matchers are built on first use and kept in an LRU bounded
+ * robots.txt is (archive and record offset, or file), about 300 bytes per
+ * site: 56 to 112 bytes of hash table (ccsig/hashmap.h, at most half full),
+ * an 88-byte record, and the key and the robots.txt URL, each copied (280
+ * bytes measured for 100,000 sites with 30-byte keys and 40-byte URLs).
+ * Compiled matchers are built on first use and kept in an LRU bounded
  * by count and bytes; an evicted site is compiled again from its archive
  * when needed.
  *

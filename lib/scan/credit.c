@@ -11,17 +11,9 @@
 #include "ccsig/report.h"
 #include "scan_internal.h"
 
-static uint64_t hash_str(const char *p, size_t n) {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 void ccsig_credit_map_init(ccsig_credit_map *m) {
     memset(m, 0, sizeof *m);
+    ccsig_hashmap_init(&m->parties, sizeof(ccsig_credit_party *));
 }
 
 static void party_free(ccsig_credit_party *p) {
@@ -34,39 +26,12 @@ static void party_free(ccsig_credit_party *p) {
 }
 
 void ccsig_credit_map_free(ccsig_credit_map *m) {
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i])
-            party_free(m->slots[i]);
-    ccsig_free(m->slots);
-    memset(m, 0, sizeof *m);
-}
-
-static ccsig_credit_party **find_slot(ccsig_credit_map *m, const char *key, size_t n) {
-    size_t i = (size_t)hash_str(key, n) & (m->cap - 1);
-    while (m->slots[i]) {
-        if (strlen(m->slots[i]->party) == n && !memcmp(m->slots[i]->party, key, n))
-            return &m->slots[i];
-        i = (i + 1) & (m->cap - 1);
-    }
-    return &m->slots[i];
-}
-
-static bool grow(ccsig_credit_map *m) {
-    size_t nc = m->cap ? m->cap * 2 : 64;
-    ccsig_credit_party **old = m->slots;
-    size_t oc = m->cap;
-    ccsig_credit_party **slots = ccsig_calloc(nc, sizeof *m->slots);
-    if (!slots) {
-        m->failed = true;
-        return false;
-    }
-    m->slots = slots;
-    m->cap = nc;
-    for (size_t i = 0; i < oc; i++)
-        if (old[i])
-            *find_slot(m, old[i]->party, strlen(old[i]->party)) = old[i];
-    ccsig_free(old);
-    return true;
+    size_t pos = 0;
+    void *v;
+    while (ccsig_hashmap_next(&m->parties, &pos, NULL, &v))
+        party_free(*(ccsig_credit_party **)v);
+    ccsig_hashmap_free(&m->parties);
+    ccsig_credit_map_init(m);
 }
 
 /* Insert s into a sorted list of at most k distinct strings, keeping the
@@ -98,12 +63,10 @@ static bool keep_smallest(char **list, size_t *n, size_t k, const char *s, size_
 
 static ccsig_credit_party *party_get(ccsig_credit_map *m, const char *key, size_t n,
                                      uint64_t records, uint64_t bytes) {
-    if (m->n + 1 > m->cap / 2 && !grow(m))
-        return NULL;
-    ccsig_credit_party **slot = find_slot(m, key, n);
-    if (*slot)
+    ccsig_credit_party **slot = ccsig_hashmap_get(&m->parties, key, n);
+    if (slot)
         return *slot;
-    if (m->n >= CCSIG_CREDIT_MAX_PARTIES) {
+    if (ccsig_hashmap_count(&m->parties) >= CCSIG_CREDIT_MAX_PARTIES) {
         m->omitted_parties++;
         m->omitted_records += records;
         m->omitted_bytes += bytes;
@@ -111,7 +74,8 @@ static ccsig_credit_party *party_get(ccsig_credit_map *m, const char *key, size_
     }
     ccsig_credit_party *p = ccsig_calloc(1, sizeof *p);
     char *name = ccsig_strndup(key, n);
-    if (!p || !name) {
+    slot = p && name ? ccsig_hashmap_put(&m->parties, key, n, NULL) : NULL;
+    if (!slot) {
         ccsig_free(p);
         ccsig_free(name);
         m->failed = true;
@@ -119,7 +83,6 @@ static ccsig_credit_party *party_get(ccsig_credit_map *m, const char *key, size_
     }
     p->party = name;
     *slot = p;
-    m->n++;
     return p;
 }
 
@@ -178,10 +141,10 @@ static bool party_merge(ccsig_credit_party *d, const ccsig_credit_party *s) {
 }
 
 void ccsig_credit_merge(ccsig_credit_map *dst, const ccsig_credit_map *src) {
-    for (size_t i = 0; i < src->cap; i++) {
-        const ccsig_credit_party *s = src->slots[i];
-        if (!s)
-            continue;
+    size_t pos = 0;
+    void *v;
+    while (ccsig_hashmap_next(&src->parties, &pos, NULL, &v)) {
+        const ccsig_credit_party *s = *(ccsig_credit_party **)v;
         ccsig_credit_party *d = party_get(dst, s->party, strlen(s->party), s->records, s->bytes);
         if (d && !party_merge(d, s))
             dst->failed = true;
@@ -222,13 +185,14 @@ static int party_cmp(const void *a, const void *b) {
 }
 
 static ccsig_credit_party **sorted_parties(const ccsig_credit_map *m) {
-    ccsig_credit_party **v = ccsig_malloc((m->n ? m->n : 1) * sizeof *v);
+    size_t n = ccsig_hashmap_count(&m->parties);
+    ccsig_credit_party **v = ccsig_malloc((n ? n : 1) * sizeof *v);
     if (!v)
         return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i])
-            v[k++] = m->slots[i];
+    size_t k = 0, pos = 0;
+    void *p;
+    while (ccsig_hashmap_next(&m->parties, &pos, NULL, &p))
+        v[k++] = *(ccsig_credit_party **)p;
     qsort(v, k, sizeof *v, party_cmp);
     return v;
 }
@@ -344,24 +308,25 @@ static void md_cell(ccsig_buf *f, const char *s) {
 
 ccsig_status ccsig_credit_write(ccsig_buf *f, ccsig_credit_format fmt, const ccsig_credit_map *m,
                                 const ccsig_scan_profile *prof) {
+    size_t np = ccsig_hashmap_count(&m->parties);
     ccsig_credit_party **v = sorted_parties(m);
     if (!v)
         return CCSIG_ERR_NOMEM;
     ccsig_status st = CCSIG_OK;
     uint64_t records = 0, bytes = 0;
-    for (size_t i = 0; i < m->n; i++) {
+    for (size_t i = 0; i < np; i++) {
         records += v[i]->records;
         bytes += v[i]->bytes;
     }
     ccsig_buf t = CCSIG_BUF_INIT;
     if (fmt == CCSIG_CREDIT_JSON) {
         json_t *parties = json_array();
-        for (size_t i = 0; i < m->n; i++)
+        for (size_t i = 0; i < np; i++)
             json_array_append_new(parties, party_json(v[i], prof));
         json_t *o = json_pack(
             "{s:s, s:i, s:o, s:{s:o, s:o, s:o}, s:o, s:{s:o, s:o, s:o}}", "type", "ccsig-credit",
             "version", 1, "profile", scan_profile_json_new(prof), "totals", "parties",
-            scan_u64_json(m->n), "records", scan_u64_json(records), "bytes", scan_u64_json(bytes),
+            scan_u64_json(np), "records", scan_u64_json(records), "bytes", scan_u64_json(bytes),
             "parties", parties, "omitted", "parties", scan_u64_json(m->omitted_parties), "records",
             scan_u64_json(m->omitted_records), "bytes", scan_u64_json(m->omitted_bytes));
         char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
@@ -377,7 +342,7 @@ ccsig_status ccsig_credit_write(ccsig_buf *f, ccsig_credit_format fmt, const ccs
         ccsig_buf_puts(f,
                        "party,collection,signals,obligations,declared_in,records,bytes,first_date,"
                        "last_date,credit_text\n");
-        for (size_t i = 0; i < m->n; i++) {
+        for (size_t i = 0; i < np; i++) {
             const ccsig_credit_party *p = v[i];
             ccsig_buf_clear(&t);
             csv_field(f, p->party);
@@ -418,14 +383,14 @@ ccsig_status ccsig_credit_write(ccsig_buf *f, ccsig_credit_format fmt, const ccs
         ccsig_buf_printf(f, "Content used");
         if ((unsigned)prof->p.use < CCSIG_CAT_COUNT)
             ccsig_buf_printf(f, " for %s", ccsig_category_title(prof->p.use));
-        ccsig_buf_printf(f, " under CC signals: %zu declaring %s, %" PRIu64 " records, %s.\n\n",
-                         m->n, m->n == 1 ? "party" : "parties", records, size);
-        if (m->n) {
+        ccsig_buf_printf(f, " under CC signals: %zu declaring %s, %" PRIu64 " records, %s.\n\n", np,
+                         np == 1 ? "party" : "parties", records, size);
+        if (np) {
             ccsig_buf_printf(f,
                              "| Declaring party | CC signal | Obligations | Records | Bytes |\n");
             ccsig_buf_printf(f, "| --- | --- | --- | ---: | ---: |\n");
         }
-        for (size_t i = 0; i < m->n; i++) {
+        for (size_t i = 0; i < np; i++) {
             const ccsig_credit_party *p = v[i];
             ccsig_buf_clear(&t);
             signals_list(&t, p->signals, ", ", false);
@@ -436,9 +401,9 @@ ccsig_status ccsig_credit_write(ccsig_buf *f, ccsig_credit_format fmt, const ccs
             md_cell(f, ccsig_buf_cstr(&t));
             ccsig_buf_printf(f, " | %" PRIu64 " | %" PRIu64 " |\n", p->records, p->bytes);
         }
-        if (m->n)
+        if (np)
             ccsig_buf_printf(f, "\n## Credit lines\n\n");
-        for (size_t i = 0; i < m->n; i++) {
+        for (size_t i = 0; i < np; i++) {
             ccsig_buf_clear(&t);
             ccsig_credit_text(&t, v[i], prof);
             ccsig_buf_puts(f, "- ");

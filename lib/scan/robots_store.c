@@ -28,6 +28,7 @@
 #include "ccsig/robots.h"
 #include "ccsig/warc.h"
 #include "ccsig/alloc.h"
+#include "ccsig/hashmap.h"
 #include "ccsig/robots_store.h"
 
 #define NONE UINT64_MAX
@@ -38,17 +39,16 @@
 
 typedef struct cache_entry cache_entry;
 
+/* A site's capture; the index maps its key ("https://host[:port]") to it. */
 typedef struct site {
-    char *key;       /* "https://host[:port]" */
     char *url;       /* the robots.txt URL or file path (provenance origin) */
-    int src;         /* index into sources */
     uint64_t offset; /* record offset in the archive; NONE for a file */
     char date[32];
+    int src;        /* index into sources */
     int status;     /* HTTP status of the capture; -1 none (a file: 200) */
     char *location; /* 3xx: where it points */
-    char *body;     /* inline body (see INLINE_BODIES_MAX) */
+    char *body;     /* inline body (see INLINE_BODIES_MAX); NULL: none */
     size_t body_len;
-    bool inline_body;
     cache_entry *cached;
 } site;
 
@@ -71,7 +71,8 @@ typedef struct source {
 struct ccsig_robots_store {
     source *src;
     size_t nsrc;
-    site **slots;
+    ccsig_hashmap index; /* site key -> uint32_t index into sites */
+    site *sites;         /* n of cap; shrunk to n at the end of open */
     size_t cap, n;
     char agent[256];
     pthread_mutex_t mu;
@@ -93,77 +94,51 @@ struct ccsig_robots_store_query {
 
 /* ---------------------------------------------------------------- index -- */
 
-static uint64_t hash_str(const char *p) {
-    uint64_t h = 1469598103934665603ull;
-    for (; *p; p++) {
-        h ^= (unsigned char)*p;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-static site **slot_for(ccsig_robots_store *s, const char *key) {
-    size_t i = (size_t)hash_str(key) & (s->cap - 1);
-    while (s->slots[i] && strcmp(s->slots[i]->key, key) != 0)
-        i = (i + 1) & (s->cap - 1);
-    return &s->slots[i];
-}
-
 static site *find_site(const ccsig_robots_store *s, const char *key) {
-    if (!s->cap)
-        return NULL;
-    size_t i = (size_t)hash_str(key) & (s->cap - 1);
-    while (s->slots[i]) {
-        if (!strcmp(s->slots[i]->key, key))
-            return s->slots[i];
-        i = (i + 1) & (s->cap - 1);
-    }
-    return NULL;
-}
-
-static bool grow(ccsig_robots_store *s) {
-    size_t nc = s->cap ? s->cap * 2 : 256;
-    site **old = s->slots;
-    size_t oc = s->cap;
-    s->slots = ccsig_calloc(nc, sizeof *s->slots);
-    if (!s->slots) {
-        s->slots = old;
-        return false;
-    }
-    s->cap = nc;
-    for (size_t i = 0; i < oc; i++)
-        if (old[i])
-            *slot_for(s, old[i]->key) = old[i];
-    ccsig_free(old);
-    return true;
+    const uint32_t *i = ccsig_hashmap_get(&s->index, key, strlen(key));
+    return i ? &s->sites[*i] : NULL;
 }
 
 static void site_free(site *t) {
-    ccsig_free(t->key);
     ccsig_free(t->url);
     ccsig_free(t->location);
     ccsig_free(t->body);
-    ccsig_free(t);
 }
 
-/* Put a capture in the index unless an at least as recent one is there. */
-static bool add_site(ccsig_robots_store *s, site *t) {
-    if (s->n + 1 > s->cap / 2 && !grow(s))
+/* Put a capture for site key in the index unless an at least as recent one
+ * is there; the index takes t's strings (freed here when it is dropped). */
+static bool add_site(ccsig_robots_store *s, const char *key, site *t) {
+    if (s->n == s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 256;
+        site *ns = nc <= UINT32_MAX ? ccsig_realloc(s->sites, nc * sizeof *ns) : NULL;
+        if (!ns) {
+            site_free(t);
+            return false;
+        }
+        s->sites = ns;
+        s->cap = nc;
+    }
+    bool created;
+    uint32_t *i = ccsig_hashmap_put(&s->index, key, strlen(key), &created);
+    if (!i) {
+        site_free(t);
         return false;
-    site **slot = slot_for(s, t->key);
-    if (*slot) {
-        if (strcmp(t->date, (*slot)->date) < 0) {
+    }
+    if (created) {
+        *i = (uint32_t)s->n++;
+    } else {
+        site *old = &s->sites[*i];
+        if (strcmp(t->date, old->date) < 0) {
+            if (t->body)
+                s->inline_bytes -= t->body_len;
             site_free(t);
             return true;
         }
-        if ((*slot)->inline_body)
-            s->inline_bytes -= (*slot)->body_len;
-        site_free(*slot);
-        *slot = t;
-        return true;
+        if (old->body)
+            s->inline_bytes -= old->body_len;
+        site_free(old);
     }
-    *slot = t;
-    s->n++;
+    s->sites[*i] = *t;
     return true;
 }
 
@@ -254,12 +229,7 @@ static bool index_archive(ccsig_robots_store *s, int src, ccsig_warc_reader *rd,
         ccsig_error e;
         if (ccsig_http_parse(a, rec.block, rec.block_len, http, &e))
             continue;
-        site *t = ccsig_calloc(1, sizeof *t);
-        if (!t) {
-            close(fd);
-            return false;
-        }
-        t->key = ccsig_strdup(key);
+        site rt = {0}, *t = &rt;
         t->url = dupn(rec.h.target_uri.p, rec.h.target_uri.len);
         t->src = src;
         t->offset = rec.offset;
@@ -276,13 +246,14 @@ static bool index_archive(ccsig_robots_store *s, int src, ccsig_warc_reader *rd,
             size_t hl = http->kind == CCSIG_HTTP_NONE ? 0 : http->header_len;
             size_t n = rec.block_len - hl;
             if (s->inline_bytes + n <= INLINE_BODIES_MAX) {
-                t->body = dupn(rec.block + hl, n);
-                t->body_len = n;
-                t->inline_body = true;
-                s->inline_bytes += n;
+                t->body = dupn(rec.block + hl, n); /* NULL: read it again */
+                if (t->body) {
+                    t->body_len = n;
+                    s->inline_bytes += n;
+                }
             }
         }
-        if (!t->key || !t->url || !add_site(s, t)) {
+        if (!t->url || !add_site(s, key, t)) {
             close(fd);
             return false;
         }
@@ -350,18 +321,13 @@ static bool index_dir(ccsig_robots_store *s, int src, ccsig_warc_reader *rd, ccs
             ccsig_url u;
             if (!ccsig_url_split(ccsig_str_c(url), &u) || !ccsig_url_site(&u, key, sizeof key))
                 continue;
-            site *t = ccsig_calloc(1, sizeof *t);
-            if (!t) {
-                ok = false;
-                break;
-            }
+            site rt = {0}, *t = &rt;
             snprintf(file, sizeof file, "%s/%s", path, e->d_name);
-            t->key = ccsig_strdup(key);
             t->url = ccsig_strdup(file);
             t->src = src;
             t->offset = NONE;
             t->status = 200;
-            if (!t->key || !t->url || !add_site(s, t))
+            if (!t->url || !add_site(s, key, t))
                 ok = false;
         }
     }
@@ -401,6 +367,7 @@ ccsig_status ccsig_robots_store_open(const char *const *paths, size_t n,
     s->report_ctx = opt->report_ctx;
     snprintf(s->agent, sizeof s->agent, "%s", opt->agent ? opt->agent : "*");
     pthread_mutex_init(&s->mu, NULL);
+    ccsig_hashmap_init(&s->index, sizeof(uint32_t));
     ccsig_warc_reader *rd = ccsig_warc_reader_new(NULL);
     ccsig_http_msg *http = ccsig_malloc(sizeof *http);
     ccsig_arena a;
@@ -447,6 +414,13 @@ ccsig_status ccsig_robots_store_open(const char *const *paths, size_t n,
         ccsig_robots_store_free(s);
         return st;
     }
+    if (s->n && s->n < s->cap) { /* the index is read-only from here: trim it */
+        site *ns = ccsig_realloc(s->sites, s->n * sizeof *ns);
+        if (ns) {
+            s->sites = ns;
+            s->cap = s->n;
+        }
+    }
     s->stats.sites = s->n;
     *out = s;
     return CCSIG_OK;
@@ -461,10 +435,10 @@ void ccsig_robots_store_free(ccsig_robots_store *s) {
         ccsig_free(c->origin);
         ccsig_free(c);
     }
-    for (size_t i = 0; i < s->cap; i++)
-        if (s->slots[i])
-            site_free(s->slots[i]);
-    ccsig_free(s->slots);
+    for (size_t i = 0; i < s->n; i++)
+        site_free(&s->sites[i]);
+    ccsig_free(s->sites);
+    ccsig_hashmap_free(&s->index);
     for (size_t i = 0; i < s->nsrc; i++)
         ccsig_free(s->src[i].path);
     ccsig_free(s->src);
@@ -483,7 +457,7 @@ ccsig_robots_store_stats ccsig_robots_store_get_stats(ccsig_robots_store *s) {
 
 /* Read the capture's body again from its source. */
 static char *read_body(ccsig_robots_store *s, const site *t, size_t *len) {
-    if (t->inline_body) {
+    if (t->body) {
         *len = t->body_len;
         return dupn(t->body, t->body_len);
     }
@@ -557,15 +531,13 @@ static const site *follow(const ccsig_robots_store *s, const site *t, ccsig_robo
         if (t->status >= 300 && t->status < 400) {
             if (!t->location || hop == MAX_REDIRECTS)
                 break;
-            /* An absolute Location, or a path on the same site. */
+            /* An absolute Location; a path on the same site ('/...') leads
+             * back to this capture, which is a dead end like any loop. */
             char key[600];
             ccsig_url u;
-            if (t->location[0] == '/') {
-                snprintf(key, sizeof key, "%s", t->key);
-            } else if (!ccsig_url_split(ccsig_str_c(t->location), &u) ||
-                       !ccsig_url_site(&u, key, sizeof key)) {
+            if (t->location[0] == '/' || !ccsig_url_split(ccsig_str_c(t->location), &u) ||
+                !ccsig_url_site(&u, key, sizeof key))
                 break;
-            }
             const site *next = find_site(s, key);
             if (!next || next == t)
                 break;

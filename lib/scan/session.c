@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "ccsig/alloc.h"
+#include "ccsig/hashmap.h"
 #include "ccsig/report.h"
 #include "ccsig/scan.h"
 #include "ccsig/evaluate.h"
@@ -885,13 +886,15 @@ static void worker_free(worker *w) {
 
 /* ------------------------------------------------------------ revisits -- */
 
+/* The revisit index is deliberately not a ccsig_hashmap: it is allocated
+ * once at its full size (--revisits entries), keeps no copies of keys
+ * (they stay in the rv entries) and allocates nothing per record on the
+ * scan's hot path. Only its hash is the library's one FNV-1a: the seed byte
+ * (1: digest, 2: record id) is hashed before the key, so the two kinds of
+ * key sharing the table spread independently. */
 static uint64_t hash_bytes(const char *p, size_t n, uint64_t seed) {
-    uint64_t h = 1469598103934665603ull ^ seed;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ull;
-    }
-    return h;
+    unsigned char s = (unsigned char)seed;
+    return ccsig_fnv1a64_more(ccsig_fnv1a64(&s, 1), p, n);
 }
 
 /* Index slot for key (seed 1: digest, 2: record id). */

@@ -312,15 +312,12 @@ static void test_outputs_read_back(void **state) {
                          CCSIG_OK);
         assert_int_equal(type, CCSIG_SCAN_OUTPUT_CREDIT);
     }
-    assert_int_equal(twice.n, 1);
-    uint64_t records = 0, bytes = 0;
-    for (size_t i = 0; i < twice.cap; i++)
-        if (twice.slots[i]) {
-            records += twice.slots[i]->records;
-            bytes += twice.slots[i]->bytes;
-        }
-    assert_int_equal(records, 2);
-    assert_int_equal(bytes, 200);
+    assert_int_equal(ccsig_hashmap_count(&twice.parties), 1);
+    ccsig_credit_party **party = ccsig_hashmap_get(&twice.parties, "https://example.org", 19);
+    assert_non_null(party);
+    assert_string_equal((*party)->party, "https://example.org");
+    assert_int_equal((*party)->records, 2);
+    assert_int_equal((*party)->bytes, 200);
 
     /* not JSON: where and what */
     const char bad[] = "{\n  \"type\": }";
