@@ -173,7 +173,10 @@ typedef struct ccsig_eval_result {
 } ccsig_eval_result;
 
 /* Evaluate one asset. out may be reused across calls (nothing in it needs
- * freeing). Returns CCSIG_OK; CCSIG_ERR_USAGE when in, a or out is NULL. A
+ * freeing): out->c's arrays and everything the statements and notes point
+ * to that is not the caller's input live in the arena a, so out is valid
+ * until a is reset or freed. Returns CCSIG_OK; CCSIG_ERR_USAGE when in, a or
+ * out is NULL; CCSIG_ERR_NOMEM when the arena cannot hold the collector. A
  * source that cannot be read is a note, never a failure. */
 ccsig_status ccsig_evaluate(const ccsig_eval_input *in, ccsig_arena *a, ccsig_eval_result *out);
 
