@@ -242,9 +242,11 @@ static void content_signal_same_in_robots(void **state) {
         ccsig_robots *r;
         ccsig_error err;
         assert_int_equal(ccsig_robots_compile(txt, strlen(txt), "r", &r, &err), CCSIG_OK);
-        static ccsig_robots_answer a;
-        assert_int_equal(ccsig_robots_check(r, "x", 1, "/", 1, &a), CCSIG_OK);
-        assert_int_equal(a.nst, 1);
+        ccsig_robots_answer *ans = ccsig_robots_answer_new();
+        assert_non_null(ans);
+        assert_int_equal(ccsig_robots_check(r, "x", 1, "/", 1, ans), CCSIG_OK);
+        assert_int_equal(ans->nst, 1);
+        const ccsig_robots_answer a = *ans;
         t_begin(NULL, NULL, false);
         t_header("Content-Signal", values[i]);
         ccsig_statement *h = &T.sts[0];
@@ -252,6 +254,7 @@ static void content_signal_same_in_robots(void **state) {
             if (a.st[0].cat[cat].state != h->cat[cat].state)
                 fail_msg("'%s': category %d robots %d header %d", values[i], cat,
                          a.st[0].cat[cat].state, h->cat[cat].state);
+        ccsig_robots_answer_free(ans);
         ccsig_robots_free(r);
     }
 }
