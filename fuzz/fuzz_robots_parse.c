@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (ccsig_robots_lint(p, size, &res, &err) != CCSIG_OK)
         return 0;
     for (size_t i = 0; i < res.n; i++) {
-        if (res.v[i].line == 0 || res.v[i].column == 0 || !res.v[i].id)
+        if (res.v[i].line == 0 || res.v[i].column == 0 || !res.v[i].code)
             abort();
         if (i && res.v[i - 1].line > res.v[i].line)
             abort();
