@@ -47,6 +47,8 @@ struct ccsig_checker {
 struct ccsig_url_check {
     ccsig_arena arena;
     ccsig_url_result res;
+    ccsig_eval_result ev;     /* res.ev */
+    char error[640];          /* res.error */
     ccsig_robots_answer *ans; /* ccsig_robots_answer_new */
     ccsig_provenance rule;
     char crawl_text[400];
@@ -319,7 +321,7 @@ static void read_asset(ccsig_checker *k, ccsig_url_check *w, const char *url) {
     ccsig_status st = ccsig_fetch_get(k->f, url, &req, &w->resp);
     w->have_resp = true;
     if (st) {
-        snprintf(res->error, sizeof res->error, "GET %s: %s", url, w->resp.error);
+        snprintf(w->error, sizeof w->error, "GET %s: %s", url, w->resp.error);
         res->status = CCSIG_ERR_IO;
         return;
     }
@@ -329,12 +331,12 @@ static void read_asset(ccsig_checker *k, ccsig_url_check *w, const char *url) {
     res->content_type = w->resp.content_type;
     res->asset_partial = w->resp.partial;
     if (w->resp.status >= 400) {
-        snprintf(res->error, sizeof res->error, "GET %s: HTTP %ld", url, w->resp.status);
+        snprintf(w->error, sizeof w->error, "GET %s: HTTP %ld", url, w->resp.status);
         res->status = CCSIG_ERR_IO;
         return;
     }
     if (!body_append(w, w->resp.body ? w->resp.body : "", w->resp.len)) {
-        snprintf(res->error, sizeof res->error, "out of memory");
+        snprintf(w->error, sizeof w->error, "out of memory");
         res->status = CCSIG_ERR_NOMEM;
         return;
     }
@@ -391,8 +393,10 @@ ccsig_status ccsig_fetch_evaluate_url(ccsig_checker *k, ccsig_url_check *w, cons
     ccsig_arena_reset(&w->arena);
     drop_asset(w);
     w->nnotes = 0;
-    memset((char *)res + offsetof(ccsig_url_result, known), 0,
-           sizeof *res - offsetof(ccsig_url_result, known));
+    memset(res, 0, sizeof *res);
+    res->ev = &w->ev;
+    w->error[0] = '\0';
+    res->error = w->error;
     res->crawl = CCSIG_STATE_UNKNOWN;
     res->status = CCSIG_OK;
     ccsig_eval_robots rb = {CCSIG_ROBOTS_NONE, CCSIG_STATE_UNKNOWN, NULL, NULL, 0};
@@ -413,7 +417,7 @@ ccsig_status ccsig_fetch_evaluate_url(ccsig_checker *k, ccsig_url_check *w, cons
     ccsig_url pu;
     if (!ccsig_url_split(ccsig_str_c(url), &pu) || !ccsig_url_is_http(&pu) ||
         !ccsig_url_site(&pu, origin, sizeof origin)) {
-        snprintf(res->error, sizeof res->error, "not an absolute http(s) URL");
+        snprintf(w->error, sizeof w->error, "not an absolute http(s) URL");
         res->status = CCSIG_ERR_USAGE;
         goto evaluate;
     }
@@ -427,7 +431,7 @@ ccsig_status ccsig_fetch_evaluate_url(ccsig_checker *k, ccsig_url_check *w, cons
     if (rf->state == CCSIG_ROBOTS_FOUND) {
         const ccsig_robots *m = compiled_for(k, rf);
         if (!m) {
-            snprintf(res->error, sizeof res->error, "out of memory compiling %.400s", rf->url);
+            snprintf(w->error, sizeof w->error, "out of memory compiling %.400s", rf->url);
             res->status = CCSIG_ERR_NOMEM;
             goto evaluate;
         }
@@ -517,14 +521,14 @@ evaluate:
     in.links = w->links;
     in.nlinks = nlinks;
     in.tdmrep = have_tdm ? &tdm : NULL;
-    if (ccsig_evaluate(&in, &w->arena, &res->ev))
+    if (ccsig_evaluate(&in, &w->arena, &w->ev))
         res->status = CCSIG_ERR_NOMEM;
     if (!have_tdm) /* the URL was not crawled: no site documents */
         goto done;
 
     /* 4. RSL documents named by robots.txt, a Link header or the HTML */
     {
-        const ccsig_collect *c = &res->ev.c;
+        const ccsig_collect *c = &w->ev.c;
         const char *base = res->asset_url ? res->asset_url : url;
         for (size_t i = 0; i < c->nlinks && nrsl < CCSIG_CHECK_MAX_RSL; i++) {
             if (c->links[i].kind != CCSIG_LINK_RSL)
@@ -552,7 +556,7 @@ evaluate:
     if (nrsl) {
         in.rsl = rsl;
         in.nrsl = nrsl;
-        if (ccsig_evaluate(&in, &w->arena, &res->ev))
+        if (ccsig_evaluate(&in, &w->arena, &w->ev))
             res->status = CCSIG_ERR_NOMEM;
     }
 done:

@@ -170,7 +170,8 @@ ccsig_status ccsig_evaluate(const ccsig_eval_input *in, ccsig_arena *a, ccsig_ev
         agent = ccsig_str_make("", 0);
     ccsig_asset_ctx ctx = {agent, in->origin.len ? in->origin : in->url, in->url,
                            out->kind == CCSIG_ASSET_IMAGE};
-    ccsig_collect_init(c, a, &ctx);
+    if (ccsig_collect_init(c, a, &ctx))
+        return CCSIG_ERR_NOMEM;
     for (size_t i = 0; i < in->nnotes; i++)
         ccsig_collect_note(c, &in->notes[i].src, "%.*s", (int)in->notes[i].message.len,
                            in->notes[i].message.p);
@@ -274,5 +275,8 @@ ccsig_status ccsig_evaluate_response(const char *block, size_t len, const ccsig_
     x.nfields = x.response ? msg->nfields : 0;
     x.body = x.response ? block + msg->header_len : NULL;
     x.body_len = x.response ? len - msg->header_len : 0;
-    return ccsig_evaluate(&x, a, out);
+    st = ccsig_evaluate(&x, a, out);
+    if (st == CCSIG_ERR_NOMEM)
+        ccsig_error_set(err, st, 0, "out of memory: the arena cannot hold the collector");
+    return st;
 }

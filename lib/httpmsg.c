@@ -223,6 +223,8 @@ ccsig_status ccsig_http_parse(ccsig_arena *a, const char *p, size_t len, ccsig_h
     m->anomalies = 0;
     m->nfields = 0;
     m->dropped = 0;
+    m->fields = NULL;
+    m->cap = 0;
     if (len == 0) {
         m->anomalies |= CCSIG_HTTP_A_NO_END;
         return CCSIG_OK;
@@ -248,7 +250,14 @@ ccsig_status ccsig_http_parse(ccsig_arena *a, const char *p, size_t len, ccsig_h
         m->kind = CCSIG_HTTP_FIELDS;
         m->anomalies |= CCSIG_HTTP_A_NO_START;
     }
-    ccsig_http_fields fs = {m->fields, CCSIG_HTTP_MAX_FIELDS, 0, 0, 0, 0, false};
+    m->fields = a ? ccsig_arena_alloc(a, CCSIG_HTTP_MAX_FIELDS * sizeof *m->fields) : NULL;
+    if (!m->fields) {
+        m->kind = CCSIG_HTTP_NONE;
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory for %d header fields",
+                               CCSIG_HTTP_MAX_FIELDS);
+    }
+    m->cap = CCSIG_HTTP_MAX_FIELDS;
+    ccsig_http_fields fs = {m->fields, m->cap, 0, 0, 0, 0, false};
     ccsig_status st = read_fields(a, p, len, pos, &fs, err);
     m->nfields = fs.n;
     m->dropped = fs.dropped;

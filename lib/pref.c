@@ -113,13 +113,25 @@ const char *ccsig_warning_id(ccsig_warning_code c) {
     return (unsigned)c < sizeof warning_ids / sizeof warning_ids[0] ? warning_ids[c] : "warning";
 }
 
+void ccsig_warnings_init(ccsig_warnings *w, ccsig_arena *a) {
+    memset(w, 0, sizeof *w);
+    w->arena = a;
+}
+
 static void add_warning(ccsig_warnings *w, ccsig_warning_code code, size_t off, ccsig_str key,
                         ccsig_str value) {
     if (!w)
         return;
-    if (w->n >= CCSIG_MAX_WARNINGS) {
-        w->dropped++;
-        return;
+    if (w->n >= w->cap) {
+        ccsig_warning *v = !w->cap && w->arena
+                               ? ccsig_arena_alloc(w->arena, CCSIG_MAX_WARNINGS * sizeof *v)
+                               : NULL;
+        if (!v) {
+            w->dropped++;
+            return;
+        }
+        w->v = v;
+        w->cap = CCSIG_MAX_WARNINGS;
     }
     ccsig_warning *x = &w->v[w->n++];
     x->code = code;
@@ -259,6 +271,8 @@ ccsig_status ccsig_pref_parse(ccsig_arena *a, const char *p, size_t len, ccsig_s
     ccsig_provenance src = st->src;
     ccsig_statement_init(st, src.kind);
     st->src = src;
+    if (w && !w->cap && !w->arena)
+        w->arena = a;
     ccsig_sf_dict d;
     size_t wmark = w ? w->n : 0;
     ccsig_status rc = ccsig_sf_parse_dict_dups(a, p, len, &d, err, on_dup, w);

@@ -212,9 +212,7 @@ static void lint_expression(lint_ctx *c, ccsig_arena *a, const robots_lexline *l
     const char *p = c->p;
     ccsig_statement st;
     ccsig_statement_init(&st, CCSIG_SRC_ROBOTS);
-    ccsig_warnings w;
-    w.n = 0;
-    w.dropped = 0;
+    ccsig_warnings w = {0}; /* its array goes in a, after the reset below */
     ccsig_error err;
     ccsig_error_clear(&err);
     size_t base = (size_t)(expr.p - p);

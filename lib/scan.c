@@ -16,6 +16,7 @@ struct ccsig_scanner {
     ccsig_arena arena;
     ccsig_http_msg http;
     ccsig_eval_result ev;
+    ccsig_statement sts[CCSIG_SCAN_MAX_STATEMENTS]; /* storage behind ccsig_scan_result.sts */
 };
 
 /* -------------------------------------------------------------- scanner -- */
@@ -56,6 +57,8 @@ ccsig_status ccsig_scan_record(ccsig_scanner *s, const ccsig_warc_record *rec,
     res->payload = rec->block;
     res->payload_held = rec->block_len;
     res->payload_len = rec->h.content_length;
+    res->sts = s->sts;
+    res->cap = CCSIG_SCAN_MAX_STATEMENTS;
     res->n = res->n_robots = res->dropped = 0;
     res->header_invalid = false;
     res->robots = robots ? robots->known : CCSIG_ROBOTS_NONE;
@@ -92,7 +95,7 @@ ccsig_status ccsig_scan_record(ccsig_scanner *s, const ccsig_warc_record *rec,
     }
     /* the first CCSIG_SCAN_MAX_STATEMENTS, robots.txt ones first */
     for (size_t i = 0; i < ev->c.n; i++) {
-        if (res->n == CCSIG_SCAN_MAX_STATEMENTS) {
+        if (res->n >= res->cap) {
             res->dropped++;
             continue;
         }
@@ -114,7 +117,7 @@ ccsig_status ccsig_scan_record(ccsig_scanner *s, const ccsig_warc_record *rec,
 void ccsig_scan_add(ccsig_scanner *s, ccsig_scan_result *res, const ccsig_statement *sts,
                     size_t n) {
     for (size_t i = 0; i < n; i++) {
-        if (res->n == CCSIG_SCAN_MAX_STATEMENTS) {
+        if (res->n >= res->cap) {
             res->dropped++;
             continue;
         }

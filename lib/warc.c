@@ -191,7 +191,7 @@ static void set_known(ccsig_warc_header *h, ccsig_str name, ccsig_str v) {
 
 ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
                                      ccsig_warc_header *h, ccsig_error *err) {
-    memset(h, 0, offsetof(ccsig_warc_header, fields));
+    memset(h, 0, sizeof *h);
     if (len < 6 || memcmp(p, "WARC/", 5) != 0)
         return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "no WARC version line");
     const char *lf = memchr(p, '\n', len);
@@ -214,7 +214,11 @@ ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
     /* The fields: the one field-block grammar (httpmsg.h), WARC 1.1 §4
      * folding included; lines without a colon carry nothing, as in jwarc. */
     size_t pos = lf ? vl + 1 : len;
-    ccsig_http_fields fs = {h->fields, CCSIG_WARC_MAX_FIELDS, 0, 0, 0, 0, false};
+    h->fields = ccsig_arena_alloc(a, CCSIG_WARC_MAX_FIELDS * sizeof *h->fields);
+    if (!h->fields)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, pos, "no memory for the WARC fields");
+    h->cap = CCSIG_WARC_MAX_FIELDS;
+    ccsig_http_fields fs = {h->fields, h->cap, 0, 0, 0, 0, false};
     ccsig_error ferr;
     if (ccsig_http_fields_parse(a, p + pos, len - pos, &fs, &ferr) != CCSIG_OK)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, pos + ferr.offset,

@@ -238,8 +238,7 @@ int policy_finish(policy *p, char *err, size_t errlen) {
         r->stmt.src.origin = ccsig_str_c(p->source);
         r->stmt.src.text = ccsig_str_c(r->expression);
         ccsig_error e;
-        ccsig_warnings w;
-        w.n = 0;
+        ccsig_warnings w = {0};
         /* Our own expression must parse: anything else is a generator bug. */
         if (ccsig_pref_parse(&a, r->expression, strlen(r->expression), &r->stmt, &w, &e) !=
             CCSIG_OK) {

@@ -58,10 +58,13 @@ ccsig_status ccsig_checker_new(const ccsig_check_opts *o, ccsig_checker **out, c
  * invalid. */
 void ccsig_checker_free(ccsig_checker *k);
 
-/* What was found for one URL. Strings and statements point into the
- * ccsig_url_check that holds it and into the checker. */
+/* What was found for one URL. Memory: the result, the evaluation it points
+ * to (ev), the error text and every string and statement in them live in the
+ * ccsig_url_check that made it (and its arena) and in the checker: valid
+ * until the next ccsig_fetch_evaluate_url with that ccsig_url_check or until
+ * it is freed. The caller owns nothing and never allocates one. */
 typedef struct ccsig_url_result {
-    ccsig_eval_result ev;         /* statements, notes, links, verdict, decision */
+    const ccsig_eval_result *ev;  /* statements, notes, links, verdict, decision */
     ccsig_robots_status known;    /* NONE when the robots.txt was not asked (bad URL) */
     ccsig_state crawl;            /* ALLOW, DENY; UNKNOWN when known is NONE */
     const ccsig_provenance *rule; /* the deciding line, or why crawling is refused; may be NULL */
@@ -79,7 +82,7 @@ typedef struct ccsig_url_result {
                                  http(s) URL; CCSIG_ERR_IO: the asset could not be fetched or
                                  answered 4xx/5xx (the rest was still evaluated);
                                  CCSIG_ERR_NOMEM */
-    char error[640];          /* why, when status is not CCSIG_OK */
+    const char *error;        /* why, when status is not CCSIG_OK; "" otherwise */
 } ccsig_url_result;
 
 typedef struct ccsig_url_check ccsig_url_check;

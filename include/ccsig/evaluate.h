@@ -183,10 +183,13 @@ void ccsig_evaluate_decide(const ccsig_statement *sts, size_t n, const ccsig_pro
                            ccsig_verdict *verdict, ccsig_decision *decision);
 
 /* Evaluate one asset. out may be reused across calls (nothing in it needs
- * freeing). Returns CCSIG_OK; CCSIG_ERR_USAGE when in, a or out is NULL;
- * CCSIG_ERR_NOMEM when the arena failed (a->failed: a reader may have
- * dropped a statement, so the verdict is not an answer). A source that
- * cannot be read is a note, never a failure. */
+ * freeing): out->c's arrays and everything the statements and notes point
+ * to that is not the caller's input live in the arena a, so out is valid
+ * until a is reset or freed. Returns CCSIG_OK; CCSIG_ERR_USAGE when in, a or
+ * out is NULL; CCSIG_ERR_NOMEM when the arena cannot hold the collector or
+ * failed while the readers ran (a->failed: a reader may have dropped a
+ * statement, so the verdict is not an answer). A source that cannot be read
+ * is a note, never a failure. */
 ccsig_status ccsig_evaluate(const ccsig_eval_input *in, ccsig_arena *a, ccsig_eval_result *out);
 
 /* Evaluate a captured HTTP response: block[0..len) is the status line, the

@@ -105,8 +105,10 @@ typedef struct ccsig_http_msg {
                            the content starts at p + header_len */
     unsigned anomalies; /* CCSIG_HTTP_A_* */
     size_t nfields;
-    size_t dropped; /* fields past CCSIG_HTTP_MAX_FIELDS */
-    ccsig_http_field fields[CCSIG_HTTP_MAX_FIELDS];
+    size_t dropped;           /* fields past cap */
+    ccsig_http_field *fields; /* nfields used of cap, in the arena given to ccsig_http_parse */
+    size_t cap;               /* CCSIG_HTTP_MAX_FIELDS once allocated; 0 (fields NULL) when the
+                                 block has no fields to read */
 } ccsig_http_msg;
 
 /* Parse the header block at the start of p[0..len): the start line, then
@@ -115,8 +117,12 @@ typedef struct ccsig_http_msg {
  * CCSIG_HTTP_MAX_BLOCK) is taken as fields, header_len is the end of the last
  * complete line and CCSIG_HTTP_A_NO_END is set. Content that is not HTTP at
  * all (a bare HTML page in a "response" record) gives kind CCSIG_HTTP_NONE
- * and header_len 0. Returns CCSIG_OK, CCSIG_ERR_USAGE for NULL arguments or
- * CCSIG_ERR_NOMEM when the arena cannot hold an unfolded value. */
+ * and header_len 0. Memory: *m is the caller's (a small value, reusable);
+ * its fields array (CCSIG_HTTP_MAX_FIELDS entries, 8 KiB) and unfolded
+ * values are allocated in the arena a, so m->fields is valid until a is
+ * reset or freed; names and other values point into p. Returns CCSIG_OK,
+ * CCSIG_ERR_USAGE for NULL arguments or CCSIG_ERR_NOMEM when the arena (NULL
+ * or exhausted) cannot hold the fields or an unfolded value. */
 ccsig_status ccsig_http_parse(ccsig_arena *a, const char *p, size_t len, ccsig_http_msg *m,
                               ccsig_error *err);
 

@@ -17,7 +17,8 @@
  * Memory: statements and verdicts are plain values; label and provenance
  * slices point into the caller's buffers (the expression text, the robots.txt
  * file), which must outlive them. Nothing here allocates except
- * ccsig_pref_parse, which uses the arena for the temporary parse.
+ * ccsig_pref_parse, which uses the arena for the temporary parse and for the
+ * warnings' array (ccsig_warnings).
  */
 #ifndef CCSIG_PREF_H
 #define CCSIG_PREF_H
@@ -119,11 +120,23 @@ typedef struct ccsig_warning {
 
 #define CCSIG_MAX_WARNINGS 32
 
+/* The warnings of one or more expressions. Memory: a small value the caller
+ * owns; the array v is allocated in an arena when the first warning is added
+ * (CCSIG_MAX_WARNINGS entries, so no warning means no allocation): the arena
+ * given to ccsig_warnings_init, or else the one of the first ccsig_pref_parse
+ * call. v lives until that arena is reset or freed: initialise the warnings
+ * again (ccsig_warnings_init or = {0}) after resetting it. */
 typedef struct ccsig_warnings {
-    ccsig_warning v[CCSIG_MAX_WARNINGS];
+    ccsig_warning *v; /* n used of cap */
     size_t n;
-    size_t dropped; /* warnings beyond CCSIG_MAX_WARNINGS */
+    size_t cap;         /* CCSIG_MAX_WARNINGS once allocated, 0 before */
+    size_t dropped;     /* warnings beyond cap (or not stored: the arena failed) */
+    ccsig_arena *arena; /* where v is allocated; NULL: the parse's arena */
 } ccsig_warnings;
+
+/* Empty warnings whose array will be allocated in a (may be NULL: the arena
+ * of the first ccsig_pref_parse). Equivalent to = {0} with arena set. */
+void ccsig_warnings_init(ccsig_warnings *w, ccsig_arena *a);
 
 /* A stable identifier for a warning code, e.g. "legacy-label". */
 const char *ccsig_warning_id(ccsig_warning_code c);
@@ -134,7 +147,8 @@ void ccsig_warning_message(const ccsig_warning *w, char *buf, size_t n);
  * signals exceptions) into st->cat and st->valid; st->src is left alone.
  * Returns CCSIG_OK, or CCSIG_ERR_SYNTAX with err filled when the expression
  * is not a valid Dictionary (st then says unknown for every category, which
- * is the spec's outcome, not a failure of the call). w may be NULL. The arena
+ * is the spec's outcome, not a failure of the call). w may be NULL; warnings
+ * are appended to it (initialise it first: ccsig_warnings_init or = {0}). The arena
  * holds the parse only for the duration of the call's result use; labels in
  * st point into p. */
 ccsig_status ccsig_pref_parse(ccsig_arena *a, const char *p, size_t len, ccsig_statement *st,

@@ -60,11 +60,12 @@ typedef struct ccsig_scan_result {
     const char *payload;        /* held payload bytes (after the HTTP header block) */
     size_t payload_held;
     uint64_t payload_len; /* payload bytes of the record (block minus HTTP header) */
-    ccsig_statement sts[CCSIG_SCAN_MAX_STATEMENTS];
-    size_t n;            /* statements: robots ones first, then the page's */
-    size_t n_robots;     /* how many came from robots.txt */
-    size_t dropped;      /* statements past CCSIG_SCAN_MAX_STATEMENTS */
-    bool header_invalid; /* a Content-Usage header that is not a valid Dictionary */
+    ccsig_statement *sts; /* n of cap, owned by the scanner (see ccsig_scan_record) */
+    size_t n;             /* statements: robots ones first, then the page's */
+    size_t cap;           /* CCSIG_SCAN_MAX_STATEMENTS */
+    size_t n_robots;      /* how many came from robots.txt */
+    size_t dropped;       /* statements past cap */
+    bool header_invalid;  /* a Content-Usage header that is not a valid Dictionary */
     ccsig_robots_status robots;
     ccsig_state crawl;
     const ccsig_provenance *crawl_rule;
@@ -77,10 +78,14 @@ ccsig_scanner *ccsig_scanner_new(const ccsig_scan_config *cfg);
 void ccsig_scanner_free(ccsig_scanner *s);
 
 /* Scan one record (response or revisit; other types give a result with no
- * statements). robots may be NULL (nothing known). The result points into
- * the record, the robots answer and the scanner's arena: valid until the next
- * call on this scanner. Returns CCSIG_ERR_NOMEM when the arena fails (then res
- * is incomplete and holds no decision). */
+ * statements). robots may be NULL (nothing known). *res is the caller's (a
+ * small value); it points into the record, the robots answer and storage the
+ * scanner owns (res->sts, res->http and the scanner's arena, allocated once
+ * by ccsig_scanner_new and reused), so it is valid until the next call of
+ * ccsig_scan_record on this scanner or ccsig_scanner_free: two results of one
+ * scanner share that storage. Allocates nothing from the heap once the
+ * scanner's arena has grown to the largest record. Returns CCSIG_ERR_NOMEM
+ * when the arena fails (then res is incomplete and holds no decision). */
 ccsig_status ccsig_scan_record(ccsig_scanner *s, const ccsig_warc_record *rec,
                                const ccsig_scan_robots *robots, ccsig_scan_result *res);
 

@@ -18,9 +18,12 @@
  *   ccsig_collect_finish(&c);
  *   ccsig_combine(c.sts, c.n, &verdict);
  *
- * Memory: the collector is a plain value with fixed-size arrays (no
- * allocation). Statement labels and provenance point into the caller's input
- * (header values, the HTML bytes) or into the arena given to
+ * Memory: the collector is a small value (its size does not depend on the
+ * limits below); its arrays (sts, notes, links, tdm) are storage that
+ * ccsig_collect_init allocates in the arena it is given, so they live until
+ * that arena is reset or freed, and the caller owns nothing to free. The
+ * capacities are in the collector (cap, notes_cap, links_cap). Statement labels and provenance
+ * point into the caller's input (header values, the HTML bytes) or into the arena given to
  * ccsig_collect_init (decoded attribute values, note messages, summaries of
  * XML or CBOR); both must outlive the use of the statements. Readers never
  * allocate outside that arena except where a section says so (libxml2,
@@ -110,27 +113,35 @@ typedef struct ccsig_tdm_value {
 typedef struct ccsig_collect {
     ccsig_arena *arena;
     ccsig_asset_ctx ctx;
-    ccsig_statement sts[CCSIG_COLLECT_MAX_STATEMENTS];
+    ccsig_statement *sts; /* cap entries in the arena, n used */
     size_t n;
-    size_t dropped; /* statements beyond CCSIG_COLLECT_MAX_STATEMENTS */
-    ccsig_note notes[CCSIG_COLLECT_MAX_NOTES];
+    size_t cap;        /* CCSIG_COLLECT_MAX_STATEMENTS; 0 when init failed */
+    size_t dropped;    /* statements beyond cap */
+    ccsig_note *notes; /* notes_cap entries in the arena, nnotes used */
     size_t nnotes;
+    size_t notes_cap;
     size_t notes_dropped;
-    ccsig_link links[CCSIG_COLLECT_MAX_LINKS];
+    ccsig_link *links; /* links_cap entries in the arena, nlinks used */
     size_t nlinks;
+    size_t links_cap;
     size_t links_dropped;
-    ccsig_tdm_value tdm[CCSIG_TDM_LEVELS];
+    ccsig_tdm_value *tdm; /* CCSIG_TDM_LEVELS entries in the arena; NULL when init failed */
     bool finished;
 } ccsig_collect;
 
-/* Start collecting for one asset. ctx is copied (its strings are borrowed).
- * The arena is used, never reset: the caller resets it between assets.
- * Out of memory: a reader keeps going without what the arena could not hold
- * and the arena's `failed` flag is set (ccsig/arena.h); the readers that
+/* Start collecting for one asset: clears *c and allocates its arrays (about
+ * 15 KiB) in the arena, which also holds everything the readers make; the
+ * arena is used, never reset: the caller resets it between assets, and the
+ * collector's arrays are invalid from then on. ctx is copied (its strings
+ * are borrowed). Returns CCSIG_ERR_NOMEM when the arena cannot hold the
+ * arrays (CCSIG_ERR_USAGE when a is NULL); the collector is then usable but
+ * full (every statement, note and link is counted as dropped).
+ * Out of memory later: a reader keeps going without what the arena could not
+ * hold and the arena's `failed` flag is set (ccsig/arena.h); the readers that
  * return a status return CCSIG_ERR_NOMEM when the arena failed during the
  * call, and after the others (headers, HTML head, embedded) the caller checks
  * c->arena->failed: the collected statements are then incomplete. */
-void ccsig_collect_init(ccsig_collect *c, ccsig_arena *a, const ccsig_asset_ctx *ctx);
+ccsig_status ccsig_collect_init(ccsig_collect *c, ccsig_arena *a, const ccsig_asset_ctx *ctx);
 
 /* A new statement of kind k (every category unknown), or NULL when the
  * collector is full (counted in c->dropped). */

@@ -148,8 +148,10 @@ typedef struct ccsig_warc_header {
     uint64_t content_length;
     size_t header_len; /* bytes from the version line through the empty line */
     size_t nfields;
-    size_t dropped;                                 /* fields past CCSIG_WARC_MAX_FIELDS */
-    ccsig_http_field fields[CCSIG_WARC_MAX_FIELDS]; /* httpmsg.h's one field type */
+    size_t dropped;           /* fields past cap */
+    ccsig_http_field *fields; /* nfields used of cap (httpmsg.h's one field type), in the
+                                 arena given to ccsig_warc_header_parse */
+    size_t cap;               /* CCSIG_WARC_MAX_FIELDS */
 } ccsig_warc_header;
 
 /* Length of the header block at p (through its empty line, CRLF or bare LF),
@@ -158,8 +160,13 @@ size_t ccsig_warc_header_end(const char *p, size_t len);
 
 /* Parse a WARC header block p[0..len) (len = ccsig_warc_header_end). Returns
  * CCSIG_ERR_SYNTAX (err says what, with the byte offset) when there is no
- * version line or Content-Length is missing or not a decimal number. The arena
- * receives unfolded values (rare); the header points into p otherwise. */
+ * version line or Content-Length is missing or not a decimal number, and
+ * CCSIG_ERR_NOMEM when the arena fails. Memory: *h is the caller's (a small
+ * value); the arena a receives the fields array (CCSIG_WARC_MAX_FIELDS
+ * entries) and unfolded values (rare), so h->fields is valid until a is
+ * reset or freed; the header points into p otherwise. A record from
+ * ccsig_warc_reader_next has its header's fields in the reader's arena:
+ * valid until the next call on the reader. */
 ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
                                      ccsig_warc_header *h, ccsig_error *err);
 

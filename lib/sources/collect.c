@@ -94,28 +94,42 @@ bool src_agent_is(const ccsig_collect *c, ccsig_str token) {
 
 /* ---- the collector ---- */
 
-void ccsig_collect_init(ccsig_collect *c, ccsig_arena *a, const ccsig_asset_ctx *ctx) {
+/* The collector's storage: one arena allocation per asset. */
+typedef struct collect_storage {
+    ccsig_statement sts[CCSIG_COLLECT_MAX_STATEMENTS];
+    ccsig_note notes[CCSIG_COLLECT_MAX_NOTES];
+    ccsig_link links[CCSIG_COLLECT_MAX_LINKS];
+    ccsig_tdm_value tdm[CCSIG_TDM_LEVELS];
+} collect_storage;
+
+ccsig_status ccsig_collect_init(ccsig_collect *c, ccsig_arena *a, const ccsig_asset_ctx *ctx) {
+    memset(c, 0, sizeof *c);
     c->arena = a;
     if (ctx)
         c->ctx = *ctx;
-    else
-        memset(&c->ctx, 0, sizeof c->ctx);
-    c->n = c->dropped = 0;
-    c->nnotes = c->notes_dropped = 0;
-    c->nlinks = c->links_dropped = 0;
+    collect_storage *s = a ? ccsig_arena_alloc(a, sizeof *s) : NULL;
+    if (!s)
+        return a ? CCSIG_ERR_NOMEM : CCSIG_ERR_USAGE;
+    c->sts = s->sts;
+    c->cap = CCSIG_COLLECT_MAX_STATEMENTS;
+    c->notes = s->notes;
+    c->notes_cap = CCSIG_COLLECT_MAX_NOTES;
+    c->links = s->links;
+    c->links_cap = CCSIG_COLLECT_MAX_LINKS;
+    c->tdm = s->tdm;
     for (int l = 0; l < CCSIG_TDM_LEVELS; l++) {
         memset(&c->tdm[l], 0, sizeof c->tdm[l]);
         c->tdm[l].reservation = -1;
     }
-    c->finished = false;
+    return CCSIG_OK;
 }
 
 ccsig_statement *ccsig_collect_add(ccsig_collect *c, ccsig_source_kind k) {
-    if (c->n >= CCSIG_COLLECT_MAX_STATEMENTS) {
-        if (!c->dropped++) {
+    if (c->n >= c->cap) {
+        if (!c->dropped++ && c->cap) {
             ccsig_provenance p = src_prov(k, 0, c->ctx.origin, ccsig_str_make("", 0));
-            ccsig_collect_note(c, &p, "more than %d statements for one asset: the rest are ignored",
-                               CCSIG_COLLECT_MAX_STATEMENTS);
+            ccsig_collect_note(
+                c, &p, "more than %zu statements for one asset: the rest are ignored", c->cap);
         }
         return NULL;
     }
@@ -133,7 +147,7 @@ bool ccsig_collect_push(ccsig_collect *c, const ccsig_statement *st) {
 }
 
 void ccsig_collect_note(ccsig_collect *c, const ccsig_provenance *src, const char *fmt, ...) {
-    if (c->nnotes >= CCSIG_COLLECT_MAX_NOTES) {
+    if (c->nnotes >= c->notes_cap) {
         c->notes_dropped++;
         return;
     }
@@ -153,7 +167,7 @@ void ccsig_collect_link(ccsig_collect *c, ccsig_link_kind k, ccsig_str url, ccsi
     for (size_t i = 0; i < c->nlinks; i++)
         if (c->links[i].kind == k && ccsig_str_eq_str(c->links[i].url, url))
             return;
-    if (c->nlinks >= CCSIG_COLLECT_MAX_LINKS) {
+    if (c->nlinks >= c->links_cap) {
         c->links_dropped++;
         return;
     }
@@ -166,7 +180,7 @@ void ccsig_collect_link(ccsig_collect *c, ccsig_link_kind k, ccsig_str url, ccsi
 
 void ccsig_collect_tdm(ccsig_collect *c, ccsig_tdm_level level, int reservation, ccsig_str policy,
                        const ccsig_provenance *src) {
-    if ((unsigned)level >= CCSIG_TDM_LEVELS)
+    if ((unsigned)level >= CCSIG_TDM_LEVELS || !c->tdm)
         return;
     ccsig_tdm_value *v = &c->tdm[level];
     if (reservation == 0 || reservation == 1) {
@@ -191,7 +205,7 @@ void ccsig_collect_tdm(ccsig_collect *c, ccsig_tdm_level level, int reservation,
 }
 
 void ccsig_collect_finish(ccsig_collect *c) {
-    if (c->finished)
+    if (c->finished || !c->tdm)
         return;
     c->finished = true;
     int res = -1, rl = -1, pl = -1;

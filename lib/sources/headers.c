@@ -34,8 +34,7 @@ static void usage_statement(ccsig_collect *c, ccsig_source_kind k, unsigned line
     if (!st)
         return;
     st->src = src_prov(k, line, origin, text);
-    ccsig_warnings w;
-    w.n = w.dropped = 0;
+    ccsig_warnings w = {0};
     ccsig_error err;
     ccsig_pref_parse(c->arena, expr.p, expr.len, st, &w, &err);
     add_pref_warnings(c, &st->src, &w);

@@ -194,7 +194,7 @@ static void print_record(worker *wk, const char *url, const ccsig_url_result *re
     const check_live_opts *o = wk->r->o;
     ccsig_buf *b = &wk->out;
     ccsig_buf_clear(b);
-    const ccsig_eval_result *ev = &res->ev;
+    const ccsig_eval_result *ev = res->ev;
     const char *crawl = crawl_word(res);
     const ccsig_provenance *rule = res->rule;
     const char *error = res->status ? res->error : NULL;

@@ -67,7 +67,7 @@ int main(void) {
     /* The preference: train-ai denied unless the reuser gives credit. */
     ccsig_statement st;
     ccsig_statement_init(&st, CCSIG_SRC_HEADER);
-    ccsig_warnings w;
+    ccsig_warnings w = {0};
     CHECK(ccsig_pref_parse(&a, expr, strlen(expr), &st, &w, &err) == CCSIG_OK);
     CHECK(st.valid && w.n == 0);
     ccsig_verdict v;
