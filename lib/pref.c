@@ -273,6 +273,8 @@ ccsig_status ccsig_pref_parse(ccsig_arena *a, const char *p, size_t len, ccsig_s
     st->src = src;
     if (w && !w->cap && !w->arena)
         w->arena = a;
+    /* a warning that could not be stored fails the parse (below) */
+    bool wfailed = w && w->arena && w->arena->failed;
     ccsig_sf_dict d;
     size_t wmark = w ? w->n : 0;
     ccsig_status rc = ccsig_sf_parse_dict_dups(a, p, len, &d, err, on_dup, w);
@@ -337,6 +339,8 @@ ccsig_status ccsig_pref_parse(ccsig_arena *a, const char *p, size_t len, ccsig_s
             add_warning(w, CCSIG_W_SAME_CATEGORY, m->offset, m->key, prev->label);
         ccsig_statement_set(st, li->category, s, sig, ccsig_signal_conditions(sig), m->key);
     }
+    if (w && w->arena && w->arena->failed && !wfailed)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     return CCSIG_OK;
 }
 

@@ -1637,7 +1637,13 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
     }
     ccsig_arena_reset(&r->arena);
     ccsig_error e;
-    if (ccsig_warc_header_parse(&r->arena, (const char *)r->o + r->opos, hl, &rec->h, &e)) {
+    ccsig_status hst =
+        ccsig_warc_header_parse(&r->arena, (const char *)r->o + r->opos, hl, &rec->h, &e);
+    if (hst == CCSIG_ERR_NOMEM) { /* not damage: the reader cannot go on */
+        r->fail_errno = ENOMEM;
+        return fail(r, d);
+    }
+    if (hst) {
         setf(what, sizeof what, "record at offset %s: invalid WARC header: %s", lbl(r), e.message);
         return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
     }

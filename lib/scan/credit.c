@@ -273,6 +273,14 @@ static json_t *party_json(const ccsig_credit_party *p, const ccsig_scan_profile 
         json_array_append_new(src, json_string(p->sources[i]));
     ccsig_buf t = CCSIG_BUF_INIT;
     ccsig_credit_text(&t, p, prof);
+    if (ccsig_buf_failed(&t)) { /* the party without its credit text is no answer */
+        json_decref(signals);
+        json_decref(kinds);
+        json_decref(ex);
+        json_decref(src);
+        ccsig_buf_free(&t);
+        return NULL;
+    }
     char coll[600];
     snprintf(coll, sizeof coll, "%s/", p->party);
     json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:s}", "party",
@@ -321,8 +329,11 @@ ccsig_status ccsig_credit_write(ccsig_buf *f, ccsig_credit_format fmt, const ccs
     ccsig_buf t = CCSIG_BUF_INIT;
     if (fmt == CCSIG_CREDIT_JSON) {
         json_t *parties = json_array();
-        for (size_t i = 0; i < np; i++)
-            json_array_append_new(parties, party_json(v[i], prof));
+        for (size_t i = 0; i < np; i++) {
+            json_t *pj = party_json(v[i], prof);
+            if (!pj || json_array_append_new(parties, pj))
+                st = CCSIG_ERR_NOMEM;
+        }
         json_t *o = json_pack(
             "{s:s, s:i, s:o, s:{s:o, s:o, s:o}, s:o, s:{s:o, s:o, s:o}}", "type", "ccsig-credit",
             "version", 1, "profile", scan_profile_json_new(prof), "totals", "parties",

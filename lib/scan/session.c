@@ -431,7 +431,8 @@ static bool keep_bytes(worker *w, job *j, const ccsig_warc_record *rec, size_t *
         ccsig_buf_append(&w->tmp, start, n);
         ccsig_buf_append(&w->tmp, "\r\n\r\n", 4);
         ccsig_error err;
-        if (ccsig_warc_writer_member(w->keep_w, &o->keep, w->tmp.data, w->tmp.len, &err)) {
+        if (ccsig_buf_failed(&w->tmp) ||
+            ccsig_warc_writer_member(w->keep_w, &o->keep, w->tmp.data, w->tmp.len, &err)) {
             o->nomem = true; /* the encoders fail only when memory runs out */
             o->keep.len = *a;
             return false;
@@ -514,6 +515,8 @@ static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig
         ccsig_buf src = CCSIG_BUF_INIT;
         if (v->decision.source >= 0)
             source_line(&src, &v->sts[v->decision.source]);
+        if (ccsig_buf_failed(&src))
+            o->nomem = true; /* the party would be credited without its source */
         ccsig_credit_add(&o->credit, origin, ol, v->verdict.cat[u].signals, v->decision.obligations,
                          kinds, v->payload_len, v->date, v->url, ccsig_buf_cstr(&src));
         ccsig_buf_free(&src);
@@ -1039,7 +1042,8 @@ static void recent_add(run *R, ccsig_str id) {
         return;
     size_t slot = R->nrecent % RECENT_MAX;
     ccsig_free(R->recent[slot]);
-    R->recent[slot] = ccsig_strndup(id.p, id.len);
+    if (!(R->recent[slot] = ccsig_strndup(id.p, id.len)))
+        R->nomem = true; /* a later request or metadata record would not be kept */
     R->nrecent++;
 }
 
@@ -1080,9 +1084,12 @@ static void keep_candidate(run *R, const char *p, size_t n, const keep_ids *ids)
     memcpy(q->bytes, p, n);
     q->len = n;
     q->id = ids->id.len ? ccsig_strndup(ids->id.p, ids->id.len) : NULL;
+    if (ids->id.len && !q->id)
+        R->nomem = true; /* the pairing with its response would be lost */
     q->nconc = ids->nconc;
     for (size_t i = 0; i < ids->nconc; i++)
-        q->conc[i] = ccsig_strndup(ids->conc[i].p, ids->conc[i].len);
+        if (!(q->conc[i] = ccsig_strndup(ids->conc[i].p, ids->conc[i].len)))
+            R->nomem = true;
 }
 
 static void keep_record(run *R, const char *p, size_t n, const keep_ids *ids) {
@@ -1189,7 +1196,7 @@ static void apply(run *R, job_out *o, archive *ar) {
     }
     ccsig_summary_merge(&R->sum, &o->sum);
     ccsig_credit_merge(&R->credit, &o->credit);
-    if (o->sum.failed || o->credit.failed)
+    if (o->sum.failed || o->credit.failed || R->sum.failed || R->credit.failed)
         R->nomem = true;
     R->records_done += o->sum.records;
 }
@@ -1539,8 +1546,12 @@ ccsig_status ccsig_scan_session_run(ccsig_scan_session *R, ccsig_error *err) {
     }
     int started = 0;
     for (int i = 0; i < R->nworkers; i++) {
-        if (!worker_init(&R->workers[i], R) ||
-            pthread_create(&R->workers[i].th, NULL, worker_main, &R->workers[i]) != 0) {
+        if (!worker_init(&R->workers[i], R)) {
+            worker_free(&R->workers[i]);
+            R->nomem = true; /* the run goes on with fewer threads and reports it */
+            break;
+        }
+        if (pthread_create(&R->workers[i].th, NULL, worker_main, &R->workers[i]) != 0) {
             worker_free(&R->workers[i]);
             break;
         }

@@ -27,6 +27,7 @@
 #include "ccsig/pref.h"
 #include "ccsig/robots.h"
 #include "ccsig/scan.h"
+#include "ccsig/scan_session.h"
 #include "ccsig/sf.h"
 #include "ccsig/sources.h"
 #include "ccsig/warc.h"
@@ -252,11 +253,12 @@ typedef struct collector {
     ccsig_collect c;
 } collector;
 
-static void collector_init(collector *k, bool image) {
+/* CCSIG_ERR_NOMEM when the collector's arrays did not fit (ccsig_collect_init). */
+static ccsig_status collector_init(collector *k, bool image) {
     ccsig_arena_init(&k->a, SMALL_BLOCK);
     ccsig_asset_ctx ctx = {CCSIG_STR_LIT("ExampleBot"), CCSIG_STR_LIT("test"),
                            CCSIG_STR_LIT("https://example.org/photos/a.jpg"), image};
-    ccsig_collect_init(&k->c, &k->a, &ctx);
+    return ccsig_collect_init(&k->c, &k->a, &ctx);
 }
 
 static void collector_free(collector *k) {
@@ -290,7 +292,10 @@ static ccsig_status run_headers(const alloc_case *c, const input *in) {
         p = nl ? nl + 1 : e;
     }
     collector k;
-    collector_init(&k, false);
+    if (collector_init(&k, false)) {
+        collector_free(&k);
+        return CCSIG_ERR_NOMEM;
+    }
     ccsig_sources_from_headers(&k.c, h, n);
     ccsig_status st = k.a.failed ? CCSIG_ERR_NOMEM : CCSIG_OK; /* sources.h */
     collector_free(&k);
@@ -299,7 +304,10 @@ static ccsig_status run_headers(const alloc_case *c, const input *in) {
 
 static ccsig_status run_html(const alloc_case *c, const input *in) {
     collector k;
-    collector_init(&k, false);
+    if (collector_init(&k, false)) {
+        collector_free(&k);
+        return CCSIG_ERR_NOMEM;
+    }
     bool complete;
     ccsig_html_meta_scan(&k.c, in->p, in->n, &complete);
     ccsig_status st = k.a.failed ? CCSIG_ERR_NOMEM : CCSIG_OK; /* sources.h */
@@ -309,7 +317,10 @@ static ccsig_status run_html(const alloc_case *c, const input *in) {
 
 static ccsig_status run_tdmrep(const alloc_case *c, const input *in) {
     collector k;
-    collector_init(&k, false);
+    if (collector_init(&k, false)) {
+        collector_free(&k);
+        return CCSIG_ERR_NOMEM;
+    }
     ccsig_error err;
     ccsig_status st =
         ccsig_tdmrep_read(&k.c, in->p, in->n, CCSIG_STR_LIT("/.well-known/tdmrep.json"), &err);
@@ -319,7 +330,10 @@ static ccsig_status run_tdmrep(const alloc_case *c, const input *in) {
 
 static ccsig_status run_rsl(const alloc_case *c, const input *in) {
     collector k;
-    collector_init(&k, false);
+    if (collector_init(&k, false)) {
+        collector_free(&k);
+        return CCSIG_ERR_NOMEM;
+    }
     ccsig_error err;
     ccsig_status st = ccsig_rsl_read(&k.c, in->p, in->n, CCSIG_STR_LIT("rsl.xml"), &err);
     collector_free(&k);
@@ -328,7 +342,10 @@ static ccsig_status run_rsl(const alloc_case *c, const input *in) {
 
 static ccsig_status run_xmp_packet(const alloc_case *c, const input *in) {
     collector k;
-    collector_init(&k, true);
+    if (collector_init(&k, true)) {
+        collector_free(&k);
+        return CCSIG_ERR_NOMEM;
+    }
     ccsig_error err;
     ccsig_status st = ccsig_xmp_read_packet(&k.c, in->p, in->n, CCSIG_STR_LIT("x.xmp"), &err);
     collector_free(&k);
@@ -352,7 +369,10 @@ static ccsig_status run_xmpns(const alloc_case *c, const input *in) {
 
 static ccsig_status run_c2pa(const alloc_case *c, const input *in) {
     collector k;
-    collector_init(&k, true);
+    if (collector_init(&k, true)) {
+        collector_free(&k);
+        return CCSIG_ERR_NOMEM;
+    }
     ccsig_error err;
     ccsig_status st = ccsig_c2pa_read_store(&k.c, in->p, in->n, CCSIG_STR_LIT("x.c2pa"), &err);
     collector_free(&k);
@@ -362,7 +382,10 @@ static ccsig_status run_c2pa(const alloc_case *c, const input *in) {
 /* Embedded metadata: no status (sources.h), the arena says. */
 static ccsig_status run_embedded(const alloc_case *c, const input *in) {
     collector k;
-    collector_init(&k, true);
+    if (collector_init(&k, true)) {
+        collector_free(&k);
+        return CCSIG_ERR_NOMEM;
+    }
     ccsig_embedded_read(&k.c, in->p, in->n, CCSIG_STR_LIT("file"), CCSIG_EMBED_ALL);
     ccsig_status st = k.a.failed ? CCSIG_ERR_NOMEM : CCSIG_OK;
     collector_free(&k);
@@ -414,7 +437,10 @@ static ccsig_status run_warc_writer(const alloc_case *c, const input *in) {
 /* The dataset seeds start with one byte choosing the format (fuzz_dataset.c). */
 static ccsig_status run_dataset(const alloc_case *c, const input *in) {
     collector k;
-    collector_init(&k, false);
+    if (collector_init(&k, false)) {
+        collector_free(&k);
+        return CCSIG_ERR_NOMEM;
+    }
     ccsig_error err;
     ccsig_dataset_format f = (ccsig_dataset_format)(in->p[0] % CCSIG_DATASET_FORMAT_COUNT);
     ccsig_status st =
@@ -544,6 +570,65 @@ static ccsig_status run_scan(const alloc_case *c, const input *in) {
 #define DECL(f)                                                                                    \
     { "declare " #f, run_declare, NULL, CCSIG_DECLARE_##f, true }
 
+/* The scan session over a small crawl read as a stream (the path
+ * `ccsig scan -` takes): annotation and kept records through the sink, a
+ * summary and a credit manifest at the end. arg: worker threads. */
+typedef struct mem_stream {
+    const input *in;
+    size_t pos;
+} mem_stream;
+
+static ssize_t mem_read(void *ctx, void *buf, size_t n) {
+    mem_stream *m = ctx;
+    size_t left = m->in->n - m->pos;
+    if (n > left)
+        n = left;
+    memcpy(buf, m->in->p + m->pos, n);
+    m->pos += n;
+    return (ssize_t)n;
+}
+
+static bool sink_bytes(void *ctx, const char *p, size_t n) {
+    size_t *total = ctx;
+    (void)p;
+    *total += n;
+    return true;
+}
+
+static ccsig_status run_session(const alloc_case *c, const input *in) {
+    ccsig_scan_session_options o;
+    ccsig_scan_session_options_init(&o);
+    o.profile.p.use = CCSIG_CAT_TRAIN_AI;
+    o.profile.p.commitments = CCSIG_COND_CREDIT;
+    o.threads = c->arg;
+    size_t bytes = 0;
+    ccsig_scan_sink sink;
+    memset(&sink, 0, sizeof sink);
+    sink.ctx = &bytes;
+    sink.annotation = sink_bytes;
+    sink.kept = sink_bytes;
+    ccsig_scan_session *s = NULL;
+    ccsig_error err;
+    ccsig_status st = ccsig_scan_session_new(&o, &sink, &s, &err);
+    if (st)
+        return st;
+    mem_stream m = {in, 0};
+    st = ccsig_scan_session_add_stream(s, mem_read, &m, "crawl", &err);
+    if (!st)
+        st = ccsig_scan_session_run(s, &err);
+    if (!st) {
+        ccsig_buf b = CCSIG_BUF_INIT;
+        st = ccsig_credit_write(&b, CCSIG_CREDIT_JSON, ccsig_scan_session_credit(s), &o.profile);
+        if (!st)
+            st = ccsig_summary_write_json(&b, ccsig_scan_session_summary(s), &o.profile);
+        ccsig_buf_free(&b);
+    }
+    ccsig_scan_session_free(s);
+    if (!st && bytes == 0)
+        fail_msg("%s: nothing annotated", c->name);
+    return st;
+}
+
 static const alloc_case cases[] = {
     {"sf item", run_sf, NULL, 0, true},
     {"sf list", run_sf, NULL, 1, true},
@@ -598,7 +683,8 @@ static const alloc_case cases[] = {
     {"warc writer zstd", run_warc_writer, "tests/data/scan/site.warc", CCSIG_WARC_ZSTD, true},
     {"scan records .warc", run_scan, "tests/data/scan/site.warc", 0, true},
     {"scan records .warc.gz", run_scan, "gzip:tests/data/scan/site.warc", 0, true},
-    /* the scan session (one entry when the library API lands) */
+    {"scan session (stream, 1 thread)", run_session, "gzip:tests/data/scan/site.warc", 1, true},
+    {"scan session (stream, 2 threads)", run_session, "tests/data/scan/site.warc", 2, true},
 };
 
 /* The built-in inputs of the cases that name no file. */
