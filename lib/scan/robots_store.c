@@ -759,3 +759,49 @@ void ccsig_robots_store_lookup(ccsig_robots_store_query *q, const ccsig_url *u, 
     out->sts = q->ans->st;
     out->n = q->ans->nst;
 }
+
+/* ------------------------------------------------------------ iteration -- */
+
+static int site_order(const void *a, const void *b) {
+    const site *x = *(site *const *)a, *y = *(site *const *)b;
+    if (x->src != y->src)
+        return x->src < y->src ? -1 : 1;
+    if (x->offset != y->offset)
+        return x->offset < y->offset ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+ccsig_status ccsig_robots_store_each(ccsig_robots_store *s, ccsig_robots_store_site_fn fn,
+                                     void *ctx, ccsig_error *err) {
+    site **v = ccsig_malloc((s->n ? s->n : 1) * sizeof *v);
+    if (!v)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->slots[i])
+            v[n++] = s->slots[i];
+    qsort(v, n, sizeof *v, site_order);
+    for (size_t i = 0; i < n; i++) {
+        ccsig_robots_store_site out = {v[i]->key,         v[i]->url, v[i]->date, v[i]->status,
+                                       CCSIG_ROBOTS_NONE, NULL,      0};
+        const site *f = follow(s, v[i], &out.known);
+        out.origin = f->url;
+        out.date = f->date;
+        out.status = f->status;
+        char *body = NULL;
+        if (out.known == CCSIG_ROBOTS_FOUND) {
+            body = read_body(s, f, &out.len);
+            if (!body) {
+                out.known = CCSIG_ROBOTS_NONE;
+                out.len = 0;
+            }
+            out.body = body;
+        }
+        bool go = fn(ctx, &out);
+        ccsig_free(body);
+        if (!go)
+            break;
+    }
+    ccsig_free(v);
+    return CCSIG_OK;
+}
