@@ -10,12 +10,14 @@
 #
 # scan reads the first snapshot's captures through --robots while it scans a
 # crawl with one page per site, so that it compiles every site's robots.txt
-# once (its rate: sites per second of wall time, --threads 1 and all cores).
+# once (its rate: sites per second, one worker thread).
 # audit reads every snapshot, classifies each capture for the 153 agents of
 # ../shared/data/ai-robots-txt/robots.json plus the search engines under both
 # readers (two compilations per capture), and writes the JSON and HTML
 # reports; its rate: captures (sites x snapshots) per second, one thread.
-# The best of the rounds counts; peak RSS from /usr/bin/time when present.
+# The round with the least CPU time (user + system) counts: on a shared
+# machine it moves least with the load; wall time and peak RSS of that round
+# are printed too (/usr/bin/time, Debian package time).
 set -eu
 build=${1:-build}
 ccsig=$build/programs/ccsig
@@ -40,35 +42,32 @@ while [ $i -lt "$snaps" ]; do
     snapargs="$snapargs --snapshot s$i=$dir/robots-$i.warc.gz"
     i=$((i + 1))
 done
-now() { date +%s.%N; }
-best() { # best of the rounds of "$@", seconds
+# Best of the rounds of "$@" by CPU time: prints "wall cpu rss" (seconds,
+# seconds of user + system time, peak RSS in KiB), from /usr/bin/time.
+best() {
     b=""
     r=0
     while [ $r -lt "$rounds" ]; do
-        t0=$(now)
-        "$@" > /dev/null 2>&1 || true
-        t=$(echo "$(now) - $t0" | bc)
-        if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ]; then b=$t; fi
+        m=$(/usr/bin/time -f '%e %U %S %M' "$@" 2>&1 > /dev/null | tail -1)
+        w=$(echo "$m" | cut -d' ' -f1)
+        c=$(echo "$m" | awk '{print $2 + $3}')
+        k=$(echo "$m" | cut -d' ' -f4)
+        if [ -z "$b" ] || [ "$(echo "$c < $(echo "$b" | cut -d' ' -f2)" | bc)" = 1 ]; then
+            b="$w $c $k"
+        fi
         r=$((r + 1))
     done
     echo "$b"
 }
-rss() {
-    if [ -x /usr/bin/time ]; then
-        /usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -1
-    else
-        echo "?"
-    fi
-}
 t1=$(best "$ccsig" scan --quiet --threads 1 --robots "$dir/robots-0.warc.gz" "$dir/crawl.warc.gz")
-tn=$(best "$ccsig" scan --quiet --robots "$dir/robots-0.warc.gz" "$dir/crawl.warc.gz")
 # shellcheck disable=SC2086
 ta=$(best "$ccsig" audit --agents "$agents" $snapargs --format json -o /dev/null --html /dev/null)
-# shellcheck disable=SC2086
-ra=$(rss "$ccsig" audit --agents "$agents" $snapargs --format json -o /dev/null)
 captures=$((sites * snaps))
-printf '%-44s %10s %14s\n' "run" "seconds" "captures/s"
-printf '%-44s %10.2f %14.0f\n' "ccsig scan --robots (1 snapshot), 1 thread" "$t1" "$(echo "$sites / $t1" | bc -l)"
-printf '%-44s %10.2f %14.0f\n' "ccsig scan --robots (1 snapshot), $(nproc) threads" "$tn" "$(echo "$sites / $tn" | bc -l)"
-printf '%-44s %10.2f %14.0f\n' "ccsig audit ($snaps snapshots, both readers)" "$ta" "$(echo "$captures / $ta" | bc -l)"
-echo "audit peak RSS: ${ra} KiB ($sites sites, $snaps snapshots)"
+row() { # name captures "wall cpu rss"
+    set -- "$1" "$2" $3
+    printf '%-48s %8.2f %8.2f %12.0f %12.0f %8.0f\n' "$1" "$3" "$4" "$(echo "$2 / $3" | bc -l)" \
+        "$(echo "$2 / $4" | bc -l)" "$(($5 / 1024))"
+}
+printf '%-48s %8s %8s %12s %12s %8s\n' run "wall s" "cpu s" "captures/s" "per cpu s" "RSS MiB"
+row "ccsig scan --threads 1 --robots (1 snapshot)" "$sites" "$t1"
+row "ccsig audit ($snaps snapshots, 2 readers)" "$captures" "$ta"

@@ -167,7 +167,7 @@ typedef struct ccsig_audit_snapshot_options {
  * and the archives and directories holding its captures. Counts every
  * domain and compares it with the previous snapshot. CCSIG_ERR_USAGE for a
  * bad or out-of-order label, CCSIG_ERR_IO when a path cannot be read
- * (report says which), CCSIG_ERR_NOMEM. */
+ * (report says which; the snapshot is then not kept), CCSIG_ERR_NOMEM. */
 ccsig_status ccsig_audit_add_snapshot(ccsig_audit *a, const char *label, const char *const *paths,
                                       size_t n, const ccsig_audit_snapshot_options *opt,
                                       ccsig_error *err);

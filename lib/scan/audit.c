@@ -943,7 +943,9 @@ ccsig_status ccsig_audit_add_snapshot(ccsig_audit *a, const char *label, const c
                                      opt ? opt->report_ctx : NULL};
     ccsig_robots_store *store = NULL;
     if ((st = ccsig_robots_store_open(paths, n, &so, &store, err))) {
+        /* nothing was counted: the snapshot is dropped */
         a->open = false;
+        snap_free(&a->snaps[--a->nsnaps]);
         return st;
     }
     each_ctx c = {a, opt, err, CCSIG_OK};

@@ -301,6 +301,7 @@ static void snapshot_directory(void **state) {
     rmdir(dir);
     const char *missing[] = {"/nonexistent/audit"};
     assert_int_equal(ccsig_audit_add_snapshot(a, "2026-02", missing, 1, NULL, &err), CCSIG_ERR_IO);
+    assert_int_equal(ccsig_audit_snapshots(a), 1); /* the failed snapshot is not kept */
     ccsig_audit_free(a);
 }
 
