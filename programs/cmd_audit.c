@@ -26,6 +26,8 @@ static void help(FILE *f) {
                "  --snapshot LABEL=PATH  robots.txt captures of one snapshot (a WARC archive or\n"
                "                  a directory of HOST.txt files and archives); repeat, also\n"
                "                  with one label for several paths; labels sort by date\n"
+               "  --annotations LABEL=FILE  ccsig scan --annotate JSON lines of the snapshot:\n"
+               "                  header Content-Usage, TDMRep and noai per domain\n"
                "  --agents FILE   agent list (ai-robots-txt robots.json); default: a short\n"
                "                  built-in list; the search engines are always added\n"
                "  --domains FILE  domain list with weights (CSV: Domain and Total Tokens\n"
@@ -50,6 +52,8 @@ typedef struct snap_arg {
     char label[64];
     const char **paths;
     size_t n;
+    const char **ann; /* --annotations files of this label */
+    size_t nann;
 } snap_arg;
 
 static int by_label(const void *x, const void *y) {
@@ -118,14 +122,23 @@ static bool write_to(const char *path, ccsig_buf *b) {
 
 int cmd_audit(int argc, char **argv) {
     static const struct option opts[] = {
-        {"snapshot", required_argument, NULL, 's'}, {"agents", required_argument, NULL, 'a'},
-        {"domains", required_argument, NULL, 'd'},  {"shard", required_argument, NULL, 'S'},
-        {"merge", no_argument, NULL, 'm'},          {"format", required_argument, NULL, 'f'},
-        {"table", required_argument, NULL, 't'},    {"reader", required_argument, NULL, 'r'},
-        {"output", required_argument, NULL, 'o'},   {"json", required_argument, NULL, 'J'},
-        {"html", required_argument, NULL, 'H'},     {"rows", required_argument, NULL, 'R'},
-        {"title", required_argument, NULL, 'T'},    {"top", required_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"snapshot", required_argument, NULL, 's'},
+        {"agents", required_argument, NULL, 'a'},
+        {"domains", required_argument, NULL, 'd'},
+        {"shard", required_argument, NULL, 'S'},
+        {"merge", no_argument, NULL, 'm'},
+        {"format", required_argument, NULL, 'f'},
+        {"table", required_argument, NULL, 't'},
+        {"reader", required_argument, NULL, 'r'},
+        {"output", required_argument, NULL, 'o'},
+        {"json", required_argument, NULL, 'J'},
+        {"html", required_argument, NULL, 'H'},
+        {"rows", required_argument, NULL, 'R'},
+        {"title", required_argument, NULL, 'T'},
+        {"top", required_argument, NULL, 'n'},
+        {"annotations", required_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     snap_arg *snaps = NULL;
     size_t nsnaps = 0;
@@ -138,10 +151,12 @@ int cmd_audit(int argc, char **argv) {
     optind = 1;
     while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         switch (c) {
-        case 's': {
+        case 's':
+        case 'A': {
             const char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg || !eq[1] || (size_t)(eq - optarg) >= 64) {
-                rc = cli_usage_error("audit", "--snapshot %s: expected LABEL=PATH", optarg);
+                rc = cli_usage_error("audit", "--%s %s: expected LABEL=PATH",
+                                     c == 's' ? "snapshot" : "annotations", optarg);
                 goto out;
             }
             char label[64];
@@ -159,13 +174,15 @@ int cmd_audit(int argc, char **argv) {
                 memset(&snaps[nsnaps], 0, sizeof *snaps);
                 memcpy(snaps[nsnaps++].label, label, strlen(label) + 1);
             }
-            const char **np = realloc(snaps[k].paths, (snaps[k].n + 1) * sizeof *np);
+            const char ***list = c == 's' ? &snaps[k].paths : &snaps[k].ann;
+            size_t *count = c == 's' ? &snaps[k].n : &snaps[k].nann;
+            const char **np = realloc(*list, (*count + 1) * sizeof *np);
             if (!np) {
                 rc = EXIT_INTERNAL;
                 goto out;
             }
-            snaps[k].paths = np;
-            np[snaps[k].n++] = eq + 1;
+            *list = np;
+            np[(*count)++] = eq + 1;
             break;
         }
         case 'a':
@@ -257,6 +274,12 @@ int cmd_audit(int argc, char **argv) {
                              argv[optind]);
         goto out;
     }
+    for (size_t i = 0; i < nsnaps; i++)
+        if (!snaps[i].n) {
+            rc = cli_usage_error("audit", "--annotations %s=...: no --snapshot %s=PATH",
+                                 snaps[i].label, snaps[i].label);
+            goto out;
+        }
     if (!merge && !nsnaps) {
         rc = cli_usage_error("audit", "no snapshot given (--snapshot LABEL=PATH)");
         goto out;
@@ -292,8 +315,10 @@ int cmd_audit(int argc, char **argv) {
             }
         }
         qsort(snaps, nsnaps, sizeof *snaps, by_label);
-        ccsig_audit_snapshot_options so = {report, NULL, rows ? row : NULL, rows};
+        ccsig_audit_snapshot_options so = {report, NULL, rows ? row : NULL, rows, NULL, 0};
         for (size_t i = 0; i < nsnaps && rc == EXIT_OK; i++) {
+            so.annotations = snaps[i].ann;
+            so.nannotations = snaps[i].nann;
             ccsig_status st =
                 ccsig_audit_add_snapshot(a, snaps[i].label, snaps[i].paths, snaps[i].n, &so, &err);
             if (st) {
@@ -342,8 +367,10 @@ int cmd_audit(int argc, char **argv) {
     }
     ccsig_audit_free(a);
 out:
-    for (size_t i = 0; i < nsnaps; i++)
+    for (size_t i = 0; i < nsnaps; i++) {
         free(snaps[i].paths);
+        free(snaps[i].ann);
+    }
     free(snaps);
     return rc;
 }

@@ -74,12 +74,17 @@ enum {
     CCSIG_AUDIT_M_CC_SIGNAL = 1u << 3,      /* a CC signal as an exception */
     CCSIG_AUDIT_M_CONTENT_SIGNAL = 1u << 4, /* Cloudflare Content-Signal */
     CCSIG_AUDIT_M_RSL_LICENSE = 1u << 5,    /* RSL License line */
-    CCSIG_AUDIT_M_NAMES_AI = 1u << 6        /* names an agent of the list (not search) */
+    CCSIG_AUDIT_M_NAMES_AI = 1u << 6,       /* names an agent of the list (not search) */
+    /* From scan annotations (ccsig_audit_snapshot_options.annotations): */
+    CCSIG_AUDIT_M_HEADER_CU = 1u << 7, /* a page sent a Content-Usage header */
+    CCSIG_AUDIT_M_TDMREP = 1u << 8,    /* TDMRep (tdm-reservation header, meta, tdmrep.json) */
+    CCSIG_AUDIT_M_NOAI = 1u << 9       /* noai / noimageai (X-Robots-Tag, robots meta) */
 };
-#define CCSIG_AUDIT_MECHANISMS 7
+#define CCSIG_AUDIT_MECHANISMS 10
 
 /* "content-usage", "cu-current", "cu-legacy", "cc-signal", "content-signal",
- * "rsl-license", "names-ai-agent" for bit index i; NULL past the end. */
+ * "rsl-license", "names-ai-agent", "header-content-usage", "tdmrep", "noai"
+ * for bit index i; NULL past the end. */
 const char *ccsig_audit_mechanism_name(unsigned i);
 
 /* Most agents an audit follows (the list plus the search engines). */
@@ -160,6 +165,12 @@ typedef struct ccsig_audit_snapshot_options {
     void *report_ctx;
     ccsig_audit_row_fn row; /* may be NULL: per-domain rows, agents named in the file */
     void *row_ctx;
+    /* `ccsig scan --annotate` JSON lines files (plain) of this snapshot: the
+     * sources of each record ("kind", "origin", "text") add the header- and
+     * page-level mechanisms of its domain. May be NULL. A line that is not an
+     * annotation is CCSIG_ERR_SYNTAX with err->line. */
+    const char *const *annotations;
+    size_t nannotations;
 } ccsig_audit_snapshot_options;
 
 /* Audit one snapshot: label (a date such as "2024-04": [A-Za-z0-9._:-],

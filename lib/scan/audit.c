@@ -28,6 +28,7 @@
 #include "ccsig/audit.h"
 #include "ccsig/robots.h"
 #include "ccsig/robots_store.h"
+#include "ccsig/url.h"
 #include "ccsig/vocab.h"
 
 #define NCLS CCSIG_AUDIT_CLASSES
@@ -72,6 +73,8 @@ typedef struct dom_entry {
     uint64_t weight;
     uint32_t seen; /* snapshot index + 1 of the last capture counted */
     bool listed;
+    uint16_t ann;      /* mechanisms from annotations ... */
+    uint32_t ann_snap; /* ... of this snapshot (index + 1) */
 } dom_entry;
 
 struct ccsig_audit {
@@ -97,8 +100,9 @@ static const char *const class_names[NCLS] = {"absent", "none", "some", "all"};
 static const char *const cat_names[NCAT] = {"ai-training", "ai-search", "ai-assistant", "ai-other",
                                             "search"};
 static const char *const mech_names[CCSIG_AUDIT_MECHANISMS] = {
-    "content-usage",  "cu-current",  "cu-legacy",     "cc-signal",
-    "content-signal", "rsl-license", "names-ai-agent"};
+    "content-usage",  "cu-current",  "cu-legacy",      "cc-signal",
+    "content-signal", "rsl-license", "names-ai-agent", "header-content-usage",
+    "tdmrep",         "noai"};
 static const char *const reader_names[NREAD] = {"exact", "naive"};
 static const char *const search_engines[] = {"Googlebot", "Bingbot", "DuckDuckBot", "YandexBot",
                                              "Baiduspider"};
@@ -372,7 +376,7 @@ static long add_domain(ccsig_audit *a, const char *name, size_t n, uint64_t weig
     for (size_t i = 0; i < n; i++)
         d[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
     d[n] = '\0';
-    a->dom[a->ndom] = (dom_entry){d, weight, 0, listed};
+    a->dom[a->ndom] = (dom_entry){d, weight, 0, listed, 0, 0};
     put_slot(a, a->ndom);
     return (long)a->ndom++;
 }
@@ -759,15 +763,13 @@ static void add_trans(trans *t, ccsig_audit_class from, ccsig_audit_class to, ui
     t->w[from][to] += w;
 }
 
-ccsig_status ccsig_audit_capture(ccsig_audit *a, const char *domain, int status, const char *body,
-                                 size_t len, const ccsig_audit_snapshot_options *opt,
-                                 ccsig_error *err) {
-    if (!a->open)
-        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no snapshot is open");
-    char name[300];
+/* The domain entry for a name (lowercased into name[]), added when there is
+ * no list; -1 when it is not counted (unlisted, another shard), -2 when out
+ * of memory. */
+static long domain_for(ccsig_audit *a, const char *domain, char name[300]) {
     size_t n = strlen(domain);
-    if (n == 0 || n >= sizeof name)
-        return CCSIG_OK;
+    if (n == 0 || n >= 300)
+        return -1;
     for (size_t i = 0; i <= n; i++)
         name[i] = (char)(domain[i] >= 'A' && domain[i] <= 'Z' ? domain[i] + 32 : domain[i]);
     long d = find_domain(a, name);
@@ -778,16 +780,109 @@ ccsig_status ccsig_audit_capture(ccsig_audit *a, const char *domain, int status,
             snprintf(alt, sizeof alt, "%s", name + 4);
         else
             snprintf(alt, sizeof alt, "www.%s", name);
-        d = find_domain(a, alt);
-        if (d < 0)
-            return CCSIG_OK; /* not in the list */
+        return find_domain(a, alt);
     }
     if (d < 0) {
         if (!in_shard(a, name))
-            return CCSIG_OK;
+            return -1;
         if ((d = add_domain(a, name, n, 1, false)) < 0)
-            return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+            return -2;
     }
+    return d;
+}
+
+/* Mechanisms of one annotation source. */
+static unsigned source_mechanisms(const src_json *src) {
+    const src_json *k = src_json_get(src, "kind"), *o = src_json_get(src, "origin"),
+                   *t = src_json_get(src, "text");
+    if (!k || k->type != SRC_JSON_STRING)
+        return 0;
+    ccsig_str origin = o && o->type == SRC_JSON_STRING ? o->str : ccsig_str_make("", 0);
+    ccsig_str text = t && t->type == SRC_JSON_STRING ? t->str : ccsig_str_make("", 0);
+    unsigned m = 0;
+    if (ccsig_str_eq(k->str, "tdmrep") || has_word(origin, "tdm-"))
+        m |= CCSIG_AUDIT_M_TDMREP;
+    if (ccsig_str_eq(k->str, "header") && CCSIG_STR_IEQ(origin, "Content-Usage"))
+        m |= CCSIG_AUDIT_M_HEADER_CU;
+    if ((ccsig_str_eq(k->str, "header") || ccsig_str_eq(k->str, "html")) &&
+        (has_word(text, "noai") || has_word(text, "noimageai")))
+        m |= CCSIG_AUDIT_M_NOAI;
+    return m;
+}
+
+/* Read one annotations file into the domains' ann bits for snapshot si. */
+static ccsig_status read_annotations(ccsig_audit *a, const char *path, uint32_t si,
+                                     ccsig_error *err) {
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ccsig_error_set(err, CCSIG_ERR_IO, 0, "%s: cannot read", path);
+    ccsig_arena ar;
+    ccsig_arena_init(&ar, 0);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    unsigned lineno = 0;
+    ccsig_status st = CCSIG_OK;
+    while (st == CCSIG_OK && (got = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        ccsig_str l = ccsig_str_trim_ows(line, (size_t)got);
+        if (!l.len)
+            continue;
+        ccsig_arena_reset(&ar);
+        src_json *j = NULL;
+        ccsig_error e;
+        const src_json *url = NULL, *srcs = NULL;
+        if (src_json_parse(&ar, l.p, l.len, &j, &e) == CCSIG_OK && j->type == SRC_JSON_OBJECT) {
+            url = src_json_get(j, "url");
+            srcs = src_json_get(j, "sources");
+        }
+        ccsig_url u;
+        char key[600];
+        if (!url || url->type != SRC_JSON_STRING || !srcs || srcs->type != SRC_JSON_ARRAY) {
+            st = ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0,
+                                 "%s:%u: not a ccsig scan annotation (expected a JSON object "
+                                 "with \"url\" and \"sources\")",
+                                 path, lineno);
+            err->line = lineno;
+            err->column = 1;
+            break;
+        }
+        if (!ccsig_url_split(url->str, &u) || !ccsig_url_site(&u, key, sizeof key))
+            continue;
+        unsigned m = 0;
+        for (const src_json *s = srcs->child; s; s = s->next)
+            if (s->type == SRC_JSON_OBJECT)
+                m |= source_mechanisms(s);
+        const char *host = strstr(key, "://");
+        char name[300];
+        long d = domain_for(a, host ? host + 3 : key, name);
+        if (d == -2)
+            st = ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+        if (d < 0)
+            continue;
+        if (a->dom[d].ann_snap != si) {
+            a->dom[d].ann_snap = si;
+            a->dom[d].ann = 0;
+        }
+        a->dom[d].ann |= (uint16_t)m;
+    }
+    free(line);
+    fclose(f);
+    ccsig_arena_free(&ar);
+    return st;
+}
+
+ccsig_status ccsig_audit_capture(ccsig_audit *a, const char *domain, int status, const char *body,
+                                 size_t len, const ccsig_audit_snapshot_options *opt,
+                                 ccsig_error *err) {
+    if (!a->open)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no snapshot is open");
+    char name[300];
+    long d = domain_for(a, domain, name);
+    if (d == -2)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    if (d < 0)
+        return CCSIG_OK; /* not in the list, or in another shard */
     snap *s = &a->snaps[a->nsnaps - 1];
     uint32_t si = (uint32_t)a->nsnaps;
     dom_entry *dm = &a->dom[d];
@@ -835,6 +930,8 @@ ccsig_status ccsig_audit_capture(ccsig_audit *a, const char *domain, int status,
         for (int c = 0; c < NCAT; c++)
             a->cur[r][a->nagents + c] = (uint8_t)catc[c]; /* absent: no agent */
     }
+    if (dm->ann_snap == si)
+        mech |= dm->ann;
     if (m[CCSIG_AUDIT_EXACT]) {
         mech |= mechanisms(m[CCSIG_AUDIT_EXACT], &sig);
         const ccsig_robots *r = m[CCSIG_AUDIT_EXACT];
@@ -939,6 +1036,12 @@ ccsig_status ccsig_audit_add_snapshot(ccsig_audit *a, const char *label, const c
     ccsig_status st = ccsig_audit_begin(a, label, err);
     if (st)
         return st;
+    for (size_t i = 0; opt && i < opt->nannotations; i++)
+        if ((st = read_annotations(a, opt->annotations[i], (uint32_t)a->nsnaps, err))) {
+            a->open = false;
+            snap_free(&a->snaps[--a->nsnaps]);
+            return st;
+        }
     ccsig_robots_store_options so = {"*", 0, opt ? opt->report : NULL,
                                      opt ? opt->report_ctx : NULL};
     ccsig_robots_store *store = NULL;
