@@ -13,8 +13,7 @@
 #include "cli.h"
 #include "commands.h"
 
-const char cmd_audit_summary[] =
-    "measure AI restrictions and preferences across snapshots of robots.txt captures";
+const char cmd_audit_summary[] = "AI restrictions and preferences across a corpus and over time";
 
 static void help(FILE *f) {
     fprintf(f, "usage: ccsig audit [options] --snapshot LABEL=PATH...\n"
