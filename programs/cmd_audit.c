@@ -303,7 +303,7 @@ int cmd_audit(int argc, char **argv) {
         if (rc == EXIT_OK && domains)
             rc = load("--domains", domains, a, ccsig_audit_domains_csv);
         if (rc == EXIT_OK && rows_out) {
-            rows = fopen(rows_out, "w");
+            rows = strcmp(rows_out, "-") ? fopen(rows_out, "w") : stdout;
             if (!rows) {
                 cli_error("audit", "--rows %s: cannot write: %s", rows_out, strerror(errno));
                 rc = EXIT_USAGE;
@@ -327,7 +327,7 @@ int cmd_audit(int argc, char **argv) {
                                            : EXIT_USAGE;
             }
         }
-        if (rows && fclose(rows) != 0 && rc == EXIT_OK) {
+        if (rows && (rows == stdout ? fflush(rows) : fclose(rows)) != 0 && rc == EXIT_OK) {
             cli_error("audit", "--rows %s: cannot write: %s", rows_out, strerror(errno));
             rc = EXIT_USAGE;
         }
