@@ -1135,6 +1135,27 @@ static double crawl_delay_value(const char *v, size_t n) {
 
 ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin, ccsig_robots **out,
                                   ccsig_error *err) {
+    return ccsig_robots_compile_opts(p, len, origin, NULL, out, err);
+}
+
+/* Does a line of this kind end a run of user-agent lines under these
+ * groupings? key[0..klen) is the line's key. */
+static bool ends_agents(unsigned groups, int kind, const char *key, size_t klen) {
+    switch (groups) {
+    case CCSIG_ROBOTS_GROUPS_GOOGLE:
+        return kind == RK_ALLOW || kind == RK_DISALLOW;
+    case CCSIG_ROBOTS_GROUPS_NAIVE:
+        return kind == RK_ALLOW || kind == RK_DISALLOW || kind == RK_SITEMAP ||
+               (klen == 11 && CCSIG_STR_IEQ(ccsig_str_make(key, klen), "crawl-delay"));
+    default:
+        return true;
+    }
+}
+
+ccsig_status ccsig_robots_compile_opts(const char *p, size_t len, const char *origin,
+                                       const ccsig_robots_compile_options *opt, ccsig_robots **out,
+                                       ccsig_error *err) {
+    const unsigned grouping = opt ? opt->groups : CCSIG_ROBOTS_GROUPS_DEFAULT;
     if (!out || (!p && len))
         return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no input");
     *out = NULL;
@@ -1225,7 +1246,8 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
             }
             continue;
         }
-        in_agents = false; /* any other record ends the run of user-agent lines */
+        if (ends_agents(grouping, kind, t + s.b, s.ke - s.b))
+            in_agents = false; /* the record ends the run of user-agent lines */
         ccsig_str text_ = ccsig_str_make(t + s.b, s.e - s.b);
         switch (kind) {
         case RK_ALLOW:

@@ -39,13 +39,44 @@ const cli_spec cmd_merge_cli = {
     .synopsis = "usage: ccsig merge [--json] [--credit FILE [--credit-format F]] FILE...\n\n"
                 "Combine what `ccsig scan --shard I/N` runs wrote: summaries (--summary --json\n"
                 "output) and credit manifests (--credit FILE.json). The result is what one scan\n"
-                "of all the archives gives. Each FILE is recognised by its \"type\".\n\n",
+                "of all the archives gives. Each FILE is recognised by its \"type\". Audit\n"
+                "JSON outputs (ccsig audit --shard) are merged as ccsig audit --merge does.\n\n",
     .options = options,
     .column = 18,
     .epilog = "\nExit status: 0 merged, 2 bad usage or an input that is not a scan output.\n",
     .operand = CLI_VAL_FILE,
     .permute = true,
 };
+
+/* Is path an audit JSON output (ccsig audit --format json)? Those merge
+ * through `ccsig audit --merge`. */
+static bool is_audit_json(const char *path) {
+    if (!strcmp(path, "-"))
+        return false; /* standard input is read once, by the merge that follows */
+    size_t len;
+    char *text = cli_read_file(path, 0, &len);
+    bool yes = text && strstr(text, "\"type\": \"ccsig-audit\"") != NULL;
+    free(text);
+    return yes;
+}
+
+static int merge_audits(int n, char **files, bool json) {
+    char **av = calloc((size_t)n + 5, sizeof *av);
+    if (!av)
+        return EXIT_INTERNAL;
+    int k = 0;
+    av[k++] = "audit";
+    av[k++] = "--merge";
+    if (json) {
+        av[k++] = "--format";
+        av[k++] = "json";
+    }
+    for (int i = 0; i < n; i++)
+        av[k++] = files[i];
+    int rc = cmd_audit(k, av);
+    free(av);
+    return rc;
+}
 
 int cmd_merge(int argc, char **argv) {
     bool json = false;
@@ -77,6 +108,8 @@ int cmd_merge(int argc, char **argv) {
         return cli_usage_error("merge", "no input given");
     if (cli_stdin_once("merge", argc - optind, argv + optind))
         return EXIT_USAGE;
+    if (!credit_out && is_audit_json(argv[optind]))
+        return merge_audits(argc - optind, argv + optind, json);
     if (credit_out && !fmt_given && strcmp(credit_out, "-") != 0 &&
         !ccsig_credit_format_for(credit_out, &fmt))
         return cli_usage_error("merge", "--credit %s: name a .json, .csv or .md file", credit_out);

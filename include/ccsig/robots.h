@@ -190,6 +190,33 @@ typedef struct ccsig_robots_agent {
 ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin, ccsig_robots **out,
                                   ccsig_error *err);
 
+/* Which records end a run of user-agent lines, so that the next
+ * User-agent line starts a new group:
+ * - CCSIG_ROBOTS_GROUPS_DEFAULT: any record that is not a user-agent line
+ *   (what ccsig_robots_compile does);
+ * - CCSIG_ROBOTS_GROUPS_GOOGLE: only Allow and Disallow, as Google's parser
+ *   reads it (robots.cc sets its separator in HandleAllow/HandleDisallow;
+ *   test ID_LineSyntax_Groups_OtherRules): Sitemap, Crawl-delay and unknown
+ *   lines between user-agent lines leave one group;
+ * - CCSIG_ROBOTS_GROUPS_NAIVE: Allow, Disallow, Sitemap and Crawl-delay, as
+ *   some audit code reads it (Consent in Crisis; ccsig audit --reader naive).
+ * Only where the groups start differs; a group's rules run to the next
+ * group in every mode. */
+enum {
+    CCSIG_ROBOTS_GROUPS_DEFAULT = 0,
+    CCSIG_ROBOTS_GROUPS_GOOGLE = 1,
+    CCSIG_ROBOTS_GROUPS_NAIVE = 2
+};
+
+typedef struct ccsig_robots_compile_options {
+    unsigned groups; /* CCSIG_ROBOTS_GROUPS_* */
+} ccsig_robots_compile_options;
+
+/* ccsig_robots_compile with options (NULL: the defaults). */
+ccsig_status ccsig_robots_compile_opts(const char *p, size_t len, const char *origin,
+                                       const ccsig_robots_compile_options *opt, ccsig_robots **out,
+                                       ccsig_error *err);
+
 void ccsig_robots_free(ccsig_robots *r);
 
 const ccsig_robots_info *ccsig_robots_get_info(const ccsig_robots *r);

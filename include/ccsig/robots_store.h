@@ -76,6 +76,32 @@ ccsig_status ccsig_robots_store_open(const char *const *paths, size_t n,
 void ccsig_robots_store_free(ccsig_robots_store *s);
 ccsig_robots_store_stats ccsig_robots_store_get_stats(ccsig_robots_store *s);
 
+/* One site of the store as ccsig_robots_store_each gives it: its key, the
+ * capture that applies after redirects (origin, WARC-Date, status), what a
+ * crawler makes of it (known) and, when CCSIG_ROBOTS_FOUND, its body
+ * (de-chunked and inflated; at most CCSIG_ROBOTS_MAX_SIZE + 1 bytes). A
+ * found capture whose body cannot be read again gives known NONE. The
+ * pointers live until the callback returns. */
+typedef struct ccsig_robots_store_site {
+    const char *key;    /* "https://host[:port]" */
+    const char *origin; /* the robots.txt URL or file that applied */
+    const char *date;   /* its WARC-Date ("" for a file) */
+    int status;         /* its HTTP status (a file: 200) */
+    ccsig_robots_status known;
+    const char *body;
+    size_t len;
+} ccsig_robots_store_site;
+
+/* Called for each site; return false to stop. */
+typedef bool (*ccsig_robots_store_site_fn)(void *ctx, const ccsig_robots_store_site *site);
+
+/* Every site of the store, each once, in archive order (captures are read
+ * again in the order they lie in their archives). Returns CCSIG_OK (also
+ * when fn stopped) or CCSIG_ERR_NOMEM. Not to be called while queries run
+ * on other threads. */
+ccsig_status ccsig_robots_store_each(ccsig_robots_store *s, ccsig_robots_store_site_fn fn,
+                                     void *ctx, ccsig_error *err);
+
 /* A query handle: one per thread. NULL when out of memory. */
 ccsig_robots_store_query *ccsig_robots_store_query_new(ccsig_robots_store *s);
 void ccsig_robots_store_query_free(ccsig_robots_store_query *q);

@@ -731,3 +731,60 @@ void ccsig_robots_store_lookup(ccsig_robots_store_query *q, const ccsig_url *u, 
     out->sts = q->ans->st;
     out->n = q->ans->nst;
 }
+
+/* ------------------------------------------------------------ iteration -- */
+
+typedef struct site_ref {
+    const site *s;
+    const char *key; /* the index's copy (NUL-terminated) */
+} site_ref;
+
+static int site_order(const void *a, const void *b) {
+    const site_ref *x = a, *y = b;
+    if (x->s->src != y->s->src)
+        return x->s->src < y->s->src ? -1 : 1;
+    if (x->s->offset != y->s->offset)
+        return x->s->offset < y->s->offset ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+ccsig_status ccsig_robots_store_each(ccsig_robots_store *s, ccsig_robots_store_site_fn fn,
+                                     void *ctx, ccsig_error *err) {
+    site_ref *v = ccsig_malloc((s->n ? s->n : 1) * sizeof *v);
+    if (!v)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    size_t n = 0, pos = 0;
+    ccsig_str key;
+    void *val;
+    while (n < s->n && ccsig_hashmap_next(&s->index, &pos, &key, &val)) {
+        uint32_t i = *(uint32_t *)val;
+        v[n].s = &s->sites[i];
+        v[n].key = key.p;
+        n++;
+    }
+    qsort(v, n, sizeof *v, site_order);
+    for (size_t i = 0; i < n; i++) {
+        const site *t = v[i].s;
+        ccsig_robots_store_site out = {v[i].key,          t->url, t->date, t->status,
+                                       CCSIG_ROBOTS_NONE, NULL,   0};
+        const site *f = follow(s, t, &out.known);
+        out.origin = f->url;
+        out.date = f->date;
+        out.status = f->status;
+        char *body = NULL;
+        if (out.known == CCSIG_ROBOTS_FOUND) {
+            body = read_body(s, f, &out.len);
+            if (!body) {
+                out.known = CCSIG_ROBOTS_NONE;
+                out.len = 0;
+            }
+            out.body = body;
+        }
+        bool go = fn(ctx, &out);
+        ccsig_free(body);
+        if (!go)
+            break;
+    }
+    ccsig_free(v);
+    return CCSIG_OK;
+}

@@ -405,6 +405,50 @@ static void status_classes(void **state) {
     assert_string_equal(ccsig_robots_status_name(CCSIG_ROBOTS_UNREACHABLE), "unreachable");
 }
 
+/* allowed() with the groupings of ccsig_robots_compile_opts. */
+static bool allowed_groups(unsigned groups, const char *robots, const char *agent,
+                           const char *url) {
+    ccsig_robots_compile_options o = {groups};
+    ccsig_robots *r = NULL;
+    ccsig_error err;
+    assert_int_equal(ccsig_robots_compile_opts(robots, strlen(robots), NULL, &o, &r, &err),
+                     CCSIG_OK);
+    bool ok = ccsig_robots_allowed(r, ccsig_robots_select(r, agent, strlen(agent)), url,
+                                   strlen(url), NULL);
+    ccsig_robots_free(r);
+    return ok;
+}
+
+static void google_groups_end_at_rules(void **state) {
+    const unsigned G = CCSIG_ROBOTS_GROUPS_GOOGLE, N = CCSIG_ROBOTS_GROUPS_NAIVE;
+    /* google/robotstxt ID_LineSyntax_Groups_OtherRules: a Sitemap or an
+     * unknown line between user-agent lines leaves one group. */
+    const char *t = "User-agent: BarBot\nSitemap: https://foo.bar/sitemap\nUser-agent: *\n"
+                    "Disallow: /\n";
+    assert_false(allowed_groups(G, t, "FooBot", "http://foo.bar/"));
+    assert_false(allowed_groups(G, t, "BarBot", "http://foo.bar/"));
+    assert_true(allowed_groups(N, t, "BarBot", "http://foo.bar/"));
+    t = "User-agent: FooBot\nInvalid-Unknown-Line: unknown\nUser-agent: *\nDisallow: /\n";
+    assert_false(allowed_groups(G, t, "FooBot", "http://foo.bar/"));
+    assert_false(allowed_groups(G, t, "BarBot", "http://foo.bar/"));
+    assert_false(allowed_groups(N, t, "FooBot", "http://foo.bar/")); /* naive: unknown stays */
+    assert_true(allowed("User-agent: FooBot\nInvalid-Unknown-Line: unknown\nUser-agent: *\n"
+                        "Disallow: /\n",
+                        "FooBot", "/")); /* the default reading */
+    /* Crawl-delay: one group for Google, two for the naive reading. */
+    t = "User-agent: msnbot\nCrawl-delay: 5\nUser-agent: GPTBot\nDisallow: /\n";
+    assert_false(allowed_groups(G, t, "msnbot", "/x"));
+    assert_true(allowed_groups(N, t, "msnbot", "/x"));
+    assert_false(allowed_groups(N, t, "GPTBot", "/x"));
+    /* A rule ends the run in every reading. */
+    t = "User-agent: a\nDisallow: /p\nUser-agent: b\nDisallow: /\n";
+    assert_true(allowed_groups(G, t, "a", "/x"));
+    assert_true(allowed_groups(N, t, "a", "/x"));
+    /* Other records do not end the group for the rules after them. */
+    assert_false(allowed_groups(G, "User-agent: a\nSitemap: /s.xml\nDisallow: /\n", "a", "/x"));
+    assert_false(allowed_groups(N, "User-agent: a\nSitemap: /s.xml\nDisallow: /\n", "a", "/x"));
+}
+
 static void google_index_html(void **state) {
     const char *t = "User-agent: *\nDisallow: /dir/\nAllow: /dir/index.html\n";
     assert_true(allowed(t, "x", "/dir/"));
@@ -947,6 +991,7 @@ int main(void) {
         cmocka_unit_test(google_group_ends_at_other_record),
         cmocka_unit_test(crawl_delay_per_group),
         cmocka_unit_test(status_classes),
+        cmocka_unit_test(google_groups_end_at_rules),
         cmocka_unit_test(google_index_html),
         cmocka_unit_test(url_forms),
         cmocka_unit_test(attach_example_table),
