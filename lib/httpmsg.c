@@ -385,6 +385,73 @@ size_t ccsig_http_dechunk(const char *p, size_t n, char *out, size_t cap) {
     return len;
 }
 
+ccsig_status ccsig_gunzip(const char *p, size_t n, size_t limit, bool strict, char **out_p,
+                          size_t *out_len, ccsig_error *err) {
+    *out_p = NULL;
+    *out_len = 0;
+    size_t cap = limit < 65536 ? limit : 65536, len = 0;
+    char *out = ccsig_malloc(cap + 1);
+    if (!out)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    const uint8_t *in = (const uint8_t *)p;
+    size_t pos = 0;
+    ccsig_status st = CCSIG_OK;
+    while (pos + 2 <= n && in[pos] == 0x1f && in[pos + 1] == 0x8b && len < limit) {
+        struct inflate_state z;
+        isal_inflate_init(&z);
+        z.crc_flag = ISAL_GZIP;
+        z.next_in = (uint8_t *)in + pos;
+        z.avail_in = (uint32_t)(n - pos > UINT32_MAX ? UINT32_MAX : n - pos);
+        for (;;) {
+            if (len == cap && cap < limit) {
+                size_t ncap = cap * 2 < limit ? cap * 2 : limit;
+                char *no = ccsig_realloc(out, ncap + 1);
+                if (!no) {
+                    ccsig_free(out);
+                    return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+                }
+                out = no;
+                cap = ncap;
+            }
+            if (len == cap) {
+                if (strict)
+                    st = ccsig_error_set(err, CCSIG_ERR_LIMIT, pos,
+                                         "inflates to more than %zu bytes", limit);
+                break;
+            }
+            z.next_out = (uint8_t *)out + len;
+            z.avail_out = (uint32_t)(cap - len);
+            uint32_t before = z.avail_out, in_before = z.avail_in;
+            int ret = isal_inflate(&z);
+            len += before - z.avail_out;
+            if (ret != ISAL_DECOMP_OK) {
+                if (strict)
+                    st = ccsig_error_set(err, CCSIG_ERR_SYNTAX, (size_t)(z.next_in - in),
+                                         "damaged gzip data (igzip error %d)", ret);
+                break;
+            }
+            if (z.block_state == ISAL_BLOCK_FINISH)
+                break;
+            if (before == z.avail_out && in_before == z.avail_in) { /* no progress: cut off */
+                if (strict)
+                    st = ccsig_error_set(err, CCSIG_ERR_SYNTAX, n, "gzip data cut off");
+                break;
+            }
+        }
+        if (st || z.block_state != ISAL_BLOCK_FINISH)
+            break;
+        pos = (size_t)(z.next_in - in);
+    }
+    if (st) {
+        ccsig_free(out);
+        return st;
+    }
+    out[len] = '\0';
+    *out_p = out;
+    *out_len = len;
+    return CCSIG_OK;
+}
+
 ccsig_status ccsig_http_body_decode(const ccsig_http_msg *m, const char *p, size_t n, size_t limit,
                                     char **out_p, size_t *out_len) {
     *out_p = NULL;
@@ -403,22 +470,15 @@ ccsig_status ccsig_http_body_decode(const ccsig_http_msg *m, const char *p, size
             memcpy(out, p, len);
     }
     if (len >= 2 && (unsigned char)out[0] == 0x1f && (unsigned char)out[1] == 0x8b) {
-        char *z = ccsig_malloc(cap + 1);
-        if (!z) {
-            ccsig_free(out);
-            return CCSIG_ERR_NOMEM;
-        }
-        struct inflate_state st;
-        isal_inflate_init(&st);
-        st.crc_flag = ISAL_GZIP;
-        st.next_in = (uint8_t *)out;
-        st.avail_in = (uint32_t)len;
-        st.next_out = (uint8_t *)z;
-        st.avail_out = (uint32_t)cap;
-        isal_inflate(&st); /* what decodes before an error or the limit counts */
+        /* lenient: what decodes before an error or the limit counts */
+        char *z;
+        size_t zl;
+        ccsig_status st = ccsig_gunzip(out, len, cap, false, &z, &zl, NULL);
         ccsig_free(out);
+        if (st)
+            return st;
         out = z;
-        len = cap - st.avail_out;
+        len = zl;
     }
     out[len] = '\0';
     *out_p = out;

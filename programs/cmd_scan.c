@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <isa-l/igzip_lib.h>
-
+#include "ccsig/alloc.h"
 #include "ccsig/credit.h"
+#include "ccsig/httpmsg.h"
 #include "ccsig/robots_store.h"
 #include "ccsig/scan_session.h"
 #include "ccsig/summary.h"
@@ -53,57 +53,6 @@ static void strv_free(strv *s) {
     free(s->v);
 }
 
-/* Inflate every gzip member of p[0..n) (a .paths.gz list). */
-static char *gunzip(const unsigned char *p, size_t n, size_t *out_len) {
-    size_t cap = n * 4 + 4096, len = 0;
-    char *out = malloc(cap);
-    struct inflate_state st;
-    size_t pos = 0;
-    while (out && pos + 2 <= n && p[pos] == 0x1f && p[pos + 1] == 0x8b) {
-        isal_inflate_init(&st);
-        st.crc_flag = ISAL_GZIP;
-        st.next_in = (uint8_t *)p + pos;
-        st.avail_in = (uint32_t)(n - pos);
-        for (;;) {
-            if (cap - len < 65536) {
-                if (cap * 2 > PATHLIST_MAX + 65536u) {
-                    free(out);
-                    errno = EFBIG;
-                    return NULL;
-                }
-                char *no = realloc(out, cap *= 2);
-                if (!no) {
-                    free(out);
-                    return NULL;
-                }
-                out = no;
-            }
-            st.next_out = (uint8_t *)out + len;
-            st.avail_out = (uint32_t)(cap - len - 1);
-            uint32_t before = st.avail_out;
-            int ret = isal_inflate(&st);
-            len += before - st.avail_out;
-            if (ret != ISAL_DECOMP_OK) {
-                free(out);
-                errno = EINVAL;
-                return NULL;
-            }
-            if (st.block_state == ISAL_BLOCK_FINISH)
-                break;
-            if (st.avail_in == 0 && before == st.avail_out) {
-                free(out);
-                errno = EINVAL; /* cut off */
-                return NULL;
-            }
-        }
-        pos = (size_t)(st.next_in - p);
-    }
-    if (out)
-        out[len] = '\0';
-    *out_len = len;
-    return out;
-}
-
 static bool read_pathlist(const char *list, const char *prefix, strv *out) {
     size_t n;
     char *raw = cli_read_file(list, PATHLIST_MAX, &n);
@@ -112,13 +61,19 @@ static bool read_pathlist(const char *list, const char *prefix, strv *out) {
         return false;
     }
     char *text = raw;
-    if (n >= 2 && (unsigned char)raw[0] == 0x1f && (unsigned char)raw[1] == 0x8b) {
-        text = gunzip((const unsigned char *)raw, n, &n);
-        free(raw);
-        if (!text) {
-            cli_error("scan", "@%s: not a readable gzip path list: %s", list, strerror(errno));
+    bool gz = n >= 2 && (unsigned char)raw[0] == 0x1f && (unsigned char)raw[1] == 0x8b;
+    if (gz) {
+        ccsig_error zerr;
+        char *z = NULL;
+        size_t zn = 0;
+        if (ccsig_gunzip(raw, n, PATHLIST_MAX, true, &z, &zn, &zerr) != CCSIG_OK) {
+            free(raw);
+            cli_error("scan", "@%s: not a readable gzip path list: %s", list, zerr.message);
             return false;
         }
+        free(raw);
+        text = z;
+        n = zn;
     }
     unsigned line = 0;
     for (char *p = text; p < text + n;) {
@@ -137,7 +92,7 @@ static bool read_pathlist(const char *list, const char *prefix, strv *out) {
         size_t len = (size_t)(t - s);
         if (memchr(s, '\0', len)) {
             cli_error("scan", "@%s:%u: a path cannot contain a NUL byte", list, line);
-            free(text);
+            gz ? ccsig_free(text) : free(text);
             return false;
         }
         char *path;
@@ -156,7 +111,7 @@ static bool read_pathlist(const char *list, const char *prefix, strv *out) {
         }
         strv_push(out, path);
     }
-    free(text);
+    gz ? ccsig_free(text) : free(text);
     return true;
 }
 

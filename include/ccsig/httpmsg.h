@@ -155,6 +155,19 @@ const char *ccsig_http_anomaly_name(unsigned bit);
  * Never reads past len. Pure; thread-safe. */
 size_t ccsig_http_dechunk(const char *p, size_t len, char *out, size_t cap);
 
+/* Inflate the gzip members at the start of p[0..len) (RFC 1952; several
+ * members are one stream, as gzip -d reads them) into a new buffer
+ * (ccsig_malloc; release with ccsig_free) of *out_len bytes plus a NUL,
+ * at most limit bytes. strict: a damaged or cut-off member is
+ * CCSIG_ERR_SYNTAX and more than limit bytes CCSIG_ERR_LIMIT (err: offset
+ * and what); not strict: what decodes before an error or the limit counts
+ * (the reading crawlers' captures need). Bytes after the last member are
+ * ignored. The one gzip decoder for whole buffers (ccsig_http_body_decode
+ * uses it; a `.paths.gz` list in ccsig scan too). CCSIG_ERR_NOMEM.
+ * Thread-safe. */
+ccsig_status ccsig_gunzip(const char *p, size_t len, size_t limit, bool strict, char **out,
+                          size_t *out_len, ccsig_error *err);
+
 /* The payload of a message with header m whose body is p[0..len): de-chunked
  * when its Transfer-Encoding is chunked, then inflated when the bytes are
  * gzip (crawlers that store bytes as received keep the Content-Encoding;
