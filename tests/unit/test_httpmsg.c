@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/httpmsg.h"
 
 static ccsig_arena arena;
@@ -273,6 +274,58 @@ static void test_fields_parse(void **state) {
     free(buf);
 }
 
+/* ccsig_gunzip: every member, strict and lenient, the limit. Two members
+ * made by Python's gzip.compress(mtime=0). */
+static const unsigned char gz_hello[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+                                         0x03, 0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0xe7, 0x02, 0x00,
+                                         0x20, 0x30, 0x3a, 0x36, 0x06, 0x00, 0x00, 0x00};
+static const unsigned char gz_world[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+                                         0x03, 0x2b, 0xcf, 0x2f, 0xca, 0x49, 0xe1, 0x02, 0x00,
+                                         0xa8, 0x61, 0x38, 0xdd, 0x06, 0x00, 0x00, 0x00};
+
+static void test_gunzip(void **state) {
+    (void)state;
+    unsigned char two[sizeof gz_hello + sizeof gz_world];
+    memcpy(two, gz_hello, sizeof gz_hello);
+    memcpy(two + sizeof gz_hello, gz_world, sizeof gz_world);
+    char *out;
+    size_t n;
+    ccsig_error err;
+    assert_int_equal(ccsig_gunzip((const char *)two, sizeof two, 1 << 20, true, &out, &n, &err),
+                     CCSIG_OK);
+    assert_int_equal(n, 12);
+    assert_memory_equal(out, "hello\nworld\n", 12);
+    assert_int_equal(out[12], '\0');
+    ccsig_free(out);
+    /* cut off inside the second member: strict refuses, lenient keeps the first */
+    assert_int_equal(ccsig_gunzip((const char *)two, sizeof two - 5, 1 << 20, true, &out, &n, &err),
+                     CCSIG_ERR_SYNTAX);
+    assert_non_null(strstr(err.message, "cut off"));
+    assert_int_equal(
+        ccsig_gunzip((const char *)two, sizeof two - 5, 1 << 20, false, &out, &n, NULL), CCSIG_OK);
+    assert_true(n >= 6);
+    assert_memory_equal(out, "hello\n", 6);
+    ccsig_free(out);
+    /* a damaged CRC */
+    unsigned char bad[sizeof gz_hello];
+    memcpy(bad, gz_hello, sizeof bad);
+    bad[sizeof bad - 8] ^= 1;
+    assert_int_equal(ccsig_gunzip((const char *)bad, sizeof bad, 1 << 20, true, &out, &n, &err),
+                     CCSIG_ERR_SYNTAX);
+    /* the limit */
+    assert_int_equal(ccsig_gunzip((const char *)two, sizeof two, 8, true, &out, &n, &err),
+                     CCSIG_ERR_LIMIT);
+    assert_int_equal(ccsig_gunzip((const char *)two, sizeof two, 8, false, &out, &n, NULL),
+                     CCSIG_OK);
+    assert_int_equal(n, 8);
+    assert_memory_equal(out, "hello\nwo", 8);
+    ccsig_free(out);
+    /* not gzip: nothing */
+    assert_int_equal(ccsig_gunzip("plain", 5, 100, true, &out, &n, &err), CCSIG_OK);
+    assert_int_equal(n, 0);
+    ccsig_free(out);
+}
+
 int main(void) {
     ccsig_arena_init(&arena, 0);
     const struct CMUnitTest tests[] = {
@@ -292,6 +345,7 @@ int main(void) {
         cmocka_unit_test(test_anomaly_names),
         cmocka_unit_test(test_null_args),
         cmocka_unit_test(test_fields_parse),
+        cmocka_unit_test(test_gunzip),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     ccsig_arena_free(&arena);
