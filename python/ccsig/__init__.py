@@ -616,6 +616,11 @@ def evaluate(
     ``licenses``, ``links``, ``notes``, ``robots``, ``asset``, ``error``
     (docs/ccsig-check.1, "JSON OUTPUT").
 
+    Raises :class:`NoMemoryError` when the library runs out of memory while
+    evaluating (its CCSIG_ERR_NOMEM: a reader may have dropped a statement,
+    so there is no verdict to return), :class:`UsageError` for bad
+    arguments.
+
     For many assets, make one :class:`Evaluator` per thread instead (this
     function keeps one per thread and profile).
     """
