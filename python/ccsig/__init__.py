@@ -507,7 +507,7 @@ class Evaluator:
                 _raise(err, rname)
         else:
             flds = _fields(headers)
-            arr = (_lib.HeaderField * max(1, len(flds)))()
+            arr = (_lib.HttpField * max(1, len(flds)))()
             for i, (n_, v_) in enumerate(flds):
                 arr[i].name = _lib.make_str(n_)
                 arr[i].value = _lib.make_str(v_)
@@ -518,7 +518,9 @@ class Evaluator:
             if body:
                 inp.body = ctypes.cast(c_char_p(body), c_void_p)
                 inp.body_len = len(body)
-            lib.ccsig_evaluate(byref(inp), byref(self._arena), byref(res))
+            if lib.ccsig_evaluate(byref(inp), byref(self._arena), byref(res)):
+                # CCSIG_ERR_NOMEM (the arena failed: the verdict is no answer)
+                raise NoMemoryError("out of memory evaluating the asset", status="nomem", file=url_s or None)
         # the record: ccsig check --json's shape (docs/ccsig-check.1)
         b = self._buf
         b.clear()
@@ -613,6 +615,11 @@ def evaluate(
     "unknown"), ``crawl_rule``, ``categories``, ``decision``, ``sources``,
     ``licenses``, ``links``, ``notes``, ``robots``, ``asset``, ``error``
     (docs/ccsig-check.1, "JSON OUTPUT").
+
+    Raises :class:`NoMemoryError` when the library runs out of memory while
+    evaluating (its CCSIG_ERR_NOMEM: a reader may have dropped a statement,
+    so there is no verdict to return), :class:`UsageError` for bad
+    arguments.
 
     For many assets, make one :class:`Evaluator` per thread instead (this
     function keeps one per thread and profile).
@@ -738,10 +745,9 @@ class Checker:
         out = ctypes.POINTER(_lib.UrlResult)()
         ub = _b(url)
         st = self._flib.ccsig_fetch_evaluate_url(self._h, w, ub, byref(out))
-        r = out.contents
-        if st == 4:
+        if st == 4 or not out:
             raise NoMemoryError("out of memory", status="nomem", file=url)
-        return self._record(url, r)
+        return self._record(url, out.contents)
 
     def _record(self, url: str, res: _lib.UrlResult) -> Record:
         lib = _lib.core()
@@ -753,7 +759,9 @@ class Checker:
             crawl = "disallowed"
         else:
             crawl = "unknown"
-        ev = res.ev
+        if not res.ev:
+            raise NoMemoryError("out of memory", status="nomem", file=url)
+        ev = res.ev.contents
         b = _Buf()
         ub, ab = _b(url), self._keep[0]
         lib.ccsig_report_write_record_head(
@@ -770,7 +778,7 @@ class Checker:
             r = res.robots
             robots = {
                 "url": _cstr(r.url),
-                "state": _cstr(self._flib.ccsig_fetch_robots_state_name(r.state)),
+                "state": _cstr(lib.ccsig_robots_status_name(r.state)),
                 "status": r.http_status or None,
                 "cached": bool(r.from_cache),
                 "stale": bool(r.stale),

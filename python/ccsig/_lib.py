@@ -41,14 +41,9 @@ from ctypes import (
 SONAME = "libccsig.so.0"
 FETCH_SONAME = "libccsig-fetch.so.0"
 
-# Sizes from the headers (ccsig/pref.h, sources.h, httpmsg.h, robots.h).
+# Sizes from the headers (ccsig/pref.h). The result structures hold their
+# arrays behind pointers with a capacity (cap), read at run time.
 CAT_COUNT = 5
-MAX_WARNINGS = 32
-COLLECT_MAX_STATEMENTS = 64
-COLLECT_MAX_NOTES = 48
-COLLECT_MAX_LINKS = 16
-TDM_LEVELS = 4
-HTTP_MAX_FIELDS = 256
 
 
 class Str(Structure):
@@ -109,7 +104,16 @@ class Warning_(Structure):
 
 
 class Warnings(Structure):
-    _fields_ = [("v", Warning_ * MAX_WARNINGS), ("n", c_size_t), ("dropped", c_size_t)]
+    """ccsig_warnings: v (cap entries in an arena, n used); zero-initialised
+    (= {0}) as ctypes makes it, the array comes from the parse's arena."""
+
+    _fields_ = [
+        ("v", POINTER(Warning_)),
+        ("n", c_size_t),
+        ("cap", c_size_t),
+        ("dropped", c_size_t),
+        ("arena", c_void_p),
+    ]
 
 
 class VerdictEntry(Structure):
@@ -150,6 +154,7 @@ class Arena(Structure):
         ("end", c_void_p),
         ("block_size", c_size_t),
         ("total", c_size_t),
+        ("failed", c_bool),
     ]
 
 
@@ -183,21 +188,27 @@ class Collect(Structure):
     _fields_ = [
         ("arena", c_void_p),
         ("ctx", AssetCtx),
-        ("sts", Statement * COLLECT_MAX_STATEMENTS),
+        ("sts", POINTER(Statement)),
         ("n", c_size_t),
+        ("cap", c_size_t),
         ("dropped", c_size_t),
-        ("notes", Note * COLLECT_MAX_NOTES),
+        ("notes", POINTER(Note)),
         ("nnotes", c_size_t),
+        ("notes_cap", c_size_t),
         ("notes_dropped", c_size_t),
-        ("links", Link * COLLECT_MAX_LINKS),
+        ("links", POINTER(Link)),
         ("nlinks", c_size_t),
+        ("links_cap", c_size_t),
         ("links_dropped", c_size_t),
-        ("tdm", TdmValue * TDM_LEVELS),
+        ("tdm", POINTER(TdmValue)),
         ("finished", c_bool),
     ]
 
 
-class HeaderField(Structure):
+class HttpField(Structure):
+    """ccsig_http_field: one "Name: value" field."""
+
+
     _fields_ = [("name", Str), ("value", Str)]
 
 
@@ -224,7 +235,7 @@ class EvalInput(Structure):
         ("robots", POINTER(EvalRobots)),
         ("response", c_bool),
         ("status", c_int),
-        ("fields", POINTER(HeaderField)),
+        ("fields", POINTER(HttpField)),
         ("nfields", c_size_t),
         ("has_type", c_bool),
         ("content_type", Str),
@@ -273,7 +284,8 @@ class HttpMsg(Structure):
         ("anomalies", c_uint),
         ("nfields", c_size_t),
         ("dropped", c_size_t),
-        ("fields", HeaderField * HTTP_MAX_FIELDS),
+        ("fields", POINTER(HttpField)),
+        ("cap", c_size_t),
     ]
 
 
@@ -366,7 +378,7 @@ class RobotsFetch(Structure):
 
 class UrlResult(Structure):
     _fields_ = [
-        ("ev", EvalResult),
+        ("ev", POINTER(EvalResult)),
         ("known", c_int),
         ("crawl", c_int),
         ("rule", POINTER(Provenance)),
@@ -381,7 +393,7 @@ class UrlResult(Structure):
         ("asset_bytes", c_size_t),
         ("asset_partial", c_bool),
         ("status", c_int),
-        ("error", c_char * 640),
+        ("error", c_char_p),
     ]
 
 
@@ -464,7 +476,7 @@ STRUCTS = {
     "ccsig_link": Link,
     "ccsig_tdm_value": TdmValue,
     "ccsig_collect": Collect,
-    "ccsig_header_field": HeaderField,
+    "ccsig_http_field": HttpField,
     "ccsig_eval_robots": EvalRobots,
     "ccsig_eval_doc": EvalDoc,
     "ccsig_eval_input": EvalInput,
@@ -501,6 +513,7 @@ CORE = {
     "ccsig_purpose_parse": (c_bool, [c_char_p, c_size_t, P(c_int)]),
     "ccsig_statement_init": (None, [P(Statement), c_int]),
     "ccsig_pref_parse": (c_int, [P(Arena), c_char_p, c_size_t, P(Statement), P(Warnings), P(Error)]),
+    "ccsig_warnings_init": (None, [P(Warnings), P(Arena)]),
     "ccsig_warning_message": (None, [P(Warning_), c_char_p, c_size_t]),
     "ccsig_warning_id": (c_char_p, [c_int]),
     "ccsig_combine": (None, [P(Statement), c_size_t, P(Verdict)]),
@@ -518,6 +531,7 @@ CORE = {
     "ccsig_asset_kind_name": (c_char_p, [c_int]),
     "ccsig_file_format_name": (c_char_p, [c_int]),
     "ccsig_robots_reason_name": (c_char_p, [c_int]),
+    "ccsig_robots_status_name": (c_char_p, [c_int]),
     "ccsig_robots_agent_token": (Str, [c_char_p, c_size_t]),
     "ccsig_robots_compile": (c_int, [c_char_p, c_size_t, c_char_p, P(c_void_p), P(Error)]),
     "ccsig_robots_free": (None, [c_void_p]),
@@ -555,7 +569,6 @@ CORE = {
 
 FETCH = {
     "ccsig_fetch_opts_default": (None, [P(FetchOpts)]),
-    "ccsig_fetch_robots_state_name": (c_char_p, [c_int]),
     "ccsig_checker_new": (c_int, [P(CheckOpts), P(c_void_p), P(Error)]),
     "ccsig_checker_free": (None, [c_void_p]),
     "ccsig_url_check_new": (c_void_p, []),

@@ -60,6 +60,9 @@ done
 [ -f "$root/usr/include/ccsig/ccsig.h" ] || fail "no usr/include/ccsig/ccsig.h"
 [ -f "$libdir/libccsig.a" ] || fail "no usr/lib/$ma/libccsig.a"
 [ -f "$root/usr/share/man/man1/ccsig.1.gz" ] || fail "no ccsig.1.gz"
+for f in bash-completion/completions/ccsig zsh/vendor-completions/_ccsig; do
+    [ -s "$root/usr/share/$f" ] || fail "no usr/share/$f"
+done
 readelf -d "$root/usr/bin/ccsig" | grep -q 'NEEDED.*libccsig\.so\.0' ||
     fail "ccsig does not use libccsig.so.0"
 readelf -d "$root/usr/bin/ccsig" | grep -qE 'R(UN)?PATH' && fail "ccsig has an RPATH"
