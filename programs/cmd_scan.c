@@ -121,14 +121,44 @@ typedef struct scan_out {
     FILE *annot, *keep;
     bool quiet;
     bool progress_shown;
+    int annot_errno, keep_errno; /* why a write failed (the first failure); 0: none */
 } scan_out;
 
+/* fwrite to an output; on failure remember why (errno, or EIO when the C
+ * library left none) for the error that names the output. */
+static bool put(FILE *f, const char *p, size_t n, int *why) {
+    errno = 0;
+    if (fwrite(p, 1, n, f) == n)
+        return true;
+    if (!*why)
+        *why = errno ? errno : EIO;
+    return false;
+}
+
 static bool put_annotation(void *ctx, const char *p, size_t n) {
-    return fwrite(p, 1, n, ((scan_out *)ctx)->annot) == n;
+    scan_out *so = ctx;
+    return put(so->annot, p, n, &so->annot_errno);
 }
 
 static bool put_kept(void *ctx, const char *p, size_t n) {
-    return fwrite(p, 1, n, ((scan_out *)ctx)->keep) == n;
+    scan_out *so = ctx;
+    return put(so->keep, p, n, &so->keep_errno);
+}
+
+/* Close (or flush, for standard output) an output after the last write:
+ * what the C library still buffers can fail here too. */
+static void close_output(FILE *f, int *why) {
+    if (!f)
+        return;
+    errno = 0;
+    if ((f == stdout ? fflush(f) : fclose(f)) != 0 && !*why)
+        *why = errno ? errno : EIO;
+}
+
+/* Report an output that could not be written: which one, and why. */
+static void output_failed(const char *what, const char *path, int why) {
+    cli_error("scan", "%s %s: cannot write: %s", what,
+              strcmp(path, "-") ? path : "(standard output)", strerror(why));
 }
 
 static void put_damage(void *ctx, const char *name, uint64_t offset, const char *what) {
@@ -207,7 +237,7 @@ static ssize_t read_stdin(void *ctx, void *buf, size_t n) {
 static int run_scan(const ccsig_scan_session_options *so_opt, const char *annotate,
                     const char *keep, bool quiet, char *const *paths, size_t n, ccsig_summary *sum,
                     ccsig_credit_map *credit) {
-    scan_out so = {NULL, NULL, quiet, false};
+    scan_out so = {NULL, NULL, quiet, false, 0, 0};
     ccsig_scan_session_options opt = *so_opt;
     ccsig_scan_sink sink = {&so, NULL, NULL, put_damage, put_archive_error, NULL};
     if (!quiet && cli_isatty(stderr))
@@ -240,12 +270,15 @@ static int run_scan(const ccsig_scan_session_options *so_opt, const char *annota
     if (!st)
         st = ccsig_scan_session_run(s, &err);
     bool write_error = ccsig_scan_session_write_failed(s);
-    if (so.annot && so.annot != stdout && fclose(so.annot) != 0)
-        write_error = true;
-    else if (so.annot == stdout && fflush(stdout) != 0)
-        write_error = true;
-    if (so.keep && so.keep != stdout && fclose(so.keep) != 0)
-        write_error = true;
+    close_output(so.annot, &so.annot_errno);
+    close_output(so.keep, &so.keep_errno);
+    if (so.annot_errno)
+        output_failed("--annotate", annotate, so.annot_errno);
+    if (so.keep_errno)
+        output_failed("--keep", keep, so.keep_errno);
+    if (write_error && !so.annot_errno && !so.keep_errno)
+        cli_error("scan", "writing an output failed");
+    write_error = write_error || so.annot_errno || so.keep_errno;
     ccsig_summary_merge(sum, ccsig_scan_session_summary(s));
     ccsig_credit_merge(credit, ccsig_scan_session_credit(s));
     int rc = EXIT_OK;
@@ -253,7 +286,6 @@ static int run_scan(const ccsig_scan_session_options *so_opt, const char *annota
         cli_error("scan", "%s", err.message);
         rc = EXIT_INTERNAL;
     } else if (write_error) {
-        cli_error("scan", "writing an output failed: %s", strerror(errno));
         rc = EXIT_INTERNAL;
     } else if (ccsig_scan_session_unreadable(s)) {
         rc = EXIT_USAGE;
@@ -596,8 +628,13 @@ int cmd_scan(int argc, char **argv) {
             ccsig_summary_write_json(&b, &sum, &o.profile);
         else
             ccsig_summary_write_text(&b, &sum, &o.profile);
-        cli_put_buf(report, &b);
-        fflush(report);
+        errno = 0;
+        if (!cli_put_buf(report, &b) || fflush(report) != 0) {
+            int why = errno ? errno : EIO;
+            cli_error("scan", "--summary (standard %s): cannot write: %s",
+                      report == stdout ? "output" : "error", strerror(why));
+            rc = EXIT_INTERNAL;
+        }
     }
     if (store && ccsig_robots_store_get_stats(store).errors && rc == EXIT_OK)
         rc = EXIT_NOT_PERMITTED; /* damaged robots.txt captures were skipped */

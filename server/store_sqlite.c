@@ -109,8 +109,9 @@ static void log_err(sqlite3 *db, const char *what) {
 
 static int open_conn(const char *path, sqlite3 **out, char *err, size_t errlen) {
     sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(
-        path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc =
+        sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        SERVE_SQLITE_VFS);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "cannot open sqlite database %s: %s", path,
                  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));

@@ -1,8 +1,8 @@
 /* Write faults in the usage ledger (serve.faults): the system call table of
  * sysio.h is replaced by wrappers that fail the Nth write (or every write,
- * a full disk) with ENOSPC or EIO, cut a write short, or fail a
- * truncation. For the journal (ledger-sync: process) and the group commit
- * (ledger-sync: full) the tests check that
+ * a full disk) with ENOSPC or EIO, cut a write short, fail a
+ * truncation, or fail an fsync of SQLite's. For the journal (ledger-sync: process) and the group
+ * commit (ledger-sync: full) the tests check that
  *   - the failure is reported: the append or the commit says so (the
  *     gateway answers that request 503) and a line on standard error tells
  *     the steward, and another when writes work again;
@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "journal.h"
 #include "ledger.h"
@@ -41,7 +42,7 @@ typedef struct fault {
     atomic_int failed;    /* calls failed */
 } fault;
 
-static fault f_write, f_pwrite, f_trunc;
+static fault f_write, f_pwrite, f_trunc, f_fsync;
 
 static void fault_off(fault *f) {
     atomic_store(&f->countdown, -1);
@@ -108,8 +109,20 @@ static int t_ftruncate(int fd, off_t len) {
     return real_ftruncate(fd, len);
 }
 
+static int (*real_fsync)(struct sqlite3_file *, int);
+
+/* A failed fsync, as the unix VFS reports it. */
+static int t_fsync(struct sqlite3_file *f, int flags) {
+    if (fault_hit(&f_fsync))
+        return SQLITE_IOERR_FSYNC;
+    return real_fsync(f, flags);
+}
+
 static int setup(void **state) {
     (void)state;
+    fault_off(&f_fsync);
+    real_fsync = serve_sysio.fsync;
+    serve_sysio.fsync = t_fsync;
     fault_off(&f_write);
     fault_off(&f_pwrite);
     fault_off(&f_trunc);
@@ -127,6 +140,7 @@ static int teardown(void **state) {
     serve_sysio.write = real_write;
     serve_sysio.pwrite = real_pwrite;
     serve_sysio.ftruncate = real_ftruncate;
+    serve_sysio.fsync = real_fsync;
     return 0;
 }
 
@@ -430,11 +444,82 @@ static void test_ledger_commit_faults(void **state) {
     store_close(st);
 }
 
+/* fsync fails (EIO) under ledger-sync: full commits: the requests of a
+ * commit whose fsync failed are refused (503), the steward is told, and
+ * after the fault clears and the ledger is opened again every acknowledged
+ * record is there exactly once. A refused record may be there (its WAL
+ * frames were written before the fsync failed and recovery may find
+ * them) but never twice. */
+static void test_ledger_fsync_faults(void **state) {
+    (void)state;
+    char dir[] = "/tmp/ccsig-faults-XXXXXX", db[256], jp[256], err[512];
+    tmp_db(dir, db, sizeof db, jp, sizeof jp);
+    store *st;
+    assert_int_equal(store_open(db, 2, 0, &st, err, sizeof err), 0);
+    ledger *l = ledger_start(st, 0);
+    assert_non_null(l);
+    static book b;
+    static done_arg args[MAXREC];
+    memset(&b, 0, sizeof b);
+    waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, &b};
+
+    capture_start(dir);
+    ledger_round(l, &w, args, 50);
+    assert_int_equal(outcomes(&b, 0, 50, 1), 50);
+    /* The commits did fsync through the table. */
+    assert_int_equal(atomic_load(&f_fsync.failed), 0);
+    /* Every fsync fails: every commit fails, its callers are refused. */
+    fault_arm(&f_fsync, 0, EIO, 1);
+    ledger_round(l, &w, args, 30);
+    assert_true(atomic_load(&f_fsync.failed) >= 1);
+    assert_int_equal(outcomes(&b, 50, 80, -1), 30);
+    fault_off(&f_fsync);
+    ledger_round(l, &w, args, 50);
+    assert_int_equal(outcomes(&b, 80, 130, 1), 50);
+    /* One failed fsync, then commits work again. */
+    fault_arm(&f_fsync, 0, EIO, 0);
+    ledger_round(l, &w, args, 10);
+    assert_int_equal(atomic_load(&f_fsync.failed), 1);
+    ledger_round(l, &w, args, 20);
+    assert_int_equal(outcomes(&b, 140, 160, 1), 20);
+    assert_true(outcomes(&b, 130, 140, -1) >= 1);
+    char *log = capture_end();
+    assert_non_null(strstr(log, "ledger: a commit of"));
+    assert_non_null(strstr(log, "disk I/O error"));
+    assert_non_null(strstr(log, "answered 503 until the ledger can be written"));
+    assert_non_null(strstr(log, "ledger: commits work again"));
+    free(log);
+    ledger_stop(l);
+    store_close(st);
+
+    /* A restart: acknowledged records exactly once, refused ones at most
+     * once. */
+    assert_int_equal(store_open(db, 2, 0, &st, err, sizeof err), 0);
+    memset(b.seen, 0, sizeof b.seen);
+    assert_int_equal(store_ledger_export(st, count_cb, &b), 0);
+    int acked = 0, refused_present = 0;
+    for (int i = 0; i < b.next; i++) {
+        if (b.outcome[i] == 1) {
+            acked++;
+            if (b.seen[i] != 1)
+                fail_msg("acknowledged record r%d is in the ledger %d times", i, b.seen[i]);
+        } else if (b.seen[i] > 1) {
+            fail_msg("refused record r%d is in the ledger %d times", i, b.seen[i]);
+        } else {
+            refused_present += b.seen[i];
+        }
+    }
+    print_message("%d acknowledged records all in the ledger once; %d refused ones present\n",
+                  acked, refused_present);
+    store_close(st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_journal_write_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_journal_import_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ledger_commit_faults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ledger_fsync_faults, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
