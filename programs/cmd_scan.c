@@ -51,6 +51,7 @@ static void strv_free(strv *s) {
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
     free(s->v);
+    *s = (strv){0}; /* freeing twice is harmless */
 }
 
 static bool read_pathlist(const char *list, const char *prefix, strv *out) {
@@ -427,6 +428,8 @@ int cmd_scan(int argc, char **argv) {
     const char *prefix = NULL;
     unsigned long shard_i = 0, shard_n = 1;
     strv robots = {0};
+    /* a usage error after --robots was given frees the list first */
+#define SCAN_USAGE(...) (strv_free(&robots), cli_usage_error("scan", __VA_ARGS__))
     size_t robots_cache = 0;
     bool credit_fmt_given = false;
     int c;
@@ -446,8 +449,7 @@ int cmd_scan(int argc, char **argv) {
             break;
         case O_CREDIT_FORMAT:
             if (!ccsig_credit_format_parse(optarg, &credit_fmt))
-                return cli_usage_error("scan", "--credit-format %s: expected json, csv or md",
-                                       optarg);
+                return SCAN_USAGE("--credit-format %s: expected json, csv or md", optarg);
             credit_fmt_given = true;
             break;
         case O_SUMMARY:
@@ -459,31 +461,30 @@ int cmd_scan(int argc, char **argv) {
         case O_ROBOTS:
             if (cli_stdin_refused("scan", "--robots", optarg,
                                   "robots.txt captures are read by name (a WARC or a directory)"))
-                return EXIT_USAGE;
+                return (strv_free(&robots), EXIT_USAGE);
             strv_push(&robots, strdup(optarg));
             break;
         case O_ROBOTS_CACHE:
             if (!parse_size(optarg, 1, 1u << 24, &v))
-                return cli_usage_error("scan", "--robots-cache %s: expected 1 to 16777216", optarg);
+                return SCAN_USAGE("--robots-cache %s: expected 1 to 16777216", optarg);
             robots_cache = (size_t)v;
             break;
         case O_AGENT:
             if (!*optarg || strlen(optarg) >= sizeof o.profile.agent)
-                return cli_usage_error("scan", "--agent must be 1 to %zu bytes",
-                                       sizeof o.profile.agent - 1);
+                return SCAN_USAGE("--agent must be 1 to %zu bytes", sizeof o.profile.agent - 1);
             snprintf(o.profile.agent, sizeof o.profile.agent, "%s", optarg);
             break;
         case O_USE:
             if (!cli_parse_use("scan", optarg, &o.profile.p.use))
-                return EXIT_USAGE;
+                return (strv_free(&robots), EXIT_USAGE);
             break;
         case O_COMMIT:
             if (!cli_parse_commit("scan", optarg, &o.profile.p.commitments))
-                return EXIT_USAGE;
+                return (strv_free(&robots), EXIT_USAGE);
             break;
         case O_PURPOSE:
             if (!cli_parse_purpose("scan", optarg, &o.profile.p.purpose))
-                return EXIT_USAGE;
+                return (strv_free(&robots), EXIT_USAGE);
             break;
         case O_UNKNOWN:
             if (!strcmp(optarg, "keep"))
@@ -491,34 +492,33 @@ int cmd_scan(int argc, char **argv) {
             else if (!strcmp(optarg, "skip"))
                 o.keep_unknown = false;
             else
-                return cli_usage_error("scan", "--unknown %s: expected keep or skip", optarg);
+                return SCAN_USAGE("--unknown %s: expected keep or skip", optarg);
             break;
         case O_PREFIX:
             prefix = optarg;
             break;
         case O_SHARD:
             if (!parse_shard(optarg, &shard_i, &shard_n))
-                return cli_usage_error("scan", "--shard %s: expected I/N with 0 <= I < N", optarg);
+                return SCAN_USAGE("--shard %s: expected I/N with 0 <= I < N", optarg);
             break;
         case O_THREADS:
             if (!parse_size(optarg, 1, 1024, &v))
-                return cli_usage_error("scan", "--threads %s: expected 1 to 1024", optarg);
+                return SCAN_USAGE("--threads %s: expected 1 to 1024", optarg);
             o.threads = (int)v;
             break;
         case O_REVISITS:
             if (!parse_size(optarg, 0, 1u << 26, &v))
-                return cli_usage_error("scan", "--revisits %s: expected 0 to 67108864", optarg);
+                return SCAN_USAGE("--revisits %s: expected 0 to 67108864", optarg);
             o.revisit_table = (size_t)v;
             break;
         case O_HOLD:
             if (!parse_size(optarg, 4096, 1u << 30, &v))
-                return cli_usage_error("scan", "--hold %s: expected 4096 to 1G bytes (K, M)",
-                                       optarg);
+                return SCAN_USAGE("--hold %s: expected 4096 to 1G bytes (K, M)", optarg);
             o.hold = (size_t)v;
             break;
         case O_CHUNK:
             if (!parse_size(optarg, 1, 1ull << 40, &v))
-                return cli_usage_error("scan", "--chunk %s: expected a byte count", optarg);
+                return SCAN_USAGE("--chunk %s: expected a byte count", optarg);
             o.chunk = (size_t)v;
             break;
         case O_QUIET:
@@ -529,32 +529,30 @@ int cmd_scan(int argc, char **argv) {
     if (c < 0)
         return cp.rc;
     if (optind >= argc)
-        return cli_usage_error("scan", "no archive given");
+        return SCAN_USAGE("no archive given");
     int from_stdin = 0; /* '-' and @- both read standard input */
     for (int i = optind; i < argc; i++)
         from_stdin += !strcmp(argv[i], "-") || !strcmp(argv[i], "@-");
     if (from_stdin > 1)
-        return cli_usage_error("scan", "'-' (standard input) given %d times; it can be read once",
-                               from_stdin);
+        return SCAN_USAGE("'-' (standard input) given %d times; it can be read once", from_stdin);
     const char *to_stdout = NULL; /* '-' = standard output, for one output only */
     const char *outs[][2] = {{"--annotate", annotate}, {"--keep", keep}, {"--credit", credit_path}};
     for (size_t i = 0; i < 3; i++)
         if (outs[i][1] && !strcmp(outs[i][1], "-")) {
             if (to_stdout)
-                return cli_usage_error("scan", "'-' (standard output) given to both %s and %s",
-                                       to_stdout, outs[i][0]);
+                return SCAN_USAGE("'-' (standard output) given to both %s and %s", to_stdout,
+                                  outs[i][0]);
             to_stdout = outs[i][0];
         }
     if (credit_path && !credit_fmt_given && !ccsig_credit_format_for(credit_path, &credit_fmt))
-        return cli_usage_error("scan",
-                               "--credit %s: name a .json, .csv or .md file (or give "
-                               "--credit-format)",
-                               credit_path);
+        return SCAN_USAGE("--credit %s: name a .json, .csv or .md file (or give "
+                          "--credit-format)",
+                          credit_path);
     bool has_use = (unsigned)o.profile.p.use < CCSIG_CAT_COUNT;
     if (keep && !has_use)
-        return cli_usage_error("scan", "--keep needs --use (which use the kept records serve)");
+        return SCAN_USAGE("--keep needs --use (which use the kept records serve)");
     if (credit_path && !has_use)
-        return cli_usage_error("scan", "--credit needs --use (credit is owed for a use)");
+        return SCAN_USAGE("--credit needs --use (credit is owed for a use)");
     if (json && !summary && (annotate || keep || credit_path))
         summary = true;
     if (!annotate && !keep && !credit_path)
@@ -567,7 +565,7 @@ int cmd_scan(int argc, char **argv) {
             if (!read_pathlist(argv[i] + 1, prefix, &paths)) {
                 strv_free(&paths);
                 strv_free(&robots);
-                return EXIT_USAGE;
+                return (strv_free(&robots), EXIT_USAGE);
             }
         } else {
             strv_push(&paths, strdup(argv[i]));
@@ -584,7 +582,7 @@ int cmd_scan(int argc, char **argv) {
     if (stdin_count > 1) {
         strv_free(&shard);
         strv_free(&robots);
-        return cli_usage_error("scan", "'-' (stdin) can be given once");
+        return SCAN_USAGE("'-' (stdin) can be given once");
     }
 
     FILE *report = annotate && !strcmp(annotate, "-") ? stderr : stdout;
@@ -644,4 +642,5 @@ int cmd_scan(int argc, char **argv) {
     strv_free(&shard);
     strv_free(&robots);
     return rc;
+#undef SCAN_USAGE
 }
