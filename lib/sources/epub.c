@@ -58,15 +58,6 @@ static ccsig_str attr(ccsig_arena *a, const xmlNode *n, const char *name, bool *
     return s;
 }
 
-static ccsig_str text_of(ccsig_arena *a, const xmlNode *n) {
-    xmlChar *v = xmlNodeGetContent(n);
-    if (!v)
-        return EMPTY;
-    ccsig_str s = src_trim(src_dup(a, ccsig_str_c((const char *)v)));
-    xmlFree(v);
-    return s;
-}
-
 /* Line `line` (1-based) of p[0..len), without its line end and surrounding
  * blanks: the provenance text. */
 static ccsig_str line_text(const char *p, size_t len, unsigned line) {
@@ -160,7 +151,7 @@ static int meta_property(opf *o, const xmlNode *m, const ccsig_provenance *src, 
                 return 0;
             }
         }
-        *value = text_of(a, m);
+        *value = src_xml_text(a, m);
     } else if (has_name) {
         if (!ccsig_str_eq(name, "tdm:reservation") && !ccsig_str_eq(name, "tdm:policy"))
             return 0;

@@ -144,6 +144,11 @@ SRC_SHARED uint32_t src_le32(const unsigned char *p);
  * well-formed. Free with xmlFreeDoc (rsl.c). */
 struct _xmlDoc *src_xml_read(const char *p, size_t len, const char *what, ccsig_error *err);
 
+/* The text content of an XML element, trimmed, copied into the arena
+ * (empty when it has none; rsl.c). */
+struct _xmlNode;
+ccsig_str src_xml_text(ccsig_arena *a, const struct _xmlNode *n);
+
 /* A ZIP archive in memory (zip.c): the central directory located. */
 typedef struct src_zip {
     const char *p;

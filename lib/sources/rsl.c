@@ -102,7 +102,7 @@ static ccsig_str prop(ccsig_arena *a, const xmlNode *n, const char *name) {
     return s;
 }
 
-static ccsig_str text(ccsig_arena *a, const xmlNode *n) {
+ccsig_str src_xml_text(ccsig_arena *a, const struct _xmlNode *n) {
     xmlChar *v = xmlNodeGetContent(n);
     if (!v)
         return EMPTY;
@@ -186,11 +186,11 @@ static void read_license(rsl_ctx *x, const xmlNode *ln, bool server, lic *l) {
                              type.len ? type.p : "free");
             for (const xmlNode *k = e->children; k; k = k->next)
                 if (is_el(k, "standard") || is_el(k, "custom")) {
-                    ccsig_str u = text(c->arena, k);
+                    ccsig_str u = src_xml_text(c->arena, k);
                     if (u.len)
                         ccsig_collect_link(c, CCSIG_LINK_LICENSE, u, EMPTY, x->src);
                 } else if (is_el(k, "amount")) {
-                    ccsig_str amt = text(c->arena, k), cur = prop(c->arena, k, "currency");
+                    ccsig_str amt = src_xml_text(c->arena, k), cur = prop(c->arena, k, "currency");
                     ccsig_buf_printf(&x->sum, " %.*s %.*s", (int)amt.len, amt.p, (int)cur.len,
                                      cur.p);
                 }
@@ -208,7 +208,7 @@ static void read_license(rsl_ctx *x, const xmlNode *ln, bool server, lic *l) {
         if (!permits && !is_el(e, "prohibits"))
             continue;
         ccsig_str type = prop(c->arena, e, "type");
-        ccsig_str val = text(c->arena, e);
+        ccsig_str val = src_xml_text(c->arena, e);
         ccsig_buf_printf(&x->sum, "; %s %.*s=%.*s", permits ? "permits" : "prohibits",
                          (int)(type.len ? type.len : 5), type.len ? type.p : "usage", (int)val.len,
                          val.p);
