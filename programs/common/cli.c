@@ -329,12 +329,6 @@ int cli_stdin_once(const char *cmd, int n, char *const *args) {
     return EXIT_OK;
 }
 
-int cli_stdin_refused(const char *cmd, const char *what, const char *path, const char *why) {
-    if (path && !strcmp(path, "-"))
-        return cli_usage_error(cmd, "%s: '-' (standard input) cannot be used here: %s", what, why);
-    return EXIT_OK;
-}
-
 /* The temporary copy of standard input (one per process: '-' is read once). */
 static char stdin_tmp_name[4200];
 static char stdin_tmp_named[4200]; /* the mkstemp name while it exists (no /proc) */

@@ -130,11 +130,8 @@ void cli_help(FILE *f, const cli_spec *spec);
 /* Standard input as a file argument ('-'), the same in every subcommand:
  * cli_stdin_once fails (usage error, EXIT_USAGE) when '-' is among
  * args[0..n) more than once, since standard input can be read only once;
- * cli_stdin_refused fails when path is '-' for an argument that must be a
- * named file (why says why), instead of an ENOENT for a file called '-'.
- * Both return EXIT_OK when the arguments are fine. */
+ * it returns EXIT_OK when the arguments are fine. */
 int cli_stdin_once(const char *cmd, int n, char *const *args);
-int cli_stdin_refused(const char *cmd, const char *what, const char *path, const char *why);
 
 /* Standard input for an argument whose consumer must open a file by name or
  * re-read it (inspect's mapping and exempi, the robots.txt store, libcurl's
