@@ -341,6 +341,11 @@ static void stdin_tmp_unlink(void) {
 const char *cli_stdin_to_tmpfile(const char *cmd, const char *what, size_t limit) {
     if (stdin_tmp_name[0])
         return stdin_tmp_name;
+    /* a closed standard input: the temporary file would take descriptor 0 */
+    if (fcntl(STDIN_FILENO, F_GETFD) < 0) {
+        cli_error(cmd, "%s -: cannot read standard input: %s", what, strerror(errno));
+        return NULL;
+    }
     const char *dir = getenv("TMPDIR");
     if (!dir || !*dir)
         dir = "/tmp";
