@@ -99,6 +99,8 @@ const cli_spec cmd_check_cli = {
 };
 
 #define MAX_HEADERS 64
+/* --cacert - larger than this is refused (CA bundles are a few hundred kB). */
+#define CACERT_STDIN_MAX (16u << 20)
 
 typedef struct check_ctx {
     const ccsig_robots *robots; /* the --robots file, or NULL (--response without it) */
@@ -399,10 +401,8 @@ int cmd_check(int argc, char **argv) {
             live_opt = true;
             break;
         case 'K':
-            if (cli_stdin_refused("check", "--cacert", optarg,
-                                  "the TLS library reads the CA certificates by name"))
-                return EXIT_USAGE;
-            if (access(optarg, R_OK) != 0)
+            /* '-': copied to a file once the URLs are known (below) */
+            if (strcmp(optarg, "-") && access(optarg, R_OK) != 0)
                 return cli_usage_error("check", "--cacert '%s': %s", optarg, strerror(errno));
             live.fetch.ca_file = optarg;
             live_opt = true;
@@ -463,6 +463,15 @@ int cmd_check(int argc, char **argv) {
         }
         live.prof = cx.prof;
         live.json = cx.json;
+        if (live.fetch.ca_file && !strcmp(live.fetch.ca_file, "-")) {
+            /* the TLS library reads the CA certificates by name */
+            if (optind >= argc)
+                return cli_usage_error("check", "--cacert - reads standard input, so give the "
+                                                "URLs as arguments");
+            live.fetch.ca_file = cli_stdin_to_tmpfile("check", "--cacert", CACERT_STDIN_MAX);
+            if (!live.fetch.ca_file)
+                return EXIT_USAGE;
+        }
         return check_live_run(&live, argc - optind, argv + optind);
     }
     if (live_opt)

@@ -58,6 +58,7 @@ typedef struct inspect_state {
     mapped map; /* the file being inspected: provenance points into it */
     int status;
     size_t files;
+    const char *stdin_file; /* '-': the private copy of standard input (cli.h) */
 } inspect_state;
 
 static const cli_option options[] = {
@@ -137,6 +138,9 @@ static void unmap_file(mapped *m) {
         munmap(m->map, m->len);
     m->map = NULL;
 }
+
+/* Standard input ('-') larger than this is refused. */
+#define STDIN_MAX (4ull << 30)
 
 /* Side files larger than this are not metadata anyone writes by hand. */
 #define SIDE_MAX (64u * 1024u * 1024u)
@@ -223,14 +227,16 @@ static bool contains(const char *p, size_t n, const char *lit) {
 
 /* Read a side file (sidecar or dataset metadata) when it exists. */
 static void read_side(inspect_state *s, const char *path, int kind, ccsig_dataset_format f) {
+    /* '-' (an XMP packet on standard input): its copy, reported as '-' */
+    const char *file = s->stdin_file && !strcmp(path, "-") ? s->stdin_file : path;
     struct stat st;
-    if (stat(path, &st) || !S_ISREG(st.st_mode))
+    if (stat(file, &st) || !S_ISREG(st.st_mode))
         return;
     /* side files are small: copied into the arena, so what the readers keep
      * (labels, URLs) lives until the report is written */
     mapped m = {NULL, 0, NULL};
     int e;
-    if (!read_small(&s->arena, path, &m, &e)) {
+    if (!read_small(&s->arena, file, &m, &e)) {
         note_error(s, path, "side file", strerror(e));
         return;
     }
@@ -279,10 +285,12 @@ static bool is_dataset_name(const char *name) {
  * directory. */
 typedef struct file_hook {
     inspect_state *s;
-    const char *path;
+    const char *path; /* the name reported ('-' for standard input) */
+    const char *file; /* the name it opens by (standard input's copy for '-') */
     ccsig_str origin;
     bool html;
-    bool epub; /* TDMRep in the package document instead of XMP and C2PA */
+    bool epub;  /* TDMRep in the package document instead of XMP and C2PA */
+    bool alone; /* standard input: no directory, so no sidecars or dataset metadata */
 } file_hook;
 
 static void read_beside(ccsig_collect *c, void *ctx) {
@@ -298,10 +306,12 @@ static void read_beside(ccsig_collect *c, void *ctx) {
         if (ccsig_epub_read(&s->ev.c, s->map.p, s->map.len, h->origin, &err) != CCSIG_OK)
             note_xml_error(s, path, "EPUB", &err);
     } else if (!h->html) {
-        if (ccsig_xmp_read_file(&s->ev.c, path, h->origin, &err) != CCSIG_OK)
+        if (ccsig_xmp_read_file(&s->ev.c, h->file, h->origin, &err) != CCSIG_OK)
             note_error(s, path, "XMP", err.message);
         ccsig_embedded_read(&s->ev.c, s->map.p, s->map.len, h->origin, CCSIG_EMBED_C2PA);
     }
+    if (h->alone)
+        return;
     /* sidecars: FILE.xmp, STEM.xmp, FILE.c2pa, STEM.c2pa */
     const char *exts[] = {".xmp", ".XMP", ".c2pa"};
     for (int k = 0; k < 3; k++) {
@@ -366,7 +376,9 @@ static bool is_response(const char *p, size_t len) {
 static bool read_file(inspect_state *s, const char *path, ccsig_file_format *fmt, size_t *size,
                       int *e) {
     mapped m;
-    if (!map_file(path, &m, e))
+    bool from_stdin = s->stdin_file && !strcmp(path, "-");
+    const char *file = from_stdin ? s->stdin_file : path;
+    if (!map_file(file, &m, e))
         return false;
     s->map = m; /* unmapped after the report */
     *size = m.len;
@@ -383,7 +395,7 @@ static bool read_file(inspect_state *s, const char *path, ccsig_file_format *fmt
     const char *base = base_name(path);
     ccsig_dataset_format df;
     self_hook self = {s, path, origin, 2, CCSIG_DATASET_CROISSANT};
-    file_hook beside = {s, path, origin, false, false};
+    file_hook beside = {s, path, file, origin, false, false, from_stdin};
 
     if (is_response(m.p, m.len)) {
         /* a captured response: evaluated exactly as scan and check --response do */
@@ -629,17 +641,24 @@ int cmd_inspect(int argc, char **argv) {
         free(s);
         return cli_usage_error("inspect", "no file given");
     }
-    for (int i = optind; i < argc; i++)
-        if (cli_stdin_refused("inspect", "FILE", argv[i],
-                              "inspect reads the sidecars and dataset metadata beside each "
-                              "file; save it to a file first")) {
-            free(s);
-            return EXIT_USAGE;
-        }
+    if (cli_stdin_once("inspect", argc - optind, argv + optind)) {
+        free(s);
+        return EXIT_USAGE;
+    }
     ccsig_arena_init(&s->arena, 0);
     s->status = EXIT_OK;
-    for (int i = optind; i < argc; i++)
-        walk(s, argv[i], 0);
+    for (int i = optind; i < argc; i++) {
+        if (strcmp(argv[i], "-")) {
+            walk(s, argv[i], 0);
+            continue;
+        }
+        /* standard input: copied to a file it can map and exempi can open */
+        s->stdin_file = cli_stdin_to_tmpfile("inspect", "FILE", STDIN_MAX);
+        if (s->stdin_file)
+            inspect_one(s, "-");
+        else
+            s->status = EXIT_USAGE;
+    }
     rc = s->status;
     ccsig_buf_free(&s->out);
     ccsig_arena_free(&s->arena);

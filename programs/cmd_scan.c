@@ -200,8 +200,13 @@ static void put_progress(void *ctx, const ccsig_scan_progress *p) {
     so->progress_shown = !p->final;
 }
 
+/* --robots - larger than this is refused. */
+#define ROBOTS_STDIN_MAX (4ull << 30)
+
 static void robots_problem(void *ctx, const char *path, uint64_t offset, const char *what) {
-    (void)ctx;
+    const char *stdin_file = ctx; /* --robots -: its copy is named '-' */
+    if (stdin_file && !strcmp(path, stdin_file))
+        path = "-";
     if (offset == CCSIG_ROBOTS_STORE_NO_OFFSET)
         fprintf(stderr, "ccsig scan: --robots %s: %s\n", path, what);
     else
@@ -459,10 +464,7 @@ int cmd_scan(int argc, char **argv) {
             json = true;
             break;
         case O_ROBOTS:
-            if (cli_stdin_refused("scan", "--robots", optarg,
-                                  "robots.txt captures are read by name (a WARC or a directory)"))
-                return (strv_free(&robots), EXIT_USAGE);
-            strv_push(&robots, strdup(optarg));
+            strv_push(&robots, strdup(optarg)); /* '-': copied once the inputs are known */
             break;
         case O_ROBOTS_CACHE:
             if (!parse_size(optarg, 1, 1u << 24, &v))
@@ -530,9 +532,11 @@ int cmd_scan(int argc, char **argv) {
         return cp.rc;
     if (optind >= argc)
         return SCAN_USAGE("no archive given");
-    int from_stdin = 0; /* '-' and @- both read standard input */
+    int from_stdin = 0; /* '-' and @- both read standard input, and --robots - */
     for (int i = optind; i < argc; i++)
         from_stdin += !strcmp(argv[i], "-") || !strcmp(argv[i], "@-");
+    for (size_t i = 0; i < robots.n; i++)
+        from_stdin += !strcmp(robots.v[i], "-");
     if (from_stdin > 1)
         return SCAN_USAGE("'-' (standard input) given %d times; it can be read once", from_stdin);
     const char *to_stdout = NULL; /* '-' = standard output, for one output only */
@@ -589,7 +593,23 @@ int cmd_scan(int argc, char **argv) {
     int rc = EXIT_OK;
     ccsig_robots_store *store = NULL;
     if (robots.n) {
-        ccsig_robots_store_options ro = {o.profile.agent, robots_cache, robots_problem, NULL};
+        /* --robots -: the store re-reads captures by offset, so standard
+         * input is copied to a file first (cli_stdin_to_tmpfile) */
+        const char *robots_stdin = NULL;
+        for (size_t i = 0; i < robots.n; i++) {
+            if (strcmp(robots.v[i], "-"))
+                continue;
+            robots_stdin = cli_stdin_to_tmpfile("scan", "--robots", ROBOTS_STDIN_MAX);
+            if (!robots_stdin) {
+                strv_free(&shard);
+                strv_free(&robots);
+                return EXIT_USAGE;
+            }
+            free(robots.v[i]);
+            robots.v[i] = strdup(robots_stdin);
+        }
+        ccsig_robots_store_options ro = {o.profile.agent, robots_cache, robots_problem,
+                                         (void *)robots_stdin};
         ccsig_error err;
         ccsig_status st =
             ccsig_robots_store_open((const char *const *)robots.v, robots.n, &ro, &store, &err);

@@ -3,6 +3,7 @@
  * the command line: options, the policy (file or short form), and the
  * maintenance modes (--set-password, --export-ledger, --check, --print).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -294,9 +295,10 @@ int cmd_serve(int argc, char **argv) {
     }
     if (c < 0)
         return cp.rc;
-    if (cli_stdin_refused("serve", "--policy", policy_file,
-                          "the gateway reads its policy by name; give the file"))
-        return EXIT_USAGE;
+    bool policy_stdin = policy_file && !strcmp(policy_file, "-");
+    if (policy_stdin && set_pw)
+        return cli_usage_error("serve", "--policy - and --set-password both read standard input; "
+                                        "it can be read once");
     if (optind < argc)
         return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
     if (!db)
@@ -321,8 +323,27 @@ int cmd_serve(int argc, char **argv) {
         return EXIT_INTERNAL;
     }
     char err[1200];
-    int rc = policy_file ? policy_load_file(p, policy_file, err, sizeof err)
+    int rc;
+    if (policy_stdin) {
+        /* the policy is read once, so from memory; it is named '-' */
+        size_t n = 0;
+        char *data = cli_read_file("-", POLICY_MAX_BYTES, &n);
+        if (!data) {
+            int e = errno;
+            free(p);
+            if (e == EFBIG)
+                cli_error("serve", "--policy -: standard input is larger than %u bytes",
+                          (unsigned)POLICY_MAX_BYTES);
+            else
+                cli_error("serve", "--policy -: cannot read standard input: %s", strerror(e));
+            return EXIT_USAGE;
+        }
+        rc = policy_load_buffer(p, "-", data, n, err, sizeof err);
+        free(data);
+    } else {
+        rc = policy_file ? policy_load_file(p, policy_file, err, sizeof err)
                          : policy_from_short(p, use, signal, party, party_url, err, sizeof err);
+    }
     if (rc == 0 && !policy_file)
         rc = policy_finish(p, err, sizeof err);
     if (rc != 0) {

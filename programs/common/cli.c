@@ -1,11 +1,14 @@
 /*
  * cli.c — shared helpers of the ccsig subcommands.
  */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ccsig/common.h"
@@ -326,10 +329,99 @@ int cli_stdin_once(const char *cmd, int n, char *const *args) {
     return EXIT_OK;
 }
 
-int cli_stdin_refused(const char *cmd, const char *what, const char *path, const char *why) {
-    if (path && !strcmp(path, "-"))
-        return cli_usage_error(cmd, "%s: '-' (standard input) cannot be used here: %s", what, why);
-    return EXIT_OK;
+/* The temporary copy of standard input (one per process: '-' is read once). */
+static char stdin_tmp_name[4200];
+static char stdin_tmp_named[4200]; /* the mkstemp name while it exists (no /proc) */
+
+static void stdin_tmp_unlink(void) {
+    if (stdin_tmp_named[0])
+        unlink(stdin_tmp_named);
+}
+
+const char *cli_stdin_to_tmpfile(const char *cmd, const char *what, size_t limit) {
+    if (stdin_tmp_name[0])
+        return stdin_tmp_name;
+    /* a closed standard input: the temporary file would take descriptor 0 */
+    if (fcntl(STDIN_FILENO, F_GETFD) < 0) {
+        cli_error(cmd, "%s -: cannot read standard input: %s", what, strerror(errno));
+        return NULL;
+    }
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    int fd = -1;
+#ifdef O_TMPFILE
+    /* a file without a name is opened through /proc */
+    if (access("/proc/self/fd", X_OK) == 0)
+        fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#endif
+    char named[4200] = "";
+    if (fd < 0) {
+        if ((size_t)snprintf(named, sizeof named, "%s/ccsig-stdin-XXXXXX", dir) >= sizeof named) {
+            cli_error(cmd, "%s -: $TMPDIR is too long for a temporary file", what);
+            return NULL;
+        }
+        fd = mkstemp(named); /* mode 0600 */
+        if (fd < 0) {
+            cli_error(cmd, "%s -: cannot create a temporary file in %s: %s", what, dir,
+                      strerror(errno));
+            return NULL;
+        }
+        (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    char buf[65536];
+    unsigned long long total = 0;
+    for (;;) {
+        ssize_t r = read(STDIN_FILENO, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            cli_error(cmd, "%s -: cannot read standard input: %s", what, strerror(errno));
+            goto fail;
+        }
+        if (r == 0)
+            break;
+        total += (unsigned long long)r;
+        if (limit && total > limit) {
+            cli_error(cmd, "%s -: standard input is larger than %zu bytes", what, limit);
+            goto fail;
+        }
+        for (ssize_t off = 0; off < r;) {
+            ssize_t w = write(fd, buf + off, (size_t)(r - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                cli_error(cmd, "%s -: cannot copy standard input to a temporary file in %s: %s",
+                          what, dir, strerror(errno));
+                goto fail;
+            }
+            off += w;
+        }
+    }
+    if (lseek(fd, 0, SEEK_SET) < 0) {
+        cli_error(cmd, "%s -: temporary file: %s", what, strerror(errno));
+        goto fail;
+    }
+    snprintf(stdin_tmp_name, sizeof stdin_tmp_name, "/proc/self/fd/%d", fd);
+    if (access(stdin_tmp_name, R_OK) == 0) {
+        if (named[0])
+            unlink(named);
+    } else if (named[0]) {
+        /* no /proc: the file keeps its name until exit */
+        snprintf(stdin_tmp_name, sizeof stdin_tmp_name, "%s", named);
+        snprintf(stdin_tmp_named, sizeof stdin_tmp_named, "%s", named);
+        atexit(stdin_tmp_unlink);
+    } else {
+        cli_error(cmd, "%s -: the temporary file cannot be opened by name", what);
+        stdin_tmp_name[0] = '\0';
+        goto fail;
+    }
+    return stdin_tmp_name;
+fail:
+    close(fd);
+    if (named[0])
+        unlink(named);
+    return NULL;
 }
 
 void cli_version(void) {

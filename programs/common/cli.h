@@ -130,11 +130,23 @@ void cli_help(FILE *f, const cli_spec *spec);
 /* Standard input as a file argument ('-'), the same in every subcommand:
  * cli_stdin_once fails (usage error, EXIT_USAGE) when '-' is among
  * args[0..n) more than once, since standard input can be read only once;
- * cli_stdin_refused fails when path is '-' for an argument that must be a
- * named file (why says why), instead of an ENOENT for a file called '-'.
- * Both return EXIT_OK when the arguments are fine. */
+ * it returns EXIT_OK when the arguments are fine. */
 int cli_stdin_once(const char *cmd, int n, char *const *args);
-int cli_stdin_refused(const char *cmd, const char *what, const char *path, const char *why);
+
+/* Standard input for an argument whose consumer must open a file by name or
+ * re-read it (inspect's mapping and exempi, the robots.txt store, libcurl's
+ * CA file): copies standard input, at most limit bytes, into a private
+ * temporary file in $TMPDIR or /tmp (mode 0600; O_TMPFILE where the file
+ * system has it, else mkstemp; unlinked at once either way, so nothing is
+ * left behind even when the process is killed) and returns a name that
+ * opens it, /proc/self/fd/N, valid until the process exits (the descriptor
+ * stays open; threads and forked children share it). Without /proc the file
+ * keeps its mkstemp name and is unlinked at exit. The name is the file's
+ * only, never for messages: callers name the input '-'. Returns NULL after
+ * printing "ccsig CMD: WHAT -: standard input ..." when standard input
+ * cannot be read, is larger than limit, or the file cannot be written. Not
+ * thread-safe (call it while parsing options). */
+const char *cli_stdin_to_tmpfile(const char *cmd, const char *what, size_t limit);
 
 /* Print "ccsig VERSION" on stdout (every --version). */
 void cli_version(void);

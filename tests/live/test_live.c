@@ -12,6 +12,7 @@
  */
 #include <jansson.h>
 #include <setjmp.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -42,6 +43,9 @@ static char *url(int which, const char *path) {
 
 /* Run ccsig with argv[1..] (NULL-terminated; argv[0] is filled in);
  * stdout into *out (malloc'd). Returns the exit status. */
+/* The file the next run reads as standard input (NULL: inherited). */
+static const char *run_stdin;
+
 static int runv(char **out, const char **argv) {
     argv[0] = ccsig;
     int pfd[2];
@@ -49,6 +53,12 @@ static int runv(char **out, const char **argv) {
         return -1;
     pid_t pid = fork();
     if (pid == 0) {
+        if (run_stdin) {
+            int ifd = open(run_stdin, O_RDONLY);
+            if (ifd < 0)
+                _exit(126);
+            dup2(ifd, 0);
+        }
         dup2(pfd[1], 1);
         close(pfd[0]);
         execv(ccsig, (char *const *)argv);
@@ -336,6 +346,28 @@ static void https_with_cacert(void **state) {
     rc = run(&out, "check", "--cacert", "/nonexistent/ca.pem", u, NULL);
     free(out);
     assert_int_equal(rc, 2);
+
+    /* --cacert -: the certificates on standard input trust the server too */
+    run_stdin = ca;
+    rc = run(&out, "check", "--json", "--delay", "0", "--cacert", "-", "--use", "train-ai",
+             "--commit", "credit", u, NULL);
+    assert_int_equal(records(out, r, 2), 1);
+    free(out);
+    assert_int_equal(rc, 0);
+    assert_string_equal(str(r[0], "crawl"), "allowed");
+    assert_string_equal(str(r[0], "robots.state"), "found");
+    assert_string_equal(str(r[0], "decision.result"), "permitted-with-obligations");
+    json_decref(r[0]);
+
+    /* and certificates that are not the server's do not */
+    run_stdin = "/dev/null";
+    rc = run(&out, "check", "--json", "--delay", "0", "--timeout", "5", "--cacert", "-", u, NULL);
+    run_stdin = NULL;
+    assert_int_equal(records(out, r, 2), 1);
+    free(out);
+    assert_string_equal(str(r[0], "crawl"), "disallowed");
+    assert_string_equal(str(r[0], "robots.state"), "unreachable");
+    json_decref(r[0]);
 }
 
 static void politeness_and_cache(void **state) {
