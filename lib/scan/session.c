@@ -1170,17 +1170,38 @@ static void apply(run *R, job_out *o, archive *ar) {
         R->nomem = true;
     if (o->compressed)
         write_annot_bytes(R, o->annot_z.data, o->annot_z.len);
+    /* Plain annotation lines that follow each other in o->annot go to the
+     * sink in one call (a client such as the Python binding pays per call);
+     * a revisit's line, written when it is resolved, ends such a run.
+     * Compressed annotation keeps one member per write, as before. */
+    bool coalesce = R->annot_codec == CCSIG_WARC_PLAIN;
+    size_t run_a = 0, run_b = 0;
     for (size_t i = 0; i < o->nev; i++) {
         ev *e = &o->evs[i];
         switch (e->kind) {
         case EV_LINES:
-            if (!o->compressed)
-                write_annot(R, o->annot.data + e->a, e->b - e->a);
+            if (o->compressed)
+                break;
+            if (coalesce && run_b > run_a && e->a == run_b) {
+                run_b = e->b;
+                break;
+            }
+            if (run_b > run_a)
+                write_annot(R, o->annot.data + run_a, run_b - run_a);
+            run_a = e->a;
+            run_b = e->b;
+            if (!coalesce) {
+                write_annot(R, o->annot.data + run_a, run_b - run_a);
+                run_a = run_b = 0;
+            }
             break;
         case EV_ORIGINAL:
             rv_insert(R, e->p);
             break;
         case EV_REVISIT:
+            if (run_b > run_a)
+                write_annot(R, o->annot.data + run_a, run_b - run_a);
+            run_a = run_b = 0;
             resolve_revisit(R, e->p);
             break;
         case EV_CAND:
@@ -1194,6 +1215,8 @@ static void apply(run *R, job_out *o, archive *ar) {
             break;
         }
     }
+    if (run_b > run_a)
+        write_annot(R, o->annot.data + run_a, run_b - run_a);
     ccsig_summary_merge(&R->sum, &o->sum);
     ccsig_credit_merge(&R->credit, &o->credit);
     if (o->sum.failed || o->credit.failed || R->sum.failed || R->credit.failed)
