@@ -14,18 +14,22 @@
  * and CRLF line ends, '#' comments, keys matched case-insensitively by
  * prefix with Google's typo list (`disalow`, `useragent`, ...), a missing
  * colon accepted when the line has exactly two words, lines cut at 16663
- * bytes, a user-agent line after a rule (or any other record) starting a new
- * group, user-agent values read as their leading product-token run, `*`
- * followed by anything as the global group, the longest match deciding with
- * allow winning a tie, empty patterns matching with priority 0, an allow of
- * `.../index.htm*` also allowing `.../$`. Deliberate differences (README
+ * bytes, a user-agent line after a rule starting a new group, user-agent
+ * values read as their leading product-token run, `*` followed by anything
+ * as the global group, the longest match deciding with allow winning a tie,
+ * empty patterns matching with priority 0, an allow of `.../index.htm*`
+ * also allowing `.../$`. Deliberate differences (README
  * "robots.txt"): percent-encoded unreserved characters are decoded in paths
  * and patterns as RFC 9309 §2.2.2 says, the bytes RFC 3986 excludes from
  * URIs (" < > \\ ^ ` { | }) are percent-encoded on both sides like space
  * and non-ASCII (Google encodes only non-ASCII, in patterns), `*` and `$`
  * in a URL path are compared as %2A and %24 (RFC 9309 §2.2.3), product
  * tokens keep digits ("AI2Bot" is not read as "AI"), /robots.txt is always
- * allowed, and content past 500 KiB is ignored.
+ * allowed, content past 500 KiB is ignored, and by default any other record
+ * (Sitemap, Crawl-delay, ...) between user-agent lines also ends the run of
+ * user-agent lines, where Google ends it only at a rule
+ * (CCSIG_ROBOTS_GROUPS_GOOGLE in ccsig_robots_compile_opts reads it Google's
+ * way; ccsig audit uses it).
  *
  * Preferences (draft-ietf-aipref-attach, ../shared/specs/peer-signals.md):
  * - `Content-Usage: [path ]expression` in a group. Of the rules of the
