@@ -1490,6 +1490,36 @@ static ccsig_warc_next block_into_damage(ccsig_warc_reader *r, ccsig_warc_damage
     return damage(r, d, off, type, D + 1, what);
 }
 
+/* A record's header (WARC header block or ARC header line) at r->opos is
+ * not ended within the bytes held: read more. true when more arrived;
+ * otherwise *out is the step's result: damage when the header passes max
+ * bytes (too_long, with the record's label and max) or the input ends
+ * inside it (cut, with the label), the codec's damage, or a read failure.
+ * Shared by the WARC and ARC header loops. */
+static bool header_more(ccsig_warc_reader *r, ccsig_warc_damage *d, uint64_t off, uint64_t D,
+                        size_t have, unsigned max, const char *too_long, const char *cut,
+                        ccsig_warc_next *out) {
+    char what[200];
+    if (have >= max) {
+        setf(what, sizeof what, too_long, lbl(r), max);
+        *out = damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
+        return false;
+    }
+    need_r nr = need(r, have + 1);
+    if (nr == N_OK)
+        return true;
+    if (nr == N_FAIL) {
+        *out = fail(r, d);
+    } else if (nr == N_DAMAGE) {
+        ccsig_warc_header unknown = {.type = CCSIG_WARC_OTHER};
+        *out = report_codec(r, d, &unknown, off, NULL);
+    } else {
+        setf(what, sizeof what, cut, lbl(r));
+        *out = damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
+    }
+    return false;
+}
+
 ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *rec,
                                        ccsig_warc_damage *d) {
     char what[200];
@@ -1605,27 +1635,14 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
         hl = header_end_at((const char *)r->o + r->opos, have, &inner_version);
         if (hl)
             break;
-        if (have >= CCSIG_WARC_MAX_HEADER) {
-            setf(what, sizeof what,
-                 "record at offset %s: WARC header not ended by an empty line within %u "
-                 "bytes",
-                 lbl(r), CCSIG_WARC_MAX_HEADER);
-            return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
-        }
-        nr = need(r, have + 1);
-        if (nr == N_FAIL)
-            return fail(r, d);
-        if (nr == N_DAMAGE) {
-            ccsig_warc_header unknown = {.type = CCSIG_WARC_OTHER};
-            return report_codec(r, d, &unknown, off, NULL);
-        }
-        if (nr == N_SHORT) {
-            setf(what, sizeof what,
-                 "record at offset %s is cut off at the end of the input inside its WARC "
-                 "header",
-                 lbl(r));
-            return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
-        }
+        ccsig_warc_next out;
+        if (!header_more(r, d, off, D, have, CCSIG_WARC_MAX_HEADER,
+                         "record at offset %s: WARC header not ended by an empty line within "
+                         "%u bytes",
+                         "record at offset %s is cut off at the end of the input inside its WARC "
+                         "header",
+                         &out))
+            return out;
     }
     if (inner_version) {
         /* A version line inside the header: this record was cut (at the end
@@ -1657,26 +1674,13 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
                 hl = (size_t)(lf - (r->o + r->opos)) + 1;
                 break;
             }
-            if (have >= ARC_MAX_LINE) {
-                setf(what, sizeof what,
-                     "ARC record at offset %s: header line not ended within %u bytes", lbl(r),
-                     ARC_MAX_LINE);
-                return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
-            }
-            nr = need(r, have + 1);
-            if (nr == N_FAIL)
-                return fail(r, d);
-            if (nr == N_DAMAGE) {
-                ccsig_warc_header unknown = {.type = CCSIG_WARC_OTHER};
-                return report_codec(r, d, &unknown, off, NULL);
-            }
-            if (nr == N_SHORT) {
-                setf(what, sizeof what,
-                     "ARC record at offset %s is cut off at the end of the input inside its "
-                     "header line",
-                     lbl(r));
-                return damage(r, d, off, CCSIG_WARC_OTHER, D + 1, what);
-            }
+            ccsig_warc_next out;
+            if (!header_more(r, d, off, D, have, ARC_MAX_LINE,
+                             "ARC record at offset %s: header line not ended within %u bytes",
+                             "ARC record at offset %s is cut off at the end of the input inside "
+                             "its header line",
+                             &out))
+                return out;
         }
         if (!arc_parse((const char *)r->o + r->opos, hl - 1, &rec->h)) {
             setf(what, sizeof what,
