@@ -38,16 +38,9 @@ static const cli_option options[] = {
      "crawler product token or user-agent string (default '*';\n"
      "'ccsig' when fetching)",
      0},
-    {"use", 0, 'u', CLI_VAL_CATEGORY, "CATEGORY", NULL, 0,
-     "decide for this use (train-ai, search, ai-use, ...)", 0},
-    {"commit", 0, 'c', CLI_VAL_COMMIT, "LIST", NULL, 0,
-     "what you commit to: credit, direct-contribution,\n"
-     "ecosystem-contribution, open (comma-separated) or none",
-     0},
-    {"purpose", 0, 'p', CLI_VAL_PURPOSE, "P", NULL, 0,
-     "claim a public-interest purpose: malicious-content-detection,\n"
-     "accessibility, archiving, research",
-     0},
+    CLI_OPT_USE('u'),
+    CLI_OPT_COMMIT('c'),
+    CLI_OPT_PURPOSE('p'),
     {"header", 0, 'H', CLI_VAL_TEXT, "H", NULL, CLI_REPEAT,
      "with --robots: a response header of the asset, e.g.\n"
      "'X-Robots-Tag: noai' (repeatable; every header ccsig reads)",

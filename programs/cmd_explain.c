@@ -16,16 +16,9 @@ const char cmd_explain_summary[] = "explain a content usage expression in plain 
 
 static const cli_option options[] = {
     {"json", 'j', 'j', CLI_VAL_NONE, NULL, NULL, CLI_ONCE, "print one JSON object", 0},
-    {"use", 0, 'u', CLI_VAL_CATEGORY, "CATEGORY", NULL, 0,
-     "decide for this use (train-ai, search, ai-use, ...)", 0},
-    {"commit", 0, 'c', CLI_VAL_COMMIT, "LIST", NULL, 0,
-     "what you commit to: credit, direct-contribution,\n"
-     "ecosystem-contribution, open (comma-separated) or none",
-     0},
-    {"purpose", 0, 'p', CLI_VAL_PURPOSE, "P", NULL, 0,
-     "claim a public-interest purpose: malicious-content-detection,\n"
-     "accessibility, archiving, research",
-     0},
+    CLI_OPT_USE('u'),
+    CLI_OPT_COMMIT('c'),
+    CLI_OPT_PURPOSE('p'),
     {0},
 };
 

@@ -64,16 +64,12 @@ typedef struct inspect_state {
 static const cli_option options[] = {
     {"json", 'j', 'j', CLI_VAL_NONE, NULL, NULL, CLI_ONCE, "one JSON object per file, one per line",
      0},
-    {"use", 0, 'u', CLI_VAL_CATEGORY, "CATEGORY", NULL, 0,
-     "decide for this use (train-ai, search, ai-use, ...)", 0},
+    CLI_OPT_USE('u'),
     {"commit", 0, 'c', CLI_VAL_COMMIT, "LIST", NULL, 0,
      "what you commit to: credit, direct-contribution,\n"
      "ecosystem-contribution, open, payment, license, policy",
      0},
-    {"purpose", 0, 'p', CLI_VAL_PURPOSE, "P", NULL, 0,
-     "claim a public-interest purpose: malicious-content-detection,\n"
-     "accessibility, archiving, research",
-     0},
+    CLI_OPT_PURPOSE('p'),
     {"agent", 0, 'a', CLI_VAL_TEXT, "TOKEN", NULL, 0,
      "your crawler's product token, for agent-scoped HTML meta", 0},
     {"recursive", 'r', 'r', CLI_VAL_NONE, NULL, NULL, 0, "walk directories", 0},

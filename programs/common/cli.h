@@ -90,6 +90,28 @@ typedef struct cli_option {
     unsigned long long num;
 } cli_option;
 
+/* The reuser-profile options that several subcommands share, with one
+ * wording in every --help and completion. */
+#define CLI_OPT_USE(id)                                                                            \
+    {                                                                                              \
+        "use", 0, (id), CLI_VAL_CATEGORY, "CATEGORY", NULL, 0,                                     \
+            "decide for this use (train-ai, search, ai-use, ...)", 0                               \
+    }
+#define CLI_OPT_COMMIT(id)                                                                         \
+    {                                                                                              \
+        "commit", 0, (id), CLI_VAL_COMMIT, "LIST", NULL, 0,                                        \
+            "what you commit to: credit, direct-contribution,\n"                                   \
+            "ecosystem-contribution, open (comma-separated) or none",                              \
+            0                                                                                      \
+    }
+#define CLI_OPT_PURPOSE(id)                                                                        \
+    {                                                                                              \
+        "purpose", 0, (id), CLI_VAL_PURPOSE, "P", NULL, 0,                                         \
+            "claim a public-interest purpose: malicious-content-detection,\n"                      \
+            "accessibility, archiving, research",                                                  \
+            0                                                                                      \
+    }
+
 typedef struct cli_spec {
     const char *name;          /* the subcommand */
     const char *synopsis;      /* usage and description, before the option list */
