@@ -282,3 +282,20 @@ void ccsig_buf_json_str(ccsig_buf *b, const char *p, size_t n) {
     ccsig_buf_append(b, p + run, n - run);
     ccsig_buf_putc(b, '"');
 }
+
+void ccsig_buf_csv_field(ccsig_buf *b, const char *p, size_t n, bool always) {
+    bool quote = always;
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = p[i] == ',' || p[i] == '"' || p[i] == '\r' || p[i] == '\n';
+    if (!quote) {
+        ccsig_buf_append(b, p, n);
+        return;
+    }
+    ccsig_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '"')
+            ccsig_buf_putc(b, '"');
+        ccsig_buf_putc(b, p[i]);
+    }
+    ccsig_buf_putc(b, '"');
+}

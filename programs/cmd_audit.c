@@ -113,19 +113,10 @@ static void report(void *ctx, const char *path, uint64_t offset, const char *wha
 
 static void row(void *ctx, const ccsig_audit_row *r) {
     FILE *f = ctx;
-    fprintf(f, "%s,%s,%s,%s,%s,%s,%s,%s,%llu,", r->domain, r->snapshot,
-            r->reader ? "naive" : "exact", r->agent ? r->agent : "",
-            ccsig_audit_category_name(r->category), ccsig_audit_class_name(r->cls),
-            ccsig_audit_class_name(r->prev),
-            r->prev != CCSIG_AUDIT_ABSENT && r->prev != r->cls ? "yes" : "no",
-            (unsigned long long)r->weight);
-    bool first = true;
-    for (unsigned i = 0; ccsig_audit_mechanism_name(i); i++)
-        if (r->mechanisms & (1u << i)) {
-            fprintf(f, "%s%s", first ? "" : " ", ccsig_audit_mechanism_name(i));
-            first = false;
-        }
-    fputc('\n', f);
+    ccsig_buf b = CCSIG_BUF_INIT;
+    ccsig_audit_row_csv(&b, r);
+    fwrite(b.data, 1, b.len, f); /* a write error shows when --rows is closed */
+    ccsig_buf_free(&b);
 }
 
 static int load(const char *what, const char *path, ccsig_audit *a,
@@ -332,9 +323,7 @@ int cmd_audit(int argc, char **argv) {
                 cli_error("audit", "--rows %s: cannot write: %s", rows_out, strerror(errno));
                 rc = EXIT_USAGE;
             } else {
-                fputs("domain,snapshot,reader,agent,category,class,previous,changed,weight,"
-                      "mechanisms\n",
-                      rows);
+                fputs(CCSIG_AUDIT_ROWS_CSV_HEADER, rows);
             }
         }
         qsort(snaps, nsnaps, sizeof *snaps, by_label);

@@ -160,6 +160,14 @@ typedef struct ccsig_audit_row {
 } ccsig_audit_row;
 typedef void (*ccsig_audit_row_fn)(void *ctx, const ccsig_audit_row *row);
 
+/* The per-domain rows as CSV (`ccsig audit --rows`): the header line, and
+ * one row (domain, snapshot, reader, agent, category, class, previous
+ * class, changed, weight, mechanisms separated by spaces), line end
+ * included. Thread-safe. */
+#define CCSIG_AUDIT_ROWS_CSV_HEADER                                                                \
+    "domain,snapshot,reader,agent,category,class,previous,changed,weight,mechanisms\n"
+void ccsig_audit_row_csv(ccsig_buf *b, const ccsig_audit_row *row);
+
 typedef struct ccsig_audit_snapshot_options {
     ccsig_audit_report_fn report; /* may be NULL */
     void *report_ctx;

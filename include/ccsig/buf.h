@@ -74,6 +74,12 @@ void ccsig_buf_free(ccsig_buf *b);
  * gateway's pages) goes through it. */
 void ccsig_buf_json_str(ccsig_buf *b, const char *p, size_t n);
 
+/* Append p[0..n) as one CSV field (RFC 4180): in double quotes, inner
+ * quotes doubled, when always is true or the text holds a comma, a quote,
+ * CR or LF; as it is otherwise. The one CSV field writer of ccsig (credit
+ * manifests, audit rows). */
+void ccsig_buf_csv_field(ccsig_buf *b, const char *p, size_t n, bool always);
+
 /* ---- UTF-8 (RFC 3629): the library's one decoder and encoder ----
  * Valid means: shortest form, no surrogates (U+D800..DFFF), nothing above
  * U+10FFFF. All are thread-safe and allocate nothing. */

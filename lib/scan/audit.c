@@ -1882,3 +1882,23 @@ void ccsig_audit_write_html(const ccsig_audit *a, const char *title, ccsig_buf *
     ccsig_free(nv);
     ccsig_buf_puts(b, "</body>\n</html>\n");
 }
+
+void ccsig_audit_row_csv(ccsig_buf *b, const ccsig_audit_row *r) {
+    const char *ag = r->agent ? r->agent : "";
+    ccsig_buf_csv_field(b, r->domain, strlen(r->domain), false);
+    ccsig_buf_putc(b, ',');
+    ccsig_buf_csv_field(b, r->snapshot, strlen(r->snapshot), false);
+    ccsig_buf_printf(b, ",%s,", r->reader ? "naive" : "exact");
+    ccsig_buf_csv_field(b, ag, strlen(ag), false);
+    ccsig_buf_printf(b, ",%s,%s,%s,%s,%llu,", ccsig_audit_category_name(r->category),
+                     ccsig_audit_class_name(r->cls), ccsig_audit_class_name(r->prev),
+                     r->prev != CCSIG_AUDIT_ABSENT && r->prev != r->cls ? "yes" : "no",
+                     (unsigned long long)r->weight);
+    bool first = true;
+    for (unsigned i = 0; ccsig_audit_mechanism_name(i); i++)
+        if (r->mechanisms & (1u << i)) {
+            ccsig_buf_printf(b, "%s%s", first ? "" : " ", ccsig_audit_mechanism_name(i));
+            first = false;
+        }
+    ccsig_buf_putc(b, '\n');
+}

@@ -293,14 +293,9 @@ static json_t *party_json(const ccsig_credit_party *p, const ccsig_scan_profile 
     return o;
 }
 
-static void csv_field(ccsig_buf *f, const char *s) {
-    ccsig_buf_putc(f, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            ccsig_buf_putc(f, '"');
-        ccsig_buf_putc(f, *s);
-    }
-    ccsig_buf_putc(f, '"');
+/* A credit manifest's CSV fields are always quoted. */
+static void csv_str(ccsig_buf *f, const char *s) {
+    ccsig_buf_csv_field(f, s, strlen(s), true);
 }
 
 static void md_cell(ccsig_buf *f, const char *s) {
@@ -356,35 +351,35 @@ ccsig_status ccsig_credit_write(ccsig_buf *f, ccsig_credit_format fmt, const ccs
         for (size_t i = 0; i < np; i++) {
             const ccsig_credit_party *p = v[i];
             ccsig_buf_clear(&t);
-            csv_field(f, p->party);
+            csv_str(f, p->party);
             ccsig_buf_putc(f, ',');
             ccsig_buf_printf(&t, "%s/", p->party);
-            csv_field(f, ccsig_buf_cstr(&t));
+            csv_str(f, ccsig_buf_cstr(&t));
             ccsig_buf_putc(f, ',');
             ccsig_buf_clear(&t);
             signals_list(&t, p->signals, " ", false);
-            csv_field(f, ccsig_buf_cstr(&t));
+            csv_str(f, ccsig_buf_cstr(&t));
             ccsig_buf_putc(f, ',');
             ccsig_buf_clear(&t);
             for (int k = 0; k < CCSIG_COND_COUNT; k++)
                 if (p->conditions & (1u << k))
                     ccsig_buf_printf(&t, "%s%s", t.len ? " " : "", ccsig_condition_name(1u << k));
-            csv_field(f, ccsig_buf_cstr(&t));
+            csv_str(f, ccsig_buf_cstr(&t));
             ccsig_buf_putc(f, ',');
             ccsig_buf_clear(&t);
             for (int k = 0; k < CCSIG_SRC_COUNT; k++)
                 if (p->kinds & (1u << k))
                     ccsig_buf_printf(&t, "%s%s", t.len ? " " : "",
                                      ccsig_source_kind_name((ccsig_source_kind)k));
-            csv_field(f, ccsig_buf_cstr(&t));
+            csv_str(f, ccsig_buf_cstr(&t));
             ccsig_buf_printf(f, ",%" PRIu64 ",%" PRIu64 ",", p->records, p->bytes);
-            csv_field(f, p->first_date);
+            csv_str(f, p->first_date);
             ccsig_buf_putc(f, ',');
-            csv_field(f, p->last_date);
+            csv_str(f, p->last_date);
             ccsig_buf_putc(f, ',');
             ccsig_buf_clear(&t);
             ccsig_credit_text(&t, p, prof);
-            csv_field(f, ccsig_buf_cstr(&t));
+            csv_str(f, ccsig_buf_cstr(&t));
             ccsig_buf_putc(f, '\n');
         }
     } else {

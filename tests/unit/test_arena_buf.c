@@ -144,6 +144,26 @@ static void utf8_decoder(void **state) {
     assert_int_equal(ccsig_utf8_encode(0x110000, out), 0);
 }
 
+/* The one CSV field writer (RFC 4180). */
+static void csv_field(void **state) {
+    (void)state;
+    ccsig_buf b = CCSIG_BUF_INIT;
+    ccsig_buf_csv_field(&b, "plain", 5, false);
+    ccsig_buf_putc(&b, ',');
+    ccsig_buf_csv_field(&b, "a,b", 3, false);
+    ccsig_buf_putc(&b, ',');
+    ccsig_buf_csv_field(&b, "say \"hi\"", 8, false);
+    ccsig_buf_putc(&b, ',');
+    ccsig_buf_csv_field(&b, "two\nlines", 9, false);
+    ccsig_buf_putc(&b, ',');
+    ccsig_buf_csv_field(&b, "plain", 5, true);
+    ccsig_buf_putc(&b, ',');
+    ccsig_buf_csv_field(&b, "", 0, false);
+    assert_string_equal(ccsig_buf_cstr(&b),
+                        "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"plain\",");
+    ccsig_buf_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(arena_alignment_and_growth),
@@ -152,6 +172,7 @@ int main(void) {
         cmocka_unit_test(buf_appends),
         cmocka_unit_test(str_helpers),
         cmocka_unit_test(utf8_decoder),
+        cmocka_unit_test(csv_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
