@@ -16,7 +16,6 @@ library works.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import threading
 from ctypes import (
