@@ -34,6 +34,7 @@ enum {
 
 static unsigned char cls[256];
 static signed char b64val[256];
+static signed char b64urlval[256]; /* the URL- and filename-safe alphabet */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void build_tables(void) {
@@ -57,11 +58,13 @@ static void build_tables(void) {
         if (dg || (c >= 'a' && c <= 'f'))
             f |= C_LCHEX;
         cls[c] = f;
-        b64val[c] = -1;
+        b64val[c] = b64urlval[c] = -1;
     }
     const char *alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (int i = 0; i < 64; i++)
+    for (int i = 0; i < 64; i++) {
         b64val[(unsigned char)alpha[i]] = (signed char)i;
+        b64urlval[(unsigned char)(i == 62 ? '-' : i == 63 ? '_' : alpha[i])] = (signed char)i;
+    }
 }
 
 static void init_tables(void) {
@@ -377,8 +380,9 @@ size_t ccsig_base64_encoded_len(size_t n) {
     return (n + 2) / 3 * 4;
 }
 
-void ccsig_base64_encode(const unsigned char *in, size_t n, char *out) {
-    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/* Encode with the alphabet tbl; pad: '=' completes the last group.
+ * Returns the characters written. */
+static size_t b64_encode(const char *tbl, bool pad, const unsigned char *in, size_t n, char *out) {
     size_t i = 0, o = 0;
     for (; i + 2 < n; i += 3) {
         uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
@@ -391,13 +395,31 @@ void ccsig_base64_encode(const unsigned char *in, size_t n, char *out) {
         uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0);
         out[o++] = tbl[v >> 18];
         out[o++] = tbl[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
-        out[o++] = '=';
+        if (i + 1 < n)
+            out[o++] = tbl[(v >> 6) & 63];
+        else if (pad)
+            out[o++] = '=';
+        if (pad)
+            out[o++] = '=';
     }
+    return o;
 }
 
-bool ccsig_base64_decode(const char *in, size_t n, unsigned char *out, size_t *outlen) {
-    init_tables();
+void ccsig_base64_encode(const unsigned char *in, size_t n, char *out) {
+    b64_encode("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", true, in, n,
+               out);
+}
+
+size_t ccsig_base64url_encode(const unsigned char *in, size_t n, char *out) {
+    size_t o = b64_encode("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", false,
+                          in, n, out);
+    out[o] = '\0';
+    return o;
+}
+
+/* Decode with the value table val (-1: not in the alphabet). */
+static bool b64_decode(const signed char *val, const char *in, size_t n, unsigned char *out,
+                       size_t *outlen) {
     /* Padding is optional (RFC 9651 §4.2.7 lets parsers accept missing
      * padding); once '=' appears only '=' may follow. */
     size_t end = n;
@@ -410,7 +432,7 @@ bool ccsig_base64_decode(const char *in, size_t n, unsigned char *out, size_t *o
     /* Four characters -> three bytes; an invalid character makes the OR of
      * the table values negative. */
     for (; i + 4 <= end; i += 4) {
-        int a = b64val[s[i]], b = b64val[s[i + 1]], c = b64val[s[i + 2]], d = b64val[s[i + 3]];
+        int a = val[s[i]], b = val[s[i + 1]], c = val[s[i + 2]], d = val[s[i + 3]];
         if ((a | b | c | d) < 0)
             return false;
         uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
@@ -420,7 +442,7 @@ bool ccsig_base64_decode(const char *in, size_t n, unsigned char *out, size_t *o
         o += 3;
     }
     if (i < end) { /* 2 or 3 trailing characters */
-        int a = b64val[s[i]], b = b64val[s[i + 1]], c = end - i == 3 ? b64val[s[i + 2]] : 0;
+        int a = val[s[i]], b = val[s[i + 1]], c = end - i == 3 ? val[s[i + 2]] : 0;
         if ((a | b | c) < 0)
             return false;
         uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6;
@@ -430,6 +452,16 @@ bool ccsig_base64_decode(const char *in, size_t n, unsigned char *out, size_t *o
     }
     *outlen = o;
     return true;
+}
+
+bool ccsig_base64_decode(const char *in, size_t n, unsigned char *out, size_t *outlen) {
+    init_tables();
+    return b64_decode(b64val, in, n, out, outlen);
+}
+
+bool ccsig_base64url_decode(const char *in, size_t n, unsigned char *out, size_t *outlen) {
+    init_tables();
+    return b64_decode(b64urlval, in, n, out, outlen);
 }
 
 static ccsig_status parse_binary(parser *ps, ccsig_sf_bare *out) {

@@ -26,6 +26,7 @@
 #include "ccsig/evaluate.h"
 #include "ccsig/hashmap.h"
 #include "ccsig/httpmsg.h"
+#include "ccsig/httpsig.h"
 #include "ccsig/pref.h"
 #include "ccsig/report.h"
 #include "ccsig/robots.h"

@@ -137,6 +137,13 @@ size_t ccsig_base64_encoded_len(size_t n);
 void ccsig_base64_encode(const unsigned char *in, size_t n, char *out);
 bool ccsig_base64_decode(const char *in, size_t n, unsigned char *out, size_t *outlen);
 
+/* base64url (RFC 4648 §5, the alphabet of JOSE and JWK): encode without
+ * padding into out (ccsig_base64_encoded_len(n) + 1 bytes suffice),
+ * NUL-terminated, returning the characters written; decode as
+ * ccsig_base64_decode, padding optional. */
+size_t ccsig_base64url_encode(const unsigned char *in, size_t n, char *out);
+bool ccsig_base64url_decode(const char *in, size_t n, unsigned char *out, size_t *outlen);
+
 /* UTF-8 validation (display strings): ccsig_utf8_valid in ccsig/buf.h. */
 
 #ifdef __cplusplus
