@@ -23,6 +23,7 @@
 
 #include "ccsig/alloc.h"
 #include "ccsig/fetch.h"
+#include "fetch_internal.h"
 #include "ccsig/robots.h"
 #include "ccsig/url.h"
 
@@ -552,8 +553,9 @@ ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetc
 /* ---- robots.txt ---- */
 
 /* Cache lifetime from Cache-Control: max-age (capped at 24 h), none for
- * no-store / no-cache, 24 h when nothing is said. */
-static long cache_lifetime(const ccsig_response *r) {
+ * no-store / no-cache, 24 h when nothing is said. Shared with the key
+ * directory cache (keydir.c, fetch_internal.h). */
+long fetch_cache_lifetime(const ccsig_response *r) {
     long life = CCSIG_FETCH_ROBOTS_MAX_AGE;
     for (size_t i = 0; i < r->nheaders; i++) {
         if (!ccsig_str_ieq(r->headers[i].name, "cache-control"))
@@ -748,10 +750,10 @@ static void robots_fetch_now(ccsig_fetcher *f, const char *origin, robots_rec *r
         resp.body = NULL;
         r->len = resp.len;
         r->truncated = resp.truncated;
-        r->expires = now + cache_lifetime(&resp);
+        r->expires = now + fetch_cache_lifetime(&resp);
         r->error[0] = '\0';
     } else if (r->state == CCSIG_ROBOTS_UNAVAILABLE) {
-        r->expires = now + cache_lifetime(&resp);
+        r->expires = now + fetch_cache_lifetime(&resp);
         if (st == CCSIG_OK)
             snprintf(r->error, sizeof r->error, "HTTP %ld", resp.status);
         else
