@@ -92,8 +92,7 @@ static void cc_put(const char *code, size_t cn, const char *ver, char *name, siz
         up[i] = code[i] >= 'a' && code[i] <= 'z' ? (char)(code[i] - 32) : code[i];
     up[cn < sizeof up ? cn : sizeof up - 1] = '\0';
     snprintf(name, name_cap, "CC %s %.3s", up, ver);
-    snprintf(deed, deed_cap, "https://creativecommons.org/licenses/%.*s/%.3s/", (int)cn, code,
-             ver);
+    snprintf(deed, deed_cap, "https://creativecommons.org/licenses/%.*s/%.3s/", (int)cn, code, ver);
 }
 
 bool ccsig_cc_license(const char *s, char *name, size_t name_cap, char *deed, size_t deed_cap) {
@@ -330,8 +329,8 @@ void ccsig_credit_record_write_json(ccsig_buf *b, const ccsig_credit_record *r) 
         if (!first)
             ccsig_buf_putc(b, ',');
         first = false;
-        put_str(b, k < CCSIG_FACT_KIND_COUNT ? ccsig_fact_kind_name((ccsig_fact_kind)k)
-                                             : "license");
+        put_str(b,
+                k < CCSIG_FACT_KIND_COUNT ? ccsig_fact_kind_name((ccsig_fact_kind)k) : "license");
         ccsig_buf_putc(b, ':');
         put_str(b, f);
     }
@@ -409,7 +408,8 @@ static unsigned jconditions(const src_json *arr) {
          it = it->next) {
         unsigned bits;
         size_t bad;
-        if (it->type == SRC_JSON_STRING && ccsig_conditions_parse(it->str.p, it->str.len, &bits, &bad))
+        if (it->type == SRC_JSON_STRING &&
+            ccsig_conditions_parse(it->str.p, it->str.len, &bits, &bad))
             m |= bits;
     }
     return m;
@@ -481,7 +481,8 @@ static ccsig_status read_one(rd *r, const src_json *o) {
     ccsig_credit_record *x = slot(r);
     if (!x)
         return r->err ? r->err->code : CCSIG_ERR_NOMEM;
-    if (type && type->type == SRC_JSON_STRING && ccsig_str_eq(type->str, CCSIG_CREDIT_RECORD_TYPE)) {
+    if (type && type->type == SRC_JSON_STRING &&
+        ccsig_str_eq(type->str, CCSIG_CREDIT_RECORD_TYPE)) {
         x->title = jstr(r, o, "title", &st);
         x->link = jstr(r, o, "link", &st);
         x->source = jstr(r, o, "source", &st);
@@ -496,8 +497,8 @@ static ccsig_status read_one(rd *r, const src_json *o) {
             x->license_name = jstr(r, lic, "name", &st);
             x->license_deed = jstr(r, lic, "deed", &st);
         }
-        jdecision(src_json_get(o, "use"), src_json_get(o, "result"),
-                  src_json_get(o, "obligations"), x);
+        jdecision(src_json_get(o, "use"), src_json_get(o, "result"), src_json_get(o, "obligations"),
+                  x);
         x->signals = jsignals(src_json_get(o, "signals"));
         x->has_preference = jsource(r, src_json_get(o, "preference"), &x->preference);
         const src_json *from = src_json_get(o, "from");
@@ -583,7 +584,7 @@ ccsig_status ccsig_credit_records_read(ccsig_arena *a, const char *p, size_t len
 
 const char *ccsig_cite_format_name(ccsig_cite_format f) {
     static const char *const names[CCSIG_CITE_FORMAT_COUNT] = {"text", "markdown", "html", "card",
-                                                                "json"};
+                                                               "json"};
     return (unsigned)f < CCSIG_CITE_FORMAT_COUNT ? names[f] : "unknown";
 }
 
@@ -669,7 +670,13 @@ void ccsig_cite_attribution(ccsig_buf *b, ccsig_cite_format f, const ccsig_credi
         f = CCSIG_CITE_MARKDOWN;
     /* Title, linked to the work */
     const char *title = r->title ? r->title : NULL;
-    if (title && r->link) {
+    if (title && r->link && f == CCSIG_CITE_TEXT) {
+        ccsig_buf_putc(b, '"');
+        put_text(b, f, title);
+        ccsig_buf_puts(b, "\" (");
+        ccsig_buf_puts(b, r->link);
+        ccsig_buf_putc(b, ')');
+    } else if (title && r->link) {
         ccsig_buf_putc(b, '"');
         put_link(b, f, title, r->link);
         ccsig_buf_putc(b, '"');
@@ -772,7 +779,7 @@ static void card_preferences(ccsig_buf *b, const ccsig_credit_record *r, size_t 
                 ccsig_buf_printf(b, " line %u", r[i].preference.line);
             ccsig_buf_puts(b, ")");
         } else {
-            ccsig_buf_puts(b, "no preference found");
+            ccsig_buf_puts(b, "not recorded");
         }
         ccsig_buf_puts(b, " | ");
         ccsig_buf_puts(b, r[i].read_at ? r[i].read_at : "-");

@@ -8,10 +8,8 @@
  * (ccsig/attribution.h); the library writes every format.
  */
 #include <stdlib.h>
-#include <time.h>
 
 #include "ccsig/attribution.h"
-#include "ccsig/check.h"
 #include "cli.h"
 #include "commands.h"
 #include "cite_sources.h"
@@ -70,6 +68,9 @@ int cmd_cite(int argc, char **argv) {
     o.agent = "*";
     o.prof.use = CCSIG_CAT_AI_USE;
     o.prof.purpose = CCSIG_PURPOSE_NONE;
+    /* citing is giving credit: the profile commits to it unless --commit
+     * says otherwise */
+    o.prof.commitments = CCSIG_COND_CREDIT;
     ccsig_cite_format fmt = CCSIG_CITE_TEXT;
     const char *records[64];
     int nrecords = 0;
@@ -80,8 +81,9 @@ int cmd_cite(int argc, char **argv) {
         switch (c) {
         case 'f':
             if (!ccsig_cite_format_parse(optarg, &fmt))
-                return cli_usage_error("cite", "unknown format '%s' (text, markdown, html, card, "
-                                               "json)",
+                return cli_usage_error("cite",
+                                       "unknown format '%s' (text, markdown, html, card, "
+                                       "json)",
                                        optarg);
             break;
         case 'r':

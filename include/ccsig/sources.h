@@ -94,12 +94,12 @@ typedef struct ccsig_link {
  * Which fields of which mechanism give which fact: docs/ccsig-cite.1
  * "CREDIT RECORDS". */
 typedef enum ccsig_fact_kind {
-    CCSIG_FACT_TITLE = 0,      /* the work's title */
-    CCSIG_FACT_CREATOR,        /* its author or creator (the name to credit) */
-    CCSIG_FACT_RIGHTS,         /* a copyright notice ("(c) 2024 ...") */
-    CCSIG_FACT_SOURCE,         /* the work's canonical address (may be relative) */
-    CCSIG_FACT_PUBLISHER,      /* the collection, site or declaring party */
-    CCSIG_FACT_PUBLISHER_URL,  /* its address */
+    CCSIG_FACT_TITLE = 0,     /* the work's title */
+    CCSIG_FACT_CREATOR,       /* its author or creator (the name to credit) */
+    CCSIG_FACT_RIGHTS,        /* a copyright notice ("(c) 2024 ...") */
+    CCSIG_FACT_SOURCE,        /* the work's canonical address (may be relative) */
+    CCSIG_FACT_PUBLISHER,     /* the collection, site or declaring party */
+    CCSIG_FACT_PUBLISHER_URL, /* its address */
     CCSIG_FACT_KIND_COUNT
 } ccsig_fact_kind;
 
@@ -272,12 +272,12 @@ size_t ccsig_html_meta_scan(ccsig_collect *c, const char *p, size_t len, bool *c
 
 /* The head's tags as the scanner sees them, for lint and tests. */
 typedef enum ccsig_html_tag_kind {
-    CCSIG_HTML_META = 0,   /* <meta name content>: name, value = content */
-    CCSIG_HTML_LINK,       /* <link rel href type>: name = rel, value = href */
-    CCSIG_HTML_SCRIPT,     /* <script type>: type, value = the raw content */
-    CCSIG_HTML_PROPERTY,   /* <meta property content> (Open Graph, RDFa) without a name:
-                              name = property, value = content */
-    CCSIG_HTML_TITLE       /* <title>: value = its text, references decoded */
+    CCSIG_HTML_META = 0, /* <meta name content>: name, value = content */
+    CCSIG_HTML_LINK,     /* <link rel href type>: name = rel, value = href */
+    CCSIG_HTML_SCRIPT,   /* <script type>: type, value = the raw content */
+    CCSIG_HTML_PROPERTY, /* <meta property content> (Open Graph, RDFa) without a name:
+                            name = property, value = content */
+    CCSIG_HTML_TITLE     /* <title>: value = its text, references decoded */
 } ccsig_html_tag_kind;
 
 typedef struct ccsig_html_tag_info {

@@ -138,7 +138,7 @@ static void json_fact(ccsig_collect *c, ccsig_str origin, const src_json *v, con
         name = v->str;
     } else if (v->type == SRC_JSON_OBJECT) {
         static const char *const name_keys[] = {"name", "title"}, *const url_keys[] = {"url",
-                                                                                        "path"};
+                                                                                       "path"};
         for (size_t i = 0; i < 2; i++) {
             const src_json *n = src_json_get(v, name_keys[i]);
             if (!name.len && n && n->type == SRC_JSON_STRING)
@@ -368,8 +368,7 @@ static void card_credit(yctx *y, ccsig_str key, yaml_node_t *v) {
     }
     if (!ccsig_str_eq(key, "declaring_party") || v->type != YAML_MAPPING_NODE)
         return;
-    for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top;
-         pr++) {
+    for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
         yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
         yaml_node_t *val = yaml_document_get_node(y->doc, pr->value);
         if (!k || !val || k->type != YAML_SCALAR_NODE || val->type != YAML_SCALAR_NODE)

@@ -86,8 +86,7 @@ static void collect_credit(ccsig_collect *c, const ccsig_xmp_props *x, ccsig_str
         {offsetof(ccsig_xmp_props, attribution_url), "cc:attributionURL", CCSIG_FACT_SOURCE},
         {offsetof(ccsig_xmp_props, collection), "ccsig:collection", CCSIG_FACT_PUBLISHER},
         {offsetof(ccsig_xmp_props, party), "ccsig:declaringParty", CCSIG_FACT_PUBLISHER},
-        {offsetof(ccsig_xmp_props, party_url), "ccsig:declaringPartyURL",
-         CCSIG_FACT_PUBLISHER_URL},
+        {offsetof(ccsig_xmp_props, party_url), "ccsig:declaringPartyURL", CCSIG_FACT_PUBLISHER_URL},
     };
     for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
         ccsig_str v = *(const ccsig_str *)((const char *)x + facts[i].off);

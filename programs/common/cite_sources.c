@@ -42,7 +42,7 @@ bool cite_set_add(cite_set *s, const ccsig_credit_record *r) {
 /* Add the records of one JSON document p[0..len) that starts at line
  * `line` of path. */
 static int read_doc(const cite_opts *o, cite_set *s, const char *path, const char *p, size_t len,
-                    unsigned line) {
+                    unsigned line, bool quiet) {
     ccsig_credit_record *v;
     size_t n;
     ccsig_error err;
@@ -53,6 +53,8 @@ static int read_doc(const cite_opts *o, cite_set *s, const char *path, const cha
         return EXIT_INTERNAL;
     }
     if (st) {
+        if (quiet)
+            return EXIT_USAGE;
         fprintf(stderr, "%s:%u:%u: error: %s\n", path, line + (err.line ? err.line - 1 : 0),
                 err.column ? err.column : 1, err.message);
         return EXIT_USAGE;
@@ -73,14 +75,14 @@ int cite_read_records(const cite_opts *o, cite_set *s, const char *path) {
         return EXIT_USAGE;
     }
     /* One document (a record, an array, a gateway answer), else JSON
-     * Lines: one document per non-blank line. */
+     * Lines: one document per non-blank line (errors are reported for the
+     * line that fails). */
     size_t lines = 0;
     for (size_t i = 0; i < len; i++)
         lines += text[i] == '\n' && i + 1 < len;
-    int rc = EXIT_OK;
-    if (!lines) {
-        rc = read_doc(o, s, path, text, len, 1);
-    } else {
+    int rc = read_doc(o, s, path, text, len, 1, lines > 0);
+    if (rc == EXIT_USAGE && lines) {
+        rc = EXIT_OK;
         unsigned line = 1;
         for (size_t i = 0; i < len && rc == EXIT_OK; line++) {
             const char *nl = memchr(text + i, '\n', len - i);
@@ -89,7 +91,7 @@ int cite_read_records(const cite_opts *o, cite_set *s, const char *path) {
             while (b < e && (text[b] == ' ' || text[b] == '\t' || text[b] == '\r'))
                 b++;
             if (b < e)
-                rc = read_doc(o, s, path, text + i, e - i, line);
+                rc = read_doc(o, s, path, text + i, e - i, line, false);
             i = e + 1;
         }
     }
@@ -147,8 +149,8 @@ static int read_file(const cite_opts *o, cite_set *s, ccsig_arena *ea, const ccs
         while (!strncmp(rel, "./", 2))
             rel += 2;
         size_t bl = strlen(o->base);
-        snprintf(url, sizeof url, "%s%s%s", o->base,
-                 bl && o->base[bl - 1] == '/' ? "" : "/", rel[0] == '/' ? rel + 1 : rel);
+        snprintf(url, sizeof url, "%s%s%s", o->base, bl && o->base[bl - 1] == '/' ? "" : "/",
+                 rel[0] == '/' ? rel + 1 : rel);
         link = url;
     }
     const char *agent = o->agent ? o->agent : "*";

@@ -12,12 +12,12 @@
 #include "ccsig/attribution.h"
 
 typedef struct cite_opts {
-    const char *cmd;      /* "cite", "verify-credit": the name in messages */
-    const char *agent;    /* product token or user-agent string */
-    ccsig_profile prof;   /* the reuser's profile (use: ai-use by default) */
-    const char *base;     /* the address local files are published under, or NULL */
-    const char *robots;   /* a robots.txt for local files (needs base), or NULL */
-    const char *read_at;  /* when local files were read, or NULL */
+    const char *cmd;     /* "cite", "verify-credit": the name in messages */
+    const char *agent;   /* product token or user-agent string */
+    ccsig_profile prof;  /* the reuser's profile (use: ai-use by default) */
+    const char *base;    /* the address local files are published under, or NULL */
+    const char *robots;  /* a robots.txt for local files (needs base), or NULL */
+    const char *read_at; /* when local files were read, or NULL */
 } cite_opts;
 
 typedef struct cite_set {
