@@ -907,3 +907,35 @@ size_t ccsig_credit_verify(const char *answer, size_t len, const ccsig_credit_re
     }
     return failing;
 }
+
+/* Append every string value under v, one per line. */
+static void json_strings(ccsig_buf *b, const src_json *v) {
+    if (v->type == SRC_JSON_STRING) {
+        ccsig_buf_append(b, v->str.p, v->str.len);
+        ccsig_buf_putc(b, '\n');
+    }
+    for (const src_json *c = v->child; c; c = c->next)
+        json_strings(b, c);
+}
+
+ccsig_status ccsig_credit_answer_json_text(ccsig_arena *a, const char *p, size_t len,
+                                           ccsig_str *out, ccsig_error *err) {
+    *out = ccsig_str_make("", 0);
+    src_json *root;
+    ccsig_status st = src_json_parse(a, p, len, &root, err);
+    if (st)
+        return st;
+    ccsig_buf b = CCSIG_BUF_INIT;
+    json_strings(&b, root);
+    if (ccsig_buf_failed(&b)) {
+        ccsig_buf_free(&b);
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    }
+    char *d = ccsig_arena_dup(a, b.data ? b.data : "", b.len);
+    size_t n = b.len;
+    ccsig_buf_free(&b);
+    if (!d)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    *out = ccsig_str_make(d, n);
+    return CCSIG_OK;
+}

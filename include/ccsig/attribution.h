@@ -204,6 +204,16 @@ typedef struct ccsig_credit_check {
  * in the answer; when its record names an author or a licence, the answer
  * must name them too (TASL; the licence by name, identifier or deed).
  * Returns how many sources that ask for credit are not ok. */
+/* The text to check in an answer given as JSON (p[0..len) starts with '{'
+ * or '['): the answers of OpenAI's Chat Completions and Responses APIs and
+ * of common RAG frameworks keep the text and their citation annotations
+ * (url_citation, file_citation: url, title) in string members, so every
+ * string value of the document is taken, in document order, one per line.
+ * *out lives in a. Returns CCSIG_ERR_SYNTAX (not JSON: err has the line
+ * and column), CCSIG_ERR_LIMIT (nesting), CCSIG_ERR_NOMEM. */
+ccsig_status ccsig_credit_answer_json_text(ccsig_arena *a, const char *p, size_t len,
+                                           ccsig_str *out, ccsig_error *err);
+
 size_t ccsig_credit_verify(const char *answer, size_t len, const ccsig_credit_record *r, size_t n,
                            ccsig_credit_check *out);
 
