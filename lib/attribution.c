@@ -237,6 +237,7 @@ ccsig_status ccsig_credit_record_from_eval(const ccsig_eval_result *ev, const ch
     out->use = ev->decision.use;
     out->result = ev->decision.result;
     out->obligations = ev->decision.obligations;
+    out->missing = ev->decision.missing;
     int src = ev->decision.source;
     if ((unsigned)out->use < CCSIG_CAT_COUNT) {
         out->signals = ev->verdict.cat[out->use].signals;
@@ -313,6 +314,8 @@ void ccsig_credit_record_write_json(ccsig_buf *b, const ccsig_credit_record *r) 
     put_signals(b, r->signals);
     ccsig_buf_puts(b, ",\"obligations\":");
     ccsig_report_write_conditions(b, r->obligations);
+    ccsig_buf_puts(b, ",\"missing\":");
+    ccsig_report_write_conditions(b, r->missing);
     ccsig_buf_puts(b, ",\"preference\":");
     if (r->has_preference)
         ccsig_report_write_source(b, &r->preference);
@@ -454,6 +457,11 @@ static void jdecision(const src_json *use, const src_json *result, const src_jso
     x->obligations = jconditions(obl);
 }
 
+/* The conditions not committed to: a decision's "missing". */
+static void jmissing(const src_json *o, ccsig_credit_record *x) {
+    x->missing = jconditions(src_json_get(o, "missing"));
+}
+
 /* One object of any of the shapes. */
 static ccsig_status read_one(rd *r, const src_json *o) {
     if (o->type != SRC_JSON_OBJECT) {
@@ -500,6 +508,7 @@ static ccsig_status read_one(rd *r, const src_json *o) {
         jdecision(src_json_get(o, "use"), src_json_get(o, "result"), src_json_get(o, "obligations"),
                   x);
         x->signals = jsignals(src_json_get(o, "signals"));
+        jmissing(o, x);
         x->has_preference = jsource(r, src_json_get(o, "preference"), &x->preference);
         const src_json *from = src_json_get(o, "from");
         for (int k = 0; from && from->type == SRC_JSON_OBJECT && k < CCSIG_FACT_KIND_COUNT; k++)
@@ -533,6 +542,8 @@ static ccsig_status read_one(rd *r, const src_json *o) {
         if (d && d->type == SRC_JSON_OBJECT)
             jdecision(src_json_get(d, "use"), src_json_get(d, "result"),
                       src_json_get(d, "obligations"), x);
+        if (d && d->type == SRC_JSON_OBJECT)
+            jmissing(d, x);
         if ((unsigned)x->use < CCSIG_CAT_COUNT) {
             const src_json *e = src_json_get(cats, ccsig_category_name(x->use));
             if (e && e->type == SRC_JSON_OBJECT) {
@@ -612,9 +623,9 @@ void ccsig_cite_marker(ccsig_buf *b, ccsig_cite_format f, size_t i) {
 
 /* Text escaped for the format: HTML escapes &<>"; Markdown escapes the
  * characters that would start markup inside a line ([]*_`\<). */
-static void put_text(ccsig_buf *b, ccsig_cite_format f, const char *s) {
-    for (; *s; s++) {
-        char c = *s;
+static void put_textn(ccsig_buf *b, ccsig_cite_format f, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i] == '\t' ? ' ' : s[i];
         if (f == CCSIG_CITE_HTML) {
             if (c == '&')
                 ccsig_buf_puts(b, "&amp;");
@@ -633,6 +644,10 @@ static void put_text(ccsig_buf *b, ccsig_cite_format f, const char *s) {
             ccsig_buf_putc(b, c == '\n' || c == '\r' ? ' ' : c);
         }
     }
+}
+
+static void put_text(ccsig_buf *b, ccsig_cite_format f, const char *s) {
+    put_textn(b, f, s, strlen(s));
 }
 
 /* A link: "text (url)" in plain text, [text](<url>) in Markdown, <a> in HTML;
@@ -938,4 +953,238 @@ ccsig_status ccsig_credit_answer_json_text(ccsig_arena *a, const char *p, size_t
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     *out = ccsig_str_make(d, n);
     return CCSIG_OK;
+}
+
+/* ---- retrieval-augmented answers ---- */
+
+#define RAG_MAX_TERMS 32
+
+static bool word_byte(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* Common English function words, not searched for. */
+static bool stop_word(const char *w, size_t n) {
+    static const char *const stop[] = {
+        "the",  "and",  "for",   "are",   "was",   "were",  "what",  "which", "how",   "who",
+        "does", "did",  "with",  "from",  "that",  "this",  "have",  "has",   "into",  "about",
+        "why",  "when", "where", "they",  "their", "there", "you",   "your",  "can",   "not",
+        "but",  "all",  "any",   "its",   "our",   "many",  "much",  "more",  "most",  "some",
+        "than", "then", "them",  "these", "those", "been",  "being", "will",  "would", "should"};
+    for (size_t i = 0; i < sizeof stop / sizeof stop[0]; i++) {
+        size_t m = strlen(stop[i]);
+        if (m == n) {
+            size_t k = 0;
+            while (k < n && lower(w[k]) == stop[i][k])
+                k++;
+            if (k == n)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Distinct terms of a sentence-ranking query. */
+typedef struct terms {
+    ccsig_str v[RAG_MAX_TERMS];
+    size_t n;
+} terms;
+
+static void split_terms(const char *q, size_t len, terms *t) {
+    t->n = 0;
+    for (size_t i = 0; i < len && t->n < RAG_MAX_TERMS;) {
+        while (i < len && !word_byte((unsigned char)q[i]))
+            i++;
+        size_t s = i;
+        while (i < len && word_byte((unsigned char)q[i]))
+            i++;
+        size_t n = i - s;
+        if (n < 3 || stop_word(q + s, n))
+            continue;
+        bool dup = false;
+        for (size_t k = 0; k < t->n && !dup; k++)
+            dup = t->v[k].len == n && ifind(t->v[k].p, n, q + s, n) == 0;
+        if (!dup)
+            t->v[t->n++] = ccsig_str_make(q + s, n);
+    }
+}
+
+/* Distinct terms that start a word of s. */
+static unsigned score_of(const terms *t, ccsig_str s) {
+    unsigned score = 0;
+    for (size_t k = 0; k < t->n; k++) {
+        size_t from = 0;
+        while (from < s.len) {
+            size_t at = ifind(s.p + from, s.len - from, t->v[k].p, t->v[k].len);
+            if (at == s.len - from)
+                break;
+            at += from;
+            if (at == 0 || !word_byte((unsigned char)s.p[at - 1])) {
+                score++;
+                break;
+            }
+            from = at + 1;
+        }
+    }
+    return score;
+}
+
+/* The next sentence of text at *pos: trimmed, at most CCSIG_PASSAGE_MAX
+ * bytes; false at the end. */
+static bool next_sentence(ccsig_str text, size_t *pos, ccsig_str *out) {
+    size_t i = *pos;
+    while (i < text.len) {
+        while (i < text.len &&
+               (text.p[i] == ' ' || text.p[i] == '\n' || text.p[i] == '\t' || text.p[i] == '\r'))
+            i++;
+        size_t s = i;
+        while (i < text.len) {
+            char c = text.p[i];
+            if ((c == '.' || c == '!' || c == '?') &&
+                (i + 1 == text.len || text.p[i + 1] == ' ' || text.p[i + 1] == '\n')) {
+                i++;
+                break;
+            }
+            if (c == '\n' && i + 1 < text.len && text.p[i + 1] == '\n')
+                break;
+            i++;
+        }
+        size_t e = i;
+        while (e > s && (text.p[e - 1] == ' ' || text.p[e - 1] == '\n' || text.p[e - 1] == '\r' ||
+                         text.p[e - 1] == '\t'))
+            e--;
+        if (e > s) {
+            if (e - s > CCSIG_PASSAGE_MAX) {
+                e = s + CCSIG_PASSAGE_MAX;
+                while (e > s + 1 && text.p[e - 1] != ' ')
+                    e--;
+                /* not in the middle of a UTF-8 sequence */
+                while (e > s + 1 && ((unsigned char)text.p[e - 1] & 0xC0) == 0x80)
+                    e--;
+            }
+            *out = ccsig_str_make(text.p + s, e - s);
+            *pos = i;
+            return true;
+        }
+    }
+    *pos = i;
+    return false;
+}
+
+/* Better first: score, then earlier. */
+static bool better(const ccsig_passage *a, const ccsig_passage *b) {
+    return a->score != b->score ? a->score > b->score : a->order < b->order;
+}
+
+size_t ccsig_passages_rank(const char *question, size_t qlen, const ccsig_str *texts, size_t n,
+                           size_t per_source, ccsig_passage *out, size_t max) {
+    terms t;
+    split_terms(question, qlen, &t);
+    size_t kept = 0, order = 0;
+    for (size_t i = 0; i < n && max; i++) {
+        size_t pos = 0;
+        ccsig_str s;
+        while (next_sentence(texts[i], &pos, &s)) {
+            ccsig_passage p = {i, s, score_of(&t, s), order++};
+            if (!p.score)
+                continue;
+            /* insertion into the sorted out[0..kept) */
+            if (kept == max && !better(&p, &out[kept - 1]))
+                continue;
+            size_t at = kept < max ? kept++ : kept - 1;
+            while (at > 0 && better(&p, &out[at - 1])) {
+                out[at] = out[at - 1];
+                at--;
+            }
+            out[at] = p;
+        }
+    }
+    if (!per_source)
+        return kept;
+    /* at most per_source passages of one source: keep the best ones */
+    size_t w = 0;
+    for (size_t i = 0; i < kept; i++) {
+        size_t same = 0;
+        for (size_t k = 0; k < w; k++)
+            same += out[k].source == out[i].source;
+        if (same < per_source)
+            out[w++] = out[i];
+    }
+    return w;
+}
+
+void ccsig_rag_write(ccsig_buf *b, ccsig_cite_format f, const char *question,
+                     const ccsig_passage *p, size_t np, const ccsig_credit_record *r, size_t n) {
+    if (f != CCSIG_CITE_TEXT && f != CCSIG_CITE_HTML)
+        f = CCSIG_CITE_MARKDOWN;
+    if (f == CCSIG_CITE_HTML) {
+        ccsig_buf_puts(b, "<p><strong>Question:</strong> ");
+        put_text(b, f, question);
+        ccsig_buf_puts(b, "</p>\n");
+    } else {
+        ccsig_buf_puts(b, f == CCSIG_CITE_TEXT ? "Question: " : "**Question:** ");
+        put_text(b, f, question);
+        ccsig_buf_puts(b, "\n\n");
+    }
+    if (!np)
+        ccsig_buf_puts(b, f == CCSIG_CITE_HTML
+                              ? "<p>No permitted source answers the question.</p>\n"
+                              : "No permitted source answers the question.\n\n");
+    if (np && f == CCSIG_CITE_HTML)
+        ccsig_buf_puts(b, "<ul class=\"answer\">\n");
+    for (size_t i = 0; i < np; i++) {
+        ccsig_buf_puts(b, f == CCSIG_CITE_HTML   ? "<li>\u201c"
+                          : f == CCSIG_CITE_TEXT ? "- \u201c"
+                                                 : "> \u201c");
+        put_textn(b, f, p[i].text.p, p[i].text.len);
+        ccsig_buf_puts(b, "\u201d ");
+        ccsig_cite_marker(b, f, p[i].source);
+        ccsig_buf_puts(b, f == CCSIG_CITE_HTML ? "</li>\n" : f == CCSIG_CITE_TEXT ? "\n" : "\n>\n");
+    }
+    if (np && f == CCSIG_CITE_HTML)
+        ccsig_buf_puts(b, "</ul>\n");
+    if (np)
+        ccsig_buf_putc(b, '\n');
+    if (n)
+        ccsig_cite_references(b, f, r, n);
+}
+
+void ccsig_rag_withheld(ccsig_buf *b, ccsig_cite_format f, const ccsig_credit_record *r, size_t n) {
+    if (!n)
+        return;
+    if (f != CCSIG_CITE_TEXT && f != CCSIG_CITE_HTML)
+        f = CCSIG_CITE_MARKDOWN;
+    ccsig_buf_puts(b, f == CCSIG_CITE_HTML   ? "<h2>Withheld</h2>\n<ul class=\"withheld\">\n"
+                      : f == CCSIG_CITE_TEXT ? "\nWithheld\n\n"
+                                             : "\n## Withheld\n\n");
+    for (size_t i = 0; i < n; i++) {
+        ccsig_buf_puts(b, f == CCSIG_CITE_HTML ? "<li>" : "- ");
+        if (r[i].link)
+            put_link(b, f, r[i].title, r[i].link);
+        else
+            put_text(b, f, r[i].title ? r[i].title : "(no address)");
+        ccsig_buf_printf(b, ": %s for %s", ccsig_result_name(r[i].result),
+                         (unsigned)r[i].use < CCSIG_CAT_COUNT ? ccsig_category_name(r[i].use)
+                                                              : "the use");
+        if (r[i].missing) {
+            ccsig_buf_puts(b, " unless you commit to: ");
+            bool first = true;
+            for (unsigned bit = 1; bit <= CCSIG_COND_ALL; bit <<= 1)
+                if (r[i].missing & bit) {
+                    ccsig_buf_printf(b, "%s%s", first ? "" : ", ", ccsig_condition_name(bit));
+                    first = false;
+                }
+        }
+        if (r[i].has_preference) {
+            ccsig_buf_puts(b, "; stated by ");
+            put_text(b, f, ccsig_source_kind_name(r[i].preference.kind));
+            if (r[i].preference.line)
+                ccsig_buf_printf(b, " line %u", r[i].preference.line);
+            ccsig_buf_puts(b, ": ");
+            put_textn(b, f, r[i].preference.text.p, r[i].preference.text.len);
+        }
+        ccsig_buf_puts(b, f == CCSIG_CITE_HTML ? "</li>\n" : "\n");
+    }
+    if (f == CCSIG_CITE_HTML)
+        ccsig_buf_puts(b, "</ul>\n");
 }

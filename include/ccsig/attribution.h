@@ -39,7 +39,7 @@
  *               "deed":"https://creativecommons.org/licenses/by/4.0/"},
  *    "party":"https://museum.example.org",
  *    "use":"ai-use","result":"permitted-with-obligations",
- *    "signals":["cc-cr"],"obligations":["credit"],
+ *    "signals":["cc-cr"],"obligations":["credit"],"missing":[],
  *    "preference":{"kind":"robots","line":3,"text":"...","origin":"..."},
  *    "read_at":"2026-12-05T03:00:00Z",
  *    "from":{"title":"html line 4",...}}
@@ -87,6 +87,7 @@ typedef struct ccsig_credit_record {
     ccsig_result result;
     unsigned signals;     /* 1 << ccsig_signal on the deciding statements for the use */
     unsigned obligations; /* CCSIG_COND_* the reuser must meet (credit, ...) */
+    unsigned missing;     /* CCSIG_COND_* the reuser did not commit to (not-permitted) */
     bool has_preference;
     ccsig_provenance preference; /* the deciding statement */
     const char *read_at;         /* RFC 3339 time the preference was read, NULL unknown */
@@ -172,6 +173,41 @@ void ccsig_cite_attribution(ccsig_buf *b, ccsig_cite_format f, const ccsig_credi
  * JSON writes the records as one array. */
 void ccsig_cite_references(ccsig_buf *b, ccsig_cite_format f, const ccsig_credit_record *r,
                            size_t n);
+
+/* ---- retrieval-augmented answers (`ccsig rag`) ---- */
+
+/* Longest passage kept (a sentence longer than this is cut at a space). */
+#define CCSIG_PASSAGE_MAX 600
+
+typedef struct ccsig_passage {
+    size_t source;  /* index of the text it comes from */
+    ccsig_str text; /* a sentence of that text (points into it) */
+    unsigned score; /* distinct question terms it holds */
+    size_t order;   /* its position among all sentences (ties) */
+} ccsig_passage;
+
+/* The extractive retriever: split texts[0..n) into sentences (ended by '.',
+ * '!' or '?' and a space, or a blank line) and rank them by how many
+ * distinct terms of the question each holds (terms: words of three or more
+ * letters, ASCII case-insensitive, without common English function words;
+ * a term matches a word that starts with it, so "pool" matches "pools").
+ * Writes at most max passages with a score above zero into out, best first
+ * (ties: earlier text, earlier sentence); a source gives at most per_source
+ * of them (0: no limit). Returns how many. Allocates nothing. */
+size_t ccsig_passages_rank(const char *question, size_t qlen, const ccsig_str *texts, size_t n,
+                           size_t per_source, ccsig_passage *out, size_t max);
+
+/* The extractive answer in format f (TEXT, MARKDOWN or HTML; others as
+ * MARKDOWN): the question, then each passage as a quotation followed by the
+ * marker of its source (passage.source indexes r), then the reference list
+ * of r[0..n) (ccsig_cite_references). */
+void ccsig_rag_write(ccsig_buf *b, ccsig_cite_format f, const char *question,
+                     const ccsig_passage *p, size_t np, const ccsig_credit_record *r, size_t n);
+
+/* The sources withheld from an answer, with the reason for each (its
+ * decision, the deciding statement, the conditions the profile did not
+ * commit to), in format f; nothing when n is 0. */
+void ccsig_rag_withheld(ccsig_buf *b, ccsig_cite_format f, const ccsig_credit_record *r, size_t n);
 
 /* ---- checking an answer (`ccsig verify-credit`) ---- */
 

@@ -21,6 +21,10 @@ void cite_set_init(cite_set *s) {
 }
 
 void cite_set_free(cite_set *s) {
+    for (size_t i = 0; i < s->n; i++)
+        free(s->bodies[i]);
+    free(s->bodies);
+    free(s->body_lens);
     free(s->v);
     ccsig_arena_free(&s->arena);
     memset(s, 0, sizeof *s);
@@ -30,11 +34,19 @@ bool cite_set_add(cite_set *s, const ccsig_credit_record *r) {
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 16;
         ccsig_credit_record *v = realloc(s->v, cap * sizeof *v);
-        if (!v)
+        if (v)
+            s->v = v;
+        char **bodies = v ? realloc(s->bodies, cap * sizeof *bodies) : NULL;
+        if (bodies)
+            s->bodies = bodies;
+        size_t *lens = bodies ? realloc(s->body_lens, cap * sizeof *lens) : NULL;
+        if (!lens)
             return false;
-        s->v = v;
+        s->body_lens = lens;
         s->cap = cap;
     }
+    s->bodies[s->n] = NULL;
+    s->body_lens[s->n] = 0;
     s->v[s->n++] = *r;
     return true;
 }
@@ -215,10 +227,16 @@ static int read_file(const cite_opts *o, cite_set *s, ccsig_arena *ea, const ccs
     ccsig_credit_record r;
     if (st == CCSIG_OK)
         st = ccsig_credit_record_from_eval(&ev, link, o->read_at, NULL, &s->arena, &r);
-    free(text);
     if (st || !cite_set_add(s, &r)) {
+        free(text);
         cli_error(o->cmd, "out of memory");
         return EXIT_INTERNAL;
+    }
+    if (o->keep_bodies) {
+        s->bodies[s->n - 1] = text;
+        s->body_lens[s->n - 1] = len;
+    } else {
+        free(text);
     }
     return EXIT_OK;
 }

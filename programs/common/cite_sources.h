@@ -18,11 +18,14 @@ typedef struct cite_opts {
     const char *base;    /* the address local files are published under, or NULL */
     const char *robots;  /* a robots.txt for local files (needs base), or NULL */
     const char *read_at; /* when local files were read, or NULL */
+    bool keep_bodies;    /* keep each local file's bytes in the set (ccsig rag) */
 } cite_opts;
 
 typedef struct cite_set {
     ccsig_arena arena; /* the records' strings */
     ccsig_credit_record *v;
+    char **bodies; /* per record: the file's bytes (keep_bodies), else NULL; owned */
+    size_t *body_lens;
     size_t n, cap;
 } cite_set;
 
