@@ -586,6 +586,10 @@ int cmd_rag(int argc, char **argv) {
             rc = EXIT_INTERNAL;
             goto done;
         }
+        /* the answer credits every source it uses, whether or not its
+         * preference asks for it: check them all as sources that do */
+        for (size_t i = 0; i < nused; i++)
+            used[i].obligations |= CCSIG_COND_CREDIT;
         ccsig_credit_check *ck = calloc(nused + 1, sizeof *ck);
         size_t failing =
             ck && reply ? ccsig_credit_verify(reply, strlen(reply), used, nused, ck) : 0;
