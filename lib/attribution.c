@@ -860,20 +860,42 @@ const char *ccsig_credit_missing_name(unsigned bit) {
     }
 }
 
+/* Does a URL go on at ans[at]? ('.', ',' and ':' end a sentence or a
+ * clause unless URL characters follow them.) */
+static bool url_continues(const char *ans, size_t len, size_t at) {
+    if (at >= len)
+        return false;
+    char c = ans[at];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+        strchr("-_~/?#%&=+@", c))
+        return true;
+    return (c == '.' || c == ',' || c == ':') && at + 1 < len && url_continues(ans, len, at + 1) &&
+           ans[at + 1] != '.' && ans[at + 1] != ',';
+}
+
+/* Is needle[0..m) in hay as a whole URL (not the start of a longer one)? */
+static bool has_url(const char *hay, size_t n, const char *needle, size_t m) {
+    size_t from = 0;
+    while (from < n) {
+        size_t at = find(hay + from, n - from, needle, m);
+        if (at == n - from)
+            return false;
+        at += from;
+        if (!url_continues(hay, n, at + m))
+            return true;
+        from = at + 1;
+    }
+    return false;
+}
+
 /* Does the answer hold url (exactly; without a trailing slash; with '&' as
  * "&amp;")? */
 static bool has_link(const char *ans, size_t len, const char *url) {
     size_t m = strlen(url);
-    if (find(ans, len, url, m) < len)
+    if (has_url(ans, len, url, m))
         return true;
-    if (m > 1 && url[m - 1] == '/' && find(ans, len, url, m - 1) < len) {
-        /* the URL without its slash, not followed by more path */
-        size_t at = find(ans, len, url, m - 1);
-        char next = at + m - 1 < len ? ans[at + m - 1] : ' ';
-        if (!((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') ||
-              (next >= '0' && next <= '9') || next == '-' || next == '.' || next == '_'))
-            return true;
-    }
+    if (m > 1 && url[m - 1] == '/' && has_url(ans, len, url, m - 1))
+        return true;
     if (!strchr(url, '&'))
         return false;
     char amp[4096];
@@ -886,7 +908,7 @@ static bool has_link(const char *ans, size_t len, const char *url) {
             amp[o++] = url[i];
         }
     }
-    return find(ans, len, amp, o) < len;
+    return has_url(ans, len, amp, o);
 }
 
 static bool has_text(const char *ans, size_t len, const char *s) {
