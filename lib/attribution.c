@@ -680,6 +680,19 @@ static void put_link(ccsig_buf *b, ccsig_cite_format f, const char *text, const 
     }
 }
 
+/* prefix and text linked to url (as text when url is NULL); nothing
+ * when text is NULL. */
+static void put_part(ccsig_buf *b, ccsig_cite_format f, const char *prefix, const char *text,
+                     const char *url) {
+    if (!text)
+        return;
+    ccsig_buf_puts(b, prefix);
+    if (url)
+        put_link(b, f, text, url);
+    else
+        put_text(b, f, text);
+}
+
 void ccsig_cite_attribution(ccsig_buf *b, ccsig_cite_format f, const ccsig_credit_record *r) {
     if (f == CCSIG_CITE_CARD || f == CCSIG_CITE_JSON)
         f = CCSIG_CITE_MARKDOWN;
@@ -704,28 +717,10 @@ void ccsig_cite_attribution(ccsig_buf *b, ccsig_cite_format f, const ccsig_credi
     } else {
         put_text(b, f, "(untitled, no address)");
     }
-    if (r->author) {
-        ccsig_buf_puts(b, " by ");
-        put_text(b, f, r->author);
-    }
-    if (r->source) {
-        ccsig_buf_puts(b, ", from ");
-        if (r->source_link)
-            put_link(b, f, r->source, r->source_link);
-        else
-            put_text(b, f, r->source);
-    }
-    if (r->rights) {
-        ccsig_buf_puts(b, ", ");
-        put_text(b, f, r->rights);
-    }
-    if (r->license_name) {
-        ccsig_buf_puts(b, ", licensed under ");
-        if (r->license_deed)
-            put_link(b, f, r->license_name, r->license_deed);
-        else
-            put_text(b, f, r->license_name);
-    }
+    put_part(b, f, " by ", r->author, NULL);
+    put_part(b, f, ", from ", r->source, r->source_link);
+    put_part(b, f, ", ", r->rights, NULL);
+    put_part(b, f, ", licensed under ", r->license_name, r->license_deed);
     ccsig_buf_putc(b, '.');
 }
 

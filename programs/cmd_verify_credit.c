@@ -18,17 +18,11 @@ const char cmd_verify_credit_summary[] =
     "check that an answer credits every source that asks for credit";
 
 static const cli_option options[] = {
-    {"records", 'r', 'r', CLI_VAL_FILE, "FILE", NULL, CLI_REPEAT,
-     "the sources as credit records, `ccsig scan` annotation\n"
-     "lines or gateway search hits (JSON or JSON Lines)",
-     0},
+    CITE_OPT_RECORDS('r'),
     {"json", 'j', 'j', CLI_VAL_NONE, NULL, NULL, CLI_ONCE, "print one JSON object", 0},
-    {"base", 0, 'b', CLI_VAL_URL, "URL", NULL, CLI_ONCE,
-     "the address local source files are published under", 0},
-    {"robots", 0, 'R', CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
-     "for local source files: the site's robots.txt (needs --base)", 0},
-    {"agent", 0, 'a', CLI_VAL_TEXT, "UA", NULL, CLI_ONCE,
-     "product token or user-agent string (default '*')", 0},
+    CITE_OPT_BASE('b'),
+    CITE_OPT_ROBOTS('R'),
+    CITE_OPT_AGENT('a'),
     CLI_OPT_USE('u'),
     {0},
 };

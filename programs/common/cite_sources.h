@@ -10,6 +10,33 @@
 #define CCSIG_CITE_SOURCES_H
 
 #include "ccsig/attribution.h"
+#include "cli.h"
+
+/* The options cite, verify-credit and rag share, with one wording. */
+#define CITE_OPT_AGENT(id)                                                                         \
+    {                                                                                              \
+        "agent", 0, (id), CLI_VAL_TEXT, "UA", NULL, CLI_ONCE,                                      \
+            "product token or user-agent string (default '*')", 0                                  \
+    }
+#define CITE_OPT_RECORDS(id)                                                                       \
+    {                                                                                              \
+        "records", 'r', (id), CLI_VAL_FILE, "FILE", NULL, CLI_REPEAT,                              \
+            "credit records, `ccsig scan` annotation lines or gateway\n"                           \
+            "search hits (JSON or JSON Lines; '-' = standard input)",                              \
+            0                                                                                      \
+    }
+#define CITE_OPT_BASE(id)                                                                          \
+    {                                                                                              \
+        "base", 0, (id), CLI_VAL_URL, "URL", NULL, CLI_ONCE,                                       \
+            "the address local files are published under (FILE is\n"                               \
+            "cited as URL/FILE)",                                                                  \
+            0                                                                                      \
+    }
+#define CITE_OPT_ROBOTS(id)                                                                        \
+    {                                                                                              \
+        "robots", 0, (id), CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,                                   \
+            "for local files: the site's robots.txt (needs --base)", 0                             \
+    }
 
 typedef struct cite_opts {
     const char *cmd;     /* "cite", "verify-credit": the name in messages */
