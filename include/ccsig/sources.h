@@ -156,12 +156,13 @@ typedef struct ccsig_collect {
     size_t nlinks;
     size_t links_cap;
     size_t links_dropped;
-    ccsig_fact *facts; /* facts_cap entries in the arena, nfacts used */
+    ccsig_tdm_value *tdm; /* CCSIG_TDM_LEVELS entries in the arena; NULL when init failed */
+    bool finished;
+    ccsig_fact *facts; /* facts_cap entries in the arena, nfacts used (last: the
+                          members above keep their offsets) */
     size_t nfacts;
     size_t facts_cap;
     size_t facts_dropped;
-    ccsig_tdm_value *tdm; /* CCSIG_TDM_LEVELS entries in the arena; NULL when init failed */
-    bool finished;
 } ccsig_collect;
 
 /* Start collecting for one asset: clears *c and allocates its arrays (about
