@@ -36,6 +36,13 @@ static const prop_def props[] = {
     {CCSIG_XMP_TDM_NS, CCSIG_XMP_TDM_NS_HASH, "reservation",
      offsetof(ccsig_xmp_props, tdm_reservation)},
     {CCSIG_XMP_TDM_NS, CCSIG_XMP_TDM_NS_HASH, "policy", offsetof(ccsig_xmp_props, tdm_policy)},
+    {CCSIG_XMP_DC_NS, NULL, "title", offsetof(ccsig_xmp_props, title)},
+    {CCSIG_XMP_DC_NS, NULL, "creator", offsetof(ccsig_xmp_props, creator)},
+    {CCSIG_XMP_DC_NS, NULL, "rights", offsetof(ccsig_xmp_props, rights)},
+    {CCSIG_XMP_RIGHTS_NS, NULL, "WebStatement", offsetof(ccsig_xmp_props, web_statement)},
+    {CCSIG_XMP_CC_NS, NULL, "license", offsetof(ccsig_xmp_props, cc_license)},
+    {CCSIG_XMP_CC_NS, NULL, "attributionName", offsetof(ccsig_xmp_props, attribution_name)},
+    {CCSIG_XMP_CC_NS, NULL, "attributionURL", offsetof(ccsig_xmp_props, attribution_url)},
 };
 
 #define NPROPS (sizeof props / sizeof props[0])

@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 
-#define CCSIG_CMD(n) {#n, cmd_##n, cmd_##n##_summary, &cmd_##n##_cli},
+#define CCSIG_CMD(n, name) {name, cmd_##n, cmd_##n##_summary, &cmd_##n##_cli},
 static const ccsig_command commands[] = {
 #include "commands.inc"
 };
@@ -20,7 +20,7 @@ static void usage(FILE *f) {
                "AI usage preferences with reciprocity: the CC signals framework on the IETF\n"
                "AI Preferences vocabulary.\n\nSubcommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'ccsig SUBCOMMAND --help' or 'ccsig help SUBCOMMAND' for one subcommand;\n"
                "man ccsig-SUBCOMMAND (docs/) for everything.\n");
 }

@@ -18,6 +18,7 @@
 
 #include "ccsig/alloc.h"
 #include "ccsig/arena.h"
+#include "ccsig/attribution.h"
 #include "ccsig/audit.h"
 #include "ccsig/buf.h"
 #include "ccsig/common.h"

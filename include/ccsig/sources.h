@@ -53,6 +53,7 @@ extern "C" {
 #define CCSIG_COLLECT_MAX_STATEMENTS 64
 #define CCSIG_COLLECT_MAX_NOTES 48
 #define CCSIG_COLLECT_MAX_LINKS 16
+#define CCSIG_COLLECT_MAX_FACTS 24
 
 /* What the readers know about the asset. Strings are borrowed. */
 typedef struct ccsig_asset_ctx {
@@ -86,6 +87,36 @@ typedef struct ccsig_link {
     ccsig_str type;       /* the media type given with it, may be empty */
     ccsig_provenance src; /* where it was found */
 } ccsig_link;
+
+/* What a reader learnt about the asset that attribution needs (CC's TASL:
+ * title, author, source, licence; the licence itself is a link of kind
+ * CCSIG_LINK_LICENSE). ccsig/attribution.h turns them into a credit record.
+ * Which fields of which mechanism give which fact: docs/ccsig-cite.1
+ * "CREDIT RECORDS". */
+typedef enum ccsig_fact_kind {
+    CCSIG_FACT_TITLE = 0,     /* the work's title */
+    CCSIG_FACT_CREATOR,       /* its author or creator (the name to credit) */
+    CCSIG_FACT_RIGHTS,        /* a copyright notice ("(c) 2024 ...") */
+    CCSIG_FACT_SOURCE,        /* the work's canonical address (may be relative) */
+    CCSIG_FACT_PUBLISHER,     /* the collection, site or declaring party */
+    CCSIG_FACT_PUBLISHER_URL, /* its address */
+    CCSIG_FACT_KIND_COUNT
+} ccsig_fact_kind;
+
+/* "title", "creator", "rights", "source", "publisher", "publisher-url". */
+const char *ccsig_fact_kind_name(ccsig_fact_kind k);
+
+/* Ranks: a field made for the fact (dc:creator, citation_title, og:title)
+ * outranks a generic one (the HTML <title>, which often carries the site's
+ * name too). */
+enum { CCSIG_FACT_GENERIC = 0, CCSIG_FACT_SPECIFIC = 1 };
+
+typedef struct ccsig_fact {
+    ccsig_fact_kind kind;
+    uint8_t rank;         /* CCSIG_FACT_GENERIC or CCSIG_FACT_SPECIFIC */
+    ccsig_str value;      /* decoded, trimmed, never empty */
+    ccsig_provenance src; /* where it was found */
+} ccsig_fact;
 
 /* TDMRep levels, lowest precedence first (TDMRep §"precedence"): the
  * well-known file, then a header, then HTML, then metadata embedded in the
@@ -127,6 +158,11 @@ typedef struct ccsig_collect {
     size_t links_dropped;
     ccsig_tdm_value *tdm; /* CCSIG_TDM_LEVELS entries in the arena; NULL when init failed */
     bool finished;
+    ccsig_fact *facts; /* facts_cap entries in the arena, nfacts used (last: the
+                          members above keep their offsets) */
+    size_t nfacts;
+    size_t facts_cap;
+    size_t facts_dropped;
 } ccsig_collect;
 
 /* Start collecting for one asset: clears *c and allocates its arrays (about
@@ -158,6 +194,15 @@ void ccsig_collect_note(ccsig_collect *c, const ccsig_provenance *src, const cha
 /* Record a link (kept when the same kind and URL are not already there). */
 void ccsig_collect_link(ccsig_collect *c, ccsig_link_kind k, ccsig_str url, ccsig_str type,
                         const ccsig_provenance *src);
+
+/* Record an attribution fact (value trimmed of white space; an empty value
+ * or the same kind and value again is not recorded). value and src are
+ * borrowed: they must live as long as the collector's arena. */
+void ccsig_collect_fact(ccsig_collect *c, ccsig_fact_kind k, unsigned rank, ccsig_str value,
+                        const ccsig_provenance *src);
+
+/* The best fact of kind k: the first of the highest rank; NULL when none. */
+const ccsig_fact *ccsig_collect_fact_best(const ccsig_collect *c, ccsig_fact_kind k);
 
 /* Offer a TDMRep property found at a level: reservation 1 or 0 (-1: only a
  * policy), policy empty when absent. A second, different reservation at the
@@ -210,6 +255,16 @@ bool ccsig_sources_from_header(ccsig_collect *c, ccsig_str name, ccsig_str value
  *   <meta name="tdm-reservation" content="1">, <meta name="tdm-policy">
  *   <link rel="license" href="..." [type="application/rsl+xml"]>
  *   <script type="application/rsl+xml">...</script> (an inline RSL document)
+ * and the attribution facts (ccsig_collect_fact):
+ *   title      <title> (generic); <meta name="citation_title" | "dc.title" |
+ *              "dcterms.title">, <meta property="og:title">
+ *   creator    <meta name="author" | "citation_author" | "dc.creator" |
+ *              "dcterms.creator">, <meta property="article:author"> (names
+ *              compared case-insensitively)
+ *   rights     <meta name="copyright" | "dc.rights" | "dcterms.rights">
+ *   source     <link rel="canonical">, <meta property="og:url">
+ *   publisher  <meta property="og:site_name">, <meta name="dc.publisher" |
+ *              "dcterms.publisher" | "citation_publisher">
  * Provenance: kind html, origin ctx.origin, line of the tag, text the tag as
  * written. *complete (may be NULL) is set when the head ended inside p, so a
  * fetcher knows it has read enough. Allocates only in the arena (decoded
@@ -220,7 +275,10 @@ size_t ccsig_html_meta_scan(ccsig_collect *c, const char *p, size_t len, bool *c
 typedef enum ccsig_html_tag_kind {
     CCSIG_HTML_META = 0, /* <meta name content>: name, value = content */
     CCSIG_HTML_LINK,     /* <link rel href type>: name = rel, value = href */
-    CCSIG_HTML_SCRIPT    /* <script type>: type, value = the raw content */
+    CCSIG_HTML_SCRIPT,   /* <script type>: type, value = the raw content */
+    CCSIG_HTML_PROPERTY, /* <meta property content> (Open Graph, RDFa) without a name:
+                            name = property, value = content */
+    CCSIG_HTML_TITLE     /* <title>: value = its text, references decoded */
 } ccsig_html_tag_kind;
 
 typedef struct ccsig_html_tag_info {

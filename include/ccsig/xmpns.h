@@ -66,7 +66,17 @@ typedef struct ccsig_xmp_props {
     ccsig_str tdm_policy;        /* tdm:policy */
     const char *tdm_ns;          /* the TDMRep namespace they were read in
                                     (CCSIG_XMP_TDM_NS or _HASH), NULL when neither */
+    /* Attribution (ccsig/attribution.h): Dublin Core dc:title (Lang Alt),
+     * dc:creator (the first of its Seq), dc:rights (Lang Alt); xmpRights:
+     * WebStatement; Creative Commons' XMP schema (http://creativecommons.org/
+     * ns#) cc:license, cc:attributionName, cc:attributionURL. */
+    ccsig_str title, creator, rights, web_statement;
+    ccsig_str cc_license, attribution_name, attribution_url;
 } ccsig_xmp_props;
+
+#define CCSIG_XMP_DC_NS "http://purl.org/dc/elements/1.1/"
+#define CCSIG_XMP_RIGHTS_NS "http://ns.adobe.com/xap/1.0/rights/"
+#define CCSIG_XMP_CC_NS "http://creativecommons.org/ns#"
 
 /* Read the properties above from an XMP packet (or any XML document holding
  * rdf:Description elements) p[0..len). Returns CCSIG_OK, CCSIG_ERR_SYNTAX

@@ -12,6 +12,12 @@ const char *ccsig_link_kind_name(ccsig_link_kind k) {
     return (unsigned)k < CCSIG_LINK_KIND_COUNT ? names[k] : "unknown";
 }
 
+const char *ccsig_fact_kind_name(ccsig_fact_kind k) {
+    static const char *const names[CCSIG_FACT_KIND_COUNT] = {
+        "title", "creator", "rights", "source", "publisher", "publisher-url"};
+    return (unsigned)k < CCSIG_FACT_KIND_COUNT ? names[k] : "unknown";
+}
+
 const char *ccsig_tdm_level_name(ccsig_tdm_level l) {
     static const char *const names[CCSIG_TDM_LEVELS] = {"well-known", "header", "html", "embedded"};
     return (unsigned)l < CCSIG_TDM_LEVELS ? names[l] : "unknown";
@@ -99,6 +105,7 @@ typedef struct collect_storage {
     ccsig_statement sts[CCSIG_COLLECT_MAX_STATEMENTS];
     ccsig_note notes[CCSIG_COLLECT_MAX_NOTES];
     ccsig_link links[CCSIG_COLLECT_MAX_LINKS];
+    ccsig_fact facts[CCSIG_COLLECT_MAX_FACTS];
     ccsig_tdm_value tdm[CCSIG_TDM_LEVELS];
 } collect_storage;
 
@@ -116,6 +123,8 @@ ccsig_status ccsig_collect_init(ccsig_collect *c, ccsig_arena *a, const ccsig_as
     c->notes_cap = CCSIG_COLLECT_MAX_NOTES;
     c->links = s->links;
     c->links_cap = CCSIG_COLLECT_MAX_LINKS;
+    c->facts = s->facts;
+    c->facts_cap = CCSIG_COLLECT_MAX_FACTS;
     c->tdm = s->tdm;
     for (int l = 0; l < CCSIG_TDM_LEVELS; l++) {
         memset(&c->tdm[l], 0, sizeof c->tdm[l]);
@@ -176,6 +185,33 @@ void ccsig_collect_link(ccsig_collect *c, ccsig_link_kind k, ccsig_str url, ccsi
     l->url = url;
     l->type = type;
     l->src = *src;
+}
+
+void ccsig_collect_fact(ccsig_collect *c, ccsig_fact_kind k, unsigned rank, ccsig_str value,
+                        const ccsig_provenance *src) {
+    value = src_trim(value);
+    if (!value.len || (unsigned)k >= CCSIG_FACT_KIND_COUNT)
+        return;
+    for (size_t i = 0; i < c->nfacts; i++)
+        if (c->facts[i].kind == k && ccsig_str_eq_str(c->facts[i].value, value))
+            return;
+    if (c->nfacts >= c->facts_cap) {
+        c->facts_dropped++;
+        return;
+    }
+    ccsig_fact *f = &c->facts[c->nfacts++];
+    f->kind = k;
+    f->rank = rank ? CCSIG_FACT_SPECIFIC : CCSIG_FACT_GENERIC;
+    f->value = value;
+    f->src = *src;
+}
+
+const ccsig_fact *ccsig_collect_fact_best(const ccsig_collect *c, ccsig_fact_kind k) {
+    const ccsig_fact *best = NULL;
+    for (size_t i = 0; i < c->nfacts; i++)
+        if (c->facts[i].kind == k && (!best || c->facts[i].rank > best->rank))
+            best = &c->facts[i];
+    return best;
 }
 
 void ccsig_collect_tdm(ccsig_collect *c, ccsig_tdm_level level, int reservation, ccsig_str policy,

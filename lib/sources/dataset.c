@@ -123,6 +123,84 @@ static void json_license(ccsig_collect *c, ccsig_str origin, const src_json *v, 
     ccsig_collect_link(c, CCSIG_LINK_LICENSE, url, EMPTY, &src);
 }
 
+/* An attribution fact from a string, or from an object's name / title (and
+ * its url / path as url_kind, when url_kind is not -1); for an array, its
+ * first item (the first author is the one a short credit names). */
+static void json_fact(ccsig_collect *c, ccsig_str origin, const src_json *v, const char *what,
+                      ccsig_fact_kind kind, int url_kind) {
+    if (v->type == SRC_JSON_ARRAY) {
+        if (v->child)
+            json_fact(c, origin, v->child, what, kind, url_kind);
+        return;
+    }
+    ccsig_str name = EMPTY, url = EMPTY;
+    if (v->type == SRC_JSON_STRING) {
+        name = v->str;
+    } else if (v->type == SRC_JSON_OBJECT) {
+        static const char *const name_keys[] = {"name", "title"}, *const url_keys[] = {"url",
+                                                                                       "path"};
+        for (size_t i = 0; i < 2; i++) {
+            const src_json *n = src_json_get(v, name_keys[i]);
+            if (!name.len && n && n->type == SRC_JSON_STRING)
+                name = n->str;
+            const src_json *u = src_json_get(v, url_keys[i]);
+            if (!url.len && u && u->type == SRC_JSON_STRING)
+                url = u->str;
+        }
+    }
+    if (name.len) {
+        ccsig_str text = src_printf(c->arena, "%s: %.*s", what, (int)name.len, name.p);
+        ccsig_provenance src = src_prov(CCSIG_SRC_DATASET, v->line, origin, text);
+        ccsig_collect_fact(c, kind, CCSIG_FACT_SPECIFIC, name, &src);
+    }
+    if (url.len && url_kind >= 0) {
+        ccsig_str text = src_printf(c->arena, "%s: %.*s", what, (int)url.len, url.p);
+        ccsig_provenance src = src_prov(CCSIG_SRC_DATASET, v->line, origin, text);
+        ccsig_collect_fact(c, (ccsig_fact_kind)url_kind, CCSIG_FACT_SPECIFIC, url, &src);
+    }
+}
+
+/* The attribution facts of Croissant (schema.org Dataset) and datapackage
+ * metadata (docs/ccsig-cite.1 "CREDIT RECORDS"). */
+static void json_credit(ccsig_collect *c, ccsig_dataset_format f, const src_json *root,
+                        ccsig_str origin) {
+    static const struct {
+        const char *key;
+        ccsig_fact_kind kind;
+        int url_kind;
+        bool croissant, datapackage;
+    } map[] = {
+        {"title", CCSIG_FACT_TITLE, -1, true, true},
+        {"name", CCSIG_FACT_TITLE, -1, true, false},
+        {"creator", CCSIG_FACT_CREATOR, -1, true, false},
+        {"author", CCSIG_FACT_CREATOR, -1, true, false},
+        {"copyrightNotice", CCSIG_FACT_RIGHTS, -1, true, false},
+        {"url", CCSIG_FACT_SOURCE, -1, true, false},
+        {"publisher", CCSIG_FACT_PUBLISHER, CCSIG_FACT_PUBLISHER_URL, true, false},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (!(f == CCSIG_DATASET_CROISSANT ? map[i].croissant : map[i].datapackage))
+            continue;
+        const src_json *v = src_json_get(root, map[i].key);
+        if (v)
+            json_fact(c, origin, v, map[i].key, map[i].kind, map[i].url_kind);
+    }
+    const src_json *people = src_json_get(root, "contributors");
+    if (f != CCSIG_DATASET_DATAPACKAGE || !people || people->type != SRC_JSON_ARRAY)
+        return;
+    /* Frictionless contributors: role author (or creator) and publisher */
+    for (const src_json *it = people->child; it; it = it->next) {
+        const src_json *role = it->type == SRC_JSON_OBJECT ? src_json_get(it, "role") : NULL;
+        if (!role || role->type != SRC_JSON_STRING)
+            continue;
+        if (ccsig_str_eq(role->str, "author") || ccsig_str_eq(role->str, "creator"))
+            json_fact(c, origin, it, "contributors", CCSIG_FACT_CREATOR, -1);
+        else if (ccsig_str_eq(role->str, "publisher"))
+            json_fact(c, origin, it, "contributors", CCSIG_FACT_PUBLISHER,
+                      CCSIG_FACT_PUBLISHER_URL);
+    }
+}
+
 /* Prefixes bound to the ccsig namespace in a JSON-LD @context. */
 static bool ccsig_prefixed(const src_json *ctx, ccsig_str key) {
     if (!ctx)
@@ -170,6 +248,7 @@ static ccsig_status json_dataset(ccsig_collect *c, ccsig_dataset_format f, const
         if (usage)
             json_usage(c, origin, m, m->key);
     }
+    json_credit(c, f, root, origin);
     if (f == CCSIG_DATASET_CROISSANT) {
         const src_json *lic = src_json_get(root, "license");
         if (lic)
@@ -278,6 +357,34 @@ static void card_license(yctx *y, yaml_node_t *n, ccsig_str key) {
     ccsig_collect_link(y->c, CCSIG_LINK_LICENSE, v, EMPTY, &src);
 }
 
+/* pretty_name, and the declaring_party mapping ccsig declare writes. */
+static void card_credit(yctx *y, ccsig_str key, yaml_node_t *v) {
+    if (ccsig_str_eq(key, "pretty_name") && v->type == YAML_SCALAR_NODE) {
+        ccsig_str t = yscalar(y, v);
+        ccsig_str text = src_printf(y->c->arena, "pretty_name: %.*s", (int)t.len, t.p);
+        ccsig_provenance src = src_prov(CCSIG_SRC_DATASET, yline(y, v), y->origin, text);
+        ccsig_collect_fact(y->c, CCSIG_FACT_TITLE, CCSIG_FACT_SPECIFIC, t, &src);
+        return;
+    }
+    if (!ccsig_str_eq(key, "declaring_party") || v->type != YAML_MAPPING_NODE)
+        return;
+    for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+        yaml_node_t *val = yaml_document_get_node(y->doc, pr->value);
+        if (!k || !val || k->type != YAML_SCALAR_NODE || val->type != YAML_SCALAR_NODE)
+            continue;
+        ccsig_str kn = yscalar(y, k), t = yscalar(y, val);
+        bool name = ccsig_str_eq(kn, "name");
+        if (!name && !ccsig_str_eq(kn, "url"))
+            continue;
+        ccsig_str text = src_printf(y->c->arena, "declaring_party.%.*s: %.*s", (int)kn.len, kn.p,
+                                    (int)t.len, t.p);
+        ccsig_provenance src = src_prov(CCSIG_SRC_DATASET, yline(y, val), y->origin, text);
+        ccsig_collect_fact(y->c, name ? CCSIG_FACT_PUBLISHER : CCSIG_FACT_PUBLISHER_URL,
+                           CCSIG_FACT_SPECIFIC, t, &src);
+    }
+}
+
 static ccsig_status card_dataset(ccsig_collect *c, const char *p, size_t len, ccsig_str origin,
                                  ccsig_error *err) {
     size_t s, e;
@@ -321,6 +428,8 @@ static ccsig_status card_dataset(ccsig_collect *c, const char *p, size_t len, cc
             else if (ccsig_str_eq(key, "license") || ccsig_str_eq(key, "license_name") ||
                      ccsig_str_eq(key, "license_link"))
                 yeach(&y, v, key, card_license);
+            else
+                card_credit(&y, key, v);
         }
     } else if (root) {
         status = ccsig_error_set(err, CCSIG_ERR_SYNTAX, s,

@@ -402,11 +402,24 @@ static void on_tag(void *ctx, const html_tag *t, const char *p) {
         return;
     ccsig_html_tag_info info;
     if (ccsig_str_ieq(t->name, "meta")) {
-        if (!attr(t, "name") || !attr(t, "content"))
+        if (!attr(t, "content"))
             return;
-        info.kind = CCSIG_HTML_META;
-        info.name = src_trim(attr_value(s, t, "name"));
+        if (attr(t, "name")) {
+            info.kind = CCSIG_HTML_META;
+            info.name = src_trim(attr_value(s, t, "name"));
+        } else if (attr(t, "property")) {
+            info.kind = CCSIG_HTML_PROPERTY;
+            info.name = src_trim(attr_value(s, t, "property"));
+        } else {
+            return;
+        }
         info.value = src_trim(attr_value(s, t, "content"));
+        info.type = EMPTY;
+    } else if (ccsig_str_ieq(t->name, "title")) {
+        /* RCDATA: references are decoded as in attribute values */
+        info.kind = CCSIG_HTML_TITLE;
+        info.name = EMPTY;
+        info.value = src_trim(decode_attr(s->a, t->content));
         info.type = EMPTY;
     } else if (ccsig_str_ieq(t->name, "link")) {
         info.kind = CCSIG_HTML_LINK;
@@ -472,10 +485,54 @@ static void meta_robots(ccsig_collect *c, const ccsig_provenance *src, ccsig_str
                         noai ? CCSIG_STR_LIT("noai") : CCSIG_STR_LIT("noimageai"));
 }
 
+/* The attribution fact a <meta name>, <meta property> or <link rel> gives:
+ * its kind and rank, or -1. */
+static int fact_of(ccsig_html_tag_kind kind, ccsig_str name) {
+    static const struct {
+        ccsig_html_tag_kind kind;
+        const char *name;
+        ccsig_fact_kind fact;
+    } map[] = {
+        {CCSIG_HTML_META, "citation_title", CCSIG_FACT_TITLE},
+        {CCSIG_HTML_META, "dc.title", CCSIG_FACT_TITLE},
+        {CCSIG_HTML_META, "dcterms.title", CCSIG_FACT_TITLE},
+        {CCSIG_HTML_PROPERTY, "og:title", CCSIG_FACT_TITLE},
+        {CCSIG_HTML_META, "author", CCSIG_FACT_CREATOR},
+        {CCSIG_HTML_META, "citation_author", CCSIG_FACT_CREATOR},
+        {CCSIG_HTML_META, "dc.creator", CCSIG_FACT_CREATOR},
+        {CCSIG_HTML_META, "dcterms.creator", CCSIG_FACT_CREATOR},
+        {CCSIG_HTML_PROPERTY, "article:author", CCSIG_FACT_CREATOR},
+        {CCSIG_HTML_META, "copyright", CCSIG_FACT_RIGHTS},
+        {CCSIG_HTML_META, "dc.rights", CCSIG_FACT_RIGHTS},
+        {CCSIG_HTML_META, "dcterms.rights", CCSIG_FACT_RIGHTS},
+        {CCSIG_HTML_PROPERTY, "og:url", CCSIG_FACT_SOURCE},
+        {CCSIG_HTML_PROPERTY, "og:site_name", CCSIG_FACT_PUBLISHER},
+        {CCSIG_HTML_META, "dc.publisher", CCSIG_FACT_PUBLISHER},
+        {CCSIG_HTML_META, "dcterms.publisher", CCSIG_FACT_PUBLISHER},
+        {CCSIG_HTML_META, "citation_publisher", CCSIG_FACT_PUBLISHER},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (map[i].kind == kind && ccsig_str_ieq(name, map[i].name))
+            return (int)map[i].fact;
+    return -1;
+}
+
 static void on_info(void *ctx, const ccsig_html_tag_info *t) {
     ccsig_collect *c = ctx;
     ccsig_provenance src = src_prov(CCSIG_SRC_HTML, t->line, c->ctx.origin, t->raw);
+    int fact = t->kind == CCSIG_HTML_META || t->kind == CCSIG_HTML_PROPERTY
+                   ? fact_of(t->kind, t->name)
+                   : -1;
+    if (fact >= 0) {
+        ccsig_collect_fact(c, (ccsig_fact_kind)fact, CCSIG_FACT_SPECIFIC, t->value, &src);
+        return;
+    }
     switch (t->kind) {
+    case CCSIG_HTML_PROPERTY:
+        return;
+    case CCSIG_HTML_TITLE:
+        ccsig_collect_fact(c, CCSIG_FACT_TITLE, CCSIG_FACT_GENERIC, t->value, &src);
+        return;
     case CCSIG_HTML_META:
         if (ccsig_str_ieq(t->name, "tdm-reservation")) {
             if (t->value.len == 1 && (t->value.p[0] == '0' || t->value.p[0] == '1'))
@@ -495,6 +552,8 @@ static void on_info(void *ctx, const ccsig_html_tag_info *t) {
     case CCSIG_HTML_LINK:
         if (src_rel_has(t->name, "license") && t->value.len)
             src_license_link(c, &src, t->value, t->type);
+        if (src_rel_has(t->name, "canonical"))
+            ccsig_collect_fact(c, CCSIG_FACT_SOURCE, CCSIG_FACT_SPECIFIC, t->value, &src);
         return;
     case CCSIG_HTML_SCRIPT: {
         /* <script type="application/rsl+xml">: an RSL document inline */

@@ -17,6 +17,7 @@
  * the CC signal's "unless"), so they are noted, not read as second
  * statements that would turn the signal into a plain deny.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "ccsig/xmpns.h"
@@ -71,8 +72,45 @@ static ccsig_str or_empty(ccsig_str s) {
     return s.p ? s : EMPTY;
 }
 
+/* The attribution facts and licence of a packet (sources.h). */
+static void collect_credit(ccsig_collect *c, const ccsig_xmp_props *x, ccsig_str origin) {
+    static const struct {
+        size_t off;
+        const char *name;
+        ccsig_fact_kind kind;
+    } facts[] = {
+        {offsetof(ccsig_xmp_props, title), "dc:title", CCSIG_FACT_TITLE},
+        {offsetof(ccsig_xmp_props, attribution_name), "cc:attributionName", CCSIG_FACT_CREATOR},
+        {offsetof(ccsig_xmp_props, creator), "dc:creator", CCSIG_FACT_CREATOR},
+        {offsetof(ccsig_xmp_props, rights), "dc:rights", CCSIG_FACT_RIGHTS},
+        {offsetof(ccsig_xmp_props, attribution_url), "cc:attributionURL", CCSIG_FACT_SOURCE},
+        {offsetof(ccsig_xmp_props, collection), "ccsig:collection", CCSIG_FACT_PUBLISHER},
+        {offsetof(ccsig_xmp_props, party), "ccsig:declaringParty", CCSIG_FACT_PUBLISHER},
+        {offsetof(ccsig_xmp_props, party_url), "ccsig:declaringPartyURL", CCSIG_FACT_PUBLISHER_URL},
+    };
+    for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
+        ccsig_str v = *(const ccsig_str *)((const char *)x + facts[i].off);
+        if (!v.p || !v.len)
+            continue;
+        ccsig_str text = src_printf(c->arena, "%s=%.*s", facts[i].name, (int)v.len, v.p);
+        ccsig_provenance src = src_prov(CCSIG_SRC_XMP, 0, origin, text);
+        ccsig_collect_fact(c, facts[i].kind, CCSIG_FACT_SPECIFIC, v, &src);
+    }
+    /* cc:license is the licence; xmpRights:WebStatement is a page about the
+     * rights, the licence when nothing better is given */
+    ccsig_str lic = x->cc_license.len ? x->cc_license : x->web_statement;
+    if (lic.p && lic.len) {
+        ccsig_str text = src_printf(c->arena, "%s=%.*s",
+                                    x->cc_license.len ? "cc:license" : "xmpRights:WebStatement",
+                                    (int)lic.len, lic.p);
+        ccsig_provenance src = src_prov(CCSIG_SRC_XMP, 0, origin, text);
+        ccsig_collect_link(c, CCSIG_LINK_LICENSE, src_trim(lic), EMPTY, &src);
+    }
+}
+
 static void collect_props(ccsig_collect *c, const ccsig_xmp_props *x, ccsig_str origin) {
     ccsig_arena *a = c->arena;
+    collect_credit(c, x, origin);
     ccsig_str usage = or_empty(x->content_usage), dmi = or_empty(x->data_mining),
               constraint = or_empty(x->other_constraints), res = or_empty(x->tdm_reservation),
               pol = or_empty(x->tdm_policy);

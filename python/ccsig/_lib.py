@@ -201,6 +201,11 @@ class Collect(Structure):
         ("links_dropped", c_size_t),
         ("tdm", POINTER(TdmValue)),
         ("finished", c_bool),
+        # attribution facts (ccsig/sources.h); read through ccsig/attribution.h
+        ("facts", c_void_p),
+        ("nfacts", c_size_t),
+        ("facts_cap", c_size_t),
+        ("facts_dropped", c_size_t),
     ]
 
 
