@@ -122,6 +122,116 @@ static void text(ccsig_buf *b, rng *r, size_t n) {
     b->data[b->len] = '\0';
 }
 
+/* A page in the shape of real HTML (--text html): a head with the usual
+ * metas, stylesheet links and an analytics script, a navigation menu, an
+ * article of paragraphs with inline links and emphasis, a sidebar of recent
+ * posts, a footer. The markup repeats within a page as a CMS template's
+ * does, so a page compresses about 4x with gzip at a low level (the words of
+ * text() alone compress about 2.4x: a crawl of them flatters a scanner,
+ * whose per-byte cost is inflate's, against `igzip -d`). Attributes that
+ * state anything a scan reads (robots, tdm-*, rel=license) appear only
+ * through noai. The page is about n bytes: blocks are added until the body
+ * reaches n, then closed. */
+static void html_page(ccsig_buf *b, rng *r, const char *url, const char *host, size_t n,
+                      bool noai) {
+    static const char *cls[] = {"entry-content", "post-body", "article-text", "content-main",
+                                "text-block",    "col-md-8",  "story-body",   "rich-text"};
+    static const char *menu[] = {"Home",    "News",   "About", "Blog", "Contact",
+                                 "Archive", "Events", "Shop",  "Help", "Team"};
+    size_t start = b->len;
+    const char *c1 = cls[below(r, 8)], *c2 = cls[below(r, 8)];
+    unsigned theme = below(r, 40), post = below(r, 99999);
+    ccsig_buf_printf(b,
+                     "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head>\n<meta charset=\"utf-8\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                     "<title>%s %s | %s</title>\n%s",
+                     words[below(r, 300)], words[below(r, 300)], host,
+                     noai ? "<meta name=\"robots\" content=\"noai\">\n" : "");
+    ccsig_buf_printf(
+        b,
+        "<link rel=\"stylesheet\" id=\"theme-style-css\" "
+        "href=\"https://%s/wp-content/themes/theme-%u/style.css?ver=6.4.%u\" "
+        "type=\"text/css\" media=\"all\">\n"
+        "<link rel=\"stylesheet\" id=\"block-library-css\" "
+        "href=\"https://%s/wp-includes/css/dist/block-library/style.min.css?ver=6.4.%u\" "
+        "type=\"text/css\" media=\"all\">\n"
+        "<link rel=\"canonical\" href=\"%s\">\n"
+        "<meta property=\"og:type\" content=\"article\">\n"
+        "<meta property=\"og:url\" content=\"%s\">\n"
+        "<meta property=\"og:site_name\" content=\"%s\">\n"
+        "<script type=\"text/javascript\">window.dataLayer = window.dataLayer || "
+        "[];function gtag(){dataLayer.push(arguments);}gtag('js', new Date());"
+        "gtag('config', 'G-%08X');</script>\n</head>\n",
+        host, theme, theme % 4, host, theme % 4, url, url, host, (unsigned)next(r));
+    ccsig_buf_printf(b,
+                     "<body class=\"post-template-default single single-post postid-%u "
+                     "single-format-standard\">\n<div id=\"page\" class=\"site\">\n"
+                     "<header id=\"masthead\" class=\"site-header\">\n"
+                     "<nav id=\"site-navigation\" class=\"main-navigation\">\n"
+                     "<ul id=\"primary-menu\" class=\"menu\">\n",
+                     post);
+    for (int i = 0; i < 7; i++)
+        ccsig_buf_printf(b,
+                         "<li id=\"menu-item-%d\" class=\"menu-item menu-item-type-post_type "
+                         "menu-item-object-page\"><a href=\"https://%s/%s/\">%s</a></li>\n",
+                         100 + i, host, menu[i], menu[i]);
+    ccsig_buf_printf(b,
+                     "</ul>\n</nav>\n</header>\n<main id=\"main\" class=\"site-main\">\n"
+                     "<article id=\"post-%u\" class=\"post-%u post type-post status-publish "
+                     "format-standard hentry\">\n<h1 class=\"entry-title\">%s %s</h1>\n"
+                     "<div class=\"%s\">\n",
+                     post, post, words[below(r, 300)], words[below(r, 300)], c1);
+    const char *tail = "</div>\n</article>\n</main>\n<footer id=\"colophon\" "
+                       "class=\"site-footer\">\n<div class=\"site-info\">&copy; 2024 "
+                       "</div>\n</footer>\n</div>\n</body></html>";
+    size_t want = n > strlen(tail) ? n - strlen(tail) : 0;
+    while (b->len - start < want) {
+        unsigned k = below(r, 10);
+        if (k < 6) {
+            /* a paragraph: text with a link and emphasis */
+            ccsig_buf_puts(b, "<p>");
+            text(b, r, 40 + below(r, 140));
+            ccsig_buf_printf(b,
+                             " <a href=\"https://%s/articles/%s-%u.html\" "
+                             "class=\"internal-link\">%s %s</a> ",
+                             host, words[below(r, 200)], below(r, 100000), words[below(r, 300)],
+                             words[below(r, 300)]);
+            text(b, r, 20 + below(r, 80));
+            ccsig_buf_printf(b, " <strong>%s</strong>.</p>\n", words[below(r, 300)]);
+        } else if (k < 8) {
+            /* a list of related posts */
+            ccsig_buf_printf(b, "<div class=\"%s related-posts\">\n<ul class=\"wp-block-list\">\n",
+                             c2);
+            for (unsigned i = 0, m = 3 + below(r, 4); i < m; i++)
+                ccsig_buf_printf(b,
+                                 "<li class=\"wp-block-latest-posts__item\"><a "
+                                 "class=\"wp-block-latest-posts__post-title\" "
+                                 "href=\"https://%s/articles/%s-%u.html\">%s %s %s</a></li>\n",
+                                 host, words[below(r, 200)], below(r, 100000), words[below(r, 300)],
+                                 words[below(r, 300)], words[below(r, 300)]);
+            ccsig_buf_puts(b, "</ul>\n</div>\n");
+        } else if (k < 9) {
+            /* a figure */
+            unsigned img = below(r, 100000);
+            ccsig_buf_printf(b,
+                             "<figure class=\"wp-block-image size-large\"><img "
+                             "src=\"https://%s/wp-content/uploads/2024/05/img-%u-1024x683.jpg\" "
+                             "alt=\"%s %s\" width=\"1024\" height=\"683\" loading=\"lazy\" "
+                             "srcset=\"https://%s/wp-content/uploads/2024/05/img-%u-1024x683.jpg "
+                             "1024w, https://%s/wp-content/uploads/2024/05/img-%u-300x200.jpg "
+                             "300w\" sizes=\"(max-width: 1024px) 100vw, 1024px\"></figure>\n",
+                             host, img, words[below(r, 300)], words[below(r, 300)], host, img, host,
+                             img);
+        } else {
+            /* a subheading */
+            ccsig_buf_printf(b, "<h2 class=\"wp-block-heading\" id=\"%s-%u\">%s %s</h2>\n",
+                             words[below(r, 300)], below(r, 100), words[below(r, 300)],
+                             words[below(r, 300)]);
+        }
+    }
+    ccsig_buf_puts(b, tail);
+}
+
 /* -------------------------------------------------------------- policies -- */
 
 /* The train-ai outcome of a statement: state and CC conditions. */
@@ -756,7 +866,11 @@ static void usage(FILE *f) {
                "  --damage          add garbage, a short Content-Length, a corrupt member and\n"
                "                    a last record cut at three quarters\n"
                "  --revisits PCT    percent of pages re-crawled as revisits (default 3)\n"
-               "  --level L         compression level (gzip 0-3, default 1; zstd default 3)\n");
+               "  --level L         compression level (gzip 0-3, default 1; zstd default 3)\n"
+               "  --page-size A-B   page (HTML payload) sizes uniform in A..B bytes (K, M)\n"
+               "                    instead of log-normal around 20 KB, e.g. 2K-4K\n"
+               "  --text T          words (default: word salad, compresses ~2.4x) or html\n"
+               "                    (markup of a CMS page, compresses ~4x as real HTML)\n");
 }
 
 static uint64_t parse_bytes(const char *s) {
@@ -772,19 +886,28 @@ static uint64_t parse_bytes(const char *s) {
 }
 
 int main(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"pages", required_argument, NULL, 'p'},    {"size", required_argument, NULL, 'S'},
-        {"seed", required_argument, NULL, 's'},     {"sites", required_argument, NULL, 'n'},
-        {"robots", required_argument, NULL, 'r'},   {"robots-dir", required_argument, NULL, 'R'},
-        {"answers", required_argument, NULL, 'a'},  {"layout", required_argument, NULL, 'l'},
-        {"dict", required_argument, NULL, 'd'},     {"damage", no_argument, NULL, 'D'},
-        {"revisits", required_argument, NULL, 'v'}, {"level", required_argument, NULL, 'L'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"pages", required_argument, NULL, 'p'},
+                                         {"size", required_argument, NULL, 'S'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"sites", required_argument, NULL, 'n'},
+                                         {"robots", required_argument, NULL, 'r'},
+                                         {"robots-dir", required_argument, NULL, 'R'},
+                                         {"answers", required_argument, NULL, 'a'},
+                                         {"layout", required_argument, NULL, 'l'},
+                                         {"dict", required_argument, NULL, 'd'},
+                                         {"damage", no_argument, NULL, 'D'},
+                                         {"revisits", required_argument, NULL, 'v'},
+                                         {"level", required_argument, NULL, 'L'},
+                                         {"page-size", required_argument, NULL, 'P'},
+                                         {"text", required_argument, NULL, 'T'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     const char *out = NULL, *robots = NULL, *robots_dir = NULL, *answers = NULL;
     long pages = 1000;
     uint64_t size = 0, seed = 1;
     int nsites = 40, layout = L_MEMBER, dict = 0, revisit_pct = 3, level = -1;
-    bool damage = false;
+    bool damage = false, html = false;
+    uint64_t page_min = 0, page_max = 0; /* --page-size; 0: log-normal */
     int c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -829,6 +952,23 @@ int main(int argc, char **argv) {
             break;
         case 'L':
             level = atoi(optarg);
+            break;
+        case 'P': {
+            const char *dash = strchr(optarg, '-');
+            page_min = parse_bytes(optarg);
+            page_max = dash ? parse_bytes(dash + 1) : 0;
+            if (!dash || page_min < 300 || page_max < page_min || page_max > 1000000) {
+                fprintf(stderr, "gen_crawl: --page-size wants MIN-MAX within 300..1000000\n");
+                return 2;
+            }
+            break;
+        }
+        case 'T':
+            if (strcmp(optarg, "html") && strcmp(optarg, "words")) {
+                fprintf(stderr, "gen_crawl: --text wants words or html\n");
+                return 2;
+            }
+            html = !strcmp(optarg, "html");
             break;
         case 'h':
             usage(stdout);
@@ -1036,27 +1176,39 @@ int main(int argc, char **argv) {
             }
             answer(&g, at, rid, url, "revisit", 200, os, opath ? opath : "/", page, dmg != 0);
         } else {
-            double ln = log(20000.0) + 1.1 * sqrt(-2.0 * log(unit(&r) + 1e-12)) *
-                                           cos(6.283185307179586 * unit(&r));
-            size_t n = (size_t)exp(ln);
-            if (n < 300)
-                n = 300;
-            if (n > 1000000)
-                n = 1000000;
+            size_t n;
+            if (page_max) {
+                n = (size_t)(page_min + next(&r) % (page_max - page_min + 1));
+            } else {
+                double ln = log(20000.0) + 1.1 * sqrt(-2.0 * log(unit(&r) + 1e-12)) *
+                                               cos(6.283185307179586 * unit(&r));
+                n = (size_t)exp(ln);
+                if (n < 300)
+                    n = 300;
+                if (n > 1000000)
+                    n = 1000000;
+            }
             if (dmg == 3 && n < 400000)
                 n = 400000; /* several zstd blocks: the first ones decode */
-            ccsig_buf_printf(&body,
-                             "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>%s %s"
-                             "</title>%s</head>\n<body><h1>%s</h1>\n<p>",
-                             words[below(&r, 300)], words[below(&r, 300)],
-                             headers[header].where == IN_HTML_META
-                                 ? "<meta name=\"robots\" content=\"noai\">"
-                                 : "",
-                             words[below(&r, 300)]);
-            text(&body, &r, n);
-            /* no line end after the last tag: a Content-Length one byte short
-             * then leaves '>' before the trailer, which a reader must see */
-            ccsig_buf_puts(&body, "</p>\n</body></html>");
+            if (html) {
+                html_page(&body, &r, url, s->host, n, headers[header].where == IN_HTML_META);
+            } else {
+                /* --page-size counts the whole page, the default the text */
+                size_t scaffold = page_max ? 130 : 0;
+                ccsig_buf_printf(&body,
+                                 "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>%s %s"
+                                 "</title>%s</head>\n<body><h1>%s</h1>\n<p>",
+                                 words[below(&r, 300)], words[below(&r, 300)],
+                                 headers[header].where == IN_HTML_META
+                                     ? "<meta name=\"robots\" content=\"noai\">"
+                                     : "",
+                                 words[below(&r, 300)]);
+                text(&body, &r, n > scaffold + 300 ? n - scaffold : 300);
+                /* no line end after the last tag: a Content-Length one byte
+                 * short then leaves '>' before the trailer, which a reader
+                 * must see */
+                ccsig_buf_puts(&body, "</p>\n</body></html>");
+            }
             char loc[400];
             snprintf(loc, sizeof loc, "%s/moved/%u", org, below(&r, 1000));
             http_head(&blk, &r, status, header, body.len, status == 301 ? loc : NULL, false);

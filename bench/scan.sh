@@ -12,6 +12,18 @@
 # (it is read once before timing). MB/s are of the compressed input: bytes of
 # the file divided by the wall time; "cpu" is the same over user+system time,
 # which a busy shared machine distorts less. The best of the rounds counts.
+#
+# A second block ("the limit on any crawl", issue 16 part 4) compares
+# `igzip -d` with a full one-thread scan on three crawls: (a) the crawl
+# above (Common Crawl-shaped: page sizes log-normal around 20 KB, word salad
+# that compresses ~2.4x), (b) small records (pages of 2-4 KB, one gzip member
+# per record), (c) HTML-like pages that compress ~4x as real HTML does; for
+# each, the MEDIAN user+system CPU seconds of SCAN_BENCH_LIMIT_ROUNDS runs
+# (default 5, the two tools alternating), MB/s of the .warc.gz over that time
+# and igzip's time / scan's time. (b) and (c) are SCAN_BENCH_LIMIT_SIZE
+# (default 200M) each. SCAN_BENCH_LIMIT=0 skips the block; SCAN_BENCH_IR=1
+# also counts instructions (valgrind callgrind, the same whatever the load)
+# on 20 MB crawls of the three kinds.
 set -eu
 build=${1:-build}
 ccsig=$build/programs/ccsig
@@ -106,4 +118,65 @@ if [ -n "${SCAN_BENCH_MEMORY:-}" ]; then
         /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$ccsig" scan --quiet --threads $t --annotate /dev/null "$big"
         echo "peak RSS on $(du -h "$big" | cut -f1) with $t thread(s): $(cut -d' ' -f2 "$dir/time.txt") KiB in $(cut -d' ' -f1 "$dir/time.txt") s"
     done
+fi
+
+# ---------------------------------------------------------------------------
+# The full scan at the limit on any crawl (issue 16 part 4): igzip -d and
+# `ccsig scan --threads 1` on (a) the crawl above, (b) small records,
+# (c) 4x-compressible HTML; median CPU seconds (user+sys) of the rounds.
+if [ "${SCAN_BENCH_LIMIT:-1}" != 0 ]; then
+    lsize=${SCAN_BENCH_LIMIT_SIZE:-200M}
+    lrounds=${SCAN_BENCH_LIMIT_ROUNDS:-5}
+    small=$dir/small-$lsize.warc.gz html=$dir/html-$lsize.warc.gz
+    [ -f "$small" ] || "$gen" -o "$small" --size "$lsize" --seed 1 --sites 400 --page-size 2K-4K
+    [ -f "$html" ] || "$gen" -o "$html" --size "$lsize" --seed 1 --sites 400 --text html
+    echo
+    echo "== the full scan at the limit: igzip -d vs ccsig scan --threads 1, median of $lrounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    : > "$dir/limit.txt"
+    for kind in a b c; do
+        case $kind in a) f=$crawl ;; b) f=$small ;; c) f=$html ;; esac
+        cat "$f" > /dev/null
+        i=0
+        while [ $i -lt "$lrounds" ]; do
+            for tool in igzip scan; do
+                if [ $tool = igzip ]; then
+                    set -- igzip -d -c "$f"
+                else
+                    set -- "$ccsig" scan --quiet --threads 1 --annotate /dev/null "$f"
+                fi
+                /usr/bin/time -f '%U %S' -o "$dir/time.txt" "$@" < /dev/null > /dev/null 2>&1 || true
+                echo "$kind $tool $(awk '{ printf "%.2f", $1 + $2 }' "$dir/time.txt")" >> "$dir/limit.txt"
+            done
+            i=$((i + 1))
+        done
+    done
+    med() { # kind tool -> median cpu seconds
+        awk -v k="$1" -v t="$2" '$1 == k && $2 == t { print $3 }' "$dir/limit.txt" | sort -g |
+            awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    }
+    printf '%-34s %8s %8s %8s %8s %8s\n' crawl MB igzip_s scan_s scan_MB/s scan/igzip
+    for kind in a b c; do
+        case $kind in
+        a) f=$crawl label="(a) CC-shaped, ~20 KB, 2.4x" ;;
+        b) f=$small label="(b) small records, 2-4 KB" ;;
+        c) f=$html label="(c) HTML pages, 4x" ;;
+        esac
+        fb=$(stat -c %s "$f")
+        ig=$(med $kind igzip) sc=$(med $kind scan)
+        printf '%-34s %8s %8s %8s %8s %8s\n' "$label" "$(echo "scale=0; $fb / 1000000" | bc)" "$ig" "$sc" \
+            "$(echo "scale=1; $fb / $sc / 1000000" | bc)" "$(echo "scale=3; $ig / $sc" | bc)"
+    done
+    if [ "${SCAN_BENCH_IR:-0}" = 1 ]; then
+        echo "instructions (callgrind) on 20 MB crawls:"
+        ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+            sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'; }
+        for kind in a b c; do
+            case $kind in a) o="" ;; b) o="--page-size 2K-4K" ;; c) o="--text html" ;; esac
+            f=$dir/ir-$kind.warc.gz
+            # shellcheck disable=SC2086
+            [ -f "$f" ] || "$gen" -o "$f" --size 20M --seed 1 --sites 400 $o
+            a=$(ir igzip -d -c "$f") b=$(ir "$ccsig" scan --quiet --threads 1 --annotate /dev/null "$f")
+            printf '  (%s) igzip %s  scan %s  igzip/scan %s\n' $kind "$a" "$b" "$(echo "scale=3; $a / $b" | bc)"
+        done
+    fi
 fi

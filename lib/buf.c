@@ -68,6 +68,25 @@ void ccsig_buf_printf(ccsig_buf *b, const char *fmt, ...) {
     va_end(ap);
 }
 
+void ccsig_buf_put_u64(ccsig_buf *b, uint64_t v) {
+    char d[20]; /* 2^64 - 1 has 20 digits */
+    size_t i = sizeof d;
+    do {
+        d[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    ccsig_buf_put(b, d + i, sizeof d - i);
+}
+
+void ccsig_buf_put_i64(ccsig_buf *b, int64_t v) {
+    if (v < 0) {
+        ccsig_buf_putc(b, '-');
+        ccsig_buf_put_u64(b, 0 - (uint64_t)v); /* INT64_MIN too */
+        return;
+    }
+    ccsig_buf_put_u64(b, (uint64_t)v);
+}
+
 const char *ccsig_buf_cstr(ccsig_buf *b) {
     return b->data ? b->data : "";
 }

@@ -40,13 +40,33 @@ static inline void ccsig_buf_putc(ccsig_buf *b, char c) {
     ccsig_buf_append(b, &c, 1);
 }
 
+/* ccsig_buf_append, with the common case (room in the buffer) inline:
+ * serialisers on hot paths (scan annotations) append many short pieces, and
+ * with a literal the length and the copy fold into a few instructions. */
+static inline void ccsig_buf_put(ccsig_buf *b, const void *p, size_t n) {
+    if (b->len + n + 1 <= b->cap && !b->failed) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    ccsig_buf_append(b, p, n);
+}
+
 static inline void ccsig_buf_puts(ccsig_buf *b, const char *s) {
-    ccsig_buf_append(b, s, strlen(s));
+    ccsig_buf_put(b, s, strlen(s));
 }
 
 static inline void ccsig_buf_put_str(ccsig_buf *b, ccsig_str s) {
-    ccsig_buf_append(b, s.p, s.len);
+    ccsig_buf_put(b, s.p, s.len);
 }
+
+/* Append v in decimal: what printf's "%" PRIu64 writes, without parsing a
+ * format (the integer writer of the library's JSON serialisers). */
+void ccsig_buf_put_u64(ccsig_buf *b, uint64_t v);
+
+/* Append v in decimal, '-' before a negative value ("%" PRId64). */
+void ccsig_buf_put_i64(ccsig_buf *b, int64_t v);
 
 void ccsig_buf_printf(ccsig_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ccsig_buf_vprintf(ccsig_buf *b, const char *fmt, va_list ap);

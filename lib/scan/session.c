@@ -313,31 +313,42 @@ static const char *crawl_name(ccsig_state s) {
     return s == CCSIG_STATE_ALLOW ? "allowed" : s == CCSIG_STATE_DENY ? "disallowed" : "unknown";
 }
 
+/* One annotation line. Written with ccsig_buf_puts/put_u64, not printf: it
+ * runs once per response (see report.c's JSON writers). */
 static void write_line(const run *R, ccsig_buf *b, const rec_view *v) {
     ccsig_report_write_record_head(b, v->url, R->agent, crawl_name(v->crawl),
                                    v->has_rule ? &v->rule : NULL, &v->verdict, &v->decision, v->sts,
                                    v->n);
-    ccsig_buf_printf(b, ",\"robots\":\"%s\",\"type\":\"%s\",\"date\":",
-                     ccsig_robots_status_name(v->robots), ccsig_warc_type_name(v->type));
+    ccsig_buf_puts(b, ",\"robots\":\"");
+    ccsig_buf_puts(b, ccsig_robots_status_name(v->robots));
+    ccsig_buf_puts(b, "\",\"type\":\"");
+    ccsig_buf_puts(b, ccsig_warc_type_name(v->type));
+    ccsig_buf_puts(b, "\",\"date\":");
     put_str_or_null(b, v->date);
     ccsig_buf_puts(b, ",\"record_id\":");
     put_str_or_null(b, v->record_id);
     ccsig_buf_puts(b, ",\"digest\":");
     put_str_or_null(b, v->digest);
+    ccsig_buf_puts(b, ",\"status\":");
     if (v->status >= 0)
-        ccsig_buf_printf(b, ",\"status\":%d", v->status);
+        ccsig_buf_put_i64(b, v->status);
     else
-        ccsig_buf_puts(b, ",\"status\":null");
-    ccsig_buf_printf(b, ",\"bytes\":%" PRIu64 ",\"archive\":", v->payload_len);
+        ccsig_buf_puts(b, "null");
+    ccsig_buf_puts(b, ",\"bytes\":");
+    ccsig_buf_put_u64(b, v->payload_len);
+    ccsig_buf_puts(b, ",\"archive\":");
     ccsig_buf_puts(b, v->ar->json_path);
-    ccsig_buf_printf(b, ",\"offset\":%" PRIu64 ",\"revisit\":", v->offset);
+    ccsig_buf_puts(b, ",\"offset\":");
+    ccsig_buf_put_u64(b, v->offset);
+    ccsig_buf_puts(b, ",\"revisit\":");
     if (v->type != CCSIG_WARC_REVISIT) {
         ccsig_buf_puts(b, "null}\n");
         return;
     }
     ccsig_buf_puts(b, "{\"refers_to\":");
     put_str_or_null(b, v->refers_to);
-    ccsig_buf_printf(b, ",\"resolved\":%s,\"original\":", v->resolved ? "true" : "false");
+    ccsig_buf_puts(b, v->resolved ? ",\"resolved\":true,\"original\":"
+                                  : ",\"resolved\":false,\"original\":");
     if (!v->resolved) {
         ccsig_buf_puts(b, "null}}\n");
         return;
@@ -346,11 +357,15 @@ static void write_line(const run *R, ccsig_buf *b, const rec_view *v) {
     put_str_or_null(b, v->orig_record_id);
     ccsig_buf_puts(b, ",\"archive\":");
     ccsig_buf_puts(b, v->orig_ar->json_path);
-    ccsig_buf_printf(b, ",\"offset\":%" PRIu64 ",\"status\":", v->orig_offset);
-    if (v->orig_status >= 0)
-        ccsig_buf_printf(b, "%d}}}\n", v->orig_status);
-    else
+    ccsig_buf_puts(b, ",\"offset\":");
+    ccsig_buf_put_u64(b, v->orig_offset);
+    ccsig_buf_puts(b, ",\"status\":");
+    if (v->orig_status >= 0) {
+        ccsig_buf_put_i64(b, v->orig_status);
+        ccsig_buf_puts(b, "}}}\n");
+    } else {
         ccsig_buf_puts(b, "null}}}\n");
+    }
 }
 
 /* The one-line description of a statement used in credit sources. */

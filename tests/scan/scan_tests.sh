@@ -48,6 +48,15 @@ answers)
         scan "$a" "$a.out"
         "$check" "$a.ans" "$a.out.jsonl" "$a.out.sum.json" || fail "answers of $a"
     done
+    # the bench crawls' page options: HTML pages in a CMS's markup (the
+    # scan reads their heads) and 2-4 KB page sizes state nothing but what
+    # the answers say
+    "$gen" --sites 40 -o h.warc.gz --pages 400 --seed 13 --answers h.ans --text html --damage
+    "$gen" --sites 40 -o s.warc.gz --pages 400 --seed 14 --answers s.ans --page-size 2K-4K
+    for k in h s; do
+        scan $k.warc.gz $k.out
+        "$check" $k.ans $k.out.jsonl $k.out.sum.json || fail "answers of $k.warc.gz"
+    done
     # a robots.txt directory answers like the captures for the sites whose
     # robots.txt is a 200 (the directory has only those)
     "$gen" --sites 40 -o r.warc.gz --pages 300 --seed 12 --robots-dir rdir --answers r.ans

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
 
 #include <cmocka.h>
@@ -71,6 +72,36 @@ static void buf_appends(void **state) {
     assert_int_equal(b.len, 600);
     assert_false(ccsig_buf_failed(&b));
     ccsig_buf_free(&b);
+}
+
+/* The integer writers print what printf prints, at the edges too, and the
+ * inline appends grow the buffer as ccsig_buf_append does. */
+static void buf_integers(void **state) {
+    (void)state;
+    static const uint64_t u[] = {
+        0, 1, 9, 10, 99, 100, 4294967295u, 4294967296u, UINT64_MAX / 10, UINT64_MAX};
+    static const int64_t s[] = {0, -1, 1, -9, -10, 42, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+    ccsig_buf b = CCSIG_BUF_INIT, want = CCSIG_BUF_INIT;
+    for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
+        ccsig_buf_put_u64(&b, u[i]);
+        ccsig_buf_putc(&b, ' ');
+        ccsig_buf_printf(&want, "%" PRIu64 " ", u[i]);
+    }
+    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
+        ccsig_buf_put_i64(&b, s[i]);
+        ccsig_buf_puts(&b, ", ");
+        ccsig_buf_printf(&want, "%" PRId64 ", ", s[i]);
+    }
+    assert_string_equal(ccsig_buf_cstr(&b), ccsig_buf_cstr(&want));
+    assert_string_equal(ccsig_buf_cstr(&b) + b.len - 22, "-9223372036854775807, ");
+    /* many small appends across growth */
+    ccsig_buf_clear(&b);
+    for (int i = 0; i < 5000; i++)
+        ccsig_buf_put(&b, "0123456789", (size_t)(i % 11));
+    assert_int_equal(b.len, 5000 / 11 * 55 + (0 + 1 + 2 + 3 + 4 + 5));
+    assert_int_equal(b.data[b.len], '\0');
+    ccsig_buf_free(&b);
+    ccsig_buf_free(&want);
 }
 
 static void str_helpers(void **state) {
@@ -170,6 +201,7 @@ int main(void) {
         cmocka_unit_test(arena_reset_reuses_memory),
         cmocka_unit_test(arena_dup),
         cmocka_unit_test(buf_appends),
+        cmocka_unit_test(buf_integers),
         cmocka_unit_test(str_helpers),
         cmocka_unit_test(utf8_decoder),
         cmocka_unit_test(csv_field),
