@@ -61,10 +61,6 @@ struct ccsig_shard; /* ccsig/shard.h */
 
 typedef struct ccsig_summary {
     uint64_t archives, archives_unreadable;
-    /* the unreadable archives by name (offset 0, what: why), the first
-     * CCSIG_SUMMARY_MAX_ERRORS in byte order of (name, what) */
-    ccsig_summary_error *unreadable;
-    size_t nunreadable, capunreadable;
     uint64_t bytes_archive, bytes_decompressed, bytes_payload;
     uint64_t records, types[CCSIG_WARC_TYPE_COUNT];
     uint64_t scanned, skipped;
@@ -83,6 +79,10 @@ typedef struct ccsig_summary {
     ccsig_summary_error *errors;
     size_t nerrors, caperrors;
     bool failed; /* an allocation failed: some damage reports were dropped */
+    /* the unreadable archives by name (offset 0, what: why), the first
+     * CCSIG_SUMMARY_MAX_ERRORS in byte order of (name, what) */
+    ccsig_summary_error *unreadable;
+    size_t nunreadable, capunreadable;
     /* Not merged: what one document says about where its counts come from.
      * shard: the shard a `scan --shard` run was (borrowed; written as
      * "shard"). shards_missing: a merge of shards allowed to miss some

@@ -335,19 +335,9 @@ ccsig_status ccsig_credit_write(ccsig_buf *f, ccsig_credit_format fmt, const ccs
             scan_u64_json(np), "records", scan_u64_json(records), "bytes", scan_u64_json(bytes),
             "parties", parties, "omitted", "parties", scan_u64_json(m->omitted_parties), "records",
             scan_u64_json(m->omitted_records), "bytes", scan_u64_json(m->omitted_bytes));
-        if (o && m->shard && json_object_set_new(o, "shard", scan_shard_json_new(m->shard)) != 0) {
-            json_decref(o); /* out of memory: no manifest rather than one without its shard */
-            o = NULL;
-        }
-        char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-        json_decref(o);
-        if (text) {
-            ccsig_buf_puts(f, text);
-            ccsig_buf_putc(f, '\n');
-            free(text); /* jansson's allocation */
-        } else {
+        if (!o || scan_doc_write(f, o, m->shard) != CCSIG_OK)
             st = CCSIG_ERR_NOMEM;
-        }
+        json_decref(o);
     } else if (fmt == CCSIG_CREDIT_CSV) {
         ccsig_buf_puts(f,
                        "party,collection,signals,obligations,declared_in,records,bytes,first_date,"

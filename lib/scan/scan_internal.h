@@ -63,6 +63,11 @@ void scan_shard_add_revisit(ccsig_shard *sh, uint64_t ar, uint64_t offset, ccsig
                             ccsig_str refers_to, const scan_counted *c);
 /* The "shard" object of a document (a new reference; NULL when out of memory). */
 json_t *scan_shard_json_new(const ccsig_shard *sh);
+/* Append the document doc (two-space indent, a final newline) to b, with
+ * sh (when not NULL) as its last member "shard", written on one line
+ * (compact: a shard's record holds an entry per response). NOMEM when
+ * memory runs out (b may hold part of it). */
+ccsig_status scan_doc_write(ccsig_buf *b, json_t *doc, const ccsig_shard *sh);
 /* Read a parsed scan output (summary or credit manifest, by its "type")
  * and add it to sum or credit: ccsig_scan_output_read without the parsing;
  * the message of a failure goes to msg[0..n). */

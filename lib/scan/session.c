@@ -384,6 +384,8 @@ static bool used(const ccsig_profile *p, bool keep_unknown, const scan_counted *
     }
 }
 
+/* Count one decided record (scan_internal.h): the session's emit and the
+ * merge's open revisits. Allocates only the credit party it adds. */
 bool scan_count(ccsig_summary *S, ccsig_credit_map *credit, const ccsig_profile *p,
                 bool keep_unknown, const scan_counted *c, bool *nomem) {
     S->scanned++;

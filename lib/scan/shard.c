@@ -46,6 +46,8 @@ struct ccsig_shard_data {
     size_t nrev, caprev;
 };
 
+/* ccsig/shard.h: the identity of shard i/n of paths (its digest: FNV-1a
+ * 64 of every path and a newline); the revisit data is allocated empty. */
 bool ccsig_shard_init(ccsig_shard *sh, uint64_t i, uint64_t n, const char *const *paths,
                       size_t npaths) {
     memset(sh, 0, sizeof *sh);
@@ -68,6 +70,8 @@ bool ccsig_shard_init(ccsig_shard *sh, uint64_t i, uint64_t n, const char *const
     return true;
 }
 
+/* ccsig/shard.h: release the lists and the revisit data; sh is zeroed (a
+ * zeroed shard frees nothing). */
 void ccsig_shard_free(ccsig_shard *sh) {
     for (size_t k = 0; k < sh->narchives; k++) {
         ccsig_free(sh->archives[k].name);
@@ -83,6 +87,7 @@ void ccsig_shard_free(ccsig_shard *sh) {
     memset(sh, 0, sizeof *sh);
 }
 
+/* ccsig/shard.h: line of the path list of the shard's k-th archive. */
 uint64_t ccsig_shard_list_index(const ccsig_shard *sh, uint64_t k) {
     return sh->index + k * sh->count;
 }
@@ -104,6 +109,7 @@ static void push_archive(ccsig_shard *sh, uint64_t index, char *name, char *what
     sh->archives[sh->narchives++] = (ccsig_shard_archive){index, name, what};
 }
 
+/* ccsig/shard.h: record an archive (copies name and what). */
 void ccsig_shard_add_archive(ccsig_shard *sh, uint64_t k, const char *name, const char *what) {
     char *n = ccsig_strdup(name), *w = what ? ccsig_strdup(what) : NULL;
     if (!n || (what && !w)) {
@@ -154,6 +160,8 @@ static bool grow(void **v, size_t n, size_t *cap, size_t sz) {
     return true;
 }
 
+/* scan_internal.h: remember a possible original (keys, statements
+ * copied into the shard's arena); one without a key is not kept. */
 void scan_shard_add_original(ccsig_shard *sh, uint64_t ar, uint64_t offset, ccsig_str digest,
                              ccsig_str record_id, uint64_t payload_len, const ccsig_statement *sts,
                              size_t n) {
@@ -184,6 +192,8 @@ static ccsig_str str_dup(ccsig_arena *a, ccsig_str s, bool *failed) {
     return ccsig_str_make(c, c ? s.len : 0);
 }
 
+/* scan_internal.h: record a revisit left to the merge (strings and
+ * statements copied into the shard's arena). */
 void scan_shard_add_revisit(ccsig_shard *sh, uint64_t ar, uint64_t offset, ccsig_str digest,
                             ccsig_str refers_to, const scan_counted *c) {
     ccsig_shard_data *d = sh->data;
@@ -227,10 +237,12 @@ static json_t *bytes_json(const char *p, size_t n) {
     return o;
 }
 
+/* A string view as bytes_json writes it. */
 static json_t *str_json(ccsig_str s) {
     return bytes_json(s.p, s.len);
 }
 
+/* A revisit key: a string, or null when none. */
 static json_t *key_json(const char *k) {
     return k ? json_string(k) : json_null();
 }
@@ -252,6 +264,7 @@ static json_t *statement_json(const ccsig_statement *st) {
                      str_json(st->src.text), "valid", st->valid, "cats", cats);
 }
 
+/* A statement list as an array (NULL when out of memory). */
 static json_t *statements_json(const ccsig_statement *sts, size_t n) {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
@@ -262,6 +275,8 @@ static json_t *statements_json(const ccsig_statement *sts, size_t n) {
     return a;
 }
 
+/* scan_internal.h: the "shard" object of a document; NULL when the shard
+ * record is incomplete (an allocation failed) or memory runs out. */
 json_t *scan_shard_json_new(const ccsig_shard *sh) {
     if (sh->failed)
         return NULL; /* an incomplete record would make the merge wrong */
@@ -306,6 +321,36 @@ json_t *scan_shard_json_new(const ccsig_shard *sh) {
                      "archives", archives, "revisits", revisits, "originals", originals);
 }
 
+/* scan_internal.h: a document with its shard record spliced in last. */
+ccsig_status scan_doc_write(ccsig_buf *b, json_t *doc, const ccsig_shard *sh) {
+    char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    size_t n = text ? strlen(text) : 0;
+    if (!text || n < 2 || text[n - 1] != '}') {
+        free(text); /* jansson's allocation */
+        return CCSIG_ERR_NOMEM;
+    }
+    if (!sh) {
+        ccsig_buf_append(b, text, n);
+    } else {
+        json_t *sj = scan_shard_json_new(sh);
+        char *st = sj ? json_dumps(sj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(sj);
+        if (!st) { /* no document rather than one without its shard */
+            free(text);
+            return CCSIG_ERR_NOMEM;
+        }
+        /* "{\n  ...\n}": the record goes in before the closing brace */
+        ccsig_buf_append(b, text, n - 2);
+        ccsig_buf_puts(b, ",\n  \"shard\": ");
+        ccsig_buf_puts(b, st);
+        ccsig_buf_puts(b, "\n}");
+        free(st);
+    }
+    ccsig_buf_putc(b, '\n');
+    free(text);
+    return ccsig_buf_failed(b) ? CCSIG_ERR_NOMEM : CCSIG_OK;
+}
+
 /* ------------------------------------------------------------- JSON in -- */
 
 /* Shard counts a merge accepts (it keeps a flag per shard). */
@@ -345,6 +390,7 @@ static bool bytes_from_json(json_t *j, ccsig_arena *a, char **out, size_t *n, bo
     return true;
 }
 
+/* bytes_from_json into a string view. */
 static bool str_from_json(json_t *j, ccsig_arena *a, ccsig_str *s, bool *failed) {
     char *p;
     size_t n;
@@ -354,11 +400,14 @@ static bool str_from_json(json_t *j, ccsig_arena *a, ccsig_str *s, bool *failed)
     return true;
 }
 
+/* A revisit key: a string or null (no hex form: keys are remembered
+ * only without NUL, as text). */
 static bool key_from_json(json_t *j, ccsig_arena *a, char **k, bool *failed) {
     size_t n;
     return json_is_null(j) || json_is_string(j) ? bytes_from_json(j, a, k, &n, failed) : false;
 }
 
+/* A small integer field within [0, max]. */
 static bool u8_from_json(json_t *j, uint8_t *out, int max) {
     if (!json_is_integer(j) || json_integer_value(j) < 0 || json_integer_value(j) > max)
         return false;
@@ -366,6 +415,8 @@ static bool u8_from_json(json_t *j, uint8_t *out, int max) {
     return true;
 }
 
+/* statement_json's form back into st (strings in the arena); false when
+ * a field is missing or out of range. */
 static bool statement_from_json(json_t *j, ccsig_arena *a, ccsig_statement *st, bool *failed) {
     const char *kind = json_string_value(json_object_get(j, "kind"));
     int k = 0;
@@ -422,6 +473,7 @@ static bool statements_from_json(json_t *j, ccsig_arena *a, ccsig_statement **st
     return true;
 }
 
+/* A non-negative integer. */
 static bool get_u64(json_t *j, uint64_t *out) {
     if (!json_is_integer(j) || json_integer_value(j) < 0)
         return false;
@@ -563,6 +615,7 @@ struct ccsig_merge {
     bool finished;
 };
 
+/* ccsig/shard.h: an empty merge. */
 ccsig_status ccsig_merge_new(ccsig_merge **out, ccsig_error *err) {
     ccsig_merge *m = ccsig_calloc(1, sizeof *m);
     if (!(*out = m))
@@ -573,6 +626,7 @@ ccsig_status ccsig_merge_new(ccsig_merge **out, ccsig_error *err) {
     return CCSIG_OK;
 }
 
+/* ccsig/shard.h: release the merge and every document it holds. */
 void ccsig_merge_free(ccsig_merge *m) {
     if (!m)
         return;
@@ -643,6 +697,8 @@ static ccsig_status check_shard(ccsig_merge *m, int t, const char *name, const c
     return CCSIG_OK;
 }
 
+/* ccsig/shard.h: read one document, check it against the set, add its
+ * counts; a shard's record is kept until finish. */
 ccsig_status ccsig_merge_add(ccsig_merge *m, const char *name, const char *p, size_t len,
                              ccsig_scan_output_type *type, ccsig_error *err) {
     *type = CCSIG_SCAN_OUTPUT_NONE;
@@ -730,12 +786,14 @@ typedef struct keyed {
     const shard_original *o;
 } keyed;
 
+/* Order of two records in the list: archive line, then offset. */
 static int pos_cmp(uint64_t a1, uint64_t o1, uint64_t a2, uint64_t o2) {
     if (a1 != a2)
         return a1 < a2 ? -1 : 1;
     return o1 < o2 ? -1 : o1 > o2;
 }
 
+/* Sort order of keyed originals: key kind, key, position. */
 static int keyed_cmp(const void *a, const void *b) {
     const keyed *x = a, *y = b;
     if (x->kind != y->kind)
@@ -851,6 +909,8 @@ static ccsig_status find_missing(ccsig_merge *m, int t) {
     return CCSIG_OK;
 }
 
+/* ccsig/shard.h: missing shards per document type, then the open
+ * revisits of each type resolved and counted once. */
 ccsig_status ccsig_merge_finish(ccsig_merge *m, bool allow_missing, ccsig_error *err) {
     if (m->finished)
         return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "merge finished twice");
@@ -893,24 +953,29 @@ ccsig_status ccsig_merge_finish(ccsig_merge *m, bool allow_missing, ccsig_error 
     return CCSIG_OK;
 }
 
+/* ccsig/shard.h: accessors of the merged result. */
 ccsig_summary *ccsig_merge_summary(ccsig_merge *m) {
     return &m->sum;
 }
 
+/* The merged credit map. */
 const ccsig_credit_map *ccsig_merge_credit(const ccsig_merge *m) {
     return &m->credit;
 }
 
+/* The profile the documents share (NULL before the first). */
 const ccsig_scan_profile *ccsig_merge_profile(const ccsig_merge *m) {
     return m->first ? &m->prof : NULL;
 }
 
+/* Documents of a type added. */
 size_t ccsig_merge_count(const ccsig_merge *m, ccsig_scan_output_type type) {
     return type == CCSIG_SCAN_OUTPUT_SUMMARY  ? m->ndocs[T_SUMMARY]
            : type == CCSIG_SCAN_OUTPUT_CREDIT ? m->ndocs[T_CREDIT]
                                               : 0;
 }
 
+/* Shards missing for a type (after finish). */
 size_t ccsig_merge_missing(const ccsig_merge *m, ccsig_scan_output_type type, const uint64_t **idx,
                            uint64_t *count) {
     *count = m->ref.count;

@@ -541,16 +541,7 @@ void ccsig_summary_write_text(ccsig_buf *f, ccsig_summary *s, const ccsig_scan_p
 ccsig_status ccsig_summary_write_json(ccsig_buf *b, ccsig_summary *s,
                                       const ccsig_scan_profile *prof) {
     json_t *j = summary_json(s, prof);
-    if (j && s->shard && json_object_set_new(j, "shard", scan_shard_json_new(s->shard)) != 0) {
-        json_decref(j); /* out of memory: no summary rather than one without its shard */
-        j = NULL;
-    }
-    char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    ccsig_status st = j ? scan_doc_write(b, j, s->shard) : CCSIG_ERR_NOMEM;
     json_decref(j);
-    if (!text)
-        return CCSIG_ERR_NOMEM;
-    ccsig_buf_puts(b, text);
-    ccsig_buf_putc(b, '\n');
-    free(text); /* jansson's allocation */
-    return ccsig_buf_failed(b) ? CCSIG_ERR_NOMEM : CCSIG_OK;
+    return st;
 }
