@@ -7,19 +7,22 @@
  * Every field of both documents merges by sum, union, min/max or "smallest
  * K" (ccsig/summary.h, ccsig/credit.h), so the order of the inputs does not
  * matter. Inputs must share one profile (agent, use, commitments, purpose):
- * counts for different profiles do not add up.
+ * counts for different profiles do not add up. Shard outputs carry their
+ * identity; the library's merge (ccsig/shard.h) refuses a shard given twice,
+ * names missing shards and resolves the revisits shards left open.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "ccsig/credit.h"
+#include "ccsig/shard.h"
 #include "ccsig/summary.h"
 #include "cli.h"
 #include "commands.h"
 
 const char cmd_merge_summary[] = "combine shard summaries and credit manifests of ccsig scan";
 
-enum { O_JSON = 1, O_CREDIT, O_CREDIT_FORMAT };
+enum { O_JSON = 1, O_CREDIT, O_CREDIT_FORMAT, O_ALLOW_MISSING };
 
 static const cli_option options[] = {
     {"json", 0, O_JSON, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
@@ -31,6 +34,10 @@ static const cli_option options[] = {
      0},
     {"credit-format", 0, O_CREDIT_FORMAT, CLI_VAL_WORDS, "F", "json csv md", CLI_ONCE,
      "json, csv or md (default: from the file name; json for -)", 0},
+    {"allow-missing", 0, O_ALLOW_MISSING, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
+     "merge even when shards of the list are missing (they are\n"
+     "named on standard error and in the summary)",
+     0},
     {0},
 };
 
@@ -43,7 +50,9 @@ const cli_spec cmd_merge_cli = {
                 "JSON outputs (ccsig audit --shard) are merged as ccsig audit --merge does.\n\n",
     .options = options,
     .column = 18,
-    .epilog = "\nExit status: 0 merged, 2 bad usage or an input that is not a scan output.\n",
+    .epilog = "\nExit status: 0 merged, 1 merged but archives could not be read or shards are\n"
+              "missing (--allow-missing), 2 bad usage, an input that is not a scan output, a\n"
+              "shard given twice or missing.\n",
     .operand = CLI_VAL_FILE,
     .permute = true,
 };
@@ -82,7 +91,7 @@ int cmd_merge(int argc, char **argv) {
     bool json = false;
     const char *credit_out = NULL;
     ccsig_credit_format fmt = CCSIG_CREDIT_JSON;
-    bool fmt_given = false;
+    bool fmt_given = false, allow_missing = false;
     int c;
     cli_parser cp;
     cli_parser_init(&cp, &cmd_merge_cli, argc, argv, 1);
@@ -93,6 +102,9 @@ int cmd_merge(int argc, char **argv) {
             break;
         case O_CREDIT:
             credit_out = optarg;
+            break;
+        case O_ALLOW_MISSING:
+            allow_missing = true;
             break;
         case O_CREDIT_FORMAT:
             if (!ccsig_credit_format_parse(optarg, &fmt))
@@ -114,13 +126,13 @@ int cmd_merge(int argc, char **argv) {
         !ccsig_credit_format_for(credit_out, &fmt))
         return cli_usage_error("merge", "--credit %s: name a .json, .csv or .md file", credit_out);
 
-    ccsig_summary total;
-    ccsig_credit_map credit;
-    ccsig_summary_init(&total);
-    ccsig_credit_map_init(&credit);
-    ccsig_scan_profile prof, p;
-    bool have_prof = false;
-    int nsum = 0, ncredit = 0, rc = EXIT_OK;
+    ccsig_merge *m;
+    ccsig_error err;
+    if (ccsig_merge_new(&m, &err)) {
+        cli_error("merge", "%s", err.message);
+        return EXIT_INTERNAL;
+    }
+    int rc = EXIT_OK;
     for (int i = optind; i < argc && rc == EXIT_OK; i++) {
         const char *path = argv[i];
         size_t len;
@@ -131,38 +143,51 @@ int cmd_merge(int argc, char **argv) {
             break;
         }
         ccsig_scan_output_type type;
-        ccsig_error err;
-        ccsig_status st = ccsig_scan_output_read(text, len, &total, &credit, &p, &type, &err);
+        ccsig_status st = ccsig_merge_add(m, path, text, len, &type, &err);
         free(text);
-        nsum += type == CCSIG_SCAN_OUTPUT_SUMMARY;
-        ncredit += type == CCSIG_SCAN_OUTPUT_CREDIT;
         if (st) {
             if (err.line)
                 cli_error("merge", "%s:%u:%u: %s", path, err.line, err.column, err.message);
             else
                 cli_error("merge", "%s: %s", path, err.message);
             rc = st == CCSIG_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
-            break;
-        }
-        if (!have_prof) {
-            prof = p;
-            have_prof = true;
-        } else if (!ccsig_scan_profile_equal(&prof, &p)) {
-            cli_error("merge",
-                      "%s: scanned for another profile (agent, use, commit or purpose) than %s; "
-                      "its counts do not add up with the others",
-                      path, argv[optind]);
-            rc = EXIT_USAGE;
         }
     }
+    if (rc == EXIT_OK && ccsig_merge_finish(m, allow_missing, &err)) {
+        cli_error("merge", "%s", err.message);
+        rc = err.code == CCSIG_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+    }
+    size_t nsum = ccsig_merge_count(m, CCSIG_SCAN_OUTPUT_SUMMARY);
+    size_t ncredit = ccsig_merge_count(m, CCSIG_SCAN_OUTPUT_CREDIT);
+    const ccsig_scan_profile *prof = ccsig_merge_profile(m);
     if (rc == EXIT_OK && ncredit && !credit_out && nsum)
         rc = cli_usage_error("merge", "credit manifests and summaries given: name the merged "
                                       "manifest with --credit FILE");
     if (rc == EXIT_OK && credit_out && !ncredit)
         rc = cli_usage_error("merge", "--credit given but no credit manifest among the inputs");
+    bool incomplete = false; /* shards missing or archives unreadable: exit 1 */
+    for (int t = CCSIG_SCAN_OUTPUT_SUMMARY; rc == EXIT_OK && t <= CCSIG_SCAN_OUTPUT_CREDIT; t++) {
+        const uint64_t *idx;
+        uint64_t count;
+        size_t n = ccsig_merge_missing(m, (ccsig_scan_output_type)t, &idx, &count);
+        for (size_t i = 0; i < n; i++)
+            cli_error("merge",
+                      "warning: shard %llu/%llu missing among the %s (--allow-missing): its "
+                      "archives are not counted",
+                      (unsigned long long)idx[i], (unsigned long long)count,
+                      t == CCSIG_SCAN_OUTPUT_SUMMARY ? "summaries" : "credit manifests");
+        incomplete |= n > 0;
+    }
+    ccsig_summary *total = ccsig_merge_summary(m);
+    if (rc == EXIT_OK && nsum)
+        for (size_t i = 0; i < total->nunreadable; i++) {
+            cli_error("merge", "warning: archive %s could not be read: %s",
+                      total->unreadable[i].archive, total->unreadable[i].what);
+            incomplete = true;
+        }
     if (rc == EXIT_OK && ncredit) {
         ccsig_buf b = CCSIG_BUF_INIT;
-        ccsig_status st = ccsig_credit_write(&b, fmt, &credit, &prof);
+        ccsig_status st = ccsig_credit_write(&b, fmt, ccsig_merge_credit(m), prof);
         FILE *f = st                                      ? NULL
                   : credit_out && strcmp(credit_out, "-") ? fopen(credit_out, "w")
                                                           : stdout;
@@ -178,12 +203,13 @@ int cmd_merge(int argc, char **argv) {
     if (rc == EXIT_OK && nsum) {
         ccsig_buf b = CCSIG_BUF_INIT;
         if (json)
-            ccsig_summary_write_json(&b, &total, &prof);
+            ccsig_summary_write_json(&b, total, prof);
         else
-            ccsig_summary_write_text(&b, &total, &prof);
+            ccsig_summary_write_text(&b, total, prof);
         cli_put_buf(stdout, &b);
     }
-    ccsig_summary_free(&total);
-    ccsig_credit_map_free(&credit);
+    if (rc == EXIT_OK && incomplete)
+        rc = EXIT_NOT_PERMITTED;
+    ccsig_merge_free(m);
     return rc;
 }

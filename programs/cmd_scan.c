@@ -18,6 +18,7 @@
 #include "ccsig/httpmsg.h"
 #include "ccsig/robots_store.h"
 #include "ccsig/scan_session.h"
+#include "ccsig/shard.h"
 #include "ccsig/summary.h"
 #include "cli.h"
 #include "commands.h"
@@ -432,6 +433,7 @@ int cmd_scan(int argc, char **argv) {
     bool summary = false, json = false;
     const char *prefix = NULL;
     unsigned long shard_i = 0, shard_n = 1;
+    bool sharded = false;
     strv robots = {0};
     /* a usage error after --robots was given frees the list first */
 #define SCAN_USAGE(...) (strv_free(&robots), cli_usage_error("scan", __VA_ARGS__))
@@ -502,6 +504,7 @@ int cmd_scan(int argc, char **argv) {
         case O_SHARD:
             if (!parse_shard(optarg, &shard_i, &shard_n))
                 return SCAN_USAGE("--shard %s: expected I/N with 0 <= I < N", optarg);
+            sharded = true;
             break;
         case O_THREADS:
             if (!parse_size(optarg, 1, 1024, &v))
@@ -575,6 +578,15 @@ int cmd_scan(int argc, char **argv) {
             strv_push(&paths, strdup(argv[i]));
         }
     }
+    /* a shard records which part of which list it is (ccsig/shard.h) */
+    ccsig_shard identity = {0}; /* all zero: nothing to free */
+    if (sharded &&
+        !ccsig_shard_init(&identity, shard_i, shard_n, (const char *const *)paths.v, paths.n)) {
+        cli_error("scan", "out of memory");
+        exit(EXIT_INTERNAL);
+    }
+    if (sharded)
+        o.shard = &identity;
     strv shard = {0};
     for (size_t i = 0; i < paths.n; i++)
         if (i % shard_n == shard_i) {
@@ -584,6 +596,7 @@ int cmd_scan(int argc, char **argv) {
         }
     strv_free(&paths);
     if (stdin_count > 1) {
+        ccsig_shard_free(&identity);
         strv_free(&shard);
         strv_free(&robots);
         return SCAN_USAGE("'-' (stdin) can be given once");
@@ -601,6 +614,7 @@ int cmd_scan(int argc, char **argv) {
                 continue;
             robots_stdin = cli_stdin_to_tmpfile("scan", "--robots", ROBOTS_STDIN_MAX);
             if (!robots_stdin) {
+                ccsig_shard_free(&identity);
                 strv_free(&shard);
                 strv_free(&robots);
                 return EXIT_USAGE;
@@ -616,6 +630,7 @@ int cmd_scan(int argc, char **argv) {
         if (st) {
             if (st == CCSIG_ERR_NOMEM)
                 cli_error("scan", "--robots: %s", err.message);
+            ccsig_shard_free(&identity);
             strv_free(&shard);
             strv_free(&robots);
             return st == CCSIG_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
@@ -627,6 +642,10 @@ int cmd_scan(int argc, char **argv) {
     ccsig_summary_init(&sum);
     ccsig_credit_map_init(&credit);
     rc = run_scan(&o, annotate, keep, quiet, shard.v, shard.n, &sum, &credit);
+    if (sharded) {
+        sum.shard = &identity;
+        credit.shard = &identity;
+    }
     if (credit_path) {
         ccsig_buf b = CCSIG_BUF_INIT;
         ccsig_status st = ccsig_credit_write(&b, credit_fmt, &credit, &o.profile);
@@ -642,12 +661,13 @@ int cmd_scan(int argc, char **argv) {
     }
     if (summary) {
         ccsig_buf b = CCSIG_BUF_INIT;
+        ccsig_status st = CCSIG_OK;
         if (json)
-            ccsig_summary_write_json(&b, &sum, &o.profile);
+            st = ccsig_summary_write_json(&b, &sum, &o.profile);
         else
             ccsig_summary_write_text(&b, &sum, &o.profile);
-        errno = 0;
-        if (!cli_put_buf(report, &b) || fflush(report) != 0) {
+        errno = st ? ENOMEM : 0; /* no summary rather than part of one */
+        if (st || !cli_put_buf(report, &b) || fflush(report) != 0) {
             int why = errno ? errno : EIO;
             cli_error("scan", "--summary (standard %s): cannot write: %s",
                       report == stdout ? "output" : "error", strerror(why));
@@ -659,6 +679,7 @@ int cmd_scan(int argc, char **argv) {
     ccsig_robots_store_free(store);
     ccsig_summary_free(&sum);
     ccsig_credit_map_free(&credit);
+    ccsig_shard_free(&identity);
     strv_free(&shard);
     strv_free(&robots);
     return rc;

@@ -35,6 +35,7 @@
 #include "ccsig/scan.h"
 #include "ccsig/scan_session.h"
 #include "ccsig/sf.h"
+#include "ccsig/shard.h"
 #include "ccsig/sources.h"
 #include "ccsig/summary.h"
 #include "ccsig/url.h"

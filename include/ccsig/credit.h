@@ -31,6 +31,8 @@ extern "C" {
 #define CCSIG_CREDIT_EXAMPLES 3
 #define CCSIG_CREDIT_SOURCES 3
 
+struct ccsig_shard; /* ccsig/shard.h */
+
 typedef struct ccsig_credit_party {
     char *party;         /* "https://example.org" */
     unsigned signals;    /* 1 << ccsig_signal */
@@ -48,6 +50,9 @@ typedef struct ccsig_credit_map {
     ccsig_hashmap parties; /* party -> ccsig_credit_party * (owned) */
     uint64_t omitted_parties, omitted_records, omitted_bytes;
     bool failed; /* an allocation failed: some records are missing */
+    /* the shard a `scan --shard` run was (borrowed; written as "shard" in
+     * JSON, not merged; ccsig/shard.h) */
+    const struct ccsig_shard *shard;
 } ccsig_credit_map;
 
 void ccsig_credit_map_init(ccsig_credit_map *m);
@@ -93,7 +98,9 @@ typedef enum ccsig_scan_output_type {
  * "not JSON: <what>"), CCSIG_ERR_UNSUPPORTED when it is neither document,
  * CCSIG_ERR_RANGE when a field is missing or invalid (err->message says
  * which; sum/credit may have taken part of the document), CCSIG_ERR_NOMEM.
- * Thread-safe for distinct outputs. */
+ * Thread-safe for distinct outputs. A shard's "shard" record (revisits
+ * left open, identity) is not read here: ccsig_merge_add (ccsig/shard.h)
+ * reads it and checks the set of shards. */
 ccsig_status ccsig_scan_output_read(const char *p, size_t len, ccsig_summary *sum,
                                     ccsig_credit_map *credit, ccsig_scan_profile *prof,
                                     ccsig_scan_output_type *type, ccsig_error *err);

@@ -42,6 +42,7 @@
 
 #include "ccsig/credit.h"
 #include "ccsig/robots_store.h"
+#include "ccsig/shard.h"
 #include "ccsig/summary.h"
 #include "ccsig/warc.h"
 
@@ -103,6 +104,13 @@ typedef struct ccsig_scan_session_options {
     ccsig_warc_codec keep_codec;     /* PLAIN, GZIP or ZSTD */
     ccsig_robots_store *robots;      /* borrowed; NULL: no robots.txt known */
     double progress_interval;        /* seconds between progress calls (0: 0.25) */
+    /* A shard of a list (ccsig/shard.h; borrowed, filled by the run): the
+     * k-th archive added is line shard_list_index(k) of the list. The run
+     * records each archive (read or why not), every revisit original and
+     * the revisits it leaves open; those revisits are annotated and kept
+     * as resolved here but counted in neither the summary nor the credit
+     * map (ccsig_merge_finish counts them). NULL: not a shard. */
+    struct ccsig_shard *shard;
 } ccsig_scan_session_options;
 
 /* Fill o with the defaults: agent "*", no use, 1 thread, revisit table

@@ -57,6 +57,8 @@ enum {
 #define CCSIG_SUMMARY_RESULT_COUNT 4  /* indexed by ccsig_result */
 #define CCSIG_SUMMARY_STATUS_MAX 1000 /* HTTP status codes counted one by one */
 
+struct ccsig_shard; /* ccsig/shard.h */
+
 typedef struct ccsig_summary {
     uint64_t archives, archives_unreadable;
     uint64_t bytes_archive, bytes_decompressed, bytes_payload;
@@ -77,6 +79,19 @@ typedef struct ccsig_summary {
     ccsig_summary_error *errors;
     size_t nerrors, caperrors;
     bool failed; /* an allocation failed: some damage reports were dropped */
+    /* the unreadable archives by name (offset 0, what: why), the first
+     * CCSIG_SUMMARY_MAX_ERRORS in byte order of (name, what) */
+    ccsig_summary_error *unreadable;
+    size_t nunreadable, capunreadable;
+    /* Not merged: what one document says about where its counts come from.
+     * shard: the shard a `scan --shard` run was (borrowed; written as
+     * "shard"). shards_missing: a merge of shards allowed to miss some
+     * (owned; written as "shards" with shards_count and shards_list). */
+    const struct ccsig_shard *shard;
+    uint64_t shards_count;
+    char shards_list[32];
+    uint64_t *shards_missing;
+    size_t nshards_missing;
 } ccsig_summary;
 
 void ccsig_summary_init(ccsig_summary *s);
@@ -86,6 +101,9 @@ void ccsig_summary_free(ccsig_summary *s);
  * CCSIG_SUMMARY_MAX_ERRORS. */
 void ccsig_summary_add_error(ccsig_summary *s, const char *archive, uint64_t offset,
                              const char *what);
+/* An archive that could not be read (copies the strings; counted in
+ * archives_unreadable by the caller). */
+void ccsig_summary_add_unreadable(ccsig_summary *s, const char *archive, const char *what);
 /* dst += src (src is left as it was). */
 void ccsig_summary_merge(ccsig_summary *dst, const ccsig_summary *src);
 /* Append the summary as JSON ("type": "ccsig-scan-summary", two-space

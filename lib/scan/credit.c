@@ -335,15 +335,9 @@ ccsig_status ccsig_credit_write(ccsig_buf *f, ccsig_credit_format fmt, const ccs
             scan_u64_json(np), "records", scan_u64_json(records), "bytes", scan_u64_json(bytes),
             "parties", parties, "omitted", "parties", scan_u64_json(m->omitted_parties), "records",
             scan_u64_json(m->omitted_records), "bytes", scan_u64_json(m->omitted_bytes));
-        char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-        json_decref(o);
-        if (text) {
-            ccsig_buf_puts(f, text);
-            ccsig_buf_putc(f, '\n');
-            free(text); /* jansson's allocation */
-        } else {
+        if (!o || scan_doc_write(f, o, m->shard) != CCSIG_OK)
             st = CCSIG_ERR_NOMEM;
-        }
+        json_decref(o);
     } else if (fmt == CCSIG_CREDIT_CSV) {
         ccsig_buf_puts(f,
                        "party,collection,signals,obligations,declared_in,records,bytes,first_date,"
@@ -507,30 +501,16 @@ bool scan_credit_from_json(json_t *j, ccsig_credit_map *m, ccsig_scan_profile *p
     return true;
 }
 
-ccsig_status ccsig_scan_output_read(const char *p, size_t len, ccsig_summary *sum,
-                                    ccsig_credit_map *credit, ccsig_scan_profile *prof,
-                                    ccsig_scan_output_type *type, ccsig_error *err) {
+ccsig_status scan_output_from_json(json_t *j, ccsig_summary *sum, ccsig_credit_map *credit,
+                                   ccsig_scan_profile *prof, ccsig_scan_output_type *type,
+                                   char *msg, size_t n) {
     *type = CCSIG_SCAN_OUTPUT_NONE;
-    json_error_t jerr;
-    json_t *j = json_loadb(p, len, 0, &jerr);
-    if (!j) {
-        if (jerr.line > 0) {
-            ccsig_error_set(err, CCSIG_ERR_SYNTAX, (size_t)jerr.position, "not JSON: %s",
-                            jerr.text);
-            err->line = (unsigned)jerr.line;
-            err->column = jerr.column > 0 ? (unsigned)jerr.column : 0;
-        } else {
-            ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0, "%s", jerr.text);
-        }
-        return err->code;
-    }
     const char *t = json_string_value(json_object_get(j, "type"));
-    char msg[sizeof err->message];
     ccsig_status st = CCSIG_OK;
     if (t && !strcmp(t, "ccsig-scan-summary")) {
         *type = CCSIG_SCAN_OUTPUT_SUMMARY;
         ccsig_summary s;
-        if (!scan_summary_from_json(j, &s, prof, msg, sizeof msg))
+        if (!scan_summary_from_json(j, &s, prof, msg, n))
             st = CCSIG_ERR_RANGE;
         else
             ccsig_summary_merge(sum, &s);
@@ -539,19 +519,31 @@ ccsig_status ccsig_scan_output_read(const char *p, size_t len, ccsig_summary *su
         ccsig_summary_free(&s);
     } else if (t && !strcmp(t, "ccsig-credit")) {
         *type = CCSIG_SCAN_OUTPUT_CREDIT;
-        if (!scan_credit_from_json(j, credit, prof, msg, sizeof msg))
+        if (!scan_credit_from_json(j, credit, prof, msg, n))
             st = CCSIG_ERR_RANGE;
         else if (credit->failed)
             st = CCSIG_ERR_NOMEM;
     } else {
         st = CCSIG_ERR_UNSUPPORTED;
-        snprintf(msg, sizeof msg,
+        snprintf(msg, n,
                  "neither a scan summary nor a credit manifest (\"type\" is not "
                  "\"ccsig-scan-summary\" or \"ccsig-credit\")");
     }
-    json_decref(j);
     if (st == CCSIG_ERR_NOMEM)
-        snprintf(msg, sizeof msg, "out of memory");
+        snprintf(msg, n, "out of memory");
+    return st;
+}
+
+ccsig_status ccsig_scan_output_read(const char *p, size_t len, ccsig_summary *sum,
+                                    ccsig_credit_map *credit, ccsig_scan_profile *prof,
+                                    ccsig_scan_output_type *type, ccsig_error *err) {
+    *type = CCSIG_SCAN_OUTPUT_NONE;
+    json_t *j = scan_json_load(p, len, err);
+    if (!j)
+        return err->code;
+    char msg[sizeof err->message];
+    ccsig_status st = scan_output_from_json(j, sum, credit, prof, type, msg, sizeof msg);
+    json_decref(j);
     if (st)
         ccsig_error_set(err, st, 0, "%s", msg);
     return st;

@@ -8,6 +8,9 @@
 #include <jansson.h>
 
 #include "ccsig/credit.h"
+#include "ccsig/evaluate.h"
+#include "ccsig/robots.h"
+#include "ccsig/shard.h"
 #include "ccsig/summary.h"
 
 /* {"agent","use","commit","purpose"} (a new reference; NULL when out of memory). */
@@ -24,5 +27,57 @@ bool scan_summary_from_json(json_t *j, ccsig_summary *s, ccsig_scan_profile *pro
                             size_t n);
 bool scan_credit_from_json(json_t *j, ccsig_credit_map *m, ccsig_scan_profile *prof, char *msg,
                            size_t n);
+
+/* What the summary and the credit manifest count of one decided response
+ * or revisit (borrowed views). */
+typedef struct scan_counted {
+    ccsig_str url, date;
+    int status; /* -1: none */
+    uint64_t payload_len;
+    ccsig_robots_status robots;
+    ccsig_state crawl;
+    bool header_invalid;
+    const ccsig_statement *sts;
+    size_t n;
+    const ccsig_verdict *verdict;
+    const ccsig_decision *decision;
+} scan_counted;
+
+/* Count c into S and credit (the one place a record is counted: the scan
+ * session and the merge of shards both call it). Returns whether the
+ * record is used; *nomem is set when the credit source line was lost. */
+bool scan_count(ccsig_summary *S, ccsig_credit_map *credit, const ccsig_profile *p,
+                bool keep_unknown, const scan_counted *c, bool *nomem);
+
+/* ---- shards (shard.c) ---- */
+
+/* A response remembered as a revisit original, in the shard's record of
+ * what the merge needs: list index of its archive, offset, keys (NULL when
+ * none or too long to remember), payload length, page statements. */
+void scan_shard_add_original(ccsig_shard *sh, uint64_t ar, uint64_t offset, ccsig_str digest,
+                             ccsig_str record_id, uint64_t payload_len, const ccsig_statement *sts,
+                             size_t n);
+/* A revisit left for the merge: everything its count needs, with its own
+ * statements only (robots.txt's first, n_robots of them). */
+void scan_shard_add_revisit(ccsig_shard *sh, uint64_t ar, uint64_t offset, ccsig_str digest,
+                            ccsig_str refers_to, const scan_counted *c);
+/* The "shard" object of a document (a new reference; NULL when out of memory). */
+json_t *scan_shard_json_new(const ccsig_shard *sh);
+/* Append the document doc (two-space indent, a final newline) to b, with
+ * sh (when not NULL) as its last member "shard", written on one line
+ * (compact: a shard's record holds an entry per response). NOMEM when
+ * memory runs out (b may hold part of it). */
+ccsig_status scan_doc_write(ccsig_buf *b, json_t *doc, const ccsig_shard *sh);
+/* Read a parsed scan output (summary or credit manifest, by its "type")
+ * and add it to sum or credit: ccsig_scan_output_read without the parsing;
+ * the message of a failure goes to msg[0..n). */
+ccsig_status scan_output_from_json(json_t *j, ccsig_summary *sum, ccsig_credit_map *credit,
+                                   ccsig_scan_profile *prof, ccsig_scan_output_type *type,
+                                   char *msg, size_t n);
+/* Parse p[0..len) as JSON (NUL allowed in strings); NULL with err set
+ * (CCSIG_ERR_SYNTAX, line, column) when it is not. */
+json_t *scan_json_load(const char *p, size_t len, ccsig_error *err);
+/* Longest revisit key remembered (bytes, without the NUL). */
+#define SCAN_RV_KEY_MAX 95
 
 #endif

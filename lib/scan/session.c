@@ -26,6 +26,7 @@
 #include "ccsig/scan.h"
 #include "ccsig/evaluate.h"
 #include "ccsig/scan_session.h"
+#include "ccsig/shard.h"
 #include "scan_internal.h"
 
 #define NONE UINT64_MAX
@@ -53,6 +54,7 @@ typedef struct archive {
     size_t jobs_out;   /* jobs created and not yet stitched */
     bool all_jobs;     /* every job of the archive is created */
     uint64_t consumed; /* archive bytes read (streams) */
+    char *fail_what;   /* why it could not be read (the first report); NULL: none */
 } archive;
 
 /* --------------------------------------------------------------- events -- */
@@ -165,7 +167,7 @@ typedef struct pending {
 /* Keys held inline (no allocation per record): a SHA-256 hex digest with
  * its "sha256:" prefix is 71 bytes, a <urn:uuid:...> id 47; longer keys are
  * not remembered. Statements (only pages that make some) reuse their buffer. */
-#define RV_KEY 96
+#define RV_KEY (SCAN_RV_KEY_MAX + 1)
 
 typedef struct rv_entry {
     char digest[RV_KEY], rid[RV_KEY];
@@ -381,18 +383,81 @@ static void source_line(ccsig_buf *b, const ccsig_statement *st) {
                          st->src.text.p ? st->src.text.p : "");
 }
 
-static bool used(const run *R, const rec_view *v) {
-    if ((unsigned)R->o.profile.p.use >= CCSIG_CAT_COUNT || v->crawl == CCSIG_STATE_DENY)
+/* Whether a decided record is used: crawling it was not disallowed and
+ * the decision permits the use (or states nothing and keep_unknown). */
+static bool used(const ccsig_profile *p, bool keep_unknown, const scan_counted *c) {
+    if ((unsigned)p->use >= CCSIG_CAT_COUNT || c->crawl == CCSIG_STATE_DENY)
         return false;
-    switch (v->decision.result) {
+    switch (c->decision->result) {
     case CCSIG_RESULT_PERMITTED:
     case CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS:
         return true;
     case CCSIG_RESULT_UNKNOWN:
-        return R->o.keep_unknown;
+        return keep_unknown;
     default:
         return false;
     }
+}
+
+/* Count one decided record (scan_internal.h): the session's emit and the
+ * merge's open revisits. Allocates only the credit party it adds. */
+bool scan_count(ccsig_summary *S, ccsig_credit_map *credit, const ccsig_profile *p,
+                bool keep_unknown, const scan_counted *c, bool *nomem) {
+    S->scanned++;
+    S->robots[c->robots]++;
+    S->crawl[c->crawl == CCSIG_STATE_ALLOW  ? CCSIG_SUMMARY_CRAWL_ALLOWED
+             : c->crawl == CCSIG_STATE_DENY ? CCSIG_SUMMARY_CRAWL_DISALLOWED
+                                            : CCSIG_SUMMARY_CRAWL_UNKNOWN]++;
+    unsigned signals = 0;
+    for (int k = 0; k < CCSIG_CAT_COUNT; k++) {
+        S->cats[k][c->verdict->cat[k].state]++;
+        signals |= c->verdict->cat[k].signals;
+    }
+    for (int s = 1; s < CCSIG_SIGNAL_COUNT; s++)
+        if (signals & (1u << s))
+            S->signals[s]++;
+    if ((unsigned)p->use < CCSIG_CAT_COUNT)
+        S->results[c->decision->result]++;
+    if (c->status >= 0 && c->status < CCSIG_SUMMARY_STATUS_MAX)
+        S->status[c->status]++;
+    else
+        S->status_none++;
+    S->bytes_payload += c->payload_len;
+    if (c->header_invalid)
+        S->content_usage_invalid++;
+    bool use = used(p, keep_unknown, c);
+    if (use) {
+        S->used_records++;
+        S->used_bytes += c->payload_len;
+    }
+    if (use && c->decision->result == CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS) {
+        ccsig_category u = p->use;
+        unsigned kinds = 0;
+        for (size_t i = 0; i < c->n; i++) {
+            ccsig_pref rp[CCSIG_CAT_COUNT];
+            ccsig_statement_resolve(&c->sts[i], rp);
+            if (rp[u].state == CCSIG_STATE_DENY && rp[u].conditions)
+                kinds |= 1u << c->sts[i].src.kind;
+        }
+        ccsig_url parts;
+        char origin[600];
+        size_t ol = 0;
+        if (ccsig_url_split(c->url, &parts))
+            ol = ccsig_url_site(&parts, origin, sizeof origin);
+        if (!ol)
+            ol = (size_t)snprintf(origin, sizeof origin, "%.*s",
+                                  (int)(c->url.len > 500 ? 500 : c->url.len),
+                                  c->url.p ? c->url.p : "");
+        ccsig_buf src = CCSIG_BUF_INIT;
+        if (c->decision->source >= 0)
+            source_line(&src, &c->sts[c->decision->source]);
+        if (ccsig_buf_failed(&src))
+            *nomem = true; /* the party would be credited without its source */
+        ccsig_credit_add(credit, origin, ol, c->verdict->cat[u].signals, c->decision->obligations,
+                         kinds, c->payload_len, c->date, c->url, ccsig_buf_cstr(&src));
+        ccsig_buf_free(&src);
+    }
+    return use;
 }
 
 /* A damage report the stitcher passes to the sink in input order. */
@@ -481,61 +546,10 @@ static void get_ids(job_out *o, const ccsig_warc_header *h, keep_ids *ids) {
 /* Count a response or revisit, write its line and, when used, its keep
  * bytes. rec is NULL for deferred revisits (their bytes are ready in v). */
 static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig_warc_record *rec) {
-    ccsig_summary *S = &o->sum;
-    S->scanned++;
-    S->robots[v->robots]++;
-    S->crawl[v->crawl == CCSIG_STATE_ALLOW  ? CCSIG_SUMMARY_CRAWL_ALLOWED
-             : v->crawl == CCSIG_STATE_DENY ? CCSIG_SUMMARY_CRAWL_DISALLOWED
-                                            : CCSIG_SUMMARY_CRAWL_UNKNOWN]++;
-    unsigned signals = 0;
-    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
-        S->cats[c][v->verdict.cat[c].state]++;
-        signals |= v->verdict.cat[c].signals;
-    }
-    for (int s = 1; s < CCSIG_SIGNAL_COUNT; s++)
-        if (signals & (1u << s))
-            S->signals[s]++;
-    if ((unsigned)R->o.profile.p.use < CCSIG_CAT_COUNT)
-        S->results[v->decision.result]++;
-    if (v->status >= 0 && v->status < CCSIG_SUMMARY_STATUS_MAX)
-        S->status[v->status]++;
-    else
-        S->status_none++;
-    S->bytes_payload += v->payload_len;
-    if (v->header_invalid)
-        S->content_usage_invalid++;
-    bool use = used(R, v);
-    if (use) {
-        S->used_records++;
-        S->used_bytes += v->payload_len;
-    }
-    if (use && v->decision.result == CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS) {
-        ccsig_category u = R->o.profile.p.use;
-        unsigned kinds = 0;
-        for (size_t i = 0; i < v->n; i++) {
-            ccsig_pref rp[CCSIG_CAT_COUNT];
-            ccsig_statement_resolve(&v->sts[i], rp);
-            if (rp[u].state == CCSIG_STATE_DENY && rp[u].conditions)
-                kinds |= 1u << v->sts[i].src.kind;
-        }
-        ccsig_url parts;
-        char origin[600];
-        size_t ol = 0;
-        if (ccsig_url_split(v->url, &parts))
-            ol = ccsig_url_site(&parts, origin, sizeof origin);
-        if (!ol)
-            ol = (size_t)snprintf(origin, sizeof origin, "%.*s",
-                                  (int)(v->url.len > 500 ? 500 : v->url.len),
-                                  v->url.p ? v->url.p : "");
-        ccsig_buf src = CCSIG_BUF_INIT;
-        if (v->decision.source >= 0)
-            source_line(&src, &v->sts[v->decision.source]);
-        if (ccsig_buf_failed(&src))
-            o->nomem = true; /* the party would be credited without its source */
-        ccsig_credit_add(&o->credit, origin, ol, v->verdict.cat[u].signals, v->decision.obligations,
-                         kinds, v->payload_len, v->date, v->url, ccsig_buf_cstr(&src));
-        ccsig_buf_free(&src);
-    }
+    scan_counted c = {v->url,    v->date,     v->status,         v->payload_len,
+                      v->robots, v->crawl,    v->header_invalid, v->sts,
+                      v->n,      &v->verdict, &v->decision};
+    bool use = scan_count(&o->sum, &o->credit, &R->o.profile.p, R->o.keep_unknown, &c, &o->nomem);
     if (R->annotate) {
         size_t a = o->annot.len;
         write_line(R, &o->annot, v);
@@ -1135,6 +1149,35 @@ static void keep_record(run *R, const char *p, size_t n, const keep_ids *ids) {
 
 static void apply(run *R, job_out *o, archive *ar);
 
+/* The list index of an archive of a sharded run. */
+static uint64_t shard_ar(const run *R, const archive *a) {
+    return ccsig_shard_list_index(R->o.shard, (uint64_t)(a - R->ars));
+}
+
+/* A sharded run records every original it remembers, for the merge. */
+static void shard_original(run *R, const original *org) {
+    if (R->o.shard && R->rv_cap)
+        scan_shard_add_original(R->o.shard, shard_ar(R, org->ar), org->offset, org->digest,
+                                org->record_id, org->payload_len, org->sts, org->n);
+}
+
+/* A sharded run settles a revisit only when its original is in its own
+ * archive (found by WARC-Refers-To, or by digest when it names no record):
+ * any other original may be superseded by a newer one in another shard's
+ * archive, and a revisit with none may find it there. The rest is left to
+ * the merge with the revisit's own statements (v before evaluation). */
+static bool shard_leaves_open(run *R, const rec_view *v, const rv_entry *e, bool by_id) {
+    if (!R->o.shard)
+        return false;
+    if (e && e->ar == v->ar && (by_id || !v->refers_to.len))
+        return false;
+    scan_counted c = {v->url,    v->date,     v->status,         v->payload_len,
+                      v->robots, v->crawl,    v->header_invalid, v->sts,
+                      v->n,      &v->verdict, &v->decision};
+    scan_shard_add_revisit(R->o.shard, shard_ar(R, v->ar), v->offset, v->digest, v->refers_to, &c);
+    return true;
+}
+
 /* Revisit resolution, the evaluation step: what the revisit's own record
  * said (v: robots.txt first, then its page statements) plus what its
  * original's page said (e), combined and decided again. The one place a
@@ -1156,8 +1199,10 @@ static void revisit_evaluate(const run *R, rec_view *v, const rv_entry *e) {
  * payload digest) among the responses remembered, evaluate, emit. */
 static void resolve_revisit(run *R, rec_view *v) {
     const rv_entry *e = rv_find(R, v->refers_to, 2);
+    bool by_id = e != NULL;
     if (!e)
         e = rv_find(R, v->digest, 1);
+    bool open = shard_leaves_open(R, v, e, by_id);
     if (!e) {
         R->sout.sum.revisits_unresolved++;
     } else {
@@ -1165,6 +1210,12 @@ static void resolve_revisit(run *R, rec_view *v) {
         revisit_evaluate(R, v, e);
     }
     emit(R, &R->mainw, NULL, &R->sout, v, NULL);
+    if (open) { /* annotated and kept as resolved here, counted by the merge */
+        ccsig_summary_free(&R->sout.sum);
+        ccsig_summary_init(&R->sout.sum);
+        ccsig_credit_map_free(&R->sout.credit);
+        ccsig_credit_map_init(&R->sout.credit);
+    }
     apply(R, &R->sout, v->ar);
     out_reset(&R->sout);
 }
@@ -1175,6 +1226,8 @@ static void report_damage(run *R, archive *ar, const damage_ev *d) {
 }
 
 static void archive_error(run *R, archive *ar, const char *what) {
+    if (!ar->fail_what && !(ar->fail_what = ccsig_strdup(what)))
+        R->nomem = true; /* the summary would not name it */
     if (R->sink.archive_error)
         R->sink.archive_error(R->sink.ctx, ar->name, what);
 }
@@ -1212,6 +1265,7 @@ static void apply(run *R, job_out *o, archive *ar) {
             break;
         case EV_ORIGINAL:
             rv_insert(R, e->p);
+            shard_original(R, e->p);
             break;
         case EV_REVISIT:
             if (run_b > run_a)
@@ -1310,8 +1364,13 @@ static void close_archive(run *R, archive *a) {
         R->sum.bytes_archive += a->is_stream ? a->consumed : a->size;
     } else {
         R->sum.archives_unreadable++;
+        ccsig_summary_add_unreadable(&R->sum, a->name, a->fail_what ? a->fail_what : "cannot read");
         R->unreadable = 1;
     }
+    if (R->o.shard)
+        ccsig_shard_add_archive(R->o.shard, (uint64_t)(a - R->ars), a->name,
+                                a->unreadable ? (a->fail_what ? a->fail_what : "cannot read")
+                                              : NULL);
     R->bytes_done += a->is_stream ? 0 : a->size;
 }
 
@@ -1452,6 +1511,8 @@ ccsig_status ccsig_scan_session_new(const ccsig_scan_session_options *opt,
     if (!R)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     R->o = *opt;
+    if (R->o.shard)
+        R->o.shard->keep_unknown = R->o.keep_unknown;
     if (R->o.progress_interval <= 0)
         R->o.progress_interval = 0.25;
     if (sink)
@@ -1714,6 +1775,7 @@ void ccsig_scan_session_free(ccsig_scan_session *R) {
         ccsig_free(a->path);
         ccsig_free(a->name);
         ccsig_free(a->json_path);
+        ccsig_free(a->fail_what);
     }
     ccsig_free(R->ars);
     ccsig_free(R->ring);

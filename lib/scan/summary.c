@@ -74,12 +74,19 @@ void ccsig_summary_init(ccsig_summary *s) {
     memset(s, 0, sizeof *s);
 }
 
-void ccsig_summary_free(ccsig_summary *s) {
-    for (size_t i = 0; i < s->nerrors; i++) {
-        ccsig_free(s->errors[i].archive);
-        ccsig_free(s->errors[i].what);
+/* Free a list of reports (archive and what of each, then the array). */
+static void free_reports(ccsig_summary_error *v, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        ccsig_free(v[i].archive);
+        ccsig_free(v[i].what);
     }
-    ccsig_free(s->errors);
+    ccsig_free(v);
+}
+
+void ccsig_summary_free(ccsig_summary *s) {
+    free_reports(s->errors, s->nerrors);
+    free_reports(s->unreadable, s->nunreadable);
+    ccsig_free(s->shards_missing);
     memset(s, 0, sizeof *s);
 }
 
@@ -93,39 +100,62 @@ static int error_cmp(const void *a, const void *b) {
     return strcmp(x->what, y->what);
 }
 
-static void prune_errors(ccsig_summary *s) {
-    if (s->nerrors > 1)
-        qsort(s->errors, s->nerrors, sizeof *s->errors, error_cmp);
-    while (s->nerrors > CCSIG_SUMMARY_MAX_ERRORS) {
-        s->nerrors--;
-        ccsig_free(s->errors[s->nerrors].archive);
-        ccsig_free(s->errors[s->nerrors].what);
+/* Sort a list of reports and keep its first CCSIG_SUMMARY_MAX_ERRORS. */
+static void prune_reports(ccsig_summary_error *v, size_t *n) {
+    if (*n > 1)
+        qsort(v, *n, sizeof *v, error_cmp);
+    while (*n > CCSIG_SUMMARY_MAX_ERRORS) {
+        (*n)--;
+        ccsig_free(v[*n].archive);
+        ccsig_free(v[*n].what);
     }
 }
 
-/* Takes archive and what (ccsig_malloc'd); either NULL: out of memory. */
-static void push_error(ccsig_summary *s, char *archive, uint64_t offset, char *what) {
+static void prune_errors(ccsig_summary *s) {
+    prune_reports(s->errors, &s->nerrors);
+    prune_reports(s->unreadable, &s->nunreadable);
+}
+
+/* Append a report to the list *v (*n used, *cap allocated), pruning it past
+ * 2 x CCSIG_SUMMARY_MAX_ERRORS. Takes archive and what (ccsig_malloc'd);
+ * either NULL: out of memory (s->failed set). */
+static void push_report(ccsig_summary *s, ccsig_summary_error **v, size_t *n, size_t *cap,
+                        char *archive, uint64_t offset, char *what) {
     if (!archive || !what) {
         ccsig_free(archive);
         ccsig_free(what);
         s->failed = true;
         return;
     }
-    if (s->nerrors == s->caperrors) {
-        size_t nc = s->caperrors ? s->caperrors * 2 : 16;
-        ccsig_summary_error *ne = ccsig_realloc(s->errors, nc * sizeof *ne);
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        ccsig_summary_error *ne = ccsig_realloc(*v, nc * sizeof *ne);
         if (!ne) {
             ccsig_free(archive);
             ccsig_free(what);
             s->failed = true;
             return;
         }
-        s->errors = ne;
-        s->caperrors = nc;
+        *v = ne;
+        *cap = nc;
     }
-    s->errors[s->nerrors++] = (ccsig_summary_error){archive, offset, what};
-    if (s->nerrors >= 2 * CCSIG_SUMMARY_MAX_ERRORS)
-        prune_errors(s);
+    (*v)[(*n)++] = (ccsig_summary_error){archive, offset, what};
+    if (*n >= 2 * CCSIG_SUMMARY_MAX_ERRORS)
+        prune_reports(*v, n);
+}
+
+/* A damage report (takes the strings, as push_report). */
+static void push_error(ccsig_summary *s, char *archive, uint64_t offset, char *what) {
+    push_report(s, &s->errors, &s->nerrors, &s->caperrors, archive, offset, what);
+}
+
+/* An unreadable archive (takes the strings, as push_report). */
+static void push_unreadable(ccsig_summary *s, char *archive, char *what) {
+    push_report(s, &s->unreadable, &s->nunreadable, &s->capunreadable, archive, 0, what);
+}
+
+void ccsig_summary_add_unreadable(ccsig_summary *s, const char *archive, const char *what) {
+    push_unreadable(s, ccsig_strdup(archive), ccsig_strdup(what));
 }
 
 void ccsig_summary_add_error(ccsig_summary *s, const char *archive, uint64_t offset,
@@ -170,6 +200,9 @@ void ccsig_summary_merge(ccsig_summary *d, const ccsig_summary *s) {
     for (size_t i = 0; i < s->nerrors; i++)
         push_error(d, ccsig_strdup(s->errors[i].archive), s->errors[i].offset,
                    ccsig_strdup(s->errors[i].what));
+    for (size_t i = 0; i < s->nunreadable; i++)
+        push_unreadable(d, ccsig_strdup(s->unreadable[i].archive),
+                        ccsig_strdup(s->unreadable[i].what));
 }
 
 json_t *scan_u64_json(uint64_t v) {
@@ -220,13 +253,26 @@ static json_t *summary_json(ccsig_summary *s, const ccsig_scan_profile *prof) {
         json_array_append_new(list, json_pack("{s:s, s:o, s:s}", "archive", s->errors[i].archive,
                                               "offset", scan_u64_json(s->errors[i].offset), "what",
                                               s->errors[i].what));
+    json_t *failed = json_array();
+    for (size_t i = 0; i < s->nunreadable; i++)
+        json_array_append_new(failed, json_pack("{s:s, s:s}", "archive", s->unreadable[i].archive,
+                                                "what", s->unreadable[i].what));
     json_t *o = json_object();
     json_object_set_new(o, "type", json_string("ccsig-scan-summary"));
     json_object_set_new(o, "version", json_integer(1));
     json_object_set_new(o, "profile", scan_profile_json_new(prof));
+    if (s->nshards_missing) {
+        json_t *missing = json_array();
+        for (size_t i = 0; i < s->nshards_missing; i++)
+            json_array_append_new(missing, scan_u64_json(s->shards_missing[i]));
+        json_object_set_new(o, "shards",
+                            json_pack("{s:o, s:s, s:o}", "count", scan_u64_json(s->shards_count),
+                                      "list", s->shards_list, "missing", missing));
+    }
     json_object_set_new(o, "archives",
-                        json_pack("{s:o, s:o}", "read", scan_u64_json(s->archives), "unreadable",
-                                  scan_u64_json(s->archives_unreadable)));
+                        json_pack("{s:o, s:o, s:o}", "read", scan_u64_json(s->archives),
+                                  "unreadable", scan_u64_json(s->archives_unreadable), "failed",
+                                  failed));
     json_object_set_new(o, "bytes",
                         json_pack("{s:o, s:o, s:o}", "archive", scan_u64_json(s->bytes_archive),
                                   "decompressed", scan_u64_json(s->bytes_decompressed), "payload",
@@ -267,6 +313,23 @@ bool scan_get_u64(json_t *o, const char *key, uint64_t *out) {
     return true;
 }
 
+/* The "failed" list of "archives" (absent in summaries of older
+ * versions): false when an entry is not {"archive", "what"}. */
+static bool unreadable_from_json(ccsig_summary *s, json_t *list) {
+    size_t i;
+    json_t *v;
+    bool ok = true;
+    json_array_foreach(list, i, v) {
+        const char *a = json_string_value(json_object_get(v, "archive"));
+        const char *w = json_string_value(json_object_get(v, "what"));
+        if (!a || !w)
+            ok = false;
+        else
+            push_unreadable(s, ccsig_strdup(a), ccsig_strdup(w));
+    }
+    return ok;
+}
+
 bool scan_summary_from_json(json_t *j, ccsig_summary *s, ccsig_scan_profile *prof, char *msg,
                             size_t n) {
     ccsig_summary_init(s);
@@ -288,6 +351,7 @@ bool scan_summary_from_json(json_t *j, ccsig_summary *s, ccsig_scan_profile *pro
     o = json_object_get(j, "archives");
     ok &= scan_get_u64(o, "read", &s->archives) &&
           scan_get_u64(o, "unreadable", &s->archives_unreadable);
+    ok &= unreadable_from_json(s, json_object_get(o, "failed"));
     o = json_object_get(j, "bytes");
     ok &= scan_get_u64(o, "archive", &s->bytes_archive) &&
           scan_get_u64(o, "decompressed", &s->bytes_decompressed) &&
@@ -383,6 +447,26 @@ void ccsig_summary_write_text(ccsig_buf *f, ccsig_summary *s, const ccsig_scan_p
     if (s->archives_unreadable)
         ccsig_buf_printf(f, ", %" PRIu64 " unreadable", s->archives_unreadable);
     ccsig_buf_printf(f, " (%s; %s decompressed; %s of payload)\n", b1, b2, b3);
+    for (size_t i = 0; i < s->nunreadable; i++)
+        ccsig_buf_printf(f, "  unreadable: %s: %s\n", s->unreadable[i].archive,
+                         s->unreadable[i].what);
+    if (s->archives_unreadable > s->nunreadable)
+        ccsig_buf_printf(f, "  (%" PRIu64 " more unreadable not listed)\n",
+                         s->archives_unreadable - s->nunreadable);
+    if (s->shard)
+        ccsig_buf_printf(f,
+                         "Shard: %" PRIu64 "/%" PRIu64 " of list %s (%" PRIu64
+                         " archives); revisits whose original may lie in another shard are "
+                         "counted by ccsig merge\n",
+                         s->shard->index, s->shard->count, s->shard->list, s->shard->list_len);
+    if (s->nshards_missing) {
+        ccsig_buf_printf(f, "Shards missing (of %" PRIu64 ", list %s):", s->shards_count,
+                         s->shards_list);
+        for (size_t i = 0; i < s->nshards_missing; i++)
+            ccsig_buf_printf(f, "%s %" PRIu64 "/%" PRIu64, i ? "," : "", s->shards_missing[i],
+                             s->shards_count);
+        ccsig_buf_printf(f, "; these counts leave their archives out\n");
+    }
     ccsig_buf_printf(f, "Records: %" PRIu64, s->records);
     for (int t = 1; t <= CCSIG_WARC_TYPE_COUNT; t++) {
         int ty = t % CCSIG_WARC_TYPE_COUNT; /* "other" last */
@@ -457,12 +541,7 @@ void ccsig_summary_write_text(ccsig_buf *f, ccsig_summary *s, const ccsig_scan_p
 ccsig_status ccsig_summary_write_json(ccsig_buf *b, ccsig_summary *s,
                                       const ccsig_scan_profile *prof) {
     json_t *j = summary_json(s, prof);
-    char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    ccsig_status st = j ? scan_doc_write(b, j, s->shard) : CCSIG_ERR_NOMEM;
     json_decref(j);
-    if (!text)
-        return CCSIG_ERR_NOMEM;
-    ccsig_buf_puts(b, text);
-    ccsig_buf_putc(b, '\n');
-    free(text); /* jansson's allocation */
-    return ccsig_buf_failed(b) ? CCSIG_ERR_NOMEM : CCSIG_OK;
+    return st;
 }

@@ -448,6 +448,7 @@ class ScanSessionOptions(Structure):
         ("keep_codec", c_int),
         ("robots", c_void_p),
         ("progress_interval", c_double),
+        ("shard", c_void_p),  # struct ccsig_shard * (ccsig/shard.h); None: not a shard
     ]
 
 

@@ -115,6 +115,53 @@ merge)
         cmp merged.credit.json all.credit.json || fail "merged credit of $n shards"
         rm -f shard*
     done
+    # Shards with identity: a shard given twice is refused, a missing one
+    # is named (and merged only with --allow-missing).
+    scan @list.gz s0 --shard 0/3
+    scan @list.gz s1 --shard 1/3
+    scan @list.gz s2 --shard 2/3
+    rc=0
+    "$ccsig" merge --json s0.sum.json s1.sum.json s0.sum.json s2.sum.json > /dev/null 2> err || rc=$?
+    [ $rc -eq 2 ] && grep -q "shard 0/3 given twice" err || fail "duplicate shard: exit $rc"
+    rc=0
+    "$ccsig" merge --credit m.json s0.credit.json s2.credit.json 2> err || rc=$?
+    [ $rc -eq 2 ] && grep -q "missing shard 1/3" err || fail "missing shard: exit $rc"
+    rc=0
+    "$ccsig" merge --json --allow-missing s0.sum.json s2.sum.json > m.json 2> err || rc=$?
+    [ $rc -eq 1 ] && grep -q "shard 1/3 missing" err || fail "--allow-missing: exit $rc"
+    tr -d ' \n' < m.json | grep -q '"shards":{"count":3,"list":"fnv1a64:[0-9a-f]*","missing":\[1\]}' ||
+        fail "--allow-missing: the summary does not name shard 1/3"
+    # Revisits whose original is in another shard: archive rb holds revisits
+    # of responses in ra (one crawl cut in two at a record), and a third
+    # archive cannot be read. Merged = one run, byte for byte; the shard of
+    # rb resolves fewer revisits alone than the merge does.
+    "$gen" --sites 20 -o r.warc.gz --pages 300 --seed 3 --revisits 25
+    "$ccsig" scan --quiet --annotate r.jsonl r.warc.gz > /dev/null
+    off=$(sed -n 150p r.jsonl | sed 's/.*"offset":\([0-9]*\),"revisit".*/\1/')
+    head -c "$off" r.warc.gz > ra.warc.gz
+    tail -c +$((off + 1)) r.warc.gz > rb.warc.gz
+    printf 'ra.warc.gz\nrb.warc.gz\nno-such.warc.gz\n' > rlist
+    rc=0
+    "$ccsig" scan --quiet $profile --summary --json --credit rall.credit.json @rlist > rall.sum.json 2> /dev/null || rc=$?
+    [ $rc -eq 2 ] || fail "an unreadable archive: scan exit $rc"
+    for i in 0 1 2; do
+        rc=0
+        "$ccsig" scan --quiet $profile --shard $i/3 --summary --json --credit "r$i.credit.json" @rlist > "r$i.sum.json" 2> /dev/null || rc=$?
+        [ $rc -le 2 ] || fail "shard $i/3 of rlist: exit $rc"
+    done
+    grep -q '"refers_to"' r1.sum.json || fail "shard 1/3 leaves no revisit open"
+    rc=0
+    "$ccsig" merge --json r2.sum.json r1.sum.json r0.sum.json > rm.sum.json 2> err || rc=$?
+    [ $rc -eq 1 ] && grep -q "archive no-such.warc.gz could not be read" err ||
+        fail "unreadable archive: merge exit $rc"
+    tr -d ' \n' < rm.sum.json | grep -q '"failed":\[{"archive":"no-such.warc.gz","what":"cannotread:Nosuchfile' ||
+        fail "the merged summary does not name the unreadable archive"
+    "$ccsig" merge --credit rm.credit.json r0.credit.json r1.credit.json r2.credit.json
+    cmp rm.sum.json rall.sum.json || fail "cross-shard revisits: merged summary differs"
+    cmp rm.credit.json rall.credit.json || fail "cross-shard revisits: merged credit differs"
+    res() { tr -d ' \n' < "$1" | sed 's/.*"revisits":{"resolved":\([0-9]*\).*/\1/'; }
+    [ "$(res r1.sum.json)" -lt "$(res rm.sum.json)" ] ||
+        fail "no revisit of rb was resolved across shards"
     ;;
 stdin)
     gen_all 200

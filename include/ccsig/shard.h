@@ -1,0 +1,109 @@
+/*
+ * ccsig/shard.h — shards with identity: what one `ccsig scan --shard I/N`
+ * run was (which part of which path list, which archives it read or could
+ * not read, what it leaves for the merge to resolve), and the merge of such
+ * runs' summaries and credit manifests into exactly what one run over the
+ * whole list gives.
+ *
+ * A shard writes its identity into every summary and credit manifest
+ * (ccsig_summary.shard, ccsig_credit_map.shard): the shard index and count,
+ * a digest of the whole path list, the archives it was given (with their
+ * place in the list) and, for revisit records whose original may lie in
+ * another shard, what the merge needs to decide them: the open revisit
+ * (its own statements, status, URL, ...) and every original (response)
+ * the shard saw (its payload digest, record id, payload length and page
+ * statements). Such a revisit is counted by no shard; the merge resolves it
+ * against the originals of all shards, in the order of the path list, as
+ * one run does, and counts it once. A revisit resolved against an original
+ * in its own archive is settled in the shard.
+ *
+ * The merge (ccsig_merge_*) refuses a shard given twice, another path list
+ * or shard count, another profile, and, unless told to allow it, a missing
+ * shard; it names the missing shards and every unreadable archive.
+ *
+ * Memory: a shard owns its lists (ccsig_shard_free); a merge owns its
+ * documents (ccsig_merge_free). Allocation failures set `failed` or return
+ * CCSIG_ERR_NOMEM. Thread-safety: one object per thread, no global state.
+ */
+#ifndef CCSIG_SHARD_H
+#define CCSIG_SHARD_H
+
+#include "ccsig/credit.h"
+#include "ccsig/summary.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One archive a shard was given: its place in the whole list and, when it
+ * could not be read (or stopped being readable), why. */
+typedef struct ccsig_shard_archive {
+    uint64_t index; /* 0-based line of the path list */
+    char *name;
+    char *what; /* NULL: read */
+} ccsig_shard_archive;
+
+typedef struct ccsig_shard_data ccsig_shard_data; /* revisit data (opaque) */
+
+typedef struct ccsig_shard {
+    uint64_t index, count; /* I/N */
+    char list[32];         /* "fnv1a64:" and 16 hex digits: the whole path list */
+    uint64_t list_len;     /* archives in the whole list */
+    bool keep_unknown;     /* the scan's --unknown (records with no preference used) */
+    ccsig_shard_archive *archives;
+    size_t narchives, caparchives;
+    ccsig_shard_data *data;
+    bool failed; /* an allocation failed: the shard's record is incomplete */
+} ccsig_shard;
+
+/* A shard i/n of the list paths[0..npaths) (the whole list, every shard's
+ * archives, in order: its digest names the list). Fails (false) only when
+ * i >= n or memory runs out. */
+bool ccsig_shard_init(ccsig_shard *sh, uint64_t i, uint64_t n, const char *const *paths,
+                      size_t npaths);
+void ccsig_shard_free(ccsig_shard *sh);
+/* The list index of the k-th archive of the shard: i + k * n. */
+uint64_t ccsig_shard_list_index(const ccsig_shard *sh, uint64_t k);
+/* Record the k-th archive of the shard (in order; what NULL: read). */
+void ccsig_shard_add_archive(ccsig_shard *sh, uint64_t k, const char *name, const char *what);
+
+/* ---- merging shard outputs ---- */
+
+typedef struct ccsig_merge ccsig_merge;
+
+ccsig_status ccsig_merge_new(ccsig_merge **out, ccsig_error *err);
+void ccsig_merge_free(ccsig_merge *m);
+
+/* Add one document a scan wrote (summary or credit manifest, JSON), named
+ * name in messages; *type says which. Errors: those of
+ * ccsig_scan_output_read; CCSIG_ERR_USAGE (err->message says which) when
+ * its profile differs from the first document's, when it is a shard of
+ * another list or count, when the same shard's document of the same type
+ * was given already (the message names that input), or when sharded and
+ * unsharded documents are mixed. */
+ccsig_status ccsig_merge_add(ccsig_merge *m, const char *name, const char *p, size_t len,
+                             ccsig_scan_output_type *type, ccsig_error *err);
+
+/* After the last document: resolve the revisits left open by the shards
+ * and check that every shard is there. CCSIG_ERR_RANGE when a shard is
+ * missing and allow_missing is false (err->message names them: "shards
+ * 2/4, 3/4 of list fnv1a64:... missing"); with allow_missing the merge
+ * goes on and the summary names them. CCSIG_ERR_NOMEM. */
+ccsig_status ccsig_merge_finish(ccsig_merge *m, bool allow_missing, ccsig_error *err);
+
+/* The merged documents (valid until ccsig_merge_free), how many of each
+ * were given, and the shared profile (NULL before the first document). */
+ccsig_summary *ccsig_merge_summary(ccsig_merge *m);
+const ccsig_credit_map *ccsig_merge_credit(const ccsig_merge *m);
+const ccsig_scan_profile *ccsig_merge_profile(const ccsig_merge *m);
+size_t ccsig_merge_count(const ccsig_merge *m, ccsig_scan_output_type type);
+/* Shards missing among the documents of type (after finish): their
+ * indexes, ascending, in *idx (owned by the merge), and the shard count of
+ * the list in *count; returns how many (0 when none). */
+size_t ccsig_merge_missing(const ccsig_merge *m, ccsig_scan_output_type type, const uint64_t **idx,
+                           uint64_t *count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
