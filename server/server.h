@@ -88,6 +88,11 @@ typedef struct server {
 typedef struct rq_class {
     tier_id tier;
     bool keyed;
+    /* The request presented a key that was refused (malformed, unknown,
+     * wrong secret, revoked, rejected) or could not be looked up yet: it is
+     * answered 401 (or 429 for key lookups over their rate) and its
+     * X-Access-Class is "invalid-key", never a class it did not earn. */
+    bool key_refused;
     reuser_key key; /* when keyed */
 } rq_class;
 
@@ -186,6 +191,27 @@ void server_credit(const server *s, const char *path, const char *title, ccsig_c
 /* {"text","collection","url","signal"}. */
 void server_credit_json(const server *s, const char *path, const char *title, ccsig_category use,
                         ccsig_buf *out);
+
+/* ---- enforcement (server.c) ---- */
+
+/* The X-Access-Class of a request: its tier's name, or "invalid-key". */
+const char *rq_class_name(const rq_class *c);
+
+/* Whether the request's client may have the content at path (a file, a
+ * range of it, a search hit, a bulk archive member or manifest entry), by
+ * the library's decision (ccsig_decide) on the path's rule:
+ *   - people in browsers: always (the preferences govern machines);
+ *   - a key: for the use it registered (use is ignored), with the pledges
+ *     it made and, once approved, its public-interest purpose;
+ *   - automated clients without a key: for use with no pledge, or when use
+ *     is CCSIG_CAT_NONE (a file fetch states no use) for at least one use.
+ * d is filled with the decision that answered (result PERMITTED for
+ * browsers; for a refusal, missing names the conditions not pledged).
+ * Thread-safe; allocates nothing. */
+bool access_decide(const rq *r, const char *path, ccsig_category use, ccsig_decision *d);
+
+/* The reuser's profile of a keyed request (use, pledges, approved purpose). */
+void access_profile(const rq_class *c, ccsig_profile *out);
 
 /* ---- keys (server.c) ---- */
 
