@@ -368,6 +368,14 @@ static const struct {
     {CCSIG_COND_OPEN, "commit-open", "The AI system I build or use with the collection is open"},
 };
 
+unsigned pledges_from_form(const hu_form *f) {
+    unsigned c = 0;
+    for (size_t i = 0; i < sizeof commit_fields / sizeof commit_fields[0]; i++)
+        if (hu_form_has(f, commit_fields[i].field))
+            c |= commit_fields[i].bit;
+    return c;
+}
+
 static void field(ccsig_buf *b, const char *label, const char *name, const hu_form *f,
                   bool textarea, bool required) {
     const char *v = f ? hu_form_get(f, name) : NULL;
@@ -484,8 +492,9 @@ static void register_form(rq *r, reply *rp, const hu_form *f, const char *errors
         bool acc = f && hu_form_has(f, "accept");
         ccsig_buf_printf(b,
                          "<label><input type=\"checkbox\" name=\"accept\" value=\"yes\"%s> I "
-                         "accept these terms for the use I stated</label>\n</fieldset>\n",
-                         acc ? " checked" : "");
+                         "accept these terms (<a href=\"/terms/%s\" id=\"terms-link\">version "
+                         "%lld</a>) for the use I stated</label>\n</fieldset>\n",
+                         acc ? " checked" : "", s->terms.hash, (long long)s->terms.version);
     }
     ccsig_buf_puts(b, "<fieldset id=\"public\"><legend>Public-interest use</legend>\n<label>"
                       "Purpose <select name=\"purpose\">");
@@ -538,8 +547,8 @@ static void add_error(ccsig_buf *errs, ccsig_buf *plain, const char *msg) {
  * somewhere is named once, with the signal that asks for it and the form
  * field that pledges it. A use the preferences allow outright (or deny
  * without exception: no pledge lifts that) needs no pledge. */
-static void missing_pledges(const policy *p, ccsig_category use, unsigned commitments,
-                            ccsig_buf *errs, ccsig_buf *plain) {
+void pledges_missing(const policy *p, ccsig_category use, unsigned commitments, ccsig_buf *errs,
+                     ccsig_buf *plain) {
     ccsig_profile prof = {use, commitments, CCSIG_PURPOSE_NONE};
     unsigned missing = 0, named = 0;
     for (size_t i = 0; i < p->nrules; i++) {
@@ -633,13 +642,11 @@ void page_register(rq *r, reply *rp) {
     const char *credit = hu_form_get(&f, "credit"), *contribution = hu_form_get(&f, "contribution");
     const char *claim = hu_form_get(&f, "claim");
     if (k == KIND_BULK) {
-        for (size_t i = 0; i < sizeof commit_fields / sizeof commit_fields[0]; i++)
-            if (hu_form_has(&f, commit_fields[i].field))
-                u->commitments |= commit_fields[i].bit;
+        u->commitments = pledges_from_form(&f);
         if (!hu_form_has(&f, "accept"))
             add_error(&errs, &plain, "Accept the terms (accept=yes) to register for bulk reuse.");
         if (use && cat == (ccsig_category)u->use)
-            missing_pledges(p, cat, u->commitments, &errs, &plain);
+            pledges_missing(p, cat, u->commitments, &errs, &plain);
         if ((u->commitments & CCSIG_COND_CREDIT) && !text_ok(credit, 3, STORE_TEXT_MAX, true))
             add_error(&errs, &plain, "Say what credit you will give (3 to 1000 bytes of UTF-8).");
         if ((u->commitments &
@@ -692,6 +699,10 @@ void page_register(rq *r, reply *rp) {
     hu_form_free(&f);
     ccsig_buf_free(&errs);
     ccsig_buf_free(&plain);
+    /* Which version of the terms was accepted, when, from where, with
+     * which pledges. */
+    if (rc == 0)
+        rc = terms_record(s, u->id, u->use, u->commitments, r->addr);
     if (rc != 0) {
         free(u);
         reply_error(r, rp, 503, "Service unavailable", "The registration could not be stored.");
@@ -705,10 +716,12 @@ void page_register(rq *r, reply *rp) {
         ccsig_buf_printf(b,
                          "{\"key\":\"%s\",\"key_id\":\"%s\",\"reuser\":%lld,\"kind\":\"%s\","
                          "\"status\":\"%s\",\"tier\":\"%s\",\"rate\":%g,\"burst\":%g,"
-                         "\"quota\":%llu}\n",
+                         "\"quota\":%llu,\"terms\":",
                          key, u->key_id, (long long)u->id, reuser_kind_name(u->kind),
                          reuser_status_name(u->status), tier_name(tid), tt->rate, tt->burst,
                          (unsigned long long)tt->quota);
+        terms_ref_json(s, b);
+        ccsig_buf_puts(b, "}\n");
         reply_header(rp, "Content-Type", "application/json");
         rp->status = 201;
         sodium_memzero(key, sizeof key);
@@ -734,7 +747,11 @@ void page_register(rq *r, reply *rp) {
     hu_html(b, p->public_url);
     ccsig_buf_puts(b, "/bulk/manifest.jsonl</code></pre>\n");
     if (u->kind == KIND_BULK) {
-        ccsig_buf_puts(b, "<h2>What you agreed to</h2>\n<ul>");
+        ccsig_buf_printf(b,
+                         "<h2>What you agreed to</h2>\n<p>The collection's <a href=\"/terms/%s\">"
+                         "terms, version %lld</a> (SHA-256 <code>%s</code>), for %s:</p>\n<ul>",
+                         s->terms.hash, (long long)s->terms.version, s->terms.hash,
+                         ccsig_category_name((ccsig_category)u->use));
         for (size_t i = 0; i < sizeof commit_fields / sizeof commit_fields[0]; i++)
             if (u->commitments & commit_fields[i].bit) {
                 ccsig_buf_puts(b, "<li>");

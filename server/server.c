@@ -975,7 +975,8 @@ static void handle(rq *r, reply *rp) {
         reply_header(rp, "Allow", "GET, HEAD, POST");
         return;
     }
-    bool post_ok = id == R_REGISTER || id == R_ST_LOGIN || id == R_ST_LOGOUT || id == R_ST_ACTION;
+    bool post_ok = id == R_REGISTER || id == R_ST_LOGIN || id == R_ST_LOGOUT || id == R_ST_ACTION ||
+                   id == R_TERMS_ACCEPT;
     if (post && !post_ok) {
         reply_error(r, rp, 405, "Method not allowed", "Only forms are posted here.");
         reply_header(rp, "Allow", "GET, HEAD");
@@ -1001,6 +1002,8 @@ static void handle(rq *r, reply *rp) {
         steward_handle(r, rp);
         return;
     }
+    if (!terms_gate(r, rp))
+        return;
     if (get)
         policy_headers(s, r->path, rp);
     switch (id) {
@@ -1021,6 +1024,10 @@ static void handle(rq *r, reply *rp) {
         break;
     case R_REGISTER:
         page_register(r, rp);
+        break;
+    case R_TERMS:
+    case R_TERMS_ACCEPT:
+        page_terms(r, rp);
         break;
     case R_STYLE:
         page_style(r, rp);
@@ -1635,6 +1642,10 @@ int server_run(policy *pol, const serve_config *cfg) {
         goto out;
     }
     generate_all(&s);
+    if (terms_publish(&s, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsig serve: %s\n", err);
+        goto out;
+    }
     s.rl = rl_table_new(4096);
     s.led = ledger_start(s.st, !pol->ledger_sync_process);
     if (pol->ledger_sync_process && !strcmp(store_kind(s.st), "sqlite")) {
@@ -1759,5 +1770,6 @@ out:;
     ccsig_buf_free(&s.robots);
     ccsig_buf_free(&s.tdmrep);
     ccsig_buf_free(&s.declaration);
+    ccsig_buf_free(&s.terms_doc);
     return rc;
 }

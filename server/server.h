@@ -81,6 +81,8 @@ typedef struct server {
     int64_t started_s;
     ccsig_buf robots, tdmrep, declaration; /* generated once from the policy */
     char gen_etag[40];                     /* validator of the generated files */
+    ccsig_buf terms_doc;                   /* the current terms, JSON (terms.c) */
+    terms_rec terms;                       /* its version, hash and date */
     bool secure_cookies;                   /* public URL is https */
 } server;
 
@@ -175,6 +177,39 @@ void page_declaration(rq *r, reply *rp);
 void page_search(rq *r, reply *rp);
 void page_register(rq *r, reply *rp);
 void page_style(rq *r, reply *rp);
+
+/* The pledges (CCSIG_COND_*) a form's commit-* fields make. */
+unsigned pledges_from_form(const hu_form *f);
+/* Append to errs (HTML items) and plain (sentences) each condition that the
+ * CC signals attached to use ask for, over all the policy's rules, and that
+ * commitments lack (ccsig_decide per rule), naming the signal and the form
+ * field; nothing when the use is allowed outright or the pledges suffice. */
+void pledges_missing(const policy *p, ccsig_category use, unsigned commitments, ccsig_buf *errs,
+                     ccsig_buf *plain);
+
+/* ---- terms.c ---- */
+
+/* The terms document of a policy (canonical JSON, one line). */
+void terms_json(const policy *p, ccsig_buf *out);
+/* SHA-256 of a document, hex. */
+void terms_hash(const char *json, size_t len, char hex[STORE_HASH_HEX + 1]);
+/* Generate the current terms and record them (a new version when they
+ * differ from every earlier one); fills s->terms_doc and s->terms. */
+int terms_publish(server *s, char *err, size_t errlen);
+/* The stable URL of a version. */
+void terms_url(const server *s, const char *hash, ccsig_buf *out);
+/* {"version","hash","url"} of the current terms. */
+void terms_ref_json(const server *s, ccsig_buf *b);
+/* Record that reuser_id accepted the current terms now, from addr. */
+int terms_record(server *s, int64_t reuser_id, int use, unsigned commitments, const char *addr);
+/* False (and rp a 403 "New terms to accept") when a bulk key stands on an
+ * older version of the terms and the route is not one it needs to accept. */
+bool terms_gate(rq *r, reply *rp);
+/* /terms, /terms.json, /terms/HASH[.json], POST /terms/accept. */
+void page_terms(rq *r, reply *rp);
+/* Steward pages: a reuser's acceptances; every version. */
+void terms_acceptances_html(server *s, int64_t reuser_id, ccsig_buf *b);
+void terms_versions_html(server *s, ccsig_buf *b);
 
 /* ---- steward.c ---- */
 
