@@ -78,11 +78,13 @@ int reuser_status_parse(const char *s) {
 
 /* Version 4: the collection's terms, versioned (one row per distinct
  * document, numbered in the order first published, kept for ever so that
- * every version's URL stays valid), each reuser's acceptances (which
+ * every version's URL stays valid; numbered by the insert itself, as an
+ * identity column would skip the numbers of inserts that found the hash
+ * known), each reuser's acceptances (which
  * version, when, from which address, for which use, with which pledges)
  * and the version a reuser's key currently stands on. */
 #define V4_SQL(ID)                                                                                 \
-    "CREATE TABLE terms (version " ID ", hash TEXT NOT NULL UNIQUE,"                               \
+    "CREATE TABLE terms (version BIGINT PRIMARY KEY, hash TEXT NOT NULL UNIQUE,"                   \
     " published_ms BIGINT NOT NULL, json TEXT NOT NULL, html TEXT NOT NULL);"                      \
     "CREATE TABLE acceptances (id " ID ", reuser_id BIGINT NOT NULL, terms_hash TEXT NOT NULL,"    \
     " accepted_ms BIGINT NOT NULL, address TEXT NOT NULL, use_category TEXT NOT NULL,"             \

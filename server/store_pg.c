@@ -629,8 +629,11 @@ static int pg_terms_put(store *b, const char *hash, const char *json, const char
     snprintf(now, sizeof now, "%lld", (long long)now_ms);
     const char *params[4] = {hash, now, json, html};
     if (simple((pg_store *)b, "terms insert",
-               "INSERT INTO terms (hash, published_ms, json, html) VALUES ($1, $2, $3, $4)"
-               " ON CONFLICT (hash) DO NOTHING",
+               "INSERT INTO terms (version, hash, published_ms, json, html)"
+               " SELECT (SELECT coalesce(max(version), 0) + 1 FROM terms), $1::text,"
+               " $2::bigint, $3::text, $4::text"
+               " WHERE NOT EXISTS (SELECT 1 FROM terms WHERE hash = $1::text)"
+               " ON CONFLICT DO NOTHING",
                4, params) != 0)
         return -1;
     return pg_terms_get(b, hash, out, NULL, NULL) == 1 ? 0 : -1;

@@ -782,8 +782,10 @@ static int sq_terms_put(store *b, const char *hash, const char *json, const char
     sq_store *s = (sq_store *)b;
     sconn *c = acquire(s);
     int rc = -1;
-    sqlite3_stmt *st = prep(c, "INSERT INTO terms (hash, published_ms, json, html)"
-                               " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (hash) DO NOTHING");
+    sqlite3_stmt *st = prep(c, "INSERT INTO terms (version, hash, published_ms, json, html)"
+                               " SELECT (SELECT coalesce(max(version), 0) + 1 FROM terms), ?1, ?2,"
+                               " ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM terms WHERE hash = ?1)"
+                               " ON CONFLICT DO NOTHING");
     if (st) {
         sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, now_ms);

@@ -14,24 +14,7 @@
 # pg_ctl from Debian's postgresql) and stops it afterwards.
 set -u
 BACKEND=${1:?usage: matrix.sh sqlite|postgresql}
-: "${CCSIG:?CCSIG (the ccsig binary) is not set: run through ctest}"
-DIR=$(mktemp -d /tmp/ccsig-matrix-XXXXXX)
-SERVER_PID='' PG_DATA='' FAILS=0 CHECKS=0
-PGBIN=''
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    [ -n "$PG_DATA" ] && as_pg "$PGBIN/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1
-    rm -rf "$DIR"
-}
-trap cleanup EXIT
-
-fail() { FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
-# expect WHAT GOT WANT
-expect() {
-    CHECKS=$((CHECKS + 1))
-    [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
-}
+. "$(dirname "$0")/lib.sh"
 
 # ---- the fixture collection and its policy ----
 C=$DIR/coll
@@ -108,42 +91,10 @@ expr_of() { # the Content-Usage expression the archive records for FILE
 }
 
 # ---- the database and the gateway ----
-if [ "$BACKEND" = postgresql ]; then
-    PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-    [ -x "$PGBIN/initdb" ] || { echo "PostgreSQL server binaries not found (scripts/bootstrap installs postgresql)"; exit 1; }
-    [ "$(id -u)" = 0 ] && chown postgres "$DIR"
-    PG_DATA=$DIR/pgdata
-    as_pg "$PGBIN/initdb" -D "$PG_DATA" -A trust -U postgres -E UTF8 --no-sync >/dev/null || exit 1
-    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    as_pg "$PGBIN/pg_ctl" -D "$PG_DATA" -l "$DIR/postgres.log" -w -t 60 \
-        -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null || exit 1
-    DB="postgresql://postgres@127.0.0.1:$PORT/postgres"
-else
-    DB="sqlite:$DIR/serve.db"
-fi
+start_db
 printf 'matrix steward passphrase\n' | "$CCSIG" serve --db "$DB" --set-password steward >/dev/null 2>&1 ||
     { echo "--set-password failed"; exit 1; }
-"$CCSIG" serve --collection "$C" --policy "$DIR/policy.yaml" --db "$DB" --quiet \
-    --listen 127.0.0.1:0 --public-url https://matrix.example \
-    >"$DIR/out" 2>"$DIR/err" &
-SERVER_PID=$!
-U=''
-for _ in $(seq 300); do
-    U=$(sed -n 's|^listening on \(http://[^/]*\)/.*|\1|p' "$DIR/out")
-    [ -n "$U" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$DIR/err"; exit 1; }
-    sleep 0.1
-done
-[ -n "$U" ] || { echo "the gateway did not start"; cat "$DIR/err"; exit 1; }
-
-BROWSER=(-A 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' -H 'Accept-Language: en')
-BOT=(-A 'MatrixBot/1.0 (+https://bot.example/)')
-
-# status and class of a request: "STATUS CLASS"
-status_class() {
-    curl -s -o /dev/null -D "$DIR/h" -w '%{http_code}' "$@" >"$DIR/code"
-    printf '%s %s' "$(cat "$DIR/code")" "$(tr -d '\r' <"$DIR/h" | sed -n 's/^X-Access-Class: //Ip' | head -1)"
-}
+start_gateway --collection "$C" --policy "$DIR/policy.yaml" --public-url https://matrix.example
 
 # Every way to the content, for one client (curl arguments in "$@").
 # NAME: the row's label; CLASS: the X-Access-Class expected; CAN FILE:
@@ -288,14 +239,8 @@ for use in train-ai ai-use search; do
 done
 
 # The steward approves the claims and revokes one bulk key.
-J=$DIR/jar
-login=$(curl -s -c "$J" "${BROWSER[@]}" "$U/steward/login")
-token=$(printf '%s' "$login" | sed -n 's/.*name="login_token" value="\([^"]*\)".*/\1/p')
-curl -s -o /dev/null -b "$J" -c "$J" "${BROWSER[@]}" -d "login_token=$token" -d name=steward \
-    -d 'password=matrix steward passphrase' "$U/steward/login"
-csrf=$(curl -s -b "$J" "${BROWSER[@]}" "$U/steward/" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
-[ -n "$csrf" ] || fail "steward login"
-act() { curl -s -o /dev/null -w '%{http_code}' -b "$J" "${BROWSER[@]}" -d "csrf=$csrf" "$U/steward/reusers/$1/$2"; }
+steward_login steward 'matrix steward passphrase'
+act() { steward_act "$@"; }
 for use in train-ai ai-use search; do
     expect "approve ${PUB_ID[$use]}" "$(act "${PUB_ID[$use]}" approve)" 303
     ways "public-interest($use)" public-interest yes_all "$use" 200 -H "Authorization: Bearer ${PUB_KEY[$use]}" "${BOT[@]}"
@@ -313,5 +258,4 @@ for k in "$BAD" "$REVOKED_KEY" "ccsig_short" "${REVOKED_KEY%?}x"; do
     done
 done
 
-echo "$BACKEND: $CHECKS checks, $FAILS failed"
-[ "$FAILS" = 0 ]
+finish "matrix $BACKEND"
