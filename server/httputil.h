@@ -66,6 +66,8 @@ typedef enum route_id {
     R_BULK_OTHER,    /* anything else under /bulk/ (404) */
     R_TERMS,         /* /terms, /terms.json, /terms/<hash>[.json] */
     R_TERMS_ACCEPT,  /* /terms/accept (POST, with a key) */
+    R_RECEIPT,       /* /receipt (with a key) */
+    R_RECEIPT_KEY,   /* /.well-known/ccsig-receipt-key */
     R_ST_HOME,       /* /steward or /steward/ */
     R_ST_LOGIN,      /* /steward/login */
     R_ST_LOGOUT,     /* /steward/logout */

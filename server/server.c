@@ -988,7 +988,7 @@ static void handle(rq *r, reply *rp) {
      * Registrations have their own limit (page_register), the steward's
      * pages their login limit. */
     bool exempt = id == R_ROBOTS || id == R_TDMREP || id == R_STYLE || id == R_REGISTER ||
-                  hu_route_steward(id);
+                  id == R_RECEIPT_KEY || hu_route_steward(id);
     bool admitted = admit(r, rp, exempt);
     reply_header_static(rp, "X-Access-Class", rq_class_name(&r->cls));
     if (!admitted)
@@ -1028,6 +1028,12 @@ static void handle(rq *r, reply *rp) {
     case R_TERMS:
     case R_TERMS_ACCEPT:
         page_terms(r, rp);
+        break;
+    case R_RECEIPT:
+        page_receipt(r, rp);
+        break;
+    case R_RECEIPT_KEY:
+        page_receipt_key(r, rp);
         break;
     case R_STYLE:
         page_style(r, rp);
@@ -1642,7 +1648,7 @@ int server_run(policy *pol, const serve_config *cfg) {
         goto out;
     }
     generate_all(&s);
-    if (terms_publish(&s, err, sizeof err) != 0) {
+    if (terms_publish(&s, err, sizeof err) != 0 || receipt_key_load(&s, err, sizeof err) != 0) {
         fprintf(stderr, "ccsig serve: %s\n", err);
         goto out;
     }
@@ -1771,5 +1777,6 @@ out:;
     ccsig_buf_free(&s.tdmrep);
     ccsig_buf_free(&s.declaration);
     ccsig_buf_free(&s.terms_doc);
+    sodium_memzero(s.sign_sk, sizeof s.sign_sk);
     return rc;
 }

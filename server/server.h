@@ -83,7 +83,9 @@ typedef struct server {
     char gen_etag[40];                     /* validator of the generated files */
     ccsig_buf terms_doc;                   /* the current terms, JSON (terms.c) */
     terms_rec terms;                       /* its version, hash and date */
-    bool secure_cookies;                   /* public URL is https */
+    unsigned char sign_sk[64];             /* receipt signing key (receipt.c) */
+    unsigned char sign_pk[32];
+    bool secure_cookies; /* public URL is https */
 } server;
 
 /* The access class a request was given. */
@@ -210,6 +212,16 @@ void page_terms(rq *r, reply *rp);
 /* Steward pages: a reuser's acceptances; every version. */
 void terms_acceptances_html(server *s, int64_t reuser_id, ccsig_buf *b);
 void terms_versions_html(server *s, ccsig_buf *b);
+
+/* ---- receipt.c ---- */
+
+/* Read the gateway's receipt signing key from the store (made and stored
+ * at the first start). */
+int receipt_key_load(server *s, char *err, size_t errlen);
+/* GET /.well-known/ccsig-receipt-key. */
+void page_receipt_key(rq *r, reply *rp);
+/* GET /receipt: the key's signed usage statement. */
+void page_receipt(rq *r, reply *rp);
 
 /* ---- steward.c ---- */
 

@@ -82,7 +82,8 @@ int reuser_status_parse(const char *s) {
  * identity column would skip the numbers of inserts that found the hash
  * known), each reuser's acceptances (which
  * version, when, from which address, for which use, with which pledges)
- * and the version a reuser's key currently stands on. */
+ * and the version a reuser's key currently stands on; the gateway's Ed25519
+ * key for usage receipts (one row, shared by every gateway of the store). */
 #define V4_SQL(ID)                                                                                 \
     "CREATE TABLE terms (version BIGINT PRIMARY KEY, hash TEXT NOT NULL UNIQUE,"                   \
     " published_ms BIGINT NOT NULL, json TEXT NOT NULL, html TEXT NOT NULL);"                      \
@@ -90,7 +91,9 @@ int reuser_status_parse(const char *s) {
     " accepted_ms BIGINT NOT NULL, address TEXT NOT NULL, use_category TEXT NOT NULL,"             \
     " commitments INTEGER NOT NULL);"                                                              \
     "CREATE INDEX acceptances_reuser ON acceptances (reuser_id, id);"                              \
-    "ALTER TABLE reusers ADD COLUMN terms_hash TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE reusers ADD COLUMN terms_hash TEXT NOT NULL DEFAULT '';"                          \
+    "CREATE TABLE signing_key (id INTEGER PRIMARY KEY CHECK (id = 1),"                             \
+    " secret_key TEXT NOT NULL, created_ms BIGINT NOT NULL);"
 
 static const migration migrations[] = {
     {1, COMMON_V1("INTEGER PRIMARY KEY AUTOINCREMENT"),
@@ -277,6 +280,11 @@ int store_accept(store *s, const acceptance *a) {
 int store_acceptances(store *s, int64_t reuser_id, int (*cb)(void *, const acceptance *),
                       void *arg) {
     return s->ops->acceptances(s, reuser_id, cb, arg);
+}
+
+int store_signing_key(store *s, const char *fresh_hex, int64_t now_ms,
+                      char out_hex[STORE_SECRET_HEX + 1]) {
+    return s->ops->signing_key(s, fresh_hex, now_ms, out_hex);
 }
 
 int store_journal_offset(store *s, const char *name, int64_t *off) {

@@ -201,6 +201,13 @@ int store_accept(store *s, const acceptance *a);
 int store_acceptances(store *s, int64_t reuser_id, int (*cb)(void *, const acceptance *),
                       void *arg);
 
+/* The gateway's receipt signing key (an Ed25519 secret key, hex): the
+ * stored one, or fresh_hex stored now when there is none yet (several
+ * gateways starting together agree on one). */
+#define STORE_SECRET_HEX 128
+int store_signing_key(store *s, const char *fresh_hex, int64_t now_ms,
+                      char out_hex[STORE_SECRET_HEX + 1]);
+
 /* ---- the ledger's journal (journal.h; SQLite only) ---- */
 
 /* The byte offset of the journal name imported so far (0 when none). */
@@ -260,6 +267,7 @@ typedef struct store_ops {
     int (*terms_list)(store *, int (*)(void *, const terms_rec *), void *);
     int (*accept)(store *, const acceptance *);
     int (*acceptances)(store *, int64_t, int (*)(void *, const acceptance *), void *);
+    int (*signing_key)(store *, const char *, int64_t, char *);
 } store_ops;
 
 struct store {

@@ -715,6 +715,31 @@ static int pg_acceptances(store *b, int64_t reuser_id, int (*cb)(void *, const a
     return rc;
 }
 
+static int pg_signing_key(store *b, const char *fresh_hex, int64_t now_ms, char *out_hex) {
+    pg_store *s = (pg_store *)b;
+    char now[24];
+    snprintf(now, sizeof now, "%lld", (long long)now_ms);
+    const char *params[2] = {fresh_hex, now};
+    if (simple(s, "signing key",
+               "INSERT INTO signing_key (id, secret_key, created_ms) VALUES (1, $1, $2)"
+               " ON CONFLICT DO NOTHING",
+               2, params) != 0)
+        return -1;
+    PGconn *c = acquire(s);
+    PGresult *res =
+        run(c, "signing key", "SELECT secret_key FROM signing_key WHERE id = 1", 0, NULL);
+    int rc = -1;
+    if (res) {
+        if (PQntuples(res) == 1) {
+            cp(out_hex, STORE_SECRET_HEX + 1, PQgetvalue(res, 0, 0));
+            rc = 0;
+        }
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
 static void pg_close(store *b) {
     pg_store *s = (pg_store *)b;
     for (unsigned i = 0; i < s->nconns; i++)
@@ -753,7 +778,8 @@ static const store_ops pg_ops = {pg_close,
                                  pg_terms_get,
                                  pg_terms_list,
                                  pg_accept,
-                                 pg_acceptances};
+                                 pg_acceptances,
+                                 pg_signing_key};
 
 static int pg_migrate(PGconn *c, char *err, size_t errlen) {
     PGresult *res = PQexec(c, "SELECT pg_advisory_lock(6363736966)");

@@ -905,6 +905,28 @@ static int sq_acceptances(store *b, int64_t reuser_id, int (*cb)(void *, const a
     return rc;
 }
 
+static int sq_signing_key(store *b, const char *fresh_hex, int64_t now_ms, char *out_hex) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *ins = prep(c, "INSERT INTO signing_key (id, secret_key, created_ms)"
+                                " VALUES (1, ?1, ?2) ON CONFLICT DO NOTHING");
+    sqlite3_stmt *sel = prep(c, "SELECT secret_key FROM signing_key WHERE id = 1");
+    if (ins && sel) {
+        sqlite3_bind_text(ins, 1, fresh_hex, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 2, now_ms);
+        if (sqlite3_step(ins) == SQLITE_DONE && sqlite3_step(sel) == SQLITE_ROW) {
+            col_text(sel, 0, out_hex, STORE_SECRET_HEX + 1);
+            rc = 0;
+        } else
+            log_err(c->db, "signing key");
+    }
+    sqlite3_finalize(ins);
+    sqlite3_finalize(sel);
+    release(s, c);
+    return rc;
+}
+
 static void sq_close(store *b) {
     sq_store *s = (sq_store *)b;
     for (unsigned i = 0; i < s->nconns; i++) {
@@ -954,7 +976,8 @@ static const store_ops sq_ops = {sq_close,
                                  sq_terms_get,
                                  sq_terms_list,
                                  sq_accept,
-                                 sq_acceptances};
+                                 sq_acceptances,
+                                 sq_signing_key};
 
 static int migrate(sqlite3 *db, char *err, size_t errlen) {
     char *msg = NULL;

@@ -166,7 +166,8 @@ bool terms_gate(rq *r, reply *rp) {
         return true;
     /* What a reuser needs to read and accept the terms stays open. */
     if (id == R_TERMS || id == R_TERMS_ACCEPT || id == R_ROBOTS || id == R_TDMREP ||
-        id == R_STYLE || id == R_DECLARATION || id == R_REGISTER)
+        id == R_STYLE || id == R_DECLARATION || id == R_REGISTER || id == R_RECEIPT ||
+        id == R_RECEIPT_KEY)
         return true;
     /* The cache may predate an acceptance made on another gateway. */
     reuser *u = malloc(sizeof *u);

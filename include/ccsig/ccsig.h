@@ -32,6 +32,7 @@
 #include "ccsig/robots_store.h"
 #include "ccsig/scan.h"
 #include "ccsig/scan_session.h"
+#include "ccsig/receipt.h"
 #include "ccsig/sf.h"
 #include "ccsig/sources.h"
 #include "ccsig/summary.h"

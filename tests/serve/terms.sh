@@ -5,7 +5,9 @@
 # with which pledges; a change of the preferences publishes a new version
 # and a bulk key is refused (403 "New terms to accept") until it accepts it;
 # older versions stay at their URL; the steward pages show the history.
-# Rates are not terms: changing them publishes no new version.
+# Rates are not terms: changing them publishes no new version. Then a
+# usage receipt: signed by the gateway, verified offline with
+# `ccsig receipt verify`, failing when changed or checked against another key.
 #
 #   usage: terms.sh sqlite|postgresql      (CCSIG: the ccsig binary)
 set -u
@@ -122,4 +124,37 @@ for h in "$H1" "$H2"; do
     case "$dash" in *"href=\"/terms/$h\""*) got=yes ;; *) got=no ;; esac
     expect "dashboard lists terms ${h:0:8}" "$got" yes
 done
+# ---- a usage receipt, signed by the gateway, verified offline ----
+curl -s "$U/.well-known/ccsig-receipt-key" >"$DIR/gateway.key"
+grep -qE '^ccsig-receipt-key/1 ed25519 [A-Za-z0-9+/]{43}=$' "$DIR/gateway.key" ||
+    fail "published key: $(cat "$DIR/gateway.key")"
+CHECKS=$((CHECKS + 1))
+sleep 1 # the journal's importer moves the last records into the ledger
+today=$(date -u +%F)
+expect "receipt" "$(curl -s -o "$DIR/receipt.txt" -w '%{http_code}' "${AUTH[@]}" "$U/receipt?from=$today&to=$today")" 200
+expect "receipt without a key" "$(curl -s -o /dev/null -w '%{http_code}' "$U/receipt")" 401
+expect "receipt with a bad period" "$(curl -s -o /dev/null -w '%{http_code}' "${AUTH[@]}" "$U/receipt?from=2026-12-09&to=2026-12-01")" 400
+field() { sed -n "s/^$1: //p" "$DIR/receipt.txt"; }
+expect "receipt reuser" "$(field reuser)" "$ID ${KEY:6:12} Acme"
+expect "receipt use" "$(field use)" "ai-use"
+expect "receipt period" "$(field from) $(field to)" "${today}T00:00:00Z $(date -u -d "$today + 1 day" +%F)T00:00:00Z"
+expect "receipt terms" "$(field terms | cut -d' ' -f1,2,5,6)" "1 $H1 pledges credit
+2 $H2 pledges credit,ecosystem-contribution"
+expect "receipt fetched" "$(field fetched | awk '{print $1, $3}')" "3 /letters/1850.txt
+1 /terms"
+expect "receipt verifies" "$("$CCSIG" receipt verify --key "$DIR/gateway.key" "$DIR/receipt.txt" >/dev/null 2>&1; echo $?)" 0
+sed 's/^fetched: 3 /fetched: 2 /' "$DIR/receipt.txt" >"$DIR/tampered.txt"
+cmp -s "$DIR/receipt.txt" "$DIR/tampered.txt" && fail "the tampering changed nothing"
+expect "a changed receipt fails" "$("$CCSIG" receipt verify --key "$DIR/gateway.key" "$DIR/tampered.txt" 2>&1; echo "exit $?")" \
+    "$DIR/tampered.txt: error: the signature does not match: the receipt was changed
+exit 1"
+printf 'ccsig-receipt-key/1 ed25519 %s\n' "$(head -c 32 /dev/urandom | base64)" >"$DIR/other.key"
+expect "another key fails" "$("$CCSIG" receipt verify --key "$DIR/other.key" "$DIR/receipt.txt" 2>&1; echo "exit $?")" \
+    "$DIR/receipt.txt: error: signed by another key than the one given
+exit 1"
+# The key survives a restart (kept in the database): an old receipt still
+# verifies against the key published after it.
+stop_gateway
+serve
+expect "the key is kept" "$(curl -s "$U/.well-known/ccsig-receipt-key")" "$(cat "$DIR/gateway.key")"
 finish "terms $BACKEND"
