@@ -580,6 +580,19 @@ void pledges_missing(const policy *p, ccsig_category use, unsigned commitments, 
     }
 }
 
+bool form_read(const rq *r, reply *rp, hu_form *f) {
+    if (!hu_form_ctype(rq_header(r, "Content-Type"))) {
+        reply_error(r, rp, 415, "Unsupported form",
+                    "Send the form as application/x-www-form-urlencoded.");
+        return false;
+    }
+    if (hu_form_parse(f, r->body, r->body_len) != 0) {
+        reply_error(r, rp, 400, "Bad request", "The form could not be read.");
+        return false;
+    }
+    return true;
+}
+
 void page_register(rq *r, reply *rp) {
     server *s = r->srv;
     const policy *p = s->pol;
@@ -599,17 +612,9 @@ void page_register(rq *r, reply *rp) {
         reply_header(rp, "Retry-After", "%lld", (long long)((wait + 999999) / 1000000));
         return;
     }
-    const char *ctype = rq_header(r, "Content-Type");
     hu_form f;
-    if (!hu_form_ctype(ctype)) {
-        reply_error(r, rp, 415, "Unsupported form",
-                    "Send the form as application/x-www-form-urlencoded.");
+    if (!form_read(r, rp, &f))
         return;
-    }
-    if (hu_form_parse(&f, r->body, r->body_len) != 0) {
-        reply_error(r, rp, 400, "Bad request", "The form could not be read.");
-        return;
-    }
     bool json = hu_wants_json(rq_header(r, "Accept"), rq_arg(r, "format"));
     ccsig_buf errs = CCSIG_BUF_INIT, plain = CCSIG_BUF_INIT;
     reuser *u = calloc(1, sizeof *u);

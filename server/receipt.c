@@ -52,6 +52,20 @@ void page_receipt_key(rq *r, reply *rp) {
     reply_header(rp, "Cache-Control", "max-age=3600");
 }
 
+/* Room for one more element of size sz in *v (n used of *cap): false when
+ * out of memory (*v unchanged). */
+static bool grow(void **v, size_t *cap, size_t n, size_t sz) {
+    if (n < *cap)
+        return true;
+    size_t c = *cap ? 2 * *cap : 16;
+    void *nv = realloc(*v, c * sz);
+    if (!nv)
+        return false;
+    *v = nv;
+    *cap = c;
+    return true;
+}
+
 /* One fetched path: its 2xx requests and bytes. */
 typedef struct fetched {
     char *path;
@@ -78,18 +92,8 @@ static int on_record(void *arg, const ledger_rec *l) {
     /* What it fetched: content (GET, HEAD), not forms it posted. */
     if (strcmp(l->method, "GET") != 0 && strcmp(l->method, "HEAD") != 0)
         return 0;
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : 64;
-        fetched *v = realloc(g->v, cap * sizeof *v);
-        if (!v) {
-            g->oom = true;
-            return 1;
-        }
-        g->v = v;
-        g->cap = cap;
-    }
-    g->v[g->n].path = strdup(l->path);
-    if (!g->v[g->n].path) {
+    if (!grow((void **)&g->v, &g->cap, g->n, sizeof *g->v) ||
+        !(g->v[g->n].path = strdup(l->path))) {
         g->oom = true;
         return 1;
     }
@@ -112,14 +116,8 @@ static int on_acc(void *arg, const acceptance *a) {
     terms_acc *t = arg;
     if (a->accepted_ms >= t->to_ms)
         return 0;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 8;
-        acceptance *v = realloc(t->v, cap * sizeof *v);
-        if (!v)
-            return 1;
-        t->v = v;
-        t->cap = cap;
-    }
+    if (!grow((void **)&t->v, &t->cap, t->n, sizeof *t->v))
+        return 1;
     t->v[t->n++] = *a;
     return 0;
 }
@@ -177,12 +175,8 @@ static int build(server *s, const reuser *u, int64_t from_ms, int64_t to_ms, con
 
 void page_receipt(rq *r, reply *rp) {
     server *s = r->srv;
-    if (!r->cls.keyed || r->cls.key_refused) {
-        reply_error(r, rp, 401, "Key required",
-                    "A usage receipt is made for a key: send 'Authorization: Bearer <key>'.");
-        reply_header(rp, "WWW-Authenticate", "Bearer realm=\"ccsig\"");
+    if (!require_key(r, rp, "A usage receipt"))
         return;
-    }
     reuser *u = malloc(sizeof *u);
     if (!u || store_reuser_get(s->st, r->cls.key.id, u) != 1) {
         free(u);

@@ -513,6 +513,16 @@ bool access_decide(const rq *r, const char *path, ccsig_category use, ccsig_deci
     return false;
 }
 
+bool require_key(const rq *r, reply *rp, const char *why) {
+    if (r->cls.keyed && !r->cls.key_refused)
+        return true;
+    char m[300];
+    snprintf(m, sizeof m, "%s needs a key: send 'Authorization: Bearer <key>'.", why);
+    reply_error(r, rp, 401, "Key required", m);
+    reply_header(rp, "WWW-Authenticate", "Bearer realm=\"ccsig\"");
+    return false;
+}
+
 /* The 403 for content the client's use and pledges do not permit: which
  * use, the path's Content-Usage and what is missing (the conditions not
  * pledged, or a plain deny that no pledge lifts). */

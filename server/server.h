@@ -257,6 +257,15 @@ const char *rq_class_name(const rq_class *c);
  * Thread-safe; allocates nothing. */
 bool access_decide(const rq *r, const char *path, ccsig_category use, ccsig_decision *d);
 
+/* For endpoints that act for a key (terms acceptance, receipts): true when
+ * the request carries a valid key; otherwise rp is a 401 saying what the
+ * key is needed for (why: a sentence). */
+bool require_key(const rq *r, reply *rp, const char *why);
+
+/* Read a posted form (application/x-www-form-urlencoded) into f: false and
+ * rp a 415 or 400 otherwise. On success free f with hu_form_free. */
+bool form_read(const rq *r, reply *rp, hu_form *f);
+
 /* The reuser's profile of a keyed request (use, pledges, approved purpose). */
 void access_profile(const rq_class *c, ccsig_profile *out);
 

@@ -255,22 +255,9 @@ static void terms_page(rq *r, reply *rp, const terms_rec *t, const ccsig_buf *ht
  * its pledges (the ones it has when it states none). */
 static void accept_post(rq *r, reply *rp) {
     server *s = r->srv;
-    if (!r->cls.keyed || r->cls.key_refused) {
-        reply_error(r, rp, 401, "Key required",
-                    "Accepting the terms needs the key: send 'Authorization: Bearer <key>'.");
-        reply_header(rp, "WWW-Authenticate", "Bearer realm=\"ccsig\"");
-        return;
-    }
     hu_form f;
-    if (!hu_form_ctype(rq_header(r, "Content-Type"))) {
-        reply_error(r, rp, 415, "Unsupported form",
-                    "Send the form as application/x-www-form-urlencoded.");
+    if (!require_key(r, rp, "Accepting the terms") || !form_read(r, rp, &f))
         return;
-    }
-    if (hu_form_parse(&f, r->body, r->body_len) != 0) {
-        reply_error(r, rp, 400, "Bad request", "The form could not be read.");
-        return;
-    }
     const char *th = hu_form_get(&f, "terms");
     ccsig_buf errs = CCSIG_BUF_INIT, plain = CCSIG_BUF_INIT;
     if (!hu_form_has(&f, "accept"))
