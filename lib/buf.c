@@ -152,6 +152,8 @@ const char *ccsig_status_name(ccsig_status s) {
         return "usage";
     case CCSIG_ERR_UNSUPPORTED:
         return "unsupported";
+    case CCSIG_ERR_SIGNATURE:
+        return "signature";
     }
     return "unknown";
 }

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "ccsig/alloc.h"
 #include "httputil.h"
 
 struct coll {
@@ -241,7 +242,8 @@ static int add_file(walk *w, const char *rel, const struct stat *st) {
     char *d = strdup(rel);
     if (!d)
         return -1;
-    w->out->v[w->out->n++] = (coll_file){d, (uint64_t)st->st_size, (int64_t)st->st_mtim.tv_sec};
+    w->out->v[w->out->n++] =
+        (coll_file){d, (uint64_t)st->st_size, (int64_t)st->st_mtim.tv_sec, NULL};
     return 0;
 }
 
@@ -319,26 +321,35 @@ int coll_list_files(coll *c, coll_list *out) {
 }
 
 void coll_list_free(coll_list *l) {
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].rel);
+        ccsig_free(l->v[i].pax);
+    }
     free(l->v);
     memset(l, 0, sizeof *l);
 }
 
 /* ---- tar ---- */
 
+/* Entries may carry pax records of their own (per-file terms) besides a
+ * long path, so an entry's headers are allocated to their size: the pax
+ * header, its data blocks and the ustar header. Entry 0 is the in-memory
+ * member when there is one; entry i is files.v[i - has_mem] otherwise. */
 typedef struct tar_entry {
     uint64_t off;      /* where this entry's headers start */
     uint64_t data_off; /* where its data starts */
     uint64_t size;     /* data size announced */
-    char hdr[2048];    /* [pax header + its data (1-2 blocks)] + ustar header */
-    unsigned hdr_len;
+    char *hdr;         /* [pax header + its data] + ustar header */
+    size_t hdr_len;
 } tar_entry;
 
 struct tar_stream {
     coll *c;
     coll_list files;
+    bool has_mem;  /* entry 0 is mem */
+    ccsig_buf mem; /* the in-memory member's data */
     tar_entry *e;
+    size_t ne;
     uint64_t total;
     size_t cur; /* cache: entry whose fd is open */
     int cur_fd;
@@ -375,67 +386,106 @@ static void ustar_header(char *h, const char *name, const char *prefix, uint64_t
     h[155] = ' ';
 }
 
-static void build_entry(tar_entry *e, const coll_file *f) {
-    const char *rel = f->rel;
-    size_t n = strlen(rel);
-    e->hdr_len = 0;
-    if (n < 100) {
-        ustar_header(e->hdr, rel, NULL, f->size, f->mtime, '0');
-        e->hdr_len = 512;
-        return;
-    }
-    /* Split into prefix (<= 154) and name (<= 99) at a '/'. */
-    for (size_t i = n; i-- > 0;) {
-        if (rel[i] == '/' && i <= 154 && n - i - 1 <= 99 && n - i - 1 > 0) {
-            char prefix[156];
-            memcpy(prefix, rel, i);
-            prefix[i] = '\0';
-            ustar_header(e->hdr, rel + i + 1, prefix, f->size, f->mtime, '0');
-            e->hdr_len = 512;
-            return;
-        }
-    }
-    /* A pax extended header carries the full path (at most 1024 bytes). */
-    char rec[1100];
-    size_t body = strlen(" path=\n") + n;
+void tar_pax_record(ccsig_buf *out, const char *key, const char *value) {
+    /* "LEN key=value\n", where LEN counts itself. */
+    size_t body = strlen(key) + strlen(value) + 3; /* ' ', '=', '\n' */
     size_t len = body + 1;
     while ((size_t)snprintf(NULL, 0, "%zu", len) + body != len)
         len++;
-    snprintf(rec, sizeof rec, "%zu path=%s\n", len, rel);
-    ustar_header(e->hdr, "PaxHeader", NULL, len, f->mtime, 'x');
-    memset(e->hdr + 512, 0, 512);
-    memcpy(e->hdr + 512, rec, len < 512 ? len : 512);
-    unsigned pax_blocks = (unsigned)((len + 511) / 512);
-    if (pax_blocks > 1) {
-        memset(e->hdr + 1024, 0, 512);
-        memcpy(e->hdr + 1024, rec + 512, len - 512);
-    }
-    char shortname[100];
-    snprintf(shortname, sizeof shortname, "%.99s", rel + n - (n > 99 ? 99 : n));
-    ustar_header(e->hdr + 512 + 512 * pax_blocks, shortname, NULL, f->size, f->mtime, '0');
-    e->hdr_len = 512 + 512 * pax_blocks + 512;
+    ccsig_buf_printf(out, "%zu %s=%s\n", len, key, value);
 }
 
-tar_stream *tar_new(coll *c, coll_list *files) {
+/* An entry's headers: plain ustar when the name fits (split at a '/' into
+ * prefix and name) and there are no records of its own; otherwise a pax
+ * header with the full path and the records, then ustar. 0, or -1 when
+ * out of memory. */
+static int build_entry(tar_entry *e, const char *rel, uint64_t size, int64_t mtime,
+                       const char *pax) {
+    size_t n = strlen(rel);
+    char name[100], prefix[156];
+    bool fits = false;
+    prefix[0] = '\0';
+    if (n < 100) {
+        snprintf(name, sizeof name, "%s", rel);
+        fits = true;
+    } else {
+        for (size_t i = n; i-- > 0;)
+            if (rel[i] == '/' && i <= 154 && n - i - 1 <= 99 && n - i - 1 > 0) {
+                memcpy(prefix, rel, i);
+                prefix[i] = '\0';
+                snprintf(name, sizeof name, "%s", rel + i + 1);
+                fits = true;
+                break;
+            }
+    }
+    ccsig_buf rec = CCSIG_BUF_INIT;
+    if (!fits) {
+        tar_pax_record(&rec, "path", rel);
+        snprintf(name, sizeof name, "%.99s", rel + n - (n > 99 ? 99 : n));
+        prefix[0] = '\0';
+    }
+    if (pax)
+        ccsig_buf_puts(&rec, pax);
+    if (ccsig_buf_failed(&rec)) {
+        ccsig_buf_free(&rec);
+        return -1;
+    }
+    size_t pax_blocks = (rec.len + 511) / 512;
+    e->hdr_len = (rec.len ? 512 + 512 * pax_blocks : 0) + 512;
+    e->hdr = calloc(1, e->hdr_len);
+    if (!e->hdr) {
+        ccsig_buf_free(&rec);
+        return -1;
+    }
+    char *h = e->hdr;
+    if (rec.len) {
+        ustar_header(h, "PaxHeader", NULL, rec.len, mtime, 'x');
+        memcpy(h + 512, rec.data, rec.len);
+        h += 512 + 512 * pax_blocks;
+    }
+    ustar_header(h, name, prefix[0] ? prefix : NULL, size, mtime, '0');
+    ccsig_buf_free(&rec);
+    return 0;
+}
+
+tar_stream *tar_new(coll *c, coll_list *files, const char *mem_name, ccsig_buf *mem,
+                    int64_t mem_mtime) {
     tar_stream *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
     t->c = c;
     t->files = *files;
     memset(files, 0, sizeof *files);
+    if (mem_name && mem) {
+        t->has_mem = true;
+        t->mem = *mem;
+        memset(mem, 0, sizeof *mem);
+    }
     t->cur_fd = -1;
-    t->e = calloc(t->files.n ? t->files.n : 1, sizeof *t->e);
+    t->ne = t->files.n + (t->has_mem ? 1 : 0);
+    t->e = calloc(t->ne ? t->ne : 1, sizeof *t->e);
     if (!t->e) {
         tar_free(t);
         return NULL;
     }
     uint64_t off = 0;
-    for (size_t i = 0; i < t->files.n; i++) {
+    for (size_t i = 0; i < t->ne; i++) {
         tar_entry *e = &t->e[i];
-        build_entry(e, &t->files.v[i]);
+        int rc;
+        if (t->has_mem && i == 0) {
+            e->size = t->mem.len;
+            rc = build_entry(e, mem_name, e->size, mem_mtime, NULL);
+        } else {
+            const coll_file *f = &t->files.v[i - (t->has_mem ? 1 : 0)];
+            e->size = f->size;
+            rc = build_entry(e, f->rel, f->size, f->mtime, f->pax);
+        }
+        if (rc != 0) {
+            tar_free(t);
+            return NULL;
+        }
         e->off = off;
         e->data_off = off + e->hdr_len;
-        e->size = t->files.v[i].size;
         off = e->data_off + (e->size + 511) / 512 * 512;
     }
     t->total = off + 1024; /* two zero blocks end the archive */
@@ -451,7 +501,7 @@ size_t tar_read(tar_stream *t, uint64_t pos, char *buf, size_t max) {
     size_t done = 0;
     while (done < max && pos < t->total) {
         /* Binary search the entry containing pos. */
-        size_t lo = 0, hi = t->files.n;
+        size_t lo = 0, hi = t->ne;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
             if (t->e[mid].off <= pos)
@@ -478,11 +528,19 @@ size_t tar_read(tar_stream *t, uint64_t pos, char *buf, size_t max) {
             memcpy(buf + done, e->hdr + (pos - e->off), n);
             done += n;
             pos += n;
+        } else if (pos < e->data_off + e->size && t->has_mem && i == 0) {
+            size_t n = (size_t)(e->data_off + e->size - pos);
+            if (n > max - done)
+                n = max - done;
+            memcpy(buf + done, t->mem.data + (pos - e->data_off), n);
+            done += n;
+            pos += n;
         } else if (pos < e->data_off + e->size) {
             if (t->cur != i) {
                 if (t->cur_fd >= 0)
                     close(t->cur_fd);
-                t->cur_fd = coll_openat(t->c, t->files.v[i].rel, O_RDONLY | O_NONBLOCK);
+                t->cur_fd = coll_openat(t->c, t->files.v[i - (t->has_mem ? 1 : 0)].rel,
+                                        O_RDONLY | O_NONBLOCK);
                 t->cur = i;
             }
             size_t want = (size_t)(e->data_off + e->size - pos);
@@ -516,7 +574,11 @@ void tar_free(tar_stream *t) {
     if (t->cur_fd >= 0)
         close(t->cur_fd);
     coll_list_free(&t->files);
+    if (t->e)
+        for (size_t i = 0; i < t->ne; i++)
+            free(t->e[i].hdr);
     free(t->e);
+    ccsig_buf_free(&t->mem);
     free(t);
 }
 

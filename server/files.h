@@ -54,6 +54,8 @@ typedef struct coll_file {
     char *rel; /* "dir/name.txt" */
     uint64_t size;
     int64_t mtime;
+    char *pax; /* pax records the file's tar header carries (tar_pax_record), or NULL; owned
+                  (ccsig_free: a ccsig_buf's data) */
 } coll_file;
 
 typedef struct coll_list {
@@ -66,12 +68,19 @@ typedef struct coll_list {
 int coll_list_files(coll *c, coll_list *out);
 void coll_list_free(coll_list *l);
 
-/* A tar (POSIX ustar, with pax headers for long names) of a file list,
- * streamed: tar_size says how many bytes tar_read will produce in all;
- * files that change while being read are padded or cut to the size
- * announced in their header, so the stream always has that size. */
+/* A tar (POSIX ustar, with pax headers for long names and for each file's
+ * own records, coll_file.pax) of a file list, streamed: tar_size says how
+ * many bytes tar_read will produce in all; files that change while being
+ * read are padded or cut to the size announced in their header, so the
+ * stream always has that size. mem_name/mem (both or neither) add a first
+ * member held in memory (the archive's manifest). Takes ownership of files
+ * and of mem's data (both are left empty); NULL when out of memory. */
 typedef struct tar_stream tar_stream;
-tar_stream *tar_new(coll *c, coll_list *files); /* takes ownership of files */
+tar_stream *tar_new(coll *c, coll_list *files, const char *mem_name, ccsig_buf *mem,
+                    int64_t mem_mtime);
+/* Append one pax extended header record "LEN key=value\n" (POSIX
+ * pax(1)) to out; value must hold no NUL. */
+void tar_pax_record(ccsig_buf *out, const char *key, const char *value);
 uint64_t tar_size(const tar_stream *t);
 /* Copy up to max bytes at stream offset pos into buf; returns bytes
  * written (0 only at the end). */

@@ -351,7 +351,8 @@ void gen_declaration_html(const policy *p, ccsig_buf *out) {
         hu_html(out, ccsig_purpose_description((ccsig_purpose)u));
         ccsig_buf_puts(out, "</li>\n");
     }
-    ccsig_buf_puts(out, "</ul>\n<h2>Access</h2>\n<ul>\n<li>People browsing: free, up to ");
+    ccsig_buf_puts(out, "</ul>\n<h2>Access</h2>\n<ul>\n<li>People browsing: everything, free, "
+                        "up to ");
     gen_rate_phrase(out, &p->tiers[TIER_BROWSER]);
     ccsig_buf_puts(out, " per address.</li>\n<li>Automated clients without a key: ");
     gen_rate_phrase(out, &p->tiers[TIER_AUTOMATED]);
@@ -363,8 +364,8 @@ void gen_declaration_html(const policy *p, ccsig_buf *out) {
         ccsig_buf_puts(out, "<li>Registered bulk reusers, who accept the terms above: ");
         gen_rate_phrase(out, &p->tiers[TIER_BULK]);
         if (p->bulk_endpoints)
-            ccsig_buf_puts(out, ", and the whole collection at "
-                                "<code>/bulk/collection.tar</code>");
+            ccsig_buf_puts(out, ", and, at <code>/bulk/collection.tar</code>, every file "
+                                "their use and pledges permit, each with its terms");
         ccsig_buf_puts(out, ".</li>\n");
     }
     ccsig_buf_puts(out, "</ul>\n<p><a href=\"/register\">Register for a key</a>.</p>\n");

@@ -214,6 +214,15 @@ route hu_route(const char *path, size_t len) {
         r.id = R_REGISTER;
     else if (seg_eq(path, len, "/_ccsig/style.css"))
         r.id = R_STYLE;
+    else if (seg_eq(path, len, "/receipt"))
+        r.id = R_RECEIPT;
+    else if (seg_eq(path, len, "/.well-known/ccsig-receipt-key"))
+        r.id = R_RECEIPT_KEY;
+    else if (seg_eq(path, len, "/terms/accept"))
+        r.id = R_TERMS_ACCEPT;
+    else if (seg_eq(path, len, "/terms") || seg_eq(path, len, "/terms.json") ||
+             (len > 7 && memcmp(path, "/terms/", 7) == 0))
+        r.id = R_TERMS;
     else if (len >= 6 && memcmp(path, "/bulk/", 6) == 0) {
         if (seg_eq(path, len, "/bulk/collection.tar"))
             r.id = R_BULK_TAR;
@@ -608,6 +617,12 @@ int64_t hu_day_parse(const char *s) {
     if (m == 2 && d == 29 && !leap)
         return -1;
     return days_from_civil(y, (unsigned)m, (unsigned)d);
+}
+
+void hu_time_iso(int64_t ms, char out[21]) {
+    hu_day_format(ms / 86400000, out);
+    unsigned sec = (unsigned)((ms < 0 ? 0 : ms) / 1000 % 86400);
+    snprintf(out + 10, 11, "T%02u:%02u:%02uZ", sec / 3600 % 100u, sec / 60 % 60, sec % 60);
 }
 
 void hu_day_format(int64_t day, char out[11]) {

@@ -64,6 +64,10 @@ typedef enum route_id {
     R_BULK_TAR,      /* /bulk/collection.tar */
     R_BULK_MANIFEST, /* /bulk/manifest.jsonl */
     R_BULK_OTHER,    /* anything else under /bulk/ (404) */
+    R_TERMS,         /* /terms, /terms.json, /terms/<hash>[.json] */
+    R_TERMS_ACCEPT,  /* /terms/accept (POST, with a key) */
+    R_RECEIPT,       /* /receipt (with a key) */
+    R_RECEIPT_KEY,   /* /.well-known/ccsig-receipt-key */
     R_ST_HOME,       /* /steward or /steward/ */
     R_ST_LOGIN,      /* /steward/login */
     R_ST_LOGOUT,     /* /steward/logout */
@@ -177,6 +181,8 @@ bool hu_request_id_ok(const char *s);
 int64_t hu_day_parse(const char *s);
 /* Format a day number as "YYYY-MM-DD" into out (11 bytes). */
 void hu_day_format(int64_t day, char out[11]);
+/* An instant (ms since 1970, UTC) as ISO 8601: "2026-12-05T03:04:05Z". */
+void hu_time_iso(int64_t ms, char out[21]);
 
 /* Hex encoding of n bytes into out (2n+1). */
 void hu_hex(const uint8_t *p, size_t n, char *out);

@@ -192,18 +192,24 @@ void page_search(rq *r, reply *rp) {
     const char *use_arg = rq_arg(r, "use");
     const char *limit_arg = rq_arg(r, "limit");
     ccsig_profile prof = {json ? CCSIG_CAT_AI_USE : CCSIG_CAT_SEARCH, 0, CCSIG_PURPOSE_NONE};
-    const reuser_key *u = r->cls.keyed ? &r->cls.key : NULL;
-    if (u) {
-        prof.use = (ccsig_category)u->use;
-        prof.commitments = u->commitments;
-        if (r->cls.tier == TIER_PUBLIC)
-            prof.purpose = (ccsig_purpose)u->purpose;
-    }
-    if (use_arg && *use_arg && !ccsig_category_parse(use_arg, strlen(use_arg), &prof.use)) {
+    if (r->cls.keyed)
+        access_profile(&r->cls, &prof);
+    ccsig_category asked = prof.use;
+    if (use_arg && *use_arg && !ccsig_category_parse(use_arg, strlen(use_arg), &asked)) {
         reply_error(r, rp, 400, "Bad request",
                     "use must be automated-processing, train-ai, train-genai, ai-use or search.");
         return;
     }
+    /* A key decides for the use it registered: it cannot ask for another. */
+    if (r->cls.keyed && asked != prof.use) {
+        char m[300];
+        snprintf(m, sizeof m,
+                 "Key %s was registered for %s; register a key for %s to search for that use.",
+                 r->cls.key.key_id, ccsig_category_name(prof.use), ccsig_category_name(asked));
+        reply_error(r, rp, 403, "Not permitted", m);
+        return;
+    }
+    prof.use = asked;
     long limit = 10;
     if (limit_arg) {
         char *end;
@@ -230,15 +236,11 @@ void page_search(rq *r, reply *rp) {
             return;
         }
         for (size_t i = 0; i < n; i++) {
-            const policy_rule *rule = policy_match(s->pol, hits[i].path, strlen(hits[i].path));
-            ccsig_decision d;
-            d.result = CCSIG_RESULT_UNKNOWN;
-            if (rule)
-                ccsig_decide(&rule->verdict, &prof, &d);
             /* A hit whose preferences deny the use comes back only to a
              * client whose profile meets the exceptions (or claims an
-             * approved public-interest purpose). */
-            if (d.result == CCSIG_RESULT_NOT_PERMITTED)
+             * approved public-interest purpose); people see every hit. */
+            ccsig_decision d;
+            if (!access_decide(r, hits[i].path, prof.use, &d))
                 withheld++;
             else if (shown < (size_t)limit) {
                 keep[i] = true;
@@ -328,10 +330,9 @@ void page_search(rq *r, reply *rp) {
         if (withheld)
             ccsig_buf_printf(b,
                              "<p class=\"note\">%zu more result%s come from parts of the "
-                             "collection whose preferences do not allow this use without "
-                             "conditions; <a href=\"/register\">register</a> and accept the "
-                             "terms to see them.</p>\n",
-                             withheld, withheld == 1 ? "" : "s");
+                             "collection whose preferences do not permit %s to this client; "
+                             "<a href=\"/declaration\">see the terms</a>.</p>\n",
+                             withheld, withheld == 1 ? "" : "s", ccsig_category_name(prof.use));
     }
     page_end(b);
     page_headers(rp);
@@ -366,6 +367,14 @@ static const struct {
      "I will contribute to the ecosystem, as pledged below"},
     {CCSIG_COND_OPEN, "commit-open", "The AI system I build or use with the collection is open"},
 };
+
+unsigned pledges_from_form(const hu_form *f) {
+    unsigned c = 0;
+    for (size_t i = 0; i < sizeof commit_fields / sizeof commit_fields[0]; i++)
+        if (hu_form_has(f, commit_fields[i].field))
+            c |= commit_fields[i].bit;
+    return c;
+}
 
 static void field(ccsig_buf *b, const char *label, const char *name, const hu_form *f,
                   bool textarea, bool required) {
@@ -483,8 +492,9 @@ static void register_form(rq *r, reply *rp, const hu_form *f, const char *errors
         bool acc = f && hu_form_has(f, "accept");
         ccsig_buf_printf(b,
                          "<label><input type=\"checkbox\" name=\"accept\" value=\"yes\"%s> I "
-                         "accept these terms for the use I stated</label>\n</fieldset>\n",
-                         acc ? " checked" : "");
+                         "accept these terms (<a href=\"/terms/%s\" id=\"terms-link\">version "
+                         "%lld</a>) for the use I stated</label>\n</fieldset>\n",
+                         acc ? " checked" : "", s->terms.hash, (long long)s->terms.version);
     }
     ccsig_buf_puts(b, "<fieldset id=\"public\"><legend>Public-interest use</legend>\n<label>"
                       "Purpose <select name=\"purpose\">");
@@ -531,6 +541,58 @@ static void add_error(ccsig_buf *errs, ccsig_buf *plain, const char *msg) {
     ccsig_buf_puts(plain, msg);
 }
 
+/* The pledges a bulk registration for use lacks: for every rule whose
+ * preferences deny the use with a CC signal's exception, the library's
+ * decision (ccsig_decide) for the pledged profile; each condition missing
+ * somewhere is named once, with the signal that asks for it and the form
+ * field that pledges it. A use the preferences allow outright (or deny
+ * without exception: no pledge lifts that) needs no pledge. */
+void pledges_missing(const policy *p, ccsig_category use, unsigned commitments, ccsig_buf *errs,
+                     ccsig_buf *plain) {
+    ccsig_profile prof = {use, commitments, CCSIG_PURPOSE_NONE};
+    unsigned missing = 0, named = 0;
+    for (size_t i = 0; i < p->nrules; i++) {
+        ccsig_decision d;
+        ccsig_decide(&p->rules[i].verdict, &prof, &d);
+        missing |= d.missing;
+    }
+    for (size_t i = 0; i < sizeof commit_fields / sizeof commit_fields[0]; i++) {
+        unsigned bit = commit_fields[i].bit;
+        if (!(missing & bit) || (named & bit))
+            continue;
+        named |= bit;
+        /* The signals of the rules that ask for this condition. */
+        unsigned sigs = 0;
+        for (size_t j = 0; j < p->nrules; j++) {
+            const ccsig_verdict_entry *e = &p->rules[j].verdict.cat[use];
+            if (e->state == CCSIG_STATE_DENY && (e->conditions & bit))
+                sigs |= e->signals;
+        }
+        const char *sig = "";
+        for (int sg = 1; sg < CCSIG_SIGNAL_COUNT && !*sig; sg++)
+            if (sigs & (1u << sg))
+                sig = ccsig_signal_token((ccsig_signal)sg);
+        char m[400];
+        snprintf(m, sizeof m,
+                 "The collection's CC signal %s asks, for %s, for %s: pledge it (%s=yes).", sig,
+                 ccsig_category_name(use), ccsig_condition_name(bit), commit_fields[i].field);
+        add_error(errs, plain, m);
+    }
+}
+
+bool form_read(const rq *r, reply *rp, hu_form *f) {
+    if (!hu_form_ctype(rq_header(r, "Content-Type"))) {
+        reply_error(r, rp, 415, "Unsupported form",
+                    "Send the form as application/x-www-form-urlencoded.");
+        return false;
+    }
+    if (hu_form_parse(f, r->body, r->body_len) != 0) {
+        reply_error(r, rp, 400, "Bad request", "The form could not be read.");
+        return false;
+    }
+    return true;
+}
+
 void page_register(rq *r, reply *rp) {
     server *s = r->srv;
     const policy *p = s->pol;
@@ -550,17 +612,9 @@ void page_register(rq *r, reply *rp) {
         reply_header(rp, "Retry-After", "%lld", (long long)((wait + 999999) / 1000000));
         return;
     }
-    const char *ctype = rq_header(r, "Content-Type");
     hu_form f;
-    if (!hu_form_ctype(ctype)) {
-        reply_error(r, rp, 415, "Unsupported form",
-                    "Send the form as application/x-www-form-urlencoded.");
+    if (!form_read(r, rp, &f))
         return;
-    }
-    if (hu_form_parse(&f, r->body, r->body_len) != 0) {
-        reply_error(r, rp, 400, "Bad request", "The form could not be read.");
-        return;
-    }
     bool json = hu_wants_json(rq_header(r, "Accept"), rq_arg(r, "format"));
     ccsig_buf errs = CCSIG_BUF_INIT, plain = CCSIG_BUF_INIT;
     reuser *u = calloc(1, sizeof *u);
@@ -592,17 +646,12 @@ void page_register(rq *r, reply *rp) {
     u->use = (int)cat;
     const char *credit = hu_form_get(&f, "credit"), *contribution = hu_form_get(&f, "contribution");
     const char *claim = hu_form_get(&f, "claim");
-    unsigned cond = policy_conditions(p, NULL);
     if (k == KIND_BULK) {
-        for (size_t i = 0; i < sizeof commit_fields / sizeof commit_fields[0]; i++)
-            if (hu_form_has(&f, commit_fields[i].field))
-                u->commitments |= commit_fields[i].bit;
+        u->commitments = pledges_from_form(&f);
         if (!hu_form_has(&f, "accept"))
             add_error(&errs, &plain, "Accept the terms (accept=yes) to register for bulk reuse.");
-        if ((cond & CCSIG_COND_CREDIT) && !(u->commitments & CCSIG_COND_CREDIT))
-            add_error(&errs, &plain,
-                      "Every CC signal asks for credit: commit to giving it "
-                      "(commit-credit=yes).");
+        if (use && cat == (ccsig_category)u->use)
+            pledges_missing(p, cat, u->commitments, &errs, &plain);
         if ((u->commitments & CCSIG_COND_CREDIT) && !text_ok(credit, 3, STORE_TEXT_MAX, true))
             add_error(&errs, &plain, "Say what credit you will give (3 to 1000 bytes of UTF-8).");
         if ((u->commitments &
@@ -655,6 +704,10 @@ void page_register(rq *r, reply *rp) {
     hu_form_free(&f);
     ccsig_buf_free(&errs);
     ccsig_buf_free(&plain);
+    /* Which version of the terms was accepted, when, from where, with
+     * which pledges. */
+    if (rc == 0)
+        rc = terms_record(s, u->id, u->use, u->commitments, r->addr);
     if (rc != 0) {
         free(u);
         reply_error(r, rp, 503, "Service unavailable", "The registration could not be stored.");
@@ -668,10 +721,12 @@ void page_register(rq *r, reply *rp) {
         ccsig_buf_printf(b,
                          "{\"key\":\"%s\",\"key_id\":\"%s\",\"reuser\":%lld,\"kind\":\"%s\","
                          "\"status\":\"%s\",\"tier\":\"%s\",\"rate\":%g,\"burst\":%g,"
-                         "\"quota\":%llu}\n",
+                         "\"quota\":%llu,\"terms\":",
                          key, u->key_id, (long long)u->id, reuser_kind_name(u->kind),
                          reuser_status_name(u->status), tier_name(tid), tt->rate, tt->burst,
                          (unsigned long long)tt->quota);
+        terms_ref_json(s, b);
+        ccsig_buf_puts(b, "}\n");
         reply_header(rp, "Content-Type", "application/json");
         rp->status = 201;
         sodium_memzero(key, sizeof key);
@@ -697,7 +752,11 @@ void page_register(rq *r, reply *rp) {
     hu_html(b, p->public_url);
     ccsig_buf_puts(b, "/bulk/manifest.jsonl</code></pre>\n");
     if (u->kind == KIND_BULK) {
-        ccsig_buf_puts(b, "<h2>What you agreed to</h2>\n<ul>");
+        ccsig_buf_printf(b,
+                         "<h2>What you agreed to</h2>\n<p>The collection's <a href=\"/terms/%s\">"
+                         "terms, version %lld</a> (SHA-256 <code>%s</code>), for %s:</p>\n<ul>",
+                         s->terms.hash, (long long)s->terms.version, s->terms.hash,
+                         ccsig_category_name((ccsig_category)u->use));
         for (size_t i = 0; i < sizeof commit_fields / sizeof commit_fields[0]; i++)
             if (u->commitments & commit_fields[i].bit) {
                 ccsig_buf_puts(b, "<li>");

@@ -372,6 +372,9 @@ static bool admit(rq *r, reply *rp, bool exempt) {
     if (auth && !hu_route_steward(r->rt.id)) {
         char id[HU_KEY_ID_LEN + 1];
         const char *secret;
+        /* Until the key is verified the request has no class: a refusal
+         * says "invalid-key", never browser or automated. */
+        r->cls.key_refused = true;
         if (!hu_bearer(auth, &tok, &toklen) || !hu_key_split(tok, toklen, id, &secret)) {
             unauthorized(r, rp, "invalid_request",
                          "The Authorization header is not 'Bearer ccsig_...' with a ccsig key.");
@@ -382,7 +385,6 @@ static bool admit(rq *r, reply *rp, bool exempt) {
         if (!keycache_get(s->keys, id, mono, &k)) {
             if (rl_take(s->rl, KEY_LOOKUP_CLASS, r->addr, mono, KEY_LOOKUPS_PER_S,
                         2 * KEY_LOOKUPS_PER_S)) {
-                r->cls.tier = TIER_AUTOMATED;
                 too_many(r, rp, "Key lookups", &(tier){KEY_LOOKUPS_PER_S, 2 * KEY_LOOKUPS_PER_S, 0},
                          1000, false);
                 return false;
@@ -410,6 +412,7 @@ static bool admit(rq *r, reply *rp, bool exempt) {
         /* From here on the request is the reuser's: it is recorded in the
          * ledger whatever the outcome. */
         r->cls.keyed = true;
+        r->cls.key_refused = k.status == ST_REVOKED || k.status == ST_REJECTED;
         r->cls.key = k;
         r->cls.tier = tier_of(k.kind, k.status);
         const reuser_key *u = &r->cls.key;
@@ -427,6 +430,7 @@ static bool admit(rq *r, reply *rp, bool exempt) {
             return false;
         }
         if (ar.outcome == ADMIT_GONE) {
+            r->cls.key_refused = true;
             unauthorized(r, rp, "invalid_token", "This key was revoked by the steward.");
             return false;
         }
@@ -455,6 +459,99 @@ static bool admit(rq *r, reply *rp, bool exempt) {
         return false;
     }
     return true;
+}
+
+/* ---- enforcement ---- */
+
+/* The X-Access-Class value: a refused key has no class of its own. */
+const char *rq_class_name(const rq_class *c) {
+    return c->key_refused ? "invalid-key" : tier_name(c->tier);
+}
+
+/* A keyed request's profile: the use it registered for, its pledges, and
+ * its public-interest purpose once the steward approved the claim (a
+ * pending claim decides like a reuser who pledged nothing). */
+void access_profile(const rq_class *c, ccsig_profile *out) {
+    out->use = (ccsig_category)c->key.use;
+    out->commitments = c->key.commitments;
+    out->purpose = c->tier == TIER_PUBLIC ? (ccsig_purpose)c->key.purpose : CCSIG_PURPOSE_NONE;
+}
+
+bool access_decide(const rq *r, const char *path, ccsig_category use, ccsig_decision *d) {
+    const policy_rule *rule = policy_match(r->srv->pol, path, strlen(path));
+    memset(d, 0, sizeof *d);
+    d->use = use;
+    d->source = -1;
+    if (!r->cls.keyed && r->cls.tier == TIER_BROWSER) {
+        /* People read and search everything the collection publishes. */
+        d->result = CCSIG_RESULT_PERMITTED;
+        return true;
+    }
+    ccsig_profile prof = {use, 0, CCSIG_PURPOSE_NONE};
+    if (r->cls.keyed)
+        access_profile(&r->cls, &prof);
+    if (!rule)
+        return true; /* nothing stated: unknown, the reuser's default */
+    if (prof.use != CCSIG_CAT_NONE) {
+        ccsig_decide(&rule->verdict, &prof, d);
+        return d->result != CCSIG_RESULT_NOT_PERMITTED;
+    }
+    /* A client without a key states no use: the file is its when some use
+     * is permitted without a pledge (a crawler indexing for search may
+     * fetch what search allows); the first refusal is kept for the reply. */
+    ccsig_decision first;
+    first.result = CCSIG_RESULT_UNKNOWN;
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+        prof.use = (ccsig_category)c;
+        ccsig_decide(&rule->verdict, &prof, d);
+        if (d->result != CCSIG_RESULT_NOT_PERMITTED)
+            return true;
+        if (c == 0)
+            first = *d;
+    }
+    *d = first;
+    return false;
+}
+
+bool require_key(const rq *r, reply *rp, const char *why) {
+    if (r->cls.keyed && !r->cls.key_refused)
+        return true;
+    char m[300];
+    snprintf(m, sizeof m, "%s needs a key: send 'Authorization: Bearer <key>'.", why);
+    reply_error(r, rp, 401, "Key required", m);
+    reply_header(rp, "WWW-Authenticate", "Bearer realm=\"ccsig\"");
+    return false;
+}
+
+/* The 403 for content the client's use and pledges do not permit: which
+ * use, the path's Content-Usage and what is missing (the conditions not
+ * pledged, or a plain deny that no pledge lifts). */
+static void not_permitted(const rq *r, reply *rp, const char *path, const ccsig_decision *d) {
+    const policy_rule *rule = policy_match(r->srv->pol, path, strlen(path));
+    ccsig_buf m = CCSIG_BUF_INIT;
+    if (r->cls.keyed)
+        ccsig_buf_printf(&m, "The preferences of %s (Content-Usage: %s) do not permit %s to key %s",
+                         path, rule ? rule->expression : "", ccsig_category_name(d->use),
+                         r->cls.key.key_id);
+    else
+        ccsig_buf_printf(&m,
+                         "The preferences of %s (Content-Usage: %s) do not permit any automated "
+                         "use without a key",
+                         path, rule ? rule->expression : "");
+    if (d->missing) {
+        ccsig_buf_puts(&m, ": missing ");
+        int n = 0;
+        for (int k = 0; k < CCSIG_COND_COUNT; k++)
+            if (d->missing & (1u << k))
+                ccsig_buf_printf(&m, "%s%s", n++ ? ", " : "", ccsig_condition_name(1u << k));
+        ccsig_buf_puts(&m, " (register again with these pledges)");
+    } else if (d->state == CCSIG_STATE_DENY) {
+        ccsig_buf_puts(&m, ": the use is denied without exception (only an approved "
+                           "public-interest purpose lifts it)");
+    }
+    ccsig_buf_printf(&m, ". See %s/declaration.", r->srv->pol->public_url);
+    reply_error(r, rp, 403, "Not permitted", ccsig_buf_cstr(&m));
+    ccsig_buf_free(&m);
 }
 
 /* ---- preferences on responses ---- */
@@ -555,6 +652,20 @@ static void serve_fd(rq *r, reply *rp, int fd, const struct stat *st, const char
     rp->len = len;
 }
 
+/* Refuse (403) a file of the collection (rel, relative to its root) that
+ * the client's use and pledges do not permit; true when it may have it.
+ * Every way to the bytes of a file (GET, HEAD, a range, a conditional
+ * request, a directory's index.html) passes here before serve_fd. */
+static bool file_permitted(rq *r, reply *rp, const char *rel) {
+    char path[HU_MAX_PATH + 2];
+    snprintf(path, sizeof path, "/%s", rel);
+    ccsig_decision d;
+    if (access_decide(r, path, CCSIG_CAT_NONE, &d))
+        return true;
+    not_permitted(r, rp, path, &d);
+    return false;
+}
+
 static void serve_path(rq *r, reply *rp, bool home) {
     server *s = r->srv;
     char rel[HU_MAX_PATH + 1];
@@ -589,7 +700,10 @@ static void serve_path(rq *r, reply *rp, bool home) {
         snprintf(idx, sizeof idx, "%s%sindex.html", rel, *rel ? "/" : "");
         fd = coll_openat(s->coll, idx, O_RDONLY | O_NONBLOCK);
         if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-            serve_fd(r, rp, fd, &st, idx);
+            if (file_permitted(r, rp, idx))
+                serve_fd(r, rp, fd, &st, idx);
+            else
+                close(fd);
             return;
         }
         if (fd >= 0)
@@ -613,6 +727,10 @@ static void serve_path(rq *r, reply *rp, bool home) {
     if (!S_ISREG(st.st_mode)) {
         close(fd);
         not_found(r, rp);
+        return;
+    }
+    if (!file_permitted(r, rp, rel)) {
+        close(fd);
         return;
     }
     /* O_NONBLOCK mattered only for opening (a FIFO would block); regular
@@ -640,26 +758,6 @@ static bool bulk_allowed(rq *r, reply *rp) {
         return false;
     }
     return true;
-}
-
-static void bulk_tar(rq *r, reply *rp) {
-    if (!bulk_allowed(r, rp))
-        return;
-    coll_list files;
-    if (coll_list_files(r->srv->coll, &files) != 0) {
-        coll_list_free(&files);
-        reply_error(r, rp, 500, "Internal error", "The collection could not be listed.");
-        return;
-    }
-    rp->tar = tar_new(r->srv->coll, &files);
-    if (!rp->tar) {
-        coll_list_free(&files);
-        reply_error(r, rp, 503, "Service unavailable", "Out of memory.");
-        return;
-    }
-    rp->kind = REPLY_TAR;
-    reply_header(rp, "Content-Type", "application/x-tar");
-    reply_header(rp, "Content-Disposition", "attachment; filename=\"collection.tar\"");
 }
 
 static void credit_text(const server *s, const char *title, const char *url, ccsig_buf *out) {
@@ -727,53 +825,151 @@ void server_credit_json(const server *s, const char *path, const char *title, cc
     ccsig_buf_free(&text);
 }
 
+/* The files of the collection a bulk request may have: what coll_list_files
+ * lists, less what the key's use and pledges do not permit (access_decide,
+ * as for a single file). -1 when the collection cannot be listed. */
+static int bulk_files(rq *r, coll_list *out) {
+    if (coll_list_files(r->srv->coll, out) != 0)
+        return -1;
+    size_t w = 0;
+    for (size_t i = 0; i < out->n; i++) {
+        char path[HU_MAX_PATH + 2];
+        snprintf(path, sizeof path, "/%s", out->v[i].rel);
+        ccsig_decision d;
+        if (access_decide(r, path, CCSIG_CAT_NONE, &d))
+            out->v[w++] = out->v[i];
+        else {
+            free(out->v[i].rel);
+            ccsig_free(out->v[i].pax);
+        }
+    }
+    out->n = w;
+    return 0;
+}
+
+/* One bulk manifest entry (a JSON object and a newline) for a permitted
+ * file: what it is, its terms (the path's Content-Usage and TDMRep
+ * reservation, the decision for the key's use with the obligations it
+ * carries, the terms document) and its credit. When pax is not NULL, the
+ * same terms as pax records for the file's tar header: extended attributes
+ * (SCHILY.xattr.*, which GNU tar and bsdtar read and restore with
+ * --xattrs) so that the terms stay with each extracted file. */
+static void bulk_entry(rq *r, const coll_file *f, ccsig_buf *b, ccsig_buf *pax) {
+    server *s = r->srv;
+    char path[HU_MAX_PATH + 2];
+    snprintf(path, sizeof path, "/%s", f->rel);
+    const policy_rule *rule = policy_match(s->pol, path, strlen(path));
+    const char *title = s->search ? search_title(s->search, path) : NULL;
+    if (!title)
+        title = strrchr(path, '/') + 1;
+    ccsig_decision d;
+    access_decide(r, path, CCSIG_CAT_NONE, &d);
+    ccsig_buf url = CCSIG_BUF_INIT, terms = CCSIG_BUF_INIT, obl = CCSIG_BUF_INIT;
+    ccsig_buf_puts(&url, s->pol->public_url);
+    hu_url_path(&url, path, strlen(path));
+    ccsig_buf_printf(&terms, "%s/declaration", s->pol->public_url);
+    ccsig_buf_puts(b, "{\"url\":");
+    ccsig_buf_json_str(b, url.data, url.len);
+    ccsig_buf_puts(b, ",\"path\":");
+    ccsig_buf_json_str(b, path, strlen(path));
+    ccsig_buf_printf(b, ",\"bytes\":%llu,\"content_type\":", (unsigned long long)f->size);
+    const char *ct = mime_type(path);
+    ccsig_buf_json_str(b, ct, strlen(ct));
+    ccsig_buf_puts(b, ",\"title\":");
+    char clean[3 * 256 + 1];
+    size_t cn = hu_utf8_clean(title, strnlen(title, 256), clean);
+    ccsig_buf_json_str(b, clean, cn);
+    ccsig_buf_puts(b, ",\"content_usage\":");
+    if (rule)
+        ccsig_buf_json_str(b, rule->expression, strlen(rule->expression));
+    else
+        ccsig_buf_puts(b, "null");
+    if (rule && rule->reserve >= 0)
+        ccsig_buf_printf(b, ",\"tdm_reservation\":%d", rule->reserve);
+    else
+        ccsig_buf_puts(b, ",\"tdm_reservation\":null");
+    const char *use = ccsig_category_name((ccsig_category)r->cls.key.use);
+    ccsig_buf_printf(b, ",\"use\":\"%s\",\"decision\":\"%s\",\"obligations\":[", use,
+                     ccsig_result_name(d.result));
+    for (int k = 0, n = 0; k < CCSIG_COND_COUNT; k++)
+        if (d.obligations & (1u << k)) {
+            const char *cname = ccsig_condition_name(1u << k);
+            ccsig_buf_printf(b, "%s\"%s\"", n ? "," : "", cname);
+            ccsig_buf_printf(&obl, "%s%s", n++ ? "," : "", cname);
+        }
+    ccsig_buf_puts(b, "],\"terms\":");
+    ccsig_buf_json_str(b, terms.data, terms.len);
+    ccsig_buf_puts(b, ",\"credit\":");
+    server_credit_json(s, path, clean, (ccsig_category)r->cls.key.use, b);
+    ccsig_buf_puts(b, "}\n");
+    if (pax) {
+        ccsig_buf text = CCSIG_BUF_INIT;
+        const char *sig;
+        server_credit(s, path, clean, (ccsig_category)r->cls.key.use, &text, &sig);
+        tar_pax_record(pax, "SCHILY.xattr.user.xdg.origin.url", ccsig_buf_cstr(&url));
+        if (rule)
+            tar_pax_record(pax, "SCHILY.xattr.user.ccsig.content-usage", rule->expression);
+        tar_pax_record(pax, "SCHILY.xattr.user.ccsig.decision", ccsig_result_name(d.result));
+        if (obl.len)
+            tar_pax_record(pax, "SCHILY.xattr.user.ccsig.obligations", ccsig_buf_cstr(&obl));
+        tar_pax_record(pax, "SCHILY.xattr.user.ccsig.credit", ccsig_buf_cstr(&text));
+        if (sig)
+            tar_pax_record(pax, "SCHILY.xattr.user.ccsig.signal", sig);
+        tar_pax_record(pax, "SCHILY.xattr.user.ccsig.terms", ccsig_buf_cstr(&terms));
+        ccsig_buf_free(&text);
+    }
+    ccsig_buf_free(&url);
+    ccsig_buf_free(&terms);
+    ccsig_buf_free(&obl);
+}
+
+/* The name of the archive's manifest member: a dot directory, which no
+ * file of the collection can have (hu_safe_path serves no dot file). */
+#define BULK_MANIFEST_MEMBER ".ccsig/manifest.jsonl"
+
 static void bulk_manifest(rq *r, reply *rp) {
     if (!bulk_allowed(r, rp))
         return;
-    server *s = r->srv;
     coll_list files;
-    coll_list_files(s->coll, &files);
-    ccsig_category use = r->cls.keyed ? (ccsig_category)r->cls.key.use : CCSIG_CAT_AI_USE;
-    for (size_t i = 0; i < files.n; i++) {
-        char path[HU_MAX_PATH + 2];
-        snprintf(path, sizeof path, "/%s", files.v[i].rel);
-        const policy_rule *rule = policy_match(s->pol, path, strlen(path));
-        const char *title = s->search ? search_title(s->search, path) : NULL;
-        if (!title) {
-            const char *slash = strrchr(path, '/');
-            title = slash + 1;
-        }
-        ccsig_buf url = CCSIG_BUF_INIT;
-        ccsig_buf_puts(&url, s->pol->public_url);
-        hu_url_path(&url, path, strlen(path));
-        ccsig_buf *b = &rp->body;
-        ccsig_buf_puts(b, "{\"url\":");
-        ccsig_buf_json_str(b, url.data, url.len);
-        ccsig_buf_puts(b, ",\"path\":");
-        ccsig_buf_json_str(b, path, strlen(path));
-        ccsig_buf_printf(b,
-                         ",\"bytes\":%llu,\"content_type\":", (unsigned long long)files.v[i].size);
-        const char *ct = mime_type(path);
-        ccsig_buf_json_str(b, ct, strlen(ct));
-        ccsig_buf_puts(b, ",\"title\":");
-        char clean[3 * 256 + 1];
-        size_t cn = hu_utf8_clean(title, strlen(title), clean);
-        ccsig_buf_json_str(b, clean, cn);
-        ccsig_buf_puts(b, ",\"content_usage\":");
-        if (rule)
-            ccsig_buf_json_str(b, rule->expression, strlen(rule->expression));
-        else
-            ccsig_buf_puts(b, "null");
-        if (rule && rule->reserve >= 0)
-            ccsig_buf_printf(b, ",\"tdm_reservation\":%d,\"credit\":", rule->reserve);
-        else
-            ccsig_buf_puts(b, ",\"tdm_reservation\":null,\"credit\":");
-        server_credit_json(s, path, clean, use, b);
-        ccsig_buf_puts(b, "}\n");
-        ccsig_buf_free(&url);
+    if (bulk_files(r, &files) != 0) {
+        coll_list_free(&files);
+        reply_error(r, rp, 500, "Internal error", "The collection could not be listed.");
+        return;
     }
+    for (size_t i = 0; i < files.n; i++)
+        bulk_entry(r, &files.v[i], &rp->body, NULL);
     coll_list_free(&files);
     reply_header(rp, "Content-Type", "application/jsonl");
+}
+
+static void bulk_tar(rq *r, reply *rp) {
+    if (!bulk_allowed(r, rp))
+        return;
+    coll_list files;
+    ccsig_buf manifest = CCSIG_BUF_INIT;
+    if (bulk_files(r, &files) != 0) {
+        coll_list_free(&files);
+        reply_error(r, rp, 500, "Internal error", "The collection could not be listed.");
+        return;
+    }
+    for (size_t i = 0; i < files.n; i++) {
+        ccsig_buf pax = CCSIG_BUF_INIT;
+        bulk_entry(r, &files.v[i], &manifest, &pax);
+        files.v[i].pax = ccsig_buf_failed(&pax) ? NULL : pax.data;
+        if (!files.v[i].pax)
+            ccsig_buf_free(&pax);
+    }
+    if (ccsig_buf_failed(&manifest) ||
+        !(rp->tar =
+              tar_new(r->srv->coll, &files, BULK_MANIFEST_MEMBER, &manifest, r->srv->started_s))) {
+        coll_list_free(&files);
+        ccsig_buf_free(&manifest);
+        reply_error(r, rp, 503, "Service unavailable", "Out of memory.");
+        return;
+    }
+    rp->kind = REPLY_TAR;
+    reply_header(rp, "Content-Type", "application/x-tar");
+    reply_header(rp, "Content-Disposition", "attachment; filename=\"collection.tar\"");
 }
 
 /* ---- dispatch ---- */
@@ -789,7 +985,8 @@ static void handle(rq *r, reply *rp) {
         reply_header(rp, "Allow", "GET, HEAD, POST");
         return;
     }
-    bool post_ok = id == R_REGISTER || id == R_ST_LOGIN || id == R_ST_LOGOUT || id == R_ST_ACTION;
+    bool post_ok = id == R_REGISTER || id == R_ST_LOGIN || id == R_ST_LOGOUT || id == R_ST_ACTION ||
+                   id == R_TERMS_ACCEPT;
     if (post && !post_ok) {
         reply_error(r, rp, 405, "Method not allowed", "Only forms are posted here.");
         reply_header(rp, "Allow", "GET, HEAD");
@@ -801,9 +998,9 @@ static void handle(rq *r, reply *rp) {
      * Registrations have their own limit (page_register), the steward's
      * pages their login limit. */
     bool exempt = id == R_ROBOTS || id == R_TDMREP || id == R_STYLE || id == R_REGISTER ||
-                  hu_route_steward(id);
+                  id == R_RECEIPT_KEY || hu_route_steward(id);
     bool admitted = admit(r, rp, exempt);
-    reply_header_static(rp, "X-Access-Class", tier_name(r->cls.tier));
+    reply_header_static(rp, "X-Access-Class", rq_class_name(&r->cls));
     if (!admitted)
         return;
     if (r->body_too_large) {
@@ -815,6 +1012,8 @@ static void handle(rq *r, reply *rp) {
         steward_handle(r, rp);
         return;
     }
+    if (!terms_gate(r, rp))
+        return;
     if (get)
         policy_headers(s, r->path, rp);
     switch (id) {
@@ -835,6 +1034,16 @@ static void handle(rq *r, reply *rp) {
         break;
     case R_REGISTER:
         page_register(r, rp);
+        break;
+    case R_TERMS:
+    case R_TERMS_ACCEPT:
+        page_terms(r, rp);
+        break;
+    case R_RECEIPT:
+        page_receipt(r, rp);
+        break;
+    case R_RECEIPT_KEY:
+        page_receipt_key(r, rp);
         break;
     case R_STYLE:
         page_style(r, rp);
@@ -1449,6 +1658,10 @@ int server_run(policy *pol, const serve_config *cfg) {
         goto out;
     }
     generate_all(&s);
+    if (terms_publish(&s, err, sizeof err) != 0 || receipt_key_load(&s, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsig serve: %s\n", err);
+        goto out;
+    }
     s.rl = rl_table_new(4096);
     s.led = ledger_start(s.st, !pol->ledger_sync_process);
     if (pol->ledger_sync_process && !strcmp(store_kind(s.st), "sqlite")) {
@@ -1573,5 +1786,7 @@ out:;
     ccsig_buf_free(&s.robots);
     ccsig_buf_free(&s.tdmrep);
     ccsig_buf_free(&s.declaration);
+    ccsig_buf_free(&s.terms_doc);
+    sodium_memzero(s.sign_sk, sizeof s.sign_sk);
     return rc;
 }

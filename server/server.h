@@ -81,13 +81,22 @@ typedef struct server {
     int64_t started_s;
     ccsig_buf robots, tdmrep, declaration; /* generated once from the policy */
     char gen_etag[40];                     /* validator of the generated files */
-    bool secure_cookies;                   /* public URL is https */
+    ccsig_buf terms_doc;                   /* the current terms, JSON (terms.c) */
+    terms_rec terms;                       /* its version, hash and date */
+    unsigned char sign_sk[64];             /* receipt signing key (receipt.c) */
+    unsigned char sign_pk[32];
+    bool secure_cookies; /* public URL is https */
 } server;
 
 /* The access class a request was given. */
 typedef struct rq_class {
     tier_id tier;
     bool keyed;
+    /* The request presented a key that was refused (malformed, unknown,
+     * wrong secret, revoked, rejected) or could not be looked up yet: it is
+     * answered 401 (or 429 for key lookups over their rate) and its
+     * X-Access-Class is "invalid-key", never a class it did not earn. */
+    bool key_refused;
     reuser_key key; /* when keyed */
 } rq_class;
 
@@ -171,6 +180,49 @@ void page_search(rq *r, reply *rp);
 void page_register(rq *r, reply *rp);
 void page_style(rq *r, reply *rp);
 
+/* The pledges (CCSIG_COND_*) a form's commit-* fields make. */
+unsigned pledges_from_form(const hu_form *f);
+/* Append to errs (HTML items) and plain (sentences) each condition that the
+ * CC signals attached to use ask for, over all the policy's rules, and that
+ * commitments lack (ccsig_decide per rule), naming the signal and the form
+ * field; nothing when the use is allowed outright or the pledges suffice. */
+void pledges_missing(const policy *p, ccsig_category use, unsigned commitments, ccsig_buf *errs,
+                     ccsig_buf *plain);
+
+/* ---- terms.c ---- */
+
+/* The terms document of a policy (canonical JSON, one line). */
+void terms_json(const policy *p, ccsig_buf *out);
+/* SHA-256 of a document, hex. */
+void terms_hash(const char *json, size_t len, char hex[STORE_HASH_HEX + 1]);
+/* Generate the current terms and record them (a new version when they
+ * differ from every earlier one); fills s->terms_doc and s->terms. */
+int terms_publish(server *s, char *err, size_t errlen);
+/* The stable URL of a version. */
+void terms_url(const server *s, const char *hash, ccsig_buf *out);
+/* {"version","hash","url"} of the current terms. */
+void terms_ref_json(const server *s, ccsig_buf *b);
+/* Record that reuser_id accepted the current terms now, from addr. */
+int terms_record(server *s, int64_t reuser_id, int use, unsigned commitments, const char *addr);
+/* False (and rp a 403 "New terms to accept") when a bulk key stands on an
+ * older version of the terms and the route is not one it needs to accept. */
+bool terms_gate(rq *r, reply *rp);
+/* /terms, /terms.json, /terms/HASH[.json], POST /terms/accept. */
+void page_terms(rq *r, reply *rp);
+/* Steward pages: a reuser's acceptances; every version. */
+void terms_acceptances_html(server *s, int64_t reuser_id, ccsig_buf *b);
+void terms_versions_html(server *s, ccsig_buf *b);
+
+/* ---- receipt.c ---- */
+
+/* Read the gateway's receipt signing key from the store (made and stored
+ * at the first start). */
+int receipt_key_load(server *s, char *err, size_t errlen);
+/* GET /.well-known/ccsig-receipt-key. */
+void page_receipt_key(rq *r, reply *rp);
+/* GET /receipt: the key's signed usage statement. */
+void page_receipt(rq *r, reply *rp);
+
 /* ---- steward.c ---- */
 
 void steward_handle(rq *r, reply *rp);
@@ -186,6 +238,36 @@ void server_credit(const server *s, const char *path, const char *title, ccsig_c
 /* {"text","collection","url","signal"}. */
 void server_credit_json(const server *s, const char *path, const char *title, ccsig_category use,
                         ccsig_buf *out);
+
+/* ---- enforcement (server.c) ---- */
+
+/* The X-Access-Class of a request: its tier's name, or "invalid-key". */
+const char *rq_class_name(const rq_class *c);
+
+/* Whether the request's client may have the content at path (a file, a
+ * range of it, a search hit, a bulk archive member or manifest entry), by
+ * the library's decision (ccsig_decide) on the path's rule:
+ *   - people in browsers: always (the preferences govern machines);
+ *   - a key: for the use it registered (use is ignored), with the pledges
+ *     it made and, once approved, its public-interest purpose;
+ *   - automated clients without a key: for use with no pledge, or when use
+ *     is CCSIG_CAT_NONE (a file fetch states no use) for at least one use.
+ * d is filled with the decision that answered (result PERMITTED for
+ * browsers; for a refusal, missing names the conditions not pledged).
+ * Thread-safe; allocates nothing. */
+bool access_decide(const rq *r, const char *path, ccsig_category use, ccsig_decision *d);
+
+/* For endpoints that act for a key (terms acceptance, receipts): true when
+ * the request carries a valid key; otherwise rp is a 401 saying what the
+ * key is needed for (why: a sentence). */
+bool require_key(const rq *r, reply *rp, const char *why);
+
+/* Read a posted form (application/x-www-form-urlencoded) into f: false and
+ * rp a 415 or 400 otherwise. On success free f with hu_form_free. */
+bool form_read(const rq *r, reply *rp, hu_form *f);
+
+/* The reuser's profile of a keyed request (use, pledges, approved purpose). */
+void access_profile(const rq_class *c, ccsig_profile *out);
 
 /* ---- keys (server.c) ---- */
 

@@ -76,6 +76,25 @@ int reuser_status_parse(const char *s) {
  * imported, moved in the same transaction as the records. */
 #define V3_SQL "CREATE TABLE ledger_journal (name TEXT PRIMARY KEY, byte_offset BIGINT NOT NULL);"
 
+/* Version 4: the collection's terms, versioned (one row per distinct
+ * document, numbered in the order first published, kept for ever so that
+ * every version's URL stays valid; numbered by the insert itself, as an
+ * identity column would skip the numbers of inserts that found the hash
+ * known), each reuser's acceptances (which
+ * version, when, from which address, for which use, with which pledges)
+ * and the version a reuser's key currently stands on; the gateway's Ed25519
+ * key for usage receipts (one row, shared by every gateway of the store). */
+#define V4_SQL(ID)                                                                                 \
+    "CREATE TABLE terms (version BIGINT PRIMARY KEY, hash TEXT NOT NULL UNIQUE,"                   \
+    " published_ms BIGINT NOT NULL, json TEXT NOT NULL, html TEXT NOT NULL);"                      \
+    "CREATE TABLE acceptances (id " ID ", reuser_id BIGINT NOT NULL, terms_hash TEXT NOT NULL,"    \
+    " accepted_ms BIGINT NOT NULL, address TEXT NOT NULL, use_category TEXT NOT NULL,"             \
+    " commitments INTEGER NOT NULL);"                                                              \
+    "CREATE INDEX acceptances_reuser ON acceptances (reuser_id, id);"                              \
+    "ALTER TABLE reusers ADD COLUMN terms_hash TEXT NOT NULL DEFAULT '';"                          \
+    "CREATE TABLE signing_key (id INTEGER PRIMARY KEY CHECK (id = 1),"                             \
+    " secret_key TEXT NOT NULL, created_ms BIGINT NOT NULL);"
+
 static const migration migrations[] = {
     {1, COMMON_V1("INTEGER PRIMARY KEY AUTOINCREMENT"),
      COMMON_V1("BIGSERIAL PRIMARY KEY")
@@ -87,6 +106,7 @@ static const migration migrations[] = {
      "CREATE INDEX search_docs_tsv ON search_docs USING GIN (tsv);"},
     {2, V2_SQL, V2_SQL},
     {3, V3_SQL, V3_SQL},
+    {4, V4_SQL("INTEGER PRIMARY KEY AUTOINCREMENT"), V4_SQL("BIGSERIAL PRIMARY KEY")},
 };
 
 /* The statement that adds a batch's sums to usage_daily (both dialects). */
@@ -183,6 +203,7 @@ void reuser_key_from(reuser_key *k, const reuser *u) {
     memcpy(k->key_id, u->key_id, sizeof k->key_id);
     memcpy(k->key_hash, u->key_hash, sizeof k->key_hash);
     k->hash_ok = strlen(u->key_hash) == STORE_HASH_HEX;
+    memcpy(k->terms_hash, u->terms_hash, sizeof k->terms_hash);
     for (size_t i = 0; k->hash_ok && i < sizeof k->hash; i++) {
         int hi = ccsig_hex_value((unsigned char)u->key_hash[2 * i]),
             lo = ccsig_hex_value((unsigned char)u->key_hash[2 * i + 1]);
@@ -237,6 +258,33 @@ int store_session_get(store *s, const char *sid_hash, int64_t now_ms, char *name
 
 int store_session_delete(store *s, const char *sid_hash) {
     return s->ops->session_delete(s, sid_hash);
+}
+
+int store_terms_put(store *s, const char *hash, const char *json, const char *html, int64_t now_ms,
+                    terms_rec *out) {
+    return s->ops->terms_put(s, hash, json, html, now_ms, out);
+}
+
+int store_terms_get(store *s, const char *hash, terms_rec *out, ccsig_buf *json, ccsig_buf *html) {
+    return s->ops->terms_get(s, hash, out, json, html);
+}
+
+int store_terms_list(store *s, int (*cb)(void *, const terms_rec *), void *arg) {
+    return s->ops->terms_list(s, cb, arg);
+}
+
+int store_accept(store *s, const acceptance *a) {
+    return s->ops->accept(s, a);
+}
+
+int store_acceptances(store *s, int64_t reuser_id, int (*cb)(void *, const acceptance *),
+                      void *arg) {
+    return s->ops->acceptances(s, reuser_id, cb, arg);
+}
+
+int store_signing_key(store *s, const char *fresh_hex, int64_t now_ms,
+                      char out_hex[STORE_SECRET_HEX + 1]) {
+    return s->ops->signing_key(s, fresh_hex, now_ms, out_hex);
 }
 
 int store_journal_offset(store *s, const char *name, int64_t *off) {

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccsig/buf.h"
 #include "httputil.h"
 #include "policy.h"
 
@@ -54,7 +55,8 @@ typedef struct reuser {
     char credit[STORE_TEXT_MAX + 1];       /* the credit they will give */
     char contribution[STORE_TEXT_MAX + 1]; /* the contribution they pledge */
     int64_t created_ms;
-    int64_t decided_ms; /* approval, rejection or revocation */
+    int64_t decided_ms;                  /* approval, rejection or revocation */
+    char terms_hash[STORE_HASH_HEX + 1]; /* the terms version last accepted ("" none) */
 } reuser;
 
 /* What a request needs of its reuser: kept per key in the gateway's cache
@@ -67,6 +69,7 @@ typedef struct reuser_key {
     bool hash_ok;
     int kind, status, use, purpose;
     unsigned commitments;
+    char terms_hash[STORE_HASH_HEX + 1]; /* the terms version the key stands on */
 } reuser_key;
 
 void reuser_key_from(reuser_key *k, const reuser *u);
@@ -161,6 +164,50 @@ int store_session_get(store *s, const char *sid_hash, int64_t now_ms, char *name
                       char *csrf, size_t csrflen);
 int store_session_delete(store *s, const char *sid_hash);
 
+/* ---- the collection's terms (terms.h) and their acceptance ---- */
+
+/* One version of the terms: a distinct document, numbered in the order it
+ * was first published. */
+typedef struct terms_rec {
+    int64_t version;
+    char hash[STORE_HASH_HEX + 1]; /* SHA-256 of the JSON document, hex */
+    int64_t published_ms;
+} terms_rec;
+
+/* A reuser's acceptance of one version of the terms. */
+typedef struct acceptance {
+    int64_t reuser_id;
+    char terms_hash[STORE_HASH_HEX + 1];
+    int64_t version; /* filled by store_acceptances */
+    int64_t accepted_ms;
+    char address[64]; /* the client address that accepted */
+    int use;          /* ccsig_category */
+    unsigned commitments;
+} acceptance;
+
+/* Record the terms document (json, and html for people) under its hash
+ * unless it is known; fills *out with its version (new or existing). */
+int store_terms_put(store *s, const char *hash, const char *json, const char *html, int64_t now_ms,
+                    terms_rec *out);
+/* 1 and the version (and, when not NULL, its documents appended to json,
+ * html) when hash is known; 0 when not. */
+int store_terms_get(store *s, const char *hash, terms_rec *out, ccsig_buf *json, ccsig_buf *html);
+/* Every version, newest first. */
+int store_terms_list(store *s, int (*cb)(void *, const terms_rec *), void *arg);
+/* In one transaction: append the acceptance and make its version and
+ * pledges the reuser's current ones (reusers.terms_hash, commitments). */
+int store_accept(store *s, const acceptance *a);
+/* A reuser's acceptances (reuser_id 0: everyone's), newest first. */
+int store_acceptances(store *s, int64_t reuser_id, int (*cb)(void *, const acceptance *),
+                      void *arg);
+
+/* The gateway's receipt signing key (an Ed25519 secret key, hex): the
+ * stored one, or fresh_hex stored now when there is none yet (several
+ * gateways starting together agree on one). */
+#define STORE_SECRET_HEX 128
+int store_signing_key(store *s, const char *fresh_hex, int64_t now_ms,
+                      char out_hex[STORE_SECRET_HEX + 1]);
+
 /* ---- the ledger's journal (journal.h; SQLite only) ---- */
 
 /* The byte offset of the journal name imported so far (0 when none). */
@@ -215,6 +262,12 @@ typedef struct store_ops {
     int (*journal_offset)(store *, const char *, int64_t *);
     int (*journal_import)(store *, const char *, int64_t, const ledger_rec *, size_t, int64_t);
     int (*journal_reset)(store *, const char *, int64_t, int (*)(void *), void *);
+    int (*terms_put)(store *, const char *, const char *, const char *, int64_t, terms_rec *);
+    int (*terms_get)(store *, const char *, terms_rec *, ccsig_buf *, ccsig_buf *);
+    int (*terms_list)(store *, int (*)(void *, const terms_rec *), void *);
+    int (*accept)(store *, const acceptance *);
+    int (*acceptances)(store *, int64_t, int (*)(void *, const acceptance *), void *);
+    int (*signing_key)(store *, const char *, int64_t, char *);
 } store_ops;
 
 struct store {

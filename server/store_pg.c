@@ -76,7 +76,7 @@ static void cp(char *out, size_t outlen, const char *v) {
 
 #define REUSER_COLS                                                                                \
     "id, key_id, key_hash, kind, status, name, contact, use_category, commitments, purpose,"       \
-    " claim, credit, contribution, created_ms, decided_ms"
+    " claim, credit, contribution, created_ms, decided_ms, terms_hash"
 
 static void row_to_reuser(PGresult *res, int row, reuser *r) {
     memset(r, 0, sizeof *r);
@@ -103,6 +103,7 @@ static void row_to_reuser(PGresult *res, int row, reuser *r) {
     cp(r->contribution, sizeof r->contribution, PQgetvalue(res, row, 12));
     r->created_ms = strtoll(PQgetvalue(res, row, 13), NULL, 10);
     r->decided_ms = strtoll(PQgetvalue(res, row, 14), NULL, 10);
+    cp(r->terms_hash, sizeof r->terms_hash, PQgetvalue(res, row, 15));
 }
 
 static int one_reuser(pg_store *s, const char *sql, const char *arg, reuser *r) {
@@ -590,6 +591,155 @@ static int pg_schema_version(store *b) {
     return v;
 }
 
+/* ---- terms and acceptances ---- */
+
+static void row_to_terms(PGresult *res, int row, terms_rec *t) {
+    t->version = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+    cp(t->hash, sizeof t->hash, PQgetvalue(res, row, 1));
+    t->published_ms = strtoll(PQgetvalue(res, row, 2), NULL, 10);
+}
+
+static int pg_terms_get(store *b, const char *hash, terms_rec *out, ccsig_buf *json,
+                        ccsig_buf *html) {
+    pg_store *s = (pg_store *)b;
+    PGconn *c = acquire(s);
+    const char *params[1] = {hash};
+    PGresult *res =
+        run(c, "terms lookup",
+            "SELECT version, hash, published_ms, json, html FROM terms WHERE hash = $1", 1, params);
+    int rc = -1;
+    if (res) {
+        rc = PQntuples(res) > 0;
+        if (rc) {
+            row_to_terms(res, 0, out);
+            if (json)
+                ccsig_buf_append(json, PQgetvalue(res, 0, 3), (size_t)PQgetlength(res, 0, 3));
+            if (html)
+                ccsig_buf_append(html, PQgetvalue(res, 0, 4), (size_t)PQgetlength(res, 0, 4));
+        }
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
+static int pg_terms_put(store *b, const char *hash, const char *json, const char *html,
+                        int64_t now_ms, terms_rec *out) {
+    char now[24];
+    snprintf(now, sizeof now, "%lld", (long long)now_ms);
+    const char *params[4] = {hash, now, json, html};
+    if (simple((pg_store *)b, "terms insert",
+               "INSERT INTO terms (version, hash, published_ms, json, html)"
+               " SELECT (SELECT coalesce(max(version), 0) + 1 FROM terms), $1::text,"
+               " $2::bigint, $3::text, $4::text"
+               " WHERE NOT EXISTS (SELECT 1 FROM terms WHERE hash = $1::text)"
+               " ON CONFLICT DO NOTHING",
+               4, params) != 0)
+        return -1;
+    return pg_terms_get(b, hash, out, NULL, NULL) == 1 ? 0 : -1;
+}
+
+static int pg_terms_list(store *b, int (*cb)(void *, const terms_rec *), void *arg) {
+    pg_store *s = (pg_store *)b;
+    PGconn *c = acquire(s);
+    PGresult *res =
+        run(c, "terms list", "SELECT version, hash, published_ms FROM terms ORDER BY version DESC",
+            0, NULL);
+    int rc = -1;
+    if (res) {
+        rc = 0;
+        for (int i = 0; i < PQntuples(res); i++) {
+            terms_rec t;
+            row_to_terms(res, i, &t);
+            if (cb(arg, &t))
+                break;
+        }
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
+static int pg_accept(store *b, const acceptance *a) {
+    char id[24], ms[24], com[16];
+    snprintf(id, sizeof id, "%lld", (long long)a->reuser_id);
+    snprintf(ms, sizeof ms, "%lld", (long long)a->accepted_ms);
+    snprintf(com, sizeof com, "%u", a->commitments);
+    const char *params[6] = {
+        id, a->terms_hash, ms, a->address, ccsig_category_name((ccsig_category)a->use), com};
+    /* One statement, so one transaction: the acceptance and the reuser's
+     * current terms change together. */
+    return simple((pg_store *)b, "accept",
+                  "WITH a AS (INSERT INTO acceptances (reuser_id, terms_hash, accepted_ms, address,"
+                  " use_category, commitments) VALUES ($1, $2, $3, $4, $5, $6) RETURNING reuser_id)"
+                  " UPDATE reusers SET terms_hash = $2, commitments = $6 WHERE id = (SELECT"
+                  " reuser_id FROM a)",
+                  6, params);
+}
+
+static int pg_acceptances(store *b, int64_t reuser_id, int (*cb)(void *, const acceptance *),
+                          void *arg) {
+    pg_store *s = (pg_store *)b;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)reuser_id);
+    const char *params[1] = {id};
+    PGconn *c = acquire(s);
+    PGresult *res = run(c, "acceptances",
+                        "SELECT a.reuser_id, a.terms_hash, coalesce(t.version, 0), a.accepted_ms,"
+                        " a.address, a.use_category, a.commitments FROM acceptances a LEFT JOIN"
+                        " terms t ON t.hash = a.terms_hash WHERE $1::bigint = 0 OR a.reuser_id ="
+                        " $1::bigint ORDER BY a.id DESC",
+                        1, params);
+    int rc = -1;
+    if (res) {
+        rc = 0;
+        for (int i = 0; i < PQntuples(res); i++) {
+            acceptance a;
+            memset(&a, 0, sizeof a);
+            a.reuser_id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+            cp(a.terms_hash, sizeof a.terms_hash, PQgetvalue(res, i, 1));
+            a.version = strtoll(PQgetvalue(res, i, 2), NULL, 10);
+            a.accepted_ms = strtoll(PQgetvalue(res, i, 3), NULL, 10);
+            cp(a.address, sizeof a.address, PQgetvalue(res, i, 4));
+            const char *u = PQgetvalue(res, i, 5);
+            ccsig_category cat = CCSIG_CAT_AI_USE;
+            ccsig_category_parse(u, strlen(u), &cat);
+            a.use = (int)cat;
+            a.commitments = (unsigned)strtoul(PQgetvalue(res, i, 6), NULL, 10);
+            if (cb(arg, &a))
+                break;
+        }
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
+static int pg_signing_key(store *b, const char *fresh_hex, int64_t now_ms, char *out_hex) {
+    pg_store *s = (pg_store *)b;
+    char now[24];
+    snprintf(now, sizeof now, "%lld", (long long)now_ms);
+    const char *params[2] = {fresh_hex, now};
+    if (simple(s, "signing key",
+               "INSERT INTO signing_key (id, secret_key, created_ms) VALUES (1, $1, $2)"
+               " ON CONFLICT DO NOTHING",
+               2, params) != 0)
+        return -1;
+    PGconn *c = acquire(s);
+    PGresult *res =
+        run(c, "signing key", "SELECT secret_key FROM signing_key WHERE id = 1", 0, NULL);
+    int rc = -1;
+    if (res) {
+        if (PQntuples(res) == 1) {
+            cp(out_hex, STORE_SECRET_HEX + 1, PQgetvalue(res, 0, 0));
+            rc = 0;
+        }
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
 static void pg_close(store *b) {
     pg_store *s = (pg_store *)b;
     for (unsigned i = 0; i < s->nconns; i++)
@@ -623,7 +773,13 @@ static const store_ops pg_ops = {pg_close,
                                  pg_schema_version,
                                  NULL,
                                  NULL,
-                                 NULL};
+                                 NULL,
+                                 pg_terms_put,
+                                 pg_terms_get,
+                                 pg_terms_list,
+                                 pg_accept,
+                                 pg_acceptances,
+                                 pg_signing_key};
 
 static int pg_migrate(PGconn *c, char *err, size_t errlen) {
     PGresult *res = PQexec(c, "SELECT pg_advisory_lock(6363736966)");

@@ -41,7 +41,7 @@ enum {
 
 #define REUSER_COLS                                                                                \
     "id, key_id, key_hash, kind, status, name, contact, use_category, commitments, purpose,"       \
-    " claim, credit, contribution, created_ms, decided_ms"
+    " claim, credit, contribution, created_ms, decided_ms, terms_hash"
 
 static const char *const sql_text[Q_COUNT] = {
     "SELECT " REUSER_COLS " FROM reusers WHERE key_id = ?1",
@@ -197,6 +197,7 @@ static void row_to_reuser(sqlite3_stmt *st, reuser *r) {
     col_text(st, 12, r->contribution, sizeof r->contribution);
     r->created_ms = sqlite3_column_int64(st, 13);
     r->decided_ms = sqlite3_column_int64(st, 14);
+    col_text(st, 15, r->terms_hash, sizeof r->terms_hash);
 }
 
 static int one_reuser(sq_store *s, int q, const char *key, int64_t id, reuser *r) {
@@ -741,6 +742,191 @@ static int sq_schema_version(store *b) {
     return v;
 }
 
+/* ---- terms and acceptances (rare: statements prepared per call) ---- */
+
+/* Prepare sql on c's connection; NULL (logged) on failure. */
+static sqlite3_stmt *prep(sconn *c, const char *sql) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        log_err(c->db, "prepare");
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+/* The version row of hash (1), or 0; documents appended when asked. */
+static int terms_row(sconn *c, const char *hash, terms_rec *out, ccsig_buf *json, ccsig_buf *html) {
+    sqlite3_stmt *st = prep(c, "SELECT version, hash, published_ms, json, html FROM terms"
+                               " WHERE hash = ?1");
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st), rc = step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
+    if (rc == 1) {
+        out->version = sqlite3_column_int64(st, 0);
+        col_text(st, 1, out->hash, sizeof out->hash);
+        out->published_ms = sqlite3_column_int64(st, 2);
+        if (json)
+            ccsig_buf_append(json, sqlite3_column_text(st, 3), (size_t)sqlite3_column_bytes(st, 3));
+        if (html)
+            ccsig_buf_append(html, sqlite3_column_text(st, 4), (size_t)sqlite3_column_bytes(st, 4));
+    } else if (rc < 0)
+        log_err(c->db, "terms lookup");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_terms_put(store *b, const char *hash, const char *json, const char *html,
+                        int64_t now_ms, terms_rec *out) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *st = prep(c, "INSERT INTO terms (version, hash, published_ms, json, html)"
+                               " SELECT (SELECT coalesce(max(version), 0) + 1 FROM terms), ?1, ?2,"
+                               " ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM terms WHERE hash = ?1)"
+                               " ON CONFLICT DO NOTHING");
+    if (st) {
+        sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, now_ms);
+        sqlite3_bind_text(st, 3, json, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, html, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_DONE)
+            rc = terms_row(c, hash, out, NULL, NULL) == 1 ? 0 : -1;
+        else
+            log_err(c->db, "terms insert");
+        sqlite3_finalize(st);
+    }
+    release(s, c);
+    return rc;
+}
+
+static int sq_terms_get(store *b, const char *hash, terms_rec *out, ccsig_buf *json,
+                        ccsig_buf *html) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = terms_row(c, hash, out, json, html);
+    release(s, c);
+    return rc;
+}
+
+static int sq_terms_list(store *b, int (*cb)(void *, const terms_rec *), void *arg) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *st = prep(c, "SELECT version, hash, published_ms FROM terms"
+                               " ORDER BY version DESC");
+    if (st) {
+        int step;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            terms_rec t;
+            t.version = sqlite3_column_int64(st, 0);
+            col_text(st, 1, t.hash, sizeof t.hash);
+            t.published_ms = sqlite3_column_int64(st, 2);
+            if (cb(arg, &t))
+                break;
+        }
+        rc = step == SQLITE_ROW || step == SQLITE_DONE ? 0 : -1;
+        sqlite3_finalize(st);
+    }
+    release(s, c);
+    return rc;
+}
+
+static int sq_accept(store *b, const acceptance *a) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        log_err(c->db, "accept");
+        release(s, c);
+        return -1;
+    }
+    sqlite3_stmt *ins = prep(c, "INSERT INTO acceptances (reuser_id, terms_hash, accepted_ms,"
+                                " address, use_category, commitments) VALUES (?1, ?2, ?3, ?4, ?5,"
+                                " ?6)");
+    sqlite3_stmt *up =
+        prep(c, "UPDATE reusers SET terms_hash = ?2, commitments = ?3 WHERE id = ?1");
+    if (ins && up) {
+        sqlite3_bind_int64(ins, 1, a->reuser_id);
+        sqlite3_bind_text(ins, 2, a->terms_hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 3, a->accepted_ms);
+        sqlite3_bind_text(ins, 4, a->address, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 5, ccsig_category_name((ccsig_category)a->use), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 6, a->commitments);
+        sqlite3_bind_int64(up, 1, a->reuser_id);
+        sqlite3_bind_text(up, 2, a->terms_hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(up, 3, a->commitments);
+        if (sqlite3_step(ins) == SQLITE_DONE && sqlite3_step(up) == SQLITE_DONE)
+            rc = 0;
+        else
+            log_err(c->db, "accept");
+    }
+    sqlite3_finalize(ins);
+    sqlite3_finalize(up);
+    sqlite3_exec(c->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    release(s, c);
+    return rc;
+}
+
+static int sq_acceptances(store *b, int64_t reuser_id, int (*cb)(void *, const acceptance *),
+                          void *arg) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *st =
+        prep(c, "SELECT a.reuser_id, a.terms_hash, coalesce(t.version, 0), a.accepted_ms,"
+                " a.address, a.use_category, a.commitments FROM acceptances a LEFT JOIN terms t"
+                " ON t.hash = a.terms_hash WHERE ?1 = 0 OR a.reuser_id = ?1 ORDER BY a.id DESC");
+    if (st) {
+        sqlite3_bind_int64(st, 1, reuser_id);
+        int step;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            acceptance a;
+            char u[64];
+            memset(&a, 0, sizeof a);
+            a.reuser_id = sqlite3_column_int64(st, 0);
+            col_text(st, 1, a.terms_hash, sizeof a.terms_hash);
+            a.version = sqlite3_column_int64(st, 2);
+            a.accepted_ms = sqlite3_column_int64(st, 3);
+            col_text(st, 4, a.address, sizeof a.address);
+            col_text(st, 5, u, sizeof u);
+            ccsig_category cat = CCSIG_CAT_AI_USE;
+            ccsig_category_parse(u, strlen(u), &cat);
+            a.use = (int)cat;
+            a.commitments = (unsigned)sqlite3_column_int64(st, 6);
+            if (cb(arg, &a))
+                break;
+        }
+        rc = step == SQLITE_ROW || step == SQLITE_DONE ? 0 : -1;
+        sqlite3_finalize(st);
+    }
+    release(s, c);
+    return rc;
+}
+
+static int sq_signing_key(store *b, const char *fresh_hex, int64_t now_ms, char *out_hex) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *ins = prep(c, "INSERT INTO signing_key (id, secret_key, created_ms)"
+                                " VALUES (1, ?1, ?2) ON CONFLICT DO NOTHING");
+    sqlite3_stmt *sel = prep(c, "SELECT secret_key FROM signing_key WHERE id = 1");
+    if (ins && sel) {
+        sqlite3_bind_text(ins, 1, fresh_hex, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 2, now_ms);
+        if (sqlite3_step(ins) == SQLITE_DONE && sqlite3_step(sel) == SQLITE_ROW) {
+            col_text(sel, 0, out_hex, STORE_SECRET_HEX + 1);
+            rc = 0;
+        } else
+            log_err(c->db, "signing key");
+    }
+    sqlite3_finalize(ins);
+    sqlite3_finalize(sel);
+    release(s, c);
+    return rc;
+}
+
 static void sq_close(store *b) {
     sq_store *s = (sq_store *)b;
     for (unsigned i = 0; i < s->nconns; i++) {
@@ -785,7 +971,13 @@ static const store_ops sq_ops = {sq_close,
                                  sq_schema_version,
                                  sq_journal_offset,
                                  sq_journal_import,
-                                 sq_journal_reset};
+                                 sq_journal_reset,
+                                 sq_terms_put,
+                                 sq_terms_get,
+                                 sq_terms_list,
+                                 sq_accept,
+                                 sq_acceptances,
+                                 sq_signing_key};
 
 static int migrate(sqlite3 *db, char *err, size_t errlen) {
     char *msg = NULL;

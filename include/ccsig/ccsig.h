@@ -34,6 +34,7 @@
 #include "ccsig/robots_store.h"
 #include "ccsig/scan.h"
 #include "ccsig/scan_session.h"
+#include "ccsig/receipt.h"
 #include "ccsig/sf.h"
 #include "ccsig/shard.h"
 #include "ccsig/sources.h"

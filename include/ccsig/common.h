@@ -30,10 +30,12 @@ typedef enum ccsig_status {
     CCSIG_ERR_NOMEM = 4,  /* allocation failed */
     CCSIG_ERR_IO = 5,     /* reading or writing failed */
     CCSIG_ERR_USAGE = 6,  /* the caller passed an invalid argument */
-    CCSIG_ERR_UNSUPPORTED = 7
+    CCSIG_ERR_UNSUPPORTED = 7,
+    CCSIG_ERR_SIGNATURE = 8 /* a signature does not verify (ccsig/receipt.h) */
 } ccsig_status;
 
-/* "ok", "syntax", "range", "limit", "nomem", "io", "usage", "unsupported";
+/* "ok", "syntax", "range", "limit", "nomem", "io", "usage", "unsupported",
+ * "signature";
  * "unknown" for a value not in the enum. Static strings; thread-safe. */
 const char *ccsig_status_name(ccsig_status s);
 

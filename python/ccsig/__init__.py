@@ -73,14 +73,14 @@ Headers = Union[Mapping[str, str], Sequence[tuple]]
 
 # ---- errors ---------------------------------------------------------------
 
-_STATUS = ["ok", "syntax", "range", "limit", "nomem", "io", "usage", "unsupported"]
+_STATUS = ["ok", "syntax", "range", "limit", "nomem", "io", "usage", "unsupported", "signature"]
 
 
 class Error(Exception):
     """A failure reported by libccsig (a ccsig_error).
 
     Attributes: ``status`` (the library's status name: "syntax", "range",
-    "limit", "nomem", "io", "usage", "unsupported"), ``file`` (the input
+    "limit", "nomem", "io", "usage", "unsupported", "signature"), ``file`` (the input
     that failed: a path, URL or "expression N"; may be None), ``offset``
     (byte offset into that input), ``line`` and ``column`` (1-based; 0 when
     the input has no lines) and ``message`` (the library's words).

@@ -875,7 +875,7 @@ static void test_tar(void **state) {
     coll_list l;
     assert_int_equal(coll_list_files(c, &l), 0);
     assert_int_equal(l.n, 2);
-    tar_stream *t = tar_new(c, &l);
+    tar_stream *t = tar_new(c, &l, NULL, NULL, 0);
     uint64_t size = tar_size(t);
     assert_int_equal(size % 512, 0);
     char *buf = malloc(size);
