@@ -43,7 +43,7 @@ if [ -f "$where/CMakeCache.txt" ]; then
     [ -f "$lib" ] || fail "$lib is missing (build libccsig first)"
     # What lib/CMakeLists.txt links libccsig with.
     deps=$(pkg-config --libs libisal libzstd expat exempi-2.0 libxml-2.0 libcbor yaml-0.1 \
-        libcurl jansson)
+        libcurl jansson libsodium)
     san=""
     if grep -q '^CCSIG_SANITIZE:BOOL=ON' "$where/CMakeCache.txt"; then
         san="-fsanitize=address,undefined"
