@@ -343,12 +343,24 @@ void ccsig_credit_record_write_json(ccsig_buf *b, const ccsig_credit_record *r) 
 /* Reading: the state of one document. */
 typedef struct rd {
     ccsig_arena *a;
+    const char *p; /* the document (error positions) */
     ccsig_error *err;
     ccsig_credit_record *v;
     size_t n, cap;
 } rd;
 
-/* A string member (NULL when absent or null); *bad set for another type. */
+/* Point err at the value v: its line and the column of its first byte. */
+static void at_value(const rd *r, const src_json *v) {
+    if (!r->err)
+        return;
+    r->err->line = v->line;
+    size_t col = 1;
+    for (size_t i = v->start; i > 0 && r->p[i - 1] != '\n'; i--)
+        col++;
+    r->err->column = (unsigned)col;
+}
+
+/* A string member (NULL when absent or null); *st set for another type. */
 static const char *jstr(rd *r, const src_json *o, const char *key, ccsig_status *st) {
     const src_json *m = src_json_get(o, key);
     if (!m || m->type == SRC_JSON_NULL)
@@ -357,8 +369,7 @@ static const char *jstr(rd *r, const src_json *o, const char *key, ccsig_status 
         if (*st == CCSIG_OK) {
             *st = ccsig_error_set(r->err, CCSIG_ERR_RANGE, m->start, "\"%s\" must be %s, not %s",
                                   key, "a string or null", src_json_type_name(m->type));
-            if (r->err)
-                r->err->line = m->line;
+            at_value(r, m);
         }
         return NULL;
     }
@@ -469,8 +480,7 @@ static ccsig_status read_one(rd *r, const src_json *o) {
                                          "expected a credit record, an annotation line or a "
                                          "gateway search hit (a JSON object), found %s",
                                          src_json_type_name(o->type));
-        if (r->err)
-            r->err->line = o->line;
+        at_value(r, o);
         return s;
     }
     const src_json *type = src_json_get(o, "type"), *hits = src_json_get(o, "hits");
@@ -564,8 +574,7 @@ static ccsig_status read_one(rd *r, const src_json *o) {
                          "not a credit record (\"type\": \"" CCSIG_CREDIT_RECORD_TYPE
                          "\"), an annotation line (\"categories\") or a gateway search hit "
                          "(\"credit\")");
-    if (r->err)
-        r->err->line = o->line;
+    at_value(r, o);
     return st;
 }
 
@@ -577,7 +586,7 @@ ccsig_status ccsig_credit_records_read(ccsig_arena *a, const char *p, size_t len
     ccsig_status st = src_json_parse(a, p, len, &root, err);
     if (st)
         return st;
-    rd r = {a, err, NULL, 0, 0};
+    rd r = {a, p, err, NULL, 0, 0};
     if (root->type == SRC_JSON_ARRAY) {
         for (const src_json *it = root->child; it && st == CCSIG_OK; it = it->next)
             st = read_one(&r, it);
