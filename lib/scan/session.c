@@ -22,6 +22,7 @@
 
 #include "ccsig/alloc.h"
 #include "ccsig/hashmap.h"
+#include "ccsig/index.h"
 #include "ccsig/report.h"
 #include "ccsig/scan.h"
 #include "ccsig/evaluate.h"
@@ -53,6 +54,11 @@ typedef struct archive {
     size_t jobs_out;   /* jobs created and not yet stitched */
     bool all_jobs;     /* every job of the archive is created */
     uint64_t consumed; /* archive bytes read (streams) */
+    /* read through an index: its records' spans, in archive order; job
+     * starts and ends, and pos, count spans instead of bytes */
+    ccsig_index_span *spans;
+    size_t nspans;
+    bool indexed;
 } archive;
 
 /* --------------------------------------------------------------- events -- */
@@ -152,6 +158,7 @@ typedef struct worker {
     void *rq;
     rec_view v;
     ccsig_buf tmp;
+    ccsig_index_reader *ir; /* made on the first indexed job */
 } worker;
 
 typedef struct pending {
@@ -735,10 +742,69 @@ static bool bad_member(const bad_range *bad, size_t nbad, uint64_t member) {
     return false;
 }
 
+static ssize_t span_pread(void *ctx, void *buf, size_t n, uint64_t offset) {
+    const archive *a = ctx;
+    ssize_t got;
+    do
+        got = pread(a->fd, buf, n, (off_t)offset);
+    while (got < 0 && errno == EINTR);
+    return got;
+}
+
+/* A job of an indexed archive: spans [start, end), each read by offset
+ * (ccsig_index_reader_read: only the part annotation needs is inflated)
+ * and processed as the full scan processes the record. */
+static void run_indexed_job(worker *w, job *j) {
+    archive *a = j->ar;
+    job_out *o = &j->out;
+    j->found = true;
+    j->failed = false;
+    j->first = j->start;
+    j->next = j->end;
+    if (!w->ir && !(w->ir = ccsig_index_reader_new())) {
+        o->nomem = true;
+        return;
+    }
+    for (uint64_t i = j->start; i < j->end; i++) {
+        int t = a->spans[i].type;
+        if (!w->R->keep && t >= 0 && t != CCSIG_WARC_RESPONSE && t != CCSIG_WARC_REVISIT) {
+            /* nothing of it is annotated: counted from the index, not read */
+            o->sum.records++;
+            o->sum.types[t]++;
+            continue;
+        }
+        ccsig_warc_record rec;
+        bool bound;
+        char what[240];
+        ccsig_index_read r = ccsig_index_reader_read(w->ir, span_pread, a, a->codec, a->spans[i],
+                                                     &rec, &bound, what);
+        if (r == CCSIG_INDEX_FAILED) {
+            j->failed = true;
+            snprintf(j->fail_msg, sizeof j->fail_msg, "%s", what);
+            return;
+        }
+        if (r == CCSIG_INDEX_DAMAGE) {
+            o->sum.records++;
+            o->sum.skipped++;
+            ccsig_summary_add_error(&o->sum, a->name, a->spans[i].offset, what);
+            push_damage(o, a->spans[i].offset, what);
+            continue;
+        }
+        o->sum.indexed_records++;
+        o->sum.bound_reached += bound;
+        j->consumed += a->spans[i].length;
+        process_record(w, j, &rec);
+    }
+}
+
 static void run_job(worker *w, job *j) {
     run *R = w->R;
     archive *a = j->ar;
     job_out *o = &j->out;
+    if (a->indexed) {
+        run_indexed_job(w, j);
+        return;
+    }
     bad_range bad[MAX_BAD_MEMBERS];
     size_t nbad = 0;
 restart:;
@@ -885,6 +951,7 @@ static void worker_free(worker *w) {
     ccsig_warc_writer_free(w->keep_w);
     ccsig_robots_store_query_free(w->rq);
     ccsig_buf_free(&w->tmp);
+    ccsig_index_reader_free(w->ir);
 }
 
 /* ------------------------------------------------------------ revisits -- */
@@ -1280,6 +1347,15 @@ static bool open_archive(run *R, archive *a) {
             }
         }
     }
+    if (a->indexed &&
+        (a->is_stream || a->arc || (a->codec != CCSIG_WARC_GZIP && a->codec != CCSIG_WARC_PLAIN))) {
+        archive_error(R, a,
+                      a->is_stream ? "cannot read through an index: not a regular file"
+                                   : "cannot read through an index: an indexed scan reads WARC "
+                                     "files, gzip (a member per record) or uncompressed");
+        a->unreadable = true;
+        return false;
+    }
     return true;
 }
 
@@ -1321,6 +1397,18 @@ static job *make_job(run *R) {
         j->ar = a;
         j->start = R->cur_off;
         j->forced = R->cur_off == 0;
+        if (a->indexed) { /* spans, CCSIG_SCAN_INDEX_JOB_SPANS a job */
+            j->forced = true;
+            j->end = j->start + CCSIG_SCAN_INDEX_JOB_SPANS;
+            if (j->end >= a->nspans) {
+                j->end = a->nspans;
+                a->all_jobs = true;
+                R->cur_ar++;
+            }
+            R->cur_off = j->end;
+            a->jobs_out++;
+            return j;
+        }
         size_t chunk = R->o.chunk                     ? R->o.chunk
                        : a->codec == CCSIG_WARC_PLAIN ? CCSIG_SCAN_CHUNK_PLAIN
                                                       : CCSIG_SCAN_CHUNK_COMPRESSED;
@@ -1506,6 +1594,26 @@ ccsig_status ccsig_scan_session_add_path(ccsig_scan_session *R, const char *path
         R->bytes_total += (uint64_t)st.st_size;
     else
         R->sizes_known = false;
+    return CCSIG_OK;
+}
+
+ccsig_status ccsig_scan_session_add_indexed(ccsig_scan_session *R, const char *path,
+                                            const char *name, const ccsig_index_span *spans,
+                                            size_t n, ccsig_error *err) {
+    ccsig_index_span *copy = ccsig_malloc((n ? n : 1) * sizeof *copy);
+    if (!copy)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    if (n)
+        memcpy(copy, spans, n * sizeof *copy);
+    ccsig_status st = ccsig_scan_session_add_path(R, path, name, err);
+    if (st) {
+        ccsig_free(copy);
+        return st;
+    }
+    archive *a = &R->ars[R->nar - 1];
+    a->spans = copy;
+    a->nspans = n;
+    a->indexed = true;
     return CCSIG_OK;
 }
 
@@ -1696,6 +1804,7 @@ void ccsig_scan_session_free(ccsig_scan_session *R) {
         if (a->fd >= 0 && a->path)
             close(a->fd);
         ccsig_free(a->dict);
+        ccsig_free(a->spans);
         ccsig_free(a->path);
         ccsig_free(a->name);
         ccsig_free(a->json_path);
