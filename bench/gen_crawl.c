@@ -317,6 +317,8 @@ typedef struct gen {
     uint64_t member_u; /* stream offset where the current member starts */
     uint64_t rec_u;    /* stream offset of the last record written */
     FILE *answers;
+    FILE *cdxj; /* --cdxj: Common Crawl's index lines of responses and revisits */
+    const char *name;
     uint64_t records, errors, skipped;
     bool cut_last;
 } gen;
@@ -629,6 +631,48 @@ static void answer(gen *g, uint64_t at, const char *id, const char *url, const c
     ccsig_buf_free(&b);
 }
 
+/* The CDXJ line Common Crawl's indexer writes for a response or revisit
+ * (cc-index: urlkey, timestamp, {"url", "mime", "mime-detected", "status",
+ * "digest", "length", "offset", "filename", ...}), written here from what the
+ * generator knows, not by libccsig. Only the member layout has offsets. */
+static void cdxj_line(gen *g, uint64_t at, uint64_t end, const char *url, const char *date,
+                      int status, const char *digest, bool revisit) {
+    if (!g->cdxj || g->layout != L_MEMBER)
+        return;
+    const char *host = strstr(url, "://") + 3, *path = strchr(host, '/');
+    char key[400];
+    size_t k = 0;
+    /* host labels reversed, "www." dropped, then ")" and the path */
+    size_t hl = (size_t)(path - host);
+    if (hl > 4 && !strncmp(host, "www.", 4))
+        host += 4, hl -= 4;
+    size_t e = hl;
+    while (e > 0) {
+        size_t b = e;
+        while (b > 0 && host[b - 1] != '.')
+            b--;
+        if (k)
+            key[k++] = ',';
+        memcpy(key + k, host + b, e - b);
+        k += e - b;
+        e = b ? b - 1 : 0;
+    }
+    snprintf(key + k, sizeof key - k, ")%s", path);
+    char ts[15];
+    size_t t = 0;
+    for (const char *d = date; *d && t < 14; d++)
+        if (*d >= '0' && *d <= '9')
+            ts[t++] = *d;
+    ts[t] = '\0';
+    fprintf(g->cdxj,
+            "%s %s {\"url\": \"%s\", \"mime\": \"%s\", \"mime-detected\": \"%s\", "
+            "\"status\": \"%d\", \"digest\": \"%s\", \"length\": \"%" PRIu64
+            "\", \"offset\": \"%" PRIu64 "\", \"filename\": \"%s\", \"charset\": \"UTF-8\", "
+            "\"languages\": \"eng\"}\n",
+            key, ts, url, revisit ? "warc/revisit" : "text/html",
+            revisit ? "warc/revisit" : "text/html", status, digest + 5, end - at, at, g->name);
+}
+
 /* ------------------------------------------------------------- robots -- */
 
 static void write_robots(const char *path, const char *dir, const site *sites, int nsites) {
@@ -751,6 +795,8 @@ static void usage(FILE *f) {
                "  --robots FILE     write the sites' robots.txt captures (WARC)\n"
                "  --robots-dir DIR  write HOST.txt files of the sites' robots.txt\n"
                "  --answers FILE    known answers, one JSON line per response/revisit\n"
+               "  --cdxj FILE       Common Crawl's CDXJ index of the responses and revisits\n"
+               "                    (member layout only)\n"
                "  --layout L        gzip/zstd: member (default), whole, misaligned (gzip)\n"
                "  --dict D          zstd: none (default), raw, compressed dictionary frame\n"
                "  --damage          add garbage, a short Content-Length, a corrupt member and\n"
@@ -772,15 +818,22 @@ static uint64_t parse_bytes(const char *s) {
 }
 
 int main(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"pages", required_argument, NULL, 'p'},    {"size", required_argument, NULL, 'S'},
-        {"seed", required_argument, NULL, 's'},     {"sites", required_argument, NULL, 'n'},
-        {"robots", required_argument, NULL, 'r'},   {"robots-dir", required_argument, NULL, 'R'},
-        {"answers", required_argument, NULL, 'a'},  {"layout", required_argument, NULL, 'l'},
-        {"dict", required_argument, NULL, 'd'},     {"damage", no_argument, NULL, 'D'},
-        {"revisits", required_argument, NULL, 'v'}, {"level", required_argument, NULL, 'L'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
-    const char *out = NULL, *robots = NULL, *robots_dir = NULL, *answers = NULL;
+    static const struct option opts[] = {{"pages", required_argument, NULL, 'p'},
+                                         {"size", required_argument, NULL, 'S'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"sites", required_argument, NULL, 'n'},
+                                         {"robots", required_argument, NULL, 'r'},
+                                         {"robots-dir", required_argument, NULL, 'R'},
+                                         {"answers", required_argument, NULL, 'a'},
+                                         {"layout", required_argument, NULL, 'l'},
+                                         {"dict", required_argument, NULL, 'd'},
+                                         {"damage", no_argument, NULL, 'D'},
+                                         {"revisits", required_argument, NULL, 'v'},
+                                         {"level", required_argument, NULL, 'L'},
+                                         {"cdxj", required_argument, NULL, 'x'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *out = NULL, *robots = NULL, *robots_dir = NULL, *answers = NULL, *cdxj = NULL;
     long pages = 1000;
     uint64_t size = 0, seed = 1;
     int nsites = 40, layout = L_MEMBER, dict = 0, revisit_pct = 3, level = -1;
@@ -830,6 +883,9 @@ int main(int argc, char **argv) {
         case 'L':
             level = atoi(optarg);
             break;
+        case 'x':
+            cdxj = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -866,6 +922,9 @@ int main(int argc, char **argv) {
         die(out);
     if (answers && !(g.answers = fopen(answers, "w")))
         die(answers);
+    if (cdxj && !(g.cdxj = fopen(cdxj, "w")))
+        die(cdxj);
+    g.name = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
     g.w = ccsig_warc_writer_new(g.codec, level);
     if (g.codec == CCSIG_WARC_GZIP && g.layout == L_WHOLE) {
         isal_deflate_init(&g.zs);
@@ -1019,6 +1078,8 @@ int main(int argc, char **argv) {
             ccsig_buf_append(&rec, blk.data, blk.len);
             ccsig_buf_puts(&rec, "\r\n\r\n");
             uint64_t at = emit_record(&g, &rec, dmg);
+            if (!dmg)
+                cdxj_line(&g, at, g.pos, url, date, 200, orig->digest, true);
             const char *opath = strstr(orig->url, "://");
             opath = opath ? strchr(opath + 3, '/') : NULL;
             /* a revisit has no body: its own HTML says nothing; its
@@ -1073,6 +1134,8 @@ int main(int argc, char **argv) {
             ccsig_buf_append(&rec, blk.data, blk.len);
             ccsig_buf_puts(&rec, "\r\n\r\n");
             uint64_t at = emit_record(&g, &rec, dmg);
+            if (!dmg && !short_cl)
+                cdxj_line(&g, at, g.pos, url, date, status, dg, false);
             answer(&g, at, rid, url, "response", status, s, path, headers[header].train_ai,
                    dmg != 0 || short_cl);
             if (short_cl) {
@@ -1129,6 +1192,8 @@ int main(int argc, char **argv) {
     }
     if (fclose(g.f) != 0)
         die(out);
+    if (g.cdxj && fclose(g.cdxj) != 0)
+        die(cdxj);
     ccsig_warc_writer_free(g.w);
     ZSTD_freeCCtx(g.zc);
     ZSTD_freeCDict(g.cdict);

@@ -607,6 +607,8 @@ struct ccsig_index_reader {
     ccsig_arena warena; /* the WARC header's fields (valid with the record) */
     ccsig_arena arena;  /* HTTP scratch */
     ccsig_http_msg http;
+    bool whole; /* ccsig_index_reader_read_whole: the record's whole block */
+    size_t hl;  /* the current record's HTTP header length, once known */
 };
 
 ccsig_index_reader *ccsig_index_reader_new(void) {
@@ -650,10 +652,12 @@ static bool grow(void **p, size_t *cap, size_t want) {
  * needed passes CCSIG_INDEX_PREFIX_BOUND. */
 static uint64_t block_need(ccsig_index_reader *r, ccsig_warc_type t, const char *block, size_t held,
                            uint64_t total, bool *bound) {
-    if (held >= total)
+    if (held >= total || r->whole)
         return total;
     if (t != CCSIG_WARC_RESPONSE && t != CCSIG_WARC_REVISIT)
         return 0; /* only the WARC header is read */
+    if (r->hl && held - r->hl < 1024)
+        return held + 1; /* less payload than any classification reads */
     ccsig_arena_reset(&r->arena);
     ccsig_error err;
     ccsig_http_msg *m = &r->http;
@@ -664,17 +668,21 @@ static uint64_t block_need(ccsig_index_reader *r, ccsig_warc_type t, const char 
     if (m->kind == CCSIG_HTTP_NONE)
         return held; /* not HTTP: nothing of the body is read */
     size_t hl = m->header_len;
+    r->hl = hl;
     ccsig_str ct = ccsig_str_make("", 0);
     size_t f = ccsig_http_find(m, "Content-Type", 0);
     if (f < m->nfields)
         ct = m->fields[f].value;
     size_t plen = held - hl;
-    if (ccsig_evaluate_prefix_enough(ct, f < m->nfields, block + hl, plen, total - hl))
-        return held;
     if (plen >= CCSIG_INDEX_PREFIX_BOUND) {
-        *bound = true;
+        /* would less than the bound have been enough? (for HTML, the head
+         * reader's own limit is the bound: the head must end before it) */
+        *bound = !ccsig_evaluate_prefix_enough(ct, f < m->nfields, block + hl,
+                                               CCSIG_INDEX_PREFIX_BOUND - 1, total - hl);
         return held;
     }
+    if (ccsig_evaluate_prefix_enough(ct, f < m->nfields, block + hl, plen, total - hl))
+        return held;
     return held + 1;
 }
 
@@ -700,6 +708,17 @@ static ssize_t span_more(ccsig_index_reader *r, ccsig_index_pread_fn fn, void *c
     return got;
 }
 
+ccsig_index_read ccsig_index_reader_read_whole(ccsig_index_reader *r, ccsig_index_pread_fn fn,
+                                               void *ctx, ccsig_warc_codec codec,
+                                               ccsig_index_span s, ccsig_warc_record *rec,
+                                               char what[240]) {
+    bool bound;
+    r->whole = true;
+    ccsig_index_read ret = ccsig_index_reader_read(r, fn, ctx, codec, s, rec, &bound, what);
+    r->whole = false;
+    return ret;
+}
+
 ccsig_index_read ccsig_index_reader_read(ccsig_index_reader *r, ccsig_index_pread_fn fn, void *ctx,
                                          ccsig_warc_codec codec, ccsig_index_span s,
                                          ccsig_warc_record *rec, bool *bound, char what[240]) {
@@ -711,6 +730,7 @@ ccsig_index_read ccsig_index_reader_read(ccsig_index_reader *r, ccsig_index_prea
     size_t step = IN_FIRST;        /* bytes given to inflate (read, for plain) per round */
     bool end = false;              /* the span is all read (and inflated) */
     size_t hdr = 0;
+    r->hl = 0;
     if (gz) {
         isal_inflate_reset(&r->inf);
         r->inf.crc_flag = ISAL_GZIP;

@@ -178,6 +178,13 @@ ccsig_index_read ccsig_index_reader_read(ccsig_index_reader *r, ccsig_index_prea
                                          ccsig_warc_codec codec, ccsig_index_span s,
                                          ccsig_warc_record *rec, bool *bound, char what[240]);
 
+/* The same, reading the whole record (its block complete, CRC-32 checked):
+ * for a record kept in another codec, which is encoded again. */
+ccsig_index_read ccsig_index_reader_read_whole(ccsig_index_reader *r, ccsig_index_pread_fn fn,
+                                               void *ctx, ccsig_warc_codec codec,
+                                               ccsig_index_span s, ccsig_warc_record *rec,
+                                               char what[240]);
+
 #ifdef __cplusplus
 }
 #endif

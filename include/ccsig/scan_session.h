@@ -60,7 +60,7 @@ extern "C" {
 /* Revisit originals remembered (payload digest and record id -> record). */
 #define CCSIG_SCAN_REVISIT_TABLE_DEFAULT 65536
 /* Records per job of an indexed archive (ccsig_scan_session_add_indexed). */
-#define CCSIG_SCAN_INDEX_JOB_SPANS 1024
+#define CCSIG_SCAN_INDEX_JOB_SPANS 4096
 
 typedef struct ccsig_scan_progress {
     uint64_t bytes_done;  /* archive bytes read so far (seekable archives) */

@@ -158,7 +158,8 @@ typedef struct worker {
     void *rq;
     rec_view v;
     ccsig_buf tmp;
-    ccsig_index_reader *ir; /* made on the first indexed job */
+    ccsig_index_reader *ir;  /* made on the first indexed job */
+    ccsig_index_reader *irw; /* whole records to keep in another codec */
 } worker;
 
 typedef struct pending {
@@ -404,6 +405,8 @@ static void push_damage(job_out *o, uint64_t offset, const char *what) {
 /* The record in the keep file's codec: its own members when they can be
  * copied, else the record re-encoded (header, block, CRLF CRLF). Appends to
  * out->keep; returns false (and reports) when the record cannot be kept. */
+static ssize_t span_pread(void *ctx, void *buf, size_t n, uint64_t offset);
+
 static bool keep_bytes(worker *w, job *j, const ccsig_warc_record *rec, size_t *a, size_t *b) {
     run *R = w->R;
     job_out *o = &j->out;
@@ -428,6 +431,16 @@ static bool keep_bytes(worker *w, job *j, const ccsig_warc_record *rec, size_t *
         }
         *b = o->keep.len;
         return true;
+    }
+    ccsig_warc_record whole;
+    if (!rec->block_complete && j->ar->indexed) {
+        /* read through an index, in part: read whole to encode again */
+        char what[240];
+        ccsig_index_span sp = {rec->offset, rec->raw_length, -1};
+        if ((w->irw || (w->irw = ccsig_index_reader_new())) &&
+            ccsig_index_reader_read_whole(w->irw, span_pread, j->ar, j->ar->codec, sp, &whole,
+                                          what) == CCSIG_INDEX_RECORD)
+            rec = &whole;
     }
     if (!rec->block_complete)
         goto cannot;
@@ -952,6 +965,7 @@ static void worker_free(worker *w) {
     ccsig_robots_store_query_free(w->rq);
     ccsig_buf_free(&w->tmp);
     ccsig_index_reader_free(w->ir);
+    ccsig_index_reader_free(w->irw);
 }
 
 /* ------------------------------------------------------------ revisits -- */

@@ -1,0 +1,145 @@
+#!/bin/sh
+# scan.index: `ccsig scan --index` agrees with the full scan (issue 16 §3).
+#
+# usage: index_tests.sh CCSIG GEN_CRAWL
+#
+# On generated crawls (gzip, a member per record, with revisits; and plain
+# WARC) the scan through an index must write, record by record, the
+# annotation lines, kept records and credit manifest the full scan writes,
+# with 1 and 2 threads, for each index: ccsig's own CDXJ and CDX
+# (`ccsig index`) and the CDXJ gen_crawl writes itself in Common Crawl's
+# form (responses and revisits only, sorted by urlkey as Common Crawl
+# sorts). The summaries are equal apart from the documented fields: the
+# "indexed" counts, bytes.decompressed (records not read are not inflated)
+# and, for an index without request/metadata records, the record counts.
+# Then: a page whose head passes the 512 KiB bound is counted in
+# indexed.bound_reached; a wrong offset is damage (exit 1, named); a broken
+# index line is refused with FILE:LINE:COL (exit 2); an archive the index
+# does not name is refused (exit 2); a zstd archive cannot be read by index.
+set -eu
+ccsig=$1 gen=$2
+tmp=$(mktemp -d /tmp/ccsig-index.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+status=0
+fail() {
+    echo "FAIL $*"
+    status=1
+}
+scan() {
+    "$ccsig" scan --quiet --robots robots.warc.gz --use train-ai --commit credit "$@"
+}
+# summary JSON without the documented fields ($2 = 1: without record counts)
+strip() {
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d.pop("indexed", None)
+d["bytes"].pop("decompressed", None)
+if sys.argv[2] == "1":
+    d.pop("records", None)
+print(json.dumps(d, indent=1, sort_keys=True))
+PY
+}
+
+"$gen" -o crawl.warc.gz --pages 600 --seed 7 --revisits 6 --robots robots.warc.gz \
+    --cdxj gen.cdxj > /dev/null
+sort gen.cdxj > gen-sorted.cdxj
+"$gen" -o plain.warc --pages 300 --seed 8 > /dev/null
+
+for archive in crawl.warc.gz plain.warc; do
+    "$ccsig" index -o own.cdxj "$archive" || fail "$archive: ccsig index exit $?"
+    "$ccsig" index --cdx -o own.cdx "$archive" || fail "$archive: ccsig index --cdx exit $?"
+    scan --annotate full.jsonl --keep full.warc.gz --credit full.json --summary --json \
+        "$archive" > full.sum
+    strip full.sum 0 > full.strip
+    strip full.sum 1 > full.strip1
+    [ -s full.jsonl ] || fail "$archive: the full scan annotated nothing"
+    indexes="own.cdxj own.cdx"
+    [ "$archive" = plain.warc ] || indexes="$indexes gen-sorted.cdxj"
+    for ix in $indexes; do
+        for t in 1 2; do
+            what="$archive --index $ix --threads $t"
+            rc=0
+            scan --threads $t --index "$ix" --annotate ix.jsonl --keep ix.warc.gz \
+                --credit ix.json --summary --json "$archive" > ix.sum || rc=$?
+            [ $rc = 0 ] || fail "$what: exit $rc"
+            cmp -s full.jsonl ix.jsonl || fail "$what: annotations differ"
+            cmp -s full.json ix.json || fail "$what: credit manifests differ"
+            n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["indexed"]["records"])' ix.sum)
+            [ "$n" -gt 0 ] || fail "$what: the summary counts no record read through the index"
+            if [ "$ix" = gen-sorted.cdxj ]; then
+                strip ix.sum 1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+d.pop("kept", None)
+print(json.dumps(d, indent=1, sort_keys=True))' > a.strip
+                python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d.pop("kept", None)
+print(json.dumps(d, indent=1, sort_keys=True))' full.strip1 > b.strip
+                cmp -s a.strip b.strip || fail "$what: summaries differ"
+            else
+                cmp -s full.warc.gz ix.warc.gz || fail "$what: kept records differ"
+                strip ix.sum 0 | cmp -s - full.strip || fail "$what: summaries differ"
+            fi
+        done
+    done
+done
+
+# A page whose <head> is longer than the bound: read up to the bound,
+# counted; its annotation is still the full scan's (its signal is early).
+python3 - <<'PY'
+head = '<meta name="robots" content="noai">' + "<!-- x -->" * 60000
+body = "<!doctype html><html><head>" + head + "</head><body>hi</body></html>"
+http = ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(body)) + body
+warc = ("WARC/1.0\r\nWARC-Type: response\r\nWARC-Date: 2024-05-18T00:00:00Z\r\n"
+        "WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000001>\r\n"
+        "WARC-Target-URI: https://big.example/\r\nContent-Type: application/http; msgtype=response\r\n"
+        "Content-Length: %d\r\n\r\n" % len(http)) + http + "\r\n\r\n"
+open("big.warc", "w").write(warc)
+PY
+"$ccsig" index -o big.cdxj big.warc
+"$ccsig" scan --quiet --annotate big-full.jsonl big.warc
+"$ccsig" scan --quiet --index big.cdxj --annotate big-ix.jsonl --summary --json big.warc > big.sum
+cmp -s big-full.jsonl big-ix.jsonl || fail "bound: the annotations differ"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["indexed"]; sys.exit(d != {"records": 1, "bound_reached": 1})' big.sum ||
+    fail "bound: indexed.bound_reached is not 1: $(grep -A3 indexed big.sum)"
+
+# A wrong offset: damage, named, exit 1; the other records are read.
+sed '/text\/html/{s/"offset": "\([0-9]*\)"/"offset": "\11"/;:a;n;ba}' own.cdxj > bad.cdxj
+rc=0
+"$ccsig" scan --index bad.cdxj --annotate bad.jsonl plain.warc > /dev/null 2> bad.err || rc=$?
+[ $rc = 1 ] || fail "wrong offset: exit $rc, expected 1"
+grep -q "plain.warc: offset [0-9]*: record at offset [0-9]*: " bad.err || fail "wrong offset: $(cat bad.err)"
+
+# A broken line: FILE:LINE:COL, exit 2.
+printf 'a 1 {"url": "x", "offset": "0", "length": "10", "filename": "plain.warc"}\nb 2 {"offset": 5,\n' > broken.cdxj
+rc=0
+"$ccsig" scan --index broken.cdxj plain.warc > /dev/null 2> broken.err || rc=$?
+[ $rc = 2 ] || fail "broken index: exit $rc, expected 2"
+grep -q "broken.cdxj:2:" broken.err || fail "broken index: no FILE:LINE:COL: $(cat broken.err)"
+printf ' CDX N b a m s k r M S V g\nk 1 u text/html 200 D - - ten 0 plain.warc\n' > broken.cdx
+rc=0
+"$ccsig" scan --index broken.cdx plain.warc > /dev/null 2> broken.err || rc=$?
+[ $rc = 2 ] || fail "broken CDX: exit $rc, expected 2"
+grep -q "broken.cdx:2:27: the length column (S)" broken.err || fail "broken CDX: $(cat broken.err)"
+
+# An archive the index does not name (with two files named, none matches).
+printf 'a 1 {"offset": "0", "length": "10", "filename": "x.warc.gz"}\na 1 {"offset": "0", "length": "10", "filename": "y.warc.gz"}\n' > other.cdxj
+rc=0
+"$ccsig" scan --index other.cdxj plain.warc > /dev/null 2> other.err || rc=$?
+[ $rc = 2 ] || fail "unnamed archive: exit $rc, expected 2"
+grep -q "names no record of it" other.err || fail "unnamed archive: $(cat other.err)"
+
+# zstd: an indexed scan reads gzip or plain WARC only.
+"$gen" -o z.warc.zst --pages 20 > /dev/null
+printf 'a 1 {"offset": "0", "length": "10", "filename": "z.warc.zst"}\n' > z.cdxj
+rc=0
+"$ccsig" scan --index z.cdxj z.warc.zst > /dev/null 2> z.err || rc=$?
+[ $rc = 2 ] || fail "zstd: exit $rc, expected 2"
+grep -q "cannot read through an index" z.err || fail "zstd: $(cat z.err)"
+
+[ $status = 0 ] && echo "scan.index: ok"
+exit $status
