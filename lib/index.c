@@ -40,18 +40,9 @@ void ccsig_index_cols_init(ccsig_index_cols *c) {
     *c = (ccsig_index_cols){CCSIG_INDEX_UNKNOWN, 0, 1, 2, 3, 4, 5, 9, 8, 10, 11};
 }
 
-/* A decimal number of at most 19 digits; false otherwise. */
+/* A decimal number (ccsig_str_u64) at p[0..n). */
 static bool dec_u64(const char *p, size_t n, uint64_t *out) {
-    if (!n || n > 19)
-        return false;
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return false;
-        v = v * 10 + (uint64_t)(p[i] - '0');
-    }
-    *out = v;
-    return true;
+    return ccsig_str_u64(ccsig_str_make(p, n), out);
 }
 
 static int status_of(ccsig_str s) {
@@ -600,10 +591,8 @@ ccsig_status ccsig_index_write_archive(ccsig_warc_reader *r, const char *filenam
 
 struct ccsig_index_reader {
     struct inflate_state inf;
-    uint8_t *in;
-    size_t in_cap;
-    char *out;
-    size_t out_cap;
+    ccsig_buf ib;       /* compressed bytes (len unused: the capacity is the window) */
+    ccsig_buf ob;       /* the record's first bytes, decompressed (len unused too) */
     ccsig_arena warena; /* the WARC header's fields (valid with the record) */
     ccsig_arena arena;  /* HTTP scratch */
     ccsig_http_msg http;
@@ -624,25 +613,11 @@ ccsig_index_reader *ccsig_index_reader_new(void) {
 void ccsig_index_reader_free(ccsig_index_reader *r) {
     if (!r)
         return;
-    ccsig_free(r->in);
-    ccsig_free(r->out);
+    ccsig_buf_free(&r->ib);
+    ccsig_buf_free(&r->ob);
     ccsig_arena_free(&r->warena);
     ccsig_arena_free(&r->arena);
     ccsig_free(r);
-}
-
-static bool grow(void **p, size_t *cap, size_t want) {
-    if (want <= *cap)
-        return true;
-    size_t nc = *cap ? *cap : 16384;
-    while (nc < want)
-        nc *= 2;
-    void *np = ccsig_realloc(*p, nc);
-    if (!np)
-        return false;
-    *p = np;
-    *cap = nc;
-    return true;
 }
 
 /* How many block bytes the record needs, given block[0..held) of a record of
@@ -691,7 +666,7 @@ static ccsig_index_read fail(char what[240], const char *fmt, uint64_t off, cons
     return CCSIG_INDEX_DAMAGE;
 }
 
-/* Read more of the span: up to n more archive bytes into r->in (gzip) or
+/* Read more of the span: up to n more archive bytes into r->ib (gzip) or
  * the output (plain). Returns the bytes read, 0 at the span's end, -1 when
  * the read function failed (what says how). */
 static ssize_t span_more(ccsig_index_reader *r, ccsig_index_pread_fn fn, void *ctx,
@@ -737,11 +712,11 @@ ccsig_index_read ccsig_index_reader_read(ccsig_index_reader *r, ccsig_index_prea
     }
     for (;;) {
         /* one round: more output */
-        if (!grow((void **)&r->out, &r->out_cap, out_len + OUT_ROOM))
+        if (!ccsig_buf_reserve(&r->ob, out_len + OUT_ROOM))
             return fail(what, "record at offset %" PRIu64 ": %s", s.offset, "out of memory");
         if (!gz) {
             ssize_t got =
-                span_more(r, fn, ctx, s, (uint8_t *)r->out + out_len, out_len, step, what);
+                span_more(r, fn, ctx, s, (uint8_t *)r->ob.data + out_len, out_len, step, what);
             if (got < 0)
                 return CCSIG_INDEX_FAILED;
             out_len += (size_t)got;
@@ -749,10 +724,11 @@ ccsig_index_read ccsig_index_reader_read(ccsig_index_reader *r, ccsig_index_prea
         } else {
             if (in_len - in_pos < step && in_len < s.length) {
                 size_t n = step > IN_READ ? step : IN_READ;
-                if (!grow((void **)&r->in, &r->in_cap, in_len + n))
+                if (!ccsig_buf_reserve(&r->ib, in_len + n))
                     return fail(what, "record at offset %" PRIu64 ": %s", s.offset,
                                 "out of memory");
-                ssize_t got = span_more(r, fn, ctx, s, r->in + in_len, in_len, n, what);
+                ssize_t got =
+                    span_more(r, fn, ctx, s, ((uint8_t *)r->ib.data) + in_len, in_len, n, what);
                 if (got < 0)
                     return CCSIG_INDEX_FAILED;
                 if (got == 0)
@@ -760,21 +736,22 @@ ccsig_index_read ccsig_index_reader_read(ccsig_index_reader *r, ccsig_index_prea
                                 "the index's length runs past the end of the archive");
                 in_len += (size_t)got;
             }
-            if (in_pos == 0 && (in_len < 2 || r->in[0] != 0x1f || r->in[1] != 0x8b))
+            if (in_pos == 0 &&
+                (in_len < 2 || (uint8_t)r->ib.data[0] != 0x1f || (uint8_t)r->ib.data[1] != 0x8b))
                 return fail(what, "record at offset %" PRIu64 ": %s", s.offset,
                             "no gzip member starts at the index's offset");
             /* Input-limited rounds: ISA-L decodes a block to its end (into
              * its own buffer) when the output space is small, so the
              * output is left large and the input is what is rationed. */
             size_t give = in_len - in_pos < step ? in_len - in_pos : step;
-            size_t room = r->out_cap - out_len;
-            r->inf.next_in = r->in + in_pos;
+            size_t room = r->ob.cap - out_len;
+            r->inf.next_in = ((uint8_t *)r->ib.data) + in_pos;
             r->inf.avail_in = (uint32_t)give;
-            r->inf.next_out = (uint8_t *)r->out + out_len;
+            r->inf.next_out = (uint8_t *)r->ob.data + out_len;
             r->inf.avail_out = (uint32_t)(room > (1u << 30) ? (1u << 30) : room);
             int ret = isal_inflate(&r->inf);
             in_pos += give - r->inf.avail_in;
-            out_len = (size_t)((char *)r->inf.next_out - r->out);
+            out_len = (size_t)((char *)r->inf.next_out - r->ob.data);
             if (ret != ISAL_DECOMP_OK)
                 return fail(what, "record at offset %" PRIu64 ": damaged (%s)", s.offset,
                             ret == ISAL_INCORRECT_CHECKSUM ? "CRC-32 mismatch"
@@ -795,7 +772,7 @@ ccsig_index_read ccsig_index_reader_read(ccsig_index_reader *r, ccsig_index_prea
             step *= 2;
         /* is it enough? */
         if (!hdr)
-            hdr = ccsig_warc_header_end(r->out, out_len);
+            hdr = ccsig_warc_header_end(r->ob.data, out_len);
         if (!hdr) {
             if (end || out_len >= CCSIG_WARC_MAX_HEADER)
                 return fail(what, "record at offset %" PRIu64 ": %s", s.offset,
@@ -805,7 +782,7 @@ ccsig_index_read ccsig_index_reader_read(ccsig_index_reader *r, ccsig_index_prea
         { /* parsed again each round: the window may have moved */
             ccsig_error err;
             ccsig_arena_reset(&r->warena);
-            if (ccsig_warc_header_parse(&r->warena, r->out, hdr, &rec->h, &err))
+            if (ccsig_warc_header_parse(&r->warena, r->ob.data, hdr, &rec->h, &err))
                 return fail(what, "record at offset %" PRIu64 ": WARC header: %s", s.offset,
                             err.message);
         }
@@ -813,12 +790,12 @@ ccsig_index_read ccsig_index_reader_read(ccsig_index_reader *r, ccsig_index_prea
         size_t held = out_len - hdr;
         if (held > total)
             held = (size_t)total;
-        uint64_t need = block_need(r, rec->h.type, r->out + hdr, held, total, bound);
+        uint64_t need = block_need(r, rec->h.type, r->ob.data + hdr, held, total, bound);
         if (need <= held || end) {
             if (held < total && need > held)
                 return fail(what, "record at offset %" PRIu64 ": %s", s.offset,
                             "its block is cut off at the index's length");
-            rec->block = r->out + hdr;
+            rec->block = r->ob.data + hdr;
             rec->block_len = held;
             rec->block_complete = held >= total;
             rec->offset = s.offset;

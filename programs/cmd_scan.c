@@ -243,7 +243,8 @@ static ssize_t read_stdin(void *ctx, void *buf, size_t n) {
  * unreadable, 3 an output could not be written). */
 static int run_scan(const ccsig_scan_session_options *so_opt, const char *annotate,
                     const char *keep, bool quiet, char *const *paths, size_t n,
-                    const ccsig_index *index, ccsig_summary *sum, ccsig_credit_map *credit) {
+                    const ccsig_index *index, bool wat, ccsig_summary *sum,
+                    ccsig_credit_map *credit) {
     scan_out so = {NULL, NULL, quiet, false, 0, 0};
     ccsig_scan_session_options opt = *so_opt;
     ccsig_scan_sink sink = {&so, NULL, NULL, put_damage, put_archive_error, NULL};
@@ -272,6 +273,10 @@ static int run_scan(const ccsig_scan_session_options *so_opt, const char *annota
     }
     ccsig_status st = CCSIG_OK;
     for (size_t i = 0; i < n && !st; i++) {
+        if (wat) {
+            st = ccsig_scan_session_add_wat(s, paths[i], paths[i], &err);
+            continue;
+        }
         if (index) { /* --index: each archive read through its spans */
             ccsig_index_span *spans;
             size_t ns;
@@ -373,7 +378,8 @@ enum {
     O_CHUNK,
     O_ROBOTS_CACHE,
     O_CREDIT_FORMAT,
-    O_INDEX
+    O_INDEX,
+    O_WAT
 };
 
 static const cli_option options[] = {
@@ -417,6 +423,10 @@ static const cli_option options[] = {
      "(CDXJ, CDX, ccsig index; plain or .gz): only what\n"
      "annotation needs is inflated",
      0},
+    {"wat", 0, O_WAT, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
+     "the archives are Common Crawl WAT files: annotate from\n"
+     "their headers and <head> metadata (no --keep, no --index)",
+     0},
     {"prefix", 0, O_PREFIX, CLI_VAL_DIR, "DIR", NULL, 0,
      "resolve relative paths of a @PATHLIST against DIR", 0},
     {"shard", 0, O_SHARD, CLI_VAL_TEXT, "I/N", NULL, 0,
@@ -459,6 +469,7 @@ int cmd_scan(int argc, char **argv) {
     o.threads = cores > 0 ? (int)cores : 1;
     bool summary = false, json = false;
     const char *prefix = NULL, *index_path = NULL;
+    bool wat = false;
     unsigned long shard_i = 0, shard_n = 1;
     strv robots = {0};
     /* a usage error after --robots was given frees the list first */
@@ -530,6 +541,9 @@ int cmd_scan(int argc, char **argv) {
         case O_INDEX:
             index_path = optarg;
             break;
+        case O_WAT:
+            wat = true;
+            break;
         case O_SHARD:
             if (!parse_shard(optarg, &shard_i, &shard_n))
                 return SCAN_USAGE("--shard %s: expected I/N with 0 <= I < N", optarg);
@@ -584,6 +598,9 @@ int cmd_scan(int argc, char **argv) {
                           "--credit-format)",
                           credit_path);
     bool has_use = (unsigned)o.profile.p.use < CCSIG_CAT_COUNT;
+    if (wat && (keep || index_path))
+        return SCAN_USAGE("--wat reads WAT files, which hold no records: not with %s",
+                          keep ? "--keep" : "--index");
     if (keep && !has_use)
         return SCAN_USAGE("--keep needs --use (which use the kept records serve)");
     if (credit_path && !has_use)
@@ -671,7 +688,7 @@ int cmd_scan(int argc, char **argv) {
     ccsig_credit_map credit;
     ccsig_summary_init(&sum);
     ccsig_credit_map_init(&credit);
-    rc = run_scan(&o, annotate, keep, quiet, shard.v, shard.n, index, &sum, &credit);
+    rc = run_scan(&o, annotate, keep, quiet, shard.v, shard.n, index, wat, &sum, &credit);
     ccsig_index_free(index);
     if (credit_path) {
         ccsig_buf b = CCSIG_BUF_INIT;

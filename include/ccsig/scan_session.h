@@ -141,6 +141,14 @@ ccsig_status ccsig_scan_session_add_path(ccsig_scan_session *s, const char *path
  * or records whose block was not read whole cannot be kept). gzip (one
  * member per record) and uncompressed WARC files only; others are reported
  * through archive_error. */
+/* _wat reads the WAT file at path (Common Crawl's metadata extracts,
+ * ccsig/wat.h) instead of a WARC file: each record it describes is
+ * annotated from its WARC header, HTTP header and <head> metas and links
+ * as the WAT gives them, at the WARC offset the WAT names; records of other
+ * types are counted. Nothing can be kept from a WAT (the records are not
+ * in it). The summary counts the records read from WAT data as "indexed". */
+ccsig_status ccsig_scan_session_add_wat(ccsig_scan_session *s, const char *path, const char *name,
+                                        ccsig_error *err);
 ccsig_status ccsig_scan_session_add_indexed(ccsig_scan_session *s, const char *path,
                                             const char *name, const ccsig_index_span *spans,
                                             size_t n, ccsig_error *err);

@@ -23,6 +23,7 @@
 #include "ccsig/alloc.h"
 #include "ccsig/hashmap.h"
 #include "ccsig/index.h"
+#include "ccsig/wat.h"
 #include "ccsig/report.h"
 #include "ccsig/scan.h"
 #include "ccsig/evaluate.h"
@@ -59,6 +60,7 @@ typedef struct archive {
     ccsig_index_span *spans;
     size_t nspans;
     bool indexed;
+    bool wat; /* a WAT file: its metadata records describe the records */
 } archive;
 
 /* --------------------------------------------------------------- events -- */
@@ -160,6 +162,8 @@ typedef struct worker {
     ccsig_buf tmp;
     ccsig_index_reader *ir;  /* made on the first indexed job */
     ccsig_index_reader *irw; /* whole records to keep in another codec */
+    ccsig_buf wat;           /* a WAT record's reconstructed record prefix */
+    ccsig_arena wat_arena;
 } worker;
 
 typedef struct pending {
@@ -733,6 +737,57 @@ static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
     emit(R, w, j, o, v, rec);
 }
 
+/* A WAT file's metadata record: the record it describes, reconstructed
+ * (ccsig_wat_record), is processed as the full scan processes it; records
+ * of other types are counted. */
+static void process_wat(worker *w, job *j, const ccsig_warc_record *rec) {
+    job_out *o = &j->out;
+    if (rec->h.type != CCSIG_WARC_METADATA)
+        return; /* the WAT's own warcinfo */
+    char what[300];
+    if (!rec->block_complete) {
+        snprintf(what, sizeof what,
+                 "WAT record at offset %" PRIu64 " is larger than the %zu bytes held: not read",
+                 rec->offset, w->R->o.hold ? w->R->o.hold : (size_t)CCSIG_WARC_HOLD_DEFAULT);
+        ccsig_summary_add_error(&o->sum, j->ar->name, rec->offset, what);
+        push_damage(o, rec->offset, what);
+        return;
+    }
+    ccsig_arena_reset(&w->wat_arena);
+    ccsig_buf_clear(&w->wat);
+    ccsig_wat_info info;
+    ccsig_error err;
+    ccsig_status st =
+        ccsig_wat_record(&w->wat_arena, rec->block, rec->block_len, &w->wat, &info, &err);
+    ccsig_warc_record r2;
+    memset(&r2, 0, sizeof r2);
+    size_t hl = st ? 0 : ccsig_warc_header_end(w->wat.data, w->wat.len);
+    if (!st && info.type != CCSIG_WARC_RESPONSE && info.type != CCSIG_WARC_REVISIT) {
+        o->sum.records++;
+        o->sum.types[info.type]++;
+        return;
+    }
+    if (st == CCSIG_ERR_NOMEM) {
+        o->nomem = true;
+        return;
+    }
+    if (st || !hl || ccsig_warc_header_parse(&w->wat_arena, w->wat.data, hl, &r2.h, &err)) {
+        snprintf(what, sizeof what, "WAT record at offset %" PRIu64 ": line %u, column %u: %s",
+                 rec->offset, err.line, err.column, err.message);
+        ccsig_summary_add_error(&o->sum, j->ar->name, rec->offset, what);
+        push_damage(o, rec->offset, what);
+        return;
+    }
+    r2.block = w->wat.data + hl;
+    r2.block_len = w->wat.len - hl;
+    if (r2.block_len > r2.h.content_length)
+        r2.block_len = (size_t)r2.h.content_length;
+    r2.block_complete = r2.block_len == r2.h.content_length;
+    r2.offset = info.has_offset ? info.offset : rec->offset;
+    o->sum.indexed_records++;
+    process_record(w, j, &r2);
+}
+
 /* Members found damaged after records beginning in them were read: the job
  * is read again and those records are skipped (reported, not annotated). */
 #define MAX_BAD_MEMBERS 8
@@ -867,7 +922,10 @@ restart:;
             continue;
         }
         if (r == CCSIG_WARC_RECORD) {
-            process_record(w, j, &rec);
+            if (a->wat)
+                process_wat(w, j, &rec);
+            else
+                process_record(w, j, &rec);
             if (!capped &&
                 o->annot.len + o->keep.len + o->arena.total > CCSIG_SCAN_JOB_OUTPUT_MAX) {
                 /* Enough for one job: stop at the next record boundary. */
@@ -949,6 +1007,7 @@ static bool worker_init(worker *w, run *R) {
     ccsig_warc_options wo = {R->o.hold};
     ccsig_scan_config sc = {R->o.profile.p, R->agent};
     w->rd = ccsig_warc_reader_new(&wo);
+    ccsig_arena_init(&w->wat_arena, 16384);
     w->sc = ccsig_scanner_new(&sc);
     w->annot_w = ccsig_warc_writer_new(R->annot_codec, 1);
     w->keep_w = ccsig_warc_writer_new(R->keep_codec, 1);
@@ -966,6 +1025,8 @@ static void worker_free(worker *w) {
     ccsig_buf_free(&w->tmp);
     ccsig_index_reader_free(w->ir);
     ccsig_index_reader_free(w->irw);
+    ccsig_buf_free(&w->wat);
+    ccsig_arena_free(&w->wat_arena);
 }
 
 /* ------------------------------------------------------------ revisits -- */
@@ -1426,7 +1487,7 @@ static job *make_job(run *R) {
         size_t chunk = R->o.chunk                     ? R->o.chunk
                        : a->codec == CCSIG_WARC_PLAIN ? CCSIG_SCAN_CHUNK_PLAIN
                                                       : CCSIG_SCAN_CHUNK_COMPRESSED;
-        if (a->is_stream || a->arc || a->size - j->start <= chunk) {
+        if (a->is_stream || a->arc || a->wat || a->size - j->start <= chunk) {
             j->end = NONE;
             a->all_jobs = true;
             R->cur_ar++;
@@ -1629,6 +1690,14 @@ ccsig_status ccsig_scan_session_add_indexed(ccsig_scan_session *R, const char *p
     a->nspans = n;
     a->indexed = true;
     return CCSIG_OK;
+}
+
+ccsig_status ccsig_scan_session_add_wat(ccsig_scan_session *R, const char *path, const char *name,
+                                        ccsig_error *err) {
+    ccsig_status st = ccsig_scan_session_add_path(R, path, name, err);
+    if (!st)
+        R->ars[R->nar - 1].wat = true;
+    return st;
 }
 
 ccsig_status ccsig_scan_session_add_fd(ccsig_scan_session *R, int fd, const char *name,

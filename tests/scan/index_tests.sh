@@ -43,7 +43,7 @@ PY
 }
 
 "$gen" -o crawl.warc.gz --pages 600 --seed 7 --revisits 6 --robots robots.warc.gz \
-    --cdxj gen.cdxj > /dev/null
+    --cdxj gen.cdxj --wat crawl.wat.gz > /dev/null
 sort gen.cdxj > gen-sorted.cdxj
 "$gen" -o plain.warc --pages 300 --seed 8 > /dev/null
 
@@ -87,6 +87,50 @@ print(json.dumps(d, indent=1, sort_keys=True))' full.strip1 > b.strip
         done
     done
 done
+
+# --wat: the WAT gen_crawl wrote for the same crawl (Common Crawl's format:
+# metadata records with Envelope / Payload-Metadata / HTML-Metadata JSON).
+# Record by record, the annotations equal the full scan's apart from the
+# documented fields: the archive (the WAT's) and the line of an HTML
+# statement (its line in the reconstructed head). The summaries are equal
+# apart from "indexed" and the byte counts.
+scan --annotate full.jsonl --credit full.json --summary --json crawl.warc.gz > full.sum
+for t in 1 2; do
+    rc=0
+    scan --threads $t --wat --annotate wat.jsonl --credit wat.json --summary --json \
+        crawl.wat.gz > wat.sum || rc=$?
+    [ $rc = 0 ] || fail "--wat --threads $t: exit $rc"
+    cmp -s full.json wat.json || fail "--wat --threads $t: credit manifests differ"
+    python3 - full.jsonl wat.jsonl full.sum wat.sum <<'PY' || fail "--wat --threads $t: differs"
+import json, sys
+def norm(line):
+    d = json.loads(line)
+    d.pop("archive")
+    if d.get("revisit") and d["revisit"].get("original"):
+        d["revisit"]["original"].pop("archive")
+    for s in d["sources"]:
+        if s["kind"] == "html":
+            s.pop("line")
+    return d
+a = [norm(l) for l in open(sys.argv[1])]
+b = [norm(l) for l in open(sys.argv[2])]
+if len(a) != len(b) or not a:
+    sys.exit("%d annotation lines from the WARC, %d from the WAT" % (len(a), len(b)))
+for i, (x, y) in enumerate(zip(a, b)):
+    if x != y:
+        sys.exit("line %d: %s\n  vs %s" % (i + 1, json.dumps(x), json.dumps(y)))
+s1, s2 = json.load(open(sys.argv[3])), json.load(open(sys.argv[4]))
+if s2.pop("indexed")["records"] != s1["scanned"]:
+    sys.exit("the summary does not count the records read from the WAT")
+for s in (s1, s2):
+    s.pop("bytes")
+if s1 != s2:
+    sys.exit("summaries differ")
+PY
+done
+rc=0
+"$ccsig" scan --wat --use train-ai --keep k.warc.gz crawl.wat.gz > /dev/null 2> wk.err || rc=$?
+[ $rc = 2 ] || fail "--wat --keep: exit $rc, expected 2"
 
 # A page whose <head> is longer than the bound: read up to the bound,
 # counted; its annotation is still the full scan's (its signal is early).
