@@ -12,12 +12,14 @@
 # sorts). The summaries are equal apart from the documented fields: the
 # "indexed" counts, bytes.decompressed (records not read are not inflated)
 # and, for an index without request/metadata records, the record counts.
+# Real indexes from pywb's sample archive (tests/data/index/pywb) agree too,
+# and --wat annotates from the crawl's WAT as the full scan does.
 # Then: a page whose head passes the 512 KiB bound is counted in
 # indexed.bound_reached; a wrong offset is damage (exit 1, named); a broken
 # index line is refused with FILE:LINE:COL (exit 2); an archive the index
 # does not name is refused (exit 2); a zstd archive cannot be read by index.
 set -eu
-ccsig=$1 gen=$2
+ccsig=$1 gen=$2 data=$(cd "$(dirname "$0")/../data/index" && pwd)
 tmp=$(mktemp -d /tmp/ccsig-index.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
@@ -86,6 +88,29 @@ print(json.dumps(d, indent=1, sort_keys=True))' full.strip1 > b.strip
             fi
         done
     done
+done
+
+# Real indexes written by another tool (pywb's sample archive, CDXJ and CDX;
+# tests/data/index/pywb/README.md): every record the index names is annotated
+# as the full scan annotates it.
+for pair in "example.warc.gz example.cdxj" "example-extra.warc example-extra.cdx"; do
+    set -- $pair
+    cp "$data/pywb/$1" "$data/pywb/$2" .
+    "$ccsig" scan --quiet --annotate real-full.jsonl "$1" > /dev/null || true
+    rc=0
+    "$ccsig" scan --quiet --index "$2" --annotate real-ix.jsonl "$1" > /dev/null || rc=$?
+    [ $rc = 0 ] || fail "pywb $1 --index $2: exit $rc"
+    python3 - real-full.jsonl real-ix.jsonl "$2" <<'PY' || fail "pywb $1 --index $2: differs"
+import json, sys
+full = {d["offset"]: d for d in map(json.loads, open(sys.argv[1]))}
+ix = [json.loads(l) for l in open(sys.argv[2])]
+want = 3 if sys.argv[3].endswith(".cdxj") else 2
+if len(ix) != want:
+    sys.exit("%d records read through the index, expected %d" % (len(ix), want))
+for d in ix:
+    if full.get(d["offset"]) != d:
+        sys.exit("offset %d: %s\n  vs %s" % (d["offset"], d, full.get(d["offset"])))
+PY
 done
 
 # --wat: the WAT gen_crawl wrote for the same crawl (Common Crawl's format:
