@@ -26,6 +26,7 @@
 #include "ccsig/evaluate.h"
 #include "ccsig/hashmap.h"
 #include "ccsig/httpmsg.h"
+#include "ccsig/index.h"
 #include "ccsig/pref.h"
 #include "ccsig/report.h"
 #include "ccsig/robots.h"
@@ -38,6 +39,7 @@
 #include "ccsig/url.h"
 #include "ccsig/vocab.h"
 #include "ccsig/warc.h"
+#include "ccsig/wat.h"
 #include "ccsig/xmpns.h"
 
 #endif
