@@ -34,6 +34,7 @@
  * bytes.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -427,6 +428,11 @@ typedef struct gen {
     uint64_t member_u; /* stream offset where the current member starts */
     uint64_t rec_u;    /* stream offset of the last record written */
     FILE *answers;
+    FILE *cdxj; /* --cdxj: Common Crawl's index lines of responses and revisits */
+    FILE *wat;  /* --wat: Common Crawl's WAT of every record */
+    ccsig_warc_writer *wat_w;
+    ccsig_buf wat_z;
+    const char *name;
     uint64_t records, errors, skipped;
     bool cut_last;
 } gen;
@@ -631,9 +637,30 @@ static const char *reason(int status) {
     return "";
 }
 
-/* The HTTP header block of a response. */
+/* The fields http_head wrote, for the WAT: names as written, values as a
+ * reader sees them (folded lines joined with a space). */
+#define MAX_HFIELDS 24
+typedef struct hfields {
+    const char *name[MAX_HFIELDS];
+    char value[MAX_HFIELDS][160];
+    int n;
+} hfields;
+
+static void hf_add(hfields *hf, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void hf_add(hfields *hf, const char *name, const char *fmt, ...) {
+    if (!hf || hf->n == MAX_HFIELDS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(hf->value[hf->n], sizeof hf->value[0], fmt, ap);
+    va_end(ap);
+    hf->name[hf->n++] = name;
+}
+
+/* The HTTP header block of a response (hf: its fields too, may be NULL). */
 static void http_head(ccsig_buf *b, rng *r, int status, int header, size_t body_len,
-                      const char *location, bool revisit) {
+                      const char *location, bool revisit, hfields *hf) {
     unsigned style = below(r, 20);
     bool lf = style == 0;               /* ClueWeb: bare LF */
     bool h2 = style >= 1 && style <= 6; /* CC: lowercase h2 names */
@@ -644,32 +671,43 @@ static void http_head(ccsig_buf *b, rng *r, int status, int header, size_t body_
         ccsig_buf_printf(b, "HTTP/1.1 %d%s", status, nl);
     else
         ccsig_buf_printf(b, "HTTP/1.1 %d %s%s", status, reason(status), nl);
-    ccsig_buf_printf(b, "%s: Sat, 18 May 2024 01:58:10 GMT%s", h2 ? "date" : "Date", nl);
-    ccsig_buf_printf(b, "%s: nginx%s", h2 ? "server" : "Server", nl);
-    ccsig_buf_printf(b, "%s: text/html; charset=utf-8%s", h2 ? "content-type" : "Content-Type", nl);
+    if (hf)
+        hf->n = 0;
+#define H(name, ...)                                                                               \
+    do {                                                                                           \
+        ccsig_buf_printf(b, "%s: ", name);                                                         \
+        ccsig_buf_printf(b, __VA_ARGS__);                                                          \
+        ccsig_buf_puts(b, nl);                                                                     \
+        hf_add(hf, name, __VA_ARGS__);                                                             \
+    } while (0)
+    H(h2 ? "date" : "Date", "Sat, 18 May 2024 01:58:10 GMT");
+    H(h2 ? "server" : "Server", "nginx");
+    H(h2 ? "content-type" : "Content-Type", "text/html; charset=utf-8");
     if (!revisit)
-        ccsig_buf_printf(b, "%s: %zu%s",
-                         h2 ? "x-crawler-content-length" : "X-Crawler-Content-Length", body_len,
-                         nl);
-    if (below(r, 3) == 0)
-        ccsig_buf_printf(b, "Set-Cookie: sid=%u; Path=/%sSet-Cookie: lang=en%s", below(r, 99999),
-                         nl, nl);
-    if (fold)
+        H(h2 ? "x-crawler-content-length" : "X-Crawler-Content-Length", "%zu", body_len);
+    if (below(r, 3) == 0) {
+        unsigned sid = below(r, 99999);
+        H("Set-Cookie", "sid=%u; Path=/", sid);
+        H("Set-Cookie", "lang=en");
+    }
+    if (fold) {
         ccsig_buf_printf(b, "X-Note: first part%s  second part%s", nl, nl);
+        hf_add(hf, "X-Note", "first part second part");
+    }
     if (location)
-        ccsig_buf_printf(b, "%s: %s%s", h2 ? "location" : "Location", location, nl);
+        H(h2 ? "location" : "Location", "%s", location);
     const header_variant *hv = &headers[header];
     if (hv->where == IN_CONTENT_USAGE)
         for (int k = 0; k < 2; k++)
             if (hv->lines[k])
-                ccsig_buf_printf(b, "%s: %s%s", h2 ? "content-usage" : "Content-Usage",
-                                 hv->lines[k], nl);
+                H(h2 ? "content-usage" : "Content-Usage", "%s", hv->lines[k]);
     if (hv->where == IN_X_ROBOTS_TAG)
-        ccsig_buf_printf(b, "%s: %s%s", h2 ? "x-robots-tag" : "X-Robots-Tag", hv->lines[0], nl);
+        H(h2 ? "x-robots-tag" : "X-Robots-Tag", "%s", hv->lines[0]);
     if (hv->where == IN_TDM_HEADER)
-        ccsig_buf_printf(b, "tdm-reservation: %s%s", hv->lines[0], nl);
+        H("tdm-reservation", "%s", hv->lines[0]);
     if (!revisit)
-        ccsig_buf_printf(b, "%s: %zu%s", h2 ? "content-length" : "Content-Length", body_len, nl);
+        H(h2 ? "content-length" : "Content-Length", "%zu", body_len);
+#undef H
     ccsig_buf_puts(b, nl);
 }
 
@@ -737,6 +775,144 @@ static void answer(gen *g, uint64_t at, const char *id, const char *url, const c
         g->pend[g->npend++] = (pend_answer){strdup(b.data), g->rec_u};
     }
     ccsig_buf_free(&b);
+}
+
+/* The CDXJ line Common Crawl's indexer writes for a response or revisit
+ * (cc-index: urlkey, timestamp, {"url", "mime", "mime-detected", "status",
+ * "digest", "length", "offset", "filename", ...}), written here from what the
+ * generator knows, not by libccsig. Only the member layout has offsets. */
+static void cdxj_line(gen *g, uint64_t at, uint64_t end, const char *url, const char *date,
+                      int status, const char *digest, bool revisit) {
+    if (!g->cdxj || g->layout != L_MEMBER)
+        return;
+    const char *host = strstr(url, "://") + 3, *path = strchr(host, '/');
+    char key[400];
+    size_t k = 0;
+    /* host labels reversed, "www." dropped, then ")" and the path */
+    size_t hl = (size_t)(path - host);
+    if (hl > 4 && !strncmp(host, "www.", 4))
+        host += 4, hl -= 4;
+    size_t e = hl;
+    while (e > 0) {
+        size_t b = e;
+        while (b > 0 && host[b - 1] != '.')
+            b--;
+        if (k)
+            key[k++] = ',';
+        memcpy(key + k, host + b, e - b);
+        k += e - b;
+        e = b ? b - 1 : 0;
+    }
+    snprintf(key + k, sizeof key - k, ")%s", path);
+    char ts[15];
+    size_t t = 0;
+    for (const char *d = date; *d && t < 14; d++)
+        if (*d >= '0' && *d <= '9')
+            ts[t++] = *d;
+    ts[t] = '\0';
+    fprintf(g->cdxj,
+            "%s %s {\"url\": \"%s\", \"mime\": \"%s\", \"mime-detected\": \"%s\", "
+            "\"status\": \"%d\", \"digest\": \"%s\", \"length\": \"%" PRIu64
+            "\", \"offset\": \"%" PRIu64 "\", \"filename\": \"%s\", \"charset\": \"UTF-8\", "
+            "\"languages\": \"eng\"}\n",
+            key, ts, url, revisit ? "warc/revisit" : "text/html",
+            revisit ? "warc/revisit" : "text/html", status, digest + 5, end - at, at, g->name);
+}
+
+/* The WAT record Common Crawl's extractor (ia-web-commons) writes for the
+ * WARC record rec (written at archive offset at, member length len): a
+ * metadata record whose JSON has Container, Envelope.WARC-Header-Metadata
+ * (the record's header fields) and, for responses and revisits,
+ * Payload-Metadata.HTTP-Response-Metadata with Response-Message, Headers
+ * (a repeated name once, its values joined with ", "), Entity-Length and
+ * HTML-Metadata.Head.Metas. Written from what the generator knows. */
+static void wat_record(gen *g, const ccsig_buf *rec, uint64_t at, uint64_t len, int status,
+                       const hfields *hf, size_t entity, const char *metas) {
+    if (!g->wat || g->layout != L_MEMBER)
+        return;
+    ccsig_buf j = CCSIG_BUF_INIT;
+    ccsig_buf_puts(&j, "{\"Container\":{\"Filename\":");
+    ccsig_buf_json_str(&j, g->name, strlen(g->name));
+    ccsig_buf_printf(&j,
+                     ",\"Compressed\":true,\"Offset\":\"%" PRIu64
+                     "\",\"Gzip-Metadata\":{\"Deflate-Length\":\"%" PRIu64 "\"}},"
+                     "\"Envelope\":{\"Format\":\"WARC\",\"WARC-Header-Metadata\":{",
+                     at, len);
+    /* the WARC header lines gen wrote: "Name: value" CRLF up to CRLF CRLF */
+    const char *p = rec->data, *end = strstr(p, "\r\n\r\n"), *uri = NULL, *type = NULL;
+    size_t uri_len = 0, type_len = 0;
+    p = strstr(p, "\r\n") + 2; /* after WARC/1.0 */
+    bool first = true;
+    while (p < end) {
+        const char *e = strstr(p, "\r\n"), *c = memchr(p, ':', (size_t)(e - p));
+        if (!first)
+            ccsig_buf_putc(&j, ',');
+        first = false;
+        ccsig_buf_json_str(&j, p, (size_t)(c - p));
+        ccsig_buf_putc(&j, ':');
+        ccsig_buf_json_str(&j, c + 2, (size_t)(e - c - 2));
+        if ((size_t)(c - p) == 15 && !memcmp(p, "WARC-Target-URI", 15))
+            uri = c + 2, uri_len = (size_t)(e - c - 2);
+        if ((size_t)(c - p) == 9 && !memcmp(p, "WARC-Type", 9))
+            type = c + 2, type_len = (size_t)(e - c - 2);
+        p = e + 2;
+    }
+    ccsig_buf_puts(&j, "}");
+    bool http = type && ((type_len == 8 && !memcmp(type, "response", 8)) ||
+                         (type_len == 7 && !memcmp(type, "revisit", 7)));
+    if (http && hf) {
+        ccsig_buf_printf(&j,
+                         ",\"Payload-Metadata\":{\"Actual-Content-Type\":\"application/http; "
+                         "msgtype=response\",\"HTTP-Response-Metadata\":{\"Response-Message\":{"
+                         "\"Version\":\"HTTP/1.1\",\"Status\":\"%d\",\"Reason\":\"%s\"},"
+                         "\"Headers\":{",
+                         status, reason(status));
+        for (int i = 0; i < hf->n; i++) {
+            bool seen = false;
+            for (int k = 0; k < i; k++)
+                seen |= !strcmp(hf->name[k], hf->name[i]);
+            if (seen)
+                continue;
+            ccsig_buf v = CCSIG_BUF_INIT;
+            for (int k = i; k < hf->n; k++)
+                if (!strcmp(hf->name[k], hf->name[i])) {
+                    if (v.len)
+                        ccsig_buf_puts(&v, ", ");
+                    ccsig_buf_puts(&v, hf->value[k]);
+                }
+            ccsig_buf_printf(&j, "%s", i ? "," : "");
+            ccsig_buf_json_str(&j, hf->name[i], strlen(hf->name[i]));
+            ccsig_buf_putc(&j, ':');
+            ccsig_buf_json_str(&j, v.data, v.len);
+            ccsig_buf_free(&v);
+        }
+        ccsig_buf_printf(&j, "},\"Entity-Length\":\"%zu\"", entity);
+        if (metas)
+            ccsig_buf_printf(&j, ",\"HTML-Metadata\":{\"Head\":{\"Metas\":[%s]},\"Links\":[]}",
+                             metas);
+        ccsig_buf_puts(&j, "}}");
+    }
+    ccsig_buf_puts(&j, "}}");
+    char id[48];
+    rng wr = {at * 31 + 7};
+    uuid(&wr, id);
+    ccsig_buf w = CCSIG_BUF_INIT;
+    ccsig_buf_printf(&w,
+                     "WARC/1.0\r\nWARC-Type: metadata\r\nWARC-Record-ID: %s\r\n"
+                     "Content-Type: application/json\r\nContent-Length: %zu\r\n",
+                     id, j.len);
+    if (uri)
+        ccsig_buf_printf(&w, "WARC-Target-URI: %.*s\r\n", (int)uri_len, uri);
+    ccsig_buf_puts(&w, "\r\n");
+    ccsig_buf_append(&w, j.data, j.len);
+    ccsig_buf_puts(&w, "\r\n\r\n");
+    ccsig_buf_clear(&g->wat_z);
+    ccsig_error e;
+    if (ccsig_warc_writer_member(g->wat_w, &g->wat_z, w.data, w.len, &e) ||
+        fwrite(g->wat_z.data, 1, g->wat_z.len, g->wat) != g->wat_z.len)
+        die("--wat");
+    ccsig_buf_free(&j);
+    ccsig_buf_free(&w);
 }
 
 /* ------------------------------------------------------------- robots -- */
@@ -861,6 +1037,9 @@ static void usage(FILE *f) {
                "  --robots FILE     write the sites' robots.txt captures (WARC)\n"
                "  --robots-dir DIR  write HOST.txt files of the sites' robots.txt\n"
                "  --answers FILE    known answers, one JSON line per response/revisit\n"
+               "  --cdxj FILE       Common Crawl's CDXJ index of the responses and revisits\n"
+               "  --wat FILE        Common Crawl's WAT (metadata extracts) of every record\n"
+               "                    (member layout only)\n"
                "  --layout L        gzip/zstd: member (default), whole, misaligned (gzip)\n"
                "  --dict D          zstd: none (default), raw, compressed dictionary frame\n"
                "  --damage          add garbage, a short Content-Length, a corrupt member and\n"
@@ -900,9 +1079,12 @@ int main(int argc, char **argv) {
                                          {"level", required_argument, NULL, 'L'},
                                          {"page-size", required_argument, NULL, 'P'},
                                          {"text", required_argument, NULL, 'T'},
+                                         {"cdxj", required_argument, NULL, 'x'},
+                                         {"wat", required_argument, NULL, 'W'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *out = NULL, *robots = NULL, *robots_dir = NULL, *answers = NULL;
+    const char *out = NULL, *robots = NULL, *robots_dir = NULL, *answers = NULL, *cdxj = NULL,
+               *wat = NULL;
     long pages = 1000;
     uint64_t size = 0, seed = 1;
     int nsites = 40, layout = L_MEMBER, dict = 0, revisit_pct = 3, level = -1;
@@ -970,6 +1152,12 @@ int main(int argc, char **argv) {
             }
             html = !strcmp(optarg, "html");
             break;
+        case 'x':
+            cdxj = optarg;
+            break;
+        case 'W':
+            wat = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -1006,6 +1194,12 @@ int main(int argc, char **argv) {
         die(out);
     if (answers && !(g.answers = fopen(answers, "w")))
         die(answers);
+    if (cdxj && !(g.cdxj = fopen(cdxj, "w")))
+        die(cdxj);
+    if (wat && !(g.wat = fopen(wat, "wb")))
+        die(wat);
+    g.wat_w = ccsig_warc_writer_new(CCSIG_WARC_GZIP, 1);
+    g.name = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
     g.w = ccsig_warc_writer_new(g.codec, level);
     if (g.codec == CCSIG_WARC_GZIP && g.layout == L_WHOLE) {
         isal_deflate_init(&g.zs);
@@ -1039,7 +1233,7 @@ int main(int argc, char **argv) {
         ccsig_buf samples = CCSIG_BUF_INIT;
         for (size_t i = 0; i < nsamp; i++) {
             size_t before = samples.len;
-            http_head(&samples, &dr, 200, (int)(i % NHEADERS), 1000, NULL, false);
+            http_head(&samples, &dr, 200, (int)(i % NHEADERS), 1000, NULL, false, NULL);
             text(&samples, &dr, 400 + below(&dr, 800));
             sizes[i] = samples.len - before;
         }
@@ -1088,7 +1282,10 @@ int main(int argc, char **argv) {
     warc_header(&rec, "warcinfo", date, wid, NULL, blk.len, "application/warc-fields", NULL);
     ccsig_buf_append(&rec, blk.data, blk.len);
     ccsig_buf_puts(&rec, "\r\n\r\n");
-    emit_record(&g, &rec, 0);
+    {
+        uint64_t at = emit_record(&g, &rec, 0);
+        wat_record(&g, &rec, at, g.pos - at, 0, NULL, 0, NULL);
+    }
 
     page_out *done = calloc(1024, sizeof *done);
     size_t ndone = 0;
@@ -1135,7 +1332,10 @@ int main(int argc, char **argv) {
                     extra);
         ccsig_buf_append(&rec, blk.data, blk.len);
         ccsig_buf_puts(&rec, "\r\n\r\n");
-        emit_record(&g, &rec, 0);
+        {
+            uint64_t at = emit_record(&g, &rec, 0);
+            wat_record(&g, &rec, at, g.pos - at, 0, NULL, 0, NULL);
+        }
         if (i == k1 && damage)
             garbage(&g, &r);
         /* response or revisit */
@@ -1144,10 +1344,11 @@ int main(int argc, char **argv) {
         bool short_cl = damage && i == k2;
         int dmg = damage && i == k3 && g.codec != CCSIG_WARC_PLAIN ? 2 : damage && last ? 3 : 0;
         const page_out *orig = NULL;
+        hfields hf;
         if (revisit) {
             orig = &done[below(&r, (unsigned)(ndone < 1024 ? ndone : 1024))];
             snprintf(url, sizeof url, "%s", orig->url);
-            http_head(&blk, &r, 200, header, 0, NULL, true);
+            http_head(&blk, &r, 200, header, 0, NULL, true, &hf);
             ccsig_buf_clear(&rec);
             snprintf(extra, sizeof extra,
                      "WARC-Concurrent-To: %s\r\nWARC-Refers-To: %s\r\nWARC-Payload-Digest: %s\r\n"
@@ -1159,6 +1360,10 @@ int main(int argc, char **argv) {
             ccsig_buf_append(&rec, blk.data, blk.len);
             ccsig_buf_puts(&rec, "\r\n\r\n");
             uint64_t at = emit_record(&g, &rec, dmg);
+            if (!dmg) {
+                cdxj_line(&g, at, g.pos, url, date, 200, orig->digest, true);
+                wat_record(&g, &rec, at, g.pos - at, 200, &hf, 0, NULL);
+            }
             const char *opath = strstr(orig->url, "://");
             opath = opath ? strchr(opath + 3, '/') : NULL;
             /* a revisit has no body: its own HTML says nothing; its
@@ -1211,7 +1416,7 @@ int main(int argc, char **argv) {
             }
             char loc[400];
             snprintf(loc, sizeof loc, "%s/moved/%u", org, below(&r, 1000));
-            http_head(&blk, &r, status, header, body.len, status == 301 ? loc : NULL, false);
+            http_head(&blk, &r, status, header, body.len, status == 301 ? loc : NULL, false, &hf);
             ccsig_buf_append(&blk, body.data, body.len);
             fake_digest(body.data, body.len, (uint64_t)i, dg);
             ccsig_buf_clear(&rec);
@@ -1225,6 +1430,14 @@ int main(int argc, char **argv) {
             ccsig_buf_append(&rec, blk.data, blk.len);
             ccsig_buf_puts(&rec, "\r\n\r\n");
             uint64_t at = emit_record(&g, &rec, dmg);
+            if (!dmg && !short_cl) {
+                cdxj_line(&g, at, g.pos, url, date, status, dg, false);
+                wat_record(
+                    &g, &rec, at, g.pos - at, status, &hf, body.len,
+                    headers[header].where == IN_HTML_META
+                        ? "{\"charset\":\"utf-8\"},{\"name\":\"robots\",\"content\":\"noai\"}"
+                        : "{\"charset\":\"utf-8\"}");
+            }
             answer(&g, at, rid, url, "response", status, s, path, headers[header].train_ai,
                    dmg != 0 || short_cl);
             if (short_cl) {
@@ -1265,7 +1478,10 @@ int main(int argc, char **argv) {
         warc_header(&rec, "metadata", date, mid, url, blk.len, "application/warc-fields", extra);
         ccsig_buf_append(&rec, blk.data, blk.len);
         ccsig_buf_puts(&rec, "\r\n\r\n");
-        emit_record(&g, &rec, 0);
+        {
+            uint64_t at = emit_record(&g, &rec, 0);
+            wat_record(&g, &rec, at, g.pos - at, 0, NULL, 0, NULL);
+        }
     }
     if (g.layout == L_WHOLE && g.codec != CCSIG_WARC_PLAIN)
         whole_write(&g, "", 0, true);
@@ -1281,6 +1497,12 @@ int main(int argc, char **argv) {
     }
     if (fclose(g.f) != 0)
         die(out);
+    if (g.cdxj && fclose(g.cdxj) != 0)
+        die(cdxj);
+    if (g.wat && fclose(g.wat) != 0)
+        die(wat);
+    ccsig_warc_writer_free(g.wat_w);
+    ccsig_buf_free(&g.wat_z);
     ccsig_warc_writer_free(g.w);
     ZSTD_freeCCtx(g.zc);
     ZSTD_freeCDict(g.cdict);

@@ -79,6 +79,27 @@ add scan-1 "'$ccsig' scan --quiet --threads 1 --annotate /dev/null '$crawl'"
 add scan-$threads "'$ccsig' scan --quiet --threads $threads --annotate /dev/null '$crawl'"
 [ -z "$warcio" ] || add warcio "$warcio '$crawl'"
 
+# ---- indexed scan (issue 16 §3, helper "index"): the same crawl read
+# through its index, `ccsig index` CDXJ (JSON, as Common Crawl publishes)
+# and CDX (11 columns); the index is written once, outside the timing, and
+# its parsing is part of each timed scan. One thread. The annotations must
+# equal the full scan's (checked below).
+"$ccsig" index -o "$dir/crawl.cdxj" "$crawl"
+"$ccsig" index --cdx -o "$dir/crawl.cdx" "$crawl"
+add index-cdxj "'$ccsig' scan --quiet --threads 1 --index '$dir/crawl.cdxj' --annotate /dev/null '$crawl'"
+add index-cdx "'$ccsig' scan --quiet --threads 1 --index '$dir/crawl.cdx' --annotate /dev/null '$crawl'"
+# WAT input: the same crawl's WAT, written by gen_crawl with the crawl (the
+# same options give the same bytes), annotated without the WARC file.
+wat=$dir/crawl-$size.wat.gz
+if [ ! -f "$wat" ]; then
+    echo "generating $wat ..."
+    "$gen" -o "$dir/wat-crawl.warc.gz" --size "$size" --seed 1 --sites 400 --wat "$wat"
+    cmp -s "$dir/wat-crawl.warc.gz" "$crawl" || echo "(the WAT's crawl differs from $crawl)"
+    rm -f "$dir/wat-crawl.warc.gz"
+fi
+add wat "'$ccsig' scan --quiet --threads 1 --wat --annotate /dev/null '$wat'"
+# ---- end of the indexed scan block
+
 echo "input: $crawl, $bytes bytes; $rounds rounds; $threads cores; $(uname -m); load $(cut -d' ' -f1-3 /proc/loadavg)"
 results=$dir/results.txt
 : > "$dir/runs.txt"
@@ -110,6 +131,29 @@ if [ -n "$warcio" ]; then
     w=$(get warcio 2)
     echo "scan 1 thread / warcio:  $(echo "scale=1; $w / $s1" | bc)x;  $threads threads / warcio: $(echo "scale=1; $w / $sn" | bc)x"
 fi
+
+# ---- indexed scan (helper "index"): ratios to igzip -d in CPU time, and
+# the annotations of the indexed scans equal to the full scan's.
+# median CPU seconds (user+sys) over the rounds
+median() { awk -v n="$1" '$1 == n { print $3 }' "$dir/runs.txt" | sort -n |
+    awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+igm=$(median igzip)
+for n in scan-1 index-cdxj index-cdx wat; do
+    c=$(median "$n")
+    echo "$n median cpu $c s, $(mbs "$c") MB/s of WARC per cpu second; / igzip -d ($igm s): $(echo "scale=3; $c / $igm" | bc)"
+done
+echo "(goal for index-*: <= 0.333 of igzip -d; wat: less than index-*; MB/s are of the WARC)"
+"$ccsig" scan --quiet --threads 1 --annotate "$dir/full.jsonl" "$crawl"
+for ix in crawl.cdxj crawl.cdx; do
+    "$ccsig" scan --quiet --threads 1 --index "$dir/$ix" --annotate "$dir/ix.jsonl" "$crawl"
+    if cmp -s "$dir/full.jsonl" "$dir/ix.jsonl"; then
+        echo "--index $ix: annotations identical to the full scan's"
+    else
+        echo "--index $ix: ANNOTATIONS DIFFER from the full scan's"
+    fi
+done
+rm -f "$dir/full.jsonl" "$dir/ix.jsonl"
+# ---- end of the indexed scan block
 
 if [ -n "${SCAN_BENCH_MEMORY:-}" ]; then
     big=$dir/crawl-$SCAN_BENCH_MEMORY.warc.gz

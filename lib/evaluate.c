@@ -130,6 +130,22 @@ ccsig_asset_kind ccsig_asset_classify(ccsig_str content_type, bool has_type, con
     return CCSIG_ASSET_OTHER;
 }
 
+bool ccsig_evaluate_prefix_enough(ccsig_str content_type, bool has_type, const char *body,
+                                  size_t len, uint64_t total) {
+    if (len >= total)
+        return true;
+    if (len < 1024)
+        return false; /* what ccsig_asset_classify looks at */
+    ccsig_file_format f;
+    ccsig_asset_kind k = ccsig_asset_classify(content_type, has_type, body, len, &f);
+    if (k == CCSIG_ASSET_HTML) /* the branch ccsig_evaluate takes, in its order */
+        return len >= CCSIG_HTML_HEAD_MAX || ccsig_html_head_end(body, len) < len;
+    if (f == CCSIG_FMT_UNKNOWN || f == CCSIG_FMT_HTML)
+        return true; /* no reader looks at this body */
+    size_t need;
+    return ccsig_embedded_prefix_enough(body, len, &need);
+}
+
 /* ------------------------------------------------------------ evaluate -- */
 
 static void doc_note(ccsig_collect *c, ccsig_source_kind k, const ccsig_eval_doc *d,

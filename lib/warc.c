@@ -144,19 +144,6 @@ static ccsig_warc_type parse_type(ccsig_str v) {
     return CCSIG_WARC_OTHER;
 }
 
-static bool parse_u64(ccsig_str v, uint64_t *out) {
-    if (!v.len || v.len > 19)
-        return false;
-    uint64_t x = 0;
-    for (size_t i = 0; i < v.len; i++) {
-        if (v.p[i] < '0' || v.p[i] > '9')
-            return false;
-        x = x * 10 + (uint64_t)(v.p[i] - '0');
-    }
-    *out = x;
-    return true;
-}
-
 static void set_known(ccsig_warc_header *h, ccsig_str name, ccsig_str v) {
 #define KNOWN(n, f)                                                                                \
     { n, sizeof(n) - 1, offsetof(ccsig_warc_header, f) }
@@ -229,7 +216,7 @@ ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
     for (size_t i = 0; i < h->nfields; i++) {
         ccsig_http_field *f = &h->fields[i];
         if (CCSIG_STR_IEQ(f->name, "Content-Length")) {
-            if (!have_length && !parse_u64(f->value, &h->content_length))
+            if (!have_length && !ccsig_str_u64(f->value, &h->content_length))
                 return ccsig_error_set(err, CCSIG_ERR_SYNTAX, (size_t)(f->name.p - p),
                                        "Content-Length '%.*s' is not a decimal number",
                                        (int)(f->value.len > 30 ? 30 : f->value.len), f->value.p);
@@ -1311,7 +1298,7 @@ static bool arc_parse(const char *p, size_t n, ccsig_warc_header *h) {
     if (!colon || colon == tok[0])
         return false;
     uint64_t cl;
-    if (!parse_u64(ccsig_str_make(tok[nt - 1], len[nt - 1]), &cl))
+    if (!ccsig_str_u64(ccsig_str_make(tok[nt - 1], len[nt - 1]), &cl))
         return false;
     memset(h, 0, offsetof(ccsig_warc_header, fields));
     h->version = ccsig_str_make("ARC", 3);

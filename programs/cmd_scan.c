@@ -22,6 +22,7 @@
 #include "ccsig/summary.h"
 #include "cli.h"
 #include "commands.h"
+#include "index_file.h"
 
 const char cmd_scan_summary[] = "annotate and filter WARC archives, write the credit manifest";
 
@@ -242,7 +243,8 @@ static ssize_t read_stdin(void *ctx, void *buf, size_t n) {
  * the exit code of the scan part (0, 1 damaged input skipped, 2 an archive
  * unreadable, 3 an output could not be written). */
 static int run_scan(const ccsig_scan_session_options *so_opt, const char *annotate,
-                    const char *keep, bool quiet, char *const *paths, size_t n, ccsig_summary *sum,
+                    const char *keep, bool quiet, char *const *paths, size_t n,
+                    const ccsig_index *index, bool wat, ccsig_summary *sum,
                     ccsig_credit_map *credit) {
     scan_out so = {NULL, NULL, quiet, false, 0, 0};
     ccsig_scan_session_options opt = *so_opt;
@@ -271,9 +273,34 @@ static int run_scan(const ccsig_scan_session_options *so_opt, const char *annota
         return EXIT_INTERNAL;
     }
     ccsig_status st = CCSIG_OK;
-    for (size_t i = 0; i < n && !st; i++)
+    for (size_t i = 0; i < n && !st; i++) {
+        if (wat) {
+            st = ccsig_scan_session_add_wat(s, paths[i], paths[i], &err);
+            continue;
+        }
+        if (index) { /* --index: each archive read through its spans */
+            ccsig_index_span *spans;
+            size_t ns;
+            if (ccsig_index_spans(index, paths[i], &spans, &ns)) {
+                st = ccsig_error_set(&err, CCSIG_ERR_NOMEM, 0, "out of memory");
+                break;
+            }
+            if (!ns)
+                cli_error("scan", "%s: --index names no record of it (its \"filename\" differs)",
+                          paths[i]);
+            st = ccsig_scan_session_add_indexed(s, paths[i], paths[i], spans, ns, &err);
+            ccsig_free(spans);
+            if (!ns && !st) {
+                ccsig_scan_session_free(s);
+                close_output(so.annot, &so.annot_errno);
+                close_output(so.keep, &so.keep_errno);
+                return EXIT_USAGE;
+            }
+            continue;
+        }
         st = !strcmp(paths[i], "-") ? ccsig_scan_session_add_stream(s, read_stdin, NULL, "-", &err)
                                     : ccsig_scan_session_add_path(s, paths[i], paths[i], &err);
+    }
     if (!st)
         st = ccsig_scan_session_run(s, &err);
     bool write_error = ccsig_scan_session_write_failed(s);
@@ -351,7 +378,9 @@ enum {
     O_QUIET,
     O_CHUNK,
     O_ROBOTS_CACHE,
-    O_CREDIT_FORMAT
+    O_CREDIT_FORMAT,
+    O_INDEX,
+    O_WAT
 };
 
 static const cli_option options[] = {
@@ -390,6 +419,15 @@ static const cli_option options[] = {
      0},
     {"robots-cache", 0, O_ROBOTS_CACHE, CLI_VAL_TEXT, "N", NULL, CLI_NUM,
      "compiled robots.txt files kept at once (default %llu)", CCSIG_ROBOTS_STORE_MAX_ENTRIES},
+    {"index", 0, O_INDEX, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "read each archive through its records' offsets in FILE\n"
+     "(CDXJ, CDX, ccsig index; plain or .gz): only what\n"
+     "annotation needs is inflated",
+     0},
+    {"wat", 0, O_WAT, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
+     "the archives are Common Crawl WAT files: annotate from\n"
+     "their headers and <head> metadata (no --keep, no --index)",
+     0},
     {"prefix", 0, O_PREFIX, CLI_VAL_DIR, "DIR", NULL, 0,
      "resolve relative paths of a @PATHLIST against DIR", 0},
     {"shard", 0, O_SHARD, CLI_VAL_TEXT, "I/N", NULL, 0,
@@ -431,7 +469,8 @@ int cmd_scan(int argc, char **argv) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o.threads = cores > 0 ? (int)cores : 1;
     bool summary = false, json = false;
-    const char *prefix = NULL;
+    const char *prefix = NULL, *index_path = NULL;
+    bool wat = false;
     unsigned long shard_i = 0, shard_n = 1;
     bool sharded = false;
     strv robots = {0};
@@ -501,6 +540,12 @@ int cmd_scan(int argc, char **argv) {
         case O_PREFIX:
             prefix = optarg;
             break;
+        case O_INDEX:
+            index_path = optarg;
+            break;
+        case O_WAT:
+            wat = true;
+            break;
         case O_SHARD:
             if (!parse_shard(optarg, &shard_i, &shard_n))
                 return SCAN_USAGE("--shard %s: expected I/N with 0 <= I < N", optarg);
@@ -556,6 +601,9 @@ int cmd_scan(int argc, char **argv) {
                           "--credit-format)",
                           credit_path);
     bool has_use = (unsigned)o.profile.p.use < CCSIG_CAT_COUNT;
+    if (wat && (keep || index_path))
+        return SCAN_USAGE("--wat reads WAT files, which hold no records: not with %s",
+                          keep ? "--keep" : "--index");
     if (keep && !has_use)
         return SCAN_USAGE("--keep needs --use (which use the kept records serve)");
     if (credit_path && !has_use)
@@ -637,11 +685,26 @@ int cmd_scan(int argc, char **argv) {
         }
         o.robots = store;
     }
+    ccsig_index *index = NULL;
+    for (size_t i = 0; index_path && i < shard.n; i++)
+        if (!strcmp(shard.v[i], "-")) {
+            ccsig_robots_store_free(store);
+            strv_free(&shard);
+            strv_free(&robots);
+            return SCAN_USAGE("--index reads archives by offset: standard input cannot be one");
+        }
+    if (index_path && !(index = cli_index_load("scan", index_path))) {
+        ccsig_robots_store_free(store);
+        strv_free(&shard);
+        strv_free(&robots);
+        return EXIT_USAGE;
+    }
     ccsig_summary sum;
     ccsig_credit_map credit;
     ccsig_summary_init(&sum);
     ccsig_credit_map_init(&credit);
-    rc = run_scan(&o, annotate, keep, quiet, shard.v, shard.n, &sum, &credit);
+    rc = run_scan(&o, annotate, keep, quiet, shard.v, shard.n, index, wat, &sum, &credit);
+    ccsig_index_free(index);
     if (sharded) {
         sum.shard = &identity;
         credit.shard = &identity;

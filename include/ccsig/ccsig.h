@@ -28,6 +28,7 @@
 #include "ccsig/hashmap.h"
 #include "ccsig/httpmsg.h"
 #include "ccsig/httpsig.h"
+#include "ccsig/index.h"
 #include "ccsig/pref.h"
 #include "ccsig/report.h"
 #include "ccsig/robots.h"
@@ -42,6 +43,7 @@
 #include "ccsig/url.h"
 #include "ccsig/vocab.h"
 #include "ccsig/warc.h"
+#include "ccsig/wat.h"
 #include "ccsig/xmpns.h"
 
 #endif

@@ -148,6 +148,22 @@ static inline int ccsig_hex_value(unsigned char c) {
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* A decimal number of 1 to 19 ASCII digits, nothing else (no sign, no
+ * space) into *out; false otherwise (*out untouched). The one reader of
+ * the decimal lengths and offsets of WARC headers and record indexes. */
+static inline bool ccsig_str_u64(ccsig_str s, uint64_t *out) {
+    if (!s.len || s.len > 19)
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        if (s.p[i] < '0' || s.p[i] > '9')
+            return false;
+        v = v * 10 + (uint64_t)(s.p[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
 /* Fill err (if not NULL) with code, offset and a printf-style message.
  * Returns code, so callers can write `return ccsig_error_set(...)`. */
 ccsig_status ccsig_error_set(ccsig_error *err, ccsig_status code, size_t offset, const char *fmt,

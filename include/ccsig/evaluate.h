@@ -108,6 +108,18 @@ const char *ccsig_asset_kind_name(ccsig_asset_kind k);
 ccsig_asset_kind ccsig_asset_classify(ccsig_str content_type, bool has_type, const char *body,
                                       size_t len, ccsig_file_format *format);
 
+/* Whether body[0..len), the first len of total body bytes, is all that
+ * ccsig_evaluate reads of this body (step 3), so that evaluating the prefix
+ * gives the statements the whole body gives: at least the 1 KiB the
+ * classification looks at, then for HTML the head (ccsig_html_head_end
+ * inside the prefix, or CCSIG_HTML_HEAD_MAX bytes); for JPEG, PNG, WebP and
+ * RIFF the metadata before the image data (ccsig_embedded_prefix_enough);
+ * for other recognised formats (PDF, GIF, TIFF, ...) the whole body; for
+ * bodies that are none of these, nothing more. content_type and has_type
+ * as for ccsig_asset_classify. */
+bool ccsig_evaluate_prefix_enough(ccsig_str content_type, bool has_type, const char *body,
+                                  size_t len, uint64_t total);
+
 /* A site document (tdmrep.json, an RSL licence document): its bytes, or why
  * there are none. */
 typedef struct ccsig_eval_doc {

@@ -41,6 +41,7 @@
 #include <sys/types.h>
 
 #include "ccsig/credit.h"
+#include "ccsig/index.h"
 #include "ccsig/robots_store.h"
 #include "ccsig/shard.h"
 #include "ccsig/summary.h"
@@ -59,6 +60,8 @@ extern "C" {
 #define CCSIG_SCAN_JOB_OUTPUT_MAX (12u << 20)
 /* Revisit originals remembered (payload digest and record id -> record). */
 #define CCSIG_SCAN_REVISIT_TABLE_DEFAULT 65536
+/* Records per job of an indexed archive (ccsig_scan_session_add_indexed). */
+#define CCSIG_SCAN_INDEX_JOB_SPANS 4096
 
 typedef struct ccsig_scan_progress {
     uint64_t bytes_done;  /* archive bytes read so far (seekable archives) */
@@ -137,6 +140,26 @@ void ccsig_scan_session_free(ccsig_scan_session *s);
  * CCSIG_ERR_USAGE after run, CCSIG_ERR_NOMEM. */
 ccsig_status ccsig_scan_session_add_path(ccsig_scan_session *s, const char *path, const char *name,
                                          ccsig_error *err);
+/* _indexed reads the archive at path through its index: spans[0..n) (copied)
+ * are its records' places, in archive order (ccsig_index_spans). Each record
+ * is read by its offset and only the part annotation needs is inflated
+ * (ccsig_index_reader_read; the summary counts records whose needed part
+ * passed the bound); records not in the index are not read; kept records
+ * are copied by offset and length (keep_codec must then be the archive's,
+ * or records whose block was not read whole cannot be kept). gzip (one
+ * member per record) and uncompressed WARC files only; others are reported
+ * through archive_error. */
+/* _wat reads the WAT file at path (Common Crawl's metadata extracts,
+ * ccsig/wat.h) instead of a WARC file: each record it describes is
+ * annotated from its WARC header, HTTP header and <head> metas and links
+ * as the WAT gives them, at the WARC offset the WAT names; records of other
+ * types are counted. Nothing can be kept from a WAT (the records are not
+ * in it). The summary counts the records read from WAT data as "indexed". */
+ccsig_status ccsig_scan_session_add_wat(ccsig_scan_session *s, const char *path, const char *name,
+                                        ccsig_error *err);
+ccsig_status ccsig_scan_session_add_indexed(ccsig_scan_session *s, const char *path,
+                                            const char *name, const ccsig_index_span *spans,
+                                            size_t n, ccsig_error *err);
 ccsig_status ccsig_scan_session_add_fd(ccsig_scan_session *s, int fd, const char *name,
                                        ccsig_error *err);
 ccsig_status ccsig_scan_session_add_stream(ccsig_scan_session *s,

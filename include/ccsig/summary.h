@@ -75,6 +75,9 @@ typedef struct ccsig_summary {
     uint64_t used_records, used_bytes;
     uint64_t kept_records, kept_bytes;
     uint64_t content_usage_invalid;
+    /* read through an index (scan --index / --wat): records read, and those
+     * whose needed part passed the indexed read's bound (ccsig/index.h) */
+    uint64_t indexed_records, bound_reached;
     uint64_t errors_total;
     ccsig_summary_error *errors;
     size_t nerrors, caperrors;

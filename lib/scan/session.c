@@ -22,6 +22,8 @@
 
 #include "ccsig/alloc.h"
 #include "ccsig/hashmap.h"
+#include "ccsig/index.h"
+#include "ccsig/wat.h"
 #include "ccsig/report.h"
 #include "ccsig/scan.h"
 #include "ccsig/evaluate.h"
@@ -55,6 +57,12 @@ typedef struct archive {
     bool all_jobs;     /* every job of the archive is created */
     uint64_t consumed; /* archive bytes read (streams) */
     char *fail_what;   /* why it could not be read (the first report); NULL: none */
+    /* read through an index: its records' spans, in archive order; job
+     * starts and ends, and pos, count spans instead of bytes */
+    ccsig_index_span *spans;
+    size_t nspans;
+    bool indexed;
+    bool wat; /* a WAT file: its metadata records describe the records */
 } archive;
 
 /* --------------------------------------------------------------- events -- */
@@ -154,6 +162,10 @@ typedef struct worker {
     void *rq;
     rec_view v;
     ccsig_buf tmp;
+    ccsig_index_reader *ir;  /* made on the first indexed job */
+    ccsig_index_reader *irw; /* whole records to keep in another codec */
+    ccsig_buf wat;           /* a WAT record's reconstructed record prefix */
+    ccsig_arena wat_arena;
 } worker;
 
 typedef struct pending {
@@ -477,6 +489,8 @@ static void push_damage(job_out *o, uint64_t offset, const char *what) {
 /* The record in the keep file's codec: its own members when they can be
  * copied, else the record re-encoded (header, block, CRLF CRLF). Appends to
  * out->keep; returns false (and reports) when the record cannot be kept. */
+static ssize_t span_pread(void *ctx, void *buf, size_t n, uint64_t offset);
+
 static bool keep_bytes(worker *w, job *j, const ccsig_warc_record *rec, size_t *a, size_t *b) {
     run *R = w->R;
     job_out *o = &j->out;
@@ -501,6 +515,16 @@ static bool keep_bytes(worker *w, job *j, const ccsig_warc_record *rec, size_t *
         }
         *b = o->keep.len;
         return true;
+    }
+    ccsig_warc_record whole;
+    if (!rec->block_complete && j->ar->indexed) {
+        /* read through an index, in part: read whole to encode again */
+        char what[240];
+        ccsig_index_span sp = {rec->offset, rec->raw_length, -1};
+        if ((w->irw || (w->irw = ccsig_index_reader_new())) &&
+            ccsig_index_reader_read_whole(w->irw, span_pread, j->ar, j->ar->codec, sp, &whole,
+                                          what) == CCSIG_INDEX_RECORD)
+            rec = &whole;
     }
     if (!rec->block_complete)
         goto cannot;
@@ -742,6 +766,57 @@ static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
     emit(R, w, j, o, v, rec);
 }
 
+/* A WAT file's metadata record: the record it describes, reconstructed
+ * (ccsig_wat_record), is processed as the full scan processes it; records
+ * of other types are counted. */
+static void process_wat(worker *w, job *j, const ccsig_warc_record *rec) {
+    job_out *o = &j->out;
+    if (rec->h.type != CCSIG_WARC_METADATA)
+        return; /* the WAT's own warcinfo */
+    char what[300];
+    if (!rec->block_complete) {
+        snprintf(what, sizeof what,
+                 "WAT record at offset %" PRIu64 " is larger than the %zu bytes held: not read",
+                 rec->offset, w->R->o.hold ? w->R->o.hold : (size_t)CCSIG_WARC_HOLD_DEFAULT);
+        ccsig_summary_add_error(&o->sum, j->ar->name, rec->offset, what);
+        push_damage(o, rec->offset, what);
+        return;
+    }
+    ccsig_arena_reset(&w->wat_arena);
+    ccsig_buf_clear(&w->wat);
+    ccsig_wat_info info;
+    ccsig_error err;
+    ccsig_status st =
+        ccsig_wat_record(&w->wat_arena, rec->block, rec->block_len, &w->wat, &info, &err);
+    ccsig_warc_record r2;
+    memset(&r2, 0, sizeof r2);
+    size_t hl = st ? 0 : ccsig_warc_header_end(w->wat.data, w->wat.len);
+    if (!st && info.type != CCSIG_WARC_RESPONSE && info.type != CCSIG_WARC_REVISIT) {
+        o->sum.records++;
+        o->sum.types[info.type]++;
+        return;
+    }
+    if (st == CCSIG_ERR_NOMEM) {
+        o->nomem = true;
+        return;
+    }
+    if (st || !hl || ccsig_warc_header_parse(&w->wat_arena, w->wat.data, hl, &r2.h, &err)) {
+        snprintf(what, sizeof what, "WAT record at offset %" PRIu64 ": line %u, column %u: %s",
+                 rec->offset, err.line, err.column, err.message);
+        ccsig_summary_add_error(&o->sum, j->ar->name, rec->offset, what);
+        push_damage(o, rec->offset, what);
+        return;
+    }
+    r2.block = w->wat.data + hl;
+    r2.block_len = w->wat.len - hl;
+    if (r2.block_len > r2.h.content_length)
+        r2.block_len = (size_t)r2.h.content_length;
+    r2.block_complete = r2.block_len == r2.h.content_length;
+    r2.offset = info.has_offset ? info.offset : rec->offset;
+    o->sum.indexed_records++;
+    process_record(w, j, &r2);
+}
+
 /* Members found damaged after records beginning in them were read: the job
  * is read again and those records are skipped (reported, not annotated). */
 #define MAX_BAD_MEMBERS 8
@@ -764,10 +839,69 @@ static bool bad_member(const bad_range *bad, size_t nbad, uint64_t member) {
     return false;
 }
 
+static ssize_t span_pread(void *ctx, void *buf, size_t n, uint64_t offset) {
+    const archive *a = ctx;
+    ssize_t got;
+    do
+        got = pread(a->fd, buf, n, (off_t)offset);
+    while (got < 0 && errno == EINTR);
+    return got;
+}
+
+/* A job of an indexed archive: spans [start, end), each read by offset
+ * (ccsig_index_reader_read: only the part annotation needs is inflated)
+ * and processed as the full scan processes the record. */
+static void run_indexed_job(worker *w, job *j) {
+    archive *a = j->ar;
+    job_out *o = &j->out;
+    j->found = true;
+    j->failed = false;
+    j->first = j->start;
+    j->next = j->end;
+    if (!w->ir && !(w->ir = ccsig_index_reader_new())) {
+        o->nomem = true;
+        return;
+    }
+    for (uint64_t i = j->start; i < j->end; i++) {
+        int t = a->spans[i].type;
+        if (!w->R->keep && t >= 0 && t != CCSIG_WARC_RESPONSE && t != CCSIG_WARC_REVISIT) {
+            /* nothing of it is annotated: counted from the index, not read */
+            o->sum.records++;
+            o->sum.types[t]++;
+            continue;
+        }
+        ccsig_warc_record rec;
+        bool bound;
+        char what[240];
+        ccsig_index_read r = ccsig_index_reader_read(w->ir, span_pread, a, a->codec, a->spans[i],
+                                                     &rec, &bound, what);
+        if (r == CCSIG_INDEX_FAILED) {
+            j->failed = true;
+            snprintf(j->fail_msg, sizeof j->fail_msg, "%s", what);
+            return;
+        }
+        if (r == CCSIG_INDEX_DAMAGE) {
+            o->sum.records++;
+            o->sum.skipped++;
+            ccsig_summary_add_error(&o->sum, a->name, a->spans[i].offset, what);
+            push_damage(o, a->spans[i].offset, what);
+            continue;
+        }
+        o->sum.indexed_records++;
+        o->sum.bound_reached += bound;
+        j->consumed += a->spans[i].length;
+        process_record(w, j, &rec);
+    }
+}
+
 static void run_job(worker *w, job *j) {
     run *R = w->R;
     archive *a = j->ar;
     job_out *o = &j->out;
+    if (a->indexed) {
+        run_indexed_job(w, j);
+        return;
+    }
     bad_range bad[MAX_BAD_MEMBERS];
     size_t nbad = 0;
 restart:;
@@ -817,7 +951,10 @@ restart:;
             continue;
         }
         if (r == CCSIG_WARC_RECORD) {
-            process_record(w, j, &rec);
+            if (a->wat)
+                process_wat(w, j, &rec);
+            else
+                process_record(w, j, &rec);
             if (!capped &&
                 o->annot.len + o->keep.len + o->arena.total > CCSIG_SCAN_JOB_OUTPUT_MAX) {
                 /* Enough for one job: stop at the next record boundary. */
@@ -899,6 +1036,7 @@ static bool worker_init(worker *w, run *R) {
     ccsig_warc_options wo = {R->o.hold};
     ccsig_scan_config sc = {R->o.profile.p, R->agent};
     w->rd = ccsig_warc_reader_new(&wo);
+    ccsig_arena_init(&w->wat_arena, 16384);
     w->sc = ccsig_scanner_new(&sc);
     w->annot_w = ccsig_warc_writer_new(R->annot_codec, 1);
     w->keep_w = ccsig_warc_writer_new(R->keep_codec, 1);
@@ -914,6 +1052,10 @@ static void worker_free(worker *w) {
     ccsig_warc_writer_free(w->keep_w);
     ccsig_robots_store_query_free(w->rq);
     ccsig_buf_free(&w->tmp);
+    ccsig_index_reader_free(w->ir);
+    ccsig_index_reader_free(w->irw);
+    ccsig_buf_free(&w->wat);
+    ccsig_arena_free(&w->wat_arena);
 }
 
 /* ------------------------------------------------------------ revisits -- */
@@ -1349,6 +1491,15 @@ static bool open_archive(run *R, archive *a) {
             }
         }
     }
+    if (a->indexed &&
+        (a->is_stream || a->arc || (a->codec != CCSIG_WARC_GZIP && a->codec != CCSIG_WARC_PLAIN))) {
+        archive_error(R, a,
+                      a->is_stream ? "cannot read through an index: not a regular file"
+                                   : "cannot read through an index: an indexed scan reads WARC "
+                                     "files, gzip (a member per record) or uncompressed");
+        a->unreadable = true;
+        return false;
+    }
     return true;
 }
 
@@ -1395,10 +1546,22 @@ static job *make_job(run *R) {
         j->ar = a;
         j->start = R->cur_off;
         j->forced = R->cur_off == 0;
+        if (a->indexed) { /* spans, CCSIG_SCAN_INDEX_JOB_SPANS a job */
+            j->forced = true;
+            j->end = j->start + CCSIG_SCAN_INDEX_JOB_SPANS;
+            if (j->end >= a->nspans) {
+                j->end = a->nspans;
+                a->all_jobs = true;
+                R->cur_ar++;
+            }
+            R->cur_off = j->end;
+            a->jobs_out++;
+            return j;
+        }
         size_t chunk = R->o.chunk                     ? R->o.chunk
                        : a->codec == CCSIG_WARC_PLAIN ? CCSIG_SCAN_CHUNK_PLAIN
                                                       : CCSIG_SCAN_CHUNK_COMPRESSED;
-        if (a->is_stream || a->arc || a->size - j->start <= chunk) {
+        if (a->is_stream || a->arc || a->wat || a->size - j->start <= chunk) {
             j->end = NONE;
             a->all_jobs = true;
             R->cur_ar++;
@@ -1583,6 +1746,34 @@ ccsig_status ccsig_scan_session_add_path(ccsig_scan_session *R, const char *path
     else
         R->sizes_known = false;
     return CCSIG_OK;
+}
+
+ccsig_status ccsig_scan_session_add_indexed(ccsig_scan_session *R, const char *path,
+                                            const char *name, const ccsig_index_span *spans,
+                                            size_t n, ccsig_error *err) {
+    ccsig_index_span *copy = ccsig_malloc((n ? n : 1) * sizeof *copy);
+    if (!copy)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    if (n)
+        memcpy(copy, spans, n * sizeof *copy);
+    ccsig_status st = ccsig_scan_session_add_path(R, path, name, err);
+    if (st) {
+        ccsig_free(copy);
+        return st;
+    }
+    archive *a = &R->ars[R->nar - 1];
+    a->spans = copy;
+    a->nspans = n;
+    a->indexed = true;
+    return CCSIG_OK;
+}
+
+ccsig_status ccsig_scan_session_add_wat(ccsig_scan_session *R, const char *path, const char *name,
+                                        ccsig_error *err) {
+    ccsig_status st = ccsig_scan_session_add_path(R, path, name, err);
+    if (!st)
+        R->ars[R->nar - 1].wat = true;
+    return st;
 }
 
 ccsig_status ccsig_scan_session_add_fd(ccsig_scan_session *R, int fd, const char *name,
@@ -1772,6 +1963,7 @@ void ccsig_scan_session_free(ccsig_scan_session *R) {
         if (a->fd >= 0 && a->path)
             close(a->fd);
         ccsig_free(a->dict);
+        ccsig_free(a->spans);
         ccsig_free(a->path);
         ccsig_free(a->name);
         ccsig_free(a->json_path);

@@ -196,6 +196,8 @@ void ccsig_summary_merge(ccsig_summary *d, const ccsig_summary *s) {
     d->kept_records += s->kept_records;
     d->kept_bytes += s->kept_bytes;
     d->content_usage_invalid += s->content_usage_invalid;
+    d->indexed_records += s->indexed_records;
+    d->bound_reached += s->bound_reached;
     d->errors_total += s->errors_total;
     for (size_t i = 0; i < s->nerrors; i++)
         push_error(d, ccsig_strdup(s->errors[i].archive), s->errors[i].offset,
@@ -299,6 +301,10 @@ static json_t *summary_json(ccsig_summary *s, const ccsig_scan_profile *prof) {
                         json_pack("{s:o, s:o}", "records", scan_u64_json(s->kept_records), "bytes",
                                   scan_u64_json(s->kept_bytes)));
     json_object_set_new(o, "content_usage_invalid", scan_u64_json(s->content_usage_invalid));
+    if (s->indexed_records) /* only for a scan through an index */
+        json_object_set_new(o, "indexed",
+                            json_pack("{s:o, s:o}", "records", scan_u64_json(s->indexed_records),
+                                      "bound_reached", scan_u64_json(s->bound_reached)));
     json_object_set_new(
         o, "errors",
         json_pack("{s:o, s:o}", "total", scan_u64_json(s->errors_total), "list", list));
@@ -408,6 +414,10 @@ bool scan_summary_from_json(json_t *j, ccsig_summary *s, ccsig_scan_profile *pro
     o = json_object_get(j, "kept");
     ok &= scan_get_u64(o, "records", &s->kept_records) && scan_get_u64(o, "bytes", &s->kept_bytes);
     ok &= scan_get_u64(j, "content_usage_invalid", &s->content_usage_invalid);
+    o = json_object_get(j, "indexed"); /* optional */
+    if (o)
+        ok &= scan_get_u64(o, "records", &s->indexed_records) &&
+              scan_get_u64(o, "bound_reached", &s->bound_reached);
     o = json_object_get(j, "errors");
     ok &= scan_get_u64(o, "total", &s->errors_total);
     size_t i;
@@ -502,6 +512,11 @@ void ccsig_summary_write_text(ccsig_buf *f, ccsig_summary *s, const ccsig_scan_p
         ccsig_buf_printf(
             f, "Invalid Content-Usage headers: %" PRIu64 " (every category unknown for them)\n",
             s->content_usage_invalid);
+    if (s->indexed_records)
+        ccsig_buf_printf(f,
+                         "Read through an index: %" PRIu64 " records, %" PRIu64
+                         " with their needed part past the bound\n",
+                         s->indexed_records, s->bound_reached);
     if ((unsigned)prof->p.use < CCSIG_CAT_COUNT) {
         ccsig_buf_printf(f, "Decisions for %s:", ccsig_category_title(prof->p.use));
         for (int i = 0; i < CCSIG_SUMMARY_RESULT_COUNT; i++)

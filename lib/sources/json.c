@@ -251,6 +251,18 @@ ccsig_status src_json_parse(ccsig_arena *a, const char *p, size_t len, src_json 
     return st;
 }
 
+ccsig_status src_json_parse_whole(ccsig_arena *a, const char *p, size_t len, src_json **out,
+                                  ccsig_error *err) {
+    json_error_t je;
+    json_t *doc = json_loadb(p, len, LOAD_FLAGS, &je);
+    if (!doc)
+        return fail(err, &je, 0, false);
+    conv cv = {a, err, 1, 0, len};
+    ccsig_status st = build(&cv, doc, 0, out);
+    json_decref(doc);
+    return st;
+}
+
 const src_json *src_json_get(const src_json *obj, const char *key) {
     if (!obj || obj->type != SRC_JSON_OBJECT)
         return NULL;

@@ -72,6 +72,12 @@ struct src_json {
 ccsig_status src_json_parse(ccsig_arena *a, const char *p, size_t len, src_json **out,
                             ccsig_error *err);
 
+/* The same read in one pass, for documents whose members need no position
+ * of their own (an index line, a WAT record): every value has line 1 and
+ * the range p[0..len). Half the cost of src_json_parse on an object. */
+ccsig_status src_json_parse_whole(ccsig_arena *a, const char *p, size_t len, src_json **out,
+                                  ccsig_error *err);
+
 /* The member named key of an object (the last one when repeated), or NULL. */
 const src_json *src_json_get(const src_json *obj, const char *key);
 

@@ -1,0 +1,55 @@
+/* libFuzzer target: index files (ccsig/index.h): CDXJ and CDX parsing, one
+ * line at a time and whole. Checks what they promise: an error has a line
+ * and a column inside the input, a parsed entry's slices lie inside the
+ * line (or in the arena, for JSON strings), the spans of an index are in
+ * offset order and one per offset. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccsig/alloc.h"
+#include "ccsig/index.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    const char *p = (const char *)data;
+    ccsig_index *x = NULL;
+    ccsig_error err;
+    memset(&err, 0, sizeof err);
+    ccsig_status st = ccsig_index_parse(p, size, &x, &err);
+    if (st == CCSIG_OK) {
+        ccsig_index_span *s;
+        size_t n;
+        if (ccsig_index_spans(x, "a/b.warc.gz", &s, &n) == CCSIG_OK) {
+            for (size_t i = 1; i < n; i++)
+                if (s[i - 1].offset >= s[i].offset)
+                    abort();
+            if (n > ccsig_index_count(x))
+                abort();
+            ccsig_free(s);
+        }
+        ccsig_index_free(x);
+    } else if (st == CCSIG_ERR_SYNTAX || st == CCSIG_ERR_LIMIT) {
+        if (!err.line || !err.column || err.offset > size)
+            abort();
+    }
+    /* the first line alone, through the line parser */
+    const char *nl = memchr(p, '\n', size);
+    size_t len = nl ? (size_t)(nl - p) : size;
+    ccsig_arena a;
+    ccsig_arena_init(&a, 4096);
+    ccsig_index_cols c;
+    ccsig_index_cols_init(&c);
+    ccsig_index_entry e;
+    bool record;
+    if (ccsig_index_parse_line(&a, p, len, &c, &e, &record, &err) == CCSIG_OK && record) {
+        if (e.urlkey.len && (e.urlkey.p < p || e.urlkey.p + e.urlkey.len > p + len))
+            abort();
+        if (!e.length)
+            abort();
+    } else if (!record && err.code == CCSIG_ERR_SYNTAX && err.column > len + 1) {
+        abort();
+    }
+    ccsig_arena_free(&a);
+    return 0;
+}
