@@ -351,7 +351,8 @@ enum {
     O_QUIET,
     O_CHUNK,
     O_ROBOTS_CACHE,
-    O_CREDIT_FORMAT
+    O_CREDIT_FORMAT,
+    O_STATUS
 };
 
 static const cli_option options[] = {
@@ -383,6 +384,10 @@ static const cli_option options[] = {
      "claim a public-interest purpose (see ccsig explain)", 0},
     {"unknown", 0, O_UNKNOWN, CLI_VAL_WORDS, "keep|skip", "keep skip", 0,
      "records stating no preference: usable (default) or not", 0},
+    {"status", 0, O_STATUS, CLI_VAL_TEXT, "LIST", NULL, CLI_ONCE,
+     "HTTP status classes counted as used: 1xx..5xx, none,\n"
+     "any (default 2xx; revisits by their original's)",
+     0},
     {NULL, 0, 0, CLI_VAL_NONE, NULL, NULL, 0, "Inputs:", 0},
     {"robots", 0, O_ROBOTS, CLI_VAL_FILE, "PATH", NULL, CLI_REPEAT,
      "robots.txt captures (WARC), or a directory of such WARCs\n"
@@ -496,6 +501,12 @@ int cmd_scan(int argc, char **argv) {
             else
                 return SCAN_USAGE("--unknown %s: expected keep or skip", optarg);
             break;
+        case O_STATUS: {
+            ccsig_error err;
+            if (ccsig_status_class_parse(optarg, strlen(optarg), &o.profile.status, &err))
+                return SCAN_USAGE("--status %s: %s", optarg, err.message);
+            break;
+        }
         case O_PREFIX:
             prefix = optarg;
             break;

@@ -491,6 +491,15 @@ static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig
         S->content_usage_invalid++;
     bool use = used(R, v);
     if (use) {
+        /* the --status set: a resolved revisit stands for its original */
+        unsigned cls = ccsig_status_class_of(v->resolved ? v->orig_status : v->status);
+        unsigned set = R->o.profile.status ? R->o.profile.status : CCSIG_STATUS_CLASS_DEFAULT;
+        if (!(set & cls)) {
+            use = false;
+            S->status_excluded[__builtin_ctz(cls)]++;
+        }
+    }
+    if (use) {
         S->used_records++;
         S->used_bytes += v->payload_len;
     }
