@@ -106,6 +106,9 @@ typedef struct ccsig_summary {
     /* records usable by their decision but not used for their status
      * class (index: the class bit, CCSIG_STATUS_CLASS_*) */
     uint64_t status_excluded[CCSIG_STATUS_CLASS_COUNT];
+    /* resolved revisits not counted as used because their original was:
+     * one capture counts once */
+    uint64_t revisits_of_used;
     uint64_t kept_records, kept_bytes;
     uint64_t content_usage_invalid;
     uint64_t errors_total;

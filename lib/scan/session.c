@@ -79,6 +79,7 @@ typedef struct original {
     uint64_t payload_len;
     ccsig_statement *sts;
     size_t n;
+    bool used; /* counted as used (a revisit of it is not counted again) */
 } original;
 
 typedef struct damage_ev {
@@ -107,6 +108,7 @@ typedef struct rec_view {
     archive *orig_ar;
     uint64_t orig_offset;
     int orig_status;
+    bool orig_used; /* the original was counted as used in this run */
     ccsig_str orig_record_id;
     keep_ids ids;
     const void *keep_bytes; /* for deferred revisits: the encoded record */
@@ -173,6 +175,7 @@ typedef struct rv_entry {
     uint64_t offset;
     int status;
     uint64_t payload_len;
+    bool used;
     ccsig_statement *sts;
     size_t n, sts_cap;
     char *blob;
@@ -366,6 +369,16 @@ static void source_line(ccsig_buf *b, const ccsig_statement *st) {
                          st->src.text.p ? st->src.text.p : "");
 }
 
+/* Whether a record's HTTP status class is in the profile's --status set
+ * (ccsig/summary.h; 0 = 2xx); its class in *cls. A resolved revisit
+ * stands for its original and has its status. */
+static bool status_counted(const run *R, const rec_view *v, unsigned *cls) {
+    *cls = ccsig_status_class_of(v->resolved ? v->orig_status : v->status);
+    unsigned set = R->o.profile.status ? R->o.profile.status : CCSIG_STATUS_CLASS_DEFAULT;
+    return (set & *cls) != 0;
+}
+
+/* Whether the decision makes the record usable (the --status set aside). */
 static bool used(const run *R, const rec_view *v) {
     if ((unsigned)R->o.profile.p.use >= CCSIG_CAT_COUNT || v->crawl == CCSIG_STATE_DENY)
         return false;
@@ -490,14 +503,15 @@ static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig
     if (v->header_invalid)
         S->content_usage_invalid++;
     bool use = used(R, v);
-    if (use) {
-        /* the --status set: a resolved revisit stands for its original */
-        unsigned cls = ccsig_status_class_of(v->resolved ? v->orig_status : v->status);
-        unsigned set = R->o.profile.status ? R->o.profile.status : CCSIG_STATUS_CLASS_DEFAULT;
-        if (!(set & cls)) {
-            use = false;
-            S->status_excluded[__builtin_ctz(cls)]++;
-        }
+    unsigned cls;
+    if (use && !status_counted(R, v, &cls)) {
+        use = false;
+        S->status_excluded[__builtin_ctz(cls)]++;
+    }
+    if (use && v->resolved && v->orig_used) {
+        /* the same capture as its original, already used: counted once */
+        use = false;
+        S->revisits_of_used++;
     }
     if (use) {
         S->used_records++;
@@ -613,6 +627,7 @@ static void view_from(rec_view *v, const ccsig_warc_record *rec, const ccsig_sca
     v->decision = res->decision;
     v->header_invalid = res->header_invalid;
     v->resolved = false;
+    v->orig_used = false;
     v->keep_ready = false;
 }
 
@@ -683,6 +698,8 @@ static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
         org->offset = rec->offset;
         org->status = res.status;
         org->payload_len = res.payload_len;
+        unsigned cls;
+        org->used = used(R, v) && status_counted(R, v, &cls);
         org->n = res.n - res.n_robots;
         org->sts = NULL;
         if (org->n) {
@@ -964,6 +981,7 @@ static void rv_insert(run *R, const original *org) {
     e->offset = org->offset;
     e->status = org->status;
     e->payload_len = org->payload_len;
+    e->used = org->used;
     e->n = 0;
     if (org->n) {
         size_t bn = ccsig_statements_copy_size(org->sts, org->n) + 1;
@@ -1138,6 +1156,7 @@ static void revisit_evaluate(const run *R, rec_view *v, const rv_entry *e) {
     v->orig_ar = e->ar;
     v->orig_offset = e->offset;
     v->orig_status = e->status;
+    v->orig_used = e->used;
     v->orig_record_id = ccsig_str_c(e->rid);
     v->payload_len = e->payload_len;
     /* the original's statements come last, as ccsig_evaluate's step 7 */

@@ -250,6 +250,7 @@ void ccsig_summary_merge(ccsig_summary *d, const ccsig_summary *s) {
     d->used_bytes += s->used_bytes;
     for (int i = 0; i < CCSIG_STATUS_CLASS_COUNT; i++)
         d->status_excluded[i] += s->status_excluded[i];
+    d->revisits_of_used += s->revisits_of_used;
     d->kept_records += s->kept_records;
     d->kept_bytes += s->kept_bytes;
     d->content_usage_invalid += s->content_usage_invalid;
@@ -340,9 +341,10 @@ static json_t *summary_json(ccsig_summary *s, const ccsig_scan_profile *prof) {
                             scan_u64_json(s->status_excluded[bit]));
     }
     json_object_set_new(o, "used",
-                        json_pack("{s:o, s:o, s:o}", "records", scan_u64_json(s->used_records),
+                        json_pack("{s:o, s:o, s:o, s:o}", "records", scan_u64_json(s->used_records),
                                   "bytes", scan_u64_json(s->used_bytes), "status_excluded",
-                                  excluded));
+                                  excluded, "revisits_of_used",
+                                  scan_u64_json(s->revisits_of_used)));
     json_object_set_new(o, "kept",
                         json_pack("{s:o, s:o}", "records", scan_u64_json(s->kept_records), "bytes",
                                   scan_u64_json(s->kept_bytes)));
@@ -438,6 +440,8 @@ bool scan_summary_from_json(json_t *j, ccsig_summary *s, ccsig_scan_profile *pro
     json_t *excl = json_object_get(o, "status_excluded"); /* absent before --status */
     for (int k = 0; excl && k < CCSIG_STATUS_CLASS_COUNT; k++)
         ok &= scan_get_u64(excl, status_class_names[k], &s->status_excluded[k]);
+    if (json_object_get(o, "revisits_of_used")) /* absent before it was counted */
+        ok &= scan_get_u64(o, "revisits_of_used", &s->revisits_of_used);
     o = json_object_get(j, "kept");
     ok &= scan_get_u64(o, "records", &s->kept_records) && scan_get_u64(o, "bytes", &s->kept_bytes);
     ok &= scan_get_u64(j, "content_usage_invalid", &s->content_usage_invalid);
@@ -547,6 +551,11 @@ void ccsig_summary_write_text(ccsig_buf *f, ccsig_summary *s, const ccsig_scan_p
             }
             ccsig_buf_puts(f, ")\n");
         }
+        if (s->revisits_of_used)
+            ccsig_buf_printf(f,
+                             "Not used again: %" PRIu64
+                             " revisits of records already used (one capture counts once)\n",
+                             s->revisits_of_used);
     }
     ccsig_buf_printf(f, "HTTP status:");
     int shown = 0;
