@@ -477,6 +477,11 @@ ccsig_status ccsig_fetch_evaluate_url(ccsig_checker *k, ccsig_url_check *w, cons
         add_note(w, CCSIG_SRC_ROBOTS, rf->url,
                  "robots.txt is unreachable (%s): complete disallow (RFC 9309 §2.3.1.4)",
                  rf->error);
+        /* the site did not answer (DNS, connect, TLS, timeout) or answered
+         * 5xx: the URL cannot be fetched, which the caller must be able to
+         * tell from an answer that was read */
+        snprintf(w->error, sizeof w->error, "robots.txt unreachable: %s", rf->error);
+        res->status = CCSIG_ERR_IO;
     }
     if (rb.crawl != CCSIG_STATE_ALLOW)
         goto evaluate;

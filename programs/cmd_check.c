@@ -86,8 +86,7 @@ const cli_spec cmd_check_cli = {
                 "--robots, the given robots.txt and --header values are read instead.\n\n",
     .options = options,
     .column = 20,
-    .epilog = "\nExit status: 0 every URL evaluated, 2 bad usage, unreadable robots.txt, or a URL\n"
-              "that could not be fetched (the others are still checked).\n",
+    .epilog = CLI_EXIT_HELP CLI_EXIT_HELP_FETCH "\n(the others are still checked).\n",
     .operand = CLI_VAL_URL,
 };
 
@@ -114,6 +113,7 @@ typedef struct check_ctx {
     ccsig_robots_answer *ans;
     ccsig_buf out;
     ccsig_buf names[CCSIG_COLLECT_MAX_STATEMENTS];
+    int rc; /* the worst exit code of the decisions so far (cli.h) */
 } check_ctx;
 
 /* The robots.txt that applies to a URL. With --robots it is that one file for
@@ -322,6 +322,7 @@ static void check_one(check_ctx *cx, const char *url, size_t len) {
         in.nfields = cx->nfields;
         ccsig_evaluate(&in, cx->arena, cx->ev);
     }
+    cx->rc = cli_exit_worst(cx->rc, cli_exit_for_result(cx->ev->decision.result));
     if (cx->json)
         json_record(cx, url, len);
     else
@@ -465,7 +466,7 @@ int cmd_check(int argc, char **argv) {
             if (!live.fetch.ca_file)
                 return EXIT_USAGE;
         }
-        return check_live_run(&live, argc - optind, argv + optind);
+        return cli_finish_stdout("check", check_live_run(&live, argc - optind, argv + optind));
     }
     if (live_opt)
         return cli_usage_error("check",
@@ -562,7 +563,7 @@ int cmd_check(int argc, char **argv) {
         }
         ccsig_buf_free(&line);
     }
-    fflush(stdout);
+    rc = cli_finish_stdout("check", cli_exit_worst(rc, cx.rc));
 done:
     ccsig_buf_free(&cx.out);
     for (size_t i = 0; i < CCSIG_COLLECT_MAX_STATEMENTS; i++)

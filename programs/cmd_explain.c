@@ -30,7 +30,7 @@ const cli_spec cmd_explain_cli = {
                 "expressions are statements about one asset and are combined.\n\n",
     .options = options,
     .column = 20,
-    .epilog = "\nExit status: 0 explained, 2 bad usage.\n",
+    .epilog = CLI_EXIT_HELP ".\n",
     .operand = CLI_VAL_TEXT,
 };
 
@@ -84,7 +84,8 @@ int cmd_explain(int argc, char **argv) {
         if (ccsig_pref_parse(&arena, e, strlen(e), &sts[i], &ws[i], &errs[i]) && first_invalid < 0)
             first_invalid = i;
         names[i] = malloc(32);
-        snprintf(names[i], 32, "expression %d", i + 1);
+        if (names[i])
+            snprintf(names[i], 32, "expression %d", i + 1);
     }
     ccsig_verdict v;
     ccsig_combine(sts, (size_t)n, &v);
@@ -154,5 +155,5 @@ int cmd_explain(int argc, char **argv) {
     free(ws);
     free(errs);
     ccsig_arena_free(&arena);
-    return EXIT_OK;
+    return cli_finish_stdout("explain", cli_exit_for_result(d.result));
 }

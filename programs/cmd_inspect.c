@@ -88,8 +88,8 @@ const cli_spec cmd_inspect_cli = {
                 "with the line that decided.\n\n",
     .options = options,
     .column = 20,
-    .epilog = "\nExit status: 0 done, 1 some file is not permitted for --use, 2 bad usage or\n"
-              "an unreadable file (the others are still inspected).\n",
+    .epilog = CLI_EXIT_HELP
+    "\n(a file that cannot be read is reported; the others are still inspected).\n",
     .operand = CLI_VAL_FILE,
 };
 
@@ -447,8 +447,8 @@ static void report(inspect_state *s, const char *path, ccsig_file_format fmt, co
     const ccsig_collect *c = &s->ev.c;
     const ccsig_verdict v = s->ev.verdict;
     const ccsig_decision d = s->ev.decision;
-    if (!error && d.result == CCSIG_RESULT_NOT_PERMITTED && s->status == EXIT_OK)
-        s->status = EXIT_NOT_PERMITTED;
+    if (!error)
+        s->status = cli_exit_worst(s->status, cli_exit_for_result(d.result));
     if (s->o.json) {
         ccsig_buf *b = &s->out;
         ccsig_buf_clear(b);
@@ -505,7 +505,7 @@ static void inspect_one(inspect_state *s, const char *path) {
                  e == EISDIR ? " (use -r to walk directories)" : "");
         cli_error("inspect", "%s: %s", path, msg);
         report(s, path, fmt, msg);
-        s->status = EXIT_USAGE;
+        s->status = cli_exit_worst(s->status, EXIT_USAGE);
         return;
     }
     (void)size;
@@ -553,7 +553,7 @@ static void walk(inspect_state *s, const char *path, int depth) {
     DIR *d = opendir(path);
     if (!d) {
         cli_error("inspect", "%s: %s", path, strerror(errno));
-        s->status = EXIT_USAGE;
+        s->status = cli_exit_worst(s->status, EXIT_USAGE);
         return;
     }
     size_t n = 0, cap = 64;
@@ -564,15 +564,21 @@ static void walk(inspect_state *s, const char *path, int depth) {
             continue;
         if (n == cap) {
             char **nn = realloc(names, (cap *= 2) * sizeof *names);
-            if (!nn)
+            if (!nn) {
+                cli_error("inspect", "%s: out of memory", path);
+                s->status = EXIT_INTERNAL;
                 break;
+            }
             names = nn;
         }
         names[n++] = strdup(e->d_name);
     }
     closedir(d);
-    if (!names)
+    if (!names) {
+        cli_error("inspect", "%s: out of memory", path);
+        s->status = EXIT_INTERNAL;
         return;
+    }
     qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; i < n; i++) {
         if (!names[i])
@@ -653,9 +659,9 @@ int cmd_inspect(int argc, char **argv) {
         if (s->stdin_file)
             inspect_one(s, "-");
         else
-            s->status = EXIT_USAGE;
+            s->status = cli_exit_worst(s->status, EXIT_USAGE);
     }
-    rc = s->status;
+    rc = cli_finish_stdout("inspect", s->status);
     ccsig_buf_free(&s->out);
     ccsig_arena_free(&s->arena);
     free(s);

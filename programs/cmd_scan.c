@@ -240,8 +240,9 @@ static ssize_t read_stdin(void *ctx, void *buf, size_t n) {
 }
 
 /* Run the session over the archives; print as `ccsig scan` does. Returns
- * the exit code of the scan part (0, 1 damaged input skipped, 2 an archive
- * unreadable, 3 an output could not be written). */
+ * the exit code of the scan part (cli.h): 0, 1 a record is not permitted for
+ * the use, 2 an archive unreadable or damaged records skipped, 3 an output
+ * could not be written or memory ran out. */
 static int run_scan(const ccsig_scan_session_options *so_opt, const char *annotate,
                     const char *keep, bool quiet, char *const *paths, size_t n,
                     const ccsig_index *index, bool wat, ccsig_summary *sum,
@@ -321,11 +322,11 @@ static int run_scan(const ccsig_scan_session_options *so_opt, const char *annota
         rc = EXIT_INTERNAL;
     } else if (write_error) {
         rc = EXIT_INTERNAL;
-    } else if (ccsig_scan_session_unreadable(s)) {
-        rc = EXIT_USAGE;
-    } else if (sum->errors_total) {
-        rc = EXIT_NOT_PERMITTED;
+    } else if (ccsig_scan_session_unreadable(s) || sum->errors_total) {
+        rc = EXIT_USAGE; /* unreadable input: an archive, or damaged records skipped */
     }
+    if (sum->results[CCSIG_RESULT_NOT_PERMITTED])
+        rc = cli_exit_worst(rc, EXIT_NOT_PERMITTED);
     ccsig_scan_session_free(s);
     return rc;
 }
@@ -380,7 +381,8 @@ enum {
     O_ROBOTS_CACHE,
     O_CREDIT_FORMAT,
     O_INDEX,
-    O_WAT
+    O_WAT,
+    O_STATUS
 };
 
 static const cli_option options[] = {
@@ -412,6 +414,10 @@ static const cli_option options[] = {
      "claim a public-interest purpose (see ccsig explain)", 0},
     {"unknown", 0, O_UNKNOWN, CLI_VAL_WORDS, "keep|skip", "keep skip", 0,
      "records stating no preference: usable (default) or not", 0},
+    {"status", 0, O_STATUS, CLI_VAL_TEXT, "LIST", NULL, CLI_ONCE,
+     "HTTP status classes counted as used: 1xx..5xx, none,\n"
+     "any (default 2xx; revisits by their original's)",
+     0},
     {NULL, 0, 0, CLI_VAL_NONE, NULL, NULL, 0, "Inputs:", 0},
     {"robots", 0, O_ROBOTS, CLI_VAL_FILE, "PATH", NULL, CLI_REPEAT,
      "robots.txt captures (WARC), or a directory of such WARCs\n"
@@ -454,8 +460,7 @@ const cli_spec cmd_scan_cli = {
         "@PATHLIST names a file (plain or .gz) listing one archive per line.\n\n",
     .options = options,
     .column = 20,
-    .epilog = "\nExit status: 0 clean, 1 damaged input was skipped, 2 bad usage or an archive\n"
-              "could not be read, 3 an output could not be written.\n",
+    .epilog = CLI_EXIT_HELP ";\ndamaged records skipped count as unreadable input (2).\n",
     .operand = CLI_VAL_FILE,
     .permute = true,
 };
@@ -537,6 +542,12 @@ int cmd_scan(int argc, char **argv) {
             else
                 return SCAN_USAGE("--unknown %s: expected keep or skip", optarg);
             break;
+        case O_STATUS: {
+            ccsig_error err;
+            if (ccsig_status_class_parse(optarg, strlen(optarg), &o.profile.status, &err))
+                return SCAN_USAGE("--status %s: %s", optarg, err.message);
+            break;
+        }
         case O_PREFIX:
             prefix = optarg;
             break;
@@ -718,7 +729,7 @@ int cmd_scan(int argc, char **argv) {
         if (!f || !cli_put_buf(f, &b) || (f == stdout && fflush(f) != 0) ||
             (f != stdout && fclose(f) != 0)) {
             cli_error("scan", "--credit %s: cannot write: %s", credit_path, strerror(errno));
-            rc = EXIT_INTERNAL;
+            rc = cli_exit_worst(rc, EXIT_INTERNAL);
         }
         ccsig_buf_free(&b);
     }
@@ -734,11 +745,11 @@ int cmd_scan(int argc, char **argv) {
             int why = errno ? errno : EIO;
             cli_error("scan", "--summary (standard %s): cannot write: %s",
                       report == stdout ? "output" : "error", strerror(why));
-            rc = EXIT_INTERNAL;
+            rc = cli_exit_worst(rc, EXIT_INTERNAL);
         }
     }
-    if (store && ccsig_robots_store_get_stats(store).errors && rc == EXIT_OK)
-        rc = EXIT_NOT_PERMITTED; /* damaged robots.txt captures were skipped */
+    if (store && ccsig_robots_store_get_stats(store).errors)
+        rc = cli_exit_worst(rc, EXIT_USAGE); /* damaged robots.txt captures were skipped */
     ccsig_robots_store_free(store);
     ccsig_summary_free(&sum);
     ccsig_credit_map_free(&credit);

@@ -80,8 +80,9 @@ typedef struct ccsig_url_result {
     bool asset_partial;       /* read with ranges */
     ccsig_status status;      /* CCSIG_OK: evaluated fully; CCSIG_ERR_USAGE: not an absolute
                                  http(s) URL; CCSIG_ERR_IO: the asset could not be fetched or
-                                 answered 4xx/5xx (the rest was still evaluated);
-                                 CCSIG_ERR_NOMEM */
+                                 answered 4xx/5xx, or its robots.txt is unreachable (no answer
+                                 or 5xx, so crawling is disallowed and the asset was not
+                                 asked; the rest was still evaluated); CCSIG_ERR_NOMEM */
     const char *error;        /* why, when status is not CCSIG_OK; "" otherwise */
 } ccsig_url_result;
 

@@ -97,7 +97,15 @@ typedef struct ccsig_scan_sink {
 
 typedef struct ccsig_scan_session_options {
     ccsig_scan_profile profile;      /* who asks, for which use (use CCSIG_CAT_NONE: no decision;
-                                        nothing is kept or credited then) */
+                                        nothing is kept or credited then), and which HTTP
+                                        status classes count as used (profile.status,
+                                        ccsig/summary.h: 0 = 2xx only; a resolved revisit
+                                        has its original's status). A record outside the
+                                        set is still decided, counted and annotated, but
+                                        not kept, credited or counted as used (the summary
+                                        counts it in status_excluded). A resolved
+                                        revisit whose original was used is not used
+                                        again (summary revisits_of_used) */
     int threads;                     /* worker threads (<= 0: 1) */
     size_t hold;                     /* block bytes held per record (0: CCSIG_WARC_HOLD_DEFAULT) */
     size_t revisit_table;            /* originals remembered; 0: revisits are not resolved */

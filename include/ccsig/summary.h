@@ -30,14 +30,46 @@ extern "C" {
  * crawl cannot grow the summary without end. */
 #define CCSIG_SUMMARY_MAX_ERRORS 1000
 
+/* HTTP status classes of the records a scan counts as used (--status).
+ * A record is used (counted in the summary's "used", kept by --keep,
+ * credited in the credit manifest) only when its decision makes it usable
+ * AND its status class is in the profile's set; every record is still
+ * decided, counted and annotated. A resolved revisit has its original's
+ * status (what it stands for); an unresolved one its own (often 304).
+ * Index i of ccsig_summary.status_excluded is the class of bit 1 << i. */
+#define CCSIG_STATUS_CLASS_NONE (1u << 0) /* no HTTP status (not an HTTP response) */
+#define CCSIG_STATUS_CLASS_1XX (1u << 1)
+#define CCSIG_STATUS_CLASS_2XX (1u << 2)
+#define CCSIG_STATUS_CLASS_3XX (1u << 3)
+#define CCSIG_STATUS_CLASS_4XX (1u << 4)
+#define CCSIG_STATUS_CLASS_5XX (1u << 5)
+#define CCSIG_STATUS_CLASS_ANY 0x3fu
+#define CCSIG_STATUS_CLASS_COUNT 6
+/* Successful captures only: the default (a status set of 0 means this). */
+#define CCSIG_STATUS_CLASS_DEFAULT CCSIG_STATUS_CLASS_2XX
+
 /* Who a scan decides for: the robots.txt agent and the reuser profile. */
 typedef struct ccsig_scan_profile {
     char agent[256]; /* NUL-terminated; "*" asks as any crawler */
     ccsig_profile p;
+    unsigned status; /* CCSIG_STATUS_CLASS_* counted as used; 0: the default (2xx) */
 } ccsig_scan_profile;
 
-/* Same agent, use, commitments and purpose (counts for different profiles
- * do not add up). */
+/* Parse a --status value: a comma-separated list of 1xx, 2xx, 3xx, 4xx,
+ * 5xx and none (no HTTP status), or any (every record). Case-insensitive,
+ * spaces around items ignored. Returns CCSIG_ERR_SYNTAX with err naming
+ * the item (offset = its byte offset) for anything else or an empty list. */
+ccsig_status ccsig_status_class_parse(const char *p, size_t len, unsigned *mask, ccsig_error *err);
+
+/* The set as text ("2xx", "2xx,3xx", "any"; 0 reads as the default) into
+ * buf (at least 32 bytes). Returns buf. */
+const char *ccsig_status_class_format(unsigned mask, char *buf, size_t n);
+
+/* The class bit of an HTTP status (-1 or out of 100..599: NONE). */
+unsigned ccsig_status_class_of(int status);
+
+/* Same agent, use, commitments, purpose and status set (counts for
+ * different profiles do not add up). */
 bool ccsig_scan_profile_equal(const ccsig_scan_profile *a, const ccsig_scan_profile *b);
 
 typedef struct ccsig_summary_error {
@@ -73,6 +105,12 @@ typedef struct ccsig_summary {
     uint64_t status[CCSIG_SUMMARY_STATUS_MAX];
     uint64_t status_none;
     uint64_t used_records, used_bytes;
+    /* records usable by their decision but not used for their status
+     * class (index: the class bit, CCSIG_STATUS_CLASS_*) */
+    uint64_t status_excluded[CCSIG_STATUS_CLASS_COUNT];
+    /* resolved revisits not counted as used because their original was:
+     * one capture counts once */
+    uint64_t revisits_of_used;
     uint64_t kept_records, kept_bytes;
     uint64_t content_usage_invalid;
     /* read through an index (scan --index / --wat): records read, and those

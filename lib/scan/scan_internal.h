@@ -41,6 +41,10 @@ typedef struct scan_counted {
     size_t n;
     const ccsig_verdict *verdict;
     const ccsig_decision *decision;
+    int class_status;    /* the status whose class --status tests (a resolved
+                            revisit's original's), -1: none */
+    unsigned status_set; /* the --status set (CCSIG_STATUS_CLASS_*), 0: the default */
+    bool of_used;        /* a resolved revisit whose original was already used */
 } scan_counted;
 
 /* Count c into S and credit (the one place a record is counted: the scan
@@ -53,10 +57,11 @@ bool scan_count(ccsig_summary *S, ccsig_credit_map *credit, const ccsig_profile 
 
 /* A response remembered as a revisit original, in the shard's record of
  * what the merge needs: list index of its archive, offset, keys (NULL when
- * none or too long to remember), payload length, page statements. */
+ * none or too long to remember), payload length, HTTP status (-1: none),
+ * whether it was used, page statements. */
 void scan_shard_add_original(ccsig_shard *sh, uint64_t ar, uint64_t offset, ccsig_str digest,
-                             ccsig_str record_id, uint64_t payload_len, const ccsig_statement *sts,
-                             size_t n);
+                             ccsig_str record_id, uint64_t payload_len, int status, bool used,
+                             const ccsig_statement *sts, size_t n);
 /* A revisit left for the merge: everything its count needs, with its own
  * statements only (robots.txt's first, n_robots of them). */
 void scan_shard_add_revisit(ccsig_shard *sh, uint64_t ar, uint64_t offset, ccsig_str digest,

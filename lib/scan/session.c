@@ -89,6 +89,7 @@ typedef struct original {
     uint64_t payload_len;
     ccsig_statement *sts;
     size_t n;
+    bool used; /* counted as used (a revisit of it is not counted again) */
 } original;
 
 typedef struct damage_ev {
@@ -117,6 +118,7 @@ typedef struct rec_view {
     archive *orig_ar;
     uint64_t orig_offset;
     int orig_status;
+    bool orig_used; /* the original was counted as used in this run */
     ccsig_str orig_record_id;
     keep_ids ids;
     const void *keep_bytes; /* for deferred revisits: the encoded record */
@@ -187,6 +189,7 @@ typedef struct rv_entry {
     uint64_t offset;
     int status;
     uint64_t payload_len;
+    bool used;
     ccsig_statement *sts;
     size_t n, sts_cap;
     char *blob;
@@ -396,7 +399,8 @@ static void source_line(ccsig_buf *b, const ccsig_statement *st) {
 }
 
 /* Whether a decided record is used: crawling it was not disallowed and
- * the decision permits the use (or states nothing and keep_unknown). */
+ * the decision permits the use (or states nothing and keep_unknown); the
+ * --status set aside. */
 static bool used(const ccsig_profile *p, bool keep_unknown, const scan_counted *c) {
     if ((unsigned)p->use >= CCSIG_CAT_COUNT || c->crawl == CCSIG_STATE_DENY)
         return false;
@@ -409,6 +413,14 @@ static bool used(const ccsig_profile *p, bool keep_unknown, const scan_counted *
     default:
         return false;
     }
+}
+
+/* Whether c's HTTP status class is in its --status set (ccsig/summary.h;
+ * 0 = 2xx); its class in *cls. */
+static bool scan_status_counted(const scan_counted *c, unsigned *cls) {
+    *cls = ccsig_status_class_of(c->class_status);
+    unsigned set = c->status_set ? c->status_set : CCSIG_STATUS_CLASS_DEFAULT;
+    return (set & *cls) != 0;
 }
 
 /* Count one decided record (scan_internal.h): the session's emit and the
@@ -438,6 +450,16 @@ bool scan_count(ccsig_summary *S, ccsig_credit_map *credit, const ccsig_profile 
     if (c->header_invalid)
         S->content_usage_invalid++;
     bool use = used(p, keep_unknown, c);
+    unsigned cls;
+    if (use && !scan_status_counted(c, &cls)) {
+        use = false;
+        S->status_excluded[__builtin_ctz(cls)]++;
+    }
+    if (use && c->of_used) {
+        /* the same capture as its original, already used: counted once */
+        use = false;
+        S->revisits_of_used++;
+    }
     if (use) {
         S->used_records++;
         S->used_bytes += c->payload_len;
@@ -470,6 +492,26 @@ bool scan_count(ccsig_summary *S, ccsig_credit_map *credit, const ccsig_profile 
         ccsig_buf_free(&src);
     }
     return use;
+}
+
+/* What scan_count counts of a decided record: a resolved revisit stands
+ * for its original (its status class; not counted again when the
+ * original was used). */
+static scan_counted counted(const run *R, const rec_view *v) {
+    return (scan_counted){v->url,
+                          v->date,
+                          v->status,
+                          v->payload_len,
+                          v->robots,
+                          v->crawl,
+                          v->header_invalid,
+                          v->sts,
+                          v->n,
+                          &v->verdict,
+                          &v->decision,
+                          v->resolved ? v->orig_status : v->status,
+                          R->o.profile.status,
+                          v->resolved && v->orig_used};
 }
 
 /* A damage report the stitcher passes to the sink in input order. */
@@ -570,9 +612,7 @@ static void get_ids(job_out *o, const ccsig_warc_header *h, keep_ids *ids) {
 /* Count a response or revisit, write its line and, when used, its keep
  * bytes. rec is NULL for deferred revisits (their bytes are ready in v). */
 static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig_warc_record *rec) {
-    scan_counted c = {v->url,    v->date,     v->status,         v->payload_len,
-                      v->robots, v->crawl,    v->header_invalid, v->sts,
-                      v->n,      &v->verdict, &v->decision};
+    scan_counted c = counted(R, v);
     bool use = scan_count(&o->sum, &o->credit, &R->o.profile.p, R->o.keep_unknown, &c, &o->nomem);
     if (R->annotate) {
         size_t a = o->annot.len;
@@ -657,6 +697,7 @@ static void view_from(rec_view *v, const ccsig_warc_record *rec, const ccsig_sca
     v->decision = res->decision;
     v->header_invalid = res->header_invalid;
     v->resolved = false;
+    v->orig_used = false;
     v->keep_ready = false;
 }
 
@@ -727,6 +768,9 @@ static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
         org->offset = rec->offset;
         org->status = res.status;
         org->payload_len = res.payload_len;
+        unsigned cls;
+        scan_counted c = counted(R, v);
+        org->used = used(&R->o.profile.p, R->o.keep_unknown, &c) && scan_status_counted(&c, &cls);
         org->n = res.n - res.n_robots;
         org->sts = NULL;
         if (org->n) {
@@ -1126,6 +1170,7 @@ static void rv_insert(run *R, const original *org) {
     e->offset = org->offset;
     e->status = org->status;
     e->payload_len = org->payload_len;
+    e->used = org->used;
     e->n = 0;
     if (org->n) {
         size_t bn = ccsig_statements_copy_size(org->sts, org->n) + 1;
@@ -1300,7 +1345,8 @@ static uint64_t shard_ar(const run *R, const archive *a) {
 static void shard_original(run *R, const original *org) {
     if (R->o.shard && R->rv_cap)
         scan_shard_add_original(R->o.shard, shard_ar(R, org->ar), org->offset, org->digest,
-                                org->record_id, org->payload_len, org->sts, org->n);
+                                org->record_id, org->payload_len, org->status, org->used, org->sts,
+                                org->n);
 }
 
 /* A sharded run settles a revisit only when its original is in its own
@@ -1313,9 +1359,7 @@ static bool shard_leaves_open(run *R, const rec_view *v, const rv_entry *e, bool
         return false;
     if (e && e->ar == v->ar && (by_id || !v->refers_to.len))
         return false;
-    scan_counted c = {v->url,    v->date,     v->status,         v->payload_len,
-                      v->robots, v->crawl,    v->header_invalid, v->sts,
-                      v->n,      &v->verdict, &v->decision};
+    scan_counted c = counted(R, v);
     scan_shard_add_revisit(R->o.shard, shard_ar(R, v->ar), v->offset, v->digest, v->refers_to, &c);
     return true;
 }
@@ -1329,6 +1373,7 @@ static void revisit_evaluate(const run *R, rec_view *v, const rv_entry *e) {
     v->orig_ar = e->ar;
     v->orig_offset = e->offset;
     v->orig_status = e->status;
+    v->orig_used = e->used;
     v->orig_record_id = ccsig_str_c(e->rid);
     v->payload_len = e->payload_len;
     /* the original's statements come last, as ccsig_evaluate's step 7 */

@@ -20,6 +20,8 @@
 /* A response a revisit may refer to. */
 typedef struct shard_original {
     uint64_t ar, offset, payload_len;
+    int status;         /* -1: none */
+    bool used;          /* counted as used in its shard (a revisit of it is not counted again) */
     char *digest, *rid; /* NULL: none (or too long to be remembered) */
     ccsig_statement *sts;
     size_t n;
@@ -163,8 +165,8 @@ static bool grow(void **v, size_t n, size_t *cap, size_t sz) {
 /* scan_internal.h: remember a possible original (keys, statements
  * copied into the shard's arena); one without a key is not kept. */
 void scan_shard_add_original(ccsig_shard *sh, uint64_t ar, uint64_t offset, ccsig_str digest,
-                             ccsig_str record_id, uint64_t payload_len, const ccsig_statement *sts,
-                             size_t n) {
+                             ccsig_str record_id, uint64_t payload_len, int status, bool used,
+                             const ccsig_statement *sts, size_t n) {
     ccsig_shard_data *d = sh->data;
     if (!d || !grow((void **)&d->orig, d->norig, &d->caporig, sizeof *d->orig)) {
         sh->failed = true;
@@ -174,6 +176,8 @@ void scan_shard_add_original(ccsig_shard *sh, uint64_t ar, uint64_t offset, ccsi
     o->ar = ar;
     o->offset = offset;
     o->payload_len = payload_len;
+    o->status = status;
+    o->used = used;
     o->digest = key_dup(&d->arena, digest, &sh->failed);
     o->rid = key_dup(&d->arena, record_id, &sh->failed);
     o->sts = stmts_dup(&d->arena, sts, n, &sh->failed);
@@ -304,9 +308,10 @@ json_t *scan_shard_json_new(const ccsig_shard *sh) {
     }
     for (size_t k = 0; ok && d && k < d->norig; k++) {
         const shard_original *o = &d->orig[k];
-        json_t *e = json_pack("[o, o, o, o, o, o]", scan_u64_json(o->ar), scan_u64_json(o->offset),
-                              key_json(o->digest), key_json(o->rid), scan_u64_json(o->payload_len),
-                              statements_json(o->sts, o->n));
+        json_t *e = json_pack("[o, o, o, o, o, o, o, b]", scan_u64_json(o->ar),
+                              scan_u64_json(o->offset), key_json(o->digest), key_json(o->rid),
+                              scan_u64_json(o->payload_len), statements_json(o->sts, o->n),
+                              o->status >= 0 ? json_integer(o->status) : json_null(), o->used);
         ok = json_array_append_new(originals, e) == 0;
     }
     if (!ok) {
@@ -566,8 +571,12 @@ static bool shard_from_json(json_t *j, ccsig_shard *sh, char *msg, size_t msgn) 
         }
         shard_original *o = &d->orig[d->norig];
         memset(o, 0, sizeof *o);
+        json_t *jst = json_array_get(v, 6);
+        o->status = json_is_integer(jst) ? (int)json_integer_value(jst) : -1;
+        o->used = json_is_true(json_array_get(v, 7));
         bool ok =
-            json_array_size(v) == 6 && get_u64(json_array_get(v, 0), &o->ar) &&
+            json_array_size(v) == 8 && (json_is_null(jst) || json_is_integer(jst)) &&
+            json_is_boolean(json_array_get(v, 7)) && get_u64(json_array_get(v, 0), &o->ar) &&
             get_u64(json_array_get(v, 1), &o->offset) &&
             key_from_json(json_array_get(v, 2), &d->arena, &o->digest, &sh->failed) &&
             key_from_json(json_array_get(v, 3), &d->arena, &o->rid, &sh->failed) &&
@@ -867,10 +876,22 @@ static ccsig_status resolve_set(ccsig_merge *m, int t) {
             ccsig_verdict verdict;
             ccsig_decision decision;
             ccsig_evaluate_decide(sts, ns, &m->prof.p, &verdict, &decision);
-            scan_counted c = {
-                r->url,    r->date,  r->status,         o ? o->payload_len : r->payload_len,
-                r->robots, r->crawl, r->header_invalid, sts,
-                ns,        &verdict, &decision};
+            /* as the session counts a resolved revisit: its original's
+             * status class, and not again when the original was used */
+            scan_counted c = {r->url,
+                              r->date,
+                              r->status,
+                              o ? o->payload_len : r->payload_len,
+                              r->robots,
+                              r->crawl,
+                              r->header_invalid,
+                              sts,
+                              ns,
+                              &verdict,
+                              &decision,
+                              o ? o->status : r->status,
+                              m->prof.status,
+                              o && o->used};
             if (o)
                 S->revisits_resolved++;
             else

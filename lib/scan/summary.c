@@ -2,6 +2,7 @@
  * summary.c — the scan summary (ccsig/summary.h): accumulate, merge, write
  * (JSON, text) and read back (JSON), and the profile both documents carry.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,15 +12,90 @@
 #include "ccsig/report.h"
 #include "scan_internal.h"
 
+/* -------------------------------------------------------- status classes -- */
+
+/* Names of the status classes, indexed by bit number. */
+static const char *const status_class_names[CCSIG_STATUS_CLASS_COUNT] = {"none", "1xx", "2xx",
+                                                                         "3xx",  "4xx", "5xx"};
+
+/* See ccsig/summary.h. */
+unsigned ccsig_status_class_of(int status) {
+    if (status < 100 || status > 599)
+        return CCSIG_STATUS_CLASS_NONE;
+    return 1u << (status / 100);
+}
+
+/* See ccsig/summary.h. */
+ccsig_status ccsig_status_class_parse(const char *p, size_t len, unsigned *mask, ccsig_error *err) {
+    unsigned m = 0;
+    size_t i = 0;
+    for (;;) {
+        size_t b = i;
+        while (b < len && p[b] == ' ')
+            b++;
+        size_t e = b;
+        while (e < len && p[e] != ',')
+            e++;
+        size_t next = e;
+        while (e > b && p[e - 1] == ' ')
+            e--;
+        ccsig_str item = ccsig_str_make(p + b, e - b);
+        unsigned bit = 0;
+        if (ccsig_str_ieq(item, "any"))
+            bit = CCSIG_STATUS_CLASS_ANY;
+        for (int k = 0; k < CCSIG_STATUS_CLASS_COUNT && !bit; k++)
+            if (ccsig_str_ieq(item, status_class_names[k]))
+                bit = 1u << k;
+        if (!bit)
+            return ccsig_error_set(err, CCSIG_ERR_SYNTAX, b,
+                                   "'%.*s' is not a status class (expected 1xx, 2xx, 3xx, 4xx, "
+                                   "5xx, none or any, separated by commas)",
+                                   (int)item.len, item.p);
+        m |= bit;
+        if (next >= len)
+            break;
+        i = next + 1;
+    }
+    *mask = m;
+    return CCSIG_OK;
+}
+
+/* See ccsig/summary.h. */
+const char *ccsig_status_class_format(unsigned mask, char *buf, size_t n) {
+    assert(buf && n >= 32);
+    if (!mask)
+        mask = CCSIG_STATUS_CLASS_DEFAULT;
+    if ((mask & CCSIG_STATUS_CLASS_ANY) == CCSIG_STATUS_CLASS_ANY) {
+        snprintf(buf, n, "any");
+        return buf;
+    }
+    size_t o = 0;
+    buf[0] = '\0';
+    /* the HTTP classes first, "none" last */
+    for (int k = 1; k <= CCSIG_STATUS_CLASS_COUNT; k++) {
+        int bit = k % CCSIG_STATUS_CLASS_COUNT;
+        if (mask & (1u << bit))
+            o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? "," : "", status_class_names[bit]);
+    }
+    return buf;
+}
+
+/* The status set of a profile, 0 read as the default. */
+static unsigned profile_status(const ccsig_scan_profile *p) {
+    return p->status ? p->status & CCSIG_STATUS_CLASS_ANY : CCSIG_STATUS_CLASS_DEFAULT;
+}
+
 /* -------------------------------------------------------------- profile -- */
 
 json_t *scan_profile_json_new(const ccsig_scan_profile *p) {
-    return json_pack("{s:s, s:o, s:o, s:o}", "agent", p->agent, "use",
+    char st[64];
+    return json_pack("{s:s, s:o, s:o, s:o, s:s}", "agent", p->agent, "use",
                      (unsigned)p->p.use < CCSIG_CAT_COUNT
                          ? json_string(ccsig_category_name(p->p.use))
                          : json_null(),
                      "commit", ccsig_report_conditions_json(p->p.commitments), "purpose",
-                     p->p.purpose ? json_string(ccsig_purpose_name(p->p.purpose)) : json_null());
+                     p->p.purpose ? json_string(ccsig_purpose_name(p->p.purpose)) : json_null(),
+                     "status", ccsig_status_class_format(p->status, st, sizeof st));
 }
 
 bool scan_profile_from_json(json_t *j, ccsig_scan_profile *p) {
@@ -52,12 +128,21 @@ bool scan_profile_from_json(json_t *j, ccsig_scan_profile *p) {
         if (!ccsig_purpose_parse(s, strlen(s), &p->p.purpose))
             return false;
     }
+    /* absent in documents written before --status: the default (2xx) */
+    json_t *status = json_object_get(j, "status");
+    if (status) {
+        const char *s = json_string_value(status);
+        ccsig_error err;
+        if (!s || ccsig_status_class_parse(s, strlen(s), &p->status, &err))
+            return false;
+    }
     return true;
 }
 
 bool ccsig_scan_profile_equal(const ccsig_scan_profile *a, const ccsig_scan_profile *b) {
     return !strcmp(a->agent, b->agent) && a->p.use == b->p.use &&
-           a->p.commitments == b->p.commitments && a->p.purpose == b->p.purpose;
+           a->p.commitments == b->p.commitments && a->p.purpose == b->p.purpose &&
+           profile_status(a) == profile_status(b);
 }
 
 /* -------------------------------------------------------------- summary -- */
@@ -193,6 +278,9 @@ void ccsig_summary_merge(ccsig_summary *d, const ccsig_summary *s) {
     d->status_none += s->status_none;
     d->used_records += s->used_records;
     d->used_bytes += s->used_bytes;
+    for (int i = 0; i < CCSIG_STATUS_CLASS_COUNT; i++)
+        d->status_excluded[i] += s->status_excluded[i];
+    d->revisits_of_used += s->revisits_of_used;
     d->kept_records += s->kept_records;
     d->kept_bytes += s->kept_bytes;
     d->content_usage_invalid += s->content_usage_invalid;
@@ -294,9 +382,17 @@ static json_t *summary_json(ccsig_summary *s, const ccsig_scan_profile *prof) {
     json_object_set_new(o, "signals", signals);
     json_object_set_new(o, "decisions", decisions);
     json_object_set_new(o, "status", status);
+    json_t *excluded = json_object();
+    for (int k = 1; k <= CCSIG_STATUS_CLASS_COUNT; k++) {
+        int bit = k % CCSIG_STATUS_CLASS_COUNT; /* "none" last */
+        json_object_set_new(excluded, status_class_names[bit],
+                            scan_u64_json(s->status_excluded[bit]));
+    }
     json_object_set_new(o, "used",
-                        json_pack("{s:o, s:o}", "records", scan_u64_json(s->used_records), "bytes",
-                                  scan_u64_json(s->used_bytes)));
+                        json_pack("{s:o, s:o, s:o, s:o}", "records", scan_u64_json(s->used_records),
+                                  "bytes", scan_u64_json(s->used_bytes), "status_excluded",
+                                  excluded, "revisits_of_used",
+                                  scan_u64_json(s->revisits_of_used)));
     json_object_set_new(o, "kept",
                         json_pack("{s:o, s:o}", "records", scan_u64_json(s->kept_records), "bytes",
                                   scan_u64_json(s->kept_bytes)));
@@ -411,6 +507,11 @@ bool scan_summary_from_json(json_t *j, ccsig_summary *s, ccsig_scan_profile *pro
     }
     o = json_object_get(j, "used");
     ok &= scan_get_u64(o, "records", &s->used_records) && scan_get_u64(o, "bytes", &s->used_bytes);
+    json_t *excl = json_object_get(o, "status_excluded"); /* absent before --status */
+    for (int k = 0; excl && k < CCSIG_STATUS_CLASS_COUNT; k++)
+        ok &= scan_get_u64(excl, status_class_names[k], &s->status_excluded[k]);
+    if (json_object_get(o, "revisits_of_used")) /* absent before it was counted */
+        ok &= scan_get_u64(o, "revisits_of_used", &s->revisits_of_used);
     o = json_object_get(j, "kept");
     ok &= scan_get_u64(o, "records", &s->kept_records) && scan_get_u64(o, "bytes", &s->kept_bytes);
     ok &= scan_get_u64(j, "content_usage_invalid", &s->content_usage_invalid);
@@ -525,12 +626,35 @@ void ccsig_summary_write_text(ccsig_buf *f, ccsig_summary *s, const ccsig_scan_p
                              i + 1 < CCSIG_SUMMARY_RESULT_COUNT ? "," : "");
         ccsig_buf_putc(f, '\n');
         scan_human_bytes(b1, sizeof b1, s->used_bytes);
-        ccsig_buf_printf(f, "Used: %" PRIu64 " records (%s of payload)", s->used_records, b1);
+        char st[64];
+        ccsig_buf_printf(f, "Used (HTTP status %s): %" PRIu64 " records (%s of payload)",
+                         ccsig_status_class_format(prof->status, st, sizeof st), s->used_records,
+                         b1);
         if (s->kept_records) {
             scan_human_bytes(b2, sizeof b2, s->kept_bytes);
             ccsig_buf_printf(f, "; kept: %" PRIu64 " records (%s written)", s->kept_records, b2);
         }
         ccsig_buf_putc(f, '\n');
+        uint64_t nex = 0;
+        for (int k = 0; k < CCSIG_STATUS_CLASS_COUNT; k++)
+            nex += s->status_excluded[k];
+        if (nex) {
+            ccsig_buf_printf(f, "Not used for their HTTP status (usable otherwise): %" PRIu64 " (",
+                             nex);
+            int shown = 0;
+            for (int k = 1; k <= CCSIG_STATUS_CLASS_COUNT; k++) {
+                int bit = k % CCSIG_STATUS_CLASS_COUNT;
+                if (s->status_excluded[bit])
+                    ccsig_buf_printf(f, "%s%s %" PRIu64, shown++ ? ", " : "",
+                                     status_class_names[bit], s->status_excluded[bit]);
+            }
+            ccsig_buf_puts(f, ")\n");
+        }
+        if (s->revisits_of_used)
+            ccsig_buf_printf(f,
+                             "Not used again: %" PRIu64
+                             " revisits of records already used (one capture counts once)\n",
+                             s->revisits_of_used);
     }
     ccsig_buf_printf(f, "HTTP status:");
     int shown = 0;

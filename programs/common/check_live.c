@@ -138,8 +138,7 @@ static void finish(run *r, size_t seq, ccsig_buf *b, int status) {
     result *res = malloc(sizeof *res);
     char *text = malloc(b->len + 1);
     pthread_mutex_lock(&r->mu);
-    if (status > r->status)
-        r->status = status;
+    r->status = cli_exit_worst(r->status, status);
     if (!res || !text) {
         free(res);
         free(text);
@@ -263,10 +262,10 @@ static void *work(void *arg) {
         const ccsig_url_result *res;
         ccsig_status st = ccsig_fetch_evaluate_url(wk->r->k, wk->w, url, &res);
         print_record(wk, url, res);
-        finish(wk->r, seq, &wk->out,
-               st == CCSIG_OK          ? EXIT_OK
-               : st == CCSIG_ERR_NOMEM ? EXIT_INTERNAL
-                                       : EXIT_USAGE);
+        int rc = cli_exit_for_url(st);
+        if (res->ev)
+            rc = cli_exit_worst(rc, cli_exit_for_result(res->ev->decision.result));
+        finish(wk->r, seq, &wk->out, rc);
         free(url);
     }
     return NULL;

@@ -23,9 +23,10 @@ typedef struct check_live_opts {
 
 /* Check the URLs (argv[0..argc), or one per line of standard input when
  * argc is 0), printing one record per URL in input order as soon as it and
- * every earlier one are done. Returns the exit status: 0 when every URL
- * was evaluated, 2 when some could not be (bad URL, asset not fetched; the
- * others still were), 3 on an internal failure. */
+ * every earlier one are done. Returns the exit status (cli.h): the worst
+ * over the URLs of 1 (a decision is not-permitted), 4 (the asset could not
+ * be fetched or answered 4xx/5xx), 2 (not an absolute http(s) URL; bad
+ * options), 3 (an internal failure); 0 otherwise. */
 int check_live_run(const check_live_opts *o, int argc, char **argv);
 
 /* What live mode fetched for one URL (all NULL/0 offline). */

@@ -15,6 +15,56 @@
 
 #include "cli.h"
 
+/* Rank of an exit code for cli_exit_worst: higher hides lower. Codes
+ * outside the table rank as internal errors. */
+static int exit_rank(int code) {
+    switch (code) {
+    case EXIT_OK:
+        return 0;
+    case EXIT_NOT_PERMITTED:
+        return 1;
+    case EXIT_UNFETCHED:
+        return 2;
+    case EXIT_USAGE:
+        return 3;
+    default:
+        return 4;
+    }
+}
+
+/* See cli.h. */
+int cli_exit_worst(int a, int b) {
+    return exit_rank(b) > exit_rank(a) ? b : a;
+}
+
+/* See cli.h. */
+int cli_finish_stdout(const char *cmd, int rc) {
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    cli_error(cmd, "(standard output): cannot write: %s", strerror(errno ? errno : EIO));
+    return cli_exit_worst(rc, EXIT_INTERNAL);
+}
+
+/* See cli.h. */
+int cli_exit_for_result(ccsig_result r) {
+    return r == CCSIG_RESULT_NOT_PERMITTED ? EXIT_NOT_PERMITTED : EXIT_OK;
+}
+
+/* See cli.h. */
+int cli_exit_for_url(ccsig_status st) {
+    switch (st) {
+    case CCSIG_OK:
+        return EXIT_OK;
+    case CCSIG_ERR_IO:
+        return EXIT_UNFETCHED;
+    case CCSIG_ERR_NOMEM:
+        return EXIT_INTERNAL;
+    default:
+        return EXIT_USAGE;
+    }
+}
+
 void cli_error(const char *cmd, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

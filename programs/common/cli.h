@@ -11,13 +11,51 @@
 #include "ccsig/buf.h"
 #include "ccsig/pref.h"
 
-/* Exit codes (ARCHITECTURE.md "Outputs"). */
+/* Exit codes: the one table every subcommand uses (ccsig(1) EXIT STATUS).
+ * The subcommands that decide (explain, check, inspect, scan) follow one
+ * rule: 0 when every decision they made is permitted, permitted with
+ * obligations or unknown (or none was asked: no --use); 1 when any is
+ * not-permitted; 2 bad usage or input that could not be read; 3 an
+ * internal error (memory, threads, an output that could not be written);
+ * 4 (live check only) a URL could not be fetched (DNS, connect, TLS,
+ * timeout) or answered an error status (4xx/5xx). When several apply the
+ * one ranked first by cli_exit_worst wins: 3, 2, 4, 1, 0. */
 enum {
     EXIT_OK = 0,
-    EXIT_NOT_PERMITTED = 1, /* not permitted / lint found errors / records skipped */
+    EXIT_NOT_PERMITTED = 1, /* a decision is not-permitted / lint found errors */
     EXIT_USAGE = 2,         /* bad usage or unreadable input */
-    EXIT_INTERNAL = 3
+    EXIT_INTERNAL = 3,      /* internal error, an output could not be written */
+    EXIT_UNFETCHED = 4      /* live: a URL could not be fetched or answered an error */
 };
+
+/* The exit status lines of --help for the deciding subcommands (check adds
+ * CLI_EXIT_HELP_FETCH). */
+#define CLI_EXIT_HELP                                                                              \
+    "\nExit status: 0 permitted or unknown (or no --use), 1 not permitted for --use,\n"            \
+    "2 bad usage or unreadable input, 3 internal error"
+#define CLI_EXIT_HELP_FETCH ",\n4 a URL could not be fetched or answered an error status"
+
+/* The more serious of two exit codes, by the rank 3 > 2 > 4 > 1 > 0: an
+ * internal error hides everything; bad usage or unreadable input hides a
+ * fetch failure; a fetch failure (an answer that is incomplete) hides a
+ * not-permitted answer. */
+int cli_exit_worst(int a, int b);
+
+/* At the end of a subcommand: flush standard output and, when it could not
+ * be written (a full disk, a closed pipe, /dev/full), say so on standard
+ * error and return the worse of rc and EXIT_INTERNAL; else rc. */
+int cli_finish_stdout(const char *cmd, int rc);
+
+/* The exit code of one decision: EXIT_NOT_PERMITTED for not-permitted,
+ * EXIT_OK for every other result. */
+int cli_exit_for_result(ccsig_result r);
+
+/* The exit code of one URL checked live (ccsig_url_result.status,
+ * ccsig/check.h): CCSIG_OK -> EXIT_OK, CCSIG_ERR_IO (the asset could not be
+ * fetched or answered 4xx/5xx) -> EXIT_UNFETCHED, CCSIG_ERR_NOMEM ->
+ * EXIT_INTERNAL, anything else (CCSIG_ERR_USAGE: not an absolute http(s)
+ * URL) -> EXIT_USAGE. */
+int cli_exit_for_url(ccsig_status st);
 
 /* Print "ccsig CMD: message" and a pointer to --help on stderr; returns
  * EXIT_USAGE. */

@@ -402,7 +402,7 @@ class UrlResult(Structure):
 
 
 class ScanProfile(Structure):
-    _fields_ = [("agent", c_char * 256), ("p", Profile)]
+    _fields_ = [("agent", c_char * 256), ("p", Profile), ("status", c_uint)]
 
 
 class ScanProgress(Structure):

@@ -19,7 +19,7 @@ def reference(cli, sample, source, tmp_path_factory):
     for fmt in ("json", "md", "csv"):
         r = run_cli(cli, ["scan", "--quiet", *PROFILE, "--robots", str(sample / "robots.warc.gz"), "--threads", "2",
                           "--annotate", str(work / "a.jsonl"), "--credit", str(work / f"credit.{fmt}"), *archives])
-        assert r.returncode in (0, 1), r.stderr
+        assert r.returncode in (0, 1, 2), r.stderr  # 1 not permitted, 2 damaged records
         out[fmt] = (work / f"credit.{fmt}").read_text()
     out["records"] = json_lines((work / "a.jsonl").read_bytes())
     out["archives"] = archives
@@ -40,7 +40,7 @@ def test_scan_records_and_credit_equal_the_command(reference, sample, threads):
     assert s.credit()["parties"], "the sample owes credit"
     summary = s.summary()
     assert summary["type"] == "ccsig-scan-summary"
-    assert bool(s.damage) == (reference["rc"] == 1)
+    assert bool(s.damage) == (reference["rc"] == 2)
 
 
 def test_scan_small_chunks_and_open_files(reference, sample):

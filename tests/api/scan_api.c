@@ -152,7 +152,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "scan_api: %s\n", err.message);
         rc = 2;
     } else if (ccsig_scan_session_summary(s)->errors_total) {
-        rc = 1;
+        rc = 2; /* as ccsig scan: damaged records skipped are unreadable input */
+    } else if (ccsig_scan_session_summary(s)->results[CCSIG_RESULT_NOT_PERMITTED]) {
+        rc = 1; /* as ccsig scan: a record is not permitted for the use */
     }
     if (fclose(annot) != 0)
         rc = 2;

@@ -13,6 +13,17 @@
  *   exit     optional expected exit status (default 0)
  *   cwd      optional working directory (one line, expanded like args;
  *            @BUILD@ is the build tree, where tests write fixtures)
+ *   full     optional (empty): standard output is /dev/full, where every
+ *            write fails (ENOSPC): how a case provokes "an output could not
+ *            be written" (exit 3); the expected stdout is then empty
+ *   http/    optional: the runner serves this directory over HTTP/1.1 on
+ *            127.0.0.1 (loopback only) while the case runs: GET /P answers
+ *            200 with the file http/P (text/html for .html, else
+ *            text/plain), any other path 404. @PORT@ in args expands to its
+ *            port, @DEADPORT@ to a port nothing listens on (connection
+ *            refused); in stdout and stderr both ports read back as
+ *            @PORT@ and @DEADPORT@, so the expected files do not depend
+ *            on them.
  * The command runs with the case directory as its working directory,
  * unless cwd says otherwise.
  * With UPDATE_GOLDEN=1 in the environment the expected files are rewritten
@@ -27,6 +38,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +50,8 @@
 
 static const char *ccsig_bin;
 static const char *cases_dir;
+/* The case's HTTP server (http/) and a port nobody listens on, as text. */
+static char http_port[16], dead_port[16];
 
 static char *slurp(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
@@ -75,7 +92,9 @@ static char *expand(const char *line) {
         const char *key, *val;
     } vars[] = {{"@SHARED@", CCSIG_SHARED_DIR},
                 {"@SOURCE@", CCSIG_SOURCE_DIR},
-                {"@BUILD@", CCSIG_BINARY_DIR}};
+                {"@BUILD@", CCSIG_BINARY_DIR},
+                {"@PORT@", http_port},
+                {"@DEADPORT@", dead_port}};
     size_t cap = strlen(line) * 2 + 4096;
     char *out = malloc(cap);
     size_t o = 0;
@@ -98,10 +117,137 @@ static char *expand(const char *line) {
     return out;
 }
 
+/* A socket bound to 127.0.0.1 on a port the kernel picks; its port in
+ * *port. listening: listen on it (else it is only bound, to reserve a
+ * number that is then released). */
+static int loopback_socket(int *port, bool listening) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t al = sizeof a;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) || (listening && listen(fd, 16)) ||
+        getsockname(fd, (struct sockaddr *)&a, &al)) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* Write all n bytes to fd (a peer that hung up ends it quietly). */
+static void write_all(int fd, const char *p, size_t n) {
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w <= 0)
+            return;
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/* The server child: answer each connection's request from root (see the
+ * header comment), one request per connection. Runs until killed. */
+static void serve_http(int lfd, const char *root) {
+    signal(SIGPIPE, SIG_IGN);
+    for (;;) {
+        int c = accept(lfd, NULL, NULL);
+        if (c < 0)
+            continue;
+        char req[8192];
+        size_t n = 0;
+        while (n < sizeof req - 1) {
+            ssize_t r = read(c, req + n, sizeof req - 1 - n);
+            if (r <= 0)
+                break;
+            n += (size_t)r;
+            req[n] = '\0';
+            if (strstr(req, "\r\n\r\n"))
+                break;
+        }
+        req[n] = '\0';
+        char method[16] = "", target[4096] = "";
+        char *body = NULL;
+        size_t blen = 0;
+        bool head = false;
+        if (sscanf(req, "%15s %4095s", method, target) == 2 && target[0] == '/' &&
+            !strstr(target, "..")) {
+            head = !strcmp(method, "HEAD");
+            target[strcspn(target, "?#")] = '\0';
+            char path[4200];
+            snprintf(path, sizeof path, "%s%s", root, target);
+            struct stat sb;
+            if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+                body = slurp(path, &blen);
+        }
+        const char *dot = strrchr(target, '.');
+        const char *type = dot && !strcmp(dot, ".html") ? "text/html" : "text/plain";
+        char hdr[512];
+        int hl = snprintf(hdr, sizeof hdr,
+                          "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                          "Connection: close\r\n\r\n",
+                          body ? "200 OK" : "404 Not Found", type, body ? blen : 9);
+        write_all(c, hdr, (size_t)hl);
+        if (!head)
+            write_all(c, body ? body : "not found", body ? blen : 9);
+        free(body);
+        shutdown(c, SHUT_WR);
+        while (read(c, req, sizeof req) > 0)
+            ;
+        close(c);
+    }
+}
+
+/* Replace every occurrence of from with to in the n bytes at *p (realloc'd). */
+static void replace_all(char **p, size_t *n, const char *from, const char *to) {
+    size_t fl = strlen(from), tl = strlen(to);
+    if (!*p || !fl)
+        return;
+    char *out = malloc(*n * (tl > fl ? tl : 1) + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < *n;) {
+        if (i + fl <= *n && !memcmp(*p + i, from, fl)) {
+            memcpy(out + o, to, tl);
+            o += tl;
+            i += fl;
+        } else {
+            out[o++] = (*p)[i++];
+        }
+    }
+    out[o] = '\0';
+    free(*p);
+    *p = out;
+    *n = o;
+}
+
 static void run_case(void **state) {
     const char *name = *state;
     char dir[4096], path[4200];
     snprintf(dir, sizeof dir, "%s/%s", cases_dir, name);
+
+    /* http/: a loopback server for this case, and a port nobody answers */
+    pid_t server = -1;
+    http_port[0] = dead_port[0] = '\0';
+    snprintf(path, sizeof path, "%s/http", dir);
+    struct stat hsb;
+    if (stat(path, &hsb) == 0 && S_ISDIR(hsb.st_mode)) {
+        int hp = 0, dp = 0;
+        int lfd = loopback_socket(&hp, true), dfd = loopback_socket(&dp, false);
+        assert_true(lfd >= 0 && dfd >= 0);
+        close(dfd); /* released: connections to it are refused */
+        snprintf(http_port, sizeof http_port, "%d", hp);
+        snprintf(dead_port, sizeof dead_port, "%d", dp);
+        server = fork();
+        assert_true(server >= 0);
+        if (server == 0) {
+            serve_http(lfd, path);
+            _exit(0);
+        }
+        close(lfd);
+    }
 
     snprintf(path, sizeof path, "%s/args", dir);
     char *args = slurp(path, NULL);
@@ -132,6 +278,9 @@ static void run_case(void **state) {
 
     int ofd = mkstemp(out_path), efd = mkstemp(err_path);
     assert_true(ofd >= 0 && efd >= 0);
+    snprintf(path, sizeof path, "%s/full", dir);
+    struct stat fsb;
+    bool full = stat(path, &fsb) == 0;
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -140,7 +289,10 @@ static void run_case(void **state) {
         if (ifd < 0)
             ifd = open("/dev/null", O_RDONLY);
         dup2(ifd, 0);
-        dup2(ofd, 1);
+        int full_fd = full ? open("/dev/full", O_WRONLY) : -1;
+        if (full && full_fd < 0)
+            _exit(125);
+        dup2(full ? full_fd : ofd, 1);
         dup2(efd, 2);
         if (chdir(cwd ? cwd : dir) != 0)
             _exit(126);
@@ -153,8 +305,22 @@ static void run_case(void **state) {
     close(efd);
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 
+    if (server > 0) {
+        kill(server, SIGKILL);
+        waitpid(server, NULL, 0);
+    }
     size_t olen = 0, elen = 0;
     char *got_out = slurp(out_path, &olen), *got_err = slurp(err_path, &elen);
+    if (server > 0) {
+        char from[40];
+        const char *ports[2][2] = {{http_port, "127.0.0.1:@PORT@"},
+                                   {dead_port, "127.0.0.1:@DEADPORT@"}};
+        for (int i = 0; i < 2; i++) {
+            snprintf(from, sizeof from, "127.0.0.1:%s", ports[i][0]);
+            replace_all(&got_out, &olen, from, ports[i][1]);
+            replace_all(&got_err, &elen, from, ports[i][1]);
+        }
+    }
     bool update = getenv("UPDATE_GOLDEN") && !strcmp(getenv("UPDATE_GOLDEN"), "1");
     bool ok = true;
 

@@ -105,6 +105,74 @@ static void active_manifest_and_json(void **state) {
     assert_true(t_note("'com.example.custom'"));
 }
 
+/* The deciding statement's provenance text for the use (combine + decide). */
+static const char *decided_by(ccsig_category use, ccsig_result *result) {
+    ccsig_verdict v;
+    ccsig_combine(T.sts, T.n, &v);
+    ccsig_profile prof = {use, 0, CCSIG_PURPOSE_NONE};
+    ccsig_decision d;
+    ccsig_decide(&v, &prof, &d);
+    *result = d.result;
+    static char text[512];
+    if (d.source < 0)
+        return "";
+    const ccsig_str t = T.sts[d.source].src.text;
+    snprintf(text, sizeof text, "%.*s", (int)t.len, t.p);
+    return text;
+}
+
+static void c2pa_and_cawg_strictest_wins(void **state) {
+    (void)state;
+    /* One manifest with both assertions, as a signer moving from C2PA 1.x's
+     * c2pa.training-mining to CAWG v1.1 writes them (CAWG
+     * training-and-data-mining v1.1: entries keyed cawg.ai_training,
+     * cawg.ai_generative_training, cawg.ai_inference, cawg.data_mining, each
+     * {"use": "allowed" | "notAllowed" | "constrained", "constraint_info"}). */
+    const char *ck[] = {"c2pa.ai_training", "c2pa.ai_generative_training", "c2pa.ai_inference"};
+    const char *cu[] = {"allowed", "notAllowed", "allowed"};
+    const char *wk[] = {"cawg.ai_training", "cawg.ai_generative_training", "cawg.ai_inference",
+                        "cawg.data_mining"};
+    const char *wu[] = {"notAllowed", "constrained", "constrained", "allowed"};
+    const char *wi[] = {NULL, "licence from rights@e.example", "see https://e.example/terms", NULL};
+    fx_assertion both[2] = {{"c2pa.training-mining", ck, cu, NULL, 3, true, false},
+                            {"cawg.training-mining", wk, wu, wi, 4, true, false}};
+    fx_buf b = {0};
+    fx_c2pa_store_one(&b, both, 2);
+    t_begin(NULL, NULL, true);
+    read_store(&b);
+    fx_free(&b);
+    assert_int_equal(T.n, 2); /* one statement per assertion, each naming its label */
+    assert_true(t_str_is(T.sts[0].src.text,
+                         "c2pa.training-mining (unverified): c2pa.ai_training=allowed, "
+                         "c2pa.ai_generative_training=notAllowed, c2pa.ai_inference=allowed"));
+    assert_true(t_str_is(T.sts[1].src.text,
+                         "cawg.training-mining (unverified): cawg.ai_training=notAllowed, "
+                         "cawg.ai_generative_training=constrained, "
+                         "cawg.ai_inference=constrained, cawg.data_mining=allowed"));
+    ccsig_result r;
+    /* training: C2PA allows, CAWG says notAllowed: CAWG's deny decides */
+    assert_string_equal(t_state(TRAIN), "deny");
+    assert_true(!strncmp(decided_by(TRAIN, &r), "cawg.training-mining", 20));
+    assert_int_equal(r, CCSIG_RESULT_NOT_PERMITTED);
+    /* generative training: C2PA's plain notAllowed is stricter than CAWG's
+     * constrained (a deny lifted by a policy): the older assertion decides */
+    assert_string_equal(t_state(GENAI), "deny");
+    assert_true(!strncmp(decided_by(GENAI, &r), "c2pa.training-mining", 20));
+    assert_int_equal(r, CCSIG_RESULT_NOT_PERMITTED);
+    /* inference: C2PA allows, CAWG constrains: the constraint stands */
+    assert_string_equal(t_state(AIUSE), "deny[policy]");
+    assert_true(!strncmp(decided_by(AIUSE, &r), "cawg.training-mining", 20));
+    assert_true(t_note("cawg.ai_inference is constrained: see https://e.example/terms"));
+    /* the same two assertions in the other order decide the same way */
+    fx_assertion rev[2] = {both[1], both[0]};
+    fx_c2pa_store_one(&b, rev, 2);
+    t_begin(NULL, NULL, true);
+    read_store(&b);
+    fx_free(&b);
+    assert_true(!strncmp(decided_by(TRAIN, &r), "cawg.training-mining", 20));
+    assert_true(!strncmp(decided_by(GENAI, &r), "c2pa.training-mining", 20));
+}
+
 static void malformed(void **state) {
     (void)state;
     const char *uses[] = {"notAllowed", "allowed", "allowed", "notAllowed"};
@@ -272,6 +340,7 @@ int main(void) {
         cmocka_unit_test(c2pa_labels),
         cmocka_unit_test(cawg_v10_and_constraints),
         cmocka_unit_test(active_manifest_and_json),
+        cmocka_unit_test(c2pa_and_cawg_strictest_wins),
         cmocka_unit_test(malformed),
         cmocka_unit_test(containers),
         cmocka_unit_test(sniffing),

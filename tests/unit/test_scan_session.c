@@ -249,6 +249,119 @@ static void test_session_stream_damage(void **state) {
     ccsig_buf_free(&s.annot);
 }
 
+/* Append one WARC record with this type, id, URI, extra header lines and
+ * block to b. */
+static void warc_record(ccsig_buf *b, const char *type, const char *id, const char *uri,
+                        const char *extra, const char *block) {
+    ccsig_buf_printf(b,
+                     "WARC/1.1\r\nWARC-Type: %s\r\nWARC-Record-ID: <urn:uuid:%s>\r\n"
+                     "WARC-Target-URI: %s\r\nWARC-Date: 2025-03-01T10:00:00Z\r\n%s"
+                     "Content-Type: application/http; msgtype=response\r\n"
+                     "Content-Length: %zu\r\n\r\n%s\r\n\r\n",
+                     type, id, uri, extra, strlen(block), block);
+}
+
+/* Scan the archive in b for train-ai with the status set; the summary. */
+static void scan_status(const ccsig_buf *b, unsigned status, ccsig_summary *out) {
+    seen s;
+    memset(&s, 0, sizeof s);
+    ccsig_scan_session_options o;
+    ccsig_scan_session_options_init(&o);
+    o.profile.p.use = CCSIG_CAT_TRAIN_AI;
+    o.profile.status = status;
+    ccsig_scan_sink sink = {&s, on_annotation, NULL, on_damage, on_archive_error, NULL};
+    ccsig_scan_session *ss;
+    ccsig_error err;
+    assert_int_equal(ccsig_scan_session_new(&o, &sink, &ss, &err), CCSIG_OK);
+    mem_stream m = {b->data, b->len, 0};
+    assert_int_equal(ccsig_scan_session_add_stream(ss, mem_read, &m, "mem", &err), CCSIG_OK);
+    assert_int_equal(ccsig_scan_session_run(ss, &err), CCSIG_OK);
+    /* every record is annotated, used or not */
+    size_t lines = 0;
+    for (size_t i = 0; i < s.annot.len; i++)
+        lines += s.annot.data[i] == '\n';
+    assert_int_equal(lines, 4);
+    ccsig_summary_init(out);
+    ccsig_summary_merge(out, ccsig_scan_session_summary(ss));
+    ccsig_scan_session_free(ss);
+    ccsig_buf_free(&s.annot);
+}
+
+static void test_session_status_filter(void **state) {
+    (void)state;
+    /* a 200 page, a 304 revisit of it, a 404 page and a 301 redirect, all
+     * saying train-ai=y: usable by their decision */
+    const char *cu = "Content-Usage: train-ai=y\r\n";
+    char block[512];
+    ccsig_buf b = CCSIG_BUF_INIT;
+    snprintf(block, sizeof block, "HTTP/1.1 200 OK\r\n%sContent-Type: text/plain\r\n\r\nhello", cu);
+    warc_record(&b, "response", "a1", "https://e.example/a",
+                "WARC-Payload-Digest: sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\n", block);
+    snprintf(block, sizeof block, "HTTP/1.1 304 Not Modified\r\n%s\r\n", cu);
+    warc_record(&b, "revisit", "a2", "https://e.example/a",
+                "WARC-Refers-To: <urn:uuid:a1>\r\n"
+                "WARC-Payload-Digest: sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\n"
+                "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/server-not-modified\r\n",
+                block);
+    snprintf(block, sizeof block, "HTTP/1.1 404 Not Found\r\n%s\r\ngone", cu);
+    warc_record(&b, "response", "a3", "https://e.example/missing", "", block);
+    snprintf(block, sizeof block, "HTTP/1.1 301 Moved\r\n%sLocation: /a\r\n\r\n", cu);
+    warc_record(&b, "response", "a4", "https://e.example/old", "", block);
+
+    ccsig_summary sum;
+    /* default (0 = 2xx): the page; its revisit (the original's 200) is the
+     * same capture, already used: counted once */
+    scan_status(&b, 0, &sum);
+    assert_int_equal(sum.revisits_resolved, 1);
+    assert_int_equal(sum.results[CCSIG_RESULT_PERMITTED], 4);
+    assert_int_equal(sum.used_records, 1);
+    assert_int_equal(sum.used_bytes, 5); /* "hello", once */
+    assert_int_equal(sum.revisits_of_used, 1);
+    assert_int_equal(sum.status_excluded[3], 1); /* 3xx */
+    assert_int_equal(sum.status_excluded[4], 1); /* 4xx */
+    ccsig_summary_free(&sum);
+    /* 2xx,3xx: the redirect too */
+    unsigned set;
+    ccsig_error err;
+    assert_int_equal(ccsig_status_class_parse("2xx, 3XX", 8, &set, &err), CCSIG_OK);
+    assert_int_equal(set, CCSIG_STATUS_CLASS_2XX | CCSIG_STATUS_CLASS_3XX);
+    scan_status(&b, set, &sum);
+    assert_int_equal(sum.used_records, 2);
+    assert_int_equal(sum.status_excluded[3], 0);
+    assert_int_equal(sum.status_excluded[4], 1);
+    ccsig_summary_free(&sum);
+    /* any: every usable record */
+    assert_int_equal(ccsig_status_class_parse("any", 3, &set, &err), CCSIG_OK);
+    scan_status(&b, set, &sum);
+    assert_int_equal(sum.used_records, 3);
+    assert_int_equal(sum.revisits_of_used, 1);
+    ccsig_summary_free(&sum);
+    /* 4xx only: the page is not used, so its revisit is not either (the
+     * original's 200 is outside the set); the 404 is */
+    assert_int_equal(ccsig_status_class_parse("4xx", 3, &set, &err), CCSIG_OK);
+    scan_status(&b, set, &sum);
+    assert_int_equal(sum.used_records, 1);
+    assert_int_equal(sum.status_excluded[2], 2);
+    assert_int_equal(sum.revisits_of_used, 0);
+    ccsig_summary_free(&sum);
+    ccsig_buf_free(&b);
+    /* the grammar: names, errors, the text form */
+    char t[64];
+    assert_string_equal(ccsig_status_class_format(0, t, sizeof t), "2xx");
+    assert_string_equal(ccsig_status_class_format(CCSIG_STATUS_CLASS_NONE | CCSIG_STATUS_CLASS_4XX |
+                                                      CCSIG_STATUS_CLASS_2XX,
+                                                  t, sizeof t),
+                        "2xx,4xx,none");
+    assert_string_equal(ccsig_status_class_format(CCSIG_STATUS_CLASS_ANY, t, sizeof t), "any");
+    assert_int_equal(ccsig_status_class_parse("2xx,,3xx", 8, &set, &err), CCSIG_ERR_SYNTAX);
+    assert_int_equal(err.offset, 4);
+    assert_int_equal(ccsig_status_class_parse("200", 3, &set, &err), CCSIG_ERR_SYNTAX);
+    assert_int_equal(ccsig_status_class_parse("", 0, &set, &err), CCSIG_ERR_SYNTAX);
+    assert_int_equal(ccsig_status_class_of(204), CCSIG_STATUS_CLASS_2XX);
+    assert_int_equal(ccsig_status_class_of(-1), CCSIG_STATUS_CLASS_NONE);
+    assert_int_equal(ccsig_status_class_of(600), CCSIG_STATUS_CLASS_NONE);
+}
+
 static void test_session_bad_codec(void **state) {
     (void)state;
     ccsig_scan_session_options o;
@@ -350,6 +463,7 @@ int main(void) {
         cmocka_unit_test(test_session_write_failure),
         cmocka_unit_test(test_session_stream_damage),
         cmocka_unit_test(test_session_bad_codec),
+        cmocka_unit_test(test_session_status_filter),
         cmocka_unit_test(test_outputs_read_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
