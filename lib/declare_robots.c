@@ -270,10 +270,8 @@ static unsigned map_line(const ccsig_declare_merge *m, unsigned old1) {
     return old1 + add;
 }
 
-/* Is new line n (1-based) one of the inserted ones? */
-static bool inserted_line(const ccsig_declare_merge *m, unsigned n1) {
-    if (m->group_rules)
-        return n1 >= m->group_first && n1 < m->group_first + m->group_rules;
+/* Is new line n (1-based) in one of the insertions? */
+static bool in_insertion(const ccsig_declare_merge *m, unsigned n1) {
     unsigned add = 0;
     for (size_t i = 0; i < m->nins; i++) {
         /* Insertion i starts at new line (before + 1 + add). */
@@ -283,6 +281,13 @@ static bool inserted_line(const ccsig_declare_merge *m, unsigned n1) {
         add += m->ins[i].lines;
     }
     return false;
+}
+
+/* Is new line n (1-based) one of the inserted Content-Usage rules? */
+static bool inserted_line(const ccsig_declare_merge *m, unsigned n1) {
+    if (m->group_rules)
+        return n1 >= m->group_first && n1 < m->group_first + m->group_rules;
+    return in_insertion(m, n1);
 }
 
 typedef struct strset {
@@ -379,7 +384,10 @@ static bool check_one(merger *g, const ccsig_robots *r0, const ccsig_robots *r1,
     if (ccsig_robots_check(r0, agent, al, url, ul, a0) ||
         ccsig_robots_check(r1, agent, al, url, ul, a1))
         return false;
-    if (a0->allowed != a1->allowed || map_line(m, a0->rule.line) != a1->rule.line) {
+    /* The block's empty Disallow (priority 0) may be named as the deciding
+     * rule where no rule with a path matched; the answer is the same. */
+    bool our_rule = a1->rule.line && in_insertion(m, a1->rule.line);
+    if (a0->allowed != a1->allowed || (!our_rule && map_line(m, a0->rule.line) != a1->rule.line)) {
         refuse(m, a0->rule.line,
                "for %s at %s the crawl answer would change (%s by line %u, then %s by line %u)",
                agent, url, a0->allowed ? "allowed" : "disallowed", a0->rule.line,

@@ -1141,15 +1141,10 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
 /* Does a line of this kind end a run of user-agent lines under these
  * groupings? key[0..klen) is the line's key. */
 static bool ends_agents(unsigned groups, int kind, const char *key, size_t klen) {
-    switch (groups) {
-    case CCSIG_ROBOTS_GROUPS_GOOGLE:
-        return kind == RK_ALLOW || kind == RK_DISALLOW;
-    case CCSIG_ROBOTS_GROUPS_NAIVE:
+    if (groups == CCSIG_ROBOTS_GROUPS_NAIVE)
         return kind == RK_ALLOW || kind == RK_DISALLOW || kind == RK_SITEMAP ||
                (klen == 11 && CCSIG_STR_IEQ(ccsig_str_make(key, klen), "crawl-delay"));
-    default:
-        return true;
-    }
+    return kind == RK_ALLOW || kind == RK_DISALLOW; /* Google's reading, the default */
 }
 
 ccsig_status ccsig_robots_compile_opts(const char *p, size_t len, const char *origin,
@@ -1305,9 +1300,9 @@ ccsig_status ccsig_robots_compile_opts(const char *p, size_t len, const char *or
             break;
         }
         case RK_OTHER:
-            /* Crawl-delay is not in RFC 9309 and not a rule: it ends a run of
-             * user-agent lines like any other record, and is kept per group
-             * for the fetcher (ccsig_robots_crawl_delay). */
+            /* Crawl-delay is not in RFC 9309 and not a rule: it does not end
+             * a run of user-agent lines (Google), and is kept per group for
+             * the fetcher (ccsig_robots_crawl_delay). */
             if (g && g->crawl_delay < 0 && s.ke > s.b &&
                 CCSIG_STR_IEQ(ccsig_str_make(t + s.b, s.ke - s.b), "crawl-delay"))
                 g->crawl_delay = crawl_delay_value(t + val, val_len);

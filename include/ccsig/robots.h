@@ -25,11 +25,11 @@
  * and non-ASCII (Google encodes only non-ASCII, in patterns), `*` and `$`
  * in a URL path are compared as %2A and %24 (RFC 9309 §2.2.3), product
  * tokens keep digits ("AI2Bot" is not read as "AI"), /robots.txt is always
- * allowed, content past 500 KiB is ignored, and by default any other record
- * (Sitemap, Crawl-delay, ...) between user-agent lines also ends the run of
- * user-agent lines, where Google ends it only at a rule
- * (CCSIG_ROBOTS_GROUPS_GOOGLE in ccsig_robots_compile_opts reads it Google's
- * way; ccsig audit uses it).
+ * allowed, and content past 500 KiB is ignored. Groups are read as Google
+ * reads them: only an Allow or Disallow line ends a run of user-agent lines,
+ * so a Crawl-delay, Sitemap, Content-Usage, Content-Signal or unknown line
+ * between two User-agent lines leaves one group (ccsig lint warns,
+ * "group-joined").
  *
  * Preferences (draft-ietf-aipref-attach, ../shared/specs/peer-signals.md):
  * - `Content-Usage: [path ]expression` in a group. Of the rules of the
@@ -196,12 +196,14 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
 
 /* Which records end a run of user-agent lines, so that the next
  * User-agent line starts a new group:
- * - CCSIG_ROBOTS_GROUPS_DEFAULT: any record that is not a user-agent line
- *   (what ccsig_robots_compile does);
- * - CCSIG_ROBOTS_GROUPS_GOOGLE: only Allow and Disallow, as Google's parser
- *   reads it (robots.cc sets its separator in HandleAllow/HandleDisallow;
- *   test ID_LineSyntax_Groups_OtherRules): Sitemap, Crawl-delay and unknown
- *   lines between user-agent lines leave one group;
+ * - CCSIG_ROBOTS_GROUPS_DEFAULT, CCSIG_ROBOTS_GROUPS_GOOGLE (the same, and
+ *   what ccsig_robots_compile does): only Allow and Disallow, as Google's
+ *   parser reads it (robots.cc sets its separator in
+ *   HandleAllow/HandleDisallow; test ID_LineSyntax_Groups_OtherRules):
+ *   Sitemap, Crawl-delay, Content-Usage, Content-Signal and unknown lines
+ *   between user-agent lines leave one group, and the rules of that group
+ *   (Content-Usage and Content-Signal lines included) apply to all its
+ *   agents;
  * - CCSIG_ROBOTS_GROUPS_NAIVE: Allow, Disallow, Sitemap and Crawl-delay, as
  *   some audit code reads it (Consent in Crisis; ccsig audit --reader naive).
  * Only where the groups start differs; a group's rules run to the next
