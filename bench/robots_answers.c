@@ -18,27 +18,7 @@
 #include <string.h>
 
 #include "ccsig/robots.h"
-
-/* The whole file at path (malloc'd; *len its size), or NULL. */
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, r;
-    char *b = malloc(cap);
-    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            char *nb = realloc(b, cap *= 2);
-            if (!nb)
-                free(b);
-            b = nb;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
+#include "cli.h"
 
 int main(int argc, char **argv) {
     if (argc != 2) {
@@ -52,16 +32,13 @@ int main(int argc, char **argv) {
     }
     ccsig_robots *r = NULL;
     ccsig_robots_answer *ans = ccsig_robots_answer_new();
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got;
+    ccsig_buf b = CCSIG_BUF_INIT;
     int rc = 0;
-    while (ans && (got = getline(&line, &cap, in)) > 0) {
-        while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
-            line[--got] = '\0';
+    while (ans && cli_getline(in, &b)) {
+        char *line = (char *)ccsig_buf_cstr(&b);
         if (line[0] == 'F' && line[1] == '\t') {
             size_t len;
-            char *text = slurp(line + 2, &len);
+            char *text = cli_read_file(line + 2, 0, &len);
             ccsig_error err;
             ccsig_robots_free(r);
             r = NULL;
@@ -81,7 +58,7 @@ int main(int argc, char **argv) {
             printf("%d\t%u\n", ans->allowed ? 1 : 0, ans->rule.line);
         }
     }
-    free(line);
+    ccsig_buf_free(&b);
     fclose(in);
     ccsig_robots_free(r);
     ccsig_robots_answer_free(ans);
