@@ -824,6 +824,30 @@ void robots_split_value(const char *v, size_t n, ccsig_str *path, ccsig_str *exp
     }
 }
 
+ccsig_signal_use ccsig_content_signal_use_level(ccsig_str v) {
+    if (CCSIG_STR_IEQ(v, "immediate"))
+        return CCSIG_SIGNAL_USE_IMMEDIATE;
+    if (CCSIG_STR_IEQ(v, "reference"))
+        return CCSIG_SIGNAL_USE_REFERENCE;
+    if (CCSIG_STR_IEQ(v, "full"))
+        return CCSIG_SIGNAL_USE_FULL;
+    return CCSIG_SIGNAL_USE_NONE;
+}
+
+const char *ccsig_content_signal_use_meaning(ccsig_signal_use u) {
+    switch (u) {
+    case CCSIG_SIGNAL_USE_IMMEDIATE:
+        return "only to answer the request at hand; not kept afterwards";
+    case CCSIG_SIGNAL_USE_REFERENCE:
+        return "kept only to refer to the source (excerpts, citation, link)";
+    case CCSIG_SIGNAL_USE_FULL:
+        return "the whole content may be kept and used";
+    case CCSIG_SIGNAL_USE_NONE:
+        break;
+    }
+    return NULL;
+}
+
 void ccsig_content_signal_parse(const char *p, size_t n, ccsig_statement *st, ccsig_str *use,
                                 ccsig_content_signal_issue_fn issue, void *ctx) {
     static const struct {
@@ -865,6 +889,8 @@ void ccsig_content_signal_parse(const char *p, size_t n, ccsig_statement *st, cc
         if (CCSIG_STR_IEQ(k, "use")) {
             if (use)
                 *use = v;
+            if (issue && ccsig_content_signal_use_level(v) == CCSIG_SIGNAL_USE_NONE)
+                issue(ctx, CCSIG_SIGNAL_ISSUE_USE_VALUE, vb, v.len);
             continue;
         }
         int idx = -1;

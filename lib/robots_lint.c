@@ -330,6 +330,11 @@ static void signal_bad(void *ctx, ccsig_content_signal_issue kind, size_t off, s
         diag(c, c->l->line, col, "content-signal-value", "write yes or no",
              "Content-Signal value '%.*s' is not yes or no; ignored", qlen(len), s);
         break;
+    case CCSIG_SIGNAL_ISSUE_USE_VALUE:
+        diag(c, c->l->line, col, "content-signal-value", "write immediate, reference or full",
+             "Content-Signal use value '%.*s' is not immediate, reference or full; ignored",
+             qlen(len), s);
+        break;
     case CCSIG_SIGNAL_ISSUE_CASE:
         diag(c, c->l->line, col, "content-signal-value", "write keys and values in lowercase",
              "Content-Signal item '%.*s' has uppercase letters (Cloudflare writes lowercase)",

@@ -315,8 +315,32 @@ typedef enum ccsig_content_signal_issue {
                                         ignored */
     CCSIG_SIGNAL_ISSUE_LEGACY_VALUE, /* allow / disallow: read as yes / no */
     CCSIG_SIGNAL_ISSUE_VALUE,        /* any other value: no preference for the key */
-    CCSIG_SIGNAL_ISSUE_CASE          /* uppercase letters in a member (read anyway) */
+    CCSIG_SIGNAL_ISSUE_CASE,         /* uppercase letters in a member (read anyway) */
+    CCSIG_SIGNAL_ISSUE_USE_VALUE     /* a `use` value other than immediate, reference, full */
 } ccsig_content_signal_issue;
+
+/* The `use=` key of Content-Signal (Cloudflare's trial, changelog 2026-08-31;
+ * ../shared/specs/field-2026.md §2): how much of the content an AI use may
+ * take. Cloudflare publishes no definition beyond the three words; ccsig
+ * reads them as levels, from the least to the most:
+ * - immediate: only to answer the request at hand; not kept afterwards;
+ * - reference: kept only to refer to the source (excerpts, citation, link);
+ * - full: the whole content may be kept and used.
+ * It qualifies the categories of its line (it states no category, so it
+ * never changes a verdict); check shows it with its meaning. */
+typedef enum ccsig_signal_use {
+    CCSIG_SIGNAL_USE_NONE = 0, /* no `use=`, or a value that is none of the three */
+    CCSIG_SIGNAL_USE_IMMEDIATE,
+    CCSIG_SIGNAL_USE_REFERENCE,
+    CCSIG_SIGNAL_USE_FULL
+} ccsig_signal_use;
+
+/* The level of a `use=` value (ignoring case); NONE for anything else. */
+ccsig_signal_use ccsig_content_signal_use_level(ccsig_str value);
+
+/* The meaning above as a phrase ("only to answer the request at hand; not
+ * kept afterwards"), or NULL for NONE. Static string. */
+const char *ccsig_content_signal_use_meaning(ccsig_signal_use u);
 
 /* Called once per problem: off and len locate the member (SYNTAX, CASE), the
  * key (KEY) or the value (LEGACY_VALUE, VALUE) in the parsed bytes. */
@@ -335,7 +359,8 @@ typedef void (*ccsig_content_signal_issue_fn)(void *ctx, ccsig_content_signal_is
  *   key    = "search" | "ai-input" | "ai-train" | "use", matched ignoring
  *            case (search -> search, ai-input -> ai-use, ai-train -> train-ai)
  *   value  = "yes" (allow) | "no" (deny), ignoring case; for `use`, the
- *            level (immediate, reference, full) as written.
+ *            level (immediate, reference, full; ccsig_signal_use) as
+ *            written, another value reported (CCSIG_SIGNAL_ISSUE_USE_VALUE).
  * Choices where the policy is silent: the values `allow` and `disallow`,
  * seen in the wild, are read as yes and no and reported
  * (CCSIG_SIGNAL_ISSUE_LEGACY_VALUE), so a robots.txt line and a header with

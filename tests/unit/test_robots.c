@@ -680,6 +680,39 @@ static void signal_scoping(void **state) {
     ccsig_robots_free(r);
 }
 
+static void use_issue(void *ctx, ccsig_content_signal_issue issue, size_t off, size_t len) {
+    if (issue == CCSIG_SIGNAL_ISSUE_USE_VALUE)
+        *(size_t *)ctx = off * 100 + len;
+}
+
+/* Content-Signal use= (Cloudflare's trial): three levels, anything else is
+ * reported and states nothing. */
+static void signal_use_levels(void **state) {
+    (void)state;
+    assert_int_equal(ccsig_content_signal_use_level(ccsig_str_c("immediate")),
+                     CCSIG_SIGNAL_USE_IMMEDIATE);
+    assert_int_equal(ccsig_content_signal_use_level(ccsig_str_c("Reference")),
+                     CCSIG_SIGNAL_USE_REFERENCE);
+    assert_int_equal(ccsig_content_signal_use_level(ccsig_str_c("full")), CCSIG_SIGNAL_USE_FULL);
+    assert_int_equal(ccsig_content_signal_use_level(ccsig_str_c("forever")), CCSIG_SIGNAL_USE_NONE);
+    assert_null(ccsig_content_signal_use_meaning(CCSIG_SIGNAL_USE_NONE));
+    assert_non_null(
+        strstr(ccsig_content_signal_use_meaning(CCSIG_SIGNAL_USE_IMMEDIATE), "not kept"));
+    const char *v = "ai-train=no, use=forever";
+    ccsig_statement st;
+    ccsig_statement_init(&st, CCSIG_SRC_ROBOTS);
+    ccsig_str use;
+    size_t where = 0;
+    ccsig_content_signal_parse(v, strlen(v), &st, &use, use_issue, &where);
+    assert_int_equal(where, 17 * 100 + 7); /* 'forever' at offset 17 */
+    assert_int_equal(use.len, 7);
+    where = 0;
+    v = "use=full, search=yes";
+    ccsig_content_signal_parse(v, strlen(v), &st, &use, use_issue, &where);
+    assert_int_equal(where, 0);
+    assert_int_equal(ccsig_content_signal_use_level(use), CCSIG_SIGNAL_USE_FULL);
+}
+
 static void signal_with_content_usage(void **state) {
     ccsig_robots *r = compile("User-Agent: *\n"
                               "Content-Usage: train-ai=y\n"
@@ -1030,6 +1063,7 @@ int main(void) {
         cmocka_unit_test(attach_many_identical_fold),
         cmocka_unit_test(signal_mapping),
         cmocka_unit_test(signal_scoping),
+        cmocka_unit_test(signal_use_levels),
         cmocka_unit_test(signal_with_content_usage),
         cmocka_unit_test(license_recorded_global),
         cmocka_unit_test(queries_from_many_threads),
