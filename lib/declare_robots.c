@@ -585,6 +585,44 @@ out:
     return s;
 }
 
+/* Rules for `*` reach only crawlers without a group of their own: name the
+ * agents the file gives a group (in file order, each once) that may crawl
+ * the site's root, so that the preference would apply to them, in a note. */
+static void note_uncovered(merger *g, const ccsig_robots *r0) {
+    char list[160];
+    size_t n = 0;
+    unsigned count = 0, shown = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < g->L.n; i++) {
+        const rline *l = &g->L.v[i];
+        if (!l->ua || !l->token.len || (l->token.len == 1 && l->token.p[0] == '*'))
+            continue;
+        bool dup = false;
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = g->L.v[k].ua && g->L.v[k].token.len == l->token.len &&
+                  !strncasecmp(g->L.v[k].token.p, l->token.p, l->token.len);
+        ccsig_robots_agent a = ccsig_robots_select(r0, l->token.p, l->token.len);
+        if (dup || !a.specific || !ccsig_robots_allowed(r0, a, "/", 1, NULL))
+            continue;
+        count++;
+        if (shown < 3 && n + l->token.len + 16 < sizeof list) {
+            int w = snprintf(list + n, sizeof list - n, "%s%.*s (line %zu)", shown ? ", " : "",
+                             (int)l->token.len, l->token.p, i + 1);
+            n += w > 0 ? (size_t)w : 0;
+            shown++;
+        }
+    }
+    if (count == 0)
+        return;
+    char more[32] = "";
+    if (count > shown)
+        snprintf(more, sizeof more, " and %u more", count - shown);
+    note(g->m,
+         "%s%s %s, which the rules for * do not reach: declare with --agent NAME to add "
+         "them there",
+         list, more, count == 1 ? "has a group of its own" : "have groups of their own");
+}
+
 void ccsig_declare_merge_free(ccsig_declare_merge *m) {
     ccsig_buf_free(&m->text);
     ccsig_buf_free(&m->inserted);
@@ -807,6 +845,8 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
     s = verify(&g, err);
     if (s == CCSIG_ERR_RANGE)
         goto refused;
+    if (s == CCSIG_OK && !strcmp(agent, "*"))
+        note_uncovered(&g, r0);
     goto out;
 refused:
     if (!m->reason[0]) { /* refusing needed memory it did not get */
