@@ -739,6 +739,8 @@ static void answer(gen *g, uint64_t at, const char *id, const char *url, const c
         result = "permitted-with-obligations", obligations = v.cond;
     else
         result = "not-permitted", missing = v.cond & ~(unsigned)CR;
+    if (ra.crawl == 2) /* the agent may not crawl it: not permitted, whatever is stated */
+        result = "not-permitted", obligations = 0, missing = 0;
     ccsig_buf b = CCSIG_BUF_INIT;
     ccsig_buf_printf(&b,
                      "{\"record_id\":\"%s\",\"url\":\"%s\",\"type\":\"%s\",\"status\":%d,"

@@ -422,6 +422,10 @@ void declare_put_robots(const ccsig_declaration *d, ccsig_buf *b) {
     if (d->policy_url)
         ccsig_buf_printf(b, "# Declaration: %s\n", d->policy_url);
     ccsig_buf_printf(b, "User-Agent: %s\n", declare_agent(d));
+    /* An empty Disallow disallows nothing (priority 0, RFC 9309 §2.2.2) and
+     * ends the run of user-agent lines as Google reads groups: a User-agent
+     * line after this block starts a group of its own instead of joining it. */
+    ccsig_buf_puts(b, "Disallow:\n");
     if (d->npaths == 0) {
         ccsig_buf_puts(b, "Content-Usage: ");
         declare_put_expression(d, b);

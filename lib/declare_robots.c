@@ -270,10 +270,8 @@ static unsigned map_line(const ccsig_declare_merge *m, unsigned old1) {
     return old1 + add;
 }
 
-/* Is new line n (1-based) one of the inserted ones? */
-static bool inserted_line(const ccsig_declare_merge *m, unsigned n1) {
-    if (m->group_rules)
-        return n1 >= m->group_first && n1 < m->group_first + m->group_rules;
+/* Is new line n (1-based) in one of the insertions? */
+static bool in_insertion(const ccsig_declare_merge *m, unsigned n1) {
     unsigned add = 0;
     for (size_t i = 0; i < m->nins; i++) {
         /* Insertion i starts at new line (before + 1 + add). */
@@ -283,6 +281,13 @@ static bool inserted_line(const ccsig_declare_merge *m, unsigned n1) {
         add += m->ins[i].lines;
     }
     return false;
+}
+
+/* Is new line n (1-based) one of the inserted Content-Usage rules? */
+static bool inserted_line(const ccsig_declare_merge *m, unsigned n1) {
+    if (m->group_rules)
+        return n1 >= m->group_first && n1 < m->group_first + m->group_rules;
+    return in_insertion(m, n1);
 }
 
 typedef struct strset {
@@ -379,7 +384,10 @@ static bool check_one(merger *g, const ccsig_robots *r0, const ccsig_robots *r1,
     if (ccsig_robots_check(r0, agent, al, url, ul, a0) ||
         ccsig_robots_check(r1, agent, al, url, ul, a1))
         return false;
-    if (a0->allowed != a1->allowed || map_line(m, a0->rule.line) != a1->rule.line) {
+    /* The block's empty Disallow (priority 0) may be named as the deciding
+     * rule where no rule with a path matched; the answer is the same. */
+    bool our_rule = a1->rule.line && in_insertion(m, a1->rule.line);
+    if (a0->allowed != a1->allowed || (!our_rule && map_line(m, a0->rule.line) != a1->rule.line)) {
         refuse(m, a0->rule.line,
                "for %s at %s the crawl answer would change (%s by line %u, then %s by line %u)",
                agent, url, a0->allowed ? "allowed" : "disallowed", a0->rule.line,
@@ -575,6 +583,44 @@ out:
     strset_free(&agents);
     strset_free(&urls);
     return s;
+}
+
+/* Rules for `*` reach only crawlers without a group of their own: name the
+ * agents the file gives a group (in file order, each once) that may crawl
+ * the site's root, so that the preference would apply to them, in a note. */
+static void note_uncovered(merger *g, const ccsig_robots *r0) {
+    char list[160];
+    size_t n = 0;
+    unsigned count = 0, shown = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < g->L.n; i++) {
+        const rline *l = &g->L.v[i];
+        if (!l->ua || !l->token.len || (l->token.len == 1 && l->token.p[0] == '*'))
+            continue;
+        bool dup = false;
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = g->L.v[k].ua && g->L.v[k].token.len == l->token.len &&
+                  !strncasecmp(g->L.v[k].token.p, l->token.p, l->token.len);
+        ccsig_robots_agent a = ccsig_robots_select(r0, l->token.p, l->token.len);
+        if (dup || !a.specific || !ccsig_robots_allowed(r0, a, "/", 1, NULL))
+            continue;
+        count++;
+        if (shown < 3 && n + l->token.len + 16 < sizeof list) {
+            int w = snprintf(list + n, sizeof list - n, "%s%.*s (line %zu)", shown ? ", " : "",
+                             (int)l->token.len, l->token.p, i + 1);
+            n += w > 0 ? (size_t)w : 0;
+            shown++;
+        }
+    }
+    if (count == 0)
+        return;
+    char more[32] = "";
+    if (count > shown)
+        snprintf(more, sizeof more, " and %u more", count - shown);
+    note(g->m,
+         "%s%s %s, which the rules for * do not reach: declare with --agent NAME to add "
+         "them there",
+         list, more, count == 1 ? "has a group of its own" : "have groups of their own");
 }
 
 void ccsig_declare_merge_free(ccsig_declare_merge *m) {
@@ -799,6 +845,8 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
     s = verify(&g, err);
     if (s == CCSIG_ERR_RANGE)
         goto refused;
+    if (s == CCSIG_OK && !strcmp(agent, "*"))
+        note_uncovered(&g, r0);
     goto out;
 refused:
     if (!m->reason[0]) { /* refusing needed memory it did not get */

@@ -261,6 +261,8 @@ ccsig_status ccsig_evaluate(const ccsig_eval_input *in, ccsig_arena *a, ccsig_ev
             out->n_earlier++;
 
     ccsig_evaluate_decide(c->sts, c->n, in->profile, &out->verdict, &out->decision);
+    if (in->robots)
+        ccsig_decide_crawl(in->robots->crawl, in->robots->rule, &out->decision);
     /* a reader that ran out of arena memory dropped what it read: the
      * verdict would miss a statement, so it is no answer */
     return a->failed ? CCSIG_ERR_NOMEM : CCSIG_OK;
@@ -295,4 +297,19 @@ ccsig_status ccsig_evaluate_response(const char *block, size_t len, const ccsig_
     if (st == CCSIG_ERR_NOMEM)
         ccsig_error_set(err, st, 0, "out of memory: the arena cannot hold the collector");
     return st;
+}
+
+void ccsig_decide_crawl(ccsig_state crawl, const ccsig_provenance *rule, ccsig_decision *d) {
+    if (!d || (unsigned)d->use >= CCSIG_CAT_COUNT || crawl != CCSIG_STATE_DENY)
+        return;
+    d->result = CCSIG_RESULT_NOT_PERMITTED;
+    d->obligations = 0;
+    d->missing = 0;
+    d->exclusion = CCSIG_PURPOSE_NONE;
+    d->crawl_disallowed = true;
+    if (rule)
+        d->crawl_rule = *rule;
+    else
+        d->crawl_rule =
+            (ccsig_provenance){CCSIG_SRC_ROBOTS, 0, ccsig_str_make("", 0), ccsig_str_make("", 0)};
 }

@@ -824,6 +824,30 @@ void robots_split_value(const char *v, size_t n, ccsig_str *path, ccsig_str *exp
     }
 }
 
+ccsig_signal_use ccsig_content_signal_use_level(ccsig_str v) {
+    if (CCSIG_STR_IEQ(v, "immediate"))
+        return CCSIG_SIGNAL_USE_IMMEDIATE;
+    if (CCSIG_STR_IEQ(v, "reference"))
+        return CCSIG_SIGNAL_USE_REFERENCE;
+    if (CCSIG_STR_IEQ(v, "full"))
+        return CCSIG_SIGNAL_USE_FULL;
+    return CCSIG_SIGNAL_USE_NONE;
+}
+
+const char *ccsig_content_signal_use_meaning(ccsig_signal_use u) {
+    switch (u) {
+    case CCSIG_SIGNAL_USE_IMMEDIATE:
+        return "only to answer the request at hand; not kept afterwards";
+    case CCSIG_SIGNAL_USE_REFERENCE:
+        return "kept only to refer to the source (excerpts, citation, link)";
+    case CCSIG_SIGNAL_USE_FULL:
+        return "the whole content may be kept and used";
+    case CCSIG_SIGNAL_USE_NONE:
+        break;
+    }
+    return NULL;
+}
+
 void ccsig_content_signal_parse(const char *p, size_t n, ccsig_statement *st, ccsig_str *use,
                                 ccsig_content_signal_issue_fn issue, void *ctx) {
     static const struct {
@@ -865,6 +889,8 @@ void ccsig_content_signal_parse(const char *p, size_t n, ccsig_statement *st, cc
         if (CCSIG_STR_IEQ(k, "use")) {
             if (use)
                 *use = v;
+            if (issue && ccsig_content_signal_use_level(v) == CCSIG_SIGNAL_USE_NONE)
+                issue(ctx, CCSIG_SIGNAL_ISSUE_USE_VALUE, vb, v.len);
             continue;
         }
         int idx = -1;
@@ -1141,15 +1167,10 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
 /* Does a line of this kind end a run of user-agent lines under these
  * groupings? key[0..klen) is the line's key. */
 static bool ends_agents(unsigned groups, int kind, const char *key, size_t klen) {
-    switch (groups) {
-    case CCSIG_ROBOTS_GROUPS_GOOGLE:
-        return kind == RK_ALLOW || kind == RK_DISALLOW;
-    case CCSIG_ROBOTS_GROUPS_NAIVE:
+    if (groups == CCSIG_ROBOTS_GROUPS_NAIVE)
         return kind == RK_ALLOW || kind == RK_DISALLOW || kind == RK_SITEMAP ||
                (klen == 11 && CCSIG_STR_IEQ(ccsig_str_make(key, klen), "crawl-delay"));
-    default:
-        return true;
-    }
+    return kind == RK_ALLOW || kind == RK_DISALLOW; /* Google's reading, the default */
 }
 
 ccsig_status ccsig_robots_compile_opts(const char *p, size_t len, const char *origin,
@@ -1305,9 +1326,9 @@ ccsig_status ccsig_robots_compile_opts(const char *p, size_t len, const char *or
             break;
         }
         case RK_OTHER:
-            /* Crawl-delay is not in RFC 9309 and not a rule: it ends a run of
-             * user-agent lines like any other record, and is kept per group
-             * for the fetcher (ccsig_robots_crawl_delay). */
+            /* Crawl-delay is not in RFC 9309 and not a rule: it does not end
+             * a run of user-agent lines (Google), and is kept per group for
+             * the fetcher (ccsig_robots_crawl_delay). */
             if (g && g->crawl_delay < 0 && s.ke > s.b &&
                 CCSIG_STR_IEQ(ccsig_str_make(t + s.b, s.ke - s.b), "crawl-delay"))
                 g->crawl_delay = crawl_delay_value(t + val, val_len);

@@ -34,6 +34,9 @@ static const ccsig_robots_check_info checks[] = {
     {"empty-agent", CCSIG_DIAG_WARNING, "a User-agent line without a product token"},
     {"agent-token", CCSIG_DIAG_NOTE, "a User-agent value with more than a product token"},
     {"empty-group", CCSIG_DIAG_NOTE, "a group with no rules: everything is allowed"},
+    {"group-joined", CCSIG_DIAG_WARNING,
+     "User-agent lines separated only by Crawl-delay, Sitemap or other non-rule lines: one "
+     "group, the agents share its rules (Google's reading)"},
     {"pattern-start", CCSIG_DIAG_WARNING, "a path pattern that does not start with '/' or '*'"},
     {"allow-disallow-tie", CCSIG_DIAG_WARNING,
      "Allow and Disallow with the same path in one group: Allow wins"},
@@ -327,6 +330,11 @@ static void signal_bad(void *ctx, ccsig_content_signal_issue kind, size_t off, s
         diag(c, c->l->line, col, "content-signal-value", "write yes or no",
              "Content-Signal value '%.*s' is not yes or no; ignored", qlen(len), s);
         break;
+    case CCSIG_SIGNAL_ISSUE_USE_VALUE:
+        diag(c, c->l->line, col, "content-signal-value", "write immediate, reference or full",
+             "Content-Signal use value '%.*s' is not immediate, reference or full; ignored",
+             qlen(len), s);
+        break;
     case CCSIG_SIGNAL_ISSUE_CASE:
         diag(c, c->l->line, col, "content-signal-value", "write keys and values in lowercase",
              "Content-Signal item '%.*s' has uppercase letters (Cloudflare writes lowercase)",
@@ -466,6 +474,131 @@ static void lint_groups(lint_ctx *c, const ccsig_robots *r) {
     ccsig_free(agents);
 }
 
+/* ---- groups joined across non-rule lines (check "group-joined") ----
+ *
+ * Google ends a run of user-agent lines only at an Allow or Disallow line, so
+ * "User-agent: msnbot / Crawl-delay: 5 / User-agent: GPTBot / Disallow: /" is
+ * one group and msnbot may not crawl anything. The state follows the lines of
+ * the current group: its agents, in segments split at the non-rule lines that
+ * a steward meant as group ends. */
+
+#define JOIN_NAMES 4 /* agents named in a message */
+#define JOIN_FIXES 5 /* fix lines named in a message */
+
+typedef struct join_state {
+    bool open;           /* in a run of user-agent lines (no rule yet) */
+    bool pending;        /* a non-rule line since the last User-agent line */
+    unsigned segs;       /* segments of the run */
+    unsigned last_other; /* line of the last non-rule line */
+    unsigned first_sep;  /* line of the first separating line */
+    ccsig_str keys[3];   /* the distinct keys of the separating lines */
+    unsigned nkeys;
+    unsigned nearly; /* agents before the last segment */
+    struct {
+        ccsig_str tok;
+        unsigned line;
+    } early[JOIN_NAMES], last; /* first agents; first agent of the last segment */
+    unsigned fixes[JOIN_FIXES], nfixes;
+    unsigned last_seg_agents;
+} join_state;
+
+/* A User-agent line (product token tok) in the lint loop. */
+static void join_agent(join_state *j, const robots_lexline *l, ccsig_str tok) {
+    if (!j->open) {
+        memset(j, 0, sizeof *j);
+        j->open = true;
+        j->segs = 1;
+    } else if (j->pending) {
+        /* A new segment: the agents so far join the earlier ones. */
+        if (j->segs == 1)
+            j->first_sep = j->last_other;
+        if (j->nfixes < JOIN_FIXES)
+            j->fixes[j->nfixes] = j->last_other;
+        j->nfixes++;
+        j->segs++;
+        j->nearly += j->last_seg_agents;
+        j->last_seg_agents = 0;
+    }
+    j->pending = false;
+    if (j->last_seg_agents == 0) {
+        j->last.tok = tok;
+        j->last.line = l->line;
+    }
+    unsigned idx = j->nearly + j->last_seg_agents;
+    if (idx < JOIN_NAMES) {
+        j->early[idx].tok = tok;
+        j->early[idx].line = l->line;
+    }
+    j->last_seg_agents++;
+}
+
+/* A line that is neither a User-agent line nor a rule (Crawl-delay,
+ * Sitemap, Content-Usage, Content-Signal, unknown keys), with its key. */
+static void join_other(join_state *j, const robots_lexline *l, ccsig_str key) {
+    if (!j->open)
+        return;
+    /* the kinds of line the steward took for group ends */
+    bool seen = false;
+    for (unsigned i = 0; i < j->nkeys; i++)
+        seen |= j->keys[i].len == key.len && ccsig_str_ieq_n(j->keys[i], key.p, key.len);
+    if (!seen && j->nkeys < 3)
+        j->keys[j->nkeys++] = key;
+    j->pending = true;
+    j->last_other = l->line;
+}
+
+/* The run of user-agent lines ends at rule line l (rule_text): warn when it
+ * had several segments, naming the agents of the earlier ones, the rule they
+ * now share and where a rule would end their groups. */
+static void join_close(lint_ctx *c, join_state *j, const robots_lexline *l, ccsig_str rule_text) {
+    if (!j->open)
+        return;
+    j->open = false;
+    if (j->segs < 2)
+        return;
+    char names[400], fix[160];
+    size_t n = 0;
+    unsigned shown = j->nearly < JOIN_NAMES ? j->nearly : JOIN_NAMES;
+    for (unsigned i = 0; i < shown && n < sizeof names; i++) {
+        int w = snprintf(names + n, sizeof names - n, "%s%.*s (line %u)",
+                         i == 0 ? "" : (i + 1 == shown && shown == j->nearly ? " and " : ", "),
+                         qlen(j->early[i].tok.len), j->early[i].tok.p, j->early[i].line);
+        n += w > 0 ? (size_t)w : 0;
+    }
+    if (j->nearly > shown && n < sizeof names)
+        snprintf(names + n, sizeof names - n, " and %u more agent%s", j->nearly - shown,
+                 j->nearly - shown == 1 ? "" : "s");
+    size_t f = 0;
+    unsigned nf = j->nfixes < JOIN_FIXES ? j->nfixes : JOIN_FIXES;
+    for (unsigned i = 0; i < nf && f < sizeof fix; i++) {
+        int w =
+            snprintf(fix + f, sizeof fix - f, "%s%u",
+                     i == 0 ? "" : (i + 1 == nf && nf == j->nfixes ? " and " : ", "), j->fixes[i]);
+        f += w > 0 ? (size_t)w : 0;
+    }
+    if (j->nfixes > nf && f < sizeof fix)
+        snprintf(fix + f, sizeof fix - f, " and %u more", j->nfixes - nf);
+    char kinds[200];
+    size_t kn = 0;
+    kinds[0] = '\0';
+    for (unsigned i = 0; i < j->nkeys && kn < sizeof kinds; i++) {
+        int w = snprintf(kinds + kn, sizeof kinds - kn, "%s%.*s",
+                         i == 0 ? "" : (i + 1 == j->nkeys ? " and " : ", "), qlen(j->keys[i].len),
+                         j->keys[i].p);
+        kn += w > 0 ? (size_t)w : 0;
+    }
+    char hint[400];
+    snprintf(hint, sizeof hint,
+             "end each group with a rule: add an empty 'Disallow:' line (it disallows nothing) "
+             "after line%s %s, so that the next User-agent line starts a group of its own",
+             j->nfixes > 1 ? "s" : "", fix);
+    diag(c, j->first_sep, 1, "group-joined", hint,
+         "%s share%s %.*s's '%.*s' (line %u) because %s do%s not end a group: a run of "
+         "User-agent lines ends only at an Allow or Disallow line, as Google's parser reads it",
+         names, j->nearly == 1 ? "s" : "", qlen(j->last.tok.len), j->last.tok.p,
+         qlen(rule_text.len), rule_text.p, l->line, kinds, j->nkeys == 1 ? "es" : "");
+}
+
 typedef struct sort_item {
     unsigned line, column;
     size_t seq;
@@ -528,6 +661,8 @@ ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_
              "read the first line's key with it and miss the directive");
     robots_lexline l;
     bool seen_group = false;
+    join_state js;
+    memset(&js, 0, sizeof js);
     while (robots_lexer_next(&lx, &l) && !c.nomem) {
         c.l = &l;
         if (l.start >= used && used < len) {
@@ -569,9 +704,14 @@ ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_
                  "key '%.*s' is read as '%s' because it starts with it; other parsers ignore the "
                  "line",
                  qlen(l.key_len), k, canonical_key(l.kind));
+        if (l.kind == RK_ALLOW || l.kind == RK_DISALLOW)
+            join_close(&c, &js, &l, ccsig_str_make(p + l.text, l.text_len));
+        else if (l.kind != RK_USER_AGENT)
+            join_other(&js, &l, ccsig_str_make(k, l.key_len));
         if (l.kind == RK_USER_AGENT) {
             seen_group = true;
             ccsig_str tok = ccsig_robots_product_token(v, l.val_len);
+            join_agent(&js, &l, tok);
             if (tok.len == 0)
                 diag(&c, l.line, col_of(&l, l.val), "empty-agent",
                      "name a product token such as 'ExampleBot', or '*' for every crawler",

@@ -44,6 +44,7 @@ void ccsig_scanner_free(ccsig_scanner *s) {
 
 static void decide(ccsig_scanner *s, ccsig_scan_result *res) {
     ccsig_evaluate_decide(res->sts, res->n, &s->cfg.profile, &res->verdict, &res->decision);
+    ccsig_decide_crawl(res->crawl, res->crawl_rule, &res->decision);
 }
 
 ccsig_status ccsig_scan_record(ccsig_scanner *s, const ccsig_warc_record *rec,

@@ -227,9 +227,12 @@ static void text_record(check_ctx *cx, const char *url, size_t len) {
     }
     if (a && a->folded)
         printf("  (%u more rules with the same path were combined into the last one)\n", a->folded);
-    if (a && a->signal_use.len)
-        printf("  Content-Signal use=%.*s (how much of the content may be kept)\n",
-               (int)a->signal_use.len, a->signal_use.p);
+    if (a && a->signal_use.len) {
+        const char *m =
+            ccsig_content_signal_use_meaning(ccsig_content_signal_use_level(a->signal_use));
+        printf("  Content-Signal use=%.*s: %s\n", (int)a->signal_use.len, a->signal_use.p,
+               m ? m : "not immediate, reference or full; ignored");
+    }
     for (size_t i = 0; a && i < a->nlicenses; i++)
         printf("  RSL licence: %.*s (line %u; not fetched)\n", (int)a->licenses[i].url.len,
                a->licenses[i].url.p, a->licenses[i].line);

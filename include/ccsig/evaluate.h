@@ -22,7 +22,8 @@
  *      files beside a local file);
  *   6. TDMRep resolved across its levels (ccsig_collect_finish);
  *   7. the earlier statements (a revisit's original record);
- * then combined (ccsig_combine) and decided (ccsig_decide).
+ * then combined (ccsig_combine) and decided (ccsig_decide), and when the
+ * agent may not crawl the URL, not permitted (ccsig_decide_crawl).
  *
  * What the asset is — the one rule for "is this HTML / an image"
  * (ccsig_asset_classify), after the WHATWG MIME Sniffing standard
@@ -193,6 +194,18 @@ typedef struct ccsig_eval_result {
  * here, so that every path reaches its verdict by one rule. Thread-safe. */
 void ccsig_evaluate_decide(const ccsig_statement *sts, size_t n, const ccsig_profile *profile,
                            ccsig_verdict *verdict, ccsig_decision *decision);
+
+/* The crawl answer in a decision. A user-agent's Disallow is how the
+ * ecosystem says "not for this use" today (GPTBot, Google-Extended, CCBot,
+ * the policy tokens of draft-kelley): when a use is asked (d->use is a
+ * category) and the agent may not crawl the URL (crawl is
+ * CCSIG_STATE_DENY), the decision is not-permitted, whatever the
+ * preferences or a public-interest exclusion say, with crawl_disallowed set
+ * and crawl_rule the deciding robots.txt line (rule may be NULL: no line, as
+ * for an unreachable robots.txt). Otherwise d is unchanged. ccsig_evaluate
+ * applies it after deciding; a caller that decides again
+ * (ccsig_evaluate_decide) applies it again. rule's text is borrowed. */
+void ccsig_decide_crawl(ccsig_state crawl, const ccsig_provenance *rule, ccsig_decision *d);
 
 /* Evaluate one asset. out may be reused across calls (nothing in it needs
  * freeing): out->c's arrays and everything the statements and notes point

@@ -198,6 +198,12 @@ typedef struct ccsig_decision {
     ccsig_purpose exclusion; /* the public-interest exclusion that decided, or NONE */
     ccsig_state state;       /* the combined state for the use */
     int source;              /* deciding statement, -1 when none */
+    /* Not permitted because the agent may not crawl the URL (robots.txt
+     * disallows it: ccsig_decide_crawl in ccsig/evaluate.h); crawl_rule is the
+     * deciding Disallow line (line 0 when there is none, as for an
+     * unreachable robots.txt, RFC 9309 §2.3.1.4). Borrowed text. */
+    bool crawl_disallowed;
+    ccsig_provenance crawl_rule;
 } ccsig_decision;
 
 void ccsig_decide(const ccsig_verdict *v, const ccsig_profile *p, ccsig_decision *d);

@@ -51,7 +51,9 @@ void ccsig_report_decision_text(ccsig_buf *b, const ccsig_decision *d, const cha
  * that check, scan and inspect print. ccsig_report_*_json above are built
  * from these, so text and fast paths can never disagree. */
 void ccsig_report_write_categories(ccsig_buf *b, const ccsig_verdict *v);
-/* null when no use */
+/* null when no use; a decision made because the agent may not crawl the URL
+ * (crawl_disallowed) adds "reason":"crawl-disallowed" and "rule" (the
+ * robots.txt line and text, or null). */
 void ccsig_report_write_decision(ccsig_buf *b, const ccsig_decision *d);
 /* ["credit","open"]: the names of the condition bits, in bit order. */
 void ccsig_report_write_conditions(ccsig_buf *b, unsigned conditions);

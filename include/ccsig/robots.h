@@ -25,11 +25,11 @@
  * and non-ASCII (Google encodes only non-ASCII, in patterns), `*` and `$`
  * in a URL path are compared as %2A and %24 (RFC 9309 §2.2.3), product
  * tokens keep digits ("AI2Bot" is not read as "AI"), /robots.txt is always
- * allowed, content past 500 KiB is ignored, and by default any other record
- * (Sitemap, Crawl-delay, ...) between user-agent lines also ends the run of
- * user-agent lines, where Google ends it only at a rule
- * (CCSIG_ROBOTS_GROUPS_GOOGLE in ccsig_robots_compile_opts reads it Google's
- * way; ccsig audit uses it).
+ * allowed, and content past 500 KiB is ignored. Groups are read as Google
+ * reads them: only an Allow or Disallow line ends a run of user-agent lines,
+ * so a Crawl-delay, Sitemap, Content-Usage, Content-Signal or unknown line
+ * between two User-agent lines leaves one group (ccsig lint warns,
+ * "group-joined").
  *
  * Preferences (draft-ietf-aipref-attach, ../shared/specs/peer-signals.md):
  * - `Content-Usage: [path ]expression` in a group. Of the rules of the
@@ -196,12 +196,14 @@ ccsig_status ccsig_robots_compile(const char *p, size_t len, const char *origin,
 
 /* Which records end a run of user-agent lines, so that the next
  * User-agent line starts a new group:
- * - CCSIG_ROBOTS_GROUPS_DEFAULT: any record that is not a user-agent line
- *   (what ccsig_robots_compile does);
- * - CCSIG_ROBOTS_GROUPS_GOOGLE: only Allow and Disallow, as Google's parser
- *   reads it (robots.cc sets its separator in HandleAllow/HandleDisallow;
- *   test ID_LineSyntax_Groups_OtherRules): Sitemap, Crawl-delay and unknown
- *   lines between user-agent lines leave one group;
+ * - CCSIG_ROBOTS_GROUPS_DEFAULT, CCSIG_ROBOTS_GROUPS_GOOGLE (the same, and
+ *   what ccsig_robots_compile does): only Allow and Disallow, as Google's
+ *   parser reads it (robots.cc sets its separator in
+ *   HandleAllow/HandleDisallow; test ID_LineSyntax_Groups_OtherRules):
+ *   Sitemap, Crawl-delay, Content-Usage, Content-Signal and unknown lines
+ *   between user-agent lines leave one group, and the rules of that group
+ *   (Content-Usage and Content-Signal lines included) apply to all its
+ *   agents;
  * - CCSIG_ROBOTS_GROUPS_NAIVE: Allow, Disallow, Sitemap and Crawl-delay, as
  *   some audit code reads it (Consent in Crisis; ccsig audit --reader naive).
  * Only where the groups start differs; a group's rules run to the next
@@ -313,8 +315,32 @@ typedef enum ccsig_content_signal_issue {
                                         ignored */
     CCSIG_SIGNAL_ISSUE_LEGACY_VALUE, /* allow / disallow: read as yes / no */
     CCSIG_SIGNAL_ISSUE_VALUE,        /* any other value: no preference for the key */
-    CCSIG_SIGNAL_ISSUE_CASE          /* uppercase letters in a member (read anyway) */
+    CCSIG_SIGNAL_ISSUE_CASE,         /* uppercase letters in a member (read anyway) */
+    CCSIG_SIGNAL_ISSUE_USE_VALUE     /* a `use` value other than immediate, reference, full */
 } ccsig_content_signal_issue;
+
+/* The `use=` key of Content-Signal (Cloudflare's trial, changelog 2026-08-31;
+ * ../shared/specs/field-2026.md §2): how much of the content an AI use may
+ * take. Cloudflare publishes no definition beyond the three words; ccsig
+ * reads them as levels, from the least to the most:
+ * - immediate: only to answer the request at hand; not kept afterwards;
+ * - reference: kept only to refer to the source (excerpts, citation, link);
+ * - full: the whole content may be kept and used.
+ * It qualifies the categories of its line (it states no category, so it
+ * never changes a verdict); check shows it with its meaning. */
+typedef enum ccsig_signal_use {
+    CCSIG_SIGNAL_USE_NONE = 0, /* no `use=`, or a value that is none of the three */
+    CCSIG_SIGNAL_USE_IMMEDIATE,
+    CCSIG_SIGNAL_USE_REFERENCE,
+    CCSIG_SIGNAL_USE_FULL
+} ccsig_signal_use;
+
+/* The level of a `use=` value (ignoring case); NONE for anything else. */
+ccsig_signal_use ccsig_content_signal_use_level(ccsig_str value);
+
+/* The meaning above as a phrase ("only to answer the request at hand; not
+ * kept afterwards"), or NULL for NONE. Static string. */
+const char *ccsig_content_signal_use_meaning(ccsig_signal_use u);
 
 /* Called once per problem: off and len locate the member (SYNTAX, CASE), the
  * key (KEY) or the value (LEGACY_VALUE, VALUE) in the parsed bytes. */
@@ -333,7 +359,8 @@ typedef void (*ccsig_content_signal_issue_fn)(void *ctx, ccsig_content_signal_is
  *   key    = "search" | "ai-input" | "ai-train" | "use", matched ignoring
  *            case (search -> search, ai-input -> ai-use, ai-train -> train-ai)
  *   value  = "yes" (allow) | "no" (deny), ignoring case; for `use`, the
- *            level (immediate, reference, full) as written.
+ *            level (immediate, reference, full; ccsig_signal_use) as
+ *            written, another value reported (CCSIG_SIGNAL_ISSUE_USE_VALUE).
  * Choices where the policy is silent: the values `allow` and `disallow`,
  * seen in the wild, are read as yes and no and reported
  * (CCSIG_SIGNAL_ISSUE_LEGACY_VALUE), so a robots.txt line and a header with

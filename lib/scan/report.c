@@ -176,10 +176,22 @@ void ccsig_report_write_decision(ccsig_buf *b, const ccsig_decision *d) {
     if (d->exclusion) {
         ccsig_buf_puts(b, ",\"exclusion\":");
         put_name(b, ccsig_purpose_name(d->exclusion));
-        ccsig_buf_putc(b, '}');
     } else {
-        ccsig_buf_puts(b, ",\"exclusion\":null}");
+        ccsig_buf_puts(b, ",\"exclusion\":null");
     }
+    if (d->crawl_disallowed) {
+        /* why: the agent may not crawl the URL, and the robots.txt line */
+        ccsig_buf_puts(b, ",\"reason\":\"crawl-disallowed\",\"rule\":");
+        if (d->crawl_rule.line) {
+            ccsig_buf_printf(b, "{\"line\":%u,\"text\":", d->crawl_rule.line);
+            ccsig_buf_json_str(b, d->crawl_rule.text.p ? d->crawl_rule.text.p : "",
+                               d->crawl_rule.text.len);
+            ccsig_buf_putc(b, '}');
+        } else {
+            ccsig_buf_puts(b, "null");
+        }
+    }
+    ccsig_buf_putc(b, '}');
 }
 
 void ccsig_report_write_source(ccsig_buf *b, const ccsig_provenance *p) {
@@ -265,7 +277,14 @@ void ccsig_report_decision_text(ccsig_buf *b, const ccsig_decision *d, const cha
         break;
     case CCSIG_RESULT_NOT_PERMITTED:
         ccsig_buf_puts(b, "not permitted");
-        if (d->missing) {
+        if (d->crawl_disallowed && d->crawl_rule.line)
+            ccsig_buf_printf(b,
+                             " (robots.txt disallows crawling it for this agent: line %u \"%.*s\")",
+                             d->crawl_rule.line, (int)d->crawl_rule.text.len,
+                             d->crawl_rule.text.p ? d->crawl_rule.text.p : "");
+        else if (d->crawl_disallowed)
+            ccsig_buf_puts(b, " (robots.txt disallows crawling it for this agent)");
+        else if (d->missing) {
             ccsig_buf_puts(b, " (it would be if you committed to: ");
             ccsig_report_obligations_phrase(b, d->missing);
             ccsig_buf_putc(b, ')');

@@ -1380,6 +1380,7 @@ static void revisit_evaluate(const run *R, rec_view *v, const rv_entry *e) {
     for (size_t i = 0; i < e->n && v->n < CCSIG_SCAN_MAX_STATEMENTS; i++)
         v->sts[v->n++] = e->sts[i];
     ccsig_evaluate_decide(v->sts, v->n, &R->o.profile.p, &v->verdict, &v->decision);
+    ccsig_decide_crawl(v->crawl, v->has_rule ? &v->rule : NULL, &v->decision);
 }
 
 /* A revisit in input order: find its original (WARC-Refers-To, then the

@@ -212,6 +212,12 @@ static void signal_issue(void *ctx, ccsig_content_signal_issue issue, size_t off
                            "Content-Signal value '%.*s' is not yes or no: no preference for it", n,
                            s);
         break;
+    case CCSIG_SIGNAL_ISSUE_USE_VALUE:
+        ccsig_collect_note(sn->c, &sn->st->src,
+                           "Content-Signal use value '%.*s' is not immediate, reference or full: "
+                           "ignored",
+                           n, s);
+        break;
     case CCSIG_SIGNAL_ISSUE_CASE:
         ccsig_collect_note(sn->c, &sn->st->src,
                            "Content-Signal member '%.*s' has uppercase letters (Cloudflare "

@@ -143,6 +143,8 @@ class Decision(Structure):
         ("exclusion", c_int),
         ("state", c_int),
         ("source", c_int),
+        ("crawl_disallowed", c_bool),
+        ("crawl_rule", Provenance),
     ]
 
 

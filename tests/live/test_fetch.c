@@ -61,7 +61,7 @@ static int setup(void **state) {
         port[i] = srv_free_port();
     /* files */
     const char *robots =
-        "User-agent: *\nDisallow: /private\n\nUser-agent: SlowBot\nCrawl-delay: 7\n\n"
+        "User-agent: *\nDisallow: /private\n\nUser-agent: SlowBot\nCrawl-delay: 7\nDisallow:\n\n"
         "User-agent: AI2Bot\nCrawl-delay: 9\nDisallow: /\n";
     srv_write(dir, "ok/robots.txt", robots, strlen(robots));
     static char big[8192];

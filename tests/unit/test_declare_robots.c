@@ -345,9 +345,17 @@ static void check_merge(const char *name, const char *p, size_t len, const ccsig
             assert_int_equal(ccsig_robots_check(r0, ag, strlen(ag), u, strlen(u), a0), CCSIG_OK);
             assert_int_equal(ccsig_robots_check(r1, ag, strlen(ag), u, strlen(u), a1), CCSIG_OK);
             cs->queries++;
-            /* Every crawl answer, and the rule text deciding it, unchanged. */
-            if (a0->allowed != a1->allowed || a0->rule.text.len != a1->rule.text.len ||
-                (a0->rule.text.len && memcmp(a0->rule.text.p, a1->rule.text.p, a0->rule.text.len)))
+            /* Every crawl answer, and the rule text deciding it, unchanged;
+             * the block's own empty Disallow (the line before its first
+             * Content-Usage rule) may be named where no rule with a path
+             * decided before. */
+            bool empty0 = a0->rule.text.len == 0 || a0->rule.text.p[a0->rule.text.len - 1] == ':';
+            bool ours_decides = a1->rule.line == first_ours - 1 && empty0 &&
+                                a1->rule.text.len == 9 && !memcmp(a1->rule.text.p, "Disallow:", 9);
+            if (a0->allowed != a1->allowed ||
+                (!ours_decides && (a0->rule.text.len != a1->rule.text.len ||
+                                   (a0->rule.text.len &&
+                                    memcmp(a0->rule.text.p, a1->rule.text.p, a0->rule.text.len)))))
                 fail_msg("%s: %s at %s: crawl %s by '%.*s', now %s by '%.*s'", name, ag, u,
                          a0->allowed ? "allowed" : "disallowed", (int)a0->rule.text.len,
                          a0->rule.text.p, a1->allowed ? "allowed" : "disallowed",
@@ -525,22 +533,24 @@ static void into_edges(void **state) {
     assert_int_equal(
         merge_str(&d, "# hello\r\nSitemap: /s.xml\r\nUser-agent: *\r\nDisallow: /p/", m), CCSIG_OK);
     assert_false(m->newline_added);
-    assert_string_equal(ccsig_buf_cstr(&m->text),
-                        "# hello\r\nSitemap: /s.xml\r\n"
-                        "# AI usage preferences (IETF aipref Content-Usage), CC signal Credit "
-                        "(cc-cr)\r\nUser-Agent: *\r\nContent-Usage: train-ai=n;exceptions=cc-cr\r\n"
-                        "\r\nUser-agent: *\r\nDisallow: /p/");
-    assert_int_equal(m->group_first, 5);
+    assert_string_equal(
+        ccsig_buf_cstr(&m->text),
+        "# hello\r\nSitemap: /s.xml\r\n"
+        "# AI usage preferences (IETF aipref Content-Usage), CC signal Credit "
+        "(cc-cr)\r\nUser-Agent: *\r\nDisallow:\r\nContent-Usage: train-ai=n;exceptions=cc-cr\r\n"
+        "\r\nUser-agent: *\r\nDisallow: /p/");
+    assert_int_equal(m->group_first, 6);
     assert_int_equal(m->group_rules, 1);
     ccsig_declare_merge_free(m);
 
     /* No group: at the end; a missing final line end is added. */
     assert_int_equal(merge_str(&d, "Sitemap: /s.xml", m), CCSIG_OK);
     assert_true(m->newline_added);
-    assert_string_equal(ccsig_buf_cstr(&m->text),
-                        "Sitemap: /s.xml\n\n"
-                        "# AI usage preferences (IETF aipref Content-Usage), CC signal Credit "
-                        "(cc-cr)\nUser-Agent: *\nContent-Usage: train-ai=n;exceptions=cc-cr\n");
+    assert_string_equal(
+        ccsig_buf_cstr(&m->text),
+        "Sitemap: /s.xml\n\n"
+        "# AI usage preferences (IETF aipref Content-Usage), CC signal Credit "
+        "(cc-cr)\nUser-Agent: *\nDisallow:\nContent-Usage: train-ai=n;exceptions=cc-cr\n");
     ccsig_declare_merge_free(m);
 
     /* Old Mac line ends (CR) are line ends too; a BOM stays first. */
@@ -548,7 +558,7 @@ static void into_edges(void **state) {
     assert_string_equal(
         ccsig_buf_cstr(&m->text),
         "\xEF\xBB\xBF# AI usage preferences (IETF aipref Content-Usage), CC signal "
-        "Credit (cc-cr)\rUser-Agent: *\rContent-Usage: train-ai=n;exceptions=cc-cr\r"
+        "Credit (cc-cr)\rUser-Agent: *\rDisallow:\rContent-Usage: train-ai=n;exceptions=cc-cr\r"
         "\rUser-agent: *\rDisallow: /p/\r");
     ccsig_declare_merge_free(m);
 
@@ -557,6 +567,21 @@ static void into_edges(void **state) {
     assert_int_equal(merge_str(&d, "User-agent: *\n", m), CCSIG_OK);
     ccsig_declare_merge_free(m);
     d.agent = NULL;
+
+    /* The block's empty Disallow ends its run of user-agent lines: the
+     * file's first group (msnbot, joined with GPTBot as Google reads it) does
+     * not join the block, so `*` is still allowed everywhere. */
+    {
+        const char *f = "User-agent: msnbot\nCrawl-delay: 5\nUser-agent: GPTBot\nDisallow: /\n";
+        assert_int_equal(merge_str(&d, f, m), CCSIG_OK);
+        ccsig_robots *r = NULL;
+        ccsig_error e;
+        assert_int_equal(ccsig_robots_compile(m->text.data, m->text.len, NULL, &r, &e), CCSIG_OK);
+        assert_true(ccsig_robots_allowed(r, ccsig_robots_select(r, "OtherBot", 8), "/x", 2, NULL));
+        assert_false(ccsig_robots_allowed(r, ccsig_robots_select(r, "msnbot", 6), "/x", 2, NULL));
+        ccsig_robots_free(r);
+        ccsig_declare_merge_free(m);
+    }
 
     /* Already declared: nothing to do. */
     assert_int_equal(

@@ -337,9 +337,13 @@ static void google_missing_colon_and_typos(void **state) {
     assert_false(allowed("User agent: *\nDisallow: /a\n", "x", "/a"));
 }
 
-static void google_group_ends_at_other_record(void **state) {
-    /* A user-agent line after any other record starts a new group. */
+static void google_group_ends_at_rule_only(void **state) {
+    /* A user-agent line after another record (not a rule) stays in the group. */
     const char *t = "User-agent: a\nCrawl-delay: 5\nUser-agent: b\nDisallow: /\n";
+    assert_false(allowed(t, "a", "/x"));
+    assert_false(allowed(t, "b", "/x"));
+    /* An empty Disallow ends it and disallows nothing. */
+    t = "User-agent: a\nCrawl-delay: 5\nDisallow:\nUser-agent: b\nDisallow: /\n";
     assert_true(allowed(t, "a", "/x"));
     assert_false(allowed(t, "b", "/x"));
     /* ... but other records do not end the group for the rules after them. */
@@ -373,13 +377,16 @@ static void crawl_delay_per_group(void **state) {
     /* no delay: none written, only invalid values, a group of its own without one */
     assert_true(delay("User-agent: *\nDisallow: /\n", "x") == -1);
     assert_true(delay("User-agent: *\nCrawl-delay: fast\nCrawl-delay: -3\n", "x") == -1);
-    assert_true(delay("User-agent: *\nCrawl-delay: 5\nUser-agent: b\nDisallow: /\n", "b") == -1);
+    assert_true(
+        delay("User-agent: *\nCrawl-delay: 5\nDisallow:\nUser-agent: b\nDisallow: /\n", "b") == -1);
+    /* Google's groups: b shares the group (and the delay) of `*` here */
+    assert_true(delay("User-agent: *\nCrawl-delay: 5\nUser-agent: b\nDisallow: /\n", "b") == 5);
     /* a delay before any group belongs to none; text after the number is ignored */
     assert_true(delay("Crawl-delay: 4\nUser-agent: *\nDisallow: /\n", "x") == -1);
     assert_true(delay("User-agent: *\ncrawl-DELAY: 7 seconds # polite\n", "x") == 7);
     assert_true(delay("User-agent: *\nCrawl-delay: .25\n", "x") == 0.25);
-    /* it is not a rule, and it ends a run of user-agent lines */
-    assert_true(allowed("User-agent: a\nCrawl-delay: 5\nUser-agent: b\nDisallow: /\n", "a", "/"));
+    /* it is not a rule, and it does not end a run of user-agent lines */
+    assert_false(allowed("User-agent: a\nCrawl-delay: 5\nUser-agent: b\nDisallow: /\n", "a", "/"));
 }
 
 /* RFC 9309 §2.3.1 status classes, one enum for the scan store and the fetcher. */
@@ -432,9 +439,13 @@ static void google_groups_end_at_rules(void **state) {
     assert_false(allowed_groups(G, t, "FooBot", "http://foo.bar/"));
     assert_false(allowed_groups(G, t, "BarBot", "http://foo.bar/"));
     assert_false(allowed_groups(N, t, "FooBot", "http://foo.bar/")); /* naive: unknown stays */
-    assert_true(allowed("User-agent: FooBot\nInvalid-Unknown-Line: unknown\nUser-agent: *\n"
-                        "Disallow: /\n",
-                        "FooBot", "/")); /* the default reading */
+    assert_false(allowed("User-agent: FooBot\nInvalid-Unknown-Line: unknown\nUser-agent: *\n"
+                         "Disallow: /\n",
+                         "FooBot", "/")); /* the default reading is Google's */
+    assert_false(allowed_groups(CCSIG_ROBOTS_GROUPS_DEFAULT,
+                                "User-agent: msnbot\nCrawl-delay: 5\nUser-agent: GPTBot\n"
+                                "Disallow: /\n",
+                                "msnbot", "/x"));
     /* Crawl-delay: one group for Google, two for the naive reading. */
     t = "User-agent: msnbot\nCrawl-delay: 5\nUser-agent: GPTBot\nDisallow: /\n";
     assert_false(allowed_groups(G, t, "msnbot", "/x"));
@@ -632,11 +643,26 @@ static void signal_mapping(void **state) {
 }
 
 static void signal_scoping(void **state) {
+    /* Google's groups: a Content-Signal line does not end a run of
+     * user-agent lines, so `*` and GPTBot are one group: both share its
+     * Disallow and its Content-Signals line. */
     ccsig_robots *r = compile("Content-Signal: ai-train=no\n"
                               "User-Agent: *\n"
                               "Content-Signals: /blog/ ai-train=yes,search=disallow\n"
                               "User-Agent: GPTBot\n"
                               "Disallow: /\n");
+    ask(r, "x", "/blog/post");
+    assert_false(ans->allowed);
+    assert_int_equal(ans->rule.line, 5);
+    assert_int_equal(ans->withheld, 1);
+    ccsig_robots_free(r);
+    /* An empty Disallow ends the `*` group (and disallows nothing). */
+    r = compile("Content-Signal: ai-train=no\n"
+                "User-Agent: *\n"
+                "Content-Signals: /blog/ ai-train=yes,search=disallow\n"
+                "Disallow:\n"
+                "User-Agent: GPTBot\n"
+                "Disallow: /\n");
     /* The global line applies to every agent; the path one is longer. */
     ask(r, "x", "/blog/post");
     assert_int_equal(ans->nst, 1);
@@ -652,6 +678,39 @@ static void signal_scoping(void **state) {
     assert_false(ans->allowed);
     assert_int_equal(ans->nst, 0);
     ccsig_robots_free(r);
+}
+
+static void use_issue(void *ctx, ccsig_content_signal_issue issue, size_t off, size_t len) {
+    if (issue == CCSIG_SIGNAL_ISSUE_USE_VALUE)
+        *(size_t *)ctx = off * 100 + len;
+}
+
+/* Content-Signal use= (Cloudflare's trial): three levels, anything else is
+ * reported and states nothing. */
+static void signal_use_levels(void **state) {
+    (void)state;
+    assert_int_equal(ccsig_content_signal_use_level(ccsig_str_c("immediate")),
+                     CCSIG_SIGNAL_USE_IMMEDIATE);
+    assert_int_equal(ccsig_content_signal_use_level(ccsig_str_c("Reference")),
+                     CCSIG_SIGNAL_USE_REFERENCE);
+    assert_int_equal(ccsig_content_signal_use_level(ccsig_str_c("full")), CCSIG_SIGNAL_USE_FULL);
+    assert_int_equal(ccsig_content_signal_use_level(ccsig_str_c("forever")), CCSIG_SIGNAL_USE_NONE);
+    assert_null(ccsig_content_signal_use_meaning(CCSIG_SIGNAL_USE_NONE));
+    assert_non_null(
+        strstr(ccsig_content_signal_use_meaning(CCSIG_SIGNAL_USE_IMMEDIATE), "not kept"));
+    const char *v = "ai-train=no, use=forever";
+    ccsig_statement st;
+    ccsig_statement_init(&st, CCSIG_SRC_ROBOTS);
+    ccsig_str use;
+    size_t where = 0;
+    ccsig_content_signal_parse(v, strlen(v), &st, &use, use_issue, &where);
+    assert_int_equal(where, 17 * 100 + 7); /* 'forever' at offset 17 */
+    assert_int_equal(use.len, 7);
+    where = 0;
+    v = "use=full, search=yes";
+    ccsig_content_signal_parse(v, strlen(v), &st, &use, use_issue, &where);
+    assert_int_equal(where, 0);
+    assert_int_equal(ccsig_content_signal_use_level(use), CCSIG_SIGNAL_USE_FULL);
 }
 
 static void signal_with_content_usage(void **state) {
@@ -988,7 +1047,7 @@ int main(void) {
         cmocka_unit_test(google_long_line_cut),
         cmocka_unit_test(lexer_chunk_boundaries),
         cmocka_unit_test(google_missing_colon_and_typos),
-        cmocka_unit_test(google_group_ends_at_other_record),
+        cmocka_unit_test(google_group_ends_at_rule_only),
         cmocka_unit_test(crawl_delay_per_group),
         cmocka_unit_test(status_classes),
         cmocka_unit_test(google_groups_end_at_rules),
@@ -1004,6 +1063,7 @@ int main(void) {
         cmocka_unit_test(attach_many_identical_fold),
         cmocka_unit_test(signal_mapping),
         cmocka_unit_test(signal_scoping),
+        cmocka_unit_test(signal_use_levels),
         cmocka_unit_test(signal_with_content_usage),
         cmocka_unit_test(license_recorded_global),
         cmocka_unit_test(queries_from_many_threads),

@@ -141,7 +141,10 @@ static void test_robots_input(void **state) {
     assert_int_equal(r.n, 1);
     assert_int_equal(r.n_robots, 0);
     assert_int_equal(r.crawl, CCSIG_STATE_DENY);
-    assert_int_equal(r.decision.result, CCSIG_RESULT_UNKNOWN);
+    /* ... and the agent's disallow decides: not permitted, with the rule */
+    assert_int_equal(r.decision.result, CCSIG_RESULT_NOT_PERMITTED);
+    assert_true(r.decision.crawl_disallowed);
+    assert_int_equal(r.decision.crawl_rule.line, 2);
     ccsig_arena_free(&a);
     ccsig_scanner_free(s);
 }
