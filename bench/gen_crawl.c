@@ -262,8 +262,10 @@ static const header_variant headers[] = {
     {{"train-ai=y", NULL}, {A, 0}, false, IN_CONTENT_USAGE},
     {{"train-ai=n;exceptions=cc-cr", NULL}, {D, CR}, false, IN_CONTENT_USAGE},
     {{"train-ai=n;exceptions=cc-cr-ec, search=y", NULL}, {D, CR | EC}, false, IN_CONTENT_USAGE},
-    /* train-genai is narrower: train-ai stays unknown */
-    {{"train-genai=n", NULL}, {U, 0}, false, IN_CONTENT_USAGE},
+    /* train-genai (vocab-02) meant generative training, which is what
+     * vocab-08's train-ai means: the default reading (scan's) denies
+     * train-ai through it, marked legacy; the current reading would not */
+    {{"train-genai=n", NULL}, {D, 0}, false, IN_CONTENT_USAGE},
     /* tdm (vocab-01) is automated-processing, which contains train-ai */
     {{"tdm=n", NULL}, {D, 0}, false, IN_CONTENT_USAGE},
     /* an uppercase key makes the Dictionary invalid: every category unknown */

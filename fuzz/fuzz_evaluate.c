@@ -35,7 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size)
         memcpy(p, data, size);
     ccsig_eval_robots rb = {CCSIG_ROBOTS_FOUND, CCSIG_STATE_ALLOW, NULL, &robots_st, 1};
-    ccsig_profile prof = {CCSIG_CAT_TRAIN_AI, CCSIG_COND_CREDIT, CCSIG_PURPOSE_NONE};
+    ccsig_profile prof = {CCSIG_CAT_TRAIN_AI, CCSIG_COND_CREDIT, CCSIG_PURPOSE_NONE,
+                          CCSIG_READING_DEFAULT};
     ccsig_eval_input in;
     memset(&in, 0, sizeof in);
     in.url = CCSIG_STR_LIT("https://example.org/a/b.html");

@@ -24,10 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         ccsig_warning_message(&w.v[i], msg, sizeof msg);
     }
     ccsig_verdict v;
-    ccsig_combine(st, 2, &v);
+    ccsig_reading reading = (ccsig_reading)(size % CCSIG_READING_COUNT);
+    ccsig_combine_read(st, 2, reading, &v);
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
         ccsig_profile p = {(ccsig_category)c, (unsigned)(size & CCSIG_COND_ALL),
-                           (ccsig_purpose)(size % CCSIG_PURPOSE_COUNT)};
+                           (ccsig_purpose)(size % CCSIG_PURPOSE_COUNT), reading};
         ccsig_decision d;
         ccsig_decide(&v, &p, &d);
         if (d.result == CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS && (d.obligations & ~p.commitments))

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static ccsig_robots *fixed;
     static ccsig_robots_answer *ans;
     if (!s) {
-        ccsig_scan_config cfg = {{CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_NONE},
+        ccsig_scan_config cfg = {{CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT},
                                  CCSIG_STR_LIT("ExampleBot/2.0")};
         ccsig_error err;
         s = ccsig_scanner_new(&cfg);

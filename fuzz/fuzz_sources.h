@@ -53,7 +53,7 @@ static inline void fz_end(void) {
         fz_touch(c->links[i].url);
     ccsig_verdict v;
     ccsig_combine(c->sts, c->n, &v);
-    ccsig_profile p = {CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_NONE};
+    ccsig_profile p = {CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT};
     ccsig_decision d;
     ccsig_decide(&v, &p, &d);
 }

@@ -387,25 +387,53 @@ const char *declare_agent(const ccsig_declaration *d) {
     return d->agent && *d->agent ? d->agent : "*";
 }
 
+/* The current (-08) labels that state d's category: its own label
+ * (train-ai for train-ai and train-genai), or all three for
+ * automated-processing, which no current label expresses. Returns how many
+ * were put in out (0 for no category). */
+static size_t declare_labels(const ccsig_declaration *d, const char *out[3]) {
+    if ((unsigned)d->use >= CCSIG_CAT_COUNT)
+        return 0;
+    const char *one = ccsig_category_label(d->use);
+    if (one) {
+        out[0] = one;
+        return 1;
+    }
+    out[0] = ccsig_category_label(CCSIG_CAT_TRAIN_AI);
+    out[1] = ccsig_category_label(CCSIG_CAT_AI_USE);
+    out[2] = ccsig_category_label(CCSIG_CAT_SEARCH);
+    return 3;
+}
+
 const char *ccsig_declare_label(const ccsig_declaration *d) {
-    return ccsig_category_label(d->use);
+    const char *one = ccsig_category_label(d->use);
+    if (one || (unsigned)d->use >= CCSIG_CAT_COUNT)
+        return one ? one : "";
+    return "train-ai, ai-use, search";
 }
 
 void ccsig_declare_statement(const ccsig_declaration *d, ccsig_statement *st) {
     ccsig_statement_init(st, CCSIG_SRC_EXPRESSION);
-    if ((unsigned)d->use >= CCSIG_CAT_COUNT)
-        return;
     ccsig_signal sig = d->state == CCSIG_STATE_DENY ? d->signal : CCSIG_SIGNAL_NONE;
-    ccsig_statement_set(st, d->use, d->state, sig, ccsig_signal_conditions(sig),
-                        ccsig_str_c(ccsig_declare_label(d)));
+    const char *labels[3];
+    size_t n = declare_labels(d, labels);
+    for (size_t i = 0; i < n; i++)
+        ccsig_statement_set_label(st, ccsig_vocab_lookup(labels[i], strlen(labels[i])), d->state,
+                                  sig);
 }
 
 void declare_put_expression(const ccsig_declaration *d, ccsig_buf *b) {
-    ccsig_buf_puts(b, ccsig_declare_label(d));
-    ccsig_buf_puts(b, d->state == CCSIG_STATE_ALLOW ? "=y" : "=n");
-    if (d->state == CCSIG_STATE_DENY && d->signal != CCSIG_SIGNAL_NONE) {
-        ccsig_buf_puts(b, ";exceptions=");
-        ccsig_buf_puts(b, ccsig_signal_token(d->signal));
+    const char *labels[3];
+    size_t n = declare_labels(d, labels);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ccsig_buf_puts(b, ", ");
+        ccsig_buf_puts(b, labels[i]);
+        ccsig_buf_puts(b, d->state == CCSIG_STATE_ALLOW ? "=y" : "=n");
+        if (d->state == CCSIG_STATE_DENY && d->signal != CCSIG_SIGNAL_NONE) {
+            ccsig_buf_puts(b, ";exceptions=");
+            ccsig_buf_puts(b, ccsig_signal_token(d->signal));
+        }
     }
 }
 
@@ -482,7 +510,7 @@ static void put_config_head(const ccsig_declaration *d, ccsig_buf *b) {
  * several categories can sit side by side. */
 static void put_var_name(const ccsig_declaration *d, ccsig_buf *b) {
     ccsig_buf_puts(b, "ccsig_content_usage_");
-    for (const char *p = ccsig_declare_label(d); *p; p++)
+    for (const char *p = ccsig_category_name(d->use); *p; p++)
         ccsig_buf_putc(b, *p == '-' ? '_' : *p);
 }
 
@@ -606,21 +634,38 @@ ccsig_status ccsig_declare_from_expression(const char *p, size_t len, ccsig_cate
     ccsig_arena_free(&a);
     if (s)
         return s;
+    /* What a declaration writes (declare_labels): one label, or the three
+     * current labels alike for automated-processing. train-ai states
+     * train-ai and train-genai: the declaration is for train-ai. */
+    unsigned stated = 0;
     int found = -1;
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
         if (st.cat[c].state == CCSIG_STATE_UNKNOWN)
             continue;
-        if (found >= 0)
+        if (found >= 0 &&
+            (st.cat[c].state != st.cat[found].state || st.cat[c].signal != st.cat[found].signal))
             return ccsig_error_set(err, CCSIG_ERR_RANGE, 0,
                                    "the expression states more than one category");
-        found = c;
+        stated |= 1u << c;
+        if (found < 0)
+            found = c;
     }
     if (found < 0)
         return ccsig_error_set(err, CCSIG_ERR_RANGE, 0,
                                "the expression states no known category as y or n");
+    unsigned train = (1u << CCSIG_CAT_TRAIN_AI) | (1u << CCSIG_CAT_TRAIN_GENAI);
+    unsigned three = train | (1u << CCSIG_CAT_AI_USE) | (1u << CCSIG_CAT_SEARCH);
+    if ((stated & ~(1u << CCSIG_CAT_AUTOMATED_PROCESSING)) == three)
+        found = CCSIG_CAT_AUTOMATED_PROCESSING;
+    else if (stated == train)
+        found = CCSIG_CAT_TRAIN_AI;
+    else if (stated & (stated - 1))
+        return ccsig_error_set(err, CCSIG_ERR_RANGE, 0,
+                               "the expression states more than one category");
+    int first = __builtin_ctz(stated);
     *use = (ccsig_category)found;
-    *state = (ccsig_state)st.cat[found].state;
-    *signal = (ccsig_signal)st.cat[found].signal;
+    *state = (ccsig_state)st.cat[first].state;
+    *signal = (ccsig_signal)st.cat[first].signal;
     return CCSIG_OK;
 }
 

@@ -101,10 +101,11 @@ static const char *fmt(doc *d, const char *f, ...) {
 static const char *contained(const ccsig_declaration *dc) {
     switch (dc->use) {
     case CCSIG_CAT_AUTOMATED_PROCESSING:
-        return "It contains every other category: AI training, generative AI training, AI use "
-               "and search.";
-    case CCSIG_CAT_TRAIN_AI:
-        return "It contains generative AI training (train-genai).";
+        return "The current vocabulary (draft-ietf-aipref-vocab-08) has no label for it, so "
+               "the declaration states each of its labels: train-ai, ai-use and search.";
+    case CCSIG_CAT_TRAIN_GENAI:
+        return "The current vocabulary (draft-ietf-aipref-vocab-08) writes it train-ai, which "
+               "means training generative AI models.";
     default:
         return NULL;
     }
@@ -242,10 +243,10 @@ static void build(doc *d, const ccsig_declaration *dc) {
         txt(b, "The label ");
         code(b, label);
         txt(b, fmt(d,
-                   " was defined in %s. The current draft of the vocabulary defines only "
-                   "train-ai and search, so a crawler that follows only the current draft "
-                   "ignores this preference.",
-                   li->defined_in));
+                   " was defined in %s. The current draft of the vocabulary (%s) defines "
+                   "only train-ai, ai-use and search, so a crawler that follows only the "
+                   "current draft ignores this preference.",
+                   li->defined_in, CCSIG_VOCAB_CURRENT_DRAFT));
     }
 
     /* The preference. */

@@ -270,8 +270,8 @@ ccsig_status ccsig_evaluate(const ccsig_eval_input *in, ccsig_arena *a, ccsig_ev
 
 void ccsig_evaluate_decide(const ccsig_statement *sts, size_t n, const ccsig_profile *profile,
                            ccsig_verdict *verdict, ccsig_decision *decision) {
-    ccsig_combine(sts, n, verdict);
-    ccsig_profile none = {CCSIG_CAT_NONE, 0, CCSIG_PURPOSE_NONE};
+    ccsig_combine_read(sts, n, profile ? profile->reading : CCSIG_READING_DEFAULT, verdict);
+    ccsig_profile none = {CCSIG_CAT_NONE, 0, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT};
     ccsig_decide(verdict, profile ? profile : &none, decision);
 }
 

@@ -63,8 +63,29 @@ static int rank(ccsig_state s, unsigned conditions) {
     return s == CCSIG_STATE_ALLOW ? 1 : 0;
 }
 
-void ccsig_statement_set(ccsig_statement *st, ccsig_category c, ccsig_state s, ccsig_signal sig,
-                         unsigned conditions, ccsig_str label) {
+/* The label table entry behind a vocab index (1 + index), NULL for 0 or
+ * out of range. Static data: no allocation. */
+static const ccsig_label_info *vocab_info(unsigned vocab) {
+    size_t n;
+    const ccsig_label_info *t = ccsig_vocab_labels(&n);
+    return vocab && vocab <= n ? &t[vocab - 1] : NULL;
+}
+
+/* True when p was stated by a legacy aipref label. */
+static bool pref_legacy(const ccsig_pref *p) {
+    const ccsig_label_info *li = vocab_info(p->vocab);
+    return li && !li->current;
+}
+
+const ccsig_label_info *ccsig_pref_vocab(const ccsig_pref *p) {
+    return p ? vocab_info(p->vocab) : NULL;
+}
+
+/* Merge (s, sig, conditions, label, vocab) into category c of st: a current
+ * aipref label outranks a legacy one (-08 first); otherwise the most
+ * restrictive wins and two denies with conditions take their union. */
+static void set_pref(ccsig_statement *st, ccsig_category c, ccsig_state s, ccsig_signal sig,
+                     unsigned conditions, ccsig_str label, unsigned vocab) {
     if ((unsigned)c >= CCSIG_CAT_COUNT || s == CCSIG_STATE_UNKNOWN)
         return;
     if (s != CCSIG_STATE_DENY) {
@@ -72,7 +93,13 @@ void ccsig_statement_set(ccsig_statement *st, ccsig_category c, ccsig_state s, c
         conditions = 0;
     }
     ccsig_pref *p = &st->cat[c];
-    int have = rank((ccsig_state)p->state, p->conditions), want = rank(s, conditions);
+    const ccsig_label_info *nli = vocab_info(vocab);
+    bool new_legacy = nli && !nli->current;
+    bool have_known = p->state != CCSIG_STATE_UNKNOWN;
+    if (have_known && new_legacy && p->vocab && !pref_legacy(p))
+        return; /* a current label already answers c */
+    bool replace = have_known && !new_legacy && nli && pref_legacy(p);
+    int have = replace ? 0 : rank((ccsig_state)p->state, p->conditions), want = rank(s, conditions);
     if (have == 2 && want == 2) {
         p->conditions = (uint8_t)(p->conditions | conditions);
         return;
@@ -83,22 +110,81 @@ void ccsig_statement_set(ccsig_statement *st, ccsig_category c, ccsig_state s, c
     p->signal = (uint8_t)sig;
     p->conditions = (uint8_t)conditions;
     p->via = (uint8_t)c;
+    p->vocab = (uint8_t)vocab;
     p->label = label;
 }
 
-void ccsig_statement_resolve(const ccsig_statement *st, ccsig_pref out[CCSIG_CAT_COUNT]) {
+void ccsig_statement_set(ccsig_statement *st, ccsig_category c, ccsig_state s, ccsig_signal sig,
+                         unsigned conditions, ccsig_str label) {
+    set_pref(st, c, s, sig, conditions, label, 0);
+}
+
+void ccsig_statement_set_label(ccsig_statement *st, const ccsig_label_info *li, ccsig_state s,
+                               ccsig_signal sig) {
+    if (!li)
+        return;
+    size_t n;
+    unsigned vocab = (unsigned)(li - ccsig_vocab_labels(&n)) + 1;
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++)
+        if (li->answers & (1u << c))
+            set_pref(st, (ccsig_category)c, s, sig, ccsig_signal_conditions(sig),
+                     ccsig_str_c(li->label), vocab);
+}
+
+void ccsig_statement_set_pref(ccsig_statement *st, ccsig_category c, const ccsig_pref *p) {
+    set_pref(st, c, (ccsig_state)p->state, (ccsig_signal)p->signal, p->conditions, p->label,
+             p->vocab);
+}
+
+/* Does pref k of a statement answer category c by containment under this
+ * reading? Another mechanism's term: the hierarchy (its mapping), both
+ * readings. A legacy label: its own draft's hierarchy, default reading
+ * only. A current label: never (-08 has no hierarchy). */
+static bool inherits(const ccsig_pref *k, ccsig_category kc, ccsig_category c,
+                     ccsig_reading reading) {
+    if (k->state == CCSIG_STATE_UNKNOWN)
+        return false;
+    const ccsig_label_info *li = vocab_info(k->vocab);
+    if (!li)
+        return ccsig_category_contains(kc, c);
+    return !li->current && reading == CCSIG_READING_DEFAULT && (li->covers & (1u << c));
+}
+
+/* Whether st's own pref for c counts under the reading. */
+static bool answers(const ccsig_pref *p, ccsig_reading reading) {
+    if (p->state == CCSIG_STATE_UNKNOWN)
+        return false;
+    return reading == CCSIG_READING_DEFAULT || !pref_legacy(p);
+}
+
+void ccsig_statement_read(const ccsig_statement *st, ccsig_reading reading,
+                          ccsig_pref out[CCSIG_CAT_COUNT]) {
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
-        ccsig_category k = (ccsig_category)c;
-        while (k != CCSIG_CAT_NONE && st->cat[k].state == CCSIG_STATE_UNKNOWN)
-            k = ccsig_category_parent(k);
-        if (k == CCSIG_CAT_NONE) {
-            memset(&out[c], 0, sizeof out[c]);
+        ccsig_category cat = (ccsig_category)c;
+        memset(&out[c], 0, sizeof out[c]);
+        out[c].via = (uint8_t)c;
+        if (answers(&st->cat[c], reading)) {
+            out[c] = st->cat[c];
             out[c].via = (uint8_t)c;
-        } else {
+            continue;
+        }
+        /* the nearest container first (the hierarchy's order), then any
+         * legacy label whose draft put c under it (ai-output ⊃ search) */
+        ccsig_category k = ccsig_category_parent(cat);
+        while (k != CCSIG_CAT_NONE && !inherits(&st->cat[k], k, cat, reading))
+            k = ccsig_category_parent(k);
+        for (int j = 0; k == CCSIG_CAT_NONE && j < CCSIG_CAT_COUNT; j++)
+            if (j != c && inherits(&st->cat[j], (ccsig_category)j, cat, reading))
+                k = (ccsig_category)j;
+        if (k != CCSIG_CAT_NONE) {
             out[c] = st->cat[k];
             out[c].via = (uint8_t)k;
         }
     }
+}
+
+void ccsig_statement_resolve(const ccsig_statement *st, ccsig_pref out[CCSIG_CAT_COUNT]) {
+    ccsig_statement_read(st, CCSIG_READING_DEFAULT, out);
 }
 
 /* ---- warnings ---- */
@@ -169,14 +255,14 @@ void ccsig_warning_message(const ccsig_warning *w, char *buf, size_t n) {
         break;
     case CCSIG_W_LEGACY_LABEL: {
         const ccsig_label_info *li = ccsig_vocab_lookup(k, w->key.len);
-        if (li && li->current_equivalent)
-            snprintf(buf, n, "legacy label '%.*s' (%s); the current label is '%s'", kl, k,
-                     li->defined_in, li->current_equivalent);
-        else
-            snprintf(buf, n,
-                     "legacy label '%.*s' (%s); the current vocabulary has no equivalent "
-                     "(it defines only 'train-ai' and 'search')",
-                     kl, k, li ? li->defined_in : "an older draft");
+        snprintf(buf, n,
+                 "legacy label '%.*s' (%s: %s): a current (%s) reader ignores it and sees no "
+                 "preference from it; write %s%s%s",
+                 kl, k, li ? li->defined_in : "an older draft", li ? li->meaning : "",
+                 CCSIG_VOCAB_CURRENT_DRAFT,
+                 li && li->current_equivalent ? "'" : "the current labels",
+                 li && li->current_equivalent ? li->current_equivalent : "",
+                 li && li->current_equivalent ? "' instead" : "");
         break;
     }
     case CCSIG_W_VALUE_NOT_YN:
@@ -334,10 +420,23 @@ ccsig_status ccsig_pref_parse(ccsig_arena *a, const char *p, size_t len, ccsig_s
         }
         if (s == CCSIG_STATE_UNKNOWN)
             continue;
-        ccsig_pref *prev = &st->cat[li->category];
-        if (prev->state != CCSIG_STATE_UNKNOWN)
-            add_warning(w, CCSIG_W_SAME_CATEGORY, m->offset, m->key, prev->label);
-        ccsig_statement_set(st, li->category, s, sig, ccsig_signal_conditions(sig), m->key);
+        size_t nlab;
+        unsigned vocab = (unsigned)(li - ccsig_vocab_labels(&nlab)) + 1;
+        bool warned = false;
+        for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+            if (!(li->answers & (1u << c)))
+                continue;
+            ccsig_pref *prev = &st->cat[c];
+            /* a current and a legacy label for one category: the current
+             * one answers, the legacy-label warning says so */
+            bool mixed = prev->state != CCSIG_STATE_UNKNOWN && pref_legacy(prev) != !li->current;
+            if (prev->state != CCSIG_STATE_UNKNOWN && !mixed && !warned &&
+                !ccsig_str_eq(prev->label, li->label)) {
+                add_warning(w, CCSIG_W_SAME_CATEGORY, m->offset, m->key, prev->label);
+                warned = true;
+            }
+            set_pref(st, (ccsig_category)c, s, sig, ccsig_signal_conditions(sig), m->key, vocab);
+        }
     }
     if (w && w->arena && w->arena->failed && !wfailed)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
@@ -346,7 +445,10 @@ ccsig_status ccsig_pref_parse(ccsig_arena *a, const char *p, size_t len, ccsig_s
 
 /* ---- combining and deciding ---- */
 
-void ccsig_combine(const ccsig_statement *sts, size_t n, ccsig_verdict *out) {
+/* Combine n statements read under one reading into out (the restrictive
+ * rule). Plain values, no allocation. */
+static void combine(const ccsig_statement *sts, size_t n, ccsig_reading reading,
+                    ccsig_verdict *out) {
     memset(out, 0, sizeof *out);
     int best[CCSIG_CAT_COUNT];
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
@@ -356,7 +458,7 @@ void ccsig_combine(const ccsig_statement *sts, size_t n, ccsig_verdict *out) {
     }
     for (size_t i = 0; i < n; i++) {
         ccsig_pref r[CCSIG_CAT_COUNT];
-        ccsig_statement_resolve(&sts[i], r);
+        ccsig_statement_read(&sts[i], reading, r);
         for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
             ccsig_verdict_entry *e = &out->cat[c];
             int rk = rank((ccsig_state)r[c].state, r[c].conditions);
@@ -377,19 +479,68 @@ void ccsig_combine(const ccsig_statement *sts, size_t n, ccsig_verdict *out) {
             e->via = (ccsig_category)r[c].via;
             e->source = (int)i;
             e->label = r[c].label;
+            e->vocab = r[c].vocab;
+            e->legacy = pref_legacy(&r[c]);
         }
     }
+}
+
+void ccsig_combine_read(const ccsig_statement *sts, size_t n, ccsig_reading reading,
+                        ccsig_verdict *out) {
+    combine(sts, n, reading, out);
+    out->reading = reading;
+    ccsig_verdict alt;
+    combine(sts, n,
+            reading == CCSIG_READING_CURRENT ? CCSIG_READING_DEFAULT : CCSIG_READING_CURRENT, &alt);
+    for (int k = 0; k < CCSIG_CAT_COUNT; k++) {
+        out->cat[k].other = (uint8_t)alt.cat[k].state;
+        out->cat[k].other_conditions = (uint8_t)alt.cat[k].conditions;
+    }
+}
+
+void ccsig_combine(const ccsig_statement *sts, size_t n, ccsig_verdict *out) {
+    ccsig_combine_read(sts, n, CCSIG_READING_DEFAULT, out);
+}
+
+const ccsig_label_info *ccsig_verdict_entry_vocab(const ccsig_verdict_entry *e) {
+    return e ? vocab_info(e->vocab) : NULL;
+}
+
+const char *ccsig_verdict_entry_draft(const ccsig_verdict_entry *e) {
+    const ccsig_label_info *li = ccsig_verdict_entry_vocab(e);
+    return li ? ccsig_label_draft(li) : NULL;
+}
+
+bool ccsig_verdict_entry_disagrees(const ccsig_verdict_entry *e) {
+    return e->other != (uint8_t)e->state || e->other_conditions != (uint8_t)e->conditions;
+}
+
+/* The result for a combined state and its conditions, before exclusions. */
+static ccsig_result result_of(ccsig_state s, unsigned conditions, unsigned commitments) {
+    if (s == CCSIG_STATE_UNKNOWN)
+        return CCSIG_RESULT_UNKNOWN;
+    if (s == CCSIG_STATE_ALLOW)
+        return CCSIG_RESULT_PERMITTED;
+    if (conditions && (conditions & ~commitments) == 0)
+        return CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS;
+    return CCSIG_RESULT_NOT_PERMITTED;
 }
 
 void ccsig_decide(const ccsig_verdict *v, const ccsig_profile *p, ccsig_decision *d) {
     memset(d, 0, sizeof *d);
     d->use = p->use;
     d->source = -1;
+    d->reading = (uint8_t)p->reading;
     if ((unsigned)p->use >= CCSIG_CAT_COUNT)
         return;
     const ccsig_verdict_entry *e = &v->cat[p->use];
     d->state = e->state;
     d->source = e->source;
+    d->legacy = e->legacy;
+    ccsig_result alt = result_of((ccsig_state)e->other, e->other_conditions, p->commitments);
+    if (p->purpose != CCSIG_PURPOSE_NONE && e->other == CCSIG_STATE_DENY)
+        alt = CCSIG_RESULT_PERMITTED;
+    d->other = (uint8_t)alt;
     switch (e->state) {
     case CCSIG_STATE_UNKNOWN:
         d->result = CCSIG_RESULT_UNKNOWN;

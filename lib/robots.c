@@ -1635,9 +1635,7 @@ static void add_statement(ccsig_robots_answer *out, const ccsig_statement *st,
     }
     ccsig_statement *last = &s->st[out->nst - 1];
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
-        const ccsig_pref *pf = &st->cat[c];
-        ccsig_statement_set(last, (ccsig_category)c, (ccsig_state)pf->state,
-                            (ccsig_signal)pf->signal, pf->conditions, pf->label);
+        ccsig_statement_set_pref(last, (ccsig_category)c, &st->cat[c]);
     }
     if (!st->valid)
         last->valid = false;

@@ -1,12 +1,17 @@
 /*
- * vocab.c — label table, hierarchy, CC signals and public-interest purposes.
+ * vocab.c — label table, readings, hierarchy, CC signals and public-interest
+ * purposes.
  *
- * The label history (../shared/specs/peer-signals.md §9): -01 tdm ⊃ ai ⊃
- * genai, search, inference; -02 all ⊃ {train-ai ⊃ train-genai, ai-use,
- * search}; -03 bots; -04 ai-output ⊃ search; -05 onward train-ai and search
- * only. The meaning of train-ai drifted from all AI training to training
- * generative models; we keep the -02 containment (train-ai ⊃ train-genai) as
- * ARCHITECTURE.md says and name the current label for legacy ones.
+ * The label history (../shared/specs/peer-signals.md §9 and
+ * ../shared/specs/field-2026.md §1): -01 tdm ⊃ ai ⊃ genai, search,
+ * inference; -02 all ⊃ {train-ai ⊃ train-genai, ai-use, search}; -03 bots ⊃
+ * {train-ai ⊃ train-genai, search}; -04 bots ⊃ {train-ai, ai-output ⊃
+ * search}; -05 to -07 train-ai and search, flat; -08 train-ai, ai-use,
+ * search, flat. The meaning of train-ai drifted from all AI training (-02)
+ * to training generative models (-06 on); ccsig reads it as -08 does, so it
+ * answers both train-ai and train-genai. Legacy labels answer what they
+ * meant in their draft, and their draft's hierarchy (covers) applies only in
+ * the default reading.
  */
 #include "ccsig/vocab.h"
 
@@ -19,13 +24,15 @@ static const char *const cat_titles[CCSIG_CAT_COUNT] = {
 };
 
 static const char *const cat_desc[CCSIG_CAT_COUNT] = {
-    "any automated processing of the content, such as text and data mining; it contains "
-    "every other category",
-    "using the content to train or fine-tune AI models",
+    "any automated processing of the content, such as text and data mining (no current label: "
+    "older drafts' all, bots and tdm)",
+    "using the content to train AI models; the current label train-ai means training "
+    "generative models, so it answers this and generative AI training alike",
     "using the content to train AI models that generate text, images or other content",
-    "using the content as input to a trained AI model at the time it answers (inference, "
-    "retrieval-augmented generation, grounding)",
-    "using the content in a search application that links users back to where it came from",
+    "using the content as input to a generative AI model when the content is not directly "
+    "provided by the user (retrieval-augmented generation, grounding)",
+    "using the content in a search application that links users back to where it came from; "
+    "it overrides the other categories for uses inside search",
 };
 
 static const ccsig_category cat_parent[CCSIG_CAT_COUNT] = {
@@ -36,18 +43,48 @@ static const ccsig_category cat_parent[CCSIG_CAT_COUNT] = {
     CCSIG_CAT_AUTOMATED_PROCESSING,
 };
 
+#define BIT(c) (1u << (c))
+#define TRAIN (BIT(CCSIG_CAT_TRAIN_AI) | BIT(CCSIG_CAT_TRAIN_GENAI))
+#define BELOW_ALL (TRAIN | BIT(CCSIG_CAT_AI_USE) | BIT(CCSIG_CAT_SEARCH))
+
 static const ccsig_label_info labels[] = {
-    {"train-ai", CCSIG_CAT_TRAIN_AI, "draft-ietf-aipref-vocab-02 to -latest", true, NULL},
-    {"search", CCSIG_CAT_SEARCH, "draft-ietf-aipref-vocab-01 to -latest", true, NULL},
-    {"all", CCSIG_CAT_AUTOMATED_PROCESSING, "draft-ietf-aipref-vocab-02", false, NULL},
-    {"bots", CCSIG_CAT_AUTOMATED_PROCESSING, "draft-ietf-aipref-vocab-03 and -04", false, NULL},
-    {"tdm", CCSIG_CAT_AUTOMATED_PROCESSING, "draft-ietf-aipref-vocab-01", false, NULL},
-    {"ai", CCSIG_CAT_TRAIN_AI, "draft-ietf-aipref-vocab-01", false, "train-ai"},
-    {"genai", CCSIG_CAT_TRAIN_GENAI, "draft-ietf-aipref-vocab-01", false, "train-ai"},
-    {"train-genai", CCSIG_CAT_TRAIN_GENAI, "draft-ietf-aipref-vocab-02 and -03", false, "train-ai"},
-    {"ai-use", CCSIG_CAT_AI_USE, "draft-ietf-aipref-vocab-02", false, NULL},
-    {"inference", CCSIG_CAT_AI_USE, "draft-ietf-aipref-vocab-01", false, NULL},
-    {"ai-output", CCSIG_CAT_AI_USE, "draft-ietf-aipref-vocab-04", false, NULL},
+    {"train-ai", CCSIG_CAT_TRAIN_AI, "draft-ietf-aipref-vocab-02 to -08", true, NULL,
+     CCSIG_VOCAB_CURRENT_DRAFT,
+     "training generative AI models (-02/-03: all AI training; -04/-05: foundation models)", TRAIN,
+     0},
+    {"ai-use", CCSIG_CAT_AI_USE, "draft-ietf-aipref-vocab-02 and -08", true, NULL,
+     CCSIG_VOCAB_CURRENT_DRAFT,
+     "input to a generative AI model, when not directly provided by the user",
+     BIT(CCSIG_CAT_AI_USE), 0},
+    {"search", CCSIG_CAT_SEARCH, "draft-ietf-aipref-vocab-01 to -08", true, NULL,
+     CCSIG_VOCAB_CURRENT_DRAFT,
+     "use in a search application; overrides the other categories for uses inside search",
+     BIT(CCSIG_CAT_SEARCH), 0},
+    {"all", CCSIG_CAT_AUTOMATED_PROCESSING, "draft-ietf-aipref-vocab-02", false,
+     "train-ai, ai-use, search", "draft-ietf-aipref-vocab-02",
+     "all automated processing, containing train-ai, train-genai, ai-use and search",
+     BIT(CCSIG_CAT_AUTOMATED_PROCESSING), BELOW_ALL},
+    {"bots", CCSIG_CAT_AUTOMATED_PROCESSING, "draft-ietf-aipref-vocab-03 and -04", false,
+     "train-ai, ai-use, search", "draft-ietf-aipref-vocab-04",
+     "automated processing, containing train-ai and ai-output (which contained search)",
+     BIT(CCSIG_CAT_AUTOMATED_PROCESSING), BELOW_ALL},
+    {"tdm", CCSIG_CAT_AUTOMATED_PROCESSING, "draft-ietf-aipref-vocab-01", false,
+     "train-ai, ai-use, search", "draft-ietf-aipref-vocab-01",
+     "text and data mining, encompassing every other use", BIT(CCSIG_CAT_AUTOMATED_PROCESSING),
+     BELOW_ALL},
+    {"ai", CCSIG_CAT_TRAIN_AI, "draft-ietf-aipref-vocab-01", false, "train-ai",
+     "draft-ietf-aipref-vocab-01", "all AI training, containing genai", BIT(CCSIG_CAT_TRAIN_AI),
+     BIT(CCSIG_CAT_TRAIN_GENAI)},
+    {"genai", CCSIG_CAT_TRAIN_GENAI, "draft-ietf-aipref-vocab-01", false, "train-ai",
+     "draft-ietf-aipref-vocab-01", "training generative AI models", TRAIN, 0},
+    {"train-genai", CCSIG_CAT_TRAIN_GENAI, "draft-ietf-aipref-vocab-02 and -03", false, "train-ai",
+     "draft-ietf-aipref-vocab-02", "training generative AI models", TRAIN, 0},
+    {"inference", CCSIG_CAT_AI_USE, "draft-ietf-aipref-vocab-01", false, "ai-use",
+     "draft-ietf-aipref-vocab-01", "use of a trained AI model (inference)", BIT(CCSIG_CAT_AI_USE),
+     0},
+    {"ai-output", CCSIG_CAT_AI_USE, "draft-ietf-aipref-vocab-04", false, "ai-use, search",
+     "draft-ietf-aipref-vocab-04", "use in the output of an AI system, containing search",
+     BIT(CCSIG_CAT_AI_USE), BIT(CCSIG_CAT_SEARCH)},
 };
 
 #define NLABELS (sizeof labels / sizeof labels[0])
@@ -103,10 +140,35 @@ const ccsig_label_info *ccsig_vocab_labels(size_t *n) {
     return labels;
 }
 
+const char *ccsig_label_draft(const ccsig_label_info *li) {
+    return !li ? "" : li->current ? CCSIG_VOCAB_CURRENT_DRAFT : li->draft;
+}
+
 const char *ccsig_category_label(ccsig_category c) {
+    static const char *const lab[CCSIG_CAT_COUNT] = {NULL, "train-ai", "train-ai", "ai-use",
+                                                     "search"};
+    return (unsigned)c < CCSIG_CAT_COUNT ? lab[c] : NULL;
+}
+
+const char *ccsig_category_legacy_label(ccsig_category c) {
     static const char *const lab[CCSIG_CAT_COUNT] = {"all", "train-ai", "train-genai", "ai-use",
                                                      "search"};
     return (unsigned)c < CCSIG_CAT_COUNT ? lab[c] : "";
+}
+
+const char *ccsig_reading_name(ccsig_reading r) {
+    return r == CCSIG_READING_CURRENT ? "current" : "default";
+}
+
+bool ccsig_reading_parse(const char *p, size_t len, ccsig_reading *out) {
+    ccsig_str s = ccsig_str_make(p, len);
+    if (ccsig_str_eq(s, "default"))
+        *out = CCSIG_READING_DEFAULT;
+    else if (ccsig_str_eq(s, "current"))
+        *out = CCSIG_READING_CURRENT;
+    else
+        return false;
+    return true;
 }
 
 /* ---- CC signals ---- */

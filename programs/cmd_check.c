@@ -41,6 +41,7 @@ static const cli_option options[] = {
     CLI_OPT_USE('u'),
     CLI_OPT_COMMIT('c'),
     CLI_OPT_PURPOSE('p'),
+    CLI_OPT_READING('G'),
     {"header", 0, 'H', CLI_VAL_TEXT, "H", NULL, CLI_REPEAT,
      "with --robots: a response header of the asset, e.g.\n"
      "'X-Robots-Tag: noai' (repeatable; every header ccsig reads)",
@@ -76,7 +77,7 @@ static const cli_option options[] = {
 const cli_spec cmd_check_cli = {
     .name = "check",
     .synopsis = "usage: ccsig check [--agent UA] [--use CATEGORY] [--commit LIST] [--purpose P]\n"
-                "                   [--json] [live options] URL...\n"
+                "                   [--reading R] [--json] [live options] URL...\n"
                 "       ccsig check --robots FILE [--header 'Name: value']... [options] [URL...]\n"
                 "       ccsig check --response FILE [--robots FILE] [options] [URL]\n\n"
                 "For each URL (or each line of standard input when no URL is given): may it be\n"
@@ -423,6 +424,10 @@ int cmd_check(int argc, char **argv) {
             break;
         case 'p':
             if (!cli_parse_purpose("check", optarg, &cx.prof.purpose))
+                return EXIT_USAGE;
+            break;
+        case 'G':
+            if (!cli_parse_reading("check", optarg, &cx.prof.reading))
                 return EXIT_USAGE;
             break;
         case 'H':

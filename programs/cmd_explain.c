@@ -19,13 +19,14 @@ static const cli_option options[] = {
     CLI_OPT_USE('u'),
     CLI_OPT_COMMIT('c'),
     CLI_OPT_PURPOSE('p'),
+    CLI_OPT_READING('G'),
     {0},
 };
 
 const cli_spec cmd_explain_cli = {
     .name = "explain",
     .synopsis = "usage: ccsig explain [--json] [--use CATEGORY] [--commit LIST] [--purpose P] "
-                "EXPR...\n\n"
+                "[--reading R] EXPR...\n\n"
                 "Explain content usage expressions (e.g. 'train-ai=n;exceptions=cc-cr'). Several\n"
                 "expressions are statements about one asset and are combined.\n\n",
     .options = options,
@@ -36,7 +37,7 @@ const cli_spec cmd_explain_cli = {
 
 int cmd_explain(int argc, char **argv) {
     bool json = false;
-    ccsig_profile prof = {CCSIG_CAT_NONE, 0, CCSIG_PURPOSE_NONE};
+    ccsig_profile prof = {CCSIG_CAT_NONE, 0, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT};
     int c;
     cli_parser cp;
     cli_parser_init(&cp, &cmd_explain_cli, argc, argv, 1);
@@ -55,6 +56,10 @@ int cmd_explain(int argc, char **argv) {
             break;
         case 'p':
             if (!cli_parse_purpose("explain", optarg, &prof.purpose))
+                return EXIT_USAGE;
+            break;
+        case 'G':
+            if (!cli_parse_reading("explain", optarg, &prof.reading))
                 return EXIT_USAGE;
             break;
         }
@@ -88,7 +93,7 @@ int cmd_explain(int argc, char **argv) {
             snprintf(names[i], 32, "expression %d", i + 1);
     }
     ccsig_verdict v;
-    ccsig_combine(sts, (size_t)n, &v);
+    ccsig_combine_read(sts, (size_t)n, prof.reading, &v);
     ccsig_decision d;
     ccsig_decide(&v, &prof, &d);
 
@@ -125,7 +130,8 @@ int cmd_explain(int argc, char **argv) {
                        i + 1, errs[i].message, errs[i].offset);
         bool any = false;
         for (int k = 0; k < CCSIG_CAT_COUNT; k++)
-            any |= v.cat[k].state != CCSIG_STATE_UNKNOWN;
+            any |=
+                v.cat[k].state != CCSIG_STATE_UNKNOWN || ccsig_verdict_entry_disagrees(&v.cat[k]);
         if (any) {
             ccsig_buf t = CCSIG_BUF_INIT;
             ccsig_report_categories_text(&t, &v, "", n > 1 ? (const char *const *)names : NULL);

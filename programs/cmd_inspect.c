@@ -70,6 +70,7 @@ static const cli_option options[] = {
      "ecosystem-contribution, open, payment, license, policy",
      0},
     CLI_OPT_PURPOSE('p'),
+    CLI_OPT_READING('G'),
     {"agent", 0, 'a', CLI_VAL_TEXT, "TOKEN", NULL, 0,
      "your crawler's product token, for agent-scoped HTML meta", 0},
     {"recursive", 'r', 'r', CLI_VAL_NONE, NULL, NULL, 0, "walk directories", 0},
@@ -79,7 +80,7 @@ static const cli_option options[] = {
 const cli_spec cmd_inspect_cli = {
     .name = "inspect",
     .synopsis = "usage: ccsig inspect [--json] [--use CATEGORY] [--commit LIST] [--purpose P]\n"
-                "                     [--agent TOKEN] [-r] FILE...\n\n"
+                "                     [--reading R] [--agent TOKEN] [-r] FILE...\n\n"
                 "Show every AI usage preference embedded in or beside each file: XMP (IPTC\n"
                 "Data Mining, TDMRep, CC signals), C2PA/CAWG training-and-data-mining\n"
                 "assertions (unverified), HTML <head> signals, TDMRep in EPUB package\n"
@@ -624,6 +625,10 @@ int cmd_inspect(int argc, char **argv) {
             break;
         case 'p':
             if (!cli_parse_purpose("inspect", optarg, &s->o.prof.purpose))
+                rc = EXIT_USAGE;
+            break;
+        case 'G':
+            if (!cli_parse_reading("inspect", optarg, &s->o.prof.reading))
                 rc = EXIT_USAGE;
             break;
         case 'a':

@@ -370,6 +370,7 @@ enum {
     O_USE,
     O_COMMIT,
     O_PURPOSE,
+    O_READING,
     O_UNKNOWN,
     O_PREFIX,
     O_SHARD,
@@ -412,6 +413,8 @@ static const cli_option options[] = {
      "credit, direct-contribution, ecosystem-contribution, open", 0},
     {"purpose", 0, O_PURPOSE, CLI_VAL_PURPOSE, "P", NULL, 0,
      "claim a public-interest purpose (see ccsig explain)", 0},
+    {"reading", 0, O_READING, CLI_VAL_READING, "R", NULL, 0,
+     "how labels are read: current or default (see ccsig explain)", 0},
     {"unknown", 0, O_UNKNOWN, CLI_VAL_WORDS, "keep|skip", "keep skip", 0,
      "records stating no preference: usable (default) or not", 0},
     {"status", 0, O_STATUS, CLI_VAL_TEXT, "LIST", NULL, CLI_ONCE,
@@ -532,6 +535,10 @@ int cmd_scan(int argc, char **argv) {
             break;
         case O_PURPOSE:
             if (!cli_parse_purpose("scan", optarg, &o.profile.p.purpose))
+                return (strv_free(&robots), EXIT_USAGE);
+            break;
+        case O_READING:
+            if (!cli_parse_reading("scan", optarg, &o.profile.p.reading))
                 return (strv_free(&robots), EXIT_USAGE);
             break;
         case O_UNKNOWN:

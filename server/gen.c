@@ -47,6 +47,17 @@ void gen_declaration(const policy *p, const policy_rule *r, ccsig_category c,
     d->copyright = copyright_of(p->copyright);
 }
 
+/* The current labels' own categories (train-ai, ai-use, search): a
+ * declaration for one of them writes exactly that label. */
+static const ccsig_category label_cats[] = {CCSIG_CAT_TRAIN_AI, CCSIG_CAT_AI_USE, CCSIG_CAT_SEARCH};
+
+/* Whether category c's declaration writes the current label of category l
+ * (automated-processing writes all three; train-genai writes train-ai). */
+static bool writes_label(int c, ccsig_category l) {
+    const char *own = ccsig_category_label((ccsig_category)c);
+    return !own || !strcmp(own, ccsig_category_label(l));
+}
+
 int gen_rule_expressions(const policy *p, policy_rule *r, char *err, size_t errlen) {
     ccsig_buf all = CCSIG_BUF_INIT;
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
@@ -54,16 +65,32 @@ int gen_rule_expressions(const policy *p, policy_rule *r, char *err, size_t errl
         r->cat_expr[c] = NULL;
         if (!r->cat[c].set)
             continue;
-        ccsig_declaration d;
-        gen_declaration(p, r, (ccsig_category)c, NULL, &d);
+        /* Each current label once: a later (more specific) category that
+         * writes the same label decides it, as the older hierarchy did. */
         ccsig_buf e = CCSIG_BUF_INIT;
-        ccsig_error de;
-        if (ccsig_declare_write(&d, CCSIG_DECLARE_EXPRESSION, &e, &de) != CCSIG_OK) {
-            snprintf(err, errlen, "%s for path %s: %s", ccsig_category_name((ccsig_category)c),
-                     r->path, de.message);
+        for (size_t k = 0; k < sizeof label_cats / sizeof label_cats[0]; k++) {
+            bool later = false;
+            for (int c2 = c + 1; c2 < CCSIG_CAT_COUNT; c2++)
+                later |= r->cat[c2].set && writes_label(c2, label_cats[k]);
+            if (later || !writes_label(c, label_cats[k]))
+                continue;
+            ccsig_declaration d;
+            gen_declaration(p, r, (ccsig_category)c, NULL, &d);
+            d.use = label_cats[k];
+            ccsig_error de;
+            if (e.len)
+                ccsig_buf_puts(&e, ", ");
+            if (ccsig_declare_write(&d, CCSIG_DECLARE_EXPRESSION, &e, &de) != CCSIG_OK) {
+                snprintf(err, errlen, "%s for path %s: %s", ccsig_category_name((ccsig_category)c),
+                         r->path, de.message);
+                ccsig_buf_free(&e);
+                ccsig_buf_free(&all);
+                return -1;
+            }
+        }
+        if (!e.len) {
             ccsig_buf_free(&e);
-            ccsig_buf_free(&all);
-            return -1;
+            continue;
         }
         if (all.len)
             ccsig_buf_puts(&all, ", ");
@@ -297,12 +324,12 @@ void gen_declaration_html(const policy *p, ccsig_buf *out) {
             ccsig_buf phrase = CCSIG_BUF_INIT;
             ccsig_report_state_phrase(&phrase, e);
             hu_html(out, ccsig_buf_cstr(&phrase));
+            ccsig_buf_clear(&phrase);
+            ccsig_report_answer_phrase(&phrase, &r->verdict, (ccsig_category)c);
+            ccsig_buf_puts(out, " <em>");
+            hu_html(out, ccsig_buf_cstr(&phrase));
+            ccsig_buf_puts(out, "</em>");
             ccsig_buf_free(&phrase);
-            if ((int)e->via != c) {
-                ccsig_buf_puts(out, " <em>(as stated for ");
-                hu_html(out, ccsig_category_title(e->via));
-                ccsig_buf_puts(out, ")</em>");
-            }
             ccsig_buf_puts(out, "</li>\n");
         }
         ccsig_buf_puts(out, "</ul>");

@@ -191,7 +191,8 @@ void page_search(rq *r, reply *rp) {
     bool json = hu_wants_json(rq_header(r, "Accept"), rq_arg(r, "format"));
     const char *use_arg = rq_arg(r, "use");
     const char *limit_arg = rq_arg(r, "limit");
-    ccsig_profile prof = {json ? CCSIG_CAT_AI_USE : CCSIG_CAT_SEARCH, 0, CCSIG_PURPOSE_NONE};
+    ccsig_profile prof = {json ? CCSIG_CAT_AI_USE : CCSIG_CAT_SEARCH, 0, CCSIG_PURPOSE_NONE,
+                          CCSIG_READING_DEFAULT};
     if (r->cls.keyed)
         access_profile(&r->cls, &prof);
     ccsig_category asked = prof.use;

@@ -154,7 +154,11 @@ const char *ccsig_declare_file_name(ccsig_declare_format f);
 ccsig_status ccsig_declare_write(const ccsig_declaration *d, ccsig_declare_format f, ccsig_buf *out,
                                  ccsig_error *err);
 
-/* The robots.txt label for the declared category (ccsig_category_label). */
+/* The content usage label the declaration writes for its category: the
+ * current (draft-ietf-aipref-vocab-08) label (ccsig_category_label: train-ai
+ * for train-ai and train-genai), or "train-ai, ai-use, search" for
+ * automated-processing, which no current label expresses and which is
+ * written as those three. Declarations never write a legacy label. */
 const char *ccsig_declare_label(const ccsig_declaration *d);
 
 /* The statement the declaration makes (one category set; provenance kind

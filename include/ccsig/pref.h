@@ -8,8 +8,19 @@
  * expressions are processed exactly as draft-ietf-aipref-vocab says, plus the
  * CC signals `exceptions` parameter.
  *
- * Within one statement an unstated category takes the preference of its
- * nearest containing category (the older drafts' rule), recorded as `via`.
+ * Readings (ccsig/vocab.h): a statement keeps what each label said and
+ * which label said it (ccsig_pref.vocab); the reading is applied when it is
+ * resolved. Under the current reading (draft-ietf-aipref-vocab-08) only
+ * train-ai, ai-use and search answer, each for itself, with no inheritance.
+ * Under the default reading a category -08 leaves unanswered takes the
+ * answer of a legacy label, in the meaning of its draft: the label itself
+ * (train-genai=n answers train-ai and train-genai) or, failing that, the
+ * legacy label whose draft's hierarchy contained the category (all=n
+ * answers search), recorded as `via` and marked legacy. Within one
+ * statement a current label outranks a legacy label for the same category.
+ * Mechanisms other than aipref (Content-Signal, TDMRep, RSL, XMP, C2PA...)
+ * state categories through their own mapping; an unstated category takes
+ * the answer of its nearest containing one from them under both readings.
  * Several statements combine per category: any plain deny wins; otherwise a
  * deny with exceptions requires the union of their conditions; otherwise any
  * allow allows; otherwise unknown.
@@ -72,8 +83,14 @@ typedef struct ccsig_pref {
     uint8_t signal;     /* ccsig_signal lifting a deny, NONE otherwise */
     uint8_t conditions; /* CCSIG_COND_* bits lifting a deny; 0 = plain */
     uint8_t via;        /* category that answered (own category when explicit) */
-    ccsig_str label;    /* label as written, empty when inherited or not stated */
+    uint8_t vocab;      /* 1 + index in ccsig_vocab_labels() of the aipref label that
+                           stated it; 0: another mechanism's term (or not stated) */
+    ccsig_str label;    /* label as written, empty when not stated */
 } ccsig_pref;
+
+/* The aipref label behind p (ccsig_vocab_labels), NULL when p comes from
+ * another mechanism or is not stated. */
+const ccsig_label_info *ccsig_pref_vocab(const ccsig_pref *p);
 
 typedef struct ccsig_statement {
     ccsig_pref cat[CCSIG_CAT_COUNT]; /* as stated, before inheritance */
@@ -84,14 +101,29 @@ typedef struct ccsig_statement {
 /* Clear a statement: every category unknown, valid, provenance of kind k. */
 void ccsig_statement_init(ccsig_statement *st, ccsig_source_kind kind);
 
-/* Set one category's preference (used by every reader). A second setting of
- * the same category in one statement combines restrictively. */
+/* Set one category's preference from a mechanism other than the aipref
+ * vocabulary (used by every other reader; vocab 0). A second setting of the
+ * same category in one statement combines restrictively. */
 void ccsig_statement_set(ccsig_statement *st, ccsig_category c, ccsig_state s, ccsig_signal sig,
                          unsigned conditions, ccsig_str label);
 
-/* Apply the containment hierarchy: out[c] is the statement's preference for c,
- * or that of its nearest containing category with a known one (via says
- * which). */
+/* State label li (an entry of ccsig_vocab_labels) as an expression would:
+ * every category it answers, with its vocab index and its static name as
+ * the label. Nothing when li is NULL or s is unknown. */
+void ccsig_statement_set_label(ccsig_statement *st, const ccsig_label_info *li, ccsig_state s,
+                               ccsig_signal sig);
+
+/* Merge a whole preference p (another statement's, vocab included) into
+ * category c of st: a current aipref label outranks a legacy one; otherwise
+ * as ccsig_statement_set. */
+void ccsig_statement_set_pref(ccsig_statement *st, ccsig_category c, const ccsig_pref *p);
+
+/* Resolve a statement under a reading: out[c] is what answers c (vocab and
+ * label say which label, via which category when inherited). */
+void ccsig_statement_read(const ccsig_statement *st, ccsig_reading reading,
+                          ccsig_pref out[CCSIG_CAT_COUNT]);
+
+/* ccsig_statement_read under the default reading. */
 void ccsig_statement_resolve(const ccsig_statement *st, ccsig_pref out[CCSIG_CAT_COUNT]);
 
 /* ---- processing a content usage expression ---- */
@@ -100,7 +132,7 @@ typedef enum ccsig_warning_code {
     CCSIG_W_PARSE_ERROR = 0,     /* not a valid Dictionary: every category unknown */
     CCSIG_W_UPPERCASE_LABEL,     /* ... because a key has an uppercase letter */
     CCSIG_W_UNKNOWN_LABEL,       /* a key the vocabulary does not define: ignored */
-    CCSIG_W_LEGACY_LABEL,        /* a label from an older draft */
+    CCSIG_W_LEGACY_LABEL,        /* a label from an older draft: what a current reader sees */
     CCSIG_W_VALUE_NOT_YN,        /* value is not the token y or n: unknown */
     CCSIG_W_DUPLICATE_KEY,       /* a key given twice: the last one counts */
     CCSIG_W_SAME_CATEGORY,       /* two labels for one category: combined */
@@ -158,18 +190,37 @@ ccsig_status ccsig_pref_parse(ccsig_arena *a, const char *p, size_t len, ccsig_s
 
 typedef struct ccsig_verdict_entry {
     ccsig_state state;
-    unsigned conditions; /* deny lifted when all of these are met; 0 = plain */
-    unsigned signals;    /* bit (1 << ccsig_signal) for each CC signal involved */
-    ccsig_category via;  /* category that answered in the deciding statement */
-    int source;          /* index of the deciding statement, -1 when none */
-    ccsig_str label;
+    unsigned conditions;      /* deny lifted when all of these are met; 0 = plain */
+    unsigned signals;         /* bit (1 << ccsig_signal) for each CC signal involved */
+    ccsig_category via;       /* category that answered in the deciding statement */
+    int source;               /* index of the deciding statement, -1 when none */
+    uint8_t vocab;            /* the deciding aipref label (ccsig_pref.vocab), 0: none */
+    uint8_t legacy;           /* answered by a legacy label's meaning (default reading) */
+    uint8_t other;            /* ccsig_state the other reading gives (the current reading's
+                                 under the default one, the default's under the current) */
+    uint8_t other_conditions; /* and its conditions: the readings disagree when these
+                                 two differ from state and conditions */
+    ccsig_str label;          /* label (or other mechanism's term) as written */
 } ccsig_verdict_entry;
 
 typedef struct ccsig_verdict {
     ccsig_verdict_entry cat[CCSIG_CAT_COUNT];
+    ccsig_reading reading; /* the reading cat[] was read under */
 } ccsig_verdict;
 
-/* Combine n statements (each resolved through the hierarchy first). */
+/* The label behind an entry (NULL when none or not an aipref label). */
+const ccsig_label_info *ccsig_verdict_entry_vocab(const ccsig_verdict_entry *e);
+/* The draft whose meaning decided e: the label's (ccsig_label_draft), or
+ * NULL when e was not decided by an aipref label. */
+const char *ccsig_verdict_entry_draft(const ccsig_verdict_entry *e);
+/* True when the other reading gives e a different answer. */
+bool ccsig_verdict_entry_disagrees(const ccsig_verdict_entry *e);
+
+/* Combine n statements, each read under reading (ccsig_statement_read);
+ * every entry also records what the other reading says. */
+void ccsig_combine_read(const ccsig_statement *sts, size_t n, ccsig_reading reading,
+                        ccsig_verdict *out);
+/* ccsig_combine_read under the default reading. */
 void ccsig_combine(const ccsig_statement *sts, size_t n, ccsig_verdict *out);
 
 /* ---- deciding for a reuser ---- */
@@ -178,6 +229,7 @@ typedef struct ccsig_profile {
     ccsig_category use;    /* CCSIG_CAT_NONE: no decision asked */
     unsigned commitments;  /* CCSIG_COND_* the reuser commits to */
     ccsig_purpose purpose; /* public-interest purpose claimed, or NONE */
+    ccsig_reading reading; /* how labels are read (0: the default reading) */
 } ccsig_profile;
 
 typedef enum ccsig_result {
@@ -204,8 +256,14 @@ typedef struct ccsig_decision {
      * unreachable robots.txt, RFC 9309 §2.3.1.4). Borrowed text. */
     bool crawl_disallowed;
     ccsig_provenance crawl_rule;
+    uint8_t reading; /* ccsig_reading the verdict was read under */
+    uint8_t legacy;  /* decided by a legacy label's meaning */
+    uint8_t other;   /* ccsig_result under the other reading */
+    uint8_t reserved;
 } ccsig_decision;
 
+/* Decide for p from v (combined under p->reading); d->other is the
+ * result the other reading gives (from v's other states). */
 void ccsig_decide(const ccsig_verdict *v, const ccsig_profile *p, ccsig_decision *d);
 
 #ifdef __cplusplus

@@ -31,18 +31,30 @@ void ccsig_report_obligations_phrase(ccsig_buf *b, unsigned conditions);
  * the caller owns and releases with json_decref; NULL when out of memory). */
 struct json_t *ccsig_report_conditions_json(unsigned conditions);
 struct json_t *ccsig_report_signals_json(unsigned signals);
-/* {"<category>": {"state","exceptions","conditions","via","source"}} for all
- * five categories. */
+/* {"<category>": {"state","exceptions","conditions","via","source","label",
+ * "draft","legacy","current_reading"}} for all five categories: label is the
+ * label (or other mechanism's term) that answered, draft the aipref draft
+ * whose meaning applied (null for other mechanisms), legacy true when a
+ * legacy label's meaning answered, and current_reading {"state",
+ * "conditions"} what the current (-08) reader sees (under the current
+ * reading the member is default_reading: what the default reading sees). */
 struct json_t *ccsig_report_categories_json(const ccsig_verdict *v);
-/* {"use","result","obligations","missing","exclusion"}, or JSON null when the
+/* {"use","result","obligations","missing","exclusion","reading","legacy",
+ * "current_reading"} (under the current reading the last is
+ * "default_reading": the other reading's result), or JSON null when the
  * profile asks no use. */
 struct json_t *ccsig_report_decision_json(const ccsig_decision *d);
 
-/* One line per category that is not unknown, each starting with indent and
- * ending with '\n'. source_names (may be NULL) names the statement that
- * decided each line. */
+/* One line per category that is not unknown (or on which the two readings
+ * disagree), each starting with indent and ending with '\n': the state,
+ * then which label answered under which draft (ccsig_report_answer_phrase).
+ * source_names (may be NULL) names the statement that decided each line. */
 void ccsig_report_categories_text(ccsig_buf *b, const ccsig_verdict *v, const char *indent,
                                   const char *const *source_names);
+/* " (legacy label train-genai, read as in draft-ietf-aipref-vocab-02; a
+ * current (-08) reader sees: no preference)": which label answered category c
+ * of v, under which draft, and what the other reading sees when it differs. */
+void ccsig_report_answer_phrase(ccsig_buf *b, const ccsig_verdict *v, ccsig_category c);
 /* "Decision for AI training: permitted with obligations: give credit" and
  * '\n'; nothing when the decision asks no use. */
 void ccsig_report_decision_text(ccsig_buf *b, const ccsig_decision *d, const char *indent);

@@ -2,10 +2,20 @@
  * ccsig/vocab.h — the AI-preferences vocabulary and the CC signals.
  *
  * Categories: the stable internal set of ARCHITECTURE.md. Labels: every label
- * any aipref vocabulary draft defined, mapped to a category, with the draft
- * that defined it and the current equivalent when one exists. The
- * containment hierarchy of the older drafts: automated-processing contains
- * train-ai (which contains train-genai), ai-use and search.
+ * any aipref vocabulary draft defined, with the drafts that defined it, what
+ * it meant there, the categories it answers and the current equivalent when
+ * one exists.
+ *
+ * Readings (ARCHITECTURE.md "Reading"): the current draft,
+ * draft-ietf-aipref-vocab-08, has three labels: train-ai (training of
+ * generative models: it answers both train-ai and train-genai), ai-use and
+ * search; no hierarchy, unknown labels ignored. The *current* reading applies
+ * exactly that. The *default* reading applies -08 first and, for a category
+ * -08 leaves unanswered, the meaning a legacy label had in the draft that
+ * defined it, including that draft's containment (all ⊃ everything, ai ⊃
+ * genai, ai-output ⊃ search), marked legacy. automated-processing has no
+ * current label: only legacy labels (all, bots, tdm) and other mechanisms
+ * answer it.
  *
  * CC signals: the four exception tokens and the conditions each imposes.
  * Conditions are a bit set shared with other mechanisms that attach terms
@@ -33,15 +43,35 @@ typedef enum ccsig_category {
 
 #define CCSIG_CAT_NONE ((ccsig_category)-1)
 
+/* The draft whose labels are current. */
+#define CCSIG_VOCAB_CURRENT_DRAFT "draft-ietf-aipref-vocab-08"
+
+/* How labels are turned into answers (see above). The zero value is the
+ * default reading. */
+typedef enum ccsig_reading {
+    CCSIG_READING_DEFAULT = 0, /* -08, then legacy labels' own meanings, marked */
+    CCSIG_READING_CURRENT,     /* -08 strictly: legacy labels are unknown labels */
+    CCSIG_READING_COUNT
+} ccsig_reading;
+
+/* "default", "current". */
+const char *ccsig_reading_name(ccsig_reading r);
+/* Parse "default" or "current"; false for anything else. */
+bool ccsig_reading_parse(const char *p, size_t len, ccsig_reading *out);
+
 /* "automated-processing", "train-ai", ... (the stable JSON names). */
 const char *ccsig_category_name(ccsig_category c);
 /* A short phrase a steward understands: "AI training", "Search", ... */
 const char *ccsig_category_title(ccsig_category c);
 /* A sentence describing the use. */
 const char *ccsig_category_description(ccsig_category c);
-/* The category that contains c, or CCSIG_CAT_NONE for the root. */
+/* The category that contains c in the older drafts' hierarchy (-01 to -06;
+ * gone since -07), or CCSIG_CAT_NONE for the root. Only the default reading
+ * uses it, for legacy labels, and for mechanisms other than aipref whose
+ * terms ccsig maps onto it (a Content-Signal ai-train covers generative
+ * training). */
 ccsig_category ccsig_category_parent(ccsig_category c);
-/* True when outer contains inner (or they are equal). */
+/* True when outer contains inner (or they are equal) in that hierarchy. */
 bool ccsig_category_contains(ccsig_category outer, ccsig_category inner);
 /* Parse a category by internal name or by any label (so "train-genai",
  * "genai" and "ai-output" all work). */
@@ -49,19 +79,32 @@ bool ccsig_category_parse(const char *p, size_t len, ccsig_category *out);
 
 typedef struct ccsig_label_info {
     const char *label;              /* as written in an expression */
-    ccsig_category category;        /* internal category */
+    ccsig_category category;        /* main internal category */
     const char *defined_in;         /* draft(s) that defined it */
-    bool current;                   /* defined by draft-ietf-aipref-vocab-latest */
-    const char *current_equivalent; /* nearest current label, or NULL */
+    bool current;                   /* defined by CCSIG_VOCAB_CURRENT_DRAFT */
+    const char *current_equivalent; /* current label(s) with its meaning, or NULL */
+    const char *draft;   /* the draft whose meaning ccsig applies (-08 for current labels,
+                            else the draft that defined it, the latest when several) */
+    const char *meaning; /* what the label meant in that draft */
+    unsigned answers;    /* categories it answers itself (bit 1 << ccsig_category) */
+    unsigned covers;     /* legacy: categories its draft's hierarchy put under it */
 } ccsig_label_info;
 
 /* Look up a label (case-sensitive, as the vocabulary says). NULL if unknown. */
 const ccsig_label_info *ccsig_vocab_lookup(const char *p, size_t len);
 /* The whole table, for documentation and lint. */
 const ccsig_label_info *ccsig_vocab_labels(size_t *n);
-/* The current label for a category ("train-ai", "search") or, for a
- * category the current draft lacks, the latest label that expressed it. */
+/* The draft whose meaning applies to li: CCSIG_VOCAB_CURRENT_DRAFT for a
+ * current label, li->draft otherwise. */
+const char *ccsig_label_draft(const ccsig_label_info *li);
+/* The current label that answers category c ("train-ai" for train-ai and
+ * train-genai, "ai-use", "search"), or NULL for automated-processing, which
+ * no current label expresses (state the three current labels instead). */
 const char *ccsig_category_label(ccsig_category c);
+/* The label that last expressed c in some draft, current or not ("all" for
+ * automated-processing, "train-genai" for train-genai): for callers that
+ * were asked for legacy labels explicitly. */
+const char *ccsig_category_legacy_label(ccsig_category c);
 
 /* CC signals. */
 typedef enum ccsig_signal {

@@ -150,12 +150,27 @@ void ccsig_report_write_categories(ccsig_buf *b, const ccsig_verdict *v) {
         ccsig_buf_puts(b, ",\"via\":");
         put_name(b, ccsig_category_name(e->via));
         ccsig_buf_puts(b, ",\"source\":");
-        if (e->source >= 0) {
+        if (e->source >= 0)
             ccsig_buf_put_i64(b, e->source);
-            ccsig_buf_putc(b, '}');
-        } else {
-            ccsig_buf_puts(b, "null}");
-        }
+        else
+            ccsig_buf_puts(b, "null");
+        ccsig_buf_puts(b, ",\"label\":");
+        if (e->source >= 0 && e->label.len)
+            ccsig_buf_json_str(b, e->label.p, e->label.len);
+        else
+            ccsig_buf_puts(b, "null");
+        const char *draft = ccsig_verdict_entry_draft(e);
+        if (draft && e->source >= 0)
+            ccsig_buf_printf(b, ",\"draft\":\"%s\"", draft);
+        else
+            ccsig_buf_puts(b, ",\"draft\":null");
+        ccsig_buf_printf(
+            b,
+            ",\"legacy\":%s,\"%s\":{\"state\":\"%s\",\"conditions\":", e->legacy ? "true" : "false",
+            v->reading == CCSIG_READING_CURRENT ? "default_reading" : "current_reading",
+            ccsig_state_name((ccsig_state)e->other));
+        ccsig_report_write_conditions(b, e->other_conditions);
+        ccsig_buf_puts(b, "}}");
     }
     ccsig_buf_putc(b, '}');
 }
@@ -191,6 +206,10 @@ void ccsig_report_write_decision(ccsig_buf *b, const ccsig_decision *d) {
             ccsig_buf_puts(b, "null");
         }
     }
+    ccsig_buf_printf(b, ",\"reading\":\"%s\",\"legacy\":%s,\"%s\":\"%s\"",
+                     ccsig_reading_name((ccsig_reading)d->reading), d->legacy ? "true" : "false",
+                     d->reading == CCSIG_READING_CURRENT ? "default_reading" : "current_reading",
+                     ccsig_result_name((ccsig_result)d->other));
     ccsig_buf_putc(b, '}');
 }
 
@@ -244,20 +263,80 @@ void ccsig_report_write_record_head(ccsig_buf *b, ccsig_str url, ccsig_str agent
     ccsig_buf_putc(b, ']');
 }
 
+/* What the other reading says about e, after the answer's own words:
+ * "; a current (-08) reader sees no preference". Nothing when they agree. */
+static void other_reading_phrase(ccsig_buf *b, const ccsig_verdict *v,
+                                 const ccsig_verdict_entry *e) {
+    if (!ccsig_verdict_entry_disagrees(e))
+        return;
+    ccsig_verdict_entry o = {0};
+    o.state = (ccsig_state)e->other;
+    o.conditions = e->other_conditions;
+    ccsig_buf_puts(b, v->reading == CCSIG_READING_CURRENT
+                          ? "; the default reading, which applies legacy labels, sees: "
+                          : "; a current (-08) reader sees: ");
+    if (o.state == CCSIG_STATE_UNKNOWN)
+        ccsig_buf_puts(b, "no preference");
+    else
+        ccsig_report_state_phrase(b, &o);
+}
+
+void ccsig_report_answer_phrase(ccsig_buf *b, const ccsig_verdict *v, ccsig_category c) {
+    const ccsig_verdict_entry *e = &v->cat[c];
+    const ccsig_label_info *li = ccsig_verdict_entry_vocab(e);
+    if (e->state == CCSIG_STATE_UNKNOWN) {
+        ccsig_buf_puts(b, " (");
+        ccsig_buf_puts(b, v->reading == CCSIG_READING_CURRENT
+                              ? "no current label answers it"
+                              : "neither a current nor a legacy label answers it");
+        other_reading_phrase(b, v, e);
+        ccsig_buf_putc(b, ')');
+        return;
+    }
+    ccsig_buf_puts(b, " (");
+    if ((int)e->via != (int)c)
+        ccsig_buf_printf(b, "inherited from %s: ", ccsig_category_title(e->via));
+    if (li && e->legacy)
+        ccsig_buf_printf(b, "legacy label %s, read as in %s", li->label, ccsig_label_draft(li));
+    else if (li)
+        ccsig_buf_printf(b, "label %s, %s", li->label, ccsig_label_draft(li));
+    else
+        ccsig_buf_printf(b, "'%.*s'", (int)e->label.len, e->label.p ? e->label.p : "");
+    other_reading_phrase(b, v, e);
+    ccsig_buf_putc(b, ')');
+}
+
 void ccsig_report_categories_text(ccsig_buf *b, const ccsig_verdict *v, const char *indent,
                                   const char *const *source_names) {
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
         const ccsig_verdict_entry *e = &v->cat[c];
-        if (e->state == CCSIG_STATE_UNKNOWN)
+        if (e->state == CCSIG_STATE_UNKNOWN && !ccsig_verdict_entry_disagrees(e))
             continue;
         ccsig_buf_printf(b, "%s%s: ", indent, ccsig_category_title((ccsig_category)c));
-        ccsig_report_state_phrase(b, e);
-        if ((int)e->via != c)
-            ccsig_buf_printf(b, " (inherited from %s)", ccsig_category_title(e->via));
+        if (e->state == CCSIG_STATE_UNKNOWN)
+            ccsig_buf_puts(b, "unknown");
+        else
+            ccsig_report_state_phrase(b, e);
+        ccsig_report_answer_phrase(b, v, (ccsig_category)c);
         if (source_names && e->source >= 0 && source_names[e->source])
             ccsig_buf_printf(b, " [%s]", source_names[e->source]);
         ccsig_buf_putc(b, '\n');
     }
+}
+
+/* A result in words, for the other reading's answer. */
+static const char *result_words(ccsig_result r) {
+    switch (r) {
+    case CCSIG_RESULT_PERMITTED:
+        return "permitted";
+    case CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS:
+        return "permitted with obligations";
+    case CCSIG_RESULT_NOT_PERMITTED:
+        return "not permitted";
+    case CCSIG_RESULT_UNKNOWN:
+        break;
+    }
+    return "unknown";
 }
 
 void ccsig_report_decision_text(ccsig_buf *b, const ccsig_decision *d, const char *indent) {
@@ -294,5 +373,11 @@ void ccsig_report_decision_text(ccsig_buf *b, const ccsig_decision *d, const cha
         ccsig_buf_puts(b, "unknown (no preference stated; your own default applies)");
         break;
     }
+    if (d->legacy)
+        ccsig_buf_puts(b, ", by a legacy label's meaning");
+    if (d->other != (uint8_t)d->result)
+        ccsig_buf_printf(b, "; under the %s reading: %s",
+                         d->reading == CCSIG_READING_CURRENT ? "default" : "current (-08)",
+                         result_words((ccsig_result)d->other));
     ccsig_buf_putc(b, '\n');
 }

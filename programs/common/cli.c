@@ -116,6 +116,14 @@ bool cli_parse_purpose(const char *cmd, const char *arg, ccsig_purpose *out) {
     return false;
 }
 
+/* --reading R: "current" or "default" (ccsig_reading_parse). */
+bool cli_parse_reading(const char *cmd, const char *arg, ccsig_reading *out) {
+    if (ccsig_reading_parse(arg, strlen(arg), out))
+        return true;
+    cli_usage_error(cmd, "unknown reading '%s' for --reading (expected current or default)", arg);
+    return false;
+}
+
 char *cli_read_file(const char *path, size_t limit, size_t *len) {
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!f)

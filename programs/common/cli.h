@@ -69,6 +69,7 @@ void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(prin
 bool cli_parse_use(const char *cmd, const char *arg, ccsig_category *out);
 bool cli_parse_commit(const char *cmd, const char *arg, unsigned *out);
 bool cli_parse_purpose(const char *cmd, const char *arg, ccsig_purpose *out);
+bool cli_parse_reading(const char *cmd, const char *arg, ccsig_reading *out);
 
 /* Read a whole file ("-" = stdin) into a malloc'd buffer (NUL-terminated).
  * limit: fail past this many bytes (0 = none). Returns NULL and sets errno. */
@@ -95,17 +96,18 @@ void cli_help_footer(FILE *f, const char *cmd);
 
 /* What an option's argument (or an operand) is, for completion. */
 typedef enum cli_value {
-    CLI_VAL_NONE,          /* the option takes no argument */
-    CLI_VAL_TEXT,          /* free text: nothing to complete */
-    CLI_VAL_FILE,          /* a file name ('-' = standard input or output) */
-    CLI_VAL_DIR,           /* a directory */
-    CLI_VAL_WORDS,         /* one of the space-separated words in .words */
-    CLI_VAL_CATEGORY,      /* a use category (the library's names) */
-    CLI_VAL_COMMIT,        /* commitments (the library's condition names, none) */
-    CLI_VAL_PURPOSE,       /* a public-interest purpose (the library's names) */
-    CLI_VAL_URL,           /* a URL: nothing to complete */
-    CLI_VAL_SIGNAL,        /* a CC signal's short name (the library's), then .words */
-    CLI_VAL_DECLARE_FORMAT /* a ccsig declare format (the library's names), json */
+    CLI_VAL_NONE,           /* the option takes no argument */
+    CLI_VAL_TEXT,           /* free text: nothing to complete */
+    CLI_VAL_FILE,           /* a file name ('-' = standard input or output) */
+    CLI_VAL_DIR,            /* a directory */
+    CLI_VAL_WORDS,          /* one of the space-separated words in .words */
+    CLI_VAL_CATEGORY,       /* a use category (the library's names) */
+    CLI_VAL_COMMIT,         /* commitments (the library's condition names, none) */
+    CLI_VAL_PURPOSE,        /* a public-interest purpose (the library's names) */
+    CLI_VAL_URL,            /* a URL: nothing to complete */
+    CLI_VAL_SIGNAL,         /* a CC signal's short name (the library's), then .words */
+    CLI_VAL_DECLARE_FORMAT, /* a ccsig declare format (the library's names), json */
+    CLI_VAL_READING         /* a reading of the vocabulary (the library's names) */
 } cli_value;
 
 enum {
@@ -147,6 +149,13 @@ typedef struct cli_option {
         "purpose", 0, (id), CLI_VAL_PURPOSE, "P", NULL, 0,                                         \
             "claim a public-interest purpose: malicious-content-detection,\n"                      \
             "accessibility, archiving, research",                                                  \
+            0                                                                                      \
+    }
+#define CLI_OPT_READING(id)                                                                        \
+    {                                                                                              \
+        "reading", 0, (id), CLI_VAL_READING, "R", NULL, 0,                                         \
+            "how labels are read: current (draft-ietf-aipref-vocab-08\n"                           \
+            "only) or default (-08, then legacy labels, marked)",                                  \
             0                                                                                      \
     }
 

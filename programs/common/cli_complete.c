@@ -37,6 +37,10 @@ static void value_words(FILE *f, cli_value v, const char *words) {
         if (words)
             fprintf(f, " %s", words);
         break;
+    case CLI_VAL_READING:
+        for (int r = 0; r < CCSIG_READING_COUNT; r++, sep = " ")
+            fprintf(f, "%s%s", sep, ccsig_reading_name((ccsig_reading)r));
+        break;
     case CLI_VAL_DECLARE_FORMAT:
         for (int d = 0; d < CCSIG_DECLARE_FORMAT_COUNT; d++, sep = " ")
             fprintf(f, "%s%s", sep, ccsig_declare_format_name((ccsig_declare_format)d));
@@ -49,7 +53,8 @@ static void value_words(FILE *f, cli_value v, const char *words) {
 
 static bool has_words(cli_value v) {
     return v == CLI_VAL_WORDS || v == CLI_VAL_CATEGORY || v == CLI_VAL_COMMIT ||
-           v == CLI_VAL_PURPOSE || v == CLI_VAL_SIGNAL || v == CLI_VAL_DECLARE_FORMAT;
+           v == CLI_VAL_PURPOSE || v == CLI_VAL_SIGNAL || v == CLI_VAL_DECLARE_FORMAT ||
+           v == CLI_VAL_READING;
 }
 
 static size_t count(const cli_spec *s) {

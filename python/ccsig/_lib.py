@@ -84,6 +84,7 @@ class Pref(Structure):
         ("signal", c_uint8),
         ("conditions", c_uint8),
         ("via", c_uint8),
+        ("vocab", c_uint8),
         ("label", Str),
     ]
 
@@ -122,16 +123,20 @@ class VerdictEntry(Structure):
         ("signals", c_uint),
         ("via", c_int),
         ("source", c_int),
+        ("vocab", c_uint8),
+        ("legacy", c_uint8),
+        ("other", c_uint8),
+        ("other_conditions", c_uint8),
         ("label", Str),
     ]
 
 
 class Verdict(Structure):
-    _fields_ = [("cat", VerdictEntry * CAT_COUNT)]
+    _fields_ = [("cat", VerdictEntry * CAT_COUNT), ("reading", c_int)]
 
 
 class Profile(Structure):
-    _fields_ = [("use", c_int), ("commitments", c_uint), ("purpose", c_int)]
+    _fields_ = [("use", c_int), ("commitments", c_uint), ("purpose", c_int), ("reading", c_int)]
 
 
 class Decision(Structure):
@@ -145,6 +150,10 @@ class Decision(Structure):
         ("source", c_int),
         ("crawl_disallowed", c_bool),
         ("crawl_rule", Provenance),
+        ("reading", c_uint8),
+        ("legacy", c_uint8),
+        ("other", c_uint8),
+        ("reserved", c_uint8),
     ]
 
 

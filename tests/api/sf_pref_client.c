@@ -80,15 +80,18 @@ int main(void) {
         ccsig_result want;
         unsigned obligations, missing;
     } cases[] = {
-        {{CCSIG_CAT_TRAIN_AI, CCSIG_COND_CREDIT, CCSIG_PURPOSE_NONE},
+        {{CCSIG_CAT_TRAIN_AI, CCSIG_COND_CREDIT, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT},
          CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS,
          CCSIG_COND_CREDIT,
          0},
-        {{CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_NONE},
+        {{CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT},
          CCSIG_RESULT_NOT_PERMITTED,
          0,
          CCSIG_COND_CREDIT},
-        {{CCSIG_CAT_SEARCH, 0, CCSIG_PURPOSE_NONE}, CCSIG_RESULT_UNKNOWN, 0, 0},
+        {{CCSIG_CAT_SEARCH, 0, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT},
+         CCSIG_RESULT_UNKNOWN,
+         0,
+         0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ccsig_decision dec;

@@ -498,7 +498,8 @@ static void test_policy_and_generators(void **state) {
     assert_int_equal(p.tiers[TIER_BULK].quota, 100);
     assert_false(p.registration_open);
     const policy_rule *r = policy_match(&p, "/restricted/a.txt", 17);
-    assert_string_equal(r->expression, "all=n");
+    /* automated-processing has no current label: the three current ones */
+    assert_string_equal(r->expression, "train-ai=n, ai-use=n, search=n");
     r = policy_match(&p, "/open/x", 7);
     assert_string_equal(r->expression, "train-ai=y");
     r = policy_match(&p, "/letters/x", 10);
@@ -515,7 +516,8 @@ static void test_policy_and_generators(void **state) {
                                    "Content-Usage: train-ai=n;exceptions=cc-cr-ec\n"
                                    "Content-Usage: search=y\n"
                                    "Content-Usage: /open/ train-ai=y\n"
-                                   "Content-Usage: /restricted/ all=n\n"));
+                                   "Content-Usage: /restricted/ train-ai=n, ai-use=n, "
+                                   "search=n\n"));
     ccsig_buf_clear(&b);
     gen_tdmrep_json(&p, &b);
     assert_string_equal(b.data,

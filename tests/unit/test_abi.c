@@ -166,7 +166,8 @@ static void test_warnings(void **state) {
 /* The scan result's statements are the scanner's storage, reused. */
 static void test_scan_result(void **state) {
     (void)state;
-    ccsig_scan_config cfg = {{CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_NONE}, CCSIG_STR_LIT("Bot")};
+    ccsig_scan_config cfg = {{CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT},
+                             CCSIG_STR_LIT("Bot")};
     ccsig_scanner *s = ccsig_scanner_new(&cfg);
     assert_non_null(s);
     const char *block = "HTTP/1.1 200 OK\r\nContent-Usage: train-ai=n\r\n\r\nx";

@@ -528,7 +528,7 @@ static ccsig_status run_warc(const alloc_case *c, const input *in) {
 
 /* The scan of a small crawl: every record through ccsig_scan_record. */
 static ccsig_status run_scan(const alloc_case *c, const input *in) {
-    ccsig_scan_config cfg = {{CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_NONE},
+    ccsig_scan_config cfg = {{CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT},
                              CCSIG_STR_LIT("ExampleBot/2.0")};
     ccsig_scanner *s = ccsig_scanner_new(&cfg);
     if (!s)

@@ -92,7 +92,7 @@ static void test_order(void **state) {
     ccsig_statement_set(&earlier, CCSIG_CAT_AUTOMATED_PROCESSING, CCSIG_STATE_ALLOW,
                         CCSIG_SIGNAL_NONE, 0, CCSIG_STR_LIT("all"));
     ccsig_eval_robots rb = {CCSIG_ROBOTS_FOUND, CCSIG_STATE_ALLOW, NULL, &rs, 1};
-    ccsig_profile prof = {CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_NONE};
+    ccsig_profile prof = {CCSIG_CAT_TRAIN_AI, 0, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT};
     ccsig_eval_input in;
     memset(&in, 0, sizeof in);
     in.url = CCSIG_STR_LIT("https://example.org/p");

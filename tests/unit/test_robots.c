@@ -595,7 +595,8 @@ static void attach_cc_exceptions(void **state) {
     ccsig_combine(ans->st, ans->nst, &v);
     assert_int_equal(v.cat[CCSIG_CAT_TRAIN_AI].state, CCSIG_STATE_DENY);
     assert_int_equal(v.cat[CCSIG_CAT_TRAIN_AI].conditions, CCSIG_COND_CREDIT | CCSIG_COND_OPEN);
-    ccsig_profile p = {CCSIG_CAT_TRAIN_AI, CCSIG_COND_CREDIT | CCSIG_COND_OPEN, CCSIG_PURPOSE_NONE};
+    ccsig_profile p = {CCSIG_CAT_TRAIN_AI, CCSIG_COND_CREDIT | CCSIG_COND_OPEN, CCSIG_PURPOSE_NONE,
+                       CCSIG_READING_DEFAULT};
     ccsig_decision d;
     ccsig_decide(&v, &p, &d);
     assert_int_equal(d.result, CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS);
@@ -928,7 +929,7 @@ static void lint_checks(void **state) {
                     "Content-Usage: /never/x train-ai=n\n"                   /* 5 */
                     "Content-Usage: train-ai=n;exceptions=cc-by, search=?\n" /* 6 */
                     "Content-Usage: Train-AI=n\n"                            /* 7 */
-                    "Content-Usage: /a/ ai-use=y;exceptions=cc-cr\n"         /* 8 */
+                    "Content-Usage: /a/ inference=y;exceptions=cc-cr\n"      /* 8 */
                     "Content-Usage: /a/ ai-use=n\n"                          /* 9 */
                     "Crawl-delay: 10\n"                                      /* 10 */
                     "Frobnicate: yes\n"                                      /* 11 */

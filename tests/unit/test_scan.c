@@ -62,7 +62,8 @@ static void make(ccsig_warc_record *rec, ccsig_warc_type type, const char *uri, 
 }
 
 static ccsig_scanner *scanner(ccsig_category use, unsigned commit) {
-    ccsig_scan_config cfg = {{use, commit, CCSIG_PURPOSE_NONE}, CCSIG_STR_LIT("ExampleBot/2.0")};
+    ccsig_scan_config cfg = {{use, commit, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT},
+                             CCSIG_STR_LIT("ExampleBot/2.0")};
     return ccsig_scanner_new(&cfg);
 }
 

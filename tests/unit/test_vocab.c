@@ -23,7 +23,7 @@ static void labels_map_to_categories(void **state) {
         {"ai", CCSIG_CAT_TRAIN_AI, false},
         {"genai", CCSIG_CAT_TRAIN_GENAI, false},
         {"train-genai", CCSIG_CAT_TRAIN_GENAI, false},
-        {"ai-use", CCSIG_CAT_AI_USE, false},
+        {"ai-use", CCSIG_CAT_AI_USE, true}, /* -02, dropped in -03, current again in -08 */
         {"inference", CCSIG_CAT_AI_USE, false},
         {"ai-output", CCSIG_CAT_AI_USE, false},
     };
