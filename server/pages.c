@@ -550,7 +550,7 @@ static void add_error(ccsig_buf *errs, ccsig_buf *plain, const char *msg) {
  * without exception: no pledge lifts that) needs no pledge. */
 void pledges_missing(const policy *p, ccsig_category use, unsigned commitments, ccsig_buf *errs,
                      ccsig_buf *plain) {
-    ccsig_profile prof = {use, commitments, CCSIG_PURPOSE_NONE};
+    ccsig_profile prof = {use, commitments, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT};
     unsigned missing = 0, named = 0;
     for (size_t i = 0; i < p->nrules; i++) {
         ccsig_decision d;

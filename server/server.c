@@ -487,7 +487,7 @@ bool access_decide(const rq *r, const char *path, ccsig_category use, ccsig_deci
         d->result = CCSIG_RESULT_PERMITTED;
         return true;
     }
-    ccsig_profile prof = {use, 0, CCSIG_PURPOSE_NONE};
+    ccsig_profile prof = {use, 0, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT};
     if (r->cls.keyed)
         access_profile(&r->cls, &prof);
     if (!rule)

@@ -74,7 +74,8 @@ static void html_record(const char *html, const char *url, ccsig_credit_record *
     in.body = html;
     in.body_len = strlen(html);
     in.status = 200;
-    ccsig_profile prof = {CCSIG_CAT_AI_USE, CCSIG_COND_CREDIT, CCSIG_PURPOSE_NONE};
+    ccsig_profile prof = {CCSIG_CAT_AI_USE, CCSIG_COND_CREDIT, CCSIG_PURPOSE_NONE,
+                          CCSIG_READING_DEFAULT};
     in.profile = &prof;
     static ccsig_http_field f;
     f.name = CCSIG_STR_LIT("Content-Usage");

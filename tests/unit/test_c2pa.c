@@ -109,7 +109,7 @@ static void active_manifest_and_json(void **state) {
 static const char *decided_by(ccsig_category use, ccsig_result *result) {
     ccsig_verdict v;
     ccsig_combine(T.sts, T.n, &v);
-    ccsig_profile prof = {use, 0, CCSIG_PURPOSE_NONE};
+    ccsig_profile prof = {use, 0, CCSIG_PURPOSE_NONE, CCSIG_READING_DEFAULT};
     ccsig_decision d;
     ccsig_decide(&v, &prof, &d);
     *result = d.result;
