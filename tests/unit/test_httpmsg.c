@@ -133,6 +133,35 @@ static void test_junk_lines(void **state) {
     assert_int_equal(m->nfields, 3);
 }
 
+/* A space or tab inside a field name is flagged wherever it stands in a
+ * name of any length (the check reads eight bytes at a time), and a long
+ * name without one is not. */
+static void test_name_space_positions(void **state) {
+    (void)state;
+    const char *name = "X-Some-Rather-Long-Field-Name-Here"; /* 34 bytes */
+    size_t nl = strlen(name);
+    for (size_t len = 1; len <= nl; len++) {
+        char text[128];
+        snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\n%.*s: v\r\n\r\n", (int)len, name);
+        assert_false(parse(text)->anomalies & CCSIG_HTTP_A_NAME_SPACE);
+        for (size_t at = 1; at < len; at++)
+            for (int t = 0; t < 2; t++) {
+                char nm[64];
+                memcpy(nm, name, len);
+                nm[at] = t ? '\t' : ' ';
+                snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\n%.*s: v\r\n\r\n", (int)len, nm);
+                const ccsig_http_msg *m = parse(text);
+                assert_true(m->anomalies & CCSIG_HTTP_A_NAME_SPACE);
+                assert_int_equal(m->nfields, 1);
+            }
+    }
+    /* bytes that differ from SP and HTAB by one bit, or in the high bit */
+    assert_false(parse("HTTP/1.1 200 OK\r\nAbcdefgh!#$%&'*+-.^_`|~0123: v\r\n\r\n")->anomalies &
+                 CCSIG_HTTP_A_NAME_SPACE);
+    assert_false(parse("HTTP/1.1 200 OK\r\nN\xa0me-\x89-\xe9t\xc3\xa9: v\r\n\r\n")->anomalies &
+                 CCSIG_HTTP_A_NAME_SPACE);
+}
+
 static void test_not_http(void **state) {
     (void)state;
     const ccsig_http_msg *m = parse("<!doctype html>\n<html><body>no header</body></html>");
@@ -336,6 +365,7 @@ int main(void) {
         cmocka_unit_test(test_missing_reason_and_odd_status),
         cmocka_unit_test(test_h2_lowercase_names),
         cmocka_unit_test(test_junk_lines),
+        cmocka_unit_test(test_name_space_positions),
         cmocka_unit_test(test_not_http),
         cmocka_unit_test(test_fields_without_start_line),
         cmocka_unit_test(test_no_end),
