@@ -4,7 +4,8 @@
 # usage: scripts/parallel-scan.sh PATHLIST OUTDIR [SHARDS [JOBS]]
 # (CRAWL: the directory relative paths of the list start from; ROBOTS: the
 # robots.txt captures; NODES: a GNU parallel --sshloginfile). Exit status:
-# the failed scans' count (as parallel), else that of ccsig merge.
+# the failed scans' count (as parallel; a scan's exit 1, some records not
+# permitted for the use, is an answer, not a failure), else that of ccsig merge.
 set -eu
 paths=$1 out=$2 n=${3:-64} jobs=${4:-8}
 crawl=${CRAWL:-.} robots=${ROBOTS:-$crawl/robotstxt}
@@ -12,7 +13,7 @@ rc=0
 seq 0 $((n - 1)) | parallel -j "$jobs" ${NODES:+--sshloginfile "$NODES"} \
     "ccsig scan --prefix '$crawl' --shard {}/$n --threads 2 --quiet --robots '$robots' \
         --use train-ai --commit credit --credit '$out/credit-{}.json' \
-        --summary --json @'$paths' > '$out/summary-{}.json'" || rc=$?
+        --summary --json @'$paths' > '$out/summary-{}.json' || [ \$? -eq 1 ]" || rc=$?
 m1=0 m2=0
 ccsig merge --credit "$out/credit.json" "$out"/credit-*.json || m1=$?
 ccsig merge --json "$out"/summary-*.json > "$out/summary.json" || m2=$?
