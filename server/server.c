@@ -497,16 +497,20 @@ bool access_decide(const rq *r, const char *path, ccsig_category use, ccsig_deci
         return d->result != CCSIG_RESULT_NOT_PERMITTED;
     }
     /* A client without a key states no use: the file is its when some use
-     * is permitted without a pledge (a crawler indexing for search may
-     * fetch what search allows); the first refusal is kept for the reply. */
+     * of the current vocabulary (draft-ietf-aipref-vocab-08: train-ai,
+     * ai-use, search) is permitted without a pledge (a crawler indexing for
+     * search may fetch what search allows); the first refusal is kept for
+     * the reply. automated-processing and train-genai are not uses of their
+     * own under -08 (no label states them), so they do not open a file. */
+    static const ccsig_category uses[] = {CCSIG_CAT_TRAIN_AI, CCSIG_CAT_AI_USE, CCSIG_CAT_SEARCH};
     ccsig_decision first;
     first.result = CCSIG_RESULT_UNKNOWN;
-    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
-        prof.use = (ccsig_category)c;
+    for (size_t i = 0; i < sizeof uses / sizeof uses[0]; i++) {
+        prof.use = uses[i];
         ccsig_decide(&rule->verdict, &prof, d);
         if (d->result != CCSIG_RESULT_NOT_PERMITTED)
             return true;
-        if (c == 0)
+        if (i == 0)
             first = *d;
     }
     *d = first;

@@ -33,11 +33,11 @@ for h in "$src"/include/ccsig/*.h; do
         fail "include/ccsig/$(basename "$h") not installed"
 done
 [ -e "$prefix/include/ccsig/ccsig.h" ] || fail "no include/ccsig/ccsig.h (the umbrella header)"
-# The umbrella header includes every core header (fetch.h and check.h are the optional
-# libccsig-fetch's).
+# The umbrella header includes every core header (fetch.h, check.h and keydir.h are
+# the optional libccsig-fetch's).
 for h in "$src"/include/ccsig/*.h; do
     b=$(basename "$h")
-    case "$b" in ccsig.h | fetch.h | check.h) continue ;; esac
+    case "$b" in ccsig.h | fetch.h | check.h | keydir.h) continue ;; esac
     grep -q "^#include \"ccsig/$b\"" "$src/include/ccsig/ccsig.h" ||
         fail "include/ccsig/ccsig.h does not include ccsig/$b"
 done

@@ -84,7 +84,7 @@ expr_of() { # the Content-Usage expression the archive records for FILE
     letters/*) echo "train-ai=n;exceptions=cc-cr-dc, ai-use=n;exceptions=cc-cr, search=y" ;;
     oral-histories/*) # the label for "every use" is the generator's choice (gen.c)
         "$CCSIG" serve --policy "$DIR/policy.yaml" --print headers |
-            awk '/^\//{r=$1} r=="/oral-histories/" && $1=="Content-Usage:"{printf "%s%s", s, $2; s=", "} END{print ""}' ;;
+            awk '/^\//{r=$1} r=="/oral-histories/" && $1=="Content-Usage:"{sub(/^[ \t]*Content-Usage: */, ""); printf "%s%s", s, $0; s=", "} END{print ""}' ;;
     open/*) echo "train-ai=y, ai-use=y, search=y" ;;
     models/*) echo "train-ai=n;exceptions=cc-cr-op, ai-use=n, search=y" ;;
     esac
