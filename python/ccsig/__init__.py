@@ -1022,6 +1022,7 @@ def scan(
     chunk: int = 0,
     annotate: bool = True,
     raise_errors: bool = True,
+    status: str | None = None,
 ) -> Scan:
     """Scan WARC archives (.warc, .warc.gz, .warc.zst paths, or open files)
     as ``ccsig scan --annotate`` does and return a :class:`Scan`: iterate it
@@ -1033,7 +1034,9 @@ def scan(
     no preference count as usable (``--unknown keep``); ``threads`` the
     library's worker threads (default: every core); ``revisits`` the
     originals remembered to resolve revisit records (0: off); ``hold`` and
-    ``chunk`` as ``--hold`` and the session's chunk size. With
+    ``chunk`` as ``--hold`` and the session's chunk size; ``status`` the HTTP
+    status classes that count as used (``--status``: "2xx" by default,
+    e.g. "2xx,3xx" or "any"). With
     ``annotate=False`` no records are made (call :meth:`Scan.run` for the
     credit manifest and summary alone).
 
@@ -1054,6 +1057,13 @@ def scan(
         raise UsageError("the agent is longer than 255 bytes")
     o.profile.agent = ab
     o.profile.p = _profile(use, commit, purpose)
+    if status is not None:
+        sb = _b(status)
+        mask = c_uint()
+        err = _lib.Error()
+        if lib.ccsig_status_class_parse(sb, len(sb), byref(mask), byref(err)):
+            raise UsageError(f"--status {status}: {_cstr(err.message)}")
+        o.profile.status = mask.value
     o.threads = threads if threads and threads > 0 else (os.cpu_count() or 1)
     if revisits is not None:
         o.revisit_table = revisits

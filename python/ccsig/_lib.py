@@ -520,6 +520,7 @@ CORE = {
     "ccsig_version": (c_char_p, []),
     "ccsig_version_number": (c_uint, []),
     "ccsig_status_name": (c_char_p, [c_int]),
+    "ccsig_status_class_parse": (c_int, [c_char_p, c_size_t, POINTER(c_uint), POINTER(Error)]),
     "ccsig_arena_init": (None, [P(Arena), c_size_t]),
     "ccsig_arena_reset": (None, [P(Arena)]),
     "ccsig_arena_free": (None, [P(Arena)]),

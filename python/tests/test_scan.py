@@ -78,3 +78,24 @@ def test_scan_stop_early_and_unreadable(reference, sample, tmp_path):
 def test_scan_without_annotation(reference, sample):
     s = ccsig.scan(reference["archives"], use="train-ai", commit="credit", robots=sample / "robots.warc.gz", annotate=False).run()
     assert s.credit_text("md") == reference["md"]
+
+
+@pytest.mark.parametrize("status", ["any", "2xx,4xx"])
+def test_scan_status_equals_the_command(cli, sample, reference, tmp_path, status):
+    """status= is --status: the same summary (used, excluded by status) and
+    credit as the command; a bad set is a UsageError with the library's words."""
+    r = run_cli(cli, ["scan", "--quiet", *PROFILE, "--robots", str(sample / "robots.warc.gz"), "--status", status,
+                      "--credit", str(tmp_path / "credit.json"), "--summary", "--json", *reference["archives"]])
+    assert r.returncode in (0, 1, 2), r.stderr
+    want = __import__("json").loads(r.stdout)
+    s = ccsig.scan(reference["archives"], use="train-ai", commit="credit", robots=sample / "robots.warc.gz",
+                   status=status, annotate=False).run()
+    got = s.summary()
+    assert got["profile"]["status"] == want["profile"]["status"]
+    assert got["used"] == want["used"]
+    assert s.credit_text("json") == (tmp_path / "credit.json").read_text()
+    default = ccsig.scan(reference["archives"], use="train-ai", commit="credit", robots=sample / "robots.warc.gz",
+                         annotate=False).run().summary()
+    assert got["used"]["records"] > default["used"]["records"]  # the site's 404 page counts now
+    with pytest.raises(ccsig.UsageError, match="5yz|status"):
+        ccsig.scan(reference["archives"], use="train-ai", status="5yz")
