@@ -168,7 +168,7 @@ static ccsig_status component_value(ccsig_arena *a, const ccsig_httpsig_message 
                                    : CCSIG_OK;
     }
     bool nomem = false;
-    ccsig_str v;
+    ccsig_str v = {0};
     if (!field_value(a, m, name, &v, &nomem))
         return nomem ? ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory")
                      : ccsig_error_set(err, CCSIG_ERR_RANGE, 0,
@@ -334,7 +334,7 @@ ccsig_status ccsig_httpsig_verify(ccsig_arena *a, const ccsig_httpsig_message *m
         return ccsig_error_set(err, CCSIG_ERR_IO, 0, "libsodium cannot be initialised");
     const char *tag = o->tag ? o->tag : CCSIG_HTTPSIG_TAG_WEB_BOT_AUTH;
     bool nm = false;
-    ccsig_str in_v, sig_v, agent_v;
+    ccsig_str in_v = {0}, sig_v = {0}, agent_v = {0};
     bool has_in = field_value(a, m, CCSIG_STR_LIT("signature-input"), &in_v, &nm);
     bool has_sig = !nm && field_value(a, m, CCSIG_STR_LIT("signature"), &sig_v, &nm);
     bool has_agent = !nm && field_value(a, m, CCSIG_STR_LIT("signature-agent"), &agent_v, &nm);
@@ -490,7 +490,7 @@ ccsig_status ccsig_httpsig_sign(ccsig_arena *a, const ccsig_httpsig_message *m,
     else {
         ccsig_buf_puts(&il, "\"@authority\"");
         bool nm = false;
-        ccsig_str av;
+        ccsig_str av = {0};
         if (field_value(a, m, CCSIG_STR_LIT("signature-agent"), &av, &nm)) {
             ccsig_sf_dict d;
             ccsig_error e;
