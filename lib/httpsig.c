@@ -198,6 +198,34 @@ static ccsig_status component_value(ccsig_arena *a, const ccsig_httpsig_message 
     return ccsig_sf_serialize_list(b, &l, err);
 }
 
+/* Whether two covered components are the same identifier (RFC 9421 §2.5:
+ * each may appear once): the same name and the same parameters, compared
+ * as parsed, without serialising either. */
+static bool same_bare(const ccsig_sf_bare *a, const ccsig_sf_bare *b) {
+    if (a->type != b->type)
+        return false;
+    switch (a->type) {
+    case CCSIG_SF_BOOLEAN:
+        return a->v.boolean == b->v.boolean;
+    case CCSIG_SF_INTEGER:
+    case CCSIG_SF_DECIMAL:
+    case CCSIG_SF_DATE:
+        return a->v.integer == b->v.integer;
+    default:
+        return ccsig_str_eq_str(a->v.str, b->v.str);
+    }
+}
+
+static bool same_component(const ccsig_sf_item *a, const ccsig_sf_item *b) {
+    if (!same_bare(&a->bare, &b->bare) || a->params.n != b->params.n)
+        return false;
+    for (size_t k = 0; k < a->params.n; k++)
+        if (!ccsig_str_eq_str(a->params.v[k].key, b->params.v[k].key) ||
+            !same_bare(&a->params.v[k].value, &b->params.v[k].value))
+            return false;
+    return true;
+}
+
 /* The signature base of m for the parsed Signature-Input member mem. */
 static ccsig_status build_base(ccsig_arena *a, const ccsig_httpsig_message *m,
                                const ccsig_sf_member *mem, ccsig_buf *out, ccsig_error *err) {
@@ -206,17 +234,10 @@ static ccsig_status build_base(ccsig_arena *a, const ccsig_httpsig_message *m,
                                "a Signature-Input member must be an Inner List");
     for (size_t i = 0; i < mem->nitems; i++) {
         const ccsig_sf_item *it = &mem->items[i];
-        for (size_t j = 0; j < i; j++) {
-            ccsig_buf x = CCSIG_BUF_INIT, y = CCSIG_BUF_INIT;
-            ccsig_sf_serialize_item(&x, &mem->items[j], NULL);
-            ccsig_sf_serialize_item(&y, it, NULL);
-            bool same = x.len == y.len && x.len && !memcmp(x.data, y.data, x.len);
-            ccsig_buf_free(&x);
-            ccsig_buf_free(&y);
-            if (same)
+        for (size_t j = 0; j < i; j++)
+            if (same_component(&mem->items[j], it))
                 return ccsig_error_set(err, CCSIG_ERR_SYNTAX, mem->offset,
                                        "component %zu is covered twice", i + 1);
-        }
         ccsig_status st = ccsig_sf_serialize_item(out, it, err);
         if (st)
             return st;
