@@ -100,21 +100,9 @@ typedef struct rag {
     size_t gateway_withheld;
 } rag;
 
-/* The text of a file's bytes (the gateway's extractor), malloc'd. */
+/* The text of a file's bytes (the gateway's extractor, which also leaves a
+ * dataset card's YAML front matter out), malloc'd. */
 static char *extract(const char *name, const char *p, size_t len) {
-    /* a dataset card's YAML front matter is metadata (read as such by the
-     * dataset reader), not text to quote */
-    size_t nl = strlen(name);
-    if (nl > 3 && !strcmp(name + nl - 3, ".md") && len > 4 && !memcmp(p, "---\n", 4)) {
-        for (size_t i = 4; i + 4 <= len; i++)
-            if (p[i - 1] == '\n' && !memcmp(p + i, "---", 3) &&
-                (p[i + 3] == '\n' || p[i + 3] == '\r')) {
-                size_t skip = i + 4;
-                p += skip;
-                len -= skip;
-                break;
-            }
-    }
     char title[256];
     char *body = NULL;
     if (search_extract(name, p, len, title, sizeof title, &body) != 0)

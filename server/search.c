@@ -191,6 +191,17 @@ int search_extract(const char *name, const char *data, size_t len, char *title, 
     int html = ext && (!strcasecmp(ext, ".html") || !strcasecmp(ext, ".htm") ||
                        !strcasecmp(ext, ".xhtml"));
     int md = ext && (!strcasecmp(ext, ".md") || !strcasecmp(ext, ".markdown"));
+    if (md && len > 4 && !memcmp(data, "---\n", 4)) {
+        /* A dataset card's YAML front matter is metadata (the dataset
+         * reader's), not text to index, quote or take a title from. */
+        for (size_t i = 4; i + 4 <= len; i++)
+            if (data[i - 1] == '\n' && !memcmp(data + i, "---", 3) &&
+                (data[i + 3] == '\n' || data[i + 3] == '\r')) {
+                data += i + 4;
+                len -= i + 4;
+                break;
+            }
+    }
     if (html) {
         html_text(data, len, &b, &t);
     } else if (md) {
