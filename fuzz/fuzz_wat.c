@@ -1,7 +1,9 @@
 /* libFuzzer target: WAT records (ccsig/wat.h). Checks what it promises: for
  * a response or revisit the reconstructed prefix is a WARC header that
  * parses, whose Content-Length covers the HTTP block written after it; for
- * other types nothing is written; errors carry a line and a column. */
+ * a request or metadata record a WARC header alone (it may not parse: the
+ * WAT may lack Content-Length); for other types nothing is written; errors
+ * carry a line and a column. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ccsig_status st = ccsig_wat_record(&a, (const char *)data, size, &out, &info, &err);
     if (st == CCSIG_OK) {
         bool http = info.type == CCSIG_WARC_RESPONSE || info.type == CCSIG_WARC_REVISIT;
-        if (!http && out.len)
+        bool header = info.type == CCSIG_WARC_REQUEST || info.type == CCSIG_WARC_METADATA;
+        if (header && ccsig_warc_header_end(out.data, out.len) != out.len)
+            abort();
+        if (!http && !header && out.len)
             abort();
         if (http) {
             size_t hl = ccsig_warc_header_end(out.data, out.len);

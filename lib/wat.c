@@ -135,6 +135,18 @@ ccsig_status ccsig_wat_record(ccsig_arena *a, const char *p, size_t len, ccsig_b
     const src_json *off = at(root, off_path);
     if (off && (off->type == SRC_JSON_STRING || off->type == SRC_JSON_NUMBER))
         info->has_offset = ccsig_str_u64(off->str, &info->offset);
+    static const char *const file_path[] = {"Container", "Filename", NULL};
+    const src_json *file = at(root, file_path);
+    if (file && file->type == SRC_JSON_STRING)
+        info->filename = file->str;
+    if (info->type == CCSIG_WARC_REQUEST || info->type == CCSIG_WARC_METADATA) {
+        ccsig_buf_puts(out, "WARC/1.0\r\n");
+        fields(out, whm, NULL);
+        ccsig_buf_puts(out, "\r\n");
+        if (ccsig_buf_failed(out))
+            return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+        return CCSIG_OK;
+    }
     if (info->type != CCSIG_WARC_RESPONSE && info->type != CCSIG_WARC_REVISIT)
         return CCSIG_OK;
     static const char *const http_path[] = {"Envelope", "Payload-Metadata",

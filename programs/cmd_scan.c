@@ -243,9 +243,44 @@ static ssize_t read_stdin(void *ctx, void *buf, size_t n) {
  * the exit code of the scan part (cli.h): 0, 1 a record is not permitted for
  * the use, 2 an archive unreadable or damaged records skipped, 3 an output
  * could not be written or memory ran out. */
+/* The WARC file a WAT file describes, by Common Crawl's naming
+ * (NAME.warc.wat.gz describes NAME.warc.gz; also NAME.wat.gz, NAME.warc.wat
+ * and NAME.wat), in dir, or beside the WAT when dir is NULL. Returns a
+ * malloc'd path, or NULL (reported) when the name does not tell. */
+static char *wat_warc_path(const char *wat, const char *dir) {
+    static const char *const ends[][2] = {{".warc.wat.gz", ".warc.gz"},
+                                          {".wat.gz", ".warc.gz"},
+                                          {".warc.wat", ".warc"},
+                                          {".wat", ".warc"}};
+    const char *base = strrchr(wat, '/');
+    base = base ? base + 1 : wat;
+    size_t bl = strlen(base);
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        size_t el = strlen(ends[i][0]);
+        if (bl <= el || strcmp(base + bl - el, ends[i][0]))
+            continue;
+        const char *d = dir ? dir : wat;
+        size_t dl = dir ? strlen(dir) : (size_t)(base - wat);
+        size_t n = dl + 1 + bl - el + strlen(ends[i][1]) + 1;
+        char *out = malloc(n);
+        if (!out)
+            return NULL;
+        if (dir && dl && d[dl - 1] != '/')
+            snprintf(out, n, "%.*s/%.*s%s", (int)dl, d, (int)(bl - el), base, ends[i][1]);
+        else
+            snprintf(out, n, "%.*s%.*s%s", (int)dl, d, (int)(bl - el), base, ends[i][1]);
+        return out;
+    }
+    cli_error("scan",
+              "%s: cannot tell from its name which WARC file it describes (Common Crawl names "
+              "them NAME.warc.wat.gz and NAME.warc.gz)",
+              wat);
+    return NULL;
+}
+
 static int run_scan(const ccsig_scan_session_options *so_opt, const char *annotate,
                     const char *keep, bool quiet, char *const *paths, size_t n,
-                    const ccsig_index *index, bool wat, ccsig_summary *sum,
+                    const ccsig_index *index, bool wat, const char *warc_dir, ccsig_summary *sum,
                     ccsig_credit_map *credit) {
     scan_out so = {NULL, NULL, quiet, false, 0, 0};
     ccsig_scan_session_options opt = *so_opt;
@@ -275,22 +310,35 @@ static int run_scan(const ccsig_scan_session_options *so_opt, const char *annota
     }
     ccsig_status st = CCSIG_OK;
     for (size_t i = 0; i < n && !st; i++) {
-        if (wat) {
+        if (wat && !index) {
             st = ccsig_scan_session_add_wat(s, paths[i], paths[i], &err);
             continue;
         }
         if (index) { /* --index: each archive read through its spans */
+            /* --wat --keep: the WAT's records are kept from its WARC file */
+            char *warc = wat ? wat_warc_path(paths[i], warc_dir) : NULL;
+            if (wat && !warc) {
+                ccsig_scan_session_free(s);
+                close_output(so.annot, &so.annot_errno);
+                close_output(so.keep, &so.keep_errno);
+                return EXIT_USAGE;
+            }
+            const char *archive = wat ? warc : paths[i];
             ccsig_index_span *spans;
             size_t ns;
-            if (ccsig_index_spans(index, paths[i], &spans, &ns)) {
+            if (ccsig_index_spans(index, archive, &spans, &ns)) {
+                free(warc);
                 st = ccsig_error_set(&err, CCSIG_ERR_NOMEM, 0, "out of memory");
                 break;
             }
             if (!ns)
                 cli_error("scan", "%s: --index names no record of it (its \"filename\" differs)",
-                          paths[i]);
-            st = ccsig_scan_session_add_indexed(s, paths[i], paths[i], spans, ns, &err);
+                          archive);
+            st = wat ? ccsig_scan_session_add_wat_warc(s, paths[i], paths[i], warc, warc, spans, ns,
+                                                       &err)
+                     : ccsig_scan_session_add_indexed(s, paths[i], paths[i], spans, ns, &err);
             ccsig_free(spans);
+            free(warc);
             if (!ns && !st) {
                 ccsig_scan_session_free(s);
                 close_output(so.annot, &so.annot_errno);
@@ -383,6 +431,7 @@ enum {
     O_CREDIT_FORMAT,
     O_INDEX,
     O_WAT,
+    O_WARC_DIR,
     O_STATUS
 };
 
@@ -435,7 +484,14 @@ static const cli_option options[] = {
      0},
     {"wat", 0, O_WAT, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
      "the archives are Common Crawl WAT files: annotate from\n"
-     "their headers and <head> metadata (no --keep, no --index)",
+     "their headers and <head> metadata; with --keep, the kept\n"
+     "records are copied from the WARC files they describe\n"
+     "at the places --index gives",
+     0},
+    {"warc-dir", 0, O_WARC_DIR, CLI_VAL_DIR, "DIR", NULL, CLI_ONCE,
+     "--wat --keep: the WARC files the WATs describe are in\n"
+     "DIR (default: beside each WAT; NAME.warc.wat.gz\n"
+     "describes NAME.warc.gz)",
      0},
     {"prefix", 0, O_PREFIX, CLI_VAL_DIR, "DIR", NULL, 0,
      "resolve relative paths of a @PATHLIST against DIR", 0},
@@ -479,6 +535,7 @@ int cmd_scan(int argc, char **argv) {
     bool summary = false, json = false;
     const char *prefix = NULL, *index_path = NULL;
     bool wat = false;
+    const char *warc_dir = NULL;
     unsigned long shard_i = 0, shard_n = 1;
     bool sharded = false;
     strv robots = {0};
@@ -564,6 +621,9 @@ int cmd_scan(int argc, char **argv) {
         case O_WAT:
             wat = true;
             break;
+        case O_WARC_DIR:
+            warc_dir = optarg;
+            break;
         case O_SHARD:
             if (!parse_shard(optarg, &shard_i, &shard_n))
                 return SCAN_USAGE("--shard %s: expected I/N with 0 <= I < N", optarg);
@@ -619,9 +679,14 @@ int cmd_scan(int argc, char **argv) {
                           "--credit-format)",
                           credit_path);
     bool has_use = (unsigned)o.profile.p.use < CCSIG_CAT_COUNT;
-    if (wat && (keep || index_path))
-        return SCAN_USAGE("--wat reads WAT files, which hold no records: not with %s",
-                          keep ? "--keep" : "--index");
+    if (wat && keep && !index_path)
+        return SCAN_USAGE("--wat --keep copies the kept records from the WARC files the WATs "
+                          "describe, at the places an index gives: add --index FILE");
+    if (wat && index_path && !keep)
+        return SCAN_USAGE("--wat annotates from the WAT files alone: --index is read with --wat "
+                          "only to --keep records");
+    if (warc_dir && !(wat && keep))
+        return SCAN_USAGE("--warc-dir names where the WARC files of --wat --keep are");
     if (keep && !has_use)
         return SCAN_USAGE("--keep needs --use (which use the kept records serve)");
     if (credit_path && !has_use)
@@ -721,7 +786,7 @@ int cmd_scan(int argc, char **argv) {
     ccsig_credit_map credit;
     ccsig_summary_init(&sum);
     ccsig_credit_map_init(&credit);
-    rc = run_scan(&o, annotate, keep, quiet, shard.v, shard.n, index, wat, &sum, &credit);
+    rc = run_scan(&o, annotate, keep, quiet, shard.v, shard.n, index, wat, warc_dir, &sum, &credit);
     ccsig_index_free(index);
     if (sharded) {
         sum.shard = &identity;

@@ -161,10 +161,28 @@ ccsig_status ccsig_scan_session_add_path(ccsig_scan_session *s, const char *path
  * ccsig/wat.h) instead of a WARC file: each record it describes is
  * annotated from its WARC header, HTTP header and <head> metas and links
  * as the WAT gives them, at the WARC offset the WAT names; records of other
- * types are counted. Nothing can be kept from a WAT (the records are not
- * in it). The summary counts the records read from WAT data as "indexed". */
+ * types are counted. Nothing can be kept from a WAT alone (the records are
+ * not in it): see _wat_warc. The summary counts the records read from WAT
+ * data as "indexed". */
 ccsig_status ccsig_scan_session_add_wat(ccsig_scan_session *s, const char *path, const char *name,
                                         ccsig_error *err);
+/* _wat_warc reads the WAT file at path as _wat does, and the kept records
+ * are copied from the WARC file it describes, warc_path (warc_name is what
+ * reports call it; NULL: warc_path), at the places its index gives:
+ * spans[0..n) (ccsig_index_spans for that WARC file; copied). The WARC is
+ * opened with the WAT; when it cannot be read (or is neither gzip, a member
+ * per record, nor uncompressed) the WAT is reported through archive_error
+ * and counted unreadable. A used response or revisit is kept as the full
+ * scan keeps it: its gzip members copied when keep_codec is the WARC's,
+ * else read whole and encoded again; request and metadata records the WAT
+ * describes are kept beside the responses they belong to (WARC-Concurrent-To),
+ * as the full scan keeps them. A record that cannot be kept (the WAT names
+ * another WARC file in Container.Filename, or the index has no record at its
+ * offset) is reported as damage; its annotation is written. */
+ccsig_status ccsig_scan_session_add_wat_warc(ccsig_scan_session *s, const char *path,
+                                             const char *name, const char *warc_path,
+                                             const char *warc_name, const ccsig_index_span *spans,
+                                             size_t n, ccsig_error *err);
 ccsig_status ccsig_scan_session_add_indexed(ccsig_scan_session *s, const char *path,
                                             const char *name, const ccsig_index_span *spans,
                                             size_t n, ccsig_error *err);

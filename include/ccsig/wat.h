@@ -44,11 +44,16 @@ typedef struct ccsig_wat_info {
     ccsig_warc_type type; /* the described record's WARC-Type */
     bool has_offset;      /* Container.Offset was a decimal number */
     uint64_t offset;      /* it: the record's offset in its WARC file */
+    ccsig_str filename;   /* Container.Filename, the WARC file's name (in a;
+                             empty when the WAT does not give it) */
 } ccsig_wat_info;
 
 /* Read the JSON payload p[0..len) of one WAT metadata record. For a
  * response or revisit, append to out the WARC record prefix described
- * above (out is appended to, not cleared); for other types append nothing.
+ * above (out is appended to, not cleared); for a request or metadata
+ * record, its WARC header alone (the fields as the WAT gives them,
+ * Content-Length included: what a scan needs to keep it beside the
+ * response it belongs to); for other types append nothing.
  * Returns CCSIG_OK with *info filled, CCSIG_ERR_SYNTAX (err: line, column,
  * what) when p is not JSON or has no Envelope.WARC-Header-Metadata object,
  * CCSIG_ERR_NOMEM. Allocates the JSON tree in a (reset it between records). */

@@ -63,6 +63,9 @@ typedef struct archive {
     size_t nspans;
     bool indexed;
     bool wat; /* a WAT file: its metadata records describe the records */
+    /* a WAT file whose kept records are copied from the WARC file it
+     * describes (path, name, spans from its index; opened with the WAT) */
+    struct archive *keep_src;
 } archive;
 
 /* --------------------------------------------------------------- events -- */
@@ -168,6 +171,7 @@ typedef struct worker {
     ccsig_index_reader *irw; /* whole records to keep in another codec */
     ccsig_buf wat;           /* a WAT record's reconstructed record prefix */
     ccsig_arena wat_arena;
+    ccsig_str wat_file; /* the WAT record's Container.Filename (in wat_arena) */
 } worker;
 
 typedef struct pending {
@@ -533,21 +537,30 @@ static void push_damage(job_out *o, uint64_t offset, const char *what) {
  * out->keep; returns false (and reports) when the record cannot be kept. */
 static ssize_t span_pread(void *ctx, void *buf, size_t n, uint64_t offset);
 
+static bool wat_keep_place(worker *w, job *j, const ccsig_warc_record *rec, ccsig_warc_record *out);
+
 static bool keep_bytes(worker *w, job *j, const ccsig_warc_record *rec, size_t *a, size_t *b) {
     run *R = w->R;
     job_out *o = &j->out;
     *a = o->keep.len;
-    bool same =
-        R->keep_codec == j->ar->codec && !(R->keep_codec == CCSIG_WARC_ZSTD && j->ar->dict_len);
+    /* the archive the record's bytes are in: the WARC a WAT describes */
+    const archive *src = j->ar->keep_src ? j->ar->keep_src : j->ar;
+    ccsig_warc_record in_warc;
+    if (src != j->ar) {
+        if (!wat_keep_place(w, j, rec, &in_warc))
+            return false;
+        rec = &in_warc;
+    }
+    bool same = R->keep_codec == src->codec && !(R->keep_codec == CCSIG_WARC_ZSTD && src->dict_len);
     if (same && rec->raw_length) {
         if (rec->raw) {
             ccsig_buf_append(&o->keep, rec->raw, (size_t)rec->raw_length);
-        } else if (!j->ar->is_stream) {
+        } else if (!src->is_stream) {
             if (!ccsig_buf_reserve(&o->keep, (size_t)rec->raw_length + 1)) {
                 o->nomem = true;
                 return false;
             }
-            ssize_t got = pread(j->ar->fd, o->keep.data + o->keep.len, (size_t)rec->raw_length,
+            ssize_t got = pread(src->fd, o->keep.data + o->keep.len, (size_t)rec->raw_length,
                                 (off_t)rec->offset);
             if (got != (ssize_t)rec->raw_length)
                 goto cannot;
@@ -559,12 +572,12 @@ static bool keep_bytes(worker *w, job *j, const ccsig_warc_record *rec, size_t *
         return true;
     }
     ccsig_warc_record whole;
-    if (!rec->block_complete && j->ar->indexed) {
+    if (!rec->block_complete && src->indexed) {
         /* read through an index, in part: read whole to encode again */
         char what[240];
         ccsig_index_span sp = {rec->offset, rec->raw_length, -1};
         if ((w->irw || (w->irw = ccsig_index_reader_new())) &&
-            ccsig_index_reader_read_whole(w->irw, span_pread, j->ar, j->ar->codec, sp, &whole,
+            ccsig_index_reader_read_whole(w->irw, span_pread, (void *)src, src->codec, sp, &whole,
                                           what) == CCSIG_INDEX_RECORD)
             rec = &whole;
     }
@@ -810,9 +823,69 @@ static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
     emit(R, w, j, o, v, rec);
 }
 
+/* The place, in the WARC file a WAT describes (j->ar->keep_src), of the
+ * record rec that the WAT's current record reconstructs: out is rec with
+ * the offset and length the WARC's index gives, raw NULL and the block
+ * marked incomplete (the reconstruction is not the record), so that
+ * keep_bytes copies or re-reads the record from the WARC. False (reported
+ * as damage: the record is not kept) when the WAT names another WARC file
+ * or the index has no record at that offset; a request or metadata record
+ * the index does not name is not kept, unreported, as with --index. */
+static bool wat_keep_place(worker *w, job *j, const ccsig_warc_record *rec,
+                           ccsig_warc_record *out) {
+    const archive *src = j->ar->keep_src;
+    char what[400];
+    const char *base = strrchr(src->name, '/');
+    base = base ? base + 1 : src->name;
+    ccsig_str f = w->wat_file; /* its last path component against the WARC's */
+    size_t cut = f.len;
+    while (cut && f.p[cut - 1] != '/')
+        cut--;
+    const char *fb = f.p + cut;
+    size_t fbl = f.len - cut;
+    if (f.len && (fbl != strlen(base) || memcmp(fb, base, fbl) != 0)) {
+        snprintf(what, sizeof what,
+                 "%s record at offset %" PRIu64 " cannot be kept: the WAT describes it in %.*s, "
+                 "not in %s",
+                 ccsig_warc_type_name(rec->h.type), rec->offset, (int)(f.len > 200 ? 200 : f.len),
+                 f.p, src->name);
+        goto cannot;
+    }
+    size_t lo = 0, hi = src->nspans;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (src->spans[mid].offset < rec->offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == src->nspans || src->spans[lo].offset != rec->offset) {
+        /* an index of responses and revisits alone (Common Crawl's):
+         * request and metadata records are not kept, as with --index */
+        if (rec->h.type == CCSIG_WARC_REQUEST || rec->h.type == CCSIG_WARC_METADATA)
+            return false;
+        snprintf(what, sizeof what,
+                 "%s record at offset %" PRIu64 " cannot be kept: the index names no record "
+                 "of %s at that offset",
+                 ccsig_warc_type_name(rec->h.type), rec->offset, src->name);
+        goto cannot;
+    }
+    *out = *rec;
+    out->raw = NULL;
+    out->raw_length = src->spans[lo].length;
+    out->block_complete = false;
+    return true;
+cannot:
+    ccsig_summary_add_error(&j->out.sum, j->ar->name, rec->offset, what);
+    push_damage(&j->out, rec->offset, what);
+    return false;
+}
+
 /* A WAT file's metadata record: the record it describes, reconstructed
  * (ccsig_wat_record), is processed as the full scan processes it; records
- * of other types are counted. */
+ * of other types are counted (request and metadata records, when records
+ * are kept from the WARC the WAT describes, are processed too: they are
+ * kept beside the responses they belong to, as the full scan keeps them). */
 static void process_wat(worker *w, job *j, const ccsig_warc_record *rec) {
     job_out *o = &j->out;
     if (rec->h.type != CCSIG_WARC_METADATA)
@@ -832,10 +905,19 @@ static void process_wat(worker *w, job *j, const ccsig_warc_record *rec) {
     ccsig_error err;
     ccsig_status st =
         ccsig_wat_record(&w->wat_arena, rec->block, rec->block_len, &w->wat, &info, &err);
+    w->wat_file = st ? ccsig_str_make("", 0) : info.filename;
     ccsig_warc_record r2;
     memset(&r2, 0, sizeof r2);
     size_t hl = st ? 0 : ccsig_warc_header_end(w->wat.data, w->wat.len);
     if (!st && info.type != CCSIG_WARC_RESPONSE && info.type != CCSIG_WARC_REVISIT) {
+        if ((info.type == CCSIG_WARC_REQUEST || info.type == CCSIG_WARC_METADATA) &&
+            j->ar->keep_src && w->R->keep && hl &&
+            !ccsig_warc_header_parse(&w->wat_arena, w->wat.data, hl, &r2.h, &err)) {
+            r2.block = w->wat.data + hl;
+            r2.offset = info.has_offset ? info.offset : rec->offset;
+            process_record(w, j, &r2);
+            return;
+        }
         o->sum.records++;
         o->sum.types[info.type]++;
         return;
@@ -1483,6 +1565,44 @@ static void apply(run *R, job_out *o, archive *ar) {
 
 /* ------------------------------------------------------------ archives -- */
 
+/* Open the WARC file a WAT describes (a->keep_src), from which the kept
+ * records are copied: a regular file, gzip (a member per record) or
+ * uncompressed. When it cannot be, the WAT is reported unreadable with the
+ * reason (what was asked, keeping, cannot be done). */
+static bool open_keep_src(run *R, archive *a) {
+    archive *k = a->keep_src;
+    char what[600];
+    k->fd = open(k->path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (k->fd < 0 || fstat(k->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = k->fd < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : errno;
+        snprintf(what, sizeof what, "cannot keep records from the WARC file it describes, %s: %s",
+                 k->name,
+                 k->fd >= 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) ? "not a regular file"
+                                                                            : strerror(e));
+        goto fail;
+    }
+    k->size = (uint64_t)st.st_size;
+    uint8_t head[8];
+    ssize_t got = pread(k->fd, head, sizeof head, 0);
+    k->codec = ccsig_warc_sniff(head, got > 0 ? (size_t)got : 0);
+    if (k->codec != CCSIG_WARC_GZIP && k->codec != CCSIG_WARC_PLAIN) {
+        snprintf(what, sizeof what,
+                 "cannot keep records from the WARC file it describes, %s: records are copied "
+                 "by their index from gzip (a member per record) or uncompressed WARC files",
+                 k->name);
+        goto fail;
+    }
+    return true;
+fail:
+    if (k->fd >= 0)
+        close(k->fd);
+    k->fd = -1;
+    archive_error(R, a, what);
+    a->unreadable = true;
+    return false;
+}
+
 static bool open_archive(run *R, archive *a) {
     a->opened = true;
     a->pos = 0;
@@ -1546,6 +1666,8 @@ static bool open_archive(run *R, archive *a) {
         a->unreadable = true;
         return false;
     }
+    if (a->keep_src && !open_keep_src(R, a))
+        return false;
     return true;
 }
 
@@ -1553,6 +1675,10 @@ static void close_archive(run *R, archive *a) {
     if (a->fd >= 0 && a->path)
         close(a->fd);
     a->fd = -1;
+    if (a->keep_src && a->keep_src->fd >= 0) {
+        close(a->keep_src->fd);
+        a->keep_src->fd = -1;
+    }
     ccsig_free(a->dict);
     a->dict = NULL;
     a->dict_len = 0;
@@ -1822,6 +1948,43 @@ ccsig_status ccsig_scan_session_add_wat(ccsig_scan_session *R, const char *path,
     return st;
 }
 
+ccsig_status ccsig_scan_session_add_wat_warc(ccsig_scan_session *R, const char *path,
+                                             const char *name, const char *warc_path,
+                                             const char *warc_name, const ccsig_index_span *spans,
+                                             size_t n, ccsig_error *err) {
+    archive *k = ccsig_malloc(sizeof *k);
+    if (k) {
+        memset(k, 0, sizeof *k);
+        k->fd = k->user_fd = -1;
+        k->indexed = true;
+        k->path = ccsig_strdup(warc_path);
+        k->name = ccsig_strdup(warc_name ? warc_name : warc_path);
+        k->spans = ccsig_malloc((n ? n : 1) * sizeof *k->spans);
+    }
+    if (!k || !k->path || !k->name || !k->spans) {
+        if (k) {
+            ccsig_free(k->path);
+            ccsig_free(k->name);
+            ccsig_free(k->spans);
+        }
+        ccsig_free(k);
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    }
+    if (n)
+        memcpy(k->spans, spans, n * sizeof *k->spans);
+    k->nspans = n;
+    ccsig_status st = ccsig_scan_session_add_wat(R, path, name, err);
+    if (st) {
+        ccsig_free(k->path);
+        ccsig_free(k->name);
+        ccsig_free(k->spans);
+        ccsig_free(k);
+        return st;
+    }
+    R->ars[R->nar - 1].keep_src = k;
+    return CCSIG_OK;
+}
+
 ccsig_status ccsig_scan_session_add_fd(ccsig_scan_session *R, int fd, const char *name,
                                        ccsig_error *err) {
     archive *a = add_archive(R, name, err);
@@ -2008,6 +2171,14 @@ void ccsig_scan_session_free(ccsig_scan_session *R) {
         archive *a = &R->ars[i];
         if (a->fd >= 0 && a->path)
             close(a->fd);
+        if (a->keep_src) {
+            if (a->keep_src->fd >= 0)
+                close(a->keep_src->fd);
+            ccsig_free(a->keep_src->spans);
+            ccsig_free(a->keep_src->path);
+            ccsig_free(a->keep_src->name);
+            ccsig_free(a->keep_src);
+        }
         ccsig_free(a->dict);
         ccsig_free(a->spans);
         ccsig_free(a->path);

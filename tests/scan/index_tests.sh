@@ -13,7 +13,8 @@
 # "indexed" counts, bytes.decompressed (records not read are not inflated)
 # and, for an index without request/metadata records, the record counts.
 # Real indexes from pywb's sample archive (tests/data/index/pywb) agree too,
-# and --wat annotates from the crawl's WAT as the full scan does.
+# and --wat annotates from the crawl's WAT as the full scan does, and keeps
+# what it keeps (--wat --keep through the index).
 # Then: a page whose head passes the 512 KiB bound is counted in
 # indexed.bound_reached; a wrong offset is damage (exit 2, named); a broken
 # index line is refused with FILE:LINE:COL (exit 2); an archive the index
@@ -158,9 +159,51 @@ if s1 != s2:
     sys.exit("summaries differ")
 PY
 done
+# --wat --keep: the kept records are copied from the WARC the WAT describes
+# (crawl.wat.gz -> crawl.warc.gz) at the places the index gives; they equal
+# the full scan's byte for byte (own CDXJ: requests and metadata kept beside
+# their responses), and the --index scan's with Common Crawl's index of
+# responses and revisits; gzip members copied, or a plain keep file encoded.
+scan --keep full.warc.gz --summary --json crawl.warc.gz > fullk.sum
+"$ccsig" index -o crawl.cdxj crawl.warc.gz
+for t in 1 2; do
+    rc=0
+    scan --threads $t --wat --index crawl.cdxj --keep wk.warc.gz --summary --json \
+        crawl.wat.gz > wk.sum || rc=$?
+    [ $rc -le 1 ] || fail "--wat --keep --threads $t: exit $rc"
+    cmp -s full.warc.gz wk.warc.gz || fail "--wat --keep --threads $t: kept records differ"
+    python3 -c 'import json,sys; a,b=(json.load(open(f))["kept"] for f in sys.argv[1:]); sys.exit(a != b)' \
+        fullk.sum wk.sum || fail "--wat --keep --threads $t: kept counts differ"
+done
+scan --index gen-sorted.cdxj --keep cc-ix.warc crawl.warc.gz > /dev/null
+scan --wat --index gen-sorted.cdxj --keep cc-wk.warc crawl.wat.gz > /dev/null ||
+    fail "--wat --keep with Common Crawl's index: exit $?"
+cmp -s cc-ix.warc cc-wk.warc || fail "--wat --keep with Common Crawl's index: kept records differ"
+# the WARCs in another directory: --warc-dir
+mkdir -p warcs wats
+cp crawl.warc.gz warcs/
+cp crawl.wat.gz wats/crawl.warc.wat.gz
+scan --wat --index crawl.cdxj --warc-dir warcs --keep wd.warc.gz wats/crawl.warc.wat.gz > /dev/null ||
+    fail "--warc-dir: exit $?"
+cmp -s full.warc.gz wd.warc.gz || fail "--warc-dir: kept records differ"
 rc=0
 "$ccsig" scan --wat --use train-ai --keep k.warc.gz crawl.wat.gz > /dev/null 2> wk.err || rc=$?
-[ $rc = 2 ] || fail "--wat --keep: exit $rc, expected 2"
+[ $rc = 2 ] || fail "--wat --keep without --index: exit $rc, expected 2"
+grep -q "add --index FILE" wk.err || fail "--wat --keep without --index: $(cat wk.err)"
+rc=0 # the WARC is not there: the WAT is unreadable for keeping, named
+"$ccsig" scan --use train-ai --wat --index crawl.cdxj --keep k.warc.gz wats/crawl.warc.wat.gz \
+    > /dev/null 2> wk.err || rc=$?
+[ $rc = 2 ] || fail "--wat --keep, no WARC: exit $rc, expected 2"
+grep -q "wats/crawl.warc.gz: No such file" wk.err || fail "--wat --keep, no WARC: $(cat wk.err)"
+rc=0 # the WAT describes another WARC file (Container.Filename): not kept, named
+cp crawl.wat.gz other.wat.gz
+cp crawl.warc.gz other.warc.gz
+"$ccsig" index -o other.cdxj other.warc.gz
+"$ccsig" scan --use train-ai --wat --index other.cdxj --keep k.warc.gz other.wat.gz \
+    > /dev/null 2> wk.err || rc=$?
+[ $rc = 2 ] || fail "--wat --keep, another WARC: exit $rc, expected 2"
+grep -q "cannot be kept: the WAT describes it in crawl.warc.gz, not in other.warc.gz" wk.err ||
+    fail "--wat --keep, another WARC: $(head -3 wk.err)"
 
 # A page whose <head> is longer than the bound: read up to the bound,
 # counted; its annotation is still the full scan's (its signal is early).
