@@ -95,6 +95,14 @@ typedef struct ccsig_scan_sink {
     void (*progress)(void *ctx, const ccsig_scan_progress *p);
 } ccsig_scan_sink;
 
+/* A ready-made ccsig_scan_sink.annotation (or .kept) function: writes the
+ * bytes whole to the file descriptor *(const int *)ctx, continuing short
+ * writes and retrying on EINTR; false (errno set) when a write fails. For
+ * a program or binding that reads the annotation on another thread or in
+ * another process through a pipe: the session's thread then never waits
+ * on the reader's locks (a language runtime's, say), only on the pipe. */
+bool ccsig_scan_sink_fd(void *ctx, const char *p, size_t n);
+
 typedef struct ccsig_scan_session_options {
     ccsig_scan_profile profile;      /* who asks, for which use (use CCSIG_CAT_NONE: no decision;
                                         nothing is kept or credited then), and which HTTP

@@ -1865,6 +1865,20 @@ ccsig_status ccsig_scan_session_new(const ccsig_scan_session_options *opt,
     return CCSIG_OK;
 }
 
+bool ccsig_scan_sink_fd(void *ctx, const char *p, size_t n) {
+    int fd = *(const int *)ctx;
+    while (n) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return false;
+        p += k;
+        n -= (size_t)k;
+    }
+    return true;
+}
+
 static archive *add_archive(run *R, const char *name, ccsig_error *err) {
     if (R->started) {
         ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "archives are added before the run");

@@ -39,7 +39,6 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import queue
 import threading
 from collections.abc import Mapping
 from ctypes import byref, c_char_p, c_int, c_size_t, c_uint, c_void_p
@@ -845,18 +844,13 @@ class Scan:
     them in ``errors`` only).
     """
 
-    _DONE = object()
-
     def __init__(self, archives, opts: _lib.ScanSessionOptions, store, *, raise_errors: bool, annotate: bool) -> None:
         self._opts = opts
         self._store = store
         self._raise = raise_errors
         self.damage: list[tuple[str, int, str]] = []
         self.errors: list[tuple[str, str]] = []
-        self._q: queue.Queue = queue.Queue(maxsize=64)
-        self._pending: list[bytes] = []
-        self._pending_len = 0
-        self._cancel = False
+        self._rfd = self._wfd = -1
         self._started = False
         self._finished = threading.Event()
         self._status = 0
@@ -866,14 +860,27 @@ class Scan:
         lib = _lib.core()
         self._sink = _lib.ScanSink()
         self._cbs = (
-            _lib.WRITE_FN(self._on_annotation),
             _lib.DAMAGE_FN(self._on_damage),
             _lib.ARCHIVE_ERROR_FN(self._on_archive_error),
         )
         if annotate:
-            self._sink.annotation = self._cbs[0]
-        self._sink.damage = self._cbs[1]
-        self._sink.archive_error = self._cbs[2]
+            # The annotation goes through a pipe, written by the library's
+            # own sink function (ccsig_scan_sink_fd) on the session's
+            # thread: no Python callback, so the session never waits for
+            # the GIL while this thread parses records, and this thread
+            # reads with the GIL released.
+            self._rfd, self._wfd = os.pipe()
+            try:
+                import fcntl
+
+                fcntl.fcntl(self._wfd, fcntl.F_SETPIPE_SZ, 1 << 20)
+            except (ImportError, AttributeError, OSError):
+                pass  # not Linux, or above /proc/sys/fs/pipe-max-size: the default will do
+            self._fdbox = c_int(self._wfd)
+            self._sink.ctx = ctypes.addressof(self._fdbox)
+            self._sink.annotation = _lib.WRITE_FN(ctypes.cast(lib.ccsig_scan_sink_fd, c_void_p).value)
+        self._sink.damage = self._cbs[0]
+        self._sink.archive_error = self._cbs[1]
         h = c_void_p()
         err = _lib.Error()
         if lib.ccsig_scan_session_new(byref(opts), byref(self._sink), byref(h), byref(err)):
@@ -895,28 +902,7 @@ class Scan:
                 self._h = None
                 _raise(err)
 
-    # Annotation lines are handed to the iterating thread in batches of
-    # about _BATCH bytes: the session calls the sink once per record, and a
-    # queue hand-over (a thread wake-up) per record costs more than the
-    # record's JSON parse.
-    _BATCH = 128 << 10
-
     # callbacks: on the session's thread, with the GIL taken by ctypes
-    def _on_annotation(self, ctx, p, n) -> bool:
-        if self._cancel:
-            return False
-        self._pending.append(ctypes.string_at(p, n))
-        self._pending_len += n
-        if self._pending_len >= self._BATCH:
-            self._flush()
-        return True
-
-    def _flush(self) -> None:
-        if self._pending:
-            self._q.put(b"".join(self._pending))
-            self._pending = []
-            self._pending_len = 0
-
     def _on_damage(self, ctx, name, offset, what) -> None:
         self.damage.append((_cstr(name), offset, _cstr(what)))
 
@@ -926,11 +912,11 @@ class Scan:
     def _run(self) -> None:
         try:
             self._status = _lib.core().ccsig_scan_session_run(self._h, byref(self._err))
-            if not self._cancel:
-                self._flush()
         finally:
             self._finished.set()
-            self._q.put(self._DONE)
+            if self._wfd >= 0:
+                os.close(self._wfd)  # the reader's end of file
+                self._wfd = -1
 
     def run(self) -> "Scan":
         """Run to the end without delivering records (for the credit
@@ -946,32 +932,42 @@ class Scan:
         self._started = True
         t = threading.Thread(target=self._run, name="ccsig-scan", daemon=True)
         t.start()
-        # A batch is decoded once and its lines parsed in place with
-        # raw_decode: about a fifth less CPU than json.loads per line (which
-        # detects the encoding and decodes each line on its own).
+        rfd = self._rfd
+        if rfd < 0:  # annotate=False: nothing to deliver
+            t.join()
+            self._check()
+            return
+        # What a read returns is decoded once up to its last whole line, and
+        # the lines are parsed in place with raw_decode: about a fifth less
+        # CPU than json.loads per line (which detects the encoding and
+        # decodes each line on its own).
         decode = json.JSONDecoder().raw_decode
-        get = self._q.get
+        read = os.read
+        rest = b""
         try:
             while True:
-                chunk = get()
-                if chunk is self._DONE:
+                chunk = read(rfd, 1 << 20)  # the GIL is released while it waits
+                if not chunk:
                     break
-                text = chunk.decode("utf-8")
+                cut = chunk.rfind(b"\n") + 1
+                if not cut:
+                    rest += chunk
+                    continue
+                text = (rest + chunk[:cut] if rest else chunk[:cut]).decode("utf-8")
+                rest = chunk[cut:]
                 i, end = 0, len(text)
                 while i < end:
                     rec, i = decode(text, i)
                     i += 1  # the line's "\n"
                     yield rec
         finally:
-            if not self._finished.is_set():
-                # the consumer stopped early: let the session finish unheard
-                self._cancel = True
-                while not self._finished.is_set() or not self._q.empty():
-                    try:
-                        self._q.get(timeout=0.05)
-                    except queue.Empty:
-                        pass
+            # the consumer may have stopped early: let the session finish
+            # unheard (the pipe drained, so that its writes do not block)
+            while read(rfd, 1 << 20):
+                pass
             t.join()
+            os.close(rfd)
+            self._rfd = -1
         self._check()
 
     def _check(self) -> None:
@@ -1023,6 +1019,10 @@ class Scan:
         # The session thread holds a reference to self while it runs, so
         # this runs only before the start or after the end of the run.
         try:
+            for name in ("_rfd", "_wfd"):  # a scan never iterated
+                if getattr(self, name, -1) >= 0:
+                    os.close(getattr(self, name))
+                    setattr(self, name, -1)
             lib = _lib.core()
             if getattr(self, "_h", None):
                 lib.ccsig_scan_session_free(self._h)
