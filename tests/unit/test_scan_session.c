@@ -5,6 +5,7 @@
  * uses, and the summary and credit documents read back for merge.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -207,6 +208,51 @@ static void test_session_write_failure(void **state) {
     assert_true(ccsig_scan_session_write_failed(ss));
     assert_int_equal(ccsig_scan_session_summary(ss)->scanned, 5); /* the run went on */
     ccsig_scan_session_free(ss);
+    ccsig_buf_free(&s.annot);
+}
+
+/* ccsig_scan_sink_fd: the annotation written whole to a pipe is the one a
+ * callback sink receives, byte for byte; a closed pipe is a write failure
+ * (CCSIG_ERR_IO), not a crash (SIGPIPE ignored, as a binding's runtime
+ * does). */
+static void test_session_sink_fd(void **state) {
+    (void)state;
+    seen s;
+    ccsig_scan_session *ss = session(&s, 2);
+    ccsig_error err;
+    assert_int_equal(ccsig_scan_session_add_path(ss, SITE_WARC, NULL, &err), CCSIG_OK);
+    assert_int_equal(ccsig_scan_session_run(ss, &err), CCSIG_OK);
+    ccsig_scan_session_free(ss);
+
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    int fd = fileno(tmp);
+    ccsig_scan_session_options o;
+    ccsig_scan_session_options_init(&o);
+    o.threads = 2;
+    ccsig_scan_sink sink = {&fd, ccsig_scan_sink_fd, NULL, NULL, NULL, NULL};
+    assert_int_equal(ccsig_scan_session_new(&o, &sink, &ss, &err), CCSIG_OK);
+    assert_int_equal(ccsig_scan_session_add_path(ss, SITE_WARC, NULL, &err), CCSIG_OK);
+    assert_int_equal(ccsig_scan_session_run(ss, &err), CCSIG_OK);
+    ccsig_scan_session_free(ss);
+    char got[65536];
+    size_t n = (size_t)pread(fd, got, sizeof got, 0);
+    assert_int_equal(n, s.annot.len);
+    assert_memory_equal(got, s.annot.data, n);
+    fclose(tmp);
+
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    close(p[0]);
+    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+    sink.ctx = &p[1];
+    assert_int_equal(ccsig_scan_session_new(&o, &sink, &ss, &err), CCSIG_OK);
+    assert_int_equal(ccsig_scan_session_add_path(ss, SITE_WARC, NULL, &err), CCSIG_OK);
+    assert_int_equal(ccsig_scan_session_run(ss, &err), CCSIG_ERR_IO);
+    assert_true(ccsig_scan_session_write_failed(ss));
+    ccsig_scan_session_free(ss);
+    signal(SIGPIPE, old);
+    close(p[1]);
     ccsig_buf_free(&s.annot);
 }
 
@@ -461,6 +507,7 @@ int main(void) {
         cmocka_unit_test(test_session_runs_once),
         cmocka_unit_test(test_session_unreadable_archive),
         cmocka_unit_test(test_session_write_failure),
+        cmocka_unit_test(test_session_sink_fd),
         cmocka_unit_test(test_session_stream_damage),
         cmocka_unit_test(test_session_bad_codec),
         cmocka_unit_test(test_session_status_filter),
