@@ -618,6 +618,7 @@ static void serve_fd(rq *r, reply *rp, int fd, const struct stat *st, const char
     reply_header_copy(rp, "Last-Modified", date, 29);
     reply_header_static(rp, "Accept-Ranges", "bytes");
     reply_header_static(rp, "X-Content-Type-Options", "nosniff");
+    server_credit_link(r->srv, name, st, rp);
     const char *inm = r->h.if_none_match;
     const char *ims = r->h.if_modified_since;
     if (inm ? hu_etag_match(inm, etag)
@@ -762,71 +763,6 @@ static bool bulk_allowed(rq *r, reply *rp) {
         return false;
     }
     return true;
-}
-
-static void credit_text(const server *s, const char *title, const char *url, ccsig_buf *out) {
-    const char *t = s->pol->credit_template;
-    while (*t) {
-        if (!strncmp(t, "{title}", 7)) {
-            ccsig_buf_puts(out, title);
-            t += 7;
-        } else if (!strncmp(t, "{collection}", 12)) {
-            ccsig_buf_puts(out, s->pol->collection_name);
-            t += 12;
-        } else if (!strncmp(t, "{url}", 5)) {
-            ccsig_buf_puts(out, url);
-            t += 5;
-        } else {
-            ccsig_buf_putc(out, *t++);
-        }
-    }
-}
-
-/* The signal to show with an item: the one attached to the use at its path,
- * else the first the path's rule attaches to any category. */
-static const char *item_signal(const policy_rule *rule, ccsig_category use) {
-    if (!rule)
-        return NULL;
-    unsigned sig = (unsigned)use < CCSIG_CAT_COUNT ? rule->verdict.cat[use].signals : 0;
-    for (int c = 0; !sig && c < CCSIG_CAT_COUNT; c++)
-        sig = rule->verdict.cat[c].signals;
-    for (int k = 1; k < CCSIG_SIGNAL_COUNT; k++)
-        if (sig & (1u << k))
-            return ccsig_signal_token((ccsig_signal)k);
-    return NULL;
-}
-
-void server_credit(const server *s, const char *path, const char *title, ccsig_category use,
-                   ccsig_buf *text, const char **signal) {
-    ccsig_buf url = CCSIG_BUF_INIT;
-    ccsig_buf_puts(&url, s->pol->public_url);
-    hu_url_path(&url, path, strlen(path));
-    credit_text(s, title, ccsig_buf_cstr(&url), text);
-    ccsig_buf_free(&url);
-    *signal = item_signal(policy_match(s->pol, path, strlen(path)), use);
-}
-
-void server_credit_json(const server *s, const char *path, const char *title, ccsig_category use,
-                        ccsig_buf *out) {
-    ccsig_buf text = CCSIG_BUF_INIT;
-    const char *sig;
-    server_credit(s, path, title, use, &text, &sig);
-    ccsig_buf_puts(out, "{\"text\":");
-    ccsig_buf_json_str(out, text.data ? text.data : "", text.len);
-    ccsig_buf_puts(out, ",\"collection\":");
-    ccsig_buf_json_str(out, s->pol->collection_name, strlen(s->pol->collection_name));
-    ccsig_buf_puts(out, ",\"url\":");
-    ccsig_buf cu = CCSIG_BUF_INIT;
-    ccsig_buf_printf(&cu, "%s/", s->pol->public_url);
-    ccsig_buf_json_str(out, cu.data, cu.len);
-    ccsig_buf_puts(out, ",\"signal\":");
-    if (sig)
-        ccsig_buf_json_str(out, sig, strlen(sig));
-    else
-        ccsig_buf_puts(out, "null");
-    ccsig_buf_putc(out, '}');
-    ccsig_buf_free(&cu);
-    ccsig_buf_free(&text);
 }
 
 /* The files of the collection a bulk request may have: what coll_list_files
@@ -1653,6 +1589,14 @@ int server_run(policy *pol, const serve_config *cfg) {
         char u[200];
         snprintf(u, sizeof u, "http://%s", bound);
         policy_set_public_url(pol, u);
+        /* Every credit (search hits, manifests, Link fields) cites the
+         * public URL: a loopback one is no address a reuser can credit. */
+        if (!cfg->quiet && (!strncmp(bound, "127.", 4) || !strncmp(bound, "[::1]", 5) ||
+                            !strncmp(bound, "localhost", 9)))
+            fprintf(stderr,
+                    "ccsig serve: warning: no --public-url: credit will cite %s, which no "
+                    "reuser can reach; pass --public-url with the collection's public address\n",
+                    pol->public_url);
     }
     s.secure_cookies = !strncmp(pol->public_url, "https://", 8);
     if (store_open(cfg->db, pol->threads + 4,
@@ -1681,6 +1625,12 @@ int server_run(policy *pol, const serve_config *cfg) {
      * claim: trust an entry for one second. */
     s.keys = keycache_new(strcmp(store_kind(s.st), "postgresql") == 0 ? 1000000 : 0);
     if (!s.rl || !s.led || !s.keys) {
+        fprintf(stderr, "ccsig serve: out of memory\n");
+        rc = 3;
+        goto out;
+    }
+    s.tasl = tasl_new();
+    if (!s.tasl) {
         fprintf(stderr, "ccsig serve: out of memory\n");
         rc = 3;
         goto out;
@@ -1783,6 +1733,7 @@ out:;
     if (lfd >= 0)
         close(lfd);
     search_close(s.search);
+    tasl_free(s.tasl);
     rl_table_free(s.rl);
     keycache_free(s.keys);
     store_close(s.st);

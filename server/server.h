@@ -24,6 +24,7 @@
 #include "ratelimit.h"
 #include "search.h"
 #include "store.h"
+#include "tasl.h"
 
 typedef struct serve_config {
     const char *collection;
@@ -73,6 +74,7 @@ typedef struct server {
     ledger *led;
     journal *journal; /* ledger-sync: process with SQLite */
     search *search;
+    tasl *tasl; /* per-file credit records (tasl.c) */
     rl_table *rl;
     keycache *keys;
     struct MHD_Daemon *daemon;
@@ -229,15 +231,25 @@ void steward_handle(rq *r, reply *rp);
 /* Hash a password (argon2id) for --set-password. 0 on success. */
 int steward_hash_password(const char *pw, char *out, size_t outlen);
 
-/* ---- credit (server.c) ---- */
+/* ---- credit (tasl.c) ---- */
 
-/* The credit for an item: text from the policy's template, and the CC
- * signal to show with it (NULL when none applies). */
+/* The credit for an item (path: "/dir/a.txt"): text from the policy's
+ * template filled from the file's credit record (tasl.h), and the CC
+ * signal to show with it (NULL when none applies). title is used only when
+ * the file is gone (the record is then the policy's alone). */
 void server_credit(const server *s, const char *path, const char *title, ccsig_category use,
                    ccsig_buf *text, const char **signal);
-/* {"text","collection","url","signal"}. */
+/* {"text","collection","url","signal", then the members of the file's
+ * credit record (ccsig_credit_record_write_json: "type", "title", "link",
+ * "source", "source_link", "author", "license", "signals", ...) with the
+ * decision for use}: one object that Wikimedia-style attribution consumers
+ * (title, link, source, license) and ccsig_credit_records_read both read. */
 void server_credit_json(const server *s, const char *path, const char *title, ccsig_category use,
                         ccsig_buf *out);
+/* The Link field of a file response (rel: "dir/a.txt", st: its stat):
+ * rel="cite-as" with title, author and signal, rel="collection",
+ * rel="license" (tasl.c). */
+void server_credit_link(const server *s, const char *rel, const struct stat *st, reply *rp);
 
 /* ---- enforcement (server.c) ---- */
 
