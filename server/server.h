@@ -225,6 +225,16 @@ void page_receipt_key(rq *r, reply *rp);
 /* GET /receipt: the key's signed usage statement. */
 void page_receipt(rq *r, reply *rp);
 
+/* ---- reports.c: where a reuser's credit appears ---- */
+
+/* /credit/reports with a key: POST url (http or https, at most
+ * STORE_REPORT_URL_MAX bytes) and note (optional) records a report (201,
+ * JSON); GET lists the key's own reports (JSON). */
+void page_credit_reports(rq *r, reply *rp);
+/* Steward pages: the reports of one reuser (reuser_id 0: everyone's, with
+ * the reuser's name), as a table with id "reports". */
+void reports_html(server *s, int64_t reuser_id, ccsig_buf *b);
+
 /* ---- steward.c ---- */
 
 void steward_handle(rq *r, reply *rp);

@@ -513,6 +513,7 @@ static void dashboard(rq *r, reply *rp, const session *ss) {
     if (rc == 0)
         rc = store_reusers_list(s->st, on_reuser_row, &lc);
     ccsig_buf_puts(b, "</tbody></table>\n");
+    reports_html(s, 0, b);
     terms_versions_html(s, b);
     page_end(b);
     page_headers(rp);
@@ -577,6 +578,7 @@ static void reuser_page(rq *r, reply *rp, const session *ss) {
         action_form(b, ss, u->id, "revoke", "Revoke key", "danger");
     ccsig_buf_puts(b, "</p>\n");
     terms_acceptances_html(s, u->id, b);
+    reports_html(s, u->id, b);
     ccsig_buf_puts(b, "<h2>Usage</h2>\n");
     char title[STORE_NAME_MAX + 40];
     snprintf(title, sizeof title, "Keyed requests per day: %s", u->name);
