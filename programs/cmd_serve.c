@@ -74,7 +74,12 @@ static int set_password(const char *db, const char *name) {
 static int on_export(void *arg, const ledger_rec *l) {
     ccsig_buf *b = arg;
     ccsig_buf_clear(b);
-    ccsig_buf_printf(b, "%lld,%lld,", (long long)l->ts_ms, (long long)l->reuser_id);
+    /* ts_ms for programs, time (ISO 8601, UTC, milliseconds) for people
+     * and spreadsheets */
+    char iso[21];
+    hu_time_iso(l->ts_ms - l->ts_ms % 1000, iso);
+    ccsig_buf_printf(b, "%lld,%.19s.%03dZ,%lld,", (long long)l->ts_ms, iso, (int)(l->ts_ms % 1000),
+                     (long long)l->reuser_id);
     hu_csv(b, l->key_id);
     ccsig_buf_putc(b, ',');
     hu_csv(b, l->method);
@@ -106,7 +111,7 @@ static int export_ledger(const char *db) {
         store_close(st);
         return EXIT_INTERNAL;
     }
-    printf("ts_ms,reuser_id,key_id,method,path,status,bytes,tier,request_id,instance\n");
+    printf("ts_ms,time,reuser_id,key_id,method,path,status,bytes,tier,request_id,instance\n");
     ccsig_buf b = CCSIG_BUF_INIT;
     int rc = store_ledger_export(st, on_export, &b);
     ccsig_buf_free(&b);

@@ -38,6 +38,7 @@ static const char style_css[] =
     "border:1px solid #6a6;border-radius:6px}.hit{margin:1.2rem 0}.hit .credit{font-size:.85rem;"
     "color:#444}.badge{display:inline-block;font-size:.75rem;padding:0 .4em;border-radius:3px;"
     "background:#dde;margin-left:.4em}mark{background:#ffe680}.note{color:#555;font-size:.9rem}"
+    ".confirm{background:#e6f4ea;border:1px solid #6a6;border-radius:6px;padding:.5rem .8rem}"
     ".status-active{color:#262}.status-pending{color:#a60}.status-revoked,.status-rejected"
     "{color:#a32}svg{max-width:100%;height:auto;background:#fff;border:1px solid #ddd}"
     "ul.listing{columns:2}pre{overflow-x:auto;background:#f4f4f4;padding:.6em}"

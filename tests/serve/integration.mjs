@@ -438,6 +438,8 @@ test('bulk reusers: keyed access, bulk endpoints, per-key quota, ledger', async 
   await sleep(100);
   const rows = exportLedger(db).filter((x) => x.key_id === k.key_id);
   assert.equal(rows.length, 45);
+  // Each record's time in ISO 8601 (UTC, milliseconds) beside ts_ms.
+  for (const x of rows) assert.equal(x.time, new Date(Number(x.ts_ms)).toISOString());
   const first = rows.find((x) => x.request_id === 'bulk-1');
   assert.deepEqual([first.method, first.path, first.status, first.bytes, first.tier, first.instance],
     ['GET', '/letters/1850.txt', '200', String(fs.statSync(path.join(coll, 'letters/1850.txt')).size), 'bulk', 'it-1']);
@@ -537,6 +539,14 @@ test('public-interest reusers: pending until the steward approves, then no condi
   assert.match(session.dashboard.text, new RegExp(`id="approve-${k.reuser}"`));
   const ap = await stewardAction(url, session, k.reuser, 'approve');
   assert.equal(ap.status, 303);
+  // The steward is told what the approval did.
+  assert.equal(ap.headers.get('location'), `/steward/reusers/${k.reuser}?done=approve`);
+  const shown = await req(`${url}${ap.headers.get('location')}`, { headers: { ...browser, Cookie: session.cookie } });
+  assert.match(shown.text, /<p class="confirm" id="confirm" role="status">Claim approved: the key now has public-interest access/);
+  assert.match(shown.text, /id="status">active</);
+  // Only when the status agrees: a forged done= says nothing.
+  const forged = await req(`${url}/steward/reusers/${k.reuser}?done=revoke`, { headers: { ...browser, Cookie: session.cookie } });
+  assert.doesNotMatch(forged.text, /id="confirm"/);
   const again = await stewardAction(url, session, k.reuser, 'approve');
   assert.equal(again.status, 409);
   const after = await req(`${url}/letters/1850.txt`, { headers: auth });
@@ -817,6 +827,10 @@ test('reports back: a key reports where its credit appears; validated; shown to 
   assert.match(page.text, /<h2>Where the credit appears<\/h2>/);
   assert.match(page.text, /<a rel="noreferrer nofollow" href="https:\/\/models.example\/acme-7b#data-sources">/);
   assert.match(page.text, /Model card, &quot;Data sources&quot; section/);
+  // The usage chart's axis: ten keyed requests today, so a top of 10 in
+  // five integer steps (not 2.5 truncated to 2).
+  const ticks = [...page.text.matchAll(/text-anchor="end" fill="#555">([^<]*)<\/text>/g)].map((m) => m[1]);
+  assert.deepEqual(ticks, ['0', '2', '4', '6', '8', '10']);
   const home = await req(`${url}/steward/`, { headers: { ...browser, Cookie: session.cookie } });
   assert.match(home.text, new RegExp(`<a href="/steward/reusers/${k.reuser}">Reporting Lab</a></td><td><a rel="noreferrer nofollow" href="http://answers.example/q/42">`));
 });
