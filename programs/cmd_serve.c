@@ -165,6 +165,7 @@ enum {
     O_INSTANCE,
     O_SEARCH_INDEX,
     O_QUIET,
+    O_ACCESS_LOG,
     O_SET_PASSWORD,
     O_EXPORT,
     O_CHECK,
@@ -200,6 +201,8 @@ static const cli_option options[] = {
      ".search)",
      0},
     {"quiet", 0, O_QUIET, CLI_VAL_NONE, NULL, NULL, 0, "no log lines on standard error", 0},
+    {"access-log", 0, O_ACCESS_LOG, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "append an access log (combined format) to FILE", 0},
     {"set-password", 0, O_SET_PASSWORD, CLI_VAL_TEXT, "NAME", NULL, CLI_ONCE,
      "create or update a steward account, then exit", 0},
     {"export-ledger", 0, O_EXPORT, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
@@ -234,7 +237,7 @@ const cli_spec cmd_serve_cli = {
 int cmd_serve(int argc, char **argv) {
     const char *collection = NULL, *policy_file = NULL, *signal = NULL, *party = NULL;
     const char *party_url = NULL, *name = NULL, *db = NULL, *listen_addr = NULL;
-    const char *public_url = NULL, *instance = NULL, *search_index = NULL;
+    const char *public_url = NULL, *instance = NULL, *search_index = NULL, *access_log = NULL;
     const char *set_pw = NULL, *print = NULL;
     bool quiet = false, export = false, check = false, have_use = false;
     ccsig_category use = CCSIG_CAT_TRAIN_AI;
@@ -280,6 +283,9 @@ int cmd_serve(int argc, char **argv) {
             break;
         case O_SEARCH_INDEX:
             search_index = optarg;
+            break;
+        case O_ACCESS_LOG:
+            access_log = optarg;
             break;
         case O_QUIET:
             quiet = true;
@@ -374,7 +380,8 @@ int cmd_serve(int argc, char **argv) {
                                public_url);
     }
     serve_config cfg = {
-        collection, db, search_index, instance, public_url != NULL || p->public_url_set, quiet};
+        collection, db,        search_index, instance, public_url != NULL || p->public_url_set,
+        quiet,      access_log};
     if (check || print) {
         int ret = EXIT_OK;
         if (print)

@@ -1036,7 +1036,9 @@ typedef struct conn_state {
     bool too_large;
     bool head;
     int ledger_ok;
-    char *fbuf; /* SMALL_FILE_MAX bytes, allocated at the first small file */
+    char *fbuf;     /* SMALL_FILE_MAX bytes, allocated at the first small file */
+    ccsig_buf alog; /* the access log line begun for the request (accesslog.h) */
+    bool alog_begun;
     reply rp;
 } conn_state;
 
@@ -1236,9 +1238,45 @@ static struct MHD_Response *small_file(conn_state *cs, reply *rp) {
     return resp;
 }
 
+/* MHD_get_connection_values callback: the query string again, each
+ * argument percent-encoded ("a=1&b=x%20y"). */
+static enum MHD_Result query_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value) {
+    (void)kind;
+    ccsig_buf *b = cls;
+    if (b->len)
+        ccsig_buf_putc(b, '&');
+    hu_url_query(b, key);
+    if (value) {
+        ccsig_buf_putc(b, '=');
+        hu_url_query(b, value);
+    }
+    return MHD_YES;
+}
+
+/* Begin the request's access log line (when the log is on). */
+static void alog_begin(conn_state *cs, const rq *r, const char *version) {
+    server *s = cs->srv;
+    if (!s->alog)
+        return;
+    ccsig_buf q = CCSIG_BUF_INIT;
+    MHD_get_connection_values(cs->con, MHD_GET_ARGUMENT_KIND, query_cb, &q);
+    accesslog_begin(&cs->alog, r->addr, now_wall_us() / 1000000, r->method, r->path,
+                    ccsig_buf_cstr(&q), version);
+    ccsig_buf_free(&q);
+    cs->alog_begun = true;
+}
+
 static enum MHD_Result queue(conn_state *cs) {
     reply *rp = &cs->rp;
     struct MHD_Response *resp = NULL;
+    if (cs->alog_begun) {
+        uint64_t bytes = cs->head || rp->status == 304 ? 0 : reply_size(rp);
+        accesslog_end(cs->srv->alog, &cs->alog, rp->status, bytes,
+                      MHD_lookup_connection_value(cs->con, MHD_HEADER_KIND, "Referer"),
+                      MHD_lookup_connection_value(cs->con, MHD_HEADER_KIND, "User-Agent"));
+        cs->alog_begun = false;
+    }
     switch (rp->kind) {
     case REPLY_FILE:
         resp = small_file(cs, rp);
@@ -1324,6 +1362,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             r.con = con;
             r.method = method;
             r.path = url;
+            if (s->alog) {
+                client_address(s, con, &r);
+                alog_begin(cs, &r, version);
+            }
             reply_error(&r, &cs->rp, 413, "Request too large",
                         "The body is larger than this gateway accepts.");
             reply_header_static(&cs->rp, "Connection", "close");
@@ -1368,6 +1410,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     client_address(s, con, &r);
     cs->head = !strcmp(method, "HEAD");
     handle(&r, &cs->rp);
+    alog_begin(cs, &r, version);
 
     if (!r.cls.keyed)
         return queue(cs);
@@ -1448,6 +1491,7 @@ static void on_connection(void *cls, struct MHD_Connection *con, void **socket_c
     reply_free(&cs->rp);
     ccsig_buf_free(&cs->body);
     free(cs->fbuf);
+    ccsig_buf_free(&cs->alog);
     free(cs);
     *socket_context = NULL;
 }
@@ -1632,6 +1676,10 @@ int server_run(policy *pol, const serve_config *cfg) {
         rc = 3;
         goto out;
     }
+    if (cfg->access_log && !(s.alog = accesslog_open(cfg->access_log, err, sizeof err))) {
+        fprintf(stderr, "ccsig serve: %s\n", err);
+        goto out;
+    }
     s.tasl = tasl_new();
     if (!s.tasl) {
         fprintf(stderr, "ccsig serve: out of memory\n");
@@ -1737,6 +1785,10 @@ out:;
         close(lfd);
     search_close(s.search);
     tasl_free(s.tasl);
+    uint64_t alog_failed = accesslog_close(s.alog);
+    if (alog_failed && !cfg->quiet)
+        fprintf(stderr, "ccsig serve: access log: %llu line%s could not be written\n",
+                (unsigned long long)alog_failed, alog_failed == 1 ? "" : "s");
     rl_table_free(s.rl);
     keycache_free(s.keys);
     store_close(s.st);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "accesslog.h"
 #include "ccsig/buf.h"
 #include "files.h"
 #include "httputil.h"
@@ -33,6 +34,7 @@ typedef struct serve_config {
     const char *instance;     /* name recorded in the ledger; default host:pid */
     bool public_url_given;    /* policy->public_url was set explicitly */
     bool quiet;
+    const char *access_log; /* combined-format access log file, or NULL (accesslog.h) */
 } serve_config;
 
 /*
@@ -74,7 +76,8 @@ typedef struct server {
     ledger *led;
     journal *journal; /* ledger-sync: process with SQLite */
     search *search;
-    tasl *tasl; /* per-file credit records (tasl.c) */
+    tasl *tasl;      /* per-file credit records (tasl.c) */
+    accesslog *alog; /* --access-log, or NULL */
     rl_table *rl;
     keycache *keys;
     struct MHD_Daemon *daemon;

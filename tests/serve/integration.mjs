@@ -71,7 +71,8 @@ before(async () => {
   const r = ccsig(['serve', '--db', db, '--set-password', STEWARD], `${PASSWORD}\n`);
   assert.equal(r.status, 0, r.stderr);
   srv = await startServer(['--collection', coll, '--policy', policyFile, '--db', db,
-    '--listen', '127.0.0.1:0', '--public-url', PUBLIC, '--instance', 'it-1']);
+    '--listen', '127.0.0.1:0', '--public-url', PUBLIC, '--instance', 'it-1',
+    '--access-log', path.join(dir, 'access.log')]);
   url = srv.url;
 });
 
@@ -833,4 +834,36 @@ test('reports back: a key reports where its credit appears; validated; shown to 
   assert.deepEqual(ticks, ['0', '2', '4', '6', '8', '10']);
   const home = await req(`${url}/steward/`, { headers: { ...browser, Cookie: session.cookie } });
   assert.match(home.text, new RegExp(`<a href="/steward/reusers/${k.reuser}">Reporting Lab</a></td><td><a rel="noreferrer nofollow" href="http://answers.example/q/42">`));
+});
+
+test('access log: one combined-format line per request, escaped, with the final status and body bytes', async () => {
+  const log = path.join(dir, 'access.log');
+  const r = await req(`${url}/open/notes.md?alog=1&q=a%20b`, {
+    headers: { ...browser, Referer: 'https://ref.example/"x"\\y' },
+  });
+  assert.equal(r.status, 200);
+  const etag = r.headers.get('etag');
+  assert.equal((await req(`${url}/open/notes.md?alog=2`, { headers: { ...browser, 'If-None-Match': etag } })).status, 304);
+  assert.equal((await req(`${url}/open/notes.md?alog=3`, { method: 'HEAD', headers: browser })).status, 200);
+  const k = (await register(url, { ...bulkFields, name: 'Log Reader' })).json();
+  assert.equal((await req(`${url}/letters/1850.txt?alog=4`, {
+    headers: { 'User-Agent': 'Tester/1.0 "quoted" \u00e9', Authorization: `Bearer ${k.key}` },
+  })).status, 200);
+  await sleep(50);
+  const lines = fs.readFileSync(log, 'utf8').split('\n');
+  assert.equal(lines.pop(), '');
+  const re = /^(\S+) - - \[(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d) \+0000\] "([^"]*)" (\d{3}) (\d+) "([^"]*)" "([^"]*)"$/;
+  for (const l of lines) assert.match(l, re, l);
+  const find = (q) => lines.find((l) => l.includes(`?alog=${q}`));
+  const body = fs.readFileSync(path.join(coll, 'open/notes.md'));
+  assert.match(find('1&q=a%20b'), new RegExp(`^127\\.0\\.0\\.1 - - \\[[^\\]]+\\] "GET /open/notes.md\\?alog=1&q=a%20b HTTP/1.1" 200 ${body.length} ` +
+    '"https://ref.example/\\\\x22x\\\\x22\\\\x5Cy" "Mozilla/5.0 '));
+  assert.match(find(2), / "GET \/open\/notes.md\?alog=2 HTTP\/1.1" 304 0 /);
+  assert.match(find(3), / "HEAD \/open\/notes.md\?alog=3 HTTP\/1.1" 200 0 /);
+  assert.match(find(4), new RegExp(` "GET /letters/1850.txt\\?alog=4 HTTP/1.1" 200 ${fs.statSync(path.join(coll, 'letters/1850.txt')).size} "-" "Tester/1.0 \\\\x22quoted\\\\x22 \\\\xE9"$`));
+  // The time is now, in UTC.
+  const m = find(4).match(re);
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const t = Date.UTC(Number(m[4]), months.indexOf(m[3]), Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7]));
+  assert.ok(Math.abs(Date.now() - t) < 60000, find(4));
 });
