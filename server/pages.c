@@ -519,10 +519,8 @@ static void register_form(rq *r, reply *rp, const hu_form *f, const char *errors
     page_headers(rp);
 }
 
-/* Text of min to max bytes (the database's fields are counted in bytes),
- * valid UTF-8, without control characters (but line breaks and tabs when
- * multiline). */
-static bool text_ok(const char *v, size_t min, size_t max, bool multiline) {
+/* Text of min to max bytes: see server.h. */
+bool text_ok(const char *v, size_t min, size_t max, bool multiline) {
     if (!v)
         return min == 0;
     size_t n = strlen(v);

@@ -48,18 +48,6 @@ static bool report_url_ok(const char *url, const char **why) {
     return true;
 }
 
-/* Whether note is acceptable: UTF-8 without control characters, at most
- * STORE_REPORT_NOTE_MAX bytes (may be empty). */
-static bool report_note_ok(const char *note) {
-    size_t n = strlen(note);
-    if (n > STORE_REPORT_NOTE_MAX || !ccsig_utf8_valid(note, n))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)note[i] < 0x20 || note[i] == 0x7f)
-            return false;
-    return true;
-}
-
 /* One report as JSON. */
 static void report_json(ccsig_buf *b, const credit_report *r) {
     char when[21];
@@ -110,7 +98,7 @@ void page_credit_reports(rq *r, reply *rp) {
     const char *url = hu_form_get(&f, "url"), *note = hu_form_get(&f, "note");
     const char *why = NULL;
     if (!report_url_ok(url, &why) ||
-        (note && !report_note_ok(note) &&
+        (!text_ok(note, 0, STORE_REPORT_NOTE_MAX, false) &&
          (why = "note must be UTF-8 text without control characters, at most 500 bytes."))) {
         reply_error(r, rp, 400, "Bad request", why);
         hu_form_free(&f);

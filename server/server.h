@@ -185,6 +185,11 @@ void page_search(rq *r, reply *rp);
 void page_register(rq *r, reply *rp);
 void page_style(rq *r, reply *rp);
 
+/* Whether v is text of min to max bytes (the database's fields are counted
+ * in bytes), valid UTF-8, without control characters (but line breaks and
+ * tabs when multiline); NULL is text of 0 bytes. The one check of every
+ * form's text fields. */
+bool text_ok(const char *v, size_t min, size_t max, bool multiline);
 /* The pledges (CCSIG_COND_*) a form's commit-* fields make. */
 unsigned pledges_from_form(const hu_form *f);
 /* Append to errs (HTML items) and plain (sentences) each condition that the
