@@ -143,7 +143,7 @@ void page_home(rq *r, reply *rp) {
     ccsig_buf_puts(b, "</h1>\n<p>Read and search the collection freely. Machines: see <a "
                       "href=\"/declaration\">how it may be used</a>; bulk and public-interest "
                       "reusers can <a href=\"/register\">register for a key</a>.</p>\n");
-    if (s->search)
+    if (server_search(s))
         search_form(b, NULL);
     coll_listing_html(s->coll, "", "/", b);
     page_end(b);
@@ -231,7 +231,7 @@ void page_search(rq *r, reply *rp) {
     if (q && *q) {
         hits = malloc(SEARCH_MAX_HITS * sizeof *hits);
         keep = calloc(SEARCH_MAX_HITS, sizeof *keep);
-        if (!hits || !keep || search_query(s->search, q, SEARCH_MAX_HITS, hits, &n) != 0) {
+        if (!hits || !keep || search_query(server_search(s), q, SEARCH_MAX_HITS, hits, &n) != 0) {
             free(hits);
             free(keep);
             reply_error(r, rp, 503, "Search unavailable", "The search index did not answer.");

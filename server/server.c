@@ -799,7 +799,8 @@ static void bulk_entry(rq *r, const coll_file *f, ccsig_buf *b, ccsig_buf *pax) 
     char path[HU_MAX_PATH + 2];
     snprintf(path, sizeof path, "/%s", f->rel);
     const policy_rule *rule = policy_match(s->pol, path, strlen(path));
-    const char *title = s->search ? search_title(s->search, path) : NULL;
+    search *idx = server_search(s);
+    const char *title = idx ? search_title(idx, path) : NULL;
     if (!title)
         title = strrchr(path, '/') + 1;
     ccsig_decision d;
@@ -967,7 +968,7 @@ static void handle(rq *r, reply *rp) {
         page_declaration(r, rp);
         break;
     case R_SEARCH:
-        if (s->search)
+        if (server_search(s))
             page_search(r, rp);
         else
             reply_error(r, rp, 404, "No search", "This collection offers no search.");
@@ -1622,6 +1623,8 @@ int server_run(policy *pol, const serve_config *cfg) {
 
     int rc = 2;
     int lfd = -1;
+    search *retired[64]; /* indexes replaced by a reindex, closed at stop */
+    size_t nretired = 0;
     char bound[128];
     if (coll_open(cfg->collection, &s.coll, err, sizeof err) != 0) {
         fprintf(stderr, "ccsig serve: %s\n", err);
@@ -1741,8 +1744,31 @@ int server_run(policy *pol, const serve_config *cfg) {
     printf("listening on http://%s/\n", bound);
     fflush(stdout);
 
+    /* SIGHUP: index the collection again (new and changed files become
+     * searchable without a restart); the old index stays readable by the
+     * requests that hold it and is closed at stop. */
     int sig = 0;
-    sigwait(&set, &sig);
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
+        search *fresh = NULL;
+        if (!pol->search_enabled)
+            continue;
+        if (nretired == sizeof retired / sizeof retired[0]) {
+            fprintf(stderr,
+                    "ccsig serve: reindex refused: %zu reindexes since the start; "
+                    "restart the gateway\n",
+                    nretired);
+            continue;
+        }
+        if (search_open(s.coll, s.st, index_path, pol->search_max_file_bytes, pol->threads + 2,
+                        &fresh, err, sizeof err) != 0) {
+            fprintf(stderr, "ccsig serve: reindex failed (the old index stays): %s\n", err);
+            continue;
+        }
+        retired[nretired++] = __atomic_exchange_n(&s.search, fresh, __ATOMIC_ACQ_REL);
+        if (!cfg->quiet)
+            fprintf(stderr, "ccsig serve: reindexed: %zu document%s\n", search_doc_count(fresh),
+                    search_doc_count(fresh) == 1 ? "" : "s");
+    }
     if (!cfg->quiet)
         fprintf(stderr, "ccsig serve: %s, stopping\n", strsignal(sig));
     rc = 0;
@@ -1784,6 +1810,8 @@ out:;
     if (lfd >= 0)
         close(lfd);
     search_close(s.search);
+    for (size_t i = 0; i < nretired; i++)
+        search_close(retired[i]);
     tasl_free(s.tasl);
     uint64_t alog_failed = accesslog_close(s.alog);
     if (alog_failed && !cfg->quiet)

@@ -127,6 +127,12 @@ typedef struct rq {
     bool body_too_large;
 } rq;
 
+/* The current search index (NULL when search is off). A reindex (SIGHUP)
+ * swaps it: load it once per use. */
+static inline search *server_search(const server *s) {
+    return __atomic_load_n(&s->search, __ATOMIC_ACQUIRE);
+}
+
 /* Header and query argument lookups (NULL when absent). */
 const char *rq_header(const rq *r, const char *name);
 const char *rq_arg(const rq *r, const char *name);

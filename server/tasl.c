@@ -382,7 +382,8 @@ static tasl_entry *build(server *s, const char *path, const struct stat *st) {
     /* The collection's address is the link when the file names none. */
     if (!e->rec.link)
         e->rec.link = adup(&e->arena, ccsig_buf_cstr(&self));
-    const char *title = s->search ? search_title(s->search, path) : NULL;
+    search *idx = server_search(s);
+    const char *title = idx ? search_title(idx, path) : NULL;
     credit_defaults(s, path, title ? title : strrchr(path, '/') + 1, &e->arena, &e->rec);
     ccsig_buf link = CCSIG_BUF_INIT;
     make_link(&e->rec, ccsig_buf_cstr(&self),

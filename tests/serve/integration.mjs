@@ -867,3 +867,22 @@ test('access log: one combined-format line per request, escaped, with the final 
   const t = Date.UTC(Number(m[4]), months.indexOf(m[3]), Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7]));
   assert.ok(Math.abs(Date.now() - t) < 60000, find(4));
 });
+
+test('reindex: SIGHUP makes new and changed files searchable without a restart', async () => {
+  const search = async (q) => (await req(`${url}/search?q=${q}&format=json`, { headers: browser })).json();
+  write(path.join(coll, 'news/heron.md'), '# The grey heron returns\n\nA zanzibarite heron nested by the weir.\n');
+  write(path.join(coll, 'open/notes.md'), '# Field notes on the river otter\n\nOtters and a quuxberry bush.\n');
+  assert.deepEqual((await search('zanzibarite')).hits, []);
+  assert.deepEqual((await search('quuxberry')).hits, []);
+  const before = srv.stderr.length;
+  srv.proc.kill('SIGHUP');
+  for (let i = 0; i < 200 && !/reindexed: \d+ documents/.test(srv.stderr.slice(before)); i++) await sleep(50);
+  assert.match(srv.stderr.slice(before), /ccsig serve: reindexed: \d+ documents\n/);
+  const heron = await search('zanzibarite');
+  assert.deepEqual(heron.hits.map((h) => new URL(h.url).pathname), ['/news/heron.md']);
+  assert.equal(heron.hits[0].title, 'The grey heron returns');
+  assert.equal(heron.hits[0].credit.title, 'The grey heron returns');
+  assert.deepEqual((await search('quuxberry')).hits.map((h) => new URL(h.url).pathname), ['/open/notes.md']);
+  // The gateway still serves, and stops cleanly afterwards (after()).
+  assert.equal((await req(`${url}/news/heron.md`, { headers: browser })).status, 200);
+});
