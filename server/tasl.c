@@ -336,7 +336,7 @@ static tasl_entry *build(server *s, const char *path, const struct stat *st) {
     e->ino = st->st_ino;
     e->size = st->st_size;
     e->mtim = st->st_mtim;
-    ccsig_arena_init(&e->arena, 0);
+    ccsig_arena_init(&e->arena, TASL_RECORD_BLOCK);
     const char *rel = path + 1;
     e->side = side_stamp(s->coll, rel);
     atomic_store(&e->checked_s, (int64_t)time(NULL));

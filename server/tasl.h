@@ -32,7 +32,10 @@
 #define TASL_TAIL (64u << 10)
 /* Largest sidecar read. */
 #define TASL_SIDECAR_MAX (1u << 20)
+/* Records cached at most, and the first arena block of each (a record's
+ * strings take a few hundred bytes: about 100 MB for a full cache). */
 #define TASL_CACHE_MAX 100000
+#define TASL_RECORD_BLOCK 1024
 #define TASL_RECHECK_S 2
 
 typedef struct tasl tasl;
