@@ -53,29 +53,29 @@ size_t hu_unescape(char *s);
 int hu_safe_path(const char *path, size_t len, char *out, size_t outlen, bool *dir);
 
 typedef enum route_id {
-    R_FILE = 0,       /* a collection file or directory */
-    R_HOME,           /* GET / without an index.html */
-    R_ROBOTS,         /* /robots.txt */
-    R_TDMREP,         /* /.well-known/tdmrep.json */
-    R_DECLARATION,    /* /declaration */
-    R_SEARCH,         /* /search */
-    R_REGISTER,       /* /register (GET form, POST) */
-    R_STYLE,          /* /_ccsig/style.css */
-    R_BULK_TAR,       /* /bulk/collection.tar */
-    R_BULK_MANIFEST,  /* /bulk/manifest.jsonl */
-    R_BULK_OTHER,     /* anything else under /bulk/ (404) */
-    R_TERMS,          /* /terms, /terms.json, /terms/<hash>[.json] */
-    R_TERMS_ACCEPT,   /* /terms/accept (POST, with a key) */
-    R_RECEIPT,        /* /receipt (with a key) */
-    R_RECEIPT_KEY,    /* /.well-known/ccsig-receipt-key */
-    R_CREDIT_REPORTS, /* /credit/reports (GET: a key's reports; POST: a new one) */
-    R_ST_HOME,        /* /steward or /steward/ */
-    R_ST_LOGIN,       /* /steward/login */
-    R_ST_LOGOUT,      /* /steward/logout */
-    R_ST_REUSER,      /* /steward/reusers/<id> */
-    R_ST_ACTION,      /* /steward/reusers/<id>/(approve|reject|revoke) */
-    R_ST_CSV,         /* /steward/usage.csv */
-    R_ST_OTHER,       /* anything else under /steward (404 after login) */
+    R_FILE = 0,      /* a collection file or directory */
+    R_HOME,          /* GET / without an index.html */
+    R_ROBOTS,        /* /robots.txt */
+    R_TDMREP,        /* /.well-known/tdmrep.json */
+    R_DECLARATION,   /* /declaration */
+    R_SEARCH,        /* /search */
+    R_REGISTER,      /* /register (GET form, POST) */
+    R_STYLE,         /* /_ccsig/style.css */
+    R_BULK_TAR,      /* /bulk/collection.tar */
+    R_BULK_MANIFEST, /* /bulk/manifest.jsonl */
+    R_BULK_OTHER,    /* anything else under /bulk/ (404) */
+    R_TERMS,         /* /terms, /terms.json, /terms/<hash>[.json] */
+    R_TERMS_ACCEPT,  /* /terms/accept (POST, with a key) */
+    R_RECEIPT,       /* /receipt (with a key) */
+    R_RECEIPT_KEY,   /* /.well-known/ccsig-receipt-key */
+    R_REPORTS,       /* /credit/reports (GET: a key's reports; POST: a new one) */
+    R_ST_HOME,       /* /steward or /steward/ */
+    R_ST_LOGIN,      /* /steward/login */
+    R_ST_LOGOUT,     /* /steward/logout */
+    R_ST_REUSER,     /* /steward/reusers/<id> */
+    R_ST_ACTION,     /* /steward/reusers/<id>/(approve|reject|revoke) */
+    R_ST_CSV,        /* /steward/usage.csv */
+    R_ST_OTHER,      /* anything else under /steward (404 after login) */
     R_COUNT
 } route_id;
 

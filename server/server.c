@@ -927,7 +927,7 @@ static void handle(rq *r, reply *rp) {
         return;
     }
     bool post_ok = id == R_REGISTER || id == R_ST_LOGIN || id == R_ST_LOGOUT || id == R_ST_ACTION ||
-                   id == R_TERMS_ACCEPT || id == R_CREDIT_REPORTS;
+                   id == R_TERMS_ACCEPT || id == R_REPORTS;
     if (post && !post_ok) {
         reply_error(r, rp, 405, "Method not allowed", "Only forms are posted here.");
         reply_header(rp, "Allow", "GET, HEAD");
@@ -986,7 +986,7 @@ static void handle(rq *r, reply *rp) {
     case R_RECEIPT_KEY:
         page_receipt_key(r, rp);
         break;
-    case R_CREDIT_REPORTS:
+    case R_REPORTS:
         page_credit_reports(r, rp);
         break;
     case R_STYLE:
