@@ -8,10 +8,14 @@
 # absolute numbers drift, ratios of neighbouring runs are what count), and
 # the ratio ccsig/nginx of the medians; and the CPU time each server spends
 # per request (from /proc, so independent of what else the machine runs).
+# Both servers write an access log in the combined format (ACCESS_LOG=off
+# turns both off) and send the credit (TASL) Link field: the gateway builds
+# it from each page's <title> and the policy (its per-file record cache),
+# nginx sends one of the same shape and length with add_header.
 #
 # usage: bench/serve.sh [BUILD-DIR]
 # environment: ROUNDS (3), SECONDS_PER_RUN (8), CONNECTIONS (64), THREADS (2),
-#              SERVE_THREADS (2), NGINX_WORKERS (2), FILES (200),
+#              SERVE_THREADS (2), NGINX_WORKERS (2), FILES (200), ACCESS_LOG (on),
 #              LEDGER_SYNC (process, the default: survives kill -9 of the gateway;
 #                           full: fsync per group commit, survives power loss)
 set -eu
@@ -25,6 +29,7 @@ sthreads=${SERVE_THREADS:-2}
 workers=${NGINX_WORKERS:-2}
 files=${FILES:-200}
 sync=${LEDGER_SYNC:-process}
+alog=${ACCESS_LOG:-on}
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 for t in wrk "$nginx" curl; do
     command -v "$t" >/dev/null 2>&1 || { echo "bench/serve.sh: $t not found (scripts/bootstrap installs it)" >&2; exit 2; }
@@ -63,6 +68,7 @@ chmod -R a+rX "$dir"
 cat >"$dir/policy.yaml" <<EOF
 collection:
   name: Bench Library
+  license: CC-BY-4.0
 preferences:
   - path: /
     train-ai: cr
@@ -84,8 +90,10 @@ request = function()
 end
 EOF
 
+set --
+[ "$alog" = on ] && set -- --access-log "$dir/serve-access.log"
 "$ccsig" serve --collection "$dir/coll" --policy "$dir/policy.yaml" --db "sqlite:$dir/ledger.db" \
-    --listen 127.0.0.1:0 >"$dir/serve.out" 2>"$dir/serve.err" &
+    --listen 127.0.0.1:0 --public-url https://bench.example "$@" >"$dir/serve.out" 2>"$dir/serve.err" &
 spid=$!
 k=0
 until grep -q '^listening on' "$dir/serve.out" 2>/dev/null; do
@@ -105,6 +113,17 @@ nport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 # One add_header per Content-Usage field line the gateway sends.
 cu=$(curl -s -D - -o /dev/null "$surl/docs/doc000.html" | sed -n 's/^Content-Usage: \(.*\)\r$/\1/p')
 add_cu=$(printf '%s\n' "$cu" | sed 's/.*/    add_header Content-Usage "&" always;/')
+# The gateway's credit Link field for one page; nginx sends the same with its
+# own $uri in place of the page's path (the same shape and length).
+link=$(curl -s -D - -o /dev/null "$surl/docs/doc000.html" | sed -n 's/^Link: \(.*\)\r$/\1/p')
+case $link in *'rel="cite-as"; title="Document 000"'*'rel="license"'*) ;; *)
+    echo "bench/serve.sh: the gateway sent no credit Link field: '$link'" >&2; exit 3 ;; esac
+nlink=$(printf '%s' "$link" | sed 's#https://bench.example/docs/doc000.html#https://bench.example$uri#; s/"/\\"/g')
+if [ "$alog" = on ]; then
+    access_line="access_log $dir/nginx/access.log combined;"
+else
+    access_line="access_log off;"
+fi
 user_line=""
 [ "$(id -u)" -eq 0 ] && user_line="user root;"
 mkdir -p "$dir/nginx"
@@ -116,7 +135,7 @@ pid $dir/nginx/nginx.pid;
 error_log $dir/nginx/error.log warn;
 events { worker_connections 4096; }
 http {
-  access_log off;
+  $access_line
   sendfile on;
   tcp_nopush on;
   keepalive_requests 1000000;
@@ -133,6 +152,7 @@ http {
     root $dir/coll;
 $add_cu
     add_header X-Content-Type-Options nosniff always;
+    add_header Link "$nlink" always;
   }
 }
 EOF
@@ -146,6 +166,8 @@ until curl -s -o /dev/null "http://127.0.0.1:$nport/docs/doc000.html"; do
 done
 ncu=$(curl -s -D - -o /dev/null "http://127.0.0.1:$nport/docs/doc000.html" | sed -n 's/^Content-Usage: \(.*\)\r$/\1/p')
 [ "$cu" = "$ncu" ] || { echo "bench/serve.sh: Content-Usage differs: '$cu' vs '$ncu'" >&2; exit 3; }
+nl=$(curl -s -D - -o /dev/null "http://127.0.0.1:$nport/docs/doc000.html" | sed -n 's/^Link: \(.*\)\r$/\1/p')
+[ "$link" = "$nl" ] || { echo "bench/serve.sh: Link differs: '$link' vs '$nl'" >&2; exit 3; }
 
 # CPU time (clock ticks) of a set of processes, threads included.
 ticks() {
@@ -172,7 +194,7 @@ run() {
         END {if (bad) print "ERROR non-2xx", bad; else printf "%.0f %.2f %.1f %d\n", r, p, cpu * 1e6 / hz / n, n}'
 }
 
-echo "ccsig serve $surl (threads $sthreads, ledger-sync $sync) vs nginx $("$nginx" -v 2>&1 | sed 's/.*nginx\///') 127.0.0.1:$nport ($workers workers)"
+echo "ccsig serve $surl (threads $sthreads, ledger-sync $sync, access log $alog, credit Link field) vs nginx $("$nginx" -v 2>&1 | sed 's/.*nginx\///') 127.0.0.1:$nport ($workers workers)"
 echo "wrk -t$wthreads -c$conns -d${secs}s --latency, $files files of $(wc -c <"$dir/coll/docs/doc000.html") bytes, $rounds rounds"
 : >"$dir/results"
 nworkers=$(pgrep -P "$npid" | tr '\n' ' ')
@@ -203,6 +225,9 @@ grep 'ledger:' "$dir/serve.err" | sed 's/^ccsig serve: /  /'
 # still in flight when each run stopped (at most CONNECTIONS a run).
 keyed=$(awk '$1 == "keyed" {n += $5} END {print n + 0}' "$dir/results")
 echo "  ledger rows after the run: $records; keyed responses wrk completed: $keyed"
+if [ "$alog" = on ]; then
+    echo "  access log lines: ccsig $(wc -l <"$dir/serve-access.log"), nginx $(wc -l <"$dir/nginx/access.log")"
+fi
 lacking=0
 if [ "$records" -lt "$keyed" ]; then
     echo "  THE LEDGER LACKS $((keyed - records)) KEYED REQUESTS"

@@ -473,6 +473,42 @@ static void jmissing(const src_json *o, ccsig_credit_record *x) {
     x->missing = jconditions(src_json_get(o, "missing"));
 }
 
+/* The members of a credit record object o into x. */
+static ccsig_status read_record(rd *r, const src_json *o, ccsig_credit_record *x) {
+    ccsig_status st = CCSIG_OK;
+    x->title = jstr(r, o, "title", &st);
+    x->link = jstr(r, o, "link", &st);
+    x->source = jstr(r, o, "source", &st);
+    x->source_link = jstr(r, o, "source_link", &st);
+    x->author = jstr(r, o, "author", &st);
+    x->rights = jstr(r, o, "rights", &st);
+    x->party = jstr(r, o, "party", &st);
+    x->read_at = jstr(r, o, "read_at", &st);
+    const src_json *lic = src_json_get(o, "license");
+    if (lic && lic->type == SRC_JSON_OBJECT) {
+        x->license = jstr(r, lic, "id", &st);
+        x->license_name = jstr(r, lic, "name", &st);
+        x->license_deed = jstr(r, lic, "deed", &st);
+    }
+    jdecision(src_json_get(o, "use"), src_json_get(o, "result"), src_json_get(o, "obligations"), x);
+    x->signals = jsignals(src_json_get(o, "signals"));
+    jmissing(o, x);
+    x->has_preference = jsource(r, src_json_get(o, "preference"), &x->preference);
+    const src_json *from = src_json_get(o, "from");
+    for (int k = 0; from && from->type == SRC_JSON_OBJECT && k < CCSIG_FACT_KIND_COUNT; k++)
+        x->from[k] = jstr(r, from, ccsig_fact_kind_name((ccsig_fact_kind)k), &st);
+    if (from && from->type == SRC_JSON_OBJECT)
+        x->license_from = jstr(r, from, "license", &st);
+    return st;
+}
+
+/* Whether o holds "type": "ccsig-credit-record". */
+static bool is_record(const src_json *o) {
+    const src_json *type = o && o->type == SRC_JSON_OBJECT ? src_json_get(o, "type") : NULL;
+    return type && type->type == SRC_JSON_STRING &&
+           ccsig_str_eq(type->str, CCSIG_CREDIT_RECORD_TYPE);
+}
+
 /* One object of any of the shapes. */
 static ccsig_status read_one(rd *r, const src_json *o) {
     if (o->type != SRC_JSON_OBJECT) {
@@ -483,7 +519,7 @@ static ccsig_status read_one(rd *r, const src_json *o) {
         at_value(r, o);
         return s;
     }
-    const src_json *type = src_json_get(o, "type"), *hits = src_json_get(o, "hits");
+    const src_json *hits = src_json_get(o, "hits");
     ccsig_status st = CCSIG_OK;
     if (hits && hits->type == SRC_JSON_ARRAY) {
         /* a gateway answer: {"query","use","hits":[...],"withheld"} */
@@ -499,35 +535,18 @@ static ccsig_status read_one(rd *r, const src_json *o) {
     ccsig_credit_record *x = slot(r);
     if (!x)
         return r->err ? r->err->code : CCSIG_ERR_NOMEM;
-    if (type && type->type == SRC_JSON_STRING &&
-        ccsig_str_eq(type->str, CCSIG_CREDIT_RECORD_TYPE)) {
-        x->title = jstr(r, o, "title", &st);
-        x->link = jstr(r, o, "link", &st);
-        x->source = jstr(r, o, "source", &st);
-        x->source_link = jstr(r, o, "source_link", &st);
-        x->author = jstr(r, o, "author", &st);
-        x->rights = jstr(r, o, "rights", &st);
-        x->party = jstr(r, o, "party", &st);
-        x->read_at = jstr(r, o, "read_at", &st);
-        const src_json *lic = src_json_get(o, "license");
-        if (lic && lic->type == SRC_JSON_OBJECT) {
-            x->license = jstr(r, lic, "id", &st);
-            x->license_name = jstr(r, lic, "name", &st);
-            x->license_deed = jstr(r, lic, "deed", &st);
-        }
-        jdecision(src_json_get(o, "use"), src_json_get(o, "result"), src_json_get(o, "obligations"),
-                  x);
-        x->signals = jsignals(src_json_get(o, "signals"));
-        jmissing(o, x);
-        x->has_preference = jsource(r, src_json_get(o, "preference"), &x->preference);
-        const src_json *from = src_json_get(o, "from");
-        for (int k = 0; from && from->type == SRC_JSON_OBJECT && k < CCSIG_FACT_KIND_COUNT; k++)
-            x->from[k] = jstr(r, from, ccsig_fact_kind_name((ccsig_fact_kind)k), &st);
-        if (from && from->type == SRC_JSON_OBJECT)
-            x->license_from = jstr(r, from, "license", &st);
+    if (is_record(o))
+        return read_record(r, o, x);
+    const src_json *credit = src_json_get(o, "credit"), *cats = src_json_get(o, "categories");
+    if (is_record(credit)) {
+        /* a gateway hit whose credit is a whole record (TASL) */
+        st = read_record(r, credit, x);
+        if (st == CCSIG_OK && !x->link)
+            x->link = jstr(r, o, "url", &st);
+        if (st == CCSIG_OK && !x->title)
+            x->title = jstr(r, o, "title", &st);
         return st;
     }
-    const src_json *credit = src_json_get(o, "credit"), *cats = src_json_get(o, "categories");
     if (credit && credit->type == SRC_JSON_OBJECT) {
         /* a gateway hit */
         x->link = jstr(r, o, "url", &st);

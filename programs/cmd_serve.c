@@ -74,7 +74,12 @@ static int set_password(const char *db, const char *name) {
 static int on_export(void *arg, const ledger_rec *l) {
     ccsig_buf *b = arg;
     ccsig_buf_clear(b);
-    ccsig_buf_printf(b, "%lld,%lld,", (long long)l->ts_ms, (long long)l->reuser_id);
+    /* ts_ms for programs, time (ISO 8601, UTC, milliseconds) for people
+     * and spreadsheets */
+    char iso[21];
+    hu_time_iso(l->ts_ms - l->ts_ms % 1000, iso);
+    ccsig_buf_printf(b, "%lld,%.19s.%03dZ,%lld,", (long long)l->ts_ms, iso, (int)(l->ts_ms % 1000),
+                     (long long)l->reuser_id);
     hu_csv(b, l->key_id);
     ccsig_buf_putc(b, ',');
     hu_csv(b, l->method);
@@ -106,7 +111,7 @@ static int export_ledger(const char *db) {
         store_close(st);
         return EXIT_INTERNAL;
     }
-    printf("ts_ms,reuser_id,key_id,method,path,status,bytes,tier,request_id,instance\n");
+    printf("ts_ms,time,reuser_id,key_id,method,path,status,bytes,tier,request_id,instance\n");
     ccsig_buf b = CCSIG_BUF_INIT;
     int rc = store_ledger_export(st, on_export, &b);
     ccsig_buf_free(&b);
@@ -160,6 +165,7 @@ enum {
     O_INSTANCE,
     O_SEARCH_INDEX,
     O_QUIET,
+    O_ACCESS_LOG,
     O_SET_PASSWORD,
     O_EXPORT,
     O_CHECK,
@@ -195,6 +201,8 @@ static const cli_option options[] = {
      ".search)",
      0},
     {"quiet", 0, O_QUIET, CLI_VAL_NONE, NULL, NULL, 0, "no log lines on standard error", 0},
+    {"access-log", 0, O_ACCESS_LOG, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "append an access log (combined format) to FILE", 0},
     {"set-password", 0, O_SET_PASSWORD, CLI_VAL_TEXT, "NAME", NULL, CLI_ONCE,
      "create or update a steward account, then exit", 0},
     {"export-ledger", 0, O_EXPORT, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
@@ -229,7 +237,7 @@ const cli_spec cmd_serve_cli = {
 int cmd_serve(int argc, char **argv) {
     const char *collection = NULL, *policy_file = NULL, *signal = NULL, *party = NULL;
     const char *party_url = NULL, *name = NULL, *db = NULL, *listen_addr = NULL;
-    const char *public_url = NULL, *instance = NULL, *search_index = NULL;
+    const char *public_url = NULL, *instance = NULL, *search_index = NULL, *access_log = NULL;
     const char *set_pw = NULL, *print = NULL;
     bool quiet = false, export = false, check = false, have_use = false;
     ccsig_category use = CCSIG_CAT_TRAIN_AI;
@@ -275,6 +283,9 @@ int cmd_serve(int argc, char **argv) {
             break;
         case O_SEARCH_INDEX:
             search_index = optarg;
+            break;
+        case O_ACCESS_LOG:
+            access_log = optarg;
             break;
         case O_QUIET:
             quiet = true;
@@ -369,7 +380,8 @@ int cmd_serve(int argc, char **argv) {
                                public_url);
     }
     serve_config cfg = {
-        collection, db, search_index, instance, public_url != NULL || p->public_url_set, quiet};
+        collection, db,        search_index, instance, public_url != NULL || p->public_url_set,
+        quiet,      access_log};
     if (check || print) {
         int ret = EXIT_OK;
         if (print)

@@ -218,6 +218,8 @@ route hu_route(const char *path, size_t len) {
         r.id = R_RECEIPT;
     else if (seg_eq(path, len, "/.well-known/ccsig-receipt-key"))
         r.id = R_RECEIPT_KEY;
+    else if (seg_eq(path, len, "/credit/reports"))
+        r.id = R_REPORTS;
     else if (seg_eq(path, len, "/terms/accept"))
         r.id = R_TERMS_ACCEPT;
     else if (seg_eq(path, len, "/terms") || seg_eq(path, len, "/terms.json") ||

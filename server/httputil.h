@@ -68,6 +68,7 @@ typedef enum route_id {
     R_TERMS_ACCEPT,  /* /terms/accept (POST, with a key) */
     R_RECEIPT,       /* /receipt (with a key) */
     R_RECEIPT_KEY,   /* /.well-known/ccsig-receipt-key */
+    R_REPORTS,       /* /credit/reports (GET: a key's reports; POST: a new one) */
     R_ST_HOME,       /* /steward or /steward/ */
     R_ST_LOGIN,      /* /steward/login */
     R_ST_LOGOUT,     /* /steward/logout */

@@ -38,6 +38,7 @@ static const char style_css[] =
     "border:1px solid #6a6;border-radius:6px}.hit{margin:1.2rem 0}.hit .credit{font-size:.85rem;"
     "color:#444}.badge{display:inline-block;font-size:.75rem;padding:0 .4em;border-radius:3px;"
     "background:#dde;margin-left:.4em}mark{background:#ffe680}.note{color:#555;font-size:.9rem}"
+    ".confirm{background:#e6f4ea;border:1px solid #6a6;border-radius:6px;padding:.5rem .8rem}"
     ".status-active{color:#262}.status-pending{color:#a60}.status-revoked,.status-rejected"
     "{color:#a32}svg{max-width:100%;height:auto;background:#fff;border:1px solid #ddd}"
     "ul.listing{columns:2}pre{overflow-x:auto;background:#f4f4f4;padding:.6em}"
@@ -142,7 +143,7 @@ void page_home(rq *r, reply *rp) {
     ccsig_buf_puts(b, "</h1>\n<p>Read and search the collection freely. Machines: see <a "
                       "href=\"/declaration\">how it may be used</a>; bulk and public-interest "
                       "reusers can <a href=\"/register\">register for a key</a>.</p>\n");
-    if (s->search)
+    if (server_search(s))
         search_form(b, NULL);
     coll_listing_html(s->coll, "", "/", b);
     page_end(b);
@@ -230,7 +231,7 @@ void page_search(rq *r, reply *rp) {
     if (q && *q) {
         hits = malloc(SEARCH_MAX_HITS * sizeof *hits);
         keep = calloc(SEARCH_MAX_HITS, sizeof *keep);
-        if (!hits || !keep || search_query(s->search, q, SEARCH_MAX_HITS, hits, &n) != 0) {
+        if (!hits || !keep || search_query(server_search(s), q, SEARCH_MAX_HITS, hits, &n) != 0) {
             free(hits);
             free(keep);
             reply_error(r, rp, 503, "Search unavailable", "The search index did not answer.");
@@ -518,10 +519,8 @@ static void register_form(rq *r, reply *rp, const hu_form *f, const char *errors
     page_headers(rp);
 }
 
-/* Text of min to max bytes (the database's fields are counted in bytes),
- * valid UTF-8, without control characters (but line breaks and tabs when
- * multiline). */
-static bool text_ok(const char *v, size_t min, size_t max, bool multiline) {
+/* Text of min to max bytes: see server.h. */
+bool text_ok(const char *v, size_t min, size_t max, bool multiline) {
     if (!v)
         return min == 0;
     size_t n = strlen(v);

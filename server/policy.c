@@ -103,6 +103,7 @@ void policy_free(policy *p) {
     free(p->collection_name);
     free(p->public_url);
     free(p->credit_template);
+    free(p->license);
     free(p->party_name);
     free(p->party_url);
     for (size_t i = 0; i < p->nrules; i++) {
@@ -204,7 +205,7 @@ int policy_finish(policy *p, char *err, size_t errlen) {
     if (!p->collection_name)
         p->collection_name = xstrdup(p->party_name ? p->party_name : "this collection");
     if (!p->credit_template)
-        p->credit_template = xstrdup("\"{title}\", {collection}, {url}");
+        p->credit_template = xstrdup("{tasl}");
     if (!p->listen)
         p->listen = xstrdup("127.0.0.1:8080");
     if (!p->public_url) {
@@ -544,7 +545,7 @@ static int declare_check(yctx *y, const yaml_node_t *v,
     return -1;
 }
 
-/* collection: name, url, credit */
+/* collection: name, url, credit, license */
 static int on_collection(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, void *arg) {
     policy *p = y->p;
     char *s = NULL;
@@ -565,14 +566,18 @@ static int on_collection(yctx *y, int idx, const yaml_node_t *k, const yaml_node
         free(s);
         p->public_url_set = 1;
         return 0;
-    default:
+    case 2:
         if (get_text(y, v, "a credit template", 500, &p->credit_template))
             return -1;
-        if (!strstr(p->credit_template, "{collection}") && !strstr(p->credit_template, "{url}"))
+        if (!strstr(p->credit_template, "{collection}") && !strstr(p->credit_template, "{url}") &&
+            !strstr(p->credit_template, "{tasl}"))
             return yfail(y, v,
-                         "expected a credit template that names the collection ({collection}) "
-                         "or links to it ({url})");
+                         "expected a credit template that names the collection ({collection}), "
+                         "links to it ({url}) or gives the whole TASL credit ({tasl})");
         return 0;
+    default:
+        return get_text(y, v, "the collection's licence (a URL or an SPDX identifier)",
+                        POLICY_MAX_TEXT, &p->license);
     }
 }
 
@@ -843,7 +848,7 @@ static int on_search(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *
 }
 
 static int on_top(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, void *arg) {
-    static const char *const collection_keys[] = {"name", "url", "credit", NULL};
+    static const char *const collection_keys[] = {"name", "url", "credit", "license", NULL};
     static const char *const party_keys[] = {"name", "url", "copyright", NULL};
     static const char *const access_keys[] = {
         "browsers", "automated",       "registrations", "logins",         "pending",

@@ -94,6 +94,7 @@ typedef struct policy {
     char *public_url;   /* base URL for links, without a trailing '/' */
     int public_url_set; /* given by the steward (else derived from the listen address) */
     char *credit_template;
+    char *license; /* the collection's licence (URL or SPDX id), NULL: none stated */
     char *party_name;
     char *party_url;
     copyright_status copyright;

@@ -618,6 +618,7 @@ static void serve_fd(rq *r, reply *rp, int fd, const struct stat *st, const char
     reply_header_copy(rp, "Last-Modified", date, 29);
     reply_header_static(rp, "Accept-Ranges", "bytes");
     reply_header_static(rp, "X-Content-Type-Options", "nosniff");
+    server_credit_link(r->srv, name, st, rp);
     const char *inm = r->h.if_none_match;
     const char *ims = r->h.if_modified_since;
     if (inm ? hu_etag_match(inm, etag)
@@ -764,71 +765,6 @@ static bool bulk_allowed(rq *r, reply *rp) {
     return true;
 }
 
-static void credit_text(const server *s, const char *title, const char *url, ccsig_buf *out) {
-    const char *t = s->pol->credit_template;
-    while (*t) {
-        if (!strncmp(t, "{title}", 7)) {
-            ccsig_buf_puts(out, title);
-            t += 7;
-        } else if (!strncmp(t, "{collection}", 12)) {
-            ccsig_buf_puts(out, s->pol->collection_name);
-            t += 12;
-        } else if (!strncmp(t, "{url}", 5)) {
-            ccsig_buf_puts(out, url);
-            t += 5;
-        } else {
-            ccsig_buf_putc(out, *t++);
-        }
-    }
-}
-
-/* The signal to show with an item: the one attached to the use at its path,
- * else the first the path's rule attaches to any category. */
-static const char *item_signal(const policy_rule *rule, ccsig_category use) {
-    if (!rule)
-        return NULL;
-    unsigned sig = (unsigned)use < CCSIG_CAT_COUNT ? rule->verdict.cat[use].signals : 0;
-    for (int c = 0; !sig && c < CCSIG_CAT_COUNT; c++)
-        sig = rule->verdict.cat[c].signals;
-    for (int k = 1; k < CCSIG_SIGNAL_COUNT; k++)
-        if (sig & (1u << k))
-            return ccsig_signal_token((ccsig_signal)k);
-    return NULL;
-}
-
-void server_credit(const server *s, const char *path, const char *title, ccsig_category use,
-                   ccsig_buf *text, const char **signal) {
-    ccsig_buf url = CCSIG_BUF_INIT;
-    ccsig_buf_puts(&url, s->pol->public_url);
-    hu_url_path(&url, path, strlen(path));
-    credit_text(s, title, ccsig_buf_cstr(&url), text);
-    ccsig_buf_free(&url);
-    *signal = item_signal(policy_match(s->pol, path, strlen(path)), use);
-}
-
-void server_credit_json(const server *s, const char *path, const char *title, ccsig_category use,
-                        ccsig_buf *out) {
-    ccsig_buf text = CCSIG_BUF_INIT;
-    const char *sig;
-    server_credit(s, path, title, use, &text, &sig);
-    ccsig_buf_puts(out, "{\"text\":");
-    ccsig_buf_json_str(out, text.data ? text.data : "", text.len);
-    ccsig_buf_puts(out, ",\"collection\":");
-    ccsig_buf_json_str(out, s->pol->collection_name, strlen(s->pol->collection_name));
-    ccsig_buf_puts(out, ",\"url\":");
-    ccsig_buf cu = CCSIG_BUF_INIT;
-    ccsig_buf_printf(&cu, "%s/", s->pol->public_url);
-    ccsig_buf_json_str(out, cu.data, cu.len);
-    ccsig_buf_puts(out, ",\"signal\":");
-    if (sig)
-        ccsig_buf_json_str(out, sig, strlen(sig));
-    else
-        ccsig_buf_puts(out, "null");
-    ccsig_buf_putc(out, '}');
-    ccsig_buf_free(&cu);
-    ccsig_buf_free(&text);
-}
-
 /* The files of the collection a bulk request may have: what coll_list_files
  * lists, less what the key's use and pledges do not permit (access_decide,
  * as for a single file). -1 when the collection cannot be listed. */
@@ -863,7 +799,8 @@ static void bulk_entry(rq *r, const coll_file *f, ccsig_buf *b, ccsig_buf *pax) 
     char path[HU_MAX_PATH + 2];
     snprintf(path, sizeof path, "/%s", f->rel);
     const policy_rule *rule = policy_match(s->pol, path, strlen(path));
-    const char *title = s->search ? search_title(s->search, path) : NULL;
+    search *idx = server_search(s);
+    const char *title = idx ? search_title(idx, path) : NULL;
     if (!title)
         title = strrchr(path, '/') + 1;
     ccsig_decision d;
@@ -990,7 +927,7 @@ static void handle(rq *r, reply *rp) {
         return;
     }
     bool post_ok = id == R_REGISTER || id == R_ST_LOGIN || id == R_ST_LOGOUT || id == R_ST_ACTION ||
-                   id == R_TERMS_ACCEPT;
+                   id == R_TERMS_ACCEPT || id == R_REPORTS;
     if (post && !post_ok) {
         reply_error(r, rp, 405, "Method not allowed", "Only forms are posted here.");
         reply_header(rp, "Allow", "GET, HEAD");
@@ -1031,7 +968,7 @@ static void handle(rq *r, reply *rp) {
         page_declaration(r, rp);
         break;
     case R_SEARCH:
-        if (s->search)
+        if (server_search(s))
             page_search(r, rp);
         else
             reply_error(r, rp, 404, "No search", "This collection offers no search.");
@@ -1048,6 +985,9 @@ static void handle(rq *r, reply *rp) {
         break;
     case R_RECEIPT_KEY:
         page_receipt_key(r, rp);
+        break;
+    case R_REPORTS:
+        page_credit_reports(r, rp);
         break;
     case R_STYLE:
         page_style(r, rp);
@@ -1097,7 +1037,9 @@ typedef struct conn_state {
     bool too_large;
     bool head;
     int ledger_ok;
-    char *fbuf; /* SMALL_FILE_MAX bytes, allocated at the first small file */
+    char *fbuf;     /* SMALL_FILE_MAX bytes, allocated at the first small file */
+    ccsig_buf alog; /* the access log line begun for the request (accesslog.h) */
+    bool alog_begun;
     reply rp;
 } conn_state;
 
@@ -1297,9 +1239,45 @@ static struct MHD_Response *small_file(conn_state *cs, reply *rp) {
     return resp;
 }
 
+/* MHD_get_connection_values callback: the query string again, each
+ * argument percent-encoded ("a=1&b=x%20y"). */
+static enum MHD_Result query_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value) {
+    (void)kind;
+    ccsig_buf *b = cls;
+    if (b->len)
+        ccsig_buf_putc(b, '&');
+    hu_url_query(b, key);
+    if (value) {
+        ccsig_buf_putc(b, '=');
+        hu_url_query(b, value);
+    }
+    return MHD_YES;
+}
+
+/* Begin the request's access log line (when the log is on). */
+static void alog_begin(conn_state *cs, const rq *r, const char *version) {
+    server *s = cs->srv;
+    if (!s->alog)
+        return;
+    ccsig_buf q = CCSIG_BUF_INIT;
+    MHD_get_connection_values(cs->con, MHD_GET_ARGUMENT_KIND, query_cb, &q);
+    accesslog_begin(&cs->alog, r->addr, now_wall_us() / 1000000, r->method, r->path,
+                    ccsig_buf_cstr(&q), version);
+    ccsig_buf_free(&q);
+    cs->alog_begun = true;
+}
+
 static enum MHD_Result queue(conn_state *cs) {
     reply *rp = &cs->rp;
     struct MHD_Response *resp = NULL;
+    if (cs->alog_begun) {
+        uint64_t bytes = cs->head || rp->status == 304 ? 0 : reply_size(rp);
+        accesslog_end(cs->srv->alog, &cs->alog, rp->status, bytes,
+                      MHD_lookup_connection_value(cs->con, MHD_HEADER_KIND, "Referer"),
+                      MHD_lookup_connection_value(cs->con, MHD_HEADER_KIND, "User-Agent"));
+        cs->alog_begun = false;
+    }
     switch (rp->kind) {
     case REPLY_FILE:
         resp = small_file(cs, rp);
@@ -1385,6 +1363,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             r.con = con;
             r.method = method;
             r.path = url;
+            if (s->alog) {
+                client_address(s, con, &r);
+                alog_begin(cs, &r, version);
+            }
             reply_error(&r, &cs->rp, 413, "Request too large",
                         "The body is larger than this gateway accepts.");
             reply_header_static(&cs->rp, "Connection", "close");
@@ -1429,6 +1411,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     client_address(s, con, &r);
     cs->head = !strcmp(method, "HEAD");
     handle(&r, &cs->rp);
+    alog_begin(cs, &r, version);
 
     if (!r.cls.keyed)
         return queue(cs);
@@ -1509,6 +1492,7 @@ static void on_connection(void *cls, struct MHD_Connection *con, void **socket_c
     reply_free(&cs->rp);
     ccsig_buf_free(&cs->body);
     free(cs->fbuf);
+    ccsig_buf_free(&cs->alog);
     free(cs);
     *socket_context = NULL;
 }
@@ -1639,6 +1623,8 @@ int server_run(policy *pol, const serve_config *cfg) {
 
     int rc = 2;
     int lfd = -1;
+    search *retired[64]; /* indexes replaced by a reindex, closed at stop */
+    size_t nretired = 0;
     char bound[128];
     if (coll_open(cfg->collection, &s.coll, err, sizeof err) != 0) {
         fprintf(stderr, "ccsig serve: %s\n", err);
@@ -1653,6 +1639,14 @@ int server_run(policy *pol, const serve_config *cfg) {
         char u[200];
         snprintf(u, sizeof u, "http://%s", bound);
         policy_set_public_url(pol, u);
+        /* Every credit (search hits, manifests, Link fields) cites the
+         * public URL: a loopback one is no address a reuser can credit. */
+        if (!cfg->quiet && (!strncmp(bound, "127.", 4) || !strncmp(bound, "[::1]", 5) ||
+                            !strncmp(bound, "localhost", 9)))
+            fprintf(stderr,
+                    "ccsig serve: warning: no --public-url: credit will cite %s, which no "
+                    "reuser can reach; pass --public-url with the collection's public address\n",
+                    pol->public_url);
     }
     s.secure_cookies = !strncmp(pol->public_url, "https://", 8);
     if (store_open(cfg->db, pol->threads + 4,
@@ -1681,6 +1675,16 @@ int server_run(policy *pol, const serve_config *cfg) {
      * claim: trust an entry for one second. */
     s.keys = keycache_new(strcmp(store_kind(s.st), "postgresql") == 0 ? 1000000 : 0);
     if (!s.rl || !s.led || !s.keys) {
+        fprintf(stderr, "ccsig serve: out of memory\n");
+        rc = 3;
+        goto out;
+    }
+    if (cfg->access_log && !(s.alog = accesslog_open(cfg->access_log, err, sizeof err))) {
+        fprintf(stderr, "ccsig serve: %s\n", err);
+        goto out;
+    }
+    s.tasl = tasl_new();
+    if (!s.tasl) {
         fprintf(stderr, "ccsig serve: out of memory\n");
         rc = 3;
         goto out;
@@ -1740,8 +1744,31 @@ int server_run(policy *pol, const serve_config *cfg) {
     printf("listening on http://%s/\n", bound);
     fflush(stdout);
 
+    /* SIGHUP: index the collection again (new and changed files become
+     * searchable without a restart); the old index stays readable by the
+     * requests that hold it and is closed at stop. */
     int sig = 0;
-    sigwait(&set, &sig);
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
+        search *fresh = NULL;
+        if (!pol->search_enabled)
+            continue;
+        if (nretired == sizeof retired / sizeof retired[0]) {
+            fprintf(stderr,
+                    "ccsig serve: reindex refused: %zu reindexes since the start; "
+                    "restart the gateway\n",
+                    nretired);
+            continue;
+        }
+        if (search_open(s.coll, s.st, index_path, pol->search_max_file_bytes, pol->threads + 2,
+                        &fresh, err, sizeof err) != 0) {
+            fprintf(stderr, "ccsig serve: reindex failed (the old index stays): %s\n", err);
+            continue;
+        }
+        retired[nretired++] = __atomic_exchange_n(&s.search, fresh, __ATOMIC_ACQ_REL);
+        if (!cfg->quiet)
+            fprintf(stderr, "ccsig serve: reindexed: %zu document%s\n", search_doc_count(fresh),
+                    search_doc_count(fresh) == 1 ? "" : "s");
+    }
     if (!cfg->quiet)
         fprintf(stderr, "ccsig serve: %s, stopping\n", strsignal(sig));
     rc = 0;
@@ -1783,6 +1810,13 @@ out:;
     if (lfd >= 0)
         close(lfd);
     search_close(s.search);
+    for (size_t i = 0; i < nretired; i++)
+        search_close(retired[i]);
+    tasl_free(s.tasl);
+    uint64_t alog_failed = accesslog_close(s.alog);
+    if (alog_failed && !cfg->quiet)
+        fprintf(stderr, "ccsig serve: access log: %llu line%s could not be written\n",
+                (unsigned long long)alog_failed, alog_failed == 1 ? "" : "s");
     rl_table_free(s.rl);
     keycache_free(s.keys);
     store_close(s.st);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "accesslog.h"
 #include "ccsig/buf.h"
 #include "files.h"
 #include "httputil.h"
@@ -24,6 +25,7 @@
 #include "ratelimit.h"
 #include "search.h"
 #include "store.h"
+#include "tasl.h"
 
 typedef struct serve_config {
     const char *collection;
@@ -32,6 +34,7 @@ typedef struct serve_config {
     const char *instance;     /* name recorded in the ledger; default host:pid */
     bool public_url_given;    /* policy->public_url was set explicitly */
     bool quiet;
+    const char *access_log; /* combined-format access log file, or NULL (accesslog.h) */
 } serve_config;
 
 /*
@@ -73,6 +76,8 @@ typedef struct server {
     ledger *led;
     journal *journal; /* ledger-sync: process with SQLite */
     search *search;
+    tasl *tasl;      /* per-file credit records (tasl.c) */
+    accesslog *alog; /* --access-log, or NULL */
     rl_table *rl;
     keycache *keys;
     struct MHD_Daemon *daemon;
@@ -121,6 +126,12 @@ typedef struct rq {
     size_t body_len;
     bool body_too_large;
 } rq;
+
+/* The current search index (NULL when search is off). A reindex (SIGHUP)
+ * swaps it: load it once per use. */
+static inline search *server_search(const server *s) {
+    return __atomic_load_n(&s->search, __ATOMIC_ACQUIRE);
+}
 
 /* Header and query argument lookups (NULL when absent). */
 const char *rq_header(const rq *r, const char *name);
@@ -180,6 +191,11 @@ void page_search(rq *r, reply *rp);
 void page_register(rq *r, reply *rp);
 void page_style(rq *r, reply *rp);
 
+/* Whether v is text of min to max bytes (the database's fields are counted
+ * in bytes), valid UTF-8, without control characters (but line breaks and
+ * tabs when multiline); NULL is text of 0 bytes. The one check of every
+ * form's text fields. */
+bool text_ok(const char *v, size_t min, size_t max, bool multiline);
 /* The pledges (CCSIG_COND_*) a form's commit-* fields make. */
 unsigned pledges_from_form(const hu_form *f);
 /* Append to errs (HTML items) and plain (sentences) each condition that the
@@ -223,21 +239,41 @@ void page_receipt_key(rq *r, reply *rp);
 /* GET /receipt: the key's signed usage statement. */
 void page_receipt(rq *r, reply *rp);
 
+/* ---- reports.c: where a reuser's credit appears ---- */
+
+/* /credit/reports with a key: POST url (http or https, at most
+ * STORE_REPORT_URL_MAX bytes) and note (optional) records a report (201,
+ * JSON); GET lists the key's own reports (JSON). */
+void page_credit_reports(rq *r, reply *rp);
+/* Steward pages: the reports of one reuser (reuser_id 0: everyone's, with
+ * the reuser's name), as a table with id "reports". */
+void reports_html(server *s, int64_t reuser_id, ccsig_buf *b);
+
 /* ---- steward.c ---- */
 
 void steward_handle(rq *r, reply *rp);
 /* Hash a password (argon2id) for --set-password. 0 on success. */
 int steward_hash_password(const char *pw, char *out, size_t outlen);
 
-/* ---- credit (server.c) ---- */
+/* ---- credit (tasl.c) ---- */
 
-/* The credit for an item: text from the policy's template, and the CC
- * signal to show with it (NULL when none applies). */
+/* The credit for an item (path: "/dir/a.txt"): text from the policy's
+ * template filled from the file's credit record (tasl.h), and the CC
+ * signal to show with it (NULL when none applies). title is used only when
+ * the file is gone (the record is then the policy's alone). */
 void server_credit(const server *s, const char *path, const char *title, ccsig_category use,
                    ccsig_buf *text, const char **signal);
-/* {"text","collection","url","signal"}. */
+/* {"text","collection","url","signal", then the members of the file's
+ * credit record (ccsig_credit_record_write_json: "type", "title", "link",
+ * "source", "source_link", "author", "license", "signals", ...) with the
+ * decision for use}: one object that Wikimedia-style attribution consumers
+ * (title, link, source, license) and ccsig_credit_records_read both read. */
 void server_credit_json(const server *s, const char *path, const char *title, ccsig_category use,
                         ccsig_buf *out);
+/* The Link field of a file response (rel: "dir/a.txt", st: its stat):
+ * rel="cite-as" with title, author and signal, rel="collection",
+ * rel="license" (tasl.c). */
+void server_credit_link(const server *s, const char *rel, const struct stat *st, reply *rp);
 
 /* ---- enforcement (server.c) ---- */
 

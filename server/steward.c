@@ -235,14 +235,16 @@ static void svg_chart(ccsig_buf *b, const char *title, int64_t first_day, const 
     ccsig_buf_puts(b, "\"><title>");
     hu_html(b, title);
     ccsig_buf_puts(b, "</title>\n");
-    /* Axes and grid. */
-    for (int g = 0; g <= 4; g++) {
-        int y = T + ph - ph * g / 4;
+    /* Axes and grid: as many lines as make every label an integer (top is
+     * 1, 2 or 5 times a power of ten: 4 or 5 steps, else 2 or 1). */
+    int steps = top % 4 == 0 ? 4 : top % 5 == 0 ? 5 : top % 2 == 0 ? 2 : 1;
+    for (int g = 0; g <= steps; g++) {
+        int y = T + ph - ph * g / steps;
         ccsig_buf_printf(b,
                          "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#e4e4e4\"/>"
                          "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\" "
                          "fill=\"#555\">%llu</text>\n",
-                         L, y, L + pw, y, L - 6, y + 4, (unsigned long long)(top * g / 4));
+                         L, y, L + pw, y, L - 6, y + 4, (unsigned long long)(top / steps * g));
     }
     ccsig_buf_printf(b,
                      "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>"
@@ -513,6 +515,7 @@ static void dashboard(rq *r, reply *rp, const session *ss) {
     if (rc == 0)
         rc = store_reusers_list(s->st, on_reuser_row, &lc);
     ccsig_buf_puts(b, "</tbody></table>\n");
+    reports_html(s, 0, b);
     terms_versions_html(s, b);
     page_end(b);
     page_headers(rp);
@@ -543,6 +546,24 @@ static void reuser_page(rq *r, reply *rp, const session *ss) {
     hu_html(b, u->name);
     ccsig_buf_puts(b, "</h1>\n");
     logout_form(b, ss);
+    /* The confirmation of an action just taken (action() redirects here
+     * with done=ACTION); said only when the status agrees with it. */
+    const char *done = rq_arg(r, "done");
+    static const struct {
+        const char *action;
+        reuser_status status;
+        const char *text;
+    } confirm[] = {
+        {"approve", ST_ACTIVE,
+         "Claim approved: the key now has public-interest access, without conditions, from its "
+         "next request."},
+        {"reject", ST_REJECTED, "Claim rejected: the key no longer has access."},
+        {"revoke", ST_REVOKED, "Key revoked: it stopped working at once."},
+    };
+    for (size_t i = 0; done && i < sizeof confirm / sizeof confirm[0]; i++)
+        if (!strcmp(done, confirm[i].action) && (int)u->status == (int)confirm[i].status)
+            ccsig_buf_printf(b, "<p class=\"confirm\" id=\"confirm\" role=\"status\">%s</p>\n",
+                             confirm[i].text);
     char created[11];
     hu_day_format(u->created_ms / 86400000, created);
     ccsig_buf_puts(b, "<table><tbody><tr><th>Contact</th><td>");
@@ -577,6 +598,7 @@ static void reuser_page(rq *r, reply *rp, const session *ss) {
         action_form(b, ss, u->id, "revoke", "Revoke key", "danger");
     ccsig_buf_puts(b, "</p>\n");
     terms_acceptances_html(s, u->id, b);
+    reports_html(s, u->id, b);
     ccsig_buf_puts(b, "<h2>Usage</h2>\n");
     char title[STORE_NAME_MAX + 40];
     snprintf(title, sizeof title, "Keyed requests per day: %s", u->name);
@@ -650,8 +672,11 @@ static void action(rq *r, reply *rp, const session *ss) {
     keycache_clear(s->keys);
     fprintf(stderr, "ccsig serve: steward %s: reuser %lld (key %s) is now %s\n", ss->name,
             (long long)u->id, u->key_id, reuser_status_name(next));
-    char where[64];
-    snprintf(where, sizeof where, "/steward/reusers/%lld", (long long)u->id);
+    char where[80];
+    snprintf(where, sizeof where, "/steward/reusers/%lld?done=%s", (long long)u->id,
+             r->rt.action == ACT_APPROVE  ? "approve"
+             : r->rt.action == ACT_REJECT ? "reject"
+                                          : "revoke");
     free(u);
     see_other(rp, where);
 }

@@ -95,6 +95,14 @@ int reuser_status_parse(const char *s) {
     "CREATE TABLE signing_key (id INTEGER PRIMARY KEY CHECK (id = 1),"                             \
     " secret_key TEXT NOT NULL, created_ms BIGINT NOT NULL);"
 
+/* Version 5: reports back, where a reuser says its credit appears (the
+ * URL of a model card, an answer page), one row per report, shown to the
+ * steward (server/reports.c). A table of its own: nothing else changes. */
+#define V5_SQL(ID)                                                                                 \
+    "CREATE TABLE credit_reports (id " ID ", reuser_id BIGINT NOT NULL, url TEXT NOT NULL,"        \
+    " note TEXT NOT NULL, address TEXT NOT NULL, reported_ms BIGINT NOT NULL);"                    \
+    "CREATE INDEX credit_reports_reuser ON credit_reports (reuser_id, id);"
+
 static const migration migrations[] = {
     {1, COMMON_V1("INTEGER PRIMARY KEY AUTOINCREMENT"),
      COMMON_V1("BIGSERIAL PRIMARY KEY")
@@ -107,6 +115,7 @@ static const migration migrations[] = {
     {2, V2_SQL, V2_SQL},
     {3, V3_SQL, V3_SQL},
     {4, V4_SQL("INTEGER PRIMARY KEY AUTOINCREMENT"), V4_SQL("BIGSERIAL PRIMARY KEY")},
+    {5, V5_SQL("INTEGER PRIMARY KEY AUTOINCREMENT"), V5_SQL("BIGSERIAL PRIMARY KEY")},
 };
 
 /* The statement that adds a batch's sums to usage_daily (both dialects). */
@@ -275,6 +284,15 @@ int store_terms_list(store *s, int (*cb)(void *, const terms_rec *), void *arg) 
 
 int store_accept(store *s, const acceptance *a) {
     return s->ops->accept(s, a);
+}
+
+int store_report_add(store *s, credit_report *r) {
+    return s->ops->report_add(s, r);
+}
+
+int store_reports(store *s, int64_t reuser_id, int (*cb)(void *, const credit_report *),
+                  void *arg) {
+    return s->ops->reports(s, reuser_id, cb, arg);
 }
 
 int store_acceptances(store *s, int64_t reuser_id, int (*cb)(void *, const acceptance *),

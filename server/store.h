@@ -201,6 +201,25 @@ int store_accept(store *s, const acceptance *a);
 int store_acceptances(store *s, int64_t reuser_id, int (*cb)(void *, const acceptance *),
                       void *arg);
 
+/* ---- reports back: where a reuser's credit appears (reports.c) ---- */
+
+#define STORE_REPORT_URL_MAX 2000
+#define STORE_REPORT_NOTE_MAX 500
+
+typedef struct credit_report {
+    int64_t id; /* set by store_report_add */
+    int64_t reuser_id;
+    char url[STORE_REPORT_URL_MAX + 1];   /* where the credit appears */
+    char note[STORE_REPORT_NOTE_MAX + 1]; /* what it is ("model card"), may be "" */
+    char address[64];                     /* the client address that reported */
+    int64_t reported_ms;
+} credit_report;
+
+/* Record a report (sets r->id). 0, or -1 on a database error. */
+int store_report_add(store *s, credit_report *r);
+/* A reuser's reports (reuser_id 0: everyone's), newest first. */
+int store_reports(store *s, int64_t reuser_id, int (*cb)(void *, const credit_report *), void *arg);
+
 /* The gateway's receipt signing key (an Ed25519 secret key, hex): the
  * stored one, or fresh_hex stored now when there is none yet (several
  * gateways starting together agree on one). */
@@ -268,6 +287,8 @@ typedef struct store_ops {
     int (*accept)(store *, const acceptance *);
     int (*acceptances)(store *, int64_t, int (*)(void *, const acceptance *), void *);
     int (*signing_key)(store *, const char *, int64_t, char *);
+    int (*report_add)(store *, credit_report *);
+    int (*reports)(store *, int64_t, int (*)(void *, const credit_report *), void *);
 } store_ops;
 
 struct store {

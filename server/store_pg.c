@@ -132,6 +132,24 @@ static int pg_reuser_get(store *b, int64_t id, reuser *r) {
     return one_reuser((pg_store *)b, "SELECT " REUSER_COLS " FROM reusers WHERE id = $1", v, r);
 }
 
+/* Run an INSERT ... RETURNING id; *id gets the new row's. 0, or -1 on a
+ * database error (logged). */
+static int insert_id(pg_store *s, const char *what, const char *sql, int n,
+                     const char *const *params, int64_t *id) {
+    PGconn *c = acquire(s);
+    PGresult *res = run(c, what, sql, n, params);
+    int rc = -1;
+    if (res) {
+        if (PQntuples(res) == 1) {
+            *id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+            rc = 0;
+        }
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
 static int pg_reuser_insert(store *b, reuser *r) {
     pg_store *s = (pg_store *)b;
     char com[16], created[24];
@@ -150,23 +168,12 @@ static int pg_reuser_insert(store *b, reuser *r) {
                               r->credit,
                               r->contribution,
                               created};
-    PGconn *c = acquire(s);
-    PGresult *res = run(c, "reuser insert",
-                        "INSERT INTO reusers (key_id, key_hash, kind, status, name, contact,"
-                        " use_category, commitments, purpose, claim, credit, contribution,"
-                        " created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-                        " $13) RETURNING id",
-                        13, params);
-    int rc = -1;
-    if (res) {
-        if (PQntuples(res) == 1) {
-            r->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-            rc = 0;
-        }
-        PQclear(res);
-    }
-    release(s, c);
-    return rc;
+    return insert_id(s, "reuser insert",
+                     "INSERT INTO reusers (key_id, key_hash, kind, status, name, contact,"
+                     " use_category, commitments, purpose, claim, credit, contribution,"
+                     " created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+                     " $13) RETURNING id",
+                     13, params, &r->id);
 }
 
 static int pg_reuser_set_status(store *b, int64_t id, reuser_status st, int64_t now_ms) {
@@ -715,6 +722,54 @@ static int pg_acceptances(store *b, int64_t reuser_id, int (*cb)(void *, const a
     return rc;
 }
 
+/* ---- reports back ---- */
+
+static int pg_report_add(store *b, credit_report *r) {
+    pg_store *s = (pg_store *)b;
+    char id[24], ms[24];
+    snprintf(id, sizeof id, "%lld", (long long)r->reuser_id);
+    snprintf(ms, sizeof ms, "%lld", (long long)r->reported_ms);
+    const char *params[5] = {id, r->url, r->note, r->address, ms};
+    return insert_id(s, "report",
+                     "INSERT INTO credit_reports (reuser_id, url, note, address, reported_ms)"
+                     " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                     5, params, &r->id);
+}
+
+static int pg_reports(store *b, int64_t reuser_id, int (*cb)(void *, const credit_report *),
+                      void *arg) {
+    pg_store *s = (pg_store *)b;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)reuser_id);
+    const char *params[1] = {id};
+    PGconn *c = acquire(s);
+    PGresult *res = run(c, "reports",
+                        "SELECT id, reuser_id, url, note, address, reported_ms FROM credit_reports"
+                        " WHERE $1::bigint = 0 OR reuser_id = $1::bigint ORDER BY id DESC",
+                        1, params);
+    int rc = -1;
+    credit_report *r = malloc(sizeof *r);
+    if (res && r) {
+        rc = 0;
+        for (int i = 0; i < PQntuples(res); i++) {
+            memset(r, 0, sizeof *r);
+            r->id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+            r->reuser_id = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+            cp(r->url, sizeof r->url, PQgetvalue(res, i, 2));
+            cp(r->note, sizeof r->note, PQgetvalue(res, i, 3));
+            cp(r->address, sizeof r->address, PQgetvalue(res, i, 4));
+            r->reported_ms = strtoll(PQgetvalue(res, i, 5), NULL, 10);
+            if (cb(arg, r))
+                break;
+        }
+    }
+    if (res)
+        PQclear(res);
+    free(r);
+    release(s, c);
+    return rc;
+}
+
 static int pg_signing_key(store *b, const char *fresh_hex, int64_t now_ms, char *out_hex) {
     pg_store *s = (pg_store *)b;
     char now[24];
@@ -779,7 +834,9 @@ static const store_ops pg_ops = {pg_close,
                                  pg_terms_list,
                                  pg_accept,
                                  pg_acceptances,
-                                 pg_signing_key};
+                                 pg_signing_key,
+                                 pg_report_add,
+                                 pg_reports};
 
 static int pg_migrate(PGconn *c, char *err, size_t errlen) {
     PGresult *res = PQexec(c, "SELECT pg_advisory_lock(6363736966)");

@@ -950,6 +950,62 @@ static void sq_close(store *b) {
     free(s);
 }
 
+/* ---- reports back (rare: statements prepared per call) ---- */
+
+static int sq_report_add(store *b, credit_report *r) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *st = prep(c, "INSERT INTO credit_reports (reuser_id, url, note, address,"
+                               " reported_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (st) {
+        sqlite3_bind_int64(st, 1, r->reuser_id);
+        sqlite3_bind_text(st, 2, r->url, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, r->note, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, r->address, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, r->reported_ms);
+        if (sqlite3_step(st) == SQLITE_DONE) {
+            r->id = sqlite3_last_insert_rowid(c->db);
+            rc = 0;
+        } else {
+            log_err(c->db, "report");
+        }
+        sqlite3_finalize(st);
+    }
+    release(s, c);
+    return rc;
+}
+
+static int sq_reports(store *b, int64_t reuser_id, int (*cb)(void *, const credit_report *),
+                      void *arg) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *st = prep(c, "SELECT id, reuser_id, url, note, address, reported_ms FROM"
+                               " credit_reports WHERE ?1 = 0 OR reuser_id = ?1 ORDER BY id DESC");
+    if (st) {
+        sqlite3_bind_int64(st, 1, reuser_id);
+        int step;
+        credit_report *r = malloc(sizeof *r);
+        while (r && (step = sqlite3_step(st)) == SQLITE_ROW) {
+            memset(r, 0, sizeof *r);
+            r->id = sqlite3_column_int64(st, 0);
+            r->reuser_id = sqlite3_column_int64(st, 1);
+            col_text(st, 2, r->url, sizeof r->url);
+            col_text(st, 3, r->note, sizeof r->note);
+            col_text(st, 4, r->address, sizeof r->address);
+            r->reported_ms = sqlite3_column_int64(st, 5);
+            if (cb(arg, r))
+                break;
+        }
+        rc = r && (step == SQLITE_ROW || step == SQLITE_DONE) ? 0 : -1;
+        free(r);
+        sqlite3_finalize(st);
+    }
+    release(s, c);
+    return rc;
+}
+
 static const store_ops sq_ops = {sq_close,
                                  sq_reuser_insert,
                                  sq_reuser_by_key,
@@ -977,7 +1033,9 @@ static const store_ops sq_ops = {sq_close,
                                  sq_terms_list,
                                  sq_accept,
                                  sq_acceptances,
-                                 sq_signing_key};
+                                 sq_signing_key,
+                                 sq_report_add,
+                                 sq_reports};
 
 static int migrate(sqlite3 *db, char *err, size_t errlen) {
     char *msg = NULL;

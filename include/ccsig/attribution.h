@@ -128,7 +128,9 @@ void ccsig_credit_record_write_json(ccsig_buf *b, const ccsig_credit_record *r);
  * an array of them, an annotation line of `ccsig scan` (link, decision,
  * signals, deciding statement, read_at = its WARC-Date; the TASL fields it
  * does not carry are NULL), a gateway search hit ({"url","title",
- * "snippet","credit":{...}}) or a whole gateway answer ({"hits":[...]}).
+ * "snippet","credit":{...}}; a credit object that is itself a credit record,
+ * as `ccsig serve` writes them, is read as that record) or a whole gateway
+ * answer ({"hits":[...]}); a bulk manifest line reads as a hit.
  * *out is an array of *n records in a. Errors: CCSIG_ERR_SYNTAX (not JSON:
  * err has the line, column and offset), CCSIG_ERR_UNSUPPORTED (JSON of none
  * of these shapes; err says what was found), CCSIG_ERR_RANGE (a field of

@@ -207,9 +207,15 @@ def test_gateway(tmp):
         check(r.returncode == 0, 'rag --gateway exits 0', r.stderr)
         check('more than forty species of sea anemone' in out and '[1]' in out,
               'the gateway\'s snippet is quoted with a marker', out)
-        check('[1] "Tide Pools of the North Coast & Their Keepers | Example Museum" '
-              '(https://museum.example.org/articles/tides.html), from Example Museum '
-              '(https://museum.example.org/). (credit asked, CC signal cc-cr)' in out,
+        # The gateway's hits carry the page's full credit (TASL: its
+        # citation title, canonical address, author, copyright notice and
+        # licence, read from its <head>), and when the policy was read.
+        check(re.search(r'\[1\] "Tide Pools of the North Coast & Their Keepers" '
+                        r'\(https://museum\.example\.org/articles/tides\) by Ada Okafor, from '
+                        r'Example Museum \(https://museum\.example\.org/\), © 2025 Example Museum, '
+                        r'licensed under CC BY 4\.0 \(https://creativecommons\.org/licenses/by/4\.0/\)\. '
+                        r'\(credit asked, CC signal cc-cr; preference read '
+                        r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)', out) is not None,
               'the reference names the work and the collection with their links', out)
         check('favourite place' not in out, 'the gateway withheld the denied page', out)
         check('The gateway withheld 1 more result that the profile may not use.' in out,

@@ -1,7 +1,8 @@
 // Browser test in headless Chromium (Debian's chromium, driven by
 // playwright-core from npm, installed by this test into the build
 // directory): a reuser registers and gets a key; a public-interest claim is
-// filed; the steward logs in, approves it, and sees the usage chart.
+// filed; the steward logs in, approves it (and is told so), sees where the
+// reuser reports its credit appears, and sees the usage chart.
 // Screenshots go to $SERVE_ARTIFACTS (under the build directory).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -131,9 +132,39 @@ access:
     await page.click('#pending button[id^=approve-]');
     await page.waitForSelector('#status');
     assert.equal((await page.textContent('#status')).trim(), 'active');
+    // The approval is confirmed on the page the steward lands on.
+    assert.match(await page.textContent('#confirm'), /Claim approved: the key now has public-interest access/);
+    assert.ok(await page.locator('#confirm').isVisible());
     await page.screenshot({ path: shot('05-claim-approved.png'), fullPage: true });
     const approved = await req(`${srv.url}/letters/1850.txt`, { headers: { ...bot, Authorization: `Bearer ${claimKey}` } });
     assert.equal(approved.headers.get('x-access-class'), 'public-interest');
+
+    // 4. Reports back: the reuser says where its credit appears (with its
+    // key); the steward sees the reports on the reuser's page and on the
+    // home page.
+    const report = (u, note) => req(`${srv.url}/credit/reports`, {
+      method: 'POST',
+      headers: { ...bot, Accept: 'application/json', Authorization: `Bearer ${key}`,
+        'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ url: u, note }).toString(),
+    });
+    assert.equal((await report('https://northwind.example/models/nw-13b#data-sources', 'Model card: data sources')).status, 201);
+    assert.equal((await report('https://northwind.example/answers/harbour-lights', 'An answer page citing the archive')).status, 201);
+    await page.goto(`${srv.url}/steward/`);
+    await page.locator('#reports').waitFor();
+    const all = await page.textContent('#reports');
+    assert.match(all, /Northwind Models/);
+    assert.match(all, /https:\/\/northwind\.example\/answers\/harbour-lights/);
+    assert.equal(await page.locator('#reports tbody tr').count(), 2);
+    // The newest first.
+    assert.match(await page.locator('#reports tbody tr').first().textContent(), /answer page/);
+    await page.locator('#reports').screenshot({ path: shot('07-credit-reports.png') });
+    await page.click('#reports a[href^="/steward/reusers/"]');
+    await page.waitForSelector('#status');
+    const mine = page.locator('#reports');
+    assert.match(await mine.textContent(), /Model card: data sources/);
+    assert.equal(await page.locator('#reports a[rel="noreferrer nofollow"]').count(), 2);
+    await page.screenshot({ path: shot('08-reuser-reports.png'), fullPage: true });
 
     // The usage chart: one line per reuser, the busiest first in the legend.
     await page.goto(`${srv.url}/steward/`);
@@ -145,7 +176,8 @@ access:
     assert.ok(box && box.width > 300 && box.height > 100, JSON.stringify(box));
     await chart.screenshot({ path: shot('06-usage-chart.png') });
     assert.match(await page.textContent('#pending'), /^\s*Reuser/); // no claim left
-    for (const f of ['01-register-form.png', '02-key-shown-once.png', '04-steward-dashboard.png', '06-usage-chart.png'])
+    for (const f of ['01-register-form.png', '02-key-shown-once.png', '04-steward-dashboard.png', '06-usage-chart.png',
+      '07-credit-reports.png', '08-reuser-reports.png'])
       assert.ok(fs.statSync(shot(f)).size > 2000, f);
     console.log(`# screenshots in ${ARTIFACTS}`);
   } finally {

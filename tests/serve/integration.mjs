@@ -33,6 +33,7 @@ write(policyFile, `# integration test policy
 collection:
   name: Test Library
   credit: '"{title}", {collection}, {url}'
+  license: CC-BY-4.0
 party:
   name: Test Library Trust
   url: https://trust.example/
@@ -70,7 +71,8 @@ before(async () => {
   const r = ccsig(['serve', '--db', db, '--set-password', STEWARD], `${PASSWORD}\n`);
   assert.equal(r.status, 0, r.stderr);
   srv = await startServer(['--collection', coll, '--policy', policyFile, '--db', db,
-    '--listen', '127.0.0.1:0', '--public-url', PUBLIC, '--instance', 'it-1']);
+    '--listen', '127.0.0.1:0', '--public-url', PUBLIC, '--instance', 'it-1',
+    '--access-log', path.join(dir, 'access.log')]);
   url = srv.url;
 });
 
@@ -408,6 +410,12 @@ test('bulk reusers: keyed access, bulk endpoints, per-key quota, ledger', async 
   assert.equal(letter.decision, 'permitted-with-obligations');
   assert.deepEqual(letter.obligations, ['credit', 'ecosystem-contribution']);
   assert.equal(letter.terms, `${PUBLIC}/declaration`);
+  assert.equal(letter.credit.type, 'ccsig-credit-record');
+  assert.equal(letter.credit.title, 'Letter from Ada to Charles, 1850');
+  assert.equal(letter.credit.link, `${PUBLIC}/letters/1850.txt`);
+  assert.equal(letter.credit.source, 'Test Library');
+  assert.equal(letter.credit.license.name, 'CC BY 4.0');
+  assert.deepEqual(letter.credit.signals, ['cc-cr-ec']);
   // The key cannot fetch what its use does not permit, in any way.
   for (const h of [{}, { Range: 'bytes=0-3' }]) {
     const d = await req(`${url}/restricted/report.txt`, { headers: { ...auth, ...h } });
@@ -431,6 +439,8 @@ test('bulk reusers: keyed access, bulk endpoints, per-key quota, ledger', async 
   await sleep(100);
   const rows = exportLedger(db).filter((x) => x.key_id === k.key_id);
   assert.equal(rows.length, 45);
+  // Each record's time in ISO 8601 (UTC, milliseconds) beside ts_ms.
+  for (const x of rows) assert.equal(x.time, new Date(Number(x.ts_ms)).toISOString());
   const first = rows.find((x) => x.request_id === 'bulk-1');
   assert.deepEqual([first.method, first.path, first.status, first.bytes, first.tier, first.instance],
     ['GET', '/letters/1850.txt', '200', String(fs.statSync(path.join(coll, 'letters/1850.txt')).size), 'bulk', 'it-1']);
@@ -530,6 +540,14 @@ test('public-interest reusers: pending until the steward approves, then no condi
   assert.match(session.dashboard.text, new RegExp(`id="approve-${k.reuser}"`));
   const ap = await stewardAction(url, session, k.reuser, 'approve');
   assert.equal(ap.status, 303);
+  // The steward is told what the approval did.
+  assert.equal(ap.headers.get('location'), `/steward/reusers/${k.reuser}?done=approve`);
+  const shown = await req(`${url}${ap.headers.get('location')}`, { headers: { ...browser, Cookie: session.cookie } });
+  assert.match(shown.text, /<p class="confirm" id="confirm" role="status">Claim approved: the key now has public-interest access/);
+  assert.match(shown.text, /id="status">active</);
+  // Only when the status agrees: a forged done= says nothing.
+  const forged = await req(`${url}/steward/reusers/${k.reuser}?done=revoke`, { headers: { ...browser, Cookie: session.cookie } });
+  assert.doesNotMatch(forged.text, /id="confirm"/);
   const again = await stewardAction(url, session, k.reuser, 'approve');
   assert.equal(again.status, 409);
   const after = await req(`${url}/letters/1850.txt`, { headers: auth });
@@ -560,10 +578,27 @@ test('search: every hit carries its credit; denied hits only for profiles that m
   assert.deepEqual(Object.keys(hit), ['url', 'title', 'snippet', 'credit']);
   assert.equal(hit.title, 'Field notes on the river otter');
   assert.match(hit.snippet, /engine house/);
-  assert.deepEqual(hit.credit, {
-    text: `"Field notes on the river otter", Test Library, ${PUBLIC}/open/notes.md`,
-    collection: 'Test Library', url: `${PUBLIC}/`, signal: null,
-  });
+  // The credit: the steward's template, then the file's credit record
+  // (TASL: the file says nothing, so the collection is the source and the
+  // policy's licence the licence), which attribution tools read as it is.
+  const c = hit.credit;
+  assert.deepEqual(Object.keys(c).slice(0, 6), ['text', 'collection', 'url', 'signal', 'type', 'version']);
+  assert.equal(c.text, `"Field notes on the river otter", Test Library, ${PUBLIC}/open/notes.md`);
+  assert.equal(c.collection, 'Test Library');
+  assert.equal(c.url, `${PUBLIC}/`);
+  assert.equal(c.signal, null);
+  assert.equal(c.type, 'ccsig-credit-record');
+  assert.equal(c.title, 'Field notes on the river otter');
+  assert.equal(c.link, `${PUBLIC}/open/notes.md`);
+  assert.equal(c.source, 'Test Library');
+  assert.equal(c.source_link, `${PUBLIC}/`);
+  assert.equal(c.author, null);
+  assert.deepEqual(c.license, { id: 'CC-BY-4.0', name: 'CC BY 4.0', deed: 'https://creativecommons.org/licenses/by/4.0/' });
+  assert.equal(c.use, 'ai-use');
+  assert.equal(c.result, 'permitted');
+  assert.deepEqual(c.signals, []);
+  assert.equal(c.preference.kind, 'policy');
+  assert.match(c.read_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   // A bulk reuser who committed to credit and ecosystem contribution meets
   // the cc-cr-ec exception of the letters, not the plain deny of /restricted/.
   const k = (await register(url, bulkFields)).json();
@@ -575,7 +610,18 @@ test('search: every hit carries its credit; denied hits only for profiles that m
   const letter = keyed.hits.find((h) => h.url.endsWith('1850.txt'));
   assert.equal(letter.credit.signal, 'cc-cr-ec');
   assert.equal(letter.credit.text, `"Letter from Ada to Charles, 1850", Test Library, ${PUBLIC}/letters/1850.txt`);
+  assert.deepEqual(letter.credit.signals, ['cc-cr-ec']);
+  assert.equal(letter.credit.result, 'permitted-with-obligations');
+  assert.deepEqual(letter.credit.obligations, ['credit', 'ecosystem-contribution']);
   assert.equal(keyed.withheld, 1);
+  // ccsig cite reads the answer as it is: one TASL reference per hit.
+  const answer = path.join(dir, 'answer.json');
+  fs.writeFileSync(answer, JSON.stringify(keyed));
+  const cite = ccsig(['cite', '--records', answer]);
+  assert.equal(cite.status, 0, cite.stderr);
+  assert.match(cite.stdout, new RegExp(`"Letter from Ada to Charles, 1850" \\(${PUBLIC}/letters/1850.txt\\), from ` +
+    `Test Library \\(${PUBLIC}/\\), licensed under CC BY 4.0 \\(https://creativecommons.org/licenses/by/4.0/\\)\\. ` +
+    '\\(credit asked, CC signal cc-cr-ec'));
   // People searching in a browser see every hit, /restricted/ included
   // (its preferences deny automated processing, not reading).
   const html = await req(`${url}/search?q=engine`, { headers: browser });
@@ -648,6 +694,9 @@ search:
   const s2 = await startServer(['--collection', coll, '--policy', p2, '--db', `sqlite:${path.join(dir, 'second.db')}`,
     '--listen', '127.0.0.1:0']);
   try {
+    // No --public-url: credit would cite the loopback address; it says so.
+    assert.match(s2.stderr, new RegExp(`warning: no --public-url: credit will cite http://127\\.0\\.0\\.1:${s2.port}, which no reuser can reach`));
+    assert.doesNotMatch(srv.stderr, /no --public-url/);
     assert.equal((await req(`${s2.url}/search?q=engine&format=json`, { headers: browser })).status, 404);
     const bulk = await register(s2.url, bulkFields);
     assert.equal(bulk.status, 400);
@@ -668,4 +717,172 @@ search:
   } finally {
     assert.equal((await s2.stop()).code, 0, s2.stderr);
   }
+});
+
+test('full credit: per-file metadata (HTML, XMP sidecar, front matter) in Link fields and manifests, renewed when files change', async () => {
+  write(path.join(coll, 'tasl/page.html'), '<!doctype html><html><head><title>River otters</title>' +
+    '<meta name="author" content="Ada Lovelace">' +
+    '<link rel="license" href="https://creativecommons.org/licenses/by-sa/4.0/"></head><body>x</body></html>\n');
+  write(path.join(coll, 'tasl/photo.txt'), 'a photograph, described\n');
+  const xmp = (title, creator) => '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF ' +
+    'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description ' +
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:cc="http://creativecommons.org/ns#">' +
+    `<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${title}</rdf:li></rdf:Alt></dc:title>` +
+    `<dc:creator><rdf:Seq><rdf:li>${creator}</rdf:li></rdf:Seq></dc:creator>` +
+    '<cc:license rdf:resource="https://creativecommons.org/publicdomain/zero/1.0/"/>' +
+    '</rdf:Description></rdf:RDF></x:xmpmeta>\n';
+  write(path.join(coll, 'tasl/photo.xmp'), xmp('The engine house', 'Charles Babbage'));
+  write(path.join(coll, 'tasl/card.md'), '---\npretty_name: Mill records\nlicense: cc-by-sa-4.0\n---\n# Mill\n');
+  write(path.join(coll, 'tasl/plain.txt'), 'nothing said about it\n');
+  const link = async (p) => {
+    const r = await req(`${url}${p}`, { headers: browser });
+    assert.equal(r.status, 200, p);
+    return r.headers.get('link');
+  };
+  assert.equal(await link('/tasl/page.html'),
+    `<${PUBLIC}/tasl/page.html>; rel="cite-as"; title="River otters"; author="Ada Lovelace"; signal="cc-cr", ` +
+    `<${PUBLIC}/>; rel="collection"; title="Test Library", ` +
+    '<https://creativecommons.org/licenses/by-sa/4.0/>; rel="license"; title="CC BY-SA 4.0"');
+  assert.equal(await link('/tasl/photo.txt'),
+    `<${PUBLIC}/tasl/photo.txt>; rel="cite-as"; title="The engine house"; author="Charles Babbage"; signal="cc-cr", ` +
+    `<${PUBLIC}/>; rel="collection"; title="Test Library", ` +
+    '<https://creativecommons.org/publicdomain/zero/1.0/>; rel="license"; title="CC0 1.0"');
+  assert.match(await link('/tasl/card.md'), /rel="cite-as"; title="Mill records"; signal="cc-cr", .*; rel="license"; title="CC BY-SA 4.0"$/);
+  // A file that says nothing: its name, the collection, the policy's licence.
+  assert.equal(await link('/tasl/plain.txt'),
+    `<${PUBLIC}/tasl/plain.txt>; rel="cite-as"; title="plain.txt"; signal="cc-cr", ` +
+    `<${PUBLIC}/>; rel="collection"; title="Test Library", ` +
+    '<https://creativecommons.org/licenses/by/4.0/>; rel="license"; title="CC BY 4.0"');
+  // Conditional requests and ranges carry it too.
+  const etag = (await req(`${url}/tasl/plain.txt`, { headers: browser })).headers.get('etag');
+  const nm = await req(`${url}/tasl/plain.txt`, { headers: { ...browser, 'If-None-Match': etag } });
+  assert.equal(nm.status, 304);
+  assert.match(nm.headers.get('link'), /title="plain.txt"/);
+  // A changed file gets a new record at its next request; a changed
+  // sidecar within TASL_RECHECK_S (2) seconds.
+  await sleep(20);
+  write(path.join(coll, 'tasl/page.html'), '<!doctype html><html><head><title>River otters</title>' +
+    '<meta name="author" content="Grace Hopper"></head><body>changed</body></html>\n');
+  assert.match(await link('/tasl/page.html'), /author="Grace Hopper"; signal="cc-cr", .*rel="license"; title="CC BY 4.0"$/);
+  write(path.join(coll, 'tasl/photo.xmp'), xmp('The mill pond', 'Ada Lovelace'));
+  await sleep(2100);
+  assert.match(await link('/tasl/photo.txt'), /title="The mill pond"; author="Ada Lovelace"/);
+  // Non-ASCII values are RFC 8187 extended parameters; quotes are escaped.
+  write(path.join(coll, 'tasl/photo.xmp'), xmp('Écluse "7"', 'Zoë'));
+  write(path.join(coll, 'tasl/quote.html'), '<html><head><title>A "quoted" \\ title</title></head></html>\n');
+  await sleep(2100);
+  assert.match(await link('/tasl/photo.txt'), /title\*=UTF-8''%C3%89cluse%20%227%22; author\*=UTF-8''Zo%C3%AB;/);
+  assert.match(await link('/tasl/quote.html'), /title="A \\"quoted\\" \\\\ title"/);
+  // The bulk manifest carries the same records.
+  const k = (await register(url, bulkFields)).json();
+  const man = await req(`${url}/bulk/manifest.jsonl`, { headers: { ...bot, Authorization: `Bearer ${k.key}` } });
+  assert.equal(man.status, 200);
+  const entry = man.text.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.path === '/tasl/page.html');
+  assert.equal(entry.credit.author, 'Grace Hopper');
+  assert.equal(entry.credit.title, 'River otters');
+  assert.equal(entry.credit.link, `${PUBLIC}/tasl/page.html`);
+  assert.equal(entry.credit.license.name, 'CC BY 4.0');
+});
+
+test('reports back: a key reports where its credit appears; validated; shown to the steward', async () => {
+  const k = (await register(url, { ...bulkFields, name: 'Reporting Lab' })).json();
+  const auth = { ...bot, Accept: 'application/json', Authorization: `Bearer ${k.key}` };
+  const post = (fields, headers = auth) => req(`${url}/credit/reports`, {
+    method: 'POST', headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form(fields),
+  });
+  const ok = await post({ url: 'https://models.example/acme-7b#data-sources', note: 'Model card, "Data sources" section' });
+  assert.equal(ok.status, 201, ok.text);
+  const rep = ok.json().report;
+  assert.equal(rep.url, 'https://models.example/acme-7b#data-sources');
+  assert.equal(rep.note, 'Model card, "Data sources" section');
+  assert.match(rep.reported_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.equal((await post({ url: 'http://answers.example/q/42' })).status, 201);
+  // Validation: every refusal says why.
+  for (const [fields, why] of [
+    [{}, /url \(where the credit appears\) is required/],
+    [{ url: 'javascript:alert(1)' }, /absolute http:\/\/ or https:\/\/ URL/],
+    [{ url: 'ftp://files.example/x' }, /absolute http:\/\/ or https:\/\/ URL/],
+    [{ url: '/relative/page' }, /absolute http:\/\/ or https:\/\/ URL/],
+    [{ url: 'https://a.example/with space' }, /space, a control character/],
+    [{ url: `https://a.example/${'x'.repeat(2001)}` }, /longer than 2000 bytes/],
+    [{ url: 'https://a.example/', note: 'line\nbreak' }, /note must be UTF-8 text/],
+  ]) {
+    const r = await post(fields);
+    assert.equal(r.status, 400, JSON.stringify(fields));
+    assert.match(r.json().error.message, why);
+  }
+  // A key is required.
+  const anon = await post({ url: 'https://models.example/x' }, { ...browser, Accept: 'application/json' });
+  assert.equal(anon.status, 401);
+  // The key sees its own reports, newest first.
+  const mine = (await req(`${url}/credit/reports`, { headers: auth })).json();
+  assert.ok(k.key.includes(mine.key), mine.key);
+  assert.deepEqual(mine.reports.map((x) => x.url), ['http://answers.example/q/42', 'https://models.example/acme-7b#data-sources']);
+  // The requests are in the ledger like every keyed request.
+  await sleep(100);
+  const led = exportLedger(db).filter((l) => l.path === '/credit/reports');
+  assert.ok(led.length >= 10);
+  // The steward sees them: on the reuser's page and on the home page.
+  const session = await stewardLogin(url, STEWARD, PASSWORD);
+  const page = await req(`${url}/steward/reusers/${k.reuser}`, { headers: { ...browser, Cookie: session.cookie } });
+  assert.match(page.text, /<h2>Where the credit appears<\/h2>/);
+  assert.match(page.text, /<a rel="noreferrer nofollow" href="https:\/\/models.example\/acme-7b#data-sources">/);
+  assert.match(page.text, /Model card, &quot;Data sources&quot; section/);
+  // The usage chart's axis: ten keyed requests today, so a top of 10 in
+  // five integer steps (not 2.5 truncated to 2).
+  const ticks = [...page.text.matchAll(/text-anchor="end" fill="#555">([^<]*)<\/text>/g)].map((m) => m[1]);
+  assert.deepEqual(ticks, ['0', '2', '4', '6', '8', '10']);
+  const home = await req(`${url}/steward/`, { headers: { ...browser, Cookie: session.cookie } });
+  assert.match(home.text, new RegExp(`<a href="/steward/reusers/${k.reuser}">Reporting Lab</a></td><td><a rel="noreferrer nofollow" href="http://answers.example/q/42">`));
+});
+
+test('access log: one combined-format line per request, escaped, with the final status and body bytes', async () => {
+  const log = path.join(dir, 'access.log');
+  const r = await req(`${url}/open/notes.md?alog=1&q=a%20b`, {
+    headers: { ...browser, Referer: 'https://ref.example/"x"\\y' },
+  });
+  assert.equal(r.status, 200);
+  const etag = r.headers.get('etag');
+  assert.equal((await req(`${url}/open/notes.md?alog=2`, { headers: { ...browser, 'If-None-Match': etag } })).status, 304);
+  assert.equal((await req(`${url}/open/notes.md?alog=3`, { method: 'HEAD', headers: browser })).status, 200);
+  const k = (await register(url, { ...bulkFields, name: 'Log Reader' })).json();
+  assert.equal((await req(`${url}/letters/1850.txt?alog=4`, {
+    headers: { 'User-Agent': 'Tester/1.0 "quoted" \u00e9', Authorization: `Bearer ${k.key}` },
+  })).status, 200);
+  await sleep(50);
+  const lines = fs.readFileSync(log, 'utf8').split('\n');
+  assert.equal(lines.pop(), '');
+  const re = /^(\S+) - - \[(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d) \+0000\] "([^"]*)" (\d{3}) (\d+) "([^"]*)" "([^"]*)"$/;
+  for (const l of lines) assert.match(l, re, l);
+  const find = (q) => lines.find((l) => l.includes(`?alog=${q}`));
+  const body = fs.readFileSync(path.join(coll, 'open/notes.md'));
+  assert.match(find('1&q=a%20b'), new RegExp(`^127\\.0\\.0\\.1 - - \\[[^\\]]+\\] "GET /open/notes.md\\?alog=1&q=a%20b HTTP/1.1" 200 ${body.length} ` +
+    '"https://ref.example/\\\\x22x\\\\x22\\\\x5Cy" "Mozilla/5.0 '));
+  assert.match(find(2), / "GET \/open\/notes.md\?alog=2 HTTP\/1.1" 304 0 /);
+  assert.match(find(3), / "HEAD \/open\/notes.md\?alog=3 HTTP\/1.1" 200 0 /);
+  assert.match(find(4), new RegExp(` "GET /letters/1850.txt\\?alog=4 HTTP/1.1" 200 ${fs.statSync(path.join(coll, 'letters/1850.txt')).size} "-" "Tester/1.0 \\\\x22quoted\\\\x22 \\\\xE9"$`));
+  // The time is now, in UTC.
+  const m = find(4).match(re);
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const t = Date.UTC(Number(m[4]), months.indexOf(m[3]), Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7]));
+  assert.ok(Math.abs(Date.now() - t) < 60000, find(4));
+});
+
+test('reindex: SIGHUP makes new and changed files searchable without a restart', async () => {
+  const search = async (q) => (await req(`${url}/search?q=${q}&format=json`, { headers: browser })).json();
+  write(path.join(coll, 'news/heron.md'), '# The grey heron returns\n\nA zanzibarite heron nested by the weir.\n');
+  write(path.join(coll, 'open/notes.md'), '# Field notes on the river otter\n\nOtters and a quuxberry bush.\n');
+  assert.deepEqual((await search('zanzibarite')).hits, []);
+  assert.deepEqual((await search('quuxberry')).hits, []);
+  const before = srv.stderr.length;
+  srv.proc.kill('SIGHUP');
+  for (let i = 0; i < 200 && !/reindexed: \d+ documents/.test(srv.stderr.slice(before)); i++) await sleep(50);
+  assert.match(srv.stderr.slice(before), /ccsig serve: reindexed: \d+ documents\n/);
+  const heron = await search('zanzibarite');
+  assert.deepEqual(heron.hits.map((h) => new URL(h.url).pathname), ['/news/heron.md']);
+  assert.equal(heron.hits[0].title, 'The grey heron returns');
+  assert.equal(heron.hits[0].credit.title, 'The grey heron returns');
+  assert.deepEqual((await search('quuxberry')).hits.map((h) => new URL(h.url).pathname), ['/open/notes.md']);
+  // The gateway still serves, and stops cleanly afterwards (after()).
+  assert.equal((await req(`${url}/news/heron.md`, { headers: browser })).status, 200);
 });

@@ -99,7 +99,7 @@ test('the schema is migrated once, to the same version as SQLite', () => {
   const out = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-At', '-c',
     'SELECT version FROM schema_migrations ORDER BY version'], { encoding: 'utf8' });
   assert.equal(out.status, 0, out.stderr);
-  assert.equal(out.stdout.trim(), '1\n2\n3\n4');
+  assert.equal(out.stdout.trim(), '1\n2\n3\n4\n5');
 });
 
 test('one rate limit per key across two gateways', async () => {
@@ -174,4 +174,35 @@ test('PostgreSQL full-text search with credits', async () => {
   assert.ok(letter, JSON.stringify(keyed));
   assert.equal(letter.credit.signal, 'cc-cr');
   assert.match(letter.credit.text, /Letter from Ada to Charles, 1850/);
+});
+
+test('PostgreSQL: reports back are shared by both gateways; hits carry full credit', async () => {
+  const k = (await register(A.url, { ...bulkFields, name: 'Reporting AI' })).json();
+  const auth = { ...bot, Accept: 'application/json', Authorization: `Bearer ${k.key}` };
+  const post = (s, u) => req(`${s.url}/credit/reports`, {
+    method: 'POST', headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ url: u, note: 'model card' }).toString(),
+  });
+  const a = await post(A, 'https://models.example/one');
+  assert.equal(a.status, 201, a.text);
+  const b = await post(B, 'https://models.example/two');
+  assert.equal(b.status, 201, b.text);
+  assert.ok(b.json().report.id > a.json().report.id);
+  assert.equal((await post(A, 'mailto:someone@example.org')).status, 400);
+  const listed = (await req(`${B.url}/credit/reports`, { headers: auth })).json();
+  assert.deepEqual(listed.reports.map((r) => r.url), ['https://models.example/two', 'https://models.example/one']);
+  const session = await stewardLogin(A.url, STEWARD, PASSWORD);
+  const page = await req(`${B.url}/steward/reusers/${k.reuser}`, { headers: { ...browser, Cookie: session.cookie } });
+  assert.match(page.text, /<table id="reports">/);
+  assert.match(page.text, /href="https:\/\/models.example\/one"/);
+  assert.match(page.text, /href="https:\/\/models.example\/two"/);
+  // Search hits (PostgreSQL full-text) carry the file's credit record.
+  const s = (await req(`${A.url}/search?q=engines&format=json`, { headers: auth })).json();
+  const hit = s.hits.find((h) => h.url.endsWith('/open/notes.md'));
+  assert.equal(hit.credit.type, 'ccsig-credit-record');
+  assert.equal(hit.credit.title, 'Field notes on the river otter');
+  assert.equal(hit.credit.source, 'Shared Library');
+  assert.equal(hit.credit.link, hit.url);
+  // No --public-url and no collection url: the gateways warn at start.
+  assert.match(A.stderr, /warning: no --public-url: credit will cite http:\/\/127\.0\.0\.1:/);
 });

@@ -901,6 +901,42 @@ static void test_tar(void **state) {
     assert_int_equal(system(cmd), 0);
 }
 
+/* The access log: the combined format, escapes, and lines appended. */
+static void test_access_log(void **state) {
+    (void)state;
+    char path[] = "/tmp/ccsig-alog-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    char err[200];
+    accesslog *l = accesslog_open(path, err, sizeof err);
+    assert_non_null(l);
+    ccsig_buf line = CCSIG_BUF_INIT;
+    /* 2026-12-05T05:45:07Z */
+    accesslog_begin(&line, "203.0.113.7", 1796449507, "GET", "/a b\"c.txt", "q=1%20x", "HTTP/1.1");
+    accesslog_end(l, &line, 200, 1234, "https://r.example/\"x\"", "UA \xc3\xa9\\1");
+    accesslog_begin(&line, "::1", 1796449508, "HEAD", "/", NULL, "HTTP/1.0");
+    accesslog_end(l, &line, 304, 0, NULL, "");
+    assert_int_equal(accesslog_close(l), 0);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char buf[1024];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_string_equal(buf,
+                        "203.0.113.7 - - [05/Dec/2026:05:45:07 +0000] \"GET /a b\\x22c.txt?q=1%20x "
+                        "HTTP/1.1\" 200 1234 \"https://r.example/\\x22x\\x22\" \"UA "
+                        "\\xC3\\xA9\\x5C1\"\n"
+                        "::1 - - [05/Dec/2026:05:45:08 +0000] \"HEAD / HTTP/1.0\" 304 0 \"-\" "
+                        "\"-\"\n");
+    ccsig_buf_free(&line);
+    /* a file that cannot be opened: an error naming it */
+    assert_null(accesslog_open("/nonexistent-dir/x.log", err, sizeof err));
+    assert_non_null(strstr(err, "cannot open the access log /nonexistent-dir/x.log"));
+    unlink(path);
+}
+
 int main(void) {
     if (sodium_init() < 0)
         return 1;
@@ -926,6 +962,7 @@ int main(void) {
         cmocka_unit_test(test_journal_lines),
         cmocka_unit_test(test_journal_rotation),
         cmocka_unit_test(test_journal_kill9),
+        cmocka_unit_test(test_access_log),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

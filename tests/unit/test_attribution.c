@@ -227,6 +227,56 @@ static void test_json_round_trip(void **state) {
     assert_int_equal(err.line, 1);
 }
 
+/* A gateway answer whose hits carry a credit record in their credit
+ * object (ccsig serve's full credit) is read as those records; a hit of the
+ * older shape (text, collection, url, signal) still reads. */
+static void test_gateway_hits(void **state) {
+    (void)state;
+    static const char doc[] =
+        "{\"query\":\"otter\",\"use\":\"ai-use\",\"hits\":["
+        "{\"url\":\"https://g.example/a.html\",\"title\":\"Index title\",\"snippet\":\"s\","
+        "\"credit\":{\"text\":\"t\",\"collection\":\"Lib\",\"url\":\"https://g.example/\","
+        "\"signal\":\"cc-cr\",\"type\":\"ccsig-credit-record\",\"version\":1,"
+        "\"title\":\"River otters\",\"link\":\"https://g.example/a.html\",\"source\":\"Lib\","
+        "\"source_link\":\"https://g.example/\",\"author\":\"Ada\",\"rights\":null,"
+        "\"license\":{\"id\":\"CC-BY-4.0\",\"name\":\"CC BY 4.0\","
+        "\"deed\":\"https://creativecommons.org/licenses/by/4.0/\"},\"party\":\"https://"
+        "g.example\","
+        "\"use\":\"ai-use\",\"result\":\"permitted-with-obligations\",\"signals\":[\"cc-cr\"],"
+        "\"obligations\":[\"credit\"],\"missing\":[],\"preference\":null,"
+        "\"read_at\":\"2026-12-05T05:00:00Z\",\"from\":{}}},"
+        "{\"url\":\"https://g.example/b.txt\",\"title\":\"B\",\"snippet\":\"s\","
+        "\"credit\":{\"text\":\"t\",\"collection\":\"Lib\",\"url\":\"https://g.example/\","
+        "\"signal\":null}}],\"withheld\":0}";
+    ccsig_credit_record *v;
+    size_t n;
+    ccsig_error err;
+    assert_int_equal(ccsig_credit_records_read(&A, doc, sizeof doc - 1, &v, &n, &err), CCSIG_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].title, "River otters");
+    assert_string_equal(v[0].author, "Ada");
+    assert_string_equal(v[0].link, "https://g.example/a.html");
+    assert_string_equal(v[0].source, "Lib");
+    assert_string_equal(v[0].license_name, "CC BY 4.0");
+    assert_string_equal(v[0].read_at, "2026-12-05T05:00:00Z");
+    assert_int_equal(v[0].use, CCSIG_CAT_AI_USE);
+    assert_int_equal(v[0].signals, 1u << CCSIG_SIGNAL_CR);
+    assert_true(ccsig_credit_record_asks_credit(&v[0]));
+    ccsig_buf b = CCSIG_BUF_INIT;
+    ccsig_cite_attribution(&b, CCSIG_CITE_TEXT, &v[0]);
+    assert_string_equal(ccsig_buf_cstr(&b),
+                        "\"River otters\" (https://g.example/a.html) by Ada, from Lib "
+                        "(https://g.example/), licensed under CC BY 4.0 "
+                        "(https://creativecommons.org/licenses/by/4.0/).");
+    ccsig_buf_free(&b);
+    /* the older shape */
+    assert_string_equal(v[1].title, "B");
+    assert_string_equal(v[1].link, "https://g.example/b.txt");
+    assert_string_equal(v[1].source, "Lib");
+    assert_null(v[1].author);
+    assert_int_equal(v[1].signals, 0);
+}
+
 static void test_verify(void **state) {
     (void)state;
     ccsig_credit_record r[2];
@@ -312,7 +362,7 @@ int main(void) {
         cmocka_unit_test(test_cc_licenses),     cmocka_unit_test(test_html_record),
         cmocka_unit_test(test_xmp_facts),       cmocka_unit_test(test_dataset_facts),
         cmocka_unit_test(test_json_round_trip), cmocka_unit_test(test_verify),
-        cmocka_unit_test(test_passages),
+        cmocka_unit_test(test_passages),        cmocka_unit_test(test_gateway_hits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
