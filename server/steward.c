@@ -568,6 +568,12 @@ static void reuser_page(rq *r, reply *rp, const session *ss) {
         hu_html(b, u->contribution[0] ? u->contribution : "—");
         ccsig_buf_puts(b, "</td></tr>");
     }
+    char agent[512]; /* Web Bot Auth (wba.h) */
+    if (store_agent_of(s->st, u->id, agent, sizeof agent) == 1) {
+        ccsig_buf_puts(b, "<tr><th>Signature agent</th><td id=\"signature-agent\">");
+        hu_html(b, agent);
+        ccsig_buf_puts(b, "</td></tr>");
+    }
     ccsig_buf_puts(b, "</tbody></table>\n<p>");
     if (u->status == ST_PENDING) {
         action_form(b, ss, u->id, "approve", "Approve claim", "");

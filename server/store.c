@@ -95,6 +95,13 @@ int reuser_status_parse(const char *s) {
     "CREATE TABLE signing_key (id INTEGER PRIMARY KEY CHECK (id = 1),"                             \
     " secret_key TEXT NOT NULL, created_ms BIGINT NOT NULL);"
 
+/* Version 5 (Web Bot Auth, server/wba.c): the signature agents reusers
+ * registered, by the URL of their key directory (one reuser per agent). */
+#define V5_WBA_SQL                                                                                 \
+    "CREATE TABLE signature_agents (directory TEXT PRIMARY KEY, reuser_id BIGINT NOT NULL,"        \
+    " created_ms BIGINT NOT NULL);"                                                                \
+    "CREATE INDEX signature_agents_reuser ON signature_agents (reuser_id);"
+
 static const migration migrations[] = {
     {1, COMMON_V1("INTEGER PRIMARY KEY AUTOINCREMENT"),
      COMMON_V1("BIGSERIAL PRIMARY KEY")
@@ -107,6 +114,8 @@ static const migration migrations[] = {
     {2, V2_SQL, V2_SQL},
     {3, V3_SQL, V3_SQL},
     {4, V4_SQL("INTEGER PRIMARY KEY AUTOINCREMENT"), V4_SQL("BIGSERIAL PRIMARY KEY")},
+    /* ---- Web Bot Auth (wba.c) ---- */
+    {5, V5_WBA_SQL, V5_WBA_SQL},
 };
 
 /* The statement that adds a batch's sums to usage_daily (both dialects). */
@@ -285,6 +294,18 @@ int store_acceptances(store *s, int64_t reuser_id, int (*cb)(void *, const accep
 int store_signing_key(store *s, const char *fresh_hex, int64_t now_ms,
                       char out_hex[STORE_SECRET_HEX + 1]) {
     return s->ops->signing_key(s, fresh_hex, now_ms, out_hex);
+}
+
+int store_agent_put(store *s, const char *directory, int64_t reuser_id, int64_t now_ms) {
+    return s->ops->agent_put(s, directory, reuser_id, now_ms);
+}
+
+int store_agent_get(store *s, const char *directory, int64_t *reuser_id) {
+    return s->ops->agent_get(s, directory, reuser_id);
+}
+
+int store_agent_of(store *s, int64_t reuser_id, char *directory, size_t n) {
+    return s->ops->agent_of(s, reuser_id, directory, n);
 }
 
 int store_journal_offset(store *s, const char *name, int64_t *off) {

@@ -208,6 +208,17 @@ int store_acceptances(store *s, int64_t reuser_id, int (*cb)(void *, const accep
 int store_signing_key(store *s, const char *fresh_hex, int64_t now_ms,
                       char out_hex[STORE_SECRET_HEX + 1]);
 
+/* ---- Web Bot Auth signature agents (wba.h) ---- */
+
+/* Register the key directory URL of a reuser's signature agent. 0 done, 1
+ * when the directory is already registered (to this or another reuser),
+ * -1 error. */
+int store_agent_put(store *s, const char *directory, int64_t reuser_id, int64_t now_ms);
+/* 1 and *reuser_id when directory is registered, 0 when not. */
+int store_agent_get(store *s, const char *directory, int64_t *reuser_id);
+/* 1 and the directory of a reuser's agent (n bytes), 0 when it has none. */
+int store_agent_of(store *s, int64_t reuser_id, char *directory, size_t n);
+
 /* ---- the ledger's journal (journal.h; SQLite only) ---- */
 
 /* The byte offset of the journal name imported so far (0 when none). */
@@ -268,6 +279,10 @@ typedef struct store_ops {
     int (*accept)(store *, const acceptance *);
     int (*acceptances)(store *, int64_t, int (*)(void *, const acceptance *), void *);
     int (*signing_key)(store *, const char *, int64_t, char *);
+    /* Web Bot Auth */
+    int (*agent_put)(store *, const char *, int64_t, int64_t);
+    int (*agent_get)(store *, const char *, int64_t *);
+    int (*agent_of)(store *, int64_t, char *, size_t);
 } store_ops;
 
 struct store {

@@ -358,7 +358,8 @@ static int pg_usage(store *b, int64_t reuser_id, int64_t from_day, int64_t to_da
     PGresult *res = run(c, "usage",
                         "SELECT reuser_id, ts_ms / 86400000 AS day, count(*),"
                         " sum(CASE WHEN status BETWEEN 200 AND 299 THEN 1 ELSE 0 END), sum(bytes)"
-                        " FROM ledger WHERE ts_ms >= $1::bigint AND ts_ms < $2::bigint"
+                        " FROM ledger WHERE ts_ms >= $1::bigint * 86400000"
+                        " AND ts_ms < ($2::bigint + 1) * 86400000"
                         " AND ($3::bigint = 0 OR reuser_id = $3::bigint)"
                         " GROUP BY reuser_id, day ORDER BY reuser_id, day",
                         3, params);
@@ -740,6 +741,65 @@ static int pg_signing_key(store *b, const char *fresh_hex, int64_t now_ms, char 
     return rc;
 }
 
+/* ---- Web Bot Auth signature agents ---- */
+
+/* Register directory for reuser_id: 0, 1 when it is taken, -1 error. */
+static int pg_agent_put(store *b, const char *directory, int64_t reuser_id, int64_t now_ms) {
+    pg_store *s = (pg_store *)b;
+    char id[24], now[24];
+    snprintf(id, sizeof id, "%lld", (long long)reuser_id);
+    snprintf(now, sizeof now, "%lld", (long long)now_ms);
+    const char *params[3] = {directory, id, now};
+    PGconn *c = acquire(s);
+    PGresult *res = run(c, "agent put",
+                        "INSERT INTO signature_agents (directory, reuser_id, created_ms)"
+                        " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                        3, params);
+    int rc = -1;
+    if (res) {
+        rc = strcmp(PQcmdTuples(res), "1") == 0 ? 0 : 1;
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
+/* The first column of sql's first row (one parameter) copied into out. 1
+ * found, 0 not, -1 error. */
+static int pg_agent_query(store *b, const char *sql, const char *param, char *out, size_t n) {
+    pg_store *s = (pg_store *)b;
+    const char *params[1] = {param};
+    PGconn *c = acquire(s);
+    PGresult *res = run(c, "agent lookup", sql, 1, params);
+    int rc = -1;
+    if (res) {
+        rc = PQntuples(res) > 0;
+        if (rc)
+            cp(out, n, PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
+static int pg_agent_get(store *b, const char *directory, int64_t *reuser_id) {
+    char v[24];
+    int rc = pg_agent_query(b, "SELECT reuser_id FROM signature_agents WHERE directory = $1",
+                            directory, v, sizeof v);
+    if (rc == 1)
+        *reuser_id = strtoll(v, NULL, 10);
+    return rc;
+}
+
+static int pg_agent_of(store *b, int64_t reuser_id, char *directory, size_t n) {
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)reuser_id);
+    return pg_agent_query(b,
+                          "SELECT directory FROM signature_agents WHERE reuser_id = $1"
+                          " ORDER BY created_ms LIMIT 1",
+                          v, directory, n);
+}
+
 static void pg_close(store *b) {
     pg_store *s = (pg_store *)b;
     for (unsigned i = 0; i < s->nconns; i++)
@@ -779,7 +839,10 @@ static const store_ops pg_ops = {pg_close,
                                  pg_terms_list,
                                  pg_accept,
                                  pg_acceptances,
-                                 pg_signing_key};
+                                 pg_signing_key,
+                                 pg_agent_put,
+                                 pg_agent_get,
+                                 pg_agent_of};
 
 static int pg_migrate(PGconn *c, char *err, size_t errlen) {
     PGresult *res = PQexec(c, "SELECT pg_advisory_lock(6363736966)");

@@ -927,6 +927,71 @@ static int sq_signing_key(store *b, const char *fresh_hex, int64_t now_ms, char 
     return rc;
 }
 
+/* ---- Web Bot Auth signature agents (rare: statements prepared per call) ---- */
+
+/* Register directory for reuser_id: 0, 1 when it is taken, -1 error. */
+static int sq_agent_put(store *b, const char *directory, int64_t reuser_id, int64_t now_ms) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *st = prep(c, "INSERT INTO signature_agents (directory, reuser_id, created_ms)"
+                               " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+    if (st) {
+        sqlite3_bind_text(st, 1, directory, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, reuser_id);
+        sqlite3_bind_int64(st, 3, now_ms);
+        if (sqlite3_step(st) == SQLITE_DONE)
+            rc = sqlite3_changes(c->db) == 1 ? 0 : 1;
+        else
+            log_err(c->db, "agent put");
+    }
+    sqlite3_finalize(st);
+    release(s, c);
+    return rc;
+}
+
+/* One row of sql (bound to text or id): its first column as text into out
+ * or as an integer into *id. 1 found, 0 not, -1 error. */
+static int sq_agent_query(store *b, const char *sql, const char *text, int64_t id, int64_t *out_id,
+                          char *out, size_t n) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *st = prep(c, sql);
+    if (st) {
+        if (text)
+            sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(st, 1, id);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            rc = 1;
+            if (out_id)
+                *out_id = sqlite3_column_int64(st, 0);
+            if (out)
+                col_text(st, 0, out, n);
+        } else if (step == SQLITE_DONE)
+            rc = 0;
+        else
+            log_err(c->db, "agent lookup");
+    }
+    sqlite3_finalize(st);
+    release(s, c);
+    return rc;
+}
+
+static int sq_agent_get(store *b, const char *directory, int64_t *reuser_id) {
+    return sq_agent_query(b, "SELECT reuser_id FROM signature_agents WHERE directory = ?1",
+                          directory, 0, reuser_id, NULL, 0);
+}
+
+static int sq_agent_of(store *b, int64_t reuser_id, char *directory, size_t n) {
+    return sq_agent_query(b,
+                          "SELECT directory FROM signature_agents WHERE reuser_id = ?1"
+                          " ORDER BY created_ms LIMIT 1",
+                          NULL, reuser_id, NULL, directory, n);
+}
+
 static void sq_close(store *b) {
     sq_store *s = (sq_store *)b;
     for (unsigned i = 0; i < s->nconns; i++) {
@@ -977,7 +1042,10 @@ static const store_ops sq_ops = {sq_close,
                                  sq_terms_list,
                                  sq_accept,
                                  sq_acceptances,
-                                 sq_signing_key};
+                                 sq_signing_key,
+                                 sq_agent_put,
+                                 sq_agent_get,
+                                 sq_agent_of};
 
 static int migrate(sqlite3 *db, char *err, size_t errlen) {
     char *msg = NULL;
