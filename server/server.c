@@ -391,8 +391,10 @@ static bool admit(rq *r, reply *rp, bool exempt) {
         if (!keycache_get(s->keys, id, mono, &k)) {
             if (rl_take(s->rl, KEY_LOOKUP_CLASS, r->addr, mono, KEY_LOOKUPS_PER_S,
                         2 * KEY_LOOKUPS_PER_S)) {
-                too_many(r, rp, "Key lookups", &(tier){KEY_LOOKUPS_PER_S, 2 * KEY_LOOKUPS_PER_S, 0},
-                         1000, false);
+                too_many(
+                    r, rp, "Key lookups",
+                    &(tier){.rate = KEY_LOOKUPS_PER_S, .burst = 2 * KEY_LOOKUPS_PER_S, .quota = 0},
+                    1000, false);
                 return false;
             }
             reuser *u = malloc(sizeof *u);
@@ -529,6 +531,7 @@ static int admit_signed(rq *r, reply *rp) {
         return 0;
     }
     r->cls.signed_agent = true;
+    r->cls.signed_covers = res->covers;
     snprintf(r->cls.agent, sizeof r->cls.agent, "%s", res->agent);
     reply_header(rp, "X-Signature-Agent", "%s", res->agent);
     if (res->outcome == WBA_AGENT) {
@@ -1132,7 +1135,7 @@ static void handle(rq *r, reply *rp) {
         steward_handle(r, rp);
         return;
     }
-    if (!terms_gate(r, rp))
+    if (!terms_gate(r, rp) || !paycrawl_gate(r, rp))
         return;
     if (get)
         policy_headers(s, r->path, rp);
@@ -1183,6 +1186,7 @@ static void handle(rq *r, reply *rp) {
     default:
         serve_path(r, rp, false);
     }
+    paycrawl_done(r, rp);
 }
 
 /* ---- libmicrohttpd glue ---- */
@@ -1546,7 +1550,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     cs->head = !strcmp(method, "HEAD");
     handle(&r, &cs->rp);
 
-    if (!r.cls.keyed)
+    /* Keyed requests, and those of verified signature agents (a reuser's
+     * or, with reuser 0, one nobody registered: wba.h). */
+    if (!r.cls.keyed && !r.cls.signed_agent)
         return queue(cs);
 
     ledger_rec rec;
@@ -1562,6 +1568,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     if (hu_request_id_ok(r.h.request_id))
         copy_field(rec.request_id, sizeof rec.request_id, r.h.request_id);
     copy_field(rec.instance, sizeof rec.instance, s->instance);
+    copy_field(rec.agent, sizeof rec.agent, r.cls.agent);
+    if (r.charge.micros) {
+        memcpy(rec.currency, r.charge.currency, sizeof rec.currency);
+        rec.charge_micros = r.charge.micros;
+    }
 
     if (s->journal) {
         /* ledger-sync: process: the kernel has the record when write(2)

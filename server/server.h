@@ -20,6 +20,7 @@
 #include "journal.h"
 #include "keycache.h"
 #include "ledger.h"
+#include "paycrawl.h"
 #include "policy.h"
 #include "ratelimit.h"
 #include "search.h"
@@ -105,6 +106,7 @@ typedef struct rq_class {
      * Signature-Agent (keyed when a reuser registered it). */
     bool signature_refused;
     bool signed_agent;
+    unsigned signed_covers; /* WBA_COVERS_*: price headers the signature covers */
     char agent[256];
 } rq_class;
 
@@ -129,6 +131,7 @@ typedef struct rq {
     const char *body;
     size_t body_len;
     bool body_too_large;
+    price charge; /* pay per crawl (paycrawl.h): what the request is charged */
 } rq;
 
 /* Header and query argument lookups (NULL when absent). */

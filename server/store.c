@@ -95,12 +95,17 @@ int reuser_status_parse(const char *s) {
     "CREATE TABLE signing_key (id INTEGER PRIMARY KEY CHECK (id = 1),"                             \
     " secret_key TEXT NOT NULL, created_ms BIGINT NOT NULL);"
 
-/* Version 5 (Web Bot Auth, server/wba.c): the signature agents reusers
- * registered, by the URL of their key directory (one reuser per agent). */
+/* Version 5 (Web Bot Auth and pay per crawl, server/wba.c, paycrawl.c):
+ * the signature agents reusers registered, by the URL of their key
+ * directory (one reuser per agent); each ledger record's verified agent and
+ * charge. */
 #define V5_WBA_SQL                                                                                 \
     "CREATE TABLE signature_agents (directory TEXT PRIMARY KEY, reuser_id BIGINT NOT NULL,"        \
     " created_ms BIGINT NOT NULL);"                                                                \
-    "CREATE INDEX signature_agents_reuser ON signature_agents (reuser_id);"
+    "CREATE INDEX signature_agents_reuser ON signature_agents (reuser_id);"                        \
+    "ALTER TABLE ledger ADD COLUMN agent TEXT NOT NULL DEFAULT '';"                                \
+    "ALTER TABLE ledger ADD COLUMN currency TEXT NOT NULL DEFAULT '';"                             \
+    "ALTER TABLE ledger ADD COLUMN charge_micros BIGINT NOT NULL DEFAULT 0;"
 
 static const migration migrations[] = {
     {1, COMMON_V1("INTEGER PRIMARY KEY AUTOINCREMENT"),

@@ -99,6 +99,12 @@ typedef struct ledger_rec {
     char tier[16];
     char request_id[65];
     char instance[48];
+    /* Web Bot Auth and pay per crawl (wba.h, paycrawl.h): the verified
+     * Signature-Agent ("" when none; reuser_id is 0 for an agent no reuser
+     * registered) and what the request was charged (0: nothing). */
+    char agent[256];
+    char currency[4];
+    int64_t charge_micros; /* millionths of the currency's unit */
 } ledger_rec;
 
 typedef struct usage_row {

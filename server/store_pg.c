@@ -286,10 +286,10 @@ static int pg_admit(store *b, const reuser_key *r, const tier *t, int64_t now_ms
 
 static int pg_ledger_append(store *b, const ledger_rec *recs, size_t n) {
     pg_store *s = (pg_store *)b;
-    enum { COLS = 10, CHUNK = 500 };
+    enum { COLS = 13, CHUNK = 500 };
     PGconn *c = acquire(s);
     int rc = 0;
-    char(*nums)[24] = malloc(sizeof(char[24]) * 4 * CHUNK);
+    char(*nums)[24] = malloc(sizeof(char[24]) * 5 * CHUNK);
     const char **params = malloc(sizeof(char *) * COLS * CHUNK);
     ccsig_buf sql = CCSIG_BUF_INIT;
     if (!nums || !params)
@@ -310,23 +310,26 @@ static int pg_ledger_append(store *b, const ledger_rec *recs, size_t n) {
         size_t k = n - off < CHUNK ? n - off : CHUNK;
         ccsig_buf_clear(&sql);
         ccsig_buf_puts(&sql, "INSERT INTO ledger (reuser_id, key_id, ts_ms, method, path, status,"
-                             " bytes, tier, request_id, instance) VALUES ");
+                             " bytes, tier, request_id, instance, agent, currency,"
+                             " charge_micros) VALUES ");
         for (size_t i = 0; i < k; i++) {
             const ledger_rec *l = &recs[off + i];
-            snprintf(nums[4 * i], 24, "%lld", (long long)l->reuser_id);
-            snprintf(nums[4 * i + 1], 24, "%lld", (long long)l->ts_ms);
-            snprintf(nums[4 * i + 2], 24, "%d", l->status);
-            snprintf(nums[4 * i + 3], 24, "%llu", (unsigned long long)l->bytes);
-            const char *row[COLS] = {nums[4 * i],   l->key_id,       nums[4 * i + 1], l->method,
-                                     l->path,       nums[4 * i + 2], nums[4 * i + 3], l->tier,
-                                     l->request_id, l->instance};
+            snprintf(nums[5 * i], 24, "%lld", (long long)l->reuser_id);
+            snprintf(nums[5 * i + 1], 24, "%lld", (long long)l->ts_ms);
+            snprintf(nums[5 * i + 2], 24, "%d", l->status);
+            snprintf(nums[5 * i + 3], 24, "%llu", (unsigned long long)l->bytes);
+            snprintf(nums[5 * i + 4], 24, "%lld", (long long)l->charge_micros);
+            const char *row[COLS] = {nums[5 * i],    l->key_id,       nums[5 * i + 1], l->method,
+                                     l->path,        nums[5 * i + 2], nums[5 * i + 3], l->tier,
+                                     l->request_id,  l->instance,     l->agent,        l->currency,
+                                     nums[5 * i + 4]};
             memcpy(params + COLS * i, row, sizeof row);
             size_t p0 = COLS * i + 1;
             ccsig_buf_printf(&sql,
                              "%s($%zu::bigint,$%zu,$%zu::bigint,$%zu,$%zu,$%zu::int,$%zu::bigint,"
-                             "$%zu,$%zu,$%zu)",
+                             "$%zu,$%zu,$%zu,$%zu,$%zu,$%zu::bigint)",
                              i ? "," : "", p0, p0 + 1, p0 + 2, p0 + 3, p0 + 4, p0 + 5, p0 + 6,
-                             p0 + 7, p0 + 8, p0 + 9);
+                             p0 + 7, p0 + 8, p0 + 9, p0 + 10, p0 + 11, p0 + 12);
         }
         res = ccsig_buf_failed(&sql) ? NULL
                                      : run(c, "ledger insert", sql.data, (int)(COLS * k), params);
@@ -386,7 +389,8 @@ static int pg_ledger_export(store *b, int (*cb)(void *, const ledger_rec *), voi
     PGconn *c = acquire(s);
     PGresult *res = run(c, "ledger export",
                         "SELECT reuser_id, key_id, ts_ms, method, path, status, bytes, tier,"
-                        " request_id, instance FROM ledger ORDER BY id",
+                        " request_id, instance, agent, currency, charge_micros FROM ledger"
+                        " ORDER BY id",
                         0, NULL);
     int rc = -1;
     if (res) {
@@ -404,6 +408,9 @@ static int pg_ledger_export(store *b, int (*cb)(void *, const ledger_rec *), voi
             cp(l->tier, sizeof l->tier, PQgetvalue(res, i, 7));
             cp(l->request_id, sizeof l->request_id, PQgetvalue(res, i, 8));
             cp(l->instance, sizeof l->instance, PQgetvalue(res, i, 9));
+            cp(l->agent, sizeof l->agent, PQgetvalue(res, i, 10));
+            cp(l->currency, sizeof l->currency, PQgetvalue(res, i, 11));
+            l->charge_micros = strtoll(PQgetvalue(res, i, 12), NULL, 10);
             if (cb(arg, l))
                 break;
         }

@@ -55,8 +55,8 @@ static const char *const sql_text[Q_COUNT] = {
     " ORDER BY reuser_id, day",
     "SELECT reuser_id, day, requests, ok, bytes FROM usage_daily WHERE reuser_id = ?3"
     " AND day >= ?1 AND day <= ?2 ORDER BY reuser_id, day",
-    "SELECT reuser_id, key_id, ts_ms, method, path, status, bytes, tier, request_id, instance"
-    " FROM ledger ORDER BY id",
+    "SELECT reuser_id, key_id, ts_ms, method, path, status, bytes, tier, request_id, instance,"
+    " agent, currency, charge_micros FROM ledger ORDER BY id",
     "INSERT INTO stewards (name, password_hash, created_ms) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
     "SELECT id, password_hash FROM stewards WHERE name = ?1",
@@ -363,7 +363,9 @@ static int sq_admit(store *b, const reuser_key *r, const tier *t, int64_t now_ms
  * many rows. 320 parameters, far below SQLite's limit. */
 #define LEDGER_ROWS_PER_INSERT 32
 #define LEDGER_COLS                                                                                \
-    "(reuser_id, key_id, ts_ms, method, path, status, bytes, tier, request_id, instance)"
+    "(reuser_id, key_id, ts_ms, method, path, status, bytes, tier, request_id, instance, agent,"   \
+    " currency, charge_micros)"
+#define LEDGER_NCOLS 13
 
 static void bind_rec(sqlite3_stmt *st, int base, const ledger_rec *l) {
     sqlite3_bind_int64(st, base + 1, l->reuser_id);
@@ -376,6 +378,9 @@ static void bind_rec(sqlite3_stmt *st, int base, const ledger_rec *l) {
     sqlite3_bind_text(st, base + 8, l->tier, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, base + 9, l->request_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, base + 10, l->instance, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 11, l->agent, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 12, l->currency, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, base + 13, l->charge_micros);
 }
 
 /* Rows and their usage sums, inside a transaction the caller opened. Rows
@@ -388,7 +393,7 @@ static int ledger_rows(sq_store *s, const ledger_rec *recs, size_t n) {
         size_t k = many ? LEDGER_ROWS_PER_INSERT : 1;
         sqlite3_reset(st);
         for (size_t j = 0; j < k; j++)
-            bind_rec(st, (int)(10 * j), &recs[done + j]);
+            bind_rec(st, (int)(LEDGER_NCOLS * j), &recs[done + j]);
         int rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) {
@@ -592,6 +597,9 @@ static int sq_ledger_export(store *b, int (*cb)(void *, const ledger_rec *), voi
             col_text(st, 7, l->tier, sizeof l->tier);
             col_text(st, 8, l->request_id, sizeof l->request_id);
             col_text(st, 9, l->instance, sizeof l->instance);
+            col_text(st, 10, l->agent, sizeof l->agent);
+            col_text(st, 11, l->currency, sizeof l->currency);
+            l->charge_micros = sqlite3_column_int64(st, 12);
             if (cb(arg, l))
                 break;
         }
@@ -1165,14 +1173,14 @@ int store_sqlite_open(const char *path, unsigned pool, unsigned flags, store **o
         sq_close(&s->base);
         return -1;
     }
-    char many[LEDGER_ROWS_PER_INSERT * 24 + 160];
+    char many[LEDGER_ROWS_PER_INSERT * 32 + 200];
     size_t mn = (size_t)snprintf(many, sizeof many, "INSERT INTO ledger " LEDGER_COLS " VALUES ");
     for (int j = 0; j < LEDGER_ROWS_PER_INSERT; j++)
-        mn +=
-            (size_t)snprintf(many + mn, sizeof many - mn, "%s(?,?,?,?,?,?,?,?,?,?)", j ? "," : "");
+        mn += (size_t)snprintf(many + mn, sizeof many - mn, "%s(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                               j ? "," : "");
     if (sqlite3_prepare_v3(s->ledger_db,
                            "INSERT INTO ledger " LEDGER_COLS
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                            -1, SQLITE_PREPARE_PERSISTENT, &s->ledger_ins, NULL) != SQLITE_OK ||
         sqlite3_prepare_v3(s->ledger_db, many, (int)mn, SQLITE_PREPARE_PERSISTENT,
                            &s->ledger_ins_many, NULL) != SQLITE_OK ||

@@ -17,6 +17,7 @@
 #include "ccsig/hashmap.h"
 #include "ccsig/httpsig.h"
 #include "ccsig/keydir.h"
+#include "ccsig/sf.h"
 #include "ratelimit.h"
 
 /* Nonces are kept until their signature expires; past this many, the
@@ -202,6 +203,36 @@ static int agent_lookup(wba *w, store *st, const char *directory, int64_t *id,
     return rc;
 }
 
+/* Which of the fields pay per crawl asks about the verified signature
+ * (label) covers: its member of Signature-Input, read with the library's
+ * RFC 9651 parser. */
+static unsigned covered_fields(ccsig_arena *a, const wba_request *rq, ccsig_str label) {
+    unsigned covers = 0;
+    for (size_t i = 0; i < rq->nfields; i++) {
+        if (!CCSIG_STR_IEQ(rq->fields[i].name, "signature-input"))
+            continue;
+        ccsig_sf_dict d;
+        ccsig_error e;
+        if (ccsig_sf_parse_dict(a, rq->fields[i].value.p, rq->fields[i].value.len, &d, &e))
+            continue;
+        for (size_t m = 0; m < d.n; m++) {
+            if (!d.v[m].inner || !ccsig_str_eq_str(d.v[m].key, label))
+                continue;
+            for (size_t k = 0; k < d.v[m].nitems; k++) {
+                const ccsig_sf_bare *b = &d.v[m].items[k].bare;
+                if (b->type != CCSIG_SF_STRING)
+                    continue;
+                if (ccsig_str_eq(b->v.str, "crawler-exact-price"))
+                    covers |= WBA_COVERS_EXACT_PRICE;
+                else if (ccsig_str_eq(b->v.str, "crawler-max-price"))
+                    covers |= WBA_COVERS_MAX_PRICE;
+            }
+            return covers;
+        }
+    }
+    return covers;
+}
+
 /* Check a signed request (wba.h). */
 int wba_check(wba *w, store *st, const wba_request *rq, int64_t now, wba_result *out) {
     memset(out, 0, sizeof *out);
@@ -244,6 +275,8 @@ int wba_check(wba *w, store *st, const wba_request *rq, int64_t now, wba_result 
     else if (v.result != CCSIG_HTTPSIG_VALID)
         snprintf(out->reason, sizeof out->reason, "The Web Bot Auth signature is %s: %s.",
                  out->result, v.detail[0] ? v.detail : out->result);
+    if (v.result == CCSIG_HTTPSIG_VALID)
+        out->covers = covered_fields(&a, rq, v.label);
     ccsig_arena_free(&a);
     if (v.result != CCSIG_HTTPSIG_VALID)
         return 0;

@@ -50,8 +50,13 @@ typedef enum wba_outcome {
     WBA_REUSER       /* verified; the agent is reuser_id's */
 } wba_outcome;
 
+/* Header fields a verified signature covers that pay per crawl asks about
+ * (paycrawl.h: a price offer counts only when signed). */
+enum { WBA_COVERS_EXACT_PRICE = 1, WBA_COVERS_MAX_PRICE = 2 };
+
 typedef struct wba_result {
     wba_outcome outcome;
+    unsigned covers;    /* WBA_COVERS_* of a verified signature */
     const char *result; /* ccsig_httpsig_result_name */
     char reason[300];   /* WBA_REFUSED: a sentence */
     char agent[256];    /* the Signature-Agent URL ("" when none) */

@@ -600,6 +600,29 @@ static void test_journal_lines(void **state) {
     assert_int_equal(journal_parse_line(nul, strlen(nul), &back), -1);
     const char *ok = "L1\t1\tk\t1\tGET\t/a\t200\t1\tbulk\t\ti";
     assert_int_equal(journal_parse_line(ok, strlen(ok), &back), 0);
+    assert_string_equal(back.agent, "");
+    assert_int_equal(back.charge_micros, 0);
+    /* L2: a signature agent nobody registered (reuser 0), charged. */
+    r.reuser_id = 0;
+    r.key_id[0] = '\0';
+    strcpy(r.agent, "https://crawler.example/\x7f");
+    strcpy(r.currency, "USD");
+    r.charge_micros = 10000;
+    n = journal_format_line(&r, line);
+    assert_memory_equal(line, "L2\t0\t\t", 6);
+    assert_int_equal(journal_parse_line(line, n - 1, &back), 0);
+    assert_int_equal(back.reuser_id, 0);
+    assert_string_equal(back.agent, r.agent);
+    assert_string_equal(back.currency, "USD");
+    assert_int_equal(back.charge_micros, 10000);
+    assert_string_equal(back.path, r.path);
+    /* L1 keeps requiring a reuser; L2 its three more fields. */
+    const char *l1zero = "L1\t0\tk\t1\tGET\t/a\t200\t1\tbulk\t\ti";
+    assert_int_equal(journal_parse_line(l1zero, strlen(l1zero), &back), -1);
+    const char *l2short = "L2\t0\tk\t1\tGET\t/a\t200\t1\tbulk\t\ti\ta\tUSD";
+    assert_int_equal(journal_parse_line(l2short, strlen(l2short), &back), -1);
+    const char *l2neg = "L2\t0\tk\t1\tGET\t/a\t200\t1\tbulk\t\ti\ta\tUSD\t-1";
+    assert_int_equal(journal_parse_line(l2neg, strlen(l2neg), &back), -1);
 }
 
 /* Appenders against the importer: with segments switched every few KiB,
