@@ -5,6 +5,7 @@
 #include "paycrawl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "server.h"
@@ -53,16 +54,22 @@ bool price_parse(const char *s, size_t n, price *out) {
     return true;
 }
 
-/* Format a price (paycrawl.h). */
-void price_format(const price *p, char out[PRICE_TEXT_MAX]) {
+/* An amount (paycrawl.h). */
+void price_amount(int64_t micros, char out[PRICE_TEXT_MAX]) {
     char frac[8];
-    snprintf(frac, sizeof frac, "%06lld", (long long)(p->micros % 1000000));
+    snprintf(frac, sizeof frac, "%06lld", (long long)(micros % 1000000));
     size_t k = 6;
     while (k > 2 && frac[k - 1] == '0')
         k--;
     frac[k] = '\0';
-    snprintf(out, PRICE_TEXT_MAX, "%.3s %lld.%s", p->currency, (long long)(p->micros / 1000000),
-             frac);
+    snprintf(out, PRICE_TEXT_MAX, "%lld.%s", (long long)(micros / 1000000), frac);
+}
+
+/* Format a price (paycrawl.h). */
+void price_format(const price *p, char out[PRICE_TEXT_MAX]) {
+    char amount[PRICE_TEXT_MAX];
+    price_amount(p->micros, amount);
+    snprintf(out, PRICE_TEXT_MAX, "%.3s %.24s", p->currency, amount);
 }
 
 /* Paths that cost: the collection's files and the bulk endpoints. */
@@ -145,4 +152,99 @@ void paycrawl_done(rq *r, reply *rp) {
     char text[PRICE_TEXT_MAX];
     price_format(&r->charge, text);
     reply_header(rp, "crawler-charged", "%s", text);
+}
+
+/* ---- the steward's export ---- */
+
+typedef struct export_ctx {
+    server *s;
+    ccsig_buf *b;
+    bool json;
+    size_t n;
+    reuser *cache; /* the last reuser looked up */
+} export_ctx;
+
+static int on_charge(void *arg, const charge_row *row) {
+    export_ctx *c = arg;
+    if (row->reuser_id && c->cache->id != row->reuser_id &&
+        store_reuser_get(c->s->st, row->reuser_id, c->cache) != 1) {
+        memset(c->cache, 0, sizeof *c->cache);
+        c->cache->id = row->reuser_id;
+    }
+    const reuser *u = row->reuser_id ? c->cache : NULL;
+    char amount[PRICE_TEXT_MAX];
+    price_amount(row->micros, amount);
+    ccsig_buf *b = c->b;
+    if (c->json) {
+        ccsig_buf_puts(b, c->n++ ? ",\n" : "\n");
+        if (u)
+            ccsig_buf_printf(b, "{\"reuser\":%lld,\"key_id\":", (long long)row->reuser_id);
+        else
+            ccsig_buf_puts(b, "{\"reuser\":null,\"key_id\":");
+        ccsig_buf_json_str(b, u ? u->key_id : "", u ? strlen(u->key_id) : 0);
+        ccsig_buf_puts(b, ",\"name\":");
+        ccsig_buf_json_str(b, u ? u->name : "", u ? strlen(u->name) : 0);
+        ccsig_buf_puts(b, ",\"agent\":");
+        ccsig_buf_json_str(b, row->agent, strlen(row->agent));
+        ccsig_buf_printf(b, ",\"currency\":\"%s\",\"requests\":%llu,\"amount\":\"%s\"}",
+                         row->currency, (unsigned long long)row->requests, amount);
+        return 0;
+    }
+    if (u)
+        ccsig_buf_printf(b, "%lld,", (long long)row->reuser_id);
+    else
+        ccsig_buf_putc(b, ',');
+    hu_csv(b, u ? u->key_id : "");
+    ccsig_buf_putc(b, ',');
+    hu_csv(b, u ? u->name : "");
+    ccsig_buf_putc(b, ',');
+    hu_csv(b, row->agent);
+    ccsig_buf_putc(b, ',');
+    hu_csv(b, row->currency);
+    ccsig_buf_printf(b, ",%llu,%s\r\n", (unsigned long long)row->requests, amount);
+    return 0;
+}
+
+/* The export (paycrawl.h). */
+void paycrawl_export(rq *r, reply *rp) {
+    server *s = r->srv;
+    bool json = strstr(r->path, ".json") != NULL;
+    const char *fa = rq_arg(r, "from"), *ta = rq_arg(r, "to"), *ra = rq_arg(r, "reuser");
+    int64_t to = ta ? hu_day_parse(ta) : now_wall_us() / 1000 / 86400000;
+    int64_t from = fa ? hu_day_parse(fa) : to - 29;
+    char *end = NULL;
+    long long who = ra ? strtoll(ra, &end, 10) : 0;
+    if (from < 0 || to < 0 || from > to || to - from > 3660 || who < 0 ||
+        (ra && (end == ra || *end))) {
+        page_message(s, rp, 400, "Bad request",
+                     "from and to must be days (YYYY-MM-DD), from no later than to, at most ten "
+                     "years apart; reuser a reuser's number.");
+        return;
+    }
+    export_ctx c = {s, &rp->body, json, 0, calloc(1, sizeof(reuser))};
+    if (!c.cache) {
+        page_message(s, rp, 503, "Unavailable", "Out of memory.");
+        return;
+    }
+    char f[11], t[11];
+    hu_day_format(from, f);
+    hu_day_format(to, t);
+    if (json)
+        ccsig_buf_printf(&rp->body, "{\"from\":\"%s\",\"to\":\"%s\",\"charges\":[", f, t);
+    else
+        ccsig_buf_puts(&rp->body, "reuser_id,key_id,name,agent,currency,requests,amount\r\n");
+    int rc = store_charges(s->st, who, from * 86400000, (to + 1) * 86400000, on_charge, &c);
+    free(c.cache);
+    if (rc != 0) {
+        ccsig_buf_clear(&rp->body);
+        page_message(s, rp, 503, "Unavailable", "The ledger could not be read.");
+        return;
+    }
+    if (json) {
+        ccsig_buf_puts(&rp->body, c.n ? "\n]}\n" : "]}\n");
+        reply_header(rp, "Content-Type", "application/json");
+    } else
+        reply_header(rp, "Content-Type", "text/csv; charset=utf-8");
+    reply_header(rp, "Content-Disposition", "attachment; filename=\"ccsig-charges-%s-%s.%s\"", f, t,
+                 json ? "json" : "csv");
 }

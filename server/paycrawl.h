@@ -39,7 +39,7 @@ typedef struct price {
     int64_t micros;   /* amount in millionths; 0: free */
 } price;
 
-#define PRICE_TEXT_MAX 32
+#define PRICE_TEXT_MAX 32 /* "CUR " and an amount of at most 24 characters */
 
 /* Parse "USD 0.01": three capital letters, one space, an amount (digits,
  * optionally '.' and 1 to 6 digits) above 0 and at most 1000000. Leading
@@ -47,6 +47,8 @@ typedef struct price {
 bool price_parse(const char *s, size_t n, price *out);
 /* "USD 0.01": at least two decimals, no other trailing zeros. */
 void price_format(const price *p, char out[PRICE_TEXT_MAX]);
+/* The amount alone, "0.01" (micros >= 0). */
+void price_amount(int64_t micros, char out[PRICE_TEXT_MAX]);
 
 struct rq;
 struct reply;
@@ -57,5 +59,12 @@ bool paycrawl_gate(struct rq *r, struct reply *rp);
 /* After the handler: a 2xx GET with a charge gets crawler-charged; any
  * other answer is charged nothing (r->charge cleared). */
 void paycrawl_done(struct rq *r, struct reply *rp);
+
+/* The steward's export of charges for settlement outside ccsig:
+ * GET /steward/charges.csv or .json ?from=YYYY-MM-DD&to=YYYY-MM-DD
+ * [&reuser=ID] (default: the last 30 days, everyone): per reuser (or
+ * unregistered agent), agent and currency, the requests charged and their
+ * sum. */
+void paycrawl_export(struct rq *r, struct reply *rp);
 
 #endif

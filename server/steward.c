@@ -792,6 +792,9 @@ void steward_handle(rq *r, reply *rp) {
     case R_ST_CSV:
         usage_csv(r, rp);
         break;
+    case R_ST_CHARGES:
+        paycrawl_export(r, rp);
+        break;
     case R_ST_LOGOUT: {
         hu_form f;
         bool ok = post && !r->body_too_large && hu_form_parse(&f, r->body, r->body_len) == 0;

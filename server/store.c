@@ -313,6 +313,17 @@ int store_agent_of(store *s, int64_t reuser_id, char *directory, size_t n) {
     return s->ops->agent_of(s, reuser_id, directory, n);
 }
 
+const char store_charges_sql[] =
+    "SELECT reuser_id, agent, currency, count(*), sum(charge_micros) FROM ledger"
+    " WHERE charge_micros > 0 AND ts_ms >= CAST($1 AS BIGINT) AND ts_ms < CAST($2 AS BIGINT)"
+    " AND (CAST($3 AS BIGINT) = 0 OR reuser_id = CAST($3 AS BIGINT))"
+    " GROUP BY reuser_id, agent, currency ORDER BY reuser_id, agent, currency";
+
+int store_charges(store *s, int64_t reuser_id, int64_t from_ms, int64_t to_ms,
+                  int (*cb)(void *, const charge_row *), void *arg) {
+    return s->ops->charges(s, reuser_id, from_ms, to_ms, cb, arg);
+}
+
 int store_journal_offset(store *s, const char *name, int64_t *off) {
     return s->ops->journal_offset ? s->ops->journal_offset(s, name, off) : -1;
 }

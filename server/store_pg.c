@@ -807,6 +807,37 @@ static int pg_agent_of(store *b, int64_t reuser_id, char *directory, size_t n) {
                           v, directory, n);
 }
 
+/* Charged records summed (store_charges). */
+static int pg_charges(store *b, int64_t reuser_id, int64_t from_ms, int64_t to_ms,
+                      int (*cb)(void *, const charge_row *), void *arg) {
+    pg_store *s = (pg_store *)b;
+    char from[24], to[24], id[24];
+    snprintf(from, sizeof from, "%lld", (long long)from_ms);
+    snprintf(to, sizeof to, "%lld", (long long)to_ms);
+    snprintf(id, sizeof id, "%lld", (long long)reuser_id);
+    const char *params[3] = {from, to, id};
+    PGconn *c = acquire(s);
+    PGresult *res = run(c, "charges", store_charges_sql, 3, params);
+    int rc = -1;
+    if (res) {
+        rc = 0;
+        charge_row row;
+        for (int i = 0; i < PQntuples(res); i++) {
+            memset(&row, 0, sizeof row);
+            row.reuser_id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+            cp(row.agent, sizeof row.agent, PQgetvalue(res, i, 1));
+            cp(row.currency, sizeof row.currency, PQgetvalue(res, i, 2));
+            row.requests = strtoull(PQgetvalue(res, i, 3), NULL, 10);
+            row.micros = strtoll(PQgetvalue(res, i, 4), NULL, 10);
+            if (cb(arg, &row))
+                break;
+        }
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
 static void pg_close(store *b) {
     pg_store *s = (pg_store *)b;
     for (unsigned i = 0; i < s->nconns; i++)
@@ -849,7 +880,8 @@ static const store_ops pg_ops = {pg_close,
                                  pg_signing_key,
                                  pg_agent_put,
                                  pg_agent_get,
-                                 pg_agent_of};
+                                 pg_agent_of,
+                                 pg_charges};
 
 static int pg_migrate(PGconn *c, char *err, size_t errlen) {
     PGresult *res = PQexec(c, "SELECT pg_advisory_lock(6363736966)");

@@ -1000,6 +1000,38 @@ static int sq_agent_of(store *b, int64_t reuser_id, char *directory, size_t n) {
                           NULL, reuser_id, NULL, directory, n);
 }
 
+/* Charged records summed (store_charges). */
+static int sq_charges(store *b, int64_t reuser_id, int64_t from_ms, int64_t to_ms,
+                      int (*cb)(void *, const charge_row *), void *arg) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *st = prep(c, store_charges_sql);
+    if (st) {
+        sqlite3_bind_int64(st, 1, from_ms);
+        sqlite3_bind_int64(st, 2, to_ms);
+        sqlite3_bind_int64(st, 3, reuser_id);
+        charge_row row;
+        int step;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            memset(&row, 0, sizeof row);
+            row.reuser_id = sqlite3_column_int64(st, 0);
+            col_text(st, 1, row.agent, sizeof row.agent);
+            col_text(st, 2, row.currency, sizeof row.currency);
+            row.requests = (uint64_t)sqlite3_column_int64(st, 3);
+            row.micros = sqlite3_column_int64(st, 4);
+            if (cb(arg, &row))
+                break;
+        }
+        rc = step == SQLITE_ROW || step == SQLITE_DONE ? 0 : -1;
+        if (rc)
+            log_err(c->db, "charges");
+    }
+    sqlite3_finalize(st);
+    release(s, c);
+    return rc;
+}
+
 static void sq_close(store *b) {
     sq_store *s = (sq_store *)b;
     for (unsigned i = 0; i < s->nconns; i++) {
@@ -1053,7 +1085,8 @@ static const store_ops sq_ops = {sq_close,
                                  sq_signing_key,
                                  sq_agent_put,
                                  sq_agent_get,
-                                 sq_agent_of};
+                                 sq_agent_of,
+                                 sq_charges};
 
 static int migrate(sqlite3 *db, char *err, size_t errlen) {
     char *msg = NULL;
