@@ -97,8 +97,9 @@ size_t journal_format_line(const ledger_rec *r, char *buf) {
      * within JOURNAL_LINE_MAX. */
     size_t n = 0;
     /* L2 adds the verified signature agent and the charge (wba.h,
-     * paycrawl.h); a record with neither is written as L1, as before. */
-    bool l2 = r->agent[0] || r->charge_micros;
+     * paycrawl.h) and allows reuser 0 (an unregistered agent); any other
+     * record is written as L1, as before. */
+    bool l2 = r->agent[0] || r->charge_micros || r->reuser_id == 0;
     memcpy(buf, l2 ? "L2\t" : "L1\t", 3);
     n = 3;
     n += put_num(buf + n, (long long)r->reuser_id);
