@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <time.h>
 
 #include "ccsig/arena.h"
@@ -30,6 +31,23 @@
 #define AGENT_UNKNOWN_US 1000000
 #define AGENT_MAX 4096
 
+/* Verified signatures without a nonce, by the hash of what they are (the
+ * authority, Signature-Input, Signature and Signature-Agent): such a
+ * signature may be presented again until it expires (the protocol has no
+ * replay check without a nonce), and verifying it again would give the
+ * same answer while its key is in the directory. An entry lives until the
+ * signature expires, at most VERIFIED_TTL seconds (a key removed from the
+ * directory stops working within that). Only signatures covering
+ * @authority and signature-agent alone are kept: any other covered
+ * component (a path, a price header) would have to be part of the hash. */
+#define VERIFIED_MAX 4096
+#define VERIFIED_TTL 60
+
+typedef struct verified_entry {
+    int64_t until; /* seconds since the epoch */
+    char agent[256];
+} verified_entry;
+
 typedef struct agent_entry {
     int64_t reuser_id; /* 0: not registered */
     char key_id[HU_KEY_ID_LEN + 1];
@@ -39,9 +57,10 @@ typedef struct agent_entry {
 struct wba {
     ccsig_fetcher *f;
     ccsig_keydir *kd;
-    pthread_mutex_t mu;   /* nonces and agents */
-    ccsig_hashmap nonces; /* keyid '\n' nonce -> int64_t expires */
-    ccsig_hashmap agents; /* directory URL -> agent_entry */
+    pthread_mutex_t mu;     /* nonces and agents */
+    ccsig_hashmap nonces;   /* keyid '\n' nonce -> int64_t expires */
+    ccsig_hashmap agents;   /* directory URL -> agent_entry */
+    ccsig_hashmap verified; /* BLAKE2b-256 of the signature's fields -> verified_entry */
 };
 
 /* Make the verifier (wba.h). */
@@ -69,6 +88,7 @@ wba *wba_new(char *err, size_t errlen) {
     pthread_mutex_init(&w->mu, NULL);
     ccsig_hashmap_init(&w->nonces, sizeof(int64_t));
     ccsig_hashmap_init(&w->agents, sizeof(agent_entry));
+    ccsig_hashmap_init(&w->verified, sizeof(verified_entry));
     return w;
 }
 
@@ -80,6 +100,7 @@ void wba_free(wba *w) {
         pthread_mutex_destroy(&w->mu);
         ccsig_hashmap_free(&w->nonces);
         ccsig_hashmap_free(&w->agents);
+        ccsig_hashmap_free(&w->verified);
     }
     ccsig_keydir_free(w->kd);
     ccsig_fetcher_free(w->f);
@@ -203,11 +224,40 @@ static int agent_lookup(wba *w, store *st, const char *directory, int64_t *id,
     return rc;
 }
 
+/* The hash a signature is cached under (above): false when the request has
+ * a signature field twice (then it is not cached). */
+static bool verified_key(const wba_request *rq, unsigned char key[32]) {
+    static const char *const names[] = {"signature-input", "signature", "signature-agent"};
+    const ccsig_http_field *f[3] = {NULL, NULL, NULL};
+    for (size_t i = 0; i < rq->nfields; i++)
+        for (int k = 0; k < 3; k++)
+            if (ccsig_str_ieq(rq->fields[i].name, names[k])) {
+                if (f[k])
+                    return false;
+                f[k] = &rq->fields[i];
+            }
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, (const unsigned char *)"ccsig-wba-v1", 12, 32);
+    crypto_generichash_update(&h, (const unsigned char *)rq->authority, strlen(rq->authority) + 1);
+    for (int k = 0; k < 3; k++) {
+        /* Length-prefixed: no two requests hash the same input. */
+        uint64_t n = f[k] ? f[k]->value.len : UINT64_MAX;
+        crypto_generichash_update(&h, (const unsigned char *)&n, sizeof n);
+        if (f[k])
+            crypto_generichash_update(&h, (const unsigned char *)f[k]->value.p, f[k]->value.len);
+    }
+    crypto_generichash_final(&h, key, 32);
+    return true;
+}
+
 /* Which of the fields pay per crawl asks about the verified signature
  * (label) covers: its member of Signature-Input, read with the library's
- * RFC 9651 parser. */
-static unsigned covered_fields(ccsig_arena *a, const wba_request *rq, ccsig_str label) {
+ * RFC 9651 parser. *only_target: it covers @authority and signature-agent
+ * and nothing else (it may be cached). */
+static unsigned covered_fields(ccsig_arena *a, const wba_request *rq, ccsig_str label,
+                               bool *only_target) {
     unsigned covers = 0;
+    *only_target = false;
     for (size_t i = 0; i < rq->nfields; i++) {
         if (!CCSIG_STR_IEQ(rq->fields[i].name, "signature-input"))
             continue;
@@ -218,10 +268,14 @@ static unsigned covered_fields(ccsig_arena *a, const wba_request *rq, ccsig_str 
         for (size_t m = 0; m < d.n; m++) {
             if (!d.v[m].inner || !ccsig_str_eq_str(d.v[m].key, label))
                 continue;
+            *only_target = true;
             for (size_t k = 0; k < d.v[m].nitems; k++) {
                 const ccsig_sf_bare *b = &d.v[m].items[k].bare;
                 if (b->type != CCSIG_SF_STRING)
                     continue;
+                if (!ccsig_str_eq(b->v.str, "@authority") &&
+                    !ccsig_str_eq(b->v.str, "signature-agent"))
+                    *only_target = false;
                 if (ccsig_str_eq(b->v.str, "crawler-exact-price"))
                     covers |= WBA_COVERS_EXACT_PRICE;
                 else if (ccsig_str_eq(b->v.str, "crawler-max-price"))
@@ -232,6 +286,8 @@ static unsigned covered_fields(ccsig_arena *a, const wba_request *rq, ccsig_str 
     }
     return covers;
 }
+
+static int identify(wba *w, store *st, wba_result *out);
 
 /* Check a signed request (wba.h). */
 int wba_check(wba *w, store *st, const wba_request *rq, int64_t now, wba_result *out) {
@@ -245,6 +301,21 @@ int wba_check(wba *w, store *st, const wba_request *rq, int64_t now, wba_result 
         .fields = rq->fields,
         .nfields = rq->nfields,
     };
+    /* A signature without a nonce verified before (above). */
+    unsigned char vkey[32];
+    bool cacheable = verified_key(rq, vkey);
+    if (cacheable) {
+        pthread_mutex_lock(&w->mu);
+        verified_entry *e = ccsig_hashmap_get(&w->verified, vkey, sizeof vkey);
+        bool hit = e && e->until >= now;
+        if (hit)
+            memcpy(out->agent, e->agent, sizeof out->agent);
+        pthread_mutex_unlock(&w->mu);
+        if (hit) {
+            out->result = ccsig_httpsig_result_name(CCSIG_HTTPSIG_VALID);
+            return identify(w, st, out);
+        }
+    }
     check_ctx c = {.w = w, .now = now};
     ccsig_httpsig_verify_options o;
     ccsig_httpsig_verify_options_init(&o);
@@ -256,7 +327,6 @@ int wba_check(wba *w, store *st, const wba_request *rq, int64_t now, wba_result 
     ccsig_arena_init(&a, 0);
     ccsig_httpsig_verdict v;
     ccsig_error err;
-    int rc = 0;
     if (ccsig_httpsig_verify(&a, &m, &o, &v, &err) != CCSIG_OK) {
         out->result = "error";
         snprintf(out->reason, sizeof out->reason, "The signature could not be checked: %s.",
@@ -275,11 +345,33 @@ int wba_check(wba *w, store *st, const wba_request *rq, int64_t now, wba_result 
     else if (v.result != CCSIG_HTTPSIG_VALID)
         snprintf(out->reason, sizeof out->reason, "The Web Bot Auth signature is %s: %s.",
                  out->result, v.detail[0] ? v.detail : out->result);
+    bool only_target = false;
     if (v.result == CCSIG_HTTPSIG_VALID)
-        out->covers = covered_fields(&a, rq, v.label);
+        out->covers = covered_fields(&a, rq, v.label, &only_target);
+    if (v.result == CCSIG_HTTPSIG_VALID && cacheable && only_target && !v.params.nonce.len &&
+        v.params.has_expires) {
+        pthread_mutex_lock(&w->mu);
+        if (ccsig_hashmap_count(&w->verified) >= VERIFIED_MAX)
+            ccsig_hashmap_clear(&w->verified);
+        verified_entry *e = ccsig_hashmap_put(&w->verified, vkey, sizeof vkey, NULL);
+        if (e) {
+            e->until =
+                v.params.expires < now + VERIFIED_TTL ? v.params.expires : now + VERIFIED_TTL;
+            memcpy(e->agent, out->agent, sizeof e->agent);
+        }
+        pthread_mutex_unlock(&w->mu);
+    }
     ccsig_arena_free(&a);
     if (v.result != CCSIG_HTTPSIG_VALID)
         return 0;
+    return identify(w, st, out);
+}
+
+/* A verified signature's agent: its directory, and the reuser that
+ * registered it (WBA_REUSER) or nobody (WBA_AGENT). 0, or -1 when the
+ * store could not be read. */
+static int identify(wba *w, store *st, wba_result *out) {
+    int rc = 0;
     if (!ccsig_keydir_url(out->agent, out->directory, sizeof out->directory)) {
         /* The key was found in this directory: cannot happen. */
         out->result = "unknown-key";

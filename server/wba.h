@@ -19,8 +19,13 @@
  *     stands for that reuser: its tier, rate, quota, ledger records and
  *     search visibility, with no bearer key;
  *   - an agent nobody registered is an identified automated client: the
- *     automated tier, its name (the Signature-Agent URL) in X-Signature-
- *     Agent and in the access log of the gateway's stderr.
+ *     automated tier, its name (the Signature-Agent URL) in
+ *     X-Signature-Agent and in the ledger (reuser 0, ledger_rec.agent).
+ *
+ * A verified signature without a nonce (which the protocol lets a crawler
+ * present again until it expires) is remembered for at most a minute, so
+ * presenting it again costs a hash instead of an Ed25519 verification
+ * (wba.c). Key directories are fetched on the request's thread.
  *
  * Thread-safe: one wba serves every thread of the gateway.
  */

@@ -86,6 +86,19 @@ sign a "$AG_A"
 expect "registered agent: its receipt (an endpoint for keys)" \
     "$(curl -s -o /dev/null -w '%{http_code}' "${BOT[@]}" "${SIG[@]}" "$U/receipt")" 200
 
+# A signature without a nonce may be presented again until it expires (the
+# gateway keeps its verification, wba.h); one with a nonce may not.
+sign a "$AG_A" --no-nonce
+expect "no nonce, first use" "$(status_class "${BOT[@]}" "${SIG[@]}" "$TXT")" "200 bulk"
+expect "no nonce, again (kept verification)" "$(status_class "${BOT[@]}" "${SIG[@]}" "$TXT")" "200 bulk"
+SIG2=()
+for h in "${SIG[@]}"; do case "$h" in Signature:*) SIG2+=("${h:0:20}A${h:21}") ;; *) SIG2+=("$h") ;; esac; done
+[ "${SIG2[*]}" != "${SIG[*]}" ] || SIG2=("${SIG[@]/#Signature: sig1=:?/Signature: sig1=:B}")
+refused_early() { expect "$1" "$(status_class "${BOT[@]}" "${@:2}" "$TXT")" "401 invalid-signature"; }
+refused_early "the same, one byte of the signature changed" "${SIG2[@]}"
+expect "  for another authority, the kept one does not apply" \
+    "$(status_class "${BOT[@]}" "${SIG[@]}" -H "Host: localhost:${AUTHORITY##*:}" "$TXT")" "401 invalid-signature"
+
 # ---- an unregistered agent: identified, automated ----
 sign b "$AG_B"
 expect "unregistered agent" "$(status_class "${BOT[@]}" "${SIG[@]}" "$TXT")" "200 automated"
@@ -136,11 +149,11 @@ expect "robots.txt is answered whatever the signature" \
 
 # ---- the ledger: the registered agent's requests are its reuser's ----
 steward_login steward 'wba steward passphrase'
-# Agent A's four verified requests (the file, its legacy form, the receipt,
-# the nonce's first use); the refused ones were never A's.
+# Agent A's six verified requests (the file, its legacy form, the receipt,
+# twice without a nonce, the nonce's first use); the refused ones were never A's.
 steward_get "/steward/usage.csv" >"$DIR/usage.csv"
 USAGE=$(cat "$DIR/usage.csv" | tr -d '\r' | awk -F, -v id="$ID" '$2 == id {print $(NF-2), $(NF-1)}')
-expect "usage export: agent A's requests under its reuser" "$USAGE" "4 4"
+expect "usage export: agent A's requests under its reuser" "$USAGE" "6 6"
 case "$(steward_get "/steward/reusers/$ID")" in *"id=\"signature-agent\">$DIR_A<"*) got=yes ;; *) got=no ;; esac
 expect "the steward's page names the agent" "$got" yes
 steward_act "$ID" revoke >/dev/null

@@ -17,7 +17,8 @@ gateway's verifier is checked against a second implementation.
       response signed by the first key over ("@authority";req); runs until
       killed
   wba_agent.py sign KEYFILE AUTHORITY AGENT [--created N] [--expires N]
-                    [--nonce N] [--legacy] [--no-agent] [--cover NAME...]
+                    [--nonce N | --no-nonce] [--legacy] [--no-agent]
+                    [--cover NAME=VALUE...]
       curl arguments (-H lines, one a line) for a request to AUTHORITY signed
       as AGENT (a URL). --legacy sends Signature-Agent as a bare String;
       --cover adds covered header fields (e.g. crawler-max-price).
@@ -123,6 +124,8 @@ def cmd_sign(args):
             expires = int(opts[i + 1]); i += 1
         elif o == "--nonce":
             nonce = opts[i + 1]; i += 1
+        elif o == "--no-nonce":
+            nonce = None
         elif o == "--legacy":
             legacy = True
         elif o == "--no-agent":
