@@ -13,10 +13,6 @@
 set -u
 BACKEND=${1:?usage: paycrawl.sh sqlite|postgresql}
 . "$(dirname "$0")/lib.sh"
-AGENT="python3 $(dirname "$0")/wba_agent.py"
-DIRPIDS=()
-stop_dirs() { for p in "${DIRPIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
-trap 'stop_dirs; cleanup' EXIT
 
 C=$DIR/coll
 mkdir -p "$C/letters"
@@ -50,15 +46,8 @@ expect "a price that is not CUR 0.01" "$?$(printf '%s' "$OUT" | grep -c "bad2.ya
 policy '' >"$DIR/policy.yaml"
 
 for k in a b; do $AGENT keygen "$DIR/$k.key"; done
-directory() { # NAME KEYFILE: serve a directory, set PORT_<NAME>
-    $AGENT directory "$DIR/$1.port" "$2" 2>>"$DIR/directory.log" &
-    DIRPIDS+=($!)
-    for _ in $(seq 100); do [ -s "$DIR/$1.port" ] && break; sleep 0.1; done
-    [ -s "$DIR/$1.port" ] || { echo "directory $1 did not start"; cat "$DIR/directory.log"; exit 1; }
-    eval "PORT_$1=$(cat "$DIR/$1.port")"
-}
-directory A "$DIR/a.key"
-directory B "$DIR/b.key"
+start_directory A "$DIR/a.key"
+start_directory B "$DIR/b.key"
 AG_A="http://127.0.0.1:$PORT_A" AG_B="http://127.0.0.1:$PORT_B"
 
 start_db
@@ -67,7 +56,6 @@ printf 'pay steward passphrase\n' | "$CCSIG" serve --db "$DB" --set-password ste
 start_gateway --collection "$C" --policy "$DIR/policy.yaml"
 AUTHORITY=${U#http://}
 TXT=$U/letters/1850.txt
-sign() { mapfile -t SIG < <($AGENT sign "$DIR/$1.key" "$AUTHORITY" "$2" "${@:3}"); }
 # answer CURL-ARGS...: "STATUS crawler-error crawler-price crawler-charged" ('-' for none)
 answer() {
     curl -s -o "$DIR/body" -D "$DIR/h" -w '%{http_code}' "$@" >"$DIR/code"
@@ -185,6 +173,5 @@ sed 's/^charged: USD 0.05/charged: USD 0.01/' "$DIR/receipt.txt" >"$DIR/tampered
 expect "  a changed charge fails" "$("$CCSIG" receipt verify --key "$DIR/gateway.key" "$DIR/tampered.txt" >/dev/null 2>&1; echo $?)" 1
 
 stop_gateway
-stop_dirs
-DIRPIDS=()
+stop_directories
 finish "paycrawl ($BACKEND)"

@@ -14,10 +14,6 @@
 set -u
 BACKEND=${1:?usage: wba.sh sqlite|postgresql}
 . "$(dirname "$0")/lib.sh"
-AGENT="python3 $(dirname "$0")/wba_agent.py"
-DIRPIDS=()
-stop_dirs() { for p in "${DIRPIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
-trap 'stop_dirs; cleanup' EXIT
 
 C=$DIR/coll
 mkdir -p "$C/letters"
@@ -40,17 +36,8 @@ EOP
 # Three agents: A (registered), B (not registered), and a key X no
 # directory holds.
 for k in a b x; do $AGENT keygen "$DIR/$k.key"; done
-directory() { # NAME KEYFILE...: serve a directory, set PORT_<NAME>
-    local name=$1
-    shift
-    $AGENT directory "$DIR/$name.port" "$@" 2>>"$DIR/directory.log" &
-    DIRPIDS+=($!)
-    for _ in $(seq 100); do [ -s "$DIR/$name.port" ] && break; sleep 0.1; done
-    [ -s "$DIR/$name.port" ] || { echo "directory $name did not start"; cat "$DIR/directory.log"; exit 1; }
-    eval "PORT_$name=$(cat "$DIR/$name.port")"
-}
-directory A "$DIR/a.key"
-directory B "$DIR/b.key"
+start_directory A "$DIR/a.key"
+start_directory B "$DIR/b.key"
 AG_A="http://127.0.0.1:$PORT_A" AG_B="http://127.0.0.1:$PORT_B"
 
 start_db
@@ -59,8 +46,6 @@ printf 'wba steward passphrase\n' | "$CCSIG" serve --db "$DB" --set-password ste
 start_gateway --collection "$C" --policy "$DIR/policy.yaml"
 AUTHORITY=${U#http://}
 header() { tr -d '\r' <"$DIR/h" | sed -n "s/^$1: //Ip" | head -1; }
-# sign KEY AGENT [OPTIONS]: the curl arguments, into the array SIG
-sign() { mapfile -t SIG < <($AGENT sign "$DIR/$1.key" "$AUTHORITY" "$2" "${@:3}"); }
 TXT=$U/letters/1850.txt
 
 # ---- registration ----
@@ -161,6 +146,5 @@ sign a "$AG_A"
 expect "a revoked reuser's agent" "$(status_class "${BOT[@]}" "${SIG[@]}" "$TXT")" "401 invalid-key"
 
 stop_gateway
-stop_dirs
-DIRPIDS=()
+stop_directories
 finish "wba ($BACKEND)"

@@ -22,6 +22,9 @@ gateway's verifier is checked against a second implementation.
       curl arguments (-H lines, one a line) for a request to AUTHORITY signed
       as AGENT (a URL). --legacy sends Signature-Agent as a bare String;
       --cover adds covered header fields (e.g. crawler-max-price).
+  wba_agent.py pool KEYFILE AUTHORITY AGENT N OUTFILE
+      N signatures with distinct nonces (each good once) for bench/serve.sh:
+      lines "Signature-Input<TAB>Signature" (Signature-Agent: agent1="AGENT")
 """
 import base64
 import hashlib
@@ -160,6 +163,18 @@ def cmd_sign(args):
         print(h)
 
 
+def cmd_pool(keyfile, authority, agent, n, outfile):
+    key = load(keyfile)
+    kid = thumbprint(key)
+    now = int(time.time())
+    comps = '("@authority" "signature-agent";key="agent1")'
+    lines = [('"@authority"', authority), ('"signature-agent";key="agent1"', sf_string(agent))]
+    with open(outfile, "w") as f:
+        for i in range(n):
+            inner = comps + params(now - 5, now + 3600, kid, "web-bot-auth", "n%d-%s" % (i, b64url(os.urandom(12))))
+            f.write("sig1=%s\t%s\n" % (inner, signature_value(key, lines, inner)))
+
+
 def main():
     a = sys.argv[1:]
     if not a:
@@ -173,6 +188,8 @@ def main():
         cmd_directory(a[1], a[2:])
     elif a[0] == "sign":
         cmd_sign(a[1:])
+    elif a[0] == "pool":
+        cmd_pool(a[1], a[2], a[3], int(a[4]), a[5])
     else:
         raise SystemExit(__doc__)
 
