@@ -21,11 +21,14 @@
 #include "ccsig/sf.h"
 #include "ratelimit.h"
 
-/* Nonces are kept until their signature expires; past this many, the
- * expired ones are dropped (and past twice as many, a signature with a
- * nonce is refused rather than remembered without bound). */
+/* Nonces are kept, as a 16-byte hash of keyid and nonce, until their
+ * signature expires. Past NONCE_SWEEP of them the expired ones are dropped,
+ * at most once a second (a sweep walks the table); past NONCE_MAX (about
+ * 50 MB) a signature with a nonce is refused ("retry later") rather than
+ * remembered without bound. */
 #define NONCE_SWEEP 65536
-#define NONCE_MAX (2 * NONCE_SWEEP)
+#define NONCE_MAX (1 << 20)
+#define NONCE_HASH 16
 /* An agent nobody registered is looked up again after this long (a
  * registration on another gateway sharing PostgreSQL shows after it). */
 #define AGENT_UNKNOWN_US 1000000
@@ -58,7 +61,8 @@ struct wba {
     ccsig_fetcher *f;
     ccsig_keydir *kd;
     pthread_mutex_t mu;     /* nonces and agents */
-    ccsig_hashmap nonces;   /* keyid '\n' nonce -> int64_t expires */
+    ccsig_hashmap nonces;   /* BLAKE2b-128 of keyid '\n' nonce -> int64_t expires */
+    int64_t nonce_swept;    /* when the nonces were last swept (seconds) */
     ccsig_hashmap agents;   /* directory URL -> agent_entry */
     ccsig_hashmap verified; /* BLAKE2b-256 of the signature's fields -> verified_entry */
 };
@@ -155,18 +159,21 @@ static bool nonce_cb(void *ctx, ccsig_str keyid, ccsig_str nonce, int64_t expire
     check_ctx *c = ctx;
     if (!nonce.len)
         return true;
-    char k[512];
-    if (keyid.len + 1 + nonce.len > sizeof k)
-        return false;
-    memcpy(k, keyid.p, keyid.len);
-    k[keyid.len] = '\n';
-    memcpy(k + keyid.len + 1, nonce.p, nonce.len);
-    size_t kn = keyid.len + 1 + nonce.len;
+    unsigned char k[NONCE_HASH];
+    const size_t kn = sizeof k;
+    crypto_generichash_state h;
+    crypto_generichash_init(&h, NULL, 0, sizeof k);
+    crypto_generichash_update(&h, (const unsigned char *)keyid.p, keyid.len);
+    crypto_generichash_update(&h, (const unsigned char *)"\n", 1);
+    crypto_generichash_update(&h, (const unsigned char *)nonce.p, nonce.len);
+    crypto_generichash_final(&h, k, sizeof k);
     wba *w = c->w;
     bool fresh = false;
     pthread_mutex_lock(&w->mu);
-    if (ccsig_hashmap_count(&w->nonces) >= NONCE_SWEEP)
+    if (ccsig_hashmap_count(&w->nonces) >= NONCE_SWEEP && c->now > w->nonce_swept) {
         ccsig_hashmap_remove_if(&w->nonces, nonce_expired, &c->now);
+        w->nonce_swept = c->now;
+    }
     int64_t *seen = ccsig_hashmap_get(&w->nonces, k, kn);
     if (seen && *seen >= c->now)
         fresh = false;

@@ -171,7 +171,8 @@ def cmd_pool(keyfile, authority, agent, n, outfile):
     lines = [('"@authority"', authority), ('"signature-agent";key="agent1"', sf_string(agent))]
     with open(outfile, "w") as f:
         for i in range(n):
-            inner = comps + params(now - 5, now + 3600, kid, "web-bot-auth", "n%d-%s" % (i, b64url(os.urandom(12))))
+            inner = comps + params(now - 5, now + 300, kid, "web-bot-auth",
+                                   "n%d-%s" % (i, b64url(os.urandom(12))))
             f.write("sig1=%s\t%s\n" % (inner, signature_value(key, lines, inner)))
 
 
