@@ -460,6 +460,8 @@ static void dashboard(rq *r, reply *rp, const session *ss) {
         reuser *u = malloc(sizeof *u);
         if (u && store_reuser_get(s->st, ua.ids[i], u) == 1)
             snprintf(ua.sv[i].label, sizeof ua.sv[i].label, "%s", u->name);
+        else if (ua.ids[i] == 0) /* Web Bot Auth agents nobody registered (wba.h) */
+            snprintf(ua.sv[i].label, sizeof ua.sv[i].label, "unregistered agents");
         free(u);
     }
     /* The eight busiest reusers get a line each. */

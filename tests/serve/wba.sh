@@ -139,6 +139,8 @@ steward_login steward 'wba steward passphrase'
 steward_get "/steward/usage.csv" >"$DIR/usage.csv"
 USAGE=$(cat "$DIR/usage.csv" | tr -d '\r' | awk -F, -v id="$ID" '$2 == id {print $(NF-2), $(NF-1)}')
 expect "usage export: agent A's requests under its reuser" "$USAGE" "6 6"
+case "$(steward_get "/steward/")" in *">unregistered agents<"*) got=yes ;; *) got=no ;; esac
+expect "the steward's chart counts the unregistered agents" "$got" yes
 case "$(steward_get "/steward/reusers/$ID")" in *"id=\"signature-agent\">$DIR_A<"*) got=yes ;; *) got=no ;; esac
 expect "the steward's page names the agent" "$got" yes
 steward_act "$ID" revoke >/dev/null
