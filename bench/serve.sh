@@ -12,12 +12,21 @@
 # turns both off) and send the credit (TASL) Link field: the gateway builds
 # it from each page's <title> and the policy (its per-file record cache),
 # nginx sends one of the same shape and length with add_header.
+# Web Bot Auth (server/wba.h): "signed" sends one signature without a nonce
+# (verified once, then its kept verification is reused: the protocol lets a
+# crawler present it until it expires), "signed-nonce" a fresh signature
+# with a nonce on every request (an Ed25519 verification and a replay check
+# each: the honest cost), both as the bulk reuser that registered the agent
+# (its key directory is served by tests/serve/wba_agent.py, Python with
+# python3-cryptography, which also makes the signatures). nginx gets the same
+# headers and ignores them.
 #
 # usage: bench/serve.sh [BUILD-DIR]
 # environment: ROUNDS (3), SECONDS_PER_RUN (8), CONNECTIONS (64), THREADS (2),
 #              SERVE_THREADS (2), NGINX_WORKERS (2), FILES (200), ACCESS_LOG (on),
 #              LEDGER_SYNC (process, the default: survives kill -9 of the gateway;
-#                           full: fsync per group commit, survives power loss)
+#                           full: fsync per group commit, survives power loss),
+#              MODES ("anonymous keyed signed signed-nonce")
 set -eu
 build=${1:-build}
 ccsig=$(cd "$(dirname "$build/programs/ccsig")" && pwd)/ccsig
@@ -30,6 +39,8 @@ workers=${NGINX_WORKERS:-2}
 files=${FILES:-200}
 sync=${LEDGER_SYNC:-process}
 alog=${ACCESS_LOG:-on}
+modes=${MODES:-anonymous keyed signed signed-nonce}
+agent_py="$(cd "$(dirname "$0")/.." && pwd)/tests/serve/wba_agent.py"
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 for t in wrk "$nginx" curl; do
     command -v "$t" >/dev/null 2>&1 || { echo "bench/serve.sh: $t not found (scripts/bootstrap installs it)" >&2; exit 2; }
@@ -38,8 +49,10 @@ done
 dir=$(mktemp -d /tmp/ccsig-bench-serve.XXXXXX)
 spid=""
 npid=""
+dpid=""
 cleanup() {
     [ -n "$spid" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null || true
+    [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null || true
     [ -n "$npid" ] && kill "$npid" 2>/dev/null && wait "$npid" 2>/dev/null || true
     rm -rf "$dir"
 }
@@ -102,9 +115,21 @@ until grep -q '^listening on' "$dir/serve.out" 2>/dev/null; do
     sleep 0.1
 done
 surl=$(sed -n 's#^listening on \(http://[^/]*\)/$#\1#p' "$dir/serve.out")
+# The signature agent's key directory, on 127.0.0.1.
+python3 "$agent_py" keygen "$dir/agent.key"
+python3 "$agent_py" directory "$dir/agent.port" "$dir/agent.key" 2>"$dir/agent.log" &
+dpid=$!
+k=0
+until [ -s "$dir/agent.port" ]; do
+    k=$((k + 1))
+    [ $k -gt 100 ] && { cat "$dir/agent.log" >&2; exit 3; }
+    sleep 0.1
+done
+agent="http://127.0.0.1:$(cat "$dir/agent.port")"
+authority=${surl#http://}
 key=$(curl -s -H 'Accept: application/json' \
     -d 'kind=bulk&name=Bench&contact=bench%40example.org&use=train-ai&commit-credit=yes&credit=Cite+the+Bench+Library&accept=yes' \
-    "$surl/register" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+    --data-urlencode "signature-agent=$agent" "$surl/register" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
 [ -n "$key" ] || { echo "bench/serve.sh: registration failed" >&2; exit 3; }
 
 # nginx: the same files, the same Content-Usage and nosniff headers (it adds
@@ -169,6 +194,41 @@ ncu=$(curl -s -D - -o /dev/null "http://127.0.0.1:$nport/docs/doc000.html" | sed
 nl=$(curl -s -D - -o /dev/null "http://127.0.0.1:$nport/docs/doc000.html" | sed -n 's/^Link: \(.*\)\r$/\1/p')
 [ "$link" = "$nl" ] || { echo "bench/serve.sh: Link differs: '$link' vs '$nl'" >&2; exit 3; }
 
+# A signed request without a nonce, for every request of the signed runs.
+python3 "$agent_py" sign "$dir/agent.key" "$authority" "$agent" --no-nonce >"$dir/signed.args"
+# signed-nonce: every request takes the next line of its wrk thread's pool.
+cat >"$dir/nonce.lua" <<EOF
+local n, pool, i = 0, {}, 0
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function init(args)
+  for line in io.lines("$dir/pool." .. id) do pool[#pool + 1] = line end
+end
+request = function()
+  n = n + 1
+  i = i % #pool + 1
+  local input, sig = pool[i]:match("([^\t]*)\t(.*)")
+  return wrk.format("GET", string.format("/docs/doc%03d.html", n % $files),
+    {["Signature-Agent"] = 'agent1="$agent"', ["Signature-Input"] = input, ["Signature"] = sig})
+end
+EOF
+# pool N: N signatures with nonces, split over the wrk threads.
+pool() {
+    t=1
+    while [ $t -le "$wthreads" ]; do
+        python3 "$agent_py" pool "$dir/agent.key" "$authority" "$agent" $(($1 / wthreads + 1)) "$dir/pool.$t"
+        t=$((t + 1))
+    done
+}
+# The first signed request fetches the key directory: before the runs.
+set --
+while IFS= read -r a; do set -- "$@" "$a"; done <"$dir/signed.args"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$surl/docs/doc000.html")
+[ "$code" = 200 ] || { echo "bench/serve.sh: a signed request got $code" >&2; cat "$dir/serve.err" >&2; exit 3; }
+
 # CPU time (clock ticks) of a set of processes, threads included.
 ticks() {
     t=0
@@ -185,7 +245,7 @@ hz=$(getconf CLK_TCK)
 # depend on what else the machine runs; requests/s does.
 run() {
     before=$(ticks $pids)
-    out=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency -s "$dir/paths.lua" "$@" 2>&1)
+    out=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency -s "$script" "$@" 2>&1)
     after=$(ticks $pids)
     echo "$out" | awk -v cpu=$((after - before)) -v hz="$hz" '
         /requests in/ {n=$1} /Requests\/sec/ {r=$2}
@@ -200,8 +260,19 @@ echo "wrk -t$wthreads -c$conns -d${secs}s --latency, $files files of $(wc -c <"$
 nworkers=$(pgrep -P "$npid" | tr '\n' ' ')
 r=1
 while [ "$r" -le "$rounds" ]; do
-    for mode in anonymous keyed; do
-        if [ $mode = keyed ]; then set -- -H "Authorization: Bearer $key"; else set --; fi
+    for mode in $modes; do
+        script=$dir/paths.lua
+        set --
+        case $mode in
+        keyed) set -- -H "Authorization: Bearer $key" ;;
+        signed) while IFS= read -r a; do set -- "$@" "$a"; done <"$dir/signed.args" ;;
+        signed-nonce)
+            # Enough signatures for the run: the last run's requests and a half.
+            last=$(awk 'END {print $5 + 0}' "$dir/results")
+            pool $((last * 3 / 2 + 20000))
+            script=$dir/nonce.lua
+            ;;
+        esac
         pids=$spid
         c=$(run "$@" "$surl")
         pids="$npid $nworkers"
@@ -223,8 +294,8 @@ records=$("$ccsig" serve --db "sqlite:$dir/ledger.db" --export-ledger | tail -n 
 grep 'ledger:' "$dir/serve.err" | sed 's/^ccsig serve: /  /'
 # wrk counts the responses it completed; the ledger also has the requests
 # still in flight when each run stopped (at most CONNECTIONS a run).
-keyed=$(awk '$1 == "keyed" {n += $5} END {print n + 0}' "$dir/results")
-echo "  ledger rows after the run: $records; keyed responses wrk completed: $keyed"
+keyed=$(awk '$1 != "anonymous" {n += $5} END {print n + 0}' "$dir/results")
+echo "  ledger rows after the run: $records; keyed and signed responses wrk completed: $keyed"
 if [ "$alog" = on ]; then
     echo "  access log lines: ccsig $(wc -l <"$dir/serve-access.log"), nginx $(wc -l <"$dir/nginx/access.log")"
 fi
@@ -239,7 +310,7 @@ echo "Medians over $rounds rounds; throughput ratio = median of each round's ccs
 echo
 echo "| load | ccsig req/s | ccsig p99 | ccsig CPU/req | nginx req/s | nginx p99 | nginx CPU/req | throughput ccsig/nginx | CPU efficiency ccsig/nginx |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-for mode in anonymous keyed; do
+for mode in $modes; do
     grep "^$mode " "$dir/results" | awk -v m="$mode" '
         { cr[NR]=$2; cp[NR]=$3; cc[NR]=$4; nr[NR]=$6; np[NR]=$7; nc[NR]=$8; ratio[NR]=$2/$6; eff[NR]=$8/$4 }
         function median(a, n,   i, j, t) {

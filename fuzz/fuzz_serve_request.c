@@ -2,7 +2,8 @@
  * (libmicrohttpd parses HTTP; these are the gateway's own parsers): paths
  * and routes, percent-decoding, forms, cookies, Range, If-None-Match, dates,
  * Authorization and keys, client classes, Accept, search queries,
- * X-Forwarded-For, request ids, days, the form content type; HTML escaping
+ * X-Forwarded-For, request ids, days, the form content type, pay-per-crawl
+ * prices; HTML escaping
  * (its output is UTF-8 whatever the input); the ledger journal's lines (read
  * back after a crash); plus the text extraction that reads collection files
  * for search. Checks the invariants they promise. */
@@ -14,6 +15,7 @@
 
 #include "httputil.h"
 #include "journal.h"
+#include "paycrawl.h"
 #include "search.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -131,6 +133,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* The ledger's journal lines: whatever parses formats back to a line
      * that parses to the same record. */
     ledger_rec lr, lr2;
+    /* A pay-per-crawl price (crawler-max-price...) formats back to itself. */
+    price pr, pr2;
+    if (price_parse(p, size, &pr)) {
+        char text[PRICE_TEXT_MAX];
+        price_format(&pr, text);
+        if (pr.micros <= 0 || !price_parse(text, strlen(text), &pr2) || pr2.micros != pr.micros ||
+            strcmp(pr.currency, pr2.currency) != 0)
+            abort();
+    }
     if (journal_parse_line(p, size, &lr) == 0) {
         char line[JOURNAL_LINE_MAX];
         size_t ln = journal_format_line(&lr, line);

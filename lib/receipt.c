@@ -25,12 +25,19 @@ static const struct {
     const char *name;
     unsigned min, max;
 } fields[] = {
-    {"issuer", 1, 1},   {"collection", 1, 1},
-    {"reuser", 1, 1},   {"use", 1, 1},
-    {"from", 1, 1},     {"to", 1, 1},
-    {"issued", 1, 1},   {"terms", 0, (unsigned)-1},
-    {"requests", 1, 1}, {"fetched", 0, (unsigned)-1},
-    {"key", 1, 1},      {"signature", 1, 1},
+    {"issuer", 1, 1},
+    {"collection", 1, 1},
+    {"reuser", 1, 1},
+    {"use", 1, 1},
+    {"from", 1, 1},
+    {"to", 1, 1},
+    {"issued", 1, 1},
+    {"terms", 0, (unsigned)-1},
+    {"requests", 1, 1},
+    {"charged", 0, (unsigned)-1},
+    {"fetched", 0, (unsigned)-1},
+    {"key", 1, 1},
+    {"signature", 1, 1},
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 #define F_KEY (NFIELDS - 2)
@@ -191,7 +198,9 @@ ccsig_status ccsig_receipt_verify(const char *p, size_t len,
         case 8:
             info->requests = value;
             break;
-        case 9:
+        case 9: /* charged: pay per crawl, read by people */
+            break;
+        case 10:
             info->fetched++;
             break;
         case F_KEY:

@@ -91,6 +91,17 @@ static int on_export(void *arg, const ledger_rec *l) {
     hu_csv(b, l->request_id);
     ccsig_buf_putc(b, ',');
     hu_csv(b, l->instance);
+    /* Web Bot Auth and pay per crawl: the verified agent, the charge. */
+    ccsig_buf_putc(b, ',');
+    hu_csv(b, l->agent);
+    ccsig_buf_putc(b, ',');
+    hu_csv(b, l->currency);
+    ccsig_buf_putc(b, ',');
+    if (l->charge_micros) {
+        char amount[PRICE_TEXT_MAX];
+        price_amount(l->charge_micros, amount);
+        ccsig_buf_puts(b, amount);
+    }
     ccsig_buf_puts(b, "\n");
     fwrite(b->data, 1, b->len, stdout);
     return 0;
@@ -111,7 +122,8 @@ static int export_ledger(const char *db) {
         store_close(st);
         return EXIT_INTERNAL;
     }
-    printf("ts_ms,time,reuser_id,key_id,method,path,status,bytes,tier,request_id,instance\n");
+    printf("ts_ms,time,reuser_id,key_id,method,path,status,bytes,tier,request_id,instance,"
+           "agent,currency,charge\n");
     ccsig_buf b = CCSIG_BUF_INIT;
     int rc = store_ledger_export(st, on_export, &b);
     ccsig_buf_free(&b);

@@ -246,6 +246,8 @@ route hu_route(const char *path, size_t len) {
             r.id = R_ST_LOGOUT;
         else if (seg_eq(p, n, "usage.csv"))
             r.id = R_ST_CSV;
+        else if (seg_eq(p, n, "charges.csv") || seg_eq(p, n, "charges.json"))
+            r.id = R_ST_CHARGES;
         else if (n > 8 && memcmp(p, "reusers/", 8) == 0) {
             size_t i = 8;
             int64_t id = 0;

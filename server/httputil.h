@@ -75,6 +75,7 @@ typedef enum route_id {
     R_ST_REUSER,     /* /steward/reusers/<id> */
     R_ST_ACTION,     /* /steward/reusers/<id>/(approve|reject|revoke) */
     R_ST_CSV,        /* /steward/usage.csv */
+    R_ST_CHARGES,    /* /steward/charges.csv, /steward/charges.json (paycrawl.h) */
     R_ST_OTHER,      /* anything else under /steward (404 after login) */
     R_COUNT
 } route_id;

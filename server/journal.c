@@ -93,10 +93,14 @@ static size_t put_unum(char *o, unsigned long long u) {
 
 size_t journal_format_line(const ledger_rec *r, char *buf) {
     /* Each text field is at most 4 times its size escaped: path 512,
-     * instance 48, request id 64, the rest small, all well under
-     * JOURNAL_LINE_MAX. */
+     * agent 255, instance 48, request id 64, the rest small: under 3.8 KB,
+     * within JOURNAL_LINE_MAX. */
     size_t n = 0;
-    memcpy(buf, "L1\t", 3);
+    /* L2 adds the verified signature agent and the charge (wba.h,
+     * paycrawl.h) and allows reuser 0 (an unregistered agent); any other
+     * record is written as L1, as before. */
+    bool l2 = r->agent[0] || r->charge_micros || r->reuser_id == 0;
+    memcpy(buf, l2 ? "L2\t" : "L1\t", 3);
     n = 3;
     n += put_num(buf + n, (long long)r->reuser_id);
     buf[n++] = '\t';
@@ -117,6 +121,14 @@ size_t journal_format_line(const ledger_rec *r, char *buf) {
     n += put_field(buf + n, r->request_id);
     buf[n++] = '\t';
     n += put_field(buf + n, r->instance);
+    if (l2) {
+        buf[n++] = '\t';
+        n += put_field(buf + n, r->agent);
+        buf[n++] = '\t';
+        n += put_field(buf + n, r->currency);
+        buf[n++] = '\t';
+        n += put_num(buf + n, (long long)r->charge_micros);
+    }
     buf[n++] = '\n';
     return n;
 }
@@ -165,11 +177,11 @@ static int get_num(const char *p, const char *e, long long lo, long long hi, lon
 }
 
 int journal_parse_line(const char *line, size_t len, ledger_rec *r) {
-    const char *f[12];
-    const char *fe[12];
+    const char *f[15];
+    const char *fe[15];
     size_t nf = 0;
     const char *p = line, *end = line + len;
-    while (nf < 12) {
+    while (nf < 15) {
         const char *t = memchr(p, '\t', (size_t)(end - p));
         f[nf] = p;
         fe[nf] = t ? t : end;
@@ -178,11 +190,13 @@ int journal_parse_line(const char *line, size_t len, ledger_rec *r) {
             break;
         p = t + 1;
     }
-    if (nf != 11 || fe[0] - f[0] != 2 || memcmp(f[0], "L1", 2) != 0)
+    bool l2 = nf == 14 && fe[0] - f[0] == 2 && memcmp(f[0], "L2", 2) == 0;
+    if (!l2 && (nf != 11 || fe[0] - f[0] != 2 || memcmp(f[0], "L1", 2) != 0))
         return -1;
     memset(r, 0, sizeof *r);
     long long v;
-    if (get_num(f[1], fe[1], 1, (1ll << 62), &v))
+    /* L2: reuser 0 is a signature agent no reuser registered. */
+    if (get_num(f[1], fe[1], l2 ? 0 : 1, (1ll << 62), &v))
         return -1;
     r->reuser_id = v;
     if (get_field(f[2], fe[2], r->key_id, sizeof r->key_id) ||
@@ -200,6 +214,13 @@ int journal_parse_line(const char *line, size_t len, ledger_rec *r) {
         get_field(f[9], fe[9], r->request_id, sizeof r->request_id) ||
         get_field(f[10], fe[10], r->instance, sizeof r->instance))
         return -1;
+    if (l2) {
+        if (get_field(f[11], fe[11], r->agent, sizeof r->agent) ||
+            get_field(f[12], fe[12], r->currency, sizeof r->currency) ||
+            get_num(f[13], fe[13], 0, (1ll << 62), &v))
+            return -1;
+        r->charge_micros = v;
+    }
     return 0;
 }
 

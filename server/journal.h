@@ -21,7 +21,8 @@
  * arrived after the import), so emptying a file never holds up an append to
  * the active one.
  *
- * Lines: "L1" and the record's fields, tab-separated, bytes below 0x20,
+ * Lines: "L1" and the record's fields ("L2" adds the signature agent, the
+ * currency and the charge, and allows reuser 0), tab-separated, bytes below 0x20,
  * '\\' and 0x7f escaped as \xHH, ending in '\n'. A line without its newline
  * (a write cut short by the kill) is left for the next try; a line that does
  * not parse is skipped with a warning.

@@ -675,6 +675,17 @@ void page_register(rq *r, reply *rp) {
         u->purpose = (int)purpose;
         u->status = ST_PENDING;
     }
+    /* Web Bot Auth (wba.h): the reuser's signature agent, beside its key. */
+    const char *agent = hu_form_get(&f, "signature-agent");
+    char agent_dir[512] = "";
+    if (agent && *agent) {
+        char why[300];
+        int64_t taken = 0;
+        if (!wba_directory(agent, agent_dir, sizeof agent_dir, why, sizeof why))
+            add_error(&errs, &plain, why);
+        else if (store_agent_get(s->st, agent_dir, &taken) != 0)
+            add_error(&errs, &plain, "This signature agent is registered already.");
+    }
     if (errs.len) {
         if (json)
             reply_error(r, rp, 400, "Registration not accepted", ccsig_buf_cstr(&plain));
@@ -708,6 +719,8 @@ void page_register(rq *r, reply *rp) {
      * which pledges. */
     if (rc == 0)
         rc = terms_record(s, u->id, u->use, u->commitments, r->addr);
+    if (rc == 0 && agent_dir[0])
+        rc = wba_register(s->wba, s->st, agent_dir, u->id, u->created_ms);
     if (rc != 0) {
         free(u);
         reply_error(r, rp, 503, "Service unavailable", "The registration could not be stored.");
@@ -721,10 +734,16 @@ void page_register(rq *r, reply *rp) {
         ccsig_buf_printf(b,
                          "{\"key\":\"%s\",\"key_id\":\"%s\",\"reuser\":%lld,\"kind\":\"%s\","
                          "\"status\":\"%s\",\"tier\":\"%s\",\"rate\":%g,\"burst\":%g,"
-                         "\"quota\":%llu,\"terms\":",
+                         "\"quota\":%llu,",
                          key, u->key_id, (long long)u->id, reuser_kind_name(u->kind),
                          reuser_status_name(u->status), tier_name(tid), tt->rate, tt->burst,
                          (unsigned long long)tt->quota);
+        if (agent_dir[0]) {
+            ccsig_buf_puts(b, "\"signature_agent\":");
+            ccsig_buf_json_str(b, agent_dir, strlen(agent_dir));
+            ccsig_buf_putc(b, ',');
+        }
+        ccsig_buf_puts(b, "\"terms\":");
         terms_ref_json(s, b);
         ccsig_buf_puts(b, "}\n");
         reply_header(rp, "Content-Type", "application/json");

@@ -61,16 +61,16 @@ static char *xstrdup(const char *s) {
 void policy_defaults(policy *p) {
     memset(p, 0, sizeof *p);
     /* People load a page and its assets at once: a generous burst. */
-    p->tiers[TIER_BROWSER] = (tier){20.0, 120.0, 0};
+    p->tiers[TIER_BROWSER] = (tier){.rate = 20.0, .burst = 120.0, .quota = 0};
     /* Unregistered automated clients: enough to read robots.txt and a page
      * now and then, not enough to mirror the collection. */
-    p->tiers[TIER_AUTOMATED] = (tier){1.0, 10.0, 0};
+    p->tiers[TIER_AUTOMATED] = (tier){.rate = 1.0, .burst = 10.0, .quota = 0};
     /* Registrations and logins: a person needs a few; a script needs many. */
-    p->tiers[TIER_REGISTRATIONS] = (tier){20.0 / 3600.0, 20.0, 0};
-    p->tiers[TIER_LOGINS] = (tier){10.0 / 60.0, 10.0, 0};
-    p->tiers[TIER_PENDING] = (tier){1.0, 10.0, 1000};
-    p->tiers[TIER_BULK] = (tier){10.0, 50.0, 50000};
-    p->tiers[TIER_PUBLIC] = (tier){50.0, 200.0, 0};
+    p->tiers[TIER_REGISTRATIONS] = (tier){.rate = 20.0 / 3600.0, .burst = 20.0, .quota = 0};
+    p->tiers[TIER_LOGINS] = (tier){.rate = 10.0 / 60.0, .burst = 10.0, .quota = 0};
+    p->tiers[TIER_PENDING] = (tier){.rate = 1.0, .burst = 10.0, .quota = 1000};
+    p->tiers[TIER_BULK] = (tier){.rate = 10.0, .burst = 50.0, .quota = 50000};
+    p->tiers[TIER_PUBLIC] = (tier){.rate = 50.0, .burst = 200.0, .quota = 0};
     p->registration_open = 1;
     p->bulk_endpoints = 1;
     /* One HTTP thread per core (each runs its own event loop over its
@@ -715,6 +715,15 @@ static int on_tier(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v,
         t->burst = (double)u;
         return 0;
     default:
+        if (scalar_is(k, "price")) {
+            /* Pay per crawl (paycrawl.h). */
+            if (v->type == YAML_SCALAR_NODE &&
+                price_parse((const char *)v->data.scalar.value, v->data.scalar.length, &t->price))
+                return 0;
+            char d[64];
+            describe(v, d, sizeof d);
+            return yfail(y, v, "expected a price per request such as 'USD 0.01', found %s", d);
+        }
         if (get_uint(y, v, "a daily quota (0 = none)", 0, 1000000000000ull, &u))
             return -1;
         t->quota = u;
@@ -725,14 +734,21 @@ static int on_tier(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v,
 static int on_access(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, void *arg) {
     static const char *const tier_keys[] = {"rate", "burst", "quota", NULL};
     static const char *const tier_keys_noquota[] = {"rate", "burst", NULL};
+    /* Pay per crawl: automated clients and bulk reusers may be charged;
+     * people, registrations, logins and public-interest reusers never. */
+    static const char *const tier_keys_priced[] = {"rate", "burst", "quota", "price", NULL};
+    static const char *const tier_keys_priced_noquota[] = {"rate", "burst", "price", NULL};
     policy *p = y->p;
     char what[80];
     if (idx < TIER_COUNT) {
         snprintf(what, sizeof what, "access.%s", tier_names[idx]);
         /* Per-address classes count no daily quota: addresses are shared. */
-        return walk_mapping(y, v, what,
-                            idx <= TIER_LAST_PER_ADDRESS ? tier_keys_noquota : tier_keys, on_tier,
-                            &p->tiers[idx]);
+        const char *const *keys = idx <= TIER_LAST_PER_ADDRESS ? tier_keys_noquota : tier_keys;
+        if (idx == TIER_AUTOMATED)
+            keys = tier_keys_priced_noquota;
+        else if (idx == TIER_BULK)
+            keys = tier_keys_priced;
+        return walk_mapping(y, v, what, keys, on_tier, &p->tiers[idx]);
     }
     if (idx == TIER_COUNT) {
         if (scalar_is(v, "open"))

@@ -26,6 +26,7 @@
 #include "ccsig/arena.h"
 #include "ccsig/declare.h"
 #include "ccsig/pref.h"
+#include "paycrawl.h"
 
 /* Policy files are small; anything bigger is a mistake (or an attack on a
  * fuzzed parser). */
@@ -57,6 +58,7 @@ typedef struct tier {
     double rate;    /* requests per second, sustained */
     double burst;   /* requests allowed at once above the rate (>= 1) */
     uint64_t quota; /* requests per UTC day; 0 = no quota */
+    price price;    /* per request (pay per crawl, paycrawl.h); automated and bulk only */
 } tier;
 
 typedef enum copyright_status {

@@ -72,9 +72,19 @@ typedef struct fetched {
     uint64_t requests, bytes;
 } fetched;
 
+/* What pay per crawl charged, per currency (paycrawl.h). */
+#define RECEIPT_CURRENCIES 8
+typedef struct charged {
+    char currency[4];
+    uint64_t requests;
+    int64_t micros;
+} charged;
+
 typedef struct gather {
     int64_t reuser, from_ms, to_ms;
     uint64_t requests, ok, bytes;
+    charged charges[RECEIPT_CURRENCIES];
+    size_t ncharges;
     fetched *v;
     size_t n, cap;
     bool oom;
@@ -85,6 +95,19 @@ static int on_record(void *arg, const ledger_rec *l) {
     if (l->reuser_id != g->reuser || l->ts_ms < g->from_ms || l->ts_ms >= g->to_ms)
         return 0;
     g->requests++;
+    if (l->charge_micros) {
+        size_t k = 0;
+        while (k < g->ncharges && strcmp(g->charges[k].currency, l->currency) != 0)
+            k++;
+        if (k == RECEIPT_CURRENCIES) {
+            g->oom = true; /* more currencies than a receipt states */
+            return 1;
+        }
+        if (k == g->ncharges)
+            memcpy(g->charges[g->ncharges++].currency, l->currency, sizeof l->currency);
+        g->charges[k].requests++;
+        g->charges[k].micros += l->charge_micros;
+    }
     if (l->status < 200 || l->status > 299)
         return 0;
     g->ok++;
@@ -100,6 +123,10 @@ static int on_record(void *arg, const ledger_rec *l) {
     g->v[g->n].requests = 1;
     g->v[g->n++].bytes = l->bytes;
     return 0;
+}
+
+static int cmp_charged(const void *a, const void *b) {
+    return strcmp(((const charged *)a)->currency, ((const charged *)b)->currency);
 }
 
 static int cmp_fetched(const void *a, const void *b) {
@@ -161,6 +188,13 @@ static int build(server *s, const reuser *u, int64_t from_ms, int64_t to_ms, con
     snprintf(v, sizeof v, "%llu ok %llu bytes %llu", (unsigned long long)g->requests,
              (unsigned long long)g->ok, (unsigned long long)g->bytes);
     ccsig_receipt_field(b, "requests", v);
+    for (size_t i = 0; i < g->ncharges; i++) {
+        char amount[PRICE_TEXT_MAX];
+        price_amount(g->charges[i].micros, amount);
+        snprintf(v, sizeof v, "%s %s requests %llu", g->charges[i].currency, amount,
+                 (unsigned long long)g->charges[i].requests);
+        ccsig_receipt_field(b, "charged", v);
+    }
     for (size_t i = 0; i < g->n; i++) {
         ccsig_buf line = CCSIG_BUF_INIT;
         ccsig_buf_printf(&line, "%llu %llu ", (unsigned long long)g->v[i].requests,
@@ -194,7 +228,7 @@ void page_receipt(rq *r, reply *rp) {
                     "years apart.");
         return;
     }
-    gather g = {u->id, from * 86400000, (to + 1) * 86400000, 0, 0, 0, NULL, 0, 0, false};
+    gather g = {.reuser = u->id, .from_ms = from * 86400000, .to_ms = (to + 1) * 86400000};
     terms_acc tacc = {NULL, 0, 0, g.to_ms};
     int rc = store_ledger_export(s->st, on_record, &g);
     if (rc == 0)
@@ -202,6 +236,7 @@ void page_receipt(rq *r, reply *rp) {
     if (rc == 0 && !g.oom) {
         /* One line per path: sort, then merge equal paths. */
         qsort(g.v, g.n, sizeof *g.v, cmp_fetched);
+        qsort(g.charges, g.ncharges, sizeof *g.charges, cmp_charged);
         size_t w = 0;
         for (size_t i = 0; i < g.n; i++) {
             if (w && !strcmp(g.v[w - 1].path, g.v[i].path)) {

@@ -300,6 +300,8 @@ static enum MHD_Result header_cb(void *cls, enum MHD_ValueKind kind, const char 
             slot = &h->accept_language;
         else if (!strcasecmp(key, "X-Forwarded-For"))
             slot = &h->forwarded_for;
+        else if (!strcasecmp(key, "Signature-Input"))
+            slot = &h->signature_input;
         break;
     case 17:
         if (!strcasecmp(key, "If-Modified-Since"))
@@ -363,6 +365,10 @@ static void unauthorized(const rq *r, reply *rp, const char *error, const char *
         reply_header(rp, "WWW-Authenticate", "Bearer realm=\"ccsig\"");
 }
 
+static bool admit_key(rq *r, reply *rp, const reuser_key *k);
+static int admit_signed(rq *r, reply *rp);
+static bool admit_address(rq *r, reply *rp, bool exempt);
+
 /* Class the request and admit it. False when rp holds a refusal. */
 static bool admit(rq *r, reply *rp, bool exempt) {
     server *s = r->srv;
@@ -385,8 +391,10 @@ static bool admit(rq *r, reply *rp, bool exempt) {
         if (!keycache_get(s->keys, id, mono, &k)) {
             if (rl_take(s->rl, KEY_LOOKUP_CLASS, r->addr, mono, KEY_LOOKUPS_PER_S,
                         2 * KEY_LOOKUPS_PER_S)) {
-                too_many(r, rp, "Key lookups", &(tier){KEY_LOOKUPS_PER_S, 2 * KEY_LOOKUPS_PER_S, 0},
-                         1000, false);
+                too_many(
+                    r, rp, "Key lookups",
+                    &(tier){.rate = KEY_LOOKUPS_PER_S, .burst = 2 * KEY_LOOKUPS_PER_S, .quota = 0},
+                    1000, false);
                 return false;
             }
             reuser *u = malloc(sizeof *u);
@@ -409,46 +417,155 @@ static bool admit(rq *r, reply *rp, bool exempt) {
             unauthorized(r, rp, "invalid_token", "This key is not valid.");
             return false;
         }
-        /* From here on the request is the reuser's: it is recorded in the
-         * ledger whatever the outcome. */
-        r->cls.keyed = true;
-        r->cls.key_refused = k.status == ST_REVOKED || k.status == ST_REJECTED;
-        r->cls.key = k;
-        r->cls.tier = tier_of(k.kind, k.status);
-        const reuser_key *u = &r->cls.key;
-        if (u->status == ST_REVOKED || u->status == ST_REJECTED) {
-            unauthorized(r, rp, "invalid_token",
-                         u->status == ST_REVOKED ? "This key was revoked by the steward."
-                                                 : "The public-interest claim of this key was "
-                                                   "not approved.");
-            return false;
-        }
-        admit_result ar;
-        const tier *t = &s->pol->tiers[r->cls.tier];
-        if (store_admit(s->st, u, t, now_wall_us() / 1000, &ar) != 0) {
-            reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
-            return false;
-        }
-        if (ar.outcome == ADMIT_GONE) {
-            r->cls.key_refused = true;
-            unauthorized(r, rp, "invalid_token", "This key was revoked by the steward.");
-            return false;
-        }
-        if (ar.outcome != ADMIT_OK) {
-            char who[80];
-            snprintf(who, sizeof who, "Key %s (%s)", u->key_id, tier_name(r->cls.tier));
-            too_many(r, rp, who, t, ar.retry_after_ms, ar.outcome == ADMIT_QUOTA);
-            return false;
-        }
-        if (t->quota)
-            reply_header(
-                rp, "X-Quota-Remaining", "%llu",
-                (unsigned long long)(t->quota > ar.quota_used ? t->quota - ar.quota_used : 0));
-        return true;
+        return admit_key(r, rp, &k);
     }
-    r->cls.tier = hu_classify(r->h.user_agent, r->h.accept_language) == CLIENT_BROWSER
-                      ? TIER_BROWSER
-                      : TIER_AUTOMATED;
+    if (r->h.signature_input && !hu_route_steward(r->rt.id)) {
+        int signed_ok = admit_signed(r, rp);
+        if (signed_ok == 0 && exempt && r->cls.signature_refused) {
+            /* The rules and registration are answered whatever the
+             * signature (as to a client over its rate). */
+            reply_free(rp);
+            r->cls.signature_refused = false;
+            signed_ok = -1;
+        }
+        if (signed_ok >= 0)
+            return signed_ok;
+    }
+    return admit_address(r, rp, exempt);
+}
+
+/* Admit a request of the reuser whose key (or registered signature agent)
+ * it presented: its status, rate and quota. False when rp holds a
+ * refusal. */
+static bool admit_key(rq *r, reply *rp, const reuser_key *kp) {
+    server *s = r->srv;
+    /* From here on the request is the reuser's: it is recorded in the
+     * ledger whatever the outcome. */
+    r->cls.keyed = true;
+    r->cls.key_refused = kp->status == ST_REVOKED || kp->status == ST_REJECTED;
+    r->cls.key = *kp;
+    r->cls.tier = tier_of(kp->kind, kp->status);
+    const reuser_key *u = &r->cls.key;
+    if (u->status == ST_REVOKED || u->status == ST_REJECTED) {
+        unauthorized(r, rp, "invalid_token",
+                     u->status == ST_REVOKED ? "This key was revoked by the steward."
+                                             : "The public-interest claim of this key was "
+                                               "not approved.");
+        return false;
+    }
+    admit_result ar;
+    const tier *t = &s->pol->tiers[r->cls.tier];
+    if (store_admit(s->st, u, t, now_wall_us() / 1000, &ar) != 0) {
+        reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
+        return false;
+    }
+    if (ar.outcome == ADMIT_GONE) {
+        r->cls.key_refused = true;
+        unauthorized(r, rp, "invalid_token", "This key was revoked by the steward.");
+        return false;
+    }
+    if (ar.outcome != ADMIT_OK) {
+        char who[80];
+        snprintf(who, sizeof who, "Key %s (%s)", u->key_id, tier_name(r->cls.tier));
+        too_many(r, rp, who, t, ar.retry_after_ms, ar.outcome == ADMIT_QUOTA);
+        return false;
+    }
+    if (t->quota)
+        reply_header(rp, "X-Quota-Remaining", "%llu",
+                     (unsigned long long)(t->quota > ar.quota_used ? t->quota - ar.quota_used : 0));
+    return true;
+}
+
+/* The request field lines, for the signature check (at most cap). */
+typedef struct field_list {
+    ccsig_http_field *v;
+    size_t n, cap;
+} field_list;
+
+static enum MHD_Result field_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value) {
+    (void)kind;
+    field_list *l = cls;
+    if (l->n == l->cap)
+        return MHD_NO;
+    l->v[l->n].name = ccsig_str_make(key, strlen(key));
+    l->v[l->n].value = ccsig_str_make(value ? value : "", value ? strlen(value) : 0);
+    l->n++;
+    return MHD_YES;
+}
+
+/* Web Bot Auth (wba.h): a request with Signature-Input and no key. 1: a
+ * registered agent's request, admitted as its reuser's; 0: refused (rp
+ * holds why); -1: an unregistered agent's verified request, to be admitted
+ * as an automated client's (r->cls.agent names it). */
+static int admit_signed(rq *r, reply *rp) {
+    server *s = r->srv;
+    ccsig_http_field fv[64];
+    field_list fl = {fv, 0, sizeof fv / sizeof fv[0]};
+    MHD_get_connection_values((struct MHD_Connection *)r->con, MHD_HEADER_KIND, field_cb, &fl);
+    const char *host = rq_header(r, "Host");
+    wba_request req = {r->method,
+                       strncmp(s->pol->public_url, "https:", 6) ? "http" : "https",
+                       host ? host : "",
+                       r->path,
+                       fv,
+                       fl.n};
+    wba_result *res = malloc(sizeof *res);
+    if (!res) {
+        reply_error(r, rp, 503, "Service unavailable", "Out of memory.");
+        return 0;
+    }
+    int rc = wba_check(s->wba, s->st, &req, now_wall_us() / 1000000, res);
+    if (rc != 0) {
+        reply_error(r, rp, 503, "Service unavailable", res->reason);
+        free(res);
+        return 0;
+    }
+    if (res->outcome == WBA_REFUSED) {
+        r->cls.signature_refused = true;
+        reply_error(r, rp, 401, "Signature refused", res->reason);
+        reply_header(rp, "X-Signature-Result", "%s", res->result);
+        reply_header(rp, "WWW-Authenticate", "Signature realm=\"ccsig\", error=\"%s\"",
+                     res->result);
+        free(res);
+        return 0;
+    }
+    r->cls.signed_agent = true;
+    r->cls.signed_covers = res->covers;
+    snprintf(r->cls.agent, sizeof r->cls.agent, "%s", res->agent);
+    reply_header(rp, "X-Signature-Agent", "%s", res->agent);
+    if (res->outcome == WBA_AGENT) {
+        free(res);
+        return -1;
+    }
+    reuser_key k;
+    int64_t mono = now_mono_us();
+    if (!keycache_get(s->keys, res->key_id, mono, &k)) {
+        reuser *u = malloc(sizeof *u);
+        int found = u ? store_reuser_get(s->st, res->reuser_id, u) : -1;
+        if (found == 1) {
+            reuser_key_from(&k, u);
+            keycache_put(s->keys, &k, mono);
+        }
+        free(u);
+        if (found != 1) {
+            reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
+            free(res);
+            return 0;
+        }
+    }
+    free(res);
+    return admit_key(r, rp, &k) ? 1 : 0;
+}
+
+/* Admit a request without a key by its address: browsers and automated
+ * clients (a verified but unregistered signature agent among them). */
+static bool admit_address(rq *r, reply *rp, bool exempt) {
+    server *s = r->srv;
+    r->cls.tier =
+        !r->cls.signed_agent && hu_classify(r->h.user_agent, r->h.accept_language) == CLIENT_BROWSER
+            ? TIER_BROWSER
+            : TIER_AUTOMATED;
     if (exempt)
         return true;
     const tier *t = &s->pol->tiers[r->cls.tier];
@@ -465,6 +582,8 @@ static bool admit(rq *r, reply *rp, bool exempt) {
 
 /* The X-Access-Class value: a refused key has no class of its own. */
 const char *rq_class_name(const rq_class *c) {
+    if (c->signature_refused)
+        return "invalid-signature";
     return c->key_refused ? "invalid-key" : tier_name(c->tier);
 }
 
@@ -953,7 +1072,7 @@ static void handle(rq *r, reply *rp) {
         steward_handle(r, rp);
         return;
     }
-    if (!terms_gate(r, rp))
+    if (!terms_gate(r, rp) || !paycrawl_gate(r, rp))
         return;
     if (get)
         policy_headers(s, r->path, rp);
@@ -1007,6 +1126,7 @@ static void handle(rq *r, reply *rp) {
     default:
         serve_path(r, rp, false);
     }
+    paycrawl_done(r, rp);
 }
 
 /* ---- libmicrohttpd glue ---- */
@@ -1413,7 +1533,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     handle(&r, &cs->rp);
     alog_begin(cs, &r, version);
 
-    if (!r.cls.keyed)
+    /* Keyed requests, and those of verified signature agents (a reuser's
+     * or, with reuser 0, one nobody registered: wba.h). */
+    if (!r.cls.keyed && !r.cls.signed_agent)
         return queue(cs);
 
     ledger_rec rec;
@@ -1429,6 +1551,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     if (hu_request_id_ok(r.h.request_id))
         copy_field(rec.request_id, sizeof rec.request_id, r.h.request_id);
     copy_field(rec.instance, sizeof rec.instance, s->instance);
+    copy_field(rec.agent, sizeof rec.agent, r.cls.agent);
+    if (r.charge.micros) {
+        memcpy(rec.currency, r.charge.currency, sizeof rec.currency);
+        rec.charge_micros = r.charge.micros;
+    }
 
     if (s->journal) {
         /* ledger-sync: process: the kernel has the record when write(2)
@@ -1660,6 +1787,11 @@ int server_run(policy *pol, const serve_config *cfg) {
         fprintf(stderr, "ccsig serve: %s\n", err);
         goto out;
     }
+    s.wba = wba_new(err, sizeof err);
+    if (!s.wba) {
+        fprintf(stderr, "ccsig serve: %s\n", err);
+        goto out;
+    }
     s.rl = rl_table_new(4096);
     s.led = ledger_start(s.st, !pol->ledger_sync_process);
     if (pol->ledger_sync_process && !strcmp(store_kind(s.st), "sqlite")) {
@@ -1819,6 +1951,7 @@ out:;
                 (unsigned long long)alog_failed, alog_failed == 1 ? "" : "s");
     rl_table_free(s.rl);
     keycache_free(s.keys);
+    wba_free(s.wba);
     store_close(s.st);
     coll_close(s.coll);
     ccsig_buf_free(&s.robots);

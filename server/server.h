@@ -21,11 +21,13 @@
 #include "journal.h"
 #include "keycache.h"
 #include "ledger.h"
+#include "paycrawl.h"
 #include "policy.h"
 #include "ratelimit.h"
 #include "search.h"
 #include "store.h"
 #include "tasl.h"
+#include "wba.h"
 
 typedef struct serve_config {
     const char *collection;
@@ -91,6 +93,7 @@ typedef struct server {
     unsigned char sign_sk[64];             /* receipt signing key (receipt.c) */
     unsigned char sign_pk[32];
     bool secure_cookies; /* public URL is https */
+    wba *wba;            /* Web Bot Auth (wba.h) */
 } server;
 
 /* The access class a request was given. */
@@ -103,6 +106,13 @@ typedef struct rq_class {
      * X-Access-Class is "invalid-key", never a class it did not earn. */
     bool key_refused;
     reuser_key key; /* when keyed */
+    /* Web Bot Auth (wba.h): the request's signature was refused (401,
+     * X-Access-Class "invalid-signature"), or verified: agent is its
+     * Signature-Agent (keyed when a reuser registered it). */
+    bool signature_refused;
+    bool signed_agent;
+    unsigned signed_covers; /* WBA_COVERS_*: price headers the signature covers */
+    char agent[256];
 } rq_class;
 
 /* The request headers the hot path reads, found in one pass over the
@@ -110,6 +120,7 @@ typedef struct rq_class {
 typedef struct rq_hdrs {
     const char *authorization, *if_none_match, *if_modified_since, *range, *if_range;
     const char *user_agent, *accept_language, *request_id, *forwarded_for;
+    const char *signature_input; /* Web Bot Auth (wba.h) */
 } rq_hdrs;
 
 /* A request as the handlers see it. */
@@ -125,6 +136,7 @@ typedef struct rq {
     const char *body;
     size_t body_len;
     bool body_too_large;
+    price charge; /* pay per crawl (paycrawl.h): what the request is charged */
 } rq;
 
 /* The current search index (NULL when search is off). A reindex (SIGHUP)

@@ -462,6 +462,8 @@ static void dashboard(rq *r, reply *rp, const session *ss) {
         reuser *u = malloc(sizeof *u);
         if (u && store_reuser_get(s->st, ua.ids[i], u) == 1)
             snprintf(ua.sv[i].label, sizeof ua.sv[i].label, "%s", u->name);
+        else if (ua.ids[i] == 0) /* Web Bot Auth agents nobody registered (wba.h) */
+            snprintf(ua.sv[i].label, sizeof ua.sv[i].label, "unregistered agents");
         free(u);
     }
     /* The eight busiest reusers get a line each. */
@@ -587,6 +589,12 @@ static void reuser_page(rq *r, reply *rp, const session *ss) {
         hu_html(b, u->credit);
         ccsig_buf_puts(b, "</td></tr><tr><th>Contribution pledged</th><td>");
         hu_html(b, u->contribution[0] ? u->contribution : "—");
+        ccsig_buf_puts(b, "</td></tr>");
+    }
+    char agent[512]; /* Web Bot Auth (wba.h) */
+    if (store_agent_of(s->st, u->id, agent, sizeof agent) == 1) {
+        ccsig_buf_puts(b, "<tr><th>Signature agent</th><td id=\"signature-agent\">");
+        hu_html(b, agent);
         ccsig_buf_puts(b, "</td></tr>");
     }
     ccsig_buf_puts(b, "</tbody></table>\n<p>");
@@ -810,6 +818,9 @@ void steward_handle(rq *r, reply *rp) {
         break;
     case R_ST_CSV:
         usage_csv(r, rp);
+        break;
+    case R_ST_CHARGES:
+        paycrawl_export(r, rp);
         break;
     case R_ST_LOGOUT: {
         hu_form f;

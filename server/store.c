@@ -103,6 +103,18 @@ int reuser_status_parse(const char *s) {
     " note TEXT NOT NULL, address TEXT NOT NULL, reported_ms BIGINT NOT NULL);"                    \
     "CREATE INDEX credit_reports_reuser ON credit_reports (reuser_id, id);"
 
+/* Version 6 (Web Bot Auth and pay per crawl, server/wba.c, paycrawl.c):
+ * the signature agents reusers registered, by the URL of their key
+ * directory (one reuser per agent); each ledger record's verified agent and
+ * charge. */
+#define V6_WBA_SQL                                                                                 \
+    "CREATE TABLE signature_agents (directory TEXT PRIMARY KEY, reuser_id BIGINT NOT NULL,"        \
+    " created_ms BIGINT NOT NULL);"                                                                \
+    "CREATE INDEX signature_agents_reuser ON signature_agents (reuser_id);"                        \
+    "ALTER TABLE ledger ADD COLUMN agent TEXT NOT NULL DEFAULT '';"                                \
+    "ALTER TABLE ledger ADD COLUMN currency TEXT NOT NULL DEFAULT '';"                             \
+    "ALTER TABLE ledger ADD COLUMN charge_micros BIGINT NOT NULL DEFAULT 0;"
+
 static const migration migrations[] = {
     {1, COMMON_V1("INTEGER PRIMARY KEY AUTOINCREMENT"),
      COMMON_V1("BIGSERIAL PRIMARY KEY")
@@ -116,6 +128,7 @@ static const migration migrations[] = {
     {3, V3_SQL, V3_SQL},
     {4, V4_SQL("INTEGER PRIMARY KEY AUTOINCREMENT"), V4_SQL("BIGSERIAL PRIMARY KEY")},
     {5, V5_SQL("INTEGER PRIMARY KEY AUTOINCREMENT"), V5_SQL("BIGSERIAL PRIMARY KEY")},
+    {6, V6_WBA_SQL, V6_WBA_SQL},
 };
 
 /* The statement that adds a batch's sums to usage_daily (both dialects). */
@@ -303,6 +316,29 @@ int store_acceptances(store *s, int64_t reuser_id, int (*cb)(void *, const accep
 int store_signing_key(store *s, const char *fresh_hex, int64_t now_ms,
                       char out_hex[STORE_SECRET_HEX + 1]) {
     return s->ops->signing_key(s, fresh_hex, now_ms, out_hex);
+}
+
+int store_agent_put(store *s, const char *directory, int64_t reuser_id, int64_t now_ms) {
+    return s->ops->agent_put(s, directory, reuser_id, now_ms);
+}
+
+int store_agent_get(store *s, const char *directory, int64_t *reuser_id) {
+    return s->ops->agent_get(s, directory, reuser_id);
+}
+
+int store_agent_of(store *s, int64_t reuser_id, char *directory, size_t n) {
+    return s->ops->agent_of(s, reuser_id, directory, n);
+}
+
+const char store_charges_sql[] =
+    "SELECT reuser_id, agent, currency, count(*), sum(charge_micros) FROM ledger"
+    " WHERE charge_micros > 0 AND ts_ms >= CAST($1 AS BIGINT) AND ts_ms < CAST($2 AS BIGINT)"
+    " AND (CAST($3 AS BIGINT) = 0 OR reuser_id = CAST($3 AS BIGINT))"
+    " GROUP BY reuser_id, agent, currency ORDER BY reuser_id, agent, currency";
+
+int store_charges(store *s, int64_t reuser_id, int64_t from_ms, int64_t to_ms,
+                  int (*cb)(void *, const charge_row *), void *arg) {
+    return s->ops->charges(s, reuser_id, from_ms, to_ms, cb, arg);
 }
 
 int store_journal_offset(store *s, const char *name, int64_t *off) {

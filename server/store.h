@@ -99,6 +99,12 @@ typedef struct ledger_rec {
     char tier[16];
     char request_id[65];
     char instance[48];
+    /* Web Bot Auth and pay per crawl (wba.h, paycrawl.h): the verified
+     * Signature-Agent ("" when none; reuser_id is 0 for an agent no reuser
+     * registered) and what the request was charged (0: nothing). */
+    char agent[256];
+    char currency[4];
+    int64_t charge_micros; /* millionths of the currency's unit */
 } ledger_rec;
 
 typedef struct usage_row {
@@ -227,6 +233,34 @@ int store_reports(store *s, int64_t reuser_id, int (*cb)(void *, const credit_re
 int store_signing_key(store *s, const char *fresh_hex, int64_t now_ms,
                       char out_hex[STORE_SECRET_HEX + 1]);
 
+/* ---- Web Bot Auth signature agents (wba.h) ---- */
+
+/* Register the key directory URL of a reuser's signature agent. 0 done, 1
+ * when the directory is already registered (to this or another reuser),
+ * -1 error. */
+int store_agent_put(store *s, const char *directory, int64_t reuser_id, int64_t now_ms);
+/* 1 and *reuser_id when directory is registered, 0 when not. */
+int store_agent_get(store *s, const char *directory, int64_t *reuser_id);
+/* 1 and the directory of a reuser's agent (n bytes), 0 when it has none. */
+int store_agent_of(store *s, int64_t reuser_id, char *directory, size_t n);
+
+/* ---- pay per crawl (paycrawl.h) ---- */
+
+/* The charges of one reuser (or, reuser 0, of one unregistered agent) in
+ * one currency over a period. */
+typedef struct charge_row {
+    int64_t reuser_id;
+    char agent[256];
+    char currency[4];
+    uint64_t requests;
+    int64_t micros;
+} charge_row;
+
+/* Charged ledger records with from_ms <= ts_ms < to_ms (reuser_id 0:
+ * everyone's), summed per reuser, agent and currency, in that order. */
+int store_charges(store *s, int64_t reuser_id, int64_t from_ms, int64_t to_ms,
+                  int (*cb)(void *, const charge_row *), void *arg);
+
 /* ---- the ledger's journal (journal.h; SQLite only) ---- */
 
 /* The byte offset of the journal name imported so far (0 when none). */
@@ -255,6 +289,10 @@ int store_search_replace(store *s, const search_doc *docs, size_t n);
 int store_search_query(store *s, const char *q, size_t limit,
                        int (*cb)(void *, const char *, const char *, const char *, double),
                        void *arg);
+
+/* The query of store_charges in both dialects ($1 from_ms, $2 to_ms, $3
+ * reuser_id or 0). */
+extern const char store_charges_sql[];
 
 /* Internal: the backends. */
 typedef struct store_ops {
@@ -289,6 +327,11 @@ typedef struct store_ops {
     int (*signing_key)(store *, const char *, int64_t, char *);
     int (*report_add)(store *, credit_report *);
     int (*reports)(store *, int64_t, int (*)(void *, const credit_report *), void *);
+    /* Web Bot Auth */
+    int (*agent_put)(store *, const char *, int64_t, int64_t);
+    int (*agent_get)(store *, const char *, int64_t *);
+    int (*agent_of)(store *, int64_t, char *, size_t);
+    int (*charges)(store *, int64_t, int64_t, int64_t, int (*)(void *, const charge_row *), void *);
 } store_ops;
 
 struct store {

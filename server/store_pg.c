@@ -293,10 +293,10 @@ static int pg_admit(store *b, const reuser_key *r, const tier *t, int64_t now_ms
 
 static int pg_ledger_append(store *b, const ledger_rec *recs, size_t n) {
     pg_store *s = (pg_store *)b;
-    enum { COLS = 10, CHUNK = 500 };
+    enum { COLS = 13, CHUNK = 500 };
     PGconn *c = acquire(s);
     int rc = 0;
-    char(*nums)[24] = malloc(sizeof(char[24]) * 4 * CHUNK);
+    char(*nums)[24] = malloc(sizeof(char[24]) * 5 * CHUNK);
     const char **params = malloc(sizeof(char *) * COLS * CHUNK);
     ccsig_buf sql = CCSIG_BUF_INIT;
     if (!nums || !params)
@@ -317,23 +317,26 @@ static int pg_ledger_append(store *b, const ledger_rec *recs, size_t n) {
         size_t k = n - off < CHUNK ? n - off : CHUNK;
         ccsig_buf_clear(&sql);
         ccsig_buf_puts(&sql, "INSERT INTO ledger (reuser_id, key_id, ts_ms, method, path, status,"
-                             " bytes, tier, request_id, instance) VALUES ");
+                             " bytes, tier, request_id, instance, agent, currency,"
+                             " charge_micros) VALUES ");
         for (size_t i = 0; i < k; i++) {
             const ledger_rec *l = &recs[off + i];
-            snprintf(nums[4 * i], 24, "%lld", (long long)l->reuser_id);
-            snprintf(nums[4 * i + 1], 24, "%lld", (long long)l->ts_ms);
-            snprintf(nums[4 * i + 2], 24, "%d", l->status);
-            snprintf(nums[4 * i + 3], 24, "%llu", (unsigned long long)l->bytes);
-            const char *row[COLS] = {nums[4 * i],   l->key_id,       nums[4 * i + 1], l->method,
-                                     l->path,       nums[4 * i + 2], nums[4 * i + 3], l->tier,
-                                     l->request_id, l->instance};
+            snprintf(nums[5 * i], 24, "%lld", (long long)l->reuser_id);
+            snprintf(nums[5 * i + 1], 24, "%lld", (long long)l->ts_ms);
+            snprintf(nums[5 * i + 2], 24, "%d", l->status);
+            snprintf(nums[5 * i + 3], 24, "%llu", (unsigned long long)l->bytes);
+            snprintf(nums[5 * i + 4], 24, "%lld", (long long)l->charge_micros);
+            const char *row[COLS] = {nums[5 * i],    l->key_id,       nums[5 * i + 1], l->method,
+                                     l->path,        nums[5 * i + 2], nums[5 * i + 3], l->tier,
+                                     l->request_id,  l->instance,     l->agent,        l->currency,
+                                     nums[5 * i + 4]};
             memcpy(params + COLS * i, row, sizeof row);
             size_t p0 = COLS * i + 1;
             ccsig_buf_printf(&sql,
                              "%s($%zu::bigint,$%zu,$%zu::bigint,$%zu,$%zu,$%zu::int,$%zu::bigint,"
-                             "$%zu,$%zu,$%zu)",
+                             "$%zu,$%zu,$%zu,$%zu,$%zu,$%zu::bigint)",
                              i ? "," : "", p0, p0 + 1, p0 + 2, p0 + 3, p0 + 4, p0 + 5, p0 + 6,
-                             p0 + 7, p0 + 8, p0 + 9);
+                             p0 + 7, p0 + 8, p0 + 9, p0 + 10, p0 + 11, p0 + 12);
         }
         res = ccsig_buf_failed(&sql) ? NULL
                                      : run(c, "ledger insert", sql.data, (int)(COLS * k), params);
@@ -365,7 +368,8 @@ static int pg_usage(store *b, int64_t reuser_id, int64_t from_day, int64_t to_da
     PGresult *res = run(c, "usage",
                         "SELECT reuser_id, ts_ms / 86400000 AS day, count(*),"
                         " sum(CASE WHEN status BETWEEN 200 AND 299 THEN 1 ELSE 0 END), sum(bytes)"
-                        " FROM ledger WHERE ts_ms >= $1::bigint AND ts_ms < $2::bigint"
+                        " FROM ledger WHERE ts_ms >= $1::bigint * 86400000"
+                        " AND ts_ms < ($2::bigint + 1) * 86400000"
                         " AND ($3::bigint = 0 OR reuser_id = $3::bigint)"
                         " GROUP BY reuser_id, day ORDER BY reuser_id, day",
                         3, params);
@@ -392,7 +396,8 @@ static int pg_ledger_export(store *b, int (*cb)(void *, const ledger_rec *), voi
     PGconn *c = acquire(s);
     PGresult *res = run(c, "ledger export",
                         "SELECT reuser_id, key_id, ts_ms, method, path, status, bytes, tier,"
-                        " request_id, instance FROM ledger ORDER BY id",
+                        " request_id, instance, agent, currency, charge_micros FROM ledger"
+                        " ORDER BY id",
                         0, NULL);
     int rc = -1;
     if (res) {
@@ -410,6 +415,9 @@ static int pg_ledger_export(store *b, int (*cb)(void *, const ledger_rec *), voi
             cp(l->tier, sizeof l->tier, PQgetvalue(res, i, 7));
             cp(l->request_id, sizeof l->request_id, PQgetvalue(res, i, 8));
             cp(l->instance, sizeof l->instance, PQgetvalue(res, i, 9));
+            cp(l->agent, sizeof l->agent, PQgetvalue(res, i, 10));
+            cp(l->currency, sizeof l->currency, PQgetvalue(res, i, 11));
+            l->charge_micros = strtoll(PQgetvalue(res, i, 12), NULL, 10);
             if (cb(arg, l))
                 break;
         }
@@ -795,6 +803,96 @@ static int pg_signing_key(store *b, const char *fresh_hex, int64_t now_ms, char 
     return rc;
 }
 
+/* ---- Web Bot Auth signature agents ---- */
+
+/* Register directory for reuser_id: 0, 1 when it is taken, -1 error. */
+static int pg_agent_put(store *b, const char *directory, int64_t reuser_id, int64_t now_ms) {
+    pg_store *s = (pg_store *)b;
+    char id[24], now[24];
+    snprintf(id, sizeof id, "%lld", (long long)reuser_id);
+    snprintf(now, sizeof now, "%lld", (long long)now_ms);
+    const char *params[3] = {directory, id, now};
+    PGconn *c = acquire(s);
+    PGresult *res = run(c, "agent put",
+                        "INSERT INTO signature_agents (directory, reuser_id, created_ms)"
+                        " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                        3, params);
+    int rc = -1;
+    if (res) {
+        rc = strcmp(PQcmdTuples(res), "1") == 0 ? 0 : 1;
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
+/* The first column of sql's first row (one parameter) copied into out. 1
+ * found, 0 not, -1 error. */
+static int pg_agent_query(store *b, const char *sql, const char *param, char *out, size_t n) {
+    pg_store *s = (pg_store *)b;
+    const char *params[1] = {param};
+    PGconn *c = acquire(s);
+    PGresult *res = run(c, "agent lookup", sql, 1, params);
+    int rc = -1;
+    if (res) {
+        rc = PQntuples(res) > 0;
+        if (rc)
+            cp(out, n, PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
+static int pg_agent_get(store *b, const char *directory, int64_t *reuser_id) {
+    char v[24];
+    int rc = pg_agent_query(b, "SELECT reuser_id FROM signature_agents WHERE directory = $1",
+                            directory, v, sizeof v);
+    if (rc == 1)
+        *reuser_id = strtoll(v, NULL, 10);
+    return rc;
+}
+
+static int pg_agent_of(store *b, int64_t reuser_id, char *directory, size_t n) {
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)reuser_id);
+    return pg_agent_query(b,
+                          "SELECT directory FROM signature_agents WHERE reuser_id = $1"
+                          " ORDER BY created_ms LIMIT 1",
+                          v, directory, n);
+}
+
+/* Charged records summed (store_charges). */
+static int pg_charges(store *b, int64_t reuser_id, int64_t from_ms, int64_t to_ms,
+                      int (*cb)(void *, const charge_row *), void *arg) {
+    pg_store *s = (pg_store *)b;
+    char from[24], to[24], id[24];
+    snprintf(from, sizeof from, "%lld", (long long)from_ms);
+    snprintf(to, sizeof to, "%lld", (long long)to_ms);
+    snprintf(id, sizeof id, "%lld", (long long)reuser_id);
+    const char *params[3] = {from, to, id};
+    PGconn *c = acquire(s);
+    PGresult *res = run(c, "charges", store_charges_sql, 3, params);
+    int rc = -1;
+    if (res) {
+        rc = 0;
+        charge_row row;
+        for (int i = 0; i < PQntuples(res); i++) {
+            memset(&row, 0, sizeof row);
+            row.reuser_id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+            cp(row.agent, sizeof row.agent, PQgetvalue(res, i, 1));
+            cp(row.currency, sizeof row.currency, PQgetvalue(res, i, 2));
+            row.requests = strtoull(PQgetvalue(res, i, 3), NULL, 10);
+            row.micros = strtoll(PQgetvalue(res, i, 4), NULL, 10);
+            if (cb(arg, &row))
+                break;
+        }
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
 static void pg_close(store *b) {
     pg_store *s = (pg_store *)b;
     for (unsigned i = 0; i < s->nconns; i++)
@@ -836,7 +934,11 @@ static const store_ops pg_ops = {pg_close,
                                  pg_acceptances,
                                  pg_signing_key,
                                  pg_report_add,
-                                 pg_reports};
+                                 pg_reports,
+                                 pg_agent_put,
+                                 pg_agent_get,
+                                 pg_agent_of,
+                                 pg_charges};
 
 static int pg_migrate(PGconn *c, char *err, size_t errlen) {
     PGresult *res = PQexec(c, "SELECT pg_advisory_lock(6363736966)");

@@ -55,8 +55,8 @@ static const char *const sql_text[Q_COUNT] = {
     " ORDER BY reuser_id, day",
     "SELECT reuser_id, day, requests, ok, bytes FROM usage_daily WHERE reuser_id = ?3"
     " AND day >= ?1 AND day <= ?2 ORDER BY reuser_id, day",
-    "SELECT reuser_id, key_id, ts_ms, method, path, status, bytes, tier, request_id, instance"
-    " FROM ledger ORDER BY id",
+    "SELECT reuser_id, key_id, ts_ms, method, path, status, bytes, tier, request_id, instance,"
+    " agent, currency, charge_micros FROM ledger ORDER BY id",
     "INSERT INTO stewards (name, password_hash, created_ms) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
     "SELECT id, password_hash FROM stewards WHERE name = ?1",
@@ -363,7 +363,9 @@ static int sq_admit(store *b, const reuser_key *r, const tier *t, int64_t now_ms
  * many rows. 320 parameters, far below SQLite's limit. */
 #define LEDGER_ROWS_PER_INSERT 32
 #define LEDGER_COLS                                                                                \
-    "(reuser_id, key_id, ts_ms, method, path, status, bytes, tier, request_id, instance)"
+    "(reuser_id, key_id, ts_ms, method, path, status, bytes, tier, request_id, instance, agent,"   \
+    " currency, charge_micros)"
+#define LEDGER_NCOLS 13
 
 static void bind_rec(sqlite3_stmt *st, int base, const ledger_rec *l) {
     sqlite3_bind_int64(st, base + 1, l->reuser_id);
@@ -376,6 +378,9 @@ static void bind_rec(sqlite3_stmt *st, int base, const ledger_rec *l) {
     sqlite3_bind_text(st, base + 8, l->tier, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, base + 9, l->request_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, base + 10, l->instance, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 11, l->agent, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 12, l->currency, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, base + 13, l->charge_micros);
 }
 
 /* Rows and their usage sums, inside a transaction the caller opened. Rows
@@ -388,7 +393,7 @@ static int ledger_rows(sq_store *s, const ledger_rec *recs, size_t n) {
         size_t k = many ? LEDGER_ROWS_PER_INSERT : 1;
         sqlite3_reset(st);
         for (size_t j = 0; j < k; j++)
-            bind_rec(st, (int)(10 * j), &recs[done + j]);
+            bind_rec(st, (int)(LEDGER_NCOLS * j), &recs[done + j]);
         int rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) {
@@ -592,6 +597,9 @@ static int sq_ledger_export(store *b, int (*cb)(void *, const ledger_rec *), voi
             col_text(st, 7, l->tier, sizeof l->tier);
             col_text(st, 8, l->request_id, sizeof l->request_id);
             col_text(st, 9, l->instance, sizeof l->instance);
+            col_text(st, 10, l->agent, sizeof l->agent);
+            col_text(st, 11, l->currency, sizeof l->currency);
+            l->charge_micros = sqlite3_column_int64(st, 12);
             if (cb(arg, l))
                 break;
         }
@@ -927,6 +935,103 @@ static int sq_signing_key(store *b, const char *fresh_hex, int64_t now_ms, char 
     return rc;
 }
 
+/* ---- Web Bot Auth signature agents (rare: statements prepared per call) ---- */
+
+/* Register directory for reuser_id: 0, 1 when it is taken, -1 error. */
+static int sq_agent_put(store *b, const char *directory, int64_t reuser_id, int64_t now_ms) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *st = prep(c, "INSERT INTO signature_agents (directory, reuser_id, created_ms)"
+                               " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+    if (st) {
+        sqlite3_bind_text(st, 1, directory, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, reuser_id);
+        sqlite3_bind_int64(st, 3, now_ms);
+        if (sqlite3_step(st) == SQLITE_DONE)
+            rc = sqlite3_changes(c->db) == 1 ? 0 : 1;
+        else
+            log_err(c->db, "agent put");
+    }
+    sqlite3_finalize(st);
+    release(s, c);
+    return rc;
+}
+
+/* One row of sql (bound to text or id): its first column as text into out
+ * or as an integer into *id. 1 found, 0 not, -1 error. */
+static int sq_agent_query(store *b, const char *sql, const char *text, int64_t id, int64_t *out_id,
+                          char *out, size_t n) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *st = prep(c, sql);
+    if (st) {
+        if (text)
+            sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(st, 1, id);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            rc = 1;
+            if (out_id)
+                *out_id = sqlite3_column_int64(st, 0);
+            if (out)
+                col_text(st, 0, out, n);
+        } else if (step == SQLITE_DONE)
+            rc = 0;
+        else
+            log_err(c->db, "agent lookup");
+    }
+    sqlite3_finalize(st);
+    release(s, c);
+    return rc;
+}
+
+static int sq_agent_get(store *b, const char *directory, int64_t *reuser_id) {
+    return sq_agent_query(b, "SELECT reuser_id FROM signature_agents WHERE directory = ?1",
+                          directory, 0, reuser_id, NULL, 0);
+}
+
+static int sq_agent_of(store *b, int64_t reuser_id, char *directory, size_t n) {
+    return sq_agent_query(b,
+                          "SELECT directory FROM signature_agents WHERE reuser_id = ?1"
+                          " ORDER BY created_ms LIMIT 1",
+                          NULL, reuser_id, NULL, directory, n);
+}
+
+/* Charged records summed (store_charges). */
+static int sq_charges(store *b, int64_t reuser_id, int64_t from_ms, int64_t to_ms,
+                      int (*cb)(void *, const charge_row *), void *arg) {
+    sq_store *s = (sq_store *)b;
+    sconn *c = acquire(s);
+    int rc = -1;
+    sqlite3_stmt *st = prep(c, store_charges_sql);
+    if (st) {
+        sqlite3_bind_int64(st, 1, from_ms);
+        sqlite3_bind_int64(st, 2, to_ms);
+        sqlite3_bind_int64(st, 3, reuser_id);
+        charge_row row;
+        int step;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            memset(&row, 0, sizeof row);
+            row.reuser_id = sqlite3_column_int64(st, 0);
+            col_text(st, 1, row.agent, sizeof row.agent);
+            col_text(st, 2, row.currency, sizeof row.currency);
+            row.requests = (uint64_t)sqlite3_column_int64(st, 3);
+            row.micros = sqlite3_column_int64(st, 4);
+            if (cb(arg, &row))
+                break;
+        }
+        rc = step == SQLITE_ROW || step == SQLITE_DONE ? 0 : -1;
+        if (rc)
+            log_err(c->db, "charges");
+    }
+    sqlite3_finalize(st);
+    release(s, c);
+    return rc;
+}
+
 static void sq_close(store *b) {
     sq_store *s = (sq_store *)b;
     for (unsigned i = 0; i < s->nconns; i++) {
@@ -1035,7 +1140,11 @@ static const store_ops sq_ops = {sq_close,
                                  sq_acceptances,
                                  sq_signing_key,
                                  sq_report_add,
-                                 sq_reports};
+                                 sq_reports,
+                                 sq_agent_put,
+                                 sq_agent_get,
+                                 sq_agent_of,
+                                 sq_charges};
 
 static int migrate(sqlite3 *db, char *err, size_t errlen) {
     char *msg = NULL;
@@ -1155,14 +1264,14 @@ int store_sqlite_open(const char *path, unsigned pool, unsigned flags, store **o
         sq_close(&s->base);
         return -1;
     }
-    char many[LEDGER_ROWS_PER_INSERT * 24 + 160];
+    char many[LEDGER_ROWS_PER_INSERT * 32 + 200];
     size_t mn = (size_t)snprintf(many, sizeof many, "INSERT INTO ledger " LEDGER_COLS " VALUES ");
     for (int j = 0; j < LEDGER_ROWS_PER_INSERT; j++)
-        mn +=
-            (size_t)snprintf(many + mn, sizeof many - mn, "%s(?,?,?,?,?,?,?,?,?,?)", j ? "," : "");
+        mn += (size_t)snprintf(many + mn, sizeof many - mn, "%s(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                               j ? "," : "");
     if (sqlite3_prepare_v3(s->ledger_db,
                            "INSERT INTO ledger " LEDGER_COLS
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                            -1, SQLITE_PREPARE_PERSISTENT, &s->ledger_ins, NULL) != SQLITE_OK ||
         sqlite3_prepare_v3(s->ledger_db, many, (int)mn, SQLITE_PREPARE_PERSISTENT,
                            &s->ledger_ins_many, NULL) != SQLITE_OK ||

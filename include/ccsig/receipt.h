@@ -17,12 +17,15 @@
  *   issued: <ISO 8601 UTC instant>
  *   terms: <version> <sha256 hex> accepted <instant> pledges <list|none>   (0 or more)
  *   requests: <n> ok <n> bytes <n>
+ *   charged: <currency> <amount> requests <n>                            (0 or more)
  *   fetched: <requests> <bytes> <path>                                   (0 or more)
  *   key: ed25519 <base64 of the 32-byte public key>
  *   signature: <base64 of the 64-byte Ed25519 signature>
  *
  * Fields come in exactly this order, each "name: value" with a non-empty
- * value; "fetched" lines are sorted by path (paths percent-encoded as in a
+ * value; "charged" lines (what pay per crawl charged in the period, one
+ * per currency, amounts as "0.01") are sorted by currency; "fetched" lines
+ * are sorted by path (paths percent-encoded as in a
  * URL, so without spaces). The signature (Ed25519, RFC 8032, as libsodium's
  * crypto_sign_detached makes it) covers every byte before the "signature:"
  * line, the "key:" line included, so a receipt names the key that signed

@@ -18,8 +18,34 @@ stop_gateway() {
     SERVER_PID=''
 }
 
+# Web Bot Auth signature agents (wba.sh, paycrawl.sh): wba_agent.py, an
+# independent signer, and the key directories it serves on 127.0.0.1.
+AGENT="python3 $(dirname "${BASH_SOURCE[0]}")/wba_agent.py"
+DIRPIDS=()
+stop_directories() {
+    for p in "${DIRPIDS[@]}"; do
+        kill "$p" 2>/dev/null
+        wait "$p" 2>/dev/null
+    done
+    DIRPIDS=()
+}
+# start_directory NAME KEYFILE...: serve the keys' directory; sets PORT_<NAME>.
+start_directory() {
+    local name=$1
+    shift
+    $AGENT directory "$DIR/$name.port" "$@" 2>>"$DIR/directory.log" &
+    DIRPIDS+=($!)
+    for _ in $(seq 100); do [ -s "$DIR/$name.port" ] && break; sleep 0.1; done
+    [ -s "$DIR/$name.port" ] || { echo "directory $name did not start"; cat "$DIR/directory.log"; exit 1; }
+    eval "PORT_$name=$(cat "$DIR/$name.port")"
+}
+# sign KEYNAME AGENT [OPTIONS]: curl arguments for a request to AUTHORITY
+# signed with $DIR/KEYNAME.key as AGENT, into the array SIG.
+sign() { mapfile -t SIG < <($AGENT sign "$DIR/$1.key" "$AUTHORITY" "$2" "${@:3}"); }
+
 cleanup() {
     stop_gateway
+    stop_directories
     [ -n "$PG_DATA" ] && as_pg "$PGBIN/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1
     rm -rf "$DIR"
 }

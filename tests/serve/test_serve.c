@@ -567,6 +567,44 @@ static void test_extract(void **state) {
     free(body);
 }
 
+/* Pay-per-crawl prices (paycrawl.h): "CUR amount", integers of millionths. */
+static void test_prices(void **state) {
+    (void)state;
+    static const struct {
+        const char *in;
+        const char *cur;
+        int64_t micros;
+        const char *out;
+    } ok[] = {
+        {"USD 0.01", "USD", 10000, "USD 0.01"},
+        {" EUR 1 ", "EUR", 1000000, "EUR 1.00"},
+        {"USD 0.025", "USD", 25000, "USD 0.025"},
+        {"JPY 0.000001", "JPY", 1, "JPY 0.000001"},
+        {"USD 1000000", "USD", 1000000000000, "USD 1000000.00"},
+        {"USD 12.5", "USD", 12500000, "USD 12.50"},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        price p;
+        char text[PRICE_TEXT_MAX];
+        assert_true(price_parse(ok[i].in, strlen(ok[i].in), &p));
+        assert_string_equal(p.currency, ok[i].cur);
+        assert_int_equal(p.micros, ok[i].micros);
+        price_format(&p, text);
+        assert_string_equal(text, ok[i].out);
+    }
+    static const char *const bad[] = {
+        "",        "USD",    "USD ",          "usd 0.01",       "USD 0",    "USD 0.000",
+        "USD .5",  "USD 1.", "USD 0.0000001", "USD 1000000.01", "0.01 USD", "USD  1",
+        "USD 1,5", "USD -1", "US 1",          "USDX 1"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        price p;
+        assert_false(price_parse(bad[i], strlen(bad[i]), &p));
+    }
+    char amount[PRICE_TEXT_MAX];
+    price_amount(INT64_MAX, amount);
+    assert_string_equal(amount, "9223372036854.775807");
+}
+
 static void test_journal_lines(void **state) {
     (void)state;
     ledger_rec r, back;
@@ -600,6 +638,29 @@ static void test_journal_lines(void **state) {
     assert_int_equal(journal_parse_line(nul, strlen(nul), &back), -1);
     const char *ok = "L1\t1\tk\t1\tGET\t/a\t200\t1\tbulk\t\ti";
     assert_int_equal(journal_parse_line(ok, strlen(ok), &back), 0);
+    assert_string_equal(back.agent, "");
+    assert_int_equal(back.charge_micros, 0);
+    /* L2: a signature agent nobody registered (reuser 0), charged. */
+    r.reuser_id = 0;
+    r.key_id[0] = '\0';
+    strcpy(r.agent, "https://crawler.example/\x7f");
+    strcpy(r.currency, "USD");
+    r.charge_micros = 10000;
+    n = journal_format_line(&r, line);
+    assert_memory_equal(line, "L2\t0\t\t", 6);
+    assert_int_equal(journal_parse_line(line, n - 1, &back), 0);
+    assert_int_equal(back.reuser_id, 0);
+    assert_string_equal(back.agent, r.agent);
+    assert_string_equal(back.currency, "USD");
+    assert_int_equal(back.charge_micros, 10000);
+    assert_string_equal(back.path, r.path);
+    /* L1 keeps requiring a reuser; L2 its three more fields. */
+    const char *l1zero = "L1\t0\tk\t1\tGET\t/a\t200\t1\tbulk\t\ti";
+    assert_int_equal(journal_parse_line(l1zero, strlen(l1zero), &back), -1);
+    const char *l2short = "L2\t0\tk\t1\tGET\t/a\t200\t1\tbulk\t\ti\ta\tUSD";
+    assert_int_equal(journal_parse_line(l2short, strlen(l2short), &back), -1);
+    const char *l2neg = "L2\t0\tk\t1\tGET\t/a\t200\t1\tbulk\t\ti\ta\tUSD\t-1";
+    assert_int_equal(journal_parse_line(l2neg, strlen(l2neg), &back), -1);
 }
 
 /* Appenders against the importer: with segments switched every few KiB,
@@ -959,6 +1020,7 @@ int main(void) {
         cmocka_unit_test(test_extract),
         cmocka_unit_test(test_served),
         cmocka_unit_test(test_tar),
+        cmocka_unit_test(test_prices),
         cmocka_unit_test(test_journal_lines),
         cmocka_unit_test(test_journal_rotation),
         cmocka_unit_test(test_journal_kill9),
