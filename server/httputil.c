@@ -218,6 +218,14 @@ route hu_route(const char *path, size_t len) {
         r.id = R_RECEIPT;
     else if (seg_eq(path, len, "/.well-known/ccsig-receipt-key"))
         r.id = R_RECEIPT_KEY;
+    else if (seg_eq(path, len, "/license.xml"))
+        r.id = R_LICENSE;
+    else if (seg_eq(path, len, "/token"))
+        r.id = R_TOKEN;
+    else if (seg_eq(path, len, "/introspect"))
+        r.id = R_INTROSPECT;
+    else if (seg_eq(path, len, "/.well-known/jwks.json"))
+        r.id = R_JWKS;
     else if (seg_eq(path, len, "/terms/accept"))
         r.id = R_TERMS_ACCEPT;
     else if (seg_eq(path, len, "/terms") || seg_eq(path, len, "/terms.json") ||

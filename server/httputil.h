@@ -68,6 +68,10 @@ typedef enum route_id {
     R_TERMS_ACCEPT,  /* /terms/accept (POST, with a key) */
     R_RECEIPT,       /* /receipt (with a key) */
     R_RECEIPT_KEY,   /* /.well-known/ccsig-receipt-key */
+    R_LICENSE,       /* /license.xml (RSL) */
+    R_TOKEN,         /* /token (RSL OLP, POST) */
+    R_INTROSPECT,    /* /introspect (RFC 7662, POST) */
+    R_JWKS,          /* /.well-known/jwks.json (the token signing key) */
     R_ST_HOME,       /* /steward or /steward/ */
     R_ST_LOGIN,      /* /steward/login */
     R_ST_LOGOUT,     /* /steward/logout */

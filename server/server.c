@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "ccsig/alloc.h"
+#include "ccsig/rsl.h"
 #include "gen.h"
 #include "ccsig/report.h"
 
@@ -363,6 +364,78 @@ static void unauthorized(const rq *r, reply *rp, const char *error, const char *
         reply_header(rp, "WWW-Authenticate", "Bearer realm=\"ccsig\"");
 }
 
+/* Find key id (the cache, then the store): true with *k filled, false with
+ * rp a refusal (lookups over their rate, store down, unknown key). */
+static bool key_lookup(rq *r, reply *rp, const char *id, reuser_key *k) {
+    server *s = r->srv;
+    int64_t mono = now_mono_us();
+    if (keycache_get(s->keys, id, mono, k))
+        return true;
+    if (rl_take(s->rl, KEY_LOOKUP_CLASS, r->addr, mono, KEY_LOOKUPS_PER_S, 2 * KEY_LOOKUPS_PER_S)) {
+        too_many(r, rp, "Key lookups", &(tier){KEY_LOOKUPS_PER_S, 2 * KEY_LOOKUPS_PER_S, 0}, 1000,
+                 false);
+        return false;
+    }
+    reuser *u = malloc(sizeof *u);
+    int found = u ? store_reuser_by_key(s->st, id, u) : -1;
+    if (found == 1) {
+        reuser_key_from(k, u);
+        keycache_put(s->keys, k, mono);
+    }
+    free(u);
+    if (found < 0) {
+        reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
+        return false;
+    }
+    if (found == 0) {
+        unauthorized(r, rp, "invalid_token", "This key is not valid.");
+        return false;
+    }
+    return true;
+}
+
+/* The request is reuser k's (its key or its licence token verified): its
+ * class, then revocation, rate and daily quota. False when rp holds a
+ * refusal. */
+static bool admit_reuser(rq *r, reply *rp, const reuser_key *k) {
+    server *s = r->srv;
+    /* From here on the request is the reuser's: it is recorded in the
+     * ledger whatever the outcome. */
+    r->cls.keyed = true;
+    r->cls.key_refused = k->status == ST_REVOKED || k->status == ST_REJECTED;
+    r->cls.key = *k;
+    r->cls.tier = tier_of(k->kind, k->status);
+    const reuser_key *u = &r->cls.key;
+    if (u->status == ST_REVOKED || u->status == ST_REJECTED) {
+        unauthorized(r, rp, "invalid_token",
+                     u->status == ST_REVOKED ? "This key was revoked by the steward."
+                                             : "The public-interest claim of this key was "
+                                               "not approved.");
+        return false;
+    }
+    admit_result ar;
+    const tier *t = &s->pol->tiers[r->cls.tier];
+    if (store_admit(s->st, u, t, now_wall_us() / 1000, &ar) != 0) {
+        reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
+        return false;
+    }
+    if (ar.outcome == ADMIT_GONE) {
+        r->cls.key_refused = true;
+        unauthorized(r, rp, "invalid_token", "This key was revoked by the steward.");
+        return false;
+    }
+    if (ar.outcome != ADMIT_OK) {
+        char who[80];
+        snprintf(who, sizeof who, "Key %s (%s)", u->key_id, tier_name(r->cls.tier));
+        too_many(r, rp, who, t, ar.retry_after_ms, ar.outcome == ADMIT_QUOTA);
+        return false;
+    }
+    if (t->quota)
+        reply_header(rp, "X-Quota-Remaining", "%llu",
+                     (unsigned long long)(t->quota > ar.quota_used ? t->quota - ar.quota_used : 0));
+    return true;
+}
+
 /* Class the request and admit it. False when rp holds a refusal. */
 static bool admit(rq *r, reply *rp, bool exempt) {
     server *s = r->srv;
@@ -372,79 +445,33 @@ static bool admit(rq *r, reply *rp, bool exempt) {
     if (auth && !hu_route_steward(r->rt.id)) {
         char id[HU_KEY_ID_LEN + 1];
         const char *secret;
+        reuser_key k;
         /* Until the key is verified the request has no class: a refusal
          * says "invalid-key", never browser or automated. */
         r->cls.key_refused = true;
+        if (rsl_license_auth(auth, &tok, &toklen)) {
+            /* RSL CAP: a licence token stands for the key it was issued to. */
+            int64_t rid;
+            if (!rsl_token_admit(r, rp, tok, toklen, id, &rid) || !key_lookup(r, rp, id, &k))
+                return false;
+            if (k.id != rid) {
+                rsl_unauthorized(r, rp, "invalid_token", "The licence token's reuser has no key.");
+                return false;
+            }
+            return admit_reuser(r, rp, &k);
+        }
         if (!hu_bearer(auth, &tok, &toklen) || !hu_key_split(tok, toklen, id, &secret)) {
             unauthorized(r, rp, "invalid_request",
                          "The Authorization header is not 'Bearer ccsig_...' with a ccsig key.");
             return false;
         }
-        reuser_key k;
-        int64_t mono = now_mono_us();
-        if (!keycache_get(s->keys, id, mono, &k)) {
-            if (rl_take(s->rl, KEY_LOOKUP_CLASS, r->addr, mono, KEY_LOOKUPS_PER_S,
-                        2 * KEY_LOOKUPS_PER_S)) {
-                too_many(r, rp, "Key lookups", &(tier){KEY_LOOKUPS_PER_S, 2 * KEY_LOOKUPS_PER_S, 0},
-                         1000, false);
-                return false;
-            }
-            reuser *u = malloc(sizeof *u);
-            int found = u ? store_reuser_by_key(s->st, id, u) : -1;
-            if (found == 1) {
-                reuser_key_from(&k, u);
-                keycache_put(s->keys, &k, mono);
-            }
-            free(u);
-            if (found < 0) {
-                reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
-                return false;
-            }
-            if (found == 0) {
-                unauthorized(r, rp, "invalid_token", "This key is not valid.");
-                return false;
-            }
-        }
+        if (!key_lookup(r, rp, id, &k))
+            return false;
         if (!k.hash_ok || !key_verify_bin(secret, HU_KEY_SECRET_LEN, k.hash)) {
             unauthorized(r, rp, "invalid_token", "This key is not valid.");
             return false;
         }
-        /* From here on the request is the reuser's: it is recorded in the
-         * ledger whatever the outcome. */
-        r->cls.keyed = true;
-        r->cls.key_refused = k.status == ST_REVOKED || k.status == ST_REJECTED;
-        r->cls.key = k;
-        r->cls.tier = tier_of(k.kind, k.status);
-        const reuser_key *u = &r->cls.key;
-        if (u->status == ST_REVOKED || u->status == ST_REJECTED) {
-            unauthorized(r, rp, "invalid_token",
-                         u->status == ST_REVOKED ? "This key was revoked by the steward."
-                                                 : "The public-interest claim of this key was "
-                                                   "not approved.");
-            return false;
-        }
-        admit_result ar;
-        const tier *t = &s->pol->tiers[r->cls.tier];
-        if (store_admit(s->st, u, t, now_wall_us() / 1000, &ar) != 0) {
-            reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
-            return false;
-        }
-        if (ar.outcome == ADMIT_GONE) {
-            r->cls.key_refused = true;
-            unauthorized(r, rp, "invalid_token", "This key was revoked by the steward.");
-            return false;
-        }
-        if (ar.outcome != ADMIT_OK) {
-            char who[80];
-            snprintf(who, sizeof who, "Key %s (%s)", u->key_id, tier_name(r->cls.tier));
-            too_many(r, rp, who, t, ar.retry_after_ms, ar.outcome == ADMIT_QUOTA);
-            return false;
-        }
-        if (t->quota)
-            reply_header(
-                rp, "X-Quota-Remaining", "%llu",
-                (unsigned long long)(t->quota > ar.quota_used ? t->quota - ar.quota_used : 0));
-        return true;
+        return admit_reuser(r, rp, &k);
     }
     r->cls.tier = hu_classify(r->h.user_agent, r->h.accept_language) == CLIENT_BROWSER
                       ? TIER_BROWSER
@@ -573,6 +600,7 @@ static void policy_headers(const server *s, const char *path, reply *rp) {
         reply_header_static(rp, "tdm-reservation", rule->reserve ? "1" : "0");
     if (rule->reserve == 1 && rule->tdm_policy)
         reply_header(rp, "tdm-policy", "%s/declaration", s->pol->public_url);
+    rsl_link_header(s, rp);
 }
 
 /* ---- generated files ---- */
@@ -666,7 +694,12 @@ static bool file_permitted(rq *r, reply *rp, const char *rel) {
     ccsig_decision d;
     if (access_decide(r, path, CCSIG_CAT_NONE, &d))
         return true;
-    not_permitted(r, rp, path, &d);
+    if (!r->cls.keyed && rsl_licence_required(r->srv, path))
+        rsl_unauthorized(r, rp, NULL,
+                         "Automated use of this file needs a licence: obtain a licence token at "
+                         "/token and send 'Authorization: License <token>'.");
+    else
+        not_permitted(r, rp, path, &d);
     return false;
 }
 
@@ -990,7 +1023,7 @@ static void handle(rq *r, reply *rp) {
         return;
     }
     bool post_ok = id == R_REGISTER || id == R_ST_LOGIN || id == R_ST_LOGOUT || id == R_ST_ACTION ||
-                   id == R_TERMS_ACCEPT;
+                   id == R_TERMS_ACCEPT || id == R_TOKEN || id == R_INTROSPECT;
     if (post && !post_ok) {
         reply_error(r, rp, 405, "Method not allowed", "Only forms are posted here.");
         reply_header(rp, "Allow", "GET, HEAD");
@@ -1002,7 +1035,7 @@ static void handle(rq *r, reply *rp) {
      * Registrations have their own limit (page_register), the steward's
      * pages their login limit. */
     bool exempt = id == R_ROBOTS || id == R_TDMREP || id == R_STYLE || id == R_REGISTER ||
-                  id == R_RECEIPT_KEY || hu_route_steward(id);
+                  id == R_RECEIPT_KEY || id == R_LICENSE || id == R_JWKS || hu_route_steward(id);
     bool admitted = admit(r, rp, exempt);
     reply_header_static(rp, "X-Access-Class", rq_class_name(&r->cls));
     if (!admitted)
@@ -1026,6 +1059,18 @@ static void handle(rq *r, reply *rp) {
         break;
     case R_TDMREP:
         generated(r, rp, &s->tdmrep, "application/json");
+        break;
+    case R_LICENSE:
+        generated(r, rp, &s->license_xml, CCSIG_RSL_MEDIA_TYPE);
+        break;
+    case R_TOKEN:
+        page_token(r, rp);
+        break;
+    case R_INTROSPECT:
+        page_introspect(r, rp);
+        break;
+    case R_JWKS:
+        page_jwks(r, rp);
         break;
     case R_DECLARATION:
         page_declaration(r, rp);
@@ -1602,6 +1647,7 @@ static void generate_all(server *s) {
     gen_robots_txt(s->pol, &s->robots);
     gen_tdmrep_json(s->pol, &s->tdmrep);
     gen_declaration_html(s->pol, &s->declaration);
+    rsl_generate(s);
     unsigned char h[8];
     crypto_generichash(h, sizeof h, (const unsigned char *)s->robots.data, s->robots.len, NULL, 0);
     char hx[17];
@@ -1788,6 +1834,9 @@ out:;
     store_close(s.st);
     coll_close(s.coll);
     ccsig_buf_free(&s.robots);
+    ccsig_buf_free(&s.license_xml);
+    ccsig_buf_free(&s.license_url);
+    ccsig_buf_free(&s.license_link);
     ccsig_buf_free(&s.tdmrep);
     ccsig_buf_free(&s.declaration);
     ccsig_buf_free(&s.terms_doc);

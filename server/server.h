@@ -81,6 +81,8 @@ typedef struct server {
     int64_t started_s;
     ccsig_buf robots, tdmrep, declaration; /* generated once from the policy */
     char gen_etag[40];                     /* validator of the generated files */
+    ccsig_buf license_xml, license_url;    /* the RSL licence document and its URL (rsl.c) */
+    ccsig_buf license_link;                /* its Link field value (rel="license") */
     ccsig_buf terms_doc;                   /* the current terms, JSON (terms.c) */
     terms_rec terms;                       /* its version, hash and date */
     unsigned char sign_sk[64];             /* receipt signing key (receipt.c) */
@@ -222,6 +224,30 @@ int receipt_key_load(server *s, char *err, size_t errlen);
 void page_receipt_key(rq *r, reply *rp);
 /* GET /receipt: the key's signed usage statement. */
 void page_receipt(rq *r, reply *rp);
+
+/* ---- rsl.c: RSL 1.0 licence, CAP and OLP ---- */
+
+/* Generate the RSL licence document of the policy, its URL and Link value
+ * (s->license_xml, license_url, license_link). */
+void rsl_generate(server *s);
+/* True when the Authorization header uses the License scheme (RSL CAP):
+ * *tok and *len give the token. */
+bool rsl_license_auth(const char *auth, const char **tok, size_t *len);
+/* Verify a CAP licence token (signature, expiry, licence URL): true with
+ * the key id it was issued to and its reuser; false with rp a 401. */
+bool rsl_token_admit(const rq *r, reply *rp, const char *tok, size_t len,
+                     char id[HU_KEY_ID_LEN + 1], int64_t *reuser_id);
+/* 401 with WWW-Authenticate: License (error may be NULL: none presented). */
+void rsl_unauthorized(const rq *r, reply *rp, const char *error, const char *msg);
+/* Whether automated access to path needs a licence (ccsig_rsl_licence_required
+ * on the path's rule). */
+bool rsl_licence_required(const server *s, const char *path);
+/* Add the Link: <licence>; rel="license" field line. */
+void rsl_link_header(const server *s, reply *rp);
+/* POST /token (OLP), POST /introspect (RFC 7662), GET /.well-known/jwks.json. */
+void page_token(rq *r, reply *rp);
+void page_introspect(rq *r, reply *rp);
+void page_jwks(rq *r, reply *rp);
 
 /* ---- steward.c ---- */
 
