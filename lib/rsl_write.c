@@ -251,10 +251,16 @@ ccsig_status ccsig_rsl_token_verify(ccsig_arena *a, const char *tok, size_t len,
     unsigned char sig[crypto_sign_BYTES + 3];
     const char *s = d2 + 1;
     size_t sn = len - (size_t)(s - tok);
+    char canon[sizeof sig * 2];
     if (!h || !c || sn > ccsig_base64_encoded_len(crypto_sign_BYTES) ||
         !ccsig_base64url_decode(s, sn, sig, &sl) || sl != crypto_sign_BYTES)
         return ccsig_error_set(err, a->failed ? CCSIG_ERR_NOMEM : CCSIG_ERR_SYNTAX, 0,
                                "a part of the licence token is not base64url");
+    /* One spelling per signature: unused trailing bits must be zero, so a
+     * token cannot be changed into another that still verifies. */
+    if (ccsig_base64url_encode(sig, sl, canon) != sn || memcmp(canon, s, sn) != 0)
+        return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0,
+                               "the licence token's signature is not canonical base64url");
     if (crypto_sign_verify_detached(sig, (const unsigned char *)tok, (size_t)(d2 - tok), pub) != 0)
         return ccsig_error_set(err, CCSIG_ERR_SIGNATURE, 0,
                                "the licence token's signature does not verify with this key");

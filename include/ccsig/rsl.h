@@ -95,6 +95,7 @@ ccsig_status ccsig_rsl_token_sign(const ccsig_rsl_grant *g,
 
 /* Verify a token against the public key at time now (Unix seconds) and
  * fill g (strings in the arena). CCSIG_ERR_SYNTAX (not a JWT of this form,
+ * a signature not in canonical base64url,
  * a claim missing or of the wrong type; err says which), CCSIG_ERR_LIMIT
  * past CCSIG_RSL_TOKEN_MAX, CCSIG_ERR_SIGNATURE (the signature does not
  * verify with this key), CCSIG_ERR_RANGE (expired, or issued in the

@@ -307,7 +307,15 @@ static void tokens(void **state) {
                      CCSIG_ERR_SIGNATURE);
     dot[3] = was;
     assert_int_equal(ccsig_rsl_token_verify(&a, tok.data, tok.len, pub, 1100, &r, &err), CCSIG_OK);
-    tok.data[tok.len - 2] = tok.data[tok.len - 2] == 'A' ? 'B' : 'A';
+    /* the last character carries 2 bits and 4 unused ones: another
+     * spelling of the same signature is refused */
+    char last = tok.data[tok.len - 1];
+    assert_non_null(strchr("AQgw", last));    /* canonical: the unused bits are zero */
+    tok.data[tok.len - 1] = (char)(last + 1); /* B, R, h, x: one unused bit set */
+    assert_int_equal(ccsig_rsl_token_verify(&a, tok.data, tok.len, pub, 1100, &r, &err),
+                     CCSIG_ERR_SYNTAX);
+    tok.data[tok.len - 1] = last;
+    tok.data[tok.len - 5] = tok.data[tok.len - 5] == 'A' ? 'B' : 'A';
     assert_int_equal(ccsig_rsl_token_verify(&a, tok.data, tok.len, pub, 1100, &r, &err),
                      CCSIG_ERR_SIGNATURE);
     /* not a token */
