@@ -142,6 +142,9 @@ int64_t hu_http_date_parse(const char *s);
 /* Format t as IMF-fixdate into out (30 bytes). */
 void hu_http_date(int64_t t, char out[30]);
 
+/* "<scheme> <token68>" (scheme case-insensitive, one word after it): the
+ * token span. */
+bool hu_auth_token(const char *h, const char *scheme, const char **tok, size_t *len);
 /* "Bearer <token>" (scheme case-insensitive): the token span. */
 bool hu_bearer(const char *h, const char **tok, size_t *len);
 

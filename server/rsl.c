@@ -61,20 +61,6 @@ void rsl_generate(server *s) {
     ccsig_buf_free(&terms);
 }
 
-bool rsl_license_auth(const char *auth, const char **tok, size_t *len) {
-    if (strncasecmp(auth, "License", 7) != 0 || (auth[7] != ' ' && auth[7] != '\t'))
-        return false;
-    const char *t = auth + 8;
-    while (*t == ' ' || *t == '\t')
-        t++;
-    size_t n = strlen(t);
-    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
-        n--;
-    *tok = t;
-    *len = n;
-    return true;
-}
-
 void rsl_unauthorized(const rq *r, reply *rp, const char *error, const char *msg) {
     const server *s = r->srv;
     reply_error(r, rp, 401, "Licence required", msg);

@@ -449,7 +449,7 @@ static bool admit(rq *r, reply *rp, bool exempt) {
         /* Until the key is verified the request has no class: a refusal
          * says "invalid-key", never browser or automated. */
         r->cls.key_refused = true;
-        if (rsl_license_auth(auth, &tok, &toklen)) {
+        if (hu_auth_token(auth, "license", &tok, &toklen)) {
             /* RSL CAP: a licence token stands for the key it was issued to. */
             int64_t rid;
             if (!rsl_token_admit(r, rp, tok, toklen, id, &rid) || !key_lookup(r, rp, id, &k))

@@ -230,9 +230,6 @@ void page_receipt(rq *r, reply *rp);
 /* Generate the RSL licence document of the policy, its URL and Link value
  * (s->license_xml, license_url, license_link). */
 void rsl_generate(server *s);
-/* True when the Authorization header uses the License scheme (RSL CAP):
- * *tok and *len give the token. */
-bool rsl_license_auth(const char *auth, const char **tok, size_t *len);
 /* Verify a CAP licence token (signature, expiry, licence URL): true with
  * the key id it was issued to and its reuser; false with rp a 401. */
 bool rsl_token_admit(const rq *r, reply *rp, const char *tok, size_t len,
