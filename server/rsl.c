@@ -12,9 +12,10 @@
  *   Authorization: License <tok>   CAP: a licence token stands for the key it
  *                                  was issued to; a bad one is a 401 with
  *                                  WWW-Authenticate: License error="invalid_token"
- *   POST /token                    OLP: a key (Bearer, the pre-shared client
- *                                  credential of /register) gets a signed
- *                                  licence token, LICENSE_TTL seconds
+ *   POST /token                    OLP: a key (the pre-shared client
+ *                                  credential of /register: Bearer, or Basic
+ *                                  key id:secret) gets a signed licence
+ *                                  token, LICENSE_TTL seconds
  *   POST /introspect               RFC 7662: {"active":...} for token=
  *   GET  /.well-known/jwks.json    the token signing key (the receipt key)
  */
@@ -23,6 +24,7 @@
 #include <string.h>
 
 #include "ccsig/rsl.h"
+#include "ccsig/sf.h"
 #include "gen.h"
 #include "server.h"
 
@@ -59,6 +61,20 @@ void rsl_generate(server *s) {
         ccsig_buf_clear(&s->license_xml);
     free(c);
     ccsig_buf_free(&terms);
+}
+
+bool rsl_basic_key(const char *b64, size_t len, char key[HU_KEY_LEN + 1]) {
+    unsigned char raw[HU_KEY_ID_LEN + 1 + HU_KEY_SECRET_LEN + 3];
+    size_t n = 0;
+    if (len > ccsig_base64_encoded_len(sizeof raw) || !ccsig_base64_decode(b64, len, raw, &n) ||
+        n != HU_KEY_ID_LEN + 1 + HU_KEY_SECRET_LEN || raw[HU_KEY_ID_LEN] != ':')
+        return false;
+    memcpy(key, "ccsig_", 6);
+    memcpy(key + 6, raw, HU_KEY_ID_LEN);
+    key[6 + HU_KEY_ID_LEN] = '_';
+    memcpy(key + 7 + HU_KEY_ID_LEN, raw + HU_KEY_ID_LEN + 1, HU_KEY_SECRET_LEN);
+    key[HU_KEY_LEN] = '\0';
+    return true;
 }
 
 void rsl_unauthorized(const rq *r, reply *rp, const char *error, const char *msg) {

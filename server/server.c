@@ -460,7 +460,16 @@ static bool admit(rq *r, reply *rp, bool exempt) {
             }
             return admit_reuser(r, rp, &k);
         }
-        if (!hu_bearer(auth, &tok, &toklen) || !hu_key_split(tok, toklen, id, &secret)) {
+        /* OLP client authentication at /token: Basic client_id:client_secret,
+         * the two halves of the key. */
+        char basic[HU_KEY_LEN + 1];
+        if (r->rt.id == R_TOKEN && hu_auth_token(auth, "basic", &tok, &toklen) &&
+            rsl_basic_key(tok, toklen, basic)) {
+            tok = basic;
+            toklen = HU_KEY_LEN;
+        } else if (!hu_bearer(auth, &tok, &toklen))
+            tok = NULL;
+        if (!tok || !hu_key_split(tok, toklen, id, &secret)) {
             unauthorized(r, rp, "invalid_request",
                          "The Authorization header is not 'Bearer ccsig_...' with a ccsig key.");
             return false;

@@ -234,6 +234,10 @@ void rsl_generate(server *s);
  * the key id it was issued to and its reuser; false with rp a 401. */
 bool rsl_token_admit(const rq *r, reply *rp, const char *tok, size_t len,
                      char id[HU_KEY_ID_LEN + 1], int64_t *reuser_id);
+/* A key from OLP's Basic client credentials (base64 of client_id, ':',
+ * client_secret: the key's id and secret): writes "ccsig_<id>_<secret>"
+ * (HU_KEY_LEN + 1 bytes); false when they are not a key's halves. */
+bool rsl_basic_key(const char *b64, size_t len, char key[HU_KEY_LEN + 1]);
 /* 401 with WWW-Authenticate: License (error may be NULL: none presented). */
 void rsl_unauthorized(const rq *r, reply *rp, const char *error, const char *msg);
 /* Whether automated access to path needs a licence (ccsig_rsl_licence_required

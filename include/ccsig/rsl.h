@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccsig/arena.h"
 #include "ccsig/buf.h"
 #include "ccsig/common.h"
 #include "ccsig/httpsig.h"

@@ -131,6 +131,11 @@ expect "token: a resource the key may not have" \
 T=$(token "$KEY" -d grant_type=client_credentials -d "resource=$U/licensed/minutes.txt")
 expect "token issued" "$(cat "$DIR/code") $(printf '%s' "$T" | json 'd["token_type"], d["expires_in"], d["license"]')" "200 License 300 $LIC"
 TOK=$(printf '%s' "$T" | json 'd["access_token"]')
+# OLP's client authentication: Basic client_id:client_secret, the key's halves.
+BASIC=$(printf '%s:%s' "$KEY_ID" "${KEY:19}" | base64 -w0)
+expect "token with Basic client credentials" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Basic $BASIC" "$U/token" -d grant_type=client_credentials)" 200
+WRONG=$(printf '%s:%s' "$KEY_ID" "$(printf 'x%.0s' $(seq 43))" | base64 -w0)
+expect "token with a wrong client secret" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Basic $WRONG" "$U/token" -d grant_type=client_credentials)" 401
 expect "CAP: the licence opens the file" "$(status_class -H "Authorization: License $TOK" "${BOT[@]}" "$U/licensed/minutes.txt")" "200 bulk"
 expect "CAP: the bytes" "$(curl -s -H "Authorization: License $TOK" "${BOT[@]}" "$U/licensed/minutes.txt")" "Minutes of the harbour board, 1851"
 # A changed signature byte; the same signature with its unused last bits
