@@ -139,7 +139,10 @@ void gen_robots_txt(const policy *p, ccsig_buf *out) {
     gen_declaration_url(p, out);
     ccsig_buf_puts(out, "\n# Keys for bulk and public-interest reuse: ");
     ccsig_buf_puts(out, p->public_url);
-    ccsig_buf_puts(out, "/register\n\nUser-Agent: *\n");
+    ccsig_buf_puts(
+        out, "/register\n# The same terms as an RSL 1.0 licence (rslstandard.org):\nLicense: ");
+    ccsig_buf_puts(out, p->public_url);
+    ccsig_buf_puts(out, "/license.xml\n\nUser-Agent: *\n");
     /* Most general first reads naturally; order carries no meaning. Each
      * line is the one `ccsig declare --format robots` writes for the
      * declaration (its Content-Usage lines, without its group header). */

@@ -220,6 +220,14 @@ route hu_route(const char *path, size_t len) {
         r.id = R_RECEIPT_KEY;
     else if (seg_eq(path, len, "/credit/reports"))
         r.id = R_REPORTS;
+    else if (seg_eq(path, len, "/license.xml"))
+        r.id = R_LICENSE;
+    else if (seg_eq(path, len, "/token"))
+        r.id = R_TOKEN;
+    else if (seg_eq(path, len, "/introspect"))
+        r.id = R_INTROSPECT;
+    else if (seg_eq(path, len, "/.well-known/jwks.json"))
+        r.id = R_JWKS;
     else if (seg_eq(path, len, "/terms/accept"))
         r.id = R_TERMS_ACCEPT;
     else if (seg_eq(path, len, "/terms") || seg_eq(path, len, "/terms.json") ||
@@ -648,13 +656,14 @@ void hu_day_format(int64_t day, char out[11]) {
     out[10] = '\0';
 }
 
-bool hu_bearer(const char *h, const char **tok, size_t *len) {
+bool hu_auth_token(const char *h, const char *scheme, const char **tok, size_t *len) {
     if (!h)
         return false;
     const char *p = skip_ows(h);
-    if (strncasecmp(p, "bearer", 6) != 0 || (p[6] != ' ' && p[6] != '\t'))
+    size_t sl = strlen(scheme);
+    if (strncasecmp(p, scheme, sl) != 0 || (p[sl] != ' ' && p[sl] != '\t'))
         return false;
-    p = skip_ows(p + 6);
+    p = skip_ows(p + sl);
     const char *e = p;
     while (*e && *e != ' ' && *e != '\t')
         e++;
@@ -665,6 +674,10 @@ bool hu_bearer(const char *h, const char **tok, size_t *len) {
     *tok = p;
     *len = (size_t)(e - p);
     return true;
+}
+
+bool hu_bearer(const char *h, const char **tok, size_t *len) {
+    return hu_auth_token(h, "bearer", tok, len);
 }
 
 bool hu_key_split(const char *tok, size_t len, char id[HU_KEY_ID_LEN + 1], const char **secret) {

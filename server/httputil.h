@@ -69,6 +69,10 @@ typedef enum route_id {
     R_RECEIPT,       /* /receipt (with a key) */
     R_RECEIPT_KEY,   /* /.well-known/ccsig-receipt-key */
     R_REPORTS,       /* /credit/reports (GET: a key's reports; POST: a new one) */
+    R_LICENSE,       /* /license.xml (RSL) */
+    R_TOKEN,         /* /token (RSL OLP, POST) */
+    R_INTROSPECT,    /* /introspect (RFC 7662, POST) */
+    R_JWKS,          /* /.well-known/jwks.json (the token signing key) */
     R_ST_HOME,       /* /steward or /steward/ */
     R_ST_LOGIN,      /* /steward/login */
     R_ST_LOGOUT,     /* /steward/logout */
@@ -140,6 +144,9 @@ int64_t hu_http_date_parse(const char *s);
 /* Format t as IMF-fixdate into out (30 bytes). */
 void hu_http_date(int64_t t, char out[30]);
 
+/* "<scheme> <token68>" (scheme case-insensitive, one word after it): the
+ * token span. */
+bool hu_auth_token(const char *h, const char *scheme, const char **tok, size_t *len);
 /* "Bearer <token>" (scheme case-insensitive): the token span. */
 bool hu_bearer(const char *h, const char **tok, size_t *len);
 

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "ccsig/alloc.h"
+#include "ccsig/rsl.h"
 #include "gen.h"
 #include "ccsig/report.h"
 
@@ -369,50 +370,76 @@ static bool admit_key(rq *r, reply *rp, const reuser_key *k);
 static int admit_signed(rq *r, reply *rp);
 static bool admit_address(rq *r, reply *rp, bool exempt);
 
+/* Find key id (the cache, then the store): true with *k filled, false with
+ * rp a refusal (lookups over their rate, store down, unknown key). */
+static bool key_lookup(rq *r, reply *rp, const char *id, reuser_key *k) {
+    server *s = r->srv;
+    int64_t mono = now_mono_us();
+    if (keycache_get(s->keys, id, mono, k))
+        return true;
+    if (rl_take(s->rl, KEY_LOOKUP_CLASS, r->addr, mono, KEY_LOOKUPS_PER_S, 2 * KEY_LOOKUPS_PER_S)) {
+        too_many(r, rp, "Key lookups",
+                 &(tier){.rate = KEY_LOOKUPS_PER_S, .burst = 2 * KEY_LOOKUPS_PER_S, .quota = 0},
+                 1000, false);
+        return false;
+    }
+    reuser *u = malloc(sizeof *u);
+    int found = u ? store_reuser_by_key(s->st, id, u) : -1;
+    if (found == 1) {
+        reuser_key_from(k, u);
+        keycache_put(s->keys, k, mono);
+    }
+    free(u);
+    if (found < 0) {
+        reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
+        return false;
+    }
+    if (found == 0) {
+        unauthorized(r, rp, "invalid_token", "This key is not valid.");
+        return false;
+    }
+    return true;
+}
+
 /* Class the request and admit it. False when rp holds a refusal. */
 static bool admit(rq *r, reply *rp, bool exempt) {
-    server *s = r->srv;
     const char *auth = r->h.authorization;
     const char *tok;
     size_t toklen;
     if (auth && !hu_route_steward(r->rt.id)) {
         char id[HU_KEY_ID_LEN + 1];
         const char *secret;
+        reuser_key k;
         /* Until the key is verified the request has no class: a refusal
          * says "invalid-key", never browser or automated. */
         r->cls.key_refused = true;
-        if (!hu_bearer(auth, &tok, &toklen) || !hu_key_split(tok, toklen, id, &secret)) {
+        if (hu_auth_token(auth, "license", &tok, &toklen)) {
+            /* RSL CAP: a licence token stands for the key it was issued to. */
+            int64_t rid;
+            if (!rsl_token_admit(r, rp, tok, toklen, id, &rid) || !key_lookup(r, rp, id, &k))
+                return false;
+            if (k.id != rid) {
+                rsl_unauthorized(r, rp, "invalid_token", "The licence token's reuser has no key.");
+                return false;
+            }
+            return admit_key(r, rp, &k);
+        }
+        /* OLP client authentication at /token: Basic client_id:client_secret,
+         * the two halves of the key. */
+        char basic[HU_KEY_LEN + 1];
+        if (r->rt.id == R_TOKEN && hu_auth_token(auth, "basic", &tok, &toklen) &&
+            rsl_basic_key(tok, toklen, basic)) {
+            tok = basic;
+            toklen = HU_KEY_LEN;
+        } else if (!hu_bearer(auth, &tok, &toklen))
+            tok = NULL;
+        if (!tok || !hu_key_split(tok, toklen, id, &secret)) {
             unauthorized(r, rp, "invalid_request",
                          "The Authorization header is not 'Bearer ccsig_...' with a ccsig key.");
             return false;
         }
-        reuser_key k;
-        int64_t mono = now_mono_us();
-        if (!keycache_get(s->keys, id, mono, &k)) {
-            if (rl_take(s->rl, KEY_LOOKUP_CLASS, r->addr, mono, KEY_LOOKUPS_PER_S,
-                        2 * KEY_LOOKUPS_PER_S)) {
-                too_many(
-                    r, rp, "Key lookups",
-                    &(tier){.rate = KEY_LOOKUPS_PER_S, .burst = 2 * KEY_LOOKUPS_PER_S, .quota = 0},
-                    1000, false);
-                return false;
-            }
-            reuser *u = malloc(sizeof *u);
-            int found = u ? store_reuser_by_key(s->st, id, u) : -1;
-            if (found == 1) {
-                reuser_key_from(&k, u);
-                keycache_put(s->keys, &k, mono);
-            }
-            free(u);
-            if (found < 0) {
-                reply_error(r, rp, 503, "Service unavailable", "The key store is unavailable.");
-                return false;
-            }
-            if (found == 0) {
-                unauthorized(r, rp, "invalid_token", "This key is not valid.");
-                return false;
-            }
-        }
+        if (!key_lookup(r, rp, id, &k))
+            return false;
         if (!k.hash_ok || !key_verify_bin(secret, HU_KEY_SECRET_LEN, k.hash)) {
             unauthorized(r, rp, "invalid_token", "This key is not valid.");
             return false;
@@ -692,6 +719,7 @@ static void policy_headers(const server *s, const char *path, reply *rp) {
         reply_header_static(rp, "tdm-reservation", rule->reserve ? "1" : "0");
     if (rule->reserve == 1 && rule->tdm_policy)
         reply_header(rp, "tdm-policy", "%s/declaration", s->pol->public_url);
+    rsl_link_header(s, rp);
 }
 
 /* ---- generated files ---- */
@@ -786,7 +814,12 @@ static bool file_permitted(rq *r, reply *rp, const char *rel) {
     ccsig_decision d;
     if (access_decide(r, path, CCSIG_CAT_NONE, &d))
         return true;
-    not_permitted(r, rp, path, &d);
+    if (!r->cls.keyed && rsl_licence_required(r->srv, path))
+        rsl_unauthorized(r, rp, NULL,
+                         "Automated use of this file needs a licence: obtain a licence token at "
+                         "/token and send 'Authorization: License <token>'.");
+    else
+        not_permitted(r, rp, path, &d);
     return false;
 }
 
@@ -1046,7 +1079,7 @@ static void handle(rq *r, reply *rp) {
         return;
     }
     bool post_ok = id == R_REGISTER || id == R_ST_LOGIN || id == R_ST_LOGOUT || id == R_ST_ACTION ||
-                   id == R_TERMS_ACCEPT || id == R_REPORTS;
+                   id == R_TERMS_ACCEPT || id == R_REPORTS || id == R_TOKEN || id == R_INTROSPECT;
     if (post && !post_ok) {
         reply_error(r, rp, 405, "Method not allowed", "Only forms are posted here.");
         reply_header(rp, "Allow", "GET, HEAD");
@@ -1058,7 +1091,7 @@ static void handle(rq *r, reply *rp) {
      * Registrations have their own limit (page_register), the steward's
      * pages their login limit. */
     bool exempt = id == R_ROBOTS || id == R_TDMREP || id == R_STYLE || id == R_REGISTER ||
-                  id == R_RECEIPT_KEY || hu_route_steward(id);
+                  id == R_RECEIPT_KEY || id == R_LICENSE || id == R_JWKS || hu_route_steward(id);
     bool admitted = admit(r, rp, exempt);
     reply_header_static(rp, "X-Access-Class", rq_class_name(&r->cls));
     if (!admitted)
@@ -1082,6 +1115,18 @@ static void handle(rq *r, reply *rp) {
         break;
     case R_TDMREP:
         generated(r, rp, &s->tdmrep, "application/json");
+        break;
+    case R_LICENSE:
+        generated(r, rp, &s->license_xml, CCSIG_RSL_MEDIA_TYPE);
+        break;
+    case R_TOKEN:
+        page_token(r, rp);
+        break;
+    case R_INTROSPECT:
+        page_introspect(r, rp);
+        break;
+    case R_JWKS:
+        page_jwks(r, rp);
         break;
     case R_DECLARATION:
         page_declaration(r, rp);
@@ -1713,6 +1758,7 @@ static void generate_all(server *s) {
     gen_robots_txt(s->pol, &s->robots);
     gen_tdmrep_json(s->pol, &s->tdmrep);
     gen_declaration_html(s->pol, &s->declaration);
+    rsl_generate(s);
     unsigned char h[8];
     crypto_generichash(h, sizeof h, (const unsigned char *)s->robots.data, s->robots.len, NULL, 0);
     char hx[17];
@@ -1955,6 +2001,9 @@ out:;
     store_close(s.st);
     coll_close(s.coll);
     ccsig_buf_free(&s.robots);
+    ccsig_buf_free(&s.license_xml);
+    ccsig_buf_free(&s.license_url);
+    ccsig_buf_free(&s.license_link);
     ccsig_buf_free(&s.tdmrep);
     ccsig_buf_free(&s.declaration);
     ccsig_buf_free(&s.terms_doc);

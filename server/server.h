@@ -88,6 +88,8 @@ typedef struct server {
     int64_t started_s;
     ccsig_buf robots, tdmrep, declaration; /* generated once from the policy */
     char gen_etag[40];                     /* validator of the generated files */
+    ccsig_buf license_xml, license_url;    /* the RSL licence document and its URL (rsl.c) */
+    ccsig_buf license_link;                /* its Link field value (rel="license") */
     ccsig_buf terms_doc;                   /* the current terms, JSON (terms.c) */
     terms_rec terms;                       /* its version, hash and date */
     unsigned char sign_sk[64];             /* receipt signing key (receipt.c) */
@@ -260,6 +262,31 @@ void page_credit_reports(rq *r, reply *rp);
 /* Steward pages: the reports of one reuser (reuser_id 0: everyone's, with
  * the reuser's name), as a table with id "reports". */
 void reports_html(server *s, int64_t reuser_id, ccsig_buf *b);
+
+/* ---- rsl.c: RSL 1.0 licence, CAP and OLP ---- */
+
+/* Generate the RSL licence document of the policy, its URL and Link value
+ * (s->license_xml, license_url, license_link). */
+void rsl_generate(server *s);
+/* Verify a CAP licence token (signature, expiry, licence URL): true with
+ * the key id it was issued to and its reuser; false with rp a 401. */
+bool rsl_token_admit(const rq *r, reply *rp, const char *tok, size_t len,
+                     char id[HU_KEY_ID_LEN + 1], int64_t *reuser_id);
+/* A key from OLP's Basic client credentials (base64 of client_id, ':',
+ * client_secret: the key's id and secret): writes "ccsig_<id>_<secret>"
+ * (HU_KEY_LEN + 1 bytes); false when they are not a key's halves. */
+bool rsl_basic_key(const char *b64, size_t len, char key[HU_KEY_LEN + 1]);
+/* 401 with WWW-Authenticate: License (error may be NULL: none presented). */
+void rsl_unauthorized(const rq *r, reply *rp, const char *error, const char *msg);
+/* Whether automated access to path needs a licence (ccsig_rsl_licence_required
+ * on the path's rule). */
+bool rsl_licence_required(const server *s, const char *path);
+/* Add the Link: <licence>; rel="license" field line. */
+void rsl_link_header(const server *s, reply *rp);
+/* POST /token (OLP), POST /introspect (RFC 7662), GET /.well-known/jwks.json. */
+void page_token(rq *r, reply *rp);
+void page_introspect(rq *r, reply *rp);
+void page_jwks(rq *r, reply *rp);
 
 /* ---- steward.c ---- */
 

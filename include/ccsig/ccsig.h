@@ -33,6 +33,7 @@
 #include "ccsig/report.h"
 #include "ccsig/robots.h"
 #include "ccsig/robots_store.h"
+#include "ccsig/rsl.h"
 #include "ccsig/scan.h"
 #include "ccsig/scan_session.h"
 #include "ccsig/receipt.h"

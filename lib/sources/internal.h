@@ -209,6 +209,34 @@ void src_license_link(ccsig_collect *c, const ccsig_provenance *src, ccsig_str u
 SRC_SHARED void src_usage_statement(ccsig_collect *c, ccsig_source_kind k, unsigned line,
                                     ccsig_str origin, ccsig_str text, ccsig_str expr);
 
+/* RSL 1.0 tables, shared by the reader (sources/rsl.c) and the writer
+ * (rsl_write.c) so that a written document reads back as written. */
+#define SRC_RSL_NS "https://rslstandard.org/rsl"
+
+/* A `type="usage"` token and the categories it names. write: the token the
+ * writer states for cats[0] (one per current-vocabulary category). */
+typedef struct src_rsl_usage {
+    const char *token;
+    ccsig_category cats[2];
+    int ncats;
+    bool legacy; /* a pre-1.0 draft's token */
+    bool write;
+} src_rsl_usage;
+
+extern const src_rsl_usage src_rsl_usages[];
+extern const size_t src_rsl_nusages;
+
+/* A `<payment type>` that stands for one condition (attribution: credit;
+ * contribution: ecosystem contribution). Any other non-free type is read as
+ * payment. */
+typedef struct src_rsl_payment {
+    const char *type;
+    unsigned cond;
+} src_rsl_payment;
+
+extern const src_rsl_payment src_rsl_payments[];
+extern const size_t src_rsl_npayments;
+
 #pragma GCC visibility pop
 
 #endif

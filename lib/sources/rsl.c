@@ -30,7 +30,6 @@
 
 #include "internal.h"
 
-#define RSL_NS "https://rslstandard.org/rsl"
 #define EMPTY ccsig_str_make("", 0)
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
@@ -88,7 +87,7 @@ ccsig_status src_xml_wellformed(const char *p, size_t len, ccsig_error *err) {
 }
 
 static bool is_el(const xmlNode *n, const char *name) {
-    return n->type == XML_ELEMENT_NODE && n->ns && !strcmp((const char *)n->ns->href, RSL_NS) &&
+    return n->type == XML_ELEMENT_NODE && n->ns && !strcmp((const char *)n->ns->href, SRC_RSL_NS) &&
            !strcmp((const char *)n->name, name);
 }
 
@@ -117,45 +116,38 @@ typedef struct lic {
     unsigned conds; /* conditions of its permits */
 } lic;
 
-/* Categories a usage token names; returns how many (0: unknown token). */
-static int usage_cats(ccsig_str tok, ccsig_category out[2], bool *legacy) {
-    *legacy = false;
-    if (ccsig_str_eq(tok, "all")) {
-        out[0] = CCSIG_CAT_AUTOMATED_PROCESSING;
-        return 1;
-    }
-    if (ccsig_str_eq(tok, "ai-all")) {
-        out[0] = CCSIG_CAT_TRAIN_AI;
-        out[1] = CCSIG_CAT_AI_USE;
-        return 2;
-    }
-    if (ccsig_str_eq(tok, "ai-train")) {
-        out[0] = CCSIG_CAT_TRAIN_AI;
-        return 1;
-    }
-    if (ccsig_str_eq(tok, "ai-input") || ccsig_str_eq(tok, "ai-index")) {
-        out[0] = CCSIG_CAT_AI_USE;
-        return 1;
-    }
-    if (ccsig_str_eq(tok, "search")) {
-        out[0] = CCSIG_CAT_SEARCH;
-        return 1;
-    }
-    if (ccsig_str_eq(tok, "tdm")) {
-        *legacy = true;
-        out[0] = CCSIG_CAT_AUTOMATED_PROCESSING;
-        return 1;
-    }
-    return 0;
+const src_rsl_usage src_rsl_usages[] = {
+    {"all", {CCSIG_CAT_AUTOMATED_PROCESSING}, 1, false, false},
+    {"ai-all", {CCSIG_CAT_TRAIN_AI, CCSIG_CAT_AI_USE}, 2, false, false},
+    {"ai-train", {CCSIG_CAT_TRAIN_AI}, 1, false, true},
+    {"ai-input", {CCSIG_CAT_AI_USE}, 1, false, true},
+    {"ai-index", {CCSIG_CAT_AI_USE}, 1, false, false},
+    {"search", {CCSIG_CAT_SEARCH}, 1, false, true},
+    {"tdm", {CCSIG_CAT_AUTOMATED_PROCESSING}, 1, true, false},
+};
+const size_t src_rsl_nusages = sizeof src_rsl_usages / sizeof src_rsl_usages[0];
+
+const src_rsl_payment src_rsl_payments[] = {
+    {"attribution", CCSIG_COND_CREDIT},
+    {"contribution", CCSIG_COND_ECOSYSTEM_CONTRIBUTION},
+};
+const size_t src_rsl_npayments = sizeof src_rsl_payments / sizeof src_rsl_payments[0];
+
+/* The table entry of a usage token, or NULL for an unknown token. */
+static const src_rsl_usage *usage_of(ccsig_str tok) {
+    for (size_t i = 0; i < src_rsl_nusages; i++)
+        if (ccsig_str_eq(tok, src_rsl_usages[i].token))
+            return &src_rsl_usages[i];
+    return NULL;
 }
 
+/* The conditions a payment type asks for (free or absent: none). */
 static unsigned payment_conds(ccsig_str type) {
     if (!type.len || ccsig_str_eq(type, "free"))
         return 0;
-    if (ccsig_str_eq(type, "attribution"))
-        return CCSIG_COND_CREDIT;
-    if (ccsig_str_eq(type, "contribution"))
-        return CCSIG_COND_ECOSYSTEM_CONTRIBUTION;
+    for (size_t i = 0; i < src_rsl_npayments; i++)
+        if (ccsig_str_eq(type, src_rsl_payments[i].type))
+            return src_rsl_payments[i].cond;
     return CCSIG_COND_PAYMENT;
 }
 
@@ -216,24 +208,22 @@ static void read_license(rsl_ctx *x, const xmlNode *ln, bool server, lic *l) {
             continue;
         ccsig_str tok, rest = val;
         while (src_next_item(&rest, ',', &tok)) {
-            ccsig_category cats[2];
-            bool legacy;
-            int nc = usage_cats(tok, cats, &legacy);
-            if (!nc) {
+            const src_rsl_usage *u = usage_of(tok);
+            if (!u) {
                 ccsig_collect_note(c, x->src, "RSL usage '%.*s' is not an RSL 1.0 usage: ignored",
                                    (int)tok.len, tok.p);
                 continue;
             }
-            if (legacy)
+            if (u->legacy)
                 ccsig_collect_note(c, x->src,
                                    "RSL usage 'tdm' is from a pre-1.0 draft; read as 'all'");
-            for (int k = 0; k < nc; k++) {
+            for (int k = 0; k < u->ncats; k++) {
                 if (permits)
-                    ccsig_statement_set(&l->st, cats[k],
+                    ccsig_statement_set(&l->st, u->cats[k],
                                         l->conds ? CCSIG_STATE_DENY : CCSIG_STATE_ALLOW,
                                         CCSIG_SIGNAL_NONE, l->conds, tok);
                 else
-                    ccsig_statement_set(&l->st, cats[k], CCSIG_STATE_DENY, CCSIG_SIGNAL_NONE, 0,
+                    ccsig_statement_set(&l->st, u->cats[k], CCSIG_STATE_DENY, CCSIG_SIGNAL_NONE, 0,
                                         tok);
             }
         }
@@ -268,7 +258,7 @@ static ccsig_status rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_
     xmlNode *root = xmlDocGetRootElement(doc);
     if (!root || !is_el(root, "rsl")) {
         status = ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0,
-                                 "the root element is not <rsl> in the namespace " RSL_NS);
+                                 "the root element is not <rsl> in the namespace " SRC_RSL_NS);
         if (err)
             err->line = root ? (unsigned)xmlGetLineNo(root) : 1;
         goto done;

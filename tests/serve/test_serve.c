@@ -72,6 +72,11 @@ static void test_route(void **state) {
         {"/.well-known/tdmrep.json", R_TDMREP, 0, ACT_NONE},
         {"/search", R_SEARCH, 0, ACT_NONE},
         {"/register", R_REGISTER, 0, ACT_NONE},
+        {"/license.xml", R_LICENSE, 0, ACT_NONE},
+        {"/token", R_TOKEN, 0, ACT_NONE},
+        {"/introspect", R_INTROSPECT, 0, ACT_NONE},
+        {"/.well-known/jwks.json", R_JWKS, 0, ACT_NONE},
+        {"/license.xml/x", R_FILE, 0, ACT_NONE},
         {"/bulk/collection.tar", R_BULK_TAR, 0, ACT_NONE},
         {"/bulk/other", R_BULK_OTHER, 0, ACT_NONE},
         {"/steward", R_ST_HOME, 0, ACT_NONE},
@@ -235,6 +240,13 @@ static void test_keys(void **state) {
     assert_false(key_verify(secret, HU_KEY_SECRET_LEN, "not hex"));
     assert_false(hu_bearer("Basic abc", &tok, &n));
     assert_false(hu_bearer("Bearer a b", &tok, &n));
+    /* the same reading for RSL's License scheme */
+    assert_true(hu_auth_token("  license\tabc.def.ghi ", "license", &tok, &n));
+    assert_int_equal(n, 11);
+    assert_memory_equal(tok, "abc.def.ghi", 11);
+    assert_false(hu_auth_token("Licenses abc", "license", &tok, &n));
+    assert_false(hu_auth_token("License", "license", &tok, &n));
+    assert_false(hu_auth_token("Bearer abc", "license", &tok, &n));
     assert_false(hu_key_split("ccsig_short", 11, id2, &secret));
 }
 

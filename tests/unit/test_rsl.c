@@ -5,6 +5,12 @@
  */
 #include "sources_test.h"
 
+#include <sodium.h>
+
+#include "ccsig/httpsig.h"
+#include "ccsig/rsl.h"
+#include "ccsig/sf.h"
+
 static ccsig_status rsl(const char *url, const char *doc, ccsig_error *err) {
     t_begin(NULL, url, false);
     return ccsig_rsl_read(&T, doc, strlen(doc), CCSIG_STR_LIT("https://e.example/license.xml"),
@@ -171,11 +177,187 @@ static void errors(void **state) {
     assert_true(t_note("no <license>"));
 }
 
+/* ---- the writer (ccsig/rsl.h): what it writes reads back the same ---- */
+
+static void set_cat(ccsig_verdict *v, ccsig_category c, ccsig_state st, unsigned conds) {
+    v->cat[c].state = st;
+    v->cat[c].conditions = conds;
+}
+
+static void writer_round_trip(void **state) {
+    (void)state;
+    ccsig_verdict root, lic;
+    memset(&root, 0, sizeof root);
+    memset(&lic, 0, sizeof lic);
+    set_cat(&root, TRAIN, CCSIG_STATE_DENY, CCSIG_COND_CREDIT);
+    set_cat(&root, AIUSE, CCSIG_STATE_DENY, CCSIG_COND_CREDIT | CCSIG_COND_ECOSYSTEM_CONTRIBUTION);
+    set_cat(&root, SEARCH, CCSIG_STATE_ALLOW, 0);
+    set_cat(&lic, TRAIN, CCSIG_STATE_DENY, CCSIG_COND_CREDIT);
+    set_cat(&lic, AIUSE, CCSIG_STATE_DENY, 0);
+    set_cat(&lic, SEARCH, CCSIG_STATE_DENY, 0);
+    assert_false(ccsig_rsl_licence_required(&root)); /* search is open */
+    assert_true(ccsig_rsl_licence_required(&lic));
+    ccsig_rsl_content c[2] = {
+        {"/lic/", &lic, "https://e.example", "https://e.example/declaration?a=1&b=2"},
+        {"/", &root, NULL, NULL},
+    };
+    ccsig_buf out = CCSIG_BUF_INIT;
+    ccsig_error err;
+    assert_int_equal(ccsig_rsl_write(c, 2, &out, &err), CCSIG_OK);
+    assert_string_equal(ccsig_buf_cstr(&out),
+                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                        "<rsl xmlns=\"https://rslstandard.org/rsl\">\n"
+                        "  <content url=\"/lic/\" server=\"https://e.example\">\n"
+                        "    <license>\n"
+                        "      <prohibits type=\"usage\">ai-input,search</prohibits>\n"
+                        "    </license>\n"
+                        "    <license>\n"
+                        "      <permits type=\"usage\">ai-train</permits>\n"
+                        "      <prohibits type=\"usage\">ai-input,search</prohibits>\n"
+                        "      <payment type=\"attribution\"/>\n"
+                        "    </license>\n"
+                        "    <terms>https://e.example/declaration?a=1&amp;b=2</terms>\n"
+                        "  </content>\n"
+                        "  <content url=\"/\">\n"
+                        "    <license>\n"
+                        "      <permits type=\"usage\">search</permits>\n"
+                        "    </license>\n"
+                        "    <license>\n"
+                        "      <permits type=\"usage\">ai-train</permits>\n"
+                        "      <payment type=\"attribution\"/>\n"
+                        "    </license>\n"
+                        "    <license>\n"
+                        "      <permits type=\"usage\">ai-input</permits>\n"
+                        "      <payment type=\"attribution\"/>\n"
+                        "      <payment type=\"contribution\"/>\n"
+                        "    </license>\n"
+                        "  </content>\n"
+                        "</rsl>\n");
+    /* Read back: the same states and conditions; the licence server adds
+     * the licence condition. */
+    assert_int_equal(rsl("https://e.example/letters/a.txt", out.data, &err), CCSIG_OK);
+    assert_string_equal(t_state(TRAIN), "deny[credit]");
+    assert_string_equal(t_state(AIUSE), "deny[credit,ecosystem-contribution]");
+    assert_string_equal(t_state(SEARCH), "allow");
+    assert_int_equal(rsl("https://e.example/lic/b.txt", out.data, &err), CCSIG_OK);
+    assert_string_equal(t_state(TRAIN), "deny[credit,license]");
+    assert_string_equal(t_state(AIUSE), "deny");
+    assert_string_equal(t_state(SEARCH), "deny");
+    /* Conditions without an RSL payment type are written as "use", read
+     * back as payment. */
+    set_cat(&root, TRAIN, CCSIG_STATE_DENY, CCSIG_COND_CREDIT | CCSIG_COND_DIRECT_CONTRIBUTION);
+    ccsig_buf_clear(&out);
+    assert_int_equal(ccsig_rsl_write(&c[1], 1, &out, &err), CCSIG_OK);
+    assert_int_equal(rsl("https://e.example/a", out.data, &err), CCSIG_OK);
+    assert_string_equal(t_state(TRAIN), "deny[credit,payment]");
+    /* usage errors */
+    assert_int_equal(ccsig_rsl_write(c, 0, &out, &err), CCSIG_ERR_USAGE);
+    ccsig_rsl_content bad = {NULL, &root, NULL, NULL};
+    assert_int_equal(ccsig_rsl_write(&bad, 1, &out, &err), CCSIG_ERR_USAGE);
+    ccsig_buf_free(&out);
+}
+
+/* ---- licence tokens ---- */
+
+static void tokens(void **state) {
+    (void)state;
+    unsigned char seed[CCSIG_ED25519_SEED_BYTES], pub[CCSIG_ED25519_PUBLIC_BYTES],
+        sk[CCSIG_ED25519_SECRET_BYTES], pub2[CCSIG_ED25519_PUBLIC_BYTES],
+        sk2[CCSIG_ED25519_SECRET_BYTES];
+    memset(seed, 7, sizeof seed);
+    ccsig_ed25519_from_seed(seed, pub, sk);
+    memset(seed, 8, sizeof seed);
+    ccsig_ed25519_from_seed(seed, pub2, sk2);
+    ccsig_rsl_grant g = {"https://e.example",
+                         "https://e.example/license.xml",
+                         42,
+                         "0123456789ab",
+                         CCSIG_CAT_TRAIN_AI,
+                         CCSIG_COND_CREDIT | CCSIG_COND_OPEN,
+                         CCSIG_PURPOSE_ARCHIVING,
+                         1000,
+                         1300};
+    ccsig_buf tok = CCSIG_BUF_INIT;
+    ccsig_error err;
+    assert_int_equal(ccsig_rsl_token_sign(&g, sk, &tok, &err), CCSIG_OK);
+    ccsig_arena a;
+    ccsig_arena_init(&a, 0);
+    ccsig_rsl_grant r;
+    assert_int_equal(ccsig_rsl_token_verify(&a, tok.data, tok.len, pub, 1100, &r, &err), CCSIG_OK);
+    assert_string_equal(r.issuer, "https://e.example");
+    assert_string_equal(r.licence, "https://e.example/license.xml");
+    assert_string_equal(r.client, "0123456789ab");
+    assert_int_equal(r.reuser, 42);
+    assert_int_equal(r.use, CCSIG_CAT_TRAIN_AI);
+    assert_int_equal(r.commitments, CCSIG_COND_CREDIT | CCSIG_COND_OPEN);
+    assert_int_equal(r.purpose, CCSIG_PURPOSE_ARCHIVING);
+    assert_int_equal(r.issued, 1000);
+    assert_int_equal(r.expires, 1300);
+    /* expired; issued in the future */
+    assert_int_equal(ccsig_rsl_token_verify(&a, tok.data, tok.len, pub, 1300, &r, &err),
+                     CCSIG_ERR_RANGE);
+    assert_int_equal(ccsig_rsl_token_verify(&a, tok.data, tok.len, pub, 900, &r, &err),
+                     CCSIG_ERR_RANGE);
+    /* another key; a changed claim; a changed signature */
+    assert_int_equal(ccsig_rsl_token_verify(&a, tok.data, tok.len, pub2, 1100, &r, &err),
+                     CCSIG_ERR_SIGNATURE);
+    char *dot = strchr(tok.data, '.'), was = dot[3];
+    dot[3] = was == 'A' ? 'B' : 'A';
+    assert_int_equal(ccsig_rsl_token_verify(&a, tok.data, tok.len, pub, 1100, &r, &err),
+                     CCSIG_ERR_SIGNATURE);
+    dot[3] = was;
+    assert_int_equal(ccsig_rsl_token_verify(&a, tok.data, tok.len, pub, 1100, &r, &err), CCSIG_OK);
+    /* the last character carries 2 bits and 4 unused ones: another
+     * spelling of the same signature is refused */
+    char last = tok.data[tok.len - 1];
+    assert_non_null(strchr("AQgw", last));    /* canonical: the unused bits are zero */
+    tok.data[tok.len - 1] = (char)(last + 1); /* B, R, h, x: one unused bit set */
+    assert_int_equal(ccsig_rsl_token_verify(&a, tok.data, tok.len, pub, 1100, &r, &err),
+                     CCSIG_ERR_SYNTAX);
+    tok.data[tok.len - 1] = last;
+    tok.data[tok.len - 5] = tok.data[tok.len - 5] == 'A' ? 'B' : 'A';
+    assert_int_equal(ccsig_rsl_token_verify(&a, tok.data, tok.len, pub, 1100, &r, &err),
+                     CCSIG_ERR_SIGNATURE);
+    /* not a token */
+    assert_int_equal(ccsig_rsl_token_verify(&a, "abc", 3, pub, 1100, &r, &err), CCSIG_ERR_SYNTAX);
+    assert_int_equal(ccsig_rsl_token_verify(&a, "a.b.c.d", 7, pub, 1100, &r, &err),
+                     CCSIG_ERR_SYNTAX);
+    assert_int_equal(ccsig_rsl_token_verify(&a, "a!.b.c", 6, pub, 1100, &r, &err),
+                     CCSIG_ERR_SYNTAX);
+    /* a well-signed token without the claims: signed by hand */
+    ccsig_buf bare = CCSIG_BUF_INIT;
+    ccsig_buf_puts(&bare, "eyJhbGciOiJFZERTQSJ9.e30"); /* {"alg":"EdDSA"}.{} */
+    unsigned char sig[CCSIG_ED25519_SIGNATURE_BYTES];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)bare.data, bare.len, sk);
+    char s64[100];
+    ccsig_base64url_encode(sig, sizeof sig, s64);
+    ccsig_buf_printf(&bare, ".%s", s64);
+    assert_int_equal(ccsig_rsl_token_verify(&a, bare.data, bare.len, pub, 1100, &r, &err),
+                     CCSIG_ERR_SYNTAX);
+    assert_non_null(strstr(err.message, "\"iss\""));
+    /* usage */
+    g.client = NULL;
+    assert_int_equal(ccsig_rsl_token_sign(&g, sk, &tok, &err), CCSIG_ERR_USAGE);
+    /* the published key reads back, and its kid is the token's */
+    ccsig_buf jwks = CCSIG_BUF_INIT;
+    ccsig_rsl_jwks_write(pub, &jwks);
+    ccsig_jwks set;
+    assert_int_equal(ccsig_jwks_parse(&a, jwks.data, jwks.len, &set, &err), CCSIG_OK);
+    assert_int_equal(set.n, 1);
+    assert_memory_equal(set.keys[0].pub, pub, sizeof pub);
+    assert_true(t_str_is(set.keys[0].kid, set.keys[0].thumbprint));
+    ccsig_buf_free(&jwks);
+    ccsig_buf_free(&bare);
+    ccsig_buf_free(&tok);
+    ccsig_arena_free(&a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reference_example),         cmocka_unit_test(free_permits_allow),
         cmocka_unit_test(collective_royalty),        cmocka_unit_test(alternatives_and_limits),
         cmocka_unit_test(legacy_and_unknown_tokens), cmocka_unit_test(errors),
+        cmocka_unit_test(writer_round_trip),         cmocka_unit_test(tokens),
     };
     return cmocka_run_group_tests(tests, t_setup, t_teardown);
 }
