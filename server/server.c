@@ -96,32 +96,58 @@ static void no_breaks(char *v) {
             *p = ' ';
 }
 
-void reply_header(reply *rp, const char *name, const char *fmt, ...) {
-    va_list ap;
+/* reply_header and reply_header_line: the value formatted into the reply's
+ * arena (or allocated when it does not fit), set (replacing an earlier field
+ * of that name) or added as a field line of its own. */
+static void vheader(reply *rp, const char *name, bool add, const char *fmt, va_list ap) {
     size_t room = sizeof rp->arena - rp->arena_used;
-    va_start(ap, fmt);
+    va_list again;
+    va_copy(again, ap);
     int n = vsnprintf(rp->arena + rp->arena_used, room, fmt, ap);
-    va_end(ap);
+    char *v = NULL;
+    bool own = false;
     if (n >= 0 && (size_t)n < room) {
-        char *v = rp->arena + rp->arena_used;
+        v = rp->arena + rp->arena_used;
         rp->arena_used += (size_t)n + 1;
-        no_breaks(v);
-        set_header(rp, name, v, false);
-        return;
+    } else {
+        ccsig_buf vb = CCSIG_BUF_INIT;
+        ccsig_buf_vprintf(&vb, fmt, again);
+        if (ccsig_buf_failed(&vb)) {
+            ccsig_buf_free(&vb);
+            va_end(again);
+            return;
+        }
+        v = vb.data ? vb.data : ccsig_strdup(""); /* owned values: ccsig_free */
+        own = true;
     }
-    va_start(ap, fmt);
-    ccsig_buf vb = CCSIG_BUF_INIT;
-    ccsig_buf_vprintf(&vb, fmt, ap);
-    va_end(ap);
-    if (ccsig_buf_failed(&vb)) {
-        ccsig_buf_free(&vb);
-        return;
-    }
-    char *v = vb.data ? vb.data : ccsig_strdup(""); /* owned values: ccsig_free */
+    va_end(again);
     if (!v)
         return;
     no_breaks(v);
-    set_header(rp, name, v, true);
+    if (!add) {
+        set_header(rp, name, v, own);
+    } else if (rp->nhdr < REPLY_MAX_HEADERS) {
+        rp->hname[rp->nhdr] = name;
+        rp->hvalue[rp->nhdr] = v;
+        rp->hown[rp->nhdr] = own;
+        rp->nhdr++;
+    } else if (own) {
+        ccsig_free(v);
+    }
+}
+
+void reply_header(reply *rp, const char *name, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vheader(rp, name, false, fmt, ap);
+    va_end(ap);
+}
+
+void reply_header_line(reply *rp, const char *name, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vheader(rp, name, true, fmt, ap);
+    va_end(ap);
 }
 
 /* A copy of v in the reply's arena (or allocated), set as name. */

@@ -179,6 +179,10 @@ void reply_free(reply *rp);
 /* Set a header (name: a string literal); replaces an earlier value. */
 void reply_header(reply *rp, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* As reply_header, but a field line of its own beside earlier ones of the
+ * same name (Link: the credit, the RSL licence and others each on its own). */
+void reply_header_line(reply *rp, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Another field line of the same name (a list or dictionary field). value
  * is not copied: it must outlive the reply (a literal, the policy's text). */
 void reply_header_add(reply *rp, const char *name, const char *value);

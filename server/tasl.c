@@ -623,6 +623,6 @@ void server_credit_link(const server *s, const char *rel, const struct stat *st,
     credit_ctx c = {s, path, CCSIG_CAT_NONE, NULL, NULL, NULL, &link};
     with_record(s, path, st, NULL, credit_cb, &c);
     if (link.len)
-        reply_header(rp, "Link", "%s", ccsig_buf_cstr(&link));
+        reply_header_line(rp, "Link", "%s", ccsig_buf_cstr(&link));
     ccsig_buf_free(&link);
 }
