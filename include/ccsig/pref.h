@@ -76,6 +76,14 @@ typedef struct ccsig_provenance {
     unsigned line;    /* 1-based line in origin, 0 when not applicable */
     ccsig_str origin; /* file name, URL or header name */
     ccsig_str text;   /* the raw line or value that made the statement */
+    /* A robots.txt Content-Signal line inside a group applies only to that
+     * group's agents: scope_line is the group's first User-agent line and
+     * scope its product tokens, ", "-separated ("*" for the global group;
+     * memory of the compiled robots.txt). scope_line 0 (and scope empty):
+     * not scoped to a group (a Content-Signal line before any group applies
+     * to every agent; other statements). */
+    unsigned scope_line;
+    ccsig_str scope;
 } ccsig_provenance;
 
 /* One category's preference inside a statement. */
