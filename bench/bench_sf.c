@@ -1,7 +1,7 @@
 /*
  * bench_sf.c — RFC 9651 parsing speed: ns per field and MB/s.
  *
- * usage: bench_sf [--input FILE] [--dump FILE] [--seconds S]
+ * usage: bench_sf [--input FILE] [--dump FILE] [--seconds S] [--passes N]
  *
  * The default input is (a) realistic Content-Usage values (aipref
  * expressions with CC signals, as robots.txt and headers carry them) and
@@ -9,7 +9,9 @@
  * that input as "TYPE<TAB>VALUE" lines (TYPE = item, list or dictionary) so
  * another parser can be timed on exactly the same bytes; --input reads such a
  * file. Every parse builds the full, validated result (ccsig_sf_parse_*),
- * resetting one arena between fields, as the scanner does.
+ * resetting one arena between fields, as the scanner does. --passes N parses
+ * every field exactly N times per group instead of timing (for instruction
+ * counts: valgrind --tool=callgrind, minus a --passes 0 run).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -163,6 +165,8 @@ static int parse_one(ccsig_arena *a, const field *f) {
     }
 }
 
+static long passes = -1; /* --passes: exact passes instead of --seconds */
+
 static void run(int group, const char *label, double seconds) {
     size_t bytes = 0, count = 0;
     for (size_t i = 0; i < nfields; i++)
@@ -183,6 +187,8 @@ static void run(int group, const char *label, double seconds) {
     size_t iters = 0;
     double t0 = now(), t;
     do {
+        if (passes >= 0 && iters >= (size_t)passes)
+            break;
         for (size_t i = 0; i < nfields; i++)
             if (group < 0 || fields[i].group == group) {
                 parse_one(&a, &fields[i]);
@@ -190,7 +196,13 @@ static void run(int group, const char *label, double seconds) {
             }
         iters++;
         t = now() - t0;
-    } while (t < seconds);
+    } while (passes >= 0 || t < seconds);
+    t = now() - t0;
+    if (!iters) { /* --passes 0: only the loading and warm-up were run */
+        ccsig_arena_free(&a);
+        printf("%-16s %6zu fields (no timed pass)\n", label, count);
+        return;
+    }
     ccsig_arena_free(&a);
     double nfield = (double)iters * (double)count;
     printf("%-16s %6zu fields %9zu bytes  %9.1f ns/field  %8.1f MB/s%s\n", label, count, bytes,
@@ -208,8 +220,11 @@ int main(int argc, char **argv) {
             dump = argv[++i];
         else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
             seconds = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--passes") && i + 1 < argc)
+            passes = atol(argv[++i]);
         else {
-            fprintf(stderr, "usage: bench_sf [--input FILE] [--dump FILE] [--seconds S]\n");
+            fprintf(stderr, "usage: bench_sf [--input FILE] [--dump FILE] [--seconds S] "
+                            "[--passes N]\n");
             return 2;
         }
     }

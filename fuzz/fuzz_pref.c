@@ -1,6 +1,8 @@
 /* libFuzzer target: content usage expression processing (parse, vocabulary,
- * exceptions, warnings), combining and deciding. */
+ * exceptions, warnings), combining and deciding, and ccsig_pref_fix (its
+ * result parses, has no legacy label and fixes to itself). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ccsig/pref.h"
 
@@ -34,6 +36,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (d.result == CCSIG_RESULT_PERMITTED_WITH_OBLIGATIONS && (d.obligations & ~p.commitments))
             abort(); /* obligations must be what the reuser committed to */
     }
+    /* fix: a fixed expression parses, warns of no legacy label, and fixing
+     * it again changes nothing */
+    ccsig_buf f1 = CCSIG_BUF_INIT, f2 = CCSIG_BUF_INIT;
+    unsigned n1, n2;
+    ccsig_arena_reset(&a);
+    if (ccsig_pref_fix(&a, (const char *)data, size, &f1, &n1, &err) == CCSIG_OK) {
+        if (!n1 && (f1.len != size || (size && memcmp(f1.data, data, size))))
+            abort(); /* nothing to fix: the bytes as they were */
+        ccsig_warnings w2 = {0};
+        ccsig_statement s2;
+        ccsig_statement_init(&s2, CCSIG_SRC_EXPRESSION);
+        if (ccsig_pref_parse(&a, f1.data ? f1.data : "", f1.len, &s2, &w2, &err) != CCSIG_OK)
+            abort();
+        for (size_t i = 0; i < w2.n; i++)
+            if (w2.v[i].code == CCSIG_W_LEGACY_LABEL)
+                abort();
+        if (ccsig_pref_fix(&a, f1.data ? f1.data : "", f1.len, &f2, &n2, &err) != CCSIG_OK || n2 ||
+            f2.len != f1.len || (f1.len && memcmp(f1.data, f2.data, f1.len)))
+            abort();
+    }
+    ccsig_buf_free(&f1);
+    ccsig_buf_free(&f2);
     ccsig_arena_free(&a);
     return 0;
 }

@@ -277,7 +277,8 @@ static void add_note(ccsig_url_check *w, ccsig_source_kind kind, const char *ori
     if (w->nnotes == MAX_NOTES)
         return;
     ccsig_note *n = &w->notes[w->nnotes++];
-    n->src = (ccsig_provenance){kind, 0, arena_str(&w->arena, origin), ccsig_str_make("", 0)};
+    n->src = (ccsig_provenance){kind, 0,        arena_str(&w->arena, origin), ccsig_str_make("", 0),
+                                0,    {NULL, 0}};
     char m[600];
     snprintf(m, sizeof m, fmt, arg);
     n->message = arena_str(&w->arena, m);
@@ -439,8 +440,9 @@ ccsig_status ccsig_fetch_evaluate_url(ccsig_checker *k, ccsig_url_check *w, cons
         rb.known = CCSIG_ROBOTS_FOUND;
         rb.crawl = ans->allowed ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
         if (ans->rule.line) {
-            w->rule = (ccsig_provenance){CCSIG_SRC_ROBOTS, ans->rule.line, ccsig_str_c(rf->url),
-                                         ans->rule.text};
+            w->rule = (ccsig_provenance){
+                CCSIG_SRC_ROBOTS, ans->rule.line, ccsig_str_c(rf->url), ans->rule.text, 0,
+                {NULL, 0}};
             rb.rule = &w->rule;
         }
         rb.sts = ans->st;
@@ -451,8 +453,12 @@ ccsig_status ccsig_fetch_evaluate_url(ccsig_checker *k, ccsig_url_check *w, cons
             w->links[nlinks++] = (ccsig_link){CCSIG_LINK_RSL,
                                               ans->licenses[i].url,
                                               CCSIG_STR_LIT("application/rsl+xml"),
-                                              {CCSIG_SRC_ROBOTS, ans->licenses[i].line,
-                                               ccsig_str_c(rf->url), ans->licenses[i].url}};
+                                              {CCSIG_SRC_ROBOTS,
+                                               ans->licenses[i].line,
+                                               ccsig_str_c(rf->url),
+                                               ans->licenses[i].url,
+                                               0,
+                                               {NULL, 0}}};
         if (rf->stale)
             add_note(w, CCSIG_SRC_ROBOTS, rf->url,
                      "robots.txt is unreachable now (%s): an expired cached copy is used "
@@ -471,8 +477,8 @@ ccsig_status ccsig_fetch_evaluate_url(ccsig_checker *k, ccsig_url_check *w, cons
         rb.known = CCSIG_ROBOTS_UNREACHABLE;
         rb.crawl = CCSIG_STATE_DENY;
         snprintf(w->crawl_text, sizeof w->crawl_text, "robots.txt unreachable: %s", rf->error);
-        w->rule = (ccsig_provenance){CCSIG_SRC_ROBOTS, 0, ccsig_str_c(rf->url),
-                                     ccsig_str_c(w->crawl_text)};
+        w->rule = (ccsig_provenance){CCSIG_SRC_ROBOTS,           0, ccsig_str_c(rf->url),
+                                     ccsig_str_c(w->crawl_text), 0, {NULL, 0}};
         rb.rule = &w->rule;
         add_note(w, CCSIG_SRC_ROBOTS, rf->url,
                  "robots.txt is unreachable (%s): complete disallow (RFC 9309 §2.3.1.4)",

@@ -167,6 +167,15 @@ typedef struct merger {
     ccsig_declare_merge *m;
 } merger;
 
+/* True when line i holds only a comment (optional whitespace, then '#'). */
+static bool is_comment_line(const merger *g, size_t i) {
+    const rline *l = &g->L.v[i];
+    size_t k = 0;
+    while (k < l->len && (g->old[l->off + k] == ' ' || g->old[l->off + k] == '\t'))
+        k++;
+    return k < l->len && g->old[l->off + k] == '#';
+}
+
 /* The line end of line i, or of the nearest line before it that has one. */
 static const char *eol_at(const merger *g, size_t i) {
     for (size_t k = i + 1; k-- > 0 && k < g->L.n;) {
@@ -705,6 +714,11 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         if (g.L.v[i].ua)
             fu = i;
     bool at_end = fu == g.L.n;
+    /* A comment directly above that group (no blank line between) is about
+     * it: the new group goes above the comment, so that every comment stays
+     * with its own group however many times declare merges. */
+    while (!at_end && fu > 0 && is_comment_line(&g, fu - 1))
+        fu--;
     const char *eol = at_end ? g.eol : eol_at(&g, fu);
     ccsig_buf_clear(&t);
     bool need_eol = at_end && g.L.n && !g.L.v[g.L.n - 1].has_eol;

@@ -150,7 +150,7 @@ bool ccsig_evaluate_prefix_enough(ccsig_str content_type, bool has_type, const c
 
 static void doc_note(ccsig_collect *c, ccsig_source_kind k, const ccsig_eval_doc *d,
                      const char *what, const char *failed, const ccsig_error *err) {
-    ccsig_provenance p = {k, 0, d->origin, ccsig_str_make("", 0)};
+    ccsig_provenance p = {k, 0, d->origin, ccsig_str_make("", 0), 0, {NULL, 0}};
     if (err)
         ccsig_collect_note(c, &p, "%s not read: line %u: %s", what, err->line, err->message);
     else
@@ -310,6 +310,6 @@ void ccsig_decide_crawl(ccsig_state crawl, const ccsig_provenance *rule, ccsig_d
     if (rule)
         d->crawl_rule = *rule;
     else
-        d->crawl_rule =
-            (ccsig_provenance){CCSIG_SRC_ROBOTS, 0, ccsig_str_make("", 0), ccsig_str_make("", 0)};
+        d->crawl_rule = (ccsig_provenance){CCSIG_SRC_ROBOTS,      0, ccsig_str_make("", 0),
+                                           ccsig_str_make("", 0), 0, {NULL, 0}};
 }

@@ -569,3 +569,145 @@ void ccsig_decide(const ccsig_verdict *v, const ccsig_profile *p, ccsig_decision
         d->exclusion = p->purpose;
     }
 }
+
+/* ---- rewriting legacy labels ---- */
+
+/* ccsig_sf_dup_fn for ccsig_pref_fix: remember the first repeated key. */
+static void fix_dup(void *ctx, ccsig_str key, size_t offset) {
+    ccsig_warning *first = ctx;
+    if (!first->key.p) {
+        first->key = key;
+        first->offset = offset;
+    }
+}
+
+/* How strongly member m restricts, in set_pref's order (rank): a plain n 3,
+ * an n with a CC signal exception 2, y 1, any other value 0. No allocation. */
+static int member_rank(const ccsig_sf_member *m) {
+    if (m->inner || m->bare.type != CCSIG_SF_TOKEN || m->bare.v.str.len != 1)
+        return 0;
+    if (m->bare.v.str.p[0] == 'y')
+        return 1;
+    if (m->bare.v.str.p[0] != 'n')
+        return 0;
+    const ccsig_sf_bare *ex = ccsig_sf_params_get(&m->params, "exceptions");
+    ccsig_signal sig;
+    return ex && ex->type == CCSIG_SF_TOKEN &&
+                   ccsig_signal_from_token(ex->v.str.p, ex->v.str.len, &sig)
+               ? 2
+               : 3;
+}
+
+/* True when the comma-separated list equiv (ccsig_label_info
+ * current_equivalent) names label. Precondition: equiv may be NULL. */
+static bool equiv_names(const char *equiv, const char *label) {
+    size_t n = strlen(label);
+    for (const char *s = equiv; s && *s;) {
+        while (*s == ',' || *s == ' ')
+            s++;
+        size_t k = strcspn(s, ", ");
+        if (k == n && !memcmp(s, label, n))
+            return true;
+        s += k;
+    }
+    return false;
+}
+
+#define FIX_MAX_CURRENT 8
+
+/* Rewrite expression p[0..len) for readers of the current vocabulary (see
+ * ccsig/pref.h): parse it once with the library's RFC 9651 parser, replace
+ * each legacy member's bytes [offset, end) by the current labels it stood
+ * for, serialised with ccsig_sf_serialize_dict, and copy every other byte.
+ * The parse and the replacement dictionaries live in a; the result is
+ * appended to out. */
+ccsig_status ccsig_pref_fix(ccsig_arena *a, const char *p, size_t len, ccsig_buf *out,
+                            unsigned *nfixed, ccsig_error *err) {
+    *nfixed = 0;
+    ccsig_sf_dict d;
+    ccsig_warning dup = {0};
+    ccsig_status rc = ccsig_sf_parse_dict_dups(a, p, len, &d, err, fix_dup, &dup);
+    if (rc)
+        return rc;
+    /* the current labels, and which of them the expression states itself */
+    size_t nlab;
+    const ccsig_label_info *tab = ccsig_vocab_labels(&nlab);
+    const ccsig_label_info *cur[FIX_MAX_CURRENT];
+    size_t ncur = 0;
+    for (size_t i = 0; i < nlab && ncur < FIX_MAX_CURRENT; i++)
+        if (tab[i].current)
+            cur[ncur++] = &tab[i];
+    bool present[FIX_MAX_CURRENT] = {false}, any_legacy = false;
+    size_t chosen[FIX_MAX_CURRENT], first[FIX_MAX_CURRENT];
+    for (size_t k = 0; k < ncur; k++)
+        chosen[k] = first[k] = SIZE_MAX;
+    for (size_t i = 0; i < d.n; i++) {
+        const ccsig_label_info *li = ccsig_vocab_lookup(d.v[i].key.p, d.v[i].key.len);
+        for (size_t k = 0; li && li->current && k < ncur; k++)
+            present[k] |= li == cur[k];
+        any_legacy |= li && !li->current;
+    }
+    if (any_legacy && dup.key.p) {
+        const ccsig_label_info *li = ccsig_vocab_lookup(dup.key.p, dup.key.len);
+        if (li && !li->current)
+            return ccsig_error_set(err, CCSIG_ERR_UNSUPPORTED, dup.offset,
+                                   "legacy label '%.*s' is given twice: state it once first",
+                                   (int)(dup.key.len > 60 ? 60 : dup.key.len), dup.key.p);
+    }
+    if (!any_legacy) {
+        ccsig_buf_put(out, p, len);
+        return ccsig_buf_failed(out) ? ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory")
+                                     : CCSIG_OK;
+    }
+    /* each current label a legacy one stood for: the most restrictive
+     * legacy member gives its value (set_pref), the first one its place */
+    for (size_t i = 0; i < d.n; i++) {
+        const ccsig_label_info *li = ccsig_vocab_lookup(d.v[i].key.p, d.v[i].key.len);
+        if (!li || li->current)
+            continue;
+        for (size_t k = 0; k < ncur; k++) {
+            if (present[k] || !equiv_names(li->current_equivalent, cur[k]->label))
+                continue;
+            if (first[k] == SIZE_MAX)
+                first[k] = i;
+            if (chosen[k] == SIZE_MAX || member_rank(&d.v[i]) > member_rank(&d.v[chosen[k]]))
+                chosen[k] = i;
+        }
+    }
+    ccsig_sf_member *repl = ccsig_arena_alloc(a, FIX_MAX_CURRENT * sizeof *repl);
+    if (!repl)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    /* prefix, then each emitted member after the separator that followed
+     * the previous emitted one, then the suffix */
+    size_t prev = SIZE_MAX;
+    ccsig_buf_put(out, p, d.n ? d.v[0].offset : len);
+    for (size_t i = 0; i < d.n; i++) {
+        const ccsig_sf_member *m = &d.v[i];
+        const ccsig_label_info *li = ccsig_vocab_lookup(m->key.p, m->key.len);
+        ccsig_sf_dict r = {repl, 0};
+        if (li && !li->current) {
+            for (size_t k = 0; k < ncur; k++)
+                if (first[k] == i) {
+                    repl[r.n] = d.v[chosen[k]];
+                    repl[r.n++].key = ccsig_str_c(cur[k]->label);
+                }
+            ++*nfixed;
+            if (!r.n)
+                continue; /* the expression states all of them itself */
+        }
+        if (prev != SIZE_MAX)
+            ccsig_buf_put(out, p + d.v[prev].end, d.v[prev + 1].offset - d.v[prev].end);
+        if (r.n) {
+            rc = ccsig_sf_serialize_dict(out, &r, err);
+            if (rc)
+                return rc;
+        } else {
+            ccsig_buf_put(out, p + m->offset, m->end - m->offset);
+        }
+        prev = i;
+    }
+    if (d.n)
+        ccsig_buf_put(out, p + d.v[d.n - 1].end, len - d.v[d.n - 1].end);
+    return ccsig_buf_failed(out) ? ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory")
+                                 : CCSIG_OK;
+}

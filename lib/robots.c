@@ -981,6 +981,55 @@ typedef struct agent_pair {
     uint32_t entry; /* index in the agent table */
 } agent_pair;
 
+/* Say in each grouped Content-Signal statement's provenance which group it
+ * is scoped to (ccsig_provenance scope_line and scope): the group's first
+ * User-agent line and its product tokens (pairs come in group order), "*"
+ * first for a global group. Once every line is read, as later User-agent
+ * lines may still join a group (Google's grouping). The token lists live in
+ * r->arena, one per group that has Content-Signal lines. False when out of
+ * memory. */
+static bool scope_signals(ccsig_robots *r, ccsig_statement *stmts, const robots_rule *sig,
+                          size_t nsig, const robots_group *gv, const agent_pair *pv,
+                          size_t npairs) {
+    uint32_t last = UINT32_MAX;
+    ccsig_str scope = {NULL, 0};
+    size_t pi = 0;
+    for (size_t i = 0; i < nsig; i++) {
+        uint32_t gi = sig[i].group;
+        if (gi == UINT32_MAX)
+            continue;
+        if (gi != last) {
+            /* the pairs of group gi (groups come in order in sig too) */
+            while (pi < npairs && pv[pi].group < gi)
+                pi++;
+            size_t n = gv[gi].global ? 1 : 0, k = pi;
+            for (; k < npairs && pv[k].group == gi; k++)
+                n += (n ? 2 : 0) + pv[k].len;
+            char *o = ccsig_arena_alloc(&r->arena, n + 1);
+            if (!o)
+                return false;
+            size_t w = 0;
+            if (gv[gi].global)
+                o[w++] = '*';
+            for (k = pi; k < npairs && pv[k].group == gi; k++) {
+                if (w) {
+                    o[w++] = ',';
+                    o[w++] = ' ';
+                }
+                memcpy(o + w, pv[k].tok, pv[k].len);
+                w += pv[k].len;
+            }
+            o[w] = '\0';
+            scope = ccsig_str_make(o, w);
+            last = gi;
+        }
+        ccsig_statement *st = &stmts[sig[i].stmt];
+        st->src.scope_line = gv[gi].line;
+        st->src.scope = scope;
+    }
+    return true;
+}
+
 static int tokcmp(const char *a, size_t al, const char *b, size_t bl) {
     size_t n = al < bl ? al : bl;
     for (size_t i = 0; i < n; i++) {
@@ -1420,6 +1469,8 @@ ccsig_status ccsig_robots_compile_opts(const char *p, size_t len, const char *or
     r->global_n = (uint32_t)(ng - r->global_first);
     r->nglist = ng;
     r->nagents = na;
+    if (!scope_signals(r, stmts.v, signal.v, signal.n, gv, pv, pairs.n))
+        goto nomem;
     vec_free(&pairs);
     vec_free(&groups);
 

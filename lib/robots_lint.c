@@ -628,20 +628,29 @@ static void set_offsets(const char *p, size_t len, ccsig_robots_lint_result *out
     }
 }
 
+/* A copy of input[0..len) followed by ROBOTS_PAD zero bytes, as the lexer
+ * reads it, in *copy (ccsig_malloc: the caller frees it with ccsig_free).
+ * CCSIG_ERR_USAGE for a NULL input with a length, CCSIG_ERR_NOMEM. */
+static ccsig_status padded_copy(const char *input, size_t len, char **copy, ccsig_error *err) {
+    *copy = NULL;
+    if (!input && len)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no input");
+    if (len > SIZE_MAX - ROBOTS_PAD || !(*copy = ccsig_malloc(len + ROBOTS_PAD)))
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    if (len)
+        memcpy(*copy, input, len);
+    memset(*copy + len, 0, ROBOTS_PAD);
+    return CCSIG_OK;
+}
+
 ccsig_status ccsig_robots_lint(const char *input, size_t len, ccsig_robots_lint_result *out,
                                ccsig_error *err) {
     memset(out, 0, sizeof *out);
-    if (!input && len)
-        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no input");
     /* The lexer reads a padded input (ROBOTS_PAD): lint a padded copy. */
-    if (len > SIZE_MAX - ROBOTS_PAD)
-        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
-    char *copy = ccsig_malloc(len + ROBOTS_PAD);
-    if (!copy)
-        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
-    if (len)
-        memcpy(copy, input, len);
-    memset(copy + len, 0, ROBOTS_PAD);
+    char *copy;
+    ccsig_status crc = padded_copy(input, len, &copy, err);
+    if (crc)
+        return crc;
     const char *p = copy;
     lint_ctx c = {out, false, p, NULL, 0};
     size_t used = robots_used_length(p, len);
@@ -861,4 +870,67 @@ void ccsig_robots_lint_free(ccsig_robots_lint_result *res) {
         ccsig_free(res->text);
     }
     memset(res, 0, sizeof *res);
+}
+
+/* Rewrite every Content-Usage expression of p[0..len) with ccsig_pref_fix
+ * (see ccsig/robots.h). The lexer reads a padded copy (ROBOTS_PAD); the
+ * output is spliced from the original bytes. Memory: the copy and an arena
+ * for the parses, freed before returning; out grows. */
+ccsig_status ccsig_robots_fix(const char *input, size_t len, ccsig_buf *out, unsigned *nfixed,
+                              ccsig_robots_fix_fn change, void *ctx, ccsig_error *err) {
+    *nfixed = 0;
+    char *copy;
+    ccsig_status crc = padded_copy(input, len, &copy, err);
+    if (crc)
+        return crc;
+    ccsig_arena a;
+    ccsig_arena_init(&a, 0);
+    robots_lexer lx;
+    robots_lexer_init(&lx, copy, len);
+    robots_lexline l;
+    size_t done = 0; /* bytes of input copied to out */
+    ccsig_status rc = CCSIG_OK;
+    while (!rc && robots_lexer_next(&lx, &l)) {
+        if (!l.kv || l.kind != RK_CONTENT_USAGE || l.end < l.full_end)
+            continue;
+        ccsig_str path, expr;
+        robots_split_value(copy + l.val, l.val_len, &path, &expr);
+        if (!expr.len)
+            continue;
+        size_t at = (size_t)(expr.p - copy);
+        ccsig_robots_fix_change ch = {
+            l.line, col_of(&l, at), ccsig_str_make(input + at, expr.len), {NULL, 0}, 0, CCSIG_OK,
+            NULL};
+        ccsig_arena_reset(&a);
+        ccsig_buf_put(out, input + done, at - done);
+        size_t mark = out->len;
+        ccsig_error e;
+        ccsig_error_clear(&e);
+        ccsig_status st = ccsig_pref_fix(&a, input + at, expr.len, out, &ch.labels, &e);
+        done = at;
+        if (st == CCSIG_ERR_NOMEM) {
+            rc = ccsig_error_set(err, st, at, "out of memory");
+        } else if (st == CCSIG_ERR_UNSUPPORTED) {
+            ch.status = st;
+            ch.column = col_of(&l, at + e.offset);
+            ch.message = e.message;
+            if (change)
+                change(ctx, &ch);
+        } else if (st == CCSIG_OK && ch.labels) {
+            done = at + expr.len;
+            ++*nfixed;
+            ch.after = ccsig_str_make(out->data + mark, out->len - mark);
+            if (change)
+                change(ctx, &ch);
+        } else if (st == CCSIG_OK) {
+            done = at + expr.len;
+        }
+    }
+    if (!rc)
+        ccsig_buf_put(out, input + done, len - done);
+    if (!rc && ccsig_buf_failed(out))
+        rc = ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    ccsig_arena_free(&a);
+    ccsig_free(copy);
+    return rc;
 }

@@ -797,6 +797,7 @@ ccsig_status ccsig_sf_parse_list(ccsig_arena *a, const char *p, size_t len, ccsi
         ccsig_status st = parse_member_value(&ps, m);
         if (st)
             return st;
+        m->end = (size_t)(ps.cur - ps.p);
         n++;
         st = after_member(&ps, &done);
         if (st)
@@ -858,6 +859,7 @@ ccsig_status ccsig_sf_parse_dict_dups(ccsig_arena *a, const char *p, size_t len,
         }
         if (st)
             return st;
+        m->end = (size_t)(ps.cur - ps.p);
         bool oom = false;
         size_t found = index_find(a, &ix, v, sizeof *v, n, m->key, h, &oom);
         if (oom)
@@ -865,9 +867,10 @@ ccsig_status ccsig_sf_parse_dict_dups(ccsig_arena *a, const char *p, size_t len,
         if (found < n) {
             if (dup)
                 dup(ctx, m->key, m->offset);
-            size_t off = v[found].offset;
+            size_t off = v[found].offset, end = v[found].end;
             v[found] = *m;
             v[found].offset = off;
+            v[found].end = end;
         } else {
             index_add(&ix, h, n);
             n++;

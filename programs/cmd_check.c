@@ -138,7 +138,9 @@ static void quote_line(ccsig_buf *b, ccsig_str s) {
 }
 
 /* How the text output names a statement: `line 4 "Content-Usage: ..."` for
- * robots.txt, `header [Name ]"value"`, else `<kind> [line N ]"text"`. */
+ * robots.txt (a Content-Signal line inside a group adds `, scoped to the
+ * group of line N: AGENTS`), `header [Name ]"value"`, else
+ * `<kind> [line N ]"text"`. */
 static void statement_name(ccsig_buf *b, const ccsig_statement *st) {
     ccsig_buf_clear(b);
     switch (st->src.kind) {
@@ -157,6 +159,9 @@ static void statement_name(ccsig_buf *b, const ccsig_statement *st) {
         break;
     }
     quote_line(b, st->src.text);
+    if (st->src.scope_line)
+        ccsig_buf_printf(b, ", scoped to the group of line %u: %.*s", st->src.scope_line,
+                         (int)st->src.scope.len, st->src.scope.p ? st->src.scope.p : "");
 }
 
 static void text_record(check_ctx *cx, const char *url, size_t len) {
@@ -254,7 +259,9 @@ static void json_record(check_ctx *cx, const char *url, size_t len) {
     ccsig_provenance rule = {CCSIG_SRC_ROBOTS,
                              a ? a->rule.line : 0,
                              {NULL, 0},
-                             a ? a->rule.text : ccsig_str_make("", 0)};
+                             a ? a->rule.text : ccsig_str_make("", 0),
+                             0,
+                             {NULL, 0}};
     ccsig_report_write_record_head(b, ccsig_str_make(url, len), ccsig_str_c(cx->agent),
                                    !a           ? "unknown"
                                    : a->allowed ? "allowed"
@@ -299,8 +306,9 @@ static void check_one(check_ctx *cx, const char *url, size_t len) {
         rb.known = CCSIG_ROBOTS_FOUND;
         rb.crawl = a->allowed ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
         if (a->rule.line) {
-            rule = (ccsig_provenance){CCSIG_SRC_ROBOTS, a->rule.line, ccsig_str_c(cx->robots_name),
-                                      a->rule.text};
+            rule = (ccsig_provenance){
+                CCSIG_SRC_ROBOTS, a->rule.line, ccsig_str_c(cx->robots_name), a->rule.text, 0,
+                {NULL, 0}};
             rb.rule = &rule;
         }
         rb.sts = a->st;

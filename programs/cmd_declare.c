@@ -487,35 +487,6 @@ done:
 
 /* ---- --into: merge into an existing robots.txt ---- */
 
-/* Write data to path through a temporary file in the same directory and a
- * rename, so the file is never half-written; mode as given. */
-static bool write_atomic(const char *path, const char *data, size_t len, mode_t mode) {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.ccsig-XXXXXX", path) >= (int)sizeof tmp)
-        return false;
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return false;
-    bool ok = fchmod(fd, mode) == 0;
-    for (size_t off = 0; ok && off < len;) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w <= 0)
-            ok = false;
-        else
-            off += (size_t)w;
-    }
-    ok = ok && fsync(fd) == 0;
-    ok = (close(fd) == 0) && ok;
-    if (ok && rename(tmp, path) != 0)
-        ok = false;
-    if (!ok) {
-        int e = errno;
-        unlink(tmp);
-        errno = e;
-    }
-    return ok;
-}
-
 /* FILE.bak, or FILE.bak.1, .2, ... when it exists: an older backup is never
  * overwritten. */
 static bool backup_name(const char *file, char *out, size_t n) {
@@ -601,13 +572,14 @@ static int merge_into(const ccsig_declaration *d, const char *file, bool dry_run
         goto out;
     }
     char bak[4200];
-    if (!backup_name(target, bak, sizeof bak) || !write_atomic(bak, old, len, st.st_mode & 07777)) {
+    if (!backup_name(target, bak, sizeof bak) ||
+        !cli_write_atomic(bak, old, len, st.st_mode & 07777)) {
         cli_error("declare", "cannot write the backup %s: %s; %s is unchanged", bak,
                   strerror(errno), file);
         rc = EXIT_USAGE;
         goto out;
     }
-    if (!write_atomic(target, m->text.data, m->text.len, st.st_mode & 07777)) {
+    if (!cli_write_atomic(target, m->text.data, m->text.len, st.st_mode & 07777)) {
         cli_error("declare", "cannot write %s: %s (the backup is %s)", file, strerror(errno), bak);
         rc = EXIT_USAGE;
         goto out;

@@ -197,7 +197,8 @@ static void sibling(char *out, size_t cap, const char *path, const char *ext, bo
 }
 
 static void note_error(inspect_state *s, const char *path, const char *what, const char *msg) {
-    ccsig_provenance p = {CCSIG_SRC_EXPRESSION, 0, ccsig_str_c(path), ccsig_str_make("", 0)};
+    ccsig_provenance p = {CCSIG_SRC_EXPRESSION,  0, ccsig_str_c(path),
+                          ccsig_str_make("", 0), 0, {NULL, 0}};
     ccsig_str origin = ccsig_str_c(ccsig_arena_dup(&s->arena, path, strlen(path)));
     p.origin = origin;
     ccsig_collect_note(&s->ev.c, &p, "%s not read: %s", what, msg);

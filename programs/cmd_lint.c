@@ -1,10 +1,14 @@
 /*
  * cmd_lint.c — `ccsig lint [--format text|json|sarif] FILE...`: what a
  * steward should fix in a robots.txt that carries AI preferences, as
- * compiler-style diagnostics, JSON, or SARIF 2.1.0 for code-scanning tools.
+ * compiler-style diagnostics, JSON, or SARIF 2.1.0 for code-scanning tools;
+ * `ccsig lint --fix [--in-place] FILE...` rewrites legacy Content-Usage
+ * labels for current readers (ccsig_robots_fix).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "ccsig/robots.h"
 #include "cli.h"
@@ -15,17 +19,34 @@
 
 const char cmd_lint_summary[] = "lint robots.txt files (Content-Usage, Content-Signal, License)";
 
+enum { OPT_FIX = 1000, OPT_IN_PLACE };
+
 static const cli_option options[] = {
     {"format", 0, 'f', CLI_VAL_WORDS, "F", "text json sarif", CLI_ONCE,
      "text (default: file:line:col: severity: message), json, or sarif\n"
      "(SARIF 2.1.0, for code-scanning tools)",
+     0},
+    {"fix", 0, OPT_FIX, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
+     "write FILE to standard output with each legacy\n"
+     "Content-Usage label replaced by the current labels\n"
+     "it stood for (all=n: train-ai=n, ai-use=n, search=n;\n"
+     "train-genai: train-ai), CC signal exceptions and\n"
+     "every other byte kept; what changed goes to\n"
+     "standard error (no diagnostics)",
+     0},
+    {"in-place", 0, OPT_IN_PLACE, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
+     "with --fix: rewrite each FILE instead (a temporary\n"
+     "file and a rename, mode kept; a file with nothing\n"
+     "to fix is not touched)",
      0},
     {0},
 };
 
 const cli_spec cmd_lint_cli = {
     .name = "lint",
-    .synopsis = "usage: ccsig lint [--format text|json|sarif] FILE...\n\n"
+    .synopsis = "usage: ccsig lint [--format text|json|sarif] FILE...\n"
+                "       ccsig lint --fix FILE > FIXED\n"
+                "       ccsig lint --fix --in-place FILE...\n\n"
                 "Check robots.txt files ('-' for standard input): invalid Content-Usage\n"
                 "expressions, legacy or uppercase labels, CC signal exceptions that do nothing,\n"
                 "rules with no effect or outside any group, unknown directives, Content-Signal\n"
@@ -33,7 +54,9 @@ const cli_spec cmd_lint_cli = {
     .options = options,
     .column = 15,
     .epilog = "\nExit status: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or\n"
-              "unreadable file.\n",
+              "unreadable file. With --fix: 0 every legacy label fixed, 1 a rule left as\n"
+              "it was (a legacy label given twice), 2 bad usage or unreadable file,\n"
+              "3 the output could not be written.\n",
     .operand = CLI_VAL_FILE,
 };
 
@@ -59,8 +82,73 @@ static const char *sarif_level(ccsig_diag_severity s) {
     return s == CCSIG_DIAG_ERROR ? "error" : s == CCSIG_DIAG_WARNING ? "warning" : "note";
 }
 
+/* ccsig_robots_fix_fn: what --fix changed or left alone, on stderr. ctx is
+ * the file name; *left counts rules left alone. */
+typedef struct fix_ctx {
+    const char *path;
+    unsigned left;
+} fix_ctx;
+
+static void fix_report(void *ctx, const ccsig_robots_fix_change *c) {
+    fix_ctx *f = ctx;
+    if (c->status) {
+        f->left++;
+        fprintf(stderr, "%s:%u:%u: not fixed: %s\n", f->path, c->line, c->column, c->message);
+        return;
+    }
+    fprintf(stderr, "%s:%u:%u: fixed: '%.*s' is now '%.*s'\n", f->path, c->line, c->column,
+            (int)c->before.len, c->before.p, (int)c->after.len, c->after.p);
+}
+
+/* lint --fix: each file through ccsig_robots_fix, to stdout (one file) or
+ * back into the file (in_place). Returns the exit code. */
+static int lint_fix(char **files, int nfiles, bool in_place) {
+    int rc = EXIT_OK;
+    for (int i = 0; i < nfiles; i++) {
+        const char *path = files[i];
+        size_t len;
+        char *text = cli_read_file(path, 0, &len);
+        if (!text) {
+            cli_error("lint", "cannot read '%s': %s", path, strerror(errno));
+            rc = cli_exit_worst(rc, EXIT_USAGE);
+            continue;
+        }
+        ccsig_buf out = CCSIG_BUF_INIT;
+        fix_ctx f = {path, 0};
+        unsigned nfixed;
+        ccsig_error err;
+        if (ccsig_robots_fix(text, len, &out, &nfixed, fix_report, &f, &err)) {
+            cli_error("lint", "%s: %s", path, err.message);
+            free(text);
+            ccsig_buf_free(&out);
+            return EXIT_INTERNAL;
+        }
+        if (f.left)
+            rc = cli_exit_worst(rc, EXIT_NOT_PERMITTED);
+        if (!in_place) {
+            fwrite(out.data, 1, out.len, stdout);
+        } else if (nfixed) {
+            struct stat st;
+            char *real = realpath(path, NULL);
+            if (!real || stat(real, &st) != 0 ||
+                !cli_write_atomic(real, out.data, out.len, st.st_mode & 07777)) {
+                cli_error("lint", "cannot write '%s': %s; it is unchanged", path, strerror(errno));
+                rc = cli_exit_worst(rc, EXIT_INTERNAL);
+            }
+            free(real);
+        }
+        fprintf(stderr, "ccsig lint: %s: %u rule%s fixed%s%s\n", path, nfixed,
+                nfixed == 1 ? "" : "s", f.left ? ", some left as they were" : "",
+                in_place && nfixed ? " (written in place)" : "");
+        free(text);
+        ccsig_buf_free(&out);
+    }
+    return cli_finish_stdout("lint", rc);
+}
+
 int cmd_lint(int argc, char **argv) {
     int fmt = FMT_TEXT;
+    bool fix = false, in_place = false, fmt_given = false;
     int c;
     cli_parser cp;
     cli_parser_init(&cp, &cmd_lint_cli, argc, argv, 1);
@@ -78,6 +166,13 @@ int cmd_lint(int argc, char **argv) {
                                        "unknown --format '%s' (expected text, json or "
                                        "sarif)",
                                        optarg);
+            fmt_given = true;
+            break;
+        case OPT_FIX:
+            fix = true;
+            break;
+        case OPT_IN_PLACE:
+            in_place = true;
             break;
         }
     }
@@ -87,6 +182,20 @@ int cmd_lint(int argc, char **argv) {
         return cli_usage_error("lint", "no file given");
     if (cli_stdin_once("lint", argc - optind, argv + optind))
         return EXIT_USAGE;
+    if (in_place && !fix)
+        return cli_usage_error("lint", "--in-place rewrites what --fix writes: give --fix too");
+    if (fix && fmt_given)
+        return cli_usage_error("lint", "--fix writes the fixed file, not diagnostics: drop "
+                                       "--format");
+    if (fix && !in_place && argc - optind > 1)
+        return cli_usage_error("lint", "--fix writes one file to standard output: give one FILE, "
+                                       "or --in-place to rewrite several");
+    if (in_place)
+        for (int i = optind; i < argc; i++)
+            if (!strcmp(argv[i], "-"))
+                return cli_usage_error("lint", "--in-place cannot rewrite standard input");
+    if (fix)
+        return lint_fix(argv + optind, argc - optind, in_place);
 
     size_t nchecks;
     const ccsig_robots_check_info *checks = ccsig_robots_lint_checks(&nchecks);

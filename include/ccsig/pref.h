@@ -35,6 +35,7 @@
 #define CCSIG_PREF_H
 
 #include "ccsig/arena.h"
+#include "ccsig/buf.h"
 #include "ccsig/common.h"
 #include "ccsig/vocab.h"
 
@@ -75,6 +76,14 @@ typedef struct ccsig_provenance {
     unsigned line;    /* 1-based line in origin, 0 when not applicable */
     ccsig_str origin; /* file name, URL or header name */
     ccsig_str text;   /* the raw line or value that made the statement */
+    /* A robots.txt Content-Signal line inside a group applies only to that
+     * group's agents: scope_line is the group's first User-agent line and
+     * scope its product tokens, ", "-separated ("*" for the global group;
+     * memory of the compiled robots.txt). scope_line 0 (and scope empty):
+     * not scoped to a group (a Content-Signal line before any group applies
+     * to every agent; other statements). */
+    unsigned scope_line;
+    ccsig_str scope;
 } ccsig_provenance;
 
 /* One category's preference inside a statement. */
@@ -185,6 +194,29 @@ void ccsig_warning_message(const ccsig_warning *w, char *buf, size_t n);
  * st point into p. */
 ccsig_status ccsig_pref_parse(ccsig_arena *a, const char *p, size_t len, ccsig_statement *st,
                               ccsig_warnings *w, ccsig_error *err);
+
+/* Rewrite a content usage expression (an HTTP Content-Usage field value, or
+ * the expression of a robots.txt Content-Usage rule) so that readers of the
+ * current vocabulary (CCSIG_VOCAB_CURRENT_DRAFT) see what its legacy labels
+ * said: each legacy label is replaced, in its place, by the current labels of
+ * its ccsig_label_info current_equivalent ("all=n" becomes "train-ai=n,
+ * ai-use=n, search=n", "train-genai=y" becomes "train-ai=y"), each with the
+ * legacy member's value and parameters (CC signal exceptions are kept). A
+ * current label the expression states itself is not added again (it already
+ * outranks the legacy one); when several legacy labels stand for one current
+ * label, the most restrictive value is written, as the default reading
+ * combines them. Every other byte (other members, separators, whitespace) is
+ * copied. Replaced members are serialised by ccsig_sf_serialize_dict.
+ * Automated processing has no current label, so "all=n" no longer answers it.
+ * The result is appended to out; *nfixed is the number of legacy members
+ * replaced (0: out got p unchanged). Idempotent: the result has no legacy
+ * label. Errors: CCSIG_ERR_SYNTAX (err->offset, err->message) when p is not
+ * an RFC 9651 Dictionary, CCSIG_ERR_UNSUPPORTED when a legacy label is given
+ * twice (which occurrence to keep is the steward's call); nothing is appended
+ * then. Memory: the parse lives in a (reset it afterwards); out grows by the
+ * buffer's allocator; CCSIG_ERR_NOMEM when either fails. */
+ccsig_status ccsig_pref_fix(ccsig_arena *a, const char *p, size_t len, ccsig_buf *out,
+                            unsigned *nfixed, ccsig_error *err);
 
 /* ---- combining ---- */
 

@@ -69,7 +69,9 @@ void ccsig_report_write_categories(ccsig_buf *b, const ccsig_verdict *v);
 void ccsig_report_write_decision(ccsig_buf *b, const ccsig_decision *d);
 /* ["credit","open"]: the names of the condition bits, in bit order. */
 void ccsig_report_write_conditions(ccsig_buf *b, unsigned conditions);
-/* One source: {"kind","line","text","origin"} (line null when 0). */
+/* One source: {"kind","line","text","origin"} (line null when 0), and
+ * "scope":{"group_line","agents"} for a robots.txt Content-Signal line
+ * scoped to its group (ccsig_provenance scope_line, scope). */
 void ccsig_report_write_source(ccsig_buf *b, const ccsig_provenance *p);
 /* The common head of a per-URL record, without the closing brace:
  * {"url","agent","crawl","crawl_rule","categories","decision","sources".

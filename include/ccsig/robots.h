@@ -409,6 +409,36 @@ ccsig_status ccsig_robots_lint(const char *p, size_t len, ccsig_robots_lint_resu
 
 void ccsig_robots_lint_free(ccsig_robots_lint_result *res);
 
+/* ---- fix ---- */
+
+/* One Content-Usage rule ccsig_robots_fix rewrote or left alone. */
+typedef struct ccsig_robots_fix_change {
+    unsigned line, column; /* of the rule's expression */
+    ccsig_str before;      /* the expression as written (points into the input) */
+    ccsig_str after;       /* the rewritten expression (into the output buffer, valid
+                              until it grows); empty when the rule was left alone */
+    unsigned labels;       /* legacy labels replaced */
+    ccsig_status status;   /* CCSIG_OK, or why the rule was left alone
+                              (CCSIG_ERR_UNSUPPORTED: a legacy label given twice) */
+    const char *message;   /* status != CCSIG_OK: what to do by hand */
+} ccsig_robots_fix_change;
+
+typedef void (*ccsig_robots_fix_fn)(void *ctx, const ccsig_robots_fix_change *c);
+
+/* Rewrite robots.txt bytes p[0..len) so that readers of the current
+ * vocabulary understand every Content-Usage rule: each rule's expression
+ * goes through ccsig_pref_fix (legacy labels become the current labels they
+ * stood for, CC signal exceptions kept) and every other byte of the file
+ * (comments, other lines, line ends, the path, the order) is copied as is.
+ * Rules whose expression does not parse are copied unchanged (lint reports
+ * them). Idempotent; lint of the result reports no legacy-label. The result
+ * is appended to out; *nfixed counts the rules rewritten; change (may be
+ * NULL) is called for each rewritten rule and each rule left alone because
+ * it cannot be fixed automatically, in file order. Returns CCSIG_OK or
+ * CCSIG_ERR_NOMEM. Thread-safe. */
+ccsig_status ccsig_robots_fix(const char *p, size_t len, ccsig_buf *out, unsigned *nfixed,
+                              ccsig_robots_fix_fn change, void *ctx, ccsig_error *err);
+
 #ifdef __cplusplus
 }
 #endif

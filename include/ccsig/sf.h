@@ -82,6 +82,11 @@ typedef struct ccsig_sf_member {
     size_t nitems;
     ccsig_sf_params params; /* the Item's or the Inner List's parameters */
     size_t offset;          /* byte offset where the member (or key) starts */
+    size_t end;             /* byte offset just past the member: its value and parameters, before
+                             * any whitespace or ','. [offset, end) is the member's text, so a
+                             * caller can replace one member and keep every other byte. For a
+                             * repeated Dictionary key, offset and end stay those of the first
+                             * occurrence (whose position the member keeps). */
 } ccsig_sf_member;
 
 /* A List or a Dictionary (members in order; keys unique for a Dictionary). */

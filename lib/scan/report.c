@@ -228,6 +228,11 @@ void ccsig_report_write_source(ccsig_buf *b, const ccsig_provenance *p) {
         ccsig_buf_json_str(b, p->origin.p, p->origin.len);
     else
         ccsig_buf_puts(b, "null");
+    if (p->scope_line) {
+        ccsig_buf_printf(b, ",\"scope\":{\"group_line\":%u,\"agents\":", p->scope_line);
+        ccsig_buf_json_str(b, p->scope.p ? p->scope.p : "", p->scope.len);
+        ccsig_buf_putc(b, '}');
+    }
     ccsig_buf_putc(b, '}');
 }
 

@@ -724,8 +724,9 @@ void ccsig_robots_store_lookup(ccsig_robots_store_query *q, const ccsig_url *u, 
     }
     out->crawl = q->ans->allowed ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
     if (q->ans->rule.line) {
-        q->rule = (ccsig_provenance){CCSIG_SRC_ROBOTS, q->ans->rule.line, ccsig_str_c(c->origin),
-                                     q->ans->rule.text};
+        q->rule = (ccsig_provenance){
+            CCSIG_SRC_ROBOTS, q->ans->rule.line, ccsig_str_c(c->origin), q->ans->rule.text, 0,
+            {NULL, 0}};
         out->rule = &q->rule;
     }
     out->sts = q->ans->st;

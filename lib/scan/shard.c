@@ -5,6 +5,7 @@
  * and resolves the revisits the shards left open.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,7 +254,8 @@ static json_t *key_json(const char *k) {
 
 /* {"kind", "line", "origin", "text", "valid", "cats": [[cat, state,
  * signal, conditions, via, label], ...]} (categories as initialised left
- * out). */
+ * out), and "scope_line", "scope" for a Content-Signal line scoped to its
+ * group. */
 static json_t *statement_json(const ccsig_statement *st) {
     json_t *cats = json_array();
     for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
@@ -263,9 +265,15 @@ static json_t *statement_json(const ccsig_statement *st) {
         json_array_append_new(cats, json_pack("[i, i, i, i, i, o]", c, p->state, p->signal,
                                               p->conditions, p->via, str_json(p->label)));
     }
-    return json_pack("{s:s, s:i, s:o, s:o, s:b, s:o}", "kind", ccsig_source_kind_name(st->src.kind),
-                     "line", (int)st->src.line, "origin", str_json(st->src.origin), "text",
-                     str_json(st->src.text), "valid", st->valid, "cats", cats);
+    json_t *o =
+        json_pack("{s:s, s:i, s:o, s:o, s:b, s:o}", "kind", ccsig_source_kind_name(st->src.kind),
+                  "line", (int)st->src.line, "origin", str_json(st->src.origin), "text",
+                  str_json(st->src.text), "valid", st->valid, "cats", cats);
+    if (o && st->src.scope_line) {
+        json_object_set_new(o, "scope_line", json_integer(st->src.scope_line));
+        json_object_set_new(o, "scope", str_json(st->src.scope));
+    }
+    return o;
 }
 
 /* A statement list as an array (NULL when out of memory). */
@@ -438,6 +446,14 @@ static bool statement_from_json(json_t *j, ccsig_arena *a, ccsig_statement *st, 
     if (!str_from_json(json_object_get(j, "origin"), a, &st->src.origin, failed) ||
         !str_from_json(json_object_get(j, "text"), a, &st->src.text, failed))
         return false;
+    json_t *scope_line = json_object_get(j, "scope_line");
+    if (scope_line) {
+        if (!json_is_integer(scope_line) || json_integer_value(scope_line) <= 0 ||
+            json_integer_value(scope_line) > UINT_MAX ||
+            !str_from_json(json_object_get(j, "scope"), a, &st->src.scope, failed))
+            return false;
+        st->src.scope_line = (unsigned)json_integer_value(scope_line);
+    }
     size_t i;
     json_t *c;
     json_array_foreach(json_object_get(j, "cats"), i, c) {

@@ -114,7 +114,7 @@ static inline bool src_rel_has(ccsig_str rels, const char *rel) {
 /* Provenance value. */
 static inline ccsig_provenance src_prov(ccsig_source_kind k, unsigned line, ccsig_str origin,
                                         ccsig_str text) {
-    ccsig_provenance p = {k, line, origin, text};
+    ccsig_provenance p = {k, line, origin, text, 0, {NULL, 0}};
     return p;
 }
 

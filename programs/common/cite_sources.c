@@ -181,8 +181,9 @@ static int read_file(const cite_opts *o, cite_set *s, ccsig_arena *ea, const ccs
         rb.known = CCSIG_ROBOTS_FOUND;
         rb.crawl = ans->allowed ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
         if (ans->rule.line) {
-            rule = (ccsig_provenance){CCSIG_SRC_ROBOTS, ans->rule.line, ccsig_str_c(o->robots),
-                                      ans->rule.text};
+            rule = (ccsig_provenance){
+                CCSIG_SRC_ROBOTS, ans->rule.line, ccsig_str_c(o->robots), ans->rule.text, 0,
+                {NULL, 0}};
             rb.rule = &rule;
         }
         rb.sts = ans->st;

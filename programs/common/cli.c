@@ -528,3 +528,32 @@ const char *cli_suggest(const char *word, const char *const *cands, size_t n) {
     }
     return best;
 }
+
+/* Write data to path through a temporary file in the same directory and a
+ * rename, so the file is never half-written; mode as given. */
+bool cli_write_atomic(const char *path, const char *data, size_t len, mode_t mode) {
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.ccsig-XXXXXX", path) >= (int)sizeof tmp)
+        return false;
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return false;
+    bool ok = fchmod(fd, mode) == 0;
+    for (size_t off = 0; ok && off < len;) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w <= 0)
+            ok = false;
+        else
+            off += (size_t)w;
+    }
+    ok = ok && fsync(fd) == 0;
+    ok = (close(fd) == 0) && ok;
+    if (ok && rename(tmp, path) != 0)
+        ok = false;
+    if (!ok) {
+        int e = errno;
+        unlink(tmp);
+        errno = e;
+    }
+    return ok;
+}

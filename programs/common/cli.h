@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "ccsig/buf.h"
 #include "ccsig/pref.h"
@@ -74,6 +75,11 @@ bool cli_parse_reading(const char *cmd, const char *arg, ccsig_reading *out);
 /* Read a whole file ("-" = stdin) into a malloc'd buffer (NUL-terminated).
  * limit: fail past this many bytes (0 = none). Returns NULL and sets errno. */
 char *cli_read_file(const char *path, size_t limit, size_t *len);
+
+/* Write data[0..len) to path through a temporary file in the same
+ * directory and a rename, so the file is never half-written; the new file
+ * gets mode. False with errno set (the temporary file is removed). */
+bool cli_write_atomic(const char *path, const char *data, size_t len, mode_t mode);
 
 /* Read one line from f into b (without the line end); false at EOF. */
 bool cli_getline(FILE *f, ccsig_buf *b);

@@ -75,7 +75,14 @@ class Error(Structure):
 
 
 class Provenance(Structure):
-    _fields_ = [("kind", c_int), ("line", c_uint), ("origin", Str), ("text", Str)]
+    _fields_ = [
+        ("kind", c_int),
+        ("line", c_uint),
+        ("origin", Str),
+        ("text", Str),
+        ("scope_line", c_uint),
+        ("scope", Str),
+    ]
 
 
 class Pref(Structure):

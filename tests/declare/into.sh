@@ -75,4 +75,28 @@ ln -s site/robots.txt "$T/link.txt"
 [ -L "$T/link.txt" ] || fail "the link was replaced by a file"
 grep -q '^Content-Usage: train-ai=n;exceptions=cc-cr$' "$T/site/robots.txt" || fail "the linked file was not changed"
 cmp -s "$fixtures/library-robots.txt" "$T/site/robots.txt.bak" || fail "no backup beside the linked file"
-echo "PASS: --into writes atomically, keeps backups and permissions, refuses conflicts, follows links"
+
+# Repeated merges keep each comment with its own group: a comment directly
+# above a group stays directly above it, merge after merge.
+cp "$fixtures/commented-groups.txt" "$T/c.txt"
+"$ccsig" declare --use train-ai --signal cr --into "$T/c.txt" >/dev/null 2>&1 || fail "merge 1"
+"$ccsig" declare --use search --allow --into "$T/c.txt" >/dev/null 2>&1 || fail "merge 2"
+"$ccsig" declare --use ai-use --signal cr-op --path /docs/ --into "$T/c.txt" >/dev/null 2>&1 ||
+    fail "merge 3"
+above() { # the line right above the first line matching $1
+    awk -v re="$1" '$0 ~ re { print prev; exit } { prev = $0 }' "$T/c.txt"
+}
+[ "$(above '^User-agent: Googlebot$')" = "# Google: keep search result pages out" ] ||
+    fail "the Googlebot comment left its group: $(cat "$T/c.txt")"
+[ "$(above '^User-agent: \\*$')" = "# everyone else" ] || fail "the * comment left its group"
+[ "$(above '^User-agent: bingbot$')" = "# Bing" ] || fail "the bingbot comment left its group"
+[ "$(head -1 "$T/c.txt")" = "# robots.txt of an example site" ] || fail "the header comment moved"
+# each group ccsig added has its own comment right above it, none stacked
+n=$(grep -c '^# AI usage preferences' "$T/c.txt")
+[ "$n" -eq 3 ] || fail "$n ccsig comments, want 3"
+if grep -A1 '^# AI usage preferences' "$T/c.txt" | grep -v '^--$' | grep -v '^# AI usage' |
+    grep -qv '^User-Agent: \*$'; then
+    fail "a ccsig comment is not directly above its group: $(cat "$T/c.txt")"
+fi
+"$ccsig" lint "$T/c.txt" >/dev/null || fail "the merged file has lint errors"
+echo "PASS: --into writes atomically, keeps backups and permissions, refuses conflicts, follows links, keeps comments with their groups"

@@ -153,10 +153,12 @@ static void tdm_header_errors(void **state) {
 
 static void tdm_precedence(void **state) {
     (void)state;
-    ccsig_provenance wk = {CCSIG_SRC_TDMREP, 2, CCSIG_STR_LIT("tdmrep.json"), CCSIG_STR_LIT("{}")};
-    ccsig_provenance html = {CCSIG_SRC_HTML, 5, CCSIG_STR_LIT("page.html"),
-                             CCSIG_STR_LIT("<meta>")};
-    ccsig_provenance emb = {CCSIG_SRC_XMP, 0, CCSIG_STR_LIT("doc.pdf"), CCSIG_STR_LIT("tdm")};
+    ccsig_provenance wk = {CCSIG_SRC_TDMREP,    2, CCSIG_STR_LIT("tdmrep.json"),
+                           CCSIG_STR_LIT("{}"), 0, {NULL, 0}};
+    ccsig_provenance html = {CCSIG_SRC_HTML,          5, CCSIG_STR_LIT("page.html"),
+                             CCSIG_STR_LIT("<meta>"), 0, {NULL, 0}};
+    ccsig_provenance emb = {CCSIG_SRC_XMP,        0, CCSIG_STR_LIT("doc.pdf"),
+                            CCSIG_STR_LIT("tdm"), 0, {NULL, 0}};
     ccsig_str none = CCSIG_STR_LIT("");
 
     /* a header supersedes the well-known file */

@@ -297,6 +297,75 @@ static void warning_messages(void **state) {
     assert_true(legacy && yes && unk && exc);
 }
 
+/* ccsig_pref_fix of e: the status, and when it is CCSIG_OK the result and
+ * the number of legacy labels replaced. */
+static void expect_fix(const char *e, ccsig_status want, const char *out, unsigned nfixed) {
+    ccsig_buf b = CCSIG_BUF_INIT;
+    ccsig_error err;
+    unsigned n = 99;
+    ccsig_arena_reset(&A);
+    ccsig_status st = ccsig_pref_fix(&A, e, strlen(e), &b, &n, &err);
+    if (st != want)
+        fail_msg("'%s': status %d, want %d (%s)", e, (int)st, (int)want, err.message);
+    if (!st && (n != nfixed || strcmp(ccsig_buf_cstr(&b), out)))
+        fail_msg("'%s': got '%s' (%u), want '%s' (%u)", e, ccsig_buf_cstr(&b), n, out, nfixed);
+    if (st)
+        assert_int_equal(b.len, 0);
+    ccsig_buf_free(&b);
+}
+
+/* Legacy labels become the current labels they stood for, in place, with
+ * their values and CC signal exceptions; every other byte is kept. */
+static void fix_legacy_labels(void **state) {
+    (void)state;
+    expect_fix("all=n", CCSIG_OK, "train-ai=n, ai-use=n, search=n", 1);
+    expect_fix("train-genai=n;exceptions=cc-cr-ec, search=y", CCSIG_OK,
+               "train-ai=n;exceptions=cc-cr-ec, search=y", 1);
+    expect_fix("all=n;exceptions=cc-cr, search=y", CCSIG_OK,
+               "train-ai=n;exceptions=cc-cr, ai-use=n;exceptions=cc-cr, search=y", 1);
+    /* two legacy labels for train-ai: the most restrictive, as the default
+     * reading combines them, in the place of the first */
+    expect_fix("ai=y, train-genai=n", CCSIG_OK, "train-ai=n", 2);
+    expect_fix("ai-output=n, train-ai=y", CCSIG_OK, "ai-use=n, search=n, train-ai=y", 1);
+    /* every current label already stated: the legacy one goes, with its
+     * separator */
+    expect_fix("train-ai=n, ai-use=n, search=y, bots=n", CCSIG_OK, "train-ai=n, ai-use=n, search=y",
+               1);
+    expect_fix("bots=n, train-ai=n, ai-use=n, search=y", CCSIG_OK, "train-ai=n, ai-use=n, search=y",
+               1);
+    expect_fix("search=y ,  all=n  ,train-ai=y", CCSIG_OK, "search=y ,  ai-use=n  ,train-ai=y", 1);
+    expect_fix("tdm", CCSIG_OK, "train-ai, ai-use, search", 1);
+    expect_fix("inference=n, foo=1", CCSIG_OK, "ai-use=n, foo=1", 1);
+    /* nothing legacy: the bytes as they were */
+    expect_fix(" train-ai=n,search=y ", CCSIG_OK, " train-ai=n,search=y ", 0);
+    expect_fix("Train-AI=n", CCSIG_ERR_SYNTAX, NULL, 0);
+    expect_fix("all=n, all=y", CCSIG_ERR_UNSUPPORTED, NULL, 0);
+    /* idempotent, and the result reads the same for the current labels as
+     * the legacy expression does under the default reading */
+    const char *in = "genai=n;exceptions=cc-cr-dc, ai-output=y";
+    ccsig_buf b = CCSIG_BUF_INIT, c = CCSIG_BUF_INIT;
+    ccsig_error err;
+    unsigned n;
+    assert_int_equal(ccsig_pref_fix(&A, in, strlen(in), &b, &n, &err), CCSIG_OK);
+    assert_int_equal(ccsig_pref_fix(&A, b.data, b.len, &c, &n, &err), CCSIG_OK);
+    assert_int_equal(n, 0);
+    assert_string_equal(ccsig_buf_cstr(&b), ccsig_buf_cstr(&c));
+    ccsig_statement s1, s2;
+    ccsig_warnings w = {0};
+    assert_int_equal(parse(in, &s1, NULL), CCSIG_OK);
+    assert_int_equal(parse(ccsig_buf_cstr(&b), &s2, &w), CCSIG_OK);
+    assert_int_equal(w.n, 0);
+    ccsig_pref r1[CCSIG_CAT_COUNT], r2[CCSIG_CAT_COUNT];
+    ccsig_statement_read(&s1, CCSIG_READING_DEFAULT, r1);
+    ccsig_statement_read(&s2, CCSIG_READING_CURRENT, r2);
+    for (int k = CCSIG_CAT_TRAIN_AI; k < CCSIG_CAT_COUNT; k++) {
+        assert_int_equal(r1[k].state, r2[k].state);
+        assert_int_equal(r1[k].conditions, r2[k].conditions);
+    }
+    ccsig_buf_free(&b);
+    ccsig_buf_free(&c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(vocab_basic_example),
@@ -311,6 +380,7 @@ int main(void) {
         cmocka_unit_test(deciding),
         cmocka_unit_test(statement_set_restrictive),
         cmocka_unit_test(warning_messages),
+        cmocka_unit_test(fix_legacy_labels),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

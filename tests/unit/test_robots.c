@@ -681,6 +681,51 @@ static void signal_scoping(void **state) {
     ccsig_robots_free(r);
 }
 
+/* The provenance of a Content-Signal line inside a group names the group
+ * (its first User-agent line and its agents, all of them even when a later
+ * User-agent line joins the group after the Content-Signal line, as Google
+ * groups); a line before any group is not scoped, nor is Content-Usage. */
+static void signal_provenance_scope(void **state) {
+    ccsig_robots *r = compile("Content-Signal: /a search=yes\n"
+                              "User-agent: *\n"
+                              "Disallow: /private/\n"
+                              "Content-Signal: /a ai-train=yes\n"
+                              "\n"
+                              "User-agent: GPTBot\n"
+                              "Content-Signal: /a ai-train=no\n"
+                              "User-agent: ClaudeBot\n"
+                              "Content-Usage: /a ai-use=n\n"
+                              "Disallow: /private/\n");
+    ask(r, "GPTBot", "/a");
+    assert_int_equal(ans->nst, 3);
+    int seen = 0;
+    for (size_t i = 0; i < ans->nst; i++) {
+        const ccsig_provenance *p = &ans->st[i].src;
+        if (p->line == 7) {
+            assert_int_equal(p->scope_line, 6);
+            assert_true(ccsig_str_eq(p->scope, "GPTBot, ClaudeBot"));
+            seen |= 1;
+        } else if (p->line == 1) {
+            assert_int_equal(p->scope_line, 0);
+            assert_int_equal(p->scope.len, 0);
+            seen |= 2;
+        } else {
+            assert_int_equal(p->line, 9); /* Content-Usage */
+            assert_int_equal(p->scope_line, 0);
+            seen |= 4;
+        }
+    }
+    assert_int_equal(seen, 7);
+    /* the `*` group's line applies to other agents, and says so */
+    ask(r, "Bingbot", "/a");
+    assert_int_equal(ans->nst, 2);
+    const ccsig_provenance *g = ans->st[0].src.line == 4 ? &ans->st[0].src : &ans->st[1].src;
+    assert_int_equal(g->line, 4);
+    assert_int_equal(g->scope_line, 2);
+    assert_true(ccsig_str_eq(g->scope, "*"));
+    ccsig_robots_free(r);
+}
+
 static void use_issue(void *ctx, ccsig_content_signal_issue issue, size_t off, size_t len) {
     if (issue == CCSIG_SIGNAL_ISSUE_USE_VALUE)
         *(size_t *)ctx = off * 100 + len;
@@ -1064,6 +1109,7 @@ int main(void) {
         cmocka_unit_test(attach_many_identical_fold),
         cmocka_unit_test(signal_mapping),
         cmocka_unit_test(signal_scoping),
+        cmocka_unit_test(signal_provenance_scope),
         cmocka_unit_test(signal_use_levels),
         cmocka_unit_test(signal_with_content_usage),
         cmocka_unit_test(license_recorded_global),

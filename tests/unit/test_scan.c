@@ -123,8 +123,9 @@ static void test_robots_input(void **state) {
     ccsig_arena_init(&a, 0);
     const char *expr = "train-ai=n";
     assert_int_equal(ccsig_pref_parse(&a, expr, strlen(expr), &st, NULL, NULL), CCSIG_OK);
-    ccsig_provenance rule = {CCSIG_SRC_ROBOTS, 2, CCSIG_STR_LIT("https://example.org/robots.txt"),
-                             CCSIG_STR_LIT("Allow: /")};
+    ccsig_provenance rule = {
+        CCSIG_SRC_ROBOTS,          2, CCSIG_STR_LIT("https://example.org/robots.txt"),
+        CCSIG_STR_LIT("Allow: /"), 0, {NULL, 0}};
     ccsig_scan_robots rb = {CCSIG_ROBOTS_FOUND, CCSIG_STATE_ALLOW, &rule, &st, 1};
     ccsig_warc_record rec;
     ccsig_scan_result r;

@@ -139,6 +139,34 @@ static void duplicates_keep_first_position(void **state) {
     assert_int_equal(d.v[0].bare.v.integer, 3);
     assert_int_equal(d.v[0].params.n, 1);
     assert_int_equal(d.v[0].offset, 0);
+    /* the first occurrence's span, with its position */
+    assert_int_equal(d.v[0].end, 3);
+    assert_int_equal(d.v[1].end, 8);
+}
+
+/* [offset, end) is each member's own text: value and parameters, without
+ * the whitespace or ',' around it, for Dictionaries and Lists alike. */
+static void member_end_offsets(void **state) {
+    (void)state;
+    const char *in = "  a=1 ,b;p=\"x y\",  c=(1 2);q , d=?0;e";
+    const char *want[] = {"a=1", "b;p=\"x y\"", "c=(1 2);q", "d=?0;e"};
+    ccsig_sf_dict d;
+    ccsig_error err;
+    assert_int_equal(ccsig_sf_parse_dict(&A, in, strlen(in), &d, &err), CCSIG_OK);
+    assert_int_equal(d.n, 4);
+    for (size_t i = 0; i < d.n; i++) {
+        assert_true(d.v[i].end > d.v[i].offset);
+        assert_int_equal(d.v[i].end - d.v[i].offset, strlen(want[i]));
+        assert_memory_equal(in + d.v[i].offset, want[i], strlen(want[i]));
+    }
+    const char *lin = "x;a=1, (1 2)";
+    ccsig_sf_list l;
+    assert_int_equal(ccsig_sf_parse_list(&A, lin, strlen(lin), &l, &err), CCSIG_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.v[0].offset, 0);
+    assert_int_equal(l.v[0].end, 5);
+    assert_int_equal(l.v[1].offset, 7);
+    assert_int_equal(l.v[1].end, 12);
 }
 
 static void large_dictionary_index(void **state) {
@@ -266,6 +294,7 @@ int main(void) {
         cmocka_unit_test(presize_bounds),
         cmocka_unit_test(serialise_errors),
         cmocka_unit_test(helpers),
+        cmocka_unit_test(member_end_offsets),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
