@@ -93,6 +93,13 @@ typedef struct ccsig_credit_record {
     const char *read_at;         /* RFC 3339 time the preference was read, NULL unknown */
     const char *from[CCSIG_FACT_KIND_COUNT]; /* "html line 4": where each fact came from */
     const char *license_from;
+    /* where the asset is archived: an annotation line's WARC file (as the
+     * line names it; for a resolved revisit, its original's) and the
+     * archive offset of the record; NULL and 0 otherwise. Not written in
+     * JSON (a record's own shape). ccsig_credit_record_from_archive reads
+     * the record there. */
+    const char *archive;
+    uint64_t archive_offset;
 } ccsig_credit_record;
 
 /* Does the record ask for credit (the credit condition among its
@@ -135,6 +142,27 @@ void ccsig_credit_record_write_json(ccsig_buf *b, const ccsig_credit_record *r);
  * the wrong type: err says which), CCSIG_ERR_LIMIT, CCSIG_ERR_NOMEM. */
 ccsig_status ccsig_credit_records_read(ccsig_arena *a, const char *p, size_t len,
                                        ccsig_credit_record **out, size_t *n, ccsig_error *err);
+
+/* Give a record read from an annotation line (r->archive set) its TASL:
+ * read its WARC record again (ccsig_warc_read_at: the response, resource or
+ * revisit of r->link at r->archive_offset) from the archive, which is
+ * `archive` when given (not NULL; opened as it is), else r->archive: a
+ * relative path is tried against dir first (the annotation file's
+ * directory; may be NULL), then as it is (the working directory), since a
+ * scan names its archives as its command line did. The record is read by the same
+ * readers as a live page or a local file (ccsig_evaluate: HTTP header
+ * fields, the HTML head's <title> and <meta>, XMP, a dataset card or
+ * metadata file named so by its URL) and its title, author, rights,
+ * licence, collection and canonical link (made absolute by resolve, which
+ * may be NULL) replace r's; the decision, signals, deciding statement and
+ * read_at stay the line's. Strings go into a. Returns CCSIG_OK; CCSIG_ERR_IO
+ * (the archive cannot be opened or read) or CCSIG_ERR_RANGE (no such
+ * record at the offset), with err saying which file and why and r
+ * unchanged; CCSIG_ERR_USAGE when r has no archive; CCSIG_ERR_NOMEM.
+ * Reentrant (one reader per call). */
+ccsig_status ccsig_credit_record_from_archive(ccsig_credit_record *r, const char *archive,
+                                              const char *dir, ccsig_url_resolver resolve,
+                                              ccsig_arena *a, ccsig_error *err);
 
 /* ---- attribution text (`ccsig cite`) ---- */
 

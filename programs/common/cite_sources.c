@@ -11,6 +11,7 @@
 
 #include "ccsig/alloc.h"
 #include "ccsig/check.h"
+#include "ccsig/fetch.h"
 #include "ccsig/robots.h"
 #include "cite_sources.h"
 #include "cli.h"
@@ -71,11 +72,29 @@ static int read_doc(const cite_opts *o, cite_set *s, const char *path, const cha
                 err.column ? err.column : 1, err.message);
         return EXIT_USAGE;
     }
-    for (size_t i = 0; i < n; i++)
+    /* annotation lines name the archive their record is in: TASL from it */
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 0, path);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].archive || (o->archive && v[i].archive_offset)) {
+            st = ccsig_credit_record_from_archive(&v[i], o->archive, strcmp(path, "-") ? dir : NULL,
+                                                  ccsig_url_resolve, &s->arena, &err);
+            if (st == CCSIG_ERR_NOMEM) {
+                cli_error(o->cmd, "out of memory");
+                return EXIT_INTERNAL;
+            }
+            if (st)
+                fprintf(stderr,
+                        "ccsig %s: note: [%zu] %s: its archived record cannot be read (%s): "
+                        "its credit has no title, author or licence\n",
+                        o->cmd, s->n + 1, v[i].link ? v[i].link : "(no URL)", err.message);
+        }
         if (!cite_set_add(s, &v[i])) {
             cli_error(o->cmd, "out of memory");
             return EXIT_INTERNAL;
         }
+    }
     return EXIT_OK;
 }
 
