@@ -1,7 +1,8 @@
 /*
  * credit_sources.c — credit records from where an asset is kept
  * (ccsig/attribution.h): a record of `ccsig scan --annotate` read again
- * from its WARC archive (ccsig_credit_record_from_archive). Reading is the
+ * from its WARC archive (ccsig_credit_record_from_archive) and a local
+ * file read offline (ccsig_credit_record_from_local). Reading is the
  * library's one path: ccsig_warc_read_at finds the record, ccsig_evaluate
  * reads it (with the dataset reader as its hook for dataset metadata) and
  * ccsig_credit_record_from_eval makes the record.
@@ -14,6 +15,7 @@
 #include "ccsig/alloc.h"
 #include "ccsig/attribution.h"
 #include "ccsig/httpmsg.h"
+#include "ccsig/robots.h"
 #include "ccsig/warc.h"
 
 /* The dataset metadata reader, run as ccsig_evaluate's hook for an asset
@@ -143,5 +145,67 @@ ccsig_status ccsig_credit_record_from_archive(ccsig_credit_record *r, const char
     ccsig_warc_reader_free(rd);
     ccsig_free(msg);
     ccsig_free(ev);
+    return st;
+}
+
+/* Whether s ends with suffix. */
+static bool ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+ccsig_status ccsig_credit_record_from_local(const char *path, const char *p, size_t len,
+                                            const char *link, const char *agent,
+                                            const ccsig_profile *prof,
+                                            const ccsig_eval_robots *robots, const char *read_at,
+                                            ccsig_arena *a, ccsig_credit_record *out,
+                                            ccsig_error *err) {
+    if (!path || (!p && len) || !a || !out)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "no file given");
+    if (!agent)
+        agent = "*";
+    ccsig_eval_input in;
+    memset(&in, 0, sizeof in);
+    in.origin = ccsig_str_c(path);
+    in.url = ccsig_str_c(link);
+    in.agent = ccsig_robots_product_token(agent, strlen(agent));
+    in.profile = prof;
+    in.status = -1;
+    in.robots = robots;
+    ccsig_arena ea; /* the evaluation's (the record's strings go into a) */
+    ccsig_arena_init(&ea, 0);
+    ccsig_eval_result *ev = ccsig_malloc(sizeof *ev);
+    ccsig_http_msg *msg = ccsig_malloc(sizeof *msg);
+    ccsig_status st = ev && msg ? CCSIG_OK : CCSIG_ERR_NOMEM;
+    dataset_hook dh;
+    memset(&dh, 0, sizeof dh);
+    if (st == CCSIG_OK && len >= 12 && !memcmp(p, "HTTP/", 5)) {
+        st = ccsig_evaluate_response(p, len, &in, &ea, msg, ev, err);
+    } else if (st == CCSIG_OK) {
+        if (!dataset_hook_set(&dh, &in, path, p, len)) {
+            const char *slash = strrchr(path, '/');
+            const char *base = slash ? slash + 1 : path;
+            in.response = true;
+            in.body = p;
+            in.body_len = len;
+            if (ends_with(base, ".html") || ends_with(base, ".htm")) {
+                in.has_type = true;
+                in.content_type = CCSIG_STR_LIT("text/html");
+            }
+        }
+        st = ccsig_evaluate(&in, &ea, ev);
+    }
+    if (st == CCSIG_OK && dh.st) {
+        st = dh.st;
+        if (err)
+            *err = dh.err;
+    } else if (st == CCSIG_OK) {
+        st = ccsig_credit_record_from_eval(ev, link, read_at, NULL, a, out);
+    }
+    if (st == CCSIG_ERR_NOMEM)
+        ccsig_error_set(err, st, 0, "out of memory");
+    ccsig_arena_free(&ea);
+    ccsig_free(ev);
+    ccsig_free(msg);
     return st;
 }

@@ -2131,14 +2131,8 @@ ccsig_status ccsig_warc_writer_member(ccsig_warc_writer *w, ccsig_buf *out, cons
 
 /* ---- reading one record again ---- */
 
-typedef struct at_src {
-    int fd;
-    uint64_t pos;
-} at_src;
-
-/* ccsig_warc_read_fn over a file descriptor, by position (pread). */
-static ssize_t at_read(void *ctx, void *buf, size_t n) {
-    at_src *f = ctx;
+ssize_t ccsig_warc_fd_read(void *ctx, void *buf, size_t n) {
+    ccsig_warc_fd *f = ctx;
     ssize_t got;
     do {
         got = pread(f->fd, buf, n, (off_t)f->pos);
@@ -2154,8 +2148,8 @@ ccsig_status ccsig_warc_read_at(ccsig_warc_reader *r, const char *path, uint64_t
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return ccsig_error_set(err, CCSIG_ERR_IO, 0, "cannot open %s: %s", path, strerror(errno));
-    at_src f = {fd, offset};
-    ccsig_warc_reader_open(r, at_read, &f, offset, CCSIG_WARC_AUTO);
+    ccsig_warc_fd f = {fd, offset};
+    ccsig_warc_reader_open(r, ccsig_warc_fd_read, &f, offset, CCSIG_WARC_AUTO);
     /* A zstd archive's dictionary is at its start, not at the record. */
     uint8_t head[8];
     if (offset && pread(fd, head, 8, 0) == 8 && head[0] == 0x5d && head[1] == 0x2a &&

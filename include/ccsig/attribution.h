@@ -164,6 +164,26 @@ ccsig_status ccsig_credit_record_from_archive(ccsig_credit_record *r, const char
                                               const char *dir, ccsig_url_resolver resolve,
                                               ccsig_arena *a, ccsig_error *err);
 
+/* Build the record of a local file read offline, as `ccsig cite FILE`
+ * does: p[0..len) are the bytes of the file at path (its name is the
+ * provenance). A captured HTTP response (the bytes start with "HTTP/") is
+ * evaluated as one (ccsig_evaluate_response); dataset metadata named so
+ * (ccsig_dataset_format_for_name of the base name; a dataset card only with
+ * its front matter) is read by the dataset reader; anything else is a body,
+ * HTML when the name ends in .html or .htm. link: the address the file is
+ * published under (may be NULL); agent (NULL: '*'), prof (NULL: no
+ * decision) and robots (the robots.txt answer for link, may be NULL) as in
+ * ccsig_eval_input; read_at as in ccsig_credit_record_from_eval. Strings go
+ * into a. Returns CCSIG_OK; the dataset reader's error (CCSIG_ERR_SYNTAX,
+ * err has the line and column) for metadata that cannot be read;
+ * CCSIG_ERR_NOMEM; CCSIG_ERR_USAGE. */
+ccsig_status ccsig_credit_record_from_local(const char *path, const char *p, size_t len,
+                                            const char *link, const char *agent,
+                                            const ccsig_profile *prof,
+                                            const ccsig_eval_robots *robots, const char *read_at,
+                                            ccsig_arena *a, ccsig_credit_record *out,
+                                            ccsig_error *err);
+
 /* ---- attribution text (`ccsig cite`) ---- */
 
 typedef enum ccsig_cite_format {

@@ -297,6 +297,15 @@ uint64_t ccsig_warc_reader_produced(const ccsig_warc_reader *r);
 /* The codec of the current input (after the first call to next or sync). */
 ccsig_warc_codec ccsig_warc_reader_codec(const ccsig_warc_reader *r);
 
+/* A file read by position, for ccsig_warc_reader_open: ccsig_warc_fd_read
+ * reads from fd at pos with pread (retrying on EINTR) and advances pos, so
+ * a reader opened at archive offset o starts with pos = o. */
+typedef struct ccsig_warc_fd {
+    int fd;
+    uint64_t pos;
+} ccsig_warc_fd;
+ssize_t ccsig_warc_fd_read(void *ctx, void *buf, size_t n);
+
 /* Read one record again where an index or an annotation line says it is:
  * open the file at path, read from archive offset `offset` (a zstd archive's
  * dictionary frame is loaded from the file's start) and return in rec the

@@ -158,22 +158,6 @@ static void report(ccsig_robots_store *s, const char *path, uint64_t off, const 
     problem(s, path, off, what);
 }
 
-typedef struct fd_src {
-    int fd;
-    uint64_t pos;
-} fd_src;
-
-static ssize_t fd_read(void *ctx, void *buf, size_t n) {
-    fd_src *f = ctx;
-    ssize_t got;
-    do {
-        got = pread(f->fd, buf, n, (off_t)f->pos);
-    } while (got < 0 && errno == EINTR);
-    if (got > 0)
-        f->pos += (uint64_t)got;
-    return got;
-}
-
 static bool is_robots_path(const ccsig_url *u) {
     ccsig_str p = u->path;
     const char *q = memchr(p.p, '?', p.len);
@@ -199,8 +183,8 @@ static bool index_archive(ccsig_robots_store *s, int src, ccsig_warc_reader *rd,
         cannot_read(s, path, errno);
         return false;
     }
-    fd_src f = {fd, 0};
-    ccsig_warc_reader_open(rd, fd_read, &f, 0, CCSIG_WARC_AUTO);
+    ccsig_warc_fd f = {fd, 0};
+    ccsig_warc_reader_open(rd, ccsig_warc_fd_read, &f, 0, CCSIG_WARC_AUTO);
     ccsig_warc_record rec;
     ccsig_warc_damage d;
     bool ok = true;
