@@ -261,13 +261,18 @@ static void test_empty_and_blank(void **state) {
 
 /* ---------------------------------------------------------------- gzip -- */
 
+/* Eight records in plain, one gzip member each in gz at off[]. */
+static void eight_members(ccsig_buf *plain, ccsig_buf *gz, uint64_t off[8]) {
+    size_t starts[8];
+    records(plain, starts, 8, 0);
+    gzip_members(gz, plain, starts + 1, 7, off);
+}
+
 static void test_gzip_per_record(void **state) {
     (void)state;
     ccsig_buf plain = CCSIG_BUF_INIT, gz = CCSIG_BUF_INIT;
-    size_t starts[8];
-    records(&plain, starts, 8, 0);
     uint64_t off[8];
-    gzip_members(&gz, &plain, starts + 1, 7, off);
+    eight_members(&plain, &gz, off);
     result r;
     read_checked(gz.data, gz.len, &r);
     assert_int_equal(r.records, 8);
@@ -884,10 +889,8 @@ static void test_writer(void **state) {
 static void test_read_at(void **state) {
     (void)state;
     ccsig_buf plain = CCSIG_BUF_INIT, gz = CCSIG_BUF_INIT;
-    size_t starts[8];
-    records(&plain, starts, 8, 0);
     uint64_t off[8];
-    gzip_members(&gz, &plain, starts + 1, 7, off);
+    eight_members(&plain, &gz, off);
     char path[] = "/tmp/ccsig-test-read-at-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
