@@ -91,7 +91,7 @@ ccsig_status ccsig_credit_record_from_archive(ccsig_credit_record *r, const char
     ccsig_arena_init(&ea, 0);
     ccsig_eval_input in;
     memset(&in, 0, sizeof in);
-    in.url = rec.h.target_uri;
+    in.url = st == CCSIG_OK ? rec.h.target_uri : ccsig_str_c("");
     in.status = -1;
     dataset_hook dh;
     if (st == CCSIG_OK && rec.h.type == CCSIG_WARC_RESOURCE) {

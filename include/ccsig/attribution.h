@@ -133,8 +133,9 @@ void ccsig_credit_record_write_json(ccsig_buf *b, const ccsig_credit_record *r);
 
 /* Read p[0..len), one JSON document, into records in a: a credit record,
  * an array of them, an annotation line of `ccsig scan` (link, decision,
- * signals, deciding statement, read_at = its WARC-Date; the TASL fields it
- * does not carry are NULL), a gateway search hit ({"url","title",
+ * signals, deciding statement, read_at = its WARC-Date, and the archive and
+ * offset of its record; the TASL fields it does not carry are NULL until
+ * ccsig_credit_record_from_archive reads them), a gateway search hit ({"url","title",
  * "snippet","credit":{...}}) or a whole gateway answer ({"hits":[...]}).
  * *out is an array of *n records in a. Errors: CCSIG_ERR_SYNTAX (not JSON:
  * err has the line, column and offset), CCSIG_ERR_UNSUPPORTED (JSON of none
