@@ -11,7 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ccsig/alloc.h"
 #include "ccsig/sf.h"
+#include "ccsig/text.h"
 
 #include "httputil.h"
 #include "journal.h"
@@ -119,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     char *clean = malloc(3 * size + 1);
     if (clean) {
-        size_t n = hu_utf8_clean(p, size, clean);
+        size_t n = ccsig_utf8_clean(p, size, clean);
         if (n > 3 * size)
             abort();
         free(clean);
@@ -152,11 +154,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     char title[256];
     char *body = NULL;
-    if (search_extract(size & 2 ? "doc.html" : "doc.md", p, size, title, sizeof title, &body) ==
+    if (ccsig_text_extract(size & 2 ? "doc.html" : "doc.md", p, size, title, sizeof title, &body) ==
         0) {
         if (strlen(title) >= sizeof title)
             abort();
-        free(body);
+        ccsig_free(body);
     }
     free(s);
     return 0;

@@ -566,6 +566,18 @@ static ccsig_status read_one(rd *r, const src_json *o) {
         /* an annotation line (ccsig scan --annotate, check --json) */
         x->link = jstr(r, o, "url", &st);
         x->read_at = jstr(r, o, "date", &st);
+        /* where its record is: a resolved revisit's original has the
+         * content */
+        const src_json *rv = src_json_get(o, "revisit"), *at = o;
+        if (rv && rv->type == SRC_JSON_OBJECT) {
+            const src_json *orig = src_json_get(rv, "original");
+            at = orig && orig->type == SRC_JSON_OBJECT ? orig : NULL;
+        }
+        const src_json *off = at ? src_json_get(at, "offset") : NULL;
+        if (off && off->type == SRC_JSON_NUMBER) {
+            x->archive = jstr(r, at, "archive", &st);
+            x->archive_offset = strtoull(off->str.p, NULL, 10);
+        }
         x->party = party_of(r->a, x->link);
         const src_json *d = src_json_get(o, "decision");
         if (d && d->type == SRC_JSON_OBJECT)

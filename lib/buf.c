@@ -320,3 +320,31 @@ void ccsig_buf_csv_field(ccsig_buf *b, const char *p, size_t n, bool always) {
     }
     ccsig_buf_putc(b, '"');
 }
+
+size_t ccsig_utf8_clean(const char *s, size_t n, char *out) {
+    static const char repl[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0, i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            out[o++] = (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ? ' ' : (char)c;
+            i++;
+            continue;
+        }
+        /* The library's one UTF-8 check (RFC 3629: no overlongs,
+         * surrogates or code points past U+10FFFF). */
+        size_t k = ccsig_utf8_seq(p + i, n - i);
+        if (!k) {
+            memcpy(out + o, repl, 3);
+            o += 3;
+            i++;
+            continue;
+        }
+        memcpy(out + o, p + i, k);
+        o += k;
+        i += k;
+    }
+    out[o] = '\0';
+    return o;
+}

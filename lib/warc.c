@@ -25,9 +25,12 @@
 #define _GNU_SOURCE /* memmem */
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <isa-l/igzip_lib.h>
 #define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_windowLogMax is stable; nothing else used */
@@ -2124,4 +2127,62 @@ ccsig_status ccsig_warc_writer_member(ccsig_warc_writer *w, ccsig_buf *out, cons
             return CCSIG_OK;
         bound = 65536;
     }
+}
+
+/* ---- reading one record again ---- */
+
+ssize_t ccsig_warc_fd_read(void *ctx, void *buf, size_t n) {
+    ccsig_warc_fd *f = ctx;
+    ssize_t got;
+    do {
+        got = pread(f->fd, buf, n, (off_t)f->pos);
+    } while (got < 0 && errno == EINTR);
+    if (got > 0)
+        f->pos += (uint64_t)got;
+    return got;
+}
+
+ccsig_status ccsig_warc_read_at(ccsig_warc_reader *r, const char *path, uint64_t offset,
+                                unsigned types, ccsig_str uri, ccsig_warc_record *rec,
+                                ccsig_error *err) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ccsig_error_set(err, CCSIG_ERR_IO, 0, "cannot open %s: %s", path, strerror(errno));
+    ccsig_warc_fd f = {fd, offset};
+    ccsig_warc_reader_open(r, ccsig_warc_fd_read, &f, offset, CCSIG_WARC_AUTO);
+    /* A zstd archive's dictionary is at its start, not at the record. */
+    uint8_t head[8];
+    if (offset && pread(fd, head, 8, 0) == 8 && head[0] == 0x5d && head[1] == 0x2a &&
+        head[2] == 0x4d && head[3] == 0x18) {
+        size_t dn =
+            (size_t)head[4] | (size_t)head[5] << 8 | (size_t)head[6] << 16 | (size_t)head[7] << 24;
+        char *db = dn <= 2 * CCSIG_WARC_ZSTD_MAX_DICT ? ccsig_malloc(dn ? dn : 1) : NULL;
+        ccsig_error e;
+        if (db && pread(fd, db, dn, 8) == (ssize_t)dn)
+            ccsig_warc_reader_set_dictionary(r, db, dn, &e);
+        ccsig_free(db);
+    }
+    ccsig_status st = CCSIG_ERR_RANGE;
+    ccsig_warc_damage d;
+    ccsig_warc_next n;
+    while ((n = ccsig_warc_reader_next(r, rec, &d)) != CCSIG_WARC_END) {
+        if (n == CCSIG_WARC_FAILED) {
+            st = ccsig_error_set(err, CCSIG_ERR_IO, 0, "cannot read %s: %s", path, d.what);
+            break;
+        }
+        if (n != CCSIG_WARC_RECORD)
+            continue;
+        if (rec->offset > offset)
+            break; /* past it */
+        if (rec->offset == offset && (unsigned)rec->h.type < CCSIG_WARC_TYPE_COUNT &&
+            (types & 1u << rec->h.type) && (!uri.len || ccsig_str_eq_str(rec->h.target_uri, uri))) {
+            st = CCSIG_OK;
+            break;
+        }
+    }
+    close(fd);
+    if (st == CCSIG_ERR_RANGE)
+        ccsig_error_set(err, st, 0, "%s: no such record at offset %llu", path,
+                        (unsigned long long)offset);
+    return st;
 }

@@ -22,6 +22,7 @@ static const cli_option options[] = {
      "credit\" section for a model or dataset card) or json",
      0},
     CITE_OPT_RECORDS('r'),
+    CITE_OPT_ARCHIVE('W'),
     CITE_OPT_BASE('b'),
     CITE_OPT_ROBOTS('R'),
     {"read-at", 0, 't', CLI_VAL_TEXT, "TIME", NULL, CLI_ONCE,
@@ -36,7 +37,7 @@ static const cli_option options[] = {
 const cli_spec cmd_cite_cli = {
     .name = "cite",
     .synopsis = "usage: ccsig cite [--format F] [--use CATEGORY] [--records FILE]...\n"
-                "                  [--base URL [--robots FILE]] [SOURCE...]\n\n"
+                "                  [--archive FILE] [--base URL [--robots FILE]] [SOURCE...]\n\n"
                 "Print the attribution to give for the sources used: numbered references in\n"
                 "TASL form (title, author, source link, licence with its deed), each saying\n"
                 "what credit its usage preference asks and when it was read. A SOURCE is a\n"
@@ -85,6 +86,9 @@ int cmd_cite(int argc, char **argv) {
             break;
         case 'b':
             o.base = optarg;
+            break;
+        case 'W':
+            o.archive = optarg;
             break;
         case 'R':
             o.robots = optarg;

@@ -8,7 +8,8 @@
  * gateway's own decision), and so are ranking (ccsig_passages_rank),
  * composing (ccsig_rag_write, ccsig_rag_withheld) and checking the model's
  * reply (ccsig_credit_verify). Text is taken out of HTML and Markdown by the
- * gateway's extractor (search_extract, server/search.h), the one ccsig has.
+ * library's extractor (ccsig_text_extract, ccsig/text.h), the one the
+ * gateway's search uses too.
  * This file reads the collection, talks HTTP to the gateway and the model
  * (libcurl) and prints.
  */
@@ -22,12 +23,11 @@
 
 #include "ccsig/alloc.h"
 #include "ccsig/attribution.h"
+#include "ccsig/text.h"
 #include "ccsig/warc.h"
 #include "cite_sources.h"
 #include "cli.h"
 #include "commands.h"
-#include "files.h"
-#include "search.h"
 
 const char cmd_rag_summary[] = "answer a question from a collection, crediting every source used";
 
@@ -100,14 +100,16 @@ typedef struct rag {
     size_t gateway_withheld;
 } rag;
 
-/* The text of a file's bytes (the gateway's extractor, which also leaves a
- * dataset card's YAML front matter out), malloc'd. */
+/* The text of a file's bytes (the library's extractor, which also leaves a
+ * dataset card's YAML front matter out), malloc'd as the set's bodies are. */
 static char *extract(const char *name, const char *p, size_t len) {
     char title[256];
     char *body = NULL;
-    if (search_extract(name, p, len, title, sizeof title, &body) != 0)
+    if (ccsig_text_extract(name, p, len, title, sizeof title, &body) != CCSIG_OK)
         return NULL;
-    return body;
+    char *copy = strdup(body);
+    ccsig_free(body);
+    return copy;
 }
 
 /* ---- the collection ---- */
@@ -150,8 +152,8 @@ static int walk(rag *g, const char *dir, int depth) {
             continue;
         if (S_ISDIR(st.st_mode) && depth < 32) {
             rc = walk(g, path, depth + 1);
-        } else if (S_ISREG(st.st_mode) && is_text_doc(names[i]) && strcmp(names[i], "robots.txt") &&
-                   g->set.n < RAG_MAX_DOCS) {
+        } else if (S_ISREG(st.st_mode) && ccsig_text_is_doc(names[i]) &&
+                   strcmp(names[i], "robots.txt") && g->set.n < RAG_MAX_DOCS) {
             /* the file is cited by its path under DIR; its bytes become
              * its text */
             char *arg = path;

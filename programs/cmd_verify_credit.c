@@ -19,6 +19,7 @@ const char cmd_verify_credit_summary[] =
 
 static const cli_option options[] = {
     CITE_OPT_RECORDS('r'),
+    CITE_OPT_ARCHIVE('W'),
     {"json", 'j', 'j', CLI_VAL_NONE, NULL, NULL, CLI_ONCE, "print one JSON object", 0},
     CITE_OPT_BASE('b'),
     CITE_OPT_ROBOTS('R'),
@@ -30,7 +31,8 @@ static const cli_option options[] = {
 const cli_spec cmd_verify_credit_cli = {
     .name = "verify-credit",
     .synopsis = "usage: ccsig verify-credit [--json] [--use CATEGORY] ANSWER\n"
-                "                           [--records FILE]... [--base URL [--robots FILE]]\n"
+                "                           [--records FILE]... [--archive FILE]\n"
+                "                           [--base URL [--robots FILE]]\n"
                 "                           [SOURCE...]\n\n"
                 "Check that ANSWER (Markdown, HTML or text; or JSON whose strings hold the text\n"
                 "and its citation annotations; '-' = standard input) credits every source it\n"
@@ -134,6 +136,9 @@ int cmd_verify_credit(int argc, char **argv) {
             break;
         case 'b':
             o.base = optarg;
+            break;
+        case 'W':
+            o.archive = optarg;
             break;
         case 'R':
             o.robots = optarg;

@@ -162,16 +162,6 @@ const char *mime_type(const char *name) {
     return "application/octet-stream";
 }
 
-int is_text_doc(const char *name) {
-    static const char *const exts[] = {"txt", "text", "md",  "markdown",
-                                       "rst", "html", "htm", "xhtml"};
-    const char *e = extension(name);
-    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
-        if (!strcasecmp(e, exts[i]))
-            return 1;
-    return 0;
-}
-
 static size_t put_hex(char *o, unsigned long long v) {
     static const char hx[] = "0123456789abcdef";
     char t[16];

@@ -43,8 +43,6 @@ bool coll_served(coll *c, const char *rel, struct stat *st);
 
 /* Content type for a file name ("text/plain; charset=utf-8", ...). */
 const char *mime_type(const char *name);
-/* Whether the file's text is indexed for search. */
-int is_text_doc(const char *name);
 
 /* Strong validator from size, modification time and inode. */
 void make_etag(const struct stat *st, char out[80]);

@@ -29,10 +29,6 @@ void hu_url_query(ccsig_buf *b, const char *s);
 /* Append a CSV field (RFC 4180 quoting; a leading = + - @ is prefixed with
  * an apostrophe so a spreadsheet does not run it as a formula). */
 void hu_csv(ccsig_buf *b, const char *s);
-/* Replace invalid UTF-8 and control characters (but tab and newline) with
- * U+FFFD in place-safe fashion: writes into out (capacity >= 3*n+1). Returns
- * the output length. */
-size_t hu_utf8_clean(const char *s, size_t n, char *out);
 
 /* Decode %HH escapes in place (libmicrohttpd's unescape callback for paths
  * and query values), except %00, which stays literal so that no NUL byte

@@ -260,7 +260,7 @@ void page_search(rq *r, reply *rp) {
         }
         ccsig_buf_puts(b, "{\"query\":");
         char *qc = malloc(3 * strlen(q) + 1);
-        size_t qn = qc ? hu_utf8_clean(q, strlen(q), qc) : 0;
+        size_t qn = qc ? ccsig_utf8_clean(q, strlen(q), qc) : 0;
         ccsig_buf_json_str(b, qc ? qc : "", qn);
         free(qc);
         ccsig_buf_puts(b, ",\"use\":");

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ccsig/alloc.h"
+#include "ccsig/text.h"
 #include "httputil.h"
 
 typedef struct title_entry {
@@ -31,249 +33,6 @@ struct search {
     size_t ndocs;
     title_entry *titles; /* sorted by path */
 };
-
-/* ---- extraction ---- */
-
-static int ci_prefix(const char *p, const char *end, const char *lit) {
-    size_t n = strlen(lit);
-    return (size_t)(end - p) >= n && strncasecmp(p, lit, n) == 0;
-}
-
-/* Decode one entity at p (after '&'); writes UTF-8 to out, returns bytes
- * consumed (0 when not an entity we know). */
-static size_t entity(const char *p, const char *end, char *out, size_t *olen) {
-    static const struct {
-        const char *name;
-        const char *utf8;
-    } named[] = {{"amp;", "&"},
-                 {"lt;", "<"},
-                 {"gt;", ">"},
-                 {"quot;", "\""},
-                 {"apos;", "'"},
-                 {"nbsp;", " "},
-                 {"mdash;", "\xe2\x80\x94"},
-                 {"ndash;", "\xe2\x80\x93"},
-                 {"hellip;", "\xe2\x80\xa6"},
-                 {"copy;", "\xc2\xa9"}};
-    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-        if (ci_prefix(p, end, named[i].name)) {
-            *olen = strlen(named[i].utf8);
-            memcpy(out, named[i].utf8, *olen);
-            return strlen(named[i].name);
-        }
-    if (p < end && *p == '#') {
-        const char *q = p + 1;
-        unsigned long cp = 0;
-        int hex = q < end && (*q == 'x' || *q == 'X');
-        if (hex)
-            q++;
-        int digits = 0;
-        while (q < end && digits < 8) {
-            int v = *q >= '0' && *q <= '9'          ? *q - '0'
-                    : hex && *q >= 'a' && *q <= 'f' ? *q - 'a' + 10
-                    : hex && *q >= 'A' && *q <= 'F' ? *q - 'A' + 10
-                                                    : -1;
-            if (v < 0)
-                break;
-            cp = cp * (hex ? 16 : 10) + (unsigned long)v;
-            q++;
-            digits++;
-        }
-        if (!digits || q >= end || *q != ';' || cp == 0 || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        *olen = ccsig_utf8_encode((uint32_t)cp, out);
-        return (size_t)(q - p) + 1;
-    }
-    return 0;
-}
-
-/* HTML to text: tags become spaces, script/style/comments vanish, entities
- * are decoded, the <title> (or first <h1>) is kept aside. */
-static void html_text(const char *p, size_t len, ccsig_buf *body, ccsig_buf *title) {
-    const char *end = p + len;
-    ccsig_buf *h1 = NULL;
-    ccsig_buf h1buf = CCSIG_BUF_INIT;
-    int in_title = 0, in_h1 = 0, seen_h1 = 0;
-    while (p < end) {
-        if (*p == '<') {
-            if (ci_prefix(p, end, "<!--")) {
-                const char *q = p + 4;
-                while (q < end && !ci_prefix(q, end, "-->"))
-                    q++;
-                p = q < end ? q + 3 : end;
-                continue;
-            }
-            const char *skip_to = NULL;
-            if (ci_prefix(p, end, "<script"))
-                skip_to = "</script";
-            else if (ci_prefix(p, end, "<style"))
-                skip_to = "</style";
-            if (skip_to) {
-                const char *q = p + 1;
-                while (q < end && !ci_prefix(q, end, skip_to))
-                    q++;
-                p = q;
-            }
-            if (ci_prefix(p, end, "<title"))
-                in_title = 1;
-            else if (ci_prefix(p, end, "</title"))
-                in_title = 0;
-            else if (ci_prefix(p, end, "<h1") && !seen_h1) {
-                in_h1 = 1;
-                h1 = &h1buf;
-            } else if (ci_prefix(p, end, "</h1") && in_h1) {
-                in_h1 = 0;
-                seen_h1 = 1;
-            }
-            const char *q = memchr(p, '>', (size_t)(end - p));
-            p = q ? q + 1 : end;
-            ccsig_buf_putc(body, ' ');
-            continue;
-        }
-        char tmp[4];
-        size_t n = 1;
-        const char *src = p;
-        if (*p == '&') {
-            size_t used = entity(p + 1, end, tmp, &n);
-            if (used) {
-                src = tmp;
-                p += used + 1;
-            } else {
-                p++;
-            }
-        } else {
-            p++;
-        }
-        if (in_title)
-            ccsig_buf_append(title, src, n);
-        else {
-            ccsig_buf_append(body, src, n);
-            if (in_h1 && h1)
-                ccsig_buf_append(h1, src, n);
-        }
-    }
-    if (title->len == 0 && h1buf.len)
-        ccsig_buf_append(title, h1buf.data, h1buf.len);
-    ccsig_buf_free(&h1buf);
-}
-
-/* Collapse runs of white space to one space, trim. In place. */
-static size_t squeeze(char *s, size_t n) {
-    size_t o = 0;
-    int sp = 1;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            if (!sp)
-                s[o++] = ' ';
-            sp = 1;
-        } else {
-            s[o++] = c;
-            sp = 0;
-        }
-    }
-    while (o && s[o - 1] == ' ')
-        o--;
-    s[o] = '\0';
-    return o;
-}
-
-static void base_name(const char *name, char *out, size_t cap) {
-    const char *slash = strrchr(name, '/');
-    snprintf(out, cap, "%s", slash ? slash + 1 : name);
-}
-
-int search_extract(const char *name, const char *data, size_t len, char *title, size_t cap,
-                   char **body) {
-    ccsig_buf b = CCSIG_BUF_INIT, t = CCSIG_BUF_INIT;
-    const char *ext = strrchr(name, '.');
-    int html = ext && (!strcasecmp(ext, ".html") || !strcasecmp(ext, ".htm") ||
-                       !strcasecmp(ext, ".xhtml"));
-    int md = ext && (!strcasecmp(ext, ".md") || !strcasecmp(ext, ".markdown"));
-    if (md && len > 4 && !memcmp(data, "---\n", 4)) {
-        /* A dataset card's YAML front matter is metadata (the dataset
-         * reader's), not text to index, quote or take a title from. */
-        for (size_t i = 4; i + 4 <= len; i++)
-            if (data[i - 1] == '\n' && !memcmp(data + i, "---", 3) &&
-                (data[i + 3] == '\n' || data[i + 3] == '\r')) {
-                data += i + 4;
-                len -= i + 4;
-                break;
-            }
-    }
-    if (html) {
-        html_text(data, len, &b, &t);
-    } else if (md) {
-        /* Markdown headings: the text without the '#' marks. */
-        const char *p = data, *end = data + len;
-        while (p < end) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            const char *le = nl ? nl + 1 : end;
-            const char *s = p;
-            while (s < le && *s == '#')
-                s++;
-            if (s > p && s < le && (*s == ' ' || *s == '\t'))
-                p = s + 1;
-            ccsig_buf_append(&b, p, (size_t)(le - p));
-            p = le;
-        }
-    } else {
-        ccsig_buf_append(&b, data, len);
-    }
-    if (!html) {
-        /* Title: the first non-empty line, without Markdown's '#'. */
-        const char *p = data, *end = data + len;
-        while (p < end) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            const char *le = nl ? nl : end;
-            const char *s = p;
-            while (s < le && (*s == '#' || *s == ' ' || *s == '\t' || *s == '\r'))
-                s++;
-            const char *e = le;
-            while (e > s && (e[-1] == ' ' || e[-1] == '\r' || e[-1] == '\t' || e[-1] == '#'))
-                e--;
-            if (e > s) {
-                ccsig_buf_append(&t, s, (size_t)(e - s) < 400 ? (size_t)(e - s) : 400);
-                break;
-            }
-            p = nl ? nl + 1 : end;
-        }
-    }
-    if (ccsig_buf_failed(&b) || ccsig_buf_failed(&t)) {
-        ccsig_buf_free(&b);
-        ccsig_buf_free(&t);
-        return -1;
-    }
-    char *clean = malloc(3 * b.len + 1);
-    char *tclean = malloc(3 * t.len + 1);
-    if (!clean || !tclean) {
-        free(clean);
-        free(tclean);
-        ccsig_buf_free(&b);
-        ccsig_buf_free(&t);
-        return -1;
-    }
-    size_t bn = hu_utf8_clean(b.data ? b.data : "", b.len, clean);
-    squeeze(clean, bn);
-    size_t tn = hu_utf8_clean(t.data ? t.data : "", t.len, tclean);
-    tn = squeeze(tclean, tn);
-    if (tn == 0)
-        base_name(name, title, cap);
-    else {
-        /* Cut at a character boundary. */
-        size_t k = tn < cap - 1 ? tn : cap - 1;
-        while (k > 0 && k < tn && ((unsigned char)tclean[k] & 0xC0) == 0x80)
-            k--;
-        memcpy(title, tclean, k);
-        title[k] = '\0';
-    }
-    free(tclean);
-    ccsig_buf_free(&b);
-    ccsig_buf_free(&t);
-    *body = clean;
-    return 0;
-}
 
 /* ---- index ---- */
 
@@ -383,14 +142,14 @@ int search_open(coll *c, store *st, const char *sqlite_index, size_t max_file_by
     s->titles = calloc(files.n ? files.n : 1, sizeof *s->titles);
     int rc = docs && s->titles ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < files.n; i++) {
-        if (!is_text_doc(files.v[i].rel))
+        if (!ccsig_text_is_doc(files.v[i].rel))
             continue;
         char *data = NULL, *body = NULL;
         size_t len = 0;
         if (read_doc(c, files.v[i].rel, max_file_bytes, &data, &len))
             continue;
         char title[256];
-        if (search_extract(files.v[i].rel, data, len, title, sizeof title, &body) == 0) {
+        if (ccsig_text_extract(files.v[i].rel, data, len, title, sizeof title, &body) == CCSIG_OK) {
             size_t k = s->ndocs++;
             size_t pl = strlen(files.v[i].rel) + 2;
             char *path = malloc(pl);
@@ -398,7 +157,7 @@ int search_open(coll *c, store *st, const char *sqlite_index, size_t max_file_by
             if (!path || !t) {
                 free(path);
                 free(t);
-                free(body);
+                ccsig_free(body);
                 rc = -1;
                 s->ndocs--;
             } else {
@@ -441,7 +200,7 @@ int search_open(coll *c, store *st, const char *sqlite_index, size_t max_file_by
         }
     }
     for (size_t i = 0; docs && i < s->ndocs; i++)
-        free((char *)docs[i].body);
+        ccsig_free((char *)docs[i].body);
     free(docs);
     qsort(s->titles, s->ndocs, sizeof *s->titles, cmp_title);
     if (rc) {

@@ -41,10 +41,4 @@ int search_query(search *s, const char *q, size_t limit, search_hit *hits, size_
 const char *search_title(const search *s, const char *path);
 void search_close(search *s);
 
-/* Text extraction, exposed for tests, the fuzz target and `ccsig rag`: fills
- * title (cap bytes) and body (a malloc'd, UTF-8-clean string). A Markdown
- * file's YAML front matter (a dataset card's metadata) is left out. */
-int search_extract(const char *name, const char *data, size_t len, char *title, size_t cap,
-                   char **body);
-
 #endif

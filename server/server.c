@@ -996,7 +996,7 @@ static void bulk_entry(rq *r, const coll_file *f, ccsig_buf *b, ccsig_buf *pax) 
     ccsig_buf_json_str(b, ct, strlen(ct));
     ccsig_buf_puts(b, ",\"title\":");
     char clean[3 * 256 + 1];
-    size_t cn = hu_utf8_clean(title, strnlen(title, 256), clean);
+    size_t cn = ccsig_utf8_clean(title, strnlen(title, 256), clean);
     ccsig_buf_json_str(b, clean, cn);
     ccsig_buf_puts(b, ",\"content_usage\":");
     if (rule)

@@ -93,6 +93,13 @@ typedef struct ccsig_credit_record {
     const char *read_at;         /* RFC 3339 time the preference was read, NULL unknown */
     const char *from[CCSIG_FACT_KIND_COUNT]; /* "html line 4": where each fact came from */
     const char *license_from;
+    /* where the asset is archived: an annotation line's WARC file (as the
+     * line names it; for a resolved revisit, its original's) and the
+     * archive offset of the record; NULL and 0 otherwise. Not written in
+     * JSON (a record's own shape). ccsig_credit_record_from_archive reads
+     * the record there. */
+    const char *archive;
+    uint64_t archive_offset;
 } ccsig_credit_record;
 
 /* Does the record ask for credit (the credit condition among its
@@ -126,17 +133,60 @@ void ccsig_credit_record_write_json(ccsig_buf *b, const ccsig_credit_record *r);
 
 /* Read p[0..len), one JSON document, into records in a: a credit record,
  * an array of them, an annotation line of `ccsig scan` (link, decision,
- * signals, deciding statement, read_at = its WARC-Date; the TASL fields it
- * does not carry are NULL), a gateway search hit ({"url","title",
- * "snippet","credit":{...}}; a credit object that is itself a credit record,
- * as `ccsig serve` writes them, is read as that record) or a whole gateway
- * answer ({"hits":[...]}); a bulk manifest line reads as a hit.
+ * signals, deciding statement, read_at = its WARC-Date, and the archive and
+ * offset of its record; the TASL fields it does not carry are NULL until
+ * ccsig_credit_record_from_archive reads them), a gateway search hit
+ * ({"url","title","snippet","credit":{...}}; a credit object that is itself
+ * a credit record, as `ccsig serve` writes them, is read as that record) or
+ * a whole gateway answer ({"hits":[...]}); a bulk manifest line reads as a
+ * hit.
  * *out is an array of *n records in a. Errors: CCSIG_ERR_SYNTAX (not JSON:
  * err has the line, column and offset), CCSIG_ERR_UNSUPPORTED (JSON of none
  * of these shapes; err says what was found), CCSIG_ERR_RANGE (a field of
  * the wrong type: err says which), CCSIG_ERR_LIMIT, CCSIG_ERR_NOMEM. */
 ccsig_status ccsig_credit_records_read(ccsig_arena *a, const char *p, size_t len,
                                        ccsig_credit_record **out, size_t *n, ccsig_error *err);
+
+/* Give a record read from an annotation line (r->archive set) its TASL:
+ * read its WARC record again (ccsig_warc_read_at: the response, resource or
+ * revisit of r->link at r->archive_offset) from the archive, which is
+ * `archive` when given (not NULL; opened as it is), else r->archive: a
+ * relative path is tried against dir first (the annotation file's
+ * directory; may be NULL), then as it is (the working directory), since a
+ * scan names its archives as its command line did. The record is read by the same
+ * readers as a live page or a local file (ccsig_evaluate: HTTP header
+ * fields, the HTML head's <title> and <meta>, XMP, a dataset card or
+ * metadata file named so by its URL) and its title, author, rights,
+ * licence, collection and canonical link (made absolute by resolve, which
+ * may be NULL) replace r's; the decision, signals, deciding statement and
+ * read_at stay the line's. Strings go into a. Returns CCSIG_OK; CCSIG_ERR_IO
+ * (the archive cannot be opened or read) or CCSIG_ERR_RANGE (no such
+ * record at the offset), with err saying which file and why and r
+ * unchanged; CCSIG_ERR_USAGE when r has no archive; CCSIG_ERR_NOMEM.
+ * Reentrant (one reader per call). */
+ccsig_status ccsig_credit_record_from_archive(ccsig_credit_record *r, const char *archive,
+                                              const char *dir, ccsig_url_resolver resolve,
+                                              ccsig_arena *a, ccsig_error *err);
+
+/* Build the record of a local file read offline, as `ccsig cite FILE`
+ * does: p[0..len) are the bytes of the file at path (its name is the
+ * provenance). A captured HTTP response (the bytes start with "HTTP/") is
+ * evaluated as one (ccsig_evaluate_response); dataset metadata named so
+ * (ccsig_dataset_format_for_name of the base name; a dataset card only with
+ * its front matter) is read by the dataset reader; anything else is a body,
+ * HTML when the name ends in .html or .htm. link: the address the file is
+ * published under (may be NULL); agent (NULL: '*'), prof (NULL: no
+ * decision) and robots (the robots.txt answer for link, may be NULL) as in
+ * ccsig_eval_input; read_at as in ccsig_credit_record_from_eval. Strings go
+ * into a. Returns CCSIG_OK; the dataset reader's error (CCSIG_ERR_SYNTAX,
+ * err has the line and column) for metadata that cannot be read;
+ * CCSIG_ERR_NOMEM; CCSIG_ERR_USAGE. */
+ccsig_status ccsig_credit_record_from_local(const char *path, const char *p, size_t len,
+                                            const char *link, const char *agent,
+                                            const ccsig_profile *prof,
+                                            const ccsig_eval_robots *robots, const char *read_at,
+                                            ccsig_arena *a, ccsig_credit_record *out,
+                                            ccsig_error *err);
 
 /* ---- attribution text (`ccsig cite`) ---- */
 

@@ -119,6 +119,12 @@ bool ccsig_utf8_valid(const char *p, size_t n);
  * surrogate or a value above U+10FFFF (nothing written). */
 size_t ccsig_utf8_encode(uint32_t cp, char out[4]);
 
+/* Copy s[0..n) into out (capacity >= 3 * n + 1), NUL-terminated, with each
+ * byte that does not start a valid sequence replaced by U+FFFD and each
+ * control character but tab and newline (and DEL) by a space: text safe to
+ * show and index. Returns the output length. */
+size_t ccsig_utf8_clean(const char *s, size_t n, char *out);
+
 #ifdef __cplusplus
 }
 #endif

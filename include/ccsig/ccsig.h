@@ -41,6 +41,7 @@
 #include "ccsig/shard.h"
 #include "ccsig/sources.h"
 #include "ccsig/summary.h"
+#include "ccsig/text.h"
 #include "ccsig/url.h"
 #include "ccsig/vocab.h"
 #include "ccsig/warc.h"

@@ -302,6 +302,30 @@ size_t ccsig_html_head_tags(ccsig_arena *a, const char *p, size_t len, ccsig_htm
  * past </head> or before <body>, or len when neither was seen. Same tokenizer. */
 size_t ccsig_html_head_end(const char *p, size_t len);
 
+/* ---- HTML character references ---- */
+
+/* The one decoder of HTML character references, used by every reader of
+ * HTML text in ccsig (the head scanner's attribute values and <title>, the
+ * text extractor of ccsig/text.h): decimal and hexadecimal numeric
+ * references (NUL, surrogates and values past U+10FFFF become U+FFFD; the
+ * ';' may be missing) and the named ones of HTML 4.01 (the 252 Latin-1,
+ * symbol, Greek and special entities) plus "&apos;", case-sensitive, with
+ * their ';'. As WHATWG tokenizes, the legacy names (the Latin-1 ones and
+ * amp, lt, gt, quot) also match without ';' (the longest one the text
+ * starts with), except in an attribute value (attribute true) when '=' or
+ * an alphanumeric follows. Anything else ("&", "&;", "&#;", "&bogus;",
+ * a name HTML 4 does not have) is not a reference and is left as written.
+ *
+ * ccsig_html_ref_decode: p[0..len) starts with '&'; returns the bytes the
+ * reference takes (0: not one, nothing written) and writes its UTF-8 to out
+ * (*out_len bytes). Allocates nothing.
+ *
+ * ccsig_html_decode: s with every reference decoded, in a (NUL-terminated);
+ * s itself when it holds no '&' or the arena fails. Never longer than s. */
+size_t ccsig_html_ref_decode(const char *p, size_t len, bool attribute, char out[4],
+                             size_t *out_len);
+ccsig_str ccsig_html_decode(ccsig_arena *a, ccsig_str s, bool attribute);
+
 /* ---- URLs (TDMRep location, RSL content url) ---- */
 
 /* Patterns match as robots.txt rules do: ccsig_robots_pattern_match

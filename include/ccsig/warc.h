@@ -297,6 +297,30 @@ uint64_t ccsig_warc_reader_produced(const ccsig_warc_reader *r);
 /* The codec of the current input (after the first call to next or sync). */
 ccsig_warc_codec ccsig_warc_reader_codec(const ccsig_warc_reader *r);
 
+/* A file read by position, for ccsig_warc_reader_open: ccsig_warc_fd_read
+ * reads from fd at pos with pread (retrying on EINTR) and advances pos, so
+ * a reader opened at archive offset o starts with pos = o. */
+typedef struct ccsig_warc_fd {
+    int fd;
+    uint64_t pos;
+} ccsig_warc_fd;
+ssize_t ccsig_warc_fd_read(void *ctx, void *buf, size_t n);
+
+/* Read one record again where an index or an annotation line says it is:
+ * open the file at path, read from archive offset `offset` (a zstd archive's
+ * dictionary frame is loaded from the file's start) and return in rec the
+ * first record that begins at offset (ccsig_warc_record.offset), whose type
+ * is in types (1u << ccsig_warc_type bits) and whose target URI is uri (an
+ * empty uri: any). Several records may begin at one offset (one gzip member
+ * holding them), so the type and URI pick one. The file is closed before
+ * returning; rec is valid until r is opened again or freed (r must be
+ * opened again before reading more). Returns CCSIG_OK; CCSIG_ERR_IO when the
+ * file cannot be opened or read (err: the system's reason); CCSIG_ERR_RANGE
+ * when no such record begins at offset (err says so). */
+ccsig_status ccsig_warc_read_at(ccsig_warc_reader *r, const char *path, uint64_t offset,
+                                unsigned types, ccsig_str uri, ccsig_warc_record *rec,
+                                ccsig_error *err);
+
 /* ---- writing ---- */
 
 typedef struct ccsig_warc_writer ccsig_warc_writer;

@@ -158,22 +158,6 @@ static void report(ccsig_robots_store *s, const char *path, uint64_t off, const 
     problem(s, path, off, what);
 }
 
-typedef struct fd_src {
-    int fd;
-    uint64_t pos;
-} fd_src;
-
-static ssize_t fd_read(void *ctx, void *buf, size_t n) {
-    fd_src *f = ctx;
-    ssize_t got;
-    do {
-        got = pread(f->fd, buf, n, (off_t)f->pos);
-    } while (got < 0 && errno == EINTR);
-    if (got > 0)
-        f->pos += (uint64_t)got;
-    return got;
-}
-
 static bool is_robots_path(const ccsig_url *u) {
     ccsig_str p = u->path;
     const char *q = memchr(p.p, '?', p.len);
@@ -199,8 +183,8 @@ static bool index_archive(ccsig_robots_store *s, int src, ccsig_warc_reader *rd,
         cannot_read(s, path, errno);
         return false;
     }
-    fd_src f = {fd, 0};
-    ccsig_warc_reader_open(rd, fd_read, &f, 0, CCSIG_WARC_AUTO);
+    ccsig_warc_fd f = {fd, 0};
+    ccsig_warc_reader_open(rd, ccsig_warc_fd_read, &f, 0, CCSIG_WARC_AUTO);
     ccsig_warc_record rec;
     ccsig_warc_damage d;
     bool ok = true;
@@ -462,62 +446,38 @@ static char *read_body(ccsig_robots_store *s, const site *t, size_t *len) {
         return dupn(t->body, t->body_len);
     }
     const char *path = t->offset == NONE ? t->url : s->src[t->src].path;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
     char *out = NULL;
     if (t->offset == NONE) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return NULL;
         size_t cap = CCSIG_ROBOTS_MAX_SIZE + 1, n = 0;
         out = ccsig_malloc(cap);
         ssize_t got;
         while (out && n < cap && (got = read(fd, out + n, cap - n)) > 0)
             n += (size_t)got;
         *len = n;
+        close(fd);
     } else {
         ccsig_warc_reader *rd = ccsig_warc_reader_new(NULL);
         ccsig_http_msg *m = ccsig_malloc(sizeof *m);
         ccsig_arena a;
         ccsig_arena_init(&a, 1024);
-        fd_src f = {fd, t->offset};
-        if (rd && m) {
-            ccsig_warc_reader_open(rd, fd_read, &f, t->offset, CCSIG_WARC_AUTO);
-            /* A zstd archive's dictionary is at its start, not at the record. */
-            uint8_t head[8];
-            if (t->offset && pread(fd, head, 8, 0) == 8 && head[0] == 0x5d && head[1] == 0x2a &&
-                head[2] == 0x4d && head[3] == 0x18) {
-                size_t dn = (size_t)head[4] | (size_t)head[5] << 8 | (size_t)head[6] << 16 |
-                            (size_t)head[7] << 24;
-                char *db = dn <= 2 * CCSIG_WARC_ZSTD_MAX_DICT ? ccsig_malloc(dn ? dn : 1) : NULL;
-                ccsig_error e;
-                if (db && pread(fd, db, dn, 8) == (ssize_t)dn)
-                    ccsig_warc_reader_set_dictionary(rd, db, dn, &e);
-                ccsig_free(db);
-            }
-            ccsig_warc_record rec;
-            ccsig_warc_damage d;
-            ccsig_warc_next r;
-            /* At a member offset the record comes first; an archive read from
-             * its start (offset 0) is searched for the record. */
-            while ((r = ccsig_warc_reader_next(rd, &rec, &d)) != CCSIG_WARC_END &&
-                   r != CCSIG_WARC_FAILED) {
-                if (r != CCSIG_WARC_RECORD || rec.offset != t->offset ||
-                    rec.h.type != CCSIG_WARC_RESPONSE || !ccsig_str_eq(rec.h.target_uri, t->url))
-                    continue;
-                ccsig_error e;
-                if (!ccsig_http_parse(&a, rec.block, rec.block_len, m, &e)) {
-                    size_t hl = m->kind == CCSIG_HTTP_NONE ? 0 : m->header_len;
-                    if (ccsig_http_body_decode(m, rec.block + hl, rec.block_len - hl,
-                                               CCSIG_ROBOTS_MAX_SIZE + 1, &out, len))
-                        out = NULL;
-                }
-                break;
-            }
+        ccsig_warc_record rec;
+        ccsig_error e;
+        if (rd && m &&
+            !ccsig_warc_read_at(rd, path, t->offset, 1u << CCSIG_WARC_RESPONSE, ccsig_str_c(t->url),
+                                &rec, &e) &&
+            !ccsig_http_parse(&a, rec.block, rec.block_len, m, &e)) {
+            size_t hl = m->kind == CCSIG_HTTP_NONE ? 0 : m->header_len;
+            if (ccsig_http_body_decode(m, rec.block + hl, rec.block_len - hl,
+                                       CCSIG_ROBOTS_MAX_SIZE + 1, &out, len))
+                out = NULL;
         }
         ccsig_warc_reader_free(rd);
         ccsig_free(m);
         ccsig_arena_free(&a);
     }
-    close(fd);
     return out;
 }
 

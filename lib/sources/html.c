@@ -7,8 +7,8 @@
  * (`<?...>`, `</ >`), and the raw-text and RCDATA content of script, style,
  * title, textarea, xmp, iframe, noembed and noframes, which ends only at the
  * matching end tag. `<plaintext>` ends the scan. Character references in
- * attribute values are decoded (numeric, and the named ones that occur in
- * head attributes: amp, lt, gt, quot, apos, nbsp).
+ * attribute values and the title are decoded (ccsig_html_decode: numeric,
+ * and the named ones of HTML 4.01 plus apos).
  *
  * Why not a DOM: the head is a few KiB at the start of pages that run to
  * megabytes, and a scan over a web crawl reads billions of them. The scanner
@@ -23,6 +23,8 @@
  * body markup in a sloppy head still counts. <noscript> content is parsed as
  * markup, as a user agent without scripting (a crawler) does.
  */
+#include <stdlib.h>
+
 #include "internal.h"
 
 #define EMPTY ccsig_str_make("", 0)
@@ -275,6 +277,101 @@ size_t ccsig_html_head_end(const char *p, size_t len) {
 
 /* ---- character references ---- */
 
+/* The named references ccsig decodes: the 252 of HTML 4.01 (Latin-1,
+ * symbols and Greek, markup-significant and internationalisation) and
+ * "apos", sorted in byte order for bsearch. HTML's full table has 2231
+ * names; the others (mathematics, rare letters) are left as written. */
+static const struct html_entity {
+    const char *name;
+    uint32_t cp;
+} entities[] = {{"AElig", 0xC6},     {"Aacute", 0xC1},   {"Acirc", 0xC2},     {"Agrave", 0xC0},
+                {"Alpha", 0x391},    {"Aring", 0xC5},    {"Atilde", 0xC3},    {"Auml", 0xC4},
+                {"Beta", 0x392},     {"Ccedil", 0xC7},   {"Chi", 0x3A7},      {"Dagger", 0x2021},
+                {"Delta", 0x394},    {"ETH", 0xD0},      {"Eacute", 0xC9},    {"Ecirc", 0xCA},
+                {"Egrave", 0xC8},    {"Epsilon", 0x395}, {"Eta", 0x397},      {"Euml", 0xCB},
+                {"Gamma", 0x393},    {"Iacute", 0xCD},   {"Icirc", 0xCE},     {"Igrave", 0xCC},
+                {"Iota", 0x399},     {"Iuml", 0xCF},     {"Kappa", 0x39A},    {"Lambda", 0x39B},
+                {"Mu", 0x39C},       {"Ntilde", 0xD1},   {"Nu", 0x39D},       {"OElig", 0x152},
+                {"Oacute", 0xD3},    {"Ocirc", 0xD4},    {"Ograve", 0xD2},    {"Omega", 0x3A9},
+                {"Omicron", 0x39F},  {"Oslash", 0xD8},   {"Otilde", 0xD5},    {"Ouml", 0xD6},
+                {"Phi", 0x3A6},      {"Pi", 0x3A0},      {"Prime", 0x2033},   {"Psi", 0x3A8},
+                {"Rho", 0x3A1},      {"Scaron", 0x160},  {"Sigma", 0x3A3},    {"THORN", 0xDE},
+                {"Tau", 0x3A4},      {"Theta", 0x398},   {"Uacute", 0xDA},    {"Ucirc", 0xDB},
+                {"Ugrave", 0xD9},    {"Upsilon", 0x3A5}, {"Uuml", 0xDC},      {"Xi", 0x39E},
+                {"Yacute", 0xDD},    {"Yuml", 0x178},    {"Zeta", 0x396},     {"aacute", 0xE1},
+                {"acirc", 0xE2},     {"acute", 0xB4},    {"aelig", 0xE6},     {"agrave", 0xE0},
+                {"alefsym", 0x2135}, {"alpha", 0x3B1},   {"amp", 0x26},       {"and", 0x2227},
+                {"ang", 0x2220},     {"apos", 0x27},     {"aring", 0xE5},     {"asymp", 0x2248},
+                {"atilde", 0xE3},    {"auml", 0xE4},     {"bdquo", 0x201E},   {"beta", 0x3B2},
+                {"brvbar", 0xA6},    {"bull", 0x2022},   {"cap", 0x2229},     {"ccedil", 0xE7},
+                {"cedil", 0xB8},     {"cent", 0xA2},     {"chi", 0x3C7},      {"circ", 0x2C6},
+                {"clubs", 0x2663},   {"cong", 0x2245},   {"copy", 0xA9},      {"crarr", 0x21B5},
+                {"cup", 0x222A},     {"curren", 0xA4},   {"dArr", 0x21D3},    {"dagger", 0x2020},
+                {"darr", 0x2193},    {"deg", 0xB0},      {"delta", 0x3B4},    {"diams", 0x2666},
+                {"divide", 0xF7},    {"eacute", 0xE9},   {"ecirc", 0xEA},     {"egrave", 0xE8},
+                {"empty", 0x2205},   {"emsp", 0x2003},   {"ensp", 0x2002},    {"epsilon", 0x3B5},
+                {"equiv", 0x2261},   {"eta", 0x3B7},     {"eth", 0xF0},       {"euml", 0xEB},
+                {"euro", 0x20AC},    {"exist", 0x2203},  {"fnof", 0x192},     {"forall", 0x2200},
+                {"frac12", 0xBD},    {"frac14", 0xBC},   {"frac34", 0xBE},    {"frasl", 0x2044},
+                {"gamma", 0x3B3},    {"ge", 0x2265},     {"gt", 0x3E},        {"hArr", 0x21D4},
+                {"harr", 0x2194},    {"hearts", 0x2665}, {"hellip", 0x2026},  {"iacute", 0xED},
+                {"icirc", 0xEE},     {"iexcl", 0xA1},    {"igrave", 0xEC},    {"image", 0x2111},
+                {"infin", 0x221E},   {"int", 0x222B},    {"iota", 0x3B9},     {"iquest", 0xBF},
+                {"isin", 0x2208},    {"iuml", 0xEF},     {"kappa", 0x3BA},    {"lArr", 0x21D0},
+                {"lambda", 0x3BB},   {"lang", 0x2329},   {"laquo", 0xAB},     {"larr", 0x2190},
+                {"lceil", 0x2308},   {"ldquo", 0x201C},  {"le", 0x2264},      {"lfloor", 0x230A},
+                {"lowast", 0x2217},  {"loz", 0x25CA},    {"lrm", 0x200E},     {"lsaquo", 0x2039},
+                {"lsquo", 0x2018},   {"lt", 0x3C},       {"macr", 0xAF},      {"mdash", 0x2014},
+                {"micro", 0xB5},     {"middot", 0xB7},   {"minus", 0x2212},   {"mu", 0x3BC},
+                {"nabla", 0x2207},   {"nbsp", 0xA0},     {"ndash", 0x2013},   {"ne", 0x2260},
+                {"ni", 0x220B},      {"not", 0xAC},      {"notin", 0x2209},   {"nsub", 0x2284},
+                {"ntilde", 0xF1},    {"nu", 0x3BD},      {"oacute", 0xF3},    {"ocirc", 0xF4},
+                {"oelig", 0x153},    {"ograve", 0xF2},   {"oline", 0x203E},   {"omega", 0x3C9},
+                {"omicron", 0x3BF},  {"oplus", 0x2295},  {"or", 0x2228},      {"ordf", 0xAA},
+                {"ordm", 0xBA},      {"oslash", 0xF8},   {"otilde", 0xF5},    {"otimes", 0x2297},
+                {"ouml", 0xF6},      {"para", 0xB6},     {"part", 0x2202},    {"permil", 0x2030},
+                {"perp", 0x22A5},    {"phi", 0x3C6},     {"pi", 0x3C0},       {"piv", 0x3D6},
+                {"plusmn", 0xB1},    {"pound", 0xA3},    {"prime", 0x2032},   {"prod", 0x220F},
+                {"prop", 0x221D},    {"psi", 0x3C8},     {"quot", 0x22},      {"rArr", 0x21D2},
+                {"radic", 0x221A},   {"rang", 0x232A},   {"raquo", 0xBB},     {"rarr", 0x2192},
+                {"rceil", 0x2309},   {"rdquo", 0x201D},  {"real", 0x211C},    {"reg", 0xAE},
+                {"rfloor", 0x230B},  {"rho", 0x3C1},     {"rlm", 0x200F},     {"rsaquo", 0x203A},
+                {"rsquo", 0x2019},   {"sbquo", 0x201A},  {"scaron", 0x161},   {"sdot", 0x22C5},
+                {"sect", 0xA7},      {"shy", 0xAD},      {"sigma", 0x3C3},    {"sigmaf", 0x3C2},
+                {"sim", 0x223C},     {"spades", 0x2660}, {"sub", 0x2282},     {"sube", 0x2286},
+                {"sum", 0x2211},     {"sup", 0x2283},    {"sup1", 0xB9},      {"sup2", 0xB2},
+                {"sup3", 0xB3},      {"supe", 0x2287},   {"szlig", 0xDF},     {"tau", 0x3C4},
+                {"there4", 0x2234},  {"theta", 0x3B8},   {"thetasym", 0x3D1}, {"thinsp", 0x2009},
+                {"thorn", 0xFE},     {"tilde", 0x2DC},   {"times", 0xD7},     {"trade", 0x2122},
+                {"uArr", 0x21D1},    {"uacute", 0xFA},   {"uarr", 0x2191},    {"ucirc", 0xFB},
+                {"ugrave", 0xF9},    {"uml", 0xA8},      {"upsih", 0x3D2},    {"upsilon", 0x3C5},
+                {"uuml", 0xFC},      {"weierp", 0x2118}, {"xi", 0x3BE},       {"yacute", 0xFD},
+                {"yen", 0xA5},       {"yuml", 0xFF},     {"zeta", 0x3B6},     {"zwj", 0x200D},
+                {"zwnj", 0x200C}};
+
+#define ENTITY_NAME_MAX 8 /* the longest name above ("thetasym") */
+
+static int entity_cmp(const void *k, const void *e) {
+    return strcmp(k, ((const struct html_entity *)e)->name);
+}
+
+/* WHATWG's legacy references, which match without ';': the Latin-1 ones
+ * (U+00A0..U+00FF) and amp, lt, gt, quot. */
+static bool entity_legacy(const struct html_entity *e) {
+    return (e->cp >= 0xA0 && e->cp <= 0xFF) || e->cp == '&' || e->cp == '<' || e->cp == '>' ||
+           e->cp == '"';
+}
+
+static const struct html_entity *entity_find(const char *p, size_t n) {
+    char key[ENTITY_NAME_MAX + 1];
+    if (!n || n > ENTITY_NAME_MAX)
+        return NULL;
+    memcpy(key, p, n);
+    key[n] = '\0';
+    return bsearch(key, entities, sizeof entities / sizeof entities[0], sizeof entities[0],
+                   entity_cmp);
+}
+
 /* A character reference's code point as UTF-8; NUL, surrogates and values
  * past U+10FFFF become U+FFFD (HTML's parse-error replacements). */
 static size_t utf8_put(char *d, unsigned long cp) {
@@ -282,78 +379,89 @@ static size_t utf8_put(char *d, unsigned long cp) {
     return n ? n : ccsig_utf8_encode(0xFFFD, d);
 }
 
-/* Decode the references in an attribute value into the arena. Values
- * without '&' are returned as they are. */
-static ccsig_str decode_attr(ccsig_arena *a, ccsig_str v) {
+static bool is_alnum(char ch) {
+    return is_alpha(ch) || (ch >= '0' && ch <= '9');
+}
+
+size_t ccsig_html_ref_decode(const char *p, size_t len, bool attribute, char out[4],
+                             size_t *out_len) {
+    *out_len = 0;
+    if (len < 2 || p[0] != '&')
+        return 0;
+    size_t j = 1;
+    if (p[j] == '#') {
+        j++;
+        bool hex = j < len && (p[j] == 'x' || p[j] == 'X');
+        if (hex)
+            j++;
+        unsigned long cp = 0;
+        size_t ds = j;
+        while (j < len) {
+            char ch = p[j];
+            int dv = ch >= '0' && ch <= '9'          ? ch - '0'
+                     : hex && ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                     : hex && ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                                     : -1;
+            if (dv < 0)
+                break;
+            if (cp <= 0x10FFFF)
+                cp = cp * (hex ? 16 : 10) + (unsigned long)dv;
+            j++;
+        }
+        if (j == ds)
+            return 0;
+        if (j < len && p[j] == ';')
+            j++;
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            cp = 0xFFFD;
+        *out_len = utf8_put(out, cp);
+        return j;
+    }
+    size_t n = 0;
+    while (j + n < len && n <= ENTITY_NAME_MAX && is_alnum(p[j + n]))
+        n++;
+    if (j + n < len && p[j + n] == ';') {
+        const struct html_entity *e = entity_find(p + j, n);
+        if (e) {
+            *out_len = utf8_put(out, e->cp);
+            return j + n + 1;
+        }
+    }
+    /* Without ';': the longest legacy name the text starts with. */
+    for (size_t k = n < ENTITY_NAME_MAX ? n : ENTITY_NAME_MAX; k >= 2; k--) {
+        const struct html_entity *e = entity_find(p + j, k);
+        if (!e || !entity_legacy(e))
+            continue;
+        /* WHATWG: in an attribute, a legacy reference followed by '=' or
+         * an alphanumeric is left as written. */
+        char nx = j + k < len ? p[j + k] : '\0';
+        if (attribute && (nx == '=' || is_alnum(nx)))
+            return 0;
+        *out_len = utf8_put(out, e->cp);
+        return j + k;
+    }
+    return 0;
+}
+
+ccsig_str ccsig_html_decode(ccsig_arena *a, ccsig_str v, bool attribute) {
     if (!v.len || !memchr(v.p, '&', v.len))
         return v;
     /* A reference never decodes to more bytes than it takes (&#x10FFFF; is
-     * 10 bytes for 4), except "&nbsp" without ';' (5 for 2): len is enough. */
+     * 10 bytes for 4, &not 4 for 2, &#0 3 for U+FFFD's 3): len is enough. */
     char *d = ccsig_arena_alloc(a, v.len + 1);
     if (!d)
         return v;
-    static const struct {
-        const char *name;
-        unsigned long cp;
-        bool legacy; /* may appear without ';' */
-    } named[] = {{"amp", '&', true},  {"lt", '<', true},     {"gt", '>', true},
-                 {"quot", '"', true}, {"apos", '\'', false}, {"nbsp", 0xA0, true}};
     size_t o = 0;
     for (size_t i = 0; i < v.len;) {
-        if (v.p[i] != '&') {
+        size_t dn, used = v.p[i] == '&'
+                              ? ccsig_html_ref_decode(v.p + i, v.len - i, attribute, d + o, &dn)
+                              : 0;
+        if (used) {
+            o += dn;
+            i += used;
+        } else {
             d[o++] = v.p[i++];
-            continue;
         }
-        size_t j = i + 1;
-        if (j < v.len && v.p[j] == '#') {
-            j++;
-            bool hex = j < v.len && (v.p[j] == 'x' || v.p[j] == 'X');
-            if (hex)
-                j++;
-            unsigned long cp = 0;
-            size_t ds = j;
-            while (j < v.len) {
-                char ch = v.p[j];
-                int dv = ch >= '0' && ch <= '9'          ? ch - '0'
-                         : hex && ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-                         : hex && ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
-                                                         : -1;
-                if (dv < 0)
-                    break;
-                if (cp <= 0x10FFFF)
-                    cp = cp * (hex ? 16 : 10) + (unsigned long)dv;
-                j++;
-            }
-            if (j == ds) {
-                d[o++] = v.p[i++];
-                continue;
-            }
-            if (j < v.len && v.p[j] == ';')
-                j++;
-            o += utf8_put(d + o, cp);
-            i = j;
-            continue;
-        }
-        bool done = false;
-        for (size_t k = 0; k < sizeof named / sizeof named[0] && !done; k++) {
-            size_t nl = strlen(named[k].name);
-            if (j + nl > v.len || memcmp(v.p + j, named[k].name, nl))
-                continue;
-            size_t e = j + nl;
-            bool semi = e < v.len && v.p[e] == ';';
-            if (!semi) {
-                /* WHATWG: in an attribute, a legacy reference followed by '='
-                 * or an alphanumeric is left as written. */
-                char nx = e < v.len ? v.p[e] : '\0';
-                if (!named[k].legacy || nx == '=' || is_alpha(nx) || (nx >= '0' && nx <= '9'))
-                    continue;
-            }
-            o += utf8_put(d + o, named[k].cp);
-            i = e + semi;
-            done = true;
-        }
-        if (!done)
-            d[o++] = v.p[i++];
     }
     d[o] = '\0';
     return ccsig_str_make(d, o);
@@ -393,7 +501,7 @@ static const html_attr *attr(const html_tag *t, const char *name) {
 
 static ccsig_str attr_value(scan_ctx *s, const html_tag *t, const char *name) {
     const html_attr *a = attr(t, name);
-    return a ? decode_attr(s->a, a->value) : EMPTY;
+    return a ? ccsig_html_decode(s->a, a->value, true) : EMPTY;
 }
 
 static void on_tag(void *ctx, const html_tag *t, const char *p) {
@@ -416,10 +524,10 @@ static void on_tag(void *ctx, const html_tag *t, const char *p) {
         info.value = src_trim(attr_value(s, t, "content"));
         info.type = EMPTY;
     } else if (ccsig_str_ieq(t->name, "title")) {
-        /* RCDATA: references are decoded as in attribute values */
+        /* RCDATA: references are decoded as in text */
         info.kind = CCSIG_HTML_TITLE;
         info.name = EMPTY;
-        info.value = src_trim(decode_attr(s->a, t->content));
+        info.value = src_trim(ccsig_html_decode(s->a, t->content, false));
         info.type = EMPTY;
     } else if (ccsig_str_ieq(t->name, "link")) {
         info.kind = CCSIG_HTML_LINK;

@@ -11,6 +11,7 @@
 
 #include "ccsig/alloc.h"
 #include "ccsig/check.h"
+#include "ccsig/fetch.h"
 #include "ccsig/robots.h"
 #include "cite_sources.h"
 #include "cli.h"
@@ -71,11 +72,29 @@ static int read_doc(const cite_opts *o, cite_set *s, const char *path, const cha
                 err.column ? err.column : 1, err.message);
         return EXIT_USAGE;
     }
-    for (size_t i = 0; i < n; i++)
+    /* annotation lines name the archive their record is in: TASL from it */
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 0, path);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].archive || (o->archive && v[i].archive_offset)) {
+            st = ccsig_credit_record_from_archive(&v[i], o->archive, strcmp(path, "-") ? dir : NULL,
+                                                  ccsig_url_resolve, &s->arena, &err);
+            if (st == CCSIG_ERR_NOMEM) {
+                cli_error(o->cmd, "out of memory");
+                return EXIT_INTERNAL;
+            }
+            if (st)
+                fprintf(stderr,
+                        "ccsig %s: note: [%zu] %s: its archived record cannot be read (%s): "
+                        "its credit has no title, author or licence\n",
+                        o->cmd, s->n + 1, v[i].link ? v[i].link : "(no URL)", err.message);
+        }
         if (!cite_set_add(s, &v[i])) {
             cli_error(o->cmd, "out of memory");
             return EXIT_INTERNAL;
         }
+    }
     return EXIT_OK;
 }
 
@@ -123,29 +142,8 @@ static bool is_url(const char *a) {
     return !strncmp(a, "http://", 7) || !strncmp(a, "https://", 8);
 }
 
-/* The dataset metadata reader, run as ccsig_evaluate's hook for a file
- * that is dataset metadata. */
-typedef struct dataset_hook {
-    ccsig_dataset_format f;
-    const char *p;
-    size_t len;
-    ccsig_str origin;
-    ccsig_error err;
-    ccsig_status st;
-} dataset_hook;
-
-static void read_dataset(ccsig_collect *c, void *ctx) {
-    dataset_hook *h = ctx;
-    h->st = ccsig_dataset_read(c, h->f, h->p, h->len, h->origin, &h->err);
-}
-
-static bool ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /* Offline: one local file. */
-static int read_file(const cite_opts *o, cite_set *s, ccsig_arena *ea, const ccsig_robots *robots,
+static int read_file(const cite_opts *o, cite_set *s, const ccsig_robots *robots,
                      ccsig_robots_answer *ans, const char *path) {
     size_t len;
     char *text = cli_read_file(path, 0, &len);
@@ -153,7 +151,6 @@ static int read_file(const cite_opts *o, cite_set *s, ccsig_arena *ea, const ccs
         fprintf(stderr, "%s: error: cannot read: %s\n", path, strerror(errno));
         return EXIT_USAGE;
     }
-    ccsig_arena_reset(ea);
     char url[4096];
     const char *link = NULL;
     if (o->base) {
@@ -166,13 +163,6 @@ static int read_file(const cite_opts *o, cite_set *s, ccsig_arena *ea, const ccs
         link = url;
     }
     const char *agent = o->agent ? o->agent : "*";
-    ccsig_eval_input in;
-    memset(&in, 0, sizeof in);
-    in.origin = ccsig_str_c(path);
-    in.url = ccsig_str_c(link);
-    in.agent = ccsig_robots_product_token(agent, strlen(agent));
-    in.profile = &o->prof;
-    in.status = -1;
     ccsig_eval_robots rb = {CCSIG_ROBOTS_NONE, CCSIG_STATE_UNKNOWN, NULL, NULL, 0};
     ccsig_provenance rule;
     if (robots && link) {
@@ -188,46 +178,19 @@ static int read_file(const cite_opts *o, cite_set *s, ccsig_arena *ea, const ccs
         }
         rb.sts = ans->st;
         rb.n = ans->nst;
-        in.robots = &rb;
     }
-    ccsig_eval_result ev;
-    ccsig_http_msg msg;
+    ccsig_credit_record r;
     ccsig_error err;
-    dataset_hook dh;
-    memset(&dh, 0, sizeof dh);
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    ccsig_status st;
-    if (len >= 12 && !memcmp(text, "HTTP/", 5)) {
-        st = ccsig_evaluate_response(text, len, &in, ea, &msg, &ev, &err);
-    } else {
-        if (ccsig_dataset_format_for_name(base, &dh.f) &&
-            (dh.f != CCSIG_DATASET_CARD || (len >= 3 && !memcmp(text, "---", 3)))) {
-            dh.p = text;
-            dh.len = len;
-            dh.origin = in.origin;
-            in.more = read_dataset;
-            in.more_ctx = &dh;
-        } else {
-            in.response = true;
-            in.body = text;
-            in.body_len = len;
-            if (ends_with(base, ".html") || ends_with(base, ".htm")) {
-                in.has_type = true;
-                in.content_type = CCSIG_STR_LIT("text/html");
-            }
-        }
-        st = ccsig_evaluate(&in, ea, &ev);
-    }
-    if (dh.st) {
-        fprintf(stderr, "%s:%u:%u: error: %s\n", path, dh.err.line ? dh.err.line : 1,
-                dh.err.column ? dh.err.column : 1, dh.err.message);
+    ccsig_error_clear(&err);
+    ccsig_status st = ccsig_credit_record_from_local(path, text, len, link, agent, &o->prof,
+                                                     robots && link ? &rb : NULL, o->read_at,
+                                                     &s->arena, &r, &err);
+    if (st && st != CCSIG_ERR_NOMEM) {
+        fprintf(stderr, "%s:%u:%u: error: %s\n", path, err.line ? err.line : 1,
+                err.column ? err.column : 1, err.message);
         free(text);
         return EXIT_USAGE;
     }
-    ccsig_credit_record r;
-    if (st == CCSIG_OK)
-        st = ccsig_credit_record_from_eval(&ev, link, o->read_at, NULL, &s->arena, &r);
     if (st || !cite_set_add(s, &r)) {
         free(text);
         cli_error(o->cmd, "out of memory");
@@ -248,8 +211,6 @@ int cite_read_sources(const cite_opts *o, cite_set *s, int n, char **args) {
     ccsig_url_check *w = NULL;
     ccsig_robots *robots = NULL;
     ccsig_robots_answer *ans = NULL;
-    ccsig_arena ea;
-    ccsig_arena_init(&ea, 0);
     if (o->robots) {
         size_t len;
         char *text = cli_read_file(o->robots, 0, &len);
@@ -269,7 +230,7 @@ int cite_read_sources(const cite_opts *o, cite_set *s, int n, char **args) {
     }
     for (int i = 0; i < n && rc == EXIT_OK; i++) {
         if (!is_url(args[i])) {
-            rc = read_file(o, s, &ea, robots, ans, args[i]);
+            rc = read_file(o, s, robots, ans, args[i]);
             continue;
         }
         if (!k) {
@@ -313,6 +274,5 @@ done:
         ccsig_robots_answer_free(ans);
     if (robots)
         ccsig_robots_free(robots);
-    ccsig_arena_free(&ea);
     return rc;
 }

@@ -25,6 +25,13 @@
             "search hits (JSON or JSON Lines; '-' = standard input)",                              \
             0                                                                                      \
     }
+#define CITE_OPT_ARCHIVE(id)                                                                       \
+    {                                                                                              \
+        "archive", 0, (id), CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,                                  \
+            "the WARC file annotation lines were scanned from (default:\n"                         \
+            "the one each line names)",                                                            \
+            0                                                                                      \
+    }
 #define CITE_OPT_BASE(id)                                                                          \
     {                                                                                              \
         "base", 0, (id), CLI_VAL_URL, "URL", NULL, CLI_ONCE,                                       \
@@ -46,6 +53,8 @@ typedef struct cite_opts {
     const char *robots;  /* a robots.txt for local files (needs base), or NULL */
     const char *read_at; /* when local files were read, or NULL */
     bool keep_bodies;    /* keep each local file's bytes in the set (ccsig rag) */
+    const char *archive; /* the WARC file annotation lines are read again from, or NULL:
+                            the one each line names */
 } cite_opts;
 
 typedef struct cite_set {

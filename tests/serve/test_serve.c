@@ -27,6 +27,8 @@
 #include "keycache.h"
 #include "policy.h"
 #include "ratelimit.h"
+#include "ccsig/alloc.h"
+#include "ccsig/text.h"
 #include "search.h"
 #include "server.h"
 
@@ -313,7 +315,7 @@ static void test_escaping(void **state) {
     assert_string_equal(b.data, "/a%20b/%C3%A9");
     ccsig_buf_free(&b);
     char out[64];
-    size_t n = hu_utf8_clean("ok\xff\xc3\xa9\xed\xa0\x80\x01", 9, out);
+    size_t n = ccsig_utf8_clean("ok\xff\xc3\xa9\xed\xa0\x80\x01", 9, out);
     assert_string_equal(out, "ok\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd ");
     assert_int_equal(n, strlen(out));
 }
@@ -563,20 +565,33 @@ static void test_extract(void **state) {
     const char *html = "<html><head><title>A &amp; B</title><style>x{}</style></head><body>"
                        "<h1>Head</h1><script>var x='secret';</script><p>caf&eacute; "
                        "&#233;t&#xE9; <b>bold</b></p><!-- hidden --></body></html>";
-    assert_int_equal(search_extract("a.html", html, strlen(html), title, sizeof title, &body), 0);
+    assert_int_equal(ccsig_text_extract("a.html", html, strlen(html), title, sizeof title, &body),
+                     0);
     assert_string_equal(title, "A & B");
     assert_null(strstr(body, "secret"));
     assert_null(strstr(body, "hidden"));
     assert_non_null(strstr(body, "\xc3\xa9t\xc3\xa9 bold"));
-    free(body);
+    ccsig_free(body);
+    /* references by the library's one decoder: named ones past the few the
+     * gateway knew, a no-break space as a space, malformed ones as written */
+    const char *refs = "<title>Caf&eacute;s &amp; Tom&#39;s</title><p>&Eacute;t&eacute;&nbsp;"
+                       "&mdash; &bogus; &#; R&D</p>";
+    assert_int_equal(ccsig_text_extract("r.html", refs, strlen(refs), title, sizeof title, &body),
+                     0);
+    assert_string_equal(title, "Caf\xc3\xa9s & Tom's");
+    assert_string_equal(body, "\xc3\x89t\xc3\xa9 \xe2\x80\x94 &bogus; &#; R&D");
+    ccsig_free(body);
+    assert_true(ccsig_text_is_doc("a/B.MD"));
+    assert_false(ccsig_text_is_doc("a.md/x"));
+    assert_false(ccsig_text_is_doc(".md"));
     const char *md = "\n\n# Field notes #\n\nOtters.";
-    assert_int_equal(search_extract("n.md", md, strlen(md), title, sizeof title, &body), 0);
+    assert_int_equal(ccsig_text_extract("n.md", md, strlen(md), title, sizeof title, &body), 0);
     assert_string_equal(title, "Field notes");
     assert_string_equal(body, "Field notes # Otters."); /* heading marks gone, closing '#' kept */
-    free(body);
-    assert_int_equal(search_extract("dir/empty.txt", "", 0, title, sizeof title, &body), 0);
+    ccsig_free(body);
+    assert_int_equal(ccsig_text_extract("dir/empty.txt", "", 0, title, sizeof title, &body), 0);
     assert_string_equal(title, "empty.txt");
-    free(body);
+    ccsig_free(body);
 }
 
 /* Pay-per-crawl prices (paycrawl.h): "CUR amount", integers of millionths. */

@@ -335,11 +335,71 @@ static void corpus_pages(void **state) {
     assert_true(metas_gumbo >= 100);
 }
 
+/* The one decoder of character references (ccsig_html_decode): numeric,
+ * hexadecimal, named; legacy names without ';'; malformed ones as written. */
+static const char *dec(ccsig_arena *a, const char *s, bool attribute) {
+    ccsig_str r = ccsig_html_decode(a, ccsig_str_c(s), attribute);
+    char *c = ccsig_arena_dup(a, r.p, r.len);
+    assert_non_null(c);
+    return c;
+}
+
+static void char_refs(void **state) {
+    (void)state;
+    ccsig_arena a;
+    ccsig_arena_init(&a, 0);
+    /* numeric: decimal, hexadecimal (either case), without ';' */
+    assert_string_equal(dec(&a, "Tom&#39;s &#x26; Jerry&#X2019;s", false),
+                        "Tom's & Jerry\xe2\x80\x99s");
+    assert_string_equal(dec(&a, "a&#65b", false), "aAb");
+    /* NUL, surrogates and past U+10FFFF: U+FFFD */
+    assert_string_equal(dec(&a, "&#0;&#xD800;&#x110000;", false),
+                        "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+    /* named: markup, Latin-1, symbols, Greek, apos */
+    assert_string_equal(
+        dec(&a, "Caf&eacute; &amp; Cr&egrave;me &mdash; &copy;2026 &alpha;&apos;", false),
+        "Caf\xc3\xa9 & Cr\xc3\xa8me \xe2\x80\x94 \xc2\xa9"
+        "2026 \xce\xb1'");
+    /* legacy names without ';' (longest match); not in attributes before an
+     * alphanumeric or '=' */
+    assert_string_equal(dec(&a, "R&D &amp Co &notit &lt;", false), "R&D & Co \xc2\xacit <");
+    assert_string_equal(dec(&a, "?a=1&amp;b=2&ampc&amp=3&not", true),
+                        "?a=1&b=2&ampc&amp=3\xc2\xac");
+    /* malformed ones are left as written */
+    assert_string_equal(dec(&a, "& &; &#; &#x; &bogus; &Eacute &eAcute; &#xZZ; &", false),
+                        "& &; &#; &#x; &bogus; \xc3\x89 &eAcute; &#xZZ; &");
+    /* a name HTML 4 does not have, and the 9-byte bound */
+    assert_string_equal(dec(&a, "&NotEqual; &thetasym; &thetasymx;", false),
+                        "&NotEqual; \xcf\x91 &thetasymx;");
+    /* one reference at a time */
+    char out[4];
+    size_t n;
+    assert_int_equal(ccsig_html_ref_decode("&eacute;!", 9, false, out, &n), 8);
+    assert_int_equal(n, 2);
+    assert_memory_equal(out, "\xc3\xa9", 2);
+    assert_int_equal(ccsig_html_ref_decode("&x", 2, false, out, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(ccsig_html_ref_decode("x&amp;", 6, false, out, &n), 0);
+    /* no '&': the same string, nothing allocated */
+    ccsig_str same = ccsig_str_c("plain");
+    assert_ptr_equal(ccsig_html_decode(&a, same, false).p, same.p);
+    /* the title is decoded as text */
+    t_begin(NULL, NULL, false);
+    scan("<title>Tom &amp; Jerry&#39;s Caf&eacute;</title>");
+    bool found = false;
+    for (size_t i = 0; i < T.nfacts; i++)
+        if (T.facts[i].kind == CCSIG_FACT_TITLE)
+            found = t_str_is(T.facts[i].value, "Tom & Jerry's Caf\xc3\xa9");
+    assert_true(found);
+    ccsig_arena_free(&a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(meta_noai),       cmocka_unit_test(meta_tdm),
         cmocka_unit_test(link_license),    cmocka_unit_test(inline_rsl),
         cmocka_unit_test(tokenizer_edges), cmocka_unit_test(corpus_pages),
+        cmocka_unit_test(char_refs),
     };
     return cmocka_run_group_tests(tests, t_setup, t_teardown);
 }

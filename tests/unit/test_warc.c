@@ -3,12 +3,15 @@
  * member layout, offsets and byte-exact raw members, reading in tiny pieces,
  * each kind of damage, the hold limit, sync and stop for chunked reading.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <zdict.h>
@@ -258,13 +261,18 @@ static void test_empty_and_blank(void **state) {
 
 /* ---------------------------------------------------------------- gzip -- */
 
+/* Eight records in plain, one gzip member each in gz at off[]. */
+static void eight_members(ccsig_buf *plain, ccsig_buf *gz, uint64_t off[8]) {
+    size_t starts[8];
+    records(plain, starts, 8, 0);
+    gzip_members(gz, plain, starts + 1, 7, off);
+}
+
 static void test_gzip_per_record(void **state) {
     (void)state;
     ccsig_buf plain = CCSIG_BUF_INIT, gz = CCSIG_BUF_INIT;
-    size_t starts[8];
-    records(&plain, starts, 8, 0);
     uint64_t off[8];
-    gzip_members(&gz, &plain, starts + 1, 7, off);
+    eight_members(&plain, &gz, off);
     result r;
     read_checked(gz.data, gz.len, &r);
     assert_int_equal(r.records, 8);
@@ -876,6 +884,60 @@ static void test_writer(void **state) {
     ccsig_buf_free(&plain);
 }
 
+/* ccsig_warc_read_at: the record an index or annotation line names, from a
+ * file, per gzip member and with several records in one member. */
+static void test_read_at(void **state) {
+    (void)state;
+    ccsig_buf plain = CCSIG_BUF_INIT, gz = CCSIG_BUF_INIT;
+    uint64_t off[8];
+    eight_members(&plain, &gz, off);
+    char path[] = "/tmp/ccsig-test-read-at-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, gz.data, gz.len), (ssize_t)gz.len);
+    close(fd);
+    ccsig_warc_record rec;
+    ccsig_error err;
+    unsigned any = (1u << CCSIG_WARC_TYPE_COUNT) - 1;
+    /* each member's record */
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(ccsig_warc_read_at(rd, path, off[i], any, ccsig_str_c(""), &rec, &err),
+                         CCSIG_OK);
+        char uri[64];
+        snprintf(uri, sizeof uri, "https://example.org/%d", i);
+        assert_true(ccsig_str_eq(rec.h.target_uri, uri));
+        assert_int_equal(rec.offset, off[i]);
+    }
+    /* a type that is not there: no such record */
+    assert_int_equal(ccsig_warc_read_at(rd, path, off[1], 1u << CCSIG_WARC_RESPONSE,
+                                        ccsig_str_c(""), &rec, &err),
+                     CCSIG_ERR_RANGE);
+    assert_non_null(strstr(err.message, "no such record at offset"));
+    /* an offset inside a member: nothing begins there */
+    assert_int_equal(ccsig_warc_read_at(rd, path, off[3] + 5, any, ccsig_str_c(""), &rec, &err),
+                     CCSIG_ERR_RANGE);
+    /* one member for the whole file: every record begins at 0, the URI and
+     * type pick one */
+    ccsig_buf_clear(&gz);
+    gzip_members(&gz, &plain, NULL, 0, NULL);
+    fd = open(path, O_WRONLY | O_TRUNC);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, gz.data, gz.len), (ssize_t)gz.len);
+    close(fd);
+    assert_int_equal(ccsig_warc_read_at(rd, path, 0, 1u << CCSIG_WARC_REQUEST,
+                                        ccsig_str_c("https://example.org/5"), &rec, &err),
+                     CCSIG_OK);
+    assert_true(ccsig_str_eq(rec.h.target_uri, "https://example.org/5"));
+    assert_int_equal(rec.h.type, CCSIG_WARC_REQUEST);
+    unlink(path);
+    /* a file that is not there */
+    assert_int_equal(ccsig_warc_read_at(rd, path, 0, any, ccsig_str_c(""), &rec, &err),
+                     CCSIG_ERR_IO);
+    assert_non_null(strstr(err.message, "cannot open"));
+    ccsig_buf_free(&plain);
+    ccsig_buf_free(&gz);
+}
+
 int main(void) {
     rd = ccsig_warc_reader_new(NULL);
     const struct CMUnitTest tests[] = {
@@ -895,6 +957,7 @@ int main(void) {
         cmocka_unit_test(test_hold_limit),
         cmocka_unit_test(test_sync_and_stop),
         cmocka_unit_test(test_writer),
+        cmocka_unit_test(test_read_at),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     ccsig_warc_reader_free(rd);
