@@ -1822,7 +1822,13 @@ int server_run(policy *pol, const serve_config *cfg) {
 
     int rc = 2;
     int lfd = -1;
-    search *retired[64]; /* indexes replaced by a reindex, closed at stop */
+    /* Indexes replaced by a reindex: a request holds the index it took for
+     * the request's length (a query, a title lookup: milliseconds), so one
+     * retired RETIRE_GRACE_S ago is no longer held and is closed at the next
+     * reindex; the rest at stop. */
+    enum { RETIRE_MAX = 64, RETIRE_GRACE_S = 60 };
+    search *retired[RETIRE_MAX];
+    int64_t retired_us[RETIRE_MAX];
     size_t nretired = 0;
     char bound[128];
     if (coll_open(cfg->collection, &s.coll, err, sizeof err) != 0) {
@@ -1956,11 +1962,21 @@ int server_run(policy *pol, const serve_config *cfg) {
         search *fresh = NULL;
         if (!pol->search_enabled)
             continue;
-        if (nretired == sizeof retired / sizeof retired[0]) {
+        size_t kept = 0;
+        for (size_t i = 0; i < nretired; i++) {
+            if (now_mono_us() - retired_us[i] >= RETIRE_GRACE_S * 1000000LL) {
+                search_close(retired[i]);
+            } else {
+                retired[kept] = retired[i];
+                retired_us[kept++] = retired_us[i];
+            }
+        }
+        nretired = kept;
+        if (nretired == RETIRE_MAX) {
             fprintf(stderr,
-                    "ccsig serve: reindex refused: %zu reindexes since the start; "
-                    "restart the gateway\n",
-                    nretired);
+                    "ccsig serve: reindex refused: %d reindexes in the last %d s; try again "
+                    "later\n",
+                    RETIRE_MAX, RETIRE_GRACE_S);
             continue;
         }
         if (search_open(s.coll, s.st, index_path, pol->search_max_file_bytes, pol->threads + 2,
@@ -1968,6 +1984,7 @@ int server_run(policy *pol, const serve_config *cfg) {
             fprintf(stderr, "ccsig serve: reindex failed (the old index stays): %s\n", err);
             continue;
         }
+        retired_us[nretired] = now_mono_us();
         retired[nretired++] = __atomic_exchange_n(&s.search, fresh, __ATOMIC_ACQ_REL);
         if (!cfg->quiet)
             fprintf(stderr, "ccsig serve: reindexed: %zu document%s\n", search_doc_count(fresh),
