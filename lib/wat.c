@@ -187,3 +187,40 @@ ccsig_status ccsig_wat_record(ccsig_arena *a, const char *p, size_t len, ccsig_b
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     return CCSIG_OK;
 }
+
+ccsig_status ccsig_wat_warc_path(const char *wat, const char *dir, char **out, ccsig_error *err) {
+    static const char *const ends[][2] = {{".warc.wat.gz", ".warc.gz"},
+                                          {".wat.gz", ".warc.gz"},
+                                          {".warc.wat", ".warc"},
+                                          {".wat", ".warc"}};
+    *out = NULL;
+    const char *base = strrchr(wat, '/');
+    base = base ? base + 1 : wat;
+    size_t bl = strlen(base);
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        size_t el = strlen(ends[i][0]);
+        if (bl <= el || strcmp(base + bl - el, ends[i][0]))
+            continue;
+        ccsig_buf b = CCSIG_BUF_INIT;
+        if (dir) {
+            ccsig_buf_puts(&b, dir);
+            if (b.len && b.data[b.len - 1] != '/')
+                ccsig_buf_putc(&b, '/');
+        } else {
+            ccsig_buf_append(&b, wat, (size_t)(base - wat));
+        }
+        ccsig_buf_append(&b, base, bl - el);
+        ccsig_buf_puts(&b, ends[i][1]);
+        if (ccsig_buf_failed(&b)) {
+            ccsig_buf_free(&b);
+            return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+        }
+        ccsig_buf_cstr(&b);
+        *out = b.data;
+        return CCSIG_OK;
+    }
+    return ccsig_error_set(err, CCSIG_ERR_USAGE, 0,
+                           "%s: cannot tell from its name which WARC file it describes (Common "
+                           "Crawl names them NAME.warc.wat.gz and NAME.warc.gz)",
+                           wat);
+}

@@ -20,6 +20,7 @@
 #include "ccsig/scan_session.h"
 #include "ccsig/shard.h"
 #include "ccsig/summary.h"
+#include "ccsig/wat.h"
 #include "cli.h"
 #include "commands.h"
 #include "index_file.h"
@@ -243,41 +244,6 @@ static ssize_t read_stdin(void *ctx, void *buf, size_t n) {
  * the exit code of the scan part (cli.h): 0, 1 a record is not permitted for
  * the use, 2 an archive unreadable or damaged records skipped, 3 an output
  * could not be written or memory ran out. */
-/* The WARC file a WAT file describes, by Common Crawl's naming
- * (NAME.warc.wat.gz describes NAME.warc.gz; also NAME.wat.gz, NAME.warc.wat
- * and NAME.wat), in dir, or beside the WAT when dir is NULL. Returns a
- * malloc'd path, or NULL (reported) when the name does not tell. */
-static char *wat_warc_path(const char *wat, const char *dir) {
-    static const char *const ends[][2] = {{".warc.wat.gz", ".warc.gz"},
-                                          {".wat.gz", ".warc.gz"},
-                                          {".warc.wat", ".warc"},
-                                          {".wat", ".warc"}};
-    const char *base = strrchr(wat, '/');
-    base = base ? base + 1 : wat;
-    size_t bl = strlen(base);
-    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
-        size_t el = strlen(ends[i][0]);
-        if (bl <= el || strcmp(base + bl - el, ends[i][0]))
-            continue;
-        const char *d = dir ? dir : wat;
-        size_t dl = dir ? strlen(dir) : (size_t)(base - wat);
-        size_t n = dl + 1 + bl - el + strlen(ends[i][1]) + 1;
-        char *out = malloc(n);
-        if (!out)
-            return NULL;
-        if (dir && dl && d[dl - 1] != '/')
-            snprintf(out, n, "%.*s/%.*s%s", (int)dl, d, (int)(bl - el), base, ends[i][1]);
-        else
-            snprintf(out, n, "%.*s%.*s%s", (int)dl, d, (int)(bl - el), base, ends[i][1]);
-        return out;
-    }
-    cli_error("scan",
-              "%s: cannot tell from its name which WARC file it describes (Common Crawl names "
-              "them NAME.warc.wat.gz and NAME.warc.gz)",
-              wat);
-    return NULL;
-}
-
 static int run_scan(const ccsig_scan_session_options *so_opt, const char *annotate,
                     const char *keep, bool quiet, char *const *paths, size_t n,
                     const ccsig_index *index, bool wat, const char *warc_dir, ccsig_summary *sum,
@@ -316,8 +282,11 @@ static int run_scan(const ccsig_scan_session_options *so_opt, const char *annota
         }
         if (index) { /* --index: each archive read through its spans */
             /* --wat --keep: the WAT's records are kept from its WARC file */
-            char *warc = wat ? wat_warc_path(paths[i], warc_dir) : NULL;
-            if (wat && !warc) {
+            char *warc = NULL;
+            if (wat && (st = ccsig_wat_warc_path(paths[i], warc_dir, &warc, &err)) != CCSIG_OK) {
+                if (st == CCSIG_ERR_NOMEM)
+                    break;
+                cli_error("scan", "%s", err.message);
                 ccsig_scan_session_free(s);
                 close_output(so.annot, &so.annot_errno);
                 close_output(so.keep, &so.keep_errno);
@@ -327,7 +296,7 @@ static int run_scan(const ccsig_scan_session_options *so_opt, const char *annota
             ccsig_index_span *spans;
             size_t ns;
             if (ccsig_index_spans(index, archive, &spans, &ns)) {
-                free(warc);
+                ccsig_free(warc);
                 st = ccsig_error_set(&err, CCSIG_ERR_NOMEM, 0, "out of memory");
                 break;
             }
@@ -338,7 +307,7 @@ static int run_scan(const ccsig_scan_session_options *so_opt, const char *annota
                                                        &err)
                      : ccsig_scan_session_add_indexed(s, paths[i], paths[i], spans, ns, &err);
             ccsig_free(spans);
-            free(warc);
+            ccsig_free(warc);
             if (!ns && !st) {
                 ccsig_scan_session_free(s);
                 close_output(so.annot, &so.annot_errno);

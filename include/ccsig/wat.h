@@ -60,6 +60,13 @@ typedef struct ccsig_wat_info {
 ccsig_status ccsig_wat_record(ccsig_arena *a, const char *p, size_t len, ccsig_buf *out,
                               ccsig_wat_info *info, ccsig_error *err);
 
+/* The WARC file a WAT file describes, by Common Crawl's naming:
+ * NAME.warc.wat.gz describes NAME.warc.gz (also NAME.wat.gz -> NAME.warc.gz,
+ * NAME.warc.wat and NAME.wat -> NAME.warc), in directory dir, or beside the
+ * WAT when dir is NULL. *out is allocated (ccsig_free). CCSIG_ERR_USAGE
+ * (err says why) when the name does not tell, CCSIG_ERR_NOMEM. */
+ccsig_status ccsig_wat_warc_path(const char *wat, const char *dir, char **out, ccsig_error *err);
+
 #ifdef __cplusplus
 }
 #endif

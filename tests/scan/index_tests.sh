@@ -190,6 +190,13 @@ rc=0
 "$ccsig" scan --wat --use train-ai --keep k.warc.gz crawl.wat.gz > /dev/null 2> wk.err || rc=$?
 [ $rc = 2 ] || fail "--wat --keep without --index: exit $rc, expected 2"
 grep -q "add --index FILE" wk.err || fail "--wat --keep without --index: $(cat wk.err)"
+rc=0 # a WAT whose name does not say which WARC it describes
+cp crawl.wat.gz crawl.json.gz
+"$ccsig" scan --use train-ai --wat --index crawl.cdxj --keep k.warc.gz crawl.json.gz \
+    > /dev/null 2> wk.err || rc=$?
+[ $rc = 2 ] || fail "--wat --keep, unknown name: exit $rc, expected 2"
+grep -q "crawl.json.gz: cannot tell from its name which WARC file" wk.err ||
+    fail "--wat --keep, unknown name: $(cat wk.err)"
 rc=0 # the WARC is not there: the WAT is unreadable for keeping, named
 "$ccsig" scan --use train-ai --wat --index crawl.cdxj --keep k.warc.gz wats/crawl.warc.wat.gz \
     > /dev/null 2> wk.err || rc=$?
