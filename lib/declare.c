@@ -85,6 +85,50 @@ void ccsig_declaration_init(ccsig_declaration *d) {
     d->copyright = CCSIG_COPYRIGHT_UNSTATED;
 }
 
+size_t ccsig_declare_uses(const ccsig_declaration *d,
+                          ccsig_declare_use out[CCSIG_DECLARE_MAX_USES]) {
+    size_t n = d->nmore < CCSIG_DECLARE_MAX_USES ? d->nmore : CCSIG_DECLARE_MAX_USES - 1;
+    out[0] = (ccsig_declare_use){d->use, d->state, d->signal};
+    memcpy(out + 1, d->more, n * sizeof *out);
+    return n + 1;
+}
+
+ccsig_status ccsig_declare_add_use(ccsig_declaration *d, ccsig_category use, ccsig_state state,
+                                   ccsig_signal signal, ccsig_error *err) {
+    if ((unsigned)d->use >= CCSIG_CAT_COUNT) {
+        d->use = use;
+        d->state = state;
+        d->signal = signal;
+        d->nmore = 0;
+        return CCSIG_OK;
+    }
+    ccsig_declare_use have[CCSIG_DECLARE_MAX_USES];
+    size_t n = ccsig_declare_uses(d, have);
+    for (size_t i = 0; i < n; i++)
+        if (have[i].use == use)
+            return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "use %zu: %s is already declared",
+                                   n + 1, ccsig_category_name(use));
+    if (n == CCSIG_DECLARE_MAX_USES)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "use %zu: more than %u categories", n + 1,
+                               CCSIG_DECLARE_MAX_USES);
+    d->more[d->nmore++] = (ccsig_declare_use){use, state, signal};
+    return CCSIG_OK;
+}
+
+void declare_view(const ccsig_declaration *d, size_t i, ccsig_declaration *v) {
+    *v = *d;
+    if (i > 0 && i <= d->nmore) {
+        v->use = d->more[i - 1].use;
+        v->state = d->more[i - 1].state;
+        v->signal = d->more[i - 1].signal;
+    }
+    v->nmore = 0;
+}
+
+size_t declare_count(const ccsig_declaration *d) {
+    return 1 + (d->nmore < CCSIG_DECLARE_MAX_USES ? d->nmore : CCSIG_DECLARE_MAX_USES - 1);
+}
+
 /* ---- validation ---- */
 
 static bool is_alpha(unsigned char c) {
@@ -314,26 +358,89 @@ ccsig_status ccsig_declare_check_url(const char *p, size_t len, const char *what
     return CCSIG_OK;
 }
 
+static size_t declare_labels(const ccsig_declaration *d, const char *out[3]);
+
+/* Check one entry (1-based index i; the message names it only when the
+ * declaration has several). */
+static ccsig_status check_use(const ccsig_declare_use *u, size_t i, bool several,
+                              ccsig_error *err) {
+    char w[24] = "";
+    if (several)
+        snprintf(w, sizeof w, " %zu", i);
+    if ((unsigned)u->use >= CCSIG_CAT_COUNT)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0,
+                               "use%s: no category (automated-processing, train-ai, train-genai, "
+                               "ai-use or search)",
+                               w);
+    if (u->state != CCSIG_STATE_ALLOW && u->state != CCSIG_STATE_DENY)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "state%s: must be allow or deny", w);
+    if ((unsigned)u->signal >= CCSIG_SIGNAL_COUNT)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "signal%s: unknown CC signal", w);
+    if (u->state == CCSIG_STATE_ALLOW && u->signal != CCSIG_SIGNAL_NONE)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0,
+                               "signal%s: a CC signal lifts a deny; on an allow it means nothing "
+                               "(drop the signal, or deny with it)",
+                               w);
+    return CCSIG_OK;
+}
+
+/* Entries i < j whose categories are the same or are written with a common
+ * label: the expression would state that label twice and a reader would
+ * keep only the last. */
+static ccsig_status check_overlap(const ccsig_declaration *d, ccsig_error *err) {
+    ccsig_declare_use u[CCSIG_DECLARE_MAX_USES];
+    size_t n = ccsig_declare_uses(d, u);
+    for (size_t j = 1; j < n; j++)
+        for (size_t i = 0; i < j; i++) {
+            const char *ci = ccsig_category_name(u[i].use), *cj = ccsig_category_name(u[j].use);
+            if (u[i].use == u[j].use)
+                return ccsig_error_set(err, CCSIG_ERR_USAGE, 0,
+                                       "use %zu: %s is declared twice (once per category)", j + 1,
+                                       cj);
+            ccsig_declaration vi, vj;
+            declare_view(d, i, &vi);
+            declare_view(d, j, &vj);
+            const char *li[3], *lj[3];
+            size_t ni = declare_labels(&vi, li), nj = declare_labels(&vj, lj);
+            for (size_t a = 0; a < ni; a++)
+                for (size_t b = 0; b < nj; b++) {
+                    if (strcmp(li[a], lj[b]))
+                        continue;
+                    if (u[i].use == CCSIG_CAT_AUTOMATED_PROCESSING ||
+                        u[j].use == CCSIG_CAT_AUTOMATED_PROCESSING)
+                        return ccsig_error_set(
+                            err, CCSIG_ERR_USAGE, 0,
+                            "use %zu: automated-processing is written as train-ai, ai-use and "
+                            "search, "
+                            "so it cannot go with %s: declare those one by one",
+                            j + 1, u[i].use == CCSIG_CAT_AUTOMATED_PROCESSING ? cj : ci);
+                    return ccsig_error_set(err, CCSIG_ERR_USAGE, 0,
+                                           "use %zu: %s and %s are both written %s; declare one "
+                                           "of them",
+                                           j + 1, ci, cj, li[a]);
+                }
+        }
+    return CCSIG_OK;
+}
+
 ccsig_status ccsig_declaration_validate(const ccsig_declaration *d, ccsig_error *err) {
     ccsig_error_clear(err);
-    if ((unsigned)d->use >= CCSIG_CAT_COUNT)
-        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0,
-                               "use: no category (automated-processing, train-ai, train-genai, "
-                               "ai-use or search)");
-    if (d->state != CCSIG_STATE_ALLOW && d->state != CCSIG_STATE_DENY)
-        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "state: must be allow or deny");
-    if ((unsigned)d->signal >= CCSIG_SIGNAL_COUNT)
-        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "signal: unknown CC signal");
-    if (d->state == CCSIG_STATE_ALLOW && d->signal != CCSIG_SIGNAL_NONE)
-        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0,
-                               "signal: a CC signal lifts a deny; on an allow it means nothing "
-                               "(drop the signal, or deny with it)");
+    if (d->nmore >= CCSIG_DECLARE_MAX_USES)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "use: more than %u categories",
+                               CCSIG_DECLARE_MAX_USES);
+    ccsig_declare_use u[CCSIG_DECLARE_MAX_USES];
+    size_t nu = ccsig_declare_uses(d, u);
+    ccsig_status s;
+    for (size_t i = 0; i < nu; i++)
+        if ((s = check_use(&u[i], i + 1, nu > 1, err)))
+            return s;
+    if ((s = check_overlap(d, err)))
+        return s;
     if ((unsigned)d->copyright >= CCSIG_COPYRIGHT_COUNT)
         return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "copyright: unknown status");
     if (d->npaths > CCSIG_DECLARE_MAX_PATHS)
         return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "paths: more than %u",
                                CCSIG_DECLARE_MAX_PATHS);
-    ccsig_status s;
     for (size_t i = 0; i < d->npaths; i++) {
         char what[64];
         snprintf(what, sizeof what, "path %zu", i + 1);
@@ -414,15 +521,20 @@ const char *ccsig_declare_label(const ccsig_declaration *d) {
 
 void ccsig_declare_statement(const ccsig_declaration *d, ccsig_statement *st) {
     ccsig_statement_init(st, CCSIG_SRC_EXPRESSION);
-    ccsig_signal sig = d->state == CCSIG_STATE_DENY ? d->signal : CCSIG_SIGNAL_NONE;
-    const char *labels[3];
-    size_t n = declare_labels(d, labels);
-    for (size_t i = 0; i < n; i++)
-        ccsig_statement_set_label(st, ccsig_vocab_lookup(labels[i], strlen(labels[i])), d->state,
-                                  sig);
+    for (size_t k = 0; k < declare_count(d); k++) {
+        ccsig_declaration v;
+        declare_view(d, k, &v);
+        ccsig_signal sig = v.state == CCSIG_STATE_DENY ? v.signal : CCSIG_SIGNAL_NONE;
+        const char *labels[3];
+        size_t n = declare_labels(&v, labels);
+        for (size_t i = 0; i < n; i++)
+            ccsig_statement_set_label(st, ccsig_vocab_lookup(labels[i], strlen(labels[i])), v.state,
+                                      sig);
+    }
 }
 
-void declare_put_expression(const ccsig_declaration *d, ccsig_buf *b) {
+/* The members of one entry (d's first; declare_view for the others). */
+static void put_entry_expression(const ccsig_declaration *d, ccsig_buf *b) {
     const char *labels[3];
     size_t n = declare_labels(d, labels);
     for (size_t i = 0; i < n; i++) {
@@ -437,10 +549,40 @@ void declare_put_expression(const ccsig_declaration *d, ccsig_buf *b) {
     }
 }
 
+void declare_put_expression(const ccsig_declaration *d, ccsig_buf *b) {
+    for (size_t k = 0; k < declare_count(d); k++) {
+        ccsig_declaration v;
+        declare_view(d, k, &v);
+        if (k)
+            ccsig_buf_puts(b, ", ");
+        put_entry_expression(&v, b);
+    }
+}
+
+/* ", CC signal Credit (cc-cr)" for the entry with a signal (" for train-ai"
+ * after it when the declaration has several entries); with several signals
+ * ", CC signals cc-cr-ec for train-ai, cc-cr for ai-use". */
 static void put_signal_phrase(const ccsig_declaration *d, ccsig_buf *b) {
-    if (d->state == CCSIG_STATE_DENY && d->signal != CCSIG_SIGNAL_NONE)
-        ccsig_buf_printf(b, ", CC signal %s (%s)", ccsig_signal_title(d->signal),
-                         ccsig_signal_token(d->signal));
+    size_t n = declare_count(d), nsig = 0, k;
+    ccsig_declaration v[CCSIG_DECLARE_MAX_USES];
+    for (k = 0; k < n; k++) {
+        declare_view(d, k, &v[k]);
+        nsig += v[k].state == CCSIG_STATE_DENY && v[k].signal != CCSIG_SIGNAL_NONE;
+    }
+    bool first = true;
+    for (k = 0; k < n; k++) {
+        if (v[k].state != CCSIG_STATE_DENY || v[k].signal == CCSIG_SIGNAL_NONE)
+            continue;
+        if (nsig == 1)
+            ccsig_buf_printf(b, ", CC signal %s (%s)", ccsig_signal_title(v[k].signal),
+                             ccsig_signal_token(v[k].signal));
+        else
+            ccsig_buf_printf(b, "%s %s", first ? ", CC signals" : ",",
+                             ccsig_signal_token(v[k].signal));
+        if (n > 1)
+            ccsig_buf_printf(b, " for %s", ccsig_category_name(v[k].use));
+        first = false;
+    }
 }
 
 void declare_put_robots(const ccsig_declaration *d, ccsig_buf *b) {
@@ -509,9 +651,14 @@ static void put_config_head(const ccsig_declaration *d, ccsig_buf *b) {
 /* ccsig_content_usage_train_ai: one name per category, so declarations for
  * several categories can sit side by side. */
 static void put_var_name(const ccsig_declaration *d, ccsig_buf *b) {
-    ccsig_buf_puts(b, "ccsig_content_usage_");
-    for (const char *p = ccsig_category_name(d->use); *p; p++)
-        ccsig_buf_putc(b, *p == '-' ? '_' : *p);
+    ccsig_buf_puts(b, "ccsig_content_usage");
+    ccsig_declare_use u[CCSIG_DECLARE_MAX_USES];
+    size_t n = ccsig_declare_uses(d, u);
+    for (size_t k = 0; k < n; k++) {
+        ccsig_buf_putc(b, '_');
+        for (const char *p = ccsig_category_name(u[k].use); *p; p++)
+            ccsig_buf_putc(b, *p == '-' ? '_' : *p);
+    }
 }
 
 static void put_nginx(const ccsig_declaration *d, ccsig_buf *b) {
@@ -598,7 +745,8 @@ static void put_lighttpd(const ccsig_declaration *d, ccsig_buf *b) {
 
 /* ---- peers ---- */
 
-void ccsig_declare_peer_values(const ccsig_declaration *d, ccsig_declare_peers *out) {
+/* The peer values of one entry (d's first). */
+static void entry_peer_values(const ccsig_declaration *d, ccsig_declare_peers *out) {
     out->iptc_code = NULL;
     out->tdm_reservation = -1;
     out->tdm_policy = NULL;
@@ -618,6 +766,25 @@ void ccsig_declare_peer_values(const ccsig_declaration *d, ccsig_declare_peers *
         break;
     default:
         break;
+    }
+}
+
+void ccsig_declare_peer_values(const ccsig_declaration *d, ccsig_declare_peers *out) {
+    entry_peer_values(d, out);
+    /* Validation leaves at most one entry with each value (only train-ai or
+     * train-genai has an IPTC code with other entries; automated-processing,
+     * the only one with TDMRep values, stands alone); the first one wins. */
+    for (size_t k = 1; k < declare_count(d); k++) {
+        ccsig_declaration v;
+        ccsig_declare_peers p;
+        declare_view(d, k, &v);
+        entry_peer_values(&v, &p);
+        if (!out->iptc_code)
+            out->iptc_code = p.iptc_code;
+        if (out->tdm_reservation < 0) {
+            out->tdm_reservation = p.tdm_reservation;
+            out->tdm_policy = p.tdm_policy;
+        }
     }
 }
 

@@ -141,50 +141,14 @@ static void party_ref(block *b, const ccsig_declaration *dc) {
         txt(b, "The declaring party");
 }
 
-static void build(doc *d, const ccsig_declaration *dc) {
-    ccsig_category use = dc->use;
-    const char *title = ccsig_category_title(use);
+/* The at-a-glance items of one entry (dc's first): its use and its
+ * preference. */
+static void glance_entry(doc *d, const ccsig_declaration *dc) {
     const char *label = ccsig_declare_label(dc);
-    bool deny = dc->state == CCSIG_STATE_DENY;
-    bool sig = deny && dc->signal != CCSIG_SIGNAL_NONE;
-    unsigned cond = sig ? ccsig_signal_conditions(dc->signal) : 0;
-    ccsig_buf t = CCSIG_BUF_INIT;
-    declare_put_expression(dc, &t);
-    const char *expr = fmt(d, "%s", ccsig_buf_cstr(&t));
-    ccsig_buf_clear(&t);
-    declare_put_robots(dc, &t);
-    if (t.len && t.data[t.len - 1] == '\n')
-        t.data[--t.len] = '\0';
-    const char *robots = fmt(d, "%s", ccsig_buf_cstr(&t));
-    if (ccsig_buf_failed(&t))
-        d->oom = true;
-    ccsig_buf_free(&t);
-
-    block *b = blk(d, BK_TITLE);
-    txt(b, dc->collection ? fmt(d, "AI usage declaration: %s", dc->collection)
-                          : "AI usage declaration");
-
-    b = blk(d, BK_PARA);
-    party_ref(b, dc);
-    txt(b, " states how machines may use ");
-    if (dc->collection)
-        txt(b, fmt(d, "\u201c%s\u201d, ", dc->collection));
-    if (dc->npaths) {
-        txt(b, "the content under ");
-        put_paths(d, b, dc);
-        txt(b, " on its website (each path and everything below it).");
-    } else {
-        txt(b, dc->collection ? "everything on its website." : "the content of its website.");
-    }
-    txt(b, " It uses the IETF AI Preferences vocabulary");
-    txt(b, sig ? " and a CC signal, a proposal by Creative Commons for reciprocity between those "
-                 "who steward content and those who reuse it for AI."
-               : ".");
-
-    /* At a glance. */
-    b = blk(d, BK_ITEM);
+    bool sig = dc->state == CCSIG_STATE_DENY && dc->signal != CCSIG_SIGNAL_NONE;
+    block *b = blk(d, BK_ITEM);
     strong(b, "Use:");
-    txt(b, fmt(d, " %s (", title));
+    txt(b, fmt(d, " %s (", ccsig_category_title(dc->use)));
     code(b, label);
     txt(b, ")");
     b = blk(d, BK_ITEM);
@@ -195,47 +159,24 @@ static void build(doc *d, const ccsig_declaration *dc) {
         code(b, ccsig_signal_token(dc->signal));
         txt(b, ")");
     } else {
-        txt(b, deny ? " not allowed" : " allowed");
+        txt(b, dc->state == CCSIG_STATE_DENY ? " not allowed" : " allowed");
     }
-    b = blk(d, BK_ITEM);
-    strong(b, "Applies to:");
-    if (dc->npaths) {
-        txt(b, " ");
-        put_paths(d, b, dc);
-    } else {
-        txt(b, " the whole website");
-    }
-    b = blk(d, BK_ITEM);
-    strong(b, "Declaring party:");
-    txt(b, " ");
-    if (dc->party_name || dc->party_url)
-        party_ref(b, dc);
-    else
-        txt(b, "not named");
-    b = blk(d, BK_ITEM);
-    strong(b, "Copyright:");
-    switch (dc->copyright) {
-    case CCSIG_COPYRIGHT_HOLDER:
-        txt(b, " the declaring party holds it (or acts for those who do)");
-        break;
-    case CCSIG_COPYRIGHT_NOT_HOLDER:
-        txt(b, " the declaring party does not hold it");
-        break;
-    case CCSIG_COPYRIGHT_MIXED:
-        txt(b, " mixed: the declaring party holds it for some of the content");
-        break;
-    default:
-        txt(b, " not stated");
-    }
+}
 
-    /* The use. */
-    b = blk(d, BK_HEADING);
+/* "The use" of one entry (dc's first): what the category means, and
+ * whether current readers know its label. others: say that other uses are
+ * not covered (a declaration of several entries says it once, after them). */
+static void use_section(doc *d, const ccsig_declaration *dc, bool others) {
+    ccsig_category use = dc->use;
+    const char *title = ccsig_category_title(use);
+    const char *label = ccsig_declare_label(dc);
+    block *b = blk(d, BK_HEADING);
     txt(b, fmt(d, "The use: %s", title));
     b = blk(d, BK_PARA);
     txt(b, fmt(d, "%s means %s.", title, ccsig_category_description(use)));
     if (contained(dc))
         txt(b, fmt(d, " %s", contained(dc)));
-    if (use != CCSIG_CAT_AUTOMATED_PROCESSING)
+    if (others && use != CCSIG_CAT_AUTOMATED_PROCESSING)
         txt(b, " Other uses are not covered by this declaration.");
     const ccsig_label_info *li = ccsig_vocab_lookup(label, strlen(label));
     if (li && !li->current) {
@@ -248,11 +189,16 @@ static void build(doc *d, const ccsig_declaration *dc) {
                    "current draft ignores this preference.",
                    li->defined_in, CCSIG_VOCAB_CURRENT_DRAFT));
     }
+}
 
-    /* The preference. */
-    b = blk(d, BK_HEADING);
-    txt(b, "The preference");
-    b = blk(d, BK_PARA);
+/* The preference of one entry (dc's first) and, with a CC signal, its
+ * terms verbatim. */
+static void preference_section(doc *d, const ccsig_declaration *dc) {
+    const char *title = ccsig_category_title(dc->use);
+    bool deny = dc->state == CCSIG_STATE_DENY;
+    bool sig = deny && dc->signal != CCSIG_SIGNAL_NONE;
+    unsigned cond = sig ? ccsig_signal_conditions(dc->signal) : 0;
+    block *b = blk(d, BK_PARA);
     if (sig) {
         txt(b, fmt(d,
                    "%s is not allowed, unless the reuser meets every condition of the CC "
@@ -286,12 +232,118 @@ static void build(doc *d, const ccsig_declaration *dc) {
     } else {
         txt(b, fmt(d, "%s is allowed, without conditions.", title));
     }
+}
+
+static void build(doc *d, const ccsig_declaration *dc) {
+    size_t nuse = declare_count(dc);
+    ccsig_declaration v[CCSIG_DECLARE_MAX_USES]; /* each entry alone */
+    unsigned cond = 0, nsig = 0;
+    bool credit_training = false, credit_other = false, credit_search = false;
+    for (size_t k = 0; k < nuse; k++) {
+        declare_view(dc, k, &v[k]);
+        if (v[k].state != CCSIG_STATE_DENY || v[k].signal == CCSIG_SIGNAL_NONE)
+            continue;
+        unsigned c = ccsig_signal_conditions(v[k].signal);
+        cond |= c;
+        nsig++;
+        if (c & CCSIG_COND_CREDIT) {
+            ccsig_category u = v[k].use;
+            credit_training |= u != CCSIG_CAT_AI_USE && u != CCSIG_CAT_SEARCH;
+            credit_other |= u != CCSIG_CAT_SEARCH;
+            credit_search |= u == CCSIG_CAT_SEARCH;
+        }
+    }
+    bool sig = nsig > 0;
+    ccsig_buf t = CCSIG_BUF_INIT;
+    declare_put_expression(dc, &t);
+    const char *expr = fmt(d, "%s", ccsig_buf_cstr(&t));
+    ccsig_buf_clear(&t);
+    declare_put_robots(dc, &t);
+    if (t.len && t.data[t.len - 1] == '\n')
+        t.data[--t.len] = '\0';
+    const char *robots = fmt(d, "%s", ccsig_buf_cstr(&t));
+    if (ccsig_buf_failed(&t))
+        d->oom = true;
+    ccsig_buf_free(&t);
+
+    block *b = blk(d, BK_TITLE);
+    txt(b, dc->collection ? fmt(d, "AI usage declaration: %s", dc->collection)
+                          : "AI usage declaration");
+
+    b = blk(d, BK_PARA);
+    party_ref(b, dc);
+    txt(b, " states how machines may use ");
+    if (dc->collection)
+        txt(b, fmt(d, "\u201c%s\u201d, ", dc->collection));
+    if (dc->npaths) {
+        txt(b, "the content under ");
+        put_paths(d, b, dc);
+        txt(b, " on its website (each path and everything below it).");
+    } else {
+        txt(b, dc->collection ? "everything on its website." : "the content of its website.");
+    }
+    txt(b, " It uses the IETF AI Preferences vocabulary");
+    txt(b, nsig > 1 ? " and CC signals, a proposal by Creative Commons for reciprocity between "
+                      "those who steward content and those who reuse it for AI."
+           : sig ? " and a CC signal, a proposal by Creative Commons for reciprocity between those "
+                   "who steward content and those who reuse it for AI."
+                 : ".");
+
+    /* At a glance. */
+    for (size_t k = 0; k < nuse; k++)
+        glance_entry(d, &v[k]);
+    b = blk(d, BK_ITEM);
+    strong(b, "Applies to:");
+    if (dc->npaths) {
+        txt(b, " ");
+        put_paths(d, b, dc);
+    } else {
+        txt(b, " the whole website");
+    }
+    b = blk(d, BK_ITEM);
+    strong(b, "Declaring party:");
+    txt(b, " ");
+    if (dc->party_name || dc->party_url)
+        party_ref(b, dc);
+    else
+        txt(b, "not named");
+    b = blk(d, BK_ITEM);
+    strong(b, "Copyright:");
+    switch (dc->copyright) {
+    case CCSIG_COPYRIGHT_HOLDER:
+        txt(b, " the declaring party holds it (or acts for those who do)");
+        break;
+    case CCSIG_COPYRIGHT_NOT_HOLDER:
+        txt(b, " the declaring party does not hold it");
+        break;
+    case CCSIG_COPYRIGHT_MIXED:
+        txt(b, " mixed: the declaring party holds it for some of the content");
+        break;
+    default:
+        txt(b, " not stated");
+    }
+
+    /* The use and the preference: one section for one entry, a section per
+     * entry (use and preference together) for several. */
+    if (nuse == 1) {
+        use_section(d, &v[0], true);
+        b = blk(d, BK_HEADING);
+        txt(b, "The preference");
+        preference_section(d, &v[0]);
+    } else {
+        for (size_t k = 0; k < nuse; k++) {
+            use_section(d, &v[k], false);
+            preference_section(d, &v[k]);
+        }
+        b = blk(d, BK_PARA);
+        txt(b, "Other uses are not covered by this declaration.");
+    }
 
     /* Copyright. */
     b = blk(d, BK_HEADING);
     txt(b, "Copyright status");
     b = blk(d, BK_PARA);
-    const char *what = sig ? "the signal" : "this declaration";
+    const char *what = nsig > 1 ? "the signals" : sig ? "the signal" : "this declaration";
     switch (dc->copyright) {
     case CCSIG_COPYRIGHT_HOLDER:
         party_name(b, dc);
@@ -310,7 +362,9 @@ static void build(doc *d, const ccsig_declaration *dc) {
                    "it grants no copyright permission and cannot restrict what the law "
                    "otherwise allows. Reusers remain responsible for the rights of those who "
                    "hold them.",
-                   sig ? "The signal" : "This declaration"));
+                   nsig > 1 ? "The signals"
+                   : sig    ? "The signal"
+                            : "This declaration"));
         break;
     case CCSIG_COPYRIGHT_MIXED:
         txt(b, "The collection mixes content whose copyright ");
@@ -362,16 +416,16 @@ static void build(doc *d, const ccsig_declaration *dc) {
             txt(b, "Credit the collection as the source, by name and with a link to where you "
                    "obtained it.");
         }
-        /* What the CC signals README expects of credit, for the declared use. */
-        if (use != CCSIG_CAT_AI_USE && use != CCSIG_CAT_SEARCH)
+        /* What the CC signals README expects of credit, for the declared uses. */
+        if (credit_training)
             txt(b, " At a minimum, cite the collection in the documentation of the training "
                    "dataset.");
-        if (use != CCSIG_CAT_SEARCH)
+        if (credit_other)
             txt(b, " Where a system retrieves content to answer queries (such as "
                    "retrieval-augmented generation), or can otherwise connect an output with "
                    "particular content, the output should cite the collection as a source, "
                    "with a link.");
-        else
+        if (credit_search)
             txt(b, " Results that use the content should name the collection and link to it.");
         txt(b, " Give credit appropriate to the method, means and context of your use, as the "
                "terms say. For example:");
@@ -382,8 +436,22 @@ static void build(doc *d, const ccsig_declaration *dc) {
                           : who                 ? who
                                                 : "<name of the collection>";
         const char *url = dc->party_url ? dc->party_url : "<link to where you obtained it>";
-        txt(b, fmt(d, "Source: %s, %s. CC signal %s (%s).", src, url,
-                   ccsig_signal_title(dc->signal), ccsig_signal_token(dc->signal)));
+        ccsig_buf e = CCSIG_BUF_INIT;
+        ccsig_buf_printf(&e, "Source: %s, %s.", src, url);
+        for (size_t k = 0; k < nuse; k++) {
+            if (v[k].state != CCSIG_STATE_DENY || v[k].signal == CCSIG_SIGNAL_NONE ||
+                !(ccsig_signal_conditions(v[k].signal) & CCSIG_COND_CREDIT))
+                continue;
+            ccsig_buf_printf(&e, " CC signal %s (%s)", ccsig_signal_title(v[k].signal),
+                             ccsig_signal_token(v[k].signal));
+            if (nuse > 1)
+                ccsig_buf_printf(&e, " for %s", ccsig_category_name(v[k].use));
+            ccsig_buf_putc(&e, '.');
+        }
+        if (ccsig_buf_failed(&e))
+            d->oom = true;
+        txt(b, fmt(d, "%s", ccsig_buf_cstr(&e)));
+        ccsig_buf_free(&e);
     }
     if (cond & CCSIG_COND_DIRECT_CONTRIBUTION) {
         b = blk(d, BK_HEADING);
@@ -406,7 +474,8 @@ static void build(doc *d, const ccsig_declaration *dc) {
     }
     if (cond & CCSIG_COND_ECOSYSTEM_CONTRIBUTION) {
         b = blk(d, BK_HEADING);
-        txt(b, "How to contribute");
+        txt(b, cond & CCSIG_COND_DIRECT_CONTRIBUTION ? "How to contribute to the ecosystem"
+                                                     : "How to contribute");
         b = blk(d, BK_PARA);
         txt(b, "The support goes back to the ecosystem you benefit from, the commons as a "
                "whole, not necessarily to the declaring party. It rests on a good-faith "

@@ -9,6 +9,13 @@
 /* Internal to the library: hidden in the shared library (lib/CMakeLists.txt). */
 #pragma GCC visibility push(hidden)
 
+/* d with its entry i (0-based, < declare_count) as its only one: what the
+ * per-category writers take. */
+void declare_view(const ccsig_declaration *d, size_t i, ccsig_declaration *v);
+
+/* How many entries d has (1 + nmore, bounded). */
+size_t declare_count(const ccsig_declaration *d);
+
 /* The agent to address in robots.txt ("*" when none was given). */
 const char *declare_agent(const ccsig_declaration *d);
 

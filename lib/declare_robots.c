@@ -158,6 +158,15 @@ static bool split_lines(const char *p, size_t len, lines *out) {
 
 /* ---- the merge ---- */
 
+/* A named group the rules for `*` do not reach: the agent that shows it
+ * (its first user-agent line naming it) and the group's first line. */
+typedef struct uncovered {
+    size_t line;     /* 0-based line of the agent's first user-agent line */
+    ccsig_str token; /* the agent */
+    unsigned group;  /* 1-based first line of its group (the matcher's) */
+    bool has_rules;  /* the declared rules already apply to it */
+} uncovered;
+
 typedef struct merger {
     const ccsig_declaration *d;
     const char *old;
@@ -165,6 +174,16 @@ typedef struct merger {
     lines L;
     const char *eol;
     ccsig_declare_merge *m;
+    unsigned flags; /* CCSIG_DECLARE_MERGE_* */
+    uncovered *unc; /* nunc named groups' agents, in file order */
+    size_t nunc;
+    /* With CCSIG_DECLARE_MERGE_ALL_GROUPS: the groups given the rules (old
+     * first lines, 1-based) and the offsets of those insertions in
+     * m->inserted (each holds Content-Usage lines only). */
+    unsigned groups[CCSIG_DECLARE_MAX_INSERTIONS];
+    size_t group_off[CCSIG_DECLARE_MAX_INSERTIONS];
+    size_t ngroups;
+    bool star_there; /* the rules for `*` were there already: only groups are added */
 } merger;
 
 /* True when line i holds only a comment (optional whitespace, then '#'). */
@@ -292,11 +311,34 @@ static bool in_insertion(const ccsig_declare_merge *m, unsigned n1) {
     return false;
 }
 
-/* Is new line n (1-based) one of the inserted Content-Usage rules? */
-static bool inserted_line(const ccsig_declare_merge *m, unsigned n1) {
-    if (m->group_rules)
-        return n1 >= m->group_first && n1 < m->group_first + m->group_rules;
-    return in_insertion(m, n1);
+/* Is new line n (1-based) one of the inserted Content-Usage rules: in the
+ * new group, or in a named group they were added to? */
+static bool inserted_line(const merger *g, unsigned n1) {
+    const ccsig_declare_merge *m = g->m;
+    if (!m->group_rules && !g->ngroups)
+        return in_insertion(m, n1);
+    if (m->group_rules && n1 >= m->group_first && n1 < m->group_first + m->group_rules)
+        return true;
+    unsigned add = 0;
+    for (size_t i = 0; i < m->nins; i++) {
+        unsigned start = m->ins[i].before + 1 + add;
+        add += m->ins[i].lines;
+        if (n1 < start || n1 >= start + m->ins[i].lines)
+            continue;
+        for (size_t k = 0; k < g->ngroups; k++)
+            if (g->group_off[k] == m->ins[i].off)
+                return true;
+    }
+    return false;
+}
+
+/* Was the named group starting on old line `group` (1-based) given the
+ * rules? */
+static bool group_added(const merger *g, unsigned group) {
+    for (size_t k = 0; k < g->ngroups; k++)
+        if (g->groups[k] == group)
+            return true;
+    return false;
 }
 
 typedef struct strset {
@@ -408,7 +450,7 @@ static bool check_one(merger *g, const ccsig_robots *r0, const ccsig_robots *r1,
     size_t k0 = 0;
     bool same_old = true;
     for (size_t i = 0; i < a1->nst; i++) {
-        if (inserted_line(m, a1->st[i].src.line)) {
+        if (inserted_line(g, a1->st[i].src.line)) {
             ours_applies = true;
             continue;
         }
@@ -421,7 +463,8 @@ static bool check_one(merger *g, const ccsig_robots *r0, const ccsig_robots *r1,
     /* Where the declaration should apply: the declared agent (for `*`, every
      * agent without a group of its own), a crawlable URL under its paths. */
     const char *da = declare_agent(g->d);
-    bool mine = strcmp(da, "*") ? !strcasecmp(agent, da) : !a1->specific;
+    bool mine = strcmp(da, "*") ? !strcasecmp(agent, da)
+                                : !a1->specific || (a0->specific && group_added(g, a0->group.line));
     bool should = mine && a1->allowed && under(url, g->d);
     if (ours_applies && !should) {
         refuse(m, 0, "the new rules would apply to %s at %s, outside the declaration", agent, url);
@@ -433,8 +476,9 @@ static bool check_one(merger *g, const ccsig_robots *r0, const ccsig_robots *r1,
                    "for %s at %s other Content-Usage rules would apply than before", agent, url);
             return false;
         }
-        /* A longer Content-Usage path still wins there, as it should. */
-        if (should && a0->nst)
+        /* A longer Content-Usage path still wins there, as it should (where
+         * the rules were there already, they are what applies). */
+        if (should && a0->nst && !(g->star_there && !a1->specific))
             note(m, "at %s the more specific rule on line %u still applies, not the declaration",
                  url, a0->st[0].src.line);
         return true;
@@ -594,14 +638,11 @@ out:
     return s;
 }
 
-/* Rules for `*` reach only crawlers without a group of their own: name the
+/* Rules for `*` reach only crawlers without a group of their own: find the
  * agents the file gives a group (in file order, each once) that may crawl
- * the site's root, so that the preference would apply to them, in a note. */
-static void note_uncovered(merger *g, const ccsig_robots *r0) {
-    char list[160];
-    size_t n = 0;
-    unsigned count = 0, shown = 0;
-    list[0] = '\0';
+ * the site's root, so that the preference would apply to them, with the
+ * first line of each one's group. False when out of memory. */
+static bool find_uncovered(merger *g, const ccsig_robots *r0, ccsig_robots_answer *a) {
     for (size_t i = 0; i < g->L.n; i++) {
         const rline *l = &g->L.v[i];
         if (!l->ua || !l->token.len || (l->token.len == 1 && l->token.p[0] == '*'))
@@ -610,13 +651,68 @@ static void note_uncovered(merger *g, const ccsig_robots *r0) {
         for (size_t k = 0; k < i && !dup; k++)
             dup = g->L.v[k].ua && g->L.v[k].token.len == l->token.len &&
                   !strncasecmp(g->L.v[k].token.p, l->token.p, l->token.len);
-        ccsig_robots_agent a = ccsig_robots_select(r0, l->token.p, l->token.len);
-        if (dup || !a.specific || !ccsig_robots_allowed(r0, a, "/", 1, NULL))
+        ccsig_robots_agent ag = ccsig_robots_select(r0, l->token.p, l->token.len);
+        if (dup || !ag.specific || !ccsig_robots_allowed(r0, ag, "/", 1, NULL))
+            continue;
+        if (ccsig_robots_query(r0, ag, "/", 1, a))
+            return false;
+        if (!g->unc) {
+            g->unc = ccsig_calloc(g->L.n, sizeof *g->unc);
+            if (!g->unc)
+                return false;
+        }
+        g->unc[g->nunc++] = (uncovered){i, l->token, a->group.line, false};
+    }
+    return true;
+}
+
+/* The note naming the agents the rules do not reach (at most 3, then a
+ * count), with how to reach them. */
+static void note_uncovered(merger *g) {
+    char list[160];
+    size_t n = 0;
+    unsigned count = 0, shown = 0;
+    list[0] = '\0';
+    for (size_t k = 0; k < g->nunc; k++) {
+        const uncovered *u = &g->unc[k];
+        if (u->has_rules)
             continue;
         count++;
-        if (shown < 3 && n + l->token.len + 16 < sizeof list) {
+        if (shown < 3 && n + u->token.len + 16 < sizeof list) {
             int w = snprintf(list + n, sizeof list - n, "%s%.*s (line %zu)", shown ? ", " : "",
-                             (int)l->token.len, l->token.p, i + 1);
+                             (int)u->token.len, u->token.p, u->line + 1);
+            n += w > 0 ? (size_t)w : 0;
+            shown++;
+        }
+    }
+    g->m->uncovered = count;
+    if (count == 0)
+        return;
+    char more[32] = "";
+    if (count > shown)
+        snprintf(more, sizeof more, " and %u more", count - shown);
+    note(g->m,
+         "%s%s %s, which the rules for * do not reach: declare with --all-groups to add the "
+         "rules to %s",
+         list, more, count == 1 ? "has a group of its own" : "have groups of their own",
+         count == 1 ? "its group" : "their groups");
+}
+
+/* The note naming the groups the rules were added to (their agents, at
+ * most 3, then a count). */
+static void note_added(merger *g) {
+    char list[160];
+    size_t n = 0;
+    unsigned count = 0, shown = 0;
+    list[0] = '\0';
+    for (size_t k = 0; k < g->nunc; k++) {
+        const uncovered *u = &g->unc[k];
+        if (!group_added(g, u->group))
+            continue;
+        count++;
+        if (shown < 3 && n + u->token.len + 16 < sizeof list) {
+            int w = snprintf(list + n, sizeof list - n, "%s%.*s (line %zu)", shown ? ", " : "",
+                             (int)u->token.len, u->token.p, u->line + 1);
             n += w > 0 ? (size_t)w : 0;
             shown++;
         }
@@ -626,10 +722,74 @@ static void note_uncovered(merger *g, const ccsig_robots *r0) {
     char more[32] = "";
     if (count > shown)
         snprintf(more, sizeof more, " and %u more", count - shown);
-    note(g->m,
-         "%s%s %s, which the rules for * do not reach: declare with --agent NAME to add "
-         "them there",
-         list, more, count == 1 ? "has a group of its own" : "have groups of their own");
+    note(g->m, "the rules are added to the %s of %s%s (%u %s)",
+         g->ngroups == 1 ? "group" : "groups", list, more, (unsigned)g->ngroups,
+         g->ngroups == 1 ? "group" : "groups");
+}
+
+/* Do the declared Content-Usage rules (their exact text) apply to agent at
+ * every declared path (or the root)? *out; false when out of memory. */
+static bool rules_apply(merger *g, const ccsig_robots *r0, const char *agent, size_t alen,
+                        ccsig_robots_answer *a, ccsig_buf *ours, bool *out) {
+    const ccsig_declaration *d = g->d;
+    *out = true;
+    for (size_t i = 0; i < (d->npaths ? d->npaths : 1) && *out; i++) {
+        const char *path = d->npaths ? d->paths[i] : "/";
+        ccsig_buf_clear(ours);
+        ccsig_buf_puts(ours, "Content-Usage: ");
+        if (d->npaths)
+            ccsig_buf_printf(ours, "%s ", path);
+        declare_put_expression(d, ours);
+        if (ccsig_buf_failed(ours) || ccsig_robots_check(r0, agent, alen, path, strlen(path), a))
+            return false;
+        bool found = false;
+        for (size_t k = 0; k < a->nst; k++)
+            if (a->st_directive[k] == CCSIG_ROBOTS_CONTENT_USAGE &&
+                a->st[k].src.text.len == ours->len &&
+                ccsig_str_ieq(a->st[k].src.text, ccsig_buf_cstr(ours)))
+                found = true;
+        *out = found;
+    }
+    return true;
+}
+
+/* Add the declared Content-Usage rules to the group starting on old line
+ * `group` (1-based): right after the run of user-agent lines (comments
+ * between) that starts it, so that the group keeps its agents for every
+ * reader, however it ends a run. False on refusal or out of memory. */
+static bool add_to_group(merger *g, unsigned group) {
+    const ccsig_declaration *d = g->d;
+    if (g->ngroups == CCSIG_DECLARE_MAX_INSERTIONS) {
+        refuse(g->m, group, "the file has more than %u named groups", CCSIG_DECLARE_MAX_INSERTIONS);
+        return false;
+    }
+    size_t last = group - 1;
+    for (size_t k = last + 1; k < g->L.n; k++) {
+        if (g->L.v[k].ua)
+            last = k;
+        else if (!is_comment_line(g, k))
+            break;
+    }
+    const char *eol = eol_at(g, last);
+    if (last + 1 == g->L.n && !g->L.v[last].has_eol)
+        g->m->newline_added = true; /* the last line gains its line end first */
+    ccsig_buf t = CCSIG_BUF_INIT;
+    for (size_t i = 0; i < (d->npaths ? d->npaths : 1); i++) {
+        ccsig_buf_puts(&t, "Content-Usage: ");
+        if (d->npaths)
+            ccsig_buf_printf(&t, "%s ", d->paths[i]);
+        declare_put_expression(d, &t);
+        ccsig_buf_puts(&t, eol);
+    }
+    size_t off = g->m->inserted.len;
+    bool ok = !ccsig_buf_failed(&t) && add_insertion(g, (unsigned)(last + 1), t.data, t.len,
+                                                     (unsigned)(d->npaths ? d->npaths : 1));
+    ccsig_buf_free(&t);
+    if (ok) {
+        g->groups[g->ngroups] = group;
+        g->group_off[g->ngroups++] = off;
+    }
+    return ok;
 }
 
 void ccsig_declare_merge_free(ccsig_declare_merge *m) {
@@ -647,12 +807,24 @@ void ccsig_declare_merge_free(ccsig_declare_merge *m) {
 
 ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *p, size_t len,
                                         ccsig_declare_merge *m, ccsig_error *err) {
+    return ccsig_declare_robots_merge_opts(d, p, len, 0, m, err);
+}
+
+ccsig_status ccsig_declare_robots_merge_opts(const ccsig_declaration *d, const char *p, size_t len,
+                                             unsigned flags, ccsig_declare_merge *m,
+                                             ccsig_error *err) {
     memset(m, 0, sizeof *m);
     m->reason = "";
     ccsig_status s = ccsig_declaration_validate(d, err);
     if (s)
         return s;
-    merger g = {d, p, len, {NULL, 0}, "\n", m};
+    bool star = !strcmp(declare_agent(d), "*");
+    if ((flags & CCSIG_DECLARE_MERGE_ALL_GROUPS) && !star)
+        return ccsig_error_set(err, CCSIG_ERR_USAGE, 0,
+                               "adding the rules to every named group goes with the agent *, not "
+                               "%s",
+                               declare_agent(d));
+    merger g = {.d = d, .old = p, .len = len, .eol = "\n", .m = m, .flags = flags};
     if (len > CCSIG_ROBOTS_MAX_SIZE) {
         refuse(m, 0,
                "the file is larger than %u bytes, the most crawlers read (RFC 9309 2.5): rules "
@@ -676,33 +848,34 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
     s = CCSIG_ERR_NOMEM;
     const char *agent = declare_agent(d);
 
-    /* Already there? Each declared rule's exact text applies for the agent. */
-    declare_put_robots(d, &t);
-    bool all_there = true;
-    for (size_t i = 0; i < (d->npaths ? d->npaths : 1) && all_there; i++) {
-        const char *path = d->npaths ? d->paths[i] : "/";
-        ccsig_buf_clear(&ours);
-        ccsig_buf_puts(&ours, "Content-Usage: ");
-        if (d->npaths)
-            ccsig_buf_printf(&ours, "%s ", path);
-        declare_put_expression(d, &ours);
-        if (ccsig_buf_failed(&ours) ||
-            ccsig_robots_check(r0, agent, strlen(agent), path, strlen(path), a))
+    /* Already there? Each declared rule's exact text applies for the agent
+     * (and, for `*`, which named groups have them already). */
+    bool all_there, need_groups = false, main_group = false;
+    unsigned cu_count = 0, cu_first = 0;
+    if (!rules_apply(&g, r0, agent, strlen(agent), a, &ours, &all_there))
+        goto out;
+    if (star) {
+        if (!find_uncovered(&g, r0, a))
             goto out;
-        bool found = false;
-        for (size_t k = 0; k < a->nst; k++)
-            if (a->st_directive[k] == CCSIG_ROBOTS_CONTENT_USAGE &&
-                a->st[k].src.text.len == ours.len &&
-                ccsig_str_ieq(a->st[k].src.text, ccsig_buf_cstr(&ours)))
-                found = true;
-        all_there = found;
+        for (size_t k = 0; k < g.nunc; k++) {
+            if (!rules_apply(&g, r0, g.unc[k].token.p, g.unc[k].token.len, a, &ours,
+                             &g.unc[k].has_rules))
+                goto out;
+            need_groups |= !g.unc[k].has_rules;
+        }
     }
-    if (all_there) {
+    bool add_groups = need_groups && (flags & CCSIG_DECLARE_MERGE_ALL_GROUPS);
+    if (all_there && !add_groups) {
         m->unchanged = true;
         ccsig_buf_append(&m->text, p, len);
         s = ccsig_buf_failed(&m->text) ? CCSIG_ERR_NOMEM : CCSIG_OK;
+        if (s == CCSIG_OK && star)
+            note_uncovered(&g);
         goto out;
     }
+    g.star_there = all_there;
+    if (all_there)
+        goto groups; /* only the named groups lack the rules */
 
     /* The new group goes right before the first group of the file: a group
      * with rules ends at the next user-agent line, while a group appended at
@@ -741,7 +914,7 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         nlines++;
         q += n + (nl ? 1 : 0);
     }
-    unsigned cu_first = nlines; /* index of the first Content-Usage line in t */
+    cu_first = nlines; /* index of the first Content-Usage line in t */
     for (size_t i = 0; i < (d->npaths ? d->npaths : 1); i++) {
         if (d->npaths) {
             const char *path = d->paths[i];
@@ -771,7 +944,7 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
     }
     if (ccsig_buf_failed(&t) || ccsig_buf_failed(&ours))
         goto out; /* s is CCSIG_ERR_NOMEM */
-    unsigned cu_count = nlines - cu_first;
+    cu_count = nlines - cu_first;
     if (!at_end) {
         ccsig_buf_puts(&t, eol); /* a blank line before the first group */
         nlines++;
@@ -779,6 +952,7 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
     if (!add_insertion(&g, (unsigned)fu, t.data, t.len, nlines))
         goto refused;
     m->newline_added = need_eol;
+    main_group = true;
 
     /* A crawler without a group of its own joins every `*` group, so it
      * keeps the access rules it had. */
@@ -808,6 +982,13 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
                 goto refused;
         }
     }
+groups:
+    /* The named groups the rules for `*` do not reach, each once. */
+    for (size_t k = 0; add_groups && k < g.nunc; k++)
+        if (!g.unc[k].has_rules && g.unc[k].group && !group_added(&g, g.unc[k].group) &&
+            !add_to_group(&g, g.unc[k].group))
+            goto refused;
+    m->groups_added = (unsigned)g.ngroups;
     /* In file order; the group first where an insertion shares its place. */
     for (size_t i = 1; i < m->nins; i++)
         for (size_t j = i; j > 0 && m->ins[j - 1].before > m->ins[j].before; j--) {
@@ -817,7 +998,7 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         }
     {
         unsigned before_lines = 0;
-        for (size_t k = 0; k < m->nins; k++) {
+        for (size_t k = 0; main_group && k < m->nins; k++) {
             if (m->ins[k].off == 0) { /* the group is the first text added */
                 m->group_first = (unsigned)m->ins[k].before + 1 + before_lines + cu_first;
                 m->group_rules = cu_count;
@@ -838,7 +1019,7 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
         }
         for (size_t k = 0; k < m->nins; k++)
             if (m->ins[k].before == i) {
-                if (i == g.L.n && need_eol)
+                if (i == g.L.n && m->newline_added)
                     ccsig_buf_puts(&m->text, g.eol);
                 ccsig_buf_append(&m->text, m->inserted.data + m->ins[k].off, m->ins[k].len);
             }
@@ -859,8 +1040,14 @@ ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *
     s = verify(&g, err);
     if (s == CCSIG_ERR_RANGE)
         goto refused;
-    if (s == CCSIG_OK && !strcmp(agent, "*"))
-        note_uncovered(&g, r0);
+    if (s == CCSIG_OK && star) {
+        if (add_groups) {
+            for (size_t k = 0; k < g.nunc; k++) /* reached now */
+                g.unc[k].has_rules = true;
+            note_added(&g);
+        }
+        note_uncovered(&g);
+    }
     goto out;
 refused:
     if (!m->reason[0]) { /* refusing needed memory it did not get */
@@ -880,6 +1067,7 @@ out:
     ccsig_buf_free(&ours);
     ccsig_buf_free(&t);
     ccsig_free(g.L.v);
+    ccsig_free(g.unc);
     return s;
 }
 

@@ -49,7 +49,12 @@ static void prop(ccsig_buf *b, const char *qname, const char *value) {
 void declare_put_xmp(const ccsig_declaration *d, ccsig_buf *b) {
     ccsig_declare_peers peers;
     ccsig_declare_peer_values(d, &peers);
-    bool sig = d->state == CCSIG_STATE_DENY && d->signal != CCSIG_SIGNAL_NONE;
+    bool sig = false; /* some entry has a CC signal */
+    for (size_t k = 0; k < declare_count(d); k++) {
+        ccsig_declaration v;
+        declare_view(d, k, &v);
+        sig = sig || (v.state == CCSIG_STATE_DENY && v.signal != CCSIG_SIGNAL_NONE);
+    }
     bool plus = peers.iptc_code || sig;
 
     ccsig_buf_puts(b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
@@ -81,15 +86,22 @@ void declare_put_xmp(const ccsig_declaration *d, ccsig_buf *b) {
                          peers.iptc_code);
     if (sig) {
         ccsig_buf c = CCSIG_BUF_INIT;
-        ccsig_buf_printf(&c,
-                         "%s is not allowed, unless the reuser meets the conditions of the "
-                         "CC signal %s (%s):",
-                         ccsig_category_title(d->use), ccsig_signal_title(d->signal),
-                         ccsig_signal_token(d->signal));
-        unsigned cond = ccsig_signal_conditions(d->signal);
-        for (unsigned bit = 1; bit && bit <= cond; bit <<= 1)
-            if (cond & bit)
-                ccsig_buf_printf(&c, " %s", ccsig_condition_terms(bit));
+        /* One sentence with the terms for each entry with a signal. */
+        for (size_t k = 0; k < declare_count(d); k++) {
+            ccsig_declaration v;
+            declare_view(d, k, &v);
+            if (v.state != CCSIG_STATE_DENY || v.signal == CCSIG_SIGNAL_NONE)
+                continue;
+            ccsig_buf_printf(&c,
+                             "%s%s is not allowed, unless the reuser meets the conditions of the "
+                             "CC signal %s (%s):",
+                             c.len ? " " : "", ccsig_category_title(v.use),
+                             ccsig_signal_title(v.signal), ccsig_signal_token(v.signal));
+            unsigned cond = ccsig_signal_conditions(v.signal);
+            for (unsigned bit = 1; bit && bit <= cond; bit <<= 1)
+                if (cond & bit)
+                    ccsig_buf_printf(&c, " %s", ccsig_condition_terms(bit));
+        }
         if (d->policy_url)
             ccsig_buf_printf(&c, " Declaration: %s", d->policy_url);
         ccsig_buf_puts(b, "   <plus:OtherConstraints>\n    <rdf:Alt>\n"

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -499,7 +500,44 @@ static bool backup_name(const char *file, char *out, size_t n) {
     return true;
 }
 
-static int merge_into(const ccsig_declaration *d, const char *file, bool dry_run) {
+/* What to do about named groups the rules for `*` do not reach. */
+typedef enum groups_choice {
+    GROUPS_ASK = 0, /* neither option: ask when a person is there */
+    GROUPS_ALL,     /* --all-groups */
+    GROUPS_NOTE     /* --no-all-groups: only the note */
+} groups_choice;
+
+/* Whether to ask "Add the rules to these groups?": only when neither option
+ * chose, the merge left agents out, and both stdin (the answer) and stderr
+ * (the question) are a terminal. */
+static bool should_ask(groups_choice choice, unsigned uncovered, bool stdin_tty, bool stderr_tty) {
+    return choice == GROUPS_ASK && uncovered > 0 && stdin_tty && stderr_tty;
+}
+
+/* Ask on stderr, read one line from stdin: true for y or yes (any case);
+ * anything else, or end of input, is no. */
+static bool ask_add_groups(void) {
+    fputs("Add the rules to these groups? [y/N] ", stderr);
+    fflush(stderr);
+    ccsig_buf line = CCSIG_BUF_INIT;
+    bool yes = false;
+    if (cli_getline(stdin, &line)) {
+        const char *a = ccsig_buf_cstr(&line);
+        while (*a == ' ' || *a == '\t')
+            a++;
+        size_t n = strlen(a);
+        while (n && (a[n - 1] == ' ' || a[n - 1] == '\t' || a[n - 1] == '\r'))
+            n--;
+        yes = (n == 1 && (a[0] == 'y' || a[0] == 'Y')) || (n == 3 && !strncasecmp(a, "yes", 3));
+    } else {
+        fputc('\n', stderr);
+    }
+    ccsig_buf_free(&line);
+    return yes;
+}
+
+static int merge_into(const ccsig_declaration *d, const char *file, bool dry_run,
+                      groups_choice groups) {
     if (!strcmp(file, "-"))
         return cli_usage_error("declare", "--into needs a file to change, not standard input");
     struct stat st;
@@ -535,8 +573,21 @@ static int merge_into(const ccsig_declaration *d, const char *file, bool dry_run
     }
     ccsig_error err;
     int rc = EXIT_OK;
-    ccsig_status s = ccsig_declare_robots_merge(d, old, len, m, &err);
-    for (size_t i = 0; i < m->nnotes; i++)
+    unsigned flags = groups == GROUPS_ALL ? CCSIG_DECLARE_MERGE_ALL_GROUPS : 0;
+    size_t shown = 0; /* notes printed */
+    ccsig_status s = ccsig_declare_robots_merge_opts(d, old, len, flags, m, &err);
+    if (s == CCSIG_OK && should_ask(groups, m->uncovered, cli_isatty(stdin), cli_isatty(stderr))) {
+        for (size_t i = 0; i < m->nnotes; i++)
+            fprintf(stderr, "ccsig declare: note: %s\n", m->notes[i]);
+        if (!ask_add_groups()) {
+            shown = m->nnotes; /* printed already */
+        } else {
+            ccsig_declare_merge_free(m);
+            s = ccsig_declare_robots_merge_opts(d, old, len, CCSIG_DECLARE_MERGE_ALL_GROUPS, m,
+                                                &err);
+        }
+    }
+    for (size_t i = shown; i < m->nnotes; i++)
         fprintf(stderr, "ccsig declare: note: %s\n", m->notes[i]);
     if (s == CCSIG_ERR_RANGE) {
         if (m->reason_line)
@@ -613,6 +664,8 @@ enum {
     OPT_FORCE,
     OPT_FROM,
     OPT_INTERACTIVE,
+    OPT_ALL_GROUPS,
+    OPT_NO_ALL_GROUPS,
 };
 
 /* Check one option value with a library checker; print a usage error. */
@@ -630,14 +683,18 @@ static bool check_opt(const char *opt, const char *v, checker fn) {
 }
 
 static const cli_option options[] = {
-    {"use", 0, OPT_USE, CLI_VAL_CATEGORY, "CATEGORY", NULL, 0,
-     "automated-processing, train-ai, train-genai, ai-use, search", 0},
-    {"signal", 0, OPT_SIGNAL, CLI_VAL_SIGNAL, "S", NULL, 0,
+    {"use", 0, OPT_USE, CLI_VAL_CATEGORY, "CATEGORY", NULL, CLI_REPEAT,
+     "automated-processing, train-ai, train-genai, ai-use, search\n"
+     "(repeatable: each --use takes the --signal or --allow\n"
+     "that follow it)",
+     0},
+    {"signal", 0, OPT_SIGNAL, CLI_VAL_SIGNAL, "S", NULL, CLI_REPEAT,
      "deny unless the reuser meets a CC signal: cr (credit),\n"
      "cr-dc (+ direct contribution), cr-ec (+ ecosystem\n"
      "contribution), cr-op (+ open); none = plain deny",
      0},
-    {"allow", 0, OPT_ALLOW, CLI_VAL_NONE, NULL, NULL, 0, "allow the use instead (no signal)", 0},
+    {"allow", 0, OPT_ALLOW, CLI_VAL_NONE, NULL, NULL, CLI_REPEAT,
+     "allow the use instead (no signal)", 0},
     {"path", 0, OPT_PATH, CLI_VAL_TEXT, "PREFIX", NULL, CLI_REPEAT,
      "a URL path prefix the declaration covers (repeatable;\n"
      "default: the whole site)",
@@ -666,6 +723,14 @@ static const cli_option options[] = {
      0},
     {"dry-run", 0, OPT_DRY_RUN, CLI_VAL_NONE, NULL, NULL, 0,
      "with --into: show the diff, write nothing", 0},
+    {"all-groups", 0, OPT_ALL_GROUPS, CLI_VAL_NONE, NULL, NULL, 0,
+     "with --into: also add the rules to the named groups\n"
+     "(Googlebot, GPTBot, ...) the rules for * do not reach",
+     0},
+    {"no-all-groups", 0, OPT_NO_ALL_GROUPS, CLI_VAL_NONE, NULL, NULL, 0,
+     "with --into: only name those groups (default when\n"
+     "not asked on a terminal)",
+     0},
     {"write", 0, OPT_WRITE, CLI_VAL_DIR, "DIR", NULL, CLI_ONCE,
      "write every format to files in DIR", 0},
     {"force", 0, OPT_FORCE, CLI_VAL_NONE, NULL, NULL, 0, "with --write: overwrite existing files",
@@ -683,7 +748,10 @@ const cli_spec cmd_declare_cli = {
                 "                     [--path PREFIX]... [--agent UA] [--collection NAME]\n"
                 "                     [--party NAME] [--party-url URL] [--policy-url URL]\n"
                 "                     [--copyright holder|not-holder|mixed] [--format FORMAT]\n"
-                "                     [--into robots.txt [--dry-run]] [--write DIR [--force]]\n"
+                "                     [--into robots.txt [--dry-run] [--[no-]all-groups]]\n"
+                "                     [--write DIR [--force]]\n"
+                "       ccsig declare --use CATEGORY --signal S|--allow [--use CATEGORY\n"
+                "                     --signal S|--allow]... [options]\n"
                 "       ccsig declare --from declaration.json [options]\n"
                 "       ccsig declare --interactive\n\n"
                 "Write what a steward publishes to state how machines may use a collection.\n\n",
@@ -694,10 +762,67 @@ const cli_spec cmd_declare_cli = {
     .operand = CLI_VAL_NONE,
 };
 
+/* One --use and the --signal / --allow that follow it (those given before
+ * the first --use belong to the first entry, as when the order did not
+ * matter). */
+typedef struct use_opt {
+    ccsig_category use;
+    bool have_signal, allow;
+    ccsig_signal signal;
+} use_opt;
+
+/* The name of entry i in messages: "--use train-ai", or "the first --use"
+ * while no --use was given yet. */
+static const char *entry_name(const use_opt *u, size_t nuse, char *buf, size_t n) {
+    if (!nuse)
+        return "the first --use";
+    snprintf(buf, n, "--use %s", ccsig_category_name(u->use));
+    return buf;
+}
+
+/* Check the entries given on the command line and put them into d (after
+ * any it has); exit status, EXIT_OK when they are complete. */
+static int apply_uses(const use_opt *u, size_t n, ccsig_declaration *d) {
+    for (size_t i = 0; i < n; i++) {
+        char name[64];
+        entry_name(&u[i], 1, name, sizeof name);
+        if (u[i].allow && u[i].have_signal && u[i].signal != CCSIG_SIGNAL_NONE) {
+            if (n == 1)
+                return cli_usage_error("declare",
+                                       "--allow with --signal %s: a CC signal lifts a deny, on an "
+                                       "allow it means nothing (drop --allow to deny unless the "
+                                       "signal's terms are met)",
+                                       ccsig_signal_short(u[i].signal));
+            return cli_usage_error("declare",
+                                   "%s has --allow and --signal %s: a CC signal lifts a deny, on "
+                                   "an allow it means nothing (give one of them after it)",
+                                   name, ccsig_signal_short(u[i].signal));
+        }
+        if (!u[i].allow && !u[i].have_signal) {
+            if (n == 1)
+                return cli_usage_error("declare",
+                                       "--signal is required when denying: cr, cr-dc, cr-ec or "
+                                       "cr-op to deny unless the reuser meets a CC signal, none "
+                                       "for a plain deny (or --allow to allow)");
+            return cli_usage_error("declare",
+                                   "%s has no --signal or --allow: give --signal cr, cr-dc, "
+                                   "cr-ec, cr-op or none, or --allow, after it",
+                                   name);
+        }
+        ccsig_error err;
+        ccsig_state st = u[i].allow ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
+        if (ccsig_declare_add_use(d, u[i].use, st, u[i].allow ? CCSIG_SIGNAL_NONE : u[i].signal,
+                                  &err))
+            return cli_usage_error("declare", "%s", err.message);
+    }
+    return EXIT_OK;
+}
+
 int cmd_declare(int argc, char **argv) {
     ccsig_declaration d;
     ccsig_declaration_init(&d);
-    bool have_use = false, have_signal = false, allow = false, dry_run = false, force = false;
+    bool dry_run = false, force = false;
+    groups_choice groups = GROUPS_ASK;
     bool interactive_mode = false, declared = false;
     int fmt = FORMAT_DEFAULT;
     const char *into = NULL, *write_dir = NULL, *from = NULL;
@@ -707,31 +832,58 @@ int cmd_declare(int argc, char **argv) {
          policy_set = false, copyright_set = false;
     const char *agent = NULL, *coll = NULL, *party = NULL, *party_url = NULL, *policy = NULL;
     ccsig_copyright copyright = CCSIG_COPYRIGHT_UNSTATED;
-    ccsig_signal signal = CCSIG_SIGNAL_NONE;
-    ccsig_category use = CCSIG_CAT_NONE;
+    use_opt uses[CCSIG_DECLARE_MAX_USES];
+    memset(uses, 0, sizeof uses);
+    size_t nuse = 0, cur = 0; /* entries given; the one options attach to */
+    bool have_choice = false; /* some --signal or --allow */
     int c;
     cli_parser cp;
     cli_parser_init(&cp, &cmd_declare_cli, argc, argv, 1);
     while ((c = cli_next(&cp)) > 0) {
         if (c != 'h' && c != OPT_FORMAT && c != OPT_INTO && c != OPT_DRY_RUN && c != OPT_WRITE &&
-            c != OPT_FORCE && c != OPT_FROM && c != OPT_INTERACTIVE)
+            c != OPT_FORCE && c != OPT_FROM && c != OPT_INTERACTIVE && c != OPT_ALL_GROUPS &&
+            c != OPT_NO_ALL_GROUPS)
             declared = true;
         switch (c) {
-        case OPT_USE:
+        case OPT_USE: {
+            ccsig_category use;
             if (!cli_parse_use("declare", optarg, &use))
                 return EXIT_USAGE;
-            have_use = true;
+            for (size_t i = 0; i < nuse; i++)
+                if (uses[i].use == use)
+                    return cli_usage_error("declare",
+                                           "--use %s is given twice: declare each category once, "
+                                           "with its own --signal or --allow after it",
+                                           optarg);
+            if (nuse == CCSIG_DECLARE_MAX_USES)
+                return cli_usage_error("declare", "more than %u --use options",
+                                       CCSIG_DECLARE_MAX_USES);
+            cur = nuse++;
+            uses[cur].use = use;
             break;
-        case OPT_SIGNAL:
+        }
+        case OPT_SIGNAL: {
+            ccsig_signal signal;
             if (!ccsig_signal_from_short(optarg, strlen(optarg), &signal))
                 return cli_usage_error("declare",
                                        "unknown signal '%s' for --signal (expected cr, cr-dc, "
                                        "cr-ec, cr-op or none)",
                                        optarg);
-            have_signal = true;
+            if (uses[cur].have_signal && uses[cur].signal != signal) {
+                char name[64];
+                return cli_usage_error("declare",
+                                       "%s has two signals, --signal %s and --signal %s: give one",
+                                       entry_name(&uses[cur], nuse, name, sizeof name),
+                                       ccsig_signal_short(uses[cur].signal), optarg);
+            }
+            uses[cur].signal = signal;
+            uses[cur].have_signal = true;
+            have_choice = true;
             break;
+        }
         case OPT_ALLOW:
-            allow = true;
+            uses[cur].allow = true;
+            have_choice = true;
             break;
         case OPT_PATH:
             if (npaths == CCSIG_DECLARE_MAX_PATHS)
@@ -800,6 +952,14 @@ int cmd_declare(int argc, char **argv) {
         case OPT_DRY_RUN:
             dry_run = true;
             break;
+        case OPT_ALL_GROUPS:
+        case OPT_NO_ALL_GROUPS: {
+            groups_choice ch = c == OPT_ALL_GROUPS ? GROUPS_ALL : GROUPS_NOTE;
+            if (groups != GROUPS_ASK && groups != ch)
+                return cli_usage_error("declare", "--all-groups and --no-all-groups: give one");
+            groups = ch;
+            break;
+        }
         case OPT_WRITE:
             write_dir = optarg;
             break;
@@ -849,38 +1009,48 @@ int cmd_declare(int argc, char **argv) {
             json_decref(saved);
             return EXIT_USAGE;
         }
-        if (have_use)
-            d.use = use;
-        if (allow) {
-            d.state = CCSIG_STATE_ALLOW;
-            d.signal = CCSIG_SIGNAL_NONE;
-        }
-        if (have_signal) {
-            d.signal = signal;
-            if (!allow)
-                d.state = CCSIG_STATE_DENY;
+        /* One --use replaces the saved categories, keeping the saved choice
+         * of the first unless --signal or --allow changes it; several --use
+         * replace them with their own choices. */
+        if (nuse == 1 || (nuse == 0 && have_choice)) {
+            if (nuse == 0 && d.nmore > 0) {
+                json_decref(saved);
+                return cli_usage_error("declare",
+                                       "%s declares %zu categories: give --use before --signal "
+                                       "or --allow to say which",
+                                       from, d.nmore + 1);
+            }
+            if (nuse)
+                d.use = uses[0].use;
+            d.nmore = 0;
+            if (uses[0].allow) {
+                d.state = CCSIG_STATE_ALLOW;
+                d.signal = CCSIG_SIGNAL_NONE;
+            }
+            if (uses[0].have_signal) {
+                d.signal = uses[0].signal;
+                if (!uses[0].allow)
+                    d.state = CCSIG_STATE_DENY;
+            }
+        } else if (nuse > 1) {
+            d.use = CCSIG_CAT_NONE;
+            d.nmore = 0;
+            int urc = apply_uses(uses, nuse, &d);
+            if (urc) {
+                json_decref(saved);
+                return urc;
+            }
         }
     } else {
-        if (!have_use) {
+        if (!nuse) {
             return cli_usage_error("declare",
                                    "--use is required: the category of use to declare "
                                    "(automated-processing, train-ai, train-genai, ai-use or "
                                    "search), or --interactive");
         }
-        if (allow && have_signal && signal != CCSIG_SIGNAL_NONE)
-            return cli_usage_error("declare",
-                                   "--allow with --signal %s: a CC signal lifts a deny, on an "
-                                   "allow it means nothing (drop --allow to deny unless the "
-                                   "signal's terms are met)",
-                                   ccsig_signal_short(signal));
-        if (!allow && !have_signal)
-            return cli_usage_error("declare",
-                                   "--signal is required when denying: cr, cr-dc, cr-ec or cr-op "
-                                   "to deny unless the reuser meets a CC signal, none for a plain "
-                                   "deny (or --allow to allow)");
-        d.use = use;
-        d.state = allow ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
-        d.signal = allow ? CCSIG_SIGNAL_NONE : signal;
+        int urc = apply_uses(uses, nuse, &d);
+        if (urc)
+            return urc;
     }
     if (npaths) {
         memcpy(d.paths, paths, npaths * sizeof paths[0]);
@@ -905,11 +1075,27 @@ int cmd_declare(int argc, char **argv) {
         rc = cli_usage_error("declare", "%s", err.message);
         goto out;
     }
-    if (d.state == CCSIG_STATE_DENY && d.signal == CCSIG_SIGNAL_CR_DC && !d.party_url)
+    ccsig_declare_use du[CCSIG_DECLARE_MAX_USES];
+    bool cr_dc = false;
+    for (size_t i = 0, n = ccsig_declare_uses(&d, du); i < n; i++)
+        cr_dc |= du[i].state == CCSIG_STATE_DENY && du[i].signal == CCSIG_SIGNAL_CR_DC;
+    if (cr_dc && !d.party_url)
         fprintf(stderr, "ccsig declare: note: cr-dc asks reusers to support you directly; "
                         "give --party and --party-url so they can reach you\n");
     if (dry_run && !into) {
         rc = cli_usage_error("declare", "--dry-run goes with --into");
+        goto out;
+    }
+    if (groups != GROUPS_ASK && !into) {
+        rc = cli_usage_error("declare", "--%s goes with --into",
+                             groups == GROUPS_ALL ? "all-groups" : "no-all-groups");
+        goto out;
+    }
+    if (groups == GROUPS_ALL && d.agent && strcmp(d.agent, "*")) {
+        rc = cli_usage_error("declare",
+                             "--all-groups adds the rules for * to the named groups; with "
+                             "--agent %s the rules go to that agent's group",
+                             d.agent);
         goto out;
     }
     if (force && !write_dir) {
@@ -922,7 +1108,7 @@ int cmd_declare(int argc, char **argv) {
                                             "--format or --write");
             goto out;
         }
-        rc = merge_into(&d, into, dry_run);
+        rc = merge_into(&d, into, dry_run, groups);
         goto out;
     }
     if (write_dir) {

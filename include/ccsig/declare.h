@@ -1,15 +1,18 @@
 /*
  * ccsig/declare.h — one declaration, every artifact a steward publishes.
  *
- * A declaration says how machines may use a collection: one category of use
- * (train-ai, search, ...), allowed or denied, a denial optionally lifted by a
- * CC signal (the reuser gives credit, contributes, ...), where on the site it
+ * A declaration says how machines may use a collection: one or more
+ * categories of use (train-ai, search, ...), each allowed or denied, a denial
+ * optionally lifted by a CC signal (the reuser gives credit, contributes,
+ * ...), where on the site it
  * applies (path prefixes, or the whole site), which crawlers the robots.txt
  * rules address, who declares it (party name and URL, used for credit) and
  * whether that party holds the copyright.
  *
- * From one declaration the generators write, correct by construction:
+ * From one declaration the generators write, correct by construction (every
+ * artifact carries every entry, in order):
  *   expression  the content usage expression   train-ai=n;exceptions=cc-cr
+ *               (several entries: train-ai=n;exceptions=cc-cr-ec, search=y)
  *   robots      robots.txt lines (a User-Agent group with Content-Usage rules)
  *   header      the Content-Usage response header line
  *   nginx, apache, caddy, lighttpd
@@ -66,12 +69,30 @@ const char *ccsig_copyright_name(ccsig_copyright c);
 /* Parse "holder", "not-holder", "mixed" (and "unstated"). */
 bool ccsig_copyright_parse(const char *p, size_t len, ccsig_copyright *out);
 
-/* One declaration. Strings are borrowed (NUL-terminated, owned by the
- * caller, must outlive every call that takes the declaration). */
-typedef struct ccsig_declaration {
+/* One category of use and what the declaration says about it. */
+typedef struct ccsig_declare_use {
     ccsig_category use;  /* the category declared */
     ccsig_state state;   /* CCSIG_STATE_ALLOW or CCSIG_STATE_DENY */
     ccsig_signal signal; /* lifts the deny; CCSIG_SIGNAL_NONE for a plain deny or an allow */
+} ccsig_declare_use;
+
+/* At most this many categories in one declaration (one entry per category;
+ * validation refuses a category twice and categories whose labels overlap,
+ * so at most three are valid: train-ai or train-genai, ai-use, search). */
+#define CCSIG_DECLARE_MAX_USES CCSIG_CAT_COUNT
+
+/* One declaration: an ordered list of (category, allow | deny [unless a CC
+ * signal]) entries, and what they share (paths, agent, party, ...). The
+ * first entry is use/state/signal (so a single-category declaration is
+ * written as before); further entries are more[0..nmore), in order.
+ * Strings are borrowed (NUL-terminated, owned by the caller, must outlive
+ * every call that takes the declaration). */
+typedef struct ccsig_declaration {
+    ccsig_category use;  /* the first category declared */
+    ccsig_state state;   /* CCSIG_STATE_ALLOW or CCSIG_STATE_DENY */
+    ccsig_signal signal; /* lifts the deny; CCSIG_SIGNAL_NONE for a plain deny or an allow */
+    ccsig_declare_use more[CCSIG_DECLARE_MAX_USES - 1]; /* further categories, in order */
+    size_t nmore;
     const char *paths[CCSIG_DECLARE_MAX_PATHS]; /* URL path prefixes; none = the whole site */
     size_t npaths;
     const char *agent;      /* robots.txt product token; NULL or "*" = every crawler */
@@ -87,12 +108,28 @@ typedef struct ccsig_declaration {
  * validation fails until the caller sets a category). */
 void ccsig_declaration_init(ccsig_declaration *d);
 
+/* The declaration's entries in order (the first one, then more[]): returns
+ * how many (1 + nmore, at most CCSIG_DECLARE_MAX_USES) were put in out. */
+size_t ccsig_declare_uses(const ccsig_declaration *d,
+                          ccsig_declare_use out[CCSIG_DECLARE_MAX_USES]);
+
+/* Append an entry: the first one when d has no category yet, else one more.
+ * Returns CCSIG_OK, or CCSIG_ERR_USAGE with err filled when the category is
+ * already declared or the declaration is full. (Other checks are
+ * validate's.) */
+ccsig_status ccsig_declare_add_use(ccsig_declaration *d, ccsig_category use, ccsig_state state,
+                                   ccsig_signal signal, ccsig_error *err);
+
 /* Check every field. Returns CCSIG_OK, or CCSIG_ERR_USAGE with err->message
  * naming the field and what is expected, err->offset the byte offset inside
  * the offending value (err->line is the 1-based index of the offending path
  * for path errors, else 0). Rules:
- *   use          a category; state ALLOW or DENY;
+ *   use          a category; state ALLOW or DENY; for each entry;
  *   signal       only with DENY (an exception on an allow means nothing);
+ *   entries      at most CCSIG_DECLARE_MAX_USES; no category twice, and no two
+ *                whose labels overlap (train-ai and train-genai are both
+ *                written train-ai; automated-processing is written as
+ *                train-ai, ai-use and search, so it stands alone);
  *   paths        each starts with '/', at most CCSIG_DECLARE_MAX_PATH bytes, of
  *                RFC 3986 path characters that need no percent-encoding
  *                (A-Z a-z 0-9 - . _ ~ ! & ' ( ) + , ; = : @ /): no '*' or '$'
@@ -154,15 +191,15 @@ const char *ccsig_declare_file_name(ccsig_declare_format f);
 ccsig_status ccsig_declare_write(const ccsig_declaration *d, ccsig_declare_format f, ccsig_buf *out,
                                  ccsig_error *err);
 
-/* The content usage label the declaration writes for its category: the
+/* The content usage label the declaration writes for its (first) category: the
  * current (draft-ietf-aipref-vocab-08) label (ccsig_category_label: train-ai
  * for train-ai and train-genai), or "train-ai, ai-use, search" for
  * automated-processing, which no current label expresses and which is
  * written as those three. Declarations never write a legacy label. */
 const char *ccsig_declare_label(const ccsig_declaration *d);
 
-/* The statement the declaration makes (one category set; provenance kind
- * CCSIG_SRC_EXPRESSION). What every reader must yield back for a URL the
+/* The statement the declaration makes (every entry's categories set;
+ * provenance kind CCSIG_SRC_EXPRESSION). What every reader must yield back for a URL the
  * declaration covers: the round-trip tests compare against it. */
 void ccsig_declare_statement(const ccsig_declaration *d, ccsig_statement *st);
 
@@ -191,6 +228,9 @@ typedef struct ccsig_declare_peers {
 
 #define CCSIG_IPTC_VOCAB "http://ns.useplus.org/ldf/vocab/"
 
+/* The peer values of d: of each entry, the first that has one (validation
+ * leaves at most one entry with an IPTC code and at most one with TDMRep
+ * values, so no entry's value is dropped). */
 void ccsig_declare_peer_values(const ccsig_declaration *d, ccsig_declare_peers *out);
 
 /* ---- merging into an existing robots.txt (declare_robots.c) ----
@@ -262,6 +302,11 @@ typedef struct ccsig_declare_merge {
      * path that robots.txt disallows, so the rule has no effect there). */
     const char **notes; /* nnotes NUL-terminated sentences */
     size_t nnotes;
+    /* For the agent `*`: named agents whose groups the rules for `*` do not
+     * reach and that do not have the declared rules (a note names them), and
+     * the named groups the rules were added to (CCSIG_DECLARE_MERGE_ALL_GROUPS). */
+    unsigned uncovered;
+    unsigned groups_added;
     bool notes_lost; /* internal: a note could not be stored (the merge fails NOMEM) */
 } ccsig_declare_merge;
 
@@ -273,6 +318,26 @@ typedef struct ccsig_declare_merge {
  * (invalid declaration) or CCSIG_ERR_NOMEM. */
 ccsig_status ccsig_declare_robots_merge(const ccsig_declaration *d, const char *p, size_t len,
                                         ccsig_declare_merge *m, ccsig_error *err);
+
+/* Options of ccsig_declare_robots_merge_opts. */
+enum {
+    /* For the agent `*`: also add the declared Content-Usage rules to every
+     * group of the file that names agents (Googlebot, GPTBot, ...) the `*`
+     * group does not reach, if they may crawl the root and do not have the
+     * rules yet: once per group (as the matcher reads groups: a group's
+     * agent list ends only at Allow or Disallow), right after the run of
+     * user-agent lines that starts it; the group's other lines and comments
+     * stay as they are. Merging again adds nothing. Checked like the rest:
+     * where the rules now apply to those agents, nothing else may change. */
+    CCSIG_DECLARE_MERGE_ALL_GROUPS = 1u << 0
+};
+
+/* ccsig_declare_robots_merge with options (CCSIG_DECLARE_MERGE_*). With
+ * ALL_GROUPS and an agent other than `*`: CCSIG_ERR_USAGE. Without it,
+ * m->uncovered counts the agents left out and a note names them. */
+ccsig_status ccsig_declare_robots_merge_opts(const ccsig_declaration *d, const char *p, size_t len,
+                                             unsigned flags, ccsig_declare_merge *m,
+                                             ccsig_error *err);
 
 /* A unified diff (3 lines of context) from the old file to m->text. */
 void ccsig_declare_merge_diff(const ccsig_declare_merge *m, const char *old, size_t len,

@@ -11,22 +11,49 @@ static json_t *str_or_null(const char *s) {
     return s ? json_string(s) : json_null();
 }
 
+/* One entry: {"use", "label", "preference", "signal", "conditions"}. */
+static json_t *use_json(const ccsig_declaration *d, const ccsig_declare_use *u) {
+    ccsig_declaration one = *d; /* the entry alone, for its label */
+    one.use = u->use;
+    one.state = u->state;
+    one.signal = u->signal;
+    one.nmore = 0;
+    bool sig = u->state == CCSIG_STATE_DENY && u->signal != CCSIG_SIGNAL_NONE;
+    return json_pack("{s:s, s:s, s:s, s:o, s:o}", "use", ccsig_category_name(u->use), "label",
+                     ccsig_declare_label(&one), "preference", ccsig_state_name(u->state), "signal",
+                     sig ? json_string(ccsig_signal_token(u->signal)) : json_null(), "conditions",
+                     ccsig_report_conditions_json(sig ? ccsig_signal_conditions(u->signal) : 0));
+}
+
 json_t *declare_json(const ccsig_declaration *d, ccsig_error *err) {
     if (ccsig_declaration_validate(d, err))
         return NULL;
-    bool sig = d->state == CCSIG_STATE_DENY && d->signal != CCSIG_SIGNAL_NONE;
+    ccsig_declare_use u[CCSIG_DECLARE_MAX_USES];
+    size_t nu = ccsig_declare_uses(d, u);
     json_t *paths = json_array();
     for (size_t i = 0; i < d->npaths; i++)
         json_array_append_new(paths, json_string(d->paths[i]));
-    json_t *decl = json_pack(
-        "{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:{s:o, s:o}, s:o, s:s}", "use",
-        ccsig_category_name(d->use), "label", ccsig_declare_label(d), "preference",
-        ccsig_state_name(d->state), "signal",
-        sig ? json_string(ccsig_signal_token(d->signal)) : json_null(), "conditions",
-        ccsig_report_conditions_json(sig ? ccsig_signal_conditions(d->signal) : 0), "paths", paths,
-        "agent", d->agent && *d->agent ? d->agent : "*", "collection", str_or_null(d->collection),
-        "party", "name", str_or_null(d->party_name), "url", str_or_null(d->party_url), "policy_url",
+    /* One category: its members at the top ("use", "label", ...), as ever;
+     * several: "uses", an array of them in order. */
+    json_t *decl;
+    if (nu == 1) {
+        decl = use_json(d, &u[0]);
+    } else {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < nu; i++)
+            json_array_append_new(arr, use_json(d, &u[i]));
+        decl = json_pack("{s:o}", "uses", arr);
+    }
+    json_t *rest = json_pack(
+        "{s:o, s:s, s:o, s:{s:o, s:o}, s:o, s:s}", "paths", paths, "agent",
+        d->agent && *d->agent ? d->agent : "*", "collection", str_or_null(d->collection), "party",
+        "name", str_or_null(d->party_name), "url", str_or_null(d->party_url), "policy_url",
         str_or_null(d->policy_url), "copyright", ccsig_copyright_name(d->copyright));
+    if (decl && rest && json_object_update(decl, rest)) {
+        json_decref(decl);
+        decl = NULL;
+    }
+    json_decref(rest);
     if (!decl) {
         ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
         return NULL;
@@ -106,6 +133,42 @@ static bool opt_string(const json_t *o, const char *key, const char **out, char 
     return true;
 }
 
+/* One entry {"use", "preference", "signal"} from o, appended to d. */
+static bool read_use(const json_t *o, ccsig_declaration *d, char *msg, size_t n, const char *w) {
+    if (!json_is_object(o)) {
+        snprintf(msg, n, "%smust be an object", w);
+        return false;
+    }
+    const char *use = NULL, *pref = NULL, *signal = NULL;
+    if (!opt_string(o, "use", &use, msg, n, w) || !opt_string(o, "preference", &pref, msg, n, w) ||
+        !opt_string(o, "signal", &signal, msg, n, w))
+        return false;
+    ccsig_category cat;
+    if (!use || !ccsig_category_parse(use, strlen(use), &cat)) {
+        snprintf(msg, n,
+                 "%s\"use\" must be a category (automated-processing, train-ai, "
+                 "train-genai, ai-use or search)",
+                 w);
+        return false;
+    }
+    if (!pref || (strcmp(pref, "allow") && strcmp(pref, "deny"))) {
+        snprintf(msg, n, "%s\"preference\" must be \"allow\" or \"deny\"", w);
+        return false;
+    }
+    ccsig_signal sig = CCSIG_SIGNAL_NONE;
+    if (signal && (!ccsig_signal_from_short(signal, strlen(signal), &sig))) {
+        snprintf(msg, n, "%s\"signal\" must be cc-cr, cc-cr-dc, cc-cr-ec, cc-cr-op or null", w);
+        return false;
+    }
+    ccsig_error err;
+    if (ccsig_declare_add_use(d, cat, !strcmp(pref, "allow") ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY,
+                              sig, &err)) {
+        snprintf(msg, n, "%s%s", w, err.message);
+        return false;
+    }
+    return true;
+}
+
 bool declare_json_read(const json_t *o, ccsig_declaration *d, char *msg, size_t n) {
     ccsig_declaration_init(d);
     if (!json_is_object(o)) {
@@ -120,29 +183,27 @@ bool declare_json_read(const json_t *o, ccsig_declaration *d, char *msg, size_t 
         return false;
     }
     const char *w = "declaration: ";
-    const char *use = NULL, *pref = NULL, *signal = NULL, *copyright = NULL;
-    if (!opt_string(decl, "use", &use, msg, n, w) ||
-        !opt_string(decl, "preference", &pref, msg, n, w) ||
-        !opt_string(decl, "signal", &signal, msg, n, w) ||
-        !opt_string(decl, "copyright", &copyright, msg, n, w) ||
+    const char *copyright = NULL;
+    if (!opt_string(decl, "copyright", &copyright, msg, n, w) ||
         !opt_string(decl, "agent", &d->agent, msg, n, w) ||
         !opt_string(decl, "collection", &d->collection, msg, n, w) ||
         !opt_string(decl, "policy_url", &d->policy_url, msg, n, w))
         return false;
-    if (!use || !ccsig_category_parse(use, strlen(use), &d->use)) {
-        snprintf(msg, n,
-                 "%s\"use\" must be a category (automated-processing, train-ai, "
-                 "train-genai, ai-use or search)",
-                 w);
-        return false;
-    }
-    if (!pref || (strcmp(pref, "allow") && strcmp(pref, "deny"))) {
-        snprintf(msg, n, "%s\"preference\" must be \"allow\" or \"deny\"", w);
-        return false;
-    }
-    d->state = !strcmp(pref, "allow") ? CCSIG_STATE_ALLOW : CCSIG_STATE_DENY;
-    if (signal && (!ccsig_signal_from_short(signal, strlen(signal), &d->signal))) {
-        snprintf(msg, n, "%s\"signal\" must be cc-cr, cc-cr-dc, cc-cr-ec, cc-cr-op or null", w);
+    const json_t *uses = json_object_get(decl, "uses");
+    if (uses) {
+        if (!json_is_array(uses) || json_array_size(uses) < 1 ||
+            json_array_size(uses) > CCSIG_DECLARE_MAX_USES) {
+            snprintf(msg, n, "%s\"uses\" must be an array of 1 to %u objects", w,
+                     CCSIG_DECLARE_MAX_USES);
+            return false;
+        }
+        for (size_t i = 0; i < json_array_size(uses); i++) {
+            char where[48];
+            snprintf(where, sizeof where, "declaration.uses[%zu]: ", i);
+            if (!read_use(json_array_get(uses, i), d, msg, n, where))
+                return false;
+        }
+    } else if (!read_use(decl, d, msg, n, w)) {
         return false;
     }
     if (copyright && !ccsig_copyright_parse(copyright, strlen(copyright), &d->copyright)) {
