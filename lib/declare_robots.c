@@ -727,6 +727,34 @@ static void note_added(merger *g) {
          g->ngroups == 1 ? "group" : "groups");
 }
 
+/* Is the line `rule` (exact text, key case-insensitive) in the file, in a
+ * group whose run of user-agent lines (the nearest one above it) names
+ * agent? How a rule is found where crawling is disallowed, so the matcher
+ * withholds it. */
+static bool rule_in_text(const merger *g, const char *agent, size_t alen, const char *rule) {
+    size_t rl = strlen(rule);
+    for (size_t i = 0; i < g->L.n; i++) {
+        const rline *l = &g->L.v[i];
+        size_t b = 0;
+        while (b < l->len && is_ws(g->old[l->off + b]))
+            b++;
+        size_t n = l->len - b;
+        while (n && is_ws(g->old[l->off + b + n - 1]))
+            n--;
+        if (n != rl || !ccsig_str_ieq(ccsig_str_make(g->old + l->off + b, n), rule))
+            continue;
+        size_t k = i;
+        while (k > 0 && !g->L.v[k - 1].ua)
+            k--;
+        while (k > 0 && (g->L.v[k - 1].ua || g->L.v[k - 1].blank)) {
+            const rline *u = &g->L.v[--k];
+            if (u->ua && u->token.len == alen && !strncasecmp(u->token.p, agent, alen))
+                return true;
+        }
+    }
+    return false;
+}
+
 /* Do the declared Content-Usage rules (their exact text) apply to agent at
  * every declared path (or the root)? *out; false when out of memory. */
 static bool rules_apply(merger *g, const ccsig_robots *r0, const char *agent, size_t alen,
@@ -748,6 +776,8 @@ static bool rules_apply(merger *g, const ccsig_robots *r0, const char *agent, si
                 a->st[k].src.text.len == ours->len &&
                 ccsig_str_ieq(a->st[k].src.text, ccsig_buf_cstr(ours)))
                 found = true;
+        if (!found && !a->allowed && a->withheld)
+            found = rule_in_text(g, agent, alen, ccsig_buf_cstr(ours));
         *out = found;
     }
     return true;

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "ccsig/declare.h"
+#include "ccsig/robots.h"
 #include "ccsig/xmpns.h"
 #include "declare_combos.h"
 #include "declare_json.h"
@@ -107,7 +108,10 @@ static void check_xmp(const ccsig_declaration *d, const ccsig_statement *want, c
     else
         assert_null(p.tdm_reservation.p);
     assert_true(str_is(p.tdm_policy, pv.tdm_policy));
-    bool sig = d->state == CCSIG_STATE_DENY && d->signal != CCSIG_SIGNAL_NONE;
+    ccsig_declare_use u[CCSIG_DECLARE_MAX_USES];
+    bool sig = false; /* some entry has a signal: plus:OtherConstraints says so */
+    for (size_t i = 0, n = ccsig_declare_uses(d, u); i < n; i++)
+        sig = sig || (u[i].state == CCSIG_STATE_DENY && u[i].signal != CCSIG_SIGNAL_NONE);
     assert_true(sig == (p.other_constraints.p != NULL));
     ccsig_statement peer;
     bool any = ccsig_xmp_peer_statement(&p, &peer);
@@ -134,6 +138,12 @@ static void check_json(const ccsig_declaration *d, const ccsig_statement *want, 
     assert_int_equal(r.use, d->use);
     assert_int_equal(r.state, d->state);
     assert_int_equal(r.signal, d->signal);
+    assert_int_equal(r.nmore, d->nmore);
+    for (size_t i = 0; i < d->nmore; i++) {
+        assert_int_equal(r.more[i].use, d->more[i].use);
+        assert_int_equal(r.more[i].state, d->more[i].state);
+        assert_int_equal(r.more[i].signal, d->more[i].signal);
+    }
     assert_int_equal(r.copyright, d->copyright);
     assert_int_equal(r.npaths, d->npaths);
     for (size_t i = 0; i < d->npaths; i++)
@@ -185,12 +195,14 @@ static void check_expression_and_header(const ccsig_declaration *d, const ccsig_
     ccsig_category use;
     ccsig_state state;
     ccsig_signal sig;
-    assert_int_equal(ccsig_declare_from_expression(e, strlen(e), &use, &state, &sig, &err),
-                     CCSIG_OK);
-    /* train-genai is written train-ai (its -08 label), and read back so */
-    assert_int_equal(use, d->use == CCSIG_CAT_TRAIN_GENAI ? CCSIG_CAT_TRAIN_AI : d->use);
-    assert_int_equal(state, d->state);
-    assert_int_equal(sig, d->signal);
+    if (d->nmore == 0) { /* one category: read back as the declaration */
+        assert_int_equal(ccsig_declare_from_expression(e, strlen(e), &use, &state, &sig, &err),
+                         CCSIG_OK);
+        /* train-genai is written train-ai (its -08 label), and read back so */
+        assert_int_equal(use, d->use == CCSIG_CAT_TRAIN_GENAI ? CCSIG_CAT_TRAIN_AI : d->use);
+        assert_int_equal(state, d->state);
+        assert_int_equal(sig, d->signal);
+    }
 
     char *h = gen(d, CCSIG_DECLARE_HEADER);
     assert_true(!strncmp(h, "Content-Usage: ", 15));
@@ -225,6 +237,126 @@ static void roundtrip(void **state) {
     unsigned refused;
     assert_int_equal(declare_each_combo(roundtrip_one, NULL, &refused), DECLARE_COMBOS);
     assert_int_equal(refused, DECLARE_REFUSED);
+    (void)state;
+}
+
+/* Several categories in one declaration: over ordered sets of two and three
+ * categories that can go together and every choice for each (allow, plain
+ * deny, deny unless each CC signal), with and without paths, every artifact
+ * reads back to the statement, and that statement holds, for each entry's
+ * label, exactly the entry's choice (checked here, not by the library).
+ * The robots.txt lines, compiled by the matcher, give that statement too. */
+static void multi_roundtrip(void **state) {
+    static const ccsig_category sets[][3] = {
+        {CCSIG_CAT_TRAIN_AI, CCSIG_CAT_SEARCH, CCSIG_CAT_NONE},
+        {CCSIG_CAT_SEARCH, CCSIG_CAT_TRAIN_GENAI, CCSIG_CAT_NONE},
+        {CCSIG_CAT_AI_USE, CCSIG_CAT_TRAIN_AI, CCSIG_CAT_NONE},
+        {CCSIG_CAT_TRAIN_AI, CCSIG_CAT_AI_USE, CCSIG_CAT_SEARCH},
+        {CCSIG_CAT_SEARCH, CCSIG_CAT_AI_USE, CCSIG_CAT_TRAIN_GENAI},
+    };
+    static const struct {
+        ccsig_state st;
+        ccsig_signal sig;
+    } choices[] = {
+        {CCSIG_STATE_ALLOW, CCSIG_SIGNAL_NONE}, {CCSIG_STATE_DENY, CCSIG_SIGNAL_NONE},
+        {CCSIG_STATE_DENY, CCSIG_SIGNAL_CR},    {CCSIG_STATE_DENY, CCSIG_SIGNAL_CR_DC},
+        {CCSIG_STATE_DENY, CCSIG_SIGNAL_CR_EC}, {CCSIG_STATE_DENY, CCSIG_SIGNAL_CR_OP},
+    };
+    enum { NC = sizeof choices / sizeof choices[0] };
+    ccsig_robots_answer *ans = ccsig_robots_answer_new();
+    assert_non_null(ans);
+    unsigned checked = 0;
+    for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++) {
+        size_t k = sets[s][2] == CCSIG_CAT_NONE ? 2 : 3;
+        unsigned total = k == 2 ? NC * NC : NC * NC * NC;
+        for (unsigned pick = 0; pick < total; pick++) {
+            ccsig_declaration d;
+            ccsig_declaration_init(&d);
+            ccsig_error err;
+            unsigned x = pick;
+            for (size_t i = 0; i < k; i++, x /= NC)
+                assert_int_equal(ccsig_declare_add_use(&d, sets[s][i], choices[x % NC].st,
+                                                       choices[x % NC].sig, &err),
+                                 CCSIG_OK);
+            if (pick % 2) {
+                d.paths[0] = "/newspapers/";
+                d.paths[1] = "/maps/";
+                d.npaths = 2;
+            }
+            d.party_name = "Example Library";
+            d.party_url = "https://example.org/";
+            assert_int_equal(ccsig_declaration_validate(&d, &err), CCSIG_OK);
+            ccsig_statement want;
+            ccsig_declare_statement(&d, &want);
+            char ctx[96];
+            snprintf(ctx, sizeof ctx, "set %zu pick %u", s, pick);
+            /* Each entry's label says the entry's choice. */
+            ccsig_declare_use u[CCSIG_DECLARE_MAX_USES];
+            assert_int_equal(ccsig_declare_uses(&d, u), k);
+            for (size_t i = 0; i < k; i++) {
+                ccsig_category c =
+                    u[i].use == CCSIG_CAT_TRAIN_GENAI ? CCSIG_CAT_TRAIN_AI : u[i].use;
+                assert_int_equal(u[i].use, sets[s][i]);
+                if (want.cat[c].state != u[i].state || want.cat[c].signal != u[i].signal)
+                    fail_msg("%s: %s is %s/%d, declared %s/%d", ctx, ccsig_category_name(c),
+                             ccsig_state_name((ccsig_state)want.cat[c].state), want.cat[c].signal,
+                             ccsig_state_name(u[i].state), u[i].signal);
+            }
+            check_expression_and_header(&d, &want, ctx);
+            check_xmp(&d, &want, ctx);
+            check_json(&d, &want, ctx);
+            char *txt = gen(&d, CCSIG_DECLARE_ROBOTS);
+            ccsig_robots *r = NULL;
+            assert_int_equal(ccsig_robots_compile(txt, strlen(txt), "robots.txt", &r, &err),
+                             CCSIG_OK);
+            const char *url = d.npaths ? "/maps/sheet-12.png" : "/index.html";
+            assert_int_equal(ccsig_robots_check(r, "SomeBot", 7, url, strlen(url), ans), CCSIG_OK);
+            assert_int_equal(ans->nst, 1);
+            same_statement(&ans->st[0], &want, "robots", ctx);
+            ccsig_robots_free(r);
+            free(txt);
+            checked++;
+        }
+    }
+    assert_int_equal(checked, 3 * NC * NC + 2 * NC * NC * NC);
+    ccsig_robots_answer_free(ans);
+    (void)state;
+}
+
+/* Entries that cannot go together are refused, naming the entry. */
+static void multi_validation(void **state) {
+    ccsig_declaration d;
+    ccsig_error err;
+    ccsig_declaration_init(&d);
+    assert_int_equal(
+        ccsig_declare_add_use(&d, CCSIG_CAT_TRAIN_AI, CCSIG_STATE_DENY, CCSIG_SIGNAL_CR, &err),
+        CCSIG_OK);
+    assert_int_equal(
+        ccsig_declare_add_use(&d, CCSIG_CAT_TRAIN_AI, CCSIG_STATE_ALLOW, CCSIG_SIGNAL_NONE, &err),
+        CCSIG_ERR_USAGE);
+    assert_string_equal(err.message, "use 2: train-ai is already declared");
+    assert_int_equal(d.nmore, 0);
+    /* train-genai is written train-ai too */
+    assert_int_equal(ccsig_declare_add_use(&d, CCSIG_CAT_TRAIN_GENAI, CCSIG_STATE_ALLOW,
+                                           CCSIG_SIGNAL_NONE, &err),
+                     CCSIG_OK);
+    assert_int_equal(ccsig_declaration_validate(&d, &err), CCSIG_ERR_USAGE);
+    assert_string_equal(err.message,
+                        "use 2: train-ai and train-genai are both written train-ai; declare one "
+                        "of them");
+    /* automated-processing stands alone */
+    d.more[0].use = CCSIG_CAT_AUTOMATED_PROCESSING;
+    assert_int_equal(ccsig_declaration_validate(&d, &err), CCSIG_ERR_USAGE);
+    assert_non_null(strstr(err.message, "cannot go with train-ai"));
+    /* an entry's own rules, named by its place */
+    d.more[0] = (ccsig_declare_use){CCSIG_CAT_SEARCH, CCSIG_STATE_ALLOW, CCSIG_SIGNAL_CR};
+    assert_int_equal(ccsig_declaration_validate(&d, &err), CCSIG_ERR_USAGE);
+    assert_non_null(strstr(err.message, "signal 2: a CC signal lifts a deny"));
+    d.more[0].signal = CCSIG_SIGNAL_NONE;
+    assert_int_equal(ccsig_declaration_validate(&d, &err), CCSIG_OK);
+    /* a count past the array */
+    d.nmore = CCSIG_DECLARE_MAX_USES;
+    assert_int_equal(ccsig_declaration_validate(&d, &err), CCSIG_ERR_USAGE);
     (void)state;
 }
 
@@ -541,7 +673,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(roundtrip),        cmocka_unit_test(terms_verbatim),
         cmocka_unit_test(validation),       cmocka_unit_test(expressions_and_peers),
-        cmocka_unit_test(xmp_reader_forms),
+        cmocka_unit_test(xmp_reader_forms), cmocka_unit_test(multi_roundtrip),
+        cmocka_unit_test(multi_validation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

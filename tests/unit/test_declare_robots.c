@@ -441,6 +441,122 @@ static void check_merge(const char *name, const char *p, size_t len, const ccsig
     free(m);
 }
 
+/* Occurrences of the line `line` (without its end) in p[0..len). */
+static unsigned count_lines(const char *p, size_t len, const char *line) {
+    unsigned n = 0;
+    size_t l = strlen(line);
+    for (size_t i = 0; i + l <= len; i++)
+        if ((i == 0 || p[i - 1] == '\n' || p[i - 1] == '\r') && !memcmp(p + i, line, l) &&
+            (i + l == len || p[i + l] == '\n' || p[i + l] == '\r'))
+            n++;
+    return n;
+}
+
+typedef struct groups_stats {
+    unsigned merged, groups, unchanged, refused, agents;
+} groups_stats;
+
+/* --all-groups on one file, checked here: every agent the file names that
+ * may crawl the root (and one it does not name) gets the declared rule
+ * there, each group got it once, and merging again (with or without
+ * --all-groups) changes nothing and leaves no agent out. */
+static void check_all_groups(const char *name, const char *p, size_t len,
+                             const ccsig_declaration *d, groups_stats *gs) {
+    ccsig_declare_merge *m = malloc(sizeof *m);
+    assert_non_null(m);
+    ccsig_error err;
+    ccsig_status s =
+        ccsig_declare_robots_merge_opts(d, p, len, CCSIG_DECLARE_MERGE_ALL_GROUPS, m, &err);
+    if (s == CCSIG_ERR_RANGE) { /* the file says something else: with a reason */
+        assert_true(m->reason[0] != '\0');
+        gs->refused++;
+        ccsig_declare_merge_free(m);
+        free(m);
+        return;
+    }
+    if (s)
+        fail_msg("%s: merge: %s", name, err.message);
+    assert_int_equal(m->uncovered, 0);
+    if (m->unchanged) {
+        gs->unchanged++;
+        ccsig_declare_merge_free(m);
+        free(m);
+        return;
+    }
+    gs->merged++;
+    gs->groups += m->groups_added;
+    char *expr = gen(d, CCSIG_DECLARE_EXPRESSION);
+    char rule[256];
+    snprintf(rule, sizeof rule, "Content-Usage: %s", expr);
+    const char *q = m->text.data;
+    size_t qn = m->text.len;
+    if (count_lines(q, qn, rule) - count_lines(p, len, rule) !=
+        m->groups_added + (m->group_rules ? 1u : 0u))
+        fail_msg("%s: %u groups given the rules, but the line was added %u times", name,
+                 m->groups_added, count_lines(q, qn, rule) - count_lines(p, len, rule));
+    ccsig_robots *r1 = NULL;
+    assert_int_equal(ccsig_robots_compile(q, qn, "robots.txt", &r1, &err), CCSIG_OK);
+    ccsig_robots_answer *a = ccsig_robots_answer_new();
+    assert_non_null(a);
+    /* Agents: each User-agent value's product token, and one not named. */
+    for (size_t i = 0; i <= len;) {
+        size_t e = i;
+        while (e < len && p[e] != '\n' && p[e] != '\r')
+            e++;
+        const char *tok = "CcsigUnnamedBot";
+        size_t tl = strlen(tok);
+        if (i < len) {
+            const char *l = p + i;
+            while (l < p + e && (*l == ' ' || *l == '\t'))
+                l++;
+            if (!(p + e - l > 11 && !strncasecmp(l, "user-agent:", 11))) {
+                i = e + 1;
+                continue;
+            }
+            ccsig_str t = ccsig_robots_product_token(
+                l + 11 + strspn(l + 11, " \t"), (size_t)(p + e - l) - 11 - strspn(l + 11, " \t"));
+            if (!t.len || (t.len == 1 && t.p[0] == '*')) {
+                i = e + 1;
+                continue;
+            }
+            tok = t.p;
+            tl = t.len;
+        }
+        assert_int_equal(ccsig_robots_check(r1, tok, tl, "/", 1, a), CCSIG_OK);
+        if (a->allowed) {
+            bool found = false;
+            for (size_t k = 0; k < a->nst; k++)
+                found |= a->st_directive[k] == CCSIG_ROBOTS_CONTENT_USAGE &&
+                         a->st[k].src.text.len == strlen(rule) &&
+                         !memcmp(a->st[k].src.text.p, rule, strlen(rule));
+            if (!found)
+                fail_msg("%s: %.*s may crawl / but the declared rule does not apply to it", name,
+                         (int)tl, tok);
+            gs->agents++;
+        }
+        if (i >= len)
+            break;
+        i = e + 1;
+    }
+    ccsig_robots_answer_free(a);
+    ccsig_robots_free(r1);
+    /* Merging again: nothing to add, no agent left out. */
+    char *again = malloc(qn + 1);
+    assert_non_null(again);
+    memcpy(again, q, qn);
+    ccsig_declare_merge_free(m);
+    for (int flags = 0; flags < 2; flags++) {
+        assert_int_equal(ccsig_declare_robots_merge_opts(d, again, qn, (unsigned)flags, m, &err),
+                         CCSIG_OK);
+        if (!m->unchanged || m->uncovered)
+            fail_msg("%s: merging again%s is not a no-op", name, flags ? " (all groups)" : "");
+        ccsig_declare_merge_free(m);
+    }
+    free(again);
+    free(expr);
+    free(m);
+}
+
 static void into_corpus(void **state) {
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/corpus/robots-real", CCSIG_SHARED_DIR);
@@ -484,6 +600,14 @@ static void into_corpus(void **state) {
     ds[2].agent = "ExampleBot";
     ds[2].paths[0] = "/collection/";
     ds[2].npaths = 1;
+    /* And a declaration of two categories with --all-groups. */
+    ccsig_declaration dm;
+    ccsig_declaration_init(&dm);
+    dm.use = CCSIG_CAT_TRAIN_AI;
+    dm.signal = CCSIG_SIGNAL_CR_EC;
+    dm.more[0] = (ccsig_declare_use){CCSIG_CAT_SEARCH, CCSIG_STATE_ALLOW, CCSIG_SIGNAL_NONE};
+    dm.nmore = 1;
+    groups_stats gs = {0};
     corpus_stats cs = {0};
     for (size_t i = 0; i < n; i++) {
         char path[2048];
@@ -499,6 +623,7 @@ static void into_corpus(void **state) {
         cs.files++;
         for (int k = 0; k < 3; k++)
             check_merge(names[i], p, (size_t)sz, &ds[k], &cs);
+        check_all_groups(names[i], p, (size_t)sz, &dm, &gs);
         free(p);
         free(names[i]);
     }
@@ -507,6 +632,12 @@ static void into_corpus(void **state) {
                   "already there, %u refused (each a real conflict with the file's own rules); "
                   "%u independent queries\n",
                   cs.files, cs.merged, cs.unchanged, cs.refused, cs.queries);
+    print_message("--into --all-groups (train-ai cr-ec, search allow) over %u files: %u merged, "
+                  "%u named groups given the rules, %u agents checked, %u already there, %u "
+                  "refused\n",
+                  cs.files, gs.merged, gs.groups, gs.agents, gs.unchanged, gs.refused);
+    assert_int_equal(gs.merged + gs.unchanged + gs.refused, cs.files);
+    assert_true(gs.groups > cs.files / 4); /* many real files have named groups */
     assert_int_equal(cs.merged + cs.unchanged + cs.refused, 3 * cs.files);
     assert_int_equal(cs.refused, cs.conflicts);
     /* Most real files say nothing about these categories yet. */
@@ -626,6 +757,47 @@ static void into_edges(void **state) {
     assert_true(m->nnotes >= 1);
     assert_non_null(strstr(m->notes[0], "disallowed"));
     ccsig_declare_merge_free(m);
+
+    /* --all-groups: once per group as Google reads groups (Crawl-delay does
+     * not end msnbot's run: Foo shares its group), right after the run of
+     * user-agent lines that starts it; a disallowed agent is left alone;
+     * a last line without a line end gets one. */
+    d.npaths = 0;
+    {
+        const char *f = "User-agent: *\nDisallow: /p/\n\nUser-agent: msnbot\nCrawl-delay: 5\n"
+                        "User-agent: Foo\nDisallow: /x\n\nUser-agent: GPTBot\nDisallow: /\n\n"
+                        "User-agent: Bar";
+        ccsig_error e;
+        assert_int_equal(ccsig_declare_robots_merge_opts(&d, f, strlen(f), 0, m, &e), CCSIG_OK);
+        assert_int_equal(m->uncovered, 3);
+        assert_int_equal(m->groups_added, 0);
+        assert_non_null(strstr(m->notes[m->nnotes - 1], "msnbot (line 4), Foo (line 6), Bar"));
+        ccsig_declare_merge_free(m);
+        assert_int_equal(ccsig_declare_robots_merge_opts(&d, f, strlen(f),
+                                                         CCSIG_DECLARE_MERGE_ALL_GROUPS, m, &e),
+                         CCSIG_OK);
+        assert_int_equal(m->groups_added, 2);
+        assert_int_equal(m->uncovered, 0);
+        assert_true(m->newline_added);
+        assert_string_equal(
+            ccsig_buf_cstr(&m->text),
+            "# AI usage preferences (IETF aipref Content-Usage), CC signal Credit (cc-cr)\n"
+            "User-Agent: *\nDisallow:\nContent-Usage: train-ai=n;exceptions=cc-cr\n\n"
+            "User-agent: *\nDisallow: /p/\n\nUser-agent: msnbot\n"
+            "Content-Usage: train-ai=n;exceptions=cc-cr\nCrawl-delay: 5\n"
+            "User-agent: Foo\nDisallow: /x\n\nUser-agent: GPTBot\nDisallow: /\n\n"
+            "User-agent: Bar\nContent-Usage: train-ai=n;exceptions=cc-cr\n");
+        ccsig_declare_merge_free(m);
+        /* one crawler's declaration has no groups to add to */
+        d.agent = "ExampleBot";
+        assert_int_equal(ccsig_declare_robots_merge_opts(&d, f, strlen(f),
+                                                         CCSIG_DECLARE_MERGE_ALL_GROUPS, m, &e),
+                         CCSIG_ERR_USAGE);
+        ccsig_declare_merge_free(m);
+        d.agent = NULL;
+    }
+    d.paths[0] = "/private/";
+    d.npaths = 1;
 
     /* Over 500 KiB: refused (crawlers would not read the added lines). */
     size_t big = CCSIG_ROBOTS_MAX_SIZE + 10;
