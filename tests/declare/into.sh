@@ -99,4 +99,40 @@ if grep -A1 '^# AI usage preferences' "$T/c.txt" | grep -v '^--$' | grep -v '^# 
     fail "a ccsig comment is not directly above its group: $(cat "$T/c.txt")"
 fi
 "$ccsig" lint "$T/c.txt" >/dev/null || fail "the merged file has lint errors"
-echo "PASS: --into writes atomically, keeps backups and permissions, refuses conflicts, follows links, keeps comments with their groups"
+# Several categories, --all-groups: written, then read back with `ccsig check`
+# for each category, for a crawler without a group and for the named ones.
+cp "$fixtures/named-groups.txt" "$T/n.txt"
+"$ccsig" declare --use train-ai --signal cr-ec --use search --allow --into "$T/n.txt" \
+    --all-groups >/dev/null 2>"$T/err" || fail "--all-groups: $(cat "$T/err")"
+grep -q "the rules are added to the groups of Googlebot" "$T/err" || fail "no note: $(cat "$T/err")"
+for agent in SomeBot Googlebot bingbot msnbot; do
+    for use in train-ai search; do
+        code=0
+        out=$("$ccsig" check --robots "$T/n.txt" --agent "$agent" --use "$use" \
+            https://example.org/page) || code=$?
+        case $use in
+        train-ai) want=1 line="AI training: not allowed, unless you give credit and contribute" ;;
+        search) want=0 line="Search: allowed" ;;
+        esac
+        [ "$code" -eq "$want" ] || fail "check $agent --use $use exits $code, want $want: $out"
+        echo "$out" | grep -q "$line" || fail "check $agent --use $use: $out"
+    done
+done
+# GPTBot (disallowed everywhere) got no rule, and keeps its Disallow.
+[ "$(grep -c '^Content-Usage: train-ai=n;exceptions=cc-cr-ec, search=y$' "$T/n.txt")" -eq 3 ] ||
+    fail "want the rule in the new group, Googlebot's and bingbot/msnbot's: $(cat "$T/n.txt")"
+# Again, with or without --all-groups: nothing to do, no backup.
+for opt in --all-groups --no-all-groups; do
+    "$ccsig" declare --use train-ai --signal cr-ec --use search --allow --into "$T/n.txt" $opt \
+        >"$T/again" 2>&1 || fail "again $opt"
+    grep -q "already has these rules" "$T/again" || fail "again $opt: $(cat "$T/again")"
+done
+[ ! -e "$T/n.txt.bak.1" ] || fail "a merge with nothing to do made a backup"
+# Non-interactive and neither option: only the note, the named groups unchanged.
+cp "$fixtures/named-groups.txt" "$T/q.txt"
+"$ccsig" declare --use train-ai --signal cr --into "$T/q.txt" </dev/null >/dev/null 2>"$T/err" ||
+    fail "--into without a terminal"
+grep -q "declare with --all-groups" "$T/err" || fail "no note naming the groups: $(cat "$T/err")"
+[ "$(grep -c '^Content-Usage:' "$T/q.txt")" -eq 1 ] || fail "named groups changed without asking"
+
+echo "PASS: --into writes atomically, keeps backups and permissions, refuses conflicts, follows links, keeps comments with their groups, adds the rules to named groups with --all-groups"
