@@ -1,5 +1,7 @@
 /* libFuzzer target: merging a declaration into any robots.txt (ccsig declare
- * --into). The first byte picks the declaration; the rest is the file.
+ * --into). The first byte picks the declaration (one category, or two);
+ * the rest is the file. For the agent `*` the merge runs twice: as is and
+ * with CCSIG_DECLARE_MERGE_ALL_GROUPS (rules added to named groups).
  * Invariants: the call never fails but for a refusal (with a reason) or
  * memory; a merge only inserts (every old byte is in the new file, in
  * order, but for a BOM kept first and a final line end added) and stays
@@ -10,6 +12,7 @@
 #include "ccsig/robots.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+static void merge_once(const ccsig_declaration *dp, const char *p, size_t len, unsigned flags);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1)
@@ -29,11 +32,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     if (pick & 0x80)
         d.agent = "ExampleBot";
+    if ((pick & 0x20) && (d.use == CCSIG_CAT_TRAIN_AI || d.use == CCSIG_CAT_AI_USE)) {
+        d.more[0] = (ccsig_declare_use){CCSIG_CAT_SEARCH, CCSIG_STATE_ALLOW, CCSIG_SIGNAL_NONE};
+        d.nmore = 1;
+    }
+    for (unsigned flags = 0; flags <= (d.agent ? 0u : 1u); flags++)
+        merge_once(&d, p, len, flags);
+    return 0;
+}
+
+static void merge_once(const ccsig_declaration *dp, const char *p, size_t len, unsigned flags) {
     ccsig_declare_merge *m = malloc(sizeof *m);
     if (!m)
-        return 0;
+        return;
     ccsig_error err;
-    ccsig_status s = ccsig_declare_robots_merge(&d, p, len, m, &err);
+    ccsig_status s = ccsig_declare_robots_merge_opts(dp, p, len, flags, m, &err);
     if (s == CCSIG_ERR_RANGE && !m->reason[0])
         abort();
     if (s != CCSIG_OK && s != CCSIG_ERR_RANGE && s != CCSIG_ERR_NOMEM)
@@ -58,5 +71,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     ccsig_declare_merge_free(m);
     free(m);
-    return 0;
 }
