@@ -666,65 +666,51 @@ static bool find_uncovered(merger *g, const ccsig_robots *r0, ccsig_robots_answe
     return true;
 }
 
-/* The note naming the agents the rules do not reach (at most 3, then a
- * count), with how to reach them. */
-static void note_uncovered(merger *g) {
-    char list[160];
+/* "Googlebot (line 2), bingbot (line 11)" and " and N more" for the agents
+ * of g->unc that still lack the rules (added false) or whose groups were
+ * given them (added true): at most 3 named. Returns how many there are. */
+static unsigned agent_list(const merger *g, bool added, char list[160], char more[32]) {
     size_t n = 0;
     unsigned count = 0, shown = 0;
-    list[0] = '\0';
+    list[0] = more[0] = '\0';
     for (size_t k = 0; k < g->nunc; k++) {
         const uncovered *u = &g->unc[k];
-        if (u->has_rules)
+        if (added ? !group_added(g, u->group) : u->has_rules)
             continue;
         count++;
-        if (shown < 3 && n + u->token.len + 16 < sizeof list) {
-            int w = snprintf(list + n, sizeof list - n, "%s%.*s (line %zu)", shown ? ", " : "",
+        if (shown < 3 && n + u->token.len + 16 < 160) {
+            int w = snprintf(list + n, 160 - n, "%s%.*s (line %zu)", shown ? ", " : "",
                              (int)u->token.len, u->token.p, u->line + 1);
             n += w > 0 ? (size_t)w : 0;
             shown++;
         }
     }
-    g->m->uncovered = count;
-    if (count == 0)
-        return;
-    char more[32] = "";
     if (count > shown)
-        snprintf(more, sizeof more, " and %u more", count - shown);
-    note(g->m,
-         "%s%s %s, which the rules for * do not reach: declare with --all-groups to add the "
-         "rules to %s",
-         list, more, count == 1 ? "has a group of its own" : "have groups of their own",
-         count == 1 ? "its group" : "their groups");
+        snprintf(more, 32, " and %u more", count - shown);
+    return count;
 }
 
-/* The note naming the groups the rules were added to (their agents, at
- * most 3, then a count). */
+/* The note naming the agents the rules do not reach, with how to reach
+ * them (sets m->uncovered). */
+static void note_uncovered(merger *g) {
+    char list[160], more[32];
+    unsigned count = agent_list(g, false, list, more);
+    g->m->uncovered = count;
+    if (count)
+        note(g->m,
+             "%s%s %s, which the rules for * do not reach: declare with --all-groups to add the "
+             "rules to %s",
+             list, more, count == 1 ? "has a group of its own" : "have groups of their own",
+             count == 1 ? "its group" : "their groups");
+}
+
+/* The note naming the groups the rules were added to, by their agents. */
 static void note_added(merger *g) {
-    char list[160];
-    size_t n = 0;
-    unsigned count = 0, shown = 0;
-    list[0] = '\0';
-    for (size_t k = 0; k < g->nunc; k++) {
-        const uncovered *u = &g->unc[k];
-        if (!group_added(g, u->group))
-            continue;
-        count++;
-        if (shown < 3 && n + u->token.len + 16 < sizeof list) {
-            int w = snprintf(list + n, sizeof list - n, "%s%.*s (line %zu)", shown ? ", " : "",
-                             (int)u->token.len, u->token.p, u->line + 1);
-            n += w > 0 ? (size_t)w : 0;
-            shown++;
-        }
-    }
-    if (count == 0)
-        return;
-    char more[32] = "";
-    if (count > shown)
-        snprintf(more, sizeof more, " and %u more", count - shown);
-    note(g->m, "the rules are added to the %s of %s%s (%u %s)",
-         g->ngroups == 1 ? "group" : "groups", list, more, (unsigned)g->ngroups,
-         g->ngroups == 1 ? "group" : "groups");
+    char list[160], more[32];
+    if (agent_list(g, true, list, more))
+        note(g->m, "the rules are added to the %s of %s%s (%u %s)",
+             g->ngroups == 1 ? "group" : "groups", list, more, (unsigned)g->ngroups,
+             g->ngroups == 1 ? "group" : "groups");
 }
 
 /* Is the line `rule` (exact text, key case-insensitive) in the file, in a
