@@ -198,6 +198,13 @@ static ccsig_status run_pref(const alloc_case *c, const input *in) {
     return s;
 }
 
+/* Named groups the rules for * do not reach: Googlebot's, and msnbot's
+ * shared with Foo (Crawl-delay does not end a group). */
+static const char named_groups_txt[] = "User-agent: *\nDisallow: /private/\n\n"
+                                       "User-agent: Googlebot\nDisallow: /search\n\n"
+                                       "User-agent: msnbot\nCrawl-delay: 5\nUser-agent: Foo\n"
+                                       "Disallow: /x\n";
+
 static const char robots_txt[] = "# test\n"
                                  "User-agent: *\n"
                                  "Content-Usage: train-ai=n\n"
@@ -475,13 +482,24 @@ static ccsig_status run_declare(const alloc_case *c, const input *in) {
     return st;
 }
 
+/* arg 1: two categories for every crawler, merged with --all-groups into
+ * named_groups_txt. */
 static ccsig_status run_declare_merge(const alloc_case *c, const input *in) {
     ccsig_declaration d;
     declaration(&d);
+    unsigned flags = 0;
+    if (c->arg == 1) {
+        d.agent = NULL;
+        d.more[0] = (ccsig_declare_use){CCSIG_CAT_SEARCH, CCSIG_STATE_ALLOW, CCSIG_SIGNAL_NONE};
+        d.nmore = 1;
+        flags = CCSIG_DECLARE_MERGE_ALL_GROUPS;
+    }
     ccsig_declare_merge *m = malloc(sizeof *m);
     assert_non_null(m);
     ccsig_error err;
-    ccsig_status st = ccsig_declare_robots_merge(&d, in->p, in->n, m, &err);
+    ccsig_status st = ccsig_declare_robots_merge_opts(&d, in->p, in->n, flags, m, &err);
+    if (!st && c->arg == 1 && m->groups_added != 2)
+        fail_msg("%s: %u groups given the rules, want 2", c->name, m->groups_added);
     if (!st && !m->unchanged) {
         ccsig_buf diff = CCSIG_BUF_INIT;
         ccsig_declare_merge_diff(m, in->p, in->n, "a", "b", &diff);
@@ -674,6 +692,7 @@ static const alloc_case cases[] = {
     DECL(DATASET_CARD),
     DECL(DATAPACKAGE),
     {"declare robots.txt merge", run_declare_merge, NULL, 0, true},
+    {"declare robots.txt merge (two categories, all groups)", run_declare_merge, NULL, 1, true},
     {"warc reader .warc", run_warc, "tests/data/scan/site.warc", 0, true},
     {"warc reader .warc (small hold)", run_warc, "tests/data/scan/site.warc", 256, true},
     {"warc reader .warc.gz", run_warc, "gzip:tests/data/scan/site.warc", 0, true},
@@ -701,6 +720,8 @@ static input builtin(const alloc_case *c) {
             snprintf(many + o, sizeof many - o, ", train-ai=n, search=y");
     } else if (c->run == run_sf)
         s = c->arg == 0 ? sf_item : c->arg == 1 ? sf_list : sf_dict;
+    else if (c->run == run_declare_merge && c->arg == 1)
+        s = named_groups_txt;
     else if (c->run == run_robots || c->run == run_robots_lint || c->run == run_declare_merge)
         s = robots_txt;
     else if (c->run == run_headers)
