@@ -980,7 +980,7 @@ int cmd_declare(int argc, char **argv) {
         return cli_usage_error("declare", "unexpected argument '%s'", argv[optind]);
 
     if (interactive_mode) {
-        if (declared || from || into || write_dir || fmt != FORMAT_DEFAULT)
+        if (declared || from || into || write_dir || fmt != FORMAT_DEFAULT || groups != GROUPS_ASK)
             return cli_usage_error("declare", "--interactive asks for everything itself; give it "
                                               "no other option");
         ccsig_arena a;
