@@ -274,9 +274,11 @@ void ccsig_buf_json_str(ccsig_buf *b, const char *p, size_t n) {
     ccsig_buf_reserve(b, n + 2);
     ccsig_buf_putc(b, '"');
     size_t run = 0;
+    /* Bit c set: ASCII byte c is written as is (0x20-0x7e but '"' and '\\'). */
+    static const uint64_t plain[2] = {0xfffffffb00000000u, 0x7fffffffefffffffu};
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+        if (c < 0x80 && (plain[c >> 6] >> (c & 63) & 1))
             continue;
         if (c >= 0x80) {
             size_t l = ccsig_utf8_seq((const unsigned char *)p + i, n - i);
