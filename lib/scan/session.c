@@ -152,7 +152,6 @@ typedef struct job {
     char fail_msg[256];
     uint64_t consumed;
     job_out out;
-    struct job *spare_next; /* in the run's list of spare jobs */
 } job;
 
 /* ---------------------------------------------------------------- run -- */
@@ -218,7 +217,6 @@ struct ccsig_scan_session {
     pthread_cond_t cv_work, cv_done;
     job **ring;
     size_t ring_cap;
-    job *spare;                    /* stitched jobs kept for reuse, their buffers with them */
     size_t head, tail, dispatched; /* stitch at head, create at tail, take at dispatched */
     bool stop;
     size_t cur_ar;
@@ -1754,18 +1752,12 @@ static job *make_job(run *R) {
             }
             R->cur_off = 0;
         }
-        job *j = R->spare;
-        if (j) {
-            R->spare = j->spare_next;
-            j->spare_next = NULL;
-        } else {
-            j = ccsig_calloc(1, sizeof *j);
-            if (!j) {
-                R->nomem = true; /* the rest is not read; the archive is closed at the end */
-                return NULL;
-            }
-            out_init(&j->out);
+        job *j = ccsig_calloc(1, sizeof *j);
+        if (!j) {
+            R->nomem = true; /* the rest is not read; the archive is closed at the end */
+            return NULL;
         }
+        out_init(&j->out);
         j->ar = a;
         j->start = R->cur_off;
         j->forced = R->cur_off == 0;
@@ -1801,27 +1793,6 @@ static job *make_job(run *R) {
 static void free_job(job *j) {
     out_free(&j->out);
     ccsig_free(j);
-}
-
-/* A stitched job back to the run's spare list, emptied but with its buffers
- * (annotation lines, kept records, arena, events): the next job writes into
- * memory already mapped instead of growing fresh buffers, which cost a page
- * fault per 4 KiB written (a third of a small-record scan's system time).
- * A job whose output failed is freed instead. Memory: the spare list holds
- * at most the ring's jobs, so the peak is unchanged. */
-static void recycle_job(run *R, job *j) {
-    job_out *o = &j->out;
-    if (o->nomem || ccsig_buf_failed(&o->annot) || ccsig_buf_failed(&o->annot_z) ||
-        ccsig_buf_failed(&o->keep)) {
-        free_job(j);
-        return;
-    }
-    out_reset(o);
-    job_out keep = *o;
-    memset(j, 0, sizeof *j);
-    j->out = keep;
-    j->spare_next = R->spare;
-    R->spare = j;
 }
 
 /* Run the gap [pos, end) on the stitcher's worker, from a known boundary. */
@@ -2190,7 +2161,7 @@ ccsig_status ccsig_scan_session_run(ccsig_scan_session *R, ccsig_error *err) {
         pthread_mutex_lock(&R->mu);
         R->head++;
         pthread_mutex_unlock(&R->mu);
-        recycle_job(R, j);
+        free_job(j);
         progress(R, false);
     }
     pthread_mutex_lock(&R->mu);
@@ -2240,11 +2211,6 @@ void ccsig_scan_session_free(ccsig_scan_session *R) {
     }
     for (size_t i = R->head; i < R->tail; i++) /* left when a run stopped early */
         free_job(R->ring[i % R->ring_cap]);
-    while (R->spare) {
-        job *j = R->spare;
-        R->spare = j->spare_next;
-        free_job(j);
-    }
     for (size_t i = 0; i < R->npend; i++)
         pending_free(&R->pend[i]);
     for (size_t i = 0; i < RECENT_MAX; i++)
