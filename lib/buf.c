@@ -98,21 +98,11 @@ void ccsig_buf_free(ccsig_buf *b) {
     b->failed = false;
 }
 
-/* One pass over lit, no strlen first: most calls (tag and header names
- * against a list of names) differ in the first bytes. */
+/* lit's length is looked for no further than a's length + 1: most calls
+ * (tag and header names against a list of names) compare short names with
+ * literals that differ in length. */
 bool ccsig_str_ieq(ccsig_str a, const char *lit) {
-    for (size_t i = 0; i < a.len; i++) {
-        unsigned x = (unsigned char)a.p[i], y = (unsigned char)lit[i];
-        if (!y)
-            return false;
-        if (x - 'A' < 26u)
-            x += 32;
-        if (y - 'A' < 26u)
-            y += 32;
-        if (x != y)
-            return false;
-    }
-    return lit[a.len] == '\0';
+    return strnlen(lit, a.len + 1) == a.len && ccsig_str_ieq_n(a, lit, a.len);
 }
 
 ccsig_status ccsig_error_set(ccsig_error *err, ccsig_status code, size_t offset, const char *fmt,
