@@ -199,34 +199,21 @@ static warc_field known_field(ccsig_str name) {
 #undef IS
 }
 
-/* The member of h that known field f (not WF_OTHER, WF_CONTENT_LENGTH or
- * WF_TYPE) fills. */
-static ccsig_str *known_slot(ccsig_warc_header *h, warc_field f) {
-    switch (f) {
-    case WF_TARGET_URI:
-        return &h->target_uri;
-    case WF_DATE:
-        return &h->date;
-    case WF_RECORD_ID:
-        return &h->record_id;
-    case WF_PAYLOAD_DIGEST:
-        return &h->payload_digest;
-    case WF_BLOCK_DIGEST:
-        return &h->block_digest;
-    case WF_REFERS_TO:
-        return &h->refers_to;
-    case WF_REFERS_TO_TARGET_URI:
-        return &h->refers_to_target_uri;
-    case WF_REFERS_TO_DATE:
-        return &h->refers_to_date;
-    case WF_CONTENT_TYPE:
-        return &h->content_type;
-    case WF_TRUNCATED:
-        return &h->truncated;
-    default:
-        return &h->profile;
-    }
-}
+/* Where in ccsig_warc_header each known field's value goes (the fields
+ * read into a ccsig_str; 0 for the others). */
+static const size_t known_off[] = {
+    [WF_TARGET_URI] = offsetof(ccsig_warc_header, target_uri),
+    [WF_DATE] = offsetof(ccsig_warc_header, date),
+    [WF_RECORD_ID] = offsetof(ccsig_warc_header, record_id),
+    [WF_PAYLOAD_DIGEST] = offsetof(ccsig_warc_header, payload_digest),
+    [WF_BLOCK_DIGEST] = offsetof(ccsig_warc_header, block_digest),
+    [WF_REFERS_TO] = offsetof(ccsig_warc_header, refers_to),
+    [WF_REFERS_TO_TARGET_URI] = offsetof(ccsig_warc_header, refers_to_target_uri),
+    [WF_REFERS_TO_DATE] = offsetof(ccsig_warc_header, refers_to_date),
+    [WF_CONTENT_TYPE] = offsetof(ccsig_warc_header, content_type),
+    [WF_TRUNCATED] = offsetof(ccsig_warc_header, truncated),
+    [WF_PROFILE] = offsetof(ccsig_warc_header, profile),
+};
 
 ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
                                      ccsig_warc_header *h, ccsig_error *err) {
@@ -282,7 +269,7 @@ ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
                 h->type = parse_type(f->value);
             }
         } else {
-            ccsig_str *slot = known_slot(h, k);
+            ccsig_str *slot = (ccsig_str *)((char *)h + known_off[k]);
             if (!slot->p) /* a field given twice: the first counts */
                 *slot = f->value;
         }
