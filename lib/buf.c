@@ -98,10 +98,13 @@ void ccsig_buf_free(ccsig_buf *b) {
     b->failed = false;
 }
 
-/* lit's length is looked for no further than a's length + 1: most calls
- * (tag and header names against a list of names) compare short names with
- * literals that differ in length. */
+/* Most calls compare tag and header names with a list of names: lit's
+ * length is looked for no further than a's length + 1. */
 bool ccsig_str_ieq(ccsig_str a, const char *lit) {
+    /* First bytes that differ in more than the case bit differ: most
+     * mismatches end here. */
+    if (a.len && (((unsigned char)a.p[0] ^ (unsigned char)lit[0]) & ~0x20u))
+        return false;
     return strnlen(lit, a.len + 1) == a.len && ccsig_str_ieq_n(a, lit, a.len);
 }
 
