@@ -98,8 +98,14 @@ void ccsig_buf_free(ccsig_buf *b) {
     b->failed = false;
 }
 
+/* Most calls compare tag and header names with a list of names: lit's
+ * length is looked for no further than a's length + 1. */
 bool ccsig_str_ieq(ccsig_str a, const char *lit) {
-    return ccsig_str_ieq_n(a, lit, strlen(lit));
+    /* First bytes that differ in more than the case bit differ: most
+     * mismatches end here. */
+    if (a.len && (((unsigned char)a.p[0] ^ (unsigned char)lit[0]) & ~0x20u))
+        return false;
+    return strnlen(lit, a.len + 1) == a.len && ccsig_str_ieq_n(a, lit, a.len);
 }
 
 ccsig_status ccsig_error_set(ccsig_error *err, ccsig_status code, size_t offset, const char *fmt,
@@ -261,9 +267,11 @@ void ccsig_buf_json_str(ccsig_buf *b, const char *p, size_t n) {
     ccsig_buf_reserve(b, n + 2);
     ccsig_buf_putc(b, '"');
     size_t run = 0;
+    /* Bit c set: ASCII byte c is written as is (0x20-0x7e but '"' and '\\'). */
+    static const uint64_t plain[2] = {0xfffffffb00000000u, 0x7fffffffefffffffu};
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+        if (c < 0x80 && (plain[c >> 6] >> (c & 63) & 1))
             continue;
         if (c >= 0x80) {
             size_t l = ccsig_utf8_seq((const unsigned char *)p + i, n - i);

@@ -138,8 +138,7 @@ size_t ccsig_warc_header_end(const char *p, size_t len) {
     return header_end_at(p, len, NULL);
 }
 
-/* ASCII case-insensitive equality with a literal of known length (the
- * header loop compares every field with several names). */
+/* The WARC-Type value's type (case-insensitive), CCSIG_WARC_OTHER when none. */
 static ccsig_warc_type parse_type(ccsig_str v) {
     for (int t = 1; t < CCSIG_WARC_TYPE_COUNT; t++)
         if (ccsig_str_ieq(v, type_names[t]))
@@ -147,37 +146,74 @@ static ccsig_warc_type parse_type(ccsig_str v) {
     return CCSIG_WARC_OTHER;
 }
 
-static void set_known(ccsig_warc_header *h, ccsig_str name, ccsig_str v) {
-#define KNOWN(n, f)                                                                                \
-    { n, sizeof(n) - 1, offsetof(ccsig_warc_header, f) }
-    static const struct {
-        const char *name;
-        size_t len;
-        size_t off;
-    } known[] = {
-        KNOWN("WARC-Target-URI", target_uri),
-        KNOWN("WARC-Date", date),
-        KNOWN("WARC-Record-ID", record_id),
-        KNOWN("WARC-Payload-Digest", payload_digest),
-        KNOWN("WARC-Block-Digest", block_digest),
-        KNOWN("WARC-Refers-To", refers_to),
-        KNOWN("WARC-Refers-To-Target-URI", refers_to_target_uri),
-        KNOWN("WARC-Refers-To-Date", refers_to_date),
-        KNOWN("Content-Type", content_type),
-        KNOWN("WARC-Truncated", truncated),
-        KNOWN("WARC-Profile", profile),
-    };
-#undef KNOWN
-    if (name.len < 9)
-        return;
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (ccsig_str_ieq_n(name, known[i].name, known[i].len)) {
-            ccsig_str *slot = (ccsig_str *)((char *)h + known[i].off);
-            if (!slot->p) /* a field given twice: the first counts */
-                *slot = v;
-            return;
-        }
+/* The fields ccsig_warc_header_parse reads into named members. */
+typedef enum warc_field {
+    WF_OTHER,
+    WF_CONTENT_LENGTH,
+    WF_TYPE,
+    WF_TARGET_URI,
+    WF_DATE,
+    WF_RECORD_ID,
+    WF_PAYLOAD_DIGEST,
+    WF_BLOCK_DIGEST,
+    WF_REFERS_TO,
+    WF_REFERS_TO_TARGET_URI,
+    WF_REFERS_TO_DATE,
+    WF_CONTENT_TYPE,
+    WF_TRUNCATED,
+    WF_PROFILE
+} warc_field;
+
+/* Which known field `name` is (ASCII case-insensitive), WF_OTHER when none.
+ * Runs for every field of every record: the name's length picks the one to
+ * four candidates, so a field costs one or a few comparisons instead of a
+ * walk over the whole table. */
+static warc_field known_field(ccsig_str name) {
+    /* Writers spell the names as the standard does: an exact comparison
+     * (a few word compares) first, the case-insensitive one only then. */
+#define IS(lit) (memcmp(name.p, lit, sizeof(lit) - 1) == 0 || CCSIG_STR_IEQ(name, lit))
+    switch (name.len) {
+    case 9:
+        return IS("WARC-Date") ? WF_DATE : IS("WARC-Type") ? WF_TYPE : WF_OTHER;
+    case 12:
+        return IS("Content-Type") ? WF_CONTENT_TYPE : IS("WARC-Profile") ? WF_PROFILE : WF_OTHER;
+    case 14:
+        return IS("Content-Length")   ? WF_CONTENT_LENGTH
+               : IS("WARC-Record-ID") ? WF_RECORD_ID
+               : IS("WARC-Refers-To") ? WF_REFERS_TO
+               : IS("WARC-Truncated") ? WF_TRUNCATED
+                                      : WF_OTHER;
+    case 15:
+        return IS("WARC-Target-URI") ? WF_TARGET_URI : WF_OTHER;
+    case 17:
+        return IS("WARC-Block-Digest") ? WF_BLOCK_DIGEST : WF_OTHER;
+    case 19:
+        return IS("WARC-Payload-Digest")   ? WF_PAYLOAD_DIGEST
+               : IS("WARC-Refers-To-Date") ? WF_REFERS_TO_DATE
+                                           : WF_OTHER;
+    case 25:
+        return IS("WARC-Refers-To-Target-URI") ? WF_REFERS_TO_TARGET_URI : WF_OTHER;
+    default:
+        return WF_OTHER;
+    }
+#undef IS
 }
+
+/* Where in ccsig_warc_header each known field's value goes (the fields
+ * read into a ccsig_str; 0 for the others). */
+static const size_t known_off[] = {
+    [WF_TARGET_URI] = offsetof(ccsig_warc_header, target_uri),
+    [WF_DATE] = offsetof(ccsig_warc_header, date),
+    [WF_RECORD_ID] = offsetof(ccsig_warc_header, record_id),
+    [WF_PAYLOAD_DIGEST] = offsetof(ccsig_warc_header, payload_digest),
+    [WF_BLOCK_DIGEST] = offsetof(ccsig_warc_header, block_digest),
+    [WF_REFERS_TO] = offsetof(ccsig_warc_header, refers_to),
+    [WF_REFERS_TO_TARGET_URI] = offsetof(ccsig_warc_header, refers_to_target_uri),
+    [WF_REFERS_TO_DATE] = offsetof(ccsig_warc_header, refers_to_date),
+    [WF_CONTENT_TYPE] = offsetof(ccsig_warc_header, content_type),
+    [WF_TRUNCATED] = offsetof(ccsig_warc_header, truncated),
+    [WF_PROFILE] = offsetof(ccsig_warc_header, profile),
+};
 
 ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
                                      ccsig_warc_header *h, ccsig_error *err) {
@@ -218,19 +254,24 @@ ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
     h->header_len = len;
     for (size_t i = 0; i < h->nfields; i++) {
         ccsig_http_field *f = &h->fields[i];
-        if (CCSIG_STR_IEQ(f->name, "Content-Length")) {
+        warc_field k = known_field(f->name);
+        if (k == WF_OTHER)
+            continue;
+        if (k == WF_CONTENT_LENGTH) {
             if (!have_length && !ccsig_str_u64(f->value, &h->content_length))
                 return ccsig_error_set(err, CCSIG_ERR_SYNTAX, (size_t)(f->name.p - p),
                                        "Content-Length '%.*s' is not a decimal number",
                                        (int)(f->value.len > 30 ? 30 : f->value.len), f->value.p);
             have_length = true;
-        } else if (CCSIG_STR_IEQ(f->name, "WARC-Type")) {
+        } else if (k == WF_TYPE) {
             if (!h->type_name.p) {
                 h->type_name = f->value;
                 h->type = parse_type(f->value);
             }
         } else {
-            set_known(h, f->name, f->value);
+            ccsig_str *slot = (ccsig_str *)((char *)h + known_off[k]);
+            if (!slot->p) /* a field given twice: the first counts */
+                *slot = f->value;
         }
     }
     if (!have_length)

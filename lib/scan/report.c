@@ -160,15 +160,16 @@ void ccsig_report_write_categories(ccsig_buf *b, const ccsig_verdict *v) {
         else
             ccsig_buf_puts(b, "null");
         const char *draft = ccsig_verdict_entry_draft(e);
+        ccsig_buf_puts(b, ",\"draft\":");
         if (draft && e->source >= 0)
-            ccsig_buf_printf(b, ",\"draft\":\"%s\"", draft);
+            put_name(b, draft);
         else
-            ccsig_buf_puts(b, ",\"draft\":null");
-        ccsig_buf_printf(
-            b,
-            ",\"legacy\":%s,\"%s\":{\"state\":\"%s\",\"conditions\":", e->legacy ? "true" : "false",
-            v->reading == CCSIG_READING_CURRENT ? "default_reading" : "current_reading",
-            ccsig_state_name((ccsig_state)e->other));
+            ccsig_buf_puts(b, "null");
+        ccsig_buf_puts(b, e->legacy ? ",\"legacy\":true," : ",\"legacy\":false,");
+        ccsig_buf_puts(b, v->reading == CCSIG_READING_CURRENT ? "\"default_reading\":{\"state\":"
+                                                              : "\"current_reading\":{\"state\":");
+        put_name(b, ccsig_state_name((ccsig_state)e->other));
+        ccsig_buf_puts(b, ",\"conditions\":");
         ccsig_report_write_conditions(b, e->other_conditions);
         ccsig_buf_puts(b, "}}");
     }
@@ -198,7 +199,9 @@ void ccsig_report_write_decision(ccsig_buf *b, const ccsig_decision *d) {
         /* why: the agent may not crawl the URL, and the robots.txt line */
         ccsig_buf_puts(b, ",\"reason\":\"crawl-disallowed\",\"rule\":");
         if (d->crawl_rule.line) {
-            ccsig_buf_printf(b, "{\"line\":%u,\"text\":", d->crawl_rule.line);
+            ccsig_buf_puts(b, "{\"line\":");
+            ccsig_buf_put_u64(b, d->crawl_rule.line);
+            ccsig_buf_puts(b, ",\"text\":");
             ccsig_buf_json_str(b, d->crawl_rule.text.p ? d->crawl_rule.text.p : "",
                                d->crawl_rule.text.len);
             ccsig_buf_putc(b, '}');
@@ -206,10 +209,12 @@ void ccsig_report_write_decision(ccsig_buf *b, const ccsig_decision *d) {
             ccsig_buf_puts(b, "null");
         }
     }
-    ccsig_buf_printf(b, ",\"reading\":\"%s\",\"legacy\":%s,\"%s\":\"%s\"",
-                     ccsig_reading_name((ccsig_reading)d->reading), d->legacy ? "true" : "false",
-                     d->reading == CCSIG_READING_CURRENT ? "default_reading" : "current_reading",
-                     ccsig_result_name((ccsig_result)d->other));
+    ccsig_buf_puts(b, ",\"reading\":");
+    put_name(b, ccsig_reading_name((ccsig_reading)d->reading));
+    ccsig_buf_puts(b, d->legacy ? ",\"legacy\":true," : ",\"legacy\":false,");
+    ccsig_buf_puts(b, d->reading == CCSIG_READING_CURRENT ? "\"default_reading\":"
+                                                          : "\"current_reading\":");
+    put_name(b, ccsig_result_name((ccsig_result)d->other));
     ccsig_buf_putc(b, '}');
 }
 
@@ -229,7 +234,9 @@ void ccsig_report_write_source(ccsig_buf *b, const ccsig_provenance *p) {
     else
         ccsig_buf_puts(b, "null");
     if (p->scope_line) {
-        ccsig_buf_printf(b, ",\"scope\":{\"group_line\":%u,\"agents\":", p->scope_line);
+        ccsig_buf_puts(b, ",\"scope\":{\"group_line\":");
+        ccsig_buf_put_u64(b, p->scope_line);
+        ccsig_buf_puts(b, ",\"agents\":");
         ccsig_buf_json_str(b, p->scope.p ? p->scope.p : "", p->scope.len);
         ccsig_buf_putc(b, '}');
     }

@@ -189,6 +189,7 @@ typedef struct pending {
 
 typedef struct rv_entry {
     char digest[RV_KEY], rid[RV_KEY];
+    uint8_t digest_len, rid_len; /* strlen of each (0: none) */
     archive *ar;
     uint64_t offset;
     int status;
@@ -714,6 +715,33 @@ static void view_from(rec_view *v, const ccsig_warc_record *rec, const ccsig_sca
     v->keep_ready = false;
 }
 
+/* s (a slice of one of a's strings) moved to the same place in b's copy of
+ * that string; s itself when it lies in none of them. */
+static ccsig_str moved(ccsig_str s, ccsig_str a, ccsig_str b, bool *done) {
+    if (*done || !s.p || !a.p || s.p < a.p || s.p + s.len > a.p + a.len)
+        return s;
+    *done = true;
+    return b.p ? ccsig_str_make(b.p + (s.p - a.p), s.len) : ccsig_str_make(NULL, 0);
+}
+
+/* s, a slice of one of from's statement or rule strings, as the same slice
+ * of to's copies (view_copy): verdicts and decisions borrow their labels
+ * and rule text from the statements, which a deferred revisit must not
+ * leave in the reader's window (reused by the time it is written). */
+static ccsig_str view_moved(ccsig_str s, const rec_view *from, const rec_view *to) {
+    bool done = false;
+    for (size_t i = 0; i < from->n && !done; i++) {
+        const ccsig_statement *f = &from->sts[i], *t = &to->sts[i];
+        s = moved(s, f->src.origin, t->src.origin, &done);
+        s = moved(s, f->src.text, t->src.text, &done);
+        for (int c = 0; c < CCSIG_CAT_COUNT; c++)
+            s = moved(s, f->cat[c].label, t->cat[c].label, &done);
+    }
+    s = moved(s, from->rule.origin, to->rule.origin, &done);
+    s = moved(s, from->rule.text, to->rule.text, &done);
+    return s;
+}
+
 /* A deep copy of v in the arena (for deferred revisits). */
 static rec_view *view_copy(job_out *o, const rec_view *v) {
     rec_view *c = arena_alloc(o, sizeof *c);
@@ -731,6 +759,10 @@ static rec_view *view_copy(job_out *o, const rec_view *v) {
     if (!blob)
         return NULL;
     ccsig_statements_copy(c->sts, v->sts, v->n, blob);
+    for (int k = 0; k < CCSIG_CAT_COUNT; k++)
+        c->verdict.cat[k].label = view_moved(v->verdict.cat[k].label, v, c);
+    c->decision.crawl_rule.origin = view_moved(v->decision.crawl_rule.origin, v, c);
+    c->decision.crawl_rule.text = view_moved(v->decision.crawl_rule.text, v, c);
     return c;
 }
 
@@ -1197,14 +1229,22 @@ static uint64_t hash_bytes(const char *p, size_t n, uint64_t seed) {
     return ccsig_fnv1a64_more(ccsig_fnv1a64(&s, 1), p, n);
 }
 
-/* Index slot for key (seed 1: digest, 2: record id). */
-static void rv_index_put(run *R, const char *key, uint64_t seed, uint32_t slot) {
+/* The entry's key of kind seed (1: digest, 2: record id) and its length. */
+static const char *rv_key(const rv_entry *e, uint64_t seed, size_t *len) {
+    *len = seed == 1 ? e->digest_len : e->rid_len;
+    return seed == 1 ? e->digest : e->rid;
+}
+
+/* Index slot for key (seed 1: digest, 2: record id). An entry matches
+ * when the key its slot holds now is key (entries left by a reused slot
+ * included: what resolves a revisit depends on it, so it stays). */
+static void rv_index_put(run *R, const char *key, size_t len, uint64_t seed, uint32_t slot) {
     size_t mask = R->rv_index_cap - 1;
-    size_t i = (size_t)hash_bytes(key, strlen(key), seed) & mask;
+    size_t i = (size_t)hash_bytes(key, len, seed) & mask;
     while (R->rv_index[i]) {
-        rv_entry *e = &R->rv[R->rv_index[i] - 1];
-        const char *k = seed == 1 ? e->digest : e->rid;
-        if (!strcmp(k, key)) {
+        size_t kl;
+        const char *k = rv_key(&R->rv[R->rv_index[i] - 1], seed, &kl);
+        if (kl == len && !memcmp(k, key, len)) {
             R->rv_index[i] = slot + 1; /* newest wins */
             return;
         }
@@ -1215,10 +1255,10 @@ static void rv_index_put(run *R, const char *key, uint64_t seed, uint32_t slot) 
 
 static void rv_index_entry(run *R, size_t slot) {
     rv_entry *e = &R->rv[slot];
-    if (e->digest[0])
-        rv_index_put(R, e->digest, 1, (uint32_t)slot);
-    if (e->rid[0])
-        rv_index_put(R, e->rid, 2, (uint32_t)slot);
+    if (e->digest_len)
+        rv_index_put(R, e->digest, e->digest_len, 1, (uint32_t)slot);
+    if (e->rid_len)
+        rv_index_put(R, e->rid, e->rid_len, 2, (uint32_t)slot);
 }
 
 static void rv_rebuild(run *R) {
@@ -1229,12 +1269,14 @@ static void rv_rebuild(run *R) {
     R->rv_since = 0;
 }
 
-static void set_key(char *dst, ccsig_str k) {
+static void set_key(char *dst, uint8_t *len, ccsig_str k) {
     if (k.len && k.len < RV_KEY && !memchr(k.p, '\0', k.len)) {
         memcpy(dst, k.p, k.len);
         dst[k.len] = '\0';
+        *len = (uint8_t)k.len;
     } else {
         dst[0] = '\0';
+        *len = 0;
     }
 }
 
@@ -1246,8 +1288,8 @@ static void rv_insert(run *R, const original *org) {
     if (R->rv_count < R->rv_cap)
         R->rv_count++;
     rv_entry *e = &R->rv[slot];
-    set_key(e->digest, org->digest);
-    set_key(e->rid, org->record_id);
+    set_key(e->digest, &e->digest_len, org->digest);
+    set_key(e->rid, &e->rid_len, org->record_id);
     e->ar = org->ar;
     e->offset = org->offset;
     e->status = org->status;
@@ -1290,8 +1332,9 @@ static const rv_entry *rv_find(const run *R, ccsig_str key, uint64_t seed) {
     size_t i = (size_t)hash_bytes(key.p, key.len, seed) & mask;
     while (R->rv_index[i]) {
         const rv_entry *e = &R->rv[R->rv_index[i] - 1];
-        const char *k = seed == 1 ? e->digest : e->rid;
-        if (strlen(k) == key.len && !memcmp(k, key.p, key.len))
+        size_t kl;
+        const char *k = rv_key(e, seed, &kl);
+        if (kl == key.len && !memcmp(k, key.p, key.len))
             return e;
         i = (i + 1) & mask;
     }

@@ -54,12 +54,24 @@ static bool is_alpha(char ch) {
 
 /* Raw-text and RCDATA elements: their content is text up to the end tag. */
 static bool rawtext(ccsig_str name) {
-    static const char *const names[] = {"script", "style",  "title",   "textarea",
-                                        "xmp",    "iframe", "noembed", "noframes"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (ccsig_str_ieq(name, names[i]))
-            return true;
-    return false;
+    /* script style title textarea xmp iframe noembed noframes, by the
+     * first letter (every tag of a page's head comes here) */
+    if (name.len < 3 || name.len > 8)
+        return false;
+    switch (name.p[0] | 0x20) {
+    case 's':
+        return ccsig_str_ieq(name, "script") || ccsig_str_ieq(name, "style");
+    case 't':
+        return ccsig_str_ieq(name, "title") || ccsig_str_ieq(name, "textarea");
+    case 'x':
+        return ccsig_str_ieq(name, "xmp");
+    case 'i':
+        return ccsig_str_ieq(name, "iframe");
+    case 'n':
+        return ccsig_str_ieq(name, "noembed") || ccsig_str_ieq(name, "noframes");
+    default:
+        return false;
+    }
 }
 
 /* Offset of the "</name" that ends a raw-text element starting at i, followed
