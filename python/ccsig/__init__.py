@@ -27,7 +27,7 @@ Threads and the GIL: the package calls the library through :mod:`ctypes`,
 which releases the GIL for the whole of every library call; the scan
 session's sink callbacks take it back only to hand the annotation bytes
 over. Objects are safe to share between threads unless a docstring says
-otherwise (per-thread scratch state is kept in :class:`threading.local`).
+otherwise (per-thread scratch state is kept in thread-local storage).
 
 The library is found as ``libccsig.so.0`` through the dynamic loader's
 normal search (``ldconfig``, ``LD_LIBRARY_PATH``), or at the path (file, or
@@ -38,8 +38,12 @@ from __future__ import annotations
 
 import ctypes
 import os
-import threading
-from collections.abc import Mapping
+import _thread
+
+# collections.abc.Mapping, from the module collections.abc re-exports and
+# the interpreter has loaded at start: importing collections.abc (or
+# threading) costs `import ccsig` about 12 M instructions of start-up.
+from _collections_abc import Mapping
 from ctypes import byref, c_char_p, c_int, c_size_t, c_uint, c_void_p
 
 from . import _lib, _records
@@ -343,7 +347,7 @@ class Robots:
             _raise(err, origin)
         self._h = h
         self._agents: dict[str, tuple[_lib.RobotsAgent, bytes]] = {}
-        self._local = threading.local()
+        self._local = _thread._local()
 
     @classmethod
     def from_file(cls, path: PathLike) -> "Robots":
@@ -593,7 +597,7 @@ def _links_notes(c: _lib.Collect) -> dict:
     return {"links": links, "notes": notes}
 
 
-_eval_local = threading.local()
+_eval_local = _thread._local()
 
 
 def evaluate(
@@ -722,9 +726,9 @@ class Checker:
             _raise(err)
         self._h = h
         self._flib = flib
-        self._local = threading.local()
+        self._local = _thread._local()
         self._workers: list = []
-        self._wlock = threading.Lock()
+        self._wlock = _thread.allocate_lock()
 
     def close(self) -> None:
         """Free the checker (also done when it is garbage-collected)."""
@@ -851,7 +855,8 @@ class Scan:
         self.errors: list[tuple[str, str]] = []
         self._rfd = self._wfd = -1
         self._started = False
-        self._finished = threading.Event()
+        self._finished = False
+        self._running = _thread.allocate_lock()  # held while the session runs
         self._status = 0
         self._err = _lib.Error()
         self._credit_cache: dict[str, str] = {}
@@ -912,7 +917,8 @@ class Scan:
         try:
             self._status = _lib.core().ccsig_scan_session_run(self._h, byref(self._err))
         finally:
-            self._finished.set()
+            self._finished = True
+            self._running.release()  # the iterator's join
             if self._wfd >= 0:
                 os.close(self._wfd)  # the reader's end of file
                 self._wfd = -1
@@ -929,11 +935,13 @@ class Scan:
         if self._started:
             raise UsageError("a scan is iterated once")
         self._started = True
-        t = threading.Thread(target=self._run, name="ccsig-scan", daemon=True)
-        t.start()
+        # the session's thread (a daemon: a _thread thread, as threading's
+        # daemon threads are); the lock held until its end is the join
+        self._running.acquire()
+        _thread.start_new_thread(self._run, ())
         rfd = self._rfd
         if rfd < 0:  # annotate=False: nothing to deliver
-            t.join()
+            self._join()
             self._check()
             return
         # What a read returns is decoded once up to its last whole line,
@@ -959,10 +967,15 @@ class Scan:
             # unheard (the pipe drained, so that its writes do not block)
             while read(rfd, 1 << 20):
                 pass
-            t.join()
+            self._join()
             os.close(rfd)
             self._rfd = -1
         self._check()
+
+    def _join(self) -> None:
+        # the GIL is released while the lock waits
+        self._running.acquire()
+        self._running.release()
 
     def _check(self) -> None:
         st = self._status
@@ -973,7 +986,7 @@ class Scan:
             raise ArchiveError(what, status="io", file=name)
 
     def _need_done(self) -> None:
-        if not self._finished.is_set():
+        if not self._finished:
             raise UsageError("the scan has not run yet: iterate it (or call run()) first")
 
     def credit(self, format: str = "json") -> Any:
@@ -1158,7 +1171,7 @@ class Filter:
         self.keep_unknown = keep_unknown
         self.keys = (url_key, response_key, headers_key, body_key)
         self.annotation_key = annotation_key
-        self._local = threading.local()
+        self._local = _thread._local()
 
     def _evaluator(self) -> Evaluator:
         ev = getattr(self._local, "ev", None)

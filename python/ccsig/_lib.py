@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import os
-import threading
+import _thread
 from ctypes import (
     CFUNCTYPE,
     POINTER,
@@ -624,7 +624,7 @@ def _bind(lib: ctypes.CDLL, table: dict) -> None:
         f.argtypes = argtypes
 
 
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()  # threading's Lock (threading itself costs start-up)
 _core: ctypes.CDLL | None = None
 _fetch: ctypes.CDLL | None = None
 
