@@ -847,6 +847,8 @@ class Scan:
     them in ``errors`` only).
     """
 
+    _READ = 1 << 20  # the read buffer's size (grown for a longer line)
+
     def __init__(self, archives, opts: _lib.ScanSessionOptions, store, *, raise_errors: bool, annotate: bool) -> None:
         self._opts = opts
         self._store = store
@@ -944,23 +946,33 @@ class Scan:
             self._join()
             self._check()
             return
-        # What a read returns is decoded once up to its last whole line,
-        # and its lines are parsed by _records.Lines (json.loads of each,
-        # with the parse of repeated categories and decisions saved).
+        # The pipe is read into one buffer; what it holds is decoded once up
+        # to its last whole line (from the buffer: no copy as bytes first),
+        # a partial line moves to the buffer's start, and the lines are
+        # parsed by _records.Lines (json.loads of each, with the parse of
+        # repeated categories and decisions saved).
         parse = _records.Lines().parse
         read = os.read
-        rest = b""
+        readv = os.readv
+        buf = bytearray(self._READ)
+        have = 0
         try:
             while True:
-                chunk = read(rfd, 1 << 20)  # the GIL is released while it waits
-                if not chunk:
+                view = memoryview(buf)
+                n = readv(rfd, [view[have:]])  # the GIL is released while it waits
+                if not n:
                     break
-                cut = chunk.rfind(b"\n") + 1
+                have += n
+                cut = buf.rfind(b"\n", 0, have) + 1
+                if cut:
+                    text = str(view[:cut], "utf-8")
+                view.release()
                 if not cut:
-                    rest += chunk
+                    if have == len(buf):  # a line longer than the buffer
+                        buf.extend(bytes(len(buf)))
                     continue
-                text = (rest + chunk[:cut] if rest else chunk[:cut]).decode("utf-8")
-                rest = chunk[cut:]
+                buf[: have - cut] = buf[cut:have]
+                have -= cut
                 yield from parse(text)
         finally:
             # the consumer may have stopped early: let the session finish
