@@ -25,9 +25,10 @@ Entry points:
 
 Threads and the GIL: the package calls the library through :mod:`ctypes`,
 which releases the GIL for the whole of every library call; the scan
-session's sink callbacks take it back only to hand the annotation bytes
-over. Objects are safe to share between threads unless a docstring says
-otherwise (per-thread scratch state is kept in thread-local storage).
+session writes its annotation into a pipe from its own thread, without
+the GIL (its damage and archive-error callbacks take it). Objects are safe
+to share between threads unless a docstring says otherwise (per-thread
+scratch state is kept in thread-local storage).
 
 The library is found as ``libccsig.so.0`` through the dynamic loader's
 normal search (``ldconfig``, ``LD_LIBRARY_PATH``), or at the path (file, or
@@ -835,7 +836,8 @@ class Scan:
     The session runs on a background thread with the library's worker
     threads (the GIL is released while it works); records arrive in input
     order, one dict per response and revisit record, equal to the lines of
-    ``ccsig scan --annotate`` parsed as JSON. Iterate at most once.
+    ``ccsig scan --annotate`` parsed as JSON; each record owns all its
+    objects (changing one changes no other). Iterate at most once.
 
     After the iteration: :meth:`credit` (the manifest, as
     ``ccsig scan --credit FILE`` writes it), :meth:`summary` (the
