@@ -132,11 +132,14 @@ class Lines:
     string is escaped) is looked up: the second time a text is seen, it is
     parsed on its own and a copier of its two values is kept; a line whose
     text has a copier is parsed without it (the two members hold 0 in its
-    place) and gets fresh copies. ``limit`` copiers and seen texts are kept
-    at most (then forgotten, all at once)."""
+    place) and gets fresh copies. The texts with a copier are found by
+    their length and compared in place (no slice of the line, no hash of
+    it); 8 of one length are kept, ``limit`` copiers and seen texts at
+    most (then forgotten, all at once)."""
 
     def __init__(self, limit: int = 512) -> None:
-        self._copiers: dict = {}
+        self._copiers: dict = {}  # length of the text -> [(text, copier)]
+        self._ncopiers = 0
         self._seen: set = set()
         self._limit = limit
 
@@ -150,9 +153,16 @@ class Lines:
             return None
         if end != len(doc) or list(obj) != _KEYS:
             return None
-        if len(self._copiers) >= self._limit:
+        if self._ncopiers >= self._limit:
             self._copiers.clear()
-        c = self._copiers[span] = _copier([obj["categories"], obj["decision"]])
+            self._ncopiers = 0
+        c = _copier([obj["categories"], obj["decision"]])
+        same = self._copiers.setdefault(len(span), [])
+        if len(same) >= 8:  # texts of one length compared one by one: a few
+            del same[0]
+            self._ncopiers -= 1
+        same.append((span, c))
+        self._ncopiers += 1
         return c
 
     def parse(self, text: str):
@@ -161,6 +171,7 @@ class Lines:
         copiers = self._copiers
         seen = self._seen
         find = text.find
+        startswith = text.startswith
         i, n = 0, len(text)
         while i < n:
             e = find("\n", i)
@@ -169,9 +180,14 @@ class Lines:
             a = find(_HEAD, i, e)
             c = find(_TAIL, a, e) if a > 0 else -1
             if c > 0:
-                span = text[a:c]
-                copy = copiers.get(span)
+                copy = None
+                # the texts of this length learnt: compared in place
+                for span, cp in copiers.get(c - a, ()):
+                    if startswith(span, a):
+                        copy = cp
+                        break
                 if copy is None:
+                    span = text[a:c]
                     if span in seen:
                         copy = self._learn(span)
                     else:

@@ -92,6 +92,17 @@ def test_lines_other_shapes_equal_json_loads():
     _same(list(_records.Lines().parse(text)), text)
 
 
+def test_lines_many_texts_of_one_length():
+    """Twenty categories texts of the same length (one digit apart), each
+    three times, interleaved: json.loads of each line; 8 kept a length."""
+    lines = [f'{{"url":"u{k}","categories":{{"a":{{"n":"{k:02d}","l":["{k:02d}"]}}}},"decision":{{"r":"x"}},"sources":[]}}'
+             for k in range(20)]
+    text = "".join(l + "\n" for l in lines * 3)
+    p = _records.Lines()
+    _same(list(p.parse(text)), text)
+    assert p._copiers and all(len(v) <= 8 for v in p._copiers.values())
+
+
 def test_lines_bad_json_is_a_value_error():
     with pytest.raises(ValueError):
         list(_records.Lines().parse('{"url":"u",}\n'))
