@@ -88,7 +88,8 @@ def _copy_source(o, K: list, body: list) -> str:
                 body.append(f"{var}[K[{len(K) - 1}]] = {expr}")
         return var
     if any(type(v) is dict or type(v) is list for v in o):
-        return "[" + ", ".join(_copy_source(v, K, body) if type(v) is dict or type(v) is list else _share(v, K) for v in o) + "]"
+        items = (_copy_source(v, K, body) if type(v) is dict or type(v) is list else _share(v, K) for v in o)
+        return "[" + ", ".join(items) + "]"
     K.append(o)
     return f"K[{len(K) - 1}].copy()"
 
@@ -98,8 +99,10 @@ def _share(v, K: list) -> str:
     return f"K[{len(K) - 1}]"
 
 
-# compiled copy functions by their code (the shape of what they copy)
+# compiled copy functions by their code (the shape of what they copy: the
+# annotation has a few); forgotten all at once past _MAKERS
 _makers: dict = {}
+_MAKERS = 256
 
 
 def _copier(o):
@@ -111,6 +114,8 @@ def _copier(o):
     code = "def make(K):\n def copy():\n  " + "\n  ".join(body) + f"\n  return {expr}\n return copy\n"
     make = _makers.get(code)
     if make is None:
+        if len(_makers) >= _MAKERS:
+            _makers.clear()
         ns: dict = {}
         exec(code, ns)  # noqa: S102 - the code names indices of K, nothing of the data
         make = _makers[code] = ns["make"]
