@@ -13,8 +13,9 @@ BUILD/python-bench-prefix) is where the build is installed for the binding
 long enough to time; PYSCAN_ROUNDS (default 5) alternating rounds;
 PYSCAN_THREADS (default: every core). Both sides scan with
 --use train-ai --commit credit and the sample's robots.txt captures; the
-command writes its annotation lines to a file, the binding parses each line
-into a dict (json.loads), reads its decision and counts them. Wall and CPU (user+system, of the
+command writes its annotation lines to a file, the binding makes each line
+a dict equal to its json.loads (python/ccsig/_records.py), reads its
+decision and counts them. Wall and CPU (user+system, of the
 whole process) times are measured with os.wait4; medians are printed. The
 package is copied into PYSCAN_DIR and byte-compiled there first, as an
 installed one is.

@@ -25,9 +25,10 @@ Entry points:
 
 Threads and the GIL: the package calls the library through :mod:`ctypes`,
 which releases the GIL for the whole of every library call; the scan
-session's sink callbacks take it back only to hand the annotation bytes
-over. Objects are safe to share between threads unless a docstring says
-otherwise (per-thread scratch state is kept in :class:`threading.local`).
+session writes its annotation into a pipe from its own thread, without
+the GIL (its damage and archive-error callbacks take it). Objects are safe
+to share between threads unless a docstring says otherwise (per-thread
+scratch state is kept in thread-local storage).
 
 The library is found as ``libccsig.so.0`` through the dynamic loader's
 normal search (``ldconfig``, ``LD_LIBRARY_PATH``), or at the path (file, or
@@ -37,13 +38,16 @@ directory holding it) in the environment variable ``CCSIG_LIBRARY``.
 from __future__ import annotations
 
 import ctypes
-import json
 import os
-import threading
-from collections.abc import Mapping
+import _thread
+
+# collections.abc.Mapping, from the module collections.abc re-exports and
+# the interpreter has loaded at start: importing collections.abc (or
+# threading) costs `import ccsig` about 12 M instructions of start-up.
+from _collections_abc import Mapping
 from ctypes import byref, c_char_p, c_int, c_size_t, c_uint, c_void_p
 
-from . import _lib
+from . import _lib, _records
 from ._lib import LibraryNotFound
 
 # The annotations are strings (from __future__ import annotations), so the
@@ -208,7 +212,7 @@ class _Buf:
 def _source(p: _lib.Provenance) -> dict:
     b = _Buf()
     _lib.core().ccsig_report_write_source(byref(b.b), byref(p))
-    return json.loads(b.text())
+    return _records.loads(b.text())
 
 
 def _profile(use: str | None, commit: str | Iterable[str] | None, purpose: str | None) -> _lib.Profile:
@@ -306,7 +310,7 @@ def explain(
             error = {"message": _cstr(e.message), "offset": e.offset, "expression": first_invalid + 1}
         b = _Buf()
         lib.ccsig_report_write_categories(byref(b.b), byref(verdict))
-        categories = json.loads(b.text())
+        categories = _records.loads(b.text())
         b.clear()
         lib.ccsig_report_write_decision(byref(b.b), byref(decision))
         return {
@@ -314,7 +318,7 @@ def explain(
             "error": error,
             "categories": categories,
             "warnings": warnings,
-            "decision": json.loads(b.text()),
+            "decision": _records.loads(b.text()),
         }
     finally:
         lib.ccsig_arena_free(byref(arena))
@@ -344,7 +348,7 @@ class Robots:
             _raise(err, origin)
         self._h = h
         self._agents: dict[str, tuple[_lib.RobotsAgent, bytes]] = {}
-        self._local = threading.local()
+        self._local = _thread._local()
 
     @classmethod
     def from_file(cls, path: PathLike) -> "Robots":
@@ -553,7 +557,7 @@ class Evaluator:
             byref(crule) if crule is not None else None, byref(res.verdict), byref(res.decision),
             res.c.sts, res.c.n,
         )
-        rec = json.loads(b.text() + "}")
+        rec = _records.loads(b.text() + "}")
         rec["licenses"] = []
         if answer is not None:
             rec["licenses"] = [
@@ -594,7 +598,7 @@ def _links_notes(c: _lib.Collect) -> dict:
     return {"links": links, "notes": notes}
 
 
-_eval_local = threading.local()
+_eval_local = _thread._local()
 
 
 def evaluate(
@@ -723,9 +727,9 @@ class Checker:
             _raise(err)
         self._h = h
         self._flib = flib
-        self._local = threading.local()
+        self._local = _thread._local()
         self._workers: list = []
-        self._wlock = threading.Lock()
+        self._wlock = _thread.allocate_lock()
 
     def close(self) -> None:
         """Free the checker (also done when it is garbage-collected)."""
@@ -788,7 +792,7 @@ class Checker:
             byref(b.b), _lib.make_str(ub), _lib.make_str(ab), crawl.encode(), res.rule,
             byref(ev.verdict), byref(ev.decision), ev.c.sts, ev.c.n,
         )
-        rec = json.loads(b.text() + "}")
+        rec = _records.loads(b.text() + "}")
         rec["licenses"] = [
             {"line": res.licenses[i].line, "url": res.licenses[i].url.text()} for i in range(res.nlicenses)
         ]
@@ -832,7 +836,8 @@ class Scan:
     The session runs on a background thread with the library's worker
     threads (the GIL is released while it works); records arrive in input
     order, one dict per response and revisit record, equal to the lines of
-    ``ccsig scan --annotate`` parsed as JSON. Iterate at most once.
+    ``ccsig scan --annotate`` parsed as JSON; each record owns all its
+    objects (changing one changes no other). Iterate at most once.
 
     After the iteration: :meth:`credit` (the manifest, as
     ``ccsig scan --credit FILE`` writes it), :meth:`summary` (the
@@ -844,6 +849,8 @@ class Scan:
     them in ``errors`` only).
     """
 
+    _READ = 1 << 20  # the read buffer's size (grown for a longer line)
+
     def __init__(self, archives, opts: _lib.ScanSessionOptions, store, *, raise_errors: bool, annotate: bool) -> None:
         self._opts = opts
         self._store = store
@@ -852,7 +859,8 @@ class Scan:
         self.errors: list[tuple[str, str]] = []
         self._rfd = self._wfd = -1
         self._started = False
-        self._finished = threading.Event()
+        self._finished = False
+        self._running = _thread.allocate_lock()  # held while the session runs
         self._status = 0
         self._err = _lib.Error()
         self._credit_cache: dict[str, str] = {}
@@ -913,7 +921,8 @@ class Scan:
         try:
             self._status = _lib.core().ccsig_scan_session_run(self._h, byref(self._err))
         finally:
-            self._finished.set()
+            self._finished = True
+            self._running.release()  # the iterator's join
             if self._wfd >= 0:
                 os.close(self._wfd)  # the reader's end of file
                 self._wfd = -1
@@ -930,45 +939,57 @@ class Scan:
         if self._started:
             raise UsageError("a scan is iterated once")
         self._started = True
-        t = threading.Thread(target=self._run, name="ccsig-scan", daemon=True)
-        t.start()
+        # the session's thread (a daemon: a _thread thread, as threading's
+        # daemon threads are); the lock held until its end is the join
+        self._running.acquire()
+        _thread.start_new_thread(self._run, ())
         rfd = self._rfd
         if rfd < 0:  # annotate=False: nothing to deliver
-            t.join()
+            self._join()
             self._check()
             return
-        # What a read returns is decoded once up to its last whole line, and
-        # the lines are parsed in place with raw_decode: about a fifth less
-        # CPU than json.loads per line (which detects the encoding and
-        # decodes each line on its own).
-        decode = json.JSONDecoder().raw_decode
+        # The pipe is read into one buffer; what it holds is decoded once up
+        # to its last whole line (from the buffer: no copy as bytes first),
+        # a partial line moves to the buffer's start, and the lines are
+        # parsed by _records.Lines (json.loads of each, with the parse of
+        # repeated categories and decisions saved).
+        parse = _records.Lines().parse
         read = os.read
-        rest = b""
+        readv = os.readv
+        buf = bytearray(self._READ)
+        have = 0
         try:
             while True:
-                chunk = read(rfd, 1 << 20)  # the GIL is released while it waits
-                if not chunk:
+                view = memoryview(buf)
+                n = readv(rfd, [view[have:]])  # the GIL is released while it waits
+                if not n:
                     break
-                cut = chunk.rfind(b"\n") + 1
+                have += n
+                cut = buf.rfind(b"\n", 0, have) + 1
+                if cut:
+                    text = str(view[:cut], "utf-8")
+                view.release()
                 if not cut:
-                    rest += chunk
+                    if have == len(buf):  # a line longer than the buffer
+                        buf.extend(bytes(len(buf)))
                     continue
-                text = (rest + chunk[:cut] if rest else chunk[:cut]).decode("utf-8")
-                rest = chunk[cut:]
-                i, end = 0, len(text)
-                while i < end:
-                    rec, i = decode(text, i)
-                    i += 1  # the line's "\n"
-                    yield rec
+                buf[: have - cut] = buf[cut:have]
+                have -= cut
+                yield from parse(text)
         finally:
             # the consumer may have stopped early: let the session finish
             # unheard (the pipe drained, so that its writes do not block)
             while read(rfd, 1 << 20):
                 pass
-            t.join()
+            self._join()
             os.close(rfd)
             self._rfd = -1
         self._check()
+
+    def _join(self) -> None:
+        # the GIL is released while the lock waits
+        self._running.acquire()
+        self._running.release()
 
     def _check(self) -> None:
         st = self._status
@@ -979,7 +1000,7 @@ class Scan:
             raise ArchiveError(what, status="io", file=name)
 
     def _need_done(self) -> None:
-        if not self._finished.is_set():
+        if not self._finished:
             raise UsageError("the scan has not run yet: iterate it (or call run()) first")
 
     def credit(self, format: str = "json") -> Any:
@@ -997,7 +1018,7 @@ class Scan:
             if st:
                 raise NoMemoryError("out of memory writing the credit manifest", status="nomem")
             text = self._credit_cache[format] = b.text()
-        return json.loads(text) if format == "json" else text
+        return _records.loads(text) if format == "json" else text
 
     def credit_text(self, format: str = "json") -> str:
         """The credit manifest as the exact text the command writes."""
@@ -1013,7 +1034,7 @@ class Scan:
             if lib.ccsig_summary_write_json(byref(b.b), lib.ccsig_scan_session_summary(self._h), byref(self._opts.profile)):
                 raise NoMemoryError("out of memory writing the summary", status="nomem")
             self._summary = b.text()
-        return json.loads(self._summary)
+        return _records.loads(self._summary)
 
     def __del__(self) -> None:
         # The session thread holds a reference to self while it runs, so
@@ -1164,7 +1185,7 @@ class Filter:
         self.keep_unknown = keep_unknown
         self.keys = (url_key, response_key, headers_key, body_key)
         self.annotation_key = annotation_key
-        self._local = threading.local()
+        self._local = _thread._local()
 
     def _evaluator(self) -> Evaluator:
         ev = getattr(self._local, "ev", None)

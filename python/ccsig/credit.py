@@ -16,11 +16,10 @@ the check are the library's, so Python prints what the command prints.
 from __future__ import annotations
 
 import ctypes
-import json
 import threading
 from ctypes import POINTER, Structure, c_bool, c_char_p, c_int, c_size_t, c_uint, c_void_p
 
-from . import _lib
+from . import _lib, _records
 
 FORMATS = ("text", "markdown", "html", "card", "json")
 MISSING = ("citation", "link", "author", "license", "record")
@@ -101,7 +100,7 @@ class _Read:
 def records(text: str | bytes) -> list[dict]:
     """The credit records one JSON document holds, as dicts."""
     with _Read(text) as r:
-        return json.loads(r.write("json")) if r.n.value else []
+        return _records.loads(r.write("json")) if r.n.value else []
 
 
 def cite(text: str | bytes, fmt: str = "text") -> str:

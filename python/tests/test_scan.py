@@ -54,6 +54,14 @@ def test_scan_small_chunks_and_open_files(reference, sample):
     assert recs == reference["records"]
 
 
+def test_scan_read_buffer_smaller_than_a_line(reference, sample, monkeypatch):
+    """The pipe read into a buffer shorter than a line: the buffer grows,
+    partial lines are kept, the records are the same."""
+    monkeypatch.setattr(ccsig.Scan, "_READ", 100)
+    s = ccsig.scan(reference["archives"], use="train-ai", commit="credit", robots=sample / "robots.warc.gz", threads=2)
+    assert list(s) == reference["records"]
+
+
 def test_scan_stop_early_and_unreadable(reference, sample, tmp_path):
     s = ccsig.scan(reference["archives"], use="train-ai", threads=2)
     it = iter(s)
