@@ -84,10 +84,9 @@ ccsig_status ccsig_rsl_asset_key(const unsigned char master[CCSIG_RSL_KEY_BYTES]
     /* personal is 16 bytes: the 15 characters and their NUL */
     static const unsigned char personal[crypto_generichash_blake2b_PERSONALBYTES] =
         "ccsig-rsl-asset";
-    if (sodium_init() < 0 ||
-        crypto_generichash_blake2b_salt_personal(key, CCSIG_RSL_KEY_BYTES,
-                                                 (const unsigned char *)path, len, master,
-                                                 CCSIG_RSL_KEY_BYTES, NULL, personal) != 0)
+    if (sodium_init() < 0 || crypto_generichash_blake2b_salt_personal(
+                                 key, CCSIG_RSL_KEY_BYTES, (const unsigned char *)path, len, master,
+                                 CCSIG_RSL_KEY_BYTES, NULL, personal) != 0)
         return ccsig_error_set(err, CCSIG_ERR_UNSUPPORTED, 0, "libsodium could not start");
     return CCSIG_OK;
 }
@@ -145,8 +144,8 @@ ccsig_status ccsig_rsl_open(ccsig_rsl_cipher c, const unsigned char key[CCSIG_RS
     unsigned long long got = 0;
     int rc = c == CCSIG_RSL_AES256GCM
                  ? crypto_aead_aes256gcm_decrypt(pt, &got, NULL, s + nb, n - nb, NULL, 0, s, key)
-                 : crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &got, NULL, s + nb, n - nb,
-                                                              NULL, 0, s, key);
+                 : crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &got, NULL, s + nb, n - nb, NULL,
+                                                              0, s, key);
     if (rc != 0) {
         sodium_memzero(pt, plen);
         out->data[out->len] = '\0';

@@ -382,7 +382,8 @@ void page_key(rq *r, reply *rp) {
     server *s = r->srv;
     const char *tok;
     size_t toklen;
-    bool licensed = r->h.authorization && hu_auth_token(r->h.authorization, "license", &tok, &toklen);
+    bool licensed =
+        r->h.authorization && hu_auth_token(r->h.authorization, "license", &tok, &toklen);
     if (!r->cls.keyed || r->cls.key_refused) {
         key_refused(r, rp, 401, NULL,
                     "The key of an encrypted file is handed to a licence holder: obtain a "

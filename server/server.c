@@ -951,7 +951,8 @@ static bool bulk_allowed(rq *r, reply *rp) {
 
 /* The files of the collection a bulk request may have: what coll_list_files
  * lists, less what the key's use and pledges do not permit (access_decide,
- * as for a single file). -1 when the collection cannot be listed. */
+ * as for a single file) and the encrypted files (RSL: they go one by one,
+ * encrypted, keys at /key). -1 when the collection cannot be listed. */
 static int bulk_files(rq *r, coll_list *out) {
     if (coll_list_files(r->srv->coll, out) != 0)
         return -1;
@@ -960,7 +961,7 @@ static int bulk_files(rq *r, coll_list *out) {
         char path[HU_MAX_PATH + 2];
         snprintf(path, sizeof path, "/%s", out->v[i].rel);
         ccsig_decision d;
-        if (access_decide(r, path, CCSIG_CAT_NONE, &d))
+        if (!rsl_encrypted(r->srv, path) && access_decide(r, path, CCSIG_CAT_NONE, &d))
             out->v[w++] = out->v[i];
         else {
             free(out->v[i].rel);

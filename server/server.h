@@ -97,8 +97,8 @@ typedef struct server {
     unsigned char sign_pk[32];
     unsigned char content_master[32]; /* encrypted assets' master key (rsl.c) */
     ccsig_rsl_cipher content_cipher;  /* what they are encrypted with */
-    bool secure_cookies; /* public URL is https */
-    wba *wba;            /* Web Bot Auth (wba.h) */
+    bool secure_cookies;              /* public URL is https */
+    wba *wba;                         /* Web Bot Auth (wba.h) */
 } server;
 
 /* The access class a request was given. */

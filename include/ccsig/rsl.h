@@ -144,7 +144,7 @@ void ccsig_rsl_jwks_write(const unsigned char pub[CCSIG_ED25519_PUBLIC_BYTES], c
 #define CCSIG_RSL_NONCE_MAX 24
 
 typedef enum ccsig_rsl_cipher {
-    CCSIG_RSL_AES256GCM = 0,      /* "AES-256-GCM", JWA "A256GCM", 12-byte nonce */
+    CCSIG_RSL_AES256GCM = 0,    /* "AES-256-GCM", JWA "A256GCM", 12-byte nonce */
     CCSIG_RSL_XCHACHA20POLY1305 /* "XChaCha20-Poly1305", JWA "XC20P", 24-byte nonce */
 } ccsig_rsl_cipher;
 

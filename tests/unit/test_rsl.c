@@ -409,9 +409,9 @@ static void sealing(void **state) {
     assert_true(ccsig_rsl_cipher_parse("XChaCha20-Poly1305", 18, &c));
     assert_int_equal(c, CCSIG_RSL_XCHACHA20POLY1305);
     assert_false(ccsig_rsl_cipher_parse("AES-128-GCM", 11, &c));
-    assert_int_equal(ccsig_rsl_cipher_default(),
-                     crypto_aead_aes256gcm_is_available() ? CCSIG_RSL_AES256GCM
-                                                          : CCSIG_RSL_XCHACHA20POLY1305);
+    assert_int_equal(ccsig_rsl_cipher_default(), crypto_aead_aes256gcm_is_available()
+                                                     ? CCSIG_RSL_AES256GCM
+                                                     : CCSIG_RSL_XCHACHA20POLY1305);
 
     /* Both ciphers (AES-256-GCM where the CPU has it): round trip, the
      * framing's length, tampering and another asset's key refused, out
@@ -451,9 +451,9 @@ static void sealing(void **state) {
         assert_non_null(strstr(err.message, "does not authenticate"));
         assert_int_equal(ccsig_rsl_open(c, key, sealed.data, sealed.len - 1, &back, &err),
                          CCSIG_ERR_SIGNATURE);
-        assert_int_equal(ccsig_rsl_open(c, key, sealed.data, nb + CCSIG_RSL_TAG_BYTES - 1, &back,
-                                        &err),
-                         CCSIG_ERR_SYNTAX);
+        assert_int_equal(
+            ccsig_rsl_open(c, key, sealed.data, nb + CCSIG_RSL_TAG_BYTES - 1, &back, &err),
+            CCSIG_ERR_SYNTAX);
         /* the other cipher does not open it */
         ccsig_rsl_cipher o = k ? CCSIG_RSL_AES256GCM : CCSIG_RSL_XCHACHA20POLY1305;
         if (o == CCSIG_RSL_XCHACHA20POLY1305 || crypto_aead_aes256gcm_is_available())
@@ -486,12 +486,13 @@ static void sealing(void **state) {
     ccsig_buf j = CCSIG_BUF_INIT;
     ccsig_rsl_key_write(CCSIG_RSL_AES256GCM, key, "https://e.example/sealed/report.txt",
                         "https://e.example/license.xml", &j);
-    assert_string_equal(ccsig_buf_cstr(&j),
-                        "{\"resource\":\"https://e.example/sealed/report.txt\",\"license\":"
-                        "\"https://e.example/license.xml\",\"algorithm\":\"AES-256-GCM\","
-                        "\"framing\":\"nonce||ciphertext||tag\",\"nonce_bytes\":12,\"tag_bytes\":16,"
-                        "\"key\":{\"kty\":\"oct\",\"alg\":\"A256GCM\","
-                        "\"k\":\"AOeF6W8DRKq72S2kNdwgkKQ2iSJTCXqxMTuut8NDVBY\"}}\n");
+    assert_string_equal(
+        ccsig_buf_cstr(&j),
+        "{\"resource\":\"https://e.example/sealed/report.txt\",\"license\":"
+        "\"https://e.example/license.xml\",\"algorithm\":\"AES-256-GCM\","
+        "\"framing\":\"nonce||ciphertext||tag\",\"nonce_bytes\":12,\"tag_bytes\":16,"
+        "\"key\":{\"kty\":\"oct\",\"alg\":\"A256GCM\","
+        "\"k\":\"AOeF6W8DRKq72S2kNdwgkKQ2iSJTCXqxMTuut8NDVBY\"}}\n");
     ccsig_buf_free(&j);
 }
 
@@ -506,13 +507,14 @@ static void encrypted_content(void **state) {
     ccsig_buf out = CCSIG_BUF_INIT;
     ccsig_error err;
     assert_int_equal(ccsig_rsl_write(&c, 1, &out, &err), CCSIG_OK);
-    assert_non_null(
-        strstr(out.data, "<content url=\"/sealed/\" server=\"https://e.example\" encrypted=\"true\">"));
+    assert_non_null(strstr(
+        out.data, "<content url=\"/sealed/\" server=\"https://e.example\" encrypted=\"true\">"));
     assert_int_equal(rsl("https://e.example/sealed/a.txt", out.data, &err), CCSIG_OK);
     assert_string_equal(t_state(TRAIN), "deny[credit,license]");
-    assert_true(t_str_is(T.sts[0].src.text,
-                         "content url=\"/sealed/\" server=\"https://e.example\" encrypted=\"true\"; "
-                         "payment attribution; licence server; permits usage=ai-train"));
+    assert_true(
+        t_str_is(T.sts[0].src.text,
+                 "content url=\"/sealed/\" server=\"https://e.example\" encrypted=\"true\"; "
+                 "payment attribution; licence server; permits usage=ai-train"));
     ccsig_buf_free(&out);
     const char *odd = "<rsl xmlns=\"https://rslstandard.org/rsl\">\n"
                       "  <content url=\"/\" encrypted=\"maybe\">\n"
@@ -528,17 +530,22 @@ static void encrypted_content(void **state) {
                       "  </content>\n"
                       "</rsl>\n";
     assert_int_equal(rsl("https://e.example/a", one, &err), CCSIG_OK);
-    assert_true(t_str_is(T.sts[0].src.text,
-                         "content url=\"/\" encrypted=\"true\"; permits usage=search"));
+    assert_true(
+        t_str_is(T.sts[0].src.text, "content url=\"/\" encrypted=\"true\"; permits usage=search"));
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(reference_example),         cmocka_unit_test(free_permits_allow),
-        cmocka_unit_test(collective_royalty),        cmocka_unit_test(alternatives_and_limits),
-        cmocka_unit_test(legacy_and_unknown_tokens), cmocka_unit_test(errors),
-        cmocka_unit_test(writer_round_trip),         cmocka_unit_test(tokens),
-        cmocka_unit_test(sealing),                   cmocka_unit_test(encrypted_content),
+        cmocka_unit_test(reference_example),
+        cmocka_unit_test(free_permits_allow),
+        cmocka_unit_test(collective_royalty),
+        cmocka_unit_test(alternatives_and_limits),
+        cmocka_unit_test(legacy_and_unknown_tokens),
+        cmocka_unit_test(errors),
+        cmocka_unit_test(writer_round_trip),
+        cmocka_unit_test(tokens),
+        cmocka_unit_test(sealing),
+        cmocka_unit_test(encrypted_content),
     };
     return cmocka_run_group_tests(tests, t_setup, t_teardown);
 }
