@@ -102,23 +102,35 @@ static ccsig_status cipher_usable(ccsig_rsl_cipher c, ccsig_error *err) {
     return CCSIG_OK;
 }
 
+/* One AEAD operation of cipher c without associated data: encrypt (seal)
+ * or decrypt n bytes of in into out (n + tag bytes, or n - tag bytes),
+ * setting *outlen. Returns libsodium's result (-1: does not authenticate).
+ * Precondition: cipher_usable(c). */
+static int aead(bool seal, ccsig_rsl_cipher c, unsigned char *out, unsigned long long *outlen,
+                const unsigned char *in, size_t n, const unsigned char *nonce,
+                const unsigned char *key) {
+    if (c == CCSIG_RSL_AES256GCM)
+        return seal ? crypto_aead_aes256gcm_encrypt(out, outlen, in, n, NULL, 0, NULL, nonce, key)
+                    : crypto_aead_aes256gcm_decrypt(out, outlen, NULL, in, n, NULL, 0, nonce, key);
+    return seal ? crypto_aead_xchacha20poly1305_ietf_encrypt(out, outlen, in, n, NULL, 0, NULL,
+                                                             nonce, key)
+                : crypto_aead_xchacha20poly1305_ietf_decrypt(out, outlen, NULL, in, n, NULL, 0,
+                                                             nonce, key);
+}
+
 /* See ccsig/rsl.h. */
 ccsig_status ccsig_rsl_seal(ccsig_rsl_cipher c, const unsigned char key[CCSIG_RSL_KEY_BYTES],
                             const void *plain, size_t n, ccsig_buf *out, ccsig_error *err) {
     ccsig_status st = cipher_usable(c, err);
     if (st != CCSIG_OK)
         return st;
-    size_t nb = ccsig_rsl_nonce_bytes(c);
-    if (n > SIZE_MAX - nb - CCSIG_RSL_TAG_BYTES - 1 ||
-        !ccsig_buf_reserve(out, nb + n + CCSIG_RSL_TAG_BYTES + 1))
+    size_t nb = ccsig_rsl_nonce_bytes(c), total = nb + CCSIG_RSL_TAG_BYTES;
+    if (n > SIZE_MAX - total - 1 || !ccsig_buf_reserve(out, total + n + 1))
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
-    unsigned char *nonce = (unsigned char *)out->data + out->len, *ct = nonce + nb;
+    unsigned char *nonce = (unsigned char *)out->data + out->len;
     randombytes_buf(nonce, nb);
     unsigned long long clen = 0;
-    if (c == CCSIG_RSL_AES256GCM)
-        crypto_aead_aes256gcm_encrypt(ct, &clen, plain, n, NULL, 0, NULL, nonce, key);
-    else
-        crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &clen, plain, n, NULL, 0, NULL, nonce, key);
+    aead(true, c, nonce + nb, &clen, plain, n, nonce, key);
     out->len += nb + (size_t)clen;
     out->data[out->len] = '\0';
     return CCSIG_OK;
@@ -130,24 +142,19 @@ ccsig_status ccsig_rsl_open(ccsig_rsl_cipher c, const unsigned char key[CCSIG_RS
     ccsig_status st = cipher_usable(c, err);
     if (st != CCSIG_OK)
         return st;
-    size_t nb = ccsig_rsl_nonce_bytes(c);
-    if (n < nb + CCSIG_RSL_TAG_BYTES)
+    size_t nb = ccsig_rsl_nonce_bytes(c), total = nb + CCSIG_RSL_TAG_BYTES;
+    if (n < total)
         return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0,
-                               "an encrypted asset of %zu bytes is shorter than its nonce and tag "
-                               "(%zu bytes)",
-                               n, nb + CCSIG_RSL_TAG_BYTES);
-    size_t plen = n - nb - CCSIG_RSL_TAG_BYTES;
-    if (!ccsig_buf_reserve(out, plen + 1))
+                               "an encrypted asset of %zu bytes is shorter than its nonce and "
+                               "tag (%zu bytes)",
+                               n, total);
+    if (!ccsig_buf_reserve(out, n - total + 1))
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     const unsigned char *s = sealed;
     unsigned char *pt = (unsigned char *)out->data + out->len;
     unsigned long long got = 0;
-    int rc = c == CCSIG_RSL_AES256GCM
-                 ? crypto_aead_aes256gcm_decrypt(pt, &got, NULL, s + nb, n - nb, NULL, 0, s, key)
-                 : crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &got, NULL, s + nb, n - nb, NULL,
-                                                              0, s, key);
-    if (rc != 0) {
-        sodium_memzero(pt, plen);
+    if (aead(false, c, pt, &got, s + nb, n - nb, s, key) != 0) {
+        sodium_memzero(pt, n - total);
         out->data[out->len] = '\0';
         return ccsig_error_set(err, CCSIG_ERR_SIGNATURE, 0,
                                "the encrypted asset does not authenticate with this key (%s)",
