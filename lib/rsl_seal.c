@@ -91,8 +91,11 @@ ccsig_status ccsig_rsl_asset_key(const unsigned char master[CCSIG_RSL_KEY_BYTES]
     return CCSIG_OK;
 }
 
-/* Refuse AES-256-GCM where libsodium lacks it. CCSIG_OK otherwise. */
-static ccsig_status cipher_usable(ccsig_rsl_cipher c, ccsig_error *err) {
+/* Refuse AES-256-GCM where libsodium lacks it; else CCSIG_OK with the
+ * lengths of c's nonce (*nb) and of its framing (*total: nonce and tag). */
+static ccsig_status cipher_usable(ccsig_rsl_cipher c, ccsig_error *err, size_t *nb, size_t *total) {
+    *nb = ccsig_rsl_nonce_bytes(c);
+    *total = *nb + CCSIG_RSL_TAG_BYTES;
     if (sodium_init() < 0)
         return ccsig_error_set(err, CCSIG_ERR_UNSUPPORTED, 0, "libsodium could not start");
     if (c == CCSIG_RSL_AES256GCM && !crypto_aead_aes256gcm_is_available())
@@ -121,12 +124,10 @@ static int aead(bool seal, ccsig_rsl_cipher c, unsigned char *out, unsigned long
 /* See ccsig/rsl.h. */
 ccsig_status ccsig_rsl_seal(ccsig_rsl_cipher c, const unsigned char key[CCSIG_RSL_KEY_BYTES],
                             const void *plain, size_t n, ccsig_buf *out, ccsig_error *err) {
-    ccsig_status st = cipher_usable(c, err);
-    if (st != CCSIG_OK)
-        return st;
-    size_t nb = ccsig_rsl_nonce_bytes(c), total = nb + CCSIG_RSL_TAG_BYTES;
-    if (n > SIZE_MAX - total - 1 || !ccsig_buf_reserve(out, total + n + 1))
-        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    size_t nb, total;
+    ccsig_status st = cipher_usable(c, err, &nb, &total);
+    if (st != CCSIG_OK || n > SIZE_MAX - total - 1 || !ccsig_buf_reserve(out, total + n + 1))
+        return st != CCSIG_OK ? st : ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     unsigned char *nonce = (unsigned char *)out->data + out->len;
     randombytes_buf(nonce, nb);
     unsigned long long clen = 0;
@@ -139,10 +140,10 @@ ccsig_status ccsig_rsl_seal(ccsig_rsl_cipher c, const unsigned char key[CCSIG_RS
 /* See ccsig/rsl.h. */
 ccsig_status ccsig_rsl_open(ccsig_rsl_cipher c, const unsigned char key[CCSIG_RSL_KEY_BYTES],
                             const void *sealed, size_t n, ccsig_buf *out, ccsig_error *err) {
-    ccsig_status st = cipher_usable(c, err);
+    size_t nb, total;
+    ccsig_status st = cipher_usable(c, err, &nb, &total);
     if (st != CCSIG_OK)
         return st;
-    size_t nb = ccsig_rsl_nonce_bytes(c), total = nb + CCSIG_RSL_TAG_BYTES;
     if (n < total)
         return ccsig_error_set(err, CCSIG_ERR_SYNTAX, 0,
                                "an encrypted asset of %zu bytes is shorter than its nonce and "

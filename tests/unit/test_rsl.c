@@ -403,12 +403,14 @@ static void sealing(void **state) {
     assert_string_equal(ccsig_rsl_cipher_name(CCSIG_RSL_XCHACHA20POLY1305), "XChaCha20-Poly1305");
     assert_string_equal(ccsig_rsl_cipher_jwa(CCSIG_RSL_XCHACHA20POLY1305), "XC20P");
     assert_int_equal(ccsig_rsl_nonce_bytes(CCSIG_RSL_XCHACHA20POLY1305), 24);
-    ccsig_rsl_cipher c;
-    assert_true(ccsig_rsl_cipher_parse("aes-256-gcm", 11, &c));
-    assert_int_equal(c, CCSIG_RSL_AES256GCM);
-    assert_true(ccsig_rsl_cipher_parse("XChaCha20-Poly1305", 18, &c));
-    assert_int_equal(c, CCSIG_RSL_XCHACHA20POLY1305);
-    assert_false(ccsig_rsl_cipher_parse("AES-128-GCM", 11, &c));
+    ccsig_rsl_cipher c = CCSIG_RSL_XCHACHA20POLY1305;
+    static const char *const names[] = {"aes-256-gcm", "XChaCha20-Poly1305", "AES-128-GCM"};
+    for (int i = 0; i < 3; i++) {
+        bool known = ccsig_rsl_cipher_parse(names[i], strlen(names[i]), &c);
+        assert_int_equal(known, i < 2);
+        if (known)
+            assert_int_equal(c, i ? CCSIG_RSL_XCHACHA20POLY1305 : CCSIG_RSL_AES256GCM);
+    }
     assert_int_equal(ccsig_rsl_cipher_default(), crypto_aead_aes256gcm_is_available()
                                                      ? CCSIG_RSL_AES256GCM
                                                      : CCSIG_RSL_XCHACHA20POLY1305);
@@ -515,23 +517,27 @@ static void encrypted_content(void **state) {
         t_str_is(T.sts[0].src.text,
                  "content url=\"/sealed/\" server=\"https://e.example\" encrypted=\"true\"; "
                  "payment attribution; licence server; permits usage=ai-train"));
+    /* xsd:boolean spellings; anything else is noted and read as false */
+    static const struct {
+        const char *value, *text;
+    } spell[] = {
+        {"1", "content url=\"/\" encrypted=\"true\"; permits usage=search"},
+        {"TRUE", "content url=\"/\" encrypted=\"true\"; permits usage=search"},
+        {"0", "content url=\"/\"; permits usage=search"},
+        {"maybe", "content url=\"/\"; permits usage=search"},
+    };
+    for (size_t i = 0; i < sizeof spell / sizeof spell[0]; i++) {
+        ccsig_buf_clear(&out);
+        ccsig_buf_printf(&out,
+                         "<rsl xmlns=\"https://rslstandard.org/rsl\"><content url=\"/\" "
+                         "encrypted=\"%s\"><license><permits type=\"usage\">search</permits>"
+                         "</license></content></rsl>",
+                         spell[i].value);
+        assert_int_equal(rsl("https://e.example/a", out.data, &err), CCSIG_OK);
+        assert_true(t_str_is(T.sts[0].src.text, spell[i].text));
+        assert_int_equal(t_note("is not a boolean"), i == 3);
+    }
     ccsig_buf_free(&out);
-    const char *odd = "<rsl xmlns=\"https://rslstandard.org/rsl\">\n"
-                      "  <content url=\"/\" encrypted=\"maybe\">\n"
-                      "    <license><permits type=\"usage\">search</permits></license>\n"
-                      "  </content>\n"
-                      "</rsl>\n";
-    assert_int_equal(rsl("https://e.example/a", odd, &err), CCSIG_OK);
-    assert_true(t_note("encrypted=\"maybe\"> is not a boolean"));
-    assert_true(t_str_is(T.sts[0].src.text, "content url=\"/\"; permits usage=search"));
-    const char *one = "<rsl xmlns=\"https://rslstandard.org/rsl\">\n"
-                      "  <content url=\"/\" encrypted=\"1\">\n"
-                      "    <license><permits type=\"usage\">search</permits></license>\n"
-                      "  </content>\n"
-                      "</rsl>\n";
-    assert_int_equal(rsl("https://e.example/a", one, &err), CCSIG_OK);
-    assert_true(
-        t_str_is(T.sts[0].src.text, "content url=\"/\" encrypted=\"true\"; permits usage=search"));
 }
 
 int main(void) {
