@@ -99,9 +99,12 @@ bool rsl_basic_key(const char *b64, size_t len, char key[HU_KEY_LEN + 1]) {
     return true;
 }
 
-void rsl_unauthorized(const rq *r, reply *rp, const char *error, const char *msg) {
+/* A refusal with the CAP challenge: status and title for the body,
+ * WWW-Authenticate: License with error when not NULL, the licence's Link. */
+static void challenge(const rq *r, reply *rp, unsigned status, const char *title, const char *error,
+                      const char *msg) {
     const server *s = r->srv;
-    reply_error(r, rp, 401, "Licence required", msg);
+    reply_error(r, rp, status, title, msg);
     /* The description is the body's (it may hold quotes). */
     if (error)
         reply_header(rp, "WWW-Authenticate", "License realm=\"%s\", license=\"%s\", error=\"%s\"",
@@ -110,6 +113,10 @@ void rsl_unauthorized(const rq *r, reply *rp, const char *error, const char *msg
         reply_header(rp, "WWW-Authenticate", "License realm=\"%s\", license=\"%s\"",
                      s->pol->public_url, s->license_url.data);
     rsl_link_header(s, rp);
+}
+
+void rsl_unauthorized(const rq *r, reply *rp, const char *error, const char *msg) {
+    challenge(r, rp, 401, "Licence required", error, msg);
 }
 
 bool rsl_token_admit(const rq *r, reply *rp, const char *tok, size_t len,
@@ -370,14 +377,6 @@ void rsl_serve_sealed(rq *r, reply *rp, int fd, const struct stat *st, const cha
     server_credit_link(s, rel, st, rp);
 }
 
-/* A refusal of the key endpoint: 401 (or 403 for insufficient_scope,
- * RFC 6750 §3.1) with WWW-Authenticate: License error=... */
-static void key_refused(const rq *r, reply *rp, unsigned status, const char *error,
-                        const char *msg) {
-    rsl_unauthorized(r, rp, error, msg);
-    rp->status = status;
-}
-
 void page_key(rq *r, reply *rp) {
     server *s = r->srv;
     const char *tok;
@@ -385,15 +384,16 @@ void page_key(rq *r, reply *rp) {
     bool licensed =
         r->h.authorization && hu_auth_token(r->h.authorization, "license", &tok, &toklen);
     if (!r->cls.keyed || r->cls.key_refused) {
-        key_refused(r, rp, 401, NULL,
-                    "The key of an encrypted file is handed to a licence holder: obtain a "
-                    "licence token at /token and send 'Authorization: License <token>'.");
+        rsl_unauthorized(r, rp, NULL,
+                         "The key of an encrypted file is handed to a licence holder: obtain a "
+                         "licence token at /token and send 'Authorization: License <token>'.");
         return;
     }
     if (!licensed) {
-        key_refused(r, rp, 401, "invalid_token",
-                    "The key endpoint takes a licence token ('Authorization: License <token>', "
-                    "from /token), not a key.");
+        rsl_unauthorized(
+            r, rp, "invalid_token",
+            "The key endpoint takes a licence token ('Authorization: License <token>', "
+            "from /token), not a key.");
         return;
     }
     hu_form f = {0};
@@ -436,9 +436,10 @@ void page_key(rq *r, reply *rp) {
                             "This file is not encrypted: the licence does not mark it "
                             "encrypted=\"true\", and it has no key.");
             else if (!access_decide(r, path, CCSIG_CAT_NONE, &d))
-                key_refused(r, rp, 403, "insufficient_scope",
-                            "The licence of this token does not cover this file for its "
-                            "reuser's use and pledges.");
+                /* RFC 6750 §3.1: a valid token without the scope is a 403 */
+                challenge(r, rp, 403, "Not covered by the licence", "insufficient_scope",
+                          "The licence of this token does not cover this file for its "
+                          "reuser's use and pledges.");
             else {
                 unsigned char key[CCSIG_RSL_KEY_BYTES];
                 ccsig_error err;
