@@ -110,7 +110,7 @@ ccsig_status ccsig_rsl_write(const ccsig_rsl_content *c, size_t n, ccsig_buf *ou
             ccsig_buf_puts(out, "\" server=\"");
             declare_put_xml_escaped(out, c[i].server);
         }
-        ccsig_buf_puts(out, "\">\n");
+        ccsig_buf_puts(out, c[i].encrypted ? "\" encrypted=\"true\">\n" : "\">\n");
         /* The free licence first, then one per distinct condition set. */
         put_license(out, v, CCSIG_STATE_ALLOW, 0);
         unsigned done[sizeof written_cats / sizeof written_cats[0]];

@@ -200,6 +200,8 @@ route hu_route(const char *path, size_t len) {
         r.id = R_INTROSPECT;
     else if (seg_eq(path, len, "/.well-known/jwks.json"))
         r.id = R_JWKS;
+    else if (seg_eq(path, len, "/key"))
+        r.id = R_KEY;
     else if (seg_eq(path, len, "/terms/accept"))
         r.id = R_TERMS_ACCEPT;
     else if (seg_eq(path, len, "/terms") || seg_eq(path, len, "/terms.json") ||

@@ -69,6 +69,7 @@ typedef enum route_id {
     R_TOKEN,         /* /token (RSL OLP, POST) */
     R_INTROSPECT,    /* /introspect (RFC 7662, POST) */
     R_JWKS,          /* /.well-known/jwks.json (the token signing key) */
+    R_KEY,           /* /key (RSL OLP key endpoint: GET ?resource=, POST) */
     R_ST_HOME,       /* /steward or /steward/ */
     R_ST_LOGIN,      /* /steward/login */
     R_ST_LOGOUT,     /* /steward/logout */

@@ -240,9 +240,11 @@ void page_search(rq *r, reply *rp) {
         for (size_t i = 0; i < n; i++) {
             /* A hit whose preferences deny the use comes back only to a
              * client whose profile meets the exceptions (or claims an
-             * approved public-interest purpose); people see every hit. */
+             * approved public-interest purpose); people see every hit.
+             * The text of an encrypted file (RSL, rsl.c) is nobody's. */
             ccsig_decision d;
-            if (!access_decide(r, hits[i].path, prof.use, &d))
+            if (rsl_encrypted(r->srv, hits[i].path) ||
+                !access_decide(r, hits[i].path, prof.use, &d))
                 withheld++;
             else if (shown < (size_t)limit) {
                 keep[i] = true;

@@ -656,6 +656,12 @@ static int on_pref_entry(yctx *y, const yaml_node_t *n) {
             return yfail(y, n, "malformed mapping");
         if (scalar_is(k, "path"))
             continue;
+        if (scalar_is(k, "encrypted")) {
+            /* RSL's encrypted="true": served encrypted, keys from /key. */
+            if (get_bool(y, v, "encrypted", &r->encrypted))
+                return -1;
+            continue;
+        }
         if (expect(y, k, YAML_SCALAR_NODE, "a category"))
             return -1;
         ccsig_category c;
@@ -663,7 +669,8 @@ static int on_pref_entry(yctx *y, const yaml_node_t *n) {
             char d[64];
             describe(k, d, sizeof d);
             return yfail(y, k,
-                         "unknown key %s in a preference rule (expected path or a category: "
+                         "unknown key %s in a preference rule (expected path, encrypted or a "
+                         "category: "
                          "automated-processing, train-ai, train-genai, ai-use or search)",
                          d);
         }

@@ -87,6 +87,7 @@ typedef struct policy_rule {
     ccsig_verdict verdict;
     int reserve;    /* TDMRep tdm-reservation: 1, 0, or -1 for none (gen_tdm_reservation) */
     int tdm_policy; /* write tdm-policy (the declaration) with the reservation */
+    int encrypted;  /* encrypted: true -- served encrypted, keys at /key (rsl.c) */
 } policy_rule;
 
 typedef struct policy {

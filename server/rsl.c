@@ -18,10 +18,27 @@
  *                                  token, LICENSE_TTL seconds
  *   POST /introspect               RFC 7662: {"active":...} for token=
  *   GET  /.well-known/jwks.json    the token signing key (the receipt key)
+ *   files of encrypted rules       encrypted="true" in the licence; served as
+ *                                  nonce || ciphertext || tag (ccsig_rsl_seal),
+ *                                  Content-Type application/octet-stream,
+ *                                  Encrypted-Content-Type: the original,
+ *                                  RSL-Encryption: alg="...", key="<url>/key"
+ *   GET  /key?resource=URL         OLP key endpoint (also POST resource=):
+ *                                  with Authorization: License <token> whose
+ *                                  licence covers the file for its reuser,
+ *                                  the file's key as a JWK (ccsig_rsl_key_write);
+ *                                  401/403 WWW-Authenticate: License error=...
+ *                                  otherwise. The ledger records the file.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ccsig/rsl.h"
 #include "ccsig/sf.h"
@@ -30,6 +47,10 @@
 
 /* How long a licence token lives (seconds). */
 #define LICENSE_TTL 300
+
+/* The largest file the gateway encrypts (read whole, encrypted per
+ * response). */
+#define RSL_SEAL_MAX (64u << 20)
 
 void rsl_generate(server *s) {
     const policy *p = s->pol;
@@ -55,6 +76,7 @@ void rsl_generate(server *s) {
         c[i].verdict = &p->rules[i].verdict;
         c[i].server = ccsig_rsl_licence_required(&p->rules[i].verdict) ? p->public_url : NULL;
         c[i].terms = ccsig_buf_cstr(&terms);
+        c[i].encrypted = p->rules[i].encrypted;
     }
     ccsig_error err;
     if (ccsig_rsl_write(c, p->nrules, &s->license_xml, &err) != CCSIG_OK)
@@ -77,9 +99,12 @@ bool rsl_basic_key(const char *b64, size_t len, char key[HU_KEY_LEN + 1]) {
     return true;
 }
 
-void rsl_unauthorized(const rq *r, reply *rp, const char *error, const char *msg) {
+/* A refusal with the CAP challenge: status and title for the body,
+ * WWW-Authenticate: License with error when not NULL, the licence's Link. */
+static void challenge(const rq *r, reply *rp, unsigned status, const char *title, const char *error,
+                      const char *msg) {
     const server *s = r->srv;
-    reply_error(r, rp, 401, "Licence required", msg);
+    reply_error(r, rp, status, title, msg);
     /* The description is the body's (it may hold quotes). */
     if (error)
         reply_header(rp, "WWW-Authenticate", "License realm=\"%s\", license=\"%s\", error=\"%s\"",
@@ -88,6 +113,10 @@ void rsl_unauthorized(const rq *r, reply *rp, const char *error, const char *msg
         reply_header(rp, "WWW-Authenticate", "License realm=\"%s\", license=\"%s\"",
                      s->pol->public_url, s->license_url.data);
     rsl_link_header(s, rp);
+}
+
+void rsl_unauthorized(const rq *r, reply *rp, const char *error, const char *msg) {
+    challenge(r, rp, 401, "Licence required", error, msg);
 }
 
 bool rsl_token_admit(const rq *r, reply *rp, const char *tok, size_t len,
@@ -269,4 +298,170 @@ void page_jwks(rq *r, reply *rp) {
     ccsig_rsl_jwks_write(r->srv->sign_pk, &rp->body);
     reply_header(rp, "Content-Type", "application/jwk-set+json");
     reply_header(rp, "Cache-Control", "max-age=3600");
+}
+
+/* ---- encrypted assets and the key endpoint (OLP) ---- */
+
+void rsl_keys_init(server *s) {
+    /* The steward's secret is the store's signing key: its Ed25519 seed
+     * (the first half of libsodium's secret key). Every gateway of a
+     * store derives the same content keys. */
+    ccsig_rsl_master_key(s->sign_sk, s->content_master);
+    s->content_cipher = ccsig_rsl_cipher_default();
+}
+
+bool rsl_encrypted(const server *s, const char *path) {
+    const policy_rule *rule = policy_match(s->pol, path, strlen(path));
+    return rule && rule->encrypted;
+}
+
+/* The key endpoint's URL (for the RSL-Encryption field). */
+static void key_url(const server *s, ccsig_buf *b) {
+    ccsig_buf_printf(b, "%s/key", s->pol->public_url);
+}
+
+void rsl_serve_sealed(rq *r, reply *rp, int fd, const struct stat *st, const char *rel) {
+    const server *s = r->srv;
+    if ((uint64_t)st->st_size > RSL_SEAL_MAX) {
+        close(fd);
+        reply_error(r, rp, 500, "Too large to encrypt",
+                    "This file is encrypted by the gateway, which encrypts files of at most "
+                    "64 MiB.");
+        return;
+    }
+    ccsig_buf plain = CCSIG_BUF_INIT;
+    size_t size = (size_t)st->st_size;
+    bool ok = ccsig_buf_reserve(&plain, size + 1);
+    while (ok && plain.len < size) {
+        ssize_t n = pread(fd, plain.data + plain.len, size - plain.len, (off_t)plain.len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            ok = false;
+        else
+            plain.len += (size_t)n;
+    }
+    close(fd);
+    char path[HU_MAX_PATH + 2];
+    snprintf(path, sizeof path, "/%s", rel);
+    unsigned char key[CCSIG_RSL_KEY_BYTES];
+    ccsig_error err;
+    ccsig_buf_clear(&rp->body);
+    if (!ok || ccsig_rsl_asset_key(s->content_master, path, strlen(path), key, &err) != CCSIG_OK ||
+        ccsig_rsl_seal(s->content_cipher, key, plain.data, plain.len, &rp->body, &err) !=
+            CCSIG_OK) {
+        sodium_memzero(key, sizeof key);
+        if (plain.data)
+            sodium_memzero(plain.data, plain.len);
+        ccsig_buf_free(&plain);
+        reply_error(r, rp, 503, "Service unavailable", "The file could not be encrypted.");
+        return;
+    }
+    sodium_memzero(key, sizeof key);
+    sodium_memzero(plain.data, plain.len);
+    ccsig_buf_free(&plain);
+    /* Every response is a fresh encryption (a random nonce): no ranges,
+     * no validators. The original media type goes with it. */
+    char date[30];
+    hu_http_date((int64_t)st->st_mtim.tv_sec, date);
+    reply_header_static(rp, "Content-Type", "application/octet-stream");
+    reply_header_static(rp, "Encrypted-Content-Type", mime_type(rel));
+    reply_header(rp, "Last-Modified", "%s", date);
+    reply_header_static(rp, "X-Content-Type-Options", "nosniff");
+    reply_header_static(rp, "Cache-Control", "no-transform");
+    ccsig_buf ku = CCSIG_BUF_INIT;
+    key_url(s, &ku);
+    reply_header(rp, "RSL-Encryption", "alg=\"%s\", key=\"%s\"",
+                 ccsig_rsl_cipher_name(s->content_cipher), ccsig_buf_cstr(&ku));
+    ccsig_buf_free(&ku);
+    server_credit_link(s, rel, st, rp);
+}
+
+void page_key(rq *r, reply *rp) {
+    server *s = r->srv;
+    const char *tok;
+    size_t toklen;
+    bool licensed =
+        r->h.authorization && hu_auth_token(r->h.authorization, "license", &tok, &toklen);
+    if (!r->cls.keyed || r->cls.key_refused) {
+        rsl_unauthorized(r, rp, NULL,
+                         "The key of an encrypted file is handed to a licence holder: obtain a "
+                         "licence token at /token and send 'Authorization: License <token>'.");
+        return;
+    }
+    if (!licensed) {
+        rsl_unauthorized(
+            r, rp, "invalid_token",
+            "The key endpoint takes a licence token ('Authorization: License <token>', "
+            "from /token), not a key.");
+        return;
+    }
+    hu_form f = {0};
+    const char *resource;
+    if (!strcmp(r->method, "POST")) {
+        if (!form_read(r, rp, &f))
+            return;
+        resource = hu_form_get(&f, "resource");
+    } else
+        resource = rq_arg(r, "resource");
+    reply_header(rp, "Cache-Control", "no-store");
+    size_t pl = strlen(s->pol->public_url);
+    char path[HU_MAX_PATH + 2], rel[HU_MAX_PATH + 1];
+    bool dir = false;
+    if (!resource || !*resource)
+        oauth_error(rp, 400, "invalid_request",
+                    "Name the encrypted file: resource=<its URL> (a query parameter, or a form "
+                    "field of a POST).");
+    else if (strncmp(resource, s->pol->public_url, pl) != 0 || resource[pl] != '/' ||
+             strlen(resource + pl) > HU_MAX_PATH || strpbrk(resource + pl, "?#"))
+        oauth_error(rp, 400, "invalid_target",
+                    "The resource is not a file of this collection (its URL without query or "
+                    "fragment).");
+    else {
+        /* The path as the gateway serves it: percent-decoded the way
+         * libmicrohttpd decodes request paths, then made relative. */
+        snprintf(path, sizeof path, "%s", resource + pl);
+        size_t n = MHD_http_unescape(path);
+        int fd = -1;
+        if (memchr(path, '\0', n) || hu_safe_path(path, n, rel, sizeof rel, &dir) || dir || !*rel ||
+            (fd = coll_openat(s->coll, rel, O_RDONLY | O_NONBLOCK)) < 0) {
+            oauth_error(rp, 400, "invalid_target",
+                        "There is no file at this address in the collection.");
+        } else {
+            close(fd);
+            snprintf(path, sizeof path, "/%s", rel);
+            ccsig_decision d;
+            if (!rsl_encrypted(s, path))
+                oauth_error(rp, 400, "invalid_target",
+                            "This file is not encrypted: the licence does not mark it "
+                            "encrypted=\"true\", and it has no key.");
+            else if (!access_decide(r, path, CCSIG_CAT_NONE, &d))
+                /* RFC 6750 §3.1: a valid token without the scope is a 403 */
+                challenge(r, rp, 403, "Not covered by the licence", "insufficient_scope",
+                          "The licence of this token does not cover this file for its "
+                          "reuser's use and pledges.");
+            else {
+                unsigned char key[CCSIG_RSL_KEY_BYTES];
+                ccsig_error err;
+                if (ccsig_rsl_asset_key(s->content_master, path, strlen(path), key, &err) !=
+                    CCSIG_OK)
+                    oauth_error(rp, 500, "server_error", err.message);
+                else {
+                    ccsig_buf url = CCSIG_BUF_INIT;
+                    ccsig_buf_printf(&url, "%s", s->pol->public_url);
+                    hu_url_path(&url, path, strlen(path));
+                    ccsig_rsl_key_write(s->content_cipher, key, ccsig_buf_cstr(&url),
+                                        ccsig_buf_cstr(&s->license_url), &rp->body);
+                    ccsig_buf_free(&url);
+                    sodium_memzero(key, sizeof key);
+                    reply_header(rp, "Content-Type", "application/json");
+                    /* The ledger names the file whose key was handed out. */
+                    snprintf(r->ledger_path, sizeof r->ledger_path, "/key?resource=%.*s",
+                             (int)(sizeof r->ledger_path - 15), path);
+                }
+            }
+        }
+    }
+    if (f.mem)
+        hu_form_free(&f);
 }

@@ -784,6 +784,12 @@ static void not_found(const rq *r, reply *rp) {
 
 static void serve_fd(rq *r, reply *rp, int fd, const struct stat *st, const char *name) {
     char etag[80], date[30];
+    char path[HU_MAX_PATH + 2];
+    snprintf(path, sizeof path, "/%s", name);
+    if (rsl_encrypted(r->srv, path)) {
+        rsl_serve_sealed(r, rp, fd, st, name); /* encrypted: true (RSL, rsl.c) */
+        return;
+    }
     make_etag(st, etag);
     hu_http_date((int64_t)st->st_mtim.tv_sec, date);
     reply_header_static(rp, "Content-Type", mime_type(name));
@@ -945,7 +951,8 @@ static bool bulk_allowed(rq *r, reply *rp) {
 
 /* The files of the collection a bulk request may have: what coll_list_files
  * lists, less what the key's use and pledges do not permit (access_decide,
- * as for a single file). -1 when the collection cannot be listed. */
+ * as for a single file) and the encrypted files (RSL: they go one by one,
+ * encrypted, keys at /key). -1 when the collection cannot be listed. */
 static int bulk_files(rq *r, coll_list *out) {
     if (coll_list_files(r->srv->coll, out) != 0)
         return -1;
@@ -954,7 +961,7 @@ static int bulk_files(rq *r, coll_list *out) {
         char path[HU_MAX_PATH + 2];
         snprintf(path, sizeof path, "/%s", out->v[i].rel);
         ccsig_decision d;
-        if (access_decide(r, path, CCSIG_CAT_NONE, &d))
+        if (!rsl_encrypted(r->srv, path) && access_decide(r, path, CCSIG_CAT_NONE, &d))
             out->v[w++] = out->v[i];
         else {
             free(out->v[i].rel);
@@ -1105,7 +1112,8 @@ static void handle(rq *r, reply *rp) {
         return;
     }
     bool post_ok = id == R_REGISTER || id == R_ST_LOGIN || id == R_ST_LOGOUT || id == R_ST_ACTION ||
-                   id == R_TERMS_ACCEPT || id == R_REPORTS || id == R_TOKEN || id == R_INTROSPECT;
+                   id == R_TERMS_ACCEPT || id == R_REPORTS || id == R_TOKEN || id == R_INTROSPECT ||
+                   id == R_KEY;
     if (post && !post_ok) {
         reply_error(r, rp, 405, "Method not allowed", "Only forms are posted here.");
         reply_header(rp, "Allow", "GET, HEAD");
@@ -1153,6 +1161,9 @@ static void handle(rq *r, reply *rp) {
         break;
     case R_JWKS:
         page_jwks(r, rp);
+        break;
+    case R_KEY:
+        page_key(r, rp);
         break;
     case R_DECLARATION:
         page_declaration(r, rp);
@@ -1615,7 +1626,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     memcpy(rec.key_id, r.cls.key.key_id, sizeof rec.key_id);
     rec.ts_ms = now_wall_us() / 1000;
     copy_field(rec.method, sizeof rec.method, method);
-    copy_field(rec.path, sizeof rec.path, url);
+    copy_field(rec.path, sizeof rec.path, *r.ledger_path ? r.ledger_path : url);
     rec.status = (int)cs->rp.status;
     rec.bytes = cs->head || cs->rp.status == 304 ? 0 : reply_size(&cs->rp);
     copy_field(rec.tier, sizeof rec.tier, tier_name(r.cls.tier));
@@ -1865,6 +1876,7 @@ int server_run(policy *pol, const serve_config *cfg) {
         fprintf(stderr, "ccsig serve: %s\n", err);
         goto out;
     }
+    rsl_keys_init(&s);
     s.wba = wba_new(err, sizeof err);
     if (!s.wba) {
         fprintf(stderr, "ccsig serve: %s\n", err);
@@ -2051,5 +2063,6 @@ out:;
     ccsig_buf_free(&s.declaration);
     ccsig_buf_free(&s.terms_doc);
     sodium_memzero(s.sign_sk, sizeof s.sign_sk);
+    sodium_memzero(s.content_master, sizeof s.content_master);
     return rc;
 }

@@ -16,6 +16,7 @@
 
 #include "accesslog.h"
 #include "ccsig/buf.h"
+#include "ccsig/rsl.h"
 #include "files.h"
 #include "httputil.h"
 #include "journal.h"
@@ -94,8 +95,10 @@ typedef struct server {
     terms_rec terms;                       /* its version, hash and date */
     unsigned char sign_sk[64];             /* receipt signing key (receipt.c) */
     unsigned char sign_pk[32];
-    bool secure_cookies; /* public URL is https */
-    wba *wba;            /* Web Bot Auth (wba.h) */
+    unsigned char content_master[32]; /* encrypted assets' master key (rsl.c) */
+    ccsig_rsl_cipher content_cipher;  /* what they are encrypted with */
+    bool secure_cookies;              /* public URL is https */
+    wba *wba;                         /* Web Bot Auth (wba.h) */
 } server;
 
 /* The access class a request was given. */
@@ -139,6 +142,9 @@ typedef struct rq {
     size_t body_len;
     bool body_too_large;
     price charge; /* pay per crawl (paycrawl.h): what the request is charged */
+    /* The ledger's path for this request when not the request's own (the
+     * key endpoint names the file whose key it handed out); "" otherwise. */
+    char ledger_path[LEDGER_PATH_MAX + 1];
 } rq;
 
 /* The current search index (NULL when search is off). A reindex (SIGHUP)
@@ -291,6 +297,16 @@ void rsl_link_header(const server *s, reply *rp);
 void page_token(rq *r, reply *rp);
 void page_introspect(rq *r, reply *rp);
 void page_jwks(rq *r, reply *rp);
+/* Derive the content master key from the signing key (after
+ * receipt_key_load) and choose the cipher of encrypted files. */
+void rsl_keys_init(server *s);
+/* Whether the rule of path (a server path) says encrypted: true. */
+bool rsl_encrypted(const server *s, const char *path);
+/* Serve the collection file rel (fd open on it, st its status) encrypted
+ * for the key endpoint's key; takes fd. */
+void rsl_serve_sealed(rq *r, reply *rp, int fd, const struct stat *st, const char *rel);
+/* GET /key?resource=URL or POST /key (resource=): OLP's key endpoint. */
+void page_key(rq *r, reply *rp);
 
 /* ---- steward.c ---- */
 

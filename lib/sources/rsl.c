@@ -17,6 +17,10 @@
  *                 category the least restrictive stated answer is kept
  *   contents      the <content> whose url matches the asset with the longest
  *                 pattern applies
+ *   encrypted     encrypted="true" on the content (xsd:boolean: true or 1) is
+ *                 kept in the source's text: the asset is served encrypted
+ *                 and its key comes from the licence server (OLP's key
+ *                 endpoint); it changes no verdict
  * Payment is never an allow: it is an obligation the reuser must commit to.
  *
  * XML safety: no DTD loading, no network, no entity substitution (entities
@@ -295,6 +299,14 @@ static ccsig_status rsl_read(ccsig_collect *c, const char *p, size_t len, ccsig_
     ccsig_buf_printf(&x.sum, "content url=\"%.*s\"", (int)best_url.len, best_url.p);
     if (server.len)
         ccsig_buf_printf(&x.sum, " server=\"%.*s\"", (int)server.len, server.p);
+    /* encrypted (xsd:boolean): the asset is served encrypted; its key comes
+     * from the licence server's key endpoint (OLP). Kept in the summary. */
+    ccsig_str enc = prop(c->arena, best, "encrypted");
+    if (CCSIG_STR_IEQ(enc, "true") || CCSIG_STR_IEQ(enc, "1"))
+        ccsig_buf_puts(&x.sum, " encrypted=\"true\"");
+    else if (enc.len && !CCSIG_STR_IEQ(enc, "false") && !CCSIG_STR_IEQ(enc, "0"))
+        ccsig_collect_note(c, &src, "<content encrypted=\"%.*s\"> is not a boolean: read as false",
+                           (int)enc.len, enc.p);
     ccsig_pref out[CCSIG_CAT_COUNT];
     memset(out, 0, sizeof out);
     unsigned nlic = 0;

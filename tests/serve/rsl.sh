@@ -6,7 +6,13 @@
 # Authorization Protocol (Authorization: License, 401 WWW-Authenticate:
 # License) and the Open Licensing Protocol (/token, /introspect, the JWKS)
 # end to end with curl, for a bulk key and a public-interest key, before and
-# after the steward approves and revokes.
+# after the steward approves and revokes. Encrypted assets: a rule marked
+# encrypted is written encrypted="true", its file is served AES-256-GCM
+# encrypted (nonce || ciphertext || tag), the key endpoint (/key) gives its
+# key to a licence holder only, and Python's cryptography (AESGCM), not
+# ccsig, decrypts it back to the original; missing, expired (signed here by
+# an independent Ed25519 signer with the store's key), changed, foreign and
+# out-of-scope tokens get the documented refusals; the ledger names the file.
 #
 #   usage: rsl.sh sqlite|postgresql      (CCSIG: the ccsig binary)
 set -u
@@ -14,9 +20,12 @@ BACKEND=${1:?usage: rsl.sh sqlite|postgresql}
 . "$(dirname "$0")/lib.sh"
 
 C=$DIR/coll
-mkdir -p "$C/letters" "$C/licensed"
+mkdir -p "$C/letters" "$C/licensed" "$C/sealed"
 printf 'Letter from Ada, 1850\n\nThe harbour engine.\n' >"$C/letters/1850.txt"
 printf 'Minutes of the harbour board, 1851\n' >"$C/licensed/minutes.txt"
+# An encrypted asset: text with every byte value, and one a megabyte long.
+python3 -c 'import sys; sys.stdout.buffer.write(b"Survey of the harbour, 1852\n" + bytes(range(256)) * 4)' >"$C/sealed/survey.txt"
+head -c 1048576 /dev/urandom >"$C/sealed/plates.bin"
 cat >"$DIR/policy.yaml" <<'EOP'
 collection:
   name: Licensed Archive
@@ -29,6 +38,11 @@ preferences:
     train-ai: cr
     ai-use: deny
     search: deny
+  - path: /sealed/
+    train-ai: cr
+    ai-use: deny
+    search: deny
+    encrypted: yes
 access:
   automated: {rate: 1000, burst: 1000}
   registrations: {rate: 1000, burst: 1000}
@@ -53,11 +67,13 @@ expect "license.xml contents" "$(python3 -c '
 import sys, xml.etree.ElementTree as E
 n = "{https://rslstandard.org/rsl}"
 for c in E.parse(sys.argv[1]).getroot().findall(n + "content"):
-    print(c.get("url"), "server" if c.get("server") else "-", end=":")
+    print(c.get("url"), "server" if c.get("server") else "-", end="")
+    print(" encrypted=" + c.get("encrypted") if c.get("encrypted") else "", end=":")
     for l in c.findall(n + "license"):
         print(" [" + " ".join(e.tag[len(n):] + "=" + str(e.get("type")) + ":" + (e.text or "") for e in l) + "]", end="")
     print()' "$DIR/license.xml")" \
     "/licensed/ server: [prohibits=usage:ai-input,search] [permits=usage:ai-train prohibits=usage:ai-input,search payment=attribution:]
+/sealed/ server encrypted=true: [prohibits=usage:ai-input,search] [permits=usage:ai-train prohibits=usage:ai-input,search payment=attribution:]
 / -: [permits=usage:search] [permits=usage:ai-train payment=attribution:] [permits=usage:ai-input payment=attribution: payment=contribution:]"
 curl -s -D "$DIR/h" -o /dev/null "${BOT[@]}" "$U/letters/1850.txt"
 expect "Link rel=license on a file" "$(tr -d '\r' <"$DIR/h" | grep -i '^Link:.*rel="license"')" \
@@ -161,6 +177,106 @@ tp = base64.urlsafe_b64encode(hashlib.sha256(canon.encode()).digest()).decode().
 h = json.loads(base64.urlsafe_b64decode(sys.argv[2].split(".")[0] + "=="))
 print(k["kid"] == tp == h["kid"], h["alg"], k["alg"])' "$DIR/jwks.json" "$TOK")" "True EdDSA EdDSA"
 
+# ---- encrypted assets and the key endpoint ----
+KEYURL="$U/key"
+SURVEY="$U/sealed/survey.txt"
+CHECK=$("$CCSIG" check --delay 0 --json "$SURVEY")
+expect "check reports the encrypted content" \
+    "$(printf '%s' "$CHECK" | json '[s["text"] for s in d["sources"] if s["kind"] == "rsl"][0].split(";")[0]')" \
+    "content url=\"/sealed/\" server=\"$U\" encrypted=\"true\""
+expect "encrypted: no token, licence required" "$(status_class "${BOT[@]}" "$SURVEY")" "401 automated"
+curl -s -D "$DIR/h" -o "$DIR/survey.enc" -H "Authorization: License $TOK" "${BOT[@]}" "$SURVEY"
+expect "encrypted: served as bytes" "$(header Content-Type)" "application/octet-stream"
+expect "encrypted: the original type kept" "$(header Encrypted-Content-Type)" "text/plain; charset=utf-8"
+expect "encrypted: cipher and key endpoint named" "$(header RSL-Encryption)" "alg=\"AES-256-GCM\", key=\"$KEYURL\""
+expect "encrypted: no ranges, no validators" "$(header Accept-Ranges)$(header ETag)" ""
+expect "encrypted: nonce || ciphertext || tag" "$(stat -c %s "$DIR/survey.enc")" "$(($(stat -c %s "$C/sealed/survey.txt") + 28))"
+expect "encrypted: not the plaintext" "$(grep -c 'Survey of the harbour' "$DIR/survey.enc")" 0
+curl -s -o "$DIR/survey2.enc" -H "Authorization: License $TOK" "${BOT[@]}" "$SURVEY"
+expect "encrypted: a fresh nonce per response" "$(cmp -s "$DIR/survey.enc" "$DIR/survey2.enc"; echo $?)" 1
+# decrypt FILE.enc KEYJSON: Python's cryptography opens it with the key.
+decrypt() {
+    python3 -c '
+import base64, json, sys
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+k = json.loads(open(sys.argv[2]).read())
+assert k["algorithm"] == "AES-256-GCM" and k["key"]["kty"] == "oct" and k["key"]["alg"] == "A256GCM", k
+key = base64.urlsafe_b64decode(k["key"]["k"] + "=" * (-len(k["key"]["k"]) % 4))
+b = open(sys.argv[1], "rb").read()
+n = k["nonce_bytes"]
+sys.stdout.buffer.write(AESGCM(key).decrypt(b[:n], b[n:], None))' "$@"
+}
+# key_req [CURL ARGS...]: the key endpoint's body in $DIR/key.json, status in $DIR/code
+key_req() { curl -s -D "$DIR/h" -o "$DIR/key.json" -w '%{http_code}' "${BOT[@]}" "$@" >"$DIR/code"; cat "$DIR/code"; }
+expect "key: issued (GET)" "$(key_req -H "Authorization: License $TOK" -G "$KEYURL" --data-urlencode "resource=$SURVEY")" 200
+expect "key: not cached" "$(header Cache-Control)" "no-store"
+expect "key: the answer" "$(json 'd["resource"], d["license"], d["algorithm"], d["framing"], d["nonce_bytes"], d["tag_bytes"], len(d["key"]["k"])' <"$DIR/key.json")" \
+    "$SURVEY $LIC AES-256-GCM nonce||ciphertext||tag 12 16 43"
+decrypt "$DIR/survey.enc" "$DIR/key.json" >"$DIR/survey.out"
+expect "key: Python's AESGCM decrypts the file" "$(cmp "$DIR/survey.out" "$C/sealed/survey.txt" && echo same)" same
+decrypt "$DIR/survey2.enc" "$DIR/key.json" >"$DIR/survey2.out"
+expect "key: and the second response" "$(cmp "$DIR/survey2.out" "$C/sealed/survey.txt" && echo same)" same
+cp "$DIR/key.json" "$DIR/survey.key"
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[40] ^= 1; open(sys.argv[1], "wb").write(b)' "$DIR/survey2.enc"
+expect "key: a changed byte does not decrypt" "$(decrypt "$DIR/survey2.enc" "$DIR/survey.key" 2>&1 >/dev/null | grep -c InvalidTag)" 1
+PLATES="$U/sealed/plates.bin"
+curl -s -o "$DIR/plates.enc" -H "Authorization: License $TOK" "${BOT[@]}" "$PLATES"
+expect "key: issued (POST)" "$(key_req -H "Authorization: License $TOK" "$KEYURL" --data-urlencode "resource=$PLATES")" 200
+decrypt "$DIR/plates.enc" "$DIR/key.json" >"$DIR/plates.out"
+expect "key: a megabyte decrypts" "$(cmp "$DIR/plates.out" "$C/sealed/plates.bin" && echo same)" same
+expect "key: one key per file" "$(decrypt "$DIR/plates.enc" "$DIR/survey.key" 2>&1 >/dev/null | grep -c InvalidTag)" 1
+# Refusals.
+challenge() { header WWW-Authenticate; }
+expect "key: no token" "$(key_req -G "$KEYURL" --data-urlencode "resource=$SURVEY") $(challenge)" \
+    "401 License realm=\"$U\", license=\"$LIC\""
+expect "key: a key is not a licence" "$(key_req -H "Authorization: Bearer $KEY" -G "$KEYURL" --data-urlencode "resource=$SURVEY") $(challenge)" \
+    "401 License realm=\"$U\", license=\"$LIC\", error=\"invalid_token\""
+expect "key: a changed token" "$(key_req -H "Authorization: License $TAMPERED" -G "$KEYURL" --data-urlencode "resource=$SURVEY") $(challenge)" \
+    "401 License realm=\"$U\", license=\"$LIC\", error=\"invalid_token\""
+# An expired token, well signed: an independent Ed25519 signer (Python's
+# cryptography) with the store's signing key, the token's claims with iat
+# and exp an hour ago.
+if [ "$BACKEND" = postgresql ]; then
+    SK=$("$PGBIN/psql" "$DB" -Atc 'SELECT secret_key FROM signing_key')
+else
+    SK=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT secret_key FROM signing_key").fetchone()[0])' "${DB#sqlite:}")
+fi
+OLD=$(python3 -c '
+import base64, json, sys, time
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+def b64(b): return base64.urlsafe_b64encode(b).decode().rstrip("=")
+def unb64(s): return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+h, c, _ = sys.argv[2].split(".")
+claims = json.loads(unb64(c))
+now = int(time.time())
+claims["iat"], claims["exp"] = now - 3600, now - 3300
+signing = h + "." + b64(json.dumps(claims, separators=(",", ":")).encode())
+key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(sys.argv[1])[:32])
+print(signing + "." + b64(key.sign(signing.encode())))' "$SK" "$TOK")
+expect "key: an expired token" "$(key_req -H "Authorization: License $OLD" -G "$KEYURL" --data-urlencode "resource=$SURVEY") $(challenge)" \
+    "401 License realm=\"$U\", license=\"$LIC\", error=\"invalid_token\""
+expect "key: the expiry is the reason" "$(grep -ci 'expired' "$DIR/key.json")" 1
+expect "key: no resource" "$(key_req -H "Authorization: License $TOK" "$KEYURL" -d x=1) $(json 'd["error"]' <"$DIR/key.json")" "400 invalid_request"
+expect "key: another site" "$(key_req -H "Authorization: License $TOK" -G "$KEYURL" --data-urlencode "resource=https://other.example/sealed/survey.txt") $(json 'd["error"]' <"$DIR/key.json")" "400 invalid_target"
+expect "key: a file that is not encrypted" "$(key_req -H "Authorization: License $TOK" -G "$KEYURL" --data-urlencode "resource=$U/licensed/minutes.txt") $(json 'd["error"]' <"$DIR/key.json")" "400 invalid_target"
+expect "key: no such file" "$(key_req -H "Authorization: License $TOK" -G "$KEYURL" --data-urlencode "resource=$U/sealed/none.txt") $(json 'd["error"]' <"$DIR/key.json")" "400 invalid_target"
+expect "key: a dot segment" "$(key_req -H "Authorization: License $TOK" -G "$KEYURL" --data-urlencode "resource=$U/sealed/../sealed/survey.txt") $(json 'd["error"]' <"$DIR/key.json")" "400 invalid_target"
+# A licence whose reuser's use the licence does not grant here (search).
+STOK=$(token "$SEARCHER" -d grant_type=client_credentials | json 'd["access_token"]')
+expect "key: a licence that does not cover the file" "$(key_req -H "Authorization: License $STOK" -G "$KEYURL" --data-urlencode "resource=$SURVEY") $(challenge)" \
+    "403 License realm=\"$U\", license=\"$LIC\", error=\"insufficient_scope\""
+# The clear text goes nowhere else: search withholds the hits (even from
+# people), the bulk manifest and archive leave the files out.
+expect "search: the encrypted file's hit withheld" \
+    "$(curl -s "${BROWSER[@]}" "$U/search?q=Survey&format=json" | json 'len(d["hits"]), d["withheld"]')" "0 1"
+expect "search: other hits shown" \
+    "$(curl -s "${BROWSER[@]}" "$U/search?q=Minutes&format=json" | json '",".join(h["url"] for h in d["hits"])')" "$U/licensed/minutes.txt"
+expect "bulk manifest: no encrypted file" \
+    "$(curl -s -H "Authorization: Bearer $KEY" "${BOT[@]}" "$U/bulk/manifest.jsonl" | python3 -c 'import json,sys; print(",".join(sorted(json.loads(l)["path"] for l in sys.stdin)))')" \
+    "/letters/1850.txt,/licensed/minutes.txt"
+expect "bulk archive: no encrypted file" \
+    "$(curl -s -H "Authorization: Bearer $KEY" "${BOT[@]}" "$U/bulk/collection.tar" | tar -t | grep -c sealed)" 0
+
 # ---- public interest: free once approved ----
 PUB=$(register public-interest ai-use -d purpose=archiving -d 'claim=A public web archive keeping copies')
 PUB_KEY=$(printf '%s' "$PUB" | json 'd["key"]')
@@ -173,10 +289,24 @@ expect "public interest: licence issued" "$(cat "$DIR/code")" 200
 PTOK=$(printf '%s' "$PT" | json 'd["access_token"]')
 expect "public interest: the purpose in the licence" "$(curl -s "$U/introspect" --data-urlencode "token=$PTOK" | json 'd["purpose"]')" archiving
 expect "public interest: ai-use of a denied file" "$(status_class -H "Authorization: License $PTOK" "${BOT[@]}" "$U/licensed/minutes.txt")" "200 public-interest"
+expect "public interest: the key of an encrypted file" "$(key_req -H "Authorization: License $PTOK" -G "$KEYURL" --data-urlencode "resource=$SURVEY")" 200
+decrypt "$DIR/survey.enc" "$DIR/key.json" >"$DIR/survey3.out"
+expect "public interest: the same key" "$(cmp "$DIR/survey3.out" "$C/sealed/survey.txt" && echo same)" same
 # Revocation reaches tokens already issued (they stand for the key).
 expect "revoke" "$(steward_act "$RID" revoke)" 303
 expect "CAP: a revoked reuser's token" "$(status_class -H "Authorization: License $TOK" "${BOT[@]}" "$U/licensed/minutes.txt")" "401 invalid-key"
+expect "key: a revoked reuser's token" "$(key_req -H "Authorization: License $TOK" -G "$KEYURL" --data-urlencode "resource=$SURVEY")" 401
+
+# ---- the ledger: every key handed out, with its file ----
+stop_gateway
+"$CCSIG" serve --db "$DB" --export-ledger >"$DIR/ledger.csv" || fail "--export-ledger"
+expect "ledger: the keys handed out" "$(grep -o '/key?resource=[^,]*,200' "$DIR/ledger.csv" | sort | uniq -c | sed 's/^ *//')" \
+    "1 /key?resource=/sealed/plates.bin,200
+2 /key?resource=/sealed/survey.txt,200"
+# keyed refusals: a key for a token, five 400s, the search licence's 403,
+# the revoked reuser's token (tokens that do not verify have no reuser)
+expect "ledger: refusals recorded at /key" "$(grep -o ',/key,40[0-9],' "$DIR/ledger.csv" | sort | tr -d ',' | tr '\n' ' ')" \
+    "/key400 /key400 /key400 /key400 /key400 /key401 /key401 /key403 "
 
 kill $WPID 2>/dev/null
-stop_gateway
 finish "rsl.$BACKEND"

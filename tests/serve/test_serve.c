@@ -78,6 +78,7 @@ static void test_route(void **state) {
         {"/token", R_TOKEN, 0, ACT_NONE},
         {"/introspect", R_INTROSPECT, 0, ACT_NONE},
         {"/.well-known/jwks.json", R_JWKS, 0, ACT_NONE},
+        {"/key", R_KEY, 0, ACT_NONE},
         {"/license.xml/x", R_FILE, 0, ACT_NONE},
         {"/bulk/collection.tar", R_BULK_TAR, 0, ACT_NONE},
         {"/bulk/other", R_BULK_OTHER, 0, ACT_NONE},
@@ -422,6 +423,11 @@ static void test_policy_errors(void **state) {
          "3600)"},
         {"preferences:\n  - train-ai: cr\nserver:\n  max-header-connections: lots\n",
          "p.yaml:4:27: error: expected a limit of connections reading headers"},
+        {"preferences:\n  - path: /sealed/\n    train-ai: cr\n    encrypted: sometimes\n",
+         "p.yaml:4:16: error: expected encrypted (true or false), found 'sometimes'"},
+        {"preferences:\n  - path: /sealed/\n    encrypted: true\n",
+         "p.yaml:2:5: error: expected at least one category (e.g. train-ai: cr) in this "
+         "preference rule"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *e = load_err(cases[i].yaml);
@@ -443,6 +449,13 @@ static void test_policy_errors(void **state) {
     assert_int_equal(policy_load_buffer(&p, "p.yaml", y, strlen(y), err, sizeof err), 0);
     assert_int_equal(p.header_timeout_s, 3);
     assert_int_equal(p.max_header_connections, 40);
+    policy_free(&p);
+    /* encrypted: per rule, off unless stated */
+    y = "preferences:\n  - path: /\n    search: allow\n  - path: /sealed/\n    train-ai: cr\n"
+        "    encrypted: true\n";
+    assert_int_equal(policy_load_buffer(&p, "p.yaml", y, strlen(y), err, sizeof err), 0);
+    assert_int_equal(policy_match(&p, "/sealed/a.txt", 13)->encrypted, 1);
+    assert_int_equal(policy_match(&p, "/open/a.txt", 11)->encrypted, 0);
     policy_free(&p);
 }
 

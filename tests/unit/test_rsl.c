@@ -198,8 +198,8 @@ static void writer_round_trip(void **state) {
     assert_false(ccsig_rsl_licence_required(&root)); /* search is open */
     assert_true(ccsig_rsl_licence_required(&lic));
     ccsig_rsl_content c[2] = {
-        {"/lic/", &lic, "https://e.example", "https://e.example/declaration?a=1&b=2"},
-        {"/", &root, NULL, NULL},
+        {"/lic/", &lic, "https://e.example", "https://e.example/declaration?a=1&b=2", false},
+        {"/", &root, NULL, NULL, false},
     };
     ccsig_buf out = CCSIG_BUF_INIT;
     ccsig_error err;
@@ -252,7 +252,7 @@ static void writer_round_trip(void **state) {
     assert_string_equal(t_state(TRAIN), "deny[credit,payment]");
     /* usage errors */
     assert_int_equal(ccsig_rsl_write(c, 0, &out, &err), CCSIG_ERR_USAGE);
-    ccsig_rsl_content bad = {NULL, &root, NULL, NULL};
+    ccsig_rsl_content bad = {NULL, &root, NULL, NULL, false};
     assert_int_equal(ccsig_rsl_write(&bad, 1, &out, &err), CCSIG_ERR_USAGE);
     ccsig_buf_free(&out);
 }
@@ -352,12 +352,206 @@ static void tokens(void **state) {
     ccsig_arena_free(&a);
 }
 
+/* ---- encrypted assets: keys, framing, the key endpoint's answer ---- */
+
+/* Hex of n bytes, for comparing with vectors computed elsewhere. */
+static void hex_of(const unsigned char *p, size_t n, char *out) {
+    for (size_t i = 0; i < n; i++)
+        sprintf(out + 2 * i, "%02x", p[i]);
+}
+
+static void hex_to(const char *h, unsigned char *out, size_t *n) {
+    *n = strlen(h) / 2;
+    for (size_t i = 0; i < *n; i++) {
+        unsigned v;
+        sscanf(h + 2 * i, "%2x", &v);
+        out[i] = (unsigned char)v;
+    }
+}
+
+/* The vectors come from Python's hashlib.blake2b (key, salt, person) and
+ * cryptography's AESGCM, implementations ccsig does not use:
+ *   master = blake2b(b"", 32, key=secret, salt=pack("<Q",1)+8*b"\0",
+ *                    person=b"ccsigrsl"+8*b"\0")       (crypto_kdf)
+ *   key    = blake2b(b"/sealed/report.txt", 32, key=master,
+ *                    person=b"ccsig-rsl-asset\0")
+ *   sealed = nonce(100..111) + AESGCM(key).encrypt(nonce, plain, None) */
+static void sealing(void **state) {
+    (void)state;
+    unsigned char secret[32], master[CCSIG_RSL_KEY_BYTES], key[CCSIG_RSL_KEY_BYTES],
+        other[CCSIG_RSL_KEY_BYTES];
+    for (int i = 0; i < 32; i++)
+        secret[i] = (unsigned char)i;
+    char hex[2 * CCSIG_RSL_KEY_BYTES + 1];
+    ccsig_rsl_master_key(secret, master);
+    hex_of(master, sizeof master, hex);
+    assert_string_equal(hex, "f7fab40b26da28657e52f9c3b789c3030c2d3798134b2570a0b705e5d25fa1cb");
+    ccsig_error err;
+    const char *path = "/sealed/report.txt";
+    assert_int_equal(ccsig_rsl_asset_key(master, path, strlen(path), key, &err), CCSIG_OK);
+    hex_of(key, sizeof key, hex);
+    assert_string_equal(hex, "00e785e96f0344aabbd92da435dc2090a436892253097ab1313baeb7c3435416");
+    assert_int_equal(ccsig_rsl_asset_key(master, "/sealed/other.txt", 17, other, &err), CCSIG_OK);
+    assert_memory_not_equal(key, other, sizeof key);
+    assert_int_equal(ccsig_rsl_asset_key(master, "sealed", 6, other, &err), CCSIG_ERR_USAGE);
+    assert_int_equal(ccsig_rsl_asset_key(master, "", 0, other, &err), CCSIG_ERR_USAGE);
+
+    /* names */
+    assert_string_equal(ccsig_rsl_cipher_name(CCSIG_RSL_AES256GCM), "AES-256-GCM");
+    assert_string_equal(ccsig_rsl_cipher_jwa(CCSIG_RSL_AES256GCM), "A256GCM");
+    assert_int_equal(ccsig_rsl_nonce_bytes(CCSIG_RSL_AES256GCM), 12);
+    assert_string_equal(ccsig_rsl_cipher_name(CCSIG_RSL_XCHACHA20POLY1305), "XChaCha20-Poly1305");
+    assert_string_equal(ccsig_rsl_cipher_jwa(CCSIG_RSL_XCHACHA20POLY1305), "XC20P");
+    assert_int_equal(ccsig_rsl_nonce_bytes(CCSIG_RSL_XCHACHA20POLY1305), 24);
+    ccsig_rsl_cipher c = CCSIG_RSL_XCHACHA20POLY1305;
+    static const char *const names[] = {"aes-256-gcm", "XChaCha20-Poly1305", "AES-128-GCM"};
+    for (int i = 0; i < 3; i++) {
+        bool known = ccsig_rsl_cipher_parse(names[i], strlen(names[i]), &c);
+        assert_int_equal(known, i < 2);
+        if (known)
+            assert_int_equal(c, i ? CCSIG_RSL_XCHACHA20POLY1305 : CCSIG_RSL_AES256GCM);
+    }
+    assert_int_equal(ccsig_rsl_cipher_default(), crypto_aead_aes256gcm_is_available()
+                                                     ? CCSIG_RSL_AES256GCM
+                                                     : CCSIG_RSL_XCHACHA20POLY1305);
+
+    /* Both ciphers (AES-256-GCM where the CPU has it): round trip, the
+     * framing's length, tampering and another asset's key refused, out
+     * unchanged on failure. */
+    static const char plain[] = "Minutes of the harbour board, 1851\n";
+    size_t pn = sizeof plain - 1;
+    for (int k = 0; k < 2; k++) {
+        c = k ? CCSIG_RSL_XCHACHA20POLY1305 : CCSIG_RSL_AES256GCM;
+        ccsig_buf sealed = CCSIG_BUF_INIT, back = CCSIG_BUF_INIT;
+        if (c == CCSIG_RSL_AES256GCM && !crypto_aead_aes256gcm_is_available()) {
+            assert_int_equal(ccsig_rsl_seal(c, key, plain, pn, &sealed, &err),
+                             CCSIG_ERR_UNSUPPORTED);
+            continue;
+        }
+        size_t nb = ccsig_rsl_nonce_bytes(c);
+        assert_int_equal(ccsig_rsl_seal(c, key, plain, pn, &sealed, &err), CCSIG_OK);
+        assert_int_equal(sealed.len, nb + pn + CCSIG_RSL_TAG_BYTES);
+        ccsig_buf again = CCSIG_BUF_INIT;
+        assert_int_equal(ccsig_rsl_seal(c, key, plain, pn, &again, &err), CCSIG_OK);
+        assert_memory_not_equal(sealed.data, again.data, nb); /* a fresh nonce each time */
+        ccsig_buf_free(&again);
+        ccsig_buf_puts(&back, "kept:");
+        assert_int_equal(ccsig_rsl_open(c, key, sealed.data, sealed.len, &back, &err), CCSIG_OK);
+        assert_string_equal(ccsig_buf_cstr(&back), "kept:Minutes of the harbour board, 1851\n");
+        ccsig_buf_clear(&back);
+        /* every byte matters: nonce, ciphertext, tag */
+        size_t at[] = {0, nb, nb + pn - 1, sealed.len - 1};
+        for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+            sealed.data[at[i]] ^= 1;
+            assert_int_equal(ccsig_rsl_open(c, key, sealed.data, sealed.len, &back, &err),
+                             CCSIG_ERR_SIGNATURE);
+            assert_int_equal(back.len, 0);
+            sealed.data[at[i]] ^= 1;
+        }
+        assert_int_equal(ccsig_rsl_open(c, other, sealed.data, sealed.len, &back, &err),
+                         CCSIG_ERR_SIGNATURE);
+        assert_non_null(strstr(err.message, "does not authenticate"));
+        assert_int_equal(ccsig_rsl_open(c, key, sealed.data, sealed.len - 1, &back, &err),
+                         CCSIG_ERR_SIGNATURE);
+        assert_int_equal(
+            ccsig_rsl_open(c, key, sealed.data, nb + CCSIG_RSL_TAG_BYTES - 1, &back, &err),
+            CCSIG_ERR_SYNTAX);
+        /* the other cipher does not open it */
+        ccsig_rsl_cipher o = k ? CCSIG_RSL_AES256GCM : CCSIG_RSL_XCHACHA20POLY1305;
+        if (o == CCSIG_RSL_XCHACHA20POLY1305 || crypto_aead_aes256gcm_is_available())
+            assert_int_equal(ccsig_rsl_open(o, key, sealed.data, sealed.len, &back, &err),
+                             CCSIG_ERR_SIGNATURE);
+        assert_int_equal(back.len, 0);
+        /* an empty asset */
+        ccsig_buf_clear(&sealed);
+        assert_int_equal(ccsig_rsl_seal(c, key, "", 0, &sealed, &err), CCSIG_OK);
+        assert_int_equal(sealed.len, nb + CCSIG_RSL_TAG_BYTES);
+        assert_int_equal(ccsig_rsl_open(c, key, sealed.data, sealed.len, &back, &err), CCSIG_OK);
+        assert_int_equal(back.len, 0);
+        ccsig_buf_free(&sealed);
+        ccsig_buf_free(&back);
+    }
+    /* An asset sealed by Python's cryptography (AESGCM) opens. */
+    if (crypto_aead_aes256gcm_is_available()) {
+        unsigned char ext[128];
+        size_t en;
+        hex_to("6465666768696a6b6c6d6e6f410ccb72708598f73e74408f859c4f6c612a954827e8b94cca82e6a5126"
+               "8909911ac3fdf2c032e7bf2f7676eb8ea9482f758e8",
+               ext, &en);
+        ccsig_buf back = CCSIG_BUF_INIT;
+        assert_int_equal(ccsig_rsl_open(CCSIG_RSL_AES256GCM, key, ext, en, &back, &err), CCSIG_OK);
+        assert_string_equal(ccsig_buf_cstr(&back), plain);
+        ccsig_buf_free(&back);
+    }
+
+    /* The key endpoint's answer: the key as a JWK. */
+    ccsig_buf j = CCSIG_BUF_INIT;
+    ccsig_rsl_key_write(CCSIG_RSL_AES256GCM, key, "https://e.example/sealed/report.txt",
+                        "https://e.example/license.xml", &j);
+    assert_string_equal(
+        ccsig_buf_cstr(&j),
+        "{\"resource\":\"https://e.example/sealed/report.txt\",\"license\":"
+        "\"https://e.example/license.xml\",\"algorithm\":\"AES-256-GCM\","
+        "\"framing\":\"nonce||ciphertext||tag\",\"nonce_bytes\":12,\"tag_bytes\":16,"
+        "\"key\":{\"kty\":\"oct\",\"alg\":\"A256GCM\","
+        "\"k\":\"AOeF6W8DRKq72S2kNdwgkKQ2iSJTCXqxMTuut8NDVBY\"}}\n");
+    ccsig_buf_free(&j);
+}
+
+/* encrypted="true": written, read back into the source's text, a value
+ * that is not a boolean noted. */
+static void encrypted_content(void **state) {
+    (void)state;
+    ccsig_verdict v;
+    memset(&v, 0, sizeof v);
+    set_cat(&v, TRAIN, CCSIG_STATE_DENY, CCSIG_COND_CREDIT);
+    ccsig_rsl_content c = {"/sealed/", &v, "https://e.example", NULL, true};
+    ccsig_buf out = CCSIG_BUF_INIT;
+    ccsig_error err;
+    assert_int_equal(ccsig_rsl_write(&c, 1, &out, &err), CCSIG_OK);
+    assert_non_null(strstr(
+        out.data, "<content url=\"/sealed/\" server=\"https://e.example\" encrypted=\"true\">"));
+    assert_int_equal(rsl("https://e.example/sealed/a.txt", out.data, &err), CCSIG_OK);
+    assert_string_equal(t_state(TRAIN), "deny[credit,license]");
+    assert_true(
+        t_str_is(T.sts[0].src.text,
+                 "content url=\"/sealed/\" server=\"https://e.example\" encrypted=\"true\"; "
+                 "payment attribution; licence server; permits usage=ai-train"));
+    /* xsd:boolean spellings; anything else is noted and read as false */
+    static const struct {
+        const char *value, *text;
+    } spell[] = {
+        {"1", "content url=\"/\" encrypted=\"true\"; permits usage=search"},
+        {"TRUE", "content url=\"/\" encrypted=\"true\"; permits usage=search"},
+        {"0", "content url=\"/\"; permits usage=search"},
+        {"maybe", "content url=\"/\"; permits usage=search"},
+    };
+    for (size_t i = 0; i < sizeof spell / sizeof spell[0]; i++) {
+        ccsig_buf_clear(&out);
+        ccsig_buf_printf(&out,
+                         "<rsl xmlns=\"https://rslstandard.org/rsl\"><content url=\"/\" "
+                         "encrypted=\"%s\"><license><permits type=\"usage\">search</permits>"
+                         "</license></content></rsl>",
+                         spell[i].value);
+        assert_int_equal(rsl("https://e.example/a", out.data, &err), CCSIG_OK);
+        assert_true(t_str_is(T.sts[0].src.text, spell[i].text));
+        assert_int_equal(t_note("is not a boolean"), i == 3);
+    }
+    ccsig_buf_free(&out);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(reference_example),         cmocka_unit_test(free_permits_allow),
-        cmocka_unit_test(collective_royalty),        cmocka_unit_test(alternatives_and_limits),
-        cmocka_unit_test(legacy_and_unknown_tokens), cmocka_unit_test(errors),
-        cmocka_unit_test(writer_round_trip),         cmocka_unit_test(tokens),
+        cmocka_unit_test(reference_example),
+        cmocka_unit_test(free_permits_allow),
+        cmocka_unit_test(collective_royalty),
+        cmocka_unit_test(alternatives_and_limits),
+        cmocka_unit_test(legacy_and_unknown_tokens),
+        cmocka_unit_test(errors),
+        cmocka_unit_test(writer_round_trip),
+        cmocka_unit_test(tokens),
+        cmocka_unit_test(sealing),
+        cmocka_unit_test(encrypted_content),
     };
     return cmocka_run_group_tests(tests, t_setup, t_teardown);
 }
