@@ -210,7 +210,7 @@ ccsig_status ccsig_index_parse_line(ccsig_arena *a, const char *p, size_t len, c
         s2++;
     if (s2 >= len)
         return line_error(err, len, "%s", "a record line has fewer than three fields");
-    bool json = p[s2 + 1] == '{';
+    bool json = s2 + 1 < len && p[s2 + 1] == '{';
     if (c->format == CCSIG_INDEX_UNKNOWN)
         c->format = json ? CCSIG_INDEX_CDXJ : CCSIG_INDEX_CDX;
     if (c->format == CCSIG_INDEX_CDXJ && !json)
@@ -292,56 +292,135 @@ static long file_id(ccsig_index *x, ccsig_str f) {
     return (long)x->nfiles++;
 }
 
-ccsig_status ccsig_index_parse(const char *p, size_t len, ccsig_index **out, ccsig_error *err) {
-    *out = NULL;
-    ccsig_index *x = ccsig_calloc(1, sizeof *x);
-    if (!x)
-        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+struct ccsig_index_parser {
+    ccsig_index *x;
     ccsig_arena a;
-    ccsig_arena_init(&a, 8192);
     ccsig_index_cols c;
-    ccsig_index_cols_init(&c);
-    ccsig_status st = CCSIG_OK;
-    unsigned line = 0;
-    for (size_t i = 0; i < len;) {
+    ccsig_buf part; /* a line begun in a chunk before, not yet ended */
+    uint64_t base;  /* offset of the next byte fed */
+    uint64_t start; /* offset of the line in part */
+    unsigned line;  /* lines begun */
+    ccsig_status st;
+};
+
+ccsig_index_parser *ccsig_index_parser_new(void) {
+    ccsig_index_parser *ps = ccsig_calloc(1, sizeof *ps);
+    if (!ps)
+        return NULL;
+    if (!(ps->x = ccsig_calloc(1, sizeof *ps->x))) {
+        ccsig_free(ps);
+        return NULL;
+    }
+    ccsig_arena_init(&ps->a, 8192);
+    ccsig_index_cols_init(&ps->c);
+    return ps;
+}
+
+void ccsig_index_parser_free(ccsig_index_parser *ps) {
+    if (!ps)
+        return;
+    ccsig_index_free(ps->x);
+    ccsig_arena_free(&ps->a);
+    ccsig_buf_free(&ps->part);
+    ccsig_free(ps);
+}
+
+/* The error of a line longer than CCSIG_INDEX_MAX_LINE, at offset at. */
+static ccsig_status too_long(ccsig_index_parser *ps, uint64_t at, ccsig_error *err) {
+    ps->st = ccsig_error_set(err, CCSIG_ERR_LIMIT, (size_t)at, "line longer than %u bytes",
+                             CCSIG_INDEX_MAX_LINE);
+    err->line = ps->line;
+    err->column = 1;
+    return ps->st;
+}
+
+/* Line ps->line, p[0..n) without its '\n', at offset at: parsed, its record
+ * added to the index. */
+static ccsig_status parse_one(ccsig_index_parser *ps, const char *p, size_t n, uint64_t at,
+                              ccsig_error *err) {
+    if (n > CCSIG_INDEX_MAX_LINE)
+        return too_long(ps, at, err);
+    ccsig_index *x = ps->x;
+    ccsig_index_entry e;
+    bool record;
+    ccsig_arena_reset(&ps->a);
+    ccsig_status st = ccsig_index_parse_line(&ps->a, p, n, &ps->c, &e, &record, err);
+    if (st) {
+        err->offset += (size_t)at;
+        err->line = ps->line;
+        return ps->st = st;
+    }
+    if (record) {
+        long f = file_id(x, e.filename);
+        if (f < 0 || (x->n == x->cap && !(x->cap = x->cap ? x->cap * 2 : 1024,
+                                          x->v = ccsig_realloc(x->v, x->cap * sizeof *x->v))))
+            return ps->st = ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+        x->v[x->n++] = (ientry){e.offset, e.length, (uint32_t)f, type_of_mime(e.mime)};
+    }
+    return CCSIG_OK;
+}
+
+ccsig_status ccsig_index_parser_feed(ccsig_index_parser *ps, const char *p, size_t len,
+                                     ccsig_error *err) {
+    if (ps->st)
+        return ccsig_error_set(err, ps->st, 0, "the index parser failed before");
+    size_t i = 0;
+    while (i < len) {
         const char *nl = memchr(p + i, '\n', len - i);
         size_t n = nl ? (size_t)(nl - (p + i)) : len - i;
-        line++;
-        if (n > CCSIG_INDEX_MAX_LINE) {
-            st = ccsig_error_set(err, CCSIG_ERR_LIMIT, i, "line longer than %u bytes",
-                                 CCSIG_INDEX_MAX_LINE);
-            err->line = line;
-            err->column = 1;
-            break;
-        }
-        ccsig_index_entry e;
-        bool record;
-        ccsig_arena_reset(&a);
-        st = ccsig_index_parse_line(&a, p + i, n, &c, &e, &record, err);
-        if (st) {
-            err->offset += i;
-            err->line = line;
-            break;
-        }
-        if (record) {
-            long f = file_id(x, e.filename);
-            if (f < 0 || (x->n == x->cap && !(x->cap = x->cap ? x->cap * 2 : 1024,
-                                              x->v = ccsig_realloc(x->v, x->cap * sizeof *x->v)))) {
-                st = ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
-                break;
+        if (ps->part.len || !nl) { /* carried over, or to carry */
+            if (!ps->part.len) {
+                ps->start = ps->base + i;
+                ps->line++;
             }
-            x->v[x->n++] = (ientry){e.offset, e.length, (uint32_t)f, type_of_mime(e.mime)};
+            if (ps->part.len + n > CCSIG_INDEX_MAX_LINE)
+                return too_long(ps, ps->start, err);
+            ccsig_buf_append(&ps->part, p + i, n);
+            if (ccsig_buf_failed(&ps->part))
+                return ps->st = ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+            if (nl) {
+                if (parse_one(ps, ps->part.data, ps->part.len, ps->start, err))
+                    return ps->st;
+                ccsig_buf_clear(&ps->part);
+            }
+        } else {
+            ps->line++;
+            if (parse_one(ps, p + i, n, ps->base + i, err))
+                return ps->st;
         }
-        i += n + 1;
+        i += n + (nl != NULL);
     }
-    ccsig_arena_free(&a);
-    x->format = c.format;
-    if (st) {
-        ccsig_index_free(x);
-        return st;
-    }
-    *out = x;
+    ps->base += len;
     return CCSIG_OK;
+}
+
+ccsig_status ccsig_index_parser_finish(ccsig_index_parser *ps, ccsig_index **out,
+                                       ccsig_error *err) {
+    *out = NULL;
+    if (ps->st)
+        return ccsig_error_set(err, ps->st, 0, "the index parser failed before");
+    if (ps->part.len) { /* the last line, without '\n' */
+        if (parse_one(ps, ps->part.data, ps->part.len, ps->start, err))
+            return ps->st;
+        ccsig_buf_clear(&ps->part);
+    }
+    ps->x->format = ps->c.format;
+    *out = ps->x;
+    ps->x = NULL;
+    ps->st = CCSIG_ERR_USAGE; /* finished */
+    return CCSIG_OK;
+}
+
+ccsig_status ccsig_index_parse(const char *p, size_t len, ccsig_index **out, ccsig_error *err) {
+    *out = NULL;
+    ccsig_index_parser *ps = ccsig_index_parser_new();
+    if (!ps)
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    ccsig_status st = ccsig_index_parser_feed(ps, p, len, err);
+    if (!st)
+        st = ccsig_index_parser_finish(ps, out, err);
+    ccsig_index_parser_free(ps);
+    return st;
 }
 
 static const char *last_part(const char *s) {
