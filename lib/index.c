@@ -111,8 +111,8 @@ static ccsig_status parse_cdx(const char *p, size_t len, const ccsig_index_cols 
     size_t at[32], n = 0, i = 0;
     while (i <= len && n < 32) {
         size_t s = i;
-        while (i < len && p[i] != ' ')
-            i++;
+        const char *sp = i < len ? memchr(p + i, ' ', len - i) : NULL;
+        i = sp ? (size_t)(sp - p) : len;
         at[n] = s;
         col[n++] = ccsig_str_make(p + s, i - s);
         i++;
