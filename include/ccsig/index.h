@@ -97,6 +97,21 @@ typedef struct ccsig_index ccsig_index;
  * CCSIG_ERR_NOMEM. p need not outlive the index (what is kept is copied). */
 ccsig_status ccsig_index_parse(const char *p, size_t len, ccsig_index **out, ccsig_error *err);
 void ccsig_index_free(ccsig_index *x);
+
+/* The same parse fed in pieces (a file read a chunk at a time, no copy of
+ * it in memory): new, feed p[0..len) as many times as there are pieces
+ * (split anywhere, lines too), finish. feed and finish return what
+ * ccsig_index_parse returns, with the same err (offsets, lines and columns
+ * of the whole input); after an error, or after finish, every call fails.
+ * finish gives *out (the caller frees it with ccsig_index_free). new
+ * returns NULL when out of memory; free releases the parser at any time. */
+typedef struct ccsig_index_parser ccsig_index_parser;
+ccsig_index_parser *ccsig_index_parser_new(void);
+ccsig_status ccsig_index_parser_feed(ccsig_index_parser *ps, const char *p, size_t len,
+                                     ccsig_error *err);
+ccsig_status ccsig_index_parser_finish(ccsig_index_parser *ps, ccsig_index **out, ccsig_error *err);
+void ccsig_index_parser_free(ccsig_index_parser *ps);
+
 size_t ccsig_index_count(const ccsig_index *x);
 ccsig_index_format ccsig_index_format_of(const ccsig_index *x);
 

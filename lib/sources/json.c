@@ -251,8 +251,97 @@ ccsig_status src_json_parse(ccsig_arena *a, const char *p, size_t len, src_json 
     return st;
 }
 
+/* A string of a flat object at p[i] ('"'): printable ASCII without '\\' up
+ * to the closing '"'; its end (past the '"') or 0 when it is anything else. */
+static size_t flat_string(const char *p, size_t len, size_t i) {
+    for (i++; i < len; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        if (ch == '"')
+            return i + 1;
+        if (ch < 0x20 || ch > 0x7e || ch == '\\')
+            return 0;
+    }
+    return 0;
+}
+
+/* An integer of a flat object at p[i] (a digit): no leading zero, at most
+ * 18 digits (inside json_int_t, so jansson reads it as written), not
+ * followed by a fraction or an exponent; its end or 0. */
+static size_t flat_integer(const char *p, size_t len, size_t i) {
+    size_t s = i;
+    while (i < len && p[i] >= '0' && p[i] <= '9')
+        i++;
+    if (i - s > 18 || (p[s] == '0' && i - s > 1))
+        return 0;
+    if (i < len && (p[i] == '.' || p[i] == 'e' || p[i] == 'E'))
+        return 0;
+    return i;
+}
+
+#define FLAT_MAX_MEMBERS 32
+
+bool src_json_parse_flat(ccsig_arena *a, const char *p, size_t len, src_json **out) {
+    conv cv = {a, NULL, 1, 0, len};
+    size_t i = skip(p, len, 0, ' ');
+    if (i == len || p[i] != '{')
+        return false;
+    src_json *root = node(&cv);
+    if (!root)
+        return false;
+    root->type = SRC_JSON_OBJECT;
+    src_json **tail = &root->child;
+    i = skip(p, len, i + 1, ' ');
+    if (i < len && p[i] == '}')
+        goto end;
+    for (;;) { /* a member, then ',' and the next or '}' */
+        size_t e;
+        if (i == len || p[i] != '"' || !(e = flat_string(p, len, i)) || root->n == FLAT_MAX_MEMBERS)
+            return false;
+        ccsig_str key = ccsig_str_make(p + i + 1, e - i - 2);
+        for (const src_json *m = root->child; m; m = m->next)
+            if (ccsig_str_eq_str(m->key, key))
+                return false; /* jansson keeps one of them: its reading decides */
+        i = skip(p, len, e, ' ');
+        if (i == len || p[i] != ':')
+            return false;
+        i = skip(p, len, i + 1, ' ');
+        src_json *v;
+        if (i == len || !(v = node(&cv)) || !put(a, key.p, key.len, &v->key))
+            return false;
+        if (p[i] == '"' && (e = flat_string(p, len, i))) {
+            v->type = SRC_JSON_STRING;
+            if (!put(a, p + i + 1, e - i - 2, &v->str))
+                return false;
+        } else if (p[i] >= '0' && p[i] <= '9' && (e = flat_integer(p, len, i))) {
+            v->type = SRC_JSON_NUMBER;
+            if (!put(a, p + i, e - i, &v->str))
+                return false;
+        } else {
+            return false;
+        }
+        *tail = v;
+        tail = &v->next;
+        root->n++;
+        i = skip(p, len, e, ' ');
+        if (i < len && p[i] == ',') {
+            i = skip(p, len, i + 1, ' ');
+            continue;
+        }
+        if (i < len && p[i] == '}')
+            break;
+        return false;
+    }
+end:
+    if (skip(p, len, i + 1, ' ') != len)
+        return false;
+    *out = root;
+    return true;
+}
+
 ccsig_status src_json_parse_whole(ccsig_arena *a, const char *p, size_t len, src_json **out,
                                   ccsig_error *err) {
+    if (src_json_parse_flat(a, p, len, out))
+        return CCSIG_OK;
     json_error_t je;
     json_t *doc = json_loadb(p, len, LOAD_FLAGS, &je);
     if (!doc)
