@@ -87,6 +87,7 @@ void policy_defaults(policy *p) {
      * of the connections reading headers at once. */
     p->header_timeout_s = 10;
     p->max_header_connections = 256;
+    p->wba_wait_ms = 1000;
     p->max_connections = 1024;
     p->max_connections_per_ip = 64;
     p->max_header_bytes = 16 * 1024; /* nginx's large_client_header_buffers default is 8k x 4 */
@@ -811,6 +812,34 @@ static int on_server(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *
             return -1;
         p->max_header_connections = (unsigned)u;
         return 0;
+    case 11:
+        if (expect(y, v, YAML_SEQUENCE_NODE, "a list of IP addresses or networks (ADDR/LEN)"))
+            return -1;
+        for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+             it++) {
+            yaml_node_t *e = yaml_document_get_node(&y->doc, *it);
+            if (!e)
+                return yfail(y, v, "malformed list");
+            if (p->nwba_allow >= POLICY_MAX_PROXIES)
+                return yfail(y, e, "too many networks (at most %d)", POLICY_MAX_PROXIES);
+            char d[64];
+            if (e->type != YAML_SCALAR_NODE ||
+                !ccsig_addr_net_parse((const char *)e->data.scalar.value, e->data.scalar.length,
+                                      &p->wba_allow[p->nwba_allow])) {
+                describe(e, d, sizeof d);
+                return yfail(y, e,
+                             "expected an IPv4 or IPv6 address or network (ADDR/LEN), found %s", d);
+            }
+            p->nwba_allow++;
+        }
+        return 0;
+    case 12:
+        return get_bool(y, v, "wba-allow-http", &p->wba_allow_http);
+    case 13:
+        if (get_uint(y, v, "a wait in milliseconds", 1, 60000, &u))
+            return -1;
+        p->wba_wait_ms = (unsigned)u;
+        return 0;
     case 8:
         if (scalar_is(v, "full"))
             p->ledger_sync_process = 0;
@@ -880,6 +909,9 @@ static int on_top(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, 
                                               "ledger-sync",
                                               "header-timeout",
                                               "max-header-connections",
+                                              "wba-allow-addresses",
+                                              "wba-allow-http",
+                                              "wba-directory-wait-ms",
                                               NULL};
     static const char *const steward_keys[] = {"session-hours", NULL};
     static const char *const search_keys[] = {"enabled", "max-file-bytes", NULL};
