@@ -766,6 +766,47 @@ static int on_access(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *
     return get_bool(y, v, "bulk-endpoints", &p->bulk_endpoints);
 }
 
+/* Each item of the list v (what it must be: `what`) given to item with its
+ * index, at most max of them (`many` names them in the error); *n counts
+ * those taken. 0, or -1 with the error set. */
+static int walk_list(yctx *y, const yaml_node_t *v, const char *what, const char *many, size_t max,
+                     size_t *n, int (*item)(yctx *, const yaml_node_t *, size_t, void *),
+                     void *arg) {
+    if (expect(y, v, YAML_SEQUENCE_NODE, what))
+        return -1;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+         it++) {
+        yaml_node_t *e = yaml_document_get_node(&y->doc, *it);
+        if (!e)
+            return yfail(y, v, "malformed list");
+        if (*n >= max)
+            return yfail(y, e, "too many %s (at most %zu)", many, max);
+        if (item(y, e, *n, arg))
+            return -1;
+        (*n)++;
+    }
+    return 0;
+}
+
+/* server.trusted-proxies: an address (checked where it is used). */
+static int on_proxy(yctx *y, const yaml_node_t *e, size_t i, void *arg) {
+    char **proxies = arg;
+    proxies[i] = NULL;
+    return get_text(y, e, "an IP address", 64, &proxies[i]);
+}
+
+/* server.wba-allow-addresses: an address or network, by the fetcher's own
+ * parser (ccsig/fetch.h). */
+static int on_network(yctx *y, const yaml_node_t *e, size_t i, void *arg) {
+    ccsig_addr_net *nets = arg;
+    if (e->type == YAML_SCALAR_NODE &&
+        ccsig_addr_net_parse((const char *)e->data.scalar.value, e->data.scalar.length, &nets[i]))
+        return 0;
+    char d[64];
+    describe(e, d, sizeof d);
+    return yfail(y, e, "expected an IPv4 or IPv6 address or network (ADDR/LEN), found %s", d);
+}
+
 static int on_server(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, void *arg) {
     policy *p = y->p;
     unsigned long long u = 0;
@@ -813,26 +854,8 @@ static int on_server(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *
         p->max_header_connections = (unsigned)u;
         return 0;
     case 11:
-        if (expect(y, v, YAML_SEQUENCE_NODE, "a list of IP addresses or networks (ADDR/LEN)"))
-            return -1;
-        for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-             it++) {
-            yaml_node_t *e = yaml_document_get_node(&y->doc, *it);
-            if (!e)
-                return yfail(y, v, "malformed list");
-            if (p->nwba_allow >= POLICY_MAX_PROXIES)
-                return yfail(y, e, "too many networks (at most %d)", POLICY_MAX_PROXIES);
-            char d[64];
-            if (e->type != YAML_SCALAR_NODE ||
-                !ccsig_addr_net_parse((const char *)e->data.scalar.value, e->data.scalar.length,
-                                      &p->wba_allow[p->nwba_allow])) {
-                describe(e, d, sizeof d);
-                return yfail(y, e,
-                             "expected an IPv4 or IPv6 address or network (ADDR/LEN), found %s", d);
-            }
-            p->nwba_allow++;
-        }
-        return 0;
+        return walk_list(y, v, "a list of IP addresses or networks (ADDR/LEN)", "networks",
+                         POLICY_MAX_PROXIES, &p->nwba_allow, on_network, p->wba_allow);
     case 12:
         return get_bool(y, v, "wba-allow-http", &p->wba_allow_http);
     case 13:
@@ -856,21 +879,8 @@ static int on_server(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *
         }
         return 0;
     default:
-        if (expect(y, v, YAML_SEQUENCE_NODE, "a list of proxy addresses"))
-            return -1;
-        for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-             it++) {
-            yaml_node_t *e = yaml_document_get_node(&y->doc, *it);
-            if (!e)
-                return yfail(y, v, "malformed list");
-            if (p->ntrusted_proxies >= POLICY_MAX_PROXIES)
-                return yfail(y, e, "too many trusted proxies (at most %d)", POLICY_MAX_PROXIES);
-            char *s = NULL;
-            if (get_text(y, e, "an IP address", 64, &s))
-                return -1;
-            p->trusted_proxies[p->ntrusted_proxies++] = s;
-        }
-        return 0;
+        return walk_list(y, v, "a list of proxy addresses", "trusted proxies", POLICY_MAX_PROXIES,
+                         &p->ntrusted_proxies, on_proxy, p->trusted_proxies);
     }
 }
 
