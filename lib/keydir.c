@@ -377,8 +377,9 @@ ccsig_status ccsig_keydir_find(ccsig_keydir *d, const char *agent, ccsig_str key
     long i = find_entry(d, out->directory);
     entry *e = i >= 0 ? d->v[i] : insert(d, out->directory);
     if (!e) {
+        bool full = d->n == d->o.max_entries;
         pthread_mutex_unlock(&d->mu);
-        if (d->n == d->o.max_entries) {
+        if (full) {
             pending(out, "too many key directories are being fetched at once");
             return CCSIG_OK;
         }
