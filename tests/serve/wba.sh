@@ -272,6 +272,9 @@ expect "  the same request once it is in" "$(status_class "${BOT[@]}" "${SIG[@]}
 
 # ---- PostgreSQL: a nonce is spent for every gateway of the database ----
 if [ "$BACKEND" = postgresql ]; then
+    # A row whose signature expired long ago: the next gateway to check a
+    # nonce prunes it (each does, once a minute).
+    psql "$DB" -q -c "INSERT INTO wba_nonces VALUES ('expired-row', 'expired-agent', 1)"
     "$CCSIG" serve --db "$DB" --quiet --listen 127.0.0.1:0 --collection "$C" \
         --policy "$DIR/policy.yaml" >"$DIR/out2" 2>"$DIR/err2" &
     PID2=$!
@@ -296,6 +299,8 @@ if [ "$BACKEND" = postgresql ]; then
         "$(status_class "${BOT[@]}" "${SIG[@]}" -H "Host: $AUTHORITY" "$U2/letters/1850.txt")" "200 automated"
     expect "  then on gateway 1: a replay" "$(status_class "${BOT[@]}" "${SIG[@]}" "$TXT")" "401 invalid-signature"
     expect "  the two nonces are in the database, with the agent" "$(nonces_of_b)" $((N0 + 2))
+    expect "  expired nonces are pruned" \
+        "$(psql "$DB" -At -c "SELECT count(*) FROM wba_nonces WHERE expires_s < 1000")" 0
     kill "$PID2"
     wait "$PID2" 2>/dev/null
 fi
