@@ -369,8 +369,9 @@ ccsig_status ccsig_keydir_find(ccsig_keydir *d, const char *agent, ccsig_str key
     clock_gettime(CLOCK_MONOTONIC, &deadline);
     if (d->o.max_wait > 0) {
         double w = d->o.max_wait > 3600 ? 3600 : d->o.max_wait;
-        long ns = deadline.tv_nsec + (long)((w - floor(w)) * 1e9);
-        deadline.tv_sec += (time_t)w + ns / 1000000000L;
+        time_t whole = (time_t)w;
+        long ns = deadline.tv_nsec + (long)((w - (double)whole) * 1e9);
+        deadline.tv_sec += whole + ns / 1000000000L;
         deadline.tv_nsec = ns % 1000000000L;
     }
     pthread_mutex_lock(&d->mu);
