@@ -94,6 +94,8 @@ server:
   threads: $sthreads
   max-connections-per-ip: 4096
   ledger-sync: $sync
+  wba-allow-addresses: [127.0.0.1/32]
+  wba-allow-http: true
 EOF
 cat >"$dir/paths.lua" <<EOF
 local n = 0

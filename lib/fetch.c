@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,6 +76,7 @@ struct ccsig_fetcher {
     char **retired; /* old robots bodies and result strings, freed with the fetcher */
     size_t nretired, capretired;
     uint64_t generation;
+    ccsig_addr_net *allow; /* o.allow copied (o.allow points here) */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -113,10 +117,27 @@ ccsig_status ccsig_fetcher_new(const ccsig_fetch_opts *o, ccsig_fetcher **out, c
         if (stat(o->cache_dir, &st) || !S_ISDIR(st.st_mode))
             return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "%s is not a directory", o->cache_dir);
     }
+    for (size_t i = 0; i < o->nallow; i++)
+        if ((o->allow[i].addr.family != 4 && o->allow[i].addr.family != 6) ||
+            o->allow[i].prefix > (o->allow[i].addr.family == 4 ? 32u : 128u))
+            return ccsig_error_set(err, CCSIG_ERR_USAGE, 0,
+                                   "allowed network %zu is not an IPv4 or IPv6 network", i + 1);
     ccsig_fetcher *f = ccsig_calloc(1, sizeof *f);
     if (!f)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     f->o = *o;
+    f->o.allow = NULL;
+    f->o.nallow = 0;
+    if (o->nallow) {
+        f->allow = ccsig_malloc(o->nallow * sizeof *f->allow);
+        if (!f->allow) {
+            ccsig_free(f);
+            return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+        }
+        memcpy(f->allow, o->allow, o->nallow * sizeof *f->allow);
+        f->o.allow = f->allow;
+        f->o.nallow = o->nallow;
+    }
     snprintf(f->ua, sizeof f->ua, "%s",
              o->user_agent && *o->user_agent ? o->user_agent : "ccsig/" CCSIG_VERSION_STRING);
     snprintf(f->agent, sizeof f->agent, "%s", o->agent && *o->agent ? o->agent : "*");
@@ -142,6 +163,7 @@ void ccsig_fetcher_free(ccsig_fetcher *f) {
     ccsig_free(f->retired);
     ccsig_free(f->robots);
     ccsig_free(f->hosts);
+    ccsig_free(f->allow);
     pthread_mutex_destroy(&f->mu);
     pthread_cond_destroy(&f->cv);
     ccsig_free(f);
@@ -199,6 +221,152 @@ char *ccsig_url_resolve(const char *base, const char *ref) {
     }
     curl_url_cleanup(u);
     return out;
+}
+
+/* ---- addresses (the guard) ---- */
+
+bool ccsig_addr_net_parse(const char *s, size_t n, ccsig_addr_net *out) {
+    char buf[64];
+    const char *slash = memchr(s, '/', n);
+    size_t alen = slash ? (size_t)(slash - s) : n;
+    if (!alen || alen >= sizeof buf)
+        return false;
+    memcpy(buf, s, alen);
+    buf[alen] = '\0';
+    memset(out, 0, sizeof *out);
+    if (inet_pton(AF_INET, buf, out->addr.a) == 1)
+        out->addr.family = 4;
+    else if (inet_pton(AF_INET6, buf, out->addr.a) == 1)
+        out->addr.family = 6;
+    else
+        return false;
+    unsigned max = out->addr.family == 4 ? 32 : 128;
+    out->prefix = max;
+    if (slash) {
+        size_t i = alen + 1;
+        if (i >= n || n - i > 3)
+            return false;
+        unsigned v = 0;
+        for (; i < n; i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return false;
+            v = v * 10 + (unsigned)(s[i] - '0');
+        }
+        if (v > max)
+            return false;
+        out->prefix = v;
+    }
+    return true;
+}
+
+/* The IPv4 address an IPv6 one embeds (v4-mapped, NAT64 64:ff9b::/96, 6to4
+ * 2002::/16) into v4; false when it embeds none. */
+static bool embedded_v4(const unsigned char *a, unsigned char v4[4]) {
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+    if (!memcmp(a, mapped, 12) || !memcmp(a, nat64, 12)) {
+        memcpy(v4, a + 12, 4);
+        return true;
+    }
+    if (a[0] == 0x20 && a[1] == 0x02) {
+        memcpy(v4, a + 2, 4);
+        return true;
+    }
+    return false;
+}
+
+/* True when the first bits bits of a and b agree. */
+static bool prefix_eq(const unsigned char *a, const unsigned char *b, unsigned bits) {
+    size_t whole = bits / 8;
+    if (memcmp(a, b, whole))
+        return false;
+    unsigned rest = bits % 8;
+    if (!rest)
+        return true;
+    unsigned char mask = (unsigned char)(0xff << (8 - rest));
+    return (a[whole] & mask) == (b[whole] & mask);
+}
+
+bool ccsig_addr_in_net(const ccsig_addr *a, const ccsig_addr_net *net) {
+    if (a->family == net->addr.family)
+        return prefix_eq(a->a, net->addr.a, net->prefix);
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (a->family == 6 && net->addr.family == 4 && !memcmp(a->a, mapped, 12))
+        return prefix_eq(a->a + 12, net->addr.a, net->prefix);
+    return false;
+}
+
+static ccsig_addr_class classify_v4(const unsigned char *a) {
+    unsigned char b = a[1];
+    switch (a[0]) {
+    case 0:
+        return CCSIG_ADDR_UNSPECIFIED; /* "this network", 0/8 */
+    case 10:
+        return CCSIG_ADDR_PRIVATE;
+    case 100:
+        return (b & 0xc0) == 64 ? CCSIG_ADDR_SHARED : CCSIG_ADDR_PUBLIC;
+    case 127:
+        return CCSIG_ADDR_LOOPBACK;
+    case 169:
+        return b == 254 ? CCSIG_ADDR_LINK_LOCAL : CCSIG_ADDR_PUBLIC;
+    case 172:
+        return (b & 0xf0) == 16 ? CCSIG_ADDR_PRIVATE : CCSIG_ADDR_PUBLIC;
+    case 192:
+        if (b == 168)
+            return CCSIG_ADDR_PRIVATE;
+        /* 192.0.0/24 protocol assignments, 192.0.2/24 documentation,
+         * 192.88.99/24 6to4 relays */
+        if ((b == 0 && (a[2] == 0 || a[2] == 2)) || (b == 88 && a[2] == 99))
+            return CCSIG_ADDR_RESERVED;
+        return CCSIG_ADDR_PUBLIC;
+    case 198:
+        /* 198.18/15 benchmarking, 198.51.100/24 documentation */
+        return (b & 0xfe) == 18 || (b == 51 && a[2] == 100) ? CCSIG_ADDR_RESERVED
+                                                            : CCSIG_ADDR_PUBLIC;
+    case 203:
+        return b == 0 && a[2] == 113 ? CCSIG_ADDR_RESERVED : CCSIG_ADDR_PUBLIC;
+    default:
+        if (a[0] >= 224 && a[0] < 240)
+            return CCSIG_ADDR_MULTICAST;
+        if (a[0] >= 240)
+            return CCSIG_ADDR_RESERVED; /* 240/4 and 255.255.255.255 */
+        return CCSIG_ADDR_PUBLIC;
+    }
+}
+
+ccsig_addr_class ccsig_addr_classify(const ccsig_addr *addr) {
+    const unsigned char *a = addr->a;
+    if (addr->family == 4)
+        return classify_v4(a);
+    unsigned char v4[4];
+    if (embedded_v4(a, v4))
+        return classify_v4(v4);
+    static const unsigned char zero[16] = {0};
+    if (!memcmp(a, zero, 16))
+        return CCSIG_ADDR_UNSPECIFIED;
+    if (!memcmp(a, zero, 15) && a[15] == 1)
+        return CCSIG_ADDR_LOOPBACK;
+    if (a[0] == 0xff)
+        return CCSIG_ADDR_MULTICAST;
+    if ((a[0] & 0xfe) == 0xfc)
+        return CCSIG_ADDR_UNIQUE_LOCAL;
+    if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+        return CCSIG_ADDR_LINK_LOCAL;
+    if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0)
+        return CCSIG_ADDR_PRIVATE; /* site-local, deprecated (RFC 3879) */
+    if ((a[0] & 0xe0) != 0x20)
+        return CCSIG_ADDR_RESERVED; /* outside global unicast 2000::/3 (100::/64 among them) */
+    /* 2001::/23 protocol assignments (Teredo among them), 2001:db8::/32 */
+    if (a[0] == 0x20 && a[1] == 0x01 && (a[2] < 0x02 || (a[2] == 0x0d && a[3] == 0xb8)))
+        return CCSIG_ADDR_RESERVED;
+    return CCSIG_ADDR_PUBLIC;
+}
+
+const char *ccsig_addr_class_name(ccsig_addr_class c) {
+    static const char *const names[] = {"public",     "loopback",       "private",
+                                        "link-local", "shared (CGNAT)", "unique-local",
+                                        "multicast",  "unspecified",    "reserved"};
+    return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "?";
 }
 
 /* ---- hosts ---- */
@@ -284,7 +452,41 @@ typedef struct xfer {
     char *hb;
     size_t hlen, hcap;
     char ctype[128];
+    char refused[160]; /* the guard refused this address ("" when not) */
 } xfer;
+
+/* CURLOPT_OPENSOCKETFUNCTION with the guard (ccsig_fetch_opts.public_only):
+ * the address curl is about to connect to, resolved, is checked here, so
+ * what is checked is what is connected to. A refused one gets no socket
+ * (curl tries the next address, if any, and fails). */
+static curl_socket_t open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *sa) {
+    xfer *x = ud;
+    (void)purpose;
+    ccsig_addr a;
+    memset(&a, 0, sizeof a);
+    if (sa->family == AF_INET && sa->addrlen >= sizeof(struct sockaddr_in)) {
+        a.family = 4;
+        memcpy(a.a, &((const struct sockaddr_in *)(const void *)&sa->addr)->sin_addr, 4);
+    } else if (sa->family == AF_INET6 && sa->addrlen >= sizeof(struct sockaddr_in6)) {
+        a.family = 6;
+        memcpy(a.a, &((const struct sockaddr_in6 *)(const void *)&sa->addr)->sin6_addr, 16);
+    } else {
+        snprintf(x->refused, sizeof x->refused, "an address of family %d", sa->family);
+        return CURL_SOCKET_BAD;
+    }
+    ccsig_addr_class c = ccsig_addr_classify(&a);
+    bool ok = c == CCSIG_ADDR_PUBLIC;
+    for (size_t i = 0; !ok && i < x->f->o.nallow; i++)
+        ok = ccsig_addr_in_net(&a, &x->f->o.allow[i]);
+    if (!ok) {
+        char text[INET6_ADDRSTRLEN];
+        inet_ntop(a.family == 4 ? AF_INET : AF_INET6, a.a, text, sizeof text);
+        snprintf(x->refused, sizeof x->refused, "%s is a %s address", text,
+                 ccsig_addr_class_name(c));
+        return CURL_SOCKET_BAD;
+    }
+    return socket(sa->family, sa->socktype, sa->protocol);
+}
 
 static bool grow(char **p, size_t *cap, size_t need) {
     if (need <= *cap)
@@ -433,6 +635,10 @@ static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch
         set_error(r, "not an http(s) URL, or one libcurl reads differently: %.200s", url);
         return CCSIG_ERR_USAGE;
     }
+    if (f->o.https_only && strncasecmp(site, "https:", 6)) {
+        set_error(r, "refused: %.200s is not an https URL", url);
+        return CCSIG_ERR_IO;
+    }
     CURL *c = curl_easy_init();
     if (!c) {
         set_error(r, "out of memory");
@@ -467,6 +673,11 @@ static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch
         curl_easy_setopt(c, CURLOPT_RANGE, range);
     if (f->ca_file[0])
         curl_easy_setopt(c, CURLOPT_CAINFO, f->ca_file);
+    if (f->o.public_only) {
+        curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+        curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &x);
+        curl_easy_setopt(c, CURLOPT_PROXY, ""); /* a proxy would connect for us, unchecked */
+    }
     size_t slot = host_acquire(f, host);
     CURLcode rc = curl_easy_perform(c);
     host_release(f, slot);
@@ -481,7 +692,9 @@ static ccsig_status request(ccsig_fetcher *f, const char *url, const ccsig_fetch
         set_error(r, "out of memory");
         st = CCSIG_ERR_NOMEM;
     } else if (!ok) {
-        if (rc == CURLE_OPERATION_TIMEDOUT)
+        if (x.refused[0])
+            set_error(r, "refused: %s, and only public addresses may be fetched", x.refused);
+        else if (rc == CURLE_OPERATION_TIMEDOUT)
             set_error(r,
                       "timed out (limits: %ld ms to connect, %ld ms "
                       "per request)",

@@ -5,6 +5,7 @@
  */
 #include "ccsig/keydir.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <pthread.h>
@@ -36,21 +37,26 @@ typedef struct entry {
     double last_attempt; /* seconds since the epoch, 0 never */
     char error[400];     /* why the last attempt failed, "" when it did not */
     uint64_t used;       /* for dropping the least recently used */
+    bool fetching;       /* a fetch of it is running (it is not dropped then) */
+    unsigned waiters;    /* callers waiting for that fetch (nor then) */
 } entry;
 
 struct ccsig_keydir {
     ccsig_fetcher *f;
     ccsig_keydir_opts o;
     pthread_mutex_t mu;
+    pthread_cond_t cv; /* a fetch ended (CLOCK_MONOTONIC for timed waits) */
     entry **v;
     size_t n;
     uint64_t clock;
+    unsigned running; /* background fetches (max_wait) */
 };
 
 void ccsig_keydir_opts_default(ccsig_keydir_opts *o) {
     memset(o, 0, sizeof *o);
     o->min_refresh = 60;
     o->max_entries = 1024;
+    o->max_fetches = 8;
 }
 
 ccsig_status ccsig_keydir_new(ccsig_fetcher *f, const ccsig_keydir_opts *o, ccsig_keydir **out,
@@ -70,12 +76,21 @@ ccsig_status ccsig_keydir_new(ccsig_fetcher *f, const ccsig_keydir_opts *o, ccsi
         d->o.max_entries = 1024;
     if (!(d->o.min_refresh >= 0))
         d->o.min_refresh = 0;
+    if (!(d->o.max_wait >= 0))
+        d->o.max_wait = 0;
+    if (d->o.max_fetches == 0)
+        d->o.max_fetches = 8;
     d->v = ccsig_calloc(d->o.max_entries, sizeof *d->v);
     if (!d->v) {
         ccsig_free(d);
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     }
     pthread_mutex_init(&d->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&d->cv, &ca);
+    pthread_condattr_destroy(&ca);
     *out = d;
     return CCSIG_OK;
 }
@@ -90,10 +105,15 @@ static void entry_free(entry *e) {
 void ccsig_keydir_free(ccsig_keydir *d) {
     if (!d)
         return;
+    pthread_mutex_lock(&d->mu);
+    while (d->running)
+        pthread_cond_wait(&d->cv, &d->mu);
+    pthread_mutex_unlock(&d->mu);
     for (size_t i = 0; i < d->n; i++)
         entry_free(d->v[i]);
     ccsig_free(d->v);
     pthread_mutex_destroy(&d->mu);
+    pthread_cond_destroy(&d->cv);
     ccsig_free(d);
 }
 
@@ -240,6 +260,103 @@ static void fill(const ccsig_keydir *d, const entry *e, ccsig_str keyid, ccsig_k
                (int)(keyid.len > 64 ? 64 : keyid.len), keyid.p);
 }
 
+/* A fresh entry's result n goes into e, the table's entry for its URL
+ * (under the lock; e keeps its address, waiters hold it). A failure keeps
+ * an earlier copy until it expires, with the failure remembered. n is
+ * consumed. */
+static void merge(entry *e, entry *n, time_t now) {
+    e->last_attempt = n->last_attempt;
+    if (!n->have && e->have && now < e->expires) {
+        errorf(e->error, sizeof e->error, "%s", n->error);
+        entry_free(n);
+        return;
+    }
+    ccsig_arena_free(&e->arena);
+    e->arena = n->arena; /* the blocks move with it: jwks still points into them */
+    e->jwks = n->jwks;
+    e->have = n->have;
+    e->signed_ok = n->signed_ok;
+    e->fetched = n->fetched;
+    e->expires = n->expires;
+    memcpy(e->error, n->error, sizeof e->error);
+    ccsig_free(n);
+}
+
+/* The end of a fetch of e: its result n (NULL: out of memory) merged, the
+ * waiters woken. Under the lock. */
+static void fetch_done(ccsig_keydir *d, entry *e, entry *n, time_t now) {
+    if (n)
+        merge(e, n, now);
+    else
+        errorf(e->error, sizeof e->error, "out of memory reading the key directory %.160s", e->url);
+    e->fetching = false;
+    pthread_cond_broadcast(&d->cv);
+}
+
+/* A background fetch (max_wait): what it needs, owned by its thread. */
+typedef struct job {
+    ccsig_keydir *d;
+    entry *e; /* not dropped while fetching */
+    time_t now;
+    char url[512];
+} job;
+
+static void *fetch_job(void *arg) {
+    job *j = arg;
+    entry *n = fetch_directory(j->d, j->url, j->now);
+    pthread_mutex_lock(&j->d->mu);
+    fetch_done(j->d, j->e, n, j->now);
+    j->d->running--;
+    pthread_cond_broadcast(&j->d->cv); /* ccsig_keydir_free may be waiting */
+    pthread_mutex_unlock(&j->d->mu);
+    ccsig_free(j);
+    return NULL;
+}
+
+/* Wait (lock held) until e's fetch ends, at most until deadline when
+ * max_wait is set. True when it ended. */
+static bool wait_fetch(ccsig_keydir *d, entry *e, const struct timespec *deadline) {
+    e->waiters++;
+    while (e->fetching) {
+        if (d->o.max_wait <= 0)
+            pthread_cond_wait(&d->cv, &d->mu);
+        else if (pthread_cond_timedwait(&d->cv, &d->mu, deadline) == ETIMEDOUT)
+            break;
+    }
+    e->waiters--;
+    return !e->fetching;
+}
+
+/* Put a new entry for url in the table (lock held), dropping the least
+ * recently used one that nobody fetches or waits for when it is full.
+ * NULL when out of memory or nothing can be dropped. */
+static entry *insert(ccsig_keydir *d, const char *url) {
+    if (d->n == d->o.max_entries) {
+        long lru = -1;
+        for (size_t k = 0; k < d->n; k++)
+            if (!d->v[k]->fetching && !d->v[k]->waiters &&
+                (lru < 0 || d->v[k]->used < d->v[lru]->used))
+                lru = (long)k;
+        if (lru < 0)
+            return NULL;
+        entry_free(d->v[lru]);
+        d->v[lru] = d->v[--d->n];
+    }
+    entry *e = ccsig_calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    snprintf(e->url, sizeof e->url, "%s", url);
+    ccsig_arena_init(&e->arena, 0);
+    d->v[d->n++] = e;
+    return e;
+}
+
+/* out says that there is no answer yet. */
+static void pending(ccsig_keydir_key *out, const char *why) {
+    out->pending = true;
+    errorf(out->error, sizeof out->error, "%s", why);
+}
+
 ccsig_status ccsig_keydir_find(ccsig_keydir *d, const char *agent, ccsig_str keyid, time_t now,
                                ccsig_keydir_key *out) {
     memset(out, 0, sizeof *out);
@@ -248,61 +365,84 @@ ccsig_status ccsig_keydir_find(ccsig_keydir *d, const char *agent, ccsig_str key
                "the signature agent \"%.100s\" is not an http(s) URL", agent ? agent : "");
         return CCSIG_OK;
     }
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    if (d->o.max_wait > 0) {
+        double w = d->o.max_wait > 3600 ? 3600 : d->o.max_wait;
+        time_t whole = (time_t)w;
+        long ns = deadline.tv_nsec + (long)((w - (double)whole) * 1e9);
+        deadline.tv_sec += whole + ns / 1000000000L;
+        deadline.tv_nsec = ns % 1000000000L;
+    }
     pthread_mutex_lock(&d->mu);
     long i = find_entry(d, out->directory);
-    bool refetch = true;
-    if (i >= 0) {
-        entry *e = d->v[i];
-        e->used = ++d->clock;
-        bool fresh = e->have && now < e->expires;
-        bool knows = e->have && ccsig_jwks_find(&e->jwks, keyid);
-        bool may = (double)now - e->last_attempt >= d->o.min_refresh;
-        refetch = may && (!fresh || !knows);
-        if (!refetch) {
-            fill(d, e, keyid, out);
-            pthread_mutex_unlock(&d->mu);
+    entry *e = i >= 0 ? d->v[i] : insert(d, out->directory);
+    if (!e) {
+        bool full = d->n == d->o.max_entries;
+        pthread_mutex_unlock(&d->mu);
+        if (full) {
+            pending(out, "too many key directories are being fetched at once");
             return CCSIG_OK;
         }
-        e->last_attempt = (double)now; /* other threads wait min_refresh, not for us */
-    }
-    pthread_mutex_unlock(&d->mu);
-
-    entry *n = fetch_directory(d, out->directory, now);
-    if (!n)
         return CCSIG_ERR_NOMEM;
+    }
+    e->used = ++d->clock;
+    /* one fetch at a time per directory: wait for the running one */
+    if (e->fetching && !wait_fetch(d, e, &deadline)) {
+        pthread_mutex_unlock(&d->mu);
+        pending(out, "the key directory is being fetched");
+        return CCSIG_OK;
+    }
+    bool fresh = e->have && now < e->expires;
+    bool knows = e->have && ccsig_jwks_find(&e->jwks, keyid);
+    bool may = e->last_attempt == 0 || (double)now - e->last_attempt >= d->o.min_refresh;
+    if (!may || (fresh && knows)) {
+        /* (a directory that failed within min_refresh: its error, at once) */
+        fill(d, e, keyid, out);
+        pthread_mutex_unlock(&d->mu);
+        return CCSIG_OK;
+    }
+    if (d->o.max_wait > 0) {
+        job *j = d->running < d->o.max_fetches ? ccsig_malloc(sizeof *j) : NULL;
+        pthread_t t;
+        pthread_attr_t at;
+        bool started = false;
+        if (j) {
+            *j = (job){.d = d, .e = e, .now = now};
+            snprintf(j->url, sizeof j->url, "%s", e->url);
+            e->fetching = true;
+            pthread_attr_init(&at);
+            pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+            started = pthread_create(&t, &at, fetch_job, j) == 0;
+            pthread_attr_destroy(&at);
+        }
+        if (!started) {
+            e->fetching = false;
+            ccsig_free(j);
+            pthread_mutex_unlock(&d->mu);
+            pending(out, "too many key directories are being fetched at once");
+            return CCSIG_OK;
+        }
+        d->running++;
+        out->fetched_now = true;
+        if (!wait_fetch(d, e, &deadline)) {
+            pthread_mutex_unlock(&d->mu);
+            pending(out, "the key directory is being fetched");
+            return CCSIG_OK;
+        }
+        fill(d, e, keyid, out);
+        pthread_mutex_unlock(&d->mu);
+        return CCSIG_OK;
+    }
+    e->fetching = true;
+    pthread_mutex_unlock(&d->mu);
+    entry *n = fetch_directory(d, out->directory, now);
     out->fetched_now = true;
     pthread_mutex_lock(&d->mu);
-    i = find_entry(d, out->directory);
-    entry *keep = n;
-    if (i >= 0) {
-        entry *old = d->v[i];
-        if (!n->have && old->have && now < old->expires) {
-            /* keep the earlier copy until it expires; remember the failure */
-            errorf(old->error, sizeof old->error, "%s", n->error);
-            old->last_attempt = n->last_attempt;
-            entry_free(n);
-            keep = old;
-        } else {
-            entry_free(old);
-            d->v[i] = n;
-        }
-    } else {
-        if (d->n == d->o.max_entries) {
-            size_t lru = 0;
-            for (size_t k = 1; k < d->n; k++)
-                if (d->v[k]->used < d->v[lru]->used)
-                    lru = k;
-            entry_free(d->v[lru]);
-            d->v[lru] = d->v[--d->n];
-        }
-        d->v[d->n++] = n;
-    }
-    keep->used = ++d->clock;
-    fill(d, keep, keyid, out);
-    if (keep->have && keep->error[0] && out->found)
-        out->error[0] = '\0';
+    fetch_done(d, e, n, now);
+    fill(d, e, keyid, out);
     pthread_mutex_unlock(&d->mu);
-    return CCSIG_OK;
+    return n ? CCSIG_OK : CCSIG_ERR_NOMEM;
 }
 
 bool ccsig_keydir_verify_key(void *ctx, ccsig_str keyid, ccsig_str agent,

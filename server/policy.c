@@ -87,6 +87,7 @@ void policy_defaults(policy *p) {
      * of the connections reading headers at once. */
     p->header_timeout_s = 10;
     p->max_header_connections = 256;
+    p->wba_wait_ms = 1000;
     p->max_connections = 1024;
     p->max_connections_per_ip = 64;
     p->max_header_bytes = 16 * 1024; /* nginx's large_client_header_buffers default is 8k x 4 */
@@ -772,6 +773,47 @@ static int on_access(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *
     return get_bool(y, v, "bulk-endpoints", &p->bulk_endpoints);
 }
 
+/* Each item of the list v (what it must be: `what`) given to item with its
+ * index, at most max of them (`many` names them in the error); *n counts
+ * those taken. 0, or -1 with the error set. */
+static int walk_list(yctx *y, const yaml_node_t *v, const char *what, const char *many, size_t max,
+                     size_t *n, int (*item)(yctx *, const yaml_node_t *, size_t, void *),
+                     void *arg) {
+    if (expect(y, v, YAML_SEQUENCE_NODE, what))
+        return -1;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+         it++) {
+        yaml_node_t *e = yaml_document_get_node(&y->doc, *it);
+        if (!e)
+            return yfail(y, v, "malformed list");
+        if (*n >= max)
+            return yfail(y, e, "too many %s (at most %zu)", many, max);
+        if (item(y, e, *n, arg))
+            return -1;
+        (*n)++;
+    }
+    return 0;
+}
+
+/* server.trusted-proxies: an address (checked where it is used). */
+static int on_proxy(yctx *y, const yaml_node_t *e, size_t i, void *arg) {
+    char **proxies = arg;
+    proxies[i] = NULL;
+    return get_text(y, e, "an IP address", 64, &proxies[i]);
+}
+
+/* server.wba-allow-addresses: an address or network, by the fetcher's own
+ * parser (ccsig/fetch.h). */
+static int on_network(yctx *y, const yaml_node_t *e, size_t i, void *arg) {
+    ccsig_addr_net *nets = arg;
+    if (e->type == YAML_SCALAR_NODE &&
+        ccsig_addr_net_parse((const char *)e->data.scalar.value, e->data.scalar.length, &nets[i]))
+        return 0;
+    char d[64];
+    describe(e, d, sizeof d);
+    return yfail(y, e, "expected an IPv4 or IPv6 address or network (ADDR/LEN), found %s", d);
+}
+
 static int on_server(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, void *arg) {
     policy *p = y->p;
     unsigned long long u = 0;
@@ -818,6 +860,16 @@ static int on_server(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *
             return -1;
         p->max_header_connections = (unsigned)u;
         return 0;
+    case 11:
+        return walk_list(y, v, "a list of IP addresses or networks (ADDR/LEN)", "networks",
+                         POLICY_MAX_PROXIES, &p->nwba_allow, on_network, p->wba_allow);
+    case 12:
+        return get_bool(y, v, "wba-allow-http", &p->wba_allow_http);
+    case 13:
+        if (get_uint(y, v, "a wait in milliseconds", 1, 60000, &u))
+            return -1;
+        p->wba_wait_ms = (unsigned)u;
+        return 0;
     case 8:
         if (scalar_is(v, "full"))
             p->ledger_sync_process = 0;
@@ -834,21 +886,8 @@ static int on_server(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *
         }
         return 0;
     default:
-        if (expect(y, v, YAML_SEQUENCE_NODE, "a list of proxy addresses"))
-            return -1;
-        for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-             it++) {
-            yaml_node_t *e = yaml_document_get_node(&y->doc, *it);
-            if (!e)
-                return yfail(y, v, "malformed list");
-            if (p->ntrusted_proxies >= POLICY_MAX_PROXIES)
-                return yfail(y, e, "too many trusted proxies (at most %d)", POLICY_MAX_PROXIES);
-            char *s = NULL;
-            if (get_text(y, e, "an IP address", 64, &s))
-                return -1;
-            p->trusted_proxies[p->ntrusted_proxies++] = s;
-        }
-        return 0;
+        return walk_list(y, v, "a list of proxy addresses", "trusted proxies", POLICY_MAX_PROXIES,
+                         &p->ntrusted_proxies, on_proxy, p->trusted_proxies);
     }
 }
 
@@ -887,6 +926,9 @@ static int on_top(yctx *y, int idx, const yaml_node_t *k, const yaml_node_t *v, 
                                               "ledger-sync",
                                               "header-timeout",
                                               "max-header-connections",
+                                              "wba-allow-addresses",
+                                              "wba-allow-http",
+                                              "wba-directory-wait-ms",
                                               NULL};
     static const char *const steward_keys[] = {"session-hours", NULL};
     static const char *const search_keys[] = {"enabled", "max-file-bytes", NULL};

@@ -25,6 +25,7 @@
 
 #include "ccsig/arena.h"
 #include "ccsig/declare.h"
+#include "ccsig/fetch.h"
 #include "ccsig/pref.h"
 #include "paycrawl.h"
 
@@ -121,6 +122,14 @@ typedef struct policy {
     size_t max_body_bytes;
     char *trusted_proxies[POLICY_MAX_PROXIES];
     size_t ntrusted_proxies;
+    /* Web Bot Auth key directories (wba.h): fetched only from public
+     * addresses and over https, except from these networks
+     * (wba-allow-addresses) and over http when wba-allow-http; a request
+     * waits at most wba_wait_ms for a directory being fetched. */
+    ccsig_addr_net wba_allow[POLICY_MAX_PROXIES];
+    size_t nwba_allow;
+    int wba_allow_http;
+    unsigned wba_wait_ms;
     int ledger_sync_process; /* ledger-sync: process (default: no fsync per commit;
                                 survives a crash of the gateway, not of the machine) */
 

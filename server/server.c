@@ -560,7 +560,7 @@ static int admit_signed(rq *r, reply *rp) {
     wba_request req = {r->method,
                        strncmp(s->pol->public_url, "https:", 6) ? "http" : "https",
                        host ? host : "",
-                       r->path,
+                       r->target ? r->target : r->path,
                        fv,
                        fl.n};
     wba_result *res = malloc(sizeof *res);
@@ -571,6 +571,13 @@ static int admit_signed(rq *r, reply *rp) {
     int rc = wba_check(s->wba, s->st, &req, now_wall_us() / 1000000, res);
     if (rc != 0) {
         reply_error(r, rp, 503, "Service unavailable", res->reason);
+        free(res);
+        return 0;
+    }
+    if (res->outcome == WBA_REFUSED && res->retry_after) {
+        reply_error(r, rp, 503, "Service unavailable", res->reason);
+        reply_header(rp, "Retry-After", "%u", res->retry_after);
+        reply_header(rp, "X-Signature-Result", "%s", res->result);
         free(res);
         return 0;
     }
@@ -1242,6 +1249,7 @@ typedef struct conn_state {
     char *fbuf;     /* SMALL_FILE_MAX bytes, allocated at the first small file */
     ccsig_buf alog; /* the access log line begun for the request (accesslog.h) */
     bool alog_begun;
+    ccsig_buf target; /* the request target as sent (uri_log_cb) */
     reply rp;
 } conn_state;
 
@@ -1606,6 +1614,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     r.con = con;
     r.method = method;
     r.path = url;
+    r.target = cs->target.len ? ccsig_buf_cstr(&cs->target) : url;
     r.body = cs->body.data ? cs->body.data : "";
     r.body_len = cs->body.len;
     r.body_too_large = cs->too_large || ccsig_buf_failed(&cs->body);
@@ -1702,8 +1711,25 @@ static void on_connection(void *cls, struct MHD_Connection *con, void **socket_c
     ccsig_buf_free(&cs->body);
     free(cs->fbuf);
     ccsig_buf_free(&cs->alog);
+    ccsig_buf_free(&cs->target);
     free(cs);
     *socket_context = NULL;
+}
+
+/* MHD_OPTION_URI_LOG_CALLBACK: the request target before libmicrohttpd
+ * decodes it and splits the query off, kept in the connection's state for
+ * the signature check (RFC 9421 §2.2.6: @path is the target's path as
+ * sent). The request's own state stays NULL (on_request makes it). */
+static void *uri_log_cb(void *cls, const char *uri, struct MHD_Connection *con) {
+    (void)cls;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_state *cs = ci ? ci->socket_context : NULL;
+    if (cs) {
+        ccsig_buf_clear(&cs->target);
+        ccsig_buf_puts(&cs->target, uri);
+    }
+    return NULL;
 }
 
 static size_t unescape_cb(void *cls, struct MHD_Connection *c, char *s) {
@@ -1877,7 +1903,9 @@ int server_run(policy *pol, const serve_config *cfg) {
         goto out;
     }
     rsl_keys_init(&s);
-    s.wba = wba_new(err, sizeof err);
+    wba_opts wo = {pol->wba_allow, pol->nwba_allow, pol->wba_allow_http != 0, pol->wba_wait_ms,
+                   !cfg->quiet};
+    s.wba = wba_new(&wo, err, sizeof err);
     if (!s.wba) {
         fprintf(stderr, "ccsig serve: %s\n", err);
         goto out;
@@ -1938,8 +1966,9 @@ int server_run(policy *pol, const serve_config *cfg) {
             MHD_USE_ERROR_LOG,
         0, NULL, NULL, on_request, &s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &s,
         MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)pol->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)pol->timeout_s, MHD_OPTION_CONNECTION_LIMIT, (unsigned)pol->max_connections,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, NULL, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)pol->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)pol->timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)pol->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)pol->max_connections_per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s, MHD_OPTION_END);

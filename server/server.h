@@ -133,7 +133,9 @@ typedef struct rq {
     server *srv;
     void *con; /* struct MHD_Connection */
     const char *method;
-    const char *path; /* decoded, as libmicrohttpd gives it */
+    const char *path;   /* decoded, as libmicrohttpd gives it */
+    const char *target; /* the request target as sent: path and query, not decoded
+                           (RFC 9421 @path, @query: the signature check) */
     route rt;
     char addr[64];
     rq_class cls;

@@ -115,6 +115,17 @@ int reuser_status_parse(const char *s) {
     "ALTER TABLE ledger ADD COLUMN currency TEXT NOT NULL DEFAULT '';"                             \
     "ALTER TABLE ledger ADD COLUMN charge_micros BIGINT NOT NULL DEFAULT 0;"
 
+/* Version 7: the Web Bot Auth nonces seen, shared by the gateways of one
+ * PostgreSQL database so that a nonce replayed to another gateway is
+ * refused too (store_nonce_put). nonce is the BLAKE2b-128 of keyid and
+ * nonce in hex; a row is dead once its signature expired (expires_s) and is
+ * pruned. SQLite gets the table but does not use it: one process owns an
+ * SQLite file, and its in-memory table is that process's (wba.c). */
+#define V7_NONCES_SQL                                                                              \
+    "CREATE TABLE wba_nonces (nonce TEXT PRIMARY KEY, agent TEXT NOT NULL,"                        \
+    " expires_s BIGINT NOT NULL);"                                                                 \
+    "CREATE INDEX wba_nonces_expires ON wba_nonces (expires_s);"
+
 static const migration migrations[] = {
     {1, COMMON_V1("INTEGER PRIMARY KEY AUTOINCREMENT"),
      COMMON_V1("BIGSERIAL PRIMARY KEY")
@@ -129,6 +140,7 @@ static const migration migrations[] = {
     {4, V4_SQL("INTEGER PRIMARY KEY AUTOINCREMENT"), V4_SQL("BIGSERIAL PRIMARY KEY")},
     {5, V5_SQL("INTEGER PRIMARY KEY AUTOINCREMENT"), V5_SQL("BIGSERIAL PRIMARY KEY")},
     {6, V6_WBA_SQL, V6_WBA_SQL},
+    {7, V7_NONCES_SQL, V7_NONCES_SQL},
 };
 
 /* The statement that adds a batch's sums to usage_daily (both dialects). */
@@ -324,6 +336,19 @@ int store_agent_put(store *s, const char *directory, int64_t reuser_id, int64_t 
 
 int store_agent_get(store *s, const char *directory, int64_t *reuser_id) {
     return s->ops->agent_get(s, directory, reuser_id);
+}
+
+bool store_nonces_shared(store *s) {
+    return s->ops->nonce_put != NULL;
+}
+
+int store_nonce_put(store *s, const char *nonce, const char *agent, int64_t expires_s,
+                    int64_t now_s) {
+    return s->ops->nonce_put ? s->ops->nonce_put(s, nonce, agent, expires_s, now_s) : -1;
+}
+
+int store_nonce_prune(store *s, int64_t now_s) {
+    return s->ops->nonce_prune ? s->ops->nonce_prune(s, now_s) : 0;
 }
 
 int store_agent_of(store *s, int64_t reuser_id, char *directory, size_t n) {

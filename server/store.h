@@ -244,6 +244,18 @@ int store_agent_get(store *s, const char *directory, int64_t *reuser_id);
 /* 1 and the directory of a reuser's agent (n bytes), 0 when it has none. */
 int store_agent_of(store *s, int64_t reuser_id, char *directory, size_t n);
 
+/* Web Bot Auth nonces shared by every gateway of the store (PostgreSQL:
+ * table wba_nonces, migration 7). store_nonces_shared: the store keeps
+ * them (SQLite does not: its one process keeps its own, wba.c). */
+bool store_nonces_shared(store *s);
+/* Record nonce (hex of its hash) used by agent until expires_s: 1 when it
+ * was not live (never seen, or its earlier use expired before now_s), 0
+ * when it is a replay, -1 on error or when the store keeps no nonces. */
+int store_nonce_put(store *s, const char *nonce, const char *agent, int64_t expires_s,
+                    int64_t now_s);
+/* Drop the nonces expired before now_s: 0, -1 on error. */
+int store_nonce_prune(store *s, int64_t now_s);
+
 /* ---- pay per crawl (paycrawl.h) ---- */
 
 /* The charges of one reuser (or, reuser 0, of one unregistered agent) in
@@ -332,6 +344,8 @@ typedef struct store_ops {
     int (*agent_get)(store *, const char *, int64_t *);
     int (*agent_of)(store *, int64_t, char *, size_t);
     int (*charges)(store *, int64_t, int64_t, int64_t, int (*)(void *, const charge_row *), void *);
+    int (*nonce_put)(store *, const char *, const char *, int64_t, int64_t); /* NULL: not kept */
+    int (*nonce_prune)(store *, int64_t);
 } store_ops;
 
 struct store {

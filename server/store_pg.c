@@ -862,6 +862,46 @@ static int pg_agent_of(store *b, int64_t reuser_id, char *directory, size_t n) {
                           v, directory, n);
 }
 
+/* store_nonce_put: one statement, so that two gateways recording the same
+ * nonce at once cannot both see it fresh (the primary key decides); an
+ * expired row is taken over. */
+static int pg_nonce_put(store *b, const char *nonce, const char *agent, int64_t expires_s,
+                        int64_t now_s) {
+    pg_store *s = (pg_store *)b;
+    char ex[24], now[24];
+    snprintf(ex, sizeof ex, "%lld", (long long)expires_s);
+    snprintf(now, sizeof now, "%lld", (long long)now_s);
+    const char *params[4] = {nonce, agent, ex, now};
+    PGconn *c = acquire(s);
+    PGresult *res = run(c, "nonce",
+                        "INSERT INTO wba_nonces (nonce, agent, expires_s) VALUES ($1, $2, $3)"
+                        " ON CONFLICT (nonce) DO UPDATE SET agent = excluded.agent,"
+                        " expires_s = excluded.expires_s WHERE wba_nonces.expires_s < $4"
+                        " RETURNING 1",
+                        4, params);
+    int rc = -1;
+    if (res) {
+        rc = PQntuples(res) > 0;
+        PQclear(res);
+    }
+    release(s, c);
+    return rc;
+}
+
+static int pg_nonce_prune(store *b, int64_t now_s) {
+    pg_store *s = (pg_store *)b;
+    char now[24];
+    snprintf(now, sizeof now, "%lld", (long long)now_s);
+    const char *params[1] = {now};
+    PGconn *c = acquire(s);
+    PGresult *res = run(c, "nonce prune", "DELETE FROM wba_nonces WHERE expires_s < $1", 1, params);
+    int rc = res ? 0 : -1;
+    if (res)
+        PQclear(res);
+    release(s, c);
+    return rc;
+}
+
 /* Charged records summed (store_charges). */
 static int pg_charges(store *b, int64_t reuser_id, int64_t from_ms, int64_t to_ms,
                       int (*cb)(void *, const charge_row *), void *arg) {
@@ -938,7 +978,9 @@ static const store_ops pg_ops = {pg_close,
                                  pg_agent_put,
                                  pg_agent_get,
                                  pg_agent_of,
-                                 pg_charges};
+                                 pg_charges,
+                                 pg_nonce_put,
+                                 pg_nonce_prune};
 
 static int pg_migrate(PGconn *c, char *err, size_t errlen) {
     PGresult *res = PQexec(c, "SELECT pg_advisory_lock(6363736966)");

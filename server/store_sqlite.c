@@ -1144,7 +1144,9 @@ static const store_ops sq_ops = {sq_close,
                                  sq_agent_put,
                                  sq_agent_get,
                                  sq_agent_of,
-                                 sq_charges};
+                                 sq_charges,
+                                 NULL, /* nonces: the process's own table (wba.c) */
+                                 NULL};
 
 static int migrate(sqlite3 *db, char *err, size_t errlen) {
     char *msg = NULL;

@@ -58,31 +58,39 @@ typedef struct agent_entry {
 } agent_entry;
 
 struct wba {
+    bool log;
     ccsig_fetcher *f;
     ccsig_keydir *kd;
     pthread_mutex_t mu;     /* nonces and agents */
     ccsig_hashmap nonces;   /* BLAKE2b-128 of keyid '\n' nonce -> int64_t expires */
     int64_t nonce_swept;    /* when the nonces were last swept (seconds) */
+    int64_t nonce_pruned;   /* when the store's were last pruned (seconds) */
     ccsig_hashmap agents;   /* directory URL -> agent_entry */
     ccsig_hashmap verified; /* BLAKE2b-256 of the signature's fields -> verified_entry */
 };
 
 /* Make the verifier (wba.h). */
-wba *wba_new(char *err, size_t errlen) {
+wba *wba_new(const wba_opts *o, char *err, size_t errlen) {
     wba *w = calloc(1, sizeof *w);
     if (!w) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    w->log = o->log;
     ccsig_fetch_opts fo;
     ccsig_fetch_opts_default(&fo);
     fo.delay = 0; /* a directory is fetched once per lifetime, not crawled */
     fo.connect_timeout_ms = 5000;
     fo.timeout_ms = 5000;
     fo.max_bytes = 64 * 1024;
+    fo.public_only = true; /* the URL comes from a request header (wba.h) */
+    fo.https_only = !o->allow_http;
+    fo.allow = o->allow;
+    fo.nallow = o->nallow;
     ccsig_error e;
     ccsig_keydir_opts ko;
     ccsig_keydir_opts_default(&ko);
+    ko.max_wait = (o->wait_ms ? o->wait_ms : 1000) / 1000.0;
     if (ccsig_fetcher_new(&fo, &w->f, &e) != CCSIG_OK ||
         ccsig_keydir_new(w->f, &ko, &w->kd, &e) != CCSIG_OK) {
         snprintf(err, errlen, "Web Bot Auth: %s", e.message);
@@ -114,8 +122,12 @@ void wba_free(wba *w) {
 /* What the library's callbacks see. */
 typedef struct check_ctx {
     wba *w;
+    store *st;
     int64_t now;
+    char agent[1024]; /* the Signature-Agent the key was looked up for */
+    bool nonce_store_error;
     char key_error[200]; /* why the key was not found */
+    bool key_pending;    /* the directory is being fetched */
     bool nonce_full;
 } check_ctx;
 
@@ -137,10 +149,14 @@ static bool key_cb(void *ctx, ccsig_str keyid, ccsig_str agent,
     }
     memcpy(a, agent.p, agent.len);
     a[agent.len] = '\0';
+    snprintf(c->agent, sizeof c->agent, "%s", a);
     ccsig_keydir_key k;
     if (ccsig_keydir_find(c->w->kd, a, keyid, (time_t)c->now, &k) != CCSIG_OK || !k.found) {
         snprintf(c->key_error, sizeof c->key_error, "%s",
                  k.error[0] ? k.error : "the key directory could not be read");
+        c->key_pending = k.pending;
+        if (c->w->log && k.fetched_now && !k.pending)
+            fprintf(stderr, "ccsig serve: Web Bot Auth: agent %s: %s\n", a, c->key_error);
         return false;
     }
     memcpy(pub, k.pub, CCSIG_ED25519_PUBLIC_BYTES);
@@ -152,9 +168,33 @@ static bool nonce_expired(void *ctx, ccsig_str key, void *value) {
     return *(const int64_t *)value < *(const int64_t *)ctx;
 }
 
+/* The nonce in a store shared by several gateways (PostgreSQL): every
+ * gateway's replays are refused. Expired rows are pruned once a minute
+ * (by each gateway: a DELETE of what expired is idempotent). */
+static bool nonce_shared(check_ctx *c, const unsigned char k[NONCE_HASH], int64_t expires) {
+    wba *w = c->w;
+    char hex[2 * NONCE_HASH + 1];
+    sodium_bin2hex(hex, sizeof hex, k, NONCE_HASH);
+    pthread_mutex_lock(&w->mu);
+    bool prune = c->now - w->nonce_pruned >= 60;
+    if (prune)
+        w->nonce_pruned = c->now;
+    pthread_mutex_unlock(&w->mu);
+    if (prune && store_nonce_prune(c->st, c->now) != 0) {
+        c->nonce_store_error = true;
+        return false;
+    }
+    int rc = store_nonce_put(c->st, hex, c->agent, expires, c->now);
+    if (rc < 0)
+        c->nonce_store_error = true;
+    return rc == 1;
+}
+
 /* ccsig_httpsig_verify_options.nonce: false when keyid's nonce was seen
- * and its signature has not expired. A signature without a nonce is not
- * tracked (the draft makes the nonce optional). */
+ * and its signature has not expired: in the store when it keeps nonces for
+ * several gateways (store_nonces_shared), else in this process's table. A
+ * signature without a nonce is not tracked (the draft makes the nonce
+ * optional). */
 static bool nonce_cb(void *ctx, ccsig_str keyid, ccsig_str nonce, int64_t expires) {
     check_ctx *c = ctx;
     if (!nonce.len)
@@ -167,6 +207,8 @@ static bool nonce_cb(void *ctx, ccsig_str keyid, ccsig_str nonce, int64_t expire
     crypto_generichash_update(&h, (const unsigned char *)"\n", 1);
     crypto_generichash_update(&h, (const unsigned char *)nonce.p, nonce.len);
     crypto_generichash_final(&h, k, sizeof k);
+    if (c->st && store_nonces_shared(c->st))
+        return nonce_shared(c, k, expires);
     wba *w = c->w;
     bool fresh = false;
     pthread_mutex_lock(&w->mu);
@@ -323,7 +365,7 @@ int wba_check(wba *w, store *st, const wba_request *rq, int64_t now, wba_result 
             return identify(w, st, out);
         }
     }
-    check_ctx c = {.w = w, .now = now};
+    check_ctx c = {.w = w, .st = st, .now = now};
     ccsig_httpsig_verify_options o;
     ccsig_httpsig_verify_options_init(&o);
     o.now = now;
@@ -343,10 +385,19 @@ int wba_check(wba *w, store *st, const wba_request *rq, int64_t now, wba_result 
     }
     out->result = ccsig_httpsig_result_name(v.result);
     snprintf(out->agent, sizeof out->agent, "%.*s", (int)v.agent.len, v.agent.p);
+    if (v.result == CCSIG_HTTPSIG_REPLAYED && c.nonce_store_error) {
+        snprintf(out->reason, sizeof out->reason, "The nonces seen are unavailable.");
+        ccsig_arena_free(&a);
+        return -1;
+    }
     if (v.result == CCSIG_HTTPSIG_REPLAYED && c.nonce_full)
         snprintf(out->reason, sizeof out->reason,
                  "Too many signatures with a nonce are live at once; retry later.");
-    else if (v.result == CCSIG_HTTPSIG_UNKNOWN_KEY && c.key_error[0])
+    else if (v.result == CCSIG_HTTPSIG_UNKNOWN_KEY && c.key_pending) {
+        out->retry_after = 1;
+        snprintf(out->reason, sizeof out->reason,
+                 "The signature's key is not known yet: %s; retry in a second.", c.key_error);
+    } else if (v.result == CCSIG_HTTPSIG_UNKNOWN_KEY && c.key_error[0])
         snprintf(out->reason, sizeof out->reason, "The signature's key is unknown: %s.",
                  c.key_error);
     else if (v.result != CCSIG_HTTPSIG_VALID)

@@ -13,8 +13,10 @@
  *     created/expires are within 60 s of skew and one day of validity, the
  *     keyid is the JWK thumbprint of a key of the agent's directory, and a
  *     nonce is accepted once (replays are refused until the signature
- *     expires); otherwise the request is refused with 401 and the reason
- *     (X-Signature-Result names the library's result);
+ *     expires; with PostgreSQL by every gateway of the database, which
+ *     records nonces in table wba_nonces, store_nonce_put; with SQLite by
+ *     the one gateway that owns the file, in memory); otherwise the request is refused with 401 and
+ * the reason (X-Signature-Result names the library's result);
  *   - an agent a reuser registered (POST /register signature-agent=URL)
  *     stands for that reuser: its tier, rate, quota, ledger records and
  *     search visibility, with no bearer key;
@@ -25,7 +27,22 @@
  * A verified signature without a nonce (which the protocol lets a crawler
  * present again until it expires) is remembered for at most a minute, so
  * presenting it again costs a hash instead of an Ed25519 verification
- * (wba.c). Key directories are fetched on the request's thread.
+ * (wba.c).
+ *
+ * Key directories (their URLs come from a request header, so anyone can
+ * name one) are fetched only from public addresses over https, checked on
+ * the address connected to (ccsig_fetch_opts.public_only): a request
+ * naming http://127.0.0.1/... or http://169.254.169.254/... is refused
+ * (401, "unknown-key", the fetcher's reason) and the refusal is logged. The
+ * steward allows networks (policy server.wba-allow-addresses) and http
+ * (server.wba-allow-http) for agents on their own network (and the tests).
+ * A directory is fetched once at a time, on a thread of its own: requests
+ * for it wait at most server.wba-directory-wait-ms (default 1 s), then get
+ * 503 with Retry-After: 1 (the key is not known yet, which is not a bad
+ * signature; the same signed request succeeds once the directory is in;
+ * a nonce is only recorded for a verified signature). A directory that
+ * failed is not fetched again for a minute (its requests get 401 with the
+ * failure meanwhile), and at most 8 are fetched at once.
  *
  * Thread-safe: one wba serves every thread of the gateway.
  */
@@ -36,16 +53,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ccsig/fetch.h"
 #include "ccsig/httpmsg.h"
 #include "httputil.h"
 #include "store.h"
 
 typedef struct wba wba;
 
+/* What the steward configures (policy.h: wba_*). */
+typedef struct wba_opts {
+    const ccsig_addr_net *allow; /* networks allowed besides public addresses */
+    size_t nallow;
+    bool allow_http;  /* directories over http too */
+    unsigned wait_ms; /* a request's wait for a directory being fetched */
+    bool log;         /* log refused directory fetches on standard error */
+} wba_opts;
+
 /* Make the verifier: a fetcher for key directories (no delay between
- * requests, 5 s timeouts, 64 KiB bodies), the directory cache, the nonce
- * and agent tables. NULL (err filled) on failure. */
-wba *wba_new(char *err, size_t errlen);
+ * requests, 5 s timeouts, 64 KiB bodies, the address guard as o says), the
+ * directory cache, the nonce and agent tables. NULL (err filled) on
+ * failure. */
+wba *wba_new(const wba_opts *o, char *err, size_t errlen);
 void wba_free(wba *w);
 
 /* The outcome of a signed request's check. */
@@ -68,6 +96,8 @@ typedef struct wba_result {
     char directory[512];
     int64_t reuser_id;              /* WBA_REUSER */
     char key_id[HU_KEY_ID_LEN + 1]; /* WBA_REUSER: the reuser's key id (keycache.h) */
+    unsigned retry_after;           /* WBA_REFUSED for now: the key directory is being
+                                       fetched; 503 and Retry-After (seconds) */
 } wba_result;
 
 /* A request as the check sees it: method, scheme ("http"/"https"),

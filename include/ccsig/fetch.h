@@ -61,17 +61,85 @@ typedef struct ccsig_fetch_opts {
     size_t max_bytes;      /* largest body read for any request */
     const char *cache_dir; /* robots.txt cache between runs, or NULL */
     const char *ca_file;   /* extra CA bundle (tests), or NULL */
+    /* The guard for URLs that come from untrusted input (a request header
+     * naming a URL to fetch: server-side request forgery). With
+     * public_only, a connection is opened only to an address that
+     * ccsig_addr_classify calls public, or one inside a network of
+     * allow[0..nallow) (copied): the address checked is the one the socket
+     * connects to, after resolution, for every hop of a redirect, so DNS
+     * rebinding cannot get around it; proxies from the environment are not
+     * used. A refused address fails the request (CCSIG_ERR_IO) with an
+     * error naming the address and its class. With https_only, http://
+     * URLs (first or redirected to) are refused the same way. */
+    bool public_only;
+    bool https_only;
+    const struct ccsig_addr_net *allow;
+    size_t nallow;
 } ccsig_fetch_opts;
 
+/* ---- addresses (the guard above) ---- */
+
+/* What an IP address is, by the IANA special-purpose registries (RFC 6890
+ * and its updates). Everything but CCSIG_ADDR_PUBLIC is refused by the
+ * guard: loopback (127/8, ::1), private (10/8, 172.16/12, 192.168/16, and
+ * the deprecated site-local fec0::/10), link-local (169.254/16, fe80::/10),
+ * shared (CGNAT 100.64/10), unique-local (fc00::/7), multicast (224/4,
+ * ff00::/8), unspecified (0/8, ::), reserved (240/4 and broadcast,
+ * documentation and benchmarking ranges, 192.0.0/24, 6to4 relays,
+ * 100::/64, 2001::/23, 2001:db8::/32, and IPv6 outside 2000::/3). An IPv6
+ * address that embeds an IPv4 one (v4-mapped ::ffff:0:0/96, NAT64
+ * 64:ff9b::/96, 6to4 2002::/16) is what its IPv4 address is. */
+typedef enum ccsig_addr_class {
+    CCSIG_ADDR_PUBLIC = 0,
+    CCSIG_ADDR_LOOPBACK,
+    CCSIG_ADDR_PRIVATE,
+    CCSIG_ADDR_LINK_LOCAL,
+    CCSIG_ADDR_SHARED,
+    CCSIG_ADDR_UNIQUE_LOCAL,
+    CCSIG_ADDR_MULTICAST,
+    CCSIG_ADDR_UNSPECIFIED,
+    CCSIG_ADDR_RESERVED
+} ccsig_addr_class;
+
+/* An IPv4 (family 4, a[0..3]) or IPv6 (family 6, a[0..15]) address, in
+ * network order. */
+typedef struct ccsig_addr {
+    int family;
+    unsigned char a[16];
+} ccsig_addr;
+
+/* A network: the first `prefix` bits of addr. */
+typedef struct ccsig_addr_net {
+    ccsig_addr addr;
+    unsigned prefix;
+} ccsig_addr_net;
+
+/* Parse "ADDR" or "ADDR/LEN" (IPv4 dotted quad or IPv6 text, LEN at most 32
+ * or 128; no LEN: the single address) from s[0..n). False when it is
+ * neither; out is then undefined. */
+bool ccsig_addr_net_parse(const char *s, size_t n, ccsig_addr_net *out);
+
+/* True when a is inside net. An IPv4-mapped IPv6 address is inside the
+ * IPv4 networks its IPv4 address is in. */
+bool ccsig_addr_in_net(const ccsig_addr *a, const ccsig_addr_net *net);
+
+/* The class of a (above). */
+ccsig_addr_class ccsig_addr_classify(const ccsig_addr *a);
+
+/* "public", "loopback", "private", "link-local", "shared (CGNAT)",
+ * "unique-local", "multicast", "unspecified", "reserved". */
+const char *ccsig_addr_class_name(ccsig_addr_class c);
+
 /* Defaults: delay 1 s, Crawl-delay honoured up to 60 s, connect timeout
- * 10 s, request timeout 30 s, bodies up to 16 MiB, no disk cache. */
+ * 10 s, request timeout 30 s, bodies up to 16 MiB, no disk cache, no
+ * address guard. */
 void ccsig_fetch_opts_default(ccsig_fetch_opts *o);
 
 typedef struct ccsig_fetcher ccsig_fetcher;
 
 /* Create a fetcher (curl is initialised once per process). Returns
  * CCSIG_ERR_USAGE for bad options (a negative delay, a cache directory that
- * cannot be created) or CCSIG_ERR_NOMEM. */
+ * cannot be created, an allowed network that is not IPv4 or IPv6) or CCSIG_ERR_NOMEM. */
 ccsig_status ccsig_fetcher_new(const ccsig_fetch_opts *o, ccsig_fetcher **out, ccsig_error *err);
 void ccsig_fetcher_free(ccsig_fetcher *f);
 

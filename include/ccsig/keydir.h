@@ -14,7 +14,15 @@
  * Cache-Control lifetime (at most 24 hours), and fetches again before that
  * when asked for a keyid it does not know (the agent rotated its keys),
  * at most once per min_refresh seconds per directory so that unknown keyids
- * cannot make it hammer the agent.
+ * cannot make it hammer the agent. A directory that could not be fetched is
+ * not asked again for min_refresh seconds either (a negative cache).
+ *
+ * One fetch per directory at a time: callers that need a directory being
+ * fetched wait for that fetch instead of starting their own. With
+ * max_wait, fetches run on threads of their own and a caller waits at most
+ * max_wait seconds for one (then it gets pending, and the fetch goes on for
+ * the next caller): a slow or hostile directory cannot hold a server's
+ * request threads for the fetcher's whole timeout.
  *
  * Everything here is in the optional library libccsig-fetch (pkg-config
  * ccsig-fetch). Thread-safe: one cache may serve every thread of a server.
@@ -38,13 +46,21 @@ typedef struct ccsig_keydir_opts {
     double min_refresh;  /* seconds between two fetches of one directory (default 60) */
     bool allow_unsigned; /* accept a directory whose response is not signed (default false) */
     size_t max_entries;  /* directories kept (default 1024; the oldest is dropped) */
+    /* Seconds ccsig_keydir_find waits for a directory fetch; 0 (default):
+     * fetches run on the caller's thread and it waits for the end. */
+    double max_wait;
+    /* With max_wait: background fetches running at once (default 8); a
+     * lookup that needs one more gets pending at once. */
+    unsigned max_fetches;
 } ccsig_keydir_opts;
 
 void ccsig_keydir_opts_default(ccsig_keydir_opts *o);
 
 typedef struct ccsig_keydir ccsig_keydir;
 
-/* A cache using fetcher f (borrowed: it must outlive the cache). */
+/* A cache using fetcher f (borrowed: it must outlive the cache). Freeing
+ * the cache waits for its background fetches to end (the fetcher's
+ * timeouts bound that). */
 ccsig_status ccsig_keydir_new(ccsig_fetcher *f, const ccsig_keydir_opts *o, ccsig_keydir **out,
                               ccsig_error *err);
 void ccsig_keydir_free(ccsig_keydir *d);
@@ -63,6 +79,8 @@ typedef struct ccsig_keydir_key {
     bool directory_signed;   /* its response signature verified */
     char directory[512];     /* the directory URL */
     char error[200];         /* why no key: "" when found */
+    bool pending;            /* no answer yet (max_wait): the directory is being
+                                fetched, or too many are; ask again shortly */
 } ccsig_keydir_key;
 
 /* The key named keyid (a JWK thumbprint) in the directory of agent (a
@@ -70,8 +88,9 @@ typedef struct ccsig_keydir_key {
  * cached, expired, or does not hold keyid (min_refresh permitting). A
  * directory that cannot be fetched, is not a JWK Set, or whose response
  * signature does not verify gives found = false and the reason in error (a
- * copy fetched earlier is kept until it expires). Returns CCSIG_OK, or
- * CCSIG_ERR_NOMEM. */
+ * copy fetched earlier is kept until it expires). With max_wait, a fetch
+ * that takes longer gives found = false and pending = true. Returns
+ * CCSIG_OK, or CCSIG_ERR_NOMEM. */
 ccsig_status ccsig_keydir_find(ccsig_keydir *d, const char *agent, ccsig_str keyid, time_t now,
                                ccsig_keydir_key *out);
 

@@ -326,6 +326,10 @@ class FetchOpts(Structure):
         ("max_bytes", c_size_t),
         ("cache_dir", c_char_p),
         ("ca_file", c_char_p),
+        ("public_only", c_bool),
+        ("https_only", c_bool),
+        ("allow", c_void_p),  # const ccsig_addr_net *: the address guard (unused here)
+        ("nallow", c_size_t),
     ]
 
 

@@ -33,6 +33,7 @@ enum {
     P_TRICKLE,
     P_DELAY,
     P_NOCACHE,
+    P_TOV6,
     P_SILENT,
     NPORTS
 };
@@ -107,10 +108,11 @@ static int setup(void **state) {
         "server { listen 127.0.0.1:%d; root %s/slow; limit_rate 100; }\n"
         "server { listen 127.0.0.1:%d; root %s/delay; }\n"
         "server { listen 127.0.0.1:%d; root %s/ok;\n"
-        "  location = /robots.txt { add_header Cache-Control 'max-age=0'; } }\n",
+        "  location = /robots.txt { add_header Cache-Control 'max-age=0'; } }\n"
+        "server { listen 127.0.0.1:%d; location / { return 302 http://[::1]:%d/page.html; } }\n",
         port[P_OK], dir, port[P_404], port[P_503], port[P_CHAIN5], dir, port[P_CHAIN6],
         port[P_LOOP], port[P_BIG], dir, port[P_TRICKLE], dir, port[P_DELAY], dir, port[P_NOCACHE],
-        dir);
+        dir, port[P_TOV6], port[P_OK]);
     nginx = srv_nginx_start(dir, servers, port, P_SILENT);
     silent_fd = srv_silent(port[P_SILENT]);
     return nginx > 0 && silent_fd >= 0 ? 0 : -1;
@@ -448,6 +450,175 @@ static void crawl_delay_groups(void **state) {
     ccsig_fetcher_free(f);
 }
 
+/* The address classifier (the guard's): IPv4, IPv6, and IPv6 forms that
+ * embed an IPv4 address. */
+static void address_classes(void **state) {
+    (void)state;
+    static const struct {
+        const char *text;
+        ccsig_addr_class c;
+    } cases[] = {
+        {"8.8.8.8", CCSIG_ADDR_PUBLIC},
+        {"1.1.1.1", CCSIG_ADDR_PUBLIC},
+        {"127.0.0.1", CCSIG_ADDR_LOOPBACK},
+        {"127.255.0.9", CCSIG_ADDR_LOOPBACK},
+        {"10.1.2.3", CCSIG_ADDR_PRIVATE},
+        {"172.16.0.1", CCSIG_ADDR_PRIVATE},
+        {"172.31.255.255", CCSIG_ADDR_PRIVATE},
+        {"172.32.0.1", CCSIG_ADDR_PUBLIC},
+        {"172.15.255.255", CCSIG_ADDR_PUBLIC},
+        {"192.168.1.1", CCSIG_ADDR_PRIVATE},
+        {"169.254.169.254", CCSIG_ADDR_LINK_LOCAL},
+        {"169.253.0.1", CCSIG_ADDR_PUBLIC},
+        {"100.64.0.1", CCSIG_ADDR_SHARED},
+        {"100.127.255.255", CCSIG_ADDR_SHARED},
+        {"100.128.0.1", CCSIG_ADDR_PUBLIC},
+        {"100.63.255.255", CCSIG_ADDR_PUBLIC},
+        {"0.0.0.0", CCSIG_ADDR_UNSPECIFIED},
+        {"0.1.2.3", CCSIG_ADDR_UNSPECIFIED},
+        {"224.0.0.1", CCSIG_ADDR_MULTICAST},
+        {"239.255.255.250", CCSIG_ADDR_MULTICAST},
+        {"240.0.0.1", CCSIG_ADDR_RESERVED},
+        {"255.255.255.255", CCSIG_ADDR_RESERVED},
+        {"192.0.2.1", CCSIG_ADDR_RESERVED},
+        {"198.51.100.7", CCSIG_ADDR_RESERVED},
+        {"203.0.113.9", CCSIG_ADDR_RESERVED},
+        {"198.18.0.1", CCSIG_ADDR_RESERVED},
+        {"198.19.255.1", CCSIG_ADDR_RESERVED},
+        {"198.20.0.1", CCSIG_ADDR_PUBLIC},
+        {"192.0.0.8", CCSIG_ADDR_RESERVED},
+        {"192.88.99.1", CCSIG_ADDR_RESERVED},
+        {"2606:4700::1111", CCSIG_ADDR_PUBLIC},
+        {"2a00:1450:4001::200e", CCSIG_ADDR_PUBLIC},
+        {"::", CCSIG_ADDR_UNSPECIFIED},
+        {"::1", CCSIG_ADDR_LOOPBACK},
+        {"fe80::1", CCSIG_ADDR_LINK_LOCAL},
+        {"febf::1", CCSIG_ADDR_LINK_LOCAL},
+        {"fec0::1", CCSIG_ADDR_PRIVATE},
+        {"fc00::1", CCSIG_ADDR_UNIQUE_LOCAL},
+        {"fd12:3456::1", CCSIG_ADDR_UNIQUE_LOCAL},
+        {"ff02::1", CCSIG_ADDR_MULTICAST},
+        {"2001:db8::1", CCSIG_ADDR_RESERVED},
+        {"2001::1", CCSIG_ADDR_RESERVED},
+        {"100::1", CCSIG_ADDR_RESERVED},
+        {"::ffff:127.0.0.1", CCSIG_ADDR_LOOPBACK},
+        {"::ffff:10.0.0.1", CCSIG_ADDR_PRIVATE},
+        {"::ffff:169.254.169.254", CCSIG_ADDR_LINK_LOCAL},
+        {"::ffff:8.8.8.8", CCSIG_ADDR_PUBLIC},
+        {"64:ff9b::a00:1", CCSIG_ADDR_PRIVATE},   /* NAT64 of 10.0.0.1 */
+        {"64:ff9b::808:808", CCSIG_ADDR_PUBLIC},  /* NAT64 of 8.8.8.8 */
+        {"2002:7f00:1::1", CCSIG_ADDR_LOOPBACK},  /* 6to4 of 127.0.0.1 */
+        {"2002:c0a8:101::1", CCSIG_ADDR_PRIVATE}, /* 6to4 of 192.168.1.1 */
+        {"::127.0.0.1", CCSIG_ADDR_RESERVED},     /* IPv4-compatible, deprecated */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ccsig_addr_net n;
+        assert_true(ccsig_addr_net_parse(cases[i].text, strlen(cases[i].text), &n));
+        if (ccsig_addr_classify(&n.addr) != cases[i].c)
+            fail_msg("%s: %s, want %s", cases[i].text,
+                     ccsig_addr_class_name(ccsig_addr_classify(&n.addr)),
+                     ccsig_addr_class_name(cases[i].c));
+    }
+    assert_string_equal(ccsig_addr_class_name(CCSIG_ADDR_SHARED), "shared (CGNAT)");
+
+    /* networks */
+    ccsig_addr_net net, a;
+    assert_true(ccsig_addr_net_parse("127.0.0.1/32", 12, &net));
+    assert_int_equal(net.prefix, 32);
+    assert_true(ccsig_addr_net_parse("10.0.0.0/8", 10, &net));
+    assert_true(ccsig_addr_net_parse("10.200.3.4", 10, &a));
+    assert_true(ccsig_addr_in_net(&a.addr, &net));
+    assert_true(ccsig_addr_net_parse("11.0.0.1", 8, &a));
+    assert_false(ccsig_addr_in_net(&a.addr, &net));
+    assert_true(ccsig_addr_net_parse("::ffff:10.9.9.9", 15, &a)); /* v4-mapped, v4 network */
+    assert_true(ccsig_addr_in_net(&a.addr, &net));
+    assert_true(ccsig_addr_net_parse("fd00::/8", 8, &net));
+    assert_true(ccsig_addr_net_parse("fd12::5", 7, &a));
+    assert_true(ccsig_addr_in_net(&a.addr, &net));
+    assert_true(ccsig_addr_net_parse("172.16.0.0/12", 13, &net));
+    assert_true(ccsig_addr_net_parse("172.31.0.1", 10, &a));
+    assert_true(ccsig_addr_in_net(&a.addr, &net));
+    assert_true(ccsig_addr_net_parse("172.32.0.1", 10, &a));
+    assert_false(ccsig_addr_in_net(&a.addr, &net));
+    assert_true(ccsig_addr_net_parse("0.0.0.0/0", 9, &net)); /* everything IPv4 */
+    assert_true(ccsig_addr_in_net(&a.addr, &net));
+    /* not addresses */
+    static const char *const bad[] = {"",          "localhost",   "10.0.0.0/33", "::/129",
+                                      "10.0.0.1/", "10.0.0.1/8x", "1.2.3",       "10.0.0.0/-1",
+                                      "/8",        "1.2.3.4/0008"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (ccsig_addr_net_parse(bad[i], strlen(bad[i]), &net))
+            fail_msg("\"%s\" parsed as a network", bad[i]);
+}
+
+/* The guard: this machine's addresses are refused unless allowed, on the
+ * address connected to, redirects included; https_only refuses http. */
+static void address_guard(void **state) {
+    (void)state;
+    ccsig_fetch_opts o;
+    ccsig_fetch_opts_default(&o);
+    o.delay = 0;
+    o.timeout_ms = o.connect_timeout_ms = 1500;
+    o.public_only = true;
+    ccsig_fetcher *f;
+    ccsig_error err;
+    ccsig_response r;
+    assert_int_equal(ccsig_fetcher_new(&o, &f, &err), CCSIG_OK);
+    assert_int_equal(ccsig_fetch_get(f, url(P_OK, "/page.html"), NULL, &r), CCSIG_ERR_IO);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.error, "refused: 127.0.0.1 is a loopback address"));
+    ccsig_response_free(&r);
+    char u[128];
+    snprintf(u, sizeof u, "http://localhost:%d/page.html", port[P_OK]);
+    assert_int_equal(ccsig_fetch_get(f, u, NULL, &r), CCSIG_ERR_IO);
+    assert_non_null(strstr(r.error, "is a loopback address"));
+    ccsig_response_free(&r);
+    ccsig_fetcher_free(f);
+
+    /* another network allowed: still refused */
+    ccsig_addr_net allow[2];
+    assert_true(ccsig_addr_net_parse("10.0.0.0/8", 10, &allow[0]));
+    o.allow = allow;
+    o.nallow = 1;
+    assert_int_equal(ccsig_fetcher_new(&o, &f, &err), CCSIG_OK);
+    assert_int_equal(ccsig_fetch_get(f, url(P_OK, "/page.html"), NULL, &r), CCSIG_ERR_IO);
+    assert_non_null(strstr(r.error, "refused: 127.0.0.1"));
+    ccsig_response_free(&r);
+    ccsig_fetcher_free(f);
+
+    /* 127.0.0.1 allowed (the list is copied: changing it later does not
+     * matter); a redirect to [::1] is refused at its hop */
+    assert_true(ccsig_addr_net_parse("127.0.0.1/32", 12, &allow[1]));
+    o.nallow = 2;
+    assert_int_equal(ccsig_fetcher_new(&o, &f, &err), CCSIG_OK);
+    memset(allow, 0, sizeof allow);
+    assert_int_equal(ccsig_fetch_get(f, url(P_OK, "/page.html"), NULL, &r), CCSIG_OK);
+    assert_int_equal(r.status, 200);
+    ccsig_response_free(&r);
+    ccsig_fetch_req follow = {.follow = true};
+    assert_int_equal(ccsig_fetch_get(f, url(P_TOV6, "/x"), &follow, &r), CCSIG_ERR_IO);
+    assert_int_equal(r.redirects, 1);
+    assert_non_null(strstr(r.error, "refused: ::1 is a loopback address"));
+    ccsig_response_free(&r);
+    ccsig_fetcher_free(f);
+
+    /* https only */
+    o.https_only = true;
+    o.nallow = 0;
+    assert_int_equal(ccsig_fetcher_new(&o, &f, &err), CCSIG_OK);
+    assert_int_equal(ccsig_fetch_get(f, url(P_OK, "/page.html"), NULL, &r), CCSIG_ERR_IO);
+    assert_non_null(strstr(r.error, "is not an https URL"));
+    ccsig_response_free(&r);
+    ccsig_fetcher_free(f);
+
+    /* a bad network */
+    allow[0].addr.family = 5;
+    o.allow = allow;
+    o.nallow = 1;
+    assert_int_equal(ccsig_fetcher_new(&o, &f, &err), CCSIG_ERR_USAGE);
+    assert_non_null(strstr(err.message, "not an IPv4 or IPv6 network"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(robots_status_classes),
@@ -459,6 +630,8 @@ int main(void) {
         cmocka_unit_test(one_at_a_time),
         cmocka_unit_test(ranges_and_stops),
         cmocka_unit_test(crawl_delay_groups),
+        cmocka_unit_test(address_classes),
+        cmocka_unit_test(address_guard),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

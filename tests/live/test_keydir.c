@@ -347,11 +347,106 @@ static void shared_by_threads(void **state) {
     ccsig_fetcher_free(f);
 }
 
+/* max_wait: a directory that never answers (a socket that accepts nothing)
+ * holds no caller longer than the wait: concurrent callers share one
+ * background fetch and get pending; a cached directory answers meanwhile;
+ * once the fetch timed out its failure is remembered (no pending, the
+ * reason, no new fetch within min_refresh). Freeing the cache waits for a
+ * fetch still running. */
+typedef struct slow_worker {
+    ccsig_keydir *d;
+    const char *agent;
+    const char *keyid;
+    ccsig_keydir_key k;
+    ccsig_status st;
+    double took;
+} slow_worker;
+
+static double mono(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *slow_lookup(void *arg) {
+    slow_worker *w = arg;
+    double t0 = mono();
+    w->st = ccsig_keydir_find(w->d, w->agent, S(w->keyid), time(NULL), &w->k);
+    w->took = mono() - t0;
+    return NULL;
+}
+
+static void slow_directory(void **state) {
+    (void)state;
+    int sp = srv_free_port();
+    int fd = srv_silent(sp);
+    assert_true(fd >= 0);
+    char slow[64];
+    snprintf(slow, sizeof slow, "http://127.0.0.1:%d", sp);
+    ccsig_fetch_opts fo;
+    ccsig_fetch_opts_default(&fo);
+    fo.delay = 0;
+    fo.timeout_ms = fo.connect_timeout_ms = 1500;
+    ccsig_fetcher *f;
+    ccsig_error err;
+    assert_int_equal(ccsig_fetcher_new(&fo, &f, &err), CCSIG_OK);
+    ccsig_keydir_opts o;
+    ccsig_keydir_opts_default(&o);
+    o.max_wait = 0.3;
+    ccsig_keydir *d;
+    assert_int_equal(ccsig_keydir_new(f, &o, &d, &err), CCSIG_OK);
+    /* a directory that answers comes in within the wait */
+    ccsig_keydir_key k;
+    assert_int_equal(ccsig_keydir_find(d, url(P_SIGNED, ""), S(kid1), time(NULL), &k), CCSIG_OK);
+    assert_true(k.found);
+    assert_false(k.pending);
+
+    pthread_t t[5];
+    slow_worker w[5];
+    double t0 = mono();
+    for (int i = 0; i < 5; i++) {
+        w[i] = (slow_worker){.d = d, .agent = i < 4 ? slow : url(P_SIGNED, ""), .keyid = kid1};
+        assert_int_equal(pthread_create(&t[i], NULL, slow_lookup, &w[i]), 0);
+    }
+    for (int i = 0; i < 5; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(w[i].st, CCSIG_OK);
+    for (int i = 0; i < 4; i++) {
+        assert_false(w[i].k.found);
+        assert_true(w[i].k.pending);
+        assert_non_null(strstr(w[i].k.error, "being fetched"));
+        assert_true(w[i].took < 1.2); /* the wait (0.3 s), generously: not the 1.5 s timeout */
+    }
+    assert_true(w[4].k.found); /* the cached directory, meanwhile */
+    assert_true(w[4].took < 1.2);
+    /* after the timeout: the failure, at once, and remembered */
+    while (mono() - t0 < 2.2)
+        usleep(100000);
+    for (int i = 0; i < 2; i++) {
+        double t1 = mono();
+        assert_int_equal(ccsig_keydir_find(d, slow, S(kid1), time(NULL), &k), CCSIG_OK);
+        assert_false(k.found);
+        assert_false(k.pending);
+        assert_false(k.fetched_now);
+        assert_non_null(strstr(k.error, "timed out"));
+        assert_true(mono() - t1 < 0.5);
+    }
+    /* freed while a fetch runs: the free waits for it */
+    snprintf(slow, sizeof slow, "http://127.0.0.1:%d/other", sp);
+    assert_int_equal(ccsig_keydir_find(d, slow, S(kid1), time(NULL), &k), CCSIG_OK);
+    assert_true(k.pending);
+    ccsig_keydir_free(d);
+    ccsig_fetcher_free(f);
+    close(fd);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(directory_urls),           cmocka_unit_test(signed_directory),
         cmocka_unit_test(refused_directories),      cmocka_unit_test(rotation),
         cmocka_unit_test(verify_through_directory), cmocka_unit_test(shared_by_threads),
+        cmocka_unit_test(slow_directory),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -87,7 +87,7 @@ start_db() {
 # SERVER_PID once it says where it listens.
 start_gateway() {
     : >"$DIR/out"
-    "$CCSIG" serve --db "$DB" --quiet --listen 127.0.0.1:0 "$@" >"$DIR/out" 2>"$DIR/err" &
+    "$CCSIG" serve --db "$DB" ${GATEWAY_QUIET---quiet} --listen 127.0.0.1:0 "$@" >"$DIR/out" 2>"$DIR/err" &
     SERVER_PID=$!
     U=''
     for _ in $(seq 300); do

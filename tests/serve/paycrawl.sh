@@ -33,6 +33,10 @@ access:
   logins: {rate: 1000, burst: 1000}
   bulk: {rate: 1000, burst: 1000, price: "USD 0.025"}
   public-interest: {rate: 1000, burst: 1000$1}
+server:
+  # the signature agents' key directories are on this machine (wba.sh)
+  wba-allow-addresses: [127.0.0.1/32]
+  wba-allow-http: true
 EOP
 }
 

@@ -99,7 +99,7 @@ test('the schema is migrated once, to the same version as SQLite', () => {
   const out = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-At', '-c',
     'SELECT version FROM schema_migrations ORDER BY version'], { encoding: 'utf8' });
   assert.equal(out.status, 0, out.stderr);
-  assert.equal(out.stdout.trim(), '1\n2\n3\n4\n5\n6'); // 5: credit reports; 6: Web Bot Auth, pay per crawl
+  assert.equal(out.stdout.trim(), '1\n2\n3\n4\n5\n6\n7'); // 5: credit reports; 6: Web Bot Auth, pay per crawl; 7: nonces shared by gateways
 });
 
 test('one rate limit per key across two gateways', async () => {

@@ -428,6 +428,18 @@ static void test_policy_errors(void **state) {
         {"preferences:\n  - path: /sealed/\n    encrypted: true\n",
          "p.yaml:2:5: error: expected at least one category (e.g. train-ai: cr) in this "
          "preference rule"},
+        {"preferences:\n  - train-ai: cr\nserver:\n  wba-allow-addresses: [10.0.0.0/8, "
+         "localhost]\n",
+         "p.yaml:4:37: error: expected an IPv4 or IPv6 address or network (ADDR/LEN), found "
+         "'localhost'"},
+        {"preferences:\n  - train-ai: cr\nserver:\n  wba-allow-addresses: [10.0.0.0/33]\n",
+         "p.yaml:4:25: error: expected an IPv4 or IPv6 address or network"},
+        {"preferences:\n  - train-ai: cr\nserver:\n  wba-allow-addresses: 127.0.0.1\n",
+         "p.yaml:4:24: error: expected a list of IP addresses or networks"},
+        {"preferences:\n  - train-ai: cr\nserver:\n  wba-allow-http: maybe\n",
+         "p.yaml:4:19: error: expected wba-allow-http (true or false)"},
+        {"preferences:\n  - train-ai: cr\nserver:\n  wba-directory-wait-ms: 0\n",
+         "p.yaml:4:26: error: expected a wait in milliseconds (a whole number from 1 to 60000)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *e = load_err(cases[i].yaml);
@@ -456,6 +468,25 @@ static void test_policy_errors(void **state) {
     assert_int_equal(policy_load_buffer(&p, "p.yaml", y, strlen(y), err, sizeof err), 0);
     assert_int_equal(policy_match(&p, "/sealed/a.txt", 13)->encrypted, 1);
     assert_int_equal(policy_match(&p, "/open/a.txt", 11)->encrypted, 0);
+    policy_free(&p);
+    /* Web Bot Auth key directories: public https only by default. */
+    y = "preferences:\n  - train-ai: cr\n";
+    assert_int_equal(policy_load_buffer(&p, "p.yaml", y, strlen(y), err, sizeof err), 0);
+    assert_int_equal(p.nwba_allow, 0);
+    assert_int_equal(p.wba_allow_http, 0);
+    assert_int_equal(p.wba_wait_ms, 1000);
+    policy_free(&p);
+    y = "preferences:\n  - train-ai: cr\nserver:\n  wba-allow-addresses: [127.0.0.1/32, fd00::/8, "
+        "'::1']\n  wba-allow-http: true\n  wba-directory-wait-ms: 250\n";
+    assert_int_equal(policy_load_buffer(&p, "p.yaml", y, strlen(y), err, sizeof err), 0);
+    assert_int_equal(p.nwba_allow, 3);
+    assert_int_equal(p.wba_allow[0].addr.family, 4);
+    assert_int_equal(p.wba_allow[0].prefix, 32);
+    assert_int_equal(p.wba_allow[1].addr.family, 6);
+    assert_int_equal(p.wba_allow[1].prefix, 8);
+    assert_int_equal(p.wba_allow[2].prefix, 128);
+    assert_int_equal(p.wba_allow_http, 1);
+    assert_int_equal(p.wba_wait_ms, 250);
     policy_free(&p);
 }
 

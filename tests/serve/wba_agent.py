@@ -11,23 +11,33 @@ gateway's verifier is checked against a second implementation.
       a new Ed25519 key (the 32-byte seed, hex)
   wba_agent.py thumbprint KEYFILE
       the key's JWK SHA-256 thumbprint
-  wba_agent.py directory PORTFILE KEYFILE [KEYFILE...]
+  wba_agent.py directory PORTFILE KEYFILE [KEYFILE...] [--delay S]
+                         [--status N] [--hits FILE] [--host ADDR]
+                         [--redirect URL]
       serve the key directory of these keys on 127.0.0.1 (any port, written
       to PORTFILE) at /.well-known/http-message-signatures-directory, the
       response signed by the first key over ("@authority";req); runs until
-      killed
+      killed. --delay: answer S seconds late (a slow directory); --status:
+      answer N with no directory (a failing one); --hits: append a line to
+      FILE per request; --host: listen on ADDR (e.g. ::1) instead;
+      --redirect: answer 302 to URL
   wba_agent.py sign KEYFILE AUTHORITY AGENT [--created N] [--expires N]
                     [--nonce N | --no-nonce] [--legacy] [--no-agent]
-                    [--cover NAME=VALUE...]
+                    [--cover NAME=VALUE...] [--target TARGET [--decoded]]
       curl arguments (-H lines, one a line) for a request to AUTHORITY signed
       as AGENT (a URL). --legacy sends Signature-Agent as a bare String;
-      --cover adds covered header fields (e.g. crawler-max-price).
+      --cover adds covered header fields (e.g. crawler-max-price); --target
+      also covers @path, @query and @target-uri of the request target
+      TARGET as sent (RFC 9421 2.2.6-2.2.8: not decoded, nothing
+      normalised), or with --decoded, wrongly, of its percent-decoded form.
   wba_agent.py pool KEYFILE AUTHORITY AGENT N OUTFILE
       N signatures with distinct nonces (each good once) for bench/serve.sh:
       lines "Signature-Input<TAB>Signature" (Signature-Agent: agent1="AGENT")
 """
 import base64
 import hashlib
+import socket
+import urllib.parse
 import http.server
 import json
 import os
@@ -75,13 +85,43 @@ def signature_value(key, lines, inner):
     return "sig1=:" + base64.b64encode(key.sign(base.encode())).decode() + ":"
 
 
-def cmd_directory(portfile, keyfiles):
+def cmd_directory(portfile, args):
+    keyfiles, delay, status, hits, host, redirect = [], 0.0, 200, None, "127.0.0.1", None
+    i = 0
+    while i < len(args):
+        if args[i] == "--delay":
+            delay = float(args[i + 1]); i += 1
+        elif args[i] == "--status":
+            status = int(args[i + 1]); i += 1
+        elif args[i] == "--hits":
+            hits = args[i + 1]; i += 1
+        elif args[i] == "--host":
+            host = args[i + 1]; i += 1
+        elif args[i] == "--redirect":
+            redirect = args[i + 1]; i += 1
+        else:
+            keyfiles.append(args[i])
+        i += 1
     keys = [load(k) for k in keyfiles]
     jwks = json.dumps({"keys": [{"kty": "OKP", "crv": "Ed25519", "x": b64url(public_raw(k))}
                                 for k in keys]}).encode()
 
     class H(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
+            if hits:
+                with open(hits, "a") as f:
+                    f.write(self.path + "\n")
+            if delay:
+                time.sleep(delay)
+            if redirect:
+                self.send_response(302)
+                self.send_header("Location", redirect)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if status != 200:
+                self.send_error(status)
+                return
             if self.path != "/.well-known/http-message-signatures-directory":
                 self.send_error(404)
                 return
@@ -102,7 +142,10 @@ def cmd_directory(portfile, keyfiles):
         def log_message(self, fmt, *args):
             sys.stderr.write("directory: " + (fmt % args) + "\n")
 
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    class Server(http.server.ThreadingHTTPServer):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    srv = Server((host, 0), H)
     tmp = portfile + ".tmp"
     with open(tmp, "w") as f:
         f.write(str(srv.server_address[1]))
@@ -116,8 +159,9 @@ def cmd_sign(args):
     now = int(time.time())
     created, expires = now, now + 300
     nonce = b64url(os.urandom(64))
-    legacy = no_agent = False
+    legacy = no_agent = decoded = False
     cover = []
+    target = None
     i = 0
     while i < len(opts):
         o = opts[i]
@@ -135,6 +179,10 @@ def cmd_sign(args):
             no_agent = True
         elif o == "--cover":
             cover.append(opts[i + 1]); i += 1
+        elif o == "--target":
+            target = opts[i + 1]; i += 1
+        elif o == "--decoded":
+            decoded = True
         else:
             raise SystemExit("unknown option " + o)
         i += 1
@@ -150,6 +198,16 @@ def cmd_sign(args):
             comps.append('"signature-agent";key="agent1"')
             lines.append(('"signature-agent";key="agent1"', sf_string(agent)))
         out.append("Signature-Agent: " + value)
+    if target is not None:
+        # RFC 9421 2.2.6: @path is the target's absolute path as sent, with
+        # no decoding; 2.2.7: @query is "?" and the query as sent ("?" when
+        # there is none); 2.2.2: @target-uri the full URI.
+        t = urllib.parse.unquote(target) if decoded else target
+        path, q, query = t.partition("?")
+        for name, value in (("@path", path or "/"), ("@query", "?" + query),
+                            ("@target-uri", "http://" + authority + t)):
+            comps.append(sf_string(name))
+            lines.append((sf_string(name), value))
     for name, value in (c.split("=", 1) for c in cover):
         comps.append(sf_string(name.lower()))
         lines.append((sf_string(name.lower()), value))
