@@ -140,12 +140,14 @@ nport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 # One add_header per Content-Usage field line the gateway sends.
 cu=$(curl -s -D - -o /dev/null "$surl/docs/doc000.html" | sed -n 's/^Content-Usage: \(.*\)\r$/\1/p')
 add_cu=$(printf '%s\n' "$cu" | sed 's/.*/    add_header Content-Usage "&" always;/')
-# The gateway's credit Link field for one page; nginx sends the same with its
-# own $uri in place of the page's path (the same shape and length).
+# The gateway's Link fields for one page (the RSL licence's and the credit's);
+# nginx sends the same with its own $uri in place of the page's path (the
+# same shape and length).
 link=$(curl -s -D - -o /dev/null "$surl/docs/doc000.html" | sed -n 's/^Link: \(.*\)\r$/\1/p')
 case $link in *'rel="cite-as"; title="Document 000"'*'rel="license"'*) ;; *)
     echo "bench/serve.sh: the gateway sent no credit Link field: '$link'" >&2; exit 3 ;; esac
-nlink=$(printf '%s' "$link" | sed 's#https://bench.example/docs/doc000.html#https://bench.example$uri#; s/"/\\"/g')
+# one add_header per Link field line (the RSL licence's and the credit's)
+add_link=$(printf '%s\n' "$link" | sed 's#https://bench.example/docs/doc000.html#https://bench.example$uri#; s/"/\\"/g; s/.*/    add_header Link "&" always;/')
 if [ "$alog" = on ]; then
     access_line="access_log $dir/nginx/access.log combined;"
 else
@@ -179,7 +181,7 @@ http {
     root $dir/coll;
 $add_cu
     add_header X-Content-Type-Options nosniff always;
-    add_header Link "$nlink" always;
+$add_link
   }
 }
 EOF
