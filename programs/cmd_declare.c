@@ -19,7 +19,6 @@
 #include "ccsig/declare.h"
 #include "cli.h"
 #include "commands.h"
-#include "declare_json.h"
 
 const char cmd_declare_summary[] =
     "write robots.txt rules, headers, server config and XMP for a CC signal";
@@ -32,20 +31,11 @@ const char cmd_declare_summary[] =
 
 static int print_format(const ccsig_declaration *d, int fmt) {
     ccsig_error err;
-    if (fmt == FORMAT_JSON) {
-        json_t *o = declare_json(d, &err);
-        if (!o) {
-            cli_error("declare", "%s", err.message);
-            return err.code == CCSIG_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
-        }
-        json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        fputc('\n', stdout);
-        json_decref(o);
-        return EXIT_OK;
-    }
     ccsig_buf b = CCSIG_BUF_INIT;
     ccsig_status s;
-    if (fmt == FORMAT_DEFAULT) {
+    if (fmt == FORMAT_JSON) {
+        s = ccsig_declare_write_json(d, &b, &err);
+    } else if (fmt == FORMAT_DEFAULT) {
         s = ccsig_declare_write(d, CCSIG_DECLARE_EXPRESSION, &b, &err);
         if (!s) {
             ccsig_buf_puts(&b, "\n\n");
@@ -77,6 +67,9 @@ static bool write_file(const char *path, const char *data, size_t len) {
 
 #define NFILES (CCSIG_DECLARE_FORMAT_COUNT + 1)
 #define JSON_FILE "declaration.json"
+/* The most --from reads: a saved declaration with every artifact is a few
+ * KiB; this bounds what a wrong file costs. */
+#define FROM_LIMIT (4 << 20)
 
 static const char *file_name(int i) {
     return i < CCSIG_DECLARE_FORMAT_COUNT ? ccsig_declare_file_name((ccsig_declare_format)i)
@@ -134,18 +127,10 @@ static int write_all(const ccsig_declaration *d, const char *dir, bool force, FI
             }
             if (i == CCSIG_DECLARE_EXPRESSION)
                 ccsig_buf_putc(&b, '\n');
-        } else {
-            json_t *o = declare_json(d, &err);
-            char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-            json_decref(o);
-            if (!s) {
-                cli_error("declare", "out of memory");
-                ccsig_buf_free(&b);
-                return EXIT_INTERNAL;
-            }
-            ccsig_buf_puts(&b, s);
-            ccsig_buf_putc(&b, '\n');
-            free(s);
+        } else if (ccsig_declare_write_json(d, &b, &err)) {
+            cli_error("declare", "%s", err.message);
+            ccsig_buf_free(&b);
+            return EXIT_INTERNAL;
         }
         snprintf(path, sizeof path, "%s/%s", dir, file_name(i));
         if (!write_file(path, b.data, b.len)) {
@@ -990,31 +975,39 @@ int cmd_declare(int argc, char **argv) {
         return rc;
     }
 
-    json_t *saved = NULL;
+    /* --from: the declaration's strings live in this arena until the end. */
+    ccsig_arena saved;
+    ccsig_arena_init(&saved, 0);
     if (from) {
-        json_error_t je;
-        saved = strcmp(from, "-") ? json_load_file(from, JSON_REJECT_DUPLICATES, &je)
-                                  : json_loadf(stdin, JSON_REJECT_DUPLICATES, &je);
-        if (!saved) {
-            if (je.line < 1) /* not read at all: jansson has no position */
-                cli_error("declare", "cannot read '%s': %s", from, je.text);
+        const char *name = strcmp(from, "-") ? from : "<stdin>";
+        size_t len;
+        char *text = cli_read_file(from, FROM_LIMIT, &len);
+        if (!text) {
+            if (errno == EFBIG)
+                cli_error("declare", "cannot read '%s': larger than %d bytes", from, FROM_LIMIT);
             else
-                cli_error("declare", "%s:%d:%d: %s", strcmp(from, "-") ? from : "<stdin>", je.line,
-                          je.column, je.text);
+                cli_error("declare", "cannot read '%s': unable to open %s: %s", from, name,
+                          strerror(errno));
+            ccsig_arena_free(&saved);
             return EXIT_USAGE;
         }
-        char msg[256];
-        if (!declare_json_read(saved, &d, msg, sizeof msg)) {
-            cli_error("declare", "%s: %s", from, msg);
-            json_decref(saved);
-            return EXIT_USAGE;
+        ccsig_error rerr;
+        ccsig_status rs = ccsig_declare_read_json(&saved, text, len, &d, &rerr);
+        free(text);
+        if (rs) {
+            if (rerr.line) /* not JSON: where jansson stopped */
+                cli_error("declare", "%s:%u:%u: %s", name, rerr.line, rerr.column, rerr.message);
+            else
+                cli_error("declare", "%s: %s", from, rerr.message);
+            ccsig_arena_free(&saved);
+            return rs == CCSIG_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
         }
         /* One --use replaces the saved categories, keeping the saved choice
          * of the first unless --signal or --allow changes it; several --use
          * replace them with their own choices. */
         if (nuse == 1 || (nuse == 0 && have_choice)) {
             if (nuse == 0 && d.nmore > 0) {
-                json_decref(saved);
+                ccsig_arena_free(&saved);
                 return cli_usage_error("declare",
                                        "%s declares %zu categories: give --use before --signal "
                                        "or --allow to say which",
@@ -1037,7 +1030,7 @@ int cmd_declare(int argc, char **argv) {
             d.nmore = 0;
             int urc = apply_uses(uses, nuse, &d);
             if (urc) {
-                json_decref(saved);
+                ccsig_arena_free(&saved);
                 return urc;
             }
         }
@@ -1122,6 +1115,6 @@ int cmd_declare(int argc, char **argv) {
     }
     rc = print_format(&d, fmt);
 out:
-    json_decref(saved);
+    ccsig_arena_free(&saved);
     return rc;
 }

@@ -26,8 +26,9 @@
  *               the human-readable declaration (the signal's terms verbatim,
  *               the category in plain words, the copyright status, how to
  *               give credit, the machine-readable lines, CC BY attribution)
- * (`ccsig declare --format json` puts all of them in one object, built by the
- * program with jansson.)
+ * and the JSON form puts the declaration and all of them in one object
+ * (ccsig_declare_write_json: `ccsig declare --format json`), which
+ * ccsig_declare_read_json reads back (`ccsig declare --from FILE`).
  *
  * Every generator validates the declaration first (ccsig_declaration_validate)
  * and writes nothing on failure. The library never prints: output goes to a
@@ -36,6 +37,7 @@
 #ifndef CCSIG_DECLARE_H
 #define CCSIG_DECLARE_H
 
+#include "ccsig/arena.h"
 #include "ccsig/buf.h"
 #include "ccsig/common.h"
 #include "ccsig/pref.h"
@@ -232,6 +234,68 @@ typedef struct ccsig_declare_peers {
  * leaves at most one entry with an IPTC code and at most one with TDMRep
  * values, so no entry's value is dropped). */
 void ccsig_declare_peer_values(const ccsig_declaration *d, ccsig_declare_peers *out);
+
+/* ---- the JSON form (declare_json.c) ----
+ *
+ * One object holds the declaration and every artifact. Field names are
+ * stable and documented in docs/ccsig-declare.1:
+ *
+ *   {"declaration": {"use", "label", "preference", "signal", "conditions",
+ *                    "paths", "agent", "collection", "party": {"name", "url"},
+ *                    "policy_url", "copyright"},
+ *    "expression", "robots", "header", "nginx", "apache", "caddy",
+ *    "lighttpd", "xmp", "iptc": {"data_mining"} | null,
+ *    "tdmrep": {"reservation", "policy"} | null,
+ *    "text", "markdown", "html", "croissant", "dataset_card", "datapackage"}
+ *
+ * "preference" is "allow" or "deny"; "signal" the exception token ("cc-cr",
+ * ...) or null (always null on an allow); "conditions" the names of the
+ * signal's conditions (["credit"], ...; [] without a signal); "label" the
+ * content usage label written (ccsig_declare_label); absent names are
+ * null; "agent" is "*" when none is set; "copyright" is "holder",
+ * "not-holder", "mixed" or "unstated". A declaration of several categories
+ * has, instead of "use" ... "conditions", "uses": an array of one object
+ * {"use", "label", "preference", "signal", "conditions"} per entry, in
+ * order. "header" is the header line without its line end; "iptc" and
+ * "tdmrep" are the peer values (ccsig_declare_peer_values: data_mining is
+ * CCSIG_IPTC_VOCAB and the code; reservation 1 or 0), null when not
+ * written; every other artifact is the text ccsig_declare_write writes. */
+
+/* Append the JSON form of d to out: members one per line, indented by two
+ * spaces per level, "name": value, [] for an empty array, and a final line
+ * end (the layout jansson's JSON_INDENT(2) gives). Strings are written by
+ * ccsig_buf_json_str. Nothing is appended on error. Returns CCSIG_OK,
+ * CCSIG_ERR_USAGE (invalid declaration, see validate) or CCSIG_ERR_NOMEM.
+ * Thread-safe. */
+ccsig_status ccsig_declare_write_json(const ccsig_declaration *d, ccsig_buf *out, ccsig_error *err);
+
+/* Read a declaration from the JSON form p[0..len): the "declaration" member
+ * of the object, or the object itself when it has no such member (so a
+ * bare {"use": ..., "preference": ...} is read too). Of each entry only
+ * "use", "preference" and "signal" are read ("label" and "conditions"
+ * follow from them); the artifacts are not read. Absent or null optional
+ * fields stay unset; "paths" may be absent, null or []. A member name given
+ * twice is an error.
+ *
+ * d is initialised here (ccsig_declaration_init) and filled; every string
+ * it then points to is NUL-terminated and lives in the arena a until
+ * ccsig_arena_reset or ccsig_arena_free (d must not be used after).
+ *
+ * Returns CCSIG_OK with d valid (ccsig_declaration_validate passes);
+ * CCSIG_ERR_SYNTAX when p is not JSON (jansson's message, err->line and
+ * err->column 1-based, the column in characters, a UTF-8 BOM counted as
+ * one; err->offset the bytes read); CCSIG_ERR_LIMIT when it nests deeper
+ * than the library's JSON reader takes (64 levels); CCSIG_ERR_RANGE when it
+ * is JSON but not a declaration: err->message names the field and what it
+ * must be, e.g.
+ *   declaration: "preference" must be "allow" or "deny"
+ *   declaration.uses[1]: "use" must be a category (automated-processing, ...)
+ *   declaration.party: "url" must be a string or null
+ * or is validate's message after "declaration: ", err->offset is where the
+ * value (or the top-level member holding it) starts and err->line 0, and d
+ * is left initialised; or CCSIG_ERR_NOMEM. */
+ccsig_status ccsig_declare_read_json(ccsig_arena *a, const char *p, size_t len,
+                                     ccsig_declaration *d, ccsig_error *err);
 
 /* ---- merging into an existing robots.txt (declare_robots.c) ----
  *

@@ -220,13 +220,14 @@ static ccsig_status members(conv *cv, const char *p, size_t start, size_t end, s
     return CCSIG_OK;
 }
 
-ccsig_status src_json_parse(ccsig_arena *a, const char *p, size_t len, src_json **out,
-                            ccsig_error *err) {
+/* src_json_parse, the check of the whole input with LOAD_FLAGS | extra. */
+static ccsig_status parse(ccsig_arena *a, const char *p, size_t len, size_t extra, src_json **out,
+                          ccsig_error *err) {
     /* A UTF-8 BOM is tolerated (RFC 8259 §8.1 lets parsers ignore it). */
     bool bom = len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3);
     size_t from = bom ? 3 : 0;
     json_error_t je;
-    json_t *doc = json_loadb(p + from, len - from, LOAD_FLAGS, &je);
+    json_t *doc = json_loadb(p + from, len - from, LOAD_FLAGS | extra, &je);
     if (!doc)
         return fail(err, &je, from, bom);
     size_t start = skip(p, len, from, ' '), end = len;
@@ -249,6 +250,17 @@ ccsig_status src_json_parse(ccsig_arena *a, const char *p, size_t len, src_json 
         json_decref(doc);
     }
     return st;
+}
+
+ccsig_status src_json_parse(ccsig_arena *a, const char *p, size_t len, src_json **out,
+                            ccsig_error *err) {
+    return parse(a, p, len, 0, out, err);
+}
+
+ccsig_status src_json_parse_strict(ccsig_arena *a, const char *p, size_t len, src_json **out,
+                                   ccsig_error *err) {
+    /* the whole input is checked at once: a name repeated at any depth */
+    return parse(a, p, len, JSON_REJECT_DUPLICATES, out, err);
 }
 
 /* A string of a flat object at p[i] ('"'): printable ASCII without '\\' up

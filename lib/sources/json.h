@@ -72,6 +72,14 @@ struct src_json {
 ccsig_status src_json_parse(ccsig_arena *a, const char *p, size_t len, src_json **out,
                             ccsig_error *err);
 
+/* src_json_parse refusing a member name given twice in any object, at any
+ * depth: CCSIG_ERR_SYNTAX with jansson's message ("duplicate object key
+ * near '\"use\"'") and its line:column. For documents where a repeated
+ * name is a mistake to report rather than a value to drop (a saved
+ * declaration, ccsig_declare_read_json). */
+ccsig_status src_json_parse_strict(ccsig_arena *a, const char *p, size_t len, src_json **out,
+                                   ccsig_error *err);
+
 /* The same read in one pass, for documents whose members need no position
  * of their own (an index line, a WAT record): every value has line 1 and
  * the range p[0..len). Half the cost of src_json_parse on an object. */

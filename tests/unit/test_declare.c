@@ -9,8 +9,10 @@
  *   - the XMP packet, by ccsig_xmp_read: the ccsig statement, every
  *     declared field, the peer values (plus:DataMining, tdm:*) as mapped, and
  *     the peer statement never contradicting the declaration;
- *   - the JSON object, by declare_json_read: every field, and its expression
- *     and header strings.
+ *   - the JSON form, by ccsig_declare_read_json: every field, and its
+ *     expression and header strings; the text is jansson's JSON_INDENT(2)
+ *     layout of the same object, byte for byte (what the CLI printed when
+ *     it built the object with jansson).
  * An allow with a CC signal must be refused. (The robots.txt rules round-trip
  * in test_declare_robots.c.) Also: the CC signal terms are verbatim from
  * ../shared/specs/cc-signals, validation errors, and the XMP reader's accepted forms.
@@ -22,12 +24,12 @@
 #include <stdlib.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "ccsig/declare.h"
 #include "ccsig/robots.h"
 #include "ccsig/xmpns.h"
 #include "declare_combos.h"
-#include "declare_json.h"
 
 static void same_statement(const ccsig_statement *got, const ccsig_statement *want,
                            const char *what, const char *ctx) {
@@ -123,18 +125,26 @@ static void check_xmp(const ccsig_declaration *d, const ccsig_statement *want, c
 
 static void check_json(const ccsig_declaration *d, const ccsig_statement *want, const char *ctx) {
     ccsig_error err;
-    json_t *o = declare_json(d, &err);
-    assert_non_null(o);
-    char *s = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
+    ccsig_buf text = CCSIG_BUF_INIT;
+    if (ccsig_declare_write_json(d, &text, &err))
+        fail_msg("%s: json: %s", ctx, err.message);
+    /* jansson reads it, with no name twice, and writes the same bytes back */
     json_error_t je;
-    json_t *back = json_loads(s, JSON_REJECT_DUPLICATES, &je);
-    assert_non_null(back);
-    free(s);
+    json_t *back = json_loadb(text.data, text.len, JSON_REJECT_DUPLICATES, &je);
+    if (!back)
+        fail_msg("%s: json: %d:%d: %s", ctx, je.line, je.column, je.text);
+    char *again = json_dumps(back, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    assert_non_null(again);
+    assert_int_equal(text.len, strlen(again) + 1);
+    assert_memory_equal(text.data, again, text.len - 1);
+    assert_int_equal(text.data[text.len - 1], '\n');
+    free(again);
+    ccsig_arena ra;
+    ccsig_arena_init(&ra, 0);
     ccsig_declaration r;
-    char msg[256];
-    if (!declare_json_read(back, &r, msg, sizeof msg))
-        fail_msg("%s: json: %s", ctx, msg);
+    if (ccsig_declare_read_json(&ra, text.data, text.len, &r, &err))
+        fail_msg("%s: json: %s", ctx, err.message);
+    ccsig_buf_free(&text);
     assert_int_equal(r.use, d->use);
     assert_int_equal(r.state, d->state);
     assert_int_equal(r.signal, d->signal);
@@ -176,6 +186,7 @@ static void check_json(const ccsig_declaration *d, const ccsig_statement *want, 
     assert_int_equal(ccsig_pref_parse(&a, h + 15, strlen(h + 15), &st, NULL, &err), CCSIG_OK);
     same_statement(&st, want, "json header", ctx);
     ccsig_arena_free(&a);
+    ccsig_arena_free(&ra);
     json_decref(back);
 }
 
