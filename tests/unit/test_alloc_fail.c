@@ -482,6 +482,31 @@ static ccsig_status run_declare(const alloc_case *c, const input *in) {
     return st;
 }
 
+/* The JSON form of the declaration (ccsig_declare_write_json). */
+static ccsig_status run_declare_json_write(const alloc_case *c, const input *in) {
+    (void)c;
+    (void)in;
+    ccsig_declaration d;
+    declaration(&d);
+    ccsig_buf b = CCSIG_BUF_INIT;
+    ccsig_error err;
+    ccsig_status st = ccsig_declare_write_json(&d, &b, &err);
+    ccsig_buf_free(&b);
+    return st;
+}
+
+/* A saved declaration read back (ccsig_declare_read_json), into an arena. */
+static ccsig_status run_declare_json_read(const alloc_case *c, const input *in) {
+    (void)c;
+    ccsig_arena a;
+    ccsig_arena_init(&a, 0);
+    ccsig_declaration d;
+    ccsig_error err;
+    ccsig_status st = ccsig_declare_read_json(&a, in->p, in->n, &d, &err);
+    ccsig_arena_free(&a);
+    return st;
+}
+
 /* arg 1: two categories for every crawler, merged with --all-groups into
  * named_groups_txt. */
 static ccsig_status run_declare_merge(const alloc_case *c, const input *in) {
@@ -691,6 +716,10 @@ static const alloc_case cases[] = {
     DECL(CROISSANT),
     DECL(DATASET_CARD),
     DECL(DATAPACKAGE),
+    {"declare json write", run_declare_json_write, NULL, 0, true},
+    {"declare json read", run_declare_json_read, SEED("fuzz_declare_json/multi3"), 0, true},
+    {"declare json read (every artifact)", run_declare_json_read, SEED("fuzz_declare_json/full"), 0,
+     true},
     {"declare robots.txt merge", run_declare_merge, NULL, 0, true},
     {"declare robots.txt merge (two categories, all groups)", run_declare_merge, NULL, 1, true},
     {"warc reader .warc", run_warc, "tests/data/scan/site.warc", 0, true},
