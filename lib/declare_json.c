@@ -9,6 +9,7 @@
  * two spaces of indentation per level, "key": value, empty arrays as [].
  * It is read with the library's one JSON reader (sources/json.h).
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -53,6 +54,7 @@ static void jw_key(jw *w, const char *key) {
 /* Open an object ('{') or array ('['): later items go one level deeper.
  * Precondition: fewer than JW_MAX_DEPTH - 1 containers open. */
 static void jw_open(jw *w, char bracket) {
+    assert(w->depth + 1 < JW_MAX_DEPTH);
     ccsig_buf_putc(w->b, bracket);
     w->items[++w->depth] = 0;
 }
@@ -224,6 +226,9 @@ static ccsig_status put_object(const ccsig_declaration *d, ccsig_buf *b, ccsig_b
     return CCSIG_OK;
 }
 
+/* See ccsig/declare.h. The object is built in a buffer of its own and
+ * appended to out only when whole, so out gets nothing on error; both
+ * scratch buffers are freed before returning. */
 ccsig_status ccsig_declare_write_json(const ccsig_declaration *d, ccsig_buf *out,
                                       ccsig_error *err) {
     ccsig_status s = ccsig_declaration_validate(d, err);
@@ -359,6 +364,9 @@ static ccsig_status read_declaration(const src_json *decl, ccsig_declaration *d,
     return CCSIG_OK;
 }
 
+/* See ccsig/declare.h. The tree and every string d points to are in a;
+ * src_json_parse_strict reports malformed JSON (line:column) and a name
+ * given twice; d is initialised again on any field error. */
 ccsig_status ccsig_declare_read_json(ccsig_arena *a, const char *p, size_t len,
                                      ccsig_declaration *d, ccsig_error *err) {
     ccsig_declaration_init(d);
