@@ -269,7 +269,22 @@ void ccsig_buf_json_str(ccsig_buf *b, const char *p, size_t n) {
     size_t run = 0;
     /* Bit c set: ASCII byte c is written as is (0x20-0x7e but '"' and '\\'). */
     static const uint64_t plain[2] = {0xfffffffb00000000u, 0x7fffffffefffffffu};
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     for (size_t i = 0; i < n; i++) {
+        /* Eight plain bytes at a time: none below 0x20 or from 0x7f, no '"'
+         * or '\\' (x has a zero byte when (x - ones) & ~x & highs). */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            uint64_t q = w ^ (ones * '"'), s = w ^ (ones * '\\'), d = w ^ (ones * 0x7f);
+            if (((w - ones * 0x20) | w | ((q - ones) & ~q) | ((s - ones) & ~s) |
+                 ((d - ones) & ~d)) &
+                highs)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         unsigned char c = (unsigned char)p[i];
         if (c < 0x80 && (plain[c >> 6] >> (c & 63) & 1))
             continue;

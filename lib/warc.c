@@ -40,9 +40,12 @@
 #include "ccsig/warc.h"
 
 #define NONE UINT64_MAX
-#define MAP_N 64                 /* members remembered (a record spans few) */
-#define MIN_SPACE (64u * 1024u)  /* decompress at least this much per pump */
-#define TRIAL_INPUT (64u * 1024) /* input a trial decode may use */
+#define MAP_N 64                  /* members remembered (a record spans few) */
+#define MIN_SPACE (64u * 1024u)   /* decompress at least this much per pump */
+#define TRIAL_INPUT (64u * 1024)  /* input a trial decode may use */
+#define READ_CHUNK (128u * 1024)  /* bytes read at a time (more when needed) */
+#define COMPACT_AT (256u * 1024)  /* move the window's live tail to its start past this */
+#define COMPACT_TAIL (16u * 1024) /* when the tail is at most this long */
 #define ZSTD_MAGIC 0xFD2FB528u
 #define ZSTD_DICT_FRAME 0x184D2A5Du
 #define ZSTD_DICT_MAGIC 0xEC30A437u
@@ -598,7 +601,10 @@ static size_t in_ensure(ccsig_warc_reader *r, size_t need) {
             if (r->icap == r->ilen)
                 break;
         }
-        ssize_t got = r->rfn(r->rctx, r->ibuf + r->ilen, r->icap - r->ilen);
+        size_t room = r->icap - r->ilen, want = need - (r->ilen - r->ipos);
+        if (room > READ_CHUNK && want < READ_CHUNK)
+            room = READ_CHUNK; /* read what is decoded soon, while it is in cache */
+        ssize_t got = r->rfn(r->rctx, r->ibuf + r->ilen, room);
         if (got < 0) {
             r->failed = true;
             r->fail_errno = errno;
@@ -1125,7 +1131,8 @@ static pump_r pump(ccsig_warc_reader *r) {
         if (r->codec == CCSIG_WARC_PLAIN)
             r->obase = r->sol = r->open_offset;
     }
-    if (r->ocap - r->olen < MIN_SPACE && r->opos) {
+    if (r->opos && (r->ocap - r->olen < MIN_SPACE ||
+                    (r->opos >= COMPACT_AT && r->olen - r->opos <= COMPACT_TAIL))) {
         memmove(r->o, r->o + r->opos, r->olen - r->opos);
         r->olen -= r->opos;
         r->obase += r->opos;

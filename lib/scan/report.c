@@ -3,7 +3,11 @@
  */
 #include <jansson.h>
 
+#include <string.h>
+
+#include "ccsig/hashmap.h"
 #include "ccsig/report.h"
+#include "scan_internal.h"
 
 static const char *obligation_phrase(unsigned bit) {
     switch (bit) {
@@ -243,9 +247,66 @@ void ccsig_report_write_source(ccsig_buf *b, const ccsig_provenance *p) {
     ccsig_buf_putc(b, '}');
 }
 
+/* The memo's key for v: every field ccsig_report_write_categories reads
+ * (the draft follows from vocab), the labels' bytes included. 0 when it
+ * does not fit in SCAN_CAT_MEMO_KEY bytes. */
+static size_t categories_key(const ccsig_verdict *v, unsigned char *k) {
+    size_t n = 0;
+    k[n++] = (unsigned char)v->reading;
+    for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+        const ccsig_verdict_entry *e = &v->cat[c];
+        if (n + 24 + e->label.len > SCAN_CAT_MEMO_KEY)
+            return 0;
+        uint32_t f[4] = {(uint32_t)e->state, e->conditions, e->signals, (uint32_t)e->source};
+        memcpy(k + n, f, sizeof f);
+        n += sizeof f;
+        k[n++] = (unsigned char)e->via;
+        k[n++] = e->vocab;
+        k[n++] = e->legacy;
+        k[n++] = e->other;
+        k[n++] = e->other_conditions;
+        k[n++] = (unsigned char)(e->label.len & 0xff);
+        k[n++] = (unsigned char)(e->label.len >> 8);
+        if (e->label.len)
+            memcpy(k + n, e->label.p, e->label.len);
+        n += e->label.len;
+    }
+    return n;
+}
+
+void scan_write_categories(ccsig_buf *b, const ccsig_verdict *v, scan_categories_memo *m) {
+    unsigned char key[SCAN_CAT_MEMO_KEY];
+    size_t kl = m ? categories_key(v, key) : 0;
+    if (!kl) {
+        ccsig_report_write_categories(b, v);
+        return;
+    }
+    uint64_t h = ccsig_fnv1a64(key, kl);
+    scan_categories_slot *s = &m->slot[(h ^ (h >> 32)) % SCAN_CAT_MEMO_SLOTS];
+    if (s->key_len == kl && !memcmp(s->key, key, kl)) {
+        ccsig_buf_append(b, s->json, s->json_len);
+        return;
+    }
+    size_t a = b->len;
+    ccsig_report_write_categories(b, v);
+    if (ccsig_buf_failed(b) || b->len - a > SCAN_CAT_MEMO_JSON)
+        return;
+    memcpy(s->json, b->data + a, b->len - a);
+    s->json_len = b->len - a;
+    memcpy(s->key, key, kl);
+    s->key_len = kl;
+}
+
 void ccsig_report_write_record_head(ccsig_buf *b, ccsig_str url, ccsig_str agent, const char *crawl,
                                     const ccsig_provenance *crawl_rule, const ccsig_verdict *v,
                                     const ccsig_decision *d, const ccsig_statement *sts, size_t n) {
+    scan_write_record_head(b, url, agent, crawl, crawl_rule, v, d, sts, n, NULL);
+}
+
+void scan_write_record_head(ccsig_buf *b, ccsig_str url, ccsig_str agent, const char *crawl,
+                            const ccsig_provenance *crawl_rule, const ccsig_verdict *v,
+                            const ccsig_decision *d, const ccsig_statement *sts, size_t n,
+                            scan_categories_memo *m) {
     ccsig_buf_puts(b, "{\"url\":");
     ccsig_buf_json_str(b, url.p ? url.p : "", url.len);
     ccsig_buf_puts(b, ",\"agent\":");
@@ -263,7 +324,7 @@ void ccsig_report_write_record_head(ccsig_buf *b, ccsig_str url, ccsig_str agent
         ccsig_buf_puts(b, "null");
     }
     ccsig_buf_puts(b, ",\"categories\":");
-    ccsig_report_write_categories(b, v);
+    scan_write_categories(b, v, m);
     ccsig_buf_puts(b, ",\"decision\":");
     ccsig_report_write_decision(b, d);
     ccsig_buf_puts(b, ",\"sources\":[");

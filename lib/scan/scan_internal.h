@@ -28,6 +28,32 @@ bool scan_summary_from_json(json_t *j, ccsig_summary *s, ccsig_scan_profile *pro
 bool scan_credit_from_json(json_t *j, ccsig_credit_map *m, ccsig_scan_profile *prof, char *msg,
                            size_t n);
 
+/* The "categories" objects a scan worker wrote last, by what they are made
+ * of: records of one site (or with no statement at all) mostly have the same
+ * verdict, and copying its JSON costs a tenth of writing it again. One per
+ * thread; zero-initialised; it allocates nothing. */
+#define SCAN_CAT_MEMO_SLOTS 16
+#define SCAN_CAT_MEMO_KEY 320   /* verdicts whose key is longer are written directly */
+#define SCAN_CAT_MEMO_JSON 2048 /* longer objects are not remembered */
+typedef struct scan_categories_slot {
+    size_t key_len; /* 0: empty slot */
+    size_t json_len;
+    unsigned char key[SCAN_CAT_MEMO_KEY];
+    char json[SCAN_CAT_MEMO_JSON];
+} scan_categories_slot;
+typedef struct scan_categories_memo {
+    scan_categories_slot slot[SCAN_CAT_MEMO_SLOTS];
+} scan_categories_memo;
+
+/* ccsig_report_write_categories(b, v), byte for byte, through the memo m
+ * (NULL: written directly). */
+void scan_write_categories(ccsig_buf *b, const ccsig_verdict *v, scan_categories_memo *m);
+/* ccsig_report_write_record_head with the categories through m. */
+void scan_write_record_head(ccsig_buf *b, ccsig_str url, ccsig_str agent, const char *crawl,
+                            const ccsig_provenance *crawl_rule, const ccsig_verdict *v,
+                            const ccsig_decision *d, const ccsig_statement *sts, size_t n,
+                            scan_categories_memo *m);
+
 /* What the summary and the credit manifest count of one decided response
  * or revisit (borrowed views). */
 typedef struct scan_counted {

@@ -167,9 +167,10 @@ typedef struct worker {
     void *rq;
     rec_view v;
     ccsig_buf tmp;
-    ccsig_index_reader *ir;  /* made on the first indexed job */
-    ccsig_index_reader *irw; /* whole records to keep in another codec */
-    ccsig_buf wat;           /* a WAT record's reconstructed record prefix */
+    scan_categories_memo cats; /* the annotation lines' categories objects */
+    ccsig_index_reader *ir;    /* made on the first indexed job */
+    ccsig_index_reader *irw;   /* whole records to keep in another codec */
+    ccsig_buf wat;             /* a WAT record's reconstructed record prefix */
     ccsig_arena wat_arena;
     ccsig_str wat_file; /* the WAT record's Container.Filename (in wat_arena) */
 } worker;
@@ -217,6 +218,8 @@ struct ccsig_scan_session {
     pthread_cond_t cv_work, cv_done;
     job **ring;
     size_t ring_cap;
+    job **spare; /* stitched jobs kept for reuse, their buffers grown (ring_cap) */
+    size_t nspare;
     size_t head, tail, dispatched; /* stitch at head, create at tail, take at dispatched */
     bool stop;
     size_t cur_ar;
@@ -337,10 +340,9 @@ static const char *crawl_name(ccsig_state s) {
 
 /* One annotation line. Written with ccsig_buf_puts/put_u64, not printf: it
  * runs once per response (see report.c's JSON writers). */
-static void write_line(const run *R, ccsig_buf *b, const rec_view *v) {
-    ccsig_report_write_record_head(b, v->url, R->agent, crawl_name(v->crawl),
-                                   v->has_rule ? &v->rule : NULL, &v->verdict, &v->decision, v->sts,
-                                   v->n);
+static void write_line(const run *R, worker *w, ccsig_buf *b, const rec_view *v) {
+    scan_write_record_head(b, v->url, R->agent, crawl_name(v->crawl), v->has_rule ? &v->rule : NULL,
+                           &v->verdict, &v->decision, v->sts, v->n, &w->cats);
     ccsig_buf_puts(b, ",\"robots\":\"");
     ccsig_buf_puts(b, ccsig_robots_status_name(v->robots));
     ccsig_buf_puts(b, "\",\"type\":\"");
@@ -630,7 +632,7 @@ static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig
     bool use = scan_count(&o->sum, &o->credit, &R->o.profile.p, R->o.keep_unknown, &c, &o->nomem);
     if (R->annotate) {
         size_t a = o->annot.len;
-        write_line(R, &o->annot, v);
+        write_line(R, w, &o->annot, v);
         push_ev(o, EV_LINES, a, o->annot.len, NULL);
     }
     if (use && R->keep) {
@@ -1740,6 +1742,36 @@ static void close_archive(run *R, archive *a) {
     R->bytes_done += a->is_stream ? 0 : a->size;
 }
 
+/* A job with empty outputs: a stitched one reused (its buffers, arena and
+ * event list keep their capacity, so memory is not touched afresh and grown
+ * again for each chunk) or a new one. NULL when memory runs out. */
+static job *take_job(run *R) {
+    if (R->nspare) {
+        job *j = R->spare[--R->nspare];
+        job_out o = j->out;
+        memset(j, 0, sizeof *j);
+        j->out = o;
+        return j;
+    }
+    job *j = ccsig_calloc(1, sizeof *j);
+    if (j)
+        out_init(&j->out);
+    return j;
+}
+
+static void free_job(job *j);
+
+/* A stitched job: kept for reuse (outputs emptied) while fewer than ring_cap
+ * are spare, else freed. */
+static void give_back_job(run *R, job *j) {
+    if (R->nspare < R->ring_cap && !j->out.nomem) {
+        out_reset(&j->out);
+        R->spare[R->nspare++] = j;
+    } else {
+        free_job(j);
+    }
+}
+
 /* The next job in input order, or NULL when every archive has its jobs. */
 static job *make_job(run *R) {
     while (R->cur_ar < R->nar) {
@@ -1752,12 +1784,11 @@ static job *make_job(run *R) {
             }
             R->cur_off = 0;
         }
-        job *j = ccsig_calloc(1, sizeof *j);
+        job *j = take_job(R);
         if (!j) {
             R->nomem = true; /* the rest is not read; the archive is closed at the end */
             return NULL;
         }
-        out_init(&j->out);
         j->ar = a;
         j->start = R->cur_off;
         j->forced = R->cur_off == 0;
@@ -2095,8 +2126,9 @@ ccsig_status ccsig_scan_session_run(ccsig_scan_session *R, ccsig_error *err) {
     R->nworkers = R->o.threads > 0 ? R->o.threads : 1;
     R->ring_cap = 2 * (size_t)R->nworkers + 2;
     R->ring = ccsig_calloc(R->ring_cap, sizeof *R->ring);
+    R->spare = ccsig_calloc(R->ring_cap, sizeof *R->spare);
     R->workers = ccsig_calloc((size_t)R->nworkers, sizeof *R->workers);
-    if (!R->ring || !R->workers || !worker_init(&R->mainw, R)) {
+    if (!R->ring || !R->spare || !R->workers || !worker_init(&R->mainw, R)) {
         R->nworkers = 0;
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
     }
@@ -2161,7 +2193,7 @@ ccsig_status ccsig_scan_session_run(ccsig_scan_session *R, ccsig_error *err) {
         pthread_mutex_lock(&R->mu);
         R->head++;
         pthread_mutex_unlock(&R->mu);
-        free_job(j);
+        give_back_job(R, j);
         progress(R, false);
     }
     pthread_mutex_lock(&R->mu);
@@ -2211,6 +2243,9 @@ void ccsig_scan_session_free(ccsig_scan_session *R) {
     }
     for (size_t i = R->head; i < R->tail; i++) /* left when a run stopped early */
         free_job(R->ring[i % R->ring_cap]);
+    for (size_t i = 0; i < R->nspare; i++)
+        free_job(R->spare[i]);
+    ccsig_free(R->spare);
     for (size_t i = 0; i < R->npend; i++)
         pending_free(&R->pend[i]);
     for (size_t i = 0; i < RECENT_MAX; i++)

@@ -217,7 +217,7 @@ memory)
     # Peak RSS must stay under the bound the man page states, and apart from
     # the revisit table (bounded by --revisits, filled by a long crawl) must
     # not grow with the input: a 100 MB and a multi-GB crawl peak alike.
-    # Plain WARC is the worst case for a job's output (32 MiB chunks) and
+    # Plain WARC is the worst case for a job's output (4 MiB chunks) and
     # quick to generate; a compressed crawl is checked against the bound too.
     big=${SCAN_MEMORY_BYTES:-3G}
     "$gen" --sites 200 -o small.warc --size 100M --seed 21

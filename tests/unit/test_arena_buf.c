@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -195,6 +196,74 @@ static void csv_field(void **state) {
     ccsig_buf_free(&b);
 }
 
+/* The JSON string writer, byte by byte: the plain bytes as they are, '"',
+ * '\\', \n \r \t short, other controls and DEL as \u00XX, UTF-8 kept and bytes that
+ * are not UTF-8 as \ufffd. The reference below is that rule written plainly;
+ * the writer skips plain bytes eight at a time, so every alignment and every
+ * kind of byte at every position of a word is tried. */
+static void json_ref(ccsig_buf *b, const unsigned char *p, size_t n) {
+    ccsig_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c >= 0x80) {
+            size_t l = ccsig_utf8_seq(p + i, n - i);
+            if (l) {
+                ccsig_buf_append(b, (const char *)p + i, l);
+                i += l - 1;
+            } else {
+                ccsig_buf_puts(b, "\\ufffd");
+            }
+        } else if (c == '"' || c == '\\') {
+            ccsig_buf_putc(b, '\\');
+            ccsig_buf_putc(b, (char)c);
+        } else if (c == '\n') {
+            ccsig_buf_puts(b, "\\n");
+        } else if (c == '\r') {
+            ccsig_buf_puts(b, "\\r");
+        } else if (c == '\t') {
+            ccsig_buf_puts(b, "\\t");
+        } else if (c < 0x20 || c == 0x7f) {
+            char e[7];
+            snprintf(e, sizeof e, "\\u%04x", c);
+            ccsig_buf_puts(b, e);
+        } else {
+            ccsig_buf_putc(b, (char)c);
+        }
+    }
+    ccsig_buf_putc(b, '"');
+}
+
+static void json_string_writer(void **state) {
+    (void)state;
+    ccsig_buf a = CCSIG_BUF_INIT, r = CCSIG_BUF_INIT;
+    ccsig_buf_json_str(&a, "a\"b\\c\nd\x01\x7f\xc3\xa9\xff", 12);
+    assert_string_equal(a.data, "\"a\\\"b\\\\c\\nd\\u0001\\u007f\xc3\xa9\\ufffd\"");
+    static const unsigned char palette[] = {'a',  'Z',  ' ',  '~',  '/',  '"',  '\\', '\n', '\r',
+                                            '\t', 0x00, 0x01, 0x1f, 0x7f, 0x20, 0xc3, 0xa9, 0xe2,
+                                            0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xff, 0x80};
+    unsigned seed = 7;
+    unsigned char in[64];
+    for (int k = 0; k < 20000; k++) {
+        size_t n = (size_t)(k % 41);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            /* mostly plain runs, so the eight-byte path is taken */
+            in[i] = (seed >> 16) % 4 ? (unsigned char)('a' + (seed >> 20) % 26)
+                                     : palette[(seed >> 18) % sizeof palette];
+        }
+        for (size_t off = 0; off < 8 && off <= n; off += 7) {
+            ccsig_buf_clear(&a);
+            ccsig_buf_clear(&r);
+            ccsig_buf_json_str(&a, (const char *)in + off, n - off);
+            json_ref(&r, in + off, n - off);
+            assert_int_equal(a.len, r.len);
+            assert_memory_equal(a.data, r.data, r.len);
+        }
+    }
+    ccsig_buf_free(&a);
+    ccsig_buf_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(arena_alignment_and_growth),
@@ -205,6 +274,7 @@ int main(void) {
         cmocka_unit_test(str_helpers),
         cmocka_unit_test(utf8_decoder),
         cmocka_unit_test(csv_field),
+        cmocka_unit_test(json_string_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,8 +19,10 @@
 #include "ccsig/alloc.h"
 #include "ccsig/credit.h"
 #include "ccsig/httpmsg.h"
+#include "ccsig/report.h"
 #include "ccsig/scan_session.h"
 #include "ccsig/summary.h"
+#include "../../lib/scan/scan_internal.h"
 
 #define SITE_WARC CCSIG_SOURCE_DIR "/tests/data/scan/site.warc"
 
@@ -500,6 +502,62 @@ static void test_outputs_read_back(void **state) {
     ccsig_credit_map_free(&twice);
 }
 
+/* The scan's memo of "categories" objects writes what
+ * ccsig_report_write_categories writes, byte for byte: 6000 verdicts drawn
+ * from a pool of 48 (so most are memo hits, and slots are replaced), with
+ * labels that need escaping and one too long for the memo's key. */
+static void test_categories_memo(void **state) {
+    (void)state;
+    static const char *labels[] = {
+        "", "train-ai", "tdm-reservation", "a \"quoted\" label\\", "x-private-\x01", NULL};
+    char longlabel[400];
+    memset(longlabel, 'l', sizeof longlabel - 1);
+    longlabel[sizeof longlabel - 1] = '\0';
+    labels[5] = longlabel;
+    enum { POOL = 48 };
+    ccsig_verdict pool[POOL];
+    unsigned seed = 12345;
+#define NEXT() (seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff)
+    for (int i = 0; i < POOL; i++) {
+        memset(&pool[i], 0, sizeof pool[i]);
+        pool[i].reading = NEXT() % 2 ? CCSIG_READING_CURRENT : CCSIG_READING_DEFAULT;
+        for (int c = 0; c < CCSIG_CAT_COUNT; c++) {
+            ccsig_verdict_entry *e = &pool[i].cat[c];
+            e->state = (ccsig_state)(NEXT() % 3);
+            e->conditions = NEXT() % 16;
+            e->signals = (NEXT() % 8) << 1;
+            e->via = (ccsig_category)(NEXT() % CCSIG_CAT_COUNT);
+            e->source = (int)(NEXT() % 4) - 1;
+            e->vocab = (uint8_t)(NEXT() % 3);
+            e->legacy = (uint8_t)(NEXT() % 2);
+            e->other = (uint8_t)(NEXT() % 3);
+            e->other_conditions = (uint8_t)(NEXT() % 4);
+            const char *l = labels[NEXT() % 6];
+            e->label = ccsig_str_make(l, strlen(l));
+        }
+    }
+    scan_categories_memo memo;
+    memset(&memo, 0, sizeof memo);
+    ccsig_buf direct = CCSIG_BUF_INIT, via = CCSIG_BUF_INIT;
+    for (int k = 0; k < 6000; k++) {
+        const ccsig_verdict *v = &pool[NEXT() % POOL];
+        ccsig_buf_clear(&direct);
+        ccsig_buf_clear(&via);
+        ccsig_buf_puts(&via, "prefix:"); /* the memo copies only what it wrote */
+        ccsig_report_write_categories(&direct, v);
+        scan_write_categories(&via, v, &memo);
+        assert_int_equal(via.len, direct.len + 7);
+        assert_memory_equal(via.data + 7, direct.data, direct.len);
+    }
+#undef NEXT
+    int used = 0;
+    for (int i = 0; i < SCAN_CAT_MEMO_SLOTS; i++)
+        used += memo.slot[i].key_len > 0;
+    assert_true(used >= SCAN_CAT_MEMO_SLOTS / 2);
+    ccsig_buf_free(&direct);
+    ccsig_buf_free(&via);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dechunk),
@@ -512,6 +570,7 @@ int main(void) {
         cmocka_unit_test(test_session_bad_codec),
         cmocka_unit_test(test_session_status_filter),
         cmocka_unit_test(test_outputs_read_back),
+        cmocka_unit_test(test_categories_memo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
