@@ -744,9 +744,9 @@ static bool shard_from_json(json_t *j, ccsig_shard *sh, char *msg, size_t msgn) 
         r->refers_to = key_of(r->refers_s);
         json_t *rule = json_object_get(v, "rule"), *line = json_object_get(v, "line");
         r->line = NONE;
-        ok =
-            str_from_json(json_object_get(v, "record_id"), &d->arena, &r->record_id, &sh->failed) &&
-            (!line || json_is_null(line) || get_u64(line, &r->line));
+        json_t *rid = json_object_get(v, "record_id"); /* absent: an older record */
+        ok = (!rid || str_from_json(rid, &d->arena, &r->record_id, &sh->failed)) &&
+             (!line || json_is_null(line) || get_u64(line, &r->line));
         if (ok && rule && !json_is_null(rule)) {
             int k = kind_from_json(rule);
             r->has_rule = true;
