@@ -1635,7 +1635,7 @@ static ccsig_status revisit_line(out_ctx *c, const merge_doc *d, const shard_rev
                                zi->path, d->name);
     const shard_original *o = r->m_orig;
     scan_revisit sr;
-    revisit_view(r, o, c->names[r->ar], o ? c->names[o->ar] : NULL, &sr);
+    revisit_view(r, o, c->names[r->ar], o && o->ar < c->list_len ? c->names[o->ar] : NULL, &sr);
     if (!sr.archive_json || (o && !sr.orig_json))
         return ccsig_error_set(err, CCSIG_ERR_USAGE, 0, "%s: a revisit in an archive not its own",
                                d->name);
@@ -1707,6 +1707,14 @@ ccsig_status ccsig_merge_write_annotation(ccsig_merge *m, ccsig_warc_codec codec
     }
     for (uint64_t k = 0; !st && k < c.count; k++) { /* every file read to its end */
         zin *zi = &zs[k];
+        const merge_doc *d = c.by_shard[k];
+        while (d && next[k] < d->shard.data->nrev && d->shard.data->rev[next[k]].line == NONE)
+            next[k]++;
+        if (d && next[k] < d->shard.data->nrev) {
+            st = ccsig_error_set(err, CCSIG_ERR_USAGE, 0,
+                                 "%s: places a revisit's line after its archives' lines", d->name);
+            break;
+        }
         if (zi->fd < 0)
             continue;
         if (zi->out_pos < zi->out_len || zin_more(zi, err))
