@@ -1520,8 +1520,8 @@ static void shard_original(run *R, const original *org) {
  * archive (found by WARC-Refers-To, or by digest when it names no record):
  * any other original may be superseded by a newer one in another shard's
  * archive, and a revisit with none may find it there. The rest is left to
- * the merge with the revisit's own statements (v before evaluation). */
-/* Returns 1 + the revisit's index in the shard's record (0: settled
+ * the merge with the revisit's own statements (v before evaluation).
+ * Returns 1 + the revisit's index in the shard's record (0: settled
  * here). Its annotation line is the next one written (at annot_pos). */
 static size_t shard_leaves_open(run *R, const rec_view *v, const rv_entry *e, bool by_id) {
     if (!R->o.shard)
