@@ -249,6 +249,15 @@ int cmd_merge(int argc, char **argv) {
                                       "manifest with --credit FILE");
     if (rc == EXIT_OK && credit_out && !ncredit)
         rc = cli_usage_error("merge", "--credit given but no credit manifest among the inputs");
+    bool annotate_std = annotate_out && !strcmp(annotate_out, "-");
+    bool keep_std = keep_out && !strcmp(keep_out, "-");
+    bool doc_std = nsum || (ncredit && (!credit_out || !strcmp(credit_out, "-")));
+    if (rc == EXIT_OK && (annotate_std || keep_std) && ((annotate_std && keep_std) || doc_std))
+        rc = cli_usage_error("merge", "%s -: standard output carries the merged %s: name a file",
+                             annotate_std ? "--annotate" : "--keep",
+                             annotate_std && keep_std ? "keep file"
+                             : nsum                   ? "summary"
+                                                      : "manifest");
     if (rc == EXIT_OK && annotate_out)
         rc = write_output(m, 0, annotate_out);
     if (rc == EXIT_OK && keep_out)
