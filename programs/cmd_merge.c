@@ -1,8 +1,8 @@
 /*
- * cmd_merge.c — `ccsig merge [--json] [--credit FILE] SHARD-OUTPUT...`:
- * combine the summaries and credit manifests of `ccsig scan --shard I/N`
- * runs into exactly what one run over all the archives gives
- * (docs/ccsig-merge.1).
+ * cmd_merge.c — `ccsig merge [--json] [--credit FILE] [--annotate FILE]
+ * [--keep FILE] SHARD-OUTPUT...`: combine the summaries, credit manifests,
+ * annotations and keep files of `ccsig scan --shard I/N` runs into exactly
+ * what one run over all the archives gives (docs/ccsig-merge.1).
  *
  * Every field of both documents merges by sum, union, min/max or "smallest
  * K" (ccsig/summary.h, ccsig/credit.h), so the order of the inputs does not
@@ -12,7 +12,9 @@
  * names missing shards and resolves the revisits shards left open.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "ccsig/credit.h"
 #include "ccsig/shard.h"
@@ -22,7 +24,7 @@
 
 const char cmd_merge_summary[] = "combine shard summaries and credit manifests of ccsig scan";
 
-enum { O_JSON = 1, O_CREDIT, O_CREDIT_FORMAT, O_ALLOW_MISSING };
+enum { O_JSON = 1, O_CREDIT, O_CREDIT_FORMAT, O_ALLOW_MISSING, O_ANNOTATE, O_KEEP };
 
 static const cli_option options[] = {
     {"json", 0, O_JSON, CLI_VAL_NONE, NULL, NULL, CLI_ONCE,
@@ -38,21 +40,33 @@ static const cli_option options[] = {
      "merge even when shards of the list are missing (they are\n"
      "named on standard error and in the summary)",
      0},
+    {"annotate", 0, O_ANNOTATE, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "write the annotation of one run from the shards'\n"
+     "annotation files among the inputs (.gz, .zst: compressed)",
+     0},
+    {"keep", 0, O_KEEP, CLI_VAL_FILE, "FILE", NULL, CLI_ONCE,
+     "write the keep file of one run from the shards' keep\n"
+     "files among the inputs",
+     0},
     {0},
 };
 
 const cli_spec cmd_merge_cli = {
     .name = "merge",
-    .synopsis = "usage: ccsig merge [--json] [--credit FILE [--credit-format F]] FILE...\n\n"
+    .synopsis = "usage: ccsig merge [--json] [--credit FILE [--credit-format F]]\n"
+                "                   [--annotate FILE] [--keep FILE] FILE...\n\n"
                 "Combine what `ccsig scan --shard I/N` runs wrote: summaries (--summary --json\n"
-                "output) and credit manifests (--credit FILE.json). The result is what one scan\n"
-                "of all the archives gives. Each FILE is recognised by its \"type\". Audit\n"
+                "output), credit manifests (--credit FILE.json) and, with --annotate and --keep,\n"
+                "their annotation and keep files. The result is what one scan of all the\n"
+                "archives gives. A summary or manifest is recognised by its \"type\", an\n"
+                "annotation or keep file by its size and digest in its shard's record. Audit\n"
                 "JSON outputs (ccsig audit --shard) are merged as ccsig audit --merge does.\n\n",
     .options = options,
     .column = 18,
     .epilog = "\nExit status: 0 merged, 1 merged but archives could not be read or shards are\n"
               "missing (--allow-missing), 2 bad usage, an input that is not a scan output, a\n"
-              "shard given twice or missing.\n",
+              "shard given twice or missing, a shard's annotation or keep file missing or not\n"
+              "matching its record, 3 an output could not be written.\n",
     .operand = CLI_VAL_FILE,
     .permute = true,
 };
@@ -87,9 +101,52 @@ static int merge_audits(int n, char **files, bool json) {
     return rc;
 }
 
+/* Whether path holds a shard's annotation or keep file rather than a
+ * summary or manifest: those are JSON documents written with an indent,
+ * "{" and a line end; annotation lines start "{\"", kept records "WARC/"
+ * or compressed. Only asked when --annotate or --keep is given. */
+static bool is_shard_file(const char *path) {
+    if (!strcmp(path, "-"))
+        return false;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false; /* read (and reported) as a document */
+    char head[2] = {0, 0};
+    size_t got = fread(head, 1, 2, f);
+    fclose(f);
+    return got < 2 || head[0] != '{' || (head[1] != '\n' && head[1] != '\r');
+}
+
+/* Write the merged annotation (k 0) or keep file (k 1) to path: an
+ * exit code; a partial output is removed. */
+static int write_output(ccsig_merge *m, int k, const char *path) {
+    const char *opt = k ? "--keep" : "--annotate";
+    bool std = !strcmp(path, "-");
+    FILE *f = std ? stdout : fopen(path, "wb");
+    if (!f) {
+        cli_error("merge", "%s %s: cannot write: %s", opt, path, strerror(errno));
+        return EXIT_INTERNAL;
+    }
+    ccsig_error err;
+    ccsig_status st =
+        k ? ccsig_merge_write_kept(m, cli_write_file, f, &err)
+          : ccsig_merge_write_annotation(m, cli_codec_for(path), cli_write_file, f, &err);
+    if (!st && (std ? fflush(f) : fclose(f)) != 0)
+        st = ccsig_error_set(&err, CCSIG_ERR_IO, 0, "cannot write: %s", strerror(errno));
+    else if (st && !std)
+        fclose(f);
+    if (!st)
+        return EXIT_OK;
+    if (!std)
+        unlink(path);
+    cli_error("merge", "%s %s: %s", opt, path, err.message);
+    return st == CCSIG_ERR_USAGE || st == CCSIG_ERR_SYNTAX || st == CCSIG_ERR_IO ? EXIT_USAGE
+                                                                                 : EXIT_INTERNAL;
+}
+
 int cmd_merge(int argc, char **argv) {
     bool json = false;
-    const char *credit_out = NULL;
+    const char *credit_out = NULL, *annotate_out = NULL, *keep_out = NULL;
     ccsig_credit_format fmt = CCSIG_CREDIT_JSON;
     bool fmt_given = false, allow_missing = false;
     int c;
@@ -105,6 +162,12 @@ int cmd_merge(int argc, char **argv) {
             break;
         case O_ALLOW_MISSING:
             allow_missing = true;
+            break;
+        case O_ANNOTATE:
+            annotate_out = optarg;
+            break;
+        case O_KEEP:
+            keep_out = optarg;
             break;
         case O_CREDIT_FORMAT:
             if (!ccsig_credit_format_parse(optarg, &fmt))
@@ -133,8 +196,14 @@ int cmd_merge(int argc, char **argv) {
         return EXIT_INTERNAL;
     }
     int rc = EXIT_OK;
+    int nfiles = 0; /* shard annotation and keep files, moved to the front of argv */
+    char **files = argv + optind;
     for (int i = optind; i < argc && rc == EXIT_OK; i++) {
         const char *path = argv[i];
+        if ((annotate_out || keep_out) && is_shard_file(path)) {
+            files[nfiles++] = argv[i];
+            continue;
+        }
         size_t len;
         char *text = cli_read_file(path, 0, &len);
         if (!text) {
@@ -157,6 +226,21 @@ int cmd_merge(int argc, char **argv) {
         cli_error("merge", "%s", err.message);
         rc = err.code == CCSIG_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
     }
+    for (int i = 0; i < nfiles && rc == EXIT_OK; i++) {
+        ccsig_merge_output what;
+        uint64_t shard;
+        ccsig_status st = ccsig_merge_add_output(m, files[i], &what, &shard, &err);
+        if (!st && ((what == CCSIG_MERGE_ANNOTATION && !annotate_out) ||
+                    (what == CCSIG_MERGE_KEEP && !keep_out))) {
+            cli_error("merge", "%s: the %s file of shard %llu: give %s FILE to merge it", files[i],
+                      what == CCSIG_MERGE_KEEP ? "keep" : "annotation", (unsigned long long)shard,
+                      what == CCSIG_MERGE_KEEP ? "--keep" : "--annotate");
+            rc = EXIT_USAGE;
+        } else if (st) {
+            cli_error("merge", "%s", err.message);
+            rc = st == CCSIG_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+        }
+    }
     size_t nsum = ccsig_merge_count(m, CCSIG_SCAN_OUTPUT_SUMMARY);
     size_t ncredit = ccsig_merge_count(m, CCSIG_SCAN_OUTPUT_CREDIT);
     const ccsig_scan_profile *prof = ccsig_merge_profile(m);
@@ -165,6 +249,19 @@ int cmd_merge(int argc, char **argv) {
                                       "manifest with --credit FILE");
     if (rc == EXIT_OK && credit_out && !ncredit)
         rc = cli_usage_error("merge", "--credit given but no credit manifest among the inputs");
+    bool annotate_std = annotate_out && !strcmp(annotate_out, "-");
+    bool keep_std = keep_out && !strcmp(keep_out, "-");
+    bool doc_std = nsum || (ncredit && (!credit_out || !strcmp(credit_out, "-")));
+    if (rc == EXIT_OK && (annotate_std || keep_std) && ((annotate_std && keep_std) || doc_std))
+        rc = cli_usage_error("merge", "%s -: standard output carries the merged %s: name a file",
+                             annotate_std ? "--annotate" : "--keep",
+                             annotate_std && keep_std ? "keep file"
+                             : nsum                   ? "summary"
+                                                      : "manifest");
+    if (rc == EXIT_OK && annotate_out)
+        rc = write_output(m, 0, annotate_out);
+    if (rc == EXIT_OK && keep_out)
+        rc = write_output(m, 1, keep_out);
     bool incomplete = false; /* shards missing or archives unreadable: exit 1 */
     for (int t = CCSIG_SCAN_OUTPUT_SUMMARY; rc == EXIT_OK && t <= CCSIG_SCAN_OUTPUT_CREDIT; t++) {
         const uint64_t *idx;

@@ -226,15 +226,6 @@ static FILE *open_output(const char *path, const char *what) {
     return f;
 }
 
-static ccsig_warc_codec codec_for(const char *path) {
-    size_t n = strlen(path);
-    if (n >= 3 && !strcmp(path + n - 3, ".gz"))
-        return CCSIG_WARC_GZIP;
-    if (n >= 4 && !strcmp(path + n - 4, ".zst"))
-        return CCSIG_WARC_ZSTD;
-    return CCSIG_WARC_PLAIN;
-}
-
 static ssize_t read_stdin(void *ctx, void *buf, size_t n) {
     (void)ctx;
     return read(0, buf, n);
@@ -254,13 +245,13 @@ static int run_scan(const ccsig_scan_session_options *so_opt, const char *annota
     if (!quiet && cli_isatty(stderr))
         sink.progress = put_progress;
     if (annotate) {
-        opt.annotate_codec = codec_for(annotate);
+        opt.annotate_codec = cli_codec_for(annotate);
         if (!(so.annot = open_output(annotate, "--annotate")))
             return EXIT_USAGE;
         sink.annotation = put_annotation;
     }
     if (keep) {
-        opt.keep_codec = codec_for(keep);
+        opt.keep_codec = cli_codec_for(keep);
         if (!(so.keep = open_output(keep, "--keep"))) {
             if (so.annot && so.annot != stdout)
                 fclose(so.annot);

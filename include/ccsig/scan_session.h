@@ -128,10 +128,15 @@ typedef struct ccsig_scan_session_options {
     double progress_interval;        /* seconds between progress calls (0: 0.25) */
     /* A shard of a list (ccsig/shard.h; borrowed, filled by the run): the
      * k-th archive added is line shard_list_index(k) of the list. The run
-     * records each archive (read or why not), every revisit original and
-     * the revisits it leaves open; those revisits are annotated and kept
-     * as resolved here but counted in neither the summary nor the credit
-     * map (ccsig_merge_finish counts them). NULL: not a shard. */
+     * records each archive (read or why not, and its share of the
+     * annotation and kept bytes), every revisit original, the revisits it
+     * leaves open (with the place of their annotation lines) and the size
+     * and digest of what went to each sink. Open revisits are annotated as
+     * resolved here and kept as if they were used (with their request and
+     * metadata records: the shard records those bytes, and
+     * ccsig_merge_write_kept drops them when the merge does not keep the
+     * revisit), but counted in neither the summary (kept counts included)
+     * nor the credit map (ccsig_merge_finish counts them). NULL: not a shard. */
     struct ccsig_shard *shard;
 } ccsig_scan_session_options;
 

@@ -40,8 +40,18 @@ extern "C" {
 typedef struct ccsig_shard_archive {
     uint64_t index; /* 0-based line of the path list */
     char *name;
-    char *what; /* NULL: read */
+    char *what;           /* NULL: read */
+    uint64_t annot_bytes; /* its annotation lines in the shard's annotation (uncompressed) */
+    uint64_t keep_bytes;  /* its kept records in the shard's keep file (as written) */
 } ccsig_shard_archive;
+
+/* An output file the shard's scan wrote (--annotate, --keep): its size and
+ * FNV-1a 64 digest as written (compressed when it is), by which the merge
+ * recognises it. */
+typedef struct ccsig_shard_output {
+    bool written;
+    uint64_t bytes, digest;
+} ccsig_shard_output;
 
 typedef struct ccsig_shard_data ccsig_shard_data; /* revisit data (opaque) */
 
@@ -52,6 +62,7 @@ typedef struct ccsig_shard {
     bool keep_unknown;     /* the scan's --unknown (records with no preference used) */
     ccsig_shard_archive *archives;
     size_t narchives, caparchives;
+    ccsig_shard_output annotation, keep;
     ccsig_shard_data *data;
     bool failed; /* an allocation failed: the shard's record is incomplete */
 } ccsig_shard;
@@ -102,6 +113,47 @@ size_t ccsig_merge_count(const ccsig_merge *m, ccsig_scan_output_type type);
  * the list in *count; returns how many (0 when none). */
 size_t ccsig_merge_missing(const ccsig_merge *m, ccsig_scan_output_type type, const uint64_t **idx,
                            uint64_t *count);
+
+/* ---- the shards' annotation and keep files ----
+ *
+ * A shard records where each archive's annotation lines and kept records
+ * are in its files, where the line of each revisit it left open is, and
+ * which kept records it wrote for such a revisit only (provisionally: its
+ * request and metadata records and itself, as if it were kept). After
+ * ccsig_merge_finish, the merge writes the annotation and the keep file of
+ * one run over the whole list: each archive's part in list order, an open
+ * revisit's line written again with its merged decision (by the scan's own
+ * line writer) and the provisional records of a revisit the merge does not
+ * keep left out. The shard records come from the summaries when given,
+ * else from the credit manifests. Files are streamed (one buffer per
+ * shard), never held whole. */
+
+typedef enum ccsig_merge_output { CCSIG_MERGE_ANNOTATION = 1, CCSIG_MERGE_KEEP } ccsig_merge_output;
+
+/* Add a file a shard's scan wrote (after ccsig_merge_finish): it is
+ * recognised by its size and digest among the shards' records of their
+ * annotation and keep files, and *what and *shard say whose it is.
+ * CCSIG_ERR_IO when it cannot be read (err: why); CCSIG_ERR_USAGE when it
+ * is no shard's file (err names its size and digest) or the same file was
+ * given already. */
+ccsig_status ccsig_merge_add_output(ccsig_merge *m, const char *path, ccsig_merge_output *what,
+                                    uint64_t *shard, ccsig_error *err);
+
+/* Write one run's annotation (what ccsig_scan_session gives a sink, plain
+ * or as gzip members / zstd frames of up to 1 MiB of lines: codec) through
+ * write(ctx, p, n), which returns false when it cannot. CCSIG_ERR_USAGE
+ * when a shard wrote no annotation or its file was not given (err names the
+ * shard and the file it wrote); CCSIG_ERR_SYNTAX when a file does not hold
+ * what its record says (damaged, cut off: err names it); CCSIG_ERR_IO when
+ * a file cannot be read or write fails; CCSIG_ERR_NOMEM. */
+ccsig_status ccsig_merge_write_annotation(ccsig_merge *m, ccsig_warc_codec codec,
+                                          bool (*write)(void *ctx, const char *p, size_t n),
+                                          void *ctx, ccsig_error *err);
+/* Write one run's keep file (its records as the shards wrote them: the
+ * codec of the shards' keep files) through write, as above. */
+ccsig_status ccsig_merge_write_kept(ccsig_merge *m,
+                                    bool (*write)(void *ctx, const char *p, size_t n), void *ctx,
+                                    ccsig_error *err);
 
 #ifdef __cplusplus
 }

@@ -88,10 +88,57 @@ bool scan_count(ccsig_summary *S, ccsig_credit_map *credit, const ccsig_profile 
 void scan_shard_add_original(ccsig_shard *sh, uint64_t ar, uint64_t offset, ccsig_str digest,
                              ccsig_str record_id, uint64_t payload_len, int status, bool used,
                              const ccsig_statement *sts, size_t n);
-/* A revisit left for the merge: everything its count needs, with its own
- * statements only (robots.txt's first, n_robots of them). */
-void scan_shard_add_revisit(ccsig_shard *sh, uint64_t ar, uint64_t offset, ccsig_str digest,
-                            ccsig_str refers_to, const scan_counted *c);
+/* A revisit left for the merge: everything its count and its annotation
+ * line need, with its own statements only (robots.txt's first), its
+ * robots.txt rule (NULL: none) and the place of its line in the plain
+ * annotation stream (UINT64_MAX: no annotation). Returns 1 + its index in
+ * the record (0: memory ran out; the record is marked failed). */
+size_t scan_shard_add_revisit(ccsig_shard *sh, uint64_t ar, uint64_t offset, ccsig_str digest,
+                              ccsig_str refers_to, ccsig_str record_id,
+                              const ccsig_provenance *rule, uint64_t line, const scan_counted *c);
+/* A record written to the keep file for open revisit rev (its index) only:
+ * the bytes [offset, offset + len) of the file, which the merge drops when
+ * the revisit is not kept. */
+void scan_shard_add_provisional(ccsig_shard *sh, size_t rev, uint64_t offset, uint64_t len);
+/* The plain annotation bytes and keep-file bytes of the archive at list
+ * index ar. */
+void scan_shard_archive_outputs(ccsig_shard *sh, uint64_t ar, uint64_t annot_bytes,
+                                uint64_t keep_bytes);
+/* The annotation and keep files the shard wrote (when it wrote them):
+ * their sizes and FNV-1a 64 digests. */
+void scan_shard_outputs(ccsig_shard *sh, bool annotated, uint64_t annot_size, uint64_t annot_digest,
+                        bool kept, uint64_t keep_size, uint64_t keep_digest);
+
+/* An open revisit as the merge decides it and writes its annotation line
+ * (borrowed views; *_json: archive names as JSON strings, quotes included). */
+typedef struct scan_revisit {
+    ccsig_str url, date, record_id, digest, refers_to;
+    const char *archive_json;
+    uint64_t offset, payload_len;
+    int status; /* -1: none */
+    ccsig_robots_status robots;
+    ccsig_state crawl;
+    const ccsig_provenance *rule; /* NULL: none */
+    const ccsig_statement *sts;   /* its own (robots.txt's first) */
+    size_t n;
+    bool resolved; /* the original, when resolved: */
+    ccsig_str orig_record_id;
+    const char *orig_json;
+    uint64_t orig_offset, orig_payload_len;
+    int orig_status;
+    const ccsig_statement *orig_sts;
+    size_t orig_n;
+} scan_revisit;
+/* Decide r for p as one run decides a revisit (session.c, the one place):
+ * sts (room for CCSIG_SCAN_MAX_STATEMENTS) gets its statements and its
+ * original's; returns their count. */
+size_t scan_revisit_decide(const scan_revisit *r, const ccsig_profile *p, ccsig_statement *sts,
+                           ccsig_verdict *verdict, ccsig_decision *decision);
+/* Append r's annotation line, decided so, to b with the scan's own line
+ * writer; false when memory runs out. */
+bool scan_revisit_line(ccsig_buf *b, ccsig_str agent, const scan_revisit *r,
+                       const ccsig_statement *sts, size_t n, const ccsig_verdict *verdict,
+                       const ccsig_decision *decision);
 /* The "shard" object of a document (a new reference; NULL when out of memory). */
 json_t *scan_shard_json_new(const ccsig_shard *sh);
 /* Append the document doc (two-space indent, a final newline) to b, with

@@ -67,6 +67,8 @@ typedef struct archive {
     /* a WAT file whose kept records are copied from the WARC file it
      * describes (path, name, spans from its index; opened with the WAT) */
     struct archive *keep_src;
+    /* a shard's outputs for this archive: plain annotation bytes, kept bytes */
+    uint64_t annot_bytes, keep_bytes;
 } archive;
 
 /* --------------------------------------------------------------- events -- */
@@ -83,6 +85,7 @@ typedef struct keep_ids {
     ccsig_str id;
     ccsig_str conc[MAX_CONC];
     size_t nconc;
+    size_t open; /* a shard's open revisit kept provisionally: 1 + its index; 0: none */
 } keep_ids;
 
 typedef struct original {
@@ -233,7 +236,11 @@ struct ccsig_scan_session {
     pending pend[PENDING_MAX];
     size_t npend;
     char *recent[RECENT_MAX];
+    size_t recent_open[RECENT_MAX]; /* the open revisit an id is kept for (keep_ids.open) */
     size_t nrecent;
+    /* what went to the sink: plain annotation bytes, and the bytes and
+     * FNV-1a 64 digest of each output (a shard records them) */
+    uint64_t annot_pos, annot_size, annot_digest, keep_pos, keep_digest;
     /* revisits */
     rv_entry *rv;
     size_t rv_cap, rv_next, rv_count, rv_since;
@@ -341,9 +348,10 @@ static const char *crawl_name(ccsig_state s) {
 
 /* One annotation line. Written with ccsig_buf_puts/put_u64, not printf: it
  * runs once per response (see report.c's JSON writers). */
-static void write_line(const run *R, worker *w, ccsig_buf *b, const rec_view *v) {
-    scan_write_record_head(b, v->url, R->agent, crawl_name(v->crawl), v->has_rule ? &v->rule : NULL,
-                           &v->verdict, &v->decision, v->sts, v->n, &w->cats);
+static void write_line(ccsig_str agent, scan_categories_memo *m, ccsig_buf *b,
+                       const rec_view *v) {
+    scan_write_record_head(b, v->url, agent, crawl_name(v->crawl), v->has_rule ? &v->rule : NULL,
+                           &v->verdict, &v->decision, v->sts, v->n, m);
     ccsig_buf_puts(b, ",\"robots\":\"");
     ccsig_buf_puts(b, ccsig_robots_status_name(v->robots));
     ccsig_buf_puts(b, "\",\"type\":\"");
@@ -620,6 +628,7 @@ cannot : {
 static void get_ids(job_out *o, const ccsig_warc_header *h, keep_ids *ids) {
     ids->id = arena_str(o, h->record_id);
     ids->nconc = 0;
+    ids->open = 0;
     size_t it = 0;
     ccsig_str v;
     while (ids->nconc < MAX_CONC && ccsig_warc_header_next(h, "WARC-Concurrent-To", &it, &v))
@@ -633,10 +642,10 @@ static void emit(run *R, worker *w, job *j, job_out *o, rec_view *v, const ccsig
     bool use = scan_count(&o->sum, &o->credit, &R->o.profile.p, R->o.keep_unknown, &c, &o->nomem);
     if (R->annotate) {
         size_t a = o->annot.len;
-        write_line(R, w, &o->annot, v);
+        write_line(R->agent, &w->cats, &o->annot, v);
         push_ev(o, EV_LINES, a, o->annot.len, NULL);
     }
-    if (use && R->keep) {
+    if ((use || v->ids.open) && R->keep) { /* an open revisit: kept provisionally */
         size_t a, b;
         if (rec) {
             if (!keep_bytes(w, j, rec, &a, &b))
@@ -1346,14 +1355,23 @@ static const rv_entry *rv_find(const run *R, ccsig_str key, uint64_t seed) {
 
 /* ------------------------------------------------------------ stitcher -- */
 
+/* Annotation bytes as they go to the sink (compressed when asked): their
+ * count and digest are what a shard records of its annotation file. */
 static void write_annot_bytes(run *R, const void *p, size_t n) {
     if (n && !R->sink.annotation(R->sink.ctx, p, n))
         R->write_error = true;
+    if (R->o.shard) {
+        R->annot_size += n;
+        R->annot_digest = ccsig_fnv1a64_more(R->annot_digest, p, n);
+    }
 }
 
+/* Plain annotation lines p[0..n), compressed as one member or frame when
+ * the annotation is; annot_pos counts the plain bytes. */
 static void write_annot(run *R, const char *p, size_t n) {
     if (!n)
         return;
+    R->annot_pos += n;
     if (R->annot_codec == CCSIG_WARC_PLAIN) {
         write_annot_bytes(R, p, n);
         return;
@@ -1367,9 +1385,21 @@ static void write_annot(run *R, const char *p, size_t n) {
     ccsig_buf_free(&z);
 }
 
-static void write_kept(run *R, const char *p, size_t n) {
+/* A kept record p[0..n) to the sink. open (keep_ids.open): kept
+ * provisionally for a shard's open revisit: not counted here; the shard
+ * records its place in the keep file and the merge keeps it or drops it by
+ * the revisit's merged decision. */
+static void write_kept(run *R, const char *p, size_t n, size_t open) {
     if (n && !R->sink.kept(R->sink.ctx, p, n))
         R->write_error = true;
+    if (R->o.shard) {
+        if (open)
+            scan_shard_add_provisional(R->o.shard, open - 1, R->keep_pos, n);
+        R->keep_digest = ccsig_fnv1a64_more(R->keep_digest, p, n);
+    }
+    R->keep_pos += n;
+    if (open)
+        return;
     R->sum.kept_records++;
     R->sum.kept_bytes += n;
 }
@@ -1381,14 +1411,28 @@ static bool str_in(ccsig_str s, char *const *list, size_t n) {
     return false;
 }
 
-static void recent_add(run *R, ccsig_str id) {
+/* Remember the id of a record kept (for the open revisit open, 0: none). */
+static void recent_add(run *R, ccsig_str id, size_t open) {
     if (!id.len)
         return;
     size_t slot = R->nrecent % RECENT_MAX;
     ccsig_free(R->recent[slot]);
     if (!(R->recent[slot] = ccsig_strndup(id.p, id.len)))
         R->nomem = true; /* a later request or metadata record would not be kept */
+    R->recent_open[slot] = open;
     R->nrecent++;
+}
+
+/* Whether s is among the ids of the records kept lately: 0 kept for good,
+ * 1 + k kept for open revisit k only, -1 not found. A record kept for good
+ * wins: the record that names it is kept whatever the merge decides. */
+static long long recent_find(const run *R, ccsig_str s, long long best) {
+    size_t lim = R->nrecent < RECENT_MAX ? R->nrecent : RECENT_MAX;
+    for (size_t i = 0; i < lim && best != 0; i++)
+        if (R->recent[i] && strlen(R->recent[i]) == s.len && !memcmp(R->recent[i], s.p, s.len) &&
+            (best < 0 || R->recent_open[i] == 0))
+            best = (long long)R->recent_open[i];
+    return best;
 }
 
 static void pending_free(pending *p) {
@@ -1402,14 +1446,13 @@ static void pending_free(pending *p) {
 /* A request or metadata record: kept when it belongs to a kept record (its
  * Concurrent-To names one, or a kept record names it), else held a while. */
 static void keep_candidate(run *R, const char *p, size_t n, const keep_ids *ids) {
-    size_t lim = R->nrecent < RECENT_MAX ? R->nrecent : RECENT_MAX;
+    long long found = -1;
     for (size_t i = 0; i < ids->nconc; i++)
-        if (str_in(ids->conc[i], R->recent, lim)) {
-            write_kept(R, p, n);
-            return;
-        }
-    if (str_in(ids->id, R->recent, lim)) {
-        write_kept(R, p, n);
+        found = recent_find(R, ids->conc[i], found);
+    if (ids->id.len)
+        found = recent_find(R, ids->id, found);
+    if (found >= 0) {
+        write_kept(R, p, n, (size_t)found);
         return;
     }
     if (R->npend == PENDING_MAX) {
@@ -1447,7 +1490,7 @@ static void keep_record(run *R, const char *p, size_t n, const keep_ids *ids) {
         if (!related && ids->id.len)
             related = str_in(ids->id, q->conc, q->nconc);
         if (related) {
-            write_kept(R, q->bytes, q->len);
+            write_kept(R, q->bytes, q->len, ids->open);
             pending_free(q);
         } else {
             R->pend[k++] = *q;
@@ -1456,10 +1499,10 @@ static void keep_record(run *R, const char *p, size_t n, const keep_ids *ids) {
     for (size_t i = k; i < R->npend; i++)
         memset(&R->pend[i], 0, sizeof R->pend[i]);
     R->npend = k;
-    write_kept(R, p, n);
-    recent_add(R, ids->id);
+    write_kept(R, p, n, ids->open);
+    recent_add(R, ids->id, ids->open);
     for (size_t c = 0; c < ids->nconc; c++)
-        recent_add(R, ids->conc[c]);
+        recent_add(R, ids->conc[c], ids->open);
 }
 
 static void apply(run *R, job_out *o, archive *ar);
@@ -1481,15 +1524,27 @@ static void shard_original(run *R, const original *org) {
  * archive (found by WARC-Refers-To, or by digest when it names no record):
  * any other original may be superseded by a newer one in another shard's
  * archive, and a revisit with none may find it there. The rest is left to
- * the merge with the revisit's own statements (v before evaluation). */
-static bool shard_leaves_open(run *R, const rec_view *v, const rv_entry *e, bool by_id) {
+ * the merge with the revisit's own statements (v before evaluation).
+ * Returns 1 + the revisit's index in the shard's record (0: settled
+ * here). Its annotation line is the next one written (at annot_pos). */
+static size_t shard_leaves_open(run *R, const rec_view *v, const rv_entry *e, bool by_id) {
     if (!R->o.shard)
-        return false;
+        return 0;
     if (e && e->ar == v->ar && (by_id || !v->refers_to.len))
-        return false;
+        return 0;
     scan_counted c = counted(R, v);
-    scan_shard_add_revisit(R->o.shard, shard_ar(R, v->ar), v->offset, v->digest, v->refers_to, &c);
-    return true;
+    return scan_shard_add_revisit(R->o.shard, shard_ar(R, v->ar), v->offset, v->digest,
+                                  v->refers_to, v->record_id, v->has_rule ? &v->rule : NULL,
+                                  R->annotate ? R->annot_pos : UINT64_MAX, &c);
+}
+
+/* A revisit's decision from its statements and its original's (sts[0..n)):
+ * decided as any record, then by the robots.txt crawl state. */
+static void revisit_decide(const ccsig_profile *p, const ccsig_statement *sts, size_t n,
+                           ccsig_state crawl, const ccsig_provenance *rule, ccsig_verdict *verdict,
+                           ccsig_decision *decision) {
+    ccsig_evaluate_decide(sts, n, p, verdict, decision);
+    ccsig_decide_crawl(crawl, rule, decision);
 }
 
 /* Revisit resolution, the evaluation step: what the revisit's own record
@@ -1507,8 +1562,58 @@ static void revisit_evaluate(const run *R, rec_view *v, const rv_entry *e) {
     /* the original's statements come last, as ccsig_evaluate's step 7 */
     for (size_t i = 0; i < e->n && v->n < CCSIG_SCAN_MAX_STATEMENTS; i++)
         v->sts[v->n++] = e->sts[i];
-    ccsig_evaluate_decide(v->sts, v->n, &R->o.profile.p, &v->verdict, &v->decision);
-    ccsig_decide_crawl(v->crawl, v->has_rule ? &v->rule : NULL, &v->decision);
+    revisit_decide(&R->o.profile.p, v->sts, v->n, v->crawl, v->has_rule ? &v->rule : NULL,
+                   &v->verdict, &v->decision);
+}
+
+/* scan_internal.h: an open revisit decided by the merge, as revisit_evaluate
+ * decides it in one run. */
+size_t scan_revisit_decide(const scan_revisit *r, const ccsig_profile *p, ccsig_statement *sts,
+                           ccsig_verdict *verdict, ccsig_decision *decision) {
+    size_t n = 0;
+    for (size_t i = 0; i < r->n && n < CCSIG_SCAN_MAX_STATEMENTS; i++)
+        sts[n++] = r->sts[i];
+    for (size_t i = 0; r->resolved && i < r->orig_n && n < CCSIG_SCAN_MAX_STATEMENTS; i++)
+        sts[n++] = r->orig_sts[i];
+    revisit_decide(p, sts, n, r->crawl, r->rule, verdict, decision);
+    return n;
+}
+
+/* scan_internal.h: an open revisit's annotation line, by write_line. */
+bool scan_revisit_line(ccsig_buf *b, ccsig_str agent, const scan_revisit *r,
+                       const ccsig_statement *sts, size_t n, const ccsig_verdict *verdict,
+                       const ccsig_decision *decision) {
+    rec_view *v = ccsig_calloc(1, sizeof *v);
+    if (!v)
+        return false;
+    archive ar = {.json_path = (char *)r->archive_json}, orig = {.json_path = (char *)r->orig_json};
+    v->type = CCSIG_WARC_REVISIT;
+    v->url = r->url;
+    v->date = r->date;
+    v->record_id = r->record_id;
+    v->digest = r->digest;
+    v->refers_to = r->refers_to;
+    v->ar = &ar;
+    v->offset = r->offset;
+    v->status = r->status;
+    v->payload_len = r->resolved ? r->orig_payload_len : r->payload_len;
+    v->robots = r->robots;
+    v->crawl = r->crawl;
+    v->has_rule = r->rule != NULL;
+    if (r->rule)
+        v->rule = *r->rule;
+    memcpy(v->sts, sts, n * sizeof *sts);
+    v->n = n;
+    v->verdict = *verdict;
+    v->decision = *decision;
+    v->resolved = r->resolved;
+    v->orig_ar = &orig;
+    v->orig_offset = r->orig_offset;
+    v->orig_status = r->orig_status;
+    v->orig_record_id = r->orig_record_id;
+    write_line(agent, NULL, b, v);
+    ccsig_free(v);
+    return !ccsig_buf_failed(b);
 }
 
 /* A revisit in input order: find its original (WARC-Refers-To, then the
@@ -1518,7 +1623,8 @@ static void resolve_revisit(run *R, rec_view *v) {
     bool by_id = e != NULL;
     if (!e)
         e = rv_find(R, v->digest, 1);
-    bool open = shard_leaves_open(R, v, e, by_id);
+    size_t open = shard_leaves_open(R, v, e, by_id);
+    v->ids.open = open; /* kept provisionally: the merge decides */
     if (!e) {
         R->sout.sum.revisits_unresolved++;
     } else {
@@ -1552,8 +1658,11 @@ static void apply(run *R, job_out *o, archive *ar) {
     if (o->nomem || ccsig_buf_failed(&o->annot) || ccsig_buf_failed(&o->annot_z) ||
         ccsig_buf_failed(&o->keep))
         R->nomem = true;
-    if (o->compressed)
+    uint64_t annot0 = R->annot_pos, keep0 = R->keep_pos;
+    if (o->compressed) {
         write_annot_bytes(R, o->annot_z.data, o->annot_z.len);
+        R->annot_pos += o->annot.len;
+    }
     /* Plain annotation lines that follow each other in o->annot go to the
      * sink in one call (a client such as the Python binding pays per call);
      * a revisit's line, written when it is resolved, ends such a run.
@@ -1602,6 +1711,10 @@ static void apply(run *R, job_out *o, archive *ar) {
     }
     if (run_b > run_a)
         write_annot(R, o->annot.data + run_a, run_b - run_a);
+    if (o != &R->sout) { /* a revisit's own output is applied within its job's */
+        ar->annot_bytes += R->annot_pos - annot0;
+        ar->keep_bytes += R->keep_pos - keep0;
+    }
     ccsig_summary_merge(&R->sum, &o->sum);
     ccsig_credit_merge(&R->credit, &o->credit);
     if (o->sum.failed || o->credit.failed || R->sum.failed || R->credit.failed)
@@ -1933,6 +2046,7 @@ ccsig_status ccsig_scan_session_new(const ccsig_scan_session_options *opt,
     R->annot_codec = R->o.annotate_codec;
     R->keep_codec = R->o.keep_codec;
     R->sizes_known = true;
+    R->annot_digest = R->keep_digest = ccsig_fnv1a64("", 0);
     ccsig_summary_init(&R->sum);
     ccsig_credit_map_init(&R->credit);
     out_init(&R->sout);
@@ -2226,6 +2340,13 @@ ccsig_status ccsig_scan_session_run(ccsig_scan_session *R, ccsig_error *err) {
         worker_free(&R->workers[i]);
     }
     /* archives whose every job was stitched are closed; a stream's too */
+    if (R->o.shard) { /* where each archive's lines and kept records are, for the merge */
+        for (size_t k = 0; k < R->nar; k++)
+            scan_shard_archive_outputs(R->o.shard, shard_ar(R, &R->ars[k]), R->ars[k].annot_bytes,
+                                       R->ars[k].keep_bytes);
+        scan_shard_outputs(R->o.shard, R->annotate, R->annot_size, R->annot_digest,
+                           R->sink.kept != NULL, R->keep_pos, R->keep_digest);
+    }
     progress(R, true);
     if (R->nomem)
         return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0,

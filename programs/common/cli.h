@@ -11,6 +11,7 @@
 
 #include "ccsig/buf.h"
 #include "ccsig/pref.h"
+#include "ccsig/warc.h"
 
 /* Exit codes: the one table every subcommand uses (ccsig(1) EXIT STATUS).
  * The subcommands that decide (explain, check, inspect, scan) follow one
@@ -90,6 +91,13 @@ bool cli_isatty(FILE *f);
 /* Write b's bytes to f and free b (the library's text writers fill a
  * ccsig_buf; the programs print it). False on a write error. */
 bool cli_put_buf(FILE *f, ccsig_buf *b);
+
+/* The codec an output file's name asks for: .gz gzip members, .zst zstd
+ * frames, else plain (scan --annotate and --keep, merge's). */
+ccsig_warc_codec cli_codec_for(const char *path);
+
+/* A ccsig_scan_sink-style writer to the FILE *ctx (false on error). */
+bool cli_write_file(void *ctx, const char *p, size_t n);
 
 /* Print the man-page pointer used by every --help. */
 void cli_help_footer(FILE *f, const char *cmd);

@@ -7,8 +7,11 @@
 #             socket, slurm.conf, state and spool in a temporary directory)
 #             and stops, whatever happens
 # Both: the README shows the script verbatim (checked here), the shards are
-# merged with ccsig merge, and a revisit whose original is in another
-# shard's archive is resolved as one run resolves it.
+# merged with ccsig merge (summary, credit manifest, annotation, keep file:
+# each equal to one run's, byte for byte, the annotation decompressed), and
+# revisits whose original is in another shard's archive are resolved as one
+# run resolves them: some with another decision than their shard alone
+# gave (their lines written again, their kept records dropped or kept).
 #
 # usage: scaleout_tests.sh MODE CCSIG GEN_CRAWL SOURCE_DIR
 set -eu
@@ -68,43 +71,47 @@ for s in 4 5 6; do
 done
 printf 'seg/a.warc.gz\nseg/b.warc.gz\nseg/c4.warc.gz\nseg/c5.warc.gz\nseg/c6.warc.gz\n' |
     gzip -c > warc.paths.gz
-# the single-process answer
-keep=
-[ "$mode" = parallel ] || keep="--keep $tmp/one.kept.warc.gz" # as the sbatch script
+# the single-process answer, with the outputs the scripts' shards write
 "$ccsig" scan --prefix "$tmp/crawl" --robots "$tmp/crawl/robotstxt" --use train-ai \
-    --commit credit --quiet $keep --credit "$tmp/one.credit.json" --summary --json \
+    --commit credit --quiet --annotate "$tmp/one.jsonl.zst" --keep "$tmp/one.kept.warc.gz" \
+    --credit "$tmp/one.credit.json" --summary --json \
     @"$tmp/crawl/warc.paths.gz" > "$tmp/one.summary.json" || rc=$?
 # exit 1: some records are not permitted for the use (ccsig(1)), an answer
 [ "${rc:-0}" -le 1 ] || fail "single scan: exit $rc"
 bindir=$(cd "$(dirname "$ccsig")" && pwd)
 export PATH="$bindir:$PATH"
 
-compare() { # merged-summary merged-credit
-    if [ "$mode" = slurm ]; then
-        # Kept records are written by each shard as it decides: a revisit
-        # whose original is in another shard's archive is kept (or not) as
-        # the shard alone resolves it (ccsig-merge(1)), so the "kept" counts
-        # describe the shards' keep files, not one run's: they are checked
-        # against the files; every other field equals one run's.
-        kept=$(sed -n '/"kept": {/,/}/s/.*"records": \([0-9]*\).*/\1/p' "$1")
-        n=0
-        for k in "$tmp"/out/kept-*.warc.gz; do
-            r=$("$ccsig" scan --quiet --summary --json "$k" | sed -n '/"records": {/,/}/s/.*"total": \([0-9]*\).*/\1/p')
-            n=$((n + r))
-        done
-        [ "$kept" -eq "$n" ] || fail "slurm: merged kept.records $kept, the keep files hold $n"
-        for f in "$1" "$tmp/one.summary.json"; do
-            sed '/"kept": {/,/}/d' "$f" > "$f.nokept"
-        done
-        cmp "$1.nokept" "$tmp/one.summary.json.nokept" ||
-            fail "$mode: merged summary differs from one run"
-    else
-        cmp "$1" "$tmp/one.summary.json" || fail "$mode: merged summary differs from one run"
-    fi
-    cmp "$2" "$tmp/one.credit.json" || fail "$mode: merged credit differs from one run"
-    tr -d ' \n' < "$1" | grep -q '"revisits":{"resolved":[1-9]' || fail "$mode: no revisit resolved"
-    grep -q '"refers_to"' "$tmp"/out/summary-1.json ||
-        fail "$mode: shard 1 left no revisit to the merge (the test lost its point)"
+compare() { # outdir (summary.json credit.json annotated.jsonl.zst kept.warc.gz)
+    cmp "$1/summary.json" "$tmp/one.summary.json" || fail "$mode: merged summary differs from one run"
+    cmp "$1/credit.json" "$tmp/one.credit.json" || fail "$mode: merged credit differs from one run"
+    zstd -qdc "$1/annotated.jsonl.zst" > "$tmp/merged.jsonl"
+    zstd -qdc "$tmp/one.jsonl.zst" > "$tmp/one.jsonl"
+    cmp "$tmp/merged.jsonl" "$tmp/one.jsonl" || fail "$mode: merged annotation differs from one run"
+    cmp "$1/kept.warc.gz" "$tmp/one.kept.warc.gz" || fail "$mode: merged keep file differs from one run"
+    tr -d ' \n' < "$1/summary.json" | grep -q '"revisits":{"resolved":[1-9]' || fail "$mode: no revisit resolved"
+    tr -d ' \n' < "$1/summary.json" | grep -q '"kept":{"records":[1-9]' || fail "$mode: nothing kept"
+    # Not vacuous: revisits whose merged decision differs from the one their
+    # shard alone gave, and kept records of shards that one run does not keep.
+    for t in 0 1 2; do
+        zstd -qdc "$1/annotated-$t.jsonl.zst"
+    done > "$tmp/shards.jsonl"
+    changed=$(python3 -c '
+import json, sys
+def dec(path):
+    d = {}
+    for l in open(path):
+        r = json.loads(l)
+        if r["type"] == "revisit":
+            d[(r["archive"], r["offset"])] = r["decision"]["result"]
+    return d
+a, b = dec(sys.argv[1]), dec(sys.argv[2])
+assert a.keys() == b.keys()
+print(sum(a[k] != b[k] for k in a))' "$tmp/shards.jsonl" "$tmp/merged.jsonl")
+    [ "$changed" -gt 0 ] || fail "$mode: no revisit decided otherwise than by its shard alone"
+    shards=$(cat "$1"/kept-*.warc.gz | wc -c)
+    [ "$shards" -gt "$(wc -c < "$1/kept.warc.gz")" ] ||
+        fail "$mode: the merge dropped no record a shard kept for an open revisit"
+    echo "$mode: $changed revisits decided otherwise than by their shard; kept $shards bytes in shards, $(wc -c < "$1/kept.warc.gz") merged"
 }
 
 case $mode in
@@ -113,7 +120,7 @@ parallel)
         fail "README does not show scripts/parallel-scan.sh verbatim"
     CRAWL=$tmp/crawl timeout 600 sh "$src/scripts/parallel-scan.sh" "$tmp/crawl/warc.paths.gz" \
         "$tmp/out" 3 2 || fail "parallel-scan.sh: exit $?"
-    compare "$tmp/out/summary.json" "$tmp/out/credit.json"
+    compare "$tmp/out"
     ;;
 slurm)
     readme_has "$src/scripts/slurm-scan.sbatch" ||
@@ -185,9 +192,11 @@ CONF
     done
     # the README's merge commands
     out=$tmp/out
-    ccsig merge --json "$out"/summary-*.json > "$out/summary.json" || fail "merge: exit $?"
+    ccsig merge --json --annotate "$out/annotated.jsonl.zst" --keep "$out/kept.warc.gz" \
+        "$out"/summary-*.json "$out"/annotated-*.jsonl.zst "$out"/kept-*.warc.gz \
+        > "$out/summary.json" || fail "merge: exit $?"
     ccsig merge --credit "$out/credit.json" "$out"/credit-*.json || fail "merge credit: exit $?"
-    compare "$out/summary.json" "$out/credit.json"
+    compare "$out"
     ;;
 *)
     fail "unknown mode $mode"

@@ -127,18 +127,22 @@ merge)
         echo "s$s.warc.gz" >> list
     done
     gzip -c list > list.gz
-    scan @list.gz all
+    scan @list.gz all --keep all.kept.warc.gz
     for n in 2 3; do
         i=0
         while [ $i -lt $n ]; do
-            scan @list.gz "shard$i" --shard $i/$n --threads 2
+            scan @list.gz "shard$i" --shard $i/$n --threads 2 --keep "shard$i.kept.warc.gz"
             i=$((i + 1))
         done
-        "$ccsig" merge --json shard*.sum.json > merged.sum.json
+        # the annotation and keep files are recognised by their content
+        "$ccsig" merge --json --annotate merged.jsonl --keep merged.kept.warc.gz \
+            shard*.kept.warc.gz shard*.jsonl shard*.sum.json > merged.sum.json
         "$ccsig" merge --credit merged.credit.json shard*.credit.json
         cmp merged.sum.json all.sum.json || fail "merged summary of $n shards"
         cmp merged.credit.json all.credit.json || fail "merged credit of $n shards"
-        rm -f shard*
+        cmp merged.jsonl all.jsonl || fail "merged annotation of $n shards"
+        cmp merged.kept.warc.gz all.kept.warc.gz || fail "merged keep file of $n shards"
+        rm -f shard* merged*
     done
     # Shards with identity: a shard given twice is refused, a missing one
     # is named (and merged only with --allow-missing).
@@ -187,6 +191,67 @@ merge)
     res() { tr -d ' \n' < "$1" | sed 's/.*"revisits":{"resolved":\([0-9]*\).*/\1/'; }
     [ "$(res r1.sum.json)" -lt "$(res rm.sum.json)" ] ||
         fail "no revisit of rb was resolved across shards"
+    # The same with annotations (gzip) and keep files (zstd, the records
+    # encoded again): merged = one run, byte for byte (decompressed for
+    # the annotation, whose members differ), kept counts included.
+    rk() { # outprefix extra-args...
+        o=$1
+        shift
+        rc=0
+        "$ccsig" scan --quiet $profile --summary --json --annotate "$o.jsonl.gz" \
+            --keep "$o.kept.warc.zst" "$@" @rlist > "$o.sum.json" 2> /dev/null || rc=$?
+        [ $rc -le 2 ] || fail "scan $o: exit $rc"
+    }
+    rk kall
+    for i in 0 1 2; do
+        rk "k$i" --shard $i/3
+    done
+    rc=0
+    "$ccsig" merge --json --annotate km.jsonl.zst --keep km.kept.warc.zst k0.sum.json \
+        k1.sum.json k2.sum.json k1.jsonl.gz k0.jsonl.gz k2.jsonl.gz k2.kept.warc.zst \
+        k0.kept.warc.zst k1.kept.warc.zst > km.sum.json 2> err || rc=$?
+    [ $rc -eq 1 ] || fail "merge of annotations and keep files: exit $rc: $(cat err)"
+    cmp km.sum.json kall.sum.json || fail "merged summary with keep files differs"
+    zstd -dc km.jsonl.zst > km.jsonl && gzip -dc kall.jsonl.gz > kall.jsonl
+    cmp km.jsonl kall.jsonl || fail "merged annotation differs from one run's"
+    cmp km.kept.warc.zst kall.kept.warc.zst || fail "merged keep file differs from one run's"
+    # and not vacuously: lines the merge wrote again with another decision
+    # than their shard's, and records a shard kept that the merge drops
+    for f in k0.jsonl.gz k1.jsonl.gz k2.jsonl.gz; do # k2's is empty: its archive is unreadable
+        [ ! -s $f ] || gzip -dc $f
+    done | sort > kshards.sorted
+    sort km.jsonl | comm -13 kshards.sorted - | grep -c '"type":"revisit"' > changed || true
+    [ "$(cat changed)" -gt 0 ] || fail "no revisit line differs from its shard's"
+    shards_bytes=$(cat k0.kept.warc.zst k1.kept.warc.zst k2.kept.warc.zst | wc -c)
+    [ "$shards_bytes" -gt "$(wc -c < km.kept.warc.zst)" ] ||
+        fail "no provisional record was dropped"
+    # Errors, exit 2, naming what is wrong; no output left behind.
+    merr() { # expected-message merge-args...
+        want=$1
+        shift
+        rc=0
+        "$ccsig" merge --json "$@" > /dev/null 2> err || rc=$?
+        [ $rc -eq 2 ] && grep -q "$want" err || fail "merge $*: exit $rc: $(cat err)"
+    }
+    merr "the annotation file of shard 1/3 (k1.sum.json: [0-9]* bytes, digest fnv1a64:[0-9a-f]*) was not given" \
+        --annotate o.jsonl k0.sum.json k1.sum.json k2.sum.json k0.jsonl.gz k2.jsonl.gz
+    [ ! -e o.jsonl ] || fail "a failed merge left its output"
+    merr "the keep file of shard 2/3 (k2.sum.json: [0-9]* bytes" \
+        --keep o.warc.zst k0.sum.json k1.sum.json k2.sum.json k0.kept.warc.zst k1.kept.warc.zst
+    merr "kall.jsonl.gz: not the annotation or keep file of any shard given" \
+        --annotate o.jsonl k0.sum.json k1.sum.json k2.sum.json kall.jsonl.gz
+    cp k1.kept.warc.zst bad.kept.warc.zst
+    printf 'x' >> bad.kept.warc.zst
+    merr "bad.kept.warc.zst: not the annotation or keep file of any shard given ([0-9]* bytes" \
+        --keep o.warc.zst k0.sum.json k1.sum.json k2.sum.json k0.kept.warc.zst \
+        bad.kept.warc.zst k2.kept.warc.zst
+    merr "k1.jsonl.gz: the annotation file of shard 1/3 given twice (also k1.jsonl.gz)" \
+        --annotate o.jsonl k0.sum.json k1.sum.json k2.sum.json k1.jsonl.gz k1.jsonl.gz
+    merr "shard 0/3 (r0.sum.json) wrote no annotation file: scan it with --annotate FILE" \
+        --annotate o.jsonl r0.sum.json r1.sum.json r2.sum.json
+    merr "the keep file of shard 0: give --keep FILE to merge it" \
+        --annotate o.jsonl k0.sum.json k1.sum.json k2.sum.json k0.jsonl.gz k1.jsonl.gz \
+        k2.jsonl.gz k0.kept.warc.zst
     ;;
 stdin)
     gen_all 200
