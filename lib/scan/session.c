@@ -362,9 +362,9 @@ static const char *crawl_name(ccsig_state s) {
 }
 
 /* One annotation line. Written with ccsig_buf_puts/put_u64, not printf: it
- * runs once per response (see report.c's JSON writers). */
-static void write_line(ccsig_str agent, scan_categories_memo *m, ccsig_buf *b,
-                       const rec_view *v) {
+ * runs once per response (see report.c's JSON writers). m is the worker's
+ * memo of categories objects (NULL: written directly, as the merge does). */
+static void write_line(ccsig_str agent, scan_categories_memo *m, ccsig_buf *b, const rec_view *v) {
     scan_write_record_head(b, v->url, agent, crawl_name(v->crawl), v->has_rule ? &v->rule : NULL,
                            &v->verdict, &v->decision, v->sts, v->n, m);
     ccsig_buf_puts(b, ",\"robots\":\"");
