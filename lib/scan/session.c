@@ -135,8 +135,9 @@ typedef struct rec_view {
 
 typedef struct job_out {
     ccsig_buf annot, annot_z, keep;
-    bool compressed; /* annot_z holds annot as one member/frame */
-    bool deferred;   /* events the stitcher must resolve */
+    bool compressed;    /* annot_z holds annot as one member/frame */
+    size_t annot_plain; /* then: the bytes of lines it holds (annot is freed) */
+    bool deferred;      /* events the stitcher must resolve */
     ccsig_summary sum;
     ccsig_credit_map credit;
     ev *evs;
@@ -292,6 +293,7 @@ static void out_reset(job_out *o) {
     ccsig_buf_clear(&o->annot_z);
     ccsig_buf_clear(&o->keep);
     o->compressed = o->deferred = false;
+    o->annot_plain = 0;
     ccsig_summary_free(&o->sum);
     ccsig_summary_init(&o->sum);
     ccsig_credit_map_free(&o->credit);
@@ -1188,6 +1190,7 @@ restart:;
         if (ccsig_warc_writer_member(w->annot_w, &o->annot_z, o->annot.data, o->annot.len, &err))
             o->nomem = true;
         o->compressed = true;
+        o->annot_plain = o->annot.len;
         ccsig_buf_free(&o->annot); /* only the compressed copy waits for the stitcher */
     }
 }
@@ -1708,7 +1711,7 @@ static void apply(run *R, job_out *o, archive *ar) {
     uint64_t annot0 = R->annot_pos, keep0 = R->keep_pos;
     if (o->compressed) {
         write_annot_bytes(R, o->annot_z.data, o->annot_z.len);
-        R->annot_pos += o->annot.len;
+        R->annot_pos += o->annot_plain;
     }
     /* Plain annotation lines that follow each other in o->annot go to the
      * sink in one call (a client such as the Python binding pays per call);
