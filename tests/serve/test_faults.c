@@ -10,6 +10,7 @@
  *     and the ledger is closed and opened again, every record whose append
  *     or commit succeeded is in the ledger exactly once, and none that
  *     failed is. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -135,13 +136,39 @@ static int setup(void **state) {
     return 0;
 }
 
+static void remove_test_dir(void);
+
 static int teardown(void **state) {
     (void)state;
+    remove_test_dir();
     serve_sysio.write = real_write;
     serve_sysio.pwrite = real_pwrite;
     serve_sysio.ftruncate = real_ftruncate;
     serve_sysio.fsync = real_fsync;
     return 0;
+}
+
+/* The test's directory (tmp_db), removed with what it holds by teardown. */
+static char test_dir[64];
+
+/* Remove test_dir and the files in it (the database, its journal,
+ * stderr.txt), so runs leave nothing in /tmp. */
+static void remove_test_dir(void) {
+    if (!test_dir[0])
+        return;
+    DIR *d = opendir(test_dir);
+    if (d) {
+        struct dirent *e;
+        char path[512];
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                snprintf(path, sizeof path, "%s/%s", test_dir, e->d_name);
+                unlink(path);
+            }
+        closedir(d);
+    }
+    rmdir(test_dir);
+    test_dir[0] = '\0';
 }
 
 /* ---- standard error, captured (what the steward sees) ---- */
@@ -230,6 +257,7 @@ static void check_book(store *st, book *b) {
 
 static void tmp_db(char *dir, char *db, size_t dbn, char *jp, size_t jpn) {
     assert_non_null(mkdtemp(dir));
+    snprintf(test_dir, sizeof test_dir, "%s", dir);
     snprintf(db, dbn, "sqlite:%s/l.db", dir);
     journal_path_for(db, jp, jpn);
 }
