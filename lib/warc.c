@@ -46,6 +46,8 @@
 #define READ_CHUNK (128u * 1024)  /* bytes read at a time (more when needed) */
 #define COMPACT_AT (256u * 1024)  /* move the window's live tail to its start past this */
 #define COMPACT_TAIL (16u * 1024) /* when the tail is at most this long */
+#define AHEAD_N 32                /* gzip members decoded ahead at most */
+#define AHEAD_BYTES (64u * 1024)  /* and their decoded bytes, about */
 #define ZSTD_MAGIC 0xFD2FB528u
 #define ZSTD_DICT_FRAME 0x184D2A5Du
 #define ZSTD_DICT_MAGIC 0xEC30A437u
@@ -331,6 +333,19 @@ struct ccsig_warc_reader {
     uint8_t *dict;
     size_t dict_len;
     bool in_member;
+    /* Read-ahead (gzip): after a member ends, the whole members that follow
+     * it in the input already read are decoded too, into o[olen..ahead_end),
+     * and given out one per pump as if decoded then. The decoder thus runs
+     * over a batch of small members while its code and tables are in cache,
+     * and the records are parsed after it. What the rest of the reader sees
+     * (olen, ipos, the member map) is what decoding one member per pump
+     * gives; a member that fails or does not end within the input is left to
+     * that ordinary decoding. */
+    struct {
+        uint64_t comp_start, comp_end;
+        size_t len;
+    } ahead[AHEAD_N];
+    size_t ahead_head, ahead_n, ahead_end;
     member map[MAP_N];
     size_t nmap; /* members seen; map[(nmap - 1) % MAP_N] is the last */
     /* codec damage waiting to be reported */
@@ -422,6 +437,7 @@ static void reset_state(ccsig_warc_reader *r, uint64_t offset, ccsig_warc_codec 
     r->codec_known = codec != CCSIG_WARC_AUTO;
     r->in_member = false;
     r->nmap = 0;
+    r->ahead_n = 0;
     r->cdmg = false;
     r->cdmg_later = false;
     r->opos = r->olen = 0;
@@ -944,8 +960,64 @@ static pump_r damaged_after(ccsig_warc_reader *r, size_t before_out) {
     return P_DAMAGE;
 }
 
+/* Decode, past o[ahead_end), the whole gzip members that follow the one
+ * just ended and lie in the input already read: up to AHEAD_N members and
+ * about AHEAD_BYTES, none starting at or after the stop offset. A member
+ * that is not a plain gzip member, fails, or does not end within the input
+ * and the window's room is not taken: the ordinary decoding meets it. */
+static void read_ahead(ccsig_warc_reader *r) {
+    struct inflate_state *s = r->inf;
+    uint64_t next = r->ibase + r->ipos;
+    assert(!r->ahead_n);
+    r->ahead_head = 0;
+    r->ahead_end = r->olen;
+    while (r->ahead_n < AHEAD_N && r->ahead_end - r->olen < AHEAD_BYTES) {
+        size_t at = (size_t)(next - r->ibase), avail = r->ilen - at;
+        size_t space = r->ocap - r->ahead_end;
+        if ((r->stop != NONE && next >= r->stop) || avail < 18 || space < MIN_SPACE)
+            break;
+        const uint8_t *p = r->in + at;
+        if (p[0] != 0x1f || p[1] != 0x8b || (p[3] & 0xe0))
+            break;
+        isal_inflate_reset(s);
+        s->crc_flag = ISAL_GZIP;
+        s->next_in = (uint8_t *)p;
+        s->avail_in = (uint32_t)(avail > (1u << 30) ? (1u << 30) : avail);
+        s->next_out = r->o + r->ahead_end;
+        s->avail_out = (uint32_t)(space > (1u << 30) ? (1u << 30) : space);
+        if (isal_inflate(s) != ISAL_DECOMP_OK || s->block_state != ISAL_BLOCK_FINISH)
+            break;
+        size_t len = (size_t)(s->next_out - (r->o + r->ahead_end));
+        uint64_t end = r->ibase + (size_t)(s->next_in - r->in);
+        r->ahead[r->ahead_n].comp_start = next;
+        r->ahead[r->ahead_n].comp_end = end;
+        r->ahead[r->ahead_n].len = len;
+        r->ahead_n++;
+        r->ahead_end += len;
+        next = end;
+    }
+}
+
+/* Give out the next member decoded ahead, as pump_gzip would have decoded
+ * it now. */
+static pump_r reveal_ahead(ccsig_warc_reader *r) {
+    size_t k = r->ahead_head++;
+    r->ahead_n--;
+    assert(r->ahead[k].comp_start == r->ibase + r->ipos);
+    map_start(r, r->ahead[k].comp_start);
+    if (r->opos == r->olen)
+        r->ipin = r->ahead[k].comp_start; /* a record likely starts here: keep its member */
+    r->olen += r->ahead[k].len;
+    r->produced += r->ahead[k].len;
+    r->ipos = (size_t)(r->ahead[k].comp_end - r->ibase);
+    map_end(r);
+    return P_MEMBER_END;
+}
+
 static pump_r pump_gzip(ccsig_warc_reader *r) {
     struct inflate_state *s = r->inf;
+    if (r->ahead_n && !r->in_member)
+        return reveal_ahead(r);
     if (!r->in_member) {
         size_t av = in_ensure(r, 18);
         if (av == 0)
@@ -995,6 +1067,8 @@ static pump_r pump_gzip(ccsig_warc_reader *r) {
         if (s->block_state == ISAL_BLOCK_FINISH) {
             r->in_member = false;
             map_end(r);
+            if (!r->cdmg)
+                read_ahead(r);
             return P_MEMBER_END;
         }
         if (r->olen > before_out)
@@ -1131,8 +1205,9 @@ static pump_r pump(ccsig_warc_reader *r) {
         if (r->codec == CCSIG_WARC_PLAIN)
             r->obase = r->sol = r->open_offset;
     }
-    if (r->opos && (r->ocap - r->olen < MIN_SPACE ||
-                    (r->opos >= COMPACT_AT && r->olen - r->opos <= COMPACT_TAIL))) {
+    if (r->opos && !r->ahead_n &&
+        (r->ocap - r->olen < MIN_SPACE ||
+         (r->opos >= COMPACT_AT && r->olen - r->opos <= COMPACT_TAIL))) {
         memmove(r->o, r->o + r->opos, r->olen - r->opos);
         r->olen -= r->opos;
         r->obase += r->opos;
@@ -1201,6 +1276,7 @@ static bool stream_rewind(ccsig_warc_reader *r, uint64_t comp, uint64_t dec, uin
         return false;
     r->in_member = false;
     r->nmap = 0;
+    r->ahead_n = 0;
     r->cdmg = r->cdmg_later = false;
     r->ipin = NONE;
     r->opos = r->olen = 0;
@@ -1595,7 +1671,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
 
     /* 1. Between records: line ends (0-2 CRLF is the norm; any run is fine). */
     for (;;) {
-        if (r->opos == r->olen && r->olen) {
+        if (r->opos == r->olen && r->olen && !r->ahead_n) {
             r->obase += r->olen;
             r->opos = r->olen = 0;
         }
@@ -2008,6 +2084,7 @@ ccsig_warc_next ccsig_warc_reader_next(ccsig_warc_reader *r, ccsig_warc_record *
 bool ccsig_warc_reader_sync(ccsig_warc_reader *r, uint64_t from, uint64_t limit, uint64_t *found) {
     r->opos = r->olen = 0;
     r->nmap = 0;
+    r->ahead_n = 0;
     r->in_member = false;
     r->cdmg = false;
     if (!r->codec_known) {

@@ -64,7 +64,7 @@ typedef struct item {
 typedef struct result {
     item v[256];
     int n, records, damages;
-    uint64_t end;
+    uint64_t end, consumed, produced;
 } result;
 
 typedef struct pieces {
@@ -127,10 +127,15 @@ static void read_all(const void *data, size_t n, size_t step, result *r) {
         }
     }
     r->end = ccsig_warc_reader_position(rd);
+    r->consumed = ccsig_warc_reader_consumed(rd);
+    r->produced = ccsig_warc_reader_produced(rd);
 }
 
 static void same(const result *a, const result *b) {
     assert_int_equal(a->n, b->n);
+    assert_int_equal(a->end, b->end);
+    assert_int_equal(a->consumed, b->consumed);
+    assert_int_equal(a->produced, b->produced);
     for (int i = 0; i < a->n; i++) {
         assert_int_equal(a->v[i].kind, b->v[i].kind);
         assert_int_equal(a->v[i].offset, b->v[i].offset);
@@ -542,6 +547,132 @@ static void test_damage_gzip(void **state) {
     ccsig_buf_free(&g);
 }
 
+/* Many small members, as a crawl of small pages has them: the reader decodes
+ * the members after the one it needs ahead of the records (up to 32 members
+ * or about 64 KiB), which must change nothing it gives out. Read from memory
+ * (every member ahead), in pieces of 1 and 7 bytes (past the first 64 KiB
+ * read to detect the codec, no whole member is ever ahead in the input: the
+ * reference), of 4096 and 65549 bytes (members cut by the input's end are
+ * left to ordinary decoding), with a stop among them, and with damage in a
+ * member that would be decoded ahead. Also: an empty member, a member holding two
+ * records, a record split over two members, a record without its trailer
+ * ending a member, members larger than the read-ahead. */
+static void test_read_ahead(void **state) {
+    (void)state;
+    enum { N = 150 };
+    ccsig_buf plain = CCSIG_BUF_INIT, gz = CCSIG_BUF_INIT;
+    ccsig_warc_writer *w = ccsig_warc_writer_new(CCSIG_WARC_GZIP, 1);
+    ccsig_error err;
+    uint64_t off[N + 1];       /* archive offset of record i (its member's start) */
+    bool aligned[N + 1] = {0}; /* record i starts a member */
+    uint64_t empty = 0;        /* where the empty member is */
+    uint64_t seed = 1;
+    int nrec = 0;
+    for (int i = 0; i < N; i++) {
+        ccsig_buf one = CCSIG_BUF_INIT;
+        size_t len = i % 37 == 5 ? 90000 + (size_t)i : 40 + (size_t)(i * 131 % 4000);
+        char *block = malloc(len), uri[64];
+        for (size_t k = 0; k < len; k++) { /* letters that compress little */
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            block[k] = (char)('a' + (seed >> 33) % 26);
+        }
+        snprintf(uri, sizeof uri, "https://example.org/%d", i);
+        add_record(&one, i % 3 ? "response" : "request", uri, block, len);
+        free(block);
+        if (i == 40) /* no trailer: the record ends where its member does */
+            one.len -= 4;
+        if (i == 12) { /* an empty member before it */
+            empty = gz.len;
+            assert_int_equal(ccsig_warc_writer_member(w, &gz, "", 0, &err), 0);
+        }
+        off[nrec] = gz.len;
+        aligned[nrec] = true;
+        if (i == 60) { /* split inside its block */
+            assert_int_equal(ccsig_warc_writer_member(w, &gz, one.data, one.len / 2, &err), 0);
+            assert_int_equal(ccsig_warc_writer_member(w, &gz, one.data + one.len / 2,
+                                                      one.len - one.len / 2, &err),
+                             0);
+        } else if (i == 80) { /* records 80 and 81 in one member */
+            ccsig_buf two = CCSIG_BUF_INIT;
+            ccsig_buf_append(&two, one.data, one.len);
+            add_record(&two, "metadata", "https://example.org/81", "x", 1);
+            assert_int_equal(ccsig_warc_writer_member(w, &gz, two.data, two.len, &err), 0);
+            nrec++;
+            off[nrec] = off[nrec - 1];
+            aligned[nrec] = false;
+            ccsig_buf_free(&two);
+        } else {
+            assert_int_equal(ccsig_warc_writer_member(w, &gz, one.data, one.len, &err), 0);
+        }
+        nrec++;
+        ccsig_buf_free(&one);
+    }
+    ccsig_warc_writer_free(w);
+
+    result r;
+    read_checked(gz.data, gz.len, &r);
+    assert_int_equal(r.records, nrec);
+    assert_int_equal(r.damages, 0);
+    for (int i = 0; i < nrec; i++) {
+        assert_int_equal(r.v[i].offset, off[i]);
+        assert_true(r.v[i].complete);
+        /* raw members: a record alone in its members and ending with them */
+        bool whole = aligned[i] && i != 40 && i != 81 && !(i + 1 < nrec && !aligned[i + 1]);
+        assert_int_equal(r.v[i].raw_length != 0, whole);
+        if (whole)
+            assert_int_equal(r.v[i].raw_length, (i == 11        ? empty
+                                                 : i + 1 < nrec ? off[i + 1]
+                                                                : gz.len) -
+                                                    off[i]);
+    }
+    assert_int_equal(r.end, gz.len);
+    assert_int_equal(r.consumed, gz.len);
+    result other;
+    read_all(gz.data, gz.len, 65536 + 13, &other);
+    same(&r, &other);
+
+    /* a stop among members decoded ahead: the same records and position */
+    for (int k = 0; k < 2; k++) {
+        pieces s = {(const uint8_t *)gz.data, gz.len, 0, 5000};
+        if (k)
+            ccsig_warc_reader_open(rd, piece_read, &s, 0, CCSIG_WARC_GZIP);
+        else
+            ccsig_warc_reader_open_memory(rd, gz.data, gz.len, 0, CCSIG_WARC_GZIP);
+        ccsig_warc_reader_set_stop(rd, off[77]);
+        ccsig_warc_record rec;
+        ccsig_warc_damage d;
+        int n = 0;
+        while (ccsig_warc_reader_next(rd, &rec, &d) == CCSIG_WARC_RECORD)
+            assert_int_equal(rec.offset, off[n++]);
+        assert_int_equal(n, 77);
+        assert_int_equal(ccsig_warc_reader_position(rd), off[77]);
+    }
+
+    /* damage in members the reader would decode ahead: a CRC mismatch in
+     * record 30's member, deflate data broken in record 33's: both lost,
+     * reported at their offsets, the records around them read */
+    ccsig_buf g = CCSIG_BUF_INIT;
+    ccsig_buf_append(&g, gz.data, gz.len);
+    g.data[off[31] - 6] ^= 0x40;
+    memset(g.data + off[33] + 14, 0xff, 8);
+    read_checked(g.data, g.len, &r);
+    assert_int_equal(r.records, nrec - 2);
+    assert_int_equal(r.damages, 2);
+    assert_int_equal(r.v[29].offset, off[29]);
+    assert_int_equal(r.v[30].kind, 1);
+    assert_int_equal(r.v[30].offset, off[30]);
+    assert_true(r.v[30].lost);
+    assert_int_equal(r.v[31].offset, off[31]);
+    assert_int_equal(r.v[32].offset, off[32]);
+    assert_int_equal(r.v[33].kind, 1);
+    assert_int_equal(r.v[33].offset, off[33]);
+    assert_int_equal(r.v[34].kind, 0);
+    assert_int_equal(r.v[34].offset, off[34]);
+    ccsig_buf_free(&g);
+    ccsig_buf_free(&plain);
+    ccsig_buf_free(&gz);
+}
+
 /* Random bytes, truncations and bit flips: every read ends, no crash. */
 static void test_never_hangs(void **state) {
     (void)state;
@@ -950,6 +1081,7 @@ int main(void) {
         cmocka_unit_test(test_zstd),
         cmocka_unit_test(test_damage_plain),
         cmocka_unit_test(test_damage_gzip),
+        cmocka_unit_test(test_read_ahead),
         cmocka_unit_test(test_never_hangs),
         cmocka_unit_test(test_no_w_run),
         cmocka_unit_test(test_damage_recovery),
