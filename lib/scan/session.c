@@ -90,6 +90,7 @@ typedef struct keep_ids {
 
 typedef struct original {
     ccsig_str digest, record_id;
+    uint64_t hash[2]; /* of each key as the revisit index takes it (rv_hash) */
     archive *ar;
     uint64_t offset;
     int status;
@@ -195,6 +196,7 @@ typedef struct pending {
 
 typedef struct rv_entry {
     char digest[RV_KEY], rid[RV_KEY];
+    uint64_t hash[2];            /* rv_hash of digest and rid, for rebuilding the index */
     uint8_t digest_len, rid_len; /* strlen of each (0: none) */
     archive *ar;
     uint64_t offset;
@@ -204,6 +206,14 @@ typedef struct rv_entry {
     ccsig_statement *sts; /* n statements and their strings, in the store below */
     size_t n;
 } rv_entry;
+
+/* Hash of a revisit-index key of kind seed (1: digest, 2: record id): the
+ * library's one FNV-1a, over the seed byte and then the key, so the two kinds
+ * of key sharing the table spread independently. */
+static uint64_t rv_hash(const char *p, size_t n, uint64_t seed) {
+    unsigned char s = (unsigned char)seed;
+    return ccsig_fnv1a64_more(ccsig_fnv1a64(&s, 1), p, n);
+}
 
 /* The revisit table's page statements are copied into a ring of large
  * blocks, in insertion order: entry k's copy is dead once entry k + cap
@@ -838,6 +848,8 @@ static void process_record(worker *w, job *j, const ccsig_warc_record *rec) {
             return;
         org->digest = arena_str(o, rec->h.payload_digest);
         org->record_id = arena_str(o, rec->h.record_id);
+        org->hash[0] = rv_hash(org->digest.p, org->digest.len, 1);
+        org->hash[1] = rv_hash(org->record_id.p, org->record_id.len, 2);
         org->ar = j->ar;
         org->offset = rec->offset;
         org->status = res.status;
@@ -1251,13 +1263,11 @@ static void worker_free(worker *w) {
 /* The revisit index is deliberately not a ccsig_hashmap: it is allocated
  * once at its full size (--revisits entries), keeps no copies of keys
  * (they stay in the rv entries) and allocates nothing per record on the
- * scan's hot path. Only its hash is the library's one FNV-1a: the seed byte
- * (1: digest, 2: record id) is hashed before the key, so the two kinds of
- * key sharing the table spread independently. */
-static uint64_t hash_bytes(const char *p, size_t n, uint64_t seed) {
-    unsigned char s = (unsigned char)seed;
-    return ccsig_fnv1a64_more(ccsig_fnv1a64(&s, 1), p, n);
-}
+ * scan's hot path. Only its hash is the library's one FNV-1a (rv_hash).
+ * The hashes of an original's keys are computed by the worker that reads
+ * it, and the stitcher fetches their index cells a few originals before it
+ * inserts them: the index is larger than the caches and each insertion
+ * would otherwise wait for memory. */
 
 /* The entry's key of kind seed (1: digest, 2: record id) and its length. */
 static const char *rv_key(const rv_entry *e, uint64_t seed, size_t *len) {
@@ -1268,9 +1278,10 @@ static const char *rv_key(const rv_entry *e, uint64_t seed, size_t *len) {
 /* Index slot for key (seed 1: digest, 2: record id). An entry matches
  * when the key its slot holds now is key (entries left by a reused slot
  * included: what resolves a revisit depends on it, so it stays). */
-static void rv_index_put(run *R, const char *key, size_t len, uint64_t seed, uint32_t slot) {
+static void rv_index_put(run *R, const char *key, size_t len, uint64_t hash, uint64_t seed,
+                         uint32_t slot) {
     size_t mask = R->rv_index_cap - 1;
-    size_t i = (size_t)hash_bytes(key, len, seed) & mask;
+    size_t i = (size_t)hash & mask;
     while (R->rv_index[i]) {
         size_t kl;
         const char *k = rv_key(&R->rv[R->rv_index[i] - 1], seed, &kl);
@@ -1286,16 +1297,34 @@ static void rv_index_put(run *R, const char *key, size_t len, uint64_t seed, uin
 static void rv_index_entry(run *R, size_t slot) {
     rv_entry *e = &R->rv[slot];
     if (e->digest_len)
-        rv_index_put(R, e->digest, e->digest_len, 1, (uint32_t)slot);
+        rv_index_put(R, e->digest, e->digest_len, e->hash[0], 1, (uint32_t)slot);
     if (e->rid_len)
-        rv_index_put(R, e->rid, e->rid_len, 2, (uint32_t)slot);
+        rv_index_put(R, e->rid, e->rid_len, e->hash[1], 2, (uint32_t)slot);
+}
+
+/* Originals whose index cells are fetched ahead of their insertion. */
+#define RV_PREFETCH 8
+
+/* Fetch the index cells of the keys with these hashes (when present). */
+static void rv_prefetch(const run *R, const uint64_t hash[2], bool digest, bool rid) {
+    size_t mask = R->rv_index_cap - 1;
+    if (digest)
+        __builtin_prefetch(&R->rv_index[hash[0] & mask], 1);
+    if (rid)
+        __builtin_prefetch(&R->rv_index[hash[1] & mask], 1);
 }
 
 static void rv_rebuild(run *R) {
     memset(R->rv_index, 0, R->rv_index_cap * sizeof *R->rv_index);
     /* oldest first, so the newest entry of a key wins */
-    for (size_t k = 0; k < R->rv_count; k++)
-        rv_index_entry(R, (R->rv_next + R->rv_cap - R->rv_count + k) % R->rv_cap);
+    size_t first = R->rv_next + R->rv_cap - R->rv_count;
+    for (size_t k = 0; k < R->rv_count; k++) {
+        if (k + RV_PREFETCH < R->rv_count) {
+            const rv_entry *f = &R->rv[(first + k + RV_PREFETCH) % R->rv_cap];
+            rv_prefetch(R, f->hash, f->digest_len, f->rid_len);
+        }
+        rv_index_entry(R, (first + k) % R->rv_cap);
+    }
     R->rv_since = 0;
 }
 
@@ -1361,6 +1390,8 @@ static void rv_insert(run *R, const original *org) {
     rv_entry *e = &R->rv[slot];
     set_key(e->digest, &e->digest_len, org->digest);
     set_key(e->rid, &e->rid_len, org->record_id);
+    e->hash[0] = org->hash[0];
+    e->hash[1] = org->hash[1];
     e->ar = org->ar;
     e->offset = org->offset;
     e->status = org->status;
@@ -1391,7 +1422,7 @@ static const rv_entry *rv_find(const run *R, ccsig_str key, uint64_t seed) {
     if (!R->rv_cap || !key.len)
         return NULL;
     size_t mask = R->rv_index_cap - 1;
-    size_t i = (size_t)hash_bytes(key.p, key.len, seed) & mask;
+    size_t i = (size_t)rv_hash(key.p, key.len, seed) & mask;
     while (R->rv_index[i]) {
         const rv_entry *e = &R->rv[R->rv_index[i] - 1];
         size_t kl;
@@ -1719,6 +1750,7 @@ static void apply(run *R, job_out *o, archive *ar) {
      * Compressed annotation keeps one member per write, as before. */
     bool coalesce = R->annot_codec == CCSIG_WARC_PLAIN;
     size_t run_a = 0, run_b = 0;
+    size_t pf = 0, pf_ahead = 0; /* the originals in evs(i, pf) are prefetched: pf_ahead */
     for (size_t i = 0; i < o->nev; i++) {
         ev *e = &o->evs[i];
         switch (e->kind) {
@@ -1739,6 +1771,17 @@ static void apply(run *R, job_out *o, archive *ar) {
             }
             break;
         case EV_ORIGINAL:
+            if (i < pf)
+                pf_ahead--;
+            else
+                pf = i + 1;
+            for (; R->rv_cap && pf < o->nev && pf_ahead < RV_PREFETCH; pf++) {
+                if (o->evs[pf].kind == EV_ORIGINAL) {
+                    const original *f = o->evs[pf].p;
+                    rv_prefetch(R, f->hash, f->digest.len, f->record_id.len);
+                    pf_ahead++;
+                }
+            }
             rv_insert(R, e->p);
             shard_original(R, e->p);
             break;
