@@ -1475,7 +1475,7 @@ static resync_r resync_arc(ccsig_warc_reader *r, uint64_t from) {
             /* a cut record runs into the next header line without a line
              * end: look for an http(s) capture's line inside this line */
             for (const uint8_t *h = r->o + i + 1;
-                 (h = memmem(h, (size_t)(lf - h), "http", 4)) != NULL; h++)
+                 h < lf && (h = memmem(h, (size_t)(lf - h), "http", 4)) != NULL; h++)
                 if (arc_line(h, r->olen - (size_t)(h - r->o)) > 0) {
                     r->opos = (size_t)(h - r->o);
                     return R_FOUND;
