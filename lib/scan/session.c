@@ -224,8 +224,10 @@ static uint64_t rv_hash(const char *p, size_t n, uint64_t seed) {
  * one by one (~3 400 faults for the 14 MB of copies of a 200 MB crawl of
  * small pages). */
 #define RV_BLOCK (8u << 20)
+#define HUGE_PAGE (2u << 20) /* a transparent huge page on x86-64 */
 typedef struct rv_block {
     struct rv_block *next; /* the ring: the block after this one */
+    char *data;            /* size bytes, 16-aligned (2 MiB for large blocks) */
     size_t size, used;
     uint64_t newest; /* insertion number of the newest copy held, +1 (0: none) */
 } rv_block;
@@ -268,8 +270,9 @@ struct ccsig_scan_session {
     /* revisits */
     rv_entry *rv;
     size_t rv_cap, rv_next, rv_count, rv_since;
-    rv_block *rv_cur; /* the block copies go into (NULL: none yet) */
-    uint64_t rv_seq;  /* insertions so far */
+    rv_block *rv_cur;              /* the block copies go into (NULL: none yet) */
+    void *rv_base, *rv_index_base; /* the allocations of rv and rv_index (huge_calloc) */
+    uint64_t rv_seq;               /* insertions so far */
     uint32_t *rv_index;
     size_t rv_index_cap;
     /* totals */
@@ -1340,6 +1343,7 @@ static void set_key(char *dst, uint8_t *len, ccsig_str k) {
 }
 
 static void huge_pages(void *p, size_t n);
+static void *huge_calloc(size_t n, void **base);
 
 /* need bytes (a multiple of 16) for the copy made by insertion seq: at the
  * end of the current block, else in the next block of the ring when every
@@ -1359,13 +1363,15 @@ static char *rv_store(run *R, size_t need, uint64_t seq) {
             size = size < (64u << 10) ? (64u << 10) : size > RV_BLOCK ? RV_BLOCK : size;
             if (size < need)
                 size = need;
-            rv_block *nb = ccsig_malloc(sizeof *nb + 16 + size);
+            size_t pad = size >= HUGE_PAGE ? HUGE_PAGE : 16;
+            rv_block *nb = ccsig_malloc(sizeof *nb + pad + size);
             if (!nb)
                 return NULL;
+            nb->data = (char *)(((uintptr_t)(nb + 1) + pad - 1) & ~(uintptr_t)(pad - 1));
             nb->size = size;
             nb->used = 0;
             nb->newest = 0;
-            huge_pages(nb + 1, 16 + size);
+            huge_pages(nb->data, size);
             nb->next = b ? b->next : nb;
             if (b)
                 b->next = nb;
@@ -1373,8 +1379,7 @@ static char *rv_store(run *R, size_t need, uint64_t seq) {
         }
         R->rv_cur = b;
     }
-    char *base = (char *)(((uintptr_t)(b + 1) + 15) & ~(uintptr_t)15);
-    char *at = base + b->used;
+    char *at = b->data + b->used;
     b->used += need;
     b->newest = seq;
     return at;
@@ -2315,6 +2320,23 @@ ccsig_status ccsig_scan_session_add_stream(ccsig_scan_session *R,
  * first responses on, and touching them 4 KiB at a time cost ~5000 page
  * faults, each dearer than decoding the data that caused it. A hint only:
  * errors (another allocator's memory, no THP) are ignored. */
+/* n zeroed bytes for a large table (*base is what ccsig_free takes): from
+ * 2 MiB on, padded by 2 MiB so the table starts on a 2 MiB boundary and
+ * can be all on huge pages (an unaligned table loses its ends, a 2 MiB one
+ * all of it). The padding is never touched, so never backed by memory. */
+static void *huge_calloc(size_t n, void **base) {
+    size_t pad = n >= HUGE_PAGE ? HUGE_PAGE : 0;
+    if (n > SIZE_MAX - pad)
+        return *base = NULL;
+    char *p = ccsig_calloc(1, n + pad);
+    *base = p;
+    if (!p || !pad)
+        return p;
+    p = (char *)(((uintptr_t)p + pad - 1) & ~(uintptr_t)(pad - 1));
+    huge_pages(p, n);
+    return p;
+}
+
 static void huge_pages(void *p, size_t n) {
 #ifdef MADV_HUGEPAGE
     uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095,
@@ -2333,20 +2355,21 @@ ccsig_status ccsig_scan_session_run(ccsig_scan_session *R, ccsig_error *err) {
     R->started = true;
     if (R->o.revisit_table) {
         R->rv_cap = R->o.revisit_table;
-        R->rv = ccsig_calloc(R->rv_cap, sizeof *R->rv);
+        R->rv = R->rv_cap <= SIZE_MAX / sizeof *R->rv / 8
+                    ? huge_calloc(R->rv_cap * sizeof *R->rv, &R->rv_base)
+                    : NULL;
         /* Two keys per entry; between rebuilds as many stale keys as live
          * ones: 4 x cap keys at most, kept under half the slots so linear
          * probing stays short. */
         R->rv_index_cap = 1;
         while (R->rv_index_cap < 8 * R->rv_cap)
             R->rv_index_cap *= 2;
-        R->rv_index = ccsig_calloc(R->rv_index_cap, sizeof *R->rv_index);
+        R->rv_index =
+            R->rv ? huge_calloc(R->rv_index_cap * sizeof *R->rv_index, &R->rv_index_base) : NULL;
         if (!R->rv || !R->rv_index) {
             R->rv_cap = 0;
             return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
         }
-        huge_pages(R->rv, R->rv_cap * sizeof *R->rv);
-        huge_pages(R->rv_index, R->rv_index_cap * sizeof *R->rv_index);
     }
     pthread_mutex_init(&R->mu, NULL);
     pthread_cond_init(&R->cv_work, NULL);
@@ -2496,8 +2519,8 @@ void ccsig_scan_session_free(ccsig_scan_session *R) {
             b = nx;
         }
     }
-    ccsig_free(R->rv);
-    ccsig_free(R->rv_index);
+    ccsig_free(R->rv_base);
+    ccsig_free(R->rv_index_base);
     for (size_t i = 0; i < R->nar; i++) {
         archive *a = &R->ars[i];
         if (a->fd >= 0 && a->path)
