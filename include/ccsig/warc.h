@@ -44,6 +44,15 @@
  * only as far as records need. Records longer than the hold limit are
  * streamed: the record keeps the first `hold` bytes of its block and says so.
  *
+ * Speed: on gzip input the reader decodes, past the member a record needs,
+ * the whole members that follow it in the input already read (at most 32, or
+ * about 64 KiB decoded), inside its window, and frames their records after:
+ * on small records (a few KB a member) the decoder and the record parser no
+ * longer evict each other from the CPU's caches at every record. What it
+ * gives out (records, offsets, raw members, damage, positions, the counts of
+ * bytes consumed and produced) is exactly what decoding one member at a time
+ * gives; a member that fails or is cut off is left to that decoding.
+ *
  * A reader is not thread-safe; use one per thread.
  */
 #ifndef CCSIG_WARC_H
