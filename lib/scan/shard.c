@@ -1346,33 +1346,19 @@ typedef struct zin {
 
 #define ZIN_BUF (1u << 16)
 
-/* Open path for reading its plain bytes; false (err) when it cannot be. */
-static bool zin_open(zin *z, const char *path, ccsig_error *err) {
+/* Open path for reading its plain bytes, or, when mem is not NULL, read
+ * mem[0..n) instead (path: its name in messages); false (err) when it
+ * cannot be opened or memory runs out. */
+static bool zin_open(zin *z, const char *path, const void *mem, size_t n, ccsig_error *err) {
     memset(z, 0, sizeof *z);
     z->path = path;
-    z->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (z->fd < 0) {
+    z->mem = mem;
+    z->mem_len = n;
+    z->fd = mem ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+    if (!mem && z->fd < 0) {
         ccsig_error_set(err, CCSIG_ERR_IO, 0, "%s: cannot read: %s", path, strerror(errno));
         return false;
     }
-    z->in = ccsig_malloc(ZIN_BUF);
-    z->out = ccsig_malloc(ZIN_BUF);
-    if (!z->in || !z->out) {
-        ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
-        return false;
-    }
-    z->codec = CCSIG_WARC_AUTO;
-    return true;
-}
-
-/* Read p[0..n) as zin_open reads a file (path: its name in messages);
- * false (err) when out of memory. */
-static bool zin_open_mem(zin *z, const char *path, const void *p, size_t n, ccsig_error *err) {
-    memset(z, 0, sizeof *z);
-    z->path = path;
-    z->fd = -1;
-    z->mem = p ? p : (const uint8_t *)"";
-    z->mem_len = n;
     z->in = ccsig_malloc(ZIN_BUF);
     z->out = ccsig_malloc(ZIN_BUF);
     if (!z->in || !z->out) {
@@ -1597,7 +1583,7 @@ static bool json_member(const char *p, size_t n, bool whole, const char *key, co
     ccsig_status st =
         whole ? src_json_parse(&a, p, n, &root, &e) : src_json_parse_whole(&a, p, n, &root, &e);
     bool yes = false;
-    if (st == CCSIG_ERR_NOMEM)
+    if (st == CCSIG_ERR_NOMEM || a.failed) /* the flat reader's arena ran out, too */
         *nomem = true;
     else if (!st && root->type == SRC_JSON_OBJECT) {
         const src_json *v = src_json_get(root, key);
@@ -1614,16 +1600,18 @@ static ccsig_status classify(zin *z, ccsig_merge_input *kind, ccsig_error *err) 
     *kind = CCSIG_MERGE_INPUT_OTHER;
     ccsig_buf b = CCSIG_BUF_INIT;
     bool end, damaged = false, nomem = false;
-    if (!classify_read(z, &b, true, CCSIG_MERGE_LINE_MAX, &end, &damaged, err)) {
-        ccsig_buf_free(&b);
-        return err->code;
-    }
+    size_t i = 0; /* the first byte after a byte order mark and JSON white space */
+    do {          /* the first line, after blank ones */
+        if (!classify_read(z, &b, true, CCSIG_MERGE_LINE_MAX, &end, &damaged, err)) {
+            ccsig_buf_free(&b);
+            return err->code;
+        }
+        if (i == 0 && b.len >= 3 && memcmp(b.data, "\xef\xbb\xbf", 3) == 0)
+            i = 3; /* a UTF-8 byte order mark, which the JSON reader skips */
+        while (i < b.len && strchr(" \t\r\n", b.data[i]) && b.data[i])
+            i++;
+    } while (i == b.len && !end && b.len < CCSIG_MERGE_LINE_MAX);
     const char *p = b.data;
-    size_t i = 0;
-    if (b.len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-        i = 3; /* a UTF-8 byte order mark, which the JSON reader skips */
-    while (i < b.len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
-        i++;
     if (b.len == 0 && !damaged)
         *kind = CCSIG_MERGE_INPUT_EMPTY;
     else if (b.len >= 5 && memcmp(p, "WARC/", 5) == 0)
@@ -1633,9 +1621,7 @@ static ccsig_status classify(zin *z, ccsig_merge_input *kind, ccsig_error *err) 
         *kind = CCSIG_MERGE_INPUT_ANNOTATION;
     else if (!nomem && z->codec == CCSIG_WARC_PLAIN && i < b.len && p[i] == '{') {
         /* a document: read whole, its "type" decides */
-        while (!end && classify_read(z, &b, false, SIZE_MAX, &end, &damaged, err))
-            ;
-        if (!end) {
+        if (!end && !classify_read(z, &b, false, SIZE_MAX, &end, &damaged, err)) {
             ccsig_buf_free(&b);
             return err->code;
         }
@@ -1655,7 +1641,8 @@ static ccsig_status classify(zin *z, ccsig_merge_input *kind, ccsig_error *err) 
 ccsig_status ccsig_merge_classify(const void *p, size_t n, ccsig_merge_input *kind,
                                   ccsig_error *err) {
     zin z;
-    ccsig_status st = zin_open_mem(&z, "input", p, n, err) ? classify(&z, kind, err) : err->code;
+    ccsig_status st =
+        zin_open(&z, "input", p ? p : "", n, err) ? classify(&z, kind, err) : err->code;
     if (st)
         *kind = CCSIG_MERGE_INPUT_OTHER;
     zin_close(&z);
@@ -1666,7 +1653,7 @@ ccsig_status ccsig_merge_classify(const void *p, size_t n, ccsig_merge_input *ki
 ccsig_status ccsig_merge_classify_file(const char *path, ccsig_merge_input *kind,
                                        ccsig_error *err) {
     zin z;
-    ccsig_status st = zin_open(&z, path, err) ? classify(&z, kind, err) : err->code;
+    ccsig_status st = zin_open(&z, path, NULL, 0, err) ? classify(&z, kind, err) : err->code;
     if (st)
         *kind = CCSIG_MERGE_INPUT_OTHER;
     zin_close(&z);
@@ -1827,7 +1814,7 @@ ccsig_status ccsig_merge_write_annotation(ccsig_merge *m, ccsig_warc_codec codec
         if (!a)
             continue; /* a missing shard's archive (--allow-missing) */
         zin *zi = &zs[k];
-        if (zi->fd < 0 && !zin_open(zi, d->shard.data->annot_path, err)) {
+        if (zi->fd < 0 && !zin_open(zi, d->shard.data->annot_path, NULL, 0, err)) {
             st = err->code;
             break;
         }
