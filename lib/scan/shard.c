@@ -1608,7 +1608,7 @@ static ccsig_status classify(zin *z, ccsig_merge_input *kind, ccsig_error *err) 
         }
         if (i == 0 && b.len >= 3 && memcmp(b.data, "\xef\xbb\xbf", 3) == 0)
             i = 3; /* a UTF-8 byte order mark, which the JSON reader skips */
-        while (i < b.len && strchr(" \t\r\n", b.data[i]) && b.data[i])
+        while (i < b.len && b.data[i] && strchr(" \t\r\n", b.data[i]))
             i++;
     } while (i == b.len && !end && b.len < CCSIG_MERGE_LINE_MAX);
     const char *p = b.data;
