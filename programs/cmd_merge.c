@@ -71,18 +71,6 @@ const cli_spec cmd_merge_cli = {
     .permute = true,
 };
 
-/* Is path an audit JSON output (ccsig audit --format json)? Those merge
- * through `ccsig audit --merge`. */
-static bool is_audit_json(const char *path) {
-    if (!strcmp(path, "-"))
-        return false; /* standard input is read once, by the merge that follows */
-    size_t len;
-    char *text = cli_read_file(path, 0, &len);
-    bool yes = text && strstr(text, "\"type\": \"ccsig-audit\"") != NULL;
-    free(text);
-    return yes;
-}
-
 static int merge_audits(int n, char **files, bool json) {
     char **av = calloc((size_t)n + 5, sizeof *av);
     if (!av)
@@ -99,22 +87,6 @@ static int merge_audits(int n, char **files, bool json) {
     int rc = cmd_audit(k, av);
     free(av);
     return rc;
-}
-
-/* Whether path holds a shard's annotation or keep file rather than a
- * summary or manifest: those are JSON documents written with an indent,
- * "{" and a line end; annotation lines start "{\"", kept records "WARC/"
- * or compressed. Only asked when --annotate or --keep is given. */
-static bool is_shard_file(const char *path) {
-    if (!strcmp(path, "-"))
-        return false;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false; /* read (and reported) as a document */
-    char head[2] = {0, 0};
-    size_t got = fread(head, 1, 2, f);
-    fclose(f);
-    return got < 2 || head[0] != '{' || (head[1] != '\n' && head[1] != '\r');
 }
 
 /* Write the merged annotation (k 0) or keep file (k 1) to path: an
@@ -183,8 +155,6 @@ int cmd_merge(int argc, char **argv) {
         return cli_usage_error("merge", "no input given");
     if (cli_stdin_once("merge", argc - optind, argv + optind))
         return EXIT_USAGE;
-    if (!credit_out && is_audit_json(argv[optind]))
-        return merge_audits(argc - optind, argv + optind, json);
     if (credit_out && !fmt_given && strcmp(credit_out, "-") != 0 &&
         !ccsig_credit_format_for(credit_out, &fmt))
         return cli_usage_error("merge", "--credit %s: name a .json, .csv or .md file", credit_out);
@@ -200,8 +170,21 @@ int cmd_merge(int argc, char **argv) {
     char **files = argv + optind;
     for (int i = optind; i < argc && rc == EXIT_OK; i++) {
         const char *path = argv[i];
-        if ((annotate_out || keep_out) && is_shard_file(path)) {
-            files[nfiles++] = argv[i];
+        /* what each input is, by its content (ccsig/shard.h); standard
+         * input is read once, as a document */
+        ccsig_merge_input kind = CCSIG_MERGE_INPUT_DOCUMENT;
+        if (strcmp(path, "-") != 0 && ccsig_merge_classify_file(path, &kind, &err)) {
+            cli_error("merge", "%s", err.message);
+            rc = err.code == CCSIG_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+            break;
+        }
+        if (kind == CCSIG_MERGE_INPUT_AUDIT && i == optind && !credit_out) {
+            ccsig_merge_free(m); /* audits merge as ccsig audit --merge does */
+            return merge_audits(argc - optind, argv + optind, json);
+        }
+        if (kind == CCSIG_MERGE_INPUT_EMPTY || kind == CCSIG_MERGE_INPUT_KEEP ||
+            kind == CCSIG_MERGE_INPUT_ANNOTATION) {
+            files[nfiles++] = argv[i]; /* recognised after the documents, by size and digest */
             continue;
         }
         size_t len;

@@ -155,6 +155,65 @@ ccsig_status ccsig_merge_write_kept(ccsig_merge *m,
                                     bool (*write)(void *ctx, const char *p, size_t n), void *ctx,
                                     ccsig_error *err);
 
+/* ---- what a merge input is ----
+ *
+ * The inputs of a merge are told apart by their content, never by their
+ * names. A file is first decoded when it is compressed (gzip members or
+ * zstd frames, as ccsig_warc_sniff tells; the reader the merge's writers
+ * use); then, in this order:
+ *
+ *   EMPTY       no content: zero bytes (or compressed data that decodes to
+ *               none). A shard whose archives gave no line or kept record
+ *               writes such an annotation or keep file.
+ *   KEEP        content starting "WARC/": a keep file (ccsig scan --keep).
+ *   ANNOTATION  a first line (up to its line end, at most
+ *               CCSIG_MERGE_LINE_MAX bytes) that the library's JSON reader
+ *               reads as an object with "archive" and "offset" members: the
+ *               annotation lines ccsig scan --annotate writes.
+ *   AUDIT       not compressed, and the whole input is one JSON object
+ *               whose "type" member is the string "ccsig-audit" (what
+ *               ccsig_audit_write_json writes; ccsig_audit_merge_json reads
+ *               it). Only that member decides: the same text inside another
+ *               value (a URL, a record's payload) does not.
+ *   DOCUMENT    not compressed, starting with "{" (after JSON white space
+ *               and a UTF-8 byte order mark): a JSON document for
+ *               ccsig_merge_add, which reads its "type" (summary or credit
+ *               manifest) and reports what is wrong with it (not JSON, with
+ *               its line and column; another type) when it is neither.
+ *   OTHER       none of these (another text, binary data, a compressed file
+ *               of other content or damaged in its first bytes).
+ *
+ * EMPTY, KEEP and ANNOTATION are candidates for ccsig_merge_add_output,
+ * which decides whose file it is (or that it is no shard's) by its size
+ * and digest; DOCUMENT and OTHER go to ccsig_merge_add. */
+typedef enum ccsig_merge_input {
+    CCSIG_MERGE_INPUT_OTHER = 0,
+    CCSIG_MERGE_INPUT_EMPTY,
+    CCSIG_MERGE_INPUT_KEEP,
+    CCSIG_MERGE_INPUT_ANNOTATION,
+    CCSIG_MERGE_INPUT_AUDIT,
+    CCSIG_MERGE_INPUT_DOCUMENT
+} ccsig_merge_input;
+
+/* The longest first line read to tell an annotation: a longer one (no line
+ * end in its first CCSIG_MERGE_LINE_MAX bytes) is not one. */
+#define CCSIG_MERGE_LINE_MAX (1u << 20)
+
+/* What p[0..n), a whole input held in memory, is (above). Reads p only;
+ * decodes into buffers of its own, freed before it returns. CCSIG_OK and
+ * *kind, or CCSIG_ERR_NOMEM (*kind OTHER). Thread-safe. */
+ccsig_status ccsig_merge_classify(const void *p, size_t n, ccsig_merge_input *kind,
+                                  ccsig_error *err);
+
+/* The same for the file at path, reading only what it needs: the first
+ * decoded line (at most CCSIG_MERGE_LINE_MAX bytes) and, for a plain file
+ * starting with "{", the whole file (to read its "type"). CCSIG_ERR_IO
+ * (err: "PATH: cannot read: why") when it cannot be opened or read,
+ * CCSIG_ERR_NOMEM;
+ * damage in compressed data is no error (what was decoded before it
+ * decides). Thread-safe. */
+ccsig_status ccsig_merge_classify_file(const char *path, ccsig_merge_input *kind, ccsig_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,7 @@
 #include "ccsig/hashmap.h"
 #include "ccsig/scan.h"
 #include "ccsig/vocab.h"
+#include "../sources/json.h"
 #include "scan_internal.h"
 
 #define NONE UINT64_MAX
@@ -1326,10 +1327,13 @@ ccsig_status ccsig_merge_add_output(ccsig_merge *m, const char *path, ccsig_merg
 }
 
 /* A shard's file read in order: plain bytes out of a plain, gzip
- * (members) or zstd (frames) file, through one buffer. */
+ * (members) or zstd (frames) file, through one buffer; or the same out of
+ * bytes in memory (mem, for ccsig_merge_classify). */
 typedef struct zin {
     const char *path;
     int fd;
+    const uint8_t *mem; /* non-NULL: read mem[mem_pos..mem_len) instead of fd */
+    size_t mem_len, mem_pos;
     ccsig_warc_codec codec;
     uint8_t *in;
     size_t in_len, in_pos;
@@ -1342,12 +1346,16 @@ typedef struct zin {
 
 #define ZIN_BUF (1u << 16)
 
-/* Open path for reading its plain bytes; false (err) when it cannot be. */
-static bool zin_open(zin *z, const char *path, ccsig_error *err) {
+/* Open path for reading its plain bytes, or, when mem is not NULL, read
+ * mem[0..n) instead (path: its name in messages); false (err) when it
+ * cannot be opened or memory runs out. */
+static bool zin_open(zin *z, const char *path, const void *mem, size_t n, ccsig_error *err) {
     memset(z, 0, sizeof *z);
     z->path = path;
-    z->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (z->fd < 0) {
+    z->mem = mem;
+    z->mem_len = n;
+    z->fd = mem ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+    if (!mem && z->fd < 0) {
         ccsig_error_set(err, CCSIG_ERR_IO, 0, "%s: cannot read: %s", path, strerror(errno));
         return false;
     }
@@ -1379,7 +1387,16 @@ static bool zin_fill(zin *z, ccsig_error *err) {
     z->in_len -= z->in_pos;
     z->in_pos = 0;
     while (!z->eof && z->in_len < ZIN_BUF) {
-        ssize_t got = read(z->fd, z->in + z->in_len, ZIN_BUF - z->in_len);
+        ssize_t got;
+        if (z->mem) {
+            size_t k = z->mem_len - z->mem_pos < ZIN_BUF - z->in_len ? z->mem_len - z->mem_pos
+                                                                     : ZIN_BUF - z->in_len;
+            memcpy(z->in + z->in_len, z->mem + z->mem_pos, k);
+            z->mem_pos += k;
+            got = (ssize_t)k;
+        } else {
+            got = read(z->fd, z->in + z->in_len, ZIN_BUF - z->in_len);
+        }
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
@@ -1514,6 +1531,133 @@ static bool zin_line(zin *z, ccsig_buf *line, ccsig_error *err) {
         if (nl)
             return true;
     }
+}
+
+/* ------------------------------------------------ what an input is -- */
+
+/* Decoded bytes of z appended to b until b ends with a line end (only
+ * when line), b holds max bytes, or the content ends (*end). Damaged
+ * compressed data ends the content (and sets *damaged); false (err) only
+ * when the input cannot be read or memory runs out. */
+static bool classify_read(zin *z, ccsig_buf *b, bool line, size_t max, bool *end, bool *damaged,
+                          ccsig_error *err) {
+    *end = false;
+    while (b->len < max) {
+        if (z->out_pos == z->out_len && !zin_more(z, err)) {
+            if (err->code == CCSIG_ERR_IO || err->code == CCSIG_ERR_NOMEM)
+                return false;
+            *damaged |= err->code != CCSIG_OK;
+            ccsig_error_clear(err); /* what came before the end or the damage decides */
+            *end = true;
+            break;
+        }
+        const uint8_t *p = z->out + z->out_pos;
+        size_t k = z->out_len - z->out_pos;
+        if (k > max - b->len)
+            k = max - b->len;
+        const uint8_t *nl = line ? memchr(p, '\n', k) : NULL;
+        if (nl)
+            k = (size_t)(nl - p) + 1;
+        ccsig_buf_append(b, p, k);
+        z->out_pos += k;
+        if (nl)
+            break;
+    }
+    if (!b->failed)
+        return true;
+    ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    return false;
+}
+
+/* Whether p[0..n) is one JSON value (the library's reader) that is an
+ * object with a member key (whole: positions per member, as a document's
+ * reader has them; else one pass, as for a line) and, when want is not
+ * NULL, with that string as its value. *nomem when memory ran out. */
+static bool json_member(const char *p, size_t n, bool whole, const char *key, const char *want,
+                        const char *key2, bool *nomem) {
+    ccsig_arena a;
+    ccsig_arena_init(&a, 0);
+    ccsig_error e;
+    ccsig_error_clear(&e);
+    src_json *root = NULL;
+    ccsig_status st =
+        whole ? src_json_parse(&a, p, n, &root, &e) : src_json_parse_whole(&a, p, n, &root, &e);
+    bool yes = false;
+    if (st == CCSIG_ERR_NOMEM || a.failed) /* the flat reader's arena ran out, too */
+        *nomem = true;
+    else if (!st && root->type == SRC_JSON_OBJECT) {
+        const src_json *v = src_json_get(root, key);
+        yes = v && (!want || (v->type == SRC_JSON_STRING && ccsig_str_eq(v->str, want))) &&
+              (!key2 || src_json_get(root, key2));
+    }
+    ccsig_arena_free(&a);
+    return yes;
+}
+
+/* What the input z reads is (ccsig/shard.h, ccsig_merge_input); z is
+ * open and at its start. */
+static ccsig_status classify(zin *z, ccsig_merge_input *kind, ccsig_error *err) {
+    *kind = CCSIG_MERGE_INPUT_OTHER;
+    ccsig_buf b = CCSIG_BUF_INIT;
+    bool end, damaged = false, nomem = false;
+    size_t i = 0; /* the first byte after a byte order mark and JSON white space */
+    do {          /* the first line, after blank ones */
+        if (!classify_read(z, &b, true, CCSIG_MERGE_LINE_MAX, &end, &damaged, err)) {
+            ccsig_buf_free(&b);
+            return err->code;
+        }
+        if (i == 0 && b.len >= 3 && memcmp(b.data, "\xef\xbb\xbf", 3) == 0)
+            i = 3; /* a UTF-8 byte order mark, which the JSON reader skips */
+        while (i < b.len && b.data[i] && strchr(" \t\r\n", b.data[i]))
+            i++;
+    } while (i == b.len && !end && b.len < CCSIG_MERGE_LINE_MAX);
+    const char *p = b.data;
+    if (b.len == 0 && !damaged)
+        *kind = CCSIG_MERGE_INPUT_EMPTY;
+    else if (b.len >= 5 && memcmp(p, "WARC/", 5) == 0)
+        *kind = CCSIG_MERGE_INPUT_KEEP;
+    else if (b.len && (end || p[b.len - 1] == '\n') &&
+             json_member(p, b.len, false, "archive", NULL, "offset", &nomem))
+        *kind = CCSIG_MERGE_INPUT_ANNOTATION;
+    else if (!nomem && z->codec == CCSIG_WARC_PLAIN && i < b.len && p[i] == '{') {
+        /* a document: read whole, its "type" decides */
+        if (!end && !classify_read(z, &b, false, SIZE_MAX, &end, &damaged, err)) {
+            ccsig_buf_free(&b);
+            return err->code;
+        }
+        *kind = json_member(b.data, b.len, true, "type", "ccsig-audit", NULL, &nomem)
+                    ? CCSIG_MERGE_INPUT_AUDIT
+                    : CCSIG_MERGE_INPUT_DOCUMENT;
+    }
+    ccsig_buf_free(&b);
+    if (nomem) {
+        *kind = CCSIG_MERGE_INPUT_OTHER;
+        return ccsig_error_set(err, CCSIG_ERR_NOMEM, 0, "out of memory");
+    }
+    return CCSIG_OK;
+}
+
+/* ccsig/shard.h */
+ccsig_status ccsig_merge_classify(const void *p, size_t n, ccsig_merge_input *kind,
+                                  ccsig_error *err) {
+    zin z;
+    ccsig_status st =
+        zin_open(&z, "input", p ? p : "", n, err) ? classify(&z, kind, err) : err->code;
+    if (st)
+        *kind = CCSIG_MERGE_INPUT_OTHER;
+    zin_close(&z);
+    return st;
+}
+
+/* ccsig/shard.h */
+ccsig_status ccsig_merge_classify_file(const char *path, ccsig_merge_input *kind,
+                                       ccsig_error *err) {
+    zin z;
+    ccsig_status st = zin_open(&z, path, NULL, 0, err) ? classify(&z, kind, err) : err->code;
+    if (st)
+        *kind = CCSIG_MERGE_INPUT_OTHER;
+    zin_close(&z);
+    return st;
 }
 
 /* The shards of set by index (NULL: missing), and the names of the list's
@@ -1670,7 +1814,7 @@ ccsig_status ccsig_merge_write_annotation(ccsig_merge *m, ccsig_warc_codec codec
         if (!a)
             continue; /* a missing shard's archive (--allow-missing) */
         zin *zi = &zs[k];
-        if (zi->fd < 0 && !zin_open(zi, d->shard.data->annot_path, err)) {
+        if (zi->fd < 0 && !zin_open(zi, d->shard.data->annot_path, NULL, 0, err)) {
             st = err->code;
             break;
         }

@@ -215,6 +215,15 @@ merge)
     zstd -dc km.jsonl.zst > km.jsonl && gzip -dc kall.jsonl.gz > kall.jsonl
     cmp km.jsonl kall.jsonl || fail "merged annotation differs from one run's"
     cmp km.kept.warc.zst kall.kept.warc.zst || fail "merged keep file differs from one run's"
+    # Inputs are told apart by content, in any order: a keep file first.
+    rc=0
+    "$ccsig" merge --json --annotate kn.jsonl.zst --keep kn.kept.warc.zst k0.kept.warc.zst \
+        k2.jsonl.gz k1.sum.json k1.kept.warc.zst k0.jsonl.gz k2.sum.json k1.jsonl.gz k0.sum.json \
+        k2.kept.warc.zst > kn.sum.json 2> err || rc=$?
+    [ $rc -eq 1 ] || fail "merge with a keep file first: exit $rc: $(cat err)"
+    cmp kn.sum.json km.sum.json || fail "merge with a keep file first: summary differs"
+    cmp kn.kept.warc.zst km.kept.warc.zst || fail "merge with a keep file first: keep file differs"
+    zstd -dc kn.jsonl.zst | cmp - km.jsonl || fail "merge with a keep file first: annotation differs"
     # and not vacuously: lines the merge wrote again with another decision
     # than their shard's, and records a shard kept that the merge drops
     for f in k0.jsonl.gz k1.jsonl.gz k2.jsonl.gz; do # k2's is empty: its archive is unreadable

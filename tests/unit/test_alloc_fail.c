@@ -29,6 +29,7 @@
 #include "ccsig/scan.h"
 #include "ccsig/scan_session.h"
 #include "ccsig/sf.h"
+#include "ccsig/shard.h"
 #include "ccsig/sources.h"
 #include "ccsig/warc.h"
 #include "ccsig/xmpns.h"
@@ -333,6 +334,15 @@ static ccsig_status run_tdmrep(const alloc_case *c, const input *in) {
         ccsig_tdmrep_read(&k.c, in->p, in->n, CCSIG_STR_LIT("/.well-known/tdmrep.json"), &err);
     collector_free(&k);
     return st;
+}
+
+/* What a merge input is (ccsig_merge_classify): the decoders and the JSON
+ * reader on its first line and, for a document, on all of it. */
+static ccsig_status run_merge_classify(const alloc_case *c, const input *in) {
+    (void)c;
+    ccsig_merge_input kind;
+    ccsig_error err;
+    return ccsig_merge_classify(in->p, in->n, &kind, &err);
 }
 
 static ccsig_status run_rsl(const alloc_case *c, const input *in) {
@@ -716,6 +726,13 @@ static const alloc_case cases[] = {
     DECL(CROISSANT),
     DECL(DATASET_CARD),
     DECL(DATAPACKAGE),
+    {"merge input: audit", run_merge_classify, SEED("fuzz_merge_input/audit-shard0.json"), 0, true},
+    {"merge input: credit manifest", run_merge_classify, SEED("fuzz_merge_input/xs0.credit.json"),
+     0, true},
+    {"merge input: annotation .gz", run_merge_classify, SEED("fuzz_merge_input/at.jsonl.gz"), 0,
+     true},
+    {"merge input: keep file .zst", run_merge_classify, SEED("fuzz_merge_input/at.kept.warc.zst"),
+     0, true},
     {"declare json write", run_declare_json_write, NULL, 0, true},
     {"declare json read", run_declare_json_read, SEED("fuzz_declare_json/multi3"), 0, true},
     {"declare json read (every artifact)", run_declare_json_read, SEED("fuzz_declare_json/full"), 0,
