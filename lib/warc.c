@@ -48,6 +48,7 @@
 #define COMPACT_TAIL (16u * 1024) /* when the tail is at most this long */
 #define AHEAD_N 32                /* gzip members decoded ahead at most */
 #define AHEAD_BYTES (64u * 1024)  /* and their decoded bytes, about */
+#define AHEAD_INPUT (64u * 1024)  /* input in hand before decoding a member ahead */
 #define ZSTD_MAGIC 0xFD2FB528u
 #define ZSTD_DICT_FRAME 0x184D2A5Du
 #define ZSTD_DICT_MAGIC 0xEC30A437u
@@ -334,7 +335,7 @@ struct ccsig_warc_reader {
     size_t dict_len;
     bool in_member;
     /* Read-ahead (gzip): after a member ends, the whole members that follow
-     * it in the input already read are decoded too, into o[olen..ahead_end),
+     * it are decoded too (the input read on as needed), into o[olen..ahead_end),
      * and given out one per pump as if decoded then. The decoder thus runs
      * over a batch of small members while its code and tables are in cache,
      * and the records are parsed after it. What the rest of the reader sees
@@ -961,10 +962,11 @@ static pump_r damaged_after(ccsig_warc_reader *r, size_t before_out) {
 }
 
 /* Decode, past o[ahead_end), the whole gzip members that follow the one
- * just ended and lie in the input already read: up to AHEAD_N members and
- * about AHEAD_BYTES, none starting at or after the stop offset. A member
- * that is not a plain gzip member, fails, or does not end within the input
- * and the window's room is not taken: the ordinary decoding meets it. */
+ * just ended: up to AHEAD_N members and about AHEAD_BYTES, none starting at
+ * or after the stop offset, reading the input on so that AHEAD_INPUT bytes
+ * (or the rest of the input) are in hand for each. A member that is not a
+ * plain gzip member, fails, or does not end within the input and the
+ * window's room is not taken: the ordinary decoding meets it. */
 static void read_ahead(ccsig_warc_reader *r) {
     struct inflate_state *s = r->inf;
     uint64_t next = r->ibase + r->ipos;
@@ -973,6 +975,13 @@ static void read_ahead(ccsig_warc_reader *r) {
     r->ahead_end = r->olen;
     while (r->ahead_n < AHEAD_N && r->ahead_end - r->olen < AHEAD_BYTES) {
         size_t at = (size_t)(next - r->ibase), avail = r->ilen - at;
+        if (avail < AHEAD_INPUT && !r->ieof && !r->failed) {
+            /* read on now rather than decode a member the input cuts (and
+             * decode it again later); the window keeps what follows ipos */
+            in_ensure(r, at - r->ipos + AHEAD_INPUT);
+            at = (size_t)(next - r->ibase);
+            avail = r->ilen - at;
+        }
         size_t space = r->ocap - r->ahead_end;
         if ((r->stop != NONE && next >= r->stop) || avail < 18 || space < MIN_SPACE)
             break;

@@ -45,8 +45,9 @@
  * streamed: the record keeps the first `hold` bytes of its block and says so.
  *
  * Speed: on gzip input the reader decodes, past the member a record needs,
- * the whole members that follow it in the input already read (at most 32, or
- * about 64 KiB decoded), inside its window, and frames their records after:
+ * the whole members that follow it (at most 32, or about 64 KiB decoded;
+ * reading on up to 64 KiB of input for them), inside its window, and frames
+ * their records after:
  * on small records (a few KB a member) the decoder and the record parser no
  * longer evict each other from the CPU's caches at every record. What it
  * gives out (records, offsets, raw members, damage, positions, the counts of

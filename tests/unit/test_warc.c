@@ -549,11 +549,11 @@ static void test_damage_gzip(void **state) {
 
 /* Many small members, as a crawl of small pages has them: the reader decodes
  * the members after the one it needs ahead of the records (up to 32 members
- * or about 64 KiB), which must change nothing it gives out. Read from memory
- * (every member ahead), in pieces of 1 and 7 bytes (past the first 64 KiB
- * read to detect the codec, no whole member is ever ahead in the input: the
- * reference), of 4096 and 65549 bytes (members cut by the input's end are
- * left to ordinary decoding), with a stop among them, and with damage in a
+ * or about 64 KiB, reading on up to 64 KiB of input for them), which must
+ * change nothing it gives out: records, offsets, raw members, positions and
+ * byte counts as built here. Read from memory and in pieces of 1, 7, 4096
+ * and 65549 bytes (each piece boundary a place where a member is cut in the
+ * input), with a stop among members decoded ahead, and with damage in a
  * member that would be decoded ahead. Also: an empty member, a member holding two
  * records, a record split over two members, a record without its trailer
  * ending a member, members larger than the read-ahead. */
@@ -597,6 +597,7 @@ static void test_read_ahead(void **state) {
             ccsig_buf_append(&two, one.data, one.len);
             add_record(&two, "metadata", "https://example.org/81", "x", 1);
             assert_int_equal(ccsig_warc_writer_member(w, &gz, two.data, two.len, &err), 0);
+            ccsig_buf_append(&plain, two.data, two.len);
             nrec++;
             off[nrec] = off[nrec - 1];
             aligned[nrec] = false;
@@ -604,6 +605,8 @@ static void test_read_ahead(void **state) {
         } else {
             assert_int_equal(ccsig_warc_writer_member(w, &gz, one.data, one.len, &err), 0);
         }
+        if (i != 80)
+            ccsig_buf_append(&plain, one.data, one.len); /* what the members decode to */
         nrec++;
         ccsig_buf_free(&one);
     }
@@ -627,6 +630,7 @@ static void test_read_ahead(void **state) {
     }
     assert_int_equal(r.end, gz.len);
     assert_int_equal(r.consumed, gz.len);
+    assert_int_equal(r.produced, plain.len);
     result other;
     read_all(gz.data, gz.len, 65536 + 13, &other);
     same(&r, &other);
