@@ -20,8 +20,10 @@
 # per record), (c) HTML-like pages that compress ~4x as real HTML does; for
 # each, the MEDIAN user+system CPU seconds of SCAN_BENCH_LIMIT_ROUNDS runs
 # (default 5, the two tools alternating), MB/s of the .warc.gz over that time
-# and igzip's time / scan's time. (b) and (c) are SCAN_BENCH_LIMIT_SIZE
-# (default 200M) each. SCAN_BENCH_LIMIT=0 skips the block; SCAN_BENCH_IR=1
+# and igzip's time / scan's time, the ratio of the medians; "paired" is the
+# median over the rounds of the same ratio within a round (the two runs of a
+# round see the same load: steadier on a noisy machine). (b) and (c) are
+# SCAN_BENCH_LIMIT_SIZE (default 200M) each. SCAN_BENCH_LIMIT=0 skips the block; SCAN_BENCH_IR=1
 # also counts instructions (valgrind callgrind, the same whatever the load)
 # on 20 MB crawls of the three kinds.
 set -eu
@@ -198,7 +200,12 @@ if [ "${SCAN_BENCH_LIMIT:-1}" != 0 ]; then
         awk -v k="$1" -v t="$2" '$1 == k && $2 == t { print $3 }' "$dir/limit.txt" | sort -g |
             awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
     }
-    printf '%-34s %8s %8s %8s %8s %8s\n' crawl MB igzip_s scan_s scan_MB/s scan/igzip
+    paired() { # kind -> median over the rounds of igzip's time / scan's time in that round
+        awk -v k="$1" '$1 == k && $2 == "igzip" { g[++ni] = $3 } $1 == k && $2 == "scan" { s[++ns] = $3 }
+            END { for (i = 1; i <= ns && i <= ni; i++) print g[i] / s[i] }' "$dir/limit.txt" | sort -g |
+            awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    }
+    printf '%-34s %8s %8s %8s %8s %8s %8s\n' crawl MB igzip_s scan_s scan_MB/s scan/igzip paired
     for kind in a b c; do
         case $kind in
         a) f=$crawl label="(a) CC-shaped, ~20 KB, 2.4x" ;;
@@ -207,8 +214,8 @@ if [ "${SCAN_BENCH_LIMIT:-1}" != 0 ]; then
         esac
         fb=$(stat -c %s "$f")
         ig=$(med $kind igzip) sc=$(med $kind scan)
-        printf '%-34s %8s %8s %8s %8s %8s\n' "$label" "$(echo "scale=0; $fb / 1000000" | bc)" "$ig" "$sc" \
-            "$(echo "scale=1; $fb / $sc / 1000000" | bc)" "$(echo "scale=3; $ig / $sc" | bc)"
+        printf '%-34s %8s %8s %8s %8s %8s %8s\n' "$label" "$(echo "scale=0; $fb / 1000000" | bc)" "$ig" "$sc" \
+            "$(echo "scale=1; $fb / $sc / 1000000" | bc)" "$(echo "scale=3; $ig / $sc" | bc)" "$(paired $kind)"
     done
     if [ "${SCAN_BENCH_IR:-0}" = 1 ]; then
         echo "instructions (callgrind) on 20 MB crawls:"
