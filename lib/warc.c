@@ -340,11 +340,12 @@ struct ccsig_warc_reader {
      * over a batch of small members while its code and tables are in cache,
      * and the records are parsed after it. What the rest of the reader sees
      * (olen, ipos, the member map) is what decoding one member per pump
-     * gives; a member that fails or does not end within the input is left to
-     * that ordinary decoding. */
+     * gives; a member that fails is left to that ordinary decoding, one that
+     * goes on past the input in hand is the last, given out in progress. */
     struct {
         uint64_t comp_start, comp_end;
         size_t len;
+        bool cut; /* decoded as far as the input went: the last, in progress */
     } ahead[AHEAD_N];
     size_t ahead_head, ahead_n, ahead_end;
     member map[MAP_N];
@@ -965,8 +966,9 @@ static pump_r damaged_after(ccsig_warc_reader *r, size_t before_out) {
  * just ended: up to AHEAD_N members and about AHEAD_BYTES, none starting at
  * or after the stop offset, reading the input on so that AHEAD_INPUT bytes
  * (or the rest of the input) are in hand for each. A member that is not a
- * plain gzip member, fails, or does not end within the input and the
- * window's room is not taken: the ordinary decoding meets it. */
+ * plain gzip member, fails, or outgrows the window's room is not taken: the
+ * ordinary decoding meets it. A member that goes on past the input in hand
+ * is taken as far as it was decoded, and ends the batch. */
 static void read_ahead(ccsig_warc_reader *r) {
     struct inflate_state *s = r->inf;
     uint64_t next = r->ibase + r->ipos;
@@ -994,21 +996,31 @@ static void read_ahead(ccsig_warc_reader *r) {
         s->avail_in = (uint32_t)(avail > (1u << 30) ? (1u << 30) : avail);
         s->next_out = r->o + r->ahead_end;
         s->avail_out = (uint32_t)(space > (1u << 30) ? (1u << 30) : space);
-        if (isal_inflate(s) != ISAL_DECOMP_OK || s->block_state != ISAL_BLOCK_FINISH)
-            break;
+        int ret = isal_inflate(s);
         size_t len = (size_t)(s->next_out - (r->o + r->ahead_end));
+        bool whole = ret == ISAL_DECOMP_OK && s->block_state == ISAL_BLOCK_FINISH;
+        /* A member longer than the input in hand (a large record): what was
+         * decoded is kept, and the decoder goes on with it after the
+         * members before it are given out, as it would have. */
+        bool cut = ret == ISAL_DECOMP_OK && !whole && s->avail_in == 0 && s->avail_out && len;
+        if (!whole && !cut)
+            break;
         uint64_t end = r->ibase + (size_t)(s->next_in - r->in);
         r->ahead[r->ahead_n].comp_start = next;
         r->ahead[r->ahead_n].comp_end = end;
         r->ahead[r->ahead_n].len = len;
+        r->ahead[r->ahead_n].cut = cut;
         r->ahead_n++;
         r->ahead_end += len;
         next = end;
+        if (cut)
+            break;
     }
 }
 
 /* Give out the next member decoded ahead, as pump_gzip would have decoded
- * it now. */
+ * it now: whole, or as far as the input went (the member is then in
+ * progress, its decoder state the one read_ahead left). */
 static pump_r reveal_ahead(ccsig_warc_reader *r) {
     size_t k = r->ahead_head++;
     r->ahead_n--;
@@ -1019,6 +1031,10 @@ static pump_r reveal_ahead(ccsig_warc_reader *r) {
     r->olen += r->ahead[k].len;
     r->produced += r->ahead[k].len;
     r->ipos = (size_t)(r->ahead[k].comp_end - r->ibase);
+    if (r->ahead[k].cut) {
+        r->in_member = true;
+        return P_DATA;
+    }
     map_end(r);
     return P_MEMBER_END;
 }

@@ -52,7 +52,7 @@
  * longer evict each other from the CPU's caches at every record. What it
  * gives out (records, offsets, raw members, damage, positions, the counts of
  * bytes consumed and produced) is exactly what decoding one member at a time
- * gives; a member that fails or is cut off is left to that decoding.
+ * gives; a member that fails is left to that decoding.
  *
  * A reader is not thread-safe; use one per thread.
  */

@@ -554,9 +554,10 @@ static void test_damage_gzip(void **state) {
  * byte counts as built here. Read from memory and in pieces of 1, 7, 4096
  * and 65549 bytes (each piece boundary a place where a member is cut in the
  * input), with a stop among members decoded ahead, and with damage in a
- * member that would be decoded ahead. Also: an empty member, a member holding two
- * records, a record split over two members, a record without its trailer
- * ending a member, members larger than the read-ahead. */
+ * member that would be decoded ahead. Also: an empty member, a member holding
+ * two records, a record split over two members, a record without its trailer
+ * ending a member, members larger than the read-ahead and than the input it
+ * reads on for one. */
 static void test_read_ahead(void **state) {
     (void)state;
     enum { N = 150 };
@@ -570,7 +571,9 @@ static void test_read_ahead(void **state) {
     int nrec = 0;
     for (int i = 0; i < N; i++) {
         ccsig_buf one = CCSIG_BUF_INIT;
-        size_t len = i % 37 == 5 ? 90000 + (size_t)i : 40 + (size_t)(i * 131 % 4000);
+        /* every 37th record is ~200 KB (~120 KB compressed: more than the
+         * 64 KiB of input read on for a member decoded ahead) */
+        size_t len = i % 37 == 5 ? 200000 + (size_t)i : 40 + (size_t)(i * 131 % 4000);
         char *block = malloc(len), uri[64];
         for (size_t k = 0; k < len; k++) { /* letters that compress little */
             seed = seed * 6364136223846793005u + 1442695040888963407u;
@@ -653,15 +656,17 @@ static void test_read_ahead(void **state) {
     }
 
     /* damage in members the reader would decode ahead: a CRC mismatch in
-     * record 30's member, deflate data broken in record 33's: both lost,
+     * record 30's member and in the large record 42's (decoded ahead as far
+     * as the input goes), deflate data broken in record 33's: all lost,
      * reported at their offsets, the records around them read */
     ccsig_buf g = CCSIG_BUF_INIT;
     ccsig_buf_append(&g, gz.data, gz.len);
     g.data[off[31] - 6] ^= 0x40;
     memset(g.data + off[33] + 14, 0xff, 8);
+    g.data[off[43] - 6] ^= 0x40;
     read_checked(g.data, g.len, &r);
-    assert_int_equal(r.records, nrec - 2);
-    assert_int_equal(r.damages, 2);
+    assert_int_equal(r.records, nrec - 3);
+    assert_int_equal(r.damages, 3);
     assert_int_equal(r.v[29].offset, off[29]);
     assert_int_equal(r.v[30].kind, 1);
     assert_int_equal(r.v[30].offset, off[30]);
@@ -672,6 +677,12 @@ static void test_read_ahead(void **state) {
     assert_int_equal(r.v[33].offset, off[33]);
     assert_int_equal(r.v[34].kind, 0);
     assert_int_equal(r.v[34].offset, off[34]);
+    assert_int_equal(r.v[41].offset, off[41]);
+    assert_int_equal(r.v[42].kind, 1);
+    assert_int_equal(r.v[42].offset, off[42]);
+    assert_true(r.v[42].lost);
+    assert_int_equal(r.v[43].kind, 0);
+    assert_int_equal(r.v[43].offset, off[43]);
     ccsig_buf_free(&g);
     ccsig_buf_free(&plain);
     ccsig_buf_free(&gz);
