@@ -78,6 +78,15 @@ const char *ccsig_warc_codec_name(ccsig_warc_codec c) {
     return "auto";
 }
 
+ccsig_warc_codec ccsig_warc_codec_for(const char *path) {
+    size_t n = path ? strlen(path) : 0;
+    if (n >= 3 && !strcmp(path + n - 3, ".gz"))
+        return CCSIG_WARC_GZIP;
+    if (n >= 4 && !strcmp(path + n - 4, ".zst"))
+        return CCSIG_WARC_ZSTD;
+    return CCSIG_WARC_PLAIN;
+}
+
 static uint32_t le32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }

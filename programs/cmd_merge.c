@@ -102,7 +102,7 @@ static int write_output(ccsig_merge *m, int k, const char *path) {
     ccsig_error err;
     ccsig_status st =
         k ? ccsig_merge_write_kept(m, cli_write_file, f, &err)
-          : ccsig_merge_write_annotation(m, cli_codec_for(path), cli_write_file, f, &err);
+          : ccsig_merge_write_annotation(m, ccsig_warc_codec_for(path), cli_write_file, f, &err);
     if (!st && (std ? fflush(f) : fclose(f)) != 0)
         st = ccsig_error_set(&err, CCSIG_ERR_IO, 0, "cannot write: %s", strerror(errno));
     else if (st && !std)

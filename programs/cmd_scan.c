@@ -245,13 +245,13 @@ static int run_scan(const ccsig_scan_session_options *so_opt, const char *annota
     if (!quiet && cli_isatty(stderr))
         sink.progress = put_progress;
     if (annotate) {
-        opt.annotate_codec = cli_codec_for(annotate);
+        opt.annotate_codec = ccsig_warc_codec_for(annotate);
         if (!(so.annot = open_output(annotate, "--annotate")))
             return EXIT_USAGE;
         sink.annotation = put_annotation;
     }
     if (keep) {
-        opt.keep_codec = cli_codec_for(keep);
+        opt.keep_codec = ccsig_warc_codec_for(keep);
         if (!(so.keep = open_output(keep, "--keep"))) {
             if (so.annot && so.annot != stdout)
                 fclose(so.annot);

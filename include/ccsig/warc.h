@@ -96,6 +96,10 @@ typedef enum ccsig_warc_codec {
 
 /* "plain", "gzip", "zstd". */
 const char *ccsig_warc_codec_name(ccsig_warc_codec c);
+/* The codec an output file's name asks for: a name ending ".gz" gzip
+ * members, ".zst" zstd frames, anything else (and NULL) plain. What scan
+ * --annotate/--keep and merge --annotate write. */
+ccsig_warc_codec ccsig_warc_codec_for(const char *path);
 /* The codec the first bytes announce: gzip magic 1f 8b, a zstd frame or the
  * zstd dictionary frame (28 b5 2f fd / 5d 2a 4d 18), otherwise plain. */
 ccsig_warc_codec ccsig_warc_sniff(const void *p, size_t n);

@@ -192,15 +192,6 @@ bool cli_put_buf(FILE *f, ccsig_buf *b) {
     return ok;
 }
 
-ccsig_warc_codec cli_codec_for(const char *path) {
-    size_t n = strlen(path);
-    if (n >= 3 && !strcmp(path + n - 3, ".gz"))
-        return CCSIG_WARC_GZIP;
-    if (n >= 4 && !strcmp(path + n - 4, ".zst"))
-        return CCSIG_WARC_ZSTD;
-    return CCSIG_WARC_PLAIN;
-}
-
 bool cli_write_file(void *ctx, const char *p, size_t n) {
     return !n || fwrite(p, 1, n, (FILE *)ctx) == n;
 }

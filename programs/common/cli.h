@@ -92,10 +92,6 @@ bool cli_isatty(FILE *f);
  * ccsig_buf; the programs print it). False on a write error. */
 bool cli_put_buf(FILE *f, ccsig_buf *b);
 
-/* The codec an output file's name asks for: .gz gzip members, .zst zstd
- * frames, else plain (scan --annotate and --keep, merge's). */
-ccsig_warc_codec cli_codec_for(const char *path);
-
 /* A ccsig_scan_sink-style writer to the FILE *ctx (false on error). */
 bool cli_write_file(void *ctx, const char *p, size_t n);
 

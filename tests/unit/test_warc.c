@@ -232,6 +232,12 @@ static void test_names(void **state) {
     assert_int_equal(ccsig_warc_sniff("\x28\xb5\x2f\xfd", 4), CCSIG_WARC_ZSTD);
     assert_int_equal(ccsig_warc_sniff("\x5d\x2a\x4d\x18", 4), CCSIG_WARC_ZSTD);
     assert_int_equal(ccsig_warc_sniff("WARC", 4), CCSIG_WARC_PLAIN);
+    assert_int_equal(ccsig_warc_codec_for("out.jsonl.gz"), CCSIG_WARC_GZIP);
+    assert_int_equal(ccsig_warc_codec_for("kept.warc.zst"), CCSIG_WARC_ZSTD);
+    assert_int_equal(ccsig_warc_codec_for("kept.warc"), CCSIG_WARC_PLAIN);
+    assert_int_equal(ccsig_warc_codec_for("gz"), CCSIG_WARC_PLAIN);
+    assert_int_equal(ccsig_warc_codec_for("-"), CCSIG_WARC_PLAIN);
+    assert_int_equal(ccsig_warc_codec_for(NULL), CCSIG_WARC_PLAIN);
 }
 
 /* --------------------------------------------------------------- plain -- */
