@@ -290,9 +290,9 @@ ccsig_status ccsig_declare_check_url(const char *p, size_t len, const char *what
     if (len > CCSIG_DECLARE_MAX_URL)
         return ccsig_error_set(err, CCSIG_ERR_USAGE, CCSIG_DECLARE_MAX_URL,
                                "%s: longer than %u bytes", what, CCSIG_DECLARE_MAX_URL);
-    if (len >= 7 && ccsig_str_ieq(ccsig_str_make(p, 7), "http://"))
+    if (len >= 7 && CCSIG_STR_IEQ(ccsig_str_make(p, 7), "http://"))
         i = 7;
-    else if (len >= 8 && ccsig_str_ieq(ccsig_str_make(p, 8), "https://"))
+    else if (len >= 8 && CCSIG_STR_IEQ(ccsig_str_make(p, 8), "https://"))
         i = 8;
     else
         return bad(err, 0, what,

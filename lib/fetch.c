@@ -771,7 +771,7 @@ ccsig_status ccsig_fetch_get(ccsig_fetcher *f, const char *url, const ccsig_fetc
 long fetch_cache_lifetime(const ccsig_response *r) {
     long life = CCSIG_FETCH_ROBOTS_MAX_AGE;
     for (size_t i = 0; i < r->nheaders; i++) {
-        if (!ccsig_str_ieq(r->headers[i].name, "cache-control"))
+        if (!CCSIG_STR_IEQ(r->headers[i].name, "cache-control"))
             continue;
         ccsig_str v = r->headers[i].value;
         for (size_t k = 0; k < v.len; k++) {

@@ -13,9 +13,9 @@ static char lower(char c) {
 }
 
 static unsigned default_port(ccsig_str scheme) {
-    if (ccsig_str_ieq(scheme, "http"))
+    if (CCSIG_STR_IEQ(scheme, "http"))
         return 80;
-    if (ccsig_str_ieq(scheme, "https"))
+    if (CCSIG_STR_IEQ(scheme, "https"))
         return 443;
     return 0;
 }
@@ -105,7 +105,7 @@ size_t ccsig_url_site(const ccsig_url *u, char *buf, size_t n) {
 }
 
 bool ccsig_url_is_http(const ccsig_url *u) {
-    return ccsig_str_ieq(u->scheme, "http") || ccsig_str_ieq(u->scheme, "https");
+    return CCSIG_STR_IEQ(u->scheme, "http") || CCSIG_STR_IEQ(u->scheme, "https");
 }
 
 ccsig_str ccsig_url_path(ccsig_str url) {

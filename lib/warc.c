@@ -104,6 +104,9 @@ static const char *const type_names[CCSIG_WARC_TYPE_COUNT] = {
     "other",    "warcinfo", "response",   "resource",    "request",
     "metadata", "revisit",  "conversion", "continuation"};
 
+/* strlen of each type_names entry: WARC-Type is read from every record. */
+static const unsigned char type_name_len[CCSIG_WARC_TYPE_COUNT] = {5, 8, 8, 8, 7, 8, 7, 10, 12};
+
 const char *ccsig_warc_type_name(ccsig_warc_type t) {
     return (unsigned)t < CCSIG_WARC_TYPE_COUNT ? type_names[t] : "other";
 }
@@ -156,7 +159,7 @@ size_t ccsig_warc_header_end(const char *p, size_t len) {
 /* The WARC-Type value's type (case-insensitive), CCSIG_WARC_OTHER when none. */
 static ccsig_warc_type parse_type(ccsig_str v) {
     for (int t = 1; t < CCSIG_WARC_TYPE_COUNT; t++)
-        if (ccsig_str_ieq(v, type_names[t]))
+        if (v.len == type_name_len[t] && ccsig_str_ieq_n(v, type_names[t], v.len))
             return (ccsig_warc_type)t;
     return CCSIG_WARC_OTHER;
 }
@@ -299,8 +302,9 @@ ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
 
 bool ccsig_warc_header_next(const ccsig_warc_header *h, const char *name, size_t *iter,
                             ccsig_str *value) {
+    size_t n = name ? strlen(name) : 0;
     for (size_t i = *iter; i < h->nfields; i++)
-        if (ccsig_str_ieq(h->fields[i].name, name)) {
+        if (ccsig_str_ieq_n(h->fields[i].name, name, n)) {
             *value = h->fields[i].value;
             *iter = i + 1;
             return true;
@@ -1472,7 +1476,7 @@ static bool arc_parse(const char *p, size_t n, ccsig_warc_header *h) {
               : CCSIG_STR_IEQ(scheme, "http") || CCSIG_STR_IEQ(scheme, "https")
                   ? CCSIG_WARC_RESPONSE
                   : CCSIG_WARC_RESOURCE;
-    h->type_name = ccsig_str_make(type_names[h->type], strlen(type_names[h->type]));
+    h->type_name = ccsig_str_make(type_names[h->type], type_name_len[h->type]);
     return true;
 }
 

@@ -41,7 +41,7 @@ ccsig_status ccsig_status_class_parse(const char *p, size_t len, unsigned *mask,
             e--;
         ccsig_str item = ccsig_str_make(p + b, e - b);
         unsigned bit = 0;
-        if (ccsig_str_ieq(item, "any"))
+        if (CCSIG_STR_IEQ(item, "any"))
             bit = CCSIG_STATUS_CLASS_ANY;
         for (int k = 0; k < CCSIG_STATUS_CLASS_COUNT && !bit; k++)
             if (ccsig_str_ieq(item, status_class_names[k]))

@@ -47,9 +47,9 @@ typedef struct robots_hits {
 } robots_hits;
 
 static void directive(robots_hits *h, ccsig_str d) {
-    if (ccsig_str_ieq(d, "noai"))
+    if (CCSIG_STR_IEQ(d, "noai"))
         h->noai = true;
-    else if (ccsig_str_ieq(d, "noimageai"))
+    else if (CCSIG_STR_IEQ(d, "noimageai"))
         h->noimageai = true;
 }
 
@@ -232,7 +232,7 @@ static void content_signal(ccsig_collect *c, ccsig_str name, ccsig_str value) {
     if (!st)
         return;
     st->src = src_prov(CCSIG_SRC_HEADER, 0, name, value);
-    if (ccsig_str_ieq(name, "content-signals"))
+    if (CCSIG_STR_IEQ(name, "content-signals"))
         ccsig_collect_note(c, &st->src,
                            "the field is Content-Signal (singular); read anyway as Content-Signal");
     signal_notes sn = {c, st, value.p};
@@ -251,7 +251,7 @@ static bool type_is_rsl(ccsig_str type) {
     const char *semi = memchr(t.p, ';', t.len);
     if (semi)
         t = src_trim(ccsig_str_make(t.p, (size_t)(semi - t.p)));
-    return ccsig_str_ieq(t, "application/rsl+xml");
+    return CCSIG_STR_IEQ(t, "application/rsl+xml");
 }
 
 /* Record one link (an RSL document or a licence) found by a header or HTML. */
@@ -334,9 +334,9 @@ static void link_header(ccsig_collect *c, ccsig_str name, ccsig_str value) {
                     val = ccsig_str_make(p + vs, i - vs);
                 }
             }
-            if (ccsig_str_ieq(key, "rel") && !rel.len)
+            if (CCSIG_STR_IEQ(key, "rel") && !rel.len)
                 rel = val;
-            else if (ccsig_str_ieq(key, "type") && !type.len)
+            else if (CCSIG_STR_IEQ(key, "type") && !type.len)
                 type = val;
             if (!key.len) {
                 /* Not a parameter: skip to the next link-value. */
@@ -367,21 +367,21 @@ typedef enum hkind {
 static hkind classify(ccsig_str name) {
     switch (name.len) {
     case 4:
-        return ccsig_str_ieq(name, "link") ? H_LINK : H_NONE;
+        return CCSIG_STR_IEQ(name, "link") ? H_LINK : H_NONE;
     case 10:
-        if (ccsig_str_ieq(name, "robots-tag"))
+        if (CCSIG_STR_IEQ(name, "robots-tag"))
             return H_ROBOTS;
-        return ccsig_str_ieq(name, "tdm-policy") ? H_TDM_POLICY : H_NONE;
+        return CCSIG_STR_IEQ(name, "tdm-policy") ? H_TDM_POLICY : H_NONE;
     case 12:
-        return ccsig_str_ieq(name, "x-robots-tag") ? H_ROBOTS : H_NONE;
+        return CCSIG_STR_IEQ(name, "x-robots-tag") ? H_ROBOTS : H_NONE;
     case 13:
-        return ccsig_str_ieq(name, "content-usage") ? H_USAGE : H_NONE;
+        return CCSIG_STR_IEQ(name, "content-usage") ? H_USAGE : H_NONE;
     case 14:
-        return ccsig_str_ieq(name, "content-signal") ? H_SIGNAL : H_NONE;
+        return CCSIG_STR_IEQ(name, "content-signal") ? H_SIGNAL : H_NONE;
     case 15:
-        if (ccsig_str_ieq(name, "tdm-reservation"))
+        if (CCSIG_STR_IEQ(name, "tdm-reservation"))
             return H_TDM_RES;
-        return ccsig_str_ieq(name, "content-signals") ? H_SIGNAL : H_NONE;
+        return CCSIG_STR_IEQ(name, "content-signals") ? H_SIGNAL : H_NONE;
     default:
         return H_NONE;
     }

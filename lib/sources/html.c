@@ -60,15 +60,15 @@ static bool rawtext(ccsig_str name) {
         return false;
     switch (name.p[0] | 0x20) {
     case 's':
-        return ccsig_str_ieq(name, "script") || ccsig_str_ieq(name, "style");
+        return CCSIG_STR_IEQ(name, "script") || CCSIG_STR_IEQ(name, "style");
     case 't':
-        return ccsig_str_ieq(name, "title") || ccsig_str_ieq(name, "textarea");
+        return CCSIG_STR_IEQ(name, "title") || CCSIG_STR_IEQ(name, "textarea");
     case 'x':
-        return ccsig_str_ieq(name, "xmp");
+        return CCSIG_STR_IEQ(name, "xmp");
     case 'i':
-        return ccsig_str_ieq(name, "iframe");
+        return CCSIG_STR_IEQ(name, "iframe");
     case 'n':
-        return ccsig_str_ieq(name, "noembed") || ccsig_str_ieq(name, "noframes");
+        return CCSIG_STR_IEQ(name, "noembed") || CCSIG_STR_IEQ(name, "noframes");
     default:
         return false;
     }
@@ -238,15 +238,15 @@ static size_t tokenize(const char *p, size_t len, tag_fn fn, void *ctx, bool *co
             return i;
         if (t.end) {
             fn(ctx, &t, p);
-            if (ccsig_str_ieq(t.name, "head") || ccsig_str_ieq(t.name, "body") ||
-                ccsig_str_ieq(t.name, "html")) {
+            if (CCSIG_STR_IEQ(t.name, "head") || CCSIG_STR_IEQ(t.name, "body") ||
+                CCSIG_STR_IEQ(t.name, "html")) {
                 *complete = true;
                 return i;
             }
             i = e;
             continue;
         }
-        if (ccsig_str_ieq(t.name, "body") || ccsig_str_ieq(t.name, "plaintext")) {
+        if (CCSIG_STR_IEQ(t.name, "body") || CCSIG_STR_IEQ(t.name, "plaintext")) {
             *complete = true;
             return i;
         }
@@ -505,8 +505,9 @@ static unsigned line_at(scan_ctx *s, size_t off) {
 }
 
 static const html_attr *attr(const html_tag *t, const char *name) {
+    size_t n = strlen(name);
     for (size_t i = 0; i < t->nattrs; i++)
-        if (ccsig_str_ieq(t->attrs[i].name, name))
+        if (ccsig_str_ieq_n(t->attrs[i].name, name, n))
             return &t->attrs[i];
     return NULL;
 }
@@ -521,7 +522,7 @@ static void on_tag(void *ctx, const html_tag *t, const char *p) {
     if (t->end)
         return;
     ccsig_html_tag_info info;
-    if (ccsig_str_ieq(t->name, "meta")) {
+    if (CCSIG_STR_IEQ(t->name, "meta")) {
         if (!attr(t, "content"))
             return;
         if (attr(t, "name")) {
@@ -535,18 +536,18 @@ static void on_tag(void *ctx, const html_tag *t, const char *p) {
         }
         info.value = src_trim(attr_value(s, t, "content"));
         info.type = EMPTY;
-    } else if (ccsig_str_ieq(t->name, "title")) {
+    } else if (CCSIG_STR_IEQ(t->name, "title")) {
         /* RCDATA: references are decoded as in text */
         info.kind = CCSIG_HTML_TITLE;
         info.name = EMPTY;
         info.value = src_trim(ccsig_html_decode(s->a, t->content, false));
         info.type = EMPTY;
-    } else if (ccsig_str_ieq(t->name, "link")) {
+    } else if (CCSIG_STR_IEQ(t->name, "link")) {
         info.kind = CCSIG_HTML_LINK;
         info.name = attr_value(s, t, "rel");
         info.value = src_trim(attr_value(s, t, "href"));
         info.type = src_trim(attr_value(s, t, "type"));
-    } else if (ccsig_str_ieq(t->name, "script")) {
+    } else if (CCSIG_STR_IEQ(t->name, "script")) {
         info.kind = CCSIG_HTML_SCRIPT;
         info.name = EMPTY;
         info.value = t->content;
@@ -577,12 +578,12 @@ static void meta_robots(ccsig_collect *c, const ccsig_provenance *src, ccsig_str
     bool noai = false, noimageai = false;
     ccsig_str item, rest = content;
     while (src_next_item(&rest, ',', &item)) {
-        noai |= ccsig_str_ieq(item, "noai");
-        noimageai |= ccsig_str_ieq(item, "noimageai");
+        noai |= CCSIG_STR_IEQ(item, "noai");
+        noimageai |= CCSIG_STR_IEQ(item, "noimageai");
     }
     if (!noai && !noimageai)
         return;
-    bool all = ccsig_str_ieq(name, "robots");
+    bool all = CCSIG_STR_IEQ(name, "robots");
     if (!all && !src_agent_is(c, name)) {
         ccsig_collect_note(c, src, "%s addressed to '%.*s', not to %s%.*s%s: ignored",
                            noai ? "noai" : "noimageai", (int)name.len, name.p,
@@ -654,7 +655,7 @@ static void on_info(void *ctx, const ccsig_html_tag_info *t) {
         ccsig_collect_fact(c, CCSIG_FACT_TITLE, CCSIG_FACT_GENERIC, t->value, &src);
         return;
     case CCSIG_HTML_META:
-        if (ccsig_str_ieq(t->name, "tdm-reservation")) {
+        if (CCSIG_STR_IEQ(t->name, "tdm-reservation")) {
             if (t->value.len == 1 && (t->value.p[0] == '0' || t->value.p[0] == '1'))
                 ccsig_collect_tdm(c, CCSIG_TDM_HTML, t->value.p[0] - '0', EMPTY, &src);
             else
@@ -662,7 +663,7 @@ static void on_info(void *ctx, const ccsig_html_tag_info *t) {
                                    "tdm-reservation must be 0 or 1; '%.*s' is a TDMRep protocol "
                                    "error, so this meta states no reservation",
                                    (int)t->value.len, t->value.p);
-        } else if (ccsig_str_ieq(t->name, "tdm-policy")) {
+        } else if (CCSIG_STR_IEQ(t->name, "tdm-policy")) {
             if (t->value.len)
                 ccsig_collect_tdm(c, CCSIG_TDM_HTML, -1, t->value, &src);
         } else {
@@ -677,7 +678,7 @@ static void on_info(void *ctx, const ccsig_html_tag_info *t) {
         return;
     case CCSIG_HTML_SCRIPT: {
         /* <script type="application/rsl+xml">: an RSL document inline */
-        if (!ccsig_str_ieq(t->type, "application/rsl+xml"))
+        if (!CCSIG_STR_IEQ(t->type, "application/rsl+xml"))
             return;
         ccsig_error err;
         ccsig_str origin =

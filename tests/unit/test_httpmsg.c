@@ -143,7 +143,23 @@ static void test_name_space_positions(void **state) {
     for (size_t len = 1; len <= nl; len++) {
         char text[128];
         snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\n%.*s: v\r\n\r\n", (int)len, name);
-        assert_false(parse(text)->anomalies & CCSIG_HTTP_A_NAME_SPACE);
+        const ccsig_http_msg *ok = parse(text);
+        assert_false(ok->anomalies & CCSIG_HTTP_A_NAME_SPACE);
+        assert_int_equal(ok->nfields, 1);
+        assert_int_equal(ok->fields[0].name.len, len);
+        assert_true(ccsig_str_eq(ok->fields[0].value, "v"));
+        /* white space before the colon, and a colon in the value */
+        snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\n%.*s \t: a:b \r\n\r\n", (int)len, name);
+        ok = parse(text);
+        assert_true(ok->anomalies & CCSIG_HTTP_A_NAME_SPACE);
+        assert_int_equal(ok->nfields, 1);
+        assert_int_equal(ok->fields[0].name.len, len);
+        assert_true(ccsig_str_eq(ok->fields[0].value, "a:b"));
+        /* no colon at all: a junk line, not a field */
+        snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\n%.*s\r\n\r\n", (int)len, name);
+        ok = parse(text);
+        assert_true(ok->anomalies & CCSIG_HTTP_A_JUNK_LINE);
+        assert_int_equal(ok->nfields, 0);
         for (size_t at = 1; at < len; at++)
             for (int t = 0; t < 2; t++) {
                 char nm[64];

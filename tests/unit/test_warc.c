@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,32 @@ static void test_header_parse(void **state) {
     assert_int_equal(ccsig_warc_header_parse(&a, s, hl, &h, &err), CCSIG_OK);
     assert_int_equal(h.type, CCSIG_WARC_OTHER);
     assert_true(ccsig_str_eq(h.type_name, "odd"));
+
+    /* Every type by its name, in any case; a name one letter short or long
+     * is another type. */
+    for (int t = 1; t < CCSIG_WARC_TYPE_COUNT; t++) {
+        const char *name = ccsig_warc_type_name((ccsig_warc_type)t);
+        char up[32], text[160];
+        size_t n = strlen(name);
+        for (size_t i = 0; i <= n; i++)
+            up[i] = (char)(i % 2 ? toupper((unsigned char)name[i]) : name[i]);
+        const char *forms[] = {name, up};
+        for (size_t f = 0; f < 2; f++) {
+            snprintf(text, sizeof text, "WARC/1.0\r\nWARC-Type: %s\r\nContent-Length: 0\r\n\r\n",
+                     forms[f]);
+            assert_int_equal(ccsig_warc_header_parse(&a, text, strlen(text), &h, &err), CCSIG_OK);
+            assert_int_equal(h.type, t);
+            assert_int_equal(h.type_name.len, n);
+        }
+        snprintf(text, sizeof text, "WARC/1.0\r\nWARC-Type: %.*s\r\nContent-Length: 0\r\n\r\n",
+                 (int)n - 1, name);
+        assert_int_equal(ccsig_warc_header_parse(&a, text, strlen(text), &h, &err), CCSIG_OK);
+        assert_int_equal(h.type, CCSIG_WARC_OTHER);
+        snprintf(text, sizeof text, "WARC/1.0\r\nWARC-Type: %ss\r\nContent-Length: 0\r\n\r\n",
+                 name);
+        assert_int_equal(ccsig_warc_header_parse(&a, text, strlen(text), &h, &err), CCSIG_OK);
+        assert_int_equal(h.type, CCSIG_WARC_OTHER);
+    }
 
     const char *bad[] = {
         "WARC/x.1\r\nContent-Length: 1\r\n\r\n",
