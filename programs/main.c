@@ -1,8 +1,18 @@
 /*
  * main.c — the ccsig command: dispatches to one file per subcommand.
+ *
+ * Built twice (programs/CMakeLists.txt): ccsig-all with every subcommand,
+ * and ccsig (CCSIG_FRONT) without the network ones, whose libraries take
+ * several times longer to load than the rest. ccsig runs what it has and
+ * replaces itself with ccsig-all for everything else: the network
+ * subcommands, help, completion and unknown words, so that every answer
+ * comes from the one full table.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ccsig/common.h"
 #include "cli.h"
@@ -79,7 +89,43 @@ static int completion(int argc, char **argv) {
     return EXIT_OK;
 }
 
+#ifdef CCSIG_FRONT
+/* Replace this process with ccsig-all, same arguments: installed at
+ * CCSIG_ALL_REL from this program's directory (libexec/ccsig/), in the build
+ * tree next to it. Returns only when it cannot (EXIT_INTERNAL, said why). */
+static int run_all(char **argv) {
+    char self[PATH_MAX], path[PATH_MAX + sizeof CCSIG_ALL_REL + 16];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) {
+        fprintf(stderr, "ccsig: cannot find its own program (/proc/self/exe): %s\n",
+                strerror(errno));
+        return EXIT_INTERNAL;
+    }
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    *slash = '\0';
+    static const char *const where[] = {CCSIG_ALL_REL, "ccsig-all"};
+    for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", self, where[i]);
+        if (access(path, X_OK) == 0) {
+            execv(path, argv);
+            fprintf(stderr, "ccsig: cannot run %s: %s\n", path, strerror(errno));
+            return EXIT_INTERNAL;
+        }
+    }
+    snprintf(path, sizeof path, "%s/%s", self, CCSIG_ALL_REL);
+    fprintf(stderr, "ccsig: '%s' is run by %s, which is missing: the installation is incomplete\n",
+            argv[1] ? argv[1] : "ccsig", path);
+    return EXIT_INTERNAL;
+}
+#endif
+
 int main(int argc, char **argv) {
+#ifdef CCSIG_FRONT
+    if (argc < 2 || !(find(argv[1]) || !strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") ||
+                      !strcmp(argv[1], "version")))
+        return run_all(argv);
+#endif
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

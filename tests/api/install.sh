@@ -19,6 +19,7 @@ rm -rf "$prefix"
 
 # The layout of README "Using libccsig from C".
 [ -x "$prefix/bin/ccsig" ] || fail "no bin/ccsig"
+[ -x "$prefix/libexec/ccsig/ccsig-all" ] || fail "no libexec/ccsig/ccsig-all"
 for lib in ccsig ccsig-fetch ccsig-xmp; do
     for f in "lib$lib.a" "lib$lib.so" "lib$lib.so.0" "lib$lib.so.$version" "pkgconfig/$lib.pc"; do
         [ -e "$prefix/lib/$f" ] || fail "no lib/$f"
@@ -77,9 +78,24 @@ pkg-config --static --libs ccsig-xmp | grep -q -- '-lexempi' || fail "ccsig-xmp.
 # The installed command runs (it finds its libraries when linked shared).
 out=$("$prefix/bin/ccsig" --version 2>&1)
 [ "$out" = "ccsig $version" ] || fail "bin/ccsig --version printed '$out'"
+# bin/ccsig leaves the network subcommands (and help) to libexec/ccsig/ccsig-all,
+# and does not load their libraries itself.
+out=$("$prefix/bin/ccsig" serve --help 2>&1)
+case $out in "usage: ccsig serve "*) ;; *) fail "bin/ccsig serve --help printed '$out'" ;; esac
+out=$("$prefix/bin/ccsig" help 2>&1)
+case $out in *"verify-credit "*) ;; *) fail "bin/ccsig help lists no verify-credit: '$out'" ;; esac
+readelf -d "$prefix/bin/ccsig" | grep -qE 'NEEDED.*(curl|microhttpd|libpq)' &&
+    fail "bin/ccsig loads libcurl, libmicrohttpd or libpq"
+mv "$prefix/libexec/ccsig/ccsig-all" "$prefix/libexec/ccsig/moved"
+out=$("$prefix/bin/ccsig" check --help 2>&1) && fail "bin/ccsig check ran without ccsig-all"
+rc=$("$prefix/bin/ccsig" check --help >/dev/null 2>&1; echo $?)
+[ "$rc" = 3 ] || fail "bin/ccsig check without ccsig-all: exit $rc (expected 3)"
+case $out in *"libexec/ccsig/ccsig-all, which is missing"*) ;;
+*) fail "bin/ccsig check without ccsig-all printed '$out'" ;; esac
+mv "$prefix/libexec/ccsig/moved" "$prefix/libexec/ccsig/ccsig-all"
 
 if [ "$fails" -ne 0 ]; then
     echo "api.install: $fails problem(s) in $prefix" >&2
     exit 1
 fi
-echo "api.install: $prefix: bin, lib (3 libraries, shared and static), pkgconfig, include, man: ok"
+echo "api.install: $prefix: bin, libexec, lib (3 libraries, shared and static), pkgconfig, include, man: ok"

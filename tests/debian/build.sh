@@ -70,6 +70,14 @@ readelf -d "$root/usr/bin/ccsig" | grep -qE 'R(UN)?PATH' && fail "ccsig has an R
 out=$(LD_LIBRARY_PATH=$libdir "$root/usr/bin/ccsig" --version)
 [ "$out" = "ccsig $version" ] || fail "ccsig --version printed '$out'"
 echo "ccsig --version: $out"
+# The network subcommands run from usr/libexec/ccsig/ccsig-all.
+all=$root/usr/libexec/ccsig/ccsig-all
+readelf -d "$all" | grep -q 'NEEDED.*libccsig-fetch\.so\.0' ||
+    fail "ccsig-all does not use libccsig-fetch.so.0"
+readelf -d "$all" | grep -qE 'R(UN)?PATH' && fail "ccsig-all has an RPATH"
+out=$(LD_LIBRARY_PATH=$libdir "$root/usr/bin/ccsig" verify-credit --help) ||
+    fail "ccsig verify-credit --help failed"
+case $out in "usage: ccsig verify-credit"*) ;; *) fail "ccsig verify-credit --help printed '$out'" ;; esac
 
 v=$(PKG_CONFIG_PATH=$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root pkg-config --modversion ccsig)
 [ "$v" = "$version" ] || fail "pkg-config ccsig says '$v'"
