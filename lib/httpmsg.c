@@ -154,19 +154,25 @@ static size_t name_stop(const char *p, size_t n) {
     return k;
 }
 
+/* The field named p[0..nl) whose value is v[0..vn) without the white space
+ * around it, or one more dropped when fs is full. */
+static void push_field(ccsig_http_fields *fs, const char *p, size_t nl, const char *v, size_t vn) {
+    if (fs->n == fs->cap) {
+        fs->anomalies |= CCSIG_HTTP_A_TOO_MANY;
+        fs->dropped++;
+        return;
+    }
+    ccsig_http_field *f = &fs->v[fs->n++];
+    f->name = ccsig_str_make(p, nl);
+    f->value = ccsig_str_trim_ows(v, vn);
+}
+
 static ccsig_status add_field(ccsig_http_fields *fs, const char *p, size_t n) {
     /* The common line, "Name: value": the first ':' comes before any white
      * space. One pass finds it; other lines take the general way below. */
     size_t k = name_stop(p, n);
     if (k && k < n && p[k] == ':') {
-        if (fs->n == fs->cap) {
-            fs->anomalies |= CCSIG_HTTP_A_TOO_MANY;
-            fs->dropped++;
-            return CCSIG_OK;
-        }
-        ccsig_http_field *f = &fs->v[fs->n++];
-        f->name = ccsig_str_make(p, k);
-        f->value = ccsig_str_trim_ows(p + k + 1, n - k - 1);
+        push_field(fs, p, k, p + k + 1, n - k - 1);
         return CCSIG_OK;
     }
     const char *c = memchr(p, ':', n);
@@ -184,14 +190,7 @@ static ccsig_status add_field(ccsig_http_fields *fs, const char *p, size_t n) {
     }
     if (tl != nl || has_ws(p, tl))
         fs->anomalies |= CCSIG_HTTP_A_NAME_SPACE;
-    if (fs->n == fs->cap) {
-        fs->anomalies |= CCSIG_HTTP_A_TOO_MANY;
-        fs->dropped++;
-        return CCSIG_OK;
-    }
-    ccsig_http_field *f = &fs->v[fs->n++];
-    f->name = ccsig_str_make(p, tl);
-    f->value = ccsig_str_trim_ows(c + 1, n - nl - 1);
+    push_field(fs, p, tl, c + 1, n - nl - 1);
     return CCSIG_OK;
 }
 
