@@ -100,15 +100,20 @@ ccsig_warc_codec ccsig_warc_sniff(const void *p, size_t n) {
     return CCSIG_WARC_PLAIN;
 }
 
-static const char *const type_names[CCSIG_WARC_TYPE_COUNT] = {
-    "other",    "warcinfo", "response",   "resource",    "request",
-    "metadata", "revisit",  "conversion", "continuation"};
-
-/* strlen of each type_names entry: WARC-Type is read from every record. */
-static const unsigned char type_name_len[CCSIG_WARC_TYPE_COUNT] = {5, 8, 8, 8, 7, 8, 7, 10, 12};
+/* Each type's name with its length (WARC-Type is read from every record). */
+#define TYPE_NAME(s)                                                                               \
+    { s, sizeof(s) - 1 }
+static const struct {
+    const char *s;
+    size_t n;
+} type_names[CCSIG_WARC_TYPE_COUNT] = {
+    TYPE_NAME("other"),    TYPE_NAME("warcinfo"),   TYPE_NAME("response"),
+    TYPE_NAME("resource"), TYPE_NAME("request"),    TYPE_NAME("metadata"),
+    TYPE_NAME("revisit"),  TYPE_NAME("conversion"), TYPE_NAME("continuation")};
+#undef TYPE_NAME
 
 const char *ccsig_warc_type_name(ccsig_warc_type t) {
-    return (unsigned)t < CCSIG_WARC_TYPE_COUNT ? type_names[t] : "other";
+    return (unsigned)t < CCSIG_WARC_TYPE_COUNT ? type_names[t].s : "other";
 }
 
 /* --------------------------------------------------------------- header -- */
@@ -159,7 +164,7 @@ size_t ccsig_warc_header_end(const char *p, size_t len) {
 /* The WARC-Type value's type (case-insensitive), CCSIG_WARC_OTHER when none. */
 static ccsig_warc_type parse_type(ccsig_str v) {
     for (int t = 1; t < CCSIG_WARC_TYPE_COUNT; t++)
-        if (v.len == type_name_len[t] && ccsig_str_ieq_n(v, type_names[t], v.len))
+        if (ccsig_str_ieq_n(v, type_names[t].s, type_names[t].n))
             return (ccsig_warc_type)t;
     return CCSIG_WARC_OTHER;
 }
@@ -302,7 +307,7 @@ ccsig_status ccsig_warc_header_parse(ccsig_arena *a, const char *p, size_t len,
 
 bool ccsig_warc_header_next(const ccsig_warc_header *h, const char *name, size_t *iter,
                             ccsig_str *value) {
-    size_t n = name ? strlen(name) : 0;
+    size_t n = strlen(name);
     for (size_t i = *iter; i < h->nfields; i++)
         if (ccsig_str_ieq_n(h->fields[i].name, name, n)) {
             *value = h->fields[i].value;
@@ -1476,7 +1481,7 @@ static bool arc_parse(const char *p, size_t n, ccsig_warc_header *h) {
               : CCSIG_STR_IEQ(scheme, "http") || CCSIG_STR_IEQ(scheme, "https")
                   ? CCSIG_WARC_RESPONSE
                   : CCSIG_WARC_RESOURCE;
-    h->type_name = ccsig_str_make(type_names[h->type], type_name_len[h->type]);
+    h->type_name = ccsig_str_make(type_names[h->type].s, type_names[h->type].n);
     return true;
 }
 
